@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Runs every suite of realm-tabs in turn (type check, Vitest, Playwright) and ends with one line
+// "N passed, N failed" summed over all of them. Exits non-zero if any suite failed or crashed.
+// Usage: npm test [-- --only vitest|playwright|typecheck]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const outDir = join(root, ".test-results");
+mkdirSync(outDir, { recursive: true });
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+
+/** @type {{name: string, passed: number, failed: number, skipped: number, ok: boolean}[]} */
+const results = [];
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+function readJson(path) {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+if (!only || only === "typecheck") {
+  console.log("\n== type check (tsc --noEmit)");
+  const code = run("npx", ["tsc", "--noEmit", "-p", "."]);
+  results.push({ name: "typecheck", passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ok: code === 0 });
+}
+
+if (!only || only === "vitest") {
+  console.log("\n== vitest (unit, integration, realm-web conformance)");
+  const file = join(outDir, "vitest.json");
+  rmSync(file, { force: true });
+  const code = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
+  const json = readJson(file);
+  const passed = json?.numPassedTests ?? 0;
+  const failed = (json?.numFailedTests ?? 0) + (json ? 0 : 1);
+  const skipped = (json?.numPendingTests ?? 0) + (json?.numTodoTests ?? 0);
+  results.push({ name: "vitest", passed, failed, skipped, ok: code === 0 && failed === 0 });
+}
+
+if (!only || only === "playwright") {
+  console.log("\n== playwright (cross-tab end to end, Chromium)");
+  const file = join(outDir, "playwright.json");
+  rmSync(file, { force: true });
+  const code = run("npx", ["playwright", "test", "--reporter=list,json", "--pass-with-no-tests"], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: file,
+  });
+  const json = readJson(file);
+  const stats = json?.stats;
+  const passed = (stats?.expected ?? 0) + (stats?.flaky ?? 0);
+  const failed = (stats?.unexpected ?? 0) + (json ? 0 : 1);
+  results.push({ name: "playwright", passed, failed, skipped: stats?.skipped ?? 0, ok: code === 0 && failed === 0 });
+}
+
+console.log("\n== summary");
+for (const r of results) {
+  console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${r.ok ? "" : " (FAILED)"}`);
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed + (r.ok || r.failed > 0 ? 0 : 1), 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import * as Comlink from "comlink";
+import { MongoDBRealmError, RealmTabsError, deserializeError, isMongoDBRealmError, isRealmTabsError, serializeError } from "./errors.js";
+import { installErrorTransfer } from "./comlink.js";
+
+describe("error codec", () => {
+  it("round-trips a MongoDBRealmError with every field and realm-web's message", () => {
+    const e = new MongoDBRealmError("POST", "http://h/x", 404, "Not Found", "function not found: 'g'", "FunctionNotFound", "http://l");
+    expect(e.message).toBe("Request failed (POST http://h/x): function not found: 'g' (status 404 Not Found)");
+    const back = deserializeError(structuredClone(serializeError(e)));
+    expect(isMongoDBRealmError(back)).toBe(true);
+    expect(back).toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound", error: "function not found: 'g'", link: "http://l", method: "POST", url: "http://h/x" });
+    expect((back as Error).message).toBe(e.message);
+  });
+
+  it("round-trips a RealmTabsError with its code", () => {
+    const back = deserializeError(serializeError(new RealmTabsError("timeout", "too slow")));
+    expect(isRealmTabsError(back)).toBe(true);
+    expect(back).toMatchObject({ code: "timeout", retryable: true, message: "too slow" });
+  });
+
+  it("keeps fields through a real Comlink call", async () => {
+    installErrorTransfer();
+    const { port1, port2 } = new MessageChannel();
+    Comlink.expose({ fail: () => { throw new MongoDBRealmError("GET", "u", 401, "", "invalid session", "InvalidSession"); } }, port1);
+    const remote = Comlink.wrap<{ fail(): void }>(port2);
+    const err = await Promise.resolve(remote.fail()).catch((x: unknown) => x);
+    expect(isMongoDBRealmError(err)).toBe(true);
+    expect(err).toMatchObject({ statusCode: 401, errorCode: "InvalidSession" });
+    remote[Comlink.releaseProxy]();
+    port1.close();
+    port2.close();
+  });
+});

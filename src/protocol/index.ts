@@ -1,0 +1,9 @@
+/**
+ * The contract shared by the tab side (`src/`) and the session runtime (`worker/`).
+ * @packageDocumentation
+ */
+export * from "./snapshots.js";
+export * from "./events.js";
+export * from "./rpc.js";
+export * from "./errors.js";
+export { installErrorTransfer } from "./comlink.js";

@@ -1,0 +1,115 @@
+/**
+ * The RPC contract between a tab and the session runtime (the SharedWorker, or the leader tab in
+ * fallback modes). The worker exposes an object that `satisfies SessionApi` through Comlink; the
+ * tab wraps its port as `Remote<SessionApi>`. Every argument and result is structured-clone data:
+ * BSON values cross as canonical EJSON strings. Errors cross through the transfer handler in
+ * `errors.ts`, keeping their class and fields.
+ * @packageDocumentation
+ */
+import type { AppSnapshot, ProviderType } from "./snapshots.js";
+
+/** Configuration of one app as a tab hands it to the runtime. */
+export interface AppConfigWire {
+  /** The App Services app id. */
+  id: string;
+  /** Base URL of the server, e.g. `http://127.0.0.1:8787`. */
+  baseUrl: string;
+  /** Skip `GET …/location` and send every request to `baseUrl`. */
+  skipLocationRequest: boolean;
+  /** The local app's name and version, sent as `appId`/`appVersion` in the login device info. */
+  app?: { name: string; version?: string };
+  /** Whether tabs may see refresh tokens (off by default; sticky once any tab of the app opts in). */
+  exposeRefreshToken: boolean;
+}
+
+/** Credentials as they cross the boundary. */
+export interface CredentialsWire {
+  /** The provider, e.g. `anon-user`, `local-userpass`. */
+  providerType: ProviderType;
+  /** The login payload (`{username, password}`, `{key}`, …) as canonical EJSON of an object. */
+  payloadEJSON: string;
+  /** For anonymous credentials: reuse a logged-in anonymous user instead of creating one. */
+  reuse: boolean;
+}
+
+/** Sent once by each tab right after it connects. */
+export interface ConnectRequest {
+  /** Must equal the runtime's `PROTOCOL_VERSION`, else the call fails with code `protocol-mismatch`. */
+  protocol: number;
+  /** The tab's build id (bundle version). */
+  buildId: string;
+  /** A random id of this tab (also the name suffix of its liveness Web Lock). */
+  tabId: string;
+  /** The app to attach to; the runtime is created on first use. */
+  config: AppConfigWire;
+}
+
+/** The reply to {@link ConnectRequest}. */
+export interface ConnectReply {
+  /** The key of the app runtime; passed to every later call. */
+  appKey: string;
+  /** A consistent snapshot of the state; events with a higher epoch follow on the channel. */
+  snapshot: AppSnapshot;
+  /** The runtime's protocol version and build id. */
+  protocol: number;
+  buildId: string;
+  /** Warnings already raised by the runtime (e.g. storage degraded to memory). */
+  warnings: { code: string; message: string }[];
+}
+
+/** The reply to every call that changes state: the tab applies the snapshot before resolving. */
+export interface MutationReply {
+  /** The state right after the change was committed. */
+  snapshot: AppSnapshot;
+  /** The user the call was about (e.g. the one that logged in), if any. */
+  userId: string | null;
+}
+
+/** Counters the runtime keeps about itself (for the demo's status line, tests and benchmarks). */
+export interface RuntimeStats {
+  /** Tabs currently connected and alive. */
+  tabs: number;
+  /** Access-token refreshes sent to the server by this runtime since it started. */
+  refreshes: number;
+  /** Server streams (watch) currently open. */
+  openStreams: number;
+  /** Build id of the runtime. */
+  buildId: string;
+}
+
+/**
+ * The API the session runtime exposes to tabs. Every method may reject with a `MongoDBRealmError`
+ * (the server answered with an error) or a `RealmTabsError` (a local failure with a `code`).
+ */
+export interface SessionApi {
+  /** Attach a tab to an app runtime (created on first use) and get its current snapshot. */
+  connect(req: ConnectRequest): Promise<ConnectReply>;
+  /** Log in (or link nothing): location, login, profile; the user becomes current. */
+  logIn(appKey: string, credentials: CredentialsWire): Promise<MutationReply>;
+  /** Make a logged-in user the current one. */
+  switchUser(appKey: string, userId: string): Promise<MutationReply>;
+  /** Log the user out (`DELETE /auth/session`) and keep it as `LoggedOut`. */
+  logOut(appKey: string, userId: string): Promise<MutationReply>;
+  /** Log the user out and forget it. */
+  removeUser(appKey: string, userId: string): Promise<MutationReply>;
+  /** Delete the user on the server (`DELETE /auth/delete`, with its own token) and forget it. */
+  deleteUser(appKey: string, userId: string): Promise<MutationReply>;
+  /** Refresh the access token now (single-flight with the refresh loop). */
+  refreshAccessToken(appKey: string, userId: string): Promise<MutationReply>;
+  /** Refresh the access token and return the new custom data (EJSON) in the snapshot. */
+  refreshCustomData(appKey: string, userId: string): Promise<MutationReply>;
+  /** Fetch the profile again. */
+  refreshProfile(appKey: string, userId: string): Promise<MutationReply>;
+  /** Link another identity to the user (`…/login?link=true`), then refresh the profile. */
+  linkCredentials(appKey: string, userId: string, credentials: CredentialsWire): Promise<MutationReply>;
+  /**
+   * Call a function as the user. `argsEJSON` is the canonical EJSON of the arguments array; the
+   * result is canonical EJSON of the returned value (`null` for undefined).
+   */
+  callFunction(appKey: string, userId: string, name: string, argsEJSON: string, service?: string): Promise<string>;
+  /** Counters of the runtime. */
+  stats(): Promise<RuntimeStats>;
+}
+
+/** Provider names that {@link CredentialsWire.providerType} may carry. */
+export type { ProviderType };
