@@ -1,0 +1,99 @@
+/**
+ * Contracts between the parts of the server: the HTTP/auth layer (server/http, server/auth) and the
+ * data layer (server/data: the document store and MongoDB service; server/functions: the function
+ * runner). Each side codes against these interfaces; `server/app.ts` wires the implementations.
+ * @packageDocumentation
+ */
+
+/** A user as functions see it in `context.user` (the shape App Services gives). */
+export interface ContextUser {
+  /** The user id (hex ObjectId string). */
+  id: string;
+  /** `normal` for end users, `server` for API-key users of server keys (unused here). */
+  type: "normal" | "server";
+  /** Profile data (`name`, `email`, …). */
+  data: Record<string, unknown>;
+  /** The user's custom data document, or `{}`. */
+  custom_data: Record<string, unknown>;
+  /** Identities as `{id, provider_type}`. */
+  identities: { id: string; provider_type: string }[];
+}
+
+/** Who is calling a function or a service method; `user` is absent for system calls. */
+export interface Caller {
+  user?: ContextUser;
+}
+
+/** A MongoDB change event as the watch stream sends it (before EJSON serialization). */
+export interface ChangeEvent {
+  _id: { _data: string };
+  operationType: "insert" | "update" | "replace" | "delete";
+  clusterTime: Date;
+  ns: { db: string; coll: string };
+  documentKey: { _id: unknown };
+  fullDocument?: Record<string, unknown>;
+  updateDescription?: { updatedFields: Record<string, unknown>; removedFields: string[] };
+}
+
+/** Arguments of a watch request, as decoded from `baas_request`. */
+export interface WatchArgs {
+  database: string;
+  collection: string;
+  /** Only events whose `documentKey._id` is one of these. */
+  ids?: unknown[];
+  /** A MongoDB query applied to the change event. */
+  filter?: Record<string, unknown>;
+}
+
+/** The MongoDB service as the HTTP layer sees it. All values are BSON-typed JS values (relaxed numbers). */
+export interface MongoService {
+  /** True if `service` is a configured MongoDB service name (e.g. `mongodb-atlas`). */
+  hasService(service: string): boolean;
+  /**
+   * Runs a collection method (`find`, `insertOne`, …) with its single argument object, as sent by
+   * realm-web / realm-js. Rejects with a {@link ServerError}-compatible error (`MongoDBError`,
+   * `InvalidParameter`, `FunctionNotFound` for an unknown method).
+   */
+  call(service: string, name: string, args: unknown[], caller: Caller): Promise<unknown>;
+  /** Subscribes to change events; returns the unsubscribe function. Throws on bad arguments. */
+  watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void): () => void;
+  /** Reads one document (used for custom user data). */
+  findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
+}
+
+/** The user-function runner as the HTTP and auth layers see it. */
+export interface FunctionRunner {
+  /** True if a function of that name was loaded. */
+  has(name: string): boolean;
+  /**
+   * Runs a function with the given arguments as the caller, under the configured time limit.
+   * Rejects with `FunctionNotFound` (404) or `FunctionExecutionError` (400) / `ExecutionTimeLimitExceeded`.
+   */
+  call(name: string, args: unknown[], caller: Caller): Promise<unknown>;
+  /** Stops any worker threads. */
+  close(): Promise<void>;
+}
+
+/**
+ * An error that the HTTP layer turns into an App Services error body `{error, error_code, link}`
+ * with `statusCode`. Any code in `server/` may throw it; anything else thrown becomes a 500
+ * `InternalServerError` (but malformed input must never reach that).
+ */
+export class ServerError extends Error {
+  /** HTTP status to answer with. */
+  readonly statusCode: number;
+  /** App Services error code, e.g. `InvalidSession`, `FunctionNotFound`, `MongoDBError`. */
+  readonly errorCode: string;
+
+  /**
+   * @param statusCode - HTTP status
+   * @param errorCode - App Services error code
+   * @param message - the `error` text of the body
+   */
+  constructor(statusCode: number, errorCode: string, message: string) {
+    super(message);
+    this.name = "ServerError";
+    this.statusCode = statusCode;
+    this.errorCode = errorCode;
+  }
+}
