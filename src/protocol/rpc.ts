@@ -6,7 +6,7 @@
  * `errors.ts`, keeping their class and fields.
  * @packageDocumentation
  */
-import type { AppSnapshot, ProviderType } from "./snapshots.js";
+import type { AppSnapshot, ProviderType, StateChange } from "./snapshots.js";
 
 /** Configuration of one app as a tab hands it to the runtime. */
 export interface AppConfigWire {
@@ -61,6 +61,8 @@ export interface ConnectReply {
 export interface MutationReply {
   /** The state right after the change was committed. */
   snapshot: AppSnapshot;
+  /** What changed (the same list the matching `state` event carries); empty if nothing changed. */
+  changes: StateChange[];
   /** The user the call was about (e.g. the one that logged in), if any. */
   userId: string | null;
 }
