@@ -1,0 +1,170 @@
+/**
+ * `App`: the realm-web / realm-js v12 App API, backed by the shared session runtime.
+ * @packageDocumentation
+ */
+import { RealmTabsError } from "./protocol/errors.js";
+import { UserState } from "./protocol/snapshots.js";
+import { toCredentialsWire, type Credentials } from "./credentials.js";
+import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.js";
+import type { DefaultFunctionsFactory } from "./functions.js";
+import { ListenerSet, type Listener } from "./listeners.js";
+import type { MirrorUpdate } from "./mirror.js";
+import { TabSession } from "./session.js";
+import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
+
+const cache = new Map<string, App>();
+
+/**
+ * An App Services app, shared by every tab of the origin: a login, logout or switch in one tab is
+ * seen in all of them. Getters are synchronous once {@link App.ready} resolved; methods wait for it.
+ * @typeParam FunctionsFactory - the type of `user.functions`
+ * @typeParam CustomData - the type of `user.customData`
+ * @example
+ * const app = new App({ id: "my-app", baseUrl: "http://127.0.0.1:8787" });
+ * await app.ready;
+ * const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
+ */
+export class App<FunctionsFactory extends object = DefaultFunctionsFactory, CustomData extends object = DefaultCustomData> {
+  /**
+   * The app with this id created first in this tab, or a new one with default options.
+   * @throws {RealmTabsError} `invalid-argument` for an empty id
+   */
+  static getApp(id: string): App {
+    return cache.get(id) ?? new App(id);
+  }
+
+  /** The App Services app id. */
+  readonly id: string;
+  /** Resolves once this tab is connected and holds the runtime's state; rejects if it cannot connect. */
+  readonly ready: Promise<void>;
+  private readonly session: TabSession;
+  private readonly users = new Map<string, User<FunctionsFactory, CustomData, DefaultUserProfileData>>();
+  private readonly listeners = new ListenerSet();
+  private readonly host: UserHost;
+
+  /**
+   * Creates the app and starts connecting to the session runtime (starting the SharedWorker).
+   * @param idOrConfig - the app id, or the {@link AppConfiguration}
+   * @throws {RealmTabsError} `invalid-argument` for a missing id or a malformed base URL
+   */
+  constructor(idOrConfig: string | AppConfiguration) {
+    const config = normalizeConfig(idOrConfig);
+    this.id = config.id;
+    this.session = new TabSession(
+      toConfigWire(config),
+      { ...(config.worker ? { worker: config.worker } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) },
+      {
+        onUpdate: (update) => this.onUpdate(update),
+        onWarning: (code, message) => console.warn(`[realm-tabs] ${code}: ${message}`),
+        onOutdated: (buildId) => console.warn(`[realm-tabs] a newer build (${buildId}) runs in another tab; reload this page`),
+      },
+    );
+    this.ready = this.session.ready;
+    this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
+    const session = this.session;
+    this.host = {
+      snapshotOf: (id) => session.mirror.user(id),
+      exposeRefreshToken: config.exposeRefreshToken,
+      mutate: (what, fn) => session.mutate(what, fn),
+      call: (what, fn) => session.call(what, fn),
+    };
+    if (!cache.has(this.id)) cache.set(this.id, this as unknown as App);
+  }
+
+  private userFor(id: string): User<FunctionsFactory, CustomData, DefaultUserProfileData> {
+    let user = this.users.get(id);
+    if (!user) {
+      user = new User<FunctionsFactory, CustomData, DefaultUserProfileData>(this.host, id);
+      this.users.set(id, user);
+    }
+    return user;
+  }
+
+  private onUpdate(update: MirrorUpdate): void {
+    for (const id of update.userIds) this.users.get(id)?.notify();
+    if (update.app) this.listeners.fire();
+  }
+
+  /** The current user (the last logged in or switched to, if still logged in), or null. */
+  get currentUser(): User<FunctionsFactory, CustomData, DefaultUserProfileData> | null {
+    const id = this.session.mirror.snapshot?.currentUserId;
+    return id ? this.userFor(id) : null;
+  }
+
+  /** Every user the app knows (logged in or out), keyed by id, most recently used first. */
+  get allUsers(): Readonly<Record<string, User<FunctionsFactory, CustomData, DefaultUserProfileData>>> {
+    const users = this.session.mirror.snapshot?.users ?? [];
+    return Object.fromEntries(users.map((u) => [u.id, this.userFor(u.id)]));
+  }
+
+  /**
+   * Logs in (in every tab) and makes the user current.
+   * @throws {RealmTabsError} `invalid-argument` for bad credentials, `timeout`
+   * @throws {MongoDBRealmError} e.g. `InvalidPassword` (401)
+   */
+  async logIn(credentials: Credentials): Promise<User<FunctionsFactory, CustomData, DefaultUserProfileData>> {
+    const wire = toCredentialsWire(credentials);
+    const reply = await this.session.mutate("logIn", (api, appKey) => api.logIn(appKey, wire));
+    if (reply.userId === null) throw new RealmTabsError("internal", "the runtime logged in no user", { retryable: false });
+    return this.userFor(reply.userId);
+  }
+
+  private known(user: User<object, object, object>): string {
+    if (!(user instanceof User) || this.users.get(user.id) !== user) {
+      throw new RealmTabsError("user-not-found", "The user was never logged into this app", { retryable: false });
+    }
+    return user.id;
+  }
+
+  /**
+   * Makes a logged-in user the current one, in every tab.
+   * @throws {RealmTabsError} `user-not-found` for a user of another app, `not-logged-in`, `timeout`
+   */
+  async switchUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
+    const id = this.known(user);
+    if (user.state !== UserState.LoggedIn) {
+      throw new RealmTabsError("not-logged-in", "only a logged-in user can become the current user", { retryable: false });
+    }
+    await this.session.mutate("switchUser", (api, appKey) => api.switchUser(appKey, id));
+  }
+
+  /**
+   * Logs the user out and forgets it, in every tab.
+   * @throws {RealmTabsError} `user-not-found`, `timeout`
+   */
+  async removeUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
+    const id = this.known(user);
+    await this.session.mutate("removeUser", (api, appKey) => api.removeUser(appKey, id));
+  }
+
+  /**
+   * Deletes the user on the server and forgets it, in every tab.
+   * @throws {RealmTabsError} `user-not-found`, `not-logged-in`, `timeout`
+   * @throws {MongoDBRealmError} if the server refuses
+   */
+  async deleteUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
+    const id = this.known(user);
+    await this.session.mutate("deleteUser", (api, appKey) => api.deleteUser(appKey, id));
+  }
+
+  /** Adds a listener, called with no arguments on login, logout, switch, link, custom data refresh and removal. */
+  addListener(callback: Listener): void {
+    this.listeners.add(callback);
+  }
+
+  /** Removes a listener added with {@link App.addListener}. */
+  removeListener(callback: Listener): void {
+    this.listeners.remove(callback);
+  }
+
+  /** Removes every app listener of this tab. */
+  removeAllListeners(): void {
+    this.listeners.clear();
+  }
+
+  /** Disconnects this tab from the runtime (the session stays for other tabs). Later calls fail with `runtime-closed`. */
+  close(): void {
+    this.session.close();
+    if (cache.get(this.id) === (this as unknown as App)) cache.delete(this.id);
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Options of `new App(…)` and their defaults.
+ * @packageDocumentation
+ */
+import { RealmTabsError } from "./protocol/errors.js";
+import type { AppConfigWire } from "./protocol/rpc.js";
+import type { WorkerFactory } from "./connection.js";
+
+/** The App Services cloud base URL (realm-web's default). */
+export const DEFAULT_BASE_URL = "https://services.cloud.mongodb.com";
+
+/** Options of {@link App}. */
+export interface AppConfiguration {
+  /** The App Services app id. */
+  id: string;
+  /** Base URL of the server. @default "https://services.cloud.mongodb.com" */
+  baseUrl?: string;
+  /** Send every request to `baseUrl` instead of asking `…/location` first. @default false */
+  skipLocationRequest?: boolean;
+  /** This web app's name and version, sent with logins as device information. */
+  app?: { name: string; version?: string };
+  /**
+   * How to start the session runtime: a function returning a `SharedWorker`, or a `MessagePort`
+   * (or any Comlink endpoint) to it. @default the SharedWorker bundled with realm-tabs
+   */
+  worker?: WorkerFactory;
+  /**
+   * Let tabs read `user.refreshToken`. Off by default: the refresh token stays in the worker, so
+   * script running in a page cannot take a long-lived credential away. @default false
+   */
+  exposeRefreshToken?: boolean;
+  /** Deadline of every call to the runtime, in ms. @default 30000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Validates the options and fills in defaults.
+ * @throws {RealmTabsError} `invalid-argument` for a missing id or a malformed base URL
+ */
+export function normalizeConfig(idOrConfig: string | AppConfiguration): Required<Pick<AppConfiguration, "id" | "baseUrl" | "exposeRefreshToken">> & AppConfiguration {
+  const config = typeof idOrConfig === "string" ? { id: idOrConfig } : idOrConfig;
+  if (typeof config !== "object" || config === null || typeof config.id !== "string" || config.id.length === 0) {
+    throw new RealmTabsError("invalid-argument", "an App needs an id: new App('my-app-id') or new App({ id, baseUrl })", { retryable: false });
+  }
+  const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
+  try {
+    new URL(baseUrl);
+  } catch (cause) {
+    throw new RealmTabsError("invalid-argument", `baseUrl is not a URL: ${baseUrl}`, { cause, retryable: false });
+  }
+  if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) {
+    throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number", { retryable: false });
+  }
+  return { ...config, baseUrl: baseUrl.replace(/\/+$/, ""), exposeRefreshToken: config.exposeRefreshToken ?? false };
+}
+
+/** The configuration as it crosses to the runtime. */
+export function toConfigWire(config: ReturnType<typeof normalizeConfig>): AppConfigWire {
+  return {
+    id: config.id,
+    baseUrl: config.baseUrl,
+    skipLocationRequest: config.skipLocationRequest ?? false,
+    exposeRefreshToken: config.exposeRefreshToken,
+    ...(config.app ? { app: { ...config.app } } : {}),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Login credentials, with the payloads of the App Services protocol (realm-web 2.0.1 and
+ * realm-js v12 agree on the keys). A `Credentials` instance is plain data: {@link toCredentialsWire}
+ * turns it into what crosses the worker boundary.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import { ProviderType } from "./protocol/snapshots.js";
+import { RealmTabsError } from "./protocol/errors.js";
+import type { CredentialsWire } from "./protocol/rpc.js";
+
+/** Payload of a login request: the provider-specific fields, sent at the top level of the body. */
+export type CredentialsPayload = Record<string, unknown>;
+
+/** Arguments of {@link Credentials.google}: exactly one of `authCode` or `idToken`. */
+export type GoogleOptions = { authCode: string } | { idToken: string };
+
+function requireString(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
+  }
+  return value;
+}
+
+/** Credentials to log in (or link) a user with one auth provider. */
+export class Credentials<P extends CredentialsPayload = CredentialsPayload> {
+  /** The provider type, e.g. `local-userpass`. */
+  readonly providerType: ProviderType;
+  /** The provider's name in the app (the same as the type for built-in providers). */
+  readonly providerName: string;
+  /** The fields sent in the login body. */
+  readonly payload: P;
+  /** For anonymous credentials: reuse a logged-in anonymous user rather than creating a new one. */
+  readonly reuse: boolean;
+
+  private constructor(providerType: ProviderType, payload: P, reuse = false) {
+    this.providerType = providerType;
+    this.providerName = providerType;
+    this.payload = payload;
+    this.reuse = reuse;
+  }
+
+  /**
+   * Anonymous credentials.
+   * @param reuse - reuse a logged-in anonymous user of this app if there is one
+   * @default reuse true
+   */
+  static anonymous(reuse = true): Credentials<Record<string, never>> {
+    return new Credentials(ProviderType.AnonUser, {}, reuse);
+  }
+
+  /**
+   * Email/password credentials; accepts `(email, password)` or `({email, password})`.
+   * @throws {RealmTabsError} `invalid-argument` if the email or password is missing
+   */
+  static emailPassword(email: string, password: string): Credentials<{ username: string; password: string }>;
+  static emailPassword(args: { email: string; password: string }): Credentials<{ username: string; password: string }>;
+  static emailPassword(
+    emailOrArgs: string | { email: string; password: string },
+    password?: string,
+  ): Credentials<{ username: string; password: string }> {
+    const args = typeof emailOrArgs === "string" ? { email: emailOrArgs, password } : emailOrArgs;
+    if (typeof args !== "object" || args === null) {
+      throw new RealmTabsError("invalid-argument", "emailPassword takes (email, password) or ({email, password})", { retryable: false });
+    }
+    return new Credentials(ProviderType.LocalUserPass, {
+      username: requireString(args.email, "email"),
+      password: requireString(args.password, "password"),
+    });
+  }
+
+  /**
+   * API key credentials.
+   * @throws {RealmTabsError} `invalid-argument` if the key is not a non-empty string
+   */
+  static apiKey(key: string): Credentials<{ key: string }> {
+    return new Credentials(ProviderType.ApiKey, { key: requireString(key, "key") });
+  }
+
+  /**
+   * Custom JWT credentials.
+   * @throws {RealmTabsError} `invalid-argument` if the token is not a non-empty string
+   */
+  static jwt(token: string): Credentials<{ token: string }> {
+    return new Credentials(ProviderType.CustomToken, { token: requireString(token, "token") });
+  }
+
+  /**
+   * Custom function credentials: the payload object is passed to the app's authentication function.
+   * @throws {RealmTabsError} `invalid-argument` if the payload is not a plain object
+   */
+  static function<P extends CredentialsPayload>(payload: P): Credentials<P> {
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+      throw new RealmTabsError("invalid-argument", "the function credentials payload must be an object", { retryable: false });
+    }
+    return new Credentials(ProviderType.CustomFunction, payload);
+  }
+
+  /**
+   * Google credentials from an auth code (`{authCode}`) or an OpenID Connect id token (`{idToken}`).
+   * @throws {RealmTabsError} `invalid-argument` unless exactly one of the two is given
+   */
+  static google(options: GoogleOptions): Credentials<{ authCode: string } | { id_token: string }> {
+    const o = options as Partial<{ authCode: unknown; idToken: unknown }> | null;
+    if (typeof o !== "object" || o === null || Object.keys(o).length !== 1) {
+      throw new RealmTabsError("invalid-argument", "google takes exactly one of {authCode} or {idToken}", { retryable: false });
+    }
+    if ("authCode" in o) return new Credentials(ProviderType.OAuth2Google, { authCode: requireString(o.authCode, "authCode") });
+    if ("idToken" in o) return new Credentials(ProviderType.OAuth2Google, { id_token: requireString(o.idToken, "idToken") });
+    throw new RealmTabsError("invalid-argument", "google takes exactly one of {authCode} or {idToken}", { retryable: false });
+  }
+
+  /**
+   * Facebook credentials from a Facebook access token.
+   * @throws {RealmTabsError} `invalid-argument` if the token is not a non-empty string
+   */
+  static facebook(accessToken: string): Credentials<{ accessToken: string }> {
+    return new Credentials(ProviderType.OAuth2Facebook, { accessToken: requireString(accessToken, "accessToken") });
+  }
+
+  /**
+   * Sign in with Apple credentials from an id token.
+   * @throws {RealmTabsError} `invalid-argument` if the token is not a non-empty string
+   */
+  static apple(idToken: string): Credentials<{ id_token: string }> {
+    return new Credentials(ProviderType.OAuth2Apple, { id_token: requireString(idToken, "idToken") });
+  }
+}
+
+/**
+ * The wire form of credentials: the payload as canonical EJSON.
+ * @throws {RealmTabsError} `invalid-argument` if `credentials` is not a {@link Credentials}
+ */
+export function toCredentialsWire(credentials: Credentials): CredentialsWire {
+  if (!(credentials instanceof Credentials)) {
+    throw new RealmTabsError("invalid-argument", "expected a Credentials instance (use Credentials.anonymous(), …)", { retryable: false });
+  }
+  return {
+    providerType: credentials.providerType,
+    payloadEJSON: EJSON.stringify(credentials.payload, { relaxed: false }),
+    reuse: credentials.reuse,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The `user.functions` proxy and the EJSON codec of function arguments and results.
+ * Arguments go out as canonical EJSON (as realm-web sends them); results come back relaxed, so
+ * numbers are numbers and ObjectId, Date, Decimal128 keep their classes.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import { RealmTabsError } from "./protocol/errors.js";
+
+/** Calls a remote function by name with already-decoded arguments. */
+export type CallFunction = (name: string, ...args: unknown[]) => Promise<unknown>;
+
+/** The default type of `user.functions`: any name is a bound function returning a promise. */
+export type DefaultFunctionsFactory = {
+  [name: string]: (...args: unknown[]) => Promise<unknown>;
+};
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Copies `value`, dropping `undefined` values in plain objects at any depth (as realm-js v12 does). */
+export function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = dropUndefined(v);
+  }
+  return out;
+}
+
+/**
+ * Encodes function arguments as canonical EJSON, without mutating the caller's objects.
+ * @throws {RealmTabsError} `invalid-argument` if an argument cannot be encoded (a function, a cycle, …)
+ */
+export function encodeArgs(args: unknown[]): string {
+  try {
+    return EJSON.stringify(args.map(dropUndefined), { relaxed: false });
+  } catch (cause) {
+    throw new RealmTabsError("invalid-argument", `function arguments cannot be encoded as EJSON: ${String(cause)}`, { cause, retryable: false });
+  }
+}
+
+/**
+ * Decodes a function result (relaxed EJSON: numbers become `number`, BSON types keep their class).
+ * @throws {RealmTabsError} `internal` if the runtime sent something that is not EJSON
+ */
+export function decodeResult(resultEJSON: string): unknown {
+  try {
+    return EJSON.parse(resultEJSON, { relaxed: true });
+  } catch (cause) {
+    throw new RealmTabsError("internal", "the session runtime returned a result that is not EJSON", { cause, retryable: false });
+  }
+}
+
+const notProxied = new Set<string>(["then", "inspect", ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/**
+ * Builds the `functions` object: `functions.sum(1, 2)` calls `call("sum", 1, 2)`, and every
+ * property is a bound function, so `const f = functions.f; await f(1)` works too. `then`,
+ * `inspect`, symbol keys and `Object.prototype` names are not proxied (so the object is not
+ * mistaken for a thenable and prints normally).
+ */
+export function createFunctionsProxy<F extends object = DefaultFunctionsFactory>(call: CallFunction): F {
+  const cache = new Map<string, (...args: unknown[]) => Promise<unknown>>();
+  const target = Object.create(null) as Record<string, unknown>;
+  const handler: ProxyHandler<Record<string, unknown>> = {
+    get(_target, key) {
+      if (typeof key !== "string" || notProxied.has(key)) return undefined;
+      let fn = cache.get(key);
+      if (!fn) {
+        fn = (...args: unknown[]) => call(key, ...args);
+        cache.set(key, fn);
+      }
+      return fn;
+    },
+    has: (_target, key) => typeof key === "string" && !notProxied.has(key),
+    set: () => false,
+    deleteProperty: () => false,
+  };
+  return new Proxy(target, handler) as F;
+}

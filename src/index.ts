@@ -1,0 +1,19 @@
+/**
+ * realm-tabs: one signed-in App Services session for every tab. The Realm SDK's `App` and `User`
+ * API, backed by a SharedWorker that owns the users, tokens and refresh loop.
+ * @packageDocumentation
+ */
+export { App } from "./app.js";
+export type { AppConfiguration } from "./config.js";
+export { Credentials } from "./credentials.js";
+export type { CredentialsPayload, GoogleOptions } from "./credentials.js";
+export { User } from "./user.js";
+export type { DefaultCustomData, DefaultUserProfileData, UserJSON } from "./user.js";
+export type { DefaultFunctionsFactory } from "./functions.js";
+export type { Listener } from "./listeners.js";
+export type { WorkerFactory, PortLike } from "./connection.js";
+export { ProviderType, UserState } from "./protocol/snapshots.js";
+export type { UserIdentity } from "./protocol/snapshots.js";
+export { MongoDBRealmError, RealmTabsError, isMongoDBRealmError, isRealmTabsError } from "./protocol/errors.js";
+export type { RealmTabsErrorCode } from "./protocol/errors.js";
+export * as BSON from "bson";

@@ -1,0 +1,138 @@
+/**
+ * The tab's copy of the runtime's state. It applies a snapshot only if its epoch is newer than the
+ * one it holds, so duplicate and stale events (and a `MutationReply` whose event already arrived)
+ * are dropped, and each change is reported exactly once in each tab.
+ * @packageDocumentation
+ */
+import { isSessionEvent, type SessionEvent } from "./protocol/events.js";
+import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
+
+/** What an applied snapshot changed: whose listeners fire, and whether app listeners fire. */
+export interface MirrorUpdate {
+  /** The snapshot that was applied. */
+  snapshot: AppSnapshot;
+  /** The previous snapshot (null for the first one). */
+  previous: AppSnapshot | null;
+  /** Users whose data changed (tokens, state, profile, custom data) or that were removed. */
+  userIds: Set<string>;
+  /** Whether app listeners fire: login, logout, switch, link, custom data, removal. */
+  app: boolean;
+}
+
+/** Handlers for the events that are not state. */
+export interface MirrorHooks {
+  onUpdate?(update: MirrorUpdate): void;
+  onWarning?(code: string, message: string): void;
+  onOutdated?(buildId: string): void;
+}
+
+const appChangeTypes = new Set<StateChange["type"]>(["login", "logout", "remove", "delete", "switch", "custom-data", "link"]);
+
+function userChanged(a: UserSnapshot | undefined, b: UserSnapshot | undefined): boolean {
+  if (!a || !b) return a !== b;
+  return (
+    a.state !== b.state ||
+    a.accessToken !== b.accessToken ||
+    a.refreshToken !== b.refreshToken ||
+    a.customDataEJSON !== b.customDataEJSON ||
+    a.deviceId !== b.deviceId ||
+    JSON.stringify(a.profile) !== JSON.stringify(b.profile)
+  );
+}
+
+/** Derives the update from the declared changes and from a diff (a skipped epoch must still fire). */
+export function diffSnapshots(previous: AppSnapshot | null, next: AppSnapshot, changes: readonly StateChange[]): MirrorUpdate {
+  const userIds = new Set<string>();
+  let app = changes.some((c) => appChangeTypes.has(c.type));
+  for (const c of changes) if (c.userId !== null) userIds.add(c.userId);
+  if (previous) {
+    const before = new Map(previous.users.map((u) => [u.id, u]));
+    const after = new Map(next.users.map((u) => [u.id, u]));
+    for (const id of new Set([...before.keys(), ...after.keys()])) {
+      const a = before.get(id);
+      const b = after.get(id);
+      if (!userChanged(a, b)) continue;
+      userIds.add(id);
+      if (!a || !b || a.state !== b.state || a.customDataEJSON !== b.customDataEJSON) app = true;
+      if (a && b && a.profile?.identities.length !== b.profile?.identities.length) app = true;
+    }
+    if (previous.currentUserId !== next.currentUserId) app = true;
+  }
+  return { snapshot: next, previous, userIds, app };
+}
+
+/** The mirror of one app runtime's state in one tab. */
+export class Mirror {
+  private current: AppSnapshot | null = null;
+  private appKey: string;
+  private readonly hooks: MirrorHooks;
+
+  /**
+   * @param appKey - only events of this runtime are applied (changed by {@link Mirror.setAppKey})
+   * @param hooks - called synchronously after a snapshot is applied, and for warnings
+   */
+  constructor(appKey: string, hooks: MirrorHooks = {}) {
+    this.appKey = appKey;
+    this.hooks = hooks;
+  }
+
+  /** The latest applied snapshot, or null before the first. */
+  get snapshot(): AppSnapshot | null {
+    return this.current;
+  }
+
+  /** The epoch held, or -1 before the first snapshot. */
+  get epoch(): number {
+    return this.current?.epoch ?? -1;
+  }
+
+  /** Changes which runtime's events are accepted (when the runtime answered with another key). */
+  setAppKey(appKey: string): void {
+    this.appKey = appKey;
+  }
+
+  /** One user's snapshot, if the runtime lists it. */
+  user(id: string): UserSnapshot | undefined {
+    return this.current?.users.find((u) => u.id === id);
+  }
+
+  /**
+   * Applies `snapshot` if its epoch is newer than the one held, and reports what changed.
+   * @returns true if it was applied, false if it was stale, a duplicate or of another runtime
+   */
+  apply(snapshot: AppSnapshot, changes: readonly StateChange[] = []): boolean {
+    if (snapshot.appKey !== this.appKey || snapshot.epoch <= this.epoch) return false;
+    const previous = this.current;
+    this.current = snapshot;
+    const update = diffSnapshots(previous, snapshot, changes);
+    try {
+      this.hooks.onUpdate?.(update);
+    } catch (error) {
+      console.error("[realm-tabs] mirror update handler threw", error);
+    }
+    return true;
+  }
+
+  /**
+   * Handles one message read off the app's BroadcastChannel; anything malformed, forged for
+   * another runtime, stale or duplicated is ignored.
+   * @returns true if the message was a state event that was applied
+   */
+  handleMessage(data: unknown): boolean {
+    if (!isSessionEvent(data) || data.appKey !== this.appKey) return false;
+    return this.handleEvent(data);
+  }
+
+  private handleEvent(event: SessionEvent): boolean {
+    switch (event.kind) {
+      case "state":
+        return this.apply(event.snapshot, event.changes);
+      case "warning":
+        this.hooks.onWarning?.(event.code, event.message);
+        return false;
+      case "outdated":
+        this.hooks.onOutdated?.(event.buildId);
+        return false;
+    }
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * A user as one tab sees it: getters read the tab's mirror synchronously; methods cross to the
+ * session runtime. One `User` object exists per id and app in each tab.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import type { Remote } from "comlink";
+import { RealmTabsError } from "./protocol/errors.js";
+import type { MutationReply, SessionApi } from "./protocol/rpc.js";
+import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
+import { toCredentialsWire, type Credentials } from "./credentials.js";
+import { createFunctionsProxy, decodeResult, encodeArgs, type DefaultFunctionsFactory } from "./functions.js";
+import { ListenerSet, type Listener } from "./listeners.js";
+
+/** Profile data as the server returns it (camelCased): `name`, `email`, `pictureUrl`, … */
+export interface DefaultUserProfileData {
+  name?: string;
+  email?: string;
+  pictureUrl?: string;
+  firstName?: string;
+  lastName?: string;
+  gender?: string;
+  birthday?: string;
+  minAge?: string;
+  maxAge?: string;
+  [key: string]: unknown;
+}
+
+/** Custom user data: any document. */
+export type DefaultCustomData = Record<string, unknown>;
+
+/**
+ * What a `User` needs from its `App` (internal): the mirror, and the runtime calls.
+ * @internal
+ */
+export interface UserHost {
+  /** The user's snapshot in the mirror, if the runtime lists it. */
+  snapshotOf(id: string): UserSnapshot | undefined;
+  /** Whether the app opted in to exposing refresh tokens. */
+  readonly exposeRefreshToken: boolean;
+  /** Runs a state-changing call and applies its reply to the mirror before resolving. */
+  mutate(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<MutationReply>): Promise<MutationReply>;
+  /** Runs a call that changes no state. */
+  call<T>(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<T>): Promise<T>;
+}
+
+/** The JSON form of a user, as realm-web's `toJSON` gives it. */
+export interface UserJSON<CustomData, ProfileData> {
+  id: string;
+  accessToken: string | null;
+  refreshToken: string | null;
+  profile: ProfileData;
+  state: UserState;
+  customData: CustomData;
+}
+
+/**
+ * A user of an app, with the API of realm-js v12's `User`. Getters are synchronous and read the
+ * tab's mirror of the runtime's state, so they are the same in every tab.
+ * @typeParam FunctionsFactory - the type of {@link User.functions}
+ * @typeParam CustomData - the type of {@link User.customData}
+ * @typeParam ProfileData - the type of {@link User.profile}
+ */
+export class User<
+  FunctionsFactory extends object = DefaultFunctionsFactory,
+  CustomData extends object = DefaultCustomData,
+  ProfileData extends object = DefaultUserProfileData,
+> {
+  /** The user's id (the server's `user_id`). */
+  readonly id: string;
+  /**
+   * The app's functions as methods: `await user.functions.sum(1, 2)`. The methods are bound, so
+   * `const f = user.functions.f; await f(1)` works too.
+   */
+  readonly functions: FunctionsFactory;
+  private readonly host: UserHost;
+  private readonly listeners = new ListenerSet();
+  private customDataCache: { ejson: string; value: CustomData } | null = null;
+
+  /** @internal Built by `App` only; use `app.currentUser`, `app.allUsers` or `app.logIn`. */
+  constructor(host: UserHost, id: string) {
+    this.host = host;
+    this.id = id;
+    this.functions = createFunctionsProxy<FunctionsFactory>((name, ...args) => this.callFunction(name, ...args));
+  }
+
+  private get snapshot(): UserSnapshot | undefined {
+    return this.host.snapshotOf(this.id);
+  }
+
+  /** The current access token (a JWT), or null when logged out or removed. */
+  get accessToken(): string | null {
+    return this.snapshot?.accessToken ?? null;
+  }
+
+  /**
+   * The refresh token: null unless the app was created with `exposeRefreshToken: true`. The refresh
+   * token is a long-lived credential; keeping it in the worker means script injected into one page
+   * cannot read it from the page (it can still act as the user while the page is open).
+   */
+  get refreshToken(): string | null {
+    return this.host.exposeRefreshToken ? (this.snapshot?.refreshToken ?? null) : null;
+  }
+
+  /** The custom user data from the access token's `user_data` claim (`{}` if not configured). */
+  get customData(): CustomData {
+    const ejson = this.snapshot?.customDataEJSON ?? "{}";
+    if (this.customDataCache?.ejson !== ejson) {
+      let value: CustomData;
+      try {
+        value = EJSON.parse(ejson, { relaxed: true }) as CustomData;
+      } catch {
+        value = {} as CustomData;
+      }
+      this.customDataCache = { ejson, value };
+    }
+    return this.customDataCache.value;
+  }
+
+  /** The device id the server assigned (`baas_device_id`), or null. */
+  get deviceId(): string | null {
+    return this.snapshot?.deviceId ?? null;
+  }
+
+  /** The identities of the user at the app's auth providers (empty before a profile was fetched). */
+  get identities(): UserIdentity[] {
+    return this.snapshot?.profile?.identities.map((i) => ({ ...i })) ?? [];
+  }
+
+  /** The profile data (`name`, `email`, … camelCased); `{}` before a profile was fetched. */
+  get profile(): ProfileData {
+    return { ...(this.snapshot?.profile?.data ?? {}) } as ProfileData;
+  }
+
+  /**
+   * The provider the user logged in with.
+   * @deprecated as in realm-js v12: use {@link User.identities}
+   */
+  get providerType(): ProviderType {
+    return this.snapshot?.providerType ?? this.identities[0]?.providerType ?? "anon-user";
+  }
+
+  /** `LoggedIn`, `LoggedOut`, or `Removed` once the app no longer lists the user. */
+  get state(): UserState {
+    return this.snapshot?.state ?? UserState.Removed;
+  }
+
+  /** True while the user is logged in. */
+  get isLoggedIn(): boolean {
+    return this.state === UserState.LoggedIn;
+  }
+
+  /**
+   * Calls an App Services function as this user. Arguments travel as canonical EJSON (undefined
+   * values in plain objects are dropped); the result comes back with numbers as numbers and BSON
+   * types as their classes.
+   * @throws {RealmTabsError} `invalid-argument` for a bad name or arguments, `timeout`
+   * @throws {MongoDBRealmError} e.g. `FunctionNotFound`, `InvalidSession`
+   */
+  async callFunction(name: string, ...args: unknown[]): Promise<unknown> {
+    if (typeof name !== "string" || name.length === 0) {
+      throw new RealmTabsError("invalid-argument", "the function name must be a non-empty string", { retryable: false });
+    }
+    const argsEJSON = encodeArgs(args);
+    const result = await this.host.call(`callFunction ${name}`, (api, appKey) => api.callFunction(appKey, this.id, name, argsEJSON));
+    return decodeResult(result);
+  }
+
+  /**
+   * Logs the user out in every tab (the user stays listed as `LoggedOut`).
+   * @throws {RealmTabsError} `timeout`, `user-not-found`
+   */
+  async logOut(): Promise<void> {
+    await this.host.mutate("logOut", (api, appKey) => api.logOut(appKey, this.id));
+  }
+
+  /**
+   * Refreshes the access token and returns the custom data it carries.
+   * @throws {MongoDBRealmError} `InvalidSession` if the session ended
+   * @throws {RealmTabsError} `timeout`, `not-logged-in`
+   */
+  async refreshCustomData(): Promise<CustomData> {
+    await this.host.mutate("refreshCustomData", (api, appKey) => api.refreshCustomData(appKey, this.id));
+    return this.customData;
+  }
+
+  /**
+   * Refreshes the access token now (shared with the runtime's own refresh: one request for all tabs).
+   * @throws {MongoDBRealmError} `InvalidSession` if the session ended
+   * @throws {RealmTabsError} `timeout`, `not-logged-in`
+   */
+  async refreshAccessToken(): Promise<void> {
+    await this.host.mutate("refreshAccessToken", (api, appKey) => api.refreshAccessToken(appKey, this.id));
+  }
+
+  /**
+   * Fetches the profile again.
+   * @throws {RealmTabsError} `timeout`, `not-logged-in`
+   */
+  async refreshProfile(): Promise<void> {
+    await this.host.mutate("refreshProfile", (api, appKey) => api.refreshProfile(appKey, this.id));
+  }
+
+  /**
+   * Links another identity to this user.
+   * @throws {RealmTabsError} `invalid-argument` for bad credentials, `timeout`
+   * @throws {MongoDBRealmError} if the server refuses the link
+   */
+  async linkCredentials(credentials: Credentials): Promise<void> {
+    const wire = toCredentialsWire(credentials);
+    await this.host.mutate("linkCredentials", (api, appKey) => api.linkCredentials(appKey, this.id, wire));
+  }
+
+  /**
+   * Adds a listener, called with no arguments in every tab that registered one, on access-token
+   * refresh, custom data refresh, profile change, logout and removal.
+   */
+  addListener(callback: Listener): void {
+    this.listeners.add(callback);
+  }
+
+  /** Removes a listener added with {@link User.addListener}. */
+  removeListener(callback: Listener): void {
+    this.listeners.remove(callback);
+  }
+
+  /** Removes every listener of this user in this tab. */
+  removeAllListeners(): void {
+    this.listeners.clear();
+  }
+
+  /** @internal Fires this user's listeners (called by the app when the mirror changed the user). */
+  notify(): void {
+    this.listeners.fire();
+  }
+
+  /** The user as plain data. */
+  toJSON(): UserJSON<CustomData, ProfileData> {
+    return {
+      id: this.id,
+      accessToken: this.accessToken,
+      refreshToken: this.refreshToken,
+      profile: this.profile,
+      state: this.state,
+      customData: this.customData,
+    };
+  }
+}
