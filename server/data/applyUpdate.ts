@@ -1,0 +1,156 @@
+/**
+ * Applies an update (operators, replacement document or pipeline) to a private copy of a
+ * document, and builds upserted documents (mingo has no `$setOnInsert`, so upserts are built here).
+ * @packageDocumentation
+ */
+import { ObjectId } from "bson";
+import { Aggregator, update as mingoUpdate } from "mingo";
+import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
+import { mongoError, toServerError } from "./errors.js";
+
+/** The result of applying an update to one document. */
+export interface UpdateOutcome {
+  after: Doc;
+  /** `replace` for a replacement document, `update` otherwise */
+  kind: "update" | "replace";
+  /** changed paths reported by mingo (operator updates only) */
+  changedPaths?: string[];
+}
+
+/** An update as sent: an operator document, a replacement document or a pipeline. */
+export type UpdateSpec = Doc | Doc[];
+
+const PIPELINE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"]);
+
+/**
+ * Classifies an update document.
+ * @param update - the update
+ * @throws ServerError `MongoDBError` if it mixes operators and plain fields
+ */
+export function updateKind(update: UpdateSpec): "operators" | "replacement" | "pipeline" {
+  if (Array.isArray(update)) return "pipeline";
+  const keys = Object.keys(update);
+  const ops = keys.filter((k) => k.startsWith("$")).length;
+  if (ops === 0) return "replacement";
+  if (ops !== keys.length) throw mongoError("update document must contain only update operators or only fields");
+  return "operators";
+}
+
+function withIdFirst(id: unknown, doc: Doc): Doc {
+  const { _id: _ignored, ...rest } = doc;
+  return { _id: id, ...rest };
+}
+
+function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, query: Doc | undefined, inserting: boolean): string[] {
+  const { $setOnInsert: onInsert, ...rest } = update;
+  const changed: string[] = [];
+  try {
+    if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
+    if (Object.keys(rest).length > 0) changed.push(...mingoUpdate(doc, rest, arrayFilters, inserting ? undefined : query));
+  } catch (err) {
+    throw toServerError(err);
+  }
+  return [...new Set(changed)];
+}
+
+function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
+  for (const stage of pipeline) {
+    const op = Object.keys(stage)[0];
+    if (Object.keys(stage).length !== 1 || !op || !PIPELINE_STAGES.has(op)) {
+      throw mongoError(`update pipeline stage not allowed: ${op ?? "{}"}`);
+    }
+  }
+  try {
+    const out = new Aggregator(pipeline, {}).run([doc])[0];
+    if (!isPlainObject(out)) throw mongoError("update pipeline produced no document");
+    return normalize(out);
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+/**
+ * Applies `update` to a copy of `before` (which is not modified).
+ * @param before - the stored document
+ * @param update - operators, replacement or pipeline
+ * @param opts - `arrayFilters` for `$[id]`, the `query` for positional `$`
+ * @throws ServerError `MongoDBError` for unknown operators, bad paths or a changed `_id`
+ */
+export function applyUpdate(before: Doc, update: UpdateSpec, opts: { arrayFilters?: Doc[]; query?: Doc }): UpdateOutcome {
+  const kind = updateKind(update);
+  if (kind === "replacement") {
+    const replacement = update as Doc;
+    if ("_id" in replacement && idKey(replacement._id) !== idKey(before._id)) {
+      throw mongoError("the (immutable) field '_id' was found to have been altered");
+    }
+    return { kind: "replace", after: withIdFirst(before._id, normalize(replacement)) };
+  }
+  const copy = normalize(before);
+  if (kind === "pipeline") {
+    const after = applyPipeline(copy, update as Doc[]);
+    if (idKey(after._id) !== idKey(before._id)) throw mongoError("Performing an update on the path '_id' would modify the immutable field '_id'");
+    return { kind: "update", after };
+  }
+  const changedPaths = applyOperators(copy, update as Doc, opts.arrayFilters, opts.query, false);
+  if (idKey(copy._id) !== idKey(before._id)) {
+    throw mongoError("Performing an update on the path '_id' would modify the immutable field '_id'");
+  }
+  return { kind: "update", after: copy, changedPaths };
+}
+
+function setPath(doc: Doc, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let cur: Doc = doc;
+  for (const part of parts.slice(0, -1)) {
+    const next = cur[part];
+    if (!isPlainObject(next)) cur[part] = {};
+    cur = cur[part] as Doc;
+  }
+  cur[parts[parts.length - 1] as string] = value;
+}
+
+/**
+ * The equality fields of a query, as MongoDB seeds an upserted document with them
+ * (`{a: 1, "b.c": 2, d: {$eq: 3}, $and: [{e: 4}]}` → `{a: 1, b: {c: 2}, d: 3, e: 4}`).
+ * @param query - a filter
+ */
+export function seedFromQuery(query: Doc): Doc {
+  const seed: Doc = {};
+  const visit = (q: Doc): void => {
+    for (const [key, value] of Object.entries(q)) {
+      if (key === "$and" && Array.isArray(value)) value.filter(isPlainObject).forEach(visit);
+      if (key.startsWith("$")) continue;
+      if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith("$"))) {
+        if ("$eq" in value) setPath(seed, key, value.$eq);
+      } else {
+        setPath(seed, key, value);
+      }
+    }
+  };
+  visit(query);
+  return normalize(seed);
+}
+
+/**
+ * Builds the document an upsert inserts: the query's equality fields, then `$setOnInsert`, then
+ * the rest of the update (or the replacement document), with a new ObjectId `_id` if none results.
+ * @param query - the filter that matched nothing
+ * @param update - the update or replacement
+ * @param arrayFilters - for `$[id]`
+ * @throws ServerError `MongoDBError` for invalid updates
+ */
+export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
+  const seed = seedFromQuery(query);
+  const kind = updateKind(update);
+  let doc: Doc;
+  if (kind === "replacement") {
+    const replacement = normalize(update as Doc);
+    doc = "_id" in replacement ? replacement : { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...replacement };
+  } else if (kind === "pipeline") {
+    doc = applyPipeline(seed, update as Doc[]);
+  } else {
+    applyOperators(seed, update as Doc, arrayFilters, undefined, true);
+    doc = seed;
+  }
+  return withIdFirst(doc._id === undefined ? new ObjectId() : doc._id, doc);
+}

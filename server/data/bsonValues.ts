@@ -1,0 +1,80 @@
+/**
+ * BSON value helpers: normalisation for mingo, cloning, identity keys.
+ * @packageDocumentation
+ */
+import { BSON, EJSON } from "bson";
+import { invalidParameter } from "./errors.js";
+
+/** A stored MongoDB document. */
+export type Doc = Record<string, unknown>;
+
+/**
+ * True for a plain object (also one made in another realm, e.g. a `node:vm` context),
+ * false for arrays, BSON values, dates, regexps and primitives.
+ * @param value - anything
+ */
+export function isPlainObject(value: unknown): value is Doc {
+  if (typeof value !== "object" || value === null) return false;
+  if ("_bsontype" in value) return false;
+  return Object.prototype.toString.call(value) === "[object Object]";
+}
+
+/**
+ * Deep-copies a value through BSON, which also normalises it for mingo: `Int32`/`Double`
+ * wrappers and `Long`s that fit in 53 bits become numbers, values from other realms become
+ * values of this realm, `undefined` fields are dropped. Exact BSON types (ObjectId, Date,
+ * Decimal128, Binary, big Long) are kept.
+ * @param value - any BSON-serialisable value
+ * @returns the normalised copy
+ * @throws ServerError `InvalidParameter` if the value cannot be represented in BSON
+ */
+export function normalize<T>(value: T): T {
+  if (value === undefined || value === null || typeof value !== "object") return value;
+  try {
+    const bytes = BSON.serialize({ v: value }, { ignoreUndefined: true });
+    return BSON.deserialize(bytes).v as T;
+  } catch (err) {
+    throw invalidParameter(`value is not representable in BSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Serialises a document to BSON bytes (the stored form).
+ * @param doc - the document
+ * @throws ServerError `InvalidParameter` if it is not serialisable (e.g. over 16 MB)
+ */
+export function toBytes(doc: Doc): Uint8Array {
+  try {
+    return BSON.serialize(doc, { ignoreUndefined: true });
+  } catch (err) {
+    throw invalidParameter(`document is not representable in BSON: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Reads stored BSON bytes back into a document.
+ * @param bytes - bytes from {@link toBytes}
+ */
+export function fromBytes(bytes: Uint8Array): Doc {
+  return BSON.deserialize(bytes);
+}
+
+/**
+ * The identity key of an `_id` value: its canonical EJSON, so `ObjectId("…")` and the string
+ * `"…"` stay distinct, and `1` and `1.0` (both JS numbers) are the same key.
+ * @param id - an `_id` value
+ */
+export function idKey(id: unknown): string {
+  return EJSON.stringify({ k: id }, { relaxed: false });
+}
+
+/**
+ * Deep equality of two values by their BSON bytes (type-exact).
+ * @param a - first value
+ * @param b - second value
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  const ba = BSON.serialize({ v: a }, { ignoreUndefined: true });
+  const bb = BSON.serialize({ v: b }, { ignoreUndefined: true });
+  return Buffer.from(ba).equals(bb);
+}

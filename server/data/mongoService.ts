@@ -1,0 +1,100 @@
+/**
+ * The MongoDB service: dispatches `functions/call` requests with a `service` to the collection
+ * methods, and `watch` to the change feed.
+ * @packageDocumentation
+ */
+import type { Database } from "better-sqlite3";
+import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
+import { isMethodName, parseArgs, type ArgsOf, type MethodName } from "./args.js";
+import { isPlainObject, type Doc } from "./bsonValues.js";
+import { ChangeFeed } from "./changeFeed.js";
+import { CollectionRegistry } from "./collection.js";
+import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
+import { findOneAndDelete, findOneAndReplace, findOneAndUpdate } from "./findAndModify.js";
+import { aggregate, count, find, findOne } from "./readMethods.js";
+import { SqliteDocs } from "./sqliteStore.js";
+import { deleteMany, deleteOne, insertMany, insertOne, updateMany, updateOne } from "./writeMethods.js";
+
+type Handlers = { [M in MethodName]: (reg: CollectionRegistry, a: ArgsOf<M>) => unknown };
+
+const handlers: Handlers = {
+  find, findOne, count, aggregate,
+  insertOne, insertMany, updateOne, updateMany, deleteOne, deleteMany,
+  findOneAndUpdate, findOneAndReplace, findOneAndDelete,
+};
+
+/** Options of {@link createMongoService}. */
+export interface MongoServiceOptions {
+  /** An open better-sqlite3 database; the service creates and uses only its `docs` table. */
+  db: Database;
+  /** Service names that reach this store (e.g. `mongodb-atlas`); they all share the same data. */
+  serviceNames: string[];
+}
+
+function dispatch<M extends MethodName>(reg: CollectionRegistry, name: M, args: unknown[]): unknown {
+  const handler = handlers[name] as (reg: CollectionRegistry, a: ArgsOf<M>) => unknown;
+  return handler(reg, parseArgs(name, args));
+}
+
+/**
+ * Creates the MongoDB service over an embedded, persisted document store (SQLite + mingo).
+ * Methods run synchronously inside the returned promises, so calls and their change events are
+ * totally ordered.
+ * @param opts - the database and the service names
+ * @returns the service, plus `close()` which drops every watch subscription and refuses later calls
+ */
+export function createMongoService(opts: MongoServiceOptions): MongoService & { close(): void } {
+  const feed = new ChangeFeed();
+  const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
+  const services = new Set(opts.serviceNames);
+  const unsubscribers = new Set<() => void>();
+  let closed = false;
+
+  const checkService = (service: string): void => {
+    if (closed) throw new ServerError(503, "ServiceUnavailable", "the MongoDB service is closed");
+    if (!services.has(service)) throw new ServerError(404, "ServiceNotFound", `service not found: '${service}'`);
+  };
+
+  return {
+    hasService: (service) => services.has(service),
+
+    async call(service: string, name: string, args: unknown[], _caller: Caller): Promise<unknown> {
+      checkService(service);
+      if (!isMethodName(name)) throw functionNotFound(name);
+      try {
+        return dispatch(reg, name, args);
+      } catch (err) {
+        throw toServerError(err);
+      }
+    },
+
+    watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void): () => void {
+      checkService(service);
+      if (!isPlainObject(args)) throw invalidParameter("watch: expected an argument object");
+      if (typeof args.database !== "string" || args.database === "") throw invalidParameter("watch: database must be a non-empty string");
+      if (typeof args.collection !== "string" || args.collection === "") throw invalidParameter("watch: collection must be a non-empty string");
+      if (args.filter !== undefined && !isPlainObject(args.filter)) throw invalidParameter("watch: filter must be an object");
+      const off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, onEvent);
+      const unsubscribe = (): void => {
+        off();
+        unsubscribers.delete(unsubscribe);
+      };
+      unsubscribers.add(unsubscribe);
+      return unsubscribe;
+    },
+
+    async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Doc | null> {
+      checkService(service);
+      try {
+        return findOne(reg, parseArgs("findOne", [{ database, collection, query: filter }]));
+      } catch (err) {
+        throw toServerError(err);
+      }
+    },
+
+    close(): void {
+      closed = true;
+      for (const off of [...unsubscribers]) off();
+    },
+  };
+}

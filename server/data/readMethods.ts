@@ -1,0 +1,107 @@
+/**
+ * Read methods of the MongoDB service: find, findOne, count, aggregate.
+ * @packageDocumentation
+ */
+import { Aggregator, find as mingoFind, ProcessingMode } from "mingo";
+import type { ArgsOf } from "./args.js";
+import { normalize, type Doc } from "./bsonValues.js";
+import type { CollectionRegistry } from "./collection.js";
+import { mongoError, toServerError } from "./errors.js";
+
+/** Options of {@link selectDocs}. */
+export interface SelectOptions {
+  sort?: Doc;
+  /** 0 or absent: no limit; negative: its absolute value (as MongoDB) */
+  limit?: number;
+}
+
+/**
+ * The stored documents matching `query`, sorted and limited (shared references: do not mutate).
+ * @param docs - a collection's documents
+ * @param query - the filter
+ * @param opts - sort and limit
+ * @throws ServerError `MongoDBError` for an invalid query or sort
+ */
+export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOptions = {}): Doc[] {
+  try {
+    let cursor = mingoFind<Doc>(docs, normalize(query ?? {}));
+    if (opts.sort && Object.keys(opts.sort).length > 0) cursor = cursor.sort(normalize(opts.sort) as Record<string, 1 | -1>);
+    const limit = Math.abs(opts.limit ?? 0);
+    if (limit > 0) cursor = cursor.limit(limit);
+    return cursor.all();
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+/**
+ * Applies a projection to documents and returns private copies.
+ * @param docs - documents (shared references are fine)
+ * @param projection - a MongoDB projection, or undefined for whole documents
+ * @throws ServerError `MongoDBError` for an invalid projection (e.g. mixing inclusion and exclusion)
+ */
+export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
+  if (!projection || Object.keys(projection).length === 0) return docs.map((d) => normalize(d));
+  try {
+    return mingoFind<Doc>(docs, {}, normalize(projection)).all().map((d) => normalize(d));
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+/**
+ * `find`: matching documents, projected, sorted, limited.
+ * @param reg - the collections
+ * @param a - `{database, collection, query, project, sort, limit}`
+ * @throws ServerError `MongoDBError` for invalid queries
+ */
+export function find(reg: CollectionRegistry, a: ArgsOf<"find">): Doc[] {
+  const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: a.limit });
+  return project(docs, a.project);
+}
+
+/**
+ * `findOne`: the first matching document (in `sort` order), projected, or null.
+ * @param reg - the collections
+ * @param a - `{database, collection, query, project, sort}`
+ * @throws ServerError `MongoDBError` for invalid queries
+ */
+export function findOne(reg: CollectionRegistry, a: ArgsOf<"findOne">): Doc | null {
+  const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: 1 });
+  return project(docs, a.project)[0] ?? null;
+}
+
+/**
+ * `count`: the number of matching documents, at most `limit` when it is positive.
+ * @param reg - the collections
+ * @param a - `{database, collection, query, limit}`
+ * @throws ServerError `MongoDBError` for invalid queries
+ */
+export function count(reg: CollectionRegistry, a: ArgsOf<"count">): number {
+  return selectDocs(reg.get(a.database, a.collection).docs(), a.query, { limit: a.limit }).length;
+}
+
+const WRITE_STAGES = new Set(["$out", "$merge"]);
+
+/**
+ * `aggregate`: runs the pipeline with mingo; `$lookup`/`$unionWith`/`$graphLookup` read other
+ * collections of the same database. `$out` and `$merge` are refused.
+ * @param reg - the collections
+ * @param a - `{database, collection, pipeline}`
+ * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
+ */
+export function aggregate(reg: CollectionRegistry, a: ArgsOf<"aggregate">): Doc[] {
+  for (const stage of a.pipeline) {
+    const op = Object.keys(stage).find((k) => WRITE_STAGES.has(k));
+    if (op) throw mongoError(`${op} is not supported by this server`);
+  }
+  try {
+    const aggregator = new Aggregator(normalize(a.pipeline), {
+      processingMode: ProcessingMode.CLONE_INPUT,
+      collectionResolver: (name: string) => reg.get(a.database, name).docs().map((d) => normalize(d)),
+    });
+    return aggregator.run(reg.get(a.database, a.collection).docs()).map((d) => normalize(d as Doc));
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
