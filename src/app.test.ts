@@ -1,0 +1,227 @@
+/**
+ * App and User against an in-process runtime reached over a real MessageChannel + Comlink, with
+ * events on a real BroadcastChannel. The runtime here is a small in-memory test double of
+ * `SessionApi` (no server): it checks the tab side's wiring, not the worker's logic.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import * as Comlink from "comlink";
+import { EJSON, ObjectId } from "bson";
+import { App } from "./app.js";
+import { Credentials } from "./credentials.js";
+import { installErrorTransfer } from "./protocol/comlink.js";
+import { MongoDBRealmError, RealmTabsError, isMongoDBRealmError } from "./protocol/errors.js";
+import { PROTOCOL_VERSION, appKeyFor, channelName } from "./protocol/events.js";
+import type { ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
+import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
+
+const BASE = "http://127.0.0.1:1";
+
+class MemoryRuntime {
+  readonly key = appKeyFor("test-app", BASE);
+  readonly channel = new BroadcastChannel(channelName(this.key));
+  readonly calls: { name: string; argsEJSON: string }[] = [];
+  epoch = 0;
+  users: UserSnapshot[] = [];
+  current: string | null = null;
+  n = 0;
+  protocol = PROTOCOL_VERSION;
+
+  snapshot(): AppSnapshot {
+    return structuredClone({ appKey: this.key, epoch: this.epoch, users: this.users, currentUserId: this.current, deviceId: null });
+  }
+
+  commit(changes: StateChange[], userId: string | null): MutationReply {
+    this.epoch += 1;
+    const snapshot = this.snapshot();
+    this.channel.postMessage({ v: PROTOCOL_VERSION, kind: "state", appKey: this.key, epoch: snapshot.epoch, snapshot, changes });
+    return { snapshot, changes, userId };
+  }
+
+  find(id: string): UserSnapshot {
+    const u = this.users.find((x) => x.id === id);
+    if (!u) throw new RealmTabsError("user-not-found", `no user ${id}`);
+    return u;
+  }
+
+  api(): SessionApi {
+    return {
+      connect: async (): Promise<ConnectReply> => ({ appKey: this.key, snapshot: this.snapshot(), protocol: this.protocol, buildId: "t", warnings: [] }),
+      logIn: async (_k, c) => {
+        const id = `u${++this.n}`;
+        this.users.unshift({
+          id, state: "LoggedIn", providerType: c.providerType, accessToken: `at-${id}-1`, refreshToken: `rt-${id}`, deviceId: "d1",
+          profile: { type: "normal", identities: [{ id: `i${id}`, providerType: c.providerType }], data: { name: "Ada" } },
+          customDataEJSON: EJSON.stringify({ born: new Date(0), n: 1 }, { relaxed: false }), accessTokenExpiresAt: null,
+        });
+        this.current = id;
+        return this.commit([{ type: "login", userId: id }], id);
+      },
+      switchUser: async (_k, id) => { this.find(id); this.current = id; return this.commit([{ type: "switch", userId: id }], id); },
+      logOut: async (_k, id) => {
+        Object.assign(this.find(id), { state: "LoggedOut", accessToken: null, refreshToken: null });
+        if (this.current === id) this.current = null;
+        return this.commit([{ type: "logout", userId: id }], id);
+      },
+      removeUser: async (_k, id) => {
+        this.users = this.users.filter((u) => u.id !== id);
+        if (this.current === id) this.current = null;
+        return this.commit([{ type: "remove", userId: id }], id);
+      },
+      deleteUser: async (_k, id) => { this.users = this.users.filter((u) => u.id !== id); return this.commit([{ type: "delete", userId: id }], id); },
+      refreshAccessToken: async (_k, id) => { const u = this.find(id); u.accessToken = `${u.accessToken}+`; return this.commit([{ type: "token", userId: id }], id); },
+      refreshCustomData: async (_k, id) => { this.find(id).customDataEJSON = '{"n":{"$numberInt":"2"}}'; return this.commit([{ type: "custom-data", userId: id }], id); },
+      refreshProfile: async (_k, id) => this.commit([], id),
+      linkCredentials: async (_k, id) => this.commit([{ type: "link", userId: id }], id),
+      callFunction: async (_k, _id, name, argsEJSON) => {
+        this.calls.push({ name, argsEJSON });
+        if (name === "missing") throw new MongoDBRealmError("POST", `${BASE}/call`, 404, "Not Found", "function not found: 'missing'", "FunctionNotFound");
+        return EJSON.stringify({ sum: 3, id: new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa") }, { relaxed: false });
+      },
+      stats: async () => ({ tabs: 0, refreshes: 0, openStreams: 0, buildId: "t" }),
+    };
+  }
+
+  /** A worker factory for one tab: a fresh MessageChannel whose far end the runtime serves. */
+  tab(): () => MessagePort {
+    return () => {
+      const { port1, port2 } = new MessageChannel();
+      Comlink.expose(this.api(), port1);
+      ports.push(port1, port2);
+      return port2;
+    };
+  }
+}
+
+const ports: MessagePort[] = [];
+const apps: App[] = [];
+const runtimes: MemoryRuntime[] = [];
+
+function tabs(count: number, options: { exposeRefreshToken?: boolean } = {}): { runtime: MemoryRuntime; apps: App[] } {
+  installErrorTransfer();
+  const runtime = new MemoryRuntime();
+  runtimes.push(runtime);
+  const made = Array.from({ length: count }, () => new App({ id: "test-app", baseUrl: BASE, worker: runtime.tab(), ...options }));
+  apps.push(...made);
+  return { runtime, apps: made };
+}
+
+afterEach(() => {
+  for (const a of apps.splice(0)) a.close();
+  for (const r of runtimes.splice(0)) r.channel.close();
+  for (const p of ports.splice(0)) p.close();
+});
+
+describe("App and User over a MessageChannel", () => {
+  it("logs in in one tab; the other tab sees the same user with the same tokens", async () => {
+    const { apps: [a, b] } = tabs(2);
+    await Promise.all([a!.ready, b!.ready]);
+    expect(a!.currentUser).toBeNull();
+    const user = await a!.logIn(Credentials.anonymous());
+    expect(a!.currentUser).toBe(user);
+    expect(a!.allUsers[user.id]).toBe(user);
+    await vi.waitFor(() => expect(b!.currentUser?.id).toBe(user.id));
+    const other = b!.currentUser!;
+    expect(other).toBe(b!.allUsers[user.id]);
+    expect(other.accessToken).toBe(user.accessToken);
+    expect(other.isLoggedIn).toBe(true);
+    expect(other.profile).toEqual({ name: "Ada" });
+    expect(other.identities).toEqual([{ id: `i${user.id}`, providerType: "anon-user" }]);
+    expect(other.customData).toEqual({ born: new Date(0), n: 1 });
+    expect(other.deviceId).toBe("d1");
+    expect(other.providerType).toBe("anon-user");
+  });
+
+  it("fires user listeners once per tab on a token refresh, and app listeners on logout", async () => {
+    const { apps: [a, b] } = tabs(2);
+    const user = await a!.logIn(Credentials.anonymous());
+    await vi.waitFor(() => expect(b!.currentUser).not.toBeNull());
+    const fired = { a: 0, b: 0, appA: 0, appB: 0 };
+    user.addListener(() => { fired.a += 1; });
+    b!.currentUser!.addListener(() => { fired.b += 1; });
+    a!.addListener(() => { fired.appA += 1; });
+    b!.addListener(() => { fired.appB += 1; });
+    await b!.currentUser!.refreshAccessToken();
+    await vi.waitFor(() => expect(fired).toMatchObject({ a: 1, b: 1 }));
+    expect(fired).toMatchObject({ appA: 0, appB: 0 });
+    await b!.currentUser!.logOut();
+    await vi.waitFor(() => expect(fired).toEqual({ a: 2, b: 2, appA: 1, appB: 1 }));
+    expect(user.isLoggedIn).toBe(false);
+    expect(user.state).toBe("LoggedOut");
+    expect(a!.currentUser).toBeNull();
+  });
+
+  it("calls functions with canonical EJSON and decodes results; server errors keep their fields", async () => {
+    const { runtime, apps: [a] } = tabs(1);
+    const user = await a!.logIn(Credentials.anonymous());
+    const f = user.functions.sum!;
+    const result = (await f(1, { d: new Date(0), skip: undefined })) as { sum: number; id: ObjectId };
+    expect(runtime.calls).toEqual([{ name: "sum", argsEJSON: '[{"$numberInt":"1"},{"d":{"$date":{"$numberLong":"0"}}}]' }]);
+    expect(result.sum).toBe(3);
+    expect(result.id).toBeInstanceOf(ObjectId);
+    const error = await user.callFunction("missing").catch((e: unknown) => e);
+    expect(isMongoDBRealmError(error)).toBe(true);
+    expect(error).toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound" });
+  });
+
+  it("refreshCustomData returns the new custom data; removeUser makes the user Removed everywhere", async () => {
+    const { apps: [a, b] } = tabs(2);
+    const user = await a!.logIn(Credentials.anonymous());
+    expect(await user.refreshCustomData()).toEqual({ n: 2 });
+    await vi.waitFor(() => expect(b!.currentUser?.customData).toEqual({ n: 2 }));
+    const seenInB = b!.currentUser!;
+    await a!.removeUser(user);
+    expect(user.state).toBe("Removed");
+    await vi.waitFor(() => expect(seenInB.state).toBe("Removed"));
+    expect(b!.allUsers).toEqual({});
+  });
+
+  it("switchUser changes currentUser in every tab and refuses users of another app", async () => {
+    const { apps: [a, b] } = tabs(2);
+    const first = await a!.logIn(Credentials.anonymous(false));
+    await a!.logIn(Credentials.anonymous(false));
+    await a!.switchUser(first);
+    expect(a!.currentUser).toBe(first);
+    expect(Object.keys(a!.allUsers)).toEqual(["u2", "u1"]);
+    await vi.waitFor(() => expect(b!.currentUser?.id).toBe(first.id));
+    const { apps: [foreign] } = tabs(1);
+    const stranger = await foreign!.logIn(Credentials.anonymous());
+    await expect(a!.switchUser(stranger)).rejects.toMatchObject({ code: "user-not-found" });
+  });
+
+  it("hides the refresh token unless the app opted in", async () => {
+    const { apps: [hidden] } = tabs(1);
+    const { apps: [shown] } = tabs(1, { exposeRefreshToken: true });
+    expect((await hidden!.logIn(Credentials.anonymous())).refreshToken).toBeNull();
+    expect((await shown!.logIn(Credentials.anonymous())).refreshToken).toBe("rt-u1");
+  });
+
+  it("rejects ready with a retryable timeout when the runtime never answers", async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const app = new App({ id: "silent", baseUrl: BASE, worker: () => port2, timeoutMs: 50 });
+    apps.push(app);
+    await expect(app.ready).rejects.toMatchObject({ code: "timeout", retryable: true });
+    await expect(app.logIn(Credentials.anonymous())).rejects.toMatchObject({ code: "timeout" });
+  });
+
+  it("rejects ready with protocol-mismatch when the runtime speaks another version", async () => {
+    installErrorTransfer();
+    const runtime = new MemoryRuntime();
+    runtimes.push(runtime);
+    runtime.protocol = PROTOCOL_VERSION + 1;
+    const app = new App({ id: "test-app", baseUrl: BASE, worker: runtime.tab() });
+    apps.push(app);
+    await expect(app.ready).rejects.toMatchObject({ code: "protocol-mismatch" });
+  });
+
+  it("validates options", () => {
+    expect(() => new App("")).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(() => new App({ id: "x", baseUrl: "not a url" })).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(() => new App({ id: "x", timeoutMs: 0 })).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+  });
+
+  it("App.getApp returns the first app of an id", () => {
+    const { apps: [a] } = tabs(1);
+    expect(App.getApp("test-app")).toBe(a);
+  });
+});

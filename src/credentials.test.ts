@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { EJSON } from "bson";
+import { Credentials, toCredentialsWire } from "./credentials.js";
+import { isRealmTabsError } from "./protocol/errors.js";
+
+describe("Credentials payloads (protocol §2.1)", () => {
+  it.each([
+    ["anonymous", Credentials.anonymous(), "anon-user", {}],
+    ["emailPassword(email, password)", Credentials.emailPassword("a@b.c", "pw123456"), "local-userpass", { username: "a@b.c", password: "pw123456" }],
+    ["emailPassword({email, password})", Credentials.emailPassword({ email: "a@b.c", password: "pw" }), "local-userpass", { username: "a@b.c", password: "pw" }],
+    ["apiKey", Credentials.apiKey("k1"), "api-key", { key: "k1" }],
+    ["jwt", Credentials.jwt("t.o.k"), "custom-token", { token: "t.o.k" }],
+    ["function", Credentials.function({ username: "ada", n: 1 }), "custom-function", { username: "ada", n: 1 }],
+    ["google authCode", Credentials.google({ authCode: "c" }), "oauth2-google", { authCode: "c" }],
+    ["google idToken", Credentials.google({ idToken: "i" }), "oauth2-google", { id_token: "i" }],
+    ["facebook", Credentials.facebook("fb"), "oauth2-facebook", { accessToken: "fb" }],
+    ["apple", Credentials.apple("ap"), "oauth2-apple", { id_token: "ap" }],
+  ])("%s", (_name, credentials, providerType, payload) => {
+    expect(credentials.providerType).toBe(providerType);
+    expect(credentials.providerName).toBe(providerType);
+    expect(credentials.payload).toEqual(payload);
+  });
+
+  it("anonymous reuses by default and can opt out; others never reuse", () => {
+    expect(Credentials.anonymous().reuse).toBe(true);
+    expect(Credentials.anonymous(false).reuse).toBe(false);
+    expect(Credentials.apiKey("k").reuse).toBe(false);
+  });
+
+  it("serializes the payload as canonical EJSON on the wire", () => {
+    const wire = toCredentialsWire(Credentials.function({ n: 1, d: new Date(0) }));
+    expect(wire).toEqual({ providerType: "custom-function", reuse: false, payloadEJSON: '{"n":{"$numberInt":"1"},"d":{"$date":{"$numberLong":"0"}}}' });
+    expect(EJSON.parse(wire.payloadEJSON)).toEqual({ n: 1, d: new Date(0) });
+  });
+
+  it.each([
+    ["empty email", () => Credentials.emailPassword("", "x")],
+    ["missing password", () => Credentials.emailPassword({ email: "a", password: undefined as unknown as string })],
+    ["non-string key", () => Credentials.apiKey(3 as unknown as string)],
+    ["google with two keys", () => Credentials.google({ authCode: "a", idToken: "b" } as unknown as { authCode: string })],
+    ["google with a string", () => Credentials.google("x" as unknown as { authCode: string })],
+    ["function with an array", () => Credentials.function([] as unknown as Record<string, unknown>)],
+    ["wire of a plain object", () => toCredentialsWire({ providerType: "anon-user", payload: {} } as unknown as Credentials)],
+  ])("rejects %s with invalid-argument", (_name, make) => {
+    let error: unknown;
+    try {
+      make();
+    } catch (e) {
+      error = e;
+    }
+    expect(isRealmTabsError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "invalid-argument", retryable: false });
+  });
+});

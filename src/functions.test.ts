@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { Decimal128, EJSON, ObjectId } from "bson";
+import { createFunctionsProxy, decodeResult, dropUndefined, encodeArgs } from "./functions.js";
+
+describe("functions proxy", () => {
+  function recorder() {
+    const calls: { name: string; args: unknown[] }[] = [];
+    const fns = createFunctionsProxy<Record<string, (...a: unknown[]) => Promise<unknown>>>(async (name, ...args) => {
+      calls.push({ name, args });
+      return `${name}:${args.length}`;
+    });
+    return { calls, fns };
+  }
+
+  it("calls by property name, and detached methods stay bound", async () => {
+    const { calls, fns } = recorder();
+    expect(await fns.sum!(1, 2)).toBe("sum:2");
+    const f = fns.f!;
+    expect(await f(1)).toBe("f:1");
+    expect(await fns["with space"]!()).toBe("with space:0");
+    expect(calls).toEqual([{ name: "sum", args: [1, 2] }, { name: "f", args: [1] }, { name: "with space", args: [] }]);
+  });
+
+  it("returns the same function for the same name", () => {
+    const { fns } = recorder();
+    expect(fns.a).toBe(fns.a);
+  });
+
+  it("is not a thenable and does not proxy inspect, symbols or Object.prototype names", async () => {
+    const { calls, fns } = recorder();
+    const record = fns as unknown as Record<string | symbol, unknown>;
+    expect(record.then).toBeUndefined();
+    expect(record.inspect).toBeUndefined();
+    expect(record.toString).toBeUndefined();
+    expect(record.hasOwnProperty).toBeUndefined();
+    expect(record.constructor).toBeUndefined();
+    expect(record[Symbol.toPrimitive]).toBeUndefined();
+    expect(record[Symbol.iterator]).toBeUndefined();
+    expect(await Promise.resolve(fns)).toBe(fns); // awaiting it does not call a function named "then"
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("function argument and result codec", () => {
+  it("encodes canonical EJSON like realm-web (numbers typed, dates and ids wrapped)", () => {
+    const id = new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa");
+    expect(encodeArgs([1, 2.5, "s", true, null, [1], { n: 1, d: new Date(0), o: id }])).toBe(
+      '[{"$numberInt":"1"},{"$numberDouble":"2.5"},"s",true,null,[{"$numberInt":"1"}],' +
+        '{"n":{"$numberInt":"1"},"d":{"$date":{"$numberLong":"0"}},"o":{"$oid":"65f0aaaaaaaaaaaaaaaaaaaa"}}]',
+    );
+  });
+
+  it("drops undefined values in plain objects at any depth without mutating the caller's object", () => {
+    const arg = { a: 1, b: undefined, nested: { c: undefined, d: [{ e: undefined, f: 2 }] } };
+    expect(JSON.parse(encodeArgs([arg]))).toEqual([{ a: { $numberInt: "1" }, nested: { d: [{ f: { $numberInt: "2" } }] } }]);
+    expect("b" in arg).toBe(true);
+    expect(dropUndefined(new Date(5))).toEqual(new Date(5));
+  });
+
+  it("rejects arguments that cannot be encoded with invalid-argument", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => encodeArgs([cyclic])).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+  });
+
+  it("decodes relaxed: numbers are numbers, ObjectId/Date/Decimal128 keep their class", () => {
+    const id = new ObjectId();
+    const value = decodeResult(
+      EJSON.stringify({ n: 3, l: { $numberLong: "1337" }, id, d: new Date(7), dec: Decimal128.fromString("1.5") }, { relaxed: false }),
+    ) as Record<string, unknown>;
+    expect(value.n).toBe(3);
+    expect(value.l).toBe(1337);
+    expect(value.id).toBeInstanceOf(ObjectId);
+    expect((value.id as ObjectId).equals(id)).toBe(true);
+    expect(value.d).toEqual(new Date(7));
+    expect(value.dec).toBeInstanceOf(Decimal128);
+    expect(decodeResult("null")).toBeNull();
+    expect(() => decodeResult("{not json")).toThrow(expect.objectContaining({ code: "internal" }));
+  });
+});
