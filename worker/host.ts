@@ -1,0 +1,186 @@
+/**
+ * The session host: one {@link AppRuntime} per app key (app id + base URL), shared by every tab,
+ * and a per-connection object that `satisfies SessionApi`. It works over any Comlink endpoint: a
+ * SharedWorker port, a leader tab's BroadcastChannel endpoint, or a `MessageChannel` port in tests.
+ * @packageDocumentation
+ */
+import { PROTOCOL_VERSION, appKeyFor, channelName } from "../src/protocol/events.js";
+import { RealmTabsError } from "../src/protocol/errors.js";
+import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi } from "../src/protocol/rpc.js";
+import { realTimers, systemClock, type ChannelFactory, type Clock, type FetchLike, type Timers } from "./deps.js";
+import type { Liveness } from "./liveness.js";
+import * as ops from "./operations.js";
+import type { BackoffOptions } from "./refresh.js";
+import type { DeviceInfo } from "./requests.js";
+import { createAppRuntime, type AppRuntime } from "./runtime.js";
+import { emptyState, type SessionState } from "./state.js";
+import { fallbackStore, type SessionStore } from "./store.js";
+import { createTransport } from "./transport.js";
+import { parseConnect, parseCredentials, parseOptionalString, parseString } from "./validate.js";
+
+/** What the host is built from. Only `buildId`, `openStore`, `fetch`, `channel` and `liveness` are required. */
+export interface HostDeps {
+  /** Build id of this runtime (reported in `stats()` and `ConnectReply`). */
+  buildId: string;
+  /** Opens the persistent store; if it fails, the host falls back to memory and warns. */
+  openStore: () => SessionStore;
+  fetch: FetchLike;
+  /** Opens the per-app BroadcastChannel. */
+  channel: ChannelFactory;
+  liveness: Liveness;
+  clock?: Clock;
+  timers?: Timers;
+  /** Jitter source. @default Math.random */
+  random?: () => number;
+  /** `sdkVersion`, `platform`, `platformVersion` sent on login. */
+  device?: Omit<DeviceInfo, "appId" | "appVersion" | "deviceId">;
+  /** Deadline of each HTTP request. @default 15000 */
+  requestTimeoutMs?: number;
+  backoff?: BackoffOptions;
+}
+
+/** The host; `connection()` is what each endpoint exposes. */
+export interface SessionHost {
+  /** A new per-connection API object (expose it on one port). */
+  connection(): SessionApi;
+  /** Counters over every runtime. */
+  stats(): RuntimeStats;
+  /** Registers a callback run when a tab goes away (per-tab resources, e.g. watch streams). */
+  onTabGone(listener: (tabId: string) => void): () => void;
+  /** Stops every runtime. */
+  close(): void;
+}
+
+/** The key of an app runtime: {@link appKeyFor} of its id and base URL. */
+export function appKeyOf(config: Pick<AppConfigWire, "id" | "baseUrl">): string {
+  return appKeyFor(config.id, config.baseUrl);
+}
+
+/** Creates the host. Nothing is opened until the first tab connects. */
+export function createSessionHost(deps: HostDeps): SessionHost {
+  const clock = deps.clock ?? systemClock;
+  const timers = deps.timers ?? realTimers;
+  const random = deps.random ?? Math.random;
+  const device = deps.device ?? { sdkVersion: "realm-tabs", platform: "web", platformVersion: "0.0.0" };
+  const runtimes = new Map<string, Promise<AppRuntime>>();
+  const ready = new Map<string, AppRuntime>();
+  const warnings: { code: string; message: string }[] = [];
+  const liveTabs = new Map<string, { stop: () => void; buildId: string; appKeys: Set<string> }>();
+  const goneListeners = new Set<(tabId: string) => void>();
+  let store: SessionStore | null = null;
+
+  function warnAll(code: string, message: string): void {
+    warnings.push({ code, message });
+    for (const rt of ready.values()) rt.publish({ v: PROTOCOL_VERSION, kind: "warning", appKey: rt.appKey, code, message });
+  }
+
+  function theStore(): SessionStore {
+    if (store) return store;
+    let primary: SessionStore;
+    try {
+      primary = deps.openStore();
+    } catch (e) {
+      primary = { kind: "indexeddb", load: () => Promise.reject(e), commit: () => Promise.reject(e), close() {} };
+    }
+    store = fallbackStore(primary, (e) =>
+      warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`));
+    return store;
+  }
+
+  async function startRuntime(appKey: string, config: AppConfigWire): Promise<AppRuntime> {
+    const s = theStore();
+    const loaded = await s.load(appKey);
+    const initial: SessionState = loaded.app
+      ? { app: loaded.app, users: new Map(loaded.users.map((u) => [u.id, u])) }
+      : emptyState(appKey);
+    const transport = createTransport({ appId: config.id, baseUrl: config.baseUrl, skipLocationRequest: config.skipLocationRequest, fetch: deps.fetch, timeoutMs: deps.requestTimeoutMs, now: () => clock.now() });
+    const rt = createAppRuntime({
+      appKey, config, store: s, transport, channel: deps.channel(channelName(appKey)), clock, timers, random, device, backoff: deps.backoff,
+    }, initial);
+    ready.set(appKey, rt);
+    return rt;
+  }
+
+  function runtimeFor(config: AppConfigWire): Promise<AppRuntime> {
+    const appKey = appKeyOf(config);
+    let p = runtimes.get(appKey);
+    if (!p) {
+      p = startRuntime(appKey, config);
+      runtimes.set(appKey, p);
+      p.catch(() => runtimes.delete(appKey));
+    }
+    return p;
+  }
+
+  function known(appKey: unknown): AppRuntime {
+    const key = parseString(appKey, "appKey");
+    const rt = ready.get(key);
+    if (!rt) throw new RealmTabsError("invalid-argument", `Unknown appKey ${key}: call connect first`, { retryable: false });
+    return rt;
+  }
+
+  function registerTab(tabId: string, buildId: string, rt: AppRuntime): void {
+    const other = [...liveTabs.values()].find((t) => t.appKeys.has(rt.appKey) && t.buildId !== buildId);
+    // two builds share this runtime: assume the tab that connected last runs the newest deploy
+    if (other) rt.publish({ v: PROTOCOL_VERSION, kind: "outdated", appKey: rt.appKey, buildId });
+    const tab = liveTabs.get(tabId);
+    if (tab) { tab.appKeys.add(rt.appKey); return; }
+    const stop = deps.liveness.watch(tabId, () => {
+      liveTabs.delete(tabId);
+      for (const l of goneListeners) l(tabId);
+    });
+    liveTabs.set(tabId, { stop, buildId, appKeys: new Set([rt.appKey]) });
+  }
+
+  async function connect(raw: unknown): Promise<ConnectReply> {
+    const req = parseConnect(raw);
+    const rt = await runtimeFor(req.config);
+    if (req.config.exposeRefreshToken && !rt.state().app.exposeRefreshToken) {
+      await rt.commit((d) => { d.app.exposeRefreshToken = true; return [{ type: "token", userId: null }]; });
+    }
+    registerTab(req.tabId, req.buildId, rt);
+    return { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: [...warnings] };
+  }
+
+  function stats(): RuntimeStats {
+    let refreshes = 0;
+    for (const rt of ready.values()) refreshes += rt.refreshCount;
+    return { tabs: liveTabs.size, refreshes, openStreams: 0, buildId: deps.buildId };
+  }
+
+  const str = parseString;
+  return {
+    connection() {
+      // Each method validates its own arguments first: a bad call rejects alone.
+      const api = {
+        connect: (req: unknown) => connect(req),
+        logIn: async (k: unknown, c: unknown) => ops.logIn(known(k), parseCredentials(c)),
+        switchUser: async (k: unknown, u: unknown) => ops.switchUser(known(k), str(u, "userId")),
+        logOut: async (k: unknown, u: unknown) => ops.logOut(known(k), str(u, "userId")),
+        removeUser: async (k: unknown, u: unknown) => ops.removeUser(known(k), str(u, "userId")),
+        deleteUser: async (k: unknown, u: unknown) => ops.deleteUser(known(k), str(u, "userId")),
+        refreshAccessToken: async (k: unknown, u: unknown) => known(k).refresh(str(u, "userId")),
+        refreshCustomData: async (k: unknown, u: unknown) => known(k).refresh(str(u, "userId")),
+        refreshProfile: async (k: unknown, u: unknown) => ops.refreshProfile(known(k), str(u, "userId")),
+        linkCredentials: async (k: unknown, u: unknown, c: unknown) => ops.linkCredentials(known(k), str(u, "userId"), parseCredentials(c)),
+        callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
+          ops.callFunction(known(k), str(u, "userId"), str(name, "name"), str(args, "argsEJSON"), parseOptionalString(service, "service")),
+        stats: async () => stats(),
+      } satisfies SessionApi;
+      return api;
+    },
+    stats,
+    onTabGone(listener) {
+      goneListeners.add(listener);
+      return () => goneListeners.delete(listener);
+    },
+    close() {
+      for (const rt of ready.values()) rt.close();
+      for (const t of liveTabs.values()) t.stop();
+      ready.clear();
+      runtimes.clear();
+      liveTabs.clear();
+      store?.close();
+    },
+  };
+}

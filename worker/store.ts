@@ -1,0 +1,198 @@
+/**
+ * Persistence of the session state: one IndexedDB database (through `idb`) for every app, written
+ * only by the runtime, plus a memory store with the same interface for fallback and tests.
+ * Each commit writes the app record and its users in ONE transaction, so a crash never leaves a
+ * user list that disagrees with the users.
+ * @packageDocumentation
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from "idb";
+import type { ProfileSnapshot, ProviderType } from "../src/protocol/snapshots.js";
+import { RealmTabsError } from "../src/protocol/errors.js";
+import { withDeadline } from "./deadline.js";
+
+/** One user as stored (tokens included; never sent to tabs as is). */
+export interface StoredUser {
+  appKey: string;
+  id: string;
+  state: "LoggedIn" | "LoggedOut";
+  providerType: ProviderType;
+  accessToken: string | null;
+  refreshToken: string | null;
+  profile: ProfileSnapshot | null;
+  /** Estimated `server - local` clock skew when the access token arrived (ms). */
+  skewMs: number;
+}
+
+/** Per-app state: device id, user order, current user, epoch. */
+export interface StoredApp {
+  appKey: string;
+  deviceId: string | null;
+  /** User ids, most recently logged in or switched to first. */
+  order: string[];
+  currentUserId: string | null;
+  epoch: number;
+  /** Sticky: once any tab opted in to exposing refresh tokens. */
+  exposeRefreshToken: boolean;
+}
+
+/** What {@link SessionStore.load} returns. */
+export interface StoredState {
+  app: StoredApp | null;
+  users: StoredUser[];
+}
+
+/** The storage the runtime writes through. */
+export interface SessionStore {
+  /** `indexeddb` or `memory`. */
+  readonly kind: "indexeddb" | "memory";
+  /** Reads the state of one app. @throws {RealmTabsError} code `storage` or `timeout` */
+  load(appKey: string): Promise<StoredState>;
+  /** Writes the app record and users, deletes `removedIds`, atomically. @throws {RealmTabsError} code `storage` or `timeout` */
+  commit(app: StoredApp, users: StoredUser[], removedIds: string[]): Promise<void>;
+  /** Closes the database connection. */
+  close(): void;
+}
+
+interface SessionDB extends DBSchema {
+  apps: { key: string; value: StoredApp };
+  users: { key: [string, string]; value: StoredUser; indexes: { byApp: string } };
+}
+
+/** Options of {@link idbStore}. */
+export interface IdbStoreOptions {
+  /** Database name. @default "realm-tabs" */
+  name?: string;
+  /** Deadline of each open, read or write in ms. @default 5000 */
+  timeoutMs?: number;
+  /** Called when another build needs a newer schema: the connection is closed (tabs should reload). */
+  onVersionChange?: () => void;
+}
+
+/** Schema version of the database. */
+export const DB_VERSION = 1;
+
+/**
+ * An IndexedDB store through `idb`. The connection is opened lazily and reopened after the browser
+ * terminates it; it is closed when a newer schema version wants to open (`blocking`).
+ */
+export function idbStore(options: IdbStoreOptions = {}): SessionStore {
+  const name = options.name ?? "realm-tabs";
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let connection: Promise<IDBPDatabase<SessionDB>> | null = null;
+
+  function db(): Promise<IDBPDatabase<SessionDB>> {
+    connection ??= withDeadline(
+      openDB<SessionDB>(name, DB_VERSION, {
+        upgrade(database) {
+          database.createObjectStore("apps", { keyPath: "appKey" });
+          database.createObjectStore("users", { keyPath: ["appKey", "id"] }).createIndex("byApp", "appKey");
+        },
+        blocking(_current, _blocked, event) {
+          (event.target as IDBDatabase).close();
+          connection = null;
+          options.onVersionChange?.();
+        },
+        terminated() {
+          connection = null;
+        },
+      }),
+      timeoutMs,
+      "opening IndexedDB",
+    );
+    connection.catch(() => { connection = null; });
+    return connection;
+  }
+
+  async function guard<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(run(), timeoutMs, what);
+    } catch (e) {
+      if (e instanceof RealmTabsError) throw e;
+      throw new RealmTabsError("storage", `${what} failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
+  }
+
+  return {
+    kind: "indexeddb",
+    load: (appKey) => guard("reading IndexedDB", async () => {
+      const d = await db();
+      const tx = d.transaction(["apps", "users"], "readonly");
+      const [app, users] = await Promise.all([tx.objectStore("apps").get(appKey), tx.objectStore("users").index("byApp").getAll(appKey), tx.done]);
+      return { app: app ?? null, users };
+    }),
+    commit: (app, users, removedIds) => guard("writing IndexedDB", async () => {
+      const d = await db();
+      const tx = d.transaction(["apps", "users"], "readwrite");
+      const userStore = tx.objectStore("users");
+      await Promise.all([
+        tx.objectStore("apps").put(app),
+        ...users.map((u) => userStore.put(u)),
+        ...removedIds.map((id) => userStore.delete([app.appKey, id])),
+        tx.done,
+      ]);
+    }),
+    close() {
+      const c = connection;
+      connection = null;
+      c?.then((d) => d.close(), () => undefined);
+    },
+  };
+}
+
+/** A store in memory (lost when the worker dies). Values are cloned in and out, like IndexedDB. */
+export function memoryStore(): SessionStore {
+  const apps = new Map<string, StoredApp>();
+  const users = new Map<string, Map<string, StoredUser>>();
+  return {
+    kind: "memory",
+    load: async (appKey) => {
+      const app = apps.get(appKey);
+      return { app: app ? structuredClone(app) : null, users: [...(users.get(appKey)?.values() ?? [])].map((u) => structuredClone(u)) };
+    },
+    commit: async (app, list, removedIds) => {
+      apps.set(app.appKey, structuredClone(app));
+      const byId = users.get(app.appKey) ?? new Map<string, StoredUser>();
+      for (const u of list) byId.set(u.id, structuredClone(u));
+      for (const id of removedIds) byId.delete(id);
+      users.set(app.appKey, byId);
+    },
+    close() {},
+  };
+}
+
+/**
+ * A store that uses `primary` until it fails once, then switches to memory for good and calls
+ * `onDegraded` (the runtime publishes a `warning` event with code `storage`). The failed commit is
+ * written to memory, so the session keeps working in this worker's lifetime.
+ */
+export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown) => void): SessionStore & { readonly degraded: boolean } {
+  const memory = memoryStore();
+  let active: SessionStore = primary;
+  const degrade = (e: unknown): void => {
+    if (active === memory) return;
+    active = memory;
+    primary.close();
+    onDegraded(e);
+  };
+  return {
+    get kind() { return active.kind; },
+    get degraded() { return active === memory; },
+    async load(appKey) {
+      try {
+        return await active.load(appKey);
+      } catch (e) {
+        degrade(e);
+        return memory.load(appKey);
+      }
+    },
+    async commit(app, list, removedIds) {
+      try {
+        await active.commit(app, list, removedIds);
+      } catch (e) {
+        degrade(e);
+        await memory.commit(app, list, removedIds);
+      }
+    },
+    close: () => active.close(),
+  };
+}

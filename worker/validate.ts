@@ -1,0 +1,67 @@
+/**
+ * Validation of everything a tab sends: a bad argument is a typed `invalid-argument` error for that
+ * call only, never a crash of the runtime or of another tab's call.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import { RealmTabsError } from "../src/protocol/errors.js";
+import { PROTOCOL_VERSION } from "../src/protocol/events.js";
+import type { ConnectRequest, CredentialsWire } from "../src/protocol/rpc.js";
+import { ProviderType } from "../src/protocol/snapshots.js";
+
+const providerSchema = z.enum(Object.values(ProviderType) as [ProviderType, ...ProviderType[]]);
+
+const connectSchema = z.object({
+  protocol: z.number(),
+  buildId: z.string(),
+  tabId: z.string().min(1).max(200),
+  config: z.object({
+    id: z.string().min(1),
+    baseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL"),
+    skipLocationRequest: z.boolean(),
+    app: z.object({ name: z.string(), version: z.string().optional() }).optional(),
+    exposeRefreshToken: z.boolean(),
+  }),
+});
+
+const credentialsSchema = z.object({ providerType: providerSchema, payloadEJSON: z.string(), reuse: z.boolean() });
+
+function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.length ? `${what}.${issue.path.join(".")}` : what;
+    throw new RealmTabsError("invalid-argument", `Invalid ${where}: ${issue?.message ?? "bad value"}`, { retryable: false });
+  }
+  return r.data;
+}
+
+/**
+ * Validates a connect request.
+ * @throws {RealmTabsError} `protocol-mismatch` for another protocol version, `invalid-argument` otherwise
+ */
+export function parseConnect(value: unknown): ConnectRequest {
+  const protocol = (value as { protocol?: unknown } | null)?.protocol;
+  if (typeof protocol === "number" && protocol !== PROTOCOL_VERSION) {
+    throw new RealmTabsError("protocol-mismatch", `The tab speaks protocol ${protocol}, the runtime ${PROTOCOL_VERSION}: reload the page`);
+  }
+  return check(connectSchema, value, "connect request");
+}
+
+/** Validates credentials. @throws {RealmTabsError} `invalid-argument` */
+export function parseCredentials(value: unknown): CredentialsWire {
+  return check(credentialsSchema, value, "credentials");
+}
+
+/** Validates a non-empty string argument. @throws {RealmTabsError} `invalid-argument` */
+export function parseString(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
+  }
+  return value;
+}
+
+/** Validates an optional string argument. @throws {RealmTabsError} `invalid-argument` */
+export function parseOptionalString(value: unknown, what: string): string | undefined {
+  return value === undefined ? undefined : parseString(value, what);
+}
