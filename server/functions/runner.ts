@@ -1,0 +1,121 @@
+/**
+ * The function runner: runs loaded App Services-style functions in a `node:vm` context with a
+ * global `context`, under a time limit per call.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import type vm from "node:vm";
+import { ServerError, type Caller, type FunctionRunner, type MongoService } from "../contracts.js";
+import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
+import { CALL_SLOT, loadFunctions, type LoadedFunction } from "./loader.js";
+import { createSandbox } from "./sandbox.js";
+import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
+
+/** Options of {@link createFunctionRunner}. */
+export interface FunctionRunnerOptions {
+  /** Folder of function sources (`NAME.js` or `NAME/source.js`); undefined for none. */
+  dir: string | undefined;
+  /** Time limit of one top-level call, nested `context.functions.execute` calls included. */
+  timeoutMs: number;
+  /** `context.values.get(name)`. */
+  values: Record<string, unknown>;
+  /** The MongoDB service behind `context.services`. */
+  mongo: MongoService;
+}
+
+/** The global `context` of a function call. */
+export interface FunctionContext {
+  user: Caller["user"] | undefined;
+  services: { get(name: string): FunctionServiceClient };
+  functions: { execute(name: string, ...args: unknown[]): Promise<unknown> };
+  values: { get(name: string): unknown };
+  environment: { tag: string; values: Record<string, unknown> };
+}
+
+class Runner implements FunctionRunner {
+  private readonly sandbox: vm.Context = createSandbox();
+
+  constructor(
+    private readonly functions: Map<string, LoadedFunction>,
+    private readonly opts: FunctionRunnerOptions,
+  ) {}
+
+  has(name: string): boolean {
+    return this.functions.has(name);
+  }
+
+  async call(name: string, args: unknown[], caller: Caller): Promise<unknown> {
+    if (!Array.isArray(args)) throw executionError("arguments must be an array");
+    const result = await this.run(name, args, caller, Date.now() + this.opts.timeoutMs);
+    return checkResult(name, result);
+  }
+
+  async close(): Promise<void> {
+    // In-process runner: no worker threads to stop.
+  }
+
+  private context(caller: Caller, deadline: number): FunctionContext {
+    return {
+      user: caller.user,
+      services: { get: (service) => serviceClient(this.opts.mongo, service, caller) },
+      functions: { execute: (fn, ...args) => this.run(fn, args, caller, deadline) },
+      values: { get: (key) => this.opts.values[key] },
+      environment: { tag: "", values: {} },
+    };
+  }
+
+  /** Runs one function (top-level or nested) before the shared deadline. */
+  private run(name: string, args: unknown[], caller: Caller, deadline: number): Promise<unknown> {
+    const fn = this.functions.get(name);
+    if (!fn) return Promise.reject(functionNotFound(name));
+    if (!fn.script) return Promise.reject(executionError(fn.error));
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return Promise.reject(timeLimitExceeded(name, this.opts.timeoutMs));
+    let value: unknown;
+    try {
+      this.sandbox[CALL_SLOT] = { context: this.context(caller, deadline), args };
+      value = fn.script.runInContext(this.sandbox, { timeout: remaining });
+    } catch (err) {
+      return Promise.reject(toCallError(name, err, this.opts.timeoutMs));
+    } finally {
+      this.sandbox[CALL_SLOT] = undefined;
+    }
+    return withDeadline(Promise.resolve(value), deadline - Date.now(), () => timeLimitExceeded(name, this.opts.timeoutMs))
+      .catch((err: unknown) => Promise.reject(toCallError(name, err, this.opts.timeoutMs)));
+  }
+}
+
+function toCallError(name: string, err: unknown, timeoutMs: number): ServerError {
+  if (err instanceof ServerError) return err;
+  if (isVmTimeout(err)) return timeLimitExceeded(name, timeoutMs);
+  return executionError(messageOf(err));
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, ms));
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function checkResult(name: string, result: unknown): unknown {
+  if (result === undefined) return null;
+  try {
+    EJSON.serialize({ result }, { relaxed: false });
+  } catch (err) {
+    throw executionError(`${name}: the result cannot be sent as EJSON: ${messageOf(err)}`);
+  }
+  return result;
+}
+
+/**
+ * Loads the functions of `dir` and returns a runner for them.
+ * @param opts - folder, time limit, values, MongoDB service
+ * @returns the runner; calls reject with `FunctionNotFound` (404), `FunctionExecutionError` (400,
+ * also for a source that did not compile) or `ExecutionTimeLimitExceeded` (400)
+ * @throws Error if `dir` exists but cannot be read
+ */
+export async function createFunctionRunner(opts: FunctionRunnerOptions): Promise<FunctionRunner> {
+  return new Runner(await loadFunctions(opts.dir), opts);
+}
