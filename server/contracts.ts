@@ -59,6 +59,11 @@ export interface MongoService {
   watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void): () => void;
   /** Reads one document (used for custom user data). */
   findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
+  /**
+   * Optional (added for the admin API's `POST /admin/v1/reset`): deletes every stored document of
+   * every service and ends open watch subscriptions. When absent, the admin reset wipes only auth state.
+   */
+  reset?(): void;
 }
 
 /** The user-function runner as the HTTP and auth layers see it. */

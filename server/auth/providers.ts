@@ -1,0 +1,93 @@
+/**
+ * Turns a login body for one auth provider into the identity (and for API keys, the user) it proves.
+ * @packageDocumentation
+ */
+import { randomBytes } from "node:crypto";
+import { ObjectId } from "bson";
+import { z } from "zod";
+import type { ServerConfig } from "../config.js";
+import { ServerError, type FunctionRunner } from "../contracts.js";
+import type { ApiKeyStore } from "./apiKeys.js";
+import type { CustomTokenVerifier } from "./customToken.js";
+import type { LoginThrottle } from "./rateLimit.js";
+import type { UserpassStore } from "./userpass.js";
+import type { Identity } from "./users.js";
+import { parseBody } from "./validate.js";
+
+/** What a provider proved: an identity, or (API keys) directly a user. */
+export type ProvenIdentity =
+  | { kind: "identity"; identity: Identity }
+  | { kind: "apiKey"; userId: string; apiKeyId: string };
+
+/** Everything the providers need. */
+export interface ProviderDeps {
+  config: ServerConfig;
+  userpass: UserpassStore;
+  apiKeys: ApiKeyStore;
+  customToken: CustomTokenVerifier | undefined;
+  runner: FunctionRunner;
+  throttle: LoginThrottle;
+}
+
+const userpassBody = z.object({ username: z.string().min(1), password: z.string() });
+const apiKeyBody = z.object({ key: z.string().min(1) });
+const tokenBody = z.object({ token: z.string().min(1) });
+
+/** The provider names this server knows. */
+export const PROVIDER_NAMES = ["anon-user", "local-userpass", "api-key", "custom-token", "custom-function"] as const;
+
+/**
+ * Verifies a login body for a provider.
+ * @throws ServerError 404 `AuthProviderNotFound` for an unknown or disabled provider; 400
+ * `MissingParameter`/`InvalidParameter` for a bad body; 401 for bad credentials; 429 when throttled.
+ */
+export async function proveIdentity(provider: string, body: Record<string, unknown>, deps: ProviderDeps): Promise<ProvenIdentity> {
+  const { providers } = deps.config;
+  if (provider === "anon-user" && providers.anon) {
+    return { kind: "identity", identity: { id: `${new ObjectId().toHexString()}-${randomBytes(12).toString("hex")}`, providerType: provider, data: {} } };
+  }
+  if (provider === "local-userpass" && providers.localUserpass !== undefined) return proveUserpass(body, deps);
+  if (provider === "api-key" && providers.apiKey) {
+    const { key } = parseBody(apiKeyBody, body);
+    const { userId, keyId } = deps.apiKeys.authenticate(key);
+    return { kind: "apiKey", userId, apiKeyId: keyId };
+  }
+  if (provider === "custom-token" && deps.customToken !== undefined) {
+    const { token } = parseBody(tokenBody, body);
+    return { kind: "identity", identity: await deps.customToken.verify(token) };
+  }
+  if (provider === "custom-function" && providers.customFunction !== undefined) {
+    return proveCustomFunction(providers.customFunction.functionName, body, deps.runner);
+  }
+  throw new ServerError(404, "AuthProviderNotFound", `authentication via '${provider}' is unsupported`);
+}
+
+async function proveUserpass(body: Record<string, unknown>, deps: ProviderDeps): Promise<ProvenIdentity> {
+  const { username, password } = parseBody(userpassBody, body);
+  const key = `local-userpass:${username}`;
+  deps.throttle.check(key);
+  try {
+    const account = await deps.userpass.authenticate(username, password);
+    deps.throttle.succeed(key);
+    return { kind: "identity", identity: { id: account.id, providerType: "local-userpass", data: { email: account.email } } };
+  } catch (err) {
+    if (err instanceof ServerError && err.errorCode === "InvalidPassword") deps.throttle.fail(key);
+    throw err;
+  }
+}
+
+async function proveCustomFunction(functionName: string, body: Record<string, unknown>, runner: FunctionRunner): Promise<ProvenIdentity> {
+  const { options: _options, provider: _provider, ...payload } = body;
+  let result: unknown;
+  try {
+    result = await runner.call(functionName, [payload], {});
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ServerError(401, "AuthError", `custom function authentication failed: ${message}`);
+  }
+  const id = typeof result === "string" ? result : (result as { id?: unknown } | null)?.id;
+  if (typeof id !== "string" || id === "") {
+    throw new ServerError(401, "AuthError", "custom function authentication failed: the function must return a user id string");
+  }
+  return { kind: "identity", identity: { id, providerType: "custom-function", data: {} } };
+}

@@ -1,0 +1,180 @@
+/**
+ * The auth service: login, link, token refresh, logout, profile and user deletion on top of the
+ * stores, the providers and the token signer.
+ * @packageDocumentation
+ */
+import { ObjectId } from "bson";
+import type { ServerConfig } from "../config.js";
+import { ServerError, type ContextUser, type MongoService } from "../contracts.js";
+import { proveIdentity, type ProviderDeps } from "./providers.js";
+import { invalidSession, type TokenService } from "./tokens.js";
+import type { SessionRecord, UserRecord, UserStore } from "./users.js";
+
+/** The login and link response body. */
+export interface LoginResponse {
+  access_token: string;
+  refresh_token?: string;
+  user_id: string;
+  device_id: string;
+}
+
+/** The profile response body. */
+export interface ProfileResponse {
+  user_id: string;
+  domain_id: string;
+  type: "normal" | "server";
+  identities: { id: string; provider_type: string; provider_id: string }[];
+  data: Record<string, unknown>;
+}
+
+/** An authenticated request's user and session. */
+export interface Principal {
+  user: UserRecord;
+  session: SessionRecord;
+}
+
+const ZERO_ID = "000000000000000000000000";
+/** A stable fake domain id for this server. */
+const DOMAIN_ID = "000000000000000000000001";
+
+/** Stable ObjectId-shaped provider ids, one per provider type. */
+function providerId(providerType: string): string {
+  const hex = Buffer.from(providerType.padEnd(12, "_").slice(0, 12)).toString("hex");
+  return hex.slice(0, 24);
+}
+
+/** Picks the client's `options.device.deviceId` if it is a valid, non-zero ObjectId, else a new one. */
+export function pickDeviceId(body: Record<string, unknown>): string {
+  const options = body["options"] as { device?: { deviceId?: unknown } } | undefined;
+  const raw = options?.device?.deviceId;
+  const hex = raw !== null && typeof raw === "object" && (raw as { _bsontype?: string })._bsontype === "ObjectId"
+    ? (raw as ObjectId).toHexString()
+    : typeof raw === "string" ? raw : undefined;
+  if (hex !== undefined && /^[0-9a-f]{24}$/i.test(hex) && hex !== ZERO_ID) return hex.toLowerCase();
+  return new ObjectId().toHexString();
+}
+
+/** Orchestrates the auth flows. */
+export class AuthService {
+  readonly #users: UserStore;
+  readonly #tokens: TokenService;
+  readonly #deps: ProviderDeps;
+  readonly #mongo: MongoService;
+  readonly #config: ServerConfig;
+
+  /** Wires the service. */
+  constructor(parts: { users: UserStore; tokens: TokenService; providerDeps: ProviderDeps; mongo: MongoService }) {
+    this.#users = parts.users;
+    this.#tokens = parts.tokens;
+    this.#deps = parts.providerDeps;
+    this.#mongo = parts.mongo;
+    this.#config = parts.providerDeps.config;
+  }
+
+  /**
+   * Logs in with a provider, creating the user on first login, and opens a session.
+   * @throws ServerError from the provider (see `proveIdentity`).
+   */
+  async logIn(provider: string, body: Record<string, unknown>): Promise<LoginResponse> {
+    const proof = await proveIdentity(provider, body, this.#deps);
+    const userId = proof.kind === "apiKey" ? proof.userId : this.#users.upsertByIdentity(proof.identity);
+    const deviceId = pickDeviceId(body);
+    const session = this.#users.createSession(userId, deviceId, proof.kind === "apiKey" ? proof.apiKeyId : null, this.#tokens.refreshTtlSeconds);
+    return {
+      access_token: await this.accessToken(session),
+      refresh_token: await this.#tokens.signRefresh(userId, session.id, session.expiresAt),
+      user_id: userId,
+      device_id: deviceId,
+    };
+  }
+
+  /**
+   * Links the identity proven by a login body to the principal's user.
+   * @throws ServerError 409 `AccountNameInUse` if it belongs to another user; 400 `InvalidParameter` for API keys.
+   */
+  async link(principal: Principal, provider: string, body: Record<string, unknown>): Promise<LoginResponse> {
+    if (provider === "anon-user") throw new ServerError(400, "InvalidParameter", "cannot link an anonymous identity");
+    const proof = await proveIdentity(provider, body, this.#deps);
+    if (proof.kind === "apiKey") {
+      if (proof.userId !== principal.user.id) throw new ServerError(409, "AccountNameInUse", "the API key belongs to another user");
+    } else {
+      this.#users.linkIdentity(principal.user.id, proof.identity);
+    }
+    return { access_token: await this.accessToken(principal.session), user_id: principal.user.id, device_id: principal.session.deviceId };
+  }
+
+  /** Signs a fresh access token for a session, with the user's current custom data. */
+  async accessToken(session: SessionRecord): Promise<string> {
+    // Custom data is best effort: a failing read must not block logins.
+    const userData = await this.customData(session.userId).catch(() => undefined);
+    return this.#tokens.signAccess(session.userId, session.deviceId, session.id, userData);
+  }
+
+  /** Reads the user's custom data document (without `_id` and the id field), or undefined if none/not configured. */
+  async customData(userId: string): Promise<Record<string, unknown> | undefined> {
+    const cfg = this.#config.customUserData;
+    if (cfg === undefined || !this.#mongo.hasService(cfg.serviceName)) return undefined;
+    const doc = await this.#mongo.findOne(cfg.serviceName, cfg.databaseName, cfg.collectionName, { [cfg.userIdField]: userId });
+    if (doc === null) return undefined;
+    const { _id: _ignored, [cfg.userIdField]: _field, ...rest } = doc;
+    return rest;
+  }
+
+  /**
+   * Authenticates an access token.
+   * @throws ServerError 401 `InvalidSession` if the token is bad or its session/user is gone.
+   */
+  async fromAccessToken(token: string): Promise<Principal> {
+    const claims = await this.#tokens.verifyAccess(token);
+    return this.#principal(claims.sub, claims.baas_session_id);
+  }
+
+  /**
+   * Authenticates a refresh token.
+   * @throws ServerError 401 `InvalidSession` if the token is bad, revoked or expired.
+   */
+  async fromRefreshToken(token: string): Promise<Principal> {
+    const claims = await this.#tokens.verifyRefresh(token);
+    return this.#principal(claims.sub, claims.baas_session_id);
+  }
+
+  #principal(userId: string, sessionId: string): Principal {
+    const session = this.#users.getSession(sessionId);
+    if (session === undefined || session.userId !== userId) throw invalidSession();
+    const user = this.#users.getUser(userId);
+    if (user === undefined) throw invalidSession();
+    return { user, session };
+  }
+
+  /** Ends a session (logout). */
+  logOut(principal: Principal): void {
+    this.#users.revokeSession(principal.session.id);
+  }
+
+  /** Deletes the principal's user and all it owns. */
+  deleteUser(principal: Principal): void {
+    this.#users.deleteUser(principal.user.id);
+  }
+
+  /** The profile body of a user. */
+  profile(user: UserRecord): ProfileResponse {
+    return {
+      user_id: user.id,
+      domain_id: DOMAIN_ID,
+      type: user.type,
+      identities: user.identities.map((i) => ({ id: i.id, provider_type: i.providerType, provider_id: providerId(i.providerType) })),
+      data: user.data,
+    };
+  }
+
+  /** The user as functions see it (`context.user`). */
+  async contextUser(user: UserRecord): Promise<ContextUser> {
+    return {
+      id: user.id,
+      type: user.type,
+      data: user.data,
+      custom_data: (await this.customData(user.id).catch(() => undefined)) ?? {},
+      identities: user.identities.map((i) => ({ id: i.id, provider_type: i.providerType })),
+    };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The server's JSON config file format (validated with zod) and the resolved config the rest of the
+ * server reads. See docs/server.md for the documented format.
+ * @packageDocumentation
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ServerError } from "./contracts.js";
+
+const metadataField = z.object({
+  /** Dotted path of the claim in the custom JWT. */
+  name: z.string().min(1),
+  /** Key in the user's profile `data`; defaults to the last segment of `name`. */
+  fieldName: z.string().min(1).optional(),
+  required: z.boolean().default(false),
+});
+
+const customTokenSchema = z
+  .object({
+    algorithm: z.enum(["HS256", "RS256"]),
+    /** HS256 shared secret. */
+    secret: z.string().min(1).optional(),
+    /** RS256 public key: a PEM (SPKI) string or a JWK object. */
+    publicKey: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+    audience: z.union([z.string(), z.array(z.string())]).optional(),
+    metadataFields: z.array(metadataField).default([]),
+  })
+  .refine((c) => (c.algorithm === "HS256" ? c.secret !== undefined : c.publicKey !== undefined), {
+    message: "custom-token needs `secret` for HS256 or `publicKey` for RS256",
+  });
+
+const localUserpassSchema = z.object({
+  autoConfirm: z.boolean().default(true),
+  /** Function run by register and confirm/call when autoConfirm is off; returns `{status}`. */
+  confirmationFunctionName: z.string().min(1).optional(),
+  /** Function run by reset/call; returns `{status: "success" | "pending" | "fail"}`. */
+  resetFunctionName: z.string().min(1).optional(),
+});
+
+const providersSchema = z
+  .object({
+    "anon-user": z.object({ enabled: z.boolean().default(true) }).optional(),
+    "local-userpass": localUserpassSchema.extend({ enabled: z.boolean().default(true) }).optional(),
+    "api-key": z.object({ enabled: z.boolean().default(true) }).optional(),
+    "custom-token": customTokenSchema.optional(),
+    "custom-function": z.object({ functionName: z.string().min(1) }).optional(),
+  })
+  .strict();
+
+/** The JSON config file schema. Every field is optional. */
+export const configFileSchema = z
+  .object({
+    appId: z.string().min(1).optional(),
+    accessTokenTtlSeconds: z.number().int().positive().optional(),
+    refreshTokenTtlSeconds: z.number().int().positive().optional(),
+    authProviders: providersSchema.optional(),
+    customUserData: z
+      .object({
+        serviceName: z.string().min(1).default("mongodb-atlas"),
+        databaseName: z.string().min(1),
+        collectionName: z.string().min(1),
+        userIdField: z.string().min(1),
+      })
+      .optional(),
+    mongoServiceNames: z.array(z.string().min(1)).min(1).optional(),
+    values: z.record(z.string(), z.unknown()).optional(),
+    functionTimeoutMs: z.number().int().positive().optional(),
+    adminToken: z.string().min(8).optional(),
+    bodyLimitBytes: z.number().int().positive().optional(),
+    maxFailedLogins: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** The parsed config file. */
+export type ConfigFile = z.infer<typeof configFileSchema>;
+/** Settings of the custom JWT provider. */
+export type CustomTokenConfig = z.infer<typeof customTokenSchema>;
+/** Settings of the email/password provider. */
+export type LocalUserpassConfig = z.infer<typeof localUserpassSchema> & { enabled: boolean };
+
+/** The resolved config: file values, then overrides, then defaults. */
+export interface ServerConfig {
+  appId: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  providers: {
+    anon: boolean;
+    apiKey: boolean;
+    localUserpass: LocalUserpassConfig | undefined;
+    customToken: CustomTokenConfig | undefined;
+    customFunction: { functionName: string } | undefined;
+  };
+  customUserData: ConfigFile["customUserData"];
+  mongoServiceNames: string[];
+  values: Record<string, unknown>;
+  functionTimeoutMs: number;
+  adminToken: string | undefined;
+  bodyLimitBytes: number;
+  maxFailedLogins: number;
+}
+
+/** Default app id when neither the options nor the config file name one. */
+export const DEFAULT_APP_ID = "realm-tabs-demo";
+
+/**
+ * Reads and validates a config file.
+ * @throws ServerError `InvalidConfig` if the file cannot be read, is not JSON, or fails validation.
+ */
+export function loadConfigFile(path: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ServerError(500, "InvalidConfig", `cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, path);
+}
+
+/**
+ * Validates a config object.
+ * @throws ServerError `InvalidConfig` naming every invalid field.
+ */
+export function parseConfig(raw: unknown, source = "config"): ConfigFile {
+  const result = configFileSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new ServerError(500, "InvalidConfig", `invalid ${source}: ${issues}`);
+  }
+  return result.data;
+}
+
+/** Overrides that take precedence over the config file (from options or the CLI). */
+export interface ConfigOverrides {
+  appId?: string | undefined;
+  accessTokenTtlSeconds?: number | undefined;
+  refreshTokenTtlSeconds?: number | undefined;
+  adminToken?: string | undefined;
+}
+
+/** Merges a config file with overrides and fills in the defaults. */
+export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {}): ServerConfig {
+  const p = file.authProviders;
+  const userpass = p === undefined ? { enabled: true, autoConfirm: true } : p["local-userpass"];
+  return {
+    appId: overrides.appId ?? file.appId ?? DEFAULT_APP_ID,
+    accessTokenTtlSeconds: overrides.accessTokenTtlSeconds ?? file.accessTokenTtlSeconds ?? 30 * 60,
+    refreshTokenTtlSeconds: overrides.refreshTokenTtlSeconds ?? file.refreshTokenTtlSeconds ?? 60 * 24 * 3600,
+    providers: {
+      anon: p === undefined ? true : p["anon-user"]?.enabled === true,
+      apiKey: p === undefined ? true : p["api-key"]?.enabled === true,
+      localUserpass: userpass?.enabled === true ? userpass : undefined,
+      customToken: p?.["custom-token"],
+      customFunction: p?.["custom-function"],
+    },
+    customUserData: file.customUserData,
+    mongoServiceNames: file.mongoServiceNames ?? ["mongodb-atlas"],
+    values: file.values ?? {},
+    functionTimeoutMs: file.functionTimeoutMs ?? 10_000,
+    adminToken: overrides.adminToken ?? file.adminToken,
+    bodyLimitBytes: file.bodyLimitBytes ?? 16 * 1024 * 1024,
+    maxFailedLogins: file.maxFailedLogins ?? 5,
+  };
+}

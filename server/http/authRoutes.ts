@@ -1,0 +1,76 @@
+/**
+ * Client API routes for location, login/link, profile, session refresh/logout and user deletion.
+ * @packageDocumentation
+ */
+import type { FastifyInstance } from "fastify";
+import { requireAccess, requireRefresh } from "./authenticate.js";
+import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
+import { sendEjson } from "./reply.js";
+import { ServerError } from "../contracts.js";
+
+type AppParams = { appId: string };
+type LoginParams = AppParams & { provider: string };
+
+/** The origin a request was sent to, e.g. `http://127.0.0.1:4000`. */
+function requestOrigin(headers: Record<string, string | string[] | undefined>, protocol: string): string {
+  const host = headers["host"];
+  return `${protocol}://${typeof host === "string" && host !== "" ? host : "127.0.0.1"}`;
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== "object" || Array.isArray(body)) throw new ServerError(400, "InvalidParameter", "expected the request body to be an object");
+  return body as Record<string, unknown>;
+}
+
+/** Registers the auth routes. */
+export function registerAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
+  const { auth, config } = deps;
+
+  app.get<{ Params: AppParams }>(`${API_PREFIX}/app/:appId/location`, { config: { kind: "location" } }, async (request, reply) => {
+    checkAppId(config, request.params.appId);
+    const origin = requestOrigin(request.headers, request.protocol);
+    return sendEjson(reply, {
+      deployment_model: "LOCAL",
+      location: "US-VA",
+      hostname: origin,
+      ws_hostname: origin.replace(/^http/, "ws"),
+    });
+  });
+
+  app.post<{ Params: LoginParams; Querystring: { link?: string } }>(
+    `${API_PREFIX}/app/:appId/auth/providers/:provider/login`,
+    { config: { kind: "login" } },
+    async (request, reply) => {
+      checkAppId(config, request.params.appId);
+      const body = objectBody(request.body);
+      if (request.query.link === "true") {
+        const principal = await requireAccess(request, auth);
+        return sendEjson(reply, await auth.link(principal, request.params.provider, body));
+      }
+      return sendEjson(reply, await auth.logIn(request.params.provider, body));
+    },
+  );
+
+  app.get(`${API_PREFIX}/auth/profile`, { config: { kind: "profile" } }, async (request, reply) => {
+    const { user } = await requireAccess(request, auth);
+    return sendEjson(reply, auth.profile(user));
+  });
+
+  app.post(`${API_PREFIX}/auth/session`, { config: { kind: "refresh" } }, async (request, reply) => {
+    const principal = await requireRefresh(request, auth);
+    return sendEjson(reply, { access_token: await auth.accessToken(principal.session) });
+  });
+
+  app.delete(`${API_PREFIX}/auth/session`, { config: { kind: "logout" } }, async (request, reply) => {
+    const principal = await requireRefresh(request, auth);
+    auth.logOut(principal);
+    return sendEjson(reply, {});
+  });
+
+  app.delete(`${API_PREFIX}/auth/delete`, { config: { kind: "deleteUser" } }, async (request, reply) => {
+    const principal = await requireAccess(request, auth);
+    auth.deleteUser(principal);
+    return sendEjson(reply, {});
+  });
+}

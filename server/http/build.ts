@@ -1,0 +1,110 @@
+/**
+ * Builds the fastify app from its parts: stores, auth service, client API routes, admin API, CORS,
+ * body parser and error handlers. The MongoDB service and function runner are passed in.
+ * @packageDocumentation
+ */
+import cors, { type FastifyCorsOptions } from "@fastify/cors";
+import Fastify, { type FastifyInstance } from "fastify";
+import { Counters } from "../admin/counters.js";
+import { Faults } from "../admin/faults.js";
+import { installCountingHook } from "../admin/hooks.js";
+import { registerAdminRoutes } from "../admin/routes.js";
+import { ApiKeyStore } from "../auth/apiKeys.js";
+import { CustomTokenVerifier } from "../auth/customToken.js";
+import { LoginThrottle } from "../auth/rateLimit.js";
+import { AuthService } from "../auth/service.js";
+import { TokenService } from "../auth/tokens.js";
+import { UserpassStore } from "../auth/userpass.js";
+import { UserpassFlows } from "../auth/userpassFlows.js";
+import { UserStore } from "../auth/users.js";
+import type { ServerConfig } from "../config.js";
+import type { FunctionRunner, MongoService } from "../contracts.js";
+import { tokenSecret, wipeAuthTables, type Db } from "../db.js";
+import { registerApiKeyRoutes } from "./apiKeyRoutes.js";
+import { registerAuthRoutes } from "./authRoutes.js";
+import { installBodyParser } from "./bodyParser.js";
+import type { HttpDeps } from "./deps.js";
+import { installErrorHandlers } from "./errors.js";
+import { registerFunctionRoutes } from "./functionRoutes.js";
+import { StreamRegistry } from "./streams.js";
+import { registerUserpassRoutes } from "./userpassRoutes.js";
+import { registerWatchRoute } from "./watchRoute.js";
+
+/** The parts the HTTP app is built from. */
+export interface HttpAppParts {
+  config: ServerConfig;
+  db: Db;
+  mongo: MongoService;
+  runner: FunctionRunner;
+  /** Log requests to stdout (pino); off by default. */
+  logger?: boolean;
+}
+
+/** The built app and the handles its owner needs. */
+export interface HttpApp {
+  app: FastifyInstance;
+  streams: StreamRegistry;
+  counters: Counters;
+}
+
+/** The methods and headers every route (SSE included) allows cross-origin. */
+export const CORS_OPTIONS: FastifyCorsOptions = {
+  origin: true,
+  methods: ["GET", "POST", "PUT", "DELETE"],
+  allowedHeaders: ["Authorization", "Content-Type", "Accept"],
+  maxAge: 600,
+};
+
+function makeDeps(parts: HttpAppParts, streams: StreamRegistry): HttpDeps & { users: UserStore; userpassStore: UserpassStore; throttle: LoginThrottle } {
+  const { config, db, mongo, runner } = parts;
+  const users = new UserStore(db);
+  const apiKeys = new ApiKeyStore(db);
+  const userpassStore = new UserpassStore(db);
+  const throttle = new LoginThrottle(config.maxFailedLogins);
+  const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
+  const customToken = config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken);
+  const providerDeps = { config, userpass: userpassStore, apiKeys, customToken, runner, throttle };
+  const auth = new AuthService({ users, tokens, providerDeps, mongo });
+  const userpassConfig = config.providers.localUserpass;
+  const userpass = userpassConfig === undefined ? undefined : new UserpassFlows(userpassStore, userpassConfig, runner);
+  return { config, auth, apiKeys, userpass, mongo, runner, streams, users, userpassStore, throttle };
+}
+
+/** Builds the app (not yet listening). */
+export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
+  const { config } = parts;
+  const app = Fastify({ logger: parts.logger === true, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true });
+  const streams = new StreamRegistry();
+  const counters = new Counters();
+  const deps = makeDeps(parts, streams);
+  installErrorHandlers(app);
+  installBodyParser(app);
+  await app.register(cors, CORS_OPTIONS);
+  const faults = config.adminToken === undefined ? undefined : new Faults();
+  installCountingHook(app, counters, faults);
+  registerAuthRoutes(app, deps);
+  registerApiKeyRoutes(app, deps);
+  registerUserpassRoutes(app, deps);
+  registerFunctionRoutes(app, deps);
+  registerWatchRoute(app, deps);
+  if (config.adminToken !== undefined && faults !== undefined) {
+    registerAdminRoutes(app, {
+      adminToken: config.adminToken,
+      counters,
+      faults,
+      streams,
+      users: deps.users,
+      userpass: deps.userpassStore,
+      resetAll: () => {
+        streams.closeAll();
+        wipeAuthTables(parts.db);
+        parts.mongo.reset?.();
+        deps.throttle.clear();
+        counters.reset();
+        faults.clear();
+      },
+    });
+  }
+  app.addHook("onClose", async () => streams.closeAll());
+  return { app, streams, counters };
+}

@@ -1,0 +1,74 @@
+/**
+ * The programmatic entry point: `startServer(options)` starts the App Services-compatible server.
+ * @packageDocumentation
+ */
+import { createApp } from "./app.js";
+import { loadConfigFile, parseConfig, resolveConfig, type ConfigFile, type ServerConfig } from "./config.js";
+
+export { ServerError } from "./contracts.js";
+export type { ServerConfig, ConfigFile } from "./config.js";
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default `127.0.0.1`. */
+  host?: string;
+  /** App id; overrides the config file's; default `realm-tabs-demo`. */
+  appId?: string;
+  /** Directory for `realm-tabs.sqlite`. Required unless `inMemory`. */
+  dataDir?: string;
+  /** Keep everything in memory (lost on close). */
+  inMemory?: boolean;
+  /** Folder of App Services-style function sources. */
+  functionsDir?: string;
+  /** A config object or the path of a JSON config file (see docs/server.md). */
+  config?: ConfigFile | string;
+  /** Enables the admin API with this bearer token. */
+  adminToken?: string;
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+  /** Log requests to stdout. */
+  logger?: boolean;
+}
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  port: number;
+  config: ServerConfig;
+  /** Stops accepting requests, closes streams, the function runner and the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server.
+ * @throws ServerError `InvalidConfig` for a bad config; Error if neither `dataDir` nor `inMemory` is
+ * given, or if the port is taken.
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const file = typeof options.config === "string" ? loadConfigFile(options.config) : parseConfig(options.config ?? {});
+  const config = resolveConfig(file, {
+    appId: options.appId,
+    adminToken: options.adminToken,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
+  });
+  if (options.inMemory !== true && options.dataDir === undefined) {
+    throw new Error("startServer needs `dataDir` or `inMemory: true`");
+  }
+  const location = options.inMemory === true ? { inMemory: true as const } : { dataDir: options.dataDir ?? "" };
+  const handle = await createApp({ config, location, functionsDir: options.functionsDir, logger: options.logger ?? false });
+  const host = options.host ?? "127.0.0.1";
+  try {
+    await handle.app.listen({ port: options.port ?? 0, host });
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  const address = handle.app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${port}`, port, config, close: handle.close };
+}
