@@ -1,0 +1,21 @@
+/**
+ * The page the cross-tab tests drive: `?server=<url>&app=<id>` creates an App and exposes it on
+ * `window.realmTabs` (see src/testing/page.ts for the shape tests read).
+ */
+import { App, BSON, Credentials } from "../../src/index.js";
+import { installTestPage } from "../../src/testing/page.js";
+
+const params = new URLSearchParams(location.search);
+const server = params.get("server");
+const appId = params.get("app");
+const status = document.getElementById("status");
+if (!server || !appId) {
+  if (status) status.textContent = "missing ?server=<url>&app=<id>";
+} else {
+  const app = new App({ id: appId, baseUrl: server, timeoutMs: Number(params.get("timeoutMs") ?? 15_000) });
+  installTestPage(app, { Credentials, BSON });
+  app.ready.then(
+    () => { if (status) status.textContent = "ready"; },
+    (error: unknown) => { if (status) status.textContent = `failed: ${String(error)}`; },
+  );
+}

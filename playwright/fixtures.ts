@@ -1,0 +1,34 @@
+/**
+ * Playwright fixtures of the cross-tab tests: one local server and one Vite dev server per
+ * Playwright worker (both on 127.0.0.1, free ports); every test gets a fresh browser context, so a
+ * fresh SharedWorker and IndexedDB.
+ */
+import { test as base } from "@playwright/test";
+import { startTestPageServer, startTestServer, type TestPageServer, type TestServer } from "../src/testing/server.js";
+import { testPageUrl } from "../src/testing/tabs.js";
+
+/** Worker-scoped servers. */
+export interface Stack {
+  server: TestServer;
+  pages: TestPageServer;
+  /** The test page URL for the shared server. */
+  url: string;
+}
+
+export const test = base.extend<object, { stack: Stack }>({
+  stack: [
+    async ({}, use) => {
+      const server = await startTestServer();
+      const pages = await startTestPageServer();
+      try {
+        await use({ server, pages, url: testPageUrl(pages.url, server.url, server.appId) });
+      } finally {
+        await pages.close();
+        await server.close();
+      }
+    },
+    { scope: "worker", timeout: 60_000 },
+  ],
+});
+
+export { expect } from "@playwright/test";

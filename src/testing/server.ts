@@ -1,0 +1,103 @@
+/**
+ * Node side of the test kit: start the local App Services server (in memory, port 0, with an admin
+ * token) and the Vite server of the test page, and read the server's request counters.
+ * @packageDocumentation
+ */
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { EJSON } from "bson";
+import { startServer } from "../../server/index.js";
+
+/** Request counters of the local server (`GET /admin/v1/counters`). */
+export interface ServerCounters {
+  logins: number;
+  refreshes: number;
+  functionCalls: number;
+  openStreams: number;
+  routes: Record<string, number>;
+}
+
+/** A running local server. */
+export interface TestServer {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** The app id it serves. */
+  appId: string;
+  /** Its admin token. */
+  adminToken: string;
+  /** Reads the request counters. */
+  counters(): Promise<ServerCounters>;
+  /** Zeroes the request counters. */
+  resetCounters(): Promise<void>;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  appId?: string;
+  /** Folder of App Services-style functions. */
+  functionsDir?: string;
+  accessTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number;
+}
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+async function admin(url: string, token: string, path: string, method = "GET"): Promise<unknown> {
+  const response = await fetch(`${url}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`admin ${method} ${path}: ${response.status} ${text}`);
+  return EJSON.parse(text, { relaxed: true });
+}
+
+/** Starts the local server on 127.0.0.1, a free port, in memory, with a fresh admin token. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const appId = options.appId ?? "realm-tabs-test";
+  const adminToken = randomUUID();
+  const server = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    logger: false,
+    appId,
+    inMemory: true,
+    functionsDir: options.functionsDir ?? `${repoRoot}playwright/functions`,
+    adminToken,
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    ...(options.refreshTokenTtlSeconds ? { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds } : {}),
+  });
+  return {
+    url: server.url,
+    appId,
+    adminToken,
+    counters: async () => (await admin(server.url, adminToken, "/counters")) as ServerCounters,
+    resetCounters: async () => {
+      await admin(server.url, adminToken, "/counters/reset", "POST");
+    },
+    close: () => server.close(),
+  };
+}
+
+/** A running Vite dev server of the test page. */
+export interface TestPageServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the Vite dev server of the repository's vite.config.ts on 127.0.0.1, a free port. */
+export async function startTestPageServer(): Promise<TestPageServer> {
+  const { createServer } = await import("vite");
+  const server = await createServer({
+    root: repoRoot,
+    configFile: `${repoRoot}vite.config.ts`,
+    logLevel: "warn",
+    server: { host: "127.0.0.1", port: 0, strictPort: false },
+  });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0];
+  if (!url) {
+    await server.close();
+    throw new Error("the Vite server reported no local URL");
+  }
+  return { url, close: () => server.close() };
+}

@@ -1,0 +1,67 @@
+/**
+ * Node side of the multi-tab test kit (Playwright): open N tabs of one browser context on the test
+ * page, read each tab's view of the session, and wait until every tab agrees.
+ * @packageDocumentation
+ */
+import { expect, type BrowserContext, type Page } from "@playwright/test";
+import type { TabView } from "./page.js";
+
+/** The URL of the test page for one server and app. */
+export function testPageUrl(pageServerUrl: string, serverUrl: string, appId: string): string {
+  const url = new URL("/playwright/app/index.html", pageServerUrl);
+  url.searchParams.set("server", serverUrl);
+  url.searchParams.set("app", appId);
+  return url.toString();
+}
+
+/**
+ * Opens one tab on `url` and waits until its App is ready.
+ * @throws if the page does not get ready within Playwright's expect timeout
+ */
+export async function openTab(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await expect(page.locator("#status")).toHaveText("ready");
+  return page;
+}
+
+/** Opens `count` tabs of one context on `url`, one after the other, each ready. */
+export async function openTabs(context: BrowserContext, url: string, count: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i += 1) pages.push(await openTab(context, url));
+  return pages;
+}
+
+/** A tab's view of the session (current user and every user, as plain data). */
+export async function tabView(page: Page): Promise<TabView> {
+  return page.evaluate(() => {
+    if (!window.realmTabs) throw new Error("not a realm-tabs test page");
+    return window.realmTabs.view();
+  });
+}
+
+/**
+ * Waits (retrying) until every tab reports the same view, and returns it.
+ * @param check - an extra condition on the agreed view, e.g. `(v) => v.currentUserId !== null`
+ */
+export async function expectTabsAgree(pages: Page[], check: (view: TabView) => boolean = () => true, timeout?: number): Promise<TabView> {
+  let agreed: TabView | undefined;
+  await expect
+    .poll(
+      async () => {
+        const views = await Promise.all(pages.map(tabView));
+        const first = JSON.stringify(views[0]);
+        const same = views.every((v) => JSON.stringify(v) === first);
+        agreed = same && views[0] && check(views[0]) ? views[0] : undefined;
+        return agreed === undefined ? { disagree: views } : "agree";
+      },
+      { message: "every tab shows the same session", ...(timeout ? { timeout } : {}) },
+    )
+    .toBe("agree");
+  return agreed!;
+}
+
+/** Listener counts recorded by the test page since `realmTabs.listen()`. */
+export async function listenerCounts(page: Page): Promise<{ app: number; users: Record<string, number> }> {
+  return page.evaluate(() => structuredClone(window.realmTabs!.counts));
+}
