@@ -6,7 +6,7 @@
 import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs, type ArgsOf, type MethodName } from "./args.js";
-import { isPlainObject, type Doc } from "./bsonValues.js";
+import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { ChangeFeed } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
 import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
@@ -62,7 +62,8 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
-        return dispatch(reg, name, args);
+        // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
+        return dispatch(reg, name, Array.isArray(args) ? normalize(args) : args);
       } catch (err) {
         throw toServerError(err);
       }
