@@ -92,6 +92,8 @@ export function createRefreshLoop(o: RefreshLoopOptions): RefreshLoop {
     try {
       await o.refresh(userId);
       attempts.delete(userId);
+      // a new token re-synced the loop; the same token back (minted in the same second) did not
+      if (!stopped && !timers.has(userId)) arm(userId, backoffDelayMs(0, o.random(), o.backoff), expiresAt);
     } catch (e) {
       if (stopped || !o.isTransient(e)) return;
       const n = attempts.get(userId) ?? 0;

@@ -78,6 +78,8 @@ export function applyProfile(s: SessionState, id: string, profile: ProfileSnapsh
 export function applyTokens(s: SessionState, id: string, tokens: ReceivedTokens, link = false): StateChange[] {
   const u = s.users.get(id);
   if (!u || u.state !== "LoggedIn") return [];
+  // a server may mint the identical token twice within one second: nothing changed then
+  if (u.accessToken === tokens.accessToken && (!tokens.refreshToken || tokens.refreshToken === u.refreshToken)) return [];
   const oldData = u.accessToken ? readAccessToken(u.accessToken, u.skewMs).customDataEJSON : "{}";
   u.accessToken = tokens.accessToken;
   if (tokens.refreshToken) u.refreshToken = tokens.refreshToken;
