@@ -1,0 +1,119 @@
+/**
+ * App and User in Node against the worker's real session host (worker/host.ts, memory store),
+ * reached over MessageChannels (one per "tab"), with events on real BroadcastChannels, against the
+ * real local server started in-process.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import * as Comlink from "comlink";
+import { fileURLToPath } from "node:url";
+import { App } from "./app.js";
+import { Credentials } from "./credentials.js";
+import { installErrorTransfer } from "./protocol/comlink.js";
+import { isMongoDBRealmError } from "./protocol/errors.js";
+import { createSessionHost, type SessionHost } from "../worker/host.js";
+import { manualLiveness } from "../worker/liveness.js";
+import { memoryStore } from "../worker/store.js";
+import { startServer } from "../server/index.js";
+
+const functionsDir = fileURLToPath(new URL("../playwright/functions", import.meta.url));
+let server: Awaited<ReturnType<typeof startServer>>;
+let host: SessionHost;
+const ports: MessagePort[] = [];
+const apps: App[] = [];
+
+
+beforeAll(async () => {
+  installErrorTransfer();
+  server = await startServer({ port: 0, host: "127.0.0.1", appId: "tab-it", inMemory: true, functionsDir, adminToken: "t" });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+afterEach(() => {
+  for (const app of apps.splice(0)) app.close();
+  for (const port of ports.splice(0)) port.close();
+  host.close();
+});
+
+/** Opens `count` tabs of one fresh runtime (a new host = a fresh SharedWorker). */
+function openTabs(count: number): App[] {
+  host = createSessionHost({
+    buildId: "it",
+    openStore: () => memoryStore(),
+    fetch: (input, init) => fetch(input, init),
+    channel: (name) => new BroadcastChannel(name),
+    liveness: manualLiveness(),
+  });
+  const id = `tab-it`;
+  const baseUrl = server.url; // a new host per test is a fresh runtime (a fresh SharedWorker)
+  return Array.from({ length: count }, () => {
+    const app = new App({
+      id,
+      baseUrl,
+      timeoutMs: 10_000,
+      worker: () => {
+        const { port1, port2 } = new MessageChannel();
+        Comlink.expose(host.connection(), port1);
+        ports.push(port1, port2);
+        return port2;
+      },
+    });
+    apps.push(app);
+    return app;
+  });
+}
+
+describe("App and User against the real session host and server", () => {
+  it("shares a login, function calls, a token refresh and a logout between tabs", async () => {
+    const [a, b] = openTabs(2);
+    await Promise.all([a!.ready, b!.ready]);
+    const user = await a!.logIn(Credentials.anonymous());
+    expect(user.accessToken).toMatch(/^ey/);
+    await vi.waitFor(() => expect(b!.currentUser?.accessToken).toBe(user.accessToken));
+    const other = b!.currentUser!;
+    expect(other.identities[0]?.providerType).toBe("anon-user");
+    expect(await user.functions.sum!(1, 2)).toBe(3);
+    expect(await other.callFunction("sum", 20, 22)).toBe(42);
+
+    const fired = { a: 0, b: 0, appA: 0, appB: 0 };
+    user.addListener(() => { fired.a += 1; });
+    other.addListener(() => { fired.b += 1; });
+    a!.addListener(() => { fired.appA += 1; });
+    b!.addListener(() => { fired.appB += 1; });
+    const before = user.accessToken;
+    await other.refreshAccessToken();
+    await vi.waitFor(() => expect(fired).toMatchObject({ a: 1, b: 1 }));
+    expect(user.accessToken).not.toBe(before);
+
+    await other.logOut();
+    await vi.waitFor(() => expect(fired).toEqual({ a: 2, b: 2, appA: 1, appB: 1 }));
+    expect(user.isLoggedIn).toBe(false);
+    expect(a!.currentUser).toBeNull();
+  });
+
+  it("server errors reach the tab with their class and fields", async () => {
+    const [a] = openTabs(1);
+    const user = await a!.logIn(Credentials.anonymous());
+    const missing = await user.callFunction("nope").catch((e: unknown) => e);
+    expect(isMongoDBRealmError(missing)).toBe(true);
+    expect(missing).toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound" });
+    const login = await a!.logIn(Credentials.emailPassword("nobody@example.com", "wrong-password")).catch((e: unknown) => e);
+    expect(isMongoDBRealmError(login)).toBe(true);
+    expect(login).toMatchObject({ statusCode: 401 });
+  });
+
+  it("switchUser and removeUser reach every tab; refreshCustomData resolves to the custom data", async () => {
+    const [a, b] = openTabs(2);
+    const first = await a!.logIn(Credentials.anonymous(false));
+    const second = await a!.logIn(Credentials.anonymous(false));
+    await vi.waitFor(() => expect(b!.currentUser?.id).toBe(second.id));
+    await b!.switchUser(b!.allUsers[first.id]!);
+    await vi.waitFor(() => expect(a!.currentUser).toBe(first));
+    expect(await first.refreshCustomData()).toEqual({});
+    await a!.removeUser(second);
+    await vi.waitFor(() => expect(Object.keys(b!.allUsers)).toEqual([first.id]));
+    expect(second.state).toBe("Removed");
+  });
+});
