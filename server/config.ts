@@ -71,8 +71,10 @@ export const configFileSchema = z
   })
   .strict();
 
-/** The parsed config file. */
+/** The parsed config file (defaults filled in). */
 export type ConfigFile = z.infer<typeof configFileSchema>;
+/** The config file as written (fields with defaults may be left out). */
+export type ConfigFileInput = z.input<typeof configFileSchema>;
 /** Settings of the custom JWT provider. */
 export type CustomTokenConfig = z.infer<typeof customTokenSchema>;
 /** Settings of the email/password provider. */

@@ -3,10 +3,10 @@
  * @packageDocumentation
  */
 import { createApp } from "./app.js";
-import { loadConfigFile, parseConfig, resolveConfig, type ConfigFile, type ServerConfig } from "./config.js";
+import { loadConfigFile, parseConfig, resolveConfig, type ConfigFileInput, type ServerConfig } from "./config.js";
 
 export { ServerError } from "./contracts.js";
-export type { ServerConfig, ConfigFile } from "./config.js";
+export type { ServerConfig, ConfigFile, ConfigFileInput } from "./config.js";
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -23,7 +23,7 @@ export interface StartServerOptions {
   /** Folder of App Services-style function sources. */
   functionsDir?: string;
   /** A config object or the path of a JSON config file (see docs/server.md). */
-  config?: ConfigFile | string;
+  config?: ConfigFileInput | string;
   /** Enables the admin API with this bearer token. */
   adminToken?: string;
   accessTokenTtlSeconds?: number;
