@@ -85,4 +85,10 @@ export class CollectionRegistry {
     }
     return c;
   }
+
+  /** Deletes every document of every collection, on disk and in memory (no change events). */
+  clear(): void {
+    this.sqlite.clear();
+    this.collections.clear();
+  }
 }

@@ -91,4 +91,17 @@ describe("MongoDB service dispatch", () => {
     expect((await error(s.call("find", {}))).statusCode).toBe(503);
     expect(events).toEqual([]);
   });
+
+  test("reset deletes every document (also on disk) and ends subscriptions", async () => {
+    const events: unknown[] = [];
+    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e));
+    await s.call("insertOne", { document: { _id: 9 } }, "other");
+    s.service.reset();
+    expect(await s.call("count", {})).toBe(0);
+    expect(await s.call("count", {}, "other")).toBe(0);
+    expect(s.db.prepare("SELECT COUNT(*) AS n FROM docs").get()).toEqual({ n: 0 });
+    await s.call("insertOne", { document: { _id: 1 } });
+    expect(await s.call("find", {})).toEqual([{ _id: 1 }]);
+    expect(events).toEqual([]);
+  });
 });

@@ -41,9 +41,10 @@ function dispatch<M extends MethodName>(reg: CollectionRegistry, name: M, args: 
  * Methods run synchronously inside the returned promises, so calls and their change events are
  * totally ordered.
  * @param opts - the database and the service names
- * @returns the service, plus `close()` which drops every watch subscription and refuses later calls
+ * @returns the service (with `reset()`, which deletes every document and ends every watch
+ * subscription), plus `close()` which drops every watch subscription and refuses later calls
  */
-export function createMongoService(opts: MongoServiceOptions): MongoService & { close(): void } {
+export function createMongoService(opts: MongoServiceOptions): MongoService & { reset(): void; close(): void } {
   const feed = new ChangeFeed();
   const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
   const services = new Set(opts.serviceNames);
@@ -91,6 +92,11 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       } catch (err) {
         throw toServerError(err);
       }
+    },
+
+    reset(): void {
+      for (const off of [...unsubscribers]) off();
+      reg.clear();
     },
 
     close(): void {

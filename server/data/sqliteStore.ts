@@ -17,6 +17,7 @@ export class SqliteDocs {
   private readonly loadStmt: Statement<[string, string]>;
   private readonly putStmt: Statement<[{ db: string; coll: string; id: string; doc: Uint8Array }]>;
   private readonly delStmt: Statement<[string, string, string]>;
+  private readonly clearStmt: Statement<[]>;
   private readonly commitTxn: (db: string, coll: string, writes: RowWrite[]) => void;
 
   /**
@@ -34,6 +35,7 @@ export class SqliteDocs {
       VALUES (@db, @coll, @id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM docs WHERE db = @db AND coll = @coll), @doc)
       ON CONFLICT (db, coll, id) DO UPDATE SET doc = excluded.doc`);
     this.delStmt = sqlite.prepare("DELETE FROM docs WHERE db = ? AND coll = ? AND id = ?");
+    this.clearStmt = sqlite.prepare("DELETE FROM docs");
     this.commitTxn = sqlite.transaction((db: string, coll: string, writes: RowWrite[]) => {
       for (const w of writes) {
         if (w.bytes) this.putStmt.run({ db, coll, id: w.key, doc: w.bytes });
@@ -63,5 +65,10 @@ export class SqliteDocs {
    */
   commit(db: string, coll: string, writes: RowWrite[]): void {
     if (writes.length > 0) this.commitTxn(db, coll, writes);
+  }
+
+  /** Deletes every stored document of every collection. */
+  clear(): void {
+    this.clearStmt.run();
   }
 }
