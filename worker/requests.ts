@@ -70,7 +70,8 @@ export function loginBody(payloadEJSON: string, device: DeviceInfo): string {
   } catch (e) {
     throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON is not valid EJSON", { cause: e });
   }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+  // EJSON turns `3` into an Int32 object: only a plain object is a payload
+  if (typeof payload !== "object" || payload === null || Object.getPrototypeOf(payload) !== Object.prototype) {
     throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON must encode an object");
   }
   const { deviceId, ...rest } = device;

@@ -1,0 +1,65 @@
+import "fake-indexeddb/auto";
+import { describe, expect, it } from "vitest";
+import { isRealmTabsError } from "../src/protocol/errors.js";
+import { fallbackStore, idbStore, memoryStore, type SessionStore, type StoredApp, type StoredUser } from "./store.js";
+
+const app = (appKey: string, epoch: number): StoredApp => ({ appKey, deviceId: "d", order: ["u1", "u2"], currentUserId: "u1", epoch, exposeRefreshToken: false });
+const user = (appKey: string, id: string): StoredUser => ({
+  appKey, id, state: "LoggedIn", providerType: "anon-user", accessToken: `at-${id}`, refreshToken: `rt-${id}`,
+  profile: { type: "normal", identities: [{ id: "i", providerType: "anon-user" }], data: { name: id } }, skewMs: 0,
+});
+
+function roundTrips(make: () => SessionStore) {
+  return async () => {
+    const store = make();
+    expect(await store.load("a")).toEqual({ app: null, users: [] });
+    await store.commit(app("a", 1), [user("a", "u1"), user("a", "u2")], []);
+    await store.commit(app("b", 1), [user("b", "u1")], []);
+    await store.commit({ ...app("a", 2), order: ["u1"] }, [user("a", "u1")], ["u2"]);
+    const a = await store.load("a");
+    expect(a.app).toEqual({ ...app("a", 2), order: ["u1"] });
+    expect(a.users).toEqual([user("a", "u1")]);
+    expect((await store.load("b")).users.map((u) => u.id)).toEqual(["u1"]);
+    store.close();
+  };
+}
+
+describe("stores", () => {
+  it("IndexedDB store round-trips apps and users, per app, with deletes", roundTrips(() => idbStore({ name: `store-test-${Date.now()}` })));
+  it("memory store behaves the same", roundTrips(() => memoryStore()));
+
+  it("a new connection on the same database sees what the previous one committed (worker restart)", async () => {
+    const name = `store-restart-${Date.now()}`;
+    const first = idbStore({ name });
+    await first.commit(app("a", 5), [user("a", "u1")], []);
+    first.close();
+    const second = idbStore({ name });
+    expect((await second.load("a")).app?.epoch).toBe(5);
+    second.close();
+  });
+
+  it("falls back to memory once the primary fails, reports it once, and keeps working", async () => {
+    const broken: SessionStore = {
+      kind: "indexeddb",
+      load: () => Promise.reject(new Error("quota")),
+      commit: () => Promise.reject(new Error("quota")),
+      close() {},
+    };
+    const reasons: unknown[] = [];
+    const store = fallbackStore(broken, (e) => reasons.push(e));
+    expect(store.kind).toBe("indexeddb");
+    expect(await store.load("a")).toEqual({ app: null, users: [] });
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    expect(store.degraded).toBe(true);
+    expect(store.kind).toBe("memory");
+    expect((await store.load("a")).users).toHaveLength(1);
+    expect(reasons).toHaveLength(1);
+  });
+
+  it("turns IndexedDB failures into RealmTabsError storage", async () => {
+    const store = idbStore({ name: `store-bad-${Date.now()}` });
+    const err = await store.commit(app("a", 1), [{ ...user("a", "u1"), profile: { fn: () => 1 } as never }], []).catch((e: unknown) => e);
+    expect(isRealmTabsError(err) && err.code).toBe("storage");
+    store.close();
+  });
+});
