@@ -56,22 +56,22 @@ export class TokenService {
   async signAccess(userId: string, deviceId: string, sessionId: string, userData: Record<string, unknown> | undefined): Promise<string> {
     const claims: Record<string, unknown> = { baas_device_id: deviceId, baas_session_id: sessionId };
     if (userData !== undefined) claims["user_data"] = userData;
-    return this.#sign(claims, userId, this.#accessTtl);
+    return this.#sign(claims, userId, Date.now() + this.#accessTtl * 1000);
   }
 
   /** Signs a refresh token for a session, expiring with it. */
   async signRefresh(userId: string, sessionId: string, expiresAtMs: number): Promise<string> {
-    const ttl = Math.max(1, Math.round((expiresAtMs - Date.now()) / 1000));
-    return this.#sign({ typ: "refresh", baas_session_id: sessionId }, userId, ttl);
+    return this.#sign({ typ: "refresh", baas_session_id: sessionId }, userId, expiresAtMs);
   }
 
-  async #sign(claims: Record<string, unknown>, sub: string, ttlSeconds: number): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+  // `exp` is rounded up, so a token is valid for at least its whole lifetime (a 1 s token issued at
+  // x.9 s must not expire at x+1 s).
+  async #sign(claims: Record<string, unknown>, sub: string, expiresAtMs: number): Promise<string> {
     return new SignJWT(claims)
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(sub)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ttlSeconds)
+      .setIssuedAt(Math.floor(Date.now() / 1000))
+      .setExpirationTime(Math.ceil(expiresAtMs / 1000))
       .sign(this.#secret);
   }
 
