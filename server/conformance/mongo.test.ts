@@ -8,11 +8,22 @@ import { startServer, type RunningServer } from "../index.js";
 
 const ADMIN = "conformance-admin-token";
 type Doc = Record<string, unknown>;
+interface Item {
+  _id: unknown;
+  [field: string]: unknown;
+}
+type Collection = ReturnType<typeof collectionOf>;
+type Stream = ReturnType<Collection["watch"]>;
+type Event = Stream extends AsyncGenerator<infer E> ? E : never;
+
+function collectionOf(u: Realm.User, name: string) {
+  return u.mongoClient("mongodb-atlas").db("conf").collection<Item>(name);
+}
 
 let server: RunningServer;
 let user: Realm.User;
-let items: ReturnType<ReturnType<ReturnType<Realm.User["mongoClient"]>["db"]>["collection"]>;
-let teams: typeof items;
+let items: Collection;
+let teams: Collection;
 
 async function openStreams(): Promise<number> {
   const res = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000) });
@@ -29,8 +40,8 @@ async function streamsOpen(n: number): Promise<void> {
 }
 
 /** Takes `n` events from a realm-web watch stream (5 s deadline), then closes it. */
-async function take(stream: AsyncGenerator<Realm.Services.MongoDB.ChangeEvent<Doc>>, n: number): Promise<Realm.Services.MongoDB.ChangeEvent<Doc>[]> {
-  const out: Realm.Services.MongoDB.ChangeEvent<Doc>[] = [];
+async function take(stream: Stream, n: number): Promise<Event[]> {
+  const out: Event[] = [];
   const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${out.length}/${n} events`)), 5000).unref());
   try {
     while (out.length < n) {
@@ -54,9 +65,8 @@ beforeAll(async () => {
   server = await startServer({ inMemory: true, adminToken: ADMIN, functionsDir: "demo/functions" });
   const app = new Realm.App({ id: server.config.appId, baseUrl: server.url });
   user = await app.logIn(Realm.Credentials.anonymous());
-  const db = user.mongoClient("mongodb-atlas").db("conf");
-  items = db.collection("items");
-  teams = db.collection("teams");
+  items = collectionOf(user, "items");
+  teams = collectionOf(user, "teams");
 });
 
 afterAll(async () => {
@@ -150,7 +160,7 @@ describe("realm-web collection methods", () => {
       nested: { list: [1, "x", null] },
     };
     await items.insertOne(doc);
-    const back = (await items.findOne({ _id: oid })) as Doc;
+    const back = (await items.findOne({ _id: oid })) as unknown as Doc;
     expect(String(back._id)).toBe(oid.toHexString());
     expect(back.when).toEqual(doc.when);
     expect(String(back.dec)).toBe("12.345");
@@ -182,7 +192,7 @@ describe("realm-web watch", () => {
     await items.deleteOne({ _id: 50 });
     const events = await done;
     expect(events.map((e) => e.operationType)).toEqual(["insert", "update", "replace", "delete"]);
-    const [insert, update, replace, remove] = events as Doc[];
+    const [insert, update, replace, remove] = events as unknown as Doc[];
     expect(insert!.fullDocument).toEqual({ _id: 50, n: 1 });
     expect(update!.updateDescription).toEqual({ updatedFields: { n: 2, tag: "x" }, removedFields: [] });
     expect(replace!.fullDocument).toEqual({ _id: 50, replaced: true });
@@ -199,8 +209,8 @@ describe("realm-web watch", () => {
     const filterEvents = take(byFilter, 2);
     await items.insertMany([{ _id: 60, n: 1 }, { _id: 61, n: 1 }, { _id: 62, n: 5 }]);
     await items.updateOne({ _id: 61 }, { $set: { n: 3 } });
-    expect((await idEvents).map((e) => `${e.operationType}:${String((e as Doc & { documentKey: { _id: unknown } }).documentKey._id)}`)).toEqual(["insert:61", "update:61"]);
-    expect((await filterEvents).map((e) => `${e.operationType}:${String((e as Doc & { documentKey: { _id: unknown } }).documentKey._id)}`)).toEqual(["insert:62", "update:61"]);
+    expect((await idEvents).map((e) => `${e.operationType}:${String((e as unknown as { documentKey: { _id: unknown } }).documentKey._id)}`)).toEqual(["insert:61", "update:61"]);
+    expect((await filterEvents).map((e) => `${e.operationType}:${String((e as unknown as { documentKey: { _id: unknown } }).documentKey._id)}`)).toEqual(["insert:62", "update:61"]);
     await streamsOpen(0);
   });
 });
