@@ -40,6 +40,12 @@ beforeAll(async () => {
     "undef.js": "exports = function () {};",
     "cyclic.js": "exports = function () { const o = {}; o.self = o; return o; };",
     "throwsString.js": "exports = function () { throw 'plain string'; };",
+    "bigLong.js": `exports = async function () {
+      const c = context.services.get("mongodb-atlas").db("fn").collection("longs");
+      await c.insertOne({ _id: "big", v: BSON.Long.fromString("9007199254740993"), i: new BSON.Int32(4) });
+      const back = await c.findOne({ _id: "big" });
+      return { v: back.v.toString(), type: back.v._bsontype, i: back.i };
+    };`,
     "badService.js": "exports = function () { return context.services.get('nope'); };",
     "mongo.js": `exports = async function () {
       const c = context.services.get("mongodb-atlas").db("fn").collection("things");
@@ -124,6 +130,10 @@ describe("function runner", () => {
       agg: [{ _id: null, total: 16 }],
       del: { deletedCount: 3 },
     });
+  });
+
+  test("a big Long stored by a function is kept exactly; Int32 wrappers become numbers", async () => {
+    expect(await runner.call("bigLong", [], {})).toEqual({ v: "9007199254740993", type: "Long", i: 4 });
   });
 
   test("a synchronous infinite loop hits the time limit and the runner still works", async () => {
