@@ -138,6 +138,12 @@ export class AuthService {
     return this.#principal(claims.sub, claims.baas_session_id);
   }
 
+  /** True if `token` is a refresh token this server signed and that has not expired (its session may be gone). */
+  async isSignedRefreshToken(token: string | undefined): Promise<boolean> {
+    if (token === undefined) return false;
+    return this.#tokens.verifyRefresh(token).then(() => true, () => false);
+  }
+
   #principal(userId: string, sessionId: string): Principal {
     const session = this.#users.getSession(sessionId);
     if (session === undefined || session.userId !== userId) throw invalidSession();

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import type { FastifyInstance } from "fastify";
-import { requireAccess, requireRefresh } from "./authenticate.js";
+import { bearerToken, requireAccess, requireRefresh } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
 import { sendEjson } from "./reply.js";
 import { ServerError } from "../contracts.js";
@@ -63,8 +63,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
   });
 
   app.delete(`${API_PREFIX}/auth/session`, { config: { kind: "logout" } }, async (request, reply) => {
-    const principal = await requireRefresh(request, auth);
-    auth.logOut(principal);
+    auth.logOut(await requireRefresh(request, auth).catch(async (err: unknown) => {
+      // realm-web's logOut (also run by deleteUser after the user is gone) ignores exactly this
+      // message: a well-signed refresh token whose session no longer exists.
+      if (await auth.isSignedRefreshToken(bearerToken(request))) {
+        throw new ServerError(401, "InvalidSession", "failed to find refresh token");
+      }
+      throw err;
+    }));
     return sendEjson(reply, {});
   });
 
