@@ -28,7 +28,7 @@ export interface StartServerOptions {
   adminToken?: string;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
-  /** Log requests to stdout. */
+  /** Log requests to stderr (pino JSON). */
   logger?: boolean;
 }
 

@@ -36,7 +36,7 @@ export interface HttpAppParts {
   db: Db;
   mongo: MongoService;
   runner: FunctionRunner;
-  /** Log requests to stdout (pino); off by default. */
+  /** Log requests to stderr (pino); off by default. */
   logger?: boolean;
 }
 
@@ -73,7 +73,8 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): HttpDeps & { us
 /** Builds the app (not yet listening). */
 export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   const { config } = parts;
-  const app = Fastify({ logger: parts.logger === true, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true });
+  // Logs go to stderr so that stdout carries only the CLI's listening line.
+  const app = Fastify({ logger: parts.logger === true ? { stream: process.stderr } : false, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true });
   const streams = new StreamRegistry();
   const counters = new Counters();
   const deps = makeDeps(parts, streams);

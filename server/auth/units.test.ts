@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase } from "../db.js";
+import { LoginThrottle } from "./rateLimit.js";
+import { TokenService } from "./tokens.js";
+import { UserpassStore } from "./userpass.js";
+
+describe("LoginThrottle", () => {
+  it("locks after N failures, doubles the lock, and forgets on success", () => {
+    const t = new LoginThrottle(2);
+    t.fail("a", 0);
+    expect(() => t.check("a", 0)).not.toThrow();
+    t.fail("a", 0);
+    expect(() => t.check("a", 500)).toThrow(expect.objectContaining({ statusCode: 429, errorCode: "TooManyRequests" }));
+    expect(() => t.check("a", 1000)).not.toThrow();
+    t.fail("a", 1000);
+    expect(() => t.check("a", 2500)).toThrow(expect.objectContaining({ statusCode: 429 }));
+    expect(() => t.check("a", 3000)).not.toThrow();
+    expect(() => t.check("b", 0)).not.toThrow();
+    t.succeed("a");
+    t.fail("a", 5000);
+    expect(() => t.check("a", 5000)).not.toThrow();
+  });
+});
+
+describe("TokenService", () => {
+  const secret = new TextEncoder().encode("0123456789abcdef0123456789abcdef");
+  const tokens = new TokenService(secret, 60, 3600);
+
+  it("does not accept an access token as a refresh token or the reverse", async () => {
+    const access = await tokens.signAccess("u1", "d1", "s1", { a: 1 });
+    const refresh = await tokens.signRefresh("u1", "s1", Date.now() + 60_000);
+    await expect(tokens.verifyAccess(access)).resolves.toMatchObject({ sub: "u1", baas_device_id: "d1", user_data: { a: 1 } });
+    await expect(tokens.verifyRefresh(refresh)).resolves.toMatchObject({ sub: "u1", typ: "refresh", baas_session_id: "s1" });
+    await expect(tokens.verifyRefresh(access)).rejects.toMatchObject({ errorCode: "InvalidSession" });
+    await expect(tokens.verifyAccess(refresh)).rejects.toMatchObject({ errorCode: "InvalidSession" });
+  });
+
+  it("refuses tokens signed with another secret", async () => {
+    const other = new TokenService(new TextEncoder().encode("another-secret-another-secret-123"), 60, 60);
+    await expect(tokens.verifyAccess(await other.signAccess("u", "d", "s", undefined))).rejects.toMatchObject({ statusCode: 401, message: "invalid session" });
+  });
+});
+
+describe("UserpassStore", () => {
+  it("hashes passwords with argon2id and verifies them", async () => {
+    const db = openDatabase({ inMemory: true });
+    try {
+      const store = new UserpassStore(db);
+      await store.register("h@example.com", "secret1", true);
+      const row = db.prepare("SELECT password_hash FROM auth_userpass WHERE email = ?").get("h@example.com") as { password_hash: string };
+      expect(row.password_hash.startsWith("$argon2id$")).toBe(true);
+      await expect(store.authenticate("h@example.com", "secret1")).resolves.toMatchObject({ email: "h@example.com" });
+      await expect(store.authenticate("h@example.com", "secret2")).rejects.toMatchObject({ errorCode: "InvalidPassword" });
+    } finally {
+      db.close();
+    }
+  });
+});
