@@ -13,6 +13,7 @@ import * as ops from "./operations.js";
 import type { BackoffOptions } from "./refresh.js";
 import type { DeviceInfo } from "./requests.js";
 import { createAppRuntime, type AppRuntime } from "./runtime.js";
+import { createTabRegistry } from "./tabs.js";
 import { emptyState, type SessionState } from "./state.js";
 import { fallbackStore, type SessionStore } from "./store.js";
 import { createTransport } from "./transport.js";
@@ -24,11 +25,15 @@ export interface HostDeps {
   buildId: string;
   /** Opens the persistent store; if it fails, the host falls back to memory and warns. */
   openStore: () => SessionStore;
+  /** Sends HTTP requests (`globalThis.fetch` in browsers and Node 20). */
   fetch: FetchLike;
   /** Opens the per-app BroadcastChannel. */
   channel: ChannelFactory;
+  /** Tells the host when a tab is gone (Web Locks in browsers). */
   liveness: Liveness;
+  /** Local clock. @default Date.now */
   clock?: Clock;
+  /** Timers of the refresh loop. @default setTimeout */
   timers?: Timers;
   /** Jitter source. @default Math.random */
   random?: () => number;
@@ -36,6 +41,7 @@ export interface HostDeps {
   device?: Omit<DeviceInfo, "appId" | "appVersion" | "deviceId">;
   /** Deadline of each HTTP request. @default 15000 */
   requestTimeoutMs?: number;
+  /** Bounds of the refresh backoff. @default 500 ms doubling up to 30 s */
   backoff?: BackoffOptions;
 }
 
@@ -65,8 +71,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   const runtimes = new Map<string, Promise<AppRuntime>>();
   const ready = new Map<string, AppRuntime>();
   const warnings: { code: string; message: string }[] = [];
-  const liveTabs = new Map<string, { stop: () => void; buildId: string; appKeys: Set<string> }>();
-  const goneListeners = new Set<(tabId: string) => void>();
+  const tabs = createTabRegistry(deps.liveness);
   let store: SessionStore | null = null;
 
   function warnAll(code: string, message: string): void {
@@ -119,33 +124,23 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     return rt;
   }
 
-  function registerTab(tabId: string, buildId: string, rt: AppRuntime): void {
-    const other = [...liveTabs.values()].find((t) => t.appKeys.has(rt.appKey) && t.buildId !== buildId);
-    // two builds share this runtime: assume the tab that connected last runs the newest deploy
-    if (other) rt.publish({ v: PROTOCOL_VERSION, kind: "outdated", appKey: rt.appKey, buildId });
-    const tab = liveTabs.get(tabId);
-    if (tab) { tab.appKeys.add(rt.appKey); return; }
-    const stop = deps.liveness.watch(tabId, () => {
-      liveTabs.delete(tabId);
-      for (const l of goneListeners) l(tabId);
-    });
-    liveTabs.set(tabId, { stop, buildId, appKeys: new Set([rt.appKey]) });
-  }
-
   async function connect(raw: unknown): Promise<ConnectReply> {
     const req = parseConnect(raw);
     const rt = await runtimeFor(req.config);
     if (req.config.exposeRefreshToken && !rt.state().app.exposeRefreshToken) {
       await rt.commit((d) => { d.app.exposeRefreshToken = true; return [{ type: "token", userId: null }]; });
     }
-    registerTab(req.tabId, req.buildId, rt);
+    // two builds share this runtime: assume the tab that connected last runs the newest deploy
+    if (tabs.attach(req.tabId, req.buildId, rt.appKey)) {
+      rt.publish({ v: PROTOCOL_VERSION, kind: "outdated", appKey: rt.appKey, buildId: req.buildId });
+    }
     return { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: [...warnings] };
   }
 
   function stats(): RuntimeStats {
     let refreshes = 0;
     for (const rt of ready.values()) refreshes += rt.refreshCount;
-    return { tabs: liveTabs.size, refreshes, openStreams: 0, buildId: deps.buildId };
+    return { tabs: tabs.size, refreshes, openStreams: 0, buildId: deps.buildId };
   }
 
   const str = parseString;
@@ -170,16 +165,12 @@ export function createSessionHost(deps: HostDeps): SessionHost {
       return api;
     },
     stats,
-    onTabGone(listener) {
-      goneListeners.add(listener);
-      return () => goneListeners.delete(listener);
-    },
+    onTabGone: (listener) => tabs.onGone(listener),
     close() {
       for (const rt of ready.values()) rt.close();
-      for (const t of liveTabs.values()) t.stop();
+      tabs.close();
       ready.clear();
       runtimes.clear();
-      liveTabs.clear();
       store?.close();
     },
   };

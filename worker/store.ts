@@ -12,12 +12,19 @@ import { withDeadline } from "./deadline.js";
 
 /** One user as stored (tokens included; never sent to tabs as is). */
 export interface StoredUser {
+  /** The app runtime the user belongs to. */
   appKey: string;
+  /** The App Services user id. */
   id: string;
+  /** Removed users are deleted, not stored. */
   state: "LoggedIn" | "LoggedOut";
+  /** The provider of the last login. */
   providerType: ProviderType;
+  /** Null when logged out. */
   accessToken: string | null;
+  /** Null when logged out. Never leaves the runtime unless the app opted in. */
   refreshToken: string | null;
+  /** The last fetched profile. */
   profile: ProfileSnapshot | null;
   /** Estimated `server - local` clock skew when the access token arrived (ms). */
   skewMs: number;
@@ -25,11 +32,15 @@ export interface StoredUser {
 
 /** Per-app state: device id, user order, current user, epoch. */
 export interface StoredApp {
+  /** The app runtime key (`appKeyFor`). */
   appKey: string;
+  /** The device id the server assigned, or null. */
   deviceId: string | null;
   /** User ids, most recently logged in or switched to first. */
   order: string[];
+  /** The most recent logged-in user of `order`, or null. */
   currentUserId: string | null;
+  /** The epoch of the last commit. */
   epoch: number;
   /** Sticky: once any tab opted in to exposing refresh tokens. */
   exposeRefreshToken: boolean;
@@ -37,7 +48,9 @@ export interface StoredApp {
 
 /** What {@link SessionStore.load} returns. */
 export interface StoredState {
+  /** Null for an app never stored. */
   app: StoredApp | null;
+  /** Its users, in no particular order (the app's `order` has it). */
   users: StoredUser[];
 }
 
