@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { EJSON, ObjectId } from "bson";
-import { z } from "zod";
+import { z } from "zod/mini";
 import { RealmTabsError } from "../src/protocol/errors.js";
 import type { ProfileSnapshot, ProviderType } from "../src/protocol/snapshots.js";
 import type { Transport } from "./transport.js";
@@ -31,10 +31,10 @@ export interface LoginResult {
 const loginSchema = z.object({
   user_id: z.string(),
   access_token: z.string(),
-  refresh_token: z.string().nullish(),
-  device_id: z.string().nullish(),
+  refresh_token: z.nullish(z.string()),
+  device_id: z.nullish(z.string()),
 });
-const refreshSchema = z.object({ access_token: z.string(), refresh_token: z.string().nullish() });
+const refreshSchema = z.object({ access_token: z.string(), refresh_token: z.nullish(z.string()) });
 const profileSchema = z.object({
   type: z.string(),
   identities: z.array(z.object({ id: z.string(), provider_type: z.string() })),
@@ -46,7 +46,7 @@ const DATA_KEYS: Record<string, string> = {
   picture: "pictureUrl", first_name: "firstName", last_name: "lastName", min_age: "minAge", max_age: "maxAge",
 };
 
-function parse<T>(schema: z.ZodType<T>, text: string, what: string): T {
+function parse<T>(schema: z.ZodMiniType<T>, text: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,7 +3,7 @@
  * call only, never a crash of the runtime or of another tab's call.
  * @packageDocumentation
  */
-import { z } from "zod";
+import { z } from "zod/mini"; // the mini build: a quarter of the size in the worker bundle
 import { RealmTabsError } from "../src/protocol/errors.js";
 import { PROTOCOL_VERSION } from "../src/protocol/events.js";
 import type { ConnectRequest, CredentialsWire } from "../src/protocol/rpc.js";
@@ -14,19 +14,19 @@ const providerSchema = z.enum(Object.values(ProviderType) as [ProviderType, ...P
 const connectSchema = z.object({
   protocol: z.number(),
   buildId: z.string(),
-  tabId: z.string().min(1).max(200),
+  tabId: z.string().check(z.minLength(1), z.maxLength(200)),
   config: z.object({
-    id: z.string().min(1),
-    baseUrl: z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL"),
+    id: z.string().check(z.minLength(1)),
+    baseUrl: z.string().check(z.regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL")),
     skipLocationRequest: z.boolean(),
-    app: z.object({ name: z.string(), version: z.string().optional() }).optional(),
+    app: z.optional(z.object({ name: z.string(), version: z.optional(z.string()) })),
     exposeRefreshToken: z.boolean(),
   }),
 });
 
 const credentialsSchema = z.object({ providerType: providerSchema, payloadEJSON: z.string(), reuse: z.boolean() });
 
-function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+function check<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
