@@ -70,6 +70,7 @@ function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps
     throw err;
   }
   reply.raw.on("close", close);
+  reply.raw.on("error", close);
   reply.hijack();
   reply.raw.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
