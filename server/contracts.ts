@@ -64,6 +64,12 @@ export interface MongoService {
    * every service and ends open watch subscriptions. When absent, the admin reset wipes only auth state.
    */
   reset?(): void;
+  /**
+   * Optional (added for the function runner's worker thread, which cannot ask `hasService`
+   * synchronously): the configured service names. When absent, `context.services.get(name)` accepts
+   * any name and an unknown one fails on its first call.
+   */
+  serviceNames?(): string[];
 }
 
 /** The user-function runner as the HTTP and auth layers see it. */

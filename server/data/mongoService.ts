@@ -44,7 +44,7 @@ function dispatch<M extends MethodName>(reg: CollectionRegistry, name: M, args: 
  * @returns the service (with `reset()`, which deletes every document and ends every watch
  * subscription), plus `close()` which drops every watch subscription and refuses later calls
  */
-export function createMongoService(opts: MongoServiceOptions): MongoService & { reset(): void; close(): void } {
+export function createMongoService(opts: MongoServiceOptions): MongoService & { reset(): void; serviceNames(): string[]; close(): void } {
   const feed = new ChangeFeed();
   const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
   const services = new Set(opts.serviceNames);
@@ -58,6 +58,7 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
 
   return {
     hasService: (service) => services.has(service),
+    serviceNames: () => [...services],
 
     async call(service: string, name: string, args: unknown[], _caller: Caller): Promise<unknown> {
       checkService(service);

@@ -10,8 +10,8 @@ import vm from "node:vm";
 
 /** A loaded function: a compiled script, or the reason it could not be compiled. */
 export type LoadedFunction =
-  | { name: string; file: string; script: vm.Script; error?: undefined }
-  | { name: string; file: string; script?: undefined; error: string };
+  | { name: string; file: string; source: string; script: vm.Script; error?: undefined }
+  | { name: string; file: string; source: string; script?: undefined; error: string };
 
 /** The global through which a call passes its `context` and arguments into the script. */
 export const CALL_SLOT = "__realmTabsCall";
@@ -38,9 +38,9 @@ export function wrapSource(source: string): string {
  */
 export function compileFunction(name: string, file: string, source: string): LoadedFunction {
   try {
-    return { name, file, script: new vm.Script(wrapSource(source), { filename: file, lineOffset: -1 }) };
+    return { name, file, source, script: new vm.Script(wrapSource(source), { filename: file, lineOffset: -1 }) };
   } catch (err) {
-    return { name, file, error: `${name}: cannot compile ${file}: ${(err as Error).message}` };
+    return { name, file, source, error: `${name}: cannot compile ${file}: ${(err as Error).message}` };
   }
 }
 

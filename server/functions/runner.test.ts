@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ServerError, type Caller, type FunctionRunner } from "../contracts.js";
 import { createMongoService } from "../data/index.js";
-import { createFunctionRunner } from "./index.js";
+import { createFunctionRunner, createInProcessRunner } from "./index.js";
 
 const DEMO = fileURLToPath(new URL("../../demo/functions", import.meta.url));
 const alice: Caller = {
@@ -33,6 +33,8 @@ beforeAll(async () => {
     "nested.js": "exports = async function (a, b) { return { sum: await context.functions.execute('sum', a, b), me: await context.functions.execute('whoami') }; };",
     "bsonGlobals.js": "exports = function (hex) { const id = new BSON.ObjectId(hex); return { id, hex: id.toHexString(), ejson: EJSON.stringify({ n: 1 }), dec: BSON.Decimal128.fromString('1.5') }; };",
     "loop.js": "exports = function () { while (true) {} };",
+    "loopAfterAwait.js": "exports = async function () { await new Promise((r) => setTimeout(r, 5)); while (true) {} };",
+    "timerThrows.js": "exports = function () { setTimeout(() => { throw new Error('thrown in a timer'); }, 1); return new Promise(() => {}); };",
     "never.js": "exports = async function () { await new Promise(() => {}); };",
     "broken.js": "exports = function ( { ;",
     "notAFunction.js": "exports = 42;",
@@ -65,7 +67,7 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, "folderFn"));
   writeFileSync(join(dir, "folderFn", "source.js"), "exports = function () { return 'from folder'; };");
-  for (const name of ["sum.js", "whoami.js", "echo.js"]) writeFileSync(join(dir, name), (await import("node:fs")).readFileSync(join(DEMO, name)));
+  for (const name of ["sum.js", "whoami.js", "echo.js", "slow.js"]) writeFileSync(join(dir, name), (await import("node:fs")).readFileSync(join(DEMO, name)));
   db = new Database(":memory:");
   mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"] });
   runner = await createFunctionRunner({ dir, timeoutMs: 300, values: { greeting: "hello" }, mongo });
@@ -187,6 +189,39 @@ describe("function runner", () => {
     const empty = await createFunctionRunner({ dir: join(dir, "does-not-exist"), timeoutMs: 100, values: {}, mongo });
     expect(empty.has("sum")).toBe(false);
     expect((await rejection(empty.call("sum", [], {}))).errorCode).toBe("FunctionNotFound");
+    await empty.close();
+  });
+
+  test("a synchronous loop after an await is stopped by ending the worker; the next call works", async () => {
+    const innocent = runner.call("slow", [250], {}).then(() => "resolved", (e: ServerError) => e.errorCode);
+    const err = await rejection(runner.call("loopAfterAwait", [], {}));
+    expect(err.errorCode).toBe("ExecutionTimeLimitExceeded");
+    // A call that was running on the stuck worker cannot finish either.
+    expect(await innocent).toBe("ExecutionTimeLimitExceeded");
+    expect(await runner.call("sum", [20, 22], alice)).toBe(42);
+    expect(await runner.call("ctx", [], alice)).toEqual({ user: alice.user!.id, value: "hello", missing: true });
+  });
+
+  test("an exception thrown in a function's timer ends only that worker", async () => {
+    const err = await rejection(runner.call("timerThrows", [], {}));
+    expect(err.errorCode).toBe("FunctionExecutionError");
+    expect(err.message).toContain("thrown in a timer");
+    expect(await runner.call("sum", [1, 1], {})).toBe(2);
+  });
+
+  test("after close, calls are refused", async () => {
+    const r = await createFunctionRunner({ dir, timeoutMs: 100, values: {}, mongo });
+    expect(await r.call("sum", [1], {})).toBe(1);
+    await r.close();
+    expect((await rejection(r.call("sum", [1], {}))).statusCode).toBe(503);
+  });
+
+  test("the in-process runner runs the same sources (without the hard stop)", async () => {
+    const r = await createInProcessRunner({ dir, timeoutMs: 200, values: { greeting: "hi" }, mongo });
+    expect(await r.call("nested", [3, 4], bob)).toEqual({ sum: 7, me: bob.user!.id });
+    expect((await rejection(r.call("loop", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await rejection(r.call("never", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    await r.close();
   });
 });
 
@@ -194,6 +229,9 @@ describe("demo functions", () => {
   let demo: FunctionRunner;
   beforeAll(async () => {
     demo = await createFunctionRunner({ dir: DEMO, timeoutMs: 200, values: {}, mongo });
+  });
+  afterAll(async () => {
+    await demo.close();
   });
 
   test("sum, whoami, echo, fail", async () => {

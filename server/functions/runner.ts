@@ -1,6 +1,7 @@
 /**
- * The function runner: runs loaded App Services-style functions in a `node:vm` context with a
- * global `context`, under a time limit per call.
+ * The in-process function runner: runs loaded App Services-style functions in a `node:vm` context
+ * with a global `context`, under a time limit per call. The server runs it inside a worker thread
+ * (see workerRunner.ts), which adds a hard stop for code the vm timeout cannot interrupt.
  * @packageDocumentation
  */
 import { EJSON } from "bson";
@@ -32,9 +33,14 @@ export interface FunctionContext {
   environment: { tag: string; values: Record<string, unknown> };
 }
 
-class Runner implements FunctionRunner {
+/** Runs functions in this thread. Prefer {@link createFunctionRunner} from `index.ts`. */
+export class InProcessRunner implements FunctionRunner {
   private readonly sandbox: vm.Context = createSandbox();
 
+  /**
+   * @param functions - the loaded functions
+   * @param opts - time limit, values and MongoDB service (`dir` is ignored)
+   */
   constructor(
     private readonly functions: Map<string, LoadedFunction>,
     private readonly opts: FunctionRunnerOptions,
@@ -110,12 +116,13 @@ function checkResult(name: string, result: unknown): unknown {
 }
 
 /**
- * Loads the functions of `dir` and returns a runner for them.
+ * Loads the functions of `dir` and returns a runner for them that runs in this thread: synchronous
+ * code is stopped at the limit, but a synchronous loop after an `await` is not.
  * @param opts - folder, time limit, values, MongoDB service
  * @returns the runner; calls reject with `FunctionNotFound` (404), `FunctionExecutionError` (400,
  * also for a source that did not compile) or `ExecutionTimeLimitExceeded` (400)
  * @throws Error if `dir` exists but cannot be read
  */
-export async function createFunctionRunner(opts: FunctionRunnerOptions): Promise<FunctionRunner> {
-  return new Runner(await loadFunctions(opts.dir), opts);
+export async function createInProcessRunner(opts: FunctionRunnerOptions): Promise<FunctionRunner> {
+  return new InProcessRunner(await loadFunctions(opts.dir), opts);
 }

@@ -1,0 +1,91 @@
+/**
+ * Entry of the function runner's worker thread: runs the functions with {@link InProcessRunner},
+ * forwarding `context.services` calls to the main thread's MongoDB service.
+ * @packageDocumentation
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
+import { compileFunction, type LoadedFunction } from "./loader.js";
+import { InProcessRunner } from "./runner.js";
+import { fromWire, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The main thread's MongoDB service, reached by messages. */
+class RemoteMongo implements MongoService {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    private readonly post: (msg: FromWorker) => void,
+    private readonly services: Set<string> | null,
+  ) {}
+
+  hasService(service: string): boolean {
+    return this.services ? this.services.has(service) : true;
+  }
+
+  call(service: string, name: string, args: unknown[], caller: Caller): Promise<unknown> {
+    let payload: Uint8Array;
+    try {
+      payload = pack({ args, caller });
+    } catch (err) {
+      return Promise.reject(new ServerError(400, "InvalidParameter", `arguments are not representable in BSON: ${(err as Error).message}`));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ type: "mongo", id, service, name, payload });
+    });
+  }
+
+  watch(_service: string, _args: WatchArgs, _onEvent: (event: ChangeEvent) => void): () => void {
+    throw new ServerError(400, "FunctionExecutionError", "watch is not available inside functions");
+  }
+
+  async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    return (await this.call(service, "findOne", [{ database, collection, query: filter }], {})) as Record<string, unknown> | null;
+  }
+
+  settle(msg: Extract<ToWorker, { type: "mongoReply" }>): void {
+    const p = this.pending.get(msg.id);
+    if (!p) return;
+    this.pending.delete(msg.id);
+    if (msg.error) p.reject(fromWire(msg.error));
+    else p.resolve(unpack(msg.payload));
+  }
+}
+
+function start(): void {
+  const port = parentPort;
+  if (!port) throw new Error("workerMain must run in a worker thread");
+  const init = workerData as WorkerInit;
+  const post = (msg: FromWorker): void => port.postMessage(msg);
+  const mongo = new RemoteMongo(post, init.serviceNames.length > 0 ? new Set(init.serviceNames) : null);
+  const functions = new Map<string, LoadedFunction>(init.sources.map((s) => [s.name, compileFunction(s.name, s.file, s.source)]));
+  const values = (unpack(init.values) ?? {}) as Record<string, unknown>;
+  const runner = new InProcessRunner(functions, { dir: undefined, timeoutMs: init.timeoutMs, values, mongo });
+
+  const runCall = async (msg: Extract<ToWorker, { type: "call" }>): Promise<void> => {
+    try {
+      const { args, caller } = unpack(msg.payload) as { args: unknown[]; caller: Caller };
+      const result = await runner.call(msg.name, args, caller ?? {});
+      post({ type: "result", id: msg.id, payload: pack(result) });
+    } catch (err) {
+      const error = err instanceof ServerError ? err : new ServerError(400, "FunctionExecutionError", (err as Error).message);
+      post({ type: "result", id: msg.id, error: toWire(error) });
+    }
+  };
+
+  port.on("message", (msg: ToWorker) => {
+    if (msg.type === "call") void runCall(msg);
+    else if (msg.type === "mongoReply") mongo.settle(msg);
+    else if (msg.type === "ping") post({ type: "pong", id: msg.id });
+  });
+  post({ type: "ready" });
+}
+
+start();

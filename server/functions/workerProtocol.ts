@@ -1,0 +1,70 @@
+/**
+ * Messages between the function runner (main thread) and its worker thread. Values cross as BSON
+ * bytes, so BSON classes keep their type (structured clone would drop their prototypes).
+ * @packageDocumentation
+ */
+import { BSON } from "bson";
+import { ServerError } from "../contracts.js";
+
+/** What the worker needs to start. */
+export interface WorkerInit {
+  sources: { name: string; file: string; source: string }[];
+  timeoutMs: number;
+  /** BSON of `{ v: values }` */
+  values: Uint8Array;
+  serviceNames: string[];
+}
+
+/** A serialised error: a ServerError's fields. */
+export interface WireError {
+  statusCode: number;
+  errorCode: string;
+  message: string;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { type: "call"; id: number; name: string; payload: Uint8Array }
+  | { type: "mongoReply"; id: number; payload?: Uint8Array; error?: WireError }
+  | { type: "ping"; id: number };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "result"; id: number; payload?: Uint8Array; error?: WireError }
+  | { type: "mongo"; id: number; service: string; name: string; payload: Uint8Array }
+  | { type: "pong"; id: number };
+
+/**
+ * Packs a value as BSON bytes (`undefined` becomes absent, i.e. `null` after unpacking).
+ * @param value - any BSON-representable value
+ * @throws Error if it is not representable (cycles, over 16 MB)
+ */
+export function pack(value: unknown): Uint8Array {
+  return BSON.serialize({ v: value }, { ignoreUndefined: true });
+}
+
+/**
+ * Unpacks bytes from {@link pack}.
+ * @param bytes - packed bytes
+ */
+export function unpack(bytes: Uint8Array | undefined): unknown {
+  if (!bytes) return null;
+  return BSON.deserialize(bytes).v ?? null;
+}
+
+/**
+ * Serialises an error for the other side.
+ * @param err - a ServerError-like value
+ */
+export function toWire(err: ServerError): WireError {
+  return { statusCode: err.statusCode, errorCode: err.errorCode, message: err.message };
+}
+
+/**
+ * Rebuilds a ServerError from the wire.
+ * @param wire - serialised error
+ */
+export function fromWire(wire: WireError): ServerError {
+  return new ServerError(wire.statusCode, wire.errorCode, wire.message);
+}
