@@ -71,4 +71,41 @@ describe("realm-web 2.0.1 against the server", () => {
     await app.deleteUser(again);
     await expect(app.logIn(Realm.Credentials.emailPassword("rw@example.com", "secret1"))).rejects.toMatchObject({ statusCode: 401 });
   });
+
+  it("links email/password credentials to an anonymous user", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous(false));
+    await app.emailPasswordAuth.registerUser({ email: "link@example.com", password: "secret1" });
+    await user.linkCredentials(Realm.Credentials.emailPassword("link@example.com", "secret1"));
+    expect(user.identities.map((i) => i.providerType)).toEqual(["anon-user", "local-userpass"]);
+    const same = await app.logIn(Realm.Credentials.emailPassword("link@example.com", "secret1"));
+    expect(same.id).toBe(user.id);
+  });
+
+  it("watches a collection and gets the change events in order", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous(false));
+    const items = user.mongoClient("mongodb-atlas").db("demo").collection<{ _id: number; n: number }>("watched");
+    const stream = items.watch();
+    const received: unknown[] = [];
+    const done = (async () => {
+      for await (const event of stream) {
+        received.push(event);
+        if ((event as { operationType: string }).operationType === "delete") return;
+      }
+    })();
+    // The stream opens asynchronously: insert until the first event shows up, then two more.
+    const deadline = Date.now() + 5000;
+    let next = 0;
+    while (received.length === 0 && Date.now() < deadline) {
+      await items.insertOne({ _id: next, n: next });
+      next += 1;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const first = (received[0] as { documentKey: { _id: number } }).documentKey._id;
+    await items.updateOne({ _id: first }, { $set: { n: 100 } });
+    await items.deleteOne({ _id: first });
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error("no events")), 5000))]);
+    const kinds = received.map((e) => (e as { operationType: string; documentKey: { _id: number } }));
+    expect(kinds.slice(-2).map((e) => [e.operationType, e.documentKey._id])).toEqual([["update", first], ["delete", first]]);
+    expect(kinds[0]?.operationType).toBe("insert");
+  });
 });
