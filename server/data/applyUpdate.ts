@@ -86,6 +86,7 @@ export function applyUpdate(before: Doc, update: UpdateSpec, opts: { arrayFilter
     return { kind: "replace", after: withIdFirst(before._id, normalize(replacement)) };
   }
   const copy = normalize(before);
+  if (kind === "operators") update = withoutSameIdSet(update as Doc, before._id);
   if (kind === "pipeline") {
     const after = applyPipeline(copy, update as Doc[]);
     if (idKey(after._id) !== idKey(before._id)) throw mongoError("Performing an update on the path '_id' would modify the immutable field '_id'");
@@ -96,6 +97,14 @@ export function applyUpdate(before: Doc, update: UpdateSpec, opts: { arrayFilter
     throw mongoError("Performing an update on the path '_id' would modify the immutable field '_id'");
   }
   return { kind: "update", after: copy, changedPaths };
+}
+
+/** Drops `$set: {_id: X}` when X is the current `_id` (a no-op MongoDB accepts and mingo refuses). */
+function withoutSameIdSet(update: Doc, id: unknown): Doc {
+  const set = update.$set;
+  if (!isPlainObject(set) || !("_id" in set) || idKey(set._id) !== idKey(id)) return update;
+  const { _id: _same, ...rest } = set;
+  return { ...update, $set: rest };
 }
 
 function setPath(doc: Doc, path: string, value: unknown): void {

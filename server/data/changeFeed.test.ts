@@ -46,6 +46,7 @@ describe("change events", () => {
     const { events } = collect();
     await s.call("insertMany", { documents: [{ _id: 1, v: 1 }, { _id: 2 }, { _id: 3 }] });
     await s.call("updateOne", { query: { _id: 1 }, update: { $set: { v: 1 } } });
+    expect(await s.call("updateOne", { query: { _id: 1 }, update: { $set: { _id: 1 } } })).toEqual({ matchedCount: 1, modifiedCount: 0 });
     await s.call("deleteMany", {});
     expect(events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual(["insert:1", "insert:2", "insert:3", "delete:1", "delete:2", "delete:3"]);
   });

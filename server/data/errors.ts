@@ -33,12 +33,17 @@ export function functionNotFound(name: string): ServerError {
 
 /**
  * Turns anything thrown while evaluating a query/update (mingo, bson) into a `MongoDBError`,
- * keeping `ServerError`s as they are.
+ * keeping `ServerError`s as they are; a SQLite failure is a 500 `InternalServerError`.
  * @param err - what was thrown
  * @returns a `ServerError`
  */
 export function toServerError(err: unknown): ServerError {
   if (err instanceof ServerError) return err;
+  if (isStorageError(err)) return new ServerError(500, "InternalServerError", `storage error: ${err.message}`);
   const message = err instanceof Error ? err.message : String(err);
   return mongoError(message);
+}
+
+function isStorageError(err: unknown): err is Error & { code: string } {
+  return err instanceof Error && "code" in err && typeof err.code === "string" && err.code.startsWith("SQLITE_");
 }

@@ -77,6 +77,7 @@ describe("persistence in SQLite", () => {
     s.service.watch("mongodb-atlas", { database: "demo", collection: "items" }, (e) => events.push(e));
     const err = await s.call("insertMany", { documents: [{ _id: "ok" }, { _id: "bad" }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
+    expect([(err as ServerError).statusCode, (err as ServerError).errorCode]).toEqual([500, "InternalServerError"]);
     expect(await s.call("find", {})).toEqual([{ _id: 1, n: 1 }]);
     expect(events).toEqual([]);
     s.close();

@@ -12,6 +12,7 @@ import { fromWire, pack, toWire, unpack, type FromWorker, type ToWorker, type Wo
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+  timer: NodeJS.Timeout;
 }
 
 /** The main thread's MongoDB service, reached by messages. */
@@ -19,9 +20,15 @@ class RemoteMongo implements MongoService {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
+  /**
+   * @param post - sends a message to the main thread
+   * @param services - configured service names, or null if unknown (then any name is tried)
+   * @param deadlineMs - a reply later than this is abandoned (a call cannot outlive its function)
+   */
   constructor(
     private readonly post: (msg: FromWorker) => void,
     private readonly services: Set<string> | null,
+    private readonly deadlineMs: number,
   ) {}
 
   hasService(service: string): boolean {
@@ -37,7 +44,11 @@ class RemoteMongo implements MongoService {
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ServerError(400, "ExecutionTimeLimitExceeded", `no reply from the MongoDB service for ${name} in ${this.deadlineMs} ms`));
+      }, this.deadlineMs);
+      this.pending.set(id, { resolve, reject, timer });
       this.post({ type: "mongo", id, service, name, payload });
     });
   }
@@ -54,6 +65,7 @@ class RemoteMongo implements MongoService {
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
+    clearTimeout(p.timer);
     if (msg.error) p.reject(fromWire(msg.error));
     else p.resolve(unpack(msg.payload));
   }
@@ -64,7 +76,7 @@ function start(): void {
   if (!port) throw new Error("workerMain must run in a worker thread");
   const init = workerData as WorkerInit;
   const post = (msg: FromWorker): void => port.postMessage(msg);
-  const mongo = new RemoteMongo(post, init.serviceNames.length > 0 ? new Set(init.serviceNames) : null);
+  const mongo = new RemoteMongo(post, init.serviceNames.length > 0 ? new Set(init.serviceNames) : null, init.timeoutMs);
   const functions = new Map<string, LoadedFunction>(init.sources.map((s) => [s.name, compileFunction(s.name, s.file, s.source)]));
   const values = (unpack(init.values) ?? {}) as Record<string, unknown>;
   const runner = new InProcessRunner(functions, { dir: undefined, timeoutMs: init.timeoutMs, values, mongo });
