@@ -4,6 +4,7 @@
  */
 import type { HostDeps } from "./host.js";
 import { manualLiveness, webLockLiveness, type LockRequester } from "./liveness.js";
+import { webLock, type LockManagerLike } from "./locks.js";
 import { idbStore } from "./store.js";
 
 /** Build id of this runtime bundle. */
@@ -15,13 +16,14 @@ export const RUNTIME_BUILD_ID: string = "realm-tabs-0.1.0";
  * @param overrides - replaces any of the defaults (e.g. `buildId`)
  */
 export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
-  const locks = (globalThis.navigator as { locks?: LockRequester } | undefined)?.locks;
+  const locks = (globalThis.navigator as { locks?: LockRequester & LockManagerLike } | undefined)?.locks;
   return {
     buildId: RUNTIME_BUILD_ID,
     openStore: () => idbStore(),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),
+    ...(locks ? { lock: webLock(locks) } : {}),
     device: { sdkVersion: RUNTIME_BUILD_ID, platform: "web", platformVersion: "0.0.0" },
     ...overrides,
   };

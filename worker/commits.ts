@@ -63,7 +63,8 @@ export function createCommitQueue(o: CommitQueueOptions): CommitQueue {
     const draft = cloneState(state);
     const changes = mutation(draft);
     if (changes.length === 0) return { snapshot: toSnapshot(state), changes, userId };
-    draft.app.epoch = state.app.epoch + 1;
+    // a mutation may raise the floor (adopting another runtime's newer epoch, see adopt.ts)
+    draft.app.epoch = Math.max(draft.app.epoch, state.app.epoch) + 1;
     const removed = [...state.users.keys()].filter((id) => !draft.users.has(id));
     await o.store.commit(draft.app, [...draft.users.values()], removed);
     state = draft;

@@ -9,6 +9,7 @@ import { RealmTabsError } from "../src/protocol/errors.js";
 import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi } from "../src/protocol/rpc.js";
 import { realTimers, systemClock, type ChannelFactory, type Clock, type FetchLike, type Timers } from "./deps.js";
 import type { Liveness } from "./liveness.js";
+import type { SharedLock } from "./locks.js";
 import * as ops from "./operations.js";
 import type { BackoffOptions } from "./refresh.js";
 import type { DeviceInfo } from "./requests.js";
@@ -43,6 +44,11 @@ export interface HostDeps {
   requestTimeoutMs?: number;
   /** Bounds of the refresh backoff. @default 500 ms doubling up to 30 s */
   backoff?: BackoffOptions;
+  /**
+   * A lock shared with runtimes of other builds on the same IndexedDB (Web Locks in browsers):
+   * refreshes of one user then never overlap, and a runtime adopts tokens another one stored.
+   */
+  lock?: SharedLock;
 }
 
 /** The host; `connection()` is what each endpoint exposes. */
@@ -100,7 +106,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
       : emptyState(appKey);
     const transport = createTransport({ appId: config.id, baseUrl: config.baseUrl, skipLocationRequest: config.skipLocationRequest, fetch: deps.fetch, timeoutMs: deps.requestTimeoutMs, now: () => clock.now() });
     const rt = createAppRuntime({
-      appKey, config, store: s, transport, channel: deps.channel(channelName(appKey)), clock, timers, random, device, backoff: deps.backoff,
+      appKey, config, store: s, transport, channel: deps.channel(channelName(appKey)), clock, timers, random, device, backoff: deps.backoff, lock: deps.lock,
     }, initial);
     ready.set(appKey, rt);
     return rt;

@@ -9,7 +9,9 @@ import { RealmTabsError, isMongoDBRealmError, isRealmTabsError } from "../src/pr
 import type { MutationReply } from "../src/protocol/rpc.js";
 import type { AppConfigWire } from "../src/protocol/rpc.js";
 import type { AppSnapshot } from "../src/protocol/snapshots.js";
+import { applyNews, newerStoredUser } from "./adopt.js";
 import { createCommitQueue, type CommitQueue, type Mutation } from "./commits.js";
+import { refreshLockName, type SharedLock } from "./locks.js";
 import type { Clock, EventChannel, Timers } from "./deps.js";
 import { createRefreshLoop, refreshDue, singleFlight, type BackoffOptions, type RefreshTarget } from "./refresh.js";
 import { refreshSession, type DeviceInfo } from "./requests.js";
@@ -30,7 +32,10 @@ export interface RuntimeDeps {
   random: () => number;
   /** Device fields sent on login (sdkVersion, platform, platformVersion). */
   device: DeviceInfo;
+  /** Bounds of the refresh backoff. */
   backoff?: BackoffOptions;
+  /** A lock shared with other runtimes on the same store (Web Locks); none when alone. */
+  lock?: SharedLock;
 }
 
 export type { Mutation };
@@ -100,10 +105,8 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
     clock: deps.clock, timers: deps.timers, random: deps.random, isTransient, backoff: deps.backoff,
     refresh: (id) => refresh(id),
   });
-  const refresh = (userId: string): Promise<MutationReply> => flight(userId, () => {
-    refreshCount++;
-    return refreshOnce(deps, queue, userId);
-  });
+  const refresh = (userId: string): Promise<MutationReply> =>
+    flight(userId, () => refreshLocked(deps, queue, userId, () => { refreshCount++; }));
   const runtime: AppRuntime = {
     appKey: deps.appKey,
     deps,
@@ -123,6 +126,27 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
   };
   loop.sync(refreshTargets(initial));
   return runtime;
+}
+
+/**
+ * One refresh of `userId`, under the cross-runtime lock if there is one: first adopt what another
+ * runtime stored, then POST /auth/session only if the token is still due (or `force`d by a 401).
+ */
+function refreshLocked(deps: RuntimeDeps, queue: CommitQueue, userId: string, count: () => void): Promise<MutationReply> {
+  const run = async (): Promise<MutationReply> => {
+    if (deps.lock) {
+      const news = await newerStoredUser(deps.store, deps.appKey, userId, queue.state().app.epoch);
+      if (news) {
+        const reply = await queue.commit((d) => applyNews(d, userId, news), userId);
+        const u = queue.state().users.get(userId);
+        const info = u?.accessToken ? readAccessToken(u.accessToken, u.skewMs) : null;
+        if (u?.state !== "LoggedIn" || (info && !refreshDue(info, deps.clock.now()))) return reply;
+      }
+    }
+    count();
+    return refreshOnce(deps, queue, userId);
+  };
+  return deps.lock ? deps.lock(refreshLockName(deps.appKey, userId), run) : run();
 }
 
 /** POST /auth/session with the held refresh token, then commit the answer if it is still current. */
