@@ -49,11 +49,21 @@ export class Collection {
     if (mutations.length === 0) return;
     const writes: RowWrite[] = mutations.map((m) => ({ key: m.key, bytes: m.after ? toBytes(m.after) : null }));
     this.sqlite.commit(this.db, this.name, writes);
+    let structural = false;
     for (const m of mutations) {
+      const replaced = this.byKey.get(m.key);
       if (m.after) this.byKey.set(m.key, m.after);
       else this.byKey.delete(m.key);
+      if (m.after && replaced && this.cachedList) {
+        // An update keeps the document's place: patch the cached list instead of rebuilding it.
+        const index = this.cachedList.indexOf(replaced);
+        if (index >= 0) this.cachedList[index] = m.after;
+        else structural = true;
+      } else {
+        structural = true;
+      }
     }
-    this.cachedList = null;
+    if (structural) this.cachedList = null;
     this.feed.publish(this.db, this.name, mutations);
   }
 }

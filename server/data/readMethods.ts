@@ -2,7 +2,7 @@
  * Read methods of the MongoDB service: find, findOne, count, aggregate.
  * @packageDocumentation
  */
-import { Aggregator, find as mingoFind, ProcessingMode } from "mingo";
+import { Aggregator, find as mingoFind, ProcessingMode, Query } from "mingo";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
 import type { CollectionRegistry } from "./collection.js";
@@ -23,15 +23,26 @@ export interface SelectOptions {
  * @throws ServerError `MongoDBError` for an invalid query or sort
  */
 export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOptions = {}): Doc[] {
+  const limit = Math.abs(opts.limit ?? 0);
   try {
-    let cursor = mingoFind<Doc>(docs, normalize(query ?? {}));
-    if (opts.sort && Object.keys(opts.sort).length > 0) cursor = cursor.sort(normalize(opts.sort) as Record<string, 1 | -1>);
-    const limit = Math.abs(opts.limit ?? 0);
+    if (!opts.sort || Object.keys(opts.sort).length === 0) return scan(docs, new Query(normalize(query ?? {}), {}), limit);
+    let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(normalize(opts.sort) as Record<string, 1 | -1>);
     if (limit > 0) cursor = cursor.limit(limit);
     return cursor.all();
   } catch (err) {
     throw toServerError(err);
   }
+}
+
+/** Natural-order scan that stops at `limit` matches (mingo's cursor filters everything first). */
+function scan(docs: Doc[], query: Query, limit: number): Doc[] {
+  const out: Doc[] = [];
+  for (const doc of docs) {
+    if (!query.test(doc)) continue;
+    out.push(doc);
+    if (out.length === limit) break;
+  }
+  return out;
 }
 
 /**
