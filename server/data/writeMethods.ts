@@ -9,6 +9,7 @@ import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import type { Mutation } from "./changeFeed.js";
 import type { Collection, CollectionRegistry } from "./collection.js";
 import { applyUpdate, buildUpsert, updateKind, type UpdateSpec } from "./applyUpdate.js";
+import type { ServerError } from "../contracts.js";
 import { mongoError } from "./errors.js";
 import { selectDocs } from "./readMethods.js";
 
@@ -24,7 +25,7 @@ export interface UpdateResult {
  * @param coll - the collection
  * @param id - the duplicate `_id`
  */
-export function duplicateKey(coll: Collection, id: unknown): Error {
+export function duplicateKey(coll: Collection, id: unknown): ServerError {
   const shown = EJSON.stringify({ _id: id }, { relaxed: true });
   return mongoError(`E11000 duplicate key error collection: ${coll.db}.${coll.name} index: _id_ dup key: ${shown}`);
 }

@@ -12,7 +12,7 @@ import { CALL_SLOT, loadFunctions, type LoadedFunction } from "./loader.js";
 import { createSandbox } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 
-/** Options of {@link createFunctionRunner}. */
+/** Options of `createFunctionRunner` (workerRunner.ts) and {@link createInProcessRunner}. */
 export interface FunctionRunnerOptions {
   /** Folder of function sources (`NAME.js` or `NAME/source.js`); undefined for none. */
   dir: string | undefined;
@@ -33,7 +33,7 @@ export interface FunctionContext {
   environment: { tag: string; values: Record<string, unknown> };
 }
 
-/** Runs functions in this thread. Prefer {@link createFunctionRunner} from `index.ts`. */
+/** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
 export class InProcessRunner implements FunctionRunner {
   private readonly sandbox: vm.Context = createSandbox();
 
