@@ -22,6 +22,7 @@ test("a login in tab A appears in tabs B and C with the same id and tokens", asy
   expect(view.users).toHaveLength(1);
   expect(view.users[0]).toMatchObject({ id, isLoggedIn: true, state: "LoggedIn", providerType: "anon-user" });
   expect(view.users[0]!.accessToken).toMatch(/^ey/);
+  expect(view.users[0]!.refreshToken).toBeNull(); // kept in the worker unless the app opts in
 });
 
 test("a function call works from every tab", async ({ context, stack }) => {
@@ -36,16 +37,21 @@ test("a function call works from every tab", async ({ context, stack }) => {
     }, i);
     expect(result).toBe(i + 40);
   }
+  const error = await tabs[1]!.evaluate(async () => {
+    const e = (await window.realmTabs!.app.currentUser!.callFunction("noSuchFunction").catch((x: unknown) => x)) as Record<string, unknown>;
+    return { name: e.name, statusCode: e.statusCode, errorCode: e.errorCode, isClass: e instanceof Error && "isMongoDBRealmError" in e };
+  });
+  expect(error).toEqual({ name: "MongoDBRealmError", statusCode: 404, errorCode: "FunctionNotFound", isClass: true });
 });
 
-test("logout in tab C turns isLoggedIn false everywhere and fires listeners in A and B", async ({ context, stack }) => {
+test("logout in tab C turns isLoggedIn false everywhere and fires listeners in A and B (and C, once)", async ({ context, stack }) => {
   const [a, b, c] = await openTabs(context, stack.url, 3);
   const id = await logInAnonymously(a!);
   await expectTabsAgree([a!, b!, c!], (v) => v.currentUserId === id);
-  for (const tab of [a!, b!]) await tab.evaluate(() => window.realmTabs!.listen());
+  for (const tab of [a!, b!, c!]) await tab.evaluate(() => window.realmTabs!.listen());
   await c!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
   await expectTabsAgree([a!, b!, c!], (v) => v.users.every((u) => !u.isLoggedIn) && v.currentUserId === null);
-  for (const tab of [a!, b!]) {
+  for (const tab of [a!, b!, c!]) {
     await expect.poll(() => listenerCounts(tab)).toEqual({ app: 1, users: { [id]: 1 } });
   }
 });

@@ -13,6 +13,8 @@ export interface TabUserView {
   state: UserState;
   isLoggedIn: boolean;
   accessToken: string | null;
+  /** Null unless the app opted in to exposing refresh tokens. */
+  refreshToken: string | null;
   providerType: string;
   customData: unknown;
   profile: unknown;
@@ -60,6 +62,7 @@ export function viewOf(app: App): TabView {
       state: u.state,
       isLoggedIn: u.isLoggedIn,
       accessToken: u.accessToken,
+      refreshToken: u.refreshToken,
       providerType: u.providerType,
       customData: JSON.parse(JSON.stringify(u.customData)) as unknown,
       profile: u.profile,
