@@ -10,15 +10,15 @@ import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi } from "../s
 import { realTimers, systemClock, type ChannelFactory, type Clock, type FetchLike, type Timers } from "./deps.js";
 import type { Liveness } from "./liveness.js";
 import type { SharedLock } from "./locks.js";
-import * as ops from "./operations.js";
 import type { BackoffOptions } from "./refresh.js";
 import type { DeviceInfo } from "./requests.js";
 import { createAppRuntime, type AppRuntime } from "./runtime.js";
 import { createTabRegistry } from "./tabs.js";
 import { emptyState, type SessionState } from "./state.js";
-import { fallbackStore, type SessionStore } from "./store.js";
+import { openWithFallback, type SessionStore } from "./store.js";
 import { createTransport } from "./transport.js";
-import { parseConnect, parseCredentials, parseOptionalString, parseString } from "./validate.js";
+import { sessionApi } from "./api.js";
+import { parseConnect, parseString } from "./validate.js";
 
 /** What the host is built from. Only `buildId`, `openStore`, `fetch`, `channel` and `liveness` are required. */
 export interface HostDeps {
@@ -86,14 +86,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   }
 
   function theStore(): SessionStore {
-    if (store) return store;
-    let primary: SessionStore;
-    try {
-      primary = deps.openStore();
-    } catch (e) {
-      primary = { kind: "indexeddb", load: () => Promise.reject(e), commit: () => Promise.reject(e), close() {} };
-    }
-    store = fallbackStore(primary, (e) =>
+    store ??= openWithFallback(deps.openStore, (e) =>
       warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`));
     return store;
   }
@@ -149,27 +142,8 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     return { tabs: tabs.size, refreshes, openStreams: 0, buildId: deps.buildId };
   }
 
-  const str = parseString;
   return {
-    connection() {
-      // Each method validates its own arguments first: a bad call rejects alone.
-      const api = {
-        connect: (req: unknown) => connect(req),
-        logIn: async (k: unknown, c: unknown) => ops.logIn(known(k), parseCredentials(c)),
-        switchUser: async (k: unknown, u: unknown) => ops.switchUser(known(k), str(u, "userId")),
-        logOut: async (k: unknown, u: unknown) => ops.logOut(known(k), str(u, "userId")),
-        removeUser: async (k: unknown, u: unknown) => ops.removeUser(known(k), str(u, "userId")),
-        deleteUser: async (k: unknown, u: unknown) => ops.deleteUser(known(k), str(u, "userId")),
-        refreshAccessToken: async (k: unknown, u: unknown) => known(k).refresh(str(u, "userId")),
-        refreshCustomData: async (k: unknown, u: unknown) => known(k).refresh(str(u, "userId")),
-        refreshProfile: async (k: unknown, u: unknown) => ops.refreshProfile(known(k), str(u, "userId")),
-        linkCredentials: async (k: unknown, u: unknown, c: unknown) => ops.linkCredentials(known(k), str(u, "userId"), parseCredentials(c)),
-        callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
-          ops.callFunction(known(k), str(u, "userId"), str(name, "name"), str(args, "argsEJSON"), parseOptionalString(service, "service")),
-        stats: async () => stats(),
-      } satisfies SessionApi;
-      return api;
-    },
+    connection: () => sessionApi({ connect, runtime: known, stats }),
     stats,
     onTabGone: (listener) => tabs.onGone(listener),
     close() {

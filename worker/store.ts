@@ -209,3 +209,17 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
     close: () => active.close(),
   };
 }
+
+/**
+ * Opens the primary store through `open` inside a {@link fallbackStore}; if `open` itself throws
+ * (no IndexedDB at all), the first use degrades to memory and reports it.
+ */
+export function openWithFallback(open: () => SessionStore, onDegraded: (error: unknown) => void): SessionStore {
+  let primary: SessionStore;
+  try {
+    primary = open();
+  } catch (e) {
+    primary = { kind: "indexeddb", load: () => Promise.reject(e), commit: () => Promise.reject(e), close() {} };
+  }
+  return fallbackStore(primary, onDegraded);
+}
