@@ -82,10 +82,14 @@ describe("App and User against the real session host and server", () => {
     other.addListener(() => { fired.b += 1; });
     a!.addListener(() => { fired.appA += 1; });
     b!.addListener(() => { fired.appB += 1; });
+    // Tokens minted in the same second are identical (iat/exp in seconds), and an unchanged token
+    // is no change: refresh until the server mints a new one.
     const before = user.accessToken;
-    await other.refreshAccessToken();
+    await vi.waitFor(async () => {
+      await other.refreshAccessToken();
+      expect(user.accessToken).not.toBe(before);
+    }, { timeout: 5_000, interval: 200 });
     await vi.waitFor(() => expect(fired).toMatchObject({ a: 1, b: 1 }));
-    expect(user.accessToken).not.toBe(before);
 
     await other.logOut();
     await vi.waitFor(() => expect(fired).toEqual({ a: 2, b: 2, appA: 1, appB: 1 }));
