@@ -60,8 +60,9 @@ beforeAll(async () => {
       const fau = await c.findOneAndUpdate({ _id: 1 }, { $set: { x: true } }, { returnNewDocument: true, projection: { x: 1 } });
       const count = await c.count({ n: { $gte: 2 } });
       const agg = await c.aggregate([{ $group: { _id: null, total: { $sum: "$n" } } }]).toArray();
+      const aggTop = await c.aggregate([{ $project: { n: 1 } }]).sort({ n: -1 }).limit(1);
       const del = await c.deleteMany({});
-      return { sorted, awaited: awaited.map((d) => d._id), limited, one, up, fau, count, agg, del };
+      return { sorted, awaited: awaited.map((d) => d._id), limited, one, up, fau, count, agg, aggTop, del };
     };`,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -130,6 +131,7 @@ describe("function runner", () => {
       fau: { _id: 1, x: true },
       count: 3,
       agg: [{ _id: null, total: 16 }],
+      aggTop: [{ _id: 2, n: 11 }],
       del: { deletedCount: 3 },
     });
   });

@@ -69,7 +69,11 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
     findOne: (query = {}, project, options) => call1("findOne", { query, project, sort: options?.sort }),
     count: (query = {}, options) => call1("count", { query, limit: options?.limit }),
     countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }),
-    aggregate: (pipeline) => cursor(() => call("aggregate", { pipeline })),
+    aggregate: (pipeline) =>
+      cursor((extra) => {
+        const tail = [...(extra.sort ? [{ $sort: extra.sort }] : []), ...(typeof extra.limit === "number" ? [{ $limit: extra.limit }] : [])];
+        return call("aggregate", { pipeline: [...pipeline, ...tail] });
+      }),
     insertOne: (document) => call1("insertOne", { document }),
     insertMany: (documents) => call1("insertMany", { documents }),
     updateOne: (query, update, options) => call("updateOne", { query, update, ...options }),
