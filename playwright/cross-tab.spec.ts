@@ -23,6 +23,9 @@ test("a login in tab A appears in tabs B and C with the same id and tokens", asy
   expect(view.users[0]).toMatchObject({ id, isLoggedIn: true, state: "LoggedIn", providerType: "anon-user" });
   expect(view.users[0]!.accessToken).toMatch(/^ey/);
   expect(view.users[0]!.refreshToken).toBeNull(); // kept in the worker unless the app opts in
+  // each tab holds its liveness lock, which tells the worker when the tab is gone
+  const held = await a!.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((l) => l.name ?? ""));
+  expect(held.filter((name) => name.startsWith("realm-tabs:tab:"))).toHaveLength(3);
 });
 
 test("a function call works from every tab", async ({ context, stack }) => {

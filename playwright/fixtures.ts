@@ -15,6 +15,7 @@ export interface Stack {
   url: string;
 }
 
+/** Playwright's `test` with the worker-scoped {@link Stack} (`stack`) fixture. */
 export const test = base.extend<object, { stack: Stack }>({
   stack: [
     async ({}, use) => {
