@@ -123,6 +123,24 @@ describe("session host over a MessageChannel port, against the real server", () 
     host.close();
   });
 
+  it("links email/password credentials to an anonymous user, then refreshes its profile", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    const email = `link-${db}@example.com`;
+    await register(server, APP, email);
+    const anon = await tab.api.logIn(appKey, anonymous(false));
+    const linked = await tab.api.linkCredentials(appKey, anon.userId!, emailPassword(email));
+    expect(linked.changes.map((c) => c.type)).toEqual(["link", "profile"]);
+    expect(linked.snapshot.users[0]?.profile?.identities.map((i) => i.providerType).sort()).toEqual(["anon-user", "local-userpass"]);
+    const again = await tab.api.logIn(appKey, emailPassword(email));
+    expect(again.userId).toBe(anon.userId);
+    const refused = await tab.api.linkCredentials(appKey, anon.userId!, anonymous()).catch((e: unknown) => e);
+    expect(isRealmTabsError(refused) && refused.code).toBe("invalid-argument");
+    tab.close();
+    host.close();
+  });
+
   it("refreshProfile and refreshCustomData answer with a committed snapshot", async () => {
     const host = testHost(freshDb());
     const tab = openTab(host, server, APP);

@@ -123,8 +123,11 @@ export async function linkCredentials(rt: AppRuntime, userId: string, credential
   const profile = await req.fetchProfile(rt.deps.transport, r.accessToken);
   const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };
   return rt.commit((d) => {
-    const changes: StateChange[] = applyTokens(d, userId, tokens, true);
-    return changes.length ? [...changes, ...applyProfile(d, userId, profile)] : changes;
+    if (d.users.get(userId)?.state !== "LoggedIn") return []; // logged out meanwhile
+    const tokenChanges: StateChange[] = applyTokens(d, userId, tokens, true);
+    // the server may answer with the very token the user holds; the link happened all the same
+    const link: StateChange[] = tokenChanges.length ? tokenChanges : [{ type: "link", userId }];
+    return [...link, ...applyProfile(d, userId, profile)];
   }, userId);
 }
 

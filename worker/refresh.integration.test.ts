@@ -52,6 +52,31 @@ describe("refresh policy against the real server", () => {
     host.close();
   });
 
+  it("corrects for a local clock that is 90 s ahead of the server (estimated from iat)", async () => {
+    const skewed = { now: () => Date.now() + 90_000 };
+    const host = testHost(dbName(), { clock: skewed });
+    const tab = openTab(host, short, SHORT);
+    const { appKey } = await tab.connect();
+    const login = await tab.api.logIn(appKey, anonymous(false));
+    const id = login.userId!;
+    // expiry is reported on the local (skewed) clock: about 90 s after the server's exp
+    const expLocal = login.snapshot.users[0]?.accessTokenExpiresAt ?? 0;
+    expect(expLocal - Date.now()).toBeGreaterThan(85_000);
+    const before = await routeCounts(short);
+    const until = Date.now() + 3_000;
+    let calls = 0;
+    while (Date.now() < until) {
+      await tab.api.callFunction(appKey, id, "whoami", "[]");
+      calls++;
+    }
+    const after = await routeCounts(short);
+    // uncorrected, every call would see an expired token and refresh first
+    expect((after.refresh ?? 0) - (before.refresh ?? 0)).toBeLessThanOrEqual(3);
+    expect(calls).toBeGreaterThan(10);
+    tab.close();
+    host.close();
+  });
+
   it("concurrent refreshAccessToken calls share one POST /auth/session", async () => {
     const host = testHost(dbName());
     const tab = openTab(host, long, LONG);
