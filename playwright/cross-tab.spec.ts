@@ -133,3 +133,21 @@ test("two tabs logging in at the same moment end in the same state everywhere", 
   expect(ids).toContain(view.currentUserId);
   expect(view.users.every((u) => u.isLoggedIn)).toBe(true);
 });
+
+test("a SharedWorker that fails to load rejects ready with worker-unavailable, before the deadline", async ({ context, stack }) => {
+  const [tab] = await openTabs(context, stack.url, 1);
+  const outcome = await tab!.evaluate(async (baseUrl) => {
+    const { App } = window.realmTabs!;
+    const started = performance.now();
+    const app = new App({
+      id: "broken",
+      baseUrl,
+      timeoutMs: 20_000,
+      worker: () => new SharedWorker("/no-such-worker.js", { type: "module", name: "broken" }),
+    });
+    const error = (await app.ready.catch((e: unknown) => e)) as { code?: string };
+    return { code: error?.code, ms: performance.now() - started };
+  }, stack.server.url);
+  expect(outcome.code).toBe("worker-unavailable");
+  expect(outcome.ms).toBeLessThan(20_000);
+});

@@ -37,8 +37,24 @@ export function defaultWorkerFactory(): SharedWorker {
   return new SharedWorker(new URL("../worker/entry.ts", import.meta.url), { type: "module", name: WORKER_NAME });
 }
 
-function toPort(endpoint: SharedWorker | PortLike): PortLike {
-  return typeof SharedWorker !== "undefined" && endpoint instanceof SharedWorker ? endpoint.port : (endpoint as PortLike);
+function isSharedWorker(endpoint: SharedWorker | PortLike): endpoint is SharedWorker {
+  return typeof SharedWorker !== "undefined" && endpoint instanceof SharedWorker;
+}
+
+/**
+ * Rejects with `worker-unavailable` if the SharedWorker reports an error (its script failed to
+ * load or threw), so a broken worker fails the handshake at once instead of at the deadline.
+ */
+function startupFailure(endpoint: SharedWorker | PortLike): Promise<never> {
+  const failed = new Promise<never>((_resolve, reject) => {
+    if (!isSharedWorker(endpoint)) return;
+    endpoint.addEventListener("error", (event) => {
+      const detail = event instanceof ErrorEvent && event.message ? `: ${event.message}` : "";
+      reject(new RealmTabsError("worker-unavailable", `the SharedWorker failed to start${detail}`));
+    }, { once: true });
+  });
+  failed.catch(() => {});
+  return failed;
 }
 
 /** A live connection of one tab to the runtime. */
@@ -98,8 +114,11 @@ export async function openConnection(
   const tabId = crypto.randomUUID();
   const releaseLock = await holdLivenessLock(tabId, timeoutMs);
   let api: Comlink.Remote<SessionApi>;
+  let failed: Promise<never>;
   try {
-    api = Comlink.wrap<SessionApi>(toPort((options.worker ?? defaultWorkerFactory)()));
+    const endpoint = (options.worker ?? defaultWorkerFactory)();
+    failed = startupFailure(endpoint);
+    api = Comlink.wrap<SessionApi>(isSharedWorker(endpoint) ? endpoint.port : endpoint);
   } catch (cause) {
     releaseLock();
     if (cause instanceof RealmTabsError) throw cause;
@@ -114,7 +133,10 @@ export async function openConnection(
     },
   };
   try {
-    const reply = await connection.call("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId: BUILD_ID, tabId, config }));
+    const reply = await Promise.race([
+      connection.call("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId: BUILD_ID, tabId, config })),
+      failed,
+    ]);
     if (reply.protocol !== PROTOCOL_VERSION) {
       throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
     }

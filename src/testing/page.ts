@@ -3,7 +3,7 @@
  * `view()` and listener counters, so tests can drive and read every tab with `page.evaluate`.
  * @packageDocumentation
  */
-import type { App } from "../app.js";
+import { App } from "../app.js";
 import type { Credentials } from "../credentials.js";
 import type { UserState } from "../protocol/snapshots.js";
 
@@ -36,6 +36,8 @@ export interface ListenerCounts {
 /** What the test page exposes on `window.realmTabs`. */
 export interface TestPageHandle {
   app: App;
+  /** The App class, to build other apps in the page (e.g. with a custom worker). */
+  App: typeof App;
   Credentials: typeof Credentials;
   BSON: typeof import("bson");
   /** The tab's view of the session. */
@@ -75,6 +77,7 @@ export function installTestPage(app: App, classes: { Credentials: typeof Credent
   const counts: ListenerCounts = { app: 0, users: {} };
   const handle: TestPageHandle = {
     app,
+    App,
     ...classes,
     counts,
     view: () => viewOf(app),
