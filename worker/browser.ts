@@ -19,7 +19,7 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
   const locks = (globalThis.navigator as { locks?: LockRequester & LockManagerLike } | undefined)?.locks;
   return {
     buildId: RUNTIME_BUILD_ID,
-    openStore: () => idbStore(),
+    openStore: (hooks) => idbStore(hooks),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),

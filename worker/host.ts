@@ -15,7 +15,7 @@ import type { DeviceInfo } from "./requests.js";
 import { createAppRuntime, type AppRuntime } from "./runtime.js";
 import { createTabRegistry } from "./tabs.js";
 import { emptyState, type SessionState } from "./state.js";
-import { openWithFallback, type SessionStore } from "./store.js";
+import { openWithFallback, type SessionStore, type StoreHooks } from "./store.js";
 import { createTransport } from "./transport.js";
 import { sessionApi } from "./api.js";
 import { parseConnect, parseString } from "./validate.js";
@@ -24,8 +24,11 @@ import { parseConnect, parseString } from "./validate.js";
 export interface HostDeps {
   /** Build id of this runtime (reported in `stats()` and `ConnectReply`). */
   buildId: string;
-  /** Opens the persistent store; if it fails, the host falls back to memory and warns. */
-  openStore: () => SessionStore;
+  /**
+   * Opens the persistent store; if it fails, the host falls back to memory and warns. The hooks
+   * report IndexedDB schema conflicts with another build as `warning` events.
+   */
+  openStore: (hooks: StoreHooks) => SessionStore;
   /** Sends HTTP requests (`globalThis.fetch` in browsers and Node 20). */
   fetch: FetchLike;
   /** Opens the per-app BroadcastChannel. */
@@ -86,7 +89,11 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   }
 
   function theStore(): SessionStore {
-    store ??= openWithFallback(deps.openStore, (e) =>
+    const hooks: StoreHooks = {
+      onVersionChange: () => warnAll("storage-version", "A newer version of this app upgraded the session database: reload this page"),
+      onBlocked: () => warnAll("storage-blocked", "An older version of this app, open in another tab, holds the session database: close it"),
+    };
+    store ??= openWithFallback(() => deps.openStore(hooks), (e) =>
       warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`));
     return store;
   }

@@ -56,6 +56,25 @@ describe("stores", () => {
     expect(reasons).toHaveLength(1);
   });
 
+  it("closes its connection and reports it when another build opens a newer schema version", async () => {
+    const name = `store-upgrade-${Date.now()}`;
+    let notified = 0;
+    const store = idbStore({ name, onVersionChange: () => { notified++; } });
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    const newer = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(name, 2);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      req.onblocked = () => reject(new Error("the old connection did not close"));
+    });
+    expect(newer.version).toBe(2);
+    expect(notified).toBe(1);
+    newer.close();
+    // the old build cannot reopen a newer database: it fails as storage (the host then falls back)
+    const err = await store.load("a").catch((e: unknown) => e);
+    expect(isRealmTabsError(err) && err.code).toBe("storage");
+  });
+
   it("turns IndexedDB failures into RealmTabsError storage", async () => {
     const store = idbStore({ name: `store-bad-${Date.now()}` });
     const err = await store.commit(app("a", 1), [{ ...user("a", "u1"), profile: { fn: () => 1 } as never }], []).catch((e: unknown) => e);

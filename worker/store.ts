@@ -79,7 +79,12 @@ export interface IdbStoreOptions {
   timeoutMs?: number;
   /** Called when another build needs a newer schema: the connection is closed (tabs should reload). */
   onVersionChange?: () => void;
+  /** Called when opening waits for an older build's connection to close (the open deadline still applies). */
+  onBlocked?: () => void;
 }
+
+/** Callbacks the host passes to its store factory, to tell tabs about schema conflicts. */
+export type StoreHooks = Pick<IdbStoreOptions, "onVersionChange" | "onBlocked">;
 
 /** Schema version of the database. */
 export const DB_VERSION = 1;
@@ -99,6 +104,9 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
         upgrade(database) {
           database.createObjectStore("apps", { keyPath: "appKey" });
           database.createObjectStore("users", { keyPath: ["appKey", "id"] }).createIndex("byApp", "appKey");
+        },
+        blocked() {
+          options.onBlocked?.();
         },
         blocking(_current, _blocked, event) {
           (event.target as IDBDatabase).close();
