@@ -12,7 +12,7 @@ export default defineConfig({
   // they are optimized up front instead of triggering a reload (or a 504) at first use.
   optimizeDeps: {
     entries: ["playwright/app/index.html"],
-    include: ["comlink", "idb", "bson", "broadcast-channel"],
+    include: ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini"],
   },
   server: { host: "127.0.0.1", strictPort: false },
   build: {
