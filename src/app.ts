@@ -9,6 +9,7 @@ import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.j
 import type { DefaultFunctionsFactory } from "./functions.js";
 import { ListenerSet, type Listener } from "./listeners.js";
 import type { MirrorUpdate } from "./mirror.js";
+import type { RuntimeStats } from "./protocol/rpc.js";
 import { TabSession } from "./session.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 
@@ -145,6 +146,14 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   async deleteUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
     const id = this.known(user);
     await this.session.mutate("deleteUser", (api, appKey) => api.deleteUser(appKey, id));
+  }
+
+  /**
+   * Counters of the shared session runtime: connected tabs, refreshes it sent, open streams, build id.
+   * @throws {RealmTabsError} `runtime-closed`, `timeout`
+   */
+  async stats(): Promise<RuntimeStats> {
+    return this.session.call("stats", (api) => api.stats());
   }
 
   /** Adds a listener, called with no arguments on login, logout, switch, link, custom data refresh and removal. */

@@ -12,6 +12,7 @@ export type { DefaultCustomData, DefaultUserProfileData, UserJSON } from "./user
 export type { DefaultFunctionsFactory } from "./functions.js";
 export type { Listener } from "./listeners.js";
 export type { WorkerFactory, PortLike } from "./connection.js";
+export type { RuntimeStats } from "./protocol/rpc.js";
 export { ProviderType, UserState } from "./protocol/snapshots.js";
 export type { UserIdentity } from "./protocol/snapshots.js";
 export { MongoDBRealmError, RealmTabsError, isMongoDBRealmError, isRealmTabsError } from "./protocol/errors.js";

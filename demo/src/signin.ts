@@ -1,0 +1,47 @@
+/**
+ * Sign-in panel: anonymous, email/password (register with the server's auto-confirm, then log in),
+ * and API key. Failures show on the panel's error line.
+ * @packageDocumentation
+ */
+import { Credentials, type App } from "../../src/index.js";
+import { act, byId, h } from "./dom.js";
+import { emailPasswordOf } from "./optional.js";
+
+/** Builds the sign-in panel into `#signin`. */
+export function mountSignIn(app: App): void {
+  const panel = byId("signin");
+  const error = h("p", { class: "error", testid: "signin-error", role: "alert" });
+  const email = h("input", { testid: "signin-email", type: "email", placeholder: "email", autocomplete: "username" });
+  const password = h("input", { testid: "signin-password", type: "password", placeholder: "password (6+ characters)", autocomplete: "current-password" });
+  const apiKey = h("input", { testid: "signin-apikey", placeholder: "API key", autocomplete: "off" });
+  const registration = emailPasswordOf(app);
+
+  const anon: HTMLButtonElement = h("button", { testid: "signin-anon", onclick: () => act(error, anon, async () => { await app.logIn(Credentials.anonymous()); }) }, "Log in anonymously");
+  const login: HTMLButtonElement = h("button", {
+    testid: "signin-login",
+    onclick: () => act(error, login, async () => { await app.logIn(Credentials.emailPassword(email.value, password.value)); }),
+  }, "Log in");
+  const register: HTMLButtonElement = h("button", {
+    testid: "signin-register",
+    class: "secondary",
+    disabled: registration === null,
+    title: registration ? "register (auto-confirmed by the local server), then log in" : "app.emailPasswordAuth is not available in this build",
+    onclick: () => act(error, register, async () => {
+      if (!registration) throw new Error("registration is not available: app.emailPasswordAuth is missing");
+      await registration.registerUser({ email: email.value, password: password.value });
+      await app.logIn(Credentials.emailPassword(email.value, password.value));
+    }),
+  }, "Register & log in");
+  const keyLogin: HTMLButtonElement = h("button", {
+    testid: "signin-apikey-login",
+    onclick: () => act(error, keyLogin, async () => { await app.logIn(Credentials.apiKey(apiKey.value.trim())); }),
+  }, "Log in with key");
+
+  panel.append(...[
+    h("div", { class: "row" }, anon),
+    h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, email, password, login, register),
+    registration ? null : h("p", { class: "note", testid: "signin-register-unavailable" }, "Registration: not available (app.emailPasswordAuth is missing in this build)."),
+    h("div", { class: "row" }, apiKey, keyLogin),
+    error,
+  ].filter((node) => node !== null));
+}

@@ -1,0 +1,77 @@
+/**
+ * Shared todo list on the MongoDB service (`mongodb-atlas` / `demo.todos`): add, toggle, delete,
+ * and live updates from `collection.watch()`, so a change in one tab appears in the others.
+ * @packageDocumentation
+ */
+import type { App, User } from "../../src/index.js";
+import { act, byId, h } from "./dom.js";
+import { todosOf, type Todo, type TodoCollection } from "./optional.js";
+
+interface Watching {
+  userId: string;
+  stream: AsyncGenerator<unknown, unknown, unknown>;
+}
+
+/** Builds the todo panel into `#todos`; returns `sync` (call it when the current user changes). */
+export function mountTodos(app: App, log: (line: string) => void): () => void {
+  const panel = byId("todos");
+  const error = h("p", { class: "error", testid: "todo-error", role: "alert" });
+  const text = h("input", { testid: "todo-text", placeholder: "What needs doing?", class: "grow" });
+  const list = h("ul", { class: "todos", testid: "todos" });
+  const note = h("p", { class: "note", testid: "todo-note" }, "Sign in to see the shared list.");
+  let collection: TodoCollection | null = null;
+  let watching: Watching | null = null;
+
+  const reload = async (): Promise<void> => {
+    if (!collection) return;
+    const todos = await collection.find({}, { sort: { createdAt: 1 } });
+    list.replaceChildren(...todos.map((t) => item(t)));
+  };
+  const item = (todo: Todo): HTMLElement => {
+    const toggle = h("input", { type: "checkbox", testid: "todo-toggle", checked: todo.done,
+      onchange: () => act(error, null, async () => { await collection?.updateOne({ _id: todo._id }, { $set: { done: !todo.done } }); await reload(); }) });
+    const remove: HTMLButtonElement = h("button", { class: "small secondary", testid: "todo-delete",
+      onclick: () => act(error, remove, async () => { await collection?.deleteOne({ _id: todo._id }); await reload(); }) }, "Delete");
+    return h("li", { testid: "todo", class: todo.done ? "done" : "" }, h("label", {}, toggle, h("span", { testid: "todo-label" }, todo.text)), remove);
+  };
+  const add: HTMLButtonElement = h("button", { testid: "todo-add", onclick: () => act(error, add, async () => {
+    if (!collection) throw new Error("sign in first");
+    if (!text.value.trim()) throw new Error("type a todo first");
+    await collection.insertOne({ text: text.value.trim(), done: false, createdAt: new Date() });
+    text.value = "";
+    await reload();
+  }) }, "Add");
+  const form = h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, text, add);
+  panel.append(note, form, list, error);
+
+  const watch = (user: User, target: TodoCollection): void => {
+    const stream = target.watch();
+    watching = { userId: user.id, stream };
+    void (async () => {
+      try {
+        for await (const change of stream as AsyncGenerator<{ operationType: string }>) {
+          log(`watch: ${change.operationType} in demo.todos`);
+          await reload();
+        }
+      } catch (e) {
+        if (watching?.stream === stream) error.textContent = `watch stopped: ${String(e)}`;
+      }
+    })();
+  };
+
+  return () => {
+    const user = app.currentUser;
+    if (watching && watching.userId === user?.id && user.isLoggedIn) return;
+    void watching?.stream.return(undefined).catch(() => {});
+    watching = null;
+    collection = user?.isLoggedIn ? todosOf(user) : null;
+    const available = !user || todosOf(user) !== null;
+    note.textContent = !available ? "Shared todos: not available (user.mongoClient is missing in this build)." : user ? "" : "Sign in to see the shared list.";
+    note.hidden = note.textContent === "";
+    form.hidden = collection === null;
+    list.replaceChildren();
+    if (!user || !collection) return;
+    watch(user, collection);
+    void act(error, null, reload);
+  };
+}
