@@ -7,6 +7,8 @@ import type { ConnectReply, RuntimeStats, SessionApi } from "../src/protocol/rpc
 import * as ops from "./operations.js";
 import type { AppRuntime } from "./runtime.js";
 import { parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
+import { sdkSurfaceApi } from "./surface.js";
+import type { WatchHub } from "./watchHub.js";
 
 /** What the API object is built on (the host). */
 export interface ApiCore {
@@ -15,6 +17,8 @@ export interface ApiCore {
   /** The runtime of an app key a tab connected to. @throws {RealmTabsError} `invalid-argument` */
   runtime(appKey: unknown): AppRuntime;
   stats(): RuntimeStats;
+  /** Shared watch streams (issue 4). */
+  watchHub: WatchHub;
 }
 
 /**
@@ -24,8 +28,13 @@ export interface ApiCore {
  */
 export function sessionApi(core: ApiCore): SessionApi {
   const rt = (k: unknown): AppRuntime => core.runtime(k);
+  let tabId: string | null = null; // set by connect: the watches of this connection belong to that tab
   return {
-    connect: (req: unknown) => core.connect(req),
+    connect: async (req: unknown) => {
+      const reply = await core.connect(req);
+      tabId = (req as { tabId: string }).tabId; // validated by core.connect
+      return reply;
+    },
     logIn: async (k: unknown, c: unknown) => ops.logIn(rt(k), parseCredentials(c)),
     switchUser: async (k: unknown, u: unknown) => ops.switchUser(rt(k), str(u, "userId")),
     logOut: async (k: unknown, u: unknown) => ops.logOut(rt(k), str(u, "userId")),
@@ -38,5 +47,6 @@ export function sessionApi(core: ApiCore): SessionApi {
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
       ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), str(args, "argsEJSON"), parseOptionalString(service, "service")),
     stats: async () => core.stats(),
+    ...sdkSurfaceApi(rt, core.watchHub, () => tabId),
   } satisfies SessionApi;
 }

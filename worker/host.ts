@@ -19,6 +19,8 @@ import { openWithFallback, type SessionStore, type StoreHooks } from "./store.js
 import { createTransport } from "./transport.js";
 import { sessionApi } from "./api.js";
 import { parseConnect, parseString } from "./validate.js";
+import { createWatchHub } from "./watchHub.js";
+import { endStreamsOnLogout } from "./watch.js";
 
 /** What the host is built from. Only `buildId`, `openStore`, `fetch`, `channel` and `liveness` are required. */
 export interface HostDeps {
@@ -82,6 +84,9 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   const warnings: { code: string; message: string }[] = [];
   const tabs = createTabRegistry(deps.liveness);
   let store: SessionStore | null = null;
+  const watchHub = createWatchHub({ fetch: deps.fetch, timers, random, backoff: deps.backoff, connectTimeoutMs: deps.requestTimeoutMs });
+  const stopWatchingTabs = tabs.onGone((tabId) => watchHub.dropTab(tabId));
+  const stopLogoutWatch: (() => void)[] = [];
 
   function warnAll(code: string, message: string): void {
     warnings.push({ code, message });
@@ -109,6 +114,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
       appKey, config, store: s, transport, channel: deps.channel(channelName(appKey)), clock, timers, random, device, backoff: deps.backoff, lock: deps.lock,
     }, initial);
     ready.set(appKey, rt);
+    stopLogoutWatch.push(endStreamsOnLogout(appKey, watchHub));
     return rt;
   }
 
@@ -146,14 +152,17 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   function stats(): RuntimeStats {
     let refreshes = 0;
     for (const rt of ready.values()) refreshes += rt.refreshCount;
-    return { tabs: tabs.size, refreshes, openStreams: 0, buildId: deps.buildId };
+    return { tabs: tabs.size, refreshes, openStreams: watchHub.openStreams(), buildId: deps.buildId };
   }
 
   return {
-    connection: () => sessionApi({ connect, runtime: known, stats }),
+    connection: () => sessionApi({ connect, runtime: known, stats, watchHub }),
     stats,
     onTabGone: (listener) => tabs.onGone(listener),
     close() {
+      watchHub.close();
+      stopWatchingTabs();
+      for (const stop of stopLogoutWatch.splice(0)) stop();
       for (const rt of ready.values()) rt.close();
       tabs.close();
       ready.clear();

@@ -6,6 +6,7 @@
  * `errors.ts`, keeping their class and fields.
  * @packageDocumentation
  */
+import type { SerializedError } from "./errors.js";
 import type { AppSnapshot, ProviderType, StateChange } from "./snapshots.js";
 
 /** Configuration of one app as a tab hands it to the runtime. */
@@ -111,6 +112,59 @@ export interface SessionApi {
   callFunction(appKey: string, userId: string, name: string, argsEJSON: string, service?: string): Promise<string>;
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
+  // The five calls below (issue 4) are optional in the type only so that older fakes still type-check;
+  // the worker's API always has them.
+  /**
+   * Starts watching a collection. Events arrive on `port` as {@link WatchMessage}s (sent with
+   * `postMessage`, never awaited); tabs watching the same thing share one server stream.
+   * @returns the watch id for {@link SessionApi.unwatch}
+   */
+  watch?(appKey: string, userId: string, request: WatchRequest, port: MessagePort): Promise<string>;
+  /** Stops a watch (no-op for an unknown id). */
+  unwatch?(watchId: string): Promise<void>;
+  /** API-key calls (`/auth/api_keys…`, with the refresh token). Returns canonical EJSON. */
+  apiKeys?(appKey: string, userId: string, op: ApiKeyOp, arg?: string): Promise<string>;
+  /** Email/password provider calls (no token, as core sends them). `bodyEJSON` is the request body. */
+  emailPassword?(appKey: string, op: EmailPasswordOp, bodyEJSON: string): Promise<void>;
+  /** Imports users realm-web stored in localStorage, skipping users the runtime already has. */
+  importRealmWeb?(appKey: string, data: RealmWebImport): Promise<MutationReply>;
+}
+
+/** What to watch. `idsEJSON`/`filterEJSON` are canonical EJSON (an array / a document). */
+export interface WatchRequest {
+  service: string;
+  database: string;
+  collection: string;
+  idsEJSON?: string;
+  filterEJSON?: string;
+}
+
+/** A message of a watch port. */
+export type WatchMessage =
+  | { type: "event"; ejson: string }
+  | { type: "error"; error: SerializedError; watchCode?: string };
+
+/** Operations of {@link SessionApi.apiKeys}. */
+export type ApiKeyOp = "create" | "fetch" | "fetchAll" | "delete" | "enable" | "disable";
+
+/** Operations of {@link SessionApi.emailPassword} (the route below `local-userpass/`). */
+export type EmailPasswordOp = "register" | "confirm" | "confirm/send" | "confirm/call" | "reset" | "reset/send" | "reset/call";
+
+/** One user as realm-web stored it. */
+export interface RealmWebUser {
+  id: string;
+  accessToken: string | null;
+  refreshToken: string | null;
+  providerType: string;
+  /** realm-web's stored profile JSON, if any. */
+  profileJSON: string | null;
+}
+
+/** Everything realm-web stored for one app. */
+export interface RealmWebImport {
+  /** Most recent first, as in `userIds`. */
+  users: RealmWebUser[];
+  deviceId: string | null;
 }
 
 /** Provider names that {@link CredentialsWire.providerType} may carry. */
