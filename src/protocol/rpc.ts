@@ -130,6 +130,9 @@ export interface SessionApi {
   importRealmWeb?(appKey: string, data: RealmWebImport): Promise<MutationReply>;
 }
 
+/** {@link SessionApi} with every method required, as the worker's API object has it (tabs wrap this). */
+export type FullSessionApi = Required<SessionApi>;
+
 /** What to watch. `idsEJSON`/`filterEJSON` are canonical EJSON (an array / a document). */
 export interface WatchRequest {
   service: string;
