@@ -28,4 +28,20 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
   },
+  projects: [
+    { name: "shared-worker" },
+    {
+      // The cross-tab suite again in a browser without SharedWorker: `auto` falls back to a leader
+      // tab. `--disable-blink-features` (not `--disable-features`, which would be a second switch
+      // next to Playwright's own list, see toolchain.md) makes `SharedWorker` undefined.
+      name: "no-shared-worker",
+      testMatch: ["cross-tab.spec.ts", "modes*.spec.ts"],
+      use: {
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [...CHROMIUM_ARGS, "--disable-blink-features=SharedWorker"],
+        },
+      },
+    },
+  ],
 });

@@ -1,6 +1,7 @@
 /**
- * The tab's link to the session runtime: starts the SharedWorker (or takes a custom endpoint),
- * wraps its port with Comlink, holds the tab's liveness Web Lock, and puts a deadline on every call.
+ * The tab's connection to the session runtime: picks the runtime mode (SharedWorker, leader tab or
+ * in-page; see src/modes/), holds the tab's liveness Web Lock, runs the protocol handshake (again
+ * after a leader change or when the page wakes up) and puts a deadline on every call.
  * @packageDocumentation
  */
 import * as Comlink from "comlink";
@@ -9,6 +10,10 @@ import { RealmTabsError } from "./protocol/errors.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
 import type { AppConfigWire, ConnectReply, SessionApi } from "./protocol/rpc.js";
 import { withDeadline } from "./deadline.js";
+import { openInPageLink } from "./modes/in-page-link.js";
+import { openLeaderLink } from "./modes/leader-link.js";
+import type { Link } from "./modes/link.js";
+import { degradedReason, detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
 
 /** Anything Comlink can talk over: a `MessagePort`, or an object with the same methods. */
 export type PortLike = Comlink.Endpoint;
@@ -61,21 +66,37 @@ function startupFailure(endpoint: SharedWorker | PortLike): Promise<never> {
 export interface Connection {
   /** The random id of this tab. */
   readonly tabId: string;
+  /** Where the runtime runs. */
+  readonly mode: RuntimeMode;
+  /** Why the mode is weaker than a SharedWorker, or null. */
+  readonly degraded: string | null;
   /**
-   * Runs one RPC with the deadline.
-   * @throws {RealmTabsError} `timeout` (retryable) when the runtime does not answer in time
+   * Runs one RPC with the deadline (after the current handshake).
+   * @throws {RealmTabsError} `timeout` (retryable) when the runtime does not answer in time,
+   *   `leader-changed` (retryable) when the leader tab went away while the call was in flight
    */
   call<T>(what: string, fn: (api: Comlink.Remote<SessionApi>) => Promise<T>): Promise<T>;
-  /** Releases the liveness lock and the Comlink proxy. */
+  /**
+   * Runs the handshake again and returns the runtime's current snapshot (page resumed).
+   * @throws {RealmTabsError} `timeout`, `protocol-mismatch`, `leader-changed`
+   */
+  resync(): Promise<ConnectReply>;
+  /** Releases the liveness lock and the link. */
   close(): void;
 }
 
 /** Options of {@link openConnection}. */
 export interface ConnectionOptions {
-  /** How to start the runtime. @default {@link defaultWorkerFactory} */
+  /** How to start the runtime (pins the SharedWorker mode). @default {@link defaultWorkerFactory} */
   worker?: WorkerFactory;
   /** Deadline of every call, in ms. @default 30000 */
   timeoutMs?: number;
+  /** Which runtime mode to use. @default "auto" */
+  mode?: ModeOption;
+  /** This tab's build id, sent in the handshake. @default {@link BUILD_ID} */
+  buildId?: string;
+  /** Called with the new handshake's reply after the runtime changed (a new leader took over). */
+  onReconnect?: (reply: ConnectReply) => void;
 }
 
 /**
@@ -99,10 +120,86 @@ async function holdLivenessLock(tabId: string, timeoutMs: number): Promise<() =>
   return () => release();
 }
 
+function sharedWorkerLink(factory: WorkerFactory): Link {
+  const endpoint = factory();
+  const api = Comlink.wrap<SessionApi>(isSharedWorker(endpoint) ? endpoint.port : endpoint);
+  const failed = startupFailure(endpoint);
+  return {
+    mode: "shared-worker",
+    degraded: degradedReason("shared-worker", detectCapabilities()),
+    api,
+    ready: Promise.resolve(),
+    lost: () => failed,
+    onChange: () => {},
+    close: () => api[Comlink.releaseProxy](),
+  };
+}
+
+function openLink(mode: RuntimeMode, options: ConnectionOptions, tabId: string, buildId: string, timeoutMs: number): Link {
+  switch (mode) {
+    case "shared-worker":
+      return sharedWorkerLink(options.worker ?? defaultWorkerFactory);
+    case "leader":
+      return openLeaderLink(WORKER_NAME, tabId, buildId, timeoutMs);
+    case "in-page":
+      return openInPageLink(buildId);
+  }
+}
+
+function wrapStartError(cause: unknown): RealmTabsError {
+  if (cause instanceof RealmTabsError) return cause;
+  return new RealmTabsError("worker-unavailable", `the session runtime could not be started: ${String(cause)}`, { cause });
+}
+
+/** Builds the connection over a link: handshakes (again on every runtime change) and deadlines. */
+function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: string, timeoutMs: number, options: ConnectionOptions, release: () => void): { connection: Connection; first: Promise<ConnectReply> } {
+  let generation = 0;
+  const raw = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>) => Promise<T>): Promise<T> =>
+    withDeadline(Promise.race([fn(link.api), link.lost()]), timeoutMs, `the session runtime (${what})`);
+  async function handshake(): Promise<ConnectReply> {
+    const mine = ++generation;
+    try {
+      const reply = await raw("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
+      if (reply.protocol !== PROTOCOL_VERSION) {
+        throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
+      }
+      return reply;
+    } catch (error) {
+      if (mine !== generation) return connected; // the runtime changed meanwhile: the newer handshake answers
+      throw error;
+    }
+  }
+  let connected: Promise<ConnectReply> = withDeadline(link.ready, timeoutMs, "the session runtime").then(handshake);
+  connected.catch(() => {});
+  const first = connected;
+  link.onChange(() => {
+    connected = handshake();
+    connected.then((reply) => options.onReconnect?.(reply), (e: unknown) => console.warn("[realm-tabs] reconnecting to the new leader failed", e));
+  });
+  const connection: Connection = {
+    tabId,
+    mode: link.mode,
+    degraded: link.degraded,
+    call: async (what, fn) => {
+      await connected;
+      return raw(what, fn);
+    },
+    resync: () => {
+      connected = handshake();
+      return connected;
+    },
+    close: () => {
+      release();
+      link.close();
+    },
+  };
+  return { connection, first };
+}
+
 /**
- * Connects this tab: installs the error transfer, takes the liveness lock, starts the worker and
- * performs the protocol handshake.
- * @throws {RealmTabsError} `worker-unavailable` if the worker cannot be started,
+ * Connects this tab: installs the error transfer, takes the liveness lock, starts the runtime in
+ * the first mode that works (see {@link modeCandidates}) and performs the protocol handshake.
+ * @throws {RealmTabsError} `worker-unavailable` if no mode can start the runtime,
  *   `protocol-mismatch` if the runtime speaks another protocol version, `timeout` if it does not answer
  */
 export async function openConnection(
@@ -111,38 +208,34 @@ export async function openConnection(
 ): Promise<{ connection: Connection; reply: ConnectReply }> {
   installErrorTransfer();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const buildId = options.buildId ?? BUILD_ID;
   const tabId = crypto.randomUUID();
   const releaseLock = await holdLivenessLock(tabId, timeoutMs);
-  let api: Comlink.Remote<SessionApi>;
-  let failed: Promise<never>;
-  try {
-    const endpoint = (options.worker ?? defaultWorkerFactory)();
-    failed = startupFailure(endpoint);
-    api = Comlink.wrap<SessionApi>(isSharedWorker(endpoint) ? endpoint.port : endpoint);
-  } catch (cause) {
-    releaseLock();
-    if (cause instanceof RealmTabsError) throw cause;
-    throw new RealmTabsError("worker-unavailable", `the session runtime could not be started: ${String(cause)}`, { cause });
-  }
-  const connection: Connection = {
-    tabId,
-    call: (what, fn) => withDeadline(fn(api), timeoutMs, `the session runtime (${what})`),
-    close: () => {
-      releaseLock();
-      api[Comlink.releaseProxy]();
-    },
-  };
-  try {
-    const reply = await Promise.race([
-      connection.call("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId: BUILD_ID, tabId, config })),
-      failed,
-    ]);
-    if (reply.protocol !== PROTOCOL_VERSION) {
-      throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
+  const modes = modeCandidates(options.mode ?? "auto", detectCapabilities(), options.worker !== undefined);
+  for (const [i, mode] of modes.entries()) {
+    const last = i === modes.length - 1;
+    let link: Link;
+    try {
+      link = openLink(mode, options, tabId, buildId, timeoutMs);
+    } catch (cause) {
+      if (last) {
+        releaseLock();
+        throw wrapStartError(cause);
+      }
+      continue;
     }
-    return { connection, reply };
-  } catch (error) {
-    connection.close();
-    throw error;
+    const { connection, first } = connectOver(link, config, tabId, buildId, timeoutMs, options, releaseLock);
+    try {
+      return { connection, reply: await first };
+    } catch (error) {
+      link.close();
+      const startFailed = error instanceof RealmTabsError && error.code === "worker-unavailable";
+      if (last || !startFailed) {
+        releaseLock();
+        throw error;
+      }
+    }
   }
+  releaseLock();
+  throw new RealmTabsError("worker-unavailable", "no runtime mode is available in this browser");
 }

@@ -7,9 +7,13 @@
 import type { Remote } from "comlink";
 import { RealmTabsError } from "./protocol/errors.js";
 import { appKeyFor, channelName } from "./protocol/events.js";
-import type { AppConfigWire, MutationReply, SessionApi } from "./protocol/rpc.js";
-import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
+import type { AppConfigWire, ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
+import { BUILD_ID, openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { Mirror, type MirrorHooks } from "./mirror.js";
+import { StatusEvents } from "./modes/events.js";
+import { onPageWake } from "./modes/lifecycle.js";
+import type { RuntimeMode } from "./modes/select.js";
+import { BUILDS_CHANNEL, watchBuilds } from "./modes/versions.js";
 
 /** A connected tab session (see module doc). */
 export class TabSession {
@@ -17,7 +21,11 @@ export class TabSession {
   readonly mirror: Mirror;
   /** Resolves once connected and the first snapshot is applied. */
   readonly ready: Promise<void>;
+  /** Status events: `outdated`, `degraded`, `leader-changed`. */
+  readonly status = new StatusEvents();
   private appKey: string;
+  private readonly buildId: string;
+  private readonly stops: (() => void)[] = [];
   private channel: BroadcastChannel | null = null;
   private connection: Connection | null = null;
   private closed = false;
@@ -30,9 +38,60 @@ export class TabSession {
    */
   constructor(config: AppConfigWire, options: ConnectionOptions, hooks: MirrorHooks) {
     this.appKey = appKeyFor(config.id, config.baseUrl);
-    this.mirror = new Mirror(this.appKey, hooks);
+    this.buildId = options.buildId ?? BUILD_ID;
+    this.mirror = new Mirror(this.appKey, {
+      ...hooks,
+      onWarning: (code, message) => {
+        hooks.onWarning?.(code, message);
+        if (code === "storage-version") this.status.emit("outdated", { buildId: null, reason: message });
+      },
+      onOutdated: (buildId) => {
+        if (buildId === this.buildId) return; // this tab is the newer one
+        hooks.onOutdated?.(buildId);
+        this.status.emit("outdated", { buildId, reason: `build ${buildId} of this app runs in another tab` });
+      },
+    });
     this.listen(this.appKey);
-    this.ready = this.start(config, options);
+    this.watchVersions();
+    this.stops.push(onPageWake(() => void this.catchUp()));
+    this.ready = this.start(config, { ...options, onReconnect: (reply) => this.onReconnect(reply) });
+  }
+
+  /** Where the runtime runs (null until connected). */
+  get mode(): RuntimeMode | null {
+    return this.connection?.mode ?? null;
+  }
+
+  /** Why the runtime mode is weaker than a SharedWorker (null if it is not, or not connected yet). */
+  get degraded(): string | null {
+    return this.connection?.degraded ?? null;
+  }
+
+  private watchVersions(): void {
+    if (typeof BroadcastChannel === "undefined") return;
+    this.stops.push(watchBuilds(new BroadcastChannel(BUILDS_CHANNEL), this.buildId, Date.now(), (newer) => {
+      this.status.emit("outdated", { buildId: newer, reason: `build ${newer} of this app was opened in another tab` });
+    }));
+  }
+
+  private onReconnect(reply: ConnectReply): void {
+    this.mirror.apply(reply.snapshot, []);
+    this.status.emit("leader-changed", { mode: this.mode ?? "leader" });
+  }
+
+  /**
+   * Asks the runtime for its current snapshot and applies it (after the page slept: bfcache,
+   * freeze, hidden). Failures are reported as warnings; the next event or call catches up anyway.
+   */
+  async catchUp(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.closed) return;
+    try {
+      const reply = await connection.resync();
+      this.mirror.apply(reply.snapshot, []);
+    } catch (error) {
+      console.warn("[realm-tabs] catching up after the page woke failed", error);
+    }
   }
 
   private listen(appKey: string): void {
@@ -52,6 +111,10 @@ export class TabSession {
       return;
     }
     this.connection = connection;
+    if (connection.degraded !== null) {
+      console.warn(`[realm-tabs] runtime mode ${connection.mode}: ${connection.degraded}`);
+      this.status.emit("degraded", { mode: connection.mode, reason: connection.degraded });
+    }
     if (reply.appKey !== this.appKey) {
       this.appKey = reply.appKey;
       this.mirror.setAppKey(reply.appKey);
@@ -84,6 +147,7 @@ export class TabSession {
   /** Closes the channel, releases the liveness lock and the proxy. */
   close(): void {
     this.closed = true;
+    for (const stop of this.stops.splice(0)) stop();
     this.channel?.close();
     this.channel = null;
     this.connection?.close();

@@ -1,0 +1,114 @@
+/**
+ * Issue 6: runtime modes. In the `no-shared-worker` project (SharedWorker disabled) `auto` falls
+ * back to a leader tab; these tests force leader mode with `?mode=leader` so they run the same in
+ * both projects.
+ */
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures.js";
+import { expectTabsAgree, openTab, openTabs, tabView } from "../src/testing/tabs.js";
+
+function leaderUrl(url: string): string {
+  return `${url}&mode=leader`;
+}
+
+function logIn(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const { app, Credentials } = window.realmTabs!;
+    return (await app.logIn(Credentials.anonymous(false))).id;
+  });
+}
+
+async function modeOf(page: Page): Promise<{ mode: string | null; degraded: boolean; hasSharedWorker: boolean }> {
+  return page.evaluate(() => {
+    const { app } = window.realmTabs!;
+    return { mode: app.mode, degraded: app.degraded, hasSharedWorker: typeof SharedWorker !== "undefined" };
+  });
+}
+
+/** This page's connection id (the suffix of its liveness lock). */
+function tabIdOf(page: Page): Promise<string> {
+  return page.evaluate(() => (window.realmTabs!.app as unknown as { session: { connection: { tabId: string } } }).session.connection.tabId);
+}
+
+/** Which page hosts the runtime: the one whose liveness lock has the leader lock's client id. */
+async function leaderIndex(pages: Page[]): Promise<number> {
+  const held = await pages[0]!.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((l) => ({ name: l.name ?? "", clientId: l.clientId ?? "" })));
+  const leaderClient = held.find((l) => l.name.startsWith("realm-tabs:leader:"))?.clientId;
+  expect(leaderClient).toBeDefined();
+  for (const [i, page] of pages.entries()) {
+    const tabId = await tabIdOf(page);
+    if (held.some((l) => l.name === `realm-tabs:tab:${tabId}` && l.clientId === leaderClient)) return i;
+  }
+  throw new Error("no page holds the leader lock");
+}
+
+test("auto mode reports where the runtime runs, and a fallback is reported as degraded", async ({ context, stack }) => {
+  const tab = await openTab(context, stack.url);
+  const { mode, degraded, hasSharedWorker } = await modeOf(tab);
+  expect(mode).toBe(hasSharedWorker ? "shared-worker" : "leader");
+  expect(degraded).toBe(!hasSharedWorker);
+  const reason = await tab.evaluate(() => new Promise<string | null>((resolve) => {
+    window.realmTabs!.app.addEventListener("degraded", (d) => resolve(d.reason));
+    setTimeout(() => resolve(null), 500);
+  }));
+  if (hasSharedWorker) expect(reason).toBeNull();
+  else expect(reason).toMatch(/leader/);
+});
+
+test("leader mode: one runtime for every tab, logins and logouts seen everywhere, live tabs counted", async ({ context, stack }) => {
+  const tabs = await openTabs(context, leaderUrl(stack.url), 3);
+  for (const tab of tabs) expect((await modeOf(tab)).mode).toBe("leader");
+  const id = await logIn(tabs[1]!);
+  await expectTabsAgree(tabs, (v) => v.currentUserId === id && v.users[0]?.isLoggedIn === true);
+  await expect.poll(() => tabs[2]!.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(1, 2))).toBe(3);
+  const stats = () => tabs[0]!.evaluate(async () => {
+    const app = window.realmTabs!.app as unknown as { session: { call(w: string, f: (api: { stats(): Promise<{ tabs: number }> }) => Promise<{ tabs: number }>): Promise<{ tabs: number }> } };
+    return (await app.session.call("stats", (api) => api.stats())).tabs;
+  });
+  await expect.poll(stats).toBe(3);
+  const leader = await leaderIndex(tabs);
+  const other = [1, 2].find((i) => i !== leader)!;
+  await tabs[other]!.close();
+  await expect.poll(stats).toBe(2);
+  await tabs[0]!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
+  const open = tabs.filter((t) => !t.isClosed());
+  await expectTabsAgree(open, (v) => v.currentUserId === null && v.users.every((u) => !u.isLoggedIn));
+});
+
+test("leader mode: closing the leader tab mid-call hands over within a second, the call fails retryably, state intact", async ({ context, stack }) => {
+  const tabs = await openTabs(context, leaderUrl(stack.url), 3);
+  const id = await logIn(tabs[0]!);
+  const before = await expectTabsAgree(tabs, (v) => v.currentUserId === id);
+  const leader = await leaderIndex(tabs);
+  const survivors = tabs.filter((_, i) => i !== leader);
+  const caller = survivors[0]!;
+  // a function that takes long enough to be in flight when the leader closes
+  const inFlight = caller.evaluate(async () => {
+    const user = window.realmTabs!.app.currentUser!;
+    const started = performance.now();
+    try {
+      return { ok: true, value: await user.functions.sleep!(3_000), ms: performance.now() - started };
+    } catch (e) {
+      const x = e as { code?: string; retryable?: boolean; name?: string };
+      return { ok: false, code: x.code, retryable: x.retryable, name: x.name, ms: performance.now() - started };
+    }
+  });
+  await caller.waitForTimeout(300); // let the call reach the leader (not a synchronisation point)
+  const closedAt = Date.now();
+  await tabs[leader]!.close();
+  const outcome = await inFlight;
+  // the old leader will never answer: the call fails fast (not at its 15 s deadline) and says retry
+  expect(outcome).toMatchObject({ ok: false, code: "leader-changed", retryable: true, name: "RealmTabsError" });
+  expect(Date.now() - closedAt).toBeLessThan(1_500);
+  test.info().annotations.push({ type: "measured", description: `in-flight call rejected ${Date.now() - closedAt} ms after the leader tab closed` });
+  // a new leader serves calls at once; state came back from IndexedDB
+  const result = await caller.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(20, 22));
+  expect(Date.now() - closedAt).toBeLessThan(3_000);
+  expect(result).toBe(42);
+  const after = await expectTabsAgree(survivors, (v) => v.currentUserId === id);
+  expect(after.users[0]).toMatchObject({ id, isLoggedIn: true });
+  expect(after.users[0]!.accessToken).toBe(before.users[0]!.accessToken);
+  await logIn(survivors[1]!);
+  await expectTabsAgree(survivors, (v) => v.users.length === 2);
+  expect((await tabView(survivors[0]!)).users.every((u) => u.isLoggedIn)).toBe(true);
+});

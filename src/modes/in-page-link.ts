@@ -1,0 +1,41 @@
+/**
+ * In-page mode: this tab runs its own session runtime (the same `createSessionHost`) and talks to
+ * it over a `MessageChannel`. The last resort; tabs then share only what IndexedDB holds.
+ * @packageDocumentation
+ */
+import * as Comlink from "comlink";
+import type { SessionApi } from "../protocol/rpc.js";
+import { loadRuntimeModules } from "./leader.js";
+import type { Link } from "./link.js";
+import { never } from "./link.js";
+import { degradedReason, detectCapabilities } from "./select.js";
+
+/**
+ * Starts a runtime in this page.
+ * @param buildId - the runtime's build id (this tab's)
+ */
+export function openInPageLink(buildId: string): Link {
+  const ports = new MessageChannel();
+  let closeHost = (): void => {};
+  let closed = false;
+  const ready = loadRuntimeModules().then(([{ createSessionHost }, { browserHostDeps }]) => {
+    if (closed) return;
+    const host = createSessionHost(browserHostDeps({ buildId }));
+    Comlink.expose(host.connection(), ports.port1);
+    closeHost = () => host.close();
+  });
+  return {
+    mode: "in-page",
+    degraded: degradedReason("in-page", detectCapabilities()),
+    api: Comlink.wrap<SessionApi>(ports.port2),
+    ready,
+    lost: () => never,
+    onChange: () => {},
+    close() {
+      closed = true;
+      closeHost();
+      ports.port1.close();
+      ports.port2.close();
+    },
+  };
+}
