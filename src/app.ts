@@ -11,6 +11,8 @@ import { ListenerSet, type Listener } from "./listeners.js";
 import type { MirrorUpdate } from "./mirror.js";
 import type { RuntimeStats } from "./protocol/rpc.js";
 import { TabSession } from "./session.js";
+import type { StatusEventType, StatusListener } from "./modes/events.js";
+import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 
 const cache = new Map<string, App>();
@@ -53,7 +55,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     this.id = config.id;
     this.session = new TabSession(
       toConfigWire(config),
-      { ...(config.worker ? { worker: config.worker } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}) },
+      { ...(config.worker ? { worker: config.worker } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+        ...(config.mode ? { mode: config.mode } : {}), ...(config.buildId ? { buildId: config.buildId } : {}) },
       {
         onUpdate: (update) => this.onUpdate(update),
         onWarning: (code, message) => console.warn(`[realm-tabs] ${code}: ${message}`),
@@ -169,6 +172,35 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   /** Removes every app listener of this tab. */
   removeAllListeners(): void {
     this.listeners.clear();
+  }
+
+  /** Where the session runtime runs (`shared-worker`, `leader` or `in-page`); null until {@link App.ready}. */
+  get mode(): RuntimeMode | null {
+    return this.session.mode;
+  }
+
+  /**
+   * Whether the runtime mode is weaker than a SharedWorker (see the `degraded` event for why).
+   * False until {@link App.ready}.
+   */
+  get degraded(): boolean {
+    return this.session.degraded !== null;
+  }
+
+  /**
+   * Listens to a status event: `outdated` (another build of the app was opened, or upgraded the
+   * session database: reload this tab), `degraded` (the runtime mode is weaker than a SharedWorker,
+   * with the reason) or `leader-changed` (leader mode: another tab took over the runtime).
+   * `outdated` and `degraded` are sticky: a listener added after they fired is called at once.
+   * @example app.addEventListener("outdated", () => location.reload());
+   */
+  addEventListener<K extends StatusEventType>(type: K, listener: StatusListener<K>): void {
+    this.session.status.add(type, listener);
+  }
+
+  /** Removes a listener added with {@link App.addEventListener}. */
+  removeEventListener<K extends StatusEventType>(type: K, listener: StatusListener<K>): void {
+    this.session.status.remove(type, listener);
   }
 
   /** Disconnects this tab from the runtime (the session stays for other tabs). Later calls fail with `runtime-closed`. */

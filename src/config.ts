@@ -5,6 +5,7 @@
 import { RealmTabsError } from "./protocol/errors.js";
 import type { AppConfigWire } from "./protocol/rpc.js";
 import type { WorkerFactory } from "./connection.js";
+import type { ModeOption } from "./modes/select.js";
 
 /** The App Services cloud base URL (realm-web's default). */
 export const DEFAULT_BASE_URL = "https://services.cloud.mongodb.com";
@@ -31,6 +32,16 @@ export interface AppConfiguration {
   exposeRefreshToken?: boolean;
   /** Deadline of every call to the runtime, in ms. @default 30000 */
   timeoutMs?: number;
+  /**
+   * Where the session runtime runs: `auto` tries a SharedWorker, then a leader tab, then this page
+   * (see docs/modes.md); `app.mode` tells which one is in use. @default "auto"
+   */
+  mode?: ModeOption;
+  /**
+   * This deploy's build id (e.g. a commit hash from your bundler). Tabs of different builds open
+   * at once are told through the App's `outdated` event. @default the realm-tabs version
+   */
+  buildId?: string;
 }
 
 /**
@@ -50,6 +61,9 @@ export function normalizeConfig(idOrConfig: string | AppConfiguration): Required
   }
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) {
     throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number", { retryable: false });
+  }
+  if (config.mode !== undefined && !["auto", "shared-worker", "leader", "in-page"].includes(config.mode)) {
+    throw new RealmTabsError("invalid-argument", `mode must be auto, shared-worker, leader or in-page, not ${String(config.mode)}`, { retryable: false });
   }
   return { ...config, baseUrl: baseUrl.replace(/\/+$/, ""), exposeRefreshToken: config.exposeRefreshToken ?? false };
 }

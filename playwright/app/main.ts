@@ -3,6 +3,7 @@
  * `window.realmTabs` (see src/testing/page.ts for the shape tests read).
  */
 import { App, BSON, Credentials } from "../../src/index.js";
+import type { AppConfiguration } from "../../src/config.js";
 import { installTestPage } from "../../src/testing/page.js";
 
 const params = new URLSearchParams(location.search);
@@ -12,7 +13,22 @@ const status = document.getElementById("status");
 if (!server || !appId) {
   if (status) status.textContent = "missing ?server=<url>&app=<id>";
 } else {
-  const app = new App({ id: appId, baseUrl: server, timeoutMs: Number(params.get("timeoutMs") ?? 15_000) });
+  // ?mode=auto|shared-worker|leader|in-page picks the runtime mode; ?build=B runs a second "build"
+  // (another build id and its own SharedWorker name, i.e. a second runtime on the same IndexedDB).
+  const mode = (params.get("mode") ?? undefined) as AppConfiguration["mode"];
+  const build = params.get("build");
+  const app = new App({
+    id: appId,
+    baseUrl: server,
+    timeoutMs: Number(params.get("timeoutMs") ?? 15_000),
+    ...(mode ? { mode } : {}),
+    ...(build
+      ? {
+          buildId: `build-${build}`,
+          worker: () => new SharedWorker(new URL("../../worker/entry.ts", import.meta.url), { type: "module", name: `realm-tabs-${build}` }),
+        }
+      : {}),
+  });
   installTestPage(app, { Credentials, BSON });
   app.ready.then(
     () => { if (status) status.textContent = "ready"; },

@@ -18,6 +18,7 @@ export type RealmTabsErrorCode =
   | "storage"
   | "runtime-closed"
   | "watch-closed"
+  | "leader-changed"
   | "internal";
 
 /** A local failure: bad input, a deadline passed, the runtime went away, storage failed. */
