@@ -1,0 +1,123 @@
+/**
+ * Browser side of the runner: launch Debian's Chromium with the repository's flags, open benchmark
+ * tabs, evaluate on every tab, and read the SharedWorker's heap over CDP (attach, read, detach).
+ * @packageDocumentation
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../playwright.config.js";
+import type { BenchPageName } from "../vite.config.js";
+
+/** Where the pages and the server are. */
+export interface Stack {
+  /** Base URL of the static server of bench/dist. */
+  pagesUrl: string;
+  /** The App Services server. */
+  serverUrl: string;
+  appId: string;
+}
+
+/** Launches headless Chromium (CHROMIUM_PATH or /usr/bin/chromium). */
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/** The URL of a benchmark page against a server. */
+export function pageUrl(pagesUrl: string, page: BenchPageName, serverUrl: string, appId: string): string {
+  const url = new URL(`/${page}/index.html`, pagesUrl);
+  url.searchParams.set("server", serverUrl);
+  url.searchParams.set("app", appId);
+  return url.toString();
+}
+
+/**
+ * Opens one tab and waits until `window.bench.ready` (and, if asked, a current user).
+ * @throws Error (Playwright `TimeoutError`) when the page is not ready within `timeoutMs`
+ */
+export async function openTab(context: BrowserContext, url: string, withUser = false, timeoutMs = 30_000): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url, { timeout: timeoutMs });
+  await page.waitForFunction((u) => window.bench?.ready === true && (!u || window.bench.currentUserId() !== null), withUser, { timeout: timeoutMs, polling: 5 });
+  return page;
+}
+
+/** Opens `count` more tabs one after the other. */
+export async function openTabs(context: BrowserContext, url: string, count: number, withUser = false): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i += 1) pages.push(await openTab(context, url, withUser));
+  return pages;
+}
+
+/** Opens `count` tabs with one logged-in user that every tab sees (logs in in the first tab). */
+export async function openSignedInTabs(context: BrowserContext, url: string, count: number): Promise<{ pages: Page[]; userId: string }> {
+  const first = await openTab(context, url);
+  const userId = await first.evaluate(() => window.bench!.login());
+  const rest = await openTabs(context, url, count - 1, true);
+  return { pages: [first, ...rest], userId };
+}
+
+/** Ids of the SharedWorker targets of the browser. */
+async function sharedWorkerTargets(browser: Browser): Promise<string[]> {
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { targetInfos } = (await cdp.send("Target.getTargets")) as { targetInfos: { type: string; targetId: string }[] };
+    return targetInfos.filter((t) => t.type === "shared_worker").map((t) => t.targetId);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Waits until no SharedWorker runs (after the last tab closed). */
+export async function waitNoSharedWorker(browser: Browser, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while ((await sharedWorkerTargets(browser)).length > 0) {
+    if (Date.now() > end) throw new Error("the SharedWorker did not stop after its last tab closed");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * The used JS heap of the (single) SharedWorker in bytes, via CDP `Runtime.getHeapUsage` on its
+ * target. Detaches at once, so the worker's lifetime is not extended (see toolchain.md).
+ * @throws Error when no SharedWorker runs or CDP does not answer within 10 s
+ */
+export async function sharedWorkerHeap(browser: Browser): Promise<number> {
+  const [targetId] = await sharedWorkerTargets(browser);
+  if (!targetId) throw new Error("no SharedWorker running");
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { sessionId } = (await cdp.send("Target.attachToTarget", { targetId, flatten: false })) as { sessionId: string };
+    try {
+      const answer = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no heap answer from the SharedWorker")), 10_000);
+        cdp.on("Target.receivedMessageFromTarget", (event: { sessionId: string; message: string }) => {
+          const message = JSON.parse(event.message) as { id?: number; result?: { usedSize: number } };
+          if (event.sessionId !== sessionId || message.id !== 1 || !message.result) return;
+          clearTimeout(timer);
+          resolve(message.result.usedSize);
+        });
+      });
+      await cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" }) });
+      return await answer;
+    } finally {
+      await cdp.send("Target.detachFromTarget", { sessionId });
+    }
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** The used JS heap of a page in bytes (CDP `Runtime.getHeapUsage`). */
+export async function pageHeap(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { usedSize } = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number };
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Closes every page of a context, ignoring pages that are already gone. */
+export async function closeAll(pages: Page[]): Promise<void> {
+  await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
+}

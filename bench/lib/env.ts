@@ -1,0 +1,79 @@
+/**
+ * What every benchmark gets from the runner, and the sizes of a full and a smoke run.
+ * @packageDocumentation
+ */
+import type { Browser } from "playwright-core";
+import type { TestServer } from "../../src/testing/server.js";
+import type { BenchPageName } from "../vite.config.js";
+
+/** The sizes of one run. */
+export interface Sizes {
+  refreshTabs: number[];
+  /** Access-token lifetimes each refresh run lasts. */
+  refreshLifetimes: number;
+  /** Access-token lifetime of the refresh benchmark's server, seconds. */
+  refreshTtlSeconds: number;
+  logoutTabs: number[];
+  logoutRepeats: number;
+  callsSmall: number;
+  callsLarge: number;
+  concurrentTabs: number;
+  attachRepeats: number;
+  scaleLevels: number[];
+  scaleCallsPerTab: number;
+  watchTabs: number[];
+}
+
+/** A full run: about 8 minutes on the 2-core machine. */
+export const FULL: Sizes = {
+  refreshTabs: [1, 5, 10, 20],
+  refreshLifetimes: 3,
+  refreshTtlSeconds: 4,
+  logoutTabs: [2, 10, 20],
+  logoutRepeats: 5,
+  callsSmall: 100,
+  callsLarge: 20,
+  concurrentTabs: 10,
+  attachRepeats: 10,
+  scaleLevels: [1, 10, 25, 50],
+  scaleCallsPerTab: 5,
+  watchTabs: [1, 5, 10],
+};
+
+/** A smoke run (`--smoke`): every code path once, tiny sizes. */
+export const SMOKE: Sizes = {
+  refreshTabs: [2],
+  refreshLifetimes: 1,
+  refreshTtlSeconds: 3,
+  logoutTabs: [2],
+  logoutRepeats: 1,
+  callsSmall: 3,
+  callsLarge: 1,
+  concurrentTabs: 2,
+  attachRepeats: 1,
+  scaleLevels: [1, 3],
+  scaleCallsPerTab: 1,
+  watchTabs: [1],
+};
+
+/** The runner's environment of one benchmark. */
+export interface BenchEnv {
+  browser: Browser;
+  sizes: Sizes;
+  /** Base URL of the static server of the built pages. */
+  pagesUrl: string;
+  /** Server with the default (30 min) token lifetime. */
+  server: TestServer;
+  /** Server with the refresh benchmark's short token lifetime. */
+  shortTtlServer: TestServer;
+  /** The URL of a page against a server. */
+  url(page: BenchPageName, server: TestServer): string;
+  /** Progress line on stderr. */
+  log(message: string): void;
+}
+
+/** Both libraries, in table order. */
+export const LIBS: { page: BenchPageName; name: string }[] = [
+  { page: "tabs", name: "realm-tabs" },
+  { page: "web", name: "realm-web 2.0.1" },
+];

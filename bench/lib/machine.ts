@@ -1,0 +1,38 @@
+/**
+ * The machine and version facts at the top of BENCHMARKS.md.
+ * @packageDocumentation
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+function version(pkg: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${repoRoot}node_modules/${pkg}/package.json`, "utf8")) as { version: string }).version;
+  } catch {
+    return "?";
+  }
+}
+
+function commit(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repoRoot, encoding: "utf8" }).trim();
+  } catch {
+    return "?";
+  }
+}
+
+/** Markdown lines describing the machine, the browser and the package versions. */
+export function machineLines(chromiumVersion: string): string[] {
+  const cpu = cpus();
+  const own = JSON.parse(readFileSync(`${repoRoot}package.json`, "utf8")) as { version: string };
+  return [
+    `- Machine: ${cpu.length} logical CPUs (\`nproc\`), ${cpu[0]?.model ?? "?"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory; load average at the start ${loadavg().map((l) => l.toFixed(2)).join(" / ")} (1/5/15 min).`,
+    `- Node ${process.version}, Chromium ${chromiumVersion} (headless, Debian package), playwright-core ${version("playwright-core")}, Vite ${version("vite")}.`,
+    `- realm-tabs ${own.version} (commit ${commit()}), realm-web ${version("realm-web")}, bson ${version("bson")}, comlink ${version("comlink")}.`,
+    "- Server: the repository's local App Services server (`startServer`, in memory, 127.0.0.1, port 0) in the runner's Node process; pages built by Vite and served by `vite preview` on 127.0.0.1.",
+  ];
+}

@@ -1,0 +1,46 @@
+/**
+ * What both benchmark pages (realm-tabs and realm-web) put on `window.bench`, so one runner can
+ * drive either library with the same workload. Times are epoch milliseconds
+ * (`performance.timeOrigin + performance.now()`) unless named `…Ms`.
+ * @packageDocumentation
+ */
+
+/** Payload sizes of the function-call benchmark. */
+export type PayloadKind = "small" | "large";
+
+/** The benchmark handle of one tab. */
+export interface BenchPage {
+  /** Which library this page uses. */
+  lib: "realm-tabs" | "realm-web";
+  /** ms from navigation start until `app.currentUser` was available (null: no user restored yet). */
+  attachMs: number | null;
+  /** Set once the page is usable (realm-tabs: `app.ready` resolved). */
+  ready: boolean;
+  /** Logs in anonymously (a new user); resolves to its id. */
+  login(): Promise<string>;
+  /** The current user's id, or null. */
+  currentUserId(): string | null;
+  /** `currentUser.isLoggedIn` of the user with this id (false if unknown). */
+  isLoggedIn(userId: string): boolean;
+  /** Logs the current user out; resolves to the epoch ms just before the call. */
+  logout(): Promise<number>;
+  /** Starts recording when this tab sees `userId` logged out (listener or polling). */
+  armLogoutProbe(userId: string): void;
+  /** Epoch ms at which the probe saw the logout with its listener fired, or null. */
+  logoutSeenAt(): number | null;
+  /** Calls `echo` `count` times in a row; resolves to each call's latency in ms. */
+  echo(kind: PayloadKind, count: number): Promise<number[]>;
+  /** Size in bytes of the canonical EJSON of a payload. */
+  payloadBytes(kind: PayloadKind): number;
+  /** Calls `echo` every `intervalMs` until {@link BenchPage.stopTicker}. */
+  startTicker(intervalMs: number): void;
+  /** Stops the ticker; resolves to the calls made and failed. */
+  stopTicker(): { calls: number; failures: number; lastError: string | null };
+}
+
+declare global {
+  interface Window {
+    /** Set by the benchmark pages. */
+    bench?: BenchPage;
+  }
+}

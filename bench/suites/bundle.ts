@@ -1,0 +1,62 @@
+/**
+ * Benchmark 5: bundle size of the two benchmark pages as Vite builds them (minified, gzip level 9).
+ * @packageDocumentation
+ */
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import type { BenchEnv } from "../lib/env.js";
+import type { Section } from "../lib/report.js";
+import { kib, ratio } from "../lib/stats.js";
+
+/** Sizes of one build: page entry (entry chunk + static imports), lazy chunks, worker assets. */
+export interface BundleSizes {
+  entry: { raw: number; gz: number };
+  lazy: { raw: number; gz: number };
+  worker: { raw: number; gz: number };
+}
+
+const add = (a: { raw: number; gz: number }, code: string | Uint8Array): void => {
+  const buf = typeof code === "string" ? Buffer.from(code) : Buffer.from(code);
+  a.raw += buf.length;
+  a.gz += gzipSync(buf, { level: 9 }).length;
+};
+
+/** The fields of a Vite (Rolldown) output chunk or asset this benchmark reads. */
+export type BuildItem = { type: "chunk"; fileName: string; isEntry: boolean; imports: string[]; code: string } | { type: "asset"; fileName: string };
+
+/** Measures a Vite build output (its chunks and assets; worker bundles are assets). */
+export function measureBuild(items: readonly BuildItem[], outDir: string): BundleSizes {
+  const sizes: BundleSizes = { entry: { raw: 0, gz: 0 }, lazy: { raw: 0, gz: 0 }, worker: { raw: 0, gz: 0 } };
+  const chunks = new Map(items.flatMap((i) => (i.type === "chunk" ? [i] : [])).map((c) => [c.fileName, c]));
+  const inEntry = new Set<string>();
+  const visit = (name: string): void => {
+    const chunk = chunks.get(name);
+    if (!chunk || inEntry.has(name)) return;
+    inEntry.add(name);
+    chunk.imports.forEach(visit);
+  };
+  for (const c of chunks.values()) if (c.isEntry) visit(c.fileName);
+  for (const c of chunks.values()) add(inEntry.has(c.fileName) ? sizes.entry : sizes.lazy, c.code);
+  for (const a of items) if (a.type === "asset" && a.fileName.endsWith(".js")) add(sizes.worker, readFileSync(`${outDir}/${a.fileName}`));
+  return sizes;
+}
+
+/** Benchmark 5 (the builds were made by the runner before the browser started). */
+export function bundleBenchmark(_env: BenchEnv, tabs: BundleSizes, web: BundleSizes): Section {
+  const total = (s: BundleSizes): number => s.entry.gz + s.worker.gz;
+  const row = (label: string, t: { raw: number; gz: number }, w: { raw: number; gz: number }): string[] => [label, kib(t.raw), kib(t.gz), kib(w.raw), kib(w.gz), ratio(t.gz, w.gz)];
+  return {
+    title: "Bundle size",
+    workload:
+      "The two benchmark pages (bench/pages/tabs and bench/pages/web: the same page code — log in, call a function, log out, a ticker — over each library), each built alone by Vite 8 (`vite build`, default minifier) with bench/vite.config.ts. " +
+      "Entry = the JavaScript a tab loads at start (entry chunk and its static imports); worker = the SharedWorker bundle (realm-tabs only; loaded once per browser, not per tab); sizes gzip level 9.",
+    header: ["part", "realm-tabs min", "realm-tabs min+gz", "realm-web min", "realm-web min+gz", "gz tabs ÷ web"],
+    rows: [
+      row("page entry", tabs.entry, web.entry),
+      row("lazy chunks", tabs.lazy, web.lazy),
+      row("SharedWorker", tabs.worker, web.worker),
+      ["entry + worker", "", kib(total(tabs)), "", kib(total(web)), ratio(total(tabs), total(web))],
+    ],
+    notes: ["realm-tabs' tab entry carries Comlink, the tab-side API and bson (for EJSON results); the worker carries the session runtime, idb, bson, jose and zod/mini."],
+  };
+}
