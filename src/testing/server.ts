@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EJSON } from "bson";
-import { startServer } from "../../server/index.js";
+import { startServer, type StartServerOptions } from "../../server/index.js";
 
 /** Request counters of the local server (`GET /admin/v1/counters`). */
 export interface ServerCounters {
@@ -38,6 +39,8 @@ export interface TestServerOptions {
   appId?: string;
   /** Folder of App Services-style functions. */
   functionsDir?: string;
+  /** A server config object or the path of a JSON config file (see docs/server.md). */
+  config?: string | Record<string, unknown>;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
 }
@@ -51,6 +54,13 @@ async function admin(url: string, token: string, path: string, method = "GET"): 
   return EJSON.parse(text, { relaxed: true });
 }
 
+/** The functions folder: the given one, else this repository's test functions when they exist. */
+function functionsOption(dir: string | undefined): { functionsDir?: string } {
+  if (dir) return { functionsDir: dir };
+  const ours = `${repoRoot}playwright/functions`;
+  return existsSync(ours) ? { functionsDir: ours } : {};
+}
+
 /** Starts the local server on 127.0.0.1, a free port, in memory, with a fresh admin token. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const appId = options.appId ?? "realm-tabs-test";
@@ -61,8 +71,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: false,
     appId,
     inMemory: true,
-    functionsDir: options.functionsDir ?? `${repoRoot}playwright/functions`,
+    ...functionsOption(options.functionsDir),
     adminToken,
+    ...(options.config ? { config: options.config as StartServerOptions["config"] } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.refreshTokenTtlSeconds ? { refreshTokenTtlSeconds: options.refreshTokenTtlSeconds } : {}),
   });
@@ -84,12 +95,26 @@ export interface TestPageServer {
   close(): Promise<void>;
 }
 
-/** Starts the Vite dev server of the repository's vite.config.ts on 127.0.0.1, a free port. */
-export async function startTestPageServer(): Promise<TestPageServer> {
+/** Options of {@link startTestPageServer}. */
+export interface TestPageServerOptions {
+  /** The Vite config file; default the repository's vite.config.ts (root: the repository). */
+  configFile?: string;
+  /** The root Vite serves; default the config's own root, or the repository for the default config. */
+  root?: string;
+}
+
+/**
+ * Starts a Vite dev server on 127.0.0.1, a free port: by default the repository's vite.config.ts
+ * (the test page), or any app's config (e.g. `demo/vite.config.ts`).
+ * @throws Error if Vite reports no local URL
+ */
+export async function startTestPageServer(options: TestPageServerOptions = {}): Promise<TestPageServer> {
   const { createServer } = await import("vite");
+  const configFile = options.configFile ?? `${repoRoot}vite.config.ts`;
+  const root = options.root ?? (options.configFile ? undefined : repoRoot);
   const server = await createServer({
-    root: repoRoot,
-    configFile: `${repoRoot}vite.config.ts`,
+    ...(root ? { root } : {}),
+    configFile,
     logLevel: "warn",
     server: { host: "127.0.0.1", port: 0, strictPort: false },
   });

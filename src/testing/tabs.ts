@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { expect, type BrowserContext, type Page } from "@playwright/test";
-import type { TabView } from "./page.js";
+import type { TabView, TestPageHandle } from "./page.js";
 
 /** The URL of the test page for one server and app. */
 export function testPageUrl(pageServerUrl: string, serverUrl: string, appId: string): string {
@@ -14,14 +14,26 @@ export function testPageUrl(pageServerUrl: string, serverUrl: string, appId: str
   return url.toString();
 }
 
+/** What {@link tabReadiness} reports: `"ready"`, `"starting"` or `"failed: <reason>"`. */
+export type TabReadiness = string;
+
+/** Whether the page's `window.realmTabs` App is connected (see {@link TestPageHandle}). */
+export function tabReadiness(page: Page): Promise<TabReadiness> {
+  return page.evaluate(async () => {
+    const handle = window.realmTabs;
+    if (!handle) return "starting";
+    return handle.app.ready.then(() => "ready", (error: unknown) => `failed: ${String(error)}`);
+  });
+}
+
 /**
- * Opens one tab on `url` and waits until its App is ready.
+ * Opens one tab on `url` (a page that calls `installTestPage`) and waits until its App is ready.
  * @throws if the page does not get ready within Playwright's expect timeout
  */
 export async function openTab(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  await expect(page.locator("#status")).toHaveText("ready");
+  await expect.poll(() => tabReadiness(page), { message: "the tab's App is ready" }).toBe("ready");
   return page;
 }
 

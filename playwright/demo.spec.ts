@@ -1,0 +1,104 @@
+/**
+ * Issue 5: the demo driven the way a person uses it (clicks and typing in several tabs of one
+ * browser context), with assertions on what each page shows.
+ */
+import type { Page } from "@playwright/test";
+import { expectTabsAgree, tabView } from "../src/testing/index.js";
+import { expect, openDemoTabs, test } from "./demo-fixtures.js";
+
+async function signInAnonymously(page: Page): Promise<void> {
+  await page.getByTestId("signin-anon").click();
+  await expect(page.getByTestId("current-user")).toContainText("Signed in as");
+}
+
+test("sign in in one tab and every tab shows the user, current and highlighted", async ({ context, demo }) => {
+  const tabs = await openDemoTabs(context, demo.url, 3);
+  for (const tab of tabs) await expect(tab.getByTestId("current-user")).toHaveText("Signed out");
+  await signInAnonymously(tabs[0]!);
+  const view = await expectTabsAgree(tabs, (v) => v.currentUserId !== null);
+  for (const tab of tabs) {
+    await expect(tab.getByTestId("current-user")).toHaveText(/Signed in as anon-user \w{6} \(anon-user\)/);
+    const row = tab.getByTestId("user-row");
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute("data-user-id", view.currentUserId!);
+    await expect(row).toHaveClass(/current/);
+    await expect(row.getByTestId("user-state")).toHaveText("LoggedIn");
+    await expect(row.getByTestId("user-provider")).toHaveText("provider anon-user");
+    await expect(row.getByTestId("user-expiry")).toHaveText(/expires in (29|30):\d\d/);
+    await expect(tab.getByTestId("status-tabs")).toHaveText("3");
+    await expect(tab.getByTestId("event-log")).toContainText("app listener: 1 user(s)");
+  }
+});
+
+test("log out in one tab and every tab shows signed out", async ({ context, demo }) => {
+  const tabs = await openDemoTabs(context, demo.url, 3);
+  await signInAnonymously(tabs[1]!);
+  await expectTabsAgree(tabs, (v) => v.currentUserId !== null);
+  await tabs[2]!.getByTestId("user-row").getByTestId("user-logout").click();
+  for (const tab of tabs) {
+    await expect(tab.getByTestId("current-user")).toHaveText("Signed out");
+    // an anonymous user that logs out is gone for good (as in realm-web), so the list empties
+    await expect(tab.getByTestId("user-row")).toHaveCount(0);
+    await expect(tab.getByTestId("users-empty")).toBeVisible();
+    await expect(tab.getByTestId("event-log")).toContainText("app listener: 0 user(s), current none");
+  }
+});
+
+test("switching users in one tab moves the highlight in every tab", async ({ context, demo }) => {
+  const [a, b] = await openDemoTabs(context, demo.url, 2);
+  await signInAnonymously(a!);
+  const first = (await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null)).currentUserId!;
+  // a second user, through an API key would need user.apiKeys; a fresh anonymous user works today
+  await a!.evaluate(() => window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false)));
+  await expectTabsAgree([a!, b!], (v) => v.users.length === 2 && v.currentUserId !== first);
+  await b!.locator(`[data-testid="user-row"][data-user-id="${first}"]`).getByTestId("user-switch").click();
+  for (const tab of [a!, b!]) {
+    await expect(tab.locator(`[data-testid="user-row"][data-user-id="${first}"]`)).toHaveClass(/current/);
+    await expect(tab.locator('[data-testid="user-row"].current')).toHaveCount(1);
+  }
+  // remove the other user in tab A: it leaves tab B's list too
+  await a!.locator('[data-testid="user-row"]:not(.current)').getByTestId("user-remove").click();
+  for (const tab of [a!, b!]) await expect(tab.getByTestId("user-row")).toHaveCount(1);
+});
+
+test("a function call shows its result with BSON types", async ({ context, demo }) => {
+  const [tab] = await openDemoTabs(context, demo.url, 1);
+  await signInAnonymously(tab!);
+  await tab!.getByTestId("fn-name").fill("sum");
+  await tab!.getByTestId("fn-args").fill("[1, 2, 39]");
+  await tab!.getByTestId("fn-call").click();
+  await expect(tab!.getByTestId("fn-result")).toHaveText("42");
+  await tab!.getByTestId("fn-preset-echo").click();
+  await tab!.getByTestId("fn-call").click();
+  const result = tab!.getByTestId("fn-result");
+  await expect(result).toContainText('_id: ObjectId("65f0a1b2c3d4e5f601234567")');
+  await expect(result).toContainText('at: Date("2026-11-27T12:00:00.000Z")');
+  await expect(result).toContainText('price: Decimal128("9.99")');
+  await tab!.getByTestId("fn-preset-fail").click();
+  await tab!.getByTestId("fn-call").click();
+  await expect(tab!.getByTestId("fn-error")).toContainText("FunctionExecutionError");
+  await tab!.getByTestId("fn-args").fill("not json");
+  await tab!.getByTestId("fn-call").click();
+  await expect(tab!.getByTestId("fn-error")).not.toBeEmpty();
+});
+
+test("a wrong password and a short password show inline errors, not exceptions", async ({ context, demo }) => {
+  const [tab] = await openDemoTabs(context, demo.url, 1);
+  const uncaught: string[] = [];
+  tab!.on("pageerror", (error) => uncaught.push(error.message));
+  await tab!.getByTestId("signin-email").fill("nobody@example.com");
+  await tab!.getByTestId("signin-password").fill("wrong-password");
+  await tab!.getByTestId("signin-login").click();
+  await expect(tab!.getByTestId("signin-error")).toContainText("InvalidPassword");
+  await expect(tab!.getByTestId("current-user")).toHaveText("Signed out");
+  if (await tab!.getByTestId("signin-register").isEnabled()) {
+    await tab!.getByTestId("signin-email").fill("short@example.com");
+    await tab!.getByTestId("signin-password").fill("abc");
+    await tab!.getByTestId("signin-register").click();
+    await expect(tab!.getByTestId("signin-error")).toContainText(/password/i);
+  } else {
+    await expect(tab!.getByTestId("signin-register-unavailable")).toBeVisible();
+  }
+  expect(uncaught).toEqual([]);
+  expect((await tabView(tab!)).users).toEqual([]);
+});
