@@ -9,10 +9,12 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${root}dist`;
-for (const dir of ["src", "worker"]) rmSync(`${dist}/${dir}`, { recursive: true, force: true });
+for (const dir of ["src", "worker", "server"]) rmSync(`${dist}/${dir}`, { recursive: true, force: true });
 
 const args = [
   "tsc", "--ignoreConfig", "src/index.ts", "worker/entry.ts",
+  // realm-tabs/testing (Node side imports the local server; its function runner loads workerMain by path)
+  "src/testing/index.ts", "server/functions/workerMain.ts",
   "--outDir", "dist", "--rootDir", ".", "--declaration", "--sourceMap", "false",
   "--module", "esnext", "--target", "es2022", "--moduleResolution", "bundler",
   "--lib", "ES2023,DOM,DOM.Iterable", "--types", "node",
