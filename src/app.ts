@@ -14,6 +14,18 @@ import { TabSession } from "./session.js";
 import type { StatusEventType, StatusListener } from "./modes/events.js";
 import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
+import { EmailPasswordAuth } from "./emailPassword.js";
+import { defaultStorage, migrateFromRealmWeb } from "./migration.js";
+import { fullApi } from "./watch.js";
+
+/** Options of issue 4 on top of {@link AppConfiguration}. */
+export interface MigrationOptions {
+  /**
+   * Import the users realm-web 2.0.1 stored in this origin's localStorage for the same app id on
+   * start (they stay signed in, with no new login), then remove realm-web's keys. @default true
+   */
+  migrateFromRealmWeb?: boolean;
+}
 
 const cache = new Map<string, App>();
 
@@ -44,13 +56,14 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private readonly users = new Map<string, User<FunctionsFactory, CustomData, DefaultUserProfileData>>();
   private readonly listeners = new ListenerSet();
   private readonly host: UserHost;
+  private emailPassword: EmailPasswordAuth | null = null;
 
   /**
    * Creates the app and starts connecting to the session runtime (starting the SharedWorker).
    * @param idOrConfig - the app id, or the {@link AppConfiguration}
    * @throws {RealmTabsError} `invalid-argument` for a missing id or a malformed base URL
    */
-  constructor(idOrConfig: string | AppConfiguration) {
+  constructor(idOrConfig: string | (AppConfiguration & MigrationOptions)) {
     const config = normalizeConfig(idOrConfig);
     this.id = config.id;
     this.session = new TabSession(
@@ -63,7 +76,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
         onOutdated: (buildId) => console.warn(`[realm-tabs] a newer build (${buildId}) runs in another tab; reload this page`),
       },
     );
-    this.ready = this.session.ready;
+    const migrate = typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false;
+    this.ready = this.session.ready.then(() => this.migrate(migrate));
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
     const session = this.session;
     this.host = {
@@ -73,6 +87,19 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
       call: (what, fn) => session.call(what, fn),
     };
     if (!cache.has(this.id)) cache.set(this.id, this as unknown as App);
+  }
+
+  private async migrate(enabled: boolean): Promise<void> {
+    const storage = enabled ? defaultStorage() : null;
+    if (!storage) return;
+    await migrateFromRealmWeb(storage, this.id, (data) =>
+      this.session.mutate("importRealmWeb", (api, appKey) => fullApi(api).importRealmWeb(appKey, data)));
+  }
+
+  /** The email/password provider's account calls (register, confirm, reset, …). */
+  get emailPasswordAuth(): EmailPasswordAuth {
+    this.emailPassword ??= new EmailPasswordAuth((what, fn) => this.session.call(what, fn));
+    return this.emailPassword;
   }
 
   private userFor(id: string): User<FunctionsFactory, CustomData, DefaultUserProfileData> {

@@ -11,6 +11,8 @@ import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } fr
 import { toCredentialsWire, type Credentials } from "./credentials.js";
 import { createFunctionsProxy, decodeResult, encodeArgs, type DefaultFunctionsFactory } from "./functions.js";
 import { ListenerSet, type Listener } from "./listeners.js";
+import { createMongoClient, type MongoDBClient } from "./mongo.js";
+import { ApiKeyAuth } from "./apiKeys.js";
 
 /** Profile data as the server returns it (camelCased): `name`, `email`, `pictureUrl`, … */
 export interface DefaultUserProfileData {
@@ -76,6 +78,7 @@ export class User<
   private readonly host: UserHost;
   private readonly listeners = new ListenerSet();
   private customDataCache: { ejson: string; value: CustomData } | null = null;
+  private apiKeyAuth: ApiKeyAuth | null = null;
 
   /** @internal Built by `App` only; use `app.currentUser`, `app.allUsers` or `app.logIn`. */
   constructor(host: UserHost, id: string) {
@@ -164,6 +167,22 @@ export class User<
     const argsEJSON = encodeArgs(args);
     const result = await this.host.call(`callFunction ${name}`, (api, appKey) => api.callFunction(appKey, this.id, name, argsEJSON));
     return decodeResult(result);
+  }
+
+  /**
+   * The client of a MongoDB service (e.g. `mongodb-atlas`): `user.mongoClient("mongodb-atlas").db("d").collection("c")`.
+   * @throws {RealmTabsError} `invalid-argument` for an empty service name
+   */
+  mongoClient(serviceName: string): MongoDBClient {
+    const call = (fn: string, argsEJSON: string, service: string): Promise<string> =>
+      this.host.call(`${service}.${fn}`, (api, appKey) => api.callFunction(appKey, this.id, fn, argsEJSON, service));
+    return createMongoClient(call, (what, fn) => this.host.call(what, fn), this.id, serviceName);
+  }
+
+  /** The user's API keys (create, fetch, fetchAll, delete, enable, disable). */
+  get apiKeys(): ApiKeyAuth {
+    this.apiKeyAuth ??= new ApiKeyAuth((what, fn) => this.host.call(what, fn), this.id);
+    return this.apiKeyAuth;
   }
 
   /**

@@ -1,0 +1,71 @@
+/**
+ * `user.apiKeys`: the user's API keys, through the session runtime (which sends the refresh token).
+ * Results as in the SDKs: `_id` is an `ObjectId`; `key` is only in the result of `create`.
+ * @packageDocumentation
+ */
+import { EJSON, ObjectId } from "bson";
+import { RealmTabsError } from "./protocol/errors.js";
+import type { ApiKeyOp } from "./protocol/rpc.js";
+import { fullApi, type RuntimeCall } from "./watch.js";
+
+/** An API key as `fetch`/`fetchAll` return it. */
+export interface ApiKey {
+  _id: ObjectId;
+  name: string;
+  disabled: boolean;
+}
+
+/** An API key as `create` returns it, with its secret `key` (shown only once). */
+export interface SecretApiKey extends ApiKey {
+  key: string;
+}
+
+function keyId(id: ObjectId | string): string {
+  const hex = id instanceof ObjectId ? id.toHexString() : id;
+  if (typeof hex !== "string" || !ObjectId.isValid(hex) || hex.length !== 24) {
+    throw new RealmTabsError("invalid-argument", "the API key id must be an ObjectId or 24 hex digits", { retryable: false });
+  }
+  return hex;
+}
+
+/** The API-key client of one user. */
+export class ApiKeyAuth {
+  /** @internal Built by `User.apiKeys`. */
+  constructor(private readonly call: RuntimeCall, private readonly userId: string) {}
+
+  private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
+    const ejson = await this.call(`apiKeys.${op}`, (api, appKey) => fullApi(api).apiKeys(appKey, this.userId, op, arg));
+    return EJSON.parse(ejson, { relaxed: true }) as T;
+  }
+
+  /** Creates a key. @throws {RealmTabsError} `invalid-argument` for an empty name @throws {MongoDBRealmError} e.g. a duplicate name */
+  async create(name: string): Promise<SecretApiKey> {
+    if (typeof name !== "string" || name.length === 0) throw new RealmTabsError("invalid-argument", "the API key name must be a non-empty string", { retryable: false });
+    return this.run("create", name);
+  }
+
+  /** One key (without its secret). @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} `APIKeyNotFound` */
+  async fetch(id: ObjectId | string): Promise<ApiKey> {
+    return this.run("fetch", keyId(id));
+  }
+
+  /** Every key of the user. @throws {MongoDBRealmError} if the session ended */
+  async fetchAll(): Promise<ApiKey[]> {
+    return this.run("fetchAll");
+  }
+
+  /** Deletes a key. @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} from the server */
+  async delete(id: ObjectId | string): Promise<void> {
+    await this.run("delete", keyId(id));
+  }
+
+  /** Enables a key. @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} from the server */
+  async enable(id: ObjectId | string): Promise<void> {
+    await this.run("enable", keyId(id));
+  }
+
+  /** Disables a key. @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} from the server */
+  async disable(id: ObjectId | string): Promise<void> {
+    await this.run("disable", keyId(id));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Migration from realm-web: the tab reads the sessions realm-web 2.0.1 stored in localStorage for
+ * this app id, hands them to the runtime (which imports users it does not have yet, without a
+ * login) and then removes those keys.
+ * @packageDocumentation
+ */
+import type { MutationReply, RealmWebImport, RealmWebUser } from "./protocol/rpc.js";
+
+/** The subset of `Storage` used. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  removeItem(key: string): void;
+}
+
+/** What realm-web stored for one app, and the keys to remove after the import. */
+export interface RealmWebStorage {
+  data: RealmWebImport;
+  keys: string[];
+}
+
+const USER_FIELDS = ["accessToken", "refreshToken", "providerType", "profile"] as const;
+
+/** realm-web's key prefix of an app. */
+export function realmWebPrefix(appId: string): string {
+  return `realm-web:app(${appId}):`;
+}
+
+/** Reads realm-web's keys of `appId`, or null when there is no `userIds` key. */
+export function readRealmWebStorage(storage: StorageLike, appId: string): RealmWebStorage | null {
+  const prefix = realmWebPrefix(appId);
+  const idsText = storage.getItem(`${prefix}userIds`);
+  if (idsText === null) return null;
+  const keys = [`${prefix}userIds`, `${prefix}deviceId`];
+  let ids: unknown;
+  try {
+    ids = JSON.parse(idsText);
+  } catch {
+    ids = [];
+  }
+  const users: RealmWebUser[] = [];
+  for (const id of Array.isArray(ids) ? ids : []) {
+    if (typeof id !== "string" || id.length === 0) continue;
+    const get = (f: (typeof USER_FIELDS)[number]): string | null => storage.getItem(`${prefix}user(${id}):${f}`);
+    for (const f of USER_FIELDS) keys.push(`${prefix}user(${id}):${f}`);
+    const providerType = get("providerType");
+    if (!providerType) continue; // realm-web itself refuses such a user
+    users.push({ id, accessToken: get("accessToken"), refreshToken: get("refreshToken"), providerType, profileJSON: get("profile") });
+  }
+  return { data: { users, deviceId: storage.getItem(`${prefix}deviceId`) }, keys };
+}
+
+/**
+ * Imports realm-web's users through `importUsers` and then removes realm-web's keys. Does nothing
+ * without a `userIds` key. Keys are kept when the import fails (the next start tries again).
+ * @returns the runtime's reply, or null when there was nothing to import
+ */
+export async function migrateFromRealmWeb(
+  storage: StorageLike, appId: string, importUsers: (data: RealmWebImport) => Promise<MutationReply>,
+): Promise<MutationReply | null> {
+  const found = readRealmWebStorage(storage, appId);
+  if (!found) return null;
+  const reply = found.data.users.length > 0 ? await importUsers(found.data) : null;
+  for (const k of found.keys) storage.removeItem(k);
+  return reply;
+}
+
+/** `localStorage` when this realm has a usable one, else null. */
+export function defaultStorage(): StorageLike | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null; // access denied (e.g. storage blocked)
+  }
+}

@@ -1,0 +1,62 @@
+/** The argument objects of the MongoDB client (protocol reference §5) and its argument checks. */
+import { describe, expect, it } from "vitest";
+import { EJSON, ObjectId } from "bson";
+import { createMongoClient } from "./mongo.js";
+import type { RuntimeCall } from "./watch.js";
+
+function recorder(result: unknown = null) {
+  const calls: { fn: string; args: unknown; service: string }[] = [];
+  const call = async (fn: string, argsEJSON: string, service: string): Promise<string> => {
+    calls.push({ fn, args: JSON.parse(argsEJSON), service });
+    return EJSON.stringify(result, { relaxed: false });
+  };
+  const noWatch: RuntimeCall = () => Promise.reject(new Error("no watch here"));
+  const coll = createMongoClient(call, noWatch, "u1", "mongodb-atlas").db("d").collection("c");
+  return { calls, coll };
+}
+
+describe("MongoDBCollection", () => {
+  it("sends realm-web's names and argument objects", async () => {
+    const { calls, coll } = recorder();
+    const id = new ObjectId();
+    await coll.find({ a: 1 }, { projection: { a: 1 }, sort: { a: -1 }, limit: 2 });
+    await coll.findOne(undefined, { projection: { b: 1 } });
+    await coll.findOneAndUpdate({ _id: id }, { $set: { a: 2 } }, { returnNewDocument: true, projection: { a: 1 } });
+    await coll.findOneAndReplace({ a: 1 }, { a: 3 });
+    await coll.findOneAndDelete({ a: 3 });
+    await coll.count({}, { limit: 5 });
+    await coll.updateOne({ a: 1 }, { $inc: { a: 1 } }, { upsert: true });
+    await coll.deleteMany();
+    expect(calls.map((c) => c.fn)).toEqual(["find", "findOne", "findOneAndUpdate", "findOneAndReplace", "findOneAndDelete", "count", "updateOne", "deleteMany"]);
+    expect(calls.every((c) => c.service === "mongodb-atlas")).toBe(true);
+    expect(calls[0]!.args).toEqual([{ database: "d", collection: "c", query: { a: { $numberInt: "1" } }, project: { a: { $numberInt: "1" } }, sort: { a: { $numberInt: "-1" } }, limit: { $numberInt: "2" } }]);
+    expect(calls[1]!.args).toEqual([{ database: "d", collection: "c", query: {}, project: { b: { $numberInt: "1" } } }]);
+    expect(calls[2]!.args).toEqual([{ database: "d", collection: "c", filter: { _id: { $oid: id.toHexString() } }, update: { $set: { a: { $numberInt: "2" } } }, returnNewDocument: true, projection: { a: { $numberInt: "1" } } }]);
+    expect(calls[3]!.args).toEqual([{ database: "d", collection: "c", filter: { a: { $numberInt: "1" } }, update: { a: { $numberInt: "3" } } }]);
+    expect(calls[4]!.args).toEqual([{ database: "d", collection: "c", filter: { a: { $numberInt: "3" } } }]);
+    expect(calls[6]!.args).toEqual([{ database: "d", collection: "c", query: { a: { $numberInt: "1" } }, update: { $inc: { a: { $numberInt: "1" } } }, upsert: true }]);
+  });
+
+  it("decodes results with BSON types intact", async () => {
+    const id = new ObjectId();
+    const when = new Date(1_700_000_000_000);
+    const { coll } = recorder([{ _id: id, when, n: 1 }]);
+    const [doc] = await coll.find();
+    expect(doc?._id).toBeInstanceOf(ObjectId);
+    expect((doc?._id as ObjectId).equals(id)).toBe(true);
+    expect(doc?.when).toEqual(when);
+    expect(doc?.n).toBe(1);
+  });
+
+  it("rejects bad arguments with invalid-argument and sends nothing", async () => {
+    const { calls, coll } = recorder();
+    await expect(coll.find("x" as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.insertOne(null as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.insertMany([1] as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.aggregate({} as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    expect(() => coll.watch({ ids: "x" } as never)).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(() => createMongoClient(async () => "null", () => Promise.reject(new Error()), "u", "").db("d")).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(() => createMongoClient(async () => "null", () => Promise.reject(new Error()), "u", "s").db("d").collection("")).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(calls).toEqual([]);
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * `user.mongoClient(service).db(name).collection(name)`: each method is a `functions/call` on the
+ * service with the argument object realm-web and realm-js v12 send (see docs/sdk-surface.md).
+ * BSON values travel as canonical EJSON both ways.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import { RealmTabsError } from "./protocol/errors.js";
+import { decodeResult, dropUndefined } from "./functions.js";
+import { watchCollection, type ChangeEvent, type RuntimeCall } from "./watch.js";
+
+/** A document. */
+export type Document = Record<string, unknown>;
+/** A filter (query) document. */
+export type Filter = Record<string, unknown>;
+/** An update document or pipeline. */
+export type Update = Record<string, unknown> | Record<string, unknown>[];
+
+/** Options of `find`. */
+export interface FindOptions { projection?: Document; sort?: Document; limit?: number }
+/** Options of `findOne`. */
+export interface FindOneOptions { projection?: Document; sort?: Document }
+/** Options of `findOneAndUpdate`/`findOneAndReplace`. */
+export interface FindOneAndModifyOptions { projection?: Document; sort?: Document; upsert?: boolean; returnNewDocument?: boolean }
+/** Options of `updateOne`/`updateMany`. */
+export interface UpdateOptions { upsert?: boolean; arrayFilters?: Filter[] }
+/** Result of `insertOne`. */
+export interface InsertOneResult<Id = unknown> { insertedId: Id }
+/** Result of `insertMany`. */
+export interface InsertManyResult<Id = unknown> { insertedIds: Id[] }
+/** Result of `updateOne`/`updateMany`. */
+export interface UpdateResult<Id = unknown> { matchedCount: number; modifiedCount: number; upsertedId?: Id }
+/** Result of `deleteOne`/`deleteMany`. */
+export interface DeleteResult { deletedCount: number }
+/** Options of `watch`: ids of documents, or a filter on the change events, or neither. */
+export type WatchOptions = { ids: unknown[]; filter?: never } | { filter: Filter; ids?: never } | Record<string, never>;
+
+function plainObject(value: unknown, what: string): Document {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new RealmTabsError("invalid-argument", `${what} must be an object`, { retryable: false });
+  }
+  return value as Document;
+}
+
+function name(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.length === 0) throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
+  return value;
+}
+
+/** Calls one service function with one argument object. */
+type ServiceCall = (fn: string, arg: Document) => Promise<unknown>;
+
+/**
+ * One collection. Every method validates its arguments first: a bad filter or document rejects
+ * with `invalid-argument` and sends nothing.
+ * @typeParam T - the documents' type
+ */
+export class MongoDBCollection<T extends Document = Document> {
+  /** @internal Built by {@link MongoDBDatabase.collection}. */
+  constructor(
+    private readonly callService: ServiceCall,
+    private readonly watchCall: RuntimeCall,
+    private readonly userId: string,
+    /** The service name. */ readonly serviceName: string,
+    /** The database name. */ readonly databaseName: string,
+    /** The collection name. */ readonly name: string,
+  ) {}
+
+  private run<R>(fn: string, arg: Document): Promise<R> {
+    return this.callService(fn, { database: this.databaseName, collection: this.name, ...arg }) as Promise<R>;
+  }
+
+  /** Documents matching `filter` (`projection` travels as `project`). @throws {RealmTabsError} `invalid-argument` */
+  async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
+    return this.run("find", { query: plainObject(filter, "filter"), project: options.projection, sort: options.sort, limit: options.limit });
+  }
+
+  /** The first matching document, or null. @throws {RealmTabsError} `invalid-argument` */
+  async findOne(filter: Filter = {}, options: FindOneOptions = {}): Promise<T | null> {
+    return this.run("findOne", { query: plainObject(filter, "filter"), project: options.projection, sort: options.sort });
+  }
+
+  /** Updates the first match; returns it (before the update unless `returnNewDocument`). @throws {RealmTabsError} `invalid-argument` */
+  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndModifyOptions = {}): Promise<T | null> {
+    if (!Array.isArray(update)) plainObject(update, "update");
+    return this.run("findOneAndUpdate", { filter: plainObject(filter, "filter"), update, ...options });
+  }
+
+  /** Replaces the first match. @throws {RealmTabsError} `invalid-argument` */
+  async findOneAndReplace(filter: Filter, replacement: T, options: FindOneAndModifyOptions = {}): Promise<T | null> {
+    return this.run("findOneAndReplace", { filter: plainObject(filter, "filter"), update: plainObject(replacement, "replacement"), ...options });
+  }
+
+  /** Deletes the first match and returns it (sent as `findOneAndDelete`, as realm-js v12 does). @throws {RealmTabsError} `invalid-argument` */
+  async findOneAndDelete(filter: Filter = {}, options: FindOneOptions = {}): Promise<T | null> {
+    return this.run("findOneAndDelete", { filter: plainObject(filter, "filter"), sort: options.sort, projection: options.projection });
+  }
+
+  /** Runs an aggregation pipeline. @throws {RealmTabsError} `invalid-argument` */
+  async aggregate(pipeline: Document[]): Promise<unknown[]> {
+    if (!Array.isArray(pipeline)) throw new RealmTabsError("invalid-argument", "pipeline must be an array", { retryable: false });
+    pipeline.forEach((s, i) => plainObject(s, `pipeline[${i}]`));
+    return this.run("aggregate", { pipeline });
+  }
+
+  /** Counts matching documents. @throws {RealmTabsError} `invalid-argument` */
+  async count(filter: Filter = {}, options: { limit?: number } = {}): Promise<number> {
+    return this.run("count", { query: plainObject(filter, "filter"), limit: options.limit });
+  }
+
+  /** Inserts one document. @throws {RealmTabsError} `invalid-argument` */
+  async insertOne(document: T): Promise<InsertOneResult> {
+    return this.run("insertOne", { document: plainObject(document, "document") });
+  }
+
+  /** Inserts documents. @throws {RealmTabsError} `invalid-argument` */
+  async insertMany(documents: T[]): Promise<InsertManyResult> {
+    if (!Array.isArray(documents)) throw new RealmTabsError("invalid-argument", "documents must be an array", { retryable: false });
+    documents.forEach((d, i) => plainObject(d, `documents[${i}]`));
+    return this.run("insertMany", { documents });
+  }
+
+  /** Updates the first match. @throws {RealmTabsError} `invalid-argument` */
+  async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
+    if (!Array.isArray(update)) plainObject(update, "update");
+    return this.run("updateOne", { query: plainObject(filter, "filter"), update, upsert: options.upsert, arrayFilters: options.arrayFilters });
+  }
+
+  /** Updates every match. @throws {RealmTabsError} `invalid-argument` */
+  async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
+    if (!Array.isArray(update)) plainObject(update, "update");
+    return this.run("updateMany", { query: plainObject(filter, "filter"), update, upsert: options.upsert, arrayFilters: options.arrayFilters });
+  }
+
+  /** Deletes the first match. @throws {RealmTabsError} `invalid-argument` */
+  async deleteOne(filter: Filter = {}): Promise<DeleteResult> {
+    return this.run("deleteOne", { query: plainObject(filter, "filter") });
+  }
+
+  /** Deletes every match. @throws {RealmTabsError} `invalid-argument` */
+  async deleteMany(filter: Filter = {}): Promise<DeleteResult> {
+    return this.run("deleteMany", { query: plainObject(filter, "filter") });
+  }
+
+  /**
+   * Change events of this collection (all, those of `ids`, or those matching `filter`). The
+   * session runtime shares one server stream between every tab watching the same thing.
+   * @example
+   * for await (const change of collection.watch({ filter: { operationType: "insert" } })) console.log(change.fullDocument);
+   * @throws {RealmTabsError} `invalid-argument` for bad options, `watch-closed` when the user logs out
+   */
+  watch(options: WatchOptions = {}): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
+    const o = plainObject(options, "watch options") as { ids?: unknown; filter?: unknown };
+    if (o.ids !== undefined && !Array.isArray(o.ids)) throw new RealmTabsError("invalid-argument", "ids must be an array", { retryable: false });
+    const ejson = (v: unknown): string => EJSON.stringify(dropUndefined(v), { relaxed: false });
+    return watchCollection<T>(this.watchCall, this.userId, {
+      service: this.serviceName, database: this.databaseName, collection: this.name,
+      ...(o.ids === undefined ? {} : { idsEJSON: ejson(o.ids) }),
+      ...(o.filter === undefined ? {} : { filterEJSON: ejson(plainObject(o.filter, "filter")) }),
+    });
+  }
+}
+
+/** One database of a service. */
+export class MongoDBDatabase {
+  /** @internal */
+  constructor(private readonly make: (db: string, coll: string) => MongoDBCollection<Document>, /** The database name. */ readonly name: string) {}
+
+  /** A collection. @throws {RealmTabsError} `invalid-argument` for an empty name */
+  collection<T extends Document = Document>(collectionName: string): MongoDBCollection<T> {
+    return this.make(this.name, name(collectionName, "collection name")) as unknown as MongoDBCollection<T>;
+  }
+}
+
+/** The client of one MongoDB service, as `user.mongoClient(serviceName)` returns it. */
+export class MongoDBClient {
+  /** @internal */
+  constructor(private readonly make: (db: string, coll: string) => MongoDBCollection<Document>, /** The service name. */ readonly serviceName: string) {}
+
+  /** A database. @throws {RealmTabsError} `invalid-argument` for an empty name */
+  db(databaseName: string): MongoDBDatabase {
+    return new MongoDBDatabase(this.make, name(databaseName, "database name"));
+  }
+}
+
+/**
+ * Builds the client of `serviceName` for a user.
+ * @param callFunction - calls a function on a service and returns canonical EJSON
+ * @throws {RealmTabsError} `invalid-argument` for an empty service name
+ */
+export function createMongoClient(
+  callFunction: (fn: string, argsEJSON: string, service: string) => Promise<string>, watchCall: RuntimeCall, userId: string, serviceName: string,
+): MongoDBClient {
+  const service = name(serviceName, "service name");
+  const callService: ServiceCall = async (fn, arg) => {
+    let argsEJSON: string;
+    try {
+      argsEJSON = EJSON.stringify([dropUndefined(arg)], { relaxed: false });
+    } catch (cause) {
+      throw new RealmTabsError("invalid-argument", `the arguments of ${fn} cannot be encoded as EJSON`, { cause, retryable: false });
+    }
+    return decodeResult(await callFunction(fn, argsEJSON, service));
+  };
+  return new MongoDBClient((db, coll) => new MongoDBCollection(callService, watchCall, userId, service, db, coll), service);
+}

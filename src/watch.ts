@@ -1,0 +1,133 @@
+/**
+ * `collection.watch()` in a tab: an async generator of change events. The runtime holds the
+ * server stream (shared with other tabs watching the same thing) and posts each event to a
+ * `MessagePort` this tab owns; breaking out of `for await` (or `return()`) releases the watch.
+ * @packageDocumentation
+ */
+import * as Comlink from "comlink";
+import { EJSON } from "bson";
+import { deserializeError, RealmTabsError } from "./protocol/errors.js";
+import type { FullSessionApi, SessionApi, WatchMessage, WatchRequest } from "./protocol/rpc.js";
+
+/** Runs a call on the runtime (the `UserHost.call` of the app). */
+export type RuntimeCall = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>, appKey: string) => Promise<T>) => Promise<T>;
+
+/** The worker's API with every method (the issue-4 ones are optional in {@link SessionApi}'s type only). */
+export function fullApi(api: Comlink.Remote<SessionApi>): Comlink.Remote<FullSessionApi> {
+  return api as unknown as Comlink.Remote<FullSessionApi>;
+}
+
+/** The server ended a watch stream with an `error` event, or sent an event that is not EJSON. */
+export class WatchError extends Error {
+  /** The server's `error_code`, `unknown`, or `bad bson parse`. */
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "WatchError";
+    this.code = code;
+  }
+}
+
+/** A change event (`insert`, `update`, `replace`, `delete`, `drop`, `rename`, `dropDatabase`, `invalidate`). */
+export interface ChangeEvent<T = Record<string, unknown>> {
+  _id: unknown;
+  operationType: string;
+  clusterTime?: unknown;
+  ns?: { db: string; coll: string };
+  documentKey?: { _id: unknown };
+  fullDocument?: T;
+  updateDescription?: { updatedFields: Partial<T>; removedFields: string[] };
+  [key: string]: unknown;
+}
+
+type Item<T> = { event: ChangeEvent<T> } | { error: unknown };
+
+/** The async generator `watch()` returns. It starts the watch on the first `next()`. */
+class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
+  private readonly queue: Item<T>[] = [];
+  private waiting: (() => void) | null = null;
+  private port: MessagePort | null = null;
+  private watchId: Promise<string | null> | null = null;
+  private done = false;
+
+  constructor(private readonly call: RuntimeCall, private readonly userId: string, private readonly request: WatchRequest) {}
+
+  private start(): void {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
+    this.watchId = this.call("watch", (api, appKey) => fullApi(api).watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
+      .catch((error: unknown) => { this.push({ error }); return null; });
+  }
+
+  private receive(m: WatchMessage): void {
+    if (m.type === "event") {
+      try {
+        this.push({ event: EJSON.parse(m.ejson, { relaxed: true }) as ChangeEvent<T> });
+      } catch {
+        this.push({ error: new WatchError("bad bson parse", "the runtime sent a change event that is not EJSON") });
+      }
+      return;
+    }
+    const error = m.watchCode === undefined ? deserializeError(m.error) : new WatchError(m.watchCode, (m.error as { message?: string }).message ?? m.watchCode);
+    this.push({ error });
+  }
+
+  private push(item: Item<T>): void {
+    if (this.done) return;
+    this.queue.push(item);
+    this.waiting?.();
+  }
+
+  async next(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
+    if (!this.port && !this.done) this.start();
+    while (!this.done) {
+      const item = this.queue.shift();
+      if (item && "event" in item) return { value: item.event, done: false };
+      if (item) {
+        this.stop();
+        throw item.error;
+      }
+      await new Promise<void>((resolve) => { this.waiting = resolve; });
+      this.waiting = null;
+    }
+    return { value: undefined, done: true };
+  }
+
+  private stop(): void {
+    if (this.done) return;
+    this.done = true;
+    this.port?.close();
+    this.waiting?.();
+    const id = this.watchId;
+    // fire and forget: the runtime also releases the watch when this tab dies
+    void id?.then((w) => (w ? this.call("unwatch", (api) => fullApi(api).unwatch(w)) : undefined)).catch(() => undefined);
+  }
+
+  async return(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
+    this.stop();
+    return { value: undefined, done: true };
+  }
+
+  async throw(e: unknown): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
+    this.stop();
+    throw e;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
+ * Starts a watch (lazily, on the first `next()`).
+ * @throws {RealmTabsError} `invalid-argument` (from `next()`) for bad arguments, `watch-closed` when the user logs out
+ * @throws {MongoDBRealmError} when the server refuses the stream
+ * @throws {WatchError} when the server ends the stream with an error event
+ */
+export function watchCollection<T>(call: RuntimeCall, userId: string, request: WatchRequest): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
+  if (request.idsEJSON !== undefined && request.filterEJSON !== undefined) {
+    throw new RealmTabsError("invalid-argument", "watch takes ids or filter, not both", { retryable: false });
+  }
+  return new WatchIterator<T>(call, userId, request);
+}
