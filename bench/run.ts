@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     { name: "logout", title: "Logout fan-out", run: logoutBenchmark },
     { name: "calls", title: "Function-call latency", run: callsBenchmark },
     { name: "attach", title: "Attach time", run: attachBenchmark },
-    { name: "bundle", title: "Bundle size", run: async (e) => bundleBenchmark(e, tabsSizes, webSizes) },
+    { name: "bundle", title: "Bundle size", run: (e) => bundleBenchmark(e, tabsSizes, webSizes) },
     { name: "watch", title: "Watch streams", run: watchBenchmark },
     { name: "scale", title: "Scale: many tabs in one context", run: scaleBenchmark },
   ];

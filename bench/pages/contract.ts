@@ -36,6 +36,21 @@ export interface BenchPage {
   startTicker(intervalMs: number): void;
   /** Stops the ticker; resolves to the calls made and failed. */
   stopTicker(): { calls: number; failures: number; lastError: string | null };
+  /** Starts `collection.watch()` on bench.items; false when the library has no watch. */
+  watchStart(): boolean;
+  /** Events seen since {@link BenchPage.watchStart}, their delivery delays (ms) and the last error. */
+  watchStats(): WatchStats;
+  /** Ends the watch (`return()` on the generator). */
+  watchStop(): Promise<void>;
+  /** Inserts `count` documents `{at: epoch ms}` into bench.items, one after the other. */
+  insert(count: number): Promise<void>;
+}
+
+/** What a watching tab saw. */
+export interface WatchStats {
+  events: number;
+  delaysMs: number[];
+  error: string | null;
 }
 
 declare global {

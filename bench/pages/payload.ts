@@ -3,7 +3,7 @@
  * document of 640 sub-documents with ObjectId, Date, Int32 and string fields.
  * @packageDocumentation
  */
-import type { PayloadKind } from "./contract.js";
+import type { PayloadKind, WatchStats } from "./contract.js";
 
 /** The parts of the `bson` package the payload needs (both libraries re-export it). */
 export interface BsonLike {
@@ -59,4 +59,33 @@ export async function timeCalls(count: number, call: () => Promise<unknown>): Pr
     out.push(performance.now() - t0);
   }
   return out;
+}
+
+/** A watch over an async generator of change events whose `fullDocument.at` is the insert time. */
+export function makeWatcher(): { start(gen: AsyncGenerator<unknown>): void; stats(): WatchStats; stop(): Promise<void> } {
+  let current: AsyncGenerator<unknown> | null = null;
+  let stats: WatchStats = { events: 0, delaysMs: [], error: null };
+  return {
+    start(gen) {
+      current = gen;
+      stats = { events: 0, delaysMs: [], error: null };
+      const mine = stats;
+      void (async () => {
+        try {
+          for await (const change of gen) {
+            const at = (change as { fullDocument?: { at?: unknown } }).fullDocument?.at;
+            mine.events += 1;
+            if (typeof at === "number") mine.delaysMs.push(epochNow() - at);
+          }
+        } catch (error) {
+          mine.error = String(error);
+        }
+      })();
+    },
+    stats: () => ({ ...stats, delaysMs: [...stats.delaysMs] }),
+    async stop() {
+      await current?.return(undefined);
+      current = null;
+    },
+  };
 }

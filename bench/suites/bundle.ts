@@ -4,9 +4,11 @@
  */
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { closeAll, openSignedInTabs } from "../lib/browser.js";
 import type { BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { kib, ratio } from "../lib/stats.js";
+import { benchRoot } from "../vite.config.js";
 
 /** Sizes of one build: page entry (entry chunk + static imports), lazy chunks, worker assets. */
 export interface BundleSizes {
@@ -41,8 +43,25 @@ export function measureBuild(items: readonly BuildItem[], outDir: string): Bundl
   return sizes;
 }
 
+/** min and gz bytes of the scripts a signed-in tab of the built page actually fetched. */
+async function loadedScripts(env: BenchEnv, page: "tabs" | "web"): Promise<{ raw: number; gz: number; files: number }> {
+  const context = await env.browser.newContext();
+  try {
+    const { pages } = await openSignedInTabs(context, env.url(page, env.server), 2);
+    const paths = await pages[1]!.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js")));
+    await closeAll(pages);
+    const sum = { raw: 0, gz: 0 };
+    for (const path of new Set(paths)) add(sum, readFileSync(`${benchRoot}dist${path}`));
+    return { ...sum, files: new Set(paths).size };
+  } finally {
+    await context.close();
+  }
+}
+
 /** Benchmark 5 (the builds were made by the runner before the browser started). */
-export function bundleBenchmark(_env: BenchEnv, tabs: BundleSizes, web: BundleSizes): Section {
+export async function bundleBenchmark(env: BenchEnv, tabs: BundleSizes, web: BundleSizes): Promise<Section> {
+  const loadedTabs = await loadedScripts(env, "tabs");
+  const loadedWeb = await loadedScripts(env, "web");
   const total = (s: BundleSizes): number => s.entry.gz + s.worker.gz;
   const row = (label: string, t: { raw: number; gz: number }, w: { raw: number; gz: number }): string[] => [label, kib(t.raw), kib(t.gz), kib(w.raw), kib(w.gz), ratio(t.gz, w.gz)];
   return {
@@ -53,10 +72,14 @@ export function bundleBenchmark(_env: BenchEnv, tabs: BundleSizes, web: BundleSi
     header: ["part", "realm-tabs min", "realm-tabs min+gz", "realm-web min", "realm-web min+gz", "gz tabs ÷ web"],
     rows: [
       row("page entry", tabs.entry, web.entry),
-      row("lazy chunks", tabs.lazy, web.lazy),
+      row("lazy chunks (fallback modes without SharedWorker)", tabs.lazy, web.lazy),
       row("SharedWorker", tabs.worker, web.worker),
       ["entry + worker", "", kib(total(tabs)), "", kib(total(web)), ratio(total(tabs), total(web))],
+      row(`scripts a signed-in tab fetched (${loadedTabs.files} / ${loadedWeb.files} files, worker not included)`, loadedTabs, loadedWeb),
     ],
-    notes: ["realm-tabs' tab entry carries Comlink, the tab-side API and bson (for EJSON results); the worker carries the session runtime, idb, bson, jose and zod/mini."],
+    notes: [
+      "The last row reads the second tab's `performance.getEntriesByType(\"resource\")`: it shows the lazy chunks are not fetched when SharedWorker works.",
+      "realm-tabs' tab entry carries Comlink, the tab-side API and bson (for EJSON results); the worker carries the session runtime, idb, bson, jose and zod/mini.",
+    ],
   };
 }

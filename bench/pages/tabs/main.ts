@@ -4,7 +4,7 @@
  */
 import { App, BSON, Credentials } from "../../../src/index.js";
 import type { BenchPage, PayloadKind } from "../contract.js";
-import { epochNow, makePayload, makeTicker, timeCalls } from "../payload.js";
+import { epochNow, makePayload, makeTicker, makeWatcher, timeCalls } from "../payload.js";
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById("status");
@@ -17,6 +17,18 @@ const echo = (kind: PayloadKind): Promise<unknown> => {
 };
 const ticker = makeTicker(() => echo("small"));
 let seenAt: number | null = null;
+const watcher = makeWatcher();
+
+/** The collection API the watch benchmark uses (realm-tabs' `user.mongoClient`, when it exists). */
+interface BenchCollection {
+  watch(): AsyncGenerator<unknown>;
+  insertOne(doc: Record<string, unknown>): Promise<unknown>;
+}
+type MongoUser = { mongoClient?: (service: string) => { db(name: string): { collection(name: string): BenchCollection } } };
+const collection = (): BenchCollection | null => {
+  const user = app.currentUser as unknown as MongoUser | null;
+  return typeof user?.mongoClient === "function" ? user.mongoClient("mongodb-atlas").db("bench").collection("items") : null;
+};
 
 const bench: BenchPage = {
   lib: "realm-tabs",
@@ -42,6 +54,18 @@ const bench: BenchPage = {
   payloadBytes: (kind) => BSON.EJSON.stringify(payloads[kind], { relaxed: false }).length,
   startTicker: (ms) => ticker.start(ms),
   stopTicker: () => ticker.stop(),
+  watchStart: () => {
+    const c = collection();
+    if (c) watcher.start(c.watch());
+    return c !== null;
+  },
+  watchStats: () => watcher.stats(),
+  watchStop: () => watcher.stop(),
+  insert: async (count) => {
+    const c = collection();
+    if (!c) throw new Error("realm-tabs has no user.mongoClient in this build");
+    for (let i = 0; i < count; i += 1) await c.insertOne({ at: epochNow() });
+  },
 };
 window.bench = bench;
 app.ready.then(

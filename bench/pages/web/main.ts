@@ -5,7 +5,7 @@
  */
 import * as Realm from "realm-web";
 import type { BenchPage, PayloadKind } from "../contract.js";
-import { epochNow, makePayload, makeTicker, timeCalls } from "../payload.js";
+import { epochNow, makePayload, makeTicker, makeWatcher, timeCalls } from "../payload.js";
 
 const params = new URLSearchParams(location.search);
 const status = document.getElementById("status");
@@ -20,6 +20,12 @@ const echo = (kind: PayloadKind): Promise<unknown> => {
 const ticker = makeTicker(() => echo("small"));
 let seenAt: number | null = null;
 let probe: ReturnType<typeof setInterval> | undefined;
+const watcher = makeWatcher();
+const collection = () => {
+  const user = app.currentUser;
+  if (!user) throw new Error("no current user");
+  return user.mongoClient("mongodb-atlas").db("bench").collection("items");
+};
 
 const bench: BenchPage = {
   lib: "realm-web",
@@ -45,6 +51,15 @@ const bench: BenchPage = {
   payloadBytes: (kind) => Realm.BSON.EJSON.stringify(payloads[kind] as Realm.BSON.Document, { relaxed: false }).length,
   startTicker: (ms) => ticker.start(ms),
   stopTicker: () => ticker.stop(),
+  watchStart: () => {
+    watcher.start(collection().watch());
+    return true;
+  },
+  watchStats: () => watcher.stats(),
+  watchStop: () => watcher.stop(),
+  insert: async (count) => {
+    for (let i = 0; i < count; i += 1) await collection().insertOne({ at: epochNow() });
+  },
 };
 window.bench = bench;
 if (status) status.textContent = "ready";
