@@ -11,8 +11,8 @@ export default defineConfig({
   // The dependency scanner does not follow `new URL(…)` into the worker: list the worker's deps so
   // they are optimized up front instead of triggering a reload (or a 504) at first use.
   optimizeDeps: {
-    entries: ["playwright/app/index.html"],
-    include: ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini"],
+    entries: ["playwright/app/index.html", "playwright/app/realm-web.html"],
+    include: ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini", "eventsource-parser", "realm-web"],
   },
   server: { host: "127.0.0.1", strictPort: false },
   build: {
