@@ -1,0 +1,81 @@
+/**
+ * Issue 6, versioning: two builds of the app open at once in one context. `?build=B` gives the
+ * second tab another build id and its own SharedWorker (another worker name, so a second runtime),
+ * as a deploy that changed the worker's URL would; both runtimes share one IndexedDB.
+ */
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures.js";
+import { startTestServer } from "../src/testing/server.js";
+import { openTab, tabView, testPageUrl } from "../src/testing/tabs.js";
+import { sharedWorkerUrls } from "../src/testing/workers.js";
+
+/** The users as stored in IndexedDB (database `realm-tabs`, store `users`). */
+function storedUsers(page: Page): Promise<{ id: string; state: string; accessToken: string | null }[]> {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("realm-tabs");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction("users").objectStore("users").getAll();
+      get.onsuccess = () => {
+        db.close();
+        resolve((get.result as { id: string; state: string; accessToken: string | null }[]).map((u) => ({ id: u.id, state: u.state, accessToken: u.accessToken })));
+      };
+      get.onerror = () => reject(get.error);
+    };
+  }));
+}
+
+test("two builds with different workers: one refresh per expiry, one consistent store, the older tab is told", async ({ context, stack, browser }) => {
+  test.setTimeout(90_000);
+  const server = await startTestServer({ accessTokenTtlSeconds: 2 });
+  try {
+    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const a = await openTab(context, url);
+    await a.evaluate(() => {
+      const w = window as unknown as { outdated: unknown[] };
+      w.outdated = [];
+      window.realmTabs!.app.addEventListener("outdated", (d) => w.outdated.push(d));
+    });
+    const id = await a.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous())).id);
+    const b = await openTab(context, `${url}&build=B`);
+    await expect.poll(async () => (await tabView(b)).currentUserId).toBe(id); // build B's runtime loaded the store
+    expect((await sharedWorkerUrls(browser)).length).toBe(2);
+    // the older tab (A) is told that build B was opened; B is not told anything
+    await expect.poll(() => a.evaluate(() => (window as unknown as { outdated: { buildId: string }[] }).outdated.map((d) => d.buildId))).toEqual(["build-B"]);
+    const bOutdated = await b.evaluate(() => new Promise<boolean>((resolve) => {
+      window.realmTabs!.app.addEventListener("outdated", () => resolve(true));
+      setTimeout(() => resolve(false), 300);
+    }));
+    expect(bOutdated).toBe(false);
+
+    await server.resetCounters();
+    const started = Date.now();
+    const tokens = new Set<string>();
+    await expect
+      .poll(async () => {
+        for (const tab of [a, b]) {
+          const token = (await tabView(tab)).users[0]?.accessToken;
+          if (token) tokens.add(token);
+        }
+        return Date.now() - started >= 10_000 && tokens.size >= 5;
+      }, { timeout: 30_000, intervals: [250] })
+      .toBe(true);
+    const { refreshes } = await server.counters();
+    const seconds = (Date.now() - started) / 1000;
+    test.info().annotations.push({ type: "measured", description: `${refreshes} refreshes in ${seconds.toFixed(1)} s, two runtimes, 2 s TTL` });
+    // one runtime refreshes about once per 2 s expiry; two uncoordinated runtimes would double it
+    expect(refreshes).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 2);
+
+    // both builds agree with each other and with the store, and the session still works in both
+    await expect.poll(async () => {
+      const [va, vb, stored] = [await tabView(a), await tabView(b), await storedUsers(a)];
+      return va.users[0]?.accessToken === vb.users[0]?.accessToken && stored.length === 1 && stored[0]!.accessToken === va.users[0]?.accessToken && stored[0]!.state === "LoggedIn";
+    }, { timeout: 10_000 }).toBe(true);
+    for (const tab of [a, b]) {
+      expect(await tab.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(1, 1))).toBe(2);
+    }
+  } finally {
+    await server.close();
+  }
+});
