@@ -17,8 +17,9 @@ beforeAll(async () => { server = await startTestServer(APP); });
 afterAll(async () => { await server.close(); });
 afterEach(async () => { await admin(server, "POST", "/reset"); });
 
-async function counters(): Promise<{ openStreams: number; logins: number; routes: Record<string, number> }> {
-  return (await admin(server, "GET", "/counters")) as { openStreams: number; logins: number; routes: Record<string, number> };
+type Counters = { openStreams: number; logins: number; refreshes: number; routes: Record<string, number> };
+async function counters(): Promise<Counters> {
+  return (await admin(server, "GET", "/counters")) as Counters;
 }
 
 function inbox(): { port: MessagePort; messages: WatchMessage[] } {
@@ -105,6 +106,39 @@ describe("watch hub", () => {
     await expect(t[0]!.api.watch(appKey, userId, { ...req, filterEJSON: "[1]" }, Comlink.transfer(b.port, [b.port]))).rejects.toMatchObject({ code: "invalid-argument" });
     expect((await counters()).routes.watch ?? 0).toBe(before);
     host.close();
+  });
+});
+
+describe("watch stream recovery", () => {
+  it("reconnects after a network drop (with backoff, through a 503) and refreshes on a 401 before the first byte", async () => {
+    const drops: AbortController[] = [];
+    const host = testHost(`drop-${++n}`, {
+      backoff: { baseMs: 10, maxMs: 50 },
+      fetch: (input, init) => {
+        if (!input.includes("baas_request")) return fetch(input, init);
+        const ctl = new AbortController();
+        drops.push(ctl);
+        return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal });
+      },
+    });
+    const t = [full(openTab(host, server, APP))];
+    const { appKey } = await t[0]!.connect();
+    const userId = (await t[0]!.api.logIn(appKey, anonymous())).userId!;
+    await admin(server, "POST", "/faults", { kind: "status", route: "watch", count: 1, status: 401, errorCode: "InvalidSession" });
+    const refreshesBefore = (await counters()).refreshes;
+    const a = inbox();
+    await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
+    await expect.poll(async () => (await counters()).openStreams).toBe(1);
+    expect((await counters()).refreshes).toBe(refreshesBefore + 1);
+    await admin(server, "POST", "/faults", { kind: "status", route: "watch", count: 1, status: 503 });
+    drops.at(-1)!.abort(); // the network drops the open stream
+    await expect.poll(async () => (await counters()).routes.watch, { timeout: 10_000 }).toBe(4); // 401, ok, 503, ok
+    await expect.poll(async () => (await counters()).openStreams).toBe(1);
+    await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 5 }), "mongodb-atlas");
+    await expect.poll(() => a.messages.filter((m) => m.type === "event").length).toBe(1);
+    expect(a.messages.some((m) => m.type === "error")).toBe(false);
+    host.close();
+    await expect.poll(async () => (await counters()).openStreams).toBe(0);
   });
 });
 

@@ -1,0 +1,49 @@
+/** The tab's watch iterator over a MessagePort, with a fake runtime call. */
+import { describe, expect, it } from "vitest";
+import { serializeError, RealmTabsError } from "./protocol/errors.js";
+import type { WatchMessage } from "./protocol/rpc.js";
+import { watchCollection, WatchError, type RuntimeCall } from "./watch.js";
+
+function fakeRuntime() {
+  const ports: MessagePort[] = [];
+  const unwatched: string[] = [];
+  const call: RuntimeCall = async (_what, fn) => fn({
+    watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return `w${ports.length}`; },
+    unwatch: async (id: string) => { unwatched.push(id); },
+  } as never, "app-key");
+  const send = (m: WatchMessage): void => ports.at(-1)!.postMessage(m);
+  return { call, ports, unwatched, send };
+}
+
+const request = { service: "s", database: "d", collection: "c" };
+
+describe("watch iterator", () => {
+  it("starts on the first next(), yields decoded events, and unwatches on return()", async () => {
+    const rt = fakeRuntime();
+    const it = watchCollection(rt.call, "u1", request);
+    expect(rt.ports).toHaveLength(0);
+    const first = it.next();
+    await expect.poll(() => rt.ports.length).toBe(1);
+    rt.send({ type: "event", ejson: '{"operationType":"insert","fullDocument":{"n":{"$numberInt":"1"},"when":{"$date":{"$numberLong":"0"}}}}' });
+    const r = await first;
+    expect(r.value?.fullDocument).toEqual({ n: 1, when: new Date(0) });
+    await it.return(undefined); // what `break` in a for-await loop calls
+    await expect.poll(() => rt.unwatched).toEqual(["w1"]);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("throws the runtime's error with its class, then is done", async () => {
+    const rt = fakeRuntime();
+    const it = watchCollection(rt.call, "u1", request);
+    const p = it.next();
+    await expect.poll(() => rt.ports.length).toBe(1);
+    rt.send({ type: "error", error: serializeError(new RealmTabsError("watch-closed", "logged out")) });
+    await expect(p).rejects.toMatchObject({ name: "RealmTabsError", code: "watch-closed" });
+    expect((await it.next()).done).toBe(true);
+    const it2 = watchCollection(rt.call, "u1", request);
+    const p2 = it2.next();
+    await expect.poll(() => rt.ports.length).toBe(2);
+    rt.send({ type: "error", error: serializeError(new Error("gone")), watchCode: "InvalidSession" });
+    await expect(p2).rejects.toBeInstanceOf(WatchError);
+  });
+});
