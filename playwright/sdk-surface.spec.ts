@@ -78,14 +78,19 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
     const updated = await c.updateOne({ name: "bob" }, { $set: { n: 10 } });
     const after = await c.findOneAndUpdate({ name: "cy" }, { $inc: { n: 1 } }, { returnNewDocument: true });
     const deleted = await c.deleteOne({ name: "bob" });
+    await c.insertOne({ name: "dee", n: 4 });
+    const replaced = await c.findOneAndReplace({ name: "dee" }, { name: "dee", n: 5 }, { returnNewDocument: true });
+    const removed = await c.findOneAndDelete({ name: "dee" });
+    const total = await c.aggregate([{ $match: { n: { $gte: 0 } } }, { $group: { _id: null, sum: { $sum: "$n" } } }]);
     return {
+      replaced: replaced?.n, removed: removed?.n, total: (total[0] as { sum: number }).sum,
       idIsObjectId: doc?._id instanceof BSON.ObjectId, bornIsDate: doc?.born instanceof Date, born: (doc?.born as Date).toISOString(),
       priceIsDecimal: doc?.price instanceof BSON.Decimal128, price: String(doc?.price),
       updated, after: after?.n, deleted, count: await c.count(), names: (await c.find({}, { sort: { name: 1 } })).map((d) => d.name),
     };
   }, { service: SERVICE, id });
   expect(seen).toEqual({
-    idIsObjectId: true, bornIsDate: true, born: "1815-12-10T00:00:00.000Z", priceIsDecimal: true, price: "1.50",
+    replaced: 5, removed: 5, total: 3, idIsObjectId: true, bornIsDate: true, born: "1815-12-10T00:00:00.000Z", priceIsDecimal: true, price: "1.50",
     updated: { matchedCount: 1, modifiedCount: 1 }, after: 3, deleted: { deletedCount: 1 }, count: 2, names: ["ada", "cy"],
   });
   const bad = await a!.evaluate(async (service) => {
