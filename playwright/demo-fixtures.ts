@@ -39,8 +39,9 @@ export const test = base.extend<object, { demo: DemoStack }>({
 
 /** Opens `count` demo tabs of one context, each connected (status line says so). */
 export async function openDemoTabs(context: BrowserContext, url: string, count: number): Promise<Page[]> {
-  const tabs = await openTabs(context, url, count);
-  for (const tab of tabs) await expect(tab.getByTestId("status-connection")).toHaveText("connected");
+  // a cold Vite dev server on a busy machine can take a while to serve the first page
+  const tabs = await openTabs(context, url, count, { timeout: 30_000 });
+  for (const tab of tabs) await expect(tab.getByTestId("status-connection")).toHaveText("connected", { timeout: 30_000 });
   return tabs;
 }
 

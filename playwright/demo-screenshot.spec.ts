@@ -19,9 +19,10 @@ test("a scripted session in two tabs, pictured side by side", async ({ context, 
   await a!.getByTestId("fn-call").click();
   await expect(a!.getByTestId("fn-result")).toHaveText("6");
   if (await a!.getByTestId("todo-text").isVisible()) {
-    for (const text of ["Open a second tab", "Sign in once", "Watch it everywhere"]) {
+    for (const [i, text] of ["Open a second tab", "Sign in once", "Watch it everywhere"].entries()) {
       await a!.getByTestId("todo-text").fill(text);
       await a!.getByTestId("todo-add").click();
+      await expect(a!.getByTestId("todo")).toHaveCount(i + 1);
     }
     await expect(b!.getByTestId("todo")).toHaveCount(3);
     await b!.getByTestId("todo").first().getByTestId("todo-toggle").check();

@@ -102,3 +102,43 @@ test("a wrong password and a short password show inline errors, not exceptions",
   expect(uncaught).toEqual([]);
   expect((await tabView(tab!)).users).toEqual([]);
 });
+
+test("add a todo in one tab and it appears in the others; toggle and delete travel too", async ({ context, demo }) => {
+  const tabs = await openDemoTabs(context, demo.url, 3);
+  const [a, b, c] = tabs as [Page, Page, Page];
+  test.skip(await a.getByTestId("todo-note").filter({ hasText: "not available" }).isVisible(), "user.mongoClient is not in this build");
+  await signInAnonymously(a);
+  for (const tab of tabs) await expect(tab.getByTestId("todo-text")).toBeVisible();
+  const text = `buy milk ${Date.now()}`;
+  await a.getByTestId("todo-text").fill(text);
+  await a.getByTestId("todo-text").press("Enter");
+  const row = (tab: Page) => tab.getByTestId("todo").filter({ hasText: text });
+  for (const tab of tabs) await expect(row(tab)).toHaveCount(1);
+  await b.getByTestId("todo").filter({ hasText: text }).getByTestId("todo-toggle").check();
+  for (const tab of tabs) await expect(row(tab)).toHaveClass(/done/);
+  await c.getByTestId("todo").filter({ hasText: text }).getByTestId("todo-delete").click();
+  for (const tab of tabs) await expect(row(tab)).toHaveCount(0);
+  await expect(a.getByTestId("event-log")).toContainText("watch: delete in demo.todos");
+});
+
+test("register with email/password in one tab: the user shows in every tab, and an API key logs in", async ({ context, demo }) => {
+  const [a, b] = (await openDemoTabs(context, demo.url, 2)) as [Page, Page];
+  test.skip(!(await a.getByTestId("signin-register").isEnabled()), "app.emailPasswordAuth is not in this build");
+  const email = `ada${Date.now()}@example.com`;
+  await a.getByTestId("signin-email").fill(email);
+  await a.getByTestId("signin-password").fill("correct horse");
+  await a.getByTestId("signin-register").click();
+  for (const tab of [a, b]) {
+    await expect(tab.getByTestId("current-user")).toHaveText(`Signed in as ${email} (local-userpass)`);
+    await expect(tab.getByTestId("user-row").getByTestId("user-identities")).toHaveText("identities local-userpass");
+  }
+  await b.getByTestId("user-apikey").click();
+  await expect(b.getByTestId("signin-apikey")).toHaveValue(/\S{20,}/);
+  await b.getByTestId("signin-apikey-login").click();
+  for (const tab of [a, b]) {
+    await expect(tab.getByTestId("current-user")).toContainText("(api-key)");
+    // a user API key logs in the same user, now through the api-key provider
+    await expect(tab.getByTestId("user-row")).toHaveCount(1);
+  }
+  await expect(b.getByTestId("signin-error")).toBeEmpty();
+});

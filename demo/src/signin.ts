@@ -12,7 +12,7 @@ export function mountSignIn(app: App): void {
   const panel = byId("signin");
   const error = h("p", { class: "error", testid: "signin-error", role: "alert" });
   const email = h("input", { testid: "signin-email", type: "email", placeholder: "email", autocomplete: "username" });
-  const password = h("input", { testid: "signin-password", type: "password", placeholder: "password (6+ characters)", autocomplete: "current-password" });
+  const password = h("input", { testid: "signin-password", type: "password", placeholder: "password (6+)", autocomplete: "current-password" });
   const apiKey = h("input", { testid: "signin-apikey", placeholder: "API key", autocomplete: "off" });
   const registration = emailPasswordOf(app);
 

@@ -22,10 +22,13 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
   let collection: TodoCollection | null = null;
   let watching: Watching | null = null;
 
+  let generation = 0;
+  // the latest reload wins: an older find() that answers late must not overwrite a newer list
   const reload = async (): Promise<void> => {
     if (!collection) return;
+    const mine = ++generation;
     const todos = await collection.find({}, { sort: { createdAt: 1 } });
-    list.replaceChildren(...todos.map((t) => item(t)));
+    if (mine === generation) list.replaceChildren(...todos.map((t) => item(t)));
   };
   const item = (todo: Todo): HTMLElement => {
     const toggle = h("input", { type: "checkbox", testid: "todo-toggle", checked: todo.done,
@@ -36,9 +39,15 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
   };
   const add: HTMLButtonElement = h("button", { testid: "todo-add", onclick: () => act(error, add, async () => {
     if (!collection) throw new Error("sign in first");
-    if (!text.value.trim()) throw new Error("type a todo first");
-    await collection.insertOne({ text: text.value.trim(), done: false, createdAt: new Date() });
+    const value = text.value.trim();
+    if (!value) throw new Error("type a todo first");
     text.value = "";
+    try {
+      await collection.insertOne({ text: value, done: false, createdAt: new Date() });
+    } catch (e) {
+      text.value ||= value;
+      throw e;
+    }
     await reload();
   }) }, "Add");
   const form = h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, text, add);

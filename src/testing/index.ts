@@ -22,7 +22,7 @@
 export { startTestServer, startTestPageServer } from "./server.js";
 export type { ServerCounters, TestServer, TestServerOptions, TestPageServer, TestPageServerOptions } from "./server.js";
 export { openTab, openTabs, tabView, tabReadiness, expectTabsAgree, listenerCounts, testPageUrl } from "./tabs.js";
-export type { TabReadiness } from "./tabs.js";
+export type { OpenTabOptions, TabReadiness } from "./tabs.js";
 export { sharedWorkerUrls, expectNoSharedWorker } from "./workers.js";
 export { installTestPage, viewOf } from "./page.js";
 export type { TabView, TabUserView, ListenerCounts, TestPageHandle } from "./page.js";

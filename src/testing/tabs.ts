@@ -30,17 +30,23 @@ export function tabReadiness(page: Page): Promise<TabReadiness> {
  * Opens one tab on `url` (a page that calls `installTestPage`) and waits until its App is ready.
  * @throws if the page does not get ready within Playwright's expect timeout
  */
-export async function openTab(context: BrowserContext, url: string): Promise<Page> {
+export async function openTab(context: BrowserContext, url: string, options: OpenTabOptions = {}): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  await expect.poll(() => tabReadiness(page), { message: "the tab's App is ready" }).toBe("ready");
+  await expect.poll(() => tabReadiness(page), { message: "the tab's App is ready", ...(options.timeout ? { timeout: options.timeout } : {}) }).toBe("ready");
   return page;
 }
 
+/** Options of {@link openTab} and {@link openTabs}. */
+export interface OpenTabOptions {
+  /** How long to wait for each tab to get ready, in ms; default Playwright's expect timeout. */
+  timeout?: number;
+}
+
 /** Opens `count` tabs of one context on `url`, one after the other, each ready. */
-export async function openTabs(context: BrowserContext, url: string, count: number): Promise<Page[]> {
+export async function openTabs(context: BrowserContext, url: string, count: number, options: OpenTabOptions = {}): Promise<Page[]> {
   const pages: Page[] = [];
-  for (let i = 0; i < count; i += 1) pages.push(await openTab(context, url));
+  for (let i = 0; i < count; i += 1) pages.push(await openTab(context, url, options));
   return pages;
 }
 
