@@ -14,7 +14,9 @@ export default defineConfig({
     entries: ["playwright/app/index.html", "playwright/app/realm-web.html"],
     include: ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini", "eventsource-parser", "realm-web"],
   },
-  server: { host: "127.0.0.1", strictPort: false },
+  // No HMR: a file saved while tests run (several engineers share the tree) must not reload the
+  // test pages mid-test.
+  server: { host: "127.0.0.1", strictPort: false, hmr: false },
   build: {
     outDir: "dist/test-page",
     emptyOutDir: true,

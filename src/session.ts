@@ -105,7 +105,12 @@ export class TabSession {
   }
 
   private async start(config: AppConfigWire, options: ConnectionOptions): Promise<void> {
-    const { connection, reply } = await openConnection(config, options);
+    const { connection, reply } = await openConnection(config, options).catch((error: unknown) => {
+      if (error instanceof RealmTabsError && error.code === "protocol-mismatch") {
+        this.status.emit("outdated", { buildId: null, reason: error.message });
+      }
+      throw error;
+    });
     if (this.closed) {
       connection.close();
       return;
