@@ -65,6 +65,9 @@ async function main() {
   };
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // `npm start` killed with SIGTERM exits without passing it on: stop when our parent goes away
+  const parent = process.ppid;
+  setInterval(() => { if (process.ppid !== parent) void stop(0); }, 1000).unref();
   api.child.once("exit", (code) => { if (!stopping) { console.error(`realm-tabs demo: the server stopped (code ${code})`); void stop(1); } });
   try {
     const serverUrl = await api.url;
