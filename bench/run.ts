@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build, preview } from "vite";
 import { startTestServer, type TestServer } from "../src/testing/server.js";
-import { launch, pageUrl } from "./lib/browser.js";
+import { deadline, launch, pageUrl } from "./lib/browser.js";
 import { FULL, SMOKE, type BenchEnv } from "./lib/env.js";
 import { machineLines } from "./lib/machine.js";
 import { failedSection, renderSection, type Section } from "./lib/report.js";
@@ -86,7 +86,8 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        sections.push({ ...(await r.run(env)), seconds: (Date.now() - t0) / 1000 });
+        const left = Math.max(30, BUDGET_S + 40 - (t0 - started) / 1000);
+        sections.push({ ...(await deadline(r.run(env), Math.min(left, 240) * 1000, `the ${r.name} benchmark`)), seconds: (Date.now() - t0) / 1000 });
       } catch (error) {
         log(`${r.name} failed: ${String(error)}`);
         sections.push(failedSection(r.title, "see bench/suites/" + r.name + ".ts", error));

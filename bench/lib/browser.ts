@@ -121,3 +121,16 @@ export async function pageHeap(page: Page): Promise<number> {
 export async function closeAll(pages: Page[]): Promise<void> {
   await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
 }
+
+/**
+ * Rejects when `promise` does not settle within `ms` (the promise itself keeps running; closing
+ * the browser context ends a stuck `page.evaluate`).
+ * @throws Error `<what> did not finish within <ms> ms`
+ */
+export function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import type { Page } from "playwright-core";
-import { closeAll, openSignedInTabs } from "../lib/browser.js";
+import { closeAll, deadline, openSignedInTabs } from "../lib/browser.js";
 import { LIBS, type BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { fmt, summarize } from "../lib/stats.js";
@@ -30,15 +30,25 @@ async function runOnce(env: BenchEnv, page: "tabs" | "web", name: string, n: num
     const { pages } = await openSignedInTabs(context, env.url(page, env.server), n);
     const started = await Promise.all(pages.map((p) => p.evaluate(() => window.bench!.watchStart())));
     if (!started.every(Boolean)) return [name, String(n), "not available: this build's User has no `mongoClient`", "", "", "", "", ""];
-    // Warm up: insert until every tab has seen an event, so every stream is open.
+    // Warm up: insert until every tab has seen an event, so every stream is open. An insert that
+    // does not return within 10 s (realm-web: the browser's 6 connections per host are all held by
+    // watch streams) is recorded as stalled.
+    const stalled: string[] = [];
+    const insert = (count: number): Promise<void> =>
+      deadline(pages[0]!.evaluate((c) => window.bench!.insert(c), count), 10_000, "insert").catch((error: unknown) => void stalled.push(String(error)));
     const live = await until(async () => {
-      await pages[0]!.evaluate(() => window.bench!.insert(1));
-      return (await eventsOf(pages)).every((e) => e > 0);
+      await insert(1);
+      return stalled.length === 0 && (await eventsOf(pages)).every((e) => e > 0);
     }, 15_000);
+    if (stalled.length > 0) {
+      const streams = (await env.server.counters()).openStreams;
+      const seeing = (await eventsOf(pages)).filter((e) => e > 0).length;
+      return [name, String(n), String(streams), `inserts stall: \`insertOne\` from a watching tab did not return within 10 s; ${seeing} of ${n} tabs got the warm-up event`, "–", "–", "–", "–"];
+    }
     const streams = (await env.server.counters()).openStreams;
     const before = await eventsOf(pages);
     const delaysBefore = await Promise.all(pages.map((p) => p.evaluate(() => window.bench!.watchStats().delaysMs.length)));
-    await pages[0]!.evaluate((c) => window.bench!.insert(c), INSERTS);
+    await insert(INSERTS);
     await until(async () => (await eventsOf(pages)).every((e, i) => e - (before[i] ?? 0) >= INSERTS), 15_000);
     const stats = await Promise.all(pages.map((p) => p.evaluate(() => window.bench!.watchStats())));
     const delivered = stats.reduce((a, s, i) => a + s.events - (before[i] ?? 0), 0);
@@ -70,6 +80,9 @@ export async function watchBenchmark(env: BenchEnv): Promise<Section> {
       "and each tab counts the change events (delay = receipt time − `at`, one machine clock). Finally every tab ends its watch (`return()`), and the server's gauge must reach 0 within 5 s.",
     header: ["library", "tabs N", "server streams open", "events delivered / expected", "delay p50", "p95", "max", "streams closed after return()"],
     rows,
-    notes: ["realm-web opens one streaming `GET functions/call` per watching tab; realm-tabs' worker opens one per (user, collection, filter) and fans events out to the tabs over MessagePorts."],
+    notes: [
+      "Chromium allows 6 HTTP/1.1 connections per host and profile; a watch stream holds one for as long as it is open, so with more than 5 realm-web tabs watching, further requests from any tab of the app (logins, function calls, inserts) wait for a free connection.",
+      "realm-web opens one streaming `GET functions/call` per watching tab; realm-tabs' worker opens one per (user, collection, filter) and fans events out to the tabs over MessagePorts.",
+    ],
   };
 }
