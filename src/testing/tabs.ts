@@ -18,12 +18,18 @@ export function testPageUrl(pageServerUrl: string, serverUrl: string, appId: str
 export type TabReadiness = string;
 
 /** Whether the page's `window.realmTabs` App is connected (see {@link TestPageHandle}). */
-export function tabReadiness(page: Page): Promise<TabReadiness> {
-  return page.evaluate(async () => {
-    const handle = window.realmTabs;
-    if (!handle) return "starting";
-    return handle.app.ready.then(() => "ready", (error: unknown) => `failed: ${String(error)}`);
-  });
+export async function tabReadiness(page: Page): Promise<TabReadiness> {
+  try {
+    return await page.evaluate(async () => {
+      const handle = window.realmTabs;
+      if (!handle) return "starting";
+      return handle.app.ready.then(() => "ready", (error: unknown) => `failed: ${String(error)}`);
+    });
+  } catch (error) {
+    // the page navigated (e.g. a dev server's full reload) while we asked: it is starting again
+    if (String(error).includes("Execution context was destroyed")) return "starting";
+    throw error;
+  }
 }
 
 /**
