@@ -112,3 +112,14 @@ test("leader mode: closing the leader tab mid-call hands over within a second, t
   await expectTabsAgree(survivors, (v) => v.users.length === 2);
   expect((await tabView(survivors[0]!)).users.every((u) => u.isLoggedIn)).toBe(true);
 });
+
+test("in-page mode: the runtime runs in the tab, works, and is reported as degraded", async ({ context, stack }) => {
+  const [tab] = await openTabs(context, `${stack.url}&mode=in-page`, 1);
+  expect(await modeOf(tab!)).toMatchObject({ mode: "in-page", degraded: true });
+  const id = await logIn(tab!);
+  expect((await tabView(tab!)).currentUserId).toBe(id);
+  expect(await tab!.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(5, 6))).toBe(11);
+  // the session is stored: a second in-page tab starts from it
+  const [second] = await openTabs(context, `${stack.url}&mode=in-page`, 1);
+  await expect.poll(async () => (await tabView(second!)).currentUserId).toBe(id);
+});

@@ -156,18 +156,24 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
   let generation = 0;
   const raw = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>) => Promise<T>): Promise<T> =>
     withDeadline(Promise.race([fn(link.api), link.lost()]), timeoutMs, `the session runtime (${what})`);
-  async function handshake(): Promise<ConnectReply> {
+  let latest: Promise<ConnectReply> | null = null;
+  function handshake(): Promise<ConnectReply> {
     const mine = ++generation;
-    try {
-      const reply = await raw("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
-      if (reply.protocol !== PROTOCOL_VERSION) {
-        throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
+    const attempt = (async () => {
+      try {
+        const reply = await raw("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
+        if (reply.protocol !== PROTOCOL_VERSION) {
+          throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
+        }
+        return reply;
+      } catch (error) {
+        // the runtime changed meanwhile: the newer handshake (never this one) answers
+        if (mine !== generation && latest) return latest;
+        throw error;
       }
-      return reply;
-    } catch (error) {
-      if (mine !== generation) return connected; // the runtime changed meanwhile: the newer handshake answers
-      throw error;
-    }
+    })();
+    latest = attempt;
+    return attempt;
   }
   let connected: Promise<ConnectReply> = withDeadline(link.ready, timeoutMs, "the session runtime").then(handshake);
   connected.catch(() => {});
@@ -181,12 +187,18 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
     mode: link.mode,
     degraded: link.degraded,
     call: async (what, fn) => {
-      await connected;
+      await connected.catch((error: unknown) => {
+        // a reconnect that failed transiently (e.g. timed out) is tried again, not kept failing
+        if (!(error instanceof RealmTabsError && error.retryable)) throw error;
+        connected = handshake();
+        return connected;
+      });
       return raw(what, fn);
     },
     resync: () => {
-      connected = handshake();
-      return connected;
+      const next = handshake();
+      next.then(() => { connected = next; }, () => {}); // a failed resync keeps the working connection
+      return next;
     },
     close: () => {
       release();
