@@ -3,6 +3,7 @@
  * collection, and the delay from insert to each tab's event.
  * @packageDocumentation
  */
+import { execFileSync } from "node:child_process";
 import type { Page } from "playwright-core";
 import { closeAll, deadline, openSignedInTabs } from "../lib/browser.js";
 import { LIBS, type BenchEnv } from "../lib/env.js";
@@ -62,6 +63,19 @@ async function runOnce(env: BenchEnv, page: "tabs" | "web", name: string, n: num
   }
 }
 
+/** A note when realm-tabs' tab-side watch is not committed yet (the pages build from the working tree). */
+function landedNote(): string[] {
+  try {
+    const cwd = new URL("../../", import.meta.url);
+    const committed = execFileSync("git", ["log", "-1", "--format=%h", "--", "src/watch.ts"], { cwd, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src/watch.ts", "src/mongo.ts", "src/user.ts"], { cwd, encoding: "utf8" }).trim();
+    if (committed && !dirty) return [`realm-tabs' tab-side watch is the committed one (src/watch.ts at ${committed}).`];
+    return [`realm-tabs' tab-side \`collection.watch()\` (issue 4) was still being written during this run (src/watch.ts ${committed ? `last committed at ${committed}, with local changes` : "not committed"}): the realm-tabs rows measure the working tree of that moment.`];
+  } catch {
+    return [];
+  }
+}
+
 /** Benchmark 6. */
 export async function watchBenchmark(env: BenchEnv): Promise<Section> {
   const rows: string[][] = [];
@@ -81,6 +95,7 @@ export async function watchBenchmark(env: BenchEnv): Promise<Section> {
     header: ["library", "tabs N", "server streams open", "events delivered / expected", "delay p50", "p95", "max", "streams closed after return()"],
     rows,
     notes: [
+      ...landedNote(),
       "Chromium allows 6 HTTP/1.1 connections per host and profile; a watch stream holds one for as long as it is open, so with more than 5 realm-web tabs watching, further requests from any tab of the app (logins, function calls, inserts) wait for a free connection.",
       "realm-web opens one streaming `GET functions/call` per watching tab; realm-tabs' worker opens one per (user, collection, filter) and fans events out to the tabs over MessagePorts.",
     ],
