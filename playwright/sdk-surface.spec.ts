@@ -223,8 +223,12 @@ test("a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still 
   const rwUrl = new URL(stack.url);
   rwUrl.pathname = "/playwright/app/realm-web.html";
   const page = await context.newPage();
+  const logs: string[] = [];
+  page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => logs.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => logs.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
   await page.goto(rwUrl.toString());
-  await expect(page.locator("#status")).toHaveText("ready");
+  await expect(page.locator("#status"), logs.join("\n")).toHaveText("ready", { timeout: 30_000 });
   const signedIn = await page.evaluate(async () => {
     const { app, Credentials } = window.realmWeb!;
     const user = await app.logIn(Credentials.anonymous());
@@ -233,7 +237,7 @@ test("a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still 
   expect(signedIn.keys.length).toBeGreaterThan(2);
   const logins = (await stack.server.counters()).logins;
   await page.goto(stack.url);
-  await expect(page.locator("#status")).toHaveText("ready");
+  await expect(page.locator("#status")).toHaveText("ready", { timeout: 30_000 });
   const after = await page.evaluate(async () => {
     const user = window.realmTabs!.app.currentUser;
     return {
@@ -246,4 +250,21 @@ test("a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still 
   expect((await stack.server.counters()).logins).toBe(logins);
   const other = await openTab(context, stack.url);
   await expectTabsAgree([page, other], (v) => v.currentUserId === signedIn.id);
+});
+
+test("migrateFromRealmWeb: false leaves realm-web's session alone", async ({ context, stack }) => {
+  const rwUrl = new URL(stack.url);
+  rwUrl.pathname = "/playwright/app/realm-web.html";
+  const page = await context.newPage();
+  await page.goto(rwUrl.toString());
+  await expect(page.locator("#status")).toHaveText("ready", { timeout: 30_000 });
+  await page.evaluate(async () => { await window.realmWeb!.app.logIn(window.realmWeb!.Credentials.anonymous()); });
+  const keys = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("realm-web:app(")).sort());
+  const before = await keys();
+  const optOut = new URL(stack.url);
+  optOut.searchParams.set("migrate", "0");
+  await page.goto(optOut.toString());
+  await expect(page.locator("#status")).toHaveText("ready", { timeout: 30_000 });
+  expect(await page.evaluate(() => window.realmTabs!.app.currentUser?.id ?? null)).toBeNull();
+  expect(await keys()).toEqual(before);
 });

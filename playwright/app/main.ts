@@ -22,6 +22,7 @@ if (!server || !appId) {
     baseUrl: server,
     timeoutMs: Number(params.get("timeoutMs") ?? 15_000),
     ...(mode ? { mode } : {}),
+    ...(params.get("migrate") === "0" ? { migrateFromRealmWeb: false } : {}), // ?migrate=0: leave realm-web's keys alone
     ...(build
       ? {
           buildId: `build-${build}`,
