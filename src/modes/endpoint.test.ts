@@ -79,6 +79,15 @@ describe("BroadcastChannel Comlink endpoints", () => {
     expect(heard[1]).toEqual({ ns: RPC_NS, t: "leader", id: "L9", buildId: "build-1" });
   });
 
+  it("rejects a call that transfers a port (a BroadcastChannel cannot carry one) instead of hanging", async () => {
+    serve("L1");
+    const api = Comlink.wrap<{ take(port: MessagePort): number }>(clientEndpoint(channel(), "tab-1", () => "L1"));
+    const { port1, port2 } = new MessageChannel();
+    await expect(api.take(Comlink.transfer(port1, [port1]))).rejects.toMatchObject({ code: "invalid-argument" });
+    port1.close();
+    port2.close();
+  });
+
   it("ignores foreign and malformed messages", () => {
     expect(isRpcWire({ t: "who" })).toBe(false);
     expect(isRpcWire({ ns: RPC_NS, t: "rpc", from: 1, to: "x" })).toBe(false);

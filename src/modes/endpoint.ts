@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { Endpoint } from "comlink";
+import { RealmTabsError } from "../protocol/errors.js";
 import { RPC_NS, isRpcWire, type ChannelLike } from "./wire.js";
 
 type Listener = (event: MessageEvent) => void;
@@ -14,10 +15,10 @@ interface Mailbox extends Endpoint {
   deliver(data: unknown): void;
 }
 
-function mailbox(send: (data: unknown) => void): Mailbox {
+function mailbox(send: (data: unknown, transfer?: Transferable[]) => void): Mailbox {
   const listeners = new Set<Listener>();
   return {
-    postMessage: (data: unknown) => send(data),
+    postMessage: (data: unknown, transfer?: Transferable[]) => send(data, transfer),
     addEventListener: (_type: string, l: EventListenerOrEventListenerObject) => listeners.add(l as Listener),
     removeEventListener: (_type: string, l: EventListenerOrEventListenerObject) => listeners.delete(l as Listener),
     deliver(data) {
@@ -37,7 +38,11 @@ function mailbox(send: (data: unknown) => void): Mailbox {
  * @returns the endpoint and `close()`, which stops listening
  */
 export function clientEndpoint(channel: ChannelLike, clientId: string, leader: () => string | null): Endpoint & { close(): void } {
-  const box = mailbox((data) => {
+  const box = mailbox((data, transfer) => {
+    if (transfer && transfer.length > 0) {
+      // Comlink turns this into the call's rejection
+      throw new RealmTabsError("invalid-argument", "this call hands a MessagePort to the runtime, which a BroadcastChannel cannot carry: it needs the SharedWorker or in-page mode", { retryable: false });
+    }
     const to = leader();
     if (to !== null) channel.postMessage({ ns: RPC_NS, t: "rpc", from: clientId, to, data });
   });
