@@ -32,6 +32,17 @@ describe("watch iterator", () => {
     expect(await it.next()).toEqual({ value: undefined, done: true });
   });
 
+  it("concurrent next() calls each get an event in order", async () => {
+    const rt = fakeRuntime();
+    const it = watchCollection(rt.call, "u1", request);
+    const p1 = it.next(), p2 = it.next();
+    await expect.poll(() => rt.ports.length).toBe(1);
+    rt.send({ type: "event", ejson: '{"operationType":"insert","n":{"$numberInt":"1"}}' });
+    rt.send({ type: "event", ejson: '{"operationType":"insert","n":{"$numberInt":"2"}}' });
+    expect([(await p1).value?.n, (await p2).value?.n]).toEqual([1, 2]);
+    await it.return(undefined);
+  });
+
   it("throws the runtime's error with its class, then is done", async () => {
     const rt = fakeRuntime();
     const it = watchCollection(rt.call, "u1", request);

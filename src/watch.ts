@@ -45,7 +45,7 @@ type Item<T> = { event: ChangeEvent<T> } | { error: unknown };
 /** The async generator `watch()` returns. It starts the watch on the first `next()`. */
 class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
   private readonly queue: Item<T>[] = [];
-  private waiting: (() => void) | null = null;
+  private waiters: (() => void)[] = [];
   private port: MessagePort | null = null;
   private watchId: Promise<string | null> | null = null;
   private done = false;
@@ -76,7 +76,11 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   private push(item: Item<T>): void {
     if (this.done) return;
     this.queue.push(item);
-    this.waiting?.();
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   async next(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
@@ -88,8 +92,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
         this.stop();
         throw item.error;
       }
-      await new Promise<void>((resolve) => { this.waiting = resolve; });
-      this.waiting = null;
+      await new Promise<void>((resolve) => { this.waiters.push(resolve); });
     }
     return { value: undefined, done: true };
   }
@@ -98,7 +101,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     if (this.done) return;
     this.done = true;
     this.port?.close();
-    this.waiting?.();
+    this.wake();
     const id = this.watchId;
     // fire and forget: the runtime also releases the watch when this tab dies
     void id?.then((w) => (w ? this.call("unwatch", (api) => fullApi(api).unwatch(w)) : undefined)).catch(() => undefined);
