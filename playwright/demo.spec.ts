@@ -128,6 +128,9 @@ test("register with email/password in one tab: the user shows in every tab, and 
   await a.getByTestId("signin-email").fill(email);
   await a.getByTestId("signin-password").fill("correct horse");
   await a.getByTestId("signin-register").click();
+  // register + login hash the password twice (argon2): slow on a busy machine; say why if it fails
+  await expect(a.getByTestId("current-user").or(a.getByTestId("signin-error").filter({ hasText: /\S/ })))
+    .toHaveText(`Signed in as ${email} (local-userpass)`, { timeout: 30_000 });
   for (const tab of [a, b]) {
     await expect(tab.getByTestId("current-user")).toHaveText(`Signed in as ${email} (local-userpass)`);
     await expect(tab.getByTestId("user-row").getByTestId("user-identities")).toHaveText("identities local-userpass");
