@@ -1,0 +1,68 @@
+import * as Comlink from "comlink";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { serveClients } from "./endpoint.js";
+import { openLeaderLink } from "./leader-link.js";
+import { rpcChannelName } from "./wire.js";
+
+// Another tab holds the leader lock: this tab's candidacy waits in the queue (never granted here).
+const requests: string[] = [];
+vi.stubGlobal("navigator", {
+  locks: {
+    request: (name: string, options: { signal?: AbortSignal }) => {
+      requests.push(name);
+      return new Promise((_resolve, reject) => options.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+    },
+  },
+});
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+/** A leader "tab": serves `{ who(): id, slow(): never }` on the RPC channel. */
+function leader(id: string): { close(): void } {
+  const channel = new BroadcastChannel(rpcChannelName("unit"));
+  const server = serveClients(channel, id, "b1", (_client, endpoint) => {
+    Comlink.expose({ who: () => id, slow: () => new Promise(() => {}) }, endpoint);
+  });
+  const close = (): void => { server.close(); channel.close(); };
+  cleanups.push(close);
+  return { close };
+}
+
+describe("leader link", () => {
+  it("stands for election, finds the leader and calls it", async () => {
+    leader("L1");
+    const link = openLeaderLink("unit", "tab-1", "b1", 5_000);
+    cleanups.push(() => link.close());
+    await link.ready;
+    expect(requests).toContain("realm-tabs:leader:unit");
+    const api = link.api as unknown as Comlink.Remote<{ who(): string }>;
+    expect(await api.who()).toBe("L1");
+    expect(link.mode).toBe("leader");
+    expect(link.degraded).toMatch(/leader tab/);
+  });
+
+  it("rejects calls in flight with a retryable leader-changed error when a new leader is announced, then calls it", async () => {
+    const first = leader("L1");
+    const link = openLeaderLink("unit", "tab-2", "b1", 5_000);
+    cleanups.push(() => link.close());
+    await link.ready;
+    const changed = vi.fn();
+    link.onChange(changed);
+    const api = link.api as unknown as Comlink.Remote<{ who(): string; slow(): never }>;
+    const inFlight = Promise.race([api.slow(), link.lost()]);
+    first.close(); // the leader tab goes away...
+    leader("L2"); // ...and the next one announces itself
+    await expect(inFlight).rejects.toMatchObject({ code: "leader-changed", retryable: true });
+    expect(changed).toHaveBeenCalledTimes(1);
+    expect(await api.who()).toBe("L2");
+  });
+
+  it("ready rejects with timeout when no leader answers", async () => {
+    const link = openLeaderLink("unit", "tab-3", "b1", 100);
+    cleanups.push(() => link.close());
+    await expect(link.ready).rejects.toMatchObject({ code: "timeout" });
+  });
+});
