@@ -5,6 +5,7 @@
 import type { HostDeps } from "./host.js";
 import { manualLiveness, webLockLiveness, type LockRequester } from "./liveness.js";
 import { webLock, type LockManagerLike } from "./locks.js";
+import { idbKeySource, sealedStore } from "./sealedStore.js";
 import { idbStore } from "./store.js";
 
 /** Build id of this runtime bundle. */
@@ -19,7 +20,8 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
   const locks = (globalThis.navigator as { locks?: LockRequester & LockManagerLike } | undefined)?.locks;
   return {
     buildId: RUNTIME_BUILD_ID,
-    openStore: (hooks) => idbStore(hooks),
+    // tokens are encrypted at rest with a non-extractable key (see sealedStore.ts)
+    openStore: (hooks) => sealedStore(idbStore(hooks), idbKeySource()),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),
