@@ -5,7 +5,6 @@
  */
 import { Credentials, type App } from "../../src/index.js";
 import { act, byId, h } from "./dom.js";
-import { emailPasswordOf } from "./optional.js";
 
 /** Builds the sign-in panel into `#signin`. */
 export function mountSignIn(app: App): void {
@@ -14,7 +13,6 @@ export function mountSignIn(app: App): void {
   const email = h("input", { testid: "signin-email", type: "email", placeholder: "email", autocomplete: "username" });
   const password = h("input", { testid: "signin-password", type: "password", placeholder: "password (6+)", autocomplete: "current-password" });
   const apiKey = h("input", { testid: "signin-apikey", placeholder: "API key", autocomplete: "off" });
-  const registration = emailPasswordOf(app);
 
   const anon: HTMLButtonElement = h("button", { testid: "signin-anon", onclick: () => act(error, anon, async () => { await app.logIn(Credentials.anonymous()); }) }, "Log in anonymously");
   const login: HTMLButtonElement = h("button", {
@@ -24,11 +22,9 @@ export function mountSignIn(app: App): void {
   const register: HTMLButtonElement = h("button", {
     testid: "signin-register",
     class: "secondary",
-    disabled: registration === null,
-    title: registration ? "register (auto-confirmed by the local server), then log in" : "app.emailPasswordAuth is not available in this build",
+    title: "register (auto-confirmed by the local server), then log in",
     onclick: () => act(error, register, async () => {
-      if (!registration) throw new Error("registration is not available: app.emailPasswordAuth is missing");
-      await registration.registerUser({ email: email.value, password: password.value });
+      await app.emailPasswordAuth.registerUser({ email: email.value, password: password.value });
       await app.logIn(Credentials.emailPassword(email.value, password.value));
     }),
   }, "Register & log in");
@@ -37,11 +33,10 @@ export function mountSignIn(app: App): void {
     onclick: () => act(error, keyLogin, async () => { await app.logIn(Credentials.apiKey(apiKey.value.trim())); }),
   }, "Log in with key");
 
-  panel.append(...[
+  panel.append(
     h("div", { class: "row" }, anon),
     h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, email, password, login, register),
-    registration ? null : h("p", { class: "note", testid: "signin-register-unavailable" }, "Registration: not available (app.emailPasswordAuth is missing in this build)."),
     h("div", { class: "row" }, apiKey, keyLogin),
     error,
-  ].filter((node) => node !== null));
+  );
 }

@@ -1,11 +1,10 @@
 /**
- * Status line: connection, runtime mode (`app.mode` when the App reports it), tabs connected to the
+ * Status line: connection, runtime mode (`app.mode`), tabs connected to the
  * runtime and access-token refreshes it sent (`app.stats()`), polled every two seconds.
  * @packageDocumentation
  */
 import type { App } from "../../src/index.js";
 import { byId, describeError } from "./dom.js";
-import { modeOf } from "./optional.js";
 
 /** Starts updating the status line. */
 export function mountStatus(app: App): void {
@@ -19,7 +18,7 @@ export function mountStatus(app: App): void {
       const stats = await app.stats();
       set("status-tabs", String(stats.tabs));
       set("status-refreshes", String(stats.refreshes));
-      set("status-mode", modeOf(app) ?? "shared worker");
+      set("status-mode", app.mode ?? "connecting");
       if (connection) connection.textContent = "connected";
     } catch (error) {
       if (connection) connection.textContent = `disconnected: ${describeError(error)}`;

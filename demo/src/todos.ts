@@ -3,9 +3,16 @@
  * and live updates from `collection.watch()`, so a change in one tab appears in the others.
  * @packageDocumentation
  */
-import type { App, User } from "../../src/index.js";
+import type { App, MongoDBCollection, User } from "../../src/index.js";
 import { act, byId, h } from "./dom.js";
-import { todosOf, type Todo, type TodoCollection } from "./optional.js";
+
+/** A todo document of `demo.todos`. */
+type Todo = { _id?: unknown; text: string; done: boolean; createdAt?: Date };
+type TodoCollection = MongoDBCollection<Todo>;
+
+function todosOf(user: User): TodoCollection {
+  return user.mongoClient("mongodb-atlas").db("demo").collection<Todo>("todos");
+}
 
 interface Watching {
   userId: string;
@@ -74,8 +81,7 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
     void watching?.stream.return(undefined).catch(() => {});
     watching = null;
     collection = user?.isLoggedIn ? todosOf(user) : null;
-    const available = !user || todosOf(user) !== null;
-    note.textContent = !available ? "Shared todos: not available (user.mongoClient is missing in this build)." : user ? "" : "Sign in to see the shared list.";
+    note.textContent = user?.isLoggedIn ? "" : "Sign in to see the shared list.";
     note.hidden = note.textContent === "";
     form.hidden = collection === null;
     list.replaceChildren();

@@ -5,7 +5,6 @@
  */
 import type { App, User } from "../../src/index.js";
 import { act, byId, h } from "./dom.js";
-import { apiKeysOf } from "./optional.js";
 import { countdown } from "./tokens.js";
 
 function label(user: User): string {
@@ -18,7 +17,6 @@ function actions(app: App, user: User, error: HTMLElement): HTMLElement {
     const b: HTMLButtonElement = h("button", { testid, class: "small", disabled: !enabled, onclick: () => act(error, b, async () => { await run(); }) }, text);
     return b;
   };
-  const keys = apiKeysOf(user);
   return h(
     "div",
     { class: "actions" },
@@ -26,11 +24,11 @@ function actions(app: App, user: User, error: HTMLElement): HTMLElement {
     button("user-logout", "Log out", () => user.logOut(), user.isLoggedIn),
     button("user-remove", "Remove", () => app.removeUser(user)),
     button("user-delete", "Delete", () => app.deleteUser(user), user.isLoggedIn),
-    keys ? button("user-apikey", "New API key", async () => {
-      const key = await keys.create(`demo-${Date.now()}`);
+    button("user-apikey", "New API key", async () => {
+      const key = await user.apiKeys.create(`demo-${Date.now()}`);
       const input = document.querySelector<HTMLInputElement>('[data-testid="signin-apikey"]');
       if (input && key.key) input.value = key.key;
-    }, user.isLoggedIn && user.providerType !== "api-key") : null,
+    }, user.isLoggedIn && user.providerType !== "api-key"),
   );
 }
 

@@ -105,7 +105,8 @@ export interface TestPageServerOptions {
 
 /**
  * Starts a Vite dev server on 127.0.0.1, a free port: by default the repository's vite.config.ts
- * (the test page), or any app's config (e.g. `demo/vite.config.ts`).
+ * (the test page), or any app's config (e.g. `demo/vite.config.ts`). File watching and HMR are off,
+ * so pages never reload during a test.
  * @throws Error if Vite reports no local URL
  */
 export async function startTestPageServer(options: TestPageServerOptions = {}): Promise<TestPageServer> {
@@ -116,7 +117,8 @@ export async function startTestPageServer(options: TestPageServerOptions = {}): 
     ...(root ? { root } : {}),
     configFile,
     logLevel: "warn",
-    server: { host: "127.0.0.1", port: 0, strictPort: false },
+    // no file watching and no HMR: an edit elsewhere in the tree must not reload a page mid-test
+    server: { host: "127.0.0.1", port: 0, strictPort: false, hmr: false, watch: null },
   });
   await server.listen();
   const url = server.resolvedUrls?.local[0];
