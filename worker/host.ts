@@ -99,7 +99,8 @@ export function createSessionHost(deps: HostDeps): SessionHost {
       onBlocked: () => warnAll("storage-blocked", "An older version of this app, open in another tab, holds the session database: close it"),
     };
     store ??= openWithFallback(() => deps.openStore(hooks), (e) =>
-      warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`));
+      warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`),
+    { onRecovered: () => warnAll("storage-recovered", "IndexedDB works again; the session is stored again") });
     return store;
   }
 

@@ -82,3 +82,67 @@ describe("stores", () => {
     store.close();
   });
 });
+
+describe("storage faults and recovery", () => {
+  /** A store over `inner` that fails (quota) while `failing.on` is true. */
+  function flaky(inner: SessionStore, failing: { on: boolean }): SessionStore {
+    const quota = () => Promise.reject(Object.assign(new Error("QuotaExceededError"), { name: "QuotaExceededError" }));
+    return {
+      kind: "indexeddb",
+      load: (k) => (failing.on ? quota() : inner.load(k)),
+      commit: (a, u, r) => (failing.on ? quota() : inner.commit(a, u, r)),
+      close() {},
+    };
+  }
+
+  it("degrades on a quota error, then writes what memory holds back once storage works again", async () => {
+    const disk = memoryStore();
+    const failing = { on: false };
+    let t = 0;
+    const events: string[] = [];
+    const store = fallbackStore(flaky(disk, failing), () => events.push("degraded"), { onRecovered: () => events.push("recovered"), retryMs: 1000, now: () => t });
+    await store.commit(app("a", 1), [user("a", "u1"), user("a", "u2")], []);
+    failing.on = true;
+    await store.commit({ ...app("a", 2), order: ["u1"] }, [user("a", "u1")], ["u2"]);
+    expect(store.degraded).toBe(true);
+    t += 500;
+    failing.on = false;
+    await store.commit({ ...app("a", 3), order: ["u1"] }, [user("a", "u1")], []);
+    expect(store.degraded).toBe(true); // not retried before retryMs
+    expect((await disk.load("a")).app?.epoch).toBe(1);
+    t += 1000;
+    await store.commit({ ...app("a", 4), order: ["u1"] }, [user("a", "u1")], []);
+    expect(store.degraded).toBe(false);
+    expect(events).toEqual(["degraded", "recovered"]);
+    const onDisk = await disk.load("a");
+    expect(onDisk.app?.epoch).toBe(4);
+    expect(onDisk.users.map((u) => u.id)).toEqual(["u1"]); // the removal made while degraded reached the disk
+  });
+
+  it("a recovery attempt that fails again stays in memory and keeps every commit", async () => {
+    const failing = { on: true };
+    const store = fallbackStore(flaky(memoryStore(), failing), () => undefined, { retryMs: 0 });
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    await store.commit(app("a", 2), [user("a", "u1")], []);
+    expect(store.degraded).toBe(true);
+    expect((await store.load("a")).app?.epoch).toBe(2);
+    expect(await store.recover()).toBe(false);
+  });
+
+  it("IndexedDB missing at open degrades at first use and recovers when it appears", async () => {
+    const { openWithFallback } = await import("./store.js");
+    let available = false;
+    const disk = memoryStore();
+    const warnings: string[] = [];
+    const store = openWithFallback(() => {
+      if (!available) throw new Error("indexedDB is not defined");
+      return disk;
+    }, () => warnings.push("storage"), { retryMs: 0, onRecovered: () => warnings.push("storage-recovered") });
+    expect(await store.load("a")).toEqual({ app: null, users: [] });
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    available = true;
+    await store.commit(app("a", 2), [user("a", "u1")], []);
+    expect(warnings).toEqual(["storage", "storage-recovered"]);
+    expect((await disk.load("a")).app?.epoch).toBe(2);
+  });
+});

@@ -181,23 +181,61 @@ export function memoryStore(): SessionStore {
   };
 }
 
+/** Options of {@link fallbackStore}. */
+export interface FallbackOptions {
+  /** Called when the primary works again and holds what memory held (warning `storage-recovered`). */
+  onRecovered?: () => void;
+  /** While degraded, a commit tries the primary again at most this often (ms). @default 10000 */
+  retryMs?: number;
+  /** Clock of the retry interval. @default Date.now */
+  now?: () => number;
+}
+
 /**
- * A store that uses `primary` until it fails once, then switches to memory for good and calls
- * `onDegraded` (the runtime publishes a `warning` event with code `storage`). The failed commit is
- * written to memory, so the session keeps working in this worker's lifetime.
+ * A store that uses `primary` until it fails, then switches to memory and calls `onDegraded` (the
+ * runtime publishes a `warning` event with code `storage`). The failed commit is written to memory,
+ * so the session keeps working. While degraded, a commit (at most every `retryMs`) first writes
+ * everything memory holds back to the primary; if that works, the primary is used again and
+ * `onRecovered` is called.
  */
-export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown) => void): SessionStore & { readonly degraded: boolean } {
+export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown) => void, options: FallbackOptions = {}): SessionStore & { readonly degraded: boolean; recover(): Promise<boolean> } {
   const memory = memoryStore();
+  const held = new Set<string>(); // app keys memory holds since degrading
+  const now = options.now ?? Date.now;
+  const retryMs = options.retryMs ?? 10_000;
   let active: SessionStore = primary;
+  let lastTry = 0;
   const degrade = (e: unknown): void => {
+    lastTry = now();
     if (active === memory) return;
     active = memory;
     primary.close();
     onDegraded(e);
   };
+  async function recover(): Promise<boolean> {
+    if (active !== memory) return true;
+    lastTry = now();
+    try {
+      for (const appKey of held) {
+        const mine = await memory.load(appKey);
+        if (!mine.app) continue;
+        const keep = new Set(mine.users.map((u) => u.id));
+        const stale = (await primary.load(appKey)).users.map((u) => u.id).filter((id) => !keep.has(id));
+        await primary.commit(mine.app, mine.users, stale);
+      }
+    } catch {
+      primary.close();
+      return false;
+    }
+    active = primary;
+    held.clear();
+    options.onRecovered?.();
+    return true;
+  }
   return {
     get kind() { return active.kind; },
     get degraded() { return active === memory; },
+    recover,
     async load(appKey) {
       try {
         return await active.load(appKey);
@@ -207,12 +245,21 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
       }
     },
     async commit(app, list, removedIds) {
+      if (active === memory && now() - lastTry >= retryMs) {
+        // memory takes the commit first: the recovery then writes it (and all memory holds) through
+        held.add(app.appKey);
+        await memory.commit(app, list, removedIds);
+        await recover();
+        return;
+      }
       try {
         await active.commit(app, list, removedIds);
       } catch (e) {
         degrade(e);
+        held.add(app.appKey);
         await memory.commit(app, list, removedIds);
       }
+      if (active === memory) held.add(app.appKey);
     },
     close: () => active.close(),
   };
@@ -220,14 +267,16 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
 
 /**
  * Opens the primary store through `open` inside a {@link fallbackStore}; if `open` itself throws
- * (no IndexedDB at all), the first use degrades to memory and reports it.
+ * (no IndexedDB at all), the first use degrades to memory and reports it; later retries call `open` again.
  */
-export function openWithFallback(open: () => SessionStore, onDegraded: (error: unknown) => void): SessionStore {
-  let primary: SessionStore;
-  try {
-    primary = open();
-  } catch (e) {
-    primary = { kind: "indexeddb", load: () => Promise.reject(e), commit: () => Promise.reject(e), close() {} };
-  }
-  return fallbackStore(primary, onDegraded);
+export function openWithFallback(open: () => SessionStore, onDegraded: (error: unknown) => void, options: FallbackOptions = {}): SessionStore {
+  let primary: SessionStore | null = null;
+  const opened = (): SessionStore => (primary ??= open());
+  const lazy: SessionStore = {
+    kind: "indexeddb",
+    load: async (appKey) => opened().load(appKey),
+    commit: async (app, users, removedIds) => opened().commit(app, users, removedIds),
+    close() { primary?.close(); },
+  };
+  return fallbackStore(lazy, onDegraded, options);
 }
