@@ -5,10 +5,13 @@
  * @packageDocumentation
  */
 import type { Remote } from "comlink";
-import { RealmTabsError } from "./protocol/errors.js";
+import { MongoDBRealmError, RealmTabsError } from "./protocol/errors.js";
 import { appKeyFor, channelName } from "./protocol/events.js";
 import type { AppConfigWire, ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
 import { BUILD_ID, openConnection, type Connection, type ConnectionOptions } from "./connection.js";
+import { EventGate } from "./eventGate.js";
+import type { AppSnapshot } from "./protocol/snapshots.js";
+import { fullApi } from "./watch.js";
 import { Mirror, type MirrorHooks } from "./mirror.js";
 import { StatusEvents } from "./modes/events.js";
 import { onPageWake } from "./modes/lifecycle.js";
@@ -23,6 +26,8 @@ export class TabSession {
   readonly ready: Promise<void>;
   /** Status events: `outdated`, `degraded`, `leader-changed`. */
   readonly status = new StatusEvents();
+  /** Channel events pass through it: a `state` event only triggers a snapshot fetch (see eventGate.ts). */
+  readonly gate: EventGate;
   private appKey: string;
   private readonly buildId: string;
   private readonly stops: (() => void)[] = [];
@@ -50,6 +55,12 @@ export class TabSession {
         hooks.onOutdated?.(buildId);
         this.status.emit("outdated", { buildId, reason: `build ${buildId} of this app runs in another tab` });
       },
+    });
+    this.gate = new EventGate({
+      mirror: this.mirror,
+      appKey: () => this.appKey,
+      fetchSnapshot: () => this.fetchSnapshot(),
+      onError: (error) => console.warn("[realm-tabs] fetching the snapshot after a state event failed", error),
     });
     this.listen(this.appKey);
     this.watchVersions();
@@ -94,12 +105,23 @@ export class TabSession {
     }
   }
 
+  /** The snapshot over the private connection; a runtime of an older build without `snapshot` answers a handshake. */
+  private async fetchSnapshot(): Promise<AppSnapshot> {
+    try {
+      return await this.call("snapshot", (api, appKey) => fullApi(api).snapshot(appKey));
+    } catch (error) {
+      const connection = this.connection;
+      if (error instanceof RealmTabsError || error instanceof MongoDBRealmError || !connection) throw error;
+      return (await connection.resync()).snapshot;
+    }
+  }
+
   private listen(appKey: string): void {
     this.channel?.close();
     if (typeof BroadcastChannel === "undefined") return;
     const channel = new BroadcastChannel(channelName(appKey));
     channel.onmessage = (event: MessageEvent) => {
-      this.mirror.handleMessage(event.data);
+      this.gate.handle(event.data);
     };
     this.channel = channel;
   }

@@ -47,6 +47,7 @@ export function sessionApi(core: ApiCore): SessionApi {
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
       ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), str(args, "argsEJSON"), parseOptionalString(service, "service")),
     stats: async () => core.stats(),
+    snapshot: async (k: unknown) => rt(k).snapshot(),
     ...sdkSurfaceApi(rt, core.watchHub, () => tabId),
   } satisfies SessionApi;
 }

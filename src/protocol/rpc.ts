@@ -112,6 +112,13 @@ export interface SessionApi {
   callFunction(appKey: string, userId: string, name: string, argsEJSON: string, service?: string): Promise<string>;
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
+  /**
+   * The runtime's current snapshot. Tabs fetch it when a `state` event arrives on the channel, and
+   * never apply the event's own snapshot (anyone on the origin can post there). Optional in the type
+   * only so older fakes type-check; the worker's API always has it.
+   * @throws {RealmTabsError} `invalid-argument` for an unknown app key
+   */
+  snapshot?(appKey: string): Promise<AppSnapshot>;
   // The five calls below (issue 4) are optional in the type only so that older fakes still type-check;
   // the worker's API always has them.
   /**

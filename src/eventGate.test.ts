@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { EventGate } from "./eventGate.js";
+import { Mirror, type MirrorUpdate } from "./mirror.js";
+import { PROTOCOL_VERSION, type StateEvent } from "./protocol/events.js";
+import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
+
+const KEY = "app@http://h";
+const user = (id: string, state: UserSnapshot["state"] = "LoggedIn"): UserSnapshot => ({
+  id, state, providerType: "anon-user", accessToken: `at-${id}`, refreshToken: null, deviceId: null,
+  profile: { type: "normal", identities: [], data: {} }, customDataEJSON: "{}", accessTokenExpiresAt: null,
+});
+const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({ appKey: KEY, epoch, users, currentUserId: users[0]?.id ?? null, deviceId: null });
+const event = (s: AppSnapshot, changes: StateChange[] = []): StateEvent => ({ v: PROTOCOL_VERSION, kind: "state", appKey: s.appKey, epoch: s.epoch, snapshot: s, changes });
+
+function setup(truth: { snapshot: AppSnapshot }) {
+  const updates: MirrorUpdate[] = [];
+  const mirror = new Mirror(KEY, { onUpdate: (u) => updates.push(u) });
+  mirror.apply(truth.snapshot);
+  let calls = 0;
+  const gate = new EventGate({ mirror, appKey: () => KEY, fetchSnapshot: async () => { calls++; await Promise.resolve(); return truth.snapshot; } });
+  return { mirror, gate, updates, calls: () => calls };
+}
+
+describe("EventGate: channel events are hints", () => {
+  it("a forged state event with a higher epoch is never applied: the tab keeps the runtime's snapshot", async () => {
+    const truth = { snapshot: snap(3, [user("u1")]) };
+    const { mirror, gate } = setup(truth);
+    gate.handle(event(snap(999, [user("evil")]), [{ type: "login", userId: "evil" }]));
+    await gate.settled();
+    expect(mirror.snapshot).toEqual(truth.snapshot);
+    expect(mirror.epoch).toBe(3);
+  });
+
+  it("a real event makes the tab fetch and apply the runtime's snapshot, with the event's changes", async () => {
+    const truth = { snapshot: snap(1, [user("u1")]) };
+    const { mirror, gate, updates } = setup(truth);
+    truth.snapshot = snap(2, [user("u1"), user("u2")]);
+    gate.handle(event(truth.snapshot, [{ type: "login", userId: "u2" }]));
+    await gate.settled();
+    expect(mirror.epoch).toBe(2);
+    expect(updates.at(-1)?.app).toBe(true);
+    expect([...updates.at(-1)!.userIds]).toContain("u2");
+  });
+
+  it("a flood of 10,000 forged events costs at most two fetches and changes nothing", async () => {
+    const truth = { snapshot: snap(5, [user("u1")]) };
+    const { mirror, gate, calls } = setup(truth);
+    for (let i = 0; i < 10_000; i++) gate.handle(event(snap(6 + i, [user(`x${i}`)])));
+    await gate.settled();
+    expect(calls()).toBeLessThanOrEqual(2);
+    expect(mirror.snapshot).toEqual(truth.snapshot);
+  });
+
+  it("garbage, other apps' events and stale epochs are dropped without a fetch", async () => {
+    const truth = { snapshot: snap(5, [user("u1")]) };
+    const { gate, calls } = setup(truth);
+    for (const junk of [null, 1, "x", [], { v: 1 }, { v: 1, kind: "state", appKey: KEY, epoch: "9" }, event({ ...snap(9, []), appKey: "other" }), event(snap(4, []))]) gate.handle(junk);
+    await gate.settled();
+    expect(calls()).toBe(0);
+  });
+
+  it("a failed fetch is reported and the next hint fetches again", async () => {
+    const mirror = new Mirror(KEY);
+    mirror.apply(snap(1, []));
+    const errors: unknown[] = [];
+    let fail = true;
+    const gate = new EventGate({ mirror, appKey: () => KEY, onError: (e) => errors.push(e), fetchSnapshot: async () => { if (fail) throw new Error("timeout"); return snap(2, [user("u1")]); } });
+    gate.handle(event(snap(2, [user("u1")])));
+    await gate.settled();
+    expect(errors).toHaveLength(1);
+    expect(mirror.epoch).toBe(1);
+    fail = false;
+    gate.handle(event(snap(2, [user("u1")])));
+    await gate.settled();
+    expect(mirror.epoch).toBe(2);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Channel `state` events are hints, never state. Any script of the origin can post on the app's
+ * BroadcastChannel, so a tab never applies a snapshot read off it: a `state` event with a newer
+ * epoch only makes the tab fetch the snapshot over its private connection (a MessagePort only the
+ * runtime holds the other end of) and apply that. A forged event therefore costs one snapshot
+ * fetch and changes nothing. Fetches are coalesced: at most one in flight per tab, and one more
+ * if newer hints arrived meanwhile, so a flood of forged events cannot amplify into a flood of calls.
+ * @packageDocumentation
+ */
+import { isSessionEvent, type StateEvent } from "./protocol/events.js";
+import type { AppSnapshot, StateChange } from "./protocol/snapshots.js";
+import type { Mirror } from "./mirror.js";
+
+/** What the gate needs from the tab. */
+export interface EventGateOptions {
+  /** The tab's mirror (warnings and `outdated` events go straight to it). */
+  mirror: Mirror;
+  /** The app key whose events are accepted (read on each event; it may change after connecting). */
+  appKey: () => string;
+  /** Fetches the runtime's snapshot over the private connection (with a deadline). */
+  fetchSnapshot: () => Promise<AppSnapshot>;
+  /** Reports a failed fetch (the next hint or call catches up). */
+  onError?: (error: unknown) => void;
+}
+
+/** Most hints kept while a fetch is in flight (their `changes` name the listeners to fire). */
+const MAX_PENDING = 64;
+
+/** The gate between one tab's BroadcastChannel and its mirror. */
+export class EventGate {
+  private pending: StateEvent[] = [];
+  private inFlight: Promise<void> | null = null;
+  private again = false;
+  /** Snapshot fetches started (tests and benchmarks read it). */
+  fetches = 0;
+
+  /** @param options - see {@link EventGateOptions} */
+  constructor(private readonly options: EventGateOptions) {}
+
+  /** Handles one message read off the channel; malformed, foreign or stale messages are dropped. */
+  handle(data: unknown): void {
+    const { mirror } = this.options;
+    if (!isSessionEvent(data) || data.appKey !== this.options.appKey()) return;
+    if (data.kind !== "state") {
+      mirror.handleMessage(data);
+      return;
+    }
+    if (data.epoch <= mirror.epoch) return;
+    this.pending.push(data);
+    if (this.pending.length > MAX_PENDING) this.pending.shift();
+    if (this.inFlight) this.again = true;
+    else this.fetch();
+  }
+
+  /** Resolves when no fetch is in flight (tests). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private fetch(): void {
+    this.fetches++;
+    this.again = false;
+    this.inFlight = this.options.fetchSnapshot().then(
+      (snapshot) => this.applyFetched(snapshot),
+      (error: unknown) => {
+        this.pending = [];
+        this.options.onError?.(error);
+      },
+    ).finally(() => {
+      this.inFlight = null;
+      if (this.again && this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.fetch();
+      else this.pending = [];
+    });
+  }
+
+  /**
+   * Applies the fetched snapshot. The `changes` of hints up to its epoch name which listeners fire
+   * (the diff catches anything they miss); they cannot change what is applied.
+   */
+  private applyFetched(snapshot: AppSnapshot): void {
+    const { mirror } = this.options;
+    const from = mirror.epoch;
+    const changes: StateChange[] = [];
+    for (const e of this.pending) if (e.epoch > from && e.epoch <= snapshot.epoch) changes.push(...e.changes);
+    this.pending = this.pending.filter((e) => e.epoch > snapshot.epoch);
+    mirror.apply(snapshot, changes);
+  }
+}
