@@ -47,10 +47,12 @@ test("auto mode reports where the runtime runs, and a fallback is reported as de
   const { mode, degraded, hasSharedWorker } = await modeOf(tab);
   expect(mode).toBe(hasSharedWorker ? "shared-worker" : "leader");
   expect(degraded).toBe(!hasSharedWorker);
-  const reason = await tab.evaluate(() => new Promise<string | null>((resolve) => {
-    window.realmTabs!.app.addEventListener("degraded", (d) => resolve(d.reason));
-    setTimeout(() => resolve(null), 500);
-  }));
+  // `degraded` is sticky and fired before `ready`: a listener added now is called at once, or never
+  const reason = await tab.evaluate(() => {
+    let got: string | null = null;
+    window.realmTabs!.app.addEventListener("degraded", (d) => { got = d.reason; });
+    return got as string | null;
+  });
   if (hasSharedWorker) expect(reason).toBeNull();
   else expect(reason).toMatch(/leader/);
 });
