@@ -9,6 +9,7 @@ import { Counters } from "../admin/counters.js";
 import { Faults } from "../admin/faults.js";
 import { installCountingHook } from "../admin/hooks.js";
 import { registerAdminRoutes } from "../admin/routes.js";
+import { sendError } from "./reply.js";
 import { ApiKeyStore } from "../auth/apiKeys.js";
 import { CustomTokenVerifier } from "../auth/customToken.js";
 import { LoginThrottle } from "../auth/rateLimit.js";
@@ -74,7 +75,9 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): HttpDeps & { us
 export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   const { config } = parts;
   // Logs go to stderr so that stdout carries only the CLI's listening line.
-  const app = Fastify({ logger: parts.logger === true ? { stream: process.stderr } : false, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true });
+  const app = Fastify({ logger: parts.logger === true ? { stream: process.stderr } : false, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true,
+    // a malformed URL (bad percent-encoding) is answered before routing: keep the App Services error body
+    frameworkErrors: (err, _request, reply) => { sendError(reply, err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400, "BadRequest", err.message); } });
   const streams = new StreamRegistry();
   const counters = new Counters();
   const deps = makeDeps(parts, streams);
