@@ -60,7 +60,7 @@ export class TabSession {
       mirror: this.mirror,
       appKey: () => this.appKey,
       fetchSnapshot: () => this.fetchSnapshot(),
-      onError: (error) => console.warn("[realm-tabs] fetching the snapshot after a state event failed", error),
+      onError: (error) => { if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error); },
     });
     this.listen(this.appKey);
     this.watchVersions();
