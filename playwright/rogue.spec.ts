@@ -1,0 +1,123 @@
+/**
+ * Issue 8, items 3 and 5 in a real browser: a rogue tab of the same origin posts forged `state`
+ * events, garbage and floods on the app's BroadcastChannel, and raw garbage and ill-typed Comlink
+ * calls on its own SharedWorker port. No other tab's view changes, no forged state is accepted and
+ * the worker keeps serving. Tokens at rest: IndexedDB holds no token in clear and the key cannot be
+ * exported; the channel never carries a refresh token.
+ */
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures.js";
+import { expectTabsAgree, openTab, openTabs, tabView } from "../src/testing/tabs.js";
+
+const logIn = (page: Page) => page.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false))).id);
+
+/** The channel name of the test app (see src/protocol/events.ts). */
+function channelOf(stack: { server: { url: string; appId: string } }): string {
+  return `realm-tabs:${stack.server.appId}@${stack.server.url.replace(/\/+$/, "")}`;
+}
+
+test("forged, garbage and flooded channel messages change no tab's view; the tabs keep working", async ({ context, stack }) => {
+  const [a, b] = await openTabs(context, stack.url, 2);
+  const id = await logIn(a!);
+  const before = await expectTabsAgree([a!, b!], (v) => v.currentUserId === id);
+  const rogue = await openTab(context, stack.url);
+  const appKey = `${stack.server.appId}@${stack.server.url}`;
+  await rogue.evaluate(({ name, appKey }) => {
+    const ch = new BroadcastChannel(name);
+    const forgedUser = { id: "forged", state: "LoggedIn", providerType: "anon-user", accessToken: "forged", refreshToken: "forged", deviceId: null, profile: { type: "normal", identities: [], data: {} }, customDataEJSON: "{}", accessTokenExpiresAt: null };
+    const forged = (epoch: number) => ({ v: 1, kind: "state", appKey, epoch, snapshot: { appKey, epoch, users: [forgedUser], currentUserId: "forged", deviceId: null }, changes: [{ type: "login", userId: "forged" }] });
+    for (const junk of [null, 1, "x", [], {}, { v: 1, kind: "state" }, { v: 2, kind: "state", appKey }, { v: 1, kind: "state", appKey, epoch: "9" }, new Uint8Array(1 << 20)]) ch.postMessage(junk);
+    ch.postMessage(forged(1_000_000));
+    for (let i = 0; i < 5_000; i++) ch.postMessage(forged(1_000_001 + i));
+    ch.postMessage({ v: 1, kind: "state", appKey, epoch: 2_000_000, snapshot: { appKey, epoch: 2_000_000, users: [], currentUserId: null, deviceId: null }, changes: [{ type: "logout", userId: null }] });
+  }, { name: channelOf(stack), appKey });
+  // the forged events were received (the rogue's own listener proves delivery), yet nothing changed
+  await expect.poll(async () => JSON.stringify(await tabView(a!))).toBe(JSON.stringify(before));
+  expect(JSON.stringify(await tabView(b!))).toBe(JSON.stringify(before));
+  for (const tab of [a!, b!]) {
+    expect(await tab.evaluate(() => Object.keys(window.realmTabs!.app.allUsers))).toEqual([id]);
+  }
+  // and they keep working: a new login in B reaches A
+  const second = await logIn(b!);
+  await expectTabsAgree([a!, b!, rogue], (v) => v.currentUserId === second && v.users.length === 2);
+});
+
+test("raw garbage and ill-typed calls on a SharedWorker port never crash the worker or touch other tabs", async ({ context, stack }) => {
+  const [a, b] = await openTabs(context, stack.url, 2);
+  const id = await logIn(a!);
+  const before = await expectTabsAgree([a!, b!], (v) => v.currentUserId === id);
+  const rogue = await openTab(context, stack.url);
+  const result = await rogue.evaluate(async () => {
+    // the same script URL and name as the tabs' worker (Vite serves the module worker here)
+    const worker = new SharedWorker("/worker/entry.ts?worker_file&type=module", { type: "module", name: "realm-tabs" });
+    const port = worker.port;
+    port.start();
+    const replies = new Map<string, unknown>();
+    port.onmessage = (e: MessageEvent) => { const d = e.data as { id?: string }; if (d && typeof d.id === "string") replies.set(d.id, d); };
+    const call = (id: string, path: string[], argumentList: unknown[]) => port.postMessage({ id, type: "APPLY", path, argumentList: argumentList.map((value) => ({ type: "RAW", value })) });
+    for (const junk of [null, 42, "x", [], {}, { type: "APPLY" }, { id: "j1", type: "APPLY", path: "logIn" }, { id: "j2", type: "GET", path: [null] }, { id: "j3", type: "SET", path: ["logIn"], value: { type: "RAW", value: 1 } }, new ArrayBuffer(4 << 20)]) port.postMessage(junk);
+    call("c1", ["logIn"], [{ evil: true }, 5]);
+    call("c2", ["logOut"], ["no-such-app", null]);
+    call("c3", ["callFunction"], [location.href, "u", "sum", "[1,2]"]);
+    call("c4", ["connect"], [{ protocol: "1", tabId: 5 }]);
+    call("c5", ["switchUser"], ["x".repeat(1 << 20), "y"]);
+    call("c6", ["constructor"], []);
+    call("c7", ["__proto__", "toString"], []);
+    for (let i = 0; i < 2_000; i++) call(`f${i}`, ["stats"], []);
+    call("last", ["stats"], []);
+    const deadline = Date.now() + 20_000;
+    while (!replies.has("last") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const last = replies.get("last") as { value?: { tabs?: number } } | undefined;
+    return { replied: replies.size, errors: ["c1", "c2", "c4", "c5"].map((k) => (replies.get(k) as { type?: string } | undefined)?.type ?? "none"), tabs: last?.value?.tabs ?? -1 };
+  });
+  expect(result.tabs).toBeGreaterThanOrEqual(2); // the rogue reached the tabs' worker
+  expect(result.errors).toEqual(["HANDLER", "HANDLER", "HANDLER", "HANDLER"]); // each bad call rejected alone
+  expect(JSON.stringify(await tabView(a!))).toBe(JSON.stringify(before));
+  expect(JSON.stringify(await tabView(b!))).toBe(JSON.stringify(before));
+  // the worker still serves the others
+  expect(await b!.evaluate(() => window.realmTabs!.app.currentUser!.callFunction("sum", 2, 3))).toBe(5);
+  const second = await logIn(b!);
+  await expectTabsAgree([a!, b!], (v) => v.currentUserId === second);
+});
+
+test("tokens at rest are sealed, the key cannot be exported, and the channel never carries a refresh token", async ({ context, stack }) => {
+  const [a, b] = await openTabs(context, stack.url, 2);
+  await b!.evaluate((name) => {
+    const log: unknown[] = [];
+    (window as unknown as { channelLog: unknown[] }).channelLog = log;
+    new BroadcastChannel(name).onmessage = (e: MessageEvent) => log.push(e.data);
+  }, channelOf(stack));
+  const id = await logIn(a!);
+  await expectTabsAgree([a!, b!], (v) => v.currentUserId === id);
+  await a!.evaluate(async () => {
+    const user = window.realmTabs!.app.currentUser!;
+    const before = user.accessToken;
+    for (let i = 0; i < 50 && user.accessToken === before; i++) {
+      await user.refreshAccessToken();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  const dump = await a!.evaluate(async () => {
+    const open = (name: string) => new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const all = (db: IDBDatabase, store: string) => new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const db = await open("realm-tabs");
+    const users = (await all(db, "users")) as { refreshToken: string | null; accessToken: string | null }[];
+    const apps = await all(db, "apps");
+    const keysDb = await open("realm-tabs-keys");
+    const keys = (await all(keysDb, "keys")) as CryptoKey[];
+    const key = keys[0]!;
+    const exported = await crypto.subtle.exportKey("raw", key).then(() => "exported", (e: Error) => e.name);
+    return { users, apps: JSON.stringify(apps), extractable: key.extractable, algorithm: key.algorithm.name, exported };
+  });
+  expect(dump.users).toHaveLength(1);
+  expect(dump.users[0]!.refreshToken).toMatch(/^sealed:v1:/);
+  expect(dump.users[0]!.accessToken).toMatch(/^sealed:v1:/);
+  expect(JSON.stringify(dump.users)).not.toContain("eyJ"); // no JWT in clear
+  expect(dump).toMatchObject({ extractable: false, algorithm: "AES-GCM", exported: "InvalidAccessError" });
+  await a!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
+  await expectTabsAgree([a!, b!], (v) => v.currentUserId === null);
+  const log = await b!.evaluate(() => (window as unknown as { channelLog: { kind?: string; snapshot?: { users: { refreshToken: unknown }[] } }[] }).channelLog);
+  const states = log.filter((e) => e.kind === "state");
+  expect(states.length).toBeGreaterThanOrEqual(3); // login, refresh, logout
+  for (const e of states) for (const u of e.snapshot!.users) expect(u.refreshToken).toBeNull();
+});
