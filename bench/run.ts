@@ -87,7 +87,7 @@ function renderDoc(sections: Ordered[], chromium: string, totalS: number): strin
     "",
     ...machineLines(chromium),
     "",
-    "Reproduce: `npm run bench` (about 7 minutes; `npm run bench -- --smoke` for a quick check that writes bench/dist/BENCHMARKS.smoke.md; `--only=refresh,calls` runs a subset). See [bench/README.md](bench/README.md).",
+    "Reproduce: `npm run bench` (5–7 minutes on the 2-core machine; `npm run bench -- --smoke` for a quick check that writes bench/dist/BENCHMARKS.smoke.md; `--only=refresh,calls` runs a subset). See [bench/README.md](bench/README.md).",
     "",
     "## Reading",
     "",

@@ -24,7 +24,7 @@ export interface Sizes {
   watchTabs: number[];
 }
 
-/** A full run: about 8 minutes on the 2-core machine. */
+/** A full run: 5–7 minutes on the 2-core machine. */
 export const FULL: Sizes = {
   refreshTabs: [1, 5, 10, 20],
   refreshLifetimes: 3,
