@@ -100,7 +100,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     };
     store ??= openWithFallback(() => deps.openStore(hooks), (e) =>
       warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`),
-    { onRecovered: () => warnAll("storage-recovered", "IndexedDB works again; the session is stored again") });
+    { onRecovered: () => warnAll("storage-recovered", "IndexedDB works again; the session is stored again"), now: () => clock.now() });
     return store;
   }
 
