@@ -20,8 +20,9 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
   const locks = (globalThis.navigator as { locks?: LockRequester & LockManagerLike } | undefined)?.locks;
   return {
     buildId: RUNTIME_BUILD_ID,
-    // tokens are encrypted at rest with a non-extractable key (see sealedStore.ts)
-    openStore: (hooks) => sealedStore(idbStore(hooks), idbKeySource()),
+    // tokens are encrypted at rest with a non-extractable key (see sealedStore.ts); WebCrypto exists
+    // only in secure contexts (https, localhost): elsewhere tokens are stored as before, unsealed
+    openStore: (hooks) => (globalThis.crypto?.subtle ? sealedStore(idbStore(hooks), idbKeySource()) : idbStore(hooks)),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),
