@@ -86,3 +86,20 @@ test("only a definitive 401 on refresh logs the user out, in every tab", async (
   const view = await expectTabsAgree(tabs, (v) => v.users.every((u) => !u.isLoggedIn));
   expect(view.currentUserId).toBeNull();
 });
+
+test("a response slower than the worker's 15 s request deadline fails with timeout in that tab only; no one is logged out", async ({ context, stack }) => {
+  test.setTimeout(90_000);
+  const tabs = await openTabs(context, `${stack.url}&timeoutMs=40000`, 2);
+  const [a, b] = tabs as [Page, Page];
+  const id = await a.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false))).id);
+  await expectTabsAgree(tabs, (v) => v.currentUserId === id);
+  await fault(stack, { kind: "delay", route: "refresh", count: 1, delayMs: 20_000 });
+  await fault(stack, { kind: "delay", route: "functionCall", count: 1, delayMs: 20_000 });
+  const [refresh, call] = await Promise.all([attempt(a, "refresh"), attempt(b, "call")]);
+  expect(refresh).toMatch(/^RealmTabsError:timeout:/);
+  expect(call).toMatch(/^RealmTabsError:timeout:/);
+  const view = await expectTabsAgree(tabs, (v) => v.currentUserId === id);
+  expect(view.users[0]).toMatchObject({ id, state: "LoggedIn" });
+  expect(await attempt(b, "call")).toBe("ok");
+  expect(await attempt(a, "refresh")).toBe("ok");
+});
