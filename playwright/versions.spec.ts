@@ -9,21 +9,36 @@ import { startTestServer } from "../src/testing/server.js";
 import { openTab, tabView, testPageUrl } from "../src/testing/tabs.js";
 import { sharedWorkerUrls } from "../src/testing/workers.js";
 
-/** The users as stored in IndexedDB (database `realm-tabs`, store `users`). */
+/**
+ * The users as stored in IndexedDB (database `realm-tabs`, store `users`), with the access token
+ * unsealed in the page with the key in `realm-tabs-keys` (tokens are encrypted at rest, see
+ * worker/sealedStore.ts: `sealed:v1:` + base64(iv ‖ AES-GCM ciphertext), bound to [appKey, id, field]).
+ */
 function storedUsers(page: Page): Promise<{ id: string; state: string; accessToken: string | null }[]> {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open("realm-tabs");
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const get = db.transaction("users").objectStore("users").getAll();
-      get.onsuccess = () => {
-        db.close();
-        resolve((get.result as { id: string; state: string; accessToken: string | null }[]).map((u) => ({ id: u.id, state: u.state, accessToken: u.accessToken })));
+  return page.evaluate(async () => {
+    const read = <T>(db: string, store: string, key?: string): Promise<T> => new Promise((resolve, reject) => {
+      const open = indexedDB.open(db);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const d = open.result;
+        const os = d.transaction(store).objectStore(store);
+        const get = key === undefined ? os.getAll() : os.get(key);
+        get.onsuccess = () => { d.close(); resolve(get.result as T); };
+        get.onerror = () => reject(get.error);
       };
-      get.onerror = () => reject(get.error);
+    });
+    type Row = { appKey: string; id: string; state: string; accessToken: string | null };
+    const rows = await read<Row[]>("realm-tabs", "users");
+    const key = await read<CryptoKey | undefined>("realm-tabs-keys", "keys", "session-tokens");
+    const unseal = async (u: Row): Promise<string | null> => {
+      if (u.accessToken === null || !u.accessToken.startsWith("sealed:v1:") || !key) return u.accessToken;
+      const bytes = Uint8Array.from(atob(u.accessToken.slice("sealed:v1:".length)), (c) => c.charCodeAt(0));
+      const additionalData = new TextEncoder().encode(JSON.stringify([u.appKey, u.id, "accessToken"]));
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12), additionalData }, key, bytes.slice(12));
+      return new TextDecoder().decode(plain);
     };
-  }));
+    return Promise.all(rows.map(async (u) => ({ id: u.id, state: u.state, accessToken: await unseal(u) })));
+  });
 }
 
 /** `stats().refreshes` of the runtime this page is connected to. */
@@ -52,10 +67,21 @@ test("two builds with different workers: one refresh per expiry, one consistent 
     expect((await sharedWorkerUrls(browser)).length).toBe(2);
     // the older tab (A) is told that build B was opened; B is not told anything
     await expect.poll(() => a.evaluate(() => (window as unknown as { outdated: { buildId: string }[] }).outdated.map((d) => d.buildId))).toEqual(["build-B"]);
-    const bOutdated = await b.evaluate(() => new Promise<boolean>((resolve) => {
-      window.realmTabs!.app.addEventListener("outdated", () => resolve(true));
-      setTimeout(() => resolve(false), 300);
+    await b.evaluate(() => {
+      const w = window as unknown as { outdated: unknown[] };
+      w.outdated = [];
+      window.realmTabs!.app.addEventListener("outdated", (d) => w.outdated.push(d)); // sticky: a past one is replayed
+    });
+    // no sleep for the negative: A posts a probe (an older build's notice) after it was told; B answers
+    // it only after handling everything A sent before, so once B's answer is heard, B has seen all of A
+    await a.evaluate(() => new Promise<void>((resolve) => {
+      const channel = new BroadcastChannel("realm-tabs:builds");
+      channel.onmessage = (e: MessageEvent) => {
+        if ((e.data as { buildId?: string } | null)?.buildId === "build-B") { channel.close(); resolve(); }
+      };
+      channel.postMessage({ ns: "realm-tabs-builds/1", buildId: "probe-older-build", startedAt: 0 });
     }));
+    const bOutdated = (await b.evaluate(() => (window as unknown as { outdated: unknown[] }).outdated)).length > 0;
     expect(bOutdated).toBe(false);
 
     await server.resetCounters();

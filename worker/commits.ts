@@ -66,7 +66,10 @@ export function createCommitQueue(o: CommitQueueOptions): CommitQueue {
     // a mutation may raise the floor (adopting another runtime's newer epoch, see adopt.ts)
     draft.app.epoch = Math.max(draft.app.epoch, state.app.epoch) + 1;
     const removed = [...state.users.keys()].filter((id) => !draft.users.has(id));
-    await o.store.commit(draft.app, [...draft.users.values()], removed);
+    // only the users this commit changed: rewriting the others would put back this runtime's copy
+    // over what another runtime (another build on the same IndexedDB) stored since
+    const changed = [...draft.users.values()].filter((u) => JSON.stringify(u) !== JSON.stringify(state.users.get(u.id)));
+    await o.store.commit(draft.app, changed, removed);
     state = draft;
     const snapshot = toSnapshot(state);
     publish({ v: PROTOCOL_VERSION, kind: "state", appKey: o.appKey, epoch: snapshot.epoch, snapshot, changes });

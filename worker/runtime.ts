@@ -135,7 +135,7 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
 function refreshLocked(deps: RuntimeDeps, queue: CommitQueue, userId: string, count: () => void): Promise<MutationReply> {
   const run = async (): Promise<MutationReply> => {
     if (deps.lock) {
-      const news = await newerStoredUser(deps.store, deps.appKey, userId, queue.state().app.epoch);
+      const news = await newerStoredUser(deps.store, deps.appKey, userId, queue.state().app.epoch, queue.state().users.get(userId));
       if (news) {
         const reply = await queue.commit((d) => applyNews(d, userId, news), userId);
         const u = queue.state().users.get(userId);
