@@ -84,6 +84,7 @@ test("leader mode: closing the leader tab mid-call hands over within a second, t
   const leader = await leaderIndex(tabs);
   const survivors = tabs.filter((_, i) => i !== leader);
   const caller = survivors[0]!;
+  const calledBefore = (await stack.server.counters()).functionCalls;
   // a function that takes long enough to be in flight when the leader closes
   const inFlight = caller.evaluate(async () => {
     const user = window.realmTabs!.app.currentUser!;
@@ -95,7 +96,8 @@ test("leader mode: closing the leader tab mid-call hands over within a second, t
       return { ok: false, code: x.code, retryable: x.retryable, name: x.name, ms: performance.now() - started };
     }
   });
-  await caller.waitForTimeout(300); // let the call reach the leader (not a synchronisation point)
+  // the leader ran it: the server received the function call (counted when the request arrives)
+  await expect.poll(async () => (await stack.server.counters()).functionCalls).toBeGreaterThan(calledBefore);
   const closedAt = Date.now();
   await tabs[leader]!.close();
   const outcome = await inFlight;
@@ -124,4 +126,35 @@ test("in-page mode: the runtime runs in the tab, works, and is reported as degra
   // the session is stored: a second in-page tab starts from it
   const [second] = await openTabs(context, `${stack.url}&mode=in-page`, 1);
   await expect.poll(async () => (await tabView(second!)).currentUserId).toBe(id);
+});
+
+test("leader mode: watch streams of the other tabs end with a retryable leader-changed when the leader closes, and watch again on the new leader", async ({ context, stack }) => {
+  const tabs = await openTabs(context, leaderUrl(stack.url), 3);
+  await logIn(tabs[0]!);
+  await expectTabsAgree(tabs, (v) => v.currentUserId !== null);
+  const leader = await leaderIndex(tabs);
+  const [watcher, other] = tabs.filter((_, i) => i !== leader) as [Page, Page];
+  const watch = (page: Page) => page.evaluate(() => {
+    const coll = window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("modes").collection("handover");
+    const state = { seen: [] as number[], error: null as null | { code?: string; retryable?: boolean } };
+    (window as unknown as { __w: typeof state }).__w = state;
+    void (async () => {
+      try {
+        for await (const change of coll.watch()) state.seen.push((change.fullDocument as { n: number }).n);
+      } catch (e) {
+        const x = e as { code?: string; retryable?: boolean };
+        state.error = { code: x.code, retryable: x.retryable };
+      }
+    })();
+  });
+  const state = () => watcher.evaluate(() => (window as unknown as { __w: { seen: number[]; error: unknown } }).__w);
+  const insert = (n: number) => other.evaluate((n) => window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("modes").collection("handover").insertOne({ n }), n);
+  await watch(watcher);
+  await expect.poll(async () => { await insert(0); return (await state()).seen.includes(0); }, { timeout: 20_000 }).toBe(true);
+  await tabs[leader]!.close();
+  await expect.poll(async () => (await state()).error, { timeout: 5_000 }).toEqual({ code: "leader-changed", retryable: true });
+  // watching again reaches the new leader, which opens its own stream
+  await watch(watcher);
+  await expect.poll(async () => { await insert(5); return (await state()).seen.includes(5); }, { timeout: 20_000 }).toBe(true);
+  expect((await state()).error).toBeNull();
 });

@@ -101,8 +101,10 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
   expect(bad).toBe("invalid-argument");
 });
 
-test("two tabs watching one collection share ONE server stream, see each other's inserts, and release it on break", async ({ context, stack }) => {
-  const [a, b] = await openTabs(context, stack.url, 2);
+for (const mode of ["default", "leader"] as const) {
+test(`two tabs watching one collection share ONE server stream, see each other's inserts, and release it on break (${mode} mode)`, async ({ context, stack }) => {
+  const [a, b] = await openTabs(context, mode === "leader" ? `${stack.url}&mode=leader` : stack.url, 2);
+  if (mode === "leader") expect(await a!.evaluate(() => window.realmTabs!.app.mode)).toBe("leader");
   await logInAnonymously(a!);
   await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null);
   await startWatch(a!, "watched");
@@ -120,6 +122,7 @@ test("two tabs watching one collection share ONE server stream, see each other's
   await expect.poll(async () => (await stack.server.counters()).openStreams).toBe(0);
   expect((await watchState(a!)).error).toBeNull();
 });
+}
 
 test("a shared watch stream closes when both watching tabs close", async ({ context, stack }) => {
   const [a, b, c] = await openTabs(context, stack.url, 3);

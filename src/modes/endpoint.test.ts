@@ -79,13 +79,46 @@ describe("BroadcastChannel Comlink endpoints", () => {
     expect(heard[1]).toEqual({ ns: RPC_NS, t: "leader", id: "L9", buildId: "build-1" });
   });
 
-  it("rejects a call that transfers a port (a BroadcastChannel cannot carry one) instead of hanging", async () => {
-    serve("L1");
-    const api = Comlink.wrap<{ take(port: MessagePort): number }>(clientEndpoint(channel(), "tab-1", () => "L1"));
+  it("tunnels a transferred port: the leader's posts and close reach the port the tab kept", async () => {
+    const c = channel();
+    serveClients(c, "L1", "build-1", (_clientId, endpoint) => {
+      Comlink.expose({
+        take(port: { postMessage(d: unknown): void; close(): void }) {
+          port.postMessage({ n: 1 });
+          port.postMessage({ n: 2 });
+          port.close();
+          port.postMessage({ n: 3 }); // after close: dropped
+          return 7;
+        },
+      }, endpoint);
+    });
+    const endpoint = clientEndpoint(channel(), "tab-1", () => "L1");
+    const api = Comlink.wrap<{ take(port: MessagePort): number }>(endpoint);
     const { port1, port2 } = new MessageChannel();
-    await expect(api.take(Comlink.transfer(port1, [port1]))).rejects.toMatchObject({ code: "invalid-argument" });
+    const got: unknown[] = [];
+    port1.onmessage = (e) => got.push(e.data);
+    expect(await api.take(Comlink.transfer(port2, [port2]))).toBe(7);
+    await expect.poll(() => got).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(endpoint.tunnels.size).toBe(0); // closed by the leader
     port1.close();
-    port2.close();
+  });
+
+  it("orphan() posts a farewell into every tunnelled port and forgets them (a leader change)", async () => {
+    let leader = "L1";
+    serve("L1");
+    const endpoint = clientEndpoint(channel(), "tab-1", () => leader);
+    const api = Comlink.wrap<{ add(a: number, b: number): number }>(endpoint);
+    const { port1, port2 } = new MessageChannel();
+    const got: unknown[] = [];
+    port1.onmessage = (e) => got.push(e.data);
+    endpoint.postMessage({ probe: port2 }, [port2]); // a message transferring a port: tunnelled
+    await expect.poll(() => endpoint.tunnels.size).toBe(1);
+    expect(await api.add(1, 1)).toBe(2);
+    leader = "L2"; // a new leader: the ports the old one held are orphaned
+    endpoint.tunnels.orphan((p) => p.postMessage("bye"));
+    await expect.poll(() => got).toEqual(["bye"]);
+    expect(endpoint.tunnels.size).toBe(0);
+    port1.close();
   });
 
   it("ignores foreign and malformed messages", () => {
@@ -93,6 +126,8 @@ describe("BroadcastChannel Comlink endpoints", () => {
     expect(isRpcWire({ ns: RPC_NS, t: "rpc", from: 1, to: "x" })).toBe(false);
     expect(isRpcWire({ ns: RPC_NS, t: "leader", id: "x" })).toBe(false);
     expect(isRpcWire({ ns: RPC_NS, t: "rpc", from: "a", to: "b", data: null })).toBe(true);
+    expect(isRpcWire({ ns: RPC_NS, t: "port", from: "a", to: "b" })).toBe(false);
+    expect(isRpcWire({ ns: RPC_NS, t: "port", from: "a", to: "b", port: "p", data: 1 })).toBe(true);
   });
 
   it("forgets a dropped client and serves it again with a new endpoint", async () => {

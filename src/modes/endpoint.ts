@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { Endpoint } from "comlink";
-import { RealmTabsError } from "../protocol/errors.js";
+import { TabTunnels, unwrapPorts } from "./tunnel.js";
 import { RPC_NS, isRpcWire, type ChannelLike } from "./wire.js";
 
 type Listener = (event: MessageEvent) => void;
@@ -28,30 +28,44 @@ function mailbox(send: (data: unknown, transfer?: Transferable[]) => void): Mail
   };
 }
 
+/** The client endpoint: a Comlink endpoint plus its tunnelled ports. */
+export interface ClientEndpoint extends Endpoint {
+  /** The ports this tab handed to the leader (see tunnel.ts); orphan them when the leader changes. */
+  readonly tunnels: TabTunnels;
+  /** Stops listening. */
+  close(): void;
+}
+
 /**
  * The client side: a Comlink endpoint that sends to the current leader and accepts only that
  * leader's replies to this client. Messages sent while no leader is known are dropped (the
- * connection rejects such calls when a leader is announced).
+ * connection rejects such calls when a leader is announced). A message that transfers
+ * MessagePorts is sent with placeholders and the ports are tunnelled (see tunnel.ts).
  * @param channel - the RPC channel
  * @param clientId - this connection's id (its tab id)
  * @param leader - the id of the leader now, or null
- * @returns the endpoint and `close()`, which stops listening
  */
-export function clientEndpoint(channel: ChannelLike, clientId: string, leader: () => string | null): Endpoint & { close(): void } {
+export function clientEndpoint(channel: ChannelLike, clientId: string, leader: () => string | null): ClientEndpoint {
+  const tunnels = new TabTunnels();
   const box = mailbox((data, transfer) => {
-    if (transfer && transfer.length > 0) {
-      // Comlink turns this into the call's rejection
-      throw new RealmTabsError("invalid-argument", "this call hands a MessagePort to the runtime, which a BroadcastChannel cannot carry: it needs the SharedWorker or in-page mode", { retryable: false });
-    }
     const to = leader();
-    if (to !== null) channel.postMessage({ ns: RPC_NS, t: "rpc", from: clientId, to, data });
+    if (to === null) return;
+    const wire = transfer && transfer.length > 0 ? tunnels.wrap(data, transfer) : data;
+    try {
+      channel.postMessage({ ns: RPC_NS, t: "rpc", from: clientId, to, data: wire });
+    } catch (e) {
+      // a closed channel (the link was closed; e.g. Comlink's proxy finalizer runs later): drop it
+      if ((e as { name?: unknown } | null)?.name !== "InvalidStateError") throw e;
+    }
   });
   const onMessage = (event: MessageEvent): void => {
     const m: unknown = event.data;
-    if (isRpcWire(m) && m.t === "rpc" && m.to === clientId && m.from === leader()) box.deliver(m.data);
+    if (!isRpcWire(m) || m.t === "who" || m.t === "leader" || m.to !== clientId || m.from !== leader()) return;
+    if (m.t === "rpc") box.deliver(m.data);
+    else tunnels.deliver(m.port, m.data, m.close === true);
   };
   channel.addEventListener("message", onMessage);
-  return { ...box, close: () => channel.removeEventListener("message", onMessage) };
+  return { ...box, tunnels, close: () => channel.removeEventListener("message", onMessage) };
 }
 
 /** The server side returned by {@link serveClients}. */
@@ -87,7 +101,7 @@ export function serveClients(channel: ChannelLike, leaderId: string, buildId: st
       clients.set(to, box);
       onClient(to, box);
     }
-    box.deliver(m.data);
+    box.deliver(unwrapPorts(m.data, channel, leaderId, m.from));
   };
   channel.addEventListener("message", onMessage);
   announce();

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as Comlink from "comlink";
-import { RealmTabsError } from "../protocol/errors.js";
+import { RealmTabsError, serializeError } from "../protocol/errors.js";
 import type { SessionApi } from "../protocol/rpc.js";
 import { withDeadline } from "../deadline.js";
 import { clientEndpoint } from "./endpoint.js";
@@ -50,6 +50,9 @@ export function openLeaderLink(name: string, tabId: string, buildId: string, tim
     const old = lost;
     lost = lostPromise();
     old.reject(new RealmTabsError("leader-changed", "the tab that hosted the session runtime went away; the call may or may not have run: retry it", { retryable: true }));
+    // the ports it held (watch streams) will never hear from it again: end them with a retryable error
+    const ended = serializeError(new RealmTabsError("leader-changed", "the tab that hosted the session runtime went away; this watch stream ended: watch again", { retryable: true }));
+    endpoint.tunnels.orphan((port) => port.postMessage({ type: "error", error: ended }));
     if (first) known();
     else for (const l of listeners) l();
   };
