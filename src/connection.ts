@@ -13,6 +13,7 @@ import { withDeadline } from "./deadline.js";
 import { openInPageLink } from "./modes/in-page-link.js";
 import { openLeaderLink } from "./modes/leader-link.js";
 import type { Link } from "./modes/link.js";
+import { retryIdempotent } from "./modes/retry.js";
 import { degradedReason, detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
 
 /** Anything Comlink can talk over: a `MessagePort`, or an object with the same methods. */
@@ -193,7 +194,8 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
         connected = handshake();
         return connected;
       });
-      return raw(what, fn);
+      // reads are retried once on a new leader; mutations keep failing with leader-changed (modes/retry.ts)
+      return retryIdempotent(what, () => raw(what, fn), () => connected);
     },
     resync: () => {
       const next = handshake();

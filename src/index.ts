@@ -21,6 +21,8 @@ export type { DefaultFunctionsFactory } from "./functions.js";
 export type { Listener } from "./listeners.js";
 export type { WorkerFactory, PortLike } from "./connection.js";
 export type { RuntimeStats } from "./protocol/rpc.js";
+export type { RuntimeMode, ModeOption } from "./modes/select.js";
+export type { StatusEventMap, StatusEventType, StatusListener, OutdatedEvent, DegradedEvent, LeaderChangedEvent } from "./modes/events.js";
 export { ProviderType, UserState } from "./protocol/snapshots.js";
 export type { UserIdentity } from "./protocol/snapshots.js";
 export { MongoDBRealmError, RealmTabsError, isMongoDBRealmError, isRealmTabsError } from "./protocol/errors.js";

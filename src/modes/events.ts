@@ -14,6 +14,13 @@ export interface StatusEventMap {
   "leader-changed": { mode: string };
 }
 
+/** The detail of `outdated`: the newer build's id (null when only the storage schema says so) and why. */
+export type OutdatedEvent = StatusEventMap["outdated"];
+/** The detail of `degraded`: the mode in use and how it is weaker than a SharedWorker. */
+export type DegradedEvent = StatusEventMap["degraded"];
+/** The detail of `leader-changed`. */
+export type LeaderChangedEvent = StatusEventMap["leader-changed"];
+
 /** A status event type. */
 export type StatusEventType = keyof StatusEventMap;
 
