@@ -115,7 +115,7 @@ const FAULTS = [
 
 const OPS: Op[] = [
   { kind: "open-tab", weight: 4, run: async (w) => { if (w.tabs.length < 8) await openApp(w).ready; } },
-  { kind: "close-tab", weight: 3, run: async (w, r) => { if (w.tabs.length > 1) closeApp(w, r.pick(w.tabs)); } },
+  { kind: "close-tab", weight: 3, run: async (w, r) => { if (w.tabs.length > 5) closeApp(w, r.pick(w.tabs)); } }, // 5 to 8 tabs at all times
   { kind: "reload", weight: 3, run: async (w, r) => { closeApp(w, r.pick(w.tabs)); await openApp(w).ready; } },
   { kind: "login-anon", weight: 8, run: (w, r) => r.pick(w.tabs).logIn(Credentials.anonymous(r.next() < 0.5)) },
   { kind: "login-email", weight: 3, run: (w, r) => r.pick(w.tabs).logIn(Credentials.emailPassword(r.pick(EMAILS), "password123")) },
