@@ -97,6 +97,17 @@ describe("watch hub", () => {
     host.close();
   });
 
+  it("closing the runtime (a leader tab resigning) ends watchers with a retryable watch-closed", async () => {
+    const { host, t, appKey, userId } = await setup(1);
+    const a = inbox();
+    await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
+    await expect.poll(async () => (await counters()).openStreams).toBe(1);
+    host.close();
+    await expect.poll(() => a.messages.at(-1)?.type).toBe("error");
+    expect((a.messages.at(-1) as Extract<WatchMessage, { type: "error" }>).error).toMatchObject({ code: "watch-closed", retryable: true });
+    await expect.poll(async () => (await counters()).openStreams).toBe(0);
+  });
+
   it("bad watch arguments are invalid-argument and send no request", async () => {
     const { host, t, appKey, userId } = await setup(1);
     const a = inbox();

@@ -13,7 +13,10 @@ import { backoffDelayMs, type BackoffOptions } from "./refresh.js";
 import type { AppRuntime } from "./runtime.js";
 import { runStream, watchUrl, WatchStreamError, type WatchSpec } from "./sse.js";
 
-/** Where a watcher's events go (a `MessagePort` in browsers). */
+/**
+ * Where a watcher's events go: a `MessagePort` (SharedWorker and in-page mode), or in leader mode a
+ * stand-in that posts addressed messages on the leader RPC channel (src/modes/tunnel.ts).
+ */
 export interface WatchSink {
   postMessage(message: WatchMessage): void;
   close(): void;
@@ -163,7 +166,8 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
     openStreams: () => [...streams.values()].filter((s) => s.connected).length,
     streams: () => streams.size,
     close() {
-      for (const s of [...streams.values()]) finish(s, new RealmTabsError("watch-closed", "The session runtime closed", { retryable: false }));
+      // e.g. a leader tab that resigned: another runtime will serve a new watch, so it is retryable
+      for (const s of [...streams.values()]) finish(s, new RealmTabsError("watch-closed", "The session runtime closed: watch again", { retryable: true }));
     },
   };
 }
