@@ -119,6 +119,22 @@ describe("storage faults and recovery", () => {
     expect(onDisk.users.map((u) => u.id)).toEqual(["u1"]); // the removal made while degraded reached the disk
   });
 
+  it("a recovery after partial commits (only changed users) keeps the users memory never saw", async () => {
+    const disk = memoryStore();
+    const failing = { on: false };
+    const store = fallbackStore(flaky(disk, failing), () => undefined, { retryMs: 0 });
+    await store.commit(app("a", 1), [user("a", "u1"), user("a", "u2"), user("a", "u3")], []);
+    failing.on = true;
+    await store.commit(app("a", 2), [{ ...user("a", "u1"), accessToken: "changed" }], []); // only u1 changed
+    await store.commit(app("a", 3), [], ["u3"]); // u3 removed while degraded
+    expect(store.degraded).toBe(true);
+    failing.on = false;
+    expect(await store.recover()).toBe(true);
+    const onDisk = await disk.load("a");
+    expect(onDisk.users.map((u) => u.id).sort()).toEqual(["u1", "u2"]);
+    expect(onDisk.users.find((u) => u.id === "u1")?.accessToken).toBe("changed");
+  });
+
   it("a recovery attempt that fails again stays in memory and keeps every commit", async () => {
     const failing = { on: true };
     const store = fallbackStore(flaky(memoryStore(), failing), () => undefined, { retryMs: 0 });

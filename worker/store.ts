@@ -201,6 +201,15 @@ export interface FallbackOptions {
 export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown) => void, options: FallbackOptions = {}): SessionStore & { readonly degraded: boolean; recover(): Promise<boolean> } {
   const memory = memoryStore();
   const held = new Set<string>(); // app keys memory holds since degrading
+  // users removed while degraded, per app key: commits carry only the users they changed, so the
+  // recovery must not take "absent from memory" for "removed"
+  const removedWhileDegraded = new Map<string, Set<string>>();
+  const noteRemoved = (appKey: string, ids: readonly string[], kept: readonly StoredUser[]): void => {
+    const set = removedWhileDegraded.get(appKey) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    for (const u of kept) set.delete(u.id);
+    removedWhileDegraded.set(appKey, set);
+  };
   const now = options.now ?? Date.now;
   const retryMs = options.retryMs ?? 10_000;
   let active: SessionStore = primary;
@@ -219,9 +228,7 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
       for (const appKey of held) {
         const mine = await memory.load(appKey);
         if (!mine.app) continue;
-        const keep = new Set(mine.users.map((u) => u.id));
-        const stale = (await primary.load(appKey)).users.map((u) => u.id).filter((id) => !keep.has(id));
-        await primary.commit(mine.app, mine.users, stale);
+        await primary.commit(mine.app, mine.users, [...(removedWhileDegraded.get(appKey) ?? [])]);
       }
     } catch {
       primary.close();
@@ -229,6 +236,7 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
     }
     active = primary;
     held.clear();
+    removedWhileDegraded.clear();
     options.onRecovered?.();
     return true;
   }
@@ -248,15 +256,18 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
       if (active === memory && now() - lastTry >= retryMs) {
         // memory takes the commit first: the recovery then writes it (and all memory holds) through
         held.add(app.appKey);
+        noteRemoved(app.appKey, removedIds, list);
         await memory.commit(app, list, removedIds);
         await recover();
         return;
       }
       try {
+        if (active === memory) noteRemoved(app.appKey, removedIds, list);
         await active.commit(app, list, removedIds);
       } catch (e) {
         degrade(e);
         held.add(app.appKey);
+        noteRemoved(app.appKey, removedIds, list);
         await memory.commit(app, list, removedIds);
       }
       if (active === memory) held.add(app.appKey);
