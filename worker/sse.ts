@@ -25,6 +25,10 @@ export interface WatchSpec {
 export class WatchStreamError extends Error {
   /** The server's `error_code`, `unknown`, or `bad bson parse`. */
   readonly code: string;
+  /**
+   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
+   * @param message - the server's `error` text (or a description of the bad frame)
+   */
   constructor(code: string, message: string) {
     super(message);
     this.name = "WatchError";
@@ -98,13 +102,21 @@ export interface StreamOptions {
  */
 export async function runStream(o: StreamOptions): Promise<void> {
   const headers = { Authorization: `Bearer ${o.token}`, Accept: "text/event-stream" };
-  const connect = AbortSignal.any([o.signal, AbortSignal.timeout(o.connectTimeoutMs)]);
+  // the deadline covers the headers only: aborting a fetch's signal later would also error its body
+  const connect = new AbortController();
+  const timer = setTimeout(() => connect.abort(new RealmTabsError("timeout", `no answer to the watch request in ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+  const forward = (): void => connect.abort(o.signal.reason);
+  o.signal.addEventListener("abort", forward, { once: true });
+  if (o.signal.aborted) forward();
   let response: Response;
   try {
-    response = await o.fetch(o.url, { method: "GET", headers, signal: connect });
+    response = await o.fetch(o.url, { method: "GET", headers, signal: connect.signal });
   } catch (e) {
     if (o.signal.aborted) return;
-    throw new RealmTabsError("network", `watch stream failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    const timedOut = connect.signal.aborted;
+    throw new RealmTabsError(timedOut ? "timeout" : "network", `watch stream failed: ${timedOut ? `no headers in ${o.connectTimeoutMs} ms` : ((e as Error)?.message ?? String(e))}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
   }
   if (!response.ok || !response.body) {
     const text = await response.text().catch(() => "");

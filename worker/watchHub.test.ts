@@ -123,8 +123,10 @@ describe("watch hub", () => {
 describe("watch stream recovery", () => {
   it("reconnects after a network drop (with backoff, through a 503) and refreshes on a 401 before the first byte", async () => {
     const drops: AbortController[] = [];
+    const connectTimeoutMs = 1000;
     const host = testHost(`drop-${++n}`, {
       backoff: { baseMs: 10, maxMs: 50 },
+      requestTimeoutMs: connectTimeoutMs,
       fetch: (input, init) => {
         if (!input.includes("baas_request")) return fetch(input, init);
         const ctl = new AbortController();
@@ -147,6 +149,15 @@ describe("watch stream recovery", () => {
     await expect.poll(async () => (await counters()).openStreams).toBe(1);
     await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 5 }), "mongodb-atlas");
     await expect.poll(() => a.messages.filter((m) => m.type === "event").length).toBe(1);
+    // the stream outlives the connect deadline (which covers the headers only): no reconnect, no gap
+    const openedAt = Date.now();
+    let sent = 1;
+    while (Date.now() - openedAt < 2 * connectTimeoutMs) {
+      await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 5 + sent }), "mongodb-atlas");
+      sent++;
+      await expect.poll(() => a.messages.filter((m) => m.type === "event").length).toBe(sent);
+    }
+    expect((await counters()).routes.watch).toBe(4);
     expect(a.messages.some((m) => m.type === "error")).toBe(false);
     host.close();
     await expect.poll(async () => (await counters()).openStreams).toBe(0);
