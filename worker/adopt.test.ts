@@ -42,10 +42,12 @@ describe("a runtime whose epoch ran ahead still adopts the other runtime's newer
     const [h1, h2] = [testHost(name, { lock }), testHost(name, { lock })];
     const tab1 = openTab(h1, server, APP);
     const { appKey } = await tab1.connect();
-    const id = (await tab1.api.logIn(appKey, anonymous(false))).userId!;
+    const login = await tab1.api.logIn(appKey, anonymous(false));
+    const id = login.userId!;
+    const loginToken = login.snapshot.users.find((u) => u.id === id)?.accessToken;
+    expect(loginToken).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const tab2 = openTab(h2, server, APP);
     await tab2.connect();
-    await new Promise((r) => setTimeout(r, 1_005 - (Date.now() % 1_000))); // a later second mints another token
     const sent = (await routeCounts(server)).refresh ?? 0;
     const r1 = await tab1.api.refreshAccessToken(appKey, id); // runtime 1 refreshes: a new token in the store
     expect((await routeCounts(server)).refresh ?? 0).toBe(sent + 1);
@@ -61,7 +63,9 @@ describe("a runtime whose epoch ran ahead still adopts the other runtime's newer
     const r2 = await tab2.api.refreshAccessToken(appKey, id);
     expect((await routeCounts(server)).refresh ?? 0).toBe(before);
     const token1 = r1.snapshot.users.find((u) => u.id === id)?.accessToken;
-    expect(token1).toBeTruthy();
+    expect(token1).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(token1).not.toBe(loginToken); // the refresh minted a new token (tokens carry a unique jti)
+    expect((await tab1.connect()).snapshot.users.find((u) => u.id === id)?.accessToken).toBe(token1); // runtime 1 still holds it
     expect(r2.snapshot.users.find((u) => u.id === id)?.accessToken).toBe(token1);
     tab1.close();
     tab2.close();

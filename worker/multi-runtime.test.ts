@@ -11,11 +11,6 @@ const dbName = (): string => `multi-runtime-${++n}-${Date.now()}`;
 beforeAll(async () => { server = await startTestServer(APP); });
 afterAll(async () => { await server.close(); });
 
-/** Resolves once the wall clock is in a later second than `ms` (tokens minted then differ from those minted at `ms`). */
-function nextSecond(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 1_000 - (ms % 1_000) + 5));
-}
-
 /** Two runtimes (as two builds of the app would run) on one IndexedDB, with one tab each. */
 async function twoRuntimes(shareLock: boolean) {
   const name = dbName();
@@ -27,7 +22,6 @@ async function twoRuntimes(shareLock: boolean) {
   const tab2 = openTab(hosts[1], server, APP);
   const restored = await tab2.connect();
   expect(restored.snapshot).toEqual(login.snapshot);
-  await nextSecond(Date.now());
   const close = () => { tab1.close(); tab2.close(); hosts.forEach((h) => h.close()); };
   return { appKey, userId: login.userId!, tab1, tab2, close };
 }

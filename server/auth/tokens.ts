@@ -2,6 +2,7 @@
  * Access and refresh tokens: HS256 JWTs signed with the server secret (jose).
  * @packageDocumentation
  */
+import { randomUUID } from "node:crypto";
 import { SignJWT, jwtVerify } from "jose";
 import { ServerError } from "../contracts.js";
 
@@ -13,6 +14,8 @@ export interface AccessClaims {
   baas_device_id: string;
   /** The session the token was issued for; revoking the session revokes the token. */
   baas_session_id: string;
+  /** A random id: two tokens are never equal, even when minted in the same second. */
+  jti: string;
   user_data?: Record<string, unknown>;
 }
 
@@ -23,6 +26,8 @@ export interface RefreshClaims {
   exp: number;
   typ: "refresh";
   baas_session_id: string;
+  /** A random id: two tokens are never equal, even when minted in the same second. */
+  jti: string;
 }
 
 /** The error every bad token gets: 401 `InvalidSession` "invalid session". */
@@ -65,11 +70,14 @@ export class TokenService {
   }
 
   // `exp` is rounded up, so a token is valid for at least its whole lifetime (a 1 s token issued at
-  // x.9 s must not expire at x+1 s).
+  // x.9 s must not expire at x+1 s). `jti` makes every token unique: without it, two tokens for the
+  // same session minted in the same second would be byte-identical, and a client could not tell a
+  // fresh token from the one it already holds.
   async #sign(claims: Record<string, unknown>, sub: string, expiresAtMs: number): Promise<string> {
     return new SignJWT(claims)
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(sub)
+      .setJti(randomUUID())
       .setIssuedAt(Math.floor(Date.now() / 1000))
       .setExpirationTime(Math.ceil(expiresAtMs / 1000))
       .sign(this.#secret);
