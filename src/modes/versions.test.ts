@@ -34,8 +34,17 @@ describe("watchBuilds", () => {
     const b: string[] = [];
     watch("A", 1000, a);
     watch("A", 2000, b);
-    watch("Z", 500, []); // an older build: answers go to it, not to the A tabs
-    await new Promise((r) => setTimeout(r, 50));
+    // an older build Z announces itself after them; both A tabs answer it. Their answers prove each A
+    // tab has handled the announcements before Z's, including the other A tab's.
+    const probe = new BroadcastChannel("test-builds");
+    const answers = new Set<number>();
+    probe.onmessage = (e: MessageEvent) => {
+      const m = e.data as { buildId?: string; startedAt?: number };
+      if (m.buildId === "A" && typeof m.startedAt === "number") answers.add(m.startedAt);
+    };
+    stops.push(() => probe.close());
+    probe.postMessage({ ns: "realm-tabs-builds/1", buildId: "Z", startedAt: 500 });
+    await expect.poll(() => [...answers].sort()).toEqual([1000, 2000]);
     expect(a).toEqual([]);
     expect(b).toEqual([]);
   });
