@@ -42,19 +42,41 @@ async function leaderIndex(pages: Page[]): Promise<number> {
   throw new Error("no page holds the leader lock");
 }
 
-test("auto mode reports where the runtime runs, and a fallback is reported as degraded", async ({ context, stack }) => {
-  const tab = await openTab(context, stack.url);
-  const { mode, degraded, hasSharedWorker } = await modeOf(tab);
-  expect(mode).toBe(hasSharedWorker ? "shared-worker" : "leader");
-  expect(degraded).toBe(!hasSharedWorker);
-  // `degraded` is sticky and fired before `ready`: a listener added now is called at once, or never
-  const reason = await tab.evaluate(() => {
-    let got: string | null = null;
-    window.realmTabs!.app.addEventListener("degraded", (d) => { got = d.reason; });
-    return got as string | null;
+/** The `degraded` event's detail as a listener added now sees it (sticky: called at once, or never). */
+function degradedEvent(page: Page): Promise<{ mode: string; reason: string } | null> {
+  return page.evaluate(() => {
+    let got: { mode: string; reason: string } | null = null;
+    window.realmTabs!.app.addEventListener("degraded", (d) => { got = { mode: d.mode, reason: d.reason }; });
+    return got as { mode: string; reason: string } | null;
   });
-  if (hasSharedWorker) expect(reason).toBeNull();
-  else expect(reason).toMatch(/leader/);
+}
+
+test("auto mode reports where the runtime runs: a SharedWorker where the browser has one, else a leader tab", async ({ context, stack }) => {
+  const expectSharedWorker = test.info().project.name !== "no-shared-worker";
+  const tab = await openTab(context, stack.url);
+  expect(await modeOf(tab)).toEqual(
+    expectSharedWorker ? { mode: "shared-worker", degraded: false, hasSharedWorker: true } : { mode: "leader", degraded: true, hasSharedWorker: false },
+  );
+  const event = await degradedEvent(tab);
+  if (expectSharedWorker) expect(event).toBeNull();
+  else expect(event).toEqual({ mode: "leader", reason: expect.stringMatching(/^no SharedWorker: the runtime runs in a leader tab/) });
+});
+
+test("auto mode without SharedWorker falls back to a leader tab and reports it as degraded, with the reason", async ({ context, stack }) => {
+  // remove SharedWorker before any page script runs, in every project
+  await context.addInitScript(() => { delete (globalThis as { SharedWorker?: unknown }).SharedWorker; });
+  const warnings: string[] = [];
+  const page = await context.newPage();
+  page.on("console", (m) => { if (m.type() === "warning") warnings.push(m.text()); });
+  await page.goto(stack.url);
+  await expect.poll(() => page.evaluate(() => window.realmTabs?.app.mode ?? null)).toBe("leader");
+  expect(await modeOf(page)).toEqual({ mode: "leader", degraded: true, hasSharedWorker: false });
+  // the event fired when the App connected (its console warning says so), and stays for late listeners
+  expect(await degradedEvent(page)).toEqual({ mode: "leader", reason: expect.stringMatching(/^no SharedWorker: the runtime runs in a leader tab/) });
+  await expect.poll(() => warnings.filter((w) => w.startsWith("[realm-tabs] runtime mode leader: no SharedWorker"))).toHaveLength(1);
+  // and the fallback runtime works
+  const id = await logIn(page);
+  expect((await tabView(page)).currentUserId).toBe(id);
 });
 
 test("leader mode: one runtime for every tab, logins and logouts seen everywhere, live tabs counted", async ({ context, stack }) => {
