@@ -63,7 +63,7 @@ describe("kill -9 durability", () => {
         }
       };
       const writers = Array.from({ length: 8 }, writer);
-      while (acked.size < 150) await new Promise((r) => setTimeout(r, 5));
+      await expect.poll(() => acked.size, { timeout: 30_000, interval: 5 }).toBeGreaterThanOrEqual(150);
       first.child.kill("SIGKILL");
       killed = true;
       expect(await first.exited).toBe("SIGKILL");

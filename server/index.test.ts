@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ObjectId } from "bson";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startServer } from "./index.js";
 import { TestClient, jwtPayload, type ClientResponse } from "./http/testClient.js";
 
@@ -12,14 +12,13 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** Polls a request until it answers `status` (deadline 6 s). */
-async function untilStatus(send: () => Promise<ClientResponse>, status: number): Promise<ClientResponse> {
-  const deadline = Date.now() + 6000;
-  for (;;) {
+/** Retries a request until it answers `status` (deadline 6 s), and returns that response. */
+function untilStatus(send: () => Promise<ClientResponse>, status: number): Promise<ClientResponse> {
+  return vi.waitFor(async () => {
     const res = await send();
-    if (res.status === status || Date.now() > deadline) return res;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    expect(res.status).toBe(status);
+    return res;
+  }, { timeout: 6000, interval: 100 });
 }
 
 describe("persistence across a restart", () => {

@@ -32,11 +32,7 @@ async function openStreams(): Promise<number> {
 
 /** Waits (polling the admin counters, 5 s deadline) until `n` watch streams are open on the server. */
 async function streamsOpen(n: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while ((await openStreams()) !== n) {
-    if (Date.now() > deadline) throw new Error(`expected ${n} open watch streams`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await expect.poll(openStreams, { timeout: 5000, interval: 20, message: `${n} open watch streams` }).toBe(n);
 }
 
 /** Takes `n` events from a realm-web watch stream (5 s deadline), then closes it. */

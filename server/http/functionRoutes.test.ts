@@ -118,12 +118,9 @@ const counters = async () => {
   return (await res.json()) as { openStreams: number };
 };
 
+/** Waits (5 s deadline) until `condition` holds. */
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await expect.poll(condition, { timeout: 5000, interval: 20, message: what }).toBe(true);
 }
 
 describe("GET functions/call (watch over SSE)", () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as Realm from "realm-web";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startServer, type RunningServer } from "../index.js";
 
 // A small smoke test with the unmodified realm-web 2.0.1 as the client; the full conformance
@@ -27,13 +27,9 @@ afterAll(async () => {
 
 /** Polls the profile route with a token until the server answers 401 (deadline 6 s). */
 async function untilRefused(token: string): Promise<void> {
-  const deadline = Date.now() + 6000;
-  while (Date.now() < deadline) {
-    const res = await fetch(`${server.url}/api/client/v2.0/auth/profile`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
-    if (res.status === 401) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the access token never expired");
+  const status = async (): Promise<number> =>
+    (await fetch(`${server.url}/api/client/v2.0/auth/profile`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) })).status;
+  await expect.poll(status, { timeout: 6000, interval: 100, message: "the access token expires" }).toBe(401);
 }
 
 describe("realm-web 2.0.1 against the server", () => {
@@ -93,13 +89,13 @@ describe("realm-web 2.0.1 against the server", () => {
       }
     })();
     // The stream opens asynchronously: insert until the first event shows up, then two more.
-    const deadline = Date.now() + 5000;
     let next = 0;
-    while (received.length === 0 && Date.now() < deadline) {
+    await vi.waitFor(async () => {
+      if (received.length > 0) return;
       await items.insertOne({ _id: next, n: next });
       next += 1;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+      throw new Error("no event yet");
+    }, { timeout: 5000, interval: 50 });
     const first = (received[0] as { documentKey: { _id: number } }).documentKey._id;
     await items.updateOne({ _id: first }, { $set: { n: 100 } });
     await items.deleteOne({ _id: first });
