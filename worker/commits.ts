@@ -22,8 +22,11 @@ export interface CommitQueueOptions {
   store: SessionStore;
   channel: EventChannel;
   initial: SessionState;
-  /** Runs after each effective commit (the runtime re-arms its refresh timers here). */
-  onCommitted: (state: SessionState) => void;
+  /**
+   * Runs after each effective commit with what it changed (the runtime re-arms its refresh timers
+   * and ends the watch streams of users who logged out here).
+   */
+  onCommitted: (state: SessionState, changes: StateChange[]) => void;
 }
 
 /** The state of one runtime behind its queue. */
@@ -73,7 +76,7 @@ export function createCommitQueue(o: CommitQueueOptions): CommitQueue {
     state = draft;
     const snapshot = toSnapshot(state);
     publish({ v: PROTOCOL_VERSION, kind: "state", appKey: o.appKey, epoch: snapshot.epoch, snapshot, changes });
-    o.onCommitted(state);
+    o.onCommitted(state, changes);
     return { snapshot, changes, userId };
   }
 

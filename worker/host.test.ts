@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningServer } from "../server/index.js";
 import { isMongoDBRealmError, isRealmTabsError } from "../src/protocol/errors.js";
 import type { StateEvent } from "../src/protocol/events.js";
+import { idbStore, type SessionStore } from "./store.js";
 import { anonymous, emailPassword, listen, openTab, register, routeCounts, startTestServer, testHost } from "./test-kit.js";
 
 const APP = "host-test";
@@ -259,6 +260,66 @@ describe("session host over a MessageChannel port, against the real server", () 
     log.close();
     old.close();
     fresh.close();
+    host.close();
+  });
+
+  it("close() during a runtime's start leaves no runtime behind (no channel, no timers) and rejects with runtime-closed", async () => {
+    const name = freshDb();
+    let releaseLoad: () => void = () => {};
+    let loads = 0;
+    const gate = new Promise<void>((resolve) => { releaseLoad = resolve; });
+    const channels: { closed: boolean }[] = [];
+    const host = testHost(name, {
+      openStore: (): SessionStore => {
+        const inner = idbStore({ name });
+        return { ...inner, kind: inner.kind, load: async (k) => { loads++; await gate; return inner.load(k); }, commit: (a, u, r) => inner.commit(a, u, r), close: () => inner.close() };
+      },
+      channel: (n) => {
+        const c = new BroadcastChannel(n);
+        const mark = { closed: false };
+        channels.push(mark);
+        return { postMessage: (m: unknown) => c.postMessage(m), close: () => { mark.closed = true; c.close(); } };
+      },
+    });
+    const tab = openTab(host, server, APP);
+    const connecting = tab.connect();
+    await vi.waitFor(() => expect(loads).toBe(1));
+    host.close();
+    releaseLoad();
+    await expect(connecting).rejects.toMatchObject({ code: "runtime-closed" });
+    expect(channels.filter((c) => !c.closed)).toEqual([]);
+    expect(host.stats().refreshes).toBe(0);
+    tab.close();
+  });
+
+  it("replays only the latest warning of each code, and no `storage` warning after storage-recovered", async () => {
+    const name = freshDb();
+    const failing = { on: false };
+    let offset = 0;
+    const quota = (): Promise<never> => Promise.reject(Object.assign(new Error("The quota has been exceeded"), { name: "QuotaExceededError" }));
+    const host = testHost(name, {
+      clock: { now: () => Date.now() + offset },
+      openStore: (): SessionStore => {
+        const inner = idbStore({ name });
+        return { kind: inner.kind, load: (k) => (failing.on ? quota() : inner.load(k)), commit: (a, u, r) => (failing.on ? quota() : inner.commit(a, u, r)), close: () => inner.close() };
+      },
+    });
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    failing.on = true;
+    await tab.api.logIn(appKey, anonymous(false)); // memory takes it: `storage` warning
+    const degraded = await openTab(host, server, APP).connect();
+    expect(degraded.warnings.map((w) => w.code)).toEqual(["storage"]);
+    failing.on = false;
+    offset += 11_000; // past the retry interval
+    await tab.api.logIn(appKey, anonymous(false));
+    const late = openTab(host, server, APP);
+    await vi.waitFor(async () => {
+      const reply = await late.connect();
+      expect(reply.warnings.map((w) => w.code)).toEqual(["storage-recovered"]);
+    });
+    tab.close();
+    late.close();
     host.close();
   });
 });

@@ -81,15 +81,16 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   const device = deps.device ?? { sdkVersion: "realm-tabs", platform: "web", platformVersion: "0.0.0" };
   const runtimes = new Map<string, Promise<AppRuntime>>();
   const ready = new Map<string, AppRuntime>();
-  const warnings: { code: string; message: string }[] = [];
+  // the latest warning of each code, replayed to tabs that connect later
+  const warnings = new Map<string, string>();
+  let closed = false;
   const tabs = createTabRegistry(deps.liveness);
   let store: SessionStore | null = null;
   const watchHub = createWatchHub({ fetch: deps.fetch, timers, random, backoff: deps.backoff, connectTimeoutMs: deps.requestTimeoutMs });
   const stopWatchingTabs = tabs.onGone((tabId) => watchHub.dropTab(tabId));
-  const stopLogoutWatch: (() => void)[] = [];
 
   function warnAll(code: string, message: string): void {
-    warnings.push({ code, message });
+    warnings.set(code, message);
     for (const rt of ready.values()) rt.publish({ v: PROTOCOL_VERSION, kind: "warning", appKey: rt.appKey, code, message });
   }
 
@@ -100,22 +101,26 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     };
     store ??= openWithFallback(() => deps.openStore(hooks), (e) =>
       warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`),
-    { onRecovered: () => warnAll("storage-recovered", "IndexedDB works again; the session is stored again"), now: () => clock.now() });
+    { onRecovered: () => {
+      warnings.delete("storage"); // "memory only" is no longer true for tabs that connect now
+      warnAll("storage-recovered", "IndexedDB works again; the session is stored again");
+    }, now: () => clock.now() });
     return store;
   }
 
   async function startRuntime(appKey: string, config: AppConfigWire): Promise<AppRuntime> {
     const s = theStore();
     const loaded = await s.load(appKey);
+    if (closed) throw new RealmTabsError("runtime-closed", "The session host was closed while the runtime started");
     const initial: SessionState = loaded.app
       ? { app: loaded.app, users: new Map(loaded.users.map((u) => [u.id, u])) }
       : emptyState(appKey);
     const transport = createTransport({ appId: config.id, baseUrl: config.baseUrl, skipLocationRequest: config.skipLocationRequest, fetch: deps.fetch, timeoutMs: deps.requestTimeoutMs, now: () => clock.now() });
     const rt = createAppRuntime({
       appKey, config, store: s, transport, channel: deps.channel(channelName(appKey)), clock, timers, random, device, backoff: deps.backoff, lock: deps.lock,
+      onChanges: (changes) => endStreamsOnLogout(appKey, watchHub, changes),
     }, initial);
     ready.set(appKey, rt);
-    stopLogoutWatch.push(endStreamsOnLogout(appKey, watchHub));
     return rt;
   }
 
@@ -147,7 +152,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     if (tabs.attach(req.tabId, req.buildId, rt.appKey)) {
       rt.publish({ v: PROTOCOL_VERSION, kind: "outdated", appKey: rt.appKey, buildId: req.buildId });
     }
-    return { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: [...warnings] };
+    return { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: [...warnings].map(([code, message]) => ({ code, message })) };
   }
 
   function stats(): RuntimeStats {
@@ -161,9 +166,9 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     stats,
     onTabGone: (listener) => tabs.onGone(listener),
     close() {
+      closed = true;
       watchHub.close();
       stopWatchingTabs();
-      for (const stop of stopLogoutWatch.splice(0)) stop();
       for (const rt of ready.values()) rt.close();
       tabs.close();
       ready.clear();

@@ -8,7 +8,7 @@ import type { SessionEvent } from "../src/protocol/events.js";
 import { RealmTabsError, isMongoDBRealmError, isRealmTabsError } from "../src/protocol/errors.js";
 import type { MutationReply } from "../src/protocol/rpc.js";
 import type { AppConfigWire } from "../src/protocol/rpc.js";
-import type { AppSnapshot } from "../src/protocol/snapshots.js";
+import type { AppSnapshot, StateChange } from "../src/protocol/snapshots.js";
 import { applyNews, newerStoredUser } from "./adopt.js";
 import { createCommitQueue, type CommitQueue, type Mutation } from "./commits.js";
 import { refreshLockName, type SharedLock } from "./locks.js";
@@ -36,6 +36,8 @@ export interface RuntimeDeps {
   backoff?: BackoffOptions;
   /** A lock shared with other runtimes on the same store (Web Locks); none when alone. */
   lock?: SharedLock;
+  /** Called after each effective commit with its changes (never with events read from the channel). */
+  onChanges?: (changes: StateChange[]) => void;
 }
 
 export type { Mutation };
@@ -99,7 +101,10 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
   const flight = singleFlight<string, MutationReply>();
   const queue = createCommitQueue({
     appKey: deps.appKey, store: deps.store, channel: deps.channel, initial,
-    onCommitted: (state) => loop.sync(refreshTargets(state)),
+    onCommitted: (state, changes) => {
+      loop.sync(refreshTargets(state));
+      deps.onChanges?.(changes);
+    },
   });
   const loop = createRefreshLoop({
     clock: deps.clock, timers: deps.timers, random: deps.random, isTransient, backoff: deps.backoff,

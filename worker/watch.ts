@@ -1,27 +1,20 @@
 /**
- * Ends a user's watch streams when the user logs out, is removed or deleted: the runtime listens on
- * its own app channel (every commit is published there) and tells the hub.
+ * Ends a user's watch streams when the user logs out, is removed or deleted. The runtime calls this
+ * from its commit path with the changes it committed; events on the BroadcastChannel are never
+ * trusted for it (any script on the origin can post there).
  * @packageDocumentation
  */
-import { channelName, isSessionEvent } from "../src/protocol/events.js";
+import type { StateChange } from "../src/protocol/snapshots.js";
 import type { WatchHub } from "./watchHub.js";
 
-const ENDING = new Set(["logout", "remove", "delete"]);
+const ENDING = new Set<string>(["logout", "remove", "delete"]);
 
 /**
- * Starts listening for the app `appKey`. A no-op where `BroadcastChannel` does not exist.
- * @returns a function that stops listening
+ * Ends the watch streams of every user that `changes` logged out, removed or deleted.
+ * @param appKey - the app the changes were committed in
  */
-export function endStreamsOnLogout(appKey: string, hub: WatchHub): () => void {
-  if (typeof BroadcastChannel === "undefined") return () => undefined;
-  const channel = new BroadcastChannel(channelName(appKey));
-  channel.onmessage = (m: MessageEvent) => {
-    const e: unknown = m.data;
-    if (!isSessionEvent(e) || e.kind !== "state") return;
-    for (const c of e.changes) {
-      if (c.userId && ENDING.has(c.type)) hub.endUser(appKey, c.userId, `The user ${c.userId} logged out; its watch streams were closed`);
-    }
-  };
-  (channel as { unref?: () => void }).unref?.();
-  return () => channel.close();
+export function endStreamsOnLogout(appKey: string, hub: WatchHub, changes: readonly StateChange[]): void {
+  for (const c of changes) {
+    if (c.userId && ENDING.has(c.type)) hub.endUser(appKey, c.userId, `The user ${c.userId} logged out; its watch streams were closed`);
+  }
 }

@@ -7,7 +7,8 @@ import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { startServer, type RunningServer } from "../server/index.js";
 import type { FullSessionApi, WatchMessage } from "../src/protocol/rpc.js";
-import { ADMIN_TOKEN, admin, anonymous, openTab, startTestServer, testHost, type TestTab } from "./test-kit.js";
+import { PROTOCOL_VERSION, channelName, isSessionEvent } from "../src/protocol/events.js";
+import { ADMIN_TOKEN, admin, anonymous, listen, openTab, startTestServer, testHost, type TestTab } from "./test-kit.js";
 
 const APP = "watch-app";
 let server: RunningServer;
@@ -94,6 +95,28 @@ describe("watch hub", () => {
     const last = a.messages.at(-1) as Extract<WatchMessage, { type: "error" }>;
     expect(last.error).toMatchObject({ kind: "tabs", code: "watch-closed" });
     await expect.poll(async () => (await counters()).openStreams).toBe(0);
+    host.close();
+  });
+
+  it("a forged logout event on the app channel does not end the streams (only a committed logout does)", async () => {
+    const { host, t, appKey, userId } = await setup(1);
+    const a = inbox();
+    await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
+    await expect.poll(async () => (await counters()).openStreams).toBe(1);
+    const forger = new BroadcastChannel(channelName(appKey));
+    const snapshot = (await t[0]!.connect()).snapshot;
+    const forged = { v: PROTOCOL_VERSION, kind: "state", appKey, epoch: snapshot.epoch + 100, snapshot: { ...snapshot, epoch: snapshot.epoch + 100 }, changes: [{ type: "logout", userId }] };
+    expect(isSessionEvent(forged)).toBe(true); // well-formed: only its origin (the channel) makes it untrusted
+    const seen = listen(appKey);
+    forger.postMessage(forged);
+    await seen.waitFor((e) => e.kind === "state" && e.epoch === forged.epoch);
+    seen.close();
+    forger.close();
+    // the insert is sent after the forged event, so its change event arrives after the forgery was seen
+    await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 7 }), "mongodb-atlas");
+    await expect.poll(() => a.messages.filter((m) => m.type === "event").length).toBe(1);
+    expect(a.messages.some((m) => m.type === "error")).toBe(false);
+    expect((await counters()).openStreams).toBe(1);
     host.close();
   });
 
