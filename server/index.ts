@@ -26,7 +26,9 @@ export interface StartServerOptions {
   config?: ConfigFileInput | string;
   /** Enables the admin API with this bearer token. */
   adminToken?: string;
+  /** Access token lifetime in seconds; overrides the config file's; default 1800 (30 min, as Atlas). */
   accessTokenTtlSeconds?: number;
+  /** Refresh token (session) lifetime in seconds; overrides the config file's; default 5184000 (60 days). */
   refreshTokenTtlSeconds?: number;
   /** Log requests to stderr (pino JSON). */
   logger?: boolean;
@@ -36,7 +38,9 @@ export interface StartServerOptions {
 export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** The port it listens on (the one picked when `port` was 0). */
   port: number;
+  /** The resolved config: the file's or object's values with the options' overrides and the defaults. */
   config: ServerConfig;
   /** Stops accepting requests, closes streams, the function runner and the database. */
   close(): Promise<void>;

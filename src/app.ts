@@ -50,7 +50,15 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
 
   /** The App Services app id. */
   readonly id: string;
-  /** Resolves once this tab is connected and holds the runtime's state; rejects if it cannot connect. */
+  /**
+   * Resolves once this tab is connected and holds the runtime's state; rejects if it cannot connect.
+   * @throws {RealmTabsError} (as the rejection) `worker-unavailable` (no runtime could be started:
+   * the worker script failed, or an explicit `mode` / custom `worker` the browser cannot run),
+   * `protocol-mismatch` (the runtime speaks another protocol version: an old build's worker),
+   * `timeout` (the runtime did not answer the handshake in `timeoutMs`), `leader-changed` (leader
+   * mode: the leader tab closed during the handshake; retryable), `invalid-argument` (the runtime
+   * refused this app's config)
+   */
   readonly ready: Promise<void>;
   private readonly session: TabSession;
   private readonly users = new Map<string, User<FunctionsFactory, CustomData, DefaultUserProfileData>>();
@@ -186,7 +194,10 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     return this.session.call("stats", (api) => api.stats());
   }
 
-  /** Adds a listener, called with no arguments on login, logout, switch, link, custom data refresh and removal. */
+  /**
+   * Adds a listener, called with no arguments on login, logout, switch, link, custom data refresh and removal.
+   * @throws {TypeError} if `callback` is not a function
+   */
   addListener(callback: Listener): void {
     this.listeners.add(callback);
   }

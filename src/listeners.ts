@@ -16,7 +16,10 @@ function report(error: unknown): void {
 export class ListenerSet {
   private readonly listeners = new Set<Listener>();
 
-  /** Adds a listener (adding the same function twice keeps one). */
+  /**
+   * Adds a listener (adding the same function twice keeps one).
+   * @throws {TypeError} if `listener` is not a function
+   */
   add(listener: Listener): void {
     if (typeof listener !== "function") throw new TypeError("a listener must be a function");
     this.listeners.add(listener);

@@ -233,6 +233,7 @@ export class User<
   /**
    * Adds a listener, called with no arguments in every tab that registered one, on access-token
    * refresh, custom data refresh, profile change, logout and removal.
+   * @throws {TypeError} if `callback` is not a function
    */
   addListener(callback: Listener): void {
     this.listeners.add(callback);
