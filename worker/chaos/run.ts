@@ -65,6 +65,8 @@ interface World {
   tabs: App[];
   ports: MessagePort[];
   explicitlyLoggedOut: Set<string>;
+  /** Fires `applied` whenever a tab's mirror applies a snapshot (see {@link openApp}). */
+  applied: EventTarget;
 }
 
 function newHost(w: Pick<World, "dbName" | "key">): SessionHost {
@@ -86,6 +88,14 @@ function openApp(w: World): App {
       return port2;
     },
   });
+  // harness hook: report every snapshot the tab applies, so convergence is awaited, not polled
+  const mirror = (app as unknown as { session: TabSession }).session.mirror;
+  const apply = mirror.apply.bind(mirror);
+  mirror.apply = (snapshot, changes) => {
+    const applied = apply(snapshot, changes);
+    if (applied) w.applied.dispatchEvent(new Event("applied"));
+    return applied;
+  };
   w.tabs.push(app);
   return app;
 }
@@ -152,7 +162,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const server = await startTestServer(APP_ID, 60);
   for (const email of EMAILS) await register(server, APP_ID, email);
   const base = { dbName: `chaos-${options.seed}-${Date.now()}`, key: await generateSealingKey() };
-  const w: World = { ...base, server, host: newHost(base), tabs: [], ports: [], explicitlyLoggedOut: new Set() };
+  const w: World = { ...base, server, host: newHost(base), tabs: [], ports: [], explicitlyLoggedOut: new Set(), applied: new EventTarget() };
   const report: ChaosReport = { seed: options.seed, ops: options.ops, durationMs: 0, byKind: {}, errors: {}, restarts: 0, maxTabs: 0, finalTabs: 0, finalUsers: 0, finalEpoch: 0, violations: [] };
   const overdue = new Set<string>();
   const inFlight = new Set<Promise<void>>();
@@ -192,6 +202,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const p of w.ports.splice(0)) p.close();
     w.host.close();
     await server.close();
+    // not a wait for a condition: a grace period in which rejections left over from the closed
+    // tabs and server can still surface as unhandled (there is nothing to await for their absence)
     await new Promise((res) => setTimeout(res, 50));
     process.off("unhandledRejection", onUnhandled);
   }
@@ -209,6 +221,56 @@ async function restartWorker(w: World, tabs: number): Promise<void> {
   await Promise.all(w.tabs.map((t) => t.ready.catch(() => undefined)));
 }
 
+/** The first tab whose mirror differs from `truth`, described; "" if every tab equals it. */
+function mismatchOf(w: World, truth: AppSnapshot): string {
+  for (const [i, t] of w.tabs.entries()) {
+    if (JSON.stringify(mirrorOf(t)) !== JSON.stringify(truth)) return `tab ${i} holds epoch ${mirrorOf(t)?.epoch}, the runtime ${truth.epoch}`;
+  }
+  return "";
+}
+
+/**
+ * Resolves once every tab's mirror equals the runtime's snapshot, re-checking whenever a tab applies
+ * a snapshot (the only way a tab can catch up), or after `timeoutMs` with the last mismatch.
+ */
+async function converged(w: World, snapshot: () => Promise<AppSnapshot>, timeoutMs: number): Promise<{ truth: AppSnapshot; mismatch: string }> {
+  let truth = await snapshot();
+  let mismatch = mismatchOf(w, truth);
+  if (!mismatch) return { truth, mismatch };
+  return new Promise((resolve) => {
+    let running = false;
+    let again = false;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      w.applied.removeEventListener("applied", onApplied);
+      resolve({ truth, mismatch });
+    };
+    const check = async (): Promise<void> => {
+      if (running) { again = true; return; } // coalesce: one more check after the running one
+      running = true;
+      try {
+        do {
+          again = false;
+          truth = await snapshot();
+          mismatch = mismatchOf(w, truth);
+        } while (again && mismatch);
+      } catch (e) {
+        mismatch = `the runtime's snapshot failed: ${String(e)}`;
+      } finally {
+        running = false;
+      }
+      if (!mismatch) finish();
+    };
+    const onApplied = (): void => void check();
+    const timer = setTimeout(finish, timeoutMs);
+    w.applied.addEventListener("applied", onApplied);
+    void check(); // a tab may have applied a snapshot since the first check
+  });
+}
+
 /** Waits (up to 20 s) until every tab equals the runtime, then compares the runtime with IndexedDB. */
 async function settleAndCheck(w: World, report: ChaosReport): Promise<void> {
   const appKey = appKeyFor(APP_ID, w.server.url);
@@ -216,17 +278,7 @@ async function settleAndCheck(w: World, report: ChaosReport): Promise<void> {
   try {
     await probe.connect();
     const api = probe.api as unknown as Comlink.Remote<FullSessionApi>;
-    let truth: AppSnapshot = await api.snapshot(appKey);
-    let mismatch = "";
-    const until = Date.now() + 20_000;
-    do {
-      truth = await api.snapshot(appKey);
-      mismatch = "";
-      for (const [i, t] of w.tabs.entries()) {
-        if (JSON.stringify(mirrorOf(t)) !== JSON.stringify(truth)) mismatch = `tab ${i} holds epoch ${mirrorOf(t)?.epoch}, the runtime ${truth.epoch}`;
-      }
-      if (mismatch) await new Promise((res) => setTimeout(res, 100));
-    } while (mismatch && Date.now() < until);
+    const { truth, mismatch } = await converged(w, () => api.snapshot(appKey), 20_000);
     if (mismatch) report.violations.push(`tabs did not converge: ${mismatch}`);
     const stored = await sealedStore(idbStore({ name: w.dbName }), fixedKeySource(w.key)).load(appKey);
     if (stored.app?.epoch !== truth.epoch) report.violations.push(`IndexedDB epoch ${stored.app?.epoch} != runtime ${truth.epoch}`);
