@@ -128,4 +128,24 @@ describe("createRefreshLoop", () => {
     expect(t.pending()).toEqual([]);
     fatal.stop();
   });
+
+  it("does not re-arm a user that a sync removed while its refresh was failing", async () => {
+    const t = manualTime();
+    let fail: (e: Error) => void = () => {};
+    let calls = 0;
+    const loop = createRefreshLoop({
+      ...t, random: () => 0, isTransient: (e) => e instanceof RealmTabsError, backoff: { baseMs: 100 },
+      refresh: () => { calls++; return new Promise((_resolve, reject) => { fail = reject; }); },
+    });
+    loop.sync([{ userId: "u", expiresAt: t.clock.now() + 1_000, lifetimeMs: 1_000 }]);
+    await t.advance(800);
+    expect(calls).toBe(1);
+    loop.sync([]); // logged out while the refresh is in flight
+    fail(new RealmTabsError("network", "down"));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(t.pending()).toEqual([]);
+    await t.advance(60_000);
+    expect(calls).toBe(1);
+    loop.stop();
+  });
 });

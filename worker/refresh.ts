@@ -79,6 +79,8 @@ export function refreshDue(target: Omit<RefreshTarget, "userId">, now: number): 
 export function createRefreshLoop(o: RefreshLoopOptions): RefreshLoop {
   const timers = new Map<string, { handle: TimerHandle; expiresAt: number | null }>();
   const attempts = new Map<string, number>();
+  // the users of the last sync: only they are (re-)armed
+  const targets = new Set<string>();
   let stopped = false;
 
   function arm(userId: string, delay: number, expiresAt: number | null): void {
@@ -93,22 +95,25 @@ export function createRefreshLoop(o: RefreshLoopOptions): RefreshLoop {
       await o.refresh(userId);
       attempts.delete(userId);
       // a new token re-synced the loop; the same token back (minted in the same second) did not
-      if (!stopped && !timers.has(userId)) arm(userId, backoffDelayMs(0, o.random(), o.backoff), expiresAt);
+      if (!stopped && !timers.has(userId) && targets.has(userId)) arm(userId, backoffDelayMs(0, o.random(), o.backoff), expiresAt);
     } catch (e) {
       if (stopped || !o.isTransient(e)) return;
       const n = attempts.get(userId) ?? 0;
       attempts.set(userId, n + 1);
-      // a successful refresh by a caller in the meantime re-synced and armed a new timer
-      if (!timers.has(userId)) arm(userId, backoffDelayMs(n, o.random(), o.backoff), expiresAt);
+      // a successful refresh by a caller in the meantime re-synced and armed a new timer; a sync
+      // that dropped the user (logged out, removed) while the refresh ran leaves it unarmed
+      if (!timers.has(userId) && targets.has(userId)) arm(userId, backoffDelayMs(n, o.random(), o.backoff), expiresAt);
     }
   }
 
   return {
-    sync(targets) {
+    sync(list) {
       if (stopped) return;
-      const wanted = new Set(targets.map((t) => t.userId));
+      const wanted = new Set(list.map((t) => t.userId));
+      targets.clear();
+      for (const id of wanted) targets.add(id);
       for (const [id, t] of timers) if (!wanted.has(id)) { t.handle.cancel(); timers.delete(id); attempts.delete(id); }
-      for (const t of targets) {
+      for (const t of list) {
         if (t.expiresAt === null) continue;
         const current = timers.get(t.userId);
         if (current && current.expiresAt === t.expiresAt) continue; // same token: keep its timer (or backoff)
