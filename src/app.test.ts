@@ -204,6 +204,23 @@ describe("App and User over a MessageChannel", () => {
     await expect(app.logIn(Credentials.anonymous())).rejects.toMatchObject({ code: "timeout" });
   });
 
+  it("a failed realm-web import warns and keeps the keys, and app.ready still resolves", async () => {
+    const P = "realm-web:app(test-app):";
+    const keys = new Map<string, string>([[`${P}userIds`, JSON.stringify(["u1"])], [`${P}user(u1):providerType`, "anon-user"]]);
+    vi.stubGlobal("localStorage", { getItem: (k: string) => keys.get(k) ?? null, removeItem: (k: string) => void keys.delete(k) });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const { apps: [app] } = tabs(1); // the in-memory runtime has no importRealmWeb: the import fails
+      await expect(app!.ready).resolves.toBeUndefined();
+      expect(app!.migrationError).toBeInstanceOf(Error);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining("realm-web"), expect.anything());
+      expect([...keys.keys()]).toHaveLength(2);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("rejects ready with protocol-mismatch when the runtime speaks another version", async () => {
     installErrorTransfer();
     const runtime = new MemoryRuntime();

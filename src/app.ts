@@ -65,6 +65,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private readonly listeners = new ListenerSet();
   private readonly host: UserHost;
   private emailPassword: EmailPasswordAuth | null = null;
+  private migrationFailure: unknown = null;
 
   /**
    * Creates the app and starts connecting to the session runtime (starting the SharedWorker).
@@ -85,7 +86,11 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
       },
     );
     const migrate = typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false;
-    this.ready = this.session.ready.then(() => this.migrate(migrate));
+    // a failed realm-web import (storage, timeout) must not make a connected app look broken
+    this.ready = this.session.ready.then(() => this.migrate(migrate).catch((error: unknown) => {
+      this.migrationFailure = error;
+      console.warn("[realm-tabs] importing the realm-web session failed; its keys were kept and the import runs again on the next load", error);
+    }));
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
     const session = this.session;
     this.host = {
@@ -102,6 +107,14 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     if (!storage) return;
     await migrateFromRealmWeb(storage, this.id, (data) =>
       this.session.mutate("importRealmWeb", (api, appKey) => fullApi(api).importRealmWeb(appKey, data)));
+  }
+
+  /**
+   * Why importing the realm-web session (its localStorage keys) failed, or null. A failed import
+   * does not reject {@link App.ready}: the keys stay, and the next `new App` tries again.
+   */
+  get migrationError(): unknown {
+    return this.migrationFailure;
   }
 
   /** The email/password provider's account calls (register, confirm, reset, …). */
