@@ -204,6 +204,17 @@ describe("function runner", () => {
     expect(await runner.call("ctx", [], alice)).toEqual({ user: alice.user!.id, value: "hello", missing: true });
   });
 
+  test("a worker that misses its start deadline is ended and the next call starts a fresh one", async () => {
+    const tuning = { startTimeoutMs: 30_000 };
+    const r = await createFunctionRunner({ dir, timeoutMs: 300, values: {}, mongo }, tuning);
+    tuning.startTimeoutMs = 1; // the replacement for the worker the loop kills cannot start in time
+    expect((await rejection(r.call("loopAfterAwait", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    await expect(r.call("sum", [1, 2], {})).rejects.toThrow(/did not start in time/);
+    tuning.startTimeoutMs = 30_000;
+    expect(await r.call("sum", [1, 2], {})).toBe(3);
+    await r.close();
+  });
+
   test("an exception thrown in a function's timer ends only that worker", async () => {
     const err = await rejection(runner.call("timerThrows", [], {}));
     expect(err.errorCode).toBe("FunctionExecutionError");
@@ -221,7 +232,7 @@ describe("function runner", () => {
   test("the in-process runner runs the same sources (without the hard stop)", async () => {
     const r = await createInProcessRunner({ dir, timeoutMs: 200, values: { greeting: "hi" }, mongo });
     expect(await r.call("nested", [3, 4], bob)).toEqual({ sum: 7, me: bob.user!.id });
-    expect((await rejection(r.call("loop", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await rejection(r.call("loopAfterAwait", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
     expect((await rejection(r.call("never", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
     await r.close();
   });

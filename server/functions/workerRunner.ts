@@ -21,6 +21,12 @@ const GRACE_MS = 50;
 /** How long a worker has to answer a ping before it is considered stuck and terminated. */
 const PING_TIMEOUT_MS = 250;
 
+/** Knobs for tests; read each time a worker thread starts. */
+export interface WorkerTuning {
+  /** How long a worker may take to start. @default 30000 */
+  startTimeoutMs?: number;
+}
+
 interface PendingCall {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
@@ -37,11 +43,11 @@ class WorkerHandle {
   /** Set while a liveness check runs after a missed deadline; new calls wait for it. */
   checking: Promise<void> | undefined;
 
-  constructor(init: WorkerInit, private readonly mongo: MongoService, onDeath: (h: WorkerHandle) => void) {
+  constructor(init: WorkerInit, private readonly mongo: MongoService, onDeath: (h: WorkerHandle) => void, startTimeoutMs = START_TIMEOUT_MS) {
     this.worker = new Worker(bootstrapCode(), { eval: true, workerData: init });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("function worker did not start in time")), START_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(new Error("function worker did not start in time")), startTimeoutMs);
       this.worker.once("message", (msg: FromWorker) => {
         clearTimeout(timer);
         if (msg.type === "ready") resolve();
@@ -52,7 +58,8 @@ class WorkerHandle {
         reject(err);
       });
     });
-    this.ready.catch(() => undefined);
+    // a worker that never got ready is ended, so the next call starts a fresh thread
+    this.ready.catch((err: unknown) => this.die(executionError(`function worker did not start: ${(err as Error)?.message ?? String(err)}`), onDeath));
     this.worker.on("message", (msg: FromWorker) => this.onMessage(msg));
     this.worker.on("error", (err) => this.die(executionError(`function worker failed: ${err.message}`), onDeath));
     this.worker.on("exit", () => this.die(executionError("function worker exited"), onDeath));
@@ -137,6 +144,7 @@ class WorkerRunner implements FunctionRunner {
     private readonly names: Set<string>,
     private readonly init: WorkerInit,
     private readonly opts: FunctionRunnerOptions,
+    private readonly tuning: WorkerTuning = {},
   ) {}
 
   has(name: string): boolean {
@@ -151,7 +159,7 @@ class WorkerRunner implements FunctionRunner {
     if (!this.current || this.current.dead) {
       this.current = new WorkerHandle(this.init, this.opts.mongo, (h) => {
         if (this.current === h) this.current = undefined;
-      });
+      }, this.tuning.startTimeoutMs);
     }
     const handle = this.current;
     await handle.ready;
@@ -209,9 +217,11 @@ class WorkerRunner implements FunctionRunner {
  * @param opts - folder, time limit per call, `context.values`, MongoDB service
  * @returns the runner; calls reject with `FunctionNotFound` (404), `FunctionExecutionError` (400,
  * also for a source that did not compile) or `ExecutionTimeLimitExceeded` (400)
+ * A worker that does not start in time is ended; the next call starts a fresh one.
+ * @param tuning - test knobs (the start deadline), read each time a worker starts
  * @throws Error if `dir` exists but cannot be read, or if the worker does not start within 30 s
  */
-export async function createFunctionRunner(opts: FunctionRunnerOptions): Promise<FunctionRunner> {
+export async function createFunctionRunner(opts: FunctionRunnerOptions, tuning: WorkerTuning = {}): Promise<FunctionRunner> {
   const loaded = await loadFunctions(opts.dir);
   const serviceNames = opts.mongo.serviceNames?.() ?? [];
   const init: WorkerInit = {
@@ -220,7 +230,7 @@ export async function createFunctionRunner(opts: FunctionRunnerOptions): Promise
     values: pack(opts.values),
     serviceNames,
   };
-  const runner = new WorkerRunner(new Set(loaded.keys()), init, opts);
+  const runner = new WorkerRunner(new Set(loaded.keys()), init, opts, tuning);
   await runner.worker();
   return runner;
 }
