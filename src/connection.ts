@@ -104,20 +104,31 @@ export interface ConnectionOptions {
  * Holds the Web Lock `realm-tabs:tab:<tabId>` until `release` is called: the runtime requests the
  * same name, and getting it tells it the tab is gone (a MessagePort never reports closing).
  * Resolves once the lock is held; without Web Locks (old browsers, Node) it resolves at once.
+ * @throws {RealmTabsError} `timeout` if the lock is not granted in time (the request is then aborted)
  */
-async function holdLivenessLock(tabId: string, timeoutMs: number): Promise<() => void> {
+export async function holdLivenessLock(tabId: string, timeoutMs: number): Promise<() => void> {
   const locks = typeof navigator === "undefined" ? undefined : (navigator as Navigator & { locks?: LockManager }).locks;
   if (!locks) return () => {};
   let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    void locks.request(`realm-tabs:tab:${tabId}`, () => {
+  // aborted on timeout: a request granted after the deadline would otherwise be held forever and
+  // make the runtime count this tab as alive until the page dies
+  const abort = new AbortController();
+  const held = new Promise<void>((resolve, reject) => {
+    locks.request(`realm-tabs:tab:${tabId}`, { signal: abort.signal }, () => {
+      if (abort.signal.aborted) return undefined; // granted too late: let it go at once
       resolve();
       return new Promise<void>((done) => {
         release = done;
       });
-    });
+    }).catch(reject);
   });
-  await withDeadline(held, timeoutMs, "the tab liveness lock");
+  held.catch(() => {});
+  try {
+    await withDeadline(held, timeoutMs, "the tab liveness lock");
+  } catch (error) {
+    abort.abort();
+    throw error;
+  }
   return () => release();
 }
 

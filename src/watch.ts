@@ -21,6 +21,10 @@ export function fullApi(api: Comlink.Remote<SessionApi>): Comlink.Remote<FullSes
 export class WatchError extends Error {
   /** The server's `error_code`, `unknown`, or `bad bson parse`. */
   readonly code: string;
+  /**
+   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
+   * @param message - the server's `error` text (or a description of the bad event)
+   */
   constructor(code: string, message: string) {
     super(message);
     this.name = "WatchError";
