@@ -17,6 +17,26 @@ function fakeRuntime() {
 
 const request = { service: "s", database: "d", collection: "c" };
 
+describe("watch iterator liveness", () => {
+  it("ends with a retryable watch-closed when the runtime stops answering (a dead SharedWorker closes no port)", async () => {
+    const ports: MessagePort[] = [];
+    let alive = true;
+    const call: RuntimeCall = async (what, fn) => {
+      if (what === "watch") return fn({ watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return "w1"; } } as never, "app-key");
+      if (!alive) throw new RealmTabsError("timeout", "the session runtime did not answer");
+      return fn({ stats: async () => ({}), unwatch: async () => undefined } as never, "app-key");
+    };
+    const it = watchCollection(call, "u1", request, { livenessMs: 20 });
+    const first = it.next();
+    await expect.poll(() => ports.length).toBe(1);
+    ports[0]!.postMessage({ type: "event", ejson: '{"operationType":"insert"}' });
+    expect((await first).value?.operationType).toBe("insert");
+    alive = false; // the worker died: its port stays silent
+    await expect(it.next()).rejects.toMatchObject({ code: "watch-closed", retryable: true });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
 describe("watch iterator", () => {
   it("starts on the first next(), yields decoded events, and unwatches on return()", async () => {
     const rt = fakeRuntime();

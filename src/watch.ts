@@ -46,6 +46,20 @@ export interface ChangeEvent<T = Record<string, unknown>> {
 
 type Item<T> = { event: ChangeEvent<T> } | { error: unknown };
 
+/** Options of {@link watchCollection}. */
+export interface WatchOptions {
+  /**
+   * How often an open watch checks that the runtime still answers (a dead SharedWorker never
+   * closes the port); a check that fails with `timeout` or `leader-changed` ends the iterator with a
+   * retryable `watch-closed`. @default 30000
+   */
+  livenessMs?: number;
+}
+
+function lostRuntime(e: unknown): boolean {
+  return e instanceof RealmTabsError && (e.code === "timeout" || e.code === "leader-changed" || e.code === "worker-unavailable");
+}
+
 /** The async generator `watch()` returns. It starts the watch on the first `next()`. */
 class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
   private readonly queue: Item<T>[] = [];
@@ -53,10 +67,19 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   private port: MessagePort | null = null;
   private watchId: Promise<string | null> | null = null;
   private done = false;
+  private liveness: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly call: RuntimeCall, private readonly userId: string, private readonly request: WatchRequest) {}
+  constructor(private readonly call: RuntimeCall, private readonly userId: string, private readonly request: WatchRequest, private readonly livenessMs: number) {}
+
+  private checkRuntime(): void {
+    this.call("watch liveness", (api) => api.stats()).catch((e: unknown) => {
+      if (lostRuntime(e)) this.push({ error: new RealmTabsError("watch-closed", `the session runtime stopped answering (${(e as Error).message}); watch again`, { retryable: true, cause: e }) });
+    });
+  }
 
   private start(): void {
+    this.liveness = setInterval(() => this.checkRuntime(), this.livenessMs);
+    (this.liveness as { unref?: () => void }).unref?.(); // Node: an open watch alone keeps no process up
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
@@ -104,6 +127,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   private stop(): void {
     if (this.done) return;
     this.done = true;
+    if (this.liveness !== null) clearInterval(this.liveness);
     this.port?.close();
     this.wake();
     const id = this.watchId;
@@ -129,12 +153,15 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
 /**
  * Starts a watch (lazily, on the first `next()`).
  * @throws {RealmTabsError} `invalid-argument` (from `next()`) for bad arguments, `watch-closed` when the user logs out
+ *   or (retryable) when the runtime stops answering
  * @throws {MongoDBRealmError} when the server refuses the stream
  * @throws {WatchError} when the server ends the stream with an error event
  */
-export function watchCollection<T>(call: RuntimeCall, userId: string, request: WatchRequest): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
+export function watchCollection<T>(call: RuntimeCall, userId: string, request: WatchRequest, options: WatchOptions = {}): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
   if (request.idsEJSON !== undefined && request.filterEJSON !== undefined) {
     throw new RealmTabsError("invalid-argument", "watch takes ids or filter, not both", { retryable: false });
   }
-  return new WatchIterator<T>(call, userId, request);
+  const livenessMs = options.livenessMs ?? 30_000;
+  if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });
+  return new WatchIterator<T>(call, userId, request, livenessMs);
 }
