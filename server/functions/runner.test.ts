@@ -232,7 +232,7 @@ describe("function runner", () => {
   test("the in-process runner runs the same sources (without the hard stop)", async () => {
     const r = await createInProcessRunner({ dir, timeoutMs: 200, values: { greeting: "hi" }, mongo });
     expect(await r.call("nested", [3, 4], bob)).toEqual({ sum: 7, me: bob.user!.id });
-    expect((await rejection(r.call("loopAfterAwait", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await rejection(r.call("loop", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
     expect((await rejection(r.call("never", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
     await r.close();
   });
