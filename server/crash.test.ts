@@ -2,37 +2,22 @@
  * Durability: every insert the server acknowledged before a `kill -9` of the CLI process is there
  * after a restart on the same data directory (SQLite WAL, one transaction per write).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { TestClient } from "./http/testClient.js";
+import { startCli } from "./testing/cli.js";
 
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 
-/** Spawns the CLI on `dir` and waits (deadline 30 s) for its `listening on` line. */
-function startCli(dir: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli.ts", "--port", "0", "--app-id", "crash", "--data", dir], { cwd: process.cwd(), env: { ...process.env, NODE_NO_WARNINGS: "1" } });
-  children.push(child);
-  let out = "";
-  let err = "";
-  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 30 s; stderr: ${err}`)), 30_000);
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const match = /^listening on (http:\/\/\S+)\n/.exec(out);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], exited });
-      }
-    });
-  });
+/** Spawns the CLI on `dir` (deadline 30 s for its `listening on` line). */
+function start(dir: string) {
+  return startCli(["--port", "0", "--app-id", "crash", "--data", dir], children, { timeoutMs: 30_000 });
 }
 
 const target = { database: "crash", collection: "items" };
@@ -41,7 +26,7 @@ describe("kill -9 durability", () => {
   it("every acknowledged insert survives SIGKILL of the CLI mid-writes", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rt-crash-"));
     try {
-      const first = await startCli(dir);
+      const first = await start(dir);
       const c = new TestClient(first.url, "crash");
       const user = await c.logIn("anon-user");
       const insert = (n: number) => c.request("POST", c.app("/functions/call"), {
@@ -69,7 +54,7 @@ describe("kill -9 durability", () => {
       expect(await first.exited).toBe("SIGKILL");
       await Promise.all(writers);
 
-      const second = await startCli(dir);
+      const second = await start(dir);
       const c2 = new TestClient(second.url, "crash");
       const user2 = await c2.logIn("anon-user");
       const res = await c2.request("POST", c2.app("/functions/call"), {
