@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{src,worker,server,demo,scripts}/**/*.test.ts"],
-    exclude: ["node_modules/**", "dist/**", "playwright/**"],
+    include: ["{src,worker,server,test,demo,scripts}/**/*.test.ts"],
+    exclude: ["node_modules/**", "**/dist/**", "playwright/**"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -7,7 +7,7 @@
  */
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures.js";
-import { mulberry32, type Rng } from "../worker/chaos/prng.js";
+import { mulberry32, type Rng } from "../test/chaos/prng.js";
 import { expectTabsAgree, openTab } from "../src/testing/tabs.js";
 
 const SEED = Number(process.env.CHAOS_SEED ?? 8080);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run chaos -- --seed S --ops N [--tabs T] [--concurrency C] [--target node|browser|both]`: the
-// long chaos convergence run: in Node (worker/chaos/run.ts: App tabs over MessageChannels, real host,
+// long chaos convergence run: in Node (test/chaos/run.ts: App tabs over MessageChannels, real host,
 // fake-indexeddb, real server) and then in Chromium (playwright/chaos.spec.ts: real tabs and
 // SharedWorker, with --browser-ops operations, default ops / 5). Without --seed a random seed is
 // drawn and printed; a failing seed replays the same run. Exits 1 if any guarantee broke.
@@ -27,7 +27,7 @@ if (!Number.isInteger(seed) || !Number.isInteger(ops) || ops < 1) {
 console.log(`[chaos] seed ${seed}, ${ops} operations, ${values.tabs} tabs (replay: npm run chaos -- --seed ${seed} --ops ${ops})`);
 let failed = false;
 if (values.target !== "browser") {
-  const { runChaos } = await tsImport("../worker/chaos/run.ts", import.meta.url);
+  const { runChaos } = await tsImport("../test/chaos/run.ts", import.meta.url);
   const report = await runChaos({ seed, ops, tabs: Number(values.tabs), concurrency: Number(values.concurrency), log: (line) => console.log(line) });
   console.log(JSON.stringify(report, null, 2));
   if (report.violations.length > 0) {

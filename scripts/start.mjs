@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// npm start: the local App Services server (its CLI, embedded store in .data/, the demo's functions
+// npm start: the local App Services server (its compiled CLI, embedded store in .data/, the demo's functions
 // and config) plus the Vite dev server of demo/, then ONE line with the URL to open. Ctrl-C or
 // SIGTERM stops both. Port 8787 for the server and 5173 for the page, or free ones if taken.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -21,9 +21,9 @@ function portFree(port) {
 
 /** Starts the server CLI and resolves with its URL once it prints `listening on <url>`. */
 function startApiServer(port) {
-  const args = ["server/cli.ts", "--port", String(port), "--host", HOST, "--functions", "demo/functions",
+  const args = ["server/dist/cli.js", "--port", String(port), "--host", HOST, "--functions", "demo/functions",
     "--config", "demo/server.config.json", "--data", ".data"];
-  const child = spawn(`${root}node_modules/.bin/tsx`, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const url = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not print "listening on" within ${START_DEADLINE_MS / 1000} s`)), START_DEADLINE_MS);
     let buffered = "";
@@ -54,6 +54,9 @@ function stopChild(child) {
 }
 
 async function main() {
+  // The server runs as its package ships it: compiled JavaScript (server/dist), built here first.
+  const build = spawnSync(process.execPath, ["scripts/build-server.mjs"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  if (build.status !== 0) throw new Error("building the server (scripts/build-server.mjs) failed");
   const api = startApiServer((await portFree(8787)) ? 8787 : 0);
   let vite = null;
   let stopping = false;

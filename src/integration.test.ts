@@ -10,10 +10,10 @@ import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { installErrorTransfer } from "./protocol/comlink.js";
 import { isMongoDBRealmError } from "./protocol/errors.js";
-import { createSessionHost, type SessionHost } from "../worker/host.js";
-import { manualLiveness } from "../worker/liveness.js";
-import { memoryStore } from "../worker/store.js";
-import { startServer } from "../server/index.js";
+import { createSessionHost, type SessionHost } from "../worker/host/host.js";
+import { manualLiveness } from "../worker/host/liveness.js";
+import { memoryStore } from "../worker/io/store.js";
+import { startServer } from "../server/src/index.js";
 
 const functionsDir = fileURLToPath(new URL("../playwright/functions", import.meta.url));
 let server: Awaited<ReturnType<typeof startServer>>;

@@ -5,8 +5,8 @@
  */
 import { expose } from "comlink";
 import { installErrorTransfer } from "../src/protocol/comlink.js";
-import { browserHostDeps } from "./browser.js";
-import { createSessionHost } from "./host.js";
+import { browserHostDeps } from "./host/browser.js";
+import { createSessionHost } from "./host/host.js";
 
 /** The part of `SharedWorkerGlobalScope` used here (tsconfig has the DOM lib, not WebWorker). */
 interface SharedWorkerScope {

@@ -25,8 +25,8 @@ interface Seat {
 const seats = new Map<string, Seat>();
 
 /** Loads the runtime's modules (started early, so a new leader takes over fast). */
-export function loadRuntimeModules(): Promise<[typeof import("../../worker/host.js"), typeof import("../../worker/browser.js")]> {
-  return Promise.all([import("../../worker/host.js"), import("../../worker/browser.js")]);
+export function loadRuntimeModules(): Promise<[typeof import("../../worker/host/host.js"), typeof import("../../worker/host/browser.js")]> {
+  return Promise.all([import("../../worker/host/host.js"), import("../../worker/host/browser.js")]);
 }
 
 async function host(name: string, buildId: string, seat: Seat): Promise<void> {

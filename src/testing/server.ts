@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EJSON } from "bson";
-import { startServer, type StartServerOptions } from "../../server/index.js";
+import type { StartServerOptions } from "realm-tabs-server";
 
 /** Request counters of the local server (`GET /admin/v1/counters`). */
 export interface ServerCounters {
@@ -45,7 +45,20 @@ export interface TestServerOptions {
   refreshTokenTtlSeconds?: number;
 }
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+/**
+ * Loads the optional peer `realm-tabs-server` on first use, so a suite that only opens tabs against
+ * a server of its own does not need it installed.
+ * @throws Error naming the package to install when it is missing
+ */
+async function importServer(): Promise<typeof import("realm-tabs-server")> {
+  try {
+    return await import("realm-tabs-server");
+  } catch (err) {
+    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm install -D realm-tabs-server): ${(err as Error).message}`);
+  }
+}
 
 async function admin(url: string, token: string, path: string, method = "GET"): Promise<unknown> {
   const response = await fetch(`${url}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
@@ -65,6 +78,7 @@ function functionsOption(dir: string | undefined): { functionsDir?: string } {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const appId = options.appId ?? "realm-tabs-test";
   const adminToken = randomUUID();
+  const { startServer } = await importServer();
   const server = await startServer({
     port: 0,
     host: "127.0.0.1",

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Builds the publishable package into dist/: the tab side (dist/src) and the SharedWorker
+// (dist/worker) as ES modules with .d.ts, keeping the folder layout so that connection.js can
+// start the worker with `new URL("../worker/entry.js", import.meta.url)`, which a bundler that
+// installs realm-tabs as a dependency (Vite) recognises and bundles. Usage: npm run build:lib
+// (npm run build builds the server package too).
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dist = `${root}dist`;
+for (const dir of ["src", "worker"]) rmSync(`${dist}/${dir}`, { recursive: true, force: true });
+
+const args = [
+  "tsc", "--ignoreConfig", "src/index.ts", "worker/entry.ts",
+  // realm-tabs/testing (its Node side loads the optional peer realm-tabs-server on demand)
+  "src/testing/index.ts",
+  "--outDir", "dist", "--rootDir", ".", "--declaration", "--sourceMap", "false",
+  "--module", "esnext", "--target", "es2022", "--moduleResolution", "bundler",
+  "--lib", "ES2023,DOM,DOM.Iterable", "--types", "node",
+  "--strict", "--skipLibCheck", "--verbatimModuleSyntax", "--isolatedModules",
+  "--noUncheckedIndexedAccess", "--noImplicitOverride",
+];
+const tsc = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+// The sources start the worker from its .ts file (what Vite serves in this repository); the
+// package ships JavaScript, so point the URL at the built entry.
+const connection = `${dist}/src/connection.js`;
+const code = readFileSync(connection, "utf8");
+const rewritten = code.replace('new URL("../worker/entry.ts", import.meta.url)', 'new URL("../worker/entry.js", import.meta.url)');
+if (rewritten === code) {
+  console.error("build: the worker URL in dist/src/connection.js was not found; the package would not start its worker");
+  process.exit(1);
+}
+writeFileSync(connection, rewritten);
+console.log("build: dist/src (tab side) and dist/worker (SharedWorker) written");

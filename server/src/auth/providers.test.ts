@@ -1,0 +1,160 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type RunningServer } from "../index.js";
+import { TestClient, jwtPayload } from "../../test/testClient.js";
+
+const SECRET = "a-shared-secret-of-at-least-32-bytes!!";
+let dir: string;
+let servers: RunningServer[] = [];
+
+// Returns the external id from the payload; throws for a "bad" payload.
+const AUTH_FN = `exports = function (payload) {
+  if (payload.bad) throw new Error("denied");
+  if (payload.asNumber) return 42;
+  return "ext-" + payload.name;
+};`;
+
+async function start(config: Record<string, unknown>): Promise<TestClient> {
+  const server = await startServer({ inMemory: true, functionsDir: dir, config: { appId: "prov", ...config } });
+  servers.push(server);
+  return new TestClient(server.url, "prov");
+}
+
+const hsToken = (claims: Record<string, unknown>, exp = "5m") =>
+  new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "rt-prov-"));
+  await writeFile(join(dir, "authFunc.js"), AUTH_FN);
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("custom-token (HS256)", () => {
+  let c: TestClient;
+  beforeAll(async () => {
+    c = await start({
+      authProviders: {
+        "anon-user": {},
+        "custom-token": {
+          algorithm: "HS256", secret: SECRET, audience: "realm-tabs",
+          metadataFields: [{ name: "user.name", fieldName: "name", required: true }, { name: "email" }],
+        },
+      },
+    });
+  });
+
+  it("maps sub to the same user every time and metadata into the profile", async () => {
+    const token = await hsToken({ sub: "ext-1", aud: "realm-tabs", user: { name: "Ada" }, email: "ada@example.com" });
+    const first = await c.logIn("custom-token", { token });
+    const second = await c.logIn("custom-token", { token: await hsToken({ sub: "ext-1", aud: "realm-tabs", user: { name: "Ada L." } }) });
+    expect(second.user_id).toBe(first.user_id);
+    const profile = await c.request("GET", "/auth/profile", { token: second.access_token });
+    expect(profile.body).toMatchObject({ data: { name: "Ada L." }, identities: [{ id: "ext-1", provider_type: "custom-token" }] });
+  });
+
+  it.each([
+    ["a wrong audience", () => hsToken({ sub: "x", aud: "other", user: { name: "n" } })],
+    ["a missing required field", () => hsToken({ sub: "x", aud: "realm-tabs" })],
+    ["no sub", () => hsToken({ aud: "realm-tabs", user: { name: "n" } })],
+    ["an expired token", () => hsToken({ sub: "x", aud: "realm-tabs", user: { name: "n" } }, "-1m")],
+    ["a wrong key", () => new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode("another-secret-another-secret-another"))],
+    ["garbage", async () => "garbage"],
+  ])("refuses %s with 401", async (_label, make) => {
+    const res = await c.request("POST", c.app("/auth/providers/custom-token/login"), { body: { token: await make() } });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error_code: "AuthError", error: expect.stringContaining("invalid custom auth token") });
+  });
+
+  it("links a custom-token identity to an anonymous user, and refuses one that belongs to someone else", async () => {
+    const anon = await c.logIn("anon-user");
+    const path = c.app("/auth/providers/custom-token/login?link=true");
+    const token = await hsToken({ sub: "ext-link", aud: "realm-tabs", user: { name: "L" } });
+    const linked = await c.request("POST", path, { token: anon.access_token, body: { token } });
+    expect(linked.status).toBe(200);
+    expect(linked.body).toMatchObject({ user_id: anon.user_id, access_token: expect.any(String) });
+    const profile = await c.request("GET", "/auth/profile", { token: anon.access_token });
+    expect((profile.body as { identities: { provider_type: string }[] }).identities.map((i) => i.provider_type)).toEqual(["anon-user", "custom-token"]);
+    expect((await c.logIn("custom-token", { token })).user_id).toBe(anon.user_id);
+    const other = await c.logIn("anon-user");
+    const taken = await c.request("POST", path, { token: other.access_token, body: { token } });
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({ error_code: "AccountNameInUse" });
+    const noToken = await c.request("POST", path, { body: { token } });
+    expect(noToken.status).toBe(401);
+    const anonLink = await c.request("POST", c.app("/auth/providers/anon-user/login?link=true"), { token: other.access_token, body: {} });
+    expect(anonLink.status).toBe(400);
+  });
+});
+
+describe("custom-token (RS256)", () => {
+  it.each(["pem", "jwk"])("verifies with a %s public key", async (format) => {
+    const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
+    const key = format === "pem" ? await exportSPKI(publicKey) : await exportJWK(publicKey);
+    const c = await start({ authProviders: { "custom-token": { algorithm: "RS256", publicKey: key } } });
+    const token = await new SignJWT({ sub: `rs-${format}` }).setProtectedHeader({ alg: "RS256" }).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    const login = await c.logIn("custom-token", { token });
+    expect(login.user_id).toMatch(/^[0-9a-f]{24}$/);
+    expect((await c.request("POST", c.app("/auth/providers/custom-token/login"), { body: { token: await hsToken({ sub: "x" }) } })).status).toBe(401);
+  });
+});
+
+describe("custom-function", () => {
+  let c: TestClient;
+  beforeAll(async () => {
+    c = await start({ authProviders: { "custom-function": { functionName: "authFunc" } } });
+  });
+
+  it("maps the returned id to the same user", async () => {
+    const a = await c.logIn("custom-function", { name: "zoe" });
+    const b = await c.logIn("custom-function", { name: "zoe" });
+    const other = await c.logIn("custom-function", { name: "yan" });
+    expect(b.user_id).toBe(a.user_id);
+    expect(other.user_id).not.toBe(a.user_id);
+    const profile = await c.request("GET", "/auth/profile", { token: a.access_token });
+    expect(profile.body).toMatchObject({ identities: [{ id: "ext-zoe", provider_type: "custom-function" }] });
+  });
+
+  it.each([{ bad: true }, { asNumber: true }])("refuses %j with 401 AuthError", async (payload) => {
+    const res = await c.request("POST", c.app("/auth/providers/custom-function/login"), { body: payload });
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error_code: "AuthError" });
+  });
+
+  it("disables providers that the config leaves out", async () => {
+    expect((await c.request("POST", c.app("/auth/providers/anon-user/login"), { body: {} })).status).toBe(404);
+  });
+});
+
+describe("local-userpass link and custom user data", () => {
+  it("links email/password to an anonymous user and puts custom data in user_data", async () => {
+    const c = await start({
+      authProviders: { "anon-user": {}, "local-userpass": {} },
+      customUserData: { databaseName: "demo", collectionName: "userData", userIdField: "userId" },
+    });
+    const anon = await c.logIn("anon-user");
+    expect(jwtPayload(anon.access_token)["user_data"]).toBeUndefined();
+    await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "lu@example.com", password: "secret1" } });
+    const link = await c.request("POST", c.app("/auth/providers/local-userpass/login?link=true"), {
+      token: anon.access_token, body: { username: "lu@example.com", password: "secret1" },
+    });
+    expect(link.status).toBe(200);
+    const inserted = await c.request("POST", c.app("/functions/call"), {
+      token: anon.access_token,
+      body: { name: "insertOne", service: "mongodb-atlas", arguments: [{ database: "demo", collection: "userData", document: { userId: anon.user_id, theme: "dark", n: 3 } }] },
+    });
+    expect(inserted.status).toBe(200);
+    const refreshed = await c.request("POST", "/auth/session", { token: anon.refresh_token });
+    const { access_token } = refreshed.body as { access_token: string };
+    expect(jwtPayload(access_token)["user_data"]).toEqual({ theme: "dark", n: 3 });
+    const login = await c.logIn("local-userpass", { username: "lu@example.com", password: "secret1" });
+    expect(login.user_id).toBe(anon.user_id);
+    expect(jwtPayload(login.access_token)["user_data"]).toEqual({ theme: "dark", n: 3 });
+  });
+});

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * The `realm-tabs-server` command line. Prints exactly one line, `listening on http://HOST:PORT`,
+ * once it accepts requests; stops cleanly on SIGTERM/SIGINT.
+ * @packageDocumentation
+ */
+import { parseArgs } from "node:util";
+import { startServer, type StartServerOptions } from "./index.js";
+
+const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
+  [--functions DIR] [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
+
+/**
+ * Parses the command line into server options.
+ * @throws Error (with the usage text) for unknown flags or bad numbers.
+ */
+function parseCli(argv: string[]): StartServerOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "app-id": { type: "string" },
+      data: { type: "string" },
+      functions: { type: "string" },
+      config: { type: "string" },
+      "admin-token": { type: "string" },
+      "access-token-ttl": { type: "string" },
+      "refresh-token-ttl": { type: "string" },
+      "in-memory": { type: "boolean" },
+      verbose: { type: "boolean" },
+    },
+  });
+  const int = (name: string, raw: string | undefined, min: number): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}\n${USAGE}`);
+    return n;
+  };
+  const inMemory = values["in-memory"] === true || values.data === undefined;
+  const options: StartServerOptions = { inMemory, logger: values.verbose === true };
+  const set = <K extends keyof StartServerOptions>(key: K, value: StartServerOptions[K] | undefined): void => {
+    if (value !== undefined) options[key] = value;
+  };
+  set("port", int("port", values.port, 0));
+  set("host", values.host);
+  set("appId", values["app-id"]);
+  if (!inMemory) set("dataDir", values.data);
+  set("functionsDir", values.functions);
+  set("config", values.config);
+  set("adminToken", values["admin-token"]);
+  set("accessTokenTtlSeconds", int("access-token-ttl", values["access-token-ttl"], 1));
+  set("refreshTokenTtlSeconds", int("refresh-token-ttl", values["refresh-token-ttl"], 1));
+  return options;
+}
+
+async function main(): Promise<void> {
+  let options: StartServerOptions;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const server = await startServer(options);
+  process.stdout.write(`listening on ${server.url}\n`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => {
+      process.stderr.write(`forced exit: close did not finish within 10 s after ${signal}\n`);
+      process.exit(1);
+    }, 10_000);
+    deadline.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`realm-tabs-server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { ServerError } from "../contracts.js";
+import { openService } from "../../test/dataHelpers.js";
+
+let s: ReturnType<typeof openService>;
+
+beforeEach(async () => {
+  s = openService();
+  await s.call("insertMany", {
+    documents: [
+      { _id: 1, name: "ann", age: 31, tags: ["a", "b"], team: "red" },
+      { _id: 2, name: "bob", age: 25, tags: ["b"], team: "blue" },
+      { _id: 3, name: "cid", age: 40, tags: [], team: "red" },
+      { _id: 4, name: "dee", age: 25, team: "green" },
+    ],
+  });
+  await s.call("insertMany", { documents: [{ _id: "red", label: "Red team" }, { _id: "blue", label: "Blue team" }] }, "teams");
+});
+afterEach(() => s.close());
+
+describe("find", () => {
+  test("no query returns every document in natural order", async () => {
+    expect(((await s.call("find", {})) as { _id: number }[]).map((d) => d._id)).toEqual([1, 2, 3, 4]);
+  });
+
+  test("query operators, projection, sort, limit", async () => {
+    expect(await s.call("find", { query: { age: { $gte: 25, $lt: 40 } }, project: { name: 1 }, sort: { age: -1, name: -1 } })).toEqual([
+      { _id: 1, name: "ann" },
+      { _id: 4, name: "dee" },
+      { _id: 2, name: "bob" },
+    ]);
+    expect(await s.call("find", { query: { tags: "b" }, project: { _id: 0, name: 1 }, limit: 1 })).toEqual([{ name: "ann" }]);
+    expect(await s.call("find", { query: { tags: { $size: 0 } }, project: { tags: 0, team: 0, age: 0 } })).toEqual([{ _id: 3, name: "cid" }]);
+  });
+
+  test("negative limit means its absolute value, 0 means none", async () => {
+    expect(await s.call("find", { sort: { _id: -1 }, limit: -2, project: { _id: 1 } })).toEqual([{ _id: 4 }, { _id: 3 }]);
+    expect(((await s.call("find", { limit: 0 })) as unknown[]).length).toBe(4);
+  });
+
+  test("$or, $exists, $regex and $in", async () => {
+    const ids = (await s.call("find", { query: { $or: [{ tags: { $exists: false } }, { name: { $regex: "^c" } }] } })) as { _id: number }[];
+    expect(ids.map((d) => d._id)).toEqual([3, 4]);
+    expect(await s.call("count", { query: { team: { $in: ["red", "green"] } } })).toBe(3);
+  });
+
+  test("results are copies: mutating them does not change the store", async () => {
+    const [first] = (await s.call("find", { query: { _id: 1 } })) as { name: string }[];
+    first!.name = "changed";
+    expect(await s.call("findOne", { query: { _id: 1 }, project: { name: 1 } })).toEqual({ _id: 1, name: "ann" });
+  });
+});
+
+describe("findOne", () => {
+  test("first match in natural order, or in sort order", async () => {
+    expect(await s.call("findOne", { query: { age: 25 }, project: { name: 1, _id: 0 } })).toEqual({ name: "bob" });
+    expect(await s.call("findOne", { query: { age: 25 }, sort: { name: -1 }, project: { name: 1, _id: 0 } })).toEqual({ name: "dee" });
+  });
+
+  test("null when nothing matches", async () => {
+    expect(await s.call("findOne", { query: { age: 99 } })).toBeNull();
+  });
+});
+
+describe("count", () => {
+  test("with and without limit", async () => {
+    expect(await s.call("count", {})).toBe(4);
+    expect(await s.call("count", { query: { age: { $lt: 35 } } })).toBe(3);
+    expect(await s.call("count", { query: { age: { $lt: 35 } }, limit: 2 })).toBe(2);
+    expect(await s.call("count", { query: { age: { $lt: 35 } }, limit: 10 })).toBe(3);
+  });
+});
+
+describe("aggregate", () => {
+  test("$match, $group, $sort", async () => {
+    const out = await s.call("aggregate", {
+      pipeline: [{ $match: { age: { $gt: 20 } } }, { $group: { _id: "$team", n: { $sum: 1 }, avgAge: { $avg: "$age" } } }, { $sort: { _id: 1 } }],
+    });
+    expect(out).toEqual([
+      { _id: "blue", n: 1, avgAge: 25 },
+      { _id: "green", n: 1, avgAge: 25 },
+      { _id: "red", n: 2, avgAge: 35.5 },
+    ]);
+  });
+
+  test("$lookup reads another collection of the same database", async () => {
+    const out = await s.call("aggregate", {
+      pipeline: [
+        { $match: { _id: { $in: [1, 4] } } },
+        { $lookup: { from: "teams", localField: "team", foreignField: "_id", as: "teamDoc" } },
+        { $project: { _id: 1, teamDoc: 1 } },
+      ],
+    });
+    expect(out).toEqual([
+      { _id: 1, teamDoc: [{ _id: "red", label: "Red team" }] },
+      { _id: 4, teamDoc: [] },
+    ]);
+  });
+
+  test("$unwind + $count, and stages that add fields do not change stored documents", async () => {
+    expect(await s.call("aggregate", { pipeline: [{ $unwind: "$tags" }, { $count: "n" }] })).toEqual([{ n: 3 }]);
+    await s.call("aggregate", { pipeline: [{ $addFields: { extra: 1 } }, { $set: { name: "x" } }] });
+    expect(await s.call("findOne", { query: { _id: 2 } })).toEqual({ _id: 2, name: "bob", age: 25, tags: ["b"], team: "blue" });
+  });
+
+  test("$out and $merge are refused; unknown stages are MongoDBError", async () => {
+    for (const pipeline of [[{ $out: "copy" }], [{ $merge: { into: "copy" } }], [{ $nope: {} }]]) {
+      const err = await s.call("aggregate", { pipeline }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ServerError);
+      expect((err as ServerError).errorCode).toBe("MongoDBError");
+    }
+    expect(await s.call("count", {}, "copy")).toBe(0);
+  });
+});

@@ -1,0 +1,164 @@
+import { ObjectId } from "bson";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { ServerError } from "../contracts.js";
+import { openService } from "../../test/dataHelpers.js";
+
+let s: ReturnType<typeof openService>;
+beforeEach(() => {
+  s = openService();
+});
+afterEach(() => s.close());
+
+async function fails(p: Promise<unknown>, code = "MongoDBError"): Promise<ServerError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ServerError);
+  expect((err as ServerError).errorCode).toBe(code);
+  expect((err as ServerError).statusCode).toBe(400);
+  return err as ServerError;
+}
+
+describe("insertOne / insertMany", () => {
+  test("an ObjectId _id is generated first when absent, a given _id is kept", async () => {
+    const { insertedId } = (await s.call("insertOne", { document: { a: 1 } })) as { insertedId: ObjectId };
+    expect(insertedId._bsontype).toBe("ObjectId");
+    const stored = (await s.call("findOne", {})) as Record<string, unknown>;
+    expect(Object.keys(stored)).toEqual(["_id", "a"]);
+    expect((stored._id as ObjectId).equals(insertedId)).toBe(true);
+    expect(await s.call("insertOne", { document: { _id: "mine", b: 2 } })).toEqual({ insertedId: "mine" });
+  });
+
+  test("insertMany returns ids in order", async () => {
+    const res = (await s.call("insertMany", { documents: [{ _id: 7 }, { x: 1 }, { _id: "s" }] })) as { insertedIds: unknown[] };
+    expect(res.insertedIds[0]).toBe(7);
+    expect((res.insertedIds[1] as ObjectId)._bsontype).toBe("ObjectId");
+    expect(res.insertedIds[2]).toBe("s");
+  });
+
+  test("duplicate _id is refused with 'duplicate key' and nothing is written", async () => {
+    await s.call("insertOne", { document: { _id: 1, v: "first" } });
+    const err = await fails(s.call("insertOne", { document: { _id: 1, v: "second" } }));
+    expect(err.message).toContain("duplicate key");
+    await fails(s.call("insertMany", { documents: [{ _id: 2 }, { _id: 1 }] }));
+    await fails(s.call("insertMany", { documents: [{ _id: 3 }, { _id: 3 }] }));
+    expect(await s.call("find", {})).toEqual([{ _id: 1, v: "first" }]);
+  });
+
+  test("ObjectId and its hex string are different _ids", async () => {
+    const id = new ObjectId();
+    await s.call("insertMany", { documents: [{ _id: id }, { _id: id.toHexString() }] });
+    expect(await s.call("count", {})).toBe(2);
+    expect(await s.call("count", { query: { _id: new ObjectId(id.toHexString()) } })).toBe(1);
+  });
+});
+
+describe("updateOne / updateMany", () => {
+  beforeEach(async () => {
+    await s.call("insertMany", {
+      documents: [
+        { _id: 1, n: 1, tags: ["a"], grades: [80, 95, 70], items: [{ k: "x", q: 1 }, { k: "y", q: 2 }] },
+        { _id: 2, n: 2, tags: [], grades: [100, 60] },
+        { _id: 3, n: 3 },
+      ],
+    });
+  });
+
+  test("operators: $inc, $set dotted, $unset, $push, $addToSet, $rename", async () => {
+    expect(await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { n: 5 }, $set: { "sub.k": true }, $push: { tags: "b" } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    await s.call("updateOne", { query: { _id: 1 }, update: { $unset: { grades: "" }, $rename: { items: "things" }, $addToSet: { tags: "a" } } });
+    expect(await s.call("findOne", { query: { _id: 1 } })).toEqual({ _id: 1, n: 6, tags: ["a", "b"], sub: { k: true }, things: [{ k: "x", q: 1 }, { k: "y", q: 2 }] });
+  });
+
+  test("a no-op update matches but does not modify", async () => {
+    expect(await s.call("updateOne", { query: { _id: 3 }, update: { $set: { n: 3 } } })).toEqual({ matchedCount: 1, modifiedCount: 0 });
+    expect(await s.call("updateOne", { query: { _id: 99 }, update: { $set: { n: 3 } } })).toEqual({ matchedCount: 0, modifiedCount: 0 });
+  });
+
+  test("updateMany counts matched and modified", async () => {
+    expect(await s.call("updateMany", { query: { n: { $gte: 2 } }, update: { $max: { n: 3 } } })).toEqual({ matchedCount: 2, modifiedCount: 1 });
+    expect(await s.call("find", { project: { n: 1 } })).toEqual([{ _id: 1, n: 1 }, { _id: 2, n: 3 }, { _id: 3, n: 3 }]);
+  });
+
+  test("positional $ uses the query's array match", async () => {
+    await s.call("updateOne", { query: { _id: 1, "items.k": "y" }, update: { $inc: { "items.$.q": 10 } } });
+    await s.call("updateOne", { query: { _id: 2, grades: 60 }, update: { $set: { "grades.$": 65 } } });
+    expect(await s.call("find", { query: { _id: { $in: [1, 2] } }, project: { items: 1, grades: 1 } })).toEqual([
+      { _id: 1, grades: [80, 95, 70], items: [{ k: "x", q: 1 }, { k: "y", q: 12 }] },
+      { _id: 2, grades: [100, 65] },
+    ]);
+  });
+
+  test("arrayFilters and $[]", async () => {
+    await s.call("updateOne", { query: { _id: 1 }, update: { $set: { "grades.$[low]": 75 } }, arrayFilters: [{ low: { $lt: 75 } }] });
+    await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { "items.$[].q": 1 } } });
+    expect(await s.call("findOne", { query: { _id: 1 }, project: { grades: 1, items: 1, _id: 0 } })).toEqual({
+      grades: [80, 95, 75],
+      items: [{ k: "x", q: 2 }, { k: "y", q: 3 }],
+    });
+  });
+
+  test("replacement-style update keeps _id and position; updateMany refuses it", async () => {
+    expect(await s.call("updateOne", { query: { _id: 2 }, update: { name: "Alison" } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+    expect(await s.call("find", { project: { n: 1, name: 1 } })).toEqual([{ _id: 1, n: 1 }, { _id: 2, name: "Alison" }, { _id: 3, n: 3 }]);
+    await fails(s.call("updateMany", { query: {}, update: { name: "x" } }));
+  });
+
+  test("pipeline update", async () => {
+    await s.call("updateOne", { query: { _id: 3 }, update: [{ $set: { double: { $multiply: ["$n", 2] } } }] });
+    expect(await s.call("findOne", { query: { _id: 3 } })).toEqual({ _id: 3, n: 3, double: 6 });
+  });
+
+  test("changing _id, unknown operators and mixed documents are refused, nothing changes", async () => {
+    await fails(s.call("updateOne", { query: { _id: 3 }, update: { $set: { _id: 4 } } }));
+    await fails(s.call("updateOne", { query: { _id: 3 }, update: { _id: 4, n: 0 } }));
+    await fails(s.call("updateOne", { query: { _id: 3 }, update: { $bogus: { n: 1 } } }));
+    await fails(s.call("updateOne", { query: { _id: 3 }, update: { $set: { n: 1 }, plain: 2 } }));
+    await fails(s.call("updateOne", { query: { _id: 3 }, update: { $inc: { n: "x" } } }));
+    expect(await s.call("findOne", { query: { _id: 3 } })).toEqual({ _id: 3, n: 3 });
+  });
+});
+
+describe("upsert", () => {
+  test("builds the document from the query's equality fields, $setOnInsert, then the update", async () => {
+    const res = (await s.call("updateOne", {
+      query: { owner: "ann", "meta.kind": "todo", n: { $gt: 5 }, $and: [{ list: "home" }], v: { $eq: 2 } },
+      update: { $set: { done: false }, $setOnInsert: { created: 1 }, $inc: { hits: 1 } },
+      upsert: true,
+    })) as { upsertedId: ObjectId; matchedCount: number };
+    expect(res.matchedCount).toBe(0);
+    expect(res.upsertedId._bsontype).toBe("ObjectId");
+    const doc = (await s.call("findOne", { query: { owner: "ann" } })) as Record<string, unknown>;
+    const { _id, ...rest } = doc;
+    expect((_id as ObjectId).equals(res.upsertedId)).toBe(true);
+    expect(rest).toEqual({ owner: "ann", meta: { kind: "todo" }, list: "home", v: 2, done: false, created: 1, hits: 1 });
+  });
+
+  test("a matching upsert updates and ignores $setOnInsert", async () => {
+    await s.call("insertOne", { document: { _id: "k", n: 1 } });
+    expect(await s.call("updateOne", { query: { _id: "k" }, update: { $inc: { n: 1 }, $setOnInsert: { created: 1 } }, upsert: true })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    expect(await s.call("findOne", { query: { _id: "k" } })).toEqual({ _id: "k", n: 2 });
+  });
+
+  test("the query's _id is used; replacement upsert; updateMany upsert", async () => {
+    expect(await s.call("updateOne", { query: { _id: 5 }, update: { $set: { a: 1 } }, upsert: true })).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 5 });
+    expect(await s.call("updateOne", { query: { _id: 6 }, update: { b: 2 }, upsert: true })).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 6 });
+    expect(await s.call("updateMany", { query: { _id: 7 }, update: { $set: { c: 3 } }, upsert: true })).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 7 });
+    expect(await s.call("find", {})).toEqual([{ _id: 5, a: 1 }, { _id: 6, b: 2 }, { _id: 7, c: 3 }]);
+  });
+});
+
+describe("deleteOne / deleteMany", () => {
+  test("deleteOne removes the first match, deleteMany all", async () => {
+    await s.call("insertMany", { documents: [{ _id: 1, t: "a" }, { _id: 2, t: "a" }, { _id: 3, t: "b" }] });
+    expect(await s.call("deleteOne", { query: { t: "a" } })).toEqual({ deletedCount: 1 });
+    expect(await s.call("find", { project: { _id: 1 } })).toEqual([{ _id: 2 }, { _id: 3 }]);
+    expect(await s.call("deleteMany", { query: { t: { $in: ["a", "b"] } } })).toEqual({ deletedCount: 2 });
+    expect(await s.call("deleteMany", {})).toEqual({ deletedCount: 0 });
+    expect(await s.call("count", {})).toBe(0);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * `user.apiKeys` in the runtime: the six `/auth/api_keys` routes, sent with the user's refresh
+ * token (both SDKs do). Results are canonical EJSON as the server sent them (`_id` as `$oid`).
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import type { ApiKeyOp } from "../../src/protocol/rpc.js";
+import type { AppRuntime } from "../session/runtime.js";
+import type { TransportRequest } from "../io/transport.js";
+
+const ID = /^[0-9a-fA-F]{24}$/;
+
+function route(op: ApiKeyOp, arg: string | undefined): Pick<TransportRequest, "method" | "route" | "body"> {
+  if (op === "create") {
+    if (typeof arg !== "string" || arg.length === 0) throw new RealmTabsError("invalid-argument", "the API key name must be a non-empty string", { retryable: false });
+    return { method: "POST", route: "/auth/api_keys", body: JSON.stringify({ name: arg }) };
+  }
+  if (op === "fetchAll") return { method: "GET", route: "/auth/api_keys" };
+  if (typeof arg !== "string" || !ID.test(arg)) throw new RealmTabsError("invalid-argument", "the API key id must be 24 hex digits", { retryable: false });
+  const path = `/auth/api_keys/${arg}`;
+  switch (op) {
+    case "fetch": return { method: "GET", route: path };
+    case "delete": return { method: "DELETE", route: path };
+    case "enable": return { method: "PUT", route: `${path}/enable` };
+    case "disable": return { method: "PUT", route: `${path}/disable` };
+  }
+}
+
+/**
+ * Runs one API-key call as the user; returns canonical EJSON of the answer (`null` for none).
+ * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
+ */
+export async function apiKeyCall(rt: AppRuntime, userId: string, op: ApiKeyOp, arg?: string): Promise<string> {
+  const r = route(op, arg);
+  const token = rt.loggedInUser(userId).refreshToken;
+  if (!token) throw new RealmTabsError("not-logged-in", `The user ${userId} has no refresh token`);
+  const res = await rt.deps.transport.send({ ...r, token });
+  if (res.text.trim() === "") return "null";
+  try {
+    return EJSON.stringify(EJSON.parse(res.text, { relaxed: false }), { relaxed: false });
+  } catch (e) {
+    throw new RealmTabsError("internal", "The API key answer is not EJSON", { cause: e });
+  }
+}

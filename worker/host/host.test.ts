@@ -1,0 +1,327 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { RunningServer } from "../../server/src/index.js";
+import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
+import type { StateEvent } from "../../src/protocol/events.js";
+import { idbStore, type SessionStore } from "../io/store.js";
+import { anonymous, emailPassword, listen, openTab, register, routeCounts, startTestServer, testHost } from "../../test/worker-kit.js";
+
+const APP = "host-test";
+let server: RunningServer;
+let db = 0;
+const freshDb = (): string => `host-test-${++db}-${Date.now()}`;
+
+beforeAll(async () => { server = await startTestServer(APP); });
+afterAll(async () => { await server.close(); });
+
+describe("session host over a MessageChannel port, against the real server", () => {
+  it("logs in (location once, login, profile), calls a function and logs out", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const before = await routeCounts(server);
+    const { appKey } = await tab.connect();
+    const email = `a-${db}@example.com`;
+    await register(server, APP, email);
+    const login = await tab.api.logIn(appKey, emailPassword(email));
+    expect(login.userId).toEqual(expect.any(String));
+    expect(login.snapshot.currentUserId).toBe(login.userId);
+    const user = login.snapshot.users[0];
+    expect(user).toMatchObject({ id: login.userId, state: "LoggedIn", providerType: "local-userpass", refreshToken: null });
+    expect(user?.profile?.identities[0]?.providerType).toBe("local-userpass");
+    expect(user?.profile?.data.email).toBe(email);
+    expect(login.changes.map((c) => c.type)).toEqual(["login", "profile"]);
+
+    expect(await tab.api.callFunction(appKey, login.userId!, "sum", '[{"$numberInt":"2"},{"$numberInt":"40"}]')).toBe('{"$numberInt":"42"}');
+    expect(await tab.api.callFunction(appKey, login.userId!, "whoami", "[]")).toBe(JSON.stringify(login.userId));
+    await tab.api.logIn(appKey, anonymous()); // second login: no second location request
+
+    const out = await tab.api.logOut(appKey, login.userId!);
+    expect(out.changes).toEqual([{ type: "logout", userId: login.userId }]);
+    expect(out.snapshot.users.find((u) => u.id === login.userId)).toMatchObject({ state: "LoggedOut", accessToken: null });
+    const after = await routeCounts(server);
+    const delta = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0);
+    expect([delta("location"), delta("login"), delta("profile"), delta("functionCall"), delta("logout")]).toEqual([1, 2, 2, 2, 1]);
+    tab.close();
+    host.close();
+  });
+
+  it("publishes every committed change with strictly increasing epochs, matching the replies", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey, snapshot } = await tab.connect();
+    const log = listen(appKey);
+    const a = await tab.api.logIn(appKey, anonymous(false));
+    const b = await tab.api.logIn(appKey, anonymous(false));
+    const sw = await tab.api.switchUser(appKey, a.userId!);
+    const rm = await tab.api.removeUser(appKey, b.userId!);
+    await log.waitFor((e) => e.kind === "state" && e.epoch === rm.snapshot.epoch);
+    const epochs = log.states().map((e) => e.epoch);
+    expect(epochs).toEqual([1, 2, 3, 4].map((n) => snapshot.epoch + n));
+    expect(log.states().map((e) => e.snapshot)).toEqual([a, b, sw, rm].map((r) => r.snapshot));
+    expect(sw.snapshot.currentUserId).toBe(a.userId);
+    expect(rm.snapshot.users.map((u) => u.id)).toEqual([a.userId]);
+    expect(log.states()[2]?.changes).toEqual([{ type: "switch", userId: a.userId }]);
+    log.close();
+    tab.close();
+    host.close();
+  });
+
+  it("reuses a logged-in anonymous user without a request, and creates a new one for reuse: false", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    const first = await tab.api.logIn(appKey, anonymous());
+    const logins = (await routeCounts(server)).login;
+    const again = await tab.api.logIn(appKey, anonymous());
+    expect(again.userId).toBe(first.userId);
+    expect((await routeCounts(server)).login).toBe(logins);
+    const other = await tab.api.logIn(appKey, anonymous(false));
+    expect(other.userId).not.toBe(first.userId);
+    tab.close();
+    host.close();
+  });
+
+  it("switchUser needs a logged-in user; logOut keeps a named user, removes an anonymous one", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    const email = `s-${db}@example.com`;
+    await register(server, APP, email);
+    const named = await tab.api.logIn(appKey, emailPassword(email));
+    const anon = await tab.api.logIn(appKey, anonymous(false));
+    expect(anon.snapshot.currentUserId).toBe(anon.userId);
+    const outNamed = await tab.api.logOut(appKey, named.userId!);
+    expect(outNamed.snapshot.currentUserId).toBe(anon.userId);
+    const err = await tab.api.switchUser(appKey, named.userId!).catch((e: unknown) => e);
+    expect(isRealmTabsError(err) && err.code).toBe("not-logged-in");
+    const outAnon = await tab.api.logOut(appKey, anon.userId!);
+    expect(outAnon.changes).toEqual([{ type: "remove", userId: anon.userId }]);
+    expect(outAnon.snapshot.users.map((u) => [u.id, u.state])).toEqual([[named.userId, "LoggedOut"]]);
+    expect(outAnon.snapshot.currentUserId).toBeNull();
+    // logging in again with the same identity updates the same user
+    const back = await tab.api.logIn(appKey, emailPassword(email));
+    expect(back.userId).toBe(named.userId);
+    expect(back.snapshot.users).toHaveLength(1);
+    tab.close();
+    host.close();
+  });
+
+  it("deleteUser deletes on the server with that user's own token, then forgets it", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    const email = `d-${db}@example.com`;
+    await register(server, APP, email);
+    const victim = await tab.api.logIn(appKey, emailPassword(email));
+    const current = await tab.api.logIn(appKey, anonymous(false));
+    const before = (await routeCounts(server)).deleteUser ?? 0;
+    const del = await tab.api.deleteUser(appKey, victim.userId!);
+    expect(del.changes).toEqual([{ type: "delete", userId: victim.userId }]);
+    expect(del.snapshot.users.map((u) => u.id)).toEqual([current.userId]);
+    expect((await routeCounts(server)).deleteUser).toBe(before + 1);
+    const err = await tab.api.logIn(appKey, emailPassword(email)).catch((e: unknown) => e);
+    expect(isMongoDBRealmError(err) && err.statusCode).toBe(401);
+    tab.close();
+    host.close();
+  });
+
+  it("links email/password credentials to an anonymous user, then refreshes its profile", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    const email = `link-${db}@example.com`;
+    await register(server, APP, email);
+    const anon = await tab.api.logIn(appKey, anonymous(false));
+    const linked = await tab.api.linkCredentials(appKey, anon.userId!, emailPassword(email));
+    expect(linked.changes.map((c) => c.type)).toEqual(["link", "profile"]);
+    expect(linked.snapshot.users[0]?.profile?.identities.map((i) => i.providerType).sort()).toEqual(["anon-user", "local-userpass"]);
+    const again = await tab.api.logIn(appKey, emailPassword(email));
+    expect(again.userId).toBe(anon.userId);
+    const refused = await tab.api.linkCredentials(appKey, anon.userId!, anonymous()).catch((e: unknown) => e);
+    expect(isRealmTabsError(refused) && refused.code).toBe("invalid-argument");
+    tab.close();
+    host.close();
+  });
+
+  it("refreshProfile and refreshCustomData answer with a committed snapshot", async () => {
+    const host = testHost(freshDb());
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    const u = await tab.api.logIn(appKey, anonymous(false));
+    const p = await tab.api.refreshProfile(appKey, u.userId!);
+    expect(p.changes).toEqual([{ type: "profile", userId: u.userId }]);
+    const refreshes = (await routeCounts(server)).refresh ?? 0;
+    const c = await tab.api.refreshCustomData(appKey, u.userId!);
+    expect((await routeCounts(server)).refresh).toBe(refreshes + 1);
+    // the server may mint the identical token within one second: then nothing changed
+    const changed = c.snapshot.users[0]?.accessToken !== u.snapshot.users[0]?.accessToken;
+    expect(c.changes).toEqual(changed ? [{ type: "token", userId: u.userId }] : []);
+    expect(c.snapshot.users[0]?.customDataEJSON).toBe("{}");
+    tab.close();
+    host.close();
+  });
+
+  it("keeps refresh tokens in the worker unless a tab opts in, and the opt-in is sticky", async () => {
+    const host = testHost(freshDb());
+    const a = openTab(host, server, APP);
+    const { appKey } = await a.connect(false);
+    const u = await a.api.logIn(appKey, anonymous(false));
+    expect(u.snapshot.users[0]?.refreshToken).toBeNull();
+    const log = listen(appKey);
+    const b = openTab(host, server, APP);
+    const exposed = await b.connect(true);
+    expect(exposed.snapshot.users[0]?.refreshToken).toMatch(/^ey/);
+    await log.waitFor((e) => e.kind === "state" && e.snapshot.users[0]?.refreshToken !== null);
+    const c = openTab(host, server, APP);
+    expect((await c.connect(false)).snapshot.users[0]?.refreshToken).toMatch(/^ey/);
+    log.close();
+    [a, b, c].forEach((t) => t.close());
+    host.close();
+  });
+
+  it("rejects bad input from one port with typed errors while another port keeps working", async () => {
+    const host = testHost(freshDb());
+    const bad = openTab(host, server, APP);
+    const good = openTab(host, server, APP);
+    const { appKey } = await good.connect();
+    const user = await good.api.logIn(appKey, anonymous(false));
+    const api = bad.api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const attempts: Promise<unknown>[] = [
+      api.connect!({ protocol: 1 }),
+      api.connect!({ protocol: 999, buildId: "x", tabId: "t", config: {} }),
+      api.logIn!(appKey, { providerType: "nope", payloadEJSON: "{}", reuse: true }),
+      api.logIn!(appKey, { providerType: "local-userpass", payloadEJSON: "[1,2]", reuse: false }),
+      api.logIn!("no-such-app", { providerType: "anon-user", payloadEJSON: "{}", reuse: true }),
+      api.switchUser!(appKey, 42),
+      api.logOut!(appKey, "no-such-user"),
+      api.callFunction!(appKey, user.userId, "sum", "not json"),
+      api.callFunction!(appKey, user.userId, "sum", '{"a":1}'),
+    ];
+    const goodCall = good.api.callFunction(appKey, user.userId!, "sum", '[{"$numberInt":"1"}]');
+    const codes = (await Promise.allSettled(attempts)).map((r) => r.status === "rejected" && isRealmTabsError(r.reason) ? r.reason.code : r.status);
+    expect(codes).toEqual([
+      "invalid-argument", "protocol-mismatch", "invalid-argument", "invalid-argument", "invalid-argument",
+      "invalid-argument", "user-not-found", "invalid-argument", "invalid-argument",
+    ]);
+    expect(await goodCall).toBe('{"$numberInt":"1"}');
+    expect((await good.api.stats()).tabs).toBe(1);
+    bad.close();
+    good.close();
+    host.close();
+  });
+
+  it("counts live tabs and drops a tab when its liveness lock is released", async () => {
+    const host = testHost(freshDb());
+    const gone: string[] = [];
+    host.onTabGone((id) => gone.push(id));
+    const a = openTab(host, server, APP);
+    const b = openTab(host, server, APP);
+    await a.connect();
+    await b.connect();
+    expect((await a.api.stats()).tabs).toBe(2);
+    host.liveness.end(b.tabId);
+    expect((await a.api.stats()).tabs).toBe(1);
+    expect(gone).toEqual([b.tabId]);
+    a.close();
+    b.close();
+    host.close();
+  });
+
+  it("restores the session after the worker restarts, with no new login", async () => {
+    const name = freshDb();
+    const first = testHost(name);
+    const tab1 = openTab(first, server, APP);
+    const { appKey } = await tab1.connect();
+    const u = await tab1.api.logIn(appKey, anonymous(false));
+    tab1.close();
+    first.close();
+    const logins = (await routeCounts(server)).login;
+
+    const second = testHost(name);
+    const tab2 = openTab(second, server, APP);
+    const reply = await tab2.connect();
+    expect(reply.snapshot).toEqual(u.snapshot);
+    expect(await tab2.api.callFunction(appKey, u.userId!, "whoami", "[]")).toBe(JSON.stringify(u.userId));
+    expect((await routeCounts(server)).login).toBe(logins);
+    const next = await tab2.api.switchUser(appKey, u.userId!);
+    expect(next.snapshot.epoch).toBeGreaterThanOrEqual(u.snapshot.epoch);
+    tab2.close();
+    second.close();
+  });
+
+  it("announces an outdated build when tabs of two builds share the runtime", async () => {
+    const host = testHost(freshDb());
+    const old = openTab(host, server, APP);
+    const { appKey } = await old.connect();
+    const log = listen(appKey);
+    const fresh = openTab(host, server, APP);
+    await fresh.api.connect({ protocol: 1, buildId: "build-2", tabId: fresh.tabId, config: { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: false } });
+    const e = await log.waitFor((x) => x.kind === "outdated");
+    expect(e).toMatchObject({ kind: "outdated", buildId: "build-2", appKey });
+    log.close();
+    old.close();
+    fresh.close();
+    host.close();
+  });
+
+  it("close() during a runtime's start leaves no runtime behind (no channel, no timers) and rejects with runtime-closed", async () => {
+    const name = freshDb();
+    let releaseLoad: () => void = () => {};
+    let loads = 0;
+    const gate = new Promise<void>((resolve) => { releaseLoad = resolve; });
+    const channels: { closed: boolean }[] = [];
+    const host = testHost(name, {
+      openStore: (): SessionStore => {
+        const inner = idbStore({ name });
+        return { ...inner, kind: inner.kind, load: async (k) => { loads++; await gate; return inner.load(k); }, commit: (a, u, r) => inner.commit(a, u, r), close: () => inner.close() };
+      },
+      channel: (n) => {
+        const c = new BroadcastChannel(n);
+        const mark = { closed: false };
+        channels.push(mark);
+        return { postMessage: (m: unknown) => c.postMessage(m), close: () => { mark.closed = true; c.close(); } };
+      },
+    });
+    const tab = openTab(host, server, APP);
+    const connecting = tab.connect();
+    await vi.waitFor(() => expect(loads).toBe(1));
+    host.close();
+    releaseLoad();
+    await expect(connecting).rejects.toMatchObject({ code: "runtime-closed" });
+    expect(channels.filter((c) => !c.closed)).toEqual([]);
+    expect(host.stats().refreshes).toBe(0);
+    tab.close();
+  });
+
+  it("replays only the latest warning of each code, and no `storage` warning after storage-recovered", async () => {
+    const name = freshDb();
+    const failing = { on: false };
+    let offset = 0;
+    const quota = (): Promise<never> => Promise.reject(Object.assign(new Error("The quota has been exceeded"), { name: "QuotaExceededError" }));
+    const host = testHost(name, {
+      clock: { now: () => Date.now() + offset },
+      openStore: (): SessionStore => {
+        const inner = idbStore({ name });
+        return { kind: inner.kind, load: (k) => (failing.on ? quota() : inner.load(k)), commit: (a, u, r) => (failing.on ? quota() : inner.commit(a, u, r)), close: () => inner.close() };
+      },
+    });
+    const tab = openTab(host, server, APP);
+    const { appKey } = await tab.connect();
+    failing.on = true;
+    await tab.api.logIn(appKey, anonymous(false)); // memory takes it: `storage` warning
+    const degraded = await openTab(host, server, APP).connect();
+    expect(degraded.warnings.map((w) => w.code)).toEqual(["storage"]);
+    failing.on = false;
+    offset += 11_000; // past the retry interval
+    await tab.api.logIn(appKey, anonymous(false));
+    const late = openTab(host, server, APP);
+    await vi.waitFor(async () => {
+      const reply = await late.connect();
+      expect(reply.warnings.map((w) => w.code)).toEqual(["storage-recovered"]);
+    });
+    tab.close();
+    late.close();
+    host.close();
+  });
+});
+
+export type { StateEvent };

@@ -1,0 +1,38 @@
+/**
+ * The issue-4 methods of the per-connection `SessionApi` (watch, API keys, email/password,
+ * realm-web import), validated before anything is sent.
+ * @packageDocumentation
+ */
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import type { EmailPasswordOp, SessionApi } from "../../src/protocol/rpc.js";
+import { apiKeyCall } from "../features/apiKeys.js";
+import { emailPasswordCall } from "../features/emailPassword.js";
+import { importRealmWeb } from "../features/migration.js";
+import type { AppRuntime } from "../session/runtime.js";
+import { parseApiKeyOp, parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
+import type { WatchHub } from "../features/watchHub.js";
+
+type Surface = Required<Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">>;
+
+/**
+ * Builds the methods. `tabId()` is the id the connection's tab sent in `connect`.
+ * @throws {RealmTabsError} `invalid-argument` (from each method) for bad input or a watch before connect
+ */
+export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: WatchHub, tabId: () => string | null): Surface {
+  return {
+    watch: async (k: unknown, u: unknown, request: unknown, port: unknown) => {
+      const runtime = rt(k);
+      const userId = str(u, "userId");
+      const spec = parseWatchRequest(request);
+      const sink = parsePort(port);
+      const tab = tabId();
+      if (!tab) throw new RealmTabsError("invalid-argument", "call connect before watch", { retryable: false });
+      return hub.subscribe(runtime, userId, spec, tab, sink);
+    },
+    unwatch: async (id: unknown) => hub.unsubscribe(str(id, "watchId")),
+    apiKeys: async (k: unknown, u: unknown, op: unknown, arg?: unknown) =>
+      apiKeyCall(rt(k), str(u, "userId"), parseApiKeyOp(op), parseOptionalString(arg, "API key argument")),
+    emailPassword: async (k: unknown, op: unknown, body: unknown) => emailPasswordCall(rt(k), str(op, "operation") as EmailPasswordOp, str(body, "body")),
+    importRealmWeb: async (k: unknown, data: unknown) => importRealmWeb(rt(k), data),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Validation of everything a tab sends: a bad argument is a typed `invalid-argument` error for that
+ * call only, never a crash of the runtime or of another tab's call.
+ * @packageDocumentation
+ */
+import { z } from "zod/mini"; // the mini build: a quarter of the size in the worker bundle
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import { PROTOCOL_VERSION } from "../../src/protocol/events.js";
+import type { ApiKeyOp, ConnectRequest, CredentialsWire, WatchRequest } from "../../src/protocol/rpc.js";
+import { ProviderType } from "../../src/protocol/snapshots.js";
+
+const providerSchema = z.enum(Object.values(ProviderType) as [ProviderType, ...ProviderType[]]);
+
+const connectSchema = z.object({
+  protocol: z.number(),
+  buildId: z.string(),
+  tabId: z.string().check(z.minLength(1), z.maxLength(200)),
+  config: z.object({
+    id: z.string().check(z.minLength(1)),
+    baseUrl: z.string().check(z.regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL")),
+    skipLocationRequest: z.boolean(),
+    app: z.optional(z.object({ name: z.string(), version: z.optional(z.string()) })),
+    exposeRefreshToken: z.boolean(),
+  }),
+});
+
+const credentialsSchema = z.object({ providerType: providerSchema, payloadEJSON: z.string(), reuse: z.boolean() });
+
+function check<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.length ? `${what}.${issue.path.join(".")}` : what;
+    throw new RealmTabsError("invalid-argument", `Invalid ${where}: ${issue?.message ?? "bad value"}`, { retryable: false });
+  }
+  return r.data;
+}
+
+/**
+ * Validates a connect request.
+ * @throws {RealmTabsError} `protocol-mismatch` for another protocol version, `invalid-argument` otherwise
+ */
+export function parseConnect(value: unknown): ConnectRequest {
+  const protocol = (value as { protocol?: unknown } | null)?.protocol;
+  if (typeof protocol === "number" && protocol !== PROTOCOL_VERSION) {
+    throw new RealmTabsError("protocol-mismatch", `The tab speaks protocol ${protocol}, the runtime ${PROTOCOL_VERSION}: reload the page`);
+  }
+  return check(connectSchema, value, "connect request");
+}
+
+/** Validates credentials. @throws {RealmTabsError} `invalid-argument` */
+export function parseCredentials(value: unknown): CredentialsWire {
+  return check(credentialsSchema, value, "credentials");
+}
+
+/** Validates a non-empty string argument. @throws {RealmTabsError} `invalid-argument` */
+export function parseString(value: unknown, what: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
+  }
+  return value;
+}
+
+/** Validates an optional string argument. @throws {RealmTabsError} `invalid-argument` */
+export function parseOptionalString(value: unknown, what: string): string | undefined {
+  return value === undefined ? undefined : parseString(value, what);
+}
+
+function parseEJSONText(value: unknown, what: string, want: "array" | "object"): string {
+  const text = parseString(value, what);
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new RealmTabsError("invalid-argument", `${what} is not valid EJSON`, { retryable: false });
+  }
+  const ok = want === "array" ? Array.isArray(v) : typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!ok) throw new RealmTabsError("invalid-argument", `${what} must encode ${want === "array" ? "an array" : "a document"}`, { retryable: false });
+  return text;
+}
+
+/** Validates a watch request. @throws {RealmTabsError} `invalid-argument` */
+export function parseWatchRequest(value: unknown): WatchRequest {
+  const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  if (v.idsEJSON !== undefined && v.filterEJSON !== undefined) {
+    throw new RealmTabsError("invalid-argument", "watch takes ids or filter, not both", { retryable: false });
+  }
+  return {
+    service: parseString(v.service, "service"),
+    database: parseString(v.database, "database"),
+    collection: parseString(v.collection, "collection"),
+    ...(v.idsEJSON === undefined ? {} : { idsEJSON: parseEJSONText(v.idsEJSON, "ids", "array") }),
+    ...(v.filterEJSON === undefined ? {} : { filterEJSON: parseEJSONText(v.filterEJSON, "filter", "object") }),
+  };
+}
+
+const API_KEY_OPS = new Set<string>(["create", "fetch", "fetchAll", "delete", "enable", "disable"]);
+
+/** Validates an API-key operation name. @throws {RealmTabsError} `invalid-argument` */
+export function parseApiKeyOp(value: unknown): ApiKeyOp {
+  if (typeof value !== "string" || !API_KEY_OPS.has(value)) throw new RealmTabsError("invalid-argument", "unknown API key operation", { retryable: false });
+  return value as ApiKeyOp;
+}
+
+/** Validates a `MessagePort`-like sink. @throws {RealmTabsError} `invalid-argument` */
+export function parsePort(value: unknown): MessagePort {
+  const p = value as { postMessage?: unknown; close?: unknown } | null;
+  if (typeof p !== "object" || p === null || typeof p.postMessage !== "function" || typeof p.close !== "function") {
+    throw new RealmTabsError("invalid-argument", "port must be a MessagePort (transferred with Comlink.transfer)", { retryable: false });
+  }
+  return value as MessagePort;
+}

@@ -1,0 +1,155 @@
+/**
+ * The App Services client requests the runtime sends, one function per route. No state here:
+ * each function takes the transport and the tokens it needs and returns parsed results.
+ * @packageDocumentation
+ */
+import { EJSON, ObjectId } from "bson";
+import { z } from "zod/mini";
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import type { ProfileSnapshot, ProviderType } from "../../src/protocol/snapshots.js";
+import type { Transport } from "./transport.js";
+
+/** Device information sent as `options.device` on login, in realm-web's key order. */
+export interface DeviceInfo {
+  sdkVersion: string;
+  platform: string;
+  platformVersion: string;
+  appId?: string;
+  appVersion?: string;
+  deviceId?: string;
+}
+
+/** A login (or link) answer. */
+export interface LoginResult {
+  userId: string;
+  accessToken: string;
+  refreshToken: string | null;
+  deviceId: string | null;
+  receivedAt: number;
+}
+
+const loginSchema = z.object({
+  user_id: z.string(),
+  access_token: z.string(),
+  refresh_token: z.nullish(z.string()),
+  device_id: z.nullish(z.string()),
+});
+const refreshSchema = z.object({ access_token: z.string(), refresh_token: z.nullish(z.string()) });
+const profileSchema = z.object({
+  type: z.string(),
+  identities: z.array(z.object({ id: z.string(), provider_type: z.string() })),
+  data: z.record(z.string(), z.unknown()),
+});
+
+const ZERO_ID = "000000000000000000000000";
+const DATA_KEYS: Record<string, string> = {
+  picture: "pictureUrl", first_name: "firstName", last_name: "lastName", min_age: "minAge", max_age: "maxAge",
+};
+
+function parse<T>(schema: z.ZodMiniType<T>, text: string, what: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new RealmTabsError("internal", `The server's ${what} response is not JSON`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new RealmTabsError("internal", `Unexpected ${what} response: ${result.error.message}`);
+  return result.data;
+}
+
+/**
+ * The login body: the credentials payload plus `options.device`, as canonical EJSON (the device id
+ * goes out as `{"$oid": …}`, like realm-web).
+ * @throws {RealmTabsError} code `invalid-argument` when the payload is not EJSON of an object
+ */
+export function loginBody(payloadEJSON: string, device: DeviceInfo): string {
+  let payload: unknown;
+  try {
+    payload = EJSON.parse(payloadEJSON, { relaxed: false });
+  } catch (e) {
+    throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON is not valid EJSON", { cause: e });
+  }
+  // EJSON turns `3` into an Int32 object: only a plain object is a payload
+  if (typeof payload !== "object" || payload === null || Object.getPrototypeOf(payload) !== Object.prototype) {
+    throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON must encode an object");
+  }
+  const { deviceId, ...rest } = device;
+  const deviceDoc: Record<string, unknown> = { ...rest };
+  for (const k of Object.keys(deviceDoc)) if (deviceDoc[k] === undefined) delete deviceDoc[k];
+  if (deviceId && ObjectId.isValid(deviceId)) deviceDoc.deviceId = new ObjectId(deviceId);
+  return EJSON.stringify({ ...payload, options: { device: deviceDoc } }, { relaxed: false });
+}
+
+/** `POST /app/{appId}/auth/providers/{provider}/login` (with `?link=true` and a token to link). */
+export async function login(
+  t: Transport, appId: string, provider: ProviderType, body: string, linkWithToken?: string,
+): Promise<LoginResult> {
+  const route = `/app/${encodeURIComponent(appId)}/auth/providers/${encodeURIComponent(provider)}/login${linkWithToken ? "?link=true" : ""}`;
+  const res = await t.send({ method: "POST", route, body, token: linkWithToken ?? null });
+  const r = parse(loginSchema, res.text, "login");
+  const device = r.device_id && r.device_id !== ZERO_ID ? r.device_id : null;
+  return { userId: r.user_id, accessToken: r.access_token, refreshToken: r.refresh_token ?? null, deviceId: device, receivedAt: res.receivedAt };
+}
+
+/** `GET /auth/profile`, with `data` keys camelCased as realm-web does. */
+export async function fetchProfile(t: Transport, accessToken: string): Promise<ProfileSnapshot> {
+  const res = await t.send({ method: "GET", route: "/auth/profile", token: accessToken });
+  const p = parse(profileSchema, res.text, "profile");
+  const data: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(p.data)) data[DATA_KEYS[k] ?? k] = v;
+  return {
+    type: p.type === "server" ? "server" : "normal",
+    identities: p.identities.map((i) => ({ id: i.id, providerType: i.provider_type as ProviderType })),
+    data,
+  };
+}
+
+/** `POST /auth/session` with the refresh token. A `refresh_token` in the answer means rotation. */
+export async function refreshSession(t: Transport, refreshToken: string): Promise<{ accessToken: string; refreshToken: string | null; receivedAt: number }> {
+  const res = await t.send({ method: "POST", route: "/auth/session", token: refreshToken });
+  const r = parse(refreshSchema, res.text, "session");
+  return { accessToken: r.access_token, refreshToken: r.refresh_token ?? null, receivedAt: res.receivedAt };
+}
+
+/** `DELETE /auth/session` with the refresh token. */
+export async function deleteSession(t: Transport, refreshToken: string): Promise<void> {
+  await t.send({ method: "DELETE", route: "/auth/session", token: refreshToken });
+}
+
+/** `DELETE /auth/delete` with the user's own access token. */
+export async function deleteUserRequest(t: Transport, accessToken: string): Promise<void> {
+  await t.send({ method: "DELETE", route: "/auth/delete", token: accessToken });
+}
+
+/**
+ * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
+ * array); the answer is returned as canonical EJSON, `null` for an empty body.
+ * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
+ */
+export async function callFunction(
+  t: Transport, appId: string, accessToken: string, name: string, argsEJSON: string, service?: string,
+): Promise<string> {
+  const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
+  const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body });
+  if (res.text.trim() === "") return "null";
+  try {
+    return EJSON.stringify(EJSON.parse(res.text, { relaxed: false }), { relaxed: false });
+  } catch (e) {
+    throw new RealmTabsError("internal", `The result of function '${name}' is not EJSON`, { cause: e });
+  }
+}
+
+/**
+ * Checks that `argsEJSON` is EJSON of an array before it is spliced into a request body.
+ * @throws {RealmTabsError} code `invalid-argument`
+ */
+export function assertArgsEJSON(argsEJSON: string): void {
+  let v: unknown;
+  try {
+    v = JSON.parse(argsEJSON);
+  } catch (e) {
+    throw new RealmTabsError("invalid-argument", "argsEJSON is not valid JSON", { cause: e });
+  }
+  if (!Array.isArray(v)) throw new RealmTabsError("invalid-argument", "argsEJSON must encode an array");
+}

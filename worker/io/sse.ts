@@ -1,0 +1,156 @@
+/**
+ * One server watch stream: `GET functions/call?baas_request=…` with `Accept: text/event-stream`,
+ * parsed with `eventsource-parser`. Data lines are un-escaped (`%25 %0A %0D`) as realm-web does and
+ * each change event is handed on as canonical EJSON.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import { createParser } from "eventsource-parser";
+import { MongoDBRealmError, RealmTabsError } from "../../src/protocol/errors.js";
+import type { FetchLike } from "./deps.js";
+import { API_PATH, errorFromResponse } from "./transport.js";
+
+/** What a watch stream listens to. */
+export interface WatchSpec {
+  service: string;
+  database: string;
+  collection: string;
+  /** Canonical EJSON of the `ids` array, if any. */
+  idsEJSON?: string;
+  /** Canonical EJSON of the `filter` document, if any. */
+  filterEJSON?: string;
+}
+
+/** An `event: error` frame, or a data frame that is not an EJSON object. */
+export class WatchStreamError extends Error {
+  /** The server's `error_code`, `unknown`, or `bad bson parse`. */
+  readonly code: string;
+  /**
+   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
+   * @param message - the server's `error` text (or a description of the bad frame)
+   */
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "WatchError";
+    this.code = code;
+  }
+}
+
+function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/** The `baas_request` body of a watch, as realm-web builds it (plain JSON of canonical arguments). */
+export function watchRequestBody(spec: WatchSpec): string {
+  const arg = `{"database":${JSON.stringify(spec.database)},"collection":${JSON.stringify(spec.collection)}` +
+    `${spec.idsEJSON === undefined ? "" : `,"ids":${spec.idsEJSON}`}${spec.filterEJSON === undefined ? "" : `,"filter":${spec.filterEJSON}`}}`;
+  return `{"name":"watch","arguments":[${arg}],"service":${JSON.stringify(spec.service)}}`;
+}
+
+/** The URL of a watch stream below `hostname`. */
+export function watchUrl(hostname: string, appId: string, spec: WatchSpec): string {
+  return `${hostname}${API_PATH}/app/${encodeURIComponent(appId)}/functions/call?baas_request=${encodeURIComponent(base64Utf8(watchRequestBody(spec)))}`;
+}
+
+/** Un-escapes the three sequences the server escapes in SSE data (any other `%xx` stays). */
+export function unescapeData(data: string): string {
+  return data.replace(/%(25|0A|0D)/g, (_m, c: string) => (c === "25" ? "%" : c === "0A" ? "\n" : "\r"));
+}
+
+/** Turns one SSE frame into canonical EJSON of a change event, or throws a {@link WatchStreamError}. */
+export function decodeFrame(event: string | undefined, rawData: string): string | null {
+  const data = unescapeData(rawData);
+  if (event === "error") {
+    try {
+      const body = JSON.parse(data) as { error_code?: unknown; error?: unknown };
+      throw new WatchStreamError(String(body.error_code ?? "unknown"), String(body.error ?? data));
+    } catch (e) {
+      if (e instanceof WatchStreamError) throw e;
+      throw new WatchStreamError("unknown", data);
+    }
+  }
+  if (event !== undefined && event !== "" && event !== "message") return null;
+  let doc: unknown;
+  try {
+    doc = EJSON.parse(data, { relaxed: false });
+  } catch {
+    throw new WatchStreamError("bad bson parse", "The change event is not EJSON");
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new WatchStreamError("bad bson parse", "The change event is not an object");
+  return EJSON.stringify(doc, { relaxed: false });
+}
+
+/** Options of {@link runStream}. */
+export interface StreamOptions {
+  url: string;
+  token: string;
+  fetch: FetchLike;
+  signal: AbortSignal;
+  /** Deadline for the response headers. */
+  connectTimeoutMs: number;
+  /** Called once the server answered 200. */
+  onOpen(): void;
+  onEvent(ejson: string): void;
+}
+
+/**
+ * Runs one connection until the server ends it (resolves) or it fails (rejects with
+ * `MongoDBRealmError` for a non-2xx answer, `WatchStreamError`, or `RealmTabsError("network")`).
+ * Resolves quietly when `signal` aborts.
+ */
+export async function runStream(o: StreamOptions): Promise<void> {
+  const headers = { Authorization: `Bearer ${o.token}`, Accept: "text/event-stream" };
+  // the deadline covers the headers only: aborting a fetch's signal later would also error its body
+  const connect = new AbortController();
+  const timer = setTimeout(() => connect.abort(new RealmTabsError("timeout", `no answer to the watch request in ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+  const forward = (): void => connect.abort(o.signal.reason);
+  o.signal.addEventListener("abort", forward, { once: true });
+  if (o.signal.aborted) forward();
+  let response: Response;
+  try {
+    response = await o.fetch(o.url, { method: "GET", headers, signal: connect.signal });
+  } catch (e) {
+    if (o.signal.aborted) return;
+    const timedOut = connect.signal.aborted;
+    throw new RealmTabsError(timedOut ? "timeout" : "network", `watch stream failed: ${timedOut ? `no headers in ${o.connectTimeoutMs} ms` : ((e as Error)?.message ?? String(e))}`, { cause: e });
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!response.ok || !response.body) {
+    const text = await response.text().catch(() => "");
+    throw errorFromResponse("GET", o.url, response, text);
+  }
+  o.onOpen();
+  let failure: unknown = null;
+  const parser = createParser({
+    onEvent: (m) => {
+      if (failure) return;
+      try {
+        const ejson = decodeFrame(m.event, m.data);
+        if (ejson !== null) o.onEvent(ejson);
+      } catch (e) {
+        failure = e;
+      }
+    },
+  });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const cancel = (): void => { reader.cancel().catch(() => undefined); };
+  o.signal.addEventListener("abort", cancel, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || o.signal.aborted) return;
+      parser.feed(value);
+      if (failure) throw failure;
+    }
+  } catch (e) {
+    if (o.signal.aborted) return;
+    if (e instanceof WatchStreamError || e instanceof MongoDBRealmError) throw e;
+    throw new RealmTabsError("network", `watch stream broke: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  } finally {
+    o.signal.removeEventListener("abort", cancel);
+    cancel();
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The user-facing operations of one app runtime (the `SessionApi` methods minus the app key),
+ * with the semantics of realm-js v12 / core where the SDKs differ (see docs/worker.md).
+ * @packageDocumentation
+ */
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import type { CredentialsWire, MutationReply } from "../../src/protocol/rpc.js";
+import type { StateChange } from "../../src/protocol/snapshots.js";
+import type { AppRuntime } from "./runtime.js";
+import * as req from "../io/requests.js";
+import { applyLogin, applyLogout, applyProfile, applyRemove, applySwitch, applyTokens } from "./state.js";
+import { skewOnReceipt } from "./tokens.js";
+
+function deviceFor(rt: AppRuntime): req.DeviceInfo {
+  const { config, device } = rt.deps;
+  const deviceId = rt.state().app.deviceId;
+  return {
+    sdkVersion: device.sdkVersion, platform: device.platform, platformVersion: device.platformVersion,
+    ...(config.app ? { appId: config.app.name, ...(config.app.version ? { appVersion: config.app.version } : {}) } : {}),
+    ...(deviceId ? { deviceId } : {}),
+  };
+}
+
+/** The most recent logged-in anonymous user (core's reuse rule: logged out ones are not reused). */
+function reusableAnonymous(rt: AppRuntime): string | null {
+  const s = rt.state();
+  return s.app.order.find((id) => {
+    const u = s.users.get(id);
+    return u?.state === "LoggedIn" && u.providerType === "anon-user";
+  }) ?? null;
+}
+
+/**
+ * Logs in: reuse of a logged-in anonymous user (no request), else login → profile → commit.
+ * @throws {MongoDBRealmError} the server refused; {@link RealmTabsError} `invalid-argument`, `network`, `timeout`
+ */
+export async function logIn(rt: AppRuntime, credentials: CredentialsWire): Promise<MutationReply> {
+  if (credentials.providerType === "anon-user" && credentials.reuse) {
+    const id = reusableAnonymous(rt);
+    if (id) return rt.commit((d) => applySwitch(d, id), id);
+  }
+  const body = req.loginBody(credentials.payloadEJSON, deviceFor(rt));
+  const r = await req.login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body);
+  if (!r.refreshToken) throw new RealmTabsError("internal", "No refresh token in response from server");
+  const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };
+  let profileError: unknown = null;
+  const profile = await req.fetchProfile(rt.deps.transport, r.accessToken).catch((e: unknown) => { profileError = e; return null; });
+  // the login succeeded on the server: keep it even if the profile failed (the tab gets the error)
+  const reply = await rt.commit((d) => {
+    const changes = applyLogin(d, r.userId, credentials.providerType, tokens, r.deviceId);
+    return profile ? [...changes, ...applyProfile(d, r.userId, profile)] : changes;
+  }, r.userId);
+  if (profileError) throw profileError;
+  return reply;
+}
+
+/**
+ * Makes a logged-in user current.
+ * @throws {RealmTabsError} `user-not-found`, `not-logged-in`
+ */
+export function switchUser(rt: AppRuntime, userId: string): Promise<MutationReply> {
+  rt.loggedInUser(userId);
+  return rt.commit((d) => (d.users.get(userId)?.state === "LoggedIn" ? applySwitch(d, userId) : []), userId);
+}
+
+/** `DELETE /auth/session`, whose failure never undoes a local logout. */
+async function endSession(rt: AppRuntime, refreshToken: string | null): Promise<void> {
+  if (!refreshToken) return;
+  await req.deleteSession(rt.deps.transport, refreshToken).catch(() => undefined);
+}
+
+/**
+ * Logs out locally first (every tab hears it), then ends the session on the server, ignoring its
+ * failure. Anonymous users are removed. Nothing is sent for a user already logged out.
+ * @throws {RealmTabsError} `user-not-found`
+ */
+export async function logOut(rt: AppRuntime, userId: string): Promise<MutationReply> {
+  const held = rt.user(userId).refreshToken;
+  const reply = await rt.commit((d) => (d.users.get(userId)?.refreshToken === held ? applyLogout(d, userId, true) : []), userId);
+  if (reply.changes.length > 0) await endSession(rt, held);
+  return reply;
+}
+
+/**
+ * Forgets the user, ending its session on the server if it was logged in.
+ * @throws {RealmTabsError} `user-not-found`
+ */
+export async function removeUser(rt: AppRuntime, userId: string): Promise<MutationReply> {
+  const held = rt.user(userId).refreshToken;
+  const reply = await rt.commit((d) => applyRemove(d, userId), userId);
+  if (reply.changes.length > 0) await endSession(rt, held);
+  return reply;
+}
+
+/**
+ * Deletes the user on the server with its own access token (core; realm-web would use the current
+ * user's), then forgets it.
+ * @throws {RealmTabsError} `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
+ */
+export async function deleteUser(rt: AppRuntime, userId: string): Promise<MutationReply> {
+  await rt.withAccessToken(userId, (token) => req.deleteUserRequest(rt.deps.transport, token));
+  return rt.commit((d) => applyRemove(d, userId, "delete"), userId);
+}
+
+/**
+ * Fetches the profile again.
+ * @throws {RealmTabsError} `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
+ */
+export async function refreshProfile(rt: AppRuntime, userId: string): Promise<MutationReply> {
+  const profile = await rt.withAccessToken(userId, (token) => req.fetchProfile(rt.deps.transport, token));
+  return rt.commit((d) => applyProfile(d, userId, profile), userId);
+}
+
+/**
+ * Links another identity: `…/login?link=true` with the user's access token, then the profile.
+ * @throws {RealmTabsError} `invalid-argument` for anonymous credentials (core refuses them), `user-not-found`, `not-logged-in`
+ */
+export async function linkCredentials(rt: AppRuntime, userId: string, credentials: CredentialsWire): Promise<MutationReply> {
+  if (credentials.providerType === "anon-user") throw new RealmTabsError("invalid-argument", "Anonymous credentials cannot be linked to a user");
+  const body = req.loginBody(credentials.payloadEJSON, deviceFor(rt));
+  const r = await rt.withAccessToken(userId, (token) => req.login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body, token));
+  if (r.userId !== userId) throw new RealmTabsError("internal", "Link response meant for another user");
+  const profile = await req.fetchProfile(rt.deps.transport, r.accessToken);
+  const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };
+  return rt.commit((d) => {
+    if (d.users.get(userId)?.state !== "LoggedIn") return []; // logged out meanwhile
+    const tokenChanges: StateChange[] = applyTokens(d, userId, tokens, true);
+    // the server may answer with the very token the user holds; the link happened all the same
+    const link: StateChange[] = tokenChanges.length ? tokenChanges : [{ type: "link", userId }];
+    return [...link, ...applyProfile(d, userId, profile)];
+  }, userId);
+}
+
+/**
+ * Calls a function as the user; returns the result as canonical EJSON.
+ * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
+ */
+export function callFunction(rt: AppRuntime, userId: string, name: string, argsEJSON: string, service?: string): Promise<string> {
+  req.assertArgsEJSON(argsEJSON);
+  return rt.withAccessToken(userId, (token) => req.callFunction(rt.deps.transport, rt.deps.config.id, token, name, argsEJSON, service));
+}
