@@ -24,7 +24,7 @@ import { scaleBenchmark } from "./suites/scale.js";
 import { watchBenchmark } from "./suites/watch.js";
 import { benchRoot, benchViteConfig, type BenchPageName } from "./vite.config.js";
 
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");

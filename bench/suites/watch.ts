@@ -66,7 +66,7 @@ async function runOnce(env: BenchEnv, page: "tabs" | "web", name: string, n: num
 /** A note when realm-tabs' tab-side watch is not committed yet (the pages build from the working tree). */
 function landedNote(): string[] {
   try {
-    const cwd = new URL("../../../", import.meta.url);
+    const cwd = new URL("../../", import.meta.url);
     const committed = execFileSync("git", ["log", "-1", "--format=%h", "--", "src/watch.ts"], { cwd, encoding: "utf8" }).trim();
     const dirty = execFileSync("git", ["status", "--porcelain", "--", "src/watch.ts", "src/mongo.ts", "src/user.ts"], { cwd, encoding: "utf8" }).trim();
     if (committed && !dirty) return [`realm-tabs' tab-side watch is the committed one (src/watch.ts at ${committed}).`];

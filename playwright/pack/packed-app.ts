@@ -14,7 +14,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "../../playwright.config.js";
 import { startTestServer, type TestServer } from "../../src/testing/server.js";
 
-const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const repo = fileURLToPath(new URL("../../", import.meta.url));
 
 function run(cmd: string, args: string[], cwd: string): void {
   const r = spawnSync(cmd, args, { cwd, stdio: "inherit" });

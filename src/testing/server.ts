@@ -45,7 +45,7 @@ export interface TestServerOptions {
   refreshTokenTtlSeconds?: number;
 }
 
-const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
  * Loads the optional peer `realm-tabs-server` on first use, so a suite that only opens tabs against
