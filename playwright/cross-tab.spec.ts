@@ -63,7 +63,7 @@ test("5 tabs for 10 seconds with a 2-second token: one refresh per expiry, not o
   test.setTimeout(90_000);
   const server = await startTestServer({ accessTokenTtlSeconds: 2 });
   try {
-    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const url = testPageUrl(stack.page, server);
     const tabs = await openTabs(context, url, 5);
     await logInAnonymously(tabs[0]!);
     await expectTabsAgree(tabs, (v) => v.currentUserId !== null);

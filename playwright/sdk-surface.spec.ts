@@ -164,7 +164,7 @@ test("API keys: create in one tab, list in another, log in with the key as the s
 test("email/password: register, confirm with the emailed token, reset the password, log in", async ({ context, stack }) => {
   const server = await startTestServer({ config: { authProviders: { "local-userpass": { autoConfirm: false }, "anon-user": {} } } });
   try {
-    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const url = testPageUrl(stack.page, server);
     const [a, b] = [await openTab(context, url), await openTab(context, url)];
     const email = "ann@example.com";
     await a.evaluate((email) => window.realmTabs!.app.emailPasswordAuth.registerUser({ email, password: "secret123" }), email);

@@ -54,7 +54,7 @@ test("two builds with different workers: one refresh per expiry, one consistent 
   test.setTimeout(90_000);
   const server = await startTestServer({ accessTokenTtlSeconds: 2 });
   try {
-    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const url = testPageUrl(stack.page, server);
     const a = await openTab(context, url);
     await a.evaluate(() => {
       const w = window as unknown as { outdated: unknown[] };

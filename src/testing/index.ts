@@ -7,14 +7,16 @@
  * app on `window.realmTabs` so those helpers can read it.
  * @example
  * import { test, expect } from "@playwright/test";
- * import { startTestServer, openTabs, expectTabsAgree } from "realm-tabs/testing";
+ * import { startTestServer, startTestPageServer, testPageUrl, openTabs, expectTabsAgree } from "realm-tabs/testing";
  *
  * test("a login in one tab shows in the others", async ({ context }) => {
- *   const server = await startTestServer();
- *   const [a, b] = await openTabs(context, `http://127.0.0.1:5173/?server=${server.url}`, 2);
+ *   const server = await startTestServer({ appId: "my-app", functionsDir: "functions" });
+ *   const pages = await startTestPageServer(); // the app's vite.config.* in the current directory
+ *   const [a, b] = await openTabs(context, testPageUrl(pages.url, server), 2);
  *   await a!.getByRole("button", { name: "Log in anonymously" }).click();
  *   await expectTabsAgree([a!, b!], (view) => view.currentUserId !== null);
  *   expect((await server.counters()).logins).toBe(1);
+ *   await pages.close();
  *   await server.close();
  * });
  * @packageDocumentation
