@@ -1,10 +1,12 @@
 /**
  * `realm-tabs/testing`: a multi-tab test kit for Playwright suites of apps built on realm-tabs.
- * Node side: start the local App Services server on a free port and read its counters
- * ({@link startTestServer}), start a Vite dev server ({@link startTestPageServer}), open N tabs of
- * one browser context ({@link openTabs}), read a tab's view of the session ({@link tabView}) and
- * wait until every tab agrees ({@link expectTabsAgree}). Page side: {@link installTestPage} puts the
- * app on `window.realmTabs` so those helpers can read it.
+ * This entry is the Node side (it imports `@playwright/test`, and loads `vite` and
+ * `realm-tabs-server` when used): start the local App Services server on a free port and read its
+ * counters ({@link startTestServer}), start a Vite dev server ({@link startTestPageServer}), open N
+ * tabs of one browser context ({@link openTabs}), read a tab's view of the session ({@link tabView})
+ * and wait until every tab agrees ({@link expectTabsAgree}). The page side is the entry
+ * `realm-tabs/testing/page`: its `installTestPage(app, { Credentials, BSON })` puts the app on
+ * `window.realmTabs` so those helpers can read it.
  * @example
  * import { test, expect } from "@playwright/test";
  * import { startTestServer, startTestPageServer, testPageUrl, openTabs, expectTabsAgree } from "realm-tabs/testing";
@@ -26,5 +28,5 @@ export type { ServerCounters, TestServer, TestServerOptions, TestPageServer, Tes
 export { openTab, openTabs, tabView, tabReadiness, expectTabsAgree, listenerCounts, testPageUrl } from "./tabs.js";
 export type { OpenTabOptions, TabReadiness } from "./tabs.js";
 export { sharedWorkerUrls, expectNoSharedWorker } from "./workers.js";
-export { installTestPage, viewOf } from "./page.js";
+// the page side is its own entry, realm-tabs/testing/page: this one imports Node-only packages
 export type { TabView, TabUserView, ListenerCounts, TestPageHandle } from "./page.js";
