@@ -44,7 +44,9 @@ export interface TestServerOptions {
   functionsDir?: string;
   /** A server config object or the path of a JSON config file (see docs/server.md). */
   config?: string | Record<string, unknown>;
+  /** Access token lifetime in seconds (e.g. 2 to test refreshes); default the config's, else 1800. */
   accessTokenTtlSeconds?: number;
+  /** Refresh token (session) lifetime in seconds; default the config's, else 5184000 (60 days). */
   refreshTokenTtlSeconds?: number;
 }
 
@@ -57,7 +59,7 @@ async function importServer(): Promise<typeof import("realm-tabs-server")> {
   try {
     return await import("realm-tabs-server");
   } catch (err) {
-    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm install -D realm-tabs-server): ${(err as Error).message}`);
+    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm pkg set allowScripts.better-sqlite3=true --json && npm install -D realm-tabs-server): ${(err as Error).message}`);
   }
 }
 
@@ -113,7 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-/** A running Vite dev server of the test page. */
+/** A running Vite dev server of your app. */
 export interface TestPageServer {
   url: string;
   close(): Promise<void>;
