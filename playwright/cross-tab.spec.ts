@@ -3,7 +3,7 @@
  * local server and the real SharedWorker.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures.js";
+import { FUNCTIONS_DIR, expect, test } from "./fixtures.js";
 import { startTestServer } from "../src/testing/server.js";
 import { expectTabsAgree, listenerCounts, openTab, openTabs, tabView, testPageUrl } from "../src/testing/tabs.js";
 import { expectNoSharedWorker } from "../src/testing/workers.js";
@@ -61,9 +61,9 @@ test("logout in tab C turns isLoggedIn false everywhere and fires listeners in A
 
 test("5 tabs for 10 seconds with a 2-second token: one refresh per expiry, not one per tab", async ({ context, stack }) => {
   test.setTimeout(90_000);
-  const server = await startTestServer({ accessTokenTtlSeconds: 2 });
+  const server = await startTestServer({ accessTokenTtlSeconds: 2, functionsDir: FUNCTIONS_DIR });
   try {
-    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const url = testPageUrl(stack.page, server);
     const tabs = await openTabs(context, url, 5);
     await logInAnonymously(tabs[0]!);
     await expectTabsAgree(tabs, (v) => v.currentUserId !== null);

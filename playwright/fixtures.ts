@@ -1,16 +1,24 @@
 /**
- * Playwright fixtures of the cross-tab tests: one local server and one Vite dev server per
- * Playwright worker (both on 127.0.0.1, free ports); every test gets a fresh browser context, so a
- * fresh SharedWorker and IndexedDB.
+ * Playwright fixtures of the cross-tab tests: one local server (with playwright/functions) and one
+ * Vite dev server of the repository's vite.config.ts per Playwright worker (both on 127.0.0.1, free
+ * ports); every test gets a fresh browser context, so a fresh SharedWorker and IndexedDB.
  */
+import { fileURLToPath } from "node:url";
 import { test as base } from "@playwright/test";
 import { startTestPageServer, startTestServer, type TestPageServer, type TestServer } from "../src/testing/server.js";
 import { testPageUrl } from "../src/testing/tabs.js";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+
+/** The functions the test page calls (`sum`, `sleep`). */
+export const FUNCTIONS_DIR = `${repo}playwright/functions`;
 
 /** Worker-scoped servers. */
 export interface Stack {
   server: TestServer;
   pages: TestPageServer;
+  /** The test page (playwright/app/index.html) on `pages`, without a query. */
+  page: string;
   /** The test page URL for the shared server. */
   url: string;
 }
@@ -19,10 +27,11 @@ export interface Stack {
 export const test = base.extend<object, { stack: Stack }>({
   stack: [
     async ({}, use) => {
-      const server = await startTestServer();
-      const pages = await startTestPageServer();
+      const server = await startTestServer({ functionsDir: FUNCTIONS_DIR });
+      const pages = await startTestPageServer({ root: repo, configFile: `${repo}vite.config.ts` });
+      const page = new URL("/playwright/app/index.html", pages.url).toString();
       try {
-        await use({ server, pages, url: testPageUrl(pages.url, server.url, server.appId) });
+        await use({ server, pages, page, url: testPageUrl(page, server) });
       } finally {
         await pages.close();
         await server.close();

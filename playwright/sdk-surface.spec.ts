@@ -4,7 +4,7 @@
  * migration from realm-web 2.0.1.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures.js";
+import { FUNCTIONS_DIR, expect, test } from "./fixtures.js";
 import { startTestServer, type TestServer } from "../src/testing/server.js";
 import { expectTabsAgree, openTab, openTabs, testPageUrl } from "../src/testing/tabs.js";
 
@@ -162,9 +162,9 @@ test("API keys: create in one tab, list in another, log in with the key as the s
 });
 
 test("email/password: register, confirm with the emailed token, reset the password, log in", async ({ context, stack }) => {
-  const server = await startTestServer({ config: { authProviders: { "local-userpass": { autoConfirm: false }, "anon-user": {} } } });
+  const server = await startTestServer({ functionsDir: FUNCTIONS_DIR, config: { authProviders: { "local-userpass": { autoConfirm: false }, "anon-user": {} } } });
   try {
-    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const url = testPageUrl(stack.page, server);
     const [a, b] = [await openTab(context, url), await openTab(context, url)];
     const email = "ann@example.com";
     await a.evaluate((email) => window.realmTabs!.app.emailPasswordAuth.registerUser({ email, password: "secret123" }), email);

@@ -4,7 +4,7 @@
  * as a deploy that changed the worker's URL would; both runtimes share one IndexedDB.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures.js";
+import { FUNCTIONS_DIR, expect, test } from "./fixtures.js";
 import { startTestServer } from "../src/testing/server.js";
 import { openTab, tabView, testPageUrl } from "../src/testing/tabs.js";
 import { sharedWorkerUrls } from "../src/testing/workers.js";
@@ -52,9 +52,9 @@ function runtimeRefreshes(page: Page): Promise<number> {
 
 test("two builds with different workers: one refresh per expiry, one consistent store, the older tab is told", async ({ context, stack, browser }) => {
   test.setTimeout(90_000);
-  const server = await startTestServer({ accessTokenTtlSeconds: 2 });
+  const server = await startTestServer({ accessTokenTtlSeconds: 2, functionsDir: FUNCTIONS_DIR });
   try {
-    const url = testPageUrl(stack.pages.url, server.url, server.appId);
+    const url = testPageUrl(stack.page, server);
     const a = await openTab(context, url);
     await a.evaluate(() => {
       const w = window as unknown as { outdated: unknown[] };

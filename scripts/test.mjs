@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every suite of realm-tabs in turn (type check, Vitest, Playwright) and ends with one line
-// "N passed, N failed" summed over all of them. Exits non-zero if any suite failed or crashed.
-// Usage: npm test [-- --only vitest|playwright|typecheck]
+// Runs every suite of realm-tabs in turn (type check, Vitest, Playwright, pack) and ends with one
+// line "N passed, N failed" summed over all of them. Exits non-zero if any suite failed or crashed.
+// The pack suite installs the packed tarballs from the npm registry (each of its checks counts).
+// Usage: npm test [-- --only typecheck|vitest|playwright|pack]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -67,6 +68,17 @@ if (!only || only === "playwright") {
   const passed = (stats?.expected ?? 0) + (stats?.flaky ?? 0);
   const failed = (stats?.unexpected ?? 0) + (json ? 0 : 1);
   results.push({ name: "playwright", passed, failed, skipped: stats?.skipped ?? 0, ok: code === 0 && failed === 0 });
+}
+
+if (!only || only === "pack") {
+  console.log("\n== pack (both tarballs installed from the npm registry into fresh folders: npm run test:pack)");
+  const file = join(outDir, "pack.json");
+  rmSync(file, { force: true });
+  const code = run("npx", ["tsx", "playwright/pack/packed-app.ts", "--results", file]);
+  const json = readJson(file);
+  const passed = json?.passed ?? 0;
+  const failed = (json?.failed ?? 0) + (json ? 0 : 1);
+  results.push({ name: "pack", passed, failed, skipped: 0, ok: code === 0 && failed === 0 });
 }
 
 console.log("\n== summary");

@@ -1,103 +1,176 @@
 /**
- * Checks the published package the way a new user meets it: `npm pack`, a fresh Vite app in a temp
- * folder that installs the tarball (this reaches the npm registry), the quick start of
- * docs/client.md as written, then two tabs under the dev server and under `vite build` + `vite
- * preview`: both tabs print the function result and the server counts one login for both.
- * Not part of `npm test` (it installs packages). Usage: npm run test:pack
+ * The pack suite: both packages as a new user meets them. It packs the two tarballs, installs them
+ * from the npm registry into fresh temp folders (nothing of this repository is imported there), and
+ * runs named checks, each passed or failed on its own:
+ * the tarballs' contents; the library's install into a fresh Vite app (at most 20 packages, no
+ * install script, no `npm warn`); the server's install into an empty folder (no `npm warn`, so no
+ * EBADENGINE), its CLI without and with better-sqlite3's native module, and the client API; the
+ * README's quick start in two Chromium tabs against that installed server, under `vite` and after
+ * `vite build` + `vite preview`; and a consumer's Playwright test built on `realm-tabs/testing`.
+ *
+ * Compiling better-sqlite3 in each folder would take about 2 minutes per install, so by default the
+ * server tarball is installed with `--ignore-scripts` and given the native module this repository's
+ * own install built (same better-sqlite3 version, checked; same Node.js). `PACK_BUILD_SQLITE=1`
+ * takes the documented path instead: `npm pkg set allowScripts.better-sqlite3=true --json`, then
+ * `npm install`, which builds it.
+ *
+ * Usage: npm run test:pack [-- --results FILE]   (npm test runs it as the suite "pack")
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { CHROMIUM_ARGS } from "../../playwright.config.js";
-import { startTestServer, type TestServer } from "../../src/testing/server.js";
+import { startVite, twoTabsPrintSum } from "./browser.js";
+import { Checks, assert } from "./checks.js";
+import { writeKitTest, writeProject, writeQuickStart, writeSumFunction } from "./consumer.js";
+import { exec, execOk, installedVersion, lockedPackages, npmInstall, npmPack, npmWarnings } from "./npm.js";
+import { bindingPath, clientRoundTrip, copyBinding, hideBinding, loginCount, startCli, type CliServer } from "./server.js";
+import { checkTarball } from "./tarball.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
+const buildSqlite = process.env["PACK_BUILD_SQLITE"] === "1";
+const resultsIndex = process.argv.indexOf("--results");
+const resultsFile = resultsIndex >= 0 ? process.argv[resultsIndex + 1] : undefined;
+const APP_ID = "my-app-id";
+const MAX_PACKAGES = 20;
 
-function run(cmd: string, args: string[], cwd: string): void {
-  const r = spawnSync(cmd, args, { cwd, stdio: "inherit" });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status})`);
+const started = Date.now();
+const checks = new Checks();
+const work = mkdtempSync(join(tmpdir(), "realm-tabs-pack-"));
+const srv = join(work, "server");
+const app = join(work, "app");
+let cli: CliServer | undefined;
+const adminToken = randomUUID();
+
+/** Installs the server tarball into `dir` as this run's mode says, and returns the npm output. */
+async function installServer(dir: string, tarball: string, bindingFrom?: string): Promise<string> {
+  if (buildSqlite && bindingFrom === undefined) {
+    await execOk("npm", ["pkg", "set", "allowScripts.better-sqlite3=true", "--json"], dir, 30_000);
+    return (await npmInstall(dir, [tarball])).output;
+  }
+  return (await npmInstall(dir, [tarball], ["--ignore-scripts"])).output;
 }
 
-/** Starts `npx vite <mode>` in the app and resolves with its URL. */
-function startVite(cwd: string, mode: "dev" | "preview"): Promise<{ url: string; child: ChildProcess }> {
-  const args = mode === "dev" ? ["--host", "127.0.0.1", "--port", "0"] : ["preview", "--host", "127.0.0.1", "--port", "0"];
-  // The app's own vite binary, not `npx vite`: killing npx would leave vite running.
-  const child = spawn(join(cwd, "node_modules/.bin/vite"), args, { cwd, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vite ${mode} did not start`)), 30_000);
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""))?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ url, child });
+try {
+  let library = "";
+  let server = "";
+  const packed = await checks.run("npm pack gives the library and the server tarballs", async () => {
+    library = await npmPack(repo, work);
+    server = await npmPack(repo, work, "realm-tabs-server");
+    assert(/realm-tabs-\d+\.\d+\.\d+\.tgz$/.test(library) && /realm-tabs-server-\d+\.\d+\.\d+\.tgz$/.test(server), `unexpected names ${library} ${server}`);
+  });
+  if (!packed) throw new Error("nothing to install");
+
+  await checks.run("library tarball: LICENSE, README, CHANGELOG, manifest fields, built entries, every linked document", () => {
+    console.log(checkTarball(library, { folder: "", entries: ["dist/src/index.js", "dist/src/index.d.ts", "dist/worker/entry.js", "dist/src/testing/index.js", "dist/src/testing/page.js"] }));
+  });
+  await checks.run("server tarball: LICENSE, README, CHANGELOG, manifest fields, compiled bin, every linked document", () => {
+    console.log(checkTarball(server, { folder: "server/", entries: ["dist/cli.js", "dist/index.js", "dist/index.d.ts", "dist/functions/workerMain.js"] }));
+  });
+
+  // (c) the server alone, in an empty folder
+  writeProject(srv, "server-user");
+  writeSumFunction(srv);
+  const serverInstalled = await checks.run(`server installs into an empty folder with no npm warn (no EBADENGINE)${buildSqlite ? ", building better-sqlite3" : ""}`, async () => {
+    const warnings = npmWarnings(await installServer(srv, server));
+    assert(warnings.length === 0, `npm warned:\n${warnings.join("\n")}`);
+  });
+  const cliArgs = ["--port", "0", "--host", "127.0.0.1", "--app-id", APP_ID, "--in-memory"];
+  const HINT = "without better-sqlite3's native module, the CLI explains in one paragraph how to build it";
+  const LISTENING = "npx realm-tabs-server --port 0 --host 127.0.0.1 --app-id … --in-memory prints its listening line";
+  const CLIENT = "the installed server answers location, anonymous login and a function call";
+  if (serverInstalled) {
+    await checks.run(HINT, async () => {
+      const restore = hideBinding(srv);
+      try {
+        const ran = await exec("npx", ["realm-tabs-server", ...cliArgs], srv, 60_000);
+        assert(ran.code === 1, `exit code ${ran.code}, expected 1`);
+        const text = ran.output.trim();
+        assert(!text.includes("\n"), "more than one line (a stack trace?)");
+        assert(text.includes("npm pkg set allowScripts.better-sqlite3=true --json && npm rebuild better-sqlite3"), "the build command is not named");
+      } finally {
+        restore();
       }
     });
-    child.on("exit", (code) => reject(new Error(`vite ${mode} exited (${code})`)));
-  });
-}
-
-/** Opens two tabs; each must log the function result `3` (the quick start's console output). */
-async function twoTabs(url: string): Promise<void> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  try {
-    const context = await browser.newContext();
-    for (let i = 0; i < 2; i += 1) {
-      const page = await context.newPage();
-      const printed = new Promise<void>((resolve, reject) => {
-        page.on("console", (m) => { if (m.text() === "3") resolve(); });
-        page.on("pageerror", (e) => reject(e));
-        setTimeout(() => reject(new Error(`tab ${i + 1} did not print the function result`)), 20_000);
+    const listening = await checks.run(LISTENING, async () => {
+      if (!buildSqlite) copyBinding(repo, srv);
+      cli = await startCli(srv, [...cliArgs, "--functions", "functions", "--admin-token", adminToken]);
+    });
+    if (listening) {
+      await checks.run(CLIENT, async () => {
+        console.log(await clientRoundTrip(cli!.url, APP_ID));
       });
-      await page.goto(url);
-      await printed;
+    } else checks.notRun(CLIENT, "the CLI did not start");
+  } else {
+    for (const name of [HINT, LISTENING, CLIENT]) checks.notRun(name, "the server did not install");
+  }
+
+  // (b) the library in a fresh Vite app
+  writeProject(app, "app");
+  await npmInstall(app, ["vite@^8.3.8"]);
+  const before = lockedPackages(app);
+  const libraryInstalled = await checks.run(`library installs into a Vite app: at most ${MAX_PACKAGES} packages, no install script, no npm warn`, async () => {
+    const { output } = await npmInstall(app, [library]);
+    const added = [...lockedPackages(app)].filter(([path]) => !before.has(path));
+    console.log(`added ${added.length} packages: ${added.map(([path]) => path.replace(/^.*node_modules\//, "")).join(", ")}`);
+    const problems: string[] = [];
+    if (added.length > MAX_PACKAGES) problems.push(`${added.length} packages added`);
+    const scripted = added.filter(([, entry]) => entry.hasInstallScript).map(([path]) => path);
+    if (scripted.length > 0) problems.push(`install scripts in ${scripted.join(", ")}`);
+    const warnings = npmWarnings(output);
+    if (warnings.length > 0) problems.push(`npm warned:\n${warnings.join("\n")}`);
+    assert(problems.length === 0, problems.join("; "));
+  });
+
+  // (a) the quick start, against the installed server
+  for (const mode of ["dev", "preview"] as const) {
+    const name = `quick start, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: two tabs print the function result, one login for both`;
+    if (!libraryInstalled || cli === undefined) {
+      checks.notRun(name, libraryInstalled ? "the installed server is not running" : "the library did not install");
+      continue;
     }
-  } finally {
-    await browser.close();
+    const server = cli;
+    await checks.run(name, async () => {
+      writeQuickStart(app, APP_ID, server.url);
+      if (mode === "preview") await execOk(join(app, "node_modules/.bin/vite"), ["build"], app, 180_000);
+      const logins = await loginCount(server.url, adminToken);
+      const vite = await startVite(app, mode);
+      try {
+        await twoTabsPrintSum(vite.url);
+      } finally {
+        vite.stop();
+      }
+      const seen = (await loginCount(server.url, adminToken)) - logins;
+      assert(seen === 1, `expected one login shared by both tabs, the server saw ${seen}`);
+    });
   }
-}
+  await cli?.stop();
+  cli = undefined;
 
-async function check(app: string, mode: "dev" | "preview", server: TestServer): Promise<void> {
-  const before = (await server.counters()).logins;
-  const { url, child } = await startVite(app, mode);
-  try {
-    await twoTabs(url);
-  } finally {
-    child.kill();
-  }
-  const logins = (await server.counters()).logins - before;
-  if (logins !== 1) throw new Error(`${mode}: expected one login shared by both tabs, saw ${logins}`);
-  console.log(`packed app, ${mode}: two tabs, one login, function result printed in both`);
-}
-
-const work = mkdtempSync(join(tmpdir(), "realm-tabs-pack-"));
-const server = await startTestServer({ appId: "my-app-id" });
-try {
-  run("npm", ["pack", "--pack-destination", work], repo);
-  const tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
-  const app = join(work, "app");
-  mkdirSync(join(app, "src"), { recursive: true });
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  writeFileSync(join(app, "index.html"), '<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>');
-  // The quick start's main.ts, with the local server's URL.
-  writeFileSync(join(app, "src/main.ts"), `import { App, Credentials } from "realm-tabs";
-
-const app = new App({ id: "my-app-id", baseUrl: ${JSON.stringify(server.url)} });
-await app.ready;
-const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
-console.log(await user.functions.sum(1, 2));
-user.addListener(() => console.log("user changed:", user.state, user.accessToken));
-app.addListener(() => console.log("current user:", app.currentUser?.id ?? "none"));
-`);
-  run("npm", ["install", "--no-audit", "--no-fund", tarball, "vite@^8.3.8"], app);
-  await check(app, "dev", server);
-  run("npx", ["vite", "build"], app);
-  await check(app, "preview", server);
+  // (d) the test kit, in the same app, with its optional peers installed
+  const kit = "test kit: a consumer's Playwright test imports realm-tabs/testing, starts the installed server and the app, opens two tabs";
+  if (libraryInstalled && serverInstalled) {
+    await checks.run(kit, async () => {
+      const playwright = installedVersion(repo, "@playwright/test");
+      assert(playwright !== undefined, "this repository has no @playwright/test installed");
+      await npmInstall(app, [`@playwright/test@${playwright}`, server], ["--ignore-scripts"]);
+      copyBinding(buildSqlite ? srv : repo, app);
+      writeSumFunction(app);
+      writeKitTest(app);
+      const ran = await exec(join(app, "node_modules/.bin/playwright"), ["test", "--reporter=line"], app, 240_000);
+      assert(ran.code === 0 && /\b1 passed\b/.test(ran.output), `the consumer's Playwright test failed (exit ${ran.code})`);
+    });
+  } else checks.notRun(kit, "the library or the server did not install");
+  console.log(`\nbetter-sqlite3's native module: ${buildSqlite ? `built by npm install (${bindingPath(srv)})` : `reused from ${bindingPath(repo)}`}`);
+} catch (err) {
+  checks.notRun("the pack suite ran to its end", err instanceof Error ? err.message : String(err));
 } finally {
-  await server.close();
+  await cli?.stop();
   rmSync(work, { recursive: true, force: true });
 }
+
+const seconds = (Date.now() - started) / 1000;
+checks.printSummary(seconds);
+if (resultsFile) checks.writeResults(resultsFile, seconds);
+process.exit(checks.failed === 0 ? 0 : 1);

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { startServer, type StartServerOptions } from "./index.js";
+import { nativeBindingHint } from "./startupHint.js";
 
 const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
   [--functions DIR] [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
@@ -87,6 +88,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`realm-tabs-server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const hint = nativeBindingHint(err);
+  if (hint !== undefined) process.stderr.write(`${hint}\n`);
+  else process.stderr.write(`realm-tabs-server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

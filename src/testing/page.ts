@@ -1,6 +1,15 @@
 /**
- * Browser side of the multi-tab test kit: puts an App on `window.realmTabs` with a plain-data
- * `view()` and listener counters, so tests can drive and read every tab with `page.evaluate`.
+ * `realm-tabs/testing/page`, the browser side of the multi-tab test kit: puts an App on
+ * `window.realmTabs` with a plain-data `view()` and listener counters, so tests can drive and read
+ * every tab with `page.evaluate`. Import it from your test page (development or test builds only);
+ * it imports nothing but realm-tabs itself.
+ * @example
+ * import { App, BSON, Credentials } from "realm-tabs";
+ * import { installTestPage } from "realm-tabs/testing/page";
+ *
+ * const params = new URLSearchParams(location.search); // testPageUrl(…) puts them there
+ * const app = new App({ id: params.get("app")!, baseUrl: params.get("server")! });
+ * installTestPage(app, { Credentials, BSON });
  * @packageDocumentation
  */
 import { App } from "../app.js";

@@ -4,8 +4,6 @@
  * @packageDocumentation
  */
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { EJSON } from "bson";
 import type { StartServerOptions } from "realm-tabs-server";
 
@@ -36,16 +34,21 @@ export interface TestServer {
 
 /** Options of {@link startTestServer}. */
 export interface TestServerOptions {
+  /** The app id the server answers for; default `realm-tabs-test`. */
   appId?: string;
-  /** Folder of App Services-style functions. */
+  /**
+   * Folder of App Services-style functions (one `NAME.js` per function, see the server's
+   * functions.md), relative to the current directory or absolute; default none, so every function
+   * call answers `FunctionNotFound`.
+   */
   functionsDir?: string;
   /** A server config object or the path of a JSON config file (see docs/server.md). */
   config?: string | Record<string, unknown>;
+  /** Access token lifetime in seconds (e.g. 2 to test refreshes); default the config's, else 1800. */
   accessTokenTtlSeconds?: number;
+  /** Refresh token (session) lifetime in seconds; default the config's, else 5184000 (60 days). */
   refreshTokenTtlSeconds?: number;
 }
-
-const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
  * Loads the optional peer `realm-tabs-server` on first use, so a suite that only opens tabs against
@@ -56,7 +59,19 @@ async function importServer(): Promise<typeof import("realm-tabs-server")> {
   try {
     return await import("realm-tabs-server");
   } catch (err) {
-    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm install -D realm-tabs-server): ${(err as Error).message}`);
+    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm pkg set allowScripts.better-sqlite3=true --json && npm install -D realm-tabs-server): ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Loads the optional peer `vite` on first use.
+ * @throws Error naming the package to install when it is missing
+ */
+async function importVite(): Promise<typeof import("vite")> {
+  try {
+    return await import("vite");
+  } catch (err) {
+    throw new Error(`startTestPageServer needs the optional peer dependency vite (npm install -D vite): ${(err as Error).message}`);
   }
 }
 
@@ -67,14 +82,11 @@ async function admin(url: string, token: string, path: string, method = "GET"): 
   return EJSON.parse(text, { relaxed: true });
 }
 
-/** The functions folder: the given one, else this repository's test functions when they exist. */
-function functionsOption(dir: string | undefined): { functionsDir?: string } {
-  if (dir) return { functionsDir: dir };
-  const ours = `${repoRoot}playwright/functions`;
-  return existsSync(ours) ? { functionsDir: ours } : {};
-}
-
-/** Starts the local server on 127.0.0.1, a free port, in memory, with a fresh admin token. */
+/**
+ * Starts the local server on 127.0.0.1, a free port, in memory, with a fresh admin token.
+ * @throws Error naming `realm-tabs-server` when that optional peer dependency is not installed
+ * @throws ServerError (`InvalidConfig`) from realm-tabs-server when `config` is invalid
+ */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const appId = options.appId ?? "realm-tabs-test";
   const adminToken = randomUUID();
@@ -85,7 +97,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger: false,
     appId,
     inMemory: true,
-    ...functionsOption(options.functionsDir),
+    ...(options.functionsDir ? { functionsDir: options.functionsDir } : {}),
     adminToken,
     ...(options.config ? { config: options.config as StartServerOptions["config"] } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
@@ -103,7 +115,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-/** A running Vite dev server of the test page. */
+/** A running Vite dev server of your app. */
 export interface TestPageServer {
   url: string;
   close(): Promise<void>;
@@ -111,25 +123,30 @@ export interface TestPageServer {
 
 /** Options of {@link startTestPageServer}. */
 export interface TestPageServerOptions {
-  /** The Vite config file; default the repository's vite.config.ts (root: the repository). */
-  configFile?: string;
-  /** The root Vite serves; default the config's own root, or the repository for the default config. */
+  /**
+   * The Vite config file; default Vite's own lookup (`vite.config.{js,mjs,ts,cjs,mts,cts}` in
+   * `root`); `false` for none.
+   */
+  configFile?: string | false;
+  /**
+   * The folder Vite serves (and searches for its config file); default the config file's `root`,
+   * else the current directory, as with the `vite` command.
+   */
   root?: string;
 }
 
 /**
- * Starts a Vite dev server on 127.0.0.1, a free port: by default the repository's vite.config.ts
- * (the test page), or any app's config (e.g. `demo/vite.config.ts`). File watching and HMR are off,
- * so pages never reload during a test.
+ * Starts a Vite dev server of your app on 127.0.0.1, a free port: by default the one the `vite`
+ * command would start in the current directory, or the config and root you name. File watching and
+ * HMR are off, so pages never reload during a test.
+ * @throws Error naming `vite` when that optional peer dependency is not installed
  * @throws Error if Vite reports no local URL
  */
 export async function startTestPageServer(options: TestPageServerOptions = {}): Promise<TestPageServer> {
-  const { createServer } = await import("vite");
-  const configFile = options.configFile ?? `${repoRoot}vite.config.ts`;
-  const root = options.root ?? (options.configFile ? undefined : repoRoot);
+  const { createServer } = await importVite();
   const server = await createServer({
-    ...(root ? { root } : {}),
-    configFile,
+    ...(options.root !== undefined ? { root: options.root } : {}),
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
     logLevel: "warn",
     // no file watching and no HMR: an edit elsewhere in the tree must not reload a page mid-test
     server: { host: "127.0.0.1", port: 0, strictPort: false, hmr: false, watch: null },

@@ -5,12 +5,20 @@
  */
 import { expect, type BrowserContext, type Page } from "@playwright/test";
 import type { TabView, TestPageHandle } from "./page.js";
+import type { TestServer } from "./server.js";
 
-/** The URL of the test page for one server and app. */
-export function testPageUrl(pageServerUrl: string, serverUrl: string, appId: string): string {
-  const url = new URL("/playwright/app/index.html", pageServerUrl);
-  url.searchParams.set("server", serverUrl);
-  url.searchParams.set("app", appId);
+/**
+ * The URL of your test page with the server to use in its query: `?server=<server.url>&app=<server.appId>`
+ * added to `pageUrl` (its other query parameters are kept). Your page reads them to create its App.
+ * @param pageUrl - the page's full URL, e.g. `new URL("/tabs.html", pages.url)`
+ * @param server - the server the page should use, e.g. a {@link TestServer}
+ * @throws TypeError if `pageUrl` is not an absolute URL
+ * @example testPageUrl(new URL("/tabs.html", pages.url), server) // http://127.0.0.1:5174/tabs.html?server=…&app=…
+ */
+export function testPageUrl(pageUrl: string | URL, server: Pick<TestServer, "url" | "appId">): string {
+  const url = new URL(pageUrl);
+  url.searchParams.set("server", server.url);
+  url.searchParams.set("app", server.appId);
   return url.toString();
 }
 

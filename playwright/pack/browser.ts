@@ -1,0 +1,86 @@
+/**
+ * The browser side of the pack suite: the app's own `vite` (dev server or preview of its build) and
+ * two Chromium tabs of one context that must both print the quick start's function result.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "../../playwright.config.js";
+import { killGroup } from "./npm.js";
+
+/** A running `vite` or `vite preview`. */
+export interface ViteServer {
+  url: string;
+  stop(): void;
+}
+
+/**
+ * Starts the app's own vite binary (`dev` or `preview`) on 127.0.0.1, a free port, and resolves with
+ * its URL. It runs in its own process group, which `stop` ends.
+ * @throws Error if vite prints no local URL within 30 s or exits first
+ */
+export function startVite(app: string, mode: "dev" | "preview"): Promise<ViteServer> {
+  const args = mode === "dev" ? ["--host", "127.0.0.1", "--port", "0"] : ["preview", "--host", "127.0.0.1", "--port", "0"];
+  const child = spawn(join(app, "node_modules/.bin/vite"), args, { cwd: app, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+  const stop = (): void => killGroup(child.pid, "SIGTERM");
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`vite ${mode} printed no local URL within 30 s`));
+    }, 30_000);
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stripVTControlCharacters(out))?.[1]; // vite colours its output
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, stop });
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`vite ${mode} exited (${code})`));
+    });
+  });
+}
+
+/** The Chromium every Playwright test of this repository uses. */
+export function chromiumPath(): string {
+  return process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+}
+
+/** The launch flags of playwright.config.ts, for a consumer's own Playwright config. */
+export { CHROMIUM_ARGS };
+
+/**
+ * Opens `url` in two tabs of one context, one after the other; each must print the function result
+ * `3` on its console (the quick start's `console.log(await user.functions.sum(1, 2))`).
+ * @throws Error naming the tab that printed an error or nothing within 20 s
+ */
+export async function twoTabsPrintSum(url: string): Promise<void> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext();
+    for (let i = 1; i <= 2; i += 1) {
+      const page = await context.newPage();
+      const printed = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`tab ${i} did not print the function result within 20 s`)), 20_000);
+        page.on("console", (m) => {
+          if (m.text() === "3") {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        page.on("pageerror", (e) => {
+          clearTimeout(timer);
+          reject(new Error(`tab ${i}: ${e.message}`));
+        });
+      });
+      await page.goto(url);
+      await printed;
+    }
+  } finally {
+    await browser.close();
+  }
+}
