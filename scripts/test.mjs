@@ -33,7 +33,7 @@ function readJson(path) {
 // The server's tests spawn its compiled bin, and the test kit loads the built realm-tabs-server: build
 // both packages first (a failed build is a failed suite).
 {
-  console.log("\n== build (npm run build: the library into dist/, the server into server/dist/)");
+  console.log("\n== build (npm run build: the server into server/dist/, then the library into dist/)");
   const code = run("npm", ["run", "build", "--silent"]);
   if (code !== 0) results.push({ name: "build", passed: 0, failed: 1, skipped: 0, ok: false });
 }
