@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS } from "../../playwright.config.js";
 import { startTestServer, type TestServer } from "../../src/testing/server.js";
@@ -29,9 +30,9 @@ function startVite(cwd: string, mode: "dev" | "preview"): Promise<{ url: string;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vite ${mode} did not start`)), 30_000);
     let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.replace(/\x1b\[[0-9;]*m/g, ""))?.[1];
+      const url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stripVTControlCharacters(out))?.[1];
       if (url) {
         clearTimeout(timer);
         resolve({ url, child });

@@ -74,5 +74,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const address = handle.app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, config, close: handle.close };
+  return { url: `http://${urlHost}:${port}`, port, config, close: () => handle.close() };
 }

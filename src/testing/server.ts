@@ -56,7 +56,7 @@ async function importServer(): Promise<typeof import("realm-tabs-server")> {
   try {
     return await import("realm-tabs-server");
   } catch (err) {
-    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm install -D realm-tabs-server): ${(err as Error).message}`);
+    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm install -D realm-tabs-server): ${(err as Error).message}`, { cause: err });
   }
 }
 
