@@ -25,6 +25,7 @@ export default defineConfig([
     "playwright-report/",
     "playwright/artifacts/",
     "tmp/",
+    ".vite/",
   ]),
 
   { linterOptions: { reportUnusedDisableDirectives: "error" } },

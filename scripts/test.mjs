@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs every suite of realm-tabs in turn (type check, Vitest, Playwright) and ends with one line
-// "N passed, N failed" summed over all of them. Exits non-zero if any suite failed or crashed.
-// Usage: npm test [-- --only vitest|playwright|typecheck]
+// Runs every suite of realm-tabs in turn (type check, lint, format check, Vitest, Playwright) and
+// ends with one line "N passed, N failed" summed over all of them. Exits non-zero if any suite
+// failed or crashed. Usage: npm test [-- --only typecheck|lint|format|vitest|playwright]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -48,6 +48,17 @@ if (!only || only === "typecheck") {
     else failed++;
   }
   results.push({ name: "typecheck", passed, failed, skipped: 0, ok: failed === 0 });
+}
+
+// lint and format: one pass or fail each
+for (const [name, title, args] of [
+  ["lint", "lint (eslint .)", ["eslint", "."]],
+  ["format", "format (prettier --check .; npm run format fixes it)", ["prettier", "--check", "."]],
+]) {
+  if (only && only !== name) continue;
+  console.log(`\n== ${title}`);
+  const code = run("npx", args);
+  results.push({ name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ok: code === 0 });
 }
 
 if (!only || only === "vitest") {
