@@ -15,14 +15,16 @@ for (const dir of ["src", "worker"]) rmSync(`${dist}/${dir}`, { recursive: true,
 // Two compilations, one per global scope: the tab side (and realm-tabs/testing, whose Node side
 // loads the optional peer realm-tabs-server on demand) against the DOM library, the SharedWorker
 // entry against the WebWorker library. Modules both reach (src/protocol, worker/host, ...) are
-// emitted twice with the same options, hence the same output. --stripInternal keeps @internal
-// members out of the published types.
-const common = [
-  "--outDir", "dist", "--rootDir", ".", "--declaration", "--stripInternal", "--sourceMap", "false",
-  "--module", "esnext", "--target", "es2022", "--moduleResolution", "bundler",
-  "--strict", "--skipLibCheck", "--verbatimModuleSyntax", "--isolatedModules",
-  "--noUncheckedIndexedAccess", "--noImplicitOverride",
-];
+// emitted twice with the same options, hence the same output. The worker compilation names no
+// --types, so (TypeScript 6) it sees no @types package. --stripInternal keeps @internal members
+// out of the published types.
+const common = `
+  --outDir dist --rootDir . --declaration --stripInternal --sourceMap false
+  --module esnext --target es2022 --moduleResolution bundler
+  --strict --skipLibCheck --verbatimModuleSyntax --isolatedModules --noUncheckedIndexedAccess --noImplicitOverride
+`
+  .trim()
+  .split(/\s+/);
 const targets = [
   ["src/index.ts", "src/testing/index.ts", "--lib", "ES2023,DOM,DOM.Iterable", "--types", "node"],
   ["worker/entry.ts", "--lib", "ES2023,WebWorker,WebWorker.Iterable,WebWorker.AsyncIterable"],
