@@ -1,7 +1,8 @@
 /**
  * The SharedWorker entry: wiring only. Every connecting tab gets its own `SessionApi` object on its
- * port; all of them share one {@link createSessionHost} host. This is the one module with side effects.
+ * port; all of them share one host (`createSessionHost`, host/host.ts). This is the one module with side effects.
  * @packageDocumentation
+ * @module realm-tabs/worker
  */
 import { expose } from "comlink";
 import { installErrorTransfer } from "../src/protocol/comlink.js";

@@ -1,6 +1,7 @@
 /**
  * The programmatic entry point: `startServer(options)` starts the App Services-compatible server.
  * @packageDocumentation
+ * @module realm-tabs-server
  */
 import { createApp } from "./app.js";
 import { loadConfigFile, parseConfig, resolveConfig, type ConfigFileInput, type ServerConfig } from "./config.js";
