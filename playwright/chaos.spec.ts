@@ -104,7 +104,7 @@ test(`chaos: ${OPS} seeded operations across 5+ real tabs converge (seed ${SEED}
     else if (op === "restart") {
       // the SharedWorker stops once no tab holds it; new tabs start a fresh one on the same IndexedDB
       for (const t of tabs) await t.close();
-      await expect.poll(async () => (await context.pages()).length).toBe(0);
+      await expect.poll(() => context.pages().length).toBe(0);
       tabs = [];
       for (let i = 0; i < 5; i++) tabs.push(await open(context));
     } else if (!["open", "close"].includes(op)) {

@@ -47,7 +47,7 @@ function degradedEvent(page: Page): Promise<{ mode: string; reason: string } | n
   return page.evaluate(() => {
     let got: { mode: string; reason: string } | null = null;
     window.realmTabs!.app.addEventListener("degraded", (d) => { got = { mode: d.mode, reason: d.reason }; });
-    return got as { mode: string; reason: string } | null;
+    return got;
   });
 }
 

@@ -49,7 +49,7 @@ test("reset connections, 5xx and slow responses log no one out; calls fail clear
 
   // each fault is consumed by the attempt (GET /faults lists what is left); the attempt either
   // fails with a typed error or succeeds because the transport retried the transient failure
-  const cases: [Page, "refresh" | "call", Record<string, unknown>, RegExp][] = [
+  const cases: [Page, "refresh" | "call", { kind: string; route: string; [field: string]: unknown }, RegExp][] = [
     [a, "refresh", { kind: "reset", route: "refresh", count: 1 }, /^(ok|RealmTabsError:network:)$/],
     [b, "refresh", { kind: "status", route: "refresh", count: 1, status: 503 }, /^(ok|MongoDBRealmError:InjectedFault:503)$/],
     [c, "call", { kind: "reset", route: "functionCall", count: 1 }, /^(ok|RealmTabsError:network:)$/],

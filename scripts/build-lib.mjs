@@ -12,18 +12,27 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${root}dist`;
 for (const dir of ["src", "worker"]) rmSync(`${dist}/${dir}`, { recursive: true, force: true });
 
-const args = [
-  "tsc", "--ignoreConfig", "src/index.ts", "worker/entry.ts",
-  // realm-tabs/testing (its Node side loads the optional peer realm-tabs-server on demand)
-  "src/testing/index.ts",
-  "--outDir", "dist", "--rootDir", ".", "--declaration", "--sourceMap", "false",
-  "--module", "esnext", "--target", "es2022", "--moduleResolution", "bundler",
-  "--lib", "ES2023,DOM,DOM.Iterable", "--types", "node",
-  "--strict", "--skipLibCheck", "--verbatimModuleSyntax", "--isolatedModules",
-  "--noUncheckedIndexedAccess", "--noImplicitOverride",
+// Two compilations, one per global scope: the tab side (and realm-tabs/testing, whose Node side
+// loads the optional peer realm-tabs-server on demand) against the DOM library, the SharedWorker
+// entry against the WebWorker library. Modules both reach (src/protocol, worker/host, ...) are
+// emitted twice with the same options, hence the same output. The worker compilation names no
+// --types, so (TypeScript 6) it sees no @types package. --stripInternal keeps @internal members
+// out of the published types.
+const common = `
+  --outDir dist --rootDir . --declaration --stripInternal --sourceMap false
+  --module esnext --target es2022 --moduleResolution bundler
+  --strict --skipLibCheck --verbatimModuleSyntax --isolatedModules --noUncheckedIndexedAccess --noImplicitOverride
+`
+  .trim()
+  .split(/\s+/);
+const targets = [
+  ["src/index.ts", "src/testing/index.ts", "--lib", "ES2023,DOM,DOM.Iterable", "--types", "node"],
+  ["worker/entry.ts", "--lib", "ES2023,WebWorker,WebWorker.Iterable,WebWorker.AsyncIterable"],
 ];
-const tsc = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+for (const target of targets) {
+  const tsc = spawnSync("npx", ["tsc", "--ignoreConfig", ...target, ...common], { cwd: root, stdio: "inherit" });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
 
 // The sources start the worker from its .ts file (what Vite serves in this repository); the
 // package ships JavaScript, so point the URL at the built entry.

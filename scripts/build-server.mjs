@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const server = fileURLToPath(new URL("../server/", import.meta.url));
 rmSync(`${server}dist`, { recursive: true, force: true });
-const tsc = spawnSync("npx", ["tsc", "-p", `${server}tsconfig.json`], { cwd: server, stdio: "inherit" });
+const tsc = spawnSync("npx", ["tsc", "-p", `${server}tsconfig.build.json`], { cwd: server, stdio: "inherit" });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 chmodSync(`${server}dist/cli.js`, 0o755);
 console.log("build: server/dist written");

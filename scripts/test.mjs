@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs every suite of realm-tabs in turn (type check, Vitest, Playwright, pack) and ends with one
-// line "N passed, N failed" summed over all of them. Exits non-zero if any suite failed or crashed.
-// The pack suite installs the packed tarballs from the npm registry (each of its checks counts).
-// Usage: npm test [-- --only typecheck|vitest|playwright|pack]
+// Runs every suite of realm-tabs in turn (build, type check, lint, format check, Vitest, Playwright,
+// pack) and ends with one line "N passed, N failed" summed over all of them. Exits non-zero if any
+// suite failed or crashed. The pack suite installs the packed tarballs from the npm registry (each of
+// its checks counts). Usage: npm test [-- --only typecheck|lint|format|vitest|playwright|pack]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { typecheck, typecheckProjects } from "./typecheck.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const outDir = join(root, ".test-results");
@@ -39,9 +40,26 @@ function readJson(path) {
 }
 
 if (!only || only === "typecheck") {
-  console.log("\n== type check (tsc --noEmit)");
-  const code = run("npx", ["tsc", "--noEmit", "-p", "."]);
-  results.push({ name: "typecheck", passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ok: code === 0 });
+  // one pass or fail per target config (scripts/typecheck.mjs: DOM, WebWorker, Node, tests and tools)
+  let passed = 0;
+  let failed = 0;
+  for (const { name, project } of typecheckProjects) {
+    console.log(`\n== type check: ${name} (tsc --noEmit -p ${project})`);
+    if (typecheck(project) === 0) passed++;
+    else failed++;
+  }
+  results.push({ name: "typecheck", passed, failed, skipped: 0, ok: failed === 0 });
+}
+
+// lint and format: one pass or fail each
+for (const [name, title, args] of [
+  ["lint", "lint (eslint .)", ["eslint", "."]],
+  ["format", "format (prettier --check .; npm run format fixes it)", ["prettier", "--check", "."]],
+]) {
+  if (only && only !== name) continue;
+  console.log(`\n== ${title}`);
+  const code = run("npx", args);
+  results.push({ name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ok: code === 0 });
 }
 
 if (!only || only === "vitest") {

@@ -17,13 +17,13 @@ function fakeLocks(): { pending: Pending[]; held: Set<string>; locks: Pick<LockM
         name, signal: options.signal,
         grant: async () => {
           held.add(name);
-          const result = await callback({ name, mode: "exclusive" } as Lock);
+          const result = await callback({ name, mode: "exclusive" });
           held.delete(name);
           resolve(result);
         },
       });
     });
-  return { pending, held, locks: { request: request as LockManager["request"] } };
+  return { pending, held, locks: { request } };
 }
 
 afterEach(() => { vi.unstubAllGlobals(); });

@@ -2,6 +2,7 @@
  * realm-tabs: one signed-in App Services session for every tab. The Realm SDK's `App` and `User`
  * API, backed by a SharedWorker that owns the users, tokens and refresh loop.
  * @packageDocumentation
+ * @module realm-tabs
  */
 export { App } from "./app.js";
 export type { AppConfiguration } from "./config.js";

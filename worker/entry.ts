@@ -1,21 +1,19 @@
 /**
  * The SharedWorker entry: wiring only. Every connecting tab gets its own `SessionApi` object on its
- * port; all of them share one {@link createSessionHost} host. This is the one module with side effects.
+ * port; all of them share one host (`createSessionHost`, host/host.ts). This is the one module with side effects.
  * @packageDocumentation
+ * @module realm-tabs/worker
  */
 import { expose } from "comlink";
 import { installErrorTransfer } from "../src/protocol/comlink.js";
 import { browserHostDeps } from "./host/browser.js";
 import { createSessionHost } from "./host/host.js";
 
-/** The part of `SharedWorkerGlobalScope` used here (tsconfig has the DOM lib, not WebWorker). */
-interface SharedWorkerScope {
-  onconnect: ((event: MessageEvent) => void) | null;
-}
-
 installErrorTransfer();
 const host = createSessionHost(browserHostDeps());
-const scope = globalThis as unknown as SharedWorkerScope;
+// lib.webworker types `self` as the dedicated-or-shared WorkerGlobalScope; this module only ever
+// runs as a SharedWorker.
+const scope = self as unknown as SharedWorkerGlobalScope;
 
 scope.onconnect = (event) => {
   const port = event.ports[0];

@@ -85,7 +85,7 @@ export async function sharedWorkerHeap(browser: Browser): Promise<number> {
   if (!targetId) throw new Error("no SharedWorker running");
   const cdp = await browser.newBrowserCDPSession();
   try {
-    const { sessionId } = (await cdp.send("Target.attachToTarget", { targetId, flatten: false })) as { sessionId: string };
+    const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: false });
     try {
       const answer = new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("no heap answer from the SharedWorker")), 10_000);

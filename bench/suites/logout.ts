@@ -18,7 +18,7 @@ async function fanOut(pages: Page[], userId: string, waitMs: number): Promise<(n
   await Promise.all(others.map((p) => p.evaluate((id) => window.bench!.armLogoutProbe(id), userId)));
   const at = await first!.evaluate(() => window.bench!.logout());
   const end = Date.now() + waitMs;
-  let seen: (number | null)[] = [];
+  let seen: (number | null)[];
   for (;;) {
     seen = await Promise.all(others.map((p) => p.evaluate(() => window.bench!.logoutSeenAt())));
     if (seen.every((s) => s !== null) || Date.now() > end) break;
@@ -36,7 +36,10 @@ async function tabsRun(env: BenchEnv, n: number): Promise<{ delays: number[]; mi
     let missed = 0;
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {
-      for (const d of await fanOut(pages, userId, 15_000)) d === null ? (missed += 1) : delays.push(d);
+      for (const d of await fanOut(pages, userId, 15_000)) {
+        if (d === null) missed += 1;
+        else delays.push(d);
+      }
       userId = await pages[0]!.evaluate(() => window.bench!.login());
       await Promise.all(pages.map((p) => p.waitForFunction((id) => window.bench!.isLoggedIn(id), userId, { timeout: 15_000 })));
     }

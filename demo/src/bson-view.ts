@@ -31,6 +31,7 @@ export function showValue(value: unknown, indent = 0): string {
   const pad = "  ".repeat(indent + 1);
   const end = "  ".repeat(indent);
   if (value === undefined) return "undefined";
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- only functions and symbols, which JSON cannot show, reach String()
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? String(value);
   if (value instanceof Date) return `Date("${Number.isNaN(value.getTime()) ? "invalid" : value.toISOString()}")`;
   if (isBson(value)) return bsonText(value);

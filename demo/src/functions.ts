@@ -32,7 +32,7 @@ export function mountFunctions(app: App): void {
   const error = h("p", { class: "error", testid: "fn-error", role: "alert" });
   const call: HTMLButtonElement = h("button", {
     testid: "fn-call",
-    onclick: () => act(error, call, async () => {
+    onclick: () => void act(error, call, async () => {
       result.textContent = "…";
       const user = app.currentUser;
       if (!user) {

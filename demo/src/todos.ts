@@ -39,12 +39,12 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
   };
   const item = (todo: Todo): HTMLElement => {
     const toggle = h("input", { type: "checkbox", testid: "todo-toggle", checked: todo.done,
-      onchange: () => act(error, null, async () => { await collection?.updateOne({ _id: todo._id }, { $set: { done: !todo.done } }); await reload(); }) });
+      onchange: () => void act(error, null, async () => { await collection?.updateOne({ _id: todo._id }, { $set: { done: !todo.done } }); await reload(); }) });
     const remove: HTMLButtonElement = h("button", { class: "small secondary", testid: "todo-delete",
-      onclick: () => act(error, remove, async () => { await collection?.deleteOne({ _id: todo._id }); await reload(); }) }, "Delete");
+      onclick: () => void act(error, remove, async () => { await collection?.deleteOne({ _id: todo._id }); await reload(); }) }, "Delete");
     return h("li", { testid: "todo", class: todo.done ? "done" : "" }, h("label", {}, toggle, h("span", { testid: "todo-label" }, todo.text)), remove);
   };
-  const add: HTMLButtonElement = h("button", { testid: "todo-add", onclick: () => act(error, add, async () => {
+  const add: HTMLButtonElement = h("button", { testid: "todo-add", onclick: () => void act(error, add, async () => {
     if (!collection) throw new Error("sign in first");
     const value = text.value.trim();
     if (!value) throw new Error("type a todo first");

@@ -14,7 +14,7 @@ function label(user: User): string {
 
 function actions(app: App, user: User, error: HTMLElement): HTMLElement {
   const button = (testid: string, text: string, run: () => Promise<unknown>, enabled = true): HTMLButtonElement => {
-    const b: HTMLButtonElement = h("button", { testid, class: "small", disabled: !enabled, onclick: () => act(error, b, async () => { await run(); }) }, text);
+    const b: HTMLButtonElement = h("button", { testid, class: "small", disabled: !enabled, onclick: () => void act(error, b, async () => { await run(); }) }, text);
     return b;
   };
   return h(

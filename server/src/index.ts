@@ -1,6 +1,7 @@
 /**
  * The programmatic entry point: `startServer(options)` starts the App Services-compatible server.
  * @packageDocumentation
+ * @module realm-tabs-server
  */
 import { createApp } from "./app.js";
 import { loadConfigFile, parseConfig, resolveConfig, type ConfigFileInput, type ServerConfig } from "./config.js";
@@ -74,5 +75,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const address = handle.app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, config, close: handle.close };
+  return { url: `http://${urlHost}:${port}`, port, config, close: () => handle.close() };
 }

@@ -38,14 +38,14 @@ export class StatusEvents {
   /** Adds a listener. */
   add<K extends StatusEventType>(type: K, listener: StatusListener<K>): void {
     const set = this.listeners.get(type) ?? new Set();
-    set.add(listener as (detail: never) => void);
+    set.add(listener);
     this.listeners.set(type, set);
     if (this.sticky.has(type)) this.call(listener, this.sticky.get(type) as StatusEventMap[K]);
   }
 
   /** Removes a listener. */
   remove<K extends StatusEventType>(type: K, listener: StatusListener<K>): void {
-    this.listeners.get(type)?.delete(listener as (detail: never) => void);
+    this.listeners.get(type)?.delete(listener);
   }
 
   /** Fires an event (each listener isolated: one that throws does not stop the others). */

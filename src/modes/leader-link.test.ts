@@ -51,7 +51,7 @@ describe("leader link", () => {
     await link.ready;
     const changed = vi.fn();
     link.onChange(changed);
-    const api = link.api as unknown as Comlink.Remote<{ who(): string; slow(): never }>;
+    const api = link.api as unknown as Comlink.Remote<{ who(): string; slow(): Promise<void> }>;
     const inFlight = Promise.race([api.slow(), link.lost()]);
     first.close(); // the leader tab goes away...
     leader("L2"); // ...and the next one announces itself

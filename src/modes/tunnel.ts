@@ -22,8 +22,11 @@ function isPlaceholder(x: unknown): x is { [PORT_TAG]: string } {
   return typeof x === "object" && x !== null && typeof (x as Record<string, unknown>)[PORT_TAG] === "string";
 }
 
-/** Rebuilds `value` with `swap` applied to every nested value it recognises (plain objects and arrays only). */
-function mapDeep(value: unknown, swap: (x: unknown) => unknown | undefined, depth = 0): unknown {
+/**
+ * Rebuilds `value` with `swap` applied to every nested value it recognises (plain objects and
+ * arrays only); `swap` returns undefined for a value it does not replace.
+ */
+function mapDeep(value: unknown, swap: (x: unknown) => unknown, depth = 0): unknown {
   const swapped = swap(value);
   if (swapped !== undefined) return swapped;
   if (depth > 8 || typeof value !== "object" || value === null) return value;

@@ -22,6 +22,6 @@ export function installErrorTransfer(): void {
       throw deserializeError(serialized);
     },
   };
-  transferHandlers.set("throw", handler as TransferHandler<unknown, unknown>);
+  transferHandlers.set("throw", handler);
   installed = true;
 }

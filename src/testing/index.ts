@@ -22,6 +22,7 @@
  *   await server.close();
  * });
  * @packageDocumentation
+ * @module realm-tabs/testing
  */
 export { startTestServer, startTestPageServer } from "./server.js";
 export type { ServerCounters, TestServer, TestServerOptions, TestPageServer, TestPageServerOptions } from "./server.js";

@@ -65,6 +65,7 @@ export function decodeFrame(event: string | undefined, rawData: string): string 
   if (event === "error") {
     try {
       const body = JSON.parse(data) as { error_code?: unknown; error?: unknown };
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- App Services sends strings; anything else is shown as String() shows it
       throw new WatchStreamError(String(body.error_code ?? "unknown"), String(body.error ?? data));
     } catch (e) {
       if (e instanceof WatchStreamError) throw e;
@@ -143,6 +144,7 @@ export async function runStream(o: StreamOptions): Promise<void> {
       const { done, value } = await reader.read();
       if (done || o.signal.aborted) return;
       parser.feed(value);
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what onEvent caught, unchanged
       if (failure) throw failure;
     }
   } catch (e) {

@@ -50,6 +50,7 @@ export async function logIn(rt: AppRuntime, credentials: CredentialsWire): Promi
     const changes = applyLogin(d, r.userId, credentials.providerType, tokens, r.deviceId);
     return profile ? [...changes, ...applyProfile(d, r.userId, profile)] : changes;
   }, r.userId);
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what fetchProfile rejected with, unchanged
   if (profileError) throw profileError;
   return reply;
 }

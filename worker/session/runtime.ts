@@ -115,14 +115,14 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
   const runtime: AppRuntime = {
     appKey: deps.appKey,
     deps,
-    state: queue.state,
-    snapshot: queue.snapshot,
-    commit: queue.commit,
+    state: () => queue.state(),
+    snapshot: () => queue.snapshot(),
+    commit: (mutation, userId) => queue.commit(mutation, userId),
     user: (userId) => lookup(queue, userId, false),
     loggedInUser: (userId) => lookup(queue, userId, true),
     refresh,
     withAccessToken: (userId, fn) => withAccessToken(runtime, userId, fn),
-    publish: queue.publish,
+    publish: (event) => queue.publish(event),
     get refreshCount() { return refreshCount; },
     close() {
       loop.stop();

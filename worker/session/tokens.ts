@@ -56,7 +56,7 @@ export function skewOnReceipt(token: string, receivedAt: number, previousSkewMs 
 
 function decodeClaims(token: string): Record<string, unknown> | null {
   try {
-    return decodeJwt(token) as Record<string, unknown>;
+    return decodeJwt(token);
   } catch {
     return null;
   }

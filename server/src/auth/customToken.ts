@@ -24,7 +24,7 @@ export class CustomTokenVerifier {
     const { algorithm, secret, publicKey } = this.#config;
     if (algorithm === "HS256") return Promise.resolve(new TextEncoder().encode(secret ?? ""));
     if (typeof publicKey === "string") return importSPKI(publicKey, "RS256");
-    return importJWK(publicKey as JWK, "RS256") as Promise<Key>;
+    return importJWK(publicKey as JWK, "RS256");
   }
 
   /**
@@ -38,7 +38,7 @@ export class CustomTokenVerifier {
     try {
       const options = this.#config.audience === undefined ? {} : { audience: this.#config.audience };
       const result = await jwtVerify(token, await this.#key, { algorithms: [this.#config.algorithm], ...options });
-      payload = result.payload as Record<string, unknown>;
+      payload = result.payload;
     } catch (err) {
       throw new ServerError(401, "AuthError", `invalid custom auth token: ${(err as Error).message}`);
     }

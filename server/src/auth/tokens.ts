@@ -107,7 +107,7 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.#secret, { algorithms: ["HS256"] });
       if (typeof payload.sub !== "string") throw invalidSession();
-      return payload as Record<string, unknown>;
+      return payload;
     } catch {
       throw invalidSession();
     }

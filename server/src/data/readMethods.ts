@@ -26,7 +26,7 @@ export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOpti
   const limit = Math.abs(opts.limit ?? 0);
   try {
     if (!opts.sort || Object.keys(opts.sort).length === 0) return scan(docs, new Query(normalize(query ?? {}), {}), limit);
-    let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(normalize(opts.sort) as Record<string, 1 | -1>);
+    let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(normalize(opts.sort));
     if (limit > 0) cursor = cursor.limit(limit);
     return cursor.all();
   } catch (err) {
@@ -111,7 +111,7 @@ export function aggregate(reg: CollectionRegistry, a: ArgsOf<"aggregate">): Doc[
       processingMode: ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => reg.get(a.database, name).docs().map((d) => normalize(d)),
     });
-    return aggregator.run(reg.get(a.database, a.collection).docs()).map((d) => normalize(d as Doc));
+    return aggregator.run(reg.get(a.database, a.collection).docs()).map((d) => normalize(d));
   } catch (err) {
     throw toServerError(err);
   }

@@ -40,7 +40,7 @@ export function decodeBaasRequest(raw: string | undefined): { service: string; a
     throw new ServerError(400, "InvalidParameter", "invalid parameter 'baas_request': expected base64 of a JSON object");
   }
   const call = parseBody(watchCall, decoded);
-  return { service: call.service, args: call.arguments[0] as WatchArgs };
+  return { service: call.service, args: call.arguments[0] };
 }
 
 function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps, service: string, args: WatchArgs): void {
