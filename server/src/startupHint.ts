@@ -12,7 +12,7 @@ function messages(err: unknown): string[] {
   const out: string[] = [];
   let current: unknown = err;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth += 1) {
-    out.push(current instanceof Error ? current.message : String(current));
+    out.push(current instanceof Error ? current.message : typeof current === "string" ? current : JSON.stringify(current));
     current = current instanceof Error ? current.cause : undefined;
   }
   return out;

@@ -59,7 +59,7 @@ async function importServer(): Promise<typeof import("realm-tabs-server")> {
   try {
     return await import("realm-tabs-server");
   } catch (err) {
-    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm pkg set allowScripts.better-sqlite3=true --json && npm install -D realm-tabs-server): ${(err as Error).message}`);
+    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm pkg set allowScripts.better-sqlite3=true --json && npm install -D realm-tabs-server): ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -71,7 +71,7 @@ async function importVite(): Promise<typeof import("vite")> {
   try {
     return await import("vite");
   } catch (err) {
-    throw new Error(`startTestPageServer needs the optional peer dependency vite (npm install -D vite): ${(err as Error).message}`);
+    throw new Error(`startTestPageServer needs the optional peer dependency vite (npm install -D vite): ${(err as Error).message}`, { cause: err });
   }
 }
 

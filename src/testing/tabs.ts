@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { expect, type BrowserContext, type Page } from "@playwright/test";
-import type { TabView, TestPageHandle } from "./page.js";
+import type { TabView } from "./page.js";
 import type { TestServer } from "./server.js";
 
 /**
