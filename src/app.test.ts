@@ -10,7 +10,8 @@ import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { installErrorTransfer } from "./protocol/comlink.js";
 import { MongoDBRealmError, RealmTabsError, isMongoDBRealmError } from "./protocol/errors.js";
-import { PROTOCOL_VERSION, appKeyFor, channelName } from "./protocol/events.js";
+import { PROTOCOL_VERSION } from "./protocol/events.js";
+import { appKeyFor, channelName } from "./protocol/names.js";
 import type { ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 

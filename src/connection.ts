@@ -8,8 +8,9 @@ import * as Comlink from "comlink";
 import { installErrorTransfer } from "./protocol/comlink.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
+import { BUILD_ID, WORKER_NAME, tabLockName } from "./protocol/names.js";
 import type { AppConfigWire, ConnectReply, SessionApi } from "./protocol/rpc.js";
-import { withDeadline } from "./deadline.js";
+import { withDeadline } from "./protocol/deadline.js";
 import { openInPageLink } from "./modes/in-page-link.js";
 import { openLeaderLink } from "./modes/leader-link.js";
 import type { Link } from "./modes/link.js";
@@ -22,14 +23,8 @@ export type PortLike = Comlink.Endpoint;
 /** How a tab starts (or reaches) the session runtime: a SharedWorker, or a port to one. */
 export type WorkerFactory = () => SharedWorker | PortLike;
 
-/** Build id of this bundle, sent in the handshake (the runtime reports tabs of older builds). */
-export const BUILD_ID = "realm-tabs@0.1.0";
-
 /** Default deadline of a call to the runtime, in ms. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Name of the SharedWorker; tabs of one origin share one instance per script URL and name. */
-export const WORKER_NAME = "realm-tabs";
 
 /**
  * Starts the bundled SharedWorker. The `new URL(…, import.meta.url)` form is what Vite (and other
@@ -101,7 +96,7 @@ export interface ConnectionOptions {
 }
 
 /**
- * Holds the Web Lock `realm-tabs:tab:<tabId>` until `release` is called: the runtime requests the
+ * Holds the Web Lock {@link tabLockName} until `release` is called: the runtime requests the
  * same name, and getting it tells it the tab is gone (a MessagePort never reports closing).
  * Resolves once the lock is held; without Web Locks (old browsers, Node) it resolves at once.
  * @throws {RealmTabsError} `timeout` if the lock is not granted in time (the request is then aborted)
@@ -114,7 +109,7 @@ export async function holdLivenessLock(tabId: string, timeoutMs: number): Promis
   // make the runtime count this tab as alive until the page dies
   const abort = new AbortController();
   const held = new Promise<void>((resolve, reject) => {
-    locks.request(`realm-tabs:tab:${tabId}`, { signal: abort.signal }, () => {
+    locks.request(tabLockName(tabId), { signal: abort.signal }, () => {
       if (abort.signal.aborted) return undefined; // granted too late: let it go at once
       resolve();
       return new Promise<void>((done) => {

@@ -6,9 +6,9 @@
  */
 import type { Remote } from "comlink";
 import { MongoDBRealmError, RealmTabsError } from "./protocol/errors.js";
-import { appKeyFor, channelName } from "./protocol/events.js";
+import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/names.js";
 import type { AppConfigWire, ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
-import { BUILD_ID, openConnection, type Connection, type ConnectionOptions } from "./connection.js";
+import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { EventGate } from "./eventGate.js";
 import type { AppSnapshot } from "./protocol/snapshots.js";
 import { fullApi } from "./watch.js";
@@ -16,7 +16,7 @@ import { Mirror, type MirrorHooks } from "./mirror.js";
 import { StatusEvents } from "./modes/events.js";
 import { onPageWake } from "./modes/lifecycle.js";
 import type { RuntimeMode } from "./modes/select.js";
-import { BUILDS_CHANNEL, watchBuilds } from "./modes/versions.js";
+import { watchBuilds } from "./modes/versions.js";
 
 /** A connected tab session (see module doc). */
 export class TabSession {

@@ -5,7 +5,7 @@
  */
 import { EJSON } from "bson";
 import type { Remote } from "comlink";
-import { RealmTabsError } from "./protocol/errors.js";
+import { nonEmptyString } from "./protocol/args.js";
 import type { MutationReply, SessionApi } from "./protocol/rpc.js";
 import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
@@ -161,9 +161,7 @@ export class User<
    * @throws {MongoDBRealmError} e.g. `FunctionNotFound`, `InvalidSession`
    */
   async callFunction(name: string, ...args: unknown[]): Promise<unknown> {
-    if (typeof name !== "string" || name.length === 0) {
-      throw new RealmTabsError("invalid-argument", "the function name must be a non-empty string", { retryable: false });
-    }
+    nonEmptyString(name, "the function name");
     const argsEJSON = encodeArgs(args);
     const result = await this.host.call(`callFunction ${name}`, (api, appKey) => api.callFunction(appKey, this.id, name, argsEJSON));
     return decodeResult(result);

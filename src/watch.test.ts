@@ -1,8 +1,8 @@
 /** The tab's watch iterator over a MessagePort, with a fake runtime call. */
 import { describe, expect, it } from "vitest";
-import { serializeError, RealmTabsError } from "./protocol/errors.js";
+import { serializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
 import type { WatchMessage } from "./protocol/rpc.js";
-import { watchCollection, WatchError, type RuntimeCall } from "./watch.js";
+import { watchCollection, type RuntimeCall } from "./watch.js";
 
 function fakeRuntime() {
   const ports: MessagePort[] = [];
@@ -74,7 +74,8 @@ describe("watch iterator", () => {
     const it2 = watchCollection(rt.call, "u1", request);
     const p2 = it2.next();
     await expect.poll(() => rt.ports.length).toBe(2);
-    rt.send({ type: "error", error: serializeError(new Error("gone")), watchCode: "InvalidSession" });
+    rt.send({ type: "error", error: serializeError(new WatchError("InvalidSession", "gone")) });
     await expect(p2).rejects.toBeInstanceOf(WatchError);
+    await expect(p2).rejects.toMatchObject({ code: "InvalidSession", message: "gone" });
   });
 });

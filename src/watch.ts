@@ -6,7 +6,8 @@
  */
 import * as Comlink from "comlink";
 import { EJSON } from "bson";
-import { deserializeError, RealmTabsError } from "./protocol/errors.js";
+import { watchSelector } from "./protocol/args.js";
+import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
 import type { FullSessionApi, SessionApi, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
 /** Runs a call on the runtime (the `UserHost.call` of the app). */
@@ -15,21 +16,6 @@ export type RuntimeCall = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>
 /** The worker's API with every method (the issue-4 ones are optional in {@link SessionApi}'s type only). */
 export function fullApi(api: Comlink.Remote<SessionApi>): Comlink.Remote<FullSessionApi> {
   return api as unknown as Comlink.Remote<FullSessionApi>;
-}
-
-/** The server ended a watch stream with an `error` event, or sent an event that is not EJSON. */
-export class WatchError extends Error {
-  /** The server's `error_code`, `unknown`, or `bad bson parse`. */
-  readonly code: string;
-  /**
-   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
-   * @param message - the server's `error` text (or a description of the bad event)
-   */
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = "WatchError";
-    this.code = code;
-  }
 }
 
 /** A change event (`insert`, `update`, `replace`, `delete`, `drop`, `rename`, `dropDatabase`, `invalidate`). */
@@ -96,8 +82,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
       }
       return;
     }
-    const error = m.watchCode === undefined ? deserializeError(m.error) : new WatchError(m.watchCode, (m.error as { message?: string }).message ?? m.watchCode);
-    this.push({ error });
+    this.push({ error: deserializeError(m.error) });
   }
 
   private push(item: Item<T>): void {
@@ -158,9 +143,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
  * @throws {WatchError} when the server ends the stream with an error event
  */
 export function watchCollection<T>(call: RuntimeCall, userId: string, request: WatchRequest, options: WatchOptions = {}): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
-  if (request.idsEJSON !== undefined && request.filterEJSON !== undefined) {
-    throw new RealmTabsError("invalid-argument", "watch takes ids or filter, not both", { retryable: false });
-  }
+  watchSelector(request.idsEJSON, request.filterEJSON);
   const livenessMs = options.livenessMs ?? 30_000;
   if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });
   return new WatchIterator<T>(call, userId, request, livenessMs);

@@ -9,20 +9,6 @@ import type { AppSnapshot, StateChange } from "./snapshots.js";
 /** Version of the wire protocol between tabs and the worker. Bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;
 
-/**
- * The runtime key of an app: its id and base URL (trailing slashes dropped). A tab computes it before
- * connecting so it can listen on {@link channelName} before the connect reply, and miss no event.
- * A runtime that uses another key still works: the tab then switches to the key of the reply.
- */
-export function appKeyFor(id: string, baseUrl: string): string {
-  return `${id}@${baseUrl.replace(/\/+$/, "")}`;
-}
-
-/** Name of the BroadcastChannel that carries the events of one app runtime. */
-export function channelName(appKey: string): string {
-  return `realm-tabs:${appKey}`;
-}
-
 /** A committed change of state; carries the full new snapshot (a few users, small). */
 export interface StateEvent {
   v: typeof PROTOCOL_VERSION;

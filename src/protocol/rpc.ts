@@ -6,6 +6,7 @@
  * `errors.ts`, keeping their class and fields.
  * @packageDocumentation
  */
+import type { ApiKeyOp, EmailPasswordOp } from "./args.js";
 import type { SerializedError } from "./errors.js";
 import type { AppSnapshot, ProviderType, StateChange } from "./snapshots.js";
 
@@ -152,13 +153,7 @@ export interface WatchRequest {
 /** A message of a watch port. */
 export type WatchMessage =
   | { type: "event"; ejson: string }
-  | { type: "error"; error: SerializedError; watchCode?: string };
-
-/** Operations of {@link SessionApi.apiKeys}. */
-export type ApiKeyOp = "create" | "fetch" | "fetchAll" | "delete" | "enable" | "disable";
-
-/** Operations of {@link SessionApi.emailPassword} (the route below `local-userpass/`). */
-export type EmailPasswordOp = "register" | "confirm" | "confirm/send" | "confirm/call" | "reset" | "reset/send" | "reset/call";
+  | { type: "error"; error: SerializedError };
 
 /** One user as realm-web stored it. */
 export interface RealmWebUser {

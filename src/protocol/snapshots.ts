@@ -19,6 +19,9 @@ export const ProviderType = {
 /** One of the provider names of {@link ProviderType}. */
 export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];
 
+/** Every provider name of {@link ProviderType} (the list both sides validate against). */
+export const PROVIDER_TYPES = Object.values(ProviderType) as [ProviderType, ...ProviderType[]];
+
 /** User states as in realm-js v12 (`Active` exists there only as a deprecated alias and is never returned). */
 export const UserState = {
   LoggedIn: "LoggedIn",

@@ -11,7 +11,7 @@ import "fake-indexeddb/auto";
 import * as Comlink from "comlink";
 import { App } from "../../src/app.js";
 import { Credentials } from "../../src/credentials.js";
-import { appKeyFor } from "../../src/protocol/events.js";
+import { appKeyFor } from "../../src/protocol/names.js";
 import { MongoDBRealmError, RealmTabsError } from "../../src/protocol/errors.js";
 import type { FullSessionApi } from "../../src/protocol/rpc.js";
 import type { AppSnapshot } from "../../src/protocol/snapshots.js";

@@ -7,7 +7,8 @@ import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { startServer, type RunningServer } from "../../server/src/index.js";
 import type { FullSessionApi, WatchMessage } from "../../src/protocol/rpc.js";
-import { PROTOCOL_VERSION, channelName, isSessionEvent } from "../../src/protocol/events.js";
+import { PROTOCOL_VERSION, isSessionEvent } from "../../src/protocol/events.js";
+import { channelName } from "../../src/protocol/names.js";
 import { ADMIN_TOKEN, admin, anonymous, listen, openTab, startTestServer, testHost, type TestTab } from "../../test/worker-kit.js";
 
 const APP = "watch-app";

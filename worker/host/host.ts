@@ -4,7 +4,8 @@
  * SharedWorker port, a leader tab's BroadcastChannel endpoint, or a `MessageChannel` port in tests.
  * @packageDocumentation
  */
-import { PROTOCOL_VERSION, appKeyFor, channelName } from "../../src/protocol/events.js";
+import { PROTOCOL_VERSION } from "../../src/protocol/events.js";
+import { appKeyFor, channelName } from "../../src/protocol/names.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi } from "../../src/protocol/rpc.js";
 import { realTimers, systemClock, type ChannelFactory, type Clock, type FetchLike, type Timers } from "../io/deps.js";

@@ -4,12 +4,13 @@
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import type { EmailPasswordOp, SessionApi } from "../../src/protocol/rpc.js";
+import { apiKeyOp } from "../../src/protocol/args.js";
+import type { SessionApi } from "../../src/protocol/rpc.js";
 import { apiKeyCall } from "../features/apiKeys.js";
 import { emailPasswordCall } from "../features/emailPassword.js";
 import { importRealmWeb } from "../features/migration.js";
 import type { AppRuntime } from "../session/runtime.js";
-import { parseApiKeyOp, parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
+import { parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
 import type { WatchHub } from "../features/watchHub.js";
 
 type Surface = Required<Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">>;
@@ -31,8 +32,8 @@ export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: WatchHub, tab
     },
     unwatch: async (id: unknown) => hub.unsubscribe(str(id, "watchId")),
     apiKeys: async (k: unknown, u: unknown, op: unknown, arg?: unknown) =>
-      apiKeyCall(rt(k), str(u, "userId"), parseApiKeyOp(op), parseOptionalString(arg, "API key argument")),
-    emailPassword: async (k: unknown, op: unknown, body: unknown) => emailPasswordCall(rt(k), str(op, "operation") as EmailPasswordOp, str(body, "body")),
+      apiKeyCall(rt(k), str(u, "userId"), apiKeyOp(op), parseOptionalString(arg, "API key argument")),
+    emailPassword: async (k: unknown, op: unknown, body: unknown) => emailPasswordCall(rt(k), op, str(body, "body")),
     importRealmWeb: async (k: unknown, data: unknown) => importRealmWeb(rt(k), data),
   };
 }

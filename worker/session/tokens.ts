@@ -5,6 +5,7 @@
  */
 import { decodeJwt } from "jose";
 import { EJSON } from "bson";
+import { ZERO_ID } from "../../src/protocol/names.js";
 
 /** What the runtime needs from an access token. */
 export interface TokenInfo {
@@ -19,8 +20,6 @@ export interface TokenInfo {
   /** `baas_device_id` unless missing or all zeros. */
   deviceId: string | null;
 }
-
-const ZERO_ID = "000000000000000000000000";
 
 /**
  * Reads an access token whose clock skew is already known (see {@link skewOnReceipt}). A token
