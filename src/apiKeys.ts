@@ -5,7 +5,7 @@
  */
 import { EJSON, ObjectId } from "bson";
 import { apiKeyId, apiKeyName, type ApiKeyOp } from "./protocol/args.js";
-import { fullApi, type RuntimeCall } from "./watch.js";
+import type { RuntimeCall } from "./watch.js";
 
 /** An API key as `fetch`/`fetchAll` return it. */
 export interface ApiKey {
@@ -29,7 +29,7 @@ export class ApiKeyAuth {
   constructor(private readonly call: RuntimeCall, private readonly userId: string) {}
 
   private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
-    const ejson = await this.call(`apiKeys.${op}`, (api, appKey) => fullApi(api).apiKeys(appKey, this.userId, op, arg));
+    const ejson = await this.call(`apiKeys.${op}`, (api, appKey) => api.apiKeys(appKey, this.userId, op, arg));
     return EJSON.parse(ejson, { relaxed: true }) as T;
   }
 

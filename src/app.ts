@@ -16,7 +16,6 @@ import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
 import { defaultStorage, migrateFromRealmWeb } from "./migration.js";
-import { fullApi } from "./watch.js";
 
 /** Options of issue 4 on top of {@link AppConfiguration}. */
 export interface MigrationOptions {
@@ -106,7 +105,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     const storage = enabled ? defaultStorage() : null;
     if (!storage) return;
     await migrateFromRealmWeb(storage, this.id, (data) =>
-      this.session.mutate("importRealmWeb", (api, appKey) => fullApi(api).importRealmWeb(appKey, data)));
+      this.session.mutate("importRealmWeb", (api, appKey) => api.importRealmWeb(appKey, data)));
   }
 
   /**

@@ -7,7 +7,7 @@ import { EJSON } from "bson";
 import { RealmTabsError } from "./protocol/errors.js";
 import { emailPasswordBody, type EmailPasswordOp } from "./protocol/args.js";
 import { dropUndefined } from "./functions.js";
-import { fullApi, type RuntimeCall } from "./watch.js";
+import type { RuntimeCall } from "./watch.js";
 
 /** The email/password provider client of an app. */
 export class EmailPasswordAuth {
@@ -23,7 +23,7 @@ export class EmailPasswordAuth {
     } catch (cause) {
       throw new RealmTabsError("invalid-argument", `${op}: the arguments cannot be encoded as EJSON`, { cause, retryable: false });
     }
-    await this.call(`emailPasswordAuth.${op}`, (api, appKey) => fullApi(api).emailPassword(appKey, op, bodyEJSON));
+    await this.call(`emailPasswordAuth.${op}`, (api, appKey) => api.emailPassword(appKey, op, bodyEJSON));
   }
 
   /** Registers a new account. @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} e.g. `AccountNameInUse` */

@@ -1,10 +1,11 @@
 /**
- * The tab's copy of the runtime's state. It applies a snapshot only if its epoch is newer than the
- * one it holds, so duplicate and stale events (and a `MutationReply` whose event already arrived)
- * are dropped, and each change is reported exactly once in each tab.
+ * The tab's copy of the runtime's state. Snapshots reach it only over the tab's private connection
+ * (connect and mutation replies, and fetches triggered by channel hints; see eventGate.ts). It
+ * applies a snapshot only if its epoch is newer than the one it holds, so a stale or duplicate one
+ * (a `MutationReply` whose epoch a fetch already brought) is dropped, and each change is reported
+ * exactly once in each tab.
  * @packageDocumentation
  */
-import { isSessionEvent, type SessionEvent } from "./protocol/events.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 /** What an applied snapshot changed: whose listeners fire, and whether app listeners fire. */
@@ -19,11 +20,10 @@ export interface MirrorUpdate {
   app: boolean;
 }
 
-/** Handlers for the events that are not state. */
+/** What the mirror reports to. */
 export interface MirrorHooks {
+  /** Called synchronously after each applied snapshot. */
   onUpdate?(update: MirrorUpdate): void;
-  onWarning?(code: string, message: string): void;
-  onOutdated?(buildId: string): void;
 }
 
 const appChangeTypes = new Set<StateChange["type"]>(["login", "logout", "remove", "delete", "switch", "custom-data", "link"]);
@@ -68,8 +68,8 @@ export class Mirror {
   private readonly hooks: MirrorHooks;
 
   /**
-   * @param appKey - only events of this runtime are applied (changed by {@link Mirror.setAppKey})
-   * @param hooks - called synchronously after a snapshot is applied, and for warnings
+   * @param appKey - only snapshots of this runtime are applied (changed by {@link Mirror.setAppKey})
+   * @param hooks - called synchronously after a snapshot is applied
    */
   constructor(appKey: string, hooks: MirrorHooks = {}) {
     this.appKey = appKey;
@@ -86,7 +86,7 @@ export class Mirror {
     return this.current?.epoch ?? -1;
   }
 
-  /** Changes which runtime's events are accepted (when the runtime answered with another key). */
+  /** Changes which runtime's snapshots are accepted (when the runtime answered with another key). */
   setAppKey(appKey: string): void {
     this.appKey = appKey;
   }
@@ -111,28 +111,5 @@ export class Mirror {
       console.error("[realm-tabs] mirror update handler threw", error);
     }
     return true;
-  }
-
-  /**
-   * Handles one message read off the app's BroadcastChannel; anything malformed, forged for
-   * another runtime, stale or duplicated is ignored.
-   * @returns true if the message was a state event that was applied
-   */
-  handleMessage(data: unknown): boolean {
-    if (!isSessionEvent(data) || data.appKey !== this.appKey) return false;
-    return this.handleEvent(data);
-  }
-
-  private handleEvent(event: SessionEvent): boolean {
-    switch (event.kind) {
-      case "state":
-        return this.apply(event.snapshot, event.changes);
-      case "warning":
-        this.hooks.onWarning?.(event.code, event.message);
-        return false;
-      case "outdated":
-        this.hooks.onOutdated?.(event.buildId);
-        return false;
-    }
   }
 }

@@ -8,15 +8,10 @@ import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
-import type { FullSessionApi, SessionApi, WatchMessage, WatchRequest } from "./protocol/rpc.js";
+import type { SessionApi, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
 /** Runs a call on the runtime (the `UserHost.call` of the app). */
 export type RuntimeCall = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>, appKey: string) => Promise<T>) => Promise<T>;
-
-/** The worker's API with every method (the issue-4 ones are optional in {@link SessionApi}'s type only). */
-export function fullApi(api: Comlink.Remote<SessionApi>): Comlink.Remote<FullSessionApi> {
-  return api as unknown as Comlink.Remote<FullSessionApi>;
-}
 
 /** A change event (`insert`, `update`, `replace`, `delete`, `drop`, `rename`, `dropDatabase`, `invalidate`). */
 export interface ChangeEvent<T = Record<string, unknown>> {
@@ -69,7 +64,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
-    this.watchId = this.call("watch", (api, appKey) => fullApi(api).watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
+    this.watchId = this.call("watch", (api, appKey) => api.watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
       .catch((error: unknown) => { this.push({ error }); return null; });
   }
 
@@ -117,7 +112,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     this.wake();
     const id = this.watchId;
     // fire and forget: the runtime also releases the watch when this tab dies
-    void id?.then((w) => (w ? this.call("unwatch", (api) => fullApi(api).unwatch(w)) : undefined)).catch(() => undefined);
+    void id?.then((w) => (w ? this.call("unwatch", (api) => api.unwatch(w)) : undefined)).catch(() => undefined);
   }
 
   async return(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {

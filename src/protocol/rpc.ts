@@ -114,32 +114,26 @@ export interface SessionApi {
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
   /**
-   * The runtime's current snapshot. Tabs fetch it when a `state` event arrives on the channel, and
-   * never apply the event's own snapshot (anyone on the origin can post there). Optional in the type
-   * only so older fakes type-check; the worker's API always has it.
+   * The runtime's current snapshot. Tabs fetch it when a `state` event (a hint without user data)
+   * arrives on the channel.
    * @throws {RealmTabsError} `invalid-argument` for an unknown app key
    */
-  snapshot?(appKey: string): Promise<AppSnapshot>;
-  // The five calls below (issue 4) are optional in the type only so that older fakes still type-check;
-  // the worker's API always has them.
+  snapshot(appKey: string): Promise<AppSnapshot>;
   /**
    * Starts watching a collection. Events arrive on `port` as {@link WatchMessage}s (sent with
    * `postMessage`, never awaited); tabs watching the same thing share one server stream.
    * @returns the watch id for {@link SessionApi.unwatch}
    */
-  watch?(appKey: string, userId: string, request: WatchRequest, port: MessagePort): Promise<string>;
+  watch(appKey: string, userId: string, request: WatchRequest, port: MessagePort): Promise<string>;
   /** Stops a watch (no-op for an unknown id). */
-  unwatch?(watchId: string): Promise<void>;
+  unwatch(watchId: string): Promise<void>;
   /** API-key calls (`/auth/api_keys…`, with the refresh token). Returns canonical EJSON. */
-  apiKeys?(appKey: string, userId: string, op: ApiKeyOp, arg?: string): Promise<string>;
+  apiKeys(appKey: string, userId: string, op: ApiKeyOp, arg?: string): Promise<string>;
   /** Email/password provider calls (no token, as core sends them). `bodyEJSON` is the request body. */
-  emailPassword?(appKey: string, op: EmailPasswordOp, bodyEJSON: string): Promise<void>;
+  emailPassword(appKey: string, op: EmailPasswordOp, bodyEJSON: string): Promise<void>;
   /** Imports users realm-web stored in localStorage, skipping users the runtime already has. */
-  importRealmWeb?(appKey: string, data: RealmWebImport): Promise<MutationReply>;
+  importRealmWeb(appKey: string, data: RealmWebImport): Promise<MutationReply>;
 }
-
-/** {@link SessionApi} with every method required, as the worker's API object has it (tabs wrap this). */
-export type FullSessionApi = Required<SessionApi>;
 
 /** What to watch. `idsEJSON`/`filterEJSON` are canonical EJSON (an array / a document). */
 export interface WatchRequest {

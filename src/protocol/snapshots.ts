@@ -85,10 +85,13 @@ export interface AppSnapshot {
   deviceId: string | null;
 }
 
+/** The kinds of {@link StateChange}. */
+export const STATE_CHANGE_TYPES = ["login", "logout", "remove", "delete", "switch", "token", "custom-data", "profile", "link"] as const;
+
 /** What changed in one committed state transition; tabs use it to decide which listeners fire. */
 export interface StateChange {
   /** What happened. */
-  type: "login" | "logout" | "remove" | "delete" | "switch" | "token" | "custom-data" | "profile" | "link";
+  type: (typeof STATE_CHANGE_TYPES)[number];
   /** The user it happened to, or null for app-wide changes. */
   userId: string | null;
 }
