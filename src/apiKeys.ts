@@ -29,7 +29,7 @@ export class ApiKeyAuth {
   constructor(private readonly call: RuntimeCall, private readonly userId: string) {}
 
   private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
-    const ejson = await this.call(`apiKeys.${op}`, (api, appKey) => api.apiKeys(appKey, this.userId, op, arg));
+    const ejson = await this.call({ method: "apiKeys", about: op }, (apiKeys, appKey) => apiKeys(appKey, this.userId, op, arg));
     return EJSON.parse(ejson, { relaxed: true }) as T;
   }
 

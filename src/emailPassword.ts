@@ -23,7 +23,7 @@ export class EmailPasswordAuth {
     } catch (cause) {
       throw new RealmTabsError("invalid-argument", `${op}: the arguments cannot be encoded as EJSON`, { cause, retryable: false });
     }
-    await this.call(`emailPasswordAuth.${op}`, (api, appKey) => api.emailPassword(appKey, op, bodyEJSON));
+    await this.call({ method: "emailPassword", about: op }, (emailPassword, appKey) => emailPassword(appKey, op, bodyEJSON));
   }
 
   /** Registers a new account. @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} e.g. `AccountNameInUse` */

@@ -7,7 +7,7 @@
 import type { Remote } from "comlink";
 import { RealmTabsError } from "./protocol/errors.js";
 import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/names.js";
-import type { AppConfigWire, ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
+import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { EventGate } from "./eventGate.js";
 import type { AppSnapshot } from "./protocol/snapshots.js";
@@ -112,7 +112,7 @@ export class TabSession {
 
   /** The runtime's snapshot, over the private connection. */
   private fetchSnapshot(): Promise<AppSnapshot> {
-    return this.call("snapshot", (api, appKey) => api.snapshot(appKey));
+    return this.call({ method: "snapshot" }, (snapshot, appKey) => snapshot(appKey));
   }
 
   private listen(appKey: string): void {
@@ -151,21 +151,25 @@ export class TabSession {
   }
 
   /**
-   * Runs one call once connected (waiting for the handshake first).
+   * Runs one call once connected (waiting for the handshake first): `run` gets the remote method
+   * `op` names and the app key.
    * @throws {RealmTabsError} `runtime-closed` after {@link TabSession.close}, `timeout`, or the handshake's error
    */
-  async call<T>(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<T>): Promise<T> {
+  async call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T> {
     await this.ready;
     const connection = this.connection;
     if (!connection || this.closed) {
       throw new RealmTabsError("runtime-closed", "this App was closed", { retryable: false });
     }
-    return connection.call(what, (api) => fn(api, this.appKey));
+    return connection.call(op, (method) => run(method, this.appKey));
   }
 
-  /** Runs a state-changing call and applies the reply's snapshot (and fires its changes) before resolving. */
-  async mutate(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<MutationReply>): Promise<MutationReply> {
-    const reply = await this.call(what, fn);
+  /**
+   * Runs a state-changing call and applies the reply's snapshot (and fires its changes) before resolving.
+   * @throws {RealmTabsError} as {@link TabSession.call}
+   */
+  async mutate<M extends SessionMethod>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>): Promise<MutationReply> {
+    const reply = await this.call(op, run);
     this.mirror.apply(reply.snapshot, reply.changes);
     return reply;
   }

@@ -6,7 +6,7 @@
 import { EJSON } from "bson";
 import type { Remote } from "comlink";
 import { nonEmptyString } from "./protocol/args.js";
-import type { MutationReply, SessionApi } from "./protocol/rpc.js";
+import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
 import { createFunctionsProxy, decodeResult, encodeArgs, type DefaultFunctionsFactory } from "./functions.js";
@@ -41,9 +41,9 @@ export interface UserHost {
   /** Whether the app opted in to exposing refresh tokens. */
   readonly exposeRefreshToken: boolean;
   /** Runs a state-changing call and applies its reply to the mirror before resolving. */
-  mutate(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<MutationReply>): Promise<MutationReply>;
-  /** Runs a call that changes no state. */
-  call<T>(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<T>): Promise<T>;
+  mutate<M extends SessionMethod>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>): Promise<MutationReply>;
+  /** Runs a call whose reply is not a snapshot (functions, API keys, watches). */
+  call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T>;
 }
 
 /** The JSON form of a user, as realm-web's `toJSON` gives it. */
@@ -163,7 +163,7 @@ export class User<
   async callFunction(name: string, ...args: unknown[]): Promise<unknown> {
     nonEmptyString(name, "the function name");
     const argsEJSON = encodeArgs(args);
-    const result = await this.host.call(`callFunction ${name}`, (api, appKey) => api.callFunction(appKey, this.id, name, argsEJSON));
+    const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) => callFunction(appKey, this.id, name, argsEJSON));
     return decodeResult(result);
   }
 
@@ -173,13 +173,13 @@ export class User<
    */
   mongoClient(serviceName: string): MongoDBClient {
     const call = (fn: string, argsEJSON: string, service: string): Promise<string> =>
-      this.host.call(`${service}.${fn}`, (api, appKey) => api.callFunction(appKey, this.id, fn, argsEJSON, service));
-    return createMongoClient(call, (what, fn) => this.host.call(what, fn), this.id, serviceName);
+      this.host.call({ method: "callFunction", about: `${service}.${fn}` }, (callFunction, appKey) => callFunction(appKey, this.id, fn, argsEJSON, service));
+    return createMongoClient(call, (op, run) => this.host.call(op, run), this.id, serviceName);
   }
 
   /** The user's API keys (create, fetch, fetchAll, delete, enable, disable). */
   get apiKeys(): ApiKeyAuth {
-    this.apiKeyAuth ??= new ApiKeyAuth((what, fn) => this.host.call(what, fn), this.id);
+    this.apiKeyAuth ??= new ApiKeyAuth((op, run) => this.host.call(op, run), this.id);
     return this.apiKeyAuth;
   }
 
@@ -188,7 +188,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `user-not-found`
    */
   async logOut(): Promise<void> {
-    await this.host.mutate("logOut", (api, appKey) => api.logOut(appKey, this.id));
+    await this.host.mutate({ method: "logOut" }, (logOut, appKey) => logOut(appKey, this.id));
   }
 
   /**
@@ -197,7 +197,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `not-logged-in`
    */
   async refreshCustomData(): Promise<CustomData> {
-    await this.host.mutate("refreshCustomData", (api, appKey) => api.refreshCustomData(appKey, this.id));
+    await this.host.mutate({ method: "refreshCustomData" }, (refreshCustomData, appKey) => refreshCustomData(appKey, this.id));
     return this.customData;
   }
 
@@ -207,7 +207,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `not-logged-in`
    */
   async refreshAccessToken(): Promise<void> {
-    await this.host.mutate("refreshAccessToken", (api, appKey) => api.refreshAccessToken(appKey, this.id));
+    await this.host.mutate({ method: "refreshAccessToken" }, (refreshAccessToken, appKey) => refreshAccessToken(appKey, this.id));
   }
 
   /**
@@ -215,7 +215,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `not-logged-in`
    */
   async refreshProfile(): Promise<void> {
-    await this.host.mutate("refreshProfile", (api, appKey) => api.refreshProfile(appKey, this.id));
+    await this.host.mutate({ method: "refreshProfile" }, (refreshProfile, appKey) => refreshProfile(appKey, this.id));
   }
 
   /**
@@ -225,7 +225,7 @@ export class User<
    */
   async linkCredentials(credentials: Credentials): Promise<void> {
     const wire = toCredentialsWire(credentials);
-    await this.host.mutate("linkCredentials", (api, appKey) => api.linkCredentials(appKey, this.id, wire));
+    await this.host.mutate({ method: "linkCredentials" }, (linkCredentials, appKey) => linkCredentials(appKey, this.id, wire));
   }
 
   /**

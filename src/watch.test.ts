@@ -7,10 +7,11 @@ import { watchCollection, type RuntimeCall } from "./watch.js";
 function fakeRuntime() {
   const ports: MessagePort[] = [];
   const unwatched: string[] = [];
-  const call: RuntimeCall = async (_what, fn) => fn({
+  const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
     watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return `w${ports.length}`; },
     unwatch: async (id: string) => { unwatched.push(id); },
-  } as never, "app-key");
+  };
+  const call: RuntimeCall = async (op, run) => run(methods[op.method] as never, "app-key");
   const send = (m: WatchMessage): void => ports.at(-1)!.postMessage(m);
   return { call, ports, unwatched, send };
 }
@@ -21,10 +22,14 @@ describe("watch iterator liveness", () => {
   it("ends with a retryable watch-closed when the runtime stops answering (a dead SharedWorker closes no port)", async () => {
     const ports: MessagePort[] = [];
     let alive = true;
-    const call: RuntimeCall = async (what, fn) => {
-      if (what === "watch") return fn({ watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return "w1"; } } as never, "app-key");
-      if (!alive) throw new RealmTabsError("timeout", "the session runtime did not answer");
-      return fn({ stats: async () => ({}), unwatch: async () => undefined } as never, "app-key");
+    const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
+      watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return "w1"; },
+      stats: async () => ({}),
+      unwatch: async () => undefined,
+    };
+    const call: RuntimeCall = async (op, run) => {
+      if (op.method !== "watch" && !alive) throw new RealmTabsError("timeout", "the session runtime did not answer");
+      return run(methods[op.method] as never, "app-key");
     };
     const it = watchCollection(call, "u1", request, { livenessMs: 20 });
     const first = it.next();

@@ -8,10 +8,10 @@ import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
-import type { SessionApi, WatchMessage, WatchRequest } from "./protocol/rpc.js";
+import type { Operation, SessionApi, SessionMethod, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
-/** Runs a call on the runtime (the `UserHost.call` of the app). */
-export type RuntimeCall = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>, appKey: string) => Promise<T>) => Promise<T>;
+/** Runs a call on the runtime (the `UserHost.call` of the app): `run` gets the remote method `op` names. */
+export type RuntimeCall = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M], appKey: string) => Promise<T>) => Promise<T>;
 
 /** A change event (`insert`, `update`, `replace`, `delete`, `drop`, `rename`, `dropDatabase`, `invalidate`). */
 export interface ChangeEvent<T = Record<string, unknown>> {
@@ -53,7 +53,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   constructor(private readonly call: RuntimeCall, private readonly userId: string, private readonly request: WatchRequest, private readonly livenessMs: number) {}
 
   private checkRuntime(): void {
-    this.call("watch liveness", (api) => api.stats()).catch((e: unknown) => {
+    this.call({ method: "stats", about: "watch liveness" }, (stats) => stats()).catch((e: unknown) => {
       if (lostRuntime(e)) this.push({ error: new RealmTabsError("watch-closed", `the session runtime stopped answering (${(e as Error).message}); watch again`, { retryable: true, cause: e }) });
     });
   }
@@ -64,7 +64,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
-    this.watchId = this.call("watch", (api, appKey) => api.watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
+    this.watchId = this.call({ method: "watch" }, (watch, appKey) => watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
       .catch((error: unknown) => { this.push({ error }); return null; });
   }
 
@@ -112,7 +112,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     this.wake();
     const id = this.watchId;
     // fire and forget: the runtime also releases the watch when this tab dies
-    void id?.then((w) => (w ? this.call("unwatch", (api) => api.unwatch(w)) : undefined)).catch(() => undefined);
+    void id?.then((w) => (w ? this.call({ method: "unwatch" }, (unwatch) => unwatch(w)) : undefined)).catch(() => undefined);
   }
 
   async return(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {

@@ -135,6 +135,47 @@ export interface SessionApi {
   importRealmWeb(appKey: string, data: RealmWebImport): Promise<MutationReply>;
 }
 
+/** The name of a {@link SessionApi} method. */
+export type SessionMethod = keyof SessionApi;
+
+/**
+ * Which methods only read: they change nothing in the runtime or on the server, so a tab may send
+ * one again when it cannot know whether the first attempt ran (the leader tab went away while the
+ * call was in flight). Every method is listed, so a new {@link SessionApi} method does not compile
+ * until it is classified here.
+ */
+export const READ_ONLY_METHODS: { readonly [M in SessionMethod]: boolean } = {
+  connect: false,
+  logIn: false,
+  switchUser: false,
+  logOut: false,
+  removeUser: false,
+  deleteUser: false,
+  refreshAccessToken: false,
+  refreshCustomData: false,
+  refreshProfile: false,
+  linkCredentials: false,
+  callFunction: false,
+  stats: true,
+  snapshot: true,
+  watch: false,
+  unwatch: false,
+  apiKeys: false,
+  emailPassword: false,
+  importRealmWeb: false,
+};
+
+/**
+ * One call of a tab to the runtime: the {@link SessionApi} method it runs (which decides, e.g.,
+ * whether it may be retried) and what it is about.
+ */
+export interface Operation<M extends SessionMethod = SessionMethod> {
+  /** The method the call runs. */
+  readonly method: M;
+  /** What the call is about (a function name, an API-key operation); used in error messages only. */
+  readonly about?: string;
+}
+
 /** What to watch. `idsEJSON`/`filterEJSON` are canonical EJSON (an array / a document). */
 export interface WatchRequest {
   service: string;
