@@ -94,6 +94,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     const session = this.session;
     this.host = {
       snapshotOf: (id) => session.mirror.user(id),
+      customDataOf: (id) => session.mirror.customData(id),
       exposeRefreshToken: config.exposeRefreshToken,
       mutate: (op, run) => session.mutate(op, run),
       call: (op, run) => session.call(op, run),

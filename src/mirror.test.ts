@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { EJSON } from "bson";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
@@ -82,5 +83,20 @@ describe("Mirror", () => {
     mirror.setAppKey("k2");
     expect(mirror.apply({ ...snap(1, []), appKey: "k2" })).toBe(true);
     expect(mirror.apply(snap(2, []))).toBe(false);
+  });
+
+  it("decodes a user's custom data when a snapshot brings new custom data, and keeps it while unchanged", () => {
+    const { mirror } = setup();
+    const data = EJSON.stringify({ plan: "pro", since: new Date(0) }, { relaxed: false });
+    mirror.apply(snap(1, [user("a", { customDataEJSON: data }), user("b", { customDataEJSON: "not ejson" })]));
+    const first = mirror.customData("a");
+    expect(first).toEqual({ plan: "pro", since: new Date(0) }); // BSON types keep their classes
+    expect(mirror.customData("a")).toBe(first);
+    expect(mirror.customData("b")).toEqual({});
+    mirror.apply(snap(2, [user("a", { customDataEJSON: data, accessToken: "new" }), user("b")]));
+    expect(mirror.customData("a")).toBe(first); // a new token with the same custom data: not decoded again
+    mirror.apply(snap(3, [user("a", { customDataEJSON: '{"plan":"free"}' })]));
+    expect(mirror.customData("a")).toEqual({ plan: "free" });
+    expect(mirror.customData("b")).toEqual({}); // no longer listed
   });
 });

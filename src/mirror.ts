@@ -6,6 +6,7 @@
  * exactly once in each tab.
  * @packageDocumentation
  */
+import { EJSON } from "bson";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 /** What an applied snapshot changed: whose listeners fire, and whether app listeners fire. */
@@ -61,9 +62,20 @@ export function diffSnapshots(previous: AppSnapshot | null, next: AppSnapshot, c
   return { snapshot: next, previous, userIds, app };
 }
 
+/** `customDataEJSON` decoded (relaxed, so BSON values keep their classes); `{}` if it is not EJSON. */
+function decodeCustomData(ejson: string): unknown {
+  try {
+    return EJSON.parse(ejson, { relaxed: true });
+  } catch {
+    return {};
+  }
+}
+
 /** The mirror of one app runtime's state in one tab. */
 export class Mirror {
   private current: AppSnapshot | null = null;
+  /** Each listed user's custom data, decoded when a snapshot with new custom data arrived. */
+  private customDataById = new Map<string, { ejson: string; value: unknown }>();
   private appKey: string;
   private readonly hooks: MirrorHooks;
 
@@ -96,6 +108,11 @@ export class Mirror {
     return this.current?.users.find((u) => u.id === id);
   }
 
+  /** One user's custom data, decoded once when it arrived; `{}` for a user the runtime does not list. */
+  customData(id: string): unknown {
+    return this.customDataById.has(id) ? this.customDataById.get(id)?.value : {};
+  }
+
   /**
    * Applies `snapshot` if its epoch is newer than the one held, and reports what changed.
    * @returns true if it was applied, false if it was stale, a duplicate or of another runtime
@@ -104,6 +121,12 @@ export class Mirror {
     if (snapshot.appKey !== this.appKey || snapshot.epoch <= this.epoch) return false;
     const previous = this.current;
     this.current = snapshot;
+    const decoded = new Map<string, { ejson: string; value: unknown }>();
+    for (const u of snapshot.users) {
+      const known = this.customDataById.get(u.id);
+      decoded.set(u.id, known?.ejson === u.customDataEJSON ? known : { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) });
+    }
+    this.customDataById = decoded;
     const update = diffSnapshots(previous, snapshot, changes);
     try {
       this.hooks.onUpdate?.(update);

@@ -3,7 +3,6 @@
  * session runtime. One `User` object exists per id and app in each tab.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import type { Remote } from "comlink";
 import { nonEmptyString } from "./protocol/args.js";
 import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
@@ -38,6 +37,8 @@ export type DefaultCustomData = Record<string, unknown>;
 export interface UserHost {
   /** The user's snapshot in the mirror, if the runtime lists it. */
   snapshotOf(id: string): UserSnapshot | undefined;
+  /** The user's custom data, decoded when its snapshot arrived (`{}` if the runtime does not list the user). */
+  customDataOf(id: string): unknown;
   /** Whether the app opted in to exposing refresh tokens. */
   readonly exposeRefreshToken: boolean;
   /** Runs a state-changing call and applies its reply to the mirror before resolving. */
@@ -77,7 +78,6 @@ export class User<
   readonly functions: FunctionsFactory;
   private readonly host: UserHost;
   private readonly listeners = new ListenerSet();
-  private customDataCache: { ejson: string; value: CustomData } | null = null;
   private apiKeyAuth: ApiKeyAuth | null = null;
 
   /** @internal Built by `App` only; use `app.currentUser`, `app.allUsers` or `app.logIn`. */
@@ -107,17 +107,7 @@ export class User<
 
   /** The custom user data from the access token's `user_data` claim (`{}` if not configured). */
   get customData(): CustomData {
-    const ejson = this.snapshot?.customDataEJSON ?? "{}";
-    if (this.customDataCache?.ejson !== ejson) {
-      let value: CustomData;
-      try {
-        value = EJSON.parse(ejson, { relaxed: true }) as CustomData;
-      } catch {
-        value = {} as CustomData;
-      }
-      this.customDataCache = { ejson, value };
-    }
-    return this.customDataCache.value;
+    return this.host.customDataOf(this.id) as CustomData;
   }
 
   /** The device id the server assigned (`baas_device_id`), or null. */
