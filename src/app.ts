@@ -17,7 +17,7 @@ import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHos
 import { EmailPasswordAuth } from "./emailPassword.js";
 import { defaultStorage, migrateFromRealmWeb } from "./migration.js";
 
-/** Options of issue 4 on top of {@link AppConfiguration}. */
+/** Options of `new App(…)` beyond {@link AppConfiguration}: taking over the sessions realm-web stored. */
 export interface MigrationOptions {
   /**
    * Import the users realm-web 2.0.1 stored in this origin's localStorage for the same app id on

@@ -19,7 +19,7 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
   return {
     buildId: BUILD_ID,
     // tokens are encrypted at rest with a non-extractable key (see sealedStore.ts); WebCrypto exists
-    // only in secure contexts (https, localhost): elsewhere tokens are stored as before, unsealed
+    // only in secure contexts (https, localhost): elsewhere tokens are stored unsealed
     openStore: (hooks) => (globalThis.crypto?.subtle ? sealedStore(idbStore(hooks), idbKeySource()) : idbStore(hooks)),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),

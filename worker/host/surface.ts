@@ -1,6 +1,6 @@
 /**
- * The issue-4 methods of the per-connection `SessionApi` (watch, API keys, email/password,
- * realm-web import), validated before anything is sent.
+ * The per-connection `SessionApi` methods of the SDK surface beyond sessions: watch, API keys,
+ * email/password and the realm-web import, each validated before anything is sent.
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
@@ -13,7 +13,7 @@ import type { AppRuntime } from "../session/runtime.js";
 import { parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
 import type { WatchHub } from "../features/watchHub.js";
 
-type Surface = Required<Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">>;
+type Surface = Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">;
 
 /**
  * Builds the methods. `tabId()` is the id the connection's tab sent in `connect`.
