@@ -50,8 +50,9 @@ function inTab(page: Page, op: string, n: number): Promise<string> {
 /** The worker's snapshot (over the tab's private connection), the tab's mirror and IndexedDB. */
 function states(page: Page): Promise<{ worker: unknown; mirror: unknown; idb: { epoch: number; order: string[]; current: string | null; users: [string, string][] } }> {
   return page.evaluate(async () => {
-    const session = (window.realmTabs!.app as unknown as { session: { mirror: { snapshot: unknown }; call: (w: string, f: (api: { snapshot(k: string): Promise<unknown> }, k: string) => Promise<unknown>) => Promise<unknown> } }).session;
-    const worker = await session.call("snapshot", (api, k) => api.snapshot(k));
+    type Call = (op: { method: "snapshot" }, run: (snapshot: (k: string) => Promise<unknown>, k: string) => Promise<unknown>) => Promise<unknown>;
+    const session = (window.realmTabs!.app as unknown as { session: { mirror: { snapshot: unknown }; call: Call } }).session;
+    const worker = await session.call({ method: "snapshot" }, (snapshot, k) => snapshot(k));
     const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open("realm-tabs"); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
     const all = (s: string) => new Promise<unknown[]>((res, rej) => { const r = db.transaction(s).objectStore(s).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
     const apps = (await all("apps")) as { epoch: number; order: string[]; currentUserId: string | null }[];

@@ -8,11 +8,7 @@ import { expectTabsAgree, openTabs, tabView } from "../src/testing/tabs.js";
 
 /** `stats().tabs` of the runtime, asked through this page's connection. */
 function liveTabs(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    type Stats = { tabs: number };
-    const app = window.realmTabs!.app as unknown as { session: { call(w: string, f: (api: { stats(): Promise<Stats> }) => Promise<Stats>): Promise<Stats> } };
-    return (await app.session.call("stats", (api) => api.stats())).tabs;
-  });
+  return page.evaluate(async () => (await window.realmTabs!.app.stats()).tabs);
 }
 
 test("closing tabs lowers the runtime's live-tab count", async ({ context, stack }) => {

@@ -85,10 +85,7 @@ test("leader mode: one runtime for every tab, logins and logouts seen everywhere
   const id = await logIn(tabs[1]!);
   await expectTabsAgree(tabs, (v) => v.currentUserId === id && v.users[0]?.isLoggedIn === true);
   await expect.poll(() => tabs[2]!.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(1, 2))).toBe(3);
-  const stats = () => tabs[0]!.evaluate(async () => {
-    const app = window.realmTabs!.app as unknown as { session: { call(w: string, f: (api: { stats(): Promise<{ tabs: number }> }) => Promise<{ tabs: number }>): Promise<{ tabs: number }> } };
-    return (await app.session.call("stats", (api) => api.stats())).tabs;
-  });
+  const stats = () => tabs[0]!.evaluate(async () => (await window.realmTabs!.app.stats()).tabs);
   await expect.poll(stats).toBe(3);
   const leader = await leaderIndex(tabs);
   const other = [1, 2].find((i) => i !== leader)!;

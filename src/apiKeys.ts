@@ -4,9 +4,8 @@
  * @packageDocumentation
  */
 import { EJSON, ObjectId } from "bson";
-import { RealmTabsError } from "./protocol/errors.js";
-import type { ApiKeyOp } from "./protocol/rpc.js";
-import { fullApi, type RuntimeCall } from "./watch.js";
+import { apiKeyId, apiKeyName, type ApiKeyOp } from "./protocol/args.js";
+import type { RuntimeCall } from "./watch.js";
 
 /** An API key as `fetch`/`fetchAll` return it. */
 export interface ApiKey {
@@ -21,11 +20,7 @@ export interface SecretApiKey extends ApiKey {
 }
 
 function keyId(id: ObjectId | string): string {
-  const hex = id instanceof ObjectId ? id.toHexString() : id;
-  if (typeof hex !== "string" || !ObjectId.isValid(hex) || hex.length !== 24) {
-    throw new RealmTabsError("invalid-argument", "the API key id must be an ObjectId or 24 hex digits", { retryable: false });
-  }
-  return hex;
+  return apiKeyId(id instanceof ObjectId ? id.toHexString() : id);
 }
 
 /** The API-key client of one user. */
@@ -34,14 +29,13 @@ export class ApiKeyAuth {
   constructor(private readonly call: RuntimeCall, private readonly userId: string) {}
 
   private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
-    const ejson = await this.call(`apiKeys.${op}`, (api, appKey) => fullApi(api).apiKeys(appKey, this.userId, op, arg));
+    const ejson = await this.call({ method: "apiKeys", about: op }, (apiKeys, appKey) => apiKeys(appKey, this.userId, op, arg));
     return EJSON.parse(ejson, { relaxed: true }) as T;
   }
 
   /** Creates a key. @throws {RealmTabsError} `invalid-argument` for an empty name @throws {MongoDBRealmError} e.g. a duplicate name */
   async create(name: string): Promise<SecretApiKey> {
-    if (typeof name !== "string" || name.length === 0) throw new RealmTabsError("invalid-argument", "the API key name must be a non-empty string", { retryable: false });
-    return this.run("create", name);
+    return this.run("create", apiKeyName(name));
   }
 
   /** One key (without its secret). @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} `APIKeyNotFound` */

@@ -1,6 +1,6 @@
 /**
  * App and User against an in-process runtime reached over a real MessageChannel + Comlink, with
- * events on a real BroadcastChannel. The runtime here is a small in-memory test double of
+ * hints on a real BroadcastChannel. The runtime here is a small in-memory test double of
  * `SessionApi` (no server): it checks the tab side's wiring, not the worker's logic.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -10,7 +10,8 @@ import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { installErrorTransfer } from "./protocol/comlink.js";
 import { MongoDBRealmError, RealmTabsError, isMongoDBRealmError } from "./protocol/errors.js";
-import { PROTOCOL_VERSION, appKeyFor, channelName } from "./protocol/events.js";
+import { PROTOCOL_VERSION } from "./protocol/events.js";
+import { appKeyFor, channelName } from "./protocol/names.js";
 import type { ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
@@ -33,7 +34,7 @@ class MemoryRuntime {
   commit(changes: StateChange[], userId: string | null): MutationReply {
     this.epoch += 1;
     const snapshot = this.snapshot();
-    this.channel.postMessage({ v: PROTOCOL_VERSION, kind: "state", appKey: this.key, epoch: snapshot.epoch, snapshot, changes });
+    this.channel.postMessage({ v: PROTOCOL_VERSION, kind: "state", appKey: this.key, epoch: snapshot.epoch, changes });
     return { snapshot, changes, userId };
   }
 
@@ -78,6 +79,14 @@ class MemoryRuntime {
         return EJSON.stringify({ sum: 3, id: new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa") }, { relaxed: false });
       },
       stats: async () => ({ tabs: 0, refreshes: 0, openStreams: 0, buildId: "t" }),
+      snapshot: async () => this.snapshot(),
+      // the App tests below do not use these; the worker's own tests cover them
+      watch: async () => { throw new RealmTabsError("internal", "this test double has no watch streams", { retryable: false }); },
+      unwatch: async () => {},
+      apiKeys: async () => { throw new RealmTabsError("internal", "this test double has no API keys", { retryable: false }); },
+      emailPassword: async () => { throw new RealmTabsError("internal", "this test double has no email/password provider", { retryable: false }); },
+      // as a runtime whose storage failed: the tests of the realm-web import use it to see a failed import
+      importRealmWeb: async () => { throw new RealmTabsError("storage", "IndexedDB failed", { retryable: false }); },
     };
   }
 
@@ -210,7 +219,7 @@ describe("App and User over a MessageChannel", () => {
     vi.stubGlobal("localStorage", { getItem: (k: string) => keys.get(k) ?? null, removeItem: (k: string) => void keys.delete(k) });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const { apps: [app] } = tabs(1); // the in-memory runtime has no importRealmWeb: the import fails
+      const { apps: [app] } = tabs(1); // the in-memory runtime fails every import
       await expect(app!.ready).resolves.toBeUndefined();
       expect(app!.migrationError).toBeInstanceOf(Error);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining("realm-web"), expect.anything());

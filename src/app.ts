@@ -16,9 +16,8 @@ import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
 import { defaultStorage, migrateFromRealmWeb } from "./migration.js";
-import { fullApi } from "./watch.js";
 
-/** Options of issue 4 on top of {@link AppConfiguration}. */
+/** Options of `new App(…)` beyond {@link AppConfiguration}: taking over the sessions realm-web stored. */
 export interface MigrationOptions {
   /**
    * Import the users realm-web 2.0.1 stored in this origin's localStorage for the same app id on
@@ -95,9 +94,10 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     const session = this.session;
     this.host = {
       snapshotOf: (id) => session.mirror.user(id),
+      customDataOf: (id) => session.mirror.customData(id),
       exposeRefreshToken: config.exposeRefreshToken,
-      mutate: (what, fn) => session.mutate(what, fn),
-      call: (what, fn) => session.call(what, fn),
+      mutate: (op, run) => session.mutate(op, run),
+      call: (op, run) => session.call(op, run),
     };
     if (!cache.has(this.id)) cache.set(this.id, this as unknown as App);
   }
@@ -106,7 +106,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     const storage = enabled ? defaultStorage() : null;
     if (!storage) return;
     await migrateFromRealmWeb(storage, this.id, (data) =>
-      this.session.mutate("importRealmWeb", (api, appKey) => fullApi(api).importRealmWeb(appKey, data)));
+      this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)));
   }
 
   /**
@@ -119,7 +119,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
 
   /** The email/password provider's account calls (register, confirm, reset, …). */
   get emailPasswordAuth(): EmailPasswordAuth {
-    this.emailPassword ??= new EmailPasswordAuth((what, fn) => this.session.call(what, fn));
+    this.emailPassword ??= new EmailPasswordAuth((op, run) => this.session.call(op, run));
     return this.emailPassword;
   }
 
@@ -156,7 +156,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    */
   async logIn(credentials: Credentials): Promise<User<FunctionsFactory, CustomData, DefaultUserProfileData>> {
     const wire = toCredentialsWire(credentials);
-    const reply = await this.session.mutate("logIn", (api, appKey) => api.logIn(appKey, wire));
+    const reply = await this.session.mutate({ method: "logIn" }, (logIn, appKey) => logIn(appKey, wire));
     if (reply.userId === null) throw new RealmTabsError("internal", "the runtime logged in no user", { retryable: false });
     return this.userFor(reply.userId);
   }
@@ -177,7 +177,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     if (user.state !== UserState.LoggedIn) {
       throw new RealmTabsError("not-logged-in", "only a logged-in user can become the current user", { retryable: false });
     }
-    await this.session.mutate("switchUser", (api, appKey) => api.switchUser(appKey, id));
+    await this.session.mutate({ method: "switchUser" }, (switchUser, appKey) => switchUser(appKey, id));
   }
 
   /**
@@ -186,7 +186,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    */
   async removeUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
     const id = this.known(user);
-    await this.session.mutate("removeUser", (api, appKey) => api.removeUser(appKey, id));
+    await this.session.mutate({ method: "removeUser" }, (removeUser, appKey) => removeUser(appKey, id));
   }
 
   /**
@@ -196,7 +196,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    */
   async deleteUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
     const id = this.known(user);
-    await this.session.mutate("deleteUser", (api, appKey) => api.deleteUser(appKey, id));
+    await this.session.mutate({ method: "deleteUser" }, (deleteUser, appKey) => deleteUser(appKey, id));
   }
 
   /**
@@ -204,7 +204,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    * @throws {RealmTabsError} `runtime-closed`, `timeout`
    */
   async stats(): Promise<RuntimeStats> {
-    return this.session.call("stats", (api) => api.stats());
+    return this.session.call({ method: "stats" }, (stats) => stats());
   }
 
   /**

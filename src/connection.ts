@@ -8,8 +8,9 @@ import * as Comlink from "comlink";
 import { installErrorTransfer } from "./protocol/comlink.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
-import type { AppConfigWire, ConnectReply, SessionApi } from "./protocol/rpc.js";
-import { withDeadline } from "./deadline.js";
+import { BUILD_ID, WORKER_NAME, tabLockName } from "./protocol/names.js";
+import type { AppConfigWire, ConnectReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
+import { withDeadline } from "./protocol/deadline.js";
 import { openInPageLink } from "./modes/in-page-link.js";
 import { openLeaderLink } from "./modes/leader-link.js";
 import type { Link } from "./modes/link.js";
@@ -22,14 +23,8 @@ export type PortLike = Comlink.Endpoint;
 /** How a tab starts (or reaches) the session runtime: a SharedWorker, or a port to one. */
 export type WorkerFactory = () => SharedWorker | PortLike;
 
-/** Build id of this bundle, sent in the handshake (the runtime reports tabs of older builds). */
-export const BUILD_ID = "realm-tabs@0.1.0";
-
 /** Default deadline of a call to the runtime, in ms. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
-
-/** Name of the SharedWorker; tabs of one origin share one instance per script URL and name. */
-export const WORKER_NAME = "realm-tabs";
 
 /**
  * Starts the bundled SharedWorker. The `new URL(…, import.meta.url)` form is what Vite (and other
@@ -72,11 +67,12 @@ export interface Connection {
   /** Why the mode is weaker than a SharedWorker, or null. */
   readonly degraded: string | null;
   /**
-   * Runs one RPC with the deadline (after the current handshake).
+   * Runs one RPC with the deadline (after the current handshake): `run` gets the remote method
+   * `op` names, so the operation a call is handled as is the method it runs.
    * @throws {RealmTabsError} `timeout` (retryable) when the runtime does not answer in time,
-   *   `leader-changed` (retryable) when the leader tab went away while the call was in flight
+   *   `leader-changed` (retryable) when the leader tab went away while a call that changes state was in flight
    */
-  call<T>(what: string, fn: (api: Comlink.Remote<SessionApi>) => Promise<T>): Promise<T>;
+  call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M]) => Promise<T>): Promise<T>;
   /**
    * Runs the handshake again and returns the runtime's current snapshot (page resumed).
    * @throws {RealmTabsError} `timeout`, `protocol-mismatch`, `leader-changed`
@@ -101,7 +97,7 @@ export interface ConnectionOptions {
 }
 
 /**
- * Holds the Web Lock `realm-tabs:tab:<tabId>` until `release` is called: the runtime requests the
+ * Holds the Web Lock {@link tabLockName} until `release` is called: the runtime requests the
  * same name, and getting it tells it the tab is gone (a MessagePort never reports closing).
  * Resolves once the lock is held; without Web Locks (old browsers, Node) it resolves at once.
  * @throws {RealmTabsError} `timeout` if the lock is not granted in time (the request is then aborted)
@@ -114,7 +110,7 @@ export async function holdLivenessLock(tabId: string, timeoutMs: number): Promis
   // make the runtime count this tab as alive until the page dies
   const abort = new AbortController();
   const held = new Promise<void>((resolve, reject) => {
-    locks.request(`realm-tabs:tab:${tabId}`, { signal: abort.signal }, () => {
+    locks.request(tabLockName(tabId), { signal: abort.signal }, () => {
       if (abort.signal.aborted) return undefined; // granted too late: let it go at once
       resolve();
       return new Promise<void>((done) => {
@@ -158,6 +154,11 @@ function openLink(mode: RuntimeMode, options: ConnectionOptions, tabId: string, 
   }
 }
 
+/** `callFunction sum`, `stats`: an operation as error messages name it. */
+function describe(op: Operation): string {
+  return op.about === undefined ? op.method : `${op.method} ${op.about}`;
+}
+
 function wrapStartError(cause: unknown): RealmTabsError {
   if (cause instanceof RealmTabsError) return cause;
   return new RealmTabsError("worker-unavailable", `the session runtime could not be started: ${String(cause)}`, { cause });
@@ -166,14 +167,14 @@ function wrapStartError(cause: unknown): RealmTabsError {
 /** Builds the connection over a link: handshakes (again on every runtime change) and deadlines. */
 function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: string, timeoutMs: number, options: ConnectionOptions, release: () => void): { connection: Connection; first: Promise<ConnectReply> } {
   let generation = 0;
-  const raw = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>) => Promise<T>): Promise<T> =>
-    withDeadline(Promise.race([fn(link.api), link.lost()]), timeoutMs, `the session runtime (${what})`);
+  const raw = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M]) => Promise<T>): Promise<T> =>
+    withDeadline(Promise.race([run(link.api[op.method]), link.lost()]), timeoutMs, `the session runtime (${describe(op)})`);
   let latest: Promise<ConnectReply> | null = null;
   function handshake(): Promise<ConnectReply> {
     const mine = ++generation;
     const attempt = (async () => {
       try {
-        const reply = await raw("connect", (a) => a.connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
+        const reply = await raw({ method: "connect" }, (connect) => connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
         if (reply.protocol !== PROTOCOL_VERSION) {
           throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
         }
@@ -198,7 +199,7 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
     tabId,
     mode: link.mode,
     degraded: link.degraded,
-    call: async (what, fn) => {
+    call: async (op, run) => {
       await connected.catch((error: unknown) => {
         // a reconnect that failed transiently (e.g. timed out) is tried again, not kept failing
         if (!(error instanceof RealmTabsError && error.retryable)) throw error;
@@ -206,7 +207,7 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
         return connected;
       });
       // reads are retried once on a new leader; mutations keep failing with leader-changed (modes/retry.ts)
-      return retryIdempotent(what, () => raw(what, fn), () => connected);
+      return retryIdempotent(op.method, () => raw(op, run), () => connected);
     },
     resync: () => {
       const next = handshake();

@@ -6,6 +6,7 @@
  */
 import { EJSON } from "bson";
 import { ProviderType } from "./protocol/snapshots.js";
+import { nonEmptyString as requireString } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import type { CredentialsWire } from "./protocol/rpc.js";
 
@@ -14,13 +15,6 @@ export type CredentialsPayload = Record<string, unknown>;
 
 /** Arguments of {@link Credentials.google}: exactly one of `authCode` or `idToken`. */
 export type GoogleOptions = { authCode: string } | { idToken: string };
-
-function requireString(value: unknown, what: string): string {
-  if (typeof value !== "string" || value.length === 0) {
-    throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
-  }
-  return value;
-}
 
 /** Credentials to log in (or link) a user with one auth provider. */
 export class Credentials<P extends CredentialsPayload = CredentialsPayload> {

@@ -10,7 +10,8 @@ const user = (id: string, state: UserSnapshot["state"] = "LoggedIn"): UserSnapsh
   profile: { type: "normal", identities: [], data: {} }, customDataEJSON: "{}", accessTokenExpiresAt: null,
 });
 const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({ appKey: KEY, epoch, users, currentUserId: users[0]?.id ?? null, deviceId: null });
-const event = (s: AppSnapshot, changes: StateChange[] = []): StateEvent => ({ v: PROTOCOL_VERSION, kind: "state", appKey: s.appKey, epoch: s.epoch, snapshot: s, changes });
+/** The hint the runtime posts when it committed `s`: its epoch and changes, no user data. */
+const event = (s: AppSnapshot, changes: StateChange[] = []): StateEvent => ({ v: PROTOCOL_VERSION, kind: "state", appKey: s.appKey, epoch: s.epoch, changes });
 
 function setup(truth: { snapshot: AppSnapshot }) {
   const updates: MirrorUpdate[] = [];
@@ -25,7 +26,9 @@ describe("EventGate: channel events are hints", () => {
   it("a forged state event with a higher epoch is never applied: the tab keeps the runtime's snapshot", async () => {
     const truth = { snapshot: snap(3, [user("u1")]) };
     const { mirror, gate } = setup(truth);
-    gate.handle(event(snap(999, [user("evil")]), [{ type: "login", userId: "evil" }]));
+    // an event of the previous protocol, carrying a snapshot, is not even a hint
+    gate.handle({ ...event(snap(999, [])), v: 1, snapshot: snap(999, [user("evil")]) });
+    gate.handle({ ...event(snap(999, [user("evil")]), [{ type: "login", userId: "evil" }]), snapshot: snap(999, [user("evil")]) });
     await gate.settled();
     expect(mirror.snapshot).toEqual(truth.snapshot);
     expect(mirror.epoch).toBe(3);
@@ -54,9 +57,33 @@ describe("EventGate: channel events are hints", () => {
   it("garbage, other apps' events and stale epochs are dropped without a fetch", async () => {
     const truth = { snapshot: snap(5, [user("u1")]) };
     const { gate, calls } = setup(truth);
-    for (const junk of [null, 1, "x", [], { v: 1 }, { v: 1, kind: "state", appKey: KEY, epoch: "9" }, event({ ...snap(9, []), appKey: "other" }), event(snap(4, []))]) gate.handle(junk);
+    const good = event(snap(9, []));
+    const junk: unknown[] = [
+      null, 1, "x", [], {}, { v: PROTOCOL_VERSION }, { ...good, v: 1 }, { ...good, kind: "nope" }, { ...good, epoch: "9" }, { ...good, epoch: -1 }, { ...good, epoch: 1.5 },
+      { ...good, changes: "all" }, { ...good, changes: [{ type: "hack", userId: "u1" }] }, { ...good, changes: [{ type: "login", userId: 7 }] },
+      { ...good, changes: Array.from({ length: 5_000 }, () => ({ type: "login", userId: null })) },
+      event({ ...snap(9, []), appKey: "other" }), event(snap(4, [])), event(snap(5, [])),
+    ];
+    for (const message of junk) gate.handle(message);
     await gate.settled();
     expect(calls()).toBe(0);
+  });
+
+  it("passes warning and outdated events to their hooks, without a fetch", async () => {
+    const mirror = new Mirror(KEY);
+    mirror.apply(snap(1, []));
+    const seen: string[] = [];
+    let calls = 0;
+    const gate = new EventGate({
+      mirror, appKey: () => KEY, fetchSnapshot: async () => { calls++; return snap(1, []); },
+      onWarning: (code, message) => seen.push(`${code}: ${message}`), onOutdated: (buildId) => seen.push(`outdated ${buildId}`),
+    });
+    gate.handle({ v: PROTOCOL_VERSION, kind: "warning", appKey: KEY, code: "storage", message: "memory only" });
+    gate.handle({ v: PROTOCOL_VERSION, kind: "outdated", appKey: KEY, buildId: "b2" });
+    gate.handle({ v: PROTOCOL_VERSION, kind: "outdated", appKey: "other", buildId: "b3" });
+    await gate.settled();
+    expect(seen).toEqual(["storage: memory only", "outdated b2"]);
+    expect(calls).toBe(0);
   });
 
   it("a failed fetch is reported and the next hint fetches again", async () => {

@@ -1,9 +1,9 @@
 /**
- * Channel `state` events are hints, never state. Any script of the origin can post on the app's
- * BroadcastChannel, so a tab never applies a snapshot read off it: a `state` event with a newer
- * epoch only makes the tab fetch the snapshot over its private connection (a MessagePort only the
- * runtime holds the other end of) and apply that. A forged event therefore costs one snapshot
- * fetch and changes nothing. Fetches are coalesced: at most one in flight per tab, and one more
+ * Channel `state` events are hints, never state. Any script of the origin can read and post on the
+ * app's BroadcastChannel, so the runtime puts no user data there and a tab trusts nothing it reads
+ * there: a `state` event with a newer epoch only makes the tab fetch the snapshot over its private
+ * connection (a MessagePort only the runtime holds the other end of) and apply that. A forged event
+ * therefore costs one snapshot fetch and changes nothing. Fetches are coalesced: at most one in flight per tab, and one more
  * if newer hints arrived meanwhile, so a flood of forged events cannot amplify into a flood of calls.
  * @packageDocumentation
  */
@@ -13,7 +13,7 @@ import type { Mirror } from "./mirror.js";
 
 /** What the gate needs from the tab. */
 export interface EventGateOptions {
-  /** The tab's mirror (warnings and `outdated` events go straight to it). */
+  /** The tab's mirror. */
   mirror: Mirror;
   /** The app key whose events are accepted (read on each event; it may change after connecting). */
   appKey: () => string;
@@ -21,6 +21,10 @@ export interface EventGateOptions {
   fetchSnapshot: () => Promise<AppSnapshot>;
   /** Reports a failed fetch (the next hint or call catches up). */
   onError?: (error: unknown) => void;
+  /** A `warning` event: a condition of the runtime the tab should report. */
+  onWarning?: (code: string, message: string) => void;
+  /** An `outdated` event: a tab of another build attached to the runtime. */
+  onOutdated?: (buildId: string) => void;
 }
 
 /** Most hints kept while a fetch is in flight (their `changes` name the listeners to fire). */
@@ -41,8 +45,12 @@ export class EventGate {
   handle(data: unknown): void {
     const { mirror } = this.options;
     if (!isSessionEvent(data) || data.appKey !== this.options.appKey()) return;
-    if (data.kind !== "state") {
-      mirror.handleMessage(data);
+    if (data.kind === "warning") {
+      this.options.onWarning?.(data.code, data.message);
+      return;
+    }
+    if (data.kind === "outdated") {
+      this.options.onOutdated?.(data.buildId);
       return;
     }
     if (data.epoch <= mirror.epoch) return;

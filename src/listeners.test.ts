@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
 import { ListenerSet } from "./listeners.js";
-import { withDeadline } from "./deadline.js";
 
 describe("ListenerSet", () => {
   it("fires asynchronously with no arguments, and a throwing listener does not stop the others", async () => {
@@ -30,18 +29,5 @@ describe("ListenerSet", () => {
     await Promise.resolve();
     expect(f).not.toHaveBeenCalled();
     expect(() => set.add("x" as unknown as () => void)).toThrow(TypeError);
-  });
-});
-
-describe("withDeadline", () => {
-  it("rejects with a retryable timeout when the promise does not settle in time", async () => {
-    const error = await withDeadline(new Promise(() => {}), 20, "ping").catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "timeout", retryable: true });
-    expect((error as Error).message).toContain("ping");
-  });
-
-  it("passes values and rejections through", async () => {
-    await expect(withDeadline(Promise.resolve(5), 1000, "x")).resolves.toBe(5);
-    await expect(withDeadline(Promise.reject(new Error("no")), 1000, "x")).rejects.toThrow("no");
   });
 });

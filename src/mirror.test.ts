@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
+import { EJSON } from "bson";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
-import { PROTOCOL_VERSION, type StateEvent } from "./protocol/events.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 const KEY = "app@http://h";
@@ -17,15 +17,10 @@ function snap(epoch: number, users: UserSnapshot[], currentUserId: string | null
   return { appKey: KEY, epoch, users, currentUserId, deviceId: null };
 }
 
-function event(snapshot: AppSnapshot, changes: StateChange[] = []): StateEvent {
-  return { v: PROTOCOL_VERSION, kind: "state", appKey: snapshot.appKey, epoch: snapshot.epoch, snapshot, changes };
-}
-
 function setup() {
   const updates: MirrorUpdate[] = [];
-  const warnings: string[] = [];
-  const mirror = new Mirror(KEY, { onUpdate: (u) => updates.push(u), onWarning: (code) => warnings.push(code) });
-  return { mirror, updates, warnings };
+  const mirror = new Mirror(KEY, { onUpdate: (u) => updates.push(u) });
+  return { mirror, updates };
 }
 
 describe("Mirror", () => {
@@ -33,46 +28,34 @@ describe("Mirror", () => {
     const { mirror, updates } = setup();
     expect(mirror.snapshot).toBeNull();
     expect(mirror.apply(snap(3, [user("a")]))).toBe(true);
-    expect(mirror.handleMessage(event(snap(5, [user("a"), user("b")], "b"), [{ type: "login", userId: "b" }]))).toBe(true);
-    expect(mirror.handleMessage(event(snap(4, []), [{ type: "logout", userId: "a" }]))).toBe(false); // stale
-    expect(mirror.handleMessage(event(snap(5, []), [{ type: "logout", userId: "a" }]))).toBe(false); // duplicate epoch
+    expect(mirror.apply(snap(5, [user("a"), user("b")], "b"), [{ type: "login", userId: "b" }])).toBe(true);
+    expect(mirror.apply(snap(4, []), [{ type: "logout", userId: "a" }])).toBe(false); // stale
+    expect(mirror.apply(snap(5, []), [{ type: "logout", userId: "a" }])).toBe(false); // duplicate epoch
     expect(mirror.epoch).toBe(5);
     expect(mirror.snapshot?.currentUserId).toBe("b");
     expect(updates.map((u) => u.snapshot.epoch)).toEqual([3, 5]);
     expect(updates[1]).toMatchObject({ app: true, userIds: new Set(["b"]) });
   });
 
-  it("a MutationReply and its event fire exactly once, whichever arrives first", () => {
+  it("a MutationReply and the fetched snapshot of the same epoch fire exactly once, whichever arrives first", () => {
     const { mirror, updates } = setup();
     mirror.apply(snap(1, [user("a")]));
     const next = snap(2, [user("a", { state: "LoggedOut", accessToken: null })]);
     const changes: StateChange[] = [{ type: "logout", userId: "a" }];
     expect(mirror.apply(next, changes)).toBe(true); // reply first
-    expect(mirror.handleMessage(event(next, changes))).toBe(false); // then the event: dropped
+    expect(mirror.apply(next, changes)).toBe(false); // then the fetch: dropped
     const third = snap(3, []);
-    expect(mirror.handleMessage(event(third, [{ type: "remove", userId: "a" }]))).toBe(true); // event first
+    expect(mirror.apply(third, [{ type: "remove", userId: "a" }])).toBe(true); // fetch first
     expect(mirror.apply(third, [{ type: "remove", userId: "a" }])).toBe(false); // then the reply: dropped
     expect(updates.length).toBe(3);
   });
 
-  it("ignores forged, malformed and other runtimes' messages", () => {
+  it("ignores another runtime's snapshot", () => {
     const { mirror, updates } = setup();
     mirror.apply(snap(1, [user("a")]));
-    const good = event(snap(9, []));
-    const bad: unknown[] = [
-      null, 42, "state", {}, [],
-      { ...good, v: 2 },
-      { ...good, kind: "nope" },
-      { ...good, epoch: 10 }, // epoch differs from the snapshot's
-      { ...good, appKey: "other@http://h", snapshot: { ...good.snapshot, appKey: "other@http://h" } },
-      { ...good, snapshot: { ...good.snapshot, users: [{ id: 3 }] } },
-      { ...good, snapshot: { ...good.snapshot, currentUserId: 7 } },
-      { ...good, changes: "all" },
-    ];
-    for (const message of bad) expect(mirror.handleMessage(message)).toBe(false);
+    expect(mirror.apply({ ...snap(9, []), appKey: "other@http://h" })).toBe(false);
     expect(mirror.epoch).toBe(1);
     expect(updates.length).toBe(1);
-    expect(mirror.apply({ ...snap(9, []), appKey: "other@http://h" })).toBe(false);
   });
 
   it("fires the users a skipped epoch changed, found by diff, and app listeners on a switch", () => {
@@ -86,22 +69,34 @@ describe("Mirror", () => {
     expect(updates[3]).toMatchObject({ app: true, userIds: new Set(["a"]) });
   });
 
-  it("passes warnings and outdated notices to the hooks, and survives a throwing hook", () => {
-    const onOutdated = vi.fn();
-    const mirror = new Mirror(KEY, { onUpdate: () => { throw new Error("boom"); }, onOutdated });
+  it("survives a throwing hook", () => {
+    const mirror = new Mirror(KEY, { onUpdate: () => { throw new Error("boom"); } });
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
     expect(mirror.apply(snap(1, []))).toBe(true);
     expect(mirror.epoch).toBe(1);
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();
-    mirror.handleMessage({ v: PROTOCOL_VERSION, kind: "outdated", appKey: KEY, buildId: "b2" });
-    expect(onOutdated).toHaveBeenCalledWith("b2");
   });
 
   it("switches to the runtime's key when it differs from the expected one", () => {
     const { mirror } = setup();
     mirror.setAppKey("k2");
     expect(mirror.apply({ ...snap(1, []), appKey: "k2" })).toBe(true);
-    expect(mirror.handleMessage(event(snap(2, [])))).toBe(false);
+    expect(mirror.apply(snap(2, []))).toBe(false);
+  });
+
+  it("decodes a user's custom data when a snapshot brings new custom data, and keeps it while unchanged", () => {
+    const { mirror } = setup();
+    const data = EJSON.stringify({ plan: "pro", since: new Date(0) }, { relaxed: false });
+    mirror.apply(snap(1, [user("a", { customDataEJSON: data }), user("b", { customDataEJSON: "not ejson" })]));
+    const first = mirror.customData("a");
+    expect(first).toEqual({ plan: "pro", since: new Date(0) }); // BSON types keep their classes
+    expect(mirror.customData("a")).toBe(first);
+    expect(mirror.customData("b")).toEqual({});
+    mirror.apply(snap(2, [user("a", { customDataEJSON: data, accessToken: "new" }), user("b")]));
+    expect(mirror.customData("a")).toBe(first); // a new token with the same custom data: not decoded again
+    mirror.apply(snap(3, [user("a", { customDataEJSON: '{"plan":"free"}' })]));
+    expect(mirror.customData("a")).toEqual({ plan: "free" });
+    expect(mirror.customData("b")).toEqual({}); // no longer listed
   });
 });

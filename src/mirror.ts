@@ -1,10 +1,12 @@
 /**
- * The tab's copy of the runtime's state. It applies a snapshot only if its epoch is newer than the
- * one it holds, so duplicate and stale events (and a `MutationReply` whose event already arrived)
- * are dropped, and each change is reported exactly once in each tab.
+ * The tab's copy of the runtime's state. Snapshots reach it only over the tab's private connection
+ * (connect and mutation replies, and fetches triggered by channel hints; see eventGate.ts). It
+ * applies a snapshot only if its epoch is newer than the one it holds, so a stale or duplicate one
+ * (a `MutationReply` whose epoch a fetch already brought) is dropped, and each change is reported
+ * exactly once in each tab.
  * @packageDocumentation
  */
-import { isSessionEvent, type SessionEvent } from "./protocol/events.js";
+import { EJSON } from "bson";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 /** What an applied snapshot changed: whose listeners fire, and whether app listeners fire. */
@@ -19,11 +21,10 @@ export interface MirrorUpdate {
   app: boolean;
 }
 
-/** Handlers for the events that are not state. */
+/** What the mirror reports to. */
 export interface MirrorHooks {
+  /** Called synchronously after each applied snapshot. */
   onUpdate?(update: MirrorUpdate): void;
-  onWarning?(code: string, message: string): void;
-  onOutdated?(buildId: string): void;
 }
 
 const appChangeTypes = new Set<StateChange["type"]>(["login", "logout", "remove", "delete", "switch", "custom-data", "link"]);
@@ -61,15 +62,26 @@ export function diffSnapshots(previous: AppSnapshot | null, next: AppSnapshot, c
   return { snapshot: next, previous, userIds, app };
 }
 
+/** `customDataEJSON` decoded (relaxed, so BSON values keep their classes); `{}` if it is not EJSON. */
+function decodeCustomData(ejson: string): unknown {
+  try {
+    return EJSON.parse(ejson, { relaxed: true });
+  } catch {
+    return {};
+  }
+}
+
 /** The mirror of one app runtime's state in one tab. */
 export class Mirror {
   private current: AppSnapshot | null = null;
+  /** Each listed user's custom data, decoded when a snapshot with new custom data arrived. */
+  private customDataById = new Map<string, { ejson: string; value: unknown }>();
   private appKey: string;
   private readonly hooks: MirrorHooks;
 
   /**
-   * @param appKey - only events of this runtime are applied (changed by {@link Mirror.setAppKey})
-   * @param hooks - called synchronously after a snapshot is applied, and for warnings
+   * @param appKey - only snapshots of this runtime are applied (changed by {@link Mirror.setAppKey})
+   * @param hooks - called synchronously after a snapshot is applied
    */
   constructor(appKey: string, hooks: MirrorHooks = {}) {
     this.appKey = appKey;
@@ -86,7 +98,7 @@ export class Mirror {
     return this.current?.epoch ?? -1;
   }
 
-  /** Changes which runtime's events are accepted (when the runtime answered with another key). */
+  /** Changes which runtime's snapshots are accepted (when the runtime answered with another key). */
   setAppKey(appKey: string): void {
     this.appKey = appKey;
   }
@@ -94,6 +106,11 @@ export class Mirror {
   /** One user's snapshot, if the runtime lists it. */
   user(id: string): UserSnapshot | undefined {
     return this.current?.users.find((u) => u.id === id);
+  }
+
+  /** One user's custom data, decoded once when it arrived; `{}` for a user the runtime does not list. */
+  customData(id: string): unknown {
+    return this.customDataById.has(id) ? this.customDataById.get(id)?.value : {};
   }
 
   /**
@@ -104,6 +121,12 @@ export class Mirror {
     if (snapshot.appKey !== this.appKey || snapshot.epoch <= this.epoch) return false;
     const previous = this.current;
     this.current = snapshot;
+    const decoded = new Map<string, { ejson: string; value: unknown }>();
+    for (const u of snapshot.users) {
+      const known = this.customDataById.get(u.id);
+      decoded.set(u.id, known?.ejson === u.customDataEJSON ? known : { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) });
+    }
+    this.customDataById = decoded;
     const update = diffSnapshots(previous, snapshot, changes);
     try {
       this.hooks.onUpdate?.(update);
@@ -111,28 +134,5 @@ export class Mirror {
       console.error("[realm-tabs] mirror update handler threw", error);
     }
     return true;
-  }
-
-  /**
-   * Handles one message read off the app's BroadcastChannel; anything malformed, forged for
-   * another runtime, stale or duplicated is ignored.
-   * @returns true if the message was a state event that was applied
-   */
-  handleMessage(data: unknown): boolean {
-    if (!isSessionEvent(data) || data.appKey !== this.appKey) return false;
-    return this.handleEvent(data);
-  }
-
-  private handleEvent(event: SessionEvent): boolean {
-    switch (event.kind) {
-      case "state":
-        return this.apply(event.snapshot, event.changes);
-      case "warning":
-        this.hooks.onWarning?.(event.code, event.message);
-        return false;
-      case "outdated":
-        this.hooks.onOutdated?.(event.buildId);
-        return false;
-    }
   }
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { EJSON } from "bson";
+import { nonEmptyString as name } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import { decodeResult, dropUndefined } from "./functions.js";
 import { watchCollection, type ChangeEvent, type RuntimeCall } from "./watch.js";
@@ -40,11 +41,6 @@ function plainObject(value: unknown, what: string): Document {
     throw new RealmTabsError("invalid-argument", `${what} must be an object`, { retryable: false });
   }
   return value as Document;
-}
-
-function name(value: unknown, what: string): string {
-  if (typeof value !== "string" || value.length === 0) throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
-  return value;
 }
 
 /** Calls one service function with one argument object. */

@@ -5,18 +5,25 @@
  * @packageDocumentation
  */
 import type { Remote } from "comlink";
-import { MongoDBRealmError, RealmTabsError } from "./protocol/errors.js";
-import { appKeyFor, channelName } from "./protocol/events.js";
-import type { AppConfigWire, ConnectReply, MutationReply, SessionApi } from "./protocol/rpc.js";
-import { BUILD_ID, openConnection, type Connection, type ConnectionOptions } from "./connection.js";
+import { RealmTabsError } from "./protocol/errors.js";
+import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/names.js";
+import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
+import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { EventGate } from "./eventGate.js";
 import type { AppSnapshot } from "./protocol/snapshots.js";
-import { fullApi } from "./watch.js";
 import { Mirror, type MirrorHooks } from "./mirror.js";
+
+/** What a tab session reports to its App. */
+export interface SessionHooks extends MirrorHooks {
+  /** A warning of the runtime (e.g. storage degraded to memory). */
+  onWarning?(code: string, message: string): void;
+  /** A tab of another build attached to the runtime. */
+  onOutdated?(buildId: string): void;
+}
 import { StatusEvents } from "./modes/events.js";
 import { onPageWake } from "./modes/lifecycle.js";
 import type { RuntimeMode } from "./modes/select.js";
-import { BUILDS_CHANNEL, watchBuilds } from "./modes/versions.js";
+import { watchBuilds } from "./modes/versions.js";
 
 /** A connected tab session (see module doc). */
 export class TabSession {
@@ -39,13 +46,17 @@ export class TabSession {
    * Starts connecting at once.
    * @param config - the app as it crosses to the runtime
    * @param options - worker factory and deadline
-   * @param hooks - called when the mirror applies a snapshot, and for warnings
+   * @param hooks - called when the mirror applies a snapshot, for warnings and for other builds
    */
-  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: MirrorHooks) {
+  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks) {
     this.appKey = appKeyFor(config.id, config.baseUrl);
     this.buildId = options.buildId ?? BUILD_ID;
-    this.mirror = new Mirror(this.appKey, {
-      ...hooks,
+    this.mirror = new Mirror(this.appKey, hooks);
+    this.gate = new EventGate({
+      mirror: this.mirror,
+      appKey: () => this.appKey,
+      fetchSnapshot: () => this.fetchSnapshot(),
+      onError: (error) => { if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error); },
       onWarning: (code, message) => {
         hooks.onWarning?.(code, message);
         if (code === "storage-version") this.status.emit("outdated", { buildId: null, reason: message });
@@ -55,12 +66,6 @@ export class TabSession {
         hooks.onOutdated?.(buildId);
         this.status.emit("outdated", { buildId, reason: `build ${buildId} of this app runs in another tab` });
       },
-    });
-    this.gate = new EventGate({
-      mirror: this.mirror,
-      appKey: () => this.appKey,
-      fetchSnapshot: () => this.fetchSnapshot(),
-      onError: (error) => { if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error); },
     });
     this.listen(this.appKey);
     this.watchVersions();
@@ -105,15 +110,9 @@ export class TabSession {
     }
   }
 
-  /** The snapshot over the private connection; a runtime of an older build without `snapshot` answers a handshake. */
-  private async fetchSnapshot(): Promise<AppSnapshot> {
-    try {
-      return await this.call("snapshot", (api, appKey) => fullApi(api).snapshot(appKey));
-    } catch (error) {
-      const connection = this.connection;
-      if (error instanceof RealmTabsError || error instanceof MongoDBRealmError || !connection) throw error;
-      return (await connection.resync()).snapshot;
-    }
+  /** The runtime's snapshot, over the private connection. */
+  private fetchSnapshot(): Promise<AppSnapshot> {
+    return this.call({ method: "snapshot" }, (snapshot, appKey) => snapshot(appKey));
   }
 
   private listen(appKey: string): void {
@@ -152,21 +151,25 @@ export class TabSession {
   }
 
   /**
-   * Runs one call once connected (waiting for the handshake first).
+   * Runs one call once connected (waiting for the handshake first): `run` gets the remote method
+   * `op` names and the app key.
    * @throws {RealmTabsError} `runtime-closed` after {@link TabSession.close}, `timeout`, or the handshake's error
    */
-  async call<T>(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<T>): Promise<T> {
+  async call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T> {
     await this.ready;
     const connection = this.connection;
     if (!connection || this.closed) {
       throw new RealmTabsError("runtime-closed", "this App was closed", { retryable: false });
     }
-    return connection.call(what, (api) => fn(api, this.appKey));
+    return connection.call(op, (method) => run(method, this.appKey));
   }
 
-  /** Runs a state-changing call and applies the reply's snapshot (and fires its changes) before resolving. */
-  async mutate(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<MutationReply>): Promise<MutationReply> {
-    const reply = await this.call(what, fn);
+  /**
+   * Runs a state-changing call and applies the reply's snapshot (and fires its changes) before resolving.
+   * @throws {RealmTabsError} as {@link TabSession.call}
+   */
+  async mutate<M extends SessionMethod>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>): Promise<MutationReply> {
+    const reply = await this.call(op, run);
     this.mirror.apply(reply.snapshot, reply.changes);
     return reply;
   }

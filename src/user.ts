@@ -3,10 +3,9 @@
  * session runtime. One `User` object exists per id and app in each tab.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import type { Remote } from "comlink";
-import { RealmTabsError } from "./protocol/errors.js";
-import type { MutationReply, SessionApi } from "./protocol/rpc.js";
+import { nonEmptyString } from "./protocol/args.js";
+import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
 import { createFunctionsProxy, decodeResult, encodeArgs, type DefaultFunctionsFactory } from "./functions.js";
@@ -38,12 +37,14 @@ export type DefaultCustomData = Record<string, unknown>;
 export interface UserHost {
   /** The user's snapshot in the mirror, if the runtime lists it. */
   snapshotOf(id: string): UserSnapshot | undefined;
+  /** The user's custom data, decoded when its snapshot arrived (`{}` if the runtime does not list the user). */
+  customDataOf(id: string): unknown;
   /** Whether the app opted in to exposing refresh tokens. */
   readonly exposeRefreshToken: boolean;
   /** Runs a state-changing call and applies its reply to the mirror before resolving. */
-  mutate(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<MutationReply>): Promise<MutationReply>;
-  /** Runs a call that changes no state. */
-  call<T>(what: string, fn: (api: Remote<SessionApi>, appKey: string) => Promise<T>): Promise<T>;
+  mutate<M extends SessionMethod>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>): Promise<MutationReply>;
+  /** Runs a call whose reply is not a snapshot (functions, API keys, watches). */
+  call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T>;
 }
 
 /** The JSON form of a user, as realm-web's `toJSON` gives it. */
@@ -77,7 +78,6 @@ export class User<
   readonly functions: FunctionsFactory;
   private readonly host: UserHost;
   private readonly listeners = new ListenerSet();
-  private customDataCache: { ejson: string; value: CustomData } | null = null;
   private apiKeyAuth: ApiKeyAuth | null = null;
 
   /** @internal Built by `App` only; use `app.currentUser`, `app.allUsers` or `app.logIn`. */
@@ -107,17 +107,7 @@ export class User<
 
   /** The custom user data from the access token's `user_data` claim (`{}` if not configured). */
   get customData(): CustomData {
-    const ejson = this.snapshot?.customDataEJSON ?? "{}";
-    if (this.customDataCache?.ejson !== ejson) {
-      let value: CustomData;
-      try {
-        value = EJSON.parse(ejson, { relaxed: true }) as CustomData;
-      } catch {
-        value = {} as CustomData;
-      }
-      this.customDataCache = { ejson, value };
-    }
-    return this.customDataCache.value;
+    return this.host.customDataOf(this.id) as CustomData;
   }
 
   /** The device id the server assigned (`baas_device_id`), or null. */
@@ -161,11 +151,9 @@ export class User<
    * @throws {MongoDBRealmError} e.g. `FunctionNotFound`, `InvalidSession`
    */
   async callFunction(name: string, ...args: unknown[]): Promise<unknown> {
-    if (typeof name !== "string" || name.length === 0) {
-      throw new RealmTabsError("invalid-argument", "the function name must be a non-empty string", { retryable: false });
-    }
+    nonEmptyString(name, "the function name");
     const argsEJSON = encodeArgs(args);
-    const result = await this.host.call(`callFunction ${name}`, (api, appKey) => api.callFunction(appKey, this.id, name, argsEJSON));
+    const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) => callFunction(appKey, this.id, name, argsEJSON));
     return decodeResult(result);
   }
 
@@ -175,13 +163,13 @@ export class User<
    */
   mongoClient(serviceName: string): MongoDBClient {
     const call = (fn: string, argsEJSON: string, service: string): Promise<string> =>
-      this.host.call(`${service}.${fn}`, (api, appKey) => api.callFunction(appKey, this.id, fn, argsEJSON, service));
-    return createMongoClient(call, (what, fn) => this.host.call(what, fn), this.id, serviceName);
+      this.host.call({ method: "callFunction", about: `${service}.${fn}` }, (callFunction, appKey) => callFunction(appKey, this.id, fn, argsEJSON, service));
+    return createMongoClient(call, (op, run) => this.host.call(op, run), this.id, serviceName);
   }
 
   /** The user's API keys (create, fetch, fetchAll, delete, enable, disable). */
   get apiKeys(): ApiKeyAuth {
-    this.apiKeyAuth ??= new ApiKeyAuth((what, fn) => this.host.call(what, fn), this.id);
+    this.apiKeyAuth ??= new ApiKeyAuth((op, run) => this.host.call(op, run), this.id);
     return this.apiKeyAuth;
   }
 
@@ -190,7 +178,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `user-not-found`
    */
   async logOut(): Promise<void> {
-    await this.host.mutate("logOut", (api, appKey) => api.logOut(appKey, this.id));
+    await this.host.mutate({ method: "logOut" }, (logOut, appKey) => logOut(appKey, this.id));
   }
 
   /**
@@ -199,7 +187,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `not-logged-in`
    */
   async refreshCustomData(): Promise<CustomData> {
-    await this.host.mutate("refreshCustomData", (api, appKey) => api.refreshCustomData(appKey, this.id));
+    await this.host.mutate({ method: "refreshCustomData" }, (refreshCustomData, appKey) => refreshCustomData(appKey, this.id));
     return this.customData;
   }
 
@@ -209,7 +197,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `not-logged-in`
    */
   async refreshAccessToken(): Promise<void> {
-    await this.host.mutate("refreshAccessToken", (api, appKey) => api.refreshAccessToken(appKey, this.id));
+    await this.host.mutate({ method: "refreshAccessToken" }, (refreshAccessToken, appKey) => refreshAccessToken(appKey, this.id));
   }
 
   /**
@@ -217,7 +205,7 @@ export class User<
    * @throws {RealmTabsError} `timeout`, `not-logged-in`
    */
   async refreshProfile(): Promise<void> {
-    await this.host.mutate("refreshProfile", (api, appKey) => api.refreshProfile(appKey, this.id));
+    await this.host.mutate({ method: "refreshProfile" }, (refreshProfile, appKey) => refreshProfile(appKey, this.id));
   }
 
   /**
@@ -227,7 +215,7 @@ export class User<
    */
   async linkCredentials(credentials: Credentials): Promise<void> {
     const wire = toCredentialsWire(credentials);
-    await this.host.mutate("linkCredentials", (api, appKey) => api.linkCredentials(appKey, this.id, wire));
+    await this.host.mutate({ method: "linkCredentials" }, (linkCredentials, appKey) => linkCredentials(appKey, this.id, wire));
   }
 
   /**

@@ -1,16 +1,17 @@
 /** The tab's watch iterator over a MessagePort, with a fake runtime call. */
 import { describe, expect, it } from "vitest";
-import { serializeError, RealmTabsError } from "./protocol/errors.js";
+import { serializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
 import type { WatchMessage } from "./protocol/rpc.js";
-import { watchCollection, WatchError, type RuntimeCall } from "./watch.js";
+import { watchCollection, type RuntimeCall } from "./watch.js";
 
 function fakeRuntime() {
   const ports: MessagePort[] = [];
   const unwatched: string[] = [];
-  const call: RuntimeCall = async (_what, fn) => fn({
+  const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
     watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return `w${ports.length}`; },
     unwatch: async (id: string) => { unwatched.push(id); },
-  } as never, "app-key");
+  };
+  const call: RuntimeCall = async (op, run) => run(methods[op.method] as never, "app-key");
   const send = (m: WatchMessage): void => ports.at(-1)!.postMessage(m);
   return { call, ports, unwatched, send };
 }
@@ -21,10 +22,14 @@ describe("watch iterator liveness", () => {
   it("ends with a retryable watch-closed when the runtime stops answering (a dead SharedWorker closes no port)", async () => {
     const ports: MessagePort[] = [];
     let alive = true;
-    const call: RuntimeCall = async (what, fn) => {
-      if (what === "watch") return fn({ watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return "w1"; } } as never, "app-key");
-      if (!alive) throw new RealmTabsError("timeout", "the session runtime did not answer");
-      return fn({ stats: async () => ({}), unwatch: async () => undefined } as never, "app-key");
+    const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
+      watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return "w1"; },
+      stats: async () => ({}),
+      unwatch: async () => undefined,
+    };
+    const call: RuntimeCall = async (op, run) => {
+      if (op.method !== "watch" && !alive) throw new RealmTabsError("timeout", "the session runtime did not answer");
+      return run(methods[op.method] as never, "app-key");
     };
     const it = watchCollection(call, "u1", request, { livenessMs: 20 });
     const first = it.next();
@@ -74,7 +79,8 @@ describe("watch iterator", () => {
     const it2 = watchCollection(rt.call, "u1", request);
     const p2 = it2.next();
     await expect.poll(() => rt.ports.length).toBe(2);
-    rt.send({ type: "error", error: serializeError(new Error("gone")), watchCode: "InvalidSession" });
+    rt.send({ type: "error", error: serializeError(new WatchError("InvalidSession", "gone")) });
     await expect(p2).rejects.toBeInstanceOf(WatchError);
+    await expect(p2).rejects.toMatchObject({ code: "InvalidSession", message: "gone" });
   });
 });

@@ -6,31 +6,12 @@
  */
 import * as Comlink from "comlink";
 import { EJSON } from "bson";
-import { deserializeError, RealmTabsError } from "./protocol/errors.js";
-import type { FullSessionApi, SessionApi, WatchMessage, WatchRequest } from "./protocol/rpc.js";
+import { watchSelector } from "./protocol/args.js";
+import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
+import type { Operation, SessionApi, SessionMethod, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
-/** Runs a call on the runtime (the `UserHost.call` of the app). */
-export type RuntimeCall = <T>(what: string, fn: (api: Comlink.Remote<SessionApi>, appKey: string) => Promise<T>) => Promise<T>;
-
-/** The worker's API with every method (the issue-4 ones are optional in {@link SessionApi}'s type only). */
-export function fullApi(api: Comlink.Remote<SessionApi>): Comlink.Remote<FullSessionApi> {
-  return api as unknown as Comlink.Remote<FullSessionApi>;
-}
-
-/** The server ended a watch stream with an `error` event, or sent an event that is not EJSON. */
-export class WatchError extends Error {
-  /** The server's `error_code`, `unknown`, or `bad bson parse`. */
-  readonly code: string;
-  /**
-   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
-   * @param message - the server's `error` text (or a description of the bad event)
-   */
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = "WatchError";
-    this.code = code;
-  }
-}
+/** Runs a call on the runtime (the `UserHost.call` of the app): `run` gets the remote method `op` names. */
+export type RuntimeCall = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M], appKey: string) => Promise<T>) => Promise<T>;
 
 /** A change event (`insert`, `update`, `replace`, `delete`, `drop`, `rename`, `dropDatabase`, `invalidate`). */
 export interface ChangeEvent<T = Record<string, unknown>> {
@@ -72,7 +53,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   constructor(private readonly call: RuntimeCall, private readonly userId: string, private readonly request: WatchRequest, private readonly livenessMs: number) {}
 
   private checkRuntime(): void {
-    this.call("watch liveness", (api) => api.stats()).catch((e: unknown) => {
+    this.call({ method: "stats", about: "watch liveness" }, (stats) => stats()).catch((e: unknown) => {
       if (lostRuntime(e)) this.push({ error: new RealmTabsError("watch-closed", `the session runtime stopped answering (${(e as Error).message}); watch again`, { retryable: true, cause: e }) });
     });
   }
@@ -83,7 +64,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
-    this.watchId = this.call("watch", (api, appKey) => fullApi(api).watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
+    this.watchId = this.call({ method: "watch" }, (watch, appKey) => watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
       .catch((error: unknown) => { this.push({ error }); return null; });
   }
 
@@ -96,8 +77,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
       }
       return;
     }
-    const error = m.watchCode === undefined ? deserializeError(m.error) : new WatchError(m.watchCode, (m.error as { message?: string }).message ?? m.watchCode);
-    this.push({ error });
+    this.push({ error: deserializeError(m.error) });
   }
 
   private push(item: Item<T>): void {
@@ -132,7 +112,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     this.wake();
     const id = this.watchId;
     // fire and forget: the runtime also releases the watch when this tab dies
-    void id?.then((w) => (w ? this.call("unwatch", (api) => fullApi(api).unwatch(w)) : undefined)).catch(() => undefined);
+    void id?.then((w) => (w ? this.call({ method: "unwatch" }, (unwatch) => unwatch(w)) : undefined)).catch(() => undefined);
   }
 
   async return(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
@@ -158,9 +138,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
  * @throws {WatchError} when the server ends the stream with an error event
  */
 export function watchCollection<T>(call: RuntimeCall, userId: string, request: WatchRequest, options: WatchOptions = {}): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
-  if (request.idsEJSON !== undefined && request.filterEJSON !== undefined) {
-    throw new RealmTabsError("invalid-argument", "watch takes ids or filter, not both", { retryable: false });
-  }
+  watchSelector(request.idsEJSON, request.filterEJSON);
   const livenessMs = options.livenessMs ?? 30_000;
   if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });
   return new WatchIterator<T>(call, userId, request, livenessMs);

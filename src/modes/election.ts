@@ -4,7 +4,7 @@
  * the `broadcast-channel` package's LeaderElection where Web Locks are missing.
  * @packageDocumentation
  */
-import { leaderLockName } from "./wire.js";
+import { leaderLockName } from "../protocol/names.js";
 
 /** A running candidacy. */
 export interface Candidacy {

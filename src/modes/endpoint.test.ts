@@ -1,7 +1,8 @@
 import * as Comlink from "comlink";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientEndpoint, serveClients } from "./endpoint.js";
-import { RPC_NS, isRpcWire, rpcChannelName } from "./wire.js";
+import { rpcChannelName } from "../protocol/names.js";
+import { RPC_NS, isRpcWire } from "./wire.js";
 
 const open: BroadcastChannel[] = [];
 function channel(name = rpcChannelName("test")): BroadcastChannel {

@@ -2,7 +2,7 @@ import * as Comlink from "comlink";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serveClients } from "./endpoint.js";
 import { openLeaderLink } from "./leader-link.js";
-import { rpcChannelName } from "./wire.js";
+import { rpcChannelName } from "../protocol/names.js";
 
 // Another tab holds the leader lock: this tab's candidacy waits in the queue (never granted here).
 const requests: string[] = [];

@@ -7,12 +7,13 @@
 import * as Comlink from "comlink";
 import { RealmTabsError, serializeError } from "../protocol/errors.js";
 import type { SessionApi } from "../protocol/rpc.js";
-import { withDeadline } from "../deadline.js";
+import { withDeadline } from "../protocol/deadline.js";
 import { clientEndpoint } from "./endpoint.js";
 import { joinElection, loadRuntimeModules } from "./leader.js";
 import type { Link } from "./link.js";
 import { degradedReason, detectCapabilities } from "./select.js";
-import { RPC_NS, isRpcWire, rpcChannelName } from "./wire.js";
+import { rpcChannelName } from "../protocol/names.js";
+import { RPC_NS, isRpcWire } from "./wire.js";
 
 function lostPromise(): { promise: Promise<never>; reject: (e: unknown) => void } {
   let reject: (e: unknown) => void = () => {};

@@ -8,7 +8,7 @@
 import { expose } from "comlink";
 import { serveClients, type ClientServer } from "./endpoint.js";
 import { standForLeader, type Candidacy } from "./election.js";
-import { rpcChannelName } from "./wire.js";
+import { rpcChannelName } from "../protocol/names.js";
 
 interface HostedRuntime {
   server: ClientServer;

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { RealmTabsError } from "../protocol/errors.js";
+import { READ_ONLY_METHODS, type SessionMethod } from "../protocol/rpc.js";
 import { retryIdempotent } from "./retry.js";
 
 const changed = (): RealmTabsError => new RealmTabsError("leader-changed", "gone", { retryable: true });
@@ -24,5 +25,14 @@ describe("retryIdempotent", () => {
     const timeout = vi.fn().mockRejectedValue(new RealmTabsError("timeout", "slow", { retryable: true }));
     await expect(retryIdempotent("stats", timeout, async () => {})).rejects.toMatchObject({ code: "timeout" });
     expect(timeout).toHaveBeenCalledTimes(1);
+  });
+  it("decides from the method alone: only stats and snapshot are sent twice", async () => {
+    const retried: SessionMethod[] = [];
+    for (const method of Object.keys(READ_ONLY_METHODS) as SessionMethod[]) {
+      const attempt = vi.fn().mockRejectedValueOnce(changed()).mockResolvedValueOnce("ok");
+      const result = await retryIdempotent(method, attempt, async () => {}).catch(() => "failed");
+      if (result === "ok") retried.push(method);
+    }
+    expect(retried.sort()).toEqual(["snapshot", "stats"]);
   });
 });

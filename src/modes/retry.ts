@@ -6,9 +6,7 @@
  * @packageDocumentation
  */
 import { RealmTabsError } from "../protocol/errors.js";
-
-/** Calls (by the `what` label the connection is given) that read only and may be retried. */
-export const IDEMPOTENT_CALLS: ReadonlySet<string> = new Set(["stats", "snapshot"]);
+import { READ_ONLY_METHODS, type SessionMethod } from "../protocol/rpc.js";
 
 /** Whether `error` is a leader handover. */
 export function isLeaderChanged(error: unknown): boolean {
@@ -16,15 +14,17 @@ export function isLeaderChanged(error: unknown): boolean {
 }
 
 /**
- * Runs `attempt`; if it fails with `leader-changed` and `what` is idempotent, waits for `reconnected`
- * (the handshake with the new leader) and runs it once more.
- * @throws whatever the (second) attempt throws; `leader-changed` for a call that is not idempotent
+ * Runs `attempt`; if it fails with `leader-changed` and `method` only reads (see
+ * {@link READ_ONLY_METHODS}), waits for `reconnected` (the handshake with the new leader) and runs
+ * it once more.
+ * @param method - the {@link SessionApi} method the attempt runs
+ * @throws whatever the (second) attempt throws; {@link RealmTabsError} `leader-changed` for a call that changes state
  */
-export async function retryIdempotent<T>(what: string, attempt: () => Promise<T>, reconnected: () => Promise<unknown>): Promise<T> {
+export async function retryIdempotent<T>(method: SessionMethod, attempt: () => Promise<T>, reconnected: () => Promise<unknown>): Promise<T> {
   try {
     return await attempt();
   } catch (error) {
-    if (!isLeaderChanged(error) || !IDEMPOTENT_CALLS.has(what)) throw error;
+    if (!isLeaderChanged(error) || !READ_ONLY_METHODS[method]) throw error;
     await reconnected();
     return attempt();
   }

@@ -8,31 +8,31 @@
  */
 import type { ChannelLike } from "./wire.js";
 
-/** Name of the builds channel. */
-export const BUILDS_CHANNEL = "realm-tabs:builds";
+/** Marks a build announcement (and its format version) on the builds channel. */
+const NOTICE_NS = "realm-tabs-builds/1";
 
 /** An announcement on the builds channel. */
 interface BuildNotice {
-  ns: "realm-tabs-builds/1";
+  ns: typeof NOTICE_NS;
   buildId: string;
   startedAt: number;
 }
 
 function isNotice(x: unknown): x is BuildNotice {
   const m = x as Partial<BuildNotice> | null;
-  return typeof m === "object" && m !== null && m.ns === "realm-tabs-builds/1" && typeof m.buildId === "string" && typeof m.startedAt === "number";
+  return typeof m === "object" && m !== null && m.ns === NOTICE_NS && typeof m.buildId === "string" && typeof m.startedAt === "number";
 }
 
 /**
  * Announces this tab's build and calls `onOutdated` (once) when a newer build shows up.
- * @param channel - the builds channel (a `BroadcastChannel` named {@link BUILDS_CHANNEL})
+ * @param channel - the builds channel (a `BroadcastChannel` named `BUILDS_CHANNEL`, see protocol/names.ts)
  * @param buildId - this tab's build
  * @param startedAt - when this tab started (ms since the epoch)
  * @param onOutdated - called with the newer build's id
  * @returns stops watching (and closes the channel)
  */
 export function watchBuilds(channel: ChannelLike, buildId: string, startedAt: number, onOutdated: (newer: string) => void): () => void {
-  const notice: BuildNotice = { ns: "realm-tabs-builds/1", buildId, startedAt };
+  const notice: BuildNotice = { ns: NOTICE_NS, buildId, startedAt };
   let told = false;
   const onMessage = (event: MessageEvent): void => {
     const m: unknown = event.data;

@@ -24,16 +24,6 @@ export interface ChannelLike {
   close(): void;
 }
 
-/** Name of the RPC channel of the runtime `name` (the worker name, one per build variant). */
-export function rpcChannelName(name: string): string {
-  return `realm-tabs:rpc:${name}`;
-}
-
-/** Name of the Web Lock the leader holds for its life. */
-export function leaderLockName(name: string): string {
-  return `realm-tabs:leader:${name}`;
-}
-
 /** Narrows channel data to {@link RpcWire} (anything else on the channel is ignored). */
 export function isRpcWire(x: unknown): x is RpcWire {
   if (typeof x !== "object" || x === null) return false;

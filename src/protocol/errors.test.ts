@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
-import { MongoDBRealmError, RealmTabsError, deserializeError, isMongoDBRealmError, isRealmTabsError, serializeError } from "./errors.js";
+import { MongoDBRealmError, RealmTabsError, WatchError, deserializeError, isMongoDBRealmError, isRealmTabsError, serializeError } from "./errors.js";
 import { installErrorTransfer } from "./comlink.js";
 
 describe("error codec", () => {
@@ -17,6 +17,12 @@ describe("error codec", () => {
     const back = deserializeError(serializeError(new RealmTabsError("timeout", "too slow")));
     expect(isRealmTabsError(back)).toBe(true);
     expect(back).toMatchObject({ code: "timeout", retryable: true, message: "too slow" });
+  });
+
+  it("round-trips a WatchError with its code", () => {
+    const back = deserializeError(structuredClone(serializeError(new WatchError("InvalidSession", "session gone"))));
+    expect(back).toBeInstanceOf(WatchError);
+    expect(back).toMatchObject({ name: "WatchError", code: "InvalidSession", message: "session gone" });
   });
 
   it("keeps fields through a real Comlink call", async () => {

@@ -1,7 +1,7 @@
 /**
- * The two error classes of realm-tabs, and their plain-data form for crossing the worker boundary.
+ * The error classes of realm-tabs, and their plain-data form for crossing the worker boundary.
  * `MongoDBRealmError` is the server's error, with the fields realm-web gives it; `RealmTabsError`
- * is a local failure with a `code`. The Comlink transfer handler (registered in both realms by
+ * is a local failure with a `code`; `WatchError` ends a watch stream. The Comlink transfer handler (registered in both realms by
  * `src/protocol/comlink.ts`) uses {@link serializeError} and {@link deserializeError}.
  * @packageDocumentation
  */
@@ -89,6 +89,25 @@ export class MongoDBRealmError extends Error {
   }
 }
 
+/**
+ * A watch stream ended by the server with an `error` event, or a change event that is not an EJSON
+ * object. Thrown by the runtime's stream reader and rebuilt in the tab (through {@link serializeError}).
+ */
+export class WatchError extends Error {
+  /** The server's `error_code`, `unknown`, or `bad bson parse`. */
+  readonly code: string;
+
+  /**
+   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
+   * @param message - the server's `error` text (or a description of the bad event)
+   */
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "WatchError";
+    this.code = code;
+  }
+}
+
 /** True for a {@link RealmTabsError}, from any realm. */
 export function isRealmTabsError(e: unknown): e is RealmTabsError {
   return typeof e === "object" && e !== null && (e as { isRealmTabsError?: unknown }).isRealmTabsError === true;
@@ -103,6 +122,7 @@ export function isMongoDBRealmError(e: unknown): e is MongoDBRealmError {
 export type SerializedError =
   | { kind: "realm"; method: string; url: string; statusCode: number; statusText: string; error?: string; errorCode?: string; link?: string; stack?: string }
   | { kind: "tabs"; code: RealmTabsErrorCode; message: string; retryable: boolean; stack?: string }
+  | { kind: "watch"; code: string; message: string; stack?: string }
   | { kind: "error"; name: string; message: string; stack?: string }
   | { kind: "value"; value: unknown };
 
@@ -119,6 +139,9 @@ export function serializeError(e: unknown): SerializedError {
   }
   if (isRealmTabsError(e)) {
     return { kind: "tabs", code: e.code, message: e.message, retryable: e.retryable, ...(e.stack === undefined ? {} : { stack: e.stack }) };
+  }
+  if (e instanceof WatchError) {
+    return { kind: "watch", code: e.code, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) };
   }
   if (e instanceof Error) {
     return { kind: "error", name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) };
@@ -139,6 +162,9 @@ export function deserializeError(s: SerializedError): unknown {
       break;
     case "tabs":
       e = new RealmTabsError(s.code, s.message, { retryable: s.retryable });
+      break;
+    case "watch":
+      e = new WatchError(s.code, s.message);
       break;
     case "error":
       e = new Error(s.message);

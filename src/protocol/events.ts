@@ -1,36 +1,27 @@
 /**
  * Events the worker publishes on the per-app BroadcastChannel, and the guard every receiver runs.
- * Events are versioned (`v`) and epoch-numbered: a tab applies a `state` event only if its epoch is
- * newer than the one it holds, so duplicates and stale events are dropped.
+ * Any script of the origin can read and post on that channel, so events carry no user data (no
+ * token, profile or custom data): a `state` event is only a hint that makes each tab fetch the
+ * snapshot over its private port. Events are versioned (`v`) and epoch-numbered, so a tab can drop
+ * hints about epochs it already holds.
  * @packageDocumentation
  */
-import type { AppSnapshot, StateChange } from "./snapshots.js";
+import { STATE_CHANGE_TYPES, type StateChange } from "./snapshots.js";
 
 /** Version of the wire protocol between tabs and the worker. Bumped on any incompatible change. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /**
- * The runtime key of an app: its id and base URL (trailing slashes dropped). A tab computes it before
- * connecting so it can listen on {@link channelName} before the connect reply, and miss no event.
- * A runtime that uses another key still works: the tab then switches to the key of the reply.
+ * A committed change of state: the new epoch and what changed (kinds of change and the user ids they
+ * concern). Tabs fetch the snapshot of that epoch over their private connection.
  */
-export function appKeyFor(id: string, baseUrl: string): string {
-  return `${id}@${baseUrl.replace(/\/+$/, "")}`;
-}
-
-/** Name of the BroadcastChannel that carries the events of one app runtime. */
-export function channelName(appKey: string): string {
-  return `realm-tabs:${appKey}`;
-}
-
-/** A committed change of state; carries the full new snapshot (a few users, small). */
 export interface StateEvent {
   v: typeof PROTOCOL_VERSION;
   kind: "state";
   appKey: string;
-  /** Equal to `snapshot.epoch`. */
+  /** The epoch of the committed state. */
   epoch: number;
-  snapshot: AppSnapshot;
+  /** What the commit changed; names the listeners that fire in each tab. */
   changes: StateChange[];
 }
 
@@ -55,18 +46,18 @@ export interface OutdatedEvent {
 /** Every event that travels on the channel. */
 export type SessionEvent = StateEvent | WarningEvent | OutdatedEvent;
 
+/** Most changes one commit can name (a realm-web import of many users is one commit). */
+const MAX_CHANGES = 2_000;
+
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
-function isSnapshot(x: unknown): x is AppSnapshot {
+function isChange(x: unknown): x is StateChange {
   return (
     isRecord(x) &&
-    typeof x.appKey === "string" &&
-    typeof x.epoch === "number" &&
-    Array.isArray(x.users) &&
-    x.users.every((u) => isRecord(u) && typeof u.id === "string" && typeof u.state === "string") &&
-    (x.currentUserId === null || typeof x.currentUserId === "string")
+    (STATE_CHANGE_TYPES as readonly unknown[]).includes(x.type) &&
+    (x.userId === null || typeof x.userId === "string")
   );
 }
 
@@ -80,11 +71,11 @@ export function isSessionEvent(x: unknown): x is SessionEvent {
   switch (x.kind) {
     case "state":
       return (
-        typeof x.epoch === "number" &&
-        isSnapshot(x.snapshot) &&
-        x.snapshot.epoch === x.epoch &&
-        x.snapshot.appKey === x.appKey &&
-        Array.isArray(x.changes)
+        Number.isSafeInteger(x.epoch) &&
+        (x.epoch as number) >= 0 &&
+        Array.isArray(x.changes) &&
+        x.changes.length <= MAX_CHANGES &&
+        x.changes.every(isChange)
       );
     case "warning":
       return typeof x.code === "string" && typeof x.message === "string";

@@ -6,4 +6,7 @@ export * from "./snapshots.js";
 export * from "./events.js";
 export * from "./rpc.js";
 export * from "./errors.js";
+export * from "./args.js";
+export * from "./names.js";
+export * from "./deadline.js";
 export { installErrorTransfer } from "./comlink.js";

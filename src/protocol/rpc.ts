@@ -6,6 +6,7 @@
  * `errors.ts`, keeping their class and fields.
  * @packageDocumentation
  */
+import type { ApiKeyOp, EmailPasswordOp } from "./args.js";
 import type { SerializedError } from "./errors.js";
 import type { AppSnapshot, ProviderType, StateChange } from "./snapshots.js";
 
@@ -113,32 +114,67 @@ export interface SessionApi {
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
   /**
-   * The runtime's current snapshot. Tabs fetch it when a `state` event arrives on the channel, and
-   * never apply the event's own snapshot (anyone on the origin can post there). Optional in the type
-   * only so older fakes type-check; the worker's API always has it.
+   * The runtime's current snapshot. Tabs fetch it when a `state` event (a hint without user data)
+   * arrives on the channel.
    * @throws {RealmTabsError} `invalid-argument` for an unknown app key
    */
-  snapshot?(appKey: string): Promise<AppSnapshot>;
-  // The five calls below (issue 4) are optional in the type only so that older fakes still type-check;
-  // the worker's API always has them.
+  snapshot(appKey: string): Promise<AppSnapshot>;
   /**
    * Starts watching a collection. Events arrive on `port` as {@link WatchMessage}s (sent with
    * `postMessage`, never awaited); tabs watching the same thing share one server stream.
    * @returns the watch id for {@link SessionApi.unwatch}
    */
-  watch?(appKey: string, userId: string, request: WatchRequest, port: MessagePort): Promise<string>;
+  watch(appKey: string, userId: string, request: WatchRequest, port: MessagePort): Promise<string>;
   /** Stops a watch (no-op for an unknown id). */
-  unwatch?(watchId: string): Promise<void>;
+  unwatch(watchId: string): Promise<void>;
   /** API-key calls (`/auth/api_keys…`, with the refresh token). Returns canonical EJSON. */
-  apiKeys?(appKey: string, userId: string, op: ApiKeyOp, arg?: string): Promise<string>;
+  apiKeys(appKey: string, userId: string, op: ApiKeyOp, arg?: string): Promise<string>;
   /** Email/password provider calls (no token, as core sends them). `bodyEJSON` is the request body. */
-  emailPassword?(appKey: string, op: EmailPasswordOp, bodyEJSON: string): Promise<void>;
+  emailPassword(appKey: string, op: EmailPasswordOp, bodyEJSON: string): Promise<void>;
   /** Imports users realm-web stored in localStorage, skipping users the runtime already has. */
-  importRealmWeb?(appKey: string, data: RealmWebImport): Promise<MutationReply>;
+  importRealmWeb(appKey: string, data: RealmWebImport): Promise<MutationReply>;
 }
 
-/** {@link SessionApi} with every method required, as the worker's API object has it (tabs wrap this). */
-export type FullSessionApi = Required<SessionApi>;
+/** The name of a {@link SessionApi} method. */
+export type SessionMethod = keyof SessionApi;
+
+/**
+ * Which methods only read: they change nothing in the runtime or on the server, so a tab may send
+ * one again when it cannot know whether the first attempt ran (the leader tab went away while the
+ * call was in flight). Every method is listed, so a new {@link SessionApi} method does not compile
+ * until it is classified here.
+ */
+export const READ_ONLY_METHODS: { readonly [M in SessionMethod]: boolean } = {
+  connect: false,
+  logIn: false,
+  switchUser: false,
+  logOut: false,
+  removeUser: false,
+  deleteUser: false,
+  refreshAccessToken: false,
+  refreshCustomData: false,
+  refreshProfile: false,
+  linkCredentials: false,
+  callFunction: false,
+  stats: true,
+  snapshot: true,
+  watch: false,
+  unwatch: false,
+  apiKeys: false,
+  emailPassword: false,
+  importRealmWeb: false,
+};
+
+/**
+ * One call of a tab to the runtime: the {@link SessionApi} method it runs (which decides, e.g.,
+ * whether it may be retried) and what it is about.
+ */
+export interface Operation<M extends SessionMethod = SessionMethod> {
+  /** The method the call runs. */
+  readonly method: M;
+  /** What the call is about (a function name, an API-key operation); used in error messages only. */
+  readonly about?: string;
+}
 
 /** What to watch. `idsEJSON`/`filterEJSON` are canonical EJSON (an array / a document). */
 export interface WatchRequest {
@@ -152,13 +188,7 @@ export interface WatchRequest {
 /** A message of a watch port. */
 export type WatchMessage =
   | { type: "event"; ejson: string }
-  | { type: "error"; error: SerializedError; watchCode?: string };
-
-/** Operations of {@link SessionApi.apiKeys}. */
-export type ApiKeyOp = "create" | "fetch" | "fetchAll" | "delete" | "enable" | "disable";
-
-/** Operations of {@link SessionApi.emailPassword} (the route below `local-userpass/`). */
-export type EmailPasswordOp = "register" | "confirm" | "confirm/send" | "confirm/call" | "reset" | "reset/send" | "reset/call";
+  | { type: "error"; error: SerializedError };
 
 /** One user as realm-web stored it. */
 export interface RealmWebUser {

@@ -19,6 +19,9 @@ export const ProviderType = {
 /** One of the provider names of {@link ProviderType}. */
 export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];
 
+/** Every provider name of {@link ProviderType} (the list both sides validate against). */
+export const PROVIDER_TYPES = Object.values(ProviderType) as [ProviderType, ...ProviderType[]];
+
 /** User states as in realm-js v12 (`Active` exists there only as a deprecated alias and is never returned). */
 export const UserState = {
   LoggedIn: "LoggedIn",
@@ -82,10 +85,13 @@ export interface AppSnapshot {
   deviceId: string | null;
 }
 
+/** The kinds of {@link StateChange}. */
+export const STATE_CHANGE_TYPES = ["login", "logout", "remove", "delete", "switch", "token", "custom-data", "profile", "link"] as const;
+
 /** What changed in one committed state transition; tabs use it to decide which listeners fire. */
 export interface StateChange {
   /** What happened. */
-  type: "login" | "logout" | "remove" | "delete" | "switch" | "token" | "custom-data" | "profile" | "link";
+  type: (typeof STATE_CHANGE_TYPES)[number];
   /** The user it happened to, or null for app-wide changes. */
   userId: string | null;
 }

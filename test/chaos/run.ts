@@ -11,9 +11,8 @@ import "fake-indexeddb/auto";
 import * as Comlink from "comlink";
 import { App } from "../../src/app.js";
 import { Credentials } from "../../src/credentials.js";
-import { appKeyFor } from "../../src/protocol/events.js";
+import { appKeyFor } from "../../src/protocol/names.js";
 import { MongoDBRealmError, RealmTabsError } from "../../src/protocol/errors.js";
-import type { FullSessionApi } from "../../src/protocol/rpc.js";
 import type { AppSnapshot } from "../../src/protocol/snapshots.js";
 import type { TabSession } from "../../src/session.js";
 import type { RunningServer } from "../../server/src/index.js";
@@ -277,8 +276,7 @@ async function settleAndCheck(w: World, report: ChaosReport): Promise<void> {
   const probe = openTab(w.host, w.server, APP_ID);
   try {
     await probe.connect();
-    const api = probe.api as unknown as Comlink.Remote<FullSessionApi>;
-    const { truth, mismatch } = await converged(w, () => api.snapshot(appKey), 20_000);
+    const { truth, mismatch } = await converged(w, () => probe.api.snapshot(appKey), 20_000);
     if (mismatch) report.violations.push(`tabs did not converge: ${mismatch}`);
     const stored = await sealedStore(idbStore({ name: w.dbName }), fixedKeySource(w.key)).load(appKey);
     if (stored.app?.epoch !== truth.epoch) report.violations.push(`IndexedDB epoch ${stored.app?.epoch} != runtime ${truth.epoch}`);

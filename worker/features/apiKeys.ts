@@ -5,20 +5,14 @@
  */
 import { EJSON } from "bson";
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import type { ApiKeyOp } from "../../src/protocol/rpc.js";
+import { apiKeyId, apiKeyName, type ApiKeyOp } from "../../src/protocol/args.js";
 import type { AppRuntime } from "../session/runtime.js";
 import type { TransportRequest } from "../io/transport.js";
 
-const ID = /^[0-9a-fA-F]{24}$/;
-
 function route(op: ApiKeyOp, arg: string | undefined): Pick<TransportRequest, "method" | "route" | "body"> {
-  if (op === "create") {
-    if (typeof arg !== "string" || arg.length === 0) throw new RealmTabsError("invalid-argument", "the API key name must be a non-empty string", { retryable: false });
-    return { method: "POST", route: "/auth/api_keys", body: JSON.stringify({ name: arg }) };
-  }
+  if (op === "create") return { method: "POST", route: "/auth/api_keys", body: JSON.stringify({ name: apiKeyName(arg) }) };
   if (op === "fetchAll") return { method: "GET", route: "/auth/api_keys" };
-  if (typeof arg !== "string" || !ID.test(arg)) throw new RealmTabsError("invalid-argument", "the API key id must be 24 hex digits", { retryable: false });
-  const path = `/auth/api_keys/${arg}`;
+  const path = `/auth/api_keys/${apiKeyId(arg)}`;
   switch (op) {
     case "fetch": return { method: "GET", route: path };
     case "delete": return { method: "DELETE", route: path };

@@ -8,11 +8,11 @@
 import { z } from "zod/mini";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import type { MutationReply, RealmWebImport } from "../../src/protocol/rpc.js";
-import { ProviderType, type ProfileSnapshot, type StateChange } from "../../src/protocol/snapshots.js";
+import { PROVIDER_TYPES, type ProfileSnapshot, type StateChange } from "../../src/protocol/snapshots.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { deriveCurrentUserId, type SessionState } from "../session/state.js";
 
-const providerSchema = z.enum(Object.values(ProviderType) as [ProviderType, ...ProviderType[]]);
+const providerSchema = z.enum(PROVIDER_TYPES);
 const importSchema = z.object({
   users: z.array(z.object({
     id: z.string().check(z.minLength(1)),

@@ -6,8 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { startServer, type RunningServer } from "../../server/src/index.js";
-import type { FullSessionApi, WatchMessage } from "../../src/protocol/rpc.js";
-import { PROTOCOL_VERSION, channelName, isSessionEvent } from "../../src/protocol/events.js";
+import type { WatchMessage } from "../../src/protocol/rpc.js";
+import { PROTOCOL_VERSION, isSessionEvent } from "../../src/protocol/events.js";
+import { channelName } from "../../src/protocol/names.js";
 import { ADMIN_TOKEN, admin, anonymous, listen, openTab, startTestServer, testHost, type TestTab } from "../../test/worker-kit.js";
 
 const APP = "watch-app";
@@ -30,12 +31,9 @@ function inbox(): { port: MessagePort; messages: WatchMessage[] } {
   return { port: port2, messages };
 }
 
-type FullTab = Omit<TestTab, "api"> & { api: Comlink.Remote<FullSessionApi> };
-const full = (tab: TestTab): FullTab => tab as unknown as FullTab;
-
-async function setup(tabs = 2): Promise<{ host: ReturnType<typeof testHost>; t: FullTab[]; appKey: string; userId: string }> {
+async function setup(tabs = 2): Promise<{ host: ReturnType<typeof testHost>; t: TestTab[]; appKey: string; userId: string }> {
   const host = testHost(`watch-${++n}`);
-  const t = Array.from({ length: tabs }, () => full(openTab(host, server, APP)));
+  const t = Array.from({ length: tabs }, () => openTab(host, server, APP));
   const replies = await Promise.all(t.map((x) => x.connect()));
   const appKey = replies[0]!.appKey;
   const login = await t[0]!.api.logIn(appKey, anonymous());
@@ -104,8 +102,8 @@ describe("watch hub", () => {
     await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
     await expect.poll(async () => (await counters()).openStreams).toBe(1);
     const forger = new BroadcastChannel(channelName(appKey));
-    const snapshot = (await t[0]!.connect()).snapshot;
-    const forged = { v: PROTOCOL_VERSION, kind: "state", appKey, epoch: snapshot.epoch + 100, snapshot: { ...snapshot, epoch: snapshot.epoch + 100 }, changes: [{ type: "logout", userId }] };
+    const { epoch } = (await t[0]!.connect()).snapshot;
+    const forged = { v: PROTOCOL_VERSION, kind: "state", appKey, epoch: epoch + 100, changes: [{ type: "logout", userId }] };
     expect(isSessionEvent(forged)).toBe(true); // well-formed: only its origin (the channel) makes it untrusted
     const seen = listen(appKey);
     forger.postMessage(forged);
@@ -157,7 +155,7 @@ describe("watch stream recovery", () => {
         return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal });
       },
     });
-    const t = [full(openTab(host, server, APP))];
+    const t = [openTab(host, server, APP)];
     const { appKey } = await t[0]!.connect();
     const userId = (await t[0]!.api.logIn(appKey, anonymous())).userId!;
     await admin(server, "POST", "/faults", { kind: "status", route: "watch", count: 1, status: 401, errorCode: "InvalidSession" });
@@ -217,7 +215,7 @@ describe("email/password and realm-web import", () => {
     });
     try {
       const host = testHost(`ep-${++n}`);
-      const tab = full(openTab(host, s, APP));
+      const tab = openTab(host, s, APP);
       const { appKey } = await tab.connect();
       const body = (o: unknown): string => EJSON.stringify(o, { relaxed: false });
       await tab.api.emailPassword(appKey, "register", body({ email: "ann@example.com", password: "secret123" }));
@@ -242,7 +240,7 @@ describe("email/password and realm-web import", () => {
     const res = await fetch(`${server.url}/api/client/v2.0/app/${APP}/auth/providers/anon-user/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     const login = (await res.json()) as { user_id: string; access_token: string; refresh_token: string; device_id: string };
     const host = testHost(`mig-${++n}`);
-    const tab = full(openTab(host, server, APP));
+    const tab = openTab(host, server, APP);
     const { appKey } = await tab.connect();
     const logins = (await counters()).logins;
     const profileJSON = JSON.stringify({ type: "normal", identities: [{ id: "x", providerType: "anon-user" }], data: {} });

@@ -11,7 +11,7 @@ import type { WatchMessage } from "../../src/protocol/rpc.js";
 import type { FetchLike, Timers } from "../io/deps.js";
 import { backoffDelayMs, type BackoffOptions } from "../session/refresh.js";
 import type { AppRuntime } from "../session/runtime.js";
-import { runStream, watchUrl, WatchStreamError, type WatchSpec } from "../io/sse.js";
+import { runStream, watchUrl, type WatchSpec } from "../io/sse.js";
 
 /**
  * Where a watcher's events go: a `MessagePort` (SharedWorker and in-page mode), or in leader mode a
@@ -75,9 +75,7 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
   }
 
   function finish(stream: Stream, error: unknown): void {
-    const message: WatchMessage = {
-      type: "error", error: serializeError(error), ...(error instanceof WatchStreamError ? { watchCode: error.code } : {}),
-    };
+    const message: WatchMessage = { type: "error", error: serializeError(error) };
     for (const id of stream.watchers) {
       send(id, message);
       removeWatcher(id);

@@ -17,7 +17,7 @@ export interface ApiCore {
   /** The runtime of an app key a tab connected to. @throws {RealmTabsError} `invalid-argument` */
   runtime(appKey: unknown): AppRuntime;
   stats(): RuntimeStats;
-  /** Shared watch streams (issue 4). */
+  /** Shared watch streams (one server stream per watched target, for every tab). */
   watchHub: WatchHub;
 }
 

@@ -2,14 +2,12 @@
  * The production dependencies of the host in a browser realm (SharedWorker or leader tab).
  * @packageDocumentation
  */
+import { BUILD_ID } from "../../src/protocol/names.js";
 import type { HostDeps } from "./host.js";
 import { manualLiveness, webLockLiveness, type LockRequester } from "./liveness.js";
 import { webLock, type LockManagerLike } from "../io/locks.js";
 import { idbKeySource, sealedStore } from "../io/sealedStore.js";
 import { idbStore } from "../io/store.js";
-
-/** Build id of this runtime bundle. */
-export const RUNTIME_BUILD_ID: string = "realm-tabs-0.1.0";
 
 /**
  * Host dependencies from the browser's globals: IndexedDB, fetch, BroadcastChannel, Web Locks.
@@ -19,15 +17,15 @@ export const RUNTIME_BUILD_ID: string = "realm-tabs-0.1.0";
 export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
   const locks = (globalThis.navigator as { locks?: LockRequester & LockManagerLike } | undefined)?.locks;
   return {
-    buildId: RUNTIME_BUILD_ID,
+    buildId: BUILD_ID,
     // tokens are encrypted at rest with a non-extractable key (see sealedStore.ts); WebCrypto exists
-    // only in secure contexts (https, localhost): elsewhere tokens are stored as before, unsealed
+    // only in secure contexts (https, localhost): elsewhere tokens are stored unsealed
     openStore: (hooks) => (globalThis.crypto?.subtle ? sealedStore(idbStore(hooks), idbKeySource()) : idbStore(hooks)),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),
     ...(locks ? { lock: webLock(locks) } : {}),
-    device: { sdkVersion: RUNTIME_BUILD_ID, platform: "web", platformVersion: "0.0.0" },
+    device: { sdkVersion: BUILD_ID, platform: "web", platformVersion: "0.0.0" },
     ...overrides,
   };
 }

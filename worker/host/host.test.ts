@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningServer } from "../../server/src/index.js";
 import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
-import type { StateEvent } from "../../src/protocol/events.js";
+import { PROTOCOL_VERSION, type StateEvent } from "../../src/protocol/events.js";
 import { idbStore, type SessionStore } from "../io/store.js";
 import { anonymous, emailPassword, listen, openTab, register, routeCounts, startTestServer, testHost } from "../../test/worker-kit.js";
 
@@ -56,7 +56,8 @@ describe("session host over a MessageChannel port, against the real server", () 
     await log.waitFor((e) => e.kind === "state" && e.epoch === rm.snapshot.epoch);
     const epochs = log.states().map((e) => e.epoch);
     expect(epochs).toEqual([1, 2, 3, 4].map((n) => snapshot.epoch + n));
-    expect(log.states().map((e) => e.snapshot)).toEqual([a, b, sw, rm].map((r) => r.snapshot));
+    // each event names the epoch and changes of one reply, and nothing else
+    expect(log.states().map((e) => ({ epoch: e.epoch, changes: e.changes }))).toEqual([a, b, sw, rm].map((r) => ({ epoch: r.snapshot.epoch, changes: r.changes })));
     expect(sw.snapshot.currentUserId).toBe(a.userId);
     expect(rm.snapshot.users.map((u) => u.id)).toEqual([a.userId]);
     expect(log.states()[2]?.changes).toEqual([{ type: "switch", userId: a.userId }]);
@@ -170,7 +171,10 @@ describe("session host over a MessageChannel port, against the real server", () 
     const b = openTab(host, server, APP);
     const exposed = await b.connect(true);
     expect(exposed.snapshot.users[0]?.refreshToken).toMatch(/^ey/);
-    await log.waitFor((e) => e.kind === "state" && e.snapshot.users[0]?.refreshToken !== null);
+    // the opt-in is a commit (tabs hear of it and fetch the snapshot), but the token never goes on the channel
+    const optIn = await log.waitFor<StateEvent>((e) => e.kind === "state" && e.changes.some((c) => c.type === "token" && c.userId === null));
+    expect(JSON.stringify(optIn)).not.toContain(exposed.snapshot.users[0]!.refreshToken!);
+    expect((await a.api.snapshot(appKey)).users[0]?.refreshToken).toBe(exposed.snapshot.users[0]?.refreshToken);
     const c = openTab(host, server, APP);
     expect((await c.connect(false)).snapshot.users[0]?.refreshToken).toMatch(/^ey/);
     log.close();
@@ -186,7 +190,7 @@ describe("session host over a MessageChannel port, against the real server", () 
     const user = await good.api.logIn(appKey, anonymous(false));
     const api = bad.api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     const attempts: Promise<unknown>[] = [
-      api.connect!({ protocol: 1 }),
+      api.connect!({ protocol: PROTOCOL_VERSION }),
       api.connect!({ protocol: 999, buildId: "x", tabId: "t", config: {} }),
       api.logIn!(appKey, { providerType: "nope", payloadEJSON: "{}", reuse: true }),
       api.logIn!(appKey, { providerType: "local-userpass", payloadEJSON: "[1,2]", reuse: false }),
@@ -254,7 +258,7 @@ describe("session host over a MessageChannel port, against the real server", () 
     const { appKey } = await old.connect();
     const log = listen(appKey);
     const fresh = openTab(host, server, APP);
-    await fresh.api.connect({ protocol: 1, buildId: "build-2", tabId: fresh.tabId, config: { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: false } });
+    await fresh.api.connect({ protocol: PROTOCOL_VERSION, buildId: "build-2", tabId: fresh.tabId, config: { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: false } });
     const e = await log.waitFor((x) => x.kind === "outdated");
     expect(e).toMatchObject({ kind: "outdated", buildId: "build-2", appKey });
     log.close();

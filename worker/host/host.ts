@@ -4,7 +4,8 @@
  * SharedWorker port, a leader tab's BroadcastChannel endpoint, or a `MessageChannel` port in tests.
  * @packageDocumentation
  */
-import { PROTOCOL_VERSION, appKeyFor, channelName } from "../../src/protocol/events.js";
+import { PROTOCOL_VERSION } from "../../src/protocol/events.js";
+import { BUILD_ID, appKeyFor, channelName } from "../../src/protocol/names.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi } from "../../src/protocol/rpc.js";
 import { realTimers, systemClock, type ChannelFactory, type Clock, type FetchLike, type Timers } from "../io/deps.js";
@@ -78,7 +79,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   const clock = deps.clock ?? systemClock;
   const timers = deps.timers ?? realTimers;
   const random = deps.random ?? Math.random;
-  const device = deps.device ?? { sdkVersion: "realm-tabs", platform: "web", platformVersion: "0.0.0" };
+  const device = deps.device ?? { sdkVersion: BUILD_ID, platform: "web", platformVersion: "0.0.0" };
   const runtimes = new Map<string, Promise<AppRuntime>>();
   const ready = new Map<string, AppRuntime>();
   // the latest warning of each code, replayed to tabs that connect later

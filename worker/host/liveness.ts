@@ -1,9 +1,10 @@
 /**
  * Tab liveness. A MessagePort has no close event (whatwg/html#1766), so each tab holds the Web Lock
- * `realm-tabs:tab:<tabId>` for its whole life (taken BEFORE it calls `connect`), and the runtime
+ * {@link tabLockName} for its whole life (taken BEFORE it calls `connect`), and the runtime
  * asks for the same lock: the grant means the tab is gone.
  * @packageDocumentation
  */
+import { tabLockName } from "../../src/protocol/names.js";
 
 /** Tells the runtime when a tab is gone. */
 export interface Liveness {
@@ -12,11 +13,6 @@ export interface Liveness {
    * @returns a function that stops watching (without calling `onGone`)
    */
   watch(tabId: string, onGone: () => void): () => void;
-}
-
-/** Name of the lock a tab holds while it lives. */
-export function tabLockName(tabId: string): string {
-  return `realm-tabs:tab:${tabId}`;
 }
 
 /** The subset of `navigator.locks` used here. */

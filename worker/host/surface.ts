@@ -1,18 +1,19 @@
 /**
- * The issue-4 methods of the per-connection `SessionApi` (watch, API keys, email/password,
- * realm-web import), validated before anything is sent.
+ * The per-connection `SessionApi` methods of the SDK surface beyond sessions: watch, API keys,
+ * email/password and the realm-web import, each validated before anything is sent.
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import type { EmailPasswordOp, SessionApi } from "../../src/protocol/rpc.js";
+import { apiKeyOp } from "../../src/protocol/args.js";
+import type { SessionApi } from "../../src/protocol/rpc.js";
 import { apiKeyCall } from "../features/apiKeys.js";
 import { emailPasswordCall } from "../features/emailPassword.js";
 import { importRealmWeb } from "../features/migration.js";
 import type { AppRuntime } from "../session/runtime.js";
-import { parseApiKeyOp, parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
+import { parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
 import type { WatchHub } from "../features/watchHub.js";
 
-type Surface = Required<Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">>;
+type Surface = Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">;
 
 /**
  * Builds the methods. `tabId()` is the id the connection's tab sent in `connect`.
@@ -31,8 +32,8 @@ export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: WatchHub, tab
     },
     unwatch: async (id: unknown) => hub.unsubscribe(str(id, "watchId")),
     apiKeys: async (k: unknown, u: unknown, op: unknown, arg?: unknown) =>
-      apiKeyCall(rt(k), str(u, "userId"), parseApiKeyOp(op), parseOptionalString(arg, "API key argument")),
-    emailPassword: async (k: unknown, op: unknown, body: unknown) => emailPasswordCall(rt(k), str(op, "operation") as EmailPasswordOp, str(body, "body")),
+      apiKeyCall(rt(k), str(u, "userId"), apiKeyOp(op), parseOptionalString(arg, "API key argument")),
+    emailPassword: async (k: unknown, op: unknown, body: unknown) => emailPasswordCall(rt(k), op, str(body, "body")),
     importRealmWeb: async (k: unknown, data: unknown) => importRealmWeb(rt(k), data),
   };
 }

@@ -4,12 +4,13 @@
  * @packageDocumentation
  */
 import { z } from "zod/mini"; // the mini build: a quarter of the size in the worker bundle
+import { nonEmptyString, watchSelector } from "../../src/protocol/args.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/events.js";
-import type { ApiKeyOp, ConnectRequest, CredentialsWire, WatchRequest } from "../../src/protocol/rpc.js";
-import { ProviderType } from "../../src/protocol/snapshots.js";
+import type { ConnectRequest, CredentialsWire, WatchRequest } from "../../src/protocol/rpc.js";
+import { PROVIDER_TYPES } from "../../src/protocol/snapshots.js";
 
-const providerSchema = z.enum(Object.values(ProviderType) as [ProviderType, ...ProviderType[]]);
+const providerSchema = z.enum(PROVIDER_TYPES);
 
 const connectSchema = z.object({
   protocol: z.number(),
@@ -53,13 +54,8 @@ export function parseCredentials(value: unknown): CredentialsWire {
   return check(credentialsSchema, value, "credentials");
 }
 
-/** Validates a non-empty string argument. @throws {RealmTabsError} `invalid-argument` */
-export function parseString(value: unknown, what: string): string {
-  if (typeof value !== "string" || value.length === 0) {
-    throw new RealmTabsError("invalid-argument", `${what} must be a non-empty string`, { retryable: false });
-  }
-  return value;
-}
+/** Validates a non-empty string argument (the rule the tab applies too). @throws {RealmTabsError} `invalid-argument` */
+export const parseString: (value: unknown, what: string) => string = nonEmptyString;
 
 /** Validates an optional string argument. @throws {RealmTabsError} `invalid-argument` */
 export function parseOptionalString(value: unknown, what: string): string | undefined {
@@ -82,9 +78,7 @@ function parseEJSONText(value: unknown, what: string, want: "array" | "object"):
 /** Validates a watch request. @throws {RealmTabsError} `invalid-argument` */
 export function parseWatchRequest(value: unknown): WatchRequest {
   const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
-  if (v.idsEJSON !== undefined && v.filterEJSON !== undefined) {
-    throw new RealmTabsError("invalid-argument", "watch takes ids or filter, not both", { retryable: false });
-  }
+  watchSelector(v.idsEJSON, v.filterEJSON);
   return {
     service: parseString(v.service, "service"),
     database: parseString(v.database, "database"),
@@ -92,14 +86,6 @@ export function parseWatchRequest(value: unknown): WatchRequest {
     ...(v.idsEJSON === undefined ? {} : { idsEJSON: parseEJSONText(v.idsEJSON, "ids", "array") }),
     ...(v.filterEJSON === undefined ? {} : { filterEJSON: parseEJSONText(v.filterEJSON, "filter", "object") }),
   };
-}
-
-const API_KEY_OPS = new Set<string>(["create", "fetch", "fetchAll", "delete", "enable", "disable"]);
-
-/** Validates an API-key operation name. @throws {RealmTabsError} `invalid-argument` */
-export function parseApiKeyOp(value: unknown): ApiKeyOp {
-  if (typeof value !== "string" || !API_KEY_OPS.has(value)) throw new RealmTabsError("invalid-argument", "unknown API key operation", { retryable: false });
-  return value as ApiKeyOp;
 }
 
 /** Validates a `MessagePort`-like sink. @throws {RealmTabsError} `invalid-argument` */

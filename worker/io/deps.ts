@@ -1,7 +1,7 @@
 /**
  * Injected dependencies of the session runtime. Everything that touches the outside world (clock,
  * timers, network, channels, locks, storage) comes in through these small interfaces, so the same
- * runtime runs in a SharedWorker, in a leader tab (issue 6) and in Node tests.
+ * runtime runs in a SharedWorker, in a leader tab or the page (src/modes/) and in Node tests.
  * @packageDocumentation
  */
 

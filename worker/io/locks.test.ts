@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRealmTabsError } from "../../src/protocol/errors.js";
-import { memoryLock, refreshLockName, webLock, type LockManagerLike } from "./locks.js";
+import { refreshLockName } from "../../src/protocol/names.js";
+import { memoryLock, webLock, type LockManagerLike } from "./locks.js";
 
 describe("shared locks", () => {
   it("memoryLock runs holders of one name one after another, other names alongside, and survives failures", async () => {

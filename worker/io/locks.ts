@@ -14,11 +14,6 @@ export interface LockManagerLike {
   request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T>;
 }
 
-/** Name of the refresh lock of one user of one app. */
-export function refreshLockName(appKey: string, userId: string): string {
-  return `realm-tabs:refresh:${appKey}:${userId}`;
-}
-
 /**
  * A lock through Web Locks, shared by every runtime of the origin.
  * @param locks - `navigator.locks`

@@ -6,6 +6,7 @@
 import { EJSON, ObjectId } from "bson";
 import { z } from "zod/mini";
 import { RealmTabsError } from "../../src/protocol/errors.js";
+import { ZERO_ID } from "../../src/protocol/names.js";
 import type { ProfileSnapshot, ProviderType } from "../../src/protocol/snapshots.js";
 import type { Transport } from "./transport.js";
 
@@ -41,7 +42,6 @@ const profileSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-const ZERO_ID = "000000000000000000000000";
 const DATA_KEYS: Record<string, string> = {
   picture: "pictureUrl", first_name: "firstName", last_name: "lastName", min_age: "minAge", max_age: "maxAge",
 };

@@ -10,7 +10,8 @@
  */
 import { openDB } from "idb";
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import { withDeadline } from "./deadline.js";
+import { KEYS_DATABASE_NAME } from "../../src/protocol/names.js";
+import { withDeadline } from "../../src/protocol/deadline.js";
 import type { SessionStore, StoredUser } from "./store.js";
 
 /** Prefix of a sealed token: `sealed:v1:` + base64(iv ‖ ciphertext). */
@@ -24,7 +25,7 @@ export interface KeySource {
 
 /** Options of {@link idbKeySource}. */
 export interface IdbKeySourceOptions {
-  /** Database holding the key. @default "realm-tabs-keys" */
+  /** Database holding the key. @default KEYS_DATABASE_NAME ("realm-tabs-keys") */
   name?: string;
   /** Deadline of opening and reading in ms. @default 5000 */
   timeoutMs?: number;
@@ -42,7 +43,7 @@ export function generateSealingKey(): Promise<CryptoKey> {
  * one transaction, and the loser uses the winner's key.
  */
 export function idbKeySource(options: IdbKeySourceOptions = {}): KeySource {
-  const name = options.name ?? "realm-tabs-keys";
+  const name = options.name ?? KEYS_DATABASE_NAME;
   const timeoutMs = options.timeoutMs ?? 5_000;
   let cached: Promise<CryptoKey> | null = null;
   async function read(): Promise<CryptoKey> {

@@ -1,6 +1,7 @@
 /** The SSE framing of watch streams (protocol reference §4.2 and §5.1). */
 import { describe, expect, it } from "vitest";
-import { decodeFrame, unescapeData, watchRequestBody, watchUrl, WatchStreamError } from "./sse.js";
+import { WatchError } from "../../src/protocol/errors.js";
+import { decodeFrame, unescapeData, watchRequestBody, watchUrl } from "./sse.js";
 
 describe("watch SSE", () => {
   it("builds realm-web's baas_request (base64 of plain JSON, then percent-encoded)", () => {
@@ -23,7 +24,7 @@ describe("watch SSE", () => {
     expect(decodeFrame("ping", "x")).toBeNull();
     expect(() => decodeFrame("error", '{"error_code":"InvalidSession","error":"gone"}')).toThrow(expect.objectContaining({ code: "InvalidSession", message: "gone" }));
     expect(() => decodeFrame("error", "not json")).toThrow(expect.objectContaining({ code: "unknown", message: "not json" }));
-    expect(() => decodeFrame(undefined, "[1]")).toThrow(WatchStreamError);
+    expect(() => decodeFrame(undefined, "[1]")).toThrow(WatchError);
     expect(() => decodeFrame(undefined, "{")).toThrow(expect.objectContaining({ code: "bad bson parse" }));
   });
 });

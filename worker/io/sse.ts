@@ -6,7 +6,7 @@
  */
 import { EJSON } from "bson";
 import { createParser } from "eventsource-parser";
-import { MongoDBRealmError, RealmTabsError } from "../../src/protocol/errors.js";
+import { MongoDBRealmError, RealmTabsError, WatchError } from "../../src/protocol/errors.js";
 import type { FetchLike } from "./deps.js";
 import { API_PATH, errorFromResponse } from "./transport.js";
 
@@ -19,21 +19,6 @@ export interface WatchSpec {
   idsEJSON?: string;
   /** Canonical EJSON of the `filter` document, if any. */
   filterEJSON?: string;
-}
-
-/** An `event: error` frame, or a data frame that is not an EJSON object. */
-export class WatchStreamError extends Error {
-  /** The server's `error_code`, `unknown`, or `bad bson parse`. */
-  readonly code: string;
-  /**
-   * @param code - the server's `error_code`, `unknown`, or `bad bson parse`
-   * @param message - the server's `error` text (or a description of the bad frame)
-   */
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = "WatchError";
-    this.code = code;
-  }
 }
 
 function base64Utf8(text: string): string {
@@ -59,17 +44,17 @@ export function unescapeData(data: string): string {
   return data.replace(/%(25|0A|0D)/g, (_m, c: string) => (c === "25" ? "%" : c === "0A" ? "\n" : "\r"));
 }
 
-/** Turns one SSE frame into canonical EJSON of a change event, or throws a {@link WatchStreamError}. */
+/** Turns one SSE frame into canonical EJSON of a change event, or throws a {@link WatchError}. */
 export function decodeFrame(event: string | undefined, rawData: string): string | null {
   const data = unescapeData(rawData);
   if (event === "error") {
     try {
       const body = JSON.parse(data) as { error_code?: unknown; error?: unknown };
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- App Services sends strings; anything else is shown as String() shows it
-      throw new WatchStreamError(String(body.error_code ?? "unknown"), String(body.error ?? data));
+      throw new WatchError(String(body.error_code ?? "unknown"), String(body.error ?? data));
     } catch (e) {
-      if (e instanceof WatchStreamError) throw e;
-      throw new WatchStreamError("unknown", data);
+      if (e instanceof WatchError) throw e;
+      throw new WatchError("unknown", data);
     }
   }
   if (event !== undefined && event !== "" && event !== "message") return null;
@@ -77,9 +62,9 @@ export function decodeFrame(event: string | undefined, rawData: string): string 
   try {
     doc = EJSON.parse(data, { relaxed: false });
   } catch {
-    throw new WatchStreamError("bad bson parse", "The change event is not EJSON");
+    throw new WatchError("bad bson parse", "The change event is not EJSON");
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new WatchStreamError("bad bson parse", "The change event is not an object");
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new WatchError("bad bson parse", "The change event is not an object");
   return EJSON.stringify(doc, { relaxed: false });
 }
 
@@ -98,7 +83,7 @@ export interface StreamOptions {
 
 /**
  * Runs one connection until the server ends it (resolves) or it fails (rejects with
- * `MongoDBRealmError` for a non-2xx answer, `WatchStreamError`, or `RealmTabsError("network")`).
+ * `MongoDBRealmError` for a non-2xx answer, `WatchError`, or `RealmTabsError("network")`).
  * Resolves quietly when `signal` aborts.
  */
 export async function runStream(o: StreamOptions): Promise<void> {
@@ -149,7 +134,7 @@ export async function runStream(o: StreamOptions): Promise<void> {
     }
   } catch (e) {
     if (o.signal.aborted) return;
-    if (e instanceof WatchStreamError || e instanceof MongoDBRealmError) throw e;
+    if (e instanceof WatchError || e instanceof MongoDBRealmError) throw e;
     throw new RealmTabsError("network", `watch stream broke: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   } finally {
     o.signal.removeEventListener("abort", cancel);

@@ -8,7 +8,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { ProfileSnapshot, ProviderType } from "../../src/protocol/snapshots.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import { withDeadline } from "./deadline.js";
+import { DATABASE_NAME } from "../../src/protocol/names.js";
+import { withDeadline } from "../../src/protocol/deadline.js";
 
 /** One user as stored (tokens included; never sent to tabs as is). */
 export interface StoredUser {
@@ -73,7 +74,7 @@ interface SessionDB extends DBSchema {
 
 /** Options of {@link idbStore}. */
 export interface IdbStoreOptions {
-  /** Database name. @default "realm-tabs" */
+  /** Database name. @default DATABASE_NAME ("realm-tabs") */
   name?: string;
   /** Deadline of each open, read or write in ms. @default 5000 */
   timeoutMs?: number;
@@ -94,7 +95,7 @@ export const DB_VERSION = 1;
  * terminates it; it is closed when a newer schema version wants to open (`blocking`).
  */
 export function idbStore(options: IdbStoreOptions = {}): SessionStore {
-  const name = options.name ?? "realm-tabs";
+  const name = options.name ?? DATABASE_NAME;
   const timeoutMs = options.timeoutMs ?? 5_000;
   let connection: Promise<IDBPDatabase<SessionDB>> | null = null;
 

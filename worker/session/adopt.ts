@@ -37,7 +37,7 @@ export function otherRuntimeTokens(stored: StoredUser | null, mine: StoredUser |
 
 /**
  * Reads the app from the store; returns the user as stored if another runtime changed it: the
- * store's epoch is newer than `myEpoch` (a logout or removal, as before), or it holds tokens this
+ * store's epoch is newer than `myEpoch` (e.g. a logout or removal stored there), or it holds tokens this
  * runtime did not write (see {@link otherRuntimeTokens}). Else null.
  * @param mine - the user as this runtime holds it
  * @throws {RealmTabsError} `storage` or `timeout` if the store cannot be read

@@ -1,8 +1,8 @@
 /**
  * The commit queue of one app runtime: the only place its state changes. Each commit runs after the
  * previous one: mutate a copy → epoch + 1 → persist (awaited) → swap in → publish a `state` event
- * (never awaited) → `onCommitted`. So epochs are strictly increasing and every published snapshot
- * was persisted first.
+ * (never awaited; the epoch and what changed, no user data) → `onCommitted`. So epochs are strictly
+ * increasing and every epoch a tab hears of was persisted first.
  * @packageDocumentation
  */
 import { PROTOCOL_VERSION, type SessionEvent } from "../../src/protocol/events.js";
@@ -75,7 +75,9 @@ export function createCommitQueue(o: CommitQueueOptions): CommitQueue {
     await o.store.commit(draft.app, changed, removed);
     state = draft;
     const snapshot = toSnapshot(state);
-    publish({ v: PROTOCOL_VERSION, kind: "state", appKey: o.appKey, epoch: snapshot.epoch, snapshot, changes });
+    // a hint only: the channel is readable by any script of the origin, so the snapshot (tokens,
+    // profiles) never goes there; tabs fetch it over their own port
+    publish({ v: PROTOCOL_VERSION, kind: "state", appKey: o.appKey, epoch: snapshot.epoch, changes });
     o.onCommitted(state, changes);
     return { snapshot, changes, userId };
   }

@@ -1,6 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SignJWT } from "jose";
 import { estimateSkewMs, readAccessToken, skewOnReceipt } from "./tokens.js";
+
+// counts the decodes of each token the module under test makes
+const decoded = vi.hoisted(() => new Map<string, number>());
+vi.mock("jose", async (importOriginal) => {
+  const jose = await importOriginal<typeof import("jose")>();
+  return { ...jose, decodeJwt: (token: string) => { decoded.set(token, (decoded.get(token) ?? 0) + 1); return jose.decodeJwt(token); } };
+});
 
 const key = new TextEncoder().encode("k".repeat(32));
 const jwt = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(key);
@@ -27,5 +34,15 @@ describe("access tokens", () => {
     const token = await jwt({ iat: 1_000, exp: 1_060 });
     expect(skewOnReceipt(token, 940_000)).toBe(60_500);
     expect(skewOnReceipt("garbage", 940_000, 123)).toBe(123);
+  });
+
+  it("decodes each token once, when it arrives, however often it is read", async () => {
+    const token = await jwt({ iat: 2_000, exp: 2_060, user_data: { plan: "pro" } });
+    expect(skewOnReceipt(token, 2_000_000)).toBe(0);
+    for (let i = 0; i < 100; i++) expect(readAccessToken(token, i).expiresAt).toBe(2_060_000 - i);
+    expect(readAccessToken(token, 0).customDataEJSON).toBe('{"plan":"pro"}');
+    expect(decoded.get(token)).toBe(1);
+    for (let i = 0; i < 3; i++) readAccessToken("not-a-jwt-either", 0);
+    expect(decoded.get("not-a-jwt-either")).toBe(1);
   });
 });

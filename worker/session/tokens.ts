@@ -1,10 +1,12 @@
 /**
  * Reading access tokens: expiry on the server-corrected clock, custom data, device id.
- * Tokens are JWTs; the signature is the server's business, we only read the payload (jose).
+ * Tokens are JWTs; the signature is the server's business, we only read the payload (jose), once per
+ * token.
  * @packageDocumentation
  */
 import { decodeJwt } from "jose";
 import { EJSON } from "bson";
+import { ZERO_ID } from "../../src/protocol/names.js";
 
 /** What the runtime needs from an access token. */
 export interface TokenInfo {
@@ -20,46 +22,94 @@ export interface TokenInfo {
   deviceId: string | null;
 }
 
-const ZERO_ID = "000000000000000000000000";
+/** The claims the runtime reads from an access token. */
+interface AccessClaims {
+  /** `iat` in ms, or null. */
+  iatMs: number | null;
+  /** `exp` in ms (server time), or null. */
+  expMs: number | null;
+  /** `user_data` as canonical EJSON (`"{}"` when absent). */
+  customDataEJSON: string;
+  /** `baas_device_id` unless missing or all zeros. */
+  deviceId: string | null;
+}
+
+/** How many tokens' claims are kept (a few per user: the current token, and a previous one during a refresh). */
+const KEPT_CLAIMS = 256;
+
+/**
+ * Claims by token, least recently used first. A token is decoded the first time the runtime sees it
+ * (on arrival: {@link skewOnReceipt} runs on every token a login or refresh returns; on restore: the
+ * refresh loop reads every stored token) and looked up on every later read (each snapshot, each call's
+ * expiry check, each refresh schedule). A token is an immutable string, so an entry never goes stale.
+ */
+const claimsByToken = new Map<string, AccessClaims | null>();
+
+/** The claims of `token` (null if it cannot be decoded), decoding it only the first time. */
+function claimsOf(token: string): AccessClaims | null {
+  const known = claimsByToken.get(token);
+  if (known !== undefined) {
+    claimsByToken.delete(token); // move to the most recently used end
+    claimsByToken.set(token, known);
+    return known;
+  }
+  const claims = decodeClaims(token);
+  claimsByToken.set(token, claims);
+  if (claimsByToken.size > KEPT_CLAIMS) claimsByToken.delete(claimsByToken.keys().next().value as string);
+  return claims;
+}
 
 /**
  * Reads an access token whose clock skew is already known (see {@link skewOnReceipt}). A token
  * that cannot be decoded has no expiry: it is never refreshed ahead of time, but a 401 still is.
+ * The token is decoded once; later reads of the same token cost a lookup.
  * @param token - the JWT
  * @param skewMs - estimated `server - local` clock difference in ms
  */
 export function readAccessToken(token: string, skewMs: number): TokenInfo {
-  const claims = decodeClaims(token);
+  const claims = claimsOf(token);
   if (!claims) return { expiresAt: null, lifetimeMs: null, skewMs, customDataEJSON: "{}", deviceId: null };
-  const iat = typeof claims.iat === "number" ? claims.iat * 1000 : null;
-  const exp = typeof claims.exp === "number" ? claims.exp * 1000 : null;
-  const device = typeof claims.baas_device_id === "string" && claims.baas_device_id !== ZERO_ID ? claims.baas_device_id : null;
+  const { iatMs, expMs } = claims;
   return {
-    expiresAt: exp === null ? null : exp - skewMs,
-    lifetimeMs: exp !== null && iat !== null ? exp - iat : null,
+    expiresAt: expMs === null ? null : expMs - skewMs,
+    lifetimeMs: expMs !== null && iatMs !== null ? expMs - iatMs : null,
     skewMs,
-    customDataEJSON: canonicalEJSON(claims.user_data ?? {}),
-    deviceId: device,
+    customDataEJSON: claims.customDataEJSON,
+    deviceId: claims.deviceId,
   };
 }
 
 /**
- * The skew to store with a token that arrived at local time `receivedAt`.
+ * The skew to store with a token that arrived at local time `receivedAt` (this is where a received
+ * token is decoded).
  * @param token - the JWT
  * @param receivedAt - local time (ms) when the response carrying it arrived
  * @param previousSkewMs - kept when the token has no `iat`
  */
 export function skewOnReceipt(token: string, receivedAt: number, previousSkewMs = 0): number {
-  const iat = decodeClaims(token)?.iat;
-  return typeof iat === "number" ? estimateSkewMs(iat * 1000, receivedAt) : previousSkewMs;
+  const iatMs = claimsOf(token)?.iatMs ?? null;
+  return iatMs === null ? previousSkewMs : estimateSkewMs(iatMs, receivedAt);
 }
 
-function decodeClaims(token: string): Record<string, unknown> | null {
+function decodeClaims(token: string): AccessClaims | null {
+  let claims: Record<string, unknown>;
   try {
-    return decodeJwt(token);
+    claims = decodeJwt(token);
   } catch {
     return null;
   }
+  let customDataEJSON = "{}";
+  try {
+    customDataEJSON = canonicalEJSON(claims.user_data ?? {});
+  } catch {
+    // a user_data claim that is not EJSON: no custom data, as for a token without the claim
+  }
+  return {
+    iatMs: typeof claims.iat === "number" ? claims.iat * 1000 : null,
+    expMs: typeof claims.exp === "number" ? claims.exp * 1000 : null,
+    customDataEJSON,
+    deviceId: typeof claims.baas_device_id === "string" && claims.baas_device_id !== ZERO_ID ? claims.baas_device_id : null,
+  };
 }
 
 /** Canonical EJSON of a plain JSON (or relaxed EJSON) value. */
