@@ -154,14 +154,16 @@ export class DocumentPermissions {
  * @param doc - a stored document
  */
 export async function readableView(set: CompiledRuleSet, ctx: ExpansionContext, doc: Doc): Promise<Doc | null> {
-  const scope = { root: doc };
+  // A read changes nothing: the document before the operation is the document itself.
+  const scope = { root: doc, prevRoot: doc };
   const role = await assignRole(set, ctx, scope);
   return role === undefined ? null : new DocumentPermissions(role, ctx, scope).readView(doc);
 }
 
 /**
  * Decides a write under a rule set: the role is assigned with `%%root` = the document after the
- * write (before it, for a delete) and `%%prevRoot` = the document before it.
+ * write (before it, for a delete) and `%%prevRoot` = the document before it (absent for an insert).
+ * For reads both are the document itself.
  * @param set - the namespace's rules
  * @param ctx - the request's expansions
  * @param before - the stored document, or undefined for an insert
@@ -170,7 +172,7 @@ export async function readableView(set: CompiledRuleSet, ctx: ExpansionContext, 
  */
 export async function writePermitted(set: CompiledRuleSet, ctx: ExpansionContext, before: Doc | undefined, after: Doc | undefined): Promise<boolean> {
   if (set.readOnly === true) return false;
-  const scope: DocumentScope = after === undefined ? { root: before } : { root: after, prevRoot: before };
+  const scope: DocumentScope = after === undefined ? { root: before, prevRoot: before } : { root: after, prevRoot: before };
   const role = await assignRole(set, ctx, scope);
   if (role === undefined) return false;
   const perms = new DocumentPermissions(role, ctx, scope);
