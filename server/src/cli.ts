@@ -8,7 +8,8 @@ import { parseArgs } from "node:util";
 import { startServer, type StartServerOptions } from "./index.js";
 
 const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
-  [--functions DIR] [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
+  [--app DIR [--environment NAME] [--secrets FILE] | --functions DIR | --allow-all-data]
+  [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
 
 /**
  * Parses the command line into server options.
@@ -29,6 +30,10 @@ function parseCli(argv: string[]): StartServerOptions {
       "access-token-ttl": { type: "string" },
       "refresh-token-ttl": { type: "string" },
       "in-memory": { type: "boolean" },
+      app: { type: "string" },
+      environment: { type: "string" },
+      secrets: { type: "string" },
+      "allow-all-data": { type: "boolean" },
       verbose: { type: "boolean" },
     },
   });
@@ -52,6 +57,10 @@ function parseCli(argv: string[]): StartServerOptions {
   set("adminToken", values["admin-token"]);
   set("accessTokenTtlSeconds", int("access-token-ttl", values["access-token-ttl"], 1));
   set("refreshTokenTtlSeconds", int("refresh-token-ttl", values["refresh-token-ttl"], 1));
+  set("appDir", values.app);
+  set("environment", values.environment);
+  set("secrets", values.secrets);
+  if (values["allow-all-data"] === true) options.allowAllData = true;
   return options;
 }
 
