@@ -19,7 +19,8 @@ export interface Stack {
 export const test = base.extend<object, { stack: Stack }>({
   stack: [
     async ({}, use) => {
-      const server = await startTestServer();
+      // These specs test tabs, not data access rules: every collection is open to every user.
+      const server = await startTestServer({ allowAllData: true, onWarning: () => undefined });
       const pages = await startTestPageServer();
       try {
         await use({ server, pages, url: testPageUrl(pages.url, server.url, server.appId) });

@@ -43,6 +43,12 @@ export interface TestServerOptions {
   config?: string | Record<string, unknown>;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
+  /** An exported App Services app directory to run, with its rules (instead of `functionsDir`). */
+  appDir?: string;
+  /** Without an app: every logged-in user may read and change all data (else users reach none). */
+  allowAllData?: boolean;
+  /** Receives the server's start warnings; default: printed to stderr. */
+  onWarning?: (line: string) => void;
 }
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -76,16 +82,19 @@ function functionsOption(dir: string | undefined): { functionsDir?: string } {
 
 /** Starts the local server on 127.0.0.1, a free port, in memory, with a fresh admin token. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const appId = options.appId ?? "realm-tabs-test";
+  // An app directory names its own app id unless one is given.
+  const appId = options.appId ?? (options.appDir ? undefined : "realm-tabs-test");
   const adminToken = randomUUID();
   const { startServer } = await importServer();
   const server = await startServer({
     port: 0,
     host: "127.0.0.1",
     logger: false,
-    appId,
+    ...(appId ? { appId } : {}),
     inMemory: true,
-    ...functionsOption(options.functionsDir),
+    ...(options.appDir ? { appDir: options.appDir } : functionsOption(options.functionsDir)),
+    ...(options.allowAllData ? { allowAllData: true } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     adminToken,
     ...(options.config ? { config: options.config as StartServerOptions["config"] } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
@@ -93,7 +102,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   return {
     url: server.url,
-    appId,
+    appId: server.config.appId,
     adminToken,
     counters: async () => (await admin(server.url, adminToken, "/counters")) as ServerCounters,
     resetCounters: async () => {
