@@ -1,6 +1,6 @@
 /**
- * Playwright fixtures of the demo tests: per Playwright worker, the local server with the demo's
- * functions and config (in memory, free port) and the Vite dev server of demo/ (free port), both
+ * Playwright fixtures of the demo tests: per Playwright worker, the local server running the demo's
+ * exported app, demo/app (in memory, free port) and the Vite dev server of demo/ (free port), both
  * from realm-tabs/testing. Each test gets a fresh browser context, so a fresh SharedWorker.
  */
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,7 @@ export interface DemoStack {
 export const test = base.extend<object, { demo: DemoStack }>({
   demo: [
     async ({}, use) => {
-      const server = await startTestServer({ appId: "realm-tabs-demo", functionsDir: `${repo}demo/functions`, config: `${repo}demo/server.config.json` });
+      const server = await startTestServer({ appDir: `${repo}demo/app`, onWarning: () => undefined });
       const pages = await startTestPageServer({ configFile: `${repo}demo/vite.config.ts` });
       const url = new URL(pages.url);
       url.searchParams.set("server", server.url);

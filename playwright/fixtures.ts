@@ -27,7 +27,8 @@ export interface Stack {
 export const test = base.extend<object, { stack: Stack }>({
   stack: [
     async ({}, use) => {
-      const server = await startTestServer({ functionsDir: FUNCTIONS_DIR });
+      // These specs test tabs, not data access rules: every collection is open to every user.
+      const server = await startTestServer({ functionsDir: FUNCTIONS_DIR, allowAllData: true, onWarning: () => undefined });
       const pages = await startTestPageServer({ root: repo, configFile: `${repo}vite.config.ts` });
       const page = new URL("/playwright/app/index.html", pages.url).toString();
       try {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// npm start: the local App Services server (its compiled CLI, embedded store in .data/, the demo's functions
-// and config) plus the Vite dev server of demo/, then ONE line with the URL to open. Ctrl-C or
-// SIGTERM stops both. Port 8787 for the server and 5173 for the page, or free ones if taken.
+// npm start: the local App Services server (its compiled CLI, embedded store in .data/, running the
+// demo's exported App Services app demo/app with its rules) plus the Vite dev server of demo/, then ONE
+// line with the URL to open. Ctrl-C or SIGTERM stops both. Port 8787 for the server and 5173 for the page, or free ones if taken.
 import { spawn, spawnSync } from "node:child_process";
 import { createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -21,8 +21,7 @@ function portFree(port) {
 
 /** Starts the server CLI and resolves with its URL once it prints `listening on <url>`. */
 function startApiServer(port) {
-  const args = ["server/dist/cli.js", "--port", String(port), "--host", HOST, "--functions", "demo/functions",
-    "--config", "demo/server.config.json", "--data", ".data"];
+  const args = ["server/dist/cli.js", "--port", String(port), "--host", HOST, "--app", "demo/app", "--data", ".data"];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const url = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not print "listening on" within ${START_DEADLINE_MS / 1000} s`)), START_DEADLINE_MS);

@@ -19,11 +19,14 @@ import { idbStore } from "../worker/io/store.js";
 /** The admin token of test servers. */
 export const ADMIN_TOKEN = "test-admin-token";
 
-/** Starts the real server in memory on a free port. */
+/**
+ * Starts the real server in memory on a free port, with the demo's functions and every collection
+ * open to every user (these suites test the runtime, not data access rules).
+ */
 export function startTestServer(appId: string, accessTokenTtlSeconds = 600): Promise<RunningServer> {
   return startServer({
-    port: 0, appId, inMemory: true, functionsDir: "demo/functions", adminToken: ADMIN_TOKEN,
-    accessTokenTtlSeconds, refreshTokenTtlSeconds: 3600,
+    port: 0, appId, inMemory: true, functionsDir: "demo/app/functions", adminToken: ADMIN_TOKEN,
+    accessTokenTtlSeconds, refreshTokenTtlSeconds: 3600, allowAllData: true, onWarning: () => undefined,
   });
 }
 

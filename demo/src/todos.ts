@@ -1,13 +1,15 @@
 /**
- * Shared todo list on the MongoDB service (`mongodb-atlas` / `demo.todos`): add, toggle, delete,
- * and live updates from `collection.watch()`, so a change in one tab appears in the others.
+ * The current user's todo list on the MongoDB service (`mongodb-atlas` / `demo.todos`): add,
+ * toggle, delete, and live updates from `collection.watch()`, so a change in one tab appears in the
+ * others. The demo app's rules (demo/app) let each user see and change only the todos whose
+ * `owner_id` is their id.
  * @packageDocumentation
  */
 import type { App, MongoDBCollection, User } from "../../src/index.js";
 import { act, byId, h } from "./dom.js";
 
 /** A todo document of `demo.todos`. */
-type Todo = { _id?: unknown; text: string; done: boolean; createdAt?: Date };
+type Todo = { _id?: unknown; owner_id?: string; text: string; done: boolean; createdAt?: Date };
 type TodoCollection = MongoDBCollection<Todo>;
 
 function todosOf(user: User): TodoCollection {
@@ -25,7 +27,7 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
   const error = h("p", { class: "error", testid: "todo-error", role: "alert" });
   const text = h("input", { testid: "todo-text", placeholder: "What needs doing?", class: "grow" });
   const list = h("ul", { class: "todos", testid: "todos" });
-  const note = h("p", { class: "note", testid: "todo-note" }, "Sign in to see the shared list.");
+  const note = h("p", { class: "note", testid: "todo-note" }, "Sign in to see your todos.");
   let collection: TodoCollection | null = null;
   let watching: Watching | null = null;
 
@@ -50,7 +52,9 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
     if (!value) throw new Error("type a todo first");
     text.value = "";
     try {
-      await collection.insertOne({ text: value, done: false, createdAt: new Date() });
+      const owner = app.currentUser?.id;
+      if (!owner) throw new Error("sign in first");
+      await collection.insertOne({ owner_id: owner, text: value, done: false, createdAt: new Date() });
     } catch (e) {
       text.value ||= value;
       throw e;
@@ -81,7 +85,7 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
     void watching?.stream.return(undefined).catch(() => {});
     watching = null;
     collection = user?.isLoggedIn ? todosOf(user) : null;
-    note.textContent = user?.isLoggedIn ? "" : "Sign in to see the shared list.";
+    note.textContent = user?.isLoggedIn ? "" : "Sign in to see your todos.";
     note.hidden = note.textContent === "";
     form.hidden = collection === null;
     list.replaceChildren();

@@ -9,7 +9,10 @@ import type { FunctionRunner, MongoService } from "./contracts.js";
 import { createMongoService } from "./data/index.js";
 import { openDatabase, type Db, type DbLocation } from "./db.js";
 import { createFunctionRunner } from "./functions/index.js";
+import { withClientRules } from "./functions/policy.js";
 import { buildHttpApp } from "./http/build.js";
+import type { AppFunctions } from "./app/functions.js";
+import { denyAllAccess, RulesAccess, type DataAccess } from "./rules/index.js";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -17,6 +20,12 @@ export interface CreateAppOptions {
   location: DbLocation;
   /** Folder of App Services-style function sources, or undefined for none. */
   functionsDir: string | undefined;
+  /** An app's functions with their settings (instead of `functionsDir`). */
+  functions?: AppFunctions | undefined;
+  /** `context.environment` and `%%environment`. */
+  environment?: { tag: string; values: Record<string, unknown> } | undefined;
+  /** How application users reach the data; default: not at all. */
+  access?: DataAccess | undefined;
   logger?: boolean;
 }
 
@@ -37,15 +46,23 @@ export interface AppHandle {
 export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const { config } = options;
   const db = openDatabase(options.location);
-  const mongo = createMongoService({ db, serviceNames: config.mongoServiceNames });
+  const access = options.access ?? denyAllAccess();
+  const mongo = createMongoService({ db, serviceNames: config.mongoServiceNames, access });
+  const environment = options.environment ?? { tag: "", values: {} };
   let runner: FunctionRunner;
   try {
-    runner = await createFunctionRunner({ dir: options.functionsDir, timeoutMs: config.functionTimeoutMs, values: config.values, mongo });
+    runner = await createFunctionRunner({
+      dir: options.functionsDir, functions: options.functions?.specs, environment, timeoutMs: config.functionTimeoutMs, values: config.values, mongo,
+    });
   } catch (err) {
     mongo.close();
     db.close();
     throw err;
   }
+  const internal = runner;
+  // `%function` in rules runs as the request's caller, private functions included.
+  if (access instanceof RulesAccess) access.bindFunctions((name, args, caller) => internal.call(name, args, caller));
+  if (options.functions !== undefined) runner = withClientRules(runner, options.functions.clientRules, { values: config.values, environment });
   const { app, streams } = await buildHttpApp({ config, db, mongo, runner, logger: options.logger ?? false });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {

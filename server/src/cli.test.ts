@@ -3,7 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ATLAS, ownerOnly, writeApp } from "../test/appDir.js";
 import { startCli, type StartedCli } from "../test/cli.js";
+import { TestClient } from "../test/testClient.js";
 
 const children: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {
@@ -38,6 +40,44 @@ describe("realm-tabs-server CLI", () => {
     expect(res.status).toBe(200);
     child.kill("SIGINT");
     expect(await exited).toBe(0);
+  });
+
+  it("runs an exported app with owner-only rules (--app) and lists what it cannot run on stderr", async () => {
+    const dir = await writeApp({
+      "root_config.json": { name: "cli-rules" },
+      "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
+      "data_sources/mongodb-atlas/config.json": ATLAS,
+      "data_sources/mongodb-atlas/demo/private/rules.json": ownerOnly("demo", "private"),
+      "triggers/audit.json": { name: "audit", type: "DATABASE", config: {} },
+    });
+    try {
+      const { child, url, stdout, stderr, exited } = await start(["--app", dir, "--in-memory", "--port", "0"]);
+      const c = new TestClient(url, "cli-rules");
+      const [alice, mallory] = [await c.logIn("anon-user"), await c.logIn("anon-user")];
+      const call = (token: string, name: string, arg: Record<string, unknown>) =>
+        c.request("POST", c.app("/functions/call"), { token, body: { name, service: "mongodb-atlas", arguments: [{ database: "demo", collection: "private", ...arg }] } });
+      expect((await call(alice.access_token, "insertOne", { document: { owner_id: alice.user_id, note: "mine" } })).status).toBe(200);
+      expect((await call(mallory.access_token, "find", {})).body).toEqual([]);
+      const planted = await call(mallory.access_token, "insertOne", { document: { owner_id: alice.user_id, note: "planted" } });
+      expect(planted.status).toBe(403);
+      expect(planted.body).toMatchObject({ error: "insert not permitted" });
+      expect(((await call(alice.access_token, "find", {})).body as { note: string }[]).map((d) => d.note)).toEqual(["mine"]);
+      await expect.poll(stderr, { timeout: 5000 }).toContain("not supported: triggers/audit.json: trigger audit (DATABASE) is not run");
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(stdout()).toBe(`listening on ${url}\n`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("warns on stderr when --allow-all-data opens all data, and refuses --app with --functions", async () => {
+    const { child, url, stderr, exited } = await start(["--in-memory", "--port", "0", "--allow-all-data"]);
+    expect((await fetch(`${url}/api/client/v2.0/app/realm-tabs-demo/location`, { signal: AbortSignal.timeout(5000) })).status).toBe(200);
+    await expect.poll(stderr, { timeout: 5000 }).toMatch(/allowAllData: every logged-in user/);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    await expect(start(["--in-memory", "--port", "0", "--app", "demo/app", "--functions", "demo/app/functions"])).rejects.toThrow(/exited with 1[\s\S]*cannot be combined with an app directory/);
   });
 
   it.each([["--port", "abc"], ["--bogus"], ["--access-token-ttl", "0"]])("exits 2 on bad arguments %j", async (...args) => {

@@ -9,7 +9,8 @@ import { startServer, type StartServerOptions } from "./index.js";
 import { nativeBindingHint } from "./startupHint.js";
 
 const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
-  [--functions DIR] [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
+  [--app DIR [--environment NAME] [--secrets FILE] | --functions DIR | --allow-all-data]
+  [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
 
 /**
  * Parses the command line into server options.
@@ -30,6 +31,10 @@ function parseCli(argv: string[]): StartServerOptions {
       "access-token-ttl": { type: "string" },
       "refresh-token-ttl": { type: "string" },
       "in-memory": { type: "boolean" },
+      app: { type: "string" },
+      environment: { type: "string" },
+      secrets: { type: "string" },
+      "allow-all-data": { type: "boolean" },
       verbose: { type: "boolean" },
     },
   });
@@ -53,6 +58,10 @@ function parseCli(argv: string[]): StartServerOptions {
   set("adminToken", values["admin-token"]);
   set("accessTokenTtlSeconds", int("access-token-ttl", values["access-token-ttl"], 1));
   set("refreshTokenTtlSeconds", int("refresh-token-ttl", values["refresh-token-ttl"], 1));
+  set("appDir", values.app);
+  set("environment", values.environment);
+  set("secrets", values.secrets);
+  if (values["allow-all-data"] === true) options.allowAllData = true;
   return options;
 }
 

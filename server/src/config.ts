@@ -99,6 +99,8 @@ export interface ServerConfig {
   adminToken: string | undefined;
   bodyLimitBytes: number;
   maxFailedLogins: number;
+  /** The app's `allowed_request_origins` (empty when the app does not restrict origins, or without an app). */
+  allowedOrigins: string[];
 }
 
 /** Default app id when neither the options nor the config file name one. */
@@ -137,6 +139,7 @@ export interface ConfigOverrides {
   accessTokenTtlSeconds?: number | undefined;
   refreshTokenTtlSeconds?: number | undefined;
   adminToken?: string | undefined;
+  allowedOrigins?: string[] | undefined;
 }
 
 /** Merges a config file with overrides and fills in the defaults. */
@@ -161,5 +164,6 @@ export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {})
     adminToken: overrides.adminToken ?? file.adminToken,
     bodyLimitBytes: file.bodyLimitBytes ?? 16 * 1024 * 1024,
     maxFailedLogins: file.maxFailedLogins ?? 5,
+    allowedOrigins: overrides.allowedOrigins ?? [],
   };
 }

@@ -19,9 +19,14 @@ export interface ContextUser {
   identities: { id: string; provider_type: string }[];
 }
 
-/** Who is calling a function or a service method; `user` is absent for system calls. */
+/**
+ * Who is calling a function or a service method; `user` is absent for system calls. A function that
+ * runs as system keeps its caller's `user` (as `context.user`) and sets `runAsSystem`: data access
+ * rules apply only to callers with a user that do not run as system.
+ */
 export interface Caller {
   user?: ContextUser;
+  runAsSystem?: boolean;
 }
 
 /** A MongoDB change event as the watch stream sends it (before EJSON serialization). */
@@ -55,9 +60,13 @@ export interface MongoService {
    * `InvalidParameter`, `FunctionNotFound` for an unknown method).
    */
   call(service: string, name: string, args: unknown[], caller: Caller): Promise<unknown>;
-  /** Subscribes to change events; returns the unsubscribe function. Throws on bad arguments. */
-  watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void): () => void;
-  /** Reads one document (used for custom user data). */
+  /**
+   * Subscribes to change events as the caller (an application user sees only what the data access
+   * rules let it read); returns the unsubscribe function. Throws on bad arguments and on namespaces
+   * the caller may not watch.
+   */
+  watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void, caller: Caller): () => void;
+  /** Reads one document as the system (used for custom user data). */
   findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
   /**
    * Optional (added for the admin API's `POST /admin/v1/reset`): deletes every stored document of

@@ -24,7 +24,7 @@ function untilStatus(send: () => Promise<ClientResponse>, status: number): Promi
 describe("persistence across a restart", () => {
   it("keeps users, sessions, API keys, accounts, documents and the token secret", async () => {
     const dataDir = join(dir, "data");
-    const first = await startServer({ dataDir, appId: "p" });
+    const first = await startServer({ dataDir, appId: "p", allowAllData: true, onWarning: () => undefined });
     const c1 = new TestClient(first.url, "p");
     await c1.request("POST", c1.app("/auth/providers/local-userpass/register"), { body: { email: "keep@example.com", password: "secret1" } });
     const login = await c1.logIn("local-userpass", { username: "keep@example.com", password: "secret1" });
@@ -36,7 +36,7 @@ describe("persistence across a restart", () => {
     await first.close();
     expect(await readdir(dataDir)).toContain("realm-tabs.sqlite");
 
-    const second = await startServer({ dataDir, appId: "p" });
+    const second = await startServer({ dataDir, appId: "p", allowAllData: true, onWarning: () => undefined });
     try {
       const c2 = new TestClient(second.url, "p");
       expect((await c2.request("GET", "/auth/profile", { token: login.access_token })).status).toBe(200);

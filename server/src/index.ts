@@ -4,7 +4,8 @@
  * @module realm-tabs-server
  */
 import { createApp } from "./app.js";
-import { loadConfigFile, parseConfig, resolveConfig, type ConfigFileInput, type ServerConfig } from "./config.js";
+import { setUpServer } from "./app/setup.js";
+import type { ConfigFileInput, ServerConfig } from "./config.js";
 
 export { ServerError } from "./contracts.js";
 export type { ServerConfig, ConfigFile, ConfigFileInput } from "./config.js";
@@ -33,6 +34,23 @@ export interface StartServerOptions {
   refreshTokenTtlSeconds?: number;
   /** Log requests to stderr (pino JSON). */
   logger?: boolean;
+  /**
+   * An exported App Services app directory to run: its auth providers, custom user data, functions,
+   * data sources with their rules, values and environment (see docs/server.md). Cannot be combined
+   * with `functionsDir` or `allowAllData`.
+   */
+  appDir?: string;
+  /** The app's environment (`development`, …), instead of the one its root_config.json names. */
+  environment?: string;
+  /** Secret values by name, or the path of a JSON file of them (for values and custom JWT keys of an app). */
+  secrets?: Record<string, string> | string;
+  /**
+   * Without an app: let every logged-in user read and change all data (today's open behaviour, for
+   * quick starts; a warning is printed). Without an app and without this, users reach no data.
+   */
+  allowAllData?: boolean;
+  /** Receives each warning of the start (open data, parts of the app that do not run); default: printed to stderr. */
+  onWarning?: (line: string) => void;
 }
 
 /** A running server. */
@@ -43,28 +61,26 @@ export interface RunningServer {
   port: number;
   /** The resolved config: the file's or object's values with the options' overrides and the defaults. */
   config: ServerConfig;
+  /** The warnings of the start, as printed. */
+  warnings: readonly string[];
   /** Stops accepting requests, closes streams, the function runner and the database. */
   close(): Promise<void>;
 }
 
 /**
  * Starts the server.
- * @throws ServerError `InvalidConfig` for a bad config; Error if neither `dataDir` nor `inMemory` is
- * given, or if the port is taken.
+ * @throws ServerError `InvalidConfig` for a bad config, app directory, rules or secrets, or options
+ * that cannot be combined; Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const file = typeof options.config === "string" ? loadConfigFile(options.config) : parseConfig(options.config ?? {});
-  const config = resolveConfig(file, {
-    appId: options.appId,
-    adminToken: options.adminToken,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
-    refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
-  });
+  const { config, access, functions, environment, warnings } = setUpServer(options);
   if (options.inMemory !== true && options.dataDir === undefined) {
     throw new Error("startServer needs `dataDir` or `inMemory: true`");
   }
+  const warn = options.onWarning ?? ((line: string) => process.stderr.write(`realm-tabs-server: ${line}\n`));
+  for (const line of warnings) warn(line);
   const location = options.inMemory === true ? { inMemory: true as const } : { dataDir: options.dataDir ?? "" };
-  const handle = await createApp({ config, location, functionsDir: options.functionsDir, logger: options.logger ?? false });
+  const handle = await createApp({ config, location, functionsDir: options.functionsDir, functions, environment, access, logger: options.logger ?? false });
   const host = options.host ?? "127.0.0.1";
   try {
     await handle.app.listen({ port: options.port ?? 0, host });
@@ -75,5 +91,5 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const address = handle.app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
   const urlHost = host.includes(":") ? `[${host}]` : host;
-  return { url: `http://${urlHost}:${port}`, port, config, close: () => handle.close() };
+  return { url: `http://${urlHost}:${port}`, port, config, warnings, close: () => handle.close() };
 }

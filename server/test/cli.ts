@@ -12,6 +12,8 @@ export interface StartedCli {
   url: string;
   /** Everything the process printed on stdout so far. */
   stdout: () => string;
+  /** Everything the process printed on stderr so far. */
+  stderr: () => string;
   /** Resolves with the signal that ended the process, or its exit code. */
   exited: Promise<NodeJS.Signals | number | null>;
 }
@@ -43,7 +45,7 @@ export function startCli(
       const match = /^listening on (http:\/\/\S+)\n/.exec(out);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
-        resolve({ child, url: match[1], stdout: () => out, exited });
+        resolve({ child, url: match[1], stdout: () => out, stderr: () => err, exited });
       }
     });
     void exited.then((code) => {

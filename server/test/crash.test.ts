@@ -17,7 +17,7 @@ afterEach(() => {
 
 /** Spawns the CLI on `dir` (deadline 30 s for its `listening on` line). */
 function start(dir: string) {
-  return startCli(["--port", "0", "--app-id", "crash", "--data", dir], children, { timeoutMs: 30_000 });
+  return startCli(["--port", "0", "--app-id", "crash", "--data", dir, "--allow-all-data"], children, { timeoutMs: 30_000 });
 }
 
 const target = { database: "crash", collection: "items" };

@@ -48,6 +48,12 @@ export interface TestServerOptions {
   accessTokenTtlSeconds?: number;
   /** Refresh token (session) lifetime in seconds; default the config's, else 5184000 (60 days). */
   refreshTokenTtlSeconds?: number;
+  /** An exported App Services app directory to run, with its rules (instead of `functionsDir`). */
+  appDir?: string;
+  /** Without an app: every logged-in user may read and change all data (else users reach none). */
+  allowAllData?: boolean;
+  /** Receives the server's start warnings; default: printed to stderr. */
+  onWarning?: (line: string) => void;
 }
 
 /**
@@ -88,16 +94,19 @@ async function admin(url: string, token: string, path: string, method = "GET"): 
  * @throws ServerError (`InvalidConfig`) from realm-tabs-server when `config` is invalid
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const appId = options.appId ?? "realm-tabs-test";
+  // An app directory names its own app id unless one is given.
+  const appId = options.appId ?? (options.appDir ? undefined : "realm-tabs-test");
   const adminToken = randomUUID();
   const { startServer } = await importServer();
   const server = await startServer({
     port: 0,
     host: "127.0.0.1",
     logger: false,
-    appId,
+    ...(appId ? { appId } : {}),
     inMemory: true,
-    ...(options.functionsDir ? { functionsDir: options.functionsDir } : {}),
+    ...(options.appDir ? { appDir: options.appDir } : options.functionsDir ? { functionsDir: options.functionsDir } : {}),
+    ...(options.allowAllData ? { allowAllData: true } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     adminToken,
     ...(options.config ? { config: options.config as StartServerOptions["config"] } : {}),
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
@@ -105,7 +114,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   return {
     url: server.url,
-    appId,
+    appId: server.config.appId,
     adminToken,
     counters: async () => (await admin(server.url, adminToken, "/counters")) as ServerCounters,
     resetCounters: async () => {

@@ -7,7 +7,7 @@ let server: RunningServer;
 let c: TestClient;
 
 beforeAll(async () => {
-  server = await startServer({ inMemory: true, appId: "adm", adminToken: ADMIN });
+  server = await startServer({ inMemory: true, appId: "adm", adminToken: ADMIN, allowAllData: true, onWarning: () => undefined });
   c = new TestClient(server.url, "adm");
 });
 afterAll(() => server.close());

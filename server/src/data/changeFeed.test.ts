@@ -1,7 +1,7 @@
 import { ObjectId } from "bson";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ServerError, type ChangeEvent } from "../contracts.js";
-import { openService, SERVICE } from "../../test/dataHelpers.js";
+import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
 
 let s: ReturnType<typeof openService>;
 beforeEach(() => {
@@ -11,7 +11,7 @@ afterEach(() => s.close());
 
 function collect(args: Record<string, unknown> = {}): { events: ChangeEvent[]; off: () => void } {
   const events: ChangeEvent[] = [];
-  const off = s.service.watch(SERVICE, { database: "demo", collection: "items", ...args }, (e) => events.push(e));
+  const off = s.service.watch(SERVICE, { database: "demo", collection: "items", ...args }, (e) => events.push(e), SYSTEM);
   return { events, off };
 }
 
@@ -97,7 +97,7 @@ describe("change events", () => {
   test("a throwing listener breaks neither the store nor other listeners", async () => {
     s.service.watch(SERVICE, { database: "demo", collection: "items" }, () => {
       throw new Error("listener bug");
-    });
+    }, SYSTEM);
     const { events } = collect();
     await expect(s.call("insertOne", { document: { _id: 1 } })).resolves.toEqual({ insertedId: 1 });
     expect(events).toHaveLength(1);
@@ -107,7 +107,7 @@ describe("change events", () => {
   test("events are copies: a listener mutating one changes nothing stored", async () => {
     s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => {
       if (e.fullDocument) e.fullDocument.n = 999;
-    });
+    }, SYSTEM);
     await s.call("insertOne", { document: { _id: 1, n: 1 } });
     expect(await s.call("findOne", {})).toEqual({ _id: 1, n: 1 });
   });
@@ -122,8 +122,8 @@ describe("change events", () => {
       null,
     ];
     for (const args of bad) {
-      expect(() => s.service.watch(SERVICE, args as never, () => {})).toThrow(ServerError);
+      expect(() => s.service.watch(SERVICE, args as never, () => {}, SYSTEM)).toThrow(ServerError);
     }
-    expect(() => s.service.watch("nope", { database: "d", collection: "c" }, () => {})).toThrow(ServerError);
+    expect(() => s.service.watch("nope", { database: "d", collection: "c" }, () => {}, SYSTEM)).toThrow(ServerError);
   });
 });

@@ -25,9 +25,12 @@ export interface WatchSelector {
   filter?: Record<string, unknown>;
 }
 
+/** Receives an event, with the committed change it was built from (its before and after images). */
+export type ChangeListener = (event: ChangeEvent, change: Mutation) => void;
+
 interface Subscriber {
   test: (event: ChangeEvent) => boolean;
-  onEvent: (event: ChangeEvent) => void;
+  onEvent: ChangeListener;
 }
 
 function readPath(doc: unknown, path: string): { found: boolean; value?: unknown } {
@@ -71,11 +74,11 @@ export class ChangeFeed {
    * @param db - database name
    * @param coll - collection name
    * @param selector - `ids` (matched against `documentKey._id`) or `filter` (a query on the event)
-   * @param onEvent - called synchronously after each commit; exceptions are swallowed
+   * @param onEvent - called synchronously after each commit, with the event and its change; exceptions are swallowed
    * @returns the unsubscribe function
    * @throws ServerError `InvalidParameter` / `MongoDBError` if the filter is not a valid query
    */
-  subscribe(db: string, coll: string, selector: WatchSelector, onEvent: (event: ChangeEvent) => void): () => void {
+  subscribe(db: string, coll: string, selector: WatchSelector, onEvent: ChangeListener): () => void {
     const sub: Subscriber = { test: makeTest(selector), onEvent };
     const nsKey = `${db}\u0000${coll}`;
     let set = this.subscribers.get(nsKey);
@@ -98,7 +101,7 @@ export class ChangeFeed {
     if (!set || set.size === 0) return;
     for (const m of mutations) {
       const event = this.buildEvent(db, coll, m);
-      for (const sub of [...set]) deliver(sub, event);
+      for (const sub of [...set]) deliver(sub, event, m);
     }
   }
 
@@ -120,9 +123,9 @@ export class ChangeFeed {
   }
 }
 
-function deliver(sub: Subscriber, event: ChangeEvent): void {
+function deliver(sub: Subscriber, event: ChangeEvent, change: Mutation): void {
   try {
-    if (sub.test(event)) sub.onEvent(event);
+    if (sub.test(event)) sub.onEvent(event, change);
   } catch {
     // A throwing listener (or a filter failing on one event) must not break the store.
   }

@@ -86,7 +86,7 @@ describe("MongoDB service dispatch", () => {
 
   test("after close, calls are refused and watchers stop", async () => {
     const events: unknown[] = [];
-    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e));
+    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
     s.service.close();
     expect((await error(s.call("find", {}))).statusCode).toBe(503);
     expect(events).toEqual([]);
@@ -94,7 +94,7 @@ describe("MongoDB service dispatch", () => {
 
   test("reset deletes every document (also on disk) and ends subscriptions", async () => {
     const events: unknown[] = [];
-    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e));
+    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
     await s.call("insertOne", { document: { _id: 9 } }, "other");
     s.service.reset();
     expect(await s.call("count", {})).toBe(0);

@@ -5,23 +5,15 @@
  */
 import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
-import { isMethodName, parseArgs, type ArgsOf, type MethodName } from "./args.js";
+import { isMethodName, parseArgs } from "./args.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { ChangeFeed } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
+import { dispatch } from "./dispatch.js";
 import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
-import { findOneAndDelete, findOneAndReplace, findOneAndUpdate } from "./findAndModify.js";
-import { aggregate, count, find, findOne } from "./readMethods.js";
+import { findOne } from "./readMethods.js";
 import { SqliteDocs } from "./sqliteStore.js";
-import { deleteMany, deleteOne, insertMany, insertOne, updateMany, updateOne } from "./writeMethods.js";
-
-type Handlers = { [M in MethodName]: (reg: CollectionRegistry, a: ArgsOf<M>) => unknown };
-
-const handlers: Handlers = {
-  find, findOne, count, aggregate,
-  insertOne, insertMany, updateOne, updateMany, deleteOne, deleteMany,
-  findOneAndUpdate, findOneAndReplace, findOneAndDelete,
-};
+import { denyAllAccess, isUserCaller, type DataAccess } from "../rules/access.js";
 
 /** Options of {@link createMongoService}. */
 export interface MongoServiceOptions {
@@ -29,11 +21,11 @@ export interface MongoServiceOptions {
   db: Database;
   /** Service names that reach this store (e.g. `mongodb-atlas`); they all share the same data. */
   serviceNames: string[];
-}
-
-function dispatch<M extends MethodName>(reg: CollectionRegistry, name: M, args: unknown[]): unknown {
-  const handler = handlers[name] as (reg: CollectionRegistry, a: ArgsOf<M>) => unknown;
-  return handler(reg, parseArgs(name, args));
+  /**
+   * How application users (callers with a user that do not run as system) reach the data; system
+   * callers always reach it directly. Default: no namespace at all (`denyAllAccess`).
+   */
+  access?: DataAccess;
 }
 
 /**
@@ -48,6 +40,7 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
   const feed = new ChangeFeed();
   const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
   const services = new Set(opts.serviceNames);
+  const access = opts.access ?? denyAllAccess();
   const unsubscribers = new Set<() => void>();
   let closed = false;
 
@@ -60,25 +53,41 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
     hasService: (service) => services.has(service),
     serviceNames: () => [...services],
 
-    async call(service: string, name: string, args: unknown[], _caller: Caller): Promise<unknown> {
+    async call(service: string, name: string, args: unknown[], caller: Caller): Promise<unknown> {
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
         // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
+        if (isUserCaller(caller)) return await access.call(reg, service, name, Array.isArray(args) ? args : [], caller);
         return dispatch(reg, name, Array.isArray(args) ? normalize(args) : args);
       } catch (err) {
         throw toServerError(err);
       }
     },
 
-    watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void): () => void {
+    watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void, caller: Caller): () => void {
       checkService(service);
       if (!isPlainObject(args)) throw invalidParameter("watch: expected an argument object");
       if (typeof args.database !== "string" || args.database === "") throw invalidParameter("watch: database must be a non-empty string");
       if (typeof args.collection !== "string" || args.collection === "") throw invalidParameter("watch: collection must be a non-empty string");
       if (args.filter !== undefined && !isPlainObject(args.filter)) throw invalidParameter("watch: filter must be an object");
-      const off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, onEvent);
+      let subscribed = true;
+      let off: () => void;
+      if (!isUserCaller(caller)) {
+        off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, (event) => onEvent(event));
+      } else {
+        const guard = access.watch(service, args, caller);
+        // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
+        let queue: Promise<void> = Promise.resolve();
+        off = feed.subscribe(args.database, args.collection, guard.selector, (event, change) => {
+          queue = queue
+            .then(() => guard.view(event, change.before, change.after))
+            .then((seen) => { if (seen !== null && subscribed) onEvent(seen); })
+            .catch(() => undefined);
+        });
+      }
       const unsubscribe = (): void => {
+        subscribed = false;
         off();
         unsubscribers.delete(unsubscribe);
       };

@@ -95,6 +95,30 @@ export function count(reg: CollectionRegistry, a: ArgsOf<"count">): number {
 const WRITE_STAGES = new Set(["$out", "$merge"]);
 
 /**
+ * Runs a pipeline over given documents (private copies are made); `$out` and `$merge` are refused.
+ * @param docs - the input documents (not modified)
+ * @param pipeline - the stages
+ * @param resolve - the documents of another collection of the same database, for `$lookup`,
+ * `$graphLookup` and `$unionWith`
+ * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
+ */
+export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection: string) => Doc[]): Doc[] {
+  for (const stage of pipeline) {
+    const op = Object.keys(stage).find((k) => WRITE_STAGES.has(k));
+    if (op) throw mongoError(`${op} is not supported by this server`);
+  }
+  try {
+    const aggregator = new Aggregator(normalize(pipeline), {
+      processingMode: ProcessingMode.CLONE_INPUT,
+      collectionResolver: (name: string) => resolve(name).map((d) => normalize(d)),
+    });
+    return aggregator.run(docs).map((d) => normalize(d as Doc));
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+/**
  * `aggregate`: runs the pipeline with mingo; `$lookup`/`$unionWith`/`$graphLookup` read other
  * collections of the same database. `$out` and `$merge` are refused.
  * @param reg - the collections
@@ -102,17 +126,5 @@ const WRITE_STAGES = new Set(["$out", "$merge"]);
  * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
  */
 export function aggregate(reg: CollectionRegistry, a: ArgsOf<"aggregate">): Doc[] {
-  for (const stage of a.pipeline) {
-    const op = Object.keys(stage).find((k) => WRITE_STAGES.has(k));
-    if (op) throw mongoError(`${op} is not supported by this server`);
-  }
-  try {
-    const aggregator = new Aggregator(normalize(a.pipeline), {
-      processingMode: ProcessingMode.CLONE_INPUT,
-      collectionResolver: (name: string) => reg.get(a.database, name).docs().map((d) => normalize(d)),
-    });
-    return aggregator.run(reg.get(a.database, a.collection).docs()).map((d) => normalize(d));
-  } catch (err) {
-    throw toServerError(err);
-  }
+  return aggregateDocs(reg.get(a.database, a.collection).docs(), a.pipeline, (name) => reg.get(a.database, name).docs());
 }

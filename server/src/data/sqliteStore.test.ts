@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { ServerError } from "../contracts.js";
-import { openService } from "../../test/dataHelpers.js";
+import { openService, SYSTEM } from "../../test/dataHelpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,7 +74,7 @@ describe("persistence in SQLite", () => {
     await s.call("insertOne", { document: { _id: 1, n: 1 } });
     s.db.exec(`CREATE TRIGGER refuse_bad BEFORE INSERT ON docs WHEN NEW.id LIKE '%"bad"%' BEGIN SELECT RAISE(ABORT, 'refused'); END`);
     const events: unknown[] = [];
-    s.service.watch("mongodb-atlas", { database: "demo", collection: "items" }, (e) => events.push(e));
+    s.service.watch("mongodb-atlas", { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
     const err = await s.call("insertMany", { documents: [{ _id: "ok" }, { _id: "bad" }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect([(err as ServerError).statusCode, (err as ServerError).errorCode]).toEqual([500, "InternalServerError"]);

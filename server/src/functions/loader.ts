@@ -8,10 +8,23 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import vm from "node:vm";
 
-/** A loaded function: a compiled script, or the reason it could not be compiled. */
+/** A loaded function: a compiled script, or the reason it cannot run. */
 export type LoadedFunction =
-  | { name: string; file: string; source: string; script: vm.Script; error?: undefined }
-  | { name: string; file: string; source: string; script?: undefined; error: string };
+  | { name: string; file: string; source: string; script: vm.Script; error?: undefined; runAsSystem?: boolean }
+  | { name: string; file: string; source: string; script?: undefined; error: string; runAsSystem?: boolean };
+
+/** A function's source and settings, as an exported app defines them. */
+export interface FunctionSpec {
+  /** The name (`utils/add` for `functions/utils/add.js`). */
+  name: string;
+  /** Its file, for stack traces. */
+  file: string;
+  source: string;
+  /** Runs as the system user: data access rules do not apply to it. */
+  runAsSystem?: boolean;
+  /** Set when the function cannot run here; calls fail with this message. */
+  error?: string;
+}
 
 /** The global through which a call passes its `context` and arguments into the script. */
 export const CALL_SLOT = "__realmTabsCall";
@@ -42,6 +55,22 @@ export function compileFunction(name: string, file: string, source: string): Loa
   } catch (err) {
     return { name, file, source, error: `${name}: cannot compile ${file}: ${(err as Error).message}` };
   }
+}
+
+/**
+ * Compiles functions given with their settings (an exported app's functions).
+ * @param specs - sources and settings
+ * @returns the functions by name
+ */
+export function compileSpecs(specs: FunctionSpec[]): Map<string, LoadedFunction> {
+  const out = new Map<string, LoadedFunction>();
+  for (const spec of specs) {
+    const compiled: LoadedFunction = spec.error === undefined
+      ? compileFunction(spec.name, spec.file, spec.source)
+      : { name: spec.name, file: spec.file, source: spec.source, error: spec.error };
+    out.set(spec.name, { ...compiled, runAsSystem: spec.runAsSystem === true });
+  }
+  return out;
 }
 
 async function sourceFileOf(dir: string, entry: string): Promise<{ name: string; file: string } | null> {

@@ -7,9 +7,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ServerError, type Caller, type FunctionRunner } from "../contracts.js";
 import { createMongoService } from "../data/index.js";
+import { openAccess } from "../rules/index.js";
 import { createFunctionRunner, createInProcessRunner } from "./index.js";
 
-const DEMO = fileURLToPath(new URL("../../../demo/functions", import.meta.url));
+const DEMO = fileURLToPath(new URL("../../../demo/app/functions", import.meta.url));
 const alice: Caller = {
   user: { id: "65f0aaaaaaaaaaaaaaaaaaaa", type: "normal", data: { name: "Alice" }, custom_data: {}, identities: [{ id: "x", provider_type: "anon-user" }] },
 };
@@ -70,7 +71,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "folderFn", "source.js"), "exports = function () { return 'from folder'; };");
   for (const name of ["sum.js", "whoami.js", "echo.js", "slow.js"]) writeFileSync(join(dir, name), (await import("node:fs")).readFileSync(join(DEMO, name)));
   db = new Database(":memory:");
-  mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"] });
+  mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
   runner = await createFunctionRunner({ dir, timeoutMs: 300, values: { greeting: "hello" }, mongo });
 });
 

@@ -8,7 +8,7 @@ import { EJSON } from "bson";
 import type vm from "node:vm";
 import { ServerError, type Caller, type FunctionRunner, type MongoService } from "../contracts.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
-import { CALL_SLOT, loadFunctions, type LoadedFunction } from "./loader.js";
+import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
 import { createSandbox } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 
@@ -16,6 +16,10 @@ import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 export interface FunctionRunnerOptions {
   /** Folder of function sources (`NAME.js` or `NAME/source.js`); undefined for none. */
   dir: string | undefined;
+  /** Functions with their settings (an exported app's); when given, `dir` is not read. */
+  functions?: FunctionSpec[] | undefined;
+  /** `context.environment`; default `{tag: "", values: {}}`. */
+  environment?: { tag: string; values: Record<string, unknown> } | undefined;
   /** Time limit of one top-level call, nested `context.functions.execute` calls included. */
   timeoutMs: number;
   /** `context.values.get(name)`. */
@@ -26,11 +30,14 @@ export interface FunctionRunnerOptions {
 
 /** The global `context` of a function call. */
 export interface FunctionContext {
+  /** The user who called, also when the function runs as system. */
   user: Caller["user"] | undefined;
   services: { get(name: string): FunctionServiceClient };
   functions: { execute(name: string, ...args: unknown[]): Promise<unknown> };
   values: { get(name: string): unknown };
   environment: { tag: string; values: Record<string, unknown> };
+  /** True when the function runs as the system user (no data access rules apply). */
+  runningAsSystem(): boolean;
 }
 
 /** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
@@ -61,12 +68,14 @@ export class InProcessRunner implements FunctionRunner {
   }
 
   private context(caller: Caller, deadline: number): FunctionContext {
+    const environment = this.opts.environment ?? { tag: "", values: {} };
     return {
       user: caller.user,
       services: { get: (service) => serviceClient(this.opts.mongo, service, caller) },
       functions: { execute: (fn, ...args) => this.run(fn, args, caller, deadline) },
       values: { get: (key) => this.opts.values[key] },
-      environment: { tag: "", values: {} },
+      environment: { tag: environment.tag, values: { ...environment.values } },
+      runningAsSystem: () => caller.user === undefined || caller.runAsSystem === true,
     };
   }
 
@@ -77,9 +86,11 @@ export class InProcessRunner implements FunctionRunner {
     if (!fn.script) return Promise.reject(executionError(fn.error));
     const remaining = deadline - Date.now();
     if (remaining <= 0) return Promise.reject(timeLimitExceeded(name, this.opts.timeoutMs));
+    // A system function, and whatever it calls, runs as system; context.user stays the caller.
+    const runAs = fn.runAsSystem === true ? { ...caller, runAsSystem: true } : caller;
     let value: unknown;
     try {
-      this.sandbox[CALL_SLOT] = { context: this.context(caller, deadline), args };
+      this.sandbox[CALL_SLOT] = { context: this.context(runAs, deadline), args };
       value = fn.script.runInContext(this.sandbox, { timeout: remaining });
     } catch (err) {
       return Promise.reject(toCallError(name, err, this.opts.timeoutMs));
@@ -124,5 +135,5 @@ function checkResult(name: string, result: unknown): unknown {
  * @throws Error if `dir` exists but cannot be read
  */
 export async function createInProcessRunner(opts: FunctionRunnerOptions): Promise<FunctionRunner> {
-  return new InProcessRunner(await loadFunctions(opts.dir), opts);
+  return new InProcessRunner(opts.functions ? compileSpecs(opts.functions) : await loadFunctions(opts.dir), opts);
 }

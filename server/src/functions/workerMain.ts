@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
-import { compileFunction, type LoadedFunction } from "./loader.js";
+import { compileSpecs } from "./loader.js";
 import { InProcessRunner } from "./runner.js";
 import { fromWire, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
 
@@ -77,9 +77,10 @@ function start(): void {
   const init = workerData as WorkerInit;
   const post = (msg: FromWorker): void => port.postMessage(msg);
   const mongo = new RemoteMongo(post, init.serviceNames.length > 0 ? new Set(init.serviceNames) : null, init.timeoutMs);
-  const functions = new Map<string, LoadedFunction>(init.sources.map((s) => [s.name, compileFunction(s.name, s.file, s.source)]));
+  const functions = compileSpecs(init.sources);
   const values = (unpack(init.values) ?? {}) as Record<string, unknown>;
-  const runner = new InProcessRunner(functions, { dir: undefined, timeoutMs: init.timeoutMs, values, mongo });
+  const environment = (unpack(init.environment) ?? { tag: "", values: {} }) as { tag: string; values: Record<string, unknown> };
+  const runner = new InProcessRunner(functions, { dir: undefined, timeoutMs: init.timeoutMs, values, environment, mongo });
 
   const runCall = async (msg: Extract<ToWorker, { type: "call" }>): Promise<void> => {
     try {

@@ -5,13 +5,16 @@
  */
 import { BSON } from "bson";
 import { ServerError } from "../contracts.js";
+import type { FunctionSpec } from "./loader.js";
 
 /** What the worker needs to start. */
 export interface WorkerInit {
-  sources: { name: string; file: string; source: string }[];
+  sources: FunctionSpec[];
   timeoutMs: number;
   /** BSON of `{ v: values }` */
   values: Uint8Array;
+  /** BSON of `{ v: {tag, values} }`: `context.environment` */
+  environment: Uint8Array;
   serviceNames: string[];
 }
 

@@ -222,15 +222,16 @@ class WorkerRunner implements FunctionRunner {
  * @throws Error if `dir` exists but cannot be read, or if the worker does not start within 30 s
  */
 export async function createFunctionRunner(opts: FunctionRunnerOptions, tuning: WorkerTuning = {}): Promise<FunctionRunner> {
-  const loaded = await loadFunctions(opts.dir);
+  const sources = opts.functions ?? [...(await loadFunctions(opts.dir)).values()].map(({ name, file, source }) => ({ name, file, source }));
   const serviceNames = opts.mongo.serviceNames?.() ?? [];
   const init: WorkerInit = {
-    sources: [...loaded.values()].map(({ name, file, source }) => ({ name, file, source })),
+    sources,
     timeoutMs: opts.timeoutMs,
     values: pack(opts.values),
+    environment: pack(opts.environment ?? { tag: "", values: {} }),
     serviceNames,
   };
-  const runner = new WorkerRunner(new Set(loaded.keys()), init, opts, tuning);
+  const runner = new WorkerRunner(new Set(sources.map((s) => s.name)), init, opts, tuning);
   await runner.worker();
   return runner;
 }

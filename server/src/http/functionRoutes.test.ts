@@ -18,7 +18,7 @@ beforeAll(async () => {
   await writeFile(join(dir, "sum.js"), "exports = function (a, b) { return a + b; };");
   await writeFile(join(dir, "whoami.js"), "exports = function () { return context.user.id; };");
   await writeFile(join(dir, "echo.js"), "exports = function (x) { return x; };");
-  server = await startServer({ inMemory: true, appId: "fn", functionsDir: dir, adminToken: ADMIN });
+  server = await startServer({ inMemory: true, appId: "fn", functionsDir: dir, adminToken: ADMIN, allowAllData: true, onWarning: () => undefined });
   c = new TestClient(server.url, "fn");
   user = await c.logIn("anon-user");
 });
@@ -169,7 +169,7 @@ describe("GET functions/call (watch over SSE)", () => {
   });
 
   it("ends open streams when the server closes", async () => {
-    const own = await startServer({ inMemory: true, appId: "fn" });
+    const own = await startServer({ inMemory: true, appId: "fn", allowAllData: true, onWarning: () => undefined });
     const oc = new TestClient(own.url, "fn");
     const login = await oc.logIn("anon-user");
     const request = Buffer.from(JSON.stringify({ name: "watch", arguments: [{ database: "d", collection: "c" }], service: "mongodb-atlas" })).toString("base64");

@@ -1,23 +1,35 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import * as Realm from "realm-web";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ATLAS, writeApp } from "../../test/appDir.js";
 import { startServer, type RunningServer } from "../index.js";
 
-// A small smoke test with the unmodified realm-web 2.0.1 as the client; the full conformance
-// suite lives elsewhere.
+// A small smoke test with the unmodified realm-web 2.0.1 as the client, against an exported app
+// whose default rule lets every user read and write; the full conformance suite lives elsewhere.
 let dir: string;
 let server: RunningServer;
 let app: Realm.App;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "rt-rw-"));
-  await writeFile(join(dir, "sum.js"), "exports = function (a, b) { return a + b; };");
-  server = await startServer({
-    inMemory: true, appId: "rw", functionsDir: dir, accessTokenTtlSeconds: 1,
-    config: { customUserData: { databaseName: "demo", collectionName: "userData", userIdField: "userId" } },
+  dir = await writeApp({
+    "root_config.json": { name: "rw" },
+    "auth/providers.json": {
+      "anon-user": { name: "anon-user", type: "anon-user" },
+      "local-userpass": { name: "local-userpass", type: "local-userpass", config: { autoConfirm: true } },
+      "api-key": { name: "api-key", type: "api-key" },
+    },
+    "auth/custom_user_data.json": { enabled: true, mongo_service_name: "mongodb-atlas", database_name: "demo", collection_name: "userData", user_id_field: "userId" },
+    "functions/config.json": [{ name: "sum" }, { name: "setColor", run_as_system: true }],
+    "functions/sum.js": "exports = function (a, b) { return a + b; };",
+    // Custom user data is written by system code: a function that runs as system.
+    "functions/setColor.js": `exports = function (color) {
+      const data = context.services.get("mongodb-atlas").db("demo").collection("userData");
+      return data.updateOne({ userId: context.user.id }, { $set: { color } }, { upsert: true });
+    };`,
+    "data_sources/mongodb-atlas/config.json": ATLAS,
+    "data_sources/mongodb-atlas/default_rule.json": { roles: [{ name: "all", apply_when: {}, read: true, write: true }] },
   });
+  server = await startServer({ inMemory: true, appDir: dir, accessTokenTtlSeconds: 1, onWarning: () => undefined });
   app = new Realm.App({ id: "rw", baseUrl: server.url });
 });
 afterAll(async () => {
@@ -46,7 +58,8 @@ describe("realm-web 2.0.1 against the server", () => {
 
   it("refreshes an expired access token on its own and reads custom data", async () => {
     const user = await app.logIn(Realm.Credentials.anonymous(false));
-    await user.mongoClient("mongodb-atlas").db("demo").collection("userData").insertOne({ userId: user.id, color: "teal" });
+    await expect(user.mongoClient("mongodb-atlas").db("demo").collection("userData").insertOne({ userId: user.id, color: "red" })).rejects.toMatchObject({ message: expect.stringContaining("insert not permitted") });
+    await user.functions["setColor"]?.("teal");
     const before = user.accessToken;
     // Wait until the server refuses the 1 s token, then call: realm-web gets 401, refreshes, retries.
     await untilRefused(before ?? "");

@@ -7,7 +7,7 @@ import { EJSON } from "bson";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { parseBody } from "../auth/validate.js";
-import { ServerError, type ChangeEvent, type WatchArgs } from "../contracts.js";
+import { ServerError, type Caller, type ChangeEvent, type WatchArgs } from "../contracts.js";
 import { bearerToken, requireAccess } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
 import { sseDataFrame, sseErrorFrame } from "./streams.js";
@@ -43,7 +43,7 @@ export function decodeBaasRequest(raw: string | undefined): { service: string; a
   return { service: call.service, args: call.arguments[0] };
 }
 
-function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps, service: string, args: WatchArgs): void {
+function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps, service: string, args: WatchArgs, caller: Caller): void {
   let unsubscribe: (() => void) | undefined;
   let closed = false;
   const close = (): void => {
@@ -64,7 +64,7 @@ function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps
     }
   };
   try {
-    unsubscribe = deps.mongo.watch(service, args, onEvent);
+    unsubscribe = deps.mongo.watch(service, args, onEvent, caller);
   } catch (err) {
     unregister();
     throw err;
@@ -89,10 +89,10 @@ export function registerWatchRoute(app: FastifyInstance, deps: HttpDeps): void {
     { config: { kind: "watch" } },
     async (request, reply) => {
       checkAppId(deps.config, request.params.appId);
-      await requireAccess(request, deps.auth, bearerToken(request) ?? request.query.baas_at);
+      const { user } = await requireAccess(request, deps.auth, bearerToken(request) ?? request.query.baas_at);
       const { service, args } = decodeBaasRequest(request.query.baas_request);
       if (!deps.mongo.hasService(service)) throw new ServerError(404, "ServiceNotFound", `service not found: '${service}'`);
-      openStream(request, reply, deps, service, args);
+      openStream(request, reply, deps, service, args, { user: await deps.auth.contextUser(user) });
     },
   );
 }

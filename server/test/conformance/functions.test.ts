@@ -24,7 +24,7 @@ async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> 
 }
 
 beforeAll(async () => {
-  server = await startServer({ inMemory: true, functionsDir: "demo/functions", config: { functionTimeoutMs: 500 } });
+  server = await startServer({ inMemory: true, functionsDir: "demo/app/functions", config: { functionTimeoutMs: 500 }, allowAllData: true, onWarning: () => undefined });
   app = new Realm.App({ id: server.config.appId, baseUrl: server.url });
   user = await app.logIn(Realm.Credentials.anonymous());
 });

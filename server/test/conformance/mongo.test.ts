@@ -58,7 +58,7 @@ async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> 
 }
 
 beforeAll(async () => {
-  server = await startServer({ inMemory: true, adminToken: ADMIN, functionsDir: "demo/functions" });
+  server = await startServer({ inMemory: true, adminToken: ADMIN, functionsDir: "demo/app/functions", allowAllData: true, onWarning: () => undefined });
   const app = new Realm.App({ id: server.config.appId, baseUrl: server.url });
   user = await app.logIn(Realm.Credentials.anonymous());
   items = collectionOf(user, "items");

@@ -1,0 +1,74 @@
+/**
+ * The functions of an exported app: `functions/config.json` and the sources beside it
+ * (`functions/<name>.js`, nested names as folders: `utils/add` in `functions/utils/add.js`; the
+ * older `functions/<name>/source.js` with its own `config.json` works too). A source without a
+ * manifest entry gets the defaults, as App Services gives it on import.
+ * @packageDocumentation
+ */
+import type { z } from "zod";
+import type { FunctionSpec } from "../functions/loader.js";
+import { compileCanEvaluate, RuleConfigError } from "../rules/index.js";
+import type { ClientCallRules } from "../rules/functions.js";
+import { appError, type AppFiles } from "./files.js";
+import { functionConfigSchema, functionsFileSchema } from "./schemas.js";
+
+/** The functions of an app, ready for the runner and for the client-call rules. */
+export interface AppFunctions {
+  specs: FunctionSpec[];
+  /** `private` and `can_evaluate` per function. */
+  clientRules: Map<string, ClientCallRules>;
+}
+
+type FunctionConfig = z.infer<typeof functionConfigSchema>;
+
+const NAME = /^[A-Za-z0-9_$-]+(\/[A-Za-z0-9_$-]+)*$/;
+const SKIP = new Set(["node_modules"]);
+
+/**
+ * Reads the functions.
+ * @param files - the app directory
+ * @param unsupported - receives a line per setting this server cannot honour
+ * @throws ServerError `InvalidConfig` naming the file for a bad manifest, a missing source or an invalid `can_evaluate`
+ */
+export function readFunctions(files: AppFiles, unsupported: string[]): AppFunctions {
+  const manifest = new Map<string, FunctionConfig>();
+  for (const entry of files.optionalJson("functions/config.json", functionsFileSchema) ?? []) manifest.set(entry.name, entry);
+  const sources = new Map<string, string>();
+  for (const file of files.walk("functions", SKIP)) {
+    if (file.endsWith("/source.js")) {
+      const name = file.slice(0, -"/source.js".length);
+      sources.set(name, file);
+      const own = `functions/${name}/config.json`;
+      if (!manifest.has(name) && files.exists(own)) manifest.set(name, files.json(own, functionConfigSchema));
+    } else if (file.endsWith(".js") && !sources.has(file.slice(0, -3))) {
+      sources.set(file.slice(0, -3), file);
+    }
+  }
+  if (files.exists("functions/package.json") || files.isDir("functions/node_modules")) {
+    unsupported.push("functions/package.json: function dependencies are not installed: require() is not available in functions");
+  }
+  const specs: FunctionSpec[] = [];
+  const clientRules = new Map<string, ClientCallRules>();
+  const names = new Set([...manifest.keys(), ...sources.keys()]);
+  for (const name of [...names].sort()) {
+    const file = sources.get(name);
+    if (file === undefined) throw appError("functions/config.json", `function ${name} has no source (functions/${name}.js)`);
+    if (!NAME.test(name)) throw appError(`functions/${file}`, `invalid function name ${JSON.stringify(name)}`);
+    const config = manifest.get(name) ?? functionConfigSchema.parse({ name });
+    const spec: FunctionSpec = { name, file: files.path(`functions/${file}`), source: files.text(`functions/${file}`), runAsSystem: config.run_as_system };
+    if (!config.run_as_system && (config.run_as_user_id !== undefined || config.run_as_user_id_script_source !== undefined)) {
+      const how = config.run_as_user_id !== undefined ? "run_as_user_id" : "run_as_user_id_script_source";
+      spec.error = `${name}: running as a specific user (${how}) is not supported by this server`;
+      unsupported.push(`functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`);
+    }
+    specs.push(spec);
+    try {
+      const canEvaluate = config.can_evaluate === undefined ? undefined : compileCanEvaluate(config.can_evaluate, `functions/config.json, function "${name}"`);
+      clientRules.set(name, { private: config.private, canEvaluate });
+    } catch (err) {
+      if (err instanceof RuleConfigError) throw appError("functions/config.json", err.message);
+      throw err;
+    }
+  }
+  return { specs, clientRules };
+}

@@ -1,0 +1,106 @@
+/**
+ * Reads an exported App Services app directory (the App Services CLI's format): root config, auth
+ * providers, custom user data, functions, data sources with their rules, values and the selected
+ * environment; and lists what this server cannot run.
+ * @packageDocumentation
+ */
+import { resolve } from "node:path";
+import type { ConfigFile } from "../config.js";
+import type { DataSourceRules } from "../rules/index.js";
+import { readDataSources } from "./dataSources.js";
+import { appError, AppFiles, type AppEnvironment } from "./files.js";
+import { readFunctions, type AppFunctions } from "./functions.js";
+import { readCustomUserData, readProviders } from "./providers.js";
+import { environmentSchema, metaSchema, rootConfigSchema, valueSchema } from "./schemas.js";
+import { unsupportedParts } from "./unsupported.js";
+
+/** Options of {@link loadApp}. */
+export interface LoadAppOptions {
+  /** The app id, instead of the one the export names. */
+  appId?: string | undefined;
+  /** The environment, instead of `root_config.json`'s `environment`. */
+  environment?: string | undefined;
+  /** Secret values by name (exports name secrets but never contain them). */
+  secrets?: Record<string, string> | undefined;
+}
+
+/** An app directory, read. */
+export interface LoadedApp {
+  /** The directory (absolute). */
+  dir: string;
+  /** From `--app-id`, else `.mdb/meta.json` `client_app_id`, else `app_id` in the root config, else its `name`. */
+  appId: string;
+  name: string;
+  environment: AppEnvironment;
+  /** Values by name (secret-backed values hold the secret's value, or are absent). */
+  values: Record<string, unknown>;
+  /** `allowed_request_origins` of the root config (empty: not restricted by the app). */
+  allowedOrigins: string[];
+  authProviders: NonNullable<ConfigFile["authProviders"]>;
+  customUserData: ConfigFile["customUserData"];
+  /** The MongoDB data sources' names. */
+  serviceNames: string[];
+  functions: AppFunctions;
+  rules: DataSourceRules[];
+  /** One line per part of the app this server does not run. */
+  unsupported: string[];
+}
+
+const ROOT_FILES = ["root_config.json", "realm_config.json", "config.json"];
+
+function readValues(files: AppFiles, secrets: Record<string, string>, unsupported: string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const entry of files.list("values")) {
+    if (!entry.endsWith(".json")) continue;
+    const value = files.json(`values/${entry}`, valueSchema);
+    if (!value.from_secret) {
+      values[value.name] = value.value;
+      continue;
+    }
+    const secretName = typeof value.value === "string" ? value.value : "";
+    if (Object.prototype.hasOwnProperty.call(secrets, secretName)) values[value.name] = secrets[secretName];
+    else unsupported.push(`values/${entry}: value ${value.name} comes from the secret ${secretName || "(unnamed)"}, which was not provided (--secrets FILE): it is undefined`);
+  }
+  return values;
+}
+
+/**
+ * Reads an app directory.
+ * @param dir - the directory
+ * @param options - app id and environment overrides, secrets
+ * @returns the app
+ * @throws ServerError `InvalidConfig` naming the file for anything invalid or missing
+ */
+export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
+  const files = new AppFiles(resolve(dir));
+  if (!files.isDir(".")) throw appError(dir, "not a directory");
+  const rootFile = ROOT_FILES.find((f) => files.exists(f));
+  if (rootFile === undefined) throw appError("root_config.json", "missing: not an exported App Services app");
+  const root = files.json(rootFile, rootConfigSchema);
+  const meta = files.optionalJson(".mdb/meta.json", metaSchema);
+  const tag = options.environment ?? root.environment ?? "";
+  const envFile = `environments/${tag === "" ? "no-environment" : tag}.json`;
+  files.env = { tag, values: files.optionalJson(envFile, environmentSchema)?.values ?? {} };
+  const secrets = options.secrets ?? {};
+  const unsupported: string[] = [];
+  const authProviders = readProviders(files, secrets, unsupported);
+  const customUserData = readCustomUserData(files, unsupported);
+  const functions = readFunctions(files, unsupported);
+  const data = readDataSources(files, unsupported);
+  const values = readValues(files, secrets, unsupported);
+  unsupported.push(...unsupportedParts(files));
+  return {
+    dir: files.dir,
+    appId: options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
+    name: root.name,
+    environment: files.env,
+    values,
+    allowedOrigins: root.allowed_request_origins ?? [],
+    authProviders,
+    customUserData,
+    serviceNames: data.serviceNames,
+    functions,
+    rules: data.rules,
+    unsupported,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The parts of an exported app this server does not run — Device Sync, triggers, HTTPS endpoints,
+ * GraphQL, static hosting, log forwarders, third-party services — listed one line each, so that
+ * nothing is ignored silently.
+ * @packageDocumentation
+ */
+import type { AppFiles } from "./files.js";
+import { endpointsSchema, syncSchema, triggerSchema } from "./schemas.js";
+
+function sync(files: AppFiles, out: string[]): void {
+  const file = "sync/config.json";
+  const config = files.optionalJson(file, syncSchema);
+  if (config === undefined) return;
+  const { development_mode_enabled: devMode, ...rest } = config;
+  if (devMode === true || Object.keys(rest).length > 0) {
+    out.push(`${file}: Device Sync${config.type ? ` (${config.type})` : ""} is not supported: synced realms cannot connect`);
+  }
+}
+
+function triggers(files: AppFiles, out: string[]): void {
+  for (const entry of files.list("triggers")) {
+    if (!entry.endsWith(".json")) continue;
+    const trigger = files.json(`triggers/${entry}`, triggerSchema);
+    const name = trigger.name ?? entry.slice(0, -5);
+    out.push(`triggers/${entry}: trigger ${name}${trigger.type ? ` (${trigger.type})` : ""}${trigger.disabled === true ? ", disabled," : ""} is not run`);
+  }
+}
+
+function endpoints(files: AppFiles, out: string[]): void {
+  for (const dir of ["https_endpoints", "http_endpoints"]) {
+    const file = `${dir}/config.json`;
+    for (const endpoint of files.optionalJson(file, endpointsSchema) ?? []) {
+      out.push(`${file}: HTTPS endpoint ${endpoint.http_method ?? "*"} ${endpoint.route ?? "(no route)"} is not served`);
+    }
+  }
+}
+
+function otherFolders(files: AppFiles, out: string[]): void {
+  if (files.isDir("graphql")) out.push("graphql/: the GraphQL API is not served");
+  if (files.isDir("hosting") && files.list("hosting").length > 0) {
+    const config = files.exists("hosting/config.json") ? files.rawJson("hosting/config.json") : {};
+    if ((config as { enabled?: unknown }).enabled !== false) out.push("hosting/: static hosting is not served");
+  }
+  for (const entry of files.list("log_forwarders")) {
+    if (entry.endsWith(".json")) out.push(`log_forwarders/${entry}: log forwarder ${entry.slice(0, -5)} is not run`);
+  }
+  for (const entry of files.list("services")) {
+    if (files.isDir(`services/${entry}`)) out.push(`services/${entry}: third-party service ${entry} is not available`);
+  }
+}
+
+/**
+ * Lists the parts of an app this server does not run.
+ * @param files - the app directory
+ * @returns one line per part
+ * @throws ServerError `InvalidConfig` naming a file that is not valid JSON
+ */
+export function unsupportedParts(files: AppFiles): string[] {
+  const out: string[] = [];
+  sync(files, out);
+  triggers(files, out);
+  endpoints(files, out);
+  otherFolders(files, out);
+  return out;
+}

@@ -1,0 +1,153 @@
+import { rm } from "node:fs/promises";
+import * as Realm from "realm-web";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ATLAS, ownerOnly, writeApp } from "../../test/appDir.js";
+import { startServer, type RunningServer } from "../index.js";
+
+// Data access rules over HTTP, with the unmodified realm-web 2.0.1 as the client, against an
+// exported app (in a temporary folder) whose collections are owner-only.
+let dir: string;
+let server: RunningServer;
+let app: Realm.App;
+
+type Doc = { _id?: unknown; owner_id: string; text: string; secret?: string };
+
+const COUNT = (collection: string) => `exports = function () {
+  return context.services.get("mongodb-atlas").db("demo").collection("${collection}").count({});
+};`;
+
+beforeAll(async () => {
+  dir = await writeApp({
+    "root_config.json": { name: "rules-app" },
+    "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
+    "auth/custom_user_data.json": { enabled: true, mongo_service_name: "mongodb-atlas", database_name: "demo", collection_name: "userData", user_id_field: "userId" },
+    "functions/config.json": [
+      { name: "countAsCaller" },
+      { name: "countAsSystem", run_as_system: true },
+      { name: "internal", private: true },
+      { name: "addWithSecret", run_as_system: true },
+    ],
+    "functions/countAsCaller.js": COUNT("private"),
+    "functions/countAsSystem.js": COUNT("private"),
+    "functions/internal.js": "exports = () => 'internal';",
+    // System code may write a field the owner may not read.
+    "functions/addWithSecret.js": `exports = function (text) {
+      return context.services.get("mongodb-atlas").db("demo").collection("todos").insertOne({ owner_id: context.user.id, text, secret: "hidden" });
+    };`,
+    "data_sources/mongodb-atlas/config.json": ATLAS,
+    "data_sources/mongodb-atlas/demo/private/rules.json": ownerOnly("demo", "private"),
+    "data_sources/mongodb-atlas/demo/todos/rules.json": {
+      database: "demo",
+      collection: "todos",
+      roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, fields: { owner_id: { read: true, write: true }, text: { read: true, write: true } }, insert: true, delete: true }],
+    },
+  });
+  server = await startServer({ inMemory: true, appDir: dir, onWarning: () => undefined });
+  app = new Realm.App({ id: "rules-app", baseUrl: server.url });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const collection = (user: Realm.User, name: string) => user.mongoClient("mongodb-atlas").db("demo").collection<Doc>(name);
+
+describe("an exported app with owner-only rules, through realm-web 2.0.1", () => {
+  it("an anonymous user can neither read nor change another user's documents", async () => {
+    const alice = await app.logIn(Realm.Credentials.anonymous(false));
+    const mallory = await app.logIn(Realm.Credentials.anonymous(false));
+    const mine = collection(alice, "private");
+    const theirs = collection(mallory, "private");
+    const { insertedId } = await mine.insertOne({ owner_id: alice.id, text: "diary", secret: "s" });
+
+    expect(await theirs.find({})).toEqual([]);
+    expect(await theirs.findOne({ _id: insertedId })).toBeNull();
+    expect(await theirs.count({})).toBe(0);
+    expect(await theirs.updateOne({ _id: insertedId }, { $set: { text: "rewritten" } })).toMatchObject({ matchedCount: 0, modifiedCount: 0 });
+    expect(await theirs.deleteMany({})).toEqual({ deletedCount: 0 });
+    await expect(theirs.insertOne({ owner_id: alice.id, text: "planted" })).rejects.toMatchObject({ statusCode: 403, error: "insert not permitted" });
+    await expect(mine.updateOne({ _id: insertedId }, { $set: { owner_id: mallory.id } })).rejects.toMatchObject({ statusCode: 403, error: "update not permitted" });
+
+    expect(await mine.find({})).toEqual([{ _id: insertedId, owner_id: alice.id, text: "diary", secret: "s" }]);
+  });
+
+  it("a namespace without rules is refused with App Services' error", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous(false));
+    await expect(collection(user, "other").find({})).rejects.toMatchObject({
+      statusCode: 403, errorCode: "NoMatchingRuleFound", error: "no rule exists for namespace 'demo.other'",
+    });
+  });
+
+  it("the custom user data collection is not writable by users", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous(false));
+    const data = user.mongoClient("mongodb-atlas").db("demo").collection("userData");
+    await expect(data.updateOne({ userId: user.id }, { $set: { role: "admin" } }, { upsert: true })).rejects.toMatchObject({ errorCode: "NoMatchingRuleFound" });
+  });
+
+  it("an operator kept for system code is refused", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous(false));
+    await expect(collection(user, "private").find({ text: { $regex: "^(a+)+$" } })).rejects.toMatchObject({
+      statusCode: 400, errorCode: "MongoDBError", error: expect.stringContaining("$regex"),
+    });
+    await expect(collection(user, "private").aggregate([{ $lookup: { from: "todos", localField: "a", foreignField: "b", as: "c" } }])).rejects.toMatchObject({
+      error: expect.stringContaining("$lookup"),
+    });
+  });
+
+  it("a function runs as its caller unless it runs as system; private functions are not callable", async () => {
+    const a = await app.logIn(Realm.Credentials.anonymous(false));
+    const b = await app.logIn(Realm.Credentials.anonymous(false));
+    await collection(a, "private").insertOne({ owner_id: a.id, text: "a" });
+    await collection(b, "private").insertOne({ owner_id: b.id, text: "b" });
+    const total = await b.functions["countAsSystem"]?.();
+    expect(await b.functions["countAsCaller"]?.()).toBe(1);
+    expect(total).toBeGreaterThanOrEqual(2);
+    await expect(b.functions["internal"]?.()).rejects.toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound" });
+  });
+
+  it("a watch stream carries only its user's documents, without the fields they may not read", async () => {
+    const alice = await app.logIn(Realm.Credentials.anonymous(false));
+    const bob = await app.logIn(Realm.Credentials.anonymous(false));
+    const stream = collection(alice, "todos").watch();
+    const received: Realm.Services.MongoDB.ChangeEvent<Doc>[] = [];
+    const reading = (async () => {
+      for await (const event of stream) received.push(event);
+    })();
+    // The stream opens asynchronously: Alice inserts until her first event arrives.
+    await vi.waitFor(async () => {
+      if (received.length > 0) return;
+      await alice.functions["addWithSecret"]?.("ping");
+      throw new Error("no event yet");
+    }, { timeout: 5000, interval: 100 });
+    await collection(bob, "todos").insertOne({ owner_id: bob.id, text: "bob's" });
+    await collection(alice, "todos").insertOne({ owner_id: alice.id, text: "last" });
+    await vi.waitFor(() => expect(received.some((e) => "fullDocument" in e && e.fullDocument?.text === "last")).toBe(true), { timeout: 5000 });
+    await stream.return(undefined);
+    await reading.catch(() => undefined);
+    const docs = received.map((e) => ("fullDocument" in e ? e.fullDocument : undefined));
+    expect(docs.every((d) => d?.owner_id === alice.id)).toBe(true);
+    expect(docs.some((d) => d?.text === "bob's")).toBe(false);
+    expect(docs.every((d) => d !== undefined && !("secret" in d))).toBe(true);
+  });
+});
+
+describe("without an app", () => {
+  it("users reach no data by default; allowAllData opens it with a warning", async () => {
+    const closed = await startServer({ inMemory: true, appId: "closed", onWarning: () => undefined });
+    const warnings: string[] = [];
+    const open = await startServer({ inMemory: true, appId: "open", allowAllData: true, onWarning: (line) => warnings.push(line) });
+    try {
+      const closedUser = await new Realm.App({ id: "closed", baseUrl: closed.url }).logIn(Realm.Credentials.anonymous(false));
+      await expect(collection(closedUser, "anything").insertOne({ owner_id: "x", text: "t" })).rejects.toMatchObject({
+        statusCode: 403, errorCode: "NoMatchingRuleFound", error: "no rule exists for namespace 'demo.anything'",
+      });
+      expect(closed.warnings).toEqual([]);
+      const openUser = await new Realm.App({ id: "open", baseUrl: open.url }).logIn(Realm.Credentials.anonymous(false));
+      expect(await collection(openUser, "anything").insertOne({ owner_id: "x", text: "t" })).toMatchObject({ insertedId: expect.anything() });
+      expect(warnings).toEqual([expect.stringContaining("allowAllData")]);
+      expect(open.warnings).toEqual(warnings);
+    } finally {
+      await Promise.all([closed.close(), open.close()]);
+    }
+  });
+});

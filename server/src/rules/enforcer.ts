@@ -1,0 +1,197 @@
+/**
+ * Data access for application users under an app's rules. A call is run by the data layer's own
+ * handler over a staged collection (the readable parts of the documents the user may read, after
+ * the active query filters); reads return what the handler returns, capped at 50,000 documents;
+ * writes are recomputed on the stored documents, each must be permitted by the role assigned to it,
+ * and then all are committed at once, provided no document changed meanwhile (else the call is run
+ * again).
+ * @packageDocumentation
+ */
+import { ServerError } from "../contracts.js";
+import type { ArgsOf, MethodName } from "../data/args.js";
+import { parseArgs } from "../data/args.js";
+import { normalize, type Doc } from "../data/bsonValues.js";
+import type { Mutation } from "../data/changeFeed.js";
+import type { CollectionRegistry } from "../data/collection.js";
+import { dispatch } from "../data/dispatch.js";
+import { updateMutation } from "../data/writeMethods.js";
+import type { UpdateSpec } from "../data/applyUpdate.js";
+import { type DataAccess, type Namespace, type UserCaller, type WatchGuard } from "./access.js";
+import type { CompiledRuleSet } from "./config.js";
+import { readOnlyRuleSet } from "./config.js";
+import { noRuleForNamespace, notPermitted } from "./errors.js";
+import type { ExpansionContext } from "./expansions.js";
+import { checkUserPipeline, checkUserQuery, checkUserUpdate } from "./operators.js";
+import { writePermitted } from "./permissions.js";
+import { activeFilters, stageCollection, type StagedCollection } from "./staging.js";
+import { watchGuard } from "./watch.js";
+
+/** App Services returns at most this many documents per query. */
+export const MAX_DOCUMENTS = 50_000;
+const ATTEMPTS = 5;
+
+/** The rules of one data source (one MongoDB service name). */
+export interface ServiceRules {
+  /** Collection rules by `database\u0000collection`. */
+  collections: Map<string, CompiledRuleSet>;
+  /** `default_rule.json`, if any. */
+  defaultRule: CompiledRuleSet | undefined;
+}
+
+/** Options of {@link RulesAccess}. */
+export interface RulesAccessOptions {
+  /** Rules per service name. */
+  services: Map<string, ServiceRules>;
+  /** `%%values`. */
+  values: Record<string, unknown>;
+  /** `%%environment`. */
+  environment: { tag: string; values: Record<string, unknown> };
+  /** The custom user data collection: without rules of its own, it is read-only for users. */
+  customUserData: Namespace | undefined;
+}
+
+/** Runs a function for `%function` in rules, as the request's caller. */
+export type RuleFunctionCaller = (name: string, args: unknown[], caller: UserCaller) => Promise<unknown>;
+
+/**
+ * The key of a namespace in {@link ServiceRules.collections}.
+ * @param database - database name
+ * @param collection - collection name
+ */
+export function namespaceKey(database: string, collection: string): string {
+  return `${database}\u0000${collection}`;
+}
+
+function checkOperators(name: MethodName, a: Record<string, unknown>): void {
+  if (name === "aggregate") {
+    checkUserPipeline(a.pipeline as unknown[]);
+    return;
+  }
+  for (const key of ["query", "filter", "project", "projection", "sort", "arrayFilters"]) checkUserQuery(a[key]);
+  if (a.update !== undefined) checkUserUpdate(a.update);
+}
+
+function actionOf(m: Mutation): "insert" | "update" | "delete" {
+  return m.kind === "insert" ? "insert" : m.kind === "delete" ? "delete" : "update";
+}
+
+/** The update a method applies, for recomputing it on stored documents. */
+function updateOf(name: MethodName, a: Record<string, unknown>): { update: UpdateSpec; arrayFilters?: Doc[]; query?: Doc } | undefined {
+  if (name === "updateOne" || name === "updateMany") {
+    const u = a as ArgsOf<"updateOne">;
+    return { update: u.update, ...(u.arrayFilters ? { arrayFilters: normalize(u.arrayFilters) } : {}), ...(u.query ? { query: normalize(u.query) } : {}) };
+  }
+  if (name === "findOneAndUpdate" || name === "findOneAndReplace") {
+    const u = a as ArgsOf<"findOneAndUpdate">;
+    return u.update === undefined ? undefined : { update: u.update, ...(u.filter ? { query: normalize(u.filter) } : {}) };
+  }
+  return undefined;
+}
+
+/** Data access under an app's rules. */
+export class RulesAccess implements DataAccess {
+  readonly mode = "rules";
+  private functions: RuleFunctionCaller | undefined;
+
+  /** @param opts - rules, values, environment and the custom user data collection */
+  constructor(private readonly opts: RulesAccessOptions) {}
+
+  /**
+   * Makes `%function` available to rule expressions (the function runner starts after the data layer).
+   * @param call - runs a function as the request's caller
+   */
+  bindFunctions(call: RuleFunctionCaller): void {
+    this.functions = call;
+  }
+
+  /**
+   * The rules of a namespace: its own roles, else the data source's default roles.
+   * @throws ServerError 403 `NoMatchingRuleFound` when there are neither
+   */
+  ruleSet(service: string, database: string, collection: string): CompiledRuleSet {
+    const svc = this.opts.services.get(service);
+    const own = svc?.collections.get(namespaceKey(database, collection));
+    if (own !== undefined && own.roles.length > 0) return own;
+    const fallback = svc?.defaultRule;
+    if (fallback === undefined || fallback.roles.length === 0) throw noRuleForNamespace(database, collection);
+    const set: CompiledRuleSet = { roles: fallback.roles, filters: [...(own?.filters ?? []), ...fallback.filters] };
+    const cud = this.opts.customUserData;
+    const isCustomData = cud !== undefined && cud.serviceName === service && cud.databaseName === database && cud.collectionName === collection;
+    return isCustomData ? readOnlyRuleSet(set) : set;
+  }
+
+  /**
+   * The expansions of one request.
+   * @param caller - the user
+   */
+  context(caller: UserCaller): ExpansionContext {
+    const functions = this.functions;
+    return {
+      user: caller.user as unknown as Record<string, unknown>,
+      values: this.opts.values,
+      environment: this.opts.environment,
+      request: {},
+      callFunction: functions === undefined ? undefined : (name, args) => functions(name, args, caller),
+    };
+  }
+
+  async call(reg: CollectionRegistry, service: string, name: MethodName, rawArgs: unknown[], caller: UserCaller): Promise<unknown> {
+    const args = normalize(rawArgs);
+    const a = parseArgs(name, args) as Record<string, unknown> & { database: string; collection: string };
+    const set = this.ruleSet(service, a.database, a.collection);
+    checkOperators(name, a);
+    const ctx = this.context(caller);
+    const filters = await activeFilters(set, ctx);
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const staged = await stageCollection(reg.get(a.database, a.collection), set, ctx, filters);
+      const result = dispatch(staged.registry(), name, args);
+      if (staged.staged.length === 0) return capped(result);
+      const writes = this.recompute(staged, name, a);
+      for (const m of writes) {
+        if (!(await writePermitted(set, ctx, m.before ?? undefined, m.after ?? undefined))) throw notPermitted(actionOf(m));
+      }
+      if (unchanged(staged, writes)) {
+        staged.real.commit(writes);
+        return result;
+      }
+    }
+    throw new ServerError(409, "WriteConflict", "the documents changed while the write was checked; try again");
+  }
+
+  /** The handler's writes, applied to the stored documents instead of the user's views. */
+  private recompute(staged: StagedCollection, name: MethodName, a: Record<string, unknown>): Mutation[] {
+    const spec = updateOf(name, a);
+    const out: Mutation[] = [];
+    for (const m of staged.staged) {
+      if (m.kind === "insert") {
+        out.push(m);
+        continue;
+      }
+      const source = staged.sources.get(m.key);
+      if (source === undefined) throw notPermitted(actionOf(m));
+      if (m.kind === "delete") {
+        out.push({ kind: "delete", key: m.key, before: source, after: null });
+        continue;
+      }
+      if (spec === undefined) throw notPermitted("update");
+      const redone = updateMutation(source, spec.update, { ...(spec.arrayFilters ? { arrayFilters: spec.arrayFilters } : {}), ...(spec.query ? { query: spec.query } : {}) });
+      if (redone !== null) out.push(redone);
+    }
+    return out;
+  }
+
+  watch(service: string, args: Parameters<DataAccess["watch"]>[1], caller: UserCaller): WatchGuard {
+    const set = this.ruleSet(service, args.database, args.collection);
+    if (args.filter !== undefined) checkUserQuery(args.filter);
+    return watchGuard(set, this.context(caller), args);
+  }
+}
+
+function capped(result: unknown): unknown {
+  return Array.isArray(result) && result.length > MAX_DOCUMENTS ? result.slice(0, MAX_DOCUMENTS) : result;
+}
+
+/** True if every written document is still the one the write was computed from. */
+function unchanged(staged: StagedCollection, writes: Mutation[]): boolean {
+  return writes.every((m) => (m.before === null ? staged.real.get(m.key) === undefined : staged.real.get(m.key) === m.before));
+}

@@ -1,0 +1,183 @@
+/**
+ * Role assignment and permissions for one document, as App Services evaluates them without
+ * Device Sync: the first role whose `apply_when` holds for the document; its `document_filters`
+ * gate its read and write permissions; document-level `read`/`write`, when defined, decide for every
+ * field; otherwise `fields` (nested `fields` for embedded documents) and `additional_fields` decide
+ * per field. Write permission implies read permission.
+ * @packageDocumentation
+ */
+import { isPlainObject, sameValue, type Doc } from "../data/bsonValues.js";
+import type { CompiledField, CompiledRole, CompiledRuleSet } from "./config.js";
+import type { DocumentScope, ExpansionContext } from "./expansions.js";
+import type { RuleExpression } from "./expression.js";
+
+async function holds(expr: RuleExpression | undefined, ctx: ExpansionContext, scope: DocumentScope): Promise<boolean> {
+  return expr === undefined ? false : await expr.evaluate(ctx, scope);
+}
+
+/**
+ * The first role of the set whose `apply_when` holds.
+ * @param set - the namespace's rules
+ * @param ctx - the request's expansions
+ * @param scope - the document (`%%root`, `%%prevRoot`)
+ * @returns the role, or undefined: then the user may do nothing with the document
+ */
+export async function assignRole(set: CompiledRuleSet, ctx: ExpansionContext, scope: DocumentScope): Promise<CompiledRole | undefined> {
+  for (const role of set.roles) {
+    if (await role.applyWhen.evaluate(ctx, scope)) return role;
+  }
+  return undefined;
+}
+
+/** A role's permissions on one document. */
+export class DocumentPermissions {
+  private gates: Promise<{ read: boolean; write: boolean; readThroughWrite: boolean }> | undefined;
+
+  /**
+   * @param role - the assigned role
+   * @param ctx - the request's expansions
+   * @param scope - `%%root` (and `%%prevRoot` for writes)
+   */
+  constructor(readonly role: CompiledRole, private readonly ctx: ExpansionContext, private readonly scope: DocumentScope) {}
+
+  private gate(): Promise<{ read: boolean; write: boolean; readThroughWrite: boolean }> {
+    this.gates ??= (async () => {
+      const { read, write } = this.role.documentFilters;
+      const readGate = read === undefined ? true : await read.evaluate(this.ctx, this.scope);
+      const writeGate = write === undefined ? true : await write.evaluate(this.ctx, this.scope);
+      // A false read filter denies reading unless a write filter is defined and holds.
+      return { read: readGate, write: writeGate, readThroughWrite: readGate || (write !== undefined && writeGate) };
+    })();
+    return this.gates;
+  }
+
+  private fieldScope(value: unknown, previous: unknown): DocumentScope {
+    return { ...this.scope, this: value, prev: previous };
+  }
+
+  /** True if read (or write) permission defined by `read`/`write` expressions holds. */
+  private async readable(read: RuleExpression | undefined, write: RuleExpression | undefined, scope: DocumentScope): Promise<boolean> {
+    const g = await this.gate();
+    if (g.read && (await holds(read, this.ctx, scope))) return true;
+    return this.role.write === undefined && g.write && g.readThroughWrite && (await holds(write, this.ctx, scope));
+  }
+
+  /**
+   * The part of a document this role may read: the document itself, a copy without the unreadable
+   * fields, or null when nothing but `_id` would remain.
+   * @param doc - the stored document (not modified)
+   */
+  async readView(doc: Doc): Promise<Doc | null> {
+    const g = await this.gate();
+    if (this.role.write !== undefined && g.write && g.readThroughWrite && (await holds(this.role.write, this.ctx, this.scope))) return doc;
+    if (this.role.read !== undefined) return g.read && (await holds(this.role.read, this.ctx, this.scope)) ? doc : null;
+    const view = await this.viewOf(doc, this.role.fields, true);
+    return view ?? null;
+  }
+
+  private async viewOf(value: Doc, fields: Map<string, CompiledField>, top: boolean): Promise<Doc | undefined> {
+    const out: Doc = {};
+    let any = false;
+    for (const [key, field] of Object.entries(value)) {
+      if (top && key === "_id") {
+        out._id = field;
+        continue;
+      }
+      const rule = fields.get(key);
+      const scope = this.fieldScope(field, field);
+      let shown: unknown;
+      if (rule === undefined) {
+        if (top && (await this.readable(this.role.additionalFields.read, this.role.additionalFields.write, scope))) shown = field;
+      } else if (rule.read !== undefined || rule.write !== undefined) {
+        if (await this.readable(rule.read, rule.write, scope)) shown = field;
+      } else if (rule.fields.size > 0 && isPlainObject(field)) {
+        shown = await this.viewOf(field, rule.fields, false);
+      }
+      if (shown !== undefined) {
+        out[key] = shown;
+        any = true;
+      }
+    }
+    return any ? out : undefined;
+  }
+
+  /**
+   * True if the role may make this change: every field that differs between `before` and `after`
+   * must be writable (an insert writes every field of `after`, a delete every field of `before`).
+   * @param before - the document before (`{}` for an insert)
+   * @param after - the document after (`{}` for a delete)
+   */
+  async mayWrite(before: Doc, after: Doc): Promise<boolean> {
+    const g = await this.gate();
+    if (!g.write) return false;
+    if (this.role.write !== undefined) return holds(this.role.write, this.ctx, this.scope);
+    return this.changesWritable(before, after, this.role.fields, true);
+  }
+
+  private async changesWritable(before: Doc, after: Doc, fields: Map<string, CompiledField>, top: boolean): Promise<boolean> {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    for (const key of keys) {
+      if (top && key === "_id") continue;
+      const was = before[key];
+      const now = after[key];
+      if (sameValue(was, now)) continue;
+      const rule = fields.get(key);
+      const scope = this.fieldScope(now, was);
+      if (rule === undefined) {
+        if (!top || !(await holds(this.role.additionalFields.write, this.ctx, scope))) return false;
+      } else if (rule.read !== undefined || rule.write !== undefined) {
+        if (!(await holds(rule.write, this.ctx, scope))) return false;
+      } else if (rule.fields.size > 0 && (was === undefined || isPlainObject(was)) && (now === undefined || isPlainObject(now))) {
+        if (!(await this.changesWritable((was as Doc | undefined) ?? {}, (now as Doc | undefined) ?? {}, rule.fields, false))) return false;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True if the role's `insert` expression holds (evaluated after {@link mayWrite}). */
+  mayInsert(): Promise<boolean> {
+    return holds(this.role.insert, this.ctx, this.scope);
+  }
+
+  /** True if the role's `delete` expression holds (evaluated after {@link mayWrite}). */
+  mayDelete(): Promise<boolean> {
+    return holds(this.role.delete, this.ctx, this.scope);
+  }
+}
+
+/**
+ * The part of a document the user may read under a rule set, or null.
+ * @param set - the namespace's rules
+ * @param ctx - the request's expansions
+ * @param doc - a stored document
+ */
+export async function readableView(set: CompiledRuleSet, ctx: ExpansionContext, doc: Doc): Promise<Doc | null> {
+  // A read changes nothing: the document before the operation is the document itself.
+  const scope = { root: doc, prevRoot: doc };
+  const role = await assignRole(set, ctx, scope);
+  return role === undefined ? null : new DocumentPermissions(role, ctx, scope).readView(doc);
+}
+
+/**
+ * Decides a write under a rule set: the role is assigned with `%%root` = the document after the
+ * write (before it, for a delete) and `%%prevRoot` = the document before it (absent for an insert).
+ * For reads both are the document itself.
+ * @param set - the namespace's rules
+ * @param ctx - the request's expansions
+ * @param before - the stored document, or undefined for an insert
+ * @param after - the new document, or undefined for a delete
+ * @returns true if the write is permitted
+ */
+export async function writePermitted(set: CompiledRuleSet, ctx: ExpansionContext, before: Doc | undefined, after: Doc | undefined): Promise<boolean> {
+  if (set.readOnly === true) return false;
+  const scope: DocumentScope = after === undefined ? { root: before, prevRoot: before } : { root: after, prevRoot: before };
+  const role = await assignRole(set, ctx, scope);
+  if (role === undefined) return false;
+  const perms = new DocumentPermissions(role, ctx, scope);
+  if (!(await perms.mayWrite(before ?? {}, after ?? {}))) return false;
+  if (before === undefined) return perms.mayInsert();
+  if (after === undefined) return perms.mayDelete();
+  return true;
+}

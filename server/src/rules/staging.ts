@@ -1,0 +1,144 @@
+/**
+ * A staged view of one collection for an application user's call: the data layer's method handlers
+ * run over it unchanged, seeing only the parts of documents the user may read, and their writes are
+ * recorded instead of committed, so that the rules can decide on them first.
+ * @packageDocumentation
+ */
+import { Query } from "mingo";
+import { idKey, normalize, type Doc } from "../data/bsonValues.js";
+import type { Mutation } from "../data/changeFeed.js";
+import type { Collection, CollectionRegistry } from "../data/collection.js";
+import { find as mingoFind } from "mingo";
+import { toServerError } from "../data/errors.js";
+import type { CompiledRuleSet } from "./config.js";
+import { expandValue, NoMatch, type ExpansionContext } from "./expansions.js";
+import { readableView } from "./permissions.js";
+
+/** The query filters of a rule set that apply to a request. */
+export interface ActiveFilters {
+  /** Queries every document must also match (expanded). */
+  queries: Doc[];
+  /** Projections applied to every document before the user's query. */
+  projections: Doc[];
+  /** A filter query could not be expanded: nothing matches. */
+  nothing: boolean;
+}
+
+/**
+ * Evaluates the filters' `apply_when` for a request.
+ * @param set - the namespace's rules
+ * @param ctx - the request's expansions
+ */
+export async function activeFilters(set: CompiledRuleSet, ctx: ExpansionContext): Promise<ActiveFilters> {
+  const out: ActiveFilters = { queries: [], projections: [], nothing: false };
+  for (const filter of set.filters) {
+    if (!(await filter.applyWhen.evaluate(ctx, {}))) continue;
+    try {
+      if (Object.keys(filter.query).length > 0) out.queries.push(normalize(expandValue(filter.query, ctx, {}) as Doc));
+    } catch (err) {
+      if (!(err instanceof NoMatch)) throw err;
+      out.nothing = true;
+    }
+    if (filter.projection !== undefined) out.projections.push(filter.projection);
+  }
+  return out;
+}
+
+function projectOne(doc: Doc, projections: Doc[]): Doc {
+  let out = doc;
+  for (const projection of projections) {
+    try {
+      out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {}) as Doc;
+    } catch (err) {
+      throw toServerError(err);
+    }
+  }
+  return out;
+}
+
+/** One collection as an application user sees it during one call. */
+export class StagedCollection {
+  /** The writes the handler made, in order (not yet committed). */
+  readonly staged: Mutation[] = [];
+
+  /**
+   * @param real - the stored collection
+   * @param views - the readable part of every document the user may read, in natural order
+   * @param sources - for each readable document's key, the stored document its view was made from
+   */
+  constructor(
+    readonly real: Collection,
+    private readonly views: Doc[],
+    readonly sources: Map<string, Doc>,
+  ) {}
+
+  /** The database name. */
+  get db(): string {
+    return this.real.db;
+  }
+
+  /** The collection name. */
+  get name(): string {
+    return this.real.name;
+  }
+
+  /** The documents the handler may match: the user's views. */
+  docs(): Doc[] {
+    return this.views;
+  }
+
+  /**
+   * A stored document by identity key: the real collection's, so that duplicate `_id`s are refused
+   * whether or not the user can read the existing document.
+   * @param key - identity key
+   */
+  get(key: string): Doc | undefined {
+    return this.real.get(key);
+  }
+
+  /**
+   * Records the handler's writes instead of committing them.
+   * @param mutations - changes computed on the views
+   */
+  commit(mutations: Mutation[]): void {
+    this.staged.push(...mutations);
+  }
+
+  /** A registry over this collection alone (other namespaces look empty), for the data layer's handlers. */
+  registry(): CollectionRegistry {
+    const empty = new StagedCollection(this.real, [], new Map());
+    const registry = { get: (db: string, coll: string) => (db === this.db && coll === this.name ? this : empty), feed: undefined };
+    // The handlers use only get(db, coll) and the collection's db, name, docs(), get(key) and commit().
+    return registry as unknown as CollectionRegistry;
+  }
+}
+
+/**
+ * Stages a collection for a user: every stored document that matches the active filter queries
+ * and that some role lets the user read, reduced to its readable fields, then to the filters'
+ * projections.
+ * @param real - the stored collection
+ * @param set - the namespace's rules
+ * @param ctx - the request's expansions
+ * @param filters - the active filters
+ */
+export async function stageCollection(real: Collection, set: CompiledRuleSet, ctx: ExpansionContext, filters: ActiveFilters): Promise<StagedCollection> {
+  const views: Doc[] = [];
+  const sources = new Map<string, Doc>();
+  if (filters.nothing) return new StagedCollection(real, views, sources);
+  let filterQuery: Query | undefined;
+  try {
+    filterQuery = filters.queries.length === 0 ? undefined : new Query({ $and: filters.queries }, {});
+  } catch (err) {
+    throw toServerError(err);
+  }
+  for (const doc of [...real.docs()]) {
+    if (filterQuery !== undefined && !filterQuery.test(doc)) continue;
+    let view = await readableView(set, ctx, doc);
+    if (view === null) continue;
+    if (filters.projections.length > 0) view = projectOne(view, filters.projections);
+    views.push(view);
+    sources.set(idKey(doc._id), doc);
+  }
+  return new StagedCollection(real, views, sources);
+}
