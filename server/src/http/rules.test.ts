@@ -10,7 +10,7 @@ let dir: string;
 let server: RunningServer;
 let app: Realm.App;
 
-type Doc = { _id?: unknown; owner_id: string; text: string; secret?: string };
+type Doc = { _id: unknown; owner_id: string; text: string; secret?: string };
 
 const COUNT = (collection: string) => `exports = function () {
   return context.services.get("mongodb-atlas").db("demo").collection("${collection}").count({});
@@ -109,7 +109,7 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
     const alice = await app.logIn(Realm.Credentials.anonymous(false));
     const bob = await app.logIn(Realm.Credentials.anonymous(false));
     const stream = collection(alice, "todos").watch();
-    const received: Realm.Services.MongoDB.ChangeEvent<Doc>[] = [];
+    const received: (typeof stream extends AsyncIterable<infer E> ? E : never)[] = [];
     const reading = (async () => {
       for await (const event of stream) received.push(event);
     })();
