@@ -12,7 +12,7 @@ import { sharedWorkerUrls } from "../src/testing/workers.js";
 /**
  * The users as stored in IndexedDB (database `realm-tabs`, store `users`), with the access token
  * unsealed in the page with the key in `realm-tabs-keys` (tokens are encrypted at rest, see
- * worker/sealedStore.ts: `sealed:v1:` + base64(iv ‖ AES-GCM ciphertext), bound to [appKey, id, field]).
+ * worker/io/sealedStore.ts: `sealed:v1:` + base64(iv ‖ AES-GCM ciphertext), bound to [appKey, id, field]).
  */
 function storedUsers(page: Page): Promise<{ id: string; state: string; accessToken: string | null }[]> {
   return page.evaluate(async () => {
@@ -43,11 +43,7 @@ function storedUsers(page: Page): Promise<{ id: string; state: string; accessTok
 
 /** `stats().refreshes` of the runtime this page is connected to. */
 function runtimeRefreshes(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    type Stats = { refreshes: number };
-    const app = window.realmTabs!.app as unknown as { session: { call(w: string, f: (api: { stats(): Promise<Stats> }) => Promise<Stats>): Promise<Stats> } };
-    return (await app.session.call("stats", (api) => api.stats())).refreshes;
-  });
+  return page.evaluate(async () => (await window.realmTabs!.app.stats()).refreshes);
 }
 
 test("two builds with different workers: one refresh per expiry, one consistent store, the older tab is told", async ({ context, stack, browser }) => {
