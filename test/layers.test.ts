@@ -55,11 +55,6 @@ const EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
     to: "realm-tabs-server",
     why: "the Playwright kit loads the server package, its declared optional peer, on demand (a package dependency, not a path into server/)",
   },
-  {
-    from: "src/testing/server.ts",
-    to: "/",
-    why: "the Playwright kit resolves the repository root to default to this repository's test functions and Vite config when they exist; drop this entry once the kit has no such defaults",
-  },
 ];
 
 function areaOf(path: string): Area {
