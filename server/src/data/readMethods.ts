@@ -112,7 +112,7 @@ export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection
       processingMode: ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => resolve(name).map((d) => normalize(d)),
     });
-    return aggregator.run(docs).map((d) => normalize(d as Doc));
+    return aggregator.run(docs).map((d) => normalize(d));
   } catch (err) {
     throw toServerError(err);
   }

@@ -69,7 +69,7 @@ class Translator {
 
   /** The subject path a field name reads: a document path, or a synthetic key holding an expansion's value. */
   private path(key: string): string {
-    if (!isExpansion(key)) return `r.${key}`;
+    if (!key.startsWith("%%")) return `r.${key}`; // not an expansion
     const { root, path } = parseExpansion(key);
     const base = DOC_ROOTS[root];
     if (base !== undefined) return [base, ...path].join(".");

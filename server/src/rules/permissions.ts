@@ -128,7 +128,7 @@ export class DocumentPermissions {
       } else if (rule.read !== undefined || rule.write !== undefined) {
         if (!(await holds(rule.write, this.ctx, scope))) return false;
       } else if (rule.fields.size > 0 && (was === undefined || isPlainObject(was)) && (now === undefined || isPlainObject(now))) {
-        if (!(await this.changesWritable((was as Doc | undefined) ?? {}, (now as Doc | undefined) ?? {}, rule.fields, false))) return false;
+        if (!(await this.changesWritable((was) ?? {}, (now) ?? {}, rule.fields, false))) return false;
       } else {
         return false;
       }

@@ -48,7 +48,7 @@ function projectOne(doc: Doc, projections: Doc[]): Doc {
   let out = doc;
   for (const projection of projections) {
     try {
-      out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {}) as Doc;
+      out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {});
     } catch (err) {
       throw toServerError(err);
     }

@@ -27,7 +27,7 @@ function has(doc: Doc, path: string): boolean {
 
 function project(doc: Doc, projections: Doc[]): Doc {
   let out = doc;
-  for (const projection of projections) out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {}) as Doc;
+  for (const projection of projections) out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {});
   return out;
 }
 
