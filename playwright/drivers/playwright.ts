@@ -1,6 +1,7 @@
 /**
  * The Chromium driver: Playwright, inside a Playwright test (its `browser` and `context`
- * fixtures). Waits are Playwright's own auto-retrying `expect.poll`. A context without SharedWorker
+ * fixtures) or outside one (the benchmark runner). Waits are Playwright's own auto-retrying
+ * `expect.poll` in a test, the driver-neutral poll elsewhere. A context without SharedWorker
  * comes from a second Chromium launched with `--disable-blink-features=SharedWorker` (closed by
  * {@link BrowserDriver.close}).
  * @packageDocumentation
@@ -39,11 +40,34 @@ export function wrapContext(context: BrowserContext): TabContext {
   };
 }
 
+/** `waitUntil` as Playwright's `expect.poll` (inside a Playwright test only). */
+const expectPoll: BrowserDriver["waitUntil"] = async (probe, accept, options) => {
+  let accepted: { value: Awaited<ReturnType<typeof probe>> } | undefined;
+  await expect
+    .poll(
+      async () => {
+        const value = await probe();
+        if (!accept(value)) return { notYet: value };
+        accepted = { value };
+        return "accepted";
+      },
+      { message: options.message, timeout: options.timeout ?? DEFAULT_WAIT_MS },
+    )
+    .toBe("accepted");
+  return accepted!.value;
+};
+
+/** Options of {@link playwrightDriver}. */
+export interface PlaywrightDriverOptions {
+  /** How to wait; default Playwright's `expect.poll` (pass `pollUntil` outside a Playwright test). */
+  waitUntil?: BrowserDriver["waitUntil"];
+}
+
 /**
- * A driver over the test's Chromium. `browser` is the test's (never closed here); a Chromium
- * without SharedWorker is launched on first use and closed by `close()`.
+ * A driver over a Chromium launched by Playwright. `browser` is the caller's (never closed here);
+ * a Chromium without SharedWorker is launched on first use and closed by `close()`.
  */
-export function playwrightDriver(browser: Browser): BrowserDriver {
+export function playwrightDriver(browser: Browser, options: PlaywrightDriverOptions = {}): BrowserDriver {
   let withoutSharedWorker: Promise<Browser> | undefined;
   const launchWithout = (): Promise<Browser> =>
     (withoutSharedWorker ??= chromium.launch({
@@ -53,25 +77,11 @@ export function playwrightDriver(browser: Browser): BrowserDriver {
     }));
   return {
     browserName: "chromium",
-    async newContext(options = {}) {
-      const target = options.sharedWorker === false ? await launchWithout() : browser;
+    async newContext(contextOptions = {}) {
+      const target = contextOptions.sharedWorker === false ? await launchWithout() : browser;
       return wrapContext(await target.newContext());
     },
-    async waitUntil(probe, accept, options) {
-      let accepted: { value: Awaited<ReturnType<typeof probe>> } | undefined;
-      await expect
-        .poll(
-          async () => {
-            const value = await probe();
-            if (!accept(value)) return { notYet: value };
-            accepted = { value };
-            return "accepted";
-          },
-          { message: options.message, timeout: options.timeout ?? DEFAULT_WAIT_MS },
-        )
-        .toBe("accepted");
-      return accepted!.value;
-    },
+    waitUntil: options.waitUntil ?? expectPoll,
     sharedWorkerUrls: () => sharedWorkerUrls(browser),
     async close() {
       if (withoutSharedWorker) await (await withoutSharedWorker).close();
