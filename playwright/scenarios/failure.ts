@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { Scenario } from "./scenario.js";
 import { openTab } from "./tabs.js";
 
+/** A SharedWorker that cannot load is reported as `worker-unavailable`. */
 export const workerFailsToLoad: Scenario = {
   title: "a SharedWorker that fails to load rejects ready with worker-unavailable, before the deadline",
   timeout: 60_000,

@@ -26,6 +26,7 @@ async function leaderIndex(tabs: Tab[]): Promise<number> {
   throw new Error(`no tab holds the leader lock: ${JSON.stringify(held)}`);
 }
 
+/** Without SharedWorker: a leader tab, and a clean hand-over when it closes. */
 export const leaderFallback: Scenario = {
   title: "without SharedWorker, auto mode falls back to a leader tab, and closing the leader hands over with the session intact",
   timeout: 90_000,

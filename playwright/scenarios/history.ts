@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { Scenario } from "./scenario.js";
 import { logInAnonymously, openTabs, readiness, tabsAgree, tabView } from "./tabs.js";
 
+/** A tab that comes back with Back shows a logout made while it was away. */
 export const backAfterLogout: Scenario = {
   title: "a tab that went to another page during a logout elsewhere shows it logged out after Back",
   timeout: 60_000,

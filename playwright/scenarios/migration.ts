@@ -16,6 +16,7 @@ async function statusReady(env: ScenarioEnv, tab: Tab): Promise<void> {
   });
 }
 
+/** realm-web 2.0.1's stored session is imported without a new login. */
 export const realmWebImport: Scenario = {
   title: "a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still signed in as the same user without a new login",
   timeout: 90_000,

@@ -10,6 +10,7 @@ import { logInAnonymously, openTabs, tabsAgree, tabView } from "./tabs.js";
 const WINDOW_S = 10;
 const TTL_S = 2;
 
+/** One refresh per expiry for all tabs, counted by the server. */
 export const oneRefreshPerExpiry: Scenario = {
   title: `5 tabs for ${WINDOW_S} seconds with a ${TTL_S}-second token: one refresh per expiry, not one per tab`,
   timeout: 90_000,

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Scenario } from "./scenario.js";
 import { logInAnonymously, openTab, openTabs, tabsAgree, tabView } from "./tabs.js";
 
+/** The session survives every tab closing, without a new login. */
 export const restoreAfterAllClosed: Scenario = {
   title: "closing every tab and opening a new one restores the session without a new login",
   timeout: 60_000,

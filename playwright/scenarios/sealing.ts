@@ -13,6 +13,7 @@ function channelOf(server: TestServer): string {
   return `realm-tabs:${server.appId}@${server.url.replace(/\/+$/, "")}`;
 }
 
+/** Tokens are sealed at rest and never broadcast with a refresh token. */
 export const sealedAtRest: Scenario = {
   title: "tokens at rest are sealed, the key cannot be exported, and the channel never carries a refresh token",
   timeout: 60_000,

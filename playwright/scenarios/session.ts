@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import type { Scenario } from "./scenario.js";
 import { listenerCounts, logInAnonymously, openTabs, tabsAgree, tabView } from "./tabs.js";
 
+/** A login in one tab shows in every tab, which each hold their liveness lock. */
 export const loginEverywhere: Scenario = {
   title: "a login in tab A appears in tabs B and C with the same id and tokens",
   timeout: 60_000,
@@ -27,6 +28,7 @@ export const loginEverywhere: Scenario = {
   },
 };
 
+/** Function calls work from every tab; server errors keep their class. */
 export const functionsEverywhere: Scenario = {
   title: "a function call works from every tab, and a server error keeps its class and fields",
   timeout: 60_000,
@@ -49,6 +51,7 @@ export const functionsEverywhere: Scenario = {
   },
 };
 
+/** A logout reaches every tab and fires each tab's listeners once. */
 export const logoutWithListeners: Scenario = {
   title: "logout in tab C turns isLoggedIn false everywhere and fires the listeners of every tab once",
   timeout: 60_000,
@@ -66,6 +69,7 @@ export const logoutWithListeners: Scenario = {
   },
 };
 
+/** `switchUser` in one tab changes the current user in every tab. */
 export const switchUserEverywhere: Scenario = {
   title: "switchUser in one tab changes currentUser in every tab",
   timeout: 60_000,
@@ -84,6 +88,7 @@ export const switchUserEverywhere: Scenario = {
   },
 };
 
+/** Two logins at the same moment end in one state everywhere. */
 export const concurrentLogins: Scenario = {
   title: "two tabs logging in at the same moment end in the same state everywhere",
   timeout: 60_000,

@@ -49,6 +49,7 @@ function insert(tab: Tab, n: number): Promise<void> {
   }, { service: SERVICE, collection: COLLECTION, n });
 }
 
+/** Two watching tabs share one server stream. */
 export const sharedWatchStream: Scenario = {
   title: "two tabs watching one collection share ONE server stream, see each other's inserts, and release it on break",
   timeout: 60_000,
