@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{src,worker,server,test,demo,scripts}/**/*.test.ts"],
+    include: ["{src,worker,server,test,demo,scripts,bench}/**/*.test.ts"],
     exclude: ["node_modules/**", "**/dist/**", "playwright/**"],
     environment: "node",
     testTimeout: 30_000,

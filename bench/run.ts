@@ -1,19 +1,26 @@
 /**
  * `npm run bench`: builds the two benchmark pages, starts the local server and Chromium, runs every
- * benchmark side by side for realm-tabs and realm-web 2.0.1, and writes BENCHMARKS.md.
+ * benchmark side by side for realm-tabs and realm-web 2.0.1, then the refresh and logout benchmarks
+ * again in Firefox (the same suite code over the cross-browser driver), and writes BENCHMARKS.md.
  *
- * Flags: `--smoke` (tiny sizes; writes bench/dist/BENCHMARKS.smoke.md), `--only=refresh,calls`,
+ * Flags: `--smoke` (tiny sizes; writes bench/dist/BENCHMARKS.smoke.md), `--only=refresh,calls`
+ * (a partial run replaces only its own sections of an existing output file),
  * `--out=FILE`. A benchmark that fails is recorded as not measured; the run itself fails only when
  * it cannot start (build, server or browser).
  * @packageDocumentation
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { build, preview } from "vite";
 import { startTestServer } from "../src/testing/server.js";
+import { launchFirefox, type FirefoxDriver } from "../playwright/drivers/firefox.js";
+import { playwrightDriver } from "../playwright/drivers/playwright.js";
+import { pollUntil } from "../playwright/drivers/poll.js";
 import { deadline, launch, pageUrl } from "./lib/browser.js";
 import { FULL, SMOKE, type BenchEnv } from "./lib/env.js";
-import { machineLines } from "./lib/machine.js";
+import { machineLines, packageVersion } from "./lib/machine.js";
+import { mergeSections } from "./lib/merge.js";
 import { failedSection, renderSection, type Section } from "./lib/report.js";
 import { attachBenchmark } from "./suites/attach.js";
 import { bundleBenchmark, measureBuild, type BuildItem, type BundleSizes } from "./suites/bundle.js";
@@ -32,6 +39,7 @@ const out = args.find((a) => a.startsWith("--out="))?.slice(6) ?? (smoke ? `${be
 /** Benchmarks still to start after this many seconds are skipped, to end within 10 minutes. */
 const BUDGET_S = smoke ? 50 : 540;
 const started = Date.now();
+const startLoad = loadavg().map((l) => l.toFixed(2)).join(" / ");
 const log = (m: string): void => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}`);
 
 /** Builds one page; returns its bundle sizes. */
@@ -51,7 +59,7 @@ function keptReading(): string {
 
 type Runner = { name: string; title: string; run: (env: BenchEnv) => Promise<Section> };
 type Ordered = Section & { issueOrder: number };
-const ISSUE_ORDER = ["refresh", "logout", "calls", "attach", "bundle", "watch", "scale"];
+const ISSUE_ORDER = ["refresh", "logout", "calls", "attach", "bundle", "watch", "scale", "refresh-firefox", "logout-firefox"];
 
 /** Runs the selected benchmarks in order, each under a deadline; failures become sections. */
 async function runAll(env: BenchEnv, runners: Runner[]): Promise<Ordered[]> {
@@ -76,8 +84,17 @@ async function runAll(env: BenchEnv, runners: Runner[]): Promise<Ordered[]> {
   return sections;
 }
 
-/** The whole BENCHMARKS.md. */
+/** The rendered sections, in order; merged into an older file, each says when and under which load it ran. */
+function renderSections(sections: Ordered[], merged: boolean): string[] {
+  const partial = merged && only ? `Measured in a partial run (\`npm run bench -- --only=${only.join(",")}\`) on ${new Date().toISOString()}, load average at its start ${startLoad}; the header describes the last full run.` : null;
+  return [...sections]
+    .sort((a, b) => a.issueOrder - b.issueOrder)
+    .map((s) => renderSection(s.issueOrder + 1, partial ? { ...s, notes: [...s.notes, partial] } : s) + "\n");
+}
+
+/** The whole BENCHMARKS.md; a partial run into an existing file replaces only its own sections. */
 function renderDoc(sections: Ordered[], chromium: string, totalS: number): string {
+  if (only && existsSync(out)) return mergeSections(readFileSync(out, "utf8"), renderSections(sections, true));
   return [
     "# Benchmarks: realm-tabs vs realm-web 2.0.1",
     "",
@@ -87,13 +104,13 @@ function renderDoc(sections: Ordered[], chromium: string, totalS: number): strin
     "",
     ...machineLines(chromium),
     "",
-    "Reproduce: `npm run bench` (5–7 minutes on the 2-core machine; `npm run bench -- --smoke` for a quick check that writes bench/dist/BENCHMARKS.smoke.md; `--only=refresh,calls` runs a subset). See [bench/README.md](bench/README.md).",
+    "Reproduce: `npm run bench` (5–7 minutes on the 2-core machine; `npm run bench -- --smoke` for a quick check that writes bench/dist/BENCHMARKS.smoke.md; `--only=refresh,calls` runs a subset and replaces only its sections; Firefox: `--only=refresh-firefox,logout-firefox`). See [bench/README.md](bench/README.md).",
     "",
     "## Reading",
     "",
     keptReading(),
     "",
-    ...[...sections].sort((a, b) => a.issueOrder - b.issueOrder).map((s) => renderSection(s.issueOrder + 1, s) + "\n"),
+    ...renderSections(sections, false),
   ].join("\n");
 }
 
@@ -109,11 +126,29 @@ async function main(): Promise<void> {
   const shortTtlServer = await startTestServer({ appId: "bench-ttl", functionsDir, accessTokenTtlSeconds: sizes.refreshTtlSeconds, ...open });
   const pagesServer = await preview({ configFile: false, root: benchRoot, logLevel: "warn", build: { outDir: "dist" }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
   const browser = await launch();
+  const wantsFirefox = !only || only.some((name) => name.endsWith("-firefox"));
+  let firefox: FirefoxDriver | undefined;
   let sections: Ordered[] = [];
   try {
     const pagesUrl = pagesServer.resolvedUrls?.local[0];
     if (!pagesUrl) throw new Error("vite preview reported no URL");
-    const env: BenchEnv = { browser, sizes, pagesUrl, server, shortTtlServer, log, url: (page, s) => pageUrl(pagesUrl, page, s.url, s.appId) };
+    const env: BenchEnv = {
+      browser,
+      driver: playwrightDriver(browser, { waitUntil: pollUntil }),
+      driverBrowser: `Chromium ${browser.version()} (headless, Debian package, playwright-core ${packageVersion("playwright-core")})`,
+      sizes, pagesUrl, server, shortTtlServer, log,
+      url: (page, s) => pageUrl(pagesUrl, page, s.url, s.appId),
+    };
+    if (wantsFirefox) {
+      log("launching Firefox");
+      firefox = await launchFirefox();
+    }
+    const ff = firefox;
+    const firefoxEnv = (): BenchEnv => {
+      if (!ff) throw new Error("Firefox was not launched");
+      const version = ff.version.replace(/^firefox\//, "");
+      return { ...env, driver: ff, driverBrowser: `Firefox ${version} (headless, Debian package firefox-esr, puppeteer-core ${packageVersion("puppeteer-core")} over WebDriver BiDi)` };
+    };
     sections = await runAll(env, [
       { name: "refresh", title: "Refresh requests per access-token expiry", run: refreshBenchmark },
       { name: "logout", title: "Logout fan-out", run: logoutBenchmark },
@@ -121,12 +156,16 @@ async function main(): Promise<void> {
       { name: "attach", title: "Attach time", run: attachBenchmark },
       { name: "bundle", title: "Bundle size", run: (e) => bundleBenchmark(e, tabsSizes, webSizes) },
       { name: "scale", title: "Scale: many tabs in one context", run: scaleBenchmark },
-      // Last: realm-tabs' collection.watch() was the newest code when this runner was written.
+      // Last in Chromium: realm-tabs' collection.watch() was the newest code when this runner was written.
       { name: "watch", title: "Watch streams", run: watchBenchmark },
+      // The same refresh and logout code in Firefox.
+      { name: "refresh-firefox", title: "Refresh requests per access-token expiry (Firefox)", run: () => refreshBenchmark(firefoxEnv()) },
+      { name: "logout-firefox", title: "Logout fan-out (Firefox)", run: () => logoutBenchmark(firefoxEnv()) },
     ]);
   } finally {
     const chromium = browser.version();
     await browser.close();
+    await firefox?.close();
     await Promise.all([server.close(), shortTtlServer.close(), pagesServer.close()]);
     const total = (Date.now() - started) / 1000;
     writeFileSync(out, renderDoc(sections, chromium, total));

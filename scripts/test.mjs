@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs every suite of realm-tabs in turn (build, type check, lint, format check, Vitest, Playwright,
-// pack) and ends with one line "N passed, N failed" summed over all of them. Exits non-zero if any
-// suite failed or crashed. The pack suite installs the packed tarballs from the npm registry (each of
-// its checks counts). Usage: npm test [-- --only typecheck|lint|format|vitest|playwright|pack]
+// Runs every suite of realm-tabs in turn (build, type check, lint, format check, Vitest, Playwright
+// in Chromium, the scenarios in Firefox, pack) and ends with one line "N passed, N failed" summed over
+// all of them. Exits non-zero if any suite failed or crashed. The pack suite installs the packed
+// tarballs from the npm registry (each of its checks counts).
+// Usage: npm test [-- --only typecheck|lint|format|vitest|playwright|firefox|pack]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -86,6 +87,18 @@ if (!only || only === "playwright") {
   const passed = (stats?.expected ?? 0) + (stats?.flaky ?? 0);
   const failed = (stats?.unexpected ?? 0) + (json ? 0 : 1);
   results.push({ name: "playwright", passed, failed, skipped: stats?.skipped ?? 0, ok: code === 0 && failed === 0 });
+}
+
+if (!only || only === "firefox") {
+  console.log("\n== firefox (the cross-browser scenarios in Firefox ESR, puppeteer-core over WebDriver BiDi)");
+  const file = join(outDir, "firefox.json");
+  rmSync(file, { force: true });
+  const code = run("npx", ["vitest", "run", "--config", "playwright/firefox/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
+  const json = readJson(file);
+  const passed = json?.numPassedTests ?? 0;
+  const failed = (json?.numFailedTests ?? 0) + (json ? 0 : 1);
+  const skipped = (json?.numPendingTests ?? 0) + (json?.numTodoTests ?? 0);
+  results.push({ name: "firefox", passed, failed, skipped, ok: code === 0 && failed === 0 });
 }
 
 if (!only || only === "pack") {

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import type { Browser } from "playwright-core";
+import type { BrowserDriver } from "../../playwright/drivers/driver.js";
 import type { TestServer } from "../../src/testing/server.js";
 import type { BenchPageName } from "../vite.config.js";
 
@@ -58,7 +59,12 @@ export const SMOKE: Sizes = {
 
 /** The runner's environment of one benchmark. */
 export interface BenchEnv {
+  /** The runner's Chromium (the benchmarks that run in Chromium only use it directly). */
   browser: Browser;
+  /** The browser the cross-browser benchmarks (refresh, logout) run in: Chromium, or Firefox in their Firefox variants. */
+  driver: BrowserDriver;
+  /** That browser's name and version for the report, e.g. "Firefox 153.8.0 ESR". */
+  driverBrowser: string;
   sizes: Sizes;
   /** Base URL of the static server of the built pages. */
   pagesUrl: string;
@@ -77,3 +83,8 @@ export const LIBS: { page: BenchPageName; name: string }[] = [
   { page: "tabs", name: "realm-tabs" },
   { page: "web", name: "realm-web 2.0.1" },
 ];
+
+/** A benchmark's title, marked with the browser when it is not the runner's Chromium. */
+export function titleFor(title: string, env: BenchEnv): string {
+  return env.driver.browserName === "firefox" ? `${title} (Firefox)` : title;
+}

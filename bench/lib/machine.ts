@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-function version(pkg: string): string {
+/** The installed version of a package of the repository's node_modules ("?" if unknown). */
+export function packageVersion(pkg: string): string {
   try {
     return (JSON.parse(readFileSync(`${repoRoot}node_modules/${pkg}/package.json`, "utf8")) as { version: string }).version;
   } catch {
@@ -39,8 +40,8 @@ export function machineLines(chromiumVersion: string): string[] {
   const own = JSON.parse(readFileSync(`${repoRoot}package.json`, "utf8")) as { version: string };
   return [
     `- Machine: ${cpu.length} logical CPUs (\`nproc\`), ${cpu[0]?.model ?? "?"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory; load average at the start ${loadavg().map((l) => l.toFixed(2)).join(" / ")} (1/5/15 min).`,
-    `- Node ${process.version}, Chromium ${chromiumVersion} (headless, Debian package), playwright-core ${version("playwright-core")}, Vite ${version("vite")}.`,
-    `- realm-tabs ${own.version} (commit ${commit()}${dirtyFiles() > 0 ? `, plus ${dirtyFiles()} uncommitted files in src/ worker/ server/ of engineers working in parallel: the pages are built from the working tree` : ""}), realm-web ${version("realm-web")}, bson ${version("bson")}, comlink ${version("comlink")}.`,
+    `- Node ${process.version}, Chromium ${chromiumVersion} (headless, Debian package), playwright-core ${packageVersion("playwright-core")}, Vite ${packageVersion("vite")}.`,
+    `- realm-tabs ${own.version} (commit ${commit()}${dirtyFiles() > 0 ? `, plus ${dirtyFiles()} uncommitted files in src/ worker/ server/ of engineers working in parallel: the pages are built from the working tree` : ""}), realm-web ${packageVersion("realm-web")}, bson ${packageVersion("bson")}, comlink ${packageVersion("comlink")}.`,
     "- Server: the repository's local App Services server (`startServer`, in memory, 127.0.0.1, port 0) in the runner's Node process; pages built by Vite and served by `vite preview` on 127.0.0.1.",
   ];
 }

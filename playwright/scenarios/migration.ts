@@ -1,0 +1,53 @@
+/**
+ * A page signed in with the unmodified realm-web 2.0.1, reloaded with realm-tabs, keeps its user:
+ * the session in realm-web's localStorage keys is imported without a new login.
+ * @packageDocumentation
+ */
+import assert from "node:assert/strict";
+import type { Tab } from "../drivers/driver.js";
+import type { Scenario, ScenarioEnv } from "./scenario.js";
+import { openTab, tabsAgree } from "./tabs.js";
+
+/** Waits until the page's `#status` says "ready" (both test pages write it). */
+async function statusReady(env: ScenarioEnv, tab: Tab): Promise<void> {
+  await env.driver.waitUntil(() => tab.evaluate(() => document.getElementById("status")?.textContent ?? null), (s) => s === "ready", {
+    message: "the page reports ready",
+    timeout: 30_000,
+  });
+}
+
+/** realm-web 2.0.1's stored session is imported without a new login. */
+export const realmWebImport: Scenario = {
+  title: "a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still signed in as the same user without a new login",
+  timeout: 90_000,
+  async run(env) {
+    const { driver, context, url, server } = env;
+    const realmWebUrl = new URL(url);
+    realmWebUrl.pathname = "/playwright/app/realm-web.html";
+    const tab = await context.newTab(realmWebUrl.toString());
+    await statusReady(env, tab);
+    const signedIn = await tab.evaluate(async () => {
+      const { app, Credentials } = window.realmWeb!;
+      const user = await app.logIn(Credentials.anonymous());
+      return { id: user.id, keys: Object.keys(localStorage).filter((k) => k.startsWith("realm-web:")) };
+    });
+    assert.ok(signedIn.keys.length > 2, `realm-web stored its session: ${signedIn.keys.join(", ")}`);
+    const logins = (await server.counters()).logins;
+    await tab.goto(url);
+    await statusReady(env, tab);
+    const after = await tab.evaluate(async () => {
+      const user = window.realmTabs!.app.currentUser;
+      return {
+        id: user?.id ?? null,
+        loggedIn: user?.isLoggedIn ?? false,
+        provider: user?.providerType ?? null,
+        sum: user ? await user.callFunction("sum", 2, 3) : null,
+        keys: Object.keys(localStorage).filter((k) => k.startsWith("realm-web:app(")),
+      };
+    });
+    assert.deepEqual(after, { id: signedIn.id, loggedIn: true, provider: "anon-user", sum: 5, keys: [] });
+    assert.equal((await server.counters()).logins, logins, "no new login");
+    const other = await openTab(driver, context, url);
+    await tabsAgree(driver, [tab, other], (v) => v.currentUserId === signedIn.id);
+  },
+};
