@@ -42,7 +42,10 @@ async function tabsRun(env: BenchEnv, n: number): Promise<{ delays: number[]; mi
     let missed = 0;
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {
-      for (const d of await fanOut(env, tabs, userId, 15_000)) d === null ? (missed += 1) : delays.push(d);
+      for (const d of await fanOut(env, tabs, userId, 15_000)) {
+        if (d === null) missed += 1;
+        else delays.push(d);
+      }
       userId = await tabs[0]!.evaluate(() => window.bench!.login());
       await env.driver.waitUntil(
         () => Promise.all(tabs.map((t) => t.evaluate((id) => window.bench!.isLoggedIn(id), userId))),

@@ -38,7 +38,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 export async function pollUntil<T>(probe: () => Promise<T>, accept: (value: T) => boolean, options: WaitOptions): Promise<T> {
   const timeout = options.timeout ?? DEFAULT_WAIT_MS;
   const end = Date.now() + timeout;
-  let last = "no probe finished";
+  let last: string;
   for (let attempt = 0; ; attempt += 1) {
     try {
       const value = await within(probe(), Math.max(end - Date.now(), 1_000));
