@@ -116,6 +116,28 @@ test("add a todo in one tab and it appears in the others; toggle and delete trav
   await expect(a.getByTestId("event-log")).toContainText("watch: delete in demo.todos");
 });
 
+test("todos are per user: the demo app's rules keep another browser's user from seeing or changing them", async ({ context, browser, demo }) => {
+  const [mine] = (await openDemoTabs(context, demo.url, 1)) as [Page];
+  await signInAnonymously(mine);
+  const text = `private errand ${Date.now()}`;
+  await mine.getByTestId("todo-text").fill(text);
+  await mine.getByTestId("todo-text").press("Enter");
+  await expect(mine.getByTestId("todo").filter({ hasText: text })).toHaveCount(1);
+  const other = await browser.newContext();
+  try {
+    const [theirs] = (await openDemoTabs(other, demo.url, 1)) as [Page];
+    await signInAnonymously(theirs);
+    const own = `their errand ${Date.now()}`;
+    await theirs.getByTestId("todo-text").fill(own);
+    await theirs.getByTestId("todo-text").press("Enter");
+    // Their list shows their own todo once it is added, and never the first user's.
+    await expect(theirs.getByTestId("todo-label")).toHaveText([own]);
+    await expect(mine.getByTestId("todo-label")).toHaveText([text]);
+  } finally {
+    await other.close();
+  }
+});
+
 test("register with email/password in one tab: the user shows in every tab, and an API key logs in", async ({ context, demo }) => {
   const [a, b] = (await openDemoTabs(context, demo.url, 2)) as [Page, Page];
   const email = `ada${Date.now()}@example.com`;

@@ -196,6 +196,7 @@ describe("setting up a server", () => {
     expect(() => setUpServer({ appDir: dir, config: { values: { x: 1 } } })).toThrow(/cannot set values together with an app directory/);
     expect(() => setUpServer({ appDir: dir, functionsDir: "x" })).toThrow(/cannot be combined with an app directory/);
     expect(() => setUpServer({ appDir: dir, allowAllData: true })).toThrow(/cannot be combined with an app directory/);
+    expect(() => setUpServer({ environment: "qa" })).toThrow(/need an app directory/);
   });
 
   test("invalid rules are refused at start, naming the file", async () => {

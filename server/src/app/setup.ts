@@ -73,7 +73,8 @@ export const ALLOW_ALL_DATA_WARNING =
  * @param options - the start options
  * @returns config, policy, the app's functions and environment, warnings
  * @throws ServerError `InvalidConfig` for a bad config file, app directory, rules or secrets, or
- * conflicting options (`appDir` with `functionsDir`, `allowAllData` or app-level config fields)
+ * conflicting options (`appDir` with `functionsDir`, `allowAllData` or app-level config fields;
+ * `environment` or `secrets` without `appDir`)
  */
 export function setUpServer(options: SetupOptions): ServerSetup {
   let file = typeof options.config === "string" ? loadConfigFile(options.config) : parseConfig(options.config ?? {});
@@ -84,6 +85,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
   };
   if (options.appDir === undefined) {
+    if (options.environment !== undefined || options.secrets !== undefined) throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
     const config = resolveConfig(file, overrides);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];

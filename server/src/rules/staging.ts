@@ -4,11 +4,10 @@
  * recorded instead of committed, so that the rules can decide on them first.
  * @packageDocumentation
  */
-import { Query } from "mingo";
+import { find as mingoFind, Query } from "mingo";
 import { idKey, normalize, type Doc } from "../data/bsonValues.js";
 import type { Mutation } from "../data/changeFeed.js";
 import type { Collection, CollectionRegistry } from "../data/collection.js";
-import { find as mingoFind } from "mingo";
 import { toServerError } from "../data/errors.js";
 import type { CompiledRuleSet } from "./config.js";
 import { expandValue, NoMatch, type ExpansionContext } from "./expansions.js";
@@ -107,7 +106,7 @@ export class StagedCollection {
   /** A registry over this collection alone (other namespaces look empty), for the data layer's handlers. */
   registry(): CollectionRegistry {
     const empty = new StagedCollection(this.real, [], new Map());
-    const registry = { get: (db: string, coll: string) => (db === this.db && coll === this.name ? this : empty), feed: undefined };
+    const registry = { get: (db: string, coll: string) => (db === this.db && coll === this.name ? this : empty) };
     // The handlers use only get(db, coll) and the collection's db, name, docs(), get(key) and commit().
     return registry as unknown as CollectionRegistry;
   }
