@@ -6,6 +6,7 @@
  */
 import { EJSON } from "bson";
 import { RealmTabsError } from "./protocol/errors.js";
+import { isForeignBson, localBson } from "./compat/bson.js";
 
 /** Calls a remote function by name with already-decoded arguments. */
 export type CallFunction = (name: string, ...args: unknown[]) => Promise<unknown>;
@@ -21,9 +22,14 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Copies `value`, dropping `undefined` values in plain objects at any depth (as realm-js v12 does). */
+/**
+ * Copies `value`, dropping `undefined` values in plain objects at any depth (as realm-js v12 does)
+ * and rebuilding BSON values of other bson copies or versions as this copy's (see compat/bson.ts).
+ * @throws {RealmTabsError} `invalid-argument` for a BSON value of an unknown bson version
+ */
 export function dropUndefined(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(dropUndefined);
+  if (isForeignBson(value)) return localBson(value);
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
