@@ -4,7 +4,7 @@
  */
 import { RealmTabsError } from "./protocol/errors.js";
 import { UserState } from "./protocol/snapshots.js";
-import { toCredentialsWire, type Credentials } from "./credentials.js";
+import { Credentials, toCredentialsWire } from "./credentials.js";
 import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.js";
 import type { DefaultFunctionsFactory } from "./functions.js";
 import { ListenerSet, type Listener } from "./listeners.js";
@@ -46,6 +46,9 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   static getApp(id: string): App {
     return cache.get(id) ?? new App(id);
   }
+
+  /** The credentials factory (realm-web's `App.Credentials`): `App.Credentials.anonymous()`. */
+  static readonly Credentials = Credentials;
 
   /** The App Services app id. */
   readonly id: string;
@@ -259,4 +262,12 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     this.session.close();
     if (cache.get(this.id) === (this as unknown as App)) cache.delete(this.id);
   }
+}
+
+/**
+ * The app with this id created first in this tab, or a new one with default options (realm-web's `getApp`).
+ * @throws {RealmTabsError} `invalid-argument` for an empty id
+ */
+export function getApp(id: string): App {
+  return App.getApp(id);
 }
