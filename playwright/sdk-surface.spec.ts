@@ -144,14 +144,15 @@ test("API keys: create in one tab, list in another, log in with the key as the s
   const id = await logInAnonymously(a!);
   await expectTabsAgree([a!, b!], (v) => v.currentUserId === id);
   const created = await a!.evaluate(async () => {
-    const { app, BSON } = window.realmTabs!;
+    const { app } = window.realmTabs!;
     const k = await app.currentUser!.apiKeys.create("k1");
-    return { key: k.key, id: k._id.toHexString(), isObjectId: k._id instanceof BSON.ObjectId, name: k.name, disabled: k.disabled };
+    return { key: k.key, id: k._id, idType: typeof k._id, name: k.name, disabled: k.disabled };
   });
-  expect(created).toMatchObject({ isObjectId: true, name: "k1", disabled: false });
+  expect(created).toMatchObject({ idType: "string", name: "k1", disabled: false });
+  expect(created.id).toMatch(/^[0-9a-f]{24}$/);
   const listed = await b!.evaluate(async () => {
     const keys = await window.realmTabs!.app.currentUser!.apiKeys.fetchAll();
-    return keys.map((k) => ({ id: k._id.toHexString(), name: k.name, hasKey: "key" in k }));
+    return keys.map((k) => ({ id: k._id, name: k.name, hasKey: "key" in k }));
   });
   expect(listed).toEqual([{ id: created.id, name: "k1", hasKey: false }]);
   const viaKey = await b!.evaluate(async (key) => {
