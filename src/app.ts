@@ -104,6 +104,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
     const session = this.session;
     this.host = {
+      app: this,
       snapshotOf: (id) => session.mirror.user(id),
       customDataOf: (id) => session.mirror.customData(id),
       exposeRefreshToken: config.exposeRefreshToken,
