@@ -32,7 +32,7 @@ function startWatch(page: Page, collection: string): Promise<void> {
     void (async () => {
       try {
         for await (const change of coll.watch()) {
-          state.seen.push((change.fullDocument as { n: number }).n);
+          state.seen.push((change as { fullDocument?: { n: number } }).fullDocument!.n);
           if (state.stop) break;
         }
       } catch (e) {
