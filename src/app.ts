@@ -32,6 +32,15 @@ export interface MigrationOptions {
 const cache = new Map<string, App>();
 
 /**
+ * Whether the App is being created outside a browser page (server-side rendering in Node, Deno,
+ * Bun…) with no runtime of its own given: then it stays inert, so rendering neither fails nor
+ * keeps the process alive.
+ */
+function isServerSide(worker: unknown): boolean {
+  return worker === undefined && typeof (globalThis as { document?: unknown }).document === "undefined";
+}
+
+/**
  * An App Services app, shared by every tab of the origin: a login, logout or switch in one tab is
  * seen in all of them. Getters are synchronous once {@link App.ready} resolved; methods wait for it.
  * @typeParam FunctionsFactory - the type of `user.functions`
@@ -60,7 +69,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    * @throws {RealmTabsError} (as the rejection) `worker-unavailable` (no runtime could be started:
    * the worker script failed, or an explicit `mode` / custom `worker` the browser cannot run),
    * `protocol-mismatch` (the runtime speaks another protocol version: an old build's worker),
-   * `timeout` (the runtime did not answer the handshake in `timeoutMs`), `leader-changed` (leader
+   * `timeout` (the runtime did not answer the handshake in `timeoutMs`), `not-supported` (created
+   * outside a browser page, e.g. during server-side rendering: the App stays inert), `leader-changed` (leader
    * mode: the leader tab closed during the handshake; retryable), `invalid-argument` (the runtime
    * refused this app's config)
    */
@@ -92,6 +102,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
         onWarning: (code, message) => console.warn(`[realm-tabs] ${code}: ${message}`),
         onOutdated: (buildId) => console.warn(`[realm-tabs] a newer build (${buildId}) runs in another tab; reload this page`),
       },
+      isServerSide(config.worker),
     );
     const migrate = typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false;
     // a failed realm-web import (storage, timeout) must not make a connected app look broken
