@@ -36,7 +36,7 @@ test("a function call works from every tab", async ({ context, stack }) => {
     const result = await tab.evaluate(async (i) => {
       const user = window.realmTabs!.app.currentUser!;
       const sum = user.functions.sum!;
-      return sum(i, 40);
+      return (await sum(i, 40)) as number;
     }, i);
     expect(result).toBe(i + 40);
   }

@@ -83,7 +83,7 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
     const removed = await c.findOneAndDelete({ name: "dee" });
     const total = await c.aggregate([{ $match: { n: { $gte: 0 } } }, { $group: { _id: null, sum: { $sum: "$n" } } }]);
     return {
-      replaced: replaced?.n, removed: removed?.n, total: (total[0] as { sum: number }).sum,
+      replaced: replaced?.n, removed: removed?.n, total: (total as { sum: number }[])[0]?.sum,
       idIsObjectId: doc?._id instanceof BSON.ObjectId, bornIsDate: doc?.born instanceof Date, born: (doc?.born as Date).toISOString(),
       priceIsDecimal: doc?.price instanceof BSON.Decimal128, price: String(doc?.price),
       updated, after: after?.n, deleted, count: await c.count(), names: (await c.find({}, { sort: { name: 1 } })).map((d) => d.name),
