@@ -33,7 +33,7 @@ function startWatch(page: Page, collection: string): Promise<void> {
     (window as unknown as { __seen: number[] }).__seen = seen;
     const coll = window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection);
     void (async () => {
-      for await (const change of coll.watch()) seen.push((change.fullDocument as { n: number }).n);
+      for await (const change of coll.watch()) seen.push((change as { fullDocument?: { n: number } }).fullDocument!.n);
     })().catch(() => undefined);
   }, collection);
 }

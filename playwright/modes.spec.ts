@@ -159,7 +159,7 @@ test("leader mode: watch streams of the other tabs end with a retryable leader-c
     (window as unknown as { __w: typeof state }).__w = state;
     void (async () => {
       try {
-        for await (const change of coll.watch()) state.seen.push((change.fullDocument as { n: number }).n);
+        for await (const change of coll.watch()) state.seen.push((change as { fullDocument?: { n: number } }).fullDocument!.n);
       } catch (e) {
         const x = e as { code?: string; retryable?: boolean };
         state.error = { code: x.code, retryable: x.retryable };

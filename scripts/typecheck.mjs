@@ -11,6 +11,7 @@ export const typecheckProjects = [
   { name: "worker (WebWorker)", project: "worker" },
   { name: "server (Node)", project: "server" },
   { name: "tests and tools (DOM + Node)", project: "." },
+  { name: "realm-web code against realm-tabs (DOM, --strict)", project: "test/realm-web-compat" },
 ];
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -1,6 +1,7 @@
 /**
  * `user.apiKeys`: the user's API keys, through the session runtime (which sends the refresh token).
- * Results as in the SDKs: `_id` is an `ObjectId`; `key` is only in the result of `create`.
+ * Results as realm-js v12 gives them: `_id` is the key id as a hex string (whether the server sent
+ * a string or an `$oid`); `key` is only in the result of `create`. Ids are accepted as strings or ObjectIds.
  * @packageDocumentation
  */
 import { EJSON, ObjectId } from "bson";
@@ -9,7 +10,8 @@ import type { RuntimeCall } from "./watch.js";
 
 /** An API key as `fetch`/`fetchAll` return it. */
 export interface ApiKey {
-  _id: ObjectId;
+  /** The key id (24 hex digits). */
+  _id: string;
   name: string;
   disabled: boolean;
 }
@@ -23,6 +25,13 @@ function keyId(id: ObjectId | string): string {
   return apiKeyId(id instanceof ObjectId ? id.toHexString() : id);
 }
 
+/** A key document with its `_id` as a hex string (the server may send an `$oid` or a string). */
+export function stringId(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || !("_id" in value)) return value;
+  const id: unknown = value._id;
+  return id instanceof ObjectId ? { ...value, _id: id.toHexString() } : value;
+}
+
 /** The API-key client of one user. */
 export class ApiKeyAuth {
   /** @internal Built by `User.apiKeys`. */
@@ -30,7 +39,8 @@ export class ApiKeyAuth {
 
   private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
     const ejson = await this.call({ method: "apiKeys", about: op }, (apiKeys, appKey) => apiKeys(appKey, this.userId, op, arg));
-    return EJSON.parse(ejson, { relaxed: true }) as T;
+    const value = EJSON.parse(ejson, { relaxed: true }) as unknown;
+    return (Array.isArray(value) ? value.map(stringId) : stringId(value)) as T;
   }
 
   /** Creates a key. @throws {RealmTabsError} `invalid-argument` for an empty name @throws {MongoDBRealmError} e.g. a duplicate name */

@@ -4,7 +4,7 @@
  */
 import { RealmTabsError } from "./protocol/errors.js";
 import { UserState } from "./protocol/snapshots.js";
-import { toCredentialsWire, type Credentials } from "./credentials.js";
+import { Credentials, toCredentialsWire } from "./credentials.js";
 import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.js";
 import type { DefaultFunctionsFactory } from "./functions.js";
 import { ListenerSet, type Listener } from "./listeners.js";
@@ -16,6 +16,9 @@ import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
 import { defaultStorage, migrateFromRealmWeb } from "./migration.js";
+import { lastStateStorage, readLastState, writeLastState } from "./lastState.js";
+import { appKeyFor } from "./protocol/names.js";
+import type { Storage } from "./compat/storage.js";
 
 /** Options of `new App(…)` beyond {@link AppConfiguration}: taking over the sessions realm-web stored. */
 export interface MigrationOptions {
@@ -27,6 +30,15 @@ export interface MigrationOptions {
 }
 
 const cache = new Map<string, App>();
+
+/**
+ * Whether the App is being created outside a browser page (server-side rendering in Node, Deno,
+ * Bun…) with no runtime of its own given: then it stays inert, so rendering neither fails nor
+ * keeps the process alive.
+ */
+function isServerSide(worker: unknown): boolean {
+  return worker === undefined && typeof (globalThis as { document?: unknown }).document === "undefined";
+}
 
 /**
  * An App Services app, shared by every tab of the origin: a login, logout or switch in one tab is
@@ -47,6 +59,9 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     return cache.get(id) ?? new App(id);
   }
 
+  /** The credentials factory (realm-web's `App.Credentials`): `App.Credentials.anonymous()`. */
+  static readonly Credentials = Credentials;
+
   /** The App Services app id. */
   readonly id: string;
   /**
@@ -54,7 +69,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    * @throws {RealmTabsError} (as the rejection) `worker-unavailable` (no runtime could be started:
    * the worker script failed, or an explicit `mode` / custom `worker` the browser cannot run),
    * `protocol-mismatch` (the runtime speaks another protocol version: an old build's worker),
-   * `timeout` (the runtime did not answer the handshake in `timeoutMs`), `leader-changed` (leader
+   * `timeout` (the runtime did not answer the handshake in `timeoutMs`), `not-supported` (created
+   * outside a browser page, e.g. during server-side rendering: the App stays inert), `leader-changed` (leader
    * mode: the leader tab closed during the handshake; retryable), `invalid-argument` (the runtime
    * refused this app's config)
    */
@@ -64,6 +80,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private readonly listeners = new ListenerSet();
   private readonly host: UserHost;
   private emailPassword: EmailPasswordAuth | null = null;
+  private readonly lastState: Storage;
   private migrationFailure: unknown = null;
 
   /**
@@ -74,6 +91,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   constructor(idOrConfig: string | (AppConfiguration & MigrationOptions)) {
     const config = normalizeConfig(idOrConfig);
     this.id = config.id;
+    if (config.fetch !== undefined) console.warn("[realm-tabs] the fetch option is ignored: requests are made by the shared session runtime");
+    this.lastState = lastStateStorage(appKeyFor(config.id, config.baseUrl), config.storage);
     this.session = new TabSession(
       toConfigWire(config),
       { ...(config.worker ? { worker: config.worker } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
@@ -83,9 +102,12 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
         onWarning: (code, message) => console.warn(`[realm-tabs] ${code}: ${message}`),
         onOutdated: (buildId) => console.warn(`[realm-tabs] a newer build (${buildId}) runs in another tab; reload this page`),
       },
+      isServerSide(config.worker),
     );
     const migrate = typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false;
     // a failed realm-web import (storage, timeout) must not make a connected app look broken
+    const last = readLastState(this.lastState, appKeyFor(config.id, config.baseUrl));
+    if (last) this.session.mirror.seed(last);
     this.ready = this.session.ready.then(() => this.migrate(migrate).catch((error: unknown) => {
       this.migrationFailure = error;
       console.warn("[realm-tabs] importing the realm-web session failed; its keys were kept and the import runs again on the next load", error);
@@ -93,6 +115,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
     const session = this.session;
     this.host = {
+      app: this,
       snapshotOf: (id) => session.mirror.user(id),
       customDataOf: (id) => session.mirror.customData(id),
       exposeRefreshToken: config.exposeRefreshToken,
@@ -133,6 +156,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   }
 
   private onUpdate(update: MirrorUpdate): void {
+    writeLastState(this.lastState, update.snapshot);
     for (const id of update.userIds) this.users.get(id)?.notify();
     if (update.app) this.listeners.fire();
   }
@@ -151,10 +175,13 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
 
   /**
    * Logs in (in every tab) and makes the user current.
+   * @param credentials - how to log in
+   * @param fetchProfile - accepted for realm-web compatibility: the runtime always fetches the profile on login
    * @throws {RealmTabsError} `invalid-argument` for bad credentials, `timeout`
    * @throws {MongoDBRealmError} e.g. `InvalidPassword` (401)
    */
-  async logIn(credentials: Credentials): Promise<User<FunctionsFactory, CustomData, DefaultUserProfileData>> {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- realm-web's signature
+  async logIn(credentials: Credentials, fetchProfile = true): Promise<User<FunctionsFactory, CustomData, DefaultUserProfileData>> {
     const wire = toCredentialsWire(credentials);
     const reply = await this.session.mutate({ method: "logIn" }, (logIn, appKey) => logIn(appKey, wire));
     if (reply.userId === null) throw new RealmTabsError("internal", "the runtime logged in no user", { retryable: false });
@@ -169,15 +196,39 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   }
 
   /**
-   * Makes a logged-in user the current one, in every tab.
-   * @throws {RealmTabsError} `user-not-found` for a user of another app, `not-logged-in`, `timeout`
+   * Makes a logged-in user the current one: in this tab at once (`app.currentUser` is `user` on the
+   * next line, and app listeners fire), then in every tab. Awaiting the result is optional: it
+   * resolves once the runtime committed the switch; if that fails, this tab returns to the
+   * runtime's current user and the promise rejects (a warning is logged if nobody awaits it).
+   * @throws {RealmTabsError} (synchronously) `user-not-found` for a user of another app,
+   * `not-logged-in` for a logged-out user; (as the rejection) `timeout`, `runtime-closed`
    */
-  async switchUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
+  switchUser(user: User<FunctionsFactory, CustomData, DefaultUserProfileData>): Promise<void> {
     const id = this.known(user);
     if (user.state !== UserState.LoggedIn) {
       throw new RealmTabsError("not-logged-in", "only a logged-in user can become the current user", { retryable: false });
     }
-    await this.session.mutate({ method: "switchUser" }, (switchUser, appKey) => switchUser(appKey, id));
+    const mirror = this.session.mirror;
+    const previous = mirror.assumeCurrent(id);
+    const epoch = mirror.epoch;
+    let awaited = false;
+    const done = this.session.mutate({ method: "switchUser" }, (switchUser, appKey) => switchUser(appKey, id)).then(
+      () => undefined,
+      (error: unknown) => {
+        // no newer snapshot arrived: undo the assumption so this tab agrees with the runtime again
+        if (previous !== undefined && mirror.epoch === epoch && mirror.snapshot?.currentUserId === id) mirror.assumeCurrent(previous);
+        if (!awaited) console.warn("[realm-tabs] switchUser failed", error);
+        throw error;
+      },
+    );
+    done.catch(() => {});
+    const then = done.then.bind(done);
+    return Object.assign(done, {
+      then: ((onFulfilled, onRejected) => {
+        awaited = true;
+        return then(onFulfilled, onRejected);
+      }) as typeof done.then,
+    });
   }
 
   /**
@@ -259,4 +310,12 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     this.session.close();
     if (cache.get(this.id) === (this as unknown as App)) cache.delete(this.id);
   }
+}
+
+/**
+ * The app with this id created first in this tab, or a new one with default options (realm-web's `getApp`).
+ * @throws {RealmTabsError} `invalid-argument` for an empty id
+ */
+export function getApp(id: string): App {
+  return App.getApp(id);
 }

@@ -6,6 +6,7 @@ import { RealmTabsError } from "./protocol/errors.js";
 import type { AppConfigWire } from "./protocol/rpc.js";
 import type { WorkerFactory } from "./connection.js";
 import type { ModeOption } from "./modes/select.js";
+import type { Storage } from "./compat/storage.js";
 
 /** The App Services cloud base URL (realm-web's default). */
 export const DEFAULT_BASE_URL = "https://services.cloud.mongodb.com";
@@ -18,8 +19,18 @@ export interface AppConfiguration {
   baseUrl?: string;
   /** Send every request to `baseUrl` instead of asking `…/location` first. @default false */
   skipLocationRequest?: boolean;
-  /** This web app's name and version, sent with logins as device information. */
-  app?: { name: string; version?: string };
+  /** This web app's name and version, sent with logins as device information (the version only with a name). */
+  app?: { name?: string; version?: string };
+  /**
+   * Accepted for realm-web compatibility and ignored (one console warning): requests are made by
+   * the session runtime (a SharedWorker, or another tab), where a function of this page cannot run.
+   */
+  fetch?: unknown;
+  /**
+   * Where this tab keeps the non-secret copy of the last known state that `new App` starts from
+   * (see {@link App.currentUser}); keys are prefixed `realm-tabs:`. @default localStorage
+   */
+  storage?: Storage;
   /**
    * How to start the session runtime: a function returning a `SharedWorker`, or a `MessagePort`
    * (or any Comlink endpoint) to it. @default the SharedWorker bundled with realm-tabs
@@ -75,6 +86,6 @@ export function toConfigWire(config: ReturnType<typeof normalizeConfig>): AppCon
     baseUrl: config.baseUrl,
     skipLocationRequest: config.skipLocationRequest ?? false,
     exposeRefreshToken: config.exposeRefreshToken,
-    ...(config.app ? { app: { ...config.app } } : {}),
+    ...(config.app?.name ? { app: { name: config.app.name, ...(config.app.version ? { version: config.app.version } : {}) } } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { ProviderType } from "./protocol/snapshots.js";
 import { nonEmptyString as requireString } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import type { CredentialsWire } from "./protocol/rpc.js";
+import { dropUndefined } from "./functions.js";
 
 /** Payload of a login request: the provider-specific fields, sent at the top level of the body. */
 export type CredentialsPayload = Record<string, unknown>;
@@ -131,7 +132,7 @@ export function toCredentialsWire(credentials: Credentials): CredentialsWire {
   }
   return {
     providerType: credentials.providerType,
-    payloadEJSON: EJSON.stringify(credentials.payload, { relaxed: false }),
+    payloadEJSON: EJSON.stringify(dropUndefined(credentials.payload), { relaxed: false }),
     reuse: credentials.reuse,
   };
 }

@@ -21,6 +21,13 @@ describe("functions proxy", () => {
     expect(calls).toEqual([{ name: "sum", args: [1, 2] }, { name: "f", args: [1] }, { name: "with space", args: [] }]);
   });
 
+  it("callFunction and callFunctionStreaming are reserved names, as in realm-web", async () => {
+    const { calls, fns } = recorder();
+    expect(await fns.callFunction!("sum", 1, 2)).toBe("sum:2");
+    await expect(fns.callFunctionStreaming!("sum")).rejects.toMatchObject({ code: "not-supported" });
+    expect(calls).toEqual([{ name: "sum", args: [1, 2] }]);
+  });
+
   it("returns the same function for the same name", () => {
     const { fns } = recorder();
     expect(fns.a).toBe(fns.a);

@@ -78,6 +78,8 @@ export class Mirror {
   private customDataById = new Map<string, { ejson: string; value: unknown }>();
   private appKey: string;
   private readonly hooks: MirrorHooks;
+  /** The user made current by {@link Mirror.assumeCurrent} ahead of the runtime (its switch was reported then). */
+  private assumed: string | null | undefined = undefined;
 
   /**
    * @param appKey - only snapshots of this runtime are applied (changed by {@link Mirror.setAppKey})
@@ -114,12 +116,53 @@ export class Mirror {
   }
 
   /**
+   * Starts from a remembered snapshot (the last state stored by a tab), before the runtime
+   * answered: getters read it at once; any snapshot of the runtime replaces it, and what differs
+   * is reported then. Does nothing once a snapshot was applied, or for another runtime's snapshot.
+   * @returns true if it was taken
+   */
+  seed(snapshot: AppSnapshot): boolean {
+    if (this.current !== null || snapshot.appKey !== this.appKey) return false;
+    this.current = { ...snapshot, epoch: -1 };
+    this.customDataById = new Map(snapshot.users.map((u) => [u.id, { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) }]));
+    return true;
+  }
+
+  /**
+   * Makes `userId` current in this tab at once, ahead of the runtime's snapshot (which confirms
+   * or corrects it: the epoch is kept, so the next snapshot replaces this one). App listeners fire.
+   * @returns the previous current user id, or undefined if nothing changed
+   */
+  assumeCurrent(userId: string | null): string | null | undefined {
+    const current = this.current;
+    if (!current || current.currentUserId === userId) return undefined;
+    if (userId !== null && !current.users.some((u) => u.id === userId)) return undefined;
+    const previous = current.currentUserId;
+    const users = userId === null ? current.users : [...current.users.filter((u) => u.id === userId), ...current.users.filter((u) => u.id !== userId)];
+    const next = { ...current, users, currentUserId: userId };
+    this.current = next;
+    this.assumed = userId;
+    try {
+      this.hooks.onUpdate?.({ snapshot: next, previous: current, userIds: new Set(), app: true });
+    } catch (error) {
+      console.error("[realm-tabs] mirror update handler threw", error);
+    }
+    return previous;
+  }
+
+  /**
    * Applies `snapshot` if its epoch is newer than the one held, and reports what changed.
    * @returns true if it was applied, false if it was stale, a duplicate or of another runtime
    */
   apply(snapshot: AppSnapshot, changes: readonly StateChange[] = []): boolean {
     if (snapshot.appKey !== this.appKey || snapshot.epoch <= this.epoch) return false;
     const previous = this.current;
+    if (this.assumed !== undefined) {
+      // the switch this tab assumed was reported when assumed: its confirmation is not reported again
+      const assumed = this.assumed;
+      if (snapshot.currentUserId === assumed) changes = changes.filter((c) => !(c.type === "switch" && c.userId === assumed));
+      this.assumed = undefined;
+    }
     this.current = snapshot;
     const decoded = new Map<string, { ejson: string; value: unknown }>();
     for (const u of snapshot.users) {

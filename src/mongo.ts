@@ -9,6 +9,7 @@ import { nonEmptyString as name } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import { decodeResult, dropUndefined } from "./functions.js";
 import { watchCollection, type ChangeEvent, type RuntimeCall } from "./watch.js";
+import type { IdOf } from "./changeEvents.js";
 
 /** A document. */
 export type Document = Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface InsertOneResult<Id = unknown> { insertedId: Id }
 export interface InsertManyResult<Id = unknown> { insertedIds: Id[] }
 /** Result of `updateOne`/`updateMany`. */
 export interface UpdateResult<Id = unknown> { matchedCount: number; modifiedCount: number; upsertedId?: Id }
+/** A document to insert: `_id` may be left out (the server assigns an ObjectId), as realm-web's `NewDocument`. */
+export type NewDocument<T> = Omit<T, "_id"> & Partial<Pick<T, "_id" & keyof T>>;
 /** Result of `deleteOne`/`deleteMany`. */
 export interface DeleteResult { deletedCount: number }
 /** Options of `watch`: ids of documents, or a filter on the change events, or neither. */
@@ -51,7 +54,7 @@ type ServiceCall = (fn: string, arg: Document) => Promise<unknown>;
  * with `invalid-argument` and sends nothing.
  * @typeParam T - the documents' type
  */
-export class MongoDBCollection<T extends Document = Document> {
+export class MongoDBCollection<T = Document> {
   /** @internal Built by {@link MongoDBDatabase.collection}. */
   constructor(
     private readonly callService: ServiceCall,
@@ -83,7 +86,7 @@ export class MongoDBCollection<T extends Document = Document> {
   }
 
   /** Replaces the first match. @throws {RealmTabsError} `invalid-argument` */
-  async findOneAndReplace(filter: Filter, replacement: T, options: FindOneAndModifyOptions = {}): Promise<T | null> {
+  async findOneAndReplace(filter: Filter, replacement: NewDocument<T>, options: FindOneAndModifyOptions = {}): Promise<T | null> {
     return this.run("findOneAndReplace", { filter: plainObject(filter, "filter"), update: plainObject(replacement, "replacement"), ...options });
   }
 
@@ -93,7 +96,8 @@ export class MongoDBCollection<T extends Document = Document> {
   }
 
   /** Runs an aggregation pipeline. @throws {RealmTabsError} `invalid-argument` */
-  async aggregate(pipeline: Document[]): Promise<unknown[]> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- realm-web's result type: stages change the documents' shape
+  async aggregate(pipeline: Document[]): Promise<any> {
     if (!Array.isArray(pipeline)) throw new RealmTabsError("invalid-argument", "pipeline must be an array", { retryable: false });
     pipeline.forEach((s, i) => plainObject(s, `pipeline[${i}]`));
     return this.run("aggregate", { pipeline });
@@ -105,25 +109,25 @@ export class MongoDBCollection<T extends Document = Document> {
   }
 
   /** Inserts one document. @throws {RealmTabsError} `invalid-argument` */
-  async insertOne(document: T): Promise<InsertOneResult> {
+  async insertOne(document: NewDocument<T>): Promise<InsertOneResult<IdOf<T>>> {
     return this.run("insertOne", { document: plainObject(document, "document") });
   }
 
   /** Inserts documents. @throws {RealmTabsError} `invalid-argument` */
-  async insertMany(documents: T[]): Promise<InsertManyResult> {
+  async insertMany(documents: NewDocument<T>[]): Promise<InsertManyResult<IdOf<T>>> {
     if (!Array.isArray(documents)) throw new RealmTabsError("invalid-argument", "documents must be an array", { retryable: false });
     documents.forEach((d, i) => plainObject(d, `documents[${i}]`));
     return this.run("insertMany", { documents });
   }
 
   /** Updates the first match. @throws {RealmTabsError} `invalid-argument` */
-  async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
+  async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
     if (!Array.isArray(update)) plainObject(update, "update");
     return this.run("updateOne", { query: plainObject(filter, "filter"), update, upsert: options.upsert, arrayFilters: options.arrayFilters });
   }
 
   /** Updates every match. @throws {RealmTabsError} `invalid-argument` */
-  async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
+  async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
     if (!Array.isArray(update)) plainObject(update, "update");
     return this.run("updateMany", { query: plainObject(filter, "filter"), update, upsert: options.upsert, arrayFilters: options.arrayFilters });
   }
@@ -163,7 +167,7 @@ export class MongoDBDatabase {
   constructor(private readonly make: (db: string, coll: string) => MongoDBCollection<Document>, /** The database name. */ readonly name: string) {}
 
   /** A collection. @throws {RealmTabsError} `invalid-argument` for an empty name */
-  collection<T extends Document = Document>(collectionName: string): MongoDBCollection<T> {
+  collection<T = Document>(collectionName: string): MongoDBCollection<T> {
     return this.make(this.name, name(collectionName, "collection name")) as unknown as MongoDBCollection<T>;
   }
 }

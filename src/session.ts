@@ -47,8 +47,9 @@ export class TabSession {
    * @param config - the app as it crosses to the runtime
    * @param options - worker factory and deadline
    * @param hooks - called when the mirror applies a snapshot, for warnings and for other builds
+   * @param inert - start nothing (no channel, no runtime): `ready` and every call reject with `not-supported`
    */
-  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks) {
+  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks, inert = false) {
     this.appKey = appKeyFor(config.id, config.baseUrl);
     this.buildId = options.buildId ?? BUILD_ID;
     this.mirror = new Mirror(this.appKey, hooks);
@@ -67,6 +68,11 @@ export class TabSession {
         this.status.emit("outdated", { buildId, reason: `build ${buildId} of this app runs in another tab` });
       },
     });
+    if (inert) {
+      // server-side rendering: no channel, no runtime, nothing that keeps the process alive
+      this.ready = Promise.reject(new RealmTabsError("not-supported", "this App was created outside a browser page (server-side rendering): it stays inert", { retryable: false }));
+      return;
+    }
     this.listen(this.appKey);
     this.watchVersions();
     this.stops.push(onPageWake(() => void this.catchUp()));

@@ -8,7 +8,9 @@ import { nonEmptyString } from "./protocol/args.js";
 import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
-import { createFunctionsProxy, decodeResult, encodeArgs, type DefaultFunctionsFactory } from "./functions.js";
+import { createFunctionsProxy, decodeResult, encodeArgs, type BaseFunctionsFactory, type DefaultFunctionsFactory } from "./functions.js";
+import type { App } from "./app.js";
+import { RealmTabsError } from "./protocol/errors.js";
 import { ListenerSet, type Listener } from "./listeners.js";
 import { createMongoClient, type MongoDBClient } from "./mongo.js";
 import { ApiKeyAuth } from "./apiKeys.js";
@@ -35,6 +37,8 @@ export type DefaultCustomData = Record<string, unknown>;
  * @internal
  */
 export interface UserHost {
+  /** The App the user belongs to. */
+  readonly app: object;
   /** The user's snapshot in the mirror, if the runtime lists it. */
   snapshotOf(id: string): UserSnapshot | undefined;
   /** The user's custom data, decoded when its snapshot arrived (`{}` if the runtime does not list the user). */
@@ -75,7 +79,7 @@ export class User<
    * The app's functions as methods: `await user.functions.sum(1, 2)`. The methods are bound, so
    * `const f = user.functions.f; await f(1)` works too.
    */
-  readonly functions: FunctionsFactory;
+  readonly functions: FunctionsFactory & BaseFunctionsFactory;
   private readonly host: UserHost;
   private readonly listeners = new ListenerSet();
   private apiKeyAuth: ApiKeyAuth | null = null;
@@ -84,7 +88,20 @@ export class User<
   constructor(host: UserHost, id: string) {
     this.host = host;
     this.id = id;
-    this.functions = createFunctionsProxy<FunctionsFactory>((name, ...args) => this.callFunction(name, ...args));
+    this.functions = createFunctionsProxy<FunctionsFactory & BaseFunctionsFactory>((name, ...args) => this.callFunction(name, ...args));
+  }
+
+  /** The app this user belongs to. */
+  get app(): App<FunctionsFactory, CustomData> {
+    return this.host.app as App<FunctionsFactory, CustomData>;
+  }
+
+  /**
+   * realm-web's push notification service client. Not supported (as in realm-web, whose push service throws too).
+   * @throws {RealmTabsError} `not-supported`, always
+   */
+  push(): never {
+    throw new RealmTabsError("not-supported", "push notifications are not supported by realm-tabs (nor by realm-web)", { retryable: false });
   }
 
   private get snapshot(): UserSnapshot | undefined {
@@ -150,11 +167,11 @@ export class User<
    * @throws {RealmTabsError} `invalid-argument` for a bad name or arguments, `timeout`
    * @throws {MongoDBRealmError} e.g. `FunctionNotFound`, `InvalidSession`
    */
-  async callFunction(name: string, ...args: unknown[]): Promise<unknown> {
+  async callFunction<ReturnType = unknown>(name: string, ...args: unknown[]): Promise<ReturnType> {
     nonEmptyString(name, "the function name");
     const argsEJSON = encodeArgs(args);
     const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) => callFunction(appKey, this.id, name, argsEJSON));
-    return decodeResult(result);
+    return decodeResult(result) as ReturnType;
   }
 
   /**

@@ -8,22 +8,13 @@ import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
+import type { ChangeEvent } from "./changeEvents.js";
 import type { Operation, SessionApi, SessionMethod, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
 /** Runs a call on the runtime (the `UserHost.call` of the app): `run` gets the remote method `op` names. */
 export type RuntimeCall = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M], appKey: string) => Promise<T>) => Promise<T>;
 
-/** A change event (`insert`, `update`, `replace`, `delete`, `drop`, `rename`, `dropDatabase`, `invalidate`). */
-export interface ChangeEvent<T = Record<string, unknown>> {
-  _id: unknown;
-  operationType: string;
-  clusterTime?: unknown;
-  ns?: { db: string; coll: string };
-  documentKey?: { _id: unknown };
-  fullDocument?: T;
-  updateDescription?: { updatedFields: Partial<T>; removedFields: string[] };
-  [key: string]: unknown;
-}
+export type { ChangeEvent } from "./changeEvents.js";
 
 type Item<T> = { event: ChangeEvent<T> } | { error: unknown };
 

@@ -30,6 +30,8 @@ if (!server || !appId) {
         }
       : {}),
   });
+  // what a realm-web page sees on the line after `new App`: the synchronous start's state
+  (window as { realmTabsAtStart?: unknown }).realmTabsAtStart = { currentUserId: app.currentUser?.id ?? null, userIds: Object.keys(app.allUsers) };
   installTestPage(app, { Credentials, BSON });
   app.ready.then(
     () => { if (status) status.textContent = "ready"; },

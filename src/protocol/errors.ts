@@ -19,6 +19,7 @@ export type RealmTabsErrorCode =
   | "runtime-closed"
   | "watch-closed"
   | "leader-changed"
+  | "not-supported"
   | "internal";
 
 /** A local failure: bad input, a deadline passed, the runtime went away, storage failed. */

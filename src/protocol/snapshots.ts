@@ -22,14 +22,31 @@ export type ProviderType = (typeof ProviderType)[keyof typeof ProviderType];
 /** Every provider name of {@link ProviderType} (the list both sides validate against). */
 export const PROVIDER_TYPES = Object.values(ProviderType) as [ProviderType, ...ProviderType[]];
 
-/** User states as in realm-js v12 (`Active` exists there only as a deprecated alias and is never returned). */
+/**
+ * User states. The values are realm-js v12's (`"LoggedIn"`, `"LoggedOut"`, `"Removed"`); the
+ * members answer to both SDKs' names: `UserState.Active` (realm-web) is `UserState.LoggedIn`, so
+ * `user.state === UserState.Active` holds for a logged-in user. Code comparing `user.state` with
+ * realm-web's literal strings (`"active"`, `"logged-out"`, `"removed"`) must use the members instead.
+ */
 export const UserState = {
   LoggedIn: "LoggedIn",
+  /** realm-web's name of {@link UserState.LoggedIn} (the same value). */
+  Active: "LoggedIn",
   LoggedOut: "LoggedOut",
   Removed: "Removed",
 } as const;
 /** One of the states of {@link UserState}. */
 export type UserState = (typeof UserState)[keyof typeof UserState];
+
+/** The kind of a user, as realm-web's `UserType` (the profile's `type`). */
+export const UserType = {
+  /** Created by the user itself. */
+  Normal: "normal",
+  /** Created by an administrator of the app. */
+  Server: "server",
+} as const;
+/** One of the kinds of {@link UserType}. */
+export type UserType = (typeof UserType)[keyof typeof UserType];
 
 /** An identity of a user at one auth provider, camelCased as the SDKs expose it. */
 export interface UserIdentity {

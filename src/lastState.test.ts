@@ -1,0 +1,108 @@
+/**
+ * Synchronous start and synchronous switchUser: `new App` answers from the last state a tab
+ * stored, the runtime's snapshot then takes over; `switchUser` is visible on the next line.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { App } from "./app.js";
+import { Credentials } from "./credentials.js";
+import { MemoryStorage } from "./compat/storage.js";
+import { lastStateStorage, readLastState } from "./lastState.js";
+import { appKeyFor } from "./protocol/names.js";
+import { BASE, closeAll, tabs } from "../test/memory-runtime.js";
+
+afterEach(closeAll);
+
+describe("synchronous start", () => {
+  it("a new App has the users, their getters and the current user on its next line", async () => {
+    const storage = new MemoryStorage();
+    const { runtime, apps: [a] } = tabs(1, { storage });
+    await a!.ready;
+    const first = await a!.logIn(Credentials.anonymous(false));
+    const second = await a!.logIn(Credentials.anonymous(false));
+    const b = new App({ id: "test-app", baseUrl: BASE, worker: runtime.tab(), storage });
+    try {
+      // no await: the runtime has not answered this App yet
+      expect(b.currentUser?.id).toBe(second.id);
+      expect(Object.keys(b.allUsers).sort()).toEqual([first.id, second.id].sort());
+      const user = b.currentUser!;
+      expect(user.accessToken).toBe(second.accessToken);
+      expect(user.state).toBe("LoggedIn");
+      expect(user.profile).toEqual({ name: "Ada" });
+      expect(user.identities).toEqual(second.identities);
+      expect(user.customData).toEqual({ born: new Date(0), n: 1 });
+      expect(user.providerType).toBe("anon-user");
+      expect(user.deviceId).toBe("d1");
+      await b.ready;
+      expect(b.currentUser).toBe(user);
+    } finally {
+      b.close();
+    }
+  });
+
+  it("never stores a refresh token", async () => {
+    const storage = new MemoryStorage();
+    const { apps: [a] } = tabs(1, { storage, exposeRefreshToken: true });
+    const user = await a!.logIn(Credentials.anonymous());
+    expect(user.refreshToken).toBe("rt-u1");
+    const text = lastStateStorage(appKeyFor("test-app", BASE), storage).get("last-state") ?? "";
+    expect(text).toContain(user.accessToken!);
+    expect(text).not.toContain("rt-u1");
+    expect(readLastState(lastStateStorage(appKeyFor("test-app", BASE), storage), appKeyFor("test-app", BASE))?.users[0]?.refreshToken).toBeNull();
+  });
+
+  it("moves to the runtime's state when it differs from the stored one, and fires listeners", async () => {
+    const storage = new MemoryStorage();
+    const { runtime, apps: [a] } = tabs(1, { storage });
+    const user = await a!.logIn(Credentials.anonymous());
+    a!.close();
+    runtime.users = []; // the session ended while no tab was open
+    runtime.current = null;
+    runtime.epoch += 1;
+    const { apps: [b] } = tabs(1, { storage, worker: runtime.tab() });
+    expect(b!.currentUser?.id).toBe(user.id);
+    const listener = vi.fn();
+    b!.addListener(listener);
+    await b!.ready;
+    expect(b!.currentUser).toBeNull();
+    expect(b!.allUsers).toEqual({});
+    expect(listener).toHaveBeenCalled();
+  });
+
+  it("ignores a stored state of another shape", () => {
+    const storage = new MemoryStorage();
+    const key = appKeyFor("test-app", BASE);
+    lastStateStorage(key, storage).set("last-state", JSON.stringify({ v: 99, snapshot: {} }));
+    expect(readLastState(lastStateStorage(key, storage), key)).toBeNull();
+    lastStateStorage(key, storage).set("last-state", "{not json");
+    expect(readLastState(lastStateStorage(key, storage), key)).toBeNull();
+  });
+});
+
+describe("synchronous switchUser", () => {
+  it("makes the user current on the next line, fires listeners, and the other tabs follow", async () => {
+    const { apps: [a, b] } = tabs(2);
+    const first = await a!.logIn(Credentials.anonymous(false));
+    await a!.logIn(Credentials.anonymous(false));
+    const listener = vi.fn();
+    a!.addListener(listener);
+    const switching = a!.switchUser(first);
+    expect(a!.currentUser).toBe(first);
+    await Promise.resolve(); // listeners are called in a microtask, as on every change
+    expect(listener).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(b!.currentUser?.id).toBe(first.id));
+    await switching; // the runtime's confirmation (applied before this resolves) is not reported a second time
+    await Promise.resolve();
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it("returns to the runtime's current user when the switch fails", async () => {
+    const { runtime, apps: [a] } = tabs(1);
+    const first = await a!.logIn(Credentials.anonymous(false));
+    const second = await a!.logIn(Credentials.anonymous(false));
+    runtime.users = runtime.users.filter((u) => u.id !== first.id); // the runtime no longer knows it; no event yet
+    const switching = a!.switchUser(first);
+    expect(a!.currentUser).toBe(first);
+    await expect(switching).rejects.toMatchObject({ code: "user-not-found" });
+    expect(a!.currentUser).toBe(second);
+  });
+});
