@@ -15,7 +15,7 @@ function watchForever(tab: Tab, collection: string): Promise<void> {
     (window as unknown as { __seen: number[] }).__seen = seen;
     const coll = window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection);
     void (async () => {
-      for await (const change of coll.watch()) seen.push((change.fullDocument as { n: number }).n);
+      for await (const change of coll.watch()) if (change.operationType === "insert") seen.push((change.fullDocument as { n: number }).n);
     })().catch(() => undefined);
   }, collection);
 }

@@ -26,7 +26,7 @@ function startWatch(tab: Tab): Promise<void> {
     void (async () => {
       try {
         for await (const change of coll.watch()) {
-          state.seen.push((change.fullDocument as { n: number }).n);
+          if (change.operationType === "insert") state.seen.push((change.fullDocument as { n: number }).n);
           if (state.stop) break;
         }
       } catch (e) {
