@@ -80,7 +80,7 @@ describe("realm-tabs-server CLI", () => {
     await expect(start(["--in-memory", "--port", "0", "--app", "demo/app", "--functions", "demo/app/functions"])).rejects.toThrow(/exited with 1[\s\S]*cannot be combined with an app directory/);
   });
 
-  it.each([["--port", "abc"], ["--bogus"], ["--access-token-ttl", "0"]])("exits 2 on bad arguments %j", async (...args) => {
+  it.each([["--port", "abc"], ["--bogus"], ["--access-token-ttl", "0"], ["--admin-token", ""], ["--admin-token", "short"], ["--admin-token=       "]])("exits 2 on bad arguments %j", async (...args) => {
     await expect(start(args)).rejects.toThrow(/exited with 2/);
   });
 });

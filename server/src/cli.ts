@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { parseArgs } from "node:util";
+import { assertAdminToken } from "./admin/token.js";
 import { startServer, type StartServerOptions } from "./index.js";
 import { nativeBindingHint } from "./startupHint.js";
 
@@ -14,7 +15,7 @@ const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--d
 
 /**
  * Parses the command line into server options.
- * @throws Error (with the usage text) for unknown flags or bad numbers.
+ * @throws Error (with the usage text) for unknown flags, bad numbers or an admin token shorter than 8 characters.
  */
 function parseCli(argv: string[]): StartServerOptions {
   const { values } = parseArgs({
@@ -55,6 +56,11 @@ function parseCli(argv: string[]): StartServerOptions {
   if (!inMemory) set("dataDir", values.data);
   set("functionsDir", values.functions);
   set("config", values.config);
+  try {
+    assertAdminToken(values["admin-token"]);
+  } catch (err) {
+    throw new Error(`--admin-token: ${(err as Error).message}`);
+  }
   set("adminToken", values["admin-token"]);
   set("accessTokenTtlSeconds", int("access-token-ttl", values["access-token-ttl"], 1));
   set("refreshTokenTtlSeconds", int("refresh-token-ttl", values["refresh-token-ttl"], 1));

@@ -3,7 +3,7 @@
  * creates the auth tables. The same handle is shared with the data layer.
  * @packageDocumentation
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
@@ -51,15 +51,41 @@ export const AUTH_TABLES = [
   "auth_users",
 ] as const;
 
+/** Mode of the data directory: only the server's account may list or enter it. */
+const DIR_MODE = 0o700;
+/** Mode of the database, WAL and SHM files: they hold the token secret and password hashes. */
+const FILE_MODE = 0o600;
+
 /**
- * Opens (creating if needed) the database and the auth tables.
- * @throws Error if the directory cannot be created or the file is not a SQLite database.
+ * Creates the data directory (0700) and an empty database file (0600) if they are missing, and
+ * tightens the modes of existing ones, so the file is never readable by others, not even briefly.
+ */
+function prepareDataDir(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
+  chmodSync(dataDir, DIR_MODE);
+  closeSync(openSync(file, "a", FILE_MODE));
+  chmodSync(file, FILE_MODE);
+}
+
+/** Tightens the modes of the WAL and SHM files (SQLite gives new ones the database file's mode). */
+function protectSideFiles(file: string): void {
+  for (const side of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (existsSync(side)) chmodSync(side, FILE_MODE);
+  }
+}
+
+/**
+ * Opens (creating if needed) the database and the auth tables. In a data directory, the
+ * directory is made 0700 and the database, WAL and SHM files 0600 (existing ones included).
+ * @throws Error if the directory cannot be created or its modes set, or the file is not a SQLite database.
  */
 export function openDatabase(location: DbLocation): Db {
   let db: Db;
   if ("dataDir" in location) {
-    mkdirSync(location.dataDir, { recursive: true });
-    db = new Database(join(location.dataDir, DB_FILE_NAME));
+    const file = join(location.dataDir, DB_FILE_NAME);
+    prepareDataDir(location.dataDir, file);
+    protectSideFiles(file);
+    db = new Database(file);
     db.pragma("journal_mode = WAL");
   } else {
     db = new Database(":memory:");
@@ -67,6 +93,8 @@ export function openDatabase(location: DbLocation): Db {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   db.exec(SCHEMA);
+  // the first write created the WAL and SHM files
+  if ("dataDir" in location) protectSideFiles(join(location.dataDir, DB_FILE_NAME));
   return db;
 }
 

@@ -3,6 +3,7 @@
  * @packageDocumentation
  * @module realm-tabs-server
  */
+import { assertAdminToken } from "./admin/token.js";
 import { createApp } from "./app.js";
 import { setUpServer } from "./app/setup.js";
 import type { ConfigFileInput, ServerConfig } from "./config.js";
@@ -70,10 +71,11 @@ export interface RunningServer {
 /**
  * Starts the server.
  * @throws ServerError `InvalidConfig` for a bad config, app directory, rules or secrets, or options
- * that cannot be combined; Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
+ * that cannot be combined (an admin token shorter than 8 characters included); Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { config, access, functions, environment, warnings } = setUpServer(options);
+  assertAdminToken(config.adminToken);
   if (options.inMemory !== true && options.dataDir === undefined) {
     throw new Error("startServer needs `dataDir` or `inMemory: true`");
   }

@@ -23,6 +23,21 @@ describe("admin access", () => {
     expect(res.body).toMatchObject({ error_code: "Unauthorized" });
   });
 
+  it("requires the Bearer scheme: the bare token or another scheme gets 401", async () => {
+    for (const authorization of [ADMIN, `Basic ${ADMIN}`, `Token ${ADMIN}`, `Bearer`, `Bearer  `]) {
+      const res = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization }, signal: AbortSignal.timeout(5000) });
+      expect(res.status, authorization).toBe(401);
+    }
+    const ok = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization: `bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000) });
+    expect(ok.status).toBe(200);
+  });
+
+  it("refuses an empty or short admin token when the server starts", async () => {
+    for (const adminToken of ["", "short", "        "]) {
+      await expect(startServer({ inMemory: true, adminToken }), JSON.stringify(adminToken)).rejects.toMatchObject({ errorCode: "InvalidConfig" });
+    }
+  });
+
   it("does not exist without an admin token", async () => {
     const plain = await startServer({ inMemory: true });
     try {

@@ -3,7 +3,6 @@
  * Every route needs `Authorization: Bearer <adminToken>`. Documented in docs/server.md.
  * @packageDocumentation
  */
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { UserStore } from "../auth/users.js";
@@ -14,6 +13,7 @@ import { sendPlainJson } from "../http/reply.js";
 import type { StreamRegistry } from "../http/streams.js";
 import type { Counters } from "./counters.js";
 import { faultSchema, type Faults } from "./faults.js";
+import { isAdminAuthorization } from "./token.js";
 
 /** What the admin routes need. */
 export interface AdminDeps {
@@ -33,11 +33,8 @@ export const ADMIN_PREFIX = "/admin/v1";
 const tokenQuery = z.object({ email: z.string().min(1), kind: z.enum(["confirm", "reset"]).default("confirm") });
 
 function checkAdmin(request: FastifyRequest, adminToken: string): void {
-  const header = request.headers.authorization ?? "";
-  const given = Buffer.from(header.replace(/^Bearer\s+/i, ""));
-  const expected = Buffer.from(adminToken);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ServerError(401, "Unauthorized", "admin token required");
+  if (!isAdminAuthorization(request.headers.authorization, adminToken)) {
+    throw new ServerError(401, "Unauthorized", "admin token required: 'Authorization: Bearer <admin token>'");
   }
 }
 
