@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ServerError } from "./contracts.js";
+import { limitsSchema, resolveLimits, type Limits } from "./limits.js";
 
 const metadataField = z.object({
   /** Dotted path of the claim in the custom JWT. */
@@ -68,6 +69,7 @@ export const configFileSchema = z
     adminToken: z.string().min(8).optional(),
     bodyLimitBytes: z.number().int().positive().optional(),
     maxFailedLogins: z.number().int().positive().optional(),
+    limits: limitsSchema.optional(),
   })
   .strict();
 
@@ -101,6 +103,8 @@ export interface ServerConfig {
   maxFailedLogins: number;
   /** The app's `allowed_request_origins` (empty when the app does not restrict origins, or without an app). */
   allowedOrigins: string[];
+  /** Protective limits (see limits.ts): throttles, query evaluation, streams, connections. */
+  limits: Limits;
 }
 
 /** Default app id when neither the options nor the config file name one. */
@@ -165,5 +169,6 @@ export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {})
     bodyLimitBytes: file.bodyLimitBytes ?? 16 * 1024 * 1024,
     maxFailedLogins: file.maxFailedLogins ?? 5,
     allowedOrigins: overrides.allowedOrigins ?? [],
+    limits: resolveLimits(file.limits, file.maxFailedLogins),
   };
 }

@@ -29,15 +29,16 @@ export class CustomTokenVerifier {
 
   /**
    * Verifies a token and returns the identity it names.
-   * @throws ServerError 401 `AuthError` if the token is invalid, expired, for another audience, has
-   * no `sub`, or lacks a required metadata field.
+   * @throws ServerError 401 `AuthError` if the token is invalid, expired or without `exp`, for another
+   * audience, has no `sub`, or lacks a required metadata field.
    */
   async verify(token: string): Promise<Identity> {
     this.#key ??= this.#loadKey();
     let payload: Record<string, unknown>;
     try {
       const options = this.#config.audience === undefined ? {} : { audience: this.#config.audience };
-      const result = await jwtVerify(token, await this.#key, { algorithms: [this.#config.algorithm], ...options });
+      // A token without `exp` would be valid forever: refuse it.
+      const result = await jwtVerify(token, await this.#key, { algorithms: [this.#config.algorithm], requiredClaims: ["exp"], ...options });
       payload = result.payload;
     } catch (err) {
       throw new ServerError(401, "AuthError", `invalid custom auth token: ${(err as Error).message}`);

@@ -69,6 +69,7 @@ describe("custom-token (HS256)", () => {
     ["an expired token", () => hsToken({ sub: "x", aud: "realm-tabs", user: { name: "n" } }, "-1m")],
     ["a wrong key", () => new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode("another-secret-another-secret-another"))],
     ["garbage", async () => "garbage"],
+    ["a token without exp (valid forever)", () => new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().sign(new TextEncoder().encode(SECRET))],
   ])("refuses %s with 401", async (_label, make) => {
     const res = await c.request("POST", c.app("/auth/providers/custom-token/login"), { body: { token: await make() } });
     expect(res.status).toBe(401);

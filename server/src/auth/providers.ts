@@ -9,7 +9,8 @@ import type { ServerConfig } from "../config.js";
 import { ServerError, type FunctionRunner } from "../contracts.js";
 import type { ApiKeyStore } from "./apiKeys.js";
 import type { CustomTokenVerifier } from "./customToken.js";
-import type { LoginThrottle } from "./rateLimit.js";
+import { normalizeEmail } from "./emails.js";
+import type { AnonymousLoginLimiter, LoginThrottle } from "./rateLimit.js";
 import type { UserpassStore } from "./userpass.js";
 import type { Identity } from "./users.js";
 import { parseBody } from "./validate.js";
@@ -27,9 +28,16 @@ export interface ProviderDeps {
   customToken: CustomTokenVerifier | undefined;
   runner: FunctionRunner;
   throttle: LoginThrottle;
+  anonymousLimiter: AnonymousLoginLimiter;
 }
 
-const userpassBody = z.object({ username: z.string().min(1), password: z.string() });
+/** Who is logging in, as far as the server can tell. */
+export interface LoginClient {
+  /** The client's IP address (the socket's peer). */
+  address: string;
+}
+
+const userpassBody = z.object({ username: z.string().min(1).max(1024), password: z.string() });
 const apiKeyBody = z.object({ key: z.string().min(1) });
 const tokenBody = z.object({ token: z.string().min(1) });
 
@@ -39,14 +47,16 @@ export const PROVIDER_NAMES = ["anon-user", "local-userpass", "api-key", "custom
 /**
  * Verifies a login body for a provider.
  * @throws ServerError 404 `AuthProviderNotFound` for an unknown or disabled provider; 400
- * `MissingParameter`/`InvalidParameter` for a bad body; 401 for bad credentials; 429 when throttled.
+ * `MissingParameter`/`InvalidParameter` for a bad body; 401 for bad credentials; 429 `TooManyRequests`
+ * when throttled (failed logins per account and address, anonymous logins per address).
  */
-export async function proveIdentity(provider: string, body: Record<string, unknown>, deps: ProviderDeps): Promise<ProvenIdentity> {
+export async function proveIdentity(provider: string, body: Record<string, unknown>, deps: ProviderDeps, client: LoginClient): Promise<ProvenIdentity> {
   const { providers } = deps.config;
   if (provider === "anon-user" && providers.anon) {
+    deps.anonymousLimiter.take(client.address);
     return { kind: "identity", identity: { id: `${new ObjectId().toHexString()}-${randomBytes(12).toString("hex")}`, providerType: provider, data: {} } };
   }
-  if (provider === "local-userpass" && providers.localUserpass !== undefined) return proveUserpass(body, deps);
+  if (provider === "local-userpass" && providers.localUserpass !== undefined) return proveUserpass(body, deps, client);
   if (provider === "api-key" && providers.apiKey) {
     const { key } = parseBody(apiKeyBody, body);
     const { userId, keyId } = deps.apiKeys.authenticate(key);
@@ -62,16 +72,16 @@ export async function proveIdentity(provider: string, body: Record<string, unkno
   throw new ServerError(404, "AuthProviderNotFound", `authentication via '${provider}' is unsupported`);
 }
 
-async function proveUserpass(body: Record<string, unknown>, deps: ProviderDeps): Promise<ProvenIdentity> {
+async function proveUserpass(body: Record<string, unknown>, deps: ProviderDeps, client: LoginClient): Promise<ProvenIdentity> {
   const { username, password } = parseBody(userpassBody, body);
-  const key = `local-userpass:${username}`;
-  deps.throttle.check(key);
+  const email = normalizeEmail(username);
+  deps.throttle.check(email, client.address);
   try {
-    const account = await deps.userpass.authenticate(username, password);
-    deps.throttle.succeed(key);
+    const account = await deps.userpass.authenticate(email, password);
+    deps.throttle.succeed(email, client.address);
     return { kind: "identity", identity: { id: account.id, providerType: "local-userpass", data: { email: account.email } } };
   } catch (err) {
-    if (err instanceof ServerError && err.errorCode === "InvalidPassword") deps.throttle.fail(key);
+    if (err instanceof ServerError && err.errorCode === "InvalidPassword") deps.throttle.fail(email, client.address);
     throw err;
   }
 }

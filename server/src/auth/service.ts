@@ -6,7 +6,7 @@
 import { ObjectId } from "bson";
 import type { ServerConfig } from "../config.js";
 import { ServerError, type ContextUser, type MongoService } from "../contracts.js";
-import { proveIdentity, type ProviderDeps } from "./providers.js";
+import { proveIdentity, type LoginClient, type ProviderDeps } from "./providers.js";
 import { invalidSession, type TokenService } from "./tokens.js";
 import type { SessionRecord, UserRecord, UserStore } from "./users.js";
 
@@ -75,8 +75,8 @@ export class AuthService {
    * Logs in with a provider, creating the user on first login, and opens a session.
    * @throws ServerError from the provider (see `proveIdentity`).
    */
-  async logIn(provider: string, body: Record<string, unknown>): Promise<LoginResponse> {
-    const proof = await proveIdentity(provider, body, this.#deps);
+  async logIn(provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
+    const proof = await proveIdentity(provider, body, this.#deps, client);
     const userId = proof.kind === "apiKey" ? proof.userId : this.#users.upsertByIdentity(proof.identity);
     const deviceId = pickDeviceId(body);
     const session = this.#users.createSession(userId, deviceId, proof.kind === "apiKey" ? proof.apiKeyId : null, this.#tokens.refreshTtlSeconds);
@@ -92,9 +92,9 @@ export class AuthService {
    * Links the identity proven by a login body to the principal's user.
    * @throws ServerError 409 `AccountNameInUse` if it belongs to another user; 400 `InvalidParameter` for API keys.
    */
-  async link(principal: Principal, provider: string, body: Record<string, unknown>): Promise<LoginResponse> {
+  async link(principal: Principal, provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
     if (provider === "anon-user") throw new ServerError(400, "InvalidParameter", "cannot link an anonymous identity");
-    const proof = await proveIdentity(provider, body, this.#deps);
+    const proof = await proveIdentity(provider, body, this.#deps, client);
     if (proof.kind === "apiKey") {
       if (proof.userId !== principal.user.id) throw new ServerError(409, "AccountNameInUse", "the API key belongs to another user");
     } else {

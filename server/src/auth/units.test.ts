@@ -1,26 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../db.js";
-import { LoginThrottle } from "./rateLimit.js";
 import { TokenService } from "./tokens.js";
 import { UserpassStore } from "./userpass.js";
-
-describe("LoginThrottle", () => {
-  it("locks after N failures, doubles the lock, and forgets on success", () => {
-    const t = new LoginThrottle(2);
-    t.fail("a", 0);
-    expect(() => t.check("a", 0)).not.toThrow();
-    t.fail("a", 0);
-    expect(() => t.check("a", 500)).toThrow(expect.objectContaining({ statusCode: 429, errorCode: "TooManyRequests" }));
-    expect(() => t.check("a", 1000)).not.toThrow();
-    t.fail("a", 1000);
-    expect(() => t.check("a", 2500)).toThrow(expect.objectContaining({ statusCode: 429 }));
-    expect(() => t.check("a", 3000)).not.toThrow();
-    expect(() => t.check("b", 0)).not.toThrow();
-    t.succeed("a");
-    t.fail("a", 5000);
-    expect(() => t.check("a", 5000)).not.toThrow();
-  });
-});
 
 describe("TokenService", () => {
   const secret = new TextEncoder().encode("0123456789abcdef0123456789abcdef");
@@ -51,6 +32,42 @@ describe("UserpassStore", () => {
       expect(row.password_hash.startsWith("$argon2id$")).toBe(true);
       await expect(store.authenticate("h@example.com", "secret1")).resolves.toMatchObject({ email: "h@example.com" });
       await expect(store.authenticate("h@example.com", "secret2")).rejects.toMatchObject({ errorCode: "InvalidPassword" });
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe("UserpassStore tokens", () => {
+  it("expire after the token lifetime (30 minutes by default)", () => {
+    const db = openDatabase({ inMemory: true });
+    try {
+      let now = 1_000_000;
+      const store = new UserpassStore(db, { now: () => now });
+      const fresh = store.issueToken("t@example.com", "reset");
+      const stale = store.issueToken("t@example.com", "reset");
+      now += 30 * 60_000 - 1;
+      expect(store.consumeToken(fresh, "reset")).toMatchObject({ email: "t@example.com" });
+      now += 1;
+      expect(() => store.consumeToken(stale, "reset")).toThrow(expect.objectContaining({ statusCode: 400, errorCode: "UserpassTokenInvalid" }));
+      const confirm = store.issueToken("t@example.com", "confirm");
+      now += 30 * 60_000;
+      expect(() => store.consumeToken(confirm, "confirm")).toThrow(expect.objectContaining({ errorCode: "UserpassTokenInvalid" }));
+    } finally {
+      db.close();
+    }
+  });
+
+  it("revokes every outstanding token of a kind for an email", () => {
+    const db = openDatabase({ inMemory: true });
+    try {
+      const store = new UserpassStore(db);
+      const a = store.issueToken("r@example.com", "reset");
+      const b = store.issueToken("r@example.com", "reset");
+      const confirm = store.issueToken("r@example.com", "confirm");
+      store.revokeTokens("r@example.com", "reset");
+      for (const pair of [a, b]) expect(() => store.consumeToken(pair, "reset")).toThrow(expect.objectContaining({ errorCode: "UserpassTokenInvalid" }));
+      expect(store.consumeToken(confirm, "confirm")).toMatchObject({ email: "r@example.com" });
     } finally {
       db.close();
     }

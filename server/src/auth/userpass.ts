@@ -2,7 +2,7 @@
  * Email/password accounts (argon2id hashes) and their confirmation and reset tokens.
  * @packageDocumentation
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { ObjectId } from "bson";
 import type { Db } from "../db.js";
@@ -47,14 +47,40 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
 
+/** The longest password App Services accepts; longer ones are never hashed. */
+export const MAX_PASSWORD_LENGTH = 128;
+
+/** Options of {@link UserpassStore}. */
+export interface UserpassStoreOptions {
+  /** Lifetime of confirmation and reset tokens. @default 30 minutes */
+  tokenTtlMs?: number;
+  /** The clock (tests). @default Date.now */
+  now?: () => number;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** Data access for email/password accounts and tokens. */
 export class UserpassStore {
   readonly #db: Db;
+  readonly #tokenTtlMs: number;
+  readonly #now: () => number;
   #seq = 0;
+  /** A hash of a random password, verified against when the account does not exist. */
+  #dummyHash: Promise<string> | undefined;
 
-  /** @param db - the shared database */
-  constructor(db: Db) {
+  /**
+   * @param db - the shared database
+   * @param options - token lifetime and clock
+   */
+  constructor(db: Db, options: UserpassStoreOptions = {}) {
     this.#db = db;
+    this.#tokenTtlMs = options.tokenTtlMs ?? 30 * 60_000;
+    this.#now = options.now ?? Date.now;
     const row = db.prepare("SELECT MAX(seq) AS m FROM auth_userpass_tokens").get() as { m: number | null };
     this.#seq = row.m ?? 0;
   }
@@ -94,7 +120,13 @@ export class UserpassStore {
    */
   async authenticate(email: string, password: string): Promise<Account> {
     const row = this.#row(email);
-    const ok = row !== undefined && (await verify(row.password_hash, password).catch(() => false));
+    let ok = false;
+    if (password.length <= MAX_PASSWORD_LENGTH) {
+      // An unknown account is verified against a dummy hash, so it costs as much as a wrong password.
+      this.#dummyHash ??= hashPassword(randomBytes(16).toString("hex"));
+      const stored = row?.password_hash ?? (await this.#dummyHash);
+      ok = (await verify(stored, password).catch(() => false)) && row !== undefined;
+    }
     if (!ok || row === undefined) throw new ServerError(401, "InvalidPassword", "invalid username/password");
     if (row.confirmed === 0) throw new ServerError(401, "AuthError", "confirmation required: the user has not confirmed their email address");
     return { id: row.id, email: row.email, confirmed: true };
@@ -113,25 +145,36 @@ export class UserpassStore {
   /** Issues a token for an email; a reset token may carry the new password's hash (reset/call "pending"). */
   issueToken(email: string, kind: TokenKind, passwordHash: string | null = null): TokenPair {
     const pair = { token: randomBytes(32).toString("hex"), tokenId: new ObjectId().toHexString() };
+    const now = this.#now();
+    this.#db.prepare("DELETE FROM auth_userpass_tokens WHERE created_at <= ?").run(now - this.#tokenTtlMs);
     this.#db
       .prepare("INSERT INTO auth_userpass_tokens (token_id, token, email, kind, password_hash, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(pair.tokenId, pair.token, email, kind, passwordHash, Date.now(), ++this.#seq);
+      .run(pair.tokenId, pair.token, email, kind, passwordHash, now, ++this.#seq);
     return pair;
   }
 
   /**
    * Consumes a token, returning its email and stored password hash.
-   * @throws ServerError 400 `UserpassTokenInvalid` if unknown, of the wrong kind, or not matching.
+   * @throws ServerError 400 `UserpassTokenInvalid` if unknown, of the wrong kind, not matching, or
+   * older than the token lifetime.
    */
   consumeToken(pair: TokenPair, kind: TokenKind): { email: string; passwordHash: string | null } {
     const row = this.#db
-      .prepare("SELECT token, email, kind, password_hash FROM auth_userpass_tokens WHERE token_id = ?")
-      .get(pair.tokenId) as { token: string; email: string; kind: string; password_hash: string | null } | undefined;
-    if (row === undefined || row.kind !== kind || row.token !== pair.token) {
+      .prepare("SELECT token, email, kind, password_hash, created_at FROM auth_userpass_tokens WHERE token_id = ?")
+      .get(pair.tokenId) as { token: string; email: string; kind: string; password_hash: string | null; created_at: number } | undefined;
+    if (row === undefined || row.kind !== kind || !sameSecret(row.token, pair.token)) {
       throw new ServerError(400, "UserpassTokenInvalid", "invalid token data");
     }
     this.#db.prepare("DELETE FROM auth_userpass_tokens WHERE token_id = ?").run(pair.tokenId);
+    if (row.created_at + this.#tokenTtlMs <= this.#now()) {
+      throw new ServerError(400, "UserpassTokenInvalid", "invalid token data: the token has expired");
+    }
     return { email: row.email, passwordHash: row.password_hash };
+  }
+
+  /** Deletes every outstanding token of a kind for an email. */
+  revokeTokens(email: string, kind: TokenKind): void {
+    this.#db.prepare("DELETE FROM auth_userpass_tokens WHERE email = ? AND kind = ?").run(email, kind);
   }
 
   /** The most recent token of a kind issued for an email (admin/test support), or undefined. */

@@ -6,10 +6,11 @@
 import { z } from "zod";
 import type { LocalUserpassConfig } from "../config.js";
 import { ServerError, type FunctionRunner } from "../contracts.js";
+import { emailField } from "./emails.js";
 import { checkPassword, hashPassword, type TokenPair, type UserpassStore } from "./userpass.js";
 import { parseBody } from "./validate.js";
 
-const emailSchema = z.string().min(1).max(320);
+const emailSchema = emailField;
 const registerBody = z.object({ email: emailSchema, password: z.string() });
 const tokenBody = z.object({ token: z.string().min(1), tokenId: z.string().min(1) });
 const emailBody = z.object({ email: emailSchema });
@@ -17,17 +18,25 @@ const resetBody = tokenBody.extend({ password: z.string() });
 const resetCallBody = z.object({ email: emailSchema, password: z.string(), arguments: z.array(z.unknown()).default([]) });
 const statusResult = z.object({ status: z.enum(["success", "pending", "fail"]) });
 
+/** What the flows tell the rest of the server. */
+export interface UserpassHooks {
+  /** A password was changed: the account's sessions (and their streams) must end. */
+  passwordChanged(accountId: string): void;
+}
+
 /** Runs the email/password flows. */
 export class UserpassFlows {
   readonly #store: UserpassStore;
   readonly #config: LocalUserpassConfig;
   readonly #runner: FunctionRunner;
+  readonly #hooks: UserpassHooks;
 
   /** Wires the flows. */
-  constructor(store: UserpassStore, config: LocalUserpassConfig, runner: FunctionRunner) {
+  constructor(store: UserpassStore, config: LocalUserpassConfig, runner: FunctionRunner, hooks: UserpassHooks) {
     this.#store = store;
     this.#config = config;
     this.#runner = runner;
+    this.#hooks = hooks;
   }
 
   /**
@@ -56,7 +65,7 @@ export class UserpassFlows {
 
   /**
    * `confirm/send {email}`: issues a new confirmation token (readable through the admin API).
-   * @throws ServerError 404 `UserNotFound`; 409 `UserAlreadyConfirmed`.
+   * @throws ServerError 404 `UserNotFound`; 400 `UserAlreadyConfirmed` "already confirmed".
    */
   async resendConfirmation(body: unknown): Promise<void> {
     const { email } = parseBody(emailBody, body);
@@ -66,10 +75,14 @@ export class UserpassFlows {
 
   /**
    * `confirm/call {email}`: runs the confirmation function again.
-   * @throws ServerError 404 `UserNotFound`; 409 `UserAlreadyConfirmed`; 400 `BadRequest` if no function is configured.
+   * @throws ServerError 400 `BadRequest` with automatic confirmation on or no function configured;
+   * 404 `UserNotFound`; 400 `UserAlreadyConfirmed`.
    */
   async retryConfirmation(body: unknown): Promise<void> {
     const { email } = parseBody(emailBody, body);
+    if (this.#config.autoConfirm) {
+      throw new ServerError(400, "BadRequest", `cannot run confirmation for ${email}: automatic confirmation is enabled`);
+    }
     this.#unconfirmed(email);
     if (this.#config.confirmationFunctionName === undefined) {
       throw new ServerError(400, "BadRequest", "no confirmation function is configured");
@@ -80,7 +93,7 @@ export class UserpassFlows {
   #unconfirmed(email: string): void {
     const account = this.#store.find(email);
     if (account === undefined) throw new ServerError(404, "UserNotFound", "user not found");
-    if (account.confirmed) throw new ServerError(409, "UserAlreadyConfirmed", "already confirmed");
+    if (account.confirmed) throw new ServerError(400, "UserAlreadyConfirmed", "already confirmed");
   }
 
   async #runConfirmation(email: string, pair: TokenPair): Promise<void> {
@@ -95,29 +108,41 @@ export class UserpassFlows {
   }
 
   /**
-   * `reset {token, tokenId, password}`.
-   * @throws ServerError 400 `BadRequest` (password length); 400 `UserpassTokenInvalid`.
+   * `reset {token, tokenId, password}`: sets the password, then revokes every other reset token and
+   * every session of the user.
+   * @throws ServerError 400 `BadRequest` (password length); 400 `UserpassTokenInvalid` (also once expired).
    */
   async reset(body: unknown): Promise<void> {
     const { password, ...pair } = parseBody(resetBody, body);
     checkPassword(password);
     const { email } = this.#store.consumeToken(pair, "reset");
-    this.#store.setPasswordHash(email, await hashPassword(password));
+    await this.#setPassword(email, password);
   }
 
   /**
    * `reset/send {email}`: issues a reset token (readable through the admin API).
-   * @throws ServerError 404 `UserNotFound`.
+   * @throws ServerError 400 `BadRequest` when resets go through a function; 404 `UserNotFound`.
    */
   async sendReset(body: unknown): Promise<void> {
     const { email } = parseBody(emailBody, body);
+    if (this.#config.resetFunctionName !== undefined) throw new ServerError(400, "BadRequest", "please use reset password via function");
     if (this.#store.find(email) === undefined) throw new ServerError(404, "UserNotFound", "user not found");
     this.#store.issueToken(email, "reset");
   }
 
+  async #setPassword(email: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    const account = this.#store.find(email);
+    if (account === undefined) throw new ServerError(404, "UserNotFound", "user not found");
+    this.#store.setPasswordHash(email, passwordHash);
+    this.#store.revokeTokens(email, "reset");
+    this.#hooks.passwordChanged(account.id);
+  }
+
   /**
-   * `reset/call {email, password, arguments}`: runs the reset function; `success` sets the password,
-   * `pending` leaves a reset token, `fail` refuses.
+   * `reset/call {email, password, arguments}`: runs the reset function; `success` sets the password
+   * (revoking reset tokens and sessions as {@link UserpassFlows.reset} does), `pending` leaves a reset
+   * token, `fail` refuses with `failed to reset password for user "<email>"`.
    * @throws ServerError 404 `UserNotFound`; 400 `BadRequest` (length, no function, or `fail`).
    */
   async callReset(body: unknown): Promise<void> {
@@ -130,9 +155,9 @@ export class UserpassFlows {
     const status = await this.#callStatus(name, [{ ...pair, username: email, password, currentPasswordValid: false }, ...args]);
     if (status === "success") {
       this.#store.consumeToken(pair, "reset");
-      this.#store.setPasswordHash(email, await hashPassword(password));
+      await this.#setPassword(email, password);
     } else if (status === "fail") {
-      throw new ServerError(400, "BadRequest", "password reset failed");
+      throw new ServerError(400, "BadRequest", `failed to reset password for user "${email}"`);
     }
   }
 

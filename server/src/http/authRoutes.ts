@@ -46,9 +46,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
       const body = objectBody(request.body);
       if (request.query.link === "true") {
         const principal = await requireAccess(request, auth);
-        return sendEjson(reply, await auth.link(principal, request.params.provider, body));
+        return sendEjson(reply, await auth.link(principal, request.params.provider, body, { address: request.ip }));
       }
-      return sendEjson(reply, await auth.logIn(request.params.provider, body));
+      return sendEjson(reply, await auth.logIn(request.params.provider, body, { address: request.ip }));
     },
   );
 

@@ -12,7 +12,7 @@ import { registerAdminRoutes } from "../admin/routes.js";
 import { sendError } from "./reply.js";
 import { ApiKeyStore } from "../auth/apiKeys.js";
 import { CustomTokenVerifier } from "../auth/customToken.js";
-import { LoginThrottle } from "../auth/rateLimit.js";
+import { AnonymousLoginLimiter, LoginThrottle } from "../auth/rateLimit.js";
 import { AuthService } from "../auth/service.js";
 import { TokenService } from "../auth/tokens.js";
 import { UserpassStore } from "../auth/userpass.js";
@@ -56,19 +56,29 @@ export const CORS_OPTIONS: FastifyCorsOptions = {
   maxAge: 600,
 };
 
-function makeDeps(parts: HttpAppParts, streams: StreamRegistry): HttpDeps & { users: UserStore; userpassStore: UserpassStore; throttle: LoginThrottle } {
+type Deps = HttpDeps & { users: UserStore; userpassStore: UserpassStore; throttle: LoginThrottle; anonymousLimiter: AnonymousLoginLimiter };
+
+function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   const { config, db, mongo, runner } = parts;
+  const { limits } = config;
   const users = new UserStore(db);
   const apiKeys = new ApiKeyStore(db);
-  const userpassStore = new UserpassStore(db);
-  const throttle = new LoginThrottle(config.maxFailedLogins);
+  const userpassStore = new UserpassStore(db, { tokenTtlMs: limits.userpassTokenTtlSeconds * 1000 });
+  const throttle = new LoginThrottle({
+    perAccount: limits.failedLoginsPerAccount, perAddress: limits.failedLoginsPerAddress, decayMs: limits.failedLoginDecaySeconds * 1000,
+  });
+  const anonymousLimiter = new AnonymousLoginLimiter({ burst: limits.anonymousLoginBurst, perMinute: limits.anonymousLoginsPerMinute });
   const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const customToken = config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken);
-  const providerDeps = { config, userpass: userpassStore, apiKeys, customToken, runner, throttle };
+  const providerDeps = { config, userpass: userpassStore, apiKeys, customToken, runner, throttle, anonymousLimiter };
   const auth = new AuthService({ users, tokens, providerDeps, mongo });
   const userpassConfig = config.providers.localUserpass;
-  const userpass = userpassConfig === undefined ? undefined : new UserpassFlows(userpassStore, userpassConfig, runner);
-  return { config, auth, apiKeys, userpass, mongo, runner, streams, users, userpassStore, throttle };
+  const passwordChanged = (accountId: string): void => {
+    const userId = users.findByIdentity("local-userpass", accountId);
+    if (userId !== undefined) users.revokeUserSessions(userId);
+  };
+  const userpass = userpassConfig === undefined ? undefined : new UserpassFlows(userpassStore, userpassConfig, runner, { passwordChanged });
+  return { config, auth, apiKeys, userpass, mongo, runner, streams, users, userpassStore, throttle, anonymousLimiter };
 }
 
 /** Builds the app (not yet listening). */
@@ -104,6 +114,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
         wipeAuthTables(parts.db);
         parts.mongo.reset?.();
         deps.throttle.clear();
+        deps.anonymousLimiter.clear();
         counters.reset();
         faults.clear();
       },

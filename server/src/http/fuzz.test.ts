@@ -178,7 +178,7 @@ describe("session tokens through HTTP", () => {
   const flip = (jwt: string, part: number) => {
     const parts = jwt.split(".");
     const p = parts[part]!;
-    parts[part] = (p[5] === "A" ? "B" : "A") + p.slice(1);
+    parts[part] = (p[0] === "A" ? "B" : "A") + p.slice(1);
     return parts.join(".");
   };
 
