@@ -53,6 +53,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   try {
     runner = await createFunctionRunner({
       dir: options.functionsDir, functions: options.functions?.specs, environment, timeoutMs: config.functionTimeoutMs, values: config.values, mongo,
+      memoryLimitMb: config.limits.functionMemoryMb,
     });
   } catch (err) {
     mongo.close();

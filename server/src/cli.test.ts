@@ -80,7 +80,16 @@ describe("realm-tabs-server CLI", () => {
     await expect(start(["--in-memory", "--port", "0", "--app", "demo/app", "--functions", "demo/app/functions"])).rejects.toThrow(/exited with 1[\s\S]*cannot be combined with an app directory/);
   });
 
-  it.each([["--port", "abc"], ["--bogus"], ["--access-token-ttl", "0"], ["--admin-token", ""], ["--admin-token", "short"], ["--admin-token=       "]])("exits 2 on bad arguments %j", async (...args) => {
+  it("--allow-any-origin opens CORS and --public-url sets the location hostname", async () => {
+    const { child, url, exited } = await start(["--in-memory", "--allow-any-origin", "--public-url", "https://realm.example.com"]);
+    const res = await fetch(`${url}/api/client/v2.0/app/realm-tabs-demo/location`, { headers: { origin: "https://elsewhere.example" }, signal: AbortSignal.timeout(5000) });
+    expect(res.headers.get("access-control-allow-origin")).toBe("https://elsewhere.example");
+    expect(await res.json()).toMatchObject({ hostname: "https://realm.example.com" });
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+
+  it.each([["--port", "abc"], ["--public-url", "not a url"], ["--bogus"], ["--access-token-ttl", "0"], ["--admin-token", ""], ["--admin-token", "short"], ["--admin-token=       "]])("exits 2 on bad arguments %j", async (...args) => {
     await expect(start(args)).rejects.toThrow(/exited with 2/);
   });
 });

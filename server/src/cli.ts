@@ -11,7 +11,8 @@ import { nativeBindingHint } from "./startupHint.js";
 
 const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
   [--app DIR [--environment NAME] [--secrets FILE] | --functions DIR | --allow-all-data]
-  [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]`;
+  [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]
+  [--public-url URL] [--allow-any-origin]`;
 
 /**
  * Parses the command line into server options.
@@ -36,6 +37,8 @@ function parseCli(argv: string[]): StartServerOptions {
       environment: { type: "string" },
       secrets: { type: "string" },
       "allow-all-data": { type: "boolean" },
+      "allow-any-origin": { type: "boolean" },
+      "public-url": { type: "string" },
       verbose: { type: "boolean" },
     },
   });
@@ -68,7 +71,19 @@ function parseCli(argv: string[]): StartServerOptions {
   set("environment", values.environment);
   set("secrets", values.secrets);
   if (values["allow-all-data"] === true) options.allowAllData = true;
+  if (values["allow-any-origin"] === true) options.allowAnyOrigin = true;
+  set("publicUrl", publicUrl(values["public-url"]));
   return options;
+}
+
+/**
+ * Checks `--public-url`.
+ * @throws Error unless it is an absolute http(s) URL.
+ */
+function publicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^https?:\/\/[^/\s]+/.test(raw) || !URL.canParse(raw)) throw new Error(`--public-url must be an http(s) URL, got '${raw}'`);
+  return raw;
 }
 
 async function main(): Promise<void> {

@@ -101,10 +101,14 @@ export interface ServerConfig {
   adminToken: string | undefined;
   bodyLimitBytes: number;
   maxFailedLogins: number;
-  /** The app's `allowed_request_origins` (empty when the app does not restrict origins, or without an app). */
-  allowedOrigins: string[];
   /** Protective limits (see limits.ts): throttles, query evaluation, streams, connections. */
   limits: Limits;
+  /** Origins allowed to call from a browser (CORS); undefined: loopback origins only. */
+  allowedOrigins?: string[] | undefined;
+  /** Any origin may call from a browser (`--allow-any-origin`). */
+  allowAnyOrigin: boolean;
+  /** The URL clients reach the server at, answered by `/location`; undefined: the listening address. */
+  publicUrl?: string | undefined;
 }
 
 /** Default app id when neither the options nor the config file name one. */
@@ -144,6 +148,8 @@ export interface ConfigOverrides {
   refreshTokenTtlSeconds?: number | undefined;
   adminToken?: string | undefined;
   allowedOrigins?: string[] | undefined;
+  allowAnyOrigin?: boolean | undefined;
+  publicUrl?: string | undefined;
 }
 
 /** Merges a config file with overrides and fills in the defaults. */
@@ -168,7 +174,9 @@ export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {})
     adminToken: overrides.adminToken ?? file.adminToken,
     bodyLimitBytes: file.bodyLimitBytes ?? 16 * 1024 * 1024,
     maxFailedLogins: file.maxFailedLogins ?? 5,
-    allowedOrigins: overrides.allowedOrigins ?? [],
     limits: resolveLimits(file.limits, file.maxFailedLogins),
+    allowedOrigins: overrides.allowedOrigins,
+    allowAnyOrigin: overrides.allowAnyOrigin ?? false,
+    publicUrl: overrides.publicUrl,
   };
 }

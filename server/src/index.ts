@@ -52,6 +52,12 @@ export interface StartServerOptions {
   allowAllData?: boolean;
   /** Receives each warning of the start (open data, parts of the app that do not run); default: printed to stderr. */
   onWarning?: (line: string) => void;
+  /** Browser origins allowed to call (CORS), e.g. `["https://app.example.com"]`; default: loopback origins only. */
+  allowedOrigins?: string[];
+  /** Let any browser origin call (CORS). Off by default. */
+  allowAnyOrigin?: boolean;
+  /** The URL clients reach the server at, answered by `/location`; default: the listening address. */
+  publicUrl?: string;
 }
 
 /** A running server. */

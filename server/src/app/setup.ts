@@ -14,7 +14,7 @@ import type { AppFunctions } from "./functions.js";
 import { loadApp } from "./loader.js";
 
 /** The start options that decide config and data access (a subset of `StartServerOptions`). */
-export interface SetupOptions extends Omit<ConfigOverrides, "allowedOrigins"> {
+export interface SetupOptions extends ConfigOverrides {
   config?: ConfigFileInput | string | undefined;
   functionsDir?: string | undefined;
   appDir?: string | undefined;
@@ -83,6 +83,9 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     adminToken: options.adminToken,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds,
+    allowedOrigins: options.allowedOrigins,
+    allowAnyOrigin: options.allowAnyOrigin,
+    publicUrl: options.publicUrl,
   };
   if (options.appDir === undefined) {
     if (options.environment !== undefined || options.secrets !== undefined) throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
@@ -97,7 +100,9 @@ export function setUpServer(options: SetupOptions): ServerSetup {
   if (fromApp.length > 0) throw invalid(`the config file cannot set ${fromApp.join(", ")} together with an app directory, which defines them`);
   const app = loadApp(options.appDir, { appId: options.appId, environment: options.environment, secrets: readSecrets(options.secrets) });
   file = { ...file, authProviders: app.authProviders, customUserData: app.customUserData, mongoServiceNames: app.serviceNames, values: app.values };
-  const config = resolveConfig(file, { ...overrides, appId: app.appId, allowedOrigins: app.allowedOrigins });
+  // The app's allowed_request_origins, when it lists any; otherwise the options' (default loopback only).
+  const allowedOrigins = app.allowedOrigins.length > 0 ? app.allowedOrigins : options.allowedOrigins;
+  const config = resolveConfig(file, { ...overrides, appId: app.appId, allowedOrigins });
   let access: DataAccess;
   try {
     access = createRulesAccess({ dataSources: app.rules, values: app.values, environment: app.environment, customUserData: customDataNamespace(file) });

@@ -26,6 +26,8 @@ export interface FunctionRunnerOptions {
   values: Record<string, unknown>;
   /** The MongoDB service behind `context.services`. */
   mongo: MongoService;
+  /** Heap limit of the worker thread in MiB (worker runner only); a call that exceeds it fails. */
+  memoryLimitMb?: number;
 }
 
 /** The global `context` of a function call. */

@@ -43,8 +43,10 @@ class WorkerHandle {
   /** Set while a liveness check runs after a missed deadline; new calls wait for it. */
   checking: Promise<void> | undefined;
 
-  constructor(init: WorkerInit, private readonly mongo: MongoService, onDeath: (h: WorkerHandle) => void, startTimeoutMs = START_TIMEOUT_MS) {
-    this.worker = new Worker(bootstrapCode(), { eval: true, workerData: init });
+  constructor(init: WorkerInit, private readonly mongo: MongoService, onDeath: (h: WorkerHandle) => void, startTimeoutMs = START_TIMEOUT_MS, memoryLimitMb?: number) {
+    // A heap limit turns a function's heap bomb into an out-of-memory error of this thread alone.
+    const resourceLimits = memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(memoryLimitMb / 8))) };
+    this.worker = new Worker(bootstrapCode(), { eval: true, workerData: init, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("function worker did not start in time")), startTimeoutMs);
@@ -159,7 +161,7 @@ class WorkerRunner implements FunctionRunner {
     if (!this.current || this.current.dead) {
       this.current = new WorkerHandle(this.init, this.opts.mongo, (h) => {
         if (this.current === h) this.current = undefined;
-      }, this.tuning.startTimeoutMs);
+      }, this.tuning.startTimeoutMs, this.opts.memoryLimitMb);
     }
     const handle = this.current;
     await handle.ready;

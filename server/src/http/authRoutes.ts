@@ -2,7 +2,7 @@
  * Client API routes for location, login/link, profile, session refresh/logout and user deletion.
  * @packageDocumentation
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { bearerToken, requireAccess, requireRefresh } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
 import { sendEjson } from "./reply.js";
@@ -11,10 +11,19 @@ import { ServerError } from "../contracts.js";
 type AppParams = { appId: string };
 type LoginParams = AppParams & { provider: string };
 
-/** The origin a request was sent to, e.g. `http://127.0.0.1:4000`. */
-function requestOrigin(headers: Record<string, string | string[] | undefined>, protocol: string): string {
-  const host = headers["host"];
-  return `${protocol}://${typeof host === "string" && host !== "" ? host : "127.0.0.1"}`;
+/**
+ * The base URL `/location` answers: the configured public URL, else the address the server
+ * listens on (for a wildcard bind, the local address this connection reached). Never the Host
+ * header, which the client controls.
+ */
+function serverBaseUrl(request: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return publicUrl.replace(/\/+$/, "");
+  const bound = request.server.server.address();
+  let host = typeof bound === "object" && bound !== null ? bound.address : "127.0.0.1";
+  const port = typeof bound === "object" && bound !== null ? bound.port : request.socket.localPort;
+  if (host === "0.0.0.0" || host === "::") host = request.socket.localAddress ?? "127.0.0.1";
+  host = host.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
 function objectBody(body: unknown): Record<string, unknown> {
@@ -29,7 +38,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
 
   app.get<{ Params: AppParams }>(`${API_PREFIX}/app/:appId/location`, { config: { kind: "location" } }, async (request, reply) => {
     checkAppId(config, request.params.appId);
-    const origin = requestOrigin(request.headers, request.protocol);
+    const origin = serverBaseUrl(request, config.publicUrl);
     return sendEjson(reply, {
       deployment_model: "LOCAL",
       location: "US-VA",

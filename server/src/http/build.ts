@@ -3,7 +3,6 @@
  * body parser and error handlers. The MongoDB service and function runner are passed in.
  * @packageDocumentation
  */
-import cors, { type FastifyCorsOptions } from "@fastify/cors";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Counters } from "../admin/counters.js";
 import { Faults } from "../admin/faults.js";
@@ -24,6 +23,7 @@ import { tokenSecret, wipeAuthTables, type Db } from "../db.js";
 import { registerApiKeyRoutes } from "./apiKeyRoutes.js";
 import { registerAuthRoutes } from "./authRoutes.js";
 import { installBodyParser } from "./bodyParser.js";
+import { installCors } from "./cors.js";
 import type { HttpDeps } from "./deps.js";
 import { installErrorHandlers } from "./errors.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
@@ -47,14 +47,6 @@ export interface HttpApp {
   streams: StreamRegistry;
   counters: Counters;
 }
-
-/** The methods and headers every route (SSE included) allows cross-origin. */
-export const CORS_OPTIONS: FastifyCorsOptions = {
-  origin: true,
-  methods: ["GET", "POST", "PUT", "DELETE"],
-  allowedHeaders: ["Authorization", "Content-Type", "Accept"],
-  maxAge: 600,
-};
 
 type Deps = HttpDeps & { users: UserStore; userpassStore: UserpassStore; throttle: LoginThrottle; anonymousLimiter: AnonymousLoginLimiter };
 
@@ -81,19 +73,36 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   return { config, auth, apiKeys, userpass, mongo, runner, streams, users, userpassStore, throttle, anonymousLimiter };
 }
 
+/**
+ * Request, idle and keep-alive timeouts. The idle timeout is kept above the function time limit,
+ * so a long function call is not cut; watch streams stay active through their heartbeats.
+ */
+function connectionOptions(config: ServerConfig): { requestTimeout: number; connectionTimeout: number; keepAliveTimeout: number; http: { headersTimeout: number; connectionsCheckingInterval: number } } {
+  const { requestTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } = config.limits;
+  return {
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: Math.max(connectionTimeoutMs, config.functionTimeoutMs + 5_000, config.limits.queryTimeoutMs + 5_000),
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node checks request deadlines on this interval (30 s by default): keep it well under the deadline.
+    http: { headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 4))) },
+  };
+}
+
 /** Builds the app (not yet listening). */
 export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   const { config } = parts;
   // Logs go to stderr so that stdout carries only the CLI's listening line.
   const app = Fastify({ logger: parts.logger === true ? { stream: process.stderr } : false, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true,
+    ...connectionOptions(config),
     // a malformed URL (bad percent-encoding) is answered before routing: keep the App Services error body
     frameworkErrors: (err, _request, reply) => { sendError(reply, err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400, "BadRequest", err.message); } });
+  app.server.maxConnections = config.limits.maxConnections;
   const streams = new StreamRegistry();
   const counters = new Counters();
   const deps = makeDeps(parts, streams);
   installErrorHandlers(app);
   installBodyParser(app);
-  await app.register(cors, CORS_OPTIONS);
+  await installCors(app, config);
   const faults = config.adminToken === undefined ? undefined : new Faults();
   installCountingHook(app, counters, faults);
   registerAuthRoutes(app, deps);
