@@ -1,6 +1,6 @@
 /**
  * `user.apiKeys` in the runtime: the six `/auth/api_keys` routes, sent with the user's refresh
- * token (both SDKs do). Results are canonical EJSON as the server sent them (`_id` as `$oid`).
+ * token (both SDKs do). Results are canonical EJSON as the server sent them (`_id` a hex string).
  * @packageDocumentation
  */
 import { EJSON } from "bson";

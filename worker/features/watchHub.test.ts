@@ -189,10 +189,11 @@ describe("api keys", () => {
   it("create, fetch, fetchAll, disable, enable, log in with the key, delete", async () => {
     const { host, t, appKey, userId } = await setup(1);
     const api = t[0]!.api;
-    const created = EJSON.parse(await api.apiKeys(appKey, userId, "create", "k1")) as { _id: { toHexString(): string }; key: string; name: string; disabled: boolean };
+    const created = EJSON.parse(await api.apiKeys(appKey, userId, "create", "k1")) as { _id: string; key: string; name: string; disabled: boolean };
     expect(created.name).toBe("k1");
     expect(typeof created.key).toBe("string");
-    const id = created._id.toHexString();
+    const id = created._id;
+    expect(id).toMatch(/^[0-9a-f]{24}$/);
     const fetched = EJSON.parse(await api.apiKeys(appKey, userId, "fetch", id)) as Record<string, unknown>;
     expect(fetched).toMatchObject({ name: "k1", disabled: false });
     expect(fetched.key).toBeUndefined();

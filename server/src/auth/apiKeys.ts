@@ -7,9 +7,9 @@ import { ObjectId } from "bson";
 import type { Db } from "../db.js";
 import { ServerError } from "../contracts.js";
 
-/** An API key as the list and fetch routes show it. */
+/** An API key as the list and fetch routes show it (`_id` a hex string, as App Services sends it). */
 export interface ApiKeyInfo {
-  _id: ObjectId;
+  _id: string;
   name: string;
   disabled: boolean;
 }
@@ -27,7 +27,7 @@ interface Row {
 }
 
 const hashKey = (key: string): string => createHash("sha256").update(key).digest("hex");
-const toInfo = (r: Row): ApiKeyInfo => ({ _id: ObjectId.createFromHexString(r.id), name: r.name, disabled: r.disabled !== 0 });
+const toInfo = (r: Row): ApiKeyInfo => ({ _id: r.id, name: r.name, disabled: r.disabled !== 0 });
 
 /** Data access for API keys. */
 export class ApiKeyStore {
@@ -55,7 +55,7 @@ export class ApiKeyStore {
       }
       throw err;
     }
-    return { _id: id, key, name, disabled: false };
+    return { _id: id.toHexString(), key, name, disabled: false };
   }
 
   /** Lists a user's keys (without the secret). */

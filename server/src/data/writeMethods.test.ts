@@ -99,10 +99,13 @@ describe("updateOne / updateMany", () => {
     });
   });
 
-  test("replacement-style update keeps _id and position; updateMany refuses it", async () => {
+  test("replacement-style update keeps _id and position; updateMany replaces every match, as App Services", async () => {
     expect(await s.call("updateOne", { query: { _id: 2 }, update: { name: "Alison" } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
     expect(await s.call("find", { project: { n: 1, name: 1 } })).toEqual([{ _id: 1, n: 1 }, { _id: 2, name: "Alison" }, { _id: 3, n: 3 }]);
-    await fails(s.call("updateMany", { query: {}, update: { name: "x" } }));
+    expect(await s.call("updateMany", { query: {}, update: { name: "x" } })).toEqual({ matchedCount: 3, modifiedCount: 3 });
+    expect(await s.call("find", {})).toEqual([{ _id: 1, name: "x" }, { _id: 2, name: "x" }, { _id: 3, name: "x" }]);
+    expect(await s.call("updateMany", { query: { name: "x" }, update: { name: "x" } })).toEqual({ matchedCount: 3, modifiedCount: 0 });
+    await fails(s.call("updateMany", { query: {}, update: { _id: 9, name: "y" } }));
   });
 
   test("pipeline update", async () => {

@@ -8,7 +8,7 @@ import type { ArgsOf } from "./args.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import type { Mutation } from "./changeFeed.js";
 import type { Collection, CollectionRegistry } from "./collection.js";
-import { applyUpdate, buildUpsert, updateKind, type UpdateSpec } from "./applyUpdate.js";
+import { applyUpdate, buildUpsert, type UpdateSpec } from "./applyUpdate.js";
 import type { ServerError } from "../contracts.js";
 import { mongoError } from "./errors.js";
 import { selectDocs } from "./readMethods.js";
@@ -110,7 +110,6 @@ export function upsertInsert(coll: Collection, query: Doc, update: UpdateSpec, a
 
 function runUpdate(reg: CollectionRegistry, a: ArgsOf<"updateOne">, many: boolean): UpdateResult {
   const coll = reg.get(a.database, a.collection);
-  if (many && updateKind(a.update) === "replacement") throw mongoError("multi update is not supported for replacement-style update");
   const matches = selectDocs(coll.docs(), a.query, { limit: many ? 0 : 1 });
   if (matches.length === 0) {
     if (!a.upsert) return { matchedCount: 0, modifiedCount: 0 };
@@ -136,7 +135,8 @@ export function updateOne(reg: CollectionRegistry, a: ArgsOf<"updateOne">): Upda
 }
 
 /**
- * `updateMany`: like {@link updateOne} for every match (replacement documents are refused).
+ * `updateMany`: like {@link updateOne} for every match. A replacement-style document replaces each
+ * match (keeping its `_id`), as App Services does (MongoDB itself refuses it).
  * @param reg - the collections
  * @param a - `{database, collection, query, update, upsert, arrayFilters}`
  * @returns `{matchedCount, modifiedCount, upsertedId?}`

@@ -118,6 +118,14 @@ describe("realm-web collection methods", () => {
     expect(await items.findOne({ _id: 9 })).toEqual({ _id: 9, n: 1, created: true });
   });
 
+  test("updateMany with a replacement-style document, and its upsert, as realm-web's integration tests expect", async () => {
+    expect(await items.updateMany({}, { hiddenField: "same secret" })).toEqual({ matchedCount: 3, modifiedCount: 3 });
+    const upsert = await items.updateMany({ runId: 1, name: "Dennis" }, { runId: 1, name: "Dennis" }, { upsert: true });
+    expect(upsert).toMatchObject({ matchedCount: 0, modifiedCount: 0 });
+    expect(typeof upsert.upsertedId).toBe("object");
+    expect(await items.count({ name: "Dennis" })).toBe(1);
+  });
+
   test("findOneAndUpdate, findOneAndReplace, findOneAndDelete", async () => {
     expect(await items.findOneAndUpdate({ _id: 1 }, { $inc: { age: 1 } }, { projection: { age: 1 } })).toEqual({ _id: 1, age: 31 });
     expect(await items.findOneAndUpdate({ _id: 1 }, { $inc: { age: 1 } }, { projection: { age: 1 }, returnNewDocument: true })).toEqual({ _id: 1, age: 33 });
