@@ -24,7 +24,7 @@ const apps: App[] = [];
 
 beforeAll(async () => {
   installErrorTransfer();
-  server = await startServer({ port: 0, host: "127.0.0.1", appId: "tab-it", inMemory: true, functionsDir, adminToken: "t" });
+  server = await startServer({ port: 0, host: "127.0.0.1", appId: "tab-it", inMemory: true, functionsDir, adminToken: "integration-admin-token" });
 });
 
 afterAll(async () => {
