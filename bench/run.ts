@@ -34,12 +34,18 @@ import { benchRoot, benchViteConfig, type BenchPageName } from "./vite.config.js
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
 const args = process.argv.slice(2);
 const smoke = args.includes("--smoke");
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",");
-const out = args.find((a) => a.startsWith("--out="))?.slice(6) ?? (smoke ? `${benchRoot}dist/BENCHMARKS.smoke.md` : `${repoRoot}BENCHMARKS.md`);
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const out =
+  args.find((a) => a.startsWith("--out="))?.slice(6) ?? (smoke ? `${benchRoot}dist/BENCHMARKS.smoke.md` : `${repoRoot}BENCHMARKS.md`);
 /** Benchmarks still to start after this many seconds are skipped, to end within 10 minutes. */
 const BUDGET_S = smoke ? 50 : 540;
 const started = Date.now();
-const startLoad = loadavg().map((l) => l.toFixed(2)).join(" / ");
+const startLoad = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(" / ");
 const log = (m: string): void => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}`);
 
 /** Builds one page; returns its bundle sizes. */
@@ -54,7 +60,9 @@ async function buildPage(page: BenchPageName): Promise<BundleSizes> {
 function keptReading(): string {
   const marker = /<!-- reading -->[\s\S]*<!-- \/reading -->/;
   const old = existsSync(out) ? readFileSync(out, "utf8") : "";
-  return old.match(marker)?.[0] ?? "<!-- reading -->\n(Write the reading of this run here; `npm run bench` keeps this block.)\n<!-- /reading -->";
+  return (
+    old.match(marker)?.[0] ?? "<!-- reading -->\n(Write the reading of this run here; `npm run bench` keeps this block.)\n<!-- /reading -->"
+  );
 }
 
 type Runner = { name: string; title: string; run: (env: BenchEnv) => Promise<Section> };
@@ -69,7 +77,11 @@ async function runAll(env: BenchEnv, runners: Runner[]): Promise<Ordered[]> {
     const issueOrder = ISSUE_ORDER.indexOf(r.name);
     const t0 = Date.now();
     if ((t0 - started) / 1000 > BUDGET_S) {
-      sections.push({ ...failedSection(r.title, "–", "skipped"), issueOrder, notes: [`**Not measured in this run:** skipped to keep the run under 10 minutes (${BUDGET_S} s budget used).`] });
+      sections.push({
+        ...failedSection(r.title, "–", "skipped"),
+        issueOrder,
+        notes: [`**Not measured in this run:** skipped to keep the run under 10 minutes (${BUDGET_S} s budget used).`],
+      });
       continue;
     }
     try {
@@ -86,7 +98,10 @@ async function runAll(env: BenchEnv, runners: Runner[]): Promise<Ordered[]> {
 
 /** The rendered sections, in order; merged into an older file, each says when and under which load it ran. */
 function renderSections(sections: Ordered[], merged: boolean): string[] {
-  const partial = merged && only ? `Measured in a partial run (\`npm run bench -- --only=${only.join(",")}\`) on ${new Date().toISOString()}, load average at its start ${startLoad}; the header describes the last full run.` : null;
+  const partial =
+    merged && only
+      ? `Measured in a partial run (\`npm run bench -- --only=${only.join(",")}\`) on ${new Date().toISOString()}, load average at its start ${startLoad}; the header describes the last full run.`
+      : null;
   return [...sections]
     .sort((a, b) => a.issueOrder - b.issueOrder)
     .map((s) => renderSection(s.issueOrder + 1, partial ? { ...s, notes: [...s.notes, partial] } : s) + "\n");
@@ -123,8 +138,19 @@ async function main(): Promise<void> {
   // The benchmarks measure the runtime, not data access rules: every collection is open to every user.
   const open = { allowAllData: true, onWarning: () => undefined };
   const server = await startTestServer({ appId: "bench", functionsDir, ...open });
-  const shortTtlServer = await startTestServer({ appId: "bench-ttl", functionsDir, accessTokenTtlSeconds: sizes.refreshTtlSeconds, ...open });
-  const pagesServer = await preview({ configFile: false, root: benchRoot, logLevel: "warn", build: { outDir: "dist" }, preview: { host: "127.0.0.1", port: 0, strictPort: false } });
+  const shortTtlServer = await startTestServer({
+    appId: "bench-ttl",
+    functionsDir,
+    accessTokenTtlSeconds: sizes.refreshTtlSeconds,
+    ...open,
+  });
+  const pagesServer = await preview({
+    configFile: false,
+    root: benchRoot,
+    logLevel: "warn",
+    build: { outDir: "dist" },
+    preview: { host: "127.0.0.1", port: 0, strictPort: false },
+  });
   const browser = await launch();
   const wantsFirefox = !only || only.some((name) => name.endsWith("-firefox"));
   let firefox: FirefoxDriver | undefined;
@@ -136,7 +162,11 @@ async function main(): Promise<void> {
       browser,
       driver: playwrightDriver(browser, { waitUntil: pollUntil }),
       driverBrowser: `Chromium ${browser.version()} (headless, Debian package, playwright-core ${packageVersion("playwright-core")})`,
-      sizes, pagesUrl, server, shortTtlServer, log,
+      sizes,
+      pagesUrl,
+      server,
+      shortTtlServer,
+      log,
       url: (page, s) => pageUrl(pagesUrl, page, s.url, s.appId),
     };
     if (wantsFirefox) {
@@ -147,7 +177,11 @@ async function main(): Promise<void> {
     const firefoxEnv = (): BenchEnv => {
       if (!ff) throw new Error("Firefox was not launched");
       const version = ff.version.replace(/^firefox\//, "");
-      return { ...env, driver: ff, driverBrowser: `Firefox ${version} (headless, Debian package firefox-esr, puppeteer-core ${packageVersion("puppeteer-core")} over WebDriver BiDi)` };
+      return {
+        ...env,
+        driver: ff,
+        driverBrowser: `Firefox ${version} (headless, Debian package firefox-esr, puppeteer-core ${packageVersion("puppeteer-core")} over WebDriver BiDi)`,
+      };
     };
     sections = await runAll(env, [
       { name: "refresh", title: "Refresh requests per access-token expiry", run: refreshBenchmark },

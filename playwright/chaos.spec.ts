@@ -17,53 +17,110 @@ type Stack = { url: string; server: { url: string; adminToken: string } };
 
 async function admin(stack: Stack, method: string, body?: unknown): Promise<void> {
   await fetch(`${stack.server.url}/admin/v1/faults`, {
-    method, headers: { authorization: `Bearer ${stack.server.adminToken}`, ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(5_000),
+    method,
+    headers: { authorization: `Bearer ${stack.server.adminToken}`, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(5_000),
   });
 }
 
 /** One operation run inside a tab; returns "ok", "skip" or the typed error's name and code. */
 function inTab(page: Page, op: string, n: number): Promise<string> {
-  return page.evaluate(async ({ op, n }) => {
-    const { app, Credentials } = window.realmTabs!;
-    const users = Object.values(app.allUsers);
-    const someone = users[n % Math.max(users.length, 1)];
-    const loggedIn = users.filter((u) => u.isLoggedIn);
-    const pick = loggedIn[n % Math.max(loggedIn.length, 1)];
-    try {
-      switch (op) {
-        case "login": await app.logIn(Credentials.anonymous(n % 3 === 0)); break;
-        case "switch": if (!pick) return "skip"; await app.switchUser(pick); break;
-        case "logout": if (!someone) return "skip"; await someone.logOut(); break;
-        case "remove": if (!someone) return "skip"; await app.removeUser(someone); break;
-        case "call": if (!app.currentUser) return "skip"; await app.currentUser.callFunction("sum", n, 1); break;
-        case "refresh": if (!pick) return "skip"; await pick.refreshAccessToken(); break;
+  return page.evaluate(
+    async ({ op, n }) => {
+      const { app, Credentials } = window.realmTabs!;
+      const users = Object.values(app.allUsers);
+      const someone = users[n % Math.max(users.length, 1)];
+      const loggedIn = users.filter((u) => u.isLoggedIn);
+      const pick = loggedIn[n % Math.max(loggedIn.length, 1)];
+      try {
+        switch (op) {
+          case "login":
+            await app.logIn(Credentials.anonymous(n % 3 === 0));
+            break;
+          case "switch":
+            if (!pick) return "skip";
+            await app.switchUser(pick);
+            break;
+          case "logout":
+            if (!someone) return "skip";
+            await someone.logOut();
+            break;
+          case "remove":
+            if (!someone) return "skip";
+            await app.removeUser(someone);
+            break;
+          case "call":
+            if (!app.currentUser) return "skip";
+            await app.currentUser.callFunction("sum", n, 1);
+            break;
+          case "refresh":
+            if (!pick) return "skip";
+            await pick.refreshAccessToken();
+            break;
+        }
+        return "ok";
+      } catch (e) {
+        const x = e as { name?: string; code?: string; errorCode?: string };
+        return `${x.name}:${x.code ?? x.errorCode}`;
       }
-      return "ok";
-    } catch (e) {
-      const x = e as { name?: string; code?: string; errorCode?: string };
-      return `${x.name}:${x.code ?? x.errorCode}`;
-    }
-  }, { op, n });
+    },
+    { op, n },
+  );
 }
 
 /** The worker's snapshot (over the tab's private connection), the tab's mirror and IndexedDB. */
-function states(page: Page): Promise<{ worker: unknown; mirror: unknown; idb: { epoch: number; order: string[]; current: string | null; users: [string, string][] } }> {
+function states(
+  page: Page,
+): Promise<{
+  worker: unknown;
+  mirror: unknown;
+  idb: { epoch: number; order: string[]; current: string | null; users: [string, string][] };
+}> {
   return page.evaluate(async () => {
-    type Call = (op: { method: "snapshot" }, run: (snapshot: (k: string) => Promise<unknown>, k: string) => Promise<unknown>) => Promise<unknown>;
+    type Call = (
+      op: { method: "snapshot" },
+      run: (snapshot: (k: string) => Promise<unknown>, k: string) => Promise<unknown>,
+    ) => Promise<unknown>;
     const session = (window.realmTabs!.app as unknown as { session: { mirror: { snapshot: unknown }; call: Call } }).session;
     const worker = await session.call({ method: "snapshot" }, (snapshot, k) => snapshot(k));
-    const db = await new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open("realm-tabs"); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-    const all = (s: string) => new Promise<unknown[]>((res, rej) => { const r = db.transaction(s).objectStore(s).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open("realm-tabs");
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const all = (s: string) =>
+      new Promise<unknown[]>((res, rej) => {
+        const r = db.transaction(s).objectStore(s).getAll();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
     const apps = (await all("apps")) as { epoch: number; order: string[]; currentUserId: string | null }[];
     const users = (await all("users")) as { id: string; state: string }[];
     db.close();
     const app = apps[0]!;
-    return { worker, mirror: session.mirror.snapshot, idb: { epoch: app.epoch, order: app.order, current: app.currentUserId, users: users.map((u) => [u.id, u.state] as [string, string]) } };
+    return {
+      worker,
+      mirror: session.mirror.snapshot,
+      idb: { epoch: app.epoch, order: app.order, current: app.currentUserId, users: users.map((u) => [u.id, u.state] as [string, string]) },
+    };
   });
 }
 
-const OPS_TABLE: [string, number][] = [["login", 6], ["switch", 5], ["logout", 3], ["remove", 2], ["call", 8], ["refresh", 4], ["open", 2], ["close", 2], ["reload", 2], ["fault", 3], ["clear", 2], ["restart", 1]];
+const OPS_TABLE: [string, number][] = [
+  ["login", 6],
+  ["switch", 5],
+  ["logout", 3],
+  ["remove", 2],
+  ["call", 8],
+  ["refresh", 4],
+  ["open", 2],
+  ["close", 2],
+  ["reload", 2],
+  ["fault", 3],
+  ["clear", 2],
+  ["restart", 1],
+];
 const FAULTS = [
   { kind: "status", route: "refresh", count: 1, status: 503 },
   { kind: "status", route: "functionCall", count: 2, status: 500 },
@@ -98,9 +155,15 @@ test(`chaos: ${OPS} seeded operations across 5+ real tabs converge (seed ${SEED}
     counts[op] = (counts[op] ?? 0) + 1;
     const tab = r.pick(tabs);
     if (op === "open" && tabs.length < 7) tabs.push(await open(context));
-    else if (op === "close" && tabs.length > 5) { tabs.splice(tabs.indexOf(tab), 1); await tab.close(); }
-    else if (op === "reload") { await tab.reload(); await expect.poll(() => tab.evaluate(() => window.realmTabs?.app.ready.then(() => "ready")).catch(() => "starting"), { timeout: 30_000 }).toBe("ready"); }
-    else if (op === "fault") await admin(stack, "POST", r.pick(FAULTS));
+    else if (op === "close" && tabs.length > 5) {
+      tabs.splice(tabs.indexOf(tab), 1);
+      await tab.close();
+    } else if (op === "reload") {
+      await tab.reload();
+      await expect
+        .poll(() => tab.evaluate(() => window.realmTabs?.app.ready.then(() => "ready")).catch(() => "starting"), { timeout: 30_000 })
+        .toBe("ready");
+    } else if (op === "fault") await admin(stack, "POST", r.pick(FAULTS));
     else if (op === "clear") await admin(stack, "DELETE");
     else if (op === "restart") {
       // the SharedWorker stops once no tab holds it; new tabs start a fresh one on the same IndexedDB
@@ -126,5 +189,7 @@ test(`chaos: ${OPS} seeded operations across 5+ real tabs converge (seed ${SEED}
   expect(all[0]!.idb.current).toBe(worker.currentUserId);
   expect(new Map(all[0]!.idb.users)).toEqual(new Map(worker.users.map((u) => [u.id, u.state])));
   expect(problems).toEqual([]);
-  console.log(`[chaos:browser] seed ${SEED}, ${OPS} ops in ${Date.now() - started} ms across ${tabs.length} tabs at the end, epoch ${worker.epoch}, ${view.users.length} users; ops ${JSON.stringify(counts)}; outcomes ${JSON.stringify(outcomes)}`);
+  console.log(
+    `[chaos:browser] seed ${SEED}, ${OPS} ops in ${Date.now() - started} ms across ${tabs.length} tabs at the end, epoch ${worker.epoch}, ${view.users.length} users; ops ${JSON.stringify(counts)}; outcomes ${JSON.stringify(outcomes)}`,
+  );
 });

@@ -32,8 +32,12 @@ test("a scripted session in two tabs, pictured side by side", async ({ context, 
   const board = await context.newPage();
   await board.setViewportSize({ width: 1700, height: 900 });
   await board.setContent(`<body style="margin:0;padding:16px;background:#cfd5de;font:600 14px system-ui;display:flex;gap:16px;align-items:flex-start">
-    ${shots.map((png, i) => `<figure style="margin:0"><figcaption style="margin:0 0 6px">Tab ${"AB"[i]}</figcaption>
-      <img style="width:820px;border:1px solid #98a2b3;border-radius:6px;display:block" src="data:image/png;base64,${png}"></figure>`).join("")}
+    ${shots
+      .map(
+        (png, i) => `<figure style="margin:0"><figcaption style="margin:0 0 6px">Tab ${"AB"[i]}</figcaption>
+      <img style="width:820px;border:1px solid #98a2b3;border-radius:6px;display:block" src="data:image/png;base64,${png}"></figure>`,
+      )
+      .join("")}
   </body>`);
   await expect(board.locator("img")).toHaveCount(2);
   await board.waitForFunction(() => [...document.images].every((img) => img.complete && img.naturalWidth > 0));

@@ -116,7 +116,11 @@ test("add a todo in one tab and it appears in the others; toggle and delete trav
   await expect(a.getByTestId("event-log")).toContainText("watch: delete in demo.todos");
 });
 
-test("todos are per user: the demo app's rules keep another browser's user from seeing or changing them", async ({ context, browser, demo }) => {
+test("todos are per user: the demo app's rules keep another browser's user from seeing or changing them", async ({
+  context,
+  browser,
+  demo,
+}) => {
   const [mine] = (await openDemoTabs(context, demo.url, 1)) as [Page];
   await signInAnonymously(mine);
   const text = `private errand ${Date.now()}`;
@@ -145,8 +149,10 @@ test("register with email/password in one tab: the user shows in every tab, and 
   await a.getByTestId("signin-password").fill("correct horse");
   await a.getByTestId("signin-register").click();
   // register + login hash the password twice (argon2): slow on a busy machine; say why if it fails
-  await expect(a.getByTestId("current-user").or(a.getByTestId("signin-error").filter({ hasText: /\S/ })))
-    .toHaveText(`Signed in as ${email} (local-userpass)`, { timeout: 30_000 });
+  await expect(a.getByTestId("current-user").or(a.getByTestId("signin-error").filter({ hasText: /\S/ }))).toHaveText(
+    `Signed in as ${email} (local-userpass)`,
+    { timeout: 30_000 },
+  );
   for (const tab of [a, b]) {
     await expect(tab.getByTestId("current-user")).toHaveText(`Signed in as ${email} (local-userpass)`);
     await expect(tab.getByTestId("user-row").getByTestId("user-identities")).toHaveText("identities local-userpass");

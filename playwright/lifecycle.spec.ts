@@ -40,23 +40,35 @@ function startWatch(page: Page, collection: string): Promise<void> {
 
 test("closing a watching tab frees its watch stream and its place in the live-tab count", async ({ context, stack }) => {
   const [a, b] = await openTabs(context, stack.url, 2);
-  await a!.evaluate(async () => { await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous()); });
+  await a!.evaluate(async () => {
+    await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous());
+  });
   await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null);
   await startWatch(a!, "watched-a");
   await startWatch(b!, "watched-b"); // another collection: a stream of its own
-  const insert = (page: Page, collection: string, n: number) => page.evaluate(async ({ collection, n }) => {
-    await window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection).insertOne({ n });
-  }, { collection, n });
-  await expect.poll(async () => {
-    await insert(a!, "watched-a", 1);
-    await insert(a!, "watched-b", 1);
-    const seen = await Promise.all([a!, b!].map((p) => p.evaluate(() => (window as unknown as { __seen: number[] }).__seen.length)));
-    return seen.every((n) => n > 0);
-  }, { timeout: 20_000 }).toBe(true);
-  const stats = () => a!.evaluate(async () => {
-    const s = await window.realmTabs!.app.stats();
-    return { tabs: s.tabs, openStreams: s.openStreams };
-  });
+  const insert = (page: Page, collection: string, n: number) =>
+    page.evaluate(
+      async ({ collection, n }) => {
+        await window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection).insertOne({ n });
+      },
+      { collection, n },
+    );
+  await expect
+    .poll(
+      async () => {
+        await insert(a!, "watched-a", 1);
+        await insert(a!, "watched-b", 1);
+        const seen = await Promise.all([a!, b!].map((p) => p.evaluate(() => (window as unknown as { __seen: number[] }).__seen.length)));
+        return seen.every((n) => n > 0);
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
+  const stats = () =>
+    a!.evaluate(async () => {
+      const s = await window.realmTabs!.app.stats();
+      return { tabs: s.tabs, openStreams: s.openStreams };
+    });
   await expect.poll(stats).toEqual({ tabs: 2, openStreams: 2 });
   await b!.close(); // never stops its watch: only its liveness lock tells the worker
   await expect.poll(stats).toEqual({ tabs: 1, openStreams: 1 });

@@ -32,7 +32,9 @@ function tabIdOf(page: Page): Promise<string> {
 
 /** Which page hosts the runtime: the one whose liveness lock has the leader lock's client id. */
 async function leaderIndex(pages: Page[]): Promise<number> {
-  const held = await pages[0]!.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((l) => ({ name: l.name ?? "", clientId: l.clientId ?? "" })));
+  const held = await pages[0]!.evaluate(async () =>
+    ((await navigator.locks.query()).held ?? []).map((l) => ({ name: l.name ?? "", clientId: l.clientId ?? "" })),
+  );
   const leaderClient = held.find((l) => l.name.startsWith("realm-tabs:leader:"))?.clientId;
   expect(leaderClient).toBeDefined();
   for (const [i, page] of pages.entries()) {
@@ -46,33 +48,50 @@ async function leaderIndex(pages: Page[]): Promise<number> {
 function degradedEvent(page: Page): Promise<{ mode: string; reason: string } | null> {
   return page.evaluate(() => {
     let got: { mode: string; reason: string } | null = null;
-    window.realmTabs!.app.addEventListener("degraded", (d) => { got = { mode: d.mode, reason: d.reason }; });
+    window.realmTabs!.app.addEventListener("degraded", (d) => {
+      got = { mode: d.mode, reason: d.reason };
+    });
     return got;
   });
 }
 
-test("auto mode reports where the runtime runs: a SharedWorker where the browser has one, else a leader tab", async ({ context, stack }) => {
+test("auto mode reports where the runtime runs: a SharedWorker where the browser has one, else a leader tab", async ({
+  context,
+  stack,
+}) => {
   const expectSharedWorker = test.info().project.name !== "no-shared-worker";
   const tab = await openTab(context, stack.url);
   expect(await modeOf(tab)).toEqual(
-    expectSharedWorker ? { mode: "shared-worker", degraded: false, hasSharedWorker: true } : { mode: "leader", degraded: true, hasSharedWorker: false },
+    expectSharedWorker
+      ? { mode: "shared-worker", degraded: false, hasSharedWorker: true }
+      : { mode: "leader", degraded: true, hasSharedWorker: false },
   );
   const event = await degradedEvent(tab);
   if (expectSharedWorker) expect(event).toBeNull();
   else expect(event).toEqual({ mode: "leader", reason: expect.stringMatching(/^no SharedWorker: the runtime runs in a leader tab/) });
 });
 
-test("auto mode without SharedWorker falls back to a leader tab and reports it as degraded, with the reason", async ({ context, stack }) => {
+test("auto mode without SharedWorker falls back to a leader tab and reports it as degraded, with the reason", async ({
+  context,
+  stack,
+}) => {
   // remove SharedWorker before any page script runs, in every project
-  await context.addInitScript(() => { delete (globalThis as { SharedWorker?: unknown }).SharedWorker; });
+  await context.addInitScript(() => {
+    delete (globalThis as { SharedWorker?: unknown }).SharedWorker;
+  });
   const warnings: string[] = [];
   const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "warning") warnings.push(m.text()); });
+  page.on("console", (m) => {
+    if (m.type() === "warning") warnings.push(m.text());
+  });
   await page.goto(stack.url);
   await expect.poll(() => page.evaluate(() => window.realmTabs?.app.mode ?? null)).toBe("leader");
   expect(await modeOf(page)).toEqual({ mode: "leader", degraded: true, hasSharedWorker: false });
   // the event fired when the App connected (its console warning says so), and stays for late listeners
-  expect(await degradedEvent(page)).toEqual({ mode: "leader", reason: expect.stringMatching(/^no SharedWorker: the runtime runs in a leader tab/) });
+  expect(await degradedEvent(page)).toEqual({
+    mode: "leader",
+    reason: expect.stringMatching(/^no SharedWorker: the runtime runs in a leader tab/),
+  });
   await expect.poll(() => warnings.filter((w) => w.startsWith("[realm-tabs] runtime mode leader: no SharedWorker"))).toHaveLength(1);
   // and the fallback runtime works
   const id = await logIn(page);
@@ -96,7 +115,10 @@ test("leader mode: one runtime for every tab, logins and logouts seen everywhere
   await expectTabsAgree(open, (v) => v.currentUserId === null && v.users.every((u) => !u.isLoggedIn));
 });
 
-test("leader mode: closing the leader tab mid-call hands over within a second, the call fails retryably, state intact", async ({ context, stack }) => {
+test("leader mode: closing the leader tab mid-call hands over within a second, the call fails retryably, state intact", async ({
+  context,
+  stack,
+}) => {
   const tabs = await openTabs(context, leaderUrl(stack.url), 3);
   const id = await logIn(tabs[0]!);
   const before = await expectTabsAgree(tabs, (v) => v.currentUserId === id);
@@ -123,7 +145,9 @@ test("leader mode: closing the leader tab mid-call hands over within a second, t
   // the old leader will never answer: the call fails fast (not at its 15 s deadline) and says retry
   expect(outcome).toMatchObject({ ok: false, code: "leader-changed", retryable: true, name: "RealmTabsError" });
   expect(Date.now() - closedAt).toBeLessThan(1_500);
-  test.info().annotations.push({ type: "measured", description: `in-flight call rejected ${Date.now() - closedAt} ms after the leader tab closed` });
+  test
+    .info()
+    .annotations.push({ type: "measured", description: `in-flight call rejected ${Date.now() - closedAt} ms after the leader tab closed` });
   // a new leader serves calls at once; state came back from IndexedDB
   const result = await caller.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(20, 22));
   expect(Date.now() - closedAt).toBeLessThan(3_000);
@@ -147,33 +171,57 @@ test("in-page mode: the runtime runs in the tab, works, and is reported as degra
   await expect.poll(async () => (await tabView(second!)).currentUserId).toBe(id);
 });
 
-test("leader mode: watch streams of the other tabs end with a retryable leader-changed when the leader closes, and watch again on the new leader", async ({ context, stack }) => {
+test("leader mode: watch streams of the other tabs end with a retryable leader-changed when the leader closes, and watch again on the new leader", async ({
+  context,
+  stack,
+}) => {
   const tabs = await openTabs(context, leaderUrl(stack.url), 3);
   await logIn(tabs[0]!);
   await expectTabsAgree(tabs, (v) => v.currentUserId !== null);
   const leader = await leaderIndex(tabs);
   const [watcher, other] = tabs.filter((_, i) => i !== leader) as [Page, Page];
-  const watch = (page: Page) => page.evaluate(() => {
-    const coll = window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("modes").collection("handover");
-    const state = { seen: [] as number[], error: null as null | { code?: string; retryable?: boolean } };
-    (window as unknown as { __w: typeof state }).__w = state;
-    void (async () => {
-      try {
-        for await (const change of coll.watch()) state.seen.push((change as { fullDocument?: { n: number } }).fullDocument!.n);
-      } catch (e) {
-        const x = e as { code?: string; retryable?: boolean };
-        state.error = { code: x.code, retryable: x.retryable };
-      }
-    })();
-  });
+  const watch = (page: Page) =>
+    page.evaluate(() => {
+      const coll = window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("modes").collection("handover");
+      const state = { seen: [] as number[], error: null as null | { code?: string; retryable?: boolean } };
+      (window as unknown as { __w: typeof state }).__w = state;
+      void (async () => {
+        try {
+          for await (const change of coll.watch()) state.seen.push((change as { fullDocument?: { n: number } }).fullDocument!.n);
+        } catch (e) {
+          const x = e as { code?: string; retryable?: boolean };
+          state.error = { code: x.code, retryable: x.retryable };
+        }
+      })();
+    });
   const state = () => watcher.evaluate(() => (window as unknown as { __w: { seen: number[]; error: unknown } }).__w);
-  const insert = (n: number) => other.evaluate((n) => window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("modes").collection("handover").insertOne({ n }), n);
+  const insert = (n: number) =>
+    other.evaluate(
+      (n) => window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("modes").collection("handover").insertOne({ n }),
+      n,
+    );
   await watch(watcher);
-  await expect.poll(async () => { await insert(0); return (await state()).seen.includes(0); }, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        await insert(0);
+        return (await state()).seen.includes(0);
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
   await tabs[leader]!.close();
   await expect.poll(async () => (await state()).error, { timeout: 5_000 }).toEqual({ code: "leader-changed", retryable: true });
   // watching again reaches the new leader, which opens its own stream
   await watch(watcher);
-  await expect.poll(async () => { await insert(5); return (await state()).seen.includes(5); }, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        await insert(5);
+        return (await state()).seen.includes(5);
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
   expect((await state()).error).toBeNull();
 });

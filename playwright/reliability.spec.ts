@@ -20,7 +20,10 @@ async function fault(stack: Stack, body: Record<string, unknown> | null): Promis
 }
 
 async function faultsLeft(stack: Stack): Promise<number> {
-  const res = await fetch(`${stack.server.url}/admin/v1/faults`, { headers: { authorization: `Bearer ${stack.server.adminToken}` }, signal: AbortSignal.timeout(5_000) });
+  const res = await fetch(`${stack.server.url}/admin/v1/faults`, {
+    headers: { authorization: `Bearer ${stack.server.adminToken}` },
+    signal: AbortSignal.timeout(5_000),
+  });
   return ((await res.json()) as unknown[]).length;
 }
 
@@ -39,7 +42,9 @@ function attempt(page: Page, what: "refresh" | "call"): Promise<string> {
   }, what);
 }
 
-test.afterEach(async ({ stack }) => { await fault(stack, null); });
+test.afterEach(async ({ stack }) => {
+  await fault(stack, null);
+});
 
 test("reset connections, 5xx and slow responses log no one out; calls fail clearly, then succeed", async ({ context, stack }) => {
   const tabs = await openTabs(context, stack.url, 3);
@@ -87,7 +92,10 @@ test("only a definitive 401 on refresh logs the user out, in every tab", async (
   expect(view.currentUserId).toBeNull();
 });
 
-test("a response slower than the worker's 15 s request deadline fails with timeout in that tab only; no one is logged out", async ({ context, stack }) => {
+test("a response slower than the worker's 15 s request deadline fails with timeout in that tab only; no one is logged out", async ({
+  context,
+  stack,
+}) => {
   test.setTimeout(90_000);
   const tabs = await openTabs(context, `${stack.url}&timeoutMs=40000`, 2);
   const [a, b] = tabs as [Page, Page];

@@ -10,7 +10,8 @@ import { expect, test } from "./fixtures.js";
 import { expectTabsAgree, openTab, openTabs, tabView } from "../src/testing/tabs.js";
 import { PROTOCOL_VERSION } from "../src/protocol/events.js";
 
-const logIn = (page: Page) => page.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false))).id);
+const logIn = (page: Page) =>
+  page.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false))).id);
 
 /** The channel name of the test app (see src/protocol/names.ts). */
 function channelOf(stack: { server: { url: string; appId: string } }): string {
@@ -23,16 +24,55 @@ test("forged, garbage and flooded channel messages change no tab's view; the tab
   const before = await expectTabsAgree([a!, b!], (v) => v.currentUserId === id);
   const rogue = await openTab(context, stack.url);
   const appKey = `${stack.server.appId}@${stack.server.url}`;
-  await rogue.evaluate(({ name, appKey, v }) => {
-    const ch = new BroadcastChannel(name);
-    const forgedUser = { id: "forged", state: "LoggedIn", providerType: "anon-user", accessToken: "forged", refreshToken: "forged", deviceId: null, profile: { type: "normal", identities: [], data: {} }, customDataEJSON: "{}", accessTokenExpiresAt: null };
-    // well-formed hints of the current protocol, each smuggling a snapshot the tabs must never apply
-    const forged = (epoch: number) => ({ v, kind: "state", appKey, epoch, changes: [{ type: "login", userId: "forged" }], snapshot: { appKey, epoch, users: [forgedUser], currentUserId: "forged", deviceId: null } });
-    for (const junk of [null, 1, "x", [], {}, { v, kind: "state" }, { v, kind: "state", appKey }, { v, kind: "state", appKey, epoch: "9", changes: [] }, { v: v - 1, kind: "state", appKey, epoch: 3, changes: [] }, new Uint8Array(1 << 20)]) ch.postMessage(junk);
-    ch.postMessage(forged(1_000_000));
-    for (let i = 0; i < 5_000; i++) ch.postMessage(forged(1_000_001 + i));
-    ch.postMessage({ v, kind: "state", appKey, epoch: 2_000_000, changes: [{ type: "logout", userId: null }], snapshot: { appKey, epoch: 2_000_000, users: [], currentUserId: null, deviceId: null } });
-  }, { name: channelOf(stack), appKey, v: PROTOCOL_VERSION });
+  await rogue.evaluate(
+    ({ name, appKey, v }) => {
+      const ch = new BroadcastChannel(name);
+      const forgedUser = {
+        id: "forged",
+        state: "LoggedIn",
+        providerType: "anon-user",
+        accessToken: "forged",
+        refreshToken: "forged",
+        deviceId: null,
+        profile: { type: "normal", identities: [], data: {} },
+        customDataEJSON: "{}",
+        accessTokenExpiresAt: null,
+      };
+      // well-formed hints of the current protocol, each smuggling a snapshot the tabs must never apply
+      const forged = (epoch: number) => ({
+        v,
+        kind: "state",
+        appKey,
+        epoch,
+        changes: [{ type: "login", userId: "forged" }],
+        snapshot: { appKey, epoch, users: [forgedUser], currentUserId: "forged", deviceId: null },
+      });
+      for (const junk of [
+        null,
+        1,
+        "x",
+        [],
+        {},
+        { v, kind: "state" },
+        { v, kind: "state", appKey },
+        { v, kind: "state", appKey, epoch: "9", changes: [] },
+        { v: v - 1, kind: "state", appKey, epoch: 3, changes: [] },
+        new Uint8Array(1 << 20),
+      ])
+        ch.postMessage(junk);
+      ch.postMessage(forged(1_000_000));
+      for (let i = 0; i < 5_000; i++) ch.postMessage(forged(1_000_001 + i));
+      ch.postMessage({
+        v,
+        kind: "state",
+        appKey,
+        epoch: 2_000_000,
+        changes: [{ type: "logout", userId: null }],
+        snapshot: { appKey, epoch: 2_000_000, users: [], currentUserId: null, deviceId: null },
+      });
+    },
+    { name: channelOf(stack), appKey, v: PROTOCOL_VERSION },
+  );
   // the forged events were received (the rogue's own listener proves delivery), yet nothing changed
   await expect.poll(async () => JSON.stringify(await tabView(a!))).toBe(JSON.stringify(before));
   expect(JSON.stringify(await tabView(b!))).toBe(JSON.stringify(before));
@@ -56,14 +96,29 @@ test("raw garbage and ill-typed calls on a SharedWorker port never crash the wor
     port.start();
     const replies = new Map<string, unknown>();
     let gotLast: () => void = () => {};
-    const lastReply = new Promise<void>((resolve) => { gotLast = resolve; });
+    const lastReply = new Promise<void>((resolve) => {
+      gotLast = resolve;
+    });
     port.onmessage = (e: MessageEvent) => {
       const d = e.data as { id?: string };
       if (d && typeof d.id === "string") replies.set(d.id, d);
       if (["last", "c1", "c2", "c4", "c5"].every((k) => replies.has(k))) gotLast();
     };
-    const call = (id: string, path: string[], argumentList: unknown[]) => port.postMessage({ id, type: "APPLY", path, argumentList: argumentList.map((value) => ({ type: "RAW", value })) });
-    for (const junk of [null, 42, "x", [], {}, { type: "APPLY" }, { id: "j1", type: "APPLY", path: "logIn" }, { id: "j2", type: "GET", path: [null] }, { id: "j3", type: "SET", path: ["logIn"], value: { type: "RAW", value: 1 } }, new ArrayBuffer(4 << 20)]) port.postMessage(junk);
+    const call = (id: string, path: string[], argumentList: unknown[]) =>
+      port.postMessage({ id, type: "APPLY", path, argumentList: argumentList.map((value) => ({ type: "RAW", value })) });
+    for (const junk of [
+      null,
+      42,
+      "x",
+      [],
+      {},
+      { type: "APPLY" },
+      { id: "j1", type: "APPLY", path: "logIn" },
+      { id: "j2", type: "GET", path: [null] },
+      { id: "j3", type: "SET", path: ["logIn"], value: { type: "RAW", value: 1 } },
+      new ArrayBuffer(4 << 20),
+    ])
+      port.postMessage(junk);
     call("c1", ["logIn"], [{ evil: true }, 5]);
     call("c2", ["logOut"], ["no-such-app", null]);
     call("c3", ["callFunction"], [location.href, "u", "sum", "[1,2]"]);
@@ -74,9 +129,16 @@ test("raw garbage and ill-typed calls on a SharedWorker port never crash the wor
     for (let i = 0; i < 2_000; i++) call(`f${i}`, ["stats"], []);
     call("last", ["stats"], []);
     // wait for the answers the assertions read (the last call's and the ill-typed calls')
-    await Promise.race([lastReply, new Promise((_, reject) => setTimeout(() => reject(new Error("no reply to the last call in 20 s")), 20_000))]);
+    await Promise.race([
+      lastReply,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no reply to the last call in 20 s")), 20_000)),
+    ]);
     const last = replies.get("last") as { value?: { tabs?: number } } | undefined;
-    return { replied: replies.size, errors: ["c1", "c2", "c4", "c5"].map((k) => (replies.get(k) as { type?: string } | undefined)?.type ?? "none"), tabs: last?.value?.tabs ?? -1 };
+    return {
+      replied: replies.size,
+      errors: ["c1", "c2", "c4", "c5"].map((k) => (replies.get(k) as { type?: string } | undefined)?.type ?? "none"),
+      tabs: last?.value?.tabs ?? -1,
+    };
   });
   expect(result.tabs).toBeGreaterThanOrEqual(2); // the rogue reached the tabs' worker
   expect(result.errors).toEqual(["HANDLER", "HANDLER", "HANDLER", "HANDLER"]); // each bad call rejected alone
@@ -105,15 +167,28 @@ test("tokens at rest are sealed, the key cannot be exported, and the channel car
     return [before, user.accessToken!];
   });
   const dump = await a!.evaluate(async () => {
-    const open = (name: string) => new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-    const all = (db: IDBDatabase, store: string) => new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const open = (name: string) =>
+      new Promise<IDBDatabase>((res, rej) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+    const all = (db: IDBDatabase, store: string) =>
+      new Promise<unknown[]>((res, rej) => {
+        const r = db.transaction(store).objectStore(store).getAll();
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
     const db = await open("realm-tabs");
     const users = (await all(db, "users")) as { refreshToken: string | null; accessToken: string | null }[];
     const apps = await all(db, "apps");
     const keysDb = await open("realm-tabs-keys");
     const keys = (await all(keysDb, "keys")) as CryptoKey[];
     const key = keys[0]!;
-    const exported = await crypto.subtle.exportKey("raw", key).then(() => "exported", (e: Error) => e.name);
+    const exported = await crypto.subtle.exportKey("raw", key).then(
+      () => "exported",
+      (e: Error) => e.name,
+    );
     return { users, apps: JSON.stringify(apps), extractable: key.extractable, algorithm: key.algorithm.name, exported };
   });
   expect(dump.users).toHaveLength(1);

@@ -16,17 +16,21 @@ import { sharedWorkerUrls } from "../src/testing/workers.js";
  */
 function storedUsers(page: Page): Promise<{ id: string; state: string; accessToken: string | null }[]> {
   return page.evaluate(async () => {
-    const read = <T>(db: string, store: string, key?: string): Promise<T> => new Promise((resolve, reject) => {
-      const open = indexedDB.open(db);
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const d = open.result;
-        const os = d.transaction(store).objectStore(store);
-        const get = key === undefined ? os.getAll() : os.get(key);
-        get.onsuccess = () => { d.close(); resolve(get.result as T); };
-        get.onerror = () => reject(get.error);
-      };
-    });
+    const read = <T>(db: string, store: string, key?: string): Promise<T> =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open(db);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const d = open.result;
+          const os = d.transaction(store).objectStore(store);
+          const get = key === undefined ? os.getAll() : os.get(key);
+          get.onsuccess = () => {
+            d.close();
+            resolve(get.result as T);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      });
     type Row = { appKey: string; id: string; state: string; accessToken: string | null };
     const rows = await read<Row[]>("realm-tabs", "users");
     const key = await read<CryptoKey | undefined>("realm-tabs-keys", "keys", "session-tokens");
@@ -46,7 +50,11 @@ function runtimeRefreshes(page: Page): Promise<number> {
   return page.evaluate(async () => (await window.realmTabs!.app.stats()).refreshes);
 }
 
-test("two builds with different workers: one refresh per expiry, one consistent store, the older tab is told", async ({ context, stack, browser }) => {
+test("two builds with different workers: one refresh per expiry, one consistent store, the older tab is told", async ({
+  context,
+  stack,
+  browser,
+}) => {
   test.setTimeout(90_000);
   const server = await startTestServer({ accessTokenTtlSeconds: 2, functionsDir: FUNCTIONS_DIR });
   try {
@@ -62,7 +70,9 @@ test("two builds with different workers: one refresh per expiry, one consistent 
     await expect.poll(async () => (await tabView(b)).currentUserId).toBe(id); // build B's runtime loaded the store
     expect((await sharedWorkerUrls(browser)).length).toBe(2);
     // the older tab (A) is told that build B was opened; B is not told anything
-    await expect.poll(() => a.evaluate(() => (window as unknown as { outdated: { buildId: string }[] }).outdated.map((d) => d.buildId))).toEqual(["build-B"]);
+    await expect
+      .poll(() => a.evaluate(() => (window as unknown as { outdated: { buildId: string }[] }).outdated.map((d) => d.buildId)))
+      .toEqual(["build-B"]);
     await b.evaluate(() => {
       const w = window as unknown as { outdated: unknown[] };
       w.outdated = [];
@@ -70,13 +80,19 @@ test("two builds with different workers: one refresh per expiry, one consistent 
     });
     // no sleep for the negative: A posts a probe (an older build's notice) after it was told; B answers
     // it only after handling everything A sent before, so once B's answer is heard, B has seen all of A
-    await a.evaluate(() => new Promise<void>((resolve) => {
-      const channel = new BroadcastChannel("realm-tabs:builds");
-      channel.onmessage = (e: MessageEvent) => {
-        if ((e.data as { buildId?: string } | null)?.buildId === "build-B") { channel.close(); resolve(); }
-      };
-      channel.postMessage({ ns: "realm-tabs-builds/1", buildId: "probe-older-build", startedAt: 0 });
-    }));
+    await a.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const channel = new BroadcastChannel("realm-tabs:builds");
+          channel.onmessage = (e: MessageEvent) => {
+            if ((e.data as { buildId?: string } | null)?.buildId === "build-B") {
+              channel.close();
+              resolve();
+            }
+          };
+          channel.postMessage({ ns: "realm-tabs-builds/1", buildId: "probe-older-build", startedAt: 0 });
+        }),
+    );
     const bOutdated = (await b.evaluate(() => (window as unknown as { outdated: unknown[] }).outdated)).length > 0;
     expect(bOutdated).toBe(false);
 
@@ -84,26 +100,44 @@ test("two builds with different workers: one refresh per expiry, one consistent 
     const started = Date.now();
     const tokens = new Set<string>();
     await expect
-      .poll(async () => {
-        for (const tab of [a, b]) {
-          const token = (await tabView(tab)).users[0]?.accessToken;
-          if (token) tokens.add(token);
-        }
-        return Date.now() - started >= 10_000 && tokens.size >= 5;
-      }, { timeout: 30_000, intervals: [250] })
+      .poll(
+        async () => {
+          for (const tab of [a, b]) {
+            const token = (await tabView(tab)).users[0]?.accessToken;
+            if (token) tokens.add(token);
+          }
+          return Date.now() - started >= 10_000 && tokens.size >= 5;
+        },
+        { timeout: 30_000, intervals: [250] },
+      )
       .toBe(true);
     const { refreshes } = await server.counters();
     const seconds = (Date.now() - started) / 1000;
     const [byA, byB] = [await runtimeRefreshes(a), await runtimeRefreshes(b)];
-    test.info().annotations.push({ type: "measured", description: `${refreshes} refreshes in ${seconds.toFixed(1)} s, two runtimes (${byA} by A's, ${byB} by B's since they started), 2 s TTL` });
+    test
+      .info()
+      .annotations.push({
+        type: "measured",
+        description: `${refreshes} refreshes in ${seconds.toFixed(1)} s, two runtimes (${byA} by A's, ${byB} by B's since they started), 2 s TTL`,
+      });
     // one runtime refreshes about once per 2 s expiry; two uncoordinated runtimes would double it
     expect(refreshes).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 2);
 
     // both builds agree with each other and with the store, and the session still works in both
-    await expect.poll(async () => {
-      const [va, vb, stored] = [await tabView(a), await tabView(b), await storedUsers(a)];
-      return va.users[0]?.accessToken === vb.users[0]?.accessToken && stored.length === 1 && stored[0]!.accessToken === va.users[0]?.accessToken && stored[0]!.state === "LoggedIn";
-    }, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const [va, vb, stored] = [await tabView(a), await tabView(b), await storedUsers(a)];
+          return (
+            va.users[0]?.accessToken === vb.users[0]?.accessToken &&
+            stored.length === 1 &&
+            stored[0]!.accessToken === va.users[0]?.accessToken &&
+            stored[0]!.state === "LoggedIn"
+          );
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     for (const tab of [a, b]) {
       expect(await tab.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(1, 1))).toBe(2);
     }

@@ -28,20 +28,29 @@ console.log(`[chaos] seed ${seed}, ${ops} operations, ${values.tabs} tabs (repla
 let failed = false;
 if (values.target !== "browser") {
   const { runChaos } = await tsImport("../test/chaos/run.ts", import.meta.url);
-  const report = await runChaos({ seed, ops, tabs: Number(values.tabs), concurrency: Number(values.concurrency), log: (line) => console.log(line) });
+  const report = await runChaos({
+    seed,
+    ops,
+    tabs: Number(values.tabs),
+    concurrency: Number(values.concurrency),
+    log: (line) => console.log(line),
+  });
   console.log(JSON.stringify(report, null, 2));
   if (report.violations.length > 0) {
     console.error(`[chaos] Node run FAILED with seed ${seed}: ${report.violations.length} broken guarantees`);
     failed = true;
   } else {
-    console.log(`[chaos] Node run converged: seed ${seed}, ${ops} operations in ${(report.durationMs / 1000).toFixed(1)} s, ${report.restarts} worker restarts, max ${report.maxTabs} tabs`);
+    console.log(
+      `[chaos] Node run converged: seed ${seed}, ${ops} operations in ${(report.durationMs / 1000).toFixed(1)} s, ${report.restarts} worker restarts, max ${report.maxTabs} tabs`,
+    );
   }
 }
 if (values.target !== "node") {
   const browserOps = values["browser-ops"] ?? String(Math.max(1, Math.round(ops / 5)));
   console.log(`[chaos] browser run: seed ${seed}, ${browserOps} operations (npx playwright test playwright/chaos.spec.ts)`);
   const run = spawnSync("npx", ["playwright", "test", "playwright/chaos.spec.ts", "--project=shared-worker", "--reporter=line"], {
-    stdio: "inherit", env: { ...process.env, CHAOS_SEED: String(seed), CHAOS_BROWSER_OPS: browserOps },
+    stdio: "inherit",
+    env: { ...process.env, CHAOS_SEED: String(seed), CHAOS_BROWSER_OPS: browserOps },
   });
   if (run.status !== 0) {
     console.error(`[chaos] browser run FAILED with seed ${seed} (replay: npm run chaos -- --seed ${seed} --ops ${ops} --target browser)`);

@@ -24,7 +24,10 @@ function startApiServer(port) {
   const args = ["server/dist/cli.js", "--port", String(port), "--host", HOST, "--app", "demo/app", "--data", ".data"];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const url = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not print "listening on" within ${START_DEADLINE_MS / 1000} s`)), START_DEADLINE_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the server did not print "listening on" within ${START_DEADLINE_MS / 1000} s`)),
+      START_DEADLINE_MS,
+    );
     let buffered = "";
     child.stdout.on("data", (chunk) => {
       buffered += chunk;
@@ -47,7 +50,10 @@ function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 }
@@ -69,8 +75,15 @@ async function main() {
   process.on("SIGTERM", () => void stop(0));
   // `npm start` killed with SIGTERM exits without passing it on: stop when our parent goes away
   const parent = process.ppid;
-  setInterval(() => { if (process.ppid !== parent) void stop(0); }, 1000).unref();
-  api.child.once("exit", (code) => { if (!stopping) { console.error(`realm-tabs demo: the server stopped (code ${code})`); void stop(1); } });
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 1000).unref();
+  api.child.once("exit", (code) => {
+    if (!stopping) {
+      console.error(`realm-tabs demo: the server stopped (code ${code})`);
+      void stop(1);
+    }
+  });
   try {
     const serverUrl = await api.url;
     process.env.REALM_TABS_SERVER_URL = serverUrl;

@@ -93,7 +93,15 @@ if (!only || only === "firefox") {
   console.log("\n== firefox (the cross-browser scenarios in Firefox ESR, puppeteer-core over WebDriver BiDi)");
   const file = join(outDir, "firefox.json");
   rmSync(file, { force: true });
-  const code = run("npx", ["vitest", "run", "--config", "playwright/firefox/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`]);
+  const code = run("npx", [
+    "vitest",
+    "run",
+    "--config",
+    "playwright/firefox/vitest.config.ts",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${file}`,
+  ]);
   const json = readJson(file);
   const passed = json?.numPassedTests ?? 0;
   const failed = (json?.numFailedTests ?? 0) + (json ? 0 : 1);

@@ -13,9 +13,16 @@ function keysAnswering(answer: unknown): ApiKeyAuth {
 
 describe("API key ids", () => {
   it("are strings whether the server sent an $oid or a string", async () => {
-    expect(await keysAnswering({ _id: new ObjectId(hex), name: "k", disabled: false, key: "s" }).create("k")).toEqual({ _id: hex, name: "k", disabled: false, key: "s" });
+    expect(await keysAnswering({ _id: new ObjectId(hex), name: "k", disabled: false, key: "s" }).create("k")).toEqual({
+      _id: hex,
+      name: "k",
+      disabled: false,
+      key: "s",
+    });
     expect(await keysAnswering({ _id: hex, name: "k", disabled: false }).fetch(hex)).toEqual({ _id: hex, name: "k", disabled: false });
-    expect(await keysAnswering([{ _id: new ObjectId(hex), name: "k", disabled: true }]).fetchAll()).toEqual([{ _id: hex, name: "k", disabled: true }]);
+    expect(await keysAnswering([{ _id: new ObjectId(hex), name: "k", disabled: true }]).fetchAll()).toEqual([
+      { _id: hex, name: "k", disabled: true },
+    ]);
   });
 
   it("leaves other answers alone", () => {

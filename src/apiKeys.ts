@@ -35,7 +35,10 @@ export function stringId(value: unknown): unknown {
 /** The API-key client of one user. */
 export class ApiKeyAuth {
   /** @internal Built by `User.apiKeys`. */
-  constructor(private readonly call: RuntimeCall, private readonly userId: string) {}
+  constructor(
+    private readonly call: RuntimeCall,
+    private readonly userId: string,
+  ) {}
 
   private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
     const ejson = await this.call({ method: "apiKeys", about: op }, (apiKeys, appKey) => apiKeys(appKey, this.userId, op, arg));

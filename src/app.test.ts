@@ -18,7 +18,9 @@ afterEach(closeAll);
 
 describe("App and User over a MessageChannel", () => {
   it("logs in in one tab; the other tab sees the same user with the same tokens", async () => {
-    const { apps: [a, b] } = tabs(2);
+    const {
+      apps: [a, b],
+    } = tabs(2);
     await Promise.all([a!.ready, b!.ready]);
     expect(a!.currentUser).toBeNull();
     const user = await a!.logIn(Credentials.anonymous());
@@ -37,14 +39,24 @@ describe("App and User over a MessageChannel", () => {
   });
 
   it("fires user listeners once per tab on a token refresh, and app listeners on logout", async () => {
-    const { apps: [a, b] } = tabs(2);
+    const {
+      apps: [a, b],
+    } = tabs(2);
     const user = await a!.logIn(Credentials.anonymous());
     await vi.waitFor(() => expect(b!.currentUser).not.toBeNull());
     const fired = { a: 0, b: 0, appA: 0, appB: 0 };
-    user.addListener(() => { fired.a += 1; });
-    b!.currentUser!.addListener(() => { fired.b += 1; });
-    a!.addListener(() => { fired.appA += 1; });
-    b!.addListener(() => { fired.appB += 1; });
+    user.addListener(() => {
+      fired.a += 1;
+    });
+    b!.currentUser!.addListener(() => {
+      fired.b += 1;
+    });
+    a!.addListener(() => {
+      fired.appA += 1;
+    });
+    b!.addListener(() => {
+      fired.appB += 1;
+    });
     await b!.currentUser!.refreshAccessToken();
     await vi.waitFor(() => expect(fired).toMatchObject({ a: 1, b: 1 }));
     expect(fired).toMatchObject({ appA: 0, appB: 0 });
@@ -56,7 +68,10 @@ describe("App and User over a MessageChannel", () => {
   });
 
   it("calls functions with canonical EJSON and decodes results; server errors keep their fields", async () => {
-    const { runtime, apps: [a] } = tabs(1);
+    const {
+      runtime,
+      apps: [a],
+    } = tabs(1);
     const user = await a!.logIn(Credentials.anonymous());
     const f = user.functions.sum!;
     const result = (await f(1, { d: new Date(0), skip: undefined })) as { sum: number; id: ObjectId };
@@ -69,7 +84,9 @@ describe("App and User over a MessageChannel", () => {
   });
 
   it("refreshCustomData returns the new custom data; removeUser makes the user Removed everywhere", async () => {
-    const { apps: [a, b] } = tabs(2);
+    const {
+      apps: [a, b],
+    } = tabs(2);
     const user = await a!.logIn(Credentials.anonymous());
     expect(await user.refreshCustomData()).toEqual({ n: 2 });
     await vi.waitFor(() => expect(b!.currentUser?.customData).toEqual({ n: 2 }));
@@ -81,21 +98,29 @@ describe("App and User over a MessageChannel", () => {
   });
 
   it("switchUser changes currentUser in every tab and refuses users of another app", async () => {
-    const { apps: [a, b] } = tabs(2);
+    const {
+      apps: [a, b],
+    } = tabs(2);
     const first = await a!.logIn(Credentials.anonymous(false));
     await a!.logIn(Credentials.anonymous(false));
     await a!.switchUser(first);
     expect(a!.currentUser).toBe(first);
     expect(Object.keys(a!.allUsers)).toEqual(["u2", "u1"]);
     await vi.waitFor(() => expect(b!.currentUser?.id).toBe(first.id));
-    const { apps: [foreign] } = tabs(1);
+    const {
+      apps: [foreign],
+    } = tabs(1);
     const stranger = await foreign!.logIn(Credentials.anonymous());
     expect(() => a!.switchUser(stranger)).toThrow(expect.objectContaining({ code: "user-not-found" })); // synchronously, as realm-web
   });
 
   it("hides the refresh token unless the app opted in", async () => {
-    const { apps: [hidden] } = tabs(1);
-    const { apps: [shown] } = tabs(1, { exposeRefreshToken: true });
+    const {
+      apps: [hidden],
+    } = tabs(1);
+    const {
+      apps: [shown],
+    } = tabs(1, { exposeRefreshToken: true });
     expect((await hidden!.logIn(Credentials.anonymous())).refreshToken).toBeNull();
     expect((await shown!.logIn(Credentials.anonymous())).refreshToken).toBe("rt-u1");
   });
@@ -111,11 +136,16 @@ describe("App and User over a MessageChannel", () => {
 
   it("a failed realm-web import warns and keeps the keys, and app.ready still resolves", async () => {
     const P = "realm-web:app(test-app):";
-    const keys = new Map<string, string>([[`${P}userIds`, JSON.stringify(["u1"])], [`${P}user(u1):providerType`, "anon-user"]]);
+    const keys = new Map<string, string>([
+      [`${P}userIds`, JSON.stringify(["u1"])],
+      [`${P}user(u1):providerType`, "anon-user"],
+    ]);
     vi.stubGlobal("localStorage", { getItem: (k: string) => keys.get(k) ?? null, removeItem: (k: string) => void keys.delete(k) });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const { apps: [app] } = tabs(1); // the in-memory runtime fails every import
+      const {
+        apps: [app],
+      } = tabs(1); // the in-memory runtime fails every import
       await expect(app!.ready).resolves.toBeUndefined();
       expect(app!.migrationError).toBeInstanceOf(Error);
       expect(warn).toHaveBeenCalledWith(expect.stringContaining("realm-web"), expect.anything());
@@ -143,7 +173,9 @@ describe("App and User over a MessageChannel", () => {
   });
 
   it("App.getApp returns the first app of an id", () => {
-    const { apps: [a] } = tabs(1);
+    const {
+      apps: [a],
+    } = tabs(1);
     expect(App.getApp("test-app")).toBe(a);
   });
 });

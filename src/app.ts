@@ -91,12 +91,17 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   constructor(idOrConfig: string | (AppConfiguration & MigrationOptions)) {
     const config = normalizeConfig(idOrConfig);
     this.id = config.id;
-    if (config.fetch !== undefined) console.warn("[realm-tabs] the fetch option is ignored: requests are made by the shared session runtime");
+    if (config.fetch !== undefined)
+      console.warn("[realm-tabs] the fetch option is ignored: requests are made by the shared session runtime");
     this.lastState = lastStateStorage(appKeyFor(config.id, config.baseUrl), config.storage);
     this.session = new TabSession(
       toConfigWire(config),
-      { ...(config.worker ? { worker: config.worker } : {}), ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
-        ...(config.mode ? { mode: config.mode } : {}), ...(config.buildId ? { buildId: config.buildId } : {}) },
+      {
+        ...(config.worker ? { worker: config.worker } : {}),
+        ...(config.timeoutMs ? { timeoutMs: config.timeoutMs } : {}),
+        ...(config.mode ? { mode: config.mode } : {}),
+        ...(config.buildId ? { buildId: config.buildId } : {}),
+      },
       {
         onUpdate: (update) => this.onUpdate(update),
         onWarning: (code, message) => console.warn(`[realm-tabs] ${code}: ${message}`),
@@ -108,10 +113,15 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     // a failed realm-web import (storage, timeout) must not make a connected app look broken
     const last = readLastState(this.lastState, appKeyFor(config.id, config.baseUrl));
     if (last) this.session.mirror.seed(last);
-    this.ready = this.session.ready.then(() => this.migrate(migrate).catch((error: unknown) => {
-      this.migrationFailure = error;
-      console.warn("[realm-tabs] importing the realm-web session failed; its keys were kept and the import runs again on the next load", error);
-    }));
+    this.ready = this.session.ready.then(() =>
+      this.migrate(migrate).catch((error: unknown) => {
+        this.migrationFailure = error;
+        console.warn(
+          "[realm-tabs] importing the realm-web session failed; its keys were kept and the import runs again on the next load",
+          error,
+        );
+      }),
+    );
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
     const session = this.session;
     this.host = {
@@ -129,7 +139,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     const storage = enabled ? defaultStorage() : null;
     if (!storage) return;
     await migrateFromRealmWeb(storage, this.id, (data) =>
-      this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)));
+      this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)),
+    );
   }
 
   /**
@@ -212,15 +223,17 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     const previous = mirror.assumeCurrent(id);
     const epoch = mirror.epoch;
     let awaited = false;
-    const done = this.session.mutate({ method: "switchUser" }, (switchUser, appKey) => switchUser(appKey, id)).then(
-      () => undefined,
-      (error: unknown) => {
-        // no newer snapshot arrived: undo the assumption so this tab agrees with the runtime again
-        if (previous !== undefined && mirror.epoch === epoch && mirror.snapshot?.currentUserId === id) mirror.assumeCurrent(previous);
-        if (!awaited) console.warn("[realm-tabs] switchUser failed", error);
-        throw error;
-      },
-    );
+    const done = this.session
+      .mutate({ method: "switchUser" }, (switchUser, appKey) => switchUser(appKey, id))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // no newer snapshot arrived: undo the assumption so this tab agrees with the runtime again
+          if (previous !== undefined && mirror.epoch === epoch && mirror.snapshot?.currentUserId === id) mirror.assumeCurrent(previous);
+          if (!awaited) console.warn("[realm-tabs] switchUser failed", error);
+          throw error;
+        },
+      );
     done.catch(() => {});
     const then = done.then.bind(done);
     return Object.assign(done, {

@@ -76,11 +76,4 @@ export type InvalidateEvent = BaseChangeEvent<"invalidate">;
 
 /** A change event of a collection of documents of type `T`, discriminated on `operationType`. */
 export type ChangeEvent<T = Record<string, unknown>> =
-  | InsertEvent<T>
-  | UpdateEvent<T>
-  | ReplaceEvent<T>
-  | DeleteEvent<T>
-  | DropEvent
-  | RenameEvent
-  | DropDatabaseEvent
-  | InvalidateEvent;
+  InsertEvent<T> | UpdateEvent<T> | ReplaceEvent<T> | DeleteEvent<T> | DropEvent | RenameEvent | DropDatabaseEvent | InvalidateEvent;

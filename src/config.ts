@@ -59,10 +59,14 @@ export interface AppConfiguration {
  * Validates the options and fills in defaults.
  * @throws {RealmTabsError} `invalid-argument` for a missing id or a malformed base URL
  */
-export function normalizeConfig(idOrConfig: string | AppConfiguration): Required<Pick<AppConfiguration, "id" | "baseUrl" | "exposeRefreshToken">> & AppConfiguration {
+export function normalizeConfig(
+  idOrConfig: string | AppConfiguration,
+): Required<Pick<AppConfiguration, "id" | "baseUrl" | "exposeRefreshToken">> & AppConfiguration {
   const config = typeof idOrConfig === "string" ? { id: idOrConfig } : idOrConfig;
   if (typeof config !== "object" || config === null || typeof config.id !== "string" || config.id.length === 0) {
-    throw new RealmTabsError("invalid-argument", "an App needs an id: new App('my-app-id') or new App({ id, baseUrl })", { retryable: false });
+    throw new RealmTabsError("invalid-argument", "an App needs an id: new App('my-app-id') or new App({ id, baseUrl })", {
+      retryable: false,
+    });
   }
   const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
   try {
@@ -74,7 +78,9 @@ export function normalizeConfig(idOrConfig: string | AppConfiguration): Required
     throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number", { retryable: false });
   }
   if (config.mode !== undefined && !["auto", "shared-worker", "leader", "in-page"].includes(config.mode)) {
-    throw new RealmTabsError("invalid-argument", `mode must be auto, shared-worker, leader or in-page, not ${String(config.mode)}`, { retryable: false });
+    throw new RealmTabsError("invalid-argument", `mode must be auto, shared-worker, leader or in-page, not ${String(config.mode)}`, {
+      retryable: false,
+    });
   }
   return { ...config, baseUrl: baseUrl.replace(/\/+$/, ""), exposeRefreshToken: config.exposeRefreshToken ?? false };
 }

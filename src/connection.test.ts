@@ -8,13 +8,18 @@ type Pending = { name: string; signal: AbortSignal | undefined; grant: () => Pro
 function fakeLocks(): { pending: Pending[]; held: Set<string>; locks: Pick<LockManager, "request"> } {
   const pending: Pending[] = [];
   const held = new Set<string>();
-  const request = (name: string, optionsOrCallback: LockOptions | LockGrantedCallback<unknown>, cb?: LockGrantedCallback<unknown>): Promise<unknown> =>
+  const request = (
+    name: string,
+    optionsOrCallback: LockOptions | LockGrantedCallback<unknown>,
+    cb?: LockGrantedCallback<unknown>,
+  ): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const options = typeof optionsOrCallback === "function" ? {} : optionsOrCallback;
       const callback = (typeof optionsOrCallback === "function" ? optionsOrCallback : cb)!;
       options.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")), { once: true });
       pending.push({
-        name, signal: options.signal,
+        name,
+        signal: options.signal,
         grant: async () => {
           held.add(name);
           const result = await callback({ name, mode: "exclusive" });
@@ -26,7 +31,9 @@ function fakeLocks(): { pending: Pending[]; held: Set<string>; locks: Pick<LockM
   return { pending, held, locks: { request } };
 }
 
-afterEach(() => { vi.unstubAllGlobals(); });
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
 
 describe("holdLivenessLock", () => {
   it("holds the lock once granted and lets it go on release", async () => {

@@ -49,10 +49,14 @@ function isSharedWorker(endpoint: SharedWorker | PortLike): endpoint is SharedWo
 function startupFailure(endpoint: SharedWorker | PortLike): Promise<never> {
   const failed = new Promise<never>((_resolve, reject) => {
     if (!isSharedWorker(endpoint)) return;
-    endpoint.addEventListener("error", (event) => {
-      const detail = event instanceof ErrorEvent && event.message ? `: ${event.message}` : "";
-      reject(new RealmTabsError("worker-unavailable", `the SharedWorker failed to start${detail}`));
-    }, { once: true });
+    endpoint.addEventListener(
+      "error",
+      (event) => {
+        const detail = event instanceof ErrorEvent && event.message ? `: ${event.message}` : "";
+        reject(new RealmTabsError("worker-unavailable", `the SharedWorker failed to start${detail}`));
+      },
+      { once: true },
+    );
   });
   failed.catch(() => {});
   return failed;
@@ -110,13 +114,15 @@ export async function holdLivenessLock(tabId: string, timeoutMs: number): Promis
   // make the runtime count this tab as alive until the page dies
   const abort = new AbortController();
   const held = new Promise<void>((resolve, reject) => {
-    locks.request(tabLockName(tabId), { signal: abort.signal }, () => {
-      if (abort.signal.aborted) return undefined; // granted too late: let it go at once
-      resolve();
-      return new Promise<void>((done) => {
-        release = done;
-      });
-    }).catch(reject);
+    locks
+      .request(tabLockName(tabId), { signal: abort.signal }, () => {
+        if (abort.signal.aborted) return undefined; // granted too late: let it go at once
+        resolve();
+        return new Promise<void>((done) => {
+          release = done;
+        });
+      })
+      .catch(reject);
   });
   held.catch(() => {});
   try {
@@ -165,7 +171,15 @@ function wrapStartError(cause: unknown): RealmTabsError {
 }
 
 /** Builds the connection over a link: handshakes (again on every runtime change) and deadlines. */
-function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: string, timeoutMs: number, options: ConnectionOptions, release: () => void): { connection: Connection; first: Promise<ConnectReply> } {
+function connectOver(
+  link: Link,
+  config: AppConfigWire,
+  tabId: string,
+  buildId: string,
+  timeoutMs: number,
+  options: ConnectionOptions,
+  release: () => void,
+): { connection: Connection; first: Promise<ConnectReply> } {
   let generation = 0;
   const raw = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M]) => Promise<T>): Promise<T> =>
     withDeadline(Promise.race([run(link.api[op.method]), link.lost()]), timeoutMs, `the session runtime (${describe(op)})`);
@@ -176,7 +190,11 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
       try {
         const reply = await raw({ method: "connect" }, (connect) => connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
         if (reply.protocol !== PROTOCOL_VERSION) {
-          throw new RealmTabsError("protocol-mismatch", `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`, { retryable: false });
+          throw new RealmTabsError(
+            "protocol-mismatch",
+            `the runtime speaks protocol ${reply.protocol}, this tab ${PROTOCOL_VERSION}; reload the page`,
+            { retryable: false },
+          );
         }
         return reply;
       } catch (error) {
@@ -193,7 +211,10 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
   const first = connected;
   link.onChange(() => {
     connected = handshake();
-    connected.then((reply) => options.onReconnect?.(reply), (e: unknown) => console.warn("[realm-tabs] reconnecting to the new leader failed", e));
+    connected.then(
+      (reply) => options.onReconnect?.(reply),
+      (e: unknown) => console.warn("[realm-tabs] reconnecting to the new leader failed", e),
+    );
   });
   const connection: Connection = {
     tabId,
@@ -207,11 +228,20 @@ function connectOver(link: Link, config: AppConfigWire, tabId: string, buildId: 
         return connected;
       });
       // reads are retried once on a new leader; mutations keep failing with leader-changed (modes/retry.ts)
-      return retryIdempotent(op.method, () => raw(op, run), () => connected);
+      return retryIdempotent(
+        op.method,
+        () => raw(op, run),
+        () => connected,
+      );
     },
     resync: () => {
       const next = handshake();
-      next.then(() => { connected = next; }, () => {}); // a failed resync keeps the working connection
+      next.then(
+        () => {
+          connected = next;
+        },
+        () => {},
+      ); // a failed resync keeps the working connection
       return next;
     },
     close: () => {

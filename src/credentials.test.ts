@@ -6,8 +6,18 @@ import { isRealmTabsError } from "./protocol/errors.js";
 describe("Credentials payloads (protocol §2.1)", () => {
   it.each([
     ["anonymous", Credentials.anonymous(), "anon-user", {}],
-    ["emailPassword(email, password)", Credentials.emailPassword("a@b.c", "pw123456"), "local-userpass", { username: "a@b.c", password: "pw123456" }],
-    ["emailPassword({email, password})", Credentials.emailPassword({ email: "a@b.c", password: "pw" }), "local-userpass", { username: "a@b.c", password: "pw" }],
+    [
+      "emailPassword(email, password)",
+      Credentials.emailPassword("a@b.c", "pw123456"),
+      "local-userpass",
+      { username: "a@b.c", password: "pw123456" },
+    ],
+    [
+      "emailPassword({email, password})",
+      Credentials.emailPassword({ email: "a@b.c", password: "pw" }),
+      "local-userpass",
+      { username: "a@b.c", password: "pw" },
+    ],
     ["apiKey", Credentials.apiKey("k1"), "api-key", { key: "k1" }],
     ["jwt", Credentials.jwt("t.o.k"), "custom-token", { token: "t.o.k" }],
     ["function", Credentials.function({ username: "ada", n: 1 }), "custom-function", { username: "ada", n: 1 }],
@@ -29,7 +39,11 @@ describe("Credentials payloads (protocol §2.1)", () => {
 
   it("serializes the payload as canonical EJSON on the wire", () => {
     const wire = toCredentialsWire(Credentials.function({ n: 1, d: new Date(0) }));
-    expect(wire).toEqual({ providerType: "custom-function", reuse: false, payloadEJSON: '{"n":{"$numberInt":"1"},"d":{"$date":{"$numberLong":"0"}}}' });
+    expect(wire).toEqual({
+      providerType: "custom-function",
+      reuse: false,
+      payloadEJSON: '{"n":{"$numberInt":"1"},"d":{"$date":{"$numberLong":"0"}}}',
+    });
     expect(EJSON.parse(wire.payloadEJSON)).toEqual({ n: 1, d: new Date(0) });
   });
 

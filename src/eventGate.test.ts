@@ -6,19 +6,46 @@ import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshot
 
 const KEY = "app@http://h";
 const user = (id: string, state: UserSnapshot["state"] = "LoggedIn"): UserSnapshot => ({
-  id, state, providerType: "anon-user", accessToken: `at-${id}`, refreshToken: null, deviceId: null,
-  profile: { type: "normal", identities: [], data: {} }, customDataEJSON: "{}", accessTokenExpiresAt: null,
+  id,
+  state,
+  providerType: "anon-user",
+  accessToken: `at-${id}`,
+  refreshToken: null,
+  deviceId: null,
+  profile: { type: "normal", identities: [], data: {} },
+  customDataEJSON: "{}",
+  accessTokenExpiresAt: null,
 });
-const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({ appKey: KEY, epoch, users, currentUserId: users[0]?.id ?? null, deviceId: null });
+const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({
+  appKey: KEY,
+  epoch,
+  users,
+  currentUserId: users[0]?.id ?? null,
+  deviceId: null,
+});
 /** The hint the runtime posts when it committed `s`: its epoch and changes, no user data. */
-const event = (s: AppSnapshot, changes: StateChange[] = []): StateEvent => ({ v: PROTOCOL_VERSION, kind: "state", appKey: s.appKey, epoch: s.epoch, changes });
+const event = (s: AppSnapshot, changes: StateChange[] = []): StateEvent => ({
+  v: PROTOCOL_VERSION,
+  kind: "state",
+  appKey: s.appKey,
+  epoch: s.epoch,
+  changes,
+});
 
 function setup(truth: { snapshot: AppSnapshot }) {
   const updates: MirrorUpdate[] = [];
   const mirror = new Mirror(KEY, { onUpdate: (u) => updates.push(u) });
   mirror.apply(truth.snapshot);
   let calls = 0;
-  const gate = new EventGate({ mirror, appKey: () => KEY, fetchSnapshot: async () => { calls++; await Promise.resolve(); return truth.snapshot; } });
+  const gate = new EventGate({
+    mirror,
+    appKey: () => KEY,
+    fetchSnapshot: async () => {
+      calls++;
+      await Promise.resolve();
+      return truth.snapshot;
+    },
+  });
   return { mirror, gate, updates, calls: () => calls };
 }
 
@@ -59,10 +86,24 @@ describe("EventGate: channel events are hints", () => {
     const { gate, calls } = setup(truth);
     const good = event(snap(9, []));
     const junk: unknown[] = [
-      null, 1, "x", [], {}, { v: PROTOCOL_VERSION }, { ...good, v: 1 }, { ...good, kind: "nope" }, { ...good, epoch: "9" }, { ...good, epoch: -1 }, { ...good, epoch: 1.5 },
-      { ...good, changes: "all" }, { ...good, changes: [{ type: "hack", userId: "u1" }] }, { ...good, changes: [{ type: "login", userId: 7 }] },
+      null,
+      1,
+      "x",
+      [],
+      {},
+      { v: PROTOCOL_VERSION },
+      { ...good, v: 1 },
+      { ...good, kind: "nope" },
+      { ...good, epoch: "9" },
+      { ...good, epoch: -1 },
+      { ...good, epoch: 1.5 },
+      { ...good, changes: "all" },
+      { ...good, changes: [{ type: "hack", userId: "u1" }] },
+      { ...good, changes: [{ type: "login", userId: 7 }] },
       { ...good, changes: Array.from({ length: 5_000 }, () => ({ type: "login", userId: null })) },
-      event({ ...snap(9, []), appKey: "other" }), event(snap(4, [])), event(snap(5, [])),
+      event({ ...snap(9, []), appKey: "other" }),
+      event(snap(4, [])),
+      event(snap(5, [])),
     ];
     for (const message of junk) gate.handle(message);
     await gate.settled();
@@ -75,8 +116,14 @@ describe("EventGate: channel events are hints", () => {
     const seen: string[] = [];
     let calls = 0;
     const gate = new EventGate({
-      mirror, appKey: () => KEY, fetchSnapshot: async () => { calls++; return snap(1, []); },
-      onWarning: (code, message) => seen.push(`${code}: ${message}`), onOutdated: (buildId) => seen.push(`outdated ${buildId}`),
+      mirror,
+      appKey: () => KEY,
+      fetchSnapshot: async () => {
+        calls++;
+        return snap(1, []);
+      },
+      onWarning: (code, message) => seen.push(`${code}: ${message}`),
+      onOutdated: (buildId) => seen.push(`outdated ${buildId}`),
     });
     gate.handle({ v: PROTOCOL_VERSION, kind: "warning", appKey: KEY, code: "storage", message: "memory only" });
     gate.handle({ v: PROTOCOL_VERSION, kind: "outdated", appKey: KEY, buildId: "b2" });
@@ -91,7 +138,15 @@ describe("EventGate: channel events are hints", () => {
     mirror.apply(snap(1, []));
     const errors: unknown[] = [];
     let fail = true;
-    const gate = new EventGate({ mirror, appKey: () => KEY, onError: (e) => errors.push(e), fetchSnapshot: async () => { if (fail) throw new Error("timeout"); return snap(2, [user("u1")]); } });
+    const gate = new EventGate({
+      mirror,
+      appKey: () => KEY,
+      onError: (e) => errors.push(e),
+      fetchSnapshot: async () => {
+        if (fail) throw new Error("timeout");
+        return snap(2, [user("u1")]);
+      },
+    });
     gate.handle(event(snap(2, [user("u1")])));
     await gate.settled();
     expect(errors).toHaveLength(1);

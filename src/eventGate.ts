@@ -68,17 +68,20 @@ export class EventGate {
   private fetch(): void {
     this.fetches++;
     this.again = false;
-    this.inFlight = this.options.fetchSnapshot().then(
-      (snapshot) => this.applyFetched(snapshot),
-      (error: unknown) => {
-        this.pending = [];
-        this.options.onError?.(error);
-      },
-    ).finally(() => {
-      this.inFlight = null;
-      if (this.again && this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.fetch();
-      else this.pending = [];
-    });
+    this.inFlight = this.options
+      .fetchSnapshot()
+      .then(
+        (snapshot) => this.applyFetched(snapshot),
+        (error: unknown) => {
+          this.pending = [];
+          this.options.onError?.(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight = null;
+        if (this.again && this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.fetch();
+        else this.pending = [];
+      });
   }
 
   /**

@@ -18,7 +18,11 @@ describe("functions proxy", () => {
     const f = fns.f!;
     expect(await f(1)).toBe("f:1");
     expect(await fns["with space"]!()).toBe("with space:0");
-    expect(calls).toEqual([{ name: "sum", args: [1, 2] }, { name: "f", args: [1] }, { name: "with space", args: [] }]);
+    expect(calls).toEqual([
+      { name: "sum", args: [1, 2] },
+      { name: "f", args: [1] },
+      { name: "with space", args: [] },
+    ]);
   });
 
   it("callFunction and callFunctionStreaming are reserved names, as in realm-web", async () => {

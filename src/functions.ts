@@ -68,7 +68,10 @@ export function encodeArgs(args: unknown[]): string {
   try {
     return EJSON.stringify(args.map(dropUndefined), { relaxed: false });
   } catch (cause) {
-    throw new RealmTabsError("invalid-argument", `function arguments cannot be encoded as EJSON: ${String(cause)}`, { cause, retryable: false });
+    throw new RealmTabsError("invalid-argument", `function arguments cannot be encoded as EJSON: ${String(cause)}`, {
+      cause,
+      retryable: false,
+    });
   }
 }
 
@@ -88,7 +91,9 @@ const notProxied = new Set<string>(["then", "inspect", ...Object.getOwnPropertyN
 
 /** `callFunctionStreaming`: not supported by the session runtime. */
 async function streamingNotSupported(): Promise<AsyncIterable<Uint8Array>> {
-  throw new RealmTabsError("not-supported", "callFunctionStreaming is not supported by realm-tabs: call the function with callFunction", { retryable: false });
+  throw new RealmTabsError("not-supported", "callFunctionStreaming is not supported by realm-tabs: call the function with callFunction", {
+    retryable: false,
+  });
 }
 
 /**

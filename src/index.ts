@@ -16,10 +16,36 @@ export type { CredentialsPayload, GoogleOptions } from "./credentials.js";
 export { User } from "./user.js";
 export type { MigrationOptions } from "./app.js";
 export { MongoDBClient, MongoDBDatabase, MongoDBCollection } from "./mongo.js";
-export type { Document, Filter, Update, FindOptions, FindOneOptions, FindOneAndModifyOptions, UpdateOptions, InsertOneResult, InsertManyResult, UpdateResult, DeleteResult, WatchOptions } from "./mongo.js";
+export type {
+  Document,
+  Filter,
+  Update,
+  FindOptions,
+  FindOneOptions,
+  FindOneAndModifyOptions,
+  UpdateOptions,
+  InsertOneResult,
+  InsertManyResult,
+  UpdateResult,
+  DeleteResult,
+  WatchOptions,
+} from "./mongo.js";
 export type { ChangeEvent } from "./watch.js";
 export type { NewDocument } from "./mongo.js";
-export type { IdOf, InsertEvent, UpdateEvent, ReplaceEvent, DeleteEvent, DropEvent, RenameEvent, DropDatabaseEvent, InvalidateEvent, UpdateDescription, DocumentKey, ChangeNamespace } from "./changeEvents.js";
+export type {
+  IdOf,
+  InsertEvent,
+  UpdateEvent,
+  ReplaceEvent,
+  DeleteEvent,
+  DropEvent,
+  RenameEvent,
+  DropDatabaseEvent,
+  InvalidateEvent,
+  UpdateDescription,
+  DocumentKey,
+  ChangeNamespace,
+} from "./changeEvents.js";
 export { ApiKeyAuth } from "./apiKeys.js";
 export type { ApiKey, SecretApiKey } from "./apiKeys.js";
 export { EmailPasswordAuth } from "./emailPassword.js";

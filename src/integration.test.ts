@@ -21,10 +21,16 @@ let host: SessionHost;
 const ports: MessagePort[] = [];
 const apps: App[] = [];
 
-
 beforeAll(async () => {
   installErrorTransfer();
-  server = await startServer({ port: 0, host: "127.0.0.1", appId: "tab-it", inMemory: true, functionsDir, adminToken: "integration-admin-token" });
+  server = await startServer({
+    port: 0,
+    host: "127.0.0.1",
+    appId: "tab-it",
+    inMemory: true,
+    functionsDir,
+    adminToken: "integration-admin-token",
+  });
 });
 
 afterAll(async () => {
@@ -78,17 +84,28 @@ describe("App and User against the real session host and server", () => {
     expect(await other.callFunction("sum", 20, 22)).toBe(42);
 
     const fired = { a: 0, b: 0, appA: 0, appB: 0 };
-    user.addListener(() => { fired.a += 1; });
-    other.addListener(() => { fired.b += 1; });
-    a!.addListener(() => { fired.appA += 1; });
-    b!.addListener(() => { fired.appB += 1; });
+    user.addListener(() => {
+      fired.a += 1;
+    });
+    other.addListener(() => {
+      fired.b += 1;
+    });
+    a!.addListener(() => {
+      fired.appA += 1;
+    });
+    b!.addListener(() => {
+      fired.appB += 1;
+    });
     // Tokens minted in the same second are identical (iat/exp in seconds), and an unchanged token
     // is no change: refresh until the server mints a new one.
     const before = user.accessToken;
-    await vi.waitFor(async () => {
-      await other.refreshAccessToken();
-      expect(user.accessToken).not.toBe(before);
-    }, { timeout: 5_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        await other.refreshAccessToken();
+        expect(user.accessToken).not.toBe(before);
+      },
+      { timeout: 5_000, interval: 200 },
+    );
     await vi.waitFor(() => expect(fired).toMatchObject({ a: 1, b: 1 }));
 
     await other.logOut();

@@ -15,7 +15,10 @@ afterEach(closeAll);
 describe("synchronous start", () => {
   it("a new App has the users, their getters and the current user on its next line", async () => {
     const storage = new MemoryStorage();
-    const { runtime, apps: [a] } = tabs(1, { storage });
+    const {
+      runtime,
+      apps: [a],
+    } = tabs(1, { storage });
     await a!.ready;
     const first = await a!.logIn(Credentials.anonymous(false));
     const second = await a!.logIn(Credentials.anonymous(false));
@@ -41,24 +44,33 @@ describe("synchronous start", () => {
 
   it("never stores a refresh token", async () => {
     const storage = new MemoryStorage();
-    const { apps: [a] } = tabs(1, { storage, exposeRefreshToken: true });
+    const {
+      apps: [a],
+    } = tabs(1, { storage, exposeRefreshToken: true });
     const user = await a!.logIn(Credentials.anonymous());
     expect(user.refreshToken).toBe("rt-u1");
     const text = lastStateStorage(appKeyFor("test-app", BASE), storage).get("last-state") ?? "";
     expect(text).toContain(user.accessToken!);
     expect(text).not.toContain("rt-u1");
-    expect(readLastState(lastStateStorage(appKeyFor("test-app", BASE), storage), appKeyFor("test-app", BASE))?.users[0]?.refreshToken).toBeNull();
+    expect(
+      readLastState(lastStateStorage(appKeyFor("test-app", BASE), storage), appKeyFor("test-app", BASE))?.users[0]?.refreshToken,
+    ).toBeNull();
   });
 
   it("moves to the runtime's state when it differs from the stored one, and fires listeners", async () => {
     const storage = new MemoryStorage();
-    const { runtime, apps: [a] } = tabs(1, { storage });
+    const {
+      runtime,
+      apps: [a],
+    } = tabs(1, { storage });
     const user = await a!.logIn(Credentials.anonymous());
     a!.close();
     runtime.users = []; // the session ended while no tab was open
     runtime.current = null;
     runtime.epoch += 1;
-    const { apps: [b] } = tabs(1, { storage, worker: runtime.tab() });
+    const {
+      apps: [b],
+    } = tabs(1, { storage, worker: runtime.tab() });
     expect(b!.currentUser?.id).toBe(user.id);
     const listener = vi.fn();
     b!.addListener(listener);
@@ -80,7 +92,9 @@ describe("synchronous start", () => {
 
 describe("synchronous switchUser", () => {
   it("makes the user current on the next line, fires listeners, and the other tabs follow", async () => {
-    const { apps: [a, b] } = tabs(2);
+    const {
+      apps: [a, b],
+    } = tabs(2);
     const first = await a!.logIn(Credentials.anonymous(false));
     await a!.logIn(Credentials.anonymous(false));
     const listener = vi.fn();
@@ -96,7 +110,10 @@ describe("synchronous switchUser", () => {
   });
 
   it("returns to the runtime's current user when the switch fails", async () => {
-    const { runtime, apps: [a] } = tabs(1);
+    const {
+      runtime,
+      apps: [a],
+    } = tabs(1);
     const first = await a!.logIn(Credentials.anonymous(false));
     const second = await a!.logIn(Credentials.anonymous(false));
     runtime.users = runtime.users.filter((u) => u.id !== first.id); // the runtime no longer knows it; no event yet

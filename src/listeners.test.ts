@@ -6,8 +6,12 @@ describe("ListenerSet", () => {
     const set = new ListenerSet();
     const seen: unknown[][] = [];
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
-    set.add(() => { throw new Error("bad listener"); });
-    set.add((...args: unknown[]) => { seen.push(args); });
+    set.add(() => {
+      throw new Error("bad listener");
+    });
+    set.add((...args: unknown[]) => {
+      seen.push(args);
+    });
     set.fire();
     expect(seen).toEqual([]); // not synchronous
     await vi.waitFor(() => expect(seen).toEqual([[]]));

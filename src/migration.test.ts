@@ -9,15 +9,18 @@ function storage(entries: Record<string, string>) {
 }
 
 const P = "realm-web:app(my-app):";
-const seeded = () => storage({
-  [`${P}userIds`]: JSON.stringify(["u2", "u1"]),
-  [`${P}deviceId`]: "65f0aaaaaaaaaaaaaaaaaaaa",
-  [`${P}user(u2):accessToken`]: "at2", [`${P}user(u2):refreshToken`]: "rt2", [`${P}user(u2):providerType`]: "local-userpass",
-  [`${P}user(u2):profile`]: '{"type":"normal","identities":[],"data":{}}',
-  [`${P}user(u1):providerType`]: "anon-user",
-  "realm-web:app(other):userIds": "[]",
-  "unrelated": "x",
-});
+const seeded = () =>
+  storage({
+    [`${P}userIds`]: JSON.stringify(["u2", "u1"]),
+    [`${P}deviceId`]: "65f0aaaaaaaaaaaaaaaaaaaa",
+    [`${P}user(u2):accessToken`]: "at2",
+    [`${P}user(u2):refreshToken`]: "rt2",
+    [`${P}user(u2):providerType`]: "local-userpass",
+    [`${P}user(u2):profile`]: '{"type":"normal","identities":[],"data":{}}',
+    [`${P}user(u1):providerType`]: "anon-user",
+    "realm-web:app(other):userIds": "[]",
+    unrelated: "x",
+  });
 
 describe("realm-web migration", () => {
   it("reads every user of the app in order, logged out ones without tokens", () => {
@@ -25,7 +28,13 @@ describe("realm-web migration", () => {
     expect(found?.data).toEqual({
       deviceId: "65f0aaaaaaaaaaaaaaaaaaaa",
       users: [
-        { id: "u2", accessToken: "at2", refreshToken: "rt2", providerType: "local-userpass", profileJSON: '{"type":"normal","identities":[],"data":{}}' },
+        {
+          id: "u2",
+          accessToken: "at2",
+          refreshToken: "rt2",
+          providerType: "local-userpass",
+          profileJSON: '{"type":"normal","identities":[],"data":{}}',
+        },
         { id: "u1", accessToken: null, refreshToken: null, providerType: "anon-user", profileJSON: null },
       ],
     });
@@ -35,7 +44,10 @@ describe("realm-web migration", () => {
   it("removes the app's keys after a successful import only", async () => {
     const s = seeded();
     const seen: RealmWebImport[] = [];
-    await migrateFromRealmWeb(s, "my-app", async (d) => { seen.push(d); return {} as MutationReply; });
+    await migrateFromRealmWeb(s, "my-app", async (d) => {
+      seen.push(d);
+      return {} as MutationReply;
+    });
     expect(seen).toHaveLength(1);
     expect([...s.map.keys()].sort()).toEqual(["realm-web:app(other):userIds", "unrelated"]);
     const failing = seeded();

@@ -55,7 +55,9 @@ export function readRealmWebStorage(storage: StorageLike, appId: string): RealmW
  * @returns the runtime's reply, or null when there was nothing to import
  */
 export async function migrateFromRealmWeb(
-  storage: StorageLike, appId: string, importUsers: (data: RealmWebImport) => Promise<MutationReply>,
+  storage: StorageLike,
+  appId: string,
+  importUsers: (data: RealmWebImport) => Promise<MutationReply>,
 ): Promise<MutationReply | null> {
   const found = readRealmWebStorage(storage, appId);
   if (!found) return null;

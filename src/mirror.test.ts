@@ -7,9 +7,16 @@ const KEY = "app@http://h";
 
 function user(id: string, over: Partial<UserSnapshot> = {}): UserSnapshot {
   return {
-    id, state: "LoggedIn", providerType: "anon-user", accessToken: `at-${id}`, refreshToken: null, deviceId: null,
+    id,
+    state: "LoggedIn",
+    providerType: "anon-user",
+    accessToken: `at-${id}`,
+    refreshToken: null,
+    deviceId: null,
     profile: { type: "normal", identities: [{ id: `i-${id}`, providerType: "anon-user" }], data: {} },
-    customDataEJSON: "{}", accessTokenExpiresAt: null, ...over,
+    customDataEJSON: "{}",
+    accessTokenExpiresAt: null,
+    ...over,
   };
 }
 
@@ -70,7 +77,11 @@ describe("Mirror", () => {
   });
 
   it("survives a throwing hook", () => {
-    const mirror = new Mirror(KEY, { onUpdate: () => { throw new Error("boom"); } });
+    const mirror = new Mirror(KEY, {
+      onUpdate: () => {
+        throw new Error("boom");
+      },
+    });
     const spy = vi.spyOn(console, "error").mockImplementation(() => {});
     expect(mirror.apply(snap(1, []))).toBe(true);
     expect(mirror.epoch).toBe(1);

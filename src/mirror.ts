@@ -124,7 +124,9 @@ export class Mirror {
   seed(snapshot: AppSnapshot): boolean {
     if (this.current !== null || snapshot.appKey !== this.appKey) return false;
     this.current = { ...snapshot, epoch: -1 };
-    this.customDataById = new Map(snapshot.users.map((u) => [u.id, { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) }]));
+    this.customDataById = new Map(
+      snapshot.users.map((u) => [u.id, { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) }]),
+    );
     return true;
   }
 
@@ -138,7 +140,8 @@ export class Mirror {
     if (!current || current.currentUserId === userId) return undefined;
     if (userId !== null && !current.users.some((u) => u.id === userId)) return undefined;
     const previous = current.currentUserId;
-    const users = userId === null ? current.users : [...current.users.filter((u) => u.id === userId), ...current.users.filter((u) => u.id !== userId)];
+    const users =
+      userId === null ? current.users : [...current.users.filter((u) => u.id === userId), ...current.users.filter((u) => u.id !== userId)];
     const next = { ...current, users, currentUserId: userId };
     this.current = next;
     this.assumed = userId;
@@ -167,7 +170,10 @@ export class Mirror {
     const decoded = new Map<string, { ejson: string; value: unknown }>();
     for (const u of snapshot.users) {
       const known = this.customDataById.get(u.id);
-      decoded.set(u.id, known?.ejson === u.customDataEJSON ? known : { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) });
+      decoded.set(
+        u.id,
+        known?.ejson === u.customDataEJSON ? known : { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) },
+      );
     }
     this.customDataById = decoded;
     const update = diffSnapshots(previous, snapshot, changes);

@@ -27,14 +27,45 @@ describe("MongoDBCollection", () => {
     await coll.count({}, { limit: 5 });
     await coll.updateOne({ a: 1 }, { $inc: { a: 1 } }, { upsert: true });
     await coll.deleteMany();
-    expect(calls.map((c) => c.fn)).toEqual(["find", "findOne", "findOneAndUpdate", "findOneAndReplace", "findOneAndDelete", "count", "updateOne", "deleteMany"]);
+    expect(calls.map((c) => c.fn)).toEqual([
+      "find",
+      "findOne",
+      "findOneAndUpdate",
+      "findOneAndReplace",
+      "findOneAndDelete",
+      "count",
+      "updateOne",
+      "deleteMany",
+    ]);
     expect(calls.every((c) => c.service === "mongodb-atlas")).toBe(true);
-    expect(calls[0]!.args).toEqual([{ database: "d", collection: "c", query: { a: { $numberInt: "1" } }, project: { a: { $numberInt: "1" } }, sort: { a: { $numberInt: "-1" } }, limit: { $numberInt: "2" } }]);
+    expect(calls[0]!.args).toEqual([
+      {
+        database: "d",
+        collection: "c",
+        query: { a: { $numberInt: "1" } },
+        project: { a: { $numberInt: "1" } },
+        sort: { a: { $numberInt: "-1" } },
+        limit: { $numberInt: "2" },
+      },
+    ]);
     expect(calls[1]!.args).toEqual([{ database: "d", collection: "c", query: {}, project: { b: { $numberInt: "1" } } }]);
-    expect(calls[2]!.args).toEqual([{ database: "d", collection: "c", filter: { _id: { $oid: id.toHexString() } }, update: { $set: { a: { $numberInt: "2" } } }, returnNewDocument: true, projection: { a: { $numberInt: "1" } } }]);
-    expect(calls[3]!.args).toEqual([{ database: "d", collection: "c", filter: { a: { $numberInt: "1" } }, update: { a: { $numberInt: "3" } } }]);
+    expect(calls[2]!.args).toEqual([
+      {
+        database: "d",
+        collection: "c",
+        filter: { _id: { $oid: id.toHexString() } },
+        update: { $set: { a: { $numberInt: "2" } } },
+        returnNewDocument: true,
+        projection: { a: { $numberInt: "1" } },
+      },
+    ]);
+    expect(calls[3]!.args).toEqual([
+      { database: "d", collection: "c", filter: { a: { $numberInt: "1" } }, update: { a: { $numberInt: "3" } } },
+    ]);
     expect(calls[4]!.args).toEqual([{ database: "d", collection: "c", filter: { a: { $numberInt: "3" } } }]);
-    expect(calls[6]!.args).toEqual([{ database: "d", collection: "c", query: { a: { $numberInt: "1" } }, update: { $inc: { a: { $numberInt: "1" } } }, upsert: true }]);
+    expect(calls[6]!.args).toEqual([
+      { database: "d", collection: "c", query: { a: { $numberInt: "1" } }, update: { $inc: { a: { $numberInt: "1" } } }, upsert: true },
+    ]);
   });
 
   it("decodes results with BSON types intact", async () => {
@@ -55,8 +86,24 @@ describe("MongoDBCollection", () => {
     await expect(coll.insertMany([1] as never)).rejects.toMatchObject({ code: "invalid-argument" });
     await expect(coll.aggregate({} as never)).rejects.toMatchObject({ code: "invalid-argument" });
     expect(() => coll.watch({ ids: "x" } as never)).toThrow(expect.objectContaining({ code: "invalid-argument" }));
-    expect(() => createMongoClient(async () => "null", () => Promise.reject(new Error()), "u", "").db("d")).toThrow(expect.objectContaining({ code: "invalid-argument" }));
-    expect(() => createMongoClient(async () => "null", () => Promise.reject(new Error()), "u", "s").db("d").collection("")).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(() =>
+      createMongoClient(
+        async () => "null",
+        () => Promise.reject(new Error()),
+        "u",
+        "",
+      ).db("d"),
+    ).toThrow(expect.objectContaining({ code: "invalid-argument" }));
+    expect(() =>
+      createMongoClient(
+        async () => "null",
+        () => Promise.reject(new Error()),
+        "u",
+        "s",
+      )
+        .db("d")
+        .collection(""),
+    ).toThrow(expect.objectContaining({ code: "invalid-argument" }));
     expect(calls).toEqual([]);
   });
 });

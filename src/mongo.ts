@@ -19,23 +19,48 @@ export type Filter = Record<string, unknown>;
 export type Update = Record<string, unknown> | Record<string, unknown>[];
 
 /** Options of `find`. */
-export interface FindOptions { projection?: Document; sort?: Document; limit?: number }
+export interface FindOptions {
+  projection?: Document;
+  sort?: Document;
+  limit?: number;
+}
 /** Options of `findOne`. */
-export interface FindOneOptions { projection?: Document; sort?: Document }
+export interface FindOneOptions {
+  projection?: Document;
+  sort?: Document;
+}
 /** Options of `findOneAndUpdate`/`findOneAndReplace`. */
-export interface FindOneAndModifyOptions { projection?: Document; sort?: Document; upsert?: boolean; returnNewDocument?: boolean }
+export interface FindOneAndModifyOptions {
+  projection?: Document;
+  sort?: Document;
+  upsert?: boolean;
+  returnNewDocument?: boolean;
+}
 /** Options of `updateOne`/`updateMany`. */
-export interface UpdateOptions { upsert?: boolean; arrayFilters?: Filter[] }
+export interface UpdateOptions {
+  upsert?: boolean;
+  arrayFilters?: Filter[];
+}
 /** Result of `insertOne`. */
-export interface InsertOneResult<Id = unknown> { insertedId: Id }
+export interface InsertOneResult<Id = unknown> {
+  insertedId: Id;
+}
 /** Result of `insertMany`. */
-export interface InsertManyResult<Id = unknown> { insertedIds: Id[] }
+export interface InsertManyResult<Id = unknown> {
+  insertedIds: Id[];
+}
 /** Result of `updateOne`/`updateMany`. */
-export interface UpdateResult<Id = unknown> { matchedCount: number; modifiedCount: number; upsertedId?: Id }
+export interface UpdateResult<Id = unknown> {
+  matchedCount: number;
+  modifiedCount: number;
+  upsertedId?: Id;
+}
 /** A document to insert: `_id` may be left out (the server assigns an ObjectId), as realm-web's `NewDocument`. */
 export type NewDocument<T> = Omit<T, "_id"> & Partial<Pick<T, "_id" & keyof T>>;
 /** Result of `deleteOne`/`deleteMany`. */
-export interface DeleteResult { deletedCount: number }
+export interface DeleteResult {
+  deletedCount: number;
+}
 /** Options of `watch`: ids of documents, or a filter on the change events, or neither. */
 export type WatchOptions = { ids: unknown[]; filter?: never } | { filter: Filter; ids?: never } | Record<string, never>;
 
@@ -71,7 +96,12 @@ export class MongoDBCollection<T = Document> {
 
   /** Documents matching `filter` (`projection` travels as `project`). @throws {RealmTabsError} `invalid-argument` */
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    return this.run("find", { query: plainObject(filter, "filter"), project: options.projection, sort: options.sort, limit: options.limit });
+    return this.run("find", {
+      query: plainObject(filter, "filter"),
+      project: options.projection,
+      sort: options.sort,
+      limit: options.limit,
+    });
   }
 
   /** The first matching document, or null. @throws {RealmTabsError} `invalid-argument` */
@@ -87,7 +117,11 @@ export class MongoDBCollection<T = Document> {
 
   /** Replaces the first match. @throws {RealmTabsError} `invalid-argument` */
   async findOneAndReplace(filter: Filter, replacement: NewDocument<T>, options: FindOneAndModifyOptions = {}): Promise<T | null> {
-    return this.run("findOneAndReplace", { filter: plainObject(filter, "filter"), update: plainObject(replacement, "replacement"), ...options });
+    return this.run("findOneAndReplace", {
+      filter: plainObject(filter, "filter"),
+      update: plainObject(replacement, "replacement"),
+      ...options,
+    });
   }
 
   /** Deletes the first match and returns it (sent as `findOneAndDelete`, as realm-js v12 does). @throws {RealmTabsError} `invalid-argument` */
@@ -123,13 +157,23 @@ export class MongoDBCollection<T = Document> {
   /** Updates the first match. @throws {RealmTabsError} `invalid-argument` */
   async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
     if (!Array.isArray(update)) plainObject(update, "update");
-    return this.run("updateOne", { query: plainObject(filter, "filter"), update, upsert: options.upsert, arrayFilters: options.arrayFilters });
+    return this.run("updateOne", {
+      query: plainObject(filter, "filter"),
+      update,
+      upsert: options.upsert,
+      arrayFilters: options.arrayFilters,
+    });
   }
 
   /** Updates every match. @throws {RealmTabsError} `invalid-argument` */
   async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
     if (!Array.isArray(update)) plainObject(update, "update");
-    return this.run("updateMany", { query: plainObject(filter, "filter"), update, upsert: options.upsert, arrayFilters: options.arrayFilters });
+    return this.run("updateMany", {
+      query: plainObject(filter, "filter"),
+      update,
+      upsert: options.upsert,
+      arrayFilters: options.arrayFilters,
+    });
   }
 
   /** Deletes the first match. @throws {RealmTabsError} `invalid-argument` */
@@ -151,10 +195,13 @@ export class MongoDBCollection<T = Document> {
    */
   watch(options: WatchOptions = {}): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
     const o = plainObject(options, "watch options") as { ids?: unknown; filter?: unknown };
-    if (o.ids !== undefined && !Array.isArray(o.ids)) throw new RealmTabsError("invalid-argument", "ids must be an array", { retryable: false });
+    if (o.ids !== undefined && !Array.isArray(o.ids))
+      throw new RealmTabsError("invalid-argument", "ids must be an array", { retryable: false });
     const ejson = (v: unknown): string => EJSON.stringify(dropUndefined(v), { relaxed: false });
     return watchCollection<T>(this.watchCall, this.userId, {
-      service: this.serviceName, database: this.databaseName, collection: this.name,
+      service: this.serviceName,
+      database: this.databaseName,
+      collection: this.name,
       ...(o.ids === undefined ? {} : { idsEJSON: ejson(o.ids) }),
       ...(o.filter === undefined ? {} : { filterEJSON: ejson(plainObject(o.filter, "filter")) }),
     });
@@ -164,7 +211,10 @@ export class MongoDBCollection<T = Document> {
 /** One database of a service. */
 export class MongoDBDatabase {
   /** @internal */
-  constructor(private readonly make: (db: string, coll: string) => MongoDBCollection<Document>, /** The database name. */ readonly name: string) {}
+  constructor(
+    private readonly make: (db: string, coll: string) => MongoDBCollection<Document>,
+    /** The database name. */ readonly name: string,
+  ) {}
 
   /** A collection. @throws {RealmTabsError} `invalid-argument` for an empty name */
   collection<T = Document>(collectionName: string): MongoDBCollection<T> {
@@ -175,7 +225,10 @@ export class MongoDBDatabase {
 /** The client of one MongoDB service, as `user.mongoClient(serviceName)` returns it. */
 export class MongoDBClient {
   /** @internal */
-  constructor(private readonly make: (db: string, coll: string) => MongoDBCollection<Document>, /** The service name. */ readonly serviceName: string) {}
+  constructor(
+    private readonly make: (db: string, coll: string) => MongoDBCollection<Document>,
+    /** The service name. */ readonly serviceName: string,
+  ) {}
 
   /** A database. @throws {RealmTabsError} `invalid-argument` for an empty name */
   db(databaseName: string): MongoDBDatabase {
@@ -189,7 +242,10 @@ export class MongoDBClient {
  * @throws {RealmTabsError} `invalid-argument` for an empty service name
  */
 export function createMongoClient(
-  callFunction: (fn: string, argsEJSON: string, service: string) => Promise<string>, watchCall: RuntimeCall, userId: string, serviceName: string,
+  callFunction: (fn: string, argsEJSON: string, service: string) => Promise<string>,
+  watchCall: RuntimeCall,
+  userId: string,
+  serviceName: string,
 ): MongoDBClient {
   const service = name(serviceName, "service name");
   const callService: ServiceCall = async (fn, arg) => {

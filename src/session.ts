@@ -57,7 +57,9 @@ export class TabSession {
       mirror: this.mirror,
       appKey: () => this.appKey,
       fetchSnapshot: () => this.fetchSnapshot(),
-      onError: (error) => { if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error); },
+      onError: (error) => {
+        if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error);
+      },
       onWarning: (code, message) => {
         hooks.onWarning?.(code, message);
         if (code === "storage-version") this.status.emit("outdated", { buildId: null, reason: message });
@@ -70,7 +72,11 @@ export class TabSession {
     });
     if (inert) {
       // server-side rendering: no channel, no runtime, nothing that keeps the process alive
-      this.ready = Promise.reject(new RealmTabsError("not-supported", "this App was created outside a browser page (server-side rendering): it stays inert", { retryable: false }));
+      this.ready = Promise.reject(
+        new RealmTabsError("not-supported", "this App was created outside a browser page (server-side rendering): it stays inert", {
+          retryable: false,
+        }),
+      );
       return;
     }
     this.listen(this.appKey);
@@ -91,9 +97,11 @@ export class TabSession {
 
   private watchVersions(): void {
     if (typeof BroadcastChannel === "undefined") return;
-    this.stops.push(watchBuilds(new BroadcastChannel(BUILDS_CHANNEL), this.buildId, Date.now(), (newer) => {
-      this.status.emit("outdated", { buildId: newer, reason: `build ${newer} of this app was opened in another tab` });
-    }));
+    this.stops.push(
+      watchBuilds(new BroadcastChannel(BUILDS_CHANNEL), this.buildId, Date.now(), (newer) => {
+        this.status.emit("outdated", { buildId: newer, reason: `build ${newer} of this app was opened in another tab` });
+      }),
+    );
   }
 
   private onReconnect(reply: ConnectReply): void {
@@ -174,7 +182,10 @@ export class TabSession {
    * Runs a state-changing call and applies the reply's snapshot (and fires its changes) before resolving.
    * @throws {RealmTabsError} as {@link TabSession.call}
    */
-  async mutate<M extends SessionMethod>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>): Promise<MutationReply> {
+  async mutate<M extends SessionMethod>(
+    op: Operation<M>,
+    run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>,
+  ): Promise<MutationReply> {
     const reply = await this.call(op, run);
     this.mirror.apply(reply.snapshot, reply.changes);
     return reply;

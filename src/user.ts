@@ -46,7 +46,10 @@ export interface UserHost {
   /** Whether the app opted in to exposing refresh tokens. */
   readonly exposeRefreshToken: boolean;
   /** Runs a state-changing call and applies its reply to the mirror before resolving. */
-  mutate<M extends SessionMethod>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>): Promise<MutationReply>;
+  mutate<M extends SessionMethod>(
+    op: Operation<M>,
+    run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>,
+  ): Promise<MutationReply>;
   /** Runs a call whose reply is not a snapshot (functions, API keys, watches). */
   call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T>;
 }
@@ -101,7 +104,9 @@ export class User<
    * @throws {RealmTabsError} `not-supported`, always
    */
   push(): never {
-    throw new RealmTabsError("not-supported", "push notifications are not supported by realm-tabs (nor by realm-web)", { retryable: false });
+    throw new RealmTabsError("not-supported", "push notifications are not supported by realm-tabs (nor by realm-web)", {
+      retryable: false,
+    });
   }
 
   private get snapshot(): UserSnapshot | undefined {
@@ -170,7 +175,9 @@ export class User<
   async callFunction<ReturnType = unknown>(name: string, ...args: unknown[]): Promise<ReturnType> {
     nonEmptyString(name, "the function name");
     const argsEJSON = encodeArgs(args);
-    const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) => callFunction(appKey, this.id, name, argsEJSON));
+    const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) =>
+      callFunction(appKey, this.id, name, argsEJSON),
+    );
     return decodeResult(result) as ReturnType;
   }
 
@@ -180,7 +187,9 @@ export class User<
    */
   mongoClient(serviceName: string): MongoDBClient {
     const call = (fn: string, argsEJSON: string, service: string): Promise<string> =>
-      this.host.call({ method: "callFunction", about: `${service}.${fn}` }, (callFunction, appKey) => callFunction(appKey, this.id, fn, argsEJSON, service));
+      this.host.call({ method: "callFunction", about: `${service}.${fn}` }, (callFunction, appKey) =>
+        callFunction(appKey, this.id, fn, argsEJSON, service),
+      );
     return createMongoClient(call, (op, run) => this.host.call(op, run), this.id, serviceName);
   }
 

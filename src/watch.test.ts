@@ -8,8 +8,13 @@ function fakeRuntime() {
   const ports: MessagePort[] = [];
   const unwatched: string[] = [];
   const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
-    watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return `w${ports.length}`; },
-    unwatch: async (id: string) => { unwatched.push(id); },
+    watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => {
+      ports.push(port);
+      return `w${ports.length}`;
+    },
+    unwatch: async (id: string) => {
+      unwatched.push(id);
+    },
   };
   const call: RuntimeCall = async (op, run) => run(methods[op.method] as never, "app-key");
   const send = (m: WatchMessage): void => ports.at(-1)!.postMessage(m);
@@ -23,7 +28,10 @@ describe("watch iterator liveness", () => {
     const ports: MessagePort[] = [];
     let alive = true;
     const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
-      watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => { ports.push(port); return "w1"; },
+      watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => {
+        ports.push(port);
+        return "w1";
+      },
       stats: async () => ({}),
       unwatch: async () => undefined,
     };
@@ -49,7 +57,10 @@ describe("watch iterator", () => {
     expect(rt.ports).toHaveLength(0);
     const first = it.next();
     await expect.poll(() => rt.ports.length).toBe(1);
-    rt.send({ type: "event", ejson: '{"operationType":"insert","fullDocument":{"n":{"$numberInt":"1"},"when":{"$date":{"$numberLong":"0"}}}}' });
+    rt.send({
+      type: "event",
+      ejson: '{"operationType":"insert","fullDocument":{"n":{"$numberInt":"1"},"when":{"$date":{"$numberLong":"0"}}}}',
+    });
     const r = await first;
     expect(r.value?.operationType === "insert" && r.value.fullDocument).toEqual({ n: 1, when: new Date(0) });
     await it.return(undefined); // what `break` in a for-await loop calls
@@ -60,7 +71,8 @@ describe("watch iterator", () => {
   it("concurrent next() calls each get an event in order", async () => {
     const rt = fakeRuntime();
     const it = watchCollection(rt.call, "u1", request);
-    const p1 = it.next(), p2 = it.next();
+    const p1 = it.next(),
+      p2 = it.next();
     await expect.poll(() => rt.ports.length).toBe(1);
     rt.send({ type: "event", ejson: '{"operationType":"insert","n":{"$numberInt":"1"}}' });
     rt.send({ type: "event", ejson: '{"operationType":"insert","n":{"$numberInt":"2"}}' });

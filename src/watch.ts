@@ -12,7 +12,10 @@ import type { ChangeEvent } from "./changeEvents.js";
 import type { Operation, SessionApi, SessionMethod, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
 /** Runs a call on the runtime (the `UserHost.call` of the app): `run` gets the remote method `op` names. */
-export type RuntimeCall = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M], appKey: string) => Promise<T>) => Promise<T>;
+export type RuntimeCall = <M extends SessionMethod, T>(
+  op: Operation<M>,
+  run: (method: Comlink.Remote<SessionApi>[M], appKey: string) => Promise<T>,
+) => Promise<T>;
 
 export type { ChangeEvent } from "./changeEvents.js";
 
@@ -41,11 +44,22 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   private done = false;
   private liveness: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly call: RuntimeCall, private readonly userId: string, private readonly request: WatchRequest, private readonly livenessMs: number) {}
+  constructor(
+    private readonly call: RuntimeCall,
+    private readonly userId: string,
+    private readonly request: WatchRequest,
+    private readonly livenessMs: number,
+  ) {}
 
   private checkRuntime(): void {
     this.call({ method: "stats", about: "watch liveness" }, (stats) => stats()).catch((e: unknown) => {
-      if (lostRuntime(e)) this.push({ error: new RealmTabsError("watch-closed", `the session runtime stopped answering (${(e as Error).message}); watch again`, { retryable: true, cause: e }) });
+      if (lostRuntime(e))
+        this.push({
+          error: new RealmTabsError("watch-closed", `the session runtime stopped answering (${(e as Error).message}); watch again`, {
+            retryable: true,
+            cause: e,
+          }),
+        });
     });
   }
 
@@ -55,8 +69,12 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
-    this.watchId = this.call({ method: "watch" }, (watch, appKey) => watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])))
-      .catch((error: unknown) => { this.push({ error }); return null; });
+    this.watchId = this.call({ method: "watch" }, (watch, appKey) =>
+      watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])),
+    ).catch((error: unknown) => {
+      this.push({ error });
+      return null;
+    });
   }
 
   private receive(m: WatchMessage): void {
@@ -90,7 +108,9 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
         this.stop();
         throw item.error;
       }
-      await new Promise<void>((resolve) => { this.waiters.push(resolve); });
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+      });
     }
     return { value: undefined, done: true };
   }
@@ -128,7 +148,12 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
  * @throws {MongoDBRealmError} when the server refuses the stream
  * @throws {WatchError} when the server ends the stream with an error event
  */
-export function watchCollection<T>(call: RuntimeCall, userId: string, request: WatchRequest, options: WatchOptions = {}): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
+export function watchCollection<T>(
+  call: RuntimeCall,
+  userId: string,
+  request: WatchRequest,
+  options: WatchOptions = {},
+): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
   watchSelector(request.idsEJSON, request.filterEJSON);
   const livenessMs = options.livenessMs ?? 30_000;
   if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });

@@ -39,7 +39,9 @@ describe("docs/worker.md file map", () => {
   const map = mappedFiles(readFileSync(join(ROOT, "docs/worker.md"), "utf8"));
 
   it("has a table for worker/ and for each of its folders", () => {
-    const folders = readdirSync(join(ROOT, "worker"), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `worker/${e.name}/`);
+    const folders = readdirSync(join(ROOT, "worker"), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => `worker/${e.name}/`);
     expect([...map.keys()].sort()).toEqual(["worker/", ...folders].sort());
   });
 

@@ -34,9 +34,20 @@ interface Edge {
 
 /** Where a file sits in the layering. */
 type Area =
-  | "protocol" | "modes" | "testing-kit" | "src"
-  | "worker-entry" | "host" | "features" | "session" | "io" | "worker-other"
-  | "server" | "server-test" | "test" | "repo";
+  | "protocol"
+  | "modes"
+  | "testing-kit"
+  | "src"
+  | "worker-entry"
+  | "host"
+  | "features"
+  | "session"
+  | "io"
+  | "worker-other"
+  | "server"
+  | "server-test"
+  | "test"
+  | "repo";
 
 /** Worker layers, higher imports lower. */
 const WORKER_RANK: Partial<Record<Area, number>> = { "worker-entry": 4, host: 3, features: 2, session: 1, io: 0 };

@@ -45,18 +45,34 @@ export class MemoryRuntime {
 
   api(): SessionApi {
     return {
-      connect: async (): Promise<ConnectReply> => ({ appKey: this.key, snapshot: this.snapshot(), protocol: this.protocol, buildId: "t", warnings: [] }),
+      connect: async (): Promise<ConnectReply> => ({
+        appKey: this.key,
+        snapshot: this.snapshot(),
+        protocol: this.protocol,
+        buildId: "t",
+        warnings: [],
+      }),
       logIn: async (_k, c) => {
         const id = `u${++this.n}`;
         this.users.unshift({
-          id, state: "LoggedIn", providerType: c.providerType, accessToken: `at-${id}-1`, refreshToken: `rt-${id}`, deviceId: "d1",
+          id,
+          state: "LoggedIn",
+          providerType: c.providerType,
+          accessToken: `at-${id}-1`,
+          refreshToken: `rt-${id}`,
+          deviceId: "d1",
           profile: { type: "normal", identities: [{ id: `i${id}`, providerType: c.providerType }], data: { name: "Ada" } },
-          customDataEJSON: EJSON.stringify({ born: new Date(0), n: 1 }, { relaxed: false }), accessTokenExpiresAt: null,
+          customDataEJSON: EJSON.stringify({ born: new Date(0), n: 1 }, { relaxed: false }),
+          accessTokenExpiresAt: null,
         });
         this.current = id;
         return this.commit([{ type: "login", userId: id }], id);
       },
-      switchUser: async (_k, id) => { this.find(id); this.current = id; return this.commit([{ type: "switch", userId: id }], id); },
+      switchUser: async (_k, id) => {
+        this.find(id);
+        this.current = id;
+        return this.commit([{ type: "switch", userId: id }], id);
+      },
       logOut: async (_k, id) => {
         Object.assign(this.find(id), { state: "LoggedOut", accessToken: null, refreshToken: null });
         if (this.current === id) this.current = null;
@@ -67,25 +83,44 @@ export class MemoryRuntime {
         if (this.current === id) this.current = null;
         return this.commit([{ type: "remove", userId: id }], id);
       },
-      deleteUser: async (_k, id) => { this.users = this.users.filter((u) => u.id !== id); return this.commit([{ type: "delete", userId: id }], id); },
-      refreshAccessToken: async (_k, id) => { const u = this.find(id); u.accessToken = `${u.accessToken}+`; return this.commit([{ type: "token", userId: id }], id); },
-      refreshCustomData: async (_k, id) => { this.find(id).customDataEJSON = '{"n":{"$numberInt":"2"}}'; return this.commit([{ type: "custom-data", userId: id }], id); },
+      deleteUser: async (_k, id) => {
+        this.users = this.users.filter((u) => u.id !== id);
+        return this.commit([{ type: "delete", userId: id }], id);
+      },
+      refreshAccessToken: async (_k, id) => {
+        const u = this.find(id);
+        u.accessToken = `${u.accessToken}+`;
+        return this.commit([{ type: "token", userId: id }], id);
+      },
+      refreshCustomData: async (_k, id) => {
+        this.find(id).customDataEJSON = '{"n":{"$numberInt":"2"}}';
+        return this.commit([{ type: "custom-data", userId: id }], id);
+      },
       refreshProfile: async (_k, id) => this.commit([], id),
       linkCredentials: async (_k, id) => this.commit([{ type: "link", userId: id }], id),
       callFunction: async (_k, _id, name, argsEJSON) => {
         this.calls.push({ name, argsEJSON });
-        if (name === "missing") throw new MongoDBRealmError("POST", `${BASE}/call`, 404, "Not Found", "function not found: 'missing'", "FunctionNotFound");
+        if (name === "missing")
+          throw new MongoDBRealmError("POST", `${BASE}/call`, 404, "Not Found", "function not found: 'missing'", "FunctionNotFound");
         return EJSON.stringify({ sum: 3, id: new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa") }, { relaxed: false });
       },
       stats: async () => ({ tabs: 0, refreshes: 0, openStreams: 0, buildId: "t" }),
       snapshot: async () => this.snapshot(),
       // the App tests below do not use these; the worker's own tests cover them
-      watch: async () => { throw new RealmTabsError("internal", "this test double has no watch streams", { retryable: false }); },
+      watch: async () => {
+        throw new RealmTabsError("internal", "this test double has no watch streams", { retryable: false });
+      },
       unwatch: async () => {},
-      apiKeys: async () => { throw new RealmTabsError("internal", "this test double has no API keys", { retryable: false }); },
-      emailPassword: async () => { throw new RealmTabsError("internal", "this test double has no email/password provider", { retryable: false }); },
+      apiKeys: async () => {
+        throw new RealmTabsError("internal", "this test double has no API keys", { retryable: false });
+      },
+      emailPassword: async () => {
+        throw new RealmTabsError("internal", "this test double has no email/password provider", { retryable: false });
+      },
       // as a runtime whose storage failed: the tests of the realm-web import use it to see a failed import
-      importRealmWeb: async () => { throw new RealmTabsError("storage", "IndexedDB failed", { retryable: false }); },
+      importRealmWeb: async () => {
+        throw new RealmTabsError("storage", "IndexedDB failed", { retryable: false });
+      },
     };
   }
 

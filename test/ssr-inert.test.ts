@@ -13,7 +13,11 @@ describe("new App under Node (server-side rendering)", () => {
       console.log(JSON.stringify({ current: app.currentUser, users: Object.keys(app.allUsers) }));
       app.ready.catch((e) => console.log(JSON.stringify({ code: e.code })));
     `;
-    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 20_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     expect(r.error).toBeUndefined(); // a process kept alive would hit the timeout
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim().split("\n")).toEqual([JSON.stringify({ current: null, users: [] }), JSON.stringify({ code: "not-supported" })]);

@@ -25,8 +25,15 @@ export const ADMIN_TOKEN = "test-admin-token";
  */
 export function startTestServer(appId: string, accessTokenTtlSeconds = 600): Promise<RunningServer> {
   return startServer({
-    port: 0, appId, inMemory: true, functionsDir: "demo/app/functions", adminToken: ADMIN_TOKEN,
-    accessTokenTtlSeconds, refreshTokenTtlSeconds: 3600, allowAllData: true, onWarning: () => undefined,
+    port: 0,
+    appId,
+    inMemory: true,
+    functionsDir: "demo/app/functions",
+    adminToken: ADMIN_TOKEN,
+    accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: 3600,
+    allowAllData: true,
+    onWarning: () => undefined,
   });
 }
 
@@ -61,7 +68,10 @@ export function emailPassword(email: string, password = "password123"): Credenti
 /** Registers an email/password user (auto-confirmed by the default server config). */
 export async function register(server: RunningServer, appId: string, email: string, password = "password123"): Promise<void> {
   const res = await fetch(`${server.url}/api/client/v2.0/app/${appId}/auth/providers/local-userpass/register`, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }), signal: AbortSignal.timeout(5_000),
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(5_000),
   });
   if (!res.ok) throw new Error(`register ${email}: ${res.status} ${await res.text()}`);
 }
@@ -97,8 +107,14 @@ export function listen(appKey: string): EventLog {
           cleanup();
           resolve(found as E);
         };
-        const timer = setTimeout(() => { cleanup(); reject(new Error(`no matching event within ${timeoutMs} ms`)); }, timeoutMs);
-        const cleanup = (): void => { clearTimeout(timer); waiters.delete(check); };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no matching event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
         waiters.add(check);
         check();
       });
@@ -141,10 +157,13 @@ export function openTab(host: SessionHost, server: RunningServer, appId: string)
   return {
     api,
     tabId,
-    connect: (exposeRefreshToken = false) => api.connect({
-      protocol: PROTOCOL_VERSION, buildId: "test-build", tabId,
-      config: { id: appId, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken },
-    }),
+    connect: (exposeRefreshToken = false) =>
+      api.connect({
+        protocol: PROTOCOL_VERSION,
+        buildId: "test-build",
+        tabId,
+        config: { id: appId, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken },
+      }),
     close() {
       api[Comlink.releaseProxy]();
       port1.close();

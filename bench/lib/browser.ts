@@ -36,7 +36,10 @@ export function pageUrl(pagesUrl: string, page: BenchPageName, serverUrl: string
 export async function openTab(context: BrowserContext, url: string, withUser = false, timeoutMs = 30_000): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url, { timeout: timeoutMs });
-  await page.waitForFunction((u) => window.bench?.ready === true && (!u || window.bench.currentUserId() !== null), withUser, { timeout: timeoutMs, polling: 5 });
+  await page.waitForFunction((u) => window.bench?.ready === true && (!u || window.bench.currentUserId() !== null), withUser, {
+    timeout: timeoutMs,
+    polling: 5,
+  });
   return page;
 }
 

@@ -33,5 +33,11 @@ export function mergeSections(oldDoc: string, fresh: string[]): string {
   const old = parse(oldDoc);
   const byTitle = new Map(old.blocks.map((b) => [b.title, b]));
   for (const block of fresh.flatMap((f) => parse(f).blocks)) byTitle.set(block.title, block);
-  return old.head + [...byTitle.values()].sort((a, b) => a.n - b.n).map((b) => `${b.text}\n`).join("\n");
+  return (
+    old.head +
+    [...byTitle.values()]
+      .sort((a, b) => a.n - b.n)
+      .map((b) => `${b.text}\n`)
+      .join("\n")
+  );
 }

@@ -35,6 +35,12 @@ export function renderSection(index: number, s: Section): string {
 
 /** A section for a benchmark that threw: records the error instead of numbers. */
 export function failedSection(title: string, workload: string, error: unknown): Section {
-  const text = error instanceof Error ? error.message.split("\n")[0] ?? String(error) : String(error);
-  return { title, workload, header: [], rows: [], notes: [`**Not measured in this run:** the benchmark failed with \`${text.replaceAll("`", "'")}\`.`] };
+  const text = error instanceof Error ? (error.message.split("\n")[0] ?? String(error)) : String(error);
+  return {
+    title,
+    workload,
+    header: [],
+    rows: [],
+    notes: [`**Not measured in this run:** the benchmark failed with \`${text.replaceAll("`", "'")}\`.`],
+  };
 }

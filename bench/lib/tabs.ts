@@ -24,7 +24,12 @@ export async function openBenchTab(driver: BrowserDriver, context: TabContext, u
 }
 
 /** Opens `count` tabs with one logged-in user that every tab sees (logs in in the first tab). */
-export async function openSignedInBenchTabs(driver: BrowserDriver, context: TabContext, url: string, count: number): Promise<{ tabs: Tab[]; userId: string }> {
+export async function openSignedInBenchTabs(
+  driver: BrowserDriver,
+  context: TabContext,
+  url: string,
+  count: number,
+): Promise<{ tabs: Tab[]; userId: string }> {
   const first = await openBenchTab(driver, context, url);
   const userId = await first.evaluate(() => window.bench!.login());
   const tabs = [first];

@@ -14,12 +14,20 @@ export interface BsonLike {
 /** Builds a payload of one kind. */
 export function makePayload(bson: BsonLike, kind: PayloadKind): unknown {
   if (kind === "small") return { n: 1, s: "hello" };
-  const items = Array.from({ length: 640 }, (_, i) => ({ _id: new bson.ObjectId(), i, at: new Date(1_700_000_000_000 + i), s: "x".repeat(40) }));
+  const items = Array.from({ length: 640 }, (_, i) => ({
+    _id: new bson.ObjectId(),
+    i,
+    at: new Date(1_700_000_000_000 + i),
+    s: "x".repeat(40),
+  }));
   return { items };
 }
 
 /** A ticker that calls `call` every `intervalMs` and counts calls and failures. */
-export function makeTicker(call: () => Promise<unknown>): { start(intervalMs: number): void; stop(): { calls: number; failures: number; lastError: string | null } } {
+export function makeTicker(call: () => Promise<unknown>): {
+  start(intervalMs: number): void;
+  stop(): { calls: number; failures: number; lastError: string | null };
+} {
   let timer: ReturnType<typeof setInterval> | undefined;
   let first: ReturnType<typeof setTimeout> | undefined;
   const stats = { calls: 0, failures: 0, lastError: null as string | null };

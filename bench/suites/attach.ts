@@ -45,7 +45,15 @@ export async function attachBenchmark(env: BenchEnv): Promise<Section> {
   const t = await measure(env, env.browser, "tabs");
   env.log("attach: realm-web");
   const w = await measure(env, env.browser, "web");
-  const row = (label: string, a: Summary, b: Summary): string[] => [label, String(a.n), fmt(a.p50, " ms"), fmt(a.p95, " ms"), fmt(b.p50, " ms"), fmt(b.p95, " ms"), ratio(a.p50, b.p50)];
+  const row = (label: string, a: Summary, b: Summary): string[] => [
+    label,
+    String(a.n),
+    fmt(a.p50, " ms"),
+    fmt(a.p95, " ms"),
+    fmt(b.p50, " ms"),
+    fmt(b.p95, " ms"),
+    ratio(a.p50, b.p50),
+  ];
   return {
     title: "Attach time",
     workload:

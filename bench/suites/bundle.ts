@@ -24,7 +24,8 @@ const add = (a: { raw: number; gz: number }, code: string | Uint8Array): void =>
 };
 
 /** The fields of a Vite (Rolldown) output chunk or asset this benchmark reads. */
-export type BuildItem = { type: "chunk"; fileName: string; isEntry: boolean; imports: string[]; code: string } | { type: "asset"; fileName: string };
+export type BuildItem =
+  { type: "chunk"; fileName: string; isEntry: boolean; imports: string[]; code: string } | { type: "asset"; fileName: string };
 
 /** Measures a Vite build output (its chunks and assets; worker bundles are assets). */
 export function measureBuild(items: readonly BuildItem[], outDir: string): BundleSizes {
@@ -48,7 +49,12 @@ async function loadedScripts(env: BenchEnv, page: "tabs" | "web"): Promise<{ raw
   const context = await env.browser.newContext();
   try {
     const { pages } = await openSignedInTabs(context, env.url(page, env.server), 2);
-    const paths = await pages[1]!.evaluate(() => performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((p) => p.endsWith(".js")));
+    const paths = await pages[1]!.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => new URL(e.name).pathname)
+        .filter((p) => p.endsWith(".js")),
+    );
     await closeAll(pages);
     const sum = { raw: 0, gz: 0 };
     for (const path of new Set(paths)) add(sum, readFileSync(`${benchRoot}dist${path}`));
@@ -63,7 +69,14 @@ export async function bundleBenchmark(env: BenchEnv, tabs: BundleSizes, web: Bun
   const loadedTabs = await loadedScripts(env, "tabs");
   const loadedWeb = await loadedScripts(env, "web");
   const total = (s: BundleSizes): number => s.entry.gz + s.worker.gz;
-  const row = (label: string, t: { raw: number; gz: number }, w: { raw: number; gz: number }): string[] => [label, kib(t.raw), kib(t.gz), kib(w.raw), kib(w.gz), ratio(t.gz, w.gz)];
+  const row = (label: string, t: { raw: number; gz: number }, w: { raw: number; gz: number }): string[] => [
+    label,
+    kib(t.raw),
+    kib(t.gz),
+    kib(w.raw),
+    kib(w.gz),
+    ratio(t.gz, w.gz),
+  ];
   return {
     title: "Bundle size",
     workload:
@@ -78,7 +91,7 @@ export async function bundleBenchmark(env: BenchEnv, tabs: BundleSizes, web: Bun
       row(`scripts a signed-in tab fetched (${loadedTabs.files} / ${loadedWeb.files} files, worker not included)`, loadedTabs, loadedWeb),
     ],
     notes: [
-      "The last row reads the second tab's `performance.getEntriesByType(\"resource\")`: it shows the lazy chunks are not fetched when SharedWorker works.",
+      'The last row reads the second tab\'s `performance.getEntriesByType("resource")`: it shows the lazy chunks are not fetched when SharedWorker works.',
       "realm-tabs' tab entry carries Comlink, the tab-side API and bson (for EJSON results); the worker carries the session runtime, idb, bson, jose and zod/mini.",
     ],
   };

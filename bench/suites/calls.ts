@@ -13,15 +13,22 @@ import type { PayloadKind } from "../pages/contract.js";
 type Mode = "sequential" | "concurrent";
 
 /** Latency samples of one library for every (payload, mode). */
-async function measure(env: BenchEnv, page: "tabs" | "web"): Promise<{ results: Map<string, Summary>; bytes: Record<PayloadKind, number> }> {
+async function measure(
+  env: BenchEnv,
+  page: "tabs" | "web",
+): Promise<{ results: Map<string, Summary>; bytes: Record<PayloadKind, number> }> {
   const { sizes } = env;
   const context = await env.browser.newContext();
   const results = new Map<string, Summary>();
   try {
     const { pages } = await openSignedInTabs(context, env.url(page, env.server), sizes.concurrentTabs);
     const first = pages[0]!;
-    const bytes = { small: await first.evaluate(() => window.bench!.payloadBytes("small")), large: await first.evaluate(() => window.bench!.payloadBytes("large")) };
-    const run = (p: Page, kind: PayloadKind, count: number): Promise<number[]> => p.evaluate(([k, c]) => window.bench!.echo(k, c), [kind, count] as const);
+    const bytes = {
+      small: await first.evaluate(() => window.bench!.payloadBytes("small")),
+      large: await first.evaluate(() => window.bench!.payloadBytes("large")),
+    };
+    const run = (p: Page, kind: PayloadKind, count: number): Promise<number[]> =>
+      p.evaluate(([k, c]) => window.bench!.echo(k, c), [kind, count] as const);
     for (const kind of ["small", "large"] as const) {
       const count = kind === "small" ? sizes.callsSmall : sizes.callsLarge;
       await run(first, kind, 3); // warm-up
@@ -50,7 +57,16 @@ export async function callsBenchmark(env: BenchEnv): Promise<Section> {
       const w = measured.web?.results.get(`${kind}/${mode}`);
       if (!t || !w) continue;
       const label = `${kind} (${measured.tabs?.bytes[kind] ?? "?"} B EJSON), ${mode === "sequential" ? "1 tab in a row" : `${env.sizes.concurrentTabs} tabs at once`}`;
-      rows.push([label, String(t.n), fmt(t.p50, " ms"), fmt(t.p95, " ms"), fmt(w.p50, " ms"), fmt(w.p95, " ms"), ratio(t.p50, w.p50), ratio(t.p95, w.p95)]);
+      rows.push([
+        label,
+        String(t.n),
+        fmt(t.p50, " ms"),
+        fmt(t.p95, " ms"),
+        fmt(w.p50, " ms"),
+        fmt(w.p95, " ms"),
+        ratio(t.p50, w.p50),
+        ratio(t.p95, w.p95),
+      ]);
     }
   }
   const { sizes } = env;
@@ -61,7 +77,16 @@ export async function callsBenchmark(env: BenchEnv): Promise<Section> {
       `Small x = \`{n:1, s:"hello"}\`; large x = 640 sub-documents with ObjectId, Date, int and a 40-char string. ` +
       `Sequential: ${sizes.callsSmall} small / ${sizes.callsLarge} large calls in a row from one tab (after 3 warm-up calls). ` +
       `Concurrent: the same count from each of ${sizes.concurrentTabs} tabs at once (samples = all calls of all tabs). Same server, same user model, one browser context per library.`,
-    header: ["payload, mode", "calls", "realm-tabs p50", "realm-tabs p95", "realm-web p50", "realm-web p95", "p50 tabs ÷ web", "p95 tabs ÷ web"],
+    header: [
+      "payload, mode",
+      "calls",
+      "realm-tabs p50",
+      "realm-tabs p95",
+      "realm-web p50",
+      "realm-web p95",
+      "p50 tabs ÷ web",
+      "p95 tabs ÷ web",
+    ],
     rows,
     notes: [
       "realm-tabs adds a hop each way (tab → Comlink/MessagePort → SharedWorker → fetch) and EJSON (de)serialisation in the worker; realm-web calls fetch from the page. With 10 tabs at once, realm-tabs' calls all go through the one worker thread.",

@@ -66,7 +66,9 @@ async function webRun(env: BenchEnv, n: number): Promise<{ seen: number; stillIn
   try {
     const { tabs, userId } = await openSignedInBenchTabs(env.driver, context, env.url("web", env.server), n);
     const seen = await fanOut(env, tabs, userId, WEB_WAIT_MS);
-    const stillIn = (await Promise.all(tabs.slice(1).map((t) => t.evaluate((id) => window.bench!.isLoggedIn(id), userId)))).filter(Boolean).length;
+    const stillIn = (await Promise.all(tabs.slice(1).map((t) => t.evaluate((id) => window.bench!.isLoggedIn(id), userId)))).filter(
+      Boolean,
+    ).length;
     // A tab opened after the logout reads localStorage and does see it: record that too.
     const late = await openBenchTab(env.driver, context, env.url("web", env.server));
     const lateSees = !(await late.evaluate((id) => window.bench!.isLoggedIn(id), userId));
@@ -86,7 +88,15 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
     const t = await tabsRun(env, n);
     const s = summarize(t.delays);
     const w = await webRun(env, n);
-    rows.push([String(n), String(s.n), fmt(s.p50, " ms"), fmt(s.p95, " ms"), fmt(s.max, " ms"), String(t.missed), `${w.seen} of ${n - 1} (still logged in: ${w.stillIn})`]);
+    rows.push([
+      String(n),
+      String(s.n),
+      fmt(s.p50, " ms"),
+      fmt(s.p95, " ms"),
+      fmt(s.max, " ms"),
+      String(t.missed),
+      `${w.seen} of ${n - 1} (still logged in: ${w.stillIn})`,
+    ]);
   }
   return {
     title: titleFor("Logout fan-out", env),

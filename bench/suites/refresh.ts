@@ -52,7 +52,14 @@ export async function refreshBenchmark(env: BenchEnv): Promise<Section> {
       `${env.driverBrowser}. Server access-token lifetime ${sizes.refreshTtlSeconds} s. N tabs of one browser context share one anonymous user (logged in in the first tab, restored in the others); ` +
       `every tab calls \`user.functions.echo({n:1,s:"hello"})\` every ${TICK_MS} ms (first call at a random offset) for ${sizes.refreshLifetimes} lifetimes ` +
       `(${sizes.refreshLifetimes * sizes.refreshTtlSeconds} s). Refresh requests are the server's admin counter of \`POST /auth/session\`, reset after the tabs are open.`,
-    header: ["tabs N", "realm-tabs refreshes (per expiry)", "realm-tabs calls / failed", "realm-web refreshes (per expiry)", "realm-web calls / failed", "realm-web ÷ realm-tabs"],
+    header: [
+      "tabs N",
+      "realm-tabs refreshes (per expiry)",
+      "realm-tabs calls / failed",
+      "realm-web refreshes (per expiry)",
+      "realm-web calls / failed",
+      "realm-web ÷ realm-tabs",
+    ],
     rows,
     notes: [
       "realm-tabs refreshes in the SharedWorker, a fifth of the lifetime before expiry, once for all tabs; realm-web refreshes in each tab that gets a 401 for its own in-memory token.",

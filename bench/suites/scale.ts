@@ -33,7 +33,18 @@ async function grow(env: BenchEnv, page: "tabs" | "web", name: string): Promise<
       const worker = page === "tabs" ? mib(await sharedWorkerHeap(env.browser)) : "– (none)";
       const heaps = await Promise.all(pages.map(pageHeap));
       const tabSum = heaps.reduce((a, b) => a + b, 0);
-      rows.push([name, String(level), String(s.n), fmt(s.p50, " ms"), fmt(s.p95, " ms"), fmt(s.max, " ms"), worker, mib(tabSum / heaps.length), mib(tabSum), `${openS.toFixed(1)} s`]);
+      rows.push([
+        name,
+        String(level),
+        String(s.n),
+        fmt(s.p50, " ms"),
+        fmt(s.p95, " ms"),
+        fmt(s.max, " ms"),
+        worker,
+        mib(tabSum / heaps.length),
+        mib(tabSum),
+        `${openS.toFixed(1)} s`,
+      ]);
     }
     return { rows, limit: null };
   } finally {
@@ -57,7 +68,18 @@ export async function scaleBenchmark(env: BenchEnv): Promise<Section> {
       `One browser context, one signed-in user; tabs are opened one after the other up to ${env.sizes.scaleLevels.join(", ")}. At each level every tab makes ` +
       `${env.sizes.scaleCallsPerTab} sequential \`echo({n:1,s:"hello"})\` calls, all tabs at once (samples = tabs × calls). ` +
       "Heaps are CDP `Runtime.getHeapUsage` used sizes, no forced GC: the SharedWorker's (attached, read, detached at once) and each tab's.",
-    header: ["library", "tabs", "calls", "p50", "p95", "max", "SharedWorker heap", "heap per tab", "heap of all tabs", "time to open the new tabs"],
+    header: [
+      "library",
+      "tabs",
+      "calls",
+      "p50",
+      "p95",
+      "max",
+      "SharedWorker heap",
+      "heap per tab",
+      "heap of all tabs",
+      "time to open the new tabs",
+    ],
     rows,
     notes,
   };

@@ -36,7 +36,11 @@ async function runOnce(env: BenchEnv, page: "tabs" | "web", name: string, n: num
     // watch streams) is recorded as stalled.
     const stalled: string[] = [];
     const insert = (count: number): Promise<void> =>
-      deadline(pages[0]!.evaluate((c) => window.bench!.insert(c), count), 10_000, "insert").catch((error: unknown) => void stalled.push(String(error)));
+      deadline(
+        pages[0]!.evaluate((c) => window.bench!.insert(c), count),
+        10_000,
+        "insert",
+      ).catch((error: unknown) => void stalled.push(String(error)));
     const live = await until(async () => {
       await insert(1);
       return stalled.length === 0 && (await eventsOf(pages)).every((e) => e > 0);
@@ -44,7 +48,16 @@ async function runOnce(env: BenchEnv, page: "tabs" | "web", name: string, n: num
     if (stalled.length > 0) {
       const streams = (await env.server.counters()).openStreams;
       const seeing = (await eventsOf(pages)).filter((e) => e > 0).length;
-      return [name, String(n), String(streams), `inserts stall: \`insertOne\` from a watching tab did not return within 10 s; ${seeing} of ${n} tabs got the warm-up event`, "–", "–", "–", "–"];
+      return [
+        name,
+        String(n),
+        String(streams),
+        `inserts stall: \`insertOne\` from a watching tab did not return within 10 s; ${seeing} of ${n} tabs got the warm-up event`,
+        "–",
+        "–",
+        "–",
+        "–",
+      ];
     }
     const streams = (await env.server.counters()).openStreams;
     const before = await eventsOf(pages);
@@ -57,7 +70,16 @@ async function runOnce(env: BenchEnv, page: "tabs" | "web", name: string, n: num
     await Promise.all(pages.map((p) => p.evaluate(() => window.bench!.watchStop())));
     const closed = await until(async () => (await env.server.counters()).openStreams === 0, 5000);
     await closeAll(pages);
-    return [name, String(n), live ? String(streams) : `${streams} (not every tab got an event)`, `${delivered} / ${n * INSERTS}`, fmt(delays.p50, " ms"), fmt(delays.p95, " ms"), fmt(delays.max, " ms"), closed ? "yes" : "no"];
+    return [
+      name,
+      String(n),
+      live ? String(streams) : `${streams} (not every tab got an event)`,
+      `${delivered} / ${n * INSERTS}`,
+      fmt(delays.p50, " ms"),
+      fmt(delays.p95, " ms"),
+      fmt(delays.max, " ms"),
+      closed ? "yes" : "no",
+    ];
   } finally {
     await context.close();
   }
@@ -68,9 +90,14 @@ function landedNote(): string[] {
   try {
     const cwd = new URL("../../", import.meta.url);
     const committed = execFileSync("git", ["log", "-1", "--format=%h", "--", "src/watch.ts"], { cwd, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src/watch.ts", "src/mongo.ts", "src/user.ts"], { cwd, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "src/watch.ts", "src/mongo.ts", "src/user.ts"], {
+      cwd,
+      encoding: "utf8",
+    }).trim();
     if (committed && !dirty) return [`realm-tabs' tab-side watch is the committed one (src/watch.ts at ${committed}).`];
-    return [`realm-tabs' tab-side \`collection.watch()\` (issue 4) was still being written during this run (src/watch.ts ${committed ? `last committed at ${committed}, with local changes` : "not committed"}): the realm-tabs rows measure the working tree of that moment.`];
+    return [
+      `realm-tabs' tab-side \`collection.watch()\` (issue 4) was still being written during this run (src/watch.ts ${committed ? `last committed at ${committed}, with local changes` : "not committed"}): the realm-tabs rows measure the working tree of that moment.`,
+    ];
   } catch {
     return [];
   }
@@ -92,7 +119,16 @@ export async function watchBenchmark(env: BenchEnv): Promise<Section> {
       `N tabs share one user; every tab iterates \`user.mongoClient("mongodb-atlas").db("bench").collection("items").watch()\`. ` +
       `After every tab has seen a warm-up insert, the server's open-stream gauge (admin counters) is read; then the first tab inserts ${INSERTS} documents \`{at: epoch ms}\` one after the other ` +
       "and each tab counts the change events (delay = receipt time − `at`, one machine clock). Finally every tab ends its watch (`return()`), and the server's gauge must reach 0 within 5 s.",
-    header: ["library", "tabs N", "server streams open", "events delivered / expected", "delay p50", "p95", "max", "streams closed after return()"],
+    header: [
+      "library",
+      "tabs N",
+      "server streams open",
+      "events delivered / expected",
+      "delay p50",
+      "p95",
+      "max",
+      "streams closed after return()",
+    ],
     rows,
     notes: [
       ...landedNote(),

@@ -10,7 +10,10 @@ import { showValue } from "./bson-view.js";
 /** Presets: function name and EJSON arguments. */
 const PRESETS: { name: string; args: string }[] = [
   { name: "sum", args: "[1, 2, 3]" },
-  { name: "echo", args: '[{"_id": {"$oid": "65f0a1b2c3d4e5f601234567"}, "at": {"$date": "2026-11-27T12:00:00Z"}, "price": {"$numberDecimal": "9.99"}}]' },
+  {
+    name: "echo",
+    args: '[{"_id": {"$oid": "65f0a1b2c3d4e5f601234567"}, "at": {"$date": "2026-11-27T12:00:00Z"}, "price": {"$numberDecimal": "9.99"}}]',
+  },
   { name: "whoami", args: "[]" },
   { name: "fail", args: '["something went wrong"]' },
 ];
@@ -30,26 +33,45 @@ export function mountFunctions(app: App): void {
   const args = h("input", { testid: "fn-args", value: "[1, 2, 3]", class: "grow", "aria-label": "arguments (EJSON array)" });
   const result = h("pre", { testid: "fn-result", class: "result" }, "–");
   const error = h("p", { class: "error", testid: "fn-error", role: "alert" });
-  const call: HTMLButtonElement = h("button", {
-    testid: "fn-call",
-    onclick: () => void act(error, call, async () => {
-      result.textContent = "…";
-      const user = app.currentUser;
-      if (!user) {
-        result.textContent = "–";
-        throw new Error("sign in first");
-      }
-      try {
-        result.textContent = showValue(await user.callFunction(name.value.trim(), ...parseArgs(args.value)));
-      } catch (e) {
-        result.textContent = "–";
-        throw e;
-      }
-    }),
-  }, "Call");
-  const presets = h("div", { class: "row presets" }, ...PRESETS.map((p) => h("button", {
-    class: "link", testid: `fn-preset-${p.name}`,
-    onclick: () => { name.value = p.name; args.value = p.args; },
-  }, `${p.name}(…)`)));
+  const call: HTMLButtonElement = h(
+    "button",
+    {
+      testid: "fn-call",
+      onclick: () =>
+        void act(error, call, async () => {
+          result.textContent = "…";
+          const user = app.currentUser;
+          if (!user) {
+            result.textContent = "–";
+            throw new Error("sign in first");
+          }
+          try {
+            result.textContent = showValue(await user.callFunction(name.value.trim(), ...parseArgs(args.value)));
+          } catch (e) {
+            result.textContent = "–";
+            throw e;
+          }
+        }),
+    },
+    "Call",
+  );
+  const presets = h(
+    "div",
+    { class: "row presets" },
+    ...PRESETS.map((p) =>
+      h(
+        "button",
+        {
+          class: "link",
+          testid: `fn-preset-${p.name}`,
+          onclick: () => {
+            name.value = p.name;
+            args.value = p.args;
+          },
+        },
+        `${p.name}(…)`,
+      ),
+    ),
+  );
   panel.append(presets, h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, name, names, args, call), error, result);
 }

@@ -33,8 +33,11 @@ const render = (): void => {
   renderUsers();
   syncTodos();
 };
-app.ready.then(() => {
-  log(`connected to ${app.id}`);
-  listenAll(app, log, render);
-  render();
-}, (error: unknown) => log(`could not connect: ${describeError(error)}`));
+app.ready.then(
+  () => {
+    log(`connected to ${app.id}`);
+    listenAll(app, log, render);
+    render();
+  },
+  (error: unknown) => log(`could not connect: ${describeError(error)}`),
+);

@@ -40,27 +40,59 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
     if (mine === generation) list.replaceChildren(...todos.map((t) => item(t)));
   };
   const item = (todo: Todo): HTMLElement => {
-    const toggle = h("input", { type: "checkbox", testid: "todo-toggle", checked: todo.done,
-      onchange: () => void act(error, null, async () => { await collection?.updateOne({ _id: todo._id }, { $set: { done: !todo.done } }); await reload(); }) });
-    const remove: HTMLButtonElement = h("button", { class: "small secondary", testid: "todo-delete",
-      onclick: () => void act(error, remove, async () => { await collection?.deleteOne({ _id: todo._id }); await reload(); }) }, "Delete");
-    return h("li", { testid: "todo", class: todo.done ? "done" : "" }, h("label", {}, toggle, h("span", { testid: "todo-label" }, todo.text)), remove);
+    const toggle = h("input", {
+      type: "checkbox",
+      testid: "todo-toggle",
+      checked: todo.done,
+      onchange: () =>
+        void act(error, null, async () => {
+          await collection?.updateOne({ _id: todo._id }, { $set: { done: !todo.done } });
+          await reload();
+        }),
+    });
+    const remove: HTMLButtonElement = h(
+      "button",
+      {
+        class: "small secondary",
+        testid: "todo-delete",
+        onclick: () =>
+          void act(error, remove, async () => {
+            await collection?.deleteOne({ _id: todo._id });
+            await reload();
+          }),
+      },
+      "Delete",
+    );
+    return h(
+      "li",
+      { testid: "todo", class: todo.done ? "done" : "" },
+      h("label", {}, toggle, h("span", { testid: "todo-label" }, todo.text)),
+      remove,
+    );
   };
-  const add: HTMLButtonElement = h("button", { testid: "todo-add", onclick: () => void act(error, add, async () => {
-    if (!collection) throw new Error("sign in first");
-    const value = text.value.trim();
-    if (!value) throw new Error("type a todo first");
-    text.value = "";
-    try {
-      const owner = app.currentUser?.id;
-      if (!owner) throw new Error("sign in first");
-      await collection.insertOne({ owner_id: owner, text: value, done: false, createdAt: new Date() });
-    } catch (e) {
-      text.value ||= value;
-      throw e;
-    }
-    await reload();
-  }) }, "Add");
+  const add: HTMLButtonElement = h(
+    "button",
+    {
+      testid: "todo-add",
+      onclick: () =>
+        void act(error, add, async () => {
+          if (!collection) throw new Error("sign in first");
+          const value = text.value.trim();
+          if (!value) throw new Error("type a todo first");
+          text.value = "";
+          try {
+            const owner = app.currentUser?.id;
+            if (!owner) throw new Error("sign in first");
+            await collection.insertOne({ owner_id: owner, text: value, done: false, createdAt: new Date() });
+          } catch (e) {
+            text.value ||= value;
+            throw e;
+          }
+          await reload();
+        }),
+    },
+    "Add",
+  );
   const form = h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, text, add);
   panel.append(note, form, list, error);
 

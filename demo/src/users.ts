@@ -14,7 +14,19 @@ function label(user: User): string {
 
 function actions(app: App, user: User, error: HTMLElement): HTMLElement {
   const button = (testid: string, text: string, run: () => Promise<unknown>, enabled = true): HTMLButtonElement => {
-    const b: HTMLButtonElement = h("button", { testid, class: "small", disabled: !enabled, onclick: () => void act(error, b, async () => { await run(); }) }, text);
+    const b: HTMLButtonElement = h(
+      "button",
+      {
+        testid,
+        class: "small",
+        disabled: !enabled,
+        onclick: () =>
+          void act(error, b, async () => {
+            await run();
+          }),
+      },
+      text,
+    );
     return b;
   };
   return h(
@@ -24,11 +36,16 @@ function actions(app: App, user: User, error: HTMLElement): HTMLElement {
     button("user-logout", "Log out", () => user.logOut(), user.isLoggedIn),
     button("user-remove", "Remove", () => app.removeUser(user)),
     button("user-delete", "Delete", () => app.deleteUser(user), user.isLoggedIn),
-    button("user-apikey", "New API key", async () => {
-      const key = await user.apiKeys.create(`demo-${Date.now()}`);
-      const input = document.querySelector<HTMLInputElement>('[data-testid="signin-apikey"]');
-      if (input && key.key) input.value = key.key;
-    }, user.isLoggedIn && user.providerType !== "api-key"),
+    button(
+      "user-apikey",
+      "New API key",
+      async () => {
+        const key = await user.apiKeys.create(`demo-${Date.now()}`);
+        const input = document.querySelector<HTMLInputElement>('[data-testid="signin-apikey"]');
+        if (input && key.key) input.value = key.key;
+      },
+      user.isLoggedIn && user.providerType !== "api-key",
+    ),
   );
 }
 
@@ -38,15 +55,22 @@ function row(app: App, user: User, error: HTMLElement): HTMLElement {
   return h(
     "li",
     { testid: "user-row", class: current ? "user current" : "user", "data-user-id": user.id, "data-state": user.state },
-    h("div", { class: "who" },
+    h(
+      "div",
+      { class: "who" },
       h("b", { testid: "user-label" }, label(user)),
       current ? h("span", { class: "badge current-badge", testid: "user-current" }, "current") : null,
       h("span", { class: `badge state-${user.state}`, testid: "user-state" }, user.state),
     ),
-    h("div", { class: "meta" },
-      h("span", {}, `id ${user.id}`), " · ",
-      h("span", { testid: "user-provider" }, `provider ${user.providerType}`), " · ",
-      h("span", { testid: "user-identities" }, `identities ${identities}`), " · ",
+    h(
+      "div",
+      { class: "meta" },
+      h("span", {}, `id ${user.id}`),
+      " · ",
+      h("span", { testid: "user-provider" }, `provider ${user.providerType}`),
+      " · ",
+      h("span", { testid: "user-identities" }, `identities ${identities}`),
+      " · ",
       h("span", { testid: "user-expiry", class: "expiry", "data-token": user.accessToken ?? "" }, countdown(user.accessToken)),
     ),
     actions(app, user, error),

@@ -26,15 +26,23 @@ if (!server || !appId) {
     ...(build
       ? {
           buildId: `build-${build}`,
-          worker: () => new SharedWorker(new URL("../../worker/entry.ts", import.meta.url), { type: "module", name: `realm-tabs-${build}` }),
+          worker: () =>
+            new SharedWorker(new URL("../../worker/entry.ts", import.meta.url), { type: "module", name: `realm-tabs-${build}` }),
         }
       : {}),
   });
   // what a realm-web page sees on the line after `new App`: the synchronous start's state
-  (window as { realmTabsAtStart?: unknown }).realmTabsAtStart = { currentUserId: app.currentUser?.id ?? null, userIds: Object.keys(app.allUsers) };
+  (window as { realmTabsAtStart?: unknown }).realmTabsAtStart = {
+    currentUserId: app.currentUser?.id ?? null,
+    userIds: Object.keys(app.allUsers),
+  };
   installTestPage(app, { Credentials, BSON });
   app.ready.then(
-    () => { if (status) status.textContent = "ready"; },
-    (error: unknown) => { if (status) status.textContent = `failed: ${String(error)}`; },
+    () => {
+      if (status) status.textContent = "ready";
+    },
+    (error: unknown) => {
+      if (status) status.textContent = `failed: ${String(error)}`;
+    },
   );
 }

@@ -60,7 +60,7 @@ async function sharedWorkerRealms(browser: Browser): Promise<string[]> {
 function wrapTab(page: Page): Tab {
   let closed = false;
   return {
-    evaluate: ((fn: (arg?: unknown) => unknown, arg?: unknown) => page.evaluate(fn, arg)),
+    evaluate: (fn: (arg?: unknown) => unknown, arg?: unknown) => page.evaluate(fn, arg),
     async goto(url) {
       await page.goto(url, { timeout: NAVIGATION_MS, waitUntil: "load" });
     },

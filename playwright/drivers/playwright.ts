@@ -13,7 +13,7 @@ import { DEFAULT_WAIT_MS, type BrowserDriver, type Tab, type TabContext } from "
 
 function wrapTab(page: Page): Tab {
   return {
-    evaluate: ((fn: (arg?: unknown) => unknown, arg?: unknown) => page.evaluate(fn, arg)),
+    evaluate: (fn: (arg?: unknown) => unknown, arg?: unknown) => page.evaluate(fn, arg),
     async goto(url) {
       await page.goto(url);
     },

@@ -51,7 +51,10 @@ export class Checks {
   /** Prints every check with its outcome, then `N passed, N failed`. */
   printSummary(totalSeconds: number): void {
     console.log("\n== pack checks");
-    for (const r of this.results) console.log(`${r.ok ? "PASS" : "FAIL"} ${r.name} (${r.seconds.toFixed(1)} s)${r.error ? `\n     ${r.error.replaceAll("\n", "\n     ")}` : ""}`);
+    for (const r of this.results)
+      console.log(
+        `${r.ok ? "PASS" : "FAIL"} ${r.name} (${r.seconds.toFixed(1)} s)${r.error ? `\n     ${r.error.replaceAll("\n", "\n     ")}` : ""}`,
+      );
     console.log(`pack: ${this.passed} passed, ${this.failed} failed in ${totalSeconds.toFixed(0)} s`);
   }
 

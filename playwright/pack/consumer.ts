@@ -25,7 +25,10 @@ export function writeSumFunction(dir: string): void {
 /** The quick start (README.md) in `src/main.ts` of a Vite app, with the local server's URL. */
 export function writeQuickStart(app: string, appId: string, serverUrl: string): void {
   write(app, "index.html", '<!doctype html>\n<html><body><script type="module" src="/src/main.ts"></script></body></html>\n');
-  write(app, "src/main.ts", `import { App, Credentials } from "realm-tabs";
+  write(
+    app,
+    "src/main.ts",
+    `import { App, Credentials } from "realm-tabs";
 
 const app = new App({ id: ${JSON.stringify(appId)}, baseUrl: ${JSON.stringify(serverUrl)} });
 await app.ready;
@@ -33,7 +36,8 @@ const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
 console.log(await user.functions.sum(1, 2));
 user.addListener(() => console.log("user changed:", user.state, user.accessToken));
 app.addListener(() => console.log("current user:", app.currentUser?.id ?? "none"));
-`);
+`,
+  );
 }
 
 /**
@@ -42,26 +46,41 @@ app.addListener(() => console.log("current user:", app.currentUser?.id ?? "none"
  * in one and expects the other to agree, the function to answer and the server to count one login.
  */
 export function writeKitTest(app: string): void {
-  write(app, "kit.html", `<!doctype html>
+  write(
+    app,
+    "kit.html",
+    `<!doctype html>
 <html><body><button>Log in anonymously</button><script type="module" src="/src/kit.ts"></script></body></html>
-`);
-  write(app, "src/kit.ts", `import { App, BSON, Credentials } from "realm-tabs";
+`,
+  );
+  write(
+    app,
+    "src/kit.ts",
+    `import { App, BSON, Credentials } from "realm-tabs";
 import { installTestPage } from "realm-tabs/testing/page";
 
 const params = new URLSearchParams(location.search);
 const app = new App({ id: params.get("app") ?? "", baseUrl: params.get("server") ?? "" });
 installTestPage(app, { Credentials, BSON });
 document.querySelector("button")?.addEventListener("click", () => void app.logIn(Credentials.anonymous()));
-`);
-  write(app, "playwright.config.ts", `import { defineConfig } from "@playwright/test";
+`,
+  );
+  write(
+    app,
+    "playwright.config.ts",
+    `import { defineConfig } from "@playwright/test";
 
 export default defineConfig({
   testDir: "tests",
   timeout: 90_000,
   use: { browserName: "chromium", launchOptions: { executablePath: ${JSON.stringify(chromiumPath())}, args: ${JSON.stringify(CHROMIUM_ARGS)} } },
 });
-`);
-  write(app, "tests/tabs.spec.ts", `import { test, expect } from "@playwright/test";
+`,
+  );
+  write(
+    app,
+    "tests/tabs.spec.ts",
+    `import { test, expect } from "@playwright/test";
 import { startTestServer, startTestPageServer, testPageUrl, openTabs, expectTabsAgree, type TestServer, type TestPageServer } from "realm-tabs/testing";
 
 let server: TestServer;
@@ -84,5 +103,6 @@ test("a login in one tab reaches the other, with one login request", async ({ co
   expect(await b!.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum(1, 2))).toBe(3);
   expect((await server.counters()).logins).toBe(1);
 });
-`);
+`,
+  );
 }

@@ -97,7 +97,10 @@ export function lockedPackages(dir: string): Map<string, { hasInstallScript: boo
 export function tarballFiles(tarball: string): string[] {
   const listed = spawnSync("tar", ["-tzf", tarball], { encoding: "utf8", timeout: 60_000 });
   assert(listed.status === 0, `tar -tzf ${tarball} failed: ${listed.stderr}`);
-  return listed.stdout.split("\n").filter((l) => l.startsWith("package/")).map((l) => l.slice("package/".length));
+  return listed.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("package/"))
+    .map((l) => l.slice("package/".length));
 }
 
 /** The version field of an installed package's package.json, or undefined when it is not installed. */

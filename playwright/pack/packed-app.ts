@@ -58,24 +58,46 @@ try {
   const packed = await checks.run("npm pack gives the library and the server tarballs", async () => {
     library = await npmPack(repo, work);
     server = await npmPack(repo, work, "realm-tabs-server");
-    assert(/realm-tabs-\d+\.\d+\.\d+\.tgz$/.test(library) && /realm-tabs-server-\d+\.\d+\.\d+\.tgz$/.test(server), `unexpected names ${library} ${server}`);
+    assert(
+      /realm-tabs-\d+\.\d+\.\d+\.tgz$/.test(library) && /realm-tabs-server-\d+\.\d+\.\d+\.tgz$/.test(server),
+      `unexpected names ${library} ${server}`,
+    );
   });
   if (!packed) throw new Error("nothing to install");
 
   await checks.run("library tarball: LICENSE, README, CHANGELOG, manifest fields, built entries, every linked document", () => {
-    console.log(checkTarball(library, { folder: "", entries: ["dist/src/index.js", "dist/src/index.d.ts", "dist/worker/entry.js", "dist/src/testing/index.js", "dist/src/testing/page.js"] }));
+    console.log(
+      checkTarball(library, {
+        folder: "",
+        entries: [
+          "dist/src/index.js",
+          "dist/src/index.d.ts",
+          "dist/worker/entry.js",
+          "dist/src/testing/index.js",
+          "dist/src/testing/page.js",
+        ],
+      }),
+    );
   });
   await checks.run("server tarball: LICENSE, README, CHANGELOG, manifest fields, compiled bin, every linked document", () => {
-    console.log(checkTarball(server, { folder: "server/", entries: ["dist/cli.js", "dist/index.js", "dist/index.d.ts", "dist/functions/workerMain.js"] }));
+    console.log(
+      checkTarball(server, {
+        folder: "server/",
+        entries: ["dist/cli.js", "dist/index.js", "dist/index.d.ts", "dist/functions/workerMain.js"],
+      }),
+    );
   });
 
   // (c) the server alone, in an empty folder
   writeProject(srv, "server-user");
   writeSumFunction(srv);
-  const serverInstalled = await checks.run(`server installs into an empty folder with no npm warn (no EBADENGINE)${buildSqlite ? ", building better-sqlite3" : ""}`, async () => {
-    const warnings = npmWarnings(await installServer(srv, server));
-    assert(warnings.length === 0, `npm warned:\n${warnings.join("\n")}`);
-  });
+  const serverInstalled = await checks.run(
+    `server installs into an empty folder with no npm warn (no EBADENGINE)${buildSqlite ? ", building better-sqlite3" : ""}`,
+    async () => {
+      const warnings = npmWarnings(await installServer(srv, server));
+      assert(warnings.length === 0, `npm warned:\n${warnings.join("\n")}`);
+    },
+  );
   const cliArgs = ["--port", "0", "--host", "127.0.0.1", "--app-id", APP_ID, "--in-memory"];
   const HINT = "without better-sqlite3's native module, the CLI explains in one paragraph how to build it";
   const LISTENING = "npx realm-tabs-server --port 0 --host 127.0.0.1 --app-id … --in-memory prints its listening line";
@@ -88,7 +110,10 @@ try {
         assert(ran.code === 1, `exit code ${ran.code}, expected 1`);
         const text = ran.output.trim();
         assert(!text.includes("\n"), "more than one line (a stack trace?)");
-        assert(text.includes("npm pkg set allowScripts.better-sqlite3=true --json && npm rebuild better-sqlite3"), "the build command is not named");
+        assert(
+          text.includes("npm pkg set allowScripts.better-sqlite3=true --json && npm rebuild better-sqlite3"),
+          "the build command is not named",
+        );
       } finally {
         restore();
       }
@@ -110,18 +135,21 @@ try {
   writeProject(app, "app");
   await npmInstall(app, ["vite@^8.3.8"]);
   const before = lockedPackages(app);
-  const libraryInstalled = await checks.run(`library installs into a Vite app: at most ${MAX_PACKAGES} packages, no install script, no npm warn`, async () => {
-    const { output } = await npmInstall(app, [library]);
-    const added = [...lockedPackages(app)].filter(([path]) => !before.has(path));
-    console.log(`added ${added.length} packages: ${added.map(([path]) => path.replace(/^.*node_modules\//, "")).join(", ")}`);
-    const problems: string[] = [];
-    if (added.length > MAX_PACKAGES) problems.push(`${added.length} packages added`);
-    const scripted = added.filter(([, entry]) => entry.hasInstallScript).map(([path]) => path);
-    if (scripted.length > 0) problems.push(`install scripts in ${scripted.join(", ")}`);
-    const warnings = npmWarnings(output);
-    if (warnings.length > 0) problems.push(`npm warned:\n${warnings.join("\n")}`);
-    assert(problems.length === 0, problems.join("; "));
-  });
+  const libraryInstalled = await checks.run(
+    `library installs into a Vite app: at most ${MAX_PACKAGES} packages, no install script, no npm warn`,
+    async () => {
+      const { output } = await npmInstall(app, [library]);
+      const added = [...lockedPackages(app)].filter(([path]) => !before.has(path));
+      console.log(`added ${added.length} packages: ${added.map(([path]) => path.replace(/^.*node_modules\//, "")).join(", ")}`);
+      const problems: string[] = [];
+      if (added.length > MAX_PACKAGES) problems.push(`${added.length} packages added`);
+      const scripted = added.filter(([, entry]) => entry.hasInstallScript).map(([path]) => path);
+      if (scripted.length > 0) problems.push(`install scripts in ${scripted.join(", ")}`);
+      const warnings = npmWarnings(output);
+      if (warnings.length > 0) problems.push(`npm warned:\n${warnings.join("\n")}`);
+      assert(problems.length === 0, problems.join("; "));
+    },
+  );
 
   // (a) the quick start, against the installed server
   for (const mode of ["dev", "preview"] as const) {
@@ -162,7 +190,9 @@ try {
       assert(ran.code === 0 && /\b1 passed\b/.test(ran.output), `the consumer's Playwright test failed (exit ${ran.code})`);
     });
   } else checks.notRun(kit, "the library or the server did not install");
-  console.log(`\nbetter-sqlite3's native module: ${buildSqlite ? `built by npm install (${bindingPath(srv)})` : `reused from ${bindingPath(repo)}`}`);
+  console.log(
+    `\nbetter-sqlite3's native module: ${buildSqlite ? `built by npm install (${bindingPath(srv)})` : `reused from ${bindingPath(repo)}`}`,
+  );
 } catch (err) {
   checks.notRun("the pack suite ran to its end", err instanceof Error ? err.message : String(err));
 } finally {

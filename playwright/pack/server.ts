@@ -24,7 +24,10 @@ export function bindingPath(dir: string): string {
 export function copyBinding(from: string, to: string): void {
   const source = installedVersion(from, "better-sqlite3");
   const target = installedVersion(to, "better-sqlite3");
-  assert(source !== undefined && source === target, `better-sqlite3 ${target ?? "(missing)"} installed, but the binding to reuse is from ${source ?? "(missing)"}: run with PACK_BUILD_SQLITE=1 to build it`);
+  assert(
+    source !== undefined && source === target,
+    `better-sqlite3 ${target ?? "(missing)"} installed, but the binding to reuse is from ${source ?? "(missing)"}: run with PACK_BUILD_SQLITE=1 to build it`,
+  );
   assert(existsSync(bindingPath(from)), `no built better-sqlite3 module at ${bindingPath(from)}`);
   mkdirSync(dirname(bindingPath(to)), { recursive: true });
   copyFileSync(bindingPath(from), bindingPath(to));
@@ -59,7 +62,10 @@ export function startCli(cwd: string, args: string[]): Promise<CliServer> {
     if ((await Promise.race([exited, deadline])) === "late") killGroup(child.pid, "SIGKILL");
   };
   let output = "";
-  child.stderr.on("data", (chunk: Buffer) => { output += chunk.toString(); process.stderr.write(chunk); });
+  child.stderr.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stderr.write(chunk);
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
@@ -98,10 +104,18 @@ export async function clientRoundTrip(url: string, appId: string): Promise<strin
   const location = (await json(await fetch(`${base}/location`, { signal: signal() }), "location")) as { hostname?: string };
   assert(location.hostname === url, `location answered hostname ${String(location.hostname)}, expected ${url}`);
   const login = (await json(
-    await fetch(`${base}/auth/providers/anon-user/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ options: { device: {} } }), signal: signal() }),
+    await fetch(`${base}/auth/providers/anon-user/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ options: { device: {} } }),
+      signal: signal(),
+    }),
     "anonymous login",
   )) as { access_token?: string; user_id?: string };
-  assert(typeof login.access_token === "string" && typeof login.user_id === "string", `login answered no access_token/user_id: ${JSON.stringify(login)}`);
+  assert(
+    typeof login.access_token === "string" && typeof login.user_id === "string",
+    `login answered no access_token/user_id: ${JSON.stringify(login)}`,
+  );
   const sum = await json(
     await fetch(`${base}/functions/call`, {
       method: "POST",
@@ -117,6 +131,9 @@ export async function clientRoundTrip(url: string, appId: string): Promise<strin
 
 /** The server's login count (admin API). */
 export async function loginCount(url: string, adminToken: string): Promise<number> {
-  const counters = (await json(await fetch(`${url}/admin/v1/counters`, { headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(10_000) }), "admin counters")) as { logins: number };
+  const counters = (await json(
+    await fetch(`${url}/admin/v1/counters`, { headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(10_000) }),
+    "admin counters",
+  )) as { logins: number };
   return counters.logins;
 }

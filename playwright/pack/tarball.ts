@@ -57,7 +57,8 @@ export function checkTarball(tarball: string, shape: PackageShape): string {
   }
   const repository = manifest["repository"] as { url?: string; directory?: string } | undefined;
   if (repository?.url !== "git+https://github.com/realm-tabs/realm-tabs.git") problems.push(`repository.url is ${String(repository?.url)}`);
-  if (shape.folder === "server/" && repository?.directory !== "server") problems.push(`repository.directory is ${String(repository?.directory)}`);
+  if (shape.folder === "server/" && repository?.directory !== "server")
+    problems.push(`repository.directory is ${String(repository?.directory)}`);
   const readme = files.has("README.md") ? read(tarball, "README.md") : "";
   const linked = [...readme.matchAll(REPO_BLOB)].map((m) => m[1]!);
   const relative = [...readme.matchAll(RELATIVE)].map((m) => m[1]!);

@@ -16,7 +16,9 @@ function tabIdOf(tab: Tab): Promise<string> {
 
 /** Which tab hosts the runtime: the one whose liveness lock has the leader lock's client id. */
 async function leaderIndex(tabs: Tab[]): Promise<number> {
-  const held = await tabs[0]!.evaluate(async () => ((await navigator.locks.query()).held ?? []).map((l) => ({ name: l.name ?? "", clientId: l.clientId ?? "" })));
+  const held = await tabs[0]!.evaluate(async () =>
+    ((await navigator.locks.query()).held ?? []).map((l) => ({ name: l.name ?? "", clientId: l.clientId ?? "" })),
+  );
   const leaderClient = held.find((l) => l.name.startsWith("realm-tabs:leader:"))?.clientId;
   assert.ok(leaderClient, `a tab holds the leader lock: ${JSON.stringify(held)}`);
   for (const [i, tab] of tabs.entries()) {
@@ -35,7 +37,11 @@ export const leaderFallback: Scenario = {
     try {
       const tabs = await openTabs(driver, context, url, 3);
       for (const tab of tabs) {
-        const mode = await tab.evaluate(() => ({ mode: window.realmTabs!.app.mode, degraded: window.realmTabs!.app.degraded, hasSharedWorker: typeof SharedWorker !== "undefined" }));
+        const mode = await tab.evaluate(() => ({
+          mode: window.realmTabs!.app.mode,
+          degraded: window.realmTabs!.app.degraded,
+          hasSharedWorker: typeof SharedWorker !== "undefined",
+        }));
         assert.deepEqual(mode, { mode: "leader", degraded: true, hasSharedWorker: false });
       }
       const id = await logInAnonymously(tabs[1]!);
@@ -55,7 +61,11 @@ export const leaderFallback: Scenario = {
           return { ok: false, code: x.code, retryable: x.retryable, name: x.name, ms: performance.now() - started };
         }
       });
-      await driver.waitUntil(async () => (await server.counters()).functionCalls, (n) => n > callsBefore, { message: "the leader sent the call" });
+      await driver.waitUntil(
+        async () => (await server.counters()).functionCalls,
+        (n) => n > callsBefore,
+        { message: "the leader sent the call" },
+      );
       const closedAt = Date.now();
       await tabs[leader]!.close();
       const outcome = await inFlight;

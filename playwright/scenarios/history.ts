@@ -16,14 +16,30 @@ export const backAfterLogout: Scenario = {
     const [a, b] = await openTabs(driver, context, url, 2);
     const id = await logInAnonymously(a!);
     await tabsAgree(driver, [a!, b!], (v) => v.currentUserId === id);
-    await b!.evaluate(() => { (window as unknown as { beforeLeaving?: boolean }).beforeLeaving = true; });
+    await b!.evaluate(() => {
+      (window as unknown as { beforeLeaving?: boolean }).beforeLeaving = true;
+    });
     // another page of the same origin, without realm-tabs
     await b!.goto(new URL("/playwright/app/realm-web.html", pagesUrl).toString());
     await a!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
-    await driver.waitUntil(async () => (await tabView(a!)).currentUserId, (current) => current === null, { message: "tab A shows the logout" });
-    await b!.evaluate(() => { setTimeout(() => history.back(), 0); });
-    await driver.waitUntil(() => readiness(b!), (r) => r === "ready", { message: "tab B is back on the app page and ready", timeout: 30_000 });
-    const view = await driver.waitUntil(() => tabView(b!), (v) => v.currentUserId === null, { message: "tab B shows the logout" });
+    await driver.waitUntil(
+      async () => (await tabView(a!)).currentUserId,
+      (current) => current === null,
+      { message: "tab A shows the logout" },
+    );
+    await b!.evaluate(() => {
+      setTimeout(() => history.back(), 0);
+    });
+    await driver.waitUntil(
+      () => readiness(b!),
+      (r) => r === "ready",
+      { message: "tab B is back on the app page and ready", timeout: 30_000 },
+    );
+    const view = await driver.waitUntil(
+      () => tabView(b!),
+      (v) => v.currentUserId === null,
+      { message: "tab B shows the logout" },
+    );
     assert.ok(view.users.every((u) => !u.isLoggedIn));
     const fromCache = await b!.evaluate(() => (window as unknown as { beforeLeaving?: boolean }).beforeLeaving === true);
     note(fromCache ? "tab B came back from the back/forward cache" : "tab B was loaded again (not kept in the back/forward cache)");

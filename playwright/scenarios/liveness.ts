@@ -21,9 +21,12 @@ function watchForever(tab: Tab, collection: string): Promise<void> {
 }
 
 function insert(tab: Tab, collection: string, n: number): Promise<void> {
-  return tab.evaluate(async ({ collection, n }) => {
-    await window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection).insertOne({ n });
-  }, { collection, n });
+  return tab.evaluate(
+    async ({ collection, n }) => {
+      await window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection).insertOne({ n });
+    },
+    { collection, n },
+  );
 }
 
 /** A closed tab leaves the live-tab count and gives back its stream. */
@@ -49,10 +52,14 @@ export const closedTabFreed: Scenario = {
       const { tabs, openStreams } = await runtimeStats(a!);
       return { tabs, openStreams, serverStreams: (await server.counters()).openStreams };
     };
-    await driver.waitUntil(stats, (s) => s.tabs === 3 && s.openStreams === 2 && s.serverStreams === 2, { message: "3 live tabs and 2 streams" });
+    await driver.waitUntil(stats, (s) => s.tabs === 3 && s.openStreams === 2 && s.serverStreams === 2, {
+      message: "3 live tabs and 2 streams",
+    });
     await c!.close(); // held no stream
     await driver.waitUntil(stats, (s) => s.tabs === 2 && s.openStreams === 2, { message: "the closed tab left the live-tab count" });
     await b!.close(); // never stopped its watch: only its liveness lock tells the runtime
-    await driver.waitUntil(stats, (s) => s.tabs === 1 && s.openStreams === 1 && s.serverStreams === 1, { message: "the closed watching tab's stream is freed" });
+    await driver.waitUntil(stats, (s) => s.tabs === 1 && s.openStreams === 1 && s.serverStreams === 1, {
+      message: "the closed watching tab's stream is freed",
+    });
   },
 };

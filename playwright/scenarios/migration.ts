@@ -10,10 +10,14 @@ import { openTab, tabsAgree } from "./tabs.js";
 
 /** Waits until the page's `#status` says "ready" (both test pages write it). */
 async function statusReady(env: ScenarioEnv, tab: Tab): Promise<void> {
-  await env.driver.waitUntil(() => tab.evaluate(() => document.getElementById("status")?.textContent ?? null), (s) => s === "ready", {
-    message: "the page reports ready",
-    timeout: 30_000,
-  });
+  await env.driver.waitUntil(
+    () => tab.evaluate(() => document.getElementById("status")?.textContent ?? null),
+    (s) => s === "ready",
+    {
+      message: "the page reports ready",
+      timeout: 30_000,
+    },
+  );
 }
 
 /** realm-web 2.0.1's stored session is imported without a new login. */

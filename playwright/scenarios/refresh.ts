@@ -38,7 +38,10 @@ export const oneRefreshPerExpiry: Scenario = {
     const seconds = (Date.now() - started) / 1000;
     // 10 s / 2 s = 5 expiries; one refresh per tab per expiry would be about 25
     assert.ok(refreshes >= WINDOW_S / TTL_S - 1, `${refreshes} refreshes in ${seconds.toFixed(1)} s: fewer than one per expiry`);
-    assert.ok(refreshes <= Math.ceil(seconds / TTL_S) * 2 + 1, `${refreshes} refreshes in ${seconds.toFixed(1)} s: more than one per expiry`);
+    assert.ok(
+      refreshes <= Math.ceil(seconds / TTL_S) * 2 + 1,
+      `${refreshes} refreshes in ${seconds.toFixed(1)} s: more than one per expiry`,
+    );
     const view = await tabsAgree(driver, tabs, (v) => v.users[0]?.isLoggedIn === true);
     assert.equal(view.users.length, 1);
     note(`${refreshes} refreshes in ${seconds.toFixed(1)} s with 5 tabs and a ${TTL_S} s TTL`);

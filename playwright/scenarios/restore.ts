@@ -21,9 +21,17 @@ export const restoreAfterAllClosed: Scenario = {
     if (mode === "shared-worker") assert.ok((await driver.sharedWorkerUrls()).length > 0, "the browser lists the running SharedWorker");
     for (const tab of tabs) await tab.close();
     // the SharedWorker stops with its last tab (none runs in a browser without SharedWorker)
-    await driver.waitUntil(() => driver.sharedWorkerUrls(), (urls) => urls.length === 0, { message: "the SharedWorker has stopped" });
+    await driver.waitUntil(
+      () => driver.sharedWorkerUrls(),
+      (urls) => urls.length === 0,
+      { message: "the SharedWorker has stopped" },
+    );
     const fresh = await openTab(driver, context, url);
-    await driver.waitUntil(async () => (await tabView(fresh)).currentUserId, (current) => current === id, { message: "the new tab shows the user" });
+    await driver.waitUntil(
+      async () => (await tabView(fresh)).currentUserId,
+      (current) => current === id,
+      { message: "the new tab shows the user" },
+    );
     const after = await tabView(fresh);
     assert.deepEqual(
       { id: after.users[0]?.id, isLoggedIn: after.users[0]?.isLoggedIn, accessToken: after.users[0]?.accessToken },

@@ -5,7 +5,13 @@
  * @packageDocumentation
  */
 import { fileURLToPath } from "node:url";
-import { startTestPageServer, startTestServer, type TestPageServer, type TestServer, type TestServerOptions } from "../../src/testing/server.js";
+import {
+  startTestPageServer,
+  startTestServer,
+  type TestPageServer,
+  type TestServer,
+  type TestServerOptions,
+} from "../../src/testing/server.js";
 import { testPageUrl } from "../../src/testing/tabs.js";
 import type { BrowserDriver, TabContext } from "../drivers/driver.js";
 

@@ -33,8 +33,18 @@ export const sealedAtRest: Scenario = {
       if (user.accessToken === before) throw new Error("the refresh did not change the access token");
     });
     const dump = await a!.evaluate(async () => {
-      const open = (name: string) => new Promise<IDBDatabase>((res, rej) => { const r = indexedDB.open(name); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-      const all = (db: IDBDatabase, store: string) => new Promise<unknown[]>((res, rej) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+      const open = (name: string) =>
+        new Promise<IDBDatabase>((res, rej) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
+      const all = (db: IDBDatabase, store: string) =>
+        new Promise<unknown[]>((res, rej) => {
+          const r = db.transaction(store).objectStore(store).getAll();
+          r.onsuccess = () => res(r.result);
+          r.onerror = () => rej(r.error);
+        });
       const db = await open("realm-tabs");
       const users = (await all(db, "users")) as { refreshToken: string | null; accessToken: string | null }[];
       const keysDb = await open("realm-tabs-keys");
@@ -42,7 +52,10 @@ export const sealedAtRest: Scenario = {
       db.close();
       keysDb.close();
       const key = keys[0]!;
-      const exported = await crypto.subtle.exportKey("raw", key).then(() => "exported", (e: Error) => e.name);
+      const exported = await crypto.subtle.exportKey("raw", key).then(
+        () => "exported",
+        (e: Error) => e.name,
+      );
       return { users, isKey: key instanceof CryptoKey, extractable: key.extractable, algorithm: key.algorithm.name, exported };
     });
     assert.equal(dump.users.length, 1);
@@ -55,7 +68,9 @@ export const sealedAtRest: Scenario = {
     );
     await a!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
     await tabsAgree(driver, [a!, b!], (v) => v.currentUserId === null);
-    const log = await b!.evaluate(() => (window as unknown as { channelLog: { kind?: string; snapshot?: { users: { refreshToken: unknown }[] } }[] }).channelLog);
+    const log = await b!.evaluate(
+      () => (window as unknown as { channelLog: { kind?: string; snapshot?: { users: { refreshToken: unknown }[] } }[] }).channelLog,
+    );
     const states = log.filter((e) => e.kind === "state");
     assert.ok(states.length >= 3, `state events for login, refresh and logout: ${states.length}`);
     for (const e of states) for (const u of e.snapshot?.users ?? []) assert.equal(u.refreshToken, null);

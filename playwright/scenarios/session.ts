@@ -17,7 +17,12 @@ export const loginEverywhere: Scenario = {
     const view = await tabsAgree(driver, [a!, b!, c!], (v) => v.currentUserId === id);
     assert.equal(view.users.length, 1);
     assert.deepEqual(
-      { id: view.users[0]!.id, isLoggedIn: view.users[0]!.isLoggedIn, state: view.users[0]!.state, providerType: view.users[0]!.providerType },
+      {
+        id: view.users[0]!.id,
+        isLoggedIn: view.users[0]!.isLoggedIn,
+        state: view.users[0]!.state,
+        providerType: view.users[0]!.providerType,
+      },
       { id, isLoggedIn: true, state: "LoggedIn", providerType: "anon-user" },
     );
     assert.match(view.users[0]!.accessToken ?? "", /^ey/);
@@ -44,7 +49,10 @@ export const functionsEverywhere: Scenario = {
       assert.equal(result, i + 40);
     }
     const error = await tabs[1]!.evaluate(async () => {
-      const e = (await window.realmTabs!.app.currentUser!.callFunction("noSuchFunction").catch((x: unknown) => x)) as Record<string, unknown>;
+      const e = (await window.realmTabs!.app.currentUser!.callFunction("noSuchFunction").catch((x: unknown) => x)) as Record<
+        string,
+        unknown
+      >;
       return { name: e.name, statusCode: e.statusCode, errorCode: e.errorCode, isClass: e instanceof Error && "isMongoDBRealmError" in e };
     });
     assert.deepEqual(error, { name: "MongoDBRealmError", statusCode: 404, errorCode: "FunctionNotFound", isClass: true });
@@ -64,7 +72,11 @@ export const logoutWithListeners: Scenario = {
     await tabsAgree(driver, [a!, b!, c!], (v) => v.users.every((u) => !u.isLoggedIn) && v.currentUserId === null);
     const expected = JSON.stringify({ app: 1, users: { [id]: 1 } });
     for (const [i, tab] of [a!, b!, c!].entries()) {
-      await driver.waitUntil(() => listenerCounts(tab), (n) => JSON.stringify(n) === expected, { message: `tab ${i}'s listeners fired once each` });
+      await driver.waitUntil(
+        () => listenerCounts(tab),
+        (n) => JSON.stringify(n) === expected,
+        { message: `tab ${i}'s listeners fired once each` },
+      );
     }
   },
 };
@@ -84,7 +96,10 @@ export const switchUserEverywhere: Scenario = {
       await app.switchUser(app.allUsers[id]!);
     }, first);
     const view = await tabsAgree(driver, tabs, (v) => v.currentUserId === first);
-    assert.deepEqual(view.users.map((u) => u.id), [first, second]);
+    assert.deepEqual(
+      view.users.map((u) => u.id),
+      [first, second],
+    );
   },
 };
 

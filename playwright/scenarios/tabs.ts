@@ -15,7 +15,10 @@ export function readiness(tab: Tab): Promise<string> {
   return tab.evaluate(async () => {
     const handle = window.realmTabs;
     if (!handle) return "starting";
-    return handle.app.ready.then(() => "ready", (error: unknown) => `failed: ${String(error)}`);
+    return handle.app.ready.then(
+      () => "ready",
+      (error: unknown) => `failed: ${String(error)}`,
+    );
   });
 }
 
@@ -25,7 +28,11 @@ export function readiness(tab: Tab): Promise<string> {
  */
 export async function openTab(driver: BrowserDriver, context: TabContext, url: string): Promise<Tab> {
   const tab = await context.newTab(url);
-  await driver.waitUntil(() => readiness(tab), (r) => r === "ready", { message: "the tab's App is ready", timeout: READY_MS });
+  await driver.waitUntil(
+    () => readiness(tab),
+    (r) => r === "ready",
+    { message: "the tab's App is ready", timeout: READY_MS },
+  );
   return tab;
 }
 
@@ -48,7 +55,12 @@ export function tabView(tab: Tab): Promise<TabView> {
  * Waits until every tab reports the same view and `check` holds for it; returns that view.
  * @throws Error with the tabs' last views when they do not agree within `timeout` (default 10 s)
  */
-export async function tabsAgree(driver: BrowserDriver, tabs: Tab[], check: (view: TabView) => boolean = () => true, timeout?: number): Promise<TabView> {
+export async function tabsAgree(
+  driver: BrowserDriver,
+  tabs: Tab[],
+  check: (view: TabView) => boolean = () => true,
+  timeout?: number,
+): Promise<TabView> {
   const views = await driver.waitUntil(
     () => Promise.all(tabs.map(tabView)),
     (all) => all.every((v) => JSON.stringify(v) === JSON.stringify(all[0])) && all[0] !== undefined && check(all[0]),

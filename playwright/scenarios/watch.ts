@@ -19,22 +19,25 @@ interface WatchState {
 
 /** Starts `for await (… of collection.watch())` in the tab; `fullDocument.n` of each event goes to `window.__watch.seen`. */
 function startWatch(tab: Tab): Promise<void> {
-  return tab.evaluate(({ service, collection }) => {
-    const coll = window.realmTabs!.app.currentUser!.mongoClient(service).db("scenarios").collection(collection);
-    const state = { seen: [] as number[], stop: false, ended: false, error: null as string | null };
-    (window as unknown as { __watch: typeof state }).__watch = state;
-    void (async () => {
-      try {
-        for await (const change of coll.watch()) {
-          if (change.operationType === "insert") state.seen.push((change.fullDocument as { n: number }).n);
-          if (state.stop) break;
+  return tab.evaluate(
+    ({ service, collection }) => {
+      const coll = window.realmTabs!.app.currentUser!.mongoClient(service).db("scenarios").collection(collection);
+      const state = { seen: [] as number[], stop: false, ended: false, error: null as string | null };
+      (window as unknown as { __watch: typeof state }).__watch = state;
+      void (async () => {
+        try {
+          for await (const change of coll.watch()) {
+            if (change.operationType === "insert") state.seen.push((change.fullDocument as { n: number }).n);
+            if (state.stop) break;
+          }
+        } catch (e) {
+          state.error = String(e);
         }
-      } catch (e) {
-        state.error = String(e);
-      }
-      state.ended = true;
-    })();
-  }, { service: SERVICE, collection: COLLECTION });
+        state.ended = true;
+      })();
+    },
+    { service: SERVICE, collection: COLLECTION },
+  );
 }
 
 const watchState = (tab: Tab): Promise<WatchState> =>
@@ -44,9 +47,12 @@ const watchState = (tab: Tab): Promise<WatchState> =>
   });
 
 function insert(tab: Tab, n: number): Promise<void> {
-  return tab.evaluate(async ({ service, collection, n }) => {
-    await window.realmTabs!.app.currentUser!.mongoClient(service).db("scenarios").collection(collection).insertOne({ n });
-  }, { service: SERVICE, collection: COLLECTION, n });
+  return tab.evaluate(
+    async ({ service, collection, n }) => {
+      await window.realmTabs!.app.currentUser!.mongoClient(service).db("scenarios").collection(collection).insertOne({ n });
+    },
+    { service: SERVICE, collection: COLLECTION, n },
+  );
 }
 
 /** Two watching tabs share one server stream. */
@@ -73,15 +79,30 @@ export const sharedWatchStream: Scenario = {
     await insert(a!, 1);
     await insert(b!, 2);
     for (const [i, tab] of [a!, b!].entries()) {
-      await driver.waitUntil(async () => (await watchState(tab)).seen.filter((n) => n > 0), (s) => s.join() === "1,2", { message: `tab ${i} saw inserts 1 and 2 in order` });
+      await driver.waitUntil(
+        async () => (await watchState(tab)).seen.filter((n) => n > 0),
+        (s) => s.join() === "1,2",
+        { message: `tab ${i} saw inserts 1 and 2 in order` },
+      );
     }
     // both loops break at the next event
-    for (const tab of [a!, b!]) await tab.evaluate(() => { (window as unknown as { __watch: { stop: boolean } }).__watch.stop = true; });
+    for (const tab of [a!, b!])
+      await tab.evaluate(() => {
+        (window as unknown as { __watch: { stop: boolean } }).__watch.stop = true;
+      });
     await insert(a!, 3);
     for (const [i, tab] of [a!, b!].entries()) {
-      await driver.waitUntil(() => watchState(tab), (s) => s.ended, { message: `tab ${i}'s watch loop ended` });
+      await driver.waitUntil(
+        () => watchState(tab),
+        (s) => s.ended,
+        { message: `tab ${i}'s watch loop ended` },
+      );
     }
-    await driver.waitUntil(async () => (await server.counters()).openStreams, (n) => n === 0, { message: "the server stream is closed" });
+    await driver.waitUntil(
+      async () => (await server.counters()).openStreams,
+      (n) => n === 0,
+      { message: "the server stream is closed" },
+    );
     assert.equal((await watchState(a!)).error, null);
   },
 };

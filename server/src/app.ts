@@ -52,7 +52,12 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   let runner: FunctionRunner;
   try {
     runner = await createFunctionRunner({
-      dir: options.functionsDir, functions: options.functions?.specs, environment, timeoutMs: config.functionTimeoutMs, values: config.values, mongo,
+      dir: options.functionsDir,
+      functions: options.functions?.specs,
+      environment,
+      timeoutMs: config.functionTimeoutMs,
+      values: config.values,
+      mongo,
       memoryLimitMb: config.limits.functionMemoryMb,
     });
   } catch (err) {
@@ -63,7 +68,8 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const internal = runner;
   // `%function` in rules runs as the request's caller, private functions included.
   if (access instanceof RulesAccess) access.bindFunctions((name, args, caller) => internal.call(name, args, caller));
-  if (options.functions !== undefined) runner = withClientRules(runner, options.functions.clientRules, { values: config.values, environment });
+  if (options.functions !== undefined)
+    runner = withClientRules(runner, options.functions.clientRules, { values: config.values, environment });
   const { app, streams } = await buildHttpApp({ config, db, mongo, runner, logger: options.logger ?? false });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {

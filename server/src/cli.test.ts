@@ -20,11 +20,25 @@ describe("realm-tabs-server CLI", () => {
   it("prints exactly one listening line, serves requests, and exits 0 on SIGTERM", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rt-cli-"));
     try {
-      const { child, url, stdout, exited } = await start(["--port", "0", "--app-id", "cli-app", "--data", dir, "--admin-token", "cli-admin-token", "--access-token-ttl", "60"]);
+      const { child, url, stdout, exited } = await start([
+        "--port",
+        "0",
+        "--app-id",
+        "cli-app",
+        "--data",
+        dir,
+        "--admin-token",
+        "cli-admin-token",
+        "--access-token-ttl",
+        "60",
+      ]);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${url}/api/client/v2.0/app/cli-app/location`, { signal: AbortSignal.timeout(5000) });
       expect(res.status).toBe(200);
-      const admin = await fetch(`${url}/admin/v1/counters`, { headers: { authorization: "Bearer cli-admin-token" }, signal: AbortSignal.timeout(5000) });
+      const admin = await fetch(`${url}/admin/v1/counters`, {
+        headers: { authorization: "Bearer cli-admin-token" },
+        signal: AbortSignal.timeout(5000),
+      });
       expect(admin.status).toBe(200);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
@@ -55,7 +69,10 @@ describe("realm-tabs-server CLI", () => {
       const c = new TestClient(url, "cli-rules");
       const [alice, mallory] = [await c.logIn("anon-user"), await c.logIn("anon-user")];
       const call = (token: string, name: string, arg: Record<string, unknown>) =>
-        c.request("POST", c.app("/functions/call"), { token, body: { name, service: "mongodb-atlas", arguments: [{ database: "demo", collection: "private", ...arg }] } });
+        c.request("POST", c.app("/functions/call"), {
+          token,
+          body: { name, service: "mongodb-atlas", arguments: [{ database: "demo", collection: "private", ...arg }] },
+        });
       expect((await call(alice.access_token, "insertOne", { document: { owner_id: alice.user_id, note: "mine" } })).status).toBe(200);
       expect((await call(mallory.access_token, "find", {})).body).toEqual([]);
       const planted = await call(mallory.access_token, "insertOne", { document: { owner_id: alice.user_id, note: "planted" } });
@@ -77,19 +94,32 @@ describe("realm-tabs-server CLI", () => {
     await expect.poll(stderr, { timeout: 5000 }).toMatch(/allowAllData: every logged-in user/);
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    await expect(start(["--in-memory", "--port", "0", "--app", "demo/app", "--functions", "demo/app/functions"])).rejects.toThrow(/exited with 1[\s\S]*cannot be combined with an app directory/);
+    await expect(start(["--in-memory", "--port", "0", "--app", "demo/app", "--functions", "demo/app/functions"])).rejects.toThrow(
+      /exited with 1[\s\S]*cannot be combined with an app directory/,
+    );
   });
 
   it("--allow-any-origin opens CORS and --public-url sets the location hostname", async () => {
     const { child, url, exited } = await start(["--in-memory", "--allow-any-origin", "--public-url", "https://realm.example.com"]);
-    const res = await fetch(`${url}/api/client/v2.0/app/realm-tabs-demo/location`, { headers: { origin: "https://elsewhere.example" }, signal: AbortSignal.timeout(5000) });
+    const res = await fetch(`${url}/api/client/v2.0/app/realm-tabs-demo/location`, {
+      headers: { origin: "https://elsewhere.example" },
+      signal: AbortSignal.timeout(5000),
+    });
     expect(res.headers.get("access-control-allow-origin")).toBe("https://elsewhere.example");
     expect(await res.json()).toMatchObject({ hostname: "https://realm.example.com" });
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
 
-  it.each([["--port", "abc"], ["--public-url", "not a url"], ["--bogus"], ["--access-token-ttl", "0"], ["--admin-token", ""], ["--admin-token", "short"], ["--admin-token=       "]])("exits 2 on bad arguments %j", async (...args) => {
+  it.each([
+    ["--port", "abc"],
+    ["--public-url", "not a url"],
+    ["--bogus"],
+    ["--access-token-ttl", "0"],
+    ["--admin-token", ""],
+    ["--admin-token", "short"],
+    ["--admin-token=       "],
+  ])("exits 2 on bad arguments %j", async (...args) => {
     await expect(start(args)).rejects.toThrow(/exited with 2/);
   });
 });

@@ -62,7 +62,7 @@ function parseCli(argv: string[]): StartServerOptions {
   try {
     assertAdminToken(values["admin-token"]);
   } catch (err) {
-    throw new Error(`--admin-token: ${(err as Error).message}`);
+    throw new Error(`--admin-token: ${(err as Error).message}`, { cause: err });
   }
   set("adminToken", values["admin-token"]);
   set("accessTokenTtlSeconds", int("access-token-ttl", values["access-token-ttl"], 1));

@@ -14,11 +14,14 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 /** Retries a request until it answers `status` (deadline 6 s), and returns that response. */
 function untilStatus(send: () => Promise<ClientResponse>, status: number): Promise<ClientResponse> {
-  return vi.waitFor(async () => {
-    const res = await send();
-    expect(res.status).toBe(status);
-    return res;
-  }, { timeout: 6000, interval: 100 });
+  return vi.waitFor(
+    async () => {
+      const res = await send();
+      expect(res.status).toBe(status);
+      return res;
+    },
+    { timeout: 6000, interval: 100 },
+  );
 }
 
 describe("persistence across a restart", () => {
@@ -26,12 +29,15 @@ describe("persistence across a restart", () => {
     const dataDir = join(dir, "data");
     const first = await startServer({ dataDir, appId: "p", allowAllData: true, onWarning: () => undefined });
     const c1 = new TestClient(first.url, "p");
-    await c1.request("POST", c1.app("/auth/providers/local-userpass/register"), { body: { email: "keep@example.com", password: "secret1" } });
+    await c1.request("POST", c1.app("/auth/providers/local-userpass/register"), {
+      body: { email: "keep@example.com", password: "secret1" },
+    });
     const login = await c1.logIn("local-userpass", { username: "keep@example.com", password: "secret1" });
     const key = (await c1.request("POST", "/auth/api_keys", { token: login.refresh_token, body: { name: "k" } })).body as { key: string };
     const doc = { _id: new ObjectId(), when: new Date(1234), n: 5 };
     await c1.request("POST", c1.app("/functions/call"), {
-      token: login.access_token, body: { name: "insertOne", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", document: doc }] },
+      token: login.access_token,
+      body: { name: "insertOne", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", document: doc }] },
     });
     await first.close();
     expect(await readdir(dataDir)).toContain("realm-tabs.sqlite");
@@ -44,7 +50,8 @@ describe("persistence across a restart", () => {
       expect((await c2.logIn("local-userpass", { username: "keep@example.com", password: "secret1" })).user_id).toBe(login.user_id);
       expect((await c2.logIn("api-key", { key: key.key })).user_id).toBe(login.user_id);
       const found = await c2.request("POST", c2.app("/functions/call"), {
-        token: login.access_token, body: { name: "findOne", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", query: {} }] },
+        token: login.access_token,
+        body: { name: "findOne", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", query: {} }] },
       });
       expect(found.body).toEqual(doc);
     } finally {
@@ -132,7 +139,10 @@ describe("options and config files", () => {
     [{ authProviders: { "custom-token": { algorithm: "HS256" } } }, /secret/],
     [{ accessTokenTtlSeconds: 0 }, /accessTokenTtlSeconds/],
   ])("rejects config %j with InvalidConfig", async (config, message) => {
-    await expect(startServer({ inMemory: true, config: config as never })).rejects.toMatchObject({ errorCode: "InvalidConfig", message: expect.stringMatching(message) });
+    await expect(startServer({ inMemory: true, config: config as never })).rejects.toMatchObject({
+      errorCode: "InvalidConfig",
+      message: expect.stringMatching(message),
+    });
   });
 
   it("rejects a missing or non-JSON config file and a missing data location", async () => {

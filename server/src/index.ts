@@ -88,7 +88,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const warn = options.onWarning ?? ((line: string) => process.stderr.write(`realm-tabs-server: ${line}\n`));
   for (const line of warnings) warn(line);
   const location = options.inMemory === true ? { inMemory: true as const } : { dataDir: options.dataDir ?? "" };
-  const handle = await createApp({ config, location, functionsDir: options.functionsDir, functions, environment, access, logger: options.logger ?? false });
+  const handle = await createApp({
+    config,
+    location,
+    functionsDir: options.functionsDir,
+    functions,
+    environment,
+    access,
+    logger: options.logger ?? false,
+  });
   const host = options.host ?? "127.0.0.1";
   try {
     await handle.app.listen({ port: options.port ?? 0, host });

@@ -56,7 +56,9 @@ describe("nativeBindingHint", () => {
   });
 
   it("says nothing about other start-up errors", () => {
-    expect(nativeBindingHint(Object.assign(new Error("listen EADDRINUSE: address already in use 127.0.0.1:8787"), { code: "EADDRINUSE" }))).toBeUndefined();
+    expect(
+      nativeBindingHint(Object.assign(new Error("listen EADDRINUSE: address already in use 127.0.0.1:8787"), { code: "EADDRINUSE" })),
+    ).toBeUndefined();
     expect(nativeBindingHint("a string")).toBeUndefined();
     expect(nativeBindingHint(undefined)).toBeUndefined();
   });

@@ -30,5 +30,9 @@ export const ATLAS = { name: "mongodb-atlas", type: "mongodb-atlas", config: { c
 
 /** An owner-only rule file for `db.coll`: the document's `owner_id` must be the user's id. */
 export function ownerOnly(database: string, collection: string, ownerField = "owner_id"): Record<string, unknown> {
-  return { database, collection, roles: [{ name: "owner", apply_when: { [ownerField]: "%%user.id" }, read: true, write: true, insert: true, delete: true }] };
+  return {
+    database,
+    collection,
+    roles: [{ name: "owner", apply_when: { [ownerField]: "%%user.id" }, read: true, write: true, insert: true, delete: true }],
+  };
 }

@@ -32,7 +32,10 @@ export function startCli(
   const timeoutMs = options.timeoutMs ?? 20_000;
   // The compiled bin runs as is; the TypeScript entry needs `--import tsx`.
   const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
-  const child = spawn(process.execPath, [...loader, entry, ...args], { cwd: process.cwd(), env: { ...process.env, NODE_NO_WARNINGS: "1" } });
+  const child = spawn(process.execPath, [...loader, entry, ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+  });
   children.push(child);
   let out = "";
   let err = "";

@@ -29,9 +29,12 @@ describe("kill -9 durability", () => {
       const first = await start(dir);
       const c = new TestClient(first.url, "crash");
       const user = await c.logIn("anon-user");
-      const insert = (n: number) => c.request("POST", c.app("/functions/call"), {
-        token: user.access_token, body: { name: "insertOne", service: "mongodb-atlas", arguments: [{ ...target, document: { n } }] }, timeoutMs: 10_000,
-      });
+      const insert = (n: number) =>
+        c.request("POST", c.app("/functions/call"), {
+          token: user.access_token,
+          body: { name: "insertOne", service: "mongodb-atlas", arguments: [{ ...target, document: { n } }] },
+          timeoutMs: 10_000,
+        });
       const acked = new Set<number>();
       for (let n = 0; n < 100; n++) {
         if ((await insert(n)).status === 200) acked.add(n);
@@ -58,7 +61,8 @@ describe("kill -9 durability", () => {
       const c2 = new TestClient(second.url, "crash");
       const user2 = await c2.logIn("anon-user");
       const res = await c2.request("POST", c2.app("/functions/call"), {
-        token: user2.access_token, body: { name: "find", service: "mongodb-atlas", arguments: [{ ...target, query: {} }] },
+        token: user2.access_token,
+        body: { name: "find", service: "mongodb-atlas", arguments: [{ ...target, query: {} }] },
       });
       expect(res.status).toBe(200);
       const found = new Set((res.body as { n: number }[]).map((d) => d.n));

@@ -18,7 +18,11 @@ export const SERVICE = "mongodb-atlas";
  * @param data - profile data
  * @param customData - custom user data
  */
-export function user(id: string, data: Record<string, unknown> = {}, customData: Record<string, unknown> = {}): Caller & { user: ContextUser } {
+export function user(
+  id: string,
+  data: Record<string, unknown> = {},
+  customData: Record<string, unknown> = {},
+): Caller & { user: ContextUser } {
   return { user: { id, type: "normal", data, custom_data: customData, identities: [{ id: `${id}-anon`, provider_type: "anon-user" }] } };
 }
 
@@ -41,7 +45,11 @@ export function dataSource(rules: RulesByNamespace): DataSourceRules {
       const [database = "", ...rest] = ns.split(".");
       return { where: `${ns}/rules.json`, raw, database, collection: rest.join(".") };
     });
-  return { name: SERVICE, collections, defaultRule: rules.default === undefined ? undefined : { where: "default_rule.json", raw: rules.default } };
+  return {
+    name: SERVICE,
+    collections,
+    defaultRule: rules.default === undefined ? undefined : { where: "default_rule.json", raw: rules.default },
+  };
 }
 
 /**
@@ -51,17 +59,22 @@ export function dataSource(rules: RulesByNamespace): DataSourceRules {
  */
 export function openRulesService(
   access: RulesByNamespace | DataAccess,
-  options: { values?: Record<string, unknown>; environment?: { tag: string; values: Record<string, unknown> }; customUserData?: Namespace } = {},
+  options: {
+    values?: Record<string, unknown>;
+    environment?: { tag: string; values: Record<string, unknown> };
+    customUserData?: Namespace;
+  } = {},
 ) {
   const db = new Database(":memory:");
-  const policy = "mode" in access && typeof (access as DataAccess).call === "function"
-    ? (access as DataAccess)
-    : createRulesAccess({
-        dataSources: [dataSource(access as RulesByNamespace)],
-        values: options.values ?? {},
-        environment: options.environment ?? { tag: "", values: {} },
-        customUserData: options.customUserData,
-      });
+  const policy =
+    "mode" in access && typeof (access as DataAccess).call === "function"
+      ? (access as DataAccess)
+      : createRulesAccess({
+          dataSources: [dataSource(access as RulesByNamespace)],
+          values: options.values ?? {},
+          environment: options.environment ?? { tag: "", values: {} },
+          customUserData: options.customUserData,
+        });
   const service = createMongoService({ db, serviceNames: [SERVICE], access: policy });
   /** Calls a method on `db.coll` (default `demo.items`) as `caller`. */
   const call = (caller: Caller, name: string, arg: Record<string, unknown> = {}, ns = "demo.items"): Promise<unknown> => {

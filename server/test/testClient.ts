@@ -34,7 +34,10 @@ export class TestClient {
    * @param url - the server's base URL
    * @param appId - the app id used by {@link TestClient.app}
    */
-  constructor(readonly url: string, readonly appId: string) {
+  constructor(
+    readonly url: string,
+    readonly appId: string,
+  ) {
     this.api = `${url}/api/client/v2.0`;
   }
 
@@ -69,7 +72,9 @@ export class TestClient {
 
   /** Logs in with a provider; returns the login response body. */
   async logIn(provider: string, payload: Record<string, unknown> = {}): Promise<LoginBody> {
-    const res = await this.request("POST", this.app(`/auth/providers/${provider}/login`), { body: { ...payload, options: { device: { sdkVersion: "test" } } } });
+    const res = await this.request("POST", this.app(`/auth/providers/${provider}/login`), {
+      body: { ...payload, options: { device: { sdkVersion: "test" } } },
+    });
     if (res.status !== 200) throw new Error(`login via ${provider} failed: ${res.status} ${res.text}`);
     return res.body as LoginBody;
   }

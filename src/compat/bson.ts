@@ -31,7 +31,9 @@ export function isForeignBson(value: unknown): value is ForeignBsonValue {
 function ejsonTree(value: unknown): unknown {
   if (isForeignBson(value)) {
     if (typeof value.toExtendedJSON !== "function") {
-      throw new RealmTabsError("invalid-argument", `a ${value._bsontype} value of an unknown bson version cannot be encoded`, { retryable: false });
+      throw new RealmTabsError("invalid-argument", `a ${value._bsontype} value of an unknown bson version cannot be encoded`, {
+        retryable: false,
+      });
     }
     let ejson: unknown;
     try {

@@ -37,7 +37,9 @@ export function lockCandidacy(locks: ElectionLocks, name: string): Candidacy {
     locks
       .request(leaderLockName(name), { signal: abort.signal }, () => {
         resolve();
-        return new Promise<void>((done) => { release = done; });
+        return new Promise<void>((done) => {
+          release = done;
+        });
       })
       .catch(() => undefined); // aborted by resign()
   });

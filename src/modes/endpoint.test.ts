@@ -72,7 +72,9 @@ describe("BroadcastChannel Comlink endpoints", () => {
   it("announces the leader when it starts and when asked who leads", async () => {
     const heard: unknown[] = [];
     const listener = channel();
-    listener.onmessage = (e) => { if (isRpcWire(e.data) && e.data.t === "leader") heard.push(e.data); };
+    listener.onmessage = (e) => {
+      if (isRpcWire(e.data) && e.data.t === "leader") heard.push(e.data);
+    };
     serve("L9");
     await expect.poll(() => heard.length).toBe(1);
     channel().postMessage({ ns: RPC_NS, t: "who" });
@@ -83,15 +85,18 @@ describe("BroadcastChannel Comlink endpoints", () => {
   it("tunnels a transferred port: the leader's posts and close reach the port the tab kept", async () => {
     const c = channel();
     serveClients(c, "L1", "build-1", (_clientId, endpoint) => {
-      Comlink.expose({
-        take(port: { postMessage(d: unknown): void; close(): void }) {
-          port.postMessage({ n: 1 });
-          port.postMessage({ n: 2 });
-          port.close();
-          port.postMessage({ n: 3 }); // after close: dropped
-          return 7;
+      Comlink.expose(
+        {
+          take(port: { postMessage(d: unknown): void; close(): void }) {
+            port.postMessage({ n: 1 });
+            port.postMessage({ n: 2 });
+            port.close();
+            port.postMessage({ n: 3 }); // after close: dropped
+            return 7;
+          },
         },
-      }, endpoint);
+        endpoint,
+      );
     });
     const endpoint = clientEndpoint(channel(), "tab-1", () => "L1");
     const api = Comlink.wrap<{ take(port: MessagePort): number }>(endpoint);

@@ -86,7 +86,12 @@ export interface ClientServer {
  * @param buildId - announced with the id
  * @param onClient - called once per new client with its endpoint
  */
-export function serveClients(channel: ChannelLike, leaderId: string, buildId: string, onClient: (clientId: string, endpoint: Endpoint) => void): ClientServer {
+export function serveClients(
+  channel: ChannelLike,
+  leaderId: string,
+  buildId: string,
+  onClient: (clientId: string, endpoint: Endpoint) => void,
+): ClientServer {
   const clients = new Map<string, Mailbox>();
   const announce = (): void => channel.postMessage({ ns: RPC_NS, t: "leader", id: leaderId, buildId });
   const onMessage = (event: MessageEvent): void => {
@@ -107,7 +112,9 @@ export function serveClients(channel: ChannelLike, leaderId: string, buildId: st
   announce();
   return {
     drop: (clientId) => void clients.delete(clientId),
-    get size() { return clients.size; },
+    get size() {
+      return clients.size;
+    },
     close() {
       channel.removeEventListener("message", onMessage);
       clients.clear();

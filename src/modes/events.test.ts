@@ -31,7 +31,9 @@ describe("StatusEvents", () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     const after = vi.fn();
     const removed = vi.fn();
-    events.add("outdated", () => { throw new Error("boom"); });
+    events.add("outdated", () => {
+      throw new Error("boom");
+    });
     events.add("outdated", after);
     events.add("outdated", removed);
     events.remove("outdated", removed);

@@ -10,7 +10,9 @@ vi.stubGlobal("navigator", {
   locks: {
     request: (name: string, options: { signal?: AbortSignal }) => {
       requests.push(name);
-      return new Promise((_resolve, reject) => options.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))));
+      return new Promise((_resolve, reject) =>
+        options.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))),
+      );
     },
   },
 });
@@ -26,7 +28,10 @@ function leader(id: string): { close(): void } {
   const server = serveClients(channel, id, "b1", (_client, endpoint) => {
     Comlink.expose({ who: () => id, slow: () => new Promise(() => {}) }, endpoint);
   });
-  const close = (): void => { server.close(); channel.close(); };
+  const close = (): void => {
+    server.close();
+    channel.close();
+  };
   cleanups.push(close);
   return { close };
 }

@@ -17,7 +17,9 @@ import { RPC_NS, isRpcWire } from "./wire.js";
 
 function lostPromise(): { promise: Promise<never>; reject: (e: unknown) => void } {
   let reject: (e: unknown) => void = () => {};
-  const promise = new Promise<never>((_resolve, r) => { reject = r; });
+  const promise = new Promise<never>((_resolve, r) => {
+    reject = r;
+  });
   promise.catch(() => {});
   return { promise, reject };
 }
@@ -42,7 +44,9 @@ export function openLeaderLink(name: string, tabId: string, buildId: string, tim
   let lost = lostPromise();
   let known: () => void = () => {};
   const listeners = new Set<() => void>();
-  const leaderKnown = new Promise<void>((resolve) => { known = resolve; });
+  const leaderKnown = new Promise<void>((resolve) => {
+    known = resolve;
+  });
   const onMessage = (event: MessageEvent): void => {
     const m: unknown = event.data;
     if (!isRpcWire(m) || m.t !== "leader" || m.id === leader) return;
@@ -50,9 +54,19 @@ export function openLeaderLink(name: string, tabId: string, buildId: string, tim
     leader = m.id;
     const old = lost;
     lost = lostPromise();
-    old.reject(new RealmTabsError("leader-changed", "the tab that hosted the session runtime went away; the call may or may not have run: retry it", { retryable: true }));
+    old.reject(
+      new RealmTabsError(
+        "leader-changed",
+        "the tab that hosted the session runtime went away; the call may or may not have run: retry it",
+        { retryable: true },
+      ),
+    );
     // the ports it held (watch streams) will never hear from it again: end them with a retryable error
-    const ended = serializeError(new RealmTabsError("leader-changed", "the tab that hosted the session runtime went away; this watch stream ended: watch again", { retryable: true }));
+    const ended = serializeError(
+      new RealmTabsError("leader-changed", "the tab that hosted the session runtime went away; this watch stream ended: watch again", {
+        retryable: true,
+      }),
+    );
     endpoint.tunnels.orphan((port) => port.postMessage({ type: "error", error: ended }));
     if (first) known();
     else for (const l of listeners) l();

@@ -58,10 +58,12 @@ export function joinElection(name: string, buildId: string): { webLocks: boolean
   let seat = seats.get(name);
   if (!seat) {
     const s: Seat = { refs: 0, candidacy: standForLeader(name), hosted: null, closed: false };
-    void s.candidacy.elected.then(() => host(name, buildId, s)).catch((e: unknown) => {
-      console.error("[realm-tabs] this tab was elected leader but could not start the runtime", e);
-      s.candidacy.resign();
-    });
+    void s.candidacy.elected
+      .then(() => host(name, buildId, s))
+      .catch((e: unknown) => {
+        console.error("[realm-tabs] this tab was elected leader but could not start the runtime", e);
+        s.candidacy.resign();
+      });
     seats.set(name, s);
     seat = s;
   }

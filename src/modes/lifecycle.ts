@@ -11,9 +11,13 @@
  */
 export function onPageWake(onWake: (why: "pageshow" | "resume" | "visible") => void): () => void {
   if (typeof window === "undefined" || typeof document === "undefined") return () => {};
-  const pageshow = (e: PageTransitionEvent): void => { if (e.persisted) onWake("pageshow"); };
+  const pageshow = (e: PageTransitionEvent): void => {
+    if (e.persisted) onWake("pageshow");
+  };
   const resume = (): void => onWake("resume");
-  const visibility = (): void => { if (document.visibilityState === "visible") onWake("visible"); };
+  const visibility = (): void => {
+    if (document.visibilityState === "visible") onWake("visible");
+  };
   window.addEventListener("pageshow", pageshow);
   document.addEventListener("resume", resume);
   document.addEventListener("visibilitychange", visibility);

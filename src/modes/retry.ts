@@ -20,7 +20,11 @@ export function isLeaderChanged(error: unknown): boolean {
  * @param method - the {@link SessionApi} method the attempt runs
  * @throws whatever the (second) attempt throws; {@link RealmTabsError} `leader-changed` for a call that changes state
  */
-export async function retryIdempotent<T>(method: SessionMethod, attempt: () => Promise<T>, reconnected: () => Promise<unknown>): Promise<T> {
+export async function retryIdempotent<T>(
+  method: SessionMethod,
+  attempt: () => Promise<T>,
+  reconnected: () => Promise<unknown>,
+): Promise<T> {
   try {
     return await attempt();
   } catch (error) {

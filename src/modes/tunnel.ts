@@ -46,7 +46,8 @@ export class TabTunnels {
   wrap(data: unknown, transfer: readonly Transferable[]): unknown {
     const ids = new Map<unknown, string>();
     for (const t of transfer) {
-      if (typeof MessagePort === "undefined" || !(t instanceof MessagePort)) throw new TypeError("only MessagePorts can be transferred to the leader");
+      if (typeof MessagePort === "undefined" || !(t instanceof MessagePort))
+        throw new TypeError("only MessagePorts can be transferred to the leader");
       const id = crypto.randomUUID();
       ids.set(t, id);
       this.ports.set(id, t);
@@ -73,7 +74,11 @@ export class TabTunnels {
    */
   orphan(farewell: (port: MessagePort) => void): void {
     for (const port of this.ports.values()) {
-      try { farewell(port); } catch { /* a closed port */ }
+      try {
+        farewell(port);
+      } catch {
+        /* a closed port */
+      }
       port.close();
     }
     this.ports.clear();
@@ -98,7 +103,9 @@ export function unwrapPorts(data: unknown, channel: ChannelLike, leaderId: strin
       channel.postMessage({ ns: RPC_NS, t: "port", from: leaderId, to: clientId, port, ...extra });
     };
     const virtual: VirtualPort = {
-      postMessage: (d) => { if (!closed) post({ data: d }); },
+      postMessage: (d) => {
+        if (!closed) post({ data: d });
+      },
       close: () => {
         if (closed) return;
         closed = true;

@@ -77,7 +77,8 @@ export type EmailPasswordOp = keyof typeof EMAIL_PASSWORD_FIELDS;
  * @throws {RealmTabsError} `invalid-argument` for anything not in {@link EMAIL_PASSWORD_FIELDS}
  */
 export function emailPasswordOp(value: unknown): EmailPasswordOp {
-  if (typeof value !== "string" || !Object.hasOwn(EMAIL_PASSWORD_FIELDS, value)) throw invalid(`unknown email/password operation ${String(value)}`);
+  if (typeof value !== "string" || !Object.hasOwn(EMAIL_PASSWORD_FIELDS, value))
+    throw invalid(`unknown email/password operation ${String(value)}`);
   return value as EmailPasswordOp;
 }
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
-import { MongoDBRealmError, RealmTabsError, WatchError, deserializeError, isMongoDBRealmError, isRealmTabsError, serializeError } from "./errors.js";
+import {
+  MongoDBRealmError,
+  RealmTabsError,
+  WatchError,
+  deserializeError,
+  isMongoDBRealmError,
+  isRealmTabsError,
+  serializeError,
+} from "./errors.js";
 import { installErrorTransfer } from "./comlink.js";
 
 describe("error codec", () => {
@@ -9,7 +17,14 @@ describe("error codec", () => {
     expect(e.message).toBe("Request failed (POST http://h/x): function not found: 'g' (status 404 Not Found)");
     const back = deserializeError(structuredClone(serializeError(e)));
     expect(isMongoDBRealmError(back)).toBe(true);
-    expect(back).toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound", error: "function not found: 'g'", link: "http://l", method: "POST", url: "http://h/x" });
+    expect(back).toMatchObject({
+      statusCode: 404,
+      errorCode: "FunctionNotFound",
+      error: "function not found: 'g'",
+      link: "http://l",
+      method: "POST",
+      url: "http://h/x",
+    });
     expect((back as Error).message).toBe(e.message);
   });
 
@@ -28,7 +43,14 @@ describe("error codec", () => {
   it("keeps fields through a real Comlink call", async () => {
     installErrorTransfer();
     const { port1, port2 } = new MessageChannel();
-    Comlink.expose({ fail: () => { throw new MongoDBRealmError("GET", "u", 401, "", "invalid session", "InvalidSession"); } }, port1);
+    Comlink.expose(
+      {
+        fail: () => {
+          throw new MongoDBRealmError("GET", "u", 401, "", "invalid session", "InvalidSession");
+        },
+      },
+      port1,
+    );
     const remote = Comlink.wrap<{ fail(): void }>(port2);
     const err = await Promise.resolve(remote.fail()).catch((x: unknown) => x);
     expect(isMongoDBRealmError(err)).toBe(true);

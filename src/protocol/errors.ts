@@ -67,15 +67,7 @@ export class MongoDBRealmError extends Error {
   readonly link: string | undefined;
 
   /** Builds the error from the request and the parsed error body. */
-  constructor(
-    method: string,
-    url: string,
-    statusCode: number,
-    statusText: string,
-    error?: string,
-    errorCode?: string,
-    link?: string,
-  ) {
+  constructor(method: string, url: string, statusCode: number, statusText: string, error?: string, errorCode?: string, link?: string) {
     const summary = error ? `: ${error}` : "";
     const status = statusText ? `status ${statusCode} ${statusText}` : `status ${statusCode}`;
     super(`Request failed (${method} ${url})${summary} (${status})`);
@@ -121,7 +113,17 @@ export function isMongoDBRealmError(e: unknown): e is MongoDBRealmError {
 
 /** The structured-clone form of any thrown value. */
 export type SerializedError =
-  | { kind: "realm"; method: string; url: string; statusCode: number; statusText: string; error?: string; errorCode?: string; link?: string; stack?: string }
+  | {
+      kind: "realm";
+      method: string;
+      url: string;
+      statusCode: number;
+      statusText: string;
+      error?: string;
+      errorCode?: string;
+      link?: string;
+      stack?: string;
+    }
   | { kind: "tabs"; code: RealmTabsErrorCode; message: string; retryable: boolean; stack?: string }
   | { kind: "watch"; code: string; message: string; stack?: string }
   | { kind: "error"; name: string; message: string; stack?: string }
@@ -131,7 +133,11 @@ export type SerializedError =
 export function serializeError(e: unknown): SerializedError {
   if (isMongoDBRealmError(e)) {
     return {
-      kind: "realm", method: e.method, url: e.url, statusCode: e.statusCode, statusText: e.statusText,
+      kind: "realm",
+      method: e.method,
+      url: e.url,
+      statusCode: e.statusCode,
+      statusText: e.statusText,
       ...(e.error === undefined ? {} : { error: e.error }),
       ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
       ...(e.link === undefined ? {} : { link: e.link }),

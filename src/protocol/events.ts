@@ -54,11 +54,7 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 }
 
 function isChange(x: unknown): x is StateChange {
-  return (
-    isRecord(x) &&
-    (STATE_CHANGE_TYPES as readonly unknown[]).includes(x.type) &&
-    (x.userId === null || typeof x.userId === "string")
-  );
+  return isRecord(x) && (STATE_CHANGE_TYPES as readonly unknown[]).includes(x.type) && (x.userId === null || typeof x.userId === "string");
 }
 
 /**

@@ -186,9 +186,7 @@ export interface WatchRequest {
 }
 
 /** A message of a watch port. */
-export type WatchMessage =
-  | { type: "event"; ejson: string }
-  | { type: "error"; error: SerializedError };
+export type WatchMessage = { type: "event"; ejson: string } | { type: "error"; error: SerializedError };
 
 /** One user as realm-web stored it. */
 export interface RealmWebUser {

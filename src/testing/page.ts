@@ -91,10 +91,14 @@ export function installTestPage(app: App, classes: { Credentials: typeof Credent
     counts,
     view: () => viewOf(app),
     listen: () => {
-      app.addListener(() => { counts.app += 1; });
+      app.addListener(() => {
+        counts.app += 1;
+      });
       for (const user of Object.values(app.allUsers)) {
         counts.users[user.id] ??= 0;
-        user.addListener(() => { counts.users[user.id] = (counts.users[user.id] ?? 0) + 1; });
+        user.addListener(() => {
+          counts.users[user.id] = (counts.users[user.id] ?? 0) + 1;
+        });
       }
     },
   };

@@ -65,7 +65,10 @@ async function importServer(): Promise<typeof import("realm-tabs-server")> {
   try {
     return await import("realm-tabs-server");
   } catch (err) {
-    throw new Error(`startTestServer needs the optional peer dependency realm-tabs-server (npm pkg set allowScripts.better-sqlite3=true --json && npm install -D realm-tabs-server): ${(err as Error).message}`, { cause: err });
+    throw new Error(
+      `startTestServer needs the optional peer dependency realm-tabs-server (npm pkg set allowScripts.better-sqlite3=true --json && npm install -D realm-tabs-server): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -77,12 +80,18 @@ async function importVite(): Promise<typeof import("vite")> {
   try {
     return await import("vite");
   } catch (err) {
-    throw new Error(`startTestPageServer needs the optional peer dependency vite (npm install -D vite): ${(err as Error).message}`, { cause: err });
+    throw new Error(`startTestPageServer needs the optional peer dependency vite (npm install -D vite): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
 async function admin(url: string, token: string, path: string, method = "GET"): Promise<unknown> {
-  const response = await fetch(`${url}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${url}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await response.text();
   if (!response.ok) throw new Error(`admin ${method} ${path}: ${response.status} ${text}`);
   return EJSON.parse(text, { relaxed: true });

@@ -31,7 +31,10 @@ export async function tabReadiness(page: Page): Promise<TabReadiness> {
     return await page.evaluate(async () => {
       const handle = window.realmTabs;
       if (!handle) return "starting";
-      return handle.app.ready.then(() => "ready", (error: unknown) => `failed: ${String(error)}`);
+      return handle.app.ready.then(
+        () => "ready",
+        (error: unknown) => `failed: ${String(error)}`,
+      );
     });
   } catch (error) {
     // the page navigated (e.g. a dev server's full reload) while we asked: it is starting again
@@ -47,7 +50,9 @@ export async function tabReadiness(page: Page): Promise<TabReadiness> {
 export async function openTab(context: BrowserContext, url: string, options: OpenTabOptions = {}): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
-  await expect.poll(() => tabReadiness(page), { message: "the tab's App is ready", ...(options.timeout ? { timeout: options.timeout } : {}) }).toBe("ready");
+  await expect
+    .poll(() => tabReadiness(page), { message: "the tab's App is ready", ...(options.timeout ? { timeout: options.timeout } : {}) })
+    .toBe("ready");
   return page;
 }
 

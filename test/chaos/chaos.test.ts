@@ -16,7 +16,9 @@ describe("chaos convergence (Node: real host, fake-indexeddb, real server with f
 
   it(`${OPS} seeded operations across 5+ tabs converge (seed ${SEED})`, async () => {
     const report = await runChaos({ seed: SEED, ops: OPS, tabs: 5 });
-    console.log(`[chaos] seed ${report.seed}, ${report.ops} ops in ${report.durationMs} ms, ${report.restarts} worker restarts, max ${report.maxTabs} tabs, final epoch ${report.finalEpoch}; ops ${JSON.stringify(report.byKind)}; errors ${JSON.stringify(report.errors)}`);
+    console.log(
+      `[chaos] seed ${report.seed}, ${report.ops} ops in ${report.durationMs} ms, ${report.restarts} worker restarts, max ${report.maxTabs} tabs, final epoch ${report.finalEpoch}; ops ${JSON.stringify(report.byKind)}; errors ${JSON.stringify(report.errors)}`,
+    );
     expect(report.violations).toEqual([]);
     expect(Object.values(report.byKind).reduce((s, n) => s + n, 0)).toBe(OPS);
     expect(report.maxTabs).toBeGreaterThanOrEqual(5);

@@ -79,7 +79,11 @@ function newHost(w: Pick<World, "dbName" | "key">): SessionHost {
 function openApp(w: World): App {
   const host = w.host;
   const app = new App({
-    id: APP_ID, baseUrl: w.server.url, timeoutMs: 10_000, migrateFromRealmWeb: false, buildId: "test-build",
+    id: APP_ID,
+    baseUrl: w.server.url,
+    timeoutMs: 10_000,
+    migrateFromRealmWeb: false,
+    buildId: "test-build",
     worker: () => {
       const { port1, port2 } = new MessageChannel();
       Comlink.expose(host.connection(), port1);
@@ -123,16 +127,78 @@ const FAULTS = [
 ];
 
 const OPS: Op[] = [
-  { kind: "open-tab", weight: 4, run: async (w) => { if (w.tabs.length < 8) await openApp(w).ready; } },
-  { kind: "close-tab", weight: 3, run: async (w, r) => { if (w.tabs.length > 5) closeApp(w, r.pick(w.tabs)); } }, // 5 to 8 tabs at all times
-  { kind: "reload", weight: 3, run: async (w, r) => { closeApp(w, r.pick(w.tabs)); await openApp(w).ready; } },
+  {
+    kind: "open-tab",
+    weight: 4,
+    run: async (w) => {
+      if (w.tabs.length < 8) await openApp(w).ready;
+    },
+  },
+  {
+    kind: "close-tab",
+    weight: 3,
+    run: async (w, r) => {
+      if (w.tabs.length > 5) closeApp(w, r.pick(w.tabs));
+    },
+  }, // 5 to 8 tabs at all times
+  {
+    kind: "reload",
+    weight: 3,
+    run: async (w, r) => {
+      closeApp(w, r.pick(w.tabs));
+      await openApp(w).ready;
+    },
+  },
   { kind: "login-anon", weight: 8, run: (w, r) => r.pick(w.tabs).logIn(Credentials.anonymous(r.next() < 0.5)) },
   { kind: "login-email", weight: 3, run: (w, r) => r.pick(w.tabs).logIn(Credentials.emailPassword(r.pick(EMAILS), "password123")) },
-  { kind: "switch", weight: 8, run: async (w, r) => { const t = r.pick(w.tabs); const u = pickUser(t, r, true); if (u) await t.switchUser(u); } },
-  { kind: "logout", weight: 5, run: async (w, r) => { const u = pickUser(r.pick(w.tabs), r); if (u) { w.explicitlyLoggedOut.add(u.id); await u.logOut(); } } },
-  { kind: "remove", weight: 3, run: async (w, r) => { const t = r.pick(w.tabs); const u = pickUser(t, r); if (u) { w.explicitlyLoggedOut.add(u.id); await t.removeUser(u); } } },
-  { kind: "call", weight: 12, run: async (w, r) => { const u = r.pick(w.tabs).currentUser; if (u) await u.callFunction("sum", r.int(100), 1); } },
-  { kind: "refresh", weight: 6, run: async (w, r) => { const u = pickUser(r.pick(w.tabs), r, true); if (u) await u.refreshAccessToken(); } },
+  {
+    kind: "switch",
+    weight: 8,
+    run: async (w, r) => {
+      const t = r.pick(w.tabs);
+      const u = pickUser(t, r, true);
+      if (u) await t.switchUser(u);
+    },
+  },
+  {
+    kind: "logout",
+    weight: 5,
+    run: async (w, r) => {
+      const u = pickUser(r.pick(w.tabs), r);
+      if (u) {
+        w.explicitlyLoggedOut.add(u.id);
+        await u.logOut();
+      }
+    },
+  },
+  {
+    kind: "remove",
+    weight: 3,
+    run: async (w, r) => {
+      const t = r.pick(w.tabs);
+      const u = pickUser(t, r);
+      if (u) {
+        w.explicitlyLoggedOut.add(u.id);
+        await t.removeUser(u);
+      }
+    },
+  },
+  {
+    kind: "call",
+    weight: 12,
+    run: async (w, r) => {
+      const u = r.pick(w.tabs).currentUser;
+      if (u) await u.callFunction("sum", r.int(100), 1);
+    },
+  },
+  {
+    kind: "refresh",
+    weight: 6,
+    run: async (w, r) => {
+      const u = pickUser(r.pick(w.tabs), r, true);
+      if (u) await u.refreshAccessToken();
+    },
+  },
   { kind: "fault", weight: 6, run: (w, r) => admin(w.server, "POST", "/faults", r.pick(FAULTS)()) },
   { kind: "clear-faults", weight: 3, run: (w) => admin(w.server, "DELETE", "/faults") },
 ];
@@ -156,13 +222,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const r = mulberry32(options.seed);
   const log = options.log ?? (() => undefined);
   const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
   process.on("unhandledRejection", onUnhandled);
   const server = await startTestServer(APP_ID, 60);
   for (const email of EMAILS) await register(server, APP_ID, email);
   const base = { dbName: `chaos-${options.seed}-${Date.now()}`, key: await generateSealingKey() };
-  const w: World = { ...base, server, host: newHost(base), tabs: [], ports: [], explicitlyLoggedOut: new Set(), applied: new EventTarget() };
-  const report: ChaosReport = { seed: options.seed, ops: options.ops, durationMs: 0, byKind: {}, errors: {}, restarts: 0, maxTabs: 0, finalTabs: 0, finalUsers: 0, finalEpoch: 0, violations: [] };
+  const w: World = {
+    ...base,
+    server,
+    host: newHost(base),
+    tabs: [],
+    ports: [],
+    explicitlyLoggedOut: new Set(),
+    applied: new EventTarget(),
+  };
+  const report: ChaosReport = {
+    seed: options.seed,
+    ops: options.ops,
+    durationMs: 0,
+    byKind: {},
+    errors: {},
+    restarts: 0,
+    maxTabs: 0,
+    finalTabs: 0,
+    finalUsers: 0,
+    finalEpoch: 0,
+    violations: [],
+  };
   const overdue = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   try {
@@ -182,10 +270,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       report.byKind[op.kind] = (report.byKind[op.kind] ?? 0) + 1;
       const label = `#${i} ${op.kind}`;
       const timer = setTimeout(() => overdue.add(label), OP_DEADLINE_MS);
-      const p = op.run(w, r).then(() => undefined, (e: unknown) => {
-        const c = classify(e);
-        report.errors[c] = (report.errors[c] ?? 0) + 1;
-      }).finally(() => { clearTimeout(timer); inFlight.delete(p); });
+      const p = op
+        .run(w, r)
+        .then(
+          () => undefined,
+          (e: unknown) => {
+            const c = classify(e);
+            report.errors[c] = (report.errors[c] ?? 0) + 1;
+          },
+        )
+        .finally(() => {
+          clearTimeout(timer);
+          inFlight.delete(p);
+        });
       inFlight.add(p);
       report.maxTabs = Math.max(report.maxTabs, w.tabs.length);
       if (inFlight.size >= (options.concurrency ?? 3)) await Promise.race(inFlight);
@@ -194,8 +291,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await Promise.allSettled(inFlight);
     await admin(server, "DELETE", "/faults");
     await settleAndCheck(w, report);
-    if (overdue.size > 0) report.violations.push(`operations past their ${OP_DEADLINE_MS} ms deadline: ${[...overdue].slice(0, 5).join(", ")}`);
-    for (const [code, n] of Object.entries(report.errors)) if (code.startsWith("UNCLASSIFIED")) report.violations.push(`${n} rejections without a typed error: ${code}`);
+    if (overdue.size > 0)
+      report.violations.push(`operations past their ${OP_DEADLINE_MS} ms deadline: ${[...overdue].slice(0, 5).join(", ")}`);
+    for (const [code, n] of Object.entries(report.errors))
+      if (code.startsWith("UNCLASSIFIED")) report.violations.push(`${n} rejections without a typed error: ${code}`);
   } finally {
     for (const t of w.tabs.splice(0)) t.close();
     for (const p of w.ports.splice(0)) p.close();
@@ -223,7 +322,8 @@ async function restartWorker(w: World, tabs: number): Promise<void> {
 /** The first tab whose mirror differs from `truth`, described; "" if every tab equals it. */
 function mismatchOf(w: World, truth: AppSnapshot): string {
   for (const [i, t] of w.tabs.entries()) {
-    if (JSON.stringify(mirrorOf(t)) !== JSON.stringify(truth)) return `tab ${i} holds epoch ${mirrorOf(t)?.epoch}, the runtime ${truth.epoch}`;
+    if (JSON.stringify(mirrorOf(t)) !== JSON.stringify(truth))
+      return `tab ${i} holds epoch ${mirrorOf(t)?.epoch}, the runtime ${truth.epoch}`;
   }
   return "";
 }
@@ -232,7 +332,11 @@ function mismatchOf(w: World, truth: AppSnapshot): string {
  * Resolves once every tab's mirror equals the runtime's snapshot, re-checking whenever a tab applies
  * a snapshot (the only way a tab can catch up), or after `timeoutMs` with the last mismatch.
  */
-async function converged(w: World, snapshot: () => Promise<AppSnapshot>, timeoutMs: number): Promise<{ truth: AppSnapshot; mismatch: string }> {
+async function converged(
+  w: World,
+  snapshot: () => Promise<AppSnapshot>,
+  timeoutMs: number,
+): Promise<{ truth: AppSnapshot; mismatch: string }> {
   let truth = await snapshot();
   let mismatch = mismatchOf(w, truth);
   if (!mismatch) return { truth, mismatch };
@@ -248,7 +352,10 @@ async function converged(w: World, snapshot: () => Promise<AppSnapshot>, timeout
       resolve({ truth, mismatch });
     };
     const check = async (): Promise<void> => {
-      if (running) { again = true; return; } // coalesce: one more check after the running one
+      if (running) {
+        again = true;
+        return;
+      } // coalesce: one more check after the running one
       running = true;
       try {
         do {
@@ -280,12 +387,15 @@ async function settleAndCheck(w: World, report: ChaosReport): Promise<void> {
     if (mismatch) report.violations.push(`tabs did not converge: ${mismatch}`);
     const stored = await sealedStore(idbStore({ name: w.dbName }), fixedKeySource(w.key)).load(appKey);
     if (stored.app?.epoch !== truth.epoch) report.violations.push(`IndexedDB epoch ${stored.app?.epoch} != runtime ${truth.epoch}`);
-    if (JSON.stringify(stored.app?.order) !== JSON.stringify(truth.users.map((u) => u.id))) report.violations.push("IndexedDB user order differs from the runtime's");
+    if (JSON.stringify(stored.app?.order) !== JSON.stringify(truth.users.map((u) => u.id)))
+      report.violations.push("IndexedDB user order differs from the runtime's");
     if (stored.app?.currentUserId !== truth.currentUserId) report.violations.push("IndexedDB current user differs from the runtime's");
     for (const u of truth.users) {
       const s = stored.users.find((x) => x.id === u.id);
-      if (!s || s.state !== u.state || s.accessToken !== u.accessToken) report.violations.push(`IndexedDB user ${u.id} differs from the runtime's`);
-      if (u.state === "LoggedOut" && !w.explicitlyLoggedOut.has(u.id)) report.violations.push(`user ${u.id} was logged out without a logOut (a transient fault logged it out)`);
+      if (!s || s.state !== u.state || s.accessToken !== u.accessToken)
+        report.violations.push(`IndexedDB user ${u.id} differs from the runtime's`);
+      if (u.state === "LoggedOut" && !w.explicitlyLoggedOut.has(u.id))
+        report.violations.push(`user ${u.id} was logged out without a logOut (a transient fault logged it out)`);
     }
     report.finalTabs = w.tabs.length;
     report.finalUsers = truth.users.length;

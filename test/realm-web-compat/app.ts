@@ -32,7 +32,10 @@ export async function functions(user: Realm.User): Promise<number> {
 export async function mongo(user: Realm.User): Promise<BSON.ObjectId> {
   const todos = user.mongoClient("mongodb-atlas").db("app").collection<Todo>("todos");
   const { insertedId } = await todos.insertOne({ text: "write code", done: false }); // _id optional
-  const { insertedIds } = await todos.insertMany([{ text: "a", done: false }, { _id: new BSON.ObjectId(), text: "b", done: true }]);
+  const { insertedIds } = await todos.insertMany([
+    { text: "a", done: false },
+    { _id: new BSON.ObjectId(), text: "b", done: true },
+  ]);
   const open: Todo[] = await todos.find({ done: false });
   const one: Todo | null = await todos.findOneAndReplace({ _id: insertedId }, { text: "rewritten", done: false });
   const { upsertedId } = await todos.updateOne({ text: "x" }, { $set: { done: true } }, { upsert: true });

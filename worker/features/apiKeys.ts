@@ -14,10 +14,14 @@ function route(op: ApiKeyOp, arg: string | undefined): Pick<TransportRequest, "m
   if (op === "fetchAll") return { method: "GET", route: "/auth/api_keys" };
   const path = `/auth/api_keys/${apiKeyId(arg)}`;
   switch (op) {
-    case "fetch": return { method: "GET", route: path };
-    case "delete": return { method: "DELETE", route: path };
-    case "enable": return { method: "PUT", route: `${path}/enable` };
-    case "disable": return { method: "PUT", route: `${path}/disable` };
+    case "fetch":
+      return { method: "GET", route: path };
+    case "delete":
+      return { method: "DELETE", route: path };
+    case "enable":
+      return { method: "PUT", route: `${path}/enable` };
+    case "disable":
+      return { method: "PUT", route: `${path}/disable` };
   }
 }
 

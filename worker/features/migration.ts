@@ -14,13 +14,17 @@ import { deriveCurrentUserId, type SessionState } from "../session/state.js";
 
 const providerSchema = z.enum(PROVIDER_TYPES);
 const importSchema = z.object({
-  users: z.array(z.object({
-    id: z.string().check(z.minLength(1)),
-    accessToken: z.nullable(z.string()),
-    refreshToken: z.nullable(z.string()),
-    providerType: z.string(),
-    profileJSON: z.nullable(z.string()),
-  })).check(z.maxLength(1000)),
+  users: z
+    .array(
+      z.object({
+        id: z.string().check(z.minLength(1)),
+        accessToken: z.nullable(z.string()),
+        refreshToken: z.nullable(z.string()),
+        providerType: z.string(),
+        profileJSON: z.nullable(z.string()),
+      }),
+    )
+    .check(z.maxLength(1000)),
   deviceId: z.nullable(z.string()),
 });
 const profileSchema = z.object({
@@ -32,7 +36,10 @@ const profileSchema = z.object({
 /** Validates the import. @throws {RealmTabsError} `invalid-argument` */
 export function parseRealmWebImport(value: unknown): RealmWebImport {
   const r = importSchema.safeParse(value);
-  if (!r.success) throw new RealmTabsError("invalid-argument", `Invalid realm-web import: ${r.error.issues[0]?.message ?? "bad value"}`, { retryable: false });
+  if (!r.success)
+    throw new RealmTabsError("invalid-argument", `Invalid realm-web import: ${r.error.issues[0]?.message ?? "bad value"}`, {
+      retryable: false,
+    });
   return r.data;
 }
 
@@ -56,9 +63,14 @@ export function applyImport(d: SessionState, data: RealmWebImport): StateChange[
     if (d.users.has(u.id) || added.includes(u.id) || !providerType.success) continue;
     const loggedIn = u.refreshToken !== null && u.accessToken !== null;
     d.users.set(u.id, {
-      appKey: d.app.appKey, id: u.id, state: loggedIn ? "LoggedIn" : "LoggedOut", providerType: providerType.data,
-      accessToken: loggedIn ? u.accessToken : null, refreshToken: loggedIn ? u.refreshToken : null,
-      profile: profileOf(u.profileJSON), skewMs: 0,
+      appKey: d.app.appKey,
+      id: u.id,
+      state: loggedIn ? "LoggedIn" : "LoggedOut",
+      providerType: providerType.data,
+      accessToken: loggedIn ? u.accessToken : null,
+      refreshToken: loggedIn ? u.refreshToken : null,
+      profile: profileOf(u.profileJSON),
+      skewMs: 0,
     });
     added.push(u.id);
     changes.push({ type: "login", userId: u.id });

@@ -15,9 +15,15 @@ const APP = "watch-app";
 let server: RunningServer;
 let n = 0;
 
-beforeAll(async () => { server = await startTestServer(APP); });
-afterAll(async () => { await server.close(); });
-afterEach(async () => { await admin(server, "POST", "/reset"); });
+beforeAll(async () => {
+  server = await startTestServer(APP);
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  await admin(server, "POST", "/reset");
+});
 
 type Counters = { openStreams: number; logins: number; refreshes: number; routes: Record<string, number> };
 async function counters(): Promise<Counters> {
@@ -46,7 +52,8 @@ const insert = (doc: unknown) => EJSON.stringify([{ database: "db", collection: 
 describe("watch hub", () => {
   it("two tabs share one server stream, both get each other's inserts, and it closes after both stop", async () => {
     const { host, t, appKey, userId } = await setup();
-    const a = inbox(), b = inbox();
+    const a = inbox(),
+      b = inbox();
     const wa = await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
     const wb = await t[1]!.api.watch(appKey, userId, req, Comlink.transfer(b.port, [b.port]));
     await expect.poll(async () => (await counters()).openStreams).toBe(1);
@@ -55,7 +62,9 @@ describe("watch hub", () => {
     await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 2 }), "mongodb-atlas");
     for (const box of [a, b]) {
       await expect.poll(() => box.messages.filter((m) => m.type === "event").length).toBe(2);
-      const docs = box.messages.map((m) => (m.type === "event" ? (EJSON.parse(m.ejson) as { fullDocument: { n: number } }).fullDocument.n : -1));
+      const docs = box.messages.map((m) =>
+        m.type === "event" ? (EJSON.parse(m.ejson) as { fullDocument: { n: number } }).fullDocument.n : -1,
+      );
       expect(docs).toEqual([1, 2]);
     }
     expect((await counters()).routes.watch).toBe(1);
@@ -69,9 +78,15 @@ describe("watch hub", () => {
 
   it("a different filter opens its own stream; a dead tab's watch is released", async () => {
     const { host, t, appKey, userId } = await setup();
-    const a = inbox(), b = inbox();
+    const a = inbox(),
+      b = inbox();
     await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
-    await t[1]!.api.watch(appKey, userId, { ...req, filterEJSON: '{"fullDocument.n":{"$numberInt":"7"}}' }, Comlink.transfer(b.port, [b.port]));
+    await t[1]!.api.watch(
+      appKey,
+      userId,
+      { ...req, filterEJSON: '{"fullDocument.n":{"$numberInt":"7"}}' },
+      Comlink.transfer(b.port, [b.port]),
+    );
     await expect.poll(async () => (await counters()).openStreams).toBe(2);
     host.liveness.end(t[0]!.tabId);
     await expect.poll(async () => (await counters()).openStreams).toBe(1);
@@ -133,9 +148,13 @@ describe("watch hub", () => {
     const { host, t, appKey, userId } = await setup(1);
     const a = inbox();
     const before = (await counters()).routes.watch ?? 0;
-    await expect(t[0]!.api.watch(appKey, userId, { ...req, collection: "" }, Comlink.transfer(a.port, [a.port]))).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(t[0]!.api.watch(appKey, userId, { ...req, collection: "" }, Comlink.transfer(a.port, [a.port]))).rejects.toMatchObject({
+      code: "invalid-argument",
+    });
     const b = inbox();
-    await expect(t[0]!.api.watch(appKey, userId, { ...req, filterEJSON: "[1]" }, Comlink.transfer(b.port, [b.port]))).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(t[0]!.api.watch(appKey, userId, { ...req, filterEJSON: "[1]" }, Comlink.transfer(b.port, [b.port]))).rejects.toMatchObject(
+      { code: "invalid-argument" },
+    );
     expect((await counters()).routes.watch ?? 0).toBe(before);
     host.close();
   });
@@ -189,7 +208,12 @@ describe("api keys", () => {
   it("create, fetch, fetchAll, disable, enable, log in with the key, delete", async () => {
     const { host, t, appKey, userId } = await setup(1);
     const api = t[0]!.api;
-    const created = EJSON.parse(await api.apiKeys(appKey, userId, "create", "k1")) as { _id: string; key: string; name: string; disabled: boolean };
+    const created = EJSON.parse(await api.apiKeys(appKey, userId, "create", "k1")) as {
+      _id: string;
+      key: string;
+      name: string;
+      disabled: boolean;
+    };
     expect(created.name).toBe("k1");
     expect(typeof created.key).toBe("string");
     const id = created._id;
@@ -211,7 +235,10 @@ describe("api keys", () => {
 describe("email/password and realm-web import", () => {
   it("register, confirm with the token from the admin API, reset, then log in", async () => {
     const s = await startServer({
-      port: 0, appId: APP, inMemory: true, adminToken: ADMIN_TOKEN,
+      port: 0,
+      appId: APP,
+      inMemory: true,
+      adminToken: ADMIN_TOKEN,
       config: { authProviders: { "local-userpass": { autoConfirm: false }, "anon-user": {} } },
     });
     try {
@@ -220,17 +247,28 @@ describe("email/password and realm-web import", () => {
       const { appKey } = await tab.connect();
       const body = (o: unknown): string => EJSON.stringify(o, { relaxed: false });
       await tab.api.emailPassword(appKey, "register", body({ email: "ann@example.com", password: "secret123" }));
-      await expect(tab.api.logIn(appKey, { providerType: "local-userpass", payloadEJSON: body({ username: "ann@example.com", password: "secret123" }), reuse: false }))
-        .rejects.toMatchObject({ statusCode: 401 });
+      await expect(
+        tab.api.logIn(appKey, {
+          providerType: "local-userpass",
+          payloadEJSON: body({ username: "ann@example.com", password: "secret123" }),
+          reuse: false,
+        }),
+      ).rejects.toMatchObject({ statusCode: 401 });
       await tab.api.emailPassword(appKey, "confirm/send", body({ email: "ann@example.com" }));
       const tok = (await admin(s, "GET", "/userpass/tokens?email=ann%40example.com&kind=confirm")) as { token: string; tokenId: string };
       await tab.api.emailPassword(appKey, "confirm", body({ token: tok.token, tokenId: tok.tokenId }));
       await tab.api.emailPassword(appKey, "reset/send", body({ email: "ann@example.com" }));
       const reset = (await admin(s, "GET", "/userpass/tokens?email=ann%40example.com&kind=reset")) as { token: string; tokenId: string };
       await tab.api.emailPassword(appKey, "reset", body({ token: reset.token, tokenId: reset.tokenId, password: "newpass123" }));
-      const r = await tab.api.logIn(appKey, { providerType: "local-userpass", payloadEJSON: body({ username: "ann@example.com", password: "newpass123" }), reuse: false });
+      const r = await tab.api.logIn(appKey, {
+        providerType: "local-userpass",
+        payloadEJSON: body({ username: "ann@example.com", password: "newpass123" }),
+        reuse: false,
+      });
       expect(r.userId).toBeTruthy();
-      await expect(tab.api.emailPassword(appKey, "register", body({ email: "x@example.com" }))).rejects.toMatchObject({ code: "invalid-argument" });
+      await expect(tab.api.emailPassword(appKey, "register", body({ email: "x@example.com" }))).rejects.toMatchObject({
+        code: "invalid-argument",
+      });
       host.close();
     } finally {
       await s.close();
@@ -238,14 +276,23 @@ describe("email/password and realm-web import", () => {
   });
 
   it("imports realm-web users without a new login and skips users it already has", async () => {
-    const res = await fetch(`${server.url}/api/client/v2.0/app/${APP}/auth/providers/anon-user/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    const res = await fetch(`${server.url}/api/client/v2.0/app/${APP}/auth/providers/anon-user/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{}",
+    });
     const login = (await res.json()) as { user_id: string; access_token: string; refresh_token: string; device_id: string };
     const host = testHost(`mig-${++n}`);
     const tab = openTab(host, server, APP);
     const { appKey } = await tab.connect();
     const logins = (await counters()).logins;
     const profileJSON = JSON.stringify({ type: "normal", identities: [{ id: "x", providerType: "anon-user" }], data: {} });
-    const data = { users: [{ id: login.user_id, accessToken: login.access_token, refreshToken: login.refresh_token, providerType: "anon-user", profileJSON }], deviceId: login.device_id };
+    const data = {
+      users: [
+        { id: login.user_id, accessToken: login.access_token, refreshToken: login.refresh_token, providerType: "anon-user", profileJSON },
+      ],
+      deviceId: login.device_id,
+    };
     const reply = await tab.api.importRealmWeb(appKey, data);
     expect(reply.snapshot.currentUserId).toBe(login.user_id);
     expect(reply.snapshot.users[0]?.profile?.identities).toEqual([{ id: "x", providerType: "anon-user" }]);

@@ -49,8 +49,19 @@ export interface WatchHub {
   close(): void;
 }
 
-interface Watcher { key: string; tabId: string; sink: WatchSink }
-interface Stream { key: string; appKey: string; userId: string; watchers: Set<string>; abort: AbortController; connected: boolean }
+interface Watcher {
+  key: string;
+  tabId: string;
+  sink: WatchSink;
+}
+interface Stream {
+  key: string;
+  appKey: string;
+  userId: string;
+  watchers: Set<string>;
+  abort: AbortController;
+  connected: boolean;
+}
 
 function streamKey(appKey: string, userId: string, s: WatchSpec): string {
   return JSON.stringify([appKey, userId, s.service, s.database, s.collection, s.idsEJSON ?? null, s.filterEJSON ?? null]);
@@ -86,7 +97,11 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
     const w = watchers.get(id);
     if (!w) return;
     watchers.delete(id);
-    try { w.sink.close(); } catch { /* already closed */ }
+    try {
+      w.sink.close();
+    } catch {
+      /* already closed */
+    }
     const stream = streams.get(w.key);
     if (!stream) return;
     stream.watchers.delete(id);
@@ -98,8 +113,14 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
 
   function sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      const t = deps.timers.set(() => { signal.removeEventListener("abort", stop); resolve(); }, ms);
-      const stop = (): void => { t.cancel(); resolve(); };
+      const t = deps.timers.set(() => {
+        signal.removeEventListener("abort", stop);
+        resolve();
+      }, ms);
+      const stop = (): void => {
+        t.cancel();
+        resolve();
+      };
       signal.addEventListener("abort", stop, { once: true });
     });
   }
@@ -108,10 +129,18 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
     await rt.withAccessToken(stream.userId, async (token) => {
       const host = await rt.deps.transport.hostname();
       await runStream({
-        url: watchUrl(host, rt.deps.config.id, spec), token, fetch: deps.fetch, signal: stream.abort.signal,
+        url: watchUrl(host, rt.deps.config.id, spec),
+        token,
+        fetch: deps.fetch,
+        signal: stream.abort.signal,
         connectTimeoutMs: deps.connectTimeoutMs ?? 15_000,
-        onOpen: () => { stream.connected = true; onOpen(); },
-        onEvent: (ejson) => { for (const id of stream.watchers) send(id, { type: "event", ejson }); },
+        onOpen: () => {
+          stream.connected = true;
+          onOpen();
+        },
+        onEvent: (ejson) => {
+          for (const id of stream.watchers) send(id, { type: "event", ejson });
+        },
       });
     });
   }
@@ -120,7 +149,9 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
     let attempt = 0;
     while (!stream.abort.signal.aborted) {
       try {
-        await connectOnce(stream, rt, spec, () => { attempt = 0; });
+        await connectOnce(stream, rt, spec, () => {
+          attempt = 0;
+        });
       } catch (e) {
         if (stream.abort.signal.aborted) return;
         if (!transient(e)) {
@@ -165,7 +196,8 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
     streams: () => streams.size,
     close() {
       // e.g. a leader tab that resigned: another runtime will serve a new watch, so it is retryable
-      for (const s of [...streams.values()]) finish(s, new RealmTabsError("watch-closed", "The session runtime closed: watch again", { retryable: true }));
+      for (const s of [...streams.values()])
+        finish(s, new RealmTabsError("watch-closed", "The session runtime closed: watch again", { retryable: true }));
     },
   };
 }

@@ -13,20 +13,28 @@ import { anonymous, emailPassword, openTab, register, startTestServer, testHost 
 const APP = "channel-test";
 let server: RunningServer;
 
-beforeAll(async () => { server = await startTestServer(APP); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startTestServer(APP);
+});
+afterAll(async () => {
+  await server.close();
+});
 
 /** Every message posted on `name`, as received. */
 function rawLog(name: string): { messages: unknown[]; close(): void } {
   const channel = new BroadcastChannel(name);
   const messages: unknown[] = [];
-  channel.onmessage = (m: MessageEvent) => { messages.push(m.data); };
+  channel.onmessage = (m: MessageEvent) => {
+    messages.push(m.data);
+  };
   return { messages, close: () => channel.close() };
 }
 
 /** Every token and personal value a snapshot holds. */
 function secretsOf(reply: MutationReply): string[] {
-  return reply.snapshot.users.flatMap((u) => [u.accessToken, u.refreshToken, u.profile?.data.email]).filter((s): s is string => typeof s === "string" && s.length > 0);
+  return reply.snapshot.users
+    .flatMap((u) => [u.accessToken, u.refreshToken, u.profile?.data.email])
+    .filter((s): s is string => typeof s === "string" && s.length > 0);
 }
 
 describe("channel events", () => {

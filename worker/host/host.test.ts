@@ -10,8 +10,12 @@ let server: RunningServer;
 let db = 0;
 const freshDb = (): string => `host-test-${++db}-${Date.now()}`;
 
-beforeAll(async () => { server = await startTestServer(APP); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startTestServer(APP);
+});
+afterAll(async () => {
+  await server.close();
+});
 
 describe("session host over a MessageChannel port, against the real server", () => {
   it("logs in (location once, login, profile), calls a function and logs out", async () => {
@@ -30,7 +34,9 @@ describe("session host over a MessageChannel port, against the real server", () 
     expect(user?.profile?.data.email).toBe(email);
     expect(login.changes.map((c) => c.type)).toEqual(["login", "profile"]);
 
-    expect(await tab.api.callFunction(appKey, login.userId!, "sum", '[{"$numberInt":"2"},{"$numberInt":"40"}]')).toBe('{"$numberInt":"42"}');
+    expect(await tab.api.callFunction(appKey, login.userId!, "sum", '[{"$numberInt":"2"},{"$numberInt":"40"}]')).toBe(
+      '{"$numberInt":"42"}',
+    );
     expect(await tab.api.callFunction(appKey, login.userId!, "whoami", "[]")).toBe(JSON.stringify(login.userId));
     await tab.api.logIn(appKey, anonymous()); // second login: no second location request
 
@@ -57,7 +63,9 @@ describe("session host over a MessageChannel port, against the real server", () 
     const epochs = log.states().map((e) => e.epoch);
     expect(epochs).toEqual([1, 2, 3, 4].map((n) => snapshot.epoch + n));
     // each event names the epoch and changes of one reply, and nothing else
-    expect(log.states().map((e) => ({ epoch: e.epoch, changes: e.changes }))).toEqual([a, b, sw, rm].map((r) => ({ epoch: r.snapshot.epoch, changes: r.changes })));
+    expect(log.states().map((e) => ({ epoch: e.epoch, changes: e.changes }))).toEqual(
+      [a, b, sw, rm].map((r) => ({ epoch: r.snapshot.epoch, changes: r.changes })),
+    );
     expect(sw.snapshot.currentUserId).toBe(a.userId);
     expect(rm.snapshot.users.map((u) => u.id)).toEqual([a.userId]);
     expect(log.states()[2]?.changes).toEqual([{ type: "switch", userId: a.userId }]);
@@ -172,7 +180,9 @@ describe("session host over a MessageChannel port, against the real server", () 
     const exposed = await b.connect(true);
     expect(exposed.snapshot.users[0]?.refreshToken).toMatch(/^ey/);
     // the opt-in is a commit (tabs hear of it and fetch the snapshot), but the token never goes on the channel
-    const optIn = await log.waitFor<StateEvent>((e) => e.kind === "state" && e.changes.some((c) => c.type === "token" && c.userId === null));
+    const optIn = await log.waitFor<StateEvent>(
+      (e) => e.kind === "state" && e.changes.some((c) => c.type === "token" && c.userId === null),
+    );
     expect(JSON.stringify(optIn)).not.toContain(exposed.snapshot.users[0]!.refreshToken!);
     expect((await a.api.snapshot(appKey)).users[0]?.refreshToken).toBe(exposed.snapshot.users[0]?.refreshToken);
     const c = openTab(host, server, APP);
@@ -201,10 +211,19 @@ describe("session host over a MessageChannel port, against the real server", () 
       api.callFunction!(appKey, user.userId, "sum", '{"a":1}'),
     ];
     const goodCall = good.api.callFunction(appKey, user.userId!, "sum", '[{"$numberInt":"1"}]');
-    const codes = (await Promise.allSettled(attempts)).map((r) => r.status === "rejected" && isRealmTabsError(r.reason) ? r.reason.code : r.status);
+    const codes = (await Promise.allSettled(attempts)).map((r) =>
+      r.status === "rejected" && isRealmTabsError(r.reason) ? r.reason.code : r.status,
+    );
     expect(codes).toEqual([
-      "invalid-argument", "protocol-mismatch", "invalid-argument", "invalid-argument", "invalid-argument",
-      "invalid-argument", "user-not-found", "invalid-argument", "invalid-argument",
+      "invalid-argument",
+      "protocol-mismatch",
+      "invalid-argument",
+      "invalid-argument",
+      "invalid-argument",
+      "invalid-argument",
+      "user-not-found",
+      "invalid-argument",
+      "invalid-argument",
     ]);
     expect(await goodCall).toBe('{"$numberInt":"1"}');
     expect((await good.api.stats()).tabs).toBe(1);
@@ -258,7 +277,12 @@ describe("session host over a MessageChannel port, against the real server", () 
     const { appKey } = await old.connect();
     const log = listen(appKey);
     const fresh = openTab(host, server, APP);
-    await fresh.api.connect({ protocol: PROTOCOL_VERSION, buildId: "build-2", tabId: fresh.tabId, config: { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: false } });
+    await fresh.api.connect({
+      protocol: PROTOCOL_VERSION,
+      buildId: "build-2",
+      tabId: fresh.tabId,
+      config: { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: false },
+    });
     const e = await log.waitFor((x) => x.kind === "outdated");
     expect(e).toMatchObject({ kind: "outdated", buildId: "build-2", appKey });
     log.close();
@@ -271,18 +295,36 @@ describe("session host over a MessageChannel port, against the real server", () 
     const name = freshDb();
     let releaseLoad: () => void = () => {};
     let loads = 0;
-    const gate = new Promise<void>((resolve) => { releaseLoad = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      releaseLoad = resolve;
+    });
     const channels: { closed: boolean }[] = [];
     const host = testHost(name, {
       openStore: (): SessionStore => {
         const inner = idbStore({ name });
-        return { ...inner, kind: inner.kind, load: async (k) => { loads++; await gate; return inner.load(k); }, commit: (a, u, r) => inner.commit(a, u, r), close: () => inner.close() };
+        return {
+          ...inner,
+          kind: inner.kind,
+          load: async (k) => {
+            loads++;
+            await gate;
+            return inner.load(k);
+          },
+          commit: (a, u, r) => inner.commit(a, u, r),
+          close: () => inner.close(),
+        };
       },
       channel: (n) => {
         const c = new BroadcastChannel(n);
         const mark = { closed: false };
         channels.push(mark);
-        return { postMessage: (m: unknown) => c.postMessage(m), close: () => { mark.closed = true; c.close(); } };
+        return {
+          postMessage: (m: unknown) => c.postMessage(m),
+          close: () => {
+            mark.closed = true;
+            c.close();
+          },
+        };
       },
     });
     const tab = openTab(host, server, APP);
@@ -300,12 +342,18 @@ describe("session host over a MessageChannel port, against the real server", () 
     const name = freshDb();
     const failing = { on: false };
     let offset = 0;
-    const quota = (): Promise<never> => Promise.reject(Object.assign(new Error("The quota has been exceeded"), { name: "QuotaExceededError" }));
+    const quota = (): Promise<never> =>
+      Promise.reject(Object.assign(new Error("The quota has been exceeded"), { name: "QuotaExceededError" }));
     const host = testHost(name, {
       clock: { now: () => Date.now() + offset },
       openStore: (): SessionStore => {
         const inner = idbStore({ name });
-        return { kind: inner.kind, load: (k) => (failing.on ? quota() : inner.load(k)), commit: (a, u, r) => (failing.on ? quota() : inner.commit(a, u, r)), close: () => inner.close() };
+        return {
+          kind: inner.kind,
+          load: (k) => (failing.on ? quota() : inner.load(k)),
+          commit: (a, u, r) => (failing.on ? quota() : inner.commit(a, u, r)),
+          close: () => inner.close(),
+        };
       },
     });
     const tab = openTab(host, server, APP);

@@ -98,14 +98,24 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   function theStore(): SessionStore {
     const hooks: StoreHooks = {
       onVersionChange: () => warnAll("storage-version", "A newer version of this app upgraded the session database: reload this page"),
-      onBlocked: () => warnAll("storage-blocked", "An older version of this app, open in another tab, holds the session database: close it"),
+      onBlocked: () =>
+        warnAll("storage-blocked", "An older version of this app, open in another tab, holds the session database: close it"),
     };
-    store ??= openWithFallback(() => deps.openStore(hooks), (e) =>
-      warnAll("storage", `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`),
-    { onRecovered: () => {
-      warnings.delete("storage"); // "memory only" is no longer true for tabs that connect now
-      warnAll("storage-recovered", "IndexedDB works again; the session is stored again");
-    }, now: () => clock.now() });
+    store ??= openWithFallback(
+      () => deps.openStore(hooks),
+      (e) =>
+        warnAll(
+          "storage",
+          `IndexedDB failed (${(e as Error)?.message ?? String(e)}); the session is kept in memory only and is lost when the worker stops`,
+        ),
+      {
+        onRecovered: () => {
+          warnings.delete("storage"); // "memory only" is no longer true for tabs that connect now
+          warnAll("storage-recovered", "IndexedDB works again; the session is stored again");
+        },
+        now: () => clock.now(),
+      },
+    );
     return store;
   }
 
@@ -113,14 +123,32 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     const s = theStore();
     const loaded = await s.load(appKey);
     if (closed) throw new RealmTabsError("runtime-closed", "The session host was closed while the runtime started");
-    const initial: SessionState = loaded.app
-      ? { app: loaded.app, users: new Map(loaded.users.map((u) => [u.id, u])) }
-      : emptyState(appKey);
-    const transport = createTransport({ appId: config.id, baseUrl: config.baseUrl, skipLocationRequest: config.skipLocationRequest, fetch: deps.fetch, timeoutMs: deps.requestTimeoutMs, now: () => clock.now() });
-    const rt = createAppRuntime({
-      appKey, config, store: s, transport, channel: deps.channel(channelName(appKey)), clock, timers, random, device, backoff: deps.backoff, lock: deps.lock,
-      onChanges: (changes) => endStreamsOnLogout(appKey, watchHub, changes),
-    }, initial);
+    const initial: SessionState = loaded.app ? { app: loaded.app, users: new Map(loaded.users.map((u) => [u.id, u])) } : emptyState(appKey);
+    const transport = createTransport({
+      appId: config.id,
+      baseUrl: config.baseUrl,
+      skipLocationRequest: config.skipLocationRequest,
+      fetch: deps.fetch,
+      timeoutMs: deps.requestTimeoutMs,
+      now: () => clock.now(),
+    });
+    const rt = createAppRuntime(
+      {
+        appKey,
+        config,
+        store: s,
+        transport,
+        channel: deps.channel(channelName(appKey)),
+        clock,
+        timers,
+        random,
+        device,
+        backoff: deps.backoff,
+        lock: deps.lock,
+        onChanges: (changes) => endStreamsOnLogout(appKey, watchHub, changes),
+      },
+      initial,
+    );
     ready.set(appKey, rt);
     return rt;
   }
@@ -147,13 +175,22 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     const req = parseConnect(raw);
     const rt = await runtimeFor(req.config);
     if (req.config.exposeRefreshToken && !rt.state().app.exposeRefreshToken) {
-      await rt.commit((d) => { d.app.exposeRefreshToken = true; return [{ type: "token", userId: null }]; });
+      await rt.commit((d) => {
+        d.app.exposeRefreshToken = true;
+        return [{ type: "token", userId: null }];
+      });
     }
     // two builds share this runtime: assume the tab that connected last runs the newest deploy
     if (tabs.attach(req.tabId, req.buildId, rt.appKey)) {
       rt.publish({ v: PROTOCOL_VERSION, kind: "outdated", appKey: rt.appKey, buildId: req.buildId });
     }
-    return { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: [...warnings].map(([code, message]) => ({ code, message })) };
+    return {
+      appKey: rt.appKey,
+      snapshot: rt.snapshot(),
+      protocol: PROTOCOL_VERSION,
+      buildId: deps.buildId,
+      warnings: [...warnings].map(([code, message]) => ({ code, message })),
+    };
   }
 
   function stats(): RuntimeStats {

@@ -39,7 +39,9 @@ export function createTabRegistry(liveness: Liveness): TabRegistry {
       tabs.set(tabId, { stop, buildId, appKeys: new Set([appKey]) });
       return otherBuild;
     },
-    get size() { return tabs.size; },
+    get size() {
+      return tabs.size;
+    },
     onGone(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

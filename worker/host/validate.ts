@@ -71,7 +71,10 @@ function parseEJSONText(value: unknown, what: string, want: "array" | "object"):
     throw new RealmTabsError("invalid-argument", `${what} is not valid EJSON`, { retryable: false });
   }
   const ok = want === "array" ? Array.isArray(v) : typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!ok) throw new RealmTabsError("invalid-argument", `${what} must encode ${want === "array" ? "an array" : "a document"}`, { retryable: false });
+  if (!ok)
+    throw new RealmTabsError("invalid-argument", `${what} must encode ${want === "array" ? "an array" : "a document"}`, {
+      retryable: false,
+    });
   return text;
 }
 

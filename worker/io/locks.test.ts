@@ -8,10 +8,29 @@ describe("shared locks", () => {
     const lock = memoryLock();
     const order: string[] = [];
     let releaseA!: () => void;
-    const a = lock("x", () => new Promise<void>((r) => { order.push("a:start"); releaseA = () => { order.push("a:end"); r(); }; }));
-    const b = lock("x", async () => { order.push("b"); throw new Error("b failed"); });
-    const c = lock("x", async () => { order.push("c"); return 3; });
-    const other = lock("y", async () => { order.push("y"); return 1; });
+    const a = lock(
+      "x",
+      () =>
+        new Promise<void>((r) => {
+          order.push("a:start");
+          releaseA = () => {
+            order.push("a:end");
+            r();
+          };
+        }),
+    );
+    const b = lock("x", async () => {
+      order.push("b");
+      throw new Error("b failed");
+    });
+    const c = lock("x", async () => {
+      order.push("c");
+      return 3;
+    });
+    const other = lock("y", async () => {
+      order.push("y");
+      return 1;
+    });
     expect(await other).toBe(1);
     await Promise.resolve();
     releaseA();
@@ -23,7 +42,8 @@ describe("shared locks", () => {
 
   it("webLock turns a lock not granted in time into RealmTabsError timeout", async () => {
     const never: LockManagerLike = {
-      request: (_name, options) => new Promise((_, reject) => options.signal?.addEventListener("abort", () => reject(options.signal?.reason))),
+      request: (_name, options) =>
+        new Promise((_, reject) => options.signal?.addEventListener("abort", () => reject(options.signal?.reason))),
     };
     const err = await webLock(never, 30)("n", async () => 1).catch((e: unknown) => e);
     expect(isRealmTabsError(err) && err.code).toBe("timeout");

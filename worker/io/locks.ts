@@ -26,7 +26,8 @@ export function webLock(locks: LockManagerLike, acquireTimeoutMs = 10_000): Shar
       return await locks.request(name, { signal: AbortSignal.timeout(acquireTimeoutMs) }, fn);
     } catch (e) {
       const n = (e as { name?: unknown } | null)?.name;
-      if (n === "TimeoutError" || n === "AbortError") throw new RealmTabsError("timeout", `The lock ${name} was not granted within ${acquireTimeoutMs} ms`, { cause: e });
+      if (n === "TimeoutError" || n === "AbortError")
+        throw new RealmTabsError("timeout", `The lock ${name} was not granted within ${acquireTimeoutMs} ms`, { cause: e });
       throw e;
     }
   };
@@ -39,7 +40,9 @@ export function memoryLock(): SharedLock {
     const run = (tails.get(name) ?? Promise.resolve()).then(fn);
     const tail = run.catch(() => undefined);
     tails.set(name, tail);
-    void tail.then(() => { if (tails.get(name) === tail) tails.delete(name); });
+    void tail.then(() => {
+      if (tails.get(name) === tail) tails.delete(name);
+    });
     return run;
   };
 }

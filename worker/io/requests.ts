@@ -43,7 +43,11 @@ const profileSchema = z.object({
 });
 
 const DATA_KEYS: Record<string, string> = {
-  picture: "pictureUrl", first_name: "firstName", last_name: "lastName", min_age: "minAge", max_age: "maxAge",
+  picture: "pictureUrl",
+  first_name: "firstName",
+  last_name: "lastName",
+  min_age: "minAge",
+  max_age: "maxAge",
 };
 
 function parse<T>(schema: z.ZodMiniType<T>, text: string, what: string): T {
@@ -83,13 +87,23 @@ export function loginBody(payloadEJSON: string, device: DeviceInfo): string {
 
 /** `POST /app/{appId}/auth/providers/{provider}/login` (with `?link=true` and a token to link). */
 export async function login(
-  t: Transport, appId: string, provider: ProviderType, body: string, linkWithToken?: string,
+  t: Transport,
+  appId: string,
+  provider: ProviderType,
+  body: string,
+  linkWithToken?: string,
 ): Promise<LoginResult> {
   const route = `/app/${encodeURIComponent(appId)}/auth/providers/${encodeURIComponent(provider)}/login${linkWithToken ? "?link=true" : ""}`;
   const res = await t.send({ method: "POST", route, body, token: linkWithToken ?? null });
   const r = parse(loginSchema, res.text, "login");
   const device = r.device_id && r.device_id !== ZERO_ID ? r.device_id : null;
-  return { userId: r.user_id, accessToken: r.access_token, refreshToken: r.refresh_token ?? null, deviceId: device, receivedAt: res.receivedAt };
+  return {
+    userId: r.user_id,
+    accessToken: r.access_token,
+    refreshToken: r.refresh_token ?? null,
+    deviceId: device,
+    receivedAt: res.receivedAt,
+  };
 }
 
 /** `GET /auth/profile`, with `data` keys camelCased as realm-web does. */
@@ -106,7 +120,10 @@ export async function fetchProfile(t: Transport, accessToken: string): Promise<P
 }
 
 /** `POST /auth/session` with the refresh token. A `refresh_token` in the answer means rotation. */
-export async function refreshSession(t: Transport, refreshToken: string): Promise<{ accessToken: string; refreshToken: string | null; receivedAt: number }> {
+export async function refreshSession(
+  t: Transport,
+  refreshToken: string,
+): Promise<{ accessToken: string; refreshToken: string | null; receivedAt: number }> {
   const res = await t.send({ method: "POST", route: "/auth/session", token: refreshToken });
   const r = parse(refreshSchema, res.text, "session");
   return { accessToken: r.access_token, refreshToken: r.refresh_token ?? null, receivedAt: res.receivedAt };
@@ -128,7 +145,12 @@ export async function deleteUserRequest(t: Transport, accessToken: string): Prom
  * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
  */
 export async function callFunction(
-  t: Transport, appId: string, accessToken: string, name: string, argsEJSON: string, service?: string,
+  t: Transport,
+  appId: string,
+  accessToken: string,
+  name: string,
+  argsEJSON: string,
+  service?: string,
 ): Promise<string> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
   const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body });

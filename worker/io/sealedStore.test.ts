@@ -4,9 +4,23 @@ import { describe, expect, it } from "vitest";
 import { SEALED_PREFIX, fixedKeySource, generateSealingKey, idbKeySource, sealedStore } from "./sealedStore.js";
 import { idbStore, memoryStore, type StoredApp, type StoredUser } from "./store.js";
 
-const app = (epoch: number): StoredApp => ({ appKey: "a", deviceId: "d", order: ["u1"], currentUserId: "u1", epoch, exposeRefreshToken: false });
+const app = (epoch: number): StoredApp => ({
+  appKey: "a",
+  deviceId: "d",
+  order: ["u1"],
+  currentUserId: "u1",
+  epoch,
+  exposeRefreshToken: false,
+});
 const user = (id: string, rt: string | null = `rt-${id}-secret`): StoredUser => ({
-  appKey: "a", id, state: "LoggedIn", providerType: "anon-user", accessToken: `at-${id}`, refreshToken: rt, profile: null, skewMs: 0,
+  appKey: "a",
+  id,
+  state: "LoggedIn",
+  providerType: "anon-user",
+  accessToken: `at-${id}`,
+  refreshToken: rt,
+  profile: null,
+  skewMs: 0,
 });
 const unique = (p: string) => `${p}-${Date.now()}-${Math.random()}`;
 

@@ -48,7 +48,11 @@ export function idbKeySource(options: IdbKeySourceOptions = {}): KeySource {
   let cached: Promise<CryptoKey> | null = null;
   async function read(): Promise<CryptoKey> {
     const fresh = await generateSealingKey();
-    const db = await openDB(name, 1, { upgrade: (d) => { d.createObjectStore("keys"); } });
+    const db = await openDB(name, 1, {
+      upgrade: (d) => {
+        d.createObjectStore("keys");
+      },
+    });
     try {
       const tx = db.transaction("keys", "readwrite");
       const existing = (await tx.store.get(KEY_ID)) as CryptoKey | undefined;
@@ -98,7 +102,9 @@ function aad(u: Pick<StoredUser, "appKey" | "id">, field: string): Uint8Array<Ar
 /** Encrypts one token value for `user`'s `field`. */
 export async function seal(key: CryptoKey, user: Pick<StoredUser, "appKey" | "id">, field: string, value: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ct = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(user, field) }, key, encoder.encode(value)));
+  const ct = new Uint8Array(
+    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(user, field) }, key, encoder.encode(value)),
+  );
   const out = new Uint8Array(iv.length + ct.length);
   out.set(iv);
   out.set(ct, iv.length);
@@ -113,7 +119,11 @@ export async function unseal(key: CryptoKey, user: Pick<StoredUser, "appKey" | "
   if (!value.startsWith(SEALED_PREFIX)) return value;
   try {
     const bytes = fromBase64(value.slice(SEALED_PREFIX.length));
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: aad(user, field) }, key, bytes.slice(12));
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.slice(0, 12), additionalData: aad(user, field) },
+      key,
+      bytes.slice(12),
+    );
     return new TextDecoder().decode(plain);
   } catch (e) {
     throw new RealmTabsError("storage", `a stored ${field} does not decrypt with this browser's key`, { cause: e });
@@ -149,7 +159,9 @@ async function unsealUser(key: CryptoKey, u: StoredUser): Promise<StoredUser> {
  */
 export function sealedStore(inner: SessionStore, keys: KeySource): SessionStore {
   return {
-    get kind() { return inner.kind; },
+    get kind() {
+      return inner.kind;
+    },
     async load(appKey) {
       const [key, state] = await Promise.all([keys.key(), inner.load(appKey)]);
       return { app: state.app, users: await Promise.all(state.users.map((u) => unsealUser(key, u))) };

@@ -29,7 +29,8 @@ function base64Utf8(text: string): string {
 
 /** The `baas_request` body of a watch, as realm-web builds it (plain JSON of canonical arguments). */
 export function watchRequestBody(spec: WatchSpec): string {
-  const arg = `{"database":${JSON.stringify(spec.database)},"collection":${JSON.stringify(spec.collection)}` +
+  const arg =
+    `{"database":${JSON.stringify(spec.database)},"collection":${JSON.stringify(spec.collection)}` +
     `${spec.idsEJSON === undefined ? "" : `,"ids":${spec.idsEJSON}`}${spec.filterEJSON === undefined ? "" : `,"filter":${spec.filterEJSON}`}}`;
   return `{"name":"watch","arguments":[${arg}],"service":${JSON.stringify(spec.service)}}`;
 }
@@ -64,7 +65,8 @@ export function decodeFrame(event: string | undefined, rawData: string): string 
   } catch {
     throw new WatchError("bad bson parse", "The change event is not EJSON");
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new WatchError("bad bson parse", "The change event is not an object");
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw new WatchError("bad bson parse", "The change event is not an object");
   return EJSON.stringify(doc, { relaxed: false });
 }
 
@@ -90,7 +92,10 @@ export async function runStream(o: StreamOptions): Promise<void> {
   const headers = { Authorization: `Bearer ${o.token}`, Accept: "text/event-stream" };
   // the deadline covers the headers only: aborting a fetch's signal later would also error its body
   const connect = new AbortController();
-  const timer = setTimeout(() => connect.abort(new RealmTabsError("timeout", `no answer to the watch request in ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
+  const timer = setTimeout(
+    () => connect.abort(new RealmTabsError("timeout", `no answer to the watch request in ${o.connectTimeoutMs} ms`)),
+    o.connectTimeoutMs,
+  );
   const forward = (): void => connect.abort(o.signal.reason);
   o.signal.addEventListener("abort", forward, { once: true });
   if (o.signal.aborted) forward();
@@ -100,7 +105,11 @@ export async function runStream(o: StreamOptions): Promise<void> {
   } catch (e) {
     if (o.signal.aborted) return;
     const timedOut = connect.signal.aborted;
-    throw new RealmTabsError(timedOut ? "timeout" : "network", `watch stream failed: ${timedOut ? `no headers in ${o.connectTimeoutMs} ms` : ((e as Error)?.message ?? String(e))}`, { cause: e });
+    throw new RealmTabsError(
+      timedOut ? "timeout" : "network",
+      `watch stream failed: ${timedOut ? `no headers in ${o.connectTimeoutMs} ms` : ((e as Error)?.message ?? String(e))}`,
+      { cause: e },
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -122,7 +131,9 @@ export async function runStream(o: StreamOptions): Promise<void> {
     },
   });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const cancel = (): void => { reader.cancel().catch(() => undefined); };
+  const cancel = (): void => {
+    reader.cancel().catch(() => undefined);
+  };
   o.signal.addEventListener("abort", cancel, { once: true });
   try {
     for (;;) {

@@ -10,7 +10,9 @@ import { idbStore, type SessionStore } from "./store.js";
 import { anonymous, listen, openTab, startTestServer, testHost } from "../../test/worker-kit.js";
 
 let server: RunningServer;
-beforeAll(async () => { server = await startTestServer("storage-faults"); });
+beforeAll(async () => {
+  server = await startTestServer("storage-faults");
+});
 afterAll(() => server.close());
 
 function flaky(inner: SessionStore, failing: { on: boolean }): SessionStore {
@@ -28,7 +30,10 @@ describe("storage faults through the host", () => {
     const dbName = `storage-faults-${Date.now()}`;
     const failing = { on: false };
     let offset = 0;
-    const host = testHost(dbName, { openStore: () => flaky(idbStore({ name: dbName }), failing), clock: { now: () => Date.now() + offset } });
+    const host = testHost(dbName, {
+      openStore: () => flaky(idbStore({ name: dbName }), failing),
+      clock: { now: () => Date.now() + offset },
+    });
     const tab = openTab(host, server, "storage-faults");
     const { appKey } = await tab.connect();
     const events = listen(appKey);

@@ -3,10 +3,23 @@ import { describe, expect, it } from "vitest";
 import { isRealmTabsError } from "../../src/protocol/errors.js";
 import { fallbackStore, idbStore, memoryStore, type SessionStore, type StoredApp, type StoredUser } from "./store.js";
 
-const app = (appKey: string, epoch: number): StoredApp => ({ appKey, deviceId: "d", order: ["u1", "u2"], currentUserId: "u1", epoch, exposeRefreshToken: false });
+const app = (appKey: string, epoch: number): StoredApp => ({
+  appKey,
+  deviceId: "d",
+  order: ["u1", "u2"],
+  currentUserId: "u1",
+  epoch,
+  exposeRefreshToken: false,
+});
 const user = (appKey: string, id: string): StoredUser => ({
-  appKey, id, state: "LoggedIn", providerType: "anon-user", accessToken: `at-${id}`, refreshToken: `rt-${id}`,
-  profile: { type: "normal", identities: [{ id: "i", providerType: "anon-user" }], data: { name: id } }, skewMs: 0,
+  appKey,
+  id,
+  state: "LoggedIn",
+  providerType: "anon-user",
+  accessToken: `at-${id}`,
+  refreshToken: `rt-${id}`,
+  profile: { type: "normal", identities: [{ id: "i", providerType: "anon-user" }], data: { name: id } },
+  skewMs: 0,
 });
 
 function roundTrips(make: () => SessionStore) {
@@ -25,8 +38,14 @@ function roundTrips(make: () => SessionStore) {
 }
 
 describe("stores", () => {
-  it("IndexedDB store round-trips apps and users, per app, with deletes", roundTrips(() => idbStore({ name: `store-test-${Date.now()}` })));
-  it("memory store behaves the same", roundTrips(() => memoryStore()));
+  it(
+    "IndexedDB store round-trips apps and users, per app, with deletes",
+    roundTrips(() => idbStore({ name: `store-test-${Date.now()}` })),
+  );
+  it(
+    "memory store behaves the same",
+    roundTrips(() => memoryStore()),
+  );
 
   it("a new connection on the same database sees what the previous one committed (worker restart)", async () => {
     const name = `store-restart-${Date.now()}`;
@@ -59,7 +78,12 @@ describe("stores", () => {
   it("closes its connection and reports it when another build opens a newer schema version", async () => {
     const name = `store-upgrade-${Date.now()}`;
     let notified = 0;
-    const store = idbStore({ name, onVersionChange: () => { notified++; } });
+    const store = idbStore({
+      name,
+      onVersionChange: () => {
+        notified++;
+      },
+    });
     await store.commit(app("a", 1), [user("a", "u1")], []);
     const newer = await new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open(name, 2);
@@ -100,7 +124,11 @@ describe("storage faults and recovery", () => {
     const failing = { on: false };
     let t = 0;
     const events: string[] = [];
-    const store = fallbackStore(flaky(disk, failing), () => events.push("degraded"), { onRecovered: () => events.push("recovered"), retryMs: 1000, now: () => t });
+    const store = fallbackStore(flaky(disk, failing), () => events.push("degraded"), {
+      onRecovered: () => events.push("recovered"),
+      retryMs: 1000,
+      now: () => t,
+    });
     await store.commit(app("a", 1), [user("a", "u1"), user("a", "u2")], []);
     failing.on = true;
     await store.commit({ ...app("a", 2), order: ["u1"] }, [user("a", "u1")], ["u2"]);
@@ -150,10 +178,14 @@ describe("storage faults and recovery", () => {
     let available = false;
     const disk = memoryStore();
     const warnings: string[] = [];
-    const store = openWithFallback(() => {
-      if (!available) throw new Error("indexedDB is not defined");
-      return disk;
-    }, () => warnings.push("storage"), { retryMs: 0, onRecovered: () => warnings.push("storage-recovered") });
+    const store = openWithFallback(
+      () => {
+        if (!available) throw new Error("indexedDB is not defined");
+        return disk;
+      },
+      () => warnings.push("storage"),
+      { retryMs: 0, onRecovered: () => warnings.push("storage-recovered") },
+    );
     expect(await store.load("a")).toEqual({ app: null, users: [] });
     await store.commit(app("a", 1), [user("a", "u1")], []);
     available = true;

@@ -121,7 +121,9 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
       timeoutMs,
       "opening IndexedDB",
     );
-    connection.catch(() => { connection = null; });
+    connection.catch(() => {
+      connection = null;
+    });
     return connection;
   }
 
@@ -136,27 +138,36 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
 
   return {
     kind: "indexeddb",
-    load: (appKey) => guard("reading IndexedDB", async () => {
-      const d = await db();
-      const tx = d.transaction(["apps", "users"], "readonly");
-      const [app, users] = await Promise.all([tx.objectStore("apps").get(appKey), tx.objectStore("users").index("byApp").getAll(appKey), tx.done]);
-      return { app: app ?? null, users };
-    }),
-    commit: (app, users, removedIds) => guard("writing IndexedDB", async () => {
-      const d = await db();
-      const tx = d.transaction(["apps", "users"], "readwrite");
-      const userStore = tx.objectStore("users");
-      await Promise.all([
-        tx.objectStore("apps").put(app),
-        ...users.map((u) => userStore.put(u)),
-        ...removedIds.map((id) => userStore.delete([app.appKey, id])),
-        tx.done,
-      ]);
-    }),
+    load: (appKey) =>
+      guard("reading IndexedDB", async () => {
+        const d = await db();
+        const tx = d.transaction(["apps", "users"], "readonly");
+        const [app, users] = await Promise.all([
+          tx.objectStore("apps").get(appKey),
+          tx.objectStore("users").index("byApp").getAll(appKey),
+          tx.done,
+        ]);
+        return { app: app ?? null, users };
+      }),
+    commit: (app, users, removedIds) =>
+      guard("writing IndexedDB", async () => {
+        const d = await db();
+        const tx = d.transaction(["apps", "users"], "readwrite");
+        const userStore = tx.objectStore("users");
+        await Promise.all([
+          tx.objectStore("apps").put(app),
+          ...users.map((u) => userStore.put(u)),
+          ...removedIds.map((id) => userStore.delete([app.appKey, id])),
+          tx.done,
+        ]);
+      }),
     close() {
       const c = connection;
       connection = null;
-      c?.then((d) => d.close(), () => undefined);
+      c?.then(
+        (d) => d.close(),
+        () => undefined,
+      );
     },
   };
 }
@@ -199,7 +210,11 @@ export interface FallbackOptions {
  * everything memory holds back to the primary; if that works, the primary is used again and
  * `onRecovered` is called.
  */
-export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown) => void, options: FallbackOptions = {}): SessionStore & { readonly degraded: boolean; recover(): Promise<boolean> } {
+export function fallbackStore(
+  primary: SessionStore,
+  onDegraded: (error: unknown) => void,
+  options: FallbackOptions = {},
+): SessionStore & { readonly degraded: boolean; recover(): Promise<boolean> } {
   const memory = memoryStore();
   const held = new Set<string>(); // app keys memory holds since degrading
   // users removed while degraded, per app key: commits carry only the users they changed, so the
@@ -242,8 +257,12 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
     return true;
   }
   return {
-    get kind() { return active.kind; },
-    get degraded() { return active === memory; },
+    get kind() {
+      return active.kind;
+    },
+    get degraded() {
+      return active === memory;
+    },
     recover,
     async load(appKey) {
       try {
@@ -281,14 +300,20 @@ export function fallbackStore(primary: SessionStore, onDegraded: (error: unknown
  * Opens the primary store through `open` inside a {@link fallbackStore}; if `open` itself throws
  * (no IndexedDB at all), the first use degrades to memory and reports it; later retries call `open` again.
  */
-export function openWithFallback(open: () => SessionStore, onDegraded: (error: unknown) => void, options: FallbackOptions = {}): SessionStore {
+export function openWithFallback(
+  open: () => SessionStore,
+  onDegraded: (error: unknown) => void,
+  options: FallbackOptions = {},
+): SessionStore {
   let primary: SessionStore | null = null;
   const opened = (): SessionStore => (primary ??= open());
   const lazy: SessionStore = {
     kind: "indexeddb",
     load: async (appKey) => opened().load(appKey),
     commit: async (app, users, removedIds) => opened().commit(app, users, removedIds),
-    close() { primary?.close(); },
+    close() {
+      primary?.close();
+    },
   };
   return fallbackStore(lazy, onDegraded, options);
 }

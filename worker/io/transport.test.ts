@@ -25,7 +25,13 @@ describe("errorFromResponse", () => {
   it("reads error, error_code and link, with realm-web's message", () => {
     const res = json({ error: "invalid session", error_code: "InvalidSession", link: "http://l" }, 401, "Unauthorized");
     const e = errorFromResponse("POST", "http://h/x", res, '{"error":"invalid session","error_code":"InvalidSession","link":"http://l"}');
-    expect(e).toMatchObject({ statusCode: 401, statusText: "Unauthorized", error: "invalid session", errorCode: "InvalidSession", link: "http://l" });
+    expect(e).toMatchObject({
+      statusCode: 401,
+      statusText: "Unauthorized",
+      error: "invalid session",
+      errorCode: "InvalidSession",
+      link: "http://l",
+    });
     expect(e.message).toBe("Request failed (POST http://h/x): invalid session (status 401 Unauthorized)");
   });
 
@@ -59,7 +65,11 @@ describe("createTransport", () => {
     const err = await t.send({ method: "GET", route: "/auth/profile" }).catch((e: unknown) => e);
     expect(isRealmTabsError(err) && [err.code, err.retryable]).toEqual(["network", true]);
     await t.send({ method: "GET", route: "/auth/profile" });
-    expect(seen.map((s) => s.url)).toEqual(["http://b/api/client/v2.0/app/a/location", "http://b/api/client/v2.0/app/a/location", "http://h/api/client/v2.0/auth/profile"]);
+    expect(seen.map((s) => s.url)).toEqual([
+      "http://b/api/client/v2.0/app/a/location",
+      "http://b/api/client/v2.0/app/a/location",
+      "http://h/api/client/v2.0/auth/profile",
+    ]);
   });
 
   it("skips the location request when told to", async () => {
@@ -73,9 +83,12 @@ describe("createTransport", () => {
     const { fetch } = queueFetch([json({ error: "function not found: 'g'", error_code: "FunctionNotFound" }, 404, "Not Found")]);
     const t = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: true, fetch });
     const err = await t.send({ method: "POST", route: "/app/a/functions/call", body: "{}" }).catch((e: unknown) => e);
-    expect(isMongoDBRealmError(err) && err.message).toBe("Request failed (POST http://b/api/client/v2.0/app/a/functions/call): function not found: 'g' (status 404 Not Found)");
+    expect(isMongoDBRealmError(err) && err.message).toBe(
+      "Request failed (POST http://b/api/client/v2.0/app/a/functions/call): function not found: 'g' (status 404 Not Found)",
+    );
 
-    const hanging: FetchLike = (_url, init) => new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    const hanging: FetchLike = (_url, init) =>
+      new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
     const slow = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: true, fetch: hanging, timeoutMs: 50 });
     const late = await slow.send({ method: "GET", route: "/auth/profile" }).catch((e: unknown) => e);
     expect(isRealmTabsError(late) && late.code).toBe("timeout");

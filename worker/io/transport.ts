@@ -87,7 +87,9 @@ export function createTransport(options: TransportOptions): Transport {
     if (options.skipLocationRequest) return Promise.resolve(base);
     if (!location) {
       location = discover();
-      location.catch(() => { location = null; });
+      location.catch(() => {
+        location = null;
+      });
     }
     return location;
   }

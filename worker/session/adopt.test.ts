@@ -9,8 +9,12 @@ const APP = "adopt";
 let server: RunningServer;
 let n = 0;
 
-beforeAll(async () => { server = await startTestServer(APP); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startTestServer(APP);
+});
+afterAll(async () => {
+  await server.close();
+});
 
 function jwt(exp: number): string {
   const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");

@@ -42,7 +42,13 @@ export function otherRuntimeTokens(stored: StoredUser | null, mine: StoredUser |
  * @param mine - the user as this runtime holds it
  * @throws {RealmTabsError} `storage` or `timeout` if the store cannot be read
  */
-export async function newerStoredUser(store: SessionStore, appKey: string, userId: string, myEpoch: number, mine?: StoredUser): Promise<StoredNews | null> {
+export async function newerStoredUser(
+  store: SessionStore,
+  appKey: string,
+  userId: string,
+  myEpoch: number,
+  mine?: StoredUser,
+): Promise<StoredNews | null> {
   const stored = await store.load(appKey);
   if (!stored.app) return null;
   const user = stored.users.find((u) => u.id === userId) ?? null;

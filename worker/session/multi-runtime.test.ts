@@ -8,8 +8,12 @@ let server: RunningServer;
 let n = 0;
 const dbName = (): string => `multi-runtime-${++n}-${Date.now()}`;
 
-beforeAll(async () => { server = await startTestServer(APP); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startTestServer(APP);
+});
+afterAll(async () => {
+  await server.close();
+});
 
 /** Two runtimes (as two builds of the app would run) on one IndexedDB, with one tab each. */
 async function twoRuntimes(shareLock: boolean) {
@@ -22,7 +26,11 @@ async function twoRuntimes(shareLock: boolean) {
   const tab2 = openTab(hosts[1], server, APP);
   const restored = await tab2.connect();
   expect(restored.snapshot).toEqual(login.snapshot);
-  const close = () => { tab1.close(); tab2.close(); hosts.forEach((h) => h.close()); };
+  const close = () => {
+    tab1.close();
+    tab2.close();
+    hosts.forEach((h) => h.close());
+  };
   return { appKey, userId: login.userId!, tab1, tab2, close };
 }
 

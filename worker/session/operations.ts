@@ -15,7 +15,9 @@ function deviceFor(rt: AppRuntime): req.DeviceInfo {
   const { config, device } = rt.deps;
   const deviceId = rt.state().app.deviceId;
   return {
-    sdkVersion: device.sdkVersion, platform: device.platform, platformVersion: device.platformVersion,
+    sdkVersion: device.sdkVersion,
+    platform: device.platform,
+    platformVersion: device.platformVersion,
     ...(config.app ? { appId: config.app.name, ...(config.app.version ? { appVersion: config.app.version } : {}) } : {}),
     ...(deviceId ? { deviceId } : {}),
   };
@@ -24,10 +26,12 @@ function deviceFor(rt: AppRuntime): req.DeviceInfo {
 /** The most recent logged-in anonymous user (core's reuse rule: logged out ones are not reused). */
 function reusableAnonymous(rt: AppRuntime): string | null {
   const s = rt.state();
-  return s.app.order.find((id) => {
-    const u = s.users.get(id);
-    return u?.state === "LoggedIn" && u.providerType === "anon-user";
-  }) ?? null;
+  return (
+    s.app.order.find((id) => {
+      const u = s.users.get(id);
+      return u?.state === "LoggedIn" && u.providerType === "anon-user";
+    }) ?? null
+  );
 }
 
 /**
@@ -44,7 +48,10 @@ export async function logIn(rt: AppRuntime, credentials: CredentialsWire): Promi
   if (!r.refreshToken) throw new RealmTabsError("internal", "No refresh token in response from server");
   const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };
   let profileError: unknown = null;
-  const profile = await req.fetchProfile(rt.deps.transport, r.accessToken).catch((e: unknown) => { profileError = e; return null; });
+  const profile = await req.fetchProfile(rt.deps.transport, r.accessToken).catch((e: unknown) => {
+    profileError = e;
+    return null;
+  });
   // the login succeeded on the server: keep it even if the profile failed (the tab gets the error)
   const reply = await rt.commit((d) => {
     const changes = applyLogin(d, r.userId, credentials.providerType, tokens, r.deviceId);
@@ -117,9 +124,12 @@ export async function refreshProfile(rt: AppRuntime, userId: string): Promise<Mu
  * @throws {RealmTabsError} `invalid-argument` for anonymous credentials (core refuses them), `user-not-found`, `not-logged-in`
  */
 export async function linkCredentials(rt: AppRuntime, userId: string, credentials: CredentialsWire): Promise<MutationReply> {
-  if (credentials.providerType === "anon-user") throw new RealmTabsError("invalid-argument", "Anonymous credentials cannot be linked to a user");
+  if (credentials.providerType === "anon-user")
+    throw new RealmTabsError("invalid-argument", "Anonymous credentials cannot be linked to a user");
   const body = req.loginBody(credentials.payloadEJSON, deviceFor(rt));
-  const r = await rt.withAccessToken(userId, (token) => req.login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body, token));
+  const r = await rt.withAccessToken(userId, (token) =>
+    req.login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body, token),
+  );
   if (r.userId !== userId) throw new RealmTabsError("internal", "Link response meant for another user");
   const profile = await req.fetchProfile(rt.deps.transport, r.accessToken);
   const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };

@@ -10,8 +10,12 @@ let server: RunningServer;
 let n = 0;
 const dbName = (): string => `races-test-${++n}-${Date.now()}`;
 
-beforeAll(async () => { server = await startTestServer(APP); });
-afterAll(async () => { await server.close(); });
+beforeAll(async () => {
+  server = await startTestServer(APP);
+});
+afterAll(async () => {
+  await server.close();
+});
 
 describe("concurrency and degraded storage", () => {
   it("two tabs logging in at the same moment get distinct epochs and one final state", async () => {
@@ -44,7 +48,10 @@ describe("concurrency and degraded storage", () => {
     const id = (await tab.api.logIn(appKey, emailPassword(email))).userId!;
     await admin(server, "POST", "/faults", { kind: "delay", route: "refresh", count: 1, delayMs: 300 });
     const log = listen(appKey);
-    const refreshing = tab.api.refreshAccessToken(appKey, id).then((r) => r, (e: unknown) => e);
+    const refreshing = tab.api.refreshAccessToken(appKey, id).then(
+      (r) => r,
+      (e: unknown) => e,
+    );
     const out = await tab.api.logOut(appKey, id);
     // the server ended the session first, so the delayed refresh is refused; whatever it answers,
     // the runtime must not log the user back in nor publish anything after the logout
@@ -59,7 +66,11 @@ describe("concurrency and degraded storage", () => {
   });
 
   it("falls back to memory when IndexedDB fails, warns every tab, and keeps the session", async () => {
-    const host = testHost(dbName(), { openStore: () => { throw new Error("IndexedDB is disabled"); } });
+    const host = testHost(dbName(), {
+      openStore: () => {
+        throw new Error("IndexedDB is disabled");
+      },
+    });
     const tab = openTab(host, server, APP);
     const reply = await tab.connect();
     expect(reply.warnings).toEqual([expect.objectContaining({ code: "storage" })]);

@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningServer } from "../../server/src/index.js";
 import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
 import type { StateEvent } from "../../src/protocol/events.js";
-import { admin, anonymous, emailPassword, listen, openTab, register, routeCounts, startTestServer, testHost } from "../../test/worker-kit.js";
+import {
+  admin,
+  anonymous,
+  emailPassword,
+  listen,
+  openTab,
+  register,
+  routeCounts,
+  startTestServer,
+  testHost,
+} from "../../test/worker-kit.js";
 
 const SHORT = "refresh-short"; // 2 s access tokens
 const LONG = "refresh-long"; // 10 min access tokens: no proactive refresh during a test
@@ -18,8 +28,10 @@ afterAll(async () => {
   await Promise.all([short.close(), long.close()]);
 });
 
-const isTokenEvent = (userId: string) => (e: { kind: string }): boolean =>
-  e.kind === "state" && (e as StateEvent).changes.some((c) => c.type === "token" && c.userId === userId);
+const isTokenEvent =
+  (userId: string) =>
+  (e: { kind: string }): boolean =>
+    e.kind === "state" && (e as StateEvent).changes.some((c) => c.type === "token" && c.userId === userId);
 
 describe("refresh policy against the real server", () => {
   it("refreshes before expiry, once per expiry, while two tabs make many concurrent calls", async () => {
@@ -34,12 +46,15 @@ describe("refresh policy against the real server", () => {
     let calls = 0;
     const wrong: unknown[] = [];
     // batches of concurrent calls from both tabs until three refreshes have happened (about 5 s)
-    await vi.waitFor(async () => {
-      const batch = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).api.callFunction(appKey, id, "whoami", "[]"));
-      calls += batch.length;
-      for (const r of await Promise.allSettled(batch)) if (r.status === "rejected" || r.value !== JSON.stringify(id)) wrong.push(r);
-      if (log.states().filter(isTokenEvent(id)).length < 3) throw new Error("fewer than three refreshes so far");
-    }, { timeout: 20_000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        const batch = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).api.callFunction(appKey, id, "whoami", "[]"));
+        calls += batch.length;
+        for (const r of await Promise.allSettled(batch)) if (r.status === "rejected" || r.value !== JSON.stringify(id)) wrong.push(r);
+        if (log.states().filter(isTokenEvent(id)).length < 3) throw new Error("fewer than three refreshes so far");
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     expect(wrong).toEqual([]); // every call answered as the user, none failed
     const after = await routeCounts(short);
     const refreshes = (after.refresh ?? 0) - (before.refresh ?? 0);

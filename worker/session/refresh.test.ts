@@ -12,7 +12,11 @@ function manualTime() {
     set(fn, ms) {
       const id = next++;
       pending.push({ at: now + Math.max(0, ms), fn, id });
-      return { cancel: () => { pending = pending.filter((p) => p.id !== id); } };
+      return {
+        cancel: () => {
+          pending = pending.filter((p) => p.id !== id);
+        },
+      };
     },
   };
   return {
@@ -40,7 +44,12 @@ describe("singleFlight", () => {
     const run = singleFlight<string, number>();
     let started = 0;
     let release!: (n: number) => void;
-    const fn = () => { started++; return new Promise<number>((r) => { release = r; }); };
+    const fn = () => {
+      started++;
+      return new Promise<number>((r) => {
+        release = r;
+      });
+    };
     const all = Promise.all([run("u", fn), run("u", fn), run("u", fn)]);
     expect(started).toBe(1);
     release(7);
@@ -85,9 +94,19 @@ describe("createRefreshLoop", () => {
   it("fires one refresh per user at expiry minus the lead, and re-arms when the token changes", async () => {
     const t = manualTime();
     const calls: string[] = [];
-    const loop = createRefreshLoop({ ...t, random: () => 0, isTransient: () => true, refresh: async (id) => { calls.push(id); } });
+    const loop = createRefreshLoop({
+      ...t,
+      random: () => 0,
+      isTransient: () => true,
+      refresh: async (id) => {
+        calls.push(id);
+      },
+    });
     const now = t.clock.now();
-    loop.sync([{ userId: "u", expiresAt: now + 2_000, lifetimeMs: 2_000 }, { userId: "v", expiresAt: null, lifetimeMs: null }]);
+    loop.sync([
+      { userId: "u", expiresAt: now + 2_000, lifetimeMs: 2_000 },
+      { userId: "v", expiresAt: null, lifetimeMs: null },
+    ]);
     expect(t.pending()).toEqual([1_600]);
     loop.sync([{ userId: "u", expiresAt: now + 2_000, lifetimeMs: 2_000 }]); // same token: same timer
     expect(t.pending()).toEqual([1_600]);
@@ -107,8 +126,15 @@ describe("createRefreshLoop", () => {
     const results: (Error | null)[] = [new RealmTabsError("network", "down"), new RealmTabsError("network", "down"), null];
     let calls = 0;
     const loop = createRefreshLoop({
-      ...t, random: () => 0, isTransient: (e) => e instanceof RealmTabsError, backoff: { baseMs: 100 },
-      refresh: async () => { calls++; const r = results.shift(); if (r) throw r; },
+      ...t,
+      random: () => 0,
+      isTransient: (e) => e instanceof RealmTabsError,
+      backoff: { baseMs: 100 },
+      refresh: async () => {
+        calls++;
+        const r = results.shift();
+        if (r) throw r;
+      },
     });
     loop.sync([{ userId: "u", expiresAt: t.clock.now() + 1_000, lifetimeMs: 1_000 }]);
     await t.advance(800);
@@ -122,7 +148,14 @@ describe("createRefreshLoop", () => {
     expect(t.pending()).toEqual([50]);
     loop.stop();
 
-    const fatal = createRefreshLoop({ ...t, random: () => 0, isTransient: () => false, refresh: async () => { throw new Error("401"); } });
+    const fatal = createRefreshLoop({
+      ...t,
+      random: () => 0,
+      isTransient: () => false,
+      refresh: async () => {
+        throw new Error("401");
+      },
+    });
     fatal.sync([{ userId: "w", expiresAt: t.clock.now() + 1_000, lifetimeMs: 1_000 }]);
     await t.advance(800);
     expect(t.pending()).toEqual([]);
@@ -134,8 +167,16 @@ describe("createRefreshLoop", () => {
     let fail: (e: Error) => void = () => {};
     let calls = 0;
     const loop = createRefreshLoop({
-      ...t, random: () => 0, isTransient: (e) => e instanceof RealmTabsError, backoff: { baseMs: 100 },
-      refresh: () => { calls++; return new Promise((_resolve, reject) => { fail = reject; }); },
+      ...t,
+      random: () => 0,
+      isTransient: (e) => e instanceof RealmTabsError,
+      backoff: { baseMs: 100 },
+      refresh: () => {
+        calls++;
+        return new Promise((_resolve, reject) => {
+          fail = reject;
+        });
+      },
     });
     loop.sync([{ userId: "u", expiresAt: t.clock.now() + 1_000, lifetimeMs: 1_000 }]);
     await t.advance(800);

@@ -112,7 +112,12 @@ export function createRefreshLoop(o: RefreshLoopOptions): RefreshLoop {
       const wanted = new Set(list.map((t) => t.userId));
       targets.clear();
       for (const id of wanted) targets.add(id);
-      for (const [id, t] of timers) if (!wanted.has(id)) { t.handle.cancel(); timers.delete(id); attempts.delete(id); }
+      for (const [id, t] of timers)
+        if (!wanted.has(id)) {
+          t.handle.cancel();
+          timers.delete(id);
+          attempts.delete(id);
+        }
       for (const t of list) {
         if (t.expiresAt === null) continue;
         const current = timers.get(t.userId);

@@ -13,8 +13,14 @@ import { createTransport } from "../io/transport.js";
 
 const key = new TextEncoder().encode("k".repeat(32));
 const now = () => Math.floor(Date.now() / 1000);
-const accessToken = (sub: string, n: number) => new SignJWT({ sub, n }).setProtectedHeader({ alg: "HS256" }).setIssuedAt(now()).setExpirationTime(now() + 600).sign(key);
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const accessToken = (sub: string, n: number) =>
+  new SignJWT({ sub, n })
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuedAt(now())
+    .setExpirationTime(now() + 600)
+    .sign(key);
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const profile = { type: "normal", identities: [{ id: "i", provider_type: "local-userpass" }], data: { first_name: "Ada" } };
 
 /** A runtime over a scripted fetch: `route` answers each request (or waits) by method and path. */
@@ -29,11 +35,20 @@ function scripted(route: (method: string, path: string, auth: string | undefined
     return route(method, path, auth);
   };
   const config: AppConfigWire = { id: "app", baseUrl: "http://h", skipLocationRequest: true, exposeRefreshToken: false };
-  const rt: AppRuntime = createAppRuntime({
-    appKey: "app@http://h", config, store: memoryStore(), transport: createTransport({ appId: "app", baseUrl: "http://h", skipLocationRequest: true, fetch }),
-    channel: { postMessage: (m) => events.push(m as SessionEvent), close() {} },
-    clock: systemClock, timers: realTimers, random: () => 0.5, device: { sdkVersion: "t", platform: "node", platformVersion: "20" },
-  }, emptyState("app@http://h"));
+  const rt: AppRuntime = createAppRuntime(
+    {
+      appKey: "app@http://h",
+      config,
+      store: memoryStore(),
+      transport: createTransport({ appId: "app", baseUrl: "http://h", skipLocationRequest: true, fetch }),
+      channel: { postMessage: (m) => events.push(m as SessionEvent), close() {} },
+      clock: systemClock,
+      timers: realTimers,
+      random: () => 0.5,
+      device: { sdkVersion: "t", platform: "node", platformVersion: "20" },
+    },
+    emptyState("app@http://h"),
+  );
   return { rt, seen, events };
 }
 
@@ -43,9 +58,16 @@ describe("app runtime with a scripted server", () => {
   it("stores a rotated refresh token and uses it for the next refresh", async () => {
     let n = 0;
     const { rt, seen } = scripted(async (method, path) => {
-      if (path.endsWith("/login")) return json({ user_id: "u", access_token: await accessToken("u", n++), refresh_token: "rt-0", device_id: "000000000000000000000000" });
+      if (path.endsWith("/login"))
+        return json({
+          user_id: "u",
+          access_token: await accessToken("u", n++),
+          refresh_token: "rt-0",
+          device_id: "000000000000000000000000",
+        });
       if (path === "/auth/profile") return json(profile);
-      if (method === "POST" && path === "/auth/session") return json({ access_token: await accessToken("u", n++), refresh_token: `rt-${n}` });
+      if (method === "POST" && path === "/auth/session")
+        return json({ access_token: await accessToken("u", n++), refresh_token: `rt-${n}` });
       return json({ error: "unexpected" }, 500);
     });
     const login = await ops.logIn(rt, creds);
@@ -59,11 +81,17 @@ describe("app runtime with a scripted server", () => {
 
   it("drops a refresh answer that arrives after the user logged out", async () => {
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     const { rt, events } = scripted(async (method, path) => {
-      if (path.endsWith("/login")) return json({ user_id: "u", access_token: await accessToken("u", 0), refresh_token: "rt", device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
+      if (path.endsWith("/login"))
+        return json({ user_id: "u", access_token: await accessToken("u", 0), refresh_token: "rt", device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
       if (path === "/auth/profile") return json(profile);
-      if (method === "POST" && path === "/auth/session") { await gate; return json({ access_token: await accessToken("u", 1) }); }
+      if (method === "POST" && path === "/auth/session") {
+        await gate;
+        return json({ access_token: await accessToken("u", 1) });
+      }
       if (method === "DELETE" && path === "/auth/session") return json({});
       return json({ error: "unexpected" }, 500);
     });
@@ -81,7 +109,8 @@ describe("app runtime with a scripted server", () => {
 
   it("logs out locally even when DELETE /auth/session fails", async () => {
     const { rt, seen } = scripted(async (method, path) => {
-      if (path.endsWith("/login")) return json({ user_id: "u", access_token: await accessToken("u", 0), refresh_token: "rt", device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
+      if (path.endsWith("/login"))
+        return json({ user_id: "u", access_token: await accessToken("u", 0), refresh_token: "rt", device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
       if (path === "/auth/profile") return json(profile);
       return json({ error: "invalid session", error_code: "InvalidSession" }, 401);
     });
@@ -94,7 +123,8 @@ describe("app runtime with a scripted server", () => {
 
   it("keeps a login whose profile request failed, and reports the profile error", async () => {
     const { rt } = scripted(async (_method, path) => {
-      if (path.endsWith("/login")) return json({ user_id: "u", access_token: await accessToken("u", 0), refresh_token: "rt", device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
+      if (path.endsWith("/login"))
+        return json({ user_id: "u", access_token: await accessToken("u", 0), refresh_token: "rt", device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
       return json({ error: "boom", error_code: "InternalServerError" }, 500);
     });
     await expect(ops.logIn(rt, creds)).rejects.toMatchObject({ statusCode: 500, errorCode: "InternalServerError" });

@@ -101,18 +101,29 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
   let refreshCount = 0;
   const flight = singleFlight<string, MutationReply>();
   const queue = createCommitQueue({
-    appKey: deps.appKey, store: deps.store, channel: deps.channel, initial,
+    appKey: deps.appKey,
+    store: deps.store,
+    channel: deps.channel,
+    initial,
     onCommitted: (state, changes) => {
       loop.sync(refreshTargets(state));
       deps.onChanges?.(changes);
     },
   });
   const loop = createRefreshLoop({
-    clock: deps.clock, timers: deps.timers, random: deps.random, isTransient, backoff: deps.backoff,
+    clock: deps.clock,
+    timers: deps.timers,
+    random: deps.random,
+    isTransient,
+    backoff: deps.backoff,
     refresh: (id) => refresh(id),
   });
   const refresh = (userId: string): Promise<MutationReply> =>
-    flight(userId, () => refreshLocked(deps, queue, userId, () => { refreshCount++; }));
+    flight(userId, () =>
+      refreshLocked(deps, queue, userId, () => {
+        refreshCount++;
+      }),
+    );
   const runtime: AppRuntime = {
     appKey: deps.appKey,
     deps,
@@ -124,7 +135,9 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
     refresh,
     withAccessToken: (userId, fn) => withAccessToken(runtime, userId, fn),
     publish: (event) => queue.publish(event),
-    get refreshCount() { return refreshCount; },
+    get refreshCount() {
+      return refreshCount;
+    },
     close() {
       loop.stop();
       queue.close();

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { applyLogin, applyLogout, applyProfile, applyRemove, applySwitch, cloneState, deriveCurrentUserId, emptyState, toSnapshot } from "./state.js";
+import {
+  applyLogin,
+  applyLogout,
+  applyProfile,
+  applyRemove,
+  applySwitch,
+  cloneState,
+  deriveCurrentUserId,
+  emptyState,
+  toSnapshot,
+} from "./state.js";
 
 const tokens = (n: number) => ({ accessToken: `at-${n}`, refreshToken: `rt-${n}`, skewMs: 0 });
 
@@ -54,7 +64,10 @@ describe("session state transitions", () => {
   it("snapshots list users in order and carry refresh tokens only when exposed", () => {
     const s = twoUsers();
     const snap = toSnapshot(s);
-    expect(snap.users.map((u) => [u.id, u.refreshToken, u.accessToken])).toEqual([["named", null, "at-2"], ["anon", null, "at-1"]]);
+    expect(snap.users.map((u) => [u.id, u.refreshToken, u.accessToken])).toEqual([
+      ["named", null, "at-2"],
+      ["anon", null, "at-1"],
+    ]);
     const exposed = cloneState(s);
     exposed.app.exposeRefreshToken = true;
     expect(toSnapshot(exposed).users.map((u) => u.refreshToken)).toEqual(["rt-2", "rt-1"]);

@@ -45,12 +45,24 @@ function settle(s: SessionState): void {
 }
 
 /** Login: creates or updates the user with `id`, moves it to the front, makes it current. */
-export function applyLogin(s: SessionState, id: string, providerType: ProviderType, tokens: ReceivedTokens, deviceId: string | null): StateChange[] {
+export function applyLogin(
+  s: SessionState,
+  id: string,
+  providerType: ProviderType,
+  tokens: ReceivedTokens,
+  deviceId: string | null,
+): StateChange[] {
   const prev = s.users.get(id);
   const refreshToken = tokens.refreshToken ?? prev?.refreshToken ?? null;
   s.users.set(id, {
-    appKey: s.app.appKey, id, state: refreshToken ? "LoggedIn" : "LoggedOut", providerType,
-    accessToken: tokens.accessToken, refreshToken, profile: prev?.profile ?? null, skewMs: tokens.skewMs,
+    appKey: s.app.appKey,
+    id,
+    state: refreshToken ? "LoggedIn" : "LoggedOut",
+    providerType,
+    accessToken: tokens.accessToken,
+    refreshToken,
+    profile: prev?.profile ?? null,
+    skewMs: tokens.skewMs,
   });
   if (deviceId) s.app.deviceId = deviceId;
   toFront(s, id);

@@ -6,7 +6,13 @@ import { estimateSkewMs, readAccessToken, skewOnReceipt } from "./tokens.js";
 const decoded = vi.hoisted(() => new Map<string, number>());
 vi.mock("jose", async (importOriginal) => {
   const jose = await importOriginal<typeof import("jose")>();
-  return { ...jose, decodeJwt: (token: string) => { decoded.set(token, (decoded.get(token) ?? 0) + 1); return jose.decodeJwt(token); } };
+  return {
+    ...jose,
+    decodeJwt: (token: string) => {
+      decoded.set(token, (decoded.get(token) ?? 0) + 1);
+      return jose.decodeJwt(token);
+    },
+  };
 });
 
 const key = new TextEncoder().encode("k".repeat(32));
@@ -16,7 +22,11 @@ describe("access tokens", () => {
   it("reads expiry, lifetime, custom data and device id", async () => {
     const token = await jwt({ iat: 1_000, exp: 1_030, user_data: { n: 1, name: "x" }, baas_device_id: "65f0aaaaaaaaaaaaaaaaaaaa" });
     expect(readAccessToken(token, 0)).toEqual({
-      expiresAt: 1_030_000, lifetimeMs: 30_000, skewMs: 0, customDataEJSON: '{"n":{"$numberInt":"1"},"name":"x"}', deviceId: "65f0aaaaaaaaaaaaaaaaaaaa",
+      expiresAt: 1_030_000,
+      lifetimeMs: 30_000,
+      skewMs: 0,
+      customDataEJSON: '{"n":{"$numberInt":"1"},"name":"x"}',
+      deviceId: "65f0aaaaaaaaaaaaaaaaaaaa",
     });
     expect(readAccessToken(token, 5_000).expiresAt).toBe(1_025_000);
   });
@@ -24,7 +34,13 @@ describe("access tokens", () => {
   it("gives {} custom data and no device for all-zero ids, and no expiry for a token it cannot decode", async () => {
     const token = await jwt({ iat: 1, exp: 2, baas_device_id: "000000000000000000000000" });
     expect(readAccessToken(token, 0)).toMatchObject({ customDataEJSON: "{}", deviceId: null });
-    expect(readAccessToken("not-a-jwt", 7)).toEqual({ expiresAt: null, lifetimeMs: null, skewMs: 7, customDataEJSON: "{}", deviceId: null });
+    expect(readAccessToken("not-a-jwt", 7)).toEqual({
+      expiresAt: null,
+      lifetimeMs: null,
+      skewMs: 7,
+      customDataEJSON: "{}",
+      deviceId: null,
+    });
   });
 
   it("estimates clock skew from iat: within ±2 s counts as agreeing clocks", async () => {

@@ -8,8 +8,19 @@ import { ROUTE_KINDS, type RouteKind } from "../http/deps.js";
 
 /** A fault rule as posted to the admin API. */
 export const faultSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("status"), route: z.enum(ROUTE_KINDS), count: z.number().int().positive(), status: z.number().int().min(400).max(599), errorCode: z.string().min(1).optional() }),
-  z.object({ kind: z.literal("delay"), route: z.enum(ROUTE_KINDS), count: z.number().int().positive(), delayMs: z.number().int().min(0).max(120_000) }),
+  z.object({
+    kind: z.literal("status"),
+    route: z.enum(ROUTE_KINDS),
+    count: z.number().int().positive(),
+    status: z.number().int().min(400).max(599),
+    errorCode: z.string().min(1).optional(),
+  }),
+  z.object({
+    kind: z.literal("delay"),
+    route: z.enum(ROUTE_KINDS),
+    count: z.number().int().positive(),
+    delayMs: z.number().int().min(0).max(120_000),
+  }),
   z.object({ kind: z.literal("reset"), route: z.enum(ROUTE_KINDS), count: z.number().int().positive() }),
 ]);
 

@@ -28,20 +28,28 @@ describe("admin access", () => {
       const res = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization }, signal: AbortSignal.timeout(5000) });
       expect(res.status, authorization).toBe(401);
     }
-    const ok = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization: `bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000) });
+    const ok = await fetch(`${server.url}/admin/v1/counters`, {
+      headers: { authorization: `bearer ${ADMIN}` },
+      signal: AbortSignal.timeout(5000),
+    });
     expect(ok.status).toBe(200);
   });
 
   it("refuses an empty or short admin token when the server starts", async () => {
     for (const adminToken of ["", "short", "        "]) {
-      await expect(startServer({ inMemory: true, adminToken }), JSON.stringify(adminToken)).rejects.toMatchObject({ errorCode: "InvalidConfig" });
+      await expect(startServer({ inMemory: true, adminToken }), JSON.stringify(adminToken)).rejects.toMatchObject({
+        errorCode: "InvalidConfig",
+      });
     }
   });
 
   it("does not exist without an admin token", async () => {
     const plain = await startServer({ inMemory: true });
     try {
-      const res = await fetch(`${plain.url}/admin/v1/counters`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${plain.url}/admin/v1/counters`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+        signal: AbortSignal.timeout(5000),
+      });
       expect(res.status).toBe(404);
       expect(await res.json()).toMatchObject({ error_code: "NotFound" });
     } finally {
@@ -60,7 +68,13 @@ describe("counters", () => {
     await c.request("GET", "/auth/profile", { token: login.access_token });
     const res = await admin("GET", "/counters");
     expect(res.headers.get("content-type")).toBe("application/json");
-    expect(res.body).toMatchObject({ logins: 2, refreshes: 1, functionCalls: 1, openStreams: 0, routes: { login: 2, refresh: 1, functionCall: 1, profile: 1, link: 0 } });
+    expect(res.body).toMatchObject({
+      logins: 2,
+      refreshes: 1,
+      functionCalls: 1,
+      openStreams: 0,
+      routes: { login: 2, refresh: 1, functionCall: 1, profile: 1, link: 0 },
+    });
     await admin("POST", "/counters/reset");
     expect((await admin("GET", "/counters")).body).toMatchObject({ logins: 0, refreshes: 0, functionCalls: 0 });
   });
@@ -141,11 +155,14 @@ describe("sessions, tokens and reset", () => {
     expect((await c.request("POST", c.app("/functions/call"), { token: login.access_token, body: insert })).status).toBe(200);
     expect((await admin("POST", "/reset")).status).toBe(200);
     expect((await c.request("GET", "/auth/profile", { token: login.access_token })).status).toBe(401);
-    const again = await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "wipe@example.com", password: "secret1" } });
+    const again = await c.request("POST", c.app("/auth/providers/local-userpass/register"), {
+      body: { email: "wipe@example.com", password: "secret1" },
+    });
     expect(again.status).toBe(200);
     const fresh = await c.logIn("anon-user");
     const count = await c.request("POST", c.app("/functions/call"), {
-      token: fresh.access_token, body: { name: "count", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", query: {} }] },
+      token: fresh.access_token,
+      body: { name: "count", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", query: {} }] },
     });
     expect(count.body).toBe(0);
   });

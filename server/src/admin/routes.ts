@@ -40,34 +40,37 @@ function checkAdmin(request: FastifyRequest, adminToken: string): void {
 
 /** Registers the admin routes. */
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  void app.register(async (admin) => {
-    admin.addHook("onRequest", async (request) => checkAdmin(request, deps.adminToken));
-    admin.get("/counters", async (_req, reply) => sendPlainJson(reply, deps.counters.snapshot(deps.streams.size)));
-    admin.post("/counters/reset", async (_req, reply) => {
-      deps.counters.reset();
-      return sendPlainJson(reply, {});
-    });
-    admin.get("/faults", async (_req, reply) => sendPlainJson(reply, deps.faults.list()));
-    admin.post("/faults", async (request, reply) => {
-      deps.faults.add(parseBody(faultSchema, request.body));
-      return sendPlainJson(reply, deps.faults.list(), 201);
-    });
-    admin.delete("/faults", async (_req, reply) => {
-      deps.faults.clear();
-      return sendPlainJson(reply, {});
-    });
-    admin.post<{ Params: { userId: string } }>("/users/:userId/revoke-sessions", async (request, reply) => {
-      return sendPlainJson(reply, { revoked: deps.users.revokeUserSessions(request.params.userId) });
-    });
-    admin.get("/userpass/tokens", async (request, reply) => {
-      const { email, kind } = parseBody(tokenQuery, request.query);
-      const pair = deps.userpass.lastToken(email, kind);
-      if (pair === undefined) throw new ServerError(404, "UserpassTokenNotFound", `no ${kind} token for '${email}'`);
-      return sendPlainJson(reply, pair);
-    });
-    admin.post("/reset", async (_req, reply) => {
-      deps.resetAll();
-      return sendPlainJson(reply, {});
-    });
-  }, { prefix: ADMIN_PREFIX });
+  void app.register(
+    async (admin) => {
+      admin.addHook("onRequest", async (request) => checkAdmin(request, deps.adminToken));
+      admin.get("/counters", async (_req, reply) => sendPlainJson(reply, deps.counters.snapshot(deps.streams.size)));
+      admin.post("/counters/reset", async (_req, reply) => {
+        deps.counters.reset();
+        return sendPlainJson(reply, {});
+      });
+      admin.get("/faults", async (_req, reply) => sendPlainJson(reply, deps.faults.list()));
+      admin.post("/faults", async (request, reply) => {
+        deps.faults.add(parseBody(faultSchema, request.body));
+        return sendPlainJson(reply, deps.faults.list(), 201);
+      });
+      admin.delete("/faults", async (_req, reply) => {
+        deps.faults.clear();
+        return sendPlainJson(reply, {});
+      });
+      admin.post<{ Params: { userId: string } }>("/users/:userId/revoke-sessions", async (request, reply) => {
+        return sendPlainJson(reply, { revoked: deps.users.revokeUserSessions(request.params.userId) });
+      });
+      admin.get("/userpass/tokens", async (request, reply) => {
+        const { email, kind } = parseBody(tokenQuery, request.query);
+        const pair = deps.userpass.lastToken(email, kind);
+        if (pair === undefined) throw new ServerError(404, "UserpassTokenNotFound", `no ${kind} token for '${email}'`);
+        return sendPlainJson(reply, pair);
+      });
+      admin.post("/reset", async (_req, reply) => {
+        deps.resetAll();
+        return sendPlainJson(reply, {});
+      });
+    },
+    { prefix: ADMIN_PREFIX },
+  );
 }

@@ -29,18 +29,22 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
     if (!files.isDir(base)) continue;
     const config = files.json(`${base}/config.json`, dataSourceSchema);
     if (config.type !== "mongodb-atlas") {
-      unsupported.push(`${base}/config.json: data source ${config.name} of type ${config.type} is not supported: its service is not available`);
+      unsupported.push(
+        `${base}/config.json: data source ${config.name} of type ${config.type} is not supported: its service is not available`,
+      );
       continue;
     }
     serviceNames.push(config.name);
     const source: DataSourceRules = { name: config.name, collections: [] };
-    if (files.exists(`${base}/default_rule.json`)) source.defaultRule = { where: `${base}/default_rule.json`, raw: files.rawJson(`${base}/default_rule.json`) };
+    if (files.exists(`${base}/default_rule.json`))
+      source.defaultRule = { where: `${base}/default_rule.json`, raw: files.rawJson(`${base}/default_rule.json`) };
     for (const database of files.list(base)) {
       if (!files.isDir(`${base}/${database}`)) continue;
       for (const collection of files.list(`${base}/${database}`)) {
         const at = `${base}/${database}/${collection}`;
         if (!files.isDir(at)) continue;
-        if (files.exists(`${at}/rules.json`)) source.collections.push({ where: `${at}/rules.json`, raw: files.rawJson(`${at}/rules.json`), database, collection });
+        if (files.exists(`${at}/rules.json`))
+          source.collections.push({ where: `${at}/rules.json`, raw: files.rawJson(`${at}/rules.json`), database, collection });
         if (files.exists(`${at}/schema.json`)) unsupported.push(`${at}/schema.json: schema validation is not enforced`);
         if (files.exists(`${at}/relationships.json`) && hasEntries(files.rawJson(`${at}/relationships.json`))) {
           unsupported.push(`${at}/relationships.json: relationships are not resolved`);

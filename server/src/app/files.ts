@@ -31,7 +31,8 @@ function expandTemplates(value: unknown, env: AppEnvironment | undefined, file: 
     if (!value.includes("%(")) return value;
     return value.replace(TEMPLATE, (_all, expansion: string) => {
       const [root, ...path] = expansion.slice(2).split(".");
-      if (root !== "environment" || env === undefined) throw appError(file, `cannot expand ${expansion}: only %%environment can be used in %() templates`);
+      if (root !== "environment" || env === undefined)
+        throw appError(file, `cannot expand ${expansion}: only %%environment can be used in %() templates`);
       let cur: unknown = env;
       for (const part of path) cur = cur !== null && typeof cur === "object" ? (cur as Record<string, unknown>)[part] : undefined;
       if (cur === undefined) throw appError(file, `${expansion} is not defined in the environment "${env.tag}"`);
@@ -51,7 +52,10 @@ export class AppFiles {
    * @param dir - the app directory
    * @param env - the environment, once known (template expansions need it)
    */
-  constructor(readonly dir: string, public env: AppEnvironment | undefined = undefined) {}
+  constructor(
+    readonly dir: string,
+    public env: AppEnvironment | undefined = undefined,
+  ) {}
 
   /** The absolute path of a file given relative to the app directory. */
   path(file: string): string {

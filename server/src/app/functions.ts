@@ -55,15 +55,25 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
     if (file === undefined) throw appError("functions/config.json", `function ${name} has no source (functions/${name}.js)`);
     if (!NAME.test(name)) throw appError(`functions/${file}`, `invalid function name ${JSON.stringify(name)}`);
     const config = manifest.get(name) ?? functionConfigSchema.parse({ name });
-    const spec: FunctionSpec = { name, file: files.path(`functions/${file}`), source: files.text(`functions/${file}`), runAsSystem: config.run_as_system };
+    const spec: FunctionSpec = {
+      name,
+      file: files.path(`functions/${file}`),
+      source: files.text(`functions/${file}`),
+      runAsSystem: config.run_as_system,
+    };
     if (!config.run_as_system && (config.run_as_user_id !== undefined || config.run_as_user_id_script_source !== undefined)) {
       const how = config.run_as_user_id !== undefined ? "run_as_user_id" : "run_as_user_id_script_source";
       spec.error = `${name}: running as a specific user (${how}) is not supported by this server`;
-      unsupported.push(`functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`);
+      unsupported.push(
+        `functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`,
+      );
     }
     specs.push(spec);
     try {
-      const canEvaluate = config.can_evaluate === undefined ? undefined : compileCanEvaluate(config.can_evaluate, `functions/config.json, function "${name}"`);
+      const canEvaluate =
+        config.can_evaluate === undefined
+          ? undefined
+          : compileCanEvaluate(config.can_evaluate, `functions/config.json, function "${name}"`);
       clientRules.set(name, { private: config.private, canEvaluate });
     } catch (err) {
       if (err instanceof RuleConfigError) throw appError("functions/config.json", err.message);

@@ -41,9 +41,23 @@ describe("auth providers and custom user data", () => {
       "auth/providers.json": {
         "anon-user": { name: "anon-user", type: "anon-user", disabled: true },
         "api-key": { name: "api-key", type: "api-key" },
-        "local-userpass": { type: "local-userpass", config: { autoConfirm: false, runConfirmationFunction: true, confirmationFunctionName: "confirm", runResetFunction: true, resetFunctionName: "reset" } },
+        "local-userpass": {
+          type: "local-userpass",
+          config: {
+            autoConfirm: false,
+            runConfirmationFunction: true,
+            confirmationFunctionName: "confirm",
+            runResetFunction: true,
+            resetFunctionName: "reset",
+          },
+        },
         "custom-function": { type: "custom-function", config: { authFunctionName: "auth" } },
-        "custom-token": { type: "custom-token", config: { signingAlgorithm: "HS256", audience: "aud" }, secret_config: { signingKeys: ["jwtKey"] }, metadata_fields: [{ name: "user.name", field_name: "name", required: true }] },
+        "custom-token": {
+          type: "custom-token",
+          config: { signingAlgorithm: "HS256", audience: "aud" },
+          secret_config: { signingKeys: ["jwtKey"] },
+          metadata_fields: [{ name: "user.name", field_name: "name", required: true }],
+        },
       },
     });
     const loaded = loadApp(dir, { secrets: { jwtKey: "a-shared-secret-of-at-least-32-bytes!!" } });
@@ -51,7 +65,12 @@ describe("auth providers and custom user data", () => {
       "api-key": { enabled: true },
       "local-userpass": { enabled: true, autoConfirm: false, confirmationFunctionName: "confirm", resetFunctionName: "reset" },
       "custom-function": { functionName: "auth" },
-      "custom-token": { algorithm: "HS256", secret: "a-shared-secret-of-at-least-32-bytes!!", audience: "aud", metadataFields: [{ name: "user.name", fieldName: "name", required: true }] },
+      "custom-token": {
+        algorithm: "HS256",
+        secret: "a-shared-secret-of-at-least-32-bytes!!",
+        audience: "aud",
+        metadataFields: [{ name: "user.name", fieldName: "name", required: true }],
+      },
     });
     expect(loaded.unsupported).toEqual([]);
   });
@@ -63,7 +82,14 @@ describe("auth providers and custom user data", () => {
         "custom-token": { type: "custom-token", config: { signingAlgorithm: "HS256" }, secret_config: { signingKeys: ["missing"] } },
         "local-userpass": { type: "local-userpass", config: { autoConfirm: false } },
       },
-      "auth/custom_user_data.json": { enabled: true, mongo_service_name: "mongodb-atlas", database_name: "d", collection_name: "c", user_id_field: "uid", on_user_creation_function_name: "onCreate" },
+      "auth/custom_user_data.json": {
+        enabled: true,
+        mongo_service_name: "mongodb-atlas",
+        database_name: "d",
+        collection_name: "c",
+        user_id_field: "uid",
+        on_user_creation_function_name: "onCreate",
+      },
     });
     const loaded = loadApp(dir);
     expect(loaded.authProviders).toEqual({ "local-userpass": { enabled: true, autoConfirm: false } });
@@ -81,7 +107,10 @@ describe("auth providers and custom user data", () => {
 describe("functions", () => {
   test("config.json and sources, nested names as folders, the older NAME/source.js layout, defaults for unlisted sources", async () => {
     const dir = await app({
-      "functions/config.json": [{ name: "utils/add", run_as_system: true }, { name: "secret", private: true, can_evaluate: { "%%user.data.email": "a@b.c" } }],
+      "functions/config.json": [
+        { name: "utils/add", run_as_system: true },
+        { name: "secret", private: true, can_evaluate: { "%%user.data.email": "a@b.c" } },
+      ],
       "functions/utils/add.js": "exports = (a, b) => a + b;",
       "functions/secret.js": "exports = () => 1;",
       "functions/plain.js": "exports = () => 2;",
@@ -90,7 +119,12 @@ describe("functions", () => {
       "functions/node_modules/dep/index.js": "module.exports = 1;",
     });
     const { specs, clientRules } = loadApp(dir).functions;
-    expect(specs.map((s) => [s.name, s.runAsSystem])).toEqual([["old", true], ["plain", false], ["secret", false], ["utils/add", true]]);
+    expect(specs.map((s) => [s.name, s.runAsSystem])).toEqual([
+      ["old", true],
+      ["plain", false],
+      ["secret", false],
+      ["utils/add", true],
+    ]);
     expect(clientRules.get("secret")).toMatchObject({ private: true });
     expect(clientRules.get("secret")?.canEvaluate).toBeDefined();
     expect(clientRules.get("plain")).toEqual({ private: false, canEvaluate: undefined });
@@ -99,12 +133,19 @@ describe("functions", () => {
   test("a manifest entry without a source and an invalid can_evaluate are refused naming the file", async () => {
     const ghost = await app({ "functions/config.json": [{ name: "ghost" }] });
     expect(() => loadApp(ghost)).toThrow(/functions\/config\.json: function ghost has no source/);
-    const bad = await app({ "functions/config.json": [{ name: "f", can_evaluate: { "%%root.x": 1 } }], "functions/f.js": "exports = () => 1;" });
+    const bad = await app({
+      "functions/config.json": [{ name: "f", can_evaluate: { "%%root.x": 1 } }],
+      "functions/f.js": "exports = () => 1;",
+    });
     expect(() => loadApp(bad)).toThrow(/functions\/config\.json.*can_evaluate.*refers to a document/);
   });
 
   test("run_as_user_id is listed and calls to the function fail", async () => {
-    const dir = await app({ "functions/config.json": [{ name: "as", run_as_user_id: "abc" }], "functions/as.js": "exports = () => 1;", "functions/package.json": { dependencies: {} } });
+    const dir = await app({
+      "functions/config.json": [{ name: "as", run_as_user_id: "abc" }],
+      "functions/as.js": "exports = () => 1;",
+      "functions/package.json": { dependencies: {} },
+    });
     const loaded = loadApp(dir);
     expect(loaded.functions.specs[0]?.error).toMatch(/run_as_user_id/);
     expect(loaded.unsupported).toEqual([
@@ -125,11 +166,20 @@ describe("data sources, values and environments", () => {
     });
     const loaded = loadApp(dir);
     expect(loaded.serviceNames).toEqual(["mongodb-atlas"]);
-    expect(loaded.rules).toEqual([{
-      name: "mongodb-atlas",
-      defaultRule: { where: "data_sources/mongodb-atlas/default_rule.json", raw: { roles: [] } },
-      collections: [{ where: "data_sources/mongodb-atlas/shop/orders/rules.json", raw: ownerOnly("shop", "orders"), database: "shop", collection: "orders" }],
-    }]);
+    expect(loaded.rules).toEqual([
+      {
+        name: "mongodb-atlas",
+        defaultRule: { where: "data_sources/mongodb-atlas/default_rule.json", raw: { roles: [] } },
+        collections: [
+          {
+            where: "data_sources/mongodb-atlas/shop/orders/rules.json",
+            raw: ownerOnly("shop", "orders"),
+            database: "shop",
+            collection: "orders",
+          },
+        ],
+      },
+    ]);
     expect(loaded.unsupported).toEqual([
       "data_sources/lake/config.json: data source lake of type datalake is not supported: its service is not available",
       "data_sources/mongodb-atlas/shop/orders/schema.json: schema validation is not enforced",
@@ -150,7 +200,9 @@ describe("data sources, values and environments", () => {
     expect(loaded.environment).toEqual({ tag: "production", values: { cluster: "prod-db" } });
     expect(loaded.values).toEqual({ plain: { a: 1 }, fromSecret: "s3cr3t" });
     expect(loaded.serviceNames).toEqual(["prod-db"]);
-    expect(loaded.unsupported).toEqual(["values/missing.json: value missing comes from the secret nope, which was not provided (--secrets FILE): it is undefined"]);
+    expect(loaded.unsupported).toEqual([
+      "values/missing.json: value missing comes from the secret nope, which was not provided (--secrets FILE): it is undefined",
+    ]);
     const dev = loadApp(await app(files), { environment: "development" });
     expect(dev.environment.tag).toBe("development");
     expect(dev.serviceNames).toEqual(["dev-db"]);
@@ -190,7 +242,13 @@ describe("setting up a server", () => {
       "values/v.json": { name: "v", value: 1 },
     });
     const setup = setUpServer({ appDir: dir, config: { functionTimeoutMs: 1234 } });
-    expect(setup.config).toMatchObject({ appId: "shop", functionTimeoutMs: 1234, mongoServiceNames: ["mongodb-atlas"], values: { v: 1 }, allowedOrigins: ["https://shop.example"] });
+    expect(setup.config).toMatchObject({
+      appId: "shop",
+      functionTimeoutMs: 1234,
+      mongoServiceNames: ["mongodb-atlas"],
+      values: { v: 1 },
+      allowedOrigins: ["https://shop.example"],
+    });
     expect(setup.config.providers).toMatchObject({ anon: true, apiKey: false, localUserpass: undefined });
     expect(setup.access.mode).toBe("rules");
     expect(() => setUpServer({ appDir: dir, config: { values: { x: 1 } } })).toThrow(/cannot set values together with an app directory/);
@@ -204,7 +262,9 @@ describe("setting up a server", () => {
       "data_sources/mongodb-atlas/config.json": ATLAS,
       "data_sources/mongodb-atlas/shop/orders/rules.json": { roles: [{ name: "r", apply_when: { "%%usr.id": 1 } }] },
     });
-    expect(() => setUpServer({ appDir: dir })).toThrow(/invalid app: data_sources\/mongodb-atlas\/shop\/orders\/rules\.json, role "r", apply_when: unknown expansion %%usr\.id/);
+    expect(() => setUpServer({ appDir: dir })).toThrow(
+      /invalid app: data_sources\/mongodb-atlas\/shop\/orders\/rules\.json, role "r", apply_when: unknown expansion %%usr\.id/,
+    );
   });
 
   test("without an app: no data for users, or all of it with allowAllData and a warning", () => {

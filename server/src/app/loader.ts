@@ -59,7 +59,10 @@ function readValues(files: AppFiles, secrets: Record<string, string>, unsupporte
     }
     const secretName = typeof value.value === "string" ? value.value : "";
     if (Object.prototype.hasOwnProperty.call(secrets, secretName)) values[value.name] = secrets[secretName];
-    else unsupported.push(`values/${entry}: value ${value.name} comes from the secret ${secretName || "(unnamed)"}, which was not provided (--secrets FILE): it is undefined`);
+    else
+      unsupported.push(
+        `values/${entry}: value ${value.name} comes from the secret ${secretName || "(unnamed)"}, which was not provided (--secrets FILE): it is undefined`,
+      );
   }
   return values;
 }

@@ -7,7 +7,11 @@ import type { z } from "zod";
 import type { ConfigFile } from "../config.js";
 import { appError, type AppFiles } from "./files.js";
 import {
-  customFunctionConfigSchema, customTokenConfigSchema, customTokenSecretsSchema, customUserDataSchema, providersFileSchema,
+  customFunctionConfigSchema,
+  customTokenConfigSchema,
+  customTokenSecretsSchema,
+  customUserDataSchema,
+  providersFileSchema,
   userpassConfigSchema,
 } from "./schemas.js";
 
@@ -16,20 +20,29 @@ const PROVIDERS = "auth/providers.json";
 
 function parse<S extends z.ZodType>(schema: S, raw: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(raw);
-  if (!result.success) throw appError(PROVIDERS, `${where}: ${result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!result.success)
+    throw appError(PROVIDERS, `${where}: ${result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
   return result.data;
 }
 
-function customToken(provider: z.infer<typeof providersFileSchema>[string], secrets: Record<string, string>, unsupported: string[]): Providers["custom-token"] {
+function customToken(
+  provider: z.infer<typeof providersFileSchema>[string],
+  secrets: Record<string, string>,
+  unsupported: string[],
+): Providers["custom-token"] {
   const config = parse(customTokenConfigSchema, provider.config, "custom-token config");
   if (config.useJWKURI) {
-    unsupported.push(`${PROVIDERS}: custom-token with useJWKURI (${config.jwkURI ?? "no URI"}) is not supported: custom JWT logins are refused`);
+    unsupported.push(
+      `${PROVIDERS}: custom-token with useJWKURI (${config.jwkURI ?? "no URI"}) is not supported: custom JWT logins are refused`,
+    );
     return undefined;
   }
   const { signingKeys } = parse(customTokenSecretsSchema, provider.secret_config, "custom-token secret_config");
   const keys = signingKeys.map((name) => secrets[name]).filter((k): k is string => typeof k === "string" && k !== "");
   if (keys.length === 0) {
-    unsupported.push(`${PROVIDERS}: custom-token signing key secret(s) ${signingKeys.join(", ") || "(none named)"} not provided (--secrets FILE): custom JWT logins are refused`);
+    unsupported.push(
+      `${PROVIDERS}: custom-token signing key secret(s) ${signingKeys.join(", ") || "(none named)"} not provided (--secrets FILE): custom JWT logins are refused`,
+    );
     return undefined;
   }
   if (keys.length > 1) unsupported.push(`${PROVIDERS}: custom-token has ${keys.length} signing keys; only the first is used`);
@@ -39,7 +52,11 @@ function customToken(provider: z.infer<typeof providersFileSchema>[string], secr
     algorithm: config.signingAlgorithm,
     ...(config.signingAlgorithm === "HS256" ? { secret: key } : { publicKey: key }),
     ...(audience === undefined ? {} : { audience }),
-    metadataFields: provider.metadata_fields.map((f) => ({ name: f.name, required: f.required, ...(f.field_name ? { fieldName: f.field_name } : {}) })),
+    metadataFields: provider.metadata_fields.map((f) => ({
+      name: f.name,
+      required: f.required,
+      ...(f.field_name ? { fieldName: f.field_name } : {}),
+    })),
   };
 }
 
@@ -66,9 +83,11 @@ export function readProviders(files: AppFiles, secrets: Record<string, string>, 
       case "local-userpass": {
         const c = parse(userpassConfigSchema, provider.config, "local-userpass config");
         const confirmWithFunction = !c.autoConfirm && c.runConfirmationFunction && c.confirmationFunctionName !== undefined;
-        if (!c.autoConfirm && !confirmWithFunction) unsupported.push(`${PROVIDERS}: local-userpass confirmation emails are not sent; read confirmation tokens through the admin API`);
+        if (!c.autoConfirm && !confirmWithFunction)
+          unsupported.push(`${PROVIDERS}: local-userpass confirmation emails are not sent; read confirmation tokens through the admin API`);
         const resetWithFunction = c.runResetFunction && c.resetFunctionName !== undefined;
-        if (!resetWithFunction) unsupported.push(`${PROVIDERS}: local-userpass password reset emails are not sent; read reset tokens through the admin API`);
+        if (!resetWithFunction)
+          unsupported.push(`${PROVIDERS}: local-userpass password reset emails are not sent; read reset tokens through the admin API`);
         out["local-userpass"] = {
           enabled: true,
           autoConfirm: c.autoConfirm,
@@ -83,7 +102,9 @@ export function readProviders(files: AppFiles, secrets: Record<string, string>, 
         break;
       }
       case "custom-function":
-        out["custom-function"] = { functionName: parse(customFunctionConfigSchema, provider.config, "custom-function config").authFunctionName };
+        out["custom-function"] = {
+          functionName: parse(customFunctionConfigSchema, provider.config, "custom-function config").authFunctionName,
+        };
         break;
       default:
         unsupported.push(`${PROVIDERS}: provider ${name} (${provider.type}) is not supported: its logins are refused`);
@@ -106,6 +127,12 @@ export function readCustomUserData(files: AppFiles, unsupported: string[]): Conf
   if (!c.mongo_service_name || !c.database_name || !c.collection_name || !c.user_id_field) {
     throw appError(file, "enabled custom user data needs mongo_service_name, database_name, collection_name and user_id_field");
   }
-  if (c.on_user_creation_function_name) unsupported.push(`${file}: the user creation function ${c.on_user_creation_function_name} is not run`);
-  return { serviceName: c.mongo_service_name, databaseName: c.database_name, collectionName: c.collection_name, userIdField: c.user_id_field };
+  if (c.on_user_creation_function_name)
+    unsupported.push(`${file}: the user creation function ${c.on_user_creation_function_name} is not run`);
+  return {
+    serviceName: c.mongo_service_name,
+    databaseName: c.database_name,
+    collectionName: c.collection_name,
+    userIdField: c.user_id_field,
+  };
 }

@@ -108,14 +108,27 @@ export const valueSchema = z.object({
 export const environmentSchema = z.object({ values: z.record(z.string(), z.unknown()).default({}) });
 
 /** `sync/config.json`. */
-export const syncSchema = z.object({
-  type: z.string().optional(),
-  state: z.string().optional(),
-  development_mode_enabled: z.boolean().optional(),
-}).loose();
+export const syncSchema = z
+  .object({
+    type: z.string().optional(),
+    state: z.string().optional(),
+    development_mode_enabled: z.boolean().optional(),
+  })
+  .loose();
 
 /** `https_endpoints/config.json` (or `http_endpoints/config.json`). */
-export const endpointsSchema = z.array(z.object({ route: z.string().optional(), http_method: z.string().optional(), function_name: z.string().optional(), disabled: z.boolean().optional() }).loose());
+export const endpointsSchema = z.array(
+  z
+    .object({
+      route: z.string().optional(),
+      http_method: z.string().optional(),
+      function_name: z.string().optional(),
+      disabled: z.boolean().optional(),
+    })
+    .loose(),
+);
 
 /** `triggers/<name>.json`. */
-export const triggerSchema = z.object({ name: z.string().optional(), type: z.string().optional(), disabled: z.boolean().optional() }).loose();
+export const triggerSchema = z
+  .object({ name: z.string().optional(), type: z.string().optional(), disabled: z.boolean().optional() })
+  .loose();

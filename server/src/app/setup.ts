@@ -6,7 +6,15 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { loadConfigFile, parseConfig, resolveConfig, type ConfigFile, type ConfigFileInput, type ConfigOverrides, type ServerConfig } from "../config.js";
+import {
+  loadConfigFile,
+  parseConfig,
+  resolveConfig,
+  type ConfigFile,
+  type ConfigFileInput,
+  type ConfigOverrides,
+  type ServerConfig,
+} from "../config.js";
 import { ServerError } from "../contracts.js";
 import { createRulesAccess, denyAllAccess, openAccess, RuleConfigError, type DataAccess, type Namespace } from "../rules/index.js";
 import type { AppEnvironment } from "./files.js";
@@ -55,7 +63,8 @@ function readSecrets(secrets: SetupOptions["secrets"]): Record<string, string> {
     }
   }
   const parsed = secretsSchema.safeParse(raw);
-  if (!parsed.success) throw invalid(`invalid secrets${typeof secrets === "string" ? ` file ${secrets}` : ""}: expected an object of secret names to strings`);
+  if (!parsed.success)
+    throw invalid(`invalid secrets${typeof secrets === "string" ? ` file ${secrets}` : ""}: expected an object of secret names to strings`);
   return parsed.data;
 }
 
@@ -88,27 +97,48 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     publicUrl: options.publicUrl,
   };
   if (options.appDir === undefined) {
-    if (options.environment !== undefined || options.secrets !== undefined) throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
+    if (options.environment !== undefined || options.secrets !== undefined)
+      throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
     const config = resolveConfig(file, overrides);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
     return { config, access, functions: undefined, environment: { tag: "", values: {} }, warnings };
   }
-  if (options.functionsDir !== undefined) throw invalid("functionsDir (--functions) cannot be combined with an app directory: the app's functions/ are used");
-  if (options.allowAllData === true) throw invalid("allowAllData (--allow-all-data) cannot be combined with an app directory: the app's rules apply");
+  if (options.functionsDir !== undefined)
+    throw invalid("functionsDir (--functions) cannot be combined with an app directory: the app's functions/ are used");
+  if (options.allowAllData === true)
+    throw invalid("allowAllData (--allow-all-data) cannot be combined with an app directory: the app's rules apply");
   const fromApp = APP_FIELDS.filter((k) => file[k] !== undefined);
-  if (fromApp.length > 0) throw invalid(`the config file cannot set ${fromApp.join(", ")} together with an app directory, which defines them`);
+  if (fromApp.length > 0)
+    throw invalid(`the config file cannot set ${fromApp.join(", ")} together with an app directory, which defines them`);
   const app = loadApp(options.appDir, { appId: options.appId, environment: options.environment, secrets: readSecrets(options.secrets) });
-  file = { ...file, authProviders: app.authProviders, customUserData: app.customUserData, mongoServiceNames: app.serviceNames, values: app.values };
+  file = {
+    ...file,
+    authProviders: app.authProviders,
+    customUserData: app.customUserData,
+    mongoServiceNames: app.serviceNames,
+    values: app.values,
+  };
   // The app's allowed_request_origins, when it lists any; otherwise the options' (default loopback only).
   const allowedOrigins = app.allowedOrigins.length > 0 ? app.allowedOrigins : options.allowedOrigins;
   const config = resolveConfig(file, { ...overrides, appId: app.appId, allowedOrigins });
   let access: DataAccess;
   try {
-    access = createRulesAccess({ dataSources: app.rules, values: app.values, environment: app.environment, customUserData: customDataNamespace(file) });
+    access = createRulesAccess({
+      dataSources: app.rules,
+      values: app.values,
+      environment: app.environment,
+      customUserData: customDataNamespace(file),
+    });
   } catch (err) {
     if (err instanceof RuleConfigError) throw invalid(`invalid app: ${err.message}`);
     throw err;
   }
-  return { config, access, functions: app.functions, environment: app.environment, warnings: app.unsupported.map((line) => `not supported: ${line}`) };
+  return {
+    config,
+    access,
+    functions: app.functions,
+    environment: app.environment,
+    warnings: app.unsupported.map((line) => `not supported: ${line}`),
+  };
 }

@@ -22,7 +22,9 @@ function triggers(files: AppFiles, out: string[]): void {
     if (!entry.endsWith(".json")) continue;
     const trigger = files.json(`triggers/${entry}`, triggerSchema);
     const name = trigger.name ?? entry.slice(0, -5);
-    out.push(`triggers/${entry}: trigger ${name}${trigger.type ? ` (${trigger.type})` : ""}${trigger.disabled === true ? ", disabled," : ""} is not run`);
+    out.push(
+      `triggers/${entry}: trigger ${name}${trigger.type ? ` (${trigger.type})` : ""}${trigger.disabled === true ? ", disabled," : ""} is not run`,
+    );
   }
 }
 

@@ -60,7 +60,9 @@ export class ApiKeyStore {
 
   /** Lists a user's keys (without the secret). */
   list(userId: string): ApiKeyInfo[] {
-    const rows = this.#db.prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE user_id = ? ORDER BY created_at, rowid").all(userId) as Row[];
+    const rows = this.#db
+      .prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE user_id = ? ORDER BY created_at, rowid")
+      .all(userId) as Row[];
     return rows.map(toInfo);
   }
 
@@ -69,7 +71,9 @@ export class ApiKeyStore {
    * @throws ServerError 404 `APIKeyNotFound`.
    */
   get(userId: string, keyId: string): ApiKeyInfo {
-    const row = this.#db.prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE id = ? AND user_id = ?").get(keyId, userId) as Row | undefined;
+    const row = this.#db
+      .prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE id = ? AND user_id = ?")
+      .get(keyId, userId) as Row | undefined;
     if (row === undefined) throw new ServerError(404, "APIKeyNotFound", "API key not found");
     return toInfo(row);
   }
@@ -102,7 +106,8 @@ export class ApiKeyStore {
    * @throws ServerError 401 `InvalidSession` "invalid API key" for an unknown key, 401 `UserDisabled` for a disabled one.
    */
   authenticate(key: string): { keyId: string; userId: string } {
-    const row = this.#db.prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE key_hash = ?").get(hashKey(key)) as Row | undefined;
+    const row = this.#db.prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE key_hash = ?").get(hashKey(key)) as
+      Row | undefined;
     if (row === undefined) throw new ServerError(401, "InvalidSession", "invalid API key");
     if (row.disabled !== 0) throw new ServerError(401, "UserDisabled", "API key is disabled");
     return { keyId: row.id, userId: row.user_id };

@@ -51,9 +51,12 @@ export class CustomTokenVerifier {
   #metadata(payload: Record<string, unknown>): Record<string, unknown> {
     const data: Record<string, unknown> = {};
     for (const field of this.#config.metadataFields) {
-      const value = field.name.split(".").reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), payload);
+      const value = field.name
+        .split(".")
+        .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), payload);
       if (value === undefined) {
-        if (field.required) throw new ServerError(401, "AuthError", `invalid custom auth token: missing required metadata field '${field.name}'`);
+        if (field.required)
+          throw new ServerError(401, "AuthError", `invalid custom auth token: missing required metadata field '${field.name}'`);
         continue;
       }
       data[field.fieldName ?? field.name.split(".").pop() ?? field.name] = value;

@@ -29,8 +29,4 @@ export function isValidEmail(email: string): boolean {
 }
 
 /** A body field holding an address: normalised, then checked. */
-export const emailField = z
-  .string()
-  .max(1024)
-  .transform(normalizeEmail)
-  .refine(isValidEmail, { message: "invalid email address" });
+export const emailField = z.string().max(1024).transform(normalizeEmail).refine(isValidEmail, { message: "invalid email address" });

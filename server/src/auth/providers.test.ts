@@ -46,7 +46,9 @@ describe("custom-token (HS256)", () => {
       authProviders: {
         "anon-user": {},
         "custom-token": {
-          algorithm: "HS256", secret: SECRET, audience: "realm-tabs",
+          algorithm: "HS256",
+          secret: SECRET,
+          audience: "realm-tabs",
           metadataFields: [{ name: "user.name", fieldName: "name", required: true }, { name: "email" }],
         },
       },
@@ -67,9 +69,23 @@ describe("custom-token (HS256)", () => {
     ["a missing required field", () => hsToken({ sub: "x", aud: "realm-tabs" })],
     ["no sub", () => hsToken({ aud: "realm-tabs", user: { name: "n" } })],
     ["an expired token", () => hsToken({ sub: "x", aud: "realm-tabs", user: { name: "n" } }, "-1m")],
-    ["a wrong key", () => new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } }).setProtectedHeader({ alg: "HS256" }).setExpirationTime("5m").sign(new TextEncoder().encode("another-secret-another-secret-another"))],
+    [
+      "a wrong key",
+      () =>
+        new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } })
+          .setProtectedHeader({ alg: "HS256" })
+          .setExpirationTime("5m")
+          .sign(new TextEncoder().encode("another-secret-another-secret-another")),
+    ],
     ["garbage", async () => "garbage"],
-    ["a token without exp (valid forever)", () => new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } }).setProtectedHeader({ alg: "HS256" }).setIssuedAt().sign(new TextEncoder().encode(SECRET))],
+    [
+      "a token without exp (valid forever)",
+      () =>
+        new SignJWT({ sub: "x", aud: "realm-tabs", user: { name: "n" } })
+          .setProtectedHeader({ alg: "HS256" })
+          .setIssuedAt()
+          .sign(new TextEncoder().encode(SECRET)),
+    ],
   ])("refuses %s with 401", async (_label, make) => {
     const res = await c.request("POST", c.app("/auth/providers/custom-token/login"), { body: { token: await make() } });
     expect(res.status).toBe(401);
@@ -84,7 +100,10 @@ describe("custom-token (HS256)", () => {
     expect(linked.status).toBe(200);
     expect(linked.body).toMatchObject({ user_id: anon.user_id, access_token: expect.any(String) });
     const profile = await c.request("GET", "/auth/profile", { token: anon.access_token });
-    expect((profile.body as { identities: { provider_type: string }[] }).identities.map((i) => i.provider_type)).toEqual(["anon-user", "custom-token"]);
+    expect((profile.body as { identities: { provider_type: string }[] }).identities.map((i) => i.provider_type)).toEqual([
+      "anon-user",
+      "custom-token",
+    ]);
     expect((await c.logIn("custom-token", { token })).user_id).toBe(anon.user_id);
     const other = await c.logIn("anon-user");
     const taken = await c.request("POST", path, { token: other.access_token, body: { token } });
@@ -102,10 +121,16 @@ describe("custom-token (RS256)", () => {
     const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
     const key = format === "pem" ? await exportSPKI(publicKey) : await exportJWK(publicKey);
     const c = await start({ authProviders: { "custom-token": { algorithm: "RS256", publicKey: key } } });
-    const token = await new SignJWT({ sub: `rs-${format}` }).setProtectedHeader({ alg: "RS256" }).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    const token = await new SignJWT({ sub: `rs-${format}` })
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
     const login = await c.logIn("custom-token", { token });
     expect(login.user_id).toMatch(/^[0-9a-f]{24}$/);
-    expect((await c.request("POST", c.app("/auth/providers/custom-token/login"), { body: { token: await hsToken({ sub: "x" }) } })).status).toBe(401);
+    expect(
+      (await c.request("POST", c.app("/auth/providers/custom-token/login"), { body: { token: await hsToken({ sub: "x" }) } })).status,
+    ).toBe(401);
   });
 });
 
@@ -140,8 +165,17 @@ describe("local-userpass link and custom user data", () => {
   it("links email/password to an anonymous user and puts custom data in user_data", async () => {
     // An app whose rules let each user write their own custom user data document.
     const appDir = await writeApp({
-      "auth/providers.json": { "anon-user": { type: "anon-user" }, "local-userpass": { type: "local-userpass", config: { autoConfirm: true } } },
-      "auth/custom_user_data.json": { enabled: true, mongo_service_name: "mongodb-atlas", database_name: "demo", collection_name: "userData", user_id_field: "userId" },
+      "auth/providers.json": {
+        "anon-user": { type: "anon-user" },
+        "local-userpass": { type: "local-userpass", config: { autoConfirm: true } },
+      },
+      "auth/custom_user_data.json": {
+        enabled: true,
+        mongo_service_name: "mongodb-atlas",
+        database_name: "demo",
+        collection_name: "userData",
+        user_id_field: "userId",
+      },
       "data_sources/mongodb-atlas/config.json": ATLAS,
       "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
     });
@@ -153,12 +187,17 @@ describe("local-userpass link and custom user data", () => {
     expect(jwtPayload(anon.access_token)["user_data"]).toBeUndefined();
     await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "lu@example.com", password: "secret1" } });
     const link = await c.request("POST", c.app("/auth/providers/local-userpass/login?link=true"), {
-      token: anon.access_token, body: { username: "lu@example.com", password: "secret1" },
+      token: anon.access_token,
+      body: { username: "lu@example.com", password: "secret1" },
     });
     expect(link.status).toBe(200);
     const inserted = await c.request("POST", c.app("/functions/call"), {
       token: anon.access_token,
-      body: { name: "insertOne", service: "mongodb-atlas", arguments: [{ database: "demo", collection: "userData", document: { userId: anon.user_id, theme: "dark", n: 3 } }] },
+      body: {
+        name: "insertOne",
+        service: "mongodb-atlas",
+        arguments: [{ database: "demo", collection: "userData", document: { userId: anon.user_id, theme: "dark", n: 3 } }],
+      },
     });
     expect(inserted.status).toBe(200);
     const refreshed = await c.request("POST", "/auth/session", { token: anon.refresh_token });

@@ -16,9 +16,7 @@ import type { Identity } from "./users.js";
 import { parseBody } from "./validate.js";
 
 /** What a provider proved: an identity, or (API keys) directly a user. */
-export type ProvenIdentity =
-  | { kind: "identity"; identity: Identity }
-  | { kind: "apiKey"; userId: string; apiKeyId: string };
+export type ProvenIdentity = { kind: "identity"; identity: Identity } | { kind: "apiKey"; userId: string; apiKeyId: string };
 
 /** Everything the providers need. */
 export interface ProviderDeps {
@@ -50,11 +48,19 @@ export const PROVIDER_NAMES = ["anon-user", "local-userpass", "api-key", "custom
  * `MissingParameter`/`InvalidParameter` for a bad body; 401 for bad credentials; 429 `TooManyRequests`
  * when throttled (failed logins per account and address, anonymous logins per address).
  */
-export async function proveIdentity(provider: string, body: Record<string, unknown>, deps: ProviderDeps, client: LoginClient): Promise<ProvenIdentity> {
+export async function proveIdentity(
+  provider: string,
+  body: Record<string, unknown>,
+  deps: ProviderDeps,
+  client: LoginClient,
+): Promise<ProvenIdentity> {
   const { providers } = deps.config;
   if (provider === "anon-user" && providers.anon) {
     deps.anonymousLimiter.take(client.address);
-    return { kind: "identity", identity: { id: `${new ObjectId().toHexString()}-${randomBytes(12).toString("hex")}`, providerType: provider, data: {} } };
+    return {
+      kind: "identity",
+      identity: { id: `${new ObjectId().toHexString()}-${randomBytes(12).toString("hex")}`, providerType: provider, data: {} },
+    };
   }
   if (provider === "local-userpass" && providers.localUserpass !== undefined) return proveUserpass(body, deps, client);
   if (provider === "api-key" && providers.apiKey) {

@@ -160,7 +160,11 @@ export class AnonymousLoginLimiter {
     const tokens = bucket === undefined ? burst : Math.min(burst, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
     if (tokens < 1) {
       const waitMs = ((1 - tokens) * 60_000) / perMinute;
-      throw new ServerError(429, "TooManyRequests", `too many anonymous logins from this address; try again in ${Math.ceil(waitMs / 1000)} s`);
+      throw new ServerError(
+        429,
+        "TooManyRequests",
+        `too many anonymous logins from this address; try again in ${Math.ceil(waitMs / 1000)} s`,
+      );
     }
     this.#buckets.delete(address);
     this.#buckets.set(address, { tokens: tokens - 1, at: now });

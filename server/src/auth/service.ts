@@ -47,9 +47,12 @@ function providerId(providerType: string): string {
 export function pickDeviceId(body: Record<string, unknown>): string {
   const options = body["options"] as { device?: { deviceId?: unknown } } | undefined;
   const raw = options?.device?.deviceId;
-  const hex = raw !== null && typeof raw === "object" && (raw as { _bsontype?: string })._bsontype === "ObjectId"
-    ? (raw as ObjectId).toHexString()
-    : typeof raw === "string" ? raw : undefined;
+  const hex =
+    raw !== null && typeof raw === "object" && (raw as { _bsontype?: string })._bsontype === "ObjectId"
+      ? (raw as ObjectId).toHexString()
+      : typeof raw === "string"
+        ? raw
+        : undefined;
   if (hex !== undefined && /^[0-9a-f]{24}$/i.test(hex) && hex !== ZERO_ID) return hex.toLowerCase();
   return new ObjectId().toHexString();
 }
@@ -79,7 +82,12 @@ export class AuthService {
     const proof = await proveIdentity(provider, body, this.#deps, client);
     const userId = proof.kind === "apiKey" ? proof.userId : this.#users.upsertByIdentity(proof.identity);
     const deviceId = pickDeviceId(body);
-    const session = this.#users.createSession(userId, deviceId, proof.kind === "apiKey" ? proof.apiKeyId : null, this.#tokens.refreshTtlSeconds);
+    const session = this.#users.createSession(
+      userId,
+      deviceId,
+      proof.kind === "apiKey" ? proof.apiKeyId : null,
+      this.#tokens.refreshTtlSeconds,
+    );
     return {
       access_token: await this.accessToken(session),
       refresh_token: await this.#tokens.signRefresh(userId, session.id, session.expiresAt),
@@ -141,7 +149,10 @@ export class AuthService {
   /** True if `token` is a refresh token this server signed and that has not expired (its session may be gone). */
   async isSignedRefreshToken(token: string | undefined): Promise<boolean> {
     if (token === undefined) return false;
-    return this.#tokens.verifyRefresh(token).then(() => true, () => false);
+    return this.#tokens.verifyRefresh(token).then(
+      () => true,
+      () => false,
+    );
   }
 
   #principal(userId: string, sessionId: string): Principal {

@@ -18,7 +18,10 @@ describe("TokenService", () => {
 
   it("refuses tokens signed with another secret", async () => {
     const other = new TokenService(new TextEncoder().encode("another-secret-another-secret-123"), 60, 60);
-    await expect(tokens.verifyAccess(await other.signAccess("u", "d", "s", undefined))).rejects.toMatchObject({ statusCode: 401, message: "invalid session" });
+    await expect(tokens.verifyAccess(await other.signAccess("u", "d", "s", undefined))).rejects.toMatchObject({
+      statusCode: 401,
+      message: "invalid session",
+    });
   });
 });
 
@@ -49,7 +52,9 @@ describe("UserpassStore tokens", () => {
       now += 30 * 60_000 - 1;
       expect(store.consumeToken(fresh, "reset")).toMatchObject({ email: "t@example.com" });
       now += 1;
-      expect(() => store.consumeToken(stale, "reset")).toThrow(expect.objectContaining({ statusCode: 400, errorCode: "UserpassTokenInvalid" }));
+      expect(() => store.consumeToken(stale, "reset")).toThrow(
+        expect.objectContaining({ statusCode: 400, errorCode: "UserpassTokenInvalid" }),
+      );
       const confirm = store.issueToken("t@example.com", "confirm");
       now += 30 * 60_000;
       expect(() => store.consumeToken(confirm, "confirm")).toThrow(expect.objectContaining({ errorCode: "UserpassTokenInvalid" }));
@@ -66,7 +71,8 @@ describe("UserpassStore tokens", () => {
       const b = store.issueToken("r@example.com", "reset");
       const confirm = store.issueToken("r@example.com", "confirm");
       store.revokeTokens("r@example.com", "reset");
-      for (const pair of [a, b]) expect(() => store.consumeToken(pair, "reset")).toThrow(expect.objectContaining({ errorCode: "UserpassTokenInvalid" }));
+      for (const pair of [a, b])
+        expect(() => store.consumeToken(pair, "reset")).toThrow(expect.objectContaining({ errorCode: "UserpassTokenInvalid" }));
       expect(store.consumeToken(confirm, "confirm")).toMatchObject({ email: "r@example.com" });
     } finally {
       db.close();

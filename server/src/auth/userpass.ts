@@ -92,7 +92,8 @@ export class UserpassStore {
   }
 
   #row(email: string): AccountRow | undefined {
-    return this.#db.prepare("SELECT id, email, password_hash, confirmed FROM auth_userpass WHERE email = ?").get(email) as AccountRow | undefined;
+    return this.#db.prepare("SELECT id, email, password_hash, confirmed FROM auth_userpass WHERE email = ?").get(email) as
+      AccountRow | undefined;
   }
 
   /**
@@ -128,7 +129,8 @@ export class UserpassStore {
       ok = (await verify(stored, password).catch(() => false)) && row !== undefined;
     }
     if (!ok || row === undefined) throw new ServerError(401, "InvalidPassword", "invalid username/password");
-    if (row.confirmed === 0) throw new ServerError(401, "AuthError", "confirmation required: the user has not confirmed their email address");
+    if (row.confirmed === 0)
+      throw new ServerError(401, "AuthError", "confirmation required: the user has not confirmed their email address");
     return { id: row.id, email: row.email, confirmed: true };
   }
 
@@ -148,7 +150,9 @@ export class UserpassStore {
     const now = this.#now();
     this.#db.prepare("DELETE FROM auth_userpass_tokens WHERE created_at <= ?").run(now - this.#tokenTtlMs);
     this.#db
-      .prepare("INSERT INTO auth_userpass_tokens (token_id, token, email, kind, password_hash, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO auth_userpass_tokens (token_id, token, email, kind, password_hash, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
       .run(pair.tokenId, pair.token, email, kind, passwordHash, now, ++this.#seq);
     return pair;
   }

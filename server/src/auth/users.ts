@@ -101,13 +101,16 @@ export class UserStore {
   /** Reads a user with its identities, or undefined. */
   getUser(userId: string): UserRecord | undefined {
     const row = this.#db.prepare("SELECT id, type FROM auth_users WHERE id = ?").get(userId) as
-      | { id: string; type: "normal" | "server" }
-      | undefined;
+      { id: string; type: "normal" | "server" } | undefined;
     if (row === undefined) return undefined;
     const rows = this.#db
       .prepare("SELECT provider_type, external_id, data FROM auth_identities WHERE user_id = ? ORDER BY created_at, rowid")
       .all(userId) as IdentityRow[];
-    const identities = rows.map((r) => ({ id: r.external_id, providerType: r.provider_type, data: JSON.parse(r.data) as Record<string, unknown> }));
+    const identities = rows.map((r) => ({
+      id: r.external_id,
+      providerType: r.provider_type,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+    }));
     const data: Record<string, unknown> = {};
     for (const identity of identities) Object.assign(data, identity.data);
     return { id: row.id, type: row.type, identities, data };
@@ -149,9 +152,8 @@ export class UserStore {
 
   /** Reads a live (not expired) session, or undefined. */
   getSession(sessionId: string): SessionRecord | undefined {
-    const row = this.#db
-      .prepare("SELECT id, user_id, device_id, api_key_id, expires_at FROM auth_sessions WHERE id = ?")
-      .get(sessionId) as { id: string; user_id: string; device_id: string; api_key_id: string | null; expires_at: number } | undefined;
+    const row = this.#db.prepare("SELECT id, user_id, device_id, api_key_id, expires_at FROM auth_sessions WHERE id = ?").get(sessionId) as
+      { id: string; user_id: string; device_id: string; api_key_id: string | null; expires_at: number } | undefined;
     if (row === undefined || row.expires_at <= Date.now()) return undefined;
     return { id: row.id, userId: row.user_id, deviceId: row.device_id, apiKeyId: row.api_key_id, expiresAt: row.expires_at };
   }

@@ -89,7 +89,8 @@ export function applyUpdate(before: Doc, update: UpdateSpec, opts: { arrayFilter
   if (kind === "operators") update = withoutSameIdSet(update as Doc, before._id);
   if (kind === "pipeline") {
     const after = applyPipeline(copy, update as Doc[]);
-    if (idKey(after._id) !== idKey(before._id)) throw mongoError("Performing an update on the path '_id' would modify the immutable field '_id'");
+    if (idKey(after._id) !== idKey(before._id))
+      throw mongoError("Performing an update on the path '_id' would modify the immutable field '_id'");
     return { kind: "update", after };
   }
   const changedPaths = applyOperators(copy, update as Doc, opts.arrayFilters, opts.query, false);

@@ -20,7 +20,10 @@ describe("change events", () => {
     const { events } = collect();
     const id = new ObjectId();
     await s.call("insertOne", { document: { _id: id, n: 1, tags: ["a"], gone: true } });
-    await s.call("updateOne", { query: { _id: id }, update: { $inc: { n: 2 }, $push: { tags: "b" }, $unset: { gone: "" }, $set: { "sub.k": 1 } } });
+    await s.call("updateOne", {
+      query: { _id: id },
+      update: { $inc: { n: 2 }, $push: { tags: "b" }, $unset: { gone: "" }, $set: { "sub.k": 1 } },
+    });
     await s.call("updateOne", { query: { _id: id }, update: { fresh: true } });
     await s.call("deleteOne", { query: { _id: id } });
     expect(events.map((e) => e.operationType)).toEqual(["insert", "update", "replace", "delete"]);
@@ -48,7 +51,14 @@ describe("change events", () => {
     await s.call("updateOne", { query: { _id: 1 }, update: { $set: { v: 1 } } });
     expect(await s.call("updateOne", { query: { _id: 1 }, update: { $set: { _id: 1 } } })).toEqual({ matchedCount: 1, modifiedCount: 0 });
     await s.call("deleteMany", {});
-    expect(events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual(["insert:1", "insert:2", "insert:3", "delete:1", "delete:2", "delete:3"]);
+    expect(events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual([
+      "insert:1",
+      "insert:2",
+      "insert:3",
+      "delete:1",
+      "delete:2",
+      "delete:3",
+    ]);
   });
 
   test("an upsert is an insert event; a pipeline update describes changed top-level fields", async () => {
@@ -71,14 +81,24 @@ describe("change events", () => {
     const { events } = collect({ ids: [oid, 2] });
     await s.call("insertMany", { documents: [{ _id: oid.toHexString() }, { _id: oid }, { _id: 1 }, { _id: 2 }] });
     await s.call("deleteMany", {});
-    expect(events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual([`insert:${oid.toHexString()}`, "insert:2", `delete:${oid.toHexString()}`, "delete:2"]);
+    expect(events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual([
+      `insert:${oid.toHexString()}`,
+      "insert:2",
+      `delete:${oid.toHexString()}`,
+      "delete:2",
+    ]);
     expect((events[0]!.documentKey._id as ObjectId)._bsontype).toBe("ObjectId");
   });
 
   test("filter is a query on the change event", async () => {
     const big = collect({ filter: { "fullDocument.n": { $gt: 1 } } });
     const ops = collect({ filter: { operationType: { $in: ["insert", "delete"] } } });
-    await s.call("insertMany", { documents: [{ _id: 1, n: 1 }, { _id: 2, n: 2 }] });
+    await s.call("insertMany", {
+      documents: [
+        { _id: 1, n: 1 },
+        { _id: 2, n: 2 },
+      ],
+    });
     await s.call("updateOne", { query: { _id: 1 }, update: { $set: { n: 5 } } });
     await s.call("deleteOne", { query: { _id: 2 } });
     expect(big.events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual(["insert:2", "update:1"]);
@@ -95,9 +115,14 @@ describe("change events", () => {
   });
 
   test("a throwing listener breaks neither the store nor other listeners", async () => {
-    s.service.watch(SERVICE, { database: "demo", collection: "items" }, () => {
-      throw new Error("listener bug");
-    }, SYSTEM);
+    s.service.watch(
+      SERVICE,
+      { database: "demo", collection: "items" },
+      () => {
+        throw new Error("listener bug");
+      },
+      SYSTEM,
+    );
     const { events } = collect();
     await expect(s.call("insertOne", { document: { _id: 1 } })).resolves.toEqual({ insertedId: 1 });
     expect(events).toHaveLength(1);
@@ -105,9 +130,14 @@ describe("change events", () => {
   });
 
   test("events are copies: a listener mutating one changes nothing stored", async () => {
-    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => {
-      if (e.fullDocument) e.fullDocument.n = 999;
-    }, SYSTEM);
+    s.service.watch(
+      SERVICE,
+      { database: "demo", collection: "items" },
+      (e) => {
+        if (e.fullDocument) e.fullDocument.n = 999;
+      },
+      SYSTEM,
+    );
     await s.call("insertOne", { document: { _id: 1, n: 1 } });
     expect(await s.call("findOne", {})).toEqual({ _id: 1, n: 1 });
   });

@@ -11,14 +11,32 @@ import { deleteMany, deleteOne, insertMany, insertOne, updateMany, updateOne } f
 type Handlers = { [M in MethodName]: (reg: CollectionRegistry, a: ArgsOf<M>) => unknown };
 
 const handlers: Handlers = {
-  find, findOne, count, aggregate,
-  insertOne, insertMany, updateOne, updateMany, deleteOne, deleteMany,
-  findOneAndUpdate, findOneAndReplace, findOneAndDelete,
+  find,
+  findOne,
+  count,
+  aggregate,
+  insertOne,
+  insertMany,
+  updateOne,
+  updateMany,
+  deleteOne,
+  deleteMany,
+  findOneAndUpdate,
+  findOneAndReplace,
+  findOneAndDelete,
 };
 
 /** The methods that write. */
 export const WRITE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
-  "insertOne", "insertMany", "updateOne", "updateMany", "deleteOne", "deleteMany", "findOneAndUpdate", "findOneAndReplace", "findOneAndDelete",
+  "insertOne",
+  "insertMany",
+  "updateOne",
+  "updateMany",
+  "deleteOne",
+  "deleteMany",
+  "findOneAndUpdate",
+  "findOneAndReplace",
+  "findOneAndDelete",
 ]);
 
 /**

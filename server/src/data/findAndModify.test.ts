@@ -6,18 +6,36 @@ import { openService } from "../../test/dataHelpers.js";
 let s: ReturnType<typeof openService>;
 beforeEach(async () => {
   s = openService();
-  await s.call("insertMany", { documents: [{ _id: 1, n: 5, t: "a" }, { _id: 2, n: 9, t: "a" }, { _id: 3, n: 1, t: "b" }] });
+  await s.call("insertMany", {
+    documents: [
+      { _id: 1, n: 5, t: "a" },
+      { _id: 2, n: 9, t: "a" },
+      { _id: 3, n: 1, t: "b" },
+    ],
+  });
 });
 afterEach(() => s.close());
 
 describe("findOneAndUpdate", () => {
   test("returns the pre-image by default, the post-image with returnNewDocument", async () => {
     expect(await s.call("findOneAndUpdate", { filter: { _id: 1 }, update: { $inc: { n: 1 } } })).toEqual({ _id: 1, n: 5, t: "a" });
-    expect(await s.call("findOneAndUpdate", { filter: { _id: 1 }, update: { $inc: { n: 1 } }, returnNewDocument: true })).toEqual({ _id: 1, n: 7, t: "a" });
+    expect(await s.call("findOneAndUpdate", { filter: { _id: 1 }, update: { $inc: { n: 1 } }, returnNewDocument: true })).toEqual({
+      _id: 1,
+      n: 7,
+      t: "a",
+    });
   });
 
   test("sort picks which match, projection shapes the result", async () => {
-    expect(await s.call("findOneAndUpdate", { filter: { t: "a" }, update: { $set: { top: true } }, sort: { n: -1 }, projection: { top: 1 }, returnNewDocument: true })).toEqual({
+    expect(
+      await s.call("findOneAndUpdate", {
+        filter: { t: "a" },
+        update: { $set: { top: true } },
+        sort: { n: -1 },
+        projection: { top: 1 },
+        returnNewDocument: true,
+      }),
+    ).toEqual({
       _id: 2,
       top: true,
     });
@@ -28,7 +46,15 @@ describe("findOneAndUpdate", () => {
     expect(await s.call("findOneAndUpdate", { filter: { _id: 9 }, update: { $set: { x: 1 } } })).toBeNull();
     expect(await s.call("count", {})).toBe(3);
     expect(await s.call("findOneAndUpdate", { filter: { _id: 9 }, update: { $set: { x: 1 } }, upsert: true })).toBeNull();
-    expect(await s.call("findOneAndUpdate", { filter: { name: "z" }, update: { $set: { x: 2 } }, upsert: true, returnNewDocument: true, projection: { _id: 0 } })).toEqual({
+    expect(
+      await s.call("findOneAndUpdate", {
+        filter: { name: "z" },
+        update: { $set: { x: 2 } },
+        upsert: true,
+        returnNewDocument: true,
+        projection: { _id: 0 },
+      }),
+    ).toEqual({
       name: "z",
       x: 2,
     });
@@ -43,7 +69,12 @@ describe("findOneAndReplace", () => {
   });
 
   test("upsert with a replacement document", async () => {
-    const doc = (await s.call("findOneAndReplace", { filter: { k: "new" }, update: { k: "new", v: 1 }, upsert: true, returnNewDocument: true })) as Record<string, unknown>;
+    const doc = (await s.call("findOneAndReplace", {
+      filter: { k: "new" },
+      update: { k: "new", v: 1 },
+      upsert: true,
+      returnNewDocument: true,
+    })) as Record<string, unknown>;
     expect((doc._id as ObjectId)._bsontype).toBe("ObjectId");
     expect(doc).toMatchObject({ k: "new", v: 1 });
   });

@@ -5,12 +5,20 @@ import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
 let s: ReturnType<typeof openService>;
 beforeEach(async () => {
   s = openService();
-  await s.call("insertMany", { documents: [{ _id: 1, n: 1 }, { _id: 2, n: 2 }] });
+  await s.call("insertMany", {
+    documents: [
+      { _id: 1, n: 1 },
+      { _id: 2, n: 2 },
+    ],
+  });
 });
 afterEach(() => s.close());
 
 async function error(p: Promise<unknown>): Promise<ServerError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ServerError);
   return err as ServerError;
 }
@@ -62,7 +70,10 @@ describe("MongoDB service dispatch", () => {
       expect.soft([err.statusCode, name, JSON.stringify(args)]).toEqual([400, name, JSON.stringify(args)]);
       expect.soft(["MongoDBError", "InvalidParameter"]).toContain(err.errorCode);
     }
-    expect(await s.call("find", {})).toEqual([{ _id: 1, n: 1 }, { _id: 2, n: 2 }]);
+    expect(await s.call("find", {})).toEqual([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 2 },
+    ]);
   });
 
   test("the argument object is not mutated and results share nothing with it", async () => {

@@ -69,7 +69,8 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       checkService(service);
       if (!isPlainObject(args)) throw invalidParameter("watch: expected an argument object");
       if (typeof args.database !== "string" || args.database === "") throw invalidParameter("watch: database must be a non-empty string");
-      if (typeof args.collection !== "string" || args.collection === "") throw invalidParameter("watch: collection must be a non-empty string");
+      if (typeof args.collection !== "string" || args.collection === "")
+        throw invalidParameter("watch: collection must be a non-empty string");
       if (args.filter !== undefined && !isPlainObject(args.filter)) throw invalidParameter("watch: filter must be an object");
       let subscribed = true;
       let off: () => void;
@@ -82,7 +83,9 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
         off = feed.subscribe(args.database, args.collection, guard.selector, (event, change) => {
           queue = queue
             .then(() => guard.view(event, change.before, change.after))
-            .then((seen) => { if (seen !== null && subscribed) onEvent(seen); })
+            .then((seen) => {
+              if (seen !== null && subscribed) onEvent(seen);
+            })
             .catch(() => undefined);
         });
       }

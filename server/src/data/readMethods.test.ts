@@ -14,7 +14,16 @@ beforeEach(async () => {
       { _id: 4, name: "dee", age: 25, team: "green" },
     ],
   });
-  await s.call("insertMany", { documents: [{ _id: "red", label: "Red team" }, { _id: "blue", label: "Blue team" }] }, "teams");
+  await s.call(
+    "insertMany",
+    {
+      documents: [
+        { _id: "red", label: "Red team" },
+        { _id: "blue", label: "Blue team" },
+      ],
+    },
+    "teams",
+  );
 });
 afterEach(() => s.close());
 
@@ -30,7 +39,9 @@ describe("find", () => {
       { _id: 2, name: "bob" },
     ]);
     expect(await s.call("find", { query: { tags: "b" }, project: { _id: 0, name: 1 }, limit: 1 })).toEqual([{ name: "ann" }]);
-    expect(await s.call("find", { query: { tags: { $size: 0 } }, project: { tags: 0, team: 0, age: 0 } })).toEqual([{ _id: 3, name: "cid" }]);
+    expect(await s.call("find", { query: { tags: { $size: 0 } }, project: { tags: 0, team: 0, age: 0 } })).toEqual([
+      { _id: 3, name: "cid" },
+    ]);
   });
 
   test("negative limit means its absolute value, 0 means none", async () => {
@@ -74,7 +85,11 @@ describe("count", () => {
 describe("aggregate", () => {
   test("$match, $group, $sort", async () => {
     const out = await s.call("aggregate", {
-      pipeline: [{ $match: { age: { $gt: 20 } } }, { $group: { _id: "$team", n: { $sum: 1 }, avgAge: { $avg: "$age" } } }, { $sort: { _id: 1 } }],
+      pipeline: [
+        { $match: { age: { $gt: 20 } } },
+        { $group: { _id: "$team", n: { $sum: 1 }, avgAge: { $avg: "$age" } } },
+        { $sort: { _id: 1 } },
+      ],
     });
     expect(out).toEqual([
       { _id: "blue", n: 1, avgAge: 25 },

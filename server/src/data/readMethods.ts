@@ -54,7 +54,9 @@ function scan(docs: Doc[], query: Query, limit: number): Doc[] {
 export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => normalize(d));
   try {
-    return mingoFind<Doc>(docs, {}, normalize(projection)).all().map((d) => normalize(d));
+    return mingoFind<Doc>(docs, {}, normalize(projection))
+      .all()
+      .map((d) => normalize(d));
   } catch (err) {
     throw toServerError(err);
   }

@@ -10,7 +10,10 @@ beforeEach(() => {
 afterEach(() => s.close());
 
 async function fails(p: Promise<unknown>, code = "MongoDBError"): Promise<ServerError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ServerError);
   expect((err as ServerError).errorCode).toBe(code);
   expect((err as ServerError).statusCode).toBe(400);
@@ -55,7 +58,16 @@ describe("updateOne / updateMany", () => {
   beforeEach(async () => {
     await s.call("insertMany", {
       documents: [
-        { _id: 1, n: 1, tags: ["a"], grades: [80, 95, 70], items: [{ k: "x", q: 1 }, { k: "y", q: 2 }] },
+        {
+          _id: 1,
+          n: 1,
+          tags: ["a"],
+          grades: [80, 95, 70],
+          items: [
+            { k: "x", q: 1 },
+            { k: "y", q: 2 },
+          ],
+        },
         { _id: 2, n: 2, tags: [], grades: [100, 60] },
         { _id: 3, n: 3 },
       ],
@@ -63,12 +75,26 @@ describe("updateOne / updateMany", () => {
   });
 
   test("operators: $inc, $set dotted, $unset, $push, $addToSet, $rename", async () => {
-    expect(await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { n: 5 }, $set: { "sub.k": true }, $push: { tags: "b" } } })).toEqual({
+    expect(
+      await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { n: 5 }, $set: { "sub.k": true }, $push: { tags: "b" } } }),
+    ).toEqual({
       matchedCount: 1,
       modifiedCount: 1,
     });
-    await s.call("updateOne", { query: { _id: 1 }, update: { $unset: { grades: "" }, $rename: { items: "things" }, $addToSet: { tags: "a" } } });
-    expect(await s.call("findOne", { query: { _id: 1 } })).toEqual({ _id: 1, n: 6, tags: ["a", "b"], sub: { k: true }, things: [{ k: "x", q: 1 }, { k: "y", q: 2 }] });
+    await s.call("updateOne", {
+      query: { _id: 1 },
+      update: { $unset: { grades: "" }, $rename: { items: "things" }, $addToSet: { tags: "a" } },
+    });
+    expect(await s.call("findOne", { query: { _id: 1 } })).toEqual({
+      _id: 1,
+      n: 6,
+      tags: ["a", "b"],
+      sub: { k: true },
+      things: [
+        { k: "x", q: 1 },
+        { k: "y", q: 2 },
+      ],
+    });
   });
 
   test("a no-op update matches but does not modify", async () => {
@@ -77,15 +103,29 @@ describe("updateOne / updateMany", () => {
   });
 
   test("updateMany counts matched and modified", async () => {
-    expect(await s.call("updateMany", { query: { n: { $gte: 2 } }, update: { $max: { n: 3 } } })).toEqual({ matchedCount: 2, modifiedCount: 1 });
-    expect(await s.call("find", { project: { n: 1 } })).toEqual([{ _id: 1, n: 1 }, { _id: 2, n: 3 }, { _id: 3, n: 3 }]);
+    expect(await s.call("updateMany", { query: { n: { $gte: 2 } }, update: { $max: { n: 3 } } })).toEqual({
+      matchedCount: 2,
+      modifiedCount: 1,
+    });
+    expect(await s.call("find", { project: { n: 1 } })).toEqual([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 3 },
+      { _id: 3, n: 3 },
+    ]);
   });
 
   test("positional $ uses the query's array match", async () => {
     await s.call("updateOne", { query: { _id: 1, "items.k": "y" }, update: { $inc: { "items.$.q": 10 } } });
     await s.call("updateOne", { query: { _id: 2, grades: 60 }, update: { $set: { "grades.$": 65 } } });
     expect(await s.call("find", { query: { _id: { $in: [1, 2] } }, project: { items: 1, grades: 1 } })).toEqual([
-      { _id: 1, grades: [80, 95, 70], items: [{ k: "x", q: 1 }, { k: "y", q: 12 }] },
+      {
+        _id: 1,
+        grades: [80, 95, 70],
+        items: [
+          { k: "x", q: 1 },
+          { k: "y", q: 12 },
+        ],
+      },
       { _id: 2, grades: [100, 65] },
     ]);
   });
@@ -95,15 +135,26 @@ describe("updateOne / updateMany", () => {
     await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { "items.$[].q": 1 } } });
     expect(await s.call("findOne", { query: { _id: 1 }, project: { grades: 1, items: 1, _id: 0 } })).toEqual({
       grades: [80, 95, 75],
-      items: [{ k: "x", q: 2 }, { k: "y", q: 3 }],
+      items: [
+        { k: "x", q: 2 },
+        { k: "y", q: 3 },
+      ],
     });
   });
 
   test("replacement-style update keeps _id and position; updateMany replaces every match, as App Services", async () => {
     expect(await s.call("updateOne", { query: { _id: 2 }, update: { name: "Alison" } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
-    expect(await s.call("find", { project: { n: 1, name: 1 } })).toEqual([{ _id: 1, n: 1 }, { _id: 2, name: "Alison" }, { _id: 3, n: 3 }]);
+    expect(await s.call("find", { project: { n: 1, name: 1 } })).toEqual([
+      { _id: 1, n: 1 },
+      { _id: 2, name: "Alison" },
+      { _id: 3, n: 3 },
+    ]);
     expect(await s.call("updateMany", { query: {}, update: { name: "x" } })).toEqual({ matchedCount: 3, modifiedCount: 3 });
-    expect(await s.call("find", {})).toEqual([{ _id: 1, name: "x" }, { _id: 2, name: "x" }, { _id: 3, name: "x" }]);
+    expect(await s.call("find", {})).toEqual([
+      { _id: 1, name: "x" },
+      { _id: 2, name: "x" },
+      { _id: 3, name: "x" },
+    ]);
     expect(await s.call("updateMany", { query: { name: "x" }, update: { name: "x" } })).toEqual({ matchedCount: 3, modifiedCount: 0 });
     await fails(s.call("updateMany", { query: {}, update: { _id: 9, name: "y" } }));
   });
@@ -140,7 +191,9 @@ describe("upsert", () => {
 
   test("a matching upsert updates and ignores $setOnInsert", async () => {
     await s.call("insertOne", { document: { _id: "k", n: 1 } });
-    expect(await s.call("updateOne", { query: { _id: "k" }, update: { $inc: { n: 1 }, $setOnInsert: { created: 1 } }, upsert: true })).toEqual({
+    expect(
+      await s.call("updateOne", { query: { _id: "k" }, update: { $inc: { n: 1 }, $setOnInsert: { created: 1 } }, upsert: true }),
+    ).toEqual({
       matchedCount: 1,
       modifiedCount: 1,
     });
@@ -148,16 +201,38 @@ describe("upsert", () => {
   });
 
   test("the query's _id is used; replacement upsert; updateMany upsert", async () => {
-    expect(await s.call("updateOne", { query: { _id: 5 }, update: { $set: { a: 1 } }, upsert: true })).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 5 });
-    expect(await s.call("updateOne", { query: { _id: 6 }, update: { b: 2 }, upsert: true })).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 6 });
-    expect(await s.call("updateMany", { query: { _id: 7 }, update: { $set: { c: 3 } }, upsert: true })).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 7 });
-    expect(await s.call("find", {})).toEqual([{ _id: 5, a: 1 }, { _id: 6, b: 2 }, { _id: 7, c: 3 }]);
+    expect(await s.call("updateOne", { query: { _id: 5 }, update: { $set: { a: 1 } }, upsert: true })).toEqual({
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedId: 5,
+    });
+    expect(await s.call("updateOne", { query: { _id: 6 }, update: { b: 2 }, upsert: true })).toEqual({
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedId: 6,
+    });
+    expect(await s.call("updateMany", { query: { _id: 7 }, update: { $set: { c: 3 } }, upsert: true })).toEqual({
+      matchedCount: 0,
+      modifiedCount: 0,
+      upsertedId: 7,
+    });
+    expect(await s.call("find", {})).toEqual([
+      { _id: 5, a: 1 },
+      { _id: 6, b: 2 },
+      { _id: 7, c: 3 },
+    ]);
   });
 });
 
 describe("deleteOne / deleteMany", () => {
   test("deleteOne removes the first match, deleteMany all", async () => {
-    await s.call("insertMany", { documents: [{ _id: 1, t: "a" }, { _id: 2, t: "a" }, { _id: 3, t: "b" }] });
+    await s.call("insertMany", {
+      documents: [
+        { _id: 1, t: "a" },
+        { _id: 2, t: "a" },
+        { _id: 3, t: "b" },
+      ],
+    });
     expect(await s.call("deleteOne", { query: { t: "a" } })).toEqual({ deletedCount: 1 });
     expect(await s.call("find", { project: { _id: 1 } })).toEqual([{ _id: 2 }, { _id: 3 }]);
     expect(await s.call("deleteMany", { query: { t: { $in: ["a", "b"] } } })).toEqual({ deletedCount: 2 });

@@ -37,12 +37,28 @@ let mongo: ReturnType<typeof createMongoService>;
 beforeAll(async () => {
   db = new Database(":memory:");
   const access = createRulesAccess({
-    dataSources: [dataSource({ "demo.items": { roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true }] } })],
+    dataSources: [
+      dataSource({ "demo.items": { roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true }] } }),
+    ],
     values: {},
     environment: { tag: "qa", values: { url: "https://qa" } },
   });
   mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access });
-  await mongo.call("mongodb-atlas", "insertMany", [{ database: "demo", collection: "items", documents: [{ _id: 1, owner_id: ALICE.user.id }, { _id: 2, owner_id: BOB.user.id }] }], {});
+  await mongo.call(
+    "mongodb-atlas",
+    "insertMany",
+    [
+      {
+        database: "demo",
+        collection: "items",
+        documents: [
+          { _id: 1, owner_id: ALICE.user.id },
+          { _id: 2, owner_id: BOB.user.id },
+        ],
+      },
+    ],
+    {},
+  );
 });
 afterAll(() => {
   mongo.close();
@@ -55,7 +71,14 @@ describe.each([
 ])("app functions (%s)", (_label, create) => {
   let runner: FunctionRunner;
   beforeAll(async () => {
-    runner = await create({ dir: undefined, functions: SPECS, timeoutMs: 2000, values: {}, environment: { tag: "qa", values: { url: "https://qa" } }, mongo });
+    runner = await create({
+      dir: undefined,
+      functions: SPECS,
+      timeoutMs: 2000,
+      values: {},
+      environment: { tag: "qa", values: { url: "https://qa" } },
+      mongo,
+    });
   });
   afterAll(() => runner.close());
 
@@ -77,7 +100,10 @@ describe.each([
   });
 
   test("a function that cannot run here fails with its reason", async () => {
-    await expect(runner.call("unsupported", [], ALICE)).rejects.toMatchObject({ errorCode: "FunctionExecutionError", message: "unsupported: runs as a specific user" });
+    await expect(runner.call("unsupported", [], ALICE)).rejects.toMatchObject({
+      errorCode: "FunctionExecutionError",
+      message: "unsupported: runs as a specific user",
+    });
   });
 });
 
@@ -86,22 +112,39 @@ describe("client calls", () => {
   let client: FunctionRunner;
   beforeAll(async () => {
     runner = await createInProcessRunner({ dir: undefined, functions: SPECS, timeoutMs: 2000, values: { limit: 10 }, mongo });
-    client = withClientRules(runner, new Map([
-      ["hidden", { private: true, canEvaluate: undefined }],
-      ["gated", { private: false, canEvaluate: compileCanEvaluate({ "%%user.data.email": "alice@example.com", "%%args.0": { $lt: "%%values.limit" } }, "test") }],
-    ]), { values: { limit: 10 }, environment: { tag: "", values: {} } });
+    client = withClientRules(
+      runner,
+      new Map([
+        ["hidden", { private: true, canEvaluate: undefined }],
+        [
+          "gated",
+          {
+            private: false,
+            canEvaluate: compileCanEvaluate({ "%%user.data.email": "alice@example.com", "%%args.0": { $lt: "%%values.limit" } }, "test"),
+          },
+        ],
+      ]),
+      { values: { limit: 10 }, environment: { tag: "", values: {} } },
+    );
   });
   afterAll(() => runner.close());
 
   test("a private function is not found by clients, but other callers reach it", async () => {
-    await expect(client.call("hidden", [], ALICE)).rejects.toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound", message: "function not found: 'hidden'" });
+    await expect(client.call("hidden", [], ALICE)).rejects.toMatchObject({
+      statusCode: 404,
+      errorCode: "FunctionNotFound",
+      message: "function not found: 'hidden'",
+    });
     expect(await client.call("hidden", [], {} satisfies Caller)).toBe("secret");
     expect(await runner.call("hidden", [], ALICE)).toBe("secret");
   });
 
   test("can_evaluate decides with %%user, %%args and %%values", async () => {
     expect(await client.call("gated", [3], ALICE)).toBe(6);
-    await expect(client.call("gated", [30], ALICE)).rejects.toMatchObject({ errorCode: "FunctionExecutionError", message: 'rule not matched for function "gated"' });
+    await expect(client.call("gated", [30], ALICE)).rejects.toMatchObject({
+      errorCode: "FunctionExecutionError",
+      message: 'rule not matched for function "gated"',
+    });
     await expect(client.call("gated", [3], BOB)).rejects.toMatchObject({ message: 'rule not matched for function "gated"' });
   });
 });

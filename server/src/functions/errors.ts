@@ -26,7 +26,11 @@ export function executionError(message: string): ServerError {
  * @returns a 400 `ExecutionTimeLimitExceeded`
  */
 export function timeLimitExceeded(name: string, timeoutMs: number): ServerError {
-  return new ServerError(400, "ExecutionTimeLimitExceeded", `execution time limit exceeded: function '${name}' ran longer than ${timeoutMs} ms`);
+  return new ServerError(
+    400,
+    "ExecutionTimeLimitExceeded",
+    `execution time limit exceeded: function '${name}' ran longer than ${timeoutMs} ms`,
+  );
 }
 
 /**

@@ -37,10 +37,12 @@ const NAME = /^[A-Za-z_$][\w$-]*$/;
  * @param source - the file's text
  */
 export function wrapSource(source: string): string {
-  return `(function (context, __args) { var exports = undefined; var module = { exports: {} };\n${source}\n;` +
+  return (
+    `(function (context, __args) { var exports = undefined; var module = { exports: {} };\n${source}\n;` +
     `var __fn = typeof exports === "function" ? exports : module.exports;` +
     `if (typeof __fn !== "function") throw new TypeError("the source does not assign a function to exports");` +
-    `return __fn.apply(undefined, __args); })(globalThis.${CALL_SLOT}.context, globalThis.${CALL_SLOT}.args)`;
+    `return __fn.apply(undefined, __args); })(globalThis.${CALL_SLOT}.context, globalThis.${CALL_SLOT}.args)`
+  );
 }
 
 /**
@@ -65,9 +67,10 @@ export function compileFunction(name: string, file: string, source: string): Loa
 export function compileSpecs(specs: FunctionSpec[]): Map<string, LoadedFunction> {
   const out = new Map<string, LoadedFunction>();
   for (const spec of specs) {
-    const compiled: LoadedFunction = spec.error === undefined
-      ? compileFunction(spec.name, spec.file, spec.source)
-      : { name: spec.name, file: spec.file, source: spec.source, error: spec.error };
+    const compiled: LoadedFunction =
+      spec.error === undefined
+        ? compileFunction(spec.name, spec.file, spec.source)
+        : { name: spec.name, file: spec.file, source: spec.source, error: spec.error };
     out.set(spec.name, { ...compiled, runAsSystem: spec.runAsSystem === true });
   }
   return out;
@@ -79,7 +82,10 @@ async function sourceFileOf(dir: string, entry: string): Promise<{ name: string;
   if (info.isFile() && entry.endsWith(".js")) return { name: entry.slice(0, -3), file: path };
   if (info.isDirectory()) {
     const source = join(path, "source.js");
-    const found = await stat(source).then((s) => s.isFile(), () => false);
+    const found = await stat(source).then(
+      (s) => s.isFile(),
+      () => false,
+    );
     if (found) return { name: entry, file: source };
   }
   return null;

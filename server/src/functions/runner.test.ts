@@ -12,7 +12,13 @@ import { createFunctionRunner, createInProcessRunner } from "./index.js";
 
 const DEMO = fileURLToPath(new URL("../../../demo/app/functions", import.meta.url));
 const alice: Caller = {
-  user: { id: "65f0aaaaaaaaaaaaaaaaaaaa", type: "normal", data: { name: "Alice" }, custom_data: {}, identities: [{ id: "x", provider_type: "anon-user" }] },
+  user: {
+    id: "65f0aaaaaaaaaaaaaaaaaaaa",
+    type: "normal",
+    data: { name: "Alice" },
+    custom_data: {},
+    identities: [{ id: "x", provider_type: "anon-user" }],
+  },
 };
 const bob: Caller = { user: { ...alice.user!, id: "65f0bbbbbbbbbbbbbbbbbbbb" } };
 
@@ -22,7 +28,10 @@ let mongo: ReturnType<typeof createMongoService>;
 let runner: FunctionRunner;
 
 async function rejection(p: Promise<unknown>): Promise<ServerError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ServerError);
   return err as ServerError;
 }
@@ -30,12 +39,16 @@ async function rejection(p: Promise<unknown>): Promise<ServerError> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "fn-"));
   const files: Record<string, string> = {
-    "ctx.js": "exports = function () { return { user: context.user.id, value: context.values.get('greeting'), missing: context.values.get('nope') === undefined }; };",
-    "nested.js": "exports = async function (a, b) { return { sum: await context.functions.execute('sum', a, b), me: await context.functions.execute('whoami') }; };",
-    "bsonGlobals.js": "exports = function (hex) { const id = new BSON.ObjectId(hex); return { id, hex: id.toHexString(), ejson: EJSON.stringify({ n: 1 }), dec: BSON.Decimal128.fromString('1.5') }; };",
+    "ctx.js":
+      "exports = function () { return { user: context.user.id, value: context.values.get('greeting'), missing: context.values.get('nope') === undefined }; };",
+    "nested.js":
+      "exports = async function (a, b) { return { sum: await context.functions.execute('sum', a, b), me: await context.functions.execute('whoami') }; };",
+    "bsonGlobals.js":
+      "exports = function (hex) { const id = new BSON.ObjectId(hex); return { id, hex: id.toHexString(), ejson: EJSON.stringify({ n: 1 }), dec: BSON.Decimal128.fromString('1.5') }; };",
     "loop.js": "exports = function () { while (true) {} };",
     "loopAfterAwait.js": "exports = async function () { await new Promise((r) => setTimeout(r, 5)); while (true) {} };",
-    "timerThrows.js": "exports = function () { setTimeout(() => { throw new Error('thrown in a timer'); }, 1); return new Promise(() => {}); };",
+    "timerThrows.js":
+      "exports = function () { setTimeout(() => { throw new Error('thrown in a timer'); }, 1); return new Promise(() => {}); };",
     "never.js": "exports = async function () { await new Promise(() => {}); };",
     "broken.js": "exports = function ( { ;",
     "notAFunction.js": "exports = 42;",
@@ -69,7 +82,8 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   mkdirSync(join(dir, "folderFn"));
   writeFileSync(join(dir, "folderFn", "source.js"), "exports = function () { return 'from folder'; };");
-  for (const name of ["sum.js", "whoami.js", "echo.js", "slow.js"]) writeFileSync(join(dir, name), (await import("node:fs")).readFileSync(join(DEMO, name)));
+  for (const name of ["sum.js", "whoami.js", "echo.js", "slow.js"])
+    writeFileSync(join(dir, name), (await import("node:fs")).readFileSync(join(DEMO, name)));
   db = new Database(":memory:");
   mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
   runner = await createFunctionRunner({ dir, timeoutMs: 300, values: { greeting: "hello" }, mongo });
@@ -108,7 +122,12 @@ describe("function runner", () => {
   });
 
   test("echo returns BSON values unchanged", async () => {
-    const value = { id: new ObjectId(), when: new Date(1704067200000), dec: Decimal128.fromString("1.25"), big: Long.fromString("9007199254740993") };
+    const value = {
+      id: new ObjectId(),
+      when: new Date(1704067200000),
+      dec: Decimal128.fromString("1.25"),
+      big: Long.fromString("9007199254740993"),
+    };
     expect(await runner.call("echo", [value], {})).toEqual(value);
   });
 
@@ -196,7 +215,10 @@ describe("function runner", () => {
   });
 
   test("a synchronous loop after an await is stopped by ending the worker; the next call works", async () => {
-    const innocent = runner.call("slow", [250], {}).then(() => "resolved", (e: ServerError) => e.errorCode);
+    const innocent = runner.call("slow", [250], {}).then(
+      () => "resolved",
+      (e: ServerError) => e.errorCode,
+    );
     const err = await rejection(runner.call("loopAfterAwait", [], {}));
     expect(err.errorCode).toBe("ExecutionTimeLimitExceeded");
     // A call that was running on the stuck worker cannot finish either.
@@ -272,6 +294,8 @@ describe("demo functions", () => {
   test("authFunc and resetFunc", async () => {
     expect(await demo.call("authFunc", [{ username: "carol" }], {})).toBe("carol");
     expect((await rejection(demo.call("authFunc", [{}], {}))).errorCode).toBe("FunctionExecutionError");
-    expect(await demo.call("resetFunc", [{ token: "t", tokenId: "i", username: "u", password: "p" }, 1], {})).toEqual({ status: "success" });
+    expect(await demo.call("resetFunc", [{ token: "t", tokenId: "i", username: "u", password: "p" }, 1], {})).toEqual({
+      status: "success",
+    });
   });
 });

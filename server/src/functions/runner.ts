@@ -99,8 +99,9 @@ export class InProcessRunner implements FunctionRunner {
     } finally {
       this.sandbox[CALL_SLOT] = undefined;
     }
-    return withDeadline(Promise.resolve(value), deadline - Date.now(), () => timeLimitExceeded(name, this.opts.timeoutMs))
-      .catch((err: unknown) => Promise.reject(toCallError(name, err, this.opts.timeoutMs)));
+    return withDeadline(Promise.resolve(value), deadline - Date.now(), () => timeLimitExceeded(name, this.opts.timeoutMs)).catch(
+      (err: unknown) => Promise.reject(toCallError(name, err, this.opts.timeoutMs)),
+    );
   }
 }
 

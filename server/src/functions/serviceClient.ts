@@ -71,7 +71,10 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
     countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }),
     aggregate: (pipeline) =>
       cursor((extra) => {
-        const tail = [...(extra.sort ? [{ $sort: extra.sort }] : []), ...(typeof extra.limit === "number" ? [{ $limit: extra.limit }] : [])];
+        const tail = [
+          ...(extra.sort ? [{ $sort: extra.sort }] : []),
+          ...(typeof extra.limit === "number" ? [{ $limit: extra.limit }] : []),
+        ];
         return call("aggregate", { pipeline: [...pipeline, ...tail] });
       }),
     insertOne: (document) => call1("insertOne", { document }),

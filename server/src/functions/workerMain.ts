@@ -46,7 +46,9 @@ class RemoteMongo implements MongoService {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ServerError(400, "ExecutionTimeLimitExceeded", `no reply from the MongoDB service for ${name} in ${this.deadlineMs} ms`));
+        reject(
+          new ServerError(400, "ExecutionTimeLimitExceeded", `no reply from the MongoDB service for ${name} in ${this.deadlineMs} ms`),
+        );
       }, this.deadlineMs);
       this.pending.set(id, { resolve, reject, timer });
       this.post({ type: "mongo", id, service, name, payload });
@@ -57,7 +59,12 @@ class RemoteMongo implements MongoService {
     throw new ServerError(400, "FunctionExecutionError", "watch is not available inside functions");
   }
 
-  async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+  async findOne(
+    service: string,
+    database: string,
+    collection: string,
+    filter: Record<string, unknown>,
+  ): Promise<Record<string, unknown> | null> {
     return (await this.call(service, "findOne", [{ database, collection, query: filter }], {})) as Record<string, unknown> | null;
   }
 

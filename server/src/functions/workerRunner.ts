@@ -43,10 +43,23 @@ class WorkerHandle {
   /** Set while a liveness check runs after a missed deadline; new calls wait for it. */
   checking: Promise<void> | undefined;
 
-  constructor(init: WorkerInit, private readonly mongo: MongoService, onDeath: (h: WorkerHandle) => void, startTimeoutMs = START_TIMEOUT_MS, memoryLimitMb?: number) {
+  constructor(
+    init: WorkerInit,
+    private readonly mongo: MongoService,
+    onDeath: (h: WorkerHandle) => void,
+    startTimeoutMs = START_TIMEOUT_MS,
+    memoryLimitMb?: number,
+  ) {
     // A heap limit turns a function's heap bomb into an out-of-memory error of this thread alone.
-    const resourceLimits = memoryLimitMb === undefined ? undefined : { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(memoryLimitMb / 8))) };
-    this.worker = new Worker(bootstrapCode(), { eval: true, workerData: init, ...(resourceLimits === undefined ? {} : { resourceLimits }) });
+    const resourceLimits =
+      memoryLimitMb === undefined
+        ? undefined
+        : { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(memoryLimitMb / 8))) };
+    this.worker = new Worker(bootstrapCode(), {
+      eval: true,
+      workerData: init,
+      ...(resourceLimits === undefined ? {} : { resourceLimits }),
+    });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("function worker did not start in time")), startTimeoutMs);
@@ -61,7 +74,9 @@ class WorkerHandle {
       });
     });
     // a worker that never got ready is ended, so the next call starts a fresh thread
-    this.ready.catch((err: unknown) => this.die(executionError(`function worker did not start: ${(err as Error)?.message ?? String(err)}`), onDeath));
+    this.ready.catch((err: unknown) =>
+      this.die(executionError(`function worker did not start: ${(err as Error)?.message ?? String(err)}`), onDeath),
+    );
     this.worker.on("message", (msg: FromWorker) => this.onMessage(msg));
     this.worker.on("error", (err) => this.die(executionError(`function worker failed: ${err.message}`), onDeath));
     this.worker.on("exit", () => this.die(executionError("function worker exited"), onDeath));
@@ -159,9 +174,15 @@ class WorkerRunner implements FunctionRunner {
     await this.current?.checking;
     if (this.closed) throw new ServerError(503, "ServiceUnavailable", "the function runner is closed");
     if (!this.current || this.current.dead) {
-      this.current = new WorkerHandle(this.init, this.opts.mongo, (h) => {
-        if (this.current === h) this.current = undefined;
-      }, this.tuning.startTimeoutMs, this.opts.memoryLimitMb);
+      this.current = new WorkerHandle(
+        this.init,
+        this.opts.mongo,
+        (h) => {
+          if (this.current === h) this.current = undefined;
+        },
+        this.tuning.startTimeoutMs,
+        this.opts.memoryLimitMb,
+      );
     }
     const handle = this.current;
     await handle.ready;

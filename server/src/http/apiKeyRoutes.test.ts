@@ -31,7 +31,10 @@ describe("API keys", () => {
   });
 
   it("logs in with a key as the same user; disabled keys cannot log in", async () => {
-    const { key, _id } = (await c.request("POST", keys(), { token: owner.refresh_token, body: { name: "ci" } })).body as { key: string; _id: string };
+    const { key, _id } = (await c.request("POST", keys(), { token: owner.refresh_token, body: { name: "ci" } })).body as {
+      key: string;
+      _id: string;
+    };
     const login = await c.logIn("api-key", { key });
     expect(login.user_id).toBe(owner.user_id);
     expect((await c.request("PUT", keys(`/${_id}/disable`), { token: owner.refresh_token })).status).toBe(200);
@@ -44,7 +47,10 @@ describe("API keys", () => {
   });
 
   it("refuses to delete the key of the current session (403), deletes it from another session", async () => {
-    const { key, _id } = (await c.request("POST", keys(), { token: owner.refresh_token, body: { name: "self" } })).body as { key: string; _id: string };
+    const { key, _id } = (await c.request("POST", keys(), { token: owner.refresh_token, body: { name: "self" } })).body as {
+      key: string;
+      _id: string;
+    };
     const viaKey = await c.logIn("api-key", { key });
     const forbidden = await c.request("DELETE", keys(`/${_id}`), { token: viaKey.refresh_token });
     expect(forbidden.status).toBe(403);

@@ -19,7 +19,12 @@ describe("location", () => {
     const res = await client.request("GET", client.app("/location"));
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
-    expect(res.body).toEqual({ deployment_model: "LOCAL", location: "US-VA", hostname: server.url, ws_hostname: server.url.replace("http", "ws") });
+    expect(res.body).toEqual({
+      deployment_model: "LOCAL",
+      location: "US-VA",
+      hostname: server.url,
+      ws_hostname: server.url.replace("http", "ws"),
+    });
   });
 
   it("answers 404 with an error body for another app id", async () => {
@@ -75,7 +80,9 @@ describe("anonymous login, profile, refresh, logout", () => {
   it("refuses the profile with a refresh token, no token, or a tampered token", async () => {
     const login = await client.logIn("anon-user");
     const [head, payload, sig] = login.access_token.split(".");
-    const forged = Buffer.from(JSON.stringify({ ...jwtPayload(login.access_token), sub: new ObjectId().toHexString() })).toString("base64url");
+    const forged = Buffer.from(JSON.stringify({ ...jwtPayload(login.access_token), sub: new ObjectId().toHexString() })).toString(
+      "base64url",
+    );
     for (const token of [login.refresh_token, undefined, `${head}.${forged}.${sig}`, `${head}.${payload}.${sig}x`, "not-a-jwt"]) {
       const res = await client.request("GET", "/auth/profile", token === undefined ? {} : { token });
       expect(res.status).toBe(401);
@@ -139,7 +146,11 @@ describe("CORS", () => {
   ])("answers the preflight of %s %s", async (method, path) => {
     const res = await fetch(`${client.api}${path}`, {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": method, "access-control-request-headers": "authorization,content-type" },
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": method,
+        "access-control-request-headers": "authorization,content-type",
+      },
       signal: AbortSignal.timeout(5000),
     });
     expect(res.status).toBe(204);

@@ -28,7 +28,8 @@ function serverBaseUrl(request: FastifyRequest, publicUrl: string | undefined): 
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) return {};
-  if (typeof body !== "object" || Array.isArray(body)) throw new ServerError(400, "InvalidParameter", "expected the request body to be an object");
+  if (typeof body !== "object" || Array.isArray(body))
+    throw new ServerError(400, "InvalidParameter", "expected the request body to be an object");
   return body as Record<string, unknown>;
 }
 
@@ -72,14 +73,16 @@ export function registerAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
   });
 
   app.delete(`${API_PREFIX}/auth/session`, { config: { kind: "logout" } }, async (request, reply) => {
-    auth.logOut(await requireRefresh(request, auth).catch(async (err: unknown) => {
-      // realm-web's logOut (also run by deleteUser after the user is gone) ignores exactly this
-      // message: a well-signed refresh token whose session no longer exists.
-      if (await auth.isSignedRefreshToken(bearerToken(request))) {
-        throw new ServerError(401, "InvalidSession", "failed to find refresh token");
-      }
-      throw err;
-    }));
+    auth.logOut(
+      await requireRefresh(request, auth).catch(async (err: unknown) => {
+        // realm-web's logOut (also run by deleteUser after the user is gone) ignores exactly this
+        // message: a well-signed refresh token whose session no longer exists.
+        if (await auth.isSignedRefreshToken(bearerToken(request))) {
+          throw new ServerError(401, "InvalidSession", "failed to find refresh token");
+        }
+        throw err;
+      }),
+    );
     return sendEjson(reply, {});
   });
 

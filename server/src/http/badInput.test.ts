@@ -29,11 +29,31 @@ const MALFORMED = [
 ];
 
 const ROUTES: { label: string; method: string; path: () => string; token: () => string | undefined }[] = [
-  { label: "/auth/providers/anon-user/login", method: "POST", path: () => c.app("/auth/providers/anon-user/login"), token: () => undefined },
-  { label: "/auth/providers/local-userpass/login", method: "POST", path: () => c.app("/auth/providers/local-userpass/login"), token: () => undefined },
+  {
+    label: "/auth/providers/anon-user/login",
+    method: "POST",
+    path: () => c.app("/auth/providers/anon-user/login"),
+    token: () => undefined,
+  },
+  {
+    label: "/auth/providers/local-userpass/login",
+    method: "POST",
+    path: () => c.app("/auth/providers/local-userpass/login"),
+    token: () => undefined,
+  },
   { label: "/auth/providers/api-key/login", method: "POST", path: () => c.app("/auth/providers/api-key/login"), token: () => undefined },
-  { label: "/auth/providers/local-userpass/register", method: "POST", path: () => c.app("/auth/providers/local-userpass/register"), token: () => undefined },
-  { label: "/auth/providers/local-userpass/reset/call", method: "POST", path: () => c.app("/auth/providers/local-userpass/reset/call"), token: () => undefined },
+  {
+    label: "/auth/providers/local-userpass/register",
+    method: "POST",
+    path: () => c.app("/auth/providers/local-userpass/register"),
+    token: () => undefined,
+  },
+  {
+    label: "/auth/providers/local-userpass/reset/call",
+    method: "POST",
+    path: () => c.app("/auth/providers/local-userpass/reset/call"),
+    token: () => undefined,
+  },
   { label: "/functions/call", method: "POST", path: () => c.app("/functions/call"), token: () => user.access_token },
   { label: "/auth/api_keys", method: "POST", path: () => "/auth/api_keys", token: () => user.refresh_token },
 ];
@@ -59,19 +79,30 @@ describe("malformed bodies never give a 5xx", () => {
 
 describe("other bad input", () => {
   it("answers 413 with an error body for a body over the limit", async () => {
-    const res = await c.request("POST", c.app("/functions/call"), { token: user.access_token, rawBody: JSON.stringify({ name: "x", arguments: ["a".repeat(70 * 1024)] }) });
+    const res = await c.request("POST", c.app("/functions/call"), {
+      token: user.access_token,
+      rawBody: JSON.stringify({ name: "x", arguments: ["a".repeat(70 * 1024)] }),
+    });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error_code: "RequestTooLarge" });
   });
 
   it("answers 415 for an unsupported content type", async () => {
-    const res = await c.request("POST", c.app("/functions/call"), { token: user.access_token, rawBody: "<x/>", headers: { "content-type": "application/xml" } });
+    const res = await c.request("POST", c.app("/functions/call"), {
+      token: user.access_token,
+      rawBody: "<x/>",
+      headers: { "content-type": "application/xml" },
+    });
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ error: expect.any(String), error_code: "BadRequest" });
   });
 
   it("answers 404 with an error body for unknown routes and methods", async () => {
-    for (const [method, path] of [["GET", "/nope"], ["PATCH", "/auth/session"], ["GET", c.app("/auth/providers/anon-user/login")]] as const) {
+    for (const [method, path] of [
+      ["GET", "/nope"],
+      ["PATCH", "/auth/session"],
+      ["GET", c.app("/auth/providers/anon-user/login")],
+    ] as const) {
       const res = await c.request(method, path);
       expect(res.status).toBe(404);
       expect(res.body).toMatchObject({ error_code: "NotFound" });

@@ -57,7 +57,9 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   const apiKeys = new ApiKeyStore(db);
   const userpassStore = new UserpassStore(db, { tokenTtlMs: limits.userpassTokenTtlSeconds * 1000 });
   const throttle = new LoginThrottle({
-    perAccount: limits.failedLoginsPerAccount, perAddress: limits.failedLoginsPerAddress, decayMs: limits.failedLoginDecaySeconds * 1000,
+    perAccount: limits.failedLoginsPerAccount,
+    perAddress: limits.failedLoginsPerAddress,
+    decayMs: limits.failedLoginDecaySeconds * 1000,
   });
   const anonymousLimiter = new AnonymousLoginLimiter({ burst: limits.anonymousLoginBurst, perMinute: limits.anonymousLoginsPerMinute });
   const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
@@ -77,14 +79,22 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
  * Request, idle and keep-alive timeouts. The idle timeout is kept above the function time limit,
  * so a long function call is not cut; watch streams stay active through their heartbeats.
  */
-function connectionOptions(config: ServerConfig): { requestTimeout: number; connectionTimeout: number; keepAliveTimeout: number; http: { headersTimeout: number; connectionsCheckingInterval: number } } {
+function connectionOptions(config: ServerConfig): {
+  requestTimeout: number;
+  connectionTimeout: number;
+  keepAliveTimeout: number;
+  http: { headersTimeout: number; connectionsCheckingInterval: number };
+} {
   const { requestTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } = config.limits;
   return {
     requestTimeout: requestTimeoutMs,
     connectionTimeout: Math.max(connectionTimeoutMs, config.functionTimeoutMs + 5_000, config.limits.queryTimeoutMs + 5_000),
     keepAliveTimeout: keepAliveTimeoutMs,
     // Node checks request deadlines on this interval (30 s by default): keep it well under the deadline.
-    http: { headersTimeout: Math.min(60_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 4))) },
+    http: {
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+    },
   };
 }
 
@@ -92,10 +102,16 @@ function connectionOptions(config: ServerConfig): { requestTimeout: number; conn
 export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   const { config } = parts;
   // Logs go to stderr so that stdout carries only the CLI's listening line.
-  const app = Fastify({ logger: parts.logger === true ? { stream: process.stderr } : false, bodyLimit: config.bodyLimitBytes, forceCloseConnections: true,
+  const app = Fastify({
+    logger: parts.logger === true ? { stream: process.stderr } : false,
+    bodyLimit: config.bodyLimitBytes,
+    forceCloseConnections: true,
     ...connectionOptions(config),
     // a malformed URL (bad percent-encoding) is answered before routing: keep the App Services error body
-    frameworkErrors: (err, _request, reply) => { sendError(reply, err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400, "BadRequest", err.message); } });
+    frameworkErrors: (err, _request, reply) => {
+      sendError(reply, err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400, "BadRequest", err.message);
+    },
+  });
   app.server.maxConnections = config.limits.maxConnections;
   const streams = new StreamRegistry();
   const counters = new Counters();

@@ -11,8 +11,17 @@ import type { StreamRegistry } from "./streams.js";
 
 /** Kinds of routes, as counted and as targeted by fault injection. */
 export const ROUTE_KINDS = [
-  "location", "login", "link", "profile", "refresh", "logout", "deleteUser",
-  "apiKeys", "userpass", "functionCall", "watch",
+  "location",
+  "login",
+  "link",
+  "profile",
+  "refresh",
+  "logout",
+  "deleteUser",
+  "apiKeys",
+  "userpass",
+  "functionCall",
+  "watch",
 ] as const;
 
 /** A route kind. */

@@ -18,7 +18,10 @@ function codeForStatus(status: number): string {
 
 /** Recognizes a {@link ServerError}, also across module copies (by shape). */
 export function isServerError(err: unknown): err is ServerError {
-  return err instanceof ServerError || (err instanceof Error && typeof (err as ServerError).errorCode === "string" && typeof (err as ServerError).statusCode === "number");
+  return (
+    err instanceof ServerError ||
+    (err instanceof Error && typeof (err as ServerError).errorCode === "string" && typeof (err as ServerError).statusCode === "number")
+  );
 }
 
 /** Installs the error handler and the not-found handler. */

@@ -18,7 +18,14 @@ beforeAll(async () => {
   await writeFile(join(dir, "sum.js"), "exports = function (a, b) { return a + b; };");
   await writeFile(join(dir, "whoami.js"), "exports = function () { return context.user.id; };");
   await writeFile(join(dir, "echo.js"), "exports = function (x) { return x; };");
-  server = await startServer({ inMemory: true, appId: "fn", functionsDir: dir, adminToken: ADMIN, allowAllData: true, onWarning: () => undefined });
+  server = await startServer({
+    inMemory: true,
+    appId: "fn",
+    functionsDir: dir,
+    adminToken: ADMIN,
+    allowAllData: true,
+    onWarning: () => undefined,
+  });
   c = new TestClient(server.url, "fn");
   user = await c.logIn("anon-user");
 });
@@ -83,7 +90,9 @@ interface Stream {
 }
 
 async function openWatch(args: Record<string, unknown>, auth: { header?: string; query?: string }): Promise<Stream> {
-  const request = Buffer.from(JSON.stringify({ name: "watch", arguments: [EJSON.serialize(args, { relaxed: false })], service: "mongodb-atlas" })).toString("base64");
+  const request = Buffer.from(
+    JSON.stringify({ name: "watch", arguments: [EJSON.serialize(args, { relaxed: false })], service: "mongodb-atlas" }),
+  ).toString("base64");
   const query = `baas_request=${encodeURIComponent(request)}${auth.query === undefined ? "" : `&baas_at=${auth.query}`}`;
   const controller = new AbortController();
   const headers: Record<string, string> = { accept: "text/event-stream" };
@@ -91,7 +100,12 @@ async function openWatch(args: Record<string, unknown>, auth: { header?: string;
   const response = await fetch(`${c.api}${c.app(`/functions/call?${query}`)}`, { headers, signal: controller.signal });
   const messages: EventSourceMessage[] = [];
   const waiters: (() => void)[] = [];
-  const parser = createParser({ onEvent: (m) => { messages.push(m); waiters.splice(0).forEach((w) => w()); } });
+  const parser = createParser({
+    onEvent: (m) => {
+      messages.push(m);
+      waiters.splice(0).forEach((w) => w());
+    },
+  });
   if (response.ok && response.body !== null) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     void (async () => {
@@ -102,11 +116,12 @@ async function openWatch(args: Record<string, unknown>, auth: { header?: string;
       }
     })();
   }
-  const waitFor = (n: number) => new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${n} messages, got ${messages.length}`)), 5000);
-    const check = () => (messages.length >= n ? (clearTimeout(timer), resolve()) : waiters.push(check));
-    check();
-  });
+  const waitFor = (n: number) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${n} messages, got ${messages.length}`)), 5000);
+      const check = () => (messages.length >= n ? (clearTimeout(timer), resolve()) : waiters.push(check));
+      check();
+    });
   return { messages, waitFor, close: () => controller.abort(), response };
 }
 
@@ -114,7 +129,10 @@ async function openWatch(args: Record<string, unknown>, auth: { header?: string;
 const unescapeSse = (data: string) => data.replace(/%(25|0A|0D)/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 const counters = async () => {
-  const res = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${server.url}/admin/v1/counters`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+    signal: AbortSignal.timeout(5000),
+  });
   return (await res.json()) as { openStreams: number };
 };
 
@@ -129,8 +147,16 @@ describe("GET functions/call (watch over SSE)", () => {
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get("content-type")).toBe("text/event-stream");
     await until(async () => (await counters()).openStreams === 1, "stream registered");
-    await call({ name: "insertOne", service: "mongodb-atlas", arguments: [{ database: "w", collection: "items", document: { _id: 1, text: "50%\nline\r" } }] });
-    await call({ name: "updateOne", service: "mongodb-atlas", arguments: [{ database: "w", collection: "items", query: { _id: 1 }, update: { $set: { n: 2 } } }] });
+    await call({
+      name: "insertOne",
+      service: "mongodb-atlas",
+      arguments: [{ database: "w", collection: "items", document: { _id: 1, text: "50%\nline\r" } }],
+    });
+    await call({
+      name: "updateOne",
+      service: "mongodb-atlas",
+      arguments: [{ database: "w", collection: "items", query: { _id: 1 }, update: { $set: { n: 2 } } }],
+    });
     await stream.waitFor(2);
     const [insert, update] = stream.messages.map((m) => m.data);
     // JSON escapes the newlines itself; the server escapes the `%`.
@@ -159,12 +185,19 @@ describe("GET functions/call (watch over SSE)", () => {
   it("answers 401 without a token or with a bad one, and 400 for a bad baas_request", async () => {
     expect((await openWatch({ database: "w", collection: "x" }, {})).response.status).toBe(401);
     expect((await openWatch({ database: "w", collection: "x" }, { query: "bad" })).response.status).toBe(401);
-    for (const q of ["", "baas_request=%%%", "baas_request=bm90IGpzb24=", `baas_request=${Buffer.from('{"name":"watch","arguments":[]}').toString("base64")}`]) {
+    for (const q of [
+      "",
+      "baas_request=%%%",
+      "baas_request=bm90IGpzb24=",
+      `baas_request=${Buffer.from('{"name":"watch","arguments":[]}').toString("base64")}`,
+    ]) {
       const res = await c.request("GET", c.app(`/functions/call?${q}`), { token: user.access_token });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: expect.any(String), error_code: expect.any(String) });
     }
-    const other = Buffer.from(JSON.stringify({ name: "watch", arguments: [{ database: "d", collection: "c" }], service: "nope" })).toString("base64");
+    const other = Buffer.from(JSON.stringify({ name: "watch", arguments: [{ database: "d", collection: "c" }], service: "nope" })).toString(
+      "base64",
+    );
     expect((await c.request("GET", c.app(`/functions/call?baas_request=${other}`), { token: user.access_token })).status).toBe(404);
   });
 
@@ -172,8 +205,13 @@ describe("GET functions/call (watch over SSE)", () => {
     const own = await startServer({ inMemory: true, appId: "fn", allowAllData: true, onWarning: () => undefined });
     const oc = new TestClient(own.url, "fn");
     const login = await oc.logIn("anon-user");
-    const request = Buffer.from(JSON.stringify({ name: "watch", arguments: [{ database: "d", collection: "c" }], service: "mongodb-atlas" })).toString("base64");
-    const res = await fetch(`${oc.api}${oc.app(`/functions/call?baas_request=${request}`)}`, { headers: { authorization: `Bearer ${login.access_token}` }, signal: AbortSignal.timeout(5000) });
+    const request = Buffer.from(
+      JSON.stringify({ name: "watch", arguments: [{ database: "d", collection: "c" }], service: "mongodb-atlas" }),
+    ).toString("base64");
+    const res = await fetch(`${oc.api}${oc.app(`/functions/call?baas_request=${request}`)}`, {
+      headers: { authorization: `Bearer ${login.access_token}` },
+      signal: AbortSignal.timeout(5000),
+    });
     expect(res.status).toBe(200);
     const body = res.text();
     await own.close();

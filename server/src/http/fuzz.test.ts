@@ -27,7 +27,34 @@ function prng(seed: number): () => number {
   };
 }
 
-const KEYS = ["name", "arguments", "service", "username", "password", "email", "token", "tokenId", "key", "options", "$oid", "$date", "$numberLong", "$numberDouble", "$binary", "$regex", "__proto__", "constructor", "database", "collection", "query", "document", "kind", "route", "count", "status"];
+const KEYS = [
+  "name",
+  "arguments",
+  "service",
+  "username",
+  "password",
+  "email",
+  "token",
+  "tokenId",
+  "key",
+  "options",
+  "$oid",
+  "$date",
+  "$numberLong",
+  "$numberDouble",
+  "$binary",
+  "$regex",
+  "__proto__",
+  "constructor",
+  "database",
+  "collection",
+  "query",
+  "document",
+  "kind",
+  "route",
+  "count",
+  "status",
+];
 
 function fuzzer(seed: number) {
   const r = prng(seed);
@@ -41,12 +68,18 @@ function fuzzer(seed: number) {
   };
   const value = (depth: number): unknown => {
     switch (depth > 4 ? int(5) : int(9)) {
-      case 0: return null;
-      case 1: return r() < 0.5;
-      case 2: return pick([0, -1, 1e308, -0, 2 ** 53 + 1, 3.14, Number.MAX_SAFE_INTEGER]);
-      case 3: return str();
-      case 4: return pick(KEYS);
-      case 5: return Array.from({ length: int(5) }, () => value(depth + 1));
+      case 0:
+        return null;
+      case 1:
+        return r() < 0.5;
+      case 2:
+        return pick([0, -1, 1e308, -0, 2 ** 53 + 1, 3.14, Number.MAX_SAFE_INTEGER]);
+      case 3:
+        return str();
+      case 4:
+        return pick(KEYS);
+      case 5:
+        return Array.from({ length: int(5) }, () => value(depth + 1));
       default: {
         const o: Record<string, unknown> = {};
         for (let i = int(5); i > 0; i--) o[r() < 0.7 ? pick(KEYS) : str()] = value(depth + 1);
@@ -56,25 +89,50 @@ function fuzzer(seed: number) {
   };
   const body = (): string | undefined => {
     switch (int(8)) {
-      case 0: return undefined;
-      case 1: return str();
-      case 2: return JSON.stringify(value(0)).slice(0, int(50));
-      case 3: return "[".repeat(3000 + int(3000)) + "]".repeat(int(2) * 3000);
-      case 4: return `{"a":${'{"b":'.repeat(2000)}1${"}".repeat(2000)}}`;
-      default: return JSON.stringify(value(0));
+      case 0:
+        return undefined;
+      case 1:
+        return str();
+      case 2:
+        return JSON.stringify(value(0)).slice(0, int(50));
+      case 3:
+        return "[".repeat(3000 + int(3000)) + "]".repeat(int(2) * 3000);
+      case 4:
+        return `{"a":${'{"b":'.repeat(2000)}1${"}".repeat(2000)}}`;
+      default:
+        return JSON.stringify(value(0));
     }
   };
   const headers = (): Record<string, string> => {
     const h: Record<string, string> = {};
-    const ct = pick(["application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/ejson", ""]);
+    const ct = pick([
+      "application/json",
+      "application/json; charset=utf-8",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/ejson",
+      "",
+    ]);
     if (ct) h["content-type"] = ct;
-    if (r() < 0.3) h["authorization"] = pick(["Bearer", "Bearer x.y.z", "Basic Zm9vOmJhcg==", `Bearer ${str().replace(/[^\x21-\x7e]/g, "a")}`, "bearer a.b.c"]);
+    if (r() < 0.3)
+      h["authorization"] = pick([
+        "Bearer",
+        "Bearer x.y.z",
+        "Basic Zm9vOmJhcg==",
+        `Bearer ${str().replace(/[^\x21-\x7e]/g, "a")}`,
+        "bearer a.b.c",
+      ]);
     if (r() < 0.2) h["accept"] = pick(["text/event-stream", "*/*", "application/xml"]);
     return h;
   };
   const query = (): string => {
     if (r() < 0.5) return "";
-    const parts = Array.from({ length: 1 + int(3) }, () => `${pick(["link", "baas_request", "baas_at", "x", "link[]", "__proto__"])}=${encodeURIComponent(pick([str(), "true", Buffer.from(JSON.stringify(value(0)) ?? "").toString("base64")]).replace(/[\ud800-\udfff]/g, "?"))}`);
+    const parts = Array.from(
+      { length: 1 + int(3) },
+      () =>
+        `${pick(["link", "baas_request", "baas_at", "x", "link[]", "__proto__"])}=${encodeURIComponent(pick([str(), "true", Buffer.from(JSON.stringify(value(0)) ?? "").toString("base64")]).replace(/[\ud800-\udfff]/g, "?"))}`,
+    );
     return `?${parts.join("&")}`;
   };
   return { int, pick, body, headers, query, r };
@@ -85,7 +143,12 @@ let c: TestClient;
 let user: LoginBody;
 
 beforeAll(async () => {
-  server = await startServer({ inMemory: true, appId: "fuzz", adminToken: ADMIN, config: { bodyLimitBytes: 64 * 1024, maxFailedLogins: 3 } });
+  server = await startServer({
+    inMemory: true,
+    appId: "fuzz",
+    adminToken: ADMIN,
+    config: { bodyLimitBytes: 64 * 1024, maxFailedLogins: 3 },
+  });
   c = new TestClient(server.url, "fuzz");
   user = await c.logIn("anon-user");
 });
@@ -100,7 +163,11 @@ const ROUTES: Route[] = [
     { method: "POST", path: app(`/auth/providers/${p}/login`), auth: "none" },
     { method: "POST", path: app(`/auth/providers/${p}/login`), auth: "access" },
   ]),
-  ...["register", "confirm", "confirm/send", "confirm/call", "reset", "reset/send", "reset/call"].map((p): Route => ({ method: "POST", path: app(`/auth/providers/local-userpass/${p}`), auth: "none" })),
+  ...["register", "confirm", "confirm/send", "confirm/call", "reset", "reset/send", "reset/call"].map((p): Route => ({
+    method: "POST",
+    path: app(`/auth/providers/local-userpass/${p}`),
+    auth: "none",
+  })),
   { method: "GET", path: api("/auth/profile"), auth: "access" },
   { method: "POST", path: api("/auth/session"), auth: "refresh" },
   { method: "POST", path: api("/auth/api_keys"), auth: "refresh" },
@@ -122,7 +189,11 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/api/client/v2.0/app/%E0%A4%A/location", auth: "none" },
 ];
 
-interface Answer { status: number; contentType: string; body: unknown }
+interface Answer {
+  status: number;
+  contentType: string;
+  body: unknown;
+}
 
 /** Sends one request; a stream (200 text/event-stream) is cancelled at once. */
 async function send(method: string, path: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
@@ -136,7 +207,11 @@ async function send(method: string, path: string, headers: Record<string, string
   }
   const text = await res.text();
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch { parsed = text; }
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
   return { status: res.status, contentType, body: parsed };
 }
 
@@ -195,8 +270,17 @@ describe("session tokens through HTTP", () => {
 
   it("refuses a refresh token signed with another key, or with a wrong audience and expired", async () => {
     const other = new TextEncoder().encode("not-the-server-secret-not-the-server");
-    const forged = await new SignJWT({ typ: "refresh", baas_session_id: "s" }).setProtectedHeader({ alg: "HS256" }).setSubject("u").setExpirationTime("5m").sign(other);
-    const expired = await new SignJWT({ typ: "refresh" }).setProtectedHeader({ alg: "HS256" }).setSubject("u").setAudience("other").setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(other);
+    const forged = await new SignJWT({ typ: "refresh", baas_session_id: "s" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u")
+      .setExpirationTime("5m")
+      .sign(other);
+    const expired = await new SignJWT({ typ: "refresh" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("u")
+      .setAudience("other")
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(other);
     for (const token of [forged, expired]) {
       const res = await c.request("POST", "/auth/session", { token });
       expect(res.status).toBe(401);
@@ -210,7 +294,9 @@ describe("session tokens through HTTP", () => {
       const sc = new TestClient(short.url, "fuzz");
       const u = await sc.logIn("anon-user");
       expect((await sc.request("GET", "/auth/profile", { token: u.access_token })).status).toBe(200);
-      await expect.poll(async () => (await sc.request("GET", "/auth/profile", { token: u.access_token })).status, { timeout: 10_000, interval: 500 }).toBe(401);
+      await expect
+        .poll(async () => (await sc.request("GET", "/auth/profile", { token: u.access_token })).status, { timeout: 10_000, interval: 500 })
+        .toBe(401);
     } finally {
       await short.close();
     }
@@ -222,8 +308,11 @@ describe("brute force through HTTP", () => {
     const email = "victim@example.com";
     const reg = await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email, password: "right-password" } });
     expect(reg.status).toBeLessThan(300);
-    await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "other@example.com", password: "right-password" } });
-    const login = (username: string, password: string) => c.request("POST", c.app("/auth/providers/local-userpass/login"), { body: { username, password } });
+    await c.request("POST", c.app("/auth/providers/local-userpass/register"), {
+      body: { email: "other@example.com", password: "right-password" },
+    });
+    const login = (username: string, password: string) =>
+      c.request("POST", c.app("/auth/providers/local-userpass/login"), { body: { username, password } });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await login(email, `wrong-${i}`)).status);
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);

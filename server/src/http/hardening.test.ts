@@ -58,7 +58,9 @@ describe("CORS", () => {
 
   it("--allow-any-origin opens it", async () => {
     const { server } = await start({ allowAnyOrigin: true });
-    expect((await preflight(server, "https://anywhere.example")).headers.get("access-control-allow-origin")).toBe("https://anywhere.example");
+    expect((await preflight(server, "https://anywhere.example")).headers.get("access-control-allow-origin")).toBe(
+      "https://anywhere.example",
+    );
   });
 });
 
@@ -106,7 +108,9 @@ describe("timeouts and connection cap", () => {
   it("ends a request whose body never finishes arriving", async () => {
     const { server, c } = await start({ config: { limits: { requestTimeoutMs: 500 } } });
     const socket = await rawSocket(server);
-    socket.write("POST /api/client/v2.0/app/hard/auth/providers/anon-user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"opt");
+    socket.write(
+      'POST /api/client/v2.0/app/hard/auth/providers/anon-user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"opt',
+    );
     const reply = await closed(socket, 5000);
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
     // meanwhile and afterwards, other requests are served
@@ -119,7 +123,9 @@ describe("timeouts and connection cap", () => {
     const extra = await rawSocket(server);
     await closed(extra, 5000);
     for (const s of held) s.destroy();
-    await expect.poll(async () => (await c.request("GET", c.app("/location")).catch(() => ({ status: 0 }))).status, { timeout: 5000 }).toBe(200);
+    await expect
+      .poll(async () => (await c.request("GET", c.app("/location")).catch(() => ({ status: 0 }))).status, { timeout: 5000 })
+      .toBe(200);
   });
 });
 
@@ -127,7 +133,10 @@ describe("function worker memory", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "rt-heap-"));
-    await writeFile(join(dir, "bomb.js"), "exports = function () { const hoard = []; for (;;) hoard.push(new Array(1e6).fill(hoard.length)); };");
+    await writeFile(
+      join(dir, "bomb.js"),
+      "exports = function () { const hoard = []; for (;;) hoard.push(new Array(1e6).fill(hoard.length)); };",
+    );
     await writeFile(join(dir, "ok.js"), "exports = function () { return 'ok'; };");
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -135,7 +144,8 @@ describe("function worker memory", () => {
   it("a heap bomb ends that call with an error; the process stays under control and serves the next call", async () => {
     const { c } = await start({ functionsDir: dir, config: { functionTimeoutMs: 60_000, limits: { functionMemoryMb: 64 } } });
     const user = await c.logIn("anon-user");
-    const call = (name: string) => c.request("POST", c.app("/functions/call"), { token: user.access_token, body: { name, arguments: [] }, timeoutMs: 60_000 });
+    const call = (name: string) =>
+      c.request("POST", c.app("/functions/call"), { token: user.access_token, body: { name, arguments: [] }, timeoutMs: 60_000 });
     const bomb = await call("bomb");
     expect(bomb.status).toBe(400);
     expect(bomb.body).toMatchObject({ error_code: "FunctionExecutionError", error: expect.stringMatching(/memory/i) });

@@ -18,7 +18,13 @@ beforeAll(async () => {
       "local-userpass": { name: "local-userpass", type: "local-userpass", config: { autoConfirm: true } },
       "api-key": { name: "api-key", type: "api-key" },
     },
-    "auth/custom_user_data.json": { enabled: true, mongo_service_name: "mongodb-atlas", database_name: "demo", collection_name: "userData", user_id_field: "userId" },
+    "auth/custom_user_data.json": {
+      enabled: true,
+      mongo_service_name: "mongodb-atlas",
+      database_name: "demo",
+      collection_name: "userData",
+      user_id_field: "userId",
+    },
     "functions/config.json": [{ name: "sum" }, { name: "setColor", run_as_system: true }],
     "functions/sum.js": "exports = function (a, b) { return a + b; };",
     // Custom user data is written by system code: a function that runs as system.
@@ -40,7 +46,12 @@ afterAll(async () => {
 /** Polls the profile route with a token until the server answers 401 (deadline 6 s). */
 async function untilRefused(token: string): Promise<void> {
   const status = async (): Promise<number> =>
-    (await fetch(`${server.url}/api/client/v2.0/auth/profile`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) })).status;
+    (
+      await fetch(`${server.url}/api/client/v2.0/auth/profile`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(5000),
+      })
+    ).status;
   await expect.poll(status, { timeout: 6000, interval: 100, message: "the access token expires" }).toBe(401);
 }
 
@@ -58,7 +69,9 @@ describe("realm-web 2.0.1 against the server", () => {
 
   it("refreshes an expired access token on its own and reads custom data", async () => {
     const user = await app.logIn(Realm.Credentials.anonymous(false));
-    await expect(user.mongoClient("mongodb-atlas").db("demo").collection("userData").insertOne({ userId: user.id, color: "red" })).rejects.toMatchObject({ message: expect.stringContaining("insert not permitted") });
+    await expect(
+      user.mongoClient("mongodb-atlas").db("demo").collection("userData").insertOne({ userId: user.id, color: "red" }),
+    ).rejects.toMatchObject({ message: expect.stringContaining("insert not permitted") });
     await user.functions["setColor"]?.("teal");
     const before = user.accessToken;
     // Wait until the server refuses the 1 s token, then call: realm-web gets 401, refreshes, retries.
@@ -76,7 +89,10 @@ describe("realm-web 2.0.1 against the server", () => {
     const key = await user.apiKeys.create("rw-key");
     const again = await app.logIn(Realm.Credentials.apiKey(key.key));
     expect(again.id).toBe(user.id);
-    await expect(app.logIn(Realm.Credentials.emailPassword("rw@example.com", "wrong12"))).rejects.toMatchObject({ statusCode: 401, errorCode: "InvalidPassword" });
+    await expect(app.logIn(Realm.Credentials.emailPassword("rw@example.com", "wrong12"))).rejects.toMatchObject({
+      statusCode: 401,
+      errorCode: "InvalidPassword",
+    });
     await app.deleteUser(again);
     await expect(app.logIn(Realm.Credentials.emailPassword("rw@example.com", "secret1"))).rejects.toMatchObject({ statusCode: 401 });
   });
@@ -103,18 +119,24 @@ describe("realm-web 2.0.1 against the server", () => {
     })();
     // The stream opens asynchronously: insert until the first event shows up, then two more.
     let next = 0;
-    await vi.waitFor(async () => {
-      if (received.length > 0) return;
-      await items.insertOne({ _id: next, n: next });
-      next += 1;
-      throw new Error("no event yet");
-    }, { timeout: 5000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        if (received.length > 0) return;
+        await items.insertOne({ _id: next, n: next });
+        next += 1;
+        throw new Error("no event yet");
+      },
+      { timeout: 5000, interval: 50 },
+    );
     const first = (received[0] as { documentKey: { _id: number } }).documentKey._id;
     await items.updateOne({ _id: first }, { $set: { n: 100 } });
     await items.deleteOne({ _id: first });
     await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error("no events")), 5000))]);
-    const kinds = received.map((e) => (e as { operationType: string; documentKey: { _id: number } }));
-    expect(kinds.slice(-2).map((e) => [e.operationType, e.documentKey._id])).toEqual([["update", first], ["delete", first]]);
+    const kinds = received.map((e) => e as { operationType: string; documentKey: { _id: number } });
+    expect(kinds.slice(-2).map((e) => [e.operationType, e.documentKey._id])).toEqual([
+      ["update", first],
+      ["delete", first],
+    ]);
     expect(kinds[0]?.operationType).toBe("insert");
   });
 });

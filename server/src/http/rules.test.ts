@@ -20,7 +20,13 @@ beforeAll(async () => {
   dir = await writeApp({
     "root_config.json": { name: "rules-app" },
     "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
-    "auth/custom_user_data.json": { enabled: true, mongo_service_name: "mongodb-atlas", database_name: "demo", collection_name: "userData", user_id_field: "userId" },
+    "auth/custom_user_data.json": {
+      enabled: true,
+      mongo_service_name: "mongodb-atlas",
+      database_name: "demo",
+      collection_name: "userData",
+      user_id_field: "userId",
+    },
     "functions/config.json": [
       { name: "countAsCaller" },
       { name: "countAsSystem", run_as_system: true },
@@ -39,7 +45,15 @@ beforeAll(async () => {
     "data_sources/mongodb-atlas/demo/todos/rules.json": {
       database: "demo",
       collection: "todos",
-      roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, fields: { owner_id: { read: true, write: true }, text: { read: true, write: true } }, insert: true, delete: true }],
+      roles: [
+        {
+          name: "owner",
+          apply_when: { owner_id: "%%user.id" },
+          fields: { owner_id: { read: true, write: true }, text: { read: true, write: true } },
+          insert: true,
+          delete: true,
+        },
+      ],
     },
   });
   server = await startServer({ inMemory: true, appDir: dir, onWarning: () => undefined });
@@ -63,10 +77,19 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
     expect(await theirs.find({})).toEqual([]);
     expect(await theirs.findOne({ _id: insertedId })).toBeNull();
     expect(await theirs.count({})).toBe(0);
-    expect(await theirs.updateOne({ _id: insertedId }, { $set: { text: "rewritten" } })).toMatchObject({ matchedCount: 0, modifiedCount: 0 });
+    expect(await theirs.updateOne({ _id: insertedId }, { $set: { text: "rewritten" } })).toMatchObject({
+      matchedCount: 0,
+      modifiedCount: 0,
+    });
     expect(await theirs.deleteMany({})).toEqual({ deletedCount: 0 });
-    await expect(theirs.insertOne({ owner_id: alice.id, text: "planted" })).rejects.toMatchObject({ statusCode: 403, error: "insert not permitted" });
-    await expect(mine.updateOne({ _id: insertedId }, { $set: { owner_id: mallory.id } })).rejects.toMatchObject({ statusCode: 403, error: "update not permitted" });
+    await expect(theirs.insertOne({ owner_id: alice.id, text: "planted" })).rejects.toMatchObject({
+      statusCode: 403,
+      error: "insert not permitted",
+    });
+    await expect(mine.updateOne({ _id: insertedId }, { $set: { owner_id: mallory.id } })).rejects.toMatchObject({
+      statusCode: 403,
+      error: "update not permitted",
+    });
 
     expect(await mine.find({})).toEqual([{ _id: insertedId, owner_id: alice.id, text: "diary", secret: "s" }]);
   });
@@ -74,22 +97,30 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
   it("a namespace without rules is refused with App Services' error", async () => {
     const user = await app.logIn(Realm.Credentials.anonymous(false));
     await expect(collection(user, "other").find({})).rejects.toMatchObject({
-      statusCode: 403, errorCode: "NoMatchingRuleFound", error: "no rule exists for namespace 'demo.other'",
+      statusCode: 403,
+      errorCode: "NoMatchingRuleFound",
+      error: "no rule exists for namespace 'demo.other'",
     });
   });
 
   it("the custom user data collection is not writable by users", async () => {
     const user = await app.logIn(Realm.Credentials.anonymous(false));
     const data = user.mongoClient("mongodb-atlas").db("demo").collection("userData");
-    await expect(data.updateOne({ userId: user.id }, { $set: { role: "admin" } }, { upsert: true })).rejects.toMatchObject({ errorCode: "NoMatchingRuleFound" });
+    await expect(data.updateOne({ userId: user.id }, { $set: { role: "admin" } }, { upsert: true })).rejects.toMatchObject({
+      errorCode: "NoMatchingRuleFound",
+    });
   });
 
   it("an operator kept for system code is refused", async () => {
     const user = await app.logIn(Realm.Credentials.anonymous(false));
     await expect(collection(user, "private").find({ text: { $regex: "^(a+)+$" } })).rejects.toMatchObject({
-      statusCode: 400, errorCode: "MongoDBError", error: expect.stringContaining("$regex"),
+      statusCode: 400,
+      errorCode: "MongoDBError",
+      error: expect.stringContaining("$regex"),
     });
-    await expect(collection(user, "private").aggregate([{ $lookup: { from: "todos", localField: "a", foreignField: "b", as: "c" } }])).rejects.toMatchObject({
+    await expect(
+      collection(user, "private").aggregate([{ $lookup: { from: "todos", localField: "a", foreignField: "b", as: "c" } }]),
+    ).rejects.toMatchObject({
       error: expect.stringContaining("$lookup"),
     });
   });
@@ -114,14 +145,19 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
       for await (const event of stream) received.push(event);
     })();
     // The stream opens asynchronously: Alice inserts until her first event arrives.
-    await vi.waitFor(async () => {
-      if (received.length > 0) return;
-      await alice.functions["addWithSecret"]?.("ping");
-      throw new Error("no event yet");
-    }, { timeout: 5000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        if (received.length > 0) return;
+        await alice.functions["addWithSecret"]?.("ping");
+        throw new Error("no event yet");
+      },
+      { timeout: 5000, interval: 100 },
+    );
     await collection(bob, "todos").insertOne({ owner_id: bob.id, text: "bob's" });
     await collection(alice, "todos").insertOne({ owner_id: alice.id, text: "last" });
-    await vi.waitFor(() => expect(received.some((e) => "fullDocument" in e && e.fullDocument?.text === "last")).toBe(true), { timeout: 5000 });
+    await vi.waitFor(() => expect(received.some((e) => "fullDocument" in e && e.fullDocument?.text === "last")).toBe(true), {
+      timeout: 5000,
+    });
     await stream.return(undefined);
     await reading.catch(() => undefined);
     const docs = received.map((e) => ("fullDocument" in e ? e.fullDocument : undefined));
@@ -139,11 +175,15 @@ describe("without an app", () => {
     try {
       const closedUser = await new Realm.App({ id: "closed", baseUrl: closed.url }).logIn(Realm.Credentials.anonymous(false));
       await expect(collection(closedUser, "anything").insertOne({ owner_id: "x", text: "t" })).rejects.toMatchObject({
-        statusCode: 403, errorCode: "NoMatchingRuleFound", error: "no rule exists for namespace 'demo.anything'",
+        statusCode: 403,
+        errorCode: "NoMatchingRuleFound",
+        error: "no rule exists for namespace 'demo.anything'",
       });
       expect(closed.warnings).toEqual([]);
       const openUser = await new Realm.App({ id: "open", baseUrl: open.url }).logIn(Realm.Credentials.anonymous(false));
-      expect(await collection(openUser, "anything").insertOne({ owner_id: "x", text: "t" })).toMatchObject({ insertedId: expect.anything() });
+      expect(await collection(openUser, "anything").insertOne({ owner_id: "x", text: "t" })).toMatchObject({
+        insertedId: expect.anything(),
+      });
       expect(warnings).toEqual([expect.stringContaining("allowAllData")]);
       expect(open.warnings).toEqual(warnings);
     } finally {

@@ -30,11 +30,19 @@ beforeAll(async () => {
   await writeFile(join(dir, "confirmUser.js"), CONFIRM);
   await writeFile(join(dir, "resetPassword.js"), RESET);
   auto = await startServer({
-    inMemory: true, adminToken: ADMIN, functionsDir: dir,
-    config: { appId: "up", maxFailedLogins: 3, authProviders: { "local-userpass": { autoConfirm: true, resetFunctionName: "resetPassword" } } },
+    inMemory: true,
+    adminToken: ADMIN,
+    functionsDir: dir,
+    config: {
+      appId: "up",
+      maxFailedLogins: 3,
+      authProviders: { "local-userpass": { autoConfirm: true, resetFunctionName: "resetPassword" } },
+    },
   });
   manual = await startServer({
-    inMemory: true, adminToken: ADMIN, functionsDir: dir,
+    inMemory: true,
+    adminToken: ADMIN,
+    functionsDir: dir,
     config: { appId: "up", authProviders: { "local-userpass": { autoConfirm: false } } },
   });
   a = new TestClient(auto.url, "up");
@@ -50,7 +58,8 @@ const route = (c: TestClient, path: string) => c.app(`/auth/providers/local-user
 const post = (c: TestClient, path: string, body: unknown) => c.request("POST", route(c, path), { body });
 const lastToken = async (server: RunningServer, email: string, kind: "confirm" | "reset") => {
   const res = await fetch(`${server.url}/admin/v1/userpass/tokens?email=${encodeURIComponent(email)}&kind=${kind}`, {
-    headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000),
+    headers: { authorization: `Bearer ${ADMIN}` },
+    signal: AbortSignal.timeout(5000),
   });
   return { status: res.status, body: (await res.json()) as { token: string; tokenId: string } };
 };
@@ -60,7 +69,11 @@ describe("register and log in (auto-confirm)", () => {
     expect((await post(a, "register", { email: "ann@example.com", password: "secret1" })).status).toBe(200);
     const login = await a.logIn("local-userpass", { username: "ann@example.com", password: "secret1" });
     const profile = await a.request("GET", "/auth/profile", { token: login.access_token });
-    expect(profile.body).toMatchObject({ user_id: login.user_id, data: { email: "ann@example.com" }, identities: [{ provider_type: "local-userpass" }] });
+    expect(profile.body).toMatchObject({
+      user_id: login.user_id,
+      data: { email: "ann@example.com" },
+      identities: [{ provider_type: "local-userpass" }],
+    });
     const again = await a.logIn("local-userpass", { username: "ann@example.com", password: "secret1" });
     expect(again.user_id).toBe(login.user_id);
   });
@@ -80,7 +93,10 @@ describe("register and log in (auto-confirm)", () => {
 
   it("answers 401 InvalidPassword for a wrong password and an unknown user", async () => {
     await post(a, "register", { email: "bob@example.com", password: "secret1" });
-    for (const body of [{ username: "bob@example.com", password: "wrong12" }, { username: "nobody@example.com", password: "secret1" }]) {
+    for (const body of [
+      { username: "bob@example.com", password: "wrong12" },
+      { username: "nobody@example.com", password: "secret1" },
+    ]) {
       const res = await a.request("POST", a.app("/auth/providers/local-userpass/login"), { body });
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ error_code: "InvalidPassword", error: "invalid username/password" });
@@ -89,7 +105,8 @@ describe("register and log in (auto-confirm)", () => {
 
   it("throttles repeated failed logins on one account with 429", async () => {
     await post(a, "register", { email: "eve@example.com", password: "secret1" });
-    const attempt = (password: string) => a.request("POST", a.app("/auth/providers/local-userpass/login"), { body: { username: "eve@example.com", password } });
+    const attempt = (password: string) =>
+      a.request("POST", a.app("/auth/providers/local-userpass/login"), { body: { username: "eve@example.com", password } });
     for (let i = 0; i < 3; i++) expect((await attempt("wrong12")).status).toBe(401);
     const locked = await attempt("secret1");
     expect(locked.status).toBe(429);
@@ -101,7 +118,9 @@ describe("confirmation (autoConfirm off)", () => {
   it("refuses login until confirmed with the token, then accepts", async () => {
     const email = "carl@example.com";
     expect((await post(m, "register", { email, password: "secret1" })).status).toBe(200);
-    const before = await m.request("POST", m.app("/auth/providers/local-userpass/login"), { body: { username: email, password: "secret1" } });
+    const before = await m.request("POST", m.app("/auth/providers/local-userpass/login"), {
+      body: { username: email, password: "secret1" },
+    });
     expect(before.status).toBe(401);
     expect((before.body as { error: string }).error).toMatch(/confirm/);
     const { body: pair } = await lastToken(manual, email, "confirm");
@@ -136,7 +155,11 @@ describe("confirmation function", () => {
   let fn: RunningServer;
   let c: TestClient;
   beforeAll(async () => {
-    fn = await startServer({ inMemory: true, functionsDir: dir, config: { appId: "up", authProviders: { "local-userpass": { autoConfirm: false, confirmationFunctionName: "confirmUser" } } } });
+    fn = await startServer({
+      inMemory: true,
+      functionsDir: dir,
+      config: { appId: "up", authProviders: { "local-userpass": { autoConfirm: false, confirmationFunctionName: "confirmUser" } } },
+    });
     c = new TestClient(fn.url, "up");
   });
   afterAll(() => fn.close());
@@ -152,7 +175,9 @@ describe("confirmation function", () => {
     expect((failed.body as { error: string }).error).toBe('failed to confirm user "no-hal@example.com"');
     expect((await post(c, "register", { email: "later-ivy@example.com", password: "secret1" })).status).toBe(200);
     expect((await post(c, "confirm/call", { email: "later-ivy@example.com" })).status).toBe(200);
-    const login = await c.request("POST", c.app("/auth/providers/local-userpass/login"), { body: { username: "later-ivy@example.com", password: "secret1" } });
+    const login = await c.request("POST", c.app("/auth/providers/local-userpass/login"), {
+      body: { username: "later-ivy@example.com", password: "secret1" },
+    });
     expect(login.status).toBe(401);
   });
 });

@@ -10,7 +10,14 @@ const CUSTOM_DATA = { serviceName: "mongodb-atlas", databaseName: "demo", collec
 describe("watch under rules", () => {
   const RULES = {
     "demo.items": {
-      roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, fields: { owner_id: { read: true }, text: { read: true, write: true } }, additional_fields: {} }],
+      roles: [
+        {
+          name: "owner",
+          apply_when: { owner_id: "%%user.id" },
+          fields: { owner_id: { read: true }, text: { read: true, write: true } },
+          additional_fields: {},
+        },
+      ],
     },
   };
 
@@ -26,7 +33,10 @@ describe("watch under rules", () => {
     await vi.waitFor(() => expect(bob.events).toHaveLength(2));
     expect(alice.events[0]).toMatchObject({ operationType: "insert", fullDocument: { _id: 1, owner_id: ALICE.user.id, text: "a" } });
     expect(alice.events[0]?.fullDocument).not.toHaveProperty("secret");
-    expect(alice.events[1]).toMatchObject({ operationType: "update", updateDescription: { updatedFields: { text: "a2" }, removedFields: [] } });
+    expect(alice.events[1]).toMatchObject({
+      operationType: "update",
+      updateDescription: { updatedFields: { text: "a2" }, removedFields: [] },
+    });
     expect(alice.events[1]?.fullDocument).toEqual({ _id: 1, owner_id: ALICE.user.id, text: "a2" });
     expect(bob.events.map((e) => e.operationType)).toEqual(["insert", "delete"]);
     expect(bob.events[1]).toMatchObject({ documentKey: { _id: 2 } });
@@ -59,12 +69,21 @@ describe("watch under rules", () => {
 
 describe("custom user data", () => {
   test("only default rules cover it: users may read it but not write it", async () => {
-    s = openRulesService({ default: { roles: [{ name: "all", apply_when: {}, read: true, write: true }] } }, { customUserData: CUSTOM_DATA });
+    s = openRulesService(
+      { default: { roles: [{ name: "all", apply_when: {}, read: true, write: true }] } },
+      { customUserData: CUSTOM_DATA },
+    );
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, userId: BOB.user.id, role: "user" } }, "demo.userData");
     expect(await s.call(ALICE, "find", {}, "demo.userData")).toHaveLength(1);
-    await expect(s.call(ALICE, "updateOne", { query: { userId: BOB.user.id }, update: { $set: { role: "admin" } } }, "demo.userData")).rejects.toMatchObject({ message: "update not permitted" });
-    await expect(s.call(ALICE, "insertOne", { document: { userId: ALICE.user.id } }, "demo.userData")).rejects.toMatchObject({ message: "insert not permitted" });
-    await expect(s.call(ALICE, "updateOne", { query: { userId: ALICE.user.id }, update: { $set: { role: "admin" } }, upsert: true }, "demo.userData")).rejects.toMatchObject({ message: "insert not permitted" });
+    await expect(
+      s.call(ALICE, "updateOne", { query: { userId: BOB.user.id }, update: { $set: { role: "admin" } } }, "demo.userData"),
+    ).rejects.toMatchObject({ message: "update not permitted" });
+    await expect(s.call(ALICE, "insertOne", { document: { userId: ALICE.user.id } }, "demo.userData")).rejects.toMatchObject({
+      message: "insert not permitted",
+    });
+    await expect(
+      s.call(ALICE, "updateOne", { query: { userId: ALICE.user.id }, update: { $set: { role: "admin" } }, upsert: true }, "demo.userData"),
+    ).rejects.toMatchObject({ message: "insert not permitted" });
     expect(await s.call(ALICE, "insertOne", { document: { _id: 5 } }, "demo.other")).toEqual({ insertedId: 5 });
   });
 
@@ -74,15 +93,22 @@ describe("custom user data", () => {
       { customUserData: CUSTOM_DATA },
     );
     expect(await s.call(ALICE, "insertOne", { document: { _id: 1, userId: ALICE.user.id } }, "demo.userData")).toEqual({ insertedId: 1 });
-    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, userId: BOB.user.id } }, "demo.userData")).rejects.toMatchObject({ message: "insert not permitted" });
+    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, userId: BOB.user.id } }, "demo.userData")).rejects.toMatchObject({
+      message: "insert not permitted",
+    });
   });
 });
 
 describe("policies without an app", () => {
   test("deny by default: every namespace is refused to users, none to the system", async () => {
     s = openRulesService(denyAllAccess());
-    await expect(s.call(ALICE, "find", {})).rejects.toMatchObject({ errorCode: "NoMatchingRuleFound", message: "no rule exists for namespace 'demo.items'" });
-    await expect(s.call(ALICE, "insertOne", { document: {} }, "x.y")).rejects.toMatchObject({ message: "no rule exists for namespace 'x.y'" });
+    await expect(s.call(ALICE, "find", {})).rejects.toMatchObject({
+      errorCode: "NoMatchingRuleFound",
+      message: "no rule exists for namespace 'demo.items'",
+    });
+    await expect(s.call(ALICE, "insertOne", { document: {} }, "x.y")).rejects.toMatchObject({
+      message: "no rule exists for namespace 'x.y'",
+    });
     expect(() => s.watch(ALICE)).toThrow("no rule exists for namespace 'demo.items'");
     expect(await s.call(SYSTEM, "insertOne", { document: { _id: 1 } })).toEqual({ insertedId: 1 });
     expect(await s.call({ ...ALICE, runAsSystem: true }, "count", {})).toBe(1);
@@ -94,22 +120,43 @@ describe("policies without an app", () => {
     expect(await s.call(ALICE, "insertOne", { document: { _id: 1, owner_id: BOB.user.id } })).toEqual({ insertedId: 1 });
     expect(await s.call(ALICE, "find", { query: { text: { $regex: "x" } } })).toEqual([]);
     expect(await s.call(ALICE, "find", {}, "demo.userData")).toEqual([{ _id: 1, userId: BOB.user.id }]);
-    await expect(s.call(ALICE, "updateOne", { query: {}, update: { $set: { role: "admin" } }, upsert: true }, "demo.userData")).rejects.toMatchObject({ message: "update not permitted" });
-    await expect(s.call(ALICE, "insertOne", { document: { userId: BOB.user.id } }, "demo.userData")).rejects.toMatchObject({ message: "insert not permitted" });
-    await expect(s.call(ALICE, "findOneAndDelete", { filter: {} }, "demo.userData")).rejects.toMatchObject({ message: "delete not permitted" });
+    await expect(
+      s.call(ALICE, "updateOne", { query: {}, update: { $set: { role: "admin" } }, upsert: true }, "demo.userData"),
+    ).rejects.toMatchObject({ message: "update not permitted" });
+    await expect(s.call(ALICE, "insertOne", { document: { userId: BOB.user.id } }, "demo.userData")).rejects.toMatchObject({
+      message: "insert not permitted",
+    });
+    await expect(s.call(ALICE, "findOneAndDelete", { filter: {} }, "demo.userData")).rejects.toMatchObject({
+      message: "delete not permitted",
+    });
     expect(await s.call(SYSTEM, "count", {}, "demo.userData")).toBe(1);
   });
 });
 
 describe("%function in rules", () => {
   test("is run as the caller through the bound function runner", async () => {
-    s = openRulesService({ "demo.items": { roles: [{ name: "fn", apply_when: { "%%true": { "%function": { name: "isOwner", arguments: ["%%root.owner_id", "%%user.id"] } } }, read: true }] } });
+    s = openRulesService({
+      "demo.items": {
+        roles: [
+          {
+            name: "fn",
+            apply_when: { "%%true": { "%function": { name: "isOwner", arguments: ["%%root.owner_id", "%%user.id"] } } },
+            read: true,
+          },
+        ],
+      },
+    });
     const calls: string[] = [];
     (s.policy as import("./enforcer.js").RulesAccess).bindFunctions(async (name, args, caller) => {
       calls.push(`${name}:${caller.user.id}`);
       return args[0] === args[1];
     });
-    await s.call(SYSTEM, "insertMany", { documents: [{ _id: 1, owner_id: ALICE.user.id }, { _id: 2, owner_id: BOB.user.id }] });
+    await s.call(SYSTEM, "insertMany", {
+      documents: [
+        { _id: 1, owner_id: ALICE.user.id },
+        { _id: 2, owner_id: BOB.user.id },
+      ],
+    });
     expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, owner_id: ALICE.user.id }]);
     expect(calls).toEqual([`isOwner:${ALICE.user.id}`, `isOwner:${ALICE.user.id}`]);
   });
@@ -117,7 +164,9 @@ describe("%function in rules", () => {
 
 describe("rule files", () => {
   test("an invalid rule file is refused at load, naming the file, role and field", () => {
-    expect(() => openRulesService({ "demo.items": { roles: [{ name: "r", apply_when: { owner: "%%usr.id" } }] } })).toThrow(/demo\.items\/rules\.json, role "r", apply_when: unknown expansion %%usr\.id/);
+    expect(() => openRulesService({ "demo.items": { roles: [{ name: "r", apply_when: { owner: "%%usr.id" } }] } })).toThrow(
+      /demo\.items\/rules\.json, role "r", apply_when: unknown expansion %%usr\.id/,
+    );
     expect(() => openRulesService({ "demo.items": { roles: [{ apply_when: {} }] } })).toThrow(/demo\.items\/rules\.json: roles\.0\.name/);
     expect(() => openRulesService({ "demo.items": { database: "other", collection: "items", roles: [] } })).toThrow(/names other\.items/);
   });

@@ -111,7 +111,9 @@ export function openAccess(customUserData: Namespace | undefined): DataAccess {
       if (WRITE_METHODS.has(name)) {
         const ns = namespaceOf(name, normalized);
         if (isNamespace(customUserData, service, ns.database, ns.collection)) {
-          throw notPermitted(name.startsWith("insert") ? "insert" : name.startsWith("delete") || name === "findOneAndDelete" ? "delete" : "update");
+          throw notPermitted(
+            name.startsWith("insert") ? "insert" : name.startsWith("delete") || name === "findOneAndDelete" ? "delete" : "update",
+          );
         }
       }
       return dispatch(reg, name, normalized);

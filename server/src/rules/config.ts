@@ -173,7 +173,10 @@ function compileFilter(filter: RuleFile["filters"][number], where: string, probl
  * @returns the compiled roles and filters
  * @throws RuleConfigError naming the file, role and field of every problem
  */
-export function compileRuleFile(raw: unknown, where: string): CompiledRuleSet & { database?: string | undefined; collection?: string | undefined } {
+export function compileRuleFile(
+  raw: unknown,
+  where: string,
+): CompiledRuleSet & { database?: string | undefined; collection?: string | undefined } {
   const parsed = ruleFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");

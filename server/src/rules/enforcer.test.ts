@@ -41,25 +41,49 @@ describe("owner-only rules, per operation", () => {
   test("insertOne and insertMany: only documents the caller's role may write", async () => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
     expect(await s.call(ALICE, "insertOne", { document: { _id: 10, owner_id: ALICE.user.id } })).toEqual({ insertedId: 10 });
-    await expect(s.call(ALICE, "insertOne", { document: { _id: 11, owner_id: BOB.user.id } })).rejects.toMatchObject({ statusCode: 403, message: "insert not permitted" });
+    await expect(s.call(ALICE, "insertOne", { document: { _id: 11, owner_id: BOB.user.id } })).rejects.toMatchObject({
+      statusCode: 403,
+      message: "insert not permitted",
+    });
     await expect(s.call(ALICE, "insertOne", { document: { _id: 12 } })).rejects.toMatchObject({ message: "insert not permitted" });
-    await expect(s.call(ALICE, "insertMany", { documents: [{ _id: 13, owner_id: ALICE.user.id }, { _id: 14, owner_id: BOB.user.id }] })).rejects.toMatchObject({ message: "insert not permitted" });
+    await expect(
+      s.call(ALICE, "insertMany", {
+        documents: [
+          { _id: 13, owner_id: ALICE.user.id },
+          { _id: 14, owner_id: BOB.user.id },
+        ],
+      }),
+    ).rejects.toMatchObject({ message: "insert not permitted" });
     expect(await s.call(SYSTEM, "find", {})).toEqual([{ _id: 10, owner_id: ALICE.user.id }]);
   });
 
   test("a duplicate _id of a document the caller cannot read is still a duplicate", async () => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
     await seedOwners();
-    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, owner_id: ALICE.user.id } })).rejects.toMatchObject({ errorCode: "MongoDBError", message: expect.stringContaining("duplicate key") });
+    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, owner_id: ALICE.user.id } })).rejects.toMatchObject({
+      errorCode: "MongoDBError",
+      message: expect.stringContaining("duplicate key"),
+    });
   });
 
   test("updateOne and updateMany change only the caller's documents, and cannot give them away", async () => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
     await seedOwners();
-    expect(await s.call(ALICE, "updateOne", { query: { _id: 2 }, update: { $set: { text: "hacked" } } })).toEqual({ matchedCount: 0, modifiedCount: 0 });
-    expect(await s.call(ALICE, "updateMany", { query: {}, update: { $set: { done: true } } })).toEqual({ matchedCount: 2, modifiedCount: 2 });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { owner_id: BOB.user.id } } })).rejects.toMatchObject({ statusCode: 403, message: "update not permitted" });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { text: "replaced without owner" } })).rejects.toMatchObject({ message: "update not permitted" });
+    expect(await s.call(ALICE, "updateOne", { query: { _id: 2 }, update: { $set: { text: "hacked" } } })).toEqual({
+      matchedCount: 0,
+      modifiedCount: 0,
+    });
+    expect(await s.call(ALICE, "updateMany", { query: {}, update: { $set: { done: true } } })).toEqual({
+      matchedCount: 2,
+      modifiedCount: 2,
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { owner_id: BOB.user.id } } })).rejects.toMatchObject({
+      statusCode: 403,
+      message: "update not permitted",
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { text: "replaced without owner" } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
     expect(await s.call(SYSTEM, "find", { sort: { _id: 1 } })).toEqual([
       { _id: 1, owner_id: ALICE.user.id, text: "alice 1", done: true },
       { _id: 2, owner_id: BOB.user.id, text: "bob 1" },
@@ -69,9 +93,15 @@ describe("owner-only rules, per operation", () => {
 
   test("upserts insert only documents the caller may insert", async () => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
-    const mine = await s.call(ALICE, "updateOne", { query: { _id: 20, owner_id: ALICE.user.id }, update: { $set: { text: "new" } }, upsert: true });
+    const mine = await s.call(ALICE, "updateOne", {
+      query: { _id: 20, owner_id: ALICE.user.id },
+      update: { $set: { text: "new" } },
+      upsert: true,
+    });
     expect(mine).toEqual({ matchedCount: 0, modifiedCount: 0, upsertedId: 20 });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 21, owner_id: BOB.user.id }, update: { $set: { text: "x" } }, upsert: true })).rejects.toMatchObject({ message: "insert not permitted" });
+    await expect(
+      s.call(ALICE, "updateOne", { query: { _id: 21, owner_id: BOB.user.id }, update: { $set: { text: "x" } }, upsert: true }),
+    ).rejects.toMatchObject({ message: "insert not permitted" });
     expect(await s.call(SYSTEM, "count", {})).toBe(1);
   });
 
@@ -87,9 +117,13 @@ describe("owner-only rules, per operation", () => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
     await seedOwners();
     expect(await s.call(ALICE, "findOneAndUpdate", { filter: { _id: 2 }, update: { $set: { text: "x" } } })).toBeNull();
-    expect(await s.call(ALICE, "findOneAndUpdate", { filter: { _id: 1 }, update: { $set: { text: "y" } }, returnNewDocument: true })).toEqual({ _id: 1, owner_id: ALICE.user.id, text: "y" });
+    expect(
+      await s.call(ALICE, "findOneAndUpdate", { filter: { _id: 1 }, update: { $set: { text: "y" } }, returnNewDocument: true }),
+    ).toEqual({ _id: 1, owner_id: ALICE.user.id, text: "y" });
     expect(await s.call(ALICE, "findOneAndReplace", { filter: { _id: 2 }, update: { owner_id: ALICE.user.id } })).toBeNull();
-    await expect(s.call(ALICE, "findOneAndReplace", { filter: { _id: 3 }, update: { owner_id: BOB.user.id } })).rejects.toMatchObject({ message: "update not permitted" });
+    await expect(s.call(ALICE, "findOneAndReplace", { filter: { _id: 3 }, update: { owner_id: BOB.user.id } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
     expect(await s.call(ALICE, "findOneAndDelete", { filter: { _id: 2 } })).toBeNull();
     expect(await s.call(ALICE, "findOneAndReplace", { filter: { _id: 3 } })).toEqual({ _id: 3, owner_id: ALICE.user.id, text: "alice 2" });
     expect(await s.call(SYSTEM, "find", { sort: { _id: 1 } })).toEqual([
@@ -102,7 +136,11 @@ describe("owner-only rules, per operation", () => {
 describe("rule sets", () => {
   test("a namespace with neither rules nor default rules is refused with App Services' error", async () => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
-    await expect(s.call(ALICE, "find", {}, "demo.other")).rejects.toMatchObject({ statusCode: 403, errorCode: "NoMatchingRuleFound", message: "no rule exists for namespace 'demo.other'" });
+    await expect(s.call(ALICE, "find", {}, "demo.other")).rejects.toMatchObject({
+      statusCode: 403,
+      errorCode: "NoMatchingRuleFound",
+      message: "no rule exists for namespace 'demo.other'",
+    });
     await expect(s.call(ALICE, "insertOne", { document: {} }, "other.items")).rejects.toMatchObject({ errorCode: "NoMatchingRuleFound" });
     expect(() => s.watch(ALICE, {}, "demo.other")).toThrow("no rule exists for namespace 'demo.other'");
     expect(await s.call(SYSTEM, "find", {}, "demo.other")).toEqual([]);
@@ -127,13 +165,20 @@ describe("rule sets", () => {
     });
     await seedOwners();
     expect(await s.call(ALICE, "count", {})).toBe(3);
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { text: "z" } } })).rejects.toMatchObject({ message: "update not permitted" });
-    expect(await s.call(BOB, "updateOne", { query: { _id: 2 }, update: { $set: { text: "z" } } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { text: "z" } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    expect(await s.call(BOB, "updateOne", { query: { _id: 2 }, update: { $set: { text: "z" } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
   });
 
   test("insert-only role: insert works, nothing can be read or changed afterwards", async () => {
     s = openRulesService({
-      "demo.items": { roles: [{ name: "dropbox", apply_when: {}, write: { "%%prevRoot": { "%exists": false } }, insert: true, delete: false }] },
+      "demo.items": {
+        roles: [{ name: "dropbox", apply_when: {}, write: { "%%prevRoot": { "%exists": false } }, insert: true, delete: false }],
+      },
     });
     expect(await s.call(ALICE, "insertOne", { document: { _id: 1, note: "hi" } })).toEqual({ insertedId: 1 });
     expect(await s.call(ALICE, "find", {})).toEqual([]);
@@ -142,9 +187,13 @@ describe("rule sets", () => {
   });
 
   test("insert and delete expressions", async () => {
-    s = openRulesService({ "demo.items": { roles: [{ name: "r", apply_when: {}, write: true, insert: { kind: "note" }, delete: false }] } });
+    s = openRulesService({
+      "demo.items": { roles: [{ name: "r", apply_when: {}, write: true, insert: { kind: "note" }, delete: false }] },
+    });
     expect(await s.call(ALICE, "insertOne", { document: { _id: 1, kind: "note" } })).toEqual({ insertedId: 1 });
-    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, kind: "other" } })).rejects.toMatchObject({ message: "insert not permitted" });
+    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, kind: "other" } })).rejects.toMatchObject({
+      message: "insert not permitted",
+    });
     await expect(s.call(ALICE, "deleteOne", { query: { _id: 1 } })).rejects.toMatchObject({ message: "delete not permitted" });
   });
 
@@ -157,13 +206,15 @@ describe("rule sets", () => {
 
 describe("field-level permissions", () => {
   const FIELDS = {
-    roles: [{
-      name: "staff",
-      apply_when: {},
-      insert: true,
-      fields: { name: { read: true, write: true }, salary: { read: false, write: false }, notes: { read: true } },
-      additional_fields: { read: true, write: false },
-    }],
+    roles: [
+      {
+        name: "staff",
+        apply_when: {},
+        insert: true,
+        fields: { name: { read: true, write: true }, salary: { read: false, write: false }, notes: { read: true } },
+        additional_fields: { read: true, write: false },
+      },
+    ],
   };
 
   test("unreadable fields are removed from results and cannot be queried", async () => {
@@ -177,24 +228,46 @@ describe("field-level permissions", () => {
   test("writes to fields without write permission are refused; to writable fields, allowed", async () => {
     s = openRulesService({ "demo.items": FIELDS });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, name: "Ann", salary: 100, notes: "n", team: "a" } });
-    expect(await s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { name: "Anna" } } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { salary: 1e6 } } })).rejects.toMatchObject({ message: "update not permitted" });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { notes: "x" } } })).rejects.toMatchObject({ message: "update not permitted" });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { team: "b" } } })).rejects.toMatchObject({ message: "update not permitted" });
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { name: "Replaced" } })).rejects.toMatchObject({ message: "update not permitted" });
+    expect(await s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { name: "Anna" } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { salary: 1e6 } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { notes: "x" } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { team: "b" } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { name: "Replaced" } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
     expect(await s.call(SYSTEM, "findOne", {})).toEqual({ _id: 1, name: "Anna", salary: 100, notes: "n", team: "a" });
-    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, name: "Bo", team: "c" } })).rejects.toMatchObject({ message: "insert not permitted" });
+    await expect(s.call(ALICE, "insertOne", { document: { _id: 2, name: "Bo", team: "c" } })).rejects.toMatchObject({
+      message: "insert not permitted",
+    });
     expect(await s.call(ALICE, "insertOne", { document: { _id: 3, name: "Cy" } })).toEqual({ insertedId: 3 });
   });
 
   test("embedded fields follow nested field rules; a field's own permission covers its subtree", async () => {
     s = openRulesService({
-      "demo.items": { roles: [{ name: "r", apply_when: {}, fields: { profile: { fields: { nick: { read: true, write: true } } }, secret: { read: true } } }] },
+      "demo.items": {
+        roles: [
+          { name: "r", apply_when: {}, fields: { profile: { fields: { nick: { read: true, write: true } } }, secret: { read: true } } },
+        ],
+      },
     });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, profile: { nick: "a", ssn: "123" }, secret: { x: 1 } } });
     expect(await s.call(ALICE, "findOne", {})).toEqual({ _id: 1, profile: { nick: "a" }, secret: { x: 1 } });
-    expect(await s.call(ALICE, "updateOne", { query: {}, update: { $set: { "profile.nick": "b" } } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
-    await expect(s.call(ALICE, "updateOne", { query: {}, update: { $set: { "profile.ssn": "0" } } })).rejects.toMatchObject({ message: "update not permitted" });
+    expect(await s.call(ALICE, "updateOne", { query: {}, update: { $set: { "profile.nick": "b" } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    await expect(s.call(ALICE, "updateOne", { query: {}, update: { $set: { "profile.ssn": "0" } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
   });
 
   test("document-level read or write decides over field rules; write implies read", async () => {
@@ -209,12 +282,33 @@ describe("field-level permissions", () => {
 
   test("document_filters gate read and write", async () => {
     s = openRulesService({
-      "demo.items": { roles: [{ name: "r", apply_when: {}, document_filters: { read: { public: true }, write: { owner_id: "%%user.id" } }, read: true, write: true }] },
+      "demo.items": {
+        roles: [
+          {
+            name: "r",
+            apply_when: {},
+            document_filters: { read: { public: true }, write: { owner_id: "%%user.id" } },
+            read: true,
+            write: true,
+          },
+        ],
+      },
     });
-    await s.call(SYSTEM, "insertMany", { documents: [{ _id: 1, public: true, owner_id: BOB.user.id }, { _id: 2, public: false, owner_id: BOB.user.id }, { _id: 3, public: false, owner_id: ALICE.user.id }] });
+    await s.call(SYSTEM, "insertMany", {
+      documents: [
+        { _id: 1, public: true, owner_id: BOB.user.id },
+        { _id: 2, public: false, owner_id: BOB.user.id },
+        { _id: 3, public: false, owner_id: ALICE.user.id },
+      ],
+    });
     expect(((await s.call(ALICE, "find", {})) as { _id: number }[]).map((d) => d._id)).toEqual([1, 3]);
-    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { x: 1 } } })).rejects.toMatchObject({ message: "update not permitted" });
-    expect(await s.call(ALICE, "updateOne", { query: { _id: 3 }, update: { $set: { x: 1 } } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { x: 1 } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    expect(await s.call(ALICE, "updateOne", { query: { _id: 3 }, update: { $set: { x: 1 } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
   });
 });
 
@@ -229,7 +323,12 @@ describe("query filters", () => {
         ],
       },
     });
-    await s.call(SYSTEM, "insertMany", { documents: [{ _id: 1, owner_id: ALICE.user.id, internal: 1 }, { _id: 2, owner_id: BOB.user.id, internal: 2 }] });
+    await s.call(SYSTEM, "insertMany", {
+      documents: [
+        { _id: 1, owner_id: ALICE.user.id, internal: 1 },
+        { _id: 2, owner_id: BOB.user.id, internal: 2 },
+      ],
+    });
     expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, owner_id: ALICE.user.id }]);
     expect(await s.call(ALICE, "deleteMany", {})).toEqual({ deletedCount: 1 });
     expect(await s.call(SYSTEM, "find", {})).toEqual([{ _id: 2, owner_id: BOB.user.id, internal: 2 }]);
@@ -247,7 +346,11 @@ describe("operators and stages kept for system code", () => {
     [{ loc: { $geoWithin: {} } }, "$geoWithin"],
   ])("query %j is refused for users", async (query, op) => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
-    await expect(s.call(ALICE, "find", { query })).rejects.toMatchObject({ statusCode: 400, errorCode: "MongoDBError", message: expect.stringContaining(op) });
+    await expect(s.call(ALICE, "find", { query })).rejects.toMatchObject({
+      statusCode: 400,
+      errorCode: "MongoDBError",
+      message: expect.stringContaining(op),
+    });
     await expect(s.call(ALICE, "deleteMany", { query })).rejects.toMatchObject({ message: expect.stringContaining(op) });
   });
 
@@ -262,7 +365,10 @@ describe("operators and stages kept for system code", () => {
     [{ $project: { f: { $function: { body: "x", args: [], lang: "js" } } } }, "$function"],
   ])("stage %j is refused for users", async (stage, what) => {
     s = openRulesService({ "demo.items": OWNER_ONLY });
-    await expect(s.call(ALICE, "aggregate", { pipeline: [stage] })).rejects.toMatchObject({ errorCode: "MongoDBError", message: expect.stringContaining(what) });
+    await expect(s.call(ALICE, "aggregate", { pipeline: [stage] })).rejects.toMatchObject({
+      errorCode: "MongoDBError",
+      message: expect.stringContaining(what),
+    });
   });
 
   test("system callers and functions that run as system may use them", async () => {
@@ -270,7 +376,9 @@ describe("operators and stages kept for system code", () => {
     await seedOwners();
     expect(await s.call(SYSTEM, "count", { query: { text: { $regex: "^alice" } } })).toBe(2);
     expect(await s.call({ ...ALICE, runAsSystem: true }, "count", { query: { text: { $regex: "^alice" } } })).toBe(2);
-    expect(await s.call({ ...ALICE, runAsSystem: true }, "find", { query: { _id: 2 } })).toEqual([{ _id: 2, owner_id: BOB.user.id, text: "bob 1" }]);
+    expect(await s.call({ ...ALICE, runAsSystem: true }, "find", { query: { _id: 2 } })).toEqual([
+      { _id: 2, owner_id: BOB.user.id, text: "bob 1" },
+    ]);
   });
 });
 

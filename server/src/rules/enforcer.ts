@@ -79,7 +79,11 @@ function actionOf(m: Mutation): "insert" | "update" | "delete" {
 function updateOf(name: MethodName, a: Record<string, unknown>): { update: UpdateSpec; arrayFilters?: Doc[]; query?: Doc } | undefined {
   if (name === "updateOne" || name === "updateMany") {
     const u = a as ArgsOf<"updateOne">;
-    return { update: u.update, ...(u.arrayFilters ? { arrayFilters: normalize(u.arrayFilters) } : {}), ...(u.query ? { query: normalize(u.query) } : {}) };
+    return {
+      update: u.update,
+      ...(u.arrayFilters ? { arrayFilters: normalize(u.arrayFilters) } : {}),
+      ...(u.query ? { query: normalize(u.query) } : {}),
+    };
   }
   if (name === "findOneAndUpdate" || name === "findOneAndReplace") {
     const u = a as ArgsOf<"findOneAndUpdate">;
@@ -116,7 +120,8 @@ export class RulesAccess implements DataAccess {
     if (fallback === undefined || fallback.roles.length === 0) throw noRuleForNamespace(database, collection);
     const set: CompiledRuleSet = { roles: fallback.roles, filters: [...(own?.filters ?? []), ...fallback.filters] };
     const cud = this.opts.customUserData;
-    const isCustomData = cud !== undefined && cud.serviceName === service && cud.databaseName === database && cud.collectionName === collection;
+    const isCustomData =
+      cud !== undefined && cud.serviceName === service && cud.databaseName === database && cud.collectionName === collection;
     return isCustomData ? readOnlyRuleSet(set) : set;
   }
 
@@ -174,7 +179,10 @@ export class RulesAccess implements DataAccess {
         continue;
       }
       if (spec === undefined) throw notPermitted("update");
-      const redone = updateMutation(source, spec.update, { ...(spec.arrayFilters ? { arrayFilters: spec.arrayFilters } : {}), ...(spec.query ? { query: spec.query } : {}) });
+      const redone = updateMutation(source, spec.update, {
+        ...(spec.arrayFilters ? { arrayFilters: spec.arrayFilters } : {}),
+        ...(spec.query ? { query: spec.query } : {}),
+      });
       if (redone !== null) out.push(redone);
     }
     return out;

@@ -97,18 +97,30 @@ function walk(value: unknown, path: string[]): unknown {
 export function resolveExpansion(text: string, ctx: ExpansionContext, scope: DocumentScope): unknown {
   const { root, path } = parseExpansion(text);
   switch (root) {
-    case "true": return true;
-    case "false": return false;
-    case "user": return walk(ctx.user, path);
-    case "values": return walk(ctx.values, path);
-    case "environment": return walk(ctx.environment, path);
-    case "request": return walk(ctx.request, path);
-    case "args": return walk(ctx.args, path);
-    case "root": return walk(scope.root, path);
-    case "prevRoot": return walk(scope.prevRoot, path);
-    case "this": return walk(scope.this, path);
-    case "prev": return walk(scope.prev, path);
-    default: return undefined;
+    case "true":
+      return true;
+    case "false":
+      return false;
+    case "user":
+      return walk(ctx.user, path);
+    case "values":
+      return walk(ctx.values, path);
+    case "environment":
+      return walk(ctx.environment, path);
+    case "request":
+      return walk(ctx.request, path);
+    case "args":
+      return walk(ctx.args, path);
+    case "root":
+      return walk(scope.root, path);
+    case "prevRoot":
+      return walk(scope.prevRoot, path);
+    case "this":
+      return walk(scope.this, path);
+    case "prev":
+      return walk(scope.prev, path);
+    default:
+      return undefined;
   }
 }
 

@@ -13,7 +13,13 @@ const alice = {
 };
 
 function context(extra: Partial<ExpansionContext> = {}): ExpansionContext {
-  return { user: alice, values: { admins: ["zzzzzzzzzzzzzzzzzzzzzzzz"], limit: 3 }, environment: { tag: "production", values: { baseUrl: "https://x" } }, request: {}, ...extra };
+  return {
+    user: alice,
+    values: { admins: ["zzzzzzzzzzzzzzzzzzzzzzzz"], limit: 3 },
+    environment: { tag: "production", values: { baseUrl: "https://x" } },
+    request: {},
+    ...extra,
+  };
 }
 
 async function holds(expr: ExpressionSource, scope: Parameters<RuleExpression["evaluate"]>[1] = {}, ctx = context()): Promise<boolean> {
@@ -111,8 +117,15 @@ describe("rule expressions", () => {
 
   test("%function calls a function with expanded arguments and compares its result", async () => {
     const calls: unknown[][] = [];
-    const ctx = context({ callFunction: async (name, args) => { calls.push([name, ...args]); return args[0] === alice.id; } });
-    expect(await holds({ "%%true": { "%function": { name: "isAllowed", arguments: ["%%user.id", "%%root.n"] } } }, { root: { n: 7 } }, ctx)).toBe(true);
+    const ctx = context({
+      callFunction: async (name, args) => {
+        calls.push([name, ...args]);
+        return args[0] === alice.id;
+      },
+    });
+    expect(
+      await holds({ "%%true": { "%function": { name: "isAllowed", arguments: ["%%user.id", "%%root.n"] } } }, { root: { n: 7 } }, ctx),
+    ).toBe(true);
     expect(calls).toEqual([["isAllowed", alice.id, 7]]);
     const deny = context({ callFunction: async () => false });
     expect(await holds({ "%%true": { "%function": { name: "isAllowed", arguments: [] } } }, {}, deny)).toBe(false);
@@ -130,7 +143,9 @@ describe("expression checks at load time", () => {
   test("unknown expansions and operators are reported", () => {
     expect(expressionProblems({ owner: "%%usr.id" }, { document: true })).toEqual(["unknown expansion %%usr.id"]);
     expect(expressionProblems({ a: { $where: "1" } }, { document: true })).toEqual(["unknown operator $where"]);
-    expect(expressionProblems({ "%%user.id": { "%function": { arguments: [] } } }, { document: true })).toEqual(["%function needs {name, arguments}"]);
+    expect(expressionProblems({ "%%user.id": { "%function": { arguments: [] } } }, { document: true })).toEqual([
+      "%function needs {name, arguments}",
+    ]);
     expect(expressionProblems({ owner_id: "%%user.id", "%%root.a": { $in: "%%values.x" } }, { document: true })).toEqual([]);
   });
 

@@ -16,18 +16,48 @@ import { Query } from "mingo";
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import { ruleEvaluationError } from "./errors.js";
 import {
-  DOCUMENT_EXPANSIONS, Literal, NoMatch, VALUE_OPERATORS, expandValue, isExpansion, parseExpansion, readsDocument,
-  type DocumentScope, type ExpansionContext,
+  DOCUMENT_EXPANSIONS,
+  Literal,
+  NoMatch,
+  VALUE_OPERATORS,
+  expandValue,
+  isExpansion,
+  parseExpansion,
+  readsDocument,
+  type DocumentScope,
+  type ExpansionContext,
 } from "./expansions.js";
 
 /** A rule expression as written in the app's files. */
 export type ExpressionSource = boolean | Record<string, unknown>;
 
-export const LOGICAL = new Map([["%and", "$and"], ["$and", "$and"], ["%or", "$or"], ["$or", "$or"], ["%nor", "$nor"], ["$nor", "$nor"]]);
+export const LOGICAL = new Map([
+  ["%and", "$and"],
+  ["$and", "$and"],
+  ["%or", "$or"],
+  ["$or", "$or"],
+  ["%nor", "$nor"],
+  ["$nor", "$nor"],
+]);
 export const NOT = new Set(["%not", "$not"]);
 /** Query operators an expression may apply to a field (the `%` spelling is an alias). */
 export const FIELD_OPERATORS = new Set([
-  "$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$type", "$size", "$all", "$elemMatch", "$mod", "$regex", "$options",
+  "$eq",
+  "$ne",
+  "$gt",
+  "$gte",
+  "$lt",
+  "$lte",
+  "$in",
+  "$nin",
+  "$exists",
+  "$type",
+  "$size",
+  "$all",
+  "$elemMatch",
+  "$mod",
+  "$regex",
+  "$options",
 ]);
 const DOC_ROOTS: Record<string, string> = { root: "r", prevRoot: "p", this: "t", prev: "q" };
 
@@ -40,7 +70,10 @@ class Translator {
   readonly statics: Record<string, unknown> = {};
   private next = 0;
 
-  constructor(private readonly ctx: ExpansionContext, private readonly scope: DocumentScope) {}
+  constructor(
+    private readonly ctx: ExpansionContext,
+    private readonly scope: DocumentScope,
+  ) {}
 
   expression(expr: unknown): Criteria | boolean {
     if (typeof expr === "boolean") return expr;
@@ -64,7 +97,10 @@ class Translator {
 
   private logical(op: string, value: unknown): Criteria | boolean {
     if (!Array.isArray(value)) throw new Error(`${op} needs an array of expressions`);
-    return combine(op, value.map((e) => this.expression(e)));
+    return combine(
+      op,
+      value.map((e) => this.expression(e)),
+    );
   }
 
   /** The subject path a field name reads: a document path, or a synthetic key holding an expansion's value. */
@@ -94,7 +130,10 @@ class Translator {
         clauses.push({ [path]: expandValue({ [op]: operand }, this.ctx, this.scope) });
       } else if (LOGICAL.has(op)) {
         if (!Array.isArray(operand)) throw new Error(`${op} needs an array`);
-        const combined = combine(LOGICAL.get(op) as string, operand.map((o) => this.condition(path, o)));
+        const combined = combine(
+          LOGICAL.get(op) as string,
+          operand.map((o) => this.condition(path, o)),
+        );
         if (combined === false) return false;
         if (combined !== true) clauses.push(combined);
       } else if (NOT.has(op)) {
@@ -173,7 +212,10 @@ export class RuleExpression {
    * @param source - the expression as written
    * @param where - where it comes from, for error messages (e.g. `rules.json of demo.todos, role "owner", read`)
    */
-  constructor(readonly source: ExpressionSource, readonly where: string) {
+  constructor(
+    readonly source: ExpressionSource,
+    readonly where: string,
+  ) {
     this.constant = typeof source === "boolean" ? source : Object.keys(source).length === 0 ? true : undefined;
     this.usesFunction = containsFunction(source);
     this.perDocument = valuesReadDocument(source);
@@ -188,7 +230,8 @@ export class RuleExpression {
    */
   evaluate(ctx: ExpansionContext, scope: DocumentScope = {}): boolean | Promise<boolean> {
     if (this.constant !== undefined) return this.constant;
-    if (this.usesFunction) return resolveFunctions(this.source, ctx, scope).then((expr) => this.test(translateSafe(expr, ctx, scope, this.where), scope));
+    if (this.usesFunction)
+      return resolveFunctions(this.source, ctx, scope).then((expr) => this.test(translateSafe(expr, ctx, scope, this.where), scope));
     let translation = this.perDocument ? undefined : this.cache.get(ctx);
     if (translation === undefined) {
       translation = translateSafe(this.source, ctx, scope, this.where);

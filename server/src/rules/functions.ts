@@ -48,6 +48,9 @@ export async function checkClientFunctionCall(
 ): Promise<void> {
   if (rules.private) throw new ServerError(404, "FunctionNotFound", `function not found: '${name}'`);
   if (rules.canEvaluate === undefined) return;
-  const ok = await rules.canEvaluate.evaluate({ ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args, request: {} }, {});
+  const ok = await rules.canEvaluate.evaluate(
+    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args, request: {} },
+    {},
+  );
   if (!ok) throw ruleNotMatchedForFunction(name);
 }

@@ -7,7 +7,16 @@ import type { Namespace } from "./access.js";
 import { compileRuleFile, RuleConfigError, type CompiledRuleSet } from "./config.js";
 import { namespaceKey, RulesAccess, type ServiceRules } from "./enforcer.js";
 
-export { denyAllAccess, isUserCaller, openAccess, runsAsSystem, type DataAccess, type Namespace, type UserCaller, type WatchGuard } from "./access.js";
+export {
+  denyAllAccess,
+  isUserCaller,
+  openAccess,
+  runsAsSystem,
+  type DataAccess,
+  type Namespace,
+  type UserCaller,
+  type WatchGuard,
+} from "./access.js";
 export { RuleConfigError, type RuleFileInput } from "./config.js";
 export { MAX_DOCUMENTS, RulesAccess, type RuleFunctionCaller } from "./enforcer.js";
 export { checkClientFunctionCall, compileCanEvaluate } from "./functions.js";
@@ -57,8 +66,13 @@ export function createRulesAccess(opts: CreateRulesAccessOptions): RulesAccess {
     for (const entry of source.collections) {
       try {
         const set = compileRuleFile(entry.raw, entry.where);
-        if ((set.database !== undefined && set.database !== entry.database) || (set.collection !== undefined && set.collection !== entry.collection)) {
-          problems.push(`${entry.where}: names ${set.database}.${set.collection} but is in the folder of ${entry.database}.${entry.collection}`);
+        if (
+          (set.database !== undefined && set.database !== entry.database) ||
+          (set.collection !== undefined && set.collection !== entry.collection)
+        ) {
+          problems.push(
+            `${entry.where}: names ${set.database}.${set.collection} but is in the folder of ${entry.database}.${entry.collection}`,
+          );
         }
         collections.set(namespaceKey(entry.database, entry.collection), set);
       } catch (err) {

@@ -10,14 +10,34 @@ import { notAllowedForUsers } from "./errors.js";
 
 /** Query operators only system functions may use (evaluation, geospatial and bitwise operators). */
 export const SYSTEM_ONLY_QUERY_OPERATORS = new Set([
-  "$expr", "$jsonSchema", "$regex", "$text", "$where",
-  "$geoIntersects", "$geoWithin", "$near", "$nearSphere",
-  "$bitsAllClear", "$bitsAllSet", "$bitsAnyClear", "$bitsAnySet",
+  "$expr",
+  "$jsonSchema",
+  "$regex",
+  "$text",
+  "$where",
+  "$geoIntersects",
+  "$geoWithin",
+  "$near",
+  "$nearSphere",
+  "$bitsAllClear",
+  "$bitsAllSet",
+  "$bitsAnyClear",
+  "$bitsAnySet",
 ]);
 
 /** Aggregation stages only system functions may use. */
 export const SYSTEM_ONLY_STAGES = new Set([
-  "$collStats", "$facet", "$geoNear", "$graphLookup", "$indexStats", "$lookup", "$merge", "$out", "$search", "$searchMeta", "$unionWith",
+  "$collStats",
+  "$facet",
+  "$geoNear",
+  "$graphLookup",
+  "$indexStats",
+  "$lookup",
+  "$merge",
+  "$out",
+  "$search",
+  "$searchMeta",
+  "$unionWith",
 ]);
 
 /** Aggregation operators only system functions may use. */

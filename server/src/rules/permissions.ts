@@ -38,7 +38,11 @@ export class DocumentPermissions {
    * @param ctx - the request's expansions
    * @param scope - `%%root` (and `%%prevRoot` for writes)
    */
-  constructor(readonly role: CompiledRole, private readonly ctx: ExpansionContext, private readonly scope: DocumentScope) {}
+  constructor(
+    readonly role: CompiledRole,
+    private readonly ctx: ExpansionContext,
+    private readonly scope: DocumentScope,
+  ) {}
 
   private gate(): Promise<{ read: boolean; write: boolean; readThroughWrite: boolean }> {
     this.gates ??= (async () => {
@@ -128,7 +132,7 @@ export class DocumentPermissions {
       } else if (rule.read !== undefined || rule.write !== undefined) {
         if (!(await holds(rule.write, this.ctx, scope))) return false;
       } else if (rule.fields.size > 0 && (was === undefined || isPlainObject(was)) && (now === undefined || isPlainObject(now))) {
-        if (!(await this.changesWritable((was) ?? {}, (now) ?? {}, rule.fields, false))) return false;
+        if (!(await this.changesWritable(was ?? {}, now ?? {}, rule.fields, false))) return false;
       } else {
         return false;
       }
@@ -170,7 +174,12 @@ export async function readableView(set: CompiledRuleSet, ctx: ExpansionContext, 
  * @param after - the new document, or undefined for a delete
  * @returns true if the write is permitted
  */
-export async function writePermitted(set: CompiledRuleSet, ctx: ExpansionContext, before: Doc | undefined, after: Doc | undefined): Promise<boolean> {
+export async function writePermitted(
+  set: CompiledRuleSet,
+  ctx: ExpansionContext,
+  before: Doc | undefined,
+  after: Doc | undefined,
+): Promise<boolean> {
   if (set.readOnly === true) return false;
   const scope: DocumentScope = after === undefined ? { root: before, prevRoot: before } : { root: after, prevRoot: before };
   const role = await assignRole(set, ctx, scope);

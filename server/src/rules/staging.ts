@@ -47,7 +47,7 @@ function projectOne(doc: Doc, projections: Doc[]): Doc {
   let out = doc;
   for (const projection of projections) {
     try {
-      out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {});
+      out = mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {};
     } catch (err) {
       throw toServerError(err);
     }
@@ -121,7 +121,12 @@ export class StagedCollection {
  * @param ctx - the request's expansions
  * @param filters - the active filters
  */
-export async function stageCollection(real: Collection, set: CompiledRuleSet, ctx: ExpansionContext, filters: ActiveFilters): Promise<StagedCollection> {
+export async function stageCollection(
+  real: Collection,
+  set: CompiledRuleSet,
+  ctx: ExpansionContext,
+  filters: ActiveFilters,
+): Promise<StagedCollection> {
   const views: Doc[] = [];
   const sources = new Map<string, Doc>();
   if (filters.nothing) return new StagedCollection(real, views, sources);

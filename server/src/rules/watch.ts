@@ -27,7 +27,7 @@ function has(doc: Doc, path: string): boolean {
 
 function project(doc: Doc, projections: Doc[]): Doc {
   let out = doc;
-  for (const projection of projections) out = (mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {});
+  for (const projection of projections) out = mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {};
   return out;
 }
 
@@ -74,7 +74,9 @@ export function watchGuard(set: CompiledRuleSet, ctx: ExpansionContext, args: Wa
         if (event.fullDocument !== undefined) out.fullDocument = normalize(view);
         if (event.updateDescription !== undefined) {
           const previous = before === null ? null : await visible(before, f);
-          const updatedFields = Object.fromEntries(Object.entries(event.updateDescription.updatedFields).filter(([path]) => has(view, path)));
+          const updatedFields = Object.fromEntries(
+            Object.entries(event.updateDescription.updatedFields).filter(([path]) => has(view, path)),
+          );
           const removedFields = event.updateDescription.removedFields.filter((path) => previous !== null && has(previous, path));
           out.updateDescription = { updatedFields, removedFields };
         }

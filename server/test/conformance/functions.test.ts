@@ -18,13 +18,22 @@ function fn(u: Realm.User, name: string): (...args: unknown[]) => Promise<unknow
 }
 
 async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(Realm.MongoDBRealmError);
   return err as Realm.MongoDBRealmError;
 }
 
 beforeAll(async () => {
-  server = await startServer({ inMemory: true, functionsDir: "demo/app/functions", config: { functionTimeoutMs: 500 }, allowAllData: true, onWarning: () => undefined });
+  server = await startServer({
+    inMemory: true,
+    functionsDir: "demo/app/functions",
+    config: { functionTimeoutMs: 500 },
+    allowAllData: true,
+    onWarning: () => undefined,
+  });
   app = new Realm.App({ id: server.config.appId, baseUrl: server.url });
   user = await app.logIn(Realm.Credentials.anonymous());
 });

@@ -26,7 +26,10 @@ let items: Collection;
 let teams: Collection;
 
 async function openStreams(): Promise<number> {
-  const res = await fetch(`${server.url}/admin/v1/counters`, { headers: { authorization: `Bearer ${ADMIN}` }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${server.url}/admin/v1/counters`, {
+    headers: { authorization: `Bearer ${ADMIN}` },
+    signal: AbortSignal.timeout(5000),
+  });
   return ((await res.json()) as { openStreams: number }).openStreams;
 }
 
@@ -38,7 +41,9 @@ async function streamsOpen(n: number): Promise<void> {
 /** Takes `n` events from a realm-web watch stream (5 s deadline), then closes it. */
 async function take(stream: Stream, n: number): Promise<Event[]> {
   const out: Event[] = [];
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${out.length}/${n} events`)), 5000).unref());
+  const timer = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`timed out after ${out.length}/${n} events`)), 5000).unref(),
+  );
   try {
     while (out.length < n) {
       const next = await Promise.race([stream.next(), timer]);
@@ -52,13 +57,22 @@ async function take(stream: Stream, n: number): Promise<Event[]> {
 }
 
 async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(Realm.MongoDBRealmError);
   return err as Realm.MongoDBRealmError;
 }
 
 beforeAll(async () => {
-  server = await startServer({ inMemory: true, adminToken: ADMIN, functionsDir: "demo/app/functions", allowAllData: true, onWarning: () => undefined });
+  server = await startServer({
+    inMemory: true,
+    adminToken: ADMIN,
+    functionsDir: "demo/app/functions",
+    allowAllData: true,
+    onWarning: () => undefined,
+  });
   const app = new Realm.App({ id: server.config.appId, baseUrl: server.url });
   user = await app.logIn(Realm.Credentials.anonymous());
   items = collectionOf(user, "items");
@@ -77,12 +91,18 @@ beforeEach(async () => {
     { _id: 2, name: "bob", age: 25, team: "blue", grades: [60] },
     { _id: 3, name: "cid", age: 40, team: "red", grades: [] },
   ]);
-  await teams.insertMany([{ _id: "red", label: "Red" }, { _id: "blue", label: "Blue" }]);
+  await teams.insertMany([
+    { _id: "red", label: "Red" },
+    { _id: "blue", label: "Blue" },
+  ]);
 });
 
 describe("realm-web collection methods", () => {
   test("find with projection, sort and limit; findOne; count with limit", async () => {
-    expect(await items.find({ age: { $gte: 30 } }, { projection: { name: 1 }, sort: { age: -1 } })).toEqual([{ _id: 3, name: "cid" }, { _id: 1, name: "ann" }]);
+    expect(await items.find({ age: { $gte: 30 } }, { projection: { name: 1 }, sort: { age: -1 } })).toEqual([
+      { _id: 3, name: "cid" },
+      { _id: 1, name: "ann" },
+    ]);
     expect(await items.find({}, { sort: { name: -1 }, limit: 1, projection: { _id: 0, name: 1 } })).toEqual([{ name: "cid" }]);
     expect(await items.findOne({ team: "red" }, { sort: { age: -1 }, projection: { _id: 1 } })).toEqual({ _id: 3 });
     expect(await items.findOne({ team: "green" })).toBeNull();
@@ -128,8 +148,14 @@ describe("realm-web collection methods", () => {
 
   test("findOneAndUpdate, findOneAndReplace, findOneAndDelete", async () => {
     expect(await items.findOneAndUpdate({ _id: 1 }, { $inc: { age: 1 } }, { projection: { age: 1 } })).toEqual({ _id: 1, age: 31 });
-    expect(await items.findOneAndUpdate({ _id: 1 }, { $inc: { age: 1 } }, { projection: { age: 1 }, returnNewDocument: true })).toEqual({ _id: 1, age: 33 });
-    expect(await items.findOneAndUpdate({ _id: 7 }, { $set: { x: 1 } }, { upsert: true, returnNewDocument: true })).toEqual({ _id: 7, x: 1 });
+    expect(await items.findOneAndUpdate({ _id: 1 }, { $inc: { age: 1 } }, { projection: { age: 1 }, returnNewDocument: true })).toEqual({
+      _id: 1,
+      age: 33,
+    });
+    expect(await items.findOneAndUpdate({ _id: 7 }, { $set: { x: 1 } }, { upsert: true, returnNewDocument: true })).toEqual({
+      _id: 7,
+      x: 1,
+    });
     expect(await items.findOneAndReplace({ _id: 2 }, { name: "bea" }, { returnNewDocument: true })).toEqual({ _id: 2, name: "bea" });
     // realm-web 2.0.1 sends findOneAndDelete as `findOneAndReplace` without `update`.
     expect(await items.findOneAndDelete({ team: "red" }, { sort: { age: -1 }, projection: { name: 1 } })).toEqual({ _id: 3, name: "cid" });
@@ -147,9 +173,13 @@ describe("realm-web collection methods", () => {
       { _id: "blue", total: 25 },
       { _id: "red", total: 71 },
     ]);
-    expect(await items.aggregate([{ $match: { _id: 2 } }, { $lookup: { from: "teams", localField: "team", foreignField: "_id", as: "t" } }, { $project: { t: 1 } }])).toEqual([
-      { _id: 2, t: [{ _id: "blue", label: "Blue" }] },
-    ]);
+    expect(
+      await items.aggregate([
+        { $match: { _id: 2 } },
+        { $lookup: { from: "teams", localField: "team", foreignField: "_id", as: "t" } },
+        { $project: { t: 1 } },
+      ]),
+    ).toEqual([{ _id: 2, t: [{ _id: "blue", label: "Blue" }] }]);
   });
 
   test("BSON types round-trip through the store", async () => {
@@ -211,10 +241,18 @@ describe("realm-web watch", () => {
     await streamsOpen(2);
     const idEvents = take(byId, 2);
     const filterEvents = take(byFilter, 2);
-    await items.insertMany([{ _id: 60, n: 1 }, { _id: 61, n: 1 }, { _id: 62, n: 5 }]);
+    await items.insertMany([
+      { _id: 60, n: 1 },
+      { _id: 61, n: 1 },
+      { _id: 62, n: 5 },
+    ]);
     await items.updateOne({ _id: 61 }, { $set: { n: 3 } });
-    expect((await idEvents).map((e) => `${e.operationType}:${String((e as unknown as { documentKey: { _id: unknown } }).documentKey._id)}`)).toEqual(["insert:61", "update:61"]);
-    expect((await filterEvents).map((e) => `${e.operationType}:${String((e as unknown as { documentKey: { _id: unknown } }).documentKey._id)}`)).toEqual(["insert:62", "update:61"]);
+    expect(
+      (await idEvents).map((e) => `${e.operationType}:${String((e as unknown as { documentKey: { _id: unknown } }).documentKey._id)}`),
+    ).toEqual(["insert:61", "update:61"]);
+    expect(
+      (await filterEvents).map((e) => `${e.operationType}:${String((e as unknown as { documentKey: { _id: unknown } }).documentKey._id)}`),
+    ).toEqual(["insert:62", "update:61"]);
     await streamsOpen(0);
   });
 });
