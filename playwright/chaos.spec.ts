@@ -70,9 +70,7 @@ function inTab(page: Page, op: string, n: number): Promise<string> {
 }
 
 /** The worker's snapshot (over the tab's private connection), the tab's mirror and IndexedDB. */
-function states(
-  page: Page,
-): Promise<{
+function states(page: Page): Promise<{
   worker: unknown;
   mirror: unknown;
   idb: { epoch: number; order: string[]; current: string | null; users: [string, string][] };

@@ -114,12 +114,10 @@ test("two builds with different workers: one refresh per expiry, one consistent 
     const { refreshes } = await server.counters();
     const seconds = (Date.now() - started) / 1000;
     const [byA, byB] = [await runtimeRefreshes(a), await runtimeRefreshes(b)];
-    test
-      .info()
-      .annotations.push({
-        type: "measured",
-        description: `${refreshes} refreshes in ${seconds.toFixed(1)} s, two runtimes (${byA} by A's, ${byB} by B's since they started), 2 s TTL`,
-      });
+    test.info().annotations.push({
+      type: "measured",
+      description: `${refreshes} refreshes in ${seconds.toFixed(1)} s, two runtimes (${byA} by A's, ${byB} by B's since they started), 2 s TTL`,
+    });
     // one runtime refreshes about once per 2 s expiry; two uncoordinated runtimes would double it
     expect(refreshes).toBeLessThanOrEqual(Math.ceil(seconds / 2) + 2);
 
