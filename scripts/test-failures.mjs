@@ -7,12 +7,15 @@ export function stripAnsi(text) {
   return String(text).replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 
-/** The first `max` non-empty lines of `text`, colour codes removed. */
+/** Stack frames that say nothing about the test: the runners' own code and Node's. */
+const NOISE = /^\s*at .*(node_modules|node:internal|<anonymous>)/;
+
+/** The first `max` non-empty lines of `text` without the runners' stack frames, colour codes removed. */
 export function firstLines(text, max) {
   return stripAnsi(text ?? "")
     .split("\n")
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== "")
+    .filter((l) => l.trim() !== "" && !NOISE.test(l))
     .slice(0, max);
 }
 

@@ -167,4 +167,20 @@ describe("firstLines", () => {
   it("skips blank lines and stops at the maximum", () => {
     expect(firstLines("a\n\n  \nb\nc", 2)).toEqual(["a", "b"]);
   });
+
+  it("skips the stack frames of the runners and of Node, keeping the test's own", () => {
+    const stack = [
+      "AssertionError: expected 1 to be 2",
+      "    at /repo/src/a.test.ts:3:40",
+      "    at file:///repo/node_modules/@vitest/runner/dist/index.js:1:1",
+      "    at new Promise (<anonymous>)",
+      "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
+      "    at /repo/src/b.ts:9:1",
+    ].join("\n");
+    expect(firstLines(stack, 8)).toEqual([
+      "AssertionError: expected 1 to be 2",
+      "    at /repo/src/a.test.ts:3:40",
+      "    at /repo/src/b.ts:9:1",
+    ]);
+  });
 });
