@@ -13,7 +13,7 @@ export function firstLines(text: string | undefined, max: number): string[];
 /** The failed tests of a Vitest JSON report, and the files that failed without a failed test. */
 export function vitestFailures(json: unknown, root?: string): Failure[];
 /** The unexpected outcomes of a Playwright JSON report, and its errors outside any test. */
-export function playwrightFailures(json: unknown): Failure[];
+export function playwrightFailures(json: unknown, root?: string): Failure[];
 /** The failed checks of the pack suite's results file. */
 export function packFailures(json: unknown): Failure[];
 /** The lines of the failures block, in about `budget` lines. */

@@ -7,10 +7,13 @@ export function stripAnsi(text) {
   return String(text).replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 
-/** Stack frames that say nothing about the test: the runners' own code and Node's. */
-const NOISE = /^\s*at .*(node_modules|node:internal|<anonymous>)/;
+/**
+ * Lines that say nothing the rest does not: stack frames of the runners' own code and of Node, and
+ * the source excerpt Playwright prints under an error (the frames below it name the same line).
+ */
+const NOISE = /^\s*at .*(node_modules|node:internal|<anonymous>)|^\s*>?\s*\d+ \||^\s*\|\s*\^/;
 
-/** The first `max` non-empty lines of `text` without the runners' stack frames, colour codes removed. */
+/** The first `max` non-empty lines of `text` without noise (see {@link NOISE}), colour codes removed. */
 export function firstLines(text, max) {
   return stripAnsi(text ?? "")
     .split("\n")
@@ -62,17 +65,20 @@ function playwrightError(result) {
  * The failed tests of a Playwright JSON report (`--reporter=json`): one entry per test (spec and
  * project) whose outcome was unexpected, and one per error outside any test.
  * @param {any} json the parsed report
+ * @param {string} [root] prefix removed from file paths
  * @returns {{name: string, error: string}[]}
  */
-export function playwrightFailures(json) {
+export function playwrightFailures(json, root) {
   const out = [];
+  // spec files are named relative to the test folder (config.rootDir)
+  const dir = typeof json?.config?.rootDir === "string" ? `${json.config.rootDir.replace(/\/+$/, "")}/` : "";
   const walk = (suite, titles) => {
     const here = suite.title && !suite.title.endsWith(".ts") ? [...titles, suite.title] : titles;
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
         if (t.status !== "unexpected") continue;
         const last = [...(t.results ?? [])].reverse().find((r) => r.status !== "passed" && r.status !== "skipped") ?? {};
-        const name = `${spec.file ?? suite.file}:${spec.line} > ${[...here, spec.title].join(" > ")} [${t.projectName}] (${last.status ?? "failed"})`;
+        const name = `${relative(`${dir}${spec.file ?? suite.file}`, root)}:${spec.line} > ${[...here, spec.title].join(" > ")} [${t.projectName}] (${last.status ?? "failed"})`;
         out.push({ name, error: playwrightError(last) || "(no message)" });
       }
     }

@@ -51,6 +51,7 @@ describe("playwrightFailures", () => {
     errors: message ? [{ message, location: { file: "/repo/playwright/a.spec.ts", line: 40, column: 5 } }] : [],
   });
   const json = {
+    config: { rootDir: "/repo/playwright" },
     suites: [
       {
         title: "a.spec.ts",
@@ -96,13 +97,13 @@ describe("playwrightFailures", () => {
   };
 
   it("names each unexpected outcome by file, line, titles and project, with its error and where it was thrown", () => {
-    expect(playwrightFailures(json)).toEqual([
+    expect(playwrightFailures(json, "/repo/")).toEqual([
       {
-        name: "a.spec.ts:10 > logs in [shared-worker] (failed)",
+        name: "playwright/a.spec.ts:10 > logs in [shared-worker] (failed)",
         error: "\u001b[31mError: expect(received).toBe(expected)\u001b[39m\n\nExpected: 2\nReceived: 1\nat playwright/a.spec.ts:40\n",
       },
       {
-        name: "a.spec.ts:20 > group > times out [shared-worker] (timedOut)",
+        name: "playwright/a.spec.ts:20 > group > times out [shared-worker] (timedOut)",
         error: "Test timeout of 60000ms exceeded.\nat playwright/a.spec.ts:40\n",
       },
       { name: "(outside any test)", error: "Error: worker teardown failed" },
@@ -166,6 +167,24 @@ describe("failureReport", () => {
 describe("firstLines", () => {
   it("skips blank lines and stops at the maximum", () => {
     expect(firstLines("a\n\n  \nb\nc", 2)).toEqual(["a", "b"]);
+  });
+
+  it("skips Playwright's source excerpt, keeping the error, its place and the test's stack frames", () => {
+    const message = [
+      "Error: page.evaluate: Execution context was destroyed, most likely because of a navigation",
+      "",
+      "   at drivers/playwright.ts:16",
+      "",
+      "  14 | function wrapTab(page: Page): Tab {",
+      "> 16 |     evaluate: (fn) => page.evaluate(fn, arg),",
+      "     |                            ^",
+      "    at readiness (/repo/playwright/scenarios/tabs.ts:15:14)",
+    ].join("\n");
+    expect(firstLines(message, 8)).toEqual([
+      "Error: page.evaluate: Execution context was destroyed, most likely because of a navigation",
+      "   at drivers/playwright.ts:16",
+      "    at readiness (/repo/playwright/scenarios/tabs.ts:15:14)",
+    ]);
   });
 
   it("skips the stack frames of the runners and of Node, keeping the test's own", () => {

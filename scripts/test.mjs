@@ -10,7 +10,8 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { failureReport, packFailures, playwrightFailures, vitestFailures } from "./test-failures.mjs";
-import { typecheckAll } from "./typecheck.mjs";
+import { inLanes, printJob, runKept } from "./lanes.mjs";
+import { typecheck, typecheckProjects, typecheckTitle } from "./typecheck.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const outDir = join(root, ".test-results");
@@ -77,35 +78,48 @@ function record(name, { passed, failed, skipped }, { code, seconds }, found, jso
   results.push({ name: "build", passed: 0, failed: ok ? 0 : 1, skipped: 0, ok, seconds: r.seconds });
 }
 
-if (!only || only === "typecheck") {
-  // one pass or fail per target config (scripts/typecheck.mjs: DOM, WebWorker, Node, tests and tools)
-  console.log("\n== type check (tsc --noEmit -p <each config>, two at a time)");
-  const started = Date.now();
-  const checks = await typecheckAll();
-  for (const c of checks.filter((c) => c.code !== 0))
-    failures.push({ suite: "typecheck", name: `${c.name} (tsc -p ${c.project})`, error: c.output || `exit ${c.code}` });
-  const failed = checks.filter((c) => c.code !== 0).length;
-  results.push({
-    name: "typecheck",
-    passed: checks.length - failed,
-    failed,
-    skipped: 0,
-    ok: failed === 0,
-    seconds: (Date.now() - started) / 1000,
-  });
-}
-
-// lint and format: one pass or fail each
-for (const [name, title, args] of [
-  ["lint", "lint (eslint .)", ["eslint", "."]],
-  ["format", "format (prettier --check .; npm run format fixes it)", ["prettier", "--check", "."]],
-]) {
-  if (only && only !== name) continue;
-  console.log(`\n== ${title}`);
-  const r = runCaptured("npx", args);
-  // eslint prints each file's path on its own line above its problems; prettier prints "[warn] path"
-  if (r.code !== 0) failures.push({ suite: name, name: `npx ${args.join(" ")}`, error: r.output });
-  results.push({ name, passed: r.code === 0 ? 1 : 0, failed: r.code === 0 ? 0 : 1, skipped: 0, ok: r.code === 0, seconds: r.seconds });
+// The static checks, side by side two at a time (each is one single-threaded process): eslint first
+// (the longest), then the type check of each target config (scripts/typecheck.mjs: DOM, WebWorker,
+// Node, tests and tools), then prettier. Type check: one pass or fail per config; lint and format:
+// one each.
+{
+  /** @type {{suite: string, title: string, name: string, cmd: string, args: string[]}[]} */
+  const jobs = [];
+  if (!only || only === "lint")
+    jobs.push({ suite: "lint", title: "lint (eslint .)", name: "npx eslint .", cmd: "npx", args: ["eslint", "."] });
+  if (!only || only === "typecheck")
+    for (const p of typecheckProjects)
+      jobs.push({ suite: "typecheck", title: typecheckTitle(p), name: `${p.name} (tsc -p ${p.project})`, project: p.project });
+  if (!only || only === "format")
+    jobs.push({
+      suite: "format",
+      title: "format (prettier --check .; npm run format fixes it)",
+      name: "npx prettier --check .",
+      cmd: "npx",
+      args: ["prettier", "--check", "."],
+    });
+  if (jobs.length > 0) {
+    console.log(`\n== static checks: ${[...new Set(jobs.map((j) => j.suite))].join(", ")} (two at a time)`);
+    const started = Date.now();
+    /** @type {Map<string, {passed: number, failed: number, ended: number}>} */
+    const suites = new Map();
+    await inLanes(
+      jobs,
+      (job) => (job.project !== undefined ? typecheck(job.project) : runKept(job.cmd, job.args, root)),
+      (job, outcome) => {
+        printJob(job.title, outcome);
+        // eslint prints each file's path above its problems, prettier "[warn] path", tsc "path(line,col): error"
+        if (outcome.code !== 0) failures.push({ suite: job.suite, name: job.name, error: outcome.output || `exit ${outcome.code}` });
+        const suite = suites.get(job.suite) ?? { passed: 0, failed: 0, ended: 0 };
+        if (outcome.code === 0) suite.passed++;
+        else suite.failed++;
+        suite.ended = Date.now();
+        suites.set(job.suite, suite);
+      },
+    );
+    for (const [name, { passed, failed, ended }] of suites)
+      results.push({ name, passed, failed, skipped: 0, ok: failed === 0, seconds: (ended - started) / 1000 });
+  }
 }
 
 /** Runs Vitest with a JSON report next to the default one and records it as suite `name`. */
@@ -135,7 +149,7 @@ if (!only || only === "playwright") {
   const json = readJson(file);
   const stats = json?.stats;
   const counts = { passed: (stats?.expected ?? 0) + (stats?.flaky ?? 0), failed: stats?.unexpected ?? 0, skipped: stats?.skipped ?? 0 };
-  record("playwright", counts, r, playwrightFailures(json), json);
+  record("playwright", counts, r, playwrightFailures(json, root), json);
 }
 
 if (!only || only === "firefox") {
@@ -154,7 +168,7 @@ if (!only || only === "pack") {
 }
 
 console.log("");
-for (const line of failureReport(failures)) console.log(line);
+for (const line of failureReport(failures.map((f) => ({ ...f, error: f.error.replaceAll(root, "") })))) console.log(line);
 console.log("\n== summary");
 for (const r of results) {
   if (r.name === "build" && r.ok) console.log(`build: ok in ${r.seconds.toFixed(0)} s`);
