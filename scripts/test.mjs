@@ -78,6 +78,9 @@ function record(name, { passed, failed, skipped }, { code, seconds }, found, jso
   results.push({ name: "build", passed: 0, failed: ok ? 0 : 1, skipped: 0, ok, seconds: r.seconds });
 }
 
+/** Wall time of the static checks, which run side by side (their suites' own times overlap). */
+let staticSeconds = 0;
+
 // The static checks, side by side two at a time (each is one single-threaded process): eslint first
 // (the longest), then the type check of each target config (scripts/typecheck.mjs: DOM, WebWorker,
 // Node, tests and tools), then prettier. Type check: one pass or fail per config; lint and format:
@@ -101,7 +104,7 @@ function record(name, { passed, failed, skipped }, { code, seconds }, found, jso
   if (jobs.length > 0) {
     console.log(`\n== static checks: ${[...new Set(jobs.map((j) => j.suite))].join(", ")} (two at a time)`);
     const started = Date.now();
-    /** @type {Map<string, {passed: number, failed: number, ended: number}>} */
+    /** @type {Map<string, {passed: number, failed: number, seconds: number}>} */
     const suites = new Map();
     await inLanes(
       jobs,
@@ -110,15 +113,16 @@ function record(name, { passed, failed, skipped }, { code, seconds }, found, jso
         printJob(job.title, outcome);
         // eslint prints each file's path above its problems, prettier "[warn] path", tsc "path(line,col): error"
         if (outcome.code !== 0) failures.push({ suite: job.suite, name: job.name, error: outcome.output || `exit ${outcome.code}` });
-        const suite = suites.get(job.suite) ?? { passed: 0, failed: 0, ended: 0 };
+        const suite = suites.get(job.suite) ?? { passed: 0, failed: 0, seconds: 0 };
         if (outcome.code === 0) suite.passed++;
         else suite.failed++;
-        suite.ended = Date.now();
+        suite.seconds += outcome.seconds;
         suites.set(job.suite, suite);
       },
     );
-    for (const [name, { passed, failed, ended }] of suites)
-      results.push({ name, passed, failed, skipped: 0, ok: failed === 0, seconds: (ended - started) / 1000 });
+    // each suite's own time (its commands' durations added up); the block's wall time is printed too
+    for (const [name, { passed, failed, seconds }] of suites) results.push({ name, passed, failed, skipped: 0, ok: failed === 0, seconds });
+    staticSeconds = (Date.now() - started) / 1000;
   }
 }
 
@@ -177,6 +181,7 @@ for (const r of results) {
       `${r.name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped in ${r.seconds.toFixed(0)} s${r.ok ? "" : " (FAILED)"}`,
     );
 }
+if (staticSeconds > 0) console.log(`(the static checks above ran side by side in ${staticSeconds.toFixed(0)} s of wall time)`);
 console.log(`total time ${((Date.now() - startedAll) / 1000).toFixed(0)} s`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed + (r.ok || r.failed > 0 ? 0 : 1), 0);
