@@ -17,7 +17,9 @@ export default defineConfig({
   testMatch: "**/*.spec.ts",
   outputDir: "playwright/artifacts/test-results",
   fullyParallel: false,
-  workers: 1,
+  // Two spec files at a time, each worker with its own local server and Vite server (port 0) and
+  // every test in a fresh browser context; most of a test's time is spent waiting on tabs.
+  workers: 2,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },

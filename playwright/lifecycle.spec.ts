@@ -26,54 +26,8 @@ test("closing tabs lowers the runtime's live-tab count", async ({ context, stack
   await expect.poll(() => liveTabs(tabs[0]!)).toBe(1);
 });
 
-/** Starts `for await (… of collection.watch())` in the page; inserted docs' `n` go to `window.__seen`. */
-function startWatch(page: Page, collection: string): Promise<void> {
-  return page.evaluate((collection) => {
-    const seen: number[] = [];
-    (window as unknown as { __seen: number[] }).__seen = seen;
-    const coll = window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection);
-    void (async () => {
-      for await (const change of coll.watch()) seen.push((change as { fullDocument?: { n: number } }).fullDocument!.n);
-    })().catch(() => undefined);
-  }, collection);
-}
-
-test("closing a watching tab frees its watch stream and its place in the live-tab count", async ({ context, stack }) => {
-  const [a, b] = await openTabs(context, stack.url, 2);
-  await a!.evaluate(async () => {
-    await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous());
-  });
-  await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null);
-  await startWatch(a!, "watched-a");
-  await startWatch(b!, "watched-b"); // another collection: a stream of its own
-  const insert = (page: Page, collection: string, n: number) =>
-    page.evaluate(
-      async ({ collection, n }) => {
-        await window.realmTabs!.app.currentUser!.mongoClient("mongodb-atlas").db("liveness").collection(collection).insertOne({ n });
-      },
-      { collection, n },
-    );
-  await expect
-    .poll(
-      async () => {
-        await insert(a!, "watched-a", 1);
-        await insert(a!, "watched-b", 1);
-        const seen = await Promise.all([a!, b!].map((p) => p.evaluate(() => (window as unknown as { __seen: number[] }).__seen.length)));
-        return seen.every((n) => n > 0);
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(true);
-  const stats = () =>
-    a!.evaluate(async () => {
-      const s = await window.realmTabs!.app.stats();
-      return { tabs: s.tabs, openStreams: s.openStreams };
-    });
-  await expect.poll(stats).toEqual({ tabs: 2, openStreams: 2 });
-  await b!.close(); // never stops its watch: only its liveness lock tells the worker
-  await expect.poll(stats).toEqual({ tabs: 1, openStreams: 1 });
-  await expect.poll(async () => (await stack.server.counters()).openStreams).toBe(1);
-});
+// A closed watching tab frees its stream and its place in the live-tab count: the scenario of
+// playwright/scenarios/liveness.ts (cross-tab.spec.ts).
 
 /** Dispatches in the page the event a real wake-up fires (see the note in the test below). */
 function wake(page: Page, how: "resume" | "pageshow" | "visible"): Promise<void> {

@@ -115,50 +115,7 @@ test("leader mode: one runtime for every tab, logins and logouts seen everywhere
   await expectTabsAgree(open, (v) => v.currentUserId === null && v.users.every((u) => !u.isLoggedIn));
 });
 
-test("leader mode: closing the leader tab mid-call hands over within a second, the call fails retryably, state intact", async ({
-  context,
-  stack,
-}) => {
-  const tabs = await openTabs(context, leaderUrl(stack.url), 3);
-  const id = await logIn(tabs[0]!);
-  const before = await expectTabsAgree(tabs, (v) => v.currentUserId === id);
-  const leader = await leaderIndex(tabs);
-  const survivors = tabs.filter((_, i) => i !== leader);
-  const caller = survivors[0]!;
-  const calledBefore = (await stack.server.counters()).functionCalls;
-  // a function that takes long enough to be in flight when the leader closes
-  const inFlight = caller.evaluate(async () => {
-    const user = window.realmTabs!.app.currentUser!;
-    const started = performance.now();
-    try {
-      return { ok: true, value: await user.functions.sleep!(3_000), ms: performance.now() - started };
-    } catch (e) {
-      const x = e as { code?: string; retryable?: boolean; name?: string };
-      return { ok: false, code: x.code, retryable: x.retryable, name: x.name, ms: performance.now() - started };
-    }
-  });
-  // the leader ran it: the server received the function call (counted when the request arrives)
-  await expect.poll(async () => (await stack.server.counters()).functionCalls).toBeGreaterThan(calledBefore);
-  const closedAt = Date.now();
-  await tabs[leader]!.close();
-  const outcome = await inFlight;
-  // the old leader will never answer: the call fails fast (not at its 15 s deadline) and says retry
-  expect(outcome).toMatchObject({ ok: false, code: "leader-changed", retryable: true, name: "RealmTabsError" });
-  expect(Date.now() - closedAt).toBeLessThan(1_500);
-  test
-    .info()
-    .annotations.push({ type: "measured", description: `in-flight call rejected ${Date.now() - closedAt} ms after the leader tab closed` });
-  // a new leader serves calls at once; state came back from IndexedDB
-  const result = await caller.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(20, 22));
-  expect(Date.now() - closedAt).toBeLessThan(3_000);
-  expect(result).toBe(42);
-  const after = await expectTabsAgree(survivors, (v) => v.currentUserId === id);
-  expect(after.users[0]).toMatchObject({ id, isLoggedIn: true });
-  expect(after.users[0]!.accessToken).toBe(before.users[0]!.accessToken);
-  await logIn(survivors[1]!);
-  await expectTabsAgree(survivors, (v) => v.users.length === 2);
-  expect((await tabView(survivors[0]!)).users.every((u) => u.isLoggedIn)).toBe(true);
-});
+// Closing the leader tab mid-call: the scenario of playwright/scenarios/fallback.ts (cross-tab.spec.ts).
 
 test("in-page mode: the runtime runs in the tab, works, and is reported as degraded", async ({ context, stack }) => {
   const [tab] = await openTabs(context, `${stack.url}&mode=in-page`, 1);

@@ -1,7 +1,7 @@
 /**
  * Issue 4: the rest of the SDK surface across tabs, against the real local server and the real
- * SharedWorker: CRUD, shared watch streams, API keys, email/password, link, delete, and the
- * migration from realm-web 2.0.1.
+ * SharedWorker: CRUD, shared watch streams, API keys, email/password, link, delete, and the opt-out
+ * of the migration from realm-web 2.0.1 (the migration itself: playwright/scenarios/migration.ts).
  */
 import type { Page } from "@playwright/test";
 import { FUNCTIONS_DIR, expect, test } from "./fixtures.js";
@@ -142,34 +142,33 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
   expect(bad).toBe("invalid-argument");
 });
 
-for (const mode of ["default", "leader"] as const) {
-  test(`two tabs watching one collection share ONE server stream, see each other's inserts, and release it on break (${mode} mode)`, async ({
-    context,
-    stack,
-  }) => {
-    const [a, b] = await openTabs(context, mode === "leader" ? `${stack.url}&mode=leader` : stack.url, 2);
-    if (mode === "leader") expect(await a!.evaluate(() => window.realmTabs!.app.mode)).toBe("leader");
-    await logInAnonymously(a!);
-    await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null);
-    await startWatch(a!, "watched");
-    await startWatch(b!, "watched");
-    await waitUntilWatching([a!, b!], "watched");
-    expect((await stack.server.counters()).openStreams).toBe(1);
-    expect(await a!.evaluate(async () => (await window.realmTabs!.app.stats()).openStreams)).toBe(1);
-    await insert(a!, "watched", 1);
-    await insert(b!, "watched", 2);
-    for (const tab of [a!, b!]) await expect.poll(async () => (await watchState(tab)).seen.filter((n) => n > 0)).toEqual([1, 2]);
-    // both loops break at the next event
-    for (const tab of [a!, b!])
-      await tab.evaluate(() => {
-        (window as unknown as { __watch: { stop: boolean } }).__watch.stop = true;
-      });
-    await insert(a!, "watched", 3);
-    for (const tab of [a!, b!]) await expect.poll(async () => (await watchState(tab)).ended).toBe(true);
-    await expect.poll(async () => (await stack.server.counters()).openStreams).toBe(0);
-    expect((await watchState(a!)).error).toBeNull();
-  });
-}
+test(`two tabs watching one collection share ONE server stream, see each other's inserts, and release it on break (leader mode)`, async ({
+  context,
+  stack,
+}) => {
+  // in the default mode this is the scenario of playwright/scenarios/watch.ts (cross-tab.spec.ts)
+  const [a, b] = await openTabs(context, `${stack.url}&mode=leader`, 2);
+  expect(await a!.evaluate(() => window.realmTabs!.app.mode)).toBe("leader");
+  await logInAnonymously(a!);
+  await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null);
+  await startWatch(a!, "watched");
+  await startWatch(b!, "watched");
+  await waitUntilWatching([a!, b!], "watched");
+  expect((await stack.server.counters()).openStreams).toBe(1);
+  expect(await a!.evaluate(async () => (await window.realmTabs!.app.stats()).openStreams)).toBe(1);
+  await insert(a!, "watched", 1);
+  await insert(b!, "watched", 2);
+  for (const tab of [a!, b!]) await expect.poll(async () => (await watchState(tab)).seen.filter((n) => n > 0)).toEqual([1, 2]);
+  // both loops break at the next event
+  for (const tab of [a!, b!])
+    await tab.evaluate(() => {
+      (window as unknown as { __watch: { stop: boolean } }).__watch.stop = true;
+    });
+  await insert(a!, "watched", 3);
+  for (const tab of [a!, b!]) await expect.poll(async () => (await watchState(tab)).ended).toBe(true);
+  await expect.poll(async () => (await stack.server.counters()).openStreams).toBe(0);
+  expect((await watchState(a!)).error).toBeNull();
+});
 
 test("a shared watch stream closes when both watching tabs close", async ({ context, stack }) => {
   const [a, b, c] = await openTabs(context, stack.url, 3);
@@ -280,44 +279,6 @@ test("deleteUser in tab A removes the user in every tab", async ({ context, stac
   });
   await expectTabsAgree([a!, b!, c!], (v) => v.currentUserId === null && v.users.length === 0);
   expect((await stack.server.counters()).routes.deleteUser).toBe(before + 1);
-});
-
-test("a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still signed in as the same user without a new login", async ({
-  context,
-  stack,
-}) => {
-  const rwUrl = new URL(stack.url);
-  rwUrl.pathname = "/playwright/app/realm-web.html";
-  const page = await context.newPage();
-  const logs: string[] = [];
-  page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`));
-  page.on("pageerror", (e) => logs.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => logs.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ""}`));
-  await page.goto(rwUrl.toString());
-  await expect(page.locator("#status"), logs.join("\n")).toHaveText("ready", { timeout: 30_000 });
-  const signedIn = await page.evaluate(async () => {
-    const { app, Credentials } = window.realmWeb!;
-    const user = await app.logIn(Credentials.anonymous());
-    return { id: user.id, keys: Object.keys(localStorage).filter((k) => k.startsWith("realm-web:")) };
-  });
-  expect(signedIn.keys.length).toBeGreaterThan(2);
-  const logins = (await stack.server.counters()).logins;
-  await page.goto(stack.url);
-  await expect(page.locator("#status")).toHaveText("ready", { timeout: 30_000 });
-  const after = await page.evaluate(async () => {
-    const user = window.realmTabs!.app.currentUser;
-    return {
-      id: user?.id ?? null,
-      loggedIn: user?.isLoggedIn ?? false,
-      provider: user?.providerType ?? null,
-      sum: user ? await user.callFunction("sum", 2, 3) : null,
-      keys: Object.keys(localStorage).filter((k) => k.startsWith(`realm-web:app(`)),
-    };
-  });
-  expect(after).toEqual({ id: signedIn.id, loggedIn: true, provider: "anon-user", sum: 5, keys: [] });
-  expect((await stack.server.counters()).logins).toBe(logins);
-  const other = await openTab(context, stack.url);
-  await expectTabsAgree([page, other], (v) => v.currentUserId === signedIn.id);
 });
 
 test("migrateFromRealmWeb: false leaves realm-web's session alone", async ({ context, stack }) => {

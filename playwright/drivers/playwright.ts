@@ -40,13 +40,23 @@ export function wrapContext(context: BrowserContext): TabContext {
   };
 }
 
-/** `waitUntil` as Playwright's `expect.poll` (inside a Playwright test only). */
-const expectPoll: BrowserDriver["waitUntil"] = async (probe, accept, options) => {
+/**
+ * `waitUntil` as Playwright's `expect.poll` (inside a Playwright test only). `expect.poll` itself
+ * fails at once when its callback throws; the driver's contract is that a throwing probe counts as
+ * not yet (an evaluate that raced a navigation or a closing page), so the error is caught here and
+ * polling goes on, with the error shown as the last value if the deadline passes.
+ */
+export const expectPoll: BrowserDriver["waitUntil"] = async (probe, accept, options) => {
   let accepted: { value: Awaited<ReturnType<typeof probe>> } | undefined;
   await expect
     .poll(
       async () => {
-        const value = await probe();
+        let value: Awaited<ReturnType<typeof probe>>;
+        try {
+          value = await probe();
+        } catch (error) {
+          return { notYet: `the probe threw ${String(error)}` };
+        }
         if (!accept(value)) return { notYet: value };
         accepted = { value };
         return "accepted";

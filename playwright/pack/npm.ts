@@ -66,10 +66,20 @@ export function npmInstall(cwd: string, specs: string[], extra: string[] = []): 
   return execOk("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...extra, ...specs], cwd, 600_000);
 }
 
-/** `npm pack` of the package in `cwd` (`-w` for a workspace) into `dest`; resolves with the tarball's path. */
-export async function npmPack(cwd: string, dest: string, workspace?: string): Promise<string> {
+/**
+ * `npm pack` of the package in `cwd` (`-w` for a workspace) into `dest`; resolves with the tarball's
+ * path. `ignoreScripts` skips the `prepack` build, for a caller that has just built the package.
+ */
+export async function npmPack(cwd: string, dest: string, workspace?: string, ignoreScripts = false): Promise<string> {
   const before = new Set(readdirSync(dest));
-  await execOk("npm", ["pack", "--pack-destination", dest, ...(workspace ? ["-w", workspace] : [])], cwd, 300_000);
+  const args = [
+    "pack",
+    "--pack-destination",
+    dest,
+    ...(workspace ? ["-w", workspace] : []),
+    ...(ignoreScripts ? ["--ignore-scripts"] : []),
+  ];
+  await execOk("npm", args, cwd, 300_000);
   const made = readdirSync(dest).filter((f) => f.endsWith(".tgz") && !before.has(f));
   assert(made.length === 1, `npm pack made ${made.length} tarballs in ${dest}`);
   return join(dest, made[0]!);

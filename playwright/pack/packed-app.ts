@@ -14,6 +14,10 @@
  * takes the documented path instead: `npm pkg set allowScripts.better-sqlite3=true --json`, then
  * `npm install`, which builds it.
  *
+ * The tarballs are packed as `npm pack` does for a release: each package's `prepack` builds it first.
+ * `npm test` has built both packages just before, so it sets `PACK_PREBUILT=1`: the packs then skip
+ * `prepack`, and only its step that the build does not do (the server's docs) runs here.
+ *
  * Usage: npm run test:pack [-- --results FILE]   (npm test runs it as the suite "pack")
  */
 import { randomUUID } from "node:crypto";
@@ -30,6 +34,7 @@ import { checkTarball } from "./tarball.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const buildSqlite = process.env["PACK_BUILD_SQLITE"] === "1";
+const prebuilt = process.env["PACK_PREBUILT"] === "1";
 const resultsIndex = process.argv.indexOf("--results");
 const resultsFile = resultsIndex >= 0 ? process.argv[resultsIndex + 1] : undefined;
 const APP_ID = "my-app-id";
@@ -56,8 +61,9 @@ try {
   let library = "";
   let server = "";
   const packed = await checks.run("npm pack gives the library and the server tarballs", async () => {
-    library = await npmPack(repo, work);
-    server = await npmPack(repo, work, "realm-tabs-server");
+    if (prebuilt) await execOk(process.execPath, [join(repo, "scripts/server-docs.mjs")], repo, 60_000);
+    library = await npmPack(repo, work, undefined, prebuilt);
+    server = await npmPack(repo, work, "realm-tabs-server", prebuilt);
     assert(
       /realm-tabs-\d+\.\d+\.\d+\.tgz$/.test(library) && /realm-tabs-server-\d+\.\d+\.\d+\.tgz$/.test(server),
       `unexpected names ${library} ${server}`,

@@ -1,7 +1,7 @@
 /**
  * A browser without SharedWorker: `auto` mode falls back to a leader tab (reported as degraded),
- * the session is shared the same way, and closing the leader tab hands the runtime over to another
- * tab with the session intact.
+ * the session is shared the same way, and closing the leader tab mid-call hands the runtime over to
+ * another tab within a second (the call fails retryably), with the session intact.
  * @packageDocumentation
  */
 import assert from "node:assert/strict";
@@ -30,7 +30,8 @@ async function leaderIndex(tabs: Tab[]): Promise<number> {
 
 /** Without SharedWorker: a leader tab, and a clean hand-over when it closes. */
 export const leaderFallback: Scenario = {
-  title: "without SharedWorker, auto mode falls back to a leader tab, and closing the leader hands over with the session intact",
+  title:
+    "without SharedWorker, auto mode falls back to a leader tab; closing the leader mid-call hands over within a second, the call fails retryably, the session intact",
   timeout: 90_000,
   async run({ driver, url, server, note }) {
     const context = await driver.newContext({ sharedWorker: false });
@@ -69,19 +70,30 @@ export const leaderFallback: Scenario = {
       const closedAt = Date.now();
       await tabs[leader]!.close();
       const outcome = await inFlight;
+      const rejectedMs = Date.now() - closedAt;
       assert.deepEqual(
         { ok: outcome.ok, code: outcome.code, retryable: outcome.retryable, name: outcome.name },
         { ok: false, code: "leader-changed", retryable: true, name: "RealmTabsError" },
       );
-      note(`in-flight call rejected ${Date.now() - closedAt} ms after the leader tab closed`);
-      // a new leader serves calls; the session came back from IndexedDB without a login
+      note(`in-flight call rejected ${rejectedMs} ms after the leader tab closed`);
+      // the old leader will never answer: the call fails fast (not at its 15 s deadline)
+      assert.ok(rejectedMs < 1_500, `the in-flight call was rejected ${rejectedMs} ms after the leader closed`);
+      // a new leader serves calls at once; the session came back from IndexedDB without a login
       assert.equal(await caller.evaluate(() => window.realmTabs!.app.currentUser!.functions.sum!(20, 22)), 42);
-      note(`new leader answered ${Date.now() - closedAt} ms after the old one closed`);
+      const answeredMs = Date.now() - closedAt;
+      note(`new leader answered ${answeredMs} ms after the old one closed`);
+      assert.ok(answeredMs < 3_000, `the new leader answered ${answeredMs} ms after the old one closed`);
       const after = await tabsAgree(driver, survivors, (v) => v.currentUserId === id);
+      assert.equal(after.users[0]!.id, id);
+      assert.equal(after.users[0]!.isLoggedIn, true);
       assert.equal(after.users[0]!.accessToken, before.users[0]!.accessToken);
       assert.equal((await server.counters()).logins, logins, "no new login");
-      // and it still shares the session: a logout in one survivor reaches the other
-      await survivors[1]!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
+      // and it still shares the session: a login in one survivor reaches the other, and so do logouts
+      await logInAnonymously(survivors[1]!, false);
+      await tabsAgree(driver, survivors, (v) => v.users.length === 2 && v.users.every((u) => u.isLoggedIn));
+      await survivors[1]!.evaluate(async () => {
+        for (const user of Object.values(window.realmTabs!.app.allUsers)) await user.logOut();
+      });
       await tabsAgree(driver, survivors, (v) => v.currentUserId === null && v.users.every((u) => !u.isLoggedIn));
     } finally {
       await context.close();

@@ -1,6 +1,7 @@
 /**
  * Tokens at rest are sealed: IndexedDB holds no token in clear, the sealing key is a non-extractable
- * AES-GCM CryptoKey, and the event channel never carries a refresh token.
+ * AES-GCM CryptoKey, and the event channel carries no token at all (its events are hints: epoch and
+ * kinds of change).
  * @packageDocumentation
  */
 import assert from "node:assert/strict";
@@ -13,9 +14,9 @@ function channelOf(server: TestServer): string {
   return `realm-tabs:${server.appId}@${server.url.replace(/\/+$/, "")}`;
 }
 
-/** Tokens are sealed at rest and never broadcast with a refresh token. */
+/** Tokens are sealed at rest and never broadcast. */
 export const sealedAtRest: Scenario = {
-  title: "tokens at rest are sealed, the key cannot be exported, and the channel never carries a refresh token",
+  title: "tokens at rest are sealed, the key cannot be exported, and the channel carries no token",
   timeout: 60_000,
   async run({ driver, context, url, server }) {
     const [a, b] = await openTabs(driver, context, url, 2);
@@ -26,11 +27,12 @@ export const sealedAtRest: Scenario = {
     }, channelOf(server));
     const id = await logInAnonymously(a!, false);
     await tabsAgree(driver, [a!, b!], (v) => v.currentUserId === id);
-    await a!.evaluate(async () => {
+    const accessTokens = await a!.evaluate(async () => {
       const user = window.realmTabs!.app.currentUser!;
-      const before = user.accessToken;
+      const before = user.accessToken!;
       await user.refreshAccessToken();
       if (user.accessToken === before) throw new Error("the refresh did not change the access token");
+      return [before, user.accessToken!];
     });
     const dump = await a!.evaluate(async () => {
       const open = (name: string) =>
@@ -74,5 +76,10 @@ export const sealedAtRest: Scenario = {
     const states = log.filter((e) => e.kind === "state");
     assert.ok(states.length >= 3, `state events for login, refresh and logout: ${states.length}`);
     for (const e of states) for (const u of e.snapshot?.users ?? []) assert.equal(u.refreshToken, null);
+    // the events are hints only: no snapshot, no token of any kind
+    for (const e of states) assert.deepEqual(Object.keys(e).sort(), ["appKey", "changes", "epoch", "kind", "v"]);
+    const wire = JSON.stringify(log);
+    for (const token of accessTokens) assert.ok(!wire.includes(token), "an access token went over the channel");
+    assert.ok(!wire.includes("eyJ"), "a JWT went over the channel");
   },
 };
