@@ -30,12 +30,18 @@ export interface WatchStreamDeps {
 /** After an error frame, a client that does not read gets this long before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1_000;
 
-/** The frame of each event, built once for all the streams that carry it. */
-const frames = new WeakMap<ChangeEvent, string>();
+/**
+ * The frame of each event, encoded once for all the streams that carry it: sockets hold on to the
+ * same bytes (a Buffer is queued by reference), so N slow readers do not cost N copies.
+ */
+const frames = new WeakMap<ChangeEvent, Buffer>();
 
-function frameOf(event: ChangeEvent): string {
+function frameOf(event: ChangeEvent): Buffer {
   let frame = frames.get(event);
-  if (frame === undefined) frames.set(event, (frame = sseDataFrame(EJSON.stringify(event, { relaxed: false }), event._id._data)));
+  if (frame === undefined) {
+    frame = Buffer.from(sseDataFrame(EJSON.stringify(event, { relaxed: false }), event._id._data));
+    frames.set(event, frame);
+  }
   return frame;
 }
 
@@ -73,7 +79,7 @@ export function openWatchStream(
 
   // The bound is checked before each write, so a client that reads holds at most the bound plus
   // one event, and one event larger than the bound still goes out to a client that keeps up.
-  const write = (frame: string): void => {
+  const write = (frame: string | Buffer): void => {
     if (closed) return;
     if (raw.writableLength > limits.watchBufferBytes) {
       close(
