@@ -94,11 +94,12 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     process.exit(2);
   }
-  let server: RunningServer | undefined;
+  const started: { server?: RunningServer } = {};
   let pending: string | undefined;
   let stopping = false;
   const stop = (signal: string): void => {
     // a signal during startup stops the server as soon as it has started
+    const server = started.server;
     if (server === undefined) {
       pending ??= signal;
       return;
@@ -121,7 +122,8 @@ async function main(): Promise<void> {
   // installed before the listening line, so a supervisor that signals right after it gets a clean exit
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
-  server = await startServer(options);
+  const server = await startServer(options);
+  started.server = server;
   if (pending !== undefined) {
     stop(pending);
     return;
