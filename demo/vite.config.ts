@@ -1,7 +1,8 @@
 /**
  * Vite setup of the demo (root demo/). The page reads the server URL and app id from the `define`d
- * globals below, which `npm start` sets through REALM_TABS_SERVER_URL / REALM_TABS_APP_ID; a
- * `?server=<url>&app=<id>` query overrides them (the Playwright fixtures use that).
+ * globals below, which `npm start` sets through REALM_TABS_SERVER_URL / REALM_TABS_APP_ID; in the
+ * dev server (and test builds) a `?server=<url>&app=<id>` query overrides them (the Playwright
+ * fixtures use that); production builds ignore it (demo/src/config.ts).
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";

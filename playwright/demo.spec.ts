@@ -167,3 +167,35 @@ test("register with email/password in one tab: the user shows in every tab, and 
   }
   await expect(b.getByTestId("signin-error")).toBeEmpty();
 });
+
+test("hostile todos render as text and break nothing: markup, a text that is not a string", async ({ context, demo }) => {
+  const tabs = await openDemoTabs(context, demo.url, 2);
+  const [a, b] = tabs as [Page, Page];
+  await signInAnonymously(a);
+  for (const tab of tabs) await expect(tab.getByTestId("todo-text")).toBeVisible();
+  const tag = `run-${Date.now()}`;
+  await a.evaluate(async (tag) => {
+    const user = window.realmTabs!.app.currentUser!;
+    const todos = user.mongoClient("mongodb-atlas").db("demo").collection("todos");
+    const owner_id = user.id;
+    await todos.insertMany([
+      { owner_id, text: `<img src=x onerror="window.__pwned = 1">${tag}`, done: false, createdAt: new Date(1) },
+      // String() of this throws: a list that converted it gave up on every todo
+      { owner_id, text: { toString: "not a function", valueOf: 1 }, done: "yes", createdAt: new Date(2) },
+      { owner_id, text: null, createdAt: new Date(3) },
+      { owner_id, text: `plain ${tag}`, done: true, createdAt: new Date(4) },
+    ]);
+  }, tag);
+  for (const tab of tabs) {
+    const labels = tab.getByTestId("todo-label");
+    await expect(labels.filter({ hasText: `plain ${tag}` })).toHaveCount(1);
+    await expect(labels.filter({ hasText: `<img src=x onerror="window.__pwned = 1">${tag}` })).toHaveCount(1);
+    await expect(labels.filter({ hasText: "(not text: object)" })).toHaveCount(1);
+    await expect(labels.filter({ hasText: "(not text: null)" })).toHaveCount(1);
+    await expect(tab.getByTestId("todos").locator("img")).toHaveCount(0);
+    expect(await tab.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  }
+  // the list still works: a hostile entry can be deleted like any other, in every tab
+  await b.getByTestId("todo").filter({ hasText: "(not text: object)" }).getByTestId("todo-delete").click();
+  for (const tab of tabs) await expect(tab.getByTestId("todo").filter({ hasText: "(not text: object)" })).toHaveCount(0);
+});

@@ -1,10 +1,12 @@
 /**
- * The realm-tabs demo page. Server and app id come from Vite's `define` (see demo/vite.config.ts)
- * or `?server=<url>&app=<id>`. The App is also put on `window.realmTabs` (realm-tabs/testing's
- * page handle), so tests can read each tab's view of the session.
+ * The realm-tabs demo page. Server and app id come from Vite's `define` (see demo/vite.config.ts);
+ * development and test builds also take `?server=<url>&app=<id>` (see config.ts). The App is also
+ * put on `window.realmTabs` (realm-tabs/testing's page handle), so tests can read each tab's view
+ * of the session.
  */
 import { App, BSON, Credentials } from "../../src/index.js";
 import { installTestPage } from "../../src/testing/page.js";
+import { serverTarget } from "./config.js";
 import { describeError } from "./dom.js";
 import { mountFunctions } from "./functions.js";
 import { listenAll, mountLog } from "./log.js";
@@ -13,8 +15,8 @@ import { mountStatus } from "./status.js";
 import { mountTodos } from "./todos.js";
 import { mountUsers } from "./users.js";
 
-const params = new URLSearchParams(location.search);
-const app = new App({ id: params.get("app") ?? __REALM_TABS_APP_ID__, baseUrl: params.get("server") ?? __REALM_TABS_SERVER__ });
+const target = serverTarget(location.search, import.meta.env, { appId: __REALM_TABS_APP_ID__, baseUrl: __REALM_TABS_SERVER__ });
+const app = new App({ id: target.appId, baseUrl: target.baseUrl });
 installTestPage(app, { Credentials, BSON });
 
 const log = mountLog();

@@ -6,10 +6,11 @@
  * @packageDocumentation
  */
 import type { App, MongoDBCollection, User } from "../../src/index.js";
-import { act, byId, h } from "./dom.js";
+import { act, byId, describeError, h } from "./dom.js";
+import { isDone, todoText } from "./todoView.js";
 
-/** A todo document of `demo.todos`. */
-type Todo = { _id?: unknown; owner_id?: string; text: string; done: boolean; createdAt?: Date };
+/** A todo document of `demo.todos`, as written by this page; other code may store anything. */
+type Todo = { _id?: unknown; owner_id?: unknown; text: unknown; done: unknown; createdAt?: unknown };
 type TodoCollection = MongoDBCollection<Todo>;
 
 function todosOf(user: User): TodoCollection {
@@ -39,14 +40,16 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
     const todos = await collection.find({}, { sort: { createdAt: 1 } });
     if (mine === generation) list.replaceChildren(...todos.map((t) => item(t)));
   };
+  // the label is a text node built by todoText: whatever was stored shows as text
   const item = (todo: Todo): HTMLElement => {
+    const done = isDone(todo.done);
     const toggle = h("input", {
       type: "checkbox",
       testid: "todo-toggle",
-      checked: todo.done,
+      checked: done,
       onchange: () =>
         void act(error, null, async () => {
-          await collection?.updateOne({ _id: todo._id }, { $set: { done: !todo.done } });
+          await collection?.updateOne({ _id: todo._id }, { $set: { done: !done } });
           await reload();
         }),
     });
@@ -65,8 +68,8 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
     );
     return h(
       "li",
-      { testid: "todo", class: todo.done ? "done" : "" },
-      h("label", {}, toggle, h("span", { testid: "todo-label" }, todo.text)),
+      { testid: "todo", class: done ? "done" : "" },
+      h("label", {}, toggle, h("span", { testid: "todo-label" }, todoText(todo.text))),
       remove,
     );
   };
@@ -96,17 +99,25 @@ export function mountTodos(app: App, log: (line: string) => void): () => void {
   const form = h("form", { class: "row", onsubmit: (e) => e.preventDefault() }, text, add);
   panel.append(note, form, list, error);
 
+  // A watch that fails (a dropped session, an event this page cannot decode) is restarted after a
+  // pause while the same user is signed in, so one bad change does not stop the live list.
   const watch = (user: User, target: TodoCollection): void => {
     const stream = target.watch();
     watching = { userId: user.id, stream };
     void (async () => {
       try {
-        for await (const change of stream as AsyncGenerator<{ operationType: string }>) {
-          log(`watch: ${change.operationType} in demo.todos`);
+        for await (const change of stream as AsyncGenerator<{ operationType?: unknown }>) {
+          log(`watch: ${typeof change.operationType === "string" ? change.operationType : "change"} in demo.todos`);
           await reload();
         }
       } catch (e) {
-        if (watching?.stream === stream) error.textContent = `watch stopped: ${String(e)}`;
+        if (watching?.stream !== stream) return;
+        error.textContent = `watch stopped: ${describeError(e)}; restarting`;
+        setTimeout(() => {
+          if (watching?.stream !== stream || !user.isLoggedIn) return;
+          watch(user, target);
+          void act(error, null, reload);
+        }, 2000);
       }
     })();
   };

@@ -47,7 +47,12 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const { config } = options;
   const db = openDatabase(options.location);
   const access = options.access ?? denyAllAccess();
-  const mongo = createMongoService({ db, serviceNames: config.mongoServiceNames, access });
+  const mongo = createMongoService({
+    db,
+    serviceNames: config.mongoServiceNames,
+    access,
+    resume: { maxEvents: config.limits.watchResumeEvents, maxAgeMs: config.limits.watchResumeSeconds * 1000 },
+  });
   const environment = options.environment ?? { tag: "", values: {} };
   let runner: FunctionRunner;
   try {

@@ -48,6 +48,16 @@ describe("realm-tabs-server CLI", () => {
     }
   });
 
+  it("exits 0 on a signal sent the moment the listening line arrives (handlers are installed before it)", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const { exited } = await startCli(["--in-memory", "--port", "0"], children, {
+        entry: "server/dist/cli.js",
+        onListening: (child) => child.kill(signal),
+      });
+      expect(await exited).toBe(0);
+    }
+  });
+
   it("runs as the compiled bin (server/dist/cli.js) and stops on SIGINT", async () => {
     const { child, url, exited } = await start(["--in-memory", "--port", "0"], "server/dist/cli.js");
     const res = await fetch(`${url}/api/client/v2.0/app/realm-tabs-demo/location`, { signal: AbortSignal.timeout(5000) });

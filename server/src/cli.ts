@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { assertAdminToken } from "./admin/token.js";
-import { startServer, type StartServerOptions } from "./index.js";
+import { startServer, type RunningServer, type StartServerOptions } from "./index.js";
 import { nativeBindingHint } from "./startupHint.js";
 
 const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
@@ -94,10 +94,16 @@ async function main(): Promise<void> {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     process.exit(2);
   }
-  const server = await startServer(options);
-  process.stdout.write(`listening on ${server.url}\n`);
+  const started: { server?: RunningServer } = {};
+  let pending: string | undefined;
   let stopping = false;
   const stop = (signal: string): void => {
+    // a signal during startup stops the server as soon as it has started
+    const server = started.server;
+    if (server === undefined) {
+      pending ??= signal;
+      return;
+    }
     if (stopping) return;
     stopping = true;
     const deadline = setTimeout(() => {
@@ -113,8 +119,16 @@ async function main(): Promise<void> {
       },
     );
   };
+  // installed before the listening line, so a supervisor that signals right after it gets a clean exit
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  const server = await startServer(options);
+  started.server = server;
+  if (pending !== undefined) {
+    stop(pending);
+    return;
+  }
+  process.stdout.write(`listening on ${server.url}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -48,6 +48,8 @@ export interface WatchArgs {
   ids?: unknown[];
   /** A MongoDB query applied to the change event. */
   filter?: Record<string, unknown>;
+  /** Resume after this event (its `_id._data`, also its SSE id): the events since come first. */
+  resumeAfter?: string;
 }
 
 /** The MongoDB service as the HTTP layer sees it. All values are BSON-typed JS values (relaxed numbers). */

@@ -20,7 +20,8 @@ export const DB_FILE_NAME = "realm-tabs.sqlite";
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS auth_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS auth_users (
-  id TEXT PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL, created_at INTEGER NOT NULL);
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, data TEXT NOT NULL, created_at INTEGER NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS auth_identities (
   provider_type TEXT NOT NULL, external_id TEXT NOT NULL, user_id TEXT NOT NULL, data TEXT NOT NULL,
   created_at INTEGER NOT NULL, PRIMARY KEY (provider_type, external_id));
@@ -93,9 +94,16 @@ export function openDatabase(location: DbLocation): Db {
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   db.exec(SCHEMA);
+  addMissingColumns(db);
   // the first write created the WAL and SHM files
   if ("dataDir" in location) protectSideFiles(join(location.dataDir, DB_FILE_NAME));
   return db;
+}
+
+/** Brings tables created by an earlier version up to the current schema. */
+function addMissingColumns(db: Db): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('auth_users')").all() as { name: string }[];
+  if (!columns.some((c) => c.name === "disabled")) db.exec("ALTER TABLE auth_users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0");
 }
 
 /**

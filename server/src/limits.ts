@@ -74,7 +74,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxResultDocuments: 50_000,
   maxResultBytes: 64 * 1024 * 1024,
   watchStreamsPerUser: 25,
-  watchBufferBytes: 8 * 1024 * 1024,
+  watchBufferBytes: 2 * 1024 * 1024,
   watchHeartbeatSeconds: 15,
   watchResumeSeconds: 300,
   watchResumeEvents: 10_000,

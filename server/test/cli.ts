@@ -20,13 +20,14 @@ export interface StartedCli {
 
 /**
  * Spawns `entry` (the TypeScript CLI through tsx, or the compiled bin `server/dist/cli.js`) with `args` and waits for its
- * `listening on` line. Every spawned child is pushed to `children` so the caller can kill leftovers.
+ * `listening on` line (`onListening` runs in the very callback that sees it). Every spawned child is pushed to `children` so
+ * the caller can kill leftovers.
  * @throws Error if the line does not come within `timeoutMs`, or the process exits first
  */
 export function startCli(
   args: string[],
   children: ChildProcessWithoutNullStreams[],
-  options: { entry?: string; timeoutMs?: number } = {},
+  options: { entry?: string; timeoutMs?: number; onListening?: (child: ChildProcessWithoutNullStreams) => void } = {},
 ): Promise<StartedCli> {
   const entry = options.entry ?? "server/src/cli.ts";
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -48,6 +49,7 @@ export function startCli(
       const match = /^listening on (http:\/\/\S+)\n/.exec(out);
       if (match?.[1] !== undefined) {
         clearTimeout(timer);
+        options.onListening?.(child);
         resolve({ child, url: match[1], stdout: () => out, stderr: () => err, exited });
       }
     });

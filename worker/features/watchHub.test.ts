@@ -9,7 +9,17 @@ import { startServer, type RunningServer } from "../../server/src/index.js";
 import type { WatchMessage } from "../../src/protocol/rpc.js";
 import { PROTOCOL_VERSION, isSessionEvent } from "../../src/protocol/events.js";
 import { channelName } from "../../src/protocol/names.js";
-import { ADMIN_TOKEN, admin, anonymous, listen, openTab, startTestServer, testHost, type TestTab } from "../../test/worker-kit.js";
+import {
+  ADMIN_TOKEN,
+  admin,
+  anonymous,
+  listen,
+  openTab,
+  routeCounts,
+  startTestServer,
+  testHost,
+  type TestTab,
+} from "../../test/worker-kit.js";
 
 const APP = "watch-app";
 let server: RunningServer;
@@ -201,6 +211,69 @@ describe("watch stream recovery", () => {
     expect(a.messages.some((m) => m.type === "error")).toBe(false);
     host.close();
     await expect.poll(async () => (await counters()).openStreams).toBe(0);
+  });
+});
+
+describe("watch stream resume", () => {
+  it("events committed while the stream was down are delivered after it reconnects: none lost, none twice", async () => {
+    const drops: AbortController[] = [];
+    let gate: Promise<void> = Promise.resolve();
+    let release: () => void = () => undefined;
+    const host = testHost(`resume-${++n}`, {
+      backoff: { baseMs: 10, maxMs: 50 },
+      fetch: async (input, init) => {
+        if (!input.includes("baas_request")) return fetch(input, init);
+        await gate;
+        const ctl = new AbortController();
+        drops.push(ctl);
+        return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal });
+      },
+    });
+    const t = [openTab(host, server, APP)];
+    const { appKey } = await t[0]!.connect();
+    const userId = (await t[0]!.api.logIn(appKey, anonymous())).userId!;
+    const a = inbox();
+    await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
+    await expect.poll(async () => (await counters()).openStreams).toBe(1);
+    await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 1 }), "mongodb-atlas");
+    await expect.poll(() => a.messages.filter((m) => m.type === "event").length).toBe(1);
+    // the network drops the stream and the reconnection waits at the gate while three inserts commit
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+    drops.at(-1)!.abort();
+    await expect.poll(async () => (await counters()).openStreams).toBe(0);
+    for (const k of [2, 3, 4]) await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: k }), "mongodb-atlas");
+    release();
+    await expect.poll(async () => (await counters()).openStreams).toBe(1);
+    await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 5 }), "mongodb-atlas");
+    const seen = () =>
+      a.messages.map((m) => (m.type === "event" ? (EJSON.parse(m.ejson) as { fullDocument: { n: number } }).fullDocument.n : -1));
+    await expect.poll(seen).toEqual([1, 2, 3, 4, 5]);
+    host.close();
+  });
+});
+
+describe("watch stream and token expiry", () => {
+  it("when the server ends the stream at its token's expiry, the hub refreshes and resumes without an error", async () => {
+    const short = await startTestServer("watch-short", 2);
+    try {
+      const host = testHost(`expiry-${++n}`, { backoff: { baseMs: 10, maxMs: 50 } });
+      const t = [openTab(host, short, "watch-short")];
+      const { appKey } = await t[0]!.connect();
+      const userId = (await t[0]!.api.logIn(appKey, anonymous())).userId!;
+      const a = inbox();
+      await t[0]!.api.watch(appKey, userId, req, Comlink.transfer(a.port, [a.port]));
+      await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 1 }), "mongodb-atlas");
+      await expect.poll(() => a.messages.length).toBe(1);
+      // the first stream's token expires after 2 s: the stream is reopened with a fresh one
+      await expect.poll(async () => (await routeCounts(short)).watch ?? 0, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+      await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 2 }), "mongodb-atlas");
+      await expect.poll(() => a.messages.map((m) => m.type)).toEqual(["event", "event"]);
+      host.close();
+    } finally {
+      await short.close();
+    }
   });
 });
 

@@ -3,10 +3,12 @@
  * filter/ids) share ONE server stream, opened by the runtime. Events go to each watcher's
  * `MessagePort` with `postMessage` (never awaited, so a dead tab cannot block the stream). The
  * stream closes when its last watcher stops or its tab dies, and ends every watcher with an error
- * when the user logs out or the server refuses it. Network drops reconnect with backoff.
+ * when the user logs out or the server refuses it. Network drops, silent streams and streams the
+ * server ended (expired token, full buffer) reconnect with backoff and resume after the last event
+ * received (`Last-Event-ID`), so no event is lost while the stream was down.
  * @packageDocumentation
  */
-import { isMongoDBRealmError, RealmTabsError, serializeError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, RealmTabsError, serializeError, WatchError } from "../../src/protocol/errors.js";
 import type { WatchMessage } from "../../src/protocol/rpc.js";
 import type { FetchLike, Timers } from "../io/deps.js";
 import { backoffDelayMs, type BackoffOptions } from "../session/refresh.js";
@@ -30,6 +32,8 @@ export interface WatchHubDeps {
   backoff?: BackoffOptions;
   /** Deadline for a stream's response headers. @default 15000 */
   connectTimeoutMs?: number;
+  /** A stream silent (no event, no heartbeat) this long is reconnected. @default 45000 (3 server heartbeats) */
+  idleTimeoutMs?: number;
 }
 
 /** The hub of one session host. */
@@ -61,6 +65,8 @@ interface Stream {
   watchers: Set<string>;
   abort: AbortController;
   connected: boolean;
+  /** The resume point: the SSE id of the last event received. */
+  lastEventId?: string;
 }
 
 function streamKey(appKey: string, userId: string, s: WatchSpec): string {
@@ -69,7 +75,14 @@ function streamKey(appKey: string, userId: string, s: WatchSpec): string {
 
 function transient(e: unknown): boolean {
   if (e instanceof RealmTabsError) return e.code === "network" || e.code === "timeout";
+  // the server cut a client that fell behind: reconnect and resume
+  if (e instanceof WatchError) return e.code === "BufferFull";
   return isMongoDBRealmError(e) && e.statusCode >= 500;
+}
+
+/** The server ended the stream because its access token expired (or its session may have ended). */
+function sessionEnded(e: unknown): boolean {
+  return e instanceof WatchError && e.code === "InvalidSession";
 }
 
 /** Creates the hub. */
@@ -134,11 +147,14 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
         fetch: deps.fetch,
         signal: stream.abort.signal,
         connectTimeoutMs: deps.connectTimeoutMs ?? 15_000,
+        idleTimeoutMs: deps.idleTimeoutMs ?? 45_000,
+        ...(stream.lastEventId === undefined ? {} : { lastEventId: stream.lastEventId }),
         onOpen: () => {
           stream.connected = true;
           onOpen();
         },
-        onEvent: (ejson) => {
+        onEvent: (ejson, eventId) => {
+          if (eventId !== undefined && eventId !== "") stream.lastEventId = eventId;
           for (const id of stream.watchers) send(id, { type: "event", ejson });
         },
       });
@@ -154,7 +170,10 @@ export function createWatchHub(deps: WatchHubDeps): WatchHub {
         });
       } catch (e) {
         if (stream.abort.signal.aborted) return;
-        if (!transient(e)) {
+        if (sessionEnded(e)) {
+          // a new access token, then resume; a refresh refused with 401 logs the user out, which ends the stream
+          await rt.refresh(stream.userId).catch(() => undefined);
+        } else if (!transient(e)) {
           stream.connected = false;
           finish(stream, e);
           return;

@@ -1,7 +1,9 @@
 /**
  * One server watch stream: `GET functions/call?baas_request=…` with `Accept: text/event-stream`,
  * parsed with `eventsource-parser`. Data lines are un-escaped (`%25 %0A %0D`) as realm-web does and
- * each change event is handed on as canonical EJSON.
+ * each change event is handed on as canonical EJSON with its SSE id, which a reconnection sends back
+ * as `Last-Event-ID` to resume after it. A stream silent for longer than the idle deadline (the
+ * server sends heartbeat comments) counts as broken.
  * @packageDocumentation
  */
 import { EJSON } from "bson";
@@ -78,9 +80,14 @@ export interface StreamOptions {
   signal: AbortSignal;
   /** Deadline for the response headers. */
   connectTimeoutMs: number;
+  /** A stream that receives nothing (not even a heartbeat) for this long is broken. */
+  idleTimeoutMs?: number;
+  /** The id of the last event received on an earlier connection: the server resumes after it. */
+  lastEventId?: string;
   /** Called once the server answered 200. */
   onOpen(): void;
-  onEvent(ejson: string): void;
+  /** A change event, with its SSE id (its resume point) when the server sent one. */
+  onEvent(ejson: string, id?: string): void;
 }
 
 /**
@@ -89,7 +96,8 @@ export interface StreamOptions {
  * Resolves quietly when `signal` aborts.
  */
 export async function runStream(o: StreamOptions): Promise<void> {
-  const headers = { Authorization: `Bearer ${o.token}`, Accept: "text/event-stream" };
+  const headers: Record<string, string> = { Authorization: `Bearer ${o.token}`, Accept: "text/event-stream" };
+  if (o.lastEventId !== undefined) headers["Last-Event-ID"] = o.lastEventId;
   // the deadline covers the headers only: aborting a fetch's signal later would also error its body
   const connect = new AbortController();
   const timer = setTimeout(
@@ -124,7 +132,7 @@ export async function runStream(o: StreamOptions): Promise<void> {
       if (failure) return;
       try {
         const ejson = decodeFrame(m.event, m.data);
-        if (ejson !== null) o.onEvent(ejson);
+        if (ejson !== null) o.onEvent(ejson, m.id);
       } catch (e) {
         failure = e;
       }
@@ -135,19 +143,34 @@ export async function runStream(o: StreamOptions): Promise<void> {
     reader.cancel().catch(() => undefined);
   };
   o.signal.addEventListener("abort", cancel, { once: true });
+  let silent = false;
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const armIdle = (): void => {
+    if (o.idleTimeoutMs === undefined) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      silent = true;
+      cancel();
+    }, o.idleTimeoutMs);
+  };
   try {
+    armIdle();
     for (;;) {
       const { done, value } = await reader.read();
-      if (done || o.signal.aborted) return;
+      if (o.signal.aborted) return;
+      if (silent) throw new RealmTabsError("network", `watch stream silent for ${o.idleTimeoutMs} ms`);
+      if (done) return;
+      armIdle();
       parser.feed(value);
       // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what onEvent caught, unchanged
       if (failure) throw failure;
     }
   } catch (e) {
     if (o.signal.aborted) return;
-    if (e instanceof WatchError || e instanceof MongoDBRealmError) throw e;
+    if (e instanceof WatchError || e instanceof MongoDBRealmError || e instanceof RealmTabsError) throw e;
     throw new RealmTabsError("network", `watch stream broke: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   } finally {
+    clearTimeout(idle);
     o.signal.removeEventListener("abort", cancel);
     cancel();
   }

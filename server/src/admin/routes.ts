@@ -60,6 +60,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       admin.post<{ Params: { userId: string } }>("/users/:userId/revoke-sessions", async (request, reply) => {
         return sendPlainJson(reply, { revoked: deps.users.revokeUserSessions(request.params.userId) });
       });
+      // as App Services' admin API: 204 on success; disabling ends the user's sessions and streams
+      for (const [action, disabled] of [
+        ["disable", true],
+        ["enable", false],
+      ] as const) {
+        admin.put<{ Params: { userId: string } }>(`/users/:userId/${action}`, async (request, reply) => {
+          if (!deps.users.setDisabled(request.params.userId, disabled)) {
+            throw new ServerError(404, "UserNotFound", `user not found: '${request.params.userId}'`);
+          }
+          return reply.code(204).send();
+        });
+      }
       admin.get("/userpass/tokens", async (request, reply) => {
         const { email, kind } = parseBody(tokenQuery, request.query);
         const pair = deps.userpass.lastToken(email, kind);

@@ -76,11 +76,12 @@ export class AuthService {
 
   /**
    * Logs in with a provider, creating the user on first login, and opens a session.
-   * @throws ServerError from the provider (see `proveIdentity`).
+   * @throws ServerError from the provider (see `proveIdentity`); 401 `UserDisabled` for a disabled user.
    */
   async logIn(provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
     const proof = await proveIdentity(provider, body, this.#deps, client);
     const userId = proof.kind === "apiKey" ? proof.userId : this.#users.upsertByIdentity(proof.identity);
+    if (this.#users.isDisabled(userId)) throw new ServerError(401, "UserDisabled", "user disabled");
     const deviceId = pickDeviceId(body);
     const session = this.#users.createSession(
       userId,
@@ -159,8 +160,17 @@ export class AuthService {
     const session = this.#users.getSession(sessionId);
     if (session === undefined || session.userId !== userId) throw invalidSession();
     const user = this.#users.getUser(userId);
-    if (user === undefined) throw invalidSession();
+    if (user === undefined || this.#users.isDisabled(userId)) throw invalidSession();
     return { user, session };
+  }
+
+  /**
+   * True if the session exists, has not expired, belongs to that user, and the user still exists
+   * and is not disabled (a watch stream of that session may go on).
+   */
+  sessionAlive(userId: string, sessionId: string): boolean {
+    const session = this.#users.getSession(sessionId);
+    return session !== undefined && session.userId === userId && this.#users.status(userId) === "enabled";
   }
 
   /** Ends a session (logout). */

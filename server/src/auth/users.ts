@@ -158,6 +158,31 @@ export class UserStore {
     return { id: row.id, userId: row.user_id, deviceId: row.device_id, apiKeyId: row.api_key_id, expiresAt: row.expires_at };
   }
 
+  /** Whether a user exists and is enabled or disabled (one cheap read, used by the stream checks). */
+  status(userId: string): "enabled" | "disabled" | undefined {
+    const row = this.#db.prepare("SELECT disabled FROM auth_users WHERE id = ?").get(userId) as { disabled: number } | undefined;
+    if (row === undefined) return undefined;
+    return row.disabled === 0 ? "enabled" : "disabled";
+  }
+
+  /** True if the user exists and is disabled. */
+  isDisabled(userId: string): boolean {
+    return this.status(userId) === "disabled";
+  }
+
+  /**
+   * Disables or enables a user. Disabling also revokes every session of the user, so its refresh
+   * tokens stop working at once; a disabled user cannot log in until enabled again.
+   * @returns false if there is no such user
+   */
+  setDisabled(userId: string, disabled: boolean): boolean {
+    return this.#db.transaction(() => {
+      const changed = this.#db.prepare("UPDATE auth_users SET disabled = ? WHERE id = ?").run(disabled ? 1 : 0, userId).changes > 0;
+      if (changed && disabled) this.revokeUserSessions(userId);
+      return changed;
+    })();
+  }
+
   /** Revokes one session. Returns whether it existed. */
   revokeSession(sessionId: string): boolean {
     return this.#db.prepare("DELETE FROM auth_sessions WHERE id = ?").run(sessionId).changes > 0;

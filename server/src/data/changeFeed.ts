@@ -1,12 +1,16 @@
 /**
  * Change events for `watch`: built from committed mutations, delivered in commit order to the
- * subscribers of a collection, filtered by `ids` or by a MongoDB query on the event.
+ * subscribers of a collection, filtered by `ids` or by a MongoDB query on the event. Recent events
+ * are kept for a bounded window, so a stream can resume after the last event it received.
  * @packageDocumentation
  */
+import { randomBytes } from "node:crypto";
+import { calculateObjectSize } from "bson";
 import { Query } from "mingo";
-import type { ChangeEvent } from "../contracts.js";
+import { ServerError, type ChangeEvent } from "../contracts.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { invalidParameter } from "./errors.js";
+import { ResumeHistory, type HistoryLimits, type KeptEvent } from "./resumeHistory.js";
 
 /** A committed change of one document. */
 export interface Mutation {
@@ -23,7 +27,12 @@ export interface Mutation {
 export interface WatchSelector {
   ids?: unknown[];
   filter?: Record<string, unknown>;
+  /** Resume after this event (its `_id._data`, also its SSE id): the events since are delivered first. */
+  resumeAfter?: string;
 }
+
+/** Default bounds of the resume history. */
+export const DEFAULT_HISTORY: HistoryLimits = { maxEvents: 10_000, maxAgeMs: 300_000, maxBytes: 64 * 1024 * 1024 };
 
 /** Receives an event, with the committed change it was built from (its before and after images). */
 export type ChangeListener = (event: ChangeEvent, change: Mutation) => void;
@@ -31,6 +40,9 @@ export type ChangeListener = (event: ChangeEvent, change: Mutation) => void;
 interface Subscriber {
   test: (event: ChangeEvent) => boolean;
   onEvent: ChangeListener;
+  /** Events replayed on resume and not yet delivered; later events wait behind them. */
+  pending: [ChangeEvent, Mutation][] | undefined;
+  closed: boolean;
 }
 
 function readPath(doc: unknown, path: string): { found: boolean; value?: unknown } {
@@ -64,52 +76,106 @@ export function describeUpdate(before: Doc, after: Doc, paths: string[] | undefi
   return { updatedFields, removedFields };
 }
 
-/** Subscriptions and event fan-out for every collection of a store. */
+/** Subscriptions, event fan-out and resume history for every collection of a store. */
 export class ChangeFeed {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  /** Random per feed: resume tokens of another server run are not ours. */
+  private readonly instance = randomBytes(4).toString("hex");
+  /** The sequence number of the last change (its event built or not). */
   private seq = 0;
+  private readonly history: ResumeHistory<Mutation>;
+
+  /** @param history - bounds of the resume history */
+  constructor(history: HistoryLimits = DEFAULT_HISTORY) {
+    this.history = new ResumeHistory(history);
+  }
 
   /**
    * Subscribes to the changes of one collection.
    * @param db - database name
    * @param coll - collection name
-   * @param selector - `ids` (matched against `documentKey._id`) or `filter` (a query on the event)
-   * @param onEvent - called synchronously after each commit, with the event and its change; exceptions are swallowed
+   * @param selector - `ids` (matched against `documentKey._id`) or `filter` (a query on the event),
+   * and `resumeAfter`
+   * @param onEvent - called synchronously after each commit, with the event and its change; exceptions are swallowed.
+   * Events replayed for `resumeAfter` come first, from a later macrotask (never inside this call).
    * @returns the unsubscribe function
-   * @throws ServerError `InvalidParameter` / `MongoDBError` if the filter is not a valid query
+   * @throws ServerError `InvalidParameter` / `MongoDBError` if the filter is not a valid query;
+   * 400 `ChangeStreamHistoryLost` if `resumeAfter` is unknown or older than the kept history
    */
   subscribe(db: string, coll: string, selector: WatchSelector, onEvent: ChangeListener): () => void {
-    const sub: Subscriber = { test: makeTest(selector), onEvent };
-    const nsKey = `${db}\u0000${coll}`;
+    const nsKey = nsOf(db, coll);
+    const sub: Subscriber = { test: makeTest(selector), onEvent, pending: undefined, closed: false };
+    const backlog = selector.resumeAfter === undefined ? [] : this.backlog(nsKey, selector.resumeAfter);
     let set = this.subscribers.get(nsKey);
     if (!set) this.subscribers.set(nsKey, (set = new Set()));
     set.add(sub);
+    this.history.markWatched(nsKey, this.seq);
+    if (backlog.length > 0) {
+      sub.pending = backlog.map((k) => [k.event, k.change]);
+      setImmediate(() => {
+        const replay = sub.pending ?? [];
+        sub.pending = undefined;
+        for (const [event, change] of replay) deliver(sub, event, change);
+      });
+    }
     return () => {
+      sub.closed = true;
+      sub.pending = undefined;
       set.delete(sub);
       if (set.size === 0 && this.subscribers.get(nsKey) === set) this.subscribers.delete(nsKey);
+      // the stream may reconnect: keep this collection's events for the resume window
+      this.history.markWatched(nsKey, this.seq);
     };
   }
 
   /**
-   * Publishes the events of one commit, in order.
+   * Publishes the events of one commit, in order. Events are built while the collection has
+   * subscribers or had some within the resume window; other changes only advance the sequence.
    * @param db - database name
    * @param coll - collection name
    * @param mutations - what the commit changed
    */
   publish(db: string, coll: string, mutations: Mutation[]): void {
-    const set = this.subscribers.get(`${db}\u0000${coll}`);
-    if (!set || set.size === 0) return;
+    const nsKey = nsOf(db, coll);
+    const set = this.subscribers.get(nsKey);
+    const live = set !== undefined && set.size > 0;
+    if (!live && !this.history.wanted(nsKey)) {
+      this.seq += mutations.length;
+      this.history.skip(nsKey, this.seq);
+      return;
+    }
+    if (live) this.history.markWatched(nsKey, this.seq);
     for (const m of mutations) {
       const event = this.buildEvent(db, coll, m);
-      for (const sub of [...set]) deliver(sub, event, m);
+      this.history.record(nsKey, { seq: this.seq, event, change: m, bytes: approximateBytes(m) });
+      if (live) for (const sub of [...set]) deliver(sub, event, m);
     }
+  }
+
+  /** Forgets the resume history (after the store was wiped): older resume points are refused. */
+  clearHistory(): void {
+    this.history.clear();
+  }
+
+  private backlog(nsKey: string, token: string): KeptEvent<Mutation>[] {
+    const match = /^([0-9a-f]{8})[0-9a-f]{12}([0-9a-f]{12})$/.exec(token);
+    const kept = match?.[1] === this.instance && match[2] !== undefined ? this.history.since(nsKey, Number.parseInt(match[2], 16)) : null;
+    if (kept === null) {
+      throw new ServerError(
+        400,
+        "ChangeStreamHistoryLost",
+        "cannot resume the watch stream: the events after its last event are no longer kept; watch again",
+      );
+    }
+    return kept;
   }
 
   private buildEvent(db: string, coll: string, m: Mutation): ChangeEvent {
     this.seq += 1;
     const image = m.after ?? m.before ?? {};
     const event: ChangeEvent = {
-      _id: { _data: `${Date.now().toString(16).padStart(12, "0")}${this.seq.toString(16).padStart(12, "0")}` },
+      // instance, time and sequence: the resume token (also the event's SSE id)
+      _id: { _data: `${this.instance}${Date.now().toString(16).padStart(12, "0")}${this.seq.toString(16).padStart(12, "0")}` },
       operationType: m.kind,
       clusterTime: new Date(),
       ns: { db, coll },
@@ -123,7 +189,29 @@ export class ChangeFeed {
   }
 }
 
+function nsOf(db: string, coll: string): string {
+  return `${db}\u0000${coll}`;
+}
+
+/** What a kept event holds on to: its change's images and the event's copy of the new one. */
+function approximateBytes(m: Mutation): number {
+  const size = (doc: Doc | null): number => {
+    if (doc === null) return 0;
+    try {
+      return calculateObjectSize(doc);
+    } catch {
+      return 1024;
+    }
+  };
+  return size(m.before) + 2 * size(m.after) + 256;
+}
+
 function deliver(sub: Subscriber, event: ChangeEvent, change: Mutation): void {
+  if (sub.closed) return;
+  if (sub.pending !== undefined) {
+    sub.pending.push([event, change]);
+    return;
+  }
   try {
     if (sub.test(event)) sub.onEvent(event, change);
   } catch {

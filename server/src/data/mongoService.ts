@@ -7,11 +7,12 @@ import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs } from "./args.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
-import { ChangeFeed } from "./changeFeed.js";
+import { ChangeFeed, DEFAULT_HISTORY } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
 import { dispatch } from "./dispatch.js";
 import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
 import { findOne } from "./readMethods.js";
+import type { HistoryLimits } from "./resumeHistory.js";
 import { SqliteDocs } from "./sqliteStore.js";
 import { denyAllAccess, isUserCaller, type DataAccess } from "../rules/access.js";
 
@@ -26,6 +27,8 @@ export interface MongoServiceOptions {
    * callers always reach it directly. Default: no namespace at all (`denyAllAccess`).
    */
   access?: DataAccess;
+  /** Bounds of the history kept for resuming watch streams; defaults in `DEFAULT_HISTORY` (changeFeed.ts). */
+  resume?: Partial<HistoryLimits>;
 }
 
 /**
@@ -37,7 +40,8 @@ export interface MongoServiceOptions {
  * subscription), plus `close()` which drops every watch subscription and refuses later calls
  */
 export function createMongoService(opts: MongoServiceOptions): MongoService & { reset(): void; serviceNames(): string[]; close(): void } {
-  const feed = new ChangeFeed();
+  const defined = Object.fromEntries(Object.entries(opts.resume ?? {}).filter(([, v]) => v !== undefined));
+  const feed = new ChangeFeed({ ...DEFAULT_HISTORY, ...defined });
   const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
   const services = new Set(opts.serviceNames);
   const access = opts.access ?? denyAllAccess();
@@ -72,15 +76,18 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       if (typeof args.collection !== "string" || args.collection === "")
         throw invalidParameter("watch: collection must be a non-empty string");
       if (args.filter !== undefined && !isPlainObject(args.filter)) throw invalidParameter("watch: filter must be an object");
+      if (args.resumeAfter !== undefined && typeof args.resumeAfter !== "string")
+        throw invalidParameter("watch: resumeAfter must be a string");
+      const resume = args.resumeAfter === undefined ? {} : { resumeAfter: args.resumeAfter };
       let subscribed = true;
       let off: () => void;
       if (!isUserCaller(caller)) {
-        off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, (event) => onEvent(event));
+        off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter, ...resume }, (event) => onEvent(event));
       } else {
         const guard = access.watch(service, args, caller);
         // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
         let queue: Promise<void> = Promise.resolve();
-        off = feed.subscribe(args.database, args.collection, guard.selector, (event, change) => {
+        off = feed.subscribe(args.database, args.collection, { ...guard.selector, ...resume }, (event, change) => {
           queue = queue
             .then(() => guard.view(event, change.before, change.after))
             .then((seen) => {
@@ -110,6 +117,7 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
     reset(): void {
       for (const off of [...unsubscribers]) off();
       reg.clear();
+      feed.clearHistory();
     },
 
     close(): void {

@@ -145,6 +145,6 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
       },
     });
   }
-  app.addHook("onClose", async () => streams.closeAll());
+  app.addHook("onClose", async () => streams.dispose());
   return { app, streams, counters };
 }

@@ -1,16 +1,19 @@
 /**
  * `GET /app/:appId/functions/call?baas_request=…`: the streaming call used by `watch`, answered as
- * server-sent events of canonical EJSON change events.
+ * server-sent events of canonical EJSON change events. A `Last-Event-ID` header resumes after that
+ * event. Each user may hold a bounded number of streams; every open stream is checked against its
+ * session (see `StreamRegistry.watchSessions`).
  * @packageDocumentation
  */
 import { EJSON } from "bson";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import { decodeJwt } from "jose";
 import { z } from "zod";
 import { parseBody } from "../auth/validate.js";
-import { ServerError, type Caller, type ChangeEvent, type WatchArgs } from "../contracts.js";
+import { ServerError, type WatchArgs } from "../contracts.js";
 import { bearerToken, requireAccess } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
-import { sseDataFrame, sseErrorFrame } from "./streams.js";
+import { openWatchStream } from "./watchStream.js";
 
 type Query = { baas_request?: string; baas_at?: string };
 
@@ -43,56 +46,40 @@ export function decodeBaasRequest(raw: string | undefined): { service: string; a
   return { service: call.service, args: call.arguments[0] };
 }
 
-function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps, service: string, args: WatchArgs, caller: Caller): void {
-  let unsubscribe: (() => void) | undefined;
-  let closed = false;
-  const close = (): void => {
-    if (closed) return;
-    closed = true;
-    unsubscribe?.();
-    unregister();
-    if (!reply.raw.writableEnded) reply.raw.end();
-  };
-  const unregister = deps.streams.add({ close });
-  const onEvent = (event: ChangeEvent): void => {
-    if (closed) return;
-    try {
-      reply.raw.write(sseDataFrame(EJSON.stringify(event, { relaxed: false })));
-    } catch (err) {
-      reply.raw.write(sseErrorFrame("InternalServerError", (err as Error).message));
-      close();
-    }
-  };
-  try {
-    unsubscribe = deps.mongo.watch(service, args, onEvent, caller);
-  } catch (err) {
-    unregister();
-    throw err;
-  }
-  reply.raw.on("close", close);
-  reply.raw.on("error", close);
-  reply.hijack();
-  reply.raw.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    "content-type": "text/event-stream",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-  });
-  reply.raw.write(": stream open\n\n");
-  request.log.debug({ service, args }, "watch stream opened");
+/** The `Last-Event-ID` header, if it names an event. */
+function lastEventId(header: string | string[] | undefined): { resumeAfter: string } | Record<string, never> {
+  return typeof header === "string" && header !== "" ? { resumeAfter: header } : {};
 }
 
-/** Registers the streaming call route. */
+/**
+ * Registers the streaming call route and the periodic session check of open streams.
+ * @throws nothing; the route answers 401 `InvalidSession`, 404 `ServiceNotFound`, 429 `TooManyRequests`
+ * (per-user stream cap) and 400 `ChangeStreamHistoryLost` (a resume point no longer kept)
+ */
 export function registerWatchRoute(app: FastifyInstance, deps: HttpDeps): void {
+  const { limits } = deps.config;
+  deps.streams.watchSessions((userId, sessionId) => deps.auth.sessionAlive(userId, sessionId));
   app.get<{ Params: { appId: string }; Querystring: Query }>(
     `${API_PREFIX}/app/:appId/functions/call`,
     { config: { kind: "watch" } },
     async (request, reply) => {
       checkAppId(deps.config, request.params.appId);
-      const { user } = await requireAccess(request, deps.auth, bearerToken(request) ?? request.query.baas_at);
+      const token = bearerToken(request) ?? request.query.baas_at;
+      const { user, session } = await requireAccess(request, deps.auth, token);
       const { service, args } = decodeBaasRequest(request.query.baas_request);
       if (!deps.mongo.hasService(service)) throw new ServerError(404, "ServiceNotFound", `service not found: '${service}'`);
-      openStream(request, reply, deps, service, args, { user: await deps.auth.contextUser(user) });
+      if (deps.streams.countFor(user.id) >= limits.watchStreamsPerUser) {
+        throw new ServerError(429, "TooManyRequests", `too many open watch streams for this user (limit ${limits.watchStreamsPerUser})`);
+      }
+      const caller = { user: await deps.auth.contextUser(user) };
+      // the token was verified above, so its expiry claim is there
+      const owner = { userId: user.id, sessionId: session.id, expiresAt: (decodeJwt(token ?? "").exp ?? 0) * 1000 };
+      const streamDeps = { mongo: deps.mongo, streams: deps.streams, limits };
+      openWatchStream(request, reply, streamDeps, owner, {
+        service,
+        args: { ...args, ...lastEventId(request.headers["last-event-id"]) },
+        caller,
+      });
     },
   );
 }
