@@ -3,6 +3,7 @@
  * call only, never a crash of the runtime or of another tab's call.
  * @packageDocumentation
  */
+import { EJSON } from "bson";
 import { z } from "zod/mini"; // the mini build: a quarter of the size in the worker bundle
 import { nonEmptyString, watchSelector } from "../../src/protocol/args.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
@@ -60,6 +61,24 @@ export const parseString: (value: unknown, what: string) => string = nonEmptyStr
 /** Validates an optional string argument. @throws {RealmTabsError} `invalid-argument` */
 export function parseOptionalString(value: unknown, what: string): string | undefined {
   return value === undefined ? undefined : parseString(value, what);
+}
+
+/**
+ * Validates function arguments: canonical EJSON of an array (checked where it is used), or an
+ * array of plain structured-clone data, encoded here as canonical EJSON.
+ * @throws {RealmTabsError} `invalid-argument` for anything else, or an array that cannot be encoded
+ */
+export function parseArgs(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) throw new RealmTabsError("invalid-argument", "function arguments must be an array", { retryable: false });
+  try {
+    return EJSON.stringify(value, { relaxed: false });
+  } catch (cause) {
+    throw new RealmTabsError("invalid-argument", `function arguments cannot be encoded as EJSON: ${String(cause)}`, {
+      cause,
+      retryable: false,
+    });
+  }
 }
 
 function parseEJSONText(value: unknown, what: string, want: "array" | "object"): string {

@@ -141,7 +141,7 @@ export async function deleteUserRequest(t: Transport, accessToken: string): Prom
 
 /**
  * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
- * array); the answer is returned as canonical EJSON, `null` for an empty body.
+ * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body.
  * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
  */
 export async function callFunction(
@@ -154,12 +154,8 @@ export async function callFunction(
 ): Promise<string> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
   const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body });
-  if (res.text.trim() === "") return "null";
-  try {
-    return EJSON.stringify(EJSON.parse(res.text, { relaxed: false }), { relaxed: false });
-  } catch (e) {
-    throw new RealmTabsError("internal", `The result of function '${name}' is not EJSON`, { cause: e });
-  }
+  // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes)
+  return res.text.trim() === "" ? "null" : res.text;
 }
 
 /**
