@@ -3,7 +3,7 @@
 // in Chromium, the scenarios in Firefox, pack) and ends with one line "N passed, N failed" summed over
 // all of them. Exits non-zero if any suite failed or crashed. The pack suite installs the packed
 // tarballs from the npm registry (each of its checks counts).
-// Usage: npm test [-- --only typecheck|lint|format|vitest|playwright|firefox|pack]
+// Usage: npm test [-- --only typecheck|lint|format|size|vitest|playwright|firefox|pack]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -61,6 +61,17 @@ for (const [name, title, args] of [
   console.log(`\n== ${title}`);
   const code = run("npx", args);
   results.push({ name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ok: code === 0 });
+}
+
+if (!only || only === "size") {
+  // bytes, not time: bson and the fallback modes stay out of a tab's initial scripts, within a gzip budget
+  console.log("\n== size (the quick-start page built by Vite: bench/size/check.ts)");
+  const file = join(outDir, "size.json");
+  rmSync(file, { force: true });
+  const code = run("npx", ["tsx", "bench/size/check.ts", "--results", file]);
+  const json = readJson(file);
+  const failed = (json?.failed ?? 0) + (json ? 0 : 1);
+  results.push({ name: "size", passed: json?.passed ?? 0, failed, skipped: 0, ok: code === 0 && failed === 0 });
 }
 
 if (!only || only === "vitest") {

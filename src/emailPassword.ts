@@ -3,7 +3,6 @@
  * runtime. Every method resolves to `void`.
  * @packageDocumentation
  */
-import { RealmTabsError } from "./protocol/errors.js";
 import { emailPasswordBody, type EmailPasswordOp } from "./protocol/args.js";
 import { encodeCanonical } from "./codec/lazy.js";
 import type { RuntimeCall } from "./watch.js";

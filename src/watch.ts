@@ -79,9 +79,9 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
         return this.call({ method: "watch" }, (watch, appKey) => watch(appKey, this.userId, request, Comlink.transfer(port2, [port2])));
       })
       .catch((error: unknown) => {
-      this.push({ error });
-      return null;
-    });
+        this.push({ error });
+        return null;
+      });
   }
 
   private receive(m: WatchMessage): void {
