@@ -40,9 +40,11 @@ const only = args
   .split(",");
 const out =
   args.find((a) => a.startsWith("--out="))?.slice(6) ?? (smoke ? `${benchRoot}dist/BENCHMARKS.smoke.md` : `${repoRoot}BENCHMARKS.md`);
-/** Benchmarks still to start after this many seconds are skipped, to end within 10 minutes. */
+/** Benchmarks still to start this many seconds after the measuring began are skipped: with the wait for a quiet machine (at most 120 s) the run ends within 12 minutes. */
 const BUDGET_S = smoke ? 50 : 540;
 const started = Date.now();
+/** When the measuring began (after the wait for a quiet machine): the time budget counts from here. */
+let measuring = started;
 const loadText = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -100,16 +102,16 @@ async function runAll(env: BenchEnv, runners: Runner[]): Promise<Ordered[]> {
     if (only && !only.includes(r.name)) continue;
     const issueOrder = ISSUE_ORDER.indexOf(r.name);
     const t0 = Date.now();
-    if ((t0 - started) / 1000 > BUDGET_S) {
+    if ((t0 - measuring) / 1000 > BUDGET_S) {
       sections.push({
         ...failedSection(r.title, "–", "skipped"),
         issueOrder,
-        notes: [`**Not measured in this run:** skipped to keep the run under 10 minutes (${BUDGET_S} s budget used).`],
+        notes: [`**Not measured in this run:** skipped to keep the run under 12 minutes (${BUDGET_S} s of measuring used).`],
       });
       continue;
     }
     try {
-      const left = Math.max(30, BUDGET_S + 40 - (t0 - started) / 1000);
+      const left = Math.max(30, BUDGET_S + 40 - (t0 - measuring) / 1000);
       const section = await deadline(r.run(env), Math.min(left, 240) * 1000, `the ${r.name} benchmark`);
       sections.push({ ...section, issueOrder, seconds: (Date.now() - t0) / 1000 });
     } catch (error) {
@@ -155,6 +157,7 @@ function renderDoc(sections: Ordered[], chromium: string, totalS: number): strin
 
 async function main(): Promise<void> {
   loadNote = await waitForQuiet();
+  measuring = Date.now();
   log(loadNote);
   log(`building the benchmark pages${smoke ? " (smoke run)" : ""}`);
   const tabsSizes = await buildPage("tabs");
