@@ -138,9 +138,10 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private async migrate(enabled: boolean): Promise<void> {
     const storage = enabled ? defaultStorage() : null;
     // the import's code is loaded only when realm-web left a session for this app
-    if (!storage || storage.getItem(`${realmWebPrefix(this.id)}userIds`) === null) return;
+    const prefix = realmWebPrefix(this.id);
+    if (!storage || storage.getItem(`${prefix}userIds`) === null) return;
     const { migrateFromRealmWeb } = await import("./migration.js");
-    await migrateFromRealmWeb(storage, this.id, (data) =>
+    await migrateFromRealmWeb(storage, prefix, (data) =>
       this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)),
     );
   }

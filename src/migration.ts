@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { MutationReply, RealmWebImport, RealmWebUser } from "./protocol/rpc.js";
-import { realmWebPrefix, type StorageLike } from "./migration-keys.js";
+import type { StorageLike } from "./migration-keys.js";
 
 export type { StorageLike } from "./migration-keys.js";
 
@@ -17,9 +17,11 @@ export interface RealmWebStorage {
 
 const USER_FIELDS = ["accessToken", "refreshToken", "providerType", "profile"] as const;
 
-/** Reads realm-web's keys of `appId`, or null when there is no `userIds` key. */
-export function readRealmWebStorage(storage: StorageLike, appId: string): RealmWebStorage | null {
-  const prefix = realmWebPrefix(appId);
+/**
+ * Reads realm-web's keys of one app, or null when there is no `userIds` key.
+ * @param prefix - the app's key prefix (`realmWebPrefix(appId)` of migration-keys.ts)
+ */
+export function readRealmWebStorage(storage: StorageLike, prefix: string): RealmWebStorage | null {
   const idsText = storage.getItem(`${prefix}userIds`);
   if (idsText === null) return null;
   const keys = [`${prefix}userIds`, `${prefix}deviceId`];
@@ -48,10 +50,10 @@ export function readRealmWebStorage(storage: StorageLike, appId: string): RealmW
  */
 export async function migrateFromRealmWeb(
   storage: StorageLike,
-  appId: string,
+  prefix: string,
   importUsers: (data: RealmWebImport) => Promise<MutationReply>,
 ): Promise<MutationReply | null> {
-  const found = readRealmWebStorage(storage, appId);
+  const found = readRealmWebStorage(storage, prefix);
   if (!found) return null;
   const reply = found.data.users.length > 0 ? await importUsers(found.data) : null;
   for (const k of found.keys) storage.removeItem(k);
