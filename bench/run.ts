@@ -63,14 +63,14 @@ const QUIET_LOAD = 1.0;
 async function waitForQuiet(): Promise<string> {
   const t0 = Date.now();
   while ((loadavg()[0] ?? 0) >= QUIET_LOAD && Date.now() - t0 < LOAD_WAIT_S * 1000) {
-    log(`load average ${loadText()}: waiting for it to fall below ${QUIET_LOAD} (at most ${LOAD_WAIT_S} s)`);
+    log(`load average ${loadText()}: waiting for it to fall below ${QUIET_LOAD.toFixed(1)} (at most ${LOAD_WAIT_S} s)`);
     await new Promise((resolve) => setTimeout(resolve, 5_000));
   }
   const waited = ((Date.now() - t0) / 1000).toFixed(0);
   const now = loadText();
   return (loadavg()[0] ?? 0) < QUIET_LOAD
-    ? `load average at the start ${startLoad} (1/5/15 min); the run waited ${waited} s for the 1-minute average to fall below ${QUIET_LOAD} and started at ${now}.`
-    : `load average at the start ${startLoad} (1/5/15 min); **it did not fall below ${QUIET_LOAD} within the ${LOAD_WAIT_S} s the run waits** (other processes kept the cores busy), so the run started at ${now}: read the times with that in mind.`;
+    ? `load average at the start ${startLoad} (1/5/15 min); the run waited ${waited} s for the 1-minute average to fall below ${QUIET_LOAD.toFixed(1)} and started at ${now}.`
+    : `load average at the start ${startLoad} (1/5/15 min); **it did not fall below ${QUIET_LOAD.toFixed(1)} within the ${LOAD_WAIT_S} s the run waits** (other processes kept the cores busy), so the run started at ${now}: read the times with that in mind.`;
 }
 let loadNote = `load average at the start ${startLoad} (1/5/15 min).`;
 
