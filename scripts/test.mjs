@@ -5,7 +5,7 @@
 // suite's counts and duration, and last one line "N passed, N failed" summed over all of them.
 // Exits non-zero if any suite failed or crashed. The pack suite installs the packed tarballs from
 // the npm registry (each of its checks counts).
-// Usage: npm test [-- --only typecheck|lint|format|vitest|playwright|firefox|pack]
+// Usage: npm test [-- --only typecheck|lint|format|size|vitest|playwright|firefox|pack]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -138,6 +138,17 @@ function vitestSuite(name, extraArgs) {
     skipped: (json?.numPendingTests ?? 0) + (json?.numTodoTests ?? 0),
   };
   record(name, counts, r, vitestFailures(json, root), json);
+}
+
+if (!only || only === "size") {
+  // bytes, not time: bson and the fallback modes stay out of a tab's initial scripts, within a gzip budget
+  console.log("\n== size (the quick-start page built by Vite: bench/size/check.ts)");
+  const file = join(outDir, "size.json");
+  rmSync(file, { force: true });
+  const r = run("npx", ["tsx", "bench/size/check.ts", "--results", file]);
+  const json = readJson(file);
+  const found = Array.isArray(json?.failures) ? json.failures : [];
+  record("size", { passed: json?.passed ?? 0, failed: json?.failed ?? 0, skipped: 0 }, r, found, json);
 }
 
 if (!only || only === "vitest") {

@@ -4,7 +4,8 @@
  * a string or an `$oid`); `key` is only in the result of `create`. Ids are accepted as strings or ObjectIds.
  * @packageDocumentation
  */
-import { EJSON, ObjectId } from "bson";
+import type { ObjectId } from "bson";
+import { decodeFromRuntime } from "./codec/lazy.js";
 import { apiKeyId, apiKeyName, type ApiKeyOp } from "./protocol/args.js";
 import type { RuntimeCall } from "./watch.js";
 
@@ -21,15 +22,25 @@ export interface SecretApiKey extends ApiKey {
   key: string;
 }
 
+/** An ObjectId of any bson copy (without loading bson to ask `instanceof`). */
+function isObjectId(x: unknown): x is ObjectId {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    (x as { _bsontype?: unknown })._bsontype === "ObjectId" &&
+    typeof (x as { toHexString?: unknown }).toHexString === "function"
+  );
+}
+
 function keyId(id: ObjectId | string): string {
-  return apiKeyId(id instanceof ObjectId ? id.toHexString() : id);
+  return apiKeyId(typeof id === "string" ? id : isObjectId(id) ? id.toHexString() : id);
 }
 
 /** A key document with its `_id` as a hex string (the server may send an `$oid` or a string). */
 export function stringId(value: unknown): unknown {
   if (typeof value !== "object" || value === null || !("_id" in value)) return value;
   const id: unknown = value._id;
-  return id instanceof ObjectId ? { ...value, _id: id.toHexString() } : value;
+  return isObjectId(id) ? { ...value, _id: id.toHexString() } : value;
 }
 
 /** The API-key client of one user. */
@@ -42,7 +53,7 @@ export class ApiKeyAuth {
 
   private async run<T>(op: ApiKeyOp, arg?: string): Promise<T> {
     const ejson = await this.call({ method: "apiKeys", about: op }, (apiKeys, appKey) => apiKeys(appKey, this.userId, op, arg));
-    const value = EJSON.parse(ejson, { relaxed: true }) as unknown;
+    const value = await decodeFromRuntime(ejson);
     return (Array.isArray(value) ? value.map(stringId) : stringId(value)) as T;
   }
 

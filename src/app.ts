@@ -15,7 +15,7 @@ import type { StatusEventType, StatusListener } from "./modes/events.js";
 import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
-import { defaultStorage, migrateFromRealmWeb } from "./migration.js";
+import { defaultStorage, realmWebPrefix } from "./migration-keys.js";
 import { lastStateStorage, readLastState, writeLastState } from "./lastState.js";
 import { appKeyFor } from "./protocol/names.js";
 import type { Storage } from "./compat/storage.js";
@@ -137,8 +137,11 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
 
   private async migrate(enabled: boolean): Promise<void> {
     const storage = enabled ? defaultStorage() : null;
-    if (!storage) return;
-    await migrateFromRealmWeb(storage, this.id, (data) =>
+    // the import's code is loaded only when realm-web left a session for this app
+    const prefix = realmWebPrefix(this.id);
+    if (!storage || storage.getItem(`${prefix}userIds`) === null) return;
+    const { migrateFromRealmWeb } = await import("./migration.js");
+    await migrateFromRealmWeb(storage, prefix, (data) =>
       this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)),
     );
   }
@@ -193,7 +196,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- realm-web's signature
   async logIn(credentials: Credentials, fetchProfile = true): Promise<User<FunctionsFactory, CustomData, DefaultUserProfileData>> {
-    const wire = toCredentialsWire(credentials);
+    const wire = await toCredentialsWire(credentials);
     const reply = await this.session.mutate({ method: "logIn" }, (logIn, appKey) => logIn(appKey, wire));
     if (reply.userId === null) throw new RealmTabsError("internal", "the runtime logged in no user", { retryable: false });
     return this.userFor(reply.userId);

@@ -11,8 +11,6 @@ import { PROTOCOL_VERSION } from "./protocol/events.js";
 import { BUILD_ID, WORKER_NAME, tabLockName } from "./protocol/names.js";
 import type { AppConfigWire, ConnectReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { withDeadline } from "./protocol/deadline.js";
-import { openInPageLink } from "./modes/in-page-link.js";
-import { openLeaderLink } from "./modes/leader-link.js";
 import type { Link } from "./modes/link.js";
 import { retryIdempotent } from "./modes/retry.js";
 import { degradedReason, detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
@@ -149,14 +147,19 @@ function sharedWorkerLink(factory: WorkerFactory): Link {
   };
 }
 
-function openLink(mode: RuntimeMode, options: ConnectionOptions, tabId: string, buildId: string, timeoutMs: number): Link {
+/** Opens a link in `mode`; the fallback modes' code is loaded only when one is chosen. */
+async function openLink(mode: RuntimeMode, options: ConnectionOptions, tabId: string, buildId: string, timeoutMs: number): Promise<Link> {
   switch (mode) {
     case "shared-worker":
       return sharedWorkerLink(options.worker ?? defaultWorkerFactory);
-    case "leader":
+    case "leader": {
+      const { openLeaderLink } = await withDeadline(import("./modes/leader-link.js"), timeoutMs, "loading leader mode");
       return openLeaderLink(WORKER_NAME, tabId, buildId, timeoutMs);
-    case "in-page":
+    }
+    case "in-page": {
+      const { openInPageLink } = await withDeadline(import("./modes/in-page-link.js"), timeoutMs, "loading in-page mode");
       return openInPageLink(buildId);
+    }
   }
 }
 
@@ -272,7 +275,7 @@ export async function openConnection(
     const last = i === modes.length - 1;
     let link: Link;
     try {
-      link = openLink(mode, options, tabId, buildId, timeoutMs);
+      link = await openLink(mode, options, tabId, buildId, timeoutMs);
     } catch (cause) {
       if (last) {
         releaseLock();

@@ -37,14 +37,19 @@ describe("Credentials payloads (protocol §2.1)", () => {
     expect(Credentials.apiKey("k").reuse).toBe(false);
   });
 
-  it("serializes the payload as canonical EJSON on the wire", () => {
-    const wire = toCredentialsWire(Credentials.function({ n: 1, d: new Date(0) }));
+  it("serializes the payload as canonical EJSON on the wire", async () => {
+    const wire = await toCredentialsWire(Credentials.function({ n: 1, d: new Date(0) }));
     expect(wire).toEqual({
       providerType: "custom-function",
       reuse: false,
       payloadEJSON: '{"n":{"$numberInt":"1"},"d":{"$date":{"$numberLong":"0"}}}',
     });
     expect(EJSON.parse(wire.payloadEJSON)).toEqual({ n: 1, d: new Date(0) });
+  });
+
+  it("writes a payload of strings as JSON, which is its canonical EJSON", async () => {
+    const wire = await toCredentialsWire(Credentials.emailPassword("a@example.com", "pässword"));
+    expect(wire.payloadEJSON).toBe(EJSON.stringify({ username: "a@example.com", password: "pässword" }, { relaxed: false }));
   });
 
   it.each([
@@ -55,10 +60,10 @@ describe("Credentials payloads (protocol §2.1)", () => {
     ["google with a string", () => Credentials.google("x" as unknown as { authCode: string })],
     ["function with an array", () => Credentials.function([] as unknown as Record<string, unknown>)],
     ["wire of a plain object", () => toCredentialsWire({ providerType: "anon-user", payload: {} } as unknown as Credentials)],
-  ])("rejects %s with invalid-argument", (_name, make) => {
+  ])("rejects %s with invalid-argument", async (_name, make) => {
     let error: unknown;
     try {
-      make();
+      await make();
     } catch (e) {
       error = e;
     }

@@ -4,12 +4,11 @@
  * turns it into what crosses the worker boundary.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import { ProviderType } from "./protocol/snapshots.js";
 import { nonEmptyString as requireString } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import type { CredentialsWire } from "./protocol/rpc.js";
-import { dropUndefined } from "./functions.js";
+import { encodeCanonical } from "./codec/lazy.js";
 
 /** Payload of a login request: the provider-specific fields, sent at the top level of the body. */
 export type CredentialsPayload = Record<string, unknown>;
@@ -126,13 +125,13 @@ export class Credentials<P extends CredentialsPayload = CredentialsPayload> {
  * The wire form of credentials: the payload as canonical EJSON.
  * @throws {RealmTabsError} `invalid-argument` if `credentials` is not a {@link Credentials}
  */
-export function toCredentialsWire(credentials: Credentials): CredentialsWire {
+export async function toCredentialsWire(credentials: Credentials): Promise<CredentialsWire> {
   if (!(credentials instanceof Credentials)) {
     throw new RealmTabsError("invalid-argument", "expected a Credentials instance (use Credentials.anonymous(), …)", { retryable: false });
   }
   return {
     providerType: credentials.providerType,
-    payloadEJSON: EJSON.stringify(dropUndefined(credentials.payload), { relaxed: false }),
+    payloadEJSON: await encodeCanonical(credentials.payload, "the credentials payload"),
     reuse: credentials.reuse,
   };
 }

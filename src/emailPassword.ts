@@ -3,10 +3,8 @@
  * runtime. Every method resolves to `void`.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
-import { RealmTabsError } from "./protocol/errors.js";
 import { emailPasswordBody, type EmailPasswordOp } from "./protocol/args.js";
-import { dropUndefined } from "./functions.js";
+import { encodeCanonical } from "./codec/lazy.js";
 import type { RuntimeCall } from "./watch.js";
 
 /** The email/password provider client of an app. */
@@ -17,12 +15,7 @@ export class EmailPasswordAuth {
   /** Checks `details` as the runtime will (`method` names the SDK call in errors), then sends it. */
   private async send(op: EmailPasswordOp, method: string, details: unknown): Promise<void> {
     const body = emailPasswordBody(op, details, method);
-    let bodyEJSON: string;
-    try {
-      bodyEJSON = EJSON.stringify(dropUndefined(body), { relaxed: false });
-    } catch (cause) {
-      throw new RealmTabsError("invalid-argument", `${op}: the arguments cannot be encoded as EJSON`, { cause, retryable: false });
-    }
+    const bodyEJSON = await encodeCanonical(body, `${op}: the arguments`);
     await this.call({ method: "emailPassword", about: op }, (emailPassword, appKey) => emailPassword(appKey, op, bodyEJSON));
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Decimal128, EJSON, ObjectId } from "bson";
-import { createFunctionsProxy, decodeResult, dropUndefined, encodeArgs } from "./functions.js";
+import { createFunctionsProxy } from "./functions.js";
+import { decodeResult, dropUndefined, encodeArgs } from "./codec/full.js";
 
 describe("functions proxy", () => {
   function recorder() {

@@ -1,12 +1,10 @@
 /**
- * The `user.functions` proxy and the EJSON codec of function arguments and results.
- * Arguments go out as canonical EJSON (as realm-web sends them); results come back relaxed, so
- * numbers are numbers and ObjectId, Date, Decimal128 keep their classes.
+ * The `user.functions` proxy. The EJSON codec of arguments and results is in codec/: arguments go
+ * out as canonical EJSON (as realm-web sends them); results come back relaxed, so numbers are
+ * numbers and ObjectId, Date, Decimal128 keep their classes.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import { RealmTabsError } from "./protocol/errors.js";
-import { isForeignBson, localBson } from "./compat/bson.js";
 
 /** Calls a remote function by name with already-decoded arguments. */
 export type CallFunction = (name: string, ...args: unknown[]) => Promise<unknown>;
@@ -36,55 +34,6 @@ export interface BaseFunctionsFactory {
 export interface DefaultFunctionsFactory extends BaseFunctionsFactory {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- realm-web's result type: usable without a cast
   [name: string]: (...args: any[]) => Promise<any>;
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== "object" || x === null) return false;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Copies `value`, dropping `undefined` values in plain objects at any depth (as realm-js v12 does)
- * and rebuilding BSON values of other bson copies or versions as this copy's (see compat/bson.ts).
- * @throws {RealmTabsError} `invalid-argument` for a BSON value of an unknown bson version
- */
-export function dropUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropUndefined);
-  if (isForeignBson(value)) return localBson(value);
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) out[k] = dropUndefined(v);
-  }
-  return out;
-}
-
-/**
- * Encodes function arguments as canonical EJSON, without mutating the caller's objects.
- * @throws {RealmTabsError} `invalid-argument` if an argument cannot be encoded (a function, a cycle, …)
- */
-export function encodeArgs(args: unknown[]): string {
-  try {
-    return EJSON.stringify(args.map(dropUndefined), { relaxed: false });
-  } catch (cause) {
-    throw new RealmTabsError("invalid-argument", `function arguments cannot be encoded as EJSON: ${String(cause)}`, {
-      cause,
-      retryable: false,
-    });
-  }
-}
-
-/**
- * Decodes a function result (relaxed EJSON: numbers become `number`, BSON types keep their class).
- * @throws {RealmTabsError} `internal` if the runtime sent something that is not EJSON
- */
-export function decodeResult(resultEJSON: string): unknown {
-  try {
-    return EJSON.parse(resultEJSON, { relaxed: true });
-  } catch (cause) {
-    throw new RealmTabsError("internal", "the session runtime returned a result that is not EJSON", { cause, retryable: false });
-  }
 }
 
 const notProxied = new Set<string>(["then", "inspect", ...Object.getOwnPropertyNames(Object.prototype)]);

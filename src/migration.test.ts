@@ -1,6 +1,7 @@
 /** Reading realm-web 2.0.1's localStorage keys and removing them after the import. */
 import { describe, expect, it } from "vitest";
 import { migrateFromRealmWeb, readRealmWebStorage } from "./migration.js";
+import { realmWebPrefix } from "./migration-keys.js";
 import type { MutationReply, RealmWebImport } from "./protocol/rpc.js";
 
 function storage(entries: Record<string, string>) {
@@ -24,7 +25,7 @@ const seeded = () =>
 
 describe("realm-web migration", () => {
   it("reads every user of the app in order, logged out ones without tokens", () => {
-    const found = readRealmWebStorage(seeded(), "my-app");
+    const found = readRealmWebStorage(seeded(), realmWebPrefix("my-app"));
     expect(found?.data).toEqual({
       deviceId: "65f0aaaaaaaaaaaaaaaaaaaa",
       users: [
@@ -38,20 +39,20 @@ describe("realm-web migration", () => {
         { id: "u1", accessToken: null, refreshToken: null, providerType: "anon-user", profileJSON: null },
       ],
     });
-    expect(readRealmWebStorage(seeded(), "none")).toBeNull();
+    expect(readRealmWebStorage(seeded(), realmWebPrefix("none"))).toBeNull();
   });
 
   it("removes the app's keys after a successful import only", async () => {
     const s = seeded();
     const seen: RealmWebImport[] = [];
-    await migrateFromRealmWeb(s, "my-app", async (d) => {
+    await migrateFromRealmWeb(s, realmWebPrefix("my-app"), async (d) => {
       seen.push(d);
       return {} as MutationReply;
     });
     expect(seen).toHaveLength(1);
     expect([...s.map.keys()].sort()).toEqual(["realm-web:app(other):userIds", "unrelated"]);
     const failing = seeded();
-    await expect(migrateFromRealmWeb(failing, "my-app", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    await expect(migrateFromRealmWeb(failing, realmWebPrefix("my-app"), () => Promise.reject(new Error("down")))).rejects.toThrow("down");
     expect(failing.map.has(`${P}userIds`)).toBe(true);
   });
 });

@@ -5,12 +5,9 @@
  * @packageDocumentation
  */
 import type { MutationReply, RealmWebImport, RealmWebUser } from "./protocol/rpc.js";
+import type { StorageLike } from "./migration-keys.js";
 
-/** The subset of `Storage` used. */
-export interface StorageLike {
-  getItem(key: string): string | null;
-  removeItem(key: string): void;
-}
+export type { StorageLike } from "./migration-keys.js";
 
 /** What realm-web stored for one app, and the keys to remove after the import. */
 export interface RealmWebStorage {
@@ -20,14 +17,11 @@ export interface RealmWebStorage {
 
 const USER_FIELDS = ["accessToken", "refreshToken", "providerType", "profile"] as const;
 
-/** realm-web's key prefix of an app. */
-export function realmWebPrefix(appId: string): string {
-  return `realm-web:app(${appId}):`;
-}
-
-/** Reads realm-web's keys of `appId`, or null when there is no `userIds` key. */
-export function readRealmWebStorage(storage: StorageLike, appId: string): RealmWebStorage | null {
-  const prefix = realmWebPrefix(appId);
+/**
+ * Reads realm-web's keys of one app, or null when there is no `userIds` key.
+ * @param prefix - the app's key prefix (`realmWebPrefix(appId)` of migration-keys.ts)
+ */
+export function readRealmWebStorage(storage: StorageLike, prefix: string): RealmWebStorage | null {
   const idsText = storage.getItem(`${prefix}userIds`);
   if (idsText === null) return null;
   const keys = [`${prefix}userIds`, `${prefix}deviceId`];
@@ -56,21 +50,12 @@ export function readRealmWebStorage(storage: StorageLike, appId: string): RealmW
  */
 export async function migrateFromRealmWeb(
   storage: StorageLike,
-  appId: string,
+  prefix: string,
   importUsers: (data: RealmWebImport) => Promise<MutationReply>,
 ): Promise<MutationReply | null> {
-  const found = readRealmWebStorage(storage, appId);
+  const found = readRealmWebStorage(storage, prefix);
   if (!found) return null;
   const reply = found.data.users.length > 0 ? await importUsers(found.data) : null;
   for (const k of found.keys) storage.removeItem(k);
   return reply;
-}
-
-/** `localStorage` when this realm has a usable one, else null. */
-export function defaultStorage(): StorageLike | null {
-  try {
-    return typeof localStorage === "undefined" ? null : localStorage;
-  } catch {
-    return null; // access denied (e.g. storage blocked)
-  }
 }

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { EJSON } from "bson";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
+import { loadFullCodec } from "./codec/lazy.js";
 
 const KEY = "app@http://h";
 
@@ -96,7 +97,8 @@ describe("Mirror", () => {
     expect(mirror.apply(snap(2, []))).toBe(false);
   });
 
-  it("decodes a user's custom data when a snapshot brings new custom data, and keeps it while unchanged", () => {
+  it("decodes a user's custom data when a snapshot brings new custom data, and keeps it while unchanged", async () => {
+    await loadFullCodec(); // the tab session loads it before applying a snapshot whose custom data needs it (codec/lazy.test.ts)
     const { mirror } = setup();
     const data = EJSON.stringify({ plan: "pro", since: new Date(0) }, { relaxed: false });
     mirror.apply(snap(1, [user("a", { customDataEJSON: data }), user("b", { customDataEJSON: "not ejson" })]));

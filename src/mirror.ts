@@ -6,7 +6,7 @@
  * exactly once in each tab.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
+import { decodeNow, loadFullCodec } from "./codec/lazy.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 /** What an applied snapshot changed: whose listeners fire, and whether app listeners fire. */
@@ -62,12 +62,25 @@ export function diffSnapshots(previous: AppSnapshot | null, next: AppSnapshot, c
   return { snapshot: next, previous, userIds, app };
 }
 
-/** `customDataEJSON` decoded (relaxed, so BSON values keep their classes); `{}` if it is not EJSON. */
-function decodeCustomData(ejson: string): unknown {
+/** One user's custom data: its EJSON, and the decoded value once it could be decoded. */
+interface CustomDataEntry {
+  ejson: string;
+  /** False while the value needs the full codec (BSON values) and it is still loading. */
+  decoded: boolean;
+  value: unknown;
+}
+
+/**
+ * `customDataEJSON` decoded (relaxed, so BSON values keep their classes); `{}` if it is not EJSON.
+ * Not decoded yet (`decoded: false`, value `{}`) when it holds BSON values and the full codec is
+ * still loading.
+ */
+function decodeCustomData(ejson: string): CustomDataEntry {
   try {
-    return EJSON.parse(ejson, { relaxed: true });
+    const now = decodeNow(ejson);
+    return now ? { ejson, decoded: true, value: now.value } : { ejson, decoded: false, value: {} };
   } catch {
-    return {};
+    return { ejson, decoded: true, value: {} };
   }
 }
 
@@ -75,7 +88,7 @@ function decodeCustomData(ejson: string): unknown {
 export class Mirror {
   private current: AppSnapshot | null = null;
   /** Each listed user's custom data, decoded when a snapshot with new custom data arrived. */
-  private customDataById = new Map<string, { ejson: string; value: unknown }>();
+  private customDataById = new Map<string, CustomDataEntry>();
   private appKey: string;
   private readonly hooks: MirrorHooks;
   /** The user made current by {@link Mirror.assumeCurrent} ahead of the runtime (its switch was reported then). */
@@ -124,10 +137,37 @@ export class Mirror {
   seed(snapshot: AppSnapshot): boolean {
     if (this.current !== null || snapshot.appKey !== this.appKey) return false;
     this.current = { ...snapshot, epoch: -1 };
-    this.customDataById = new Map(
-      snapshot.users.map((u) => [u.id, { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) }]),
-    );
+    this.customDataById = new Map(snapshot.users.map((u) => [u.id, decodeCustomData(u.customDataEJSON)]));
+    this.decodeWhenLoaded();
     return true;
+  }
+
+  /**
+   * Custom data holding BSON values arrived before the full codec was loaded (a remembered
+   * snapshot, right after `new App`): it reads `{}` until the codec is there, then it is decoded
+   * and the users' listeners (and the app's) fire as for a custom data change.
+   */
+  private decodeWhenLoaded(): void {
+    if ([...this.customDataById.values()].every((e) => e.decoded)) return;
+    void loadFullCodec().then(
+      () => {
+        const userIds = new Set<string>();
+        for (const [id, entry] of this.customDataById) {
+          if (entry.decoded) continue;
+          this.customDataById.set(id, decodeCustomData(entry.ejson));
+          userIds.add(id);
+        }
+        const current = this.current;
+        if (userIds.size === 0 || !current) return;
+        try {
+          this.hooks.onUpdate?.({ snapshot: current, previous: current, userIds, app: true });
+        } catch (error) {
+          console.error("[realm-tabs] mirror update handler threw", error);
+        }
+      },
+      (error: unknown) =>
+        console.warn("[realm-tabs] custom data holds BSON values, and the codec to decode them could not be loaded", error),
+    );
   }
 
   /**
@@ -167,15 +207,13 @@ export class Mirror {
       this.assumed = undefined;
     }
     this.current = snapshot;
-    const decoded = new Map<string, { ejson: string; value: unknown }>();
+    const decoded = new Map<string, CustomDataEntry>();
     for (const u of snapshot.users) {
       const known = this.customDataById.get(u.id);
-      decoded.set(
-        u.id,
-        known?.ejson === u.customDataEJSON ? known : { ejson: u.customDataEJSON, value: decodeCustomData(u.customDataEJSON) },
-      );
+      decoded.set(u.id, known?.ejson === u.customDataEJSON && known.decoded ? known : decodeCustomData(u.customDataEJSON));
     }
     this.customDataById = decoded;
+    this.decodeWhenLoaded();
     const update = diffSnapshots(previous, snapshot, changes);
     try {
       this.hooks.onUpdate?.(update);

@@ -4,11 +4,10 @@
  * BSON values travel as canonical EJSON both ways.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
-import { nonEmptyString as name } from "./protocol/args.js";
+import { nonEmptyString as name, watchSelector } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
-import { decodeResult, dropUndefined } from "./functions.js";
-import { watchCollection, type ChangeEvent, type RuntimeCall } from "./watch.js";
+import { decodeFromRuntime, loadFullCodec } from "./codec/lazy.js";
+import type { ChangeEvent, RuntimeCall } from "./watch.js";
 import type { IdOf } from "./changeEvents.js";
 
 /** A document. */
@@ -197,15 +196,35 @@ export class MongoDBCollection<T = Document> {
     const o = plainObject(options, "watch options") as { ids?: unknown; filter?: unknown };
     if (o.ids !== undefined && !Array.isArray(o.ids))
       throw new RealmTabsError("invalid-argument", "ids must be an array", { retryable: false });
-    const ejson = (v: unknown): string => EJSON.stringify(dropUndefined(v), { relaxed: false });
-    return watchCollection<T>(this.watchCall, this.userId, {
-      service: this.serviceName,
-      database: this.databaseName,
-      collection: this.name,
-      ...(o.ids === undefined ? {} : { idsEJSON: ejson(o.ids) }),
-      ...(o.filter === undefined ? {} : { filterEJSON: ejson(plainObject(o.filter, "filter")) }),
-    });
+    const filter = o.filter === undefined ? undefined : plainObject(o.filter, "filter");
+    watchSelector(o.ids, filter);
+    return lazyWatch(async () =>
+      (await import("./watch.js")).watchCollection<T>(this.watchCall, this.userId, (codec) => ({
+        service: this.serviceName,
+        database: this.databaseName,
+        collection: this.name,
+        ...(o.ids === undefined ? {} : { idsEJSON: codec.encodeCanonical(o.ids, "the watched ids") }),
+        ...(filter === undefined ? {} : { filterEJSON: codec.encodeCanonical(filter, "the watch filter") }),
+      })),
+    );
   }
+}
+
+/**
+ * A watch whose code (watch.ts) is loaded on the first `next()`; `return()` before that starts nothing.
+ * @throws {RealmTabsError} as `watchCollection`, and `network` if its code cannot be loaded
+ */
+async function* lazyWatch<T>(
+  open: () => Promise<AsyncGenerator<ChangeEvent<T>, undefined, unknown>>,
+): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
+  let inner: AsyncGenerator<ChangeEvent<T>, undefined, unknown>;
+  try {
+    inner = await open();
+  } catch (cause) {
+    if (cause instanceof RealmTabsError) throw cause;
+    throw new RealmTabsError("network", `the watch code could not be loaded: ${String(cause)}`, { cause, retryable: true });
+  }
+  return yield* inner;
 }
 
 /** One database of a service. */
@@ -249,13 +268,9 @@ export function createMongoClient(
 ): MongoDBClient {
   const service = name(serviceName, "service name");
   const callService: ServiceCall = async (fn, arg) => {
-    let argsEJSON: string;
-    try {
-      argsEJSON = EJSON.stringify([dropUndefined(arg)], { relaxed: false });
-    } catch (cause) {
-      throw new RealmTabsError("invalid-argument", `the arguments of ${fn} cannot be encoded as EJSON`, { cause, retryable: false });
-    }
-    return decodeResult(await callFunction(fn, argsEJSON, service));
+    // queries and documents nearly always hold BSON values (ids): encoded here with the full codec
+    const argsEJSON = (await loadFullCodec()).encodeCanonical([arg], `the arguments of ${fn}`);
+    return decodeFromRuntime(await callFunction(fn, argsEJSON, service));
   };
   return new MongoDBClient((db, coll) => new MongoDBCollection(callService, watchCall, userId, service, db, coll), service);
 }

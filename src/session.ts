@@ -12,6 +12,7 @@ import { openConnection, type Connection, type ConnectionOptions } from "./conne
 import { EventGate } from "./eventGate.js";
 import type { AppSnapshot } from "./protocol/snapshots.js";
 import { Mirror, type MirrorHooks } from "./mirror.js";
+import { codecFor } from "./codec/lazy.js";
 
 /** What a tab session reports to its App. */
 export interface SessionHooks extends MirrorHooks {
@@ -118,6 +119,8 @@ export class TabSession {
     if (!connection || this.closed) return;
     try {
       const reply = await connection.resync();
+      const codec = codecFor(reply.snapshot);
+      if (codec) await codec;
       this.mirror.apply(reply.snapshot, []);
     } catch (error) {
       console.warn("[realm-tabs] catching up after the page woke failed", error);
@@ -125,8 +128,11 @@ export class TabSession {
   }
 
   /** The runtime's snapshot, over the private connection. */
-  private fetchSnapshot(): Promise<AppSnapshot> {
-    return this.call({ method: "snapshot" }, (snapshot, appKey) => snapshot(appKey));
+  private async fetchSnapshot(): Promise<AppSnapshot> {
+    const snapshot = await this.call({ method: "snapshot" }, (fetch, appKey) => fetch(appKey));
+    const codec = codecFor(snapshot);
+    if (codec) await codec;
+    return snapshot;
   }
 
   private listen(appKey: string): void {
@@ -160,6 +166,8 @@ export class TabSession {
       this.mirror.setAppKey(reply.appKey);
       this.listen(reply.appKey);
     }
+    const codec = codecFor(reply.snapshot);
+    if (codec) await codec;
     this.mirror.apply(reply.snapshot, []);
     for (const w of reply.warnings) console.warn(`[realm-tabs] ${w.code}: ${w.message}`);
   }
@@ -187,6 +195,8 @@ export class TabSession {
     run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>,
   ): Promise<MutationReply> {
     const reply = await this.call(op, run);
+    const codec = codecFor(reply.snapshot);
+    if (codec) await codec;
     this.mirror.apply(reply.snapshot, reply.changes);
     return reply;
   }

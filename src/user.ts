@@ -8,7 +8,8 @@ import { nonEmptyString } from "./protocol/args.js";
 import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
-import { createFunctionsProxy, decodeResult, encodeArgs, type BaseFunctionsFactory, type DefaultFunctionsFactory } from "./functions.js";
+import { decodeFromRuntime, encodeArgsForRuntime } from "./codec/lazy.js";
+import { createFunctionsProxy, type BaseFunctionsFactory, type DefaultFunctionsFactory } from "./functions.js";
 import type { App } from "./app.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import { ListenerSet, type Listener } from "./listeners.js";
@@ -174,11 +175,11 @@ export class User<
    */
   async callFunction<ReturnType = unknown>(name: string, ...args: unknown[]): Promise<ReturnType> {
     nonEmptyString(name, "the function name");
-    const argsEJSON = encodeArgs(args);
+    const encoded = await encodeArgsForRuntime(args);
     const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) =>
-      callFunction(appKey, this.id, name, argsEJSON),
+      callFunction(appKey, this.id, name, encoded),
     );
-    return decodeResult(result) as ReturnType;
+    return (await decodeFromRuntime(result)) as ReturnType;
   }
 
   /**
@@ -240,7 +241,7 @@ export class User<
    * @throws {MongoDBRealmError} if the server refuses the link
    */
   async linkCredentials(credentials: Credentials): Promise<void> {
-    const wire = toCredentialsWire(credentials);
+    const wire = await toCredentialsWire(credentials);
     await this.host.mutate({ method: "linkCredentials" }, (linkCredentials, appKey) => linkCredentials(appKey, this.id, wire));
   }
 

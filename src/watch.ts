@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as Comlink from "comlink";
-import { EJSON } from "bson";
+import type { FullCodec } from "./codec/lazy.js";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
 import type { ChangeEvent } from "./changeEvents.js";
@@ -18,6 +18,25 @@ export type RuntimeCall = <M extends SessionMethod, T>(
 ) => Promise<T>;
 
 export type { ChangeEvent } from "./changeEvents.js";
+
+let codec: FullCodec | null = null;
+
+/**
+ * The full codec (change events carry BSON values), loaded by this module itself: importing the
+ * tab's codec loader here would split it into a chunk of its own.
+ * @throws {RealmTabsError} `network` if its code cannot be loaded
+ */
+async function loadCodec(): Promise<FullCodec> {
+  try {
+    codec ??= await import("./codec/full.js");
+    return codec;
+  } catch (cause) {
+    throw new RealmTabsError("network", `the EJSON codec could not be loaded: ${String(cause)}`, { cause, retryable: true });
+  }
+}
+
+/** What to watch, or how to encode it once the full codec is loaded (its selectors hold BSON values). */
+export type WatchRequestSource = WatchRequest | ((codec: FullCodec) => WatchRequest);
 
 type Item<T> = { event: ChangeEvent<T> } | { error: unknown };
 
@@ -47,7 +66,7 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
   constructor(
     private readonly call: RuntimeCall,
     private readonly userId: string,
-    private readonly request: WatchRequest,
+    private readonly request: WatchRequestSource,
     private readonly livenessMs: number,
   ) {}
 
@@ -69,18 +88,22 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.onmessage = (m: MessageEvent) => this.receive(m.data as WatchMessage);
-    this.watchId = this.call({ method: "watch" }, (watch, appKey) =>
-      watch(appKey, this.userId, this.request, Comlink.transfer(port2, [port2])),
-    ).catch((error: unknown) => {
-      this.push({ error });
-      return null;
-    });
+    // change events carry BSON values (document ids): the full codec decodes them
+    this.watchId = loadCodec()
+      .then((full) => {
+        const request = typeof this.request === "function" ? this.request(full) : this.request;
+        return this.call({ method: "watch" }, (watch, appKey) => watch(appKey, this.userId, request, Comlink.transfer(port2, [port2])));
+      })
+      .catch((error: unknown) => {
+        this.push({ error });
+        return null;
+      });
   }
 
   private receive(m: WatchMessage): void {
     if (m.type === "event") {
       try {
-        this.push({ event: EJSON.parse(m.ejson, { relaxed: true }) as ChangeEvent<T> });
+        this.push({ event: codec!.EJSON.parse(m.ejson, { relaxed: true }) as ChangeEvent<T> });
       } catch {
         this.push({ error: new WatchError("bad bson parse", "the runtime sent a change event that is not EJSON") });
       }
@@ -151,10 +174,10 @@ class WatchIterator<T> implements AsyncGenerator<ChangeEvent<T>, undefined, unkn
 export function watchCollection<T>(
   call: RuntimeCall,
   userId: string,
-  request: WatchRequest,
+  request: WatchRequestSource,
   options: WatchOptions = {},
 ): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
-  watchSelector(request.idsEJSON, request.filterEJSON);
+  if (typeof request !== "function") watchSelector(request.idsEJSON, request.filterEJSON);
   const livenessMs = options.livenessMs ?? 30_000;
   if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });
   return new WatchIterator<T>(call, userId, request, livenessMs);

@@ -98,8 +98,8 @@ export class MemoryRuntime {
       },
       refreshProfile: async (_k, id) => this.commit([], id),
       linkCredentials: async (_k, id) => this.commit([{ type: "link", userId: id }], id),
-      callFunction: async (_k, _id, name, argsEJSON) => {
-        this.calls.push({ name, argsEJSON });
+      callFunction: async (_k, _id, name, args) => {
+        this.calls.push({ name, argsEJSON: typeof args === "string" ? args : EJSON.stringify(args, { relaxed: false }) });
         if (name === "missing")
           throw new MongoDBRealmError("POST", `${BASE}/call`, 404, "Not Found", "function not found: 'missing'", "FunctionNotFound");
         return EJSON.stringify({ sum: 3, id: new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa") }, { relaxed: false });

@@ -20,6 +20,8 @@ export interface Sizes {
   callsLarge: number;
   concurrentTabs: number;
   attachRepeats: number;
+  /** Interleaved repetitions (realm-tabs and realm-web alternating) of the calls and attach benchmarks. */
+  repetitions: number;
   scaleLevels: number[];
   scaleCallsPerTab: number;
   watchTabs: number[];
@@ -32,10 +34,11 @@ export const FULL: Sizes = {
   refreshTtlSeconds: 4,
   logoutTabs: [2, 10, 20],
   logoutRepeats: 5,
-  callsSmall: 100,
-  callsLarge: 20,
+  callsSmall: 50,
+  callsLarge: 10,
   concurrentTabs: 10,
   attachRepeats: 10,
+  repetitions: 5,
   scaleLevels: [1, 10, 25, 50],
   scaleCallsPerTab: 5,
   watchTabs: [1, 5, 10],
@@ -52,6 +55,7 @@ export const SMOKE: Sizes = {
   callsLarge: 1,
   concurrentTabs: 2,
   attachRepeats: 1,
+  repetitions: 2,
   scaleLevels: [1, 3],
   scaleCallsPerTab: 1,
   watchTabs: [1],

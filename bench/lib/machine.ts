@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -37,13 +37,11 @@ function dirtyFiles(): number {
 }
 
 /** Markdown lines describing the machine, the browser and the package versions. */
-export function machineLines(chromiumVersion: string): string[] {
+export function machineLines(chromiumVersion: string, load: string): string[] {
   const cpu = cpus();
   const own = JSON.parse(readFileSync(`${repoRoot}package.json`, "utf8")) as { version: string };
   return [
-    `- Machine: ${cpu.length} logical CPUs (\`nproc\`), ${cpu[0]?.model ?? "?"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory; load average at the start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" / ")} (1/5/15 min).`,
+    `- Machine: ${cpu.length} logical CPUs (\`nproc\`), ${cpu[0]?.model ?? "?"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory; ${load}`,
     `- Node ${process.version}, Chromium ${chromiumVersion} (headless, Debian package), playwright-core ${packageVersion("playwright-core")}, Vite ${packageVersion("vite")}.`,
     `- realm-tabs ${own.version} (commit ${commit()}${dirtyFiles() > 0 ? `, plus ${dirtyFiles()} uncommitted files in src/ worker/ server/ of engineers working in parallel: the pages are built from the working tree` : ""}), realm-web ${packageVersion("realm-web")}, bson ${packageVersion("bson")}, comlink ${packageVersion("comlink")}.`,
     "- Server: the repository's local App Services server (`startServer`, in memory, 127.0.0.1, port 0) in the runner's Node process; pages built by Vite and served by `vite preview` on 127.0.0.1.",

@@ -41,3 +41,25 @@ export function ratio(a: number, b: number): string {
 export function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
+
+/** The median of values (NaN for none). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** "12.3 ms (10.1–15.0)": the median of values with their spread (min–max). */
+export function spread(values: readonly number[], unit = ""): string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return "–";
+  return `${fmt(median(finite), unit)} (${fmt(Math.min(...finite))}–${fmt(Math.max(...finite))})`;
+}
+
+/** "×0.95 (×0.90–×1.02)": the median of per-repetition ratios `a[i] / b[i]`, with their spread. */
+export function ratioSpread(a: readonly number[], b: readonly number[]): string {
+  const ratios = a.map((x, i) => x / (b[i] ?? Number.NaN)).filter(Number.isFinite);
+  if (ratios.length === 0) return "–";
+  return `×${fmt(median(ratios))} (×${fmt(Math.min(...ratios))}–×${fmt(Math.max(...ratios))})`;
+}

@@ -14,6 +14,8 @@ export interface BenchPage {
   lib: "realm-tabs" | "realm-web";
   /** ms from navigation start until `app.currentUser` was available (null: no user restored yet). */
   attachMs: number | null;
+  /** ms from navigation start until the runtime confirmed the state (realm-tabs: `app.ready`; realm-web: as attachMs). */
+  readyMs: number | null;
   /** Set once the page is usable (realm-tabs: `app.ready` resolved). */
   ready: boolean;
   /** Logs in anonymously (a new user); resolves to its id. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as bson from "bson";
 import * as bson4 from "bson4";
 import * as bson6 from "bson6";
-import { encodeArgs } from "../functions.js";
+import { encodeArgs } from "../codec/full.js";
 import { isForeignBson, localBson } from "./bson.js";
 
 const hex = "5f1b2c3d4e5f60718293a4b5";

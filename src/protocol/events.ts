@@ -9,7 +9,7 @@
 import { STATE_CHANGE_TYPES, type StateChange } from "./snapshots.js";
 
 /** Version of the wire protocol between tabs and the worker. Bumped on any incompatible change. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /**
  * A committed change of state: the new epoch and what changed (kinds of change and the user ids they

@@ -107,10 +107,12 @@ export interface SessionApi {
   /** Link another identity to the user (`…/login?link=true`), then refresh the profile. */
   linkCredentials(appKey: string, userId: string, credentials: CredentialsWire): Promise<MutationReply>;
   /**
-   * Call a function as the user. `argsEJSON` is the canonical EJSON of the arguments array; the
-   * result is canonical EJSON of the returned value (`null` for undefined).
+   * Call a function as the user. `args` is the arguments array as plain structured-clone data
+   * (the runtime writes its canonical EJSON), or the canonical EJSON of the array (written by the
+   * tab when an argument holds BSON values). The result is the server's EJSON of the returned
+   * value as it arrived, not decoded by the runtime (`null` for an empty answer).
    */
-  callFunction(appKey: string, userId: string, name: string, argsEJSON: string, service?: string): Promise<string>;
+  callFunction(appKey: string, userId: string, name: string, args: string | unknown[], service?: string): Promise<string>;
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
   /**

@@ -5,53 +5,54 @@
  * and the current user changes only if the runtime had none.
  * @packageDocumentation
  */
-import { z } from "zod/mini";
+import { ShapeError, array, nullable, object, oneOf, optional, record, string, tryCheck } from "../io/shape.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import type { MutationReply, RealmWebImport } from "../../src/protocol/rpc.js";
 import { PROVIDER_TYPES, type ProfileSnapshot, type StateChange } from "../../src/protocol/snapshots.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { deriveCurrentUserId, type SessionState } from "../session/state.js";
 
-const providerSchema = z.enum(PROVIDER_TYPES);
-const importSchema = z.object({
-  users: z
-    .array(
-      z.object({
-        id: z.string().check(z.minLength(1)),
-        accessToken: z.nullable(z.string()),
-        refreshToken: z.nullable(z.string()),
-        providerType: z.string(),
-        profileJSON: z.nullable(z.string()),
-      }),
-    )
-    .check(z.maxLength(1000)),
-  deviceId: z.nullable(z.string()),
+const providerShape = oneOf(PROVIDER_TYPES);
+const importShape = object({
+  users: array(
+    object({
+      id: string({ min: 1 }),
+      accessToken: nullable(string()),
+      refreshToken: nullable(string()),
+      providerType: string(),
+      profileJSON: nullable(string()),
+    }),
+    1000,
+  ),
+  deviceId: nullable(string()),
 });
-const profileSchema = z.object({
-  type: z.optional(z.string()),
-  identities: z.array(z.object({ id: z.string(), providerType: providerSchema })),
-  data: z.optional(z.record(z.string(), z.unknown())),
+const profileShape = object({
+  type: optional(string()),
+  identities: array(object({ id: string(), providerType: providerShape })),
+  data: optional(record),
 });
 
 /** Validates the import. @throws {RealmTabsError} `invalid-argument` */
 export function parseRealmWebImport(value: unknown): RealmWebImport {
-  const r = importSchema.safeParse(value);
-  if (!r.success)
-    throw new RealmTabsError("invalid-argument", `Invalid realm-web import: ${r.error.issues[0]?.message ?? "bad value"}`, {
-      retryable: false,
-    });
-  return r.data;
+  try {
+    return importShape(value);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    throw new RealmTabsError("invalid-argument", `Invalid realm-web import${error.path}: ${error.message}`, { retryable: false });
+  }
 }
 
 function profileOf(json: string | null): ProfileSnapshot | null {
   if (!json) return null;
+  let parsed: unknown;
   try {
-    const p = profileSchema.safeParse(JSON.parse(json));
-    if (!p.success) return null;
-    return { type: p.data.type === "server" ? "server" : "normal", identities: p.data.identities, data: p.data.data ?? {} };
+    parsed = JSON.parse(json);
   } catch {
     return null;
   }
+  const p = tryCheck(profileShape, parsed);
+  if (!p) return null;
+  return { type: p.type === "server" ? "server" : "normal", identities: p.identities, data: p.data ?? {} };
 }
 
 /** Adds the users of `data` that `d` lacks; returns the changes. */
@@ -59,14 +60,14 @@ export function applyImport(d: SessionState, data: RealmWebImport): StateChange[
   const changes: StateChange[] = [];
   const added: string[] = [];
   for (const u of data.users) {
-    const providerType = providerSchema.safeParse(u.providerType);
-    if (d.users.has(u.id) || added.includes(u.id) || !providerType.success) continue;
+    const providerType = tryCheck(providerShape, u.providerType);
+    if (d.users.has(u.id) || added.includes(u.id) || providerType === null) continue;
     const loggedIn = u.refreshToken !== null && u.accessToken !== null;
     d.users.set(u.id, {
       appKey: d.app.appKey,
       id: u.id,
       state: loggedIn ? "LoggedIn" : "LoggedOut",
-      providerType: providerType.data,
+      providerType,
       accessToken: loggedIn ? u.accessToken : null,
       refreshToken: loggedIn ? u.refreshToken : null,
       profile: profileOf(u.profileJSON),

@@ -6,7 +6,7 @@
 import type { ConnectReply, RuntimeStats, SessionApi } from "../../src/protocol/rpc.js";
 import * as ops from "../session/operations.js";
 import type { AppRuntime } from "../session/runtime.js";
-import { parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
+import { parseArgs, parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
 import { sdkSurfaceApi } from "./surface.js";
 import type { WatchHub } from "../features/watchHub.js";
 
@@ -45,7 +45,7 @@ export function sessionApi(core: ApiCore): SessionApi {
     refreshProfile: async (k: unknown, u: unknown) => ops.refreshProfile(rt(k), str(u, "userId")),
     linkCredentials: async (k: unknown, u: unknown, c: unknown) => ops.linkCredentials(rt(k), str(u, "userId"), parseCredentials(c)),
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
-      ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), str(args, "argsEJSON"), parseOptionalString(service, "service")),
+      ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service")),
     stats: async () => core.stats(),
     snapshot: async (k: unknown) => rt(k).snapshot(),
     ...sdkSurfaceApi(rt, core.watchHub, () => tabId),

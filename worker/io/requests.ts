@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { EJSON, ObjectId } from "bson";
-import { z } from "zod/mini";
+import { ShapeError, array, nullish, object, record, string, type Check } from "./shape.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { ZERO_ID } from "../../src/protocol/names.js";
 import type { ProfileSnapshot, ProviderType } from "../../src/protocol/snapshots.js";
@@ -29,17 +29,17 @@ export interface LoginResult {
   receivedAt: number;
 }
 
-const loginSchema = z.object({
-  user_id: z.string(),
-  access_token: z.string(),
-  refresh_token: z.nullish(z.string()),
-  device_id: z.nullish(z.string()),
+const loginShape = object({
+  user_id: string(),
+  access_token: string(),
+  refresh_token: nullish(string()),
+  device_id: nullish(string()),
 });
-const refreshSchema = z.object({ access_token: z.string(), refresh_token: z.nullish(z.string()) });
-const profileSchema = z.object({
-  type: z.string(),
-  identities: z.array(z.object({ id: z.string(), provider_type: z.string() })),
-  data: z.record(z.string(), z.unknown()),
+const refreshShape = object({ access_token: string(), refresh_token: nullish(string()) });
+const profileShape = object({
+  type: string(),
+  identities: array(object({ id: string(), provider_type: string() })),
+  data: record,
 });
 
 const DATA_KEYS: Record<string, string> = {
@@ -50,16 +50,19 @@ const DATA_KEYS: Record<string, string> = {
   max_age: "maxAge",
 };
 
-function parse<T>(schema: z.ZodMiniType<T>, text: string, what: string): T {
+function parse<T>(shape: Check<T>, text: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new RealmTabsError("internal", `The server's ${what} response is not JSON`);
   }
-  const result = schema.safeParse(json);
-  if (!result.success) throw new RealmTabsError("internal", `Unexpected ${what} response: ${result.error.message}`);
-  return result.data;
+  try {
+    return shape(json);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    throw new RealmTabsError("internal", `Unexpected ${what} response: ${error.path.slice(1) || "the body"} ${error.message}`);
+  }
 }
 
 /**
@@ -95,7 +98,7 @@ export async function login(
 ): Promise<LoginResult> {
   const route = `/app/${encodeURIComponent(appId)}/auth/providers/${encodeURIComponent(provider)}/login${linkWithToken ? "?link=true" : ""}`;
   const res = await t.send({ method: "POST", route, body, token: linkWithToken ?? null });
-  const r = parse(loginSchema, res.text, "login");
+  const r = parse(loginShape, res.text, "login");
   const device = r.device_id && r.device_id !== ZERO_ID ? r.device_id : null;
   return {
     userId: r.user_id,
@@ -109,7 +112,7 @@ export async function login(
 /** `GET /auth/profile`, with `data` keys camelCased as realm-web does. */
 export async function fetchProfile(t: Transport, accessToken: string): Promise<ProfileSnapshot> {
   const res = await t.send({ method: "GET", route: "/auth/profile", token: accessToken });
-  const p = parse(profileSchema, res.text, "profile");
+  const p = parse(profileShape, res.text, "profile");
   const data: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(p.data)) data[DATA_KEYS[k] ?? k] = v;
   return {
@@ -125,7 +128,7 @@ export async function refreshSession(
   refreshToken: string,
 ): Promise<{ accessToken: string; refreshToken: string | null; receivedAt: number }> {
   const res = await t.send({ method: "POST", route: "/auth/session", token: refreshToken });
-  const r = parse(refreshSchema, res.text, "session");
+  const r = parse(refreshShape, res.text, "session");
   return { accessToken: r.access_token, refreshToken: r.refresh_token ?? null, receivedAt: res.receivedAt };
 }
 
@@ -141,7 +144,7 @@ export async function deleteUserRequest(t: Transport, accessToken: string): Prom
 
 /**
  * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
- * array); the answer is returned as canonical EJSON, `null` for an empty body.
+ * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body.
  * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
  */
 export async function callFunction(
@@ -154,12 +157,8 @@ export async function callFunction(
 ): Promise<string> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
   const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body });
-  if (res.text.trim() === "") return "null";
-  try {
-    return EJSON.stringify(EJSON.parse(res.text, { relaxed: false }), { relaxed: false });
-  } catch (e) {
-    throw new RealmTabsError("internal", `The result of function '${name}' is not EJSON`, { cause: e });
-  }
+  // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes)
+  return res.text.trim() === "" ? "null" : res.text;
 }
 
 /**

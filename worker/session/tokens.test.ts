@@ -1,19 +1,18 @@
 import { describe, expect, it, vi } from "vitest";
 import { SignJWT } from "jose";
-import { estimateSkewMs, readAccessToken, skewOnReceipt } from "./tokens.js";
+import { decodeJwtPayload, estimateSkewMs, readAccessToken, skewOnReceipt } from "./tokens.js";
 
-// counts the decodes of each token the module under test makes
-const decoded = vi.hoisted(() => new Map<string, number>());
-vi.mock("jose", async (importOriginal) => {
-  const jose = await importOriginal<typeof import("jose")>();
-  return {
-    ...jose,
-    decodeJwt: (token: string) => {
-      decoded.set(token, (decoded.get(token) ?? 0) + 1);
-      return jose.decodeJwt(token);
-    },
-  };
+// counts the decodes of each token the module under test makes (each decode reads the payload with atob once)
+const atobCalls: string[] = [];
+const realAtob = globalThis.atob;
+vi.spyOn(globalThis, "atob").mockImplementation((data: string) => {
+  atobCalls.push(data);
+  return realAtob(data);
 });
+const decodesOf = (token: string): number => {
+  const payload = (token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/");
+  return atobCalls.filter((data) => data.replace(/=+$/, "") === payload).length;
+};
 
 const key = new TextEncoder().encode("k".repeat(32));
 const jwt = (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(key);
@@ -57,8 +56,27 @@ describe("access tokens", () => {
     expect(skewOnReceipt(token, 2_000_000)).toBe(0);
     for (let i = 0; i < 100; i++) expect(readAccessToken(token, i).expiresAt).toBe(2_060_000 - i);
     expect(readAccessToken(token, 0).customDataEJSON).toBe('{"plan":"pro"}');
-    expect(decoded.get(token)).toBe(1);
-    for (let i = 0; i < 3; i++) readAccessToken("not-a-jwt-either", 0);
-    expect(decoded.get("not-a-jwt-either")).toBe(1);
+    expect(decodesOf(token)).toBe(1);
+    const broken = `h.${Buffer.from("not json").toString("base64url")}.s`; // undecodable: remembered as such
+    for (let i = 0; i < 3; i++) expect(readAccessToken(broken, 0).expiresAt).toBeNull();
+    expect(decodesOf(broken)).toBe(1);
+  });
+
+  it("reads a JWT payload as jose does: unverified, any signature; anything else throws", async () => {
+    const token = await jwt({ iat: 1, sub: "ü-user", user_data: { a: [1, "two"] } });
+    expect(decodeJwtPayload(token)).toEqual({ iat: 1, sub: "ü-user", user_data: { a: [1, "two"] } });
+    const [header, payload] = token.split(".");
+    expect(decodeJwtPayload(`${header}.${payload}.forged`)).toMatchObject({ sub: "ü-user" });
+    const b64url = (text: string): string => Buffer.from(text).toString("base64url");
+    for (const bad of [
+      "",
+      "a.b",
+      `${header}.${b64url("[1]")}.s`,
+      `${header}.${b64url("not json")}.s`,
+      `${header}.${payload}`,
+      `${header}.p+y.s`,
+    ]) {
+      expect(() => decodeJwtPayload(bad)).toThrow();
+    }
   });
 });

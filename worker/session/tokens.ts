@@ -1,10 +1,9 @@
 /**
  * Reading access tokens: expiry on the server-corrected clock, custom data, device id.
- * Tokens are JWTs; the signature is the server's business, we only read the payload (jose), once per
- * token.
+ * Tokens are JWTs; the signature is the server's business, we only read the payload, once per token
+ * (base64url and JSON: no JOSE library is needed to read, only to verify).
  * @packageDocumentation
  */
-import { decodeJwt } from "jose";
 import { EJSON } from "bson";
 import { ZERO_ID } from "../../src/protocol/names.js";
 
@@ -91,10 +90,26 @@ export function skewOnReceipt(token: string, receivedAt: number, previousSkewMs 
   return iatMs === null ? previousSkewMs : estimateSkewMs(iatMs, receivedAt);
 }
 
+/**
+ * The payload of a compact JWS (`header.payload.signature`), not verified.
+ * @throws {Error} if `token` is not three base64url parts whose middle one is a JSON object
+ */
+export function decodeJwtPayload(token: string): Record<string, unknown> {
+  const parts = token.split(".");
+  const payload = parts[1];
+  if (parts.length !== 3 || !payload || !/^[A-Za-z0-9_-]+$/.test(payload)) throw new Error("not a compact JWT");
+  const base64 = payload.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (payload.length % 4)) % 4);
+  const binary = atob(base64);
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const claims: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) throw new Error("the JWT payload is not an object");
+  return claims as Record<string, unknown>;
+}
+
 function decodeClaims(token: string): AccessClaims | null {
   let claims: Record<string, unknown>;
   try {
-    claims = decodeJwt(token);
+    claims = decodeJwtPayload(token);
   } catch {
     return null;
   }

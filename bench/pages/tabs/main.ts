@@ -9,6 +9,8 @@ import { epochNow, makePayload, makeTicker, makeWatcher, timeCalls } from "../pa
 const params = new URLSearchParams(location.search);
 const status = document.getElementById("status");
 const app = new App({ id: params.get("app") ?? "", baseUrl: params.get("server") ?? "", timeoutMs: 30_000 });
+// realm-web's idiom works: the last known state is there synchronously, before the runtime answers
+const attachMs = app.currentUser ? performance.now() : null;
 const payloads = { small: makePayload(BSON, "small"), large: makePayload(BSON, "large") };
 const echo = (kind: PayloadKind): Promise<unknown> => {
   const user = app.currentUser;
@@ -32,7 +34,8 @@ const collection = (): BenchCollection | null => {
 
 const bench: BenchPage = {
   lib: "realm-tabs",
-  attachMs: null,
+  attachMs,
+  readyMs: null,
   ready: false,
   login: async () => (await app.logIn(Credentials.anonymous(false))).id,
   currentUserId: () => app.currentUser?.id ?? null,
@@ -70,7 +73,10 @@ const bench: BenchPage = {
 window.bench = bench;
 app.ready.then(
   () => {
-    if (app.currentUser) bench.attachMs = performance.now();
+    if (app.currentUser) {
+      bench.readyMs = performance.now();
+      bench.attachMs ??= bench.readyMs;
+    }
     bench.ready = true;
     if (status) status.textContent = "ready";
   },

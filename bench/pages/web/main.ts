@@ -30,6 +30,7 @@ const collection = () => {
 const bench: BenchPage = {
   lib: "realm-web",
   attachMs,
+  readyMs: attachMs,
   ready: true,
   login: async () => (await app.logIn(Realm.Credentials.anonymous())).id,
   currentUserId: () => app.currentUser?.id ?? null,

@@ -1,0 +1,106 @@
+/**
+ * The quick-start page (bench/quickstart/: the README's quick start over realm-tabs, and the same
+ * page over realm-web 2.0.1) built by Vite with no config, and what a tab loads at start: the entry
+ * chunk and every chunk it imports statically (the chunks Vite preloads), in min and gzip bytes,
+ * with the modules each holds. The SharedWorker bundle is measured apart.
+ * @packageDocumentation
+ */
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+
+/** The quick-start pages. */
+export type QuickStartPage = "tabs" | "web";
+
+/** Bytes of a set of scripts. */
+export interface Bytes {
+  raw: number;
+  gz: number;
+}
+
+/** The sizes of one quick-start build. */
+export interface QuickStartSizes {
+  /** The chunks a tab loads at start (entry and static imports). */
+  initial: Bytes & { files: string[]; modules: string[] };
+  /** Chunks loaded later, if ever (dynamic imports). */
+  lazy: Bytes;
+  /** The SharedWorker bundle (realm-tabs only). */
+  worker: Bytes;
+}
+
+interface OutputChunk {
+  type: "chunk";
+  fileName: string;
+  isEntry: boolean;
+  imports: string[];
+  code: string;
+  modules: Record<string, unknown>;
+}
+interface OutputAsset {
+  type: "asset";
+  fileName: string;
+  source: string | Uint8Array;
+}
+
+const here = fileURLToPath(new URL("./", import.meta.url));
+
+/** gzip level 9, as the benchmark reports sizes. */
+export function gzipBytes(code: string | Uint8Array): number {
+  return gzipSync(typeof code === "string" ? Buffer.from(code) : code, { level: 9 }).length;
+}
+
+function add(to: Bytes, code: string | Uint8Array): void {
+  to.raw += typeof code === "string" ? Buffer.byteLength(code) : code.length;
+  to.gz += gzipBytes(code);
+}
+
+/**
+ * Builds one quick-start page (Vite, no config file, default options) into `outDir` and measures it.
+ * @throws {Error} if the build fails
+ */
+export async function measureQuickStart(page: QuickStartPage, outDir: string): Promise<QuickStartSizes> {
+  const output = await build({
+    configFile: false,
+    root: `${here}../quickstart/${page}`,
+    logLevel: "silent",
+    build: { outDir, emptyOutDir: true },
+  });
+  const items = (Array.isArray(output) ? output : [output]).flatMap((o) =>
+    "output" in o ? (o.output as unknown as (OutputChunk | OutputAsset)[]) : [],
+  );
+  const chunks = new Map(items.flatMap((i) => (i.type === "chunk" ? [i] : [])).map((c) => [c.fileName, c]));
+  const initial = new Set<string>();
+  const visit = (name: string): void => {
+    const chunk = chunks.get(name);
+    if (!chunk || initial.has(name)) return;
+    initial.add(name);
+    chunk.imports.forEach(visit);
+  };
+  for (const c of chunks.values()) if (c.isEntry) visit(c.fileName);
+  const sizes: QuickStartSizes = {
+    initial: { raw: 0, gz: 0, files: [...initial].sort(), modules: [] },
+    lazy: { raw: 0, gz: 0 },
+    worker: { raw: 0, gz: 0 },
+  };
+  for (const c of chunks.values()) {
+    if (initial.has(c.fileName)) {
+      add(sizes.initial, c.code);
+      sizes.initial.modules.push(...Object.keys(c.modules));
+    } else add(sizes.lazy, c.code);
+  }
+  for (const a of items) {
+    if (a.type === "asset" && a.fileName.endsWith(".js"))
+      add(sizes.worker, typeof a.source === "string" ? a.source : readFileSync(`${outDir}/${a.fileName}`));
+  }
+  return sizes;
+}
+
+/** Modules that must not be in a tab's initial scripts: bson, and the fallback modes' code. */
+export const NOT_INITIAL: readonly { what: string; pattern: RegExp }[] = [
+  { what: "bson", pattern: /node_modules\/bson\// },
+  { what: "leader mode", pattern: /src\/modes\/(leader|leader-link|election|endpoint|tunnel)\.ts$/ },
+  { what: "in-page mode", pattern: /src\/modes\/in-page-link\.ts$/ },
+  { what: "the session runtime", pattern: /\/worker\/(host|session|io|features)\// },
+  { what: "broadcast-channel", pattern: /node_modules\/broadcast-channel\// },
+];

@@ -1,0 +1,67 @@
+/**
+ * The EJSON codec with bson: loaded by the tab only when a value needs it (see lazy.ts), never
+ * before the first call. Arguments go out as canonical EJSON (as realm-web sends them); results
+ * come back relaxed, so numbers are numbers and ObjectId, Date, Decimal128 keep their classes.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+import { RealmTabsError } from "../protocol/errors.js";
+import { isForeignBson, localBson } from "../compat/bson.js";
+
+export { EJSON, ObjectId } from "bson";
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Copies `value`, dropping `undefined` values in plain objects at any depth (as realm-js v12 does)
+ * and rebuilding BSON values of other bson copies or versions as this copy's (see compat/bson.ts).
+ * @throws {RealmTabsError} `invalid-argument` for a BSON value of an unknown bson version
+ */
+export function dropUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropUndefined);
+  if (isForeignBson(value)) return localBson(value);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = dropUndefined(v);
+  }
+  return out;
+}
+
+/**
+ * Canonical EJSON of `value` (undefined values in plain objects dropped), without mutating it.
+ * @param what - names the value in the error message
+ * @throws {RealmTabsError} `invalid-argument` if it cannot be encoded (a cycle, a BSON value of an unknown version, …)
+ */
+export function encodeCanonical(value: unknown, what = "the value"): string {
+  try {
+    return EJSON.stringify(dropUndefined(value), { relaxed: false });
+  } catch (cause) {
+    if (cause instanceof RealmTabsError) throw cause;
+    throw new RealmTabsError("invalid-argument", `${what} cannot be encoded as EJSON: ${String(cause)}`, { cause, retryable: false });
+  }
+}
+
+/**
+ * Encodes function arguments as canonical EJSON, without mutating the caller's objects.
+ * @throws {RealmTabsError} `invalid-argument` if an argument cannot be encoded (a function, a cycle, …)
+ */
+export function encodeArgs(args: unknown[]): string {
+  return encodeCanonical(args, "function arguments");
+}
+
+/**
+ * Decodes relaxed or canonical EJSON (numbers become `number`, BSON types keep their class).
+ * @throws {RealmTabsError} `internal` if `text` is not EJSON
+ */
+export function decodeResult(text: string): unknown {
+  try {
+    return EJSON.parse(text, { relaxed: true });
+  } catch (cause) {
+    throw new RealmTabsError("internal", "the session runtime returned a result that is not EJSON", { cause, retryable: false });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Where realm-web 2.0.1 keeps its sessions: what a tab checks on start, before it loads the import
+ * itself (migration.ts) only when there is something to import.
+ * @packageDocumentation
+ */
+
+/** The subset of `Storage` used. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  removeItem(key: string): void;
+}
+
+/** realm-web's key prefix of an app. */
+export function realmWebPrefix(appId: string): string {
+  return `realm-web:app(${appId}):`;
+}
+
+/** `localStorage` when this realm has a usable one, else null. */
+export function defaultStorage(): StorageLike | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null; // access denied (e.g. storage blocked)
+  }
+}
