@@ -47,7 +47,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const { config } = options;
   const db = openDatabase(options.location);
   const access = options.access ?? denyAllAccess();
-  const mongo = createMongoService({ db, serviceNames: config.mongoServiceNames, access });
+  const mongo = createMongoService({ db, serviceNames: config.mongoServiceNames, access, limits: config.limits });
   const environment = options.environment ?? { tag: "", values: {} };
   let runner: FunctionRunner;
   try {
@@ -61,7 +61,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       memoryLimitMb: config.limits.functionMemoryMb,
     });
   } catch (err) {
-    mongo.close();
+    await mongo.close();
     db.close();
     throw err;
   }
@@ -77,7 +77,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       streams.closeAll();
       await app.close();
       await runner.close();
-      mongo.close();
+      await mongo.close();
       db.close();
     })();
     return closed;

@@ -3,10 +3,11 @@
  * subscribers of a collection, filtered by `ids` or by a MongoDB query on the event.
  * @packageDocumentation
  */
-import { Query } from "mingo";
-import type { ChangeEvent } from "../contracts.js";
+import { Query } from "./mingoOptions.js";
+import type { ChangeEvent, ServerError } from "../contracts.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { invalidParameter } from "./errors.js";
+import { OrderedFilter } from "./orderedFilter.js";
 
 /** A committed change of one document. */
 export interface Mutation {
@@ -28,9 +29,19 @@ export interface WatchSelector {
 /** Receives an event, with the committed change it was built from (its before and after images). */
 export type ChangeListener = (event: ChangeEvent, change: Mutation) => void;
 
+/** Tests a watch filter off the main thread (see `QueryRunner.match`). */
+export interface FilterMatcher {
+  /**
+   * Opens a compiled filter.
+   * @param filter - a query on change events (already validated)
+   * @returns its batch test, and `close` to release it
+   */
+  open(filter: Doc): { test(events: ChangeEvent[]): Promise<boolean[]>; close(): void };
+}
+
 interface Subscriber {
-  test: (event: ChangeEvent) => boolean;
-  onEvent: ChangeListener;
+  /** Receives every event of the collection, in commit order. */
+  push(event: ChangeEvent, change: Mutation): void;
 }
 
 function readPath(doc: unknown, path: string): { found: boolean; value?: unknown } {
@@ -64,30 +75,64 @@ export function describeUpdate(before: Doc, after: Doc, paths: string[] | undefi
   return { updatedFields, removedFields };
 }
 
-/** Subscriptions and event fan-out for every collection of a store. */
+/**
+ * Subscriptions and event fan-out for every collection of a store. With a {@link FilterMatcher},
+ * `filter`s are tested off the main thread after the commit, so a costly filter never slows a
+ * write; without one (unit tests of the feed alone), they are tested in the commit.
+ */
 export class ChangeFeed {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private seq = 0;
+
+  /** @param matcher - where `filter`s are tested */
+  constructor(private readonly matcher?: FilterMatcher) {}
 
   /**
    * Subscribes to the changes of one collection.
    * @param db - database name
    * @param coll - collection name
    * @param selector - `ids` (matched against `documentKey._id`) or `filter` (a query on the event)
-   * @param onEvent - called synchronously after each commit, with the event and its change; exceptions are swallowed
+   * @param onEvent - called after each commit with the event and its change (synchronously, unless a
+   * filter is tested off the main thread); exceptions are swallowed
+   * @param onError - called once if the filter fails or runs over its limits; no event follows it
    * @returns the unsubscribe function
    * @throws ServerError `InvalidParameter` / `MongoDBError` if the filter is not a valid query
    */
-  subscribe(db: string, coll: string, selector: WatchSelector, onEvent: ChangeListener): () => void {
-    const sub: Subscriber = { test: makeTest(selector), onEvent };
+  subscribe(db: string, coll: string, selector: WatchSelector, onEvent: ChangeListener, onError?: (err: ServerError) => void): () => void {
+    const test = makeTest(selector);
+    let sub: Subscriber;
+    let stopFilter = (): void => undefined;
+    if (selector.ids === undefined && selector.filter !== undefined && this.matcher !== undefined) {
+      const compiled = this.matcher.open(normalize(selector.filter));
+      const ordered = new OrderedFilter<{ event: ChangeEvent; change: Mutation }>(
+        (items) => compiled.test(items.map((i) => i.event)),
+        (item) => safely(() => onEvent(item.event, item.change)),
+        (err) => {
+          unsubscribe();
+          safely(() => onError?.(err));
+        },
+      );
+      sub = { push: (event, change) => ordered.push({ event, change }) };
+      stopFilter = () => {
+        ordered.stop();
+        compiled.close();
+      };
+    } else {
+      sub = { push: (event, change) => safely(() => test(event) && onEvent(event, change)) };
+    }
     const nsKey = `${db}\u0000${coll}`;
     let set = this.subscribers.get(nsKey);
     if (!set) this.subscribers.set(nsKey, (set = new Set()));
     set.add(sub);
-    return () => {
+    let open = true;
+    const unsubscribe = (): void => {
+      if (!open) return;
+      open = false;
       set.delete(sub);
       if (set.size === 0 && this.subscribers.get(nsKey) === set) this.subscribers.delete(nsKey);
+      stopFilter();
     };
+    return unsubscribe;
   }
 
   /**
@@ -101,7 +146,7 @@ export class ChangeFeed {
     if (!set || set.size === 0) return;
     for (const m of mutations) {
       const event = this.buildEvent(db, coll, m);
-      for (const sub of [...set]) deliver(sub, event, m);
+      for (const sub of [...set]) sub.push(event, m);
     }
   }
 
@@ -123,9 +168,9 @@ export class ChangeFeed {
   }
 }
 
-function deliver(sub: Subscriber, event: ChangeEvent, change: Mutation): void {
+function safely(f: () => unknown): void {
   try {
-    if (sub.test(event)) sub.onEvent(event, change);
+    f();
   } catch {
     // A throwing listener (or a filter failing on one event) must not break the store.
   }

@@ -1,19 +1,27 @@
 /**
  * The MongoDB service: dispatches `functions/call` requests with a `service` to the collection
- * methods, and `watch` to the change feed.
+ * methods, and `watch` to the change feed. Calls are evaluated on query threads (see
+ * `queryRunner.ts`) under a time and a heap limit, so that no query can hold the main thread's
+ * event loop or crash the process; inserts of system callers, which evaluate no query, run here.
  * @packageDocumentation
  */
 import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs } from "./args.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
-import { ChangeFeed } from "./changeFeed.js";
+import { ChangeFeed, type FilterMatcher } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
 import { dispatch } from "./dispatch.js";
 import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
+import { EvalPool } from "./evalPool.js";
+import { pack } from "./evalProtocol.js";
+import { OrderedFilter } from "./orderedFilter.js";
+import { QueryRunner } from "./queryRunner.js";
 import { findOne } from "./readMethods.js";
 import { SqliteDocs } from "./sqliteStore.js";
+import { DEFAULT_LIMITS, type Limits } from "../limits.js";
 import { denyAllAccess, isUserCaller, type DataAccess } from "../rules/access.js";
+import { RulesAccess } from "../rules/enforcer.js";
 
 /** Options of {@link createMongoService}. */
 export interface MongoServiceOptions {
@@ -26,6 +34,8 @@ export interface MongoServiceOptions {
    * callers always reach it directly. Default: no namespace at all (`denyAllAccess`).
    */
   access?: DataAccess;
+  /** Query evaluation limits (default: `DEFAULT_LIMITS`). */
+  limits?: Partial<Pick<Limits, "queryTimeoutMs" | "queryMemoryMb" | "queryThreads" | "maxResultDocuments" | "maxResultBytes">>;
 }
 
 /**
@@ -34,13 +44,32 @@ export interface MongoServiceOptions {
  * totally ordered.
  * @param opts - the database and the service names
  * @returns the service (with `reset()`, which deletes every document and ends every watch
- * subscription), plus `close()` which drops every watch subscription and refuses later calls
+ * subscription), plus `close()` which drops every watch subscription, refuses later calls and
+ * resolves once the query threads have ended
  */
-export function createMongoService(opts: MongoServiceOptions): MongoService & { reset(): void; serviceNames(): string[]; close(): void } {
-  const feed = new ChangeFeed();
-  const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
-  const services = new Set(opts.serviceNames);
+export function createMongoService(
+  opts: MongoServiceOptions,
+): MongoService & { reset(): void; serviceNames(): string[]; close(): Promise<void>; queryThreads(): number } {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const access = opts.access ?? denyAllAccess();
+  const pool = new EvalPool({ memoryMb: limits.queryMemoryMb, maxThreads: limits.queryThreads, access: access.spec });
+  const matcher: FilterMatcher = {
+    open(filter) {
+      const id = runner.newFilterId();
+      const packed = pack(filter);
+      return { test: (events) => runner.match(id, packed, events), close: () => runner.forgetFilter(id) };
+    },
+  };
+  const feed = new ChangeFeed(matcher);
+  const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
+  const runner: QueryRunner = new QueryRunner({
+    reg,
+    pool,
+    timeoutMs: limits.queryTimeoutMs,
+    limits: { maxDocuments: limits.maxResultDocuments, maxBytes: limits.maxResultBytes },
+    callFunction: access instanceof RulesAccess ? (name, args, caller) => access.runFunction(name, args, caller) : undefined,
+  });
+  const services = new Set(opts.serviceNames);
   const unsubscribers = new Set<() => void>();
   let closed = false;
 
@@ -57,15 +86,28 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
+        const list = Array.isArray(args) ? args : [];
+        if (isUserCaller(caller)) {
+          // A policy that cannot run on a thread (a test double), or one that refuses everything.
+          if (access.spec === undefined || access.mode === "deny") return await access.call(reg, service, name, list, caller);
+          return await runner.call(service, name, list, caller);
+        }
         // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
-        if (isUserCaller(caller)) return await access.call(reg, service, name, Array.isArray(args) ? args : [], caller);
-        return dispatch(reg, name, Array.isArray(args) ? normalize(args) : args);
+        const normalized = Array.isArray(args) ? normalize(args) : args;
+        if (name === "insertOne" || name === "insertMany") return dispatch(reg, name, normalized as unknown[]);
+        return await runner.call(service, name, normalized as unknown[], undefined);
       } catch (err) {
         throw toServerError(err);
       }
     },
 
-    watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void, caller: Caller): () => void {
+    watch(
+      service: string,
+      args: WatchArgs,
+      onEvent: (event: ChangeEvent) => void,
+      caller: Caller,
+      onError?: (err: ServerError) => void,
+    ): () => void {
       checkService(service);
       if (!isPlainObject(args)) throw invalidParameter("watch: expected an argument object");
       if (typeof args.database !== "string" || args.database === "") throw invalidParameter("watch: database must be a non-empty string");
@@ -74,22 +116,44 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       if (args.filter !== undefined && !isPlainObject(args.filter)) throw invalidParameter("watch: filter must be an object");
       let subscribed = true;
       let off: () => void;
+      const fail = (err: ServerError): void => {
+        if (!subscribed) return;
+        unsubscribe();
+        onError?.(err);
+      };
       if (!isUserCaller(caller)) {
-        off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, (event) => onEvent(event));
+        off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, (event) => onEvent(event), fail);
       } else {
         const guard = access.watch(service, args, caller);
+        const filter = guard.filter;
+        // The stream's filter is tested on the query threads, after the rules reduced the event.
+        const filtered =
+          filter === undefined ? undefined : new OrderedFilter<ChangeEvent>((events) => matched(events), (event) => onEvent(event), fail);
+        let filterId: number | undefined;
+        const matched = (events: ChangeEvent[]): Promise<boolean[]> => {
+          filterId ??= runner.newFilterId();
+          return runner.match(filterId, pack(filter), events);
+        };
         // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
         let queue: Promise<void> = Promise.resolve();
-        off = feed.subscribe(args.database, args.collection, guard.selector, (event, change) => {
+        const offFeed = feed.subscribe(args.database, args.collection, guard.selector, (event, change) => {
           queue = queue
             .then(() => guard.view(event, change.before, change.after))
             .then((seen) => {
-              if (seen !== null && subscribed) onEvent(seen);
+              if (seen === null || !subscribed) return;
+              if (filtered === undefined) onEvent(seen);
+              else filtered.push(seen);
             })
             .catch(() => undefined);
         });
+        off = () => {
+          offFeed();
+          filtered?.stop();
+          if (filterId !== undefined) runner.forgetFilter(filterId);
+        };
       }
       const unsubscribe = (): void => {
+        if (!subscribed) return;
         subscribed = false;
         off();
         unsubscribers.delete(unsubscribe);
@@ -112,9 +176,12 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       reg.clear();
     },
 
-    close(): void {
+    async close(): Promise<void> {
       closed = true;
       for (const off of [...unsubscribers]) off();
+      await pool.close();
     },
+
+    queryThreads: () => pool.threads,
   };
 }

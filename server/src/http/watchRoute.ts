@@ -64,7 +64,13 @@ function openStream(request: FastifyRequest, reply: FastifyReply, deps: HttpDeps
     }
   };
   try {
-    unsubscribe = deps.mongo.watch(service, args, onEvent, caller);
+    // A filter that fails off the main thread (e.g. over the query time limit) ends the stream.
+    const onError = (err: ServerError): void => {
+      if (closed) return;
+      reply.raw.write(sseErrorFrame(err.errorCode, err.message));
+      close();
+    };
+    unsubscribe = deps.mongo.watch(service, args, onEvent, caller, onError);
   } catch (err) {
     unregister();
     throw err;
