@@ -103,7 +103,9 @@ describe("change events", () => {
     await s.call("deleteOne", { query: { _id: 2 } });
     // Filters are tested off the write path (on a query thread), so their events arrive a little later.
     await expect.poll(() => big.events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual(["insert:2", "update:1"]);
-    await expect.poll(() => ops.events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`)).toEqual(["insert:1", "insert:2", "delete:2"]);
+    await expect
+      .poll(() => ops.events.map((e) => `${e.operationType}:${String(e.documentKey._id)}`))
+      .toEqual(["insert:1", "insert:2", "delete:2"]);
   });
 
   test("unsubscribe stops delivery", async () => {

@@ -2,9 +2,9 @@
  * The query evaluation threads of one MongoDB service. Each job (a method call or a watch-filter
  * test) runs alone on one thread under a time limit; a thread that misses it, or runs out of its
  * heap, is terminated and its job fails with a 400 `MongoDBError` while the other threads keep
- * serving. Threads start on the first job (a server that is never queried starts none), one spare
- * is kept started while a job runs so the next job never waits for a start, idle threads beyond
- * one are ended, and `close()` ends them all.
+ * serving. Threads start on the first job (a server that is never queried starts none); from then
+ * on at least two are kept started and one spare beyond the busy ones, so the next job never waits
+ * for a start; idle threads beyond two are ended, and `close()` ends them all.
  * @packageDocumentation
  */
 import { createRequire } from "node:module";
@@ -45,8 +45,10 @@ export interface EvalPoolOptions {
 
 /** How long a thread may take to start (TypeScript sources compile through tsx in tests). */
 const START_TIMEOUT_MS = 60_000;
-/** An idle thread beyond the first is ended after this long. */
+/** An idle thread beyond the warm ones is ended after this long. */
 const IDLE_MS = 30_000;
+/** Threads kept started once the pool is in use. */
+const WARM_THREADS = 2;
 
 class Slot implements EvalThread {
   readonly worker: Worker;
@@ -58,7 +60,10 @@ class Slot implements EvalThread {
 
   constructor(memoryMb: number) {
     const young = Math.min(32, Math.max(4, Math.floor(memoryMb / 8)));
-    this.worker = new Worker(bootstrapCode(), { eval: true, resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: young } });
+    this.worker = new Worker(bootstrapCode(), {
+      eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: young },
+    });
     this.worker.unref();
   }
 }
@@ -118,12 +123,12 @@ export class EvalPool {
       this.dispatch(idle, this.queue.shift() as EvalJob);
     }
     if (this.closed || this.startFailure !== undefined) return;
-    // Keep one thread spare (idle or starting) while jobs run, so a job that occupies a thread
-    // for long never makes the next one wait for a thread to start.
+    // Once in use, keep one thread spare (idle or starting) beyond the busy ones and the queue, and
+    // at least two, so a job that occupies a thread for long (or a thread ended by its limits)
+    // never makes the next job wait for a thread to start.
     const busy = [...this.slots].filter((s) => s.job !== undefined).length;
-    const spare = this.slots.size - busy;
-    const wanted = this.queue.length + (busy > 0 ? 1 : 0);
-    for (let i = spare; i < wanted && this.slots.size < this.opts.maxThreads; i++) this.spawn();
+    const target = Math.min(this.opts.maxThreads, Math.max(WARM_THREADS, busy + this.queue.length + 1));
+    while (this.slots.size < target) this.spawn();
   }
 
   private dispatch(slot: Slot, job: EvalJob): void {
@@ -239,7 +244,7 @@ export class EvalPool {
   private reapIdle(): void {
     const now = Date.now();
     const idle = [...this.slots].filter((s) => s.ready && s.job === undefined && now - s.idleSince > IDLE_MS);
-    for (const slot of idle.slice(this.slots.size === idle.length ? 1 : 0)) this.kill(slot);
+    for (const slot of idle.slice(0, Math.max(0, this.slots.size - WARM_THREADS))) this.kill(slot);
   }
 }
 

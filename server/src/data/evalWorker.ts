@@ -14,9 +14,21 @@ import type { MethodName } from "./args.js";
 import { normalize, toBytes, type Doc } from "./bsonValues.js";
 import { dispatch } from "./dispatch.js";
 import { mongoError, toServerError } from "./errors.js";
-import { fromWire, pack, toWire, unpack, type EncodedResult, type EncodedWrites, type FromEval, type ResultLimits, type RunRequest, type ToEval } from "./evalProtocol.js";
+import {
+  fromWire,
+  pack,
+  toWire,
+  unpack,
+  type EncodedResult,
+  type EncodedWrites,
+  type FromEval,
+  type ResultLimits,
+  type RunRequest,
+  type ToEval,
+} from "./evalProtocol.js";
 import { Query } from "./mingoOptions.js";
 import { ReplicaSet, type RecordingCollection } from "./replica.js";
+import { capList } from "./resultCaps.js";
 
 /** Methods whose result is a list of documents. */
 const LIST_METHODS = new Set<MethodName>(["find", "aggregate"]);
@@ -46,20 +58,15 @@ function buildAccess(spec: AccessSpec | undefined, port: MessagePort, currentJob
   return rules;
 }
 
-/**
- * A list result is cut to `maxDocuments` (as App Services caps queries); each document is its own
- * buffer, and the whole must stay under `maxBytes`.
- */
+/** A list result is capped (see `resultCaps.ts`), each document its own buffer. */
 function encodeResult(method: MethodName, result: unknown, limits: ResultLimits): EncodedResult {
   if (!LIST_METHODS.has(method) || !Array.isArray(result)) return { value: pack(result) };
-  let total = 0;
-  const list = (result as Doc[]).slice(0, limits.maxDocuments).map((doc) => {
-    const bytes = toBytes(doc);
-    total += bytes.byteLength;
-    if (total > limits.maxBytes) throw mongoError(`the query result is larger than ${limits.maxBytes} bytes; add a limit or a projection`);
-    return bytes;
-  });
-  return { list };
+  return {
+    list: capList(result as Doc[], limits, (doc) => {
+      const bytes = toBytes(doc);
+      return { bytes: bytes.byteLength, value: bytes };
+    }),
+  };
 }
 
 function encodeWrites(views: Map<string, RecordingCollection>): EncodedWrites | undefined {

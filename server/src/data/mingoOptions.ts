@@ -106,9 +106,16 @@ type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unk
 function expressionContext(): Record<string, ExpressionOperator> {
   const ops: Record<string, ExpressionOperator> = {
     ...(expressionOperators as unknown as Record<string, ExpressionOperator>),
-    $range: cappedRange, $concatArrays: cappedConcatArrays, $concat: cappedConcat,
+    $range: cappedRange,
+    $concatArrays: cappedConcatArrays,
+    $concat: cappedConcat,
   };
-  return Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, (obj: unknown, expr: unknown, options: Options) => checked(name, op(obj, expr, options))]));
+  return Object.fromEntries(
+    Object.entries(ops).map(([name, op]) => [
+      name,
+      (obj: unknown, expr: unknown, options: Options) => checked(name, op(obj, expr, options)),
+    ]),
+  );
 }
 
 const CONTEXT = Context.init({

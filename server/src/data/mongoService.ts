@@ -2,7 +2,8 @@
  * The MongoDB service: dispatches `functions/call` requests with a `service` to the collection
  * methods, and `watch` to the change feed. Calls are evaluated on query threads (see
  * `queryRunner.ts`) under a time and a heap limit, so that no query can hold the main thread's
- * event loop or crash the process; inserts of system callers, which evaluate no query, run here.
+ * event loop or crash the process — except those whose cost is linear by construction
+ * (`linearCalls.ts`), which run here without the round trip.
  * @packageDocumentation
  */
 import type { Database } from "better-sqlite3";
@@ -16,7 +17,9 @@ import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
 import { EvalPool } from "./evalPool.js";
 import { pack } from "./evalProtocol.js";
 import { OrderedFilter } from "./orderedFilter.js";
+import { isLinearCall } from "./linearCalls.js";
 import { QueryRunner } from "./queryRunner.js";
+import { capResult } from "./resultCaps.js";
 import { findOne } from "./readMethods.js";
 import { SqliteDocs } from "./sqliteStore.js";
 import { DEFAULT_LIMITS, type Limits } from "../limits.js";
@@ -62,11 +65,12 @@ export function createMongoService(
   };
   const feed = new ChangeFeed(matcher);
   const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
+  const resultLimits = { maxDocuments: limits.maxResultDocuments, maxBytes: limits.maxResultBytes };
   const runner: QueryRunner = new QueryRunner({
     reg,
     pool,
     timeoutMs: limits.queryTimeoutMs,
-    limits: { maxDocuments: limits.maxResultDocuments, maxBytes: limits.maxResultBytes },
+    limits: resultLimits,
     callFunction: access instanceof RulesAccess ? (name, args, caller) => access.runFunction(name, args, caller) : undefined,
   });
   const services = new Set(opts.serviceNames);
@@ -86,16 +90,19 @@ export function createMongoService(
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
-        const list = Array.isArray(args) ? args : [];
-        if (isUserCaller(caller)) {
-          // A policy that cannot run on a thread (a test double), or one that refuses everything.
-          if (access.spec === undefined || access.mode === "deny") return await access.call(reg, service, name, list, caller);
-          return await runner.call(service, name, list, caller);
-        }
         // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
-        const normalized = Array.isArray(args) ? normalize(args) : args;
-        if (name === "insertOne" || name === "insertMany") return dispatch(reg, name, normalized as unknown[]);
-        return await runner.call(service, name, normalized as unknown[], undefined);
+        const normalized = Array.isArray(args) ? (normalize(args) as unknown[]) : [];
+        // Calls whose cost is linear by construction run here; the others on a query thread.
+        // A policy that cannot run on a thread (a test double) runs here too.
+        const inline = isLinearCall(name, normalized);
+        if (isUserCaller(caller)) {
+          if (inline || access.spec === undefined || access.mode === "deny") {
+            return capResult(await access.call(reg, service, name, Array.isArray(args) ? args : [], caller), resultLimits);
+          }
+          return await runner.call(service, name, normalized, caller);
+        }
+        if (inline) return capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits);
+        return await runner.call(service, name, normalized, undefined);
       } catch (err) {
         throw toServerError(err);
       }
@@ -128,7 +135,13 @@ export function createMongoService(
         const filter = guard.filter;
         // The stream's filter is tested on the query threads, after the rules reduced the event.
         const filtered =
-          filter === undefined ? undefined : new OrderedFilter<ChangeEvent>((events) => matched(events), (event) => onEvent(event), fail);
+          filter === undefined
+            ? undefined
+            : new OrderedFilter<ChangeEvent>(
+                (events) => matched(events),
+                (event) => onEvent(event),
+                fail,
+              );
         let filterId: number | undefined;
         const matched = (events: ChangeEvent[]): Promise<boolean[]> => {
           filterId ??= runner.newFilterId();
@@ -136,16 +149,22 @@ export function createMongoService(
         };
         // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
         let queue: Promise<void> = Promise.resolve();
-        const offFeed = feed.subscribe(args.database, args.collection, guard.selector, (event, change) => {
-          queue = queue
-            .then(() => guard.view(event, change.before, change.after))
-            .then((seen) => {
-              if (seen === null || !subscribed) return;
-              if (filtered === undefined) onEvent(seen);
-              else filtered.push(seen);
-            })
-            .catch(() => undefined);
-        });
+        const offFeed = feed.subscribe(
+          args.database,
+          args.collection,
+          guard.selector,
+          (event, change) => {
+            queue = queue
+              .then(() => guard.view(event, change.before, change.after))
+              .then((seen) => {
+                if (seen === null || !subscribed) return;
+                if (filtered === undefined) onEvent(seen);
+                else filtered.push(seen);
+              })
+              .catch(() => undefined);
+          },
+          fail,
+        );
         off = () => {
           offFeed();
           filtered?.stop();

@@ -12,7 +12,16 @@ import { fromBytes, type Doc } from "./bsonValues.js";
 import type { Mutation } from "./changeFeed.js";
 import type { CollectionRegistry, SyncPayload } from "./collection.js";
 import type { EvalJob, EvalPool } from "./evalPool.js";
-import { fromWire, pack, unpack, type EncodedResult, type EncodedWrites, type FromEval, type ResultLimits, type ToEval } from "./evalProtocol.js";
+import {
+  fromWire,
+  pack,
+  unpack,
+  type EncodedResult,
+  type EncodedWrites,
+  type FromEval,
+  type ResultLimits,
+  type ToEval,
+} from "./evalProtocol.js";
 import { referencedCollections } from "./pipelineRefs.js";
 
 /** How often a call whose writes met a concurrent change is run again before it fails. */
@@ -113,7 +122,10 @@ export class QueryRunner {
     this.opts.pool.broadcast({ type: "forgetFilter", filterId });
   }
 
-  private submit(build: (thread: Parameters<EvalJob["build"]>[0], id: number) => ToEval, caller: UserCaller | undefined): Promise<FromEval> {
+  private submit(
+    build: (thread: Parameters<EvalJob["build"]>[0], id: number) => ToEval,
+    caller: UserCaller | undefined,
+  ): Promise<FromEval> {
     const run = this.opts.callFunction;
     return new Promise((resolve, reject) => {
       this.opts.pool.submit({

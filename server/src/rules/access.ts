@@ -60,9 +60,7 @@ export interface Namespace {
  * The `rules` variant carries the uncompiled rule files, values and environment.
  */
 export type AccessSpec =
-  | { mode: "deny" }
-  | { mode: "open"; customUserData: Namespace | undefined }
-  | { mode: "rules"; options: CreateRulesAccessOptions };
+  { mode: "deny" } | { mode: "open"; customUserData: Namespace | undefined } | { mode: "rules"; options: CreateRulesAccessOptions };
 
 /** The data access policy for application users. */
 export interface DataAccess {

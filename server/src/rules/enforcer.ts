@@ -118,7 +118,8 @@ export class RulesAccess implements DataAccess {
    * @throws ServerError 500 `InternalServerError` if no function runner is bound, else the function's errors
    */
   runFunction(name: string, args: unknown[], caller: UserCaller): Promise<unknown> {
-    if (this.functions === undefined) return Promise.reject(new ServerError(500, "InternalServerError", "no function runner for %function"));
+    if (this.functions === undefined)
+      return Promise.reject(new ServerError(500, "InternalServerError", "no function runner for %function"));
     return this.functions(name, args, caller);
   }
 
