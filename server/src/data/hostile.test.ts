@@ -13,6 +13,8 @@ let s: ReturnType<typeof openService>;
 /** 28 characters that make `^(a+)+$` backtrack for minutes in a backtracking engine. */
 const EVIL = `${"a".repeat(27)}!`;
 const CATASTROPHIC = { s: { $regex: "^(a+)+$" } };
+/** A stage that is not linear by construction, so its pipeline runs on a query thread. */
+const THREADED = { $addFields: { threaded: true } };
 
 beforeAll(async () => {
   s = openService(":memory:", {
@@ -30,7 +32,7 @@ beforeAll(async () => {
   });
   await s.call("insertMany", { documents: Array.from({ length: 60 }, (_, i) => ({ _id: i, n: i })) }, "many");
   // Two started threads, so that a hostile query leaves one free.
-  await Promise.all([s.call("aggregate", { pipeline: [] }), s.call("aggregate", { pipeline: [] }, "many")]);
+  await Promise.all([s.call("aggregate", { pipeline: [THREADED] }), s.call("aggregate", { pipeline: [THREADED] }, "many")]);
 }, 60_000);
 afterAll(() => s.close());
 
@@ -50,7 +52,7 @@ describe("hostile queries", () => {
     const hostile = failure(s.call("find", { query: CATASTROPHIC })).finally(() => (settled = true));
     const other = performance.now();
     expect(await s.call("find", { query: { _id: 2 } })).toEqual([{ _id: 2, s: "aaaa" }]);
-    expect(await s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }] })).toEqual([{ _id: 2, s: "aaaa" }]);
+    expect(await s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, THREADED] })).toEqual([{ _id: 2, s: "aaaa", threaded: true }]);
     const otherMs = performance.now() - other;
     expect(settled).toBe(false);
     expect(otherMs).toBeLessThan(TIMEOUT_MS);
@@ -120,6 +122,7 @@ describe("hostile queries", () => {
   test("results are capped in documents (as App Services caps them) and in bytes, on the main thread and on a thread", async () => {
     expect(await s.call("find", {}, "many")).toHaveLength(50);
     expect(await s.call("aggregate", { pipeline: [] }, "many")).toHaveLength(50);
+    expect(await s.call("aggregate", { pipeline: [THREADED] }, "many")).toHaveLength(50);
     expect(await s.call("find", { limit: 10 }, "many")).toHaveLength(10);
     const big = await failure(s.call("aggregate", { pipeline: [{ $limit: 2 }, { $project: { x: { $range: [0, 60_000] } } }] }));
     expect([big.statusCode, big.message]).toEqual([400, expect.stringMatching(/larger than/)]);
@@ -167,7 +170,7 @@ describe("bombs under the default heap limit", () => {
   beforeAll(async () => {
     d = openService(":memory:", { queryTimeoutMs: 5000 });
     await d.call("insertOne", { document: { _id: 1, s: "ab" } });
-    await d.call("aggregate", { pipeline: [] });
+    await d.call("aggregate", { pipeline: [THREADED] });
   }, 60_000);
   afterAll(() => d.close());
 
@@ -196,7 +199,7 @@ describe("bombs under the default heap limit", () => {
 
   test("close() ends every query thread", async () => {
     const e = openService(":memory:");
-    await e.call("aggregate", { pipeline: [] });
+    await e.call("aggregate", { pipeline: [THREADED] });
     expect(e.service.queryThreads()).toBeGreaterThan(0);
     await e.close();
     expect(e.service.queryThreads()).toBe(0);

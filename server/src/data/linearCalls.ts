@@ -2,9 +2,11 @@
  * Which calls the main thread may evaluate itself: those whose cost is linear by construction
  * (collection size × request size) and that cannot allocate beyond what the request holds — plain
  * comparisons, logical and array query operators, inclusion/exclusion projections, field sorts and
- * the field update operators with bounded array indexes. Everything else (aggregation, `$regex`,
- * `$expr`, `$where`, pipeline updates, projection operators, …) goes to a query thread with time
- * and heap limits. The test is conservative: a call it does not recognise goes to a thread.
+ * the field update operators with bounded array indexes, and pipelines of such stages (`$match`,
+ * `$sort`, `$limit`, `$skip`, `$count`, `$unwind`, `$project`/`$unset` of fields, `$group` by fields
+ * with plain accumulators). Everything else (expressions, `$regex`, `$expr`, `$where`, `$lookup`,
+ * pipeline updates, projection operators, …) goes to a query thread with time and heap limits. The
+ * test is conservative: a call it does not recognise goes to a thread.
  * @packageDocumentation
  */
 import { BSONRegExp } from "bson";
@@ -59,7 +61,12 @@ const MAX_DEPTH = 32;
 /** A numeric path segment above this could make an update pad an array: thread. */
 const MAX_INDEX = 10_000;
 
-function linearQuery(value: unknown, depth = 0): boolean {
+/**
+ * True if a query (filter) uses only operators whose test is linear in the document and the query.
+ * @param value - the query
+ * @param depth - nesting so far
+ */
+export function linearQuery(value: unknown, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
   if (value instanceof RegExp || value instanceof BSONRegExp) return false;
   if (Array.isArray(value)) return value.every((v) => linearQuery(v, depth + 1));
@@ -103,15 +110,73 @@ function linearUpdate(update: unknown): boolean {
   return true;
 }
 
+/** Accumulators of `$group` that keep one value, or one entry per document, per group. */
+const LINEAR_ACCUMULATORS = new Set(["$sum", "$avg", "$min", "$max", "$first", "$last", "$push", "$addToSet", "$count"]);
+
+/** A field path (`"$a.b"`, `"$$ROOT"`) or a literal that is not an expression. */
+function fieldOrLiteral(value: unknown): boolean {
+  if (typeof value === "string") return !value.startsWith("$$") || value === "$$ROOT" || value === "$$CURRENT";
+  return value === null || typeof value === "number" || typeof value === "boolean";
+}
+
+function linearGroup(spec: unknown): boolean {
+  if (!isPlainObject(spec)) return false;
+  for (const [key, value] of Object.entries(spec)) {
+    if (key === "_id") {
+      const ok =
+        fieldOrLiteral(value) || (isPlainObject(value) && Object.entries(value).every(([k, v]) => !k.startsWith("$") && fieldOrLiteral(v)));
+      if (!ok) return false;
+      continue;
+    }
+    if (!isPlainObject(value)) return false;
+    const entries = Object.entries(value);
+    if (entries.length !== 1) return false;
+    const [op, operand] = entries[0] as [string, unknown];
+    if (!LINEAR_ACCUMULATORS.has(op)) return false;
+    if (!(fieldOrLiteral(operand) || (op === "$count" && isPlainObject(operand) && Object.keys(operand).length === 0))) return false;
+  }
+  return true;
+}
+
+function linearStage(stage: unknown): boolean {
+  if (!isPlainObject(stage)) return false;
+  const entries = Object.entries(stage);
+  if (entries.length !== 1) return false;
+  const [name, spec] = entries[0] as [string, unknown];
+  switch (name) {
+    case "$match":
+      return linearQuery(spec);
+    case "$sort":
+      return plainFlags(spec, SORT_FLAGS);
+    case "$limit":
+    case "$skip":
+      return typeof spec === "number";
+    case "$count":
+      return typeof spec === "string";
+    case "$unwind":
+      return typeof spec === "string" || (isPlainObject(spec) && typeof spec.path === "string");
+    case "$project":
+      return (
+        isPlainObject(spec) && Object.values(spec).every((v) => PROJECTION_FLAGS.has(v) || (typeof v === "string" && fieldOrLiteral(v)))
+      );
+    case "$unset":
+      return typeof spec === "string" || (Array.isArray(spec) && spec.every((v) => typeof v === "string"));
+    case "$group":
+      return linearGroup(spec);
+    default:
+      return false;
+  }
+}
+
 /**
  * True if the main thread may evaluate this call itself (see the module comment).
  * @param name - the method
  * @param args - the `arguments` array (already validated by `parseArgs`)
  */
 export function isLinearCall(name: MethodName, args: unknown[]): boolean {
-  if (name === "aggregate") return false;
   const a = args[0];
   if (!isPlainObject(a)) return false;
+  if (name === "aggregate") return Array.isArray(a.pipeline) && a.pipeline.length <= 64 && a.pipeline.every(linearStage);
   if (name === "insertOne" || name === "insertMany") return true;
   return (
     linearQuery(a.query) &&

@@ -17,7 +17,8 @@ import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
 import { EvalPool } from "./evalPool.js";
 import { pack } from "./evalProtocol.js";
 import { OrderedFilter } from "./orderedFilter.js";
-import { isLinearCall } from "./linearCalls.js";
+import { isLinearCall, linearQuery } from "./linearCalls.js";
+import { Query } from "./mingoOptions.js";
 import { QueryRunner } from "./queryRunner.js";
 import { capResult } from "./resultCaps.js";
 import { findOne } from "./readMethods.js";
@@ -56,8 +57,24 @@ export function createMongoService(
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const access = opts.access ?? denyAllAccess();
   const pool = new EvalPool({ memoryMb: limits.queryMemoryMb, maxThreads: limits.queryThreads, access: access.spec });
+  // Filters are tested after the write has been answered: linear ones here (in a later turn of
+  // the event loop), the others on a query thread.
   const matcher: FilterMatcher = {
     open(filter) {
+      if (linearQuery(filter)) {
+        const query = new Query(filter, {});
+        const test = (events: ChangeEvent[]): Promise<boolean[]> =>
+          new Promise((resolve, reject) =>
+            setImmediate(() => {
+              try {
+                resolve(events.map((e) => query.test(e as unknown as Doc)));
+              } catch (err) {
+                reject(toServerError(err));
+              }
+            }),
+          );
+        return { test, close: () => undefined };
+      }
       const id = runner.newFilterId();
       const packed = pack(filter);
       return { test: (events) => runner.match(id, packed, events), close: () => runner.forgetFilter(id) };
@@ -132,21 +149,16 @@ export function createMongoService(
         off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter }, (event) => onEvent(event), fail);
       } else {
         const guard = access.watch(service, args, caller);
-        const filter = guard.filter;
-        // The stream's filter is tested on the query threads, after the rules reduced the event.
+        // The stream's filter is tested off the write path, after the rules reduced the event.
+        const compiled = guard.filter === undefined ? undefined : matcher.open(guard.filter);
         const filtered =
-          filter === undefined
+          compiled === undefined
             ? undefined
             : new OrderedFilter<ChangeEvent>(
-                (events) => matched(events),
+                (events) => compiled.test(events),
                 (event) => onEvent(event),
                 fail,
               );
-        let filterId: number | undefined;
-        const matched = (events: ChangeEvent[]): Promise<boolean[]> => {
-          filterId ??= runner.newFilterId();
-          return runner.match(filterId, pack(filter), events);
-        };
         // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
         let queue: Promise<void> = Promise.resolve();
         const offFeed = feed.subscribe(
@@ -168,7 +180,7 @@ export function createMongoService(
         off = () => {
           offFeed();
           filtered?.stop();
-          if (filterId !== undefined) runner.forgetFilter(filterId);
+          compiled?.close();
         };
       }
       const unsubscribe = (): void => {

@@ -15,6 +15,8 @@ const QUERY_TIMEOUT_MS = 2000;
 const EVIL = `${"a".repeat(27)}!`;
 const REGEX = "^(a+)+$";
 const limits = { queryTimeoutMs: QUERY_TIMEOUT_MS, queryThreads: 4 };
+/** A stage that is not linear by construction, so its pipeline runs on a query thread. */
+const THREADED = { $addFields: { threaded: true } };
 
 type Response = { status: number; body: unknown };
 
@@ -64,7 +66,10 @@ async function seed(c: TestClient, user: LoginBody): Promise<void> {
     { _id: 2, s: "ok" },
   ];
   expect((await mongo(c, user, "insertMany", { documents: docs })).status).toBe(200);
-  await Promise.all([mongo(c, user, "aggregate", { pipeline: [] }), mongo(c, user, "aggregate", { pipeline: [] }, "other")]);
+  await Promise.all([
+    mongo(c, user, "aggregate", { pipeline: [THREADED] }),
+    mongo(c, user, "aggregate", { pipeline: [THREADED] }, "other"),
+  ]);
 }
 
 /** Starts a hostile request and checks, while it is still running, that another client is answered. */
@@ -74,11 +79,11 @@ async function othersAnsweredWhile(c: TestClient, bystander: LoginBody, hostile:
   const started = performance.now();
   const location = await c.request("GET", c.app("/location"));
   const read = await mongo(c, bystander, "find", { query: { _id: 2 } });
-  const computed = await mongo(c, bystander, "aggregate", { pipeline: [{ $match: { _id: 2 } }, { $project: { s: 1 } }] });
+  const computed = await mongo(c, bystander, "aggregate", { pipeline: [{ $match: { _id: 2 } }, THREADED] });
   const answeredMs = performance.now() - started;
   expect(location.status).toBe(200);
   expect(read.body).toEqual([{ _id: 2, s: "ok" }]);
-  expect(computed.body).toEqual([{ _id: 2, s: "ok" }]);
+  expect(computed.body).toEqual([{ _id: 2, s: "ok", threaded: true }]);
   expect(settled, "the hostile request was still running while the others were answered").toBe(false);
   expect(answeredMs).toBeLessThan(QUERY_TIMEOUT_MS);
   return tracked;
