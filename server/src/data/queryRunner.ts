@@ -58,7 +58,9 @@ export class QueryRunner {
   async call(service: string, name: MethodName, args: unknown[], caller: UserCaller | undefined): Promise<unknown> {
     const a = parseArgs(name, args);
     const names = new Set([a.collection]);
-    if (name === "aggregate" && caller === undefined) {
+    // `$lookup`, `$graphLookup` and `$unionWith` read other collections of the database (refused
+    // for users under rules, who never reach them).
+    if (name === "aggregate") {
       for (const n of referencedCollections((a as ArgsOf<"aggregate">).pipeline)) names.add(n);
     }
     const packedArgs = pack(args);
