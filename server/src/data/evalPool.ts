@@ -200,11 +200,10 @@ export class EvalPool {
     const reply = (msg: ToEval): void => {
       if (!slot.dead && slot.job?.job === job) slot.worker.postMessage(msg);
     };
-    const run = job.callFunction;
     const result =
-      run === undefined
+      job.callFunction === undefined
         ? Promise.reject(new ServerError(500, "InternalServerError", "functions are not available here"))
-        : Promise.resolve().then(() => run(name, unpack(args) as unknown[]));
+        : Promise.resolve().then(() => job.callFunction?.(name, unpack(args) as unknown[]));
     result.then(
       (value) => reply({ type: "functionResult", callId, value: pack(value) }),
       (err: unknown) =>

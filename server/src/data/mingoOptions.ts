@@ -68,7 +68,7 @@ function cappedRange(obj: unknown, expr: unknown, options: Options): number[] {
  * @throws ServerError 400 `MongoDBError` over {@link MAX_ARRAY_ELEMENTS}
  */
 function cappedConcatArrays(obj: unknown, expr: unknown, options: Options): unknown[] | null {
-  const args = evalExpr(obj, expr, options) as unknown;
+  const args = evalExpr(obj, expr, options);
   if (args === null || args === undefined) return null;
   if (!Array.isArray(args)) throw mongoError("$concatArrays expects an array of arrays");
   let size = 0;
@@ -125,7 +125,7 @@ const CONTEXT = Context.init({
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,
-} as Parameters<typeof Context.init>[0]);
+});
 
 function withContext(options: Partial<Options> = {}): Partial<Options> {
   return { ...options, context: CONTEXT, scriptEnabled: false };

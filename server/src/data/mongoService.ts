@@ -108,7 +108,7 @@ export function createMongoService(
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
         // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
-        const normalized = Array.isArray(args) ? (normalize(args) as unknown[]) : [];
+        const normalized = Array.isArray(args) ? normalize<unknown[]>(args) : [];
         // Calls whose cost is linear by construction run here; the others on a query thread.
         // A policy that cannot run on a thread (a test double) runs here too.
         const inline = isLinearCall(name, normalized);

@@ -8,7 +8,7 @@
 import { ServerError } from "../contracts.js";
 import type { UserCaller } from "../rules/access.js";
 import { parseArgs, type ArgsOf, type MethodName } from "./args.js";
-import { fromBytes, type Doc } from "./bsonValues.js";
+import { fromBytes } from "./bsonValues.js";
 import type { Mutation } from "./changeFeed.js";
 import type { CollectionRegistry, SyncPayload } from "./collection.js";
 import type { EvalJob, EvalPool } from "./evalPool.js";
@@ -159,6 +159,6 @@ export class QueryRunner {
 
 function decodeResult(result: EncodedResult | undefined): unknown {
   if (result === undefined) return null;
-  if ("list" in result) return result.list.map((bytes) => fromBytes(bytes) as Doc);
+  if ("list" in result) return result.list.map((bytes) => fromBytes(bytes));
   return unpack(result.value);
 }
