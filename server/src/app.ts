@@ -51,6 +51,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     db,
     serviceNames: config.mongoServiceNames,
     access,
+    limits: config.limits,
     resume: { maxEvents: config.limits.watchResumeEvents, maxAgeMs: config.limits.watchResumeSeconds * 1000 },
   });
   const environment = options.environment ?? { tag: "", values: {} };
@@ -66,7 +67,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       memoryLimitMb: config.limits.functionMemoryMb,
     });
   } catch (err) {
-    mongo.close();
+    await mongo.close();
     db.close();
     throw err;
   }
@@ -82,7 +83,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       streams.closeAll();
       await app.close();
       await runner.close();
-      mongo.close();
+      await mongo.close();
       db.close();
     })();
     return closed;

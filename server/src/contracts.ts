@@ -65,9 +65,16 @@ export interface MongoService {
   /**
    * Subscribes to change events as the caller (an application user sees only what the data access
    * rules let it read); returns the unsubscribe function. Throws on bad arguments and on namespaces
-   * the caller may not watch.
+   * the caller may not watch. `onError` is called once if the stream's filter fails or runs over the
+   * query limits (tested off the main thread); the subscription has ended then.
    */
-  watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void, caller: Caller): () => void;
+  watch(
+    service: string,
+    args: WatchArgs,
+    onEvent: (event: ChangeEvent) => void,
+    caller: Caller,
+    onError?: (err: ServerError) => void,
+  ): () => void;
   /** Reads one document as the system (used for custom user data). */
   findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
   /**

@@ -26,7 +26,7 @@ export const limitsSchema = z
     /** Time limit of one query evaluation (find, aggregate, the selection of a write, a watch filter). */
     queryTimeoutMs: count,
     /** Heap limit of each query evaluation thread, in MiB. */
-    queryMemoryMb: count.min(32),
+    queryMemoryMb: count.min(32).max(1024),
     /** Query evaluation threads that may run at once. */
     queryThreads: count.max(16),
     /** The most documents a find or aggregate may return. */
@@ -69,7 +69,7 @@ export const DEFAULT_LIMITS: Limits = {
   anonymousLoginsPerMinute: 300,
   userpassTokenTtlSeconds: 30 * 60,
   queryTimeoutMs: 10_000,
-  queryMemoryMb: 512,
+  queryMemoryMb: 256,
   queryThreads: 4,
   maxResultDocuments: 50_000,
   maxResultBytes: 64 * 1024 * 1024,

@@ -4,7 +4,7 @@
  */
 import Database from "better-sqlite3";
 import type { Caller } from "../src/contracts.js";
-import { createMongoService } from "../src/data/mongoService.js";
+import { createMongoService, type MongoServiceOptions } from "../src/data/mongoService.js";
 
 /** The service name the tests use. */
 export const SERVICE = "mongodb-atlas";
@@ -14,14 +14,15 @@ export const SYSTEM: Caller = {};
 /**
  * Opens a service on `file` (default `:memory:`), with a `call(name, arg)` shortcut on `demo.items`.
  * @param file - SQLite path
+ * @param limits - query evaluation limits (default: the server's defaults)
  */
-export function openService(file = ":memory:") {
+export function openService(file = ":memory:", limits?: MongoServiceOptions["limits"]) {
   const db = new Database(file);
-  const service = createMongoService({ db, serviceNames: [SERVICE, "mongo-db"] });
+  const service = createMongoService({ db, serviceNames: [SERVICE, "mongo-db"], ...(limits === undefined ? {} : { limits }) });
   const call = (name: string, arg: Record<string, unknown>, coll = "items"): Promise<unknown> =>
     service.call(SERVICE, name, [{ database: "demo", collection: coll, ...arg }], SYSTEM);
-  const close = (): void => {
-    service.close();
+  const close = async (): Promise<void> => {
+    await service.close();
     db.close();
   };
   return { db, service, call, close };

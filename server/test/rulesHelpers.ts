@@ -88,8 +88,8 @@ export function openRulesService(
     const off = service.watch(SERVICE, { database, collection: rest.join("."), ...args }, (e) => events.push(e), caller);
     return { events, off };
   };
-  const close = (): void => {
-    service.close();
+  const close = async (): Promise<void> => {
+    await service.close();
     db.close();
   };
   return { service, policy, call, watch, close };

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { ObjectId } from "bson";
-import { Aggregator, update as mingoUpdate } from "mingo";
+import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
 import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
 

@@ -6,10 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { calculateObjectSize } from "bson";
-import { Query } from "mingo";
 import { ServerError, type ChangeEvent } from "../contracts.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { invalidParameter } from "./errors.js";
+import { Query } from "./mingoOptions.js";
+import { OrderedFilter } from "./orderedFilter.js";
 import { ResumeHistory, type HistoryLimits, type KeptEvent } from "./resumeHistory.js";
 
 /** A committed change of one document. */
@@ -37,9 +38,19 @@ export const DEFAULT_HISTORY: HistoryLimits = { maxEvents: 10_000, maxAgeMs: 300
 /** Receives an event, with the committed change it was built from (its before and after images). */
 export type ChangeListener = (event: ChangeEvent, change: Mutation) => void;
 
+/** Tests a watch filter off the main thread (see `QueryRunner.match`). */
+export interface FilterMatcher {
+  /**
+   * Opens a compiled filter.
+   * @param filter - a query on change events (already validated)
+   * @returns its batch test, and `close` to release it
+   */
+  open(filter: Doc): { test(events: ChangeEvent[]): Promise<boolean[]>; close(): void };
+}
+
 interface Subscriber {
-  test: (event: ChangeEvent) => boolean;
-  onEvent: ChangeListener;
+  /** Receives every event of the collection, in commit order (its filter applied). */
+  push(event: ChangeEvent, change: Mutation): void;
   /** Events replayed on resume and not yet delivered; later events wait behind them. */
   pending: [ChangeEvent, Mutation][] | undefined;
   closed: boolean;
@@ -76,7 +87,11 @@ export function describeUpdate(before: Doc, after: Doc, paths: string[] | undefi
   return { updatedFields, removedFields };
 }
 
-/** Subscriptions, event fan-out and resume history for every collection of a store. */
+/**
+ * Subscriptions, event fan-out and resume history for every collection of a store. With a
+ * {@link FilterMatcher}, `filter`s are tested off the main thread after the commit, so a costly
+ * filter never slows a write; without one (unit tests of the feed alone), they are tested in the commit.
+ */
 export class ChangeFeed {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   /** Random per feed: resume tokens of another server run are not ours. */
@@ -85,8 +100,14 @@ export class ChangeFeed {
   private seq = 0;
   private readonly history: ResumeHistory<Mutation>;
 
-  /** @param history - bounds of the resume history */
-  constructor(history: HistoryLimits = DEFAULT_HISTORY) {
+  /**
+   * @param matcher - where `filter`s are tested (default: in the commit)
+   * @param history - bounds of the resume history
+   */
+  constructor(
+    private readonly matcher?: FilterMatcher,
+    history: HistoryLimits = DEFAULT_HISTORY,
+  ) {
     this.history = new ResumeHistory(history);
   }
 
@@ -96,16 +117,39 @@ export class ChangeFeed {
    * @param coll - collection name
    * @param selector - `ids` (matched against `documentKey._id`) or `filter` (a query on the event),
    * and `resumeAfter`
-   * @param onEvent - called synchronously after each commit, with the event and its change; exceptions are swallowed.
-   * Events replayed for `resumeAfter` come first, from a later macrotask (never inside this call).
+   * @param onEvent - called after each commit with the event and its change (synchronously, unless a
+   * filter is tested off the main thread); exceptions are swallowed. Events replayed for
+   * `resumeAfter` come first, from a later macrotask (never inside this call).
+   * @param onError - called once if the filter fails or runs over its limits; no event follows it
    * @returns the unsubscribe function
    * @throws ServerError `InvalidParameter` / `MongoDBError` if the filter is not a valid query;
    * 400 `ChangeStreamHistoryLost` if `resumeAfter` is unknown or older than the kept history
    */
-  subscribe(db: string, coll: string, selector: WatchSelector, onEvent: ChangeListener): () => void {
+  subscribe(db: string, coll: string, selector: WatchSelector, onEvent: ChangeListener, onError?: (err: ServerError) => void): () => void {
     const nsKey = nsOf(db, coll);
-    const sub: Subscriber = { test: makeTest(selector), onEvent, pending: undefined, closed: false };
+    const test = makeTest(selector);
     const backlog = selector.resumeAfter === undefined ? [] : this.backlog(nsKey, selector.resumeAfter);
+    let push: Subscriber["push"];
+    let stopFilter = (): void => undefined;
+    if (selector.ids === undefined && selector.filter !== undefined && this.matcher !== undefined) {
+      const compiled = this.matcher.open(normalize(selector.filter));
+      const ordered = new OrderedFilter<{ event: ChangeEvent; change: Mutation }>(
+        (items) => compiled.test(items.map((i) => i.event)),
+        (item) => safely(() => onEvent(item.event, item.change)),
+        (err) => {
+          unsubscribe();
+          safely(() => onError?.(err));
+        },
+      );
+      push = (event, change) => ordered.push({ event, change });
+      stopFilter = () => {
+        ordered.stop();
+        compiled.close();
+      };
+    } else {
+      push = (event, change) => safely(() => test(event) && onEvent(event, change));
+    }
+    const sub: Subscriber = { push, pending: undefined, closed: false };
     let set = this.subscribers.get(nsKey);
     if (!set) this.subscribers.set(nsKey, (set = new Set()));
     set.add(sub);
@@ -118,14 +162,17 @@ export class ChangeFeed {
         for (const [event, change] of replay) deliver(sub, event, change);
       });
     }
-    return () => {
+    const unsubscribe = (): void => {
+      if (sub.closed) return;
       sub.closed = true;
       sub.pending = undefined;
       set.delete(sub);
       if (set.size === 0 && this.subscribers.get(nsKey) === set) this.subscribers.delete(nsKey);
+      stopFilter();
       // the stream may reconnect: keep this collection's events for the resume window
       this.history.markWatched(nsKey, this.seq);
     };
+    return unsubscribe;
   }
 
   /**
@@ -212,8 +259,12 @@ function deliver(sub: Subscriber, event: ChangeEvent, change: Mutation): void {
     sub.pending.push([event, change]);
     return;
   }
+  sub.push(event, change);
+}
+
+function safely(f: () => unknown): void {
   try {
-    if (sub.test(event)) sub.onEvent(event, change);
+    f();
   } catch {
     // A throwing listener (or a filter failing on one event) must not break the store.
   }

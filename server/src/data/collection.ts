@@ -1,15 +1,64 @@
 /**
  * One collection: its documents in memory (loaded lazily from SQLite) and a write-through
  * commit that persists a batch of mutations atomically, then updates memory, then emits events.
+ * Each commit raises the collection's version and is kept in a bounded log, so that the replicas
+ * of query threads catch up with the writes they missed instead of copying the whole collection.
  * @packageDocumentation
  */
 import { toBytes, type Doc } from "./bsonValues.js";
 import type { ChangeFeed, Mutation } from "./changeFeed.js";
 import type { RowWrite, SqliteDocs } from "./sqliteStore.js";
 
+/** What the method handlers need of a collection (the stored one, a replica, a user's staged view). */
+export interface DocCollection {
+  readonly db: string;
+  readonly name: string;
+  /** The documents in natural order (shared: never mutate them). */
+  docs(): Doc[];
+  /** The document with that identity key, if any (shared: never mutate it). */
+  get(key: string): Doc | undefined;
+  /** Commits (or records) changes computed on private copies of documents. */
+  commit(mutations: Mutation[]): void;
+}
+
+/** What the method handlers need of a set of collections. */
+export interface DocRegistry {
+  /** The collection `db.coll` (empty if it has no documents). */
+  get(db: string, coll: string): DocCollection;
+}
+
+/** What a replica at some version needs to reach the current version of a collection. */
+export interface SyncPayload {
+  db: string;
+  coll: string;
+  /** The collection's identity: a replica of another id (a collection reset away) is dropped. */
+  id: number;
+  /** The version the replica has after applying this. */
+  version: number;
+  /** True: `writes` are every document (the replica starts empty); false: the missed writes in order. */
+  full: boolean;
+  writes: RowWrite[];
+}
+
+/** The log keeps at most this many writes... */
+const LOG_MAX_WRITES = 4096;
+/** ...and this many bytes; a replica further behind gets the whole collection. */
+const LOG_MAX_BYTES = 32 * 1024 * 1024;
+
+let nextCollectionId = 1;
+
 /** An in-memory collection backed by the `docs` table. */
-export class Collection {
+export class Collection implements DocCollection {
+  /** Unique in the process. */
+  readonly id = nextCollectionId++;
+  /** Raised by each commit. */
+  version = 0;
   private cachedList: Doc[] | null = null;
+  /** The version that last wrote each key (absent: not written since loading, i.e. version 0). */
+  private readonly writtenAt = new Map<string, number>();
+  private readonly log: { version: number; writes: RowWrite[]; bytes: number }[] = [];
+  private logWrites = 0;
+  private logBytes = 0;
 
   /**
    * @param db - database name
@@ -64,12 +113,51 @@ export class Collection {
       }
     }
     if (structural) this.cachedList = null;
+    this.version += 1;
+    for (const m of mutations) this.writtenAt.set(m.key, this.version);
+    this.appendLog(writes);
     this.feed.publish(this.db, this.name, mutations);
+  }
+
+  /**
+   * What a replica at version `known` needs to reach the current version, or null if nothing.
+   * @param known - the replica's version, or undefined if it has none
+   */
+  syncFrom(known: number | undefined): SyncPayload | null {
+    if (known === this.version) return null;
+    const head = { db: this.db, coll: this.name, id: this.id, version: this.version };
+    const first = this.log[0];
+    if (known !== undefined && known < this.version && first !== undefined && first.version <= known + 1) {
+      return { ...head, full: false, writes: this.log.filter((c) => c.version > known).flatMap((c) => c.writes) };
+    }
+    return { ...head, full: true, writes: [...this.byKey].map(([key, doc]) => ({ key, bytes: toBytes(doc) })) };
+  }
+
+  /**
+   * True if none of these keys was written after version `base` (the version a computation saw).
+   * @param keys - identity keys of the documents a computation wrote
+   * @param base - the version it saw
+   */
+  unchangedSince(keys: string[], base: number): boolean {
+    return base === this.version || keys.every((key) => (this.writtenAt.get(key) ?? 0) <= base);
+  }
+
+  private appendLog(writes: RowWrite[]): void {
+    const bytes = writes.reduce((n, w) => n + (w.bytes?.byteLength ?? 0), 0);
+    this.log.push({ version: this.version, writes, bytes });
+    this.logWrites += writes.length;
+    this.logBytes += bytes;
+    while (this.log.length > 1 && (this.logWrites > LOG_MAX_WRITES || this.logBytes > LOG_MAX_BYTES)) {
+      const dropped = this.log.shift();
+      if (dropped === undefined) break;
+      this.logWrites -= dropped.writes.length;
+      this.logBytes -= dropped.bytes;
+    }
   }
 }
 
 /** All collections of one store, created on first use. */
-export class CollectionRegistry {
+export class CollectionRegistry implements DocRegistry {
   private readonly collections = new Map<string, Collection>();
 
   /**

@@ -3,12 +3,12 @@
  * @packageDocumentation
  */
 import { parseArgs, type ArgsOf, type MethodName } from "./args.js";
-import type { CollectionRegistry } from "./collection.js";
+import type { DocRegistry } from "./collection.js";
 import { findOneAndDelete, findOneAndReplace, findOneAndUpdate } from "./findAndModify.js";
 import { aggregate, count, find, findOne } from "./readMethods.js";
 import { deleteMany, deleteOne, insertMany, insertOne, updateMany, updateOne } from "./writeMethods.js";
 
-type Handlers = { [M in MethodName]: (reg: CollectionRegistry, a: ArgsOf<M>) => unknown };
+type Handlers = { [M in MethodName]: (reg: DocRegistry, a: ArgsOf<M>) => unknown };
 
 const handlers: Handlers = {
   find,
@@ -47,7 +47,7 @@ export const WRITE_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
  * @returns the method's result
  * @throws ServerError `InvalidParameter` for bad arguments, `MongoDBError` for failing queries or updates
  */
-export function dispatch<M extends MethodName>(reg: CollectionRegistry, name: M, args: unknown[]): unknown {
-  const handler = handlers[name] as (reg: CollectionRegistry, a: ArgsOf<M>) => unknown;
+export function dispatch<M extends MethodName>(reg: DocRegistry, name: M, args: unknown[]): unknown {
+  const handler = handlers[name] as (reg: DocRegistry, a: ArgsOf<M>) => unknown;
   return handler(reg, parseArgs(name, args));
 }

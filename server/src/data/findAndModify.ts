@@ -4,7 +4,7 @@
  */
 import type { ArgsOf } from "./args.js";
 import { idKey, normalize, type Doc } from "./bsonValues.js";
-import type { CollectionRegistry } from "./collection.js";
+import type { DocRegistry } from "./collection.js";
 import { updateKind, type UpdateSpec } from "./applyUpdate.js";
 import { mongoError } from "./errors.js";
 import { project, selectDocs } from "./readMethods.js";
@@ -25,7 +25,7 @@ function one(doc: Doc | null | undefined, projection: Doc | undefined): Doc | nu
   return doc ? (project([doc], projection)[0] ?? null) : null;
 }
 
-function findAndModify(reg: CollectionRegistry, a: ModifyArgs): Doc | null {
+function findAndModify(reg: DocRegistry, a: ModifyArgs): Doc | null {
   const coll = reg.get(a.database, a.collection);
   const before = selectDocs(coll.docs(), a.filter, { sort: a.sort, limit: 1 })[0];
   if (!before) {
@@ -45,7 +45,7 @@ function findAndModify(reg: CollectionRegistry, a: ModifyArgs): Doc | null {
  * @returns the pre-image (or the post-image with `returnNewDocument`), projected; null if none
  * @throws ServerError `MongoDBError` for invalid updates
  */
-export function findOneAndUpdate(reg: CollectionRegistry, a: ArgsOf<"findOneAndUpdate">): Doc | null {
+export function findOneAndUpdate(reg: DocRegistry, a: ArgsOf<"findOneAndUpdate">): Doc | null {
   return findAndModify(reg, a);
 }
 
@@ -56,7 +56,7 @@ export function findOneAndUpdate(reg: CollectionRegistry, a: ArgsOf<"findOneAndU
  * @returns the removed document, projected, or null
  * @throws ServerError `MongoDBError` for an invalid filter
  */
-export function findOneAndDelete(reg: CollectionRegistry, a: ArgsOf<"findOneAndDelete">): Doc | null {
+export function findOneAndDelete(reg: DocRegistry, a: ArgsOf<"findOneAndDelete">): Doc | null {
   const coll = reg.get(a.database, a.collection);
   const before = selectDocs(coll.docs(), a.filter, { sort: a.sort, limit: 1 })[0];
   if (!before) return null;
@@ -72,7 +72,7 @@ export function findOneAndDelete(reg: CollectionRegistry, a: ArgsOf<"findOneAndD
  * @returns like {@link findOneAndUpdate}
  * @throws ServerError `MongoDBError` if `update` contains operators
  */
-export function findOneAndReplace(reg: CollectionRegistry, a: ArgsOf<"findOneAndReplace">): Doc | null {
+export function findOneAndReplace(reg: DocRegistry, a: ArgsOf<"findOneAndReplace">): Doc | null {
   const { update, ...rest } = a;
   if (update === undefined) return findOneAndDelete(reg, rest);
   if (updateKind(update) !== "replacement") throw mongoError("replacement document must not contain update operators");

@@ -98,7 +98,7 @@ describe("MongoDB service dispatch", () => {
   test("after close, calls are refused and watchers stop", async () => {
     const events: unknown[] = [];
     s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
-    s.service.close();
+    await s.service.close();
     expect((await error(s.call("find", {}))).statusCode).toBe(503);
     expect(events).toEqual([]);
   });

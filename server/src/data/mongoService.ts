@@ -1,20 +1,32 @@
 /**
  * The MongoDB service: dispatches `functions/call` requests with a `service` to the collection
- * methods, and `watch` to the change feed.
+ * methods, and `watch` to the change feed. Calls are evaluated on query threads (see
+ * `queryRunner.ts`) under a time and a heap limit, so that no query can hold the main thread's
+ * event loop or crash the process — except those whose cost is linear by construction
+ * (`linearCalls.ts`), which run here without the round trip.
  * @packageDocumentation
  */
 import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs } from "./args.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
-import { ChangeFeed, DEFAULT_HISTORY } from "./changeFeed.js";
+import { ChangeFeed, DEFAULT_HISTORY, type FilterMatcher } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
 import { dispatch } from "./dispatch.js";
 import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
+import { EvalPool } from "./evalPool.js";
+import { pack } from "./evalProtocol.js";
+import { OrderedFilter } from "./orderedFilter.js";
+import { isLinearCall, linearQuery } from "./linearCalls.js";
+import { Query } from "./mingoOptions.js";
+import { QueryRunner } from "./queryRunner.js";
+import { capResult } from "./resultCaps.js";
 import { findOne } from "./readMethods.js";
 import type { HistoryLimits } from "./resumeHistory.js";
 import { SqliteDocs } from "./sqliteStore.js";
+import { DEFAULT_LIMITS, type Limits } from "../limits.js";
 import { denyAllAccess, isUserCaller, type DataAccess } from "../rules/access.js";
+import { RulesAccess } from "../rules/enforcer.js";
 
 /** Options of {@link createMongoService}. */
 export interface MongoServiceOptions {
@@ -29,6 +41,8 @@ export interface MongoServiceOptions {
   access?: DataAccess;
   /** Bounds of the history kept for resuming watch streams; defaults in `DEFAULT_HISTORY` (changeFeed.ts). */
   resume?: Partial<HistoryLimits>;
+  /** Query evaluation limits (default: `DEFAULT_LIMITS`). */
+  limits?: Partial<Pick<Limits, "queryTimeoutMs" | "queryMemoryMb" | "queryThreads" | "maxResultDocuments" | "maxResultBytes">>;
 }
 
 /**
@@ -37,14 +51,50 @@ export interface MongoServiceOptions {
  * totally ordered.
  * @param opts - the database and the service names
  * @returns the service (with `reset()`, which deletes every document and ends every watch
- * subscription), plus `close()` which drops every watch subscription and refuses later calls
+ * subscription), plus `close()` which drops every watch subscription, refuses later calls and
+ * resolves once the query threads have ended
  */
-export function createMongoService(opts: MongoServiceOptions): MongoService & { reset(): void; serviceNames(): string[]; close(): void } {
+export function createMongoService(
+  opts: MongoServiceOptions,
+): MongoService & { reset(): void; serviceNames(): string[]; close(): Promise<void>; queryThreads(): number } {
+  const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const defined = Object.fromEntries(Object.entries(opts.resume ?? {}).filter(([, v]) => v !== undefined));
-  const feed = new ChangeFeed({ ...DEFAULT_HISTORY, ...defined });
-  const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
-  const services = new Set(opts.serviceNames);
   const access = opts.access ?? denyAllAccess();
+  const pool = new EvalPool({ memoryMb: limits.queryMemoryMb, maxThreads: limits.queryThreads, access: access.spec });
+  // Filters are tested after the write has been answered: linear ones here (in a later turn of
+  // the event loop), the others on a query thread.
+  const matcher: FilterMatcher = {
+    open(filter) {
+      if (linearQuery(filter)) {
+        const query = new Query(filter, {});
+        const test = (events: ChangeEvent[]): Promise<boolean[]> =>
+          new Promise((resolve, reject) =>
+            setImmediate(() => {
+              try {
+                resolve(events.map((e) => query.test(e as unknown as Doc)));
+              } catch (err) {
+                reject(toServerError(err));
+              }
+            }),
+          );
+        return { test, close: () => undefined };
+      }
+      const id = runner.newFilterId();
+      const packed = pack(filter);
+      return { test: (events) => runner.match(id, packed, events), close: () => runner.forgetFilter(id) };
+    },
+  };
+  const feed = new ChangeFeed(matcher, { ...DEFAULT_HISTORY, ...defined });
+  const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
+  const resultLimits = { maxDocuments: limits.maxResultDocuments, maxBytes: limits.maxResultBytes };
+  const runner: QueryRunner = new QueryRunner({
+    reg,
+    pool,
+    timeoutMs: limits.queryTimeoutMs,
+    limits: resultLimits,
+    callFunction: access instanceof RulesAccess ? (name, args, caller) => access.runFunction(name, args, caller) : undefined,
+  });
+  const services = new Set(opts.serviceNames);
   const unsubscribers = new Set<() => void>();
   let closed = false;
 
@@ -62,14 +112,30 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
         // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
-        if (isUserCaller(caller)) return await access.call(reg, service, name, Array.isArray(args) ? args : [], caller);
-        return dispatch(reg, name, Array.isArray(args) ? normalize(args) : args);
+        const normalized = Array.isArray(args) ? normalize<unknown[]>(args) : [];
+        // Calls whose cost is linear by construction run here; the others on a query thread.
+        // A policy that cannot run on a thread (a test double) runs here too.
+        const inline = isLinearCall(name, normalized);
+        if (isUserCaller(caller)) {
+          if (inline || access.spec === undefined || access.mode === "deny") {
+            return capResult(await access.call(reg, service, name, Array.isArray(args) ? args : [], caller), resultLimits);
+          }
+          return await runner.call(service, name, normalized, caller);
+        }
+        if (inline) return capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits);
+        return await runner.call(service, name, normalized, undefined);
       } catch (err) {
         throw toServerError(err);
       }
     },
 
-    watch(service: string, args: WatchArgs, onEvent: (event: ChangeEvent) => void, caller: Caller): () => void {
+    watch(
+      service: string,
+      args: WatchArgs,
+      onEvent: (event: ChangeEvent) => void,
+      caller: Caller,
+      onError?: (err: ServerError) => void,
+    ): () => void {
       checkService(service);
       if (!isPlainObject(args)) throw invalidParameter("watch: expected an argument object");
       if (typeof args.database !== "string" || args.database === "") throw invalidParameter("watch: database must be a non-empty string");
@@ -81,22 +147,57 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       const resume = args.resumeAfter === undefined ? {} : { resumeAfter: args.resumeAfter };
       let subscribed = true;
       let off: () => void;
+      const fail = (err: ServerError): void => {
+        if (!subscribed) return;
+        unsubscribe();
+        onError?.(err);
+      };
       if (!isUserCaller(caller)) {
-        off = feed.subscribe(args.database, args.collection, { ids: args.ids, filter: args.filter, ...resume }, (event) => onEvent(event));
+        off = feed.subscribe(
+          args.database,
+          args.collection,
+          { ids: args.ids, filter: args.filter, ...resume },
+          (event) => onEvent(event),
+          fail,
+        );
       } else {
         const guard = access.watch(service, args, caller);
+        // The stream's filter is tested off the write path, after the rules reduced the event.
+        const compiled = guard.filter === undefined ? undefined : matcher.open(guard.filter);
+        const filtered =
+          compiled === undefined
+            ? undefined
+            : new OrderedFilter<ChangeEvent>(
+                (events) => compiled.test(events),
+                (event) => onEvent(event),
+                fail,
+              );
         // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
         let queue: Promise<void> = Promise.resolve();
-        off = feed.subscribe(args.database, args.collection, { ...guard.selector, ...resume }, (event, change) => {
-          queue = queue
-            .then(() => guard.view(event, change.before, change.after))
-            .then((seen) => {
-              if (seen !== null && subscribed) onEvent(seen);
-            })
-            .catch(() => undefined);
-        });
+        const offFeed = feed.subscribe(
+          args.database,
+          args.collection,
+          { ...guard.selector, ...resume },
+          (event, change) => {
+            queue = queue
+              .then(() => guard.view(event, change.before, change.after))
+              .then((seen) => {
+                if (seen === null || !subscribed) return;
+                if (filtered === undefined) onEvent(seen);
+                else filtered.push(seen);
+              })
+              .catch(() => undefined);
+          },
+          fail,
+        );
+        off = () => {
+          offFeed();
+          filtered?.stop();
+          compiled?.close();
+        };
       }
       const unsubscribe = (): void => {
+        if (!subscribed) return;
         subscribed = false;
         off();
         unsubscribers.delete(unsubscribe);
@@ -120,9 +221,12 @@ export function createMongoService(opts: MongoServiceOptions): MongoService & { 
       feed.clearHistory();
     },
 
-    close(): void {
+    async close(): Promise<void> {
       closed = true;
       for (const off of [...unsubscribers]) off();
+      await pool.close();
     },
+
+    queryThreads: () => pool.threads,
   };
 }

@@ -2,10 +2,11 @@
  * Read methods of the MongoDB service: find, findOne, count, aggregate.
  * @packageDocumentation
  */
-import { Aggregator, find as mingoFind, ProcessingMode, Query } from "mingo";
+import { ProcessingMode } from "mingo";
+import { Aggregator, find as mingoFind, Query } from "./mingoOptions.js";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
-import type { CollectionRegistry } from "./collection.js";
+import type { DocRegistry } from "./collection.js";
 import { mongoError, toServerError } from "./errors.js";
 
 /** Options of {@link selectDocs}. */
@@ -68,7 +69,7 @@ export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
  * @param a - `{database, collection, query, project, sort, limit}`
  * @throws ServerError `MongoDBError` for invalid queries
  */
-export function find(reg: CollectionRegistry, a: ArgsOf<"find">): Doc[] {
+export function find(reg: DocRegistry, a: ArgsOf<"find">): Doc[] {
   const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: a.limit });
   return project(docs, a.project);
 }
@@ -79,7 +80,7 @@ export function find(reg: CollectionRegistry, a: ArgsOf<"find">): Doc[] {
  * @param a - `{database, collection, query, project, sort}`
  * @throws ServerError `MongoDBError` for invalid queries
  */
-export function findOne(reg: CollectionRegistry, a: ArgsOf<"findOne">): Doc | null {
+export function findOne(reg: DocRegistry, a: ArgsOf<"findOne">): Doc | null {
   const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: 1 });
   return project(docs, a.project)[0] ?? null;
 }
@@ -90,7 +91,7 @@ export function findOne(reg: CollectionRegistry, a: ArgsOf<"findOne">): Doc | nu
  * @param a - `{database, collection, query, limit}`
  * @throws ServerError `MongoDBError` for invalid queries
  */
-export function count(reg: CollectionRegistry, a: ArgsOf<"count">): number {
+export function count(reg: DocRegistry, a: ArgsOf<"count">): number {
   return selectDocs(reg.get(a.database, a.collection).docs(), a.query, { limit: a.limit }).length;
 }
 
@@ -127,6 +128,6 @@ export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection
  * @param a - `{database, collection, pipeline}`
  * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
  */
-export function aggregate(reg: CollectionRegistry, a: ArgsOf<"aggregate">): Doc[] {
+export function aggregate(reg: DocRegistry, a: ArgsOf<"aggregate">): Doc[] {
   return aggregateDocs(reg.get(a.database, a.collection).docs(), a.pipeline, (name) => reg.get(a.database, name).docs());
 }

@@ -28,11 +28,11 @@ describe("persistence in SQLite", () => {
     };
     const first = openService(file);
     await first.call("insertOne", { document: doc });
-    first.close();
+    await first.close();
 
     const second = openService(file);
     const back = (await second.call("findOne", { query: { _id: oid } })) as Record<string, unknown>;
-    second.close();
+    await second.close();
     expect(back).toEqual(doc);
     expect((back._id as ObjectId)._bsontype).toBe("ObjectId");
     expect(back.when).toBeInstanceOf(Date);
@@ -52,7 +52,7 @@ describe("persistence in SQLite", () => {
     await s.call("insertOne", { document: { _id: 1, n: new Int32(2), d: new Double(2.5) } });
     await s.call("updateOne", { query: { n: { $gt: 1 } }, update: { $inc: { n: new Int32(1) } } });
     expect(await s.call("findOne", { query: { _id: 1 } })).toEqual({ _id: 1, n: 3, d: 2.5 });
-    s.close();
+    await s.close();
   });
 
   test("updates, deletes and natural order persist", async () => {
@@ -62,10 +62,10 @@ describe("persistence in SQLite", () => {
     await a.call("updateOne", { query: { _id: 3 }, update: { replaced: true } });
     await a.call("deleteOne", { query: { _id: 1 } });
     await a.call("insertOne", { document: { _id: 0 } });
-    a.close();
+    await a.close();
     const b = openService(file);
     expect(await b.call("find", {})).toEqual([{ _id: 3, replaced: true }, { _id: 2 }, { _id: 0 }]);
-    b.close();
+    await b.close();
   });
 
   test("a failing SQLite write leaves memory and disk unchanged and emits no event", async () => {
@@ -80,17 +80,17 @@ describe("persistence in SQLite", () => {
     expect([(err as ServerError).statusCode, (err as ServerError).errorCode]).toEqual([500, "InternalServerError"]);
     expect(await s.call("find", {})).toEqual([{ _id: 1, n: 1 }]);
     expect(events).toEqual([]);
-    s.close();
+    await s.close();
     const again = openService(file);
     expect(await again.call("find", {})).toEqual([{ _id: 1, n: 1 }]);
-    again.close();
+    await again.close();
   });
 
-  test("the store only uses its own table", () => {
+  test("the store only uses its own table", async () => {
     const db = new Database(":memory:");
     db.exec("CREATE TABLE users (id TEXT)");
     const s = openService(":memory:");
-    s.close();
+    await s.close();
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all()).toEqual([{ name: "users" }]);
     db.close();
   });

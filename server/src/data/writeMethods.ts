@@ -7,7 +7,7 @@ import { EJSON, ObjectId } from "bson";
 import type { ArgsOf } from "./args.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import type { Mutation } from "./changeFeed.js";
-import type { Collection, CollectionRegistry } from "./collection.js";
+import type { DocCollection, DocRegistry } from "./collection.js";
 import { applyUpdate, buildUpsert, type UpdateSpec } from "./applyUpdate.js";
 import type { ServerError } from "../contracts.js";
 import { mongoError } from "./errors.js";
@@ -25,7 +25,7 @@ export interface UpdateResult {
  * @param coll - the collection
  * @param id - the duplicate `_id`
  */
-export function duplicateKey(coll: Collection, id: unknown): ServerError {
+export function duplicateKey(coll: DocCollection, id: unknown): ServerError {
   const shown = EJSON.stringify({ _id: id }, { relaxed: true });
   return mongoError(`E11000 duplicate key error collection: ${coll.db}.${coll.name} index: _id_ dup key: ${shown}`);
 }
@@ -37,7 +37,7 @@ export function duplicateKey(coll: Collection, id: unknown): ServerError {
  * @param docs - the documents as sent
  * @throws ServerError `MongoDBError` "duplicate key" (then nothing is written)
  */
-export function prepareInserts(coll: Collection, docs: Doc[]): Mutation[] {
+export function prepareInserts(coll: DocCollection, docs: Doc[]): Mutation[] {
   const seen = new Set<string>();
   return docs.map((input) => {
     const copy = normalize(input);
@@ -57,7 +57,7 @@ export function prepareInserts(coll: Collection, docs: Doc[]): Mutation[] {
  * @returns `{insertedId}`
  * @throws ServerError `MongoDBError` "duplicate key"
  */
-export function insertOne(reg: CollectionRegistry, a: ArgsOf<"insertOne">): { insertedId: unknown } {
+export function insertOne(reg: DocRegistry, a: ArgsOf<"insertOne">): { insertedId: unknown } {
   const coll = reg.get(a.database, a.collection);
   const mutations = prepareInserts(coll, [a.document]);
   coll.commit(mutations);
@@ -72,7 +72,7 @@ export function insertOne(reg: CollectionRegistry, a: ArgsOf<"insertOne">): { in
  * @returns `{insertedIds}` in input order
  * @throws ServerError `MongoDBError` "duplicate key"
  */
-export function insertMany(reg: CollectionRegistry, a: ArgsOf<"insertMany">): { insertedIds: unknown[] } {
+export function insertMany(reg: DocRegistry, a: ArgsOf<"insertMany">): { insertedIds: unknown[] } {
   const coll = reg.get(a.database, a.collection);
   const mutations = prepareInserts(coll, a.documents);
   coll.commit(mutations);
@@ -100,7 +100,7 @@ export function updateMutation(before: Doc, update: UpdateSpec, opts: { arrayFil
  * @returns the inserted document
  * @throws ServerError `MongoDBError` for an invalid update or a duplicate key
  */
-export function upsertInsert(coll: Collection, query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
+export function upsertInsert(coll: DocCollection, query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
   const doc = buildUpsert(normalize(query), update, arrayFilters);
   const key = idKey(doc._id);
   if (coll.get(key)) throw duplicateKey(coll, doc._id);
@@ -108,7 +108,7 @@ export function upsertInsert(coll: Collection, query: Doc, update: UpdateSpec, a
   return doc;
 }
 
-function runUpdate(reg: CollectionRegistry, a: ArgsOf<"updateOne">, many: boolean): UpdateResult {
+function runUpdate(reg: DocRegistry, a: ArgsOf<"updateOne">, many: boolean): UpdateResult {
   const coll = reg.get(a.database, a.collection);
   const matches = selectDocs(coll.docs(), a.query, { limit: many ? 0 : 1 });
   if (matches.length === 0) {
@@ -130,7 +130,7 @@ function runUpdate(reg: CollectionRegistry, a: ArgsOf<"updateOne">, many: boolea
  * @returns `{matchedCount, modifiedCount, upsertedId?}`
  * @throws ServerError `MongoDBError` for invalid updates, a changed `_id` or a duplicate key
  */
-export function updateOne(reg: CollectionRegistry, a: ArgsOf<"updateOne">): UpdateResult {
+export function updateOne(reg: DocRegistry, a: ArgsOf<"updateOne">): UpdateResult {
   return runUpdate(reg, a, false);
 }
 
@@ -142,11 +142,11 @@ export function updateOne(reg: CollectionRegistry, a: ArgsOf<"updateOne">): Upda
  * @returns `{matchedCount, modifiedCount, upsertedId?}`
  * @throws ServerError `MongoDBError` for invalid updates
  */
-export function updateMany(reg: CollectionRegistry, a: ArgsOf<"updateMany">): UpdateResult {
+export function updateMany(reg: DocRegistry, a: ArgsOf<"updateMany">): UpdateResult {
   return runUpdate(reg, a, true);
 }
 
-function runDelete(reg: CollectionRegistry, a: ArgsOf<"deleteOne">, many: boolean): { deletedCount: number } {
+function runDelete(reg: DocRegistry, a: ArgsOf<"deleteOne">, many: boolean): { deletedCount: number } {
   const coll = reg.get(a.database, a.collection);
   const matches = selectDocs(coll.docs(), a.query, { limit: many ? 0 : 1 });
   coll.commit(matches.map((d) => ({ kind: "delete", key: idKey(d._id), before: d, after: null })));
@@ -160,7 +160,7 @@ function runDelete(reg: CollectionRegistry, a: ArgsOf<"deleteOne">, many: boolea
  * @returns `{deletedCount}`
  * @throws ServerError `MongoDBError` for an invalid query
  */
-export function deleteOne(reg: CollectionRegistry, a: ArgsOf<"deleteOne">): { deletedCount: number } {
+export function deleteOne(reg: DocRegistry, a: ArgsOf<"deleteOne">): { deletedCount: number } {
   return runDelete(reg, a, false);
 }
 
@@ -171,6 +171,6 @@ export function deleteOne(reg: CollectionRegistry, a: ArgsOf<"deleteOne">): { de
  * @returns `{deletedCount}`
  * @throws ServerError `MongoDBError` for an invalid query
  */
-export function deleteMany(reg: CollectionRegistry, a: ArgsOf<"deleteMany">): { deletedCount: number } {
+export function deleteMany(reg: DocRegistry, a: ArgsOf<"deleteMany">): { deletedCount: number } {
   return runDelete(reg, a, true);
 }

@@ -99,7 +99,8 @@ export function openWatchStream(
   };
 
   try {
-    unsubscribe = deps.mongo.watch(call.service, call.args, onEvent, call.caller);
+    // a filter that fails off the main thread (e.g. over the query time limit) ends the stream
+    unsubscribe = deps.mongo.watch(call.service, call.args, onEvent, call.caller, (err) => close(err.errorCode, err.message));
   } catch (err) {
     unregister();
     closed = true;

@@ -160,6 +160,43 @@ describe("%function in rules", () => {
     expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, owner_id: ALICE.user.id }]);
     expect(calls).toEqual([`isOwner:${ALICE.user.id}`, `isOwner:${ALICE.user.id}`]);
   });
+
+  test("holds as well when the call is evaluated on a query thread (the function runs on the main thread)", async () => {
+    s = openRulesService({
+      "demo.items": {
+        roles: [
+          {
+            name: "fn",
+            apply_when: { "%%true": { "%function": { name: "isOwner", arguments: ["%%root.owner_id", "%%user.id"] } } },
+            read: true,
+            write: true,
+          },
+        ],
+      },
+    });
+    const calls: string[] = [];
+    (s.policy as import("./enforcer.js").RulesAccess).bindFunctions(async (name, args, caller) => {
+      calls.push(`${name}:${caller.user.id}`);
+      return args[0] === args[1];
+    });
+    await s.call(SYSTEM, "insertMany", {
+      documents: [
+        { _id: 1, owner_id: ALICE.user.id, n: 1 },
+        { _id: 2, owner_id: BOB.user.id, n: 1 },
+      ],
+    });
+    // An expression stage is not linear by construction: the whole call, rules included, runs on a thread.
+    const pipeline = [{ $addFields: { twice: { $multiply: ["$n", 2] } } }];
+    expect(await s.call(ALICE, "aggregate", { pipeline })).toEqual([{ _id: 1, owner_id: ALICE.user.id, n: 1, twice: 2 }]);
+    expect(calls.every((c) => c === `isOwner:${ALICE.user.id}`) && calls.length >= 2).toBe(true);
+    // A pipeline update computed on a thread is checked by the same rules and committed.
+    const update = [{ $set: { n: { $add: ["$n", 1] } } }];
+    expect(await s.call(ALICE, "updateMany", { query: {}, update })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+    expect(await s.call(SYSTEM, "find", { project: { n: 1 } })).toEqual([
+      { _id: 1, n: 2 },
+      { _id: 2, n: 1 },
+    ]);
+  });
 });
 
 describe("rule files", () => {

@@ -8,9 +8,10 @@ import type { Caller, ChangeEvent, ContextUser, WatchArgs } from "../contracts.j
 import { parseArgs, type MethodName } from "../data/args.js";
 import { normalize, type Doc } from "../data/bsonValues.js";
 import type { WatchSelector } from "../data/changeFeed.js";
-import type { CollectionRegistry } from "../data/collection.js";
+import type { DocRegistry } from "../data/collection.js";
 import { dispatch, WRITE_METHODS } from "../data/dispatch.js";
 import { noRuleForNamespace, notPermitted } from "./errors.js";
+import type { CreateRulesAccessOptions } from "./index.js";
 
 /** A caller that is an application user (it has a user and does not run as system). */
 export type UserCaller = Caller & { user: ContextUser };
@@ -36,6 +37,8 @@ export function isUserCaller(caller: Caller): caller is UserCaller {
 export interface WatchGuard {
   /** What the change feed selects before the guard sees events. */
   selector: WatchSelector;
+  /** The stream's own filter, tested on the events `view` returns (off the main thread). */
+  filter?: Doc | undefined;
   /**
    * The event as the user may see it, or null to drop it.
    * @param event - the full change event
@@ -52,10 +55,22 @@ export interface Namespace {
   collectionName: string;
 }
 
+/**
+ * How to build the same policy again in another thread (query evaluation threads): plain data.
+ * The `rules` variant carries the uncompiled rule files, values and environment.
+ */
+export type AccessSpec =
+  { mode: "deny" } | { mode: "open"; customUserData: Namespace | undefined } | { mode: "rules"; options: CreateRulesAccessOptions };
+
 /** The data access policy for application users. */
 export interface DataAccess {
   /** `rules` (an app's rules), `open` (allowAllData) or `deny` (no rules: every namespace is refused). */
   readonly mode: "rules" | "open" | "deny";
+  /**
+   * The policy as plain data, so query threads can evaluate calls under it. A policy without one
+   * (e.g. a test double) is evaluated on the main thread.
+   */
+  readonly spec?: AccessSpec | undefined;
   /**
    * Runs a MongoDB service method for an application user.
    * @param reg - the stored collections
@@ -65,7 +80,7 @@ export interface DataAccess {
    * @param caller - the user
    * @throws ServerError `NoMatchingRuleFound`, `MongoDBError` (not permitted / not allowed), plus the method's errors
    */
-  call(reg: CollectionRegistry, service: string, name: MethodName, args: unknown[], caller: UserCaller): Promise<unknown>;
+  call(reg: DocRegistry, service: string, name: MethodName, args: unknown[], caller: UserCaller): Promise<unknown>;
   /**
    * Checks a watch request of an application user and returns its guard.
    * @throws ServerError `NoMatchingRuleFound`, `MongoDBError` for a refused filter operator
@@ -84,6 +99,7 @@ function namespaceOf(name: MethodName, args: unknown[]): { database: string; col
 export function denyAllAccess(): DataAccess {
   return {
     mode: "deny",
+    spec: { mode: "deny" },
     async call(_reg, _service, name, args) {
       const ns = namespaceOf(name, args);
       throw noRuleForNamespace(ns.database, ns.collection);
@@ -106,6 +122,7 @@ function isNamespace(ns: Namespace | undefined, service: string, database: strin
 export function openAccess(customUserData: Namespace | undefined): DataAccess {
   return {
     mode: "open",
+    spec: { mode: "open", customUserData },
     async call(reg, service, name, args) {
       const normalized = normalize(args);
       if (WRITE_METHODS.has(name)) {

@@ -274,7 +274,7 @@ describe("field-level permissions", () => {
     s = openRulesService({ "demo.items": { roles: [{ name: "w", apply_when: {}, write: true, fields: { a: { read: false } } }] } });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, a: 1, b: 2 } });
     expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, a: 1, b: 2 }]);
-    s.close();
+    await s.close();
     s = openRulesService({ "demo.items": { roles: [{ name: "r", apply_when: {}, read: false, fields: { a: { read: true } } }] } });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, a: 1, b: 2 } });
     expect(await s.call(ALICE, "find", {})).toEqual([]);

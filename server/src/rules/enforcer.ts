@@ -12,11 +12,11 @@ import type { ArgsOf, MethodName } from "../data/args.js";
 import { parseArgs } from "../data/args.js";
 import { normalize, type Doc } from "../data/bsonValues.js";
 import type { Mutation } from "../data/changeFeed.js";
-import type { CollectionRegistry } from "../data/collection.js";
+import type { DocRegistry } from "../data/collection.js";
 import { dispatch } from "../data/dispatch.js";
 import { updateMutation } from "../data/writeMethods.js";
 import type { UpdateSpec } from "../data/applyUpdate.js";
-import { type DataAccess, type Namespace, type UserCaller, type WatchGuard } from "./access.js";
+import { type AccessSpec, type DataAccess, type Namespace, type UserCaller, type WatchGuard } from "./access.js";
 import type { CompiledRuleSet } from "./config.js";
 import { readOnlyRuleSet } from "./config.js";
 import { noRuleForNamespace, notPermitted } from "./errors.js";
@@ -95,6 +95,8 @@ function updateOf(name: MethodName, a: Record<string, unknown>): { update: Updat
 /** Data access under an app's rules. */
 export class RulesAccess implements DataAccess {
   readonly mode = "rules";
+  /** Set by `createRulesAccess`: the uncompiled rules, for query threads. */
+  spec: AccessSpec | undefined;
   private functions: RuleFunctionCaller | undefined;
 
   /** @param opts - rules, values, environment and the custom user data collection */
@@ -106,6 +108,19 @@ export class RulesAccess implements DataAccess {
    */
   bindFunctions(call: RuleFunctionCaller): void {
     this.functions = call;
+  }
+
+  /**
+   * Runs a function for `%function` of a rule expression, as the request's caller.
+   * @param name - the function
+   * @param args - its arguments
+   * @param caller - the request's user
+   * @throws ServerError 500 `InternalServerError` if no function runner is bound, else the function's errors
+   */
+  runFunction(name: string, args: unknown[], caller: UserCaller): Promise<unknown> {
+    if (this.functions === undefined)
+      return Promise.reject(new ServerError(500, "InternalServerError", "no function runner for %function"));
+    return this.functions(name, args, caller);
   }
 
   /**
@@ -140,7 +155,7 @@ export class RulesAccess implements DataAccess {
     };
   }
 
-  async call(reg: CollectionRegistry, service: string, name: MethodName, rawArgs: unknown[], caller: UserCaller): Promise<unknown> {
+  async call(reg: DocRegistry, service: string, name: MethodName, rawArgs: unknown[], caller: UserCaller): Promise<unknown> {
     const args = normalize(rawArgs);
     const a = parseArgs(name, args) as Record<string, unknown> & { database: string; collection: string };
     const set = this.ruleSet(service, a.database, a.collection);

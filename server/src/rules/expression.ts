@@ -12,7 +12,7 @@
  * k0…kn: expansion values}`, compiled once per request unless its values read the document.
  * @packageDocumentation
  */
-import { Query } from "mingo";
+import { Query } from "../data/mingoOptions.js";
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import { ruleEvaluationError } from "./errors.js";
 import {

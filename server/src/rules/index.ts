@@ -12,6 +12,7 @@ export {
   isUserCaller,
   openAccess,
   runsAsSystem,
+  type AccessSpec,
   type DataAccess,
   type Namespace,
   type UserCaller,
@@ -92,5 +93,7 @@ export function createRulesAccess(opts: CreateRulesAccessOptions): RulesAccess {
     services.set(source.name, { collections, defaultRule });
   }
   if (problems.length > 0) throw new RuleConfigError(problems.join("; "));
-  return new RulesAccess({ services, values: opts.values, environment: opts.environment, customUserData: opts.customUserData });
+  const access = new RulesAccess({ services, values: opts.values, environment: opts.environment, customUserData: opts.customUserData });
+  access.spec = { mode: "rules", options: opts };
+  return access;
 }

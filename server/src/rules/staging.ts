@@ -4,10 +4,10 @@
  * recorded instead of committed, so that the rules can decide on them first.
  * @packageDocumentation
  */
-import { find as mingoFind, Query } from "mingo";
+import { find as mingoFind, Query } from "../data/mingoOptions.js";
 import { idKey, normalize, type Doc } from "../data/bsonValues.js";
 import type { Mutation } from "../data/changeFeed.js";
-import type { Collection, CollectionRegistry } from "../data/collection.js";
+import type { DocCollection, DocRegistry } from "../data/collection.js";
 import { toServerError } from "../data/errors.js";
 import type { CompiledRuleSet } from "./config.js";
 import { expandValue, NoMatch, type ExpansionContext } from "./expansions.js";
@@ -66,7 +66,7 @@ export class StagedCollection {
    * @param sources - for each readable document's key, the stored document its view was made from
    */
   constructor(
-    readonly real: Collection,
+    readonly real: DocCollection,
     private readonly views: Doc[],
     readonly sources: Map<string, Doc>,
   ) {}
@@ -104,11 +104,11 @@ export class StagedCollection {
   }
 
   /** A registry over this collection alone (other namespaces look empty), for the data layer's handlers. */
-  registry(): CollectionRegistry {
+  registry(): DocRegistry {
     const empty = new StagedCollection(this.real, [], new Map());
     const registry = { get: (db: string, coll: string) => (db === this.db && coll === this.name ? this : empty) };
     // The handlers use only get(db, coll) and the collection's db, name, docs(), get(key) and commit().
-    return registry as unknown as CollectionRegistry;
+    return registry;
   }
 }
 
@@ -122,7 +122,7 @@ export class StagedCollection {
  * @param filters - the active filters
  */
 export async function stageCollection(
-  real: Collection,
+  real: DocCollection,
   set: CompiledRuleSet,
   ctx: ExpansionContext,
   filters: ActiveFilters,

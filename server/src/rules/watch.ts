@@ -1,11 +1,12 @@
 /**
  * Watch streams of application users: an event reaches a stream only if the user may read the
  * document (after the change; before it, for a delete), with `fullDocument` and `updateDescription`
- * reduced to the fields the user may read. The stream's own `filter` is then applied to that
- * reduced event, so it cannot test fields the user may not read.
+ * reduced to the fields the user may read. The stream's own `filter` is then applied (by the
+ * MongoDB service, on a query thread) to that reduced event, so it cannot test fields the user may
+ * not read.
  * @packageDocumentation
  */
-import { find as mingoFind, Query } from "mingo";
+import { find as mingoFind, Query } from "../data/mingoOptions.js";
 import type { ChangeEvent, WatchArgs } from "../contracts.js";
 import { isPlainObject, normalize, type Doc } from "../data/bsonValues.js";
 import { invalidParameter, toServerError } from "../data/errors.js";
@@ -39,9 +40,9 @@ function project(doc: Doc, projections: Doc[]): Doc {
  * @throws ServerError `InvalidParameter` for an invalid filter
  */
 export function watchGuard(set: CompiledRuleSet, ctx: ExpansionContext, args: WatchArgs): WatchGuard {
-  let userFilter: Query | undefined;
+  const userFilter = args.filter === undefined ? undefined : normalize(args.filter);
   try {
-    userFilter = args.filter === undefined ? undefined : new Query(normalize(args.filter), {});
+    if (userFilter !== undefined) new Query(userFilter, {});
   } catch (err) {
     throw invalidParameter(`watch: invalid filter: ${(err as Error).message}`);
   }
@@ -63,6 +64,7 @@ export function watchGuard(set: CompiledRuleSet, ctx: ExpansionContext, args: Wa
 
   return {
     selector: args.ids === undefined ? {} : { ids: args.ids },
+    ...(userFilter === undefined ? {} : { filter: userFilter }),
     async view(event: ChangeEvent, before: Doc | null, after: Doc | null): Promise<ChangeEvent | null> {
       try {
         const f = await filtersOnce();
@@ -80,7 +82,6 @@ export function watchGuard(set: CompiledRuleSet, ctx: ExpansionContext, args: Wa
           const removedFields = event.updateDescription.removedFields.filter((path) => previous !== null && has(previous, path));
           out.updateDescription = { updatedFields, removedFields };
         }
-        if (userFilter !== undefined && !userFilter.test(out as unknown as Doc)) return null;
         return out;
       } catch (err) {
         throw toServerError(err);
