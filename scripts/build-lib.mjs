@@ -5,7 +5,7 @@
 // installs realm-tabs as a dependency (Vite) recognises and bundles. Usage: npm run build:lib
 // (npm run build builds the server package too).
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -44,4 +44,17 @@ if (rewritten === code) {
   process.exit(1);
 }
 writeFileSync(connection, rewritten);
+
+// realm-web's global `Realm` namespace is a hand-written declaration file that index.d.ts references;
+// tsc does not emit .d.ts inputs (and points the reference back at the sources), so copy it beside
+// the compiled compat modules and point the reference there.
+copyFileSync(`${root}src/compat/realm-namespace.d.ts`, `${dist}/src/compat/realm-namespace.d.ts`);
+const indexTypes = `${dist}/src/index.d.ts`;
+const types = readFileSync(indexTypes, "utf8");
+const reference = /^\/\/\/ <reference path="[^"]*realm-namespace\.d\.ts" preserve="true" \/>$/m;
+if (!reference.test(types)) {
+  console.error("build: dist/src/index.d.ts lost its reference to the global Realm namespace");
+  process.exit(1);
+}
+writeFileSync(indexTypes, types.replace(reference, '/// <reference path="./compat/realm-namespace.d.ts" preserve="true" />'));
 console.log("build: dist/src (tab side) and dist/worker (SharedWorker) written");

@@ -4,6 +4,7 @@
  * @packageDocumentation
  * @module realm-tabs
  */
+/// <reference path="./compat/realm-namespace.d.ts" preserve="true" />
 export { App, getApp } from "./app.js";
 export type { AppConfiguration } from "./config.js";
 export { DEFAULT_BASE_URL } from "./config.js";
