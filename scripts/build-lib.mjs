@@ -2,11 +2,12 @@
 // Builds the publishable package into dist/: the tab side (dist/src) and the SharedWorker
 // (dist/worker) as ES modules with .d.ts, keeping the folder layout so that connection.js can
 // start the worker with `new URL("../worker/entry.js", import.meta.url)`, which a bundler that
-// installs realm-tabs as a dependency (Vite) recognises and bundles. Usage: npm run build:lib
-// (npm run build builds the server package too).
+// installs realm-tabs as a dependency (Vite) recognises and bundles; and the `<script>` build
+// (build-iife.mjs). Usage: npm run build:lib (npm run build builds the server package too).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { buildScriptBundle } from "./build-iife.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${root}dist`;
@@ -57,4 +58,7 @@ if (!reference.test(types)) {
   process.exit(1);
 }
 writeFileSync(indexTypes, types.replace(reference, '/// <reference path="./compat/realm-namespace.d.ts" preserve="true" />'));
-console.log("build: dist/src (tab side) and dist/worker (SharedWorker) written");
+// The `<script>` build for pages without a bundler: dist/realm-tabs.iife.js (the global `Realm`) and
+// its SharedWorker dist/realm-tabs.worker.js, side by side.
+await buildScriptBundle(dist);
+console.log("build: dist/src (tab side), dist/worker (SharedWorker) and dist/realm-tabs.{iife,worker}.js (<script> build) written");

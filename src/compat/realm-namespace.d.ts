@@ -16,9 +16,10 @@ declare namespace Realm {
   // ---- the app, its users and credentials -------------------------------------------------------
 
   /** The realm-tabs `App`: the Realm SDK's `App` API backed by the shared session runtime. */
-  type App<FunctionsFactoryType extends object = DefaultFunctionsFactory, CustomDataType extends object = Record<string, unknown>> = import(
-    "../app.js"
-  ).App<FunctionsFactoryType, CustomDataType>;
+  type App<
+    FunctionsFactoryType extends object = DefaultFunctionsFactory,
+    CustomDataType extends object = Record<string, unknown>,
+  > = import("../app.js").App<FunctionsFactoryType, CustomDataType>;
   /** The `App` class (a value only on a page that loaded the `<script>` build). */
   const App: typeof import("../app.js").App;
 
@@ -35,7 +36,8 @@ declare namespace Realm {
   type AppChangeCallback = () => void;
 
   /** Credentials to log in or link a user with one provider. */
-  type Credentials<PayloadType extends Record<string, unknown> = Record<string, unknown>> = import("../credentials.js").Credentials<PayloadType>;
+  type Credentials<PayloadType extends Record<string, unknown> = Record<string, unknown>> =
+    import("../credentials.js").Credentials<PayloadType>;
   /** The `Credentials` class (a value only on a page that loaded the `<script>` build). */
   const Credentials: typeof import("../credentials.js").Credentials;
 
