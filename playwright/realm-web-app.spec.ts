@@ -121,8 +121,17 @@ for (const [mode, removeGlobals] of Object.entries(MODES)) {
 
     // API keys of the email user, and a login with one
     expect(await a.evaluate((id) => window.realmWebApp!.switchTo(id).next, emailUserId)).toBe(emailUserId);
-    const keys = await a.evaluate(() => window.realmWebApp!.apiKeys("ci"));
-    expect(keys).toMatchObject({ listed: ["ci"], provider: "api-key", disabled: true, left: 0 });
+    const keys = await a.evaluate(() => window.realmWebApp!.apiKeys());
+    expect(keys).toEqual({
+      listed: ["login", "spare"],
+      keyUserId: emailUserId,
+      provider: "api-key",
+      disabled: true,
+      enabled: true,
+      left: ["login"],
+    });
+    // back to the email/password session
+    expect(await a.evaluate(([e]) => window.realmWebApp!.logInWithEmail(e!, "newpass123"), [email])).toEqual(first);
 
     // functions, reserved names included
     const functions = await a.evaluate(() => window.realmWebApp!.functions());
@@ -159,7 +168,7 @@ for (const [mode, removeGlobals] of Object.entries(MODES)) {
       hasAccessToken: true,
       providerType: "local-userpass",
     });
-    expect(restored.userIds).toEqual(expect.arrayContaining([anonymous, emailUserId, jwt.id, keys.keyUserId]));
+    expect(restored.userIds).toEqual(expect.arrayContaining([anonymous, emailUserId, jwt.id]));
     const b = await open(context);
     expect(await b.evaluate(() => window.realmWebApp!.atLoad())).toMatchObject({ currentUserId: emailUserId, loggedIn: true });
     expect(await b.evaluate(() => window.realmWebApp!.functions())).toMatchObject({ direct: 3 });

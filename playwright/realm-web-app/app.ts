@@ -99,19 +99,23 @@ const steps = {
     return (await app.logIn(Realm.Credentials.google({ redirectUrl }))).id;
   },
 
-  /** Creates an API key, logs in with it, and disables, enables and deletes it. */
-  async apiKeys(name: string): Promise<{ listed: string[]; keyUserId: string; provider: string; disabled: boolean; left: number }> {
+  /**
+   * Creates two API keys, logs in with one (the same user, in a new session), and disables, enables
+   * and deletes the other (a session cannot disable the key it logged in with).
+   */
+  async apiKeys(): Promise<{ listed: string[]; keyUserId: string; provider: string; disabled: boolean; enabled: boolean; left: string[] }> {
     const owner = currentUser();
-    const key = await owner.apiKeys.create(name);
-    const listed = (await owner.apiKeys.fetchAll()).map((k) => k.name);
-    const keyUser = await app.logIn(Realm.Credentials.apiKey(key.key ?? ""));
-    app.switchUser(owner);
-    await owner.apiKeys.disable(key._id);
-    const disabled = (await owner.apiKeys.fetch(key._id))?.disabled ?? false;
-    await owner.apiKeys.enable(key._id);
-    await owner.apiKeys.delete(key._id);
-    const left = (await owner.apiKeys.fetchAll()).length;
-    return { listed, keyUserId: keyUser.id, provider: keyUser.providerType, disabled, left };
+    const login = await owner.apiKeys.create("login");
+    const spare = await owner.apiKeys.create("spare");
+    const listed = (await owner.apiKeys.fetchAll()).map((k) => k.name).sort();
+    const keyUser = await app.logIn(Realm.Credentials.apiKey(login.key ?? ""));
+    await keyUser.apiKeys.disable(spare._id);
+    const disabled = (await keyUser.apiKeys.fetch(spare._id))?.disabled ?? false;
+    await keyUser.apiKeys.enable(spare._id);
+    const enabled = (await keyUser.apiKeys.fetch(spare._id))?.disabled === false;
+    await keyUser.apiKeys.delete(spare._id);
+    const left = (await keyUser.apiKeys.fetchAll()).map((k) => k.name);
+    return { listed, keyUserId: keyUser.id, provider: keyUser.providerType, disabled, enabled, left };
   },
 
   async functions(): Promise<{ direct: number; bound: number; viaUser: unknown; reserved: number; streaming: string }> {
@@ -148,7 +152,10 @@ const steps = {
     const upserted = await collection.updateOne({ text: "new" }, { $set: { done: false } }, { upsert: true });
     const replaced = await collection.findOneAndReplace({ text: "new" }, { text: "newer", done: false }, { returnNewDocument: true });
     const counted = await collection.count({ done: true });
-    const grouped = await collection.aggregate([{ $group: { _id: "$done", n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
+    const grouped: { _id: boolean; n: number }[] = await collection.aggregate([
+      { $group: { _id: "$done", n: { $sum: 1 } } },
+      { $sort: { _id: 1 } },
+    ]);
     const deleted = await collection.deleteOne({ _id: insertedIds[0] });
     return {
       insertedIsObjectId: insertedId instanceof Realm.BSON.ObjectId,
@@ -159,7 +166,7 @@ const steps = {
       upserted: upserted.upsertedId !== undefined,
       replaced: replaced?.text ?? null,
       counted,
-      grouped: grouped.map((g: { _id: boolean; n: number }) => `${String(g._id)}:${g.n}`),
+      grouped: grouped.map((g) => `${String(g._id)}:${g.n}`),
       deleted: deleted.deletedCount,
     };
   },
