@@ -148,7 +148,7 @@ for (const [mode, removeGlobals] of Object.entries(MODES)) {
       upserted: true,
       replaced: "newer",
       counted: 2,
-      grouped: ["false:1", "true:2"],
+      grouped: ["false:2", "true:2"],
       deleted: 1,
     });
     expect(await a.evaluate(() => window.realmWebApp!.watch("watched"))).toEqual({
