@@ -83,7 +83,7 @@ export default defineConfig([
   // `exports`, `context` and the sandbox globals (server/src/functions/sandbox.ts). Their
   // parameters document what App Services passes, used or not.
   {
-    files: ["{demo,playwright,bench}/functions/**/*.js", "demo/app/functions/**/*.js"],
+    files: ["{demo,playwright,bench}/functions/**/*.js", "playwright/*/functions/**/*.js", "demo/app/functions/**/*.js"],
     languageOptions: {
       sourceType: "script",
       globals: { ...globals.node, context: "readonly", exports: "writable", BSON: "readonly", EJSON: "readonly" },

@@ -2,11 +2,12 @@
 // Builds the publishable package into dist/: the tab side (dist/src) and the SharedWorker
 // (dist/worker) as ES modules with .d.ts, keeping the folder layout so that connection.js can
 // start the worker with `new URL("../worker/entry.js", import.meta.url)`, which a bundler that
-// installs realm-tabs as a dependency (Vite) recognises and bundles. Usage: npm run build:lib
-// (npm run build builds the server package too).
+// installs realm-tabs as a dependency (Vite) recognises and bundles; and the `<script>` build
+// (build-iife.mjs). Usage: npm run build:lib (npm run build builds the server package too).
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { buildScriptBundle } from "./build-iife.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${root}dist`;
@@ -44,4 +45,20 @@ if (rewritten === code) {
   process.exit(1);
 }
 writeFileSync(connection, rewritten);
-console.log("build: dist/src (tab side) and dist/worker (SharedWorker) written");
+
+// realm-web's global `Realm` namespace is a hand-written declaration file that index.d.ts references;
+// tsc does not emit .d.ts inputs (and points the reference back at the sources), so copy it beside
+// the compiled compat modules and point the reference there.
+copyFileSync(`${root}src/compat/realm-namespace.d.ts`, `${dist}/src/compat/realm-namespace.d.ts`);
+const indexTypes = `${dist}/src/index.d.ts`;
+const types = readFileSync(indexTypes, "utf8");
+const reference = /^\/\/\/ <reference path="[^"]*realm-namespace\.d\.ts" preserve="true" \/>$/m;
+if (!reference.test(types)) {
+  console.error("build: dist/src/index.d.ts lost its reference to the global Realm namespace");
+  process.exit(1);
+}
+writeFileSync(indexTypes, types.replace(reference, '/// <reference path="./compat/realm-namespace.d.ts" preserve="true" />'));
+// The `<script>` build for pages without a bundler: dist/realm-tabs.iife.js (the global `Realm`) and
+// its SharedWorker dist/realm-tabs.worker.js, side by side.
+await buildScriptBundle(dist);
+console.log("build: dist/src (tab side), dist/worker (SharedWorker) and dist/realm-tabs.{iife,worker}.js (<script> build) written");

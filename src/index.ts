@@ -4,6 +4,9 @@
  * @packageDocumentation
  * @module realm-tabs
  */
+// realm-web's global `Realm` namespace: a declaration script with nothing to import, kept in index.d.ts
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./compat/realm-namespace.d.ts" preserve="true" />
 export { App, getApp } from "./app.js";
 export type { AppConfiguration } from "./config.js";
 export { DEFAULT_BASE_URL } from "./config.js";

@@ -7,6 +7,7 @@
 import type { Remote } from "comlink";
 import { RealmTabsError } from "./protocol/errors.js";
 import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/names.js";
+import { openPageChannel, type PageChannel } from "./protocol/pageChannel.js";
 import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { EventGate } from "./eventGate.js";
@@ -39,7 +40,7 @@ export class TabSession {
   private appKey: string;
   private readonly buildId: string;
   private readonly stops: (() => void)[] = [];
-  private channel: BroadcastChannel | null = null;
+  private channel: PageChannel | null = null;
   private connection: Connection | null = null;
   private closed = false;
 
@@ -137,8 +138,7 @@ export class TabSession {
 
   private listen(appKey: string): void {
     this.channel?.close();
-    if (typeof BroadcastChannel === "undefined") return;
-    const channel = new BroadcastChannel(channelName(appKey));
+    const channel = openPageChannel(channelName(appKey));
     channel.onmessage = (event: MessageEvent) => {
       this.gate.handle(event.data);
     };

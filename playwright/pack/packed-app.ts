@@ -30,7 +30,7 @@ import { Checks, assert } from "./checks.js";
 import { writeKitTest, writeProject, writeQuickStart, writeSumFunction } from "./consumer.js";
 import { exec, execOk, installedVersion, lockedPackages, npmInstall, npmPack, npmWarnings } from "./npm.js";
 import { bindingPath, clientRoundTrip, copyBinding, hideBinding, loginCount, startCli, type CliServer } from "./server.js";
-import { checkTarball } from "./tarball.js";
+import { checkTarball, readTarballFile } from "./tarball.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const buildSqlite = process.env["PACK_BUILD_SQLITE"] === "1";
@@ -81,10 +81,26 @@ try {
           "dist/worker/entry.js",
           "dist/src/testing/index.js",
           "dist/src/testing/page.js",
+          "dist/src/compat/realm-namespace.d.ts",
+          "dist/realm-tabs.iife.js",
+          "dist/realm-tabs.worker.js",
         ],
       }),
     );
   });
+  await checks.run(
+    "library tarball: the <script> build is unpkg's and jsdelivr's file, sets the global Realm, its worker beside it",
+    () => {
+      const manifest = JSON.parse(readTarballFile(library, "package.json")) as Record<string, unknown>;
+      for (const field of ["unpkg", "jsdelivr"]) {
+        assert(manifest[field] === "./dist/realm-tabs.iife.js", `package.json ${field} is ${String(manifest[field])}`);
+      }
+      const script = readTarballFile(library, "dist/realm-tabs.iife.js");
+      assert(/^"use strict";var Realm=/.test(script), "dist/realm-tabs.iife.js does not define the global Realm");
+      assert(script.includes("realm-tabs.worker.js"), "dist/realm-tabs.iife.js does not name its worker file");
+      assert(!/^import |\bimport\.meta\b/m.test(readTarballFile(library, "dist/realm-tabs.worker.js")), "the worker file imports modules");
+    },
+  );
   await checks.run("server tarball: LICENSE, README, CHANGELOG, manifest fields, compiled bin, every linked document", () => {
     console.log(
       checkTarball(server, {

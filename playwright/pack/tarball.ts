@@ -20,8 +20,12 @@ export interface PackageShape {
   entries: string[];
 }
 
-function read(tarball: string, file: string): string {
-  const out = spawnSync("tar", ["-xzOf", tarball, `package/${file}`], { encoding: "utf8", timeout: 60_000 });
+/**
+ * The text of one file of a tarball.
+ * @throws Error if the file is not in it
+ */
+export function readTarballFile(tarball: string, file: string): string {
+  const out = spawnSync("tar", ["-xzOf", tarball, `package/${file}`], { encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   assert(out.status === 0, `${file} is not in ${tarball}`);
   return out.stdout;
 }
@@ -47,11 +51,12 @@ export function checkTarball(tarball: string, shape: PackageShape): string {
   for (const f of ["LICENSE", "README.md", "CHANGELOG.md", "package.json", ...shape.entries]) {
     if (!files.has(f)) problems.push(`missing ${f}`);
   }
-  if (files.has("LICENSE") && !read(tarball, "LICENSE").includes("Apache License")) problems.push("LICENSE is not the Apache License text");
+  if (files.has("LICENSE") && !readTarballFile(tarball, "LICENSE").includes("Apache License"))
+    problems.push("LICENSE is not the Apache License text");
   for (const f of files) {
     if (/\.test\.|(?<!\.d)\.ts$/.test(f)) problems.push(`ships ${f}`);
   }
-  const manifest = JSON.parse(read(tarball, "package.json")) as Record<string, unknown>;
+  const manifest = JSON.parse(readTarballFile(tarball, "package.json")) as Record<string, unknown>;
   for (const field of ["license", "repository", "homepage", "bugs", "keywords", "author", "engines"]) {
     if (manifest[field] === undefined) problems.push(`package.json has no ${field}`);
   }
@@ -59,7 +64,7 @@ export function checkTarball(tarball: string, shape: PackageShape): string {
   if (repository?.url !== "git+https://github.com/realm-tabs/realm-tabs.git") problems.push(`repository.url is ${String(repository?.url)}`);
   if (shape.folder === "server/" && repository?.directory !== "server")
     problems.push(`repository.directory is ${String(repository?.directory)}`);
-  const readme = files.has("README.md") ? read(tarball, "README.md") : "";
+  const readme = files.has("README.md") ? readTarballFile(tarball, "README.md") : "";
   const linked = [...readme.matchAll(REPO_BLOB)].map((m) => m[1]!);
   const relative = [...readme.matchAll(RELATIVE)].map((m) => m[1]!);
   for (const path of linked) {

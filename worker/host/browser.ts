@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { BUILD_ID } from "../../src/protocol/names.js";
+import { openPageChannel } from "../../src/protocol/pageChannel.js";
 import type { HostDeps } from "./host.js";
 import { manualLiveness, webLockLiveness, type LockRequester } from "./liveness.js";
 import { webLock, type LockManagerLike } from "../io/locks.js";
@@ -10,7 +11,7 @@ import { idbKeySource, sealedStore } from "../io/sealedStore.js";
 import { idbStore } from "../io/store.js";
 
 /**
- * Host dependencies from the browser's globals: IndexedDB, fetch, BroadcastChannel, Web Locks.
+ * Host dependencies from the browser's globals: IndexedDB, fetch, BroadcastChannel (an in-page stand-in without it), Web Locks.
  * Without Web Locks tabs are never reported gone (counted live until the worker stops).
  * @param overrides - replaces any of the defaults (e.g. `buildId`)
  */
@@ -22,7 +23,7 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
     // only in secure contexts (https, localhost): elsewhere tokens are stored unsealed
     openStore: (hooks) => (globalThis.crypto?.subtle ? sealedStore(idbStore(hooks), idbKeySource()) : idbStore(hooks)),
     fetch: (input, init) => globalThis.fetch(input, init),
-    channel: (name) => new BroadcastChannel(name),
+    channel: (name) => openPageChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),
     ...(locks ? { lock: webLock(locks) } : {}),
     device: { sdkVersion: BUILD_ID, platform: "web", platformVersion: "0.0.0" },

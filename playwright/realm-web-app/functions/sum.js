@@ -1,0 +1,4 @@
+// Adds its two arguments.
+exports = function (a, b) {
+  return a + b;
+};
