@@ -60,8 +60,8 @@ beforeAll(async () => {
     {},
   );
 });
-afterAll(() => {
-  mongo.close();
+afterAll(async () => {
+  await mongo.close();
   db.close();
 });
 

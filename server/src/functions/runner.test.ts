@@ -91,7 +91,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await runner.close();
-  mongo.close();
+  await mongo.close();
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
