@@ -20,7 +20,7 @@ export interface AppConfigWire {
   skipLocationRequest: boolean;
   /** The local app's name and version, sent as `appId`/`appVersion` in the login device info. */
   app?: { name: string; version?: string };
-  /** Whether tabs may see refresh tokens (off by default; sticky once any tab of the app opts in). */
+  /** Whether this tab asks for refresh tokens (only its own replies carry them, over a private port). */
   exposeRefreshToken: boolean;
 }
 
