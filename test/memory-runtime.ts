@@ -120,6 +120,12 @@ export class MemoryRuntime {
       importRealmWeb: async () => {
         throw new RealmTabsError("storage", "IndexedDB failed", { retryable: false });
       },
+      redirectLoginUrl: async () => {
+        throw new RealmTabsError("internal", "this test double has no redirect login", { retryable: false });
+      },
+      completeRedirectLogin: async () => {
+        throw new RealmTabsError("internal", "this test double has no redirect login", { retryable: false });
+      },
     };
   }
 

@@ -10,6 +10,7 @@ import * as ops from "../session/operations.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
 import { sdkSurfaceApi } from "./surface.js";
+import { completeRedirectLogin, redirectLoginUrl } from "../features/redirectLogin.js";
 import type { WatchHub } from "../features/watchHub.js";
 
 /** What the API object is built on (the host). */
@@ -70,6 +71,10 @@ export function sessionApi(core: ApiCore): SessionApi {
       return shown(runtime, runtime.snapshot());
     },
     ...surface,
+    redirectLoginUrl: async (k: unknown, p: unknown, url: unknown, state: unknown) =>
+      redirectLoginUrl(rt(k), str(p, "providerType"), str(url, "redirectUrl"), str(state, "state")),
+    completeRedirectLogin: async (k: unknown, p: unknown, ua: unknown) =>
+      mutate(k, (r) => completeRedirectLogin(r, str(p, "providerType"), str(ua, "userAuth"))),
     // the surface validates both arguments itself
     importRealmWeb: async (k: unknown, data: unknown) =>
       mutate(k, () => (surface.importRealmWeb as (k: unknown, data: unknown) => Promise<MutationReply>)(k, data)),
