@@ -74,11 +74,11 @@ describe("redirect login in the runtime", () => {
     const tab = openTab(host, server, APP);
     const { appKey, snapshot } = await tab.connect();
     const invalid = [
-      tab.api.redirectLoginUrl(appKey, "anon-user" as never, REDIRECT, "abcdefghijkl"),
+      tab.api.redirectLoginUrl(appKey, "anon-user", REDIRECT, "abcdefghijkl"),
       tab.api.redirectLoginUrl(appKey, "oauth2-google", "ftp://x/y", "abcdefghijkl"),
       tab.api.redirectLoginUrl(appKey, "oauth2-google", REDIRECT, "short"),
       tab.api.completeRedirectLogin(appKey, "oauth2-google", "only$three$parts"),
-      tab.api.completeRedirectLogin(appKey, "local-userpass" as never, "a$b$c$d"),
+      tab.api.completeRedirectLogin(appKey, "local-userpass", "a$b$c$d"),
     ];
     for (const call of invalid) await expect(call).rejects.toMatchObject({ code: "invalid-argument" });
     const forged = await tab.api
