@@ -35,7 +35,9 @@ async function host(name: string, buildId: string, seat: Seat): Promise<void> {
   const runtime = createSessionHost(browserHostDeps({ buildId }));
   const channel = new BroadcastChannel(rpcChannelName(name));
   const leaderId = crypto.randomUUID();
-  const server = serveClients(channel, leaderId, buildId, (_clientId, endpoint) => exposeSession(runtime.connection({ privatePort: false }), endpoint));
+  const server = serveClients(channel, leaderId, buildId, (_clientId, endpoint) =>
+    exposeSession(runtime.connection({ privatePort: false }), endpoint),
+  );
   const stopWatching = runtime.onTabGone((tabId) => server.drop(tabId));
   seat.hosted = {
     server,
