@@ -107,6 +107,7 @@ describe("OAuth redirect login through the development stand-in", () => {
     const cases: [string, number, string][] = [
       [loginUrl(off, "oauth2-google"), 404, "AuthProviderNotFound"], // devOAuth off
       [loginUrl(dev, "oauth2-facebook"), 404, "AuthProviderNotFound"], // not enabled
+      [loginUrl(dev, "anon-user"), 404, "NotFound"], // no redirect login
       [loginUrl(dev, "oauth2-google", "https://evil.example.com/x"), 400, "InvalidParameter"], // not loopback
       [loginUrl(dev, "oauth2-google", "javascript:alert(1)"), 400, "InvalidParameter"],
       [loginUrl(dev, "oauth2-google", "not a url"), 400, "InvalidParameter"],

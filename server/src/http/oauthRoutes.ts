@@ -36,9 +36,11 @@ function optionalString(value: unknown, max: number): string {
  * The provider type of a redirect login, if the stand-in serves it.
  * @throws ServerError 404 `AuthProviderNotFound` for an unknown or disabled provider, or without `devOAuth`
  */
-function servedProvider(config: ServerConfig, provider: string): OAuthProviderType {
+function servedProvider(config: ServerConfig, provider: string, path: string): OAuthProviderType {
   const type = OAUTH_PROVIDER_TYPES.find((t) => t === provider);
-  if (type === undefined || config.providers.oauth[type] === undefined) {
+  // only OAuth providers have a GET login: for the others this route does not exist
+  if (type === undefined) throw new ServerError(404, "NotFound", `no route for GET ${path}`);
+  if (config.providers.oauth[type] === undefined) {
     throw new ServerError(404, "AuthProviderNotFound", `authentication via '${provider}' is unsupported`);
   }
   if (!config.devOAuth) {
@@ -113,7 +115,7 @@ export function registerOAuthRoutes(app: FastifyInstance, deps: HttpDeps): void 
     { config: { kind: "login" } },
     async (request, reply) => {
       checkAppId(config, request.params.appId);
-      const provider = servedProvider(config, request.params.provider);
+      const provider = servedProvider(config, request.params.provider, request.url.split("?")[0] ?? "");
       if (request.query.link === "true") {
         throw new ServerError(400, "InvalidParameter", "linking through a redirect login is not supported by the development stand-in");
       }
