@@ -9,7 +9,6 @@ import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { isMongoDBRealmError } from "./protocol/errors.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
-import { installErrorTransfer } from "./protocol/comlink.js";
 import { BASE, MemoryRuntime, closeAll, tabs, tracked } from "../test/memory-runtime.js";
 
 const { ports, apps, runtimes } = tracked;
@@ -157,7 +156,6 @@ describe("App and User over a MessageChannel", () => {
   });
 
   it("rejects ready with protocol-mismatch when the runtime speaks another version", async () => {
-    installErrorTransfer();
     const runtime = new MemoryRuntime();
     runtimes.push(runtime);
     runtime.protocol = PROTOCOL_VERSION + 1;

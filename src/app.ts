@@ -4,12 +4,13 @@
  */
 import { RealmTabsError } from "./protocol/errors.js";
 import { UserState } from "./protocol/snapshots.js";
-import { Credentials, toCredentialsWire } from "./credentials.js";
+import { Credentials, isRedirectCredentials, toCredentialsWire, type RedirectPayload } from "./credentials.js";
+import { runRedirectLogin } from "./redirectLogin.js";
 import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.js";
 import type { DefaultFunctionsFactory } from "./functions.js";
 import { ListenerSet, type Listener } from "./listeners.js";
 import type { MirrorUpdate } from "./mirror.js";
-import type { RuntimeStats } from "./protocol/rpc.js";
+import type { CredentialsWire, MutationReply, RuntimeStats } from "./protocol/rpc.js";
 import { TabSession } from "./session.js";
 import type { StatusEventType, StatusListener } from "./modes/events.js";
 import type { RuntimeMode } from "./modes/select.js";
@@ -191,15 +192,34 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    * Logs in (in every tab) and makes the user current.
    * @param credentials - how to log in
    * @param fetchProfile - accepted for realm-web compatibility: the runtime always fetches the profile on login
-   * @throws {RealmTabsError} `invalid-argument` for bad credentials, `timeout`
+   * Redirect credentials (`google({redirectUrl})`, `facebook(url)`, `apple(url)`) open the
+   * provider's login in a window; the page at the redirect URL must call `handleAuthRedirect()`.
+   * @throws {RealmTabsError} `invalid-argument` for bad credentials, `timeout`; for redirect
+   *   credentials also `window-blocked`, `window-closed`, `redirect-failed` (see `runRedirectLogin`)
    * @throws {MongoDBRealmError} e.g. `InvalidPassword` (401)
    */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- realm-web's signature
   async logIn(credentials: Credentials, fetchProfile = true): Promise<User<FunctionsFactory, CustomData, DefaultUserProfileData>> {
-    const wire = await toCredentialsWire(credentials);
-    const reply = await this.session.mutate({ method: "logIn" }, (logIn, appKey) => logIn(appKey, wire));
+    const reply = isRedirectCredentials(credentials)
+      ? await this.redirectLogIn(credentials)
+      : await this.tokenLogIn(await toCredentialsWire(credentials));
     if (reply.userId === null) throw new RealmTabsError("internal", "the runtime logged in no user", { retryable: false });
     return this.userFor(reply.userId);
+  }
+
+  private tokenLogIn(wire: CredentialsWire): Promise<MutationReply> {
+    return this.session.mutate({ method: "logIn" }, (logIn, appKey) => logIn(appKey, wire));
+  }
+
+  /** The OAuth 2.0 redirect login: a window for the provider, the runtime completes it. */
+  private redirectLogIn(credentials: Credentials<RedirectPayload>): Promise<MutationReply> {
+    const provider = credentials.providerType;
+    return runRedirectLogin({
+      url: (state) =>
+        this.session.call({ method: "redirectLoginUrl" }, (url, appKey) => url(appKey, provider, credentials.payload.redirectUrl, state)),
+      complete: (userAuth) =>
+        this.session.mutate({ method: "completeRedirectLogin" }, (complete, appKey) => complete(appKey, provider, userAuth)),
+    });
   }
 
   private known(user: User<object, object, object>): string {

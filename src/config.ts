@@ -37,8 +37,12 @@ export interface AppConfiguration {
    */
   worker?: WorkerFactory;
   /**
-   * Let tabs read `user.refreshToken`. Off by default: the refresh token stays in the worker, so
-   * script running in a page cannot take a long-lived credential away. @default false
+   * Let this App (this tab) read `user.refreshToken`. Off by default: the refresh token stays in
+   * the worker, so script running in a page cannot take a long-lived credential away. The opt-in
+   * is per App object: the worker sends the tokens only to it, over its private port; it is never
+   * stored, never posted on a BroadcastChannel and never reaches other tabs. In leader mode (no
+   * SharedWorker) the runtime's replies travel on a BroadcastChannel, so the opt-in is refused with
+   * a `refresh-token-withheld` warning and `refreshToken` stays null. @default false
    */
   exposeRefreshToken?: boolean;
   /** Deadline of every call to the runtime, in ms. @default 30000 */

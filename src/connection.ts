@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as Comlink from "comlink";
-import { installErrorTransfer } from "./protocol/comlink.js";
+import { wrapSession } from "./protocol/comlink.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
 import { BUILD_ID, WORKER_NAME, tabLockName } from "./protocol/names.js";
@@ -134,7 +134,7 @@ export async function holdLivenessLock(tabId: string, timeoutMs: number): Promis
 
 function sharedWorkerLink(factory: WorkerFactory): Link {
   const endpoint = factory();
-  const api = Comlink.wrap<SessionApi>(isSharedWorker(endpoint) ? endpoint.port : endpoint);
+  const api = wrapSession(isSharedWorker(endpoint) ? endpoint.port : endpoint);
   const failed = startupFailure(endpoint);
   return {
     mode: "shared-worker",
@@ -256,7 +256,7 @@ function connectOver(
 }
 
 /**
- * Connects this tab: installs the error transfer, takes the liveness lock, starts the runtime in
+ * Connects this tab: takes the liveness lock, starts the runtime in
  * the first mode that works (see {@link modeCandidates}) and performs the protocol handshake.
  * @throws {RealmTabsError} `worker-unavailable` if no mode can start the runtime,
  *   `protocol-mismatch` if the runtime speaks another protocol version, `timeout` if it does not answer
@@ -265,7 +265,6 @@ export async function openConnection(
   config: AppConfigWire,
   options: ConnectionOptions = {},
 ): Promise<{ connection: Connection; reply: ConnectReply }> {
-  installErrorTransfer();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const buildId = options.buildId ?? BUILD_ID;
   const tabId = crypto.randomUUID();

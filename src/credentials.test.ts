@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EJSON } from "bson";
-import { Credentials, toCredentialsWire } from "./credentials.js";
+import { Credentials, isRedirectCredentials, toCredentialsWire } from "./credentials.js";
 import { isRealmTabsError } from "./protocol/errors.js";
 
 describe("Credentials payloads (protocol §2.1)", () => {
@@ -25,10 +25,21 @@ describe("Credentials payloads (protocol §2.1)", () => {
     ["google idToken", Credentials.google({ idToken: "i" }), "oauth2-google", { id_token: "i" }],
     ["facebook", Credentials.facebook("fb"), "oauth2-facebook", { accessToken: "fb" }],
     ["apple", Credentials.apple("ap"), "oauth2-apple", { id_token: "ap" }],
+    ["google redirectUrl", Credentials.google({ redirectUrl: "http://a.test/cb" }), "oauth2-google", { redirectUrl: "http://a.test/cb" }],
+    ["facebook with a URL", Credentials.facebook("https://a.test/cb"), "oauth2-facebook", { redirectUrl: "https://a.test/cb" }],
+    ["apple with a URL", Credentials.apple("http://127.0.0.1:1/cb"), "oauth2-apple", { redirectUrl: "http://127.0.0.1:1/cb" }],
   ])("%s", (_name, credentials, providerType, payload) => {
     expect(credentials.providerType).toBe(providerType);
     expect(credentials.providerName).toBe(providerType);
     expect(credentials.payload).toEqual(payload);
+  });
+
+  it("tells redirect credentials from token credentials, and keeps them off the token wire", () => {
+    expect(isRedirectCredentials(Credentials.google({ redirectUrl: "http://a.test/cb" }))).toBe(true);
+    expect(isRedirectCredentials(Credentials.apple("https://a.test/cb"))).toBe(true);
+    expect(isRedirectCredentials(Credentials.facebook("token"))).toBe(false);
+    expect(isRedirectCredentials(Credentials.function({ redirectUrl: "http://a.test/cb" }))).toBe(false);
+    expect(() => toCredentialsWire(Credentials.facebook("https://a.test/cb"))).toThrow(expect.objectContaining({ code: "not-supported" }));
   });
 
   it("anonymous reuses by default and can opt out; others never reuse", () => {
@@ -58,6 +69,8 @@ describe("Credentials payloads (protocol §2.1)", () => {
     ["non-string key", () => Credentials.apiKey(3 as unknown as string)],
     ["google with two keys", () => Credentials.google({ authCode: "a", idToken: "b" })],
     ["google with a string", () => Credentials.google("x" as unknown as { authCode: string })],
+    ["google with a relative redirectUrl", () => Credentials.google({ redirectUrl: "/cb" })],
+    ["facebook with a non-http URL", () => Credentials.facebook("javascript://x")],
     ["function with an array", () => Credentials.function([] as unknown as Record<string, unknown>)],
     ["wire of a plain object", () => toCredentialsWire({ providerType: "anon-user", payload: {} } as unknown as Credentials)],
   ])("rejects %s with invalid-argument", async (_name, make) => {

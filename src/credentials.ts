@@ -13,8 +13,38 @@ import { encodeCanonical } from "./codec/lazy.js";
 /** Payload of a login request: the provider-specific fields, sent at the top level of the body. */
 export type CredentialsPayload = Record<string, unknown>;
 
-/** Arguments of {@link Credentials.google}: exactly one of `authCode` or `idToken`. */
-export type GoogleOptions = { authCode: string } | { idToken: string };
+/**
+ * Arguments of {@link Credentials.google}: exactly one of `authCode`, `idToken`, or `redirectUrl`
+ * (the OAuth 2.0 redirect login: the page that calls `handleAuthRedirect()`).
+ */
+export type GoogleOptions = { authCode: string } | { idToken: string } | { redirectUrl: string };
+
+/** The payload of credentials that log in through an OAuth 2.0 redirect (opened in a window). */
+export type RedirectPayload = { redirectUrl: string };
+
+/** True for a string realm-web treats as a redirect URL rather than a token: it contains `://`. */
+function isUrl(s: unknown): s is string {
+  return typeof s === "string" && s.includes("://");
+}
+
+/**
+ * True for credentials that log in through an OAuth 2.0 redirect (`google({redirectUrl})`,
+ * `facebook(url)`, `apple(url)`).
+ */
+export function isRedirectCredentials(credentials: Credentials): credentials is Credentials<RedirectPayload> {
+  return (
+    credentials.providerType.startsWith("oauth2-") &&
+    typeof credentials.payload.redirectUrl === "string" &&
+    Object.keys(credentials.payload).length === 1
+  );
+}
+
+function redirectUrl(url: string): RedirectPayload {
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new RealmTabsError("invalid-argument", "the redirect URL must be an absolute http(s) URL", { retryable: false });
+  }
+  return { redirectUrl: url };
+}
 
 /** Credentials to log in (or link) a user with one auth provider. */
 export class Credentials<P extends CredentialsPayload = CredentialsPayload> {
@@ -91,43 +121,61 @@ export class Credentials<P extends CredentialsPayload = CredentialsPayload> {
   }
 
   /**
-   * Google credentials from an auth code (`{authCode}`) or an OpenID Connect id token (`{idToken}`).
-   * @throws {RealmTabsError} `invalid-argument` unless exactly one of the two is given
+   * Google credentials from an auth code (`{authCode}`), an OpenID Connect id token (`{idToken}`),
+   * or, with `{redirectUrl}`, the OAuth 2.0 redirect login: `app.logIn` opens Google's login in a
+   * window, and the page at `redirectUrl` calls `handleAuthRedirect()`.
+   * @throws {RealmTabsError} `invalid-argument` unless exactly one of the three is given (a redirect URL must be absolute http(s))
    */
-  static google(options: GoogleOptions): Credentials<{ authCode: string } | { id_token: string }> {
-    const o = options as Partial<{ authCode: unknown; idToken: unknown }> | null;
+  static google(options: GoogleOptions): Credentials<{ authCode: string } | { id_token: string } | RedirectPayload> {
+    const o = options as Partial<{ authCode: unknown; idToken: unknown; redirectUrl: unknown }> | null;
+    const usage = "google takes exactly one of {authCode}, {idToken} or {redirectUrl}";
     if (typeof o !== "object" || o === null || Object.keys(o).length !== 1) {
-      throw new RealmTabsError("invalid-argument", "google takes exactly one of {authCode} or {idToken}", { retryable: false });
+      throw new RealmTabsError("invalid-argument", usage, { retryable: false });
     }
     if ("authCode" in o) return new Credentials(ProviderType.OAuth2Google, { authCode: requireString(o.authCode, "authCode") });
     if ("idToken" in o) return new Credentials(ProviderType.OAuth2Google, { id_token: requireString(o.idToken, "idToken") });
-    throw new RealmTabsError("invalid-argument", "google takes exactly one of {authCode} or {idToken}", { retryable: false });
+    if ("redirectUrl" in o) return new Credentials(ProviderType.OAuth2Google, redirectUrl(requireString(o.redirectUrl, "redirectUrl")));
+    throw new RealmTabsError("invalid-argument", usage, { retryable: false });
   }
 
   /**
-   * Facebook credentials from a Facebook access token.
-   * @throws {RealmTabsError} `invalid-argument` if the token is not a non-empty string
+   * Facebook credentials from a Facebook access token or, given a URL (a string with `://`, as
+   * realm-web tells them apart), the OAuth 2.0 redirect login returning to that page.
+   * @throws {RealmTabsError} `invalid-argument` if the argument is not a non-empty string (a URL must be absolute http(s))
    */
-  static facebook(accessToken: string): Credentials<{ accessToken: string }> {
-    return new Credentials(ProviderType.OAuth2Facebook, { accessToken: requireString(accessToken, "accessToken") });
+  static facebook(accessTokenOrRedirectUrl: string): Credentials<{ accessToken: string } | RedirectPayload> {
+    if (isUrl(accessTokenOrRedirectUrl)) return new Credentials(ProviderType.OAuth2Facebook, redirectUrl(accessTokenOrRedirectUrl));
+    return new Credentials(ProviderType.OAuth2Facebook, { accessToken: requireString(accessTokenOrRedirectUrl, "accessToken") });
   }
 
   /**
-   * Sign in with Apple credentials from an id token.
-   * @throws {RealmTabsError} `invalid-argument` if the token is not a non-empty string
+   * Sign in with Apple credentials from an id token or, given a URL (a string with `://`), the
+   * OAuth 2.0 redirect login returning to that page.
+   * @throws {RealmTabsError} `invalid-argument` if the argument is not a non-empty string (a URL must be absolute http(s))
    */
-  static apple(idToken: string): Credentials<{ id_token: string }> {
-    return new Credentials(ProviderType.OAuth2Apple, { id_token: requireString(idToken, "idToken") });
+  static apple(idTokenOrRedirectUrl: string): Credentials<{ id_token: string } | RedirectPayload> {
+    if (isUrl(idTokenOrRedirectUrl)) return new Credentials(ProviderType.OAuth2Apple, redirectUrl(idTokenOrRedirectUrl));
+    return new Credentials(ProviderType.OAuth2Apple, { id_token: requireString(idTokenOrRedirectUrl, "idToken") });
   }
 }
 
 /**
  * The wire form of credentials: the payload as canonical EJSON.
- * @throws {RealmTabsError} `invalid-argument` if `credentials` is not a {@link Credentials}
+ * @throws {RealmTabsError} `invalid-argument` if `credentials` is not a {@link Credentials};
+ *   `not-supported` for redirect credentials (they log in through `app.logIn` only; linking through a redirect is not supported)
  */
 export async function toCredentialsWire(credentials: Credentials): Promise<CredentialsWire> {
   if (!(credentials instanceof Credentials)) {
     throw new RealmTabsError("invalid-argument", "expected a Credentials instance (use Credentials.anonymous(), …)", { retryable: false });
+  }
+  if (isRedirectCredentials(credentials)) {
+    throw new RealmTabsError(
+      "not-supported",
+      "redirect credentials log in through app.logIn; linking through a redirect is not supported",
+      {
+        retryable: false,
+      },
+    );
   }
   return {
     providerType: credentials.providerType,

@@ -4,11 +4,10 @@
  * real local server started in-process.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import * as Comlink from "comlink";
 import { fileURLToPath } from "node:url";
 import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
-import { installErrorTransfer } from "./protocol/comlink.js";
+import { exposeSession } from "./protocol/comlink.js";
 import { isMongoDBRealmError } from "./protocol/errors.js";
 import { createSessionHost, type SessionHost } from "../worker/host/host.js";
 import { manualLiveness } from "../worker/host/liveness.js";
@@ -22,7 +21,6 @@ const ports: MessagePort[] = [];
 const apps: App[] = [];
 
 beforeAll(async () => {
-  installErrorTransfer();
   server = await startServer({
     port: 0,
     host: "127.0.0.1",
@@ -61,7 +59,7 @@ function openTabs(count: number): App[] {
       timeoutMs: 10_000,
       worker: () => {
         const { port1, port2 } = new MessageChannel();
-        Comlink.expose(host.connection(), port1);
+        exposeSession(host.connection(), port1);
         ports.push(port1, port2);
         return port2;
       },

@@ -120,7 +120,8 @@ export class User<
   }
 
   /**
-   * The refresh token: null unless the app was created with `exposeRefreshToken: true`. The refresh
+   * The refresh token: null unless this App was created with `exposeRefreshToken: true` (and the
+   * runtime has a private port to it; see `AppConfiguration.exposeRefreshToken`). The refresh
    * token is a long-lived credential; keeping it in the worker means script injected into one page
    * cannot read it from the page (it can still act as the user while the page is open).
    */

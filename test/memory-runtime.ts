@@ -3,11 +3,10 @@
  * `SessionApi` (no server) served over a real MessageChannel + Comlink, with hints on a real
  * BroadcastChannel. It checks the tab side's wiring, not the worker's logic.
  */
-import * as Comlink from "comlink";
 import { EJSON, ObjectId } from "bson";
 import { App } from "../src/app.js";
 import type { AppConfiguration } from "../src/config.js";
-import { installErrorTransfer } from "../src/protocol/comlink.js";
+import { exposeSession } from "../src/protocol/comlink.js";
 import { MongoDBRealmError, RealmTabsError } from "../src/protocol/errors.js";
 import { PROTOCOL_VERSION } from "../src/protocol/events.js";
 import { appKeyFor, channelName } from "../src/protocol/names.js";
@@ -121,6 +120,12 @@ export class MemoryRuntime {
       importRealmWeb: async () => {
         throw new RealmTabsError("storage", "IndexedDB failed", { retryable: false });
       },
+      redirectLoginUrl: async () => {
+        throw new RealmTabsError("internal", "this test double has no redirect login", { retryable: false });
+      },
+      completeRedirectLogin: async () => {
+        throw new RealmTabsError("internal", "this test double has no redirect login", { retryable: false });
+      },
     };
   }
 
@@ -128,7 +133,7 @@ export class MemoryRuntime {
   tab(): () => MessagePort {
     return () => {
       const { port1, port2 } = new MessageChannel();
-      Comlink.expose(this.api(), port1);
+      exposeSession(this.api(), port1);
       ports.push(port1, port2);
       return port2;
     };
@@ -142,7 +147,6 @@ const runtimes: MemoryRuntime[] = [];
 export const tracked = { ports, apps, runtimes };
 /** Opens `count` tabs (Apps) of the app "test-app" on one fresh in-memory runtime. */
 export function tabs(count: number, options: Partial<AppConfiguration> = {}): { runtime: MemoryRuntime; apps: App[] } {
-  installErrorTransfer();
   const runtime = new MemoryRuntime();
   runtimes.push(runtime);
   const made = Array.from({ length: count }, () => new App({ id: "test-app", baseUrl: BASE, worker: runtime.tab(), ...options }));

@@ -8,7 +8,7 @@ import "fake-indexeddb/auto";
 import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { startServer, type RunningServer } from "../server/src/index.js";
-import { installErrorTransfer } from "../src/protocol/comlink.js";
+import { exposeSession, wrapSession } from "../src/protocol/comlink.js";
 import { PROTOCOL_VERSION, isSessionEvent, type SessionEvent, type StateEvent } from "../src/protocol/events.js";
 import { channelName } from "../src/protocol/names.js";
 import type { ConnectReply, CredentialsWire, SessionApi } from "../src/protocol/rpc.js";
@@ -133,7 +133,6 @@ export interface TestTab {
 
 /** A host on a fake-indexeddb database of its own (pass the same `dbName` to simulate a restart). */
 export function testHost(dbName: string, overrides: Partial<HostDeps> = {}): SessionHost & { liveness: ReturnType<typeof manualLiveness> } {
-  installErrorTransfer();
   const liveness = manualLiveness();
   const host = createSessionHost({
     buildId: "test-build",
@@ -151,8 +150,8 @@ let tabCounter = 0;
 /** Opens a tab on `host` for the app `appId` at `server`. */
 export function openTab(host: SessionHost, server: RunningServer, appId: string): TestTab {
   const { port1, port2 } = new MessageChannel();
-  Comlink.expose(host.connection(), port1);
-  const api = Comlink.wrap<SessionApi>(port2);
+  exposeSession(host.connection(), port1);
+  const api = wrapSession(port2);
   const tabId = `tab-${++tabCounter}`;
   return {
     api,

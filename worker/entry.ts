@@ -4,12 +4,10 @@
  * @packageDocumentation
  * @module realm-tabs/worker
  */
-import { expose } from "comlink";
-import { installErrorTransfer } from "../src/protocol/comlink.js";
+import { exposeSession } from "../src/protocol/comlink.js";
 import { browserHostDeps } from "./host/browser.js";
 import { createSessionHost } from "./host/host.js";
 
-installErrorTransfer();
 const host = createSessionHost(browserHostDeps());
 // lib.webworker types `self` as the dedicated-or-shared WorkerGlobalScope; this module only ever
 // runs as a SharedWorker.
@@ -18,5 +16,5 @@ const scope = self as unknown as SharedWorkerGlobalScope;
 scope.onconnect = (event) => {
   const port = event.ports[0];
   // MessagePorts never report closing; liveness.ts learns of closed tabs through Web Locks.
-  if (port) expose(host.connection(), port);
+  if (port) exposeSession(host.connection(), port);
 };

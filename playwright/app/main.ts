@@ -23,6 +23,7 @@ if (!server || !appId) {
     timeoutMs: Number(params.get("timeoutMs") ?? 15_000),
     ...(mode ? { mode } : {}),
     ...(params.get("migrate") === "0" ? { migrateFromRealmWeb: false } : {}), // ?migrate=0: leave realm-web's keys alone
+    ...(params.get("exposeRefreshToken") === "1" ? { exposeRefreshToken: true } : {}), // ?exposeRefreshToken=1: this tab opts in
     ...(build
       ? {
           buildId: `build-${build}`,

@@ -38,6 +38,14 @@ const localUserpassSchema = z.object({
   resetFunctionName: z.string().min(1).optional(),
 });
 
+/** An OAuth 2.0 provider; its logins run through the development stand-in (`devOAuth`). */
+const oauthProviderSchema = z
+  .object({
+    /** Redirect URLs a login may return to (as App Services' `redirect_uris`); none listed: any loopback URL. */
+    redirectUris: z.array(z.string().url()).optional(),
+  })
+  .strict();
+
 const providersSchema = z
   .object({
     "anon-user": z.object({ enabled: z.boolean().default(true) }).optional(),
@@ -45,8 +53,18 @@ const providersSchema = z
     "api-key": z.object({ enabled: z.boolean().default(true) }).optional(),
     "custom-token": customTokenSchema.optional(),
     "custom-function": z.object({ functionName: z.string().min(1) }).optional(),
+    "oauth2-google": oauthProviderSchema.optional(),
+    "oauth2-facebook": oauthProviderSchema.optional(),
+    "oauth2-apple": oauthProviderSchema.optional(),
   })
   .strict();
+
+/** The OAuth 2.0 provider types the development stand-in serves. */
+export const OAUTH_PROVIDER_TYPES = ["oauth2-google", "oauth2-facebook", "oauth2-apple"] as const;
+/** One of {@link OAUTH_PROVIDER_TYPES}. */
+export type OAuthProviderType = (typeof OAUTH_PROVIDER_TYPES)[number];
+/** Settings of one OAuth 2.0 provider. */
+export type OAuthProviderConfig = z.infer<typeof oauthProviderSchema>;
 
 /** The JSON config file schema. Every field is optional. */
 export const configFileSchema = z
@@ -70,6 +88,12 @@ export const configFileSchema = z
     bodyLimitBytes: z.number().int().positive().optional(),
     maxFailedLogins: z.number().int().positive().optional(),
     limits: limitsSchema.optional(),
+    /**
+     * Development only: OAuth 2.0 providers log in through an authorization page this server
+     * serves (pick an identity) instead of Google, Facebook or Apple. Refused when
+     * `NODE_ENV=production`.
+     */
+    devOAuth: z.boolean().optional(),
   })
   .strict();
 
@@ -93,7 +117,11 @@ export interface ServerConfig {
     localUserpass: LocalUserpassConfig | undefined;
     customToken: CustomTokenConfig | undefined;
     customFunction: { functionName: string } | undefined;
+    /** Enabled OAuth 2.0 providers by type. */
+    oauth: Partial<Record<OAuthProviderType, OAuthProviderConfig>>;
   };
+  /** OAuth 2.0 logins run through the development stand-in authorization page. */
+  devOAuth: boolean;
   customUserData: ConfigFile["customUserData"];
   mongoServiceNames: string[];
   values: Record<string, unknown>;
@@ -152,9 +180,24 @@ export interface ConfigOverrides {
   publicUrl?: string | undefined;
 }
 
-/** Merges a config file with overrides and fills in the defaults. */
+/**
+ * Merges a config file with overrides and fills in the defaults.
+ * @throws ServerError 500 `InvalidConfig` for `devOAuth` when `NODE_ENV` is `production`
+ */
 export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {}): ServerConfig {
   const p = file.authProviders;
+  if (file.devOAuth === true && process.env.NODE_ENV === "production") {
+    throw new ServerError(
+      500,
+      "InvalidConfig",
+      "devOAuth (the development stand-in for OAuth providers) is refused when NODE_ENV=production",
+    );
+  }
+  const oauth: Partial<Record<OAuthProviderType, OAuthProviderConfig>> = {};
+  for (const type of OAUTH_PROVIDER_TYPES) {
+    const settings = p?.[type];
+    if (settings) oauth[type] = settings;
+  }
   const userpass = p === undefined ? { enabled: true, autoConfirm: true } : p["local-userpass"];
   return {
     appId: overrides.appId ?? file.appId ?? DEFAULT_APP_ID,
@@ -166,7 +209,9 @@ export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {})
       localUserpass: userpass?.enabled === true ? userpass : undefined,
       customToken: p?.["custom-token"],
       customFunction: p?.["custom-function"],
+      oauth,
     },
+    devOAuth: file.devOAuth === true,
     customUserData: file.customUserData,
     mongoServiceNames: file.mongoServiceNames ?? ["mongodb-atlas"],
     values: file.values ?? {},

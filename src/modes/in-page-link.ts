@@ -3,8 +3,7 @@
  * it over a `MessageChannel`. The last resort; tabs then share only what IndexedDB holds.
  * @packageDocumentation
  */
-import * as Comlink from "comlink";
-import type { SessionApi } from "../protocol/rpc.js";
+import { exposeSession, wrapSession } from "../protocol/comlink.js";
 import { loadRuntimeModules } from "./leader.js";
 import type { Link } from "./link.js";
 import { never } from "./link.js";
@@ -21,13 +20,13 @@ export function openInPageLink(buildId: string): Link {
   const ready = loadRuntimeModules().then(([{ createSessionHost }, { browserHostDeps }]) => {
     if (closed) return;
     const host = createSessionHost(browserHostDeps({ buildId }));
-    Comlink.expose(host.connection(), ports.port1);
+    exposeSession(host.connection(), ports.port1);
     closeHost = () => host.close();
   });
   return {
     mode: "in-page",
     degraded: degradedReason("in-page", detectCapabilities()),
-    api: Comlink.wrap<SessionApi>(ports.port2),
+    api: wrapSession(ports.port2),
     ready,
     lost: () => never,
     onChange: () => {},

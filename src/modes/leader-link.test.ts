@@ -1,8 +1,9 @@
-import * as Comlink from "comlink";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { serveClients } from "./endpoint.js";
 import { openLeaderLink } from "./leader-link.js";
 import { rpcChannelName } from "../protocol/names.js";
+import { exposeSession } from "../protocol/comlink.js";
+import type { RuntimeStats, SessionApi } from "../protocol/rpc.js";
 
 // Another tab holds the leader lock: this tab's candidacy waits in the queue (never granted here).
 const requests: string[] = [];
@@ -22,11 +23,15 @@ afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-/** A leader "tab": serves `{ who(): id, slow(): never }` on the RPC channel. */
+/** A leader "tab": serves `stats()` (naming it in `buildId`) and a `snapshot()` that never answers, on the RPC channel. */
 function leader(id: string): { close(): void } {
   const channel = new BroadcastChannel(rpcChannelName("unit"));
   const server = serveClients(channel, id, "b1", (_client, endpoint) => {
-    Comlink.expose({ who: () => id, slow: () => new Promise(() => {}) }, endpoint);
+    const served: Pick<SessionApi, "stats" | "snapshot"> = {
+      stats: async (): Promise<RuntimeStats> => ({ tabs: 1, refreshes: 0, openStreams: 0, buildId: id }),
+      snapshot: () => new Promise(() => {}),
+    };
+    exposeSession(served as SessionApi, endpoint);
   });
   const close = (): void => {
     server.close();
@@ -43,8 +48,7 @@ describe("leader link", () => {
     cleanups.push(() => link.close());
     await link.ready;
     expect(requests).toContain("realm-tabs:leader:unit");
-    const api = link.api as unknown as Comlink.Remote<{ who(): string }>;
-    expect(await api.who()).toBe("L1");
+    expect((await link.api.stats()).buildId).toBe("L1");
     expect(link.mode).toBe("leader");
     expect(link.degraded).toMatch(/leader tab/);
   });
@@ -56,13 +60,12 @@ describe("leader link", () => {
     await link.ready;
     const changed = vi.fn();
     link.onChange(changed);
-    const api = link.api as unknown as Comlink.Remote<{ who(): string; slow(): Promise<void> }>;
-    const inFlight = Promise.race([api.slow(), link.lost()]);
+    const inFlight = Promise.race([link.api.snapshot("app"), link.lost()]);
     first.close(); // the leader tab goes away...
     leader("L2"); // ...and the next one announces itself
     await expect(inFlight).rejects.toMatchObject({ code: "leader-changed", retryable: true });
     expect(changed).toHaveBeenCalledTimes(1);
-    expect(await api.who()).toBe("L2");
+    expect((await link.api.stats()).buildId).toBe("L2");
   });
 
   it("ready rejects with timeout when no leader answers", async () => {

@@ -4,9 +4,8 @@
  * in flight with a retryable `leader-changed` error (the old leader will never answer them).
  * @packageDocumentation
  */
-import * as Comlink from "comlink";
+import { wrapSession } from "../protocol/comlink.js";
 import { RealmTabsError, serializeError } from "../protocol/errors.js";
-import type { SessionApi } from "../protocol/rpc.js";
 import { withDeadline } from "../protocol/deadline.js";
 import { clientEndpoint } from "./endpoint.js";
 import { joinElection, loadRuntimeModules } from "./leader.js";
@@ -73,7 +72,7 @@ export function openLeaderLink(name: string, tabId: string, buildId: string, tim
   };
   channel.addEventListener("message", onMessage);
   const endpoint = clientEndpoint(channel, tabId, () => leader);
-  const api = Comlink.wrap<SessionApi>(endpoint);
+  const api = wrapSession(endpoint);
   channel.postMessage({ ns: RPC_NS, t: "who" });
   const ready = withDeadline(leaderKnown, timeoutMs, "leader election");
   return {

@@ -5,7 +5,7 @@
  * shared by the Apps of the tab (reference counted).
  * @packageDocumentation
  */
-import { expose } from "comlink";
+import { exposeSession } from "../protocol/comlink.js";
 import { serveClients, type ClientServer } from "./endpoint.js";
 import { standForLeader, type Candidacy } from "./election.js";
 import { rpcChannelName } from "../protocol/names.js";
@@ -35,7 +35,9 @@ async function host(name: string, buildId: string, seat: Seat): Promise<void> {
   const runtime = createSessionHost(browserHostDeps({ buildId }));
   const channel = new BroadcastChannel(rpcChannelName(name));
   const leaderId = crypto.randomUUID();
-  const server = serveClients(channel, leaderId, buildId, (_clientId, endpoint) => expose(runtime.connection(), endpoint));
+  const server = serveClients(channel, leaderId, buildId, (_clientId, endpoint) =>
+    exposeSession(runtime.connection({ privatePort: false }), endpoint),
+  );
   const stopWatching = runtime.onTabGone((tabId) => server.drop(tabId));
   seat.hosted = {
     server,

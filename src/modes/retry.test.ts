@@ -26,13 +26,13 @@ describe("retryIdempotent", () => {
     await expect(retryIdempotent("stats", timeout, async () => {})).rejects.toMatchObject({ code: "timeout" });
     expect(timeout).toHaveBeenCalledTimes(1);
   });
-  it("decides from the method alone: only stats and snapshot are sent twice", async () => {
+  it("decides from the method alone: only stats, snapshot and redirectLoginUrl are sent twice", async () => {
     const retried: SessionMethod[] = [];
     for (const method of Object.keys(READ_ONLY_METHODS) as SessionMethod[]) {
       const attempt = vi.fn().mockRejectedValueOnce(changed()).mockResolvedValueOnce("ok");
       const result = await retryIdempotent(method, attempt, async () => {}).catch(() => "failed");
       if (result === "ok") retried.push(method);
     }
-    expect(retried.sort()).toEqual(["snapshot", "stats"]);
+    expect(retried.sort()).toEqual(["redirectLoginUrl", "snapshot", "stats"]);
   });
 });

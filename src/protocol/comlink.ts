@@ -1,27 +1,82 @@
 /**
- * Makes thrown errors keep their class and fields across Comlink. Comlink's own "throw" handler
- * keeps only `message`, `name` and `stack`; this replaces it (same detection, our codec) so a
- * `MongoDBRealmError` keeps `statusCode`, `errorCode`, … and a `RealmTabsError` keeps `code`.
- * Both realms (tab and worker) must call {@link installErrorTransfer} before the first call.
+ * Comlink for realm-tabs' own endpoints, with errors that keep their class and fields. Comlink's
+ * "throw" transfer handler keeps only `message`, `name` and `stack`, and replacing it would change
+ * error handling for every other Comlink user of the page (transfer handlers are global). Instead,
+ * the runtime side never lets a {@link SessionApi} method throw across the port: each result travels
+ * as an {@link Outcome}, a failure carrying the error encoded by `errors.ts`; the tab side turns a
+ * failed outcome back into the thrown `MongoDBRealmError` / `RealmTabsError`. Nothing global changes.
  * @packageDocumentation
  */
-import { transferHandlers, type TransferHandler } from "comlink";
-import { deserializeError, serializeError, type SerializedError } from "./errors.js";
+import * as Comlink from "comlink";
+import { RealmTabsError, deserializeError, serializeError, type SerializedError } from "./errors.js";
+import { READ_ONLY_METHODS, type SessionApi, type SessionMethod } from "./rpc.js";
 
-let installed = false;
+/** The result of one call as it crosses the port: the value, or the encoded error. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
-/** Replaces Comlink's "throw" transfer handler with one that keeps our error classes. Idempotent. */
-export function installErrorTransfer(): void {
-  if (installed) return;
-  const original = transferHandlers.get("throw");
-  if (!original) throw new Error("comlink has no 'throw' transfer handler to replace");
-  const handler: TransferHandler<{ value: unknown }, SerializedError> = {
-    canHandle: (value): value is { value: unknown } => original.canHandle(value),
-    serialize: ({ value }) => [serializeError(value), []],
-    deserialize: (serialized) => {
-      throw deserializeError(serialized);
-    },
+type AsyncResult<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
+
+/** What the runtime side exposes: each {@link SessionApi} method, resolving to an {@link Outcome}. */
+export type EncodedSessionApi = {
+  [M in SessionMethod]: (...args: Parameters<SessionApi[M]>) => Promise<Outcome<AsyncResult<SessionApi[M]>>>;
+};
+
+const METHODS = Object.keys(READ_ONLY_METHODS) as SessionMethod[];
+
+function isOutcome(x: unknown): x is Outcome<unknown> {
+  if (typeof x !== "object" || x === null) return false;
+  const o = x as { ok?: unknown; error?: unknown };
+  return o.ok === true || (o.ok === false && typeof o.error === "object" && o.error !== null);
+}
+
+/** Wraps each method of `api` so that it resolves to an {@link Outcome} and never rejects. */
+export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
+  const encoded: Partial<Record<SessionMethod, (...args: unknown[]) => Promise<Outcome<unknown>>>> = {};
+  for (const method of METHODS) {
+    encoded[method] = async (...args: unknown[]) => {
+      try {
+        return { ok: true, value: await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args) };
+      } catch (error) {
+        return { ok: false, error: serializeError(error) };
+      }
+    };
+  }
+  return encoded as EncodedSessionApi;
+}
+
+/**
+ * Unwraps an {@link Outcome}.
+ * @throws the decoded error (`MongoDBRealmError`, `RealmTabsError`, `WatchError`, …) of a failed outcome;
+ *   {@link RealmTabsError} `internal` if the reply is not an outcome at all
+ */
+export function unwrapOutcome<T>(reply: Outcome<T>): T {
+  if (!isOutcome(reply))
+    throw new RealmTabsError("internal", "the session runtime sent a reply that is not an outcome", { retryable: false });
+  if (reply.ok) return reply.value;
+  throw deserializeError(reply.error);
+}
+
+/**
+ * Exposes a per-connection {@link SessionApi} object on one endpoint (a SharedWorker port, a
+ * leader's client endpoint, a `MessageChannel` port), with errors encoded in the results.
+ */
+export function exposeSession(api: SessionApi, endpoint: Comlink.Endpoint): void {
+  Comlink.expose(encodeOutcomes(api), endpoint);
+}
+
+/**
+ * Wraps the tab's endpoint to the runtime: calls return the value, or reject with the error the
+ * runtime threw, class and fields kept. `releaseProxy` and `createEndpoint` reach Comlink's proxy.
+ */
+export function wrapSession(endpoint: Comlink.Endpoint): Comlink.Remote<SessionApi> {
+  const remote = Comlink.wrap<EncodedSessionApi>(endpoint);
+  const api: Record<PropertyKey, unknown> = {
+    [Comlink.releaseProxy]: () => remote[Comlink.releaseProxy](),
+    [Comlink.createEndpoint]: () => remote[Comlink.createEndpoint](),
   };
-  transferHandlers.set("throw", handler);
-  installed = true;
+  for (const method of METHODS) {
+    const call = remote[method] as unknown as (...args: unknown[]) => Promise<Outcome<unknown>>;
+    api[method] = (...args: unknown[]) => call(...args).then(unwrapOutcome);
+  }
+  return api as unknown as Comlink.Remote<SessionApi>;
 }

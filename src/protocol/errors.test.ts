@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import * as Comlink from "comlink";
 import {
   MongoDBRealmError,
   RealmTabsError,
@@ -9,7 +8,6 @@ import {
   isRealmTabsError,
   serializeError,
 } from "./errors.js";
-import { installErrorTransfer } from "./comlink.js";
 
 describe("error codec", () => {
   it("round-trips a MongoDBRealmError with every field and realm-web's message", () => {
@@ -38,25 +36,5 @@ describe("error codec", () => {
     const back = deserializeError(structuredClone(serializeError(new WatchError("InvalidSession", "session gone"))));
     expect(back).toBeInstanceOf(WatchError);
     expect(back).toMatchObject({ name: "WatchError", code: "InvalidSession", message: "session gone" });
-  });
-
-  it("keeps fields through a real Comlink call", async () => {
-    installErrorTransfer();
-    const { port1, port2 } = new MessageChannel();
-    Comlink.expose(
-      {
-        fail: () => {
-          throw new MongoDBRealmError("GET", "u", 401, "", "invalid session", "InvalidSession");
-        },
-      },
-      port1,
-    );
-    const remote = Comlink.wrap<{ fail(): void }>(port2);
-    const err = await Promise.resolve(remote.fail()).catch((x: unknown) => x);
-    expect(isMongoDBRealmError(err)).toBe(true);
-    expect(err).toMatchObject({ statusCode: 401, errorCode: "InvalidSession" });
-    remote[Comlink.releaseProxy]();
-    port1.close();
-    port2.close();
   });
 });

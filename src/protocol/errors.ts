@@ -20,6 +20,9 @@ export type RealmTabsErrorCode =
   | "watch-closed"
   | "leader-changed"
   | "not-supported"
+  | "window-blocked"
+  | "window-closed"
+  | "redirect-failed"
   | "internal";
 
 /** A local failure: bad input, a deadline passed, the runtime went away, storage failed. */

@@ -9,4 +9,4 @@ export * from "./errors.js";
 export * from "./args.js";
 export * from "./names.js";
 export * from "./deadline.js";
-export { installErrorTransfer } from "./comlink.js";
+export { exposeSession, wrapSession, type Outcome } from "./comlink.js";

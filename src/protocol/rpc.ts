@@ -20,7 +20,7 @@ export interface AppConfigWire {
   skipLocationRequest: boolean;
   /** The local app's name and version, sent as `appId`/`appVersion` in the login device info. */
   app?: { name: string; version?: string };
-  /** Whether tabs may see refresh tokens (off by default; sticky once any tab of the app opts in). */
+  /** Whether this tab asks for refresh tokens (only its own replies carry them, over a private port). */
   exposeRefreshToken: boolean;
 }
 
@@ -135,6 +135,16 @@ export interface SessionApi {
   emailPassword(appKey: string, op: EmailPasswordOp, bodyEJSON: string): Promise<void>;
   /** Imports users realm-web stored in localStorage, skipping users the runtime already has. */
   importRealmWeb(appKey: string, data: RealmWebImport): Promise<MutationReply>;
+  /**
+   * The URL a tab opens to start an OAuth 2.0 redirect login with `providerType` (an `oauth2-*`
+   * provider): the server's login route with `redirect`, `state` and the device information.
+   */
+  redirectLoginUrl(appKey: string, providerType: ProviderType, redirectUrl: string, state: string): Promise<string>;
+  /**
+   * Completes a redirect login with the `_baas_ua` value the redirect page received (access token,
+   * refresh token, user id and device id joined by `$`): the user becomes logged in and current.
+   */
+  completeRedirectLogin(appKey: string, providerType: ProviderType, userAuth: string): Promise<MutationReply>;
 }
 
 /** The name of a {@link SessionApi} method. */
@@ -165,6 +175,8 @@ export const READ_ONLY_METHODS: { readonly [M in SessionMethod]: boolean } = {
   apiKeys: false,
   emailPassword: false,
   importRealmWeb: false,
+  redirectLoginUrl: true,
+  completeRedirectLogin: false,
 };
 
 /**

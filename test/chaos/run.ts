@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import "fake-indexeddb/auto";
-import * as Comlink from "comlink";
+import { exposeSession } from "../../src/protocol/comlink.js";
 import { App } from "../../src/app.js";
 import { Credentials } from "../../src/credentials.js";
 import { appKeyFor } from "../../src/protocol/names.js";
@@ -86,7 +86,7 @@ function openApp(w: World): App {
     buildId: "test-build",
     worker: () => {
       const { port1, port2 } = new MessageChannel();
-      Comlink.expose(host.connection(), port1);
+      exposeSession(host.connection(), port1);
       w.ports.push(port1, port2);
       return port2;
     },

@@ -3,17 +3,23 @@
  * runs the operation. Each method validates before doing anything, so a bad call rejects alone.
  * @packageDocumentation
  */
-import type { ConnectReply, RuntimeStats, SessionApi } from "../../src/protocol/rpc.js";
+import type { ConnectReply, MutationReply, RuntimeStats, SessionApi } from "../../src/protocol/rpc.js";
+import type { AppSnapshot } from "../../src/protocol/snapshots.js";
+import { revealRefreshTokens } from "../session/state.js";
 import * as ops from "../session/operations.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { parseArgs, parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
 import { sdkSurfaceApi } from "./surface.js";
+import { completeRedirectLogin, redirectLoginUrl } from "../features/redirectLogin.js";
 import type { WatchHub } from "../features/watchHub.js";
 
 /** What the API object is built on (the host). */
 export interface ApiCore {
-  /** Validates and performs a connect. */
-  connect(raw: unknown): Promise<ConnectReply>;
+  /**
+   * Validates and performs a connect.
+   * @returns the reply, and whether this connection gets refresh tokens (it opted in over a private port)
+   */
+  connect(raw: unknown): Promise<{ reply: ConnectReply; revealRefreshTokens: boolean }>;
   /** The runtime of an app key a tab connected to. @throws {RealmTabsError} `invalid-argument` */
   runtime(appKey: unknown): AppRuntime;
   stats(): RuntimeStats;
@@ -29,25 +35,48 @@ export interface ApiCore {
 export function sessionApi(core: ApiCore): SessionApi {
   const rt = (k: unknown): AppRuntime => core.runtime(k);
   let tabId: string | null = null; // set by connect: the watches of this connection belong to that tab
+  // set by connect: this connection's tab opted in to refresh tokens, and its port is private
+  let reveal = false;
+  const shown = (runtime: AppRuntime, snapshot: AppSnapshot): AppSnapshot =>
+    reveal ? revealRefreshTokens(snapshot, runtime.state()) : snapshot;
+  /** Runs a mutation on the app `k`; its reply shows refresh tokens to an opted-in tab only. */
+  const mutate = async (k: unknown, run: (runtime: AppRuntime) => Promise<MutationReply>): Promise<MutationReply> => {
+    const runtime = rt(k);
+    const reply = await run(runtime);
+    return reveal ? { ...reply, snapshot: shown(runtime, reply.snapshot) } : reply;
+  };
+  const surface = sdkSurfaceApi(rt, core.watchHub, () => tabId);
   return {
     connect: async (req: unknown) => {
-      const reply = await core.connect(req);
+      const { reply, revealRefreshTokens: optedIn } = await core.connect(req);
       tabId = (req as { tabId: string }).tabId; // validated by core.connect
-      return reply;
+      reveal = optedIn;
+      return reveal ? { ...reply, snapshot: shown(rt(reply.appKey), reply.snapshot) } : reply;
     },
-    logIn: async (k: unknown, c: unknown) => ops.logIn(rt(k), parseCredentials(c)),
-    switchUser: async (k: unknown, u: unknown) => ops.switchUser(rt(k), str(u, "userId")),
-    logOut: async (k: unknown, u: unknown) => ops.logOut(rt(k), str(u, "userId")),
-    removeUser: async (k: unknown, u: unknown) => ops.removeUser(rt(k), str(u, "userId")),
-    deleteUser: async (k: unknown, u: unknown) => ops.deleteUser(rt(k), str(u, "userId")),
-    refreshAccessToken: async (k: unknown, u: unknown) => rt(k).refresh(str(u, "userId")),
-    refreshCustomData: async (k: unknown, u: unknown) => rt(k).refresh(str(u, "userId")),
-    refreshProfile: async (k: unknown, u: unknown) => ops.refreshProfile(rt(k), str(u, "userId")),
-    linkCredentials: async (k: unknown, u: unknown, c: unknown) => ops.linkCredentials(rt(k), str(u, "userId"), parseCredentials(c)),
+    logIn: async (k: unknown, c: unknown) => mutate(k, (r) => ops.logIn(r, parseCredentials(c))),
+    switchUser: async (k: unknown, u: unknown) => mutate(k, (r) => ops.switchUser(r, str(u, "userId"))),
+    logOut: async (k: unknown, u: unknown) => mutate(k, (r) => ops.logOut(r, str(u, "userId"))),
+    removeUser: async (k: unknown, u: unknown) => mutate(k, (r) => ops.removeUser(r, str(u, "userId"))),
+    deleteUser: async (k: unknown, u: unknown) => mutate(k, (r) => ops.deleteUser(r, str(u, "userId"))),
+    refreshAccessToken: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"))),
+    refreshCustomData: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"))),
+    refreshProfile: async (k: unknown, u: unknown) => mutate(k, (r) => ops.refreshProfile(r, str(u, "userId"))),
+    linkCredentials: async (k: unknown, u: unknown, c: unknown) =>
+      mutate(k, (r) => ops.linkCredentials(r, str(u, "userId"), parseCredentials(c))),
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
       ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service")),
     stats: async () => core.stats(),
-    snapshot: async (k: unknown) => rt(k).snapshot(),
-    ...sdkSurfaceApi(rt, core.watchHub, () => tabId),
+    snapshot: async (k: unknown) => {
+      const runtime = rt(k);
+      return shown(runtime, runtime.snapshot());
+    },
+    ...surface,
+    redirectLoginUrl: async (k: unknown, p: unknown, url: unknown, state: unknown) =>
+      redirectLoginUrl(rt(k), str(p, "providerType"), str(url, "redirectUrl"), str(state, "state")),
+    completeRedirectLogin: async (k: unknown, p: unknown, ua: unknown) =>
+      mutate(k, (r) => completeRedirectLogin(r, str(p, "providerType"), str(ua, "userAuth"))),
+    // the surface validates both arguments itself
+    importRealmWeb: async (k: unknown, data: unknown) =>
+      mutate(k, () => (surface.importRealmWeb as (k: unknown, data: unknown) => Promise<MutationReply>)(k, data)),
   } satisfies SessionApi;
 }

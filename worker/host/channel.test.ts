@@ -61,6 +61,9 @@ describe("channel events", () => {
     const out = await tab.api.logOut(appKey, named.userId!);
     replies.push(out);
 
+    // the tab that did not opt in never gets one, before or after another tab opted in
+    const toTab = [...replies.slice(0, 3), ...replies.slice(4)];
+    expect(toTab.flatMap((r) => r.snapshot.users.map((u) => u.refreshToken)).every((t) => t === null)).toBe(true);
     const secrets = new Set(replies.flatMap(secretsOf));
     expect(secrets.size).toBeGreaterThanOrEqual(6); // access tokens, refresh tokens and the email were seen
     expect([...secrets].some((s) => exposed.snapshot.users.some((u) => u.refreshToken === s))).toBe(true);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as Comlink from "comlink";
 import type { RunningServer } from "../../server/src/index.js";
+import { exposeSession, wrapSession } from "../../src/protocol/comlink.js";
 import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
 import { PROTOCOL_VERSION, type StateEvent } from "../../src/protocol/events.js";
 import { idbStore, type SessionStore } from "../io/store.js";
@@ -169,26 +171,56 @@ describe("session host over a MessageChannel port, against the real server", () 
     host.close();
   });
 
-  it("keeps refresh tokens in the worker unless a tab opts in, and the opt-in is sticky", async () => {
-    const host = testHost(freshDb());
+  it("gives refresh tokens only to the tab that opted in, over its own port, and never remembers the opt-in", async () => {
+    const db = freshDb();
+    const host = testHost(db);
     const a = openTab(host, server, APP);
     const { appKey } = await a.connect(false);
     const u = await a.api.logIn(appKey, anonymous(false));
     expect(u.snapshot.users[0]?.refreshToken).toBeNull();
-    const log = listen(appKey);
     const b = openTab(host, server, APP);
     const exposed = await b.connect(true);
-    expect(exposed.snapshot.users[0]?.refreshToken).toMatch(/^ey/);
-    // the opt-in is a commit (tabs hear of it and fetch the snapshot), but the token never goes on the channel
-    const optIn = await log.waitFor<StateEvent>(
-      (e) => e.kind === "state" && e.changes.some((c) => c.type === "token" && c.userId === null),
-    );
-    expect(JSON.stringify(optIn)).not.toContain(exposed.snapshot.users[0]!.refreshToken!);
-    expect((await a.api.snapshot(appKey)).users[0]?.refreshToken).toBe(exposed.snapshot.users[0]?.refreshToken);
+    const token = exposed.snapshot.users[0]?.refreshToken;
+    expect(token).toMatch(/^ey/);
+    // every reply to the opted-in tab carries it; no reply to the other tab does
+    expect((await b.api.snapshot(appKey)).users[0]?.refreshToken).toBe(token);
+    expect((await b.api.refreshAccessToken(appKey, u.userId!)).snapshot.users[0]?.refreshToken).toBe(token);
+    expect((await a.api.snapshot(appKey)).users[0]?.refreshToken).toBeNull();
+    expect((await a.api.refreshAccessToken(appKey, u.userId!)).snapshot.users[0]?.refreshToken).toBeNull();
     const c = openTab(host, server, APP);
-    expect((await c.connect(false)).snapshot.users[0]?.refreshToken).toMatch(/^ey/);
-    log.close();
+    expect((await c.connect(false)).snapshot.users[0]?.refreshToken).toBeNull();
     [a, b, c].forEach((t) => t.close());
+    host.close();
+    // nothing was persisted: a restarted runtime gives a tab that did not opt in no token either
+    const again = testHost(db);
+    const d = openTab(again, server, APP);
+    const restored = await d.connect(false);
+    expect(restored.snapshot.users[0]).toMatchObject({ id: u.userId, state: "LoggedIn", refreshToken: null });
+    d.close();
+    again.close();
+  });
+
+  it("withholds refresh tokens from an opt-in over a port that is not private (leader mode), with a warning", async () => {
+    const host = testHost(freshDb());
+    const a = openTab(host, server, APP);
+    const { appKey } = await a.connect(false);
+    await a.api.logIn(appKey, anonymous(false));
+    const { port1, port2 } = new MessageChannel();
+    exposeSession(host.connection({ privatePort: false }), port1);
+    const shared = wrapSession(port2);
+    const reply = await shared.connect({
+      protocol: PROTOCOL_VERSION,
+      buildId: "test-build",
+      tabId: "shared-port-tab",
+      config: { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: true },
+    });
+    expect(reply.snapshot.users[0]?.refreshToken).toBeNull();
+    expect(reply.warnings).toContainEqual(expect.objectContaining({ code: "refresh-token-withheld" }));
+    expect((await shared.snapshot(appKey)).users[0]?.refreshToken).toBeNull();
+    shared[Comlink.releaseProxy]();
+    port1.close();
+    port2.close();
+    a.close();
     host.close();
   });
 

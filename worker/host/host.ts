@@ -59,8 +59,13 @@ export interface HostDeps {
 
 /** The host; `connection()` is what each endpoint exposes. */
 export interface SessionHost {
-  /** A new per-connection API object (expose it on one port). */
-  connection(): SessionApi;
+  /**
+   * A new per-connection API object (expose it on one port). `privatePort` says whether only the
+   * connecting tab reads what is sent on that port (a SharedWorker or `MessageChannel` port, not a
+   * BroadcastChannel): only then does a tab that opts in get refresh tokens.
+   * @default privatePort true
+   */
+  connection(options?: { privatePort?: boolean }): SessionApi;
   /** Counters over every runtime. */
   stats(): RuntimeStats;
   /** Registers a callback run when a tab goes away (per-tab resources, e.g. watch streams). */
@@ -73,6 +78,9 @@ export interface SessionHost {
 export function appKeyOf(config: Pick<AppConfigWire, "id" | "baseUrl">): string {
   return appKeyFor(config.id, config.baseUrl);
 }
+
+const REFRESH_TOKEN_WITHHELD =
+  "exposeRefreshToken is ignored in leader mode: the runtime's replies travel on a BroadcastChannel any script of the origin can read, so user.refreshToken stays null";
 
 /** Creates the host. Nothing is opened until the first tab connects. */
 export function createSessionHost(deps: HostDeps): SessionHost {
@@ -171,25 +179,19 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     return rt;
   }
 
-  async function connect(raw: unknown): Promise<ConnectReply> {
+  async function connect(raw: unknown, privatePort: boolean): Promise<{ reply: ConnectReply; revealRefreshTokens: boolean }> {
     const req = parseConnect(raw);
     const rt = await runtimeFor(req.config);
-    if (req.config.exposeRefreshToken && !rt.state().app.exposeRefreshToken) {
-      await rt.commit((d) => {
-        d.app.exposeRefreshToken = true;
-        return [{ type: "token", userId: null }];
-      });
-    }
+    const withheld = req.config.exposeRefreshToken && !privatePort;
     // two builds share this runtime: assume the tab that connected last runs the newest deploy
     if (tabs.attach(req.tabId, req.buildId, rt.appKey)) {
       rt.publish({ v: PROTOCOL_VERSION, kind: "outdated", appKey: rt.appKey, buildId: req.buildId });
     }
+    const replayed = [...warnings].map(([code, message]) => ({ code, message }));
+    if (withheld) replayed.push({ code: "refresh-token-withheld", message: REFRESH_TOKEN_WITHHELD });
     return {
-      appKey: rt.appKey,
-      snapshot: rt.snapshot(),
-      protocol: PROTOCOL_VERSION,
-      buildId: deps.buildId,
-      warnings: [...warnings].map(([code, message]) => ({ code, message })),
+      reply: { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: replayed },
+      revealRefreshTokens: req.config.exposeRefreshToken && privatePort,
     };
   }
 
@@ -200,7 +202,10 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   }
 
   return {
-    connection: () => sessionApi({ connect, runtime: known, stats, watchHub }),
+    connection: (options) => {
+      const privatePort = options?.privatePort ?? true;
+      return sessionApi({ connect: (raw) => connect(raw, privatePort), runtime: known, stats, watchHub });
+    },
     stats,
     onTabGone: (listener) => tabs.onGone(listener),
     close() {

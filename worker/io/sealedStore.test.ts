@@ -10,7 +10,6 @@ const app = (epoch: number): StoredApp => ({
   order: ["u1"],
   currentUserId: "u1",
   epoch,
-  exposeRefreshToken: false,
 });
 const user = (id: string, rt: string | null = `rt-${id}-secret`): StoredUser => ({
   appKey: "a",

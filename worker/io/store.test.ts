@@ -9,7 +9,6 @@ const app = (appKey: string, epoch: number): StoredApp => ({
   order: ["u1", "u2"],
   currentUserId: "u1",
   epoch,
-  exposeRefreshToken: false,
 });
 const user = (appKey: string, id: string): StoredUser => ({
   appKey,

@@ -43,8 +43,6 @@ export interface StoredApp {
   currentUserId: string | null;
   /** The epoch of the last commit. */
   epoch: number;
-  /** Sticky: once any tab opted in to exposing refresh tokens. */
-  exposeRefreshToken: boolean;
 }
 
 /** What {@link SessionStore.load} returns. */

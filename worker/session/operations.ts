@@ -11,7 +11,8 @@ import * as req from "../io/requests.js";
 import { applyLogin, applyLogout, applyProfile, applyRemove, applySwitch, applyTokens } from "./state.js";
 import { skewOnReceipt } from "./tokens.js";
 
-function deviceFor(rt: AppRuntime): req.DeviceInfo {
+/** The device information a login sends (`options.device`), with the stored device id. */
+export function deviceFor(rt: AppRuntime): req.DeviceInfo {
   const { config, device } = rt.deps;
   const deviceId = rt.state().app.deviceId;
   return {

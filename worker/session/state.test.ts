@@ -8,6 +8,7 @@ import {
   cloneState,
   deriveCurrentUserId,
   emptyState,
+  revealRefreshTokens,
   toSnapshot,
 } from "./state.js";
 
@@ -61,16 +62,18 @@ describe("session state transitions", () => {
     expect([s.app.order, s.app.currentUserId]).toEqual([["named"], "named"]);
   });
 
-  it("snapshots list users in order and carry refresh tokens only when exposed", () => {
+  it("snapshots list users in order and never carry refresh tokens; a revealed copy does", () => {
     const s = twoUsers();
     const snap = toSnapshot(s);
     expect(snap.users.map((u) => [u.id, u.refreshToken, u.accessToken])).toEqual([
       ["named", null, "at-2"],
       ["anon", null, "at-1"],
     ]);
-    const exposed = cloneState(s);
-    exposed.app.exposeRefreshToken = true;
-    expect(toSnapshot(exposed).users.map((u) => u.refreshToken)).toEqual(["rt-2", "rt-1"]);
-    expect(toSnapshot(s).users[0]?.refreshToken).toBeNull(); // the clone did not leak back
+    expect(revealRefreshTokens(snap, s).users.map((u) => u.refreshToken)).toEqual(["rt-2", "rt-1"]);
+    expect(snap.users.map((u) => u.refreshToken)).toEqual([null, null]); // the copy did not leak back
+    const later = cloneState(s);
+    applyLogout(later, "anon", true);
+    // the snapshot still shows anon logged in, the state no longer: no token for it
+    expect(revealRefreshTokens(snap, later).users.map((u) => u.refreshToken)).toEqual(["rt-2", null]);
   });
 });

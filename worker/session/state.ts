@@ -23,7 +23,7 @@ export interface ReceivedTokens {
 
 /** A fresh state for an app never seen before. */
 export function emptyState(appKey: string): SessionState {
-  return { app: { appKey, deviceId: null, order: [], currentUserId: null, epoch: 0, exposeRefreshToken: false }, users: new Map() };
+  return { app: { appKey, deviceId: null, order: [], currentUserId: null, epoch: 0 }, users: new Map() };
 }
 
 /** A deep copy to mutate. */
@@ -125,24 +125,41 @@ export function applyRemove(s: SessionState, id: string, type: "remove" | "delet
   return [{ type, userId: id }];
 }
 
-/** The snapshot tabs receive. Refresh tokens are left out unless the app opted in. */
+/**
+ * The snapshot tabs receive. It never holds a refresh token: {@link revealRefreshTokens} adds
+ * them to a copy sent to one tab that opted in, over its private port.
+ */
 export function toSnapshot(s: SessionState): AppSnapshot {
   const users: UserSnapshot[] = [];
   for (const id of s.app.order) {
     const u = s.users.get(id);
-    if (u) users.push(toUserSnapshot(u, s.app.exposeRefreshToken));
+    if (u) users.push(toUserSnapshot(u));
   }
   return { appKey: s.app.appKey, epoch: s.app.epoch, users, currentUserId: s.app.currentUserId, deviceId: s.app.deviceId };
 }
 
-function toUserSnapshot(u: StoredUser, exposeRefreshToken: boolean): UserSnapshot {
+/**
+ * A copy of `snapshot` with each logged-in user's refresh token from `s` (the state now). A user
+ * the snapshot shows logged in but the state no longer holds gets none; a newer snapshot follows.
+ */
+export function revealRefreshTokens(snapshot: AppSnapshot, s: SessionState): AppSnapshot {
+  return {
+    ...snapshot,
+    users: snapshot.users.map((u) => {
+      const held = s.users.get(u.id);
+      return { ...u, refreshToken: u.state === "LoggedIn" && held?.state === "LoggedIn" ? held.refreshToken : null };
+    }),
+  };
+}
+
+function toUserSnapshot(u: StoredUser): UserSnapshot {
   const info = u.accessToken ? readAccessToken(u.accessToken, u.skewMs) : null;
   return {
     id: u.id,
     state: u.state,
     providerType: u.providerType,
     accessToken: u.accessToken,
-    refreshToken: exposeRefreshToken ? u.refreshToken : null,
+    refreshToken: null,
     deviceId: info?.deviceId ?? null,
     profile: u.profile ? structuredClone(u.profile) : null,
     customDataEJSON: info?.customDataEJSON ?? "{}",

@@ -92,10 +92,10 @@ describe("auth providers and custom user data", () => {
       },
     });
     const loaded = loadApp(dir);
-    expect(loaded.authProviders).toEqual({ "local-userpass": { enabled: true, autoConfirm: false } });
+    expect(loaded.authProviders).toEqual({ "oauth2-google": {}, "local-userpass": { enabled: true, autoConfirm: false } });
     expect(loaded.customUserData).toEqual({ serviceName: "mongodb-atlas", databaseName: "d", collectionName: "c", userIdField: "uid" });
     expect(loaded.unsupported).toEqual([
-      "auth/providers.json: provider oauth2-google (oauth2-google) is not supported: its logins are refused",
+      "auth/providers.json: oauth2-google cannot reach google; its redirect logins work only with devOAuth (the development stand-in), else they are refused",
       "auth/providers.json: custom-token signing key secret(s) missing not provided (--secrets FILE): custom JWT logins are refused",
       "auth/providers.json: local-userpass confirmation emails are not sent; read confirmation tokens through the admin API",
       "auth/providers.json: local-userpass password reset emails are not sent; read reset tokens through the admin API",

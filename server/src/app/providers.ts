@@ -106,6 +106,16 @@ export function readProviders(files: AppFiles, secrets: Record<string, string>, 
           functionName: parse(customFunctionConfigSchema, provider.config, "custom-function config").authFunctionName,
         };
         break;
+      case "oauth2-google":
+      case "oauth2-facebook":
+      case "oauth2-apple": {
+        const uris = (provider.redirect_uris ?? []).filter((u) => URL.canParse(u));
+        out[provider.type] = uris.length > 0 ? { redirectUris: uris } : {};
+        unsupported.push(
+          `${PROVIDERS}: ${provider.type} cannot reach ${provider.type.slice(7)}; its redirect logins work only with devOAuth (the development stand-in), else they are refused`,
+        );
+        break;
+      }
       default:
         unsupported.push(`${PROVIDERS}: provider ${name} (${provider.type}) is not supported: its logins are refused`);
     }

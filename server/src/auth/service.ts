@@ -8,7 +8,7 @@ import type { ServerConfig } from "../config.js";
 import { ServerError, type ContextUser, type MongoService } from "../contracts.js";
 import { proveIdentity, type LoginClient, type ProviderDeps } from "./providers.js";
 import { invalidSession, type TokenService } from "./tokens.js";
-import type { SessionRecord, UserRecord, UserStore } from "./users.js";
+import type { Identity, SessionRecord, UserRecord, UserStore } from "./users.js";
 
 /** The login and link response body. */
 export interface LoginResponse {
@@ -81,14 +81,21 @@ export class AuthService {
   async logIn(provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
     const proof = await proveIdentity(provider, body, this.#deps, client);
     const userId = proof.kind === "apiKey" ? proof.userId : this.#users.upsertByIdentity(proof.identity);
+    return this.#openSession(userId, pickDeviceId(body), proof.kind === "apiKey" ? proof.apiKeyId : null);
+  }
+
+  /**
+   * Logs in with an identity another party proved (the OAuth 2.0 redirect flow), creating the user
+   * on first login, and opens a session.
+   * @param deviceId - the device id to record (see {@link pickDeviceId})
+   */
+  async logInIdentity(identity: Identity, deviceId: string): Promise<LoginResponse> {
+    return this.#openSession(this.#users.upsertByIdentity(identity), deviceId, null);
+  }
+
+  async #openSession(userId: string, deviceId: string, apiKeyId: string | null): Promise<LoginResponse> {
     if (this.#users.isDisabled(userId)) throw new ServerError(401, "UserDisabled", "user disabled");
-    const deviceId = pickDeviceId(body);
-    const session = this.#users.createSession(
-      userId,
-      deviceId,
-      proof.kind === "apiKey" ? proof.apiKeyId : null,
-      this.#tokens.refreshTtlSeconds,
-    );
+    const session = this.#users.createSession(userId, deviceId, apiKeyId, this.#tokens.refreshTtlSeconds);
     return {
       access_token: await this.accessToken(session),
       refresh_token: await this.#tokens.signRefresh(userId, session.id, session.expiresAt),

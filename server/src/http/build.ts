@@ -28,6 +28,7 @@ import type { HttpDeps } from "./deps.js";
 import { installErrorHandlers } from "./errors.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
 import { StreamRegistry } from "./streams.js";
+import { registerOAuthRoutes } from "./oauthRoutes.js";
 import { registerUserpassRoutes } from "./userpassRoutes.js";
 import { registerWatchRoute } from "./watchRoute.js";
 
@@ -122,6 +123,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   const faults = config.adminToken === undefined ? undefined : new Faults();
   installCountingHook(app, counters, faults);
   registerAuthRoutes(app, deps);
+  registerOAuthRoutes(app, deps);
   registerApiKeyRoutes(app, deps);
   registerUserpassRoutes(app, deps);
   registerFunctionRoutes(app, deps);
