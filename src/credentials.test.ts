@@ -34,12 +34,14 @@ describe("Credentials payloads (protocol §2.1)", () => {
     expect(credentials.payload).toEqual(payload);
   });
 
-  it("tells redirect credentials from token credentials, and keeps them off the token wire", () => {
+  it("tells redirect credentials from token credentials, and keeps them off the token wire", async () => {
     expect(isRedirectCredentials(Credentials.google({ redirectUrl: "http://a.test/cb" }))).toBe(true);
     expect(isRedirectCredentials(Credentials.apple("https://a.test/cb"))).toBe(true);
     expect(isRedirectCredentials(Credentials.facebook("token"))).toBe(false);
     expect(isRedirectCredentials(Credentials.function({ redirectUrl: "http://a.test/cb" }))).toBe(false);
-    expect(() => toCredentialsWire(Credentials.facebook("https://a.test/cb"))).toThrow(expect.objectContaining({ code: "not-supported" }));
+    await expect(toCredentialsWire(Credentials.facebook("https://a.test/cb"))).rejects.toThrow(
+      expect.objectContaining({ code: "not-supported" }),
+    );
   });
 
   it("anonymous reuses by default and can opt out; others never reuse", () => {
