@@ -133,15 +133,23 @@ test("raw garbage and ill-typed calls on a SharedWorker port never crash the wor
       lastReply,
       new Promise((_, reject) => setTimeout(() => reject(new Error("no reply to the last call in 20 s")), 20_000)),
     ]);
-    const last = replies.get("last") as { value?: { tabs?: number } } | undefined;
+    // a session method answers with an outcome ({ok: true, value} or {ok: false, error}), never a throw
+    type Reply = { type?: string; value?: { ok?: boolean; value?: { tabs?: number }; error?: unknown } };
+    const last = replies.get("last") as Reply | undefined;
+    const outcome = (k: string): string => {
+      const r = replies.get(k) as Reply | undefined;
+      if (r === undefined) return "none";
+      if (r.type !== "RAW") return `thrown (${r.type})`;
+      return r.value?.ok === false && typeof r.value.error === "object" ? "rejected" : "resolved";
+    };
     return {
       replied: replies.size,
-      errors: ["c1", "c2", "c4", "c5"].map((k) => (replies.get(k) as { type?: string } | undefined)?.type ?? "none"),
-      tabs: last?.value?.tabs ?? -1,
+      errors: ["c1", "c2", "c4", "c5"].map(outcome),
+      tabs: last?.value?.ok === true ? (last.value.value?.tabs ?? -1) : -1,
     };
   });
   expect(result.tabs).toBeGreaterThanOrEqual(2); // the rogue reached the tabs' worker
-  expect(result.errors).toEqual(["HANDLER", "HANDLER", "HANDLER", "HANDLER"]); // each bad call rejected alone
+  expect(result.errors).toEqual(["rejected", "rejected", "rejected", "rejected"]); // each bad call rejected alone
   expect(JSON.stringify(await tabView(a!))).toBe(JSON.stringify(before));
   expect(JSON.stringify(await tabView(b!))).toBe(JSON.stringify(before));
   // the worker still serves the others

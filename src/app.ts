@@ -5,7 +5,6 @@
 import { RealmTabsError } from "./protocol/errors.js";
 import { UserState } from "./protocol/snapshots.js";
 import { Credentials, isRedirectCredentials, toCredentialsWire, type RedirectPayload } from "./credentials.js";
-import { runRedirectLogin } from "./redirectLogin.js";
 import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.js";
 import type { DefaultFunctionsFactory } from "./functions.js";
 import { ListenerSet, type Listener } from "./listeners.js";
@@ -212,8 +211,10 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   }
 
   /** The OAuth 2.0 redirect login: a window for the provider, the runtime completes it. */
-  private redirectLogIn(credentials: Credentials<RedirectPayload>): Promise<MutationReply> {
+  private async redirectLogIn(credentials: Credentials<RedirectPayload>): Promise<MutationReply> {
     const provider = credentials.providerType;
+    // loaded on first use: a page that never logs in through a redirect never loads it
+    const { runRedirectLogin } = await import("./redirectLogin.js");
     return runRedirectLogin({
       url: (state) =>
         this.session.call({ method: "redirectLoginUrl" }, (url, appKey) => url(appKey, provider, credentials.payload.redirectUrl, state)),

@@ -12,10 +12,13 @@ import { NOT_INITIAL, measureQuickStart } from "./quickstart.js";
 
 /**
  * gzip bytes (level 9, summed per chunk) of the scripts the realm-tabs quick start loads at start:
- * the value measured when the budget was set (15,997 B with Vite 8.3.8), plus about 3 %.
- * Lower it when the page gets smaller; raise it only with a reason in the commit.
+ * the value measured when the budget was last set, plus about 3 %. Set at 16,500 for 15,997 B
+ * (Vite 8.3.8); raised to 17,800 for 17,283 B when errors started crossing as outcomes (the
+ * scoped Comlink wrapper) and the in-realm page channel joined the tab's start (the redirect login
+ * itself is loaded on first use). Lower it when the page gets smaller; raise it only with a reason
+ * in the commit.
  */
-export const INITIAL_GZ_BUDGET = 16_500;
+export const INITIAL_GZ_BUDGET = 17_800;
 
 const out = fileURLToPath(new URL("../dist/size/", import.meta.url));
 const resultsAt = process.argv.indexOf("--results");

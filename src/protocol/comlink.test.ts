@@ -8,7 +8,8 @@ import * as Comlink from "comlink";
 import type { RunningServer } from "../../server/src/index.js";
 import { emailPassword, openTab, startTestServer, testHost } from "../../test/worker-kit.js";
 import { isMongoDBRealmError, isRealmTabsError } from "./errors.js";
-import { unwrapOutcome } from "./comlink.js";
+import { encodeOutcomes, unwrapOutcome } from "./comlink.js";
+import type { SessionApi } from "./rpc.js";
 
 const APP = "comlink-scope";
 let server: RunningServer;
@@ -125,5 +126,15 @@ describe("scoped error transfer", () => {
 
   it("rejects a reply that is not an outcome with a typed error", () => {
     expect(() => unwrapOutcome({ unexpected: true } as never)).toThrow(expect.objectContaining({ code: "internal" }));
+  });
+
+  it("exposes a frozen object: a Comlink SET cannot replace a method of the connection", async () => {
+    const api = { stats: async () => ({ tabs: 1 }) } as unknown as SessionApi;
+    const encoded = encodeOutcomes(api);
+    expect(Object.isFrozen(encoded)).toBe(true);
+    expect(() => {
+      (encoded as unknown as Record<string, unknown>).stats = 1;
+    }).toThrow(TypeError);
+    await expect(encoded.stats()).resolves.toEqual({ ok: true, value: { tabs: 1 } });
   });
 });

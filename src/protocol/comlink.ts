@@ -29,7 +29,7 @@ function isOutcome(x: unknown): x is Outcome<unknown> {
   return o.ok === true || (o.ok === false && typeof o.error === "object" && o.error !== null);
 }
 
-/** Wraps each method of `api` so that it resolves to an {@link Outcome} and never rejects. */
+/** Wraps each method of `api` so that it resolves to an {@link Outcome} and never rejects; the result is frozen. */
 export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
   const encoded: Partial<Record<SessionMethod, (...args: unknown[]) => Promise<Outcome<unknown>>>> = {};
   for (const method of METHODS) {
@@ -41,7 +41,8 @@ export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
       }
     };
   }
-  return encoded as EncodedSessionApi;
+  // frozen: a Comlink SET from a rogue script cannot replace a method of its connection
+  return Object.freeze(encoded) as EncodedSessionApi;
 }
 
 /**
