@@ -3,8 +3,9 @@
  * resolved to realm-tabs by that folder's Vite config) runs unchanged in every runtime mode: the
  * SharedWorker, a leader tab (the browser's SharedWorker removed before the page runs) and in-page
  * (BroadcastChannel removed too). Each mode: restore on load with a synchronous `currentUser`, two
- * users and `switchUser`, login with every credential but the OAuth redirect, the email/password
- * flows, functions with the reserved names, MongoDB CRUD and watch, API keys, log out.
+ * users and `switchUser`, login with every credential (the OAuth redirect through the server's
+ * development stand-in, ending on the page's own redirect page), the email/password flows, functions
+ * with the reserved names, MongoDB CRUD and watch, API keys, log out.
  */
 import { fileURLToPath } from "node:url";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
@@ -25,6 +26,7 @@ declare global {
 let server: TestServer;
 let pages: TestPageServer;
 let url: string;
+let redirectUrl: string;
 
 test.beforeAll(async () => {
   server = await startTestServer({
@@ -32,8 +34,10 @@ test.beforeAll(async () => {
     allowAllData: true,
     onWarning: () => undefined,
     config: {
+      devOAuth: true,
       authProviders: {
         "anon-user": {},
+        "oauth2-google": {},
         "local-userpass": { autoConfirm: false },
         "api-key": {},
         "custom-token": { algorithm: "HS256", secret: JWT_SECRET, metadataFields: [{ name: "name" }] },
@@ -43,6 +47,7 @@ test.beforeAll(async () => {
   });
   pages = await startTestPageServer({ root: repo, configFile: `${repo}playwright/realm-web-app/vite.config.ts` });
   url = testPageUrl(new URL("/playwright/realm-web-app/index.html", pages.url), server);
+  redirectUrl = new URL("/playwright/realm-web-app/auth-redirect.html", pages.url).toString();
 });
 
 test.afterAll(async () => {
@@ -118,6 +123,44 @@ for (const [mode, removeGlobals] of Object.entries(MODES)) {
     const jwt = await a.evaluate((token) => window.realmWebApp!.logInWithJwt(token), await jwtFor(`jwt-${mode}`, "Jay"));
     expect(jwt).toMatchObject({ provider: "custom-token", name: "Jay" });
     expect(await a.evaluate((u) => window.realmWebApp!.logInWithFunction(u), `fn-${mode}`)).toMatchObject({ provider: "custom-function" });
+
+    // OAuth 2.0 redirect: the window shows the stand-in's identity picker, the pick lands on the
+    // page's redirect page, whose handleAuthRedirect() hands the result back to tab a
+    const other = await open(context); // a tab already open during the login
+    const popupOpened = a.waitForEvent("popup");
+    const redirectLogin = a.evaluate((u) => window.realmWebApp!.logInWithGoogleRedirect(u), redirectUrl);
+    const popup = await popupOpened;
+    await expect(popup.locator("#sign-in")).toBeVisible();
+    await popup.locator("#email").fill(`grace-${mode}@example.com`);
+    await popup.locator("#name").fill("Grace Hopper");
+    await popup.locator("#sign-in").click();
+    const google = await redirectLogin;
+    expect(google).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      provider: "oauth2-google",
+      loggedIn: true,
+      current: google.id,
+      email: `grace-${mode}@example.com`,
+      name: "Grace Hopper",
+    });
+    await expect.poll(() => popup.isClosed()).toBe(true); // the opener closed it
+    const signedIn = { currentUserId: google.id, providerType: "oauth2-google", userIds: expect.arrayContaining([google.id, jwt.id]) };
+    if (mode === "in-page") {
+      // no runtime shared between tabs: as with realm-web, a tab already open keeps the users it
+      // loaded, and sees the new user once it loads again
+      expect(await other.evaluate(() => window.realmWebApp!.users().userIds)).not.toContain(google.id);
+      await other.reload();
+      await expect(other.locator("#status")).toHaveText("loaded");
+    }
+    await expect.poll(() => other.evaluate(() => window.realmWebApp!.users())).toEqual(signedIn);
+    const late = await open(context); // and a tab opened after it has the user on the line after new App
+    expect(await late.evaluate(() => window.realmWebApp!.atLoad())).toMatchObject({
+      currentUserId: google.id,
+      loggedIn: true,
+      providerType: "oauth2-google",
+    });
+    await late.close();
+    await other.close();
 
     // API keys of the email user, and a login with one
     expect(await a.evaluate((id) => window.realmWebApp!.switchTo(id).next, emailUserId)).toBe(emailUserId);

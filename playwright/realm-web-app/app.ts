@@ -92,11 +92,30 @@ const steps = {
   },
 
   /**
-   * The OAuth 2.0 redirect login (`Credentials.google({ redirectUrl })`; the redirect page calls
-   * `Realm.handleAuthRedirect()`). Not driven by the test yet: the redirect flow is built separately.
+   * The OAuth 2.0 redirect login: `logIn` opens the provider's login in a window, which ends on
+   * `redirectUrl` (auth-redirect.html, calling `handleAuthRedirect()`); read back on the next line.
    */
-  async logInWithGoogleRedirect(redirectUrl: string): Promise<string> {
-    return (await app.logIn(Realm.Credentials.google({ redirectUrl }))).id;
+  async logInWithGoogleRedirect(
+    redirectUrl: string,
+  ): Promise<{ id: string; provider: string; loggedIn: boolean; current: string | null; email: unknown; name: unknown }> {
+    const user = await app.logIn(Realm.Credentials.google({ redirectUrl }));
+    return {
+      id: user.id,
+      provider: user.providerType,
+      loggedIn: user.isLoggedIn,
+      current: app.currentUser?.id ?? null,
+      email: user.profile.email,
+      name: user.profile.name,
+    };
+  },
+
+  /** What the page shows now: the current user and every user (the app's listeners keep a UI in step). */
+  users(): { currentUserId: string | null; providerType: string | null; userIds: string[] } {
+    return {
+      currentUserId: app.currentUser?.id ?? null,
+      providerType: app.currentUser?.providerType ?? null,
+      userIds: Object.keys(app.allUsers),
+    };
   },
 
   /**
