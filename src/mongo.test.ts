@@ -107,3 +107,44 @@ describe("MongoDBCollection", () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe("collection.watch()", () => {
+  it("return() while a next() waits for an event ends the watch at once and unwatches", async () => {
+    const ports: MessagePort[] = [];
+    const unwatched: string[] = [];
+    const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
+      watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => {
+        ports.push(port);
+        return `w${ports.length}`;
+      },
+      unwatch: async (id: string) => {
+        unwatched.push(id);
+      },
+    };
+    const watchCall: RuntimeCall = async (op, run) => run(methods[op.method] as never, "app-key");
+    const noCall = async (): Promise<string> => "null";
+    const coll = createMongoClient(noCall, watchCall, "u1", "mongodb-atlas").db("d").collection("c");
+    const it = coll.watch();
+    const pending = it.next(); // no event ever arrives
+    await expect.poll(() => ports.length).toBe(1);
+    await expect(it.return(undefined)).resolves.toEqual({ value: undefined, done: true });
+    await expect(pending).resolves.toEqual({ value: undefined, done: true });
+    await expect.poll(() => unwatched).toEqual(["w1"]);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("return() before the first next() starts nothing", async () => {
+    let watched = 0;
+    const watchCall: RuntimeCall = async () => {
+      watched++;
+      return "w";
+    };
+    const coll = createMongoClient(async () => "null", watchCall, "u1", "mongodb-atlas")
+      .db("d")
+      .collection("c");
+    const it = coll.watch();
+    await it.return(undefined);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    expect(watched).toBe(0);
+  });
+});

@@ -211,20 +211,55 @@ export class MongoDBCollection<T = Document> {
 }
 
 /**
- * A watch whose code (watch.ts) is loaded on the first `next()`; `return()` before that starts nothing.
+ * A watch whose code (watch.ts) is loaded on the first `next()`; `return()` before that starts
+ * nothing, and `return()` while a `next()` waits for an event ends the watch at once (an async
+ * generator function would queue it behind the pending `next()`).
  * @throws {RealmTabsError} as `watchCollection`, and `network` if its code cannot be loaded
  */
-async function* lazyWatch<T>(
+function lazyWatch<T>(
   open: () => Promise<AsyncGenerator<ChangeEvent<T>, undefined, unknown>>,
 ): AsyncGenerator<ChangeEvent<T>, undefined, unknown> {
-  let inner: AsyncGenerator<ChangeEvent<T>, undefined, unknown>;
-  try {
-    inner = await open();
-  } catch (cause) {
-    if (cause instanceof RealmTabsError) throw cause;
-    throw new RealmTabsError("network", `the watch code could not be loaded: ${String(cause)}`, { cause, retryable: true });
+  return new LazyWatch(open);
+}
+
+type Watch<T> = AsyncGenerator<ChangeEvent<T>, undefined, unknown>;
+
+class LazyWatch<T> implements Watch<T> {
+  private inner: Promise<Watch<T>> | undefined;
+  private ended = false;
+
+  constructor(private readonly open: () => Promise<Watch<T>>) {}
+
+  private opened(): Promise<Watch<T>> {
+    this.inner ??= this.open().catch((cause: unknown) => {
+      if (cause instanceof RealmTabsError) throw cause;
+      throw new RealmTabsError("network", `the watch code could not be loaded: ${String(cause)}`, { cause, retryable: true });
+    });
+    return this.inner;
   }
-  return yield* inner;
+
+  async next(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
+    if (this.ended) return { value: undefined, done: true };
+    return (await this.opened()).next();
+  }
+
+  async return(): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
+    this.ended = true;
+    const inner = await this.inner?.catch(() => undefined);
+    await inner?.return(undefined);
+    return { value: undefined, done: true };
+  }
+
+  async throw(e: unknown): Promise<IteratorResult<ChangeEvent<T>, undefined>> {
+    this.ended = true;
+    const inner = await this.inner?.catch(() => undefined);
+    if (inner === undefined) throw e;
+    return inner.throw(e);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }
 
 /** One database of a service. */
