@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { EJSON, ObjectId } from "bson";
 import { createMongoClient } from "./mongo.js";
 import type { RuntimeCall } from "./watch.js";
+import { fakeWatchRuntime } from "../test/watch-runtime.js";
 
 function recorder(result: unknown = null) {
   const calls: { fn: string; args: unknown; service: string }[] = [];
@@ -110,18 +111,7 @@ describe("MongoDBCollection", () => {
 
 describe("collection.watch()", () => {
   it("return() while a next() waits for an event ends the watch at once and unwatches", async () => {
-    const ports: MessagePort[] = [];
-    const unwatched: string[] = [];
-    const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
-      watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => {
-        ports.push(port);
-        return `w${ports.length}`;
-      },
-      unwatch: async (id: string) => {
-        unwatched.push(id);
-      },
-    };
-    const watchCall: RuntimeCall = async (op, run) => run(methods[op.method] as never, "app-key");
+    const { call: watchCall, ports, unwatched } = fakeWatchRuntime();
     const noCall = async (): Promise<string> => "null";
     const coll = createMongoClient(noCall, watchCall, "u1", "mongodb-atlas").db("d").collection("c");
     const it = coll.watch();

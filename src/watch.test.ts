@@ -1,25 +1,8 @@
 /** The tab's watch iterator over a MessagePort, with a fake runtime call. */
 import { describe, expect, it } from "vitest";
 import { serializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
-import type { WatchMessage } from "./protocol/rpc.js";
 import { watchCollection, type RuntimeCall } from "./watch.js";
-
-function fakeRuntime() {
-  const ports: MessagePort[] = [];
-  const unwatched: string[] = [];
-  const methods: Record<string, (...args: never[]) => Promise<unknown>> = {
-    watch: async (_k: string, _u: string, _r: unknown, port: MessagePort) => {
-      ports.push(port);
-      return `w${ports.length}`;
-    },
-    unwatch: async (id: string) => {
-      unwatched.push(id);
-    },
-  };
-  const call: RuntimeCall = async (op, run) => run(methods[op.method] as never, "app-key");
-  const send = (m: WatchMessage): void => ports.at(-1)!.postMessage(m);
-  return { call, ports, unwatched, send };
-}
+import { fakeWatchRuntime as fakeRuntime } from "../test/watch-runtime.js";
 
 const request = { service: "s", database: "d", collection: "c" };
 
