@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EventGate } from "./eventGate.js";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
 import { PROTOCOL_VERSION, type StateEvent } from "./protocol/events.js";
+import { RealmTabsError } from "./protocol/errors.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 const KEY = "app@http://h";
@@ -155,5 +156,49 @@ describe("EventGate: channel events are hints", () => {
     gate.handle(event(snap(2, [user("u1")])));
     await gate.settled();
     expect(mirror.epoch).toBe(2);
+  });
+
+  it("a fetch that fails transiently is sent once more, so the hint is not lost", async () => {
+    const mirror = new Mirror(KEY);
+    mirror.apply(snap(1, []));
+    const errors: unknown[] = [];
+    let failures = 1;
+    let calls = 0;
+    const gate = new EventGate({
+      mirror,
+      appKey: () => KEY,
+      onError: (e) => errors.push(e),
+      fetchSnapshot: async () => {
+        calls++;
+        if (failures-- > 0) throw new RealmTabsError("timeout", "no answer in time", { retryable: true });
+        return snap(2, [user("u1")]);
+      },
+    });
+    gate.handle(event(snap(2, [user("u1")]), [{ type: "login", userId: "u1" }]));
+    await gate.settled();
+    expect(mirror.epoch).toBe(2);
+    expect(calls).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("a fetch that fails transiently twice is reported once, after exactly two attempts", async () => {
+    const mirror = new Mirror(KEY);
+    mirror.apply(snap(1, []));
+    const errors: unknown[] = [];
+    let calls = 0;
+    const gate = new EventGate({
+      mirror,
+      appKey: () => KEY,
+      onError: (e) => errors.push(e),
+      fetchSnapshot: async () => {
+        calls++;
+        throw new RealmTabsError("timeout", "no answer in time", { retryable: true });
+      },
+    });
+    for (let i = 0; i < 100; i++) gate.handle(event(snap(2 + i, [user("x")])));
+    await gate.settled();
+    expect(calls).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect(mirror.epoch).toBe(1);
   });
 });
