@@ -30,6 +30,16 @@ async function until(read: () => boolean, what: string): Promise<void> {
   await vi.waitFor(() => expect(read(), what).toBe(true), { timeout: 2_000, interval: 5 });
 }
 
+/** One tab (A) on a fresh in-memory runtime, connected. */
+async function readyTab(): Promise<{ runtime: MemoryRuntime; a: App }> {
+  const {
+    runtime,
+    apps: [a],
+  } = tabs(1);
+  await a!.ready;
+  return { runtime, a: a! };
+}
+
 /** A tab on `runtime` whose runtime API is `api` (the runtime's, with some methods replaced). */
 function tabWith(runtime: MemoryRuntime, change: (api: SessionApi) => Partial<SessionApi>): App {
   const app = new App({
@@ -50,11 +60,7 @@ function tabWith(runtime: MemoryRuntime, change: (api: SessionApi) => Partial<Se
 
 describe("a tab that is still connecting when another tab logs in", () => {
   it("shows the login when the handshake reply was taken before the login and arrives after its hint", async () => {
-    const {
-      runtime,
-      apps: [a],
-    } = tabs(1);
-    await a!.ready;
+    const { runtime, a } = await readyTab();
     const release = gate();
     let answered = false;
     const b = tabWith(runtime, (api) => ({
@@ -65,7 +71,7 @@ describe("a tab that is still connecting when another tab logs in", () => {
         return reply;
       },
     }));
-    const user = await a!.logIn(Credentials.anonymous()); // its hint reaches b while b waits for the reply
+    const user = await a.logIn(Credentials.anonymous()); // its hint reaches b while b waits for the reply
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(answered).toBe(false);
     release.open();
@@ -74,11 +80,7 @@ describe("a tab that is still connecting when another tab logs in", () => {
   });
 
   it("shows the login when a snapshot fetched before the login is answered after its hint", async () => {
-    const {
-      runtime,
-      apps: [a],
-    } = tabs(1);
-    await a!.ready;
+    const { runtime, a } = await readyTab();
     let hold: ReturnType<typeof gate> | null = null;
     let fetches = 0;
     const b = tabWith(runtime, (api) => ({
@@ -91,20 +93,16 @@ describe("a tab that is still connecting when another tab logs in", () => {
     }));
     await b.ready;
     hold = gate();
-    const first = await a!.logIn(Credentials.anonymous()); // b fetches, and the fetch is held
+    const first = await a.logIn(Credentials.anonymous()); // b fetches, and the fetch is held
     await until(() => fetches === 1, "b fetched once");
-    const second = await a!.logIn(Credentials.anonymous()); // its hint arrives while the fetch is held
+    const second = await a.logIn(Credentials.anonymous()); // its hint arrives while the fetch is held
     hold.open();
     await until(() => b.currentUser?.id === second.id, "b shows the second login");
     expect(Object.keys(b.allUsers).sort()).toEqual([first.id, second.id].sort());
   });
 
   it("shows the login when the fetch its hint started fails once", async () => {
-    const {
-      runtime,
-      apps: [a],
-    } = tabs(1);
-    await a!.ready;
+    const { runtime, a } = await readyTab();
     let failures = 1;
     const b = tabWith(runtime, (api) => ({
       snapshot: async (key) => {
@@ -118,7 +116,7 @@ describe("a tab that is still connecting when another tab logs in", () => {
     await b.ready;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
-      const user = await a!.logIn(Credentials.anonymous());
+      const user = await a.logIn(Credentials.anonymous());
       await until(() => b.currentUser?.id === user.id, "b shows the login");
       expect(failures).toBe(0);
     } finally {
