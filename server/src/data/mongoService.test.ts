@@ -25,7 +25,9 @@ describe("MongoDB service dispatch", () => {
     const err = await serverError(s.service.call(SERVICE, "dropDatabase", [{ database: "demo" }], SYSTEM));
     expect([err.statusCode, err.errorCode, err.message]).toEqual([404, "FunctionNotFound", "function not found: 'dropDatabase'"]);
     expect((await serverError(s.service.call(SERVICE, "toString", [{}], SYSTEM))).errorCode).toBe("FunctionNotFound");
-    expect((await serverError(s.service.call("nope", "find", [{ database: "d", collection: "c" }], SYSTEM))).errorCode).toBe("ServiceNotFound");
+    expect((await serverError(s.service.call("nope", "find", [{ database: "d", collection: "c" }], SYSTEM))).errorCode).toBe(
+      "ServiceNotFound",
+    );
   });
 
   test("every bad argument is a 400 ServerError, and nothing is lost", async () => {
