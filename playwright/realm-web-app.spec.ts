@@ -129,7 +129,10 @@ for (const [mode, removeGlobals] of Object.entries(MODES)) {
     // OAuth 2.0 redirect: the window shows the stand-in's identity picker, the pick lands on the
     // page's redirect page, whose handleAuthRedirect() hands the result back to tab a
     const other = await open(context); // a tab already open during the login
-    // ... and in step with tab a before the login starts (it shows the users tab a shows)
+    // ... and in step with tab a before the login starts: connected to the runtime (its remembered
+    // state shows the users at once, before it is), and showing the users tab a shows. A tab still
+    // connecting when the login happens is covered by playwright/scenarios/joining.ts.
+    await expect.poll(() => other.evaluate(() => window.realmWebApp!.runtimeMode())).toBe(mode);
     const usersBefore = await a.evaluate(() => window.realmWebApp!.users());
     await expect.poll(() => other.evaluate(() => window.realmWebApp!.users())).toEqual(usersBefore);
     const popupOpened = a.waitForEvent("popup");
