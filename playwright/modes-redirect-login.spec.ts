@@ -5,8 +5,8 @@
  * hands the result back, and tabs A and B both show the user. Matched by both Playwright projects
  * (`modes*.spec.ts`): with a SharedWorker, and in leader mode without one.
  */
-import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures.js";
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, test, type Stack } from "./fixtures.js";
 import { startTestServer, type TestServer } from "../src/testing/server.js";
 import { expectTabsAgree, openTab, testPageUrl } from "../src/testing/tabs.js";
 
@@ -58,7 +58,16 @@ test("redirect login in one tab signs the user in in every tab", async ({ contex
   expect(await a.evaluate(() => Object.keys(localStorage).filter((k) => k.includes("oauth2")))).toEqual([]);
 });
 
-test("a redirect login whose window is closed fails with window-closed and signs no one in", async ({ context, stack }) => {
+/**
+ * Opens tab A, starts a redirect login there, ends it in the window with `end` (before any identity
+ * is picked) and checks the login fails with `code`; then a new tab B and tab A show no one signed in.
+ */
+async function failedRedirectLogin(
+  context: BrowserContext,
+  stack: Stack,
+  end: (popup: Page) => Promise<void>,
+  code: "window-closed" | "redirect-failed",
+): Promise<void> {
   const url = testPageUrl(stack.page, server);
   const redirectUrl = new URL("/playwright/app/auth-redirect.html", stack.pages.url).toString();
   const a = await openTab(context, url);
@@ -66,19 +75,16 @@ test("a redirect login whose window is closed fails with window-closed and signs
   const login = startRedirectLogin(a, redirectUrl);
   const popup = await popupOpened;
   await expect(popup.locator("#sign-in")).toBeVisible();
-  await popup.close();
-  expect(await login).toBe("error: window-closed");
+  await end(popup);
+  expect(await login).toBe(`error: ${code}`);
   const b = await openTab(context, url);
   await expectTabsAgree([a, b], (v) => v.currentUserId === null && v.users.length === 0);
+}
+
+test("a redirect login whose window is closed fails with window-closed and signs no one in", async ({ context, stack }) => {
+  await failedRedirectLogin(context, stack, (popup) => popup.close(), "window-closed");
 });
 
-test("a cancelled pick fails with redirect-failed", async ({ context, stack }) => {
-  const url = testPageUrl(stack.page, server);
-  const redirectUrl = new URL("/playwright/app/auth-redirect.html", stack.pages.url).toString();
-  const a = await openTab(context, url);
-  const popupOpened = a.waitForEvent("popup");
-  const login = startRedirectLogin(a, redirectUrl);
-  const popup = await popupOpened;
-  await popup.locator("#deny").click();
-  expect(await login).toBe("error: redirect-failed");
+test("a cancelled pick fails with redirect-failed and signs no one in", async ({ context, stack }) => {
+  await failedRedirectLogin(context, stack, (popup) => popup.locator("#deny").click(), "redirect-failed");
 });

@@ -4,8 +4,8 @@
  * SharedWorker, a leader tab (the browser's SharedWorker removed before the page runs) and in-page
  * (BroadcastChannel removed too). Each mode: restore on load with a synchronous `currentUser`, two
  * users and `switchUser`, login with every credential (the OAuth redirect through the server's
- * development stand-in, ending on the page's own redirect page), the email/password flows, functions
- * with the reserved names, MongoDB CRUD and watch, API keys, log out.
+ * development stand-in, ending on the redirect page playwright/app/auth-redirect.html), the
+ * email/password flows, functions with the reserved names, MongoDB CRUD and watch, API keys, log out.
  */
 import { fileURLToPath } from "node:url";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
@@ -47,7 +47,9 @@ test.beforeAll(async () => {
   });
   pages = await startTestPageServer({ root: repo, configFile: `${repo}playwright/realm-web-app/vite.config.ts` });
   url = testPageUrl(new URL("/playwright/realm-web-app/index.html", pages.url), server);
-  redirectUrl = new URL("/playwright/realm-web-app/auth-redirect.html", pages.url).toString();
+  // the repository's one redirect page (it only calls handleAuthRedirect(); this folder's config
+  // resolves its import to the same realm-tabs module as the page's "realm-web")
+  redirectUrl = new URL("/playwright/app/auth-redirect.html", pages.url).toString();
 });
 
 test.afterAll(async () => {
@@ -127,7 +129,10 @@ for (const [mode, removeGlobals] of Object.entries(MODES)) {
     // OAuth 2.0 redirect: the window shows the stand-in's identity picker, the pick lands on the
     // page's redirect page, whose handleAuthRedirect() hands the result back to tab a
     const other = await open(context); // a tab already open during the login
-    // ... and in step with tab a before the login starts (it shows the users tab a shows)
+    // ... and in step with tab a before the login starts: connected to the runtime (its remembered
+    // state shows the users at once, before it is), and showing the users tab a shows. A tab still
+    // connecting when the login happens is covered by playwright/scenarios/joining.ts.
+    await expect.poll(() => other.evaluate(() => window.realmWebApp!.runtimeMode())).toBe(mode);
     const usersBefore = await a.evaluate(() => window.realmWebApp!.users());
     await expect.poll(() => other.evaluate(() => window.realmWebApp!.users())).toEqual(usersBefore);
     const popupOpened = a.waitForEvent("popup");

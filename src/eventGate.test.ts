@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EventGate } from "./eventGate.js";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
 import { PROTOCOL_VERSION, type StateEvent } from "./protocol/events.js";
+import { RealmTabsError } from "./protocol/errors.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 
 const KEY = "app@http://h";
@@ -134,21 +135,14 @@ describe("EventGate: channel events are hints", () => {
   });
 
   it("a failed fetch is reported and the next hint fetches again", async () => {
-    const mirror = new Mirror(KEY);
-    mirror.apply(snap(1, []));
-    const errors: unknown[] = [];
     let fail = true;
-    const gate = new EventGate({
-      mirror,
-      appKey: () => KEY,
-      onError: (e) => errors.push(e),
-      fetchSnapshot: async () => {
-        if (fail) throw new Error("timeout");
-        return snap(2, [user("u1")]);
-      },
+    const { mirror, gate, errors, calls } = gateWith(async () => {
+      if (fail) throw new Error("timeout");
+      return snap(2, [user("u1")]);
     });
     gate.handle(event(snap(2, [user("u1")])));
     await gate.settled();
+    expect(calls()).toBe(1); // not a RealmTabsError marked retryable: not sent again
     expect(errors).toHaveLength(1);
     expect(mirror.epoch).toBe(1);
     fail = false;
@@ -156,4 +150,46 @@ describe("EventGate: channel events are hints", () => {
     await gate.settled();
     expect(mirror.epoch).toBe(2);
   });
+
+  it("a fetch that fails transiently is sent once more, so the hint is not lost", async () => {
+    let failures = 1;
+    const { mirror, gate, errors, calls } = gateWith(async () => {
+      if (failures-- > 0) throw new RealmTabsError("timeout", "no answer in time", { retryable: true });
+      return snap(2, [user("u1")]);
+    });
+    gate.handle(event(snap(2, [user("u1")]), [{ type: "login", userId: "u1" }]));
+    await gate.settled();
+    expect(mirror.epoch).toBe(2);
+    expect(calls()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("a fetch that fails transiently twice is reported once, after exactly two attempts", async () => {
+    const { mirror, gate, errors, calls } = gateWith(async () => {
+      throw new RealmTabsError("timeout", "no answer in time", { retryable: true });
+    });
+    for (let i = 0; i < 100; i++) gate.handle(event(snap(2 + i, [user("x")])));
+    await gate.settled();
+    expect(calls()).toBe(2);
+    expect(errors).toHaveLength(1);
+    expect(mirror.epoch).toBe(1);
+  });
 });
+
+/** A gate over a mirror at epoch 1 whose fetches run `fetch`: counts them and keeps the errors it reports. */
+function gateWith(fetch: () => Promise<AppSnapshot>) {
+  const mirror = new Mirror(KEY);
+  mirror.apply(snap(1, []));
+  const errors: unknown[] = [];
+  let calls = 0;
+  const gate = new EventGate({
+    mirror,
+    appKey: () => KEY,
+    onError: (e) => errors.push(e),
+    fetchSnapshot: () => {
+      calls++;
+      return fetch();
+    },
+  });
+  return { mirror, gate, errors, calls: () => calls };
+}

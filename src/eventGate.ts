@@ -5,11 +5,19 @@
  * connection (a MessagePort only the runtime holds the other end of) and apply that. A forged event
  * therefore costs one snapshot fetch and changes nothing. Fetches are coalesced: at most one in flight per tab, and one more
  * if newer hints arrived meanwhile, so a flood of forged events cannot amplify into a flood of calls.
+ * A fetch that fails transiently (a retryable error: timeout, leader handover) is sent once more, so
+ * the hints it was for are not lost; a second failure is reported and the next hint fetches again.
  * @packageDocumentation
  */
 import { isSessionEvent, type StateEvent } from "./protocol/events.js";
 import type { AppSnapshot, StateChange } from "./protocol/snapshots.js";
 import type { Mirror } from "./mirror.js";
+import { RealmTabsError } from "./protocol/errors.js";
+
+/** Whether a failed fetch may succeed if sent again (a timeout, a leader handover, the network). */
+function isRetryable(error: unknown): boolean {
+  return error instanceof RealmTabsError && error.retryable;
+}
 
 /** What the gate needs from the tab. */
 export interface EventGateOptions {
@@ -19,7 +27,7 @@ export interface EventGateOptions {
   appKey: () => string;
   /** Fetches the runtime's snapshot over the private connection (with a deadline). */
   fetchSnapshot: () => Promise<AppSnapshot>;
-  /** Reports a failed fetch (the next hint or call catches up). */
+  /** Reports a fetch that failed (twice, if the first failure was retryable); the next hint fetches again. */
   onError?: (error: unknown) => void;
   /** A `warning` event: a condition of the runtime the tab should report. */
   onWarning?: (code: string, message: string) => void;
@@ -35,6 +43,8 @@ export class EventGate {
   private pending: StateEvent[] = [];
   private inFlight: Promise<void> | null = null;
   private again = false;
+  /** The fetch in flight failed transiently: the next one is its retry. */
+  private retryNext = false;
   /** Snapshot fetches started (tests and benchmarks read it). */
   fetches = 0;
 
@@ -65,7 +75,7 @@ export class EventGate {
     while (this.inFlight) await this.inFlight;
   }
 
-  private fetch(): void {
+  private fetch(retry = true): void {
     this.fetches++;
     this.again = false;
     this.inFlight = this.options
@@ -73,13 +83,23 @@ export class EventGate {
       .then(
         (snapshot) => this.applyFetched(snapshot),
         (error: unknown) => {
+          // a transient failure (a timeout, a leader handover) must not lose the hints: the tab
+          // would show stale state until some later event; they are fetched for once more
+          if (retry && isRetryable(error)) {
+            this.again = true;
+            this.retryNext = true;
+            return;
+          }
           this.pending = [];
           this.options.onError?.(error);
         },
       )
       .finally(() => {
         this.inFlight = null;
-        if (this.again && this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.fetch();
+        // a retry after a failure is itself not retried again (a runtime that keeps failing is reported)
+        const afterFailure = this.retryNext;
+        this.retryNext = false;
+        if (this.again && this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.fetch(!afterFailure);
         else this.pending = [];
       });
   }

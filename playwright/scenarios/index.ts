@@ -7,6 +7,7 @@ import { workerFailsToLoad } from "./failure.js";
 import { leaderFallback } from "./fallback.js";
 import { backAfterLogout } from "./history.js";
 import { closedTabFreed } from "./liveness.js";
+import { loginWhileJoining } from "./joining.js";
 import { realmWebImport } from "./migration.js";
 import { oneRefreshPerExpiry } from "./refresh.js";
 import { restoreAfterAllClosed } from "./restore.js";
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   restoreAfterAllClosed,
   switchUserEverywhere,
   concurrentLogins,
+  loginWhileJoining,
   sharedWatchStream,
   closedTabFreed,
   realmWebImport,

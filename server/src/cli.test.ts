@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -119,6 +119,40 @@ describe("realm-tabs-server CLI", () => {
     expect(await res.json()).toMatchObject({ hostname: "https://realm.example.com" });
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+  });
+
+  it("--dev-oauth turns on the OAuth stand-in (off without it) and is refused when NODE_ENV=production", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rt-cli-"));
+    const config = join(dir, "config.json");
+    await writeFile(config, JSON.stringify({ authProviders: { "anon-user": {}, "oauth2-google": {} } }));
+    const device = Buffer.from(JSON.stringify({ sdkVersion: "t", deviceId: { $oid: "65a1b2c3d4e5f60718293a4b" } })).toString("base64");
+    const query = new URLSearchParams({ redirect: "http://127.0.0.1:5555/auth-redirect.html", state: "abcdefghijkl", device });
+    const login = (url: string) =>
+      fetch(`${url}/api/client/v2.0/app/realm-tabs-demo/auth/providers/oauth2-google/login?${query.toString()}`, {
+        redirect: "manual",
+        signal: AbortSignal.timeout(5000),
+      });
+    try {
+      const on = await start(["--in-memory", "--port", "0", "--config", config, "--dev-oauth"]);
+      const started = await login(on.url);
+      expect(started.status).toBe(302);
+      expect(new URL(started.headers.get("location") ?? "", on.url).pathname).toBe("/api/client/v2.0/dev-oauth/authorize");
+      on.child.kill("SIGTERM");
+      expect(await on.exited).toBe(0);
+
+      const off = await start(["--in-memory", "--port", "0", "--config", config]);
+      const refused = await login(off.url);
+      expect(refused.status).toBe(404);
+      expect(await refused.json()).toMatchObject({ error_code: "AuthProviderNotFound" });
+      off.child.kill("SIGTERM");
+      expect(await off.exited).toBe(0);
+
+      await expect(
+        startCli(["--in-memory", "--port", "0", "--config", config, "--dev-oauth"], children, { env: { NODE_ENV: "production" } }),
+      ).rejects.toThrow(/exited with 1[\s\S]*devOAuth \(--dev-oauth[\s\S]*refused when NODE_ENV=production/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([

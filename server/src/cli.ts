@@ -12,7 +12,7 @@ import { nativeBindingHint } from "./startupHint.js";
 const USAGE = `usage: realm-tabs-server [--port N] [--host H] [--app-id ID] [--data DIR | --in-memory]
   [--app DIR [--environment NAME] [--secrets FILE] | --functions DIR | --allow-all-data]
   [--config FILE] [--admin-token T] [--access-token-ttl S] [--refresh-token-ttl S]
-  [--public-url URL] [--allow-any-origin]`;
+  [--public-url URL] [--allow-any-origin] [--dev-oauth] [--verbose]`;
 
 /**
  * Parses the command line into server options.
@@ -39,6 +39,7 @@ function parseCli(argv: string[]): StartServerOptions {
       "allow-all-data": { type: "boolean" },
       "allow-any-origin": { type: "boolean" },
       "public-url": { type: "string" },
+      "dev-oauth": { type: "boolean" },
       verbose: { type: "boolean" },
     },
   });
@@ -72,6 +73,7 @@ function parseCli(argv: string[]): StartServerOptions {
   set("secrets", values.secrets);
   if (values["allow-all-data"] === true) options.allowAllData = true;
   if (values["allow-any-origin"] === true) options.allowAnyOrigin = true;
+  if (values["dev-oauth"] === true) options.devOAuth = true;
   set("publicUrl", publicUrl(values["public-url"]));
   return options;
 }

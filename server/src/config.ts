@@ -178,19 +178,22 @@ export interface ConfigOverrides {
   allowedOrigins?: string[] | undefined;
   allowAnyOrigin?: boolean | undefined;
   publicUrl?: string | undefined;
+  /** Enables the development OAuth stand-in (`--dev-oauth`) even if the file does not; it cannot turn it off. */
+  devOAuth?: boolean | undefined;
 }
 
 /**
  * Merges a config file with overrides and fills in the defaults.
- * @throws ServerError 500 `InvalidConfig` for `devOAuth` when `NODE_ENV` is `production`
+ * @throws ServerError 500 `InvalidConfig` for `devOAuth` (file or override) when `NODE_ENV` is `production`
  */
 export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {}): ServerConfig {
   const p = file.authProviders;
-  if (file.devOAuth === true && process.env.NODE_ENV === "production") {
+  const devOAuth = file.devOAuth === true || overrides.devOAuth === true;
+  if (devOAuth && process.env.NODE_ENV === "production") {
     throw new ServerError(
       500,
       "InvalidConfig",
-      "devOAuth (the development stand-in for OAuth providers) is refused when NODE_ENV=production",
+      "devOAuth (--dev-oauth: the development stand-in for OAuth providers) is refused when NODE_ENV=production",
     );
   }
   const oauth: Partial<Record<OAuthProviderType, OAuthProviderConfig>> = {};
@@ -211,7 +214,7 @@ export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {})
       customFunction: p?.["custom-function"],
       oauth,
     },
-    devOAuth: file.devOAuth === true,
+    devOAuth,
     customUserData: file.customUserData,
     mongoServiceNames: file.mongoServiceNames ?? ["mongodb-atlas"],
     values: file.values ?? {},

@@ -58,6 +58,12 @@ export interface StartServerOptions {
   allowAnyOrigin?: boolean;
   /** The URL clients reach the server at, answered by `/location`; default: the listening address. */
   publicUrl?: string;
+  /**
+   * Development only: OAuth 2.0 redirect logins go through the stand-in authorization page this
+   * server serves (as `"devOAuth": true` in the config file; either one enables it). Refused when
+   * `NODE_ENV=production`.
+   */
+  devOAuth?: boolean;
 }
 
 /** A running server. */

@@ -27,7 +27,13 @@ export interface StartedCli {
 export function startCli(
   args: string[],
   children: ChildProcessWithoutNullStreams[],
-  options: { entry?: string; timeoutMs?: number; onListening?: (child: ChildProcessWithoutNullStreams) => void } = {},
+  options: {
+    entry?: string;
+    timeoutMs?: number;
+    onListening?: (child: ChildProcessWithoutNullStreams) => void;
+    /** More environment variables for the child (e.g. `NODE_ENV`). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<StartedCli> {
   const entry = options.entry ?? "server/src/cli.ts";
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -35,7 +41,7 @@ export function startCli(
   const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
   const child = spawn(process.execPath, [...loader, entry, ...args], {
     cwd: process.cwd(),
-    env: { ...process.env, NODE_NO_WARNINGS: "1" },
+    env: { ...process.env, NODE_NO_WARNINGS: "1", ...options.env },
   });
   children.push(child);
   let out = "";

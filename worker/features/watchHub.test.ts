@@ -7,6 +7,7 @@ import * as Comlink from "comlink";
 import { EJSON } from "bson";
 import { startServer, type RunningServer } from "../../server/src/index.js";
 import type { WatchMessage } from "../../src/protocol/rpc.js";
+import type { FetchLike } from "../io/deps.js";
 import { PROTOCOL_VERSION, isSessionEvent } from "../../src/protocol/events.js";
 import { channelName } from "../../src/protocol/names.js";
 import {
@@ -54,6 +55,21 @@ async function setup(tabs = 2): Promise<{ host: ReturnType<typeof testHost>; t: 
   const appKey = replies[0]!.appKey;
   const login = await t[0]!.api.logIn(appKey, anonymous());
   return { host, t, appKey, userId: login.userId! };
+}
+
+/**
+ * The runtime's fetch, where each watch stream request (`baas_request`) can be cut as the network
+ * would: its controller is pushed on `drops` (abort it to drop that stream). A stream request first
+ * waits for `opened()`, if given (hold it back to keep the stream down).
+ */
+function droppableStreams(drops: AbortController[], opened?: () => Promise<void>): FetchLike {
+  return async (input, init) => {
+    if (!input.includes("baas_request")) return fetch(input, init);
+    if (opened) await opened();
+    const ctl = new AbortController();
+    drops.push(ctl);
+    return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal });
+  };
 }
 
 const req = { service: "mongodb-atlas", database: "db", collection: "items" };
@@ -177,12 +193,7 @@ describe("watch stream recovery", () => {
     const host = testHost(`drop-${++n}`, {
       backoff: { baseMs: 10, maxMs: 50 },
       requestTimeoutMs: connectTimeoutMs,
-      fetch: (input, init) => {
-        if (!input.includes("baas_request")) return fetch(input, init);
-        const ctl = new AbortController();
-        drops.push(ctl);
-        return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal });
-      },
+      fetch: droppableStreams(drops),
     });
     const t = [openTab(host, server, APP)];
     const { appKey } = await t[0]!.connect();
@@ -221,13 +232,7 @@ describe("watch stream resume", () => {
     let release: () => void = () => undefined;
     const host = testHost(`resume-${++n}`, {
       backoff: { baseMs: 10, maxMs: 50 },
-      fetch: async (input, init) => {
-        if (!input.includes("baas_request")) return fetch(input, init);
-        await gate;
-        const ctl = new AbortController();
-        drops.push(ctl);
-        return fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, ctl.signal]) : ctl.signal });
-      },
+      fetch: droppableStreams(drops, () => gate),
     });
     const t = [openTab(host, server, APP)];
     const { appKey } = await t[0]!.connect();

@@ -95,6 +95,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     allowedOrigins: options.allowedOrigins,
     allowAnyOrigin: options.allowAnyOrigin,
     publicUrl: options.publicUrl,
+    devOAuth: options.devOAuth,
   };
   if (options.appDir === undefined) {
     if (options.environment !== undefined || options.secrets !== undefined)

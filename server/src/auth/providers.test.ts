@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../index.js";
-import { ATLAS, ownerOnly, writeApp } from "../../test/appDir.js";
+import { ATLAS, ownerOnly } from "../../test/appDir.js";
+import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient, jwtPayload } from "../../test/testClient.js";
 
 const SECRET = "a-shared-secret-of-at-least-32-bytes!!";
 let dir: string;
 let servers: RunningServer[] = [];
-const appDirs: string[] = [];
+const appServers: AppServer[] = [];
 
 // Returns the external id from the payload; throws for a "bad" payload.
 const AUTH_FN = `exports = function (payload) {
@@ -36,7 +37,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
   await rm(dir, { recursive: true, force: true });
-  await Promise.all(appDirs.map((d) => rm(d, { recursive: true, force: true })));
+  await Promise.all(appServers.splice(0).map((s) => s.close()));
 });
 
 describe("custom-token (HS256)", () => {
@@ -164,25 +165,20 @@ describe("custom-function", () => {
 describe("local-userpass link and custom user data", () => {
   it("links email/password to an anonymous user and puts custom data in user_data", async () => {
     // An app whose rules let each user write their own custom user data document.
-    const appDir = await writeApp({
-      "auth/providers.json": {
-        "anon-user": { type: "anon-user" },
-        "local-userpass": { type: "local-userpass", config: { autoConfirm: true } },
+    const running = await startAppServer(
+      {
+        "auth/providers.json": {
+          "anon-user": { type: "anon-user" },
+          "local-userpass": { type: "local-userpass", config: { autoConfirm: true } },
+        },
+        "auth/custom_user_data.json": CUSTOM_USER_DATA,
+        "data_sources/mongodb-atlas/config.json": ATLAS,
+        "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
       },
-      "auth/custom_user_data.json": {
-        enabled: true,
-        mongo_service_name: "mongodb-atlas",
-        database_name: "demo",
-        collection_name: "userData",
-        user_id_field: "userId",
-      },
-      "data_sources/mongodb-atlas/config.json": ATLAS,
-      "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
-    });
-    const server = await startServer({ inMemory: true, appDir, appId: "prov", onWarning: () => undefined });
-    servers.push(server);
-    appDirs.push(appDir);
-    const c = new TestClient(server.url, "prov");
+      { appId: "prov" },
+    );
+    appServers.push(running);
+    const c = new TestClient(running.server.url, "prov");
     const anon = await c.logIn("anon-user");
     expect(jwtPayload(anon.access_token)["user_data"]).toBeUndefined();
     await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "lu@example.com", password: "secret1" } });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ServerError, type ChangeEvent } from "../contracts.js";
+import { serverError } from "../../test/rejection.js";
 import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
 
 const TIMEOUT_MS = 1500;
@@ -36,20 +37,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => s.close());
 
-async function failure(p: Promise<unknown>): Promise<ServerError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ServerError);
-  return err as ServerError;
-}
-
 describe("hostile queries", () => {
   test("a catastrophic regex ends with a 400 within the time limit; other calls are answered meanwhile", async () => {
     const started = performance.now();
     let settled = false;
-    const hostile = failure(s.call("find", { query: CATASTROPHIC })).finally(() => (settled = true));
+    const hostile = serverError(s.call("find", { query: CATASTROPHIC })).finally(() => (settled = true));
     const other = performance.now();
     expect(await s.call("find", { query: { _id: 2 } })).toEqual([{ _id: 2, s: "aaaa" }]);
     expect(await s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, THREADED] })).toEqual([{ _id: 2, s: "aaaa", threaded: true }]);
@@ -72,7 +64,7 @@ describe("hostile queries", () => {
       ["aggregate", { pipeline: [{ $match: CATASTROPHIC }] }],
       ["aggregate", { pipeline: [{ $project: { m: { $regexMatch: { input: "$s", regex: "^(a+)+$" } } } }] }],
     ] as const) {
-      const err = await failure(s.call(name, arg));
+      const err = await serverError(s.call(name, arg));
       expect([err.statusCode, err.errorCode, name]).toEqual([400, "MongoDBError", name]);
     }
     expect(await s.call("find", { query: { hit: true } })).toEqual([]);
@@ -102,7 +94,7 @@ describe("hostile queries", () => {
       [{ $project: { x: { $range: [-2e9, 2e9] } } }],
     ]) {
       const started = performance.now();
-      const err = await failure(s.call("aggregate", { pipeline }));
+      const err = await serverError(s.call("aggregate", { pipeline }));
       expect([err.statusCode, err.errorCode]).toEqual([400, "MongoDBError"]);
       expect(err.message).toMatch(/\$range/);
       expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
@@ -112,7 +104,7 @@ describe("hostile queries", () => {
   test("a heap bomb ends with a 400 (memory or time limit of the query thread); the process stays small", async () => {
     // A million arrays of a thousand numbers: every single value is within the caps, the whole is not.
     const pipeline = [{ $project: { x: { $map: { input: { $range: [0, 1_000_000] }, in: { $range: [0, 1000] } } } } }];
-    const err = await failure(s.call("aggregate", { pipeline }));
+    const err = await serverError(s.call("aggregate", { pipeline }));
     expect([err.statusCode, err.errorCode]).toEqual([400, "MongoDBError"]);
     expect(err.message).toMatch(/memory limit|time limit/);
     expect(process.memoryUsage().rss).toBeLessThan(1024 * 1024 * 1024);
@@ -124,7 +116,7 @@ describe("hostile queries", () => {
     expect(await s.call("aggregate", { pipeline: [] }, "many")).toHaveLength(50);
     expect(await s.call("aggregate", { pipeline: [THREADED] }, "many")).toHaveLength(50);
     expect(await s.call("find", { limit: 10 }, "many")).toHaveLength(10);
-    const big = await failure(s.call("aggregate", { pipeline: [{ $limit: 2 }, { $project: { x: { $range: [0, 60_000] } } }] }));
+    const big = await serverError(s.call("aggregate", { pipeline: [{ $limit: 2 }, { $project: { x: { $range: [0, 60_000] } } }] }));
     expect([big.statusCode, big.message]).toEqual([400, expect.stringMatching(/larger than/)]);
   });
 
@@ -133,7 +125,7 @@ describe("hostile queries", () => {
       { $where: "this.n > 1" },
       { $expr: { $function: { body: "function () { return true; }", args: [], lang: "js" } } },
     ]) {
-      const err = await failure(s.call("find", { query }));
+      const err = await serverError(s.call("find", { query }));
       expect(err.statusCode).toBe(400);
     }
   });
@@ -190,7 +182,7 @@ describe("bombs under the default heap limit", () => {
     ],
   ])("%s answers 400 with the size limit and the process lives", async (_label, expression) => {
     const started = performance.now();
-    const err = await failure(d.call("aggregate", { pipeline: [{ $project: { x: expression } }] }));
+    const err = await serverError(d.call("aggregate", { pipeline: [{ $project: { x: expression } }] }));
     expect([err.statusCode, err.errorCode]).toEqual([400, "MongoDBError"]);
     expect(err.message).toMatch(/limit is/);
     expect(performance.now() - started).toBeLessThan(5000);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { ServerError } from "../contracts.js";
+import { serverError } from "../../test/rejection.js";
 import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
 
 let s: ReturnType<typeof openService>;
@@ -14,15 +14,6 @@ beforeEach(async () => {
 });
 afterEach(() => s.close());
 
-async function error(p: Promise<unknown>): Promise<ServerError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ServerError);
-  return err as ServerError;
-}
-
 describe("MongoDB service dispatch", () => {
   test("hasService knows the configured names only", () => {
     expect(s.service.hasService(SERVICE)).toBe(true);
@@ -31,10 +22,12 @@ describe("MongoDB service dispatch", () => {
   });
 
   test("an unknown method is FunctionNotFound 404; an unknown service is ServiceNotFound 404", async () => {
-    const err = await error(s.service.call(SERVICE, "dropDatabase", [{ database: "demo" }], SYSTEM));
+    const err = await serverError(s.service.call(SERVICE, "dropDatabase", [{ database: "demo" }], SYSTEM));
     expect([err.statusCode, err.errorCode, err.message]).toEqual([404, "FunctionNotFound", "function not found: 'dropDatabase'"]);
-    expect((await error(s.service.call(SERVICE, "toString", [{}], SYSTEM))).errorCode).toBe("FunctionNotFound");
-    expect((await error(s.service.call("nope", "find", [{ database: "d", collection: "c" }], SYSTEM))).errorCode).toBe("ServiceNotFound");
+    expect((await serverError(s.service.call(SERVICE, "toString", [{}], SYSTEM))).errorCode).toBe("FunctionNotFound");
+    expect((await serverError(s.service.call("nope", "find", [{ database: "d", collection: "c" }], SYSTEM))).errorCode).toBe(
+      "ServiceNotFound",
+    );
   });
 
   test("every bad argument is a 400 ServerError, and nothing is lost", async () => {
@@ -66,7 +59,7 @@ describe("MongoDB service dispatch", () => {
       ["findOneAndUpdate", [{ database: "demo", collection: "items", filter: {} }]],
     ];
     for (const [name, args] of bad) {
-      const err = await error(s.service.call(SERVICE, name, args, SYSTEM));
+      const err = await serverError(s.service.call(SERVICE, name, args, SYSTEM));
       expect.soft([err.statusCode, name, JSON.stringify(args)]).toEqual([400, name, JSON.stringify(args)]);
       expect.soft(["MongoDBError", "InvalidParameter"]).toContain(err.errorCode);
     }
@@ -88,7 +81,7 @@ describe("MongoDB service dispatch", () => {
   test("findOne helper for custom user data", async () => {
     expect(await s.service.findOne(SERVICE, "demo", "items", { n: 2 })).toEqual({ _id: 2, n: 2 });
     expect(await s.service.findOne(SERVICE, "demo", "items", { n: 9 })).toBeNull();
-    expect((await error(s.service.findOne(SERVICE, "demo", "items", { n: { $x: 1 } }))).statusCode).toBe(400);
+    expect((await serverError(s.service.findOne(SERVICE, "demo", "items", { n: { $x: 1 } }))).statusCode).toBe(400);
   });
 
   test("service names share one store", async () => {
@@ -99,7 +92,7 @@ describe("MongoDB service dispatch", () => {
     const events: unknown[] = [];
     s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
     await s.service.close();
-    expect((await error(s.call("find", {}))).statusCode).toBe(503);
+    expect((await serverError(s.call("find", {}))).statusCode).toBe(503);
     expect(events).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { ObjectId } from "bson";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ServerError } from "../contracts.js";
+import { serverError } from "../../test/rejection.js";
 import { openService } from "../../test/dataHelpers.js";
 
 let s: ReturnType<typeof openService>;
@@ -10,14 +11,10 @@ beforeEach(() => {
 afterEach(() => s.close());
 
 async function fails(p: Promise<unknown>, code = "MongoDBError"): Promise<ServerError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ServerError);
-  expect((err as ServerError).errorCode).toBe(code);
-  expect((err as ServerError).statusCode).toBe(400);
-  return err as ServerError;
+  const err = await serverError(p);
+  expect(err.errorCode).toBe(code);
+  expect(err.statusCode).toBe(400);
+  return err;
 }
 
 describe("insertOne / insertMany", () => {

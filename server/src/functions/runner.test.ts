@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ServerError, type Caller, type FunctionRunner } from "../contracts.js";
+import { serverError } from "../../test/rejection.js";
 import { createMongoService } from "../data/index.js";
 import { openAccess } from "../rules/index.js";
 import { createFunctionRunner, createInProcessRunner } from "./index.js";
@@ -26,15 +27,6 @@ let dir: string;
 let db: Database.Database;
 let mongo: ReturnType<typeof createMongoService>;
 let runner: FunctionRunner;
-
-async function rejection(p: Promise<unknown>): Promise<ServerError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ServerError);
-  return err as ServerError;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "fn-"));
@@ -161,7 +153,7 @@ describe("function runner", () => {
   });
 
   test("a synchronous infinite loop hits the time limit and the runner still works", async () => {
-    const err = await rejection(runner.call("loop", [], {}));
+    const err = await serverError(runner.call("loop", [], {}));
     expect(err.statusCode).toBe(400);
     expect(err.errorCode).toBe("ExecutionTimeLimitExceeded");
     expect(await runner.call("sum", [1, 2], {})).toBe(3);
@@ -169,37 +161,37 @@ describe("function runner", () => {
 
   test("a never-resolving async function hits the time limit", async () => {
     const started = Date.now();
-    const err = await rejection(runner.call("never", [], {}));
+    const err = await serverError(runner.call("never", [], {}));
     expect(err.errorCode).toBe("ExecutionTimeLimitExceeded");
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   test("a thrown error is FunctionExecutionError with its message", async () => {
-    const err = await rejection(runner.call("sum", [1, "x"], {}));
+    const err = await serverError(runner.call("sum", [1, "x"], {}));
     expect(err.statusCode).toBe(400);
     expect(err.errorCode).toBe("FunctionExecutionError");
     expect(err.message).toContain('sum: not a number: "x"');
-    expect((await rejection(runner.call("throwsString", [], {}))).message).toBe("plain string");
-    expect((await rejection(runner.call("badService", [], {}))).message).toContain("service not found: 'nope'");
+    expect((await serverError(runner.call("throwsString", [], {}))).message).toBe("plain string");
+    expect((await serverError(runner.call("badService", [], {}))).message).toContain("service not found: 'nope'");
   });
 
   test("unknown function is FunctionNotFound 404", async () => {
-    const err = await rejection(runner.call("missing", [], {}));
+    const err = await serverError(runner.call("missing", [], {}));
     expect(err.statusCode).toBe(404);
     expect(err.errorCode).toBe("FunctionNotFound");
     expect(err.message).toBe("function not found: 'missing'");
   });
 
   test("a syntax error affects only its own function", async () => {
-    const err = await rejection(runner.call("broken", [], {}));
+    const err = await serverError(runner.call("broken", [], {}));
     expect(err.errorCode).toBe("FunctionExecutionError");
     expect(err.message).toContain("broken");
     expect(await runner.call("sum", [4, 5], {})).toBe(9);
   });
 
   test("a source without an exported function, and an unserialisable result", async () => {
-    expect((await rejection(runner.call("notAFunction", [], {}))).message).toContain("does not assign a function");
-    expect((await rejection(runner.call("cyclic", [], {}))).errorCode).toBe("FunctionExecutionError");
+    expect((await serverError(runner.call("notAFunction", [], {}))).message).toContain("does not assign a function");
+    expect((await serverError(runner.call("cyclic", [], {}))).errorCode).toBe("FunctionExecutionError");
   });
 
   test("concurrent calls each see their own context.user", async () => {
@@ -210,7 +202,7 @@ describe("function runner", () => {
   test("no folder gives no functions", async () => {
     const empty = await createFunctionRunner({ dir: join(dir, "does-not-exist"), timeoutMs: 100, values: {}, mongo });
     expect(empty.has("sum")).toBe(false);
-    expect((await rejection(empty.call("sum", [], {}))).errorCode).toBe("FunctionNotFound");
+    expect((await serverError(empty.call("sum", [], {}))).errorCode).toBe("FunctionNotFound");
     await empty.close();
   });
 
@@ -219,7 +211,7 @@ describe("function runner", () => {
       () => "resolved",
       (e: ServerError) => e.errorCode,
     );
-    const err = await rejection(runner.call("loopAfterAwait", [], {}));
+    const err = await serverError(runner.call("loopAfterAwait", [], {}));
     expect(err.errorCode).toBe("ExecutionTimeLimitExceeded");
     // A call that was running on the stuck worker cannot finish either.
     expect(await innocent).toBe("ExecutionTimeLimitExceeded");
@@ -231,7 +223,7 @@ describe("function runner", () => {
     const tuning = { startTimeoutMs: 30_000 };
     const r = await createFunctionRunner({ dir, timeoutMs: 300, values: {}, mongo }, tuning);
     tuning.startTimeoutMs = 1; // the replacement for the worker the loop kills cannot start in time
-    expect((await rejection(r.call("loopAfterAwait", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await serverError(r.call("loopAfterAwait", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
     await expect(r.call("sum", [1, 2], {})).rejects.toThrow(/did not start in time/);
     tuning.startTimeoutMs = 30_000;
     expect(await r.call("sum", [1, 2], {})).toBe(3);
@@ -239,7 +231,7 @@ describe("function runner", () => {
   });
 
   test("an exception thrown in a function's timer ends only that worker", async () => {
-    const err = await rejection(runner.call("timerThrows", [], {}));
+    const err = await serverError(runner.call("timerThrows", [], {}));
     expect(err.errorCode).toBe("FunctionExecutionError");
     expect(err.message).toContain("thrown in a timer");
     expect(await runner.call("sum", [1, 1], {})).toBe(2);
@@ -249,14 +241,14 @@ describe("function runner", () => {
     const r = await createFunctionRunner({ dir, timeoutMs: 100, values: {}, mongo });
     expect(await r.call("sum", [1], {})).toBe(1);
     await r.close();
-    expect((await rejection(r.call("sum", [1], {}))).statusCode).toBe(503);
+    expect((await serverError(r.call("sum", [1], {}))).statusCode).toBe(503);
   });
 
   test("the in-process runner runs the same sources (without the hard stop)", async () => {
     const r = await createInProcessRunner({ dir, timeoutMs: 200, values: { greeting: "hi" }, mongo });
     expect(await r.call("nested", [3, 4], bob)).toEqual({ sum: 7, me: bob.user!.id });
-    expect((await rejection(r.call("loop", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
-    expect((await rejection(r.call("never", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await serverError(r.call("loop", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await serverError(r.call("never", [], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
     await r.close();
   });
 });
@@ -274,7 +266,7 @@ describe("demo functions", () => {
     expect(await demo.call("sum", [1, 2.5, 3], alice)).toBe(6.5);
     expect(await demo.call("whoami", [], alice)).toBe(alice.user!.id);
     expect(await demo.call("echo", [{ a: 1 }], alice)).toEqual({ a: 1 });
-    expect((await rejection(demo.call("fail", ["boom"], alice))).message).toBe("boom");
+    expect((await serverError(demo.call("fail", ["boom"], alice))).message).toBe("boom");
   });
 
   test("addTodo and listTodos are per user", async () => {
@@ -288,12 +280,12 @@ describe("demo functions", () => {
 
   test("slow resolves within the limit and times out beyond it", async () => {
     expect(await demo.call("slow", [10], {})).toBe(10);
-    expect((await rejection(demo.call("slow", [1000], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
+    expect((await serverError(demo.call("slow", [1000], {}))).errorCode).toBe("ExecutionTimeLimitExceeded");
   });
 
   test("authFunc and resetFunc", async () => {
     expect(await demo.call("authFunc", [{ username: "carol" }], {})).toBe("carol");
-    expect((await rejection(demo.call("authFunc", [{}], {}))).errorCode).toBe("FunctionExecutionError");
+    expect((await serverError(demo.call("authFunc", [{}], {}))).errorCode).toBe("FunctionExecutionError");
     expect(await demo.call("resetFunc", [{ token: "t", tokenId: "i", username: "u", password: "p" }, 1], {})).toEqual({
       status: "success",
     });

@@ -4,10 +4,10 @@
  * runs, the server survives, and a watch stream with a catastrophic filter neither slows another
  * user's insert nor stalls (it ends with an error event).
  */
-import { rm } from "node:fs/promises";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATLAS, writeApp } from "../../test/appDir.js";
+import { ATLAS } from "../../test/appDir.js";
+import { startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient, type LoginBody } from "../../test/testClient.js";
 import { startServer, type RunningServer } from "../index.js";
 
@@ -24,9 +24,8 @@ type Response = { status: number; body: unknown };
 let open: RunningServer;
 let oc: TestClient;
 /** A server running an exported app: rules for users, a function that runs as system. */
-let ruled: RunningServer;
+let ruled: AppServer | undefined;
 let rc: TestClient;
-let appDir: string;
 
 const mongo = (c: TestClient, user: LoginBody, name: string, arg: Record<string, unknown>, coll = "items"): Promise<Response> =>
   c.request("POST", c.app("/functions/call"), {
@@ -38,25 +37,26 @@ const mongo = (c: TestClient, user: LoginBody, name: string, arg: Record<string,
 beforeAll(async () => {
   open = await startServer({ inMemory: true, appId: "hostile", allowAllData: true, onWarning: () => undefined, config: { limits } });
   oc = new TestClient(open.url, "hostile");
-  appDir = await writeApp({
-    "root_config.json": { name: "hostile-app" },
-    "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
-    "functions/config.json": [{ name: "evilSearch", run_as_system: true }],
-    "functions/evilSearch.js": `exports = function () {
+  ruled = await startAppServer(
+    {
+      "root_config.json": { name: "hostile-app" },
+      "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
+      "functions/config.json": [{ name: "evilSearch", run_as_system: true }],
+      "functions/evilSearch.js": `exports = function () {
       return context.services.get("mongodb-atlas").db("hostile").collection("items").find({ s: { $regex: "${REGEX}" } });
     };`,
-    "data_sources/mongodb-atlas/config.json": ATLAS,
-    "data_sources/mongodb-atlas/default_rule.json": {
-      roles: [{ name: "everyone", apply_when: {}, read: true, write: true, insert: true, delete: true }],
+      "data_sources/mongodb-atlas/config.json": ATLAS,
+      "data_sources/mongodb-atlas/default_rule.json": {
+        roles: [{ name: "everyone", apply_when: {}, read: true, write: true, insert: true, delete: true }],
+      },
     },
-  });
-  ruled = await startServer({ inMemory: true, appDir, onWarning: () => undefined, config: { limits } });
-  rc = new TestClient(ruled.url, "hostile-app");
+    { config: { limits } },
+  );
+  rc = new TestClient(ruled.server.url, "hostile-app");
 }, 60_000);
 afterAll(async () => {
   await open?.close();
   await ruled?.close();
-  await rm(appDir, { recursive: true, force: true });
 });
 
 /** Seeds the two documents, and starts two query threads so a hostile query leaves one free. */

@@ -134,10 +134,17 @@ describe("OAuth redirect login through the development stand-in", () => {
     process.env.NODE_ENV = "production";
     try {
       expect(() => resolveConfig(parseConfig({ devOAuth: true }))).toThrow(/NODE_ENV=production/);
+      expect(() => resolveConfig(parseConfig({}), { devOAuth: true })).toThrow(/NODE_ENV=production/); // --dev-oauth
       expect(resolveConfig(parseConfig({})).devOAuth).toBe(false);
     } finally {
       if (before === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = before;
     }
+  });
+
+  it("is turned on by the option (--dev-oauth) as by the config file; the option cannot turn the file's off", () => {
+    expect(resolveConfig(parseConfig({}), { devOAuth: true }).devOAuth).toBe(true);
+    expect(resolveConfig(parseConfig({ devOAuth: true }), { devOAuth: false }).devOAuth).toBe(true);
+    expect(resolveConfig(parseConfig({}), { devOAuth: false }).devOAuth).toBe(false);
   });
 });

@@ -1,46 +1,42 @@
-import { rm } from "node:fs/promises";
 import * as Realm from "realm-web";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ATLAS, writeApp } from "../../test/appDir.js";
-import { startServer, type RunningServer } from "../index.js";
+import { ATLAS } from "../../test/appDir.js";
+import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
+import type { RunningServer } from "../index.js";
 
 // A small smoke test with the unmodified realm-web 2.0.1 as the client, against an exported app
 // whose default rule lets every user read and write; the full conformance suite lives elsewhere.
-let dir: string;
+let running: AppServer | undefined;
 let server: RunningServer;
 let app: Realm.App;
 
 beforeAll(async () => {
-  dir = await writeApp({
-    "root_config.json": { name: "rw" },
-    "auth/providers.json": {
-      "anon-user": { name: "anon-user", type: "anon-user" },
-      "local-userpass": { name: "local-userpass", type: "local-userpass", config: { autoConfirm: true } },
-      "api-key": { name: "api-key", type: "api-key" },
-    },
-    "auth/custom_user_data.json": {
-      enabled: true,
-      mongo_service_name: "mongodb-atlas",
-      database_name: "demo",
-      collection_name: "userData",
-      user_id_field: "userId",
-    },
-    "functions/config.json": [{ name: "sum" }, { name: "setColor", run_as_system: true }],
-    "functions/sum.js": "exports = function (a, b) { return a + b; };",
-    // Custom user data is written by system code: a function that runs as system.
-    "functions/setColor.js": `exports = function (color) {
+  running = await startAppServer(
+    {
+      "root_config.json": { name: "rw" },
+      "auth/providers.json": {
+        "anon-user": { name: "anon-user", type: "anon-user" },
+        "local-userpass": { name: "local-userpass", type: "local-userpass", config: { autoConfirm: true } },
+        "api-key": { name: "api-key", type: "api-key" },
+      },
+      "auth/custom_user_data.json": CUSTOM_USER_DATA,
+      "functions/config.json": [{ name: "sum" }, { name: "setColor", run_as_system: true }],
+      "functions/sum.js": "exports = function (a, b) { return a + b; };",
+      // Custom user data is written by system code: a function that runs as system.
+      "functions/setColor.js": `exports = function (color) {
       const data = context.services.get("mongodb-atlas").db("demo").collection("userData");
       return data.updateOne({ userId: context.user.id }, { $set: { color } }, { upsert: true });
     };`,
-    "data_sources/mongodb-atlas/config.json": ATLAS,
-    "data_sources/mongodb-atlas/default_rule.json": { roles: [{ name: "all", apply_when: {}, read: true, write: true }] },
-  });
-  server = await startServer({ inMemory: true, appDir: dir, accessTokenTtlSeconds: 1, onWarning: () => undefined });
+      "data_sources/mongodb-atlas/config.json": ATLAS,
+      "data_sources/mongodb-atlas/default_rule.json": { roles: [{ name: "all", apply_when: {}, read: true, write: true }] },
+    },
+    { accessTokenTtlSeconds: 1 },
+  );
+  server = running.server;
   app = new Realm.App({ id: "rw", baseUrl: server.url });
 });
 afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 /** Polls the profile route with a token until the server answers 401 (deadline 6 s). */

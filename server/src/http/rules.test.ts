@@ -1,12 +1,12 @@
-import { rm } from "node:fs/promises";
 import * as Realm from "realm-web";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ATLAS, ownerOnly, writeApp } from "../../test/appDir.js";
+import { ATLAS, ownerOnly } from "../../test/appDir.js";
+import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
 import { startServer, type RunningServer } from "../index.js";
 
 // Data access rules over HTTP, with the unmodified realm-web 2.0.1 as the client, against an
 // exported app (in a temporary folder) whose collections are owner-only.
-let dir: string;
+let running: AppServer | undefined;
 let server: RunningServer;
 let app: Realm.App;
 
@@ -17,16 +17,10 @@ const COUNT = (collection: string) => `exports = function () {
 };`;
 
 beforeAll(async () => {
-  dir = await writeApp({
+  running = await startAppServer({
     "root_config.json": { name: "rules-app" },
     "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
-    "auth/custom_user_data.json": {
-      enabled: true,
-      mongo_service_name: "mongodb-atlas",
-      database_name: "demo",
-      collection_name: "userData",
-      user_id_field: "userId",
-    },
+    "auth/custom_user_data.json": CUSTOM_USER_DATA,
     "functions/config.json": [
       { name: "countAsCaller" },
       { name: "countAsSystem", run_as_system: true },
@@ -56,12 +50,11 @@ beforeAll(async () => {
       ],
     },
   });
-  server = await startServer({ inMemory: true, appDir: dir, onWarning: () => undefined });
+  server = running.server;
   app = new Realm.App({ id: "rules-app", baseUrl: server.url });
 });
 afterAll(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
+  await running?.close();
 });
 
 const collection = (user: Realm.User, name: string) => user.mongoClient("mongodb-atlas").db("demo").collection<Doc>(name);

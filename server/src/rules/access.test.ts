@@ -134,7 +134,12 @@ describe("policies without an app", () => {
 });
 
 describe("%function in rules", () => {
-  test("is run as the caller through the bound function runner", async () => {
+  /**
+   * Opens `demo.items` under one role that applies when the function `isOwner(owner_id, user.id)`
+   * says so (bound to a runner that compares its two arguments); returns the calls it received,
+   * as `name:callerId`.
+   */
+  function ownerByFunction(write: boolean): string[] {
     s = openRulesService({
       "demo.items": {
         roles: [
@@ -142,6 +147,7 @@ describe("%function in rules", () => {
             name: "fn",
             apply_when: { "%%true": { "%function": { name: "isOwner", arguments: ["%%root.owner_id", "%%user.id"] } } },
             read: true,
+            ...(write ? { write: true } : {}),
           },
         ],
       },
@@ -151,6 +157,11 @@ describe("%function in rules", () => {
       calls.push(`${name}:${caller.user.id}`);
       return args[0] === args[1];
     });
+    return calls;
+  }
+
+  test("is run as the caller through the bound function runner", async () => {
+    const calls = ownerByFunction(false);
     await s.call(SYSTEM, "insertMany", {
       documents: [
         { _id: 1, owner_id: ALICE.user.id },
@@ -162,23 +173,7 @@ describe("%function in rules", () => {
   });
 
   test("holds as well when the call is evaluated on a query thread (the function runs on the main thread)", async () => {
-    s = openRulesService({
-      "demo.items": {
-        roles: [
-          {
-            name: "fn",
-            apply_when: { "%%true": { "%function": { name: "isOwner", arguments: ["%%root.owner_id", "%%user.id"] } } },
-            read: true,
-            write: true,
-          },
-        ],
-      },
-    });
-    const calls: string[] = [];
-    (s.policy as import("./enforcer.js").RulesAccess).bindFunctions(async (name, args, caller) => {
-      calls.push(`${name}:${caller.user.id}`);
-      return args[0] === args[1];
-    });
+    const calls = ownerByFunction(true);
     await s.call(SYSTEM, "insertMany", {
       documents: [
         { _id: 1, owner_id: ALICE.user.id, n: 1 },
