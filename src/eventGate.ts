@@ -5,6 +5,9 @@
  * connection (a MessagePort only the runtime holds the other end of) and apply that. A forged event
  * therefore costs one snapshot fetch and changes nothing. Fetches are coalesced: at most one in flight per tab, and one more
  * if newer hints arrived meanwhile, so a flood of forged events cannot amplify into a flood of calls.
+ * Where the runtime pushes each commit to the tab's private port, the push usually arrives before
+ * the hint (which is then stale and dropped); a hint that arrives first waits a grace period for its
+ * push, and only a hint the push never matched (another runtime's commit) costs a fetch.
  * @packageDocumentation
  */
 import { isSessionEvent, type StateEvent } from "./protocol/events.js";
@@ -25,6 +28,14 @@ export interface EventGateOptions {
   onWarning?: (code: string, message: string) => void;
   /** An `outdated` event: a tab of another build attached to the runtime. */
   onOutdated?: (buildId: string) => void;
+  /**
+   * Whether the runtime pushes each commit to this tab's private port (read on each event). Then a
+   * hint newer than the mirror waits {@link EventGateOptions.pushGraceMs} for its push, and the
+   * snapshot is fetched only if the push did not bring that epoch meanwhile.
+   */
+  pushing?: () => boolean;
+  /** How long a hint waits for its push. @default 250 */
+  pushGraceMs?: number;
 }
 
 /** Most hints kept while a fetch is in flight (their `changes` name the listeners to fire). */
@@ -35,6 +46,7 @@ export class EventGate {
   private pending: StateEvent[] = [];
   private inFlight: Promise<void> | null = null;
   private again = false;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Snapshot fetches started (tests and benchmarks read it). */
   fetches = 0;
 
@@ -57,7 +69,26 @@ export class EventGate {
     this.pending.push(data);
     if (this.pending.length > MAX_PENDING) this.pending.shift();
     if (this.inFlight) this.again = true;
+    else if (this.options.pushing?.()) this.awaitPush();
     else this.fetch();
+  }
+
+  /** Fetches after the grace period unless a push brought the hinted epochs meanwhile. */
+  private awaitPush(): void {
+    if (this.graceTimer !== null) return;
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = null;
+      if (!this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.pending = [];
+      else if (this.inFlight) this.again = true;
+      else this.fetch();
+    }, this.options.pushGraceMs ?? 250);
+  }
+
+  /** Stops a pending grace timer (the tab closed). */
+  close(): void {
+    if (this.graceTimer !== null) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    this.pending = [];
   }
 
   /** Resolves when no fetch is in flight (tests). */
