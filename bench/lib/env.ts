@@ -32,7 +32,7 @@ export const FULL: Sizes = {
   refreshTabs: [1, 5, 10, 20],
   refreshLifetimes: 3,
   refreshTtlSeconds: 4,
-  logoutTabs: [2, 10, 20],
+  logoutTabs: [2, 10, 50],
   logoutRepeats: 5,
   callsSmall: 50,
   callsLarge: 10,

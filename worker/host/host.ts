@@ -195,7 +195,10 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     const reveal = req.config.exposeRefreshToken && privatePort;
     const pushing = req.push !== undefined && privatePort;
     if (req.push && pushing) pushTo(rt, req.tabId, req.push, reveal);
-    else req.push?.close(); // a port that is not private (leader mode) gets no snapshots
+    else {
+      req.push?.close(); // a port that is not private (leader mode) gets no snapshots
+      rt.fanout.pull(req.tabId);
+    }
     return {
       reply: { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: replayed, pushing },
       revealRefreshTokens: reveal,

@@ -5,7 +5,7 @@ import type { RunningServer } from "../../server/src/index.js";
 import { exposeSession, wrapSession } from "../../src/protocol/comlink.js";
 import { PROTOCOL_VERSION, isStatePush } from "../../src/protocol/events.js";
 import type { ConnectReply, StatePush } from "../../src/protocol/rpc.js";
-import { anonymous, openTab, startTestServer, testHost, type TestTab } from "../../test/worker-kit.js";
+import { anonymous, listen, openTab, startTestServer, testHost, type TestTab } from "../../test/worker-kit.js";
 
 const APP = "push-test";
 let server: RunningServer;
@@ -147,6 +147,24 @@ describe("the runtime pushes each commit to the tabs' private ports", () => {
       }),
     ).rejects.toMatchObject({ code: "invalid-argument" });
     a.close();
+    host.close();
+  });
+
+  it("publishes a commit's channel hint only while a tab without a push port is connected", async () => {
+    const host = testHost(freshDb());
+    const a = openTab(host, server, APP);
+    const { reply, push } = await connectWithPush(a);
+    const log = listen(reply.appKey);
+    const first = await a.api.logIn(reply.appKey, anonymous(false));
+    await push.until(first.snapshot.epoch);
+    const b = openTab(host, server, APP);
+    await b.connect(); // no push port: it learns of commits from hints
+    const second = await a.api.logIn(reply.appKey, anonymous(false));
+    await log.waitFor((e) => e.kind === "state" && e.epoch === second.snapshot.epoch);
+    // hints from one sender arrive in order: a hint of the first commit would be there by now
+    expect(log.states().map((e) => e.epoch)).toEqual([second.snapshot.epoch]);
+    log.close();
+    [a, b].forEach((t) => t.close());
     host.close();
   });
 });

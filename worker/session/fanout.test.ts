@@ -57,4 +57,22 @@ describe("the fan-out of one runtime's commits to its tabs' push ports", () => {
     fanout.send(snapshot(1), []);
     expect(sinks.every((s) => s.got.length === 0)).toBe(true);
   });
+
+  it("needs no channel hints while every connected tab has a push port", () => {
+    const fanout = createFanout();
+    expect(fanout.hintsNeeded).toBe(true); // no tab at all: the hint is the only trace of a commit
+    const a = sink();
+    fanout.add("a", a);
+    expect(fanout.hintsNeeded).toBe(false);
+    fanout.pull("b");
+    expect(fanout.hintsNeeded).toBe(true);
+    fanout.pull("a"); // a reconnected without a push port: its old sink is closed
+    expect(a.closed).toBe(1);
+    expect(fanout.size).toBe(0);
+    fanout.drop("b");
+    fanout.drop("a");
+    expect(fanout.hintsNeeded).toBe(true);
+    fanout.add("a", sink());
+    expect(fanout.hintsNeeded).toBe(false);
+  });
 });

@@ -110,6 +110,7 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
     channel: deps.channel,
     initial,
     push: (snapshot, changes) => fanout.send(snapshot, changes),
+    hintsNeeded: () => fanout.hintsNeeded,
     onCommitted: (state, changes) => {
       loop.sync(refreshTargets(state));
       deps.onChanges?.(changes);

@@ -19,6 +19,9 @@ const echo = (kind: PayloadKind): Promise<unknown> => {
 };
 const ticker = makeTicker(() => echo("small"));
 let seenAt: number | null = null;
+let tokenSeen: number | null = null;
+let tokenUser: { removeListener(l: () => void): void } | null = null;
+let tokenListener: (() => void) | null = null;
 const watcher = makeWatcher();
 
 /** The collection API the watch benchmark uses (realm-tabs' `user.mongoClient`, when it exists). */
@@ -53,6 +56,24 @@ const bench: BenchPage = {
     });
   },
   logoutSeenAt: () => seenAt,
+  refreshToken: async () => {
+    const at = epochNow();
+    await app.currentUser?.refreshAccessToken();
+    return at;
+  },
+  armTokenProbe: (id) => {
+    tokenSeen = null;
+    const user = app.allUsers[id];
+    if (tokenListener) tokenUser?.removeListener(tokenListener);
+    if (!user) return;
+    const before = user.accessToken;
+    tokenUser = user;
+    tokenListener = () => {
+      if (tokenSeen === null && user.accessToken !== before) tokenSeen = epochNow();
+    };
+    user.addListener(tokenListener);
+  },
+  tokenSeenAt: () => tokenSeen,
   echo: (kind, count) => timeCalls(count, () => echo(kind)),
   payloadBytes: (kind) => BSON.EJSON.stringify(payloads[kind], { relaxed: false }).length,
   startTicker: (ms) => ticker.start(ms),
