@@ -129,9 +129,10 @@ export interface SessionApi {
    * Call a function as the user. `args` is the arguments array as plain structured-clone data
    * (the runtime writes its canonical EJSON), or the canonical EJSON of the array (written by the
    * tab when an argument holds BSON values). The result is the server's EJSON of the returned
-   * value as it arrived, not decoded by the runtime (`null` for an empty answer).
+   * value as it arrived, not decoded by the runtime (`null` for an empty answer): a string, or for a
+   * large answer its UTF-8 bytes, transferred to the tab rather than copied.
    */
-  callFunction(appKey: string, userId: string, name: string, args: string | unknown[], service?: string): Promise<string>;
+  callFunction(appKey: string, userId: string, name: string, args: string | unknown[], service?: string): Promise<string | ArrayBuffer>;
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
   /**
