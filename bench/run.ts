@@ -29,6 +29,7 @@ import { logoutBenchmark } from "./suites/logout.js";
 import { refreshBenchmark } from "./suites/refresh.js";
 import { scaleBenchmark } from "./suites/scale.js";
 import { watchBenchmark } from "./suites/watch.js";
+import { workerBenchmark } from "./suites/worker.js";
 import { benchRoot, benchViteConfig, type BenchPageName } from "./vite.config.js";
 
 const repoRoot = fileURLToPath(new URL("../", import.meta.url));
@@ -93,7 +94,7 @@ function keptReading(): string {
 
 type Runner = { name: string; title: string; run: (env: BenchEnv) => Promise<Section> };
 type Ordered = Section & { issueOrder: number };
-const ISSUE_ORDER = ["refresh", "logout", "calls", "attach", "bundle", "watch", "scale", "refresh-firefox", "logout-firefox"];
+const ISSUE_ORDER = ["refresh", "logout", "calls", "attach", "bundle", "watch", "scale", "refresh-firefox", "logout-firefox", "worker"];
 
 /** Runs the selected benchmarks in order, each under a deadline; failures become sections. */
 async function runAll(env: BenchEnv, runners: Runner[]): Promise<Ordered[]> {
@@ -162,11 +163,14 @@ async function main(): Promise<void> {
   log(`building the benchmark pages${smoke ? " (smoke run)" : ""}`);
   const tabsSizes = await buildPage("tabs");
   const webSizes = await buildPage("web");
+  await buildPage("probe"); // the worker benchmark's page; not part of the bundle sizes
   const sizes = smoke ? SMOKE : FULL;
   const functionsDir = `${benchRoot}functions`;
   // The benchmarks measure the runtime, not data access rules: every collection is open to every user.
   const open = { allowAllData: true, onWarning: () => undefined };
-  const server = await startTestServer({ appId: "bench", functionsDir, ...open });
+  // ...and not the login throttle: the worker benchmark's 1,000 login/logout cycles are anonymous logins from one address
+  const unthrottled = { limits: { anonymousLoginBurst: 100_000, anonymousLoginsPerMinute: 100_000 } };
+  const server = await startTestServer({ appId: "bench", functionsDir, config: unthrottled, ...open });
   const shortTtlServer = await startTestServer({
     appId: "bench-ttl",
     functionsDir,
@@ -219,6 +223,7 @@ async function main(): Promise<void> {
       { name: "attach", title: "Attach time", run: attachBenchmark },
       { name: "bundle", title: "Bundle size", run: (e) => bundleBenchmark(e, tabsSizes, webSizes) },
       { name: "scale", title: "Scale: many tabs in one context", run: scaleBenchmark },
+      { name: "worker", title: "Inside the SharedWorker: time per call and heap", run: workerBenchmark },
       // Last in Chromium: realm-tabs' collection.watch() was the newest code when this runner was written.
       { name: "watch", title: "Watch streams", run: watchBenchmark },
       // The same refresh and logout code in Firefox.

@@ -48,10 +48,13 @@ for (const how of ["resume", "pageshow", "visible"] as const) {
       await cdp.send("Page.setWebLifecycleState", { state: "frozen" });
       // A frozen page misses channel messages that are dropped while it sleeps (and a page in the
       // back/forward cache has none delivered). Headless Chromium does not really freeze a visible
-      // page, so the test makes the tab miss the event itself: it detaches the channel listener.
+      // page, so the test makes the tab miss the event itself: it detaches the channel listener and
+      // drops the runtime's pushes.
       await b!.evaluate(() => {
-        const session = (window.realmTabs!.app as unknown as { session: { channel: BroadcastChannel | null } }).session;
+        type Session = { channel: BroadcastChannel | null; pushes: { handle(data: unknown): void } };
+        const session = (window.realmTabs!.app as unknown as { session: Session }).session;
         session.channel!.onmessage = null;
+        session.pushes.handle = () => undefined; // and what the runtime pushes to its private port
       });
       await a!.evaluate(() => window.realmTabs!.app.currentUser!.logOut());
       await expect.poll(async () => (await tabView(a!)).currentUserId).toBeNull();

@@ -96,6 +96,12 @@ export interface ConnectionOptions {
   buildId?: string;
   /** Called with the new handshake's reply after the runtime changed (a new leader took over). */
   onReconnect?: (reply: ConnectReply) => void;
+  /**
+   * Called with each message the runtime posts to this tab's push port (a `StatePush` after each
+   * commit). Given, the handshake hands the runtime a private port for them, except in leader mode,
+   * where every reply travels on a BroadcastChannel.
+   */
+  onPush?: (data: unknown) => void;
 }
 
 /**
@@ -187,11 +193,28 @@ function connectOver(
   const raw = <M extends SessionMethod, T>(op: Operation<M>, run: (method: Comlink.Remote<SessionApi>[M]) => Promise<T>): Promise<T> =>
     withDeadline(Promise.race([run(link.api[op.method]), link.lost()]), timeoutMs, `the session runtime (${describe(op)})`);
   let latest: Promise<ConnectReply> | null = null;
+  let pushPort: MessagePort | null = null;
+  /** A fresh push port for one handshake; it replaces the older one once that handshake succeeded. */
+  function openPush(): MessageChannel | null {
+    const onPush = options.onPush;
+    if (!onPush || link.mode === "leader" || typeof MessageChannel === "undefined") return null;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event: MessageEvent) => onPush(event.data);
+    return channel;
+  }
   function handshake(): Promise<ConnectReply> {
     const mine = ++generation;
     const attempt = (async () => {
+      const push = openPush();
       try {
-        const reply = await raw({ method: "connect" }, (connect) => connect({ protocol: PROTOCOL_VERSION, buildId, tabId, config }));
+        const request = { protocol: PROTOCOL_VERSION, buildId, tabId, config };
+        const reply = await raw({ method: "connect" }, (connect) =>
+          connect(push ? Comlink.transfer({ ...request, push: push.port2 }, [push.port2]) : request),
+        );
+        if (push && mine === generation) {
+          pushPort?.close();
+          pushPort = push.port1;
+        } else push?.port1.close(); // a newer handshake's port is the one the runtime keeps
         if (reply.protocol !== PROTOCOL_VERSION) {
           throw new RealmTabsError(
             "protocol-mismatch",
@@ -201,6 +224,7 @@ function connectOver(
         }
         return reply;
       } catch (error) {
+        push?.port1.close();
         // the runtime changed meanwhile: the newer handshake (never this one) answers
         if (mine !== generation && latest) return latest;
         throw error;
@@ -249,6 +273,8 @@ function connectOver(
     },
     close: () => {
       release();
+      pushPort?.close();
+      pushPort = null;
       link.close();
     },
   };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EventGate } from "./eventGate.js";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
 import { PROTOCOL_VERSION, type StateEvent } from "./protocol/events.js";
@@ -193,3 +193,65 @@ function gateWith(fetch: () => Promise<AppSnapshot>) {
   });
   return { mirror, gate, errors, calls: () => calls };
 }
+
+describe("EventGate with a push port", () => {
+  function pushingSetup(truth: { snapshot: AppSnapshot }) {
+    const mirror = new Mirror(KEY);
+    mirror.apply(truth.snapshot);
+    let calls = 0;
+    const gate = new EventGate({
+      mirror,
+      appKey: () => KEY,
+      pushing: () => true,
+      pushGraceMs: 40,
+      fetchSnapshot: async () => {
+        calls++;
+        return truth.snapshot;
+      },
+    });
+    return { mirror, gate, calls: () => calls };
+  }
+
+  it("drops a hint whose push already arrived, and fetches nothing", async () => {
+    const truth = { snapshot: snap(1, [user("u1")]) };
+    const { mirror, gate, calls } = pushingSetup(truth);
+    const next = snap(2, [user("u1", "LoggedOut")]);
+    mirror.apply(next, [{ type: "logout", userId: "u1" }]); // the push
+    gate.handle(event(next, [{ type: "logout", userId: "u1" }]));
+    await gate.settled();
+    expect(calls()).toBe(0);
+    expect(gate.fetches).toBe(0);
+  });
+
+  it("a hint that comes first waits for its push, and fetches nothing when the push comes within the grace", async () => {
+    vi.useFakeTimers();
+    try {
+      const truth = { snapshot: snap(1, [user("u1")]) };
+      const { mirror, gate, calls } = pushingSetup(truth);
+      const next = snap(2, [user("u1", "LoggedOut")]);
+      gate.handle(event(next, [{ type: "logout", userId: "u1" }]));
+      await vi.advanceTimersByTimeAsync(20);
+      mirror.apply(next, [{ type: "logout", userId: "u1" }]); // the push, late but within the grace
+      await vi.advanceTimersByTimeAsync(100);
+      expect(calls()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("fetches after the grace when no push brought the hinted epoch (another runtime's hint, a forged one), once for a flood", async () => {
+    vi.useFakeTimers();
+    try {
+      const { mirror, gate, calls } = pushingSetup({ snapshot: snap(1, [user("u1")]) });
+      for (let i = 2; i < 50; i++) gate.handle(event(snap(i, [user("u1")])));
+      await vi.advanceTimersByTimeAsync(39);
+      expect(calls()).toBe(0);
+      await vi.advanceTimersByTimeAsync(1);
+      await gate.settled();
+      expect(calls()).toBe(1);
+      expect(mirror.epoch).toBe(1); // the runtime's snapshot is what is applied, not the hint
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -7,6 +7,9 @@
  * if newer hints arrived meanwhile, so a flood of forged events cannot amplify into a flood of calls.
  * A fetch that fails transiently (a retryable error: timeout, leader handover) is sent once more, so
  * the hints it was for are not lost; a second failure is reported and the next hint fetches again.
+ * Where the runtime pushes each commit to the tab's private port, the push usually arrives before
+ * the hint (which is then stale and dropped); a hint that arrives first waits a grace period for its
+ * push, and only a hint the push never matched (another runtime's commit) costs a fetch.
  * @packageDocumentation
  */
 import { isSessionEvent, type StateEvent } from "./protocol/events.js";
@@ -33,6 +36,14 @@ export interface EventGateOptions {
   onWarning?: (code: string, message: string) => void;
   /** An `outdated` event: a tab of another build attached to the runtime. */
   onOutdated?: (buildId: string) => void;
+  /**
+   * Whether the runtime pushes each commit to this tab's private port (read on each event). Then a
+   * hint newer than the mirror waits {@link EventGateOptions.pushGraceMs} for its push, and the
+   * snapshot is fetched only if the push did not bring that epoch meanwhile.
+   */
+  pushing?: () => boolean;
+  /** How long a hint waits for its push. @default 250 */
+  pushGraceMs?: number;
 }
 
 /** Most hints kept while a fetch is in flight (their `changes` name the listeners to fire). */
@@ -45,6 +56,7 @@ export class EventGate {
   private again = false;
   /** The fetch in flight failed transiently: the next one is its retry. */
   private retryNext = false;
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
   /** Snapshot fetches started (tests and benchmarks read it). */
   fetches = 0;
 
@@ -67,7 +79,26 @@ export class EventGate {
     this.pending.push(data);
     if (this.pending.length > MAX_PENDING) this.pending.shift();
     if (this.inFlight) this.again = true;
+    else if (this.options.pushing?.()) this.awaitPush();
     else this.fetch();
+  }
+
+  /** Fetches after the grace period unless a push brought the hinted epochs meanwhile. */
+  private awaitPush(): void {
+    if (this.graceTimer !== null) return;
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = null;
+      if (!this.pending.some((e) => e.epoch > this.options.mirror.epoch)) this.pending = [];
+      else if (this.inFlight) this.again = true;
+      else this.fetch();
+    }, this.options.pushGraceMs ?? 250);
+  }
+
+  /** Stops a pending grace timer (the tab closed). */
+  close(): void {
+    if (this.graceTimer !== null) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    this.pending = [];
   }
 
   /** Resolves when no fetch is in flight (tests). */

@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fileURLToPath } from "node:url";
 import { App } from "./app.js";
+import type { TabSession } from "./session.js";
 import { Credentials } from "./credentials.js";
 import { exposeSession } from "./protocol/comlink.js";
 import { isMongoDBRealmError } from "./protocol/errors.js";
@@ -94,22 +95,27 @@ describe("App and User against the real session host and server", () => {
     b!.addListener(() => {
       fired.appB += 1;
     });
-    // Tokens minted in the same second are identical (iat/exp in seconds), and an unchanged token
-    // is no change: refresh until the server mints a new one.
+    // An unchanged token is no change: refresh (in tab b) until the server mints a new one, then
+    // tab a must see that same token.
     const before = user.accessToken;
     await vi.waitFor(
       async () => {
         await other.refreshAccessToken();
-        expect(user.accessToken).not.toBe(before);
+        expect(other.accessToken).not.toBe(before);
       },
       { timeout: 5_000, interval: 200 },
     );
+    await vi.waitFor(() => expect(user.accessToken).toBe(other.accessToken));
     await vi.waitFor(() => expect(fired).toMatchObject({ a: 1, b: 1 }));
 
     await other.logOut();
     await vi.waitFor(() => expect(fired).toEqual({ a: 2, b: 2, appA: 1, appB: 1 }));
     expect(user.isLoggedIn).toBe(false);
     expect(a!.currentUser).toBeNull();
+    // every change reached tab a on its push port: no channel hint made it fetch a snapshot
+    const session = (app: App): TabSession => (app as unknown as { session: TabSession }).session;
+    expect(session(a!).pushes.received).toBeGreaterThanOrEqual(3);
+    expect(session(a!).gate.fetches).toBe(0);
   });
 
   it("server errors reach the tab with their class and fields", async () => {

@@ -11,6 +11,7 @@ import { openPageChannel, type PageChannel } from "./protocol/pageChannel.js";
 import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { EventGate } from "./eventGate.js";
+import { PushReceiver } from "./pushReceiver.js";
 import type { AppSnapshot } from "./protocol/snapshots.js";
 import { Mirror, type MirrorHooks } from "./mirror.js";
 import { codecFor } from "./codec/lazy.js";
@@ -37,6 +38,10 @@ export class TabSession {
   readonly status = new StatusEvents();
   /** Channel events pass through it: a `state` event only triggers a snapshot fetch (see eventGate.ts). */
   readonly gate: EventGate;
+  /** Snapshots the runtime pushes to this tab's private port after each commit. */
+  readonly pushes: PushReceiver;
+  /** Whether the runtime took this tab's push port (set by each handshake's reply). */
+  private pushing = false;
   private appKey: string;
   private readonly buildId: string;
   private readonly stops: (() => void)[] = [];
@@ -55,9 +60,11 @@ export class TabSession {
     this.appKey = appKeyFor(config.id, config.baseUrl);
     this.buildId = options.buildId ?? BUILD_ID;
     this.mirror = new Mirror(this.appKey, hooks);
+    this.pushes = new PushReceiver(this.mirror);
     this.gate = new EventGate({
       mirror: this.mirror,
       appKey: () => this.appKey,
+      pushing: () => this.pushing,
       fetchSnapshot: () => this.fetchSnapshot(),
       onError: (error) => {
         if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error);
@@ -84,7 +91,12 @@ export class TabSession {
     this.listen(this.appKey);
     this.watchVersions();
     this.stops.push(onPageWake(() => void this.catchUp()));
-    this.ready = this.start(config, { ...options, onReconnect: (reply) => this.onReconnect(reply) });
+    this.stops.push(() => this.gate.close());
+    this.ready = this.start(config, {
+      ...options,
+      onReconnect: (reply) => this.onReconnect(reply),
+      onPush: (data) => this.pushes.handle(data),
+    });
   }
 
   /** Where the runtime runs (null until connected). */
@@ -107,6 +119,7 @@ export class TabSession {
   }
 
   private onReconnect(reply: ConnectReply): void {
+    this.pushing = reply.pushing === true;
     this.mirror.apply(reply.snapshot, []);
     this.status.emit("leader-changed", { mode: this.mode ?? "leader" });
   }
@@ -120,6 +133,7 @@ export class TabSession {
     if (!connection || this.closed) return;
     try {
       const reply = await connection.resync();
+      this.pushing = reply.pushing === true;
       const codec = codecFor(reply.snapshot);
       if (codec) await codec;
       this.mirror.apply(reply.snapshot, []);
@@ -157,6 +171,7 @@ export class TabSession {
       return;
     }
     this.connection = connection;
+    this.pushing = reply.pushing === true;
     if (connection.degraded !== null) {
       console.warn(`[realm-tabs] runtime mode ${connection.mode}: ${connection.degraded}`);
       this.status.emit("degraded", { mode: connection.mode, reason: connection.degraded });

@@ -8,7 +8,7 @@ import { nonEmptyString } from "./protocol/args.js";
 import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
-import { decodeFromRuntime, encodeArgsForRuntime } from "./codec/lazy.js";
+import { decodeFromRuntime, encodeArgsForRuntime, textOfResult } from "./codec/lazy.js";
 import { createFunctionsProxy, type BaseFunctionsFactory, type DefaultFunctionsFactory } from "./functions.js";
 import type { App } from "./app.js";
 import { RealmTabsError } from "./protocol/errors.js";
@@ -177,7 +177,7 @@ export class User<
   async callFunction<ReturnType = unknown>(name: string, ...args: unknown[]): Promise<ReturnType> {
     nonEmptyString(name, "the function name");
     const encoded = await encodeArgsForRuntime(args);
-    const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey) =>
+    const result = await this.host.call({ method: "callFunction", about: name }, (callFunction, appKey): Promise<string | ArrayBuffer> =>
       callFunction(appKey, this.id, name, encoded),
     );
     return (await decodeFromRuntime(result)) as ReturnType;
@@ -188,9 +188,11 @@ export class User<
    * @throws {RealmTabsError} `invalid-argument` for an empty service name
    */
   mongoClient(serviceName: string): MongoDBClient {
-    const call = (fn: string, argsEJSON: string, service: string): Promise<string> =>
-      this.host.call({ method: "callFunction", about: `${service}.${fn}` }, (callFunction, appKey) =>
-        callFunction(appKey, this.id, fn, argsEJSON, service),
+    const call = async (fn: string, argsEJSON: string, service: string): Promise<string> =>
+      textOfResult(
+        await this.host.call({ method: "callFunction", about: `${service}.${fn}` }, (callFunction, appKey): Promise<string | ArrayBuffer> =>
+          callFunction(appKey, this.id, fn, argsEJSON, service),
+        ),
       );
     return createMongoClient(call, (op, run) => this.host.call(op, run), this.id, serviceName);
   }

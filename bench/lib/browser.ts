@@ -79,27 +79,28 @@ export async function waitNoSharedWorker(browser: Browser, timeoutMs = 10_000): 
 }
 
 /**
- * The used JS heap of the (single) SharedWorker in bytes, via CDP `Runtime.getHeapUsage` on its
- * target. Detaches at once, so the worker's lifetime is not extended (see toolchain.md).
- * @throws Error when no SharedWorker runs or CDP does not answer within 10 s
+ * Sends one CDP command to the (single) SharedWorker's target and returns its result. Detaches at
+ * once, so the worker's lifetime is not extended (see toolchain.md).
+ * @throws Error when no SharedWorker runs, the command fails, or CDP does not answer within `timeoutMs`
  */
-export async function sharedWorkerHeap(browser: Browser): Promise<number> {
+export async function inSharedWorker<T>(browser: Browser, method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
   const [targetId] = await sharedWorkerTargets(browser);
   if (!targetId) throw new Error("no SharedWorker running");
   const cdp = await browser.newBrowserCDPSession();
   try {
     const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: false });
     try {
-      const answer = new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no heap answer from the SharedWorker")), 10_000);
+      const answer = new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to ${method} from the SharedWorker`)), timeoutMs);
         cdp.on("Target.receivedMessageFromTarget", (event: { sessionId: string; message: string }) => {
-          const message = JSON.parse(event.message) as { id?: number; result?: { usedSize: number } };
-          if (event.sessionId !== sessionId || message.id !== 1 || !message.result) return;
+          const message = JSON.parse(event.message) as { id?: number; result?: T; error?: { message: string } };
+          if (event.sessionId !== sessionId || message.id !== 1) return;
           clearTimeout(timer);
-          resolve(message.result.usedSize);
+          if (message.error) reject(new Error(`${method}: ${message.error.message}`));
+          else resolve(message.result as T);
         });
       });
-      await cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id: 1, method: "Runtime.getHeapUsage" }) });
+      await cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id: 1, method, params }) });
       return await answer;
     } finally {
       await cdp.send("Target.detachFromTarget", { sessionId });
@@ -107,6 +108,16 @@ export async function sharedWorkerHeap(browser: Browser): Promise<number> {
   } finally {
     await cdp.detach();
   }
+}
+
+/**
+ * The used JS heap of the (single) SharedWorker in bytes, via CDP `Runtime.getHeapUsage` on its
+ * target; with `gc`, after `HeapProfiler.collectGarbage`.
+ * @throws Error when no SharedWorker runs or CDP does not answer in time
+ */
+export async function sharedWorkerHeap(browser: Browser, gc = false): Promise<number> {
+  if (gc) await inSharedWorker(browser, "HeapProfiler.collectGarbage");
+  return (await inSharedWorker<{ usedSize: number }>(browser, "Runtime.getHeapUsage", {}, 10_000)).usedSize;
 }
 
 /** The used JS heap of a page in bytes (CDP `Runtime.getHeapUsage`). */

@@ -25,6 +25,14 @@ export interface Sizes {
   scaleLevels: number[];
   scaleCallsPerTab: number;
   watchTabs: number[];
+  /** Calls in a row from one tab, timed inside the SharedWorker. */
+  workerSoloCalls: number;
+  /** Tabs calling at once, and the calls each makes in a row, timed inside the SharedWorker. */
+  workerTabs: number;
+  workerCallsPerTab: number;
+  /** Calls, and login/logout cycles, between the SharedWorker heap readings. */
+  heapCalls: number;
+  heapCycles: number;
 }
 
 /** A full run: 5–7 minutes on the 2-core machine. */
@@ -32,7 +40,7 @@ export const FULL: Sizes = {
   refreshTabs: [1, 5, 10, 20],
   refreshLifetimes: 3,
   refreshTtlSeconds: 4,
-  logoutTabs: [2, 10, 20],
+  logoutTabs: [2, 10, 50],
   logoutRepeats: 5,
   callsSmall: 50,
   callsLarge: 10,
@@ -42,6 +50,11 @@ export const FULL: Sizes = {
   scaleLevels: [1, 10, 25, 50],
   scaleCallsPerTab: 5,
   watchTabs: [1, 5, 10],
+  workerSoloCalls: 200,
+  workerTabs: 50,
+  workerCallsPerTab: 10,
+  heapCalls: 10_000,
+  heapCycles: 1_000,
 };
 
 /** A smoke run (`--smoke`): every code path once, tiny sizes. */
@@ -59,6 +72,11 @@ export const SMOKE: Sizes = {
   scaleLevels: [1, 3],
   scaleCallsPerTab: 1,
   watchTabs: [1],
+  workerSoloCalls: 5,
+  workerTabs: 3,
+  workerCallsPerTab: 2,
+  heapCalls: 60,
+  heapCycles: 5,
 };
 
 /** The runner's environment of one benchmark. */
@@ -83,7 +101,7 @@ export interface BenchEnv {
 }
 
 /** Both libraries, in table order. */
-export const LIBS: { page: BenchPageName; name: string }[] = [
+export const LIBS: { page: "tabs" | "web"; name: string }[] = [
   { page: "tabs", name: "realm-tabs" },
   { page: "web", name: "realm-web 2.0.1" },
 ];

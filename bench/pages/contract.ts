@@ -30,6 +30,12 @@ export interface BenchPage {
   armLogoutProbe(userId: string): void;
   /** Epoch ms at which the probe saw the logout with its listener fired, or null. */
   logoutSeenAt(): number | null;
+  /** Refreshes the current user's access token; resolves to the epoch ms just before the call. */
+  refreshToken(): Promise<number>;
+  /** Starts recording when this tab sees a new access token of `userId` (listener or polling). */
+  armTokenProbe(userId: string): void;
+  /** Epoch ms at which the probe saw the new access token with its listener fired, or null. */
+  tokenSeenAt(): number | null;
   /** Calls `echo` `count` times in a row; resolves to each call's latency in ms. */
   echo(kind: PayloadKind, count: number): Promise<number[]>;
   /** Size in bytes of the canonical EJSON of a payload. */

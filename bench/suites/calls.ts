@@ -100,7 +100,7 @@ export async function callsBenchmark(env: BenchEnv): Promise<Section> {
     rows,
     notes: [
       "Each time cell is the median over the repetitions of that repetition's p50 or p95, with the lowest and highest repetition in brackets; each ratio is the median of the per-repetition ratios (realm-tabs ÷ realm-web measured back to back), with their range.",
-      "realm-tabs adds a hop each way (tab → Comlink/MessagePort → SharedWorker → fetch). Plain arguments cross as structured-clone data and the worker writes their EJSON; the worker forwards the server's answer undecoded, and the tab decodes it once (with bson only when it holds BSON values, as the large payload does). realm-web calls fetch from the page. With 10 tabs at once, realm-tabs' calls all go through the one worker thread.",
+      "realm-tabs adds a hop each way (tab → Comlink/MessagePort → SharedWorker → fetch). Plain arguments cross as structured-clone data and the worker writes their EJSON; the worker forwards the server's answer undecoded (from 32 KiB on as its bytes in a transferred ArrayBuffer, so the large payload's answer is moved, not copied), and the tab decodes it once (with bson only when it holds BSON values, as the large payload does). realm-web calls fetch from the page. With 10 tabs at once, realm-tabs' calls all go through the one worker thread.",
     ],
   };
 }

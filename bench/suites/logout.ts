@@ -1,6 +1,7 @@
 /**
- * Benchmark 2: logout fan-out latency, from `logOut()` in one tab until every other tab sees
- * `isLoggedIn === false` with its listener fired. Runs over the cross-browser driver, so the same
+ * Benchmark 2: logout and token-refresh fan-out latency, from `logOut()` (or `refreshAccessToken()`)
+ * in one tab until every other tab sees `isLoggedIn === false` (or the new access token) with its
+ * listener fired. Runs over the cross-browser driver, so the same
  * code measures Chromium and Firefox (`env.driver`).
  * @packageDocumentation
  */
@@ -17,35 +18,64 @@ const FIREFOX_CLOCK_NOTE =
 /** How long realm-web's other tabs are watched for the logout. */
 const WEB_WAIT_MS = 3000;
 
+/** The change the first tab makes and the other tabs' probe of it. */
+type FanOutEvent = "logout" | "refresh";
+
 /**
- * Logs out in the first tab; resolves to each other tab's delay (ms), or null if it never saw it.
- * The delays are recorded in the pages (listener time minus the time before `logOut()`), so how
- * often this side polls changes nothing but the wall time.
+ * Makes the change in the first tab (logout, or an access-token refresh); resolves to each other
+ * tab's delay (ms), or null if it never saw it, and the first tab's own call time. The delays are
+ * recorded in the pages (listener time minus the time before the call), so how often this side
+ * polls changes nothing but the wall time.
  */
-async function fanOut(env: BenchEnv, tabs: Tab[], userId: string, waitMs: number): Promise<(number | null)[]> {
+async function fanOut(
+  env: BenchEnv,
+  tabs: Tab[],
+  userId: string,
+  waitMs: number,
+  event: FanOutEvent = "logout",
+): Promise<{ delays: (number | null)[]; ownMs: number }> {
   const [first, ...others] = tabs;
-  await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armLogoutProbe(id), userId)));
-  const at = await first!.evaluate(() => window.bench!.logout());
-  const seenBy = (): Promise<(number | null)[]> => Promise.all(others.map((t) => t.evaluate(() => window.bench!.logoutSeenAt())));
+  if (event === "logout") await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armLogoutProbe(id), userId)));
+  else await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armTokenProbe(id), userId)));
+  const t0 = Date.now();
+  const at = await first!.evaluate((e) => (e === "logout" ? window.bench!.logout() : window.bench!.refreshToken()), event);
+  const ownMs = Date.now() - t0;
+  const seenBy = (): Promise<(number | null)[]> =>
+    Promise.all(others.map((t) => t.evaluate((e) => (e === "logout" ? window.bench!.logoutSeenAt() : window.bench!.tokenSeenAt()), event)));
   const seen = await env.driver
-    .waitUntil(seenBy, (s) => s.every((x) => x !== null), { message: "every other tab saw the logout", timeout: waitMs })
+    .waitUntil(seenBy, (s) => s.every((x) => x !== null), { message: `every other tab saw the ${event}`, timeout: waitMs })
     .catch(() => seenBy()); // past the wait: some tabs never saw it, which is a result too
-  return seen.map((s) => (s === null ? null : s - at));
+  return { delays: seen.map((s) => (s === null ? null : s - at)), ownMs };
 }
 
-/** realm-tabs: `repeats` logouts per N, logging in again between them. */
-async function tabsRun(env: BenchEnv, n: number): Promise<{ delays: number[]; missed: number }> {
+/** Delays of one kind of change over the repeats. */
+interface Samples {
+  delays: number[];
+  missed: number;
+  /** The first tab's own call, as the runner saw it (ms). */
+  ownMs: number[];
+}
+
+function collect(into: Samples, r: { delays: (number | null)[]; ownMs: number }): void {
+  for (const d of r.delays) {
+    if (d === null) into.missed += 1;
+    else into.delays.push(d);
+  }
+  into.ownMs.push(r.ownMs);
+}
+
+/** realm-tabs: `repeats` logouts per N (logging in again between them), then `repeats` token refreshes. */
+async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Samples>> {
   const context = await env.driver.newContext();
   try {
     const { tabs, userId: firstId } = await openSignedInBenchTabs(env.driver, context, env.url("tabs", env.server), n);
-    const delays: number[] = [];
-    let missed = 0;
+    const out: Record<FanOutEvent, Samples> = {
+      logout: { delays: [], missed: 0, ownMs: [] },
+      refresh: { delays: [], missed: 0, ownMs: [] },
+    };
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {
-      for (const d of await fanOut(env, tabs, userId, 15_000)) {
-        if (d === null) missed += 1;
-        else delays.push(d);
-      }
+      collect(out.logout, await fanOut(env, tabs, userId, 15_000));
       userId = await tabs[0]!.evaluate(() => window.bench!.login());
       await env.driver.waitUntil(
         () => Promise.all(tabs.map((t) => t.evaluate((id) => window.bench!.isLoggedIn(id), userId))),
@@ -53,8 +83,9 @@ async function tabsRun(env: BenchEnv, n: number): Promise<{ delays: number[]; mi
         { message: "every tab shows the new login", timeout: 15_000 },
       );
     }
+    for (let i = 0; i < env.sizes.logoutRepeats; i += 1) collect(out.refresh, await fanOut(env, tabs, userId, 15_000, "refresh"));
     await closeTabs(tabs);
-    return { delays, missed };
+    return out;
   } finally {
     await context.close();
   }
@@ -65,7 +96,7 @@ async function webRun(env: BenchEnv, n: number): Promise<{ seen: number; stillIn
   const context = await env.driver.newContext();
   try {
     const { tabs, userId } = await openSignedInBenchTabs(env.driver, context, env.url("web", env.server), n);
-    const seen = await fanOut(env, tabs, userId, WEB_WAIT_MS);
+    const { delays: seen } = await fanOut(env, tabs, userId, WEB_WAIT_MS);
     const stillIn = (await Promise.all(tabs.slice(1).map((t) => t.evaluate((id) => window.bench!.isLoggedIn(id), userId)))).filter(
       Boolean,
     ).length;
@@ -83,31 +114,38 @@ async function webRun(env: BenchEnv, n: number): Promise<{ seen: number; stillIn
 /** Benchmark 2. */
 export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
   const rows: string[][] = [];
+  const own: string[] = [];
   for (const n of env.sizes.logoutTabs) {
-    env.log(`logout (${env.driver.browserName}): ${n} tabs`);
+    env.log(`logout and token-refresh fan-out (${env.driver.browserName}): ${n} tabs`);
     const t = await tabsRun(env, n);
-    const s = summarize(t.delays);
     const w = await webRun(env, n);
-    rows.push([
-      String(n),
-      String(s.n),
-      fmt(s.p50, " ms"),
-      fmt(s.p95, " ms"),
-      fmt(s.max, " ms"),
-      String(t.missed),
-      `${w.seen} of ${n - 1} (still logged in: ${w.stillIn})`,
-    ]);
+    for (const event of ["logout", "refresh"] as const) {
+      const s = summarize(t[event].delays);
+      rows.push([
+        event === "logout" ? "logout" : "token refresh",
+        String(n),
+        String(s.n),
+        fmt(s.p50, " ms"),
+        fmt(s.p95, " ms"),
+        fmt(s.max, " ms"),
+        String(t[event].missed),
+        event === "logout" ? `${w.seen} of ${n - 1} (still logged in: ${w.stillIn})` : "– (each tab holds its own token)",
+      ]);
+    }
+    own.push(`${n} tabs: ${fmt(summarize(t.refresh.ownMs).p50, " ms")}`);
   }
   return {
     title: titleFor("Logout fan-out", env),
     workload:
-      `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, one machine clock) at which it fires with \`isLoggedIn === false\`. ` +
-      `The first tab calls \`user.logOut()\`; latency is from just before that call until each other tab's record. realm-tabs: ${env.sizes.logoutRepeats} logouts per N (log in again between), ` +
-      `samples = (N − 1) × repeats. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s.`,
-    header: ["tabs N", "samples", "realm-tabs p50", "p95", "max", "missed", "realm-web: other tabs that saw it within 3 s"],
+      `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, one machine clock) at which it fires with \`isLoggedIn === false\` (logout) or with an access token other than the one it held when armed (token refresh). ` +
+      `The first tab calls \`user.logOut()\` or \`user.refreshAccessToken()\`; latency is from just before that call until each other tab's record, so a refresh's latency includes its \`POST /auth/session\` to the local server. realm-tabs: ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
+      `samples = (N − 1) × repeats. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s after one logout per N.`,
+    header: ["change", "tabs N", "samples", "realm-tabs p50", "p95", "max", "missed", "realm-web: other tabs that saw it within 3 s"],
     rows,
     notes: [
       "realm-web never propagates a logout: the other tabs keep the user (and its refresh token, revoked on the server) in memory until they are reloaded; a tab opened after the logout reads localStorage and does not show the user (checked in every run).",
+      "realm-tabs' runtime posts each commit's snapshot to every tab's private MessagePort (the BroadcastChannel carries only a hint, for leader mode); the tabs apply it and fire their listeners without a request of their own.",
+      `The first tab's own \`refreshAccessToken()\` call (as the runner timed it around \`evaluate\`, so an upper bound), p50 per N: ${own.join(", ")}.`,
       ...(env.driver.browserName === "firefox" ? [FIREFOX_CLOCK_NOTE] : []),
     ],
   };

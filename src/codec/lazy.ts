@@ -162,11 +162,12 @@ export function decodeWithoutBson(text: string): { value: unknown } | null {
 }
 
 /**
- * Decodes a result of the runtime (relaxed or canonical EJSON): numbers become `number`, BSON
+ * Decodes a result of the runtime (relaxed or canonical EJSON, as text or UTF-8 bytes): numbers become `number`, BSON
  * types keep their class (loading the full codec when one is present).
  * @throws {RealmTabsError} `internal` if the runtime sent something that is not EJSON
  */
-export async function decodeFromRuntime(text: string): Promise<unknown> {
+export async function decodeFromRuntime(result: string | ArrayBuffer): Promise<unknown> {
+  const text = textOfResult(result);
   let fast: { value: unknown } | null;
   try {
     fast = decodeWithoutBson(text);
@@ -188,4 +189,14 @@ export function decodeNow(text: string): { value: unknown } | null {
   if (full) return { value: full.EJSON.parse(text, { relaxed: true }) };
   void loadFullCodec().catch(() => {});
   return null;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * A function result as the runtime sent it, as text: a large one arrives as its UTF-8 bytes (a
+ * transferred `ArrayBuffer`), read here once.
+ */
+export function textOfResult(result: string | ArrayBuffer): string {
+  return typeof result === "string" ? result : utf8.decode(result);
 }

@@ -8,7 +8,7 @@ import * as Comlink from "comlink";
 import type { RunningServer } from "../../server/src/index.js";
 import { emailPassword, openTab, startTestServer, testHost } from "../../test/worker-kit.js";
 import { isMongoDBRealmError, isRealmTabsError } from "./errors.js";
-import { encodeOutcomes, unwrapOutcome } from "./comlink.js";
+import { encodeOutcomes, exposeSession, unwrapOutcome, wrapSession } from "./comlink.js";
 import type { SessionApi } from "./rpc.js";
 
 const APP = "comlink-scope";
@@ -137,4 +137,19 @@ describe("scoped error transfer", () => {
     }).toThrow(TypeError);
     await expect(encoded.stats()).resolves.toEqual({ ok: true, value: { tabs: 1 } });
   });
+
+  it("transfers an ArrayBuffer result (a large function answer) instead of copying it", async () => {
+    const sent = new TextEncoder().encode('{"big":true}').buffer as ArrayBuffer;
+    const api = { callFunction: async () => sent } as unknown as SessionApi;
+    const { port1, port2 } = new MessageChannel();
+    exposeSession(api, port1);
+    const remote = wrapSession(port2);
+    const got = await remote.callFunction("k", "u", "f", []);
+    expect(new TextDecoder().decode(got as ArrayBuffer)).toBe('{"big":true}');
+    expect(sent.byteLength).toBe(0); // detached: it moved to the other side
+    remote[Comlink.releaseProxy]();
+    port1.close();
+    port2.close();
+  });
 });
+

@@ -29,13 +29,19 @@ function isOutcome(x: unknown): x is Outcome<unknown> {
   return o.ok === true || (o.ok === false && typeof o.error === "object" && o.error !== null);
 }
 
-/** Wraps each method of `api` so that it resolves to an {@link Outcome} and never rejects; the result is frozen. */
+/**
+ * Wraps each method of `api` so that it resolves to an {@link Outcome} and never rejects; an
+ * `ArrayBuffer` value is transferred, not copied. The result is frozen.
+ */
 export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
   const encoded: Partial<Record<SessionMethod, (...args: unknown[]) => Promise<Outcome<unknown>>>> = {};
   for (const method of METHODS) {
     encoded[method] = async (...args: unknown[]) => {
       try {
-        return { ok: true, value: await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args) };
+        const value: unknown = await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args);
+        const outcome: Outcome<unknown> = { ok: true, value };
+        // bytes (a large function result) move to the tab instead of being copied
+        return value instanceof ArrayBuffer ? Comlink.transfer(outcome, [value]) : outcome;
       } catch (error) {
         return { ok: false, error: serializeError(error) };
       }

@@ -6,7 +6,7 @@
  * hints about epochs it already holds.
  * @packageDocumentation
  */
-import { STATE_CHANGE_TYPES, type StateChange } from "./snapshots.js";
+import { STATE_CHANGE_TYPES, type AppSnapshot, type StateChange } from "./snapshots.js";
 
 /** Version of the wire protocol between tabs and the worker. Bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 3;
@@ -80,4 +80,22 @@ export function isSessionEvent(x: unknown): x is SessionEvent {
     default:
       return false;
   }
+}
+
+/**
+ * Structural guard for what arrives on a tab's push port (see `StatePush` in rpc.ts): only the
+ * runtime holds the other end, so this checks the shape the mirror relies on, not its values.
+ * @param x - the received `MessageEvent.data`
+ * @returns true if `x` is a `state` push with a snapshot and a list of changes
+ */
+export function isStatePush(x: unknown): x is { kind: "state"; snapshot: AppSnapshot; changes: StateChange[] } {
+  if (!isRecord(x) || x.kind !== "state" || !Array.isArray(x.changes) || !x.changes.every(isChange)) return false;
+  const s = x.snapshot;
+  return (
+    isRecord(s) &&
+    typeof s.appKey === "string" &&
+    Number.isSafeInteger(s.epoch) &&
+    Array.isArray(s.users) &&
+    s.users.every((u) => isRecord(u) && typeof u.id === "string" && typeof u.customDataEJSON === "string")
+  );
 }

@@ -44,6 +44,23 @@ export interface ConnectRequest {
   tabId: string;
   /** The app to attach to; the runtime is created on first use. */
   config: AppConfigWire;
+  /**
+   * A port only this tab reads (transferred with the call): the runtime posts a {@link StatePush}
+   * to it after each commit. Sent only where the connection itself is private (not in leader mode).
+   */
+  push?: MessagePort;
+}
+
+/**
+ * What the runtime posts to a tab's push port after each commit: the new snapshot (as that tab's
+ * replies show it) and what changed. Ports are private, so unlike a channel event it carries user data.
+ */
+export interface StatePush {
+  kind: "state";
+  /** The committed snapshot. */
+  snapshot: AppSnapshot;
+  /** What the commit changed (the same list the channel's `state` hint carries). */
+  changes: StateChange[];
 }
 
 /** The reply to {@link ConnectRequest}. */
@@ -57,6 +74,8 @@ export interface ConnectReply {
   buildId: string;
   /** Warnings already raised by the runtime (e.g. storage degraded to memory). */
   warnings: { code: string; message: string }[];
+  /** True when the runtime took the request's push port: commits reach the tab there, not only as channel hints. */
+  pushing?: boolean;
 }
 
 /** The reply to every call that changes state: the tab applies the snapshot before resolving. */
@@ -110,14 +129,15 @@ export interface SessionApi {
    * Call a function as the user. `args` is the arguments array as plain structured-clone data
    * (the runtime writes its canonical EJSON), or the canonical EJSON of the array (written by the
    * tab when an argument holds BSON values). The result is the server's EJSON of the returned
-   * value as it arrived, not decoded by the runtime (`null` for an empty answer).
+   * value as it arrived, not decoded by the runtime (`null` for an empty answer): a string, or for a
+   * large answer its UTF-8 bytes, transferred to the tab rather than copied.
    */
-  callFunction(appKey: string, userId: string, name: string, args: string | unknown[], service?: string): Promise<string>;
+  callFunction(appKey: string, userId: string, name: string, args: string | unknown[], service?: string): Promise<string | ArrayBuffer>;
   /** Counters of the runtime. */
   stats(): Promise<RuntimeStats>;
   /**
-   * The runtime's current snapshot. Tabs fetch it when a `state` event (a hint without user data)
-   * arrives on the channel.
+   * The runtime's current snapshot. Tabs without a push port (leader mode) fetch it when a `state`
+   * event (a hint without user data) arrives on the channel.
    * @throws {RealmTabsError} `invalid-argument` for an unknown app key
    */
   snapshot(appKey: string): Promise<AppSnapshot>;

@@ -7,7 +7,7 @@
 import { PROTOCOL_VERSION } from "../../src/protocol/events.js";
 import { BUILD_ID, appKeyFor, channelName } from "../../src/protocol/names.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi } from "../../src/protocol/rpc.js";
+import type { AppConfigWire, ConnectReply, RuntimeStats, SessionApi, StatePush } from "../../src/protocol/rpc.js";
 import { realTimers, systemClock, type ChannelFactory, type Clock, type FetchLike, type Timers } from "../io/deps.js";
 import type { Liveness } from "./liveness.js";
 import type { SharedLock } from "../io/locks.js";
@@ -15,7 +15,7 @@ import type { BackoffOptions } from "../session/refresh.js";
 import type { DeviceInfo } from "../io/requests.js";
 import { createAppRuntime, type AppRuntime } from "../session/runtime.js";
 import { createTabRegistry } from "./tabs.js";
-import { emptyState, type SessionState } from "../session/state.js";
+import { emptyState, revealRefreshTokens, type SessionState } from "../session/state.js";
 import { openWithFallback, type SessionStore, type StoreHooks } from "../io/store.js";
 import { createTransport } from "../io/transport.js";
 import { sessionApi } from "./api.js";
@@ -96,7 +96,10 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   const tabs = createTabRegistry(deps.liveness);
   let store: SessionStore | null = null;
   const watchHub = createWatchHub({ fetch: deps.fetch, timers, random, backoff: deps.backoff, connectTimeoutMs: deps.requestTimeoutMs });
-  const stopWatchingTabs = tabs.onGone((tabId) => watchHub.dropTab(tabId));
+  const stopWatchingTabs = tabs.onGone((tabId) => {
+    watchHub.dropTab(tabId);
+    for (const rt of ready.values()) rt.fanout.drop(tabId);
+  });
 
   function warnAll(code: string, message: string): void {
     warnings.set(code, message);
@@ -189,10 +192,28 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     }
     const replayed = [...warnings].map(([code, message]) => ({ code, message }));
     if (withheld) replayed.push({ code: "refresh-token-withheld", message: REFRESH_TOKEN_WITHHELD });
+    const reveal = req.config.exposeRefreshToken && privatePort;
+    const pushing = req.push !== undefined && privatePort;
+    if (req.push && pushing) pushTo(rt, req.tabId, req.push, reveal);
+    else {
+      req.push?.close(); // a port that is not private (leader mode) gets no snapshots
+      rt.fanout.pull(req.tabId);
+    }
     return {
-      reply: { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: replayed },
-      revealRefreshTokens: req.config.exposeRefreshToken && privatePort,
+      reply: { appKey: rt.appKey, snapshot: rt.snapshot(), protocol: PROTOCOL_VERSION, buildId: deps.buildId, warnings: replayed, pushing },
+      revealRefreshTokens: reveal,
     };
+  }
+
+  /** From now on, each commit of `rt` is posted to the tab's private port (replacing its older one). */
+  function pushTo(rt: AppRuntime, tabId: string, port: MessagePort, reveal: boolean): void {
+    rt.fanout.add(tabId, {
+      push: (snapshot, changes) => {
+        const message: StatePush = { kind: "state", snapshot: reveal ? revealRefreshTokens(snapshot, rt.state()) : snapshot, changes };
+        port.postMessage(message);
+      },
+      close: () => port.close(),
+    });
   }
 
   function stats(): RuntimeStats {

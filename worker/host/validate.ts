@@ -36,7 +36,7 @@ function check<T>(shape: Check<T>, value: unknown, what: string): T {
 }
 
 /**
- * Validates a connect request.
+ * Validates a connect request (its optional push port included).
  * @throws {RealmTabsError} `protocol-mismatch` for another protocol version, `invalid-argument` otherwise
  */
 export function parseConnect(value: unknown): ConnectRequest {
@@ -44,7 +44,10 @@ export function parseConnect(value: unknown): ConnectRequest {
   if (typeof protocol === "number" && protocol !== PROTOCOL_VERSION) {
     throw new RealmTabsError("protocol-mismatch", `The tab speaks protocol ${protocol}, the runtime ${PROTOCOL_VERSION}: reload the page`);
   }
-  return check(connectShape, value, "connect request");
+  const req: ConnectRequest = check(connectShape, value, "connect request");
+  const push = (value as { push?: unknown }).push;
+  if (push !== undefined) req.push = parsePort(push);
+  return req;
 }
 
 /** Validates credentials. @throws {RealmTabsError} `invalid-argument` */

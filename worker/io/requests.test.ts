@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRealmTabsError } from "../../src/protocol/errors.js";
-import { assertArgsEJSON, loginBody } from "./requests.js";
+import { LARGE_RESULT_BYTES, assertArgsEJSON, callFunction, loginBody } from "./requests.js";
+import type { Transport } from "./transport.js";
 
 describe("login body", () => {
   it("spreads the payload, adds options.device in realm-web's key order, device id as $oid", () => {
@@ -35,5 +36,27 @@ describe("login body", () => {
     expect(() => assertArgsEJSON('{"a":1}')).toThrow("argsEJSON must encode an array");
     expect(() => assertArgsEJSON("[1,")).toThrow("argsEJSON is not valid JSON");
     expect(() => assertArgsEJSON('[{"$oid":"65f0aaaaaaaaaaaaaaaaaaaa"}]')).not.toThrow();
+  });
+});
+
+describe("function call answers", () => {
+  /** A transport whose one answer has `text` as its body. */
+  const answering = (text: string): Transport => ({
+    send: async (req) => {
+      expect(req.binary).toBe(true);
+      return { status: 200, text: "", bytes: new TextEncoder().encode(text).buffer as ArrayBuffer, receivedAt: 0 };
+    },
+    hostname: async () => "http://h",
+  });
+
+  it("returns a small answer as text (an empty one as null), and a large one as its bytes, undecoded", async () => {
+    expect(await callFunction(answering('{"$numberInt":"42"}'), "app", "t", "sum", "[]")).toBe('{"$numberInt":"42"}');
+    expect(await callFunction(answering(""), "app", "t", "f", "[]")).toBe("null");
+    const large = JSON.stringify({ s: "é".repeat(LARGE_RESULT_BYTES) });
+    const bytes = await callFunction(answering(large), "app", "t", "f", "[]");
+    expect(bytes).toBeInstanceOf(ArrayBuffer);
+    expect(new TextDecoder().decode(bytes as ArrayBuffer)).toBe(large);
+    const justBelow = "x".repeat(LARGE_RESULT_BYTES - 3);
+    expect(await callFunction(answering(`"${justBelow}"`), "app", "t", "f", "[]")).toBe(`"${justBelow}"`);
   });
 });

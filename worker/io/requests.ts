@@ -144,7 +144,8 @@ export async function deleteUserRequest(t: Transport, accessToken: string): Prom
 
 /**
  * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
- * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body.
+ * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body:
+ * as text, or from {@link LARGE_RESULT_BYTES} on as its UTF-8 bytes.
  * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
  */
 export async function callFunction(
@@ -154,12 +155,20 @@ export async function callFunction(
   name: string,
   argsEJSON: string,
   service?: string,
-): Promise<string> {
+): Promise<string | ArrayBuffer> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
-  const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body });
-  // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes)
-  return res.text.trim() === "" ? "null" : res.text;
+  const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body, binary: true });
+  // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes); a large
+  // answer stays bytes, which cross to the tab transferred rather than copied
+  const bytes = res.bytes ?? new ArrayBuffer(0);
+  if (bytes.byteLength >= LARGE_RESULT_BYTES) return bytes;
+  const text = utf8.decode(bytes);
+  return text.trim() === "" ? "null" : text;
 }
+
+/** From this size (bytes) a function's result crosses to the tab as a transferred `ArrayBuffer`. */
+export const LARGE_RESULT_BYTES = 32 * 1024;
+const utf8 = new TextDecoder();
 
 /**
  * Checks that `argsEJSON` is EJSON of an array before it is spliced into a request body.

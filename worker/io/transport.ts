@@ -33,12 +33,17 @@ export interface TransportRequest {
   token?: string | null;
   /** A JSON (canonical EJSON) body, already serialized. */
   body?: string;
+  /** Read a successful answer's body as bytes ({@link TransportResponse.bytes}) instead of text. */
+  binary?: boolean;
 }
 
 /** The successful answer: status and body text (empty string for no body). */
 export interface TransportResponse {
   status: number;
+  /** The body as text; empty when the request asked for {@link TransportRequest.binary}. */
   text: string;
+  /** The body's bytes, for a request that asked for {@link TransportRequest.binary}. */
+  bytes?: ArrayBuffer;
   /** Local time (ms) when the response arrived, for clock-skew estimates. */
   receivedAt: number;
 }
@@ -62,13 +67,14 @@ export function createTransport(options: TransportOptions): Transport {
   const now = options.now ?? Date.now;
   let location: Promise<string> | null = null;
 
-  async function raw(method: string, url: string, headers: Record<string, string>, body?: string): Promise<TransportResponse> {
+  async function raw(method: string, url: string, headers: Record<string, string>, body?: string, binary = false): Promise<TransportResponse> {
     let response: Response;
     try {
       response = await options.fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       throw networkError(method, url, e, timeoutMs);
     }
+    if (binary && response.ok) return { status: response.status, text: "", bytes: await readBytes(response, method, url), receivedAt: now() };
     const text = await readText(response, method, url);
     if (!response.ok) throw errorFromResponse(method, url, response, text);
     return { status: response.status, text, receivedAt: now() };
@@ -100,7 +106,7 @@ export function createTransport(options: TransportOptions): Transport {
     if (req.token) headers.Authorization = `Bearer ${req.token}`;
     if (req.body !== undefined && req.body !== "") headers["Content-Type"] = "application/json";
     headers.Accept = "application/json";
-    return raw(req.method, `${host}${API_PATH}${req.route}`, headers, req.body);
+    return raw(req.method, `${host}${API_PATH}${req.route}`, headers, req.body, req.binary);
   }
 
   return { send, hostname };
@@ -109,6 +115,14 @@ export function createTransport(options: TransportOptions): Transport {
 async function readText(response: Response, method: string, url: string): Promise<string> {
   try {
     return await response.text();
+  } catch (e) {
+    throw new RealmTabsError("network", `Reading the response of ${method} ${url} failed`, { cause: e });
+  }
+}
+
+async function readBytes(response: Response, method: string, url: string): Promise<ArrayBuffer> {
+  try {
+    return await response.arrayBuffer();
   } catch (e) {
     throw new RealmTabsError("network", `Reading the response of ${method} ${url} failed`, { cause: e });
   }

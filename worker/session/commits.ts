@@ -1,7 +1,8 @@
 /**
  * The commit queue of one app runtime: the only place its state changes. Each commit runs after the
- * previous one: mutate a copy → epoch + 1 → persist (awaited) → swap in → publish a `state` event
- * (never awaited; the epoch and what changed, no user data) → `onCommitted`. So epochs are strictly
+ * previous one: mutate a copy → epoch + 1 → persist (awaited) → swap in → push the snapshot to the
+ * tabs' private ports → publish a `state` event if a tab without a push port needs it (never
+ * awaited; the epoch and what changed, no user data) → `onCommitted`. So epochs are strictly
  * increasing and every epoch a tab hears of was persisted first.
  * @packageDocumentation
  */
@@ -22,6 +23,10 @@ export interface CommitQueueOptions {
   store: SessionStore;
   channel: EventChannel;
   initial: SessionState;
+  /** Posts the committed snapshot to the tabs' private push ports (before the channel hint goes out). */
+  push?: (snapshot: AppSnapshot, changes: StateChange[]) => void;
+  /** Whether a commit's `state` hint goes out on the channel (some tab has no push port). @default always */
+  hintsNeeded?: () => boolean;
   /**
    * Runs after each effective commit with what it changed (the runtime re-arms its refresh timers
    * and ends the watch streams of users who logged out here).
@@ -75,9 +80,14 @@ export function createCommitQueue(o: CommitQueueOptions): CommitQueue {
     await o.store.commit(draft.app, changed, removed);
     state = draft;
     const snapshot = toSnapshot(state);
+    try {
+      o.push?.(snapshot, changes);
+    } catch {
+      // a failed push must never fail the commit; the tab catches up on its next call or hint
+    }
     // a hint only: the channel is readable by any script of the origin, so the snapshot (tokens,
-    // profiles) never goes there; tabs fetch it over their own port
-    publish({ v: PROTOCOL_VERSION, kind: "state", appKey: o.appKey, epoch: snapshot.epoch, changes });
+    // profiles) never goes there; tabs without a push port fetch it over their own port
+    if (o.hintsNeeded?.() ?? true) publish({ v: PROTOCOL_VERSION, kind: "state", appKey: o.appKey, epoch: snapshot.epoch, changes });
     o.onCommitted(state, changes);
     return { snapshot, changes, userId };
   }

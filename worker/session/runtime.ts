@@ -11,6 +11,7 @@ import type { AppConfigWire } from "../../src/protocol/rpc.js";
 import type { AppSnapshot, StateChange } from "../../src/protocol/snapshots.js";
 import { applyNews, newerStoredUser } from "./adopt.js";
 import { createCommitQueue, type CommitQueue, type Mutation } from "./commits.js";
+import { createFanout, type Fanout } from "./fanout.js";
 import { refreshLockName } from "../../src/protocol/names.js";
 import type { SharedLock } from "../io/locks.js";
 import type { Clock, EventChannel, Timers } from "../io/deps.js";
@@ -62,6 +63,8 @@ export interface AppRuntime {
   withAccessToken<T>(userId: string, fn: (token: string) => Promise<T>): Promise<T>;
   /** Publishes a non-state event. */
   publish(event: SessionEvent): void;
+  /** The tabs' push ports: each commit's snapshot is posted to every one of them. */
+  readonly fanout: Fanout;
   /** Refreshes sent since start. */
   readonly refreshCount: number;
   /** Stops timers and closes the channel. */
@@ -100,11 +103,14 @@ function lookup(queue: CommitQueue, userId: string, loggedIn: boolean): StoredUs
 export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppRuntime {
   let refreshCount = 0;
   const flight = singleFlight<string, MutationReply>();
+  const fanout = createFanout();
   const queue = createCommitQueue({
     appKey: deps.appKey,
     store: deps.store,
     channel: deps.channel,
     initial,
+    push: (snapshot, changes) => fanout.send(snapshot, changes),
+    hintsNeeded: () => fanout.hintsNeeded,
     onCommitted: (state, changes) => {
       loop.sync(refreshTargets(state));
       deps.onChanges?.(changes);
@@ -135,12 +141,14 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
     refresh,
     withAccessToken: (userId, fn) => withAccessToken(runtime, userId, fn),
     publish: (event) => queue.publish(event),
+    fanout,
     get refreshCount() {
       return refreshCount;
     },
     close() {
       loop.stop();
       queue.close();
+      fanout.close();
     },
   };
   loop.sync(refreshTargets(initial));

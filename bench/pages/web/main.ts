@@ -1,7 +1,7 @@
 /**
  * realm-web 2.0.1 benchmark page: `?server=<url>&app=<id>` creates a `Realm.App` and puts the
  * {@link BenchPage} handle on `window.bench`. realm-web has no user listeners ("Not yet
- * implemented"), so the logout probe polls `isLoggedIn`.
+ * implemented"), so the logout probe polls `isLoggedIn` and the token probe polls `accessToken`.
  */
 import * as Realm from "realm-web";
 import type { BenchPage, PayloadKind } from "../contract.js";
@@ -20,6 +20,8 @@ const echo = (kind: PayloadKind): Promise<unknown> => {
 const ticker = makeTicker(() => echo("small"));
 let seenAt: number | null = null;
 let probe: ReturnType<typeof setInterval> | undefined;
+let tokenSeen: number | null = null;
+let tokenProbe: ReturnType<typeof setInterval> | undefined;
 const watcher = makeWatcher();
 const collection = () => {
   const user = app.currentUser;
@@ -48,6 +50,20 @@ const bench: BenchPage = {
     }, 5);
   },
   logoutSeenAt: () => seenAt,
+  refreshToken: async () => {
+    const at = epochNow();
+    await app.currentUser?.refreshAccessToken();
+    return at;
+  },
+  armTokenProbe: (id) => {
+    tokenSeen = null;
+    clearInterval(tokenProbe);
+    const before = app.allUsers[id]?.accessToken;
+    tokenProbe = setInterval(() => {
+      if (tokenSeen === null && app.allUsers[id]?.accessToken !== before) tokenSeen = epochNow();
+    }, 5);
+  },
+  tokenSeenAt: () => tokenSeen,
   echo: (kind, count) => timeCalls(count, () => echo(kind)),
   payloadBytes: (kind) => Realm.BSON.EJSON.stringify(payloads[kind] as Realm.BSON.Document, { relaxed: false }).length,
   startTicker: (ms) => ticker.start(ms),

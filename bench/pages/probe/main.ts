@@ -1,0 +1,13 @@
+/**
+ * The probe benchmark page: the realm-tabs page over the probe SharedWorker (pages/probe/worker.ts),
+ * whose calls are timed inside the worker.
+ */
+import { startTabsBench } from "../tabs/bench.js";
+import { stampingEndpoint } from "./timing.js";
+
+startTabsBench({
+  worker: () => {
+    const worker = new SharedWorker(new URL("./worker.ts", import.meta.url), { type: "module", name: "realm-tabs-probe" });
+    return stampingEndpoint(worker.port);
+  },
+});

@@ -1,0 +1,105 @@
+/**
+ * Benchmark 10: inside the SharedWorker. Per function call, the time it spends in the worker
+ * (queueing plus processing, timed by the probe worker: pages/probe/) with one tab calling and with
+ * many tabs calling at once; and the worker's heap, after a forced garbage collection, before and
+ * after many calls and many login/logout cycles.
+ * @packageDocumentation
+ */
+import type { Page } from "playwright-core";
+import { closeAll, inSharedWorker, openSignedInTabs, openTab, sharedWorkerHeap } from "../lib/browser.js";
+import type { BenchEnv } from "../lib/env.js";
+import type { Section } from "../lib/report.js";
+import { fmt, summarize } from "../lib/stats.js";
+import type { CallTimes } from "../pages/probe/timing.js";
+
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+const signedMib = (bytes: number): string => `${bytes >= 0 ? "+" : "−"}${mib(Math.abs(bytes))}`;
+
+/** Takes (and clears) the call times the probe worker recorded. */
+async function takeTimes(env: BenchEnv): Promise<CallTimes> {
+  const r = await inSharedWorker<{ result: { value: CallTimes } }>(env.browser, "Runtime.evaluate", {
+    expression: "globalThis.probe.take()",
+    returnByValue: true,
+  });
+  return r.result.value;
+}
+
+const echoAll = (pages: Page[], count: number): Promise<number[][]> =>
+  Promise.all(pages.map((p) => p.evaluate((c) => window.bench!.echo("small", c), count)));
+
+/** Benchmark 10. */
+export async function workerBenchmark(env: BenchEnv): Promise<Section> {
+  const { sizes } = env;
+  const url = env.url("probe", env.server);
+  const context = await env.browser.newContext();
+  let pages: Page[] = [];
+  const rows: string[][] = [];
+  const heapRows: string[] = [];
+  try {
+    pages = (await openSignedInTabs(context, url, 1)).pages;
+    const first = pages[0]!;
+    await echoAll([first], 5); // warm-up
+    await takeTimes(env);
+    env.log(`worker: ${sizes.workerSoloCalls} calls from 1 tab`);
+    const solo = summarize((await echoAll([first], sizes.workerSoloCalls)).flat());
+    const soloTimes = await takeTimes(env);
+    while (pages.length < sizes.workerTabs) pages.push(await openTab(context, url, true));
+    env.log(`worker: ${sizes.workerCallsPerTab} calls from each of ${sizes.workerTabs} tabs at once`);
+    const many = summarize((await echoAll(pages, sizes.workerCallsPerTab)).flat());
+    const manyTimes = await takeTimes(env);
+    const row = (tabs: number, endToEnd: ReturnType<typeof summarize>, t: CallTimes): string[] => {
+      const own = summarize(t.inWorker);
+      const net = summarize(t.network);
+      return [
+        String(tabs),
+        String(own.n),
+        fmt(own.p50, " ms"),
+        fmt(own.p95, " ms"),
+        fmt(net.p50, " ms"),
+        fmt(net.p95, " ms"),
+        fmt(endToEnd.p50, " ms"),
+        fmt(endToEnd.p95, " ms"),
+      ];
+    };
+    rows.push(row(1, solo, soloTimes), row(pages.length, many, manyTimes));
+    const p95 = (t: CallTimes): number => summarize(t.inWorker).p95;
+    const ratio = p95(manyTimes) / p95(soloTimes);
+    // the heap phases need no 50 renderers competing for the cores: keep the first tab and one more (which gets every push)
+    await closeAll(pages.splice(2));
+
+    const before = await sharedWorkerHeap(env.browser, true);
+    env.log(`worker: ${sizes.heapCalls} calls from ${pages.length} tabs`);
+    await echoAll(pages, Math.ceil(sizes.heapCalls / pages.length));
+    await takeTimes(env);
+    const afterCalls = await sharedWorkerHeap(env.browser, true);
+    env.log(`worker: ${sizes.heapCycles} login/logout cycles`);
+    await first.evaluate(async (n) => {
+      for (let i = 0; i < n; i += 1) {
+        await window.bench!.login();
+        await window.bench!.logout();
+      }
+    }, sizes.heapCycles);
+    await takeTimes(env);
+    const afterCycles = await sharedWorkerHeap(env.browser, true);
+    heapRows.push(
+      `SharedWorker heap after a forced GC: ${mib(before)} before; ${mib(afterCalls)} after ${Math.ceil(sizes.heapCalls / pages.length) * pages.length} calls from ${pages.length} tabs (${signedMib(afterCalls - before)}); ` +
+        `${mib(afterCycles)} after ${sizes.heapCycles} login/logout cycles more (${signedMib(afterCycles - before)} from the start).`,
+      `p95 of the time in the worker (without the HTTP request) with ${sizes.workerTabs} tabs at once ÷ with 1 tab: ×${ratio.toFixed(2)}.`,
+    );
+  } finally {
+    await closeAll(pages);
+    await context.close();
+  }
+  return {
+    title: "Inside the SharedWorker: time per call and heap",
+    workload:
+      "The realm-tabs page over a probe SharedWorker: the library's session host wired as worker/entry.ts wires it, with each tab's port wrapped so that every `callFunction` message is timed in the worker " +
+      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the answer. " +
+      `"In the worker" is the first minus the second: the hop in, the queue behind other tabs' messages and the worker's own processing, without the HTTP request (which Chromium runs on at most 6 connections to one host, so 50 requests at once wait there, outside the worker). ` +
+      `Calls are \`echo({n:1,s:"hello"})\`: ${sizes.workerSoloCalls} in a row from 1 tab, then ${sizes.workerCallsPerTab} in a row from each of ${sizes.workerTabs} tabs at once (after 5 warm-up calls). ` +
+      `Heap: CDP \`HeapProfiler.collectGarbage\` then \`Runtime.getHeapUsage\` on the SharedWorker target, before and after ${sizes.heapCalls} more calls (from 2 tabs, half each) and after ${sizes.heapCycles} anonymous login + logout cycles from one tab (2 tabs open, so each commit is also pushed to the other).`,
+    header: ["tabs calling", "calls", "in the worker p50", "p95", "HTTP request p50", "p95", "end to end in the tab p50", "p95"],
+    rows,
+    notes: heapRows,
+  };
+}
