@@ -6,6 +6,7 @@
  */
 import { nonEmptyString as name, watchSelector } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
+import { loadOnDemand } from "./protocol/deadline.js";
 import { decodeFromRuntime, loadFullCodec } from "./codec/lazy.js";
 import type { ChangeEvent, RuntimeCall } from "./watch.js";
 import type { IdOf } from "./changeEvents.js";
@@ -199,7 +200,7 @@ export class MongoDBCollection<T = Document> {
     const filter = o.filter === undefined ? undefined : plainObject(o.filter, "filter");
     watchSelector(o.ids, filter);
     return lazyWatch(async () =>
-      (await import("./watch.js")).watchCollection<T>(this.watchCall, this.userId, (codec) => ({
+      (await loadOnDemand(() => import("./watch.js"), "the watch code")).watchCollection<T>(this.watchCall, this.userId, (codec) => ({
         service: this.serviceName,
         database: this.databaseName,
         collection: this.name,

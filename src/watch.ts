@@ -8,6 +8,7 @@ import * as Comlink from "comlink";
 import type { FullCodec } from "./codec/lazy.js";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
+import { loadOnDemand } from "./protocol/deadline.js";
 import type { ChangeEvent } from "./changeEvents.js";
 import type { Operation, SessionApi, SessionMethod, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
@@ -24,15 +25,11 @@ let codec: FullCodec | null = null;
 /**
  * The full codec (change events carry BSON values), loaded by this module itself: importing the
  * tab's codec loader here would split it into a chunk of its own.
- * @throws {RealmTabsError} `network` if its code cannot be loaded
+ * @throws {RealmTabsError} `network` or `timeout` if its code cannot be loaded in time
  */
 async function loadCodec(): Promise<FullCodec> {
-  try {
-    codec ??= await import("./codec/full.js");
-    return codec;
-  } catch (cause) {
-    throw new RealmTabsError("network", `the EJSON codec could not be loaded: ${String(cause)}`, { cause, retryable: true });
-  }
+  codec ??= await loadOnDemand(() => import("./codec/full.js"), "the EJSON codec");
+  return codec;
 }
 
 /** What to watch, or how to encode it once the full codec is loaded (its selectors hold BSON values). */

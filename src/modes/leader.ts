@@ -9,6 +9,7 @@ import { exposeSession } from "../protocol/comlink.js";
 import { serveClients, type ClientServer } from "./endpoint.js";
 import { standForLeader, type Candidacy } from "./election.js";
 import { rpcChannelName } from "../protocol/names.js";
+import { loadOnDemand } from "../protocol/deadline.js";
 
 interface HostedRuntime {
   server: ClientServer;
@@ -26,7 +27,10 @@ const seats = new Map<string, Seat>();
 
 /** Loads the runtime's modules (started early, so a new leader takes over fast). */
 export function loadRuntimeModules(): Promise<[typeof import("../../worker/host/host.js"), typeof import("../../worker/host/browser.js")]> {
-  return Promise.all([import("../../worker/host/host.js"), import("../../worker/host/browser.js")]);
+  return Promise.all([
+    loadOnDemand(() => import("../../worker/host/host.js"), "the session runtime"),
+    loadOnDemand(() => import("../../worker/host/browser.js"), "the session runtime's browser services"),
+  ]);
 }
 
 async function host(name: string, buildId: string, seat: Seat): Promise<void> {
