@@ -5,10 +5,9 @@
  * @packageDocumentation
  */
 import * as Comlink from "comlink";
-import type { FullCodec } from "./codec/lazy.js";
+import { loadFullCodec, type FullCodec } from "./codec/lazy.js";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
-import { loadOnDemand } from "./protocol/deadline.js";
 import type { ChangeEvent } from "./changeEvents.js";
 import type { Operation, SessionApi, SessionMethod, WatchMessage, WatchRequest } from "./protocol/rpc.js";
 
@@ -23,12 +22,11 @@ export type { ChangeEvent } from "./changeEvents.js";
 let codec: FullCodec | null = null;
 
 /**
- * The full codec (change events carry BSON values), loaded by this module itself: importing the
- * tab's codec loader here would split it into a chunk of its own.
+ * The full codec (change events carry BSON values).
  * @throws {RealmTabsError} `network` or `timeout` if its code cannot be loaded in time
  */
 async function loadCodec(): Promise<FullCodec> {
-  codec ??= await loadOnDemand(() => import("./codec/full.js"), "the EJSON codec");
+  codec ??= await loadFullCodec();
   return codec;
 }
 
@@ -179,3 +177,6 @@ export function watchCollection<T>(
   if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });
   return new WatchIterator<T>(call, userId, request, livenessMs);
 }
+
+// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
+export * as sharedWithStart from "./startShared.js";
