@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { RealmTabsError } from "./protocol/errors.js";
+import { loadOnDemand } from "./protocol/deadline.js";
 import { UserState } from "./protocol/snapshots.js";
 import { Credentials, isRedirectCredentials, toCredentialsWire, type RedirectPayload } from "./credentials.js";
 import { normalizeConfig, toConfigWire, type AppConfiguration } from "./config.js";
@@ -140,7 +141,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     // the import's code is loaded only when realm-web left a session for this app
     const prefix = realmWebPrefix(this.id);
     if (!storage || storage.getItem(`${prefix}userIds`) === null) return;
-    const { migrateFromRealmWeb } = await import("./migration.js");
+    const { migrateFromRealmWeb } = await loadOnDemand(() => import("./migration.js"), "the realm-web session import");
     await migrateFromRealmWeb(storage, prefix, (data) =>
       this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)),
     );
@@ -214,7 +215,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private async redirectLogIn(credentials: Credentials<RedirectPayload>): Promise<MutationReply> {
     const provider = credentials.providerType;
     // loaded on first use: a page that never logs in through a redirect never loads it
-    const { runRedirectLogin } = await import("./redirectLogin.js");
+    const { runRedirectLogin } = await loadOnDemand(() => import("./redirectLogin.js"), "the redirect login");
     return runRedirectLogin({
       url: (state) =>
         this.session.call({ method: "redirectLoginUrl" }, (url, appKey) => url(appKey, provider, credentials.payload.redirectUrl, state)),

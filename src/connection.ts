@@ -10,7 +10,7 @@ import { RealmTabsError } from "./protocol/errors.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
 import { BUILD_ID, WORKER_NAME, tabLockName } from "./protocol/names.js";
 import type { AppConfigWire, ConnectReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
-import { withDeadline } from "./protocol/deadline.js";
+import { loadOnDemand, withDeadline } from "./protocol/deadline.js";
 import type { Link } from "./modes/link.js";
 import { retryIdempotent } from "./modes/retry.js";
 import { degradedReason, detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
@@ -159,11 +159,11 @@ async function openLink(mode: RuntimeMode, options: ConnectionOptions, tabId: st
     case "shared-worker":
       return sharedWorkerLink(options.worker ?? defaultWorkerFactory);
     case "leader": {
-      const { openLeaderLink } = await withDeadline(import("./modes/leader-link.js"), timeoutMs, "loading leader mode");
+      const { openLeaderLink } = await loadOnDemand(() => import("./modes/leader-link.js"), "leader mode", timeoutMs);
       return openLeaderLink(WORKER_NAME, tabId, buildId, timeoutMs);
     }
     case "in-page": {
-      const { openInPageLink } = await withDeadline(import("./modes/in-page-link.js"), timeoutMs, "loading in-page mode");
+      const { openInPageLink } = await loadOnDemand(() => import("./modes/in-page-link.js"), "in-page mode", timeoutMs);
       return openInPageLink(buildId);
     }
   }

@@ -6,7 +6,7 @@
  */
 import { nonEmptyString as name, watchSelector } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
-import { decodeFromRuntime, loadFullCodec } from "./codec/lazy.js";
+import { loadOnDemand } from "./protocol/deadline.js";
 import type { ChangeEvent, RuntimeCall } from "./watch.js";
 import type { IdOf } from "./changeEvents.js";
 
@@ -70,18 +70,45 @@ function plainObject(value: unknown, what: string): Document {
   return value as Document;
 }
 
-/** Calls one service function with one argument object. */
-type ServiceCall = (fn: string, arg: Document) => Promise<unknown>;
+/** The collection methods that are one function call on the service. */
+export type CollectionMethod =
+  | "find"
+  | "findOne"
+  | "findOneAndUpdate"
+  | "findOneAndReplace"
+  | "findOneAndDelete"
+  | "aggregate"
+  | "count"
+  | "insertOne"
+  | "insertMany"
+  | "updateOne"
+  | "updateMany"
+  | "deleteOne"
+  | "deleteMany";
+
+/** Calls a function of the service: canonical EJSON arguments in, EJSON out. */
+type ServiceFunctionCall = (fn: string, argsEJSON: string) => Promise<string>;
+
+let ops: Promise<typeof import("./mongoOps.js")> | undefined;
+
+/** The methods' code (mongoOps.ts), loaded on the first call; a failed load is tried again next time. */
+function loadOps(): Promise<typeof import("./mongoOps.js")> {
+  ops ??= loadOnDemand(() => import("./mongoOps.js"), "the MongoDB client").catch((error: unknown) => {
+    ops = undefined;
+    throw error;
+  });
+  return ops;
+}
 
 /**
  * One collection. Every method validates its arguments first: a bad filter or document rejects
- * with `invalid-argument` and sends nothing.
+ * with `invalid-argument` and sends nothing. The methods' code is loaded on the first call of one.
  * @typeParam T - the documents' type
  */
 export class MongoDBCollection<T = Document> {
   /** @internal Built by {@link MongoDBDatabase.collection}. */
   constructor(
-    private readonly callService: ServiceCall,
+    private readonly callService: ServiceFunctionCall,
     private readonly watchCall: RuntimeCall,
     private readonly userId: string,
     /** The service name. */ readonly serviceName: string,
@@ -89,100 +116,74 @@ export class MongoDBCollection<T = Document> {
     /** The collection name. */ readonly name: string,
   ) {}
 
-  private run<R>(fn: string, arg: Document): Promise<R> {
-    return this.callService(fn, { database: this.databaseName, collection: this.name, ...arg }) as Promise<R>;
+  private async run<R>(method: CollectionMethod, ...args: unknown[]): Promise<R> {
+    return (await loadOps()).runCollectionMethod(this.callService, this, method, args) as Promise<R>;
   }
 
-  /** Documents matching `filter` (`projection` travels as `project`). @throws {RealmTabsError} `invalid-argument` */
-  async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    return this.run("find", {
-      query: plainObject(filter, "filter"),
-      project: options.projection,
-      sort: options.sort,
-      limit: options.limit,
-    });
+  /** Documents matching `filter` (`projection` travels as `project`). @throws {RealmTabsError} `invalid-argument`, `timeout` or `network` (its code not loaded) */
+  find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
+    return this.run("find", filter, options);
   }
 
   /** The first matching document, or null. @throws {RealmTabsError} `invalid-argument` */
-  async findOne(filter: Filter = {}, options: FindOneOptions = {}): Promise<T | null> {
-    return this.run("findOne", { query: plainObject(filter, "filter"), project: options.projection, sort: options.sort });
+  findOne(filter: Filter = {}, options: FindOneOptions = {}): Promise<T | null> {
+    return this.run("findOne", filter, options);
   }
 
   /** Updates the first match; returns it (before the update unless `returnNewDocument`). @throws {RealmTabsError} `invalid-argument` */
-  async findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndModifyOptions = {}): Promise<T | null> {
-    if (!Array.isArray(update)) plainObject(update, "update");
-    return this.run("findOneAndUpdate", { filter: plainObject(filter, "filter"), update, ...options });
+  findOneAndUpdate(filter: Filter, update: Update, options: FindOneAndModifyOptions = {}): Promise<T | null> {
+    return this.run("findOneAndUpdate", filter, update, options);
   }
 
   /** Replaces the first match. @throws {RealmTabsError} `invalid-argument` */
-  async findOneAndReplace(filter: Filter, replacement: NewDocument<T>, options: FindOneAndModifyOptions = {}): Promise<T | null> {
-    return this.run("findOneAndReplace", {
-      filter: plainObject(filter, "filter"),
-      update: plainObject(replacement, "replacement"),
-      ...options,
-    });
+  findOneAndReplace(filter: Filter, replacement: NewDocument<T>, options: FindOneAndModifyOptions = {}): Promise<T | null> {
+    return this.run("findOneAndReplace", filter, replacement, options);
   }
 
   /** Deletes the first match and returns it (sent as `findOneAndDelete`, as realm-js v12 does). @throws {RealmTabsError} `invalid-argument` */
-  async findOneAndDelete(filter: Filter = {}, options: FindOneOptions = {}): Promise<T | null> {
-    return this.run("findOneAndDelete", { filter: plainObject(filter, "filter"), sort: options.sort, projection: options.projection });
+  findOneAndDelete(filter: Filter = {}, options: FindOneOptions = {}): Promise<T | null> {
+    return this.run("findOneAndDelete", filter, options);
   }
 
   /** Runs an aggregation pipeline. @throws {RealmTabsError} `invalid-argument` */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- realm-web's result type: stages change the documents' shape
-  async aggregate(pipeline: Document[]): Promise<any> {
-    if (!Array.isArray(pipeline)) throw new RealmTabsError("invalid-argument", "pipeline must be an array", { retryable: false });
-    pipeline.forEach((s, i) => plainObject(s, `pipeline[${i}]`));
-    return this.run("aggregate", { pipeline });
+  aggregate(pipeline: Document[]): Promise<any> {
+    return this.run("aggregate", pipeline);
   }
 
   /** Counts matching documents. @throws {RealmTabsError} `invalid-argument` */
-  async count(filter: Filter = {}, options: { limit?: number } = {}): Promise<number> {
-    return this.run("count", { query: plainObject(filter, "filter"), limit: options.limit });
+  count(filter: Filter = {}, options: { limit?: number } = {}): Promise<number> {
+    return this.run("count", filter, options);
   }
 
   /** Inserts one document. @throws {RealmTabsError} `invalid-argument` */
-  async insertOne(document: NewDocument<T>): Promise<InsertOneResult<IdOf<T>>> {
-    return this.run("insertOne", { document: plainObject(document, "document") });
+  insertOne(document: NewDocument<T>): Promise<InsertOneResult<IdOf<T>>> {
+    return this.run("insertOne", document);
   }
 
   /** Inserts documents. @throws {RealmTabsError} `invalid-argument` */
-  async insertMany(documents: NewDocument<T>[]): Promise<InsertManyResult<IdOf<T>>> {
-    if (!Array.isArray(documents)) throw new RealmTabsError("invalid-argument", "documents must be an array", { retryable: false });
-    documents.forEach((d, i) => plainObject(d, `documents[${i}]`));
-    return this.run("insertMany", { documents });
+  insertMany(documents: NewDocument<T>[]): Promise<InsertManyResult<IdOf<T>>> {
+    return this.run("insertMany", documents);
   }
 
   /** Updates the first match. @throws {RealmTabsError} `invalid-argument` */
-  async updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
-    if (!Array.isArray(update)) plainObject(update, "update");
-    return this.run("updateOne", {
-      query: plainObject(filter, "filter"),
-      update,
-      upsert: options.upsert,
-      arrayFilters: options.arrayFilters,
-    });
+  updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
+    return this.run("updateOne", filter, update, options);
   }
 
   /** Updates every match. @throws {RealmTabsError} `invalid-argument` */
-  async updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
-    if (!Array.isArray(update)) plainObject(update, "update");
-    return this.run("updateMany", {
-      query: plainObject(filter, "filter"),
-      update,
-      upsert: options.upsert,
-      arrayFilters: options.arrayFilters,
-    });
+  updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult<IdOf<T>>> {
+    return this.run("updateMany", filter, update, options);
   }
 
   /** Deletes the first match. @throws {RealmTabsError} `invalid-argument` */
-  async deleteOne(filter: Filter = {}): Promise<DeleteResult> {
-    return this.run("deleteOne", { query: plainObject(filter, "filter") });
+  deleteOne(filter: Filter = {}): Promise<DeleteResult> {
+    return this.run("deleteOne", filter);
   }
 
   /** Deletes every match. @throws {RealmTabsError} `invalid-argument` */
-  async deleteMany(filter: Filter = {}): Promise<DeleteResult> {
-    return this.run("deleteMany", { query: plainObject(filter, "filter") });
+  deleteMany(filter: Filter = {}): Promise<DeleteResult> {
+    return this.run("deleteMany", filter);
   }
 
   /**
@@ -199,7 +200,7 @@ export class MongoDBCollection<T = Document> {
     const filter = o.filter === undefined ? undefined : plainObject(o.filter, "filter");
     watchSelector(o.ids, filter);
     return lazyWatch(async () =>
-      (await import("./watch.js")).watchCollection<T>(this.watchCall, this.userId, (codec) => ({
+      (await loadOnDemand(() => import("./watch.js"), "the watch code")).watchCollection<T>(this.watchCall, this.userId, (codec) => ({
         service: this.serviceName,
         database: this.databaseName,
         collection: this.name,
@@ -302,10 +303,6 @@ export function createMongoClient(
   serviceName: string,
 ): MongoDBClient {
   const service = name(serviceName, "service name");
-  const callService: ServiceCall = async (fn, arg) => {
-    // queries and documents nearly always hold BSON values (ids): encoded here with the full codec
-    const argsEJSON = (await loadFullCodec()).encodeCanonical([arg], `the arguments of ${fn}`);
-    return decodeFromRuntime(await callFunction(fn, argsEJSON, service));
-  };
+  const callService: ServiceFunctionCall = (fn, argsEJSON) => callFunction(fn, argsEJSON, service);
   return new MongoDBClient((db, coll) => new MongoDBCollection(callService, watchCall, userId, service, db, coll), service);
 }

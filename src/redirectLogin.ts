@@ -113,3 +113,6 @@ export async function runRedirectLogin<T>(deps: RedirectLoginDeps<T>): Promise<T
   }
   return deps.complete(parsed.userAuth);
 }
+
+// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
+export * as sharedWithStart from "./startShared.js";

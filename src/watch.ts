@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as Comlink from "comlink";
-import type { FullCodec } from "./codec/lazy.js";
+import { loadFullCodec, type FullCodec } from "./codec/lazy.js";
 import { watchSelector } from "./protocol/args.js";
 import { deserializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
 import type { ChangeEvent } from "./changeEvents.js";
@@ -22,17 +22,12 @@ export type { ChangeEvent } from "./changeEvents.js";
 let codec: FullCodec | null = null;
 
 /**
- * The full codec (change events carry BSON values), loaded by this module itself: importing the
- * tab's codec loader here would split it into a chunk of its own.
- * @throws {RealmTabsError} `network` if its code cannot be loaded
+ * The full codec (change events carry BSON values).
+ * @throws {RealmTabsError} `network` or `timeout` if its code cannot be loaded in time
  */
 async function loadCodec(): Promise<FullCodec> {
-  try {
-    codec ??= await import("./codec/full.js");
-    return codec;
-  } catch (cause) {
-    throw new RealmTabsError("network", `the EJSON codec could not be loaded: ${String(cause)}`, { cause, retryable: true });
-  }
+  codec ??= await loadFullCodec();
+  return codec;
 }
 
 /** What to watch, or how to encode it once the full codec is loaded (its selectors hold BSON values). */
@@ -182,3 +177,6 @@ export function watchCollection<T>(
   if (!(livenessMs > 0)) throw new RealmTabsError("invalid-argument", "livenessMs must be positive", { retryable: false });
   return new WatchIterator<T>(call, userId, request, livenessMs);
 }
+
+// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
+export * as sharedWithStart from "./startShared.js";

@@ -25,8 +25,8 @@ export interface QuickStartSizes {
   initial: Bytes & { files: string[]; modules: string[] };
   /** Chunks loaded later, if ever (dynamic imports). */
   lazy: Bytes;
-  /** The SharedWorker bundle (realm-tabs only). */
-  worker: Bytes;
+  /** The SharedWorker bundle (realm-tabs only), with the modules it holds. */
+  worker: Bytes & { modules: string[] };
 }
 
 interface OutputChunk {
@@ -60,11 +60,20 @@ function add(to: Bytes, code: string | Uint8Array): void {
  * @throws {Error} if the build fails
  */
 export async function measureQuickStart(page: QuickStartPage, outDir: string): Promise<QuickStartSizes> {
+  const workerModules: string[] = [];
+  // an observer only: it records which modules the worker bundle holds and changes nothing
+  const recordWorkerModules = {
+    name: "realm-tabs-size:worker-modules",
+    generateBundle(_options: unknown, bundle: Record<string, OutputChunk | OutputAsset>): void {
+      for (const item of Object.values(bundle)) if (item.type === "chunk") workerModules.push(...Object.keys(item.modules));
+    },
+  };
   const output = await build({
     configFile: false,
     root: `${here}../quickstart/${page}`,
     logLevel: "silent",
     build: { outDir, emptyOutDir: true },
+    worker: { plugins: () => [recordWorkerModules] },
   });
   const items = (Array.isArray(output) ? output : [output]).flatMap((o) =>
     "output" in o ? (o.output as unknown as (OutputChunk | OutputAsset)[]) : [],
@@ -81,7 +90,7 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
   const sizes: QuickStartSizes = {
     initial: { raw: 0, gz: 0, files: [...initial].sort(), modules: [] },
     lazy: { raw: 0, gz: 0 },
-    worker: { raw: 0, gz: 0 },
+    worker: { raw: 0, gz: 0, modules: workerModules },
   };
   for (const c of chunks.values()) {
     if (initial.has(c.fileName)) {
@@ -95,6 +104,9 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
   }
   return sizes;
 }
+
+/** Modules that must not be in the SharedWorker's bundle: bson (the runtime writes EJSON itself). */
+export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [{ what: "bson", pattern: /node_modules\/bson\// }];
 
 /** Modules that must not be in a tab's initial scripts: bson, and the fallback modes' code. */
 export const NOT_INITIAL: readonly { what: string; pattern: RegExp }[] = [

@@ -65,3 +65,6 @@ export function decodeResult(text: string): unknown {
     throw new RealmTabsError("internal", "the session runtime returned a result that is not EJSON", { cause, retryable: false });
   }
 }
+
+// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
+export * as sharedWithStart from "../startShared.js";

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { RealmTabsError } from "../protocol/errors.js";
+import { loadOnDemand } from "../protocol/deadline.js";
 
 /** The full codec module. */
 export type FullCodec = typeof import("./full.js");
@@ -16,14 +17,14 @@ let loading: Promise<FullCodec> | null = null;
 
 /**
  * Loads the full codec (and bson) once.
- * @throws {RealmTabsError} `network` (as the rejection) if its chunk cannot be fetched; a later call tries again
+ * @throws {RealmTabsError} `network` or `timeout` (as the rejection) if its chunk cannot be fetched in time; a later call tries again
  */
 export function loadFullCodec(): Promise<FullCodec> {
-  loading ??= import("./full.js").then(
+  loading ??= loadOnDemand(() => import("./full.js"), "the EJSON codec").then(
     (m) => (full = m),
-    (cause: unknown) => {
+    (error: unknown) => {
       loading = null;
-      throw new RealmTabsError("network", `the EJSON codec could not be loaded: ${String(cause)}`, { cause, retryable: true });
+      throw error;
     },
   );
   return loading;

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { leaderLockName } from "../protocol/names.js";
+import { loadBroadcastChannel } from "./loaders.js";
 
 /** A running candidacy. */
 export interface Candidacy {
@@ -61,7 +62,7 @@ export function channelCandidacy(name: string): Candidacy {
   let resigned = false;
   let stop = (): void => {};
   const elected = (async () => {
-    const { BroadcastChannel: PackageChannel, createLeaderElection } = await import("broadcast-channel");
+    const { BroadcastChannel: PackageChannel, createLeaderElection } = await loadBroadcastChannel();
     const channel = new PackageChannel(leaderLockName(name));
     const elector = createLeaderElection(channel);
     stop = () => {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { exposeSession, wrapSession } from "../protocol/comlink.js";
-import { loadRuntimeModules } from "./leader.js";
+import { loadRuntimeModules } from "./loaders.js";
 import type { Link } from "./link.js";
 import { never } from "./link.js";
 import { degradedReason, detectCapabilities } from "./select.js";
@@ -17,7 +17,7 @@ export function openInPageLink(buildId: string): Link {
   const ports = new MessageChannel();
   let closeHost = (): void => {};
   let closed = false;
-  const ready = loadRuntimeModules().then(([{ createSessionHost }, { browserHostDeps }]) => {
+  const ready = loadRuntimeModules().then(({ createSessionHost, browserHostDeps }) => {
     if (closed) return;
     const host = createSessionHost(browserHostDeps({ buildId }));
     exposeSession(host.connection(), ports.port1);
@@ -38,3 +38,6 @@ export function openInPageLink(buildId: string): Link {
     },
   };
 }
+
+// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
+export * as sharedWithStart from "../startShared.js";

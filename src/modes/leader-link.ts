@@ -8,7 +8,8 @@ import { wrapSession } from "../protocol/comlink.js";
 import { RealmTabsError, serializeError } from "../protocol/errors.js";
 import { withDeadline } from "../protocol/deadline.js";
 import { clientEndpoint } from "./endpoint.js";
-import { joinElection, loadRuntimeModules } from "./leader.js";
+import { joinElection } from "./leader.js";
+import { loadRuntimeModules } from "./loaders.js";
 import type { Link } from "./link.js";
 import { degradedReason, detectCapabilities } from "./select.js";
 import { rpcChannelName } from "../protocol/names.js";
@@ -91,3 +92,6 @@ export function openLeaderLink(name: string, tabId: string, buildId: string, tim
     },
   };
 }
+
+// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
+export * as sharedWithStart from "../startShared.js";

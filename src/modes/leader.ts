@@ -9,6 +9,7 @@ import { exposeSession } from "../protocol/comlink.js";
 import { serveClients, type ClientServer } from "./endpoint.js";
 import { standForLeader, type Candidacy } from "./election.js";
 import { rpcChannelName } from "../protocol/names.js";
+import { loadRuntimeModules } from "./loaders.js";
 
 interface HostedRuntime {
   server: ClientServer;
@@ -24,13 +25,8 @@ interface Seat {
 
 const seats = new Map<string, Seat>();
 
-/** Loads the runtime's modules (started early, so a new leader takes over fast). */
-export function loadRuntimeModules(): Promise<[typeof import("../../worker/host/host.js"), typeof import("../../worker/host/browser.js")]> {
-  return Promise.all([import("../../worker/host/host.js"), import("../../worker/host/browser.js")]);
-}
-
 async function host(name: string, buildId: string, seat: Seat): Promise<void> {
-  const [{ createSessionHost }, { browserHostDeps }] = await loadRuntimeModules();
+  const { createSessionHost, browserHostDeps } = await loadRuntimeModules();
   if (seat.closed) return;
   const runtime = createSessionHost(browserHostDeps({ buildId }));
   const channel = new BroadcastChannel(rpcChannelName(name));

@@ -30,3 +30,35 @@ export function withDeadline<T>(promise: PromiseLike<T>, ms: number, what: strin
     );
   });
 }
+
+/** How long a chunk loaded on first use (a mode, the codec, watch, migration) may take to arrive. */
+export const LOAD_DEADLINE_MS = 30_000;
+
+/**
+ * Loads code on first use (`() => import("./x.js")`) with a deadline: a chunk fetch that hangs or
+ * fails rejects with a typed error instead of hanging the call that needed it. Nothing is cached
+ * here: a module loader caches what loaded, and a failed load is tried again on the next call.
+ * @param load - starts the load, e.g. `() => import("./watch.js")`
+ * @param what - names the code in the error message ("the EJSON codec", "leader mode")
+ * @param ms - the deadline (default {@link LOAD_DEADLINE_MS})
+ * @throws {RealmTabsError} (as the rejection) `timeout` if the load does not settle within `ms`,
+ * `network` if it fails (the chunk could not be fetched or evaluated); both retryable
+ */
+export async function loadOnDemand<T>(load: () => PromiseLike<T>, what: string, ms: number = LOAD_DEADLINE_MS): Promise<T> {
+  let loading: PromiseLike<T>;
+  try {
+    loading = load();
+  } catch (cause) {
+    throw loadFailed(what, cause);
+  }
+  try {
+    return await withDeadline(loading, ms, `loading ${what}`);
+  } catch (cause) {
+    if (cause instanceof RealmTabsError && cause.code === "timeout") throw cause;
+    throw loadFailed(what, cause);
+  }
+}
+
+function loadFailed(what: string, cause: unknown): RealmTabsError {
+  return new RealmTabsError("network", `${what} could not be loaded: ${String(cause)}`, { cause, retryable: true });
+}

@@ -3,7 +3,7 @@
  * token (both SDKs do). Results are canonical EJSON as the server sent them (`_id` a hex string).
  * @packageDocumentation
  */
-import { EJSON } from "bson";
+import { canonicalFromJSON } from "../io/ejson.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { apiKeyId, apiKeyName, type ApiKeyOp } from "../../src/protocol/args.js";
 import type { AppRuntime } from "../session/runtime.js";
@@ -36,7 +36,7 @@ export async function apiKeyCall(rt: AppRuntime, userId: string, op: ApiKeyOp, a
   const res = await rt.deps.transport.send({ ...r, token });
   if (res.text.trim() === "") return "null";
   try {
-    return EJSON.stringify(EJSON.parse(res.text, { relaxed: false }), { relaxed: false });
+    return canonicalFromJSON(JSON.parse(res.text));
   } catch (e) {
     throw new RealmTabsError("internal", "The API key answer is not EJSON", { cause: e });
   }

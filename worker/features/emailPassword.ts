@@ -3,7 +3,6 @@
  * (as core does). The body is passed through as canonical EJSON.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { emailPasswordBody, emailPasswordOp } from "../../src/protocol/args.js";
 import type { AppRuntime } from "../session/runtime.js";
@@ -18,7 +17,8 @@ export async function emailPasswordCall(rt: AppRuntime, operation: unknown, body
   const op = emailPasswordOp(operation);
   let body: unknown;
   try {
-    body = EJSON.parse(bodyEJSON, { relaxed: false });
+    // parsed as JSON: only the string fields and the arguments array are checked, not their BSON values
+    body = JSON.parse(bodyEJSON);
   } catch (e) {
     throw new RealmTabsError("invalid-argument", "the body is not EJSON", { cause: e, retryable: false });
   }

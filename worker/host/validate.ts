@@ -3,7 +3,7 @@
  * call only, never a crash of the runtime or of another tab's call.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
+import { writeCanonical } from "../io/ejson.js";
 import { ShapeError, boolean, number, object, oneOf, optional, string, type Check } from "../io/shape.js";
 import { nonEmptyString, watchSelector } from "../../src/protocol/args.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
@@ -72,7 +72,7 @@ export function parseArgs(value: unknown): string {
   if (typeof value === "string") return value;
   if (!Array.isArray(value)) throw new RealmTabsError("invalid-argument", "function arguments must be an array", { retryable: false });
   try {
-    return EJSON.stringify(value, { relaxed: false });
+    return writeCanonical(value);
   } catch (cause) {
     throw new RealmTabsError("invalid-argument", `function arguments cannot be encoded as EJSON: ${String(cause)}`, {
       cause,

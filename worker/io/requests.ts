@@ -3,7 +3,7 @@
  * each function takes the transport and the tokens it needs and returns parsed results.
  * @packageDocumentation
  */
-import { EJSON, ObjectId } from "bson";
+import { canonicalFromJSON, isEJSONValue } from "./ejson.js";
 import { ShapeError, array, nullish, object, record, string, type Check } from "./shape.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { ZERO_ID } from "../../src/protocol/names.js";
@@ -65,6 +65,9 @@ function parse<T>(shape: Check<T>, text: string, what: string): T {
   }
 }
 
+/** An ObjectId's hex form. */
+const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
+
 /**
  * The login body: the credentials payload plus `options.device`, as canonical EJSON (the device id
  * goes out as `{"$oid": …}`, like realm-web).
@@ -73,19 +76,19 @@ function parse<T>(shape: Check<T>, text: string, what: string): T {
 export function loginBody(payloadEJSON: string, device: DeviceInfo): string {
   let payload: unknown;
   try {
-    payload = EJSON.parse(payloadEJSON, { relaxed: false });
+    payload = JSON.parse(payloadEJSON);
   } catch (e) {
     throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON is not valid EJSON", { cause: e });
   }
-  // EJSON turns `3` into an Int32 object: only a plain object is a payload
-  if (typeof payload !== "object" || payload === null || Object.getPrototypeOf(payload) !== Object.prototype) {
+  // only a document is a payload: not an array, and not an EJSON value such as {"$numberInt": "3"}
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload) || isEJSONValue(payload)) {
     throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON must encode an object");
   }
   const { deviceId, ...rest } = device;
   const deviceDoc: Record<string, unknown> = { ...rest };
   for (const k of Object.keys(deviceDoc)) if (deviceDoc[k] === undefined) delete deviceDoc[k];
-  if (deviceId && ObjectId.isValid(deviceId)) deviceDoc.deviceId = new ObjectId(deviceId);
-  return EJSON.stringify({ ...payload, options: { device: deviceDoc } }, { relaxed: false });
+  if (deviceId && OBJECT_ID.test(deviceId)) deviceDoc.deviceId = { $oid: deviceId.toLowerCase() };
+  return canonicalFromJSON({ ...payload, options: { device: deviceDoc } });
 }
 
 /** `POST /app/{appId}/auth/providers/{provider}/login` (with `?link=true` and a token to link). */

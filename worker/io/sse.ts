@@ -6,7 +6,7 @@
  * server sends heartbeat comments) counts as broken.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
+import { canonicalFromJSON, isEJSONValue } from "./ejson.js";
 import { createParser } from "eventsource-parser";
 import { MongoDBRealmError, RealmTabsError, WatchError } from "../../src/protocol/errors.js";
 import type { FetchLike } from "./deps.js";
@@ -63,13 +63,17 @@ export function decodeFrame(event: string | undefined, rawData: string): string 
   if (event !== undefined && event !== "" && event !== "message") return null;
   let doc: unknown;
   try {
-    doc = EJSON.parse(data, { relaxed: false });
+    doc = JSON.parse(data);
   } catch {
     throw new WatchError("bad bson parse", "The change event is not EJSON");
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || isEJSONValue(doc))
     throw new WatchError("bad bson parse", "The change event is not an object");
-  return EJSON.stringify(doc, { relaxed: false });
+  try {
+    return canonicalFromJSON(doc);
+  } catch {
+    throw new WatchError("bad bson parse", "The change event is nested too deeply");
+  }
 }
 
 /** Options of {@link runStream}. */

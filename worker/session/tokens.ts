@@ -4,7 +4,7 @@
  * (base64url and JSON: no JOSE library is needed to read, only to verify).
  * @packageDocumentation
  */
-import { EJSON } from "bson";
+import { canonicalFromJSON } from "../io/ejson.js";
 import { ZERO_ID } from "../../src/protocol/names.js";
 
 /** What the runtime needs from an access token. */
@@ -129,8 +129,7 @@ function decodeClaims(token: string): AccessClaims | null {
 
 /** Canonical EJSON of a plain JSON (or relaxed EJSON) value. */
 export function canonicalEJSON(value: unknown): string {
-  const parsed: unknown = EJSON.parse(JSON.stringify(value ?? null), { relaxed: false });
-  return EJSON.stringify(parsed, { relaxed: false });
+  return canonicalFromJSON(value ?? null);
 }
 
 /**
