@@ -18,7 +18,13 @@ const user = (id: string, state: UserSnapshot["state"], customDataEJSON = "{}"):
   customDataEJSON,
   accessTokenExpiresAt: null,
 });
-const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({ appKey: KEY, epoch, users, currentUserId: users[0]?.id ?? null, deviceId: null });
+const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({
+  appKey: KEY,
+  epoch,
+  users,
+  currentUserId: users[0]?.id ?? null,
+  deviceId: null,
+});
 const push = (snapshot: AppSnapshot, changes: StateChange[]) => ({ kind: "state", snapshot, changes });
 
 function setup() {

@@ -83,7 +83,12 @@ export async function waitNoSharedWorker(browser: Browser, timeoutMs = 10_000): 
  * once, so the worker's lifetime is not extended (see toolchain.md).
  * @throws Error when no SharedWorker runs, the command fails, or CDP does not answer within `timeoutMs`
  */
-export async function inSharedWorker<T>(browser: Browser, method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
+export async function inSharedWorker<T>(
+  browser: Browser,
+  method: string,
+  params: Record<string, unknown> = {},
+  timeoutMs = 30_000,
+): Promise<T> {
   const [targetId] = await sharedWorkerTargets(browser);
   if (!targetId) throw new Error("no SharedWorker running");
   const cdp = await browser.newBrowserCDPSession();

@@ -89,7 +89,7 @@ describe("the lazy EJSON codec", () => {
     expect(value.n).toBe(2);
     await expect(decodeFromRuntime("{not json")).rejects.toMatchObject({ code: "internal" });
     // a large result arrives as its UTF-8 bytes and decodes the same
-    const bytes = new TextEncoder().encode(EJSON.stringify({ id, s: "é" }, { relaxed: false })).buffer as ArrayBuffer;
+    const bytes = new TextEncoder().encode(EJSON.stringify({ id, s: "é" }, { relaxed: false })).buffer;
     const fromBytes = (await decodeFromRuntime(bytes)) as { id: ObjectId; s: string };
     expect(fromBytes.id.equals(id)).toBe(true);
     expect(fromBytes.s).toBe("é");

@@ -139,7 +139,7 @@ describe("scoped error transfer", () => {
   });
 
   it("transfers an ArrayBuffer result (a large function answer) instead of copying it", async () => {
-    const sent = new TextEncoder().encode('{"big":true}').buffer as ArrayBuffer;
+    const sent = new TextEncoder().encode('{"big":true}').buffer;
     const api = { callFunction: async () => sent } as unknown as SessionApi;
     const { port1, port2 } = new MessageChannel();
     exposeSession(api, port1);
@@ -152,4 +152,3 @@ describe("scoped error transfer", () => {
     port2.close();
   });
 });
-

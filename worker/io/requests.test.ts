@@ -44,7 +44,7 @@ describe("function call answers", () => {
   const answering = (text: string): Transport => ({
     send: async (req) => {
       expect(req.binary).toBe(true);
-      return { status: 200, text: "", bytes: new TextEncoder().encode(text).buffer as ArrayBuffer, receivedAt: 0 };
+      return { status: 200, text: "", bytes: new TextEncoder().encode(text).buffer, receivedAt: 0 };
     },
     hostname: async () => "http://h",
   });

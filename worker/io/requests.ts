@@ -160,7 +160,13 @@ export async function callFunction(
   service?: string,
 ): Promise<string | ArrayBuffer> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
-  const res = await t.send({ method: "POST", route: `/app/${encodeURIComponent(appId)}/functions/call`, token: accessToken, body, binary: true });
+  const res = await t.send({
+    method: "POST",
+    route: `/app/${encodeURIComponent(appId)}/functions/call`,
+    token: accessToken,
+    body,
+    binary: true,
+  });
   // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes); a large
   // answer stays bytes, which cross to the tab transferred rather than copied
   const bytes = res.bytes ?? new ArrayBuffer(0);

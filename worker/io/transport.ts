@@ -67,14 +67,21 @@ export function createTransport(options: TransportOptions): Transport {
   const now = options.now ?? Date.now;
   let location: Promise<string> | null = null;
 
-  async function raw(method: string, url: string, headers: Record<string, string>, body?: string, binary = false): Promise<TransportResponse> {
+  async function raw(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: string,
+    binary = false,
+  ): Promise<TransportResponse> {
     let response: Response;
     try {
       response = await options.fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       throw networkError(method, url, e, timeoutMs);
     }
-    if (binary && response.ok) return { status: response.status, text: "", bytes: await readBytes(response, method, url), receivedAt: now() };
+    if (binary && response.ok)
+      return { status: response.status, text: "", bytes: await readBytes(response, method, url), receivedAt: now() };
     const text = await readText(response, method, url);
     if (!response.ok) throw errorFromResponse(method, url, response, text);
     return { status: response.status, text, receivedAt: now() };

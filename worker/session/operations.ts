@@ -147,7 +147,13 @@ export async function linkCredentials(rt: AppRuntime, userId: string, credential
  * Calls a function as the user; returns the result as canonical EJSON.
  * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
  */
-export function callFunction(rt: AppRuntime, userId: string, name: string, argsEJSON: string, service?: string): Promise<string | ArrayBuffer> {
+export function callFunction(
+  rt: AppRuntime,
+  userId: string,
+  name: string,
+  argsEJSON: string,
+  service?: string,
+): Promise<string | ArrayBuffer> {
   req.assertArgsEJSON(argsEJSON);
   return rt.withAccessToken(userId, (token) => req.callFunction(rt.deps.transport, rt.deps.config.id, token, name, argsEJSON, service));
 }
