@@ -18,17 +18,19 @@ import { NOT_INITIAL, NOT_IN_WORKER, measureQuickStart } from "./quickstart.js";
  * scoped Comlink wrapper) and the in-realm page channel joined the tab's start (the redirect login
  * itself is loaded on first use). Lowered to 17,000 for 16,489 B when the start's modules
  * shared with lazy chunks went into one file (2 files instead of 10) and the MongoDB methods' code
- * became loaded on first use. Lower it when the page gets smaller; raise it only with a reason in
+ * became loaded on first use. Raised to 17,600 for 17,109 B when commits started reaching the tab on
+ * its private push port (the push receiver joined the start). Lower it when the page gets smaller; raise it only with a reason in
  * the commit.
  */
-export const INITIAL_GZ_BUDGET = 17_000;
+export const INITIAL_GZ_BUDGET = 17_600;
 
 /**
  * The most the scripts a tab loads at start plus the SharedWorker may weigh (gzip), as a multiple
  * of realm-web's quick-start page. The goal is 1.00; set at 1.18 for 1.15 (16,489 + 18,779 B against
- * 30,615 B) when bson left the worker. Lower it as the page or the worker shrinks.
+ * 30,615 B) when bson left the worker; raised to 1.22 for 1.19 (17,109 + 19,264 B) when the push
+ * fan-out joined the tab's start and the worker. Lower it as the page or the worker shrinks.
  */
-export const TAB_PLUS_WORKER_MAX_RATIO = 1.18;
+export const TAB_PLUS_WORKER_MAX_RATIO = 1.22;
 
 /**
  * The most files a tab may load at start (the app's entry chunk and one chunk of the modules the
