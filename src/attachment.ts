@@ -50,13 +50,7 @@ export class Attachment {
    * @param mirror - the tab's mirror, which every snapshot goes to
    * @param status - where `outdated`, `degraded` and `leader-changed` are emitted
    */
-  constructor(
-    config: AppConfigWire,
-    options: ConnectionOptions,
-    hooks: SessionHooks,
-    mirror: Mirror,
-    status: StatusEvents,
-  ) {
+  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks, mirror: Mirror, status: StatusEvents) {
     this.mirror = mirror;
     this.status = status;
     this.appKey = appKeyFor(config.id, config.baseUrl);

@@ -69,7 +69,9 @@ function print(label: string, code: string, map: RawSourceMap | null): void {
   console.log(`\n${label}: ${code.length} B min, ${gzipBytes(code)} B gz`);
   if (!map) return;
   for (const r of attribute(code, map))
-    console.log(`${String(r.gzShare).padStart(7)} gz  ${String(r.min).padStart(7)} min  ${String(r.gzAlone).padStart(7)} alone  ${r.module}`);
+    console.log(
+      `${String(r.gzShare).padStart(7)} gz  ${String(r.min).padStart(7)} min  ${String(r.gzAlone).padStart(7)} alone  ${r.module}`,
+    );
 }
 
 const page = process.argv[2] === "web" ? "web" : "tabs";
