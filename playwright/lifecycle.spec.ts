@@ -51,8 +51,8 @@ for (const how of ["resume", "pageshow", "visible"] as const) {
       // page, so the test makes the tab miss the event itself: it detaches the channel listener and
       // drops the runtime's pushes.
       await b!.evaluate(() => {
-        type Session = { channel: BroadcastChannel | null; pushes: { handle(data: unknown): void } };
-        const session = (window.realmTabs!.app as unknown as { session: Session }).session;
+        type Attachment = { channel: BroadcastChannel | null; pushes: { handle(data: unknown): void } };
+        const session = (window.realmTabs!.app as unknown as { session: { attached: Attachment } }).session.attached;
         session.channel!.onmessage = null;
         session.pushes.handle = () => undefined; // and what the runtime pushes to its private port
       });

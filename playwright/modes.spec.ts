@@ -27,7 +27,10 @@ async function modeOf(page: Page): Promise<{ mode: string | null; degraded: bool
 
 /** This page's connection id (the suffix of its liveness lock). */
 function tabIdOf(page: Page): Promise<string> {
-  return page.evaluate(() => (window.realmTabs!.app as unknown as { session: { connection: { tabId: string } } }).session.connection.tabId);
+  return page.evaluate(
+    () =>
+      (window.realmTabs!.app as unknown as { session: { attached: { connection: { tabId: string } } } }).session.attached.connection.tabId,
+  );
 }
 
 /** Which page hosts the runtime: the one whose liveness lock has the leader lock's client id. */

@@ -70,7 +70,8 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
    * @throws {RealmTabsError} (as the rejection) `worker-unavailable` (no runtime could be started:
    * the worker script failed, or an explicit `mode` / custom `worker` the browser cannot run),
    * `protocol-mismatch` (the runtime speaks another protocol version: an old build's worker),
-   * `timeout` (the runtime did not answer the handshake in `timeoutMs`), `not-supported` (created
+   * `timeout` (the runtime did not answer the handshake in `timeoutMs`, or its connection's code did
+   * not load in time), `network` (the runtime connection's code could not be loaded), `not-supported` (created
    * outside a browser page, e.g. during server-side rendering: the App stays inert), `leader-changed` (leader
    * mode: the leader tab closed during the handshake; retryable), `invalid-argument` (the runtime
    * refused this app's config)

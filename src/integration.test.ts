@@ -114,8 +114,8 @@ describe("App and User against the real session host and server", () => {
     expect(a!.currentUser).toBeNull();
     // every change reached tab a on its push port: no channel hint made it fetch a snapshot
     const session = (app: App): TabSession => (app as unknown as { session: TabSession }).session;
-    expect(session(a!).pushes.received).toBeGreaterThanOrEqual(3);
-    expect(session(a!).gate.fetches).toBe(0);
+    expect(session(a!).attached!.pushes.received).toBeGreaterThanOrEqual(3);
+    expect(session(a!).attached!.gate.fetches).toBe(0);
   });
 
   it("server errors reach the tab with their class and fields", async () => {

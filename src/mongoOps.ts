@@ -105,5 +105,6 @@ export async function runCollectionMethod(
   return decodeFromRuntime(await call(method, argsEJSON));
 }
 
-// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
-export * as sharedWithStart from "./startShared.js";
+// reaches every module the start and the runtime connection need too, so that they share
+// their chunks (see laterShared.ts)
+export * as sharedWithAttachment from "./attachment.js";

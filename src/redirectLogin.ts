@@ -114,5 +114,6 @@ export async function runRedirectLogin<T>(deps: RedirectLoginDeps<T>): Promise<T
   return deps.complete(parsed.userAuth);
 }
 
-// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
-export * as sharedWithStart from "./startShared.js";
+// reaches every module the start and the runtime connection need too, so that they share
+// their chunks (see laterShared.ts)
+export * as sharedWithAttachment from "./attachment.js";

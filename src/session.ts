@@ -1,20 +1,20 @@
 /**
- * One tab's attachment to one app runtime: the connection, the app's BroadcastChannel and the
- * mirror. The channel is opened before the handshake (on the key the tab expects), so no event
- * committed after the connect snapshot can be missed.
+ * One tab's session of one app: the mirror the App's getters read synchronously, the status
+ * events, and the attachment to the runtime (attachment.ts: connection, channel, event gate, push
+ * receiver), whose code the constructor starts loading at once. A page's start thus holds only
+ * the API classes and the mirror; every call waits for the attachment's handshake.
  * @packageDocumentation
  */
 import type { Remote } from "comlink";
 import { RealmTabsError } from "./protocol/errors.js";
-import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/names.js";
-import { openPageChannel, type PageChannel } from "./protocol/pageChannel.js";
-import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
-import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
-import { EventGate } from "./eventGate.js";
-import { PushReceiver } from "./pushReceiver.js";
-import type { AppSnapshot } from "./protocol/snapshots.js";
+import { loadOnDemand } from "./protocol/deadline.js";
+import { appKeyFor } from "./protocol/names.js";
+import type { AppConfigWire, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
+import type { ConnectionOptions } from "./connection.js";
+import type { Attachment } from "./attachment.js";
 import { Mirror, type MirrorHooks } from "./mirror.js";
-import { codecFor } from "./codec/lazy.js";
+import { StatusEvents } from "./modes/events.js";
+import type { RuntimeMode } from "./modes/select.js";
 
 /** What a tab session reports to its App. */
 export interface SessionHooks extends MirrorHooks {
@@ -23,182 +23,71 @@ export interface SessionHooks extends MirrorHooks {
   /** A tab of another build attached to the runtime. */
   onOutdated?(buildId: string): void;
 }
-import { StatusEvents } from "./modes/events.js";
-import { onPageWake } from "./modes/lifecycle.js";
-import type { RuntimeMode } from "./modes/select.js";
-import { watchBuilds } from "./modes/versions.js";
 
-/** A connected tab session (see module doc). */
+function closedError(): RealmTabsError {
+  return new RealmTabsError("runtime-closed", "this App was closed", { retryable: false });
+}
+
+/** A tab session (see module doc). */
 export class TabSession {
-  /** The mirror of the runtime's state. */
+  /** The mirror of the runtime's state (seeded by the App from the last known state). */
   readonly mirror: Mirror;
   /** Resolves once connected and the first snapshot is applied. */
   readonly ready: Promise<void>;
   /** Status events: `outdated`, `degraded`, `leader-changed`. */
   readonly status = new StatusEvents();
-  /** Channel events pass through it: a `state` event only triggers a snapshot fetch (see eventGate.ts). */
-  readonly gate: EventGate;
-  /** Snapshots the runtime pushes to this tab's private port after each commit. */
-  readonly pushes: PushReceiver;
-  /** Whether the runtime took this tab's push port (set by each handshake's reply). */
-  private pushing = false;
-  private appKey: string;
-  private readonly buildId: string;
-  private readonly stops: (() => void)[] = [];
-  private channel: PageChannel | null = null;
-  private connection: Connection | null = null;
+  /** The attachment, once its code loaded (null before, and for an inert session). */
+  attached: Attachment | null = null;
+  private readonly attaching: Promise<Attachment>;
   private closed = false;
 
   /**
-   * Starts connecting at once.
+   * Starts loading the attachment's code, which then connects.
    * @param config - the app as it crosses to the runtime
-   * @param options - worker factory and deadline
+   * @param options - worker factory and deadline (also the deadline of loading the attachment's code)
    * @param hooks - called when the mirror applies a snapshot, for warnings and for other builds
-   * @param inert - start nothing (no channel, no runtime): `ready` and every call reject with `not-supported`
+   * @param inert - start nothing (no code, no channel, no runtime): `ready` and every call reject with `not-supported`
    */
   constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks, inert = false) {
-    this.appKey = appKeyFor(config.id, config.baseUrl);
-    this.buildId = options.buildId ?? BUILD_ID;
-    this.mirror = new Mirror(this.appKey, hooks);
-    this.pushes = new PushReceiver(this.mirror);
-    this.gate = new EventGate({
-      mirror: this.mirror,
-      appKey: () => this.appKey,
-      pushing: () => this.pushing,
-      fetchSnapshot: () => this.fetchSnapshot(),
-      onError: (error) => {
-        if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error);
-      },
-      onWarning: (code, message) => {
-        hooks.onWarning?.(code, message);
-        if (code === "storage-version") this.status.emit("outdated", { buildId: null, reason: message });
-      },
-      onOutdated: (buildId) => {
-        if (buildId === this.buildId) return; // this tab is the newer one
-        hooks.onOutdated?.(buildId);
-        this.status.emit("outdated", { buildId, reason: `build ${buildId} of this app runs in another tab` });
-      },
-    });
+    this.mirror = new Mirror(appKeyFor(config.id, config.baseUrl), hooks);
     if (inert) {
       // server-side rendering: no channel, no runtime, nothing that keeps the process alive
-      this.ready = Promise.reject(
+      this.attaching = Promise.reject(
         new RealmTabsError("not-supported", "this App was created outside a browser page (server-side rendering): it stays inert", {
           retryable: false,
         }),
       );
-      return;
+    } else {
+      this.attaching = loadOnDemand(() => import("./attachment.js"), "the runtime connection", options.timeoutMs).then(({ Attachment }) => {
+        if (this.closed) throw closedError();
+        this.attached = new Attachment(config, options, hooks, this.mirror, this.status);
+        return this.attached;
+      });
     }
-    this.listen(this.appKey);
-    this.watchVersions();
-    this.stops.push(onPageWake(() => void this.catchUp()));
-    this.stops.push(() => this.gate.close());
-    this.ready = this.start(config, {
-      ...options,
-      onReconnect: (reply) => this.onReconnect(reply),
-      onPush: (data) => this.pushes.handle(data),
-    });
+    this.ready = this.attaching.then((attached) => attached.ready);
+    this.attaching.catch(() => {});
   }
 
   /** Where the runtime runs (null until connected). */
   get mode(): RuntimeMode | null {
-    return this.connection?.mode ?? null;
+    return this.attached?.mode ?? null;
   }
 
   /** Why the runtime mode is weaker than a SharedWorker (null if it is not, or not connected yet). */
   get degraded(): string | null {
-    return this.connection?.degraded ?? null;
-  }
-
-  private watchVersions(): void {
-    if (typeof BroadcastChannel === "undefined") return;
-    this.stops.push(
-      watchBuilds(new BroadcastChannel(BUILDS_CHANNEL), this.buildId, Date.now(), (newer) => {
-        this.status.emit("outdated", { buildId: newer, reason: `build ${newer} of this app was opened in another tab` });
-      }),
-    );
-  }
-
-  private onReconnect(reply: ConnectReply): void {
-    this.pushing = reply.pushing === true;
-    this.mirror.apply(reply.snapshot, []);
-    this.status.emit("leader-changed", { mode: this.mode ?? "leader" });
+    return this.attached?.degraded ?? null;
   }
 
   /**
-   * Asks the runtime for its current snapshot and applies it (after the page slept: bfcache,
-   * freeze, hidden). Failures are reported as warnings; the next event or call catches up anyway.
-   */
-  async catchUp(): Promise<void> {
-    const connection = this.connection;
-    if (!connection || this.closed) return;
-    try {
-      const reply = await connection.resync();
-      this.pushing = reply.pushing === true;
-      const codec = codecFor(reply.snapshot);
-      if (codec) await codec;
-      this.mirror.apply(reply.snapshot, []);
-    } catch (error) {
-      console.warn("[realm-tabs] catching up after the page woke failed", error);
-    }
-  }
-
-  /** The runtime's snapshot, over the private connection. */
-  private async fetchSnapshot(): Promise<AppSnapshot> {
-    const snapshot = await this.call({ method: "snapshot" }, (fetch, appKey) => fetch(appKey));
-    const codec = codecFor(snapshot);
-    if (codec) await codec;
-    return snapshot;
-  }
-
-  private listen(appKey: string): void {
-    this.channel?.close();
-    const channel = openPageChannel(channelName(appKey));
-    channel.onmessage = (event: MessageEvent) => {
-      this.gate.handle(event.data);
-    };
-    this.channel = channel;
-  }
-
-  private async start(config: AppConfigWire, options: ConnectionOptions): Promise<void> {
-    const { connection, reply } = await openConnection(config, options).catch((error: unknown) => {
-      if (error instanceof RealmTabsError && error.code === "protocol-mismatch") {
-        this.status.emit("outdated", { buildId: null, reason: error.message });
-      }
-      throw error;
-    });
-    if (this.closed) {
-      connection.close();
-      return;
-    }
-    this.connection = connection;
-    this.pushing = reply.pushing === true;
-    if (connection.degraded !== null) {
-      console.warn(`[realm-tabs] runtime mode ${connection.mode}: ${connection.degraded}`);
-      this.status.emit("degraded", { mode: connection.mode, reason: connection.degraded });
-    }
-    if (reply.appKey !== this.appKey) {
-      this.appKey = reply.appKey;
-      this.mirror.setAppKey(reply.appKey);
-      this.listen(reply.appKey);
-    }
-    const codec = codecFor(reply.snapshot);
-    if (codec) await codec;
-    this.mirror.apply(reply.snapshot, []);
-    for (const w of reply.warnings) console.warn(`[realm-tabs] ${w.code}: ${w.message}`);
-  }
-
-  /**
-   * Runs one call once connected (waiting for the handshake first): `run` gets the remote method
-   * `op` names and the app key.
-   * @throws {RealmTabsError} `runtime-closed` after {@link TabSession.close}, `timeout`, or the handshake's error
+   * Runs one call once connected (waiting for the attachment's code and handshake first): `run`
+   * gets the remote method `op` names and the app key.
+   * @throws {RealmTabsError} `runtime-closed` after {@link TabSession.close}, `timeout`, `network`
+   *   (the attachment's code could not be loaded), or the handshake's error
    */
   async call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T> {
-    await this.ready;
-    const connection = this.connection;
-    if (!connection || this.closed) {
-      throw new RealmTabsError("runtime-closed", "this App was closed", { retryable: false });
-    }
-    return connection.call(op, (method) => run(method, this.appKey));
+    const attached = await this.attaching;
+    if (this.closed) throw closedError();
+    return attached.call(op, run);
   }
 
   /**
@@ -209,20 +98,14 @@ export class TabSession {
     op: Operation<M>,
     run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>,
   ): Promise<MutationReply> {
-    const reply = await this.call(op, run);
-    const codec = codecFor(reply.snapshot);
-    if (codec) await codec;
-    this.mirror.apply(reply.snapshot, reply.changes);
-    return reply;
+    const attached = await this.attaching;
+    if (this.closed) throw closedError();
+    return attached.mutate(op, run);
   }
 
-  /** Closes the channel, releases the liveness lock and the proxy. */
+  /** Closes the attachment (its channel, liveness lock and proxy); a later attachment never starts. */
   close(): void {
     this.closed = true;
-    for (const stop of this.stops.splice(0)) stop();
-    this.channel?.close();
-    this.channel = null;
-    this.connection?.close();
-    this.connection = null;
+    this.attached?.close();
   }
 }

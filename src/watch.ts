@@ -178,5 +178,6 @@ export function watchCollection<T>(
   return new WatchIterator<T>(call, userId, request, livenessMs);
 }
 
-// reaches every module the tab's start needs too, so that they share one chunk (see startShared.ts)
-export * as sharedWithStart from "./startShared.js";
+// reaches every module the start and the runtime connection need too, so that they share
+// their chunks (see laterShared.ts)
+export * as sharedWithAttachment from "./attachment.js";

@@ -2,8 +2,10 @@
  * The size budget (`npm test` runs it; bytes, not time): builds the quick-start page over
  * realm-tabs and over realm-web with Vite (no config) and fails if bson or a fallback mode is
  * among the scripts a tab loads at start, if bson is in the SharedWorker, if the scripts a tab
- * loads at start exceed {@link INITIAL_GZ_BUDGET} gzip bytes, or if those scripts plus the
- * SharedWorker exceed {@link TAB_PLUS_WORKER_MAX_RATIO} times realm-web's page (built in the same run). Prints one line per check and, with `--results FILE`, writes `{passed, failed, failures}`.
+ * loads at start exceed {@link INITIAL_GZ_BUDGET} gzip bytes, or if those scripts plus the chunks
+ * every page loads right after start (the runtime connection `new App()` imports at once) plus the
+ * SharedWorker exceed {@link TAB_PLUS_WORKER_MAX_RATIO} times realm-web's page (built in the same
+ * run). Prints one line per check and, with `--results FILE`, writes `{passed, failed, failures}`.
  * Usage: `npx tsx bench/size/check.ts [--results FILE]`
  * @packageDocumentation
  */
@@ -16,21 +18,25 @@ import { NOT_INITIAL, NOT_IN_WORKER, measureQuickStart } from "./quickstart.js";
  * the value measured when the budget was last set, plus about 3 %. Set at 16,500 for 15,997 B
  * (Vite 8.3.8); raised to 17,800 for 17,283 B when errors started crossing as outcomes (the
  * scoped Comlink wrapper) and the in-realm page channel joined the tab's start (the redirect login
- * itself is loaded on first use). Lowered to 17,000 for 16,489 B when the start's modules
- * shared with lazy chunks went into one file (2 files instead of 10) and the MongoDB methods' code
- * became loaded on first use. Raised to 17,600 for 17,109 B when commits started reaching the tab on
- * its private push port (the push receiver joined the start). Lower it when the page gets smaller; raise it only with a reason in
- * the commit.
+ * itself is loaded on first use); lowered to 17,000 for 16,489 B when the start's modules shared
+ * with lazy chunks went into one file and the MongoDB methods' code became loaded on first use.
+ * Lowered to 11,500 for 11,133 B (from 17,109 B) when the runtime connection (mode choice,
+ * SharedWorker connect, event gate, push receiver, Comlink) left the start for the chunk
+ * `new App()` imports at once: the start holds the API classes and the mirror of the last known
+ * state. Lower it when the page gets smaller; raise it only with a reason in the commit.
  */
-export const INITIAL_GZ_BUDGET = 17_600;
+export const INITIAL_GZ_BUDGET = 11_500;
 
 /**
- * The most the scripts a tab loads at start plus the SharedWorker may weigh (gzip), as a multiple
- * of realm-web's quick-start page. The goal is 1.00; set at 1.18 for 1.15 (16,489 + 18,779 B against
- * 30,615 B) when bson left the worker; raised to 1.22 for 1.19 (17,109 + 19,264 B) when the push
- * fan-out joined the tab's start and the worker. Lower it as the page or the worker shrinks.
+ * The most the scripts a tab loads at start, plus the chunks every page loads right after start
+ * (the runtime connection `new App()` imports at once), plus the SharedWorker may weigh (gzip), as
+ * a multiple of realm-web's quick-start page. The goal is 1.00. Set at 1.18 for 1.15 when bson
+ * left the worker (the code had grown to 1.19 since: 17,109 + 19,264 B against 30,615 B). Set at
+ * 1.25 for 1.22 (11,133 + 6,856 + 19,264 B) when the runtime connection left the start: the
+ * split costs about 880 B (two files compress less well than one, and the chunks name what they
+ * share). Lower it as the page or the worker shrinks.
  */
-export const TAB_PLUS_WORKER_MAX_RATIO = 1.22;
+export const TAB_PLUS_WORKER_MAX_RATIO = 1.25;
 
 /**
  * The most files a tab may load at start (the app's entry chunk and one chunk of the modules the
@@ -58,11 +64,18 @@ for (const { what, pattern } of NOT_IN_WORKER) {
     detail: tabs.worker.modules.length === 0 ? "no worker modules recorded" : found.length ? found.join(", ") : "absent",
   });
 }
-const tabPlusWorker = tabs.initial.gz + tabs.worker.gz;
+// the runtime connection must be counted somewhere: at start, or among the chunks loaded at once
+const connected = [...tabs.initial.modules, ...tabs.atOnce.modules].filter((m) => /src\/connection\.ts$/.test(m));
 checks.push({
-  name: `tab at start + SharedWorker within ${TAB_PLUS_WORKER_MAX_RATIO}x realm-web's page`,
+  name: "the runtime connection is counted (at start or right after)",
+  ok: connected.length > 0,
+  detail: connected.length ? `after start: ${tabs.atOnce.files.join(", ") || "none"}` : "src/connection.ts is in no counted chunk",
+});
+const tabPlusWorker = tabs.initial.gz + tabs.atOnce.gz + tabs.worker.gz;
+checks.push({
+  name: `tab at start and right after + SharedWorker within ${TAB_PLUS_WORKER_MAX_RATIO}x realm-web's page`,
   ok: tabPlusWorker <= TAB_PLUS_WORKER_MAX_RATIO * web.initial.gz,
-  detail: `${tabs.initial.gz} + ${tabs.worker.gz} = ${tabPlusWorker} B gz against ${web.initial.gz} B (ratio ${(tabPlusWorker / web.initial.gz).toFixed(2)})`,
+  detail: `${tabs.initial.gz} + ${tabs.atOnce.gz} + ${tabs.worker.gz} = ${tabPlusWorker} B gz against ${web.initial.gz} B (ratio ${(tabPlusWorker / web.initial.gz).toFixed(2)})`,
 });
 checks.push({
   name: `at most ${MAX_INITIAL_FILES} files loaded at start`,

@@ -11,7 +11,10 @@ import { logInAnonymously, openTabs, tabsAgree } from "./tabs.js";
 
 /** This tab's connection id (the suffix of its liveness lock). */
 function tabIdOf(tab: Tab): Promise<string> {
-  return tab.evaluate(() => (window.realmTabs!.app as unknown as { session: { connection: { tabId: string } } }).session.connection.tabId);
+  return tab.evaluate(
+    () =>
+      (window.realmTabs!.app as unknown as { session: { attached: { connection: { tabId: string } } } }).session.attached.connection.tabId,
+  );
 }
 
 /** Which tab hosts the runtime: the one whose liveness lock has the leader lock's client id. */

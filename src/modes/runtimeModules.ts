@@ -5,4 +5,4 @@
  */
 export { createSessionHost } from "../../worker/host/host.js";
 export { browserHostDeps } from "../../worker/host/browser.js";
-export * as sharedWithStart from "../startShared.js";
+export * as sharedWithAttachment from "../attachment.js";
