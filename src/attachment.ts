@@ -120,8 +120,7 @@ export class Attachment {
     try {
       const reply = await connection.resync();
       this.pushing = reply.pushing === true;
-      const codec = codecFor(reply.snapshot);
-      if (codec) await codec;
+      await codecFor(reply.snapshot);
       this.mirror.apply(reply.snapshot, []);
     } catch (error) {
       console.warn("[realm-tabs] catching up after the page woke failed", error);
@@ -131,8 +130,7 @@ export class Attachment {
   /** The runtime's snapshot, over the private connection. */
   private async fetchSnapshot(): Promise<AppSnapshot> {
     const snapshot = await this.call({ method: "snapshot" }, (fetch, appKey) => fetch(appKey));
-    const codec = codecFor(snapshot);
-    if (codec) await codec;
+    await codecFor(snapshot);
     return snapshot;
   }
 
@@ -167,8 +165,7 @@ export class Attachment {
       this.mirror.setAppKey(reply.appKey);
       this.listen(reply.appKey);
     }
-    const codec = codecFor(reply.snapshot);
-    if (codec) await codec;
+    await codecFor(reply.snapshot);
     this.mirror.apply(reply.snapshot, []);
     for (const w of reply.warnings) console.warn(`[realm-tabs] ${w.code}: ${w.message}`);
   }
@@ -196,8 +193,7 @@ export class Attachment {
     run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>,
   ): Promise<MutationReply> {
     const reply = await this.call(op, run);
-    const codec = codecFor(reply.snapshot);
-    if (codec) await codec;
+    await codecFor(reply.snapshot);
     this.mirror.apply(reply.snapshot, reply.changes);
     return reply;
   }

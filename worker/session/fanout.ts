@@ -69,10 +69,7 @@ export function createFanout(): Fanout {
     },
     drop(tabId) {
       pulling.delete(tabId);
-      const sink = sinks.get(tabId);
-      if (!sink) return;
-      sinks.delete(tabId);
-      closeQuietly(sink);
+      remove(tabId);
     },
     send(snapshot, changes) {
       for (const [tabId, sink] of sinks) {
