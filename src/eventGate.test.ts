@@ -4,26 +4,11 @@ import { Mirror, type MirrorUpdate } from "./mirror.js";
 import { PROTOCOL_VERSION, type StateEvent } from "./protocol/events.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
+import { TEST_APP_KEY, appSnapshot, userSnapshot } from "../test/snapshots.js";
 
-const KEY = "app@http://h";
-const user = (id: string, state: UserSnapshot["state"] = "LoggedIn"): UserSnapshot => ({
-  id,
-  state,
-  providerType: "anon-user",
-  accessToken: `at-${id}`,
-  refreshToken: null,
-  deviceId: null,
-  profile: { type: "normal", identities: [], data: {} },
-  customDataEJSON: "{}",
-  accessTokenExpiresAt: null,
-});
-const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({
-  appKey: KEY,
-  epoch,
-  users,
-  currentUserId: users[0]?.id ?? null,
-  deviceId: null,
-});
+const KEY = TEST_APP_KEY;
+const user = (id: string, state: UserSnapshot["state"] = "LoggedIn"): UserSnapshot => userSnapshot(id, state, { accessToken: `at-${id}` });
+const snap = appSnapshot;
 /** The hint the runtime posts when it committed `s`: its epoch and changes, no user data. */
 const event = (s: AppSnapshot, changes: StateChange[] = []): StateEvent => ({
   v: PROTOCOL_VERSION,

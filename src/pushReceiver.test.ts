@@ -3,28 +3,14 @@ import { ObjectId } from "bson";
 import { Mirror, type MirrorUpdate } from "./mirror.js";
 import type { AppSnapshot, StateChange, UserSnapshot } from "./protocol/snapshots.js";
 import { PushReceiver } from "./pushReceiver.js";
+import { TEST_APP_KEY, appSnapshot, userSnapshot } from "../test/snapshots.js";
 
 // This file runs in its own module registry: the full codec is not loaded until a push needs it.
 
-const KEY = "app@http://h";
-const user = (id: string, state: UserSnapshot["state"], customDataEJSON = "{}"): UserSnapshot => ({
-  id,
-  state,
-  providerType: "anon-user",
-  accessToken: state === "LoggedIn" ? `at-${id}` : null,
-  refreshToken: null,
-  deviceId: null,
-  profile: { type: "normal", identities: [], data: {} },
-  customDataEJSON,
-  accessTokenExpiresAt: null,
-});
-const snap = (epoch: number, users: UserSnapshot[]): AppSnapshot => ({
-  appKey: KEY,
-  epoch,
-  users,
-  currentUserId: users[0]?.id ?? null,
-  deviceId: null,
-});
+const KEY = TEST_APP_KEY;
+const user = (id: string, state: UserSnapshot["state"], customDataEJSON = "{}"): UserSnapshot =>
+  userSnapshot(id, state, { customDataEJSON });
+const snap = appSnapshot;
 const push = (snapshot: AppSnapshot, changes: StateChange[]) => ({ kind: "state", snapshot, changes });
 
 function setup() {
