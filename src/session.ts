@@ -22,6 +22,8 @@ export interface SessionHooks extends MirrorHooks {
   onWarning?(code: string, message: string): void;
   /** A tab of another build attached to the runtime. */
   onOutdated?(buildId: string): void;
+  /** Called after this tab's own change was confirmed by the runtime and applied. */
+  onMutated?(): void;
 }
 import { StatusEvents } from "./modes/events.js";
 import { onPageWake } from "./modes/lifecycle.js";
@@ -56,7 +58,12 @@ export class TabSession {
    * @param hooks - called when the mirror applies a snapshot, for warnings and for other builds
    * @param inert - start nothing (no channel, no runtime): `ready` and every call reject with `not-supported`
    */
-  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks, inert = false) {
+  constructor(
+    config: AppConfigWire,
+    options: ConnectionOptions,
+    private readonly hooks: SessionHooks,
+    inert = false,
+  ) {
     this.appKey = appKeyFor(config.id, config.baseUrl);
     this.buildId = options.buildId ?? BUILD_ID;
     this.mirror = new Mirror(this.appKey, hooks);
@@ -213,6 +220,7 @@ export class TabSession {
     const codec = codecFor(reply.snapshot);
     if (codec) await codec;
     this.mirror.apply(reply.snapshot, reply.changes);
+    this.hooks.onMutated?.();
     return reply;
   }
 

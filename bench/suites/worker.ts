@@ -62,6 +62,14 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
       ];
     };
     rows.push(row(1, solo, soloTimes), row(pages.length, many, manyTimes));
+    const phases = (tabs: number, t: CallTimes): string => {
+      const part = (name: string, xs: number[]): string => {
+        const s = summarize(xs);
+        return `${name} p50 ${fmt(s.p50, " ms")}, p95 ${fmt(s.p95, " ms")}`;
+      };
+      return `${tabs} tab${tabs === 1 ? "" : "s"}: ${part("hop in and queue", t.hopIn)}; ${part("before the request", t.beforeFetch)}; ${part("after the answer", t.afterFetch)}`;
+    };
+    heapRows.push(`Where a call's time in the worker goes — ${phases(1, soloTimes)}. ${phases(pages.length, manyTimes)}.`);
     const p95 = (t: CallTimes): number => summarize(t.inWorker).p95;
     const ratio = p95(manyTimes) / p95(soloTimes);
     // the heap phases need no 50 renderers competing for the cores: keep the first tab and one more (which gets every push)
