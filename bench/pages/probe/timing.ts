@@ -150,6 +150,8 @@ export interface CommitTime {
   epoch: number;
   startedAt: number;
   persistedAt: number;
+  /** When the last tab's push port was posted this commit (null: no push port). */
+  pushedAt: number | null;
 }
 
 /** The store commits of the probe worker, timed (the runtime pushes a commit to the tabs once it is persisted). */
@@ -161,6 +163,23 @@ export class CommitLog {
     return this.log.splice(0);
   }
 
+  /**
+   * Times the posts on the push port of a `connect` message (Comlink's wire form), if it has one:
+   * each post stamps the latest commit.
+   */
+  timePushPort(data: unknown): void {
+    const message = data as { path?: unknown; argumentList?: { value?: { push?: unknown } }[] } | null;
+    const port = Array.isArray(message?.path) && message.path[0] === "connect" ? message.argumentList?.[0]?.value?.push : undefined;
+    if (!(port instanceof MessagePort)) return;
+    const post = port.postMessage.bind(port) as (message: unknown) => void;
+    const log = this.log;
+    port.postMessage = (m: unknown) => {
+      post(m);
+      const last = log.at(-1);
+      if (last) last.pushedAt = epochNow();
+    };
+  }
+
   /** The store, with each commit timed. */
   wrap<S extends { commit(app: { epoch: number }, ...rest: never[]): Promise<void> }>(store: S): S {
     const commit = store.commit.bind(store) as (app: { epoch: number }, ...rest: unknown[]) => Promise<void>;
@@ -169,7 +188,7 @@ export class CommitLog {
       async commit(app: { epoch: number }, ...rest: unknown[]): Promise<void> {
         const startedAt = epochNow();
         await commit(app, ...rest);
-        log.push({ epoch: app.epoch, startedAt, persistedAt: epochNow() });
+        log.push({ epoch: app.epoch, startedAt, persistedAt: epochNow(), pushedAt: null });
       },
     });
   }

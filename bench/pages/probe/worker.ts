@@ -25,5 +25,8 @@ channel.onmessage = (event: MessageEvent) => {
 const scope = self as unknown as { onconnect: ((event: MessageEvent) => void) | null };
 scope.onconnect = (event) => {
   const port = event.ports[0];
-  if (port) exposeSession(host.connection(), clock.endpoint(port));
+  if (!port) return;
+  // before Comlink's listener: the push port a connect hands over posts through the commit log's timer
+  port.addEventListener("message", (message: MessageEvent) => commits.timePushPort(message.data));
+  exposeSession(host.connection(), clock.endpoint(port));
 };
