@@ -138,7 +138,7 @@ async function webRun(env: BenchEnv, n: number): Promise<{ seen: number; stillIn
 export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
   const rows: string[][] = [];
   const own: string[] = [];
-  for (const n of env.sizes.logoutTabs) {
+  for (const n of env.driver.browserName === "firefox" ? env.sizes.firefoxLogoutTabs : env.sizes.logoutTabs) {
     env.log(`logout and token-refresh fan-out (${env.driver.browserName}): ${n} tabs`);
     const t = await tabsRun(env, n);
     const w = await webRun(env, n);

@@ -102,7 +102,7 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     title: "Inside the SharedWorker: time per call and heap",
     workload:
       "The realm-tabs page over a probe SharedWorker: the library's session host wired as worker/entry.ts wires it, with each tab's port wrapped so that every `callFunction` message is timed in the worker " +
-      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the answer. " +
+      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the whole answer arrived (body included). " +
       `"In the worker" is the first minus the second: the hop in, the queue behind other tabs' messages and the worker's own processing, without the HTTP request (which Chromium runs on at most 6 connections to one host, so 50 requests at once wait there, outside the worker). ` +
       `Calls are \`echo({n:1,s:"hello"})\`: ${sizes.workerSoloCalls} in a row from 1 tab, then ${sizes.workerCallsPerTab} in a row from each of ${sizes.workerTabs} tabs at once (after 5 warm-up calls). ` +
       `Heap: CDP \`HeapProfiler.collectGarbage\` then \`Runtime.getHeapUsage\` on the SharedWorker target, before and after ${sizes.heapCalls} more calls (from 2 tabs, half each) and after ${sizes.heapCycles} anonymous login + logout cycles from one tab (2 tabs open, so each commit is also pushed to the other).`,
