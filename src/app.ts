@@ -17,7 +17,7 @@ import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
 import { defaultStorage, realmWebPrefix } from "./migration-keys.js";
-import { lastStateStorage, readLastState, writeLastState } from "./lastState.js";
+import { LastStateWriter, lastStateStorage, readLastState } from "./lastState.js";
 import { appKeyFor } from "./protocol/names.js";
 import type { Storage } from "./compat/storage.js";
 
@@ -83,6 +83,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private readonly host: UserHost;
   private emailPassword: EmailPasswordAuth | null = null;
   private readonly lastState: Storage;
+  private readonly lastStateWriter: LastStateWriter;
   private migrationFailure: unknown = null;
 
   /**
@@ -106,11 +107,13 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
       },
       {
         onUpdate: (update) => this.onUpdate(update),
+        onMutated: () => this.lastStateWriter.flush(),
         onWarning: (code, message) => console.warn(`[realm-tabs] ${code}: ${message}`),
         onOutdated: (buildId) => console.warn(`[realm-tabs] a newer build (${buildId}) runs in another tab; reload this page`),
       },
       isServerSide(config.worker),
     );
+    this.lastStateWriter = new LastStateWriter(this.lastState, () => this.session.mirror.snapshot);
     const migrate = typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false;
     // a failed realm-web import (storage, timeout) must not make a connected app look broken
     const last = readLastState(this.lastState, appKeyFor(config.id, config.baseUrl));
@@ -172,7 +175,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   }
 
   private onUpdate(update: MirrorUpdate): void {
-    writeLastState(this.lastState, update.snapshot);
+    this.lastStateWriter.schedule();
     for (const id of update.userIds) this.users.get(id)?.notify();
     if (update.app) this.listeners.fire();
   }
@@ -347,6 +350,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   /** Disconnects this tab from the runtime (the session stays for other tabs). Later calls fail with `runtime-closed`. */
   close(): void {
     this.session.close();
+    this.lastStateWriter.close();
     if (cache.get(this.id) === (this as unknown as App)) cache.delete(this.id);
   }
 }

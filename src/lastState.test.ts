@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { MemoryStorage } from "./compat/storage.js";
-import { lastStateStorage, readLastState } from "./lastState.js";
+import { LastStateWriter, lastStateStorage, readLastState } from "./lastState.js";
+import type { AppSnapshot } from "./protocol/snapshots.js";
 import { appKeyFor } from "./protocol/names.js";
 import { BASE, closeAll, tabs } from "../test/memory-runtime.js";
 
@@ -121,5 +122,106 @@ describe("synchronous switchUser", () => {
     expect(a!.currentUser).toBe(first);
     await expect(switching).rejects.toMatchObject({ code: "user-not-found" });
     expect(a!.currentUser).toBe(second);
+  });
+});
+
+/** A snapshot of one logged-in user at `epoch`, its refresh token revealed (as an opted-in tab holds it). */
+function snapshotAt(epoch: number): AppSnapshot {
+  const user = {
+    id: "u1",
+    state: "LoggedIn" as const,
+    providerType: "anon-user" as const,
+    accessToken: `at-${epoch}`,
+    refreshToken: "rt-secret",
+    deviceId: null,
+    profile: null,
+    customDataEJSON: "{}",
+    accessTokenExpiresAt: null,
+  };
+  return { appKey: appKeyFor("test-app", BASE), epoch, users: [user], currentUserId: "u1", deviceId: null };
+}
+
+/** A storage that counts the writes of the last state. */
+function countingStorage(): { storage: MemoryStorage; writes: () => number } {
+  const storage = new MemoryStorage();
+  const set = vi.spyOn(storage, "set");
+  return { storage, writes: () => set.mock.calls.filter(([key]) => key.endsWith("last-state")).length };
+}
+
+const elapse = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("LastStateWriter", () => {
+  const key = appKeyFor("test-app", BASE);
+
+  it("writes a change after its delay, once, with the snapshot held then and no refresh token", async () => {
+    const { storage, writes } = countingStorage();
+    let current = snapshotAt(1);
+    const writer = new LastStateWriter(lastStateStorage(key, storage), () => current, { delayMs: () => 5, page: null });
+    writer.schedule();
+    writer.schedule();
+    expect(writes()).toBe(0); // off the path of the listeners: nothing written yet
+    current = snapshotAt(2);
+    await vi.waitFor(() => expect(writes()).toBe(1));
+    const stored = readLastState(lastStateStorage(key, storage), key);
+    expect(stored?.epoch).toBe(2);
+    expect(stored?.users[0]?.accessToken).toBe("at-2");
+    expect(lastStateStorage(key, storage).get("last-state")).not.toContain("rt-secret");
+    await elapse(20);
+    expect(writes()).toBe(1);
+  });
+
+  it("does not write what another tab already wrote: one write for a change every tab applies", async () => {
+    const { storage, writes } = countingStorage();
+    const snapshot = snapshotAt(3);
+    const writers = Array.from(
+      { length: 5 },
+      (_, i) => new LastStateWriter(lastStateStorage(key, storage), () => snapshot, { delayMs: () => i, page: null }),
+    );
+    for (const w of writers) w.schedule();
+    await elapse(30);
+    expect(writes()).toBe(1);
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(3);
+  });
+
+  it("writes at once on flush, on pagehide and on close; never the remembered state alone", () => {
+    const { storage, writes } = countingStorage();
+    const page = new EventTarget();
+    let current: AppSnapshot | null = null;
+    const writer = new LastStateWriter(lastStateStorage(key, storage), () => current, { delayMs: () => 60_000, page });
+    writer.flush();
+    current = { ...snapshotAt(4), epoch: -1 }; // seeded from storage, the runtime has not answered
+    writer.flush();
+    expect(writes()).toBe(0);
+    current = snapshotAt(5);
+    writer.flush();
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(5);
+    current = snapshotAt(6);
+    writer.schedule();
+    page.dispatchEvent(new Event("pagehide"));
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(6);
+    current = snapshotAt(7);
+    writer.schedule();
+    writer.close();
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(7);
+    current = snapshotAt(8);
+    page.dispatchEvent(new Event("pagehide")); // closed: no longer listening
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(7);
+    expect(writes()).toBe(3);
+  });
+
+  it("the tab that made a change writes it when the runtime confirmed it; the other tabs do not write it again", async () => {
+    const { storage, writes } = countingStorage();
+    const {
+      apps: [a, b, c],
+    } = tabs(3, { storage });
+    await Promise.all([a!.ready, b!.ready, c!.ready]);
+    await vi.waitFor(() => expect(b!.currentUser).toBeNull());
+    await elapse(300); // the writes of the first snapshot
+    const before = writes();
+    const user = await a!.logIn(Credentials.anonymous(false));
+    expect(readLastState(lastStateStorage(key, storage), key)?.currentUserId).toBe(user.id); // at once
+    await vi.waitFor(() => expect(c!.currentUser?.id).toBe(user.id));
+    await elapse(300); // past every other tab's delay
+    expect(writes() - before).toBe(1);
   });
 });

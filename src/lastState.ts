@@ -57,11 +57,90 @@ export function readLastState(storage: Storage, appKey: string): AppSnapshot | n
   }
 }
 
-/** Stores `snapshot` without its refresh tokens. Failures (quota, privacy mode) are ignored: the cache is an optimisation. */
-export function writeLastState(storage: Storage, snapshot: AppSnapshot): void {
+/** Options of {@link LastStateWriter}. */
+export interface LastStateWriterOptions {
+  /** How long a write waits after a change, in ms (drawn anew for each write). @default 50–250, random */
+  delayMs?: () => number;
+  /** Where `pagehide` is listened to (the write is done at once then). @default globalThis, when it has `addEventListener` */
+  page?: Pick<EventTarget, "addEventListener" | "removeEventListener"> | null;
+}
+
+/**
+ * Writes the last state of one tab, off the path of its listeners. Every tab of the app applies
+ * the same snapshot at the same moment, and every localStorage write is sent to every other tab
+ * of the origin: written at once by each tab, one change would cost N writes and N × (N − 1)
+ * notifications while the tabs are still firing listeners. So a change only schedules a write, at
+ * a random delay; when it runs, the tab writes the snapshot it holds then unless the storage
+ * already holds the same text (another tab wrote it first), so one tab usually writes each change.
+ * {@link LastStateWriter.flush} writes at once: the tab that made a change calls it when the
+ * runtime confirmed it (a page reloaded right after a logout starts from the logout), and so does
+ * `pagehide` and closing.
+ */
+export class LastStateWriter {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly delayMs: () => number;
+  private readonly page: Pick<EventTarget, "addEventListener" | "removeEventListener"> | null;
+  private readonly onPageHide = (): void => this.flush();
+
+  /**
+   * @param storage - the app's last-state storage ({@link lastStateStorage})
+   * @param current - the snapshot the tab holds now (null before the first)
+   * @param options - see {@link LastStateWriterOptions}
+   */
+  constructor(
+    private readonly storage: Storage,
+    private readonly current: () => AppSnapshot | null,
+    options: LastStateWriterOptions = {},
+  ) {
+    this.delayMs = options.delayMs ?? (() => 50 + Math.random() * 200);
+    const global = globalThis as Partial<Pick<EventTarget, "addEventListener" | "removeEventListener">>;
+    this.page = options.page !== undefined ? options.page : typeof global.addEventListener === "function" ? globalThis : null;
+    this.page?.addEventListener("pagehide", this.onPageHide);
+  }
+
+  /** Writes the current snapshot after the delay (one pending write at a time). */
+  schedule(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.write();
+    }, this.delayMs());
+  }
+
+  /** Writes the current snapshot now (a pending write is then not needed). */
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.write();
+  }
+
+  /** Writes what is pending and stops listening to `pagehide`. */
+  close(): void {
+    if (this.timer !== null) this.flush();
+    this.page?.removeEventListener("pagehide", this.onPageHide);
+  }
+
+  private write(): void {
+    const snapshot = this.current();
+    if (!snapshot || snapshot.epoch < 0) return; // nothing, or only the remembered state: nothing new to keep
+    const text = lastStateText(snapshot);
+    try {
+      if (this.storage.get(KEY) === text) return;
+    } catch {
+      // storage refused the read: try the write
+    }
+    writeText(this.storage, text);
+  }
+}
+
+function lastStateText(snapshot: AppSnapshot): string {
   const stored: Stored = { v: VERSION, snapshot: { ...snapshot, users: snapshot.users.map((u) => ({ ...u, refreshToken: null })) } };
+  return JSON.stringify(stored);
+}
+
+function writeText(storage: Storage, text: string): void {
   try {
-    storage.set(KEY, JSON.stringify(stored));
+    storage.set(KEY, text);
   } catch {
     // the next write tries again
   }

@@ -22,6 +22,8 @@ export interface SessionHooks extends MirrorHooks {
   onWarning?(code: string, message: string): void;
   /** A tab of another build attached to the runtime. */
   onOutdated?(buildId: string): void;
+  /** Called after this tab's own change was confirmed by the runtime and applied. */
+  onMutated?(): void;
 }
 
 function closedError(): RealmTabsError {
@@ -48,7 +50,12 @@ export class TabSession {
    * @param hooks - called when the mirror applies a snapshot, for warnings and for other builds
    * @param inert - start nothing (no code, no channel, no runtime): `ready` and every call reject with `not-supported`
    */
-  constructor(config: AppConfigWire, options: ConnectionOptions, hooks: SessionHooks, inert = false) {
+  constructor(
+    config: AppConfigWire,
+    options: ConnectionOptions,
+    private readonly hooks: SessionHooks,
+    inert = false,
+  ) {
     this.mirror = new Mirror(appKeyFor(config.id, config.baseUrl), hooks);
     if (inert) {
       // server-side rendering: no channel, no runtime, nothing that keeps the process alive
@@ -100,7 +107,9 @@ export class TabSession {
   ): Promise<MutationReply> {
     const attached = await this.attaching;
     if (this.closed) throw closedError();
-    return attached.mutate(op, run);
+    const reply = await attached.mutate(op, run);
+    this.hooks.onMutated?.();
+    return reply;
   }
 
   /** Closes the attachment (its channel, liveness lock and proxy); a later attachment never starts. */

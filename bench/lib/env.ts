@@ -15,6 +15,8 @@ export interface Sizes {
   /** Access-token lifetime of the refresh benchmark's server, seconds. */
   refreshTtlSeconds: number;
   logoutTabs: number[];
+  /** The logout benchmark's tab counts in Firefox (opening tabs over WebDriver BiDi is slower). */
+  firefoxLogoutTabs: number[];
   logoutRepeats: number;
   callsSmall: number;
   callsLarge: number;
@@ -37,10 +39,11 @@ export interface Sizes {
 
 /** A full run: 5–7 minutes on the 2-core machine. */
 export const FULL: Sizes = {
-  refreshTabs: [1, 5, 10, 20],
-  refreshLifetimes: 3,
+  refreshTabs: [1, 10, 20],
+  refreshLifetimes: 2,
   refreshTtlSeconds: 4,
   logoutTabs: [2, 10, 50],
+  firefoxLogoutTabs: [2, 10, 20],
   logoutRepeats: 5,
   callsSmall: 50,
   callsLarge: 10,
@@ -63,6 +66,7 @@ export const SMOKE: Sizes = {
   refreshLifetimes: 1,
   refreshTtlSeconds: 3,
   logoutTabs: [2],
+  firefoxLogoutTabs: [2],
   logoutRepeats: 1,
   callsSmall: 3,
   callsLarge: 1,

@@ -52,6 +52,11 @@ export interface BenchPage {
   watchStop(): Promise<void>;
   /** Inserts `count` documents `{at: epoch ms}` into bench.items, one after the other. */
   insert(count: number): Promise<void>;
+  /**
+   * The probe page only (pages/probe/): the store commits the probe worker made since the last
+   * ask, each with the epoch ms it started and the one it was persisted at.
+   */
+  commits?(): Promise<{ epoch: number; startedAt: number; persistedAt: number; pushedAt: number | null }[]>;
 }
 
 /** What a watching tab saw. */

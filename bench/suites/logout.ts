@@ -21,22 +21,31 @@ const WEB_WAIT_MS = 3000;
 /** The change the first tab makes and the other tabs' probe of it. */
 type FanOutEvent = "logout" | "refresh";
 
+/** What one change measured: each other tab's delay, from the call and from the worker's commit. */
+interface FanOutResult {
+  /** Each other tab's delay from just before the call (ms), or null if it never saw it. */
+  delays: (number | null)[];
+  /** The same from the moment the worker started to commit the change (probe page only; empty otherwise). */
+  fromCommit: number[];
+  /** How long the worker's store write of that commit took (ms; probe page only). */
+  persistMs: number | null;
+  /** From the end of the store write until the worker had posted the commit to the last tab's port (ms; probe page only). */
+  postMs: number | null;
+  /** The first tab's own call, as the runner saw it (ms). */
+  ownMs: number;
+}
+
 /**
  * Makes the change in the first tab (logout, or an access-token refresh); resolves to each other
- * tab's delay (ms), or null if it never saw it, and the first tab's own call time. The delays are
- * recorded in the pages (listener time minus the time before the call), so how often this side
- * polls changes nothing but the wall time.
+ * tab's delay, from the call and (over the probe worker) from the worker's commit of the change.
+ * The delays are recorded in the pages (listener time minus the time before the call, or minus the
+ * commit's start as the probe worker recorded it), so how often this side polls changes nothing but the wall time.
  */
-async function fanOut(
-  env: BenchEnv,
-  tabs: Tab[],
-  userId: string,
-  waitMs: number,
-  event: FanOutEvent = "logout",
-): Promise<{ delays: (number | null)[]; ownMs: number }> {
+async function fanOut(env: BenchEnv, tabs: Tab[], userId: string, waitMs: number, event: FanOutEvent = "logout"): Promise<FanOutResult> {
   const [first, ...others] = tabs;
   if (event === "logout") await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armLogoutProbe(id), userId)));
   else await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armTokenProbe(id), userId)));
+  await first!.evaluate(() => window.bench!.commits?.()); // forget the commits before this change
   const t0 = Date.now();
   const at = await first!.evaluate((e) => (e === "logout" ? window.bench!.logout() : window.bench!.refreshToken()), event);
   const ownMs = Date.now() - t0;
@@ -45,22 +54,36 @@ async function fanOut(
   const seen = await env.driver
     .waitUntil(seenBy, (s) => s.every((x) => x !== null), { message: `every other tab saw the ${event}`, timeout: waitMs })
     .catch(() => seenBy()); // past the wait: some tabs never saw it, which is a result too
-  return { delays: seen.map((s) => (s === null ? null : s - at)), ownMs };
+  // the change is this call's only commit (a logout's session request and a refresh's answer commit nothing else)
+  const commit = (await first!.evaluate(() => window.bench!.commits?.() ?? Promise.resolve([])))[0];
+  return {
+    delays: seen.map((s) => (s === null ? null : s - at)),
+    fromCommit: commit ? seen.flatMap((s) => (s === null ? [] : [s - commit.startedAt])) : [],
+    persistMs: commit ? commit.persistedAt - commit.startedAt : null,
+    postMs: commit?.pushedAt ? commit.pushedAt - commit.persistedAt : null,
+    ownMs,
+  };
 }
 
 /** Delays of one kind of change over the repeats. */
 interface Samples {
   delays: number[];
+  fromCommit: number[];
+  persistMs: number[];
+  postMs: number[];
   missed: number;
   /** The first tab's own call, as the runner saw it (ms). */
   ownMs: number[];
 }
 
-function collect(into: Samples, r: { delays: (number | null)[]; ownMs: number }): void {
+function collect(into: Samples, r: FanOutResult): void {
   for (const d of r.delays) {
     if (d === null) into.missed += 1;
     else into.delays.push(d);
   }
+  into.fromCommit.push(...r.fromCommit);
+  if (r.persistMs !== null) into.persistMs.push(r.persistMs);
+  if (r.postMs !== null) into.postMs.push(r.postMs);
   into.ownMs.push(r.ownMs);
 }
 
@@ -68,10 +91,10 @@ function collect(into: Samples, r: { delays: (number | null)[]; ownMs: number })
 async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Samples>> {
   const context = await env.driver.newContext();
   try {
-    const { tabs, userId: firstId } = await openSignedInBenchTabs(env.driver, context, env.url("tabs", env.server), n);
+    const { tabs, userId: firstId } = await openSignedInBenchTabs(env.driver, context, env.url("probe", env.server), n);
     const out: Record<FanOutEvent, Samples> = {
-      logout: { delays: [], missed: 0, ownMs: [] },
-      refresh: { delays: [], missed: 0, ownMs: [] },
+      logout: { delays: [], fromCommit: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
+      refresh: { delays: [], fromCommit: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
     };
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {
@@ -115,21 +138,28 @@ async function webRun(env: BenchEnv, n: number): Promise<{ seen: number; stillIn
 export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
   const rows: string[][] = [];
   const own: string[] = [];
-  for (const n of env.sizes.logoutTabs) {
+  for (const n of env.driver.browserName === "firefox" ? env.sizes.firefoxLogoutTabs : env.sizes.logoutTabs) {
     env.log(`logout and token-refresh fan-out (${env.driver.browserName}): ${n} tabs`);
     const t = await tabsRun(env, n);
     const w = await webRun(env, n);
     for (const event of ["logout", "refresh"] as const) {
-      const s = summarize(t[event].delays);
+      const c = summarize(t[event].fromCommit);
+      const call = summarize(t[event].delays);
       rows.push([
         event === "logout" ? "logout" : "token refresh",
         String(n),
-        String(s.n),
-        fmt(s.p50, " ms"),
-        fmt(s.p95, " ms"),
-        fmt(s.max, " ms"),
+        String(call.n),
+        fmt(c.p50, " ms"),
+        fmt(c.p95, " ms"),
+        fmt(c.max, " ms"),
+        fmt(call.p50, " ms"),
+        fmt(call.p95, " ms"),
+        fmt(summarize(t[event].persistMs).p50, " ms"),
+        fmt(summarize(t[event].postMs).p50, " ms"),
         String(t[event].missed),
-        event === "logout" ? `${w.seen} of ${n - 1} (still logged in: ${w.stillIn})` : "– (each tab holds its own token)",
+        event === "logout"
+          ? `${w.seen} of ${n - 1} (still logged in: ${w.stillIn})`
+          : "– (each tab holds its own token; no other tab learns of it)",
       ]);
     }
     own.push(`${n} tabs: ${fmt(summarize(t.refresh.ownMs).p50, " ms")}`);
@@ -138,9 +168,23 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
     title: titleFor("Logout fan-out", env),
     workload:
       `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, one machine clock) at which it fires with \`isLoggedIn === false\` (logout) or with an access token other than the one it held when armed (token refresh). ` +
-      `The first tab calls \`user.logOut()\` or \`user.refreshAccessToken()\`; latency is from just before that call until each other tab's record, so a refresh's latency includes its \`POST /auth/session\` to the local server. realm-tabs: ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
+      `The first tab calls \`user.logOut()\` or \`user.refreshAccessToken()\`. realm-tabs runs over the probe SharedWorker (bench/pages/probe/: the library's host wired as worker/entry.ts wires it, its store commits timed), and the fan-out is measured from the moment the worker starts to commit the change (after a refresh's \`POST /auth/session\` answered; a logout commits before its \`DELETE /auth/session\`) until each other tab's record: the store write, the push to every tab's port, the tab applying it and firing its listener. ` +
+      `"From the call" is from just before the first tab's call instead (it adds the hop to the worker, and a refresh's request to the local server); "store write" is the commit's IndexedDB write, which comes before the push, and "posting to every port" the worker's loop that posts the snapshot to each tab's port after it. ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
       `samples = (N − 1) × repeats. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s after one logout per N.`,
-    header: ["change", "tabs N", "samples", "realm-tabs p50", "p95", "max", "missed", "realm-web: other tabs that saw it within 3 s"],
+    header: [
+      "change",
+      "tabs N",
+      "samples",
+      "realm-tabs from the commit p50",
+      "p95",
+      "max",
+      "from the call p50",
+      "p95",
+      "store write p50",
+      "posting to every port p50",
+      "missed",
+      "realm-web: other tabs that saw it within 3 s",
+    ],
     rows,
     notes: [
       "realm-web never propagates a logout: the other tabs keep the user (and its refresh token, revoked on the server) in memory until they are reloaded; a tab opened after the logout reads localStorage and does not show the user (checked in every run).",

@@ -62,6 +62,14 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
       ];
     };
     rows.push(row(1, solo, soloTimes), row(pages.length, many, manyTimes));
+    const phases = (tabs: number, t: CallTimes): string => {
+      const part = (name: string, xs: number[]): string => {
+        const s = summarize(xs);
+        return `${name} p50 ${fmt(s.p50, " ms")}, p95 ${fmt(s.p95, " ms")}`;
+      };
+      return `${tabs} tab${tabs === 1 ? "" : "s"}: ${part("hop in and queue", t.hopIn)}; ${part("before the request", t.beforeFetch)}; ${part("after the answer", t.afterFetch)}`;
+    };
+    heapRows.push(`Where a call's time in the worker goes — ${phases(1, soloTimes)}. ${phases(pages.length, manyTimes)}.`);
     const p95 = (t: CallTimes): number => summarize(t.inWorker).p95;
     const ratio = p95(manyTimes) / p95(soloTimes);
     // the heap phases need no 50 renderers competing for the cores: keep the first tab and one more (which gets every push)
@@ -94,7 +102,7 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     title: "Inside the SharedWorker: time per call and heap",
     workload:
       "The realm-tabs page over a probe SharedWorker: the library's session host wired as worker/entry.ts wires it, with each tab's port wrapped so that every `callFunction` message is timed in the worker " +
-      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the answer. " +
+      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the whole answer arrived (body included). " +
       `"In the worker" is the first minus the second: the hop in, the queue behind other tabs' messages and the worker's own processing, without the HTTP request (which Chromium runs on at most 6 connections to one host, so 50 requests at once wait there, outside the worker). ` +
       `Calls are \`echo({n:1,s:"hello"})\`: ${sizes.workerSoloCalls} in a row from 1 tab, then ${sizes.workerCallsPerTab} in a row from each of ${sizes.workerTabs} tabs at once (after 5 warm-up calls). ` +
       `Heap: CDP \`HeapProfiler.collectGarbage\` then \`Runtime.getHeapUsage\` on the SharedWorker target, before and after ${sizes.heapCalls} more calls (from 2 tabs, half each) and after ${sizes.heapCycles} anonymous login + logout cycles from one tab (2 tabs open, so each commit is also pushed to the other).`,

@@ -94,6 +94,20 @@ describe("createTransport", () => {
     expect(isRealmTabsError(late) && late.code).toBe("timeout");
   });
 
+  it("clears the deadline of a request once its answer was read", async () => {
+    const signals: AbortSignal[] = [];
+    const fetch: FetchLike = async (_url, init) => {
+      if (init.signal) signals.push(init.signal);
+      return json({ ok: 1 });
+    };
+    const t = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: true, fetch, timeoutMs: 20 });
+    await t.send({ method: "GET", route: "/auth/profile" });
+    await t.send({ method: "POST", route: "/app/a/functions/call", body: "{}", binary: true });
+    await new Promise((resolve) => setTimeout(resolve, 60)); // past the deadline
+    expect(signals).toHaveLength(2);
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+  });
+
   it("rejects a location answer without a hostname", async () => {
     const { fetch } = queueFetch([json({ location: "US-VA" })]);
     const t = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: false, fetch });

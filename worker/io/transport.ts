@@ -74,17 +74,25 @@ export function createTransport(options: TransportOptions): Transport {
     body?: string,
     binary = false,
   ): Promise<TransportResponse> {
-    let response: Response;
+    // the deadline covers the body too, and is cleared once it was read: a timer per request left
+    // pending for the whole deadline would pile up in the worker under many calls
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
     try {
-      response = await options.fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (e) {
-      throw networkError(method, url, e, timeoutMs);
+      let response: Response;
+      try {
+        response = await options.fetch(url, { method, headers, body, signal: deadline.signal });
+      } catch (e) {
+        throw networkError(method, url, e, timeoutMs);
+      }
+      if (binary && response.ok)
+        return { status: response.status, text: "", bytes: await readBytes(response, method, url), receivedAt: now() };
+      const text = await readText(response, method, url);
+      if (!response.ok) throw errorFromResponse(method, url, response, text);
+      return { status: response.status, text, receivedAt: now() };
+    } finally {
+      clearTimeout(timer);
     }
-    if (binary && response.ok)
-      return { status: response.status, text: "", bytes: await readBytes(response, method, url), receivedAt: now() };
-    const text = await readText(response, method, url);
-    if (!response.ok) throw errorFromResponse(method, url, response, text);
-    return { status: response.status, text, receivedAt: now() };
   }
 
   async function discover(): Promise<string> {

@@ -3,7 +3,7 @@
  * whose calls are timed inside the worker.
  */
 import { startTabsBench } from "../tabs/bench.js";
-import { stampingEndpoint } from "./timing.js";
+import { askCommits, stampingEndpoint } from "./timing.js";
 
 startTabsBench({
   worker: () => {
@@ -11,3 +11,4 @@ startTabsBench({
     return stampingEndpoint(worker.port);
   },
 });
+window.bench!.commits = askCommits;

@@ -18,6 +18,21 @@ export interface CallTimes {
   network: number[];
   /** The rest: the hop in, queueing in the worker and the worker's own processing (ms). */
   inWorker: number[];
+  /** From the tab's `postMessage` until the worker's handler got the message: the hop in and the wait in the worker's queue (ms). */
+  hopIn: number[];
+  /** From the worker's handler getting the message until its `fetch()` call: the worker's processing before the request (ms). */
+  beforeFetch: number[];
+  /** From the HTTP answer (body read) until the reply is posted: the worker's processing after the request (ms). */
+  afterFetch: number[];
+}
+
+/** One call in flight: when the tab posted it, when the worker got it, sent its request and had the answer (epoch ms). */
+interface Started {
+  sentAt: number | null;
+  receivedAt: number;
+  fetchAt: number | null;
+  answeredAt: number | null;
+  network: number;
 }
 
 interface Stamped {
@@ -45,24 +60,46 @@ export function stampingEndpoint(port: MessagePort): Endpoint {
  * task runs in between), so a `fetch()` belongs to the call dispatched last.
  */
 export class CallClock {
-  readonly times: CallTimes = { sinceSent: [], network: [], inWorker: [] };
-  private readonly started = new Map<string, { sentAt: number | null; network: number }>();
+  readonly times: CallTimes = { sinceSent: [], network: [], inWorker: [], hopIn: [], beforeFetch: [], afterFetch: [] };
+  private readonly started = new Map<string, Started>();
   private last: string | null = null;
 
   /** Takes (and clears) what was recorded. */
   take(): CallTimes {
     const t = this.times;
-    return { sinceSent: t.sinceSent.splice(0), network: t.network.splice(0), inWorker: t.inWorker.splice(0) };
+    return {
+      sinceSent: t.sinceSent.splice(0),
+      network: t.network.splice(0),
+      inWorker: t.inWorker.splice(0),
+      hopIn: t.hopIn.splice(0),
+      beforeFetch: t.beforeFetch.splice(0),
+      afterFetch: t.afterFetch.splice(0),
+    };
   }
 
-  /** `fetch`, with its time counted against the call that sent it. */
+  /**
+   * `fetch`, with its time counted against the call that sent it: until the whole body arrived (the
+   * wrapper reads it and answers with a response over those bytes), so waiting for the body is HTTP
+   * time, not the worker's.
+   */
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const entry = this.last === null ? undefined : this.started.get(this.last);
     const t0 = epochNow();
+    if (entry && entry.fetchAt === null) entry.fetchAt = t0;
     try {
-      return await globalThis.fetch(input, init);
+      const response = await globalThis.fetch(input, init);
+      const body = await response.arrayBuffer();
+      return new Response(response.status === 204 ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     } finally {
-      if (entry) entry.network += epochNow() - t0;
+      if (entry) {
+        const t1 = epochNow();
+        entry.network += t1 - t0;
+        entry.answeredAt = t1;
+      }
     }
   };
 
@@ -75,10 +112,14 @@ export class CallClock {
         if (start && typeof id === "string") {
           this.started.delete(id);
           if (start.sentAt !== null) {
-            const total = epochNow() - start.sentAt;
+            const now = epochNow();
+            const total = now - start.sentAt;
             this.times.sinceSent.push(total);
             this.times.network.push(start.network);
             this.times.inWorker.push(total - start.network);
+            this.times.hopIn.push(start.receivedAt - start.sentAt);
+            if (start.fetchAt !== null) this.times.beforeFetch.push(start.fetchAt - start.receivedAt);
+            if (start.answeredAt !== null) this.times.afterFetch.push(now - start.answeredAt);
           }
         }
         port.postMessage(message, transfer ?? []);
@@ -88,7 +129,8 @@ export class CallClock {
         port.addEventListener(type, (event: Event) => {
           const data = (event as MessageEvent).data as Stamped | null;
           if (typeof data?.id === "string" && Array.isArray(data.path) && data.path[0] === "callFunction") {
-            this.started.set(data.id, { sentAt: typeof data.sentAt === "number" ? data.sentAt : null, network: 0 });
+            const sentAt = typeof data.sentAt === "number" ? data.sentAt : null;
+            this.started.set(data.id, { sentAt, receivedAt: epochNow(), fetchAt: null, answeredAt: null, network: 0 });
             this.last = data.id;
           }
           run(event);
@@ -98,4 +140,71 @@ export class CallClock {
       start: () => port.start(),
     };
   }
+}
+
+/** The BroadcastChannel on which a probe page asks the probe worker for its {@link CommitLog}. */
+export const PROBE_CHANNEL = "realm-tabs-bench-probe";
+
+/** One store commit of the probe worker: the epoch it wrote, when it started and when it was persisted (epoch ms). */
+export interface CommitTime {
+  epoch: number;
+  startedAt: number;
+  persistedAt: number;
+  /** When the last tab's push port was posted this commit (null: no push port). */
+  pushedAt: number | null;
+}
+
+/** The store commits of the probe worker, timed (the runtime pushes a commit to the tabs once it is persisted). */
+export class CommitLog {
+  private log: CommitTime[] = [];
+
+  /** Takes (and clears) what was recorded. */
+  take(): CommitTime[] {
+    return this.log.splice(0);
+  }
+
+  /**
+   * Times the posts on the push port of a `connect` message (Comlink's wire form), if it has one:
+   * each post stamps the latest commit.
+   */
+  timePushPort(data: unknown): void {
+    const message = data as { path?: unknown; argumentList?: { value?: { push?: unknown } }[] } | null;
+    const port = Array.isArray(message?.path) && message.path[0] === "connect" ? message.argumentList?.[0]?.value?.push : undefined;
+    if (!(port instanceof MessagePort)) return;
+    const post = port.postMessage.bind(port) as (message: unknown) => void;
+    const log = this.log;
+    port.postMessage = (m: unknown) => {
+      post(m);
+      const last = log.at(-1);
+      if (last) last.pushedAt = epochNow();
+    };
+  }
+
+  /** The store, with each commit timed. */
+  wrap<S extends { commit(app: { epoch: number }, ...rest: never[]): Promise<void> }>(store: S): S {
+    const commit = store.commit.bind(store) as (app: { epoch: number }, ...rest: unknown[]) => Promise<void>;
+    const log = this.log;
+    return Object.assign(Object.create(store) as S, {
+      async commit(app: { epoch: number }, ...rest: unknown[]): Promise<void> {
+        const startedAt = epochNow();
+        await commit(app, ...rest);
+        log.push({ epoch: app.epoch, startedAt, persistedAt: epochNow(), pushedAt: null });
+      },
+    });
+  }
+}
+
+/** Asks the probe worker for its commit log (a probe page only). @throws Error when it does not answer within 5 s */
+export function askCommits(): Promise<CommitTime[]> {
+  const channel = new BroadcastChannel(PROBE_CHANNEL);
+  return new Promise<CommitTime[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the probe worker did not send its commit log within 5 s")), 5_000);
+    channel.onmessage = (event: MessageEvent) => {
+      const commits = (event.data as { commits?: CommitTime[] } | null)?.commits;
+      if (!commits) return;
+      clearTimeout(timer);
+      resolve(commits);
+    };
+    channel.postMessage({ ask: "commits" });
+  }).finally(() => channel.close());
 }
