@@ -78,29 +78,36 @@ export class CallClock {
   }
 
   /**
-   * `fetch`, with its time counted against the call that sent it: until the whole body arrived (the
-   * wrapper reads it and answers with a response over those bytes), so waiting for the body is HTTP
-   * time, not the worker's.
+   * `fetch`, with its time counted against the call that sent it: until the library's own read of
+   * the body (`arrayBuffer()` or `text()`, as the transport reads it) has the whole body, so waiting
+   * for the body is HTTP time, not the worker's. The response is the one `fetch` gave, read once.
    */
   readonly fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const entry = this.last === null ? undefined : this.started.get(this.last);
     const t0 = epochNow();
     if (entry && entry.fetchAt === null) entry.fetchAt = t0;
+    let stamped = false;
+    const stamp = (): void => {
+      if (!entry || stamped) return;
+      stamped = true;
+      const t1 = epochNow();
+      entry.network += t1 - t0;
+      entry.answeredAt = t1;
+    };
+    let response: Response;
     try {
-      const response = await globalThis.fetch(input, init);
-      const body = await response.arrayBuffer();
-      return new Response(response.status === 204 ? null : body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-    } finally {
-      if (entry) {
-        const t1 = epochNow();
-        entry.network += t1 - t0;
-        entry.answeredAt = t1;
-      }
+      response = await globalThis.fetch(input, init);
+    } catch (error) {
+      stamp();
+      throw error;
     }
+    const arrayBuffer = response.arrayBuffer.bind(response);
+    const text = response.text.bind(response);
+    Object.defineProperties(response, {
+      arrayBuffer: { value: () => arrayBuffer().finally(stamp) },
+      text: { value: () => text().finally(stamp) },
+    });
+    return response;
   };
 
   /** Wraps the tab's port: each `callFunction` is timed from the tab's post to the worker's reply. */
