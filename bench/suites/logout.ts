@@ -8,7 +8,7 @@
 import type { Tab } from "../../playwright/drivers/driver.js";
 import { titleFor, type BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
-import { fmt, summarize } from "../lib/stats.js";
+import { fmt, spread, summarize } from "../lib/stats.js";
 import { closeTabs, openBenchTab, openSignedInBenchTabs } from "../lib/tabs.js";
 
 /** Firefox's clock in these pages, as the samples show it. */
@@ -69,6 +69,8 @@ async function fanOut(env: BenchEnv, tabs: Tab[], userId: string, waitMs: number
 interface Samples {
   delays: number[];
   fromCommit: number[];
+  /** Each change's own p95 from the commit (one value per repeat). */
+  changeP95: number[];
   persistMs: number[];
   postMs: number[];
   missed: number;
@@ -82,6 +84,7 @@ function collect(into: Samples, r: FanOutResult): void {
     else into.delays.push(d);
   }
   into.fromCommit.push(...r.fromCommit);
+  if (r.fromCommit.length > 0) into.changeP95.push(summarize(r.fromCommit).p95);
   if (r.persistMs !== null) into.persistMs.push(r.persistMs);
   if (r.postMs !== null) into.postMs.push(r.postMs);
   into.ownMs.push(r.ownMs);
@@ -93,8 +96,8 @@ async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Sa
   try {
     const { tabs, userId: firstId } = await openSignedInBenchTabs(env.driver, context, env.url("probe", env.server), n);
     const out: Record<FanOutEvent, Samples> = {
-      logout: { delays: [], fromCommit: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
-      refresh: { delays: [], fromCommit: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
+      logout: { delays: [], fromCommit: [], changeP95: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
+      refresh: { delays: [], fromCommit: [], changeP95: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
     };
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {
@@ -152,6 +155,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
         fmt(c.p50, " ms"),
         fmt(c.p95, " ms"),
         fmt(c.max, " ms"),
+        spread(t[event].changeP95, " ms"),
         fmt(call.p50, " ms"),
         fmt(call.p95, " ms"),
         fmt(summarize(t[event].persistMs).p50, " ms"),
@@ -170,7 +174,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
       `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, one machine clock) at which it fires with \`isLoggedIn === false\` (logout) or with an access token other than the one it held when armed (token refresh). ` +
       `The first tab calls \`user.logOut()\` or \`user.refreshAccessToken()\`. realm-tabs runs over the probe SharedWorker (bench/pages/probe/: the library's host wired as worker/entry.ts wires it, its store commits timed), and the fan-out is measured from the moment the worker starts to commit the change (after a refresh's \`POST /auth/session\` answered; a logout commits before its \`DELETE /auth/session\`) until each other tab's record: the store write, the push to every tab's port, the tab applying it and firing its listener. ` +
       `"From the call" is from just before the first tab's call instead (it adds the hop to the worker, and a refresh's request to the local server); "store write" is the commit's IndexedDB write, which comes before the push, and "posting to every port" the worker's loop that posts the snapshot to each tab's port after it. ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
-      `samples = (N − 1) × repeats. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s after one logout per N.`,
+      `samples = (N − 1) × repeats; p50, p95 and max are over all samples of the N, and "p95 of each change" is each repeat's own p95 (its N − 1 tabs), as the median of the repeats with their range. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s after one logout per N.`,
     header: [
       "change",
       "tabs N",
@@ -178,6 +182,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
       "realm-tabs from the commit p50",
       "p95",
       "max",
+      "p95 of each change: median (range)",
       "from the call p50",
       "p95",
       "store write p50",

@@ -1,86 +1,118 @@
 /**
- * Benchmark 7: scale — up to 50 tabs of one context calling functions; call latency, SharedWorker
- * heap and the tabs' heaps as tabs grow.
+ * Benchmark 7: scale — up to 50 tabs of one context calling functions at once; call latency over
+ * interleaved repetitions of both libraries, SharedWorker heap and the tabs' heaps as tabs grow.
  * @packageDocumentation
  */
-import type { Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { closeAll, openSignedInTabs, openTab, pageHeap, sharedWorkerHeap } from "../lib/browser.js";
 import { LIBS, type BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
-import { fmt, summarize } from "../lib/stats.js";
+import { ratioSpread, spread, summarize } from "../lib/stats.js";
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** Grows one library's tabs through the levels; one row per level reached. */
-async function grow(env: BenchEnv, page: "tabs" | "web", name: string): Promise<{ rows: string[][]; limit: string | null }> {
-  const url = env.url(page, env.server);
-  const context = await env.browser.newContext();
-  const rows: string[][] = [];
-  let pages: Page[] = [];
+/** One library's context and its open tabs. */
+interface Side {
+  page: "tabs" | "web";
+  name: string;
+  url: string;
+  context: BrowserContext;
+  pages: Page[];
+  /** Why it stopped growing (null while it grows). */
+  limit: string | null;
+}
+
+/** Opens tabs of `side` until it has `level`; returns the seconds it took, or null if opening one failed. */
+async function growTo(side: Side, level: number): Promise<number | null> {
+  const t0 = Date.now();
   try {
-    pages = (await openSignedInTabs(context, url, 1)).pages;
-    for (const level of env.sizes.scaleLevels) {
-      env.log(`scale: ${name}, ${level} tabs`);
-      const t0 = Date.now();
-      try {
-        while (pages.length < level) pages.push(await openTab(context, url, true));
-      } catch (error) {
-        return { rows, limit: `stopped at ${pages.length} tabs: opening tab ${pages.length + 1} failed (${String(error).split("\n")[0]})` };
-      }
-      const openS = (Date.now() - t0) / 1000;
-      const all = await Promise.all(pages.map((p) => p.evaluate((c) => window.bench!.echo("small", c), env.sizes.scaleCallsPerTab)));
-      const s = summarize(all.flat());
-      const worker = page === "tabs" ? mib(await sharedWorkerHeap(env.browser)) : "– (none)";
-      const heaps = await Promise.all(pages.map(pageHeap));
-      const tabSum = heaps.reduce((a, b) => a + b, 0);
-      rows.push([
-        name,
-        String(level),
-        String(s.n),
-        fmt(s.p50, " ms"),
-        fmt(s.p95, " ms"),
-        fmt(s.max, " ms"),
-        worker,
-        mib(tabSum / heaps.length),
-        mib(tabSum),
-        `${openS.toFixed(1)} s`,
-      ]);
-    }
-    return { rows, limit: null };
-  } finally {
-    await closeAll(pages);
-    await context.close();
+    while (side.pages.length < level) side.pages.push(await openTab(side.context, side.url, true));
+  } catch (error) {
+    side.limit = `stopped at ${side.pages.length} tabs: opening tab ${side.pages.length + 1} failed (${String(error).split("\n")[0]})`;
+    return null;
   }
+  return (Date.now() - t0) / 1000;
+}
+
+/** Every tab of `side` makes its calls at once; resolves to the p50 and p95 of all of them. */
+async function callAtOnce(env: BenchEnv, side: Side): Promise<{ p50: number; p95: number; n: number }> {
+  const all = await Promise.all(side.pages.map((p) => p.evaluate((c) => window.bench!.echo("small", c), env.sizes.scaleCallsPerTab)));
+  return summarize(all.flat());
 }
 
 /** Benchmark 7. */
 export async function scaleBenchmark(env: BenchEnv): Promise<Section> {
   const rows: string[][] = [];
-  const notes: string[] = [];
-  for (const lib of LIBS) {
-    const r = await grow(env, lib.page, lib.name);
-    rows.push(...r.rows);
-    notes.push(r.limit ? `${lib.name}: ${r.limit}.` : `${lib.name}: reached ${env.sizes.scaleLevels.at(-1)} tabs.`);
+  const sides: Side[] = [];
+  try {
+    for (const lib of LIBS) {
+      const url = env.url(lib.page, env.server);
+      const context = await env.browser.newContext();
+      const side: Side = { ...lib, url, context, pages: [], limit: null };
+      sides.push(side);
+      side.pages = (await openSignedInTabs(context, url, 1)).pages;
+    }
+    const [tabs, web] = sides as [Side, Side];
+    for (const level of env.sizes.scaleLevels) {
+      env.log(`scale: ${level} tabs of each library`);
+      const openTabsS = await growTo(tabs, level);
+      const openWebS = await growTo(web, level);
+      if (openTabsS === null || openWebS === null) break;
+      const p50: Record<"tabs" | "web", number[]> = { tabs: [], web: [] };
+      const p95: Record<"tabs" | "web", number[]> = { tabs: [], web: [] };
+      let calls = 0;
+      for (let rep = 0; rep < env.sizes.repetitions; rep += 1) {
+        for (const side of rep % 2 === 0 ? [tabs, web] : [web, tabs]) {
+          const s = await callAtOnce(env, side);
+          p50[side.page].push(s.p50);
+          p95[side.page].push(s.p95);
+          if (side === tabs) calls += s.n;
+        }
+      }
+      const workerHeap = await sharedWorkerHeap(env.browser);
+      const tabHeaps = await Promise.all(tabs.pages.map(pageHeap));
+      const webHeaps = await Promise.all(web.pages.map(pageHeap));
+      const perTab = (heaps: number[]): string => mib(heaps.reduce((a, b) => a + b, 0) / heaps.length);
+      rows.push([
+        String(level),
+        String(calls),
+        spread(p50.tabs, " ms"),
+        spread(p95.tabs, " ms"),
+        spread(p50.web, " ms"),
+        spread(p95.web, " ms"),
+        ratioSpread(p95.tabs, p95.web),
+        mib(workerHeap),
+        `${perTab(tabHeaps)} / ${perTab(webHeaps)}`,
+        `${openTabsS.toFixed(1)} s / ${openWebS.toFixed(1)} s`,
+      ]);
+    }
+  } finally {
+    for (const side of sides) {
+      await closeAll(side.pages);
+      await side.context.close();
+    }
   }
+  const last = env.sizes.scaleLevels.at(-1);
   return {
     title: "Scale: many tabs in one context",
     workload:
-      `One browser context, one signed-in user; tabs are opened one after the other up to ${env.sizes.scaleLevels.join(", ")}. At each level every tab makes ` +
-      `${env.sizes.scaleCallsPerTab} sequential \`echo({n:1,s:"hello"})\` calls, all tabs at once (samples = tabs × calls). ` +
-      "Heaps are CDP `Runtime.getHeapUsage` used sizes, no forced GC: the SharedWorker's (attached, read, detached at once) and each tab's.",
+      `Two browser contexts, one per library, each with one signed-in user; both grow tab by tab to ${env.sizes.scaleLevels.join(", ")} tabs and stay open. ` +
+      `At each level, ${env.sizes.repetitions} interleaved repetitions: every tab of one library makes ${env.sizes.scaleCallsPerTab} sequential \`echo({n:1,s:"hello"})\` calls, all its tabs at once, then the same for the other library (the order swapped every other repetition). ` +
+      "Each latency cell is the median over the repetitions of that repetition's p50 or p95 (its samples = tabs × calls), with the lowest and highest repetition in brackets; the ratio is the median of the per-repetition ratios. " +
+      "Heaps are CDP `Runtime.getHeapUsage` used sizes after the repetitions, no forced GC: the SharedWorker's (attached, read, detached at once) and each tab's.",
     header: [
-      "library",
-      "tabs",
-      "calls",
-      "p50",
-      "p95",
-      "max",
+      "tabs of each",
+      "realm-tabs calls",
+      "realm-tabs p50",
+      "realm-tabs p95",
+      "realm-web p50",
+      "realm-web p95",
+      "p95 tabs ÷ web",
       "SharedWorker heap",
-      "heap per tab",
-      "heap of all tabs",
-      "time to open the new tabs",
+      "heap per tab (tabs / web)",
+      "time to open the new tabs (tabs / web)",
     ],
     rows,
-    notes,
+    notes: sides.map((s) => (s.limit ? `${s.name}: ${s.limit}.` : `${s.name}: reached ${last} tabs.`)),
   };
 }
