@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { closeAll, inSharedWorker, openSignedInTabs, openTab, sharedWorkerHeap } from "../lib/browser.js";
 import type { BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
-import { fmt, summarize } from "../lib/stats.js";
+import { fmt, median, spread, summarize, type Summary } from "../lib/stats.js";
 import type { CallTimes } from "../pages/probe/timing.js";
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
@@ -22,6 +22,23 @@ async function takeTimes(env: BenchEnv): Promise<CallTimes> {
     returnByValue: true,
   });
   return r.result.value;
+}
+
+/** One repetition of one case: its calls' time in the worker, HTTP time and end-to-end time. */
+interface Rep {
+  calls: number;
+  own: Summary;
+  net: Summary;
+  end: Summary;
+}
+
+const emptyTimes = (): CallTimes => ({ sinceSent: [], network: [], inWorker: [], hopIn: [], beforeFetch: [], afterFetch: [] });
+
+/** Summarises one repetition, and adds its worker times to `all`. */
+function repOf(endToEnd: number[], t: CallTimes, all: CallTimes): Rep {
+  for (const key of Object.keys(all) as (keyof CallTimes)[]) all[key].push(...t[key]);
+  const own = summarize(t.inWorker);
+  return { calls: own.n, own, net: summarize(t.network), end: summarize(endToEnd) };
 }
 
 const echoAll = (pages: Page[], count: number): Promise<number[][]> =>
@@ -38,30 +55,52 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
   try {
     pages = (await openSignedInTabs(context, url, 1)).pages;
     const first = pages[0]!;
-    await echoAll([first], 5); // warm-up
-    await takeTimes(env);
-    env.log(`worker: ${sizes.workerSoloCalls} calls from 1 tab`);
-    const solo = summarize((await echoAll([first], sizes.workerSoloCalls)).flat());
-    const soloTimes = await takeTimes(env);
     while (pages.length < sizes.workerTabs) pages.push(await openTab(context, url, true));
-    env.log(`worker: ${sizes.workerCallsPerTab} calls from each of ${sizes.workerTabs} tabs at once`);
-    const many = summarize((await echoAll(pages, sizes.workerCallsPerTab)).flat());
-    const manyTimes = await takeTimes(env);
-    const row = (tabs: number, endToEnd: ReturnType<typeof summarize>, t: CallTimes): string[] => {
-      const own = summarize(t.inWorker);
-      const net = summarize(t.network);
-      return [
-        String(tabs),
-        String(own.n),
-        fmt(own.p50, " ms"),
-        fmt(own.p95, " ms"),
-        fmt(net.p50, " ms"),
-        fmt(net.p95, " ms"),
-        fmt(endToEnd.p50, " ms"),
-        fmt(endToEnd.p95, " ms"),
-      ];
-    };
-    rows.push(row(1, solo, soloTimes), row(pages.length, many, manyTimes));
+    await echoAll(pages, 2); // warm-up
+    await takeTimes(env);
+    // per repetition: 1 tab calling in a row (the others open and idle), then every tab at once
+    const solo: Rep[] = [];
+    const many: Rep[] = [];
+    const soloAll = emptyTimes();
+    const manyAll = emptyTimes();
+    for (let rep = 0; rep < sizes.repetitions; rep += 1) {
+      env.log(
+        `worker: repetition ${rep + 1}: ${sizes.workerSoloCalls} calls from 1 tab, then ${sizes.workerCallsPerTab} from each of ${pages.length} tabs at once`,
+      );
+      const soloEnd = (await echoAll([first], sizes.workerSoloCalls)).flat();
+      solo.push(repOf(soloEnd, await takeTimes(env), soloAll));
+      const manyEnd = (await echoAll(pages, sizes.workerCallsPerTab)).flat();
+      many.push(repOf(manyEnd, await takeTimes(env), manyAll));
+    }
+    const row = (tabs: number, reps: Rep[]): string[] => [
+      String(tabs),
+      String(reps.reduce((n, r) => n + r.calls, 0)),
+      spread(
+        reps.map((r) => r.own.p50),
+        " ms",
+      ),
+      spread(
+        reps.map((r) => r.own.p95),
+        " ms",
+      ),
+      spread(
+        reps.map((r) => r.net.p50),
+        " ms",
+      ),
+      spread(
+        reps.map((r) => r.net.p95),
+        " ms",
+      ),
+      spread(
+        reps.map((r) => r.end.p50),
+        " ms",
+      ),
+      spread(
+        reps.map((r) => r.end.p95),
+        " ms",
+      ),
+    ];
+    rows.push(row(1, solo), row(pages.length, many));
     const phases = (tabs: number, t: CallTimes): string => {
       const part = (name: string, xs: number[]): string => {
         const s = summarize(xs);
@@ -69,9 +108,10 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
       };
       return `${tabs} tab${tabs === 1 ? "" : "s"}: ${part("hop in and queue", t.hopIn)}; ${part("before the request", t.beforeFetch)}; ${part("after the answer", t.afterFetch)}`;
     };
-    heapRows.push(`Where a call's time in the worker goes — ${phases(1, soloTimes)}. ${phases(pages.length, manyTimes)}.`);
-    const p95 = (t: CallTimes): number => summarize(t.inWorker).p95;
-    const ratio = p95(manyTimes) / p95(soloTimes);
+    heapRows.push(
+      `Where a call's time in the worker goes (all repetitions' calls together) — ${phases(1, soloAll)}. ${phases(pages.length, manyAll)}.`,
+    );
+    const ratios = many.map((r, i) => r.own.p95 / (solo[i]?.own.p95 ?? Number.NaN));
     // the heap phases need no 50 renderers competing for the cores: keep the first tab and one more (which gets every push)
     await closeAll(pages.splice(2));
 
@@ -92,7 +132,7 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     heapRows.push(
       `SharedWorker heap after a forced GC: ${mib(before)} before; ${mib(afterCalls)} after ${Math.ceil(sizes.heapCalls / pages.length) * pages.length} calls from ${pages.length} tabs (${signedMib(afterCalls - before)}); ` +
         `${mib(afterCycles)} after ${sizes.heapCycles} login/logout cycles more (${signedMib(afterCycles - before)} from the start).`,
-      `p95 of the time in the worker (without the HTTP request) with ${sizes.workerTabs} tabs at once ÷ with 1 tab: ×${ratio.toFixed(2)}.`,
+      `p95 of the time in the worker (without the HTTP request) with ${sizes.workerTabs} tabs at once ÷ with 1 tab, per repetition: median ×${fmt(median(ratios))} (×${fmt(Math.min(...ratios))}–×${fmt(Math.max(...ratios))}).`,
     );
   } finally {
     await closeAll(pages);
@@ -104,7 +144,8 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
       "The realm-tabs page over a probe SharedWorker: the library's session host wired as worker/entry.ts wires it, with each tab's port wrapped so that every `callFunction` message is timed in the worker " +
       "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the library's own read of the body returned it (the probe wraps that read; it adds none). " +
       `"In the worker" is the first minus the second: the hop in, the queue behind other tabs' messages and the worker's own processing, without the HTTP request (which Chromium runs on at most 6 connections to one host, so 50 requests at once wait there, outside the worker). ` +
-      `Calls are \`echo({n:1,s:"hello"})\`: ${sizes.workerSoloCalls} in a row from 1 tab, then ${sizes.workerCallsPerTab} in a row from each of ${sizes.workerTabs} tabs at once (after 5 warm-up calls). ` +
+      `Calls are \`echo({n:1,s:"hello"})\`, with ${sizes.workerTabs} tabs open (after 2 warm-up calls from each). ${sizes.repetitions} repetitions, each of ${sizes.workerSoloCalls} calls in a row from 1 tab (the others idle), then ${sizes.workerCallsPerTab} in a row from each of the ${sizes.workerTabs} tabs at once. ` +
+      "Each time cell is the median over the repetitions of that repetition's p50 or p95, with the lowest and highest repetition in brackets. " +
       `Heap: CDP \`HeapProfiler.collectGarbage\` then \`Runtime.getHeapUsage\` on the SharedWorker target, before and after ${sizes.heapCalls} more calls (from 2 tabs, half each) and after ${sizes.heapCycles} anonymous login + logout cycles from one tab (2 tabs open, so each commit is also pushed to the other).`,
     header: ["tabs calling", "calls", "in the worker p50", "p95", "HTTP request p50", "p95", "end to end in the tab p50", "p95"],
     rows,
