@@ -69,7 +69,7 @@ export async function scaleBenchmark(env: BenchEnv): Promise<Section> {
           if (side === tabs) calls += s.n;
         }
       }
-      const workerHeap = await sharedWorkerHeap(env.browser);
+      const workerHeap = await sharedWorkerHeap(env.browser, true);
       const tabHeaps = await Promise.all(tabs.pages.map(pageHeap));
       const webHeaps = await Promise.all(web.pages.map(pageHeap));
       const perTab = (heaps: number[]): string => mib(heaps.reduce((a, b) => a + b, 0) / heaps.length);
@@ -99,7 +99,7 @@ export async function scaleBenchmark(env: BenchEnv): Promise<Section> {
       `Two browser contexts, one per library, each with one signed-in user; both grow tab by tab to ${env.sizes.scaleLevels.join(", ")} tabs and stay open. ` +
       `At each level, ${env.sizes.repetitions} interleaved repetitions: every tab of one library makes ${env.sizes.scaleCallsPerTab} sequential \`echo({n:1,s:"hello"})\` calls, all its tabs at once, then the same for the other library (the order swapped every other repetition). ` +
       "Each latency cell is the median over the repetitions of that repetition's p50 or p95 (its samples = tabs × calls), with the lowest and highest repetition in brackets; the ratio is the median of the per-repetition ratios. " +
-      "Heaps are CDP `Runtime.getHeapUsage` used sizes after the repetitions, no forced GC: the SharedWorker's (attached, read, detached at once) and each tab's.",
+      "Heaps are CDP `Runtime.getHeapUsage` used sizes after the repetitions: the SharedWorker's after a forced GC (`HeapProfiler.collectGarbage`; attached, read, detached at once), each tab's without one.",
     header: [
       "tabs of each",
       "realm-tabs calls",
