@@ -75,30 +75,16 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     const row = (tabs: number, reps: Rep[]): string[] => [
       String(tabs),
       String(reps.reduce((n, r) => n + r.calls, 0)),
-      spread(
-        reps.map((r) => r.own.p50),
-        " ms",
-      ),
-      spread(
-        reps.map((r) => r.own.p95),
-        " ms",
-      ),
-      spread(
-        reps.map((r) => r.net.p50),
-        " ms",
-      ),
-      spread(
-        reps.map((r) => r.net.p95),
-        " ms",
-      ),
-      spread(
-        reps.map((r) => r.end.p50),
-        " ms",
-      ),
-      spread(
-        reps.map((r) => r.end.p95),
-        " ms",
-      ),
+      ...(["own", "net", "end"] as const).flatMap((part) => [
+        spread(
+          reps.map((r) => r[part].p50),
+          " ms",
+        ),
+        spread(
+          reps.map((r) => r[part].p95),
+          " ms",
+        ),
+      ]),
     ];
     rows.push(row(1, solo), row(pages.length, many));
     const phases = (tabs: number, t: CallTimes): string => {
