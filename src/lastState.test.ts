@@ -10,6 +10,7 @@ import { LastStateWriter, lastStateStorage, readLastState } from "./lastState.js
 import type { AppSnapshot } from "./protocol/snapshots.js";
 import { appKeyFor } from "./protocol/names.js";
 import { BASE, closeAll, tabs } from "../test/memory-runtime.js";
+import { appSnapshot, userSnapshot } from "../test/snapshots.js";
 
 afterEach(closeAll);
 
@@ -127,18 +128,8 @@ describe("synchronous switchUser", () => {
 
 /** A snapshot of one logged-in user at `epoch`, its refresh token revealed (as an opted-in tab holds it). */
 function snapshotAt(epoch: number): AppSnapshot {
-  const user = {
-    id: "u1",
-    state: "LoggedIn" as const,
-    providerType: "anon-user" as const,
-    accessToken: `at-${epoch}`,
-    refreshToken: "rt-secret",
-    deviceId: null,
-    profile: null,
-    customDataEJSON: "{}",
-    accessTokenExpiresAt: null,
-  };
-  return { appKey: appKeyFor("test-app", BASE), epoch, users: [user], currentUserId: "u1", deviceId: null };
+  const user = userSnapshot("u1", "LoggedIn", { accessToken: `at-${epoch}`, refreshToken: "rt-secret" });
+  return appSnapshot(epoch, [user], appKeyFor("test-app", BASE));
 }
 
 /** A storage that counts the writes of the last state. */
@@ -153,7 +144,12 @@ const elapse = (ms: number): Promise<void> => new Promise((resolve) => setTimeou
 describe("LastStateWriter", () => {
   const key = appKeyFor("test-app", BASE);
 
-  it("writes a change after its delay, once, with the snapshot held then and no refresh token", async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("writes a change after its delay, once, with the snapshot held then and no refresh token", () => {
+    vi.useFakeTimers();
     const { storage, writes } = countingStorage();
     let current = snapshotAt(1);
     const writer = new LastStateWriter(lastStateStorage(key, storage), () => current, { delayMs: () => 5, page: null });
@@ -161,16 +157,18 @@ describe("LastStateWriter", () => {
     writer.schedule();
     expect(writes()).toBe(0); // off the path of the listeners: nothing written yet
     current = snapshotAt(2);
-    await vi.waitFor(() => expect(writes()).toBe(1));
+    vi.advanceTimersByTime(5);
+    expect(writes()).toBe(1);
     const stored = readLastState(lastStateStorage(key, storage), key);
     expect(stored?.epoch).toBe(2);
     expect(stored?.users[0]?.accessToken).toBe("at-2");
     expect(lastStateStorage(key, storage).get("last-state")).not.toContain("rt-secret");
-    await elapse(20);
+    vi.advanceTimersByTime(60_000);
     expect(writes()).toBe(1);
   });
 
-  it("does not write what another tab already wrote: one write for a change every tab applies", async () => {
+  it("does not write what another tab already wrote: one write for a change every tab applies", () => {
+    vi.useFakeTimers();
     const { storage, writes } = countingStorage();
     const snapshot = snapshotAt(3);
     const writers = Array.from(
@@ -178,7 +176,7 @@ describe("LastStateWriter", () => {
       (_, i) => new LastStateWriter(lastStateStorage(key, storage), () => snapshot, { delayMs: () => i, page: null }),
     );
     for (const w of writers) w.schedule();
-    await elapse(30);
+    vi.advanceTimersByTime(5);
     expect(writes()).toBe(1);
     expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(3);
   });
