@@ -78,6 +78,8 @@ interface Samples {
   ownMs: number[];
 }
 
+const emptySamples = (): Samples => ({ delays: [], fromCommit: [], changeP95: [], persistMs: [], postMs: [], missed: 0, ownMs: [] });
+
 function collect(into: Samples, r: FanOutResult): void {
   for (const d of r.delays) {
     if (d === null) into.missed += 1;
@@ -96,8 +98,8 @@ async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Sa
   try {
     const { tabs, userId: firstId } = await openSignedInBenchTabs(env.driver, context, env.url("probe", env.server), n);
     const out: Record<FanOutEvent, Samples> = {
-      logout: { delays: [], fromCommit: [], changeP95: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
-      refresh: { delays: [], fromCommit: [], changeP95: [], persistMs: [], postMs: [], missed: 0, ownMs: [] },
+      logout: emptySamples(),
+      refresh: emptySamples(),
     };
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {

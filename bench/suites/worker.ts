@@ -10,7 +10,7 @@ import { closeAll, inSharedWorker, openSignedInTabs, openTab, sharedWorkerHeap }
 import type { BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { fmt, median, spread, summarize, type Summary } from "../lib/stats.js";
-import type { CallTimes } from "../pages/probe/timing.js";
+import { emptyCallTimes, type CallTimes } from "../pages/probe/timing.js";
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 const signedMib = (bytes: number): string => `${bytes >= 0 ? "+" : "−"}${mib(Math.abs(bytes))}`;
@@ -31,8 +31,6 @@ interface Rep {
   net: Summary;
   end: Summary;
 }
-
-const emptyTimes = (): CallTimes => ({ sinceSent: [], network: [], inWorker: [], hopIn: [], beforeFetch: [], afterFetch: [] });
 
 /** Summarises one repetition, and adds its worker times to `all`. */
 function repOf(endToEnd: number[], t: CallTimes, all: CallTimes): Rep {
@@ -61,8 +59,8 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     // per repetition: 1 tab calling in a row (the others open and idle), then every tab at once
     const solo: Rep[] = [];
     const many: Rep[] = [];
-    const soloAll = emptyTimes();
-    const manyAll = emptyTimes();
+    const soloAll = emptyCallTimes();
+    const manyAll = emptyCallTimes();
     for (let rep = 0; rep < sizes.repetitions; rep += 1) {
       env.log(
         `worker: repetition ${rep + 1}: ${sizes.workerSoloCalls} calls from 1 tab, then ${sizes.workerCallsPerTab} from each of ${pages.length} tabs at once`,

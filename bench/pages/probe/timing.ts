@@ -26,6 +26,11 @@ export interface CallTimes {
   afterFetch: number[];
 }
 
+/** Call times with nothing recorded yet. */
+export function emptyCallTimes(): CallTimes {
+  return { sinceSent: [], network: [], inWorker: [], hopIn: [], beforeFetch: [], afterFetch: [] };
+}
+
 /** One call in flight: when the tab posted it, when the worker got it, sent its request and had the answer (epoch ms). */
 interface Started {
   sentAt: number | null;
@@ -60,21 +65,15 @@ export function stampingEndpoint(port: MessagePort): Endpoint {
  * task runs in between), so a `fetch()` belongs to the call dispatched last.
  */
 export class CallClock {
-  readonly times: CallTimes = { sinceSent: [], network: [], inWorker: [], hopIn: [], beforeFetch: [], afterFetch: [] };
+  private times: CallTimes = emptyCallTimes();
   private readonly started = new Map<string, Started>();
   private last: string | null = null;
 
   /** Takes (and clears) what was recorded. */
   take(): CallTimes {
-    const t = this.times;
-    return {
-      sinceSent: t.sinceSent.splice(0),
-      network: t.network.splice(0),
-      inWorker: t.inWorker.splice(0),
-      hopIn: t.hopIn.splice(0),
-      beforeFetch: t.beforeFetch.splice(0),
-      afterFetch: t.afterFetch.splice(0),
-    };
+    const taken = this.times;
+    this.times = emptyCallTimes();
+    return taken;
   }
 
   /**
