@@ -11,6 +11,19 @@ async function signInAnonymously(page: Page): Promise<void> {
   await expect(page.getByTestId("current-user")).toContainText("Signed in as");
 }
 
+/**
+ * Waits until every tab's runtime has its todo watch stream connected: a change made before that
+ * is no event of the stream, and a list loaded just before it opened would miss it.
+ */
+async function waitForLiveTodos(tabs: Page[]): Promise<void> {
+  for (const tab of tabs) {
+    await expect(tab.getByTestId("todo-text")).toBeVisible();
+    await expect
+      .poll(() => tab.evaluate(async () => (await window.realmTabs!.app.stats()).openStreams), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(1);
+  }
+}
+
 test("sign in in one tab and every tab shows the user, current and highlighted", async ({ context, demo }) => {
   const tabs = await openDemoTabs(context, demo.url, 3);
   for (const tab of tabs) await expect(tab.getByTestId("current-user")).toHaveText("Signed out");
@@ -103,7 +116,7 @@ test("add a todo in one tab and it appears in the others; toggle and delete trav
   const tabs = await openDemoTabs(context, demo.url, 3);
   const [a, b, c] = tabs as [Page, Page, Page];
   await signInAnonymously(a);
-  for (const tab of tabs) await expect(tab.getByTestId("todo-text")).toBeVisible();
+  await waitForLiveTodos(tabs);
   const text = `buy milk ${Date.now()}`;
   await a.getByTestId("todo-text").fill(text);
   await a.getByTestId("todo-text").press("Enter");
@@ -172,7 +185,7 @@ test("hostile todos render as text and break nothing: markup, a text that is not
   const tabs = await openDemoTabs(context, demo.url, 2);
   const [a, b] = tabs as [Page, Page];
   await signInAnonymously(a);
-  for (const tab of tabs) await expect(tab.getByTestId("todo-text")).toBeVisible();
+  await waitForLiveTodos(tabs);
   const tag = `run-${Date.now()}`;
   await a.evaluate(async (tag) => {
     const user = window.realmTabs!.app.currentUser!;
