@@ -7,8 +7,8 @@
 import { fileURLToPath } from "node:url";
 import type { InlineConfig } from "vite";
 
-/** The benchmark pages (`probe`: the realm-tabs page over a SharedWorker that times calls inside it; not in the bundle sizes). */
-export type BenchPageName = "tabs" | "web" | "probe";
+/** The benchmark pages (`probe`: the realm-tabs page over a SharedWorker that times calls inside it; `floor`: a bare SharedWorker, no library; neither in the bundle sizes). */
+export type BenchPageName = "tabs" | "web" | "probe" | "floor";
 
 /** Where the benchmark sources live (this folder). */
 export const benchRoot = fileURLToPath(new URL("./", import.meta.url));

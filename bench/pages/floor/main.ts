@@ -1,0 +1,93 @@
+/**
+ * The floor benchmark page: a tab of no library, over the floor SharedWorker (./worker.ts). It puts
+ * `window.floor` on the page for bench/suites/floor.ts.
+ * @packageDocumentation
+ */
+import { epochNow, type FloorReply, type FloorRequest } from "./protocol.js";
+
+/** What the floor page offers the runner. */
+export interface FloorPage {
+  ready: boolean;
+  /** `count` echoes in a row; resolves to each one's time in the worker (from the post to its reply, ms). */
+  echo(count: number): Promise<number[]>;
+  /** `count` function calls (`echo({n:1,s:"hello"})`) in a row through the worker; resolves to each one's latency (ms). */
+  call(count: number): Promise<number[]>;
+  /** Asks the worker to post a push to every other tab; resolves to the epoch ms it started posting. */
+  fanout(): Promise<number>;
+  /** Epoch ms at which this tab got the latest push, and the worker's time on it; null before any. */
+  lastPush(): { at: number; seenAt: number } | null;
+}
+
+declare global {
+  interface Window {
+    floor?: FloorPage;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const server = params.get("server") ?? "";
+const app = params.get("app") ?? "";
+const worker = new SharedWorker(new URL("./worker.ts", import.meta.url), { type: "module", name: "realm-tabs-floor" });
+const port = worker.port;
+const waiting = new Map<number, (reply: FloorReply) => void>();
+let nextId = 1;
+let pushed: { at: number; seenAt: number } | null = null;
+
+port.onmessage = (event: MessageEvent<FloorReply>) => {
+  const m = event.data;
+  if (m.type === "push") {
+    pushed = { at: m.at, seenAt: epochNow() };
+    return;
+  }
+  const done = waiting.get(m.id);
+  waiting.delete(m.id);
+  done?.(m);
+};
+addEventListener("pagehide", () => port.postMessage({ type: "bye" } satisfies FloorRequest));
+
+function ask(make: (id: number) => FloorRequest): Promise<FloorReply> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(new Error("the floor worker did not answer within 30 s"));
+    }, 30_000);
+    waiting.set(id, (reply) => {
+      clearTimeout(timer);
+      if (reply.type === "failed") reject(new Error(reply.message));
+      else resolve(reply);
+    });
+    port.postMessage(make(id));
+  });
+}
+
+const body = JSON.stringify({ name: "echo", arguments: [{ n: 1, s: "hello" }] });
+
+window.floor = {
+  ready: true,
+  async echo(count) {
+    const times: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const reply = await ask((id) => ({ type: "echo", id, sentAt: epochNow() }));
+      if (reply.type === "echoed") times.push(reply.inWorkerMs);
+    }
+    return times;
+  },
+  async call(count) {
+    const times: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const t0 = performance.now();
+      const reply = await ask((id) => ({ type: "call", id, server, app, body }));
+      if (reply.type !== "called" || reply.status !== 200) throw new Error(`the call failed: ${JSON.stringify(reply)}`);
+      JSON.parse(reply.text); // as a client would read it
+      times.push(performance.now() - t0);
+    }
+    return times;
+  },
+  async fanout() {
+    const reply = await ask((id) => ({ type: "fanout", id }));
+    if (reply.type !== "fanned") throw new Error("no fan-out");
+    return reply.at;
+  },
+  lastPush: () => pushed,
+};

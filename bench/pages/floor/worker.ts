@@ -1,0 +1,66 @@
+/**
+ * The floor SharedWorker: no library, no validation, no store. It answers an echo at once, relays
+ * a function call as one `fetch` with a token it got once, and posts a fan-out to every other port
+ * in one loop. What it costs is what any SharedWorker design costs on this machine.
+ * @packageDocumentation
+ */
+import { epochNow, type FloorReply, type FloorRequest } from "./protocol.js";
+
+const ports = new Set<MessagePort>();
+let token: Promise<string> | null = null;
+
+async function logIn(server: string, app: string): Promise<string> {
+  const response = await fetch(`${server}/api/client/v2.0/app/${app}/auth/providers/anon-user/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  if (!response.ok) throw new Error(`anonymous login: HTTP ${response.status}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+async function relay(port: MessagePort, m: Extract<FloorRequest, { type: "call" }>): Promise<void> {
+  token ??= logIn(m.server, m.app).catch((error: unknown) => {
+    token = null;
+    throw error;
+  });
+  const response = await fetch(`${m.server}/api/client/v2.0/app/${m.app}/functions/call`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${await token}` },
+    body: m.body,
+  });
+  reply(port, { type: "called", id: m.id, text: await response.text(), status: response.status });
+}
+
+function reply(port: MessagePort, message: FloorReply): void {
+  port.postMessage(message);
+}
+
+function onMessage(port: MessagePort, m: FloorRequest): void {
+  switch (m.type) {
+    case "echo":
+      reply(port, { type: "echoed", id: m.id, inWorkerMs: epochNow() - m.sentAt });
+      return;
+    case "call":
+      relay(port, m).catch((error: unknown) => reply(port, { type: "failed", id: m.id, message: String(error) }));
+      return;
+    case "fanout": {
+      const at = epochNow();
+      for (const other of ports) if (other !== port) other.postMessage({ type: "push", at } satisfies FloorReply);
+      reply(port, { type: "fanned", id: m.id, at, ports: ports.size });
+      return;
+    }
+    case "bye":
+      ports.delete(port);
+      return;
+  }
+}
+
+// this module only ever runs as a SharedWorker (the bench's tsconfig has no webworker types)
+const scope = self as unknown as { onconnect: ((event: MessageEvent) => void) | null };
+scope.onconnect = (event) => {
+  const port = event.ports[0];
+  if (!port) return;
+  ports.add(port);
+  port.onmessage = (message: MessageEvent<FloorRequest>) => onMessage(port, message.data);
+};
