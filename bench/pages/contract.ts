@@ -56,7 +56,7 @@ export interface BenchPage {
    * The probe page only (pages/probe/): the store commits the probe worker made since the last
    * ask, each with the epoch ms it started and the one it was persisted at.
    */
-  commits?(): Promise<{ epoch: number; startedAt: number; persistedAt: number; pushedAt: number | null }[]>;
+  commits?(): Promise<{ epoch: number; startedAt: number; persistedAt: number; firstPushedAt: number | null; pushedAt: number | null }[]>;
 }
 
 /** What a watching tab saw. */

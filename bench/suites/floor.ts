@@ -125,7 +125,7 @@ export async function floorBenchmark(env: BenchEnv): Promise<Section> {
   return {
     title: "The floor: a bare SharedWorker on this machine",
     workload:
-      "A page and a SharedWorker with no library (bench/pages/floor/): the worker keeps its ports in a set, answers an echo at once, posts a fan-out to every other port in one loop, and relays a function call as one `fetch` with a token it got once (no validation, no EJSON, no store). " +
+      "A page and a SharedWorker with no library (bench/pages/floor/): the worker keeps its ports in a set, answers an echo at once, posts a fan-out in one loop to every other tab's push port (a port the tab made and transferred, as realm-tabs' push port), and relays a function call as one `fetch` with a token it got once (no validation, no EJSON, no store). " +
       `Fan-out: from the first tab, ${sizes.logoutRepeats} pushes per N, each other tab recording its receipt against the worker's post time (one machine clock), as in benchmark 2 from the commit (where the library's commit also writes IndexedDB first). ` +
       `In the worker: as benchmark 10, the time from the tab's post to the worker's reply, here with nothing in between: ${sizes.repetitions} repetitions of ${sizes.workerSoloCalls} echoes in a row from 1 tab (the others idle), then ${sizes.workerCallsPerTab} in a row from each tab at once. ` +
       `End to end: as benchmark 7, every tab makes ${sizes.scaleCallsPerTab} sequential \`echo({n:1,s:"hello"})\` calls at once, through the bare relay and through realm-web in a second context, ${sizes.repetitions} interleaved repetitions. ` +

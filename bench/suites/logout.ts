@@ -29,7 +29,9 @@ interface FanOutResult {
   fromCommit: number[];
   /** How long the worker's store write of that commit took (ms; probe page only). */
   persistMs: number | null;
-  /** From the end of the store write until the worker had posted the commit to the last tab's port (ms; probe page only). */
+  /** From the end of the store write until the worker posted the commit to the first tab's port (ms; probe page only). */
+  toFirstPostMs: number | null;
+  /** From that first post until the worker had posted it to the last tab's port (ms; probe page only). */
   postMs: number | null;
   /** The first tab's own call, as the runner saw it (ms). */
   ownMs: number;
@@ -60,7 +62,8 @@ async function fanOut(env: BenchEnv, tabs: Tab[], userId: string, waitMs: number
     delays: seen.map((s) => (s === null ? null : s - at)),
     fromCommit: commit ? seen.flatMap((s) => (s === null ? [] : [s - commit.startedAt])) : [],
     persistMs: commit ? commit.persistedAt - commit.startedAt : null,
-    postMs: commit?.pushedAt ? commit.pushedAt - commit.persistedAt : null,
+    toFirstPostMs: commit?.firstPushedAt ? commit.firstPushedAt - commit.persistedAt : null,
+    postMs: commit?.pushedAt && commit.firstPushedAt ? commit.pushedAt - commit.firstPushedAt : null,
     ownMs,
   };
 }
@@ -72,13 +75,23 @@ interface Samples {
   /** Each change's own p95 from the commit (one value per repeat). */
   changeP95: number[];
   persistMs: number[];
+  toFirstPostMs: number[];
   postMs: number[];
   missed: number;
   /** The first tab's own call, as the runner saw it (ms). */
   ownMs: number[];
 }
 
-const emptySamples = (): Samples => ({ delays: [], fromCommit: [], changeP95: [], persistMs: [], postMs: [], missed: 0, ownMs: [] });
+const emptySamples = (): Samples => ({
+  delays: [],
+  fromCommit: [],
+  changeP95: [],
+  persistMs: [],
+  toFirstPostMs: [],
+  postMs: [],
+  missed: 0,
+  ownMs: [],
+});
 
 function collect(into: Samples, r: FanOutResult): void {
   for (const d of r.delays) {
@@ -88,6 +101,7 @@ function collect(into: Samples, r: FanOutResult): void {
   into.fromCommit.push(...r.fromCommit);
   if (r.fromCommit.length > 0) into.changeP95.push(summarize(r.fromCommit).p95);
   if (r.persistMs !== null) into.persistMs.push(r.persistMs);
+  if (r.toFirstPostMs !== null) into.toFirstPostMs.push(r.toFirstPostMs);
   if (r.postMs !== null) into.postMs.push(r.postMs);
   into.ownMs.push(r.ownMs);
 }
@@ -161,6 +175,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
         fmt(call.p50, " ms"),
         fmt(call.p95, " ms"),
         fmt(summarize(t[event].persistMs).p50, " ms"),
+        fmt(summarize(t[event].toFirstPostMs).p50, " ms"),
         fmt(summarize(t[event].postMs).p50, " ms"),
         String(t[event].missed),
         event === "logout"
@@ -175,7 +190,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
     workload:
       `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, one machine clock) at which it fires with \`isLoggedIn === false\` (logout) or with an access token other than the one it held when armed (token refresh). ` +
       `The first tab calls \`user.logOut()\` or \`user.refreshAccessToken()\`. realm-tabs runs over the probe SharedWorker (bench/pages/probe/: the library's host wired as worker/entry.ts wires it, its store commits timed), and the fan-out is measured from the moment the worker starts to commit the change (after a refresh's \`POST /auth/session\` answered; a logout commits before its \`DELETE /auth/session\`) until each other tab's record: the store write, the push to every tab's port, the tab applying it and firing its listener. ` +
-      `"From the call" is from just before the first tab's call instead (it adds the hop to the worker, and a refresh's request to the local server); "store write" is the commit's IndexedDB write, which comes before the push, and "posting to every port" the worker's loop that posts the snapshot to each tab's port after it. ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
+      `"From the call" is from just before the first tab's call instead (it adds the hop to the worker, and a refresh's request to the local server); "store write" is the commit's IndexedDB write, which comes before the push, "store write to the first post" the time from its end until the worker posted to the first tab's port, and "posting to every port" the worker's loop from that first post to the last. ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
       `samples = (N − 1) × repeats; p50, p95 and max are over all samples of the N, and "p95 of each change" is each repeat's own p95 (its N − 1 tabs), as the median of the repeats with their range. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s after one logout per N.`,
     header: [
       "change",
@@ -188,6 +203,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
       "from the call p50",
       "p95",
       "store write p50",
+      "store write to the first post p50",
       "posting to every port p50",
       "missed",
       "realm-web: other tabs that saw it within 3 s",

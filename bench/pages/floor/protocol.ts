@@ -13,6 +13,8 @@ export type FloorRequest =
   | { type: "call"; id: number; server: string; app: string; body: string }
   /** Post `{type: "push"}` to every other connected port. */
   | { type: "fanout"; id: number }
+  /** From now on, this tab's pushes go to the port transferred with this message (as realm-tabs' push port). */
+  | { type: "push-port" }
   /** This tab's port is going away. */
   | { type: "bye" };
 

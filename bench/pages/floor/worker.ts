@@ -7,6 +7,8 @@
 import { epochNow, type FloorReply, type FloorRequest } from "./protocol.js";
 
 const ports = new Set<MessagePort>();
+/** The port each tab asked its pushes to go to, by its connect port. */
+const pushPorts = new Map<MessagePort, MessagePort>();
 let token: Promise<string> | null = null;
 
 async function logIn(server: string, app: string): Promise<string> {
@@ -36,7 +38,7 @@ function reply(port: MessagePort, message: FloorReply): void {
   port.postMessage(message);
 }
 
-function onMessage(port: MessagePort, m: FloorRequest): void {
+function onMessage(port: MessagePort, m: FloorRequest, transferred: readonly MessagePort[]): void {
   switch (m.type) {
     case "echo":
       reply(port, { type: "echoed", id: m.id, inWorkerMs: epochNow() - m.sentAt });
@@ -46,12 +48,16 @@ function onMessage(port: MessagePort, m: FloorRequest): void {
       return;
     case "fanout": {
       const at = epochNow();
-      for (const other of ports) if (other !== port) other.postMessage({ type: "push", at } satisfies FloorReply);
+      for (const other of ports) if (other !== port) (pushPorts.get(other) ?? other).postMessage({ type: "push", at } satisfies FloorReply);
       reply(port, { type: "fanned", id: m.id, at, ports: ports.size });
       return;
     }
+    case "push-port":
+      if (transferred[0]) pushPorts.set(port, transferred[0]);
+      return;
     case "bye":
       ports.delete(port);
+      pushPorts.delete(port);
       return;
   }
 }
@@ -62,5 +68,5 @@ scope.onconnect = (event) => {
   const port = event.ports[0];
   if (!port) return;
   ports.add(port);
-  port.onmessage = (message: MessageEvent<FloorRequest>) => onMessage(port, message.data);
+  port.onmessage = (message: MessageEvent<FloorRequest>) => onMessage(port, message.data, message.ports);
 };

@@ -156,6 +156,8 @@ export interface CommitTime {
   epoch: number;
   startedAt: number;
   persistedAt: number;
+  /** When the first tab's push port was posted this commit (null: no push port). */
+  firstPushedAt: number | null;
   /** When the last tab's push port was posted this commit (null: no push port). */
   pushedAt: number | null;
 }
@@ -182,7 +184,9 @@ export class CommitLog {
     port.postMessage = (m: unknown) => {
       post(m);
       const last = log.at(-1);
-      if (last) last.pushedAt = epochNow();
+      if (!last) return;
+      last.pushedAt = epochNow();
+      last.firstPushedAt ??= last.pushedAt;
     };
   }
 
@@ -194,7 +198,7 @@ export class CommitLog {
       async commit(app: { epoch: number }, ...rest: unknown[]): Promise<void> {
         const startedAt = epochNow();
         await commit(app, ...rest);
-        log.push({ epoch: app.epoch, startedAt, persistedAt: epochNow(), pushedAt: null });
+        log.push({ epoch: app.epoch, startedAt, persistedAt: epochNow(), firstPushedAt: null, pushedAt: null });
       },
     });
   }
