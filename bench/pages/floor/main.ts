@@ -12,8 +12,8 @@ export interface FloorPage {
   echo(count: number): Promise<number[]>;
   /** `count` function calls (`echo({n:1,s:"hello"})`) in a row through the worker; resolves to each one's latency (ms). */
   call(count: number): Promise<number[]>;
-  /** Asks the worker to post a push to every other tab; resolves to the epoch ms it started posting. */
-  fanout(): Promise<number>;
+  /** Asks the worker to post a push to every other tab; resolves to the epoch ms it started posting and how long its loop took (ms). */
+  fanout(): Promise<{ at: number; loopMs: number }>;
   /** Epoch ms at which this tab got the latest push, and the worker's time on it; null before any. */
   lastPush(): { at: number; seenAt: number } | null;
 }
@@ -93,7 +93,7 @@ window.floor = {
   async fanout() {
     const reply = await ask((id) => ({ type: "fanout", id }));
     if (reply.type !== "fanned") throw new Error("no fan-out");
-    return reply.at;
+    return { at: reply.at, loopMs: reply.loopMs };
   },
   lastPush: () => pushed,
 };

@@ -22,7 +22,7 @@ export type FloorRequest =
 export type FloorReply =
   | { type: "echoed"; id: number; inWorkerMs: number }
   | { type: "called"; id: number; text: string; status: number }
-  | { type: "fanned"; id: number; at: number; ports: number }
+  | { type: "fanned"; id: number; at: number; ports: number; loopMs: number }
   | { type: "push"; at: number }
   | { type: "failed"; id: number; message: string };
 

@@ -49,7 +49,7 @@ function onMessage(port: MessagePort, m: FloorRequest, transferred: readonly Mes
     case "fanout": {
       const at = epochNow();
       for (const other of ports) if (other !== port) (pushPorts.get(other) ?? other).postMessage({ type: "push", at } satisfies FloorReply);
-      reply(port, { type: "fanned", id: m.id, at, ports: ports.size });
+      reply(port, { type: "fanned", id: m.id, at, ports: ports.size, loopMs: epochNow() - at });
       return;
     }
     case "push-port":
