@@ -37,7 +37,7 @@ export interface Sizes {
   heapCycles: number;
 }
 
-/** A full run: about 9 minutes on the 2-core machine. */
+/** A full run: about 11 minutes on the 2-core machine. */
 export const FULL: Sizes = {
   refreshTabs: [1, 10, 20],
   refreshLifetimes: 2,
