@@ -6,6 +6,8 @@
  */
 import { epochNow, type FloorReply, type FloorRequest } from "./protocol.js";
 
+/** Deadline of each request to the server (the tab's own deadline is 30 s). */
+const FETCH_DEADLINE_MS = 15_000;
 const ports = new Set<MessagePort>();
 /** The port each tab asked its pushes to go to, by its connect port. */
 const pushPorts = new Map<MessagePort, MessagePort>();
@@ -16,6 +18,7 @@ async function logIn(server: string, app: string): Promise<string> {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: "{}",
+    signal: AbortSignal.timeout(FETCH_DEADLINE_MS),
   });
   if (!response.ok) throw new Error(`anonymous login: HTTP ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
@@ -30,6 +33,7 @@ async function relay(port: MessagePort, m: Extract<FloorRequest, { type: "call" 
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${await token}` },
     body: m.body,
+    signal: AbortSignal.timeout(FETCH_DEADLINE_MS),
   });
   reply(port, { type: "called", id: m.id, text: await response.text(), status: response.status });
 }
