@@ -33,13 +33,24 @@ export function pageUrl(pagesUrl: string, page: BenchPageName, serverUrl: string
  * Opens one tab and waits until `window.bench.ready` (and, if asked, a current user).
  * @throws Error (Playwright `TimeoutError`) when the page is not ready within `timeoutMs`
  */
-export async function openTab(context: BrowserContext, url: string, withUser = false, timeoutMs = 30_000): Promise<Page> {
+export function openTab(context: BrowserContext, url: string, withUser = false, timeoutMs = 30_000): Promise<Page> {
+  return openPage(context, url, (u) => window.bench?.ready === true && (!u || window.bench.currentUserId() !== null), withUser, timeoutMs);
+}
+
+/**
+ * Opens one page and waits until `isReady(arg)`, evaluated in the page, holds.
+ * @throws Error (Playwright `TimeoutError`) when it does not hold within `timeoutMs`
+ */
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+  isReady: (arg: boolean) => boolean,
+  arg = false,
+  timeoutMs = 30_000,
+): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url, { timeout: timeoutMs });
-  await page.waitForFunction((u) => window.bench?.ready === true && (!u || window.bench.currentUserId() !== null), withUser, {
-    timeout: timeoutMs,
-    polling: 5,
-  });
+  await page.waitForFunction(isReady, arg, { timeout: timeoutMs, polling: 5 });
   return page;
 }
 

@@ -7,18 +7,13 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import type {} from "../pages/floor/main.js";
-import { closeAll, openSignedInTabs, openTab } from "../lib/browser.js";
+import { closeAll, openPage, openSignedInTabs, openTab } from "../lib/browser.js";
 import type { BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { fmt, ratioSpread, spread, summarize } from "../lib/stats.js";
 
 /** Opens one floor tab (no user: the floor worker logs in once on its own). */
-async function openFloorTab(context: BrowserContext, url: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(url, { timeout: 30_000 });
-  await page.waitForFunction(() => window.floor?.ready === true, undefined, { timeout: 30_000, polling: 5 });
-  return page;
-}
+const openFloorTab = (context: BrowserContext, url: string): Promise<Page> => openPage(context, url, () => window.floor?.ready === true);
 
 /** p50 and p95 of each repetition of one case. */
 interface Reps {
