@@ -4,6 +4,7 @@
  * (`performance.timeOrigin + performance.now()`) unless named `…Ms`.
  * @packageDocumentation
  */
+import type { CommitTime } from "./probe/timing.js";
 
 /** Payload sizes of the function-call benchmark. */
 export type PayloadKind = "small" | "large";
@@ -54,9 +55,9 @@ export interface BenchPage {
   insert(count: number): Promise<void>;
   /**
    * The probe page only (pages/probe/): the store commits the probe worker made since the last
-   * ask, each with the epoch ms it started and the one it was persisted at.
+   * ask, each with the epoch ms it started, was persisted and was posted to the first and last tab.
    */
-  commits?(): Promise<{ epoch: number; startedAt: number; persistedAt: number; firstPushedAt: number | null; pushedAt: number | null }[]>;
+  commits?(): Promise<CommitTime[]>;
 }
 
 /** What a watching tab saw. */
