@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildScriptBundle } from "./build-iife.mjs";
+import { buildLazyWorkerModules } from "./build-lazy.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${root}dist`;
@@ -46,6 +47,9 @@ if (rewritten === code) {
 }
 writeFileSync(connection, rewritten);
 
+// The worker's parts loaded on first use (watch streams) ship as prebuilt files beside it.
+await buildLazyWorkerModules(dist);
+
 // realm-web's global `Realm` namespace is a hand-written declaration file that index.d.ts references;
 // tsc does not emit .d.ts inputs (and points the reference back at the sources), so copy it beside
 // the compiled compat modules and point the reference there.
@@ -61,4 +65,6 @@ writeFileSync(indexTypes, types.replace(reference, '/// <reference path="./compa
 // The `<script>` build for pages without a bundler: dist/realm-tabs.iife.js (the global `Realm`) and
 // its SharedWorker dist/realm-tabs.worker.js, side by side.
 await buildScriptBundle(dist);
-console.log("build: dist/src (tab side), dist/worker (SharedWorker) and dist/realm-tabs.{iife,worker}.js (<script> build) written");
+console.log(
+  "build: dist/src (tab side), dist/worker (SharedWorker, and its modules loaded on first use in dist/worker/lazy) and dist/realm-tabs.{iife,worker}.js (<script> build) written",
+);

@@ -61,6 +61,6 @@ export type { RuntimeMode, ModeOption } from "./modes/select.js";
 export type { StatusEventMap, StatusEventType, StatusListener, OutdatedEvent, DegradedEvent, LeaderChangedEvent } from "./modes/events.js";
 export { ProviderType, UserState, UserType } from "./protocol/snapshots.js";
 export type { UserIdentity } from "./protocol/snapshots.js";
-export { MongoDBRealmError, RealmTabsError, WatchError, isMongoDBRealmError, isRealmTabsError } from "./protocol/errors.js";
+export { MongoDBRealmError, RealmTabsError, WatchError, isMongoDBRealmError, isRealmTabsError, isWatchError } from "./protocol/errors.js";
 export type { RealmTabsErrorCode } from "./protocol/errors.js";
 export * as BSON from "bson";

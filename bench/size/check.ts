@@ -65,7 +65,7 @@ for (const { what, pattern } of NOT_IN_WORKER) {
   });
 }
 // the runtime connection must be counted somewhere: at start, or among the chunks loaded at once
-const connected = [...tabs.initial.modules, ...tabs.atOnce.modules].filter((m) => /src\/connection\.ts$/.test(m));
+const connected = [...tabs.initial.modules, ...tabs.atOnce.modules].filter((m) => /src\/connection\.[jt]s$/.test(m));
 checks.push({
   name: "the runtime connection is counted (at start or right after)",
   ok: connected.length > 0,
@@ -76,6 +76,12 @@ checks.push({
   name: `tab at start and right after + SharedWorker within ${TAB_PLUS_WORKER_MAX_RATIO}x realm-web's page`,
   ok: tabPlusWorker <= TAB_PLUS_WORKER_MAX_RATIO * web.initial.gz,
   detail: `${tabs.initial.gz} + ${tabs.atOnce.gz} + ${tabs.worker.gz} = ${tabPlusWorker} B gz against ${web.initial.gz} B (ratio ${(tabPlusWorker / web.initial.gz).toFixed(2)})`,
+});
+// the package's worker loads its watch streams from a file beside it: the app's build must copy it
+checks.push({
+  name: "the SharedWorker's watch streams are a file of their own, loaded on first watch",
+  ok: tabs.worker.lazyFiles.some((f) => /watchHub/.test(f)),
+  detail: tabs.worker.lazyFiles.join(", ") || "no file copied beside the worker",
 });
 checks.push({
   name: `at most ${MAX_INITIAL_FILES} files loaded at start`,

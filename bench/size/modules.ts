@@ -1,6 +1,6 @@
 /**
- * What the quick-start page's scripts are made of: builds bench/quickstart/tabs (or `web`) with
- * Vite, no config but source maps, and prints for each chunk and for the SharedWorker its gzip
+ * What the quick-start page's scripts are made of: builds bench/quickstart/tabs (over the built
+ * package, dist/: run `npm run build:lib` first; or `web`) with Vite, no config but source maps, and prints for each chunk and for the SharedWorker its gzip
  * bytes and each source module's share. A module's share is its minified bytes (attributed through
  * the source map) times the chunk's gzip/min ratio; "alone" is the module's minified code gzipped
  * by itself (an upper bound: gzip finds fewer repeats in less text). Bytes the map gives no source
@@ -103,10 +103,16 @@ for (const c of chunks) {
   if (initial.has(c.fileName) || all) print(label, code, c.map);
   else console.log(`\n${label}: ${code.length} B min, ${gzipBytes(code)} B gz`);
 }
-// the SharedWorker is emitted as an asset, with its map beside it
-for (const file of readdirSync(`${outDir}/assets`)) {
+// the SharedWorker is emitted as an asset, with its map beside it; the worker's modules loaded on
+// first use (the package's dist/worker/lazy/) are copied as they are, with no map
+const assets = readdirSync(`${outDir}/assets`);
+for (const file of assets) {
   if (!file.endsWith(".js") || byName.has(`assets/${file}`)) continue;
   const code = readFileSync(`${outDir}/assets/${file}`, "utf8").replace(/\n\/\/# sourceMappingURL=.*$/, "");
+  if (!assets.includes(`${file}.map`)) {
+    console.log(`\nSharedWorker, loaded on first use ${file}: ${code.length} B min, ${gzipBytes(code)} B gz`);
+    continue;
+  }
   const map = JSON.parse(readFileSync(`${outDir}/assets/${file}.map`, "utf8")) as RawSourceMap;
   print(`SharedWorker ${file}`, code, map);
 }

@@ -1,6 +1,7 @@
 /**
  * The quick-start page (bench/quickstart/: the README's quick start over realm-tabs, and the same
- * page over realm-web 2.0.1) built by Vite with no config, and what a tab loads at start: the entry
+ * page over realm-web 2.0.1) built by Vite with no config, the realm-tabs one from the built package
+ * (dist/, what `npm pack` ships: run `npm run build:lib` first), and what a tab loads at start: the entry
  * chunk and every chunk it imports statically (the chunks Vite preloads), in min and gzip bytes,
  * with the modules each holds. Apart from that: the chunks every page loads right after start
  * (`new App()` imports the runtime connection at once, see {@link LOADED_AT_ONCE}), and the
@@ -30,10 +31,13 @@ export interface QuickStartSizes {
    * holding a module of {@link LOADED_AT_ONCE}, and their static imports.
    */
   atOnce: Bytes & { files: string[]; modules: string[] };
-  /** Chunks loaded later, if ever (the other dynamic imports). */
+  /** Chunks loaded later, if ever (the other dynamic imports, and the worker's modules loaded on first use). */
   lazy: Bytes;
-  /** The SharedWorker bundle (realm-tabs only), with the modules it holds. */
-  worker: Bytes & { modules: string[] };
+  /**
+   * The SharedWorker bundle (realm-tabs only), with the modules it holds, and the files of its
+   * modules loaded on first use (the package's dist/worker/lazy/, copied as they are; in `lazy`).
+   */
+  worker: Bytes & { modules: string[]; lazyFiles: string[] };
 }
 
 interface OutputChunk {
@@ -69,11 +73,16 @@ function add(to: Bytes, code: string | Uint8Array): void {
  */
 export async function measureQuickStart(page: QuickStartPage, outDir: string): Promise<QuickStartSizes> {
   const workerModules: string[] = [];
-  // an observer only: it records which modules the worker bundle holds and changes nothing
+  const workerChunks = new Set<string>();
+  // an observer only: it records which chunks and modules the worker bundle holds and changes nothing
   const recordWorkerModules = {
     name: "realm-tabs-size:worker-modules",
     generateBundle(_options: unknown, bundle: Record<string, OutputChunk | OutputAsset>): void {
-      for (const item of Object.values(bundle)) if (item.type === "chunk") workerModules.push(...Object.keys(item.modules));
+      for (const item of Object.values(bundle)) {
+        if (item.type !== "chunk") continue;
+        workerChunks.add(item.fileName);
+        workerModules.push(...Object.keys(item.modules));
+      }
     },
   };
   const output = await build({
@@ -105,7 +114,7 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
     initial: { raw: 0, gz: 0, files: [...initial].sort(), modules: [] },
     atOnce: { raw: 0, gz: 0, files: [...atOnce].sort(), modules: [] },
     lazy: { raw: 0, gz: 0 },
-    worker: { raw: 0, gz: 0, modules: workerModules },
+    worker: { raw: 0, gz: 0, modules: workerModules, lazyFiles: [] },
   };
   for (const c of chunks.values()) {
     const into = initial.has(c.fileName) ? sizes.initial : atOnce.has(c.fileName) ? sizes.atOnce : null;
@@ -115,8 +124,14 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
     } else add(sizes.lazy, c.code);
   }
   for (const a of items) {
-    if (a.type === "asset" && a.fileName.endsWith(".js"))
-      add(sizes.worker, typeof a.source === "string" ? a.source : readFileSync(`${outDir}/${a.fileName}`));
+    if (a.type !== "asset" || !a.fileName.endsWith(".js")) continue;
+    const code = typeof a.source === "string" ? a.source : readFileSync(`${outDir}/${a.fileName}`);
+    if (workerChunks.has(a.fileName)) add(sizes.worker, code);
+    else {
+      // a script copied as it is: a module the worker loads on first use (dist/worker/lazy/)
+      add(sizes.lazy, code);
+      sizes.worker.lazyFiles.push(a.fileName);
+    }
   }
   return sizes;
 }
@@ -126,18 +141,24 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
  * (src/attachment.ts: mode choice, SharedWorker connect, event gate, push receiver) at once, so its
  * chunks count with the start in the "tab + SharedWorker" total, though not in the start's budget.
  */
-export const LOADED_AT_ONCE: readonly RegExp[] = [/src\/attachment\.ts$/];
+export const LOADED_AT_ONCE: readonly RegExp[] = [/src\/attachment\.[jt]s$/];
 
-/** Modules that must not be in the SharedWorker's bundle: bson (the runtime writes EJSON itself). */
-export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [{ what: "bson", pattern: /node_modules\/bson\// }];
+/**
+ * Modules that must not be in the SharedWorker's bundle: bson (the runtime writes EJSON itself), and
+ * the watch streams, which the worker loads on the first `watch()` (worker/features/lazy.ts).
+ */
+export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
+  { what: "bson", pattern: /node_modules\/bson\// },
+  { what: "the watch streams", pattern: /(\/worker\/(features\/watchHub|io\/sse)\.[jt]s|\/node_modules\/eventsource-parser\/.*)$/ },
+];
 
 /** Modules that must not be in a tab's initial scripts: bson, and the fallback modes' code. */
 export const NOT_INITIAL: readonly { what: string; pattern: RegExp }[] = [
   { what: "bson", pattern: /node_modules\/bson\// },
-  { what: "leader mode", pattern: /src\/modes\/(leader|leader-link|election|endpoint|tunnel)\.ts$/ },
-  { what: "in-page mode", pattern: /src\/modes\/in-page-link\.ts$/ },
+  { what: "leader mode", pattern: /src\/modes\/(leader|leader-link|election|endpoint|tunnel)\.[jt]s$/ },
+  { what: "in-page mode", pattern: /src\/modes\/in-page-link\.[jt]s$/ },
   { what: "the session runtime", pattern: /\/worker\/(host|session|io|features)\// },
   { what: "broadcast-channel", pattern: /node_modules\/broadcast-channel\// },
-  { what: "the runtime connection", pattern: /src\/(attachment|connection|eventGate|pushReceiver)\.ts$/ },
+  { what: "the runtime connection", pattern: /src\/(attachment|connection|eventGate|pushReceiver)\.[jt]s$/ },
   { what: "Comlink", pattern: /node_modules\/comlink\// },
 ];

@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { CHROMIUM_ARGS } from "../../playwright.config.js";
 import { killGroup } from "./npm.js";
 
@@ -80,6 +80,49 @@ export async function twoTabsPrintSum(url: string): Promise<void> {
       await page.goto(url);
       await printed;
     }
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Resolves when `page` prints `text` on its console; rejects on a page error or after 20 s. */
+function printed(page: Page, text: string, tab: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${tab} did not print "${text}" within 20 s`)), 20_000);
+    page.on("console", (m) => {
+      if (m.text() === text) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    page.on("pageerror", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${tab}: ${e.message}`));
+    });
+  });
+}
+
+/**
+ * Opens `watch.html` (consumer.ts `writeWatchPage`) in a tab that watches, and once its stream is
+ * open in a second tab that inserts; the first must print the insert's change event.
+ * @param url - the app's base URL (ends with `/`)
+ * @throws Error naming the tab that printed an error or not what it should within 20 s
+ */
+export async function watchSeesInsert(url: string): Promise<void> {
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext();
+    const watcher = await context.newPage();
+    const watching = printed(watcher, "watching", "the watching tab");
+    const changed = printed(watcher, "change insert", "the watching tab");
+    changed.catch(() => undefined); // awaited below, after the insert
+    await watcher.goto(`${url}watch.html`);
+    await watching;
+    const inserter = await context.newPage();
+    const inserted = printed(inserter, "inserted", "the inserting tab");
+    await inserter.goto(`${url}watch.html?insert`);
+    await inserted;
+    await changed;
   } finally {
     await browser.close();
   }

@@ -41,6 +41,49 @@ app.addListener(() => console.log("current user:", app.currentUser?.id ?? "none"
 }
 
 /**
+ * A second page, `watch.html` (`src/watch.ts`), and the Vite config that builds both pages: a tab
+ * logs in, watches a collection and prints `watching` once the worker's stream is open (the public
+ * `app.stats()`), then `change <operationType>` for the first change event; with `?insert` it
+ * inserts a document instead and prints `inserted`. The worker loads its watch streams on the first
+ * watch, from the file the package ships beside it (dist/worker/lazy/), which this exercises.
+ */
+export function writeWatchPage(app: string, appId: string, serverUrl: string): void {
+  write(app, "watch.html", '<!doctype html>\n<html><body><script type="module" src="/src/watch.ts"></script></body></html>\n');
+  write(
+    app,
+    "vite.config.js",
+    `import { fileURLToPath } from "node:url";
+
+export default {
+  build: { rollupOptions: { input: ["index.html", "watch.html"].map((page) => fileURLToPath(new URL(page, import.meta.url))) } },
+};
+`,
+  );
+  write(
+    app,
+    "src/watch.ts",
+    `import { App, Credentials } from "realm-tabs";
+
+const app = new App({ id: ${JSON.stringify(appId)}, baseUrl: ${JSON.stringify(serverUrl)} });
+await app.ready;
+const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
+const items = user.mongoClient("mongodb-atlas").db("pack").collection("items");
+if (new URLSearchParams(location.search).has("insert")) {
+  await items.insertOne({ at: Date.now() });
+  console.log("inserted");
+} else {
+  const changes = items.watch();
+  const first = changes.next();
+  while ((await app.stats()).openStreams < 1) await new Promise((resolve) => setTimeout(resolve, 50));
+  console.log("watching");
+  const { value } = await first;
+  console.log(\`change \${value?.operationType}\`);
+}
+`,
+  );
+}
+
+/**
  * A test page (`kit.html`, with `realm-tabs/testing/page`), a Playwright config for the system's
  * Chromium and one test that starts the server and the app with the kit, opens two tabs, logs in
  * in one and expects the other to agree, the function to answer and the server to count one login.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   MongoDBRealmError,
   RealmTabsError,
@@ -6,6 +6,7 @@ import {
   deserializeError,
   isMongoDBRealmError,
   isRealmTabsError,
+  isWatchError,
   serializeError,
 } from "./errors.js";
 
@@ -36,5 +37,18 @@ describe("error codec", () => {
     const back = deserializeError(structuredClone(serializeError(new WatchError("InvalidSession", "session gone"))));
     expect(back).toBeInstanceOf(WatchError);
     expect(back).toMatchObject({ name: "WatchError", code: "InvalidSession", message: "session gone" });
+  });
+
+  it("knows a WatchError by its brand, so a second copy of this module (the lazy watch module) is recognised", async () => {
+    vi.resetModules();
+    const copy = await import("./errors.js");
+    expect(copy.WatchError).not.toBe(WatchError);
+    const foreign = new copy.WatchError("BufferFull", "too slow a reader");
+    expect(foreign).not.toBeInstanceOf(WatchError);
+    expect(isWatchError(foreign)).toBe(true);
+    expect(isWatchError(new Error("x"))).toBe(false);
+    expect(isWatchError({ isWatchError: "yes" })).toBe(false);
+    expect(serializeError(foreign)).toMatchObject({ kind: "watch", code: "BufferFull", message: "too slow a reader" });
+    expect(serializeError(new copy.RealmTabsError("timeout", "late"))).toMatchObject({ kind: "tabs", code: "timeout" });
   });
 });

@@ -90,6 +90,8 @@ export class MongoDBRealmError extends Error {
  * object. Thrown by the runtime's stream reader and rebuilt in the tab (through {@link serializeError}).
  */
 export class WatchError extends Error {
+  /** Brand that survives realms and bundled copies (use {@link isWatchError} rather than `instanceof`). */
+  readonly isWatchError = true;
   /** The server's `error_code`, `unknown`, or `bad bson parse`. */
   readonly code: string;
 
@@ -112,6 +114,14 @@ export function isRealmTabsError(e: unknown): e is RealmTabsError {
 /** True for a {@link MongoDBRealmError}, from any realm. */
 export function isMongoDBRealmError(e: unknown): e is MongoDBRealmError {
   return typeof e === "object" && e !== null && (e as { isMongoDBRealmError?: unknown }).isMongoDBRealmError === true;
+}
+
+/**
+ * True for a {@link WatchError}, from any realm, and from the copy of this module that the lazily
+ * loaded watch module of the SharedWorker carries (worker/features/lazy.ts).
+ */
+export function isWatchError(e: unknown): e is WatchError {
+  return typeof e === "object" && e !== null && (e as { isWatchError?: unknown }).isWatchError === true;
 }
 
 /** The structured-clone form of any thrown value. */
@@ -150,7 +160,7 @@ export function serializeError(e: unknown): SerializedError {
   if (isRealmTabsError(e)) {
     return { kind: "tabs", code: e.code, message: e.message, retryable: e.retryable, ...(e.stack === undefined ? {} : { stack: e.stack }) };
   }
-  if (e instanceof WatchError) {
+  if (isWatchError(e)) {
     return { kind: "watch", code: e.code, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) };
   }
   if (e instanceof Error) {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import type { StateChange } from "../../src/protocol/snapshots.js";
-import type { WatchHub } from "./watchHub.js";
+import type { SharedWatches } from "./watchOnDemand.js";
 
 const ENDING = new Set<string>(["logout", "remove", "delete"]);
 
@@ -13,7 +13,7 @@ const ENDING = new Set<string>(["logout", "remove", "delete"]);
  * Ends the watch streams of every user that `changes` logged out, removed or deleted.
  * @param appKey - the app the changes were committed in
  */
-export function endStreamsOnLogout(appKey: string, hub: WatchHub, changes: readonly StateChange[]): void {
+export function endStreamsOnLogout(appKey: string, hub: Pick<SharedWatches, "endUser">, changes: readonly StateChange[]): void {
   for (const c of changes) {
     if (c.userId && ENDING.has(c.type)) hub.endUser(appKey, c.userId, `The user ${c.userId} logged out; its watch streams were closed`);
   }

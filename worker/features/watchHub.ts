@@ -8,7 +8,7 @@
  * received (`Last-Event-ID`), so no event is lost while the stream was down.
  * @packageDocumentation
  */
-import { isMongoDBRealmError, RealmTabsError, serializeError, WatchError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError, isWatchError, RealmTabsError, serializeError } from "../../src/protocol/errors.js";
 import type { WatchMessage } from "../../src/protocol/rpc.js";
 import type { FetchLike, Timers } from "../io/deps.js";
 import { backoffDelayMs, type BackoffOptions } from "../session/refresh.js";
@@ -74,15 +74,15 @@ function streamKey(appKey: string, userId: string, s: WatchSpec): string {
 }
 
 function transient(e: unknown): boolean {
-  if (e instanceof RealmTabsError) return e.code === "network" || e.code === "timeout";
+  if (isRealmTabsError(e)) return e.code === "network" || e.code === "timeout";
   // the server cut a client that fell behind: reconnect and resume
-  if (e instanceof WatchError) return e.code === "BufferFull";
+  if (isWatchError(e)) return e.code === "BufferFull";
   return isMongoDBRealmError(e) && e.statusCode >= 500;
 }
 
 /** The server ended the stream because its access token expired (or its session may have ended). */
 function sessionEnded(e: unknown): boolean {
-  return e instanceof WatchError && e.code === "InvalidSession";
+  return isWatchError(e) && e.code === "InvalidSession";
 }
 
 /** Creates the hub. */

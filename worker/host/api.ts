@@ -11,7 +11,7 @@ import type { AppRuntime } from "../session/runtime.js";
 import { parseArgs, parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
 import { sdkSurfaceApi } from "./surface.js";
 import { completeRedirectLogin, redirectLoginUrl } from "../features/redirectLogin.js";
-import type { WatchHub } from "../features/watchHub.js";
+import type { SharedWatches } from "../features/watchOnDemand.js";
 
 /** What the API object is built on (the host). */
 export interface ApiCore {
@@ -23,8 +23,8 @@ export interface ApiCore {
   /** The runtime of an app key a tab connected to. @throws {RealmTabsError} `invalid-argument` */
   runtime(appKey: unknown): AppRuntime;
   stats(): RuntimeStats;
-  /** Shared watch streams (one server stream per watched target, for every tab). */
-  watchHub: WatchHub;
+  /** Shared watch streams (one server stream per watched target, for every tab), loaded on first use. */
+  watchHub: SharedWatches;
 }
 
 /**

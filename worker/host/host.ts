@@ -20,7 +20,7 @@ import { openWithFallback, type SessionStore, type StoreHooks } from "../io/stor
 import { createTransport } from "../io/transport.js";
 import { sessionApi } from "./api.js";
 import { parseConnect, parseString } from "./validate.js";
-import { createWatchHub } from "../features/watchHub.js";
+import { watchesOnDemand } from "../features/watchOnDemand.js";
 import { endStreamsOnLogout } from "../features/watch.js";
 
 /** What the host is built from. Only `buildId`, `openStore`, `fetch`, `channel` and `liveness` are required. */
@@ -95,7 +95,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   let closed = false;
   const tabs = createTabRegistry(deps.liveness);
   let store: SessionStore | null = null;
-  const watchHub = createWatchHub({ fetch: deps.fetch, timers, random, backoff: deps.backoff, connectTimeoutMs: deps.requestTimeoutMs });
+  const watchHub = watchesOnDemand({ fetch: deps.fetch, timers, random, backoff: deps.backoff, connectTimeoutMs: deps.requestTimeoutMs });
   const stopWatchingTabs = tabs.onGone((tabId) => {
     watchHub.dropTab(tabId);
     for (const rt of ready.values()) rt.fanout.drop(tabId);

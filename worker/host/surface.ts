@@ -11,7 +11,7 @@ import { emailPasswordCall } from "../features/emailPassword.js";
 import { importRealmWeb } from "../features/migration.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
-import type { WatchHub } from "../features/watchHub.js";
+import type { SharedWatches } from "../features/watchOnDemand.js";
 
 type Surface = Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">;
 
@@ -19,7 +19,7 @@ type Surface = Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword
  * Builds the methods. `tabId()` is the id the connection's tab sent in `connect`.
  * @throws {RealmTabsError} `invalid-argument` (from each method) for bad input or a watch before connect
  */
-export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: WatchHub, tabId: () => string | null): Surface {
+export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: SharedWatches, tabId: () => string | null): Surface {
   return {
     watch: async (k: unknown, u: unknown, request: unknown, port: unknown) => {
       const runtime = rt(k);

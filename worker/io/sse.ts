@@ -8,7 +8,7 @@
  */
 import { canonicalFromJSON, isEJSONValue } from "./ejson.js";
 import { createParser } from "eventsource-parser";
-import { MongoDBRealmError, RealmTabsError, WatchError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError, isWatchError, RealmTabsError, WatchError } from "../../src/protocol/errors.js";
 import type { FetchLike } from "./deps.js";
 import { API_PATH, errorFromResponse } from "./transport.js";
 
@@ -56,7 +56,7 @@ export function decodeFrame(event: string | undefined, rawData: string): string 
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- App Services sends strings; anything else is shown as String() shows it
       throw new WatchError(String(body.error_code ?? "unknown"), String(body.error ?? data));
     } catch (e) {
-      if (e instanceof WatchError) throw e;
+      if (isWatchError(e)) throw e;
       throw new WatchError("unknown", data);
     }
   }
@@ -171,7 +171,7 @@ export async function runStream(o: StreamOptions): Promise<void> {
     }
   } catch (e) {
     if (o.signal.aborted) return;
-    if (e instanceof WatchError || e instanceof MongoDBRealmError || e instanceof RealmTabsError) throw e;
+    if (isWatchError(e) || isMongoDBRealmError(e) || isRealmTabsError(e)) throw e;
     throw new RealmTabsError("network", `watch stream broke: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   } finally {
     clearTimeout(idle);
