@@ -145,11 +145,13 @@ export const LOADED_AT_ONCE: readonly RegExp[] = [/src\/attachment\.[jt]s$/];
 
 /**
  * Modules that must not be in the SharedWorker's bundle: bson (the runtime writes EJSON itself), and
- * the watch streams, which the worker loads on the first `watch()` (worker/features/lazy.ts).
+ * the modules the worker loads on first use (worker/features/lazy.ts): the watch streams and the
+ * account features.
  */
 export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
   { what: "bson", pattern: /node_modules\/bson\// },
   { what: "the watch streams", pattern: /(\/worker\/(features\/watchHub|io\/sse)\.[jt]s|\/node_modules\/eventsource-parser\/.*)$/ },
+  { what: "the account features", pattern: /\/worker\/features\/(accounts|apiKeys|emailPassword|migration|redirectLogin)\.[jt]s$/ },
 ];
 
 /** Modules that must not be in a tab's initial scripts: bson, and the fallback modes' code. */

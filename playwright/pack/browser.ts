@@ -85,12 +85,12 @@ export async function twoTabsPrintSum(url: string): Promise<void> {
   }
 }
 
-/** Resolves when `page` prints `text` on its console; rejects on a page error or after 20 s. */
-function printed(page: Page, text: string, tab: string): Promise<void> {
+/** Resolves when `page` prints `text` (or a line it matches) on its console; rejects on a page error or after 20 s. */
+function printed(page: Page, text: string | RegExp, tab: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${tab} did not print "${text}" within 20 s`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${tab} did not print ${String(text)} within 20 s`)), 20_000);
     page.on("console", (m) => {
-      if (m.text() === text) {
+      if (typeof text === "string" ? m.text() === text : text.test(m.text())) {
         clearTimeout(timer);
         resolve();
       }
@@ -104,7 +104,8 @@ function printed(page: Page, text: string, tab: string): Promise<void> {
 
 /**
  * Opens `watch.html` (consumer.ts `writeWatchPage`) in a tab that watches, and once its stream is
- * open in a second tab that inserts; the first must print the insert's change event.
+ * open in a second tab that inserts; the first must print the insert's change event, the second the
+ * server's answer to its API-key listing.
  * @param url - the app's base URL (ends with `/`)
  * @throws Error naming the tab that printed an error or not what it should within 20 s
  */
@@ -120,9 +121,12 @@ export async function watchSeesInsert(url: string): Promise<void> {
     await watching;
     const inserter = await context.newPage();
     const inserted = printed(inserter, "inserted", "the inserting tab");
+    const keys = printed(inserter, /^api keys (listed|refused by the server)$/, "the inserting tab");
+    keys.catch(() => undefined); // awaited below
     await inserter.goto(`${url}watch.html?insert`);
     await inserted;
     await changed;
+    await keys;
   } finally {
     await browser.close();
   }

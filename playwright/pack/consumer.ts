@@ -44,8 +44,10 @@ app.addListener(() => console.log("current user:", app.currentUser?.id ?? "none"
  * A second page, `watch.html` (`src/watch.ts`), and the Vite config that builds both pages: a tab
  * logs in, watches a collection and prints `watching` once the worker's stream is open (the public
  * `app.stats()`), then `change <operationType>` for the first change event; with `?insert` it
- * inserts a document instead and prints `inserted`. The worker loads its watch streams on the first
- * watch, from the file the package ships beside it (dist/worker/lazy/), which this exercises.
+ * inserts a document instead and prints `inserted`, then lists the user's API keys and prints
+ * `api keys listed` or `api keys refused by the server`. The worker loads its watch streams and its
+ * account features on first use, from the files the package ships beside it (dist/worker/lazy/),
+ * which this exercises.
  */
 export function writeWatchPage(app: string, appId: string, serverUrl: string): void {
   write(app, "watch.html", '<!doctype html>\n<html><body><script type="module" src="/src/watch.ts"></script></body></html>\n');
@@ -62,7 +64,7 @@ export default {
   write(
     app,
     "src/watch.ts",
-    `import { App, Credentials } from "realm-tabs";
+    `import { App, Credentials, isMongoDBRealmError } from "realm-tabs";
 
 const app = new App({ id: ${JSON.stringify(appId)}, baseUrl: ${JSON.stringify(serverUrl)} });
 await app.ready;
@@ -71,6 +73,12 @@ const items = user.mongoClient("mongodb-atlas").db("pack").collection("items");
 if (new URLSearchParams(location.search).has("insert")) {
   await items.insertOne({ at: Date.now() });
   console.log("inserted");
+  // the account features are another file the worker loads on first use: the server's answer, even a refusal, shows it loaded
+  const keys = await user.apiKeys.fetchAll().then(
+    () => "listed",
+    (e: unknown) => (isMongoDBRealmError(e) ? "refused by the server" : String(e)),
+  );
+  console.log(\`api keys \${keys}\`);
 } else {
   const changes = items.watch();
   const first = changes.next();

@@ -175,7 +175,7 @@ try {
 
   // (a) the quick start, and a watch, against the installed server
   for (const mode of ["dev", "preview"] as const) {
-    const watchName = `watch, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: the worker loads its watch streams from the file the package ships, a change reaches the watching tab`;
+    const watchName = `watch, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: the worker loads its watch streams and account features from the files the package ships: a change reaches the watching tab, the server answers an API-key listing`;
     const name = `quick start, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: two tabs print the function result, one login for both`;
     if (!libraryInstalled || cli === undefined) {
       for (const check of [name, watchName]) {
@@ -206,8 +206,11 @@ try {
     await checks.run(watchName, async () => {
       await buildOnce();
       if (mode === "preview") {
-        const copied = readdirSync(join(app, "dist/assets")).filter((f) => /^watchHub-.*\.js$/.test(f));
-        assert(copied.length === 1, `vite build copied ${copied.length} watchHub files beside the worker, expected 1`);
+        const assets = readdirSync(join(app, "dist/assets"));
+        for (const name of ["watchHub", "accounts"]) {
+          const copied = assets.filter((f) => f.startsWith(`${name}-`) && f.endsWith(".js"));
+          assert(copied.length === 1, `vite build copied ${copied.length} ${name} files beside the worker, expected 1`);
+        }
       }
       const vite = await startVite(app, mode);
       try {

@@ -14,5 +14,19 @@
  * @packageDocumentation
  */
 
+import { loadOnDemand } from "../../src/protocol/deadline.js";
+
 /** Loads the shared watch streams (the hub, the SSE reader and eventsource-parser). */
 export const loadWatchHub = (): Promise<typeof import("./watchHub.js")> => import("./watchHub.js");
+
+/** Loads the account features (API keys, email/password, redirect login, realm-web import). */
+export const loadAccounts = (): Promise<typeof import("./accounts.js")> => import("./accounts.js");
+
+/**
+ * The account features, loaded on the first call that needs them, within the deadline of every load
+ * on first use; a failed load is tried again by the next call.
+ * @throws {RealmTabsError} `network` or `timeout` (retryable) if the module could not be loaded
+ */
+export function accountFeatures(): Promise<typeof import("./accounts.js")> {
+  return loadOnDemand(loadAccounts, "the account features (API keys, email/password, redirect login, realm-web import)");
+}

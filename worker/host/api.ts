@@ -10,7 +10,7 @@ import * as ops from "../session/operations.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { parseArgs, parseCredentials, parseOptionalString, parseString as str } from "./validate.js";
 import { sdkSurfaceApi } from "./surface.js";
-import { completeRedirectLogin, redirectLoginUrl } from "../features/redirectLogin.js";
+import { accountFeatures } from "../features/lazy.js";
 import type { SharedWatches } from "../features/watchOnDemand.js";
 
 /** What the API object is built on (the host). */
@@ -71,10 +71,16 @@ export function sessionApi(core: ApiCore): SessionApi {
       return shown(runtime, runtime.snapshot());
     },
     ...surface,
-    redirectLoginUrl: async (k: unknown, p: unknown, url: unknown, state: unknown) =>
-      redirectLoginUrl(rt(k), str(p, "providerType"), str(url, "redirectUrl"), str(state, "state")),
-    completeRedirectLogin: async (k: unknown, p: unknown, ua: unknown) =>
-      mutate(k, (r) => completeRedirectLogin(r, str(p, "providerType"), str(ua, "userAuth"))),
+    redirectLoginUrl: async (k: unknown, p: unknown, url: unknown, state: unknown) => {
+      const [runtime, provider, redirectUrl, st] = [rt(k), str(p, "providerType"), str(url, "redirectUrl"), str(state, "state")];
+      return (await accountFeatures()).redirectLoginUrl(runtime, provider, redirectUrl, st);
+    },
+    completeRedirectLogin: async (k: unknown, p: unknown, ua: unknown) => {
+      rt(k); // an unknown app key rejects before anything loads
+      const [provider, userAuth] = [str(p, "providerType"), str(ua, "userAuth")];
+      const { completeRedirectLogin } = await accountFeatures();
+      return mutate(k, (r) => completeRedirectLogin(r, provider, userAuth));
+    },
     // the surface validates both arguments itself
     importRealmWeb: async (k: unknown, data: unknown) =>
       mutate(k, () => (surface.importRealmWeb as (k: unknown, data: unknown) => Promise<MutationReply>)(k, data)),

@@ -6,9 +6,7 @@
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { apiKeyOp } from "../../src/protocol/args.js";
 import type { SessionApi } from "../../src/protocol/rpc.js";
-import { apiKeyCall } from "../features/apiKeys.js";
-import { emailPasswordCall } from "../features/emailPassword.js";
-import { importRealmWeb } from "../features/migration.js";
+import { accountFeatures } from "../features/lazy.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
 import type { SharedWatches } from "../features/watchOnDemand.js";
@@ -31,9 +29,17 @@ export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: SharedWatches
       return hub.subscribe(runtime, userId, spec, tab, sink);
     },
     unwatch: async (id: unknown) => hub.unsubscribe(str(id, "watchId")),
-    apiKeys: async (k: unknown, u: unknown, op: unknown, arg?: unknown) =>
-      apiKeyCall(rt(k), str(u, "userId"), apiKeyOp(op), parseOptionalString(arg, "API key argument")),
-    emailPassword: async (k: unknown, op: unknown, body: unknown) => emailPasswordCall(rt(k), op, str(body, "body")),
-    importRealmWeb: async (k: unknown, data: unknown) => importRealmWeb(rt(k), data),
+    apiKeys: async (k: unknown, u: unknown, op: unknown, arg?: unknown) => {
+      const [runtime, userId, operation, argument] = [rt(k), str(u, "userId"), apiKeyOp(op), parseOptionalString(arg, "API key argument")];
+      return (await accountFeatures()).apiKeyCall(runtime, userId, operation, argument);
+    },
+    emailPassword: async (k: unknown, op: unknown, body: unknown) => {
+      const [runtime, text] = [rt(k), str(body, "body")];
+      return (await accountFeatures()).emailPasswordCall(runtime, op, text);
+    },
+    importRealmWeb: async (k: unknown, data: unknown) => {
+      const runtime = rt(k);
+      return (await accountFeatures()).importRealmWeb(runtime, data);
+    },
   };
 }
