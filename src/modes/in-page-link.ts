@@ -17,9 +17,10 @@ export function openInPageLink(buildId: string): Link {
   const ports = new MessageChannel();
   let closeHost = (): void => {};
   let closed = false;
-  const ready = loadRuntimeModules().then(({ createSessionHost, browserHostDeps }) => {
+  const ready = loadRuntimeModules().then(({ createSessionHost, browserHostDeps, openPageChannel }) => {
     if (closed) return;
-    const host = createSessionHost(browserHostDeps({ buildId }));
+    // in-page mode runs where BroadcastChannel may be missing: its channel falls back to the page
+    const host = createSessionHost(browserHostDeps({ buildId, channel: openPageChannel }));
     exposeSession(host.connection(), ports.port1);
     closeHost = () => host.close();
   });

@@ -26,9 +26,9 @@ interface Seat {
 const seats = new Map<string, Seat>();
 
 async function host(name: string, buildId: string, seat: Seat): Promise<void> {
-  const { createSessionHost, browserHostDeps } = await loadRuntimeModules();
+  const { createSessionHost, browserHostDeps, openPageChannel } = await loadRuntimeModules();
   if (seat.closed) return;
-  const runtime = createSessionHost(browserHostDeps({ buildId }));
+  const runtime = createSessionHost(browserHostDeps({ buildId, channel: openPageChannel }));
   const channel = new BroadcastChannel(rpcChannelName(name));
   const leaderId = crypto.randomUUID();
   const server = serveClients(channel, leaderId, buildId, (_clientId, endpoint) =>

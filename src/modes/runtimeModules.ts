@@ -6,3 +6,4 @@
 export { createSessionHost } from "../../worker/host/host.js";
 export { browserHostDeps } from "../../worker/host/browser.js";
 export * as sharedWithAttachment from "../attachment.js";
+export { openPageChannel } from "../protocol/pageChannel.js";

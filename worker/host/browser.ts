@@ -3,7 +3,6 @@
  * @packageDocumentation
  */
 import { BUILD_ID } from "../../src/protocol/names.js";
-import { openPageChannel } from "../../src/protocol/pageChannel.js";
 import type { HostDeps } from "./host.js";
 import { manualLiveness, webLockLiveness, type LockRequester } from "./liveness.js";
 import { webLock, type LockManagerLike } from "../io/locks.js";
@@ -11,7 +10,10 @@ import { idbKeySource, sealedStore } from "../io/sealedStore.js";
 import { idbStore } from "../io/store.js";
 
 /**
- * Host dependencies from the browser's globals: IndexedDB, fetch, BroadcastChannel (an in-page stand-in without it), Web Locks.
+ * Host dependencies from the browser's globals: IndexedDB, fetch, BroadcastChannel, Web Locks. A
+ * host in a page that may lack BroadcastChannel (leader and in-page mode) passes `channel:
+ * openPageChannel` (src/protocol/pageChannel.ts), which falls back to an in-page stand-in; the
+ * SharedWorker, where BroadcastChannel always exists, does not carry that fallback.
  * Without Web Locks tabs are never reported gone (counted live until the worker stops).
  * @param overrides - replaces any of the defaults (e.g. `buildId`)
  */
@@ -23,7 +25,7 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
     // only in secure contexts (https, localhost): elsewhere tokens are stored unsealed
     openStore: (hooks) => (globalThis.crypto?.subtle ? sealedStore(idbStore(hooks), idbKeySource()) : idbStore(hooks)),
     fetch: (input, init) => globalThis.fetch(input, init),
-    channel: (name) => openPageChannel(name),
+    channel: (name) => new BroadcastChannel(name),
     liveness: locks ? webLockLiveness(locks) : manualLiveness(),
     ...(locks ? { lock: webLock(locks) } : {}),
     device: { sdkVersion: BUILD_ID, platform: "web", platformVersion: "0.0.0" },
