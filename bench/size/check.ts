@@ -81,7 +81,7 @@ checks.push({
 });
 // the package's worker loads these from files beside it: the app's build must copy each one
 for (const [what, name] of [
-  ["the watch streams", "watchHub"],
+  ["the watch streams", "watches"],
   ["the account features", "accounts"],
 ] as const) {
   checks.push({

@@ -5,7 +5,7 @@
  */
 import { canonicalFromJSON } from "../io/ejson.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import { apiKeyId, apiKeyName, type ApiKeyOp } from "../../src/protocol/args.js";
+import { apiKeyId, apiKeyName, apiKeyOp, nonEmptyString, type ApiKeyOp } from "../../src/protocol/args.js";
 import type { AppRuntime } from "../session/runtime.js";
 import type { TransportRequest } from "../io/transport.js";
 
@@ -26,11 +26,14 @@ function route(op: ApiKeyOp, arg: string | undefined): Pick<TransportRequest, "m
 }
 
 /**
- * Runs one API-key call as the user; returns canonical EJSON of the answer (`null` for none).
+ * Runs one API-key call as the user, once the operation and its argument passed the checks the tab
+ * ran (`src/protocol/args.ts`); returns canonical EJSON of the answer (`null` for none).
+ * @param op - the operation, unchecked
+ * @param arg - the key's name or id, unchecked
  * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
  */
-export async function apiKeyCall(rt: AppRuntime, userId: string, op: ApiKeyOp, arg?: string): Promise<string> {
-  const r = route(op, arg);
+export async function apiKeyCall(rt: AppRuntime, userId: string, op: unknown, arg?: unknown): Promise<string> {
+  const r = route(apiKeyOp(op), arg === undefined ? undefined : nonEmptyString(arg, "API key argument"));
   const token = rt.loggedInUser(userId).refreshToken;
   if (!token) throw new RealmTabsError("not-logged-in", `The user ${userId} has no refresh token`);
   const res = await rt.deps.transport.send({ ...r, token });

@@ -5,6 +5,7 @@ import type { AppRuntime } from "../session/runtime.js";
 import { realTimers } from "../io/deps.js";
 import type { WatchHub, WatchHubDeps, WatchSink } from "./watchHub.js";
 import { watchesOnDemand } from "./watchOnDemand.js";
+import { parseWatchRequest } from "./watchRequest.js";
 
 const deps: WatchHubDeps = { fetch: () => Promise.reject(new Error("no network in this test")), timers: realTimers, random: Math.random };
 const rt = {} as AppRuntime;
@@ -37,7 +38,7 @@ function gatedLoader(hub: WatchHub) {
   const gate = new Promise<void>((resolve) => (open = resolve));
   const load = vi.fn(async () => {
     await gate;
-    return { createWatchHub: () => hub };
+    return { createWatchHub: () => hub, parseWatchRequest };
   });
   return { load, open };
 }
@@ -83,9 +84,9 @@ describe("watch streams loaded on first use", () => {
   it("rejects a watch whose module failed to load with a retryable network error, and loads again on the next", async () => {
     const hub = fakeHub();
     const load = vi
-      .fn<() => Promise<typeof import("./watchHub.js")>>()
+      .fn<() => Promise<typeof import("./watches.js")>>()
       .mockRejectedValueOnce(new TypeError("Failed to fetch dynamically imported module"))
-      .mockResolvedValue({ createWatchHub: () => hub });
+      .mockResolvedValue({ createWatchHub: () => hub, parseWatchRequest });
     const watches = watchesOnDemand(deps, load);
     const error: unknown = await watches.subscribe(rt, "u1", spec, "t1", sink).catch((e: unknown) => e);
     expect(isRealmTabsError(error) && error.code).toBe("network");
@@ -115,7 +116,7 @@ describe("watch streams loaded on first use", () => {
     const gate = new Promise<void>((resolve) => (open = resolve));
     const watches = watchesOnDemand(deps, async () => {
       await gate;
-      return { createWatchHub: create };
+      return { createWatchHub: create, parseWatchRequest };
     });
     const pending = watches.subscribe(rt, "u1", spec, "t1", sink).catch((e: unknown) => e);
     watches.close();
@@ -123,5 +124,22 @@ describe("watch streams loaded on first use", () => {
     const error = await pending;
     expect(isRealmTabsError(error) && error.code).toBe("runtime-closed");
     expect(create).not.toHaveBeenCalled();
+  });
+
+  it("checks the request with the loaded module: a bad one rejects with invalid-argument and opens nothing", async () => {
+    const hub = fakeHub();
+    const { load, open } = gatedLoader(hub);
+    const watches = watchesOnDemand(deps, load);
+    open();
+    for (const bad of [
+      null,
+      { service: "mongodb-atlas", database: "", collection: "items" },
+      { ...spec, idsEJSON: "[", filterEJSON: "{}" },
+    ]) {
+      const error: unknown = await watches.subscribe(rt, "u1", bad, "t1", sink).catch((e: unknown) => e);
+      expect(isRealmTabsError(error) && error.code).toBe("invalid-argument");
+    }
+    expect(hub.calls).toEqual([]);
+    expect(await watches.subscribe(rt, "u1", spec, "t1", sink)).toBe("w1");
   });
 });

@@ -1,26 +1,30 @@
 /**
- * The host's handle on the shared watch streams: the hub itself (features/watchHub.ts, with the
- * SSE reader and eventsource-parser) is loaded by the first `watch()` of any tab (features/lazy.ts),
+ * The host's handle on the shared watch streams: the hub itself (features/watches.ts: the hub with
+ * the SSE reader and eventsource-parser, and the watch request's check) is loaded by the first
+ * `watch()` of any tab (features/lazy.ts),
  * so a page that never watches never fetches it. Until then there is no stream to end, drop or
  * count, and those calls do nothing.
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { loadOnDemand } from "../../src/protocol/deadline.js";
-import type { WatchSpec } from "../io/sse.js";
 import type { AppRuntime } from "../session/runtime.js";
-import { loadWatchHub } from "./lazy.js";
+import { loadWatches } from "./lazy.js";
+import type { WatchSpec } from "../io/sse.js";
 import type { WatchHub, WatchHubDeps, WatchSink } from "./watchHub.js";
 
 /** {@link WatchHub} with a `subscribe` that waits for the hub's module the first time. */
 export interface SharedWatches {
   /**
-   * Adds a watcher; loads the hub on the first call and opens the server stream if it is the first.
+   * Adds a watcher; loads the hub on the first call, checks the request (the check is part of the
+   * module) and opens the server stream if it is the first.
+   * @param request - the tab's watch request, unchecked
    * @returns the watch id
-   * @throws {RealmTabsError} `network` or `timeout` (retryable) if the hub's module could not be
-   * loaded; `runtime-closed` if the host closed meanwhile; `watch-closed` if the tab went away
+   * @throws {RealmTabsError} `invalid-argument` for a bad request; `network` or `timeout` (retryable)
+   * if the hub's module could not be loaded; `runtime-closed` if the host closed meanwhile;
+   * `watch-closed` if the tab went away
    */
-  subscribe(rt: AppRuntime, userId: string, spec: WatchSpec, tabId: string, sink: WatchSink): Promise<string>;
+  subscribe(rt: AppRuntime, userId: string, request: unknown, tabId: string, sink: WatchSink): Promise<string>;
   /** Removes a watcher (no-op for an unknown id). */
   unsubscribe(watchId: string): void;
   /** Removes every watcher of a tab that went away. */
@@ -38,22 +42,24 @@ export interface SharedWatches {
  * @param deps - what the hub is built from once loaded
  * @param load - the hub's module loader (tests inject a failing or slow one)
  */
-export function watchesOnDemand(deps: WatchHubDeps, load: typeof loadWatchHub = loadWatchHub): SharedWatches {
+export function watchesOnDemand(deps: WatchHubDeps, load: typeof loadWatches = loadWatches): SharedWatches {
   let hub: WatchHub | null = null;
-  let loading: Promise<{ hub: WatchHub; gone: ReadonlySet<string> }> | null = null;
+  let parse: ((request: unknown) => WatchSpec) | null = null;
+  let loading: Promise<{ hub: WatchHub; parse: (request: unknown) => WatchSpec; gone: ReadonlySet<string> }> | null = null;
   let closed = false;
   // tabs that went away while the hub was loading: their pending watch() must not open a stream
   const goneWhileLoading = new Set<string>();
 
-  function ready(): Promise<{ hub: WatchHub; gone: ReadonlySet<string> }> {
-    if (hub) return Promise.resolve({ hub, gone: new Set() });
+  function ready(): Promise<{ hub: WatchHub; parse: (request: unknown) => WatchSpec; gone: ReadonlySet<string> }> {
+    if (hub && parse) return Promise.resolve({ hub, parse, gone: new Set() });
     loading ??= loadOnDemand(load, "the watch streams module").then(
       (module) => {
         if (closed) throw new RealmTabsError("runtime-closed", "The session host was closed while watch() loaded", { retryable: false });
         hub = module.createWatchHub(deps);
+        parse = module.parseWatchRequest;
         const gone = new Set(goneWhileLoading);
         goneWhileLoading.clear();
-        return { hub, gone };
+        return { hub, parse, gone };
       },
       (error: unknown) => {
         loading = null; // the next watch() tries again
@@ -64,8 +70,9 @@ export function watchesOnDemand(deps: WatchHubDeps, load: typeof loadWatchHub = 
   }
 
   return {
-    async subscribe(rt, userId, spec, tabId, sink) {
-      const { hub: loaded, gone } = await ready();
+    async subscribe(rt, userId, request, tabId, sink) {
+      const { hub: loaded, parse: check, gone } = await ready();
+      const spec = check(request);
       if (gone.has(tabId))
         throw new RealmTabsError("watch-closed", `The tab ${tabId} went away before its watch started`, { retryable: false });
       return loaded.subscribe(rt, userId, spec, tabId, sink);

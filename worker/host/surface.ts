@@ -4,11 +4,10 @@
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import { apiKeyOp } from "../../src/protocol/args.js";
 import type { SessionApi } from "../../src/protocol/rpc.js";
 import { accountFeatures } from "../features/lazy.js";
 import type { AppRuntime } from "../session/runtime.js";
-import { parseOptionalString, parsePort, parseString as str, parseWatchRequest } from "./validate.js";
+import { parsePort, parseString as str } from "./validate.js";
 import type { SharedWatches } from "../features/watchOnDemand.js";
 
 type Surface = Pick<SessionApi, "watch" | "unwatch" | "apiKeys" | "emailPassword" | "importRealmWeb">;
@@ -22,16 +21,15 @@ export function sdkSurfaceApi(rt: (k: unknown) => AppRuntime, hub: SharedWatches
     watch: async (k: unknown, u: unknown, request: unknown, port: unknown) => {
       const runtime = rt(k);
       const userId = str(u, "userId");
-      const spec = parseWatchRequest(request);
       const sink = parsePort(port);
       const tab = tabId();
       if (!tab) throw new RealmTabsError("invalid-argument", "call connect before watch", { retryable: false });
-      return hub.subscribe(runtime, userId, spec, tab, sink);
+      return hub.subscribe(runtime, userId, request, tab, sink); // the request is checked by the loaded watch module
     },
     unwatch: async (id: unknown) => hub.unsubscribe(str(id, "watchId")),
     apiKeys: async (k: unknown, u: unknown, op: unknown, arg?: unknown) => {
-      const [runtime, userId, operation, argument] = [rt(k), str(u, "userId"), apiKeyOp(op), parseOptionalString(arg, "API key argument")];
-      return (await accountFeatures()).apiKeyCall(runtime, userId, operation, argument);
+      const [runtime, userId] = [rt(k), str(u, "userId")];
+      return (await accountFeatures()).apiKeyCall(runtime, userId, op, arg); // checks the operation and its argument
     },
     emailPassword: async (k: unknown, op: unknown, body: unknown) => {
       const [runtime, text] = [rt(k), str(body, "body")];

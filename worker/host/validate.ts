@@ -5,10 +5,10 @@
  */
 import { writeCanonical } from "../io/ejson.js";
 import { ShapeError, boolean, number, object, oneOf, optional, string, type Check } from "../io/shape.js";
-import { nonEmptyString, watchSelector } from "../../src/protocol/args.js";
+import { nonEmptyString } from "../../src/protocol/args.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { PROTOCOL_VERSION } from "../../src/protocol/events.js";
-import type { ConnectRequest, CredentialsWire, WatchRequest } from "../../src/protocol/rpc.js";
+import type { ConnectRequest, CredentialsWire } from "../../src/protocol/rpc.js";
 import { PROVIDER_TYPES } from "../../src/protocol/snapshots.js";
 
 const connectShape = object({
@@ -79,35 +79,6 @@ export function parseArgs(value: unknown): string {
       retryable: false,
     });
   }
-}
-
-function parseEJSONText(value: unknown, what: string, want: "array" | "object"): string {
-  const text = parseString(value, what);
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new RealmTabsError("invalid-argument", `${what} is not valid EJSON`, { retryable: false });
-  }
-  const ok = want === "array" ? Array.isArray(v) : typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!ok)
-    throw new RealmTabsError("invalid-argument", `${what} must encode ${want === "array" ? "an array" : "a document"}`, {
-      retryable: false,
-    });
-  return text;
-}
-
-/** Validates a watch request. @throws {RealmTabsError} `invalid-argument` */
-export function parseWatchRequest(value: unknown): WatchRequest {
-  const v = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
-  watchSelector(v.idsEJSON, v.filterEJSON);
-  return {
-    service: parseString(v.service, "service"),
-    database: parseString(v.database, "database"),
-    collection: parseString(v.collection, "collection"),
-    ...(v.idsEJSON === undefined ? {} : { idsEJSON: parseEJSONText(v.idsEJSON, "ids", "array") }),
-    ...(v.filterEJSON === undefined ? {} : { filterEJSON: parseEJSONText(v.filterEJSON, "filter", "object") }),
-  };
 }
 
 /** Validates a `MessagePort`-like sink. @throws {RealmTabsError} `invalid-argument` */
