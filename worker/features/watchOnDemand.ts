@@ -1,9 +1,8 @@
 /**
- * The host's handle on the shared watch streams: the hub itself (features/watches.ts: the hub with
+ * The host's handle on the shared watch streams: their module (features/watches.ts: the hub with
  * the SSE reader and eventsource-parser, and the watch request's check) is loaded by the first
- * `watch()` of any tab (features/lazy.ts),
- * so a page that never watches never fetches it. Until then there is no stream to end, drop or
- * count, and those calls do nothing.
+ * `watch()` of any tab (features/lazy.ts), so a page that never watches never fetches it. Until
+ * then there is no stream to end, drop or count, and those calls do nothing.
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
