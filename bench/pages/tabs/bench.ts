@@ -3,7 +3,9 @@
  * {@link BenchPage} handle on `window.bench`. The probe page (pages/probe/) runs the same with its
  * own worker.
  */
-import { App, BSON, Credentials, type AppConfiguration } from "../../../src/index.js";
+// by name: Vite resolves it to the built package (dist/, which the run builds first), as an app
+// that installed it does; TypeScript to the sources (tsconfig.json `paths`)
+import { App, BSON, Credentials, type AppConfiguration } from "realm-tabs";
 import type { BenchPage, PayloadKind } from "../contract.js";
 import { epochNow, makePayload, makeTicker, makeWatcher, timeCalls } from "../payload.js";
 
