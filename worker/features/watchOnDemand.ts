@@ -42,23 +42,23 @@ export interface SharedWatches {
  * @param load - the hub's module loader (tests inject a failing or slow one)
  */
 export function watchesOnDemand(deps: WatchHubDeps, load: typeof loadWatches = loadWatches): SharedWatches {
-  let hub: WatchHub | null = null;
-  let parse: ((request: unknown) => WatchSpec) | null = null;
-  let loading: Promise<{ hub: WatchHub; parse: (request: unknown) => WatchSpec; gone: ReadonlySet<string> }> | null = null;
+  /** The loaded module's hub and request check (set together, once). */
+  type Loaded = { hub: WatchHub; parse: (request: unknown) => WatchSpec };
+  let loaded: Loaded | null = null;
+  let loading: Promise<Loaded & { gone: ReadonlySet<string> }> | null = null;
   let closed = false;
   // tabs that went away while the hub was loading: their pending watch() must not open a stream
   const goneWhileLoading = new Set<string>();
 
-  function ready(): Promise<{ hub: WatchHub; parse: (request: unknown) => WatchSpec; gone: ReadonlySet<string> }> {
-    if (hub && parse) return Promise.resolve({ hub, parse, gone: new Set() });
+  function ready(): Promise<Loaded & { gone: ReadonlySet<string> }> {
+    if (loaded) return Promise.resolve({ ...loaded, gone: new Set() });
     loading ??= loadOnDemand(load, "the watch streams module").then(
       (module) => {
         if (closed) throw new RealmTabsError("runtime-closed", "The session host was closed while watch() loaded", { retryable: false });
-        hub = module.createWatchHub(deps);
-        parse = module.parseWatchRequest;
+        loaded = { hub: module.createWatchHub(deps), parse: module.parseWatchRequest };
         const gone = new Set(goneWhileLoading);
         goneWhileLoading.clear();
-        return { hub, parse, gone };
+        return { ...loaded, gone };
       },
       (error: unknown) => {
         loading = null; // the next watch() tries again
@@ -70,22 +70,22 @@ export function watchesOnDemand(deps: WatchHubDeps, load: typeof loadWatches = l
 
   return {
     async subscribe(rt, userId, request, tabId, sink) {
-      const { hub: loaded, parse: check, gone } = await ready();
-      const spec = check(request);
+      const { hub, parse, gone } = await ready();
+      const spec = parse(request);
       if (gone.has(tabId))
         throw new RealmTabsError("watch-closed", `The tab ${tabId} went away before its watch started`, { retryable: false });
-      return loaded.subscribe(rt, userId, spec, tabId, sink);
+      return hub.subscribe(rt, userId, spec, tabId, sink);
     },
-    unsubscribe: (watchId) => hub?.unsubscribe(watchId),
+    unsubscribe: (watchId) => loaded?.hub.unsubscribe(watchId),
     dropTab(tabId) {
-      if (hub) hub.dropTab(tabId);
+      if (loaded) loaded.hub.dropTab(tabId);
       else if (loading) goneWhileLoading.add(tabId);
     },
-    endUser: (appKey, userId, reason) => hub?.endUser(appKey, userId, reason),
-    openStreams: () => hub?.openStreams() ?? 0,
+    endUser: (appKey, userId, reason) => loaded?.hub.endUser(appKey, userId, reason),
+    openStreams: () => loaded?.hub.openStreams() ?? 0,
     close() {
       closed = true;
-      hub?.close();
+      loaded?.hub.close();
       goneWhileLoading.clear();
     },
   };
