@@ -64,21 +64,10 @@ export async function twoTabsPrintSum(url: string): Promise<void> {
     const context = await browser.newContext();
     for (let i = 1; i <= 2; i += 1) {
       const page = await context.newPage();
-      const printed = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`tab ${i} did not print the function result within 20 s`)), 20_000);
-        page.on("console", (m) => {
-          if (m.text() === "3") {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        page.on("pageerror", (e) => {
-          clearTimeout(timer);
-          reject(new Error(`tab ${i}: ${e.message}`));
-        });
-      });
+      const sum = printed(page, "3", `tab ${i}`);
+      sum.catch(() => undefined); // awaited below, after the page loaded
       await page.goto(url);
-      await printed;
+      await sum;
     }
   } finally {
     await browser.close();
