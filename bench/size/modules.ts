@@ -1,7 +1,7 @@
 /**
  * What the quick-start page's scripts are made of: builds bench/quickstart/tabs (over the built
- * package, dist/: run `npm run build:lib` first; or `web`) with Vite, no config but source maps, and prints for each chunk and for the SharedWorker its gzip
- * bytes and each source module's share. A module's share is its minified bytes (attributed through
+ * package, dist/: run `npm run build:lib` first; or `web`) with Vite, no config but source maps, and
+ * prints for each chunk and for the SharedWorker its gzip bytes and each source module's share. A module's share is its minified bytes (attributed through
  * the source map) times the chunk's gzip/min ratio; "alone" is the module's minified code gzipped
  * by itself (an upper bound: gzip finds fewer repeats in less text). Bytes the map gives no source
  * (the bundler's runtime, Vite's preload helper, import and export lists) are listed as "(glue)".

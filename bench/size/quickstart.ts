@@ -1,11 +1,11 @@
 /**
  * The quick-start page (bench/quickstart/: the README's quick start over realm-tabs, and the same
- * page over realm-web 2.0.1) built by Vite with no config, the realm-tabs one from the built package
- * (dist/, what `npm pack` ships: run `npm run build:lib` first), and what a tab loads at start: the entry
- * chunk and every chunk it imports statically (the chunks Vite preloads), in min and gzip bytes,
- * with the modules each holds. Apart from that: the chunks every page loads right after start
- * (`new App()` imports the runtime connection at once, see {@link LOADED_AT_ONCE}), and the
- * SharedWorker bundle.
+ * page over realm-web 2.0.1) built by Vite with no config, the realm-tabs one from the built
+ * package (dist/, what `npm pack` ships: run `npm run build:lib` first), and what a tab loads at
+ * start: the entry chunk and every chunk it imports statically (the chunks Vite preloads), in min
+ * and gzip bytes, with the modules each holds. Apart from that: the chunks every page loads right
+ * after start (`new App()` imports the runtime connection at once, see {@link LOADED_AT_ONCE}), and
+ * the SharedWorker bundle.
  * @packageDocumentation
  */
 import { readFileSync } from "node:fs";
@@ -150,7 +150,10 @@ export const LOADED_AT_ONCE: readonly RegExp[] = [/src\/attachment\.[jt]s$/];
  */
 export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
   { what: "bson", pattern: /node_modules\/bson\// },
-  { what: "the watch streams", pattern: /(\/worker\/(features\/watchHub|io\/sse)\.[jt]s|\/node_modules\/eventsource-parser\/.*)$/ },
+  {
+    what: "the watch streams",
+    pattern: /(\/worker\/(features\/(watches|watchHub|watchRequest)|io\/sse)\.[jt]s|\/node_modules\/eventsource-parser\/.*)$/,
+  },
   { what: "the account features", pattern: /\/worker\/features\/(accounts|apiKeys|emailPassword|migration|redirectLogin)\.[jt]s$/ },
 ];
 
