@@ -19,7 +19,7 @@ import { loadOnDemand } from "../../src/protocol/deadline.js";
 /** Loads the shared watch streams (the hub, the SSE reader, eventsource-parser, the request check). */
 export const loadWatches = (): Promise<typeof import("./watches.js")> => import("./watches.js");
 
-/** Loads the account features (API keys, email/password, redirect login, realm-web import). */
+/** Loads the account features (API keys, email/password, redirect login, realm-web import, deleting, re-reading and linking users). */
 export const loadAccounts = (): Promise<typeof import("./accounts.js")> => import("./accounts.js");
 
 /**

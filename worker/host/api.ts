@@ -57,12 +57,24 @@ export function sessionApi(core: ApiCore): SessionApi {
     switchUser: async (k: unknown, u: unknown) => mutate(k, (r) => ops.switchUser(r, str(u, "userId"))),
     logOut: async (k: unknown, u: unknown) => mutate(k, (r) => ops.logOut(r, str(u, "userId"))),
     removeUser: async (k: unknown, u: unknown) => mutate(k, (r) => ops.removeUser(r, str(u, "userId"))),
-    deleteUser: async (k: unknown, u: unknown) => mutate(k, (r) => ops.deleteUser(r, str(u, "userId"))),
+    // deleteUser, refreshProfile and linkCredentials load the account features; their arguments are checked first
+    deleteUser: async (k: unknown, u: unknown) => {
+      const [, userId] = [rt(k), str(u, "userId")];
+      const { deleteUser } = await accountFeatures();
+      return mutate(k, (r) => deleteUser(r, userId));
+    },
     refreshAccessToken: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"))),
     refreshCustomData: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"))),
-    refreshProfile: async (k: unknown, u: unknown) => mutate(k, (r) => ops.refreshProfile(r, str(u, "userId"))),
-    linkCredentials: async (k: unknown, u: unknown, c: unknown) =>
-      mutate(k, (r) => ops.linkCredentials(r, str(u, "userId"), parseCredentials(c))),
+    refreshProfile: async (k: unknown, u: unknown) => {
+      const [, userId] = [rt(k), str(u, "userId")];
+      const { refreshProfile } = await accountFeatures();
+      return mutate(k, (r) => refreshProfile(r, userId));
+    },
+    linkCredentials: async (k: unknown, u: unknown, c: unknown) => {
+      const [, userId, credentials] = [rt(k), str(u, "userId"), parseCredentials(c)];
+      const { linkCredentials } = await accountFeatures();
+      return mutate(k, (r) => linkCredentials(r, userId, credentials));
+    },
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
       ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service")),
     stats: async () => core.stats(),

@@ -140,11 +140,6 @@ export async function deleteSession(t: Transport, refreshToken: string): Promise
   await t.send({ method: "DELETE", route: "/auth/session", token: refreshToken });
 }
 
-/** `DELETE /auth/delete` with the user's own access token. */
-export async function deleteUserRequest(t: Transport, accessToken: string): Promise<void> {
-  await t.send({ method: "DELETE", route: "/auth/delete", token: accessToken });
-}
-
 /**
  * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
  * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body:

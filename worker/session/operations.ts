@@ -1,14 +1,14 @@
 /**
- * The user-facing operations of one app runtime (the `SessionApi` methods minus the app key),
+ * The user-facing operations of one app runtime (the `SessionApi` methods minus the app key; those
+ * most pages never use are in features/identity.ts, loaded on first use),
  * with the semantics of realm-js v12 / core where the SDKs differ (see docs/worker.md).
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import type { CredentialsWire, MutationReply } from "../../src/protocol/rpc.js";
-import type { StateChange } from "../../src/protocol/snapshots.js";
 import type { AppRuntime } from "./runtime.js";
 import * as req from "../io/requests.js";
-import { applyLogin, applyLogout, applyProfile, applyRemove, applySwitch, applyTokens } from "./state.js";
+import { applyLogin, applyLogout, applyProfile, applyRemove, applySwitch } from "./state.js";
 import { skewOnReceipt } from "./tokens.js";
 
 /** The device information a login sends (`options.device`), with the stored device id. */
@@ -99,48 +99,6 @@ export async function removeUser(rt: AppRuntime, userId: string): Promise<Mutati
   const reply = await rt.commit((d) => applyRemove(d, userId), userId);
   if (reply.changes.length > 0) await endSession(rt, held);
   return reply;
-}
-
-/**
- * Deletes the user on the server with its own access token (core; realm-web would use the current
- * user's), then forgets it.
- * @throws {RealmTabsError} `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
- */
-export async function deleteUser(rt: AppRuntime, userId: string): Promise<MutationReply> {
-  await rt.withAccessToken(userId, (token) => req.deleteUserRequest(rt.deps.transport, token));
-  return rt.commit((d) => applyRemove(d, userId, "delete"), userId);
-}
-
-/**
- * Fetches the profile again.
- * @throws {RealmTabsError} `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
- */
-export async function refreshProfile(rt: AppRuntime, userId: string): Promise<MutationReply> {
-  const profile = await rt.withAccessToken(userId, (token) => req.fetchProfile(rt.deps.transport, token));
-  return rt.commit((d) => applyProfile(d, userId, profile), userId);
-}
-
-/**
- * Links another identity: `…/login?link=true` with the user's access token, then the profile.
- * @throws {RealmTabsError} `invalid-argument` for anonymous credentials (core refuses them), `user-not-found`, `not-logged-in`
- */
-export async function linkCredentials(rt: AppRuntime, userId: string, credentials: CredentialsWire): Promise<MutationReply> {
-  if (credentials.providerType === "anon-user")
-    throw new RealmTabsError("invalid-argument", "Anonymous credentials cannot be linked to a user");
-  const body = req.loginBody(credentials.payloadEJSON, deviceFor(rt));
-  const r = await rt.withAccessToken(userId, (token) =>
-    req.login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body, token),
-  );
-  if (r.userId !== userId) throw new RealmTabsError("internal", "Link response meant for another user");
-  const profile = await req.fetchProfile(rt.deps.transport, r.accessToken);
-  const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };
-  return rt.commit((d) => {
-    if (d.users.get(userId)?.state !== "LoggedIn") return []; // logged out meanwhile
-    const tokenChanges: StateChange[] = applyTokens(d, userId, tokens, true);
-    // the server may answer with the very token the user holds; the link happened all the same
-    const link: StateChange[] = tokenChanges.length ? tokenChanges : [{ type: "link", userId }];
-    return [...link, ...applyProfile(d, userId, profile)];
-  }, userId);
 }
 
 /**
