@@ -154,7 +154,10 @@ export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
     what: "the watch streams",
     pattern: /(\/worker\/(features\/(watches|watchHub|watchRequest)|io\/sse)\.[jt]s|\/node_modules\/eventsource-parser\/.*)$/,
   },
-  { what: "the account features", pattern: /\/worker\/features\/(accounts|apiKeys|emailPassword|identity|migration|redirectLogin)\.[jt]s$/ },
+  {
+    what: "the account features",
+    pattern: /\/worker\/features\/(accounts|apiKeys|emailPassword|identity|migration|redirectLogin)\.[jt]s$/,
+  },
 ];
 
 /** Modules that must not be in a tab's initial scripts: bson, and the fallback modes' code. */

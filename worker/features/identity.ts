@@ -40,9 +40,7 @@ export async function linkCredentials(rt: AppRuntime, userId: string, credential
   if (credentials.providerType === "anon-user")
     throw new RealmTabsError("invalid-argument", "Anonymous credentials cannot be linked to a user");
   const body = loginBody(credentials.payloadEJSON, deviceFor(rt));
-  const r = await rt.withAccessToken(userId, (token) =>
-    login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body, token),
-  );
+  const r = await rt.withAccessToken(userId, (token) => login(rt.deps.transport, rt.deps.config.id, credentials.providerType, body, token));
   if (r.userId !== userId) throw new RealmTabsError("internal", "Link response meant for another user");
   const profile = await fetchProfile(rt.deps.transport, r.accessToken);
   const tokens = { accessToken: r.accessToken, refreshToken: r.refreshToken, skewMs: skewOnReceipt(r.accessToken, r.receivedAt) };
