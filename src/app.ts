@@ -17,9 +17,8 @@ import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
 import { defaultStorage, realmWebPrefix } from "./migration-keys.js";
-import { LastStateWriter, lastStateStorage, readLastState } from "./lastState.js";
+import { LastStateWriter, lastStateStorage, readLastState, type LastStateStorage } from "./lastState.js";
 import { appKeyFor } from "./protocol/names.js";
-import type { Storage } from "./compat/storage.js";
 
 /** Options of `new App(…)` beyond {@link AppConfiguration}: taking over the sessions realm-web stored. */
 export interface MigrationOptions {
@@ -82,7 +81,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   private readonly listeners = new ListenerSet();
   private readonly host: UserHost;
   private emailPassword: EmailPasswordAuth | null = null;
-  private readonly lastState: Storage;
+  private readonly lastState: LastStateStorage;
   private readonly lastStateWriter: LastStateWriter;
   private migrationFailure: unknown = null;
 

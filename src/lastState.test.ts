@@ -223,3 +223,47 @@ describe("LastStateWriter", () => {
     expect(writes() - before).toBe(1);
   });
 });
+
+describe("lastStateStorage without a storage option", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("reads and writes localStorage directly, under realm-web's key layout", () => {
+    const values = new Map<string, string>();
+    vi.stubGlobal("localStorage", {
+      getItem: (k: string) => values.get(k) ?? null,
+      setItem: (k: string, v: string) => void values.set(k, v),
+      removeItem: (k: string) => void values.delete(k),
+    });
+    const key = appKeyFor("test-app", BASE);
+    const slot = lastStateStorage(key);
+    expect(slot.get("last-state")).toBeNull();
+    slot.set("last-state", "x");
+    expect([...values]).toEqual([[`realm-tabs:app(${key}):last-state`, "x"]]);
+    expect(slot.get("last-state")).toBe("x");
+    // the same key a Storage option's prefixed view uses
+    const memory = new MemoryStorage();
+    lastStateStorage(key, memory).set("last-state", "y");
+    expect(memory.get(`realm-tabs:app(${key}):last-state`)).toBe("y");
+  });
+
+  it("keeps nothing, and throws nothing, where localStorage is missing or refused", () => {
+    const key = appKeyFor("test-app", BASE);
+    vi.stubGlobal("localStorage", undefined);
+    expect(lastStateStorage(key).get("last-state")).toBeNull();
+    expect(() => lastStateStorage(key).set("last-state", "x")).not.toThrow();
+    Object.defineProperty(globalThis, "localStorage", {
+      configurable: true,
+      get() {
+        throw new DOMException("denied", "SecurityError");
+      },
+    });
+    try {
+      expect(lastStateStorage(key).get("last-state")).toBeNull();
+      expect(() => lastStateStorage(key).set("last-state", "x")).not.toThrow();
+    } finally {
+      Reflect.deleteProperty(globalThis, "localStorage");
+    }
+  });
+});

@@ -9,7 +9,8 @@
  * @packageDocumentation
  */
 import type { AppSnapshot, UserSnapshot } from "./protocol/snapshots.js";
-import { defaultRootStorage, type Storage } from "./compat/storage.js";
+import type { Storage } from "./compat/storage.js";
+import { defaultStorage } from "./migration-keys.js";
 
 const KEY = "last-state";
 /** Version of the stored shape; another version is ignored (and overwritten by the next write). */
@@ -20,9 +21,21 @@ interface Stored {
   snapshot: AppSnapshot;
 }
 
-/** The storage of one app's last state: `realm-tabs:app(<appKey>):` in localStorage, or under the given storage. */
-export function lastStateStorage(appKey: string, storage?: Storage): Storage {
-  return (storage ?? defaultRootStorage()).prefix("realm-tabs").prefix(`app(${appKey})`);
+/** Where one app's last state is kept: the two calls of a `Storage` it makes. */
+export type LastStateStorage = Pick<Storage, "get" | "set">;
+
+/**
+ * The storage of one app's last state: the keys `realm-tabs:app(<appKey>):…` of the given storage
+ * (the app's `storage` option), or of `localStorage` read directly. Without a usable
+ * `localStorage` nothing is kept (reads find nothing, writes do nothing).
+ */
+export function lastStateStorage(appKey: string, storage?: Storage): LastStateStorage {
+  if (storage) return storage.prefix("realm-tabs").prefix(`app(${appKey})`);
+  const prefix = `realm-tabs:app(${appKey}):`;
+  return {
+    get: (key) => defaultStorage()?.getItem(prefix + key) ?? null,
+    set: (key, value) => defaultStorage()?.setItem(prefix + key, value),
+  };
 }
 
 function isUser(u: unknown): u is UserSnapshot {
@@ -38,7 +51,7 @@ function isUser(u: unknown): u is UserSnapshot {
 }
 
 /** The stored snapshot of `appKey`, or null if there is none or it is not one this version wrote. */
-export function readLastState(storage: Storage, appKey: string): AppSnapshot | null {
+export function readLastState(storage: LastStateStorage, appKey: string): AppSnapshot | null {
   let text: string | null;
   try {
     text = storage.get(KEY);
@@ -88,7 +101,7 @@ export class LastStateWriter {
    * @param options - see {@link LastStateWriterOptions}
    */
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: LastStateStorage,
     private readonly current: () => AppSnapshot | null,
     options: LastStateWriterOptions = {},
   ) {
@@ -138,7 +151,7 @@ function lastStateText(snapshot: AppSnapshot): string {
   return JSON.stringify(stored);
 }
 
-function writeText(storage: Storage, text: string): void {
+function writeText(storage: LastStateStorage, text: string): void {
   try {
     storage.set(KEY, text);
   } catch {

@@ -16,7 +16,7 @@ export function realmWebPrefix(appId: string): string {
 }
 
 /** `localStorage` when this realm has a usable one, else null. */
-export function defaultStorage(): StorageLike | null {
+export function defaultStorage(): globalThis.Storage | null {
   try {
     return typeof localStorage === "undefined" ? null : localStorage;
   } catch {

@@ -15,4 +15,3 @@ export { nonEmptyString } from "./protocol/args.js";
 export { appKeyFor } from "./protocol/names.js";
 export { loadOnDemand } from "./protocol/deadline.js";
 export { loadFullCodec } from "./codec/lazy.js";
-export { LocalStorage } from "./compat/storage.js";
