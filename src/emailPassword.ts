@@ -1,10 +1,11 @@
 /**
  * `app.emailPasswordAuth`: the `local-userpass` provider's account calls, sent by the session
- * runtime. Every method resolves to `void`.
+ * runtime. Every method resolves to `void`; the methods' code (accountCalls.ts) is loaded on the
+ * first call of one.
  * @packageDocumentation
  */
-import { emailPasswordBody, type EmailPasswordOp } from "./protocol/args.js";
-import { encodeCanonical } from "./codec/lazy.js";
+import type { EmailPasswordOp } from "./protocol/accountArgs.js";
+import { loadAccountCalls } from "./accountCallsLoad.js";
 import type { RuntimeCall } from "./watch.js";
 
 /** The email/password provider client of an app. */
@@ -12,11 +13,9 @@ export class EmailPasswordAuth {
   /** @internal Built by `App.emailPasswordAuth`. */
   constructor(private readonly call: RuntimeCall) {}
 
-  /** Checks `details` as the runtime will (`method` names the SDK call in errors), then sends it. */
+  /** Checks `details` and sends them, once the account calls' code is loaded (accountCalls.ts). */
   private async send(op: EmailPasswordOp, method: string, details: unknown): Promise<void> {
-    const body = emailPasswordBody(op, details, method);
-    const bodyEJSON = await encodeCanonical(body, `${op}: the arguments`);
-    await this.call({ method: "emailPassword", about: op }, (emailPassword, appKey) => emailPassword(appKey, op, bodyEJSON));
+    await (await loadAccountCalls()).emailPasswordCall(this.call, op, method, details);
   }
 
   /** Registers a new account. @throws {RealmTabsError} `invalid-argument` @throws {MongoDBRealmError} e.g. `AccountNameInUse` */

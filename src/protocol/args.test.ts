@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  API_KEY_OPS,
-  EMAIL_PASSWORD_FIELDS,
-  apiKeyId,
-  apiKeyName,
-  apiKeyOp,
-  emailPasswordBody,
-  emailPasswordOp,
-  nonEmptyString,
-  watchSelector,
-} from "./args.js";
+import { API_KEY_OPS, EMAIL_PASSWORD_FIELDS, apiKeyId, apiKeyName, apiKeyOp, emailPasswordBody, emailPasswordOp } from "./accountArgs.js";
+import { nonEmptyString, watchSelector } from "./args.js";
 
 const refused = (f: () => unknown): unknown => {
   try {

@@ -6,7 +6,7 @@
  * `errors.ts`, keeping their class and fields.
  * @packageDocumentation
  */
-import type { ApiKeyOp, EmailPasswordOp } from "./args.js";
+import type { ApiKeyOp, EmailPasswordOp } from "./accountArgs.js";
 import type { SerializedError } from "./errors.js";
 import type { AppSnapshot, ProviderType, StateChange } from "./snapshots.js";
 

@@ -5,7 +5,8 @@
  */
 import { canonicalFromJSON } from "../io/ejson.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import { apiKeyId, apiKeyName, apiKeyOp, nonEmptyString, type ApiKeyOp } from "../../src/protocol/args.js";
+import { nonEmptyString } from "../../src/protocol/args.js";
+import { apiKeyId, apiKeyName, apiKeyOp, type ApiKeyOp } from "../../src/protocol/accountArgs.js";
 import type { AppRuntime } from "../session/runtime.js";
 import type { TransportRequest } from "../io/transport.js";
 

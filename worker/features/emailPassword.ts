@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { RealmTabsError } from "../../src/protocol/errors.js";
-import { emailPasswordBody, emailPasswordOp } from "../../src/protocol/args.js";
+import { emailPasswordBody, emailPasswordOp } from "../../src/protocol/accountArgs.js";
 import type { AppRuntime } from "../session/runtime.js";
 
 /**
