@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import type { CommitTime } from "./probe/timing.js";
+import type { ClockOffset } from "./clock.js";
 
 /** Payload sizes of the function-call benchmark. */
 export type PayloadKind = "small" | "large";
@@ -58,6 +59,11 @@ export interface BenchPage {
    * ask, each with the epoch ms it started, was persisted and was posted to the first and last tab.
    */
   commits?(): Promise<CommitTime[]>;
+  /**
+   * The probe page only: this tab's clock minus the probe worker's (ms, see pages/clock.ts), measured
+   * now; from then on the tab stamps its calls' posts on the worker's clock.
+   */
+  clockOffset?(): Promise<ClockOffset>;
 }
 
 /** What a watching tab saw. */

@@ -11,6 +11,8 @@ import { closeAll, openPage, openSignedInTabs, openTab } from "../lib/browser.js
 import type { BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { fmt, ratioSpread, spread, summarize } from "../lib/stats.js";
+import { offsetsNote } from "../lib/clocks.js";
+import type { ClockOffset } from "../pages/clock.js";
 
 /** Opens one floor tab (no user: the floor worker logs in once on its own). */
 const openFloorTab = (context: BrowserContext, url: string): Promise<Page> => openPage(context, url, () => window.floor?.ready === true);
@@ -62,11 +64,17 @@ export async function floorBenchmark(env: BenchEnv): Promise<Section> {
   let web: Page[] = [];
   const rows: string[][] = [];
   const notes: string[] = [];
+  const offsets: ClockOffset[] = [];
   try {
     const levels = sizes.logoutTabs.filter((n) => n > 2 && n <= sizes.workerTabs);
     for (const n of [...levels, sizes.workerTabs].filter((n, i, all) => all.indexOf(n) === i)) {
       env.log(`floor: ${n} tabs, ${sizes.logoutRepeats} fan-outs`);
-      while (floor.length < n) floor.push(await openFloorTab(floorContext, floorUrl));
+      while (floor.length < n) {
+        const page = await openFloorTab(floorContext, floorUrl);
+        floor.push(page);
+        // from here the tab records pushes and stamps echoes on the worker's clock (pages/clock.ts)
+        offsets.push(await page.evaluate(() => window.floor!.clockOffset()));
+      }
       const fan = emptyReps();
       const pooled: number[] = [];
       const loops: number[] = [];
@@ -117,6 +125,7 @@ export async function floorBenchmark(env: BenchEnv): Promise<Section> {
     rows.push([...row("the same calls over realm-web 2.0.1 (one tab each)", n, calls.web), "–"]);
     notes.push(
       `End to end with ${n} tabs at once, p95 bare relay ÷ realm-web, per repetition: ${ratioSpread(calls.floor.p95, calls.web.p95)}.`,
+      offsetsNote(offsets),
     );
   } finally {
     await closeAll([...floor, ...web]);
@@ -126,7 +135,7 @@ export async function floorBenchmark(env: BenchEnv): Promise<Section> {
     title: "The floor: a bare SharedWorker on this machine",
     workload:
       "A page and a SharedWorker with no library (bench/pages/floor/): the worker keeps its ports in a set, answers an echo at once, posts a fan-out in one loop to every other tab's push port (a port the tab made and transferred, as realm-tabs' push port), and relays a function call as one `fetch` with a token it got once (no validation, no EJSON, no store). " +
-      `Fan-out: from the first tab, ${sizes.logoutRepeats} pushes per N, each other tab recording its receipt against the time the worker started posting (one machine clock), as in benchmark 2 from the commit (where the library's commit also writes IndexedDB first). ` +
+      `Fan-out: from the first tab, ${sizes.logoutRepeats} pushes per N, each other tab recording its receipt against the time the worker started posting (on the worker's clock, by the tab's measured offset), as in benchmark 2 from the commit (where the library's commit also writes IndexedDB first). ` +
       `In the worker: as benchmark 10, the time from the tab's post to the worker's reply, here with nothing in between: ${sizes.repetitions} repetitions of ${sizes.workerSoloCalls} echoes in a row from 1 tab (the others idle), then ${sizes.workerCallsPerTab} in a row from each tab at once. ` +
       `End to end: as benchmark 7, every tab makes ${sizes.scaleCallsPerTab} sequential \`echo({n:1,s:"hello"})\` calls at once, through the bare relay and through realm-web in a second context, ${sizes.repetitions} interleaved repetitions. ` +
       "Cells are the median over the repetitions (or changes) of each one's p50 or p95, with the range in brackets; the last column is the p95 of every fan-out sample together.",

@@ -10,6 +10,8 @@ import { titleFor, type BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { fmt, spread, summarize } from "../lib/stats.js";
 import { closeTabs, openBenchTab, openSignedInBenchTabs } from "../lib/tabs.js";
+import { measureOffsets, offsetsNote } from "../lib/clocks.js";
+import type { ClockOffset } from "../pages/clock.js";
 
 /** Firefox's clock in these pages, as the samples show it. */
 const FIREFOX_CLOCK_NOTE =
@@ -43,8 +45,17 @@ interface FanOutResult {
  * The delays are recorded in the pages (listener time minus the time before the call, or minus the
  * commit's start as the probe worker recorded it), so how often this side polls changes nothing but the wall time.
  */
-async function fanOut(env: BenchEnv, tabs: Tab[], userId: string, waitMs: number, event: FanOutEvent = "logout"): Promise<FanOutResult> {
+async function fanOut(
+  env: BenchEnv,
+  tabs: Tab[],
+  userId: string,
+  waitMs: number,
+  event: FanOutEvent = "logout",
+  offsets: readonly number[] = [],
+): Promise<FanOutResult> {
   const [first, ...others] = tabs;
+  // each tab's clock minus the worker's (probe page; 0 elsewhere): every stamp goes onto the worker's clock
+  const offsetOf = (i: number): number => offsets[i] ?? 0;
   if (event === "logout") await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armLogoutProbe(id), userId)));
   else await Promise.all(others.map((t) => t.evaluate((id) => window.bench!.armTokenProbe(id), userId)));
   await first!.evaluate(() => window.bench!.commits?.()); // forget the commits before this change
@@ -58,9 +69,10 @@ async function fanOut(env: BenchEnv, tabs: Tab[], userId: string, waitMs: number
     .catch(() => seenBy()); // past the wait: some tabs never saw it, which is a result too
   // the change is this call's only commit (a logout's session request and a refresh's answer commit nothing else)
   const commit = (await first!.evaluate(() => window.bench!.commits?.() ?? Promise.resolve([])))[0];
+  const onWorkerClock = seen.map((s, i) => (s === null ? null : s - offsetOf(i + 1)));
   return {
-    delays: seen.map((s) => (s === null ? null : s - at)),
-    fromCommit: commit ? seen.flatMap((s) => (s === null ? [] : [s - commit.startedAt])) : [],
+    delays: onWorkerClock.map((s) => (s === null ? null : s - (at - offsetOf(0)))),
+    fromCommit: commit ? onWorkerClock.flatMap((s) => (s === null ? [] : [s - commit.startedAt])) : [],
     persistMs: commit ? commit.persistedAt - commit.startedAt : null,
     toFirstPostMs: commit?.firstPushedAt ? commit.firstPushedAt - commit.persistedAt : null,
     postMs: commit?.pushedAt && commit.firstPushedAt ? commit.pushedAt - commit.firstPushedAt : null,
@@ -107,17 +119,19 @@ function collect(into: Samples, r: FanOutResult): void {
 }
 
 /** realm-tabs: `repeats` logouts per N (logging in again between them), then `repeats` token refreshes. */
-async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Samples>> {
+async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Samples> & { offsets: ClockOffset[] }> {
   const context = await env.driver.newContext();
   try {
     const { tabs, userId: firstId } = await openSignedInBenchTabs(env.driver, context, env.url("probe", env.server), n);
+    const offsets = await measureOffsets(tabs.map((t) => () => t.evaluate(() => window.bench!.clockOffset!())));
+    const offsetMs = offsets.map((o) => o.offsetMs);
     const out: Record<FanOutEvent, Samples> = {
       logout: emptySamples(),
       refresh: emptySamples(),
     };
     let userId = firstId;
     for (let i = 0; i < env.sizes.logoutRepeats; i += 1) {
-      collect(out.logout, await fanOut(env, tabs, userId, 15_000));
+      collect(out.logout, await fanOut(env, tabs, userId, 15_000, "logout", offsetMs));
       userId = await tabs[0]!.evaluate(() => window.bench!.login());
       await env.driver.waitUntil(
         () => Promise.all(tabs.map((t) => t.evaluate((id) => window.bench!.isLoggedIn(id), userId))),
@@ -125,9 +139,9 @@ async function tabsRun(env: BenchEnv, n: number): Promise<Record<FanOutEvent, Sa
         { message: "every tab shows the new login", timeout: 15_000 },
       );
     }
-    for (let i = 0; i < env.sizes.logoutRepeats; i += 1) collect(out.refresh, await fanOut(env, tabs, userId, 15_000, "refresh"));
+    for (let i = 0; i < env.sizes.logoutRepeats; i += 1) collect(out.refresh, await fanOut(env, tabs, userId, 15_000, "refresh", offsetMs));
     await closeTabs(tabs);
-    return out;
+    return { ...out, offsets };
   } finally {
     await context.close();
   }
@@ -157,9 +171,11 @@ async function webRun(env: BenchEnv, n: number): Promise<{ seen: number; stillIn
 export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
   const rows: string[][] = [];
   const own: string[] = [];
+  const offsets: ClockOffset[] = [];
   for (const n of env.driver.browserName === "firefox" ? env.sizes.firefoxLogoutTabs : env.sizes.logoutTabs) {
     env.log(`logout and token-refresh fan-out (${env.driver.browserName}): ${n} tabs`);
     const t = await tabsRun(env, n);
+    offsets.push(...t.offsets);
     const w = await webRun(env, n);
     for (const event of ["logout", "refresh"] as const) {
       const c = summarize(t[event].fromCommit);
@@ -188,7 +204,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
   return {
     title: titleFor("Logout fan-out", env),
     workload:
-      `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, one machine clock) at which it fires with \`isLoggedIn === false\` (logout) or with an access token other than the one it held when armed (token refresh). ` +
+      `${env.driverBrowser}. N tabs share one anonymous user; every tab but the first adds a user listener that records the time (epoch ms, put on the worker's clock by the tab's measured offset) at which it fires with \`isLoggedIn === false\` (logout) or with an access token other than the one it held when armed (token refresh). ` +
       `The first tab calls \`user.logOut()\` or \`user.refreshAccessToken()\`. realm-tabs runs over the probe SharedWorker (bench/pages/probe/: the library's host wired as worker/entry.ts wires it, its store commits timed), and the fan-out is measured from the moment the worker starts to commit the change (after a refresh's \`POST /auth/session\` answered; a logout commits before its \`DELETE /auth/session\`) until each other tab's record: the store write, the push to every tab's port, the tab applying it and firing its listener. ` +
       `"From the call" is from just before the first tab's call instead (it adds the hop to the worker, and a refresh's request to the local server); "store write" is the commit's IndexedDB write, which comes before the push, "store write to the first post" the time from its end until the worker posted to the first tab's port, and "posting to every port" the worker's loop from that first post to the last. ${env.sizes.logoutRepeats} logouts per N (log in again between), then ${env.sizes.logoutRepeats} refreshes on the same tabs; ` +
       `samples = (N − 1) × repeats; p50, p95 and max are over all samples of the N, and "p95 of each change" is each repeat's own p95 (its N − 1 tabs), as the median of the repeats with their range. realm-web has no user listeners (\`addListener\` throws "Not yet implemented"), so its tabs poll \`isLoggedIn\` every 5 ms for ${WEB_WAIT_MS / 1000} s after one logout per N.`,
@@ -213,6 +229,7 @@ export async function logoutBenchmark(env: BenchEnv): Promise<Section> {
       "realm-web never propagates a logout: the other tabs keep the user (and its refresh token, revoked on the server) in memory until they are reloaded; a tab opened after the logout reads localStorage and does not show the user (checked in every run).",
       "realm-tabs' runtime posts each commit's snapshot to every tab's private MessagePort (the BroadcastChannel carries only a hint, for leader mode); the tabs apply it and fire their listeners without a request of their own.",
       `The first tab's own \`refreshAccessToken()\` call (as the runner timed it around \`evaluate\`, so an upper bound), p50 per N: ${own.join(", ")}.`,
+      offsetsNote(offsets, "each realm-tabs tab"),
       ...(env.driver.browserName === "firefox" ? [FIREFOX_CLOCK_NOTE] : []),
     ],
   };

@@ -11,6 +11,7 @@ import type { BenchEnv } from "../lib/env.js";
 import type { Section } from "../lib/report.js";
 import { fmt, median, spread, summarize, type Summary } from "../lib/stats.js";
 import { emptyCallTimes, type CallTimes } from "../pages/probe/timing.js";
+import { measureOffsets, offsetsNote } from "../lib/clocks.js";
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 const signedMib = (bytes: number): string => `${bytes >= 0 ? "+" : "−"}${mib(Math.abs(bytes))}`;
@@ -54,6 +55,8 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     pages = (await openSignedInTabs(context, url, 1)).pages;
     const first = pages[0]!;
     while (pages.length < sizes.workerTabs) pages.push(await openTab(context, url, true));
+    // from here each tab stamps its posts on the worker's clock (pages/clock.ts)
+    const offsets = await measureOffsets(pages.map((p) => () => p.evaluate(() => window.bench!.clockOffset!())));
     await echoAll(pages, 2); // warm-up
     await takeTimes(env);
     // per repetition: 1 tab calling in a row (the others open and idle), then every tab at once
@@ -95,14 +98,14 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     heapRows.push(
       `Where a call's time in the worker goes (all repetitions' calls together) — ${phases(1, soloAll)}. ${phases(pages.length, manyAll)}.`,
     );
-    // The tab's stamp and the worker's clock are two realms' epoch clocks (performance.timeOrigin +
-    // performance.now(), 0.1 ms steps with jitter, so single calls may read a little below zero); a
-    // system clock adjusted between the realms' starts puts them apart, which a one-tab median below
-    // zero shows.
+    heapRows.push(offsetsNote(offsets));
+    // The tab's stamp is on the worker's clock within half a ping's round trip (0.1 ms steps with
+    // jitter, so single calls may read a little below zero); a one-tab median below zero means the
+    // correction failed.
     const soloHopIn = summarize(soloAll.hopIn).p50;
     if (soloHopIn < 0) {
       heapRows.push(
-        `**Not valid: the tab's and the worker's clocks disagree.** The one-tab calls' median hop in is ${fmt(soloHopIn, " ms")}: they arrived before they were sent, so the two realms' epoch clocks are apart and every time that starts at the tab's stamp (in the worker, hop in) is off by that much. Run this section again (\`--only=worker\`).`,
+        `**Not valid: the tab's and the worker's clocks disagree.** The one-tab calls' median hop in is ${fmt(soloHopIn, " ms")} after the clock correction: they arrived before they were sent, so every time that starts at the tab's stamp (in the worker, hop in) is off by that much. Run this section again (\`--only=worker\`).`,
       );
     }
     const ratios = many.map((r, i) => r.own.p95 / (solo[i]?.own.p95 ?? Number.NaN));
@@ -136,7 +139,7 @@ export async function workerBenchmark(env: BenchEnv): Promise<Section> {
     title: "Inside the SharedWorker: time per call and heap",
     workload:
       "The realm-tabs page over a probe SharedWorker: the library's session host wired as worker/entry.ts wires it, with each tab's port wrapped so that every `callFunction` message is timed in the worker " +
-      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it; the worker times its reply against that stamp (one machine clock) and times the call's `fetch()` until the library's own read of the body returned it (the probe wraps that read; it adds none). " +
+      "(bench/pages/probe/; the library's own worker has no timing code). The tab stamps each message with the epoch ms it posted it, put on the worker's clock by the tab's measured offset (pages/clock.ts); the worker times its reply against that stamp and times the call's `fetch()` until the library's own read of the body returned it (the probe wraps that read; it adds none). " +
       `"In the worker" is the first minus the second: the hop in, the queue behind other tabs' messages and the worker's own processing, without the HTTP request (which Chromium runs on at most 6 connections to one host, so 50 requests at once wait there, outside the worker). ` +
       `Calls are \`echo({n:1,s:"hello"})\`, with ${sizes.workerTabs} tabs open (after 2 warm-up calls from each). ${sizes.repetitions} repetitions, each of ${sizes.workerSoloCalls} calls in a row from 1 tab (the others idle), then ${sizes.workerCallsPerTab} in a row from each of the ${sizes.workerTabs} tabs at once. ` +
       "Each time cell is the median over the repetitions of that repetition's p50 or p95, with the lowest and highest repetition in brackets. " +

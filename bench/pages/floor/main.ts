@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { epochNow, type FloorReply, type FloorRequest } from "./protocol.js";
+import { measureClockOffset, type ClockOffset } from "../clock.js";
 
 /** What the floor page offers the runner. */
 export interface FloorPage {
@@ -14,8 +15,13 @@ export interface FloorPage {
   call(count: number): Promise<number[]>;
   /** Asks the worker to post a push to every other tab; resolves to the epoch ms it started posting and how long its loop took (ms). */
   fanout(): Promise<{ at: number; loopMs: number }>;
-  /** Epoch ms at which this tab got the latest push, and the worker's time on it; null before any. */
+  /** Epoch ms at which this tab got the latest push (on the worker's clock once {@link FloorPage.clockOffset} ran), and the worker's time on it; null before any. */
   lastPush(): { at: number; seenAt: number } | null;
+  /**
+   * This tab's clock minus the worker's (ms, see pages/clock.ts), measured now; from then on echoes
+   * are stamped on the worker's clock.
+   */
+  clockOffset(): Promise<ClockOffset>;
 }
 
 declare global {
@@ -32,11 +38,13 @@ const port = worker.port;
 const waiting = new Map<number, (reply: FloorReply) => void>();
 let nextId = 1;
 let pushed: { at: number; seenAt: number } | null = null;
+/** This tab's clock minus the worker's, once measured. */
+let offsetMs = 0;
 
 const onReply = (event: MessageEvent<FloorReply>): void => {
   const m = event.data;
   if (m.type === "push") {
-    pushed = { at: m.at, seenAt: epochNow() };
+    pushed = { at: m.at, seenAt: epochNow() - offsetMs };
     return;
   }
   const done = waiting.get(m.id);
@@ -74,7 +82,7 @@ window.floor = {
   async echo(count) {
     const times: number[] = [];
     for (let i = 0; i < count; i += 1) {
-      const reply = await ask((id) => ({ type: "echo", id, sentAt: epochNow() }));
+      const reply = await ask((id) => ({ type: "echo", id, sentAt: epochNow() - offsetMs }));
       if (reply.type === "echoed") times.push(reply.inWorkerMs);
     }
     return times;
@@ -96,4 +104,9 @@ window.floor = {
     return { at: reply.at, loopMs: reply.loopMs };
   },
   lastPush: () => pushed,
+  async clockOffset() {
+    const offset = await measureClockOffset(port);
+    offsetMs = offset.offsetMs;
+    return offset;
+  },
 };

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { epochNow, type FloorReply, type FloorRequest } from "./protocol.js";
+import { answerClockPing } from "../clock.js";
 
 /** Deadline of each request to the server (the tab's own deadline is 30 s). */
 const FETCH_DEADLINE_MS = 15_000;
@@ -72,5 +73,7 @@ scope.onconnect = (event) => {
   const port = event.ports[0];
   if (!port) return;
   ports.add(port);
-  port.onmessage = (message: MessageEvent<FloorRequest>) => onMessage(port, message.data, message.ports);
+  port.onmessage = (message: MessageEvent<FloorRequest>) => {
+    if (!answerClockPing(port, message.data)) onMessage(port, message.data, message.ports);
+  };
 };

@@ -4,11 +4,22 @@
  */
 import { startTabsBench } from "../tabs/bench.js";
 import { askCommits, stampingEndpoint } from "./timing.js";
+import { measureClockOffset } from "../clock.js";
 
+let port: MessagePort | null = null;
+let stamping: ReturnType<typeof stampingEndpoint> | null = null;
 startTabsBench({
   worker: () => {
     const worker = new SharedWorker(new URL("./worker.ts", import.meta.url), { type: "module", name: "realm-tabs-probe" });
-    return stampingEndpoint(worker.port);
+    port = worker.port;
+    stamping = stampingEndpoint(worker.port);
+    return stamping;
   },
 });
 window.bench!.commits = askCommits;
+window.bench!.clockOffset = async () => {
+  if (!port || !stamping) throw new Error("the probe worker is not started yet");
+  const offset = await measureClockOffset(port);
+  stamping.offsetMs = offset.offsetMs; // calls stamp their post on the worker's clock from now on
+  return offset;
+};

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { Endpoint } from "comlink";
+import { isClockPing } from "../clock.js";
 
 /** Epoch ms on this realm's high-resolution clock (the same clock in tabs and workers of one machine). */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -46,11 +47,15 @@ interface Stamped {
   sentAt?: unknown;
 }
 
-/** The tab side: a port to the worker whose outgoing Comlink messages carry `sentAt`. */
-export function stampingEndpoint(port: MessagePort): Endpoint {
+/**
+ * The tab side: a port to the worker whose outgoing Comlink messages carry `sentAt`, on the
+ * worker's clock once `offsetMs` (this tab's clock minus the worker's, see bench/pages/clock.ts) is set.
+ */
+export function stampingEndpoint(port: MessagePort): Endpoint & { offsetMs: number } {
   return {
+    offsetMs: 0,
     postMessage(message: unknown, transfer?: Transferable[]) {
-      if (typeof message === "object" && message !== null) (message as Stamped).sentAt = epochNow();
+      if (typeof message === "object" && message !== null) (message as Stamped).sentAt = epochNow() - this.offsetMs;
       port.postMessage(message, transfer ?? []);
     },
     addEventListener: (type: string, listener: EventListenerOrEventListenerObject) => port.addEventListener(type, listener),
@@ -134,6 +139,7 @@ export class CallClock {
         const run = typeof listener === "function" ? listener : (e: Event) => listener.handleEvent(e);
         port.addEventListener(type, (event: Event) => {
           const data = (event as MessageEvent).data as Stamped | null;
+          if (isClockPing(data)) return; // answered by the probe worker itself, not a Comlink message
           if (typeof data?.id === "string" && Array.isArray(data.path) && data.path[0] === "callFunction") {
             const sentAt = typeof data.sentAt === "number" ? data.sentAt : null;
             this.started.set(data.id, { sentAt, receivedAt: epochNow(), fetchAt: null, answeredAt: null, network: 0 });

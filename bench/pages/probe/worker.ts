@@ -10,6 +10,7 @@ import { exposeSession } from "../../../src/protocol/comlink.js";
 import { browserHostDeps } from "../../../worker/host/browser.js";
 import { createSessionHost } from "../../../worker/host/host.js";
 import { CallClock, CommitLog, PROBE_CHANNEL } from "./timing.js";
+import { answerClockPing } from "../clock.js";
 
 const clock = new CallClock();
 const commits = new CommitLog();
@@ -27,6 +28,8 @@ scope.onconnect = (event) => {
   const port = event.ports[0];
   if (!port) return;
   // before Comlink's listener: the push port a connect hands over posts through the commit log's timer
-  port.addEventListener("message", (message: MessageEvent) => commits.timePushPort(message.data));
+  port.addEventListener("message", (message: MessageEvent) => {
+    if (!answerClockPing(port, message.data)) commits.timePushPort(message.data);
+  });
   exposeSession(host.connection(), clock.endpoint(port));
 };
