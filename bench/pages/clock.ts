@@ -36,21 +36,23 @@ export function isClockPing(data: unknown): data is ClockPing {
 
 /**
  * The worker side: answers `data` on `port` if it is a ping.
+ * @param now - the worker's clock (tests shift it)
  * @returns whether it was one (then nothing else should handle it)
  */
-export function answerClockPing(port: { postMessage(message: unknown): void }, data: unknown): boolean {
+export function answerClockPing(port: { postMessage(message: unknown): void }, data: unknown, now: () => number = epochNow): boolean {
   if (!isClockPing(data)) return false;
-  port.postMessage({ clockPong: data.clockPing, workerAt: epochNow() } satisfies ClockPong);
+  port.postMessage({ clockPong: data.clockPing, workerAt: now() } satisfies ClockPong);
   return true;
 }
 
 /**
  * The tab side: `count` pings in a row over `port` (a port the worker answers them on).
- * @throws Error if a ping gets no answer within 5 s
+ * @throws Error if a ping gets no answer within `timeoutMs`
  */
 export async function measureClockOffset(
   port: Pick<MessagePort, "postMessage" | "addEventListener" | "removeEventListener">,
   count = 20,
+  timeoutMs = 5_000,
 ): Promise<ClockOffset> {
   let best: ClockOffset | null = null;
   for (let i = 0; i < count; i += 1) {
@@ -58,8 +60,8 @@ export async function measureClockOffset(
     const workerAt = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         port.removeEventListener("message", onPong);
-        reject(new Error("the worker did not answer a clock ping within 5 s"));
-      }, 5_000);
+        reject(new Error(`the worker did not answer a clock ping within ${timeoutMs} ms`));
+      }, timeoutMs);
       function onPong(event: Event): void {
         const pong = (event as MessageEvent).data as Partial<ClockPong> | null;
         if (pong?.clockPong !== i || typeof pong.workerAt !== "number") return;
