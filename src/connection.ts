@@ -13,7 +13,7 @@ import type { AppConfigWire, ConnectReply, Operation, SessionApi, SessionMethod 
 import { loadOnDemand, withDeadline } from "./protocol/deadline.js";
 import type { Link } from "./modes/link.js";
 import { retryIdempotent } from "./modes/retry.js";
-import { degradedReason, detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
+import { detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
 
 /** Anything Comlink can talk over: a `MessagePort`, or an object with the same methods. */
 export type PortLike = Comlink.Endpoint;
@@ -144,7 +144,7 @@ function sharedWorkerLink(factory: WorkerFactory): Link {
   const failed = startupFailure(endpoint);
   return {
     mode: "shared-worker",
-    degraded: degradedReason("shared-worker", detectCapabilities()),
+    degraded: null, // a SharedWorker is the mode the others are degraded from
     api,
     ready: Promise.resolve(),
     lost: () => failed,

@@ -7,7 +7,8 @@ import { exposeSession, wrapSession } from "../protocol/comlink.js";
 import { loadRuntimeModules } from "./loaders.js";
 import type { Link } from "./link.js";
 import { never } from "./link.js";
-import { degradedReason, detectCapabilities } from "./select.js";
+import { detectCapabilities } from "./select.js";
+import { degradedReason } from "./degraded.js";
 
 /**
  * Starts a runtime in this page.

@@ -11,7 +11,8 @@ import { clientEndpoint } from "./endpoint.js";
 import { joinElection } from "./leader.js";
 import { loadRuntimeModules } from "./loaders.js";
 import type { Link } from "./link.js";
-import { degradedReason, detectCapabilities } from "./select.js";
+import { detectCapabilities } from "./select.js";
+import { degradedReason } from "./degraded.js";
 import { rpcChannelName } from "../protocol/names.js";
 import { RPC_NS, isRpcWire } from "./wire.js";
 

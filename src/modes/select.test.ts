@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { degradedReason, modeCandidates, type Capabilities } from "./select.js";
+import { modeCandidates, type Capabilities } from "./select.js";
+import { degradedReason } from "./degraded.js";
 
 const all: Capabilities = { sharedWorker: true, broadcastChannel: true, webLocks: true };
 

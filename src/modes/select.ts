@@ -1,7 +1,7 @@
 /**
  * Which runtime mode to try, in order. `auto` tries SharedWorker, then leader election among tabs
  * (the runtime hosted by the leader tab), then in-page; every mode but SharedWorker is reported as
- * degraded, with the reason.
+ * degraded, with the reason (degraded.ts, loaded with those modes).
  * @packageDocumentation
  */
 
@@ -42,22 +42,4 @@ export function modeCandidates(option: ModeOption, caps: Capabilities, customWor
   if (caps.broadcastChannel) modes.push("leader");
   modes.push("in-page");
   return modes;
-}
-
-/**
- * Why a mode is weaker than a SharedWorker, or null if it is not.
- * @param mode - the mode in use
- * @param caps - what the browser offers
- */
-export function degradedReason(mode: RuntimeMode, caps: Capabilities): string | null {
-  switch (mode) {
-    case "shared-worker":
-      return null;
-    case "leader":
-      return caps.webLocks
-        ? "no SharedWorker: the runtime runs in a leader tab; calls in flight when it closes fail with a retryable leader-changed error, and a hidden leader tab's timers may be throttled"
-        : "no SharedWorker and no Web Locks: the leader is elected over BroadcastChannel heartbeats, closed tabs are never detected and two builds may refresh at once";
-    case "in-page":
-      return "no SharedWorker and no BroadcastChannel: every tab runs its own runtime; tabs share the stored session but not its changes until reload";
-  }
 }
