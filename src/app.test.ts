@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ObjectId } from "bson";
 import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
-import { isMongoDBRealmError } from "./protocol/errors.js";
+import { isMongoDBRealmError } from "./protocol/encodeError.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
 import { BASE, MemoryRuntime, closeAll, tabs, tracked } from "../test/memory-runtime.js";
 

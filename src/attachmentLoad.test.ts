@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { MemoryStorage } from "./compat/storage.js";
-import { isRealmTabsError } from "./protocol/errors.js";
+import { isRealmTabsError } from "./protocol/encodeError.js";
 import { BASE, closeAll, tabs, tracked } from "../test/memory-runtime.js";
 
 afterEach(() => {

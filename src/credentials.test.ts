@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EJSON } from "bson";
 import { Credentials, isRedirectCredentials, toCredentialsWire } from "./credentials.js";
-import { isRealmTabsError } from "./protocol/errors.js";
+import { isRealmTabsError } from "./protocol/encodeError.js";
 
 describe("Credentials payloads (protocol §2.1)", () => {
   it.each([

@@ -61,6 +61,7 @@ export type { RuntimeMode, ModeOption } from "./modes/select.js";
 export type { StatusEventMap, StatusEventType, StatusListener, OutdatedEvent, DegradedEvent, LeaderChangedEvent } from "./modes/events.js";
 export { ProviderType, UserState, UserType } from "./protocol/snapshots.js";
 export type { UserIdentity } from "./protocol/snapshots.js";
-export { MongoDBRealmError, RealmTabsError, WatchError, isMongoDBRealmError, isRealmTabsError, isWatchError } from "./protocol/errors.js";
+export { MongoDBRealmError, RealmTabsError, WatchError } from "./protocol/errors.js";
+export { isMongoDBRealmError, isRealmTabsError, isWatchError } from "./protocol/encodeError.js";
 export type { RealmTabsErrorCode } from "./protocol/errors.js";
 export * as BSON from "bson";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { handleAuthRedirect } from "./compat/environment.js";
 import { MemoryStorage, type StorageChangeListener } from "./compat/storage.js";
-import { isRealmTabsError } from "./protocol/errors.js";
+import { isRealmTabsError } from "./protocol/encodeError.js";
 import { randomState, runRedirectLogin } from "./redirectLogin.js";
 
 /** localStorage as two documents share it: a write by the other one fires the `storage` listeners. */

@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
-import { exposeSession } from "./protocol/comlink.js";
+import { exposeSession } from "./protocol/expose.js";
 import { RealmTabsError } from "./protocol/errors.js";
 import type { SessionApi } from "./protocol/rpc.js";
 import { BASE, MemoryRuntime, closeAll, tabs, tracked } from "../test/memory-runtime.js";

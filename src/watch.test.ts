@@ -1,6 +1,7 @@
 /** The tab's watch iterator over a MessagePort, with a fake runtime call. */
 import { describe, expect, it } from "vitest";
-import { serializeError, RealmTabsError, WatchError } from "./protocol/errors.js";
+import { RealmTabsError, WatchError } from "./protocol/errors.js";
+import { serializeError } from "./protocol/encodeError.js";
 import { watchCollection, type RuntimeCall } from "./watch.js";
 import { fakeWatchRuntime as fakeRuntime } from "../test/watch-runtime.js";
 

@@ -6,7 +6,7 @@
 import { EJSON, ObjectId } from "bson";
 import { App } from "../src/app.js";
 import type { AppConfiguration } from "../src/config.js";
-import { exposeSession } from "../src/protocol/comlink.js";
+import { exposeSession } from "../src/protocol/expose.js";
 import { MongoDBRealmError, RealmTabsError } from "../src/protocol/errors.js";
 import { PROTOCOL_VERSION } from "../src/protocol/events.js";
 import { appKeyFor, channelName } from "../src/protocol/names.js";

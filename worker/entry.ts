@@ -4,7 +4,7 @@
  * @packageDocumentation
  * @module realm-tabs/worker
  */
-import { exposeSession } from "../src/protocol/comlink.js";
+import { exposeSession } from "../src/protocol/expose.js";
 import { browserHostDeps } from "./host/browser.js";
 import { createSessionHost } from "./host/host.js";
 

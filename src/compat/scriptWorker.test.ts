@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { isRealmTabsError } from "../protocol/errors.js";
+import { isRealmTabsError } from "../protocol/encodeError.js";
 
 /** A fresh copy of the module (its worker URL is module state). */
 async function fresh(): Promise<typeof import("./scriptWorker.js")> {

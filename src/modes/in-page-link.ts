@@ -3,7 +3,8 @@
  * it over a `MessageChannel`. The last resort; tabs then share only what IndexedDB holds.
  * @packageDocumentation
  */
-import { exposeSession, wrapSession } from "../protocol/comlink.js";
+import { wrapSession } from "../protocol/comlink.js";
+import { exposeSession } from "../protocol/expose.js";
 import { loadRuntimeModules } from "./loaders.js";
 import type { Link } from "./link.js";
 import { never } from "./link.js";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { serveClients } from "./endpoint.js";
 import { openLeaderLink } from "./leader-link.js";
 import { rpcChannelName } from "../protocol/names.js";
-import { exposeSession } from "../protocol/comlink.js";
+import { exposeSession } from "../protocol/expose.js";
 import type { RuntimeStats, SessionApi } from "../protocol/rpc.js";
 
 // Another tab holds the leader lock: this tab's candidacy waits in the queue (never granted here).

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import { wrapSession } from "../protocol/comlink.js";
-import { RealmTabsError, serializeError } from "../protocol/errors.js";
+import { RealmTabsError } from "../protocol/errors.js";
+import { serializeError } from "../protocol/encodeError.js";
 import { withDeadline } from "../protocol/deadline.js";
 import { clientEndpoint } from "./endpoint.js";
 import { joinElection } from "./leader.js";

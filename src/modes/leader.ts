@@ -5,7 +5,7 @@
  * shared by the Apps of the tab (reference counted).
  * @packageDocumentation
  */
-import { exposeSession } from "../protocol/comlink.js";
+import { exposeSession } from "../protocol/expose.js";
 import { serveClients, type ClientServer } from "./endpoint.js";
 import { standForLeader, type Candidacy } from "./election.js";
 import { rpcChannelName } from "../protocol/names.js";

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Comlink from "comlink";
 import type { RunningServer } from "../../server/src/index.js";
 import { emailPassword, openTab, startTestServer, testHost } from "../../test/worker-kit.js";
-import { isMongoDBRealmError, isRealmTabsError } from "./errors.js";
-import { encodeOutcomes, exposeSession, unwrapOutcome, wrapSession } from "./comlink.js";
+import { isMongoDBRealmError, isRealmTabsError } from "./encodeError.js";
+import { unwrapOutcome, wrapSession } from "./comlink.js";
+import { encodeOutcomes, exposeSession } from "./expose.js";
 import type { SessionApi } from "./rpc.js";
 
 const APP = "comlink-scope";

@@ -1,14 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import {
-  MongoDBRealmError,
-  RealmTabsError,
-  WatchError,
-  deserializeError,
-  isMongoDBRealmError,
-  isRealmTabsError,
-  isWatchError,
-  serializeError,
-} from "./errors.js";
+import { MongoDBRealmError, RealmTabsError, WatchError, deserializeError } from "./errors.js";
+import { isMongoDBRealmError, isRealmTabsError, isWatchError, serializeError } from "./encodeError.js";
 
 describe("error codec", () => {
   it("round-trips a MongoDBRealmError with every field and realm-web's message", () => {

@@ -1,8 +1,9 @@
 /**
  * The error classes of realm-tabs, and their plain-data form for crossing the worker boundary.
  * `MongoDBRealmError` is the server's error, with the fields realm-web gives it; `RealmTabsError`
- * is a local failure with a `code`; `WatchError` ends a watch stream. The Comlink transfer handler (registered in both realms by
- * `src/protocol/comlink.ts`) uses {@link serializeError} and {@link deserializeError}.
+ * is a local failure with a `code`; `WatchError` ends a watch stream. Errors cross the port as
+ * outcomes (`src/protocol/comlink.ts`): the runtime encodes them (`serializeError`, with the brand
+ * checks, in encodeError.ts) and the tab rebuilds them ({@link deserializeError}).
  * @packageDocumentation
  */
 
@@ -27,7 +28,7 @@ export type RealmTabsErrorCode =
 
 /** A local failure: bad input, a deadline passed, the runtime went away, storage failed. */
 export class RealmTabsError extends Error {
-  /** Brand that survives realms (use {@link isRealmTabsError} rather than `instanceof`). */
+  /** Brand that survives realms (use `isRealmTabsError` rather than `instanceof`). */
   readonly isRealmTabsError = true;
   /** What kind of failure this is. */
   readonly code: RealmTabsErrorCode;
@@ -52,7 +53,7 @@ export class RealmTabsError extends Error {
  * `Request failed (<METHOD> <url>): <error> (status <code> <statusText>)`.
  */
 export class MongoDBRealmError extends Error {
-  /** Brand that survives realms (use {@link isMongoDBRealmError} rather than `instanceof`). */
+  /** Brand that survives realms (use `isMongoDBRealmError` rather than `instanceof`). */
   readonly isMongoDBRealmError = true;
   /** HTTP method of the failed request. */
   readonly method: string;
@@ -87,10 +88,10 @@ export class MongoDBRealmError extends Error {
 
 /**
  * A watch stream ended by the server with an `error` event, or a change event that is not an EJSON
- * object. Thrown by the runtime's stream reader and rebuilt in the tab (through {@link serializeError}).
+ * object. Thrown by the runtime's stream reader and rebuilt in the tab (through `serializeError`, encodeError.ts).
  */
 export class WatchError extends Error {
-  /** Brand that survives realms and bundled copies (use {@link isWatchError} rather than `instanceof`). */
+  /** Brand that survives realms and bundled copies (use `isWatchError` rather than `instanceof`). */
   readonly isWatchError = true;
   /** The server's `error_code`, `unknown`, or `bad bson parse`. */
   readonly code: string;
@@ -104,24 +105,6 @@ export class WatchError extends Error {
     this.name = "WatchError";
     this.code = code;
   }
-}
-
-/** True for a {@link RealmTabsError}, from any realm. */
-export function isRealmTabsError(e: unknown): e is RealmTabsError {
-  return typeof e === "object" && e !== null && (e as { isRealmTabsError?: unknown }).isRealmTabsError === true;
-}
-
-/** True for a {@link MongoDBRealmError}, from any realm. */
-export function isMongoDBRealmError(e: unknown): e is MongoDBRealmError {
-  return typeof e === "object" && e !== null && (e as { isMongoDBRealmError?: unknown }).isMongoDBRealmError === true;
-}
-
-/**
- * True for a {@link WatchError}, from any realm, and from the copy of this module that the lazily
- * loaded watch module of the SharedWorker carries (worker/features/lazy.ts).
- */
-export function isWatchError(e: unknown): e is WatchError {
-  return typeof e === "object" && e !== null && (e as { isWatchError?: unknown }).isWatchError === true;
 }
 
 /** The structured-clone form of any thrown value. */
@@ -142,38 +125,7 @@ export type SerializedError =
   | { kind: "error"; name: string; message: string; stack?: string }
   | { kind: "value"; value: unknown };
 
-/** Turns any thrown value into plain data that keeps the class and fields of our errors. */
-export function serializeError(e: unknown): SerializedError {
-  if (isMongoDBRealmError(e)) {
-    return {
-      kind: "realm",
-      method: e.method,
-      url: e.url,
-      statusCode: e.statusCode,
-      statusText: e.statusText,
-      ...(e.error === undefined ? {} : { error: e.error }),
-      ...(e.errorCode === undefined ? {} : { errorCode: e.errorCode }),
-      ...(e.link === undefined ? {} : { link: e.link }),
-      ...(e.stack === undefined ? {} : { stack: e.stack }),
-    };
-  }
-  if (isRealmTabsError(e)) {
-    return { kind: "tabs", code: e.code, message: e.message, retryable: e.retryable, ...(e.stack === undefined ? {} : { stack: e.stack }) };
-  }
-  if (isWatchError(e)) {
-    return { kind: "watch", code: e.code, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) };
-  }
-  if (e instanceof Error) {
-    return { kind: "error", name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }) };
-  }
-  try {
-    return { kind: "value", value: structuredClone(e) };
-  } catch {
-    return { kind: "value", value: String(e) };
-  }
-}
-
-/** The inverse of {@link serializeError}: rebuilds the error class with its fields. */
+/** The inverse of `serializeError` (encodeError.ts): rebuilds the error class with its fields. */
 export function deserializeError(s: SerializedError): unknown {
   let e: Error;
   switch (s.kind) {

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import "fake-indexeddb/auto";
-import { exposeSession } from "../../src/protocol/comlink.js";
+import { exposeSession } from "../../src/protocol/expose.js";
 import { App } from "../../src/app.js";
 import { Credentials } from "../../src/credentials.js";
 import { appKeyFor } from "../../src/protocol/names.js";

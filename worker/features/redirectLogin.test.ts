@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../../server/src/index.js";
-import { isMongoDBRealmError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError } from "../../src/protocol/encodeError.js";
 import { openTab, testHost } from "../../test/worker-kit.js";
 
 const APP = "redirect-login";

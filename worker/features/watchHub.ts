@@ -8,7 +8,8 @@
  * received (`Last-Event-ID`), so no event is lost while the stream was down.
  * @packageDocumentation
  */
-import { isMongoDBRealmError, isRealmTabsError, isWatchError, RealmTabsError, serializeError } from "../../src/protocol/errors.js";
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError, isWatchError, serializeError } from "../../src/protocol/encodeError.js";
 import type { WatchMessage } from "../../src/protocol/rpc.js";
 import type { FetchLike, Timers } from "../io/deps.js";
 import { backoffDelayMs, type BackoffOptions } from "../session/refresh.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { isRealmTabsError } from "../../src/protocol/errors.js";
+import { isRealmTabsError } from "../../src/protocol/encodeError.js";
 import type { WatchSpec } from "../io/sse.js";
 import type { AppRuntime } from "../session/runtime.js";
 import { realTimers } from "../io/deps.js";

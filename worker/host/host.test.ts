@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as Comlink from "comlink";
 import type { RunningServer } from "../../server/src/index.js";
-import { exposeSession, wrapSession } from "../../src/protocol/comlink.js";
-import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
+import { wrapSession } from "../../src/protocol/comlink.js";
+import { exposeSession } from "../../src/protocol/expose.js";
+import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/encodeError.js";
 import { PROTOCOL_VERSION, type StateEvent } from "../../src/protocol/events.js";
 import { idbStore, type SessionStore } from "../io/store.js";
 import { anonymous, emailPassword, listen, openTab, register, routeCounts, startTestServer, testHost } from "../../test/worker-kit.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRealmTabsError } from "../../src/protocol/errors.js";
+import { isRealmTabsError } from "../../src/protocol/encodeError.js";
 import { refreshLockName } from "../../src/protocol/names.js";
 import { memoryLock, webLock, type LockManagerLike } from "./locks.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRealmTabsError } from "../../src/protocol/errors.js";
+import { isRealmTabsError } from "../../src/protocol/encodeError.js";
 import { LARGE_RESULT_BYTES, assertArgsEJSON, callFunction, loginBody } from "./requests.js";
 import type { Transport } from "./transport.js";
 

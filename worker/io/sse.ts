@@ -8,7 +8,8 @@
  */
 import { canonicalFromJSON, isEJSONValue } from "./ejson.js";
 import { createParser } from "eventsource-parser";
-import { isMongoDBRealmError, isRealmTabsError, isWatchError, RealmTabsError, WatchError } from "../../src/protocol/errors.js";
+import { RealmTabsError, WatchError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError, isWatchError } from "../../src/protocol/encodeError.js";
 import type { FetchLike } from "./deps.js";
 import { API_PATH, errorFromResponse } from "./transport.js";
 

@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
-import { isRealmTabsError } from "../../src/protocol/errors.js";
+import { isRealmTabsError } from "../../src/protocol/encodeError.js";
 import { fallbackStore, idbStore, memoryStore, type SessionStore, type StoredApp, type StoredUser } from "./store.js";
 
 const app = (appKey: string, epoch: number): StoredApp => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/encodeError.js";
 import type { FetchLike } from "./deps.js";
 import { createTransport, errorFromResponse } from "./transport.js";
 

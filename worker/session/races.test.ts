@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../server/src/index.js";
-import { isMongoDBRealmError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError } from "../../src/protocol/encodeError.js";
 import type { StateEvent } from "../../src/protocol/events.js";
 import type { MutationReply } from "../../src/protocol/rpc.js";
 import { admin, anonymous, emailPassword, listen, openTab, register, startTestServer, testHost } from "../../test/worker-kit.js";

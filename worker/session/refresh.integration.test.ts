@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningServer } from "../../server/src/index.js";
-import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/encodeError.js";
 import type { StateEvent } from "../../src/protocol/events.js";
 import {
   admin,

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import type { SessionEvent } from "../../src/protocol/events.js";
-import { RealmTabsError, isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/errors.js";
+import { RealmTabsError } from "../../src/protocol/errors.js";
+import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/encodeError.js";
 import type { MutationReply } from "../../src/protocol/rpc.js";
 import type { AppConfigWire } from "../../src/protocol/rpc.js";
 import type { AppSnapshot, StateChange } from "../../src/protocol/snapshots.js";

@@ -6,7 +6,7 @@
  * {@link PROBE_CHANNEL} BroadcastChannel (which works in Firefox too).
  * @packageDocumentation
  */
-import { exposeSession } from "../../../src/protocol/comlink.js";
+import { exposeSession } from "../../../src/protocol/expose.js";
 import { browserHostDeps } from "../../../worker/host/browser.js";
 import { createSessionHost } from "../../../worker/host/host.js";
 import { CallClock, CommitLog, PROBE_CHANNEL } from "./timing.js";

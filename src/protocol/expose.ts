@@ -1,0 +1,41 @@
+/**
+ * The runtime side of realm-tabs' Comlink endpoints (comlink.ts holds the tab side): each
+ * {@link SessionApi} method resolves to an {@link Outcome} and never rejects, a failure carrying
+ * the error encoded by `serializeError`. A tab's start never needs it: only a runtime (the
+ * SharedWorker, or a fallback mode's host in the page) exposes the API.
+ * @packageDocumentation
+ */
+import * as Comlink from "comlink";
+import { serializeError } from "./encodeError.js";
+import type { SessionApi, SessionMethod } from "./rpc.js";
+import { METHODS, type EncodedSessionApi, type Outcome } from "./comlink.js";
+
+/**
+ * Wraps each method of `api` so that it resolves to an {@link Outcome} and never rejects; an
+ * `ArrayBuffer` value is transferred, not copied. The result is frozen.
+ */
+export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
+  const encoded: Partial<Record<SessionMethod, (...args: unknown[]) => Promise<Outcome<unknown>>>> = {};
+  for (const method of METHODS) {
+    encoded[method] = async (...args: unknown[]) => {
+      try {
+        const value: unknown = await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args);
+        const outcome: Outcome<unknown> = { ok: true, value };
+        // bytes (a large function result) move to the tab instead of being copied
+        return value instanceof ArrayBuffer ? Comlink.transfer(outcome, [value]) : outcome;
+      } catch (error) {
+        return { ok: false, error: serializeError(error) };
+      }
+    };
+  }
+  // frozen: a Comlink SET from a rogue script cannot replace a method of its connection
+  return Object.freeze(encoded) as EncodedSessionApi;
+}
+
+/**
+ * Exposes a per-connection {@link SessionApi} object on one endpoint (a SharedWorker port, a
+ * leader's client endpoint, a `MessageChannel` port), with errors encoded in the results.
+ */
+export function exposeSession(api: SessionApi, endpoint: Comlink.Endpoint): void {
+  Comlink.expose(encodeOutcomes(api), endpoint);
+}
