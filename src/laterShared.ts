@@ -13,6 +13,9 @@ export * as sharedWithStart from "./startShared.js";
 export { isSessionEvent } from "./protocol/events.js";
 export { openPageChannel } from "./protocol/pageChannel.js";
 export { wrapSession } from "./protocol/comlink.js";
+// the runtime side of the error codec: with it here, the chunks of the fallback modes share this
+// chunk and its bundler runtime instead of a third file loaded right after start
+export { serializeError } from "./protocol/encodeError.js";
 export { READ_ONLY_METHODS } from "./protocol/rpc.js";
 export { detectCapabilities } from "./modes/select.js";
 export { loadRuntimeModules } from "./modes/loaders.js";

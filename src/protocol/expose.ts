@@ -5,7 +5,7 @@
  * SharedWorker, or a fallback mode's host in the page) exposes the API.
  * @packageDocumentation
  */
-import * as Comlink from "comlink";
+import { expose, transfer, type Endpoint } from "comlink";
 import { serializeError } from "./encodeError.js";
 import type { SessionApi, SessionMethod } from "./rpc.js";
 import { METHODS, type EncodedSessionApi, type Outcome } from "./comlink.js";
@@ -22,7 +22,7 @@ export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
         const value: unknown = await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args);
         const outcome: Outcome<unknown> = { ok: true, value };
         // bytes (a large function result) move to the tab instead of being copied
-        return value instanceof ArrayBuffer ? Comlink.transfer(outcome, [value]) : outcome;
+        return value instanceof ArrayBuffer ? transfer(outcome, [value]) : outcome;
       } catch (error) {
         return { ok: false, error: serializeError(error) };
       }
@@ -36,6 +36,6 @@ export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
  * Exposes a per-connection {@link SessionApi} object on one endpoint (a SharedWorker port, a
  * leader's client endpoint, a `MessageChannel` port), with errors encoded in the results.
  */
-export function exposeSession(api: SessionApi, endpoint: Comlink.Endpoint): void {
-  Comlink.expose(encodeOutcomes(api), endpoint);
+export function exposeSession(api: SessionApi, endpoint: Endpoint): void {
+  expose(encodeOutcomes(api), endpoint);
 }
