@@ -12,7 +12,7 @@ import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/nam
 import { openPageChannel, type PageChannel } from "./protocol/pageChannel.js";
 import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
-import { EventGate } from "./eventGate.js";
+import { GateOnDemand } from "./gateOnDemand.js";
 import { PushReceiver } from "./pushReceiver.js";
 import type { AppSnapshot } from "./protocol/snapshots.js";
 import type { Mirror } from "./mirror.js";
@@ -29,8 +29,8 @@ export class Attachment {
   readonly ready: Promise<void>;
   private readonly mirror: Mirror;
   private readonly status: StatusEvents;
-  /** Channel events pass through it: a `state` event only triggers a snapshot fetch (see eventGate.ts). */
-  readonly gate: EventGate;
+  /** Channel events pass through it: a `state` event only triggers a snapshot fetch (see eventGate.ts, loaded on the first event). */
+  readonly gate: GateOnDemand;
   /** Snapshots the runtime pushes to this tab's private port after each commit. */
   readonly pushes: PushReceiver;
   /** Whether the runtime took this tab's push port (set by each handshake's reply). */
@@ -56,13 +56,13 @@ export class Attachment {
     this.appKey = appKeyFor(config.id, config.baseUrl);
     this.buildId = options.buildId ?? BUILD_ID;
     this.pushes = new PushReceiver(this.mirror);
-    this.gate = new EventGate({
+    this.gate = new GateOnDemand({
       mirror: this.mirror,
       appKey: () => this.appKey,
       pushing: () => this.pushing,
       fetchSnapshot: () => this.fetchSnapshot(),
       onError: (error) => {
-        if (!this.closed) console.warn("[realm-tabs] fetching the snapshot after a state event failed", error);
+        if (!this.closed) console.warn("[realm-tabs] handling a channel event failed (fetching the snapshot, or loading the gate)", error);
       },
       onWarning: (code, message) => {
         hooks.onWarning?.(code, message);

@@ -30,7 +30,10 @@ export interface EventGateOptions {
   appKey: () => string;
   /** Fetches the runtime's snapshot over the private connection (with a deadline). */
   fetchSnapshot: () => Promise<AppSnapshot>;
-  /** Reports a fetch that failed (twice, if the first failure was retryable); the next hint fetches again. */
+  /**
+   * Reports a fetch that failed (twice, if the first failure was retryable); the next hint fetches
+   * again. GateOnDemand (gateOnDemand.ts) reports here too when the gate itself could not be loaded.
+   */
   onError?: (error: unknown) => void;
   /** A `warning` event: a condition of the runtime the tab should report. */
   onWarning?: (code: string, message: string) => void;
@@ -148,3 +151,7 @@ export class EventGate {
     mirror.apply(snapshot, changes);
   }
 }
+
+// reaches every module the start and the runtime connection need too, so that they share
+// their chunks (see laterShared.ts)
+export * as sharedWithAttachment from "./attachment.js";

@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { NOT_INITIAL, NOT_IN_WORKER, measureQuickStart } from "./quickstart.js";
+import { NOT_EARLY, NOT_INITIAL, NOT_IN_WORKER, measureQuickStart } from "./quickstart.js";
 
 /**
  * gzip bytes (level 9, summed per chunk) of the scripts the realm-tabs quick start loads at start:
@@ -71,6 +71,14 @@ const web = await measureQuickStart("web", `${out}web`);
 for (const { what, pattern } of NOT_INITIAL) {
   const found = tabs.initial.modules.filter((m) => pattern.test(m));
   checks.push({ name: `${what} is not loaded at start`, ok: found.length === 0, detail: found.length ? found.join(", ") : "absent" });
+}
+for (const { what, pattern } of NOT_EARLY) {
+  const found = [...tabs.initial.modules, ...tabs.atOnce.modules].filter((m) => pattern.test(m));
+  checks.push({
+    name: `${what} is not loaded at start or right after`,
+    ok: found.length === 0,
+    detail: found.length ? found.join(", ") : "absent",
+  });
 }
 for (const { what, pattern } of NOT_IN_WORKER) {
   const found = tabs.worker.modules.filter((m) => pattern.test(m));

@@ -138,7 +138,7 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
 
 /**
  * Modules every page loads right after start: `new App()` imports the runtime connection
- * (src/attachment.ts: mode choice, SharedWorker connect, event gate, push receiver) at once, so its
+ * (src/attachment.ts: mode choice, SharedWorker connect, push receiver) at once, so its
  * chunks count with the start in the "tab + SharedWorker" total, though not in the start's budget.
  */
 export const LOADED_AT_ONCE: readonly RegExp[] = [/src\/attachment\.[jt]s$/];
@@ -160,6 +160,18 @@ export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
   },
 ];
 
+/**
+ * Modules that must not be in a tab's scripts at start nor in the chunks it loads right after: the
+ * code most pages never run, each loaded on its first use.
+ */
+export const NOT_EARLY: readonly { what: string; pattern: RegExp }[] = [
+  { what: "the channel event gate", pattern: /src\/eventGate\.[jt]s$/ },
+  { what: "the fallback modes' degraded reasons", pattern: /src\/modes\/degraded\.[jt]s$/ },
+  { what: "the runtime side of the Comlink endpoint", pattern: /src\/protocol\/expose\.[jt]s$/ },
+  { what: "the API-key and email/password calls' code", pattern: /src\/(accountCalls|protocol\/accountArgs)\.[jt]s$/ },
+  { what: "the MongoDB methods' code and watch()", pattern: /src\/(mongoOps|watch)\.[jt]s$/ },
+];
+
 /** Modules that must not be in a tab's initial scripts: bson, and the fallback modes' code. */
 export const NOT_INITIAL: readonly { what: string; pattern: RegExp }[] = [
   { what: "bson", pattern: /node_modules\/bson\// },
@@ -167,6 +179,6 @@ export const NOT_INITIAL: readonly { what: string; pattern: RegExp }[] = [
   { what: "in-page mode", pattern: /src\/modes\/in-page-link\.[jt]s$/ },
   { what: "the session runtime", pattern: /\/worker\/(host|session|io|features)\// },
   { what: "broadcast-channel", pattern: /node_modules\/broadcast-channel\// },
-  { what: "the runtime connection", pattern: /src\/(attachment|connection|eventGate|pushReceiver)\.[jt]s$/ },
+  { what: "the runtime connection", pattern: /src\/(attachment|connection|pushReceiver)\.[jt]s$/ },
   { what: "Comlink", pattern: /node_modules\/comlink\// },
 ];
