@@ -106,6 +106,7 @@ export class Attachment {
 
   private onReconnect(reply: ConnectReply): void {
     this.pushing = reply.pushing === true;
+    if (!this.pushing) this.gate.preload();
     this.mirror.apply(reply.snapshot, []);
     this.status.emit("leader-changed", { mode: this.mode ?? "leader" });
   }
@@ -156,6 +157,7 @@ export class Attachment {
     }
     this.connection = connection;
     this.pushing = reply.pushing === true;
+    if (!this.pushing) this.gate.preload(); // every commit reaches this tab as a hint
     if (connection.degraded !== null) {
       console.warn(`[realm-tabs] runtime mode ${connection.mode}: ${connection.degraded}`);
       this.status.emit("degraded", { mode: connection.mode, reason: connection.degraded });

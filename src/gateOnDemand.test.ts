@@ -82,4 +82,17 @@ describe("GateOnDemand: the channel's gate, loaded on the first event for this a
     expect(seen).toEqual([]);
     expect(gate.fetches).toBe(0);
   });
+
+  it("preload loads it before any event (a tab without a push port), and only once", async () => {
+    const load = vi.spyOn(deadline, "loadOnDemand");
+    const { gate, seen } = setup({ snapshot: appSnapshot(1, []) });
+    gate.preload();
+    gate.preload();
+    await gate.settled();
+    expect(load).toHaveBeenCalledTimes(1);
+    gate.handle(warning(KEY, "storage")); // straight through
+    expect(seen).toEqual(["warning storage"]);
+    gate.preload();
+    expect(load).toHaveBeenCalledTimes(1);
+  });
 });

@@ -40,6 +40,18 @@ export class GateOnDemand {
     if ((data as { appKey?: unknown } | null)?.appKey !== this.options.appKey()) return;
     this.held.push(data);
     if (this.held.length > MAX_HELD) this.held.shift();
+    this.load();
+  }
+
+  /**
+   * Loads the gate before any event, for a tab that will get every commit as a hint (leader mode:
+   * no push port), so that its first change is not delayed by the load.
+   */
+  preload(): void {
+    if (!this.closed && !this.gate) this.load();
+  }
+
+  private load(): void {
     this.loading ??= loadOnDemand(() => import("./eventGate.js"), "the channel event gate").then(
       ({ EventGate }) => {
         if (this.closed) return;
