@@ -75,7 +75,7 @@ for (const { what, pattern } of NOT_INITIAL) {
 for (const { what, pattern } of NOT_EARLY) {
   const found = [...tabs.initial.modules, ...tabs.atOnce.modules].filter((m) => pattern.test(m));
   checks.push({
-    name: `${what} is not loaded at start or right after`,
+    name: `not loaded at start or right after: ${what}`,
     ok: found.length === 0,
     detail: found.length ? found.join(", ") : "absent",
   });
