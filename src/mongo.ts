@@ -6,7 +6,7 @@
  */
 import { nonEmptyString as name, watchSelector } from "./protocol/args.js";
 import { RealmTabsError } from "./protocol/errors.js";
-import { loadOnDemand } from "./protocol/deadline.js";
+import { loadOnDemand, onFirstUse } from "./protocol/deadline.js";
 import type { ChangeEvent, RuntimeCall } from "./watch.js";
 import type { IdOf } from "./changeEvents.js";
 
@@ -89,16 +89,8 @@ export type CollectionMethod =
 /** Calls a function of the service: canonical EJSON arguments in, EJSON out. */
 type ServiceFunctionCall = (fn: string, argsEJSON: string) => Promise<string>;
 
-let ops: Promise<typeof import("./mongoOps.js")> | undefined;
-
 /** The methods' code (mongoOps.ts), loaded on the first call; a failed load is tried again next time. */
-function loadOps(): Promise<typeof import("./mongoOps.js")> {
-  ops ??= loadOnDemand(() => import("./mongoOps.js"), "the MongoDB client").catch((error: unknown) => {
-    ops = undefined;
-    throw error;
-  });
-  return ops;
-}
+const loadOps = onFirstUse(() => import("./mongoOps.js"), "the MongoDB client");
 
 /**
  * One collection. Every method validates its arguments first: a bad filter or document rejects

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadOnDemand, withDeadline } from "./deadline.js";
+import { loadOnDemand, onFirstUse, withDeadline } from "./deadline.js";
 import { RealmTabsError } from "./errors.js";
 
 describe("withDeadline", () => {
@@ -39,5 +39,21 @@ describe("loadOnDemand", () => {
     await expect(loadOnDemand(load, "x", 1000)).rejects.toMatchObject({ code: "network" });
     await expect(loadOnDemand(load, "x", 1000)).resolves.toEqual({ n: 7 });
     await expect(loadOnDemand(() => import("./names.js"), "names")).resolves.toHaveProperty("appKeyFor");
+  });
+});
+
+describe("onFirstUse", () => {
+  it("loads once for every call, and loads again after a failed load", async () => {
+    let loads = 0;
+    const load = onFirstUse(async () => {
+      loads += 1;
+      if (loads === 1) throw new Error("offline");
+      return { n: loads };
+    }, "the test module");
+    await expect(load()).rejects.toMatchObject({ code: "network", retryable: true });
+    const [a, b] = await Promise.all([load(), load()]);
+    expect(a).toBe(b);
+    expect(await load()).toBe(a);
+    expect(loads).toBe(2);
   });
 });

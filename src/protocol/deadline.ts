@@ -59,6 +59,24 @@ export async function loadOnDemand<T>(load: () => PromiseLike<T>, what: string, 
   }
 }
 
+/**
+ * A loader of code on first use ({@link loadOnDemand}) that keeps what it loaded: every call after
+ * the first gets the same load; a failed load is forgotten, so the next call tries again.
+ * @param load - starts the load, e.g. `() => import("./mongoOps.js")`
+ * @param what - names the code in the error message
+ * @returns the loader; it rejects as {@link loadOnDemand} does
+ */
+export function onFirstUse<T>(load: () => PromiseLike<T>, what: string): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= loadOnDemand(load, what).catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}
+
 function loadFailed(what: string, cause: unknown): RealmTabsError {
   return new RealmTabsError("network", `${what} could not be loaded: ${String(cause)}`, { cause, retryable: true });
 }
