@@ -167,6 +167,22 @@ describe("LastStateWriter", () => {
     expect(writes()).toBe(1);
   });
 
+  it("a tab one push behind does not overwrite a later state of the same store; another store's it does", () => {
+    const { storage } = countingStorage();
+    const at = (epoch: number, storeId: string): AppSnapshot => ({ ...snapshotAt(epoch), storeId });
+    new LastStateWriter(lastStateStorage(key, storage), () => at(7, "s1"), { page: null }).flush(); // another tab, up to date
+    let behind = at(6, "s1");
+    const writer = new LastStateWriter(lastStateStorage(key, storage), () => behind, { page: null });
+    writer.flush(); // e.g. on pagehide, before the push of epoch 7 reached it
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(7);
+    behind = at(2, "s2"); // the database was wiped: a new store, whose epochs start again
+    writer.flush();
+    expect(readLastState(lastStateStorage(key, storage), key)).toMatchObject({ epoch: 2, storeId: "s2" });
+    behind = { ...snapshotAt(1) }; // a runtime that names no store: written as before
+    writer.flush();
+    expect(readLastState(lastStateStorage(key, storage), key)?.epoch).toBe(1);
+  });
+
   it("does not write what another tab already wrote: one write for a change every tab applies", () => {
     vi.useFakeTimers();
     const { storage, writes } = countingStorage();

@@ -84,7 +84,8 @@ export interface LastStateWriterOptions {
  * of the origin: written at once by each tab, one change would cost N writes and N × (N − 1)
  * notifications while the tabs are still firing listeners. So a change only schedules a write, at
  * a random delay; when it runs, the tab writes the snapshot it holds then unless the storage
- * already holds the same text (another tab wrote it first), so one tab usually writes each change.
+ * already holds the same text (another tab wrote it first) or a later state of the same store (a
+ * tab one push behind, as on `pagehide`), so one tab usually writes each change.
  * {@link LastStateWriter.flush} writes at once: the tab that made a change calls it when the
  * runtime confirmed it (a page reloaded right after a logout starts from the logout), and so does
  * `pagehide` and closing.
@@ -138,11 +139,27 @@ export class LastStateWriter {
     if (!snapshot || snapshot.epoch < 0) return; // nothing, or only the remembered state: nothing new to keep
     const text = lastStateText(snapshot);
     try {
-      if (this.storage.get(KEY) === text) return;
+      const held = this.storage.get(KEY);
+      if (held === text || newerOfSameStore(held, snapshot)) return;
     } catch {
       // storage refused the read: try the write
     }
     writeText(this.storage, text);
+  }
+}
+
+/**
+ * Whether `held` (the stored text) is a later state of the same store than `snapshot`: another tab
+ * wrote it after a commit this tab has not applied yet (it is one push behind, e.g. on `pagehide`).
+ * Epochs of different stores (a wiped database starts again at 0) are not compared.
+ */
+function newerOfSameStore(held: string | null, snapshot: AppSnapshot): boolean {
+  if (!held || snapshot.storeId === undefined) return false;
+  try {
+    const stored = (JSON.parse(held) as Partial<Stored> | null)?.snapshot;
+    return stored?.storeId === snapshot.storeId && typeof stored.epoch === "number" && stored.epoch > snapshot.epoch;
+  } catch {
+    return false;
   }
 }
 

@@ -100,6 +100,11 @@ export interface AppSnapshot {
   currentUserId: string | null;
   /** The app's device id as the server assigned it, or null. */
   deviceId: string | null;
+  /**
+   * Which store's epochs these are: a random id made with the session database's record of the
+   * app, new when that database was wiped (absent from an older runtime's snapshots).
+   */
+  storeId?: string;
 }
 
 /** The kinds of {@link StateChange}. */

@@ -304,6 +304,31 @@ describe("session host over a MessageChannel port, against the real server", () 
     second.close();
   });
 
+  it("snapshots name their store: the same id after a restart, another for a new database", async () => {
+    const name = freshDb();
+    const first = testHost(name);
+    const tab1 = openTab(first, server, APP);
+    const { appKey, snapshot: before } = await tab1.connect();
+    await tab1.api.logIn(appKey, anonymous(false));
+    tab1.close();
+    first.close();
+    const again = testHost(name);
+    const tab2 = openTab(again, server, APP);
+    const after = (await tab2.connect()).snapshot;
+    const other = testHost(freshDb());
+    const tab3 = openTab(other, server, APP);
+    const elsewhere = (await tab3.connect()).snapshot;
+    expect(before.storeId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(after.storeId).toBe(before.storeId);
+    expect(after.epoch).toBeGreaterThan(before.epoch);
+    expect(elsewhere.storeId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(elsewhere.storeId).not.toBe(before.storeId);
+    tab2.close();
+    tab3.close();
+    again.close();
+    other.close();
+  });
+
   it("announces an outdated build when tabs of two builds share the runtime", async () => {
     const host = testHost(freshDb());
     const old = openTab(host, server, APP);

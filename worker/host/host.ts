@@ -15,7 +15,7 @@ import type { BackoffOptions } from "../session/refresh.js";
 import type { DeviceInfo } from "../io/requests.js";
 import { createAppRuntime, type AppRuntime } from "../session/runtime.js";
 import { createTabRegistry } from "./tabs.js";
-import { emptyState, revealRefreshTokens, type SessionState } from "../session/state.js";
+import { emptyState, newStoreId, revealRefreshTokens, type SessionState } from "../session/state.js";
 import { openWithFallback, type SessionStore, type StoreHooks } from "../io/store.js";
 import { createTransport } from "../io/transport.js";
 import { sessionApi } from "./api.js";
@@ -134,7 +134,10 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     const s = theStore();
     const loaded = await s.load(appKey);
     if (closed) throw new RealmTabsError("runtime-closed", "The session host was closed while the runtime started");
-    const initial: SessionState = loaded.app ? { app: loaded.app, users: new Map(loaded.users.map((u) => [u.id, u])) } : emptyState(appKey);
+    // a record stored before store ids existed gets one now (written with the next commit)
+    const initial: SessionState = loaded.app
+      ? { app: { ...loaded.app, storeId: loaded.app.storeId ?? newStoreId() }, users: new Map(loaded.users.map((u) => [u.id, u])) }
+      : emptyState(appKey);
     const transport = createTransport({
       appId: config.id,
       baseUrl: config.baseUrl,

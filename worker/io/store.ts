@@ -43,6 +43,11 @@ export interface StoredApp {
   currentUserId: string | null;
   /** The epoch of the last commit. */
   epoch: number;
+  /**
+   * A random id made with the record (absent from records written before it existed): epochs
+   * count within one store id, and a wiped database starts a new one at epoch 0.
+   */
+  storeId?: string;
 }
 
 /** What {@link SessionStore.load} returns. */

@@ -22,6 +22,15 @@ function twoUsers() {
 }
 
 describe("session state transitions", () => {
+  it("a new app's state gets a store id of its own, and snapshots carry it", () => {
+    const a = emptyState("k");
+    const b = emptyState("k");
+    expect(a.app.storeId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.app.storeId).not.toBe(a.app.storeId);
+    expect(toSnapshot(a).storeId).toBe(a.app.storeId);
+    expect("storeId" in toSnapshot({ ...a, app: { ...a.app, storeId: undefined } })).toBe(false);
+  });
+
   it("login puts the user first and makes it current; the same id updates the same user", () => {
     const s = twoUsers();
     expect(s.app.order).toEqual(["named", "anon"]);

@@ -21,9 +21,14 @@ export interface ReceivedTokens {
   skewMs: number;
 }
 
+/** A new store id (see `StoredApp.storeId`). */
+export function newStoreId(): string {
+  return crypto.randomUUID();
+}
+
 /** A fresh state for an app never seen before. */
 export function emptyState(appKey: string): SessionState {
-  return { app: { appKey, deviceId: null, order: [], currentUserId: null, epoch: 0 }, users: new Map() };
+  return { app: { appKey, deviceId: null, order: [], currentUserId: null, epoch: 0, storeId: newStoreId() }, users: new Map() };
 }
 
 /** A deep copy to mutate. */
@@ -135,7 +140,14 @@ export function toSnapshot(s: SessionState): AppSnapshot {
     const u = s.users.get(id);
     if (u) users.push(toUserSnapshot(u));
   }
-  return { appKey: s.app.appKey, epoch: s.app.epoch, users, currentUserId: s.app.currentUserId, deviceId: s.app.deviceId };
+  return {
+    appKey: s.app.appKey,
+    epoch: s.app.epoch,
+    users,
+    currentUserId: s.app.currentUserId,
+    deviceId: s.app.deviceId,
+    ...(s.app.storeId === undefined ? {} : { storeId: s.app.storeId }),
+  };
 }
 
 /**
