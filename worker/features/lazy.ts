@@ -28,5 +28,8 @@ export const loadAccounts = (): Promise<typeof import("./accounts.js")> => impor
  * @throws {RealmTabsError} `network` or `timeout` (retryable) if the module could not be loaded
  */
 export function accountFeatures(): Promise<typeof import("./accounts.js")> {
-  return loadOnDemand(loadAccounts, "the account features (API keys, email/password, redirect login, realm-web import)");
+  return loadOnDemand(
+    loadAccounts,
+    "the account features (API keys, email/password, redirect login, realm-web import, deleting, linking and re-reading users)",
+  );
 }
