@@ -13,7 +13,7 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /** The modules of worker/features/ that worker/features/lazy.ts loads, by file name. */
-export const LAZY_WORKER_MODULES = ["watches", "accounts"];
+export const LAZY_WORKER_MODULES = ["watches", "accounts", "storeFallback"];
 
 /** The import expression the build puts in place of `import("./<name>.js")`. */
 export function lazyImport(name) {

@@ -12,7 +12,7 @@ import { exposeSession } from "./protocol/expose.js";
 import { isMongoDBRealmError } from "./protocol/encodeError.js";
 import { createSessionHost, type SessionHost } from "../worker/host/host.js";
 import { manualLiveness } from "../worker/host/liveness.js";
-import { memoryStore } from "../worker/io/store.js";
+import { memoryStore } from "../worker/io/fallbackStore.js";
 import { startServer } from "../server/src/index.js";
 
 const functionsDir = fileURLToPath(new URL("../playwright/functions", import.meta.url));

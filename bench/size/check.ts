@@ -106,9 +106,10 @@ checks.push({
 for (const [what, name] of [
   ["the watch streams", "watches"],
   ["the account features", "accounts"],
+  ["the session store's memory fallback", "storeFallback"],
 ] as const) {
   checks.push({
-    name: `${what} are a file of their own beside the SharedWorker, loaded on first use`,
+    name: `${what}: a file of its own beside the SharedWorker, loaded on first use`,
     ok: tabs.worker.lazyFiles.some((f) => f.startsWith(`assets/${name}-`)),
     detail: tabs.worker.lazyFiles.join(", ") || "no file copied beside the worker",
   });

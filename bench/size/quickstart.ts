@@ -145,8 +145,8 @@ export const LOADED_AT_ONCE: readonly RegExp[] = [/src\/attachment\.[jt]s$/];
 
 /**
  * Modules that must not be in the SharedWorker's bundle: bson (the runtime writes EJSON itself), and
- * the modules the worker loads on first use (worker/features/lazy.ts): the watch streams and the
- * account features.
+ * the modules the worker loads on first use (worker/features/lazy.ts): the watch streams, the
+ * account features and the session store's memory fallback.
  */
 export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
   { what: "bson", pattern: /node_modules\/bson\// },
@@ -158,6 +158,7 @@ export const NOT_IN_WORKER: readonly { what: string; pattern: RegExp }[] = [
     what: "the account features",
     pattern: /\/worker\/features\/(accounts|apiKeys|emailPassword|identity|migration|redirectLogin)\.[jt]s$/,
   },
+  { what: "the session store's memory fallback", pattern: /\/worker\/(features\/storeFallback|io\/fallbackStore)\.[jt]s$/ },
 ];
 
 /**

@@ -207,7 +207,7 @@ try {
       await buildOnce();
       if (mode === "preview") {
         const assets = readdirSync(join(app, "dist/assets"));
-        for (const name of ["watches", "accounts"]) {
+        for (const name of ["watches", "accounts", "storeFallback"]) {
           const copied = assets.filter((f) => f.startsWith(`${name}-`) && f.endsWith(".js"));
           assert(copied.length === 1, `vite build copied ${copied.length} ${name} files beside the worker, expected 1`);
         }

@@ -1,5 +1,6 @@
 /**
- * The parts of the SharedWorker that most pages never use, loaded the first time a tab uses them.
+ * The parts of the SharedWorker that most pages never use, loaded the first time a tab uses them
+ * (or, for the store's memory fallback, the first time IndexedDB fails).
  *
  * In this repository each loader is a plain dynamic import, which Vite serves and bundles. A
  * bundler in its default setup builds a SharedWorker as one script (Vite's IIFE worker format
@@ -21,6 +22,18 @@ export const loadWatches = (): Promise<typeof import("./watches.js")> => import(
 
 /** Loads the account features (API keys, email/password, redirect login, realm-web import, deleting, re-reading and linking users). */
 export const loadAccounts = (): Promise<typeof import("./accounts.js")> => import("./accounts.js");
+
+/** Loads the session store's memory fallback (the first time IndexedDB fails). */
+export const loadStoreFallback = (): Promise<typeof import("./storeFallback.js")> => import("./storeFallback.js");
+
+/**
+ * The memory fallback of the session store, loaded when IndexedDB first fails, within the deadline
+ * of every load on first use; a failed load is tried again by the next read or write.
+ * @throws {RealmTabsError} `network` or `timeout` (retryable) if the module could not be loaded
+ */
+export function storeFallback(): Promise<typeof import("./storeFallback.js")> {
+  return loadOnDemand(loadStoreFallback, "the session store's memory fallback");
+}
 
 /**
  * The account features, loaded on the first call that needs them, within the deadline of every load

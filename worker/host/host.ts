@@ -22,6 +22,7 @@ import { sessionApi } from "./api.js";
 import { parseConnect, parseString } from "./validate.js";
 import { watchesOnDemand } from "../features/watchOnDemand.js";
 import { endStreamsOnLogout } from "../features/watch.js";
+import { storeFallback } from "../features/lazy.js";
 
 /** What the host is built from. Only `buildId`, `openStore`, `fetch`, `channel` and `liveness` are required. */
 export interface HostDeps {
@@ -125,6 +126,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
           warnAll("storage-recovered", "IndexedDB works again; the session is stored again");
         },
         now: () => clock.now(),
+        loadFallback: storeFallback,
       },
     );
     return store;

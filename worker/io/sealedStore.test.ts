@@ -2,7 +2,8 @@ import "fake-indexeddb/auto";
 import { openDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { SEALED_PREFIX, fixedKeySource, generateSealingKey, idbKeySource, sealedStore } from "./sealedStore.js";
-import { idbStore, memoryStore, type StoredApp, type StoredUser } from "./store.js";
+import { idbStore, type StoredApp, type StoredUser } from "./store.js";
+import { memoryStore } from "./fallbackStore.js";
 
 const app = (epoch: number): StoredApp => ({
   appKey: "a",

@@ -1,7 +1,8 @@
 import "fake-indexeddb/auto";
 import { describe, expect, it } from "vitest";
 import { isRealmTabsError } from "../../src/protocol/encodeError.js";
-import { fallbackStore, idbStore, memoryStore, type SessionStore, type StoredApp, type StoredUser } from "./store.js";
+import { idbStore, openWithFallback, type SessionStore, type StoredApp, type StoredUser } from "./store.js";
+import { fallbackStore, memoryStore } from "./fallbackStore.js";
 
 const app = (appKey: string, epoch: number): StoredApp => ({
   appKey,
@@ -173,7 +174,6 @@ describe("storage faults and recovery", () => {
   });
 
   it("IndexedDB missing at open degrades at first use and recovers when it appears", async () => {
-    const { openWithFallback } = await import("./store.js");
     let available = false;
     const disk = memoryStore();
     const warnings: string[] = [];
@@ -183,7 +183,7 @@ describe("storage faults and recovery", () => {
         return disk;
       },
       () => warnings.push("storage"),
-      { retryMs: 0, onRecovered: () => warnings.push("storage-recovered") },
+      { retryMs: 0, onRecovered: () => warnings.push("storage-recovered"), loadFallback: () => import("./fallbackStore.js") },
     );
     expect(await store.load("a")).toEqual({ app: null, users: [] });
     await store.commit(app("a", 1), [user("a", "u1")], []);
@@ -191,5 +191,59 @@ describe("storage faults and recovery", () => {
     await store.commit(app("a", 2), [user("a", "u1")], []);
     expect(warnings).toEqual(["storage", "storage-recovered"]);
     expect((await disk.load("a")).app?.epoch).toBe(2);
+  });
+
+  it("loads the memory fallback only when the primary fails, once, and reports the failure once", async () => {
+    const disk = memoryStore();
+    const failing = { on: false };
+    const warnings: unknown[] = [];
+    let loads = 0;
+    const store = openWithFallback(
+      () => flaky(disk, failing),
+      (e) => warnings.push(e),
+      {
+        retryMs: 60_000,
+        loadFallback: () => {
+          loads++;
+          return import("./fallbackStore.js");
+        },
+      },
+    );
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    expect(await store.load("a")).toMatchObject({ app: { epoch: 1 } });
+    expect(loads).toBe(0);
+    expect(store.kind).toBe("indexeddb");
+    failing.on = true;
+    // two writes fail at once: both land in memory, through one load of the fallback
+    await Promise.all([store.commit(app("a", 2), [user("a", "u1")], []), store.commit(app("a", 3), [user("a", "u2")], [])]);
+    expect(loads).toBe(1);
+    expect(store.kind).toBe("memory");
+    expect(warnings).toHaveLength(1);
+    expect((warnings[0] as Error).name).toBe("QuotaExceededError");
+    const held = await store.load("a");
+    expect(held.app?.epoch).toBe(3);
+    expect(held.users.map((u) => u.id).sort()).toEqual(["u1", "u2"]);
+  });
+
+  it("a fallback that cannot be loaded fails that read or write with the load error; the next one loads it again", async () => {
+    const failing = { on: true };
+    const warnings: unknown[] = [];
+    let attempt = 0;
+    const store = openWithFallback(
+      () => flaky(memoryStore(), failing),
+      (e) => warnings.push(e),
+      {
+        loadFallback: () => {
+          attempt++;
+          return attempt === 1 ? Promise.reject(new Error("the server is gone")) : import("./fallbackStore.js");
+        },
+      },
+    );
+    await expect(store.commit(app("a", 1), [user("a", "u1")], [])).rejects.toThrow("the server is gone");
+    expect(warnings).toHaveLength(0);
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    expect(attempt).toBe(2);
+    expect(warnings).toHaveLength(1);
+    expect((await store.load("a")).users.map((u) => u.id)).toEqual(["u1"]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Persistence of the session state: one IndexedDB database (through `idb`) for every app, written
- * only by the runtime, plus a memory store with the same interface for fallback and tests.
+ * only by the runtime; and the host's store, which hands over to the memory fallback
+ * (`fallbackStore.ts`, loaded on the first failure) when IndexedDB fails.
  * Each commit writes the app record and its users in ONE transaction, so a crash never leaves a
  * user list that disagrees with the users.
  * @packageDocumentation
@@ -10,6 +11,7 @@ import type { ProfileSnapshot, ProviderType } from "../../src/protocol/snapshots
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { DATABASE_NAME } from "../../src/protocol/names.js";
 import { withDeadline } from "../../src/protocol/deadline.js";
+import type { FallbackOptions } from "./fallbackStore.js";
 
 /** One user as stored (tokens included; never sent to tabs as is). */
 export interface StoredUser {
@@ -175,148 +177,64 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
   };
 }
 
-/** A store in memory (lost when the worker dies). Values are cloned in and out, like IndexedDB. */
-export function memoryStore(): SessionStore {
-  const apps = new Map<string, StoredApp>();
-  const users = new Map<string, Map<string, StoredUser>>();
-  return {
-    kind: "memory",
-    load: async (appKey) => {
-      const app = apps.get(appKey);
-      return { app: app ? structuredClone(app) : null, users: [...(users.get(appKey)?.values() ?? [])].map((u) => structuredClone(u)) };
-    },
-    commit: async (app, list, removedIds) => {
-      apps.set(app.appKey, structuredClone(app));
-      const byId = users.get(app.appKey) ?? new Map<string, StoredUser>();
-      for (const u of list) byId.set(u.id, structuredClone(u));
-      for (const id of removedIds) byId.delete(id);
-      users.set(app.appKey, byId);
-    },
-    close() {},
-  };
-}
+/** The memory fallback's module (`fallbackStore.ts`), which {@link openWithFallback} loads on the first failure. */
+export type FallbackModule = Pick<typeof import("./fallbackStore.js"), "takeOver">;
 
-/** Options of {@link fallbackStore}. */
-export interface FallbackOptions {
-  /** Called when the primary works again and holds what memory held (warning `storage-recovered`). */
-  onRecovered?: () => void;
-  /** While degraded, a commit tries the primary again at most this often (ms). @default 10000 */
-  retryMs?: number;
-  /** Clock of the retry interval. @default Date.now */
-  now?: () => number;
+/** Options of {@link openWithFallback}. */
+export interface OpenWithFallbackOptions extends FallbackOptions {
+  /**
+   * Loads the memory fallback (`fallbackStore.ts`) on the first failure: the host passes
+   * `storeFallback()` of features/lazy.ts, so the worker's script does not carry it.
+   * @throws {RealmTabsError} `network` or `timeout` if it could not be loaded (the failed read or
+   * write then rejects with that error, and the next one tries again)
+   */
+  loadFallback: () => Promise<FallbackModule>;
 }
 
 /**
- * A store that uses `primary` until it fails, then switches to memory and calls `onDegraded` (the
- * runtime publishes a `warning` event with code `storage`). The failed commit is written to memory,
- * so the session keeps working. While degraded, a commit (at most every `retryMs`) first writes
- * everything memory holds back to the primary; if that works, the primary is used again and
- * `onRecovered` is called.
+ * The store the host uses: the primary (opened through `open` on first use) until a read or write
+ * of it fails, then the memory fallback of `fallbackStore.ts` (loaded then, see
+ * {@link OpenWithFallbackOptions.loadFallback}) for good, which keeps the session in memory, reports
+ * it through `onDegraded`, and writes memory back to the primary once it works again. If `open`
+ * itself throws (no IndexedDB at all), the first use degrades; later retries call `open` again.
  */
-export function fallbackStore(
-  primary: SessionStore,
+export function openWithFallback(
+  open: () => SessionStore,
   onDegraded: (error: unknown) => void,
-  options: FallbackOptions = {},
-): SessionStore & { readonly degraded: boolean; recover(): Promise<boolean> } {
-  const memory = memoryStore();
-  const held = new Set<string>(); // app keys memory holds since degrading
-  // users removed while degraded, per app key: commits carry only the users they changed, so the
-  // recovery must not take "absent from memory" for "removed"
-  const removedWhileDegraded = new Map<string, Set<string>>();
-  const noteRemoved = (appKey: string, ids: readonly string[], kept: readonly StoredUser[]): void => {
-    const set = removedWhileDegraded.get(appKey) ?? new Set<string>();
-    for (const id of ids) set.add(id);
-    for (const u of kept) set.delete(u.id);
-    removedWhileDegraded.set(appKey, set);
+  options: OpenWithFallbackOptions,
+): SessionStore {
+  const { loadFallback, ...fallbackOptions } = options;
+  let primary: SessionStore | null = null;
+  const lazy: SessionStore = {
+    kind: "indexeddb",
+    load: async (appKey) => (primary ??= open()).load(appKey),
+    commit: async (app, users, removedIds) => (primary ??= open()).commit(app, users, removedIds),
+    close: () => primary?.close(),
   };
-  const now = options.now ?? Date.now;
-  const retryMs = options.retryMs ?? 10_000;
-  let active: SessionStore = primary;
-  let lastTry = 0;
-  const degrade = (e: unknown): void => {
-    lastTry = now();
-    if (active === memory) return;
-    active = memory;
-    primary.close();
-    onDegraded(e);
-  };
-  async function recover(): Promise<boolean> {
-    if (active !== memory) return true;
-    lastTry = now();
+  let active = lazy;
+  let loading: Promise<SessionStore> | null = null;
+  // the first failure (and those while the fallback loads) hand over to memory, through one load at a time
+  async function run<T>(op: (store: SessionStore) => Promise<T>): Promise<T> {
+    if (active !== lazy) return op(active);
     try {
-      for (const appKey of held) {
-        const mine = await memory.load(appKey);
-        if (!mine.app) continue;
-        await primary.commit(mine.app, mine.users, [...(removedWhileDegraded.get(appKey) ?? [])]);
-      }
-    } catch {
-      primary.close();
-      return false;
+      return await op(lazy);
+    } catch (e) {
+      loading ??= loadFallback().then(
+        (m) => (active = m.takeOver(lazy, e, onDegraded, fallbackOptions)),
+        (loadError: unknown) => {
+          loading = null;
+          throw loadError;
+        },
+      );
+      return op(await loading);
     }
-    active = primary;
-    held.clear();
-    removedWhileDegraded.clear();
-    options.onRecovered?.();
-    return true;
   }
   return {
     get kind() {
       return active.kind;
     },
-    get degraded() {
-      return active === memory;
-    },
-    recover,
-    async load(appKey) {
-      try {
-        return await active.load(appKey);
-      } catch (e) {
-        degrade(e);
-        return memory.load(appKey);
-      }
-    },
-    async commit(app, list, removedIds) {
-      if (active === memory && now() - lastTry >= retryMs) {
-        // memory takes the commit first: the recovery then writes it (and all memory holds) through
-        held.add(app.appKey);
-        noteRemoved(app.appKey, removedIds, list);
-        await memory.commit(app, list, removedIds);
-        await recover();
-        return;
-      }
-      try {
-        if (active === memory) noteRemoved(app.appKey, removedIds, list);
-        await active.commit(app, list, removedIds);
-      } catch (e) {
-        degrade(e);
-        held.add(app.appKey);
-        noteRemoved(app.appKey, removedIds, list);
-        await memory.commit(app, list, removedIds);
-      }
-      if (active === memory) held.add(app.appKey);
-    },
+    load: (appKey) => run((store) => store.load(appKey)),
+    commit: (app, users, removedIds) => run((store) => store.commit(app, users, removedIds)),
     close: () => active.close(),
   };
-}
-
-/**
- * Opens the primary store through `open` inside a {@link fallbackStore}; if `open` itself throws
- * (no IndexedDB at all), the first use degrades to memory and reports it; later retries call `open` again.
- */
-export function openWithFallback(
-  open: () => SessionStore,
-  onDegraded: (error: unknown) => void,
-  options: FallbackOptions = {},
-): SessionStore {
-  let primary: SessionStore | null = null;
-  const opened = (): SessionStore => (primary ??= open());
-  const lazy: SessionStore = {
-    kind: "indexeddb",
-    load: async (appKey) => opened().load(appKey),
-    commit: async (app, users, removedIds) => opened().commit(app, users, removedIds),
-    close() {
-      primary?.close();
-    },
-  };
-  return fallbackStore(lazy, onDegraded, options);
 }

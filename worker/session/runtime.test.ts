@@ -8,7 +8,7 @@ import { realTimers, systemClock } from "../io/deps.js";
 import * as ops from "./operations.js";
 import { createAppRuntime, type AppRuntime } from "./runtime.js";
 import { emptyState } from "./state.js";
-import { memoryStore } from "../io/store.js";
+import { memoryStore } from "../io/fallbackStore.js";
 import { createTransport } from "../io/transport.js";
 
 const key = new TextEncoder().encode("k".repeat(32));
