@@ -9,7 +9,7 @@
 import type { Remote } from "comlink";
 import { RealmTabsError } from "./protocol/errors.js";
 import { BUILD_ID, BUILDS_CHANNEL, appKeyFor, channelName } from "./protocol/names.js";
-import { openPageChannel, type PageChannel } from "./protocol/pageChannel.js";
+import type { PageChannel } from "./protocol/pageChannel.js";
 import type { AppConfigWire, ConnectReply, MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { openConnection, type Connection, type ConnectionOptions } from "./connection.js";
 import { GateOnDemand } from "./gateOnDemand.js";
@@ -137,7 +137,12 @@ export class Attachment {
 
   private listen(appKey: string): void {
     this.channel?.close();
-    const channel = openPageChannel(channelName(appKey));
+    this.channel = null;
+    const name = channelName(appKey);
+    // a realm without BroadcastChannel runs in-page: the stand-in comes with the connection, which
+    // start() listens on once it exists
+    const channel = typeof BroadcastChannel === "undefined" ? this.connection?.pageChannel?.(name) : new BroadcastChannel(name);
+    if (!channel) return;
     channel.onmessage = (event: MessageEvent) => {
       this.gate.handle(event.data);
     };
@@ -166,7 +171,7 @@ export class Attachment {
       this.appKey = reply.appKey;
       this.mirror.setAppKey(reply.appKey);
       this.listen(reply.appKey);
-    }
+    } else if (!this.channel) this.listen(reply.appKey);
     await codecFor(reply.snapshot);
     this.mirror.apply(reply.snapshot, []);
     for (const w of reply.warnings) console.warn(`[realm-tabs] ${w.code}: ${w.message}`);

@@ -12,6 +12,7 @@ import { BUILD_ID, WORKER_NAME, tabLockName } from "./protocol/names.js";
 import type { AppConfigWire, ConnectReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
 import { loadOnDemand, withDeadline } from "./protocol/deadline.js";
 import type { Link } from "./modes/link.js";
+import type { PageChannel } from "./protocol/pageChannel.js";
 import { retryIdempotent } from "./modes/retry.js";
 import { detectCapabilities, modeCandidates, type ModeOption, type RuntimeMode } from "./modes/select.js";
 
@@ -82,6 +83,8 @@ export interface Connection {
   resync(): Promise<ConnectReply>;
   /** Releases the liveness lock and the link. */
   close(): void;
+  /** The link's stand-in channel where the realm has no BroadcastChannel (in-page mode; see `Link.pageChannel`). */
+  pageChannel?(name: string): PageChannel | undefined;
 }
 
 /** Options of {@link openConnection}. */
@@ -247,6 +250,7 @@ function connectOver(
     tabId,
     mode: link.mode,
     degraded: link.degraded,
+    pageChannel: (name) => link.pageChannel?.(name),
     call: async (op, run) => {
       await connected.catch((error: unknown) => {
         // a reconnect that failed transiently (e.g. timed out) is tried again, not kept failing

@@ -11,7 +11,6 @@
  */
 export * as sharedWithStart from "./startShared.js";
 export { isSessionEvent } from "./protocol/events.js";
-export { openPageChannel } from "./protocol/pageChannel.js";
 export { wrapSession } from "./protocol/comlink.js";
 // the runtime side of the error codec: with it here, the chunks of the fallback modes share this
 // chunk and its bundler runtime instead of a third file loaded right after start

@@ -169,6 +169,7 @@ export const NOT_EARLY: readonly { what: string; pattern: RegExp }[] = [
   { what: "the channel event gate", pattern: /src\/eventGate\.[jt]s$/ },
   { what: "the fallback modes' degraded reasons", pattern: /src\/modes\/degraded\.[jt]s$/ },
   { what: "the runtime side of the Comlink endpoint", pattern: /src\/protocol\/expose\.[jt]s$/ },
+  { what: "the stand-in BroadcastChannel of in-page mode", pattern: /src\/protocol\/pageChannel\.[jt]s$/ },
   { what: "the API-key and email/password calls' code", pattern: /src\/(accountCalls|protocol\/accountArgs)\.[jt]s$/ },
   { what: "the MongoDB methods' code and watch()", pattern: /src\/(mongoOps|watch)\.[jt]s$/ },
 ];

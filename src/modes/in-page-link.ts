@@ -10,6 +10,7 @@ import type { Link } from "./link.js";
 import { never } from "./link.js";
 import { detectCapabilities } from "./select.js";
 import { degradedReason } from "./degraded.js";
+import type { PageChannel } from "../protocol/pageChannel.js";
 
 /**
  * Starts a runtime in this page.
@@ -19,8 +20,10 @@ export function openInPageLink(buildId: string): Link {
   const ports = new MessageChannel();
   let closeHost = (): void => {};
   let closed = false;
+  let openChannel: ((name: string) => PageChannel) | undefined;
   const ready = loadRuntimeModules().then(({ createSessionHost, browserHostDeps, openPageChannel }) => {
     if (closed) return;
+    openChannel = openPageChannel;
     // in-page mode runs where BroadcastChannel may be missing: its channel falls back to the page
     const host = createSessionHost(browserHostDeps({ buildId, channel: openPageChannel }));
     exposeSession(host.connection(), ports.port1);
@@ -33,6 +36,7 @@ export function openInPageLink(buildId: string): Link {
     ready,
     lost: () => never,
     onChange: () => {},
+    pageChannel: (name) => openChannel?.(name),
     close() {
       closed = true;
       closeHost();

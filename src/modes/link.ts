@@ -6,6 +6,7 @@
 import type { Remote } from "comlink";
 import type { SessionApi } from "../protocol/rpc.js";
 import type { RuntimeMode } from "./select.js";
+import type { PageChannel } from "../protocol/pageChannel.js";
 
 /** One way of reaching the runtime. */
 export interface Link {
@@ -26,6 +27,12 @@ export interface Link {
   onChange(listener: () => void): void;
   /** Releases the link. */
   close(): void;
+  /**
+   * Opens the in-realm stand-in of the per-app channel, once `ready`, for a realm without
+   * BroadcastChannel (in-page mode: the runtime lives in this page). Links whose runtime is
+   * reached over BroadcastChannel or a SharedWorker have none.
+   */
+  pageChannel?(name: string): PageChannel | undefined;
 }
 
 /** A promise that never settles (the `lost()` of links that cannot lose their runtime). */
