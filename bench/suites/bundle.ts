@@ -117,7 +117,7 @@ export async function bundleBenchmark(env: BenchEnv, tabs: BundleSizes, web: Bun
         quickWeb.atOnce,
       ),
       row(
-        "quick start: loaded later if ever (bson, fallback modes, watch; the worker's watch streams and account features)",
+        "quick start: loaded later if ever (bson, fallback modes, watch; the worker's watch streams, account features and memory fallback)",
         quickTabs.lazy,
         quickWeb.lazy,
       ),
@@ -138,8 +138,8 @@ export async function bundleBenchmark(env: BenchEnv, tabs: BundleSizes, web: Bun
     ],
     notes: [
       'The last row reads the second tab\'s `performance.getEntriesByType("resource")`: it shows the lazy chunks are not fetched when SharedWorker works.',
-      "Quick start = the README's quick start (bench/quickstart/: log in, call a function, add listeners) built by Vite with no config, over realm-tabs as the package ships it (dist/, built by `npm run build` at the start of the run); gzip is summed per file. The worker loads its watch streams and its account features (API keys, email/password, redirect login, realm-web import, deleting, linking and re-reading users) on first use, from two files the package ships beside it, which the build copies; they count as loaded later. At start realm-tabs loads the API classes and the mirror of the last known state only; `new App()` imports the runtime connection (mode choice, SharedWorker connect, event gate, Comlink) at once, so every page loads that chunk right after start and it counts in the total with the SharedWorker. bson is loaded when a value needs it (an ObjectId in an argument or result), the fallback modes when chosen, the code of the MongoDB methods, `watch()`, `user.apiKeys` and `app.emailPasswordAuth` on their first call; `npm test` fails if bson, a fallback mode, the connection or Comlink comes back into the start, or the bytes exceed the budgets (bench/size/check.ts).",
-      "The benchmark pages import `BSON` for their payloads, so their entry holds bson with either library. They import realm-tabs by name, so they are built over the package as it ships (dist/), like the quick start; the SharedWorker row counts the worker and the two files it loads on first use. The worker carries the session runtime, comlink and idb.",
+      "Quick start = the README's quick start (bench/quickstart/: log in, call a function, add listeners) built by Vite with no config, over realm-tabs as the package ships it (dist/, built by `npm run build` at the start of the run); gzip is summed per file. The worker loads its watch streams and its account features (API keys, email/password, redirect login, realm-web import, deleting, linking and re-reading users) on first use, and its session store's memory fallback when IndexedDB first fails, from three files the package ships beside it, which the build copies; they count as loaded later. At start realm-tabs loads the API classes and the mirror of the last known state only; `new App()` imports the runtime connection (mode choice, SharedWorker connect, event gate, Comlink) at once, so every page loads that chunk right after start and it counts in the total with the SharedWorker. bson is loaded when a value needs it (an ObjectId in an argument or result), the fallback modes when chosen, the code of the MongoDB methods, `watch()`, `user.apiKeys` and `app.emailPasswordAuth` on their first call; `npm test` fails if bson, a fallback mode, the connection or Comlink comes back into the start, or the bytes exceed the budgets (bench/size/check.ts).",
+      "The benchmark pages import `BSON` for their payloads, so their entry holds bson with either library. They import realm-tabs by name, so they are built over the package as it ships (dist/), like the quick start; the SharedWorker row counts the worker and the three files it loads on first use. The worker carries the session runtime, comlink and idb.",
     ],
   };
 }
