@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildScriptBundle } from "./build-iife.mjs";
-import { buildLazyWorkerModules } from "./build-lazy.mjs";
+import { buildLazyWorkerModules, buildWorkerEntry } from "./build-worker.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = `${root}dist`;
@@ -47,8 +47,10 @@ if (rewritten === code) {
 }
 writeFileSync(connection, rewritten);
 
-// The worker's parts loaded on first use (watch streams) ship as prebuilt files beside it.
+// The worker's parts loaded on first use (watch streams, account features, the store's memory
+// fallback) ship as prebuilt files beside it; then the worker itself becomes one prebuilt module.
 await buildLazyWorkerModules(dist);
+await buildWorkerEntry(dist);
 
 // realm-web's global `Realm` namespace is a hand-written declaration file that index.d.ts references;
 // tsc does not emit .d.ts inputs (and points the reference back at the sources), so copy it beside

@@ -8,9 +8,9 @@
  * Usage: `npx tsx bench/size/modules.ts [tabs|web] [--all]` (`--all` lists the lazy chunks' modules too)
  * @packageDocumentation
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SourceMapConsumer, type RawSourceMap } from "source-map-js";
+import { SourceMapConsumer, SourceMapGenerator, type RawSourceMap } from "source-map-js";
 import { build } from "vite";
 import { gzipBytes } from "./quickstart.js";
 
@@ -65,6 +65,23 @@ export function attribute(code: string, map: RawSourceMap): ModuleShare[] {
     .sort((a, b) => b.min - a.min);
 }
 
+const prebuiltWorker = fileURLToPath(new URL("../../dist/worker/entry.js", import.meta.url));
+
+/**
+ * The package ships its SharedWorker prebuilt (scripts/build-worker.mjs) with its map beside it:
+ * maps the worker bundle through that map, so that its bytes are attributed to the worker's modules.
+ */
+function throughPrebuilt(map: RawSourceMap): RawSourceMap {
+  const source = map.sources.find((s) => s.endsWith("worker/entry.js"));
+  if (!source || !existsSync(`${prebuiltWorker}.map`)) return map;
+  const inner = JSON.parse(readFileSync(`${prebuiltWorker}.map`, "utf8")) as RawSourceMap;
+  const root = fileURLToPath(new URL("../../", import.meta.url));
+  inner.sources = inner.sources.map((s) => fileURLToPath(new URL(s, `file://${prebuiltWorker}`)).replace(root, ""));
+  const generator = SourceMapGenerator.fromSourceMap(new SourceMapConsumer(map));
+  generator.applySourceMap(new SourceMapConsumer(inner), source);
+  return JSON.parse(generator.toString()) as RawSourceMap;
+}
+
 function print(label: string, code: string, map: RawSourceMap | null): void {
   console.log(`\n${label}: ${code.length} B min, ${gzipBytes(code)} B gz`);
   if (!map) return;
@@ -114,5 +131,5 @@ for (const file of assets) {
     continue;
   }
   const map = JSON.parse(readFileSync(`${outDir}/assets/${file}.map`, "utf8")) as RawSourceMap;
-  print(`SharedWorker ${file}`, code, map);
+  print(`SharedWorker ${file}`, code, throughPrebuilt(map));
 }

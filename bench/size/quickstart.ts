@@ -8,7 +8,8 @@
  * the SharedWorker bundle.
  * @packageDocumentation
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
@@ -36,6 +37,8 @@ export interface QuickStartSizes {
   /**
    * The SharedWorker bundle (realm-tabs only), with the modules it holds, and the files of its
    * modules loaded on first use (the package's dist/worker/lazy/, copied as they are; in `lazy`).
+   * A module the package ships prebuilt with its source map beside it (dist/worker/entry.js) counts
+   * as the modules its map names (see {@link prebuiltModules}).
    */
   worker: Bytes & { modules: string[]; lazyFiles: string[] };
 }
@@ -68,6 +71,19 @@ function add(to: Bytes, code: string | Uint8Array): void {
 }
 
 /**
+ * The modules a prebuilt module was made of, as absolute paths: the sources of the source map beside
+ * it (`<id>.map`), or none if it has no map. The package ships its SharedWorker prebuilt
+ * (scripts/build-worker.mjs), so the worker bundle's only module is dist/worker/entry.js.
+ */
+export function prebuiltModules(id: string): string[] {
+  const mapFile = `${id.replace(/\?.*$/, "")}.map`;
+  if (!existsSync(mapFile)) return [];
+  const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sourceRoot?: string; sources?: string[] };
+  const base = resolve(dirname(mapFile), map.sourceRoot ?? "");
+  return (map.sources ?? []).map((source) => resolve(base, source));
+}
+
+/**
  * Builds one quick-start page (Vite, no config file, default options) into `outDir` and measures it.
  * @throws {Error} if the build fails
  */
@@ -81,7 +97,7 @@ export async function measureQuickStart(page: QuickStartPage, outDir: string): P
       for (const item of Object.values(bundle)) {
         if (item.type !== "chunk") continue;
         workerChunks.add(item.fileName);
-        workerModules.push(...Object.keys(item.modules));
+        for (const id of Object.keys(item.modules)) workerModules.push(id, ...prebuiltModules(id));
       }
     },
   };

@@ -13,6 +13,8 @@ import { killGroup } from "./npm.js";
 export interface ViteServer {
   url: string;
   stop(): void;
+  /** What vite printed so far that names a source map (e.g. one pointing to missing source files). */
+  sourceMapWarnings(): string[];
 }
 
 /**
@@ -22,8 +24,17 @@ export interface ViteServer {
  */
 export function startVite(app: string, mode: "dev" | "preview"): Promise<ViteServer> {
   const args = mode === "dev" ? ["--host", "127.0.0.1", "--port", "0"] : ["preview", "--host", "127.0.0.1", "--port", "0"];
-  const child = spawn(join(app, "node_modules/.bin/vite"), args, { cwd: app, detached: true, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(join(app, "node_modules/.bin/vite"), args, { cwd: app, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const stop = (): void => killGroup(child.pid, "SIGTERM");
+  let printed = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    printed += chunk.toString();
+  });
+  const sourceMapWarnings = (): string[] =>
+    stripVTControlCharacters(printed)
+      .split("\n")
+      .filter((line) => /source ?map/i.test(line));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
@@ -32,10 +43,11 @@ export function startVite(app: string, mode: "dev" | "preview"): Promise<ViteSer
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      printed += chunk.toString();
       const url = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(stripVTControlCharacters(out))?.[1]; // vite colours its output
       if (url) {
         clearTimeout(timer);
-        resolve({ url, stop });
+        resolve({ url, stop, sourceMapWarnings });
       }
     });
     child.once("exit", (code) => {

@@ -197,6 +197,9 @@ try {
       const vite = await startVite(app, mode);
       try {
         await twoTabsPrintSum(vite.url);
+        // the worker ships prebuilt with its map; the dev server reads the map's sources
+        const warnings = vite.sourceMapWarnings();
+        assert(warnings.length === 0, `vite warned about a source map:\n${warnings.join("\n")}`);
       } finally {
         vite.stop();
       }

@@ -6,9 +6,10 @@
  * bundler in its default setup builds a SharedWorker as one script (Vite's IIFE worker format
  * cannot split chunks), so in an app that installs realm-tabs a plain `import()` would fold the
  * module back into the worker. The published package therefore ships each of these modules
- * prebuilt and self-contained in `dist/worker/lazy/`, and its build (scripts/build-lib.mjs)
+ * prebuilt and self-contained in `dist/worker/lazy/`, and its build (scripts/build-worker.mjs)
  * rewrites each `import("./<name>.js")` below into an `import()` of the URL of
- * `../lazy/<name>.js?no-inline` resolved against `import.meta.url`: bundlers copy a file named that
+ * `../lazy/<name>.js?no-inline` resolved against `import.meta.url` (`./lazy/` in the prebuilt worker,
+ * dist/worker/entry.js, one folder up): bundlers copy a file named that
  * way as it is, and the worker fetches it on first use. A prebuilt module carries its own copy
  * of the modules it imports, so nothing it shares with the worker may depend on identity: errors are
  * recognised by their brands (`isRealmTabsError`, `isWatchError`, …), never by `instanceof`.
