@@ -4,7 +4,7 @@
  */
 import { BUILD_ID } from "../../src/protocol/names.js";
 import type { HostDeps } from "./host.js";
-import { manualLiveness, webLockLiveness, type LockRequester } from "./liveness.js";
+import { neverGone, webLockLiveness, type LockRequester } from "./liveness.js";
 import { webLock, type LockManagerLike } from "../io/locks.js";
 import { idbKeySource, sealedStore } from "../io/sealedStore.js";
 import { idbStore } from "../io/store.js";
@@ -26,7 +26,7 @@ export function browserHostDeps(overrides: Partial<HostDeps> = {}): HostDeps {
     openStore: (hooks) => (globalThis.crypto?.subtle ? sealedStore(idbStore(hooks), idbKeySource()) : idbStore(hooks)),
     fetch: (input, init) => globalThis.fetch(input, init),
     channel: (name) => new BroadcastChannel(name),
-    liveness: locks ? webLockLiveness(locks) : manualLiveness(),
+    liveness: locks ? webLockLiveness(locks) : neverGone,
     ...(locks ? { lock: webLock(locks) } : {}),
     device: { sdkVersion: BUILD_ID, platform: "web", platformVersion: "0.0.0" },
     ...overrides,

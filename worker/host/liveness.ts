@@ -37,8 +37,14 @@ export function webLockLiveness(locks: LockRequester): Liveness {
 }
 
 /**
- * Liveness driven by the caller: `end(tabId)` marks a tab gone. Used where tabs share the runtime's
- * realm (in-page mode) and in tests.
+ * Liveness where no tab is ever reported gone: browsers without Web Locks, where nothing tells a
+ * SharedWorker or a leader tab that a tab closed. Tabs count as live until the runtime stops.
+ */
+export const neverGone: Liveness = { watch: () => () => undefined };
+
+/**
+ * Liveness driven by the caller: `end(tabId)` marks a tab gone. Used by tests, which close tabs
+ * that way.
  */
 export function manualLiveness(): Liveness & { end(tabId: string): void; watching(): string[] } {
   const watchers = new Map<string, Set<() => void>>();
