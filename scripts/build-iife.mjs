@@ -4,9 +4,11 @@
 // worker URL cannot come from `import.meta.url`, so connection.ts's `new URL("../worker/entry.ts",
 // import.meta.url)` is replaced with `scriptWorkerUrl()` (src/compat/scriptWorker.ts), which resolves
 // it from the script element. Used by build-lib.mjs (into dist/) and by the Playwright test.
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { minifyBundle } from "./minify.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -38,12 +40,21 @@ const common = {
   bundle: true,
   platform: "browser",
   target: "es2022",
-  minify: true,
-  keepNames: true,
-  legalComments: "none",
+  legalComments: "inline",
   logLevel: "warning",
   absWorkingDir: root,
+  write: false,
 };
+
+/** Bundles with esbuild, minifies with terser (class and function names kept), writes `outfile`. */
+async function bundle(options) {
+  const { outputFiles } = await build({ ...common, ...options });
+  const js = outputFiles?.[0];
+  if (!js) throw new Error(`build: esbuild wrote nothing for ${options.outfile}`);
+  const { code } = await minifyBundle(js.text, { script: options.format === "iife", keepNames: true });
+  await mkdir(dirname(options.outfile), { recursive: true });
+  await writeFile(options.outfile, code);
+}
 
 /**
  * Writes realm-tabs.iife.js and realm-tabs.worker.js into `outDir`.
@@ -53,8 +64,7 @@ const common = {
 export async function buildScriptBundle(outDir) {
   const script = `${outDir}/${SCRIPT_FILE}`;
   const worker = `${outDir}/${WORKER_FILE}`;
-  await build({
-    ...common,
+  await bundle({
     entryPoints: ["src/compat/script.ts"],
     outfile: script,
     format: "iife",
@@ -62,7 +72,7 @@ export async function buildScriptBundle(outDir) {
     plugins: [scriptWorkerUrlPlugin],
   });
   // The page starts it with { type: "module" }; one file, no imports.
-  await build({ ...common, entryPoints: ["worker/entry.ts"], outfile: worker, format: "esm" });
+  await bundle({ entryPoints: ["worker/entry.ts"], outfile: worker, format: "esm" });
   return { script, worker };
 }
 

@@ -10,13 +10,13 @@
 //   it (entry.js.map, naming the files tsc wrote in dist/worker and dist/src). The app's bundler
 //   bundles it again and keeps it about as small; terser compresses it better than the minifiers
 //   bundlers use by default (about 360 B gzip less than Vite 8's own, measured by bench/size/check.ts).
-// Each file is bundled by esbuild and minified by terser (legal comments and the ignore comments kept).
+// Each file is bundled by esbuild and minified by terser (scripts/minify.mjs).
 // Used by build-lib.mjs.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { minify } from "terser";
+import { minifyBundle } from "./minify.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -27,9 +27,6 @@ export const LAZY_WORKER_MODULES = ["watches", "accounts", "storeFallback"];
 export function lazyImport(name) {
   return `import(/* @vite-ignore */ /* webpackIgnore: true */ new URL("../lazy/${name}.js?no-inline", import.meta.url).href)`;
 }
-
-/** Comments terser keeps: licences, and the ones that tell bundlers to leave an `import()` alone. */
-const KEPT_COMMENTS = /@license|@preserve|^!|@vite-ignore|webpackIgnore/;
 
 /**
  * Bundles `entry` with esbuild and minifies it with terser.
@@ -59,17 +56,10 @@ async function bundleAndMinify(entry, outfile, options = {}) {
   let code = js.text.replace(/\n\/\/# sourceMappingURL=\S*\n?$/, "\n");
   if (options.rewrite) code = options.rewrite(code);
   const file = outfile.slice(outfile.lastIndexOf("/") + 1);
-  const minified = await minify(code, {
-    module: true,
-    compress: { passes: 3 },
-    mangle: true,
-    format: { comments: KEPT_COMMENTS },
-    sourceMap: options.map && map ? { content: map.text, filename: file, url: `${file}.map`, includeSources: true } : false,
-  });
-  if (minified.code === undefined) throw new Error(`build: terser gave no code for ${entry}`);
+  const minified = await minifyBundle(code, options.map && map ? { map: { content: map.text, file } } : {});
   mkdirSync(dirname(outfile), { recursive: true });
   writeFileSync(outfile, minified.code);
-  if (options.map && typeof minified.map === "string") writeFileSync(`${outfile}.map`, packageSourcesByPath(minified.map));
+  if (minified.map) writeFileSync(`${outfile}.map`, packageSourcesByPath(minified.map));
   return minified.code;
 }
 
