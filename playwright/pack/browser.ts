@@ -108,9 +108,10 @@ function printed(page: Page, text: string | RegExp, tab: string): Promise<void> 
  * open in a second tab that inserts; the first must print the insert's change event, the second the
  * server's answer to its API-key listing.
  * @param url - the app's base URL (ends with `/`)
+ * @param query - added to both tabs' query (`own-worker`: the app's own worker file)
  * @throws Error naming the tab that printed an error or not what it should within 20 s
  */
-export async function watchSeesInsert(url: string): Promise<void> {
+export async function watchSeesInsert(url: string, query = ""): Promise<void> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext();
@@ -118,13 +119,13 @@ export async function watchSeesInsert(url: string): Promise<void> {
     const watching = printed(watcher, "watching", "the watching tab");
     const changed = printed(watcher, "change insert", "the watching tab");
     changed.catch(() => undefined); // awaited below, after the insert
-    await watcher.goto(`${url}watch.html`);
+    await watcher.goto(`${url}watch.html${query ? `?${query}` : ""}`);
     await watching;
     const inserter = await context.newPage();
     const inserted = printed(inserter, "inserted", "the inserting tab");
     const keys = printed(inserter, /^api keys (listed|refused by the server)$/, "the inserting tab");
     keys.catch(() => undefined); // awaited below
-    await inserter.goto(`${url}watch.html?insert`);
+    await inserter.goto(`${url}watch.html?insert${query ? `&${query}` : ""}`);
     await inserted;
     await changed;
     await keys;

@@ -47,7 +47,8 @@ app.addListener(() => console.log("current user:", app.currentUser?.id ?? "none"
  * inserts a document instead and prints `inserted`, then lists the user's API keys and prints
  * `api keys listed` or `api keys refused by the server`. The worker loads its watch streams and its
  * account features on first use, from the files the package ships beside it (dist/worker/lazy/),
- * which this exercises.
+ * which this exercises. With `?own-worker` the App starts the app's own worker file instead,
+ * `src/session-worker.ts`, whose one line imports `realm-tabs/worker`.
  */
 export function writeWatchPage(app: string, appId: string, serverUrl: string): void {
   write(app, "watch.html", '<!doctype html>\n<html><body><script type="module" src="/src/watch.ts"></script></body></html>\n');
@@ -66,11 +67,16 @@ export default {
     "src/watch.ts",
     `import { App, Credentials, isMongoDBRealmError } from "realm-tabs";
 
-const app = new App({ id: ${JSON.stringify(appId)}, baseUrl: ${JSON.stringify(serverUrl)} });
+const query = new URLSearchParams(location.search);
+// with ?own-worker, the session runs in the app's own worker file (docs/client.md, "Starting the worker yourself")
+const worker = query.has("own-worker")
+  ? { worker: () => new SharedWorker(new URL("./session-worker.ts", import.meta.url), { type: "module", name: "own" }) }
+  : {};
+const app = new App({ id: ${JSON.stringify(appId)}, baseUrl: ${JSON.stringify(serverUrl)}, ...worker });
 await app.ready;
 const user = app.currentUser ?? (await app.logIn(Credentials.anonymous()));
 const items = user.mongoClient("mongodb-atlas").db("pack").collection("items");
-if (new URLSearchParams(location.search).has("insert")) {
+if (query.has("insert")) {
   await items.insertOne({ at: Date.now() });
   console.log("inserted");
   // the account features are another file the worker loads on first use: the server's answer, even a refusal, shows it loaded
@@ -89,6 +95,7 @@ if (new URLSearchParams(location.search).has("insert")) {
 }
 `,
   );
+  write(app, "src/session-worker.ts", 'import "realm-tabs/worker";\n');
 }
 
 /**

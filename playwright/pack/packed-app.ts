@@ -177,8 +177,9 @@ try {
   for (const mode of ["dev", "preview"] as const) {
     const watchName = `watch, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: the worker loads its watch streams and account features from the files the package ships: a change reaches the watching tab, the server answers an API-key listing`;
     const name = `quick start, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: two tabs print the function result, one login for both`;
+    const ownWorkerName = `own worker, ${mode === "dev" ? "vite dev server" : "vite build + vite preview"}: the app's worker file imports realm-tabs/worker; the same watch and API-key listing work through it`;
     if (!libraryInstalled || cli === undefined) {
-      for (const check of [name, watchName]) {
+      for (const check of [name, watchName, ownWorkerName]) {
         checks.notRun(check, libraryInstalled ? "the installed server is not running" : "the library did not install");
       }
       continue;
@@ -218,6 +219,15 @@ try {
       const vite = await startVite(app, mode);
       try {
         await watchSeesInsert(vite.url);
+      } finally {
+        vite.stop();
+      }
+    });
+    await checks.run(ownWorkerName, async () => {
+      await buildOnce();
+      const vite = await startVite(app, mode);
+      try {
+        await watchSeesInsert(vite.url, "own-worker");
       } finally {
         vite.stop();
       }
