@@ -8,11 +8,11 @@
  * Usage: `npx tsx bench/size/modules.ts [tabs|web] [--all]` (`--all` lists the lazy chunks' modules too)
  * @packageDocumentation
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SourceMapConsumer, SourceMapGenerator, type RawSourceMap } from "source-map-js";
 import { build } from "vite";
-import { gzipBytes } from "./quickstart.js";
+import { gzipBytes, prebuiltMap } from "./quickstart.js";
 
 interface Chunk {
   type: "chunk";
@@ -73,12 +73,12 @@ const prebuiltWorker = fileURLToPath(new URL("../../dist/worker/entry.js", impor
  */
 function throughPrebuilt(map: RawSourceMap): RawSourceMap {
   const source = map.sources.find((s) => s.endsWith("worker/entry.js"));
-  if (!source || !existsSync(`${prebuiltWorker}.map`)) return map;
-  const inner = JSON.parse(readFileSync(`${prebuiltWorker}.map`, "utf8")) as RawSourceMap;
+  const inner = prebuiltMap(prebuiltWorker);
+  if (!source || !inner) return map;
   const root = fileURLToPath(new URL("../../", import.meta.url));
-  inner.sources = inner.sources.map((s) => fileURLToPath(new URL(s, `file://${prebuiltWorker}`)).replace(root, ""));
+  const relative = { ...inner, version: String(inner.version), sources: inner.sources.map((s) => s.replace(root, "")) };
   const generator = SourceMapGenerator.fromSourceMap(new SourceMapConsumer(map));
-  generator.applySourceMap(new SourceMapConsumer(inner), source);
+  generator.applySourceMap(new SourceMapConsumer(relative), source);
   return JSON.parse(generator.toString()) as RawSourceMap;
 }
 

@@ -70,17 +70,25 @@ function add(to: Bytes, code: string | Uint8Array): void {
   to.gz += gzipBytes(code);
 }
 
+/** A source map as {@link prebuiltMap} returns it: its sources absolute paths, no `sourceRoot`. */
+export type PrebuiltMap = { version: number; sources: string[]; mappings: string; names?: string[]; file?: string };
+
 /**
- * The modules a prebuilt module was made of, as absolute paths: the sources of the source map beside
- * it (`<id>.map`), or none if it has no map. The package ships its SharedWorker prebuilt
+ * The source map beside a prebuilt module (`<id>.map`, a query in `id` ignored) with its sources as
+ * absolute paths, or null if it has none. The package ships its SharedWorker prebuilt
  * (scripts/build-worker.mjs), so the worker bundle's only module is dist/worker/entry.js.
  */
-export function prebuiltModules(id: string): string[] {
+export function prebuiltMap(id: string): PrebuiltMap | null {
   const mapFile = `${id.replace(/\?.*$/, "")}.map`;
-  if (!existsSync(mapFile)) return [];
-  const map = JSON.parse(readFileSync(mapFile, "utf8")) as { sourceRoot?: string; sources?: string[] };
-  const base = resolve(dirname(mapFile), map.sourceRoot ?? "");
-  return (map.sources ?? []).map((source) => resolve(base, source));
+  if (!existsSync(mapFile)) return null;
+  const { sourceRoot, ...map } = JSON.parse(readFileSync(mapFile, "utf8")) as PrebuiltMap & { sourceRoot?: string };
+  const base = resolve(dirname(mapFile), sourceRoot ?? "");
+  return { ...map, sources: (map.sources ?? []).map((source) => resolve(base, source)) };
+}
+
+/** The modules a prebuilt module was made of: the sources of its map ({@link prebuiltMap}), or none. */
+export function prebuiltModules(id: string): string[] {
+  return prebuiltMap(id)?.sources ?? [];
 }
 
 /**
