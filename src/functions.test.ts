@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Decimal128, EJSON, ObjectId } from "bson";
+import { EJSON as EJSON4 } from "bson4";
 import { createFunctionsProxy } from "./functions.js";
-import { decodeResult, dropUndefined, encodeArgs } from "./codec/full.js";
+import { decodeResult, encodeArgs, localCopy } from "./codec/full.js";
 
 describe("functions proxy", () => {
   function recorder() {
@@ -62,11 +63,22 @@ describe("function argument and result codec", () => {
     );
   });
 
-  it("drops undefined values in plain objects at any depth without mutating the caller's object", () => {
-    const arg = { a: 1, b: undefined, nested: { c: undefined, d: [{ e: undefined, f: 2 }] } };
-    expect(JSON.parse(encodeArgs([arg]))).toEqual([{ a: { $numberInt: "1" }, nested: { d: [{ f: { $numberInt: "2" } }] } }]);
+  it("sends undefined as realm-web does: an argument's own undefined keys dropped, deeper ones as null, the caller's object untouched", () => {
+    const arg = { a: 1, b: undefined, nested: { c: undefined, d: [{ e: undefined, f: 2 }, undefined] } };
+    expect(JSON.parse(encodeArgs([arg, undefined, [undefined]]))).toEqual([
+      { a: { $numberInt: "1" }, nested: { c: null, d: [{ e: null, f: { $numberInt: "2" } }, null] } },
+      null,
+      [null],
+    ]);
     expect("b" in arg).toBe(true);
-    expect(dropUndefined(new Date(5))).toEqual(new Date(5));
+    expect(localCopy(new Date(5))).toEqual(new Date(5));
+  });
+
+  it("writes the same text as realm-web 2.0.1 (bson 4.7) for arguments holding undefined", () => {
+    const args = [{ query: { owner: undefined, done: false }, project: undefined, deep: [{ x: undefined }] }, "s", { k: undefined }];
+    // realm-web's cleanArgs: each object argument loses its own undefined keys; bson 4.7 writes the rest
+    const cleaned = args.map((a) => (typeof a === "object" ? Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) : a));
+    expect(encodeArgs(args)).toBe(EJSON4.stringify(cleaned, { relaxed: false }));
   });
 
   it("rejects arguments that cannot be encoded with invalid-argument", () => {

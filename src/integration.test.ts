@@ -5,6 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { fileURLToPath } from "node:url";
+import { ObjectId } from "bson";
+import { EJSON as EJSON4 } from "bson4";
 import { App } from "./app.js";
 import type { TabSession } from "./session.js";
 import { Credentials } from "./credentials.js";
@@ -42,12 +44,19 @@ afterEach(() => {
   host.close();
 });
 
+/** The bodies of the runtime's requests, in order (with their URLs). */
+const sent: { url: string; body: unknown }[] = [];
+
 /** Opens `count` tabs of one fresh runtime (a new host = a fresh SharedWorker). */
 function openTabs(count: number): App[] {
+  sent.length = 0;
   host = createSessionHost({
     buildId: "it",
     openStore: () => memoryStore(),
-    fetch: (input, init) => fetch(input, init),
+    fetch: (input, init) => {
+      if (typeof init?.body === "string") sent.push({ url: String(input), body: JSON.parse(init.body) as unknown });
+      return fetch(input, init);
+    },
     channel: (name) => new BroadcastChannel(name),
     liveness: manualLiveness(),
   });
@@ -116,6 +125,25 @@ describe("App and User against the real session host and server", () => {
     const session = (app: App): TabSession => (app as unknown as { session: TabSession }).session;
     expect(session(a!).attached!.pushes.received).toBeGreaterThanOrEqual(3);
     expect(session(a!).attached!.gate.fetches).toBe(0);
+  });
+
+  it("sends function arguments holding undefined as realm-web 2.0.1 does, plain or with BSON values", async () => {
+    const [a] = openTabs(1);
+    const user = await a!.logIn(Credentials.anonymous());
+    const id = new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa");
+    const plain = [{ a: 1, b: undefined, c: { d: undefined, e: [undefined, 2] } }, undefined, [undefined]];
+    const withBson = [{ id, b: undefined, c: { d: undefined } }];
+    for (const args of [plain, withBson]) {
+      await user.callFunction("nope", ...args).catch(() => undefined);
+      const body = sent.findLast((r) => r.url.endsWith("/functions/call"))?.body as { arguments: unknown };
+      // realm-web: cleanArgs (an object argument's own undefined keys deleted), then bson 4.7's EJSON
+      const cleaned = args.map((arg) =>
+        typeof arg === "object" && arg !== null && !Array.isArray(arg)
+          ? Object.fromEntries(Object.entries(arg).filter(([, v]) => v !== undefined))
+          : arg,
+      );
+      expect(body.arguments).toEqual(JSON.parse(EJSON4.stringify(cleaned, { relaxed: false })));
+    }
   });
 
   it("server errors reach the tab with their class and fields", async () => {

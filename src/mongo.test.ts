@@ -69,6 +69,33 @@ describe("MongoDBCollection", () => {
     ]);
   });
 
+  it("sends undefined as realm-web does: unset options left out, an undefined value in a filter or document as null", async () => {
+    const { calls, coll } = recorder();
+    const owner: string | undefined = undefined;
+    await coll.deleteMany({ owner, done: true });
+    await coll.find({ tags: [undefined] }, { projection: undefined, sort: undefined });
+    await coll.insertOne({ text: "x", note: undefined });
+    await coll.updateOne({ _id: 1 }, { $set: { note: undefined } }, { upsert: undefined });
+    expect(calls.map((c) => c.args)).toEqual([
+      [{ database: "d", collection: "c", query: { owner: null, done: true } }],
+      [{ database: "d", collection: "c", query: { tags: [null] } }],
+      [{ database: "d", collection: "c", document: { text: "x", note: null } }],
+      [{ database: "d", collection: "c", query: { _id: { $numberInt: "1" } }, update: { $set: { note: null } } }],
+    ]);
+  });
+
+  it("sends only the options realm-web sends for findOneAndUpdate and findOneAndReplace", async () => {
+    const { calls, coll } = recorder();
+    const options = { upsert: true, sort: { a: 1 }, returnNewDocument: false, projection: { a: 1 }, session: "x", maxTimeMS: 5 };
+    await coll.findOneAndUpdate({}, { $set: { a: 1 } }, options);
+    await coll.findOneAndReplace({}, { a: 1 }, options);
+    for (const call of calls) {
+      expect(Object.keys((call.args as Record<string, unknown>[])[0]!).sort()).toEqual(
+        ["collection", "database", "filter", "projection", "returnNewDocument", "sort", "update", "upsert"].sort(),
+      );
+    }
+  });
+
   it("decodes results with BSON types intact", async () => {
     const id = new ObjectId();
     const when = new Date(1_700_000_000_000);

@@ -45,6 +45,12 @@ const updating: Builder = (filter, u) => {
   return { query: plainObject(filter, "filter"), update: checked };
 };
 
+/** The options `findOneAndUpdate` and `findOneAndReplace` send, as realm-web picks them (other keys are not sent). */
+function modifyOptions(options: unknown): Document {
+  const o = options as FindOneAndModifyOptions;
+  return { sort: o.sort, projection: o.projection, upsert: o.upsert, returnNewDocument: o.returnNewDocument };
+}
+
 /** The argument object of each method from its two arguments. */
 const BUILDERS: Record<CollectionMethod, (a: unknown, b: unknown, c: unknown) => Document> = {
   find: (filter, options = {}) => {
@@ -57,12 +63,12 @@ const BUILDERS: Record<CollectionMethod, (a: unknown, b: unknown, c: unknown) =>
   },
   findOneAndUpdate: (filter, u, options = {}) => {
     const checked = update(u);
-    return { filter: plainObject(filter, "filter"), update: checked, ...(options as FindOneAndModifyOptions) };
+    return { filter: plainObject(filter, "filter"), update: checked, ...modifyOptions(options) };
   },
   findOneAndReplace: (filter, replacement, options = {}) => ({
     filter: plainObject(filter, "filter"),
     update: plainObject(replacement, "replacement"),
-    ...(options as FindOneAndModifyOptions),
+    ...modifyOptions(options),
   }),
   // sent as findOneAndDelete, as realm-js v12 does
   findOneAndDelete: (filter, options = {}) => {
@@ -98,7 +104,7 @@ export async function runCollectionMethod(
   const arg = BUILDERS[method](args[0], args[1], args[2]);
   const full = await loadFullCodec();
   // queries and documents nearly always hold BSON values (ids): encoded with the full codec
-  const argsEJSON = full.encodeCanonical(
+  const argsEJSON = full.encodeArgs(
     [{ database: collection.databaseName, collection: collection.name, ...arg }],
     `the arguments of ${method}`,
   );

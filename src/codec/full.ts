@@ -7,6 +7,7 @@
 import { EJSON } from "bson";
 import { RealmTabsError } from "../protocol/errors.js";
 import { isForeignBson, localBson } from "../compat/bson.js";
+import { withoutUndefinedKeys } from "./lazy.js";
 
 export { EJSON, ObjectId } from "bson";
 
@@ -17,29 +18,27 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * Copies `value`, dropping `undefined` values in plain objects at any depth (as realm-js v12 does)
- * and rebuilding BSON values of other bson copies or versions as this copy's (see compat/bson.ts).
+ * Copies `value`, rebuilding BSON values of other bson copies or versions as this copy's (see
+ * compat/bson.ts); `undefined` values stay (EJSON writes them as `null`, as realm-web's bson does).
  * @throws {RealmTabsError} `invalid-argument` for a BSON value of an unknown bson version
  */
-export function dropUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropUndefined);
+export function localCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(localCopy);
   if (isForeignBson(value)) return localBson(value);
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) out[k] = dropUndefined(v);
-  }
+  for (const [k, v] of Object.entries(value)) out[k] = localCopy(v);
   return out;
 }
 
 /**
- * Canonical EJSON of `value` (undefined values in plain objects dropped), without mutating it.
+ * Canonical EJSON of `value` (`undefined` as `null` at any depth), without mutating it.
  * @param what - names the value in the error message
  * @throws {RealmTabsError} `invalid-argument` if it cannot be encoded (a cycle, a BSON value of an unknown version, …)
  */
 export function encodeCanonical(value: unknown, what = "the value"): string {
   try {
-    return EJSON.stringify(dropUndefined(value), { relaxed: false });
+    return EJSON.stringify(localCopy(value), { relaxed: false });
   } catch (cause) {
     if (cause instanceof RealmTabsError) throw cause;
     throw new RealmTabsError("invalid-argument", `${what} cannot be encoded as EJSON: ${String(cause)}`, { cause, retryable: false });
@@ -47,11 +46,13 @@ export function encodeCanonical(value: unknown, what = "the value"): string {
 }
 
 /**
- * Encodes function arguments as canonical EJSON, without mutating the caller's objects.
+ * Encodes function arguments as canonical EJSON as realm-web sends them (see
+ * {@link withoutUndefinedKeys}), without mutating the caller's objects.
+ * @param what - names the arguments in the error message
  * @throws {RealmTabsError} `invalid-argument` if an argument cannot be encoded (a function, a cycle, …)
  */
-export function encodeArgs(args: unknown[]): string {
-  return encodeCanonical(args, "function arguments");
+export function encodeArgs(args: readonly unknown[], what = "function arguments"): string {
+  return encodeCanonical(withoutUndefinedKeys(args), what);
 }
 
 /**

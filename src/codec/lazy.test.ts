@@ -73,8 +73,16 @@ describe("the lazy EJSON codec", () => {
     expect(isPlainData([10n])).toBe(false);
     expect(isPlainData([new Map()])).toBe(false);
     expect(isPlainData([() => 1])).toBe(false);
-    expect(await encodeArgsForRuntime([{ a: 1, b: undefined }])).toEqual([{ a: 1 }]);
-    expect(await encodeCanonical({ username: "u", password: "p", x: undefined }, "payload")).toBe('{"username":"u","password":"p"}');
+    // realm-web's cleanArgs: an argument's own undefined keys are dropped; deeper ones stay (the runtime writes null)
+    expect(await encodeArgsForRuntime([{ a: 1, b: undefined, c: { d: undefined } }, undefined])).toEqual([
+      { a: 1, c: { d: undefined } },
+      undefined,
+    ]);
+    // a request body: undefined as null at any depth, as realm-web's bson writes it
+    expect(await encodeCanonical({ username: "u", password: "p", x: undefined, y: [undefined] }, "payload")).toBe(
+      '{"username":"u","password":"p","x":null,"y":[null]}',
+    );
+    expect(await encodeCanonical(undefined, "payload")).toBe("null");
     expect(loadedFullCodec()).toBeNull();
     const id = new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa");
     expect(await encodeArgsForRuntime([{ id, n: 1 }])).toBe('[{"id":{"$oid":"65f0aaaaaaaaaaaaaaaaaaaa"},"n":{"$numberInt":"1"}}]');

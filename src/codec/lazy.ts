@@ -70,44 +70,49 @@ export function isPlainData(value: unknown, depth = 0): boolean {
   return true;
 }
 
-/** Copies plain data (see {@link isPlainData}) without the `undefined` values of its objects. */
-export function dropUndefinedPlain(value: unknown): unknown {
-  if (Array.isArray(value)) return (value as unknown[]).map(dropUndefinedPlain);
-  if (typeof value !== "object" || value === null || value instanceof Date) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = dropUndefinedPlain(v);
-  return out;
+/**
+ * Function arguments as realm-web 2.0.1 sends them (its `cleanArgs`), without touching the caller's
+ * objects: each argument that is a plain object loses its own keys whose value is `undefined`; an
+ * `undefined` anywhere deeper is sent as `null`. So `find({ owner: undefined })` sends the query
+ * `{"owner": null}` (documents without an owner), never `{}` (every document).
+ */
+export function withoutUndefinedKeys(args: readonly unknown[]): unknown[] {
+  return args.map((arg) => {
+    if (typeof arg !== "object" || arg === null || Array.isArray(arg)) return arg;
+    const proto = Object.getPrototypeOf(arg) as unknown;
+    if (proto !== Object.prototype && proto !== null) return arg;
+    return Object.fromEntries(Object.entries(arg).filter(([, v]) => v !== undefined));
+  });
 }
 
-/** Whether plain data holds only strings, booleans, null, arrays and objects: its canonical EJSON is its JSON. */
+/** Whether plain data holds only strings, booleans, null, `undefined`, arrays and objects: its canonical EJSON is its JSON (with `undefined` as `null`). */
 function isJsonOnly(value: unknown): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (value == null || typeof value === "string" || typeof value === "boolean") return true;
   if (Array.isArray(value)) return (value as unknown[]).every(isJsonOnly);
   if (typeof value !== "object" || value instanceof Date) return false;
   return Object.values(value).every(isJsonOnly);
 }
 
 /**
- * Canonical EJSON of `value` (undefined values in plain objects dropped): `JSON.stringify` when it
- * holds no number, Date or BSON value (credentials, email/password bodies), else the full codec.
+ * Canonical EJSON of `value`, `undefined` written as `null` at any depth (as realm-web writes a
+ * request body, and an argument's nested values): `JSON.stringify` when it holds no number, Date or
+ * BSON value (credentials, email/password bodies), else the full codec.
  * @param what - names the value in the error message
  * @throws {RealmTabsError} `invalid-argument` if it cannot be encoded
  */
 export async function encodeCanonical(value: unknown, what: string): Promise<string> {
-  if (isPlainData(value)) {
-    const plain = dropUndefinedPlain(value);
-    if (isJsonOnly(plain)) return JSON.stringify(plain);
-  }
+  if (isPlainData(value) && isJsonOnly(value)) return JSON.stringify(value, (_key, v: unknown) => (v === undefined ? null : v));
   return (await loadFullCodec()).encodeCanonical(value, what);
 }
 
 /**
- * Function arguments as they cross to the runtime: plain data as a structured-clone array (the
- * runtime encodes it), anything else as canonical EJSON written here with the full codec.
+ * Function arguments as they cross to the runtime (see {@link withoutUndefinedKeys}): plain data as
+ * a structured-clone array (the runtime encodes it, `undefined` as `null`), anything else as
+ * canonical EJSON written here with the full codec.
  * @throws {RealmTabsError} `invalid-argument` if an argument cannot be encoded
  */
 export async function encodeArgsForRuntime(args: unknown[]): Promise<unknown[] | string> {
-  if (isPlainData(args)) return dropUndefinedPlain(args) as unknown[];
+  if (isPlainData(args)) return withoutUndefinedKeys(args);
   return (await loadFullCodec()).encodeArgs(args);
 }
 
