@@ -75,14 +75,28 @@ describe("Credentials payloads (protocol §2.1)", () => {
     ["facebook with a non-http URL", () => Credentials.facebook("javascript://x")],
     ["function with an array", () => Credentials.function([] as unknown as Record<string, unknown>)],
     ["wire of a plain object", () => toCredentialsWire({ providerType: "anon-user", payload: {} } as unknown as Credentials)],
-  ])("rejects %s with invalid-argument", async (_name, make) => {
+  ])("rejects %s with invalid-argument when the credentials are sent, not when they are built", async (_name, make) => {
     let error: unknown;
+    let built: unknown;
     try {
-      await make();
+      built = make();
     } catch (e) {
       error = e;
     }
+    // as realm-web's factories, these do not throw: app.logIn(Credentials.x(…)).catch(…) sees the error
+    expect(error).toBeUndefined();
+    error = await (built instanceof Credentials ? toCredentialsWire(built as Credentials) : (built as Promise<unknown>)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isRealmTabsError(error)).toBe(true);
     expect(error).toMatchObject({ code: "invalid-argument", retryable: false });
+  });
+
+  it("keeps the provider of credentials built from bad arguments, with an empty payload", () => {
+    const bad = Credentials.emailPassword("", "x");
+    expect(bad.providerType).toBe("local-userpass");
+    expect(bad.payload).toEqual({});
+    expect(isRedirectCredentials(Credentials.google({ redirectUrl: "/cb" }))).toBe(false);
   });
 });
