@@ -6,8 +6,12 @@
  */
 import type { Long, Timestamp } from "bson";
 
-/** The `_id` type of documents of type `T` (`unknown` when `T` declares none). */
-export type IdOf<T> = T extends { _id: infer Id } ? Id : unknown;
+/**
+ * The `_id` type of documents of type `T` (`unknown` when `T` declares none; `any` for `any`, the
+ * documents of an untyped collection, as realm-web's `T["_id"]` gives).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any in, any out (`0 extends 1 & T` holds for `any` only)
+export type IdOf<T> = 0 extends 1 & T ? any : T extends { _id: infer Id } ? Id : unknown;
 
 /** The database and collection an event happened in. */
 export interface ChangeNamespace {

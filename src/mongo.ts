@@ -263,8 +263,14 @@ export class MongoDBDatabase {
     /** The database name. */ readonly name: string,
   ) {}
 
-  /** A collection. @throws {RealmTabsError} `invalid-argument` for an empty name */
-  collection<T = Document>(collectionName: string): MongoDBCollection<T> {
+  /**
+   * A collection. Its documents are of type `T`; without one, `any`, as realm-web types them, so
+   * code written for realm-web's untyped collections compiles unchanged (give a type to have the
+   * results checked).
+   * @throws {RealmTabsError} `invalid-argument` for an empty name
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- realm-web's default: `collection<T extends Document = any>`
+  collection<T = any>(collectionName: string): MongoDBCollection<T> {
     return this.make(this.name, name(collectionName, "collection name")) as unknown as MongoDBCollection<T>;
   }
 }

@@ -50,6 +50,16 @@ export async function mongo(user: Realm.User): Promise<BSON.ObjectId> {
   return insertedId;
 }
 
+export async function untyped(user: Realm.User): Promise<string> {
+  // no document type: realm-web types the documents as any
+  const items = user.mongoClient("mongodb-atlas").db("app").collection("items");
+  const item = await items.findOne({ name: "a" });
+  const all = await items.find();
+  const { insertedId } = await items.insertOne({ name: "b" });
+  const id: BSON.ObjectId = insertedId;
+  return item.name.toUpperCase() + all[0].title + id.toHexString();
+}
+
 export async function apiKeys(user: Realm.User): Promise<string> {
   const key = await user.apiKeys.create("ci");
   const all = await user.apiKeys.fetchAll();
