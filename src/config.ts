@@ -61,7 +61,8 @@ export interface AppConfiguration {
 
 /**
  * Validates the options and fills in defaults.
- * @throws {RealmTabsError} `invalid-argument` for a missing id or a malformed base URL
+ * @throws {RealmTabsError} `invalid-argument` for a missing id or a malformed base URL (a relative one
+ *   resolves against the page's URL; outside a page it is malformed)
  */
 export function normalizeConfig(
   idOrConfig: string | AppConfiguration,
@@ -72,12 +73,11 @@ export function normalizeConfig(
       retryable: false,
     });
   }
-  const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
-  try {
-    new URL(baseUrl);
-  } catch (cause) {
-    throw new RealmTabsError("invalid-argument", `baseUrl is not a URL: ${baseUrl}`, { cause, retryable: false });
-  }
+  // as realm-web: an empty baseUrl is the default, and a relative one is the page's (a reverse proxy)
+  let baseUrl = config.baseUrl || DEFAULT_BASE_URL;
+  const page = (globalThis as { location?: { href?: unknown } }).location?.href;
+  if (!URL.canParse(baseUrl) && typeof page === "string" && URL.canParse(baseUrl, page)) baseUrl = new URL(baseUrl, page).href;
+  if (!URL.canParse(baseUrl)) throw new RealmTabsError("invalid-argument", `baseUrl is not a URL: ${baseUrl}`, { retryable: false });
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) {
     throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number", { retryable: false });
   }
