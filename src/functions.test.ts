@@ -39,14 +39,16 @@ describe("functions proxy", () => {
     expect(fns.a).toBe(fns.a);
   });
 
-  it("is not a thenable and does not proxy inspect, symbols or Object.prototype names", async () => {
+  it("is not a thenable and does not proxy inspect, symbols or Object.prototype names (they read as on a plain object, as in realm-web)", async () => {
     const { calls, fns } = recorder();
     const record = fns as unknown as Record<string | symbol, unknown>;
     expect(record.then).toBeUndefined();
     expect(record.inspect).toBeUndefined();
-    expect(record.toString).toBeUndefined();
-    expect(record.hasOwnProperty).toBeUndefined();
-    expect(record.constructor).toBeUndefined();
+    expect(record.toString).toBe(Object.prototype.toString);
+    expect((fns as unknown as { toString(): string }).toString()).toBe("[object Object]");
+    expect(Object.prototype.hasOwnProperty.call(fns, "sum")).toBe(false);
+    expect((fns as unknown as { hasOwnProperty(k: string): boolean }).hasOwnProperty("sum")).toBe(false); // eslint-disable-line no-prototype-builtins -- what an app may write
+    expect(record.constructor).toBe(Object);
     expect(record[Symbol.toPrimitive]).toBeUndefined();
     expect(record[Symbol.iterator]).toBeUndefined();
     expect(await Promise.resolve(fns)).toBe(fns); // awaiting it does not call a function named "then"

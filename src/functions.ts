@@ -49,15 +49,16 @@ async function streamingNotSupported(): Promise<AsyncIterable<Uint8Array>> {
  * Builds the `functions` object: `functions.sum(1, 2)` calls `call("sum", 1, 2)`,
  * `functions.callFunction("sum", 1, 2)` does the same (reserved name), and every
  * property is a bound function, so `const f = functions.f; await f(1)` works too. `then`,
- * `inspect`, symbol keys and `Object.prototype` names are not proxied (so the object is not
- * mistaken for a thenable and prints normally).
+ * `inspect`, symbol keys and `Object.prototype` names are not proxied: they read as on a plain
+ * object, as in realm-web (so the object is not mistaken for a thenable, `String(functions)` and
+ * `functions.hasOwnProperty(…)` work, and it prints normally).
  */
 export function createFunctionsProxy<F extends object = DefaultFunctionsFactory>(call: CallFunction): F {
   const cache = new Map<string, (...args: unknown[]) => Promise<unknown>>();
-  const target = Object.create(null) as Record<string, unknown>;
+  const target: Record<string, unknown> = {};
   const handler: ProxyHandler<Record<string, unknown>> = {
     get(_target, key) {
-      if (typeof key !== "string" || notProxied.has(key)) return undefined;
+      if (typeof key !== "string" || notProxied.has(key)) return Reflect.get(target, key) as unknown;
       let fn = cache.get(key);
       if (!fn) {
         if (key === "callFunction") fn = (name: unknown, ...args: unknown[]) => call(name as string, ...args);
