@@ -81,7 +81,7 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
   await expectTabsAgree([a!, b!], (v) => v.currentUserId !== null);
   const id = await a!.evaluate(async (service) => {
     const { app, BSON } = window.realmTabs!;
-    const c = app.currentUser!.mongoClient(service).db("surface").collection("crud");
+    const c = app.currentUser!.mongoClient(service).db("surface").collection<Record<string, unknown>>("crud");
     const r = await c.insertOne({ name: "ada", born: new Date(Date.UTC(1815, 11, 10)), price: BSON.Decimal128.fromString("1.50") });
     await c.insertMany([
       { name: "bob", n: 1 },
@@ -92,7 +92,7 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
   const seen = await b!.evaluate(
     async ({ service, id }) => {
       const { app, BSON } = window.realmTabs!;
-      const c = app.currentUser!.mongoClient(service).db("surface").collection("crud");
+      const c = app.currentUser!.mongoClient(service).db("surface").collection<Record<string, unknown>>("crud");
       const doc = await c.findOne({ _id: new BSON.ObjectId(id) }, { projection: { name: 1, born: 1, price: 1 } });
       const updated = await c.updateOne({ name: "bob" }, { $set: { n: 10 } });
       const after = await c.findOneAndUpdate({ name: "cy" }, { $inc: { n: 1 } }, { returnNewDocument: true });
@@ -135,7 +135,7 @@ test("CRUD from different tabs, with BSON types intact both ways", async ({ cont
     names: ["ada", "cy"],
   });
   const bad = await a!.evaluate(async (service) => {
-    const c = window.realmTabs!.app.currentUser!.mongoClient(service).db("surface").collection("crud");
+    const c = window.realmTabs!.app.currentUser!.mongoClient(service).db("surface").collection<Record<string, unknown>>("crud");
     const e = (await c.find("nope" as never).catch((x: unknown) => x)) as { code?: string };
     return e.code;
   }, SERVICE);

@@ -12,7 +12,7 @@ function recorder(result: unknown = null) {
     return EJSON.stringify(result, { relaxed: false });
   };
   const noWatch: RuntimeCall = () => Promise.reject(new Error("no watch here"));
-  const coll = createMongoClient(call, noWatch, "u1", "mongodb-atlas").db("d").collection("c");
+  const coll = createMongoClient(call, noWatch, "u1", "mongodb-atlas").db("d").collection<Record<string, unknown>>("c");
   return { calls, coll };
 }
 
@@ -140,7 +140,7 @@ describe("collection.watch()", () => {
   it("return() while a next() waits for an event ends the watch at once and unwatches", async () => {
     const { call: watchCall, ports, unwatched } = fakeWatchRuntime();
     const noCall = async (): Promise<string> => "null";
-    const coll = createMongoClient(noCall, watchCall, "u1", "mongodb-atlas").db("d").collection("c");
+    const coll = createMongoClient(noCall, watchCall, "u1", "mongodb-atlas").db("d").collection<Record<string, unknown>>("c");
     const it = coll.watch();
     const pending = it.next(); // no event ever arrives
     await expect.poll(() => ports.length).toBe(1);
@@ -154,7 +154,7 @@ describe("collection.watch()", () => {
     const { call: watchCall, ports } = fakeWatchRuntime();
     const coll = createMongoClient(async () => "null", watchCall, "u1", "mongodb-atlas")
       .db("d")
-      .collection("c");
+      .collection<Record<string, unknown>>("c");
     const it = coll.watch();
     await it.return(undefined);
     expect(await it.next()).toEqual({ value: undefined, done: true });
