@@ -84,6 +84,13 @@ describe("MongoDBCollection", () => {
     ]);
   });
 
+  it("takes a missing filter of findOneAndUpdate and findOneAndReplace as {}, as realm-web does", async () => {
+    const { calls, coll } = recorder();
+    await coll.findOneAndUpdate(undefined as never, { $set: { a: 1 } });
+    await coll.findOneAndReplace(undefined as never, { a: 1 });
+    expect(calls.map((c) => (c.args as { filter: unknown }[])[0]!.filter)).toEqual([{}, {}]);
+  });
+
   it("sends only the options realm-web sends for findOneAndUpdate and findOneAndReplace", async () => {
     const { calls, coll } = recorder();
     const options = { upsert: true, sort: { a: 1 }, returnNewDocument: false, projection: { a: 1 }, session: "x", maxTimeMS: 5 };

@@ -63,10 +63,10 @@ const BUILDERS: Record<CollectionMethod, (a: unknown, b: unknown, c: unknown) =>
   },
   findOneAndUpdate: (filter, u, options = {}) => {
     const checked = update(u);
-    return { filter: plainObject(filter, "filter"), update: checked, ...modifyOptions(options) };
+    return { filter: filterOf(filter), update: checked, ...modifyOptions(options) };
   },
   findOneAndReplace: (filter, replacement, options = {}) => ({
-    filter: plainObject(filter, "filter"),
+    filter: filterOf(filter),
     update: plainObject(replacement, "replacement"),
     ...modifyOptions(options),
   }),
