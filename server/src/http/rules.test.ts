@@ -36,6 +36,15 @@ beforeAll(async () => {
     };`,
     "data_sources/mongodb-atlas/config.json": ATLAS,
     "data_sources/mongodb-atlas/demo/private/rules.json": ownerOnly("demo", "private"),
+    // Everyone reads the board; only a post's owner writes it.
+    "data_sources/mongodb-atlas/demo/board/rules.json": {
+      database: "demo",
+      collection: "board",
+      roles: [
+        { name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true, insert: true, delete: true },
+        { name: "reader", apply_when: {}, read: true, write: false, insert: false, delete: false },
+      ],
+    },
     "data_sources/mongodb-atlas/demo/todos/rules.json": {
       database: "demo",
       collection: "todos",
@@ -85,6 +94,25 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
     });
 
     expect(await mine.find({})).toEqual([{ _id: insertedId, owner_id: alice.id, text: "diary", secret: "s" }]);
+  });
+
+  it("a user who may only read a document cannot take it over by writing its owner field", async () => {
+    const alice = await app.logIn(Realm.Credentials.anonymous(false));
+    const mallory = await app.logIn(Realm.Credentials.anonymous(false));
+    const { insertedId } = await collection(alice, "board").insertOne({ owner_id: alice.id, text: "hello" });
+    const board = collection(mallory, "board");
+    expect(await board.findOne({ _id: insertedId })).toEqual({ _id: insertedId, owner_id: alice.id, text: "hello" });
+    await expect(board.updateOne({ _id: insertedId }, { $set: { owner_id: mallory.id, text: "mine now" } })).rejects.toMatchObject({
+      statusCode: 403,
+      error: "update not permitted",
+    });
+    await expect(board.findOneAndReplace({ _id: insertedId }, { owner_id: mallory.id, text: "replaced" })).rejects.toMatchObject({
+      statusCode: 403,
+    });
+    expect(await collection(alice, "board").updateOne({ _id: insertedId }, { $set: { text: "edited" } })).toMatchObject({
+      modifiedCount: 1,
+    });
+    expect(await board.findOne({ _id: insertedId })).toEqual({ _id: insertedId, owner_id: alice.id, text: "edited" });
   });
 
   it("a namespace without rules is refused with App Services' error", async () => {

@@ -321,6 +321,66 @@ describe("field-level permissions", () => {
       matchedCount: 1,
       modifiedCount: 1,
     });
+    // the write filter is decided on the stored document too: writing owner_id does not open it
+    await expect(
+      s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { owner_id: ALICE.user.id, x: 2 } } }),
+    ).rejects.toMatchObject({ message: "update not permitted" });
+    await expect(
+      s.call(ALICE, "findOneAndReplace", { filter: { _id: 1 }, update: { public: true, owner_id: ALICE.user.id } }),
+    ).rejects.toMatchObject({ message: "update not permitted" });
+    expect(await s.call(SYSTEM, "findOne", { query: { _id: 1 } })).toEqual({ _id: 1, public: true, owner_id: BOB.user.id });
+  });
+});
+
+describe("updates: the role of the stored document and of the document it becomes", () => {
+  const OWNER_OR_READER = {
+    roles: [
+      { name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true },
+      { name: "reader", apply_when: {}, read: true },
+    ],
+  };
+
+  test("a reader cannot take a document over by writing the field the owner role looks at", async () => {
+    s = openService({ "demo.items": OWNER_OR_READER });
+    await seedOwners();
+    for (const update of [{ $set: { owner_id: BOB.user.id, text: "mine" } }, { owner_id: BOB.user.id, text: "replaced" }]) {
+      await expect(s.call(BOB, "updateOne", { query: { _id: 1 }, update })).rejects.toMatchObject({
+        statusCode: 403,
+        message: "update not permitted",
+      });
+    }
+    await expect(
+      s.call(BOB, "findOneAndUpdate", { filter: { _id: 3 }, update: { $set: { owner_id: BOB.user.id } }, returnNewDocument: true }),
+    ).rejects.toMatchObject({ message: "update not permitted" });
+    await expect(
+      s.call(BOB, "updateMany", { query: { owner_id: ALICE.user.id }, update: { $set: { owner_id: BOB.user.id } } }),
+    ).rejects.toMatchObject({ message: "update not permitted" });
+    expect(await s.call(SYSTEM, "count", { query: { owner_id: ALICE.user.id } })).toBe(2);
+  });
+
+  test("the owner still updates their documents, and write expressions see the stored document as %%prevRoot", async () => {
+    s = openService({
+      "demo.items": {
+        roles: [
+          {
+            name: "owner",
+            apply_when: { owner_id: "%%user.id" },
+            read: true,
+            // the owner may change anything but the owner
+            write: { "%%root.owner_id": "%%prevRoot.owner_id" },
+          },
+        ],
+      },
+    });
+    await seedOwners();
+    expect(await s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { text: "edited" } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { owner_id: BOB.user.id } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    expect(await s.call(SYSTEM, "findOne", { query: { _id: 1 } })).toEqual({ _id: 1, owner_id: ALICE.user.id, text: "edited" });
   });
 });
 

@@ -37,18 +37,21 @@ export class DocumentPermissions {
    * @param role - the assigned role
    * @param ctx - the request's expansions
    * @param scope - `%%root` (and `%%prevRoot` for writes)
+   * @param filterScope - the document the role was assigned on, which its `document_filters` are
+   *   evaluated on too (by default `scope`)
    */
   constructor(
     readonly role: CompiledRole,
     private readonly ctx: ExpansionContext,
     private readonly scope: DocumentScope,
+    private readonly filterScope: DocumentScope = scope,
   ) {}
 
   private gate(): Promise<{ read: boolean; write: boolean; readThroughWrite: boolean }> {
     this.gates ??= (async () => {
       const { read, write } = this.role.documentFilters;
-      const readGate = read === undefined ? true : await read.evaluate(this.ctx, this.scope);
-      const writeGate = write === undefined ? true : await write.evaluate(this.ctx, this.scope);
+      const readGate = read === undefined ? true : await read.evaluate(this.ctx, this.filterScope);
+      const writeGate = write === undefined ? true : await write.evaluate(this.ctx, this.filterScope);
       // A false read filter denies reading unless a write filter is defined and holds.
       return { read: readGate, write: writeGate, readThroughWrite: readGate || (write !== undefined && writeGate) };
     })();
@@ -165,9 +168,14 @@ export async function readableView(set: CompiledRuleSet, ctx: ExpansionContext, 
 }
 
 /**
- * Decides a write under a rule set: the role is assigned with `%%root` = the document after the
- * write (before it, for a delete) and `%%prevRoot` = the document before it (absent for an insert).
- * For reads both are the document itself.
+ * Decides a write under a rule set. An insert is decided by the role of the new document, a delete
+ * by the role of the stored one. An update must be permitted twice: under the role of the stored
+ * document (the document the query returned, as App Services assigns roles; so a user who may only
+ * read a document cannot take it over by writing the fields its `apply_when` or `document_filters`
+ * look at), and under the role of the document it becomes (so a write cannot hand a document to a
+ * role that does not apply to the writer). Write expressions see `%%root` = the document after the
+ * write (before it, for a delete) and `%%prevRoot` = the document before it (absent for an insert);
+ * a role's `apply_when` and `document_filters` see the document it is assigned on.
  * @param set - the namespace's rules
  * @param ctx - the request's expansions
  * @param before - the stored document, or undefined for an insert
@@ -182,9 +190,27 @@ export async function writePermitted(
 ): Promise<boolean> {
   if (set.readOnly === true) return false;
   const scope: DocumentScope = after === undefined ? { root: before, prevRoot: before } : { root: after, prevRoot: before };
-  const role = await assignRole(set, ctx, scope);
+  if (
+    before !== undefined &&
+    after !== undefined &&
+    !(await permittedUnder(set, ctx, before, after, scope, { root: before, prevRoot: before }))
+  )
+    return false;
+  return permittedUnder(set, ctx, before, after, scope, scope);
+}
+
+/** Whether the write is permitted under the role assigned on `roleScope` (its document filters evaluated there too). */
+async function permittedUnder(
+  set: CompiledRuleSet,
+  ctx: ExpansionContext,
+  before: Doc | undefined,
+  after: Doc | undefined,
+  scope: DocumentScope,
+  roleScope: DocumentScope,
+): Promise<boolean> {
+  const role = await assignRole(set, ctx, roleScope);
   if (role === undefined) return false;
-  const perms = new DocumentPermissions(role, ctx, scope);
+  const perms = new DocumentPermissions(role, ctx, scope, roleScope);
   if (!(await perms.mayWrite(before ?? {}, after ?? {}))) return false;
   if (before === undefined) return perms.mayInsert();
   if (after === undefined) return perms.mayDelete();
