@@ -74,10 +74,14 @@ export function normalizeConfig(
     });
   }
   // as realm-web: an empty baseUrl is the default, and a relative one is the page's (a reverse proxy)
-  let baseUrl = config.baseUrl || DEFAULT_BASE_URL;
-  const page = (globalThis as { location?: { href?: unknown } }).location?.href;
-  if (!URL.canParse(baseUrl) && typeof page === "string" && URL.canParse(baseUrl, page)) baseUrl = new URL(baseUrl, page).href;
-  if (!URL.canParse(baseUrl)) throw new RealmTabsError("invalid-argument", `baseUrl is not a URL: ${baseUrl}`, { retryable: false });
+  const given = config.baseUrl || DEFAULT_BASE_URL;
+  let baseUrl: string;
+  try {
+    // outside a page (no `location`) a relative one throws here too
+    baseUrl = URL.canParse(given) ? given : new URL(given, location.href).href;
+  } catch (cause) {
+    throw new RealmTabsError("invalid-argument", `baseUrl is not a URL: ${given}`, { cause, retryable: false });
+  }
   if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) {
     throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number", { retryable: false });
   }
