@@ -27,6 +27,27 @@ export interface ContextUser {
 export interface Caller {
   user?: ContextUser;
   runAsSystem?: boolean;
+  /** The HTTP request the call came in with (`%%request` in rules, `context.request` in functions); absent for calls the server makes itself. */
+  request?: RequestInfo;
+}
+
+/**
+ * The incoming request as App Services describes it to rule expressions (`%%request`) and functions
+ * (`context.request`). Header names are canonical (`User-Agent`), each with its values; the
+ * `Authorization` and `Cookie` headers are left out, so a function that logs the request logs no
+ * credential.
+ */
+export interface RequestInfo {
+  httpMethod: string;
+  httpReferrer: string;
+  httpUserAgent: string;
+  rawQueryString: string;
+  remoteIPAddress: string;
+  requestHeaders: Record<string, string[]>;
+  /** The service of a service call (`mongodb-atlas`). */
+  service?: string;
+  /** The function or service method called. */
+  action: string;
 }
 
 /** A MongoDB change event as the watch stream sends it (before EJSON serialization). */

@@ -6,7 +6,7 @@
  */
 import { EJSON } from "bson";
 import type vm from "node:vm";
-import { ServerError, type Caller, type FunctionRunner, type MongoService } from "../contracts.js";
+import { ServerError, type Caller, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
 import { createSandbox } from "./sandbox.js";
@@ -40,6 +40,8 @@ export interface FunctionContext {
   environment: { tag: string; values: Record<string, unknown> };
   /** True when the function runs as the system user (no data access rules apply). */
   runningAsSystem(): boolean;
+  /** The HTTP request of the client's call that led here (a copy), or undefined when the server itself called. */
+  request: RequestInfo | undefined;
 }
 
 /** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
@@ -78,6 +80,7 @@ export class InProcessRunner implements FunctionRunner {
       values: { get: (key) => this.opts.values[key] },
       environment: { tag: environment.tag, values: { ...environment.values } },
       runningAsSystem: () => caller.user === undefined || caller.runAsSystem === true,
+      request: caller.request === undefined ? undefined : structuredClone(caller.request),
     };
   }
 

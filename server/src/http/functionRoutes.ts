@@ -8,6 +8,7 @@ import { z } from "zod";
 import { parseBody } from "../auth/validate.js";
 import { ServerError, type Caller } from "../contracts.js";
 import { requireAccess } from "./authenticate.js";
+import { requestInfo } from "./requestInfo.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
 import { sendEjson } from "./reply.js";
 
@@ -39,7 +40,8 @@ export function registerFunctionRoutes(app: FastifyInstance, deps: HttpDeps): vo
       checkAppId(deps.config, request.params.appId);
       const { user } = await requireAccess(request, deps.auth);
       const call = parseBody(callBody, request.body);
-      const result = await dispatchCall(deps, call, { user: await deps.auth.contextUser(user) });
+      const caller = { user: await deps.auth.contextUser(user), request: requestInfo(request, call.name, call.service) };
+      const result = await dispatchCall(deps, call, caller);
       return sendEjson(reply, result);
     },
   );

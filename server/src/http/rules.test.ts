@@ -23,10 +23,15 @@ beforeAll(async () => {
     "auth/custom_user_data.json": CUSTOM_USER_DATA,
     "functions/config.json": [
       { name: "countAsCaller" },
+      { name: "whereFrom" },
       { name: "countAsSystem", run_as_system: true },
       { name: "internal", private: true },
       { name: "addWithSecret", run_as_system: true },
     ],
+    "functions/whereFrom.js": `exports = function () {
+      const r = context.request;
+      return { ip: r.remoteIPAddress, method: r.httpMethod, action: r.action, headers: Object.keys(r.requestHeaders).sort() };
+    };`,
     "functions/countAsCaller.js": COUNT("private"),
     "functions/countAsSystem.js": COUNT("private"),
     "functions/internal.js": "exports = () => 'internal';",
@@ -36,6 +41,19 @@ beforeAll(async () => {
     };`,
     "data_sources/mongodb-atlas/config.json": ATLAS,
     "data_sources/mongodb-atlas/demo/private/rules.json": ownerOnly("demo", "private"),
+    // Readable from the loopback address only (App Services' %%request example), and from nowhere.
+    "data_sources/mongodb-atlas/demo/local/rules.json": {
+      database: "demo",
+      collection: "local",
+      roles: [
+        { name: "local", apply_when: { "%%request.remoteIPAddress": { $in: ["127.0.0.1", "::ffff:127.0.0.1"] } }, read: true, write: true },
+      ],
+    },
+    "data_sources/mongodb-atlas/demo/elsewhere/rules.json": {
+      database: "demo",
+      collection: "elsewhere",
+      roles: [{ name: "office", apply_when: { "%%request.remoteIPAddress": "10.1.2.3" }, read: true, write: true }],
+    },
     // Everyone reads the board; only a post's owner writes it.
     "data_sources/mongodb-atlas/demo/board/rules.json": {
       database: "demo",
@@ -113,6 +131,21 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
       modifiedCount: 1,
     });
     expect(await board.findOne({ _id: insertedId })).toEqual({ _id: insertedId, owner_id: alice.id, text: "edited" });
+  });
+
+  it("rules see the request as %%request, and functions as context.request, without its credentials", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous(false));
+    const from = (await user.functions.whereFrom!()) as { ip: string; method: string; action: string; headers: string[] };
+    expect(from.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
+    expect(from).toMatchObject({ method: "POST", action: "whereFrom" });
+    expect(from.headers).toContain("Content-Type");
+    expect(from.headers).not.toContain("Authorization");
+    expect(await collection(user, "local").insertOne({ owner_id: user.id, text: "here" })).toHaveProperty("insertedId");
+    expect(await collection(user, "local").count({})).toBe(1);
+    await expect(collection(user, "elsewhere").insertOne({ owner_id: user.id, text: "there" })).rejects.toMatchObject({
+      statusCode: 403,
+      error: "insert not permitted",
+    });
   });
 
   it("a namespace without rules is refused with App Services' error", async () => {

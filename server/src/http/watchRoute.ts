@@ -14,6 +14,7 @@ import { ServerError, type WatchArgs } from "../contracts.js";
 import { bearerToken, requireAccess } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
 import { openWatchStream } from "./watchStream.js";
+import { requestInfo } from "./requestInfo.js";
 
 type Query = { baas_request?: string; baas_at?: string };
 
@@ -71,7 +72,7 @@ export function registerWatchRoute(app: FastifyInstance, deps: HttpDeps): void {
       if (deps.streams.countFor(user.id) >= limits.watchStreamsPerUser) {
         throw new ServerError(429, "TooManyRequests", `too many open watch streams for this user (limit ${limits.watchStreamsPerUser})`);
       }
-      const caller = { user: await deps.auth.contextUser(user) };
+      const caller = { user: await deps.auth.contextUser(user), request: requestInfo(request, "watch", service) };
       // the token was verified above, so its expiry claim is there
       const owner = { userId: user.id, sessionId: session.id, expiresAt: (decodeJwt(token ?? "").exp ?? 0) * 1000 };
       const streamDeps = { mongo: deps.mongo, streams: deps.streams, limits };

@@ -150,7 +150,7 @@ export class RulesAccess implements DataAccess {
       user: caller.user as unknown as Record<string, unknown>,
       values: this.opts.values,
       environment: this.opts.environment,
-      request: {},
+      request: { ...caller.request },
       callFunction: functions === undefined ? undefined : (name, args) => functions(name, args, caller),
     };
   }

@@ -49,7 +49,7 @@ export async function checkClientFunctionCall(
   if (rules.private) throw new ServerError(404, "FunctionNotFound", `function not found: '${name}'`);
   if (rules.canEvaluate === undefined) return;
   const ok = await rules.canEvaluate.evaluate(
-    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args, request: {} },
+    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args, request: { ...caller.request } },
     {},
   );
   if (!ok) throw ruleNotMatchedForFunction(name);

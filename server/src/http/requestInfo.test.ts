@@ -1,0 +1,51 @@
+import type { FastifyRequest } from "fastify";
+import { describe, expect, it } from "vitest";
+import { requestInfo } from "./requestInfo.js";
+
+function fakeRequest(url: string, headers: Record<string, string[]>): FastifyRequest {
+  const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(", ")]));
+  return { method: "GET", url, ip: "127.0.0.1", headers: flat, raw: { headersDistinct: headers } } as unknown as FastifyRequest;
+}
+
+describe("requestInfo", () => {
+  it("describes the request as App Services does, with canonical header names", () => {
+    const info = requestInfo(
+      fakeRequest("/api/client/v2.0/app/a/functions/call?x=1&y=2", {
+        "user-agent": ["test-agent"],
+        referer: ["http://127.0.0.1:5173/page"],
+        "x-forwarded-for": ["10.0.0.1", "10.0.0.2"],
+      }),
+      "sum",
+    );
+    expect(info).toEqual({
+      httpMethod: "GET",
+      httpReferrer: "http://127.0.0.1:5173/page",
+      httpUserAgent: "test-agent",
+      rawQueryString: "x=1&y=2",
+      remoteIPAddress: "127.0.0.1",
+      requestHeaders: {
+        "User-Agent": ["test-agent"],
+        Referer: ["http://127.0.0.1:5173/page"],
+        "X-Forwarded-For": ["10.0.0.1", "10.0.0.2"],
+      },
+      action: "sum",
+    });
+  });
+
+  it("leaves out the credentials: the Authorization and Cookie headers and a watch stream's baas_at", () => {
+    const info = requestInfo(
+      fakeRequest("/api/client/v2.0/app/a/functions/call?baas_request=abc&baas_at=eyJ.secret.x", {
+        authorization: ["Bearer eyJ.secret.x"],
+        cookie: ["session=1"],
+        accept: ["text/event-stream"],
+      }),
+      "watch",
+      "mongodb-atlas",
+    );
+    expect(info.requestHeaders).toEqual({ Accept: ["text/event-stream"] });
+    expect(info.rawQueryString).toBe("baas_request=abc");
+    expect(info).toMatchObject({ service: "mongodb-atlas", action: "watch", httpReferrer: "", httpUserAgent: "" });
+    expect(JSON.stringify(info)).not.toContain("secret");
+    expect(requestInfo(fakeRequest("/x?baas_at=t&a=1", {}), "watch").rawQueryString).toBe("a=1");
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * What rules (`%%request`) and functions (`context.request`) see of the HTTP request a call came in
+ * with, in App Services' shape.
+ * @packageDocumentation
+ */
+import type { FastifyRequest } from "fastify";
+import type { RequestInfo } from "../contracts.js";
+
+/** Headers that carry credentials: never handed to rules or functions (nor is the query's `baas_at`). */
+const WITHHELD = new Set(["authorization", "cookie"]);
+
+/** `user-agent` → `User-Agent`, as App Services names headers. */
+function canonical(name: string): string {
+  return name
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("-");
+}
+
+/**
+ * The request as App Services describes it.
+ * @param request - the HTTP request
+ * @param action - the function or service method called
+ * @param service - the service of a service call
+ */
+export function requestInfo(request: FastifyRequest, action: string, service?: string): RequestInfo {
+  const requestHeaders: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
+    if (values === undefined || WITHHELD.has(name)) continue;
+    requestHeaders[canonical(name)] = [...values];
+  }
+  const query = request.url.indexOf("?");
+  // a watch stream's access token may travel in the query (`baas_at`): left out as the headers are
+  const rawQueryString =
+    query < 0
+      ? ""
+      : request.url
+          .slice(query + 1)
+          .replace(/(^|&)baas_at=[^&]*/g, "")
+          .replace(/^&/, "");
+  const header = (name: string): string => request.headers[name]?.toString() ?? "";
+  return {
+    httpMethod: request.method,
+    httpReferrer: header("referer"),
+    httpUserAgent: header("user-agent"),
+    rawQueryString,
+    remoteIPAddress: request.ip,
+    requestHeaders,
+    ...(service === undefined ? {} : { service }),
+    action,
+  };
+}
