@@ -67,6 +67,20 @@ describe("rule expressions", () => {
     expect(await holds({ "%%false": "%%false" })).toBe(true);
   });
 
+  test("an expression embedded as a field's value evaluates to its own truth (%%true / %%false assert it)", async () => {
+    expect(await holds({ "%%true": { "%%user.id": alice.id } })).toBe(true);
+    expect(await holds({ "%%true": { "%%user.id": "someone-else" } })).toBe(false);
+    expect(await holds({ "%%false": { "%%user.id": "someone-else" } })).toBe(true);
+    expect(await holds({ "%%false": { "%%user.id": alice.id } })).toBe(false);
+    expect(await holds({ "%%true": { "%or": [{ "%%user.type": "server" }, { "%%user.custom_data.status": "ACTIVE" }] } })).toBe(true);
+    expect(await holds({ "%%true": { "%or": [{ "%%user.type": "server" }, { "%%user.custom_data.status": "GONE" }] } })).toBe(false);
+    // an embedded expression that reads the document
+    expect(await holds({ "%%true": { "%%root.owner_id": "%%user.id" } }, { root: { owner_id: alice.id } })).toBe(true);
+    expect(await holds({ "%%true": { "%%root.owner_id": "%%user.id" } }, { root: { owner_id: "x" } })).toBe(false);
+    // a value without expansion keys is still a value to compare
+    expect(await holds({ "%%root.meta": { kind: "a" } }, { root: { meta: { kind: "a" } } })).toBe(true);
+  });
+
   test("%%prevRoot exists only for writes to existing documents", async () => {
     const insertOnly = { "%%prevRoot": { "%exists": false } };
     expect(await holds(insertOnly, { root: { a: 1 } })).toBe(true);

@@ -117,6 +117,12 @@ class Translator {
 
   private condition(path: string, value: unknown): Criteria | boolean {
     if (isOperatorDocument(value)) return this.operators(path, value);
+    if (isEmbeddedExpression(value)) {
+      // "a field's value is an embedded expression: it evaluates to the same value as the embedded
+      // expression", so `{"%%true": {"%%user.id": "x"}}` holds when the user is x
+      const inner = this.expression(value);
+      return combine("$or", [combine("$and", [{ [path]: true }, inner]), combine("$and", [{ [path]: false }, negate(inner)])]);
+    }
     const expanded = expandValue(value, this.ctx, this.scope);
     if (isExpansion(value) && Array.isArray(expanded)) return { $or: [{ [path]: expanded }, { [path]: { $in: expanded } }] };
     return { [path]: expanded };
@@ -169,6 +175,13 @@ function combine(op: string, parts: (Criteria | boolean)[]): Criteria | boolean 
 
 function negate(c: Criteria | boolean): Criteria | boolean {
   return typeof c === "boolean" ? !c : { $nor: [c] };
+}
+
+/** An object whose every key is an expansion (`{"%%user.id": "x"}`): an expression embedded as a field's value, not a value to compare. */
+function isEmbeddedExpression(value: unknown): value is Record<string, unknown> {
+  if (!isPlainObject(value) || value instanceof Literal) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => k.startsWith("%%"));
 }
 
 function isOperatorDocument(value: unknown): value is Record<string, unknown> {
