@@ -134,7 +134,9 @@ export function applyValueOperator(op: string, operand: unknown): unknown {
   switch (op) {
     case "%stringToOid":
       if (operand instanceof ObjectId) return operand;
-      if (typeof operand === "string" && ObjectId.isValid(operand) && /^[0-9a-fA-F]{24}$/.test(operand)) return new ObjectId(operand);
+      if (typeof operand === "string" && /^[0-9a-fA-F]{24}$/.test(operand)) return new ObjectId(operand);
+      // "a 12-byte or 24-byte string": 12 bytes are the id itself
+      if (typeof operand === "string" && Buffer.byteLength(operand) === 12) return new ObjectId(Buffer.from(operand));
       throw new NoMatch(`%stringToOid: not an ObjectId string`);
     case "%oidToString":
       if (operand instanceof ObjectId) return operand.toHexString();

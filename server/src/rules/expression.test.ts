@@ -125,6 +125,9 @@ describe("rule expressions", () => {
     expect(await holds({ _id: { "%stringToOid": "%%user.id" } }, { root: { _id: new ObjectId(alice.id) } })).toBe(true);
     expect(await holds({ owner: { "%oidToString": "%%root._id" } }, { root: { _id: id, owner: id.toHexString() } })).toBe(true);
     expect(await holds({ _id: { "%stringToOid": "%%root.ref" } }, { root: { _id: id, ref: "not-an-id" } })).toBe(false);
+    // a 12-byte string is the id's bytes
+    const fromBytes = new ObjectId(Buffer.from("twelve bytes"));
+    expect(await holds({ _id: { "%stringToOid": "%%root.ref" } }, { root: { _id: fromBytes, ref: "twelve bytes" } })).toBe(true);
     const uuid = new UUID();
     expect(await holds({ u: { "%stringToUuid": "%%root.s" } }, { root: { u: uuid, s: uuid.toHexString(true) } })).toBe(true);
   });
