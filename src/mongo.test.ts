@@ -84,6 +84,25 @@ describe("MongoDBCollection", () => {
     ]);
   });
 
+  it("binds db() and collection(), as realm-web does: destructured, they still work", async () => {
+    const calls: string[] = [];
+    const noWatch: RuntimeCall = () => Promise.reject(new Error("no watch here"));
+    const { db } = createMongoClient(
+      async (fn, _args, service) => {
+        calls.push(`${service}:${fn}`);
+        return "[]";
+      },
+      noWatch,
+      "u1",
+      "mongodb-atlas",
+    );
+    const { collection } = db("d");
+    const c = collection<Record<string, unknown>>("c");
+    expect([c.databaseName, c.name]).toEqual(["d", "c"]);
+    expect(await c.find()).toEqual([]);
+    expect(calls).toEqual(["mongodb-atlas:find"]);
+  });
+
   it("takes a missing filter of findOneAndUpdate and findOneAndReplace as {}, as realm-web does", async () => {
     const { calls, coll } = recorder();
     await coll.findOneAndUpdate(undefined as never, { $set: { a: 1 } });

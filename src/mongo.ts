@@ -266,13 +266,12 @@ export class MongoDBDatabase {
   /**
    * A collection. Its documents are of type `T`; without one, `any`, as realm-web types them, so
    * code written for realm-web's untyped collections compiles unchanged (give a type to have the
-   * results checked).
+   * results checked). Bound, as realm-web's: `const { collection } = db` works.
    * @throws {RealmTabsError} `invalid-argument` for an empty name
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- realm-web's default: `collection<T extends Document = any>`
-  collection<T = any>(collectionName: string): MongoDBCollection<T> {
-    return this.make(this.name, name(collectionName, "collection name")) as unknown as MongoDBCollection<T>;
-  }
+  readonly collection = <T = any>(collectionName: string): MongoDBCollection<T> =>
+    this.make(this.name, name(collectionName, "collection name")) as unknown as MongoDBCollection<T>;
 }
 
 /** The client of one MongoDB service, as `user.mongoClient(serviceName)` returns it. */
@@ -283,10 +282,8 @@ export class MongoDBClient {
     /** The service name. */ readonly serviceName: string,
   ) {}
 
-  /** A database. @throws {RealmTabsError} `invalid-argument` for an empty name */
-  db(databaseName: string): MongoDBDatabase {
-    return new MongoDBDatabase(this.make, name(databaseName, "database name"));
-  }
+  /** A database. Bound, as realm-web's: `const { db } = user.mongoClient(service)` works. @throws {RealmTabsError} `invalid-argument` for an empty name */
+  readonly db = (databaseName: string): MongoDBDatabase => new MongoDBDatabase(this.make, name(databaseName, "database name"));
 }
 
 /**
