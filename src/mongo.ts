@@ -282,7 +282,10 @@ export class MongoDBClient {
     /** The service name. */ readonly serviceName: string,
   ) {}
 
-  /** A database. Bound, as realm-web's: `const { db } = user.mongoClient(service)` works. @throws {RealmTabsError} `invalid-argument` for an empty name */
+  /**
+   * A database. Bound, as realm-web's: `const { db } = user.mongoClient(service)` works.
+   * @throws {RealmTabsError} `invalid-argument` for an empty name
+   */
   readonly db = (databaseName: string): MongoDBDatabase => new MongoDBDatabase(this.make, name(databaseName, "database name"));
 }
 
