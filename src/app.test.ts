@@ -155,6 +155,37 @@ describe("App and User over a MessageChannel", () => {
     }
   });
 
+  it("on the first start after realm-web, a login made at once reaches the runtime after the import of realm-web's users", async () => {
+    const P = "realm-web:app(test-app):";
+    const keys = new Map<string, string>([
+      [`${P}userIds`, JSON.stringify(["u1"])],
+      [`${P}user(u1):providerType`, "anon-user"],
+    ]);
+    vi.stubGlobal("localStorage", { getItem: (k: string) => keys.get(k) ?? null, removeItem: (k: string) => void keys.delete(k) });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const {
+        runtime,
+        apps: [app],
+      } = tabs(1); // the in-memory runtime fails every import: the login still waits for it
+      // as `app.currentUser ?? await app.logIn(Credentials.anonymous())` on the line after `new App`
+      await app!.logIn(Credentials.anonymous());
+      expect(runtime.sequence).toEqual(["importRealmWeb", "logIn"]);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("without a realm-web session, nothing waits for an import", async () => {
+    const {
+      runtime,
+      apps: [app],
+    } = tabs(1);
+    await app!.logIn(Credentials.anonymous());
+    expect(runtime.sequence).toEqual(["logIn"]);
+  });
+
   it("rejects ready with protocol-mismatch when the runtime speaks another version", async () => {
     const runtime = new MemoryRuntime();
     runtimes.push(runtime);

@@ -16,7 +16,7 @@ import type { StatusEventType, StatusListener } from "./modes/events.js";
 import type { RuntimeMode } from "./modes/select.js";
 import { User, type DefaultCustomData, type DefaultUserProfileData, type UserHost } from "./user.js";
 import { EmailPasswordAuth } from "./emailPassword.js";
-import { defaultStorage, realmWebPrefix } from "./migration-keys.js";
+import { defaultStorage, realmWebLeftSession, realmWebPrefix } from "./migration-keys.js";
 import { LastStateWriter, lastStateStorage, readLastState, type LastStateStorage } from "./lastState.js";
 import { appKeyFor } from "./protocol/names.js";
 
@@ -127,6 +127,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
       }),
     );
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
+    if (migrate && realmWebLeftSession(this.id)) this.session.holdCallsUntil(this.ready);
     const session = this.session;
     this.host = {
       app: this,
@@ -140,12 +141,11 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
   }
 
   private async migrate(enabled: boolean): Promise<void> {
-    const storage = enabled ? defaultStorage() : null;
     // the import's code is loaded only when realm-web left a session for this app
-    const prefix = realmWebPrefix(this.id);
-    if (!storage || storage.getItem(`${prefix}userIds`) === null) return;
+    const storage = defaultStorage();
+    if (!enabled || !storage || !realmWebLeftSession(this.id)) return;
     const { migrateFromRealmWeb } = await loadOnDemand(() => import("./migration.js"), "the realm-web session import");
-    await migrateFromRealmWeb(storage, prefix, (data) =>
+    await migrateFromRealmWeb(storage, realmWebPrefix(this.id), (data) =>
       this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)),
     );
   }

@@ -23,3 +23,12 @@ export function defaultStorage(): globalThis.Storage | null {
     return null; // access denied (e.g. storage blocked)
   }
 }
+
+/** Whether realm-web left a session of `appId` in this realm's `localStorage` (its `userIds` key). */
+export function realmWebLeftSession(appId: string): boolean {
+  try {
+    return localStorage.getItem(`${realmWebPrefix(appId)}userIds`) !== null;
+  } catch {
+    return false; // no localStorage here, or access denied
+  }
+}

@@ -42,6 +42,8 @@ export class TabSession {
   attached: Attachment | null = null;
   private readonly attaching: Promise<Attachment>;
   private closed = false;
+  /** What every call but the realm-web import waits for first (see {@link TabSession.holdCallsUntil}). */
+  private held: Promise<unknown> | null = null;
 
   /**
    * Starts loading the attachment's code, which then connects.
@@ -86,15 +88,30 @@ export class TabSession {
   }
 
   /**
+   * Makes every later call and change but the realm-web import wait until `done` settles: on the
+   * first start after realm-web, a login (or a call of an imported user) made before the import
+   * finished would reach the runtime first, and `Credentials.anonymous()` would make a new user
+   * instead of reusing the one realm-web had. `done` has the deadlines of the import's own calls.
+   */
+  holdCallsUntil(done: Promise<unknown>): void {
+    this.held = done.catch(() => undefined);
+  }
+
+  private async attachedFor(op: Operation): Promise<Attachment> {
+    const attached = await this.attaching;
+    if (op.method !== "importRealmWeb") await this.held;
+    if (this.closed) throw closedError();
+    return attached;
+  }
+
+  /**
    * Runs one call once connected (waiting for the attachment's code and handshake first): `run`
    * gets the remote method `op` names and the app key.
    * @throws {RealmTabsError} `runtime-closed` after {@link TabSession.close}, `timeout`, `network`
    *   (the attachment's code could not be loaded), or the handshake's error
    */
   async call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T> {
-    const attached = await this.attaching;
-    if (this.closed) throw closedError();
-    return attached.call(op, run);
+    return (await this.attachedFor(op)).call(op, run);
   }
 
   /**
@@ -105,9 +122,7 @@ export class TabSession {
     op: Operation<M>,
     run: (method: Remote<SessionApi>[M], appKey: string) => Promise<MutationReply>,
   ): Promise<MutationReply> {
-    const attached = await this.attaching;
-    if (this.closed) throw closedError();
-    const reply = await attached.mutate(op, run);
+    const reply = await (await this.attachedFor(op)).mutate(op, run);
     this.hooks.onMutated?.();
     return reply;
   }

@@ -19,6 +19,8 @@ export class MemoryRuntime {
   readonly key = appKeyFor("test-app", BASE);
   readonly channel = new BroadcastChannel(channelName(this.key));
   readonly calls: { name: string; argsEJSON: string }[] = [];
+  /** The logins and realm-web imports, in the order they reached this runtime. */
+  readonly sequence: string[] = [];
   epoch = 0;
   users: UserSnapshot[] = [];
   current: string | null = null;
@@ -52,6 +54,7 @@ export class MemoryRuntime {
         warnings: [],
       }),
       logIn: async (_k, c) => {
+        this.sequence.push("logIn");
         const id = `u${++this.n}`;
         this.users.unshift({
           id,
@@ -118,6 +121,7 @@ export class MemoryRuntime {
       },
       // as a runtime whose storage failed: the tests of the realm-web import use it to see a failed import
       importRealmWeb: async () => {
+        this.sequence.push("importRealmWeb");
         throw new RealmTabsError("storage", "IndexedDB failed", { retryable: false });
       },
       redirectLoginUrl: async () => {

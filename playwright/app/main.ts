@@ -37,6 +37,14 @@ if (!server || !appId) {
     currentUserId: app.currentUser?.id ?? null,
     userIds: Object.keys(app.allUsers),
   };
+  // ?loginAtOnce=1: the realm-web idiom on the line after `new App`, its user's id on window.realmTabsLoginAtOnce
+  if (params.get("loginAtOnce") === "1") {
+    const holder = window as { realmTabsLoginAtOnce?: string | { error: string } };
+    (app.currentUser ? Promise.resolve(app.currentUser) : app.logIn(Credentials.anonymous())).then(
+      (user) => (holder.realmTabsLoginAtOnce = user.id),
+      (error: unknown) => (holder.realmTabsLoginAtOnce = { error: String(error) }),
+    );
+  }
   installTestPage(app, { Credentials, BSON });
   app.ready.then(
     () => {

@@ -8,7 +8,7 @@ import { leaderFallback } from "./fallback.js";
 import { backAfterLogout } from "./history.js";
 import { closedTabFreed } from "./liveness.js";
 import { loginWhileJoining } from "./joining.js";
-import { realmWebImport } from "./migration.js";
+import { realmWebImport, realmWebImportThenLogin } from "./migration.js";
 import { oneRefreshPerExpiry } from "./refresh.js";
 import { restoreAfterAllClosed } from "./restore.js";
 import type { Scenario } from "./scenario.js";
@@ -31,6 +31,7 @@ export const SCENARIOS: readonly Scenario[] = [
   sharedWatchStream,
   closedTabFreed,
   realmWebImport,
+  realmWebImportThenLogin,
   backAfterLogout,
   sealedAtRest,
   leaderFallback,

@@ -55,3 +55,35 @@ export const realmWebImport: Scenario = {
     await tabsAgree(driver, [tab, other], (v) => v.currentUserId === signedIn.id);
   },
 };
+
+/**
+ * The realm-web idiom `app.currentUser ?? await app.logIn(Credentials.anonymous())` on the line
+ * after `new App`, on the first load after realm-web: the login waits for the import, so it reuses
+ * realm-web's anonymous user instead of making a new one.
+ */
+export const realmWebImportThenLogin: Scenario = {
+  title: "on the first load after realm-web 2.0.1, an anonymous login made on the line after new App reuses realm-web's user",
+  timeout: 90_000,
+  async run(env) {
+    const { driver, context, url, server } = env;
+    const realmWebUrl = new URL(url);
+    realmWebUrl.pathname = "/playwright/app/realm-web.html";
+    const tab = await context.newTab(realmWebUrl.toString());
+    await statusReady(env, tab);
+    const signedIn = await tab.evaluate(async () => {
+      const { app, Credentials } = window.realmWeb!;
+      return (await app.logIn(Credentials.anonymous())).id;
+    });
+    const logins = (await server.counters()).logins;
+    const atOnce = new URL(url);
+    atOnce.searchParams.set("loginAtOnce", "1");
+    await tab.goto(atOnce.toString());
+    const id = await driver.waitUntil(
+      () => tab.evaluate(() => (window as { realmTabsLoginAtOnce?: unknown }).realmTabsLoginAtOnce ?? null),
+      (v) => v !== null,
+      { message: "the login made at once settles", timeout: 30_000 },
+    );
+    assert.equal(id, signedIn, "the login reused realm-web's anonymous user");
+    assert.equal((await server.counters()).logins, logins, "no new login");
+  },
+};
