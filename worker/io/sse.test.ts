@@ -38,6 +38,24 @@ describe("watch SSE", () => {
     expect(() => decodeFrame(undefined, "[1]")).toThrow(WatchError);
     expect(() => decodeFrame(undefined, "{")).toThrow(expect.objectContaining({ code: "bad bson parse" }));
   });
+
+  it("names errors and malformed events as realm-web 2.0.1's WatchStream does", () => {
+    // an error frame gives the server's code and message only when both are strings
+    for (const data of [
+      '{"error_code":"BadRequest"}',
+      '{"error":":("}',
+      '{"error_code":1,"error":"x"}',
+      '{"error_code":"X","error":2}',
+      "null",
+    ]) {
+      expect(() => decodeFrame("error", data)).toThrow(expect.objectContaining({ code: "unknown", message: data }));
+    }
+    for (const data of ["{", "[1]", "3", "null"]) {
+      expect(() => decodeFrame(undefined, data)).toThrow(
+        expect.objectContaining({ code: "bad bson parse", message: `server returned malformed event: ${data}` }),
+      );
+    }
+  });
 });
 
 describe("a watch connection against the server", () => {

@@ -52,24 +52,25 @@ export function unescapeData(data: string): string {
 export function decodeFrame(event: string | undefined, rawData: string): string | null {
   const data = unescapeData(rawData);
   if (event === "error") {
+    // as realm-web 2.0.1: the server's `error_code` and `error` when both are strings, else "unknown" and the data
+    let code: unknown;
+    let error: unknown;
     try {
-      const body = JSON.parse(data) as { error_code?: unknown; error?: unknown };
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- App Services sends strings; anything else is shown as String() shows it
-      throw new WatchError(String(body.error_code ?? "unknown"), String(body.error ?? data));
-    } catch (e) {
-      if (isWatchError(e)) throw e;
-      throw new WatchError("unknown", data);
+      ({ error_code: code, error } = JSON.parse(data) as { error_code?: unknown; error?: unknown });
+    } catch {
+      // not JSON, or null: the data as it came
     }
+    throw typeof code === "string" && typeof error === "string" ? new WatchError(code, error) : new WatchError("unknown", data);
   }
   if (event !== undefined && event !== "" && event !== "message") return null;
   let doc: unknown;
   try {
     doc = JSON.parse(data);
   } catch {
-    throw new WatchError("bad bson parse", "The change event is not EJSON");
+    // realm-web's message
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc) || isEJSONValue(doc))
-    throw new WatchError("bad bson parse", "The change event is not an object");
+    throw new WatchError("bad bson parse", `server returned malformed event: ${data}`);
   try {
     return canonicalFromJSON(doc);
   } catch {
