@@ -133,7 +133,8 @@ describe("App and User over a MessageChannel", () => {
     await expect(app.logIn(Credentials.anonymous())).rejects.toMatchObject({ code: "timeout" });
   });
 
-  it("a failed realm-web import warns and keeps the keys, and app.ready still resolves", async () => {
+  /** Runs `body` with realm-web's keys of one anonymous user in a stubbed localStorage, and console.warn silenced. */
+  async function withRealmWebSession(body: (keys: Map<string, string>) => Promise<void>): Promise<void> {
     const P = "realm-web:app(test-app):";
     const keys = new Map<string, string>([
       [`${P}userIds`, JSON.stringify(["u1"])],
@@ -142,28 +143,27 @@ describe("App and User over a MessageChannel", () => {
     vi.stubGlobal("localStorage", { getItem: (k: string) => keys.get(k) ?? null, removeItem: (k: string) => void keys.delete(k) });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
+      await body(keys);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  }
+
+  it("a failed realm-web import warns and keeps the keys, and app.ready still resolves", async () => {
+    await withRealmWebSession(async (keys) => {
       const {
         apps: [app],
       } = tabs(1); // the in-memory runtime fails every import
       await expect(app!.ready).resolves.toBeUndefined();
       expect(app!.migrationError).toBeInstanceOf(Error);
-      expect(warn).toHaveBeenCalledWith(expect.stringContaining("realm-web"), expect.anything());
+      expect(console.warn).toHaveBeenCalledWith(expect.stringContaining("realm-web"), expect.anything());
       expect([...keys.keys()]).toHaveLength(2);
-    } finally {
-      warn.mockRestore();
-      vi.unstubAllGlobals();
-    }
+    });
   });
 
   it("on the first start after realm-web, a login made at once reaches the runtime after the import of realm-web's users", async () => {
-    const P = "realm-web:app(test-app):";
-    const keys = new Map<string, string>([
-      [`${P}userIds`, JSON.stringify(["u1"])],
-      [`${P}user(u1):providerType`, "anon-user"],
-    ]);
-    vi.stubGlobal("localStorage", { getItem: (k: string) => keys.get(k) ?? null, removeItem: (k: string) => void keys.delete(k) });
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    try {
+    await withRealmWebSession(async () => {
       const {
         runtime,
         apps: [app],
@@ -171,10 +171,7 @@ describe("App and User over a MessageChannel", () => {
       // as `app.currentUser ?? await app.logIn(Credentials.anonymous())` on the line after `new App`
       await app!.logIn(Credentials.anonymous());
       expect(runtime.sequence).toEqual(["importRealmWeb", "logIn"]);
-    } finally {
-      warn.mockRestore();
-      vi.unstubAllGlobals();
-    }
+    });
   });
 
   it("without a realm-web session, nothing waits for an import", async () => {

@@ -20,23 +20,31 @@ async function statusReady(env: ScenarioEnv, tab: Tab): Promise<void> {
   );
 }
 
+/**
+ * Opens the realm-web 2.0.1 page in a new tab and logs in anonymously there; resolves with the tab,
+ * the user's id and the server's login count after that login.
+ */
+async function signInWithRealmWeb(env: ScenarioEnv): Promise<{ tab: Tab; id: string; logins: number }> {
+  const realmWebUrl = new URL(env.url);
+  realmWebUrl.pathname = "/playwright/app/realm-web.html";
+  const tab = await env.context.newTab(realmWebUrl.toString());
+  await statusReady(env, tab);
+  const signedIn = await tab.evaluate(async () => {
+    const { app, Credentials } = window.realmWeb!;
+    const user = await app.logIn(Credentials.anonymous());
+    return { id: user.id, keys: Object.keys(localStorage).filter((k) => k.startsWith("realm-web:")) };
+  });
+  assert.ok(signedIn.keys.length > 2, `realm-web stored its session: ${signedIn.keys.join(", ")}`);
+  return { tab, id: signedIn.id, logins: (await env.server.counters()).logins };
+}
+
 /** realm-web 2.0.1's stored session is imported without a new login. */
 export const realmWebImport: Scenario = {
   title: "a page signed in with realm-web 2.0.1, reloaded with realm-tabs, is still signed in as the same user without a new login",
   timeout: 90_000,
   async run(env) {
     const { driver, context, url, server } = env;
-    const realmWebUrl = new URL(url);
-    realmWebUrl.pathname = "/playwright/app/realm-web.html";
-    const tab = await context.newTab(realmWebUrl.toString());
-    await statusReady(env, tab);
-    const signedIn = await tab.evaluate(async () => {
-      const { app, Credentials } = window.realmWeb!;
-      const user = await app.logIn(Credentials.anonymous());
-      return { id: user.id, keys: Object.keys(localStorage).filter((k) => k.startsWith("realm-web:")) };
-    });
-    assert.ok(signedIn.keys.length > 2, `realm-web stored its session: ${signedIn.keys.join(", ")}`);
-    const logins = (await server.counters()).logins;
+    const { tab, id: signedIn, logins } = await signInWithRealmWeb(env);
     await tab.goto(url);
     await statusReady(env, tab);
     const after = await tab.evaluate(async () => {
@@ -49,10 +57,10 @@ export const realmWebImport: Scenario = {
         keys: Object.keys(localStorage).filter((k) => k.startsWith("realm-web:app(")),
       };
     });
-    assert.deepEqual(after, { id: signedIn.id, loggedIn: true, provider: "anon-user", sum: 5, keys: [] });
+    assert.deepEqual(after, { id: signedIn, loggedIn: true, provider: "anon-user", sum: 5, keys: [] });
     assert.equal((await server.counters()).logins, logins, "no new login");
     const other = await openTab(driver, context, url);
-    await tabsAgree(driver, [tab, other], (v) => v.currentUserId === signedIn.id);
+    await tabsAgree(driver, [tab, other], (v) => v.currentUserId === signedIn);
   },
 };
 
@@ -65,16 +73,8 @@ export const realmWebImportThenLogin: Scenario = {
   title: "on the first load after realm-web 2.0.1, an anonymous login made on the line after new App reuses realm-web's user",
   timeout: 90_000,
   async run(env) {
-    const { driver, context, url, server } = env;
-    const realmWebUrl = new URL(url);
-    realmWebUrl.pathname = "/playwright/app/realm-web.html";
-    const tab = await context.newTab(realmWebUrl.toString());
-    await statusReady(env, tab);
-    const signedIn = await tab.evaluate(async () => {
-      const { app, Credentials } = window.realmWeb!;
-      return (await app.logIn(Credentials.anonymous())).id;
-    });
-    const logins = (await server.counters()).logins;
+    const { driver, url, server } = env;
+    const { tab, id: signedIn, logins } = await signInWithRealmWeb(env);
     const atOnce = new URL(url);
     atOnce.searchParams.set("loginAtOnce", "1");
     await tab.goto(atOnce.toString());
