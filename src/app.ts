@@ -113,12 +113,13 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
       isServerSide(config.worker),
     );
     this.lastStateWriter = new LastStateWriter(this.lastState, () => this.session.mirror.snapshot);
-    const migrate = typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false;
-    // a failed realm-web import (storage, timeout) must not make a connected app look broken
+    // realm-web left a session for this app: it is imported once connected (its code loaded then)
+    const importing = (typeof idOrConfig === "string" || idOrConfig.migrateFromRealmWeb !== false) && realmWebLeftSession(this.id);
     const last = readLastState(this.lastState, appKeyFor(config.id, config.baseUrl));
     if (last) this.session.mirror.seed(last);
+    // a failed realm-web import (storage, timeout) must not make a connected app look broken
     this.ready = this.session.ready.then(() =>
-      this.migrate(migrate).catch((error: unknown) => {
+      this.migrate(importing).catch((error: unknown) => {
         this.migrationFailure = error;
         console.warn(
           "[realm-tabs] importing the realm-web session failed; its keys were kept and the import runs again on the next load",
@@ -127,7 +128,7 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
       }),
     );
     this.ready.catch(() => {}); // awaiting `ready` still rejects; an app nobody awaits must not crash the page
-    if (migrate && realmWebLeftSession(this.id)) this.session.holdCallsUntil(this.ready);
+    if (importing) this.session.holdCallsUntil(this.ready);
     const session = this.session;
     this.host = {
       app: this,
@@ -140,10 +141,9 @@ export class App<FunctionsFactory extends object = DefaultFunctionsFactory, Cust
     if (!cache.has(this.id)) cache.set(this.id, this as unknown as App);
   }
 
-  private async migrate(enabled: boolean): Promise<void> {
-    // the import's code is loaded only when realm-web left a session for this app
+  private async migrate(importing: boolean): Promise<void> {
     const storage = defaultStorage();
-    if (!enabled || !storage || !realmWebLeftSession(this.id)) return;
+    if (!importing || !storage) return;
     const { migrateFromRealmWeb } = await loadOnDemand(() => import("./migration.js"), "the realm-web session import");
     await migrateFromRealmWeb(storage, realmWebPrefix(this.id), (data) =>
       this.session.mutate({ method: "importRealmWeb" }, (importRealmWeb, appKey) => importRealmWeb(appKey, data)),
