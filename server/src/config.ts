@@ -24,6 +24,8 @@ const customTokenSchema = z
     /** RS256 public key: a PEM (SPKI) string or a JWK object. */
     publicKey: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
     audience: z.union([z.string(), z.array(z.string())]).optional(),
+    /** As App Services' `requireAnyAudience`: true, a token needs one of the audiences; false or absent, all of them. */
+    requireAnyAudience: z.boolean().optional(),
     metadataFields: z.array(metadataField).default([]),
   })
   .refine((c) => (c.algorithm === "HS256" ? c.secret !== undefined : c.publicKey !== undefined), {

@@ -52,6 +52,7 @@ function customToken(
     algorithm: config.signingAlgorithm,
     ...(config.signingAlgorithm === "HS256" ? { secret: key } : { publicKey: key }),
     ...(audience === undefined ? {} : { audience }),
+    ...(config.requireAnyAudience === undefined ? {} : { requireAnyAudience: config.requireAnyAudience }),
     metadataFields: provider.metadata_fields.map((f) => ({
       name: f.name,
       required: f.required,

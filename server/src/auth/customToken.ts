@@ -30,7 +30,8 @@ export class CustomTokenVerifier {
   /**
    * Verifies a token and returns the identity it names.
    * @throws ServerError 401 `AuthError` if the token is invalid, expired or without `exp`, for another
-   * audience, has no `sub`, or lacks a required metadata field.
+   * audience (or without one of several, unless `requireAnyAudience`), has no `sub`, or lacks a
+   * required metadata field.
    */
   async verify(token: string): Promise<Identity> {
     this.#key ??= this.#loadKey();
@@ -42,6 +43,14 @@ export class CustomTokenVerifier {
       payload = result.payload;
     } catch (err) {
       throw new ServerError(401, "AuthError", `invalid custom auth token: ${(err as Error).message}`);
+    }
+    const { audience, requireAnyAudience } = this.#config;
+    if (Array.isArray(audience) && requireAnyAudience !== true) {
+      // jose accepted one of them; App Services' `requireAnyAudience: false` wants every one
+      const aud = payload["aud"];
+      const got = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+      const missing = audience.filter((a) => !got.includes(a));
+      if (missing.length > 0) throw new ServerError(401, "AuthError", `invalid custom auth token: missing audience ${missing.join(", ")}`);
     }
     const sub = payload["sub"];
     if (typeof sub !== "string" || sub === "") throw new ServerError(401, "AuthError", "invalid custom auth token: missing 'sub'");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../index.js";
+import { CustomTokenVerifier } from "./customToken.js";
 import { ATLAS, ownerOnly } from "../../test/appDir.js";
 import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient, jwtPayload } from "../../test/testClient.js";
@@ -38,6 +39,31 @@ afterAll(async () => {
   servers = [];
   await rm(dir, { recursive: true, force: true });
   await Promise.all(appServers.splice(0).map((s) => s.close()));
+});
+
+describe("custom-token audiences", () => {
+  const verifier = (requireAnyAudience?: boolean) =>
+    new CustomTokenVerifier({
+      algorithm: "HS256",
+      secret: SECRET,
+      audience: ["app-a", "app-b"],
+      metadataFields: [],
+      ...(requireAnyAudience === undefined ? {} : { requireAnyAudience }),
+    });
+
+  it("needs every listed audience unless requireAnyAudience, as App Services' custom JWT provider", async () => {
+    const both = await hsToken({ sub: "s", aud: ["app-a", "app-b"] });
+    const one = await hsToken({ sub: "s", aud: "app-a" });
+    for (const strict of [verifier(), verifier(false)]) {
+      await expect(strict.verify(both)).resolves.toMatchObject({ id: "s" });
+      await expect(strict.verify(one)).rejects.toMatchObject({
+        statusCode: 401,
+        message: expect.stringContaining("missing audience app-b"),
+      });
+    }
+    await expect(verifier(true).verify(one)).resolves.toMatchObject({ id: "s" });
+    await expect(verifier(true).verify(await hsToken({ sub: "s", aud: "app-c" }))).rejects.toMatchObject({ statusCode: 401 });
+  });
 });
 
 describe("custom-token (HS256)", () => {
