@@ -229,4 +229,31 @@ describe("local-userpass link and custom user data", () => {
     expect(login.user_id).toBe(anon.user_id);
     expect(jwtPayload(login.access_token)["user_data"]).toEqual({ theme: "dark", n: 3 });
   });
+
+  it("finds custom user data whose id field holds the user's id as an ObjectId, as App Services allows", async () => {
+    const running = await startAppServer(
+      {
+        "auth/providers.json": { "anon-user": { type: "anon-user" } },
+        "auth/custom_user_data.json": CUSTOM_USER_DATA,
+        "functions/config.json": [{ name: "saveTheme", run_as_system: true }],
+        "functions/saveTheme.js": `exports = function (theme) {
+          return context.services.get("mongodb-atlas").db("demo").collection("userData")
+            .insertOne({ userId: new BSON.ObjectId(context.user.id), theme });
+        };`,
+        "data_sources/mongodb-atlas/config.json": ATLAS,
+        "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
+      },
+      { appId: "oid-data" },
+    );
+    appServers.push(running);
+    const c = new TestClient(running.server.url, "oid-data");
+    const anon = await c.logIn("anon-user");
+    const saved = await c.request("POST", c.app("/functions/call"), {
+      token: anon.access_token,
+      body: { name: "saveTheme", arguments: ["light"] },
+    });
+    expect(saved.status).toBe(200);
+    const refreshed = await c.request("POST", "/auth/session", { token: anon.refresh_token });
+    expect(jwtPayload((refreshed.body as { access_token: string }).access_token)["user_data"]).toEqual({ theme: "light" });
+  });
 });

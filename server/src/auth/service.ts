@@ -130,7 +130,9 @@ export class AuthService {
   async customData(userId: string): Promise<Record<string, unknown> | undefined> {
     const cfg = this.#config.customUserData;
     if (cfg === undefined || !this.#mongo.hasService(cfg.serviceName)) return undefined;
-    const doc = await this.#mongo.findOne(cfg.serviceName, cfg.databaseName, cfg.collectionName, { [cfg.userIdField]: userId });
+    // App Services lets the id field hold the user's id as a string or as an ObjectId
+    const ids: unknown[] = ObjectId.isValid(userId) && userId.length === 24 ? [userId, new ObjectId(userId)] : [userId];
+    const doc = await this.#mongo.findOne(cfg.serviceName, cfg.databaseName, cfg.collectionName, { [cfg.userIdField]: { $in: ids } });
     if (doc === null) return undefined;
     const { _id: _ignored, [cfg.userIdField]: _field, ...rest } = doc;
     return rest;
