@@ -18,6 +18,7 @@ const appServers: AppServer[] = [];
 const AUTH_FN = `exports = function (payload) {
   if (payload.bad) throw new Error("denied");
   if (payload.asNumber) return 42;
+  if (payload.display) return { id: "ext-" + payload.name, name: payload.display };
   return "ext-" + payload.name;
 };`;
 
@@ -175,6 +176,12 @@ describe("custom-function", () => {
     expect(other.user_id).not.toBe(a.user_id);
     const profile = await c.request("GET", "/auth/profile", { token: a.access_token });
     expect(profile.body).toMatchObject({ identities: [{ id: "ext-zoe", provider_type: "custom-function" }] });
+  });
+
+  it("puts the name of a returned {id, name} into the profile, as App Services' display name", async () => {
+    const bond = await c.logIn("custom-function", { name: "007", display: "James Bond" });
+    const profile = await c.request("GET", "/auth/profile", { token: bond.access_token });
+    expect(profile.body).toMatchObject({ data: { name: "James Bond" }, identities: [{ id: "ext-007", provider_type: "custom-function" }] });
   });
 
   it.each([{ bad: true }, { asNumber: true }])("refuses %j with 401 AuthError", async (payload) => {

@@ -105,5 +105,7 @@ async function proveCustomFunction(functionName: string, body: Record<string, un
   if (typeof id !== "string" || id === "") {
     throw new ServerError(401, "AuthError", "custom function authentication failed: the function must return a user id string");
   }
-  return { kind: "identity", identity: { id, providerType: "custom-function", data: {} } };
+  // "a display name for the user": the `name` of the returned object, in the profile's data
+  const name = (result as { name?: unknown } | null)?.name;
+  return { kind: "identity", identity: { id, providerType: "custom-function", data: typeof name === "string" ? { name } : {} } };
 }
