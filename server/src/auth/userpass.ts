@@ -134,6 +134,12 @@ export class UserpassStore {
     return { id: row.id, email: row.email, confirmed: true };
   }
 
+  /** Removes an account that was never confirmed, with its tokens (a confirmation function said `fail`). */
+  withdraw(email: string): void {
+    this.#db.prepare("DELETE FROM auth_userpass_tokens WHERE email = ?").run(email);
+    this.#db.prepare("DELETE FROM auth_userpass WHERE email = ? AND confirmed = 0").run(email);
+  }
+
   /** Marks an account confirmed. */
   confirm(email: string): void {
     this.#db.prepare("UPDATE auth_userpass SET confirmed = 1 WHERE email = ?").run(email);

@@ -50,7 +50,8 @@ export class UserpassFlows {
     await this.#store.register(email, password, autoConfirm);
     if (autoConfirm) return;
     const pair = this.#store.issueToken(email, "confirm");
-    if (this.#config.confirmationFunctionName !== undefined) await this.#runConfirmation(email, pair);
+    // "fail": App Services creates no account, so the address can register again
+    if (this.#config.confirmationFunctionName !== undefined) await this.#runConfirmation(email, pair, () => this.#store.withdraw(email));
   }
 
   /**
@@ -96,13 +97,15 @@ export class UserpassFlows {
     if (account.confirmed) throw new ServerError(400, "UserAlreadyConfirmed", "already confirmed");
   }
 
-  async #runConfirmation(email: string, pair: TokenPair): Promise<void> {
+  /** Runs the confirmation function; on `fail`, calls `onFail` and throws 400. */
+  async #runConfirmation(email: string, pair: TokenPair, onFail?: () => void): Promise<void> {
     const name = this.#config.confirmationFunctionName ?? "";
     const status = await this.#callStatus(name, [{ ...pair, username: email }]);
     if (status === "success") {
       this.#store.consumeToken(pair, "confirm");
       this.#store.confirm(email);
     } else if (status === "fail") {
+      onFail?.();
       throw new ServerError(400, "BadRequest", `failed to confirm user "${email}"`);
     }
   }

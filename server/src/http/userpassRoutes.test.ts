@@ -173,6 +173,10 @@ describe("confirmation function", () => {
     const failed = await post(c, "register", { email: "no-hal@example.com", password: "secret1" });
     expect(failed.status).toBe(400);
     expect((failed.body as { error: string }).error).toBe('failed to confirm user "no-hal@example.com"');
+    // App Services creates no account on "fail": the same address registers again (and fails again), never AccountNameInUse
+    const again = await post(c, "register", { email: "no-hal@example.com", password: "secret1" });
+    expect(again.status).toBe(400);
+    expect((again.body as { error: string }).error).toBe('failed to confirm user "no-hal@example.com"');
     expect((await post(c, "register", { email: "later-ivy@example.com", password: "secret1" })).status).toBe(200);
     expect((await post(c, "confirm/call", { email: "later-ivy@example.com" })).status).toBe(200);
     const login = await c.request("POST", c.app("/auth/providers/local-userpass/login"), {
