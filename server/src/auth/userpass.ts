@@ -134,6 +134,13 @@ export class UserpassStore {
     return { id: row.id, email: row.email, confirmed: true };
   }
 
+  /** Whether `password` is the account's current password (false for an unknown account). */
+  async isCurrentPassword(email: string, password: string): Promise<boolean> {
+    const row = this.#row(email);
+    if (row === undefined || password.length > MAX_PASSWORD_LENGTH) return false;
+    return verify(row.password_hash, password).catch(() => false);
+  }
+
   /** Removes an account that was never confirmed, with its tokens (a confirmation function said `fail`). */
   withdraw(email: string): void {
     this.#db.prepare("DELETE FROM auth_userpass_tokens WHERE email = ?").run(email);

@@ -155,7 +155,8 @@ export class UserpassFlows {
     const name = this.#config.resetFunctionName;
     if (name === undefined) throw new ServerError(400, "BadRequest", "no password reset function is configured");
     const pair = this.#store.issueToken(email, "reset");
-    const status = await this.#callStatus(name, [{ ...pair, username: email, password, currentPasswordValid: false }, ...args]);
+    const currentPasswordValid = await this.#store.isCurrentPassword(email, password);
+    const status = await this.#callStatus(name, [{ ...pair, username: email, password, currentPasswordValid }, ...args]);
     if (status === "success") {
       this.#store.consumeToken(pair, "reset");
       await this.#setPassword(email, password);

@@ -19,9 +19,11 @@ const CONFIRM = `exports = function ({ token, tokenId, username }) {
   if (username.startsWith("later-")) return { status: "pending" };
   return { status: "fail" };
 };`;
-// resetPassword: succeeds when the first extra argument is "yes", pends on "later", else fails.
-const RESET = `exports = function ({ username, password, token, tokenId }, answer) {
+// resetPassword: succeeds when the first extra argument is "yes", pends on "later", else fails;
+// with "same", succeeds only when the new password is the current one (currentPasswordValid).
+const RESET = `exports = function ({ username, password, token, tokenId, currentPasswordValid }, answer) {
   if (!username || !password || !token || !tokenId) throw new Error("missing fields");
+  if (answer === "same") return { status: currentPasswordValid === true ? "success" : "fail" };
   return { status: answer === "yes" ? "success" : answer === "later" ? "pending" : "fail" };
 };`;
 
@@ -211,6 +213,9 @@ describe("password reset", () => {
     await a.logIn("local-userpass", { username: email, password: "pending1" });
     const fail = await post(a, "reset/call", { email, password: "nopenope", arguments: ["no"] });
     expect(fail.status).toBe(400);
+    // currentPasswordValid: true when the requested password is the current one
+    expect((await post(a, "reset/call", { email, password: "pending1", arguments: ["same"] })).status).toBe(200);
+    expect((await post(a, "reset/call", { email, password: "another1", arguments: ["same"] })).status).toBe(400);
   });
 });
 
