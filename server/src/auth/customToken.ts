@@ -60,15 +60,18 @@ export class CustomTokenVerifier {
   #metadata(payload: Record<string, unknown>): Record<string, unknown> {
     const data: Record<string, unknown> = {};
     for (const field of this.#config.metadataFields) {
-      const value = field.name
-        .split(".")
-        .reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), payload);
+      // a dotted path; `\.` is a dot inside a claim's name (`http://example\.com/id`), as App Services reads it
+      const path = field.name.split(/(?<!\\)\./).map((k) => k.replace(/\\\./g, "."));
+      const value = path.reduce<unknown>(
+        (v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+        payload,
+      );
       if (value === undefined) {
         if (field.required)
           throw new ServerError(401, "AuthError", `invalid custom auth token: missing required metadata field '${field.name}'`);
         continue;
       }
-      data[field.fieldName ?? field.name.split(".").pop() ?? field.name] = value;
+      data[field.fieldName ?? path.at(-1) ?? field.name] = value;
     }
     return data;
   }

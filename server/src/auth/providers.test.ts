@@ -67,6 +67,24 @@ describe("custom-token audiences", () => {
   });
 });
 
+describe("custom-token metadata paths", () => {
+  it("reads a claim whose name holds dots when they are escaped, as App Services documents (http://example\\.com/id)", async () => {
+    const verifier = new CustomTokenVerifier({
+      algorithm: "HS256",
+      secret: SECRET,
+      metadataFields: [
+        { name: "http://example\\.com/id", required: true },
+        { name: "user.name", fieldName: "name", required: false },
+      ],
+    });
+    const token = await hsToken({ sub: "s", "http://example.com/id": "ext-7", user: { name: "Ada" } });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ data: { "http://example.com/id": "ext-7", name: "Ada" } });
+    await expect(verifier.verify(await hsToken({ sub: "s", http: { "//example": { "com/id": "x" } } }))).rejects.toMatchObject({
+      statusCode: 401,
+    });
+  });
+});
+
 describe("custom-token (HS256)", () => {
   let c: TestClient;
   beforeAll(async () => {
