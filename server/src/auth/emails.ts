@@ -1,32 +1,14 @@
 /**
- * Email addresses of the email/password provider: trimmed and lower-cased, so one address is one
- * account however it is typed, and checked for a plausible shape.
+ * Email addresses of the email/password provider, taken as App Services takes them: as typed.
+ * "User email addresses are case-sensitive", and an address need not be a valid email address
+ * (App Services' own example: a user "could sign up as `my.name@gmail` or `asdavaskljj`"), so
+ * nothing is lower-cased, trimmed or checked for shape; only an empty or oversized one is refused.
  * @packageDocumentation
  */
 import { z } from "zod";
 
-/** The longest address accepted (RFC 5321 path limit). */
-export const MAX_EMAIL_LENGTH = 254;
+/** The longest address accepted, in characters (a bound on what is stored, not a rule of App Services). */
+export const MAX_EMAIL_LENGTH = 1024;
 
-const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
-const EMAIL = new RegExp(`^[^\\s@]{1,64}@${LABEL}(?:\\.${LABEL})+$`);
-
-/**
- * The canonical form of an address: trimmed and lower-cased.
- * @param raw - the address as sent
- */
-export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase();
-}
-
-/**
- * True for a canonical address of plausible shape: one `@`, no white space, a dotted domain of
- * letters, digits and hyphens, at most {@link MAX_EMAIL_LENGTH} characters.
- * @param email - a canonical address (see {@link normalizeEmail})
- */
-export function isValidEmail(email: string): boolean {
-  return email.length <= MAX_EMAIL_LENGTH && EMAIL.test(email);
-}
-
-/** A body field holding an address: normalised, then checked. */
-export const emailField = z.string().max(1024).transform(normalizeEmail).refine(isValidEmail, { message: "invalid email address" });
+/** A body field holding an address: a non-empty string of at most {@link MAX_EMAIL_LENGTH} characters, kept as sent. */
+export const emailField = z.string().min(1, { message: "email must not be empty" }).max(MAX_EMAIL_LENGTH);

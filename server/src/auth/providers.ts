@@ -9,7 +9,7 @@ import type { ServerConfig } from "../config.js";
 import { ServerError, type FunctionRunner } from "../contracts.js";
 import type { ApiKeyStore } from "./apiKeys.js";
 import type { CustomTokenVerifier } from "./customToken.js";
-import { normalizeEmail } from "./emails.js";
+import { emailField } from "./emails.js";
 import type { AnonymousLoginLimiter, LoginThrottle } from "./rateLimit.js";
 import type { UserpassStore } from "./userpass.js";
 import type { Identity } from "./users.js";
@@ -35,7 +35,7 @@ export interface LoginClient {
   address: string;
 }
 
-const userpassBody = z.object({ username: z.string().min(1).max(1024), password: z.string() });
+const userpassBody = z.object({ username: emailField, password: z.string() });
 const apiKeyBody = z.object({ key: z.string().min(1) });
 const tokenBody = z.object({ token: z.string().min(1) });
 
@@ -79,8 +79,7 @@ export async function proveIdentity(
 }
 
 async function proveUserpass(body: Record<string, unknown>, deps: ProviderDeps, client: LoginClient): Promise<ProvenIdentity> {
-  const { username, password } = parseBody(userpassBody, body);
-  const email = normalizeEmail(username);
+  const { username: email, password } = parseBody(userpassBody, body);
   deps.throttle.check(email, client.address);
   try {
     const account = await deps.userpass.authenticate(email, password);
