@@ -153,12 +153,14 @@ describe("custom-token (HS256)", () => {
     expect((await c.logIn("custom-token", { token })).user_id).toBe(anon.user_id);
     const other = await c.logIn("anon-user");
     const taken = await c.request("POST", path, { token: other.access_token, body: { token } });
-    expect(taken.status).toBe(409);
-    expect(taken.body).toMatchObject({ error_code: "AccountNameInUse" });
+    // App Services' answers, as the SDKs recognise them (realm-kotlin's CredentialsCannotBeLinkedException)
+    expect(taken.status).toBe(401);
+    expect(taken.body).toMatchObject({ error_code: "InvalidSession", error: "a user already exists with the specified provider" });
     const noToken = await c.request("POST", path, { body: { token } });
     expect(noToken.status).toBe(401);
     const anonLink = await c.request("POST", c.app("/auth/providers/anon-user/login?link=true"), { token: other.access_token, body: {} });
-    expect(anonLink.status).toBe(400);
+    expect(anonLink.status).toBe(500);
+    expect(anonLink.body).toMatchObject({ error_code: "InternalServerError", error: "linking an anonymous identity is not allowed" });
   });
 });
 
@@ -253,6 +255,17 @@ describe("local-userpass link and custom user data", () => {
     const login = await c.logIn("local-userpass", { username: "lu@example.com", password: "secret1" });
     expect(login.user_id).toBe(anon.user_id);
     expect(jwtPayload(login.access_token)["user_data"]).toEqual({ theme: "dark", n: 3 });
+    // a second email/password identity is refused, as App Services refuses it
+    await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "lu2@example.com", password: "secret1" } });
+    const second = await c.request("POST", c.app("/auth/providers/local-userpass/login?link=true"), {
+      token: login.access_token,
+      body: { username: "lu2@example.com", password: "secret1" },
+    });
+    expect(second.status).toBe(500);
+    expect(second.body).toMatchObject({
+      error_code: "InternalServerError",
+      error: "linking a local-userpass identity is not allowed when one is already linked",
+    });
   });
 
   it("finds custom user data whose id field holds the user's id as an ObjectId, as App Services allows", async () => {

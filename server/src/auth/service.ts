@@ -106,13 +106,15 @@ export class AuthService {
 
   /**
    * Links the identity proven by a login body to the principal's user.
-   * @throws ServerError 409 `AccountNameInUse` if it belongs to another user; 400 `InvalidParameter` for API keys.
+   * @throws ServerError 401 `InvalidSession` if it belongs to another user (see `UserStore.linkIdentity`);
+   *   500 `InternalServerError` for an anonymous identity or a second email/password one, as App Services.
    */
   async link(principal: Principal, provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
-    if (provider === "anon-user") throw new ServerError(400, "InvalidParameter", "cannot link an anonymous identity");
+    if (provider === "anon-user") throw new ServerError(500, "InternalServerError", "linking an anonymous identity is not allowed");
     const proof = await proveIdentity(provider, body, this.#deps, client);
     if (proof.kind === "apiKey") {
-      if (proof.userId !== principal.user.id) throw new ServerError(409, "AccountNameInUse", "the API key belongs to another user");
+      if (proof.userId !== principal.user.id)
+        throw new ServerError(401, "InvalidSession", "a user already exists with the specified provider");
     } else {
       this.#users.linkIdentity(principal.user.id, proof.identity);
     }

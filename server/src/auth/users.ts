@@ -81,13 +81,17 @@ export class UserStore {
 
   /**
    * Adds an identity to a user (account linking). Linking an identity the user already has is a no-op.
-   * @throws ServerError 409 `AccountNameInUse` if the identity belongs to another user.
+   * Refused as App Services refuses them (its codes and messages, as the SDKs recognise them).
+   * @throws ServerError 401 `InvalidSession` "a user already exists with the specified provider" if
+   *   the identity belongs to another user; 500 `InternalServerError` "linking a local-userpass
+   *   identity is not allowed when one is already linked" for a second email/password identity.
    */
   linkIdentity(userId: string, identity: Identity): void {
     const owner = this.findByIdentity(identity.providerType, identity.id);
     if (owner === userId) return;
-    if (owner !== undefined) {
-      throw new ServerError(409, "AccountNameInUse", "a user already exists with the specified provider identity");
+    if (owner !== undefined) throw new ServerError(401, "InvalidSession", "a user already exists with the specified provider");
+    if (identity.providerType === "local-userpass" && this.getUser(userId)?.identities.some((i) => i.providerType === "local-userpass")) {
+      throw new ServerError(500, "InternalServerError", "linking a local-userpass identity is not allowed when one is already linked");
     }
     this.#insertIdentity(userId, identity);
   }
