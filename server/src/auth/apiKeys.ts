@@ -103,13 +103,13 @@ export class ApiKeyStore {
 
   /**
    * Finds the key for a login.
-   * @throws ServerError 401 `InvalidSession` "invalid API key" for an unknown key, 401 `UserDisabled` for a disabled one.
+   * @throws ServerError 401 `AuthError` "invalid API key" for an unknown, deleted or disabled key, as
+   *   App Services answers (the SDKs read that message as invalid credentials).
    */
   authenticate(key: string): { keyId: string; userId: string } {
     const row = this.#db.prepare("SELECT id, user_id, name, disabled FROM auth_api_keys WHERE key_hash = ?").get(hashKey(key)) as
       Row | undefined;
-    if (row === undefined) throw new ServerError(401, "InvalidSession", "invalid API key");
-    if (row.disabled !== 0) throw new ServerError(401, "UserDisabled", "API key is disabled");
+    if (row === undefined || row.disabled !== 0) throw new ServerError(401, "AuthError", "invalid API key");
     return { keyId: row.id, userId: row.user_id };
   }
 }

@@ -42,6 +42,8 @@ describe("API keys", () => {
     expect((await c.request("POST", "/auth/session", { token: login.refresh_token })).status).toBe(401);
     const refused = await c.request("POST", c.app("/auth/providers/api-key/login"), { body: { key } });
     expect(refused.status).toBe(401);
+    // App Services' answer, which the SDKs read as invalid credentials
+    expect(refused.body).toMatchObject({ error_code: "AuthError", error: "invalid API key" });
     expect((await c.request("PUT", keys(`/${_id}/enable`), { token: owner.refresh_token })).status).toBe(200);
     expect((await c.logIn("api-key", { key })).user_id).toBe(owner.user_id);
   });
@@ -57,7 +59,9 @@ describe("API keys", () => {
     expect(forbidden.body).toMatchObject({ error: expect.any(String), error_code: expect.any(String) });
     expect((await c.request("DELETE", keys(`/${_id}`), { token: owner.refresh_token })).status).toBe(200);
     expect((await c.request("GET", keys(`/${_id}`), { token: owner.refresh_token })).status).toBe(404);
-    expect((await c.request("POST", c.app("/auth/providers/api-key/login"), { body: { key } })).status).toBe(401);
+    const deleted = await c.request("POST", c.app("/auth/providers/api-key/login"), { body: { key } });
+    expect(deleted.status).toBe(401);
+    expect(deleted.body).toMatchObject({ error_code: "AuthError", error: "invalid API key" });
   });
 
   it("refuses a duplicate name, a bad id, an unknown id, and another user's key", async () => {
