@@ -215,23 +215,30 @@ describe("custom-function", () => {
   });
 });
 
+/** Starts an app (its `files` plus custom user data in demo.userData, owner-only) and returns a client of it. */
+async function startCustomDataApp(appId: string, files: Record<string, unknown>): Promise<TestClient> {
+  const running = await startAppServer(
+    {
+      ...files,
+      "auth/custom_user_data.json": CUSTOM_USER_DATA,
+      "data_sources/mongodb-atlas/config.json": ATLAS,
+      "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
+    },
+    { appId },
+  );
+  appServers.push(running);
+  return new TestClient(running.server.url, appId);
+}
+
 describe("local-userpass link and custom user data", () => {
   it("links email/password to an anonymous user and puts custom data in user_data", async () => {
     // An app whose rules let each user write their own custom user data document.
-    const running = await startAppServer(
-      {
-        "auth/providers.json": {
-          "anon-user": { type: "anon-user" },
-          "local-userpass": { type: "local-userpass", config: { autoConfirm: true } },
-        },
-        "auth/custom_user_data.json": CUSTOM_USER_DATA,
-        "data_sources/mongodb-atlas/config.json": ATLAS,
-        "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
+    const c = await startCustomDataApp("prov", {
+      "auth/providers.json": {
+        "anon-user": { type: "anon-user" },
+        "local-userpass": { type: "local-userpass", config: { autoConfirm: true } },
       },
-      { appId: "prov" },
-    );
-    appServers.push(running);
-    const c = new TestClient(running.server.url, "prov");
+    });
     const anon = await c.logIn("anon-user");
     expect(jwtPayload(anon.access_token)["user_data"]).toBeUndefined();
     await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "lu@example.com", password: "secret1" } });
@@ -269,22 +276,14 @@ describe("local-userpass link and custom user data", () => {
   });
 
   it("finds custom user data whose id field holds the user's id as an ObjectId, as App Services allows", async () => {
-    const running = await startAppServer(
-      {
-        "auth/providers.json": { "anon-user": { type: "anon-user" } },
-        "auth/custom_user_data.json": CUSTOM_USER_DATA,
-        "functions/config.json": [{ name: "saveTheme", run_as_system: true }],
-        "functions/saveTheme.js": `exports = function (theme) {
-          return context.services.get("mongodb-atlas").db("demo").collection("userData")
-            .insertOne({ userId: new BSON.ObjectId(context.user.id), theme });
-        };`,
-        "data_sources/mongodb-atlas/config.json": ATLAS,
-        "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
-      },
-      { appId: "oid-data" },
-    );
-    appServers.push(running);
-    const c = new TestClient(running.server.url, "oid-data");
+    const c = await startCustomDataApp("oid-data", {
+      "auth/providers.json": { "anon-user": { type: "anon-user" } },
+      "functions/config.json": [{ name: "saveTheme", run_as_system: true }],
+      "functions/saveTheme.js": `exports = function (theme) {
+        return context.services.get("mongodb-atlas").db("demo").collection("userData")
+          .insertOne({ userId: new BSON.ObjectId(context.user.id), theme });
+      };`,
+    });
     const anon = await c.logIn("anon-user");
     const saved = await c.request("POST", c.app("/functions/call"), {
       token: anon.access_token,
