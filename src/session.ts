@@ -99,7 +99,7 @@ export class TabSession {
 
   private async attachedFor(op: Operation): Promise<Attachment> {
     const attached = await this.attaching;
-    if (op.method !== "importRealmWeb") await this.held;
+    if (this.held !== null && op.method !== "importRealmWeb") await this.held;
     if (this.closed) throw closedError();
     return attached;
   }
