@@ -38,11 +38,10 @@ export function requestInfo(request: FastifyRequest, action: string, service?: s
           .slice(query + 1)
           .replace(/(^|&)baas_at=[^&]*/g, "")
           .replace(/^&/, "");
-  const header = (name: string): string => request.headers[name]?.toString() ?? "";
   return {
     httpMethod: request.method,
-    httpReferrer: header("referer"),
-    httpUserAgent: header("user-agent"),
+    httpReferrer: requestHeaders["Referer"]?.join(", ") ?? "",
+    httpUserAgent: requestHeaders["User-Agent"]?.join(", ") ?? "",
     rawQueryString,
     remoteIPAddress: request.ip,
     requestHeaders,
