@@ -177,17 +177,20 @@ function negate(c: Criteria | boolean): Criteria | boolean {
   return typeof c === "boolean" ? !c : { $nor: [c] };
 }
 
-/** An object whose every key is an expansion (`{"%%user.id": "x"}`): an expression embedded as a field's value, not a value to compare. */
-function isEmbeddedExpression(value: unknown): value is Record<string, unknown> {
+/** True for a plain object (not a `%function` result) with at least one key, every key passing `test`. */
+function everyKey(value: unknown, test: (key: string) => boolean): value is Record<string, unknown> {
   if (!isPlainObject(value) || value instanceof Literal) return false;
   const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((k) => k.startsWith("%%"));
+  return keys.length > 0 && keys.every(test);
+}
+
+/** An object whose every key is an expansion (`{"%%user.id": "x"}`): an expression embedded as a field's value, not a value to compare. */
+function isEmbeddedExpression(value: unknown): value is Record<string, unknown> {
+  return everyKey(value, (k) => k.startsWith("%%"));
 }
 
 function isOperatorDocument(value: unknown): value is Record<string, unknown> {
-  if (!isPlainObject(value) || value instanceof Literal) return false;
-  const keys = Object.keys(value);
-  return keys.length > 0 && keys.every((k) => k.startsWith("$") || (k.startsWith("%") && !k.startsWith("%%")));
+  return everyKey(value, (k) => k.startsWith("$") || (k.startsWith("%") && !k.startsWith("%%")));
 }
 
 function translate(expr: unknown, ctx: ExpansionContext, scope: DocumentScope): Translation {
