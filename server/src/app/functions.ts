@@ -61,8 +61,11 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
       source: files.text(`functions/${file}`),
       runAsSystem: config.run_as_system,
     };
-    if (!config.run_as_system && (config.run_as_user_id !== undefined || config.run_as_user_id_script_source !== undefined)) {
-      const how = config.run_as_user_id !== undefined ? "run_as_user_id" : "run_as_user_id_script_source";
+    // An exported app writes both fields as "" when the function runs as the caller.
+    const userId = nonEmpty(config.run_as_user_id);
+    const userScript = nonEmpty(config.run_as_user_id_script_source);
+    if (!config.run_as_system && (userId || userScript)) {
+      const how = userId ? "run_as_user_id" : "run_as_user_id_script_source";
       spec.error = `${name}: running as a specific user (${how}) is not supported by this server`;
       unsupported.push(
         `functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`,
@@ -81,4 +84,8 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
     }
   }
   return { specs, clientRules };
+}
+
+function nonEmpty(value: string | undefined): boolean {
+  return value !== undefined && value !== "";
 }

@@ -153,6 +153,17 @@ describe("functions", () => {
       "functions/config.json: function as runs as a specific user (run_as_user_id), which is not supported: calls to it fail",
     ]);
   });
+
+  test("run_as_user_id and its script written as empty strings (as the docs write them) leave the function running as its caller", async () => {
+    const dir = await app({
+      "functions/config.json": [{ name: "plain", run_as_user_id: "", run_as_user_id_script_source: "" }],
+      "functions/plain.js": "exports = () => 1;",
+    });
+    const loaded = loadApp(dir);
+    expect(loaded.functions.specs[0]).toMatchObject({ name: "plain", runAsSystem: false });
+    expect(loaded.functions.specs[0]?.error).toBeUndefined();
+    expect(loaded.unsupported).toEqual([]);
+  });
 });
 
 describe("data sources, values and environments", () => {
