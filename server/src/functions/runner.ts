@@ -34,7 +34,8 @@ export interface FunctionRunnerOptions {
 export interface FunctionContext {
   /** The user who called, also when the function runs as system. */
   user: Caller["user"] | undefined;
-  services: { get(name: string): FunctionServiceClient };
+  /** The client of a configured service, or undefined for an unknown name. */
+  services: { get(name: string): FunctionServiceClient | undefined };
   functions: { execute(name: string, ...args: unknown[]): Promise<unknown> };
   values: { get(name: string): unknown };
   environment: { tag: string; values: Record<string, unknown> };

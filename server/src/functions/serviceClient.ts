@@ -4,6 +4,11 @@
  * @packageDocumentation
  */
 import type { Caller, MongoService } from "../contracts.js";
+import { bulkWrite } from "./bulkWrite.js";
+import { createCursor, findShaped, shapeStages, type FindCursor } from "./cursor.js";
+import { distinctValues } from "./distinct.js";
+
+export type { FindCursor } from "./cursor.js";
 
 type Obj = Record<string, unknown>;
 
@@ -21,13 +26,6 @@ export interface FindAndModifyOptions {
   returnNewDocument?: boolean;
 }
 
-/** A lazy `find` result: awaitable (resolves to the array) and with `toArray`, `sort`, `limit`. */
-export interface FindCursor extends PromiseLike<Obj[]> {
-  sort(sort: Obj): FindCursor;
-  limit(limit: number): FindCursor;
-  toArray(): Promise<Obj[]>;
-}
-
 /** A collection as functions see it. */
 export interface FunctionCollection {
   find(query?: Obj, projection?: Obj): FindCursor;
@@ -35,6 +33,8 @@ export interface FunctionCollection {
   count(query?: Obj, options?: { limit?: number }): Promise<number>;
   countDocuments(query?: Obj, options?: { limit?: number }): Promise<number>;
   aggregate(pipeline: Obj[]): FindCursor;
+  distinct(field: string, query?: Obj): Promise<unknown[]>;
+  bulkWrite(operations: Obj[], options?: { ordered?: boolean }): Promise<null>;
   insertOne(document: Obj): Promise<{ insertedId: unknown }>;
   insertMany(documents: Obj[]): Promise<{ insertedIds: unknown[] }>;
   updateOne(query: Obj, update: Obj | Obj[], options?: UpdateOptions): Promise<unknown>;
@@ -49,34 +49,27 @@ export interface FunctionCollection {
 /** `context.services.get(name)`. */
 export interface FunctionServiceClient {
   db(name: string): { collection(name: string): FunctionCollection };
-}
-
-function cursor(run: (extra: Obj) => Promise<unknown>, extra: Obj = {}): FindCursor {
-  const toArray = (): Promise<Obj[]> => run(extra) as Promise<Obj[]>;
-  return {
-    sort: (sort) => cursor(run, { ...extra, sort }),
-    limit: (limit) => cursor(run, { ...extra, limit }),
-    toArray,
-    then: (onFulfilled, onRejected) => toArray().then(onFulfilled, onRejected),
-  };
+  /**
+   * Transactions are not supported by this server.
+   * @throws Error always, saying so
+   */
+  startSession(): never;
 }
 
 function collection(mongo: MongoService, service: string, caller: Caller, database: string, coll: string): FunctionCollection {
   const call = (name: string, arg: Obj): Promise<unknown> => mongo.call(service, name, [{ database, collection: coll, ...arg }], caller);
   const call1 = <T>(name: string, arg: Obj): Promise<T> => call(name, arg) as Promise<T>;
-  return {
-    find: (query = {}, project) => cursor((extra) => call("find", { query, project, ...extra })),
+  const methods: Omit<FunctionCollection, "bulkWrite"> = {
+    find: (query = {}, project) =>
+      createCursor((shape) => findShaped(shape, (sort, limit) => call1<Obj[]>("find", { query, project, sort, limit }))),
     findOne: (query = {}, project, options) => call1("findOne", { query, project, sort: options?.sort }),
     count: (query = {}, options) => call1("count", { query, limit: options?.limit }),
     countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }),
-    aggregate: (pipeline) =>
-      cursor((extra) => {
-        const tail = [
-          ...(extra.sort ? [{ $sort: extra.sort }] : []),
-          ...(typeof extra.limit === "number" ? [{ $limit: extra.limit }] : []),
-        ];
-        return call("aggregate", { pipeline: [...pipeline, ...tail] });
-      }),
+    aggregate: (pipeline) => createCursor((shape) => call1<Obj[]>("aggregate", { pipeline: [...pipeline, ...shapeStages(shape)] })),
+    distinct: async (field, query = {}) => {
+      const project = typeof field === "string" && field !== "" ? { _id: 0, [field]: 1 } : undefined;
+      return distinctValues(project ? await call1<Obj[]>("find", { query, project }) : [], field);
+    },
     insertOne: (document) => call1("insertOne", { document }),
     insertMany: (documents) => call1("insertMany", { documents }),
     updateOne: (query, update, options) => call("updateOne", { query, update, ...options }),
@@ -87,16 +80,22 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
     findOneAndReplace: (filter, update, options) => call1("findOneAndReplace", { filter, update, ...options }),
     findOneAndDelete: (filter = {}, options) => call1("findOneAndDelete", { filter, ...options }),
   };
+  return { ...methods, bulkWrite: (operations, options) => bulkWrite(methods, operations, options) };
 }
 
 /**
- * The client of one MongoDB service for a function call.
+ * The client of one MongoDB service for a function call, as `context.services.get(name)` returns it.
  * @param mongo - the MongoDB service
  * @param service - the service name
  * @param caller - who is calling (passed on to the service)
- * @throws Error "service not found" if `service` is not configured
+ * @returns the client, or undefined if no service of that name is configured (as App Services)
  */
-export function serviceClient(mongo: MongoService, service: string, caller: Caller): FunctionServiceClient {
-  if (!mongo.hasService(service)) throw new Error(`service not found: '${service}'`);
-  return { db: (database) => ({ collection: (coll) => collection(mongo, service, caller, database, coll) }) };
+export function serviceClient(mongo: MongoService, service: string, caller: Caller): FunctionServiceClient | undefined {
+  if (!mongo.hasService(service)) return undefined;
+  return {
+    db: (database) => ({ collection: (coll) => collection(mongo, service, caller, database, coll) }),
+    startSession: () => {
+      throw new Error("transactions (startSession) are not supported by realm-tabs-server");
+    },
+  };
 }

@@ -1,0 +1,174 @@
+import Database from "better-sqlite3";
+import { ObjectId } from "bson";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { FunctionRunner } from "../contracts.js";
+import { serverError } from "../../test/rejection.js";
+import { createMongoService } from "../data/index.js";
+import { openAccess } from "../rules/index.js";
+import { distinctValues } from "./distinct.js";
+import { createFunctionRunner } from "./index.js";
+
+// The collection and cursor methods of App Services' function API beyond the SDKs' (skip, next,
+// distinct, bulkWrite), run by functions in the worker-thread runner against the real service.
+const COLL = `const c = context.services.get("mongodb-atlas").db("fn").collection(name);`;
+const FILES: Record<string, string> = {
+  "seed.js": `exports = async function (name, docs) { ${COLL} await c.deleteMany({}); return c.insertMany(docs); };`,
+  "cursor.js": `exports = async function (name) { ${COLL}
+    const page = await c.find({}, { _id: 1 }).sort({ n: 1 }).skip(1).limit(2).toArray();
+    const rest = await c.find({}, { _id: 1 }).sort({ n: 1 }).skip(3).toArray();
+    const it = c.find({ n: { $lte: 2 } }).sort({ n: -1 });
+    const first = await it.next();
+    const second = await it.next();
+    const third = await it.next();
+    const later = c.find().sort({ n: 1 });
+    later.skip(4);
+    const aggPage = await c.aggregate([{ $project: { n: 1 } }]).sort({ n: -1 }).skip(1).limit(1).toArray();
+    const aggFirst = await c.aggregate([{ $match: { n: { $gt: 3 } } }]).next();
+    let lateSort = null;
+    try { it.sort({ n: 1 }); } catch (e) { lateSort = e.message; }
+    let badSkip = null;
+    try { c.find().skip(-1); } catch (e) { badSkip = e.message; }
+    return { page, rest, first: first._id, second: second._id, third: third === undefined, later: await later, aggPage, aggFirst, lateSort, badSkip };
+  };`,
+  "distinct.js": `exports = async function (name, field, query) { ${COLL} return c.distinct(field, query); };`,
+  "bulk.js": `exports = async function (name, ops, options) { ${COLL}
+    let error = null;
+    let result;
+    try { result = await c.bulkWrite(ops, options); } catch (e) { error = e.message; }
+    return { result, error, docs: await c.find({}).sort({ _id: 1 }).toArray() };
+  };`,
+  "session.js": `exports = function () { return context.services.get("mongodb-atlas").startSession(); };`,
+};
+
+let dir: string;
+let db: Database.Database;
+let mongo: ReturnType<typeof createMongoService>;
+let runner: FunctionRunner;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "fn-coll-"));
+  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
+  db = new Database(":memory:");
+  mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
+  runner = await createFunctionRunner({ dir, timeoutMs: 2000, values: {}, mongo });
+});
+
+afterAll(async () => {
+  await runner.close();
+  await mongo.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cursor methods", () => {
+  test("skip after sort and before limit, next() one at a time then undefined, a cursor changed in place, skip on aggregate", async () => {
+    await runner.call("seed", ["c", [1, 2, 3, 4, 5].map((n) => ({ _id: `d${n}`, n }))], {});
+    expect(await runner.call("cursor", ["c"], {})).toEqual({
+      page: [{ _id: "d2" }, { _id: "d3" }],
+      rest: [{ _id: "d4" }, { _id: "d5" }],
+      first: "d2",
+      second: "d1",
+      third: true,
+      later: [{ _id: "d5", n: 5 }],
+      aggPage: [{ _id: "d4", n: 4 }],
+      aggFirst: { _id: "d4", n: 4 },
+      lateSort: "cursor.sort() cannot be called after next() or toArray()",
+      badSkip: "cursor.skip() takes a non-negative integer, not -1",
+    });
+  });
+});
+
+describe("distinct", () => {
+  test("array elements count one by one, paths go through arrays of documents, missing fields add nothing, the query filters", async () => {
+    const id = new ObjectId();
+    await runner.call(
+      "seed",
+      [
+        "d",
+        [
+          { _id: 1, tag: "a", tags: ["x", "y"], sub: [{ k: 1 }, { k: [2, 3] }], id },
+          { _id: 2, tag: "b", tags: ["y", "z"], sub: { k: 1 }, id },
+          { _id: 3, tag: "a", tags: [["x"]], sub: [] },
+          { _id: 4, tag: null },
+          { _id: 5 },
+        ],
+      ],
+      {},
+    );
+    expect(await runner.call("distinct", ["d", "tag", {}], {})).toEqual(["a", "b", null]);
+    expect(await runner.call("distinct", ["d", "tags", {}], {})).toEqual(["x", "y", "z", ["x"]]);
+    expect(await runner.call("distinct", ["d", "sub.k", {}], {})).toEqual([1, 2, 3]);
+    expect(await runner.call("distinct", ["d", "id", {}], {})).toEqual([id]);
+    expect(await runner.call("distinct", ["d", "tags", { tag: "b" }], {})).toEqual(["y", "z"]);
+    expect((await serverError(runner.call("distinct", ["d", "", {}], {}))).message).toContain("takes a field name");
+  });
+
+  test("an index in the path picks that element", () => {
+    expect(distinctValues([{ a: [{ b: 1 }, { b: 2 }] }], "a.1.b")).toEqual([2]);
+  });
+});
+
+describe("bulkWrite", () => {
+  const seed = [
+    { _id: 1, n: 1 },
+    { _id: 2, n: 2 },
+    { _id: 3, n: 3 },
+  ];
+
+  test("every documented operation, in order; resolves to null", async () => {
+    await runner.call("seed", ["b", seed], {});
+    const ops = [
+      { insertOne: { document: { _id: 4, n: 4 } } },
+      { updateOne: { filter: { _id: 1 }, update: { $set: { n: -1 } } } },
+      { updateMany: { filter: { n: { $gte: 3 } }, update: { $inc: { n: 100 } } } },
+      { deleteOne: { filter: { _id: 2 } } },
+      { replaceOne: { filter: { _id: 3 }, replacement: { r: true } } },
+      { updateOne: { filter: { _id: 9 }, update: { $set: { n: 9 } }, upsert: true } },
+      { deleteMany: { filter: { n: 104 } } },
+    ];
+    expect(await runner.call("bulk", ["b", ops], {})).toEqual({
+      result: null,
+      error: null,
+      docs: [
+        { _id: 1, n: -1 },
+        { _id: 3, r: true },
+        { _id: 9, n: 9 },
+      ],
+    });
+  });
+
+  test("ordered stops at the first failure; unordered runs the rest, then fails with the first", async () => {
+    const ops = [{ insertOne: { document: { _id: 1 } } }, { insertOne: { document: { _id: 5 } } }];
+    await runner.call("seed", ["b", seed], {});
+    const ordered = (await runner.call("bulk", ["b", ops], {})) as { error: string; docs: { _id: number }[] };
+    expect(ordered.error).toMatch(/duplicate key/i);
+    expect(ordered.docs.map((d) => d._id)).toEqual([1, 2, 3]);
+    await runner.call("seed", ["b", seed], {});
+    const unordered = (await runner.call("bulk", ["b", ops, { ordered: false }], {})) as { error: string; docs: { _id: number }[] };
+    expect(unordered.error).toMatch(/duplicate key/i);
+    expect(unordered.docs.map((d) => d._id)).toEqual([1, 2, 3, 5]);
+  });
+
+  test("a malformed operation fails before any operation runs", async () => {
+    await runner.call("seed", ["b", seed], {});
+    const ops = [{ insertOne: { document: { _id: 7 } } }, { updateOne: { filter: {} } }];
+    const out = (await runner.call("bulk", ["b", ops], {})) as { error: string; docs: unknown[] };
+    expect(out.error).toBe("bulkWrite(): operation 1 needs an update document or pipeline");
+    expect(out.docs).toHaveLength(3);
+    expect((await runner.call("bulk", ["b", [{ upsertOne: {} }]], {})) as { error: string }).toMatchObject({
+      error: 'bulkWrite(): operation 0 has an unknown operation "upsertOne"',
+    });
+    expect((await runner.call("bulk", ["b", []], {})) as { error: string }).toMatchObject({
+      error: "bulkWrite() takes a non-empty array of operations",
+    });
+  });
+});
+
+test("transactions are refused with a clear error", async () => {
+  const err = await serverError(runner.call("session", [], {}));
+  expect(err.errorCode).toBe("FunctionExecutionError");
+  expect(err.message).toContain("transactions (startSession) are not supported by realm-tabs-server");
+});

@@ -1,0 +1,47 @@
+/**
+ * `collection.distinct(field, query)` for functions: the service has no distinct method, so the
+ * matching documents are read with the field projected (the caller's rules apply as to any find)
+ * and their values collected as MongoDB's distinct does: an array's elements count one by one,
+ * paths go through arrays of documents, and a document without the field adds nothing.
+ * @packageDocumentation
+ */
+import { EJSON } from "bson";
+
+type Obj = Record<string, unknown>;
+
+/**
+ * The distinct values of `field` among `docs`, first occurrence first.
+ * @param docs - the matching documents (projected or not)
+ * @param field - a field path, dotted for embedded fields
+ * @throws Error if `field` is not a non-empty string
+ */
+export function distinctValues(docs: readonly Obj[], field: string): unknown[] {
+  if (typeof field !== "string" || field === "") throw new Error("distinct() takes a field name as its first argument");
+  const path = field.split(".");
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const doc of docs) {
+    for (const value of valuesAt(doc, path)) {
+      const key = EJSON.stringify({ v: value }, { relaxed: true });
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+function valuesAt(value: unknown, path: readonly string[]): unknown[] {
+  const [key, ...rest] = path;
+  if (key === undefined) return Array.isArray(value) ? value : [value];
+  if (Array.isArray(value)) {
+    const index = /^\d+$/.test(key) ? Number(key) : -1;
+    const own = index >= 0 && index < value.length ? valuesAt(value[index], rest) : [];
+    return [...own, ...value.flatMap((item) => (isDocument(item) ? valuesAt(item, path) : []))];
+  }
+  return isDocument(value) && Object.hasOwn(value, key) ? valuesAt(value[key], rest) : [];
+}
+
+function isDocument(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !("_bsontype" in value);
+}
