@@ -21,13 +21,20 @@ export interface UpdateResult {
 }
 
 /**
- * The error MongoDB gives for a second document with the same `_id`.
+ * The error App Services gives for a second document with the same `_id`: MongoDB's E11000 message
+ * after "Duplicate key error: ", with the key shown as mongod shows it (`{ _id: ObjectId('…') }`).
  * @param coll - the collection
  * @param id - the duplicate `_id`
  */
 export function duplicateKey(coll: DocCollection, id: unknown): ServerError {
-  const shown = EJSON.stringify({ _id: id }, { relaxed: true });
-  return mongoError(`E11000 duplicate key error collection: ${coll.db}.${coll.name} index: _id_ dup key: ${shown}`);
+  const key = `{ _id: ${shownKey(id)} }`;
+  return mongoError(`Duplicate key error: E11000 duplicate key error collection: ${coll.db}.${coll.name} index: _id_ dup key: ${key}`);
+}
+
+function shownKey(id: unknown): string {
+  if (id instanceof ObjectId) return `ObjectId('${id.toHexString()}')`;
+  if (typeof id === "string") return JSON.stringify(id);
+  return EJSON.stringify(id, { relaxed: true });
 }
 
 /**
