@@ -46,11 +46,41 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
   const changed: string[] = [];
   try {
     if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
-    if (Object.keys(rest).length > 0) changed.push(...mingoUpdate(doc, rest, arrayFilters, inserting ? undefined : query));
+    if (Object.keys(rest).length > 0) {
+      const missing = missingArrayTargets(doc, rest);
+      if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
+      changed.push(...missing, ...mingoUpdate(doc, rest, arrayFilters, inserting ? undefined : query));
+    }
   } catch (err) {
     throw toServerError(err);
   }
   return [...new Set(changed)];
+}
+
+/**
+ * The `$push`/`$addToSet` targets that do not exist yet. MongoDB treats them as empty arrays, with
+ * the modifiers (`$each` deduplicated by `$addToSet`, `$sort`, `$slice`, `$position`); mingo
+ * ignores the modifiers there, so they are created as `[]` first. Paths through arrays or with
+ * positional parts are left to mingo.
+ */
+function missingArrayTargets(doc: Doc, update: Doc): string[] {
+  const out: string[] = [];
+  for (const op of ["$push", "$addToSet"]) {
+    const fields = update[op];
+    if (!isPlainObject(fields)) continue;
+    for (const path of Object.keys(fields)) if (!path.includes("$") && isMissing(doc, path.split("."))) out.push(path);
+  }
+  return out;
+}
+
+function isMissing(doc: Doc, path: string[]): boolean {
+  let at: unknown = doc;
+  for (const key of path) {
+    if (!isPlainObject(at)) return false;
+    if (!Object.hasOwn(at, key)) return true;
+    at = at[key];
+  }
+  return false;
 }
 
 function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {

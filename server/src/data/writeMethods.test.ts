@@ -80,6 +80,31 @@ describe("updateOne / updateMany", () => {
     });
   });
 
+  test("$push and $addToSet modifiers on a field that does not exist yet (updates and upserts) treat it as an empty array", async () => {
+    await s.call("insertOne", { document: { _id: "arr", deep: {} } });
+    await s.call("updateOne", {
+      query: { _id: "arr" },
+      update: {
+        $push: { recent: { $each: [5, 1, 9, 3], $sort: -1, $slice: 2 }, "deep.list": { $each: [2, 1], $position: 0 } },
+        $addToSet: { tags: { $each: ["a", "a", "b"] } },
+      },
+    });
+    expect(await s.call("findOne", { query: { _id: "arr" } })).toEqual({
+      _id: "arr",
+      deep: { list: [2, 1] },
+      recent: [9, 5],
+      tags: ["a", "b"],
+    });
+    const up = (await s.call("updateOne", {
+      query: { _id: "up" },
+      update: { $addToSet: { tags: { $each: ["x", "x"] } }, $push: { top: { $each: [1, 2, 3], $slice: -1 } } },
+      upsert: true,
+    })) as { upsertedId: unknown };
+    expect(up.upsertedId).toBe("up");
+    expect(await s.call("findOne", { query: { _id: "up" } })).toEqual({ _id: "up", tags: ["x"], top: [3] });
+    await s.call("deleteMany", { query: { _id: { $in: ["arr", "up"] } } });
+  });
+
   test("operators: $inc, $set dotted, $unset, $push, $addToSet, $rename", async () => {
     expect(
       await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { n: 5 }, $set: { "sub.k": true }, $push: { tags: "b" } } }),
