@@ -44,6 +44,14 @@ describe("find", () => {
     ]);
   });
 
+  test("a positional projection returns the first array element the query matched", async () => {
+    expect(await s.call("find", { query: { tags: "b" }, project: { "tags.$": 1 }, sort: { _id: 1 } })).toEqual([
+      { _id: 1, tags: ["b"] },
+      { _id: 2, tags: ["b"] },
+    ]);
+    expect(await s.call("findOne", { query: { _id: 1, tags: "a" }, project: { _id: 0, "tags.$": 1 } })).toEqual({ tags: ["a"] });
+  });
+
   test("negative limit means its absolute value, 0 means none", async () => {
     expect(await s.call("find", { sort: { _id: -1 }, limit: -2, project: { _id: 1 } })).toEqual([{ _id: 4 }, { _id: 3 }]);
     expect(((await s.call("find", { limit: 0 })) as unknown[]).length).toBe(4);

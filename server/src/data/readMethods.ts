@@ -50,12 +50,14 @@ function scan(docs: Doc[], query: Query, limit: number): Doc[] {
  * Applies a projection to documents and returns private copies.
  * @param docs - documents (shared references are fine)
  * @param projection - a MongoDB projection, or undefined for whole documents
+ * @param query - the query that selected `docs`, for a positional projection (`"arr.$": 1`)
  * @throws ServerError `MongoDBError` for an invalid projection (e.g. mixing inclusion and exclusion)
  */
-export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
+export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => normalize(d));
+  const positional = query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
   try {
-    return mingoFind<Doc>(docs, {}, normalize(projection))
+    return mingoFind<Doc>(docs, positional ? normalize(query) : {}, normalize(projection))
       .all()
       .map((d) => normalize(d));
   } catch (err) {
@@ -71,7 +73,7 @@ export function project(docs: Doc[], projection: Doc | undefined): Doc[] {
  */
 export function find(reg: DocRegistry, a: ArgsOf<"find">): Doc[] {
   const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: a.limit });
-  return project(docs, a.project);
+  return project(docs, a.project, a.query);
 }
 
 /**
@@ -82,7 +84,7 @@ export function find(reg: DocRegistry, a: ArgsOf<"find">): Doc[] {
  */
 export function findOne(reg: DocRegistry, a: ArgsOf<"findOne">): Doc | null {
   const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: 1 });
-  return project(docs, a.project)[0] ?? null;
+  return project(docs, a.project, a.query)[0] ?? null;
 }
 
 /**
