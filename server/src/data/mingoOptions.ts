@@ -5,7 +5,8 @@
  * string caps (a `$range` of 2e8 elements, or an array doubled 60 times, answers 400). V8 ends the
  * whole process, not just the thread, on an array it cannot size, so these caps matter even on a
  * query thread; what grows step by step meets the thread's heap limit instead. JavaScript
- * operators (`$where`, `$function`, `$accumulator`) are off.
+ * operators (`$where`, `$function`, `$accumulator`) are off. The conversions that meet BSON values
+ * (`$toString` of an ObjectId, `$toObjectId`, `$convert`) are the server's own (bsonExpressions.ts).
  * (mingo's own `Query`/`Aggregator` exports merge a caller's operators under its defaults, so an
  * operator cannot be replaced through them; these wrappers build on the base classes instead.)
  * @packageDocumentation
@@ -22,6 +23,7 @@ import * as windowOperators from "mingo/operators/window";
 import { Query as QueryBase } from "mingo/query";
 import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
+import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { mongoError } from "./errors.js";
 
 /** The most elements a `$range` may produce. */
@@ -109,6 +111,9 @@ function expressionContext(): Record<string, ExpressionOperator> {
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
     $concat: cappedConcat,
+    $toString: toStringExpr,
+    $toObjectId: toObjectIdExpr,
+    $convert: convertExpr,
   };
   return Object.fromEntries(
     Object.entries(ops).map(([name, op]) => [

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { Decimal128, ObjectId } from "bson";
 import { ServerError } from "../contracts.js";
 import { openService } from "../../test/dataHelpers.js";
 
@@ -104,6 +105,55 @@ describe("aggregate", () => {
       { _id: "green", n: 1, avgAge: 25 },
       { _id: "red", n: 2, avgAge: 35.5 },
     ]);
+  });
+
+  test("conversions that meet BSON values: $toString of an ObjectId, $toObjectId, $convert with onError and onNull", async () => {
+    const id = new ObjectId();
+    await s.call("insertOne", { document: { _id: id, ref: id.toHexString(), price: Decimal128.fromString("10.50"), bad: "zz" } }, "conv");
+    const out = await s.call(
+      "aggregate",
+      {
+        pipeline: [
+          {
+            $project: {
+              _id: 0,
+              hex: { $toString: "$_id" },
+              back: { $toObjectId: "$ref" },
+              same: { $eq: [{ $toObjectId: "$ref" }, "$_id"] },
+              price: { $toString: "$price" },
+              when: { $toString: new Date(0) },
+              n: { $toString: 5 },
+              missing: { $toObjectId: "$nope" },
+              conv: { $convert: { input: "$ref", to: "objectId" } },
+              convStr: { $convert: { input: "$_id", to: 2 } },
+              onError: { $convert: { input: "$bad", to: "objectId", onError: "not an id" } },
+              onNull: { $convert: { input: "$nope", to: "objectId", onNull: "none" } },
+              int: { $convert: { input: "42", to: "int" } },
+            },
+          },
+        ],
+      },
+      "conv",
+    );
+    expect(out).toEqual([
+      {
+        hex: id.toHexString(),
+        back: id,
+        same: true,
+        price: "10.50",
+        when: "1970-01-01T00:00:00.000Z",
+        n: "5",
+        missing: null,
+        conv: id,
+        convStr: id.toHexString(),
+        onError: "not an id",
+        onNull: "none",
+        int: 42,
+      },
+    ]);
+    const err = await s.call("aggregate", { pipeline: [{ $project: { x: { $toObjectId: "$bad" } } }] }, "conv").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ServerError);
+    expect((err as ServerError).message).toContain("Failed to parse objectId 'zz'");
   });
 
   test("$lookup reads another collection of the same database", async () => {
