@@ -3,17 +3,20 @@
  * Not a security boundary: functions are trusted code of the app.
  * @packageDocumentation
  */
-import * as bson from "bson";
+import { EJSON } from "bson";
 import vm from "node:vm";
+import { createBsonGlobal } from "./bsonGlobal.js";
+import { createUtils } from "./utilsGlobal.js";
 
 /**
- * Creates the shared context: `BSON` (the bson package, e.g. `new BSON.ObjectId()`), `EJSON`,
- * `console`, timers, `Buffer`, `URL`, `TextEncoder`/`TextDecoder`.
+ * Creates the shared context: `BSON` (bsonGlobal.ts), `EJSON`, `utils` (`utils.jwt`,
+ * `utils.crypto`: utilsGlobal.ts), `console`, timers, `Buffer`, `URL`, `TextEncoder`/`TextDecoder`.
  */
 export function createSandbox(): vm.Context {
   return vm.createContext({
-    BSON: bson,
-    EJSON: bson.EJSON,
+    BSON: createBsonGlobal(),
+    EJSON,
+    utils: createUtils(),
     console,
     setTimeout,
     clearTimeout,

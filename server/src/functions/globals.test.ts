@@ -1,0 +1,115 @@
+import Database from "better-sqlite3";
+import { Binary, Int32, Long, ObjectId } from "bson";
+import { jwtVerify } from "jose";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { FunctionRunner } from "../contracts.js";
+import { createMongoService } from "../data/index.js";
+import { openAccess } from "../rules/index.js";
+import { createFunctionRunner } from "./index.js";
+
+// The globals of functions as the App Services docs use them (source/functions/globals.txt), run
+// by functions in the worker-thread runner.
+const FILES: Record<string, string> = {
+  "bsonTypes.js": `exports = async function (hex) {
+    const c = context.services.get("mongodb-atlas").db("fn").collection("ids");
+    await c.insertOne({ _id: BSON.ObjectId(hex) });
+    const stored = await c.findOne({});
+    return {
+      int32: BSON.Int32(42),
+      long: BSON.Long(600206158, 342).toString(),
+      double: BSON.Double(1234.5678),
+      regex: BSON.BSONRegExp("the great", "i"),
+      withNew: new BSON.ObjectId(hex).toHexString(),
+      isObjectId: stored._id instanceof BSON.ObjectId,
+      isInt32: BSON.Int32(1) instanceof BSON.Int32,
+      dec: BSON.Decimal128.fromString("1.5").toString(),
+    };
+  };`,
+  "binary.js": `exports = function () {
+    const b64 = BSON.Binary.fromBase64("VGVzdCBtZXNzYWdlIHBsZWFzZSBpZ25vcmU=");
+    const hex = BSON.Binary.fromHex("54657374206d65737361676520706c656173652069676e6f7265");
+    return { text: b64.text(), hex: b64.toHex(), base64: hex.toBase64(), fromHex: hex.text(), binary: b64, sub: BSON.Binary.fromBase64("AQI=", 4).sub_type };
+  };`,
+  "utilsUse.js": `exports = function (secret) {
+    const token = utils.jwt.encode("HS256", { sub: "me", n: 1 }, secret);
+    return {
+      hmac: utils.crypto.hmac("what do ya want for nothing?", "Jefe", "sha256", "hex"),
+      hash: utils.crypto.hash("sha256", "abc").toHex(),
+      decrypted: utils.crypto.decrypt("aes", utils.crypto.encrypt("aes", "MongoDB is great!", "603082712271C525E087BD999A4E0738"), "603082712271C525E087BD999A4E0738").text(),
+      token,
+      decoded: utils.jwt.decode(token, secret),
+    };
+  };`,
+};
+
+let dir: string;
+let db: Database.Database;
+let mongo: ReturnType<typeof createMongoService>;
+let runner: FunctionRunner;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "fn-globals-"));
+  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
+  db = new Database(":memory:");
+  mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
+  runner = await createFunctionRunner({ dir, timeoutMs: 2000, values: {}, mongo });
+});
+
+afterAll(async () => {
+  await runner.close();
+  await mongo.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("BSON", () => {
+  test("types are callable without new, as the docs call them, and values from the database are instances of them", async () => {
+    const hex = "5e58667d902d38559c802b13";
+    const out = (await runner.call("bsonTypes", [hex], {})) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      long: Long.fromBits(600206158, 342).toString(),
+      withNew: hex,
+      isObjectId: true,
+      isInt32: true,
+      dec: "1.5",
+    });
+    expect(out.int32 === 42 || (out.int32 instanceof Int32 && out.int32.value === 42)).toBe(true);
+    expect(Number(out.double)).toBe(1234.5678);
+    expect(String(out.regex)).toBe("/the great/i");
+  });
+
+  test("Binary.fromBase64/fromHex and toHex/toBase64/text, as in the docs' examples", async () => {
+    const out = (await runner.call("binary", [], {})) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      text: "Test message please ignore",
+      hex: "54657374206d65737361676520706c656173652069676e6f7265",
+      base64: "VGVzdCBtZXNzYWdlIHBsZWFzZSBpZ25vcmU=",
+      fromHex: "Test message please ignore",
+      sub: 4,
+    });
+    expect(Buffer.from((out.binary as Binary).buffer).toString()).toBe("Test message please ignore");
+  });
+});
+
+describe("utils", () => {
+  test("utils.crypto and utils.jwt inside a function (RFC 4231 case 2, FIPS 180-2 'abc'; the token verified by jose)", async () => {
+    const secret = "a-secret-of-enough-length-for-hs256";
+    const out = (await runner.call("utilsUse", [secret], {})) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      hmac: "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+      hash: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      decrypted: "MongoDB is great!",
+      decoded: { sub: "me", n: 1 },
+    });
+    const { payload } = await jwtVerify(out.token as string, new TextEncoder().encode(secret));
+    expect(payload).toMatchObject({ sub: "me", n: 1 });
+  });
+});
+
+test("an ObjectId made by a function is stored as an ObjectId", async () => {
+  const found = await mongo.call("mongodb-atlas", "findOne", [{ database: "fn", collection: "ids", query: {} }], {});
+  expect((found as { _id: unknown })._id).toBeInstanceOf(ObjectId);
+});
