@@ -2,6 +2,8 @@ import Database from "better-sqlite3";
 import { Binary, Int32, Long, ObjectId } from "bson";
 import { jwtVerify } from "jose";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -13,6 +15,10 @@ import { createFunctionRunner } from "./index.js";
 // The globals of functions as the App Services docs use them (source/functions/globals.txt), run
 // by functions in the worker-thread runner.
 const FILES: Record<string, string> = {
+  "httpUse.js": `exports = async function (url) {
+    const res = await context.http.post({ url, body: { a: 1 }, encodeBodyAsJSON: true, headers: { "X-Test": ["yes"] } });
+    return { statusCode: res.statusCode, status: res.status, body: EJSON.parse(res.body.text()), type: res.headers["Content-Type"] };
+  };`,
   "bsonTypes.js": `exports = async function (hex) {
     const c = context.services.get("mongodb-atlas").db("fn").collection("ids");
     await c.insertOne({ _id: BSON.ObjectId(hex) });
@@ -49,8 +55,18 @@ let dir: string;
 let db: Database.Database;
 let mongo: ReturnType<typeof createMongoService>;
 let runner: FunctionRunner;
+let web: Server;
 
 beforeAll(async () => {
+  web = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(JSON.stringify({ method: req.method, test: req.headers["x-test"], got: JSON.parse(body) as unknown }));
+    });
+  });
+  await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
   dir = mkdtempSync(join(tmpdir(), "fn-globals-"));
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
   db = new Database(":memory:");
@@ -59,6 +75,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await new Promise((resolve) => web.close(resolve));
   await runner.close();
   await mongo.close();
   db.close();
@@ -106,6 +123,16 @@ describe("utils", () => {
     });
     const { payload } = await jwtVerify(out.token as string, new TextEncoder().encode(secret));
     expect(payload).toMatchObject({ sub: "me", n: 1 });
+  });
+});
+
+test("context.http: a function posts JSON to a server and reads its answer", async () => {
+  const url = `http://127.0.0.1:${(web.address() as AddressInfo).port}/echo`;
+  expect(await runner.call("httpUse", [url], {})).toEqual({
+    statusCode: 201,
+    status: "201 Created",
+    body: { method: "POST", test: "yes", got: { a: 1 } },
+    type: ["application/json"],
   });
 });
 

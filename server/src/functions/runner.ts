@@ -9,6 +9,7 @@ import type vm from "node:vm";
 import { ServerError, type Caller, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
+import { createHttpClient, type FunctionHttpClient } from "./httpClient.js";
 import { createSandbox } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 
@@ -43,6 +44,8 @@ export interface FunctionContext {
   runningAsSystem(): boolean;
   /** The HTTP request of the client's call that led here (a copy), or undefined when the server itself called. */
   request: RequestInfo | undefined;
+  /** An HTTP client (`get`, `post`, …); its requests end at the call's time limit. */
+  http: FunctionHttpClient;
 }
 
 /** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
@@ -82,6 +85,7 @@ export class InProcessRunner implements FunctionRunner {
       environment: { tag: environment.tag, values: { ...environment.values } },
       runningAsSystem: () => caller.user === undefined || caller.runAsSystem === true,
       request: caller.request === undefined ? undefined : structuredClone(caller.request),
+      http: createHttpClient(deadline),
     };
   }
 
