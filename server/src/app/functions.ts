@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { z } from "zod";
+import { unavailableRequires } from "../functions/builtins.js";
 import type { FunctionSpec } from "../functions/loader.js";
 import { compileCanEvaluate, RuleConfigError } from "../rules/index.js";
 import type { ClientCallRules } from "../rules/functions.js";
@@ -45,7 +46,9 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
     }
   }
   if (files.exists("functions/package.json") || files.isDir("functions/node_modules")) {
-    unsupported.push("functions/package.json: function dependencies are not installed: require() is not available in functions");
+    unsupported.push(
+      "functions/package.json: function dependencies are not installed: require() of them fails (Node's built-in modules work)",
+    );
   }
   const specs: FunctionSpec[] = [];
   const clientRules = new Map<string, ClientCallRules>();
@@ -69,6 +72,12 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
       spec.error = `${name}: running as a specific user (${how}) is not supported by this server`;
       unsupported.push(
         `functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`,
+      );
+    }
+    const missing = unavailableRequires(spec.source);
+    if (missing.length > 0) {
+      unsupported.push(
+        `functions/${file}: requires ${missing.map((m) => `'${m}'`).join(", ")}, which functions cannot load here: those calls fail`,
       );
     }
     specs.push(spec);

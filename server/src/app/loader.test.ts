@@ -149,8 +149,19 @@ describe("functions", () => {
     const loaded = loadApp(dir);
     expect(loaded.functions.specs[0]?.error).toMatch(/run_as_user_id/);
     expect(loaded.unsupported).toEqual([
-      "functions/package.json: function dependencies are not installed: require() is not available in functions",
+      "functions/package.json: function dependencies are not installed: require() of them fails (Node's built-in modules work)",
       "functions/config.json: function as runs as a specific user (run_as_user_id), which is not supported: calls to it fail",
+    ]);
+  });
+
+  test("a source that requires an npm package or an unsupported built-in is listed; Node's supported built-ins are not", async () => {
+    const dir = await app({
+      "functions/deps.js": `const axios = require("axios"); const cp = require('node:child_process'); const again = require("axios");
+        const crypto = require("crypto"); const path = require("node:path"); exports = () => 1;`,
+      "functions/plain.js": "const { createHash } = require('crypto'); exports = () => createHash('sha1');",
+    });
+    expect(loadApp(dir).unsupported).toEqual([
+      "functions/deps.js: requires 'axios', 'node:child_process', which functions cannot load here: those calls fail",
     ]);
   });
 

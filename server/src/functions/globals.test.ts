@@ -15,6 +15,17 @@ import { createFunctionRunner } from "./index.js";
 // The globals of functions as the App Services docs use them (source/functions/globals.txt), run
 // by functions in the worker-thread runner.
 const FILES: Record<string, string> = {
+  "requires.js": `exports = function () {
+    const crypto = require("crypto");
+    const failures = ["axios", "child_process", "node:vm", 42].map((name) => { try { require(name); return null; } catch (e) { return e.message; } });
+    return {
+      hash: crypto.createHash("sha256").update("abc").digest("hex"),
+      joined: require("path").join("a", "b"),
+      host: new (require("node:url").URL)("https://example.com/x").host,
+      qs: require("querystring").stringify({ a: 1 }),
+      failures,
+    };
+  };`,
   "httpUse.js": `exports = async function (url) {
     const res = await context.http.post({ url, body: { a: 1 }, encodeBodyAsJSON: true, headers: { "X-Test": ["yes"] } });
     return { statusCode: res.statusCode, status: res.status, body: EJSON.parse(res.body.text()), type: res.headers["Content-Type"] };
@@ -123,6 +134,21 @@ describe("utils", () => {
     });
     const { payload } = await jwtVerify(out.token as string, new TextEncoder().encode(secret));
     expect(payload).toMatchObject({ sub: "me", n: 1 });
+  });
+});
+
+test("require: Node's built-in modules that App Services supports; npm packages and unsupported built-ins fail clearly", async () => {
+  expect(await runner.call("requires", [], {})).toEqual({
+    hash: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    joined: "a/b",
+    host: "example.com",
+    qs: "a=1",
+    failures: [
+      "Cannot find module 'axios': realm-tabs-server does not install function dependencies; only Node's built-in modules can be required",
+      "Cannot find module 'child_process': Atlas Functions do not support this built-in module",
+      "Cannot find module 'node:vm': Atlas Functions do not support this built-in module",
+      "require() takes a module name",
+    ],
   });
 });
 

@@ -1,0 +1,83 @@
+/**
+ * `require` for functions: Node's built-in modules that App Services lists as supported in
+ * functions (fully or partly; here each is the whole Node module), and a clear error for
+ * everything else: the modules App Services does not support, and npm packages (function
+ * dependencies are not installed by this server).
+ * @packageDocumentation
+ */
+import { createRequire } from "node:module";
+
+/** The built-in modules functions may `require` (App Services' "JavaScript Support" page). */
+export const SUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
+  "assert",
+  "buffer",
+  "crypto",
+  "dgram",
+  "dns",
+  "events",
+  "fs",
+  "http",
+  "https",
+  "net",
+  "os",
+  "path",
+  "process",
+  "punycode",
+  "querystring",
+  "stream",
+  "string_decoder",
+  "timers",
+  "tls",
+  "tty",
+  "url",
+  "util",
+  "zlib",
+]);
+
+/** Built-in modules App Services does not support in functions. */
+const UNSUPPORTED_BUILTINS: ReadonlySet<string> = new Set(["child_process", "cluster", "domain", "readline", "v8", "vm"]);
+
+const nodeRequire = createRequire(import.meta.url);
+
+/**
+ * What a module name means to functions.
+ * @param name - the name as required (`"crypto"` or `"node:crypto"`)
+ * @returns `builtin` (available), `unsupported` (a built-in App Services refuses) or `package` (an npm dependency)
+ */
+export function moduleKind(name: string): "builtin" | "unsupported" | "package" {
+  const bare = name.startsWith("node:") ? name.slice(5) : name;
+  const root = bare.split("/")[0] ?? bare;
+  if (SUPPORTED_BUILTINS.has(root)) return "builtin";
+  if (UNSUPPORTED_BUILTINS.has(root) || name.startsWith("node:")) return "unsupported";
+  return "package";
+}
+
+/**
+ * The `require` global of functions.
+ * @param name - a module name
+ * @returns the built-in module
+ * @throws Error naming the module when it is not a supported built-in
+ */
+export function functionRequire(name: unknown): unknown {
+  if (typeof name !== "string") throw new TypeError("require() takes a module name");
+  const kind = moduleKind(name);
+  if (kind === "builtin") return nodeRequire(name);
+  if (kind === "unsupported") throw new Error(`Cannot find module '${name}': Atlas Functions do not support this built-in module`);
+  throw new Error(
+    `Cannot find module '${name}': realm-tabs-server does not install function dependencies; only Node's built-in modules can be required`,
+  );
+}
+
+/**
+ * The modules a source requires by a literal name, that functions cannot load here.
+ * @param source - a function's source
+ * @returns the names, once each, in order of appearance
+ */
+export function unavailableRequires(source: string): string[] {
+  const out = new Set<string>();
+  for (const match of source.matchAll(/\brequire\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)) {
+    const name = match[2];
+    if (name !== undefined && moduleKind(name) !== "builtin") out.add(name);
+  }
+  return [...out];
+}
