@@ -9,8 +9,8 @@
 export interface ContextUser {
   /** The user id (hex ObjectId string). */
   id: string;
-  /** `normal` for end users, `server` for API-key users of server keys (unused here). */
-  type: "normal" | "server";
+  /** `normal` for end users, `server` for API-key users of server keys (unused here), `system` for the system user. */
+  type: "normal" | "server" | "system";
   /** Profile data (`name`, `email`, …). */
   data: Record<string, unknown>;
   /** The user's custom data document, or `{}`. */

@@ -15,6 +15,7 @@ import { createFunctionRunner } from "./index.js";
 // The globals of functions as the App Services docs use them (source/functions/globals.txt), run
 // by functions in the worker-thread runner.
 const FILES: Record<string, string> = {
+  "whoCalls.js": "exports = function () { return { user: context.user, system: context.runningAsSystem() }; };",
   "requires.js": `exports = function () {
     const crypto = require("crypto");
     const failures = ["axios", "child_process", "node:vm", 42].map((name) => { try { require(name); return null; } catch (e) { return e.message; } });
@@ -134,6 +135,13 @@ describe("utils", () => {
     });
     const { payload } = await jwtVerify(out.token as string, new TextEncoder().encode(secret));
     expect(payload).toMatchObject({ sub: "me", n: 1 });
+  });
+});
+
+test("context.user of a call the server makes itself is the system user (no id, no data)", async () => {
+  expect(await runner.call("whoCalls", [], {})).toEqual({
+    user: { id: "", type: "system", data: {}, custom_data: {}, identities: [] },
+    system: true,
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { EJSON } from "bson";
 import type vm from "node:vm";
-import { ServerError, type Caller, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
+import { ServerError, type Caller, type ContextUser, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
 import { createHttpClient, type FunctionHttpClient } from "./httpClient.js";
@@ -33,8 +33,11 @@ export interface FunctionRunnerOptions {
 
 /** The global `context` of a function call. */
 export interface FunctionContext {
-  /** The user who called, also when the function runs as system. */
-  user: Caller["user"] | undefined;
+  /**
+   * The user who called, also when the function runs as system; the system user
+   * (`{id: "", type: "system", data: {}, custom_data: {}, identities: []}`) when the server itself called.
+   */
+  user: ContextUser;
   /** The client of a configured service, or undefined for an unknown name. */
   services: { get(name: string): FunctionServiceClient | undefined };
   functions: { execute(name: string, ...args: unknown[]): Promise<unknown> };
@@ -78,7 +81,7 @@ export class InProcessRunner implements FunctionRunner {
   private context(caller: Caller, deadline: number): FunctionContext {
     const environment = this.opts.environment ?? { tag: "", values: {} };
     return {
-      user: caller.user,
+      user: caller.user ?? systemUser(),
       services: { get: (service) => serviceClient(this.opts.mongo, service, caller) },
       functions: { execute: (fn, ...args) => this.run(fn, args, caller, deadline) },
       values: { get: (key) => this.opts.values[key] },
@@ -111,6 +114,11 @@ export class InProcessRunner implements FunctionRunner {
       (err: unknown) => Promise.reject(toCallError(name, err, this.opts.timeoutMs)),
     );
   }
+}
+
+/** The system user, as `context.user` of a call the server made itself (App Services: no id, no data). */
+function systemUser(): ContextUser {
+  return { id: "", type: "system", data: {}, custom_data: {}, identities: [] };
 }
 
 function toCallError(name: string, err: unknown, timeoutMs: number): ServerError {
