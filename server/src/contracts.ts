@@ -39,8 +39,11 @@ export interface Caller {
  */
 export interface RequestInfo {
   httpMethod: string;
-  httpReferrer: string;
-  httpUserAgent: string;
+  /** The `Referer` header, or undefined without one. */
+  httpReferrer?: string | undefined;
+  /** The `User-Agent` header, or undefined without one. */
+  httpUserAgent?: string | undefined;
+  /** The query string, without its `secret` parameters (as App Services) and a watch's `baas_at`. */
   rawQueryString: string;
   remoteIPAddress: string;
   requestHeaders: Record<string, string[]>;

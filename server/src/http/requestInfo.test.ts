@@ -44,8 +44,13 @@ describe("requestInfo", () => {
     );
     expect(info.requestHeaders).toEqual({ Accept: ["text/event-stream"] });
     expect(info.rawQueryString).toBe("baas_request=abc");
-    expect(info).toMatchObject({ service: "mongodb-atlas", action: "watch", httpReferrer: "", httpUserAgent: "" });
+    expect(info).toMatchObject({ service: "mongodb-atlas", action: "watch" });
+    // App Services: "If the request did not include a Referer header then this is undefined" (and User-Agent)
+    expect([info.httpReferrer, info.httpUserAgent]).toEqual([undefined, undefined]);
     expect(JSON.stringify(info)).not.toContain("secret");
     expect(requestInfo(fakeRequest("/x?baas_at=t&a=1", {}), "watch").rawQueryString).toBe("a=1");
+    // App Services removes the `secret` parameter ("?secret=hello&someParam=42" gives "someParam=42")
+    expect(requestInfo(fakeRequest("/x?secret=hello&someParam=42", {}), "f").rawQueryString).toBe("someParam=42");
+    expect(requestInfo(fakeRequest("/x?a=1&secret&secretive=2", {}), "f").rawQueryString).toBe("a=1&secretive=2");
   });
 });

@@ -30,18 +30,20 @@ export function requestInfo(request: FastifyRequest, action: string, service?: s
     requestHeaders[canonical(name)] = [...values];
   }
   const query = request.url.indexOf("?");
-  // a watch stream's access token may travel in the query (`baas_at`): left out as the headers are
+  // App Services removes `secret` parameters; a watch stream's access token may travel in the query
+  // (`baas_at`): left out as the headers are
   const rawQueryString =
     query < 0
       ? ""
       : request.url
           .slice(query + 1)
-          .replace(/(^|&)baas_at=[^&]*/g, "")
-          .replace(/^&/, "");
+          .split("&")
+          .filter((pair) => pair !== "" && !/^(secret|baas_at)(=|$)/.test(pair))
+          .join("&");
   return {
     httpMethod: request.method,
-    httpReferrer: requestHeaders["Referer"]?.join(", ") ?? "",
-    httpUserAgent: requestHeaders["User-Agent"]?.join(", ") ?? "",
+    httpReferrer: requestHeaders["Referer"]?.join(", "),
+    httpUserAgent: requestHeaders["User-Agent"]?.join(", "),
     rawQueryString,
     remoteIPAddress: request.ip,
     requestHeaders,
