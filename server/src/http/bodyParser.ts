@@ -1,9 +1,11 @@
 /**
- * The JSON body parser: JSON text, then relaxed `EJSON.deserialize` (numbers become JS numbers, so
- * query and update operators work), with clear 400 errors for malformed input.
+ * The JSON body parser: JSON text, then canonical `EJSON.deserialize` (so a `$numberLong` beyond
+ * 2^53 stays an exact Long), then one BSON round trip that turns `Int32`/`Double` wrappers and the
+ * Longs that fit in 53 bits into JS numbers (so query and update operators work), with clear 400
+ * errors for malformed input.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
+import { BSON, EJSON } from "bson";
 import type { FastifyInstance } from "fastify";
 import { ServerError } from "../contracts.js";
 
@@ -20,7 +22,9 @@ export function parseEjsonText(text: string): unknown {
     throw new ServerError(400, "BadRequest", `malformed JSON body: ${(err as Error).message}`);
   }
   try {
-    return EJSON.deserialize(json as Record<string, unknown>);
+    const value = EJSON.deserialize(json as Record<string, unknown>, { relaxed: false }) as unknown;
+    if (value === null || typeof value !== "object") return value;
+    return BSON.deserialize(BSON.serialize({ v: value }, { ignoreUndefined: true })).v as unknown;
   } catch (err) {
     throw new ServerError(400, "BadRequest", `malformed EJSON body: ${(err as Error).message}`);
   }

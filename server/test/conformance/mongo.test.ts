@@ -199,8 +199,11 @@ describe("realm-web collection methods", () => {
     expect(back.when).toEqual(doc.when);
     expect(String(back.dec)).toBe("12.345");
     expect(Buffer.from((back.bin as { buffer: Uint8Array }).buffer).toString()).toBe("hi");
-    // Known limitation: a Long above 2^53 is rounded, because the server parses requests as relaxed
-    // EJSON and realm-web decodes responses as relaxed EJSON (bson 4: Long -> number).
+    // A Long above 2^53 is stored exactly (the server reads canonical EJSON): a query for the exact
+    // value finds it. realm-web itself decodes responses as relaxed EJSON (bson 4: Long -> number),
+    // so what it reads back is rounded.
+    expect(await items.count({ big: Realm.BSON.Long.fromString("9007199254740993") })).toBe(1);
+    expect(await items.count({ big: Realm.BSON.Long.fromString("9007199254740992") })).toBe(0);
     expect(back.big).toBe(9007199254740992);
     expect(back.dbl).toBe(1.5);
     expect(back.nested).toEqual({ list: [1, "x", null] });
