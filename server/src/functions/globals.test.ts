@@ -15,6 +15,19 @@ import { createFunctionRunner } from "./index.js";
 // The globals of functions as the App Services docs use them (source/functions/globals.txt), run
 // by functions in the worker-thread runner.
 const FILES: Record<string, string> = {
+  "realms.js": `exports = async function (arg) {
+    const c = context.services.get("mongodb-atlas").db("fn").collection("realm");
+    await c.deleteMany({});
+    await c.insertOne({ _id: 1, when: new Date(0), list: [1], sub: { a: 1 } });
+    const doc = await c.findOne({ _id: 1 });
+    let caught;
+    try { await c.insertOne({ _id: 1 }); } catch (e) { caught = e; }
+    return {
+      date: doc.when instanceof Date, array: doc.list instanceof Array, object: doc.sub.constructor === Object,
+      argObject: arg.constructor === Object, argDate: arg.at instanceof Date, error: caught instanceof Error,
+      value: context.values.get("v") instanceof Array,
+    };
+  };`,
   "whoCalls.js": "exports = function () { return { user: context.user, system: context.runningAsSystem() }; };",
   "requires.js": `exports = function () {
     const crypto = require("crypto");
@@ -83,7 +96,7 @@ beforeAll(async () => {
   for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
   db = new Database(":memory:");
   mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
-  runner = await createFunctionRunner({ dir, timeoutMs: 2000, values: {}, mongo });
+  runner = await createFunctionRunner({ dir, timeoutMs: 2000, values: { v: [1] }, mongo });
 });
 
 afterAll(async () => {
@@ -135,6 +148,18 @@ describe("utils", () => {
     });
     const { payload } = await jwtVerify(out.token as string, new TextEncoder().encode(secret));
     expect(payload).toMatchObject({ sub: "me", n: 1 });
+  });
+});
+
+test("documents, arguments, values and errors from the server are of the function's own realm (instanceof Date, Array, Error)", async () => {
+  expect(await runner.call("realms", [{ at: new Date(0) }], {})).toEqual({
+    date: true,
+    array: true,
+    object: true,
+    argObject: true,
+    argDate: true,
+    error: true,
+    value: true,
   });
 });
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createHttpClient, type FunctionHttpClient, type HttpRequest, type HttpResponse } from "./httpClient.js";
-import { createSandbox } from "./sandbox.js";
+import { isolatedRealm } from "./sandbox.js";
 
 /** What the echo route answers: the request as the server saw it. */
 interface Echo {
@@ -194,7 +194,7 @@ describe("request body", () => {
 });
 
 test("a request built in a function's realm (node:vm sandbox) works", async () => {
-  const sandbox = createSandbox();
+  const sandbox = isolatedRealm().global;
   Object.assign(sandbox, { http: client(), base });
   const script = `Promise.all([
     http.put({ url: base + "/echo", headers: { "X-A": ["1"] }, body: new Uint8Array([104, 105]) }),

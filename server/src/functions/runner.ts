@@ -5,12 +5,11 @@
  * @packageDocumentation
  */
 import { EJSON } from "bson";
-import type vm from "node:vm";
 import { ServerError, type Caller, type ContextUser, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
 import { createHttpClient, type FunctionHttpClient } from "./httpClient.js";
-import { createSandbox } from "./sandbox.js";
+import { isolatedRealm, type FunctionRealm } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 
 /** Options of `createFunctionRunner` (workerRunner.ts) and {@link createInProcessRunner}. */
@@ -29,6 +28,8 @@ export interface FunctionRunnerOptions {
   mongo: MongoService;
   /** Heap limit of the worker thread in MiB (worker runner only); a call that exceeds it fails. */
   memoryLimitMb?: number;
+  /** Where functions run (in-process runner only): a `node:vm` context of their own by default. */
+  realm?: FunctionRealm;
 }
 
 /** The global `context` of a function call. */
@@ -53,7 +54,7 @@ export interface FunctionContext {
 
 /** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
 export class InProcessRunner implements FunctionRunner {
-  private readonly sandbox: vm.Context = createSandbox();
+  private readonly realm: FunctionRealm;
 
   /**
    * @param functions - the loaded functions
@@ -62,7 +63,9 @@ export class InProcessRunner implements FunctionRunner {
   constructor(
     private readonly functions: Map<string, LoadedFunction>,
     private readonly opts: FunctionRunnerOptions,
-  ) {}
+  ) {
+    this.realm = opts.realm ?? isolatedRealm();
+  }
 
   has(name: string): boolean {
     return this.functions.has(name);
@@ -103,12 +106,12 @@ export class InProcessRunner implements FunctionRunner {
     const runAs = fn.runAsSystem === true ? { ...caller, runAsSystem: true } : caller;
     let value: unknown;
     try {
-      this.sandbox[CALL_SLOT] = { context: this.context(runAs, deadline), args };
-      value = fn.script.runInContext(this.sandbox, { timeout: remaining });
+      this.realm.global[CALL_SLOT] = { context: this.context(runAs, deadline), args };
+      value = this.realm.run(fn.script, remaining);
     } catch (err) {
       return Promise.reject(toCallError(name, err, this.opts.timeoutMs));
     } finally {
-      this.sandbox[CALL_SLOT] = undefined;
+      this.realm.global[CALL_SLOT] = undefined;
     }
     return withDeadline(Promise.resolve(value), deadline - Date.now(), () => timeLimitExceeded(name, this.opts.timeoutMs)).catch(
       (err: unknown) => Promise.reject(toCallError(name, err, this.opts.timeoutMs)),

@@ -1,6 +1,12 @@
 /**
- * The `node:vm` context functions run in, with the globals App Services gives them.
- * Not a security boundary: functions are trusted code of the app.
+ * Where functions run, with the globals App Services gives them. Not a security boundary:
+ * functions are trusted code of the app.
+ *
+ * The server runs them in its function worker thread's own realm ({@link threadRealm}), so that
+ * documents, arguments and errors from the server are instances of the globals functions see
+ * (`doc.when instanceof Date`, `err instanceof Error`). The in-process runner of the tests keeps them
+ * in a `node:vm` context of their own ({@link isolatedRealm}), so that they do not change the
+ * test's globals.
  * @packageDocumentation
  */
 import { EJSON } from "bson";
@@ -9,17 +15,39 @@ import { createBsonGlobal } from "./bsonGlobal.js";
 import { functionRequire } from "./builtins.js";
 import { createUtils } from "./utilsGlobal.js";
 
+/** A realm functions run in: its global object, and how a compiled function is run there. */
+export interface FunctionRealm {
+  /** The global object (the runner passes each call's `context` and arguments through it). */
+  readonly global: Record<string, unknown>;
+  /**
+   * Runs a compiled function in the realm.
+   * @throws what the script throws; the vm's timeout error at `timeout` ms of synchronous code
+   */
+  run(script: vm.Script, timeout: number): unknown;
+}
+
+/** The globals App Services adds: `BSON` (bsonGlobal.ts), `EJSON`, `utils` (utilsGlobal.ts), `require` (builtins.ts). */
+function appServicesGlobals(): Record<string, unknown> {
+  return { BSON: createBsonGlobal(), EJSON, utils: createUtils(), require: functionRequire };
+}
+
 /**
- * Creates the shared context: `BSON` (bsonGlobal.ts), `EJSON`, `utils` (`utils.jwt`,
- * `utils.crypto`: utilsGlobal.ts), `require` of Node's built-in modules (builtins.ts), `console`,
- * timers, `Buffer`, `URL`, `TextEncoder`/`TextDecoder`.
+ * The realm of this thread, with App Services' globals added to it (`console`, timers, `Buffer`,
+ * `URL`, `TextEncoder`… are Node's own). For the function worker thread, which runs nothing else.
  */
-export function createSandbox(): vm.Context {
-  return vm.createContext({
-    BSON: createBsonGlobal(),
-    EJSON,
-    utils: createUtils(),
-    require: functionRequire,
+export function threadRealm(): FunctionRealm {
+  const global = globalThis as unknown as Record<string, unknown>;
+  Object.assign(global, appServicesGlobals());
+  return { global, run: (script, timeout): unknown => script.runInThisContext({ timeout }) as unknown };
+}
+
+/**
+ * A `node:vm` context of its own, with App Services' globals and `console`, timers, `Buffer`, `URL`,
+ * `URLSearchParams`, `TextEncoder`/`TextDecoder`. Values made outside it are of another realm.
+ */
+export function isolatedRealm(): FunctionRealm {
+  const global: vm.Context = vm.createContext({
+    ...appServicesGlobals(),
     console,
     setTimeout,
     clearTimeout,
@@ -34,4 +62,5 @@ export function createSandbox(): vm.Context {
     TextEncoder,
     TextDecoder,
   });
+  return { global, run: (script, timeout): unknown => script.runInContext(global, { timeout }) as unknown };
 }

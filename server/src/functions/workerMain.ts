@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { compileSpecs } from "./loader.js";
 import { InProcessRunner } from "./runner.js";
+import { threadRealm } from "./sandbox.js";
 import { fromWire, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
 
 interface Pending {
@@ -87,7 +88,14 @@ function start(): void {
   const functions = compileSpecs(init.sources);
   const values = (unpack(init.values) ?? {}) as Record<string, unknown>;
   const environment = (unpack(init.environment) ?? { tag: "", values: {} }) as { tag: string; values: Record<string, unknown> };
-  const runner = new InProcessRunner(functions, { dir: undefined, timeoutMs: init.timeoutMs, values, environment, mongo });
+  const runner = new InProcessRunner(functions, {
+    dir: undefined,
+    timeoutMs: init.timeoutMs,
+    values,
+    environment,
+    mongo,
+    realm: threadRealm(),
+  });
 
   const runCall = async (msg: Extract<ToWorker, { type: "call" }>): Promise<void> => {
     try {
