@@ -13,6 +13,7 @@ import { withClientRules } from "./functions/policy.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
 import { denyAllAccess, RulesAccess, type DataAccess } from "./rules/index.js";
+import { startTriggers, type RunningTriggers, type TriggerSpec } from "./triggers/index.js";
 
 /** Options of {@link createApp}. */
 export interface CreateAppOptions {
@@ -27,6 +28,10 @@ export interface CreateAppOptions {
   /** How application users reach the data; default: not at all. */
   access?: DataAccess | undefined;
   logger?: boolean;
+  /** An app's triggers (their functions run as the system user). */
+  triggers?: readonly TriggerSpec[] | undefined;
+  /** Receives a line for each trigger failure; default: printed to stderr. */
+  onTriggerError?: ((line: string) => void) | undefined;
 }
 
 /** The wired server, not yet listening. */
@@ -76,10 +81,28 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   if (access instanceof RulesAccess) access.bindFunctions((name, args, caller) => internal.call(name, args, caller));
   if (options.functions !== undefined)
     runner = withClientRules(runner, options.functions.clientRules, { values: config.values, environment });
-  const { app, streams } = await buildHttpApp({ config, db, mongo, runner, logger: options.logger ?? false });
+  let triggers: RunningTriggers;
+  try {
+    const report = options.onTriggerError ?? ((line: string) => process.stderr.write(`realm-tabs-server: ${line}\n`));
+    triggers = startTriggers(options.triggers ?? [], mongo, { call: (name, args) => internal.call(name, args, {}), report });
+  } catch (err) {
+    await runner.close();
+    await mongo.close();
+    db.close();
+    throw err;
+  }
+  const { app, streams } = await buildHttpApp({
+    config,
+    db,
+    mongo,
+    runner,
+    logger: options.logger ?? false,
+    onAuthEvent: triggers.onAuthEvent,
+  });
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
+      triggers.stop();
       streams.closeAll();
       await app.close();
       await runner.close();

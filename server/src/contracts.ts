@@ -90,12 +90,13 @@ export interface MongoService {
    * Subscribes to change events as the caller (an application user sees only what the data access
    * rules let it read); returns the unsubscribe function. Throws on bad arguments and on namespaces
    * the caller may not watch. `onError` is called once if the stream's filter fails or runs over the
-   * query limits (tested off the main thread); the subscription has ended then.
+   * query limits (tested off the main thread); the subscription has ended then. A system caller
+   * (no user) also receives the document as it was before the change (null for an insert).
    */
   watch(
     service: string,
     args: WatchArgs,
-    onEvent: (event: ChangeEvent) => void,
+    onEvent: (event: ChangeEvent, before?: Record<string, unknown> | null) => void,
     caller: Caller,
     onError?: (err: ServerError) => void,
   ): () => void;

@@ -52,6 +52,8 @@ export interface StartServerOptions {
   allowAllData?: boolean;
   /** Receives each warning of the start (open data, parts of the app that do not run); default: printed to stderr. */
   onWarning?: (line: string) => void;
+  /** Receives a line for each failure of a trigger of the app (its function threw); default: printed to stderr. */
+  onTriggerError?: (line: string) => void;
   /** Browser origins allowed to call (CORS), e.g. `["https://app.example.com"]`; default: loopback origins only. */
   allowedOrigins?: string[];
   /** Let any browser origin call (CORS). Off by default. */
@@ -86,7 +88,7 @@ export interface RunningServer {
  * that cannot be combined (an admin token shorter than 8 characters included); Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { config, access, functions, environment, warnings } = setUpServer(options);
+  const { config, access, functions, triggers, environment, warnings } = setUpServer(options);
   assertAdminToken(config.adminToken);
   if (options.inMemory !== true && options.dataDir === undefined) {
     throw new Error("startServer needs `dataDir` or `inMemory: true`");
@@ -102,6 +104,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     environment,
     access,
     logger: options.logger ?? false,
+    triggers,
+    onTriggerError: options.onTriggerError,
   });
   const host = options.host ?? "127.0.0.1";
   try {

@@ -232,10 +232,15 @@ describe("data sources, values and environments", () => {
 });
 
 describe("what the server does not run", () => {
-  test("sync, triggers, HTTPS endpoints, GraphQL, hosting, log forwarders and services are listed one line each", async () => {
+  test("sync, EventBridge triggers, HTTPS endpoints, GraphQL, hosting, log forwarders and services are listed one line each", async () => {
     const dir = await app({
       "sync/config.json": { type: "flexible", state: "enabled", development_mode_enabled: false },
-      "triggers/onInsert.json": { name: "onInsert", type: "DATABASE", disabled: false },
+      "triggers/toBus.json": {
+        name: "toBus",
+        type: "DATABASE",
+        config: { database: "d", collection: "c", operation_types: ["INSERT"] },
+        event_processors: { AWS_EVENTBRIDGE: { config: { account_id: "1", region: "us-east-1" } } },
+      },
       "https_endpoints/config.json": [{ route: "/hook", http_method: "POST", function_name: "f" }],
       "graphql/config.json": { use_natural_pluralization: true },
       "hosting/config.json": { enabled: true },
@@ -243,8 +248,8 @@ describe("what the server does not run", () => {
       "services/twilio/config.json": { name: "twilio" },
     });
     expect(loadApp(dir).unsupported).toEqual([
+      "triggers/toBus.json: trigger toBus sends its events to AWS EventBridge, which this server cannot reach: it is not run",
       "sync/config.json: Device Sync (flexible) is not supported: synced realms cannot connect",
-      "triggers/onInsert.json: trigger onInsert (DATABASE) is not run",
       "https_endpoints/config.json: HTTPS endpoint POST /hook is not served",
       "graphql/: the GraphQL API is not served",
       "hosting/: static hosting is not served",

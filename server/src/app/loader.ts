@@ -7,11 +7,13 @@
 import { resolve } from "node:path";
 import type { ConfigFile } from "../config.js";
 import type { DataSourceRules } from "../rules/index.js";
+import type { TriggerSpec } from "../triggers/types.js";
 import { readDataSources } from "./dataSources.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
 import { readFunctions, type AppFunctions } from "./functions.js";
 import { readCustomUserData, readProviders } from "./providers.js";
 import { environmentSchema, metaSchema, rootConfigSchema, valueSchema } from "./schemas.js";
+import { readTriggers } from "./triggers.js";
 import { unsupportedParts } from "./unsupported.js";
 
 /** Options of {@link loadApp}. */
@@ -42,6 +44,8 @@ export interface LoadedApp {
   serviceNames: string[];
   functions: AppFunctions;
   rules: DataSourceRules[];
+  /** The triggers it runs. */
+  triggers: TriggerSpec[];
   /** One line per part of the app this server does not run. */
   unsupported: string[];
 }
@@ -91,7 +95,8 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
   const functions = readFunctions(files, unsupported);
   const data = readDataSources(files, unsupported);
   const values = readValues(files, secrets, unsupported);
-  unsupported.push(...unsupportedParts(files));
+  const triggers = readTriggers(files, new Set(functions.specs.map((spec) => spec.name)));
+  unsupported.push(...triggers.unsupported, ...unsupportedParts(files));
   return {
     dir: files.dir,
     appId: options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
@@ -104,6 +109,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     serviceNames: data.serviceNames,
     functions,
     rules: data.rules,
+    triggers: triggers.triggers,
     unsupported,
   };
 }

@@ -127,8 +127,3 @@ export const endpointsSchema = z.array(
     })
     .loose(),
 );
-
-/** `triggers/<name>.json`. */
-export const triggerSchema = z
-  .object({ name: z.string().optional(), type: z.string().optional(), disabled: z.boolean().optional() })
-  .loose();

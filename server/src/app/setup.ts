@@ -17,6 +17,7 @@ import {
 } from "../config.js";
 import { ServerError } from "../contracts.js";
 import { createRulesAccess, denyAllAccess, openAccess, RuleConfigError, type DataAccess, type Namespace } from "../rules/index.js";
+import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
 import { loadApp } from "./loader.js";
@@ -37,6 +38,8 @@ export interface ServerSetup {
   access: DataAccess;
   /** The app's functions (undefined without an app: `functionsDir` is used). */
   functions: AppFunctions | undefined;
+  /** The app's triggers (none without an app). */
+  triggers: TriggerSpec[];
   /** `context.environment` and `%%environment`. */
   environment: AppEnvironment;
   /** Lines to print at start. */
@@ -103,7 +106,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     const config = resolveConfig(file, overrides);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
-    return { config, access, functions: undefined, environment: { tag: "", values: {} }, warnings };
+    return { config, access, functions: undefined, triggers: [], environment: { tag: "", values: {} }, warnings };
   }
   if (options.functionsDir !== undefined)
     throw invalid("functionsDir (--functions) cannot be combined with an app directory: the app's functions/ are used");
@@ -139,6 +142,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     config,
     access,
     functions: app.functions,
+    triggers: app.triggers,
     environment: app.environment,
     warnings: app.unsupported.map((line) => `not supported: ${line}`),
   };

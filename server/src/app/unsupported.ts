@@ -1,11 +1,11 @@
 /**
- * The parts of an exported app this server does not run — Device Sync, triggers, HTTPS endpoints,
+ * The parts of an exported app this server does not run — Device Sync, HTTPS endpoints,
  * GraphQL, static hosting, log forwarders, third-party services — listed one line each, so that
- * nothing is ignored silently.
+ * nothing is ignored silently. (Triggers are read, and what of them does not run listed, by triggers.ts.)
  * @packageDocumentation
  */
 import type { AppFiles } from "./files.js";
-import { endpointsSchema, syncSchema, triggerSchema } from "./schemas.js";
+import { endpointsSchema, syncSchema } from "./schemas.js";
 
 function sync(files: AppFiles, out: string[]): void {
   const file = "sync/config.json";
@@ -14,17 +14,6 @@ function sync(files: AppFiles, out: string[]): void {
   const { development_mode_enabled: devMode, ...rest } = config;
   if (devMode === true || Object.keys(rest).length > 0) {
     out.push(`${file}: Device Sync${config.type ? ` (${config.type})` : ""} is not supported: synced realms cannot connect`);
-  }
-}
-
-function triggers(files: AppFiles, out: string[]): void {
-  for (const entry of files.list("triggers")) {
-    if (!entry.endsWith(".json")) continue;
-    const trigger = files.json(`triggers/${entry}`, triggerSchema);
-    const name = trigger.name ?? entry.slice(0, -5);
-    out.push(
-      `triggers/${entry}: trigger ${name}${trigger.type ? ` (${trigger.type})` : ""}${trigger.disabled === true ? ", disabled," : ""} is not run`,
-    );
   }
 }
 
@@ -60,7 +49,6 @@ function otherFolders(files: AppFiles, out: string[]): void {
 export function unsupportedParts(files: AppFiles): string[] {
   const out: string[] = [];
   sync(files, out);
-  triggers(files, out);
   endpoints(files, out);
   otherFolders(files, out);
   return out;

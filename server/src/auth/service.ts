@@ -6,6 +6,8 @@
 import { ObjectId } from "bson";
 import type { ServerConfig } from "../config.js";
 import { ServerError, type ContextUser, type MongoService } from "../contracts.js";
+import type { AuthEvent } from "../triggers/types.js";
+import { AuthEvents } from "./events.js";
 import { proveIdentity, type LoginClient, type ProviderDeps } from "./providers.js";
 import { invalidSession, type TokenService } from "./tokens.js";
 import type { Identity, SessionRecord, UserRecord, UserStore } from "./users.js";
@@ -64,14 +66,22 @@ export class AuthService {
   readonly #deps: ProviderDeps;
   readonly #mongo: MongoService;
   readonly #config: ServerConfig;
+  readonly #events: AuthEvents;
 
-  /** Wires the service. */
-  constructor(parts: { users: UserStore; tokens: TokenService; providerDeps: ProviderDeps; mongo: MongoService }) {
+  /** Wires the service; `onEvent` receives each login, user creation and deletion (authentication triggers). */
+  constructor(parts: {
+    users: UserStore;
+    tokens: TokenService;
+    providerDeps: ProviderDeps;
+    mongo: MongoService;
+    onEvent?: ((event: AuthEvent) => void) | undefined;
+  }) {
     this.#users = parts.users;
     this.#tokens = parts.tokens;
     this.#deps = parts.providerDeps;
     this.#mongo = parts.mongo;
     this.#config = parts.providerDeps.config;
+    this.#events = new AuthEvents(parts.onEvent, (user) => this.contextUser(user));
   }
 
   /**
@@ -80,8 +90,8 @@ export class AuthService {
    */
   async logIn(provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
     const proof = await proveIdentity(provider, body, this.#deps, client);
-    const userId = proof.kind === "apiKey" ? proof.userId : this.#users.upsertByIdentity(proof.identity);
-    return this.#openSession(userId, pickDeviceId(body), proof.kind === "apiKey" ? proof.apiKeyId : null);
+    if (proof.kind === "apiKey") return this.#openSession(proof.userId, pickDeviceId(body), proof.apiKeyId, provider, false);
+    return this.logInIdentity(proof.identity, pickDeviceId(body));
   }
 
   /**
@@ -90,12 +100,21 @@ export class AuthService {
    * @param deviceId - the device id to record (see {@link pickDeviceId})
    */
   async logInIdentity(identity: Identity, deviceId: string): Promise<LoginResponse> {
-    return this.#openSession(this.#users.upsertByIdentity(identity), deviceId, null);
+    const created = this.#users.findByIdentity(identity.providerType, identity.id) === undefined;
+    return this.#openSession(this.#users.upsertByIdentity(identity), deviceId, null, identity.providerType, created);
   }
 
-  async #openSession(userId: string, deviceId: string, apiKeyId: string | null): Promise<LoginResponse> {
+  async #openSession(
+    userId: string,
+    deviceId: string,
+    apiKeyId: string | null,
+    provider: string,
+    created: boolean,
+  ): Promise<LoginResponse> {
+    if (created) this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
     if (this.#users.isDisabled(userId)) throw new ServerError(401, "UserDisabled", "user disabled");
     const session = this.#users.createSession(userId, deviceId, apiKeyId, this.#tokens.refreshTtlSeconds);
+    this.#events.emit("LOGIN", [provider], this.#users.getUser(userId));
     return {
       access_token: await this.accessToken(session),
       refresh_token: await this.#tokens.signRefresh(userId, session.id, session.expiresAt),
@@ -191,7 +210,9 @@ export class AuthService {
 
   /** Deletes the principal's user and all it owns. */
   deleteUser(principal: Principal): void {
-    this.#users.deleteUser(principal.user.id);
+    const user = principal.user;
+    this.#users.deleteUser(user.id);
+    this.#events.emit("DELETE", [...new Set(user.identities.map((i) => i.providerType))], user);
   }
 
   /** The profile body of a user. */

@@ -132,7 +132,7 @@ export function createMongoService(
     watch(
       service: string,
       args: WatchArgs,
-      onEvent: (event: ChangeEvent) => void,
+      onEvent: (event: ChangeEvent, before?: Doc | null) => void,
       caller: Caller,
       onError?: (err: ServerError) => void,
     ): () => void {
@@ -157,7 +157,7 @@ export function createMongoService(
           args.database,
           args.collection,
           { ids: args.ids, filter: args.filter, ...resume },
-          (event) => onEvent(event),
+          (event, change) => onEvent(event, change.before),
           fail,
         );
       } else {

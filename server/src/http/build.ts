@@ -19,6 +19,7 @@ import { UserpassFlows } from "../auth/userpassFlows.js";
 import { UserStore } from "../auth/users.js";
 import type { ServerConfig } from "../config.js";
 import type { FunctionRunner, MongoService } from "../contracts.js";
+import type { AuthEvent } from "../triggers/types.js";
 import { tokenSecret, wipeAuthTables, type Db } from "../db.js";
 import { registerApiKeyRoutes } from "./apiKeyRoutes.js";
 import { registerAuthRoutes } from "./authRoutes.js";
@@ -40,6 +41,8 @@ export interface HttpAppParts {
   runner: FunctionRunner;
   /** Log requests to stderr (pino); off by default. */
   logger?: boolean;
+  /** Receives each login, user creation and user deletion (for authentication triggers). */
+  onAuthEvent?: ((event: AuthEvent) => void) | undefined;
 }
 
 /** The built app and the handles its owner needs. */
@@ -66,7 +69,7 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const customToken = config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken);
   const providerDeps = { config, userpass: userpassStore, apiKeys, customToken, runner, throttle, anonymousLimiter };
-  const auth = new AuthService({ users, tokens, providerDeps, mongo });
+  const auth = new AuthService({ users, tokens, providerDeps, mongo, onEvent: parts.onAuthEvent });
   const userpassConfig = config.providers.localUserpass;
   const passwordChanged = (accountId: string): void => {
     const userId = users.findByIdentity("local-userpass", accountId);

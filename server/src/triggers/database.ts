@@ -1,0 +1,72 @@
+/**
+ * Database triggers: each change of the watched collection whose operation type the trigger lists
+ * becomes a change event in App Services' shape (`fullDocument` on UPDATE only with
+ * `full_document`, `fullDocumentBeforeChange` with `full_document_before_change`), is tested
+ * against `match`, projected by `project`, and passed to the trigger's function, which runs as the
+ * system user. Calls run one after another in commit order, unless the trigger is `unordered`.
+ * @packageDocumentation
+ */
+import type { ChangeEvent, MongoService } from "../contracts.js";
+import { normalize } from "../data/bsonValues.js";
+import { find, Query } from "../data/mingoOptions.js";
+import type { DatabaseOperation, DatabaseTrigger, TriggerDeps } from "./types.js";
+import { messageOf } from "./report.js";
+
+type Doc = Record<string, unknown>;
+
+/**
+ * The event a trigger's function receives.
+ * @param event - the change event of the feed (not modified)
+ * @param before - the document before the change (null for an insert)
+ * @param spec - the trigger
+ */
+export function triggerEvent(event: ChangeEvent, before: Doc | null | undefined, spec: DatabaseTrigger): Doc {
+  const out: Doc = { ...event };
+  if (event.operationType === "update" && !spec.fullDocument) delete out.fullDocument;
+  if (event.operationType === "delete") delete out.fullDocument;
+  if (spec.fullDocumentBeforeChange && event.operationType !== "insert" && before) out.fullDocumentBeforeChange = normalize(before);
+  return out;
+}
+
+function nonEmpty(doc: Doc | undefined): Doc | undefined {
+  return doc !== undefined && Object.keys(doc).length > 0 ? doc : undefined;
+}
+
+/**
+ * Starts a database trigger.
+ * @param spec - the trigger
+ * @param mongo - the MongoDB service (watched as the system)
+ * @param deps - the function call and the failure report
+ * @returns stops the trigger (calls already started finish)
+ * @throws ServerError `MongoDBError` if `match` or `project` is not valid
+ */
+export function startDatabaseTrigger(spec: DatabaseTrigger, mongo: MongoService, deps: TriggerDeps): () => void {
+  const matchDoc = nonEmpty(spec.match);
+  const match = matchDoc === undefined ? undefined : new Query(normalize(matchDoc));
+  const projection = nonEmpty(spec.project);
+  if (projection !== undefined) find([{}], {}, normalize(projection)).all();
+  let queue: Promise<void> = Promise.resolve();
+  const run = (event: Doc): Promise<void> =>
+    deps.call(spec.functionName, [event]).then(
+      () => undefined,
+      (err: unknown) => deps.report(`trigger ${spec.name}: function ${spec.functionName} failed: ${messageOf(err)}`),
+    );
+  return mongo.watch(
+    spec.service,
+    { database: spec.database, collection: spec.collection },
+    (change, before) => {
+      if (!spec.operationTypes.has(change.operationType.toUpperCase() as DatabaseOperation)) return;
+      let event = triggerEvent(change, before, spec);
+      try {
+        if (match !== undefined && !match.test(event)) return;
+        if (projection !== undefined) event = find([event], {}, projection).all()[0] ?? {};
+      } catch (err) {
+        deps.report(`trigger ${spec.name}: its match or project failed: ${messageOf(err)}`);
+        return;
+      }
+      if (spec.unordered) void run(event);
+      else queue = queue.then(() => run(event));
+    },
+    {},
+  );
+}
