@@ -8,6 +8,7 @@ import type { ServerConfig } from "./config.js";
 import type { FunctionRunner, MongoService } from "./contracts.js";
 import { createMongoService } from "./data/index.js";
 import { openDatabase, type Db, type DbLocation } from "./db.js";
+import { appMetadata, type AppMetadataInput } from "./functions/appMetadata.js";
 import { createFunctionRunner } from "./functions/index.js";
 import { withClientRules } from "./functions/policy.js";
 import { buildHttpApp } from "./http/build.js";
@@ -28,6 +29,8 @@ export interface CreateAppOptions {
   /** How application users reach the data; default: not at all. */
   access?: DataAccess | undefined;
   logger?: boolean;
+  /** What the app says of itself, for `context.app` (default: its app id only). */
+  appMetadata?: AppMetadataInput | undefined;
   /** An app's triggers (their functions run as the system user). */
   triggers?: readonly TriggerSpec[] | undefined;
   /** Receives a line for each trigger failure; default: printed to stderr. */
@@ -70,6 +73,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       values: config.values,
       mongo,
       memoryLimitMb: config.limits.functionMemoryMb,
+      app: appMetadata(config.appId, options.appMetadata, new Date()),
     });
   } catch (err) {
     await mongo.close();

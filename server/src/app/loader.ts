@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import type { ConfigFile } from "../config.js";
 import type { DataSourceRules } from "../rules/index.js";
+import type { AppMetadataInput } from "../functions/appMetadata.js";
 import type { TriggerSpec } from "../triggers/types.js";
 import { readDataSources } from "./dataSources.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
@@ -46,6 +47,8 @@ export interface LoadedApp {
   rules: DataSourceRules[];
   /** The triggers it runs. */
   triggers: TriggerSpec[];
+  /** What `context.app` shows of it. */
+  metadata: AppMetadataInput;
   /** One line per part of the app this server does not run. */
   unsupported: string[];
 }
@@ -110,6 +113,12 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     functions,
     rules: data.rules,
     triggers: triggers.triggers,
+    metadata: {
+      id: meta?.app_id ?? options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
+      name: root.name,
+      projectId: meta?.group_id ?? "",
+      deployment: { model: root.deployment_model ?? "LOCAL", providerRegion: root.provider_region ?? "" },
+    },
     unsupported,
   };
 }

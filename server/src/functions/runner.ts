@@ -8,6 +8,7 @@ import { EJSON } from "bson";
 import { ServerError, type Caller, type ContextUser, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
+import { appMetadata, type AppMetadata } from "./appMetadata.js";
 import { createHttpClient, type FunctionHttpClient } from "./httpClient.js";
 import { isolatedRealm, type FunctionRealm } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
@@ -28,6 +29,8 @@ export interface FunctionRunnerOptions {
   mongo: MongoService;
   /** Heap limit of the worker thread in MiB (worker runner only); a call that exceeds it fails. */
   memoryLimitMb?: number;
+  /** `context.app`; default: the metadata of an app whose id is `""`. */
+  app?: AppMetadata;
   /** Where functions run (in-process runner only): a `node:vm` context of their own by default. */
   realm?: FunctionRealm;
 }
@@ -50,6 +53,8 @@ export interface FunctionContext {
   request: RequestInfo | undefined;
   /** An HTTP client (`get`, `post`, …); its requests end at the call's time limit. */
   http: FunctionHttpClient;
+  /** The app's metadata (a copy). */
+  app: AppMetadata;
 }
 
 /** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
@@ -92,6 +97,7 @@ export class InProcessRunner implements FunctionRunner {
       runningAsSystem: () => caller.user === undefined || caller.runAsSystem === true,
       request: caller.request === undefined ? undefined : structuredClone(caller.request),
       http: createHttpClient(deadline),
+      app: structuredClone(this.opts.app ?? appMetadata("", undefined, new Date(0))),
     };
   }
 

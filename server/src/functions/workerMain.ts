@@ -95,6 +95,7 @@ function start(): void {
     environment,
     mongo,
     realm: threadRealm(),
+    ...(init.app === undefined ? {} : { app: init.app }),
   });
 
   const runCall = async (msg: Extract<ToWorker, { type: "call" }>): Promise<void> => {

@@ -5,6 +5,7 @@
  */
 import { BSON } from "bson";
 import { ServerError } from "../contracts.js";
+import type { AppMetadata } from "./appMetadata.js";
 import type { FunctionSpec } from "./loader.js";
 
 /** What the worker needs to start. */
@@ -16,6 +17,8 @@ export interface WorkerInit {
   /** BSON of `{ v: {tag, values} }`: `context.environment` */
   environment: Uint8Array;
   serviceNames: string[];
+  /** `context.app` */
+  app?: AppMetadata | undefined;
 }
 
 /** A serialised error: a ServerError's fields. */

@@ -253,6 +253,7 @@ export async function createFunctionRunner(opts: FunctionRunnerOptions, tuning: 
     values: pack(opts.values),
     environment: pack(opts.environment ?? { tag: "", values: {} }),
     serviceNames,
+    app: opts.app,
   };
   const runner = new WorkerRunner(new Set(sources.map((s) => s.name)), init, opts, tuning);
   await runner.worker();
