@@ -205,8 +205,9 @@ function requestBody(method: Method, request: Obj, headers: Headers): RequestBod
   if (json && !headers.has("content-type")) headers.set("content-type", "application/json");
   if (typeof body === "string") return body;
   if (json) return attempt(() => EJSON.stringify(body), "body", "cannot be encoded as EJSON");
-  if (body instanceof Binary) return body.value();
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  // copied into ArrayBuffer-backed arrays, which every fetch typing accepts (not SharedArrayBuffer ones)
+  if (body instanceof Binary) return new Uint8Array(body.value());
+  if (ArrayBuffer.isView(body)) return new Uint8Array(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
   return fail("body", "must be a string, a BSON.Binary or bytes (a document needs encodeBodyAsJSON: true)");
 }
 
