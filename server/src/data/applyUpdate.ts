@@ -7,6 +7,7 @@ import { ObjectId } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
 import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
+import { checkUpdateTypes } from "./updateTypes.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -47,6 +48,7 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
   try {
     if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
     if (Object.keys(rest).length > 0) {
+      checkUpdateTypes(doc, rest);
       const missing = missingArrayTargets(doc, rest);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
       changed.push(...missing, ...mingoUpdate(doc, rest, arrayFilters, inserting ? undefined : query));

@@ -105,6 +105,37 @@ describe("updateOne / updateMany", () => {
     await s.call("deleteMany", { query: { _id: { $in: ["arr", "up"] } } });
   });
 
+  test("operators on a value of the wrong type fail with MongoDB's message, and nothing is written", async () => {
+    await s.call("insertOne", { document: { _id: "typed", name: "x", n: 5, tags: "a", sub: null } });
+    const cases: [Record<string, unknown>, string][] = [
+      [
+        { $inc: { name: 1 } },
+        "Cannot apply $inc to a value of non-numeric type. {_id: \"typed\"} has the field 'name' of non-numeric type string",
+      ],
+      [
+        { $mul: { tags: 2 } },
+        "Cannot apply $mul to a value of non-numeric type. {_id: \"typed\"} has the field 'tags' of non-numeric type string",
+      ],
+      [{ $push: { tags: "b" } }, "The field 'tags' must be an array but is of type string in document {_id: \"typed\"}"],
+      [{ $addToSet: { n: 1 } }, "Cannot apply $addToSet to non-array field. Field named 'n' has non-array type int"],
+      [{ $pull: { name: "x" } }, "Cannot apply $pull to a non-array value"],
+      [{ $pop: { n: 1 } }, "Path 'n' contains an element of non-array type 'int'"],
+      [{ $set: { "n.x": 1 } }, "Cannot create field 'x' in element {n: 5}"],
+      [{ $inc: { "sub.count": 1 } }, "Cannot create field 'count' in element {sub: null}"],
+    ];
+    for (const [update, message] of cases) {
+      const err = await fails(s.call("updateOne", { query: { _id: "typed" }, update: { $set: { touched: true }, ...update } }));
+      expect([err.errorCode, err.message]).toEqual(["MongoDBError", message]);
+    }
+    expect(await s.call("findOne", { query: { _id: "typed" } })).toEqual({ _id: "typed", name: "x", n: 5, tags: "a", sub: null });
+    await s.call("updateOne", {
+      query: { _id: "typed" },
+      update: { $inc: { n: 1, fresh: 2 }, $set: { "deep.new.path": 1 }, $push: { list: 1 } },
+    });
+    expect(await s.call("findOne", { query: { _id: "typed" } })).toMatchObject({ n: 6, fresh: 2, deep: { new: { path: 1 } }, list: [1] });
+    await s.call("deleteOne", { query: { _id: "typed" } });
+  });
+
   test("operators: $inc, $set dotted, $unset, $push, $addToSet, $rename", async () => {
     expect(
       await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { n: 5 }, $set: { "sub.k": true }, $push: { tags: "b" } } }),

@@ -1,0 +1,99 @@
+/**
+ * The type checks MongoDB makes before it applies update operators, which mingo skips (it leaves
+ * the document unchanged and the update "succeeds"): arithmetic on a non-number, array operators
+ * on a non-array, and a path that would go through a value that is not a document. Each fails
+ * with MongoDB's message, and nothing is written.
+ * @packageDocumentation
+ */
+import { Decimal128, Double, Int32, Long } from "bson";
+import { isPlainObject, type Doc } from "./bsonValues.js";
+import { mongoError } from "./errors.js";
+
+const ARITHMETIC = ["$inc", "$mul"];
+const ARRAY_OPS = ["$push", "$addToSet", "$pull", "$pullAll", "$pop"];
+const PATH_OPS = ["$set", "$inc", "$mul", "$min", "$max", "$currentDate", "$push", "$addToSet"];
+
+type Found =
+  | { kind: "value"; value: unknown }
+  | { kind: "missing" }
+  | { kind: "blocked"; key: string; at: string; value: unknown }
+  | { kind: "array" };
+
+function isNumeric(value: unknown): boolean {
+  return (
+    typeof value === "number" || value instanceof Long || value instanceof Int32 || value instanceof Double || value instanceof Decimal128
+  );
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (value instanceof Date) return "date";
+  if (typeof value === "object" && "_bsontype" in value) return String(value._bsontype).toLowerCase();
+  if (typeof value === "object") return "object";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "double";
+  return typeof value === "boolean" ? "bool" : typeof value;
+}
+
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : typeName(value) === "object" ? "{...}" : String(value);
+}
+
+/** Where a dotted path leads in a document; paths through arrays or with positional parts are not followed. */
+function follow(doc: Doc, path: string): Found {
+  const keys = path.split(".");
+  let at: unknown = doc;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] ?? "";
+    if (Array.isArray(at)) return { kind: "array" };
+    if (!isPlainObject(at)) return { kind: "blocked", key, at: keys[i - 1] ?? "", value: at };
+    if (!Object.hasOwn(at, key)) return { kind: "missing" };
+    at = at[key];
+  }
+  return { kind: "value", value: at };
+}
+
+function fieldsOf(update: Doc, op: string): string[] {
+  const fields = update[op];
+  return isPlainObject(fields) ? Object.keys(fields).filter((path) => !path.includes("$")) : [];
+}
+
+/**
+ * Checks an operator update against the document it is applied to.
+ * @param doc - the document before the update
+ * @param update - the operators (`$setOnInsert` excluded)
+ * @throws ServerError 400 `MongoDBError` with MongoDB's message for the first mismatch
+ */
+export function checkUpdateTypes(doc: Doc, update: Doc): void {
+  const id = shown(doc._id);
+  for (const op of PATH_OPS) {
+    for (const path of fieldsOf(update, op)) {
+      const found = follow(doc, path);
+      if (found.kind === "blocked") {
+        throw mongoError(`Cannot create field '${found.key}' in element {${found.at}: ${shown(found.value)}}`);
+      }
+    }
+  }
+  for (const op of ARITHMETIC) {
+    for (const path of fieldsOf(update, op)) {
+      const found = follow(doc, path);
+      if (found.kind === "value" && !isNumeric(found.value)) {
+        throw mongoError(
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path.split(".").pop() ?? path}' of non-numeric type ${typeName(found.value)}`,
+        );
+      }
+    }
+  }
+  for (const op of ARRAY_OPS) {
+    for (const path of fieldsOf(update, op)) {
+      const found = follow(doc, path);
+      if (found.kind !== "value" || Array.isArray(found.value)) continue;
+      if (op === "$push")
+        throw mongoError(`The field '${path}' must be an array but is of type ${typeName(found.value)} in document {_id: ${id}}`);
+      if (op === "$addToSet")
+        throw mongoError(`Cannot apply $addToSet to non-array field. Field named '${path}' has non-array type ${typeName(found.value)}`);
+      if (op === "$pop") throw mongoError(`Path '${path}' contains an element of non-array type '${typeName(found.value)}'`);
+      throw mongoError(`Cannot apply ${op} to a non-array value`);
+    }
+  }
+}
