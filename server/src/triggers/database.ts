@@ -6,7 +6,7 @@
  * system user. Calls run one after another in commit order, unless the trigger is `unordered`.
  * @packageDocumentation
  */
-import type { ChangeEvent, MongoService } from "../contracts.js";
+import { ServerError, type ChangeEvent, type MongoService } from "../contracts.js";
 import { normalize } from "../data/bsonValues.js";
 import { find, Query } from "../data/mingoOptions.js";
 import type { DatabaseOperation, DatabaseTrigger, TriggerDeps } from "./types.js";
@@ -38,13 +38,17 @@ function nonEmpty(doc: Doc | undefined): Doc | undefined {
  * @param mongo - the MongoDB service (watched as the system)
  * @param deps - the function call and the failure report
  * @returns stops the trigger (calls already started finish)
- * @throws ServerError `MongoDBError` if `match` or `project` is not valid
+ * @throws ServerError `MongoDBError` if `match` or `project` is not valid; 500 `InvalidConfig` for an unknown data source
  */
 export function startDatabaseTrigger(spec: DatabaseTrigger, mongo: MongoService, deps: TriggerDeps): () => void {
+  if (!mongo.hasService(spec.service)) {
+    throw new ServerError(500, "InvalidConfig", `trigger ${spec.name}: no data source named ${JSON.stringify(spec.service)}`);
+  }
   const matchDoc = nonEmpty(spec.match);
   const match = matchDoc === undefined ? undefined : new Query(normalize(matchDoc));
-  const projection = nonEmpty(spec.project);
-  if (projection !== undefined) find([{}], {}, normalize(projection)).all();
+  const projectDoc = nonEmpty(spec.project);
+  const projection = projectDoc === undefined ? undefined : normalize(projectDoc);
+  if (projection !== undefined) find([{}], {}, projection).all();
   let queue: Promise<void> = Promise.resolve();
   const run = (event: Doc): Promise<void> =>
     deps.call(spec.functionName, [event]).then(

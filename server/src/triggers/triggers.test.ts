@@ -186,4 +186,7 @@ test("an invalid schedule or match stops the start, naming the trigger", async (
       "triggers/m.json": onChanges("m", "items", { operation_types: ["INSERT"], match: { n: { $nope: 1 } } }, "f"),
     }),
   ).rejects.toThrow(/\$nope/);
+  await expect(
+    startAppServer({ ...base, "triggers/s.json": onChanges("s", "items", { operation_types: ["INSERT"], service_name: "other" }, "f") }),
+  ).rejects.toThrow('trigger s: no data source named "other"');
 });
