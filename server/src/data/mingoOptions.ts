@@ -21,6 +21,7 @@ import * as projectionOperators from "mingo/operators/projection";
 import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import { Query as QueryBase } from "mingo/query";
+import type { Iterator } from "mingo/lazy";
 import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
@@ -123,10 +124,24 @@ function expressionContext(): Record<string, ExpressionOperator> {
   );
 }
 
+type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
+
+/**
+ * `$setWindowFields`: mingo builds it on an internal `$function` whose body is one of its own
+ * functions, so it runs with scripts enabled inside this stage only. That lets no request run code:
+ * a `$function`, `$accumulator` or `$where` body from a request is never a JavaScript function
+ * (JSON and BSON cannot carry one), and mingo refuses any other body.
+ */
+const setWindowFields: PipelineOperator = (collection, expr, options) => {
+  // mingo hands stages its options object, whose settings (this server's context included) are in `options`
+  const settings = (options as unknown as { options?: Options }).options ?? options;
+  return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, { ...settings, scriptEnabled: true });
+};
+
 const CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionContext(),
-  pipeline: pipelineOperators,
+  pipeline: { ...pipelineOperators, $setWindowFields: setWindowFields } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,

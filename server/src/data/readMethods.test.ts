@@ -156,6 +156,38 @@ describe("aggregate", () => {
     expect((err as ServerError).message).toContain("Failed to parse objectId 'zz'");
   });
 
+  test("$setWindowFields (running totals and ranks per partition); a $function body from a request never runs, in it or elsewhere", async () => {
+    const out = await s.call("aggregate", {
+      pipeline: [
+        { $match: { age: { $exists: true } } },
+        {
+          $setWindowFields: {
+            partitionBy: "$team",
+            sortBy: { age: 1 },
+            output: { total: { $sum: "$age", window: { documents: ["unbounded", "current"] } }, rank: { $rank: {} } },
+          },
+        },
+        { $project: { _id: 1, total: 1, rank: 1 } },
+        { $sort: { _id: 1 } },
+      ],
+    });
+    expect(out).toEqual([
+      { _id: 1, total: 31, rank: 1 },
+      { _id: 2, total: 25, rank: 1 },
+      { _id: 3, total: 71, rank: 2 },
+      { _id: 4, total: 25, rank: 1 },
+    ]);
+    const fn = { $function: { body: "function () { return 1; }", args: [], lang: "js" } };
+    for (const pipeline of [
+      [{ $setWindowFields: { sortBy: { age: 1 }, output: { x: { $sum: fn, window: { documents: ["unbounded", "current"] } } } } }],
+      [{ $project: { x: fn } }],
+    ]) {
+      const err = await s.call("aggregate", { pipeline }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ServerError);
+      expect((err as ServerError).errorCode).toBe("MongoDBError");
+    }
+  });
+
   test("$lookup reads another collection of the same database", async () => {
     const out = await s.call("aggregate", {
       pipeline: [
