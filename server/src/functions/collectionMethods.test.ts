@@ -1,15 +1,9 @@
-import Database from "better-sqlite3";
 import { ObjectId } from "bson";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FunctionRunner } from "../contracts.js";
+import { startFunctionFiles, type FunctionFiles } from "../../test/functionFiles.js";
 import { serverError } from "../../test/rejection.js";
-import { createMongoService } from "../data/index.js";
-import { openAccess } from "../rules/index.js";
 import { distinctValues } from "./distinct.js";
-import { createFunctionRunner } from "./index.js";
 
 // The collection and cursor methods of App Services' function API beyond the SDKs' (skip, next,
 // distinct, bulkWrite), run by functions in the worker-thread runner against the real service.
@@ -43,24 +37,16 @@ const FILES: Record<string, string> = {
   "session.js": `exports = function () { return context.services.get("mongodb-atlas").startSession(); };`,
 };
 
-let dir: string;
-let db: Database.Database;
-let mongo: ReturnType<typeof createMongoService>;
+let files: FunctionFiles;
 let runner: FunctionRunner;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "fn-coll-"));
-  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-  db = new Database(":memory:");
-  mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
-  runner = await createFunctionRunner({ dir, timeoutMs: 2000, values: {}, mongo });
+  files = await startFunctionFiles(FILES, {});
+  ({ runner } = files);
 });
 
 afterAll(async () => {
-  await runner.close();
-  await mongo.close();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await files.close();
 });
 
 describe("cursor methods", () => {

@@ -1,16 +1,10 @@
-import Database from "better-sqlite3";
 import { Binary, Int32, Long, ObjectId } from "bson";
 import { jwtVerify } from "jose";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { FunctionRunner } from "../contracts.js";
-import { createMongoService } from "../data/index.js";
-import { openAccess } from "../rules/index.js";
-import { createFunctionRunner } from "./index.js";
+import { startFunctionFiles, type FunctionFiles } from "../../test/functionFiles.js";
 
 // The globals of functions as the App Services docs use them (source/functions/globals.txt), run
 // by functions in the worker-thread runner.
@@ -76,10 +70,9 @@ const FILES: Record<string, string> = {
   };`,
 };
 
-let dir: string;
-let db: Database.Database;
-let mongo: ReturnType<typeof createMongoService>;
+let files: FunctionFiles;
 let runner: FunctionRunner;
+let mongo: FunctionFiles["mongo"];
 let web: Server;
 
 beforeAll(async () => {
@@ -92,19 +85,13 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));
-  dir = mkdtempSync(join(tmpdir(), "fn-globals-"));
-  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-  db = new Database(":memory:");
-  mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
-  runner = await createFunctionRunner({ dir, timeoutMs: 2000, values: { v: [1] }, mongo });
+  files = await startFunctionFiles(FILES, { v: [1] });
+  ({ runner, mongo } = files);
 });
 
 afterAll(async () => {
   await new Promise((resolve) => web.close(resolve));
-  await runner.close();
-  await mongo.close();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await files.close();
 });
 
 describe("BSON", () => {
