@@ -95,14 +95,25 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     db.close();
     throw err;
   }
-  const { app, streams } = await buildHttpApp({
-    config,
-    db,
-    mongo,
-    runner,
-    logger: options.logger ?? false,
-    onAuthEvent: triggers.onAuthEvent,
-  });
+  let built: Awaited<ReturnType<typeof buildHttpApp>>;
+  try {
+    built = await buildHttpApp({
+      config,
+      db,
+      mongo,
+      runner,
+      logger: options.logger ?? false,
+      onAuthEvent: triggers.onAuthEvent,
+      afterReset: () => triggers.resubscribe(),
+    });
+  } catch (err) {
+    triggers.stop();
+    await runner.close();
+    await mongo.close();
+    db.close();
+    throw err;
+  }
+  const { app, streams } = built;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {

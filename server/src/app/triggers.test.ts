@@ -1,4 +1,5 @@
 import { rm } from "node:fs/promises";
+import { ObjectId } from "bson";
 import { afterEach, describe, expect, test } from "vitest";
 import { writeApp, type AppFileMap } from "../../test/appDir.js";
 import type { DatabaseTrigger } from "../triggers/types.js";
@@ -67,6 +68,50 @@ describe("triggers/*.json", () => {
     ]);
   });
 
+  test("operation_type as one string (as App Services exports it); match values in Extended JSON are BSON values", async () => {
+    const app = await load({
+      "triggers/onCreate.json": {
+        name: "onCreate",
+        type: "AUTHENTICATION",
+        config: { operation_type: "CREATE", providers: ["local-userpass"] },
+        function_name: "handle",
+      },
+      "triggers/mine.json": {
+        name: "mine",
+        type: "DATABASE",
+        config: {
+          database: "d",
+          collection: "c",
+          operation_types: ["INSERT"],
+          match: { "fullDocument.owner": { $oid: "65f0aaaaaaaaaaaaaaaaaaaa" } },
+        },
+        event_processors: processor,
+      },
+    });
+    const [mine, onCreate] = app.triggers;
+    expect(onCreate?.type === "AUTHENTICATION" && [...onCreate.operationTypes]).toEqual(["CREATE"]);
+    const owner = mine?.type === "DATABASE" ? mine.match?.["fullDocument.owner"] : undefined;
+    expect(owner).toBeInstanceOf(ObjectId);
+    expect(String(owner)).toBe("65f0aaaaaaaaaaaaaaaaaaaa");
+  });
+
+  test("database-level and deployment-level triggers are listed, not run, and do not stop the app", async () => {
+    const app = await load({
+      "triggers/db.json": {
+        name: "db",
+        type: "DATABASE",
+        config: { database: "d", operation_types: ["INSERT"] },
+        event_processors: processor,
+      },
+      "triggers/all.json": { name: "all", type: "DATABASE", config: { operation_types: ["INSERT"] }, event_processors: processor },
+    });
+    expect(app.triggers).toEqual([]);
+    expect(app.unsupported).toEqual([
+      "triggers/all.json: trigger all watches the whole deployment, not one collection, which this server does not run",
+      "triggers/db.json: trigger db watches database d, not one collection, which this server does not run",
+    ]);
+  });
+
   test("disabled triggers and collection-level operation types are listed, not run", async () => {
     const app = await load({
       "triggers/off.json": { name: "off", type: "SCHEDULED", config: { schedule: "* * * * *" }, function_name: "handle", disabled: true },
@@ -92,8 +137,8 @@ describe("triggers/*.json", () => {
       "invalid app: triggers/t.json: no function_name",
     );
     await expect(
-      load({ "triggers/t.json": { name: "t", type: "DATABASE", config: { database: "d" }, event_processors: processor } }),
-    ).rejects.toThrow(/invalid app: triggers\/t\.json: config: collection/);
+      load({ "triggers/t.json": { name: "t", type: "DATABASE", config: { database: "d", collection: "c" }, event_processors: processor } }),
+    ).rejects.toThrow(/invalid app: triggers\/t\.json: config: operation_types/);
     await expect(
       load({
         "triggers/t.json": {

@@ -5,6 +5,7 @@
  * types this server never emits are listed, not run.
  * @packageDocumentation
  */
+import { EJSON } from "bson";
 import { z } from "zod";
 import type { AuthOperation, DatabaseOperation, TriggerSpec } from "../triggers/types.js";
 import { appError, type AppFiles } from "./files.js";
@@ -25,8 +26,8 @@ const triggerFileSchema = z
 const databaseConfigSchema = z
   .object({
     service_name: z.string().optional(),
-    database: z.string().min(1),
-    collection: z.string().min(1),
+    database: z.string().optional(),
+    collection: z.string().optional(),
     operation_types: z.array(z.string()).min(1),
     full_document: z.boolean().optional(),
     full_document_before_change: z.boolean().optional(),
@@ -36,7 +37,10 @@ const databaseConfigSchema = z
   })
   .loose();
 
-const authConfigSchema = z.object({ operation_type: z.array(z.string()).min(1), providers: z.array(z.string()).min(1) }).loose();
+// App Services' own export writes one operation type as a string; its config reference, an array.
+const authConfigSchema = z
+  .object({ operation_type: z.union([z.string(), z.array(z.string()).min(1)]), providers: z.array(z.string()).min(1) })
+  .loose();
 const scheduledConfigSchema = z.object({ schedule: z.string().min(1) }).loose();
 
 const DB_OPERATIONS: ReadonlySet<string> = new Set(["INSERT", "UPDATE", "REPLACE", "DELETE"]);
@@ -66,6 +70,11 @@ function readOne(file: string, raw: z.infer<typeof triggerFileSchema>, functionN
   const name = raw.name ?? file.slice("triggers/".length, -".json".length);
   if (raw.type === "DATABASE") {
     const c = parsed(file, databaseConfigSchema, raw.config);
+    if (!c.database || !c.collection) {
+      const level = c.database ? `database ${c.database}` : "the whole deployment";
+      out.unsupported.push(`${file}: trigger ${name} watches ${level}, not one collection, which this server does not run`);
+      return;
+    }
     const kept = c.operation_types.filter((op) => DB_OPERATIONS.has(op)) as DatabaseOperation[];
     const dropped = c.operation_types.filter((op) => !DB_OPERATIONS.has(op));
     if (dropped.length > 0)
@@ -81,15 +90,17 @@ function readOne(file: string, raw: z.infer<typeof triggerFileSchema>, functionN
       operationTypes: new Set(kept),
       fullDocument: c.full_document === true,
       fullDocumentBeforeChange: c.full_document_before_change === true,
-      match: c.match,
+      // Extended JSON values in them (`{"$oid": …}`, `{"$date": …}`) are BSON values, as App Services reads them
+      match: c.match === undefined ? undefined : (EJSON.deserialize(c.match) as Record<string, unknown>),
       project: c.project,
       unordered: c.unordered === true,
     });
   } else if (raw.type === "AUTHENTICATION") {
     const c = parsed(file, authConfigSchema, raw.config);
-    const bad = c.operation_type.find((op) => !AUTH_OPERATIONS.has(op));
+    const operations = typeof c.operation_type === "string" ? [c.operation_type] : c.operation_type;
+    const bad = operations.find((op) => !AUTH_OPERATIONS.has(op));
     if (bad !== undefined) throw appError(file, `unknown operation_type ${JSON.stringify(bad)} (LOGIN, CREATE or DELETE)`);
-    const operationTypes = new Set(c.operation_type as AuthOperation[]);
+    const operationTypes = new Set(operations as AuthOperation[]);
     out.triggers.push({ type: "AUTHENTICATION", name, functionName, operationTypes, providers: new Set(c.providers) });
   } else if (raw.type === "SCHEDULED") {
     const c = parsed(file, scheduledConfigSchema, raw.config);

@@ -43,6 +43,8 @@ export interface HttpAppParts {
   logger?: boolean;
   /** Receives each login, user creation and user deletion (for authentication triggers). */
   onAuthEvent?: ((event: AuthEvent) => void) | undefined;
+  /** Called after the admin API's reset wiped the data (and so ended every watch). */
+  afterReset?: (() => void) | undefined;
 }
 
 /** The built app and the handles its owner needs. */
@@ -143,6 +145,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
         streams.closeAll();
         wipeAuthTables(parts.db);
         parts.mongo.reset?.();
+        parts.afterReset?.();
         deps.throttle.clear();
         deps.anonymousLimiter.clear();
         counters.reset();

@@ -1,11 +1,13 @@
 /**
  * Database triggers: each change of the watched collection whose operation type the trigger lists
- * becomes a change event in App Services' shape (`fullDocument` on UPDATE only with
+ * becomes a change event in App Services' shape (`clusterTime` a BSON Timestamp, `wallTime` a Date,
+ * `fullDocument` on UPDATE only with
  * `full_document`, `fullDocumentBeforeChange` with `full_document_before_change`), is tested
  * against `match`, projected by `project`, and passed to the trigger's function, which runs as the
  * system user. Calls run one after another in commit order, unless the trigger is `unordered`.
  * @packageDocumentation
  */
+import { Timestamp } from "bson";
 import { ServerError, type ChangeEvent, type MongoService } from "../contracts.js";
 import { normalize } from "../data/bsonValues.js";
 import { find, Query } from "../data/mingoOptions.js";
@@ -21,7 +23,10 @@ type Doc = Record<string, unknown>;
  * @param spec - the trigger
  */
 export function triggerEvent(event: ChangeEvent, before: Doc | null | undefined, spec: DatabaseTrigger): Doc {
-  const out: Doc = { ...event };
+  // As MongoDB's change streams: the cluster time is a BSON Timestamp, the wall time a Date.
+  const time = event.clusterTime;
+  const out: Doc = { ...event, clusterTime: new Timestamp({ t: Math.floor(time.getTime() / 1000), i: 1 }), wallTime: time };
+  if (event.updateDescription) out.updateDescription = { ...event.updateDescription, truncatedArrays: [] };
   if (event.operationType === "update" && !spec.fullDocument) delete out.fullDocument;
   if (event.operationType === "delete") delete out.fullDocument;
   if (spec.fullDocumentBeforeChange && event.operationType !== "insert" && before) out.fullDocumentBeforeChange = normalize(before);

@@ -12,13 +12,20 @@ import { messageOf } from "./report.js";
 import type { ScheduledTrigger, TriggerDeps } from "./types.js";
 
 /**
- * Checks a CRON expression.
+ * How App Services reads CRON expressions: in UTC; a step may follow a number (`0/30`: "the step
+ * value evenly divides the field value"); a time matches when all of the fields match, day of month
+ * and weekday included.
+ */
+const CRON_OPTIONS = { timezone: "UTC", sloppyRanges: true, domAndDow: true } as const;
+
+/**
+ * The schedule of a trigger, paused (its `nextRun(from)` says when it fires next).
  * @param spec - the trigger
  * @throws ServerError 500 `InvalidConfig` naming the trigger if its schedule is not a valid CRON expression
  */
-export function checkSchedule(spec: ScheduledTrigger): void {
+export function scheduleOf(spec: ScheduledTrigger): Cron {
   try {
-    new Cron(spec.schedule, { timezone: "UTC", paused: true }).stop();
+    return new Cron(spec.schedule, { ...CRON_OPTIONS, paused: true, protect: true, unref: true });
   } catch (err) {
     throw new ServerError(
       500,
@@ -36,13 +43,14 @@ export function checkSchedule(spec: ScheduledTrigger): void {
  * @throws ServerError 500 `InvalidConfig` for an invalid schedule
  */
 export function startScheduledTrigger(spec: ScheduledTrigger, deps: TriggerDeps): () => void {
-  checkSchedule(spec);
-  const job = new Cron(spec.schedule, { timezone: "UTC", protect: true, unref: true }, async () => {
+  const job = scheduleOf(spec);
+  job.schedule(async () => {
     try {
       await deps.call(spec.functionName, []);
     } catch (err) {
       deps.report(`trigger ${spec.name}: function ${spec.functionName} failed: ${messageOf(err)}`);
     }
   });
+  job.resume();
   return () => job.stop();
 }

@@ -20,6 +20,7 @@ const onChanges = (name: string, collection: string, config: Record<string, unkn
   event_processors: { FUNCTION: { config: { function_name: fn } } },
 });
 
+const ADMIN = "triggers-admin-token";
 let running: AppServer;
 let app: Realm.App;
 let user: Realm.User;
@@ -34,6 +35,7 @@ interface Entry {
   userType?: string;
   timeIsDate?: boolean;
   system?: boolean;
+  times?: { cluster: string; wall: boolean };
 }
 
 const readLog = (kind: string): Promise<Entry[]> => user.functions.readLog!(kind) as Promise<Entry[]>;
@@ -47,11 +49,14 @@ beforeAll(async () => {
       "functions/config.json": [{ name: "readLog", run_as_system: true }, { name: "logEvent" }],
       "functions/readLog.js": `exports = (kind) => ${LOG}.find({ kind }, { _id: 0 }).sort({ _id: 1 }).toArray();`,
       "functions/logEvent.js": `exports = async function (event) {
-        await ${LOG}.insertOne({ kind: "db", op: event.operationType, event, system: context.runningAsSystem() });
+        const times = { cluster: event.clusterTime._bsontype, wall: event.wallTime instanceof Date };
+        await ${LOG}.insertOne({ kind: "db", op: event.operationType, event, times, system: context.runningAsSystem() });
       };`,
       "functions/logFlag.js": `exports = (event) => ${LOG}.insertOne({ kind: "flag", event });`,
       "functions/logAuth.js": `exports = async function (authEvent) {
         const { operationType, providers, user, time } = authEvent;
+        // a slow CREATE: its LOGIN still comes after it
+        if (operationType === "CREATE") await new Promise((resolve) => setTimeout(resolve, 100));
         await ${LOG}.insertOne({ kind: "auth", op: operationType, providers, userId: user.id, userType: user.type, timeIsDate: time instanceof Date });
       };`,
       "functions/tick.js": `exports = () => ${LOG}.insertOne({ kind: "tick" });`,
@@ -87,7 +92,7 @@ beforeAll(async () => {
       "triggers/everySecond.json": { name: "everySecond", type: "SCHEDULED", config: { schedule: "* * * * * *" }, function_name: "tick" },
       "triggers/off.json": { name: "off", type: "SCHEDULED", config: { schedule: "* * * * * *" }, function_name: "fails", disabled: true },
     },
-    { onTriggerError: (line) => failures.push(line) },
+    { onTriggerError: (line) => failures.push(line), adminToken: ADMIN },
   );
   app = new Realm.App({ id: "triggers-app", baseUrl: running.server.url });
   user = await app.logIn(Realm.Credentials.anonymous(false));
@@ -123,6 +128,7 @@ describe("database triggers", () => {
     expect(remove).toMatchObject({ operationType: "delete", documentKey: { _id: 1 }, fullDocumentBeforeChange: { _id: 1, n: 3 } });
     expect(remove).not.toHaveProperty("fullDocument");
     expect((await readLog("db")).every((e) => e.system === true)).toBe(true);
+    expect((await readLog("db")).map((e) => e.times)).toEqual(Array(4).fill({ cluster: "Timestamp", wall: true }));
   });
 
   test("match selects the events and project shapes them (fullDocument on UPDATE with full_document)", async () => {
@@ -158,6 +164,16 @@ describe("authentication triggers", () => {
     const first = (await readLog("auth")).find(mine);
     expect(first).toMatchObject({ providers: ["anon-user"], userType: "normal", timeIsDate: true });
     expect((await readLog("auth")).filter((e) => e.userId === user.id).map((e) => e.op)).toEqual(["CREATE", "LOGIN"]);
+  });
+});
+
+describe("after the admin API's reset", () => {
+  test("database triggers watch the collections again", async () => {
+    const res = await fetch(`${running.server.url}/admin/v1/reset`, { method: "POST", headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(res.status).toBeLessThan(300);
+    user = await app.logIn(Realm.Credentials.anonymous(false));
+    await items().insertOne({ _id: 99, n: 99 });
+    await expect.poll(async () => (await readLog("db")).map((e) => e.op), { timeout: 5000 }).toEqual(["insert"]);
   });
 });
 
