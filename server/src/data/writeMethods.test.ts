@@ -34,7 +34,7 @@ describe("insertOne / insertMany", () => {
     expect(res.insertedIds[2]).toBe("s");
   });
 
-  test("duplicate _id is refused with 'duplicate key' and nothing is written", async () => {
+  test("a duplicate _id is refused with App Services' 'Duplicate key error' and nothing is written", async () => {
     await s.call("insertOne", { document: { _id: 1, v: "first" } });
     const err = await fails(s.call("insertOne", { document: { _id: 1, v: "second" } }));
     // The realm-js integration tests against App Services look for "Duplicate key error".
@@ -47,9 +47,15 @@ describe("insertOne / insertMany", () => {
     await s.call("insertOne", { document: { _id: "k" } });
     expect((await fails(s.call("insertOne", { document: { _id: "k" } }))).message).toContain('dup key: { _id: "k" }');
     await s.call("deleteMany", { query: { _id: { $in: [id, "k"] } } });
-    await fails(s.call("insertMany", { documents: [{ _id: 2 }, { _id: 1 }] }));
-    await fails(s.call("insertMany", { documents: [{ _id: 3 }, { _id: 3 }] }));
     expect(await s.call("find", {})).toEqual([{ _id: 1, v: "first" }]);
+  });
+
+  test("insertMany is ordered, as MongoDB's: the documents before a duplicate are inserted, the ones after it are not", async () => {
+    await s.call("insertOne", { document: { _id: 1, v: "first" } });
+    await fails(s.call("insertMany", { documents: [{ _id: 2 }, { _id: 1 }, { _id: 4 }] }));
+    await fails(s.call("insertMany", { documents: [{ _id: 3 }, { _id: 3 }, { _id: 5 }] }));
+    await fails(s.call("insertMany", { documents: [{ _id: 1 }, { _id: 6 }] }));
+    expect(await s.call("find", { sort: { _id: 1 } })).toEqual([{ _id: 1, v: "first" }, { _id: 2 }, { _id: 3 }]);
   });
 
   test("ObjectId and its hex string are different _ids", async () => {

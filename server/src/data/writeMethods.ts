@@ -10,7 +10,7 @@ import type { Mutation } from "./changeFeed.js";
 import type { DocCollection, DocRegistry } from "./collection.js";
 import { applyUpdate, buildUpsert, type UpdateSpec } from "./applyUpdate.js";
 import type { ServerError } from "../contracts.js";
-import { mongoError } from "./errors.js";
+import { mongoError, toServerError } from "./errors.js";
 import { selectDocs } from "./readMethods.js";
 
 /** Result of `updateOne`/`updateMany`. */
@@ -37,6 +37,17 @@ function shownKey(id: unknown): string {
   return EJSON.stringify(id, { relaxed: true });
 }
 
+/** Prepares one document for insertion (see {@link prepareInserts}); `seen` holds the batch's ids so far. */
+function prepareInsert(coll: DocCollection, input: Doc, seen: Set<string>): Mutation {
+  const copy = normalize(input);
+  const doc = "_id" in copy ? copy : { _id: new ObjectId(), ...copy };
+  const key = idKey(doc._id);
+  if (Array.isArray(doc._id)) throw mongoError("The '_id' value cannot be of type array");
+  if (seen.has(key) || coll.get(key)) throw duplicateKey(coll, doc._id);
+  seen.add(key);
+  return { kind: "insert", key, before: null, after: doc };
+}
+
 /**
  * Prepares documents for insertion: copies them, adds an ObjectId `_id` where absent, and
  * checks `_id` uniqueness against the collection and within the batch.
@@ -46,15 +57,7 @@ function shownKey(id: unknown): string {
  */
 export function prepareInserts(coll: DocCollection, docs: Doc[]): Mutation[] {
   const seen = new Set<string>();
-  return docs.map((input) => {
-    const copy = normalize(input);
-    const doc = "_id" in copy ? copy : { _id: new ObjectId(), ...copy };
-    const key = idKey(doc._id);
-    if (Array.isArray(doc._id)) throw mongoError("The '_id' value cannot be of type array");
-    if (seen.has(key) || coll.get(key)) throw duplicateKey(coll, doc._id);
-    seen.add(key);
-    return { kind: "insert", key, before: null, after: doc };
-  });
+  return docs.map((input) => prepareInsert(coll, input, seen));
 }
 
 /**
@@ -72,17 +75,28 @@ export function insertOne(reg: DocRegistry, a: ArgsOf<"insertOne">): { insertedI
 }
 
 /**
- * `insertMany`, all or nothing: if any document has a duplicate `_id`, none is inserted
- * (MongoDB's ordered insert would keep the ones before the duplicate).
+ * `insertMany`, ordered as MongoDB's: the documents before the first one that fails (a duplicate
+ * `_id`) are inserted, in one commit, and then the call fails; the ones after it are not.
  * @param reg - the collections
  * @param a - `{database, collection, documents}`
  * @returns `{insertedIds}` in input order
- * @throws ServerError `MongoDBError` "duplicate key"
+ * @throws ServerError `MongoDBError` "duplicate key" (after inserting the documents before it)
  */
 export function insertMany(reg: DocRegistry, a: ArgsOf<"insertMany">): { insertedIds: unknown[] } {
   const coll = reg.get(a.database, a.collection);
-  const mutations = prepareInserts(coll, a.documents);
-  coll.commit(mutations);
+  const seen = new Set<string>();
+  const mutations: Mutation[] = [];
+  let failure: ServerError | undefined;
+  for (const input of a.documents) {
+    try {
+      mutations.push(prepareInsert(coll, input, seen));
+    } catch (err) {
+      failure = toServerError(err);
+      break;
+    }
+  }
+  if (mutations.length > 0) coll.commit(mutations);
+  if (failure !== undefined) throw failure;
   return { insertedIds: mutations.map((m) => normalize(m.after?._id)) };
 }
 

@@ -114,6 +114,22 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
     expect(await mine.find({})).toEqual([{ _id: insertedId, owner_id: alice.id, text: "diary", secret: "s" }]);
   });
 
+  it("an ordered insertMany keeps the permitted documents before a duplicate; one not permitted writes nothing", async () => {
+    const alice = await app.logIn(Realm.Credentials.anonymous(false));
+    const mine = collection(alice, "private");
+    const mineOnly = (id: string) => ({ _id: id, owner_id: alice.id, text: id });
+    await mine.insertOne(mineOnly("a1"));
+    await expect(mine.insertMany([mineOnly("a2"), mineOnly("a1"), mineOnly("a3")])).rejects.toMatchObject({
+      statusCode: 400,
+      errorCode: "MongoDBError",
+    });
+    await expect(mine.insertMany([mineOnly("a4"), { _id: "x", owner_id: "someone else", text: "planted" }])).rejects.toMatchObject({
+      statusCode: 403,
+      error: "insert not permitted",
+    });
+    expect((await mine.find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual(["a1", "a2"]);
+  });
+
   it("a user who may only read a document cannot take it over by writing its owner field", async () => {
     const alice = await app.logIn(Realm.Credentials.anonymous(false));
     const mallory = await app.logIn(Realm.Credentials.anonymous(false));

@@ -164,7 +164,15 @@ export class RulesAccess implements DataAccess {
     const filters = await activeFilters(set, ctx);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const staged = await stageCollection(reg.get(a.database, a.collection), set, ctx, filters);
-      const result = dispatch(staged.registry(), name, args);
+      // An ordered insertMany that fails part way keeps what it inserted before: those are checked and committed, then it fails.
+      let result: unknown;
+      let failure: { error: unknown } | undefined;
+      try {
+        result = dispatch(staged.registry(), name, args);
+      } catch (error) {
+        if (name !== "insertMany" || staged.staged.length === 0) throw error;
+        failure = { error };
+      }
       if (staged.staged.length === 0) return capped(result);
       const writes = this.recompute(staged, name, a);
       for (const m of writes) {
@@ -172,6 +180,7 @@ export class RulesAccess implements DataAccess {
       }
       if (unchanged(staged, writes)) {
         staged.real.commit(writes);
+        if (failure !== undefined) throw failure.error;
         return result;
       }
     }
