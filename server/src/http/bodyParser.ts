@@ -1,11 +1,11 @@
 /**
  * The JSON body parser: JSON text, then canonical `EJSON.deserialize` (so a `$numberLong` beyond
- * 2^53 stays an exact Long), then one BSON round trip that turns `Int32`/`Double` wrappers and the
- * Longs that fit in 53 bits into JS numbers (so query and update operators work), with clear 400
- * errors for malformed input.
+ * 2^53 stays an exact Long), then one walk that turns `Int32`/`Double` wrappers and the Longs that
+ * fit in 53 bits into JS numbers (so query and update operators work), with clear 400 errors for
+ * malformed input.
  * @packageDocumentation
  */
-import { BSON, EJSON } from "bson";
+import { Double, EJSON, Int32, Long } from "bson";
 import type { FastifyInstance } from "fastify";
 import { ServerError } from "../contracts.js";
 
@@ -22,12 +22,27 @@ export function parseEjsonText(text: string): unknown {
     throw new ServerError(400, "BadRequest", `malformed JSON body: ${(err as Error).message}`);
   }
   try {
-    const value = EJSON.deserialize(json as Record<string, unknown>, { relaxed: false }) as unknown;
-    if (value === null || typeof value !== "object") return value;
-    return BSON.deserialize(BSON.serialize({ v: value }, { ignoreUndefined: true })).v as unknown;
+    return promoteNumbers(EJSON.deserialize(json as Record<string, unknown>, { relaxed: false }));
   } catch (err) {
     throw new ServerError(400, "BadRequest", `malformed EJSON body: ${(err as Error).message}`);
   }
+}
+
+const MAX_SAFE = Long.fromNumber(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = Long.fromNumber(Number.MIN_SAFE_INTEGER);
+
+/** Int32 and Double wrappers, and Longs within 2^53, become JS numbers, in place (arrays and plain objects). */
+function promoteNumbers(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  if (value instanceof Long) return value.lessThanOrEqual(MAX_SAFE) && value.greaterThanOrEqual(MIN_SAFE) ? value.toNumber() : value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = promoteNumbers(value[i]);
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const doc = value as Record<string, unknown>;
+    for (const key of Object.keys(doc)) doc[key] = promoteNumbers(doc[key]);
+  }
+  return value;
 }
 
 /** Replaces fastify's JSON parser with the EJSON one (for `application/json` with any parameters). */
