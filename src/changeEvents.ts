@@ -24,7 +24,10 @@ export interface BaseChangeEvent<Op extends string> {
   /** The resume token of the event. */
   _id: unknown;
   operationType: Op;
+  /** When the change was committed (seconds and an ordinal). */
   clusterTime: Timestamp;
+  /** When the change was committed, as a Date (MongoDB 6 and realm-tabs-server send it). */
+  wallTime?: Date;
   txnNumber?: Long;
   lsid?: Record<string, unknown>;
 }

@@ -4,6 +4,7 @@
  * runner). Each side codes against these interfaces; `server/app.ts` wires the implementations.
  * @packageDocumentation
  */
+import type { Timestamp } from "bson";
 
 /** A user as functions see it in `context.user` (the shape App Services gives). */
 export interface ContextUser {
@@ -57,7 +58,10 @@ export interface RequestInfo {
 export interface ChangeEvent {
   _id: { _data: string };
   operationType: "insert" | "update" | "replace" | "delete";
-  clusterTime: Date;
+  /** When the change was committed, as MongoDB gives it: seconds and an ordinal. */
+  clusterTime: Timestamp;
+  /** When the change was committed, as a Date. */
+  wallTime: Date;
   ns: { db: string; coll: string };
   documentKey: { _id: unknown };
   fullDocument?: Record<string, unknown>;

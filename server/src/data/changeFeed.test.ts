@@ -1,4 +1,4 @@
-import { ObjectId } from "bson";
+import { ObjectId, Timestamp } from "bson";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { ServerError, type ChangeEvent } from "../contracts.js";
 import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
@@ -31,7 +31,8 @@ describe("change events", () => {
       expect(e.ns).toEqual({ db: "demo", coll: "items" });
       expect((e.documentKey._id as ObjectId).equals(id)).toBe(true);
       expect(typeof e._id._data).toBe("string");
-      expect(e.clusterTime).toBeInstanceOf(Date);
+      expect(e.clusterTime).toBeInstanceOf(Timestamp);
+      expect(e.wallTime).toBeInstanceOf(Date);
     }
     expect(new Set(events.map((e) => e._id._data)).size).toBe(4);
     const [ins, upd, rep, del] = events;

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from "node:crypto";
-import { calculateObjectSize } from "bson";
+import { calculateObjectSize, Timestamp } from "bson";
 import { ServerError, type ChangeEvent } from "../contracts.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { invalidParameter } from "./errors.js";
@@ -220,11 +220,14 @@ export class ChangeFeed {
   private buildEvent(db: string, coll: string, m: Mutation): ChangeEvent {
     this.seq += 1;
     const image = m.after ?? m.before ?? {};
+    const now = Date.now();
     const event: ChangeEvent = {
       // instance, time and sequence: the resume token (also the event's SSE id)
-      _id: { _data: `${this.instance}${Date.now().toString(16).padStart(12, "0")}${this.seq.toString(16).padStart(12, "0")}` },
+      _id: { _data: `${this.instance}${now.toString(16).padStart(12, "0")}${this.seq.toString(16).padStart(12, "0")}` },
       operationType: m.kind,
-      clusterTime: new Date(),
+      // as MongoDB's: a Timestamp (seconds and an ordinal), and the wall-clock time as a Date
+      clusterTime: new Timestamp({ t: Math.floor(now / 1000), i: this.seq % 0xffffffff || 1 }),
+      wallTime: new Date(now),
       ns: { db, coll },
       documentKey: { _id: normalize(image._id) },
     };

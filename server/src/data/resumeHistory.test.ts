@@ -1,3 +1,4 @@
+import { Timestamp } from "bson";
 import { describe, expect, it } from "vitest";
 import type { ChangeEvent } from "../contracts.js";
 import { ResumeHistory } from "./resumeHistory.js";
@@ -5,7 +6,8 @@ import { ResumeHistory } from "./resumeHistory.js";
 const event = (seq: number): ChangeEvent => ({
   _id: { _data: String(seq) },
   operationType: "insert",
-  clusterTime: new Date(0),
+  clusterTime: new Timestamp({ t: 0, i: 1 }),
+  wallTime: new Date(0),
   ns: { db: "d", coll: "c" },
   documentKey: { _id: seq },
 });

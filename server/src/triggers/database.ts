@@ -7,7 +7,6 @@
  * system user. Calls run one after another in commit order, unless the trigger is `unordered`.
  * @packageDocumentation
  */
-import { Timestamp } from "bson";
 import { ServerError, type ChangeEvent, type MongoService } from "../contracts.js";
 import { normalize } from "../data/bsonValues.js";
 import { find, Query } from "../data/mingoOptions.js";
@@ -23,9 +22,7 @@ type Doc = Record<string, unknown>;
  * @param spec - the trigger
  */
 export function triggerEvent(event: ChangeEvent, before: Doc | null | undefined, spec: DatabaseTrigger): Doc {
-  // As MongoDB's change streams: the cluster time is a BSON Timestamp, the wall time a Date.
-  const time = event.clusterTime;
-  const out: Doc = { ...event, clusterTime: new Timestamp({ t: Math.floor(time.getTime() / 1000), i: 1 }), wallTime: time };
+  const out: Doc = { ...event };
   if (event.updateDescription) out.updateDescription = { ...event.updateDescription, truncatedArrays: [] };
   if (event.operationType === "update" && !spec.fullDocument) delete out.fullDocument;
   if (event.operationType === "delete") delete out.fullDocument;

@@ -1,3 +1,4 @@
+import { Timestamp } from "bson";
 import { describe, expect, test } from "vitest";
 import type { ChangeEvent, MongoService } from "../contracts.js";
 import { startTriggers } from "./index.js";
@@ -20,7 +21,8 @@ function fakeMongo(): { mongo: MongoService; emit(n: number): void; watching(): 
     const event: ChangeEvent = {
       _id: { _data: String(n) },
       operationType: "insert",
-      clusterTime: new Date(n * 1000),
+      clusterTime: new Timestamp({ t: n, i: 1 }),
+      wallTime: new Date(n * 1000),
       ns: { db: "d", coll: "c" },
       documentKey: { _id: n },
       fullDocument: { _id: n },
@@ -70,7 +72,7 @@ describe("running triggers", () => {
     expect(calls).toEqual([1, 2]);
   });
 
-  test("resubscribe watches again (after a reset ended every watch); the event is App Services' shape", async () => {
+  test("resubscribe watches again (after a reset ended every watch); the event keeps the feed's times", async () => {
     const { mongo, emit, watching } = fakeMongo();
     const events: Record<string, unknown>[] = [];
     const running = startTriggers([SPEC], mongo, {
