@@ -237,6 +237,9 @@ describe("realm-web watch", () => {
     expect(replace!.fullDocument).toEqual({ _id: 50, replaced: true });
     expect(remove!.documentKey).toEqual({ _id: 50 });
     expect(insert!.ns).toEqual({ db: "conf", coll: "items" });
+    // realm-web types clusterTime as a BSON Timestamp, as MongoDB sends it
+    expect((insert!.clusterTime as { _bsontype?: string })._bsontype).toBe("Timestamp");
+    expect(insert!.wallTime).toBeInstanceOf(Date);
     await streamsOpen(0);
   });
 
