@@ -23,12 +23,18 @@ export interface FunctionFiles {
  * Writes `files` (name → source) and starts a runner on them.
  * @param files - the sources, e.g. `{ "sum.js": "exports = (a, b) => a + b;" }`
  * @param values - `context.values`
+ * @param maxResultDocuments - the service's cap on a query's documents (default: the server's)
  */
-export async function startFunctionFiles(files: Record<string, string>, values: Record<string, unknown> = {}): Promise<FunctionFiles> {
+export async function startFunctionFiles(
+  files: Record<string, string>,
+  values: Record<string, unknown> = {},
+  maxResultDocuments?: number,
+): Promise<FunctionFiles> {
   const dir = mkdtempSync(join(tmpdir(), "rt-fn-"));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const db = new Database(":memory:");
-  const mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined) });
+  const limits = maxResultDocuments === undefined ? {} : { limits: { maxResultDocuments } };
+  const mongo = createMongoService({ db, serviceNames: ["mongodb-atlas"], access: openAccess(undefined), ...limits });
   const runner = await createFunctionRunner({ dir, timeoutMs: 2000, values, mongo });
   return {
     runner,

@@ -37,11 +37,13 @@ const FILES: Record<string, string> = {
   "session.js": `exports = function () { return context.services.get("mongodb-atlas").startSession(); };`,
 };
 
+/** The service's cap on a query's documents in these tests. */
+const CAP = 20;
 let files: FunctionFiles;
 let runner: FunctionRunner;
 
 beforeAll(async () => {
-  files = await startFunctionFiles(FILES, {});
+  files = await startFunctionFiles(FILES, {}, CAP);
   ({ runner } = files);
 });
 
@@ -90,6 +92,13 @@ describe("distinct", () => {
     expect(await runner.call("distinct", ["d", "id", {}], {})).toEqual([id]);
     expect(await runner.call("distinct", ["d", "tags", { tag: "b" }], {})).toEqual(["y", "z"]);
     expect((await serverError(runner.call("distinct", ["d", "", {}], {}))).message).toContain("takes a field name");
+  });
+
+  test("more matching documents than a query may return: every distinct value is still found", async () => {
+    const docs = Array.from({ length: CAP + 10 }, (_, i) => ({ _id: i, tag: i < CAP + 5 ? "a" : "b", sub: { k: i % 3 } }));
+    await runner.call("seed", ["many", docs], {});
+    expect(((await runner.call("distinct", ["many", "tag", {}], {})) as string[]).sort()).toEqual(["a", "b"]);
+    expect(((await runner.call("distinct", ["many", "sub.k", {}], {})) as number[]).sort()).toEqual([0, 1, 2]);
   });
 
   test("an index in the path picks that element", () => {

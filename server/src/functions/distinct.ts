@@ -1,8 +1,9 @@
 /**
  * `collection.distinct(field, query)` for functions: the service has no distinct method, so the
- * matching documents are read with the field projected (the caller's rules apply as to any find)
- * and their values collected as MongoDB's distinct does: an array's elements count one by one,
- * paths go through arrays of documents, and a document without the field adds nothing.
+ * matching documents are grouped by the path's top-level field (an aggregation, under the caller's
+ * rules as any) and the values collected from the groups as MongoDB's distinct does: an array's
+ * elements count one by one, paths go through arrays of documents, and a document without the
+ * field adds nothing.
  * @packageDocumentation
  */
 import { EJSON } from "bson";

@@ -67,8 +67,16 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
     countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }),
     aggregate: (pipeline) => createCursor((shape) => call1<Obj[]>("aggregate", { pipeline: [...pipeline, ...shapeStages(shape)] })),
     distinct: async (field, query = {}) => {
-      const project = typeof field === "string" && field !== "" ? { _id: 0, [field]: 1 } : undefined;
-      return distinctValues(project ? await call1<Obj[]>("find", { query, project }) : [], field);
+      // The service groups the matching documents by the path's top-level field (so its result cap
+      // applies to distinct values, not to matching documents); the rest of the path is followed here.
+      const top = typeof field === "string" ? (field.split(".")[0] ?? "") : "";
+      if (top === "" || top.startsWith("$")) return distinctValues([], field);
+      const pipeline = [{ $match: { $and: [query, { [top]: { $exists: true } }] } }, { $group: { _id: `$${top}` } }];
+      const groups = await call1<Obj[]>("aggregate", { pipeline });
+      return distinctValues(
+        groups.map((group) => ({ [top]: group._id })),
+        field,
+      );
     },
     insertOne: (document) => call1("insertOne", { document }),
     insertMany: (documents) => call1("insertMany", { documents }),
