@@ -104,6 +104,16 @@ export interface MongoService {
     caller: Caller,
     onError?: (err: ServerError) => void,
   ): () => void;
+  /**
+   * Optional (added for database triggers): listens, as the system, to the changes of every
+   * collection of a database, each event with the document as it was before the change; returns the
+   * unsubscribe function. Ended, like every watch, by `reset()`.
+   */
+  watchDatabase?(
+    service: string,
+    database: string,
+    onEvent: (event: ChangeEvent, before: Record<string, unknown> | null) => void,
+  ): () => void;
   /** Reads one document as the system (used for custom user data). */
   findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
   /**

@@ -95,21 +95,18 @@ describe("triggers/*.json", () => {
     expect(String(owner)).toBe("65f0aaaaaaaaaaaaaaaaaaaa");
   });
 
-  test("database-level and deployment-level triggers are listed, not run, and do not stop the app", async () => {
+  test("a database-level trigger (no collection) runs; a deployment-level one is listed, not run, and does not stop the app", async () => {
     const app = await load({
       "triggers/db.json": {
         name: "db",
         type: "DATABASE",
-        config: { database: "d", operation_types: ["INSERT"] },
+        config: { database: "d", collection: "", operation_types: ["INSERT"] },
         event_processors: processor,
       },
       "triggers/all.json": { name: "all", type: "DATABASE", config: { operation_types: ["INSERT"] }, event_processors: processor },
     });
-    expect(app.triggers).toEqual([]);
-    expect(app.unsupported).toEqual([
-      "triggers/all.json: trigger all watches the whole deployment, not one collection, which this server does not run",
-      "triggers/db.json: trigger db watches database d, not one collection, which this server does not run",
-    ]);
+    expect(app.triggers.map((t) => t.type === "DATABASE" && [t.name, t.database, t.collection])).toEqual([["db", "d", undefined]]);
+    expect(app.unsupported).toEqual(["triggers/all.json: trigger all watches the whole deployment, which this server does not run"]);
   });
 
   test("disabled triggers and collection-level operation types are listed, not run", async () => {

@@ -70,9 +70,8 @@ function readOne(file: string, raw: z.infer<typeof triggerFileSchema>, functionN
   const name = raw.name ?? file.slice("triggers/".length, -".json".length);
   if (raw.type === "DATABASE") {
     const c = parsed(file, databaseConfigSchema, raw.config);
-    if (!c.database || !c.collection) {
-      const level = c.database ? `database ${c.database}` : "the whole deployment";
-      out.unsupported.push(`${file}: trigger ${name} watches ${level}, not one collection, which this server does not run`);
+    if (!c.database) {
+      out.unsupported.push(`${file}: trigger ${name} watches the whole deployment, which this server does not run`);
       return;
     }
     const kept = c.operation_types.filter((op) => DB_OPERATIONS.has(op)) as DatabaseOperation[];
@@ -86,7 +85,7 @@ function readOne(file: string, raw: z.infer<typeof triggerFileSchema>, functionN
       functionName,
       service: c.service_name ?? "mongodb-atlas",
       database: c.database,
-      collection: c.collection,
+      collection: c.collection === undefined || c.collection === "" ? undefined : c.collection,
       operationTypes: new Set(kept),
       fullDocument: c.full_document === true,
       fullDocumentBeforeChange: c.full_document_before_change === true,

@@ -94,6 +94,8 @@ export function describeUpdate(before: Doc, after: Doc, paths: string[] | undefi
  */
 export class ChangeFeed {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  /** Listeners of every collection of a database (database triggers), by database. */
+  private readonly databaseListeners = new Map<string, Set<ChangeListener>>();
   /** Random per feed: resume tokens of another server run are not ours. */
   private readonly instance = randomBytes(4).toString("hex");
   /** The sequence number of the last change (its event built or not). */
@@ -186,7 +188,9 @@ export class ChangeFeed {
     const nsKey = nsOf(db, coll);
     const set = this.subscribers.get(nsKey);
     const live = set !== undefined && set.size > 0;
-    if (!live && !this.history.wanted(nsKey)) {
+    const keep = live || this.history.wanted(nsKey);
+    const listeners = this.databaseListeners.get(db);
+    if (!keep && (listeners === undefined || listeners.size === 0)) {
       this.seq += mutations.length;
       this.history.skip(nsKey, this.seq);
       return;
@@ -194,9 +198,28 @@ export class ChangeFeed {
     if (live) this.history.markWatched(nsKey, this.seq);
     for (const m of mutations) {
       const event = this.buildEvent(db, coll, m);
-      this.history.record(nsKey, { seq: this.seq, event, change: m, bytes: approximateBytes(m) });
+      if (keep) this.history.record(nsKey, { seq: this.seq, event, change: m, bytes: approximateBytes(m) });
       if (live) for (const sub of [...set]) deliver(sub, event, m);
+      if (listeners !== undefined) for (const listener of [...listeners]) safely(() => listener(event, m));
     }
+    if (!keep) this.history.skip(nsKey, this.seq);
+  }
+
+  /**
+   * Listens to the changes of every collection of a database (no filter, no resume), each event
+   * with its change, synchronously after each commit; exceptions are swallowed.
+   * @param db - database name
+   * @param listener - receives the events
+   * @returns the unsubscribe function
+   */
+  subscribeDatabase(db: string, listener: ChangeListener): () => void {
+    let set = this.databaseListeners.get(db);
+    if (!set) this.databaseListeners.set(db, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.databaseListeners.get(db) === set) this.databaseListeners.delete(db);
+    };
   }
 
   /** Forgets the resume history (after the store was wiped): older resume points are refused. */

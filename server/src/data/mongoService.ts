@@ -206,6 +206,18 @@ export function createMongoService(
       return unsubscribe;
     },
 
+    watchDatabase(service: string, database: string, onEvent: (event: ChangeEvent, before: Doc | null) => void): () => void {
+      checkService(service);
+      if (typeof database !== "string" || database === "") throw invalidParameter("watch: database must be a non-empty string");
+      const off = feed.subscribeDatabase(database, (event, change) => onEvent(event, change.before));
+      const unsubscribe = (): void => {
+        off();
+        unsubscribers.delete(unsubscribe);
+      };
+      unsubscribers.add(unsubscribe);
+      return unsubscribe;
+    },
+
     async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Doc | null> {
       checkService(service);
       try {

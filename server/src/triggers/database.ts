@@ -57,22 +57,22 @@ export function startDatabaseTrigger(spec: DatabaseTrigger, mongo: MongoService,
       () => undefined,
       (err: unknown) => deps.report(`trigger ${spec.name}: function ${spec.functionName} failed: ${messageOf(err)}`),
     );
-  return mongo.watch(
-    spec.service,
-    { database: spec.database, collection: spec.collection },
-    (change, before) => {
-      if (!spec.operationTypes.has(change.operationType.toUpperCase() as DatabaseOperation)) return;
-      let event = triggerEvent(change, before, spec);
-      try {
-        if (match !== undefined && !match.test(event)) return;
-        if (projection !== undefined) event = find([event], {}, projection).all()[0] ?? {};
-      } catch (err) {
-        deps.report(`trigger ${spec.name}: its match or project failed: ${messageOf(err)}`);
-        return;
-      }
-      if (spec.unordered) void run(event);
-      else queue = queue.then(() => run(event));
-    },
-    {},
-  );
+  const onChange = (change: ChangeEvent, before: Doc | null | undefined): void => {
+    if (!spec.operationTypes.has(change.operationType.toUpperCase() as DatabaseOperation)) return;
+    let event = triggerEvent(change, before, spec);
+    try {
+      if (match !== undefined && !match.test(event)) return;
+      if (projection !== undefined) event = find([event], {}, projection).all()[0] ?? {};
+    } catch (err) {
+      deps.report(`trigger ${spec.name}: its match or project failed: ${messageOf(err)}`);
+      return;
+    }
+    if (spec.unordered) void run(event);
+    else queue = queue.then(() => run(event));
+  };
+  if (spec.collection !== undefined)
+    return mongo.watch(spec.service, { database: spec.database, collection: spec.collection }, onChange, {});
+  if (mongo.watchDatabase === undefined)
+    throw new ServerError(500, "InvalidConfig", `trigger ${spec.name}: this MongoDB service cannot watch a whole database`);
+  return mongo.watchDatabase(spec.service, spec.database, onChange);
 }

@@ -46,7 +46,7 @@ beforeAll(async () => {
     {
       "root_config.json": { name: "triggers-app" },
       "auth/providers.json": { "anon-user": { name: "anon-user", type: "anon-user" } },
-      "functions/config.json": [{ name: "readLog", run_as_system: true }, { name: "logEvent" }],
+      "functions/config.json": [{ name: "readLog", run_as_system: true }, { name: "logEvent" }, { name: "writeW", run_as_system: true }],
       "functions/readLog.js": `exports = (kind) => ${LOG}.find({ kind }, { _id: 0 }).sort({ _id: 1 }).toArray();`,
       "functions/logEvent.js": `exports = async function (event) {
         const times = { cluster: event.clusterTime._bsontype, wall: event.wallTime instanceof Date };
@@ -60,6 +60,13 @@ beforeAll(async () => {
         await ${LOG}.insertOne({ kind: "auth", op: operationType, providers, userId: user.id, userType: user.type, timeIsDate: time instanceof Date });
       };`,
       "functions/tick.js": `exports = () => ${LOG}.insertOne({ kind: "tick" });`,
+      "functions/writeW.js": `exports = async () => {
+        const w = context.services.get("mongodb-atlas").db("w");
+        await w.collection("a").insertOne({ _id: 1 });
+        await w.collection("b").insertOne({ _id: 2 });
+        await w.collection("b").deleteOne({ _id: 2 });
+      };`,
+      "functions/logWide.js": `exports = (event) => ${LOG}.insertOne({ kind: "wide", op: event.operationType, coll: event.ns.coll });`,
       "functions/fails.js": `exports = () => { throw new Error("boom"); };`,
       "data_sources/mongodb-atlas/config.json": ATLAS,
       "data_sources/mongodb-atlas/t/items/rules.json": OPEN("items"),
@@ -82,6 +89,10 @@ beforeAll(async () => {
         "logFlag",
       ),
       "triggers/onBoom.json": onChanges("onBoom", "boom", { operation_types: ["INSERT"] }, "fails"),
+      "triggers/onW.json": {
+        ...onChanges("onW", "", { operation_types: ["INSERT"] }, "logWide"),
+        config: { database: "w", operation_types: ["INSERT"] },
+      },
       "triggers/onAnon.json": {
         name: "onAnon",
         type: "AUTHENTICATION",
@@ -129,6 +140,16 @@ describe("database triggers", () => {
     expect(remove).not.toHaveProperty("fullDocument");
     expect((await readLog("db")).every((e) => e.system === true)).toBe(true);
     expect((await readLog("db")).map((e) => e.times)).toEqual(Array(4).fill({ cluster: "Timestamp", wall: true }));
+  });
+
+  test("a database-level trigger (no collection) receives the changes of every collection of its database", async () => {
+    await user.functions.writeW!();
+    await expect
+      .poll(async () => (await readLog("wide")).map((e) => [e.op, (e as { coll?: string }).coll]), { timeout: 5000 })
+      .toEqual([
+        ["insert", "a"],
+        ["insert", "b"],
+      ]);
   });
 
   test("match selects the events and project shapes them (fullDocument on UPDATE with full_document)", async () => {

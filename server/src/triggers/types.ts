@@ -14,12 +14,13 @@ export interface TriggerBase {
 /** The change event kinds a database trigger may fire on. */
 export type DatabaseOperation = "INSERT" | "UPDATE" | "REPLACE" | "DELETE";
 
-/** A database trigger: the changes of one collection. */
+/** A database trigger: the changes of one collection, or of every collection of a database. */
 export interface DatabaseTrigger extends TriggerBase {
   type: "DATABASE";
   service: string;
   database: string;
-  collection: string;
+  /** The watched collection; undefined: every collection of the database. */
+  collection: string | undefined;
   operationTypes: ReadonlySet<DatabaseOperation>;
   /** `fullDocument` on UPDATE events too (INSERT and REPLACE always have it, DELETE never). */
   fullDocument: boolean;
