@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import { isPlainObject } from "../data/bsonValues.js";
+
 type Obj = Record<string, unknown>;
 
 /** The collection methods a bulk write uses. */
@@ -48,9 +50,10 @@ export async function bulkWrite(target: BulkTarget, operations: unknown, options
 }
 
 function stepOf(target: BulkTarget, op: unknown, i: number): Step {
-  const entries = isObj(op) ? Object.entries(op) : [];
+  const entries = isPlainObject(op) ? Object.entries(op) : [];
   const [kind, body] = entries[0] ?? [];
-  if (entries.length !== 1 || !isObj(body)) throw malformed(i, "must be an object with one operation, such as {insertOne: {document}}");
+  if (entries.length !== 1 || !isPlainObject(body))
+    throw malformed(i, "must be an object with one operation, such as {insertOne: {document}}");
   const filter = (): Obj => (body.filter === undefined ? {} : objectField(body, "filter", i));
   const updateOptions = (): Obj => ({ upsert: body.upsert === true, ...(body.arrayFilters ? { arrayFilters: body.arrayFilters } : {}) });
   switch (kind) {
@@ -79,18 +82,15 @@ function stepOf(target: BulkTarget, op: unknown, i: number): Step {
 
 function objectField(body: Obj, name: string, i: number): Obj {
   const value = body[name];
-  if (!isObj(value)) throw malformed(i, `needs a ${name} object`);
+  if (!isPlainObject(value)) throw malformed(i, `needs a ${name} object`);
   return value;
 }
 
 function updateField(body: Obj, i: number): Obj | Obj[] {
   const value = body.update;
-  if (Array.isArray(value) ? !value.every(isObj) : !isObj(value)) throw malformed(i, "needs an update document or pipeline");
+  if (Array.isArray(value) ? !value.every((stage) => isPlainObject(stage)) : !isPlainObject(value))
+    throw malformed(i, "needs an update document or pipeline");
   return value as Obj | Obj[];
-}
-
-function isObj(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function malformed(i: number, what: string): Error {

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { EJSON } from "bson";
+import { isPlainObject } from "../data/bsonValues.js";
 
 type Obj = Record<string, unknown>;
 
@@ -38,11 +39,7 @@ function valuesAt(value: unknown, path: readonly string[]): unknown[] {
   if (Array.isArray(value)) {
     const index = /^\d+$/.test(key) ? Number(key) : -1;
     const own = index >= 0 && index < value.length ? valuesAt(value[index], rest) : [];
-    return [...own, ...value.flatMap((item) => (isDocument(item) ? valuesAt(item, path) : []))];
+    return [...own, ...value.flatMap((item) => (isPlainObject(item) ? valuesAt(item, path) : []))];
   }
-  return isDocument(value) && Object.hasOwn(value, key) ? valuesAt(value[key], rest) : [];
-}
-
-function isDocument(value: unknown): value is Obj {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !("_bsontype" in value);
+  return isPlainObject(value) && Object.hasOwn(value, key) ? valuesAt(value[key], rest) : [];
 }
