@@ -114,6 +114,11 @@ export interface MongoService {
     database: string,
     onEvent: (event: ChangeEvent, before: Record<string, unknown> | null) => void,
   ): () => void;
+  /**
+   * Optional (added for system functions' `getCollectionNames()` and `admin().getDBNames()`): the
+   * collections that hold documents, by database. Every data source reaches the same store.
+   */
+  namespaces?(service: string): Promise<{ database: string; collection: string }[]>;
   /** Reads one document as the system (used for custom user data). */
   findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
   /**

@@ -184,6 +184,11 @@ export class CollectionRegistry implements DocRegistry {
     return c;
   }
 
+  /** The collections that hold documents. */
+  namespaces(): { db: string; coll: string }[] {
+    return this.sqlite.namespaces();
+  }
+
   /** Deletes every document of every collection, on disk and in memory (no change events). */
   clear(): void {
     this.sqlite.clear();

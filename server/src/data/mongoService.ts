@@ -206,6 +206,11 @@ export function createMongoService(
       return unsubscribe;
     },
 
+    namespaces(service: string): Promise<{ database: string; collection: string }[]> {
+      checkService(service);
+      return Promise.resolve(reg.namespaces().map(({ db, coll }) => ({ database: db, collection: coll })));
+    },
+
     watchDatabase(service: string, database: string, onEvent: (event: ChangeEvent, before: Doc | null) => void): () => void {
       checkService(service);
       if (typeof database !== "string" || database === "") throw invalidParameter("watch: database must be a non-empty string");

@@ -18,6 +18,7 @@ export class SqliteDocs {
   private readonly putStmt: Statement<[{ db: string; coll: string; id: string; doc: Uint8Array }]>;
   private readonly delStmt: Statement<[string, string, string]>;
   private readonly clearStmt: Statement<[]>;
+  private readonly namesStmt: Statement<[]>;
   private readonly commitTxn: (db: string, coll: string, writes: RowWrite[]) => void;
 
   /**
@@ -36,6 +37,7 @@ export class SqliteDocs {
       ON CONFLICT (db, coll, id) DO UPDATE SET doc = excluded.doc`);
     this.delStmt = sqlite.prepare("DELETE FROM docs WHERE db = ? AND coll = ? AND id = ?");
     this.clearStmt = sqlite.prepare("DELETE FROM docs");
+    this.namesStmt = sqlite.prepare("SELECT DISTINCT db, coll FROM docs ORDER BY db, coll");
     this.commitTxn = sqlite.transaction((db: string, coll: string, writes: RowWrite[]) => {
       for (const w of writes) {
         if (w.bytes) this.putStmt.run({ db, coll, id: w.key, doc: w.bytes });
@@ -65,6 +67,11 @@ export class SqliteDocs {
    */
   commit(db: string, coll: string, writes: RowWrite[]): void {
     if (writes.length > 0) this.commitTxn(db, coll, writes);
+  }
+
+  /** The collections that hold documents, by database and name. */
+  namespaces(): { db: string; coll: string }[] {
+    return this.namesStmt.all() as { db: string; coll: string }[];
   }
 
   /** Deletes every stored document of every collection. */

@@ -34,6 +34,11 @@ const FILES: Record<string, string> = {
     try { result = await c.bulkWrite(ops, options); } catch (e) { error = e.message; }
     return { result, error, docs: await c.find({}).sort({ _id: 1 }).toArray() };
   };`,
+  "names.js": `exports = async function () {
+    const atlas = context.services.get("mongodb-atlas");
+    await atlas.db("other").collection("x").updateOne({ _id: 1 }, { $set: { n: 1 } }, { upsert: true });
+    return { fn: (await atlas.db("fn").getCollectionNames()).sort(), dbs: (await atlas.admin().getDBNames()).sort() };
+  };`,
   "session.js": `exports = function () { return context.services.get("mongodb-atlas").startSession(); };`,
 };
 
@@ -160,6 +165,17 @@ describe("bulkWrite", () => {
       error: "bulkWrite() takes a non-empty array of operations",
     });
   });
+});
+
+test("getCollectionNames() and admin().getDBNames() in system functions; refused as an application user", async () => {
+  await runner.call("seed", ["listed", [{ _id: 1 }]], {});
+  const out = (await runner.call("names", [], {})) as { fn: string[]; dbs: string[] };
+  expect(out.fn).toContain("listed");
+  expect(out.dbs).toEqual(["fn", "other"]);
+  const asUser = { user: { id: "u1", type: "normal" as const, data: {}, custom_data: {}, identities: [] } };
+  expect((await serverError(runner.call("names", [], asUser))).message).toContain(
+    "getCollectionNames() is only available in system functions",
+  );
 });
 
 test("transactions are refused with a clear error", async () => {

@@ -46,9 +46,21 @@ export interface FunctionCollection {
   findOneAndDelete(filter?: Obj, options?: { sort?: Obj; projection?: Obj }): Promise<Obj | null>;
 }
 
+/** `context.services.get(name).db(name)`. */
+export interface FunctionDatabase {
+  collection(name: string): FunctionCollection;
+  /**
+   * The names of the database's collections that hold documents (system functions only).
+   * @throws Error (as a rejection) in a function that runs as an application user
+   */
+  getCollectionNames(): Promise<string[]>;
+}
+
 /** `context.services.get(name)`. */
 export interface FunctionServiceClient {
-  db(name: string): { collection(name: string): FunctionCollection };
+  db(name: string): FunctionDatabase;
+  /** `getDBNames()`: the names of the databases that hold documents (system functions only). */
+  admin(): { getDBNames(): Promise<string[]> };
   /**
    * Transactions are not supported by this server.
    * @throws Error always, saying so
@@ -100,8 +112,18 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
  */
 export function serviceClient(mongo: MongoService, service: string, caller: Caller): FunctionServiceClient | undefined {
   if (!mongo.hasService(service)) return undefined;
+  const names = async (method: string): Promise<{ database: string; collection: string }[]> => {
+    if (caller.user !== undefined && caller.runAsSystem !== true) throw new Error(`${method} is only available in system functions`);
+    if (mongo.namespaces === undefined) throw new Error(`${method} is not available here`);
+    return mongo.namespaces(service);
+  };
   return {
-    db: (database) => ({ collection: (coll) => collection(mongo, service, caller, database, coll) }),
+    db: (database) => ({
+      collection: (coll) => collection(mongo, service, caller, database, coll),
+      getCollectionNames: async () =>
+        (await names("getCollectionNames()")).filter((ns) => ns.database === database).map((ns) => ns.collection),
+    }),
+    admin: () => ({ getDBNames: async () => [...new Set((await names("getDBNames()")).map((ns) => ns.database))] }),
     startSession: () => {
       throw new Error("transactions (startSession) are not supported by realm-tabs-server");
     },

@@ -8,7 +8,7 @@ import { ServerError, type Caller, type ChangeEvent, type MongoService, type Wat
 import { compileSpecs } from "./loader.js";
 import { InProcessRunner } from "./runner.js";
 import { threadRealm } from "./sandbox.js";
-import { fromWire, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
+import { fromWire, NAMESPACES, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -58,6 +58,11 @@ class RemoteMongo implements MongoService {
 
   watch(_service: string, _args: WatchArgs, _onEvent: (event: ChangeEvent) => void): () => void {
     throw new ServerError(400, "FunctionExecutionError", "watch is not available inside functions");
+  }
+
+  /** Asks the main thread's service (a message of its own: no client method has that name). */
+  async namespaces(service: string): Promise<{ database: string; collection: string }[]> {
+    return (await this.call(service, NAMESPACES, [], {})) as { database: string; collection: string }[];
   }
 
   async findOne(

@@ -21,6 +21,9 @@ export interface WorkerInit {
   app?: AppMetadata | undefined;
 }
 
+/** The name of the `mongo` message that asks for the collections that hold documents (not a client method). */
+export const NAMESPACES = "$namespaces";
+
 /** A serialised error: a ServerError's fields. */
 export interface WireError {
   statusCode: number;

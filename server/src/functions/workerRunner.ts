@@ -12,7 +12,7 @@ import { ServerError, type Caller, type FunctionRunner, type MongoService } from
 import { executionError, functionNotFound, timeLimitExceeded } from "./errors.js";
 import { loadFunctions } from "./loader.js";
 import type { FunctionRunnerOptions } from "./runner.js";
-import { fromWire, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
+import { fromWire, NAMESPACES, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
 
 /** How long a worker may take to start (it compiles TypeScript through tsx when run from source). */
 const START_TIMEOUT_MS = 30_000;
@@ -132,7 +132,10 @@ class WorkerHandle {
   private async forwardMongo(msg: Extract<FromWorker, { type: "mongo" }>): Promise<void> {
     try {
       const { args, caller } = unpack(msg.payload) as { args: unknown[]; caller: Caller };
-      const result = await this.mongo.call(msg.service, msg.name, args, caller ?? {});
+      const result =
+        msg.name === NAMESPACES && this.mongo.namespaces !== undefined
+          ? await this.mongo.namespaces(msg.service)
+          : await this.mongo.call(msg.service, msg.name, args, caller ?? {});
       this.post({ type: "mongoReply", id: msg.id, payload: pack(result) });
     } catch (err) {
       const error = err instanceof ServerError ? err : new ServerError(500, "InternalServerError", (err as Error).message);
