@@ -60,6 +60,7 @@ export interface FunctionContext {
 /** Runs functions in this thread. The server uses `createFunctionRunner` (a worker thread) instead. */
 export class InProcessRunner implements FunctionRunner {
   private readonly realm: FunctionRealm;
+  private readonly app: AppMetadata;
 
   /**
    * @param functions - the loaded functions
@@ -70,6 +71,7 @@ export class InProcessRunner implements FunctionRunner {
     private readonly opts: FunctionRunnerOptions,
   ) {
     this.realm = opts.realm ?? isolatedRealm();
+    this.app = opts.app ?? appMetadata("", undefined, new Date(0));
   }
 
   has(name: string): boolean {
@@ -97,7 +99,7 @@ export class InProcessRunner implements FunctionRunner {
       runningAsSystem: () => caller.user === undefined || caller.runAsSystem === true,
       request: caller.request === undefined ? undefined : structuredClone(caller.request),
       http: createHttpClient(deadline),
-      app: structuredClone(this.opts.app ?? appMetadata("", undefined, new Date(0))),
+      app: structuredClone(this.app),
     };
   }
 
