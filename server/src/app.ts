@@ -11,9 +11,11 @@ import { openDatabase, type Db, type DbLocation } from "./db.js";
 import { appMetadata, type AppMetadataInput } from "./functions/appMetadata.js";
 import { createFunctionRunner } from "./functions/index.js";
 import { withClientRules } from "./functions/policy.js";
+import { EndpointTable } from "./endpoints/table.js";
+import type { EndpointSpec } from "./endpoints/types.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
-import { denyAllAccess, RulesAccess, type DataAccess } from "./rules/index.js";
+import { checkEndpointCall, denyAllAccess, RulesAccess, type DataAccess } from "./rules/index.js";
 import { startTriggers, type RunningTriggers, type TriggerSpec } from "./triggers/index.js";
 
 /** Options of {@link createApp}. */
@@ -35,6 +37,8 @@ export interface CreateAppOptions {
   triggers?: readonly TriggerSpec[] | undefined;
   /** Receives a line for each trigger failure; default: printed to stderr. */
   onTriggerError?: ((line: string) => void) | undefined;
+  /** An app's HTTPS endpoints. */
+  endpoints?: readonly EndpointSpec[] | undefined;
 }
 
 /** The wired server, not yet listening. */
@@ -105,6 +109,17 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       logger: options.logger ?? false,
       onAuthEvent: triggers.onAuthEvent,
       afterReset: () => triggers.resubscribe(),
+      endpoints: {
+        table: new EndpointTable(options.endpoints ?? []),
+        checkRules: async (spec, caller) => {
+          if (spec.canEvaluate === undefined) return;
+          await checkEndpointCall(spec.functionName, { private: false, canEvaluate: spec.canEvaluate }, caller, {
+            values: config.values,
+            environment,
+            callFunction: (fn, args) => internal.call(fn, args, caller),
+          });
+        },
+      },
     });
   } catch (err) {
     triggers.stop();

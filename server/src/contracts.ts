@@ -52,6 +52,34 @@ export interface RequestInfo {
   service?: string;
   /** The function or service method called. */
   action: string;
+  /** In an HTTPS endpoint's function: the endpoint's route. */
+  webhookUrl?: string;
+}
+
+/** An HTTPS endpoint's request as its function receives it (App Services' `Request` object). */
+export interface EndpointRequest {
+  /** Each header, canonically named (`Content-Type`), with its values. */
+  headers: Record<string, string[]>;
+  /** Each query parameter's first value. */
+  query: Record<string, string>;
+  /** The raw body; absent when the request has none. */
+  body?: Uint8Array | undefined;
+}
+
+/** What an endpoint function set on its `Response` object. */
+export interface EndpointResponseState {
+  /** From `setStatusCode`; undefined if never called. */
+  statusCode?: number | undefined;
+  /** From `setHeader` and `addHeader`, canonically named. */
+  headers: Record<string, string[]>;
+  /** From `setBody`; undefined if never called. */
+  body?: Uint8Array | undefined;
+}
+
+/** An endpoint function's return value and what it set on the response. */
+export interface EndpointOutcome {
+  value: unknown;
+  response: EndpointResponseState;
 }
 
 /** A MongoDB change event as the watch stream sends it (before EJSON serialization). */
@@ -143,6 +171,11 @@ export interface FunctionRunner {
    * Rejects with `FunctionNotFound` (404) or `FunctionExecutionError` (400) / `ExecutionTimeLimitExceeded`.
    */
   call(name: string, args: unknown[], caller: Caller): Promise<unknown>;
+  /**
+   * Runs a function as an HTTPS endpoint's handler: it receives App Services' `Request` and
+   * `Response` objects. Rejects as {@link FunctionRunner.call} does.
+   */
+  callEndpoint(name: string, request: EndpointRequest, caller: Caller): Promise<EndpointOutcome>;
   /** Stops any worker threads. */
   close(): Promise<void>;
 }

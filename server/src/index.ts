@@ -88,7 +88,7 @@ export interface RunningServer {
  * that cannot be combined (an admin token shorter than 8 characters included); Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { config, access, functions, triggers, appMetadata, environment, warnings } = setUpServer(options);
+  const { config, access, functions, triggers, endpoints, appMetadata, environment, warnings } = setUpServer(options);
   assertAdminToken(config.adminToken);
   if (options.inMemory !== true && options.dataDir === undefined) {
     throw new Error("startServer needs `dataDir` or `inMemory: true`");
@@ -105,6 +105,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     access,
     logger: options.logger ?? false,
     triggers,
+    endpoints,
     appMetadata,
     onTriggerError: options.onTriggerError,
   });

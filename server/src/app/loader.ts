@@ -1,7 +1,7 @@
 /**
  * Reads an exported App Services app directory (the App Services CLI's format): root config, auth
- * providers, custom user data, functions, data sources with their rules, values and the selected
- * environment; and lists what this server cannot run.
+ * providers, custom user data, functions, data sources with their rules, values, the selected
+ * environment, triggers and HTTPS endpoints; and lists what this server cannot run.
  * @packageDocumentation
  */
 import { resolve } from "node:path";
@@ -9,7 +9,9 @@ import type { ConfigFile } from "../config.js";
 import type { DataSourceRules } from "../rules/index.js";
 import type { AppMetadataInput } from "../functions/appMetadata.js";
 import type { TriggerSpec } from "../triggers/types.js";
+import type { EndpointSpec } from "../endpoints/types.js";
 import { readDataSources } from "./dataSources.js";
+import { readEndpoints } from "./endpoints.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
 import { readFunctions, type AppFunctions } from "./functions.js";
 import { readCustomUserData, readProviders } from "./providers.js";
@@ -47,6 +49,8 @@ export interface LoadedApp {
   rules: DataSourceRules[];
   /** The triggers it runs. */
   triggers: TriggerSpec[];
+  /** The HTTPS endpoints it serves. */
+  endpoints: EndpointSpec[];
   /** What `context.app` shows of it. */
   metadata: AppMetadataInput;
   /** One line per part of the app this server does not run. */
@@ -99,7 +103,8 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
   const data = readDataSources(files, unsupported);
   const values = readValues(files, secrets, unsupported);
   const triggers = readTriggers(files, new Set(functions.specs.map((spec) => spec.name)));
-  unsupported.push(...triggers.unsupported, ...unsupportedParts(files));
+  const endpoints = readEndpoints(files, functions.specs, secrets);
+  unsupported.push(...triggers.unsupported, ...endpoints.unsupported, ...unsupportedParts(files));
   return {
     dir: files.dir,
     appId: options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
@@ -113,6 +118,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     functions,
     rules: data.rules,
     triggers: triggers.triggers,
+    endpoints: endpoints.endpoints,
     metadata: {
       id: meta?.app_id ?? options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
       name: root.name,

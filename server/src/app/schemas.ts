@@ -116,14 +116,26 @@ export const syncSchema = z
   })
   .loose();
 
+/** One entry of `https_endpoints/config.json` (or `http_endpoints/config.json`). */
+export const endpointSchema = z
+  .object({
+    route: z.string(),
+    http_method: z.string(),
+    function_name: z.string().min(1),
+    validation_method: z.string().optional(),
+    verification_method: z.string().optional(),
+    secret_name: z.string().optional(),
+    respond_result: z.boolean().default(false),
+    fetch_custom_user_data: z.boolean().default(false),
+    create_user_on_auth: z.boolean().default(false),
+    return_type: z.string().optional(),
+    disabled: z.boolean().default(false),
+    can_evaluate: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  })
+  .loose();
+
 /** `https_endpoints/config.json` (or `http_endpoints/config.json`). */
-export const endpointsSchema = z.array(
-  z
-    .object({
-      route: z.string().optional(),
-      http_method: z.string().optional(),
-      function_name: z.string().optional(),
-      disabled: z.boolean().optional(),
-    })
-    .loose(),
-);
+export const endpointsSchema = z.array(endpointSchema);
+
+/** `https_endpoints/data_api_config.json`: only whether the Data API is on is read. */
+export const dataApiSchema = z.object({ disabled: z.boolean().optional() }).loose();

@@ -18,6 +18,7 @@ import {
 import { ServerError } from "../contracts.js";
 import { createRulesAccess, denyAllAccess, openAccess, RuleConfigError, type DataAccess, type Namespace } from "../rules/index.js";
 import type { AppMetadataInput } from "../functions/appMetadata.js";
+import type { EndpointSpec } from "../endpoints/types.js";
 import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
@@ -41,6 +42,8 @@ export interface ServerSetup {
   functions: AppFunctions | undefined;
   /** The app's triggers (none without an app). */
   triggers: TriggerSpec[];
+  /** The app's HTTPS endpoints (none without an app). */
+  endpoints: EndpointSpec[];
   /** What the app says of itself for `context.app` (undefined without an app). */
   appMetadata: AppMetadataInput | undefined;
   /** `context.environment` and `%%environment`. */
@@ -109,7 +112,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     const config = resolveConfig(file, overrides);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
-    return { config, access, functions: undefined, triggers: [], appMetadata: undefined, environment: { tag: "", values: {} }, warnings };
+    return { config, access, functions: undefined, triggers: [], endpoints: [], appMetadata: undefined, environment: { tag: "", values: {} }, warnings };
   }
   if (options.functionsDir !== undefined)
     throw invalid("functionsDir (--functions) cannot be combined with an app directory: the app's functions/ are used");
@@ -146,6 +149,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     access,
     functions: app.functions,
     triggers: app.triggers,
+    endpoints: app.endpoints,
     appMetadata: app.metadata,
     environment: app.environment,
     warnings: app.unsupported.map((line) => `not supported: ${line}`),

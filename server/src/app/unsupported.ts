@@ -1,11 +1,12 @@
 /**
- * The parts of an exported app this server does not run — Device Sync, HTTPS endpoints,
- * GraphQL, static hosting, log forwarders, third-party services — listed one line each, so that
- * nothing is ignored silently. (Triggers are read, and what of them does not run listed, by triggers.ts.)
+ * The parts of an exported app this server does not run — Device Sync, GraphQL, static hosting,
+ * log forwarders, third-party services — listed one line each, so that nothing is ignored silently.
+ * (Triggers and HTTPS endpoints are read, and what of them does not run listed, by triggers.ts and
+ * endpoints.ts.)
  * @packageDocumentation
  */
 import type { AppFiles } from "./files.js";
-import { endpointsSchema, syncSchema } from "./schemas.js";
+import { syncSchema } from "./schemas.js";
 
 function sync(files: AppFiles, out: string[]): void {
   const file = "sync/config.json";
@@ -14,15 +15,6 @@ function sync(files: AppFiles, out: string[]): void {
   const { development_mode_enabled: devMode, ...rest } = config;
   if (devMode === true || Object.keys(rest).length > 0) {
     out.push(`${file}: Device Sync${config.type ? ` (${config.type})` : ""} is not supported: synced realms cannot connect`);
-  }
-}
-
-function endpoints(files: AppFiles, out: string[]): void {
-  for (const dir of ["https_endpoints", "http_endpoints"]) {
-    const file = `${dir}/config.json`;
-    for (const endpoint of files.optionalJson(file, endpointsSchema) ?? []) {
-      out.push(`${file}: HTTPS endpoint ${endpoint.http_method ?? "*"} ${endpoint.route ?? "(no route)"} is not served`);
-    }
   }
 }
 
@@ -49,7 +41,6 @@ function otherFolders(files: AppFiles, out: string[]): void {
 export function unsupportedParts(files: AppFiles): string[] {
   const out: string[] = [];
   sync(files, out);
-  endpoints(files, out);
   otherFolders(files, out);
   return out;
 }

@@ -160,6 +160,35 @@ export class AuthService {
   }
 
   /**
+   * Authenticates a request by the login credentials it carries (an HTTPS endpoint's credential
+   * headers): no session is opened, and no LOGIN event is emitted.
+   * @param provider - `local-userpass`, `api-key` or `custom-token`
+   * @param body - the credentials, as that provider's login body
+   * @param createUser - create a user for an identity no user has yet (emitting CREATE); else refuse it
+   * @param client - who is calling (for the failed-login throttle)
+   * @returns the user
+   * @throws ServerError as {@link AuthService.logIn} does; 401 `InvalidSession` for an identity no user
+   * has when `createUser` is false; 401 `UserDisabled` for a disabled user
+   */
+  async fromCredentials(provider: string, body: Record<string, unknown>, createUser: boolean, client: LoginClient): Promise<UserRecord> {
+    const proof = await proveIdentity(provider, body, this.#deps, client);
+    let userId: string | undefined;
+    if (proof.kind === "apiKey") {
+      userId = proof.userId;
+    } else {
+      userId = this.#users.findByIdentity(proof.identity.providerType, proof.identity.id);
+      if (userId === undefined) {
+        if (!createUser) throw new ServerError(401, "InvalidSession", "no user has these credentials yet, and this endpoint does not create users");
+        userId = this.#users.upsertByIdentity(proof.identity);
+        this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
+      }
+    }
+    const user = this.#users.getUser(userId);
+    if (user === undefined || this.#users.isDisabled(userId)) throw new ServerError(401, "UserDisabled", "user disabled");
+    return user;
+  }
+
+  /**
    * Authenticates an access token.
    * @throws ServerError 401 `InvalidSession` if the token is bad or its session/user is gone.
    */
@@ -226,13 +255,17 @@ export class AuthService {
     };
   }
 
-  /** The user as functions see it (`context.user`). */
-  async contextUser(user: UserRecord): Promise<ContextUser> {
+  /**
+   * The user as functions see it (`context.user`).
+   * @param withCustomData - false: `custom_data` is `{}` without reading it (an HTTPS endpoint's
+   * `fetch_custom_user_data: false`)
+   */
+  async contextUser(user: UserRecord, withCustomData = true): Promise<ContextUser> {
     return {
       id: user.id,
       type: user.type,
       data: user.data,
-      custom_data: (await this.customData(user.id).catch(() => undefined)) ?? {},
+      custom_data: (withCustomData ? await this.customData(user.id).catch(() => undefined) : undefined) ?? {},
       identities: user.identities.map((i) => ({ id: i.id, provider_type: i.providerType })),
     };
   }

@@ -4,8 +4,8 @@
  * auth flows use the runner itself and are not restricted.
  * @packageDocumentation
  */
-import type { Caller, FunctionRunner } from "../contracts.js";
-import { checkClientFunctionCall, type ClientCallRules } from "../rules/functions.js";
+import type { Caller, EndpointOutcome, EndpointRequest, FunctionRunner } from "../contracts.js";
+import { checkClientFunctionCall, checkEndpointCall, type ClientCallRules } from "../rules/functions.js";
 
 /** What the checks need besides each function's rules. */
 export interface ClientRulesContext {
@@ -16,7 +16,7 @@ export interface ClientRulesContext {
 }
 
 /**
- * Wraps a runner so that client calls honour `private` and `can_evaluate`.
+ * Wraps a runner so that client calls honour `private` and `can_evaluate`, and endpoint calls `can_evaluate`.
  * @param runner - the runner
  * @param rules - each function's `private` and `can_evaluate` (functions not listed are unrestricted)
  * @param ctx - values and environment for `can_evaluate`
@@ -36,6 +36,14 @@ export function withClientRules(runner: FunctionRunner, rules: Map<string, Clien
         });
       }
       return runner.call(name, args, caller);
+    },
+    // An endpoint may use a private function; its `can_evaluate` holds for every request, with or without a user.
+    async callEndpoint(name: string, request: EndpointRequest, caller: Caller): Promise<EndpointOutcome> {
+      const own = rules.get(name);
+      if (own !== undefined) {
+        await checkEndpointCall(name, own, caller, { ...ctx, callFunction: (fn, fnArgs) => runner.call(fn, fnArgs, caller) });
+      }
+      return runner.callEndpoint(name, request, caller);
     },
   };
 }

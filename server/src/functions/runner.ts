@@ -5,7 +5,17 @@
  * @packageDocumentation
  */
 import { EJSON } from "bson";
-import { ServerError, type Caller, type ContextUser, type FunctionRunner, type MongoService, type RequestInfo } from "../contracts.js";
+import {
+  ServerError,
+  type Caller,
+  type ContextUser,
+  type EndpointOutcome,
+  type EndpointRequest,
+  type FunctionRunner,
+  type MongoService,
+  type RequestInfo,
+} from "../contracts.js";
+import { endpointArguments } from "./endpointCall.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
 import { appMetadata, type AppMetadata } from "./appMetadata.js";
@@ -82,6 +92,12 @@ export class InProcessRunner implements FunctionRunner {
     if (!Array.isArray(args)) throw executionError("arguments must be an array");
     const result = await this.run(name, args, caller, Date.now() + this.opts.timeoutMs);
     return checkResult(name, result);
+  }
+
+  async callEndpoint(name: string, request: EndpointRequest, caller: Caller): Promise<EndpointOutcome> {
+    const { request: req, response } = endpointArguments(request);
+    const result = await this.run(name, [req, response], caller, Date.now() + this.opts.timeoutMs);
+    return { value: checkResult(name, result), response: response.state() };
   }
 
   async close(): Promise<void> {

@@ -4,11 +4,21 @@
  * @packageDocumentation
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
+import { ServerError, type Caller, type ChangeEvent, type EndpointRequest, type MongoService, type WatchArgs } from "../contracts.js";
 import { compileSpecs } from "./loader.js";
 import { InProcessRunner } from "./runner.js";
 import { threadRealm } from "./sandbox.js";
-import { fromWire, NAMESPACES, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
+import {
+  endpointRequestFromWire,
+  fromWire,
+  NAMESPACES,
+  pack,
+  toWire,
+  unpack,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+} from "./workerProtocol.js";
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -105,8 +115,11 @@ function start(): void {
 
   const runCall = async (msg: Extract<ToWorker, { type: "call" }>): Promise<void> => {
     try {
-      const { args, caller } = unpack(msg.payload) as { args: unknown[]; caller: Caller };
-      const result = await runner.call(msg.name, args, caller ?? {});
+      const { args, caller, endpoint } = unpack(msg.payload) as { args: unknown[]; caller: Caller; endpoint?: EndpointRequest };
+      const result =
+        endpoint === undefined || endpoint === null
+          ? await runner.call(msg.name, args, caller ?? {})
+          : await runner.callEndpoint(msg.name, endpointRequestFromWire(endpoint), caller ?? {});
       post({ type: "result", id: msg.id, payload: pack(result) });
     } catch (err) {
       const error = err instanceof ServerError ? err : new ServerError(400, "FunctionExecutionError", (err as Error).message);

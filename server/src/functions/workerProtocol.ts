@@ -3,8 +3,8 @@
  * bytes, so BSON classes keep their type (structured clone would drop their prototypes).
  * @packageDocumentation
  */
-import { BSON } from "bson";
-import { ServerError } from "../contracts.js";
+import { Binary, BSON } from "bson";
+import { ServerError, type EndpointOutcome, type EndpointRequest } from "../contracts.js";
 import type { AppMetadata } from "./appMetadata.js";
 import type { FunctionSpec } from "./loader.js";
 
@@ -76,4 +76,32 @@ export function toWire(err: ServerError): WireError {
  */
 export function fromWire(wire: WireError): ServerError {
   return new ServerError(wire.statusCode, wire.errorCode, wire.message);
+}
+
+/** Bytes that crossed as BSON (a Binary after unpacking), back as bytes. */
+function bytesOf(value: unknown): Uint8Array | undefined {
+  if (value instanceof Binary) return value.buffer.subarray(0, value.position);
+  return value instanceof Uint8Array ? value : undefined;
+}
+
+/**
+ * An endpoint request after unpacking (its body arrives as a Binary).
+ * @param value - the unpacked request
+ */
+export function endpointRequestFromWire(value: EndpointRequest): EndpointRequest {
+  const body = bytesOf(value.body);
+  return { headers: value.headers, query: value.query, ...(body === undefined ? {} : { body }) };
+}
+
+/**
+ * An endpoint outcome after unpacking (the response body arrives as a Binary).
+ * @param value - the unpacked outcome
+ */
+export function endpointOutcomeFromWire(value: EndpointOutcome): EndpointOutcome {
+  const body = bytesOf(value.response.body);
+  const { statusCode, headers } = value.response;
+  return {
+    value: value.value,
+    response: { ...(statusCode === undefined || statusCode === null ? {} : { statusCode }), headers, ...(body === undefined ? {} : { body }) },
+  };
 }

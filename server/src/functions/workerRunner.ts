@@ -8,11 +8,21 @@ import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ServerError, type Caller, type FunctionRunner, type MongoService } from "../contracts.js";
+import { ServerError, type Caller, type EndpointOutcome, type EndpointRequest, type FunctionRunner, type MongoService } from "../contracts.js";
 import { executionError, functionNotFound, timeLimitExceeded } from "./errors.js";
 import { loadFunctions } from "./loader.js";
 import type { FunctionRunnerOptions } from "./runner.js";
-import { fromWire, NAMESPACES, pack, toWire, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
+import {
+  endpointOutcomeFromWire,
+  fromWire,
+  NAMESPACES,
+  pack,
+  toWire,
+  unpack,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+} from "./workerProtocol.js";
 
 /** How long a worker may take to start (it compiles TypeScript through tsx when run from source). */
 const START_TIMEOUT_MS = 30_000;
@@ -201,6 +211,22 @@ class WorkerRunner implements FunctionRunner {
     } catch (err) {
       throw executionError(`arguments are not representable in BSON: ${(err as Error).message}`);
     }
+    return this.send(name, payload);
+  }
+
+  async callEndpoint(name: string, request: EndpointRequest, caller: Caller): Promise<EndpointOutcome> {
+    if (!this.names.has(name)) throw functionNotFound(name);
+    let payload: Uint8Array;
+    try {
+      payload = pack({ args: [], caller, endpoint: request });
+    } catch (err) {
+      throw executionError(`the request is not representable in BSON: ${(err as Error).message}`);
+    }
+    return endpointOutcomeFromWire((await this.send(name, payload)) as EndpointOutcome);
+  }
+
+  /** Runs a packed call on the worker, under the time limit. */
+  private async send(name: string, payload: Uint8Array): Promise<unknown> {
     const handle = await this.worker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -27,6 +27,7 @@ import { installBodyParser } from "./bodyParser.js";
 import { installCors } from "./cors.js";
 import type { HttpDeps } from "./deps.js";
 import { installErrorHandlers } from "./errors.js";
+import { registerEndpointRoutes, type EndpointDeps } from "./endpointRoutes.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
 import { StreamRegistry } from "./streams.js";
 import { registerOAuthRoutes } from "./oauthRoutes.js";
@@ -45,6 +46,8 @@ export interface HttpAppParts {
   onAuthEvent?: ((event: AuthEvent) => void) | undefined;
   /** Called after the admin API's reset wiped the data (and so ended every watch). */
   afterReset?: (() => void) | undefined;
+  /** The app's HTTPS endpoints (none when absent). */
+  endpoints?: EndpointDeps | undefined;
 }
 
 /** The built app and the handles its owner needs. */
@@ -133,6 +136,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   registerUserpassRoutes(app, deps);
   registerFunctionRoutes(app, deps);
   registerWatchRoute(app, deps);
+  if (parts.endpoints !== undefined && parts.endpoints.table.size > 0) registerEndpointRoutes(app, deps, parts.endpoints);
   if (config.adminToken !== undefined && faults !== undefined) {
     registerAdminRoutes(app, {
       adminToken: config.adminToken,

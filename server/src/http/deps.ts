@@ -22,6 +22,7 @@ export const ROUTE_KINDS = [
   "userpass",
   "functionCall",
   "watch",
+  "endpoint",
 ] as const;
 
 /** A route kind. */

@@ -6,11 +6,17 @@
 import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../contracts.js";
 
-/** Headers that carry credentials: never handed to rules or functions (nor is the query's `baas_at`). */
-const WITHHELD = new Set(["authorization", "cookie"]);
+/**
+ * Headers that carry credentials (also an HTTPS endpoint's credential headers): never handed to
+ * rules or functions as `context.request` (nor is the query's `baas_at`).
+ */
+const WITHHELD = new Set(["authorization", "cookie", "apikey", "api-key", "password", "jwttokenstring"]);
 
-/** `user-agent` → `User-Agent`, as App Services names headers. */
-function canonical(name: string): string {
+/**
+ * `user-agent` → `User-Agent`, as App Services names headers.
+ * @param name - a header name as Node gives it (lower case)
+ */
+export function canonicalHeaderName(name: string): string {
   return name
     .split("-")
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
@@ -27,7 +33,7 @@ export function requestInfo(request: FastifyRequest, action: string, service?: s
   const requestHeaders: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
     if (values === undefined || WITHHELD.has(name)) continue;
-    requestHeaders[canonical(name)] = [...values];
+    requestHeaders[canonicalHeaderName(name)] = [...values];
   }
   const query = request.url.indexOf("?");
   // App Services removes `secret` parameters; a watch stream's access token may travel in the query

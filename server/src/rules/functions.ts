@@ -54,3 +54,26 @@ export async function checkClientFunctionCall(
   );
   if (!ok) throw ruleNotMatchedForFunction(name);
 }
+
+/**
+ * Refuses an HTTPS endpoint's call of a function whose `can_evaluate` is false (an endpoint may use
+ * a private function). `%%args` is empty: the function receives the request instead.
+ * @param name - the function
+ * @param rules - its config
+ * @param caller - the endpoint's user (none when the function runs as system) and request
+ * @param ctx - values, environment and `%function`, for `can_evaluate`
+ * @throws ServerError 400 `FunctionExecutionError` `rule not matched for function "<name>"` when `can_evaluate` is false
+ */
+export async function checkEndpointCall(
+  name: string,
+  rules: ClientCallRules,
+  caller: Caller,
+  ctx: Omit<ExpansionContext, "user" | "args" | "request">,
+): Promise<void> {
+  if (rules.canEvaluate === undefined) return;
+  const ok = await rules.canEvaluate.evaluate(
+    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args: [], request: { ...caller.request } },
+    {},
+  );
+  if (!ok) throw ruleNotMatchedForFunction(name);
+}
