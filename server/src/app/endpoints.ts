@@ -40,7 +40,8 @@ function validation(
 ): EndpointValidation {
   // The docs write both names; an export writes validation_method.
   const kind = entry.validation_method ?? entry.verification_method ?? "NO_VALIDATION";
-  if (!VALIDATIONS.has(kind)) throw appError(file, `${label}: validation_method ${JSON.stringify(kind)}: expected one of ${[...VALIDATIONS].join(", ")}`);
+  if (!VALIDATIONS.has(kind))
+    throw appError(file, `${label}: validation_method ${JSON.stringify(kind)}: expected one of ${[...VALIDATIONS].join(", ")}`);
   if (kind === "NO_VALIDATION") return { kind };
   const secretName = entry.secret_name ?? "";
   if (secretName === "") throw appError(file, `${label}: validation_method ${kind} needs a secret_name`);

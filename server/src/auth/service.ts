@@ -178,7 +178,8 @@ export class AuthService {
     } else {
       userId = this.#users.findByIdentity(proof.identity.providerType, proof.identity.id);
       if (userId === undefined) {
-        if (!createUser) throw new ServerError(401, "InvalidSession", "no user has these credentials yet, and this endpoint does not create users");
+        if (!createUser)
+          throw new ServerError(401, "InvalidSession", "no user has these credentials yet, and this endpoint does not create users");
         userId = this.#users.upsertByIdentity(proof.identity);
         this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
       }

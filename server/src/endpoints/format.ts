@@ -46,12 +46,13 @@ export function toStandardJson(value: unknown): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
   if (value instanceof ObjectId) return value.toHexString();
   if (value instanceof Decimal128) return value.toString();
+  // a Timestamp is a Long too
+  if (value instanceof Timestamp) return { T: value.t, I: value.i };
   if (value instanceof Long) return value.toNumber();
   if (value instanceof Int32 || value instanceof Double) return value.valueOf();
   if (value instanceof Binary) return binaryJson(value);
   if (value instanceof BSONRegExp) return { Pattern: value.pattern, Options: value.options };
   if (value instanceof RegExp) return { Pattern: value.source, Options: value.flags };
-  if (value instanceof Timestamp) return { T: value.t, I: value.i };
   if (value instanceof MinKey || value instanceof MaxKey) return {};
   if (value instanceof BSONSymbol) return value.valueOf();
   if (value instanceof Code) return value.code;

@@ -17,8 +17,7 @@ export type EndpointMethod = (typeof ENDPOINT_METHODS)[number];
  * secret is undefined when the app names one that was not provided: every request is refused then.
  */
 export type EndpointValidation =
-  | { kind: "NO_VALIDATION" }
-  | { kind: "SECRET_AS_QUERY_PARAM" | "VERIFY_PAYLOAD"; secretName: string; secret: string | undefined };
+  { kind: "NO_VALIDATION" } | { kind: "SECRET_AS_QUERY_PARAM" | "VERIFY_PAYLOAD"; secretName: string; secret: string | undefined };
 
 /** One endpoint. */
 export interface EndpointSpec {

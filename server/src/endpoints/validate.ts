@@ -44,7 +44,8 @@ export function checkValidation(validation: EndpointValidation, parts: Validated
     return;
   }
   const match = parts.signature === undefined ? null : /^sha256=([0-9a-fA-F]{64})$/.exec(parts.signature.trim());
-  if (match?.[1] === undefined) throw refused("missing or malformed Endpoint-Signature header (expected sha256=<hex HMAC-SHA256 of the body>)");
+  if (match?.[1] === undefined)
+    throw refused("missing or malformed Endpoint-Signature header (expected sha256=<hex HMAC-SHA256 of the body>)");
   const expected = createHmac("sha256", secret).update(parts.body).digest();
   if (!timingSafeEqual(Buffer.from(match[1], "hex"), expected)) throw refused("the Endpoint-Signature does not match the body");
 }

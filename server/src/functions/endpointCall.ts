@@ -23,7 +23,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 function headerName(name: unknown, method: string): string {
-  if (typeof name !== "string" || !HEADER_NAME.test(name)) throw new TypeError(`${method}: the header name must be a valid HTTP header name`);
+  if (typeof name !== "string" || !HEADER_NAME.test(name))
+    throw new TypeError(`${method}: the header name must be a valid HTTP header name`);
   if (MANAGED_HEADERS.has(name.toLowerCase())) throw new TypeError(`${method}: the ${name} header is set by the server`);
   return name;
 }

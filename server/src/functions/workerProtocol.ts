@@ -102,6 +102,10 @@ export function endpointOutcomeFromWire(value: EndpointOutcome): EndpointOutcome
   const { statusCode, headers } = value.response;
   return {
     value: value.value,
-    response: { ...(statusCode === undefined || statusCode === null ? {} : { statusCode }), headers, ...(body === undefined ? {} : { body }) },
+    response: {
+      ...(statusCode === undefined || statusCode === null ? {} : { statusCode }),
+      headers,
+      ...(body === undefined ? {} : { body }),
+    },
   };
 }

@@ -8,7 +8,14 @@ import { createRequire } from "node:module";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ServerError, type Caller, type EndpointOutcome, type EndpointRequest, type FunctionRunner, type MongoService } from "../contracts.js";
+import {
+  ServerError,
+  type Caller,
+  type EndpointOutcome,
+  type EndpointRequest,
+  type FunctionRunner,
+  type MongoService,
+} from "../contracts.js";
 import { executionError, functionNotFound, timeLimitExceeded } from "./errors.js";
 import { loadFunctions } from "./loader.js";
 import type { FunctionRunnerOptions } from "./runner.js";

@@ -28,13 +28,22 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /** The credential headers, by the login body they make for their provider. */
 const CREDENTIALS: { provider: string; headers: string[]; body: (h: Record<string, string>) => Record<string, unknown> | undefined }[] = [
-  { provider: "api-key", headers: ["apikey", "api-key"], body: (h) => (h["apikey"] ?? h["api-key"]) === undefined ? undefined : { key: h["apikey"] ?? h["api-key"] } },
+  {
+    provider: "api-key",
+    headers: ["apikey", "api-key"],
+    body: (h) => ((h["apikey"] ?? h["api-key"]) === undefined ? undefined : { key: h["apikey"] ?? h["api-key"] }),
+  },
   {
     provider: "local-userpass",
     headers: ["email", "password"],
-    body: (h) => (h["email"] === undefined && h["password"] === undefined ? undefined : { username: h["email"] ?? "", password: h["password"] ?? "" }),
+    body: (h) =>
+      h["email"] === undefined && h["password"] === undefined ? undefined : { username: h["email"] ?? "", password: h["password"] ?? "" },
   },
-  { provider: "custom-token", headers: ["jwttokenstring"], body: (h) => (h["jwttokenstring"] === undefined ? undefined : { token: h["jwttokenstring"] }) },
+  {
+    provider: "custom-token",
+    headers: ["jwttokenstring"],
+    body: (h) => (h["jwttokenstring"] === undefined ? undefined : { token: h["jwttokenstring"] }),
+  },
 ];
 
 function singleHeaders(request: FastifyRequest): Record<string, string> {
@@ -85,7 +94,7 @@ function firstValues(query: unknown): { query: Record<string, string>; secret: s
   const out: Record<string, string> = {};
   let secret: string | undefined;
   for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    const first = Array.isArray(value) ? value[0] : value;
+    const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
     if (typeof first !== "string") continue;
     if (key === "secret") secret = first;
     else out[key] = first;
@@ -132,7 +141,11 @@ export function registerEndpointRoutes(app: FastifyInstance, deps: HttpDeps, end
         const { query, secret } = firstValues(request.query);
         const signature = request.headers["endpoint-signature"];
         const { user, used } = await authenticate(request, spec, deps);
-        checkValidation(spec.validation, { secret, signature: typeof signature === "string" ? signature : undefined, body: body ?? new Uint8Array() });
+        checkValidation(spec.validation, {
+          secret,
+          signature: typeof signature === "string" ? signature : undefined,
+          body: body ?? new Uint8Array(),
+        });
         const info = { ...requestInfo(request, spec.functionName), webhookUrl: spec.route };
         const caller: Caller = { ...(user === undefined ? {} : { user }), request: info };
         await endpoints.checkRules(spec, caller);

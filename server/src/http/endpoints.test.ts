@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { EJSON } from "bson";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -29,7 +30,11 @@ const files = {
     "anon-user": { type: "anon-user" },
     "api-key": { type: "api-key" },
     "local-userpass": { type: "local-userpass", config: { autoConfirm: true, resetFunctionName: "reset", runResetFunction: true } },
-    "custom-token": { type: "custom-token", config: { signingAlgorithm: "HS256", audience: ["endpoints"] }, secret_config: { signingKeys: ["jwtKey"] } },
+    "custom-token": {
+      type: "custom-token",
+      config: { signingAlgorithm: "HS256", audience: ["endpoints"] },
+      secret_config: { signingKeys: ["jwtKey"] },
+    },
   },
   "auth/custom_user_data.json": {
     enabled: true,
@@ -125,13 +130,25 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-function call(path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {}): Promise<Response> {
-  return fetch(`${base}${path}`, { method: init.method ?? "GET", headers: init.headers ?? {}, body: init.body ?? null, signal: AbortSignal.timeout(10_000) });
+function call(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {},
+): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method: init.method ?? "GET",
+    headers: init.headers ?? {},
+    body: init.body ?? null,
+    signal: AbortSignal.timeout(10_000),
+  });
 }
 
 describe("the docs' endpoints", () => {
   test("POST /hello with an API key: the body is a BSON.Binary the function reads as text; the result is JSON", async () => {
-    const res = await call("/hello", { method: "POST", headers: { accept: "application/json", apiKey }, body: JSON.stringify({ name: "Casey" }) });
+    const res = await call("/hello", {
+      method: "POST",
+      headers: { accept: "application/json", apiKey },
+      body: JSON.stringify({ name: "Casey" }),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
     const body = (await res.json()) as { greeting: string; date: string };
@@ -188,17 +205,25 @@ describe("the docs' endpoints", () => {
     const res = await call("/sendMessage", { method: "POST", headers: { apiKey, "Endpoint-Signature": signature }, body });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: 1 });
-    const tampered = await call("/sendMessage", { method: "POST", headers: { apiKey, "Endpoint-Signature": signature }, body: '{"message":"Hello!"}' });
+    const tampered = await call("/sendMessage", {
+      method: "POST",
+      headers: { apiKey, "Endpoint-Signature": signature },
+      body: '{"message":"Hello!"}',
+    });
     expect(tampered.status).toBe(401);
     expect((await call("/sendMessage", { method: "POST", headers: { apiKey }, body })).status).toBe(401);
     const mine = `sha256=${createHmac("sha256", SECRET).update("other").digest("hex")}`;
-    expect((await call("/sendMessage", { method: "POST", headers: { apiKey, "Endpoint-Signature": mine }, body: "other" })).status).toBe(200);
+    expect((await call("/sendMessage", { method: "POST", headers: { apiKey, "Endpoint-Signature": mine }, body: "other" })).status).toBe(
+      200,
+    );
   });
 });
 
 describe("authentication", () => {
   test("a bearer access token, an API key, email and password, or a custom JWT; the credential headers stay out of the request", async () => {
-    await c.request("POST", c.app("/auth/providers/local-userpass/register"), { body: { email: "bob@example.com", password: "Pa55w0rd!" } });
+    await c.request("POST", c.app("/auth/providers/local-userpass/register"), {
+      body: { email: "bob@example.com", password: "Pa55w0rd!" },
+    });
     const jwt = await new SignJWT({ sub: "carlos", aud: "endpoints" })
       .setProtectedHeader({ alg: "HS256" })
       .setExpirationTime("5m")
@@ -242,8 +267,7 @@ describe("authentication", () => {
     expect((await call("/echo", { headers: { jwtTokenString: jwt } })).status).toBe(200);
     expect((await call("/echo/no-new-users", { headers: { jwtTokenString: jwt } })).status).toBe(200);
 
-
-    const user = (await c.logIn("anon-user")) as LoginBody;
+    const user = (await c.logIn("anon-user"));
     expect((await call(`/admin/setColor?user=${user.user_id}&color=teal`, { method: "POST" })).status).toBe(200);
     const headers = { authorization: `Bearer ${user.access_token}` };
     expect(await (await call("/echo/custom-data", { headers })).json()).toMatchObject({ customData: { color: "teal" } });
@@ -255,7 +279,10 @@ describe("authentication", () => {
     expect(await res.json()).toEqual({ type: "system", system: true });
     const refused = await call("/whoami", { headers: { "X-Secret-Key": "other" } });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ error_code: "FunctionExecutionError", error: 'rule not matched for function "system/whoami"' });
+    expect(await refused.json()).toMatchObject({
+      error_code: "FunctionExecutionError",
+      error: 'rule not matched for function "system/whoami"',
+    });
   });
 });
 
@@ -279,6 +306,28 @@ describe("the Request and Response objects", () => {
     });
     const get = await call("/echo", { headers: { apiKey } });
     expect(await get.json()).toMatchObject({ method: "GET", body: "none", query: {} });
+  });
+
+  test("any body is bytes, also without a content type; a GET's body (the docs' curl -X GET -d sends one) is not read", async () => {
+    const plain = await call("/echo", { method: "POST", headers: { apiKey }, body: new Uint8Array([1, 2]) });
+    expect(await plain.json()).toMatchObject({ body: "0102" });
+    const sent = '{ "data": "x" }';
+    const viaGet = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const headers = { apiKey, "content-type": "application/x-www-form-urlencoded", "content-length": String(sent.length) };
+      const req = httpRequest(`${base}/echo`, { method: "GET", headers }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
+      req.on("error", reject);
+      req.end(sent);
+    });
+    expect(viaGet.status).toBe(200);
+    expect(JSON.parse(viaGet.text)).toMatchObject({ method: "GET", body: "none" });
+    const head = await call("/hello/latest", { method: "HEAD", headers: { apiKey } });
+    expect(head.status).toBe(200);
   });
 
   test("respond_result false answers 204 without a body", async () => {
