@@ -112,7 +112,16 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     const config = resolveConfig(file, overrides);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
-    return { config, access, functions: undefined, triggers: [], endpoints: [], appMetadata: undefined, environment: { tag: "", values: {} }, warnings };
+    return {
+      config,
+      access,
+      functions: undefined,
+      triggers: [],
+      endpoints: [],
+      appMetadata: undefined,
+      environment: { tag: "", values: {} },
+      warnings,
+    };
   }
   if (options.functionsDir !== undefined)
     throw invalid("functionsDir (--functions) cannot be combined with an app directory: the app's functions/ are used");

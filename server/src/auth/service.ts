@@ -165,6 +165,7 @@ export class AuthService {
    * @param provider - `local-userpass`, `api-key` or `custom-token`
    * @param body - the credentials, as that provider's login body
    * @param createUser - create a user for an identity no user has yet (emitting CREATE); else refuse it
+   *   (an email/password account always has its user, as App Services creates it at confirmation)
    * @param client - who is calling (for the failed-login throttle)
    * @returns the user
    * @throws ServerError as {@link AuthService.logIn} does; 401 `InvalidSession` for an identity no user
@@ -177,9 +178,11 @@ export class AuthService {
       userId = proof.userId;
     } else {
       userId = this.#users.findByIdentity(proof.identity.providerType, proof.identity.id);
+      // a confirmed email/password account is a user in App Services, logged in before or not
       if (userId === undefined) {
-        if (!createUser)
-          throw new ServerError(401, "InvalidSession", "no user has these credentials yet, and this endpoint does not create users");
+        if (!createUser && provider !== "local-userpass") {
+          throw new ServerError(401, "InvalidSession", "invalid session: error finding user for endpoint");
+        }
         userId = this.#users.upsertByIdentity(proof.identity);
         this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
       }

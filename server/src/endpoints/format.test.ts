@@ -43,6 +43,18 @@ describe("the JSON form of BSON values (App Services' Data Formats page)", () =>
     const text = renderValue({ date: new Date(1654589430998), n: Long.fromString("9007199254740993") }, "EJSON");
     expect(JSON.parse(text)).toEqual({ date: { $date: { $numberLong: "1654589430998" } }, n: { $numberLong: "9007199254740993" } });
     expect(renderValue(undefined, "JSON")).toBe("null");
+  });
+
+  test("an Int64 beyond 2^53 keeps all its digits in JSON; a __proto__ key stays a key", () => {
+    const big = {
+      n: Long.fromString("9007199254740993"),
+      neg: Long.fromString("-9007199254740993"),
+      safe: Long.fromNumber(50),
+      s: "\u0000x:1",
+    };
+    expect(renderValue(big, "JSON")).toBe('{"n":9007199254740993,"neg":-9007199254740993,"safe":50,"s":"\\u0000x:1"}');
+    expect(renderValue([Long.fromString("9223372036854775807")], "JSON")).toBe("[9223372036854775807]");
+    expect(renderValue(JSON.parse('{"__proto__":{"a":1},"b":2}'), "JSON")).toBe('{"__proto__":{"a":1},"b":2}');
     expect(renderValue(undefined, "EJSON")).toBe("null");
   });
 });

@@ -38,6 +38,9 @@ describe("an endpoint function's Response", () => {
 
   test.each([
     ["setStatusCode(99)", (r: EndpointResponse) => r.setStatusCode(99)],
+    ["setStatusCode(100), which would leave the request unanswered", (r: EndpointResponse) => r.setStatusCode(100)],
+    ["setStatusCode(101)", (r: EndpointResponse) => r.setStatusCode(101)],
+    ["setStatusCode(600)", (r: EndpointResponse) => r.setStatusCode(600)],
     ["setStatusCode(200.5)", (r: EndpointResponse) => r.setStatusCode(200.5)],
     ["setStatusCode('200')", (r: EndpointResponse) => r.setStatusCode("200")],
     ["setBody({})", (r: EndpointResponse) => r.setBody({})],

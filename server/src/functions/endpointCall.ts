@@ -46,12 +46,12 @@ export class EndpointResponse {
 
   /**
    * Sets the HTTP status.
-   * @param code - an integer from 100 to 599
+   * @param code - an integer from 200 to 599 (an informational 1xx status is not a final answer)
    * @throws TypeError for anything else
    */
   setStatusCode(code: unknown): void {
-    if (typeof code !== "number" || !Number.isInteger(code) || code < 100 || code > 599) {
-      throw new TypeError("setStatusCode: the status code must be an integer from 100 to 599");
+    if (typeof code !== "number" || !Number.isInteger(code) || code < 200 || code > 599) {
+      throw new TypeError("setStatusCode: the status code must be an integer from 200 to 599");
     }
     this.#statusCode = code;
   }

@@ -56,10 +56,11 @@ export function pack(value: unknown): Uint8Array {
 /**
  * Unpacks bytes from {@link pack}.
  * @param bytes - packed bytes
+ * @param options - `promoteValues: false` keeps Int32, Double and Long values as their classes
  */
-export function unpack(bytes: Uint8Array | undefined): unknown {
+export function unpack(bytes: Uint8Array | undefined, options: { promoteValues?: boolean } = {}): unknown {
   if (!bytes) return null;
-  return BSON.deserialize(bytes).v ?? null;
+  return BSON.deserialize(bytes, options).v ?? null;
 }
 
 /**
@@ -100,10 +101,12 @@ export function endpointRequestFromWire(value: EndpointRequest): EndpointRequest
 export function endpointOutcomeFromWire(value: EndpointOutcome): EndpointOutcome {
   const body = bytesOf(value.response.body);
   const { statusCode, headers } = value.response;
+  // unpacked without promotion, the status code may be an Int32
+  const code = statusCode === undefined || statusCode === null ? undefined : Number(statusCode);
   return {
     value: value.value,
     response: {
-      ...(statusCode === undefined || statusCode === null ? {} : { statusCode }),
+      ...(code === undefined ? {} : { statusCode: code }),
       headers,
       ...(body === undefined ? {} : { body }),
     },

@@ -45,7 +45,8 @@ export interface WorkerTuning {
 }
 
 interface PendingCall {
-  resolve: (value: unknown) => void;
+  /** Receives the result's packed bytes (each caller unpacks them its way). */
+  resolve: (payload: Uint8Array | undefined) => void;
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
 }
@@ -137,7 +138,7 @@ class WorkerHandle {
       this.calls.delete(msg.id);
       clearTimeout(call.timer);
       if (msg.error) call.reject(fromWire(msg.error));
-      else call.resolve(unpack(msg.payload));
+      else call.resolve(msg.payload);
     } else if (msg.type === "mongo") {
       void this.forwardMongo(msg);
     } else if (msg.type === "pong") {
@@ -218,7 +219,7 @@ class WorkerRunner implements FunctionRunner {
     } catch (err) {
       throw executionError(`arguments are not representable in BSON: ${(err as Error).message}`);
     }
-    return this.send(name, payload);
+    return unpack(await this.send(name, payload));
   }
 
   async callEndpoint(name: string, request: EndpointRequest, caller: Caller): Promise<EndpointOutcome> {
@@ -229,11 +230,12 @@ class WorkerRunner implements FunctionRunner {
     } catch (err) {
       throw executionError(`the request is not representable in BSON: ${(err as Error).message}`);
     }
-    return endpointOutcomeFromWire((await this.send(name, payload)) as EndpointOutcome);
+    // Int32, Double and Long stay as such: the answer is written in the types the function returned
+    return endpointOutcomeFromWire(unpack(await this.send(name, payload), { promoteValues: false }) as EndpointOutcome);
   }
 
-  /** Runs a packed call on the worker, under the time limit. */
-  private async send(name: string, payload: Uint8Array): Promise<unknown> {
+  /** Runs a packed call on the worker, under the time limit; resolves with the packed result. */
+  private async send(name: string, payload: Uint8Array): Promise<Uint8Array | undefined> {
     const handle = await this.worker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

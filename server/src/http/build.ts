@@ -3,7 +3,7 @@
  * body parser and error handlers. The MongoDB service and function runner are passed in.
  * @packageDocumentation
  */
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { Counters } from "../admin/counters.js";
 import { Faults } from "../admin/faults.js";
 import { installCountingHook } from "../admin/hooks.js";
@@ -31,6 +31,7 @@ import { registerEndpointRoutes, type EndpointDeps } from "./endpointRoutes.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
 import { StreamRegistry } from "./streams.js";
 import { registerOAuthRoutes } from "./oauthRoutes.js";
+import { loggableUrl } from "./requestInfo.js";
 import { registerUserpassRoutes } from "./userpassRoutes.js";
 import { registerWatchRoute } from "./watchRoute.js";
 
@@ -112,7 +113,22 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   const { config } = parts;
   // Logs go to stderr so that stdout carries only the CLI's listening line.
   const app = Fastify({
-    logger: parts.logger === true ? { stream: process.stderr } : false,
+    logger:
+      parts.logger === true
+        ? {
+            stream: process.stderr,
+            // the log never shows an endpoint's secret or a watch's access token (query parameters)
+            serializers: {
+              req: (request: FastifyRequest) => ({
+                method: request.method,
+                url: loggableUrl(request.url),
+                hostname: request.hostname,
+                remoteAddress: request.ip,
+                remotePort: request.socket.remotePort,
+              }),
+            },
+          }
+        : false,
     bodyLimit: config.bodyLimitBytes,
     forceCloseConnections: true,
     ...connectionOptions(config),

@@ -8,12 +8,12 @@
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { ServerError, type Caller, type ContextUser, type EndpointOutcome } from "../contracts.js";
+import { ServerError, type Caller, type EndpointOutcome } from "../contracts.js";
 import { chooseFormat, CONTENT_TYPES, renderValue } from "../endpoints/format.js";
 import type { EndpointTable } from "../endpoints/table.js";
 import type { EndpointSpec } from "../endpoints/types.js";
 import { checkValidation } from "../endpoints/validate.js";
-import { bearerToken } from "./authenticate.js";
+import { CREDENTIAL_HEADERS, endpointUser } from "./endpointAuth.js";
 import { checkAppId, type HttpDeps } from "./deps.js";
 import { canonicalHeaderName, requestInfo } from "./requestInfo.js";
 
@@ -26,65 +26,11 @@ export interface EndpointDeps {
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-/** The credential headers, by the login body they make for their provider. */
-const CREDENTIALS: { provider: string; headers: string[]; body: (h: Record<string, string>) => Record<string, unknown> | undefined }[] = [
-  {
-    provider: "api-key",
-    headers: ["apikey", "api-key"],
-    body: (h) => ((h["apikey"] ?? h["api-key"]) === undefined ? undefined : { key: h["apikey"] ?? h["api-key"] }),
-  },
-  {
-    provider: "local-userpass",
-    headers: ["email", "password"],
-    body: (h) =>
-      h["email"] === undefined && h["password"] === undefined ? undefined : { username: h["email"] ?? "", password: h["password"] ?? "" },
-  },
-  {
-    provider: "custom-token",
-    headers: ["jwttokenstring"],
-    body: (h) => (h["jwttokenstring"] === undefined ? undefined : { token: h["jwttokenstring"] }),
-  },
-];
-
-function singleHeaders(request: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === "string") out[name] = value;
-    else if (Array.isArray(value) && value[0] !== undefined) out[name] = value[0];
-  }
-  return out;
-}
-
-/**
- * The caller's user and the headers its credentials came in (kept from the function), or no user
- * when the function runs as system.
- * @throws ServerError 401 `InvalidSession` without credentials, plus what authentication throws
- */
-async function authenticate(request: FastifyRequest, spec: EndpointSpec, deps: HttpDeps): Promise<{ user?: ContextUser; used: string[] }> {
-  if (spec.runAsSystem) return { used: [] };
-  const token = bearerToken(request);
-  if (token !== undefined) {
-    const { user } = await deps.auth.fromAccessToken(token);
-    return { user: await deps.auth.contextUser(user, spec.fetchCustomUserData), used: ["authorization"] };
-  }
-  const headers = singleHeaders(request);
-  for (const credential of CREDENTIALS) {
-    const body = credential.body(headers);
-    if (body === undefined) continue;
-    const user = await deps.auth.fromCredentials(credential.provider, body, spec.createUserOnAuth, { address: request.ip });
-    return { user: await deps.auth.contextUser(user, spec.fetchCustomUserData), used: credential.headers };
-  }
-  throw new ServerError(
-    401,
-    "InvalidSession",
-    "must authenticate first: send an access token (Authorization: Bearer) or credential headers (apiKey; email and password; jwtTokenString)",
-  );
-}
-
-function functionHeaders(request: FastifyRequest, withheld: string[]): Record<string, string[]> {
+/** The request's headers for the function: without the credential headers, unless the function runs as system (and so received none). */
+function functionHeaders(request: FastifyRequest, spec: EndpointSpec): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
-    if (values !== undefined && !withheld.includes(name)) out[canonicalHeaderName(name)] = [...values];
+    if (values !== undefined && (spec.runAsSystem || !CREDENTIAL_HEADERS.includes(name))) out[canonicalHeaderName(name)] = [...values];
   }
   return out;
 }
@@ -140,18 +86,19 @@ export function registerEndpointRoutes(app: FastifyInstance, deps: HttpDeps, end
         const body = Buffer.isBuffer(request.body) ? request.body : undefined;
         const { query, secret } = firstValues(request.query);
         const signature = request.headers["endpoint-signature"];
-        const { user, used } = await authenticate(request, spec, deps);
+        // validated before authentication, which may create a user
         checkValidation(spec.validation, {
           secret,
           signature: typeof signature === "string" ? signature : undefined,
           body: body ?? new Uint8Array(),
         });
+        const user = await endpointUser(request, spec, deps.auth);
         const info = { ...requestInfo(request, spec.functionName), webhookUrl: spec.route };
         const caller: Caller = { ...(user === undefined ? {} : { user }), request: info };
         await endpoints.checkRules(spec, caller);
         const outcome = await deps.runner.callEndpoint(
           spec.functionName,
-          { headers: functionHeaders(request, used), query, ...(body === undefined || body.length === 0 ? {} : { body }) },
+          { headers: functionHeaders(request, spec), query, ...(body === undefined || body.length === 0 ? {} : { body }) },
           caller,
         );
         return send(reply, request, spec, outcome);

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { EJSON } from "bson";
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { ATLAS } from "../../test/appDir.js";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient, type LoginBody } from "../../test/testClient.js";
@@ -60,7 +60,7 @@ const files = {
     return { date: new Date(), greeting: \`Hello, \${name ?? "stranger"}!\` };
   };`,
   "functions/endpoint/hello/latest.js": `exports = async function (req, res) {
-    return { greeting: "Hello, Leafie!", date: new Date("2023-05-05T01:02:03.456Z"), id: BSON.ObjectId("5d505646cf6d4fe581014ab2"), price: BSON.Decimal128.fromString("9823.1297"), year: 2022, big: BSON.Long.fromString("9007199254740993") };
+    return { greeting: "Hello, Leafie!", date: new Date("2023-05-05T01:02:03.456Z"), id: BSON.ObjectId("5d505646cf6d4fe581014ab2"), price: BSON.Decimal128.fromString("9823.1297"), year: 2022, big: BSON.Long.fromString("9007199254740993"), long: BSON.Long.fromNumber(7), double: BSON.Double(5) };
   };`,
   "functions/endpoint/custom.js": `exports = async function MyCustomEndpoint(request, response) {
     try {
@@ -164,8 +164,11 @@ describe("the docs' endpoints", () => {
       id: "5d505646cf6d4fe581014ab2",
       price: "9823.1297",
       year: 2022,
-      big: 9007199254740992,
+      big: 9007199254740992, // (the client's parser rounds it; the text has every digit)
+      long: 7,
+      double: 5,
     });
+    expect(await (await call("/hello/latest", { headers: { apiKey } })).text()).toContain('"big":9007199254740993');
     const ejson = await call("/hello/latest", { headers: { accept: "application/ejson", apiKey } });
     expect(ejson.headers.get("content-type")).toBe("application/ejson");
     const body = (await ejson.json()) as Record<string, unknown>;
@@ -173,6 +176,9 @@ describe("the docs' endpoints", () => {
     expect(body["id"]).toEqual({ $oid: "5d505646cf6d4fe581014ab2" });
     expect(body["year"]).toEqual({ $numberInt: "2022" });
     expect(body["big"]).toEqual({ $numberLong: "9007199254740993" });
+    // the types the function returned, also where a number would hold the value
+    expect(body["long"]).toEqual({ $numberLong: "7" });
+    expect(body["double"]).toEqual({ $numberDouble: "5.0" });
     // without an Accept header: the endpoint's return_type (JSON unless it says EJSON)
     expect(((await (await call("/hello/latest", { headers: { apiKey } })).json()) as { year: unknown }).year).toBe(2022);
     expect(((await (await call("/ejson", { headers: { apiKey } })).json()) as { year: unknown }).year).toEqual({ $numberInt: "2022" });
@@ -220,7 +226,7 @@ describe("the docs' endpoints", () => {
 });
 
 describe("authentication", () => {
-  test("a bearer access token, an API key, email and password, or a custom JWT; the credential headers stay out of the request", async () => {
+  test("a bearer access token, an API key, email and password, or a custom JWT; no credential header reaches the function", async () => {
     await c.request("POST", c.app("/auth/providers/local-userpass/register"), {
       body: { email: "bob@example.com", password: "Pa55w0rd!" },
     });
@@ -229,8 +235,9 @@ describe("authentication", () => {
       .setExpirationTime("5m")
       .sign(new TextEncoder().encode(JWT_KEY));
     const ways: Record<string, string>[] = [
-      { authorization: `Bearer ${anon.access_token}` },
-      { apiKey },
+      // the others come along: the bearer token is used, and none of them reaches the function
+      { authorization: `Bearer ${anon.access_token}`, apiKey: "other", password: "p", email: "e", jwtTokenString: "t" },
+      { apiKey, authorization: "Basic dXNlcjpwYXNz" },
       { email: "bob@example.com", password: "Pa55w0rd!" },
       { jwtTokenString: jwt },
     ];
@@ -248,10 +255,18 @@ describe("authentication", () => {
     expect(new Set(users).size).toBe(3);
   });
 
-  test("without credentials: 401 InvalidSession; wrong ones: the login's own error", async () => {
+  test("without credentials, or with half of them: App Services' Data API errors; wrong ones: the login's own error", async () => {
     const none = await call("/echo");
-    expect(none.status).toBe(401);
-    expect(await none.json()).toMatchObject({ error_code: "InvalidSession" });
+    expect(none.status).toBe(400);
+    expect(await none.json()).toMatchObject({ error_code: "InvalidParameter", error: "no authentication methods were specified" });
+    // an Authorization header of another scheme is no credential
+    expect((await call("/echo", { headers: { authorization: "Basic dXNlcjpwYXNz" } })).status).toBe(400);
+    const half = await call("/echo", { headers: { email: "bob@example.com" } });
+    expect(half.status).toBe(400);
+    expect(await half.json()).toMatchObject({
+      error_code: "MissingParameter",
+      error: expect.stringContaining("must specify some form of authentication"),
+    });
     expect((await call("/echo", { headers: { authorization: "Bearer nope" } })).status).toBe(401);
     expect((await call("/echo", { headers: { apiKey: "nope" } })).status).toBe(401);
     expect((await call("/echo", { headers: { email: "bob@example.com", password: "wrong" } })).status).toBe(401);
@@ -264,10 +279,20 @@ describe("authentication", () => {
       .sign(new TextEncoder().encode(JWT_KEY));
     const refused = await call("/echo/no-new-users", { headers: { jwtTokenString: jwt } });
     expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error_code: "InvalidSession", error: "invalid session: error finding user for endpoint" });
+    // a request refused by the endpoint's validation creates no user either
+    expect((await call("/passwordRequired?secret=wrong", { headers: { jwtTokenString: jwt } })).status).toBe(401);
+    expect((await call("/echo/no-new-users", { headers: { jwtTokenString: jwt } })).status).toBe(401);
     expect((await call("/echo", { headers: { jwtTokenString: jwt } })).status).toBe(200);
     expect((await call("/echo/no-new-users", { headers: { jwtTokenString: jwt } })).status).toBe(200);
 
-    const user = (await c.logIn("anon-user"));
+    // a confirmed email/password account is a user, logged in before or not
+    await c.request("POST", c.app("/auth/providers/local-userpass/register"), {
+      body: { email: "new@example.com", password: "Pa55w0rd!" },
+    });
+    expect((await call("/echo/no-new-users", { headers: { email: "new@example.com", password: "Pa55w0rd!" } })).status).toBe(200);
+
+    const user = await c.logIn("anon-user");
     expect((await call(`/admin/setColor?user=${user.user_id}&color=teal`, { method: "POST" })).status).toBe(200);
     const headers = { authorization: `Bearer ${user.access_token}` };
     expect(await (await call("/echo/custom-data", { headers })).json()).toMatchObject({ customData: { color: "teal" } });
@@ -328,6 +353,8 @@ describe("the Request and Response objects", () => {
     expect(JSON.parse(viaGet.text)).toMatchObject({ method: "GET", body: "none" });
     const head = await call("/hello/latest", { method: "HEAD", headers: { apiKey } });
     expect(head.status).toBe(200);
+    expect(await head.text()).toBe("");
+    expect((await call("/hello", { method: "HEAD", headers: { apiKey } })).status).toBe(405);
   });
 
   test("respond_result false answers 204 without a body", async () => {
@@ -356,5 +383,36 @@ describe("the Request and Response objects", () => {
     const otherApp = await fetch(`${app.server.url}/app/other/endpoint/hello/latest`, { headers: { apiKey } });
     expect(otherApp.status).toBe(404);
     expect(EJSON.parse(await otherApp.text())).toMatchObject({ error_code: "AppNotFound" });
+  });
+});
+
+describe("the request log", () => {
+  test("shows no endpoint secret and no watch access token", async () => {
+    const logged: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      logged.push(String(chunk));
+      return true;
+    });
+    const own = await startAppServer(
+      {
+        "functions/config.json": [{ name: "ok", run_as_system: true }],
+        "functions/ok.js": "exports = () => 1;",
+        "https_endpoints/config.json": [ep("/p", "GET", "ok", { validation_method: "SECRET_AS_QUERY_PARAM", secret_name: "s" })],
+      },
+      { secrets: { s: "t0ps3cret" }, logger: true },
+    );
+    try {
+      const url = `${own.server.url}/app/test-app/endpoint/p`;
+      expect((await fetch(`${url}?secret=t0ps3cret&a=1`)).status).toBe(200);
+      expect((await fetch(`${url}?secr%65t=t0ps3cret`)).status).toBe(200);
+      await fetch(`${own.server.url}/api/client/v2.0/app/test-app/functions/call?baas_request=e30&baas_at=acc3ss.t0ken`);
+    } finally {
+      await own.close();
+      spy.mockRestore();
+    }
+    const text = logged.join("");
+    expect(text).toContain("/app/test-app/endpoint/p?a=1");
+    expect(text).not.toContain("t0ps3cret");
+    expect(text).not.toContain("acc3ss.t0ken");
   });
 });

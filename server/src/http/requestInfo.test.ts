@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import { describe, expect, it } from "vitest";
-import { requestInfo } from "./requestInfo.js";
+import { loggableUrl, requestInfo } from "./requestInfo.js";
 
 function fakeRequest(url: string, headers: Record<string, string[]>): FastifyRequest {
   const flat = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.join(", ")]));
@@ -52,5 +52,16 @@ describe("requestInfo", () => {
     // App Services removes the `secret` parameter ("?secret=hello&someParam=42" gives "someParam=42")
     expect(requestInfo(fakeRequest("/x?secret=hello&someParam=42", {}), "f").rawQueryString).toBe("someParam=42");
     expect(requestInfo(fakeRequest("/x?a=1&secret&secretive=2", {}), "f").rawQueryString).toBe("a=1&secretive=2");
+    // however the name is encoded (a server decodes it before it compares)
+    expect(requestInfo(fakeRequest("/x?secr%65t=hello&a=1&baas%5Fat=t&b=%zz", {}), "f").rawQueryString).toBe("a=1&b=%zz");
+  });
+});
+
+describe("the request log's URL", () => {
+  it("leaves out secret and baas_at parameters", () => {
+    expect(loggableUrl("/app/a/endpoint/x?secret=s3cret&a=1")).toBe("/app/a/endpoint/x?a=1");
+    expect(loggableUrl("/w?baas_request=r&baas_at=token")).toBe("/w?baas_request=r");
+    expect(loggableUrl("/w?secr%65t=s3cret")).toBe("/w");
+    expect(loggableUrl("/plain")).toBe("/plain");
   });
 });

@@ -23,6 +23,41 @@ export function canonicalHeaderName(name: string): string {
     .join("-");
 }
 
+/** Query parameters never handed on: App Services removes `secret`; a watch stream's access token may travel as `baas_at`. */
+const SECRET_PARAMS = new Set(["secret", "baas_at"]);
+
+function paramName(pair: string): string {
+  const name = pair.split("=", 1)[0] ?? "";
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * A query string without its `secret` and `baas_at` parameters, however their names are encoded
+ * (`secr%65t` too), and without empty pairs.
+ * @param query - the query string, without its `?`
+ */
+export function withoutSecretParams(query: string): string {
+  return query
+    .split("&")
+    .filter((pair) => pair !== "" && !SECRET_PARAMS.has(paramName(pair)))
+    .join("&");
+}
+
+/**
+ * A URL as the request log may show it: without the query's `secret` and `baas_at` parameters.
+ * @param url - a request's URL (path and query)
+ */
+export function loggableUrl(url: string): string {
+  const query = url.indexOf("?");
+  if (query < 0) return url;
+  const kept = withoutSecretParams(url.slice(query + 1));
+  return kept === "" ? url.slice(0, query) : `${url.slice(0, query)}?${kept}`;
+}
+
 /**
  * The request as App Services describes it.
  * @param request - the HTTP request
@@ -36,16 +71,7 @@ export function requestInfo(request: FastifyRequest, action: string, service?: s
     requestHeaders[canonicalHeaderName(name)] = [...values];
   }
   const query = request.url.indexOf("?");
-  // App Services removes `secret` parameters; a watch stream's access token may travel in the query
-  // (`baas_at`): left out as the headers are
-  const rawQueryString =
-    query < 0
-      ? ""
-      : request.url
-          .slice(query + 1)
-          .split("&")
-          .filter((pair) => pair !== "" && !/^(secret|baas_at)(=|$)/.test(pair))
-          .join("&");
+  const rawQueryString = query < 0 ? "" : withoutSecretParams(request.url.slice(query + 1));
   return {
     httpMethod: request.method,
     httpReferrer: requestHeaders["Referer"]?.join(", "),
