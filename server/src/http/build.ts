@@ -24,6 +24,7 @@ import { tokenSecret, wipeAuthTables, type Db } from "../db.js";
 import { registerApiKeyRoutes } from "./apiKeyRoutes.js";
 import { registerAuthRoutes } from "./authRoutes.js";
 import { installBodyParser } from "./bodyParser.js";
+import { answerClientError } from "./clientErrors.js";
 import { installCors } from "./cors.js";
 import type { HttpDeps } from "./deps.js";
 import { installErrorHandlers } from "./errors.js";
@@ -132,6 +133,8 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
     bodyLimit: config.bodyLimitBytes,
     forceCloseConnections: true,
     ...connectionOptions(config),
+    // a request that is not HTTP at all, too
+    clientErrorHandler: answerClientError,
     // a malformed URL (bad percent-encoding) is answered before routing: keep the App Services error body
     frameworkErrors: (err, _request, reply) => {
       sendError(reply, err.statusCode !== undefined && err.statusCode < 500 ? err.statusCode : 400, "BadRequest", err.message);

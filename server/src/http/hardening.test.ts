@@ -113,7 +113,23 @@ describe("timeouts and connection cap", () => {
     );
     const reply = await closed(socket, 5000);
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error_code: "RequestTimeout" });
     // meanwhile and afterwards, other requests are served
+    expect((await c.request("GET", c.app("/location"))).status).toBe(200);
+  });
+
+  it.each([
+    ["a malformed request line", "NOT HTTP AT ALL\r\n\r\n", 400],
+    ["a header without a colon", "GET /api/client/v2.0/app/hard/location HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n", 400],
+    ["a GET body without a length", "GET /x HTTP/1.1\r\nHost: x\r\n\r\nstray bytes that are no request", 400],
+    ["headers over the size limit", `GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431],
+  ])("answers %s with an App Services error body", async (_label, text, status) => {
+    const { server, c } = await start();
+    const socket = await rawSocket(server);
+    socket.write(text);
+    const reply = await closed(socket, 5000);
+    expect(reply).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4))).toMatchObject({ error: expect.any(String), error_code: "BadRequest" });
     expect((await c.request("GET", c.app("/location"))).status).toBe(200);
   });
 
