@@ -5,17 +5,17 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
-import type { FunctionRunner, MongoService } from "./contracts.js";
+import type { Caller, FunctionRunner, MongoService } from "./contracts.js";
 import { createMongoService } from "./data/index.js";
 import { openDatabase, type Db, type DbLocation } from "./db.js";
 import { appMetadata, type AppMetadataInput } from "./functions/appMetadata.js";
 import { createFunctionRunner } from "./functions/index.js";
 import { withClientRules } from "./functions/policy.js";
 import { EndpointTable } from "./endpoints/table.js";
-import type { EndpointSpec } from "./endpoints/types.js";
+import type { DataApiSpec, EndpointSpec } from "./endpoints/types.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
-import { checkEndpointCall, denyAllAccess, RulesAccess, type DataAccess } from "./rules/index.js";
+import { checkEndpointCall, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
 import { startTriggers, type RunningTriggers, type TriggerSpec } from "./triggers/index.js";
 
 /** Options of {@link createApp}. */
@@ -39,6 +39,8 @@ export interface CreateAppOptions {
   onTriggerError?: ((line: string) => void) | undefined;
   /** An app's HTTPS endpoints. */
   endpoints?: readonly EndpointSpec[] | undefined;
+  /** An app's generated Data API, when enabled. */
+  dataApi?: DataApiSpec | undefined;
 }
 
 /** The wired server, not yet listening. */
@@ -99,6 +101,15 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     db.close();
     throw err;
   }
+  /** An endpoint's (or the Data API's) `can_evaluate` for a caller. */
+  const checkCanEvaluate = async (label: string, canEvaluate: RuleExpression | undefined, caller: Caller): Promise<void> => {
+    if (canEvaluate === undefined) return;
+    await checkEndpointCall(label, { private: false, canEvaluate }, caller, {
+      values: config.values,
+      environment,
+      callFunction: (fn, args) => internal.call(fn, args, caller),
+    });
+  };
   let built: Awaited<ReturnType<typeof buildHttpApp>>;
   try {
     built = await buildHttpApp({
@@ -111,15 +122,12 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       afterReset: () => triggers.resubscribe(),
       endpoints: {
         table: new EndpointTable(options.endpoints ?? []),
-        checkRules: async (spec, caller) => {
-          if (spec.canEvaluate === undefined) return;
-          await checkEndpointCall(spec.functionName, { private: false, canEvaluate: spec.canEvaluate }, caller, {
-            values: config.values,
-            environment,
-            callFunction: (fn, args) => internal.call(fn, args, caller),
-          });
-        },
+        checkRules: (spec, caller) => checkCanEvaluate(spec.functionName, spec.canEvaluate, caller),
       },
+      dataApi:
+        options.dataApi === undefined
+          ? undefined
+          : { spec: options.dataApi, checkRules: (caller) => checkCanEvaluate("the Data API", options.dataApi?.canEvaluate, caller) },
     });
   } catch (err) {
     triggers.stop();

@@ -88,7 +88,7 @@ export interface RunningServer {
  * that cannot be combined (an admin token shorter than 8 characters included); Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { config, access, functions, triggers, endpoints, appMetadata, environment, warnings } = setUpServer(options);
+  const { config, access, functions, triggers, endpoints, dataApi, appMetadata, environment, warnings } = setUpServer(options);
   assertAdminToken(config.adminToken);
   if (options.inMemory !== true && options.dataDir === undefined) {
     throw new Error("startServer needs `dataDir` or `inMemory: true`");
@@ -106,6 +106,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     logger: options.logger ?? false,
     triggers,
     endpoints,
+    dataApi,
     appMetadata,
     onTriggerError: options.onTriggerError,
   });

@@ -136,3 +136,60 @@ describe("https_endpoints/config.json", () => {
     expect(app.endpoints.map((e) => `${e.method} ${e.route}`)).toEqual(["GET /a", "* /a"]);
   });
 });
+
+describe("https_endpoints/data_api_config.json", () => {
+  test("the generated Data API as App Services exports it; disabled, it is not served", async () => {
+    const app = await load({
+      "https_endpoints/data_api_config.json": {
+        disabled: false,
+        versions: ["v1"],
+        return_type: "EJSON",
+        create_user_on_auth: true,
+        run_as_system: false,
+        run_as_user_id: "",
+        run_as_user_id_script_source: "",
+      },
+    });
+    expect(app.dataApi).toEqual({
+      versions: ["v1"],
+      runAs: { kind: "caller" },
+      validation: { kind: "NO_VALIDATION" },
+      createUserOnAuth: true,
+      returnType: "EJSON",
+      canEvaluate: undefined,
+    });
+    expect(app.unsupported).toEqual([]);
+    expect((await load({ "https_endpoints/data_api_config.json": { disabled: true } })).dataApi).toBeUndefined();
+    expect((await load({})).dataApi).toBeUndefined();
+  });
+
+  test("runs as the system or as one user; a user chosen by a script is not supported, a missing secret refuses requests", async () => {
+    expect((await load({ "https_endpoints/data_api_config.json": { run_as_system: true } })).dataApi?.runAs).toEqual({ kind: "system" });
+    expect((await load({ "http_endpoints/data_api_config.json": { run_as_user_id: "628e47baf4c2ac2796fc8a91" } })).dataApi?.runAs).toEqual({
+      kind: "user",
+      userId: "628e47baf4c2ac2796fc8a91",
+    });
+    const script = await load({ "https_endpoints/data_api_config.json": { run_as_user_id_script_source: "exports = () => 'x'" } });
+    expect(script.dataApi).toBeUndefined();
+    expect(script.unsupported).toEqual([
+      "https_endpoints/data_api_config.json: the Data API runs as the user a script chooses (run_as_user_id_script_source), which is not supported: it is not served",
+    ]);
+    const locked = await load({
+      "https_endpoints/data_api_config.json": { verification_method: "SECRET_AS_QUERY_PARAM", secret_name: "gone" },
+    });
+    expect(locked.dataApi?.validation).toEqual({ kind: "SECRET_AS_QUERY_PARAM", secretName: "gone", secret: undefined });
+    expect(locked.unsupported).toEqual([
+      "https_endpoints/data_api_config.json: the Data API validates with the secret gone, which was not provided (--secrets FILE): its requests are refused",
+    ]);
+  });
+
+  test("refuses an unknown version or return type, naming the file", async () => {
+    await expect(load({ "https_endpoints/data_api_config.json": { versions: ["v2"] } })).rejects.toMatchObject({
+      errorCode: "InvalidConfig",
+      message: expect.stringContaining('https_endpoints/data_api_config.json: versions: unknown "v2"'),
+    });
+    await expect(load({ "https_endpoints/data_api_config.json": { return_type: "XML" } })).rejects.toMatchObject({
+      message: expect.stringContaining("return_type"),
+    });
+  });
+});

@@ -2,19 +2,21 @@
  * Reads the custom HTTPS endpoints of an exported app: `https_endpoints/config.json` (the older
  * exports' `http_endpoints/config.json` too). Each names its route, HTTP method (`*` for all) and
  * function; how requests are validated (`validation_method`, with a secret by name); and whether it
- * answers with the function's result. Disabled endpoints are not served, and listed; so is the
- * generated Data API, which this server does not serve.
+ * answers with the function's result. Disabled endpoints are not served, and listed. Also the
+ * generated Data API's settings (`data_api_config.json`).
  * @packageDocumentation
  */
 import type { FunctionSpec } from "../functions/loader.js";
-import { compileCanEvaluate, RuleConfigError } from "../rules/index.js";
-import { ENDPOINT_METHODS, type EndpointMethod, type EndpointSpec, type EndpointValidation } from "../endpoints/types.js";
+import { compileCanEvaluate, RuleConfigError, type RuleExpression } from "../rules/index.js";
+import { ENDPOINT_METHODS, type DataApiSpec, type EndpointMethod, type EndpointSpec, type EndpointValidation } from "../endpoints/types.js";
 import { appError, type AppFiles } from "./files.js";
 import { dataApiSchema, endpointsSchema } from "./schemas.js";
 
 /** The endpoints an app serves, and a line for each it does not. */
 export interface AppEndpoints {
   endpoints: EndpointSpec[];
+  /** The generated Data API, when enabled. */
+  dataApi: DataApiSpec | undefined;
   unsupported: string[];
 }
 
@@ -48,7 +50,7 @@ function validation(
   const secret = Object.prototype.hasOwnProperty.call(secrets, secretName) ? secrets[secretName] : undefined;
   if (secret === undefined) {
     unsupported.push(
-      `${file}: HTTPS endpoint ${label} validates with the secret ${secretName}, which was not provided (--secrets FILE): its requests are refused`,
+      `${file}: ${label} validates with the secret ${secretName}, which was not provided (--secrets FILE): its requests are refused`,
     );
   }
   return { kind: kind as "SECRET_AS_QUERY_PARAM" | "VERIFY_PAYLOAD", secretName, secret };
@@ -60,10 +62,39 @@ function returnType(file: string, label: string, value: string | undefined): "JS
   return upper;
 }
 
-function dataApi(files: AppFiles, dir: string, unsupported: string[]): void {
+function compiled(file: string, label: string, source: unknown): RuleExpression | undefined {
+  try {
+    return source === undefined ? undefined : compileCanEvaluate(source, `${file}, ${label}`);
+  } catch (err) {
+    if (err instanceof RuleConfigError) throw appError(file, err.message);
+    throw err;
+  }
+}
+
+const DATA_API_VERSIONS = new Set(["beta", "v1"]);
+
+function dataApi(files: AppFiles, dir: string, secrets: Record<string, string>, unsupported: string[]): DataApiSpec | undefined {
   const file = `${dir}/data_api_config.json`;
   const config = files.optionalJson(file, dataApiSchema);
-  if (config !== undefined && config.disabled !== true) unsupported.push(`${file}: the Data API (generated endpoints) is not served`);
+  if (config === undefined) return undefined;
+  if (config.disabled) return undefined;
+  const unknown = config.versions.filter((v) => !DATA_API_VERSIONS.has(v));
+  if (unknown.length > 0) throw appError(file, `versions: unknown ${unknown.map((v) => JSON.stringify(v)).join(", ")} (expected beta, v1)`);
+  const userId = config.run_as_user_id ?? "";
+  if ((config.run_as_user_id_script_source ?? "") !== "" && !config.run_as_system && userId === "") {
+    unsupported.push(
+      `${file}: the Data API runs as the user a script chooses (run_as_user_id_script_source), which is not supported: it is not served`,
+    );
+    return undefined;
+  }
+  return {
+    versions: config.versions,
+    runAs: config.run_as_system ? { kind: "system" } : userId !== "" ? { kind: "user", userId } : { kind: "caller" },
+    validation: validation(file, "the Data API", config, secrets, unsupported),
+    createUserOnAuth: config.create_user_on_auth,
+    returnType: returnType(file, "the Data API", config.return_type),
+    canEvaluate: compiled(file, "the Data API", config.can_evaluate),
+  };
 }
 
 /**
@@ -80,8 +111,9 @@ export function readEndpoints(files: AppFiles, functions: readonly FunctionSpec[
   const endpoints: EndpointSpec[] = [];
   const unsupported: string[] = [];
   const seen = new Set<string>();
+  let data: DataApiSpec | undefined;
   for (const dir of DIRS) {
-    dataApi(files, dir, unsupported);
+    data ??= dataApi(files, dir, secrets, unsupported);
     const file = `${dir}/config.json`;
     for (const entry of files.optionalJson(file, endpointsSchema) ?? []) {
       const httpMethod = method(file, entry.http_method);
@@ -96,19 +128,13 @@ export function readEndpoints(files: AppFiles, functions: readonly FunctionSpec[
       const key = `${httpMethod} ${entry.route}`;
       if (seen.has(key)) throw appError(file, `${label}: defined twice`);
       seen.add(key);
-      let canEvaluate;
-      try {
-        canEvaluate = entry.can_evaluate === undefined ? undefined : compileCanEvaluate(entry.can_evaluate, `${file}, endpoint ${label}`);
-      } catch (err) {
-        if (err instanceof RuleConfigError) throw appError(file, err.message);
-        throw err;
-      }
+      const canEvaluate = compiled(file, `endpoint ${label}`, entry.can_evaluate);
       endpoints.push({
         route: entry.route,
         method: httpMethod,
         functionName: fn.name,
         runAsSystem: fn.runAsSystem === true,
-        validation: validation(file, label, entry, secrets, unsupported),
+        validation: validation(file, `HTTPS endpoint ${label}`, entry, secrets, unsupported),
         respondResult: entry.respond_result,
         fetchCustomUserData: entry.fetch_custom_user_data,
         createUserOnAuth: entry.create_user_on_auth,
@@ -117,5 +143,5 @@ export function readEndpoints(files: AppFiles, functions: readonly FunctionSpec[
       });
     }
   }
-  return { endpoints, unsupported };
+  return { endpoints, dataApi: data, unsupported };
 }

@@ -232,7 +232,7 @@ describe("data sources, values and environments", () => {
 });
 
 describe("what the server does not run", () => {
-  test("sync, EventBridge triggers, the Data API, GraphQL, hosting, log forwarders and services are listed one line each", async () => {
+  test("sync, EventBridge triggers, GraphQL, hosting, log forwarders and services are listed one line each", async () => {
     const dir = await app({
       "sync/config.json": { type: "flexible", state: "enabled", development_mode_enabled: false },
       "triggers/toBus.json": {
@@ -241,7 +241,6 @@ describe("what the server does not run", () => {
         config: { database: "d", collection: "c", operation_types: ["INSERT"] },
         event_processors: { AWS_EVENTBRIDGE: { config: { account_id: "1", region: "us-east-1" } } },
       },
-      "https_endpoints/data_api_config.json": { disabled: false, versions: ["v1"], return_type: "JSON" },
       "graphql/config.json": { use_natural_pluralization: true },
       "hosting/config.json": { enabled: true },
       "log_forwarders/toS3.json": { name: "toS3" },
@@ -249,7 +248,6 @@ describe("what the server does not run", () => {
     });
     expect(loadApp(dir).unsupported).toEqual([
       "triggers/toBus.json: trigger toBus sends its events to AWS EventBridge, which this server cannot reach: it is not run",
-      "https_endpoints/data_api_config.json: the Data API (generated endpoints) is not served",
       "sync/config.json: Device Sync (flexible) is not supported: synced realms cannot connect",
       "graphql/: the GraphQL API is not served",
       "hosting/: static hosting is not served",

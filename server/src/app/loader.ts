@@ -9,7 +9,7 @@ import type { ConfigFile } from "../config.js";
 import type { DataSourceRules } from "../rules/index.js";
 import type { AppMetadataInput } from "../functions/appMetadata.js";
 import type { TriggerSpec } from "../triggers/types.js";
-import type { EndpointSpec } from "../endpoints/types.js";
+import type { DataApiSpec, EndpointSpec } from "../endpoints/types.js";
 import { readDataSources } from "./dataSources.js";
 import { readEndpoints } from "./endpoints.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
@@ -51,6 +51,8 @@ export interface LoadedApp {
   triggers: TriggerSpec[];
   /** The HTTPS endpoints it serves. */
   endpoints: EndpointSpec[];
+  /** The generated Data API, when enabled. */
+  dataApi: DataApiSpec | undefined;
   /** What `context.app` shows of it. */
   metadata: AppMetadataInput;
   /** One line per part of the app this server does not run. */
@@ -119,6 +121,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     rules: data.rules,
     triggers: triggers.triggers,
     endpoints: endpoints.endpoints,
+    dataApi: endpoints.dataApi,
     metadata: {
       id: meta?.app_id ?? options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
       name: root.name,

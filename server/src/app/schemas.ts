@@ -137,5 +137,19 @@ export const endpointSchema = z
 /** `https_endpoints/config.json` (or `http_endpoints/config.json`). */
 export const endpointsSchema = z.array(endpointSchema);
 
-/** `https_endpoints/data_api_config.json`: only whether the Data API is on is read. */
-export const dataApiSchema = z.object({ disabled: z.boolean().optional() }).loose();
+/** `https_endpoints/data_api_config.json`. */
+export const dataApiSchema = z
+  .object({
+    disabled: z.boolean().default(false),
+    versions: z.array(z.string()).default(["v1"]),
+    return_type: z.string().optional(),
+    create_user_on_auth: z.boolean().default(false),
+    run_as_system: z.boolean().default(false),
+    run_as_user_id: z.string().optional(),
+    run_as_user_id_script_source: z.string().optional(),
+    validation_method: z.string().optional(),
+    verification_method: z.string().optional(),
+    secret_name: z.string().optional(),
+    can_evaluate: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
+  })
+  .loose();

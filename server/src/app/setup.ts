@@ -18,7 +18,7 @@ import {
 import { ServerError } from "../contracts.js";
 import { createRulesAccess, denyAllAccess, openAccess, RuleConfigError, type DataAccess, type Namespace } from "../rules/index.js";
 import type { AppMetadataInput } from "../functions/appMetadata.js";
-import type { EndpointSpec } from "../endpoints/types.js";
+import type { DataApiSpec, EndpointSpec } from "../endpoints/types.js";
 import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
@@ -44,6 +44,8 @@ export interface ServerSetup {
   triggers: TriggerSpec[];
   /** The app's HTTPS endpoints (none without an app). */
   endpoints: EndpointSpec[];
+  /** The app's generated Data API, when enabled. */
+  dataApi: DataApiSpec | undefined;
   /** What the app says of itself for `context.app` (undefined without an app). */
   appMetadata: AppMetadataInput | undefined;
   /** `context.environment` and `%%environment`. */
@@ -118,6 +120,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
       functions: undefined,
       triggers: [],
       endpoints: [],
+      dataApi: undefined,
       appMetadata: undefined,
       environment: { tag: "", values: {} },
       warnings,
@@ -159,6 +162,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     functions: app.functions,
     triggers: app.triggers,
     endpoints: app.endpoints,
+    dataApi: app.dataApi,
     appMetadata: app.metadata,
     environment: app.environment,
     warnings: app.unsupported.map((line) => `not supported: ${line}`),

@@ -193,6 +193,19 @@ export class AuthService {
   }
 
   /**
+   * The user an endpoint runs as by its id (`run_as_user_id`), as functions see it.
+   * @throws ServerError 401 `InvalidSession` `invalid session: error finding user for endpoint` if no
+   * such user exists or it is disabled
+   */
+  async contextUserById(userId: string): Promise<ContextUser> {
+    const user = this.#users.getUser(userId);
+    if (user === undefined || this.#users.isDisabled(userId)) {
+      throw new ServerError(401, "InvalidSession", "invalid session: error finding user for endpoint");
+    }
+    return this.contextUser(user);
+  }
+
+  /**
    * Authenticates an access token.
    * @throws ServerError 401 `InvalidSession` if the token is bad or its session/user is gone.
    */

@@ -39,3 +39,16 @@ export interface EndpointSpec {
   /** The endpoint's own `can_evaluate`, if any (the function's applies too). */
   canEvaluate?: RuleExpression | undefined;
 }
+
+/** The generated Data API (`data_api_config.json`), when it is enabled. */
+export interface DataApiSpec {
+  /** The versions requests may name (`v1`, `beta`). */
+  versions: string[];
+  /** Who requests run as: the caller (Application authentication), the system, or one user. */
+  runAs: { kind: "caller" } | { kind: "system" } | { kind: "user"; userId: string };
+  validation: EndpointValidation;
+  createUserOnAuth: boolean;
+  /** The format of the answers when the request's `Accept` does not choose one. */
+  returnType: "JSON" | "EJSON";
+  canEvaluate?: RuleExpression | undefined;
+}

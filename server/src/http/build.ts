@@ -28,6 +28,7 @@ import { answerClientError } from "./clientErrors.js";
 import { installCors } from "./cors.js";
 import type { HttpDeps } from "./deps.js";
 import { installErrorHandlers } from "./errors.js";
+import { registerDataApiRoutes, type DataApiDeps } from "./dataApiRoutes.js";
 import { registerEndpointRoutes, type EndpointDeps } from "./endpointRoutes.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
 import { StreamRegistry } from "./streams.js";
@@ -50,6 +51,8 @@ export interface HttpAppParts {
   afterReset?: (() => void) | undefined;
   /** The app's HTTPS endpoints (none when absent). */
   endpoints?: EndpointDeps | undefined;
+  /** The app's generated Data API (not served when absent). */
+  dataApi?: DataApiDeps | undefined;
 }
 
 /** The built app and the handles its owner needs. */
@@ -156,6 +159,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   registerFunctionRoutes(app, deps);
   registerWatchRoute(app, deps);
   if (parts.endpoints !== undefined && parts.endpoints.table.size > 0) registerEndpointRoutes(app, deps, parts.endpoints);
+  if (parts.dataApi !== undefined) registerDataApiRoutes(app, deps, parts.dataApi);
   if (config.adminToken !== undefined && faults !== undefined) {
     registerAdminRoutes(app, {
       adminToken: config.adminToken,

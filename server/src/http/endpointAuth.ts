@@ -50,7 +50,11 @@ function credentials(request: FastifyRequest): { provider: string; body: Record<
  * access token, or for credentials no user has when the endpoint does not create users; the login's
  * own errors for bad credentials (401 `InvalidPassword`, `AuthError`, …)
  */
-export async function endpointUser(request: FastifyRequest, spec: EndpointSpec, auth: AuthService): Promise<ContextUser | undefined> {
+export async function endpointUser(
+  request: FastifyRequest,
+  spec: Pick<EndpointSpec, "runAsSystem" | "fetchCustomUserData" | "createUserOnAuth">,
+  auth: AuthService,
+): Promise<ContextUser | undefined> {
   if (spec.runAsSystem) return undefined;
   const token = bearerToken(request);
   if (token !== undefined) return auth.contextUser((await auth.fromAccessToken(token)).user, spec.fetchCustomUserData);

@@ -1,0 +1,166 @@
+/**
+ * The generated Data API's actions (App Services' Data API v1 reference): each request body,
+ * validated, becomes one call of the MongoDB service, and its result the documented answer.
+ * `find` with `skip` reads `skip + limit` documents and leaves out the first `skip`.
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import { ServerError } from "../contracts.js";
+
+/** The actions, as named in `/action/<name>`. */
+export const DATA_API_ACTIONS = [
+  "findOne",
+  "find",
+  "insertOne",
+  "insertMany",
+  "updateOne",
+  "updateMany",
+  "replaceOne",
+  "deleteOne",
+  "deleteMany",
+  "aggregate",
+] as const;
+
+/** A Data API action. */
+export type DataApiAction = (typeof DATA_API_ACTIONS)[number];
+
+/** One MongoDB service call, and how its result becomes the answer. */
+export interface DataApiCall {
+  dataSource: string;
+  method: string;
+  args: Record<string, unknown>;
+  answer(result: unknown): unknown;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !("_bsontype" in value) && !(value instanceof Date);
+const doc = z.custom<Record<string, unknown>>(isObject, { message: "must be an object" });
+const count = z.number().int().nonnegative();
+const namespace = { dataSource: z.string().min(1), database: z.string().min(1), collection: z.string().min(1) };
+
+const schemas = {
+  findOne: z.object({ ...namespace, filter: doc.optional(), projection: doc.optional() }),
+  find: z.object({
+    ...namespace,
+    filter: doc.optional(),
+    projection: doc.optional(),
+    sort: doc.optional(),
+    limit: count.optional(),
+    skip: count.optional(),
+  }),
+  insertOne: z.object({ ...namespace, document: doc }),
+  insertMany: z.object({ ...namespace, documents: z.array(doc).min(1) }),
+  updateOne: z.object({ ...namespace, filter: doc, update: z.union([doc, z.array(doc)]), upsert: z.boolean().optional() }),
+  updateMany: z.object({ ...namespace, filter: doc, update: z.union([doc, z.array(doc)]), upsert: z.boolean().optional() }),
+  replaceOne: z.object({ ...namespace, filter: doc, replacement: doc, upsert: z.boolean().optional() }),
+  deleteOne: z.object({ ...namespace, filter: doc }),
+  deleteMany: z.object({ ...namespace, filter: doc }),
+  aggregate: z.object({ ...namespace, pipeline: z.array(doc) }),
+} as const;
+
+/**
+ * True for a known action name.
+ * @param name - the `/action/<name>` of a request
+ */
+export function isDataApiAction(name: string): name is DataApiAction {
+  return (DATA_API_ACTIONS as readonly string[]).includes(name);
+}
+
+function parsed<A extends DataApiAction>(action: A, body: unknown): z.infer<(typeof schemas)[A]> {
+  if (body === undefined) throw new ServerError(400, "InvalidParameter", `${action}: the request has no body`);
+  const result = schemas[action].safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue !== undefined && issue.path.length > 0 ? issue.path.join(".") : "body";
+    throw new ServerError(400, "InvalidParameter", `${action}: ${where} ${issue?.message ?? "is invalid"}`);
+  }
+  return result.data as z.infer<(typeof schemas)[A]>;
+}
+
+/** `{matchedCount, modifiedCount, upsertedId?}` as the service gives it. */
+function updateAnswer(result: unknown): unknown {
+  const r = result as { matchedCount: number; modifiedCount: number; upsertedId?: unknown };
+  return {
+    matchedCount: r.matchedCount,
+    modifiedCount: r.modifiedCount,
+    ...(r.upsertedId === undefined ? {} : { upsertedId: r.upsertedId }),
+  };
+}
+
+const same = (result: unknown): unknown => result;
+
+/** The fields that are set (an absent option stays absent). */
+function defined(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * The MongoDB service call of a Data API request.
+ * @param action - the action
+ * @param body - the request body, parsed from (canonical or relaxed) Extended JSON
+ * @returns the call and its answer
+ * @throws ServerError 400 `InvalidParameter` for a missing or ill-typed field; 400 `MongoDBError`
+ * for a `replacement` with update operators
+ */
+export function dataApiCall(action: DataApiAction, body: unknown): DataApiCall {
+  const call = callOf(action, body);
+  return { ...call, args: defined(call.args) };
+}
+
+function callOf(action: DataApiAction, body: unknown): DataApiCall {
+  const { dataSource, database, collection } = parsed(action, body);
+  const at = { database, collection };
+  switch (action) {
+    case "findOne": {
+      const a = parsed(action, body);
+      return {
+        dataSource,
+        method: "findOne",
+        args: { ...at, query: a.filter, project: a.projection },
+        answer: (document) => ({ document }),
+      };
+    }
+    case "find": {
+      const a = parsed(action, body);
+      const skip = a.skip ?? 0;
+      const limit = a.limit === undefined ? undefined : a.limit + skip;
+      return {
+        dataSource,
+        method: "find",
+        args: { ...at, query: a.filter, project: a.projection, sort: a.sort, ...(limit === undefined || limit === 0 ? {} : { limit }) },
+        answer: (documents) => ({ documents: (documents as unknown[]).slice(skip) }),
+      };
+    }
+    case "insertOne":
+      return { dataSource, method: "insertOne", args: { ...at, document: parsed(action, body).document }, answer: same };
+    case "insertMany":
+      return { dataSource, method: "insertMany", args: { ...at, documents: parsed(action, body).documents }, answer: same };
+    case "updateOne":
+    case "updateMany": {
+      const a = parsed(action, body);
+      return { dataSource, method: action, args: { ...at, query: a.filter, update: a.update, upsert: a.upsert }, answer: updateAnswer };
+    }
+    case "replaceOne": {
+      const a = parsed(action, body);
+      if (Object.keys(a.replacement).some((key) => key.startsWith("$"))) {
+        throw new ServerError(400, "MongoDBError", "replaceOne: the replacement document must not contain update operators");
+      }
+      return {
+        dataSource,
+        method: "updateOne",
+        args: { ...at, query: a.filter, update: a.replacement, upsert: a.upsert },
+        answer: updateAnswer,
+      };
+    }
+    case "deleteOne":
+    case "deleteMany":
+      return { dataSource, method: action, args: { ...at, query: parsed(action, body).filter }, answer: same };
+    case "aggregate":
+      return {
+        dataSource,
+        method: "aggregate",
+        args: { ...at, pipeline: parsed(action, body).pipeline },
+        answer: (documents) => ({ documents }),
+      };
+  }
+}
