@@ -1,4 +1,4 @@
-import { Decimal128, Long, ObjectId } from "bson";
+import { Decimal128, Long, ObjectId, Timestamp } from "bson";
 import { describe, expect, test } from "vitest";
 import { ServerError } from "../contracts.js";
 import { parseEjsonText } from "./bodyParser.js";
@@ -25,6 +25,10 @@ describe("parseEjsonText", () => {
       JSON.stringify({ id: { $oid: id.toHexString() }, when: { $date: "2024-01-01T00:00:00Z" }, dec: { $numberDecimal: "1.10" }, n: 3 }),
     ) as Record<string, unknown>;
     expect(out).toEqual({ id, when: new Date("2024-01-01T00:00:00Z"), dec: Decimal128.fromString("1.10"), n: 3 });
+    // a Timestamp is a Long subclass in bson: it must not become a number
+    const ts = parseEjsonText(JSON.stringify({ ts: { $timestamp: { t: 1, i: 2 } } })) as { ts: unknown };
+    expect(ts.ts).toBeInstanceOf(Timestamp);
+    expect(ts.ts).toMatchObject({ t: 1, i: 2 });
     expect(parseEjsonText('"text"')).toBe("text");
     expect(parseEjsonText("")).toBeUndefined();
   });

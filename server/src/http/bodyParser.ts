@@ -5,7 +5,7 @@
  * malformed input.
  * @packageDocumentation
  */
-import { Double, EJSON, Int32, Long } from "bson";
+import { Double, EJSON, Int32, Long, Timestamp } from "bson";
 import type { FastifyInstance } from "fastify";
 import { ServerError } from "../contracts.js";
 
@@ -35,6 +35,8 @@ const MIN_SAFE = Long.fromNumber(Number.MIN_SAFE_INTEGER);
 function promoteNumbers(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Int32 || value instanceof Double) return value.valueOf();
+  // a Timestamp is a Long too: it stays a Timestamp
+  if (value instanceof Timestamp) return value;
   if (value instanceof Long) return value.lessThanOrEqual(MAX_SAFE) && value.greaterThanOrEqual(MIN_SAFE) ? value.toNumber() : value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = promoteNumbers(value[i]);
