@@ -51,6 +51,33 @@ export function toBytes(doc: Doc): Uint8Array {
   }
 }
 
+/** The most levels of nesting a stored document may have, as MongoDB ("no more than 100 levels"). */
+export const MAX_NESTING = 100;
+
+/** The nesting depth of a value (a document holding only plain values: 1), stopping past `limit`. */
+function depth(value: unknown, limit: number): number {
+  if (typeof value !== "object" || value === null || (!Array.isArray(value) && !isPlainObject(value))) return 0;
+  let deepest = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (deepest >= limit) break;
+    deepest = Math.max(deepest, depth(item, limit - 1));
+  }
+  return deepest + 1;
+}
+
+/**
+ * Serialises a document that is to be stored: {@link toBytes}, after checking MongoDB's nesting
+ * limit (a document nested deeper would also overflow the stack of whoever reads it later).
+ * @param doc - the document
+ * @throws ServerError `InvalidParameter` if it is nested deeper than {@link MAX_NESTING} levels or not serialisable
+ */
+export function storedBytes(doc: Doc): Uint8Array {
+  if (depth(doc, MAX_NESTING + 1) > MAX_NESTING) {
+    throw invalidParameter(`document is nested deeper than ${MAX_NESTING} levels, MongoDB's limit`);
+  }
+  return toBytes(doc);
+}
+
 /**
  * Reads stored BSON bytes back into a document.
  * @param bytes - bytes from {@link toBytes}

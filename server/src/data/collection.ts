@@ -5,7 +5,7 @@
  * of query threads catch up with the writes they missed instead of copying the whole collection.
  * @packageDocumentation
  */
-import { toBytes, type Doc } from "./bsonValues.js";
+import { storedBytes, toBytes, type Doc } from "./bsonValues.js";
 import type { ChangeFeed, Mutation } from "./changeFeed.js";
 import type { RowWrite, SqliteDocs } from "./sqliteStore.js";
 
@@ -96,7 +96,7 @@ export class Collection implements DocCollection {
    */
   commit(mutations: Mutation[]): void {
     if (mutations.length === 0) return;
-    const writes: RowWrite[] = mutations.map((m) => ({ key: m.key, bytes: m.after ? toBytes(m.after) : null }));
+    const writes: RowWrite[] = mutations.map((m) => ({ key: m.key, bytes: m.after ? storedBytes(m.after) : null }));
     this.sqlite.commit(this.db, this.name, writes);
     let structural = false;
     for (const m of mutations) {

@@ -11,7 +11,7 @@ import { ServerError } from "../contracts.js";
 import { denyAllAccess, openAccess, type AccessSpec, type DataAccess, type UserCaller } from "../rules/access.js";
 import { createRulesAccess } from "../rules/index.js";
 import type { MethodName } from "./args.js";
-import { normalize, toBytes, type Doc } from "./bsonValues.js";
+import { normalize, storedBytes, toBytes, type Doc } from "./bsonValues.js";
 import { dispatch } from "./dispatch.js";
 import { mongoError, toServerError } from "./errors.js";
 import {
@@ -80,7 +80,7 @@ function encodeWrites(views: Map<string, RecordingCollection>): EncodedWrites | 
       mutations: view.recorded.map((m) => ({
         kind: m.kind,
         key: m.key,
-        bytes: m.after === null ? null : toBytes(m.after),
+        bytes: m.after === null ? null : storedBytes(m.after),
         ...(m.changedPaths === undefined ? {} : { changedPaths: m.changedPaths }),
       })),
     };

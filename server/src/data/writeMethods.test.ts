@@ -27,6 +27,25 @@ describe("insertOne / insertMany", () => {
     expect(await s.call("insertOne", { document: { _id: "mine", b: 2 } })).toEqual({ insertedId: "mine" });
   });
 
+  test("a document nested deeper than MongoDB's 100 levels is refused, on insert and on update; nothing is written", async () => {
+    const nested = (levels: number): Record<string, unknown> => {
+      let doc: Record<string, unknown> = { leaf: 1 };
+      for (let i = 1; i < levels; i++) doc = { a: doc };
+      return doc;
+    };
+    let list: unknown[] = [1];
+    for (let i = 1; i < 100; i++) list = [list];
+    // the document itself is a level: 100 levels in all are fine
+    expect(await s.call("insertOne", { document: { _id: "ok", ...nested(99) } })).toEqual({ insertedId: "ok" });
+    const err = await fails(s.call("insertOne", { document: { _id: "deep", ...nested(101) } }), "InvalidParameter");
+    expect(err.message).toContain("nested deeper than 100 levels");
+    await fails(s.call("updateOne", { query: { _id: "ok" }, update: { $set: { more: nested(100) } } }), "InvalidParameter");
+    // arrays are levels too
+    await fails(s.call("insertOne", { document: { _id: "arrays", list } }), "InvalidParameter");
+    expect(await s.call("count", {})).toBe(1);
+    expect(await s.call("findOne", { query: { _id: "ok" }, project: { more: 1 } })).toEqual({ _id: "ok" });
+  });
+
   test("insertMany returns ids in order", async () => {
     const res = (await s.call("insertMany", { documents: [{ _id: 7 }, { x: 1 }, { _id: "s" }] })) as { insertedIds: unknown[] };
     expect(res.insertedIds[0]).toBe(7);
