@@ -15,7 +15,15 @@ const target = { database: z.string().min(1), collection: z.string().min(1) };
 
 /** Schemas of the argument object per method name. */
 export const argSchemas = {
-  find: z.object({ ...target, query: doc.optional(), project: doc.optional(), sort: doc.optional(), limit: count.optional() }),
+  // `skip` is this server's (realm-web sends none): function cursors and the Data API use it
+  find: z.object({
+    ...target,
+    query: doc.optional(),
+    project: doc.optional(),
+    sort: doc.optional(),
+    limit: count.optional(),
+    skip: z.number().int().nonnegative().optional(),
+  }),
   findOne: z.object({ ...target, query: doc.optional(), project: doc.optional(), sort: doc.optional() }),
   findOneAndUpdate: z.object({
     ...target,

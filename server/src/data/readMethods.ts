@@ -14,6 +14,8 @@ export interface SelectOptions {
   sort?: Doc;
   /** 0 or absent: no limit; negative: its absolute value (as MongoDB) */
   limit?: number;
+  /** Matches (in sort order) left out before the limit counts. */
+  skip?: number;
 }
 
 /**
@@ -25,9 +27,11 @@ export interface SelectOptions {
  */
 export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOptions = {}): Doc[] {
   const limit = Math.abs(opts.limit ?? 0);
+  const skip = opts.skip ?? 0;
   try {
-    if (!opts.sort || Object.keys(opts.sort).length === 0) return scan(docs, new Query(normalize(query ?? {}), {}), limit);
+    if (!opts.sort || Object.keys(opts.sort).length === 0) return scan(docs, new Query(normalize(query ?? {}), {}), limit, skip);
     let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(normalize(opts.sort));
+    if (skip > 0) cursor = cursor.skip(skip);
     if (limit > 0) cursor = cursor.limit(limit);
     return cursor.all();
   } catch (err) {
@@ -35,11 +39,16 @@ export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOpti
   }
 }
 
-/** Natural-order scan that stops at `limit` matches (mingo's cursor filters everything first). */
-function scan(docs: Doc[], query: Query, limit: number): Doc[] {
+/** Natural-order scan that leaves out `skip` matches and stops at `limit` (mingo's cursor filters everything first). */
+function scan(docs: Doc[], query: Query, limit: number, skip: number): Doc[] {
   const out: Doc[] = [];
+  let skipped = 0;
   for (const doc of docs) {
     if (!query.test(doc)) continue;
+    if (skipped < skip) {
+      skipped += 1;
+      continue;
+    }
     out.push(doc);
     if (out.length === limit) break;
   }
@@ -72,7 +81,7 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
  * @throws ServerError `MongoDBError` for invalid queries
  */
 export function find(reg: DocRegistry, a: ArgsOf<"find">): Doc[] {
-  const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: a.limit });
+  const docs = selectDocs(reg.get(a.database, a.collection).docs(), a.query, { sort: a.sort, limit: a.limit, skip: a.skip });
   return project(docs, a.project, a.query);
 }
 

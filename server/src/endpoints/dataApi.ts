@@ -1,7 +1,6 @@
 /**
  * The generated Data API's actions (App Services' Data API v1 reference): each request body,
  * validated, becomes one call of the MongoDB service, and its result the documented answer.
- * `find` with `skip` reads `skip + limit` documents and leaves out the first `skip`.
  * @packageDocumentation
  */
 import { z } from "zod";
@@ -122,13 +121,11 @@ function callOf(action: DataApiAction, body: unknown): DataApiCall {
     }
     case "find": {
       const a = parsed(action, body);
-      const skip = a.skip ?? 0;
-      const limit = a.limit === undefined ? undefined : a.limit + skip;
       return {
         dataSource,
         method: "find",
-        args: { ...at, query: a.filter, project: a.projection, sort: a.sort, ...(limit === undefined || limit === 0 ? {} : { limit }) },
-        answer: (documents) => ({ documents: (documents as unknown[]).slice(skip) }),
+        args: { ...at, query: a.filter, project: a.projection, sort: a.sort, limit: a.limit || undefined, skip: a.skip || undefined },
+        answer: (documents) => ({ documents }),
       };
     }
     case "insertOne":

@@ -27,6 +27,9 @@ const FILES: Record<string, string> = {
     try { c.find().skip(-1); } catch (e) { badSkip = e.message; }
     return { page, rest, first: first._id, second: second._id, third: third === undefined, later: await later, aggPage, aggFirst, lateSort, badSkip };
   };`,
+  "pastCap.js": `exports = async function (name) { ${COLL}
+    return { sorted: await c.find({}, { _id: 0, n: 1 }).sort({ n: 1 }).skip(25).toArray(), natural: (await c.find({}).skip(28).toArray()).length };
+  };`,
   "distinct.js": `exports = async function (name, field, query) { ${COLL} return c.distinct(field, query); };`,
   "bulk.js": `exports = async function (name, ops, options) { ${COLL}
     let error = null;
@@ -57,6 +60,13 @@ afterAll(async () => {
 });
 
 describe("cursor methods", () => {
+  test("a skip past the result cap reaches the documents there (the service skips before it caps)", async () => {
+    await runner.call("seed", ["pastCap", Array.from({ length: 30 }, (_, n) => ({ n }))], {});
+    const { sorted, natural } = (await runner.call("pastCap", ["pastCap"], {})) as { sorted: unknown[]; natural: number };
+    expect(sorted).toEqual([25, 26, 27, 28, 29].map((n) => ({ n })));
+    expect(natural).toBe(2);
+  });
+
   test("skip after sort and before limit, next() one at a time then undefined, a cursor changed in place, skip on aggregate", async () => {
     await runner.call("seed", ["c", [1, 2, 3, 4, 5].map((n) => ({ _id: `d${n}`, n }))], {});
     expect(await runner.call("cursor", ["c"], {})).toEqual({

@@ -87,16 +87,16 @@ export function createCursor(run: (shape: CursorShape) => Promise<Obj[]>): FindC
 }
 
 /**
- * The documents a find with this shape returns, given a way to run it with a sort and a limit
- * only (the service has no skip): asks for `skip + limit` and drops the first `skip`.
+ * The documents a find with this shape returns. The service skips before it limits and caps the
+ * result, so a skip past the result cap still reaches the documents there.
  * @param shape - the cursor's shape
- * @param find - runs the find with a sort and a limit (0: none)
+ * @param find - runs the find with a sort, a limit (0: none) and a skip
  */
-export async function findShaped(shape: CursorShape, find: (sort: Obj | undefined, limit: number) => Promise<Obj[]>): Promise<Obj[]> {
-  const skip = shape.skip ?? 0;
-  const limit = shape.limit ?? 0;
-  const rows = await find(shape.sort, limit > 0 ? skip + limit : 0);
-  return skip > 0 ? rows.slice(skip) : rows;
+export async function findShaped(
+  shape: CursorShape,
+  find: (sort: Obj | undefined, limit: number, skip: number) => Promise<Obj[]>,
+): Promise<Obj[]> {
+  return find(shape.sort, shape.limit ?? 0, shape.skip ?? 0);
 }
 
 /**

@@ -73,7 +73,9 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
   const call1 = <T>(name: string, arg: Obj): Promise<T> => call(name, arg) as Promise<T>;
   const methods: Omit<FunctionCollection, "bulkWrite"> = {
     find: (query = {}, project) =>
-      createCursor((shape) => findShaped(shape, (sort, limit) => call1<Obj[]>("find", { query, project, sort, limit }))),
+      createCursor((shape) =>
+        findShaped(shape, (sort, limit, skip) => call1<Obj[]>("find", { query, project, sort, limit, ...(skip > 0 ? { skip } : {}) })),
+      ),
     findOne: (query = {}, project, options) => call1("findOne", { query, project, sort: options?.sort }),
     count: (query = {}, options) => call1("count", { query, limit: options?.limit }),
     countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }),

@@ -216,6 +216,33 @@ describe("the Data API's settings", () => {
     }
   });
 
+  test("find's skip comes before the result cap (here 5 documents)", async () => {
+    const own = await startAppServer(
+      { ...files, "https_endpoints/data_api_config.json": { disabled: false, versions: ["v1"], run_as_system: true } },
+      { config: { limits: { maxResultDocuments: 5 } } },
+    );
+    try {
+      const url = `${own.server.url}/app/data-api-app/endpoint/data/v1/action`;
+      const post = async (action: string, body: object): Promise<unknown> =>
+        (
+          await fetch(`${url}/${action}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ ...ns, ...body }),
+          })
+        ).json();
+      await post("insertMany", { documents: Array.from({ length: 8 }, (_, i) => ({ n: i + 1 })) });
+      expect(await post("find", { filter: {}, sort: { n: 1 }, skip: 5, limit: 2, projection: { _id: 0, n: 1 } })).toEqual({
+        documents: [{ n: 6 }, { n: 7 }],
+      });
+      expect(await post("find", { filter: {}, sort: { n: 1 }, skip: 3, projection: { _id: 0, n: 1 } })).toEqual({
+        documents: [4, 5, 6, 7, 8].map((n) => ({ n })),
+      });
+    } finally {
+      await own.close();
+    }
+  });
+
   test("run_as_user_id of a user that does not exist: 401 InvalidSession", async () => {
     const own = await startAppServer({
       ...files,
