@@ -29,7 +29,8 @@ export interface DataApiDeps {
 function userOf(request: FastifyRequest, spec: DataApiSpec, auth: AuthService): Promise<ContextUser | undefined> {
   if (spec.runAs.kind === "system") return Promise.resolve(undefined);
   if (spec.runAs.kind === "user") return auth.contextUserById(spec.runAs.userId);
-  return endpointUser(request, { runAsSystem: false, fetchCustomUserData: false, createUserOnAuth: spec.createUserOnAuth }, auth);
+  // with its custom data: rules may read %%user.custom_data
+  return endpointUser(request, { runAsSystem: false, fetchCustomUserData: true, createUserOnAuth: spec.createUserOnAuth }, auth);
 }
 
 /**
