@@ -154,6 +154,55 @@ describe("the Data API's actions", () => {
   });
 });
 
+describe("what the rules and the server refuse", () => {
+  test("another user's documents stay out of reach of updateMany, replaceOne, upserts and aggregate", async () => {
+    const alice = keys[0]?.userId;
+    await act("insertOne", { document: { _id: "a-doc", owner_id: alice, text: "Alice's own" } }, { as: 0 });
+    expect((await act("updateMany", { filter: {}, update: { $set: { text: "Bob was here" } } }, { as: 1 })).body).toEqual({
+      matchedCount: 0,
+      modifiedCount: 0,
+    });
+    expect((await act("replaceOne", { filter: { _id: "a-doc" }, replacement: { owner_id: keys[1]?.userId } }, { as: 1 })).body).toEqual({
+      matchedCount: 0,
+      modifiedCount: 0,
+    });
+    const upsert = await act(
+      "updateOne",
+      { filter: { _id: "a-doc" }, update: { $set: { owner_id: keys[1]?.userId } }, upsert: true },
+      { as: 1 },
+    );
+    expect(upsert.status).toBe(400);
+    expect((await act("aggregate", { pipeline: [{ $match: {} }] }, { as: 1 })).body).toEqual({ documents: [] });
+    expect((await act("findOne", { filter: { _id: "a-doc" }, projection: { _id: 0, text: 1 } }, { as: 0 })).body).toEqual({
+      document: { text: "Alice's own" },
+    });
+  });
+
+  test("stages kept for system code, a document nested deeper than 100 levels", async () => {
+    const lookup = await act(
+      "aggregate",
+      { pipeline: [{ $lookup: { from: "other", localField: "a", foreignField: "b", as: "c" } }] },
+      { as: 0 },
+    );
+    expect(lookup.status).toBe(400);
+    expect(lookup.body).toMatchObject({ error_code: "MongoDBError" });
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 120; i++) deep = { a: deep };
+    const nested = await act("insertOne", { document: { owner_id: keys[0]?.userId, deep } }, { as: 0 });
+    expect(nested).toMatchObject({ status: 400, body: { error_code: "InvalidParameter" } });
+  });
+
+  test("a bearer token and email/password authenticate too", async () => {
+    const c = new TestClient(app.server.url, "data-api-app");
+    const user = await c.logIn("anon-user");
+    const res = await act("find", { filter: {} }, { headers: { authorization: `Bearer ${user.access_token}` } });
+    expect(res).toMatchObject({ status: 200, body: { documents: [] } });
+    const wrong = await act("find", { filter: {} }, { headers: { email: "nobody@example.com", password: "secret1" } });
+    // the app has no email/password provider
+    expect(wrong.status).toBe(404);
+  });
+});
+
 describe("errors", () => {
   test.each([
     ["no credentials", "find", { filter: {} }, {}, 400, "InvalidParameter"],
@@ -199,11 +248,7 @@ describe("the Data API's settings", () => {
           headers: { "content-type": "application/json", ...headers },
           body: JSON.stringify({ ...ns, ...body }),
         });
-      const inserted = await post(
-        "insertOne",
-        { document: { owner_id: "nobody", n: { $numberLong: "5" } } },
-        { "X-Secret-Key": "my-secret" },
-      );
+      const inserted = await post("insertOne", { document: { owner_id: "nobody", n: 5 } }, { "X-Secret-Key": "my-secret" });
       expect(inserted.status).toBe(200);
       expect(await inserted.json()).toEqual({ insertedId: { $oid: expect.any(String) } });
       const found = await post("find", { filter: {} }, { "X-Secret-Key": "my-secret" });
@@ -238,6 +283,56 @@ describe("the Data API's settings", () => {
       expect(await post("find", { filter: {}, sort: { n: 1 }, skip: 3, projection: { _id: 0, n: 1 } })).toEqual({
         documents: [4, 5, 6, 7, 8].map((n) => ({ n })),
       });
+    } finally {
+      await own.close();
+    }
+  });
+
+  test("the secret query parameter, and rules that read the caller's custom user data", async () => {
+    const own = await startAppServer(
+      {
+        ...files,
+        "auth/custom_user_data.json": {
+          enabled: true,
+          mongo_service_name: "mongodb-atlas",
+          database_name: "demo",
+          collection_name: "userData",
+          user_id_field: "userId",
+        },
+        "data_sources/mongodb-atlas/learn-data-api/notes/rules.json": {
+          database: "learn-data-api",
+          collection: "notes",
+          roles: [
+            { name: "admin", apply_when: { "%%user.custom_data.role": "admin" }, read: true, write: true, insert: true, delete: true },
+          ],
+        },
+        "functions/config.json": [{ name: "grant", run_as_system: true }],
+        "functions/grant.js": `exports = (userId) => context.services.get("mongodb-atlas").db("demo").collection("userData").insertOne({ userId, role: "admin" });`,
+        "https_endpoints/data_api_config.json": {
+          disabled: false,
+          versions: ["v1"],
+          verification_method: "SECRET_AS_QUERY_PARAM",
+          secret_name: "s",
+        },
+      },
+      { secrets: { s: "open-sesame" } },
+    );
+    try {
+      const c = new TestClient(own.server.url, "data-api-app");
+      const admin = await c.logIn("anon-user");
+      const other = await c.logIn("anon-user");
+      await c.request("POST", c.app("/functions/call"), { token: admin.access_token, body: { name: "grant", arguments: [admin.user_id] } });
+      const url = `${own.server.url}/app/data-api-app/endpoint/data/v1/action/insertOne`;
+      const insert = (token: string, query: string) =>
+        fetch(`${url}${query}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ ...ns, collection: "notes", document: { text: "hi" } }),
+        });
+      expect((await insert(admin.access_token, "")).status).toBe(401);
+      expect((await insert(admin.access_token, "?secret=wrong")).status).toBe(401);
+      expect((await insert(admin.access_token, "?secret=open-sesame")).status).toBe(200);
+      expect((await insert(other.access_token, "?secret=open-sesame")).status).toBe(403);
     } finally {
       await own.close();
     }
