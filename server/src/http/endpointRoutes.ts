@@ -26,7 +26,10 @@ export interface EndpointDeps {
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
-/** The request's headers for the function: without the credential headers, unless the function runs as system (and so received none). */
+/**
+ * The request's headers for the function: without any credential header, unless the function runs
+ * as system (its endpoint takes no credentials, so such a header belongs to a scheme of the app's own).
+ */
 function functionHeaders(request: FastifyRequest, spec: EndpointSpec): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
@@ -43,7 +46,8 @@ function firstValues(query: unknown): { query: Record<string, string>; secret: s
     const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
     if (typeof first !== "string") continue;
     if (key === "secret") secret = first;
-    else out[key] = first;
+    // defined, not assigned: a parameter named __proto__ stays a parameter
+    else Object.defineProperty(out, key, { value: first, enumerable: true, writable: true, configurable: true });
   }
   return { query: out, secret };
 }
@@ -79,7 +83,7 @@ export function registerEndpointRoutes(app: FastifyInstance, deps: HttpDeps, end
         const found = endpoints.table.find(route, request.method);
         if (found === undefined) throw new ServerError(404, "EndpointNotFound", `no HTTPS endpoint has the route ${route}`);
         if (Array.isArray(found)) {
-          reply.header("allow", found.includes("*") ? METHODS.join(", ") : found.join(", "));
+          reply.header("allow", found.join(", "));
           throw new ServerError(405, "MethodNotAllowed", `the HTTPS endpoint ${route} does not handle ${request.method}`);
         }
         const spec = found;
