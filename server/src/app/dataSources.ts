@@ -35,7 +35,7 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
       continue;
     }
     serviceNames.push(config.name);
-    const source: DataSourceRules = { name: config.name, collections: [] };
+    const source: DataSourceRules = { name: config.name, collections: [], schemas: [] };
     if (files.exists(`${base}/default_rule.json`))
       source.defaultRule = { where: `${base}/default_rule.json`, raw: files.rawJson(`${base}/default_rule.json`) };
     for (const database of files.list(base)) {
@@ -45,7 +45,13 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
         if (!files.isDir(at)) continue;
         if (files.exists(`${at}/rules.json`))
           source.collections.push({ where: `${at}/rules.json`, raw: files.rawJson(`${at}/rules.json`), database, collection });
-        if (files.exists(`${at}/schema.json`)) unsupported.push(`${at}/schema.json: schema validation is not enforced`);
+        if (files.exists(`${at}/schema.json`)) {
+          const raw = files.rawJson(`${at}/schema.json`);
+          source.schemas?.push({ where: `${at}/schema.json`, raw, database, collection });
+          if (typeof raw === "object" && raw !== null && "validate" in raw) {
+            unsupported.push(`${at}/schema.json: its change validation expression (validate) is not enforced; the schema is`);
+          }
+        }
         if (files.exists(`${at}/relationships.json`) && hasEntries(files.rawJson(`${at}/relationships.json`))) {
           unsupported.push(`${at}/relationships.json: relationships are not resolved`);
         }

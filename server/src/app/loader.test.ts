@@ -178,12 +178,12 @@ describe("functions", () => {
 });
 
 describe("data sources, values and environments", () => {
-  test("rules per collection and default rules; schema.json is listed; other data source types are listed", async () => {
+  test("rules and schemas per collection, default rules; a schema's validate expression and other data source types are listed", async () => {
     const dir = await app({
       "data_sources/mongodb-atlas/config.json": ATLAS,
       "data_sources/mongodb-atlas/default_rule.json": { roles: [] },
       "data_sources/mongodb-atlas/shop/orders/rules.json": ownerOnly("shop", "orders"),
-      "data_sources/mongodb-atlas/shop/orders/schema.json": { bsonType: "object" },
+      "data_sources/mongodb-atlas/shop/orders/schema.json": { bsonType: "object", validate: { "%%true": true } },
       "data_sources/lake/config.json": { name: "lake", type: "datalake", config: {} },
     });
     const loaded = loadApp(dir);
@@ -200,11 +200,19 @@ describe("data sources, values and environments", () => {
             collection: "orders",
           },
         ],
+        schemas: [
+          {
+            where: "data_sources/mongodb-atlas/shop/orders/schema.json",
+            raw: { bsonType: "object", validate: { "%%true": true } },
+            database: "shop",
+            collection: "orders",
+          },
+        ],
       },
     ]);
     expect(loaded.unsupported).toEqual([
       "data_sources/lake/config.json: data source lake of type datalake is not supported: its service is not available",
-      "data_sources/mongodb-atlas/shop/orders/schema.json: schema validation is not enforced",
+      "data_sources/mongodb-atlas/shop/orders/schema.json: its change validation expression (validate) is not enforced; the schema is",
     ]);
   });
 

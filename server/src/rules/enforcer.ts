@@ -19,6 +19,7 @@ import type { UpdateSpec } from "../data/applyUpdate.js";
 import { type AccessSpec, type DataAccess, type Namespace, type UserCaller, type WatchGuard } from "./access.js";
 import type { CompiledRuleSet } from "./config.js";
 import { readOnlyRuleSet } from "./config.js";
+import type { CollectionSchema } from "./schema.js";
 import { noRuleForNamespace, notPermitted } from "./errors.js";
 import type { ExpansionContext } from "./expansions.js";
 import { checkUserPipeline, checkUserQuery, checkUserUpdate } from "./operators.js";
@@ -36,6 +37,8 @@ export interface ServiceRules {
   collections: Map<string, CompiledRuleSet>;
   /** `default_rule.json`, if any. */
   defaultRule: CompiledRuleSet | undefined;
+  /** Collection schemas by `database\u0000collection`. */
+  schemas?: Map<string, CollectionSchema> | undefined;
 }
 
 /** Options of {@link RulesAccess}. */
@@ -178,6 +181,8 @@ export class RulesAccess implements DataAccess {
       for (const m of writes) {
         if (!(await writePermitted(set, ctx, m.before ?? undefined, m.after ?? undefined))) throw notPermitted(actionOf(m));
       }
+      const schema = this.opts.services.get(service)?.schemas?.get(namespaceKey(a.database, a.collection));
+      if (schema !== undefined) for (const m of writes) if (m.after !== null) schema.check(m.after);
       if (unchanged(staged, writes)) {
         staged.real.commit(writes);
         if (failure !== undefined) throw failure.error;

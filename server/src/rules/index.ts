@@ -6,6 +6,7 @@
 import type { Namespace } from "./access.js";
 import { compileRuleFile, RuleConfigError, type CompiledRuleSet } from "./config.js";
 import { namespaceKey, RulesAccess, type ServiceRules } from "./enforcer.js";
+import { compileSchema, type CollectionSchema, type SchemaFileEntry } from "./schema.js";
 
 export {
   denyAllAccess,
@@ -39,6 +40,8 @@ export interface DataSourceRules {
   /** The service name (`mongodb-atlas`). */
   name: string;
   collections: RuleFileEntry[];
+  /** The collections' `schema.json` files. */
+  schemas?: SchemaFileEntry[] | undefined;
   /** `default_rule.json`, if present. */
   defaultRule?: { where: string; raw: unknown } | undefined;
 }
@@ -91,7 +94,17 @@ export function createRulesAccess(opts: CreateRulesAccessOptions): RulesAccess {
         problems.push(err.message);
       }
     }
-    services.set(source.name, { collections, defaultRule });
+    const schemas = new Map<string, CollectionSchema>();
+    for (const entry of source.schemas ?? []) {
+      try {
+        const schema = compileSchema(entry);
+        if (schema !== undefined) schemas.set(namespaceKey(entry.database, entry.collection), schema);
+      } catch (err) {
+        if (!(err instanceof RuleConfigError)) throw err;
+        problems.push(err.message);
+      }
+    }
+    services.set(source.name, { collections, defaultRule, schemas });
   }
   if (problems.length > 0) throw new RuleConfigError(problems.join("; "));
   const access = new RulesAccess({ services, values: opts.values, environment: opts.environment, customUserData: opts.customUserData });

@@ -1,0 +1,137 @@
+import { Binary, BSONRegExp, Decimal128, Long, ObjectId, Timestamp, UUID } from "bson";
+import { describe, expect, test } from "vitest";
+import { compileSchema } from "./schema.js";
+
+// A collection schema as a Device Sync app writes it (App Services' "Schema Types").
+const TASK = {
+  title: "Task",
+  bsonType: "object",
+  required: ["_id", "owner_id", "name"],
+  properties: {
+    _id: { bsonType: "objectId" },
+    owner_id: { bsonType: "string" },
+    name: { bsonType: "string", minLength: 1 },
+    priority: { bsonType: "long" },
+    estimate: { bsonType: "double" },
+    price: { bsonType: "decimal" },
+    done: { bsonType: "bool" },
+    due: { bsonType: "date" },
+    tags: { bsonType: "array", items: { bsonType: "string" }, uniqueItems: true },
+    ref: { bsonType: "uuid" },
+    notes: { bsonType: ["string", "null"] },
+    extra: { bsonType: "mixed" },
+    status: { enum: ["open", "closed"] },
+  },
+};
+
+const schema = compileSchema({
+  where: "data_sources/mongodb-atlas/todo/tasks/schema.json",
+  raw: TASK,
+  database: "todo",
+  collection: "tasks",
+});
+const valid = { _id: new ObjectId(), owner_id: "u1", name: "Write" };
+
+function failure(doc: Record<string, unknown>): string {
+  try {
+    schema?.check(doc);
+  } catch (err) {
+    expect(err).toMatchObject({ statusCode: 400, errorCode: "SchemaValidationFailedWrite" });
+    return (err as Error).message;
+  }
+  throw new Error("the document passed");
+}
+
+describe("collection schemas", () => {
+  test("documents of every BSON type the schema names pass; numbers that fit pass the numeric types", () => {
+    expect(() =>
+      schema?.check({
+        ...valid,
+        priority: 3,
+        estimate: 2,
+        price: Decimal128.fromString("9.99"),
+        done: false,
+        due: new Date(),
+        tags: ["a", "b"],
+        ref: new UUID(),
+        notes: null,
+        extra: { anything: [1, "x"] },
+        status: "open",
+      }),
+    ).not.toThrow();
+    expect(() => schema?.check({ ...valid, priority: Long.fromString("9007199254740993"), estimate: 2.5, price: 3 })).not.toThrow();
+  });
+
+  test.each([
+    ["a missing required field", { _id: new ObjectId(), owner_id: "u1" }, "must have required property 'name'"],
+    ["a string where a long belongs", { ...valid, priority: "high" }, "priority must be of BSON type long"],
+    ["a fraction where a long belongs", { ...valid, priority: 2.5 }, "priority must be of BSON type long"],
+    [
+      "an ObjectId's hex string where an ObjectId belongs",
+      { ...valid, _id: new ObjectId().toHexString() },
+      "_id must be of BSON type objectId",
+    ],
+    ["a Binary that is not a UUID", { ...valid, ref: new Binary(Buffer.from("abc")) }, "ref must be of BSON type uuid"],
+    ["an empty name", { ...valid, name: "" }, "name must NOT have fewer than 1 characters"],
+    ["a repeated tag", { ...valid, tags: ["a", "a"] }, "tags must NOT have duplicate items"],
+    ["a tag that is no string", { ...valid, tags: [1] }, "tags.0 must be of BSON type string"],
+    ["a value outside the enum", { ...valid, status: "maybe" }, "status must be equal to one of the allowed values"],
+  ])("refuses %s, naming the field", (_label, doc, message) => {
+    expect(failure(doc)).toContain(message);
+  });
+
+  test("every BSON type name of the docs is known; an unknown one, or an invalid schema, is a config error naming the file", () => {
+    const names = [
+      "double",
+      "string",
+      "object",
+      "array",
+      "objectId",
+      "date",
+      "bool",
+      "null",
+      "regex",
+      "int",
+      "timestamp",
+      "long",
+      "decimal",
+      "uuid",
+      "binData",
+      "mixed",
+    ];
+    const all = compileSchema({
+      where: "s.json",
+      raw: { properties: Object.fromEntries(names.map((n) => [n, { bsonType: n }])) },
+      database: "d",
+      collection: "c",
+    });
+    expect(() =>
+      all?.check({
+        regex: new BSONRegExp("a"),
+        timestamp: new Timestamp({ t: 1, i: 1 }),
+        int: 5,
+        null: null,
+        binData: new Binary(Buffer.from("x")),
+      }),
+    ).not.toThrow();
+    expect(() => all?.check({ timestamp: Long.fromNumber(5) })).toThrow(/timestamp must be of BSON type timestamp/);
+    expect(() => all?.check({ int: 2 ** 31 })).toThrow(/int must be of BSON type int/);
+    expect(() =>
+      compileSchema({ where: "x/schema.json", raw: { properties: { a: { bsonType: "int64" } } }, database: "d", collection: "c" }),
+    ).toThrow(/x\/schema\.json: unknown bsonType "int64"/);
+    expect(() => compileSchema({ where: "x/schema.json", raw: { required: "name" }, database: "d", collection: "c" })).toThrow(
+      /x\/schema\.json: invalid schema/,
+    );
+  });
+
+  test("an empty schema ({}, as an export writes it) checks nothing; a change validation expression is left out", () => {
+    expect(compileSchema({ where: "s.json", raw: {}, database: "d", collection: "c" })).toBeUndefined();
+    const withValidate = compileSchema({
+      where: "s.json",
+      raw: { properties: { a: { bsonType: "int" } }, validate: { "%%true": false } },
+      database: "d",
+      collection: "c",
+    });
+    expect(() => withValidate?.check({ a: 1 })).not.toThrow();
+  });
+});
