@@ -24,7 +24,11 @@ const TASK = {
 let dir: string;
 let server: RunningServer;
 let user: Realm.User;
-let tasks: Realm.Services.MongoDB.MongoDBCollection<Realm.Services.MongoDB.Document>;
+let tasks: ReturnType<typeof tasksOf>;
+
+function tasksOf(u: Realm.User) {
+  return u.mongoClient("mongodb-atlas").db("todo").collection("tasks");
+}
 
 beforeAll(async () => {
   dir = await writeApp({
@@ -40,7 +44,7 @@ beforeAll(async () => {
   server = await startServer({ inMemory: true, appDir: dir, onWarning: () => undefined });
   const app = new Realm.App({ id: "schemas", baseUrl: server.url });
   user = await app.logIn(Realm.Credentials.anonymous());
-  tasks = user.mongoClient("mongodb-atlas").db("todo").collection("tasks");
+  tasks = tasksOf(user);
 });
 
 afterAll(async () => {
