@@ -85,7 +85,11 @@ describe("a collection schema under realm-web's writes", () => {
     );
     expect(await tasks.count()).toBe(1);
     // a pipeline update is evaluated on a query thread
-    await schemaError(tasks.updateMany({ name: "Write the report" }, [{ $set: { name: { $toInt: "1" } } }]));
+    await schemaError(
+      tasks.updateMany({ name: "Write the report" }, [{ $set: { name: { $toInt: "1" } } }] as unknown as Parameters<
+        typeof tasks.updateMany
+      >[1]),
+    );
     expect(await tasks.count({ name: "Write the report" })).toBe(1);
   });
 
