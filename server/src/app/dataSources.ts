@@ -46,11 +46,7 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
         if (files.exists(`${at}/rules.json`))
           source.collections.push({ where: `${at}/rules.json`, raw: files.rawJson(`${at}/rules.json`), database, collection });
         if (files.exists(`${at}/schema.json`)) {
-          const raw = files.rawJson(`${at}/schema.json`);
-          source.schemas?.push({ where: `${at}/schema.json`, raw, database, collection });
-          if (typeof raw === "object" && raw !== null && "validate" in raw) {
-            unsupported.push(`${at}/schema.json: its change validation expression (validate) is not enforced; the schema is`);
-          }
+          source.schemas?.push({ where: `${at}/schema.json`, raw: files.rawJson(`${at}/schema.json`), database, collection });
         }
         if (files.exists(`${at}/relationships.json`) && hasEntries(files.rawJson(`${at}/relationships.json`))) {
           unsupported.push(`${at}/relationships.json: relationships are not resolved`);

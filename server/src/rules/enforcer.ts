@@ -182,7 +182,7 @@ export class RulesAccess implements DataAccess {
         if (!(await writePermitted(set, ctx, m.before ?? undefined, m.after ?? undefined))) throw notPermitted(actionOf(m));
       }
       const schema = this.opts.services.get(service)?.schemas?.get(namespaceKey(a.database, a.collection));
-      if (schema !== undefined) for (const m of writes) if (m.after !== null) schema.check(m.after);
+      if (schema !== undefined) for (const m of writes) if (m.after !== null) await schema.checkWrite(m.before, m.after, ctx);
       if (unchanged(staged, writes)) {
         staged.real.commit(writes);
         if (failure !== undefined) throw failure.error;

@@ -124,14 +124,31 @@ describe("collection schemas", () => {
     );
   });
 
-  test("an empty schema ({}, as an export writes it) checks nothing; a change validation expression is left out", () => {
+  test("an empty schema ({}, as an export writes it) checks nothing", () => {
     expect(compileSchema({ where: "s.json", raw: {}, database: "d", collection: "c" })).toBeUndefined();
-    const withValidate = compileSchema({
-      where: "s.json",
-      raw: { properties: { a: { bsonType: "int" } }, validate: { "%%true": false } },
-      database: "d",
-      collection: "c",
-    });
-    expect(() => withValidate?.check({ a: 1 })).not.toThrow();
+  });
+
+  test("change validation: the docs' owner_id examples, with %%this/%%prev and with %%root/%%prevRoot", async () => {
+    const ctx = { user: { id: "u1" }, values: {}, environment: { tag: "", values: {} }, request: {} };
+    const byField = { "%or": [{ "%%prev": { "%exists": false } }, { "%%prev": "%%this" }] };
+    const byRoot = { "%or": [{ "%%prevRoot.owner_id": { "%exists": false } }, { "%%prevRoot.owner_id": "%%root.owner_id" }] };
+    for (const raw of [
+      { properties: { owner_id: { bsonType: "string", validate: byField } } },
+      { validate: byRoot, properties: { owner_id: { bsonType: "string" } } },
+    ]) {
+      const owned = compileSchema({ where: "x/schema.json", raw, database: "d", collection: "c" });
+      await expect(owned?.checkWrite(null, { _id: 1, owner_id: "u1" }, ctx)).resolves.toBeUndefined();
+      await expect(owned?.checkWrite({ _id: 1 }, { _id: 1, owner_id: "u1" }, ctx)).resolves.toBeUndefined();
+      await expect(owned?.checkWrite({ _id: 1, owner_id: "u1" }, { _id: 1, owner_id: "u1", n: 2 }, ctx)).resolves.toBeUndefined();
+      await expect(owned?.checkWrite({ _id: 1, owner_id: "u1" }, { _id: 1, owner_id: "u2" }, ctx)).rejects.toMatchObject({
+        errorCode: "SchemaValidationFailedWrite",
+        message: expect.stringMatching(/the validate expression of (owner_id|the document) does not hold/),
+      });
+    }
+    // a change validation alone is a schema; an invalid one is a config error naming the file and field
+    expect(compileSchema({ where: "s.json", raw: { validate: { "%%user.id": "u1" } }, database: "d", collection: "c" })).toBeDefined();
+    expect(() =>
+      compileSchema({ where: "x/schema.json", raw: { properties: { a: { validate: { "%%nope": 1 } } } }, database: "d", collection: "c" }),
+    ).toThrow(/x\/schema\.json, validate of a: unknown expansion %%nope/);
   });
 });

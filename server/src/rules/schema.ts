@@ -6,6 +6,9 @@
  * keyword, validated by Ajv. The numeric BSON types accept a JS number that fits (the server keeps
  * Int32, Int64 within 2^53 and Double values as numbers): `int` an integer within 32 bits, `long`
  * an integer, `double` any number, `decimal` a Decimal128 or a number, `number` any of them.
+ * Change validation expressions (`validate`, of the document or of a field under `properties`) must
+ * hold too: rule expressions over `%%this`/`%%prev` (the field after and before the write) and
+ * `%%root`/`%%prevRoot` (the document), besides the request's `%%user`, `%%values`, ….
  * @packageDocumentation
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
@@ -13,6 +16,9 @@ import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, Ob
 import { ServerError } from "../contracts.js";
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import { RuleConfigError } from "./config.js";
+import type { ExpansionContext } from "./expansions.js";
+import { RuleExpression, type ExpressionSource } from "./expression.js";
+import { expressionProblems } from "./validate.js";
 
 /** A schema file as read from an app directory. */
 export interface SchemaFileEntry {
@@ -75,33 +81,92 @@ function createAjv(): Ajv {
   return ajv;
 }
 
+/** A change validation expression and the field it belongs to (empty: the document). */
+interface ChangeValidation {
+  path: string[];
+  expression: RuleExpression;
+}
+
+function valueAt(doc: Doc | null | undefined, path: string[]): unknown {
+  let value: unknown = doc ?? undefined;
+  for (const key of path) value = isPlainObject(value) ? value[key] : undefined;
+  return value;
+}
+
 /** One collection's compiled schema. */
 export class CollectionSchema {
   /**
    * @param namespace - `db.collection`, for messages
-   * @param validate - the compiled validator
+   * @param validate - the compiled validator (undefined: the schema has only change validations)
+   * @param changes - the change validation expressions
    */
   constructor(
     readonly namespace: string,
-    private readonly validate: ValidateFunction,
+    private readonly validate: ValidateFunction | undefined,
+    private readonly changes: readonly ChangeValidation[] = [],
   ) {}
 
+  private failed(detail: string): ServerError {
+    return new ServerError(
+      400,
+      "SchemaValidationFailedWrite",
+      `failed to validate the write to ${this.namespace} against its schema: ${detail}`,
+    );
+  }
+
   /**
-   * Checks a document a request is about to write.
+   * Checks a document a request is about to write against the schema's structure.
    * @param doc - the document as it would be stored
    * @throws ServerError 400 `SchemaValidationFailedWrite` naming the first field that does not match
    */
   check(doc: Doc): void {
-    if (this.validate(doc)) return;
+    if (this.validate === undefined || this.validate(doc)) return;
     const first = this.validate.errors?.[0];
-    const at =
-      first?.instancePath === undefined || first.instancePath === "" ? "the document" : first.instancePath.slice(1).replace(/\//g, ".");
-    throw new ServerError(
-      400,
-      "SchemaValidationFailedWrite",
-      `failed to validate the write to ${this.namespace} against its schema: ${at} ${first?.message ?? "does not match"}`,
+    const path = first?.instancePath ?? "";
+    throw this.failed(`${path === "" ? "the document" : path.slice(1).replace(/\//g, ".")} ${first?.message ?? "does not match"}`);
+  }
+
+  /**
+   * Checks a write: the document after it against the structure, and the change from the document
+   * before it against the change validation expressions.
+   * @param before - the stored document (null for an insert)
+   * @param after - the document as it would be stored
+   * @param ctx - the request's expansions
+   * @throws ServerError 400 `SchemaValidationFailedWrite`; whatever a `%function` in an expression throws
+   */
+  async checkWrite(before: Doc | null, after: Doc, ctx: ExpansionContext): Promise<void> {
+    this.check(after);
+    for (const { path, expression } of this.changes) {
+      const scope = { root: after, prevRoot: before ?? undefined, this: valueAt(after, path), prev: valueAt(before, path) };
+      if (!(await expression.evaluate(ctx, scope))) {
+        throw this.failed(`the validate expression of ${path.length === 0 ? "the document" : path.join(".")} does not hold`);
+      }
+    }
+  }
+}
+
+/**
+ * Takes the change validation expressions out of a schema (of the document and of fields under
+ * `properties`, however deep), compiled.
+ * @returns the schema without them
+ * @throws RuleConfigError for an invalid expression
+ */
+function takeChangeValidations(schema: unknown, path: string[], where: string, out: ChangeValidation[]): unknown {
+  if (!isPlainObject(schema)) return schema;
+  const { validate, ...rest } = schema;
+  if (validate !== undefined) {
+    const label = `${where}, validate of ${path.length === 0 ? "the document" : path.join(".")}`;
+    const problems = expressionProblems(validate, { document: true });
+    if (problems.length > 0) throw new RuleConfigError(`${label}: ${problems.join("; ")}`);
+    out.push({ path, expression: new RuleExpression(validate as ExpressionSource, label) });
+  }
+  const properties = rest["properties"];
+  if (isPlainObject(properties)) {
+    rest["properties"] = Object.fromEntries(
+      Object.entries(properties).map(([key, sub]) => [key, takeChangeValidations(sub, [...path, key], where, out)]),
     );
   }
+  return rest;
 }
 
 /** Every name `bsonType` uses in a schema, anywhere in it. */
@@ -120,18 +185,20 @@ function bsonTypeNames(raw: unknown, out: Set<string>): Set<string> {
  * Compiles a collection's schema.
  * @param entry - the schema file
  * @returns the schema, or undefined for an empty one (`{}`: an export writes it for a collection without a schema)
- * @throws RuleConfigError naming the file for a schema Ajv refuses or an unknown BSON type
+ * @throws RuleConfigError naming the file for a schema Ajv refuses, an unknown BSON type or an invalid `validate` expression
  */
 export function compileSchema(entry: SchemaFileEntry): CollectionSchema | undefined {
   const { raw, where } = entry;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new RuleConfigError(`${where}: a schema is a JSON object`);
-  const { validate: _changeValidation, ...schema } = raw as Record<string, unknown>;
-  if (Object.keys(schema).length === 0) return undefined;
+  const changes: ChangeValidation[] = [];
+  const schema = takeChangeValidations(raw, [], where, changes) as Record<string, unknown>;
+  if (Object.keys(schema).length === 0 && changes.length === 0) return undefined;
   const unknown = [...bsonTypeNames(schema, new Set())].filter((name) => BSON_TYPES[name] === undefined);
   if (unknown.length > 0) throw new RuleConfigError(`${where}: unknown bsonType ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
   try {
     // an Ajv of its own: two schemas may carry the same `$id`
-    return new CollectionSchema(`${entry.database}.${entry.collection}`, createAjv().compile(schema));
+    const validate = Object.keys(schema).length === 0 ? undefined : createAjv().compile(schema);
+    return new CollectionSchema(`${entry.database}.${entry.collection}`, validate, changes);
   } catch (err) {
     throw new RuleConfigError(`${where}: invalid schema: ${(err as Error).message}`);
   }

@@ -17,6 +17,8 @@ const TASK = {
     _id: { bsonType: "objectId" },
     owner_id: { bsonType: "string" },
     name: { bsonType: "string" },
+    // the docs' change validation (written there for owner_id): a project, once set, stays
+    project: { bsonType: "string", validate: { "%or": [{ "%%prev": { "%exists": false } }, { "%%prev": "%%this" }] } },
     done: { bsonType: "bool" },
   },
 };
@@ -75,6 +77,13 @@ describe("a collection schema under realm-web's writes", () => {
   test("the docs' example: $set name to 42 is refused although the role may write; nothing changes", async () => {
     await schemaError(tasks.updateOne({ name: "Write the report" }, { $set: { name: 42 } }));
     expect(await tasks.findOne({}, { projection: { _id: 0, name: 1 } })).toEqual({ name: "Write the report" });
+  });
+
+  test("a change validation expression: a project, once set, cannot change", async () => {
+    await tasks.updateOne({ name: "Write the report" }, { $set: { project: "q3" } });
+    const err = await schemaError(tasks.updateOne({ name: "Write the report" }, { $set: { project: "q4" } }));
+    expect(err.error).toContain("the validate expression of project does not hold");
+    expect(await tasks.count({ project: "q3" })).toBe(1);
   });
 
   test("one bad document in an insertMany, or in an update a query thread runs, fails the whole request", async () => {
