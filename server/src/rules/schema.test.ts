@@ -152,3 +152,120 @@ describe("collection schemas", () => {
     ).toThrow(/x\/schema\.json, validate of a: unknown expansion %%nope/);
   });
 });
+
+describe("schemas as App Services and Device Sync write them", () => {
+  const ctx = { values: {}, environment: { tag: "", values: {} }, request: {} };
+  const compile = (raw: unknown) => compileSchema({ where: "x/schema.json", raw, database: "d", collection: "c" });
+
+  test("the docs' votes schema: draft-4 boolean exclusiveMinimum, uniqueItems over objects, a pattern", () => {
+    const votes = compile({
+      bsonType: "object",
+      required: ["name", "age", "favoriteColors"],
+      properties: {
+        name: { bsonType: "string" },
+        age: { bsonType: "int", minimum: 13, exclusiveMinimum: false },
+        favoriteColors: {
+          bsonType: "array",
+          uniqueItems: true,
+          items: {
+            bsonType: "object",
+            properties: {
+              rank: { bsonType: "int" },
+              name: { bsonType: "string" },
+              hexCode: { bsonType: "string", pattern: "^#([A-Fa-f0-9]{6}|[A-Fa-f0-9]{3})$" },
+            },
+          },
+        },
+      },
+    });
+    const colors = [
+      { rank: 1, name: "RebeccaPurple", hexCode: "#663399" },
+      { rank: 2, name: "DodgerBlue", hexCode: "#1E90FF" },
+    ];
+    expect(() => votes?.check({ name: "Jane Doe", age: 13, favoriteColors: colors })).not.toThrow();
+    expect(() => votes?.check({ name: "Kid", age: 12, favoriteColors: colors })).toThrow(/age must be >= 13/);
+    expect(() => votes?.check({ name: "J", age: 42, favoriteColors: [colors[0], colors[0]] })).toThrow(
+      /favoriteColors must NOT have duplicate items/,
+    );
+    expect(() => votes?.check({ name: "J", age: 42, favoriteColors: [{ rank: 1, name: "x", hexCode: "blue" }] })).toThrow(
+      /hexCode must match pattern/,
+    );
+    const strict = compile({ properties: { age: { bsonType: "int", minimum: 13, exclusiveMinimum: true } } });
+    expect(() => strict?.check({ age: 13 })).toThrow(/age must be > 13/);
+  });
+
+  test("Development Mode's float; MongoDB patterns JavaScript's Unicode mode refuses, and a leading (?i)", () => {
+    const s = compile({
+      properties: {
+        uptime: { bsonType: "float" },
+        phone: { bsonType: "string", pattern: "^\\d{3}\\-\\d{4}$" },
+        code: { bsonType: "string", pattern: "^a\\_b$" },
+        name: { bsonType: "string", pattern: "(?i)^ada" },
+      },
+    });
+    expect(() => s?.check({ uptime: 1.5, phone: "555-1234", code: "a_b", name: "ADA L." })).not.toThrow();
+    expect(() => s?.check({ phone: "5551234" })).toThrow(/phone must match pattern/);
+    expect(() => s?.check({ name: "Bob" })).toThrow(/name must match pattern/);
+  });
+
+  test("the range keywords hold for Int64 beyond 2^53 and Decimal128 values too", () => {
+    const s = compile({
+      properties: {
+        price: { bsonType: "decimal", maximum: 100 },
+        n: { bsonType: "long", minimum: 0, maximum: 100 },
+        k: { bsonType: "long", multipleOf: 3 },
+      },
+    });
+    expect(() =>
+      s?.check({ price: Decimal128.fromString("99.5"), n: Long.fromNumber(5), k: Long.fromString("9007199254740993") }),
+    ).not.toThrow();
+    expect(() => s?.check({ price: Decimal128.fromString("1000") })).toThrow(/price must be <= 100/);
+    expect(() => s?.check({ n: Long.fromString("9007199254740993") })).toThrow(/n must be <= 100/);
+    expect(() => s?.check({ n: Long.fromString("-9007199254740993") })).toThrow(/n must be >= 0/);
+    expect(() => s?.check({ k: Long.fromString("9007199254740995") })).toThrow(/k must be multiple of 3/);
+  });
+
+  test("sets compare their items as BSON: distinct bytes are distinct (a UTF-8 reading made 0x80 and 0x81 equal), in linear time", () => {
+    const s = compile({
+      properties: {
+        blobs: { bsonType: "array", uniqueItems: true, items: { bsonType: "binData" } },
+        ids: { bsonType: "array", uniqueItems: true },
+      },
+    });
+    expect(() => s?.check({ blobs: [new Binary(Buffer.from([0x80])), new Binary(Buffer.from([0x81]))] })).not.toThrow();
+    expect(() => s?.check({ blobs: [new Binary(Buffer.from([0x80])), new Binary(Buffer.from([0x80]))] })).toThrow(/duplicate items/);
+    const many = Array.from({ length: 100_000 }, (_, i) => i);
+    expect(() => s?.check({ ids: many })).not.toThrow();
+    expect(() => s?.check({ ids: [...many, 5] })).toThrow(/items ## 5 and 100000 are identical/);
+  });
+
+  test("type is read as its BSON type: object is no ObjectId, number takes a Decimal128", () => {
+    const s = compile({ properties: { o: { type: "object" }, n: { type: "number" }, i: { type: "integer" } } });
+    expect(() => s?.check({ o: { a: 1 }, n: Decimal128.fromString("1.5"), i: 3 })).not.toThrow();
+    expect(() => s?.check({ o: new ObjectId() })).toThrow(/o must be of BSON type object/);
+    expect(() => s?.check({ i: 1.5 })).toThrow(/i must be of BSON type long/);
+  });
+
+  test("validate on each item of an array and each value of a dictionary; a field's only where the field is", async () => {
+    const s = compile({
+      properties: {
+        lines: { bsonType: "array", items: { properties: { qty: { bsonType: "int", validate: { "%%this": { $gt: 0 } } } } } },
+        prices: {
+          bsonType: "object",
+          properties: { currency: { bsonType: "string" } },
+          additionalProperties: { validate: { "%%this": { $gte: 0 } } },
+        },
+        qty: { validate: { "%%this": { $gt: 0 } } },
+      },
+    });
+    await expect(s?.checkWrite(null, { _id: 1, lines: [{ qty: 1 }, {}], prices: { currency: "EUR", a: 1 } }, ctx)).resolves.toBeUndefined();
+    await expect(s?.checkWrite(null, { _id: 1, lines: [{ qty: 1 }, { qty: -5 }] }, ctx)).rejects.toThrow(
+      /the validate expression of lines\.1\.qty does not hold/,
+    );
+    await expect(s?.checkWrite(null, { _id: 1, prices: { currency: "EUR", b: -1 } }, ctx)).rejects.toThrow(
+      /the validate expression of prices\.b does not hold/,
+    );
+    await expect(s?.checkWrite(null, { _id: 1, qty: 0 }, ctx)).rejects.toThrow(/qty does not hold/);
+    expect(() => compile({ anyOf: [{ properties: { a: { validate: { "%%true": true } } } }] })).toThrow(/validate expression under anyOf/);
+  });
+});

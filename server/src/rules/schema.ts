@@ -3,21 +3,21 @@
  * of application users as App Services enforces them: every document a request writes must match
  * its collection's schema, or the request fails with `SchemaValidationFailedWrite` and changes
  * nothing. The system user is not checked. Schemas are JSON Schema with MongoDB's `bsonType`
- * keyword, validated by Ajv. The numeric BSON types accept a JS number that fits (the server keeps
- * Int32, Int64 within 2^53 and Double values as numbers): `int` an integer within 32 bits, `long`
- * an integer, `double` any number, `decimal` a Decimal128 or a number, `number` any of them.
- * Change validation expressions (`validate`, of the document or of a field under `properties`) must
- * hold too: rule expressions over `%%this`/`%%prev` (the field after and before the write) and
- * `%%root`/`%%prevRoot` (the document), besides the request's `%%user`, `%%values`, ….
+ * keyword, validated by Ajv (schemaPrepare.ts and schemaKeywords.ts adapt them to BSON values).
+ * Change validation expressions (`validate`, of the document, of a field under `properties`, of
+ * each item of an array or value of a dictionary) must hold too: rule expressions over
+ * `%%this`/`%%prev` (the value after and before the write; a field's expression only where the field
+ * is) and `%%root`/`%%prevRoot` (the document), besides the request's `%%user`, `%%values`, ….
  * @packageDocumentation
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
+import type { ValidateFunction } from "ajv";
 import { ServerError } from "../contracts.js";
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import { RuleConfigError } from "./config.js";
 import type { ExpansionContext } from "./expansions.js";
 import { RuleExpression, type ExpressionSource } from "./expression.js";
+import { BSON_TYPES, createAjv } from "./schemaKeywords.js";
+import { prepareSchema, type PathStep, type RawChangeValidation } from "./schemaPrepare.js";
 import { expressionProblems } from "./validate.js";
 
 /** A schema file as read from an app directory. */
@@ -30,67 +30,39 @@ export interface SchemaFileEntry {
   collection: string;
 }
 
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
-
-/** The BSON types of `bsonType`, each with what matches it. */
-const BSON_TYPES: Record<string, (value: unknown) => boolean> = {
-  double: (v) => typeof v === "number" || v instanceof Double,
-  string: (v) => typeof v === "string",
-  object: (v) => isPlainObject(v),
-  array: (v) => Array.isArray(v),
-  binData: (v) => v instanceof Binary,
-  uuid: (v) => v instanceof Binary && v.sub_type === Binary.SUBTYPE_UUID,
-  objectId: (v) => v instanceof ObjectId,
-  bool: (v) => typeof v === "boolean",
-  date: (v) => v instanceof Date,
-  null: (v) => v === null,
-  regex: (v) => v instanceof RegExp || v instanceof BSONRegExp,
-  int: (v) => (typeof v === "number" && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX) || v instanceof Int32,
-  // a Timestamp is a Long too
-  timestamp: (v) => v instanceof Timestamp,
-  long: (v) => (typeof v === "number" && Number.isInteger(v)) || (v instanceof Long && !(v instanceof Timestamp)),
-  decimal: (v) => v instanceof Decimal128 || typeof v === "number",
-  minKey: (v) => v instanceof MinKey,
-  maxKey: (v) => v instanceof MaxKey,
-  mixed: () => true,
-};
-BSON_TYPES["number"] = (v) => BSON_TYPES["double"]?.(v) === true || BSON_TYPES["long"]?.(v) === true || BSON_TYPES["decimal"]?.(v) === true;
-
-function typeNames(schema: unknown): string[] {
-  return (Array.isArray(schema) ? schema : [schema]).filter((t): t is string => typeof t === "string");
-}
-
-function createAjv(): Ajv {
-  // strict off: App Services schemas carry keywords of their own (`title` aside, e.g. Device Sync's)
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: true });
-  ajv.addKeyword({
-    keyword: "bsonType",
-    schemaType: ["string", "array"],
-    errors: true,
-    validate: function bsonType(this: unknown, schema: unknown, data: unknown): boolean {
-      const ok = typeNames(schema).some((name) => BSON_TYPES[name]?.(data) === true);
-      if (!ok) {
-        (bsonType as { errors?: Partial<ErrorObject>[] }).errors = [
-          { keyword: "bsonType", message: `must be of BSON type ${typeNames(schema).join(" or ")}`, params: { bsonType: schema } },
-        ];
-      }
-      return ok;
-    },
-  });
-  return ajv;
-}
-
-/** A change validation expression and the field it belongs to (empty: the document). */
+/** A change validation expression and where it applies. */
 interface ChangeValidation {
-  path: string[];
+  path: PathStep[];
   expression: RuleExpression;
 }
 
-function valueAt(doc: Doc | null | undefined, path: string[]): unknown {
-  let value: unknown = doc ?? undefined;
-  for (const key of path) value = isPlainObject(value) ? value[key] : undefined;
-  return value;
+/** A value a validation applies to: its place (for messages), and its value after and before the write. */
+interface Subject {
+  at: string;
+  after: unknown;
+  before: unknown;
+  /** True if the value exists after or before the write. */
+  present: boolean;
+}
+
+/** The values a path names in the document after a write, each with the one at the same place before. */
+function subjects(path: readonly PathStep[], after: unknown, before: unknown, at: string[] = []): Subject[] {
+  const [step, ...rest] = path;
+  if (step === undefined) return [{ at: at.join("."), after, before, present: after !== undefined || before !== undefined }];
+  if ("key" in step) {
+    const next = (v: unknown): unknown => (isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, step.key) ? v[step.key] : undefined);
+    return subjects(rest, next(after), next(before), [...at, step.key]);
+  }
+  if (step.each === "item") {
+    if (!Array.isArray(after)) return [];
+    return after.flatMap((item, i) =>
+      subjects(rest, item, Array.isArray(before) ? (before as unknown[])[i] : undefined, [...at, String(i)]),
+    );
+  }
+  if (!isPlainObject(after)) return [];
+  return Object.keys(after)
+    .filter((key) => !step.except.includes(key))
+    .flatMap((key) => subjects(rest, after[key], isPlainObject(before) ? before[key] : undefined, [...at, key]));
 }
 
 /** One collection's compiled schema. */
@@ -137,36 +109,22 @@ export class CollectionSchema {
   async checkWrite(before: Doc | null, after: Doc, ctx: ExpansionContext): Promise<void> {
     this.check(after);
     for (const { path, expression } of this.changes) {
-      const scope = { root: after, prevRoot: before ?? undefined, this: valueAt(after, path), prev: valueAt(before, path) };
-      if (!(await expression.evaluate(ctx, scope))) {
-        throw this.failed(`the validate expression of ${path.length === 0 ? "the document" : path.join(".")} does not hold`);
+      for (const subject of subjects(path, after, before ?? undefined)) {
+        // a field's expression applies where the field is, before or after the write
+        if (path.length > 0 && !subject.present) continue;
+        const scope = { root: after, prevRoot: before ?? undefined, this: subject.after, prev: subject.before };
+        if (!(await expression.evaluate(ctx, scope))) {
+          throw this.failed(`the validate expression of ${subject.at === "" ? "the document" : subject.at} does not hold`);
+        }
       }
     }
   }
 }
 
-/**
- * Takes the change validation expressions out of a schema (of the document and of fields under
- * `properties`, however deep), compiled.
- * @returns the schema without them
- * @throws RuleConfigError for an invalid expression
- */
-function takeChangeValidations(schema: unknown, path: string[], where: string, out: ChangeValidation[]): unknown {
-  if (!isPlainObject(schema)) return schema;
-  const { validate, ...rest } = schema;
-  if (validate !== undefined) {
-    const label = `${where}, validate of ${path.length === 0 ? "the document" : path.join(".")}`;
-    const problems = expressionProblems(validate, { document: true });
-    if (problems.length > 0) throw new RuleConfigError(`${label}: ${problems.join("; ")}`);
-    out.push({ path, expression: new RuleExpression(validate as ExpressionSource, label) });
-  }
-  const properties = rest["properties"];
-  if (isPlainObject(properties)) {
-    rest["properties"] = Object.fromEntries(
-      Object.entries(properties).map(([key, sub]) => [key, takeChangeValidations(sub, [...path, key], where, out)]),
-    );
-  }
-  return rest;
+function compiled(raw: RawChangeValidation): ChangeValidation {
+  const problems = expressionProblems(raw.source, { document: true });
+  if (problems.length > 0) throw new RuleConfigError(`${raw.label}: ${problems.join("; ")}`);
+  return { path: raw.path, expression: new RuleExpression(raw.source as ExpressionSource, raw.label) };
 }
 
 /** Every name `bsonType` uses in a schema, anywhere in it. */
@@ -174,7 +132,8 @@ function bsonTypeNames(raw: unknown, out: Set<string>): Set<string> {
   if (Array.isArray(raw)) for (const item of raw) bsonTypeNames(item, out);
   else if (typeof raw === "object" && raw !== null) {
     for (const [key, value] of Object.entries(raw)) {
-      if (key === "bsonType") for (const name of typeNames(value)) out.add(name);
+      if (key === "bsonType")
+        for (const name of (Array.isArray(value) ? value : [value]).filter((t): t is string => typeof t === "string")) out.add(name);
       else bsonTypeNames(value, out);
     }
   }
@@ -190,13 +149,13 @@ function bsonTypeNames(raw: unknown, out: Set<string>): Set<string> {
 export function compileSchema(entry: SchemaFileEntry): CollectionSchema | undefined {
   const { raw, where } = entry;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new RuleConfigError(`${where}: a schema is a JSON object`);
-  const changes: ChangeValidation[] = [];
-  const schema = takeChangeValidations(raw, [], where, changes) as Record<string, unknown>;
+  const raws: RawChangeValidation[] = [];
+  const schema = prepareSchema(raw, [], where, raws) as Record<string, unknown>;
+  const changes = raws.map(compiled);
   if (Object.keys(schema).length === 0 && changes.length === 0) return undefined;
   const unknown = [...bsonTypeNames(schema, new Set())].filter((name) => BSON_TYPES[name] === undefined);
   if (unknown.length > 0) throw new RuleConfigError(`${where}: unknown bsonType ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
   try {
-    // an Ajv of its own: two schemas may carry the same `$id`
     const validate = Object.keys(schema).length === 0 ? undefined : createAjv().compile(schema);
     return new CollectionSchema(`${entry.database}.${entry.collection}`, validate, changes);
   } catch (err) {
