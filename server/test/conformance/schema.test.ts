@@ -40,6 +40,7 @@ beforeAll(async () => {
     "data_sources/mongodb-atlas/todo/tasks/rules.json": ownerOnly("todo", "tasks"),
     "data_sources/mongodb-atlas/todo/tasks/schema.json": TASK,
     "functions/config.json": [{ name: "systemInsert", run_as_system: true }],
+    "https_endpoints/data_api_config.json": { disabled: false, versions: ["v1"] },
     "functions/systemInsert.js": `exports = (doc) => context.services.get("mongodb-atlas").db("todo").collection("tasks").insertOne(doc);`,
     "functions/userPipelineUpdate.js": `exports = () => context.services.get("mongodb-atlas").db("todo").collection("tasks").updateMany({ name: "Write the report" }, [{ $set: { name: { $toInt: "1" } } }]);`,
     "functions/userInsert.js": `exports = (doc) => context.services.get("mongodb-atlas").db("todo").collection("tasks").insertOne(doc);`,
@@ -101,6 +102,24 @@ describe("a collection schema under realm-web's writes", () => {
       error: expect.stringContaining("failed to validate the write to todo.tasks against its schema"),
     });
     expect(await tasks.count({ name: "Write the report" })).toBe(1);
+  });
+
+  test("findOneAndUpdate, upserts and the Data API are checked too", async () => {
+    await schemaError(tasks.findOneAndUpdate({ name: "Write the report" }, { $set: { done: "yes" } }));
+    await schemaError(tasks.updateOne({ name: "New" }, { $set: { owner_id: user.id, done: 1 } }, { upsert: true }));
+    const res = await fetch(`${server.url}/app/schemas/endpoint/data/v1/action/insertOne`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${user.accessToken ?? ""}` },
+      body: JSON.stringify({
+        dataSource: "mongodb-atlas",
+        database: "todo",
+        collection: "tasks",
+        document: { owner_id: user.id, name: 5 },
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error_code: "SchemaValidationFailedWrite" });
+    expect(await tasks.count()).toBe(1);
   });
 
   test("a function running as the caller is checked too; a system function is not", async () => {
