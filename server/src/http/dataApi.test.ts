@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ATLAS, ownerOnly } from "../../test/appDir.js";
-import { startAppServer, type AppServer } from "../../test/appServer.js";
+import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient } from "../../test/testClient.js";
 
 // The generated Data API (App Services' Data API v1 reference: openapi-data-api-v1), under the
@@ -292,13 +292,7 @@ describe("the Data API's settings", () => {
     const own = await startAppServer(
       {
         ...files,
-        "auth/custom_user_data.json": {
-          enabled: true,
-          mongo_service_name: "mongodb-atlas",
-          database_name: "demo",
-          collection_name: "userData",
-          user_id_field: "userId",
-        },
+        "auth/custom_user_data.json": CUSTOM_USER_DATA,
         "data_sources/mongodb-atlas/learn-data-api/notes/rules.json": {
           database: "learn-data-api",
           collection: "notes",

@@ -4,7 +4,7 @@ import { EJSON } from "bson";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { ATLAS } from "../../test/appDir.js";
-import { startAppServer, type AppServer } from "../../test/appServer.js";
+import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient, type LoginBody } from "../../test/testClient.js";
 
 // The App Services docs' custom endpoints (docs-app-services: examples/data-api/backend), plus
@@ -36,13 +36,7 @@ const files = {
       secret_config: { signingKeys: ["jwtKey"] },
     },
   },
-  "auth/custom_user_data.json": {
-    enabled: true,
-    mongo_service_name: "mongodb-atlas",
-    database_name: "demo",
-    collection_name: "userData",
-    user_id_field: "userId",
-  },
+  "auth/custom_user_data.json": CUSTOM_USER_DATA,
   "functions/config.json": [
     { name: "endpoint/custom", private: true, run_as_system: true },
     { name: "system/whoami", private: true, run_as_system: true, can_evaluate: { "%%request.requestHeaders.X-Secret-Key": "my-secret" } },
