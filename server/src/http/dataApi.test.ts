@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ATLAS, ownerOnly } from "../../test/appDir.js";
 import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
+import { getWithBody } from "../../test/getWithBody.js";
 import { TestClient } from "../../test/testClient.js";
 
 // The generated Data API (App Services' Data API v1 reference: openapi-data-api-v1), under the
@@ -215,6 +216,16 @@ describe("errors", () => {
     const res = await act(action, body, opts);
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ error: expect.any(String), error_code: code });
+  });
+
+  test("the docs' findOne sent as GET with a body", async () => {
+    const res = await getWithBody(`${base}/findOne`, JSON.stringify({ ...ns, filter: { nope: 1 }, projection: { text: 1 } }), {
+      apiKey: keys[0]?.key ?? "",
+      "content-type": "application/json",
+      accept: "application/ejson",
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ document: null });
   });
 
   test("a malformed body, and a version the app did not enable", async () => {

@@ -1,5 +1,6 @@
 /**
  * The generated Data API, as App Services served it: `POST /app/:appId/endpoint/data/<version>/action/<action>`
+ * (GET with a body too)
  * with a body of (canonical or relaxed) Extended JSON, whether sent as `application/json` or
  * `application/ejson`. A request is validated (secret or payload signature), authenticated as
  * `data_api_config.json` says (the caller's credentials, the system, or one user), checked against
@@ -17,6 +18,7 @@ import { checkValidation } from "../endpoints/validate.js";
 import { parseEjsonText } from "./bodyParser.js";
 import { checkAppId, type HttpDeps } from "./deps.js";
 import { endpointUser } from "./endpointAuth.js";
+import { readGetBody } from "./getBody.js";
 import { requestInfo } from "./requestInfo.js";
 
 /** What the Data API route needs besides the client API's dependencies. */
@@ -44,16 +46,19 @@ export function registerDataApiRoutes(app: FastifyInstance, deps: HttpDeps, data
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
-    scope.post<{ Params: { appId: string; version: string; action: string }; Querystring: Record<string, unknown> }>(
-      "/app/:appId/endpoint/data/:version/action/:action",
-      { config: { kind: "endpoint" } },
-      async (request, reply) => {
+    // POST, and GET with a body, as the docs' own findOne example sends it
+    scope.route<{ Params: { appId: string; version: string; action: string }; Querystring: Record<string, unknown> }>({
+      method: ["POST", "GET"],
+      url: "/app/:appId/endpoint/data/:version/action/:action",
+      config: { kind: "endpoint" },
+      handler: async (request, reply) => {
         checkAppId(deps.config, request.params.appId);
         const { version, action } = request.params;
         if (!data.spec.versions.includes(version))
           throw new ServerError(404, "EndpointNotFound", `the Data API version ${version} is not enabled`);
         if (!isDataApiAction(action)) throw new ServerError(404, "EndpointNotFound", `the Data API has no action ${action}`);
-        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+        const body =
+          (Buffer.isBuffer(request.body) ? request.body : await readGetBody(request, deps.config.bodyLimitBytes)) ?? Buffer.alloc(0);
         const secret = request.query["secret"];
         const signature = request.headers["endpoint-signature"];
         checkValidation(data.spec.validation, {
@@ -74,6 +79,6 @@ export function registerDataApiRoutes(app: FastifyInstance, deps: HttpDeps, data
           .header("content-type", CONTENT_TYPES[format])
           .send(Buffer.from(renderValue(call.answer(result), format), "utf8"));
       },
-    );
+    });
   });
 }

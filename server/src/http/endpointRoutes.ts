@@ -14,6 +14,7 @@ import type { EndpointTable } from "../endpoints/table.js";
 import type { EndpointSpec } from "../endpoints/types.js";
 import { checkValidation } from "../endpoints/validate.js";
 import { CREDENTIAL_HEADERS, endpointUser } from "./endpointAuth.js";
+import { readGetBody } from "./getBody.js";
 import { checkAppId, type HttpDeps } from "./deps.js";
 import { canonicalHeaderName, requestInfo } from "./requestInfo.js";
 
@@ -87,7 +88,11 @@ export function registerEndpointRoutes(app: FastifyInstance, deps: HttpDeps, end
           throw new ServerError(405, "MethodNotAllowed", `the HTTPS endpoint ${route} does not handle ${request.method}`);
         }
         const spec = found;
-        const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+        const body = Buffer.isBuffer(request.body)
+          ? request.body
+          : request.method === "GET"
+            ? await readGetBody(request, deps.config.bodyLimitBytes)
+            : undefined;
         const { query, secret } = firstValues(request.query);
         const signature = request.headers["endpoint-signature"];
         // validated before authentication, which may create a user

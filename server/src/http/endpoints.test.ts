@@ -1,10 +1,10 @@
 import { createHmac } from "node:crypto";
-import { request as httpRequest } from "node:http";
 import { EJSON } from "bson";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { ATLAS } from "../../test/appDir.js";
 import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
+import { getWithBody } from "../../test/getWithBody.js";
 import { TestClient, type LoginBody } from "../../test/testClient.js";
 
 // The App Services docs' custom endpoints (docs-app-services: examples/data-api/backend), plus
@@ -327,24 +327,16 @@ describe("the Request and Response objects", () => {
     expect(await get.json()).toMatchObject({ method: "GET", body: "none", query: {} });
   });
 
-  test("any body is bytes, also without a content type; a GET's body (the docs' curl -X GET -d sends one) is not read", async () => {
+  test("any body is bytes, also without a content type, and on a GET (as the docs' curl -X GET -d sends it)", async () => {
     const plain = await call("/echo", { method: "POST", headers: { apiKey }, body: new Uint8Array([1, 2]) });
     expect(await plain.json()).toMatchObject({ body: "0102" });
     const sent = '{ "data": "x" }';
-    const viaGet = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const headers = { apiKey, "content-type": "application/x-www-form-urlencoded", "content-length": String(sent.length) };
-      const req = httpRequest(`${base}/echo`, { method: "GET", headers }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      });
-      req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
-      req.on("error", reject);
-      req.end(sent);
-    });
+    const viaGet = await getWithBody(`${base}/echo`, sent, { apiKey, "content-type": "application/x-www-form-urlencoded" });
     expect(viaGet.status).toBe(200);
-    expect(JSON.parse(viaGet.text)).toMatchObject({ method: "GET", body: "none" });
+    expect(JSON.parse(viaGet.text)).toMatchObject({ method: "GET", body: Buffer.from(sent).toString("hex") });
+    // the docs' SECRET_AS_QUERY_PARAM example, as its curl sends it
+    const docs = await getWithBody(`${base}/passwordRequired?secret=${SECRET}`, sent, { accept: "application/json", apiKey });
+    expect(JSON.parse(docs.text)).toEqual({ ok: 1 });
     const head = await call("/hello/latest", { method: "HEAD", headers: { apiKey } });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe("");
@@ -408,5 +400,28 @@ describe("the request log", () => {
     expect(text).toContain("/app/test-app/endpoint/p?a=1");
     expect(text).not.toContain("t0ps3cret");
     expect(text).not.toContain("acc3ss.t0ken");
+  });
+});
+
+describe("a GET's body", () => {
+  test("is read up to the body limit; over it the answer is 413 RequestTooLarge", async () => {
+    const own = await startAppServer(
+      {
+        "functions/config.json": [{ name: "size", run_as_system: true }],
+        "functions/size.js": "exports = (req) => ({ size: req.body === undefined ? 0 : req.body.buffer.length });",
+        "https_endpoints/config.json": [ep("/size", "GET", "size")],
+      },
+      { config: { bodyLimitBytes: 100 } },
+    );
+    try {
+      const url = `${own.server.url}/app/test-app/endpoint/size`;
+      expect(JSON.parse((await getWithBody(url, "x".repeat(100))).text)).toEqual({ size: 100 });
+      const over = await getWithBody(url, "x".repeat(101));
+      expect(over.status).toBe(413);
+      expect(JSON.parse(over.text)).toMatchObject({ error_code: "RequestTooLarge" });
+      expect(JSON.parse((await getWithBody(url, "")).text)).toEqual({ size: 0 });
+    } finally {
+      await own.close();
+    }
   });
 });
