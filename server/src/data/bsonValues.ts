@@ -20,6 +20,17 @@ export function isPlainObject(value: unknown): value is Doc {
 }
 
 /**
+ * Sets an own, enumerable property: unlike an assignment, a key named `__proto__` stays a key
+ * (headers, query parameters and documents may use any name).
+ * @param target - the object
+ * @param key - the key
+ * @param value - the value
+ */
+export function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * Deep-copies a value through BSON, which also normalises it for mingo: `Int32`/`Double`
  * wrappers and `Long`s that fit in 53 bits become numbers, values from other realms become
  * values of this realm, `undefined` fields are dropped. Exact BSON types (ObjectId, Date,

@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import { randomBytes } from "node:crypto";
+import { defineOwn } from "../data/bsonValues.js";
 import { Binary, BSONRegExp, BSONSymbol, Code, Decimal128, Double, EJSON, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
 
 /** A response format. */
@@ -69,9 +70,7 @@ export function toStandardJson(value: unknown, exact: ExactInteger = Number): un
   if (value instanceof Uint8Array) return binaryJson(new Binary(value));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    // defined, not assigned: a key named __proto__ stays a key
-    if (item !== undefined)
-      Object.defineProperty(out, key, { value: toStandardJson(item, exact), enumerable: true, writable: true, configurable: true });
+    if (item !== undefined) defineOwn(out, key, toStandardJson(item, exact));
   }
   return out;
 }

@@ -7,6 +7,7 @@
  */
 import { Binary } from "bson";
 import type { EndpointRequest, EndpointResponseState } from "../contracts.js";
+import { defineOwn } from "../data/bsonValues.js";
 
 /** The endpoint function's `Request` argument. */
 export interface FunctionEndpointRequest {
@@ -90,7 +91,7 @@ export class EndpointResponse {
   /** What was set, for the server to send. */
   state(): EndpointResponseState {
     const headers: Record<string, string[]> = {};
-    for (const { name, values } of this.#headers.values()) headers[name] = [...values];
+    for (const { name, values } of this.#headers.values()) defineOwn(headers, name, [...values]);
     return {
       ...(this.#statusCode === undefined ? {} : { statusCode: this.#statusCode }),
       headers,
@@ -106,7 +107,7 @@ export class EndpointResponse {
  */
 export function endpointArguments(request: EndpointRequest): { request: FunctionEndpointRequest; response: EndpointResponse } {
   const headers: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(request.headers)) headers[name] = [...values];
+  for (const [name, values] of Object.entries(request.headers)) defineOwn(headers, name, [...values]);
   return {
     request: {
       headers,

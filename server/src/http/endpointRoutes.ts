@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ServerError, type Caller, type EndpointOutcome } from "../contracts.js";
+import { defineOwn } from "../data/bsonValues.js";
 import { chooseFormat, CONTENT_TYPES, renderValue } from "../endpoints/format.js";
 import type { EndpointTable } from "../endpoints/table.js";
 import type { EndpointSpec } from "../endpoints/types.js";
@@ -34,7 +35,8 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 function functionHeaders(request: FastifyRequest, spec: EndpointSpec): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
-    if (values !== undefined && (spec.runAsSystem || !CREDENTIAL_HEADERS.includes(name))) out[canonicalHeaderName(name)] = [...values];
+    if (values !== undefined && (spec.runAsSystem || !CREDENTIAL_HEADERS.includes(name)))
+      defineOwn(out, canonicalHeaderName(name), [...values]);
   }
   return out;
 }
@@ -47,8 +49,7 @@ function firstValues(query: unknown): { query: Record<string, string>; secret: s
     const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
     if (typeof first !== "string") continue;
     if (key === "secret") secret = first;
-    // defined, not assigned: a parameter named __proto__ stays a parameter
-    else Object.defineProperty(out, key, { value: first, enumerable: true, writable: true, configurable: true });
+    else defineOwn(out, key, first);
   }
   return { query: out, secret };
 }

@@ -78,6 +78,8 @@ const files = {
       rawQuery: context.request.rawQueryString,
       query: req.query,
       custom: req.headers["X-Custom"],
+      headerNames: Object.keys(req.headers),
+      queryNames: Object.keys(req.query),
       credentialHeaders: ["Authorization", "Apikey", "Password", "Email", "Jwttokenstring"].filter((h) => h in req.headers),
       body: req.body === undefined ? "none" : req.body.toHex(),
       user: context.user.id,
@@ -323,6 +325,14 @@ describe("the Request and Response objects", () => {
       custom: ["yes"],
       body: "00ff1080",
     });
+    // a header or a parameter named __proto__ stays one
+    // (fetch() drops a header named __proto__; Node's own client sends it)
+    const proto = JSON.parse((await getWithBody(`${base}/echo?__proto__=1`, "", { apiKey, ["__proto__"]: "yes" })).text) as Record<
+      string,
+      string[]
+    >;
+    expect(proto["headerNames"]).toContain("__proto__");
+    expect(proto["queryNames"]).toContain("__proto__");
     const get = await call("/echo", { headers: { apiKey } });
     expect(await get.json()).toMatchObject({ method: "GET", body: "none", query: {} });
   });

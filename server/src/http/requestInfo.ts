@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../contracts.js";
+import { defineOwn } from "../data/bsonValues.js";
 
 /**
  * Headers that carry credentials (also an HTTPS endpoint's credential headers): never handed to
@@ -68,7 +69,7 @@ export function requestInfo(request: FastifyRequest, action: string, service?: s
   const requestHeaders: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
     if (values === undefined || WITHHELD.has(name)) continue;
-    requestHeaders[canonicalHeaderName(name)] = [...values];
+    defineOwn(requestHeaders, canonicalHeaderName(name), [...values]);
   }
   const query = request.url.indexOf("?");
   const rawQueryString = query < 0 ? "" : withoutSecretParams(request.url.slice(query + 1));

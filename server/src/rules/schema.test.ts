@@ -118,7 +118,14 @@ describe("collection schemas", () => {
     expect(() => all?.check({ int: 2 ** 31 })).toThrow(/int must be of BSON type int/);
     expect(() =>
       compileSchema({ where: "x/schema.json", raw: { properties: { a: { bsonType: "int64" } } }, database: "d", collection: "c" }),
-    ).toThrow(/x\/schema\.json: unknown bsonType "int64"/);
+    ).toThrow(/x\/schema\.json: invalid schema: unknown bsonType "int64"/);
+    // only where the keyword is: not in data (`default`), and also for a field named bsonType
+    expect(
+      compileSchema({ where: "s.json", raw: { properties: { a: { default: { bsonType: "widget" } } } }, database: "d", collection: "c" }),
+    ).toBeDefined();
+    expect(() =>
+      compileSchema({ where: "s.json", raw: { properties: { bsonType: { bsonType: "strnig" } } }, database: "d", collection: "c" }),
+    ).toThrow(/unknown bsonType "strnig"/);
     expect(() => compileSchema({ where: "x/schema.json", raw: { required: "name" }, database: "d", collection: "c" })).toThrow(
       /x\/schema\.json: invalid schema/,
     );
@@ -267,5 +274,23 @@ describe("schemas as App Services and Device Sync write them", () => {
     );
     await expect(s?.checkWrite(null, { _id: 1, qty: 0 }, ctx)).rejects.toThrow(/qty does not hold/);
     expect(() => compile({ anyOf: [{ properties: { a: { validate: { "%%true": true } } } }] })).toThrow(/validate expression under anyOf/);
+  });
+
+  test("a dictionary's values: %%prev is the value's own (not an inherited toString); keys patternProperties names are not additional", async () => {
+    const once = { "%or": [{ "%%prev": { "%exists": false } }, { "%%prev": "%%this" }] };
+    const s = compile({
+      properties: {
+        tags: {
+          bsonType: "object",
+          patternProperties: { "^x_": { bsonType: "int" } },
+          additionalProperties: { bsonType: "string", validate: once },
+        },
+      },
+    });
+    await expect(s?.checkWrite({ _id: 1, tags: {} }, { _id: 1, tags: { toString: "red" } }, ctx)).resolves.toBeUndefined();
+    await expect(s?.checkWrite({ _id: 1, tags: { color: "red" } }, { _id: 1, tags: { color: "blue" } }, ctx)).rejects.toThrow(
+      /tags\.color/,
+    );
+    await expect(s?.checkWrite({ _id: 1, tags: { x_a: 4 } }, { _id: 1, tags: { x_a: 5 } }, ctx)).resolves.toBeUndefined();
   });
 });

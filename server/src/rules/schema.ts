@@ -16,7 +16,7 @@ import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import { RuleConfigError } from "./config.js";
 import type { ExpansionContext } from "./expansions.js";
 import { RuleExpression, type ExpressionSource } from "./expression.js";
-import { BSON_TYPES, createAjv } from "./schemaKeywords.js";
+import { createAjv } from "./schemaKeywords.js";
 import { prepareSchema, type PathStep, type RawChangeValidation } from "./schemaPrepare.js";
 import { expressionProblems } from "./validate.js";
 
@@ -49,10 +49,7 @@ interface Subject {
 function subjects(path: readonly PathStep[], after: unknown, before: unknown, at: string[] = []): Subject[] {
   const [step, ...rest] = path;
   if (step === undefined) return [{ at: at.join("."), after, before, present: after !== undefined || before !== undefined }];
-  if ("key" in step) {
-    const next = (v: unknown): unknown => (isPlainObject(v) && Object.prototype.hasOwnProperty.call(v, step.key) ? v[step.key] : undefined);
-    return subjects(rest, next(after), next(before), [...at, step.key]);
-  }
+  if ("key" in step) return subjects(rest, own(after, step.key), own(before, step.key), [...at, step.key]);
   if (step.each === "item") {
     if (!Array.isArray(after)) return [];
     return after.flatMap((item, i) =>
@@ -61,8 +58,13 @@ function subjects(path: readonly PathStep[], after: unknown, before: unknown, at
   }
   if (!isPlainObject(after)) return [];
   return Object.keys(after)
-    .filter((key) => !step.except.includes(key))
-    .flatMap((key) => subjects(rest, after[key], isPlainObject(before) ? before[key] : undefined, [...at, key]));
+    .filter((key) => !step.except.includes(key) && !step.exceptPatterns.some((pattern) => pattern.test(key)))
+    .flatMap((key) => subjects(rest, after[key], own(before, key), [...at, key]));
+}
+
+/** A plain object's own property (never one it inherits, such as `toString`). */
+function own(value: unknown, key: string): unknown {
+  return isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, key) ? value[key] : undefined;
 }
 
 /** One collection's compiled schema. */
@@ -127,19 +129,6 @@ function compiled(raw: RawChangeValidation): ChangeValidation {
   return { path: raw.path, expression: new RuleExpression(raw.source as ExpressionSource, raw.label) };
 }
 
-/** Every name `bsonType` uses in a schema, anywhere in it. */
-function bsonTypeNames(raw: unknown, out: Set<string>): Set<string> {
-  if (Array.isArray(raw)) for (const item of raw) bsonTypeNames(item, out);
-  else if (typeof raw === "object" && raw !== null) {
-    for (const [key, value] of Object.entries(raw)) {
-      if (key === "bsonType")
-        for (const name of (Array.isArray(value) ? value : [value]).filter((t): t is string => typeof t === "string")) out.add(name);
-      else bsonTypeNames(value, out);
-    }
-  }
-  return out;
-}
-
 /**
  * Compiles a collection's schema.
  * @param entry - the schema file
@@ -153,8 +142,6 @@ export function compileSchema(entry: SchemaFileEntry): CollectionSchema | undefi
   const schema = prepareSchema(raw, [], where, raws) as Record<string, unknown>;
   const changes = raws.map(compiled);
   if (Object.keys(schema).length === 0 && changes.length === 0) return undefined;
-  const unknown = [...bsonTypeNames(schema, new Set())].filter((name) => BSON_TYPES[name] === undefined);
-  if (unknown.length > 0) throw new RuleConfigError(`${where}: unknown bsonType ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
   try {
     const validate = Object.keys(schema).length === 0 ? undefined : createAjv().compile(schema);
     return new CollectionSchema(`${entry.database}.${entry.collection}`, validate, changes);

@@ -130,9 +130,20 @@ export function createAjv(): Ajv {
     keyword: "bsonType",
     schemaType: ["string", "array"],
     errors: true,
-    validate: keyword("bsonType", (schema: string | string[], data) =>
-      names(schema).some((name) => BSON_TYPES[name]?.(data) === true) ? undefined : `must be of BSON type ${names(schema).join(" or ")}`,
-    ),
+    // compiled where the keyword is (not in `default` or `enum` data), so an unknown name stops the start
+    compile: (schema: string | string[]) => {
+      const unknown = names(schema).filter((name) => BSON_TYPES[name] === undefined);
+      if (unknown.length > 0) throw new Error(`unknown bsonType ${unknown.map((n) => JSON.stringify(n)).join(", ")}`);
+      const tests = names(schema).map((name) => BSON_TYPES[name] ?? (() => false));
+      const message = `must be of BSON type ${names(schema).join(" or ")}`;
+      const validate = (data: unknown): boolean => {
+        const ok = tests.some((test) => test(data));
+        validate.errors = ok ? [] : [{ keyword: "bsonType", message, params: {} }];
+        return ok;
+      };
+      validate.errors = [] as Partial<ErrorObject>[];
+      return validate;
+    },
   });
   ajv.addKeyword({ keyword: "bsonRange", schemaType: "object", errors: true, validate: keyword("bsonRange", rangeProblem) });
   ajv.addKeyword({ keyword: "bsonUniqueItems", schemaType: "boolean", errors: true, validate: keyword("bsonUniqueItems", uniqueProblem) });

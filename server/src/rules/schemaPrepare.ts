@@ -12,10 +12,10 @@
  */
 import { isPlainObject } from "../data/bsonValues.js";
 import { RuleConfigError } from "./config.js";
-import type { RangeBounds } from "./schemaKeywords.js";
+import { patternRegExp, type RangeBounds } from "./schemaKeywords.js";
 
 /** One step of the path to a validated value: a field, each item of an array, or each other value of a dictionary. */
-export type PathStep = { key: string } | { each: "item" } | { each: "value"; except: readonly string[] };
+export type PathStep = { key: string } | { each: "item" } | { each: "value"; except: readonly string[]; exceptPatterns: readonly RegExp[] };
 
 /** A change validation expression as written, and where it applies. */
 export interface RawChangeValidation {
@@ -114,8 +114,22 @@ export function prepareSchema(schema: unknown, path: PathStep[] | null, where: s
   else if (items !== undefined) node["items"] = prepareSchema(items, path === null ? null : [...path, { each: "item" }], where, out);
   const extra = node["additionalProperties"];
   if (isPlainObject(extra)) {
+    // the keys properties and patternProperties name are not additional
     const except = isPlainObject(properties) ? Object.keys(properties) : [];
-    node["additionalProperties"] = prepareSchema(extra, path === null ? null : [...path, { each: "value", except }], where, out);
+    const patterns = isPlainObject(node["patternProperties"]) ? Object.keys(node["patternProperties"]) : [];
+    const exceptPatterns = patterns.map((pattern) => {
+      try {
+        return patternRegExp(pattern);
+      } catch (err) {
+        throw new RuleConfigError(`${where}: patternProperties: ${(err as Error).message}`);
+      }
+    });
+    node["additionalProperties"] = prepareSchema(
+      extra,
+      path === null ? null : [...path, { each: "value", except, exceptPatterns }],
+      where,
+      out,
+    );
   }
   for (const key of OTHER_SUBSCHEMAS) if (node[key] !== undefined) node[key] = prepareSchema(node[key], null, where, out);
   for (const key of SUBSCHEMA_MAPS) {
