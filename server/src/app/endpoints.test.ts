@@ -119,6 +119,16 @@ describe("https_endpoints/config.json", () => {
     });
   });
 
+  test("a route's percent-escapes are decoded, as request paths are; a bad one is refused", async () => {
+    const app = await load({ "https_endpoints/config.json": [{ route: "/a%20b", http_method: "GET", function_name: "handle" }] });
+    expect(app.endpoints[0]?.route).toBe("/a b");
+    await expect(
+      load({ "https_endpoints/config.json": [{ route: "/a%zz", http_method: "GET", function_name: "handle" }] }),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining("invalid percent-escape"),
+    });
+  });
+
   test("refuses the same route and method twice; the same route with another method (or ANY, read as *) is fine", async () => {
     const twice = [
       { route: "/a", http_method: "GET", function_name: "handle" },

@@ -56,6 +56,14 @@ function validation(
   return { kind: kind as "SECRET_AS_QUERY_PARAM" | "VERIFY_PAYLOAD", secretName, secret };
 }
 
+function decodedRoute(file: string, label: string, route: string): string {
+  try {
+    return decodeURIComponent(route);
+  } catch {
+    throw appError(file, `${label}: the route has an invalid percent-escape`);
+  }
+}
+
 function returnType(file: string, label: string, value: string | undefined): "JSON" | "EJSON" {
   const upper = (value ?? "JSON").toUpperCase();
   if (upper !== "JSON" && upper !== "EJSON") throw appError(file, `${label}: return_type ${JSON.stringify(value)}: expected JSON or EJSON`);
@@ -125,12 +133,13 @@ export function readEndpoints(files: AppFiles, functions: readonly FunctionSpec[
       }
       const fn = byName.get(entry.function_name);
       if (fn === undefined) throw appError(file, `${label}: function ${entry.function_name} is not defined in functions/`);
-      const key = `${httpMethod} ${entry.route}`;
-      if (seen.has(key)) throw appError(file, `${label}: defined twice`);
-      seen.add(key);
+      // requests are matched on their decoded path, so a route's escapes are decoded here too
+      const route = decodedRoute(file, label, entry.route);
+      if (seen.has(`${httpMethod} ${route}`)) throw appError(file, `${label}: defined twice`);
+      seen.add(`${httpMethod} ${route}`);
       const canEvaluate = compiled(file, `endpoint ${label}`, entry.can_evaluate);
       endpoints.push({
-        route: entry.route,
+        route,
         method: httpMethod,
         functionName: fn.name,
         runAsSystem: fn.runAsSystem === true,
