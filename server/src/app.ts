@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
-import type { Caller, FunctionRunner, MongoService } from "./contracts.js";
+import { ServerError, type Caller, type FunctionRunner, type MongoService } from "./contracts.js";
 import { createMongoService } from "./data/index.js";
 import { openDatabase, type Db, type DbLocation } from "./db.js";
 import { appMetadata, type AppMetadataInput } from "./functions/appMetadata.js";
@@ -15,7 +15,7 @@ import { EndpointTable } from "./endpoints/table.js";
 import type { DataApiSpec, EndpointSpec } from "./endpoints/types.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
-import { checkEndpointCall, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
+import { canEvaluateHolds, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
 import { startTriggers, type RunningTriggers, type TriggerSpec } from "./triggers/index.js";
 
 /** Options of {@link createApp}. */
@@ -101,14 +101,12 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     db.close();
     throw err;
   }
-  /** An endpoint's (or the Data API's) `can_evaluate` for a caller. */
+  /** An endpoint's (or the Data API's) own `can_evaluate` for a caller. */
   const checkCanEvaluate = async (label: string, canEvaluate: RuleExpression | undefined, caller: Caller): Promise<void> => {
     if (canEvaluate === undefined) return;
-    await checkEndpointCall(label, { private: false, canEvaluate }, caller, {
-      values: config.values,
-      environment,
-      callFunction: (fn, args) => internal.call(fn, args, caller),
-    });
+    const ctx = { values: config.values, environment, callFunction: (fn: string, args: unknown[]) => internal.call(fn, args, caller) };
+    if (!(await canEvaluateHolds(canEvaluate, [], caller, ctx)))
+      throw new ServerError(400, "FunctionExecutionError", `rule not matched for ${label}`);
   };
   let built: Awaited<ReturnType<typeof buildHttpApp>>;
   try {
@@ -122,7 +120,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       afterReset: () => triggers.resubscribe(),
       endpoints: {
         table: new EndpointTable(options.endpoints ?? []),
-        checkRules: (spec, caller) => checkCanEvaluate(spec.functionName, spec.canEvaluate, caller),
+        checkRules: (spec, caller) => checkCanEvaluate(`the HTTPS endpoint ${spec.method} ${spec.route}`, spec.canEvaluate, caller),
       },
       dataApi:
         options.dataApi === undefined

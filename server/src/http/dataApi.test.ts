@@ -266,7 +266,7 @@ describe("the Data API's settings", () => {
       expect(await found.json()).toMatchObject({ documents: [{ owner_id: "nobody", n: { $numberInt: "5" } }] });
       const refused = await post("find", { filter: {} }, { "X-Secret-Key": "wrong" });
       expect(refused.status).toBe(400);
-      expect(await refused.json()).toMatchObject({ error_code: "FunctionExecutionError" });
+      expect(await refused.json()).toMatchObject({ error_code: "FunctionExecutionError", error: "rule not matched for the Data API" });
     } finally {
       await own.close();
     }

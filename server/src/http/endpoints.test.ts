@@ -103,6 +103,7 @@ const files = {
     ep("/ejson", "GET", "endpoint/hello/latest", { return_type: "EJSON" }),
     ep("/whoami", "GET", "system/whoami"),
     ep("/admin/count", "GET", "admin/count"),
+    ep("/guarded", "GET", "endpoint/ok", { can_evaluate: { "%%request.requestHeaders.X-Key": "k" } }),
     ep("/admin/setColor", "POST", "admin/setColor"),
     ep("/bad", "GET", "endpoint/bad"),
     ep("/throws", "GET", "endpoint/throws"),
@@ -293,6 +294,16 @@ describe("authentication", () => {
     const headers = { authorization: `Bearer ${user.access_token}` };
     expect(await (await call("/echo/custom-data", { headers })).json()).toMatchObject({ customData: { color: "teal" } });
     expect(await (await call("/echo", { headers })).json()).toMatchObject({ customData: {} });
+  });
+
+  test("an endpoint's own can_evaluate", async () => {
+    expect((await call("/guarded", { headers: { apiKey, "X-Key": "k" } })).status).toBe(200);
+    const refused = await call("/guarded", { headers: { apiKey, "X-Key": "other" } });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error_code: "FunctionExecutionError",
+      error: "rule not matched for the HTTPS endpoint GET /guarded",
+    });
   });
 
   test("System authentication: context.user is the system user; can_evaluate reads %%request", async () => {

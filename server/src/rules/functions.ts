@@ -30,6 +30,26 @@ export interface ClientCallRules {
 }
 
 /**
+ * True if a `can_evaluate` expression holds for a caller.
+ * @param expression - the expression
+ * @param args - `%%args`
+ * @param caller - the user (none for a system caller) and the request
+ * @param ctx - values, environment and `%function`
+ * @throws whatever a `%function` in the expression throws
+ */
+export async function canEvaluateHolds(
+  expression: RuleExpression,
+  args: unknown[],
+  caller: Caller,
+  ctx: Omit<ExpansionContext, "user" | "args" | "request">,
+): Promise<boolean> {
+  return expression.evaluate(
+    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args, request: { ...caller.request } },
+    {},
+  );
+}
+
+/**
  * Refuses a client's call of a private function, or of one whose `can_evaluate` is false.
  * @param name - the function
  * @param rules - its config
@@ -47,12 +67,8 @@ export async function checkClientFunctionCall(
   ctx: Omit<ExpansionContext, "user" | "args" | "request">,
 ): Promise<void> {
   if (rules.private) throw new ServerError(404, "FunctionNotFound", `function not found: '${name}'`);
-  if (rules.canEvaluate === undefined) return;
-  const ok = await rules.canEvaluate.evaluate(
-    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args, request: { ...caller.request } },
-    {},
-  );
-  if (!ok) throw ruleNotMatchedForFunction(name);
+  if (rules.canEvaluate !== undefined && !(await canEvaluateHolds(rules.canEvaluate, args, caller, ctx)))
+    throw ruleNotMatchedForFunction(name);
 }
 
 /**
@@ -70,10 +86,6 @@ export async function checkEndpointCall(
   caller: Caller,
   ctx: Omit<ExpansionContext, "user" | "args" | "request">,
 ): Promise<void> {
-  if (rules.canEvaluate === undefined) return;
-  const ok = await rules.canEvaluate.evaluate(
-    { ...ctx, user: caller.user as unknown as Record<string, unknown> | undefined, args: [], request: { ...caller.request } },
-    {},
-  );
-  if (!ok) throw ruleNotMatchedForFunction(name);
+  if (rules.canEvaluate !== undefined && !(await canEvaluateHolds(rules.canEvaluate, [], caller, ctx)))
+    throw ruleNotMatchedForFunction(name);
 }

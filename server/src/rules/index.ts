@@ -21,7 +21,7 @@ export {
 } from "./access.js";
 export { RuleConfigError, type RuleFileInput } from "./config.js";
 export { MAX_DOCUMENTS, RulesAccess, type RuleFunctionCaller } from "./enforcer.js";
-export { checkClientFunctionCall, checkEndpointCall, compileCanEvaluate } from "./functions.js";
+export { canEvaluateHolds, checkClientFunctionCall, checkEndpointCall, compileCanEvaluate } from "./functions.js";
 export type { RuleExpression } from "./expression.js";
 
 /** One rule file as read from an app directory. */
