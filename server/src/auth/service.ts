@@ -194,6 +194,8 @@ export class AuthService {
 
   /**
    * The user an endpoint runs as by its id (`run_as_user_id`), as functions see it.
+   * @param userId - the user's id
+   * @returns the user, with its custom data
    * @throws ServerError 401 `InvalidSession` `invalid session: error finding user for endpoint` if no
    * such user exists or it is disabled
    */
@@ -274,6 +276,7 @@ export class AuthService {
 
   /**
    * The user as functions see it (`context.user`).
+   * @param user - the stored user
    * @param withCustomData - false: `custom_data` is `{}` without reading it (an HTTPS endpoint's
    * `fetch_custom_user_data: false`)
    */

@@ -7,7 +7,9 @@ import { z } from "zod";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { invalidParameter } from "./errors.js";
 
-const doc = z.custom<Doc>(isPlainObject, { message: "must be an object" });
+/** A document argument: a plain object (not an array, a BSON value or a date). */
+export const documentArg = z.custom<Doc>(isPlainObject, { message: "must be an object" });
+const doc = documentArg;
 const update = z.union([doc, z.array(doc)]);
 const count = z.number().int().finite();
 

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { ServerError } from "../contracts.js";
+import { documentArg } from "../data/args.js";
 
 /** The actions, as named in `/action/<name>`. */
 export const DATA_API_ACTIONS = [
@@ -31,9 +32,7 @@ export interface DataApiCall {
   answer(result: unknown): unknown;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !("_bsontype" in value) && !(value instanceof Date);
-const doc = z.custom<Record<string, unknown>>(isObject, { message: "must be an object" });
+const doc = documentArg;
 const count = z.number().int().nonnegative();
 const namespace = { dataSource: z.string().min(1), database: z.string().min(1), collection: z.string().min(1) };
 
@@ -98,8 +97,8 @@ function defined(args: Record<string, unknown>): Record<string, unknown> {
  * @param action - the action
  * @param body - the request body, parsed from (canonical or relaxed) Extended JSON
  * @returns the call and its answer
- * @throws ServerError 400 `InvalidParameter` for a missing or ill-typed field; 400 `MongoDBError`
- * for a `replacement` with update operators
+ * @throws ServerError 400 `InvalidParameter` for a missing or ill-typed field or a missing body;
+ * 400 `MongoDBError` for a `replacement` with update operators
  */
 export function dataApiCall(action: DataApiAction, body: unknown): DataApiCall {
   const call = callOf(action, body);
@@ -107,57 +106,58 @@ export function dataApiCall(action: DataApiAction, body: unknown): DataApiCall {
 }
 
 function callOf(action: DataApiAction, body: unknown): DataApiCall {
-  const { dataSource, database, collection } = parsed(action, body);
-  const at = { database, collection };
   switch (action) {
     case "findOne": {
-      const a = parsed(action, body);
+      const { dataSource, database, collection, filter, projection } = parsed(action, body);
       return {
         dataSource,
         method: "findOne",
-        args: { ...at, query: a.filter, project: a.projection },
+        args: { database, collection, query: filter, project: projection },
         answer: (document) => ({ document }),
       };
     }
     case "find": {
-      const a = parsed(action, body);
+      const { dataSource, database, collection, filter, projection, sort, limit, skip } = parsed(action, body);
       return {
         dataSource,
         method: "find",
-        args: { ...at, query: a.filter, project: a.projection, sort: a.sort, limit: a.limit || undefined, skip: a.skip || undefined },
+        args: { database, collection, query: filter, project: projection, sort, limit: limit || undefined, skip: skip || undefined },
         answer: (documents) => ({ documents }),
       };
     }
-    case "insertOne":
-      return { dataSource, method: "insertOne", args: { ...at, document: parsed(action, body).document }, answer: same };
-    case "insertMany":
-      return { dataSource, method: "insertMany", args: { ...at, documents: parsed(action, body).documents }, answer: same };
+    case "insertOne": {
+      const { dataSource, database, collection, document } = parsed(action, body);
+      return { dataSource, method: "insertOne", args: { database, collection, document }, answer: same };
+    }
+    case "insertMany": {
+      const { dataSource, database, collection, documents } = parsed(action, body);
+      return { dataSource, method: "insertMany", args: { database, collection, documents }, answer: same };
+    }
     case "updateOne":
     case "updateMany": {
-      const a = parsed(action, body);
-      return { dataSource, method: action, args: { ...at, query: a.filter, update: a.update, upsert: a.upsert }, answer: updateAnswer };
+      const { dataSource, database, collection, filter, update, upsert } = parsed(action, body);
+      return { dataSource, method: action, args: { database, collection, query: filter, update, upsert }, answer: updateAnswer };
     }
     case "replaceOne": {
-      const a = parsed(action, body);
-      if (Object.keys(a.replacement).some((key) => key.startsWith("$"))) {
+      const { dataSource, database, collection, filter, replacement, upsert } = parsed(action, body);
+      if (Object.keys(replacement).some((key) => key.startsWith("$"))) {
         throw new ServerError(400, "MongoDBError", "replaceOne: the replacement document must not contain update operators");
       }
       return {
         dataSource,
         method: "updateOne",
-        args: { ...at, query: a.filter, update: a.replacement, upsert: a.upsert },
+        args: { database, collection, query: filter, update: replacement, upsert },
         answer: updateAnswer,
       };
     }
     case "deleteOne":
-    case "deleteMany":
-      return { dataSource, method: action, args: { ...at, query: parsed(action, body).filter }, answer: same };
-    case "aggregate":
-      return {
-        dataSource,
-        method: "aggregate",
-        args: { ...at, pipeline: parsed(action, body).pipeline },
-        answer: (documents) => ({ documents }),
-      };
+    case "deleteMany": {
+      const { dataSource, database, collection, filter } = parsed(action, body);
+      return { dataSource, method: action, args: { database, collection, query: filter }, answer: same };
+    }
+    case "aggregate": {
+      const { dataSource, database, collection, pipeline } = parsed(action, body);
+      return { dataSource, method: "aggregate", args: { database, collection, pipeline }, answer: (documents) => ({ documents }) };
+    }
   }
 }

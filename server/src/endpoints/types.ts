@@ -23,10 +23,13 @@ export type EndpointValidation =
 export interface EndpointSpec {
   /** The route, beginning with `/` (`/hello/latest`). */
   route: string;
+  /** The HTTP method it handles (`*`: all). */
   method: EndpointMethod;
+  /** The function that handles its requests. */
   functionName: string;
   /** True when the function runs as system: requests need no credentials (System authentication). */
   runAsSystem: boolean;
+  /** How requests prove they may call it, besides authentication. */
   validation: EndpointValidation;
   /** Answer with the function's response (or its return value); false: always 204 with no body. */
   respondResult: boolean;

@@ -87,19 +87,6 @@ export function createCursor(run: (shape: CursorShape) => Promise<Obj[]>): FindC
 }
 
 /**
- * The documents a find with this shape returns. The service skips before it limits and caps the
- * result, so a skip past the result cap still reaches the documents there.
- * @param shape - the cursor's shape
- * @param find - runs the find with a sort, a limit (0: none) and a skip
- */
-export async function findShaped(
-  shape: CursorShape,
-  find: (sort: Obj | undefined, limit: number, skip: number) => Promise<Obj[]>,
-): Promise<Obj[]> {
-  return find(shape.sort, shape.limit ?? 0, shape.skip ?? 0);
-}
-
-/**
  * The stages that put a cursor's shape at the end of an aggregation pipeline: sort, skip, limit.
  * @param shape - the cursor's shape
  */

@@ -58,7 +58,8 @@ export class EndpointResponse {
   }
 
   /**
-   * Sets the body: a string (sent as UTF-8) or a `BSON.Binary`.
+   * Sets the body.
+   * @param body - a string (sent as UTF-8) or a `BSON.Binary`
    * @throws TypeError for anything else
    */
   setBody(body: unknown): void {
@@ -69,6 +70,8 @@ export class EndpointResponse {
 
   /**
    * Sets a header, replacing its values.
+   * @param name - the header's name
+   * @param value - its value (a string; a number or boolean is written as text)
    * @throws TypeError for an invalid name or value, or a header the server sets itself
    */
   setHeader(name: unknown, value: unknown): void {
@@ -78,6 +81,8 @@ export class EndpointResponse {
 
   /**
    * Adds a value to a header.
+   * @param name - the header's name
+   * @param value - the value to add (a string; a number or boolean is written as text)
    * @throws TypeError for an invalid name or value, or a header the server sets itself
    */
   addHeader(name: unknown, value: unknown): void {

@@ -5,7 +5,7 @@
  */
 import type { Caller, MongoService } from "../contracts.js";
 import { bulkWrite } from "./bulkWrite.js";
-import { createCursor, findShaped, shapeStages, type FindCursor } from "./cursor.js";
+import { createCursor, shapeStages, type FindCursor } from "./cursor.js";
 import { distinctValues } from "./distinct.js";
 
 export type { FindCursor } from "./cursor.js";
@@ -73,8 +73,9 @@ function collection(mongo: MongoService, service: string, caller: Caller, databa
   const call1 = <T>(name: string, arg: Obj): Promise<T> => call(name, arg) as Promise<T>;
   const methods: Omit<FunctionCollection, "bulkWrite"> = {
     find: (query = {}, project) =>
-      createCursor((shape) =>
-        findShaped(shape, (sort, limit, skip) => call1<Obj[]>("find", { query, project, sort, limit, ...(skip > 0 ? { skip } : {}) })),
+      createCursor(({ sort, limit, skip }) =>
+        // the service skips before it limits and caps, so a skip past the result cap reaches the documents there
+        call1<Obj[]>("find", { query, project, sort, limit: limit ?? 0, ...(skip ? { skip } : {}) }),
       ),
     findOne: (query = {}, project, options) => call1("findOne", { query, project, sort: options?.sort }),
     count: (query = {}, options) => call1("count", { query, limit: options?.limit }),

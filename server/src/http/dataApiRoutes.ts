@@ -19,12 +19,15 @@ import { parseEjsonText } from "./bodyParser.js";
 import { checkAppId, type HttpDeps } from "./deps.js";
 import { endpointUser } from "./endpointAuth.js";
 import { readGetBody } from "./getBody.js";
-import { requestInfo } from "./requestInfo.js";
+import { firstQueryValues, requestInfo } from "./requestInfo.js";
 
 /** What the Data API route needs besides the client API's dependencies. */
 export interface DataApiDeps {
   spec: DataApiSpec;
-  /** Checks the Data API's `can_evaluate` for a caller. @throws ServerError 400 when it is false */
+  /**
+   * Checks the Data API's `can_evaluate` for a caller.
+   * @throws ServerError 400 `FunctionExecutionError` when it is false
+   */
   checkRules(caller: Caller): Promise<void>;
 }
 
@@ -59,10 +62,9 @@ export function registerDataApiRoutes(app: FastifyInstance, deps: HttpDeps, data
         if (!isDataApiAction(action)) throw new ServerError(404, "EndpointNotFound", `the Data API has no action ${action}`);
         const body =
           (Buffer.isBuffer(request.body) ? request.body : await readGetBody(request, deps.config.bodyLimitBytes)) ?? Buffer.alloc(0);
-        const secret = request.query["secret"];
         const signature = request.headers["endpoint-signature"];
         checkValidation(data.spec.validation, {
-          secret: typeof secret === "string" ? secret : Array.isArray(secret) && typeof secret[0] === "string" ? secret[0] : undefined,
+          secret: firstQueryValues(request.query).secret,
           signature: typeof signature === "string" ? signature : undefined,
           body,
         });

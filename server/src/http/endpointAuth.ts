@@ -11,9 +11,6 @@ import { ServerError, type ContextUser } from "../contracts.js";
 import type { EndpointSpec } from "../endpoints/types.js";
 import { bearerToken } from "./authenticate.js";
 
-/** Every header that can carry App Services credentials (never handed to an Application-authenticated endpoint's function). */
-export const CREDENTIAL_HEADERS: readonly string[] = ["authorization", "apikey", "api-key", "email", "password", "jwttokenstring"];
-
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === "string" ? value : Array.isArray(value) ? value[0] : undefined;

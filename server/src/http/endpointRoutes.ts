@@ -14,15 +14,18 @@ import { chooseFormat, CONTENT_TYPES, renderValue } from "../endpoints/format.js
 import type { EndpointTable } from "../endpoints/table.js";
 import type { EndpointSpec } from "../endpoints/types.js";
 import { checkValidation } from "../endpoints/validate.js";
-import { CREDENTIAL_HEADERS, endpointUser } from "./endpointAuth.js";
+import { endpointUser } from "./endpointAuth.js";
 import { readGetBody } from "./getBody.js";
 import { checkAppId, type HttpDeps } from "./deps.js";
-import { canonicalHeaderName, requestInfo } from "./requestInfo.js";
+import { canonicalHeaderName, CREDENTIAL_HEADERS, firstQueryValues, requestInfo } from "./requestInfo.js";
 
 /** What the endpoint routes need besides the client API's dependencies. */
 export interface EndpointDeps {
   table: EndpointTable;
-  /** Checks the endpoint's own `can_evaluate` for a caller. @throws ServerError 400 when it is false */
+  /**
+   * Checks the endpoint's own `can_evaluate` for a caller.
+   * @throws ServerError 400 `FunctionExecutionError` when it is false
+   */
   checkRules(spec: EndpointSpec, caller: Caller): Promise<void>;
 }
 
@@ -39,19 +42,6 @@ function functionHeaders(request: FastifyRequest, spec: EndpointSpec): Record<st
       defineOwn(out, canonicalHeaderName(name), [...values]);
   }
   return out;
-}
-
-/** Each query parameter's first value, without `secret` (App Services removes it, as from `rawQueryString`). */
-function firstValues(query: unknown): { query: Record<string, string>; secret: string | undefined } {
-  const out: Record<string, string> = {};
-  let secret: string | undefined;
-  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
-    const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-    if (typeof first !== "string") continue;
-    if (key === "secret") secret = first;
-    else defineOwn(out, key, first);
-  }
-  return { query: out, secret };
 }
 
 function send(reply: FastifyReply, request: FastifyRequest, spec: EndpointSpec, outcome: EndpointOutcome): FastifyReply {
@@ -94,7 +84,7 @@ export function registerEndpointRoutes(app: FastifyInstance, deps: HttpDeps, end
           : request.method === "GET"
             ? await readGetBody(request, deps.config.bodyLimitBytes)
             : undefined;
-        const { query, secret } = firstValues(request.query);
+        const { query, secret } = firstQueryValues(request.query);
         const signature = request.headers["endpoint-signature"];
         // validated before authentication, which may create a user
         checkValidation(spec.validation, {

@@ -17,14 +17,14 @@ export async function readGetBody(request: FastifyRequest, limit: number): Promi
   const length = Number(request.headers["content-length"] ?? 0);
   const chunked = /chunked/i.test(String(request.headers["transfer-encoding"] ?? ""));
   if (!chunked && !(length > 0)) return undefined;
-  if (length > limit) throw tooLarge(request, limit);
+  if (length > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of request.raw) {
       const bytes = chunk as Buffer;
       size += bytes.length;
-      if (size > limit) throw tooLarge(request, limit);
+      if (size > limit) throw tooLarge(limit);
       chunks.push(bytes);
     }
   } catch (err) {
@@ -34,7 +34,7 @@ export async function readGetBody(request: FastifyRequest, limit: number): Promi
   return Buffer.concat(chunks);
 }
 
-function tooLarge(_request: FastifyRequest, limit: number): ServerError {
+function tooLarge(limit: number): ServerError {
   // Node drops what is left of the body once the answer is sent
   return new ServerError(413, "RequestTooLarge", `the request body is larger than ${limit} bytes`);
 }

@@ -37,6 +37,11 @@ describe("requestInfo", () => {
       fakeRequest("/api/client/v2.0/app/a/functions/call?baas_request=abc&baas_at=eyJ.secret.x", {
         authorization: ["Bearer eyJ.secret.x"],
         cookie: ["session=1"],
+        // an HTTPS endpoint's credential headers
+        email: ["ada@example.com"],
+        password: ["secret-pw"],
+        apikey: ["secret-key"],
+        jwttokenstring: ["secret-jwt"],
         accept: ["text/event-stream"],
       }),
       "watch",

@@ -7,11 +7,11 @@ import type { FastifyRequest } from "fastify";
 import type { RequestInfo } from "../contracts.js";
 import { defineOwn } from "../data/bsonValues.js";
 
-/**
- * Headers that carry credentials (also an HTTPS endpoint's credential headers): never handed to
- * rules or functions as `context.request` (nor is the query's `baas_at`).
- */
-const WITHHELD = new Set(["authorization", "cookie", "apikey", "api-key", "password", "jwttokenstring"]);
+/** Every header that can carry App Services credentials (an HTTPS endpoint's credential headers among them). */
+export const CREDENTIAL_HEADERS: readonly string[] = ["authorization", "apikey", "api-key", "email", "password", "jwttokenstring"];
+
+/** Headers never handed to rules or functions as `context.request` (nor is the query's `baas_at`). */
+const WITHHELD = new Set([...CREDENTIAL_HEADERS, "cookie"]);
 
 /**
  * `user-agent` → `User-Agent`, as App Services names headers.
@@ -41,7 +41,7 @@ function paramName(pair: string): string {
  * (`secr%65t` too), and without empty pairs.
  * @param query - the query string, without its `?`
  */
-export function withoutSecretParams(query: string): string {
+function withoutSecretParams(query: string): string {
   return query
     .split("&")
     .filter((pair) => pair !== "" && !SECRET_PARAMS.has(paramName(pair)))
@@ -83,4 +83,21 @@ export function requestInfo(request: FastifyRequest, action: string, service?: s
     ...(service === undefined ? {} : { service }),
     action,
   };
+}
+
+/**
+ * A parsed query's first value of each parameter, without `secret` (App Services removes it, as
+ * from `rawQueryString`), and that `secret`.
+ * @param query - the query as fastify parsed it
+ */
+export function firstQueryValues(query: unknown): { query: Record<string, string>; secret: string | undefined } {
+  const out: Record<string, string> = {};
+  let secret: string | undefined;
+  for (const [key, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
+    if (typeof first !== "string") continue;
+    if (key === "secret") secret = first;
+    else defineOwn(out, key, first);
+  }
+  return { query: out, secret };
 }
