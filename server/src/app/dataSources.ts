@@ -55,12 +55,6 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
     }
     rules.push(source);
   }
-  if (serviceNames.length > 1) {
-    unsupported.push(
-      `data_sources/: the data sources ${serviceNames.join(", ")} are separate clusters in Atlas but share one store here: ` +
-        "a database.collection is the same data through each, and each data source's own rules apply to it, so one whose rules are wider opens what another's protect",
-    );
-  }
   return { serviceNames, rules };
 }
 

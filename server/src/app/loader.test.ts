@@ -239,18 +239,6 @@ describe("data sources, values and environments", () => {
 });
 
 describe("what the server does not run", () => {
-  test("two data sources are listed: they share one store here, and the wider rules of one open the other's data", async () => {
-    const dir = await app({
-      "data_sources/mongodb-atlas/config.json": ATLAS,
-      "data_sources/analytics/config.json": { name: "analytics", type: "mongodb-atlas", config: { clusterName: "other" } },
-    });
-    expect(loadApp(dir).unsupported).toEqual([
-      expect.stringMatching(
-        /^data_sources\/: the data sources (analytics, mongodb-atlas|mongodb-atlas, analytics) are separate clusters in Atlas but share one store here/,
-      ),
-    ]);
-  });
-
   test("sync, EventBridge triggers, GraphQL, hosting, log forwarders and services are listed one line each", async () => {
     const dir = await app({
       "sync/config.json": { type: "flexible", state: "enabled", development_mode_enabled: false },

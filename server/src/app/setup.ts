@@ -23,6 +23,7 @@ import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
 import { loadApp } from "./loader.js";
+import { primaryService, storedDatabase } from "../data/dataSources.js";
 
 /** The start options that decide config and data access (a subset of `StartServerOptions`). */
 export interface SetupOptions extends ConfigOverrides {
@@ -79,9 +80,12 @@ function readSecrets(secrets: SetupOptions["secrets"]): Record<string, string> {
   return parsed.data;
 }
 
-function customDataNamespace(file: ConfigFile): Namespace | undefined {
+/** The custom user data collection as the access policies see requests: under its name in the store (data/dataSources.ts). */
+function customDataNamespace(file: ConfigFile, serviceNames: readonly string[]): Namespace | undefined {
   const c = file.customUserData;
-  return c === undefined ? undefined : { serviceName: c.serviceName, databaseName: c.databaseName, collectionName: c.collectionName };
+  if (c === undefined) return undefined;
+  const databaseName = storedDatabase(c.serviceName, c.databaseName, primaryService(serviceNames));
+  return { serviceName: c.serviceName, databaseName, collectionName: c.collectionName };
 }
 
 /** The warning printed when all data is open. */
@@ -112,7 +116,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     if (options.environment !== undefined || options.secrets !== undefined)
       throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
     const config = resolveConfig(file, overrides);
-    const access = options.allowAllData === true ? openAccess(customDataNamespace(file)) : denyAllAccess();
+    const access = options.allowAllData === true ? openAccess(customDataNamespace(file, config.mongoServiceNames)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
     return {
       config,
@@ -150,7 +154,8 @@ export function setUpServer(options: SetupOptions): ServerSetup {
       dataSources: app.rules,
       values: app.values,
       environment: app.environment,
-      customUserData: customDataNamespace(file),
+      customUserData: customDataNamespace(file, app.serviceNames),
+      primaryService: primaryService(app.serviceNames),
     });
   } catch (err) {
     if (err instanceof RuleConfigError) throw invalid(`invalid app: ${err.message}`);

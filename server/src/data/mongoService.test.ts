@@ -84,8 +84,30 @@ describe("MongoDB service dispatch", () => {
     expect((await serverError(s.service.findOne(SERVICE, "demo", "items", { n: { $x: 1 } }))).statusCode).toBe(400);
   });
 
-  test("service names share one store", async () => {
-    expect(await s.service.call("mongo-db", "count", [{ database: "demo", collection: "items" }], SYSTEM)).toBe(2);
+  test("each data source has its own data, as two clusters have; a database name with $ is refused", async () => {
+    const other = (name: string, arg: Record<string, unknown>) =>
+      s.service.call("mongo-db", name, [{ database: "demo", collection: "items", ...arg }], SYSTEM);
+    expect(await other("count", {})).toBe(0);
+    const events: { ns: unknown }[] = [];
+    s.service.watch("mongo-db", { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
+    const dbEvents: { ns: unknown }[] = [];
+    s.service.watchDatabase?.("mongo-db", "demo", (e) => dbEvents.push(e));
+    await other("insertOne", { document: { _id: "o", n: 1 } });
+    expect(await other("count", {})).toBe(1);
+    expect(await s.service.call(SERVICE, "count", [{ database: "demo", collection: "items" }], SYSTEM)).toBe(2);
+    expect(await s.service.findOne("mongo-db", "demo", "items", {})).toEqual({ _id: "o", n: 1 });
+    // a stage that is not linear runs on a query thread, over the same data source's data
+    expect(await other("aggregate", { pipeline: [{ $addFields: { t: { $add: ["$n", 1] } } }] })).toEqual([{ _id: "o", n: 1, t: 2 }]);
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0]?.ns).toEqual({ db: "demo", coll: "items" });
+    expect(dbEvents[0]?.ns).toEqual({ db: "demo", coll: "items" });
+    expect(await s.service.namespaces?.("mongo-db")).toEqual([{ database: "demo", collection: "items" }]);
+    expect((await s.service.namespaces?.(SERVICE))?.map((n) => n.database)).not.toContain("demo$mongo-db");
+    for (const service of [SERVICE, "mongo-db"]) {
+      const err = await serverError(s.service.call(service, "count", [{ database: "demo$mongo-db", collection: "items" }], SYSTEM));
+      expect(err).toMatchObject({ statusCode: 400, errorCode: "InvalidParameter" });
+    }
+    expect(() => s.service.watch(SERVICE, { database: "a$b", collection: "items" }, () => undefined, SYSTEM)).toThrow(/may not contain \$/);
   });
 
   test("after close, calls are refused and watchers stop", async () => {

@@ -9,6 +9,7 @@
 import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs } from "./args.js";
+import { isDatabaseName, primaryService, servedDatabase, storedDatabase } from "./dataSources.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { ChangeFeed, DEFAULT_HISTORY, type FilterMatcher } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
@@ -95,6 +96,21 @@ export function createMongoService(
     callFunction: access instanceof RulesAccess ? (name, args, caller) => access.runFunction(name, args, caller) : undefined,
   });
   const services = new Set(opts.serviceNames);
+  const primary = primaryService(opts.serviceNames);
+  /** The call's argument list with its namespace as the store names it (a copy; the same list for the primary data source). */
+  const inStore = (service: string, args: unknown[]): unknown[] => {
+    const [first, ...rest] = args;
+    if (!isPlainObject(first) || typeof first.database !== "string") return args;
+    if (!isDatabaseName(first.database))
+      throw invalidParameter(`invalid database name ${JSON.stringify(first.database)}: it may not contain $`);
+    if (service === primary) return args;
+    return [{ ...first, database: storedDatabase(service, first.database, primary) }, ...rest];
+  };
+  /** A change event of the store as the data source names it. */
+  const served = (service: string, event: ChangeEvent): ChangeEvent =>
+    service === primary
+      ? event
+      : { ...event, ns: { db: servedDatabase(event.ns.db, service, primary) ?? event.ns.db, coll: event.ns.coll } };
   const unsubscribers = new Set<() => void>();
   let closed = false;
 
@@ -111,6 +127,7 @@ export function createMongoService(
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
       try {
+        if (Array.isArray(args)) args = inStore(service, args);
         // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
         const normalized = Array.isArray(args) ? normalize<unknown[]>(args) : [];
         // Calls whose cost is linear by construction run here; the others on a query thread.
@@ -144,6 +161,9 @@ export function createMongoService(
       if (args.filter !== undefined && !isPlainObject(args.filter)) throw invalidParameter("watch: filter must be an object");
       if (args.resumeAfter !== undefined && typeof args.resumeAfter !== "string")
         throw invalidParameter("watch: resumeAfter must be a string");
+      if (!isDatabaseName(args.database))
+        throw invalidParameter(`invalid database name ${JSON.stringify(args.database)}: it may not contain $`);
+      const database = storedDatabase(service, args.database, primary);
       const resume = args.resumeAfter === undefined ? {} : { resumeAfter: args.resumeAfter };
       let subscribed = true;
       let off: () => void;
@@ -154,14 +174,14 @@ export function createMongoService(
       };
       if (!isUserCaller(caller)) {
         off = feed.subscribe(
-          args.database,
+          database,
           args.collection,
           { ids: args.ids, filter: args.filter, ...resume },
-          (event, change) => onEvent(event, change.before),
+          (event, change) => onEvent(served(service, event), change.before),
           fail,
         );
       } else {
-        const guard = access.watch(service, args, caller);
+        const guard = access.watch(service, { ...args, database }, caller);
         // The stream's filter is tested off the write path, after the rules reduced the event.
         const compiled = guard.filter === undefined ? undefined : matcher.open(guard.filter);
         const filtered =
@@ -175,7 +195,7 @@ export function createMongoService(
         // Events pass the guard in commit order, even when a guard has to wait (e.g. for `%function`).
         let queue: Promise<void> = Promise.resolve();
         const offFeed = feed.subscribe(
-          args.database,
+          database,
           args.collection,
           { ...guard.selector, ...resume },
           (event, change) => {
@@ -183,8 +203,8 @@ export function createMongoService(
               .then(() => guard.view(event, change.before, change.after))
               .then((seen) => {
                 if (seen === null || !subscribed) return;
-                if (filtered === undefined) onEvent(seen);
-                else filtered.push(seen);
+                if (filtered === undefined) onEvent(served(service, seen));
+                else filtered.push(served(service, seen));
               })
               .catch(() => undefined);
           },
@@ -208,13 +228,21 @@ export function createMongoService(
 
     namespaces(service: string): Promise<{ database: string; collection: string }[]> {
       checkService(service);
-      return Promise.resolve(reg.namespaces().map(({ db, coll }) => ({ database: db, collection: coll })));
+      return Promise.resolve(
+        reg.namespaces().flatMap(({ db, coll }) => {
+          const database = servedDatabase(db, service, primary);
+          return database === undefined ? [] : [{ database, collection: coll }];
+        }),
+      );
     },
 
     watchDatabase(service: string, database: string, onEvent: (event: ChangeEvent, before: Doc | null) => void): () => void {
       checkService(service);
       if (typeof database !== "string" || database === "") throw invalidParameter("watch: database must be a non-empty string");
-      const off = feed.subscribeDatabase(database, (event, change) => onEvent(event, change.before));
+      if (!isDatabaseName(database)) throw invalidParameter(`invalid database name ${JSON.stringify(database)}: it may not contain $`);
+      const off = feed.subscribeDatabase(storedDatabase(service, database, primary), (event, change) =>
+        onEvent(served(service, event), change.before),
+      );
       const unsubscribe = (): void => {
         off();
         unsubscribers.delete(unsubscribe);
@@ -226,7 +254,7 @@ export function createMongoService(
     async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Doc | null> {
       checkService(service);
       try {
-        return findOne(reg, parseArgs("findOne", [{ database, collection, query: filter }]));
+        return findOne(reg, parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]));
       } catch (err) {
         throw toServerError(err);
       }

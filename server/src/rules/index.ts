@@ -5,6 +5,7 @@
  */
 import type { Namespace } from "./access.js";
 import { compileRuleFile, RuleConfigError, type CompiledRuleSet } from "./config.js";
+import { storedDatabase } from "../data/dataSources.js";
 import { namespaceKey, RulesAccess, type ServiceRules } from "./enforcer.js";
 import { compileSchema, type CollectionSchema, type SchemaFileEntry } from "./schema.js";
 
@@ -53,8 +54,10 @@ export interface CreateRulesAccessOptions {
   values: Record<string, unknown>;
   /** `%%environment`. */
   environment: { tag: string; values: Record<string, unknown> };
-  /** The custom user data collection, if configured. */
+  /** The custom user data collection, if configured (its database as the store names it). */
   customUserData?: Namespace | undefined;
+  /** The data source whose databases the store keeps under their own names (see data/dataSources.ts); the others' rules are keyed by their stored names. */
+  primaryService?: string | undefined;
 }
 
 /**
@@ -79,7 +82,7 @@ export function createRulesAccess(opts: CreateRulesAccessOptions): RulesAccess {
             `${entry.where}: names ${set.database}.${set.collection} but is in the folder of ${entry.database}.${entry.collection}`,
           );
         }
-        collections.set(namespaceKey(entry.database, entry.collection), set);
+        collections.set(namespaceKey(storedDatabase(source.name, entry.database, opts.primaryService), entry.collection), set);
       } catch (err) {
         if (!(err instanceof RuleConfigError)) throw err;
         problems.push(err.message);
@@ -98,7 +101,8 @@ export function createRulesAccess(opts: CreateRulesAccessOptions): RulesAccess {
     for (const entry of source.schemas ?? []) {
       try {
         const schema = compileSchema(entry);
-        if (schema !== undefined) schemas.set(namespaceKey(entry.database, entry.collection), schema);
+        if (schema !== undefined)
+          schemas.set(namespaceKey(storedDatabase(source.name, entry.database, opts.primaryService), entry.collection), schema);
       } catch (err) {
         if (!(err instanceof RuleConfigError)) throw err;
         problems.push(err.message);

@@ -1,0 +1,50 @@
+/**
+ * Each data source's own data. In Atlas two data sources are two clusters; here they share one
+ * store, so a data source other than the primary one (`mongodb-atlas`, else the first named) keeps
+ * its databases under names of its own (`<database>$<service>`; `$` cannot appear in a MongoDB
+ * database name, and requests that use it are refused). The primary data source's names are the
+ * names requests use, so its stored data stays where earlier versions put it.
+ * @packageDocumentation
+ */
+
+/** Separates a database's name from its data source's in the store. */
+const SEPARATOR = "$";
+
+/**
+ * The data source whose databases are stored under their own names.
+ * @param serviceNames - the configured MongoDB service names
+ * @returns `mongodb-atlas` when configured, else the first name (undefined for none)
+ */
+export function primaryService(serviceNames: readonly string[]): string | undefined {
+  return serviceNames.includes("mongodb-atlas") ? "mongodb-atlas" : serviceNames[0];
+}
+
+/**
+ * The name a data source's database has in the store.
+ * @param service - the data source
+ * @param database - the database as requests name it
+ * @param primary - the primary data source ({@link primaryService})
+ */
+export function storedDatabase(service: string, database: string, primary: string | undefined): string {
+  return primary === undefined || service === primary ? database : `${database}${SEPARATOR}${service}`;
+}
+
+/**
+ * The database a stored name is for a data source, or undefined if it belongs to another.
+ * @param stored - a database name in the store
+ * @param service - the data source
+ * @param primary - the primary data source
+ */
+export function servedDatabase(stored: string, service: string, primary: string | undefined): string | undefined {
+  const at = stored.lastIndexOf(SEPARATOR);
+  if (primary === undefined || service === primary) return at < 0 ? stored : undefined;
+  return at >= 0 && stored.slice(at + 1) === service ? stored.slice(0, at) : undefined;
+}
+
+/**
+ * True for a database name requests may use (MongoDB refuses `$` and NUL in them).
+ * @param database - the name
+ */
+export function isDatabaseName(database: string): boolean {
+  return database.length > 0 && !/[$\0]/.test(database);
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ATLAS, ownerOnly } from "../../test/appDir.js";
+import { startAppServer, type AppServer } from "../../test/appServer.js";
+import { TestClient, type LoginBody } from "../../test/testClient.js";
+
+// Two data sources, as two clusters in Atlas: one protects learn.tasks (owner only), the other
+// lets everyone read everything. Here they share a store, but not their data.
+let app: AppServer;
+let c: TestClient;
+let alice: LoginBody;
+let bob: LoginBody;
+
+beforeAll(async () => {
+  app = await startAppServer({
+    "auth/providers.json": { "anon-user": { type: "anon-user" } },
+    "data_sources/mongodb-atlas/config.json": ATLAS,
+    "data_sources/mongodb-atlas/learn/tasks/rules.json": ownerOnly("learn", "tasks"),
+    "data_sources/analytics/config.json": { name: "analytics", type: "mongodb-atlas", config: { clusterName: "other" } },
+    "data_sources/analytics/default_rule.json": { roles: [{ name: "reader", apply_when: {}, read: true, write: false }] },
+    "data_sources/analytics/learn/notes/rules.json": ownerOnly("learn", "notes"),
+  });
+  c = new TestClient(app.server.url, "test-app");
+  alice = await c.logIn("anon-user");
+  bob = await c.logIn("anon-user");
+});
+afterAll(() => app.close());
+
+function call(user: LoginBody, service: string, name: string, arg: Record<string, unknown>) {
+  return c.request("POST", c.app("/functions/call"), {
+    token: user.access_token,
+    body: { name, service, arguments: [{ database: "learn", collection: "tasks", ...arg }] },
+  });
+}
+
+describe("data sources", () => {
+  test("a data source whose rules are wider does not open what another's protect", async () => {
+    expect((await call(alice, "mongodb-atlas", "insertOne", { document: { owner_id: alice.user_id, secret: "alice-1" } })).status).toBe(
+      200,
+    );
+    expect((await call(bob, "mongodb-atlas", "find", { query: {} })).body).toEqual([]);
+    // through the other data source, the same names reach that data source's own (empty) data
+    expect((await call(bob, "analytics", "find", { query: {} })).body).toEqual([]);
+    expect((await call(alice, "analytics", "find", { query: {} })).body).toEqual([]);
+    expect((await call(alice, "mongodb-atlas", "find", { query: {}, project: { _id: 0, secret: 1 } })).body).toEqual([
+      { secret: "alice-1" },
+    ]);
+  });
+
+  test("the other data source's own collection rules apply to its data", async () => {
+    const notes = (user: LoginBody, name: string, arg: Record<string, unknown>) =>
+      call(user, "analytics", name, { collection: "notes", ...arg });
+    expect((await notes(bob, "insertOne", { document: { owner_id: bob.user_id, text: "bob's" } })).status).toBe(200);
+    expect((await notes(alice, "insertOne", { document: { owner_id: bob.user_id, text: "as bob" } })).status).toBe(403);
+    expect((await notes(alice, "find", { query: {} })).body).toEqual([]);
+    expect((await notes(bob, "find", { query: {}, project: { _id: 0, text: 1 } })).body).toEqual([{ text: "bob's" }]);
+    expect((await call(bob, "mongodb-atlas", "find", { collection: "notes", query: {} })).status).toBe(403);
+  });
+
+  test("nothing is listed at start for two data sources", () => {
+    expect(app.server.warnings.filter((w) => w.includes("data_sources/"))).toEqual([]);
+  });
+});
