@@ -97,14 +97,27 @@ export function createMongoService(
   });
   const services = new Set(opts.serviceNames);
   const primary = primaryService(opts.serviceNames);
-  /** The call's argument list with its namespace as the store names it (a copy; the same list for the primary data source). */
+  /**
+   * The call's normalised argument list with its namespace as the store names it (a copy). Any
+   * object argument with a `database` counts (the arguments' parser keeps only known keys, so an
+   * extra `_bsontype` key must not let a name through unmapped); a `database` that is not a string
+   * is left for the parser to refuse.
+   */
   const inStore = (service: string, args: unknown[]): unknown[] => {
     const [first, ...rest] = args;
-    if (!isPlainObject(first) || typeof first.database !== "string") return args;
-    if (!isDatabaseName(first.database))
-      throw invalidParameter(`invalid database name ${JSON.stringify(first.database)}: it may not contain $`);
+    if (typeof first !== "object" || first === null || Array.isArray(first)) return args;
+    const database = (first as { database?: unknown }).database;
+    if (typeof database !== "string") return args;
+    if (!isDatabaseName(database)) throw invalidParameter(`invalid database name ${JSON.stringify(database)}: it may not contain $`);
     if (service === primary) return args;
-    return [{ ...first, database: storedDatabase(service, first.database, primary) }, ...rest];
+    return [{ ...(first as Record<string, unknown>), database: storedDatabase(service, database, primary) }, ...rest];
+  };
+  /** An error of a call on a data source's stored database, naming the database as the request did. */
+  const asRequested = (service: string, args: unknown[], err: ServerError): ServerError => {
+    const database = (args[0] as { database?: unknown } | undefined)?.database;
+    if (service === primary || typeof database !== "string") return err;
+    const stored = storedDatabase(service, database, primary);
+    return err.message.includes(stored) ? new ServerError(err.statusCode, err.errorCode, err.message.split(stored).join(database)) : err;
   };
   /** A change event of the store as the data source names it. */
   const served = (service: string, event: ChangeEvent): ChangeEvent =>
@@ -126,23 +139,24 @@ export function createMongoService(
     async call(service: string, name: string, args: unknown[], caller: Caller): Promise<unknown> {
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
+      const requested = Array.isArray(args) ? args : [];
       try {
-        if (Array.isArray(args)) args = inStore(service, args);
-        // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers.
-        const normalized = Array.isArray(args) ? normalize<unknown[]>(args) : [];
+        // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers (and
+        // a BSON symbol a string); the namespace is mapped after it, on what the handlers will read.
+        const normalized = Array.isArray(args) ? inStore(service, normalize<unknown[]>(args)) : [];
         // Calls whose cost is linear by construction run here; the others on a query thread.
         // A policy that cannot run on a thread (a test double) runs here too.
         const inline = isLinearCall(name, normalized);
         if (isUserCaller(caller)) {
           if (inline || access.spec === undefined || access.mode === "deny") {
-            return capResult(await access.call(reg, service, name, Array.isArray(args) ? args : [], caller), resultLimits);
+            return capResult(await access.call(reg, service, name, normalized, caller), resultLimits);
           }
           return await runner.call(service, name, normalized, caller);
         }
         if (inline) return capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits);
         return await runner.call(service, name, normalized, undefined);
       } catch (err) {
-        throw toServerError(err);
+        throw asRequested(service, requested, toServerError(err));
       }
     },
 

@@ -56,6 +56,28 @@ describe("data sources", () => {
     expect((await call(bob, "mongodb-atlas", "find", { collection: "notes", query: {} })).status).toBe(403);
   });
 
+  test("a database named by a BSON symbol, or an argument with a _bsontype key, is mapped too; $ in a name is refused", async () => {
+    const raw = (user: LoginBody, service: string, arg: string) =>
+      c.request("POST", c.app("/functions/call"), {
+        token: user.access_token,
+        rawBody: `{"name":"find","service":"${service}","arguments":[${arg}]}`,
+      });
+    // through the wide data source, the owner-only data of the other must stay out of reach
+    expect((await raw(bob, "analytics", '{"database":{"$symbol":"learn"},"collection":"tasks","query":{}}')).body).toEqual([]);
+    expect((await raw(bob, "analytics", '{"_bsontype":null,"database":"learn","collection":"tasks","query":{}}')).body).toEqual([]);
+    const named = await raw(bob, "mongodb-atlas", '{"database":{"$symbol":"learn$analytics"},"collection":"notes","query":{}}');
+    expect(named.status).toBe(400);
+    expect(named.body).toMatchObject({ error_code: "InvalidParameter", error: expect.stringContaining("may not contain $") });
+  });
+
+  test("errors name the database as the request did", async () => {
+    const doc = { _id: "dup", owner_id: bob.user_id };
+    expect((await call(bob, "analytics", "insertOne", { collection: "notes", document: doc })).status).toBe(200);
+    const again = await call(bob, "analytics", "insertOne", { collection: "notes", document: doc });
+    expect(again.body).toMatchObject({ error: expect.stringContaining("collection: learn.notes") });
+    expect(JSON.stringify(again.body)).not.toContain("$analytics");
+  });
+
   test("nothing is listed at start for two data sources", () => {
     expect(app.server.warnings.filter((w) => w.includes("data_sources/"))).toEqual([]);
   });
