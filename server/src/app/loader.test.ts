@@ -239,6 +239,18 @@ describe("data sources, values and environments", () => {
 });
 
 describe("what the server does not run", () => {
+  test("with several data sources and none named mongodb-atlas, which one keeps the unsuffixed names is listed; $ in a name is refused", async () => {
+    const two = await app({
+      "data_sources/cluster0/config.json": { name: "cluster0", type: "mongodb-atlas", config: {} },
+      "data_sources/analytics/config.json": { name: "analytics", type: "mongodb-atlas", config: {} },
+    });
+    expect(loadApp(two).unsupported).toEqual([
+      expect.stringMatching(/^data_sources\/: analytics keeps its data under its databases' own names/),
+    ]);
+    const bad = await app({ "data_sources/x/config.json": { name: "a$b", type: "mongodb-atlas", config: {} } });
+    expect(() => loadApp(bad)).toThrow(/may not contain \$/);
+  });
+
   test("sync, EventBridge triggers, GraphQL, hosting, log forwarders and services are listed one line each", async () => {
     const dir = await app({
       "sync/config.json": { type: "flexible", state: "enabled", development_mode_enabled: false },

@@ -92,7 +92,11 @@ export const functionsFileSchema = z.array(functionConfigSchema);
 
 /** `data_sources/<name>/config.json`. */
 export const dataSourceSchema = z.object({
-  name: z.string().min(1),
+  // `$` separates a database from its data source in the store (data/dataSources.ts)
+  name: z
+    .string()
+    .min(1)
+    .refine((name) => !/[$\0]/.test(name), "a data source name may not contain $"),
   type: z.string().min(1),
   config: z.record(z.string(), z.unknown()).default({}),
 });
