@@ -69,7 +69,10 @@ function keyword<S>(name: string, test: (schema: S, data: unknown) => string | u
   return validate;
 }
 
-/** -1, 0 or 1: a Long or Decimal128 against a bound (a Long exactly; a Decimal128 as the nearest double). */
+/**
+ * -1, 0 or 1: a Long or Decimal128 against a bound (a Long exactly; a Decimal128 as the nearest
+ * double), or NaN when they cannot be compared (a Decimal128 NaN), which fails every range check.
+ */
 function compare(value: Long | Decimal128, bound: number): number {
   if (value instanceof Long && Number.isInteger(bound)) {
     const v = BigInt(value.toString());
@@ -82,17 +85,16 @@ function compare(value: Long | Decimal128, bound: number): number {
 
 function rangeProblem(bounds: RangeBounds, data: unknown): string | undefined {
   if (!(data instanceof Long || data instanceof Decimal128) || data instanceof Timestamp) return undefined;
-  const value = data;
   const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf } = bounds;
-  if (minimum !== undefined && !(compare(value, minimum) >= 0)) return `must be >= ${minimum}`;
-  if (maximum !== undefined && !(compare(value, maximum) <= 0)) return `must be <= ${maximum}`;
-  if (exclusiveMinimum !== undefined && !(compare(value, exclusiveMinimum) > 0)) return `must be > ${exclusiveMinimum}`;
-  if (exclusiveMaximum !== undefined && !(compare(value, exclusiveMaximum) < 0)) return `must be < ${exclusiveMaximum}`;
+  if (minimum !== undefined && !(compare(data, minimum) >= 0)) return `must be >= ${minimum}`;
+  if (maximum !== undefined && !(compare(data, maximum) <= 0)) return `must be <= ${maximum}`;
+  if (exclusiveMinimum !== undefined && !(compare(data, exclusiveMinimum) > 0)) return `must be > ${exclusiveMinimum}`;
+  if (exclusiveMaximum !== undefined && !(compare(data, exclusiveMaximum) < 0)) return `must be < ${exclusiveMaximum}`;
   if (multipleOf !== undefined) {
     const ok =
-      value instanceof Long && Number.isInteger(multipleOf)
-        ? BigInt(value.toString()) % BigInt(multipleOf) === 0n
-        : Number.isInteger(Number(value.toString()) / multipleOf);
+      data instanceof Long && Number.isInteger(multipleOf)
+        ? BigInt(data.toString()) % BigInt(multipleOf) === 0n
+        : Number.isInteger(Number(data.toString()) / multipleOf);
     if (!ok) return `must be multiple of ${multipleOf}`;
   }
   return undefined;
