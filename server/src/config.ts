@@ -81,6 +81,8 @@ export const configFileSchema = z
         databaseName: z.string().min(1),
         collectionName: z.string().min(1),
         userIdField: z.string().min(1),
+        /** The function run before each user is created, with its metadata object; if it throws, no user is created. */
+        onUserCreationFunction: z.string().min(1).optional(),
       })
       .optional(),
     mongoServiceNames: z.array(z.string().min(1)).min(1).optional(),

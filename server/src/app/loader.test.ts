@@ -90,17 +90,39 @@ describe("auth providers and custom user data", () => {
         user_id_field: "uid",
         on_user_creation_function_name: "onCreate",
       },
+      "functions/onCreate.js": "exports = () => {};",
     });
     const loaded = loadApp(dir);
     expect(loaded.authProviders).toEqual({ "oauth2-google": {}, "local-userpass": { enabled: true, autoConfirm: false } });
-    expect(loaded.customUserData).toEqual({ serviceName: "mongodb-atlas", databaseName: "d", collectionName: "c", userIdField: "uid" });
+    expect(loaded.customUserData).toEqual({
+      serviceName: "mongodb-atlas",
+      databaseName: "d",
+      collectionName: "c",
+      userIdField: "uid",
+      onUserCreationFunction: "onCreate",
+    });
     expect(loaded.unsupported).toEqual([
       "auth/providers.json: oauth2-google cannot reach google; its redirect logins work only with devOAuth (the development stand-in), else they are refused",
       "auth/providers.json: custom-token signing key secret(s) missing not provided (--secrets FILE): custom JWT logins are refused",
       "auth/providers.json: local-userpass confirmation emails are not sent; read confirmation tokens through the admin API",
       "auth/providers.json: local-userpass password reset emails are not sent; read reset tokens through the admin API",
-      "auth/custom_user_data.json: the user creation function onCreate is not run",
     ]);
+  });
+
+  test("a user creation function that functions/ does not define is refused, naming the file", async () => {
+    const dir = await app({
+      "auth/custom_user_data.json": {
+        enabled: true,
+        mongo_service_name: "mongodb-atlas",
+        database_name: "d",
+        collection_name: "c",
+        user_id_field: "uid",
+        on_user_creation_function_name: "missing",
+      },
+    });
+    expect(() => loadApp(dir)).toThrow(
+      "invalid app: auth/custom_user_data.json: the user creation function missing is not defined in functions/",
+    );
   });
 });
 

@@ -100,8 +100,12 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
   const secrets = options.secrets ?? {};
   const unsupported: string[] = [];
   const authProviders = readProviders(files, secrets, unsupported);
-  const customUserData = readCustomUserData(files, unsupported);
+  const customUserData = readCustomUserData(files);
   const functions = readFunctions(files, unsupported);
+  const creationFunction = customUserData?.onUserCreationFunction;
+  if (creationFunction !== undefined && !functions.specs.some((spec) => spec.name === creationFunction)) {
+    throw appError("auth/custom_user_data.json", `the user creation function ${creationFunction} is not defined in functions/`);
+  }
   const data = readDataSources(files, unsupported);
   const values = readValues(files, secrets, unsupported);
   const triggers = readTriggers(files, new Set(functions.specs.map((spec) => spec.name)));

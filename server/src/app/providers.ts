@@ -127,23 +127,22 @@ export function readProviders(files: AppFiles, secrets: Record<string, string>, 
 /**
  * Reads `auth/custom_user_data.json`.
  * @param files - the app directory
- * @param unsupported - receives a line for the user creation function
- * @returns the server's custom user data settings, or undefined when disabled
+ * @returns the server's custom user data settings (with the user creation function's name), or
+ * undefined when disabled
  * @throws ServerError `InvalidConfig` naming the file when enabled without its fields
  */
-export function readCustomUserData(files: AppFiles, unsupported: string[]): ConfigFile["customUserData"] {
+export function readCustomUserData(files: AppFiles): ConfigFile["customUserData"] {
   const file = "auth/custom_user_data.json";
   const c = files.optionalJson(file, customUserDataSchema);
   if (c === undefined || !c.enabled) return undefined;
   if (!c.mongo_service_name || !c.database_name || !c.collection_name || !c.user_id_field) {
     throw appError(file, "enabled custom user data needs mongo_service_name, database_name, collection_name and user_id_field");
   }
-  if (c.on_user_creation_function_name)
-    unsupported.push(`${file}: the user creation function ${c.on_user_creation_function_name} is not run`);
   return {
     serviceName: c.mongo_service_name,
     databaseName: c.database_name,
     collectionName: c.collection_name,
     userIdField: c.user_id_field,
+    ...(c.on_user_creation_function_name ? { onUserCreationFunction: c.on_user_creation_function_name } : {}),
   };
 }

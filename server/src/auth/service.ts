@@ -10,6 +10,7 @@ import type { AuthEvent } from "../triggers/types.js";
 import { AuthEvents } from "./events.js";
 import { proveIdentity, type LoginClient, type ProviderDeps } from "./providers.js";
 import { invalidSession, type TokenService } from "./tokens.js";
+import { userForIdentity, type UserCreationHook } from "./userCreation.js";
 import type { Identity, SessionRecord, UserRecord, UserStore } from "./users.js";
 
 /** The login and link response body. */
@@ -67,15 +68,21 @@ export class AuthService {
   readonly #mongo: MongoService;
   readonly #config: ServerConfig;
   readonly #events: AuthEvents;
+  readonly #onUserCreation: UserCreationHook | undefined;
 
-  /** Wires the service; `onEvent` receives each login, user creation and deletion (authentication triggers). */
+  /**
+   * Wires the service; `onEvent` receives each login, user creation and deletion (authentication
+   * triggers); `onUserCreation` runs the app's user creation function before a user is created.
+   */
   constructor(parts: {
     users: UserStore;
     tokens: TokenService;
     providerDeps: ProviderDeps;
     mongo: MongoService;
     onEvent?: ((event: AuthEvent) => void) | undefined;
+    onUserCreation?: UserCreationHook | undefined;
   }) {
+    this.#onUserCreation = parts.onUserCreation;
     this.#users = parts.users;
     this.#tokens = parts.tokens;
     this.#deps = parts.providerDeps;
@@ -86,7 +93,8 @@ export class AuthService {
 
   /**
    * Logs in with a provider, creating the user on first login, and opens a session.
-   * @throws ServerError from the provider (see `proveIdentity`); 401 `UserDisabled` for a disabled user.
+   * @throws ServerError from the provider (see `proveIdentity`); 401 `UserDisabled` for a disabled user;
+   * 401 `AuthError` when the user creation function fails (see `userForIdentity`).
    */
   async logIn(provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
     const proof = await proveIdentity(provider, body, this.#deps, client);
@@ -98,10 +106,11 @@ export class AuthService {
    * Logs in with an identity another party proved (the OAuth 2.0 redirect flow), creating the user
    * on first login, and opens a session.
    * @param deviceId - the device id to record (see {@link pickDeviceId})
+   * @throws ServerError 401 `AuthError` when the user creation function fails; 401 `UserDisabled`
    */
   async logInIdentity(identity: Identity, deviceId: string): Promise<LoginResponse> {
-    const created = this.#users.findByIdentity(identity.providerType, identity.id) === undefined;
-    return this.#openSession(this.#users.upsertByIdentity(identity), deviceId, null, identity.providerType, created);
+    const { userId, created } = await userForIdentity(this.#users, identity, this.#onUserCreation);
+    return this.#openSession(userId, deviceId, null, identity.providerType, created);
   }
 
   async #openSession(
@@ -169,7 +178,8 @@ export class AuthService {
    * @param client - who is calling (for the failed-login throttle)
    * @returns the user
    * @throws ServerError as {@link AuthService.logIn} does; 401 `InvalidSession` for an identity no user
-   * has when `createUser` is false; 401 `UserDisabled` for a disabled user
+   * has when `createUser` is false; 401 `UserDisabled` for a disabled user; 401 `AuthError` when the
+   * user creation function fails
    */
   async fromCredentials(provider: string, body: Record<string, unknown>, createUser: boolean, client: LoginClient): Promise<UserRecord> {
     const proof = await proveIdentity(provider, body, this.#deps, client);
@@ -183,8 +193,9 @@ export class AuthService {
         if (!createUser && provider !== "local-userpass") {
           throw new ServerError(401, "InvalidSession", "invalid session: error finding user for endpoint");
         }
-        userId = this.#users.upsertByIdentity(proof.identity);
-        this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
+        const made = await userForIdentity(this.#users, proof.identity, this.#onUserCreation);
+        userId = made.userId;
+        if (made.created) this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
       }
     }
     const user = this.#users.getUser(userId);

@@ -56,9 +56,12 @@ export class UserStore {
     return row?.user_id;
   }
 
-  /** Creates a user with one identity, returning its id. */
-  createUser(identity: Identity): string {
-    const id = new ObjectId().toHexString();
+  /**
+   * Creates a user with one identity, returning its id.
+   * @param identity - the user's first identity
+   * @param id - the id to give it (a fresh ObjectId's hex by default)
+   */
+  createUser(identity: Identity, id: string = new ObjectId().toHexString()): string {
     this.#db.transaction(() => {
       this.#db.prepare("INSERT INTO auth_users (id, type, data, created_at) VALUES (?, 'normal', '{}', ?)").run(id, Date.now());
       this.#insertIdentity(id, identity);

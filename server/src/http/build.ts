@@ -18,7 +18,7 @@ import { UserpassStore } from "../auth/userpass.js";
 import { UserpassFlows } from "../auth/userpassFlows.js";
 import { UserStore } from "../auth/users.js";
 import type { ServerConfig } from "../config.js";
-import type { FunctionRunner, MongoService } from "../contracts.js";
+import type { ContextUser, FunctionRunner, MongoService } from "../contracts.js";
 import type { AuthEvent } from "../triggers/types.js";
 import { tokenSecret, wipeAuthTables, type Db } from "../db.js";
 import { registerApiKeyRoutes } from "./apiKeyRoutes.js";
@@ -79,7 +79,10 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const customToken = config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken);
   const providerDeps = { config, userpass: userpassStore, apiKeys, customToken, runner, throttle, anonymousLimiter };
-  const auth = new AuthService({ users, tokens, providerDeps, mongo, onEvent: parts.onAuthEvent });
+  const creationFunction = config.customUserData?.onUserCreationFunction;
+  const onUserCreation =
+    creationFunction === undefined ? undefined : (user: ContextUser) => runner.call(creationFunction, [user], {}).then(() => undefined);
+  const auth = new AuthService({ users, tokens, providerDeps, mongo, onEvent: parts.onAuthEvent, onUserCreation });
   const userpassConfig = config.providers.localUserpass;
   const passwordChanged = (accountId: string): void => {
     const userId = users.findByIdentity("local-userpass", accountId);
