@@ -80,6 +80,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       mongo,
       memoryLimitMb: config.limits.functionMemoryMb,
       app: appMetadata(config.appId, options.appMetadata, new Date()),
+      dependencies: options.functions?.dependencies,
     });
   } catch (err) {
     await mongo.close();

@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import { unavailableRequires } from "../functions/builtins.js";
+import { listedDependencies, missingDependencies, type FunctionDependencies } from "../functions/dependencies.js";
 import type { FunctionSpec } from "../functions/loader.js";
 import { compileCanEvaluate, RuleConfigError } from "../rules/index.js";
 import type { ClientCallRules } from "../rules/functions.js";
@@ -18,6 +19,8 @@ export interface AppFunctions {
   specs: FunctionSpec[];
   /** `private` and `can_evaluate` per function. */
   clientRules: Map<string, ClientCallRules>;
+  /** The packages `functions/package.json` lists (undefined without one). */
+  dependencies?: FunctionDependencies | undefined;
 }
 
 type FunctionConfig = z.infer<typeof functionConfigSchema>;
@@ -45,11 +48,9 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
       sources.set(file.slice(0, -3), file);
     }
   }
-  if (files.exists("functions/package.json") || files.isDir("functions/node_modules")) {
-    unsupported.push(
-      "functions/package.json: function dependencies are not installed: require() of them fails (Node's built-in modules work)",
-    );
-  }
+  const dependencies = readDependencies(files, unsupported);
+  const installed = new Set(dependencies?.names ?? []);
+  for (const name of dependencies === undefined ? [] : missingDependencies(dependencies)) installed.delete(name);
   const specs: FunctionSpec[] = [];
   const clientRules = new Map<string, ClientCallRules>();
   const names = new Set([...manifest.keys(), ...sources.keys()]);
@@ -74,7 +75,7 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
         `functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`,
       );
     }
-    const missing = unavailableRequires(spec.source);
+    const missing = unavailableRequires(spec.source, installed);
     if (missing.length > 0) {
       unsupported.push(
         `functions/${file}: requires ${missing.map((m) => `'${m}'`).join(", ")}, which functions cannot load here: those calls fail`,
@@ -92,9 +93,29 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
       throw err;
     }
   }
-  return { specs, clientRules };
+  return { specs, clientRules, dependencies };
 }
 
 function nonEmpty(value: string | undefined): boolean {
   return value !== undefined && value !== "";
+}
+
+/**
+ * Reads `functions/package.json`: the packages it lists, which functions may `require` once
+ * `npm install` has put them in `functions/node_modules`.
+ * @param files - the app directory
+ * @param unsupported - receives a line naming the listed packages that are not installed
+ * @returns the dependencies, or undefined without a `package.json`
+ * @throws ServerError `InvalidConfig` naming the file when it is not JSON
+ */
+function readDependencies(files: AppFiles, unsupported: string[]): FunctionDependencies | undefined {
+  if (!files.exists("functions/package.json")) return undefined;
+  const dependencies = { dir: files.path("functions"), names: listedDependencies(files.rawJson("functions/package.json")) };
+  const missing = missingDependencies(dependencies);
+  if (missing.length > 0) {
+    unsupported.push(
+      `functions/package.json: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not installed in functions/node_modules (run npm install in functions/): require() of ${missing.length === 1 ? "it" : "them"} fails`,
+    );
+  }
+  return dependencies;
 }

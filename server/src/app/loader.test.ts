@@ -166,12 +166,12 @@ describe("functions", () => {
     const dir = await app({
       "functions/config.json": [{ name: "as", run_as_user_id: "abc" }],
       "functions/as.js": "exports = () => 1;",
-      "functions/package.json": { dependencies: {} },
+      "functions/package.json": { dependencies: { "left-pad": "^1.3.0", "@scope/pkg": "1.0.0" } },
     });
     const loaded = loadApp(dir);
     expect(loaded.functions.specs[0]?.error).toMatch(/run_as_user_id/);
     expect(loaded.unsupported).toEqual([
-      "functions/package.json: function dependencies are not installed: require() of them fails (Node's built-in modules work)",
+      "functions/package.json: @scope/pkg, left-pad are not installed in functions/node_modules (run npm install in functions/): require() of them fails",
       "functions/config.json: function as runs as a specific user (run_as_user_id), which is not supported: calls to it fail",
     ]);
   });

@@ -1,11 +1,11 @@
 /**
  * `require` for functions: Node's built-in modules that App Services lists as supported in
- * functions (fully or partly; here each is the whole Node module), and a clear error for
- * everything else: the modules App Services does not support, and npm packages (function
- * dependencies are not installed by this server).
+ * functions (fully or partly; here each is the whole Node module), the app's function dependencies
+ * (dependencies.ts), and a clear error for everything else.
  * @packageDocumentation
  */
 import { createRequire } from "node:module";
+import { dependencyRequire, packageName, type FunctionDependencies } from "./dependencies.js";
 
 /** The built-in modules functions may `require` (App Services' "JavaScript Support" page). */
 export const SUPPORTED_BUILTINS: ReadonlySet<string> = new Set([
@@ -54,30 +54,37 @@ export function moduleKind(name: string): "builtin" | "unsupported" | "package" 
 
 /**
  * The `require` global of functions.
- * @param name - a module name
- * @returns the built-in module
- * @throws Error naming the module when it is not a supported built-in
+ * @param dependencies - the app's function dependencies (none when undefined)
+ * @returns `require(name)`: a supported built-in module, or a package of the app's dependencies
+ * @throws Error `Cannot find module '<name>': …` from the returned function, naming why
  */
-export function functionRequire(name: unknown): unknown {
-  if (typeof name !== "string") throw new TypeError("require() takes a module name");
-  const kind = moduleKind(name);
-  if (kind === "builtin") return nodeRequire(name);
-  if (kind === "unsupported") throw new Error(`Cannot find module '${name}': Atlas Functions do not support this built-in module`);
-  throw new Error(
-    `Cannot find module '${name}': realm-tabs-server does not install function dependencies; only Node's built-in modules can be required`,
-  );
+export function createFunctionRequire(dependencies: FunctionDependencies | undefined): (name: unknown) => unknown {
+  const loadPackage = dependencies === undefined ? undefined : dependencyRequire(dependencies);
+  return (name) => {
+    if (typeof name !== "string") throw new TypeError("require() takes a module name");
+    const kind = moduleKind(name);
+    if (kind === "builtin") return nodeRequire(name) as unknown;
+    if (kind === "unsupported") throw new Error(`Cannot find module '${name}': Atlas Functions do not support this built-in module`);
+    if (loadPackage === undefined) {
+      throw new Error(`Cannot find module '${name}': the app has no functions/package.json; only Node's built-in modules can be required`);
+    }
+    return loadPackage(name);
+  };
 }
 
 /**
  * The modules a source requires by a literal name, that functions cannot load here.
  * @param source - a function's source
+ * @param packages - the packages the app's `functions/package.json` lists and `node_modules` holds
  * @returns the names, once each, in order of appearance
  */
-export function unavailableRequires(source: string): string[] {
+export function unavailableRequires(source: string, packages: ReadonlySet<string> = new Set()): string[] {
   const out = new Set<string>();
   for (const match of source.matchAll(/\brequire\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)) {
     const name = match[2];
-    if (name !== undefined && moduleKind(name) !== "builtin") out.add(name);
+    if (name === undefined) continue;
+    const kind = moduleKind(name);
+    if (kind === "unsupported" || (kind === "package" && !packages.has(packageName(name)))) out.add(name);
   }
   return [...out];
 }

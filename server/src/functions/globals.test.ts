@@ -164,7 +164,7 @@ test("require: Node's built-in modules that App Services supports; npm packages 
     host: "example.com",
     qs: "a=1",
     failures: [
-      "Cannot find module 'axios': realm-tabs-server does not install function dependencies; only Node's built-in modules can be required",
+      "Cannot find module 'axios': the app has no functions/package.json; only Node's built-in modules can be required",
       "Cannot find module 'child_process': Atlas Functions do not support this built-in module",
       "Cannot find module 'node:vm': Atlas Functions do not support this built-in module",
       "require() takes a module name",

@@ -20,6 +20,7 @@ import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExce
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
 import { appMetadata, type AppMetadata } from "./appMetadata.js";
 import { createHttpClient, type FunctionHttpClient } from "./httpClient.js";
+import type { FunctionDependencies } from "./dependencies.js";
 import { isolatedRealm, type FunctionRealm } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 
@@ -43,6 +44,8 @@ export interface FunctionRunnerOptions {
   app?: AppMetadata;
   /** Where functions run (in-process runner only): a `node:vm` context of their own by default. */
   realm?: FunctionRealm;
+  /** The app's function dependencies (`functions/package.json`), which `require` loads. */
+  dependencies?: FunctionDependencies | undefined;
 }
 
 /** The global `context` of a function call. */
@@ -80,7 +83,7 @@ export class InProcessRunner implements FunctionRunner {
     private readonly functions: Map<string, LoadedFunction>,
     private readonly opts: FunctionRunnerOptions,
   ) {
-    this.realm = opts.realm ?? isolatedRealm();
+    this.realm = opts.realm ?? isolatedRealm(opts.dependencies);
     this.app = opts.app ?? appMetadata("", undefined, new Date(0));
   }
 

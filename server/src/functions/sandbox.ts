@@ -12,7 +12,8 @@
 import { EJSON } from "bson";
 import vm from "node:vm";
 import { createBsonGlobal } from "./bsonGlobal.js";
-import { functionRequire } from "./builtins.js";
+import { createFunctionRequire } from "./builtins.js";
+import type { FunctionDependencies } from "./dependencies.js";
 import { createUtils } from "./utilsGlobal.js";
 
 /** A realm functions run in: its global object, and how a compiled function is run there. */
@@ -27,27 +28,29 @@ export interface FunctionRealm {
 }
 
 /** The globals App Services adds: `BSON` (bsonGlobal.ts), `EJSON`, `utils` (utilsGlobal.ts), `require` (builtins.ts). */
-function appServicesGlobals(): Record<string, unknown> {
-  return { BSON: createBsonGlobal(), EJSON, utils: createUtils(), require: functionRequire };
+function appServicesGlobals(dependencies: FunctionDependencies | undefined): Record<string, unknown> {
+  return { BSON: createBsonGlobal(), EJSON, utils: createUtils(), require: createFunctionRequire(dependencies) };
 }
 
 /**
  * The realm of this thread, with App Services' globals added to it (`console`, timers, `Buffer`,
  * `URL`, `TextEncoder`… are Node's own). For the function worker thread, which runs nothing else.
+ * @param dependencies - the app's function dependencies, for `require`
  */
-export function threadRealm(): FunctionRealm {
+export function threadRealm(dependencies?: FunctionDependencies): FunctionRealm {
   const global = globalThis as unknown as Record<string, unknown>;
-  Object.assign(global, appServicesGlobals());
+  Object.assign(global, appServicesGlobals(dependencies));
   return { global, run: (script, timeout): unknown => script.runInThisContext({ timeout }) as unknown };
 }
 
 /**
  * A `node:vm` context of its own, with App Services' globals and `console`, timers, `Buffer`, `URL`,
  * `URLSearchParams`, `TextEncoder`/`TextDecoder`. Values made outside it are of another realm.
+ * @param dependencies - the app's function dependencies, for `require`
  */
-export function isolatedRealm(): FunctionRealm {
+export function isolatedRealm(dependencies?: FunctionDependencies): FunctionRealm {
   const global: vm.Context = vm.createContext({
-    ...appServicesGlobals(),
+    ...appServicesGlobals(dependencies),
     console,
     setTimeout,
     clearTimeout,

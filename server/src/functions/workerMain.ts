@@ -109,7 +109,7 @@ function start(): void {
     values,
     environment,
     mongo,
-    realm: threadRealm(),
+    realm: threadRealm(init.dependencies),
     ...(init.app === undefined ? {} : { app: init.app }),
   });
 

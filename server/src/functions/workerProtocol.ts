@@ -6,6 +6,7 @@
 import { Binary, BSON } from "bson";
 import { ServerError, type EndpointOutcome, type EndpointRequest } from "../contracts.js";
 import type { AppMetadata } from "./appMetadata.js";
+import type { FunctionDependencies } from "./dependencies.js";
 import type { FunctionSpec } from "./loader.js";
 
 /** What the worker needs to start. */
@@ -19,6 +20,8 @@ export interface WorkerInit {
   serviceNames: string[];
   /** `context.app` */
   app?: AppMetadata | undefined;
+  /** The app's function dependencies, which `require` loads. */
+  dependencies?: FunctionDependencies | undefined;
 }
 
 /** The name of the `mongo` message that asks for the collections that hold documents (not a client method). */

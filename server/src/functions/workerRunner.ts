@@ -292,6 +292,7 @@ export async function createFunctionRunner(opts: FunctionRunnerOptions, tuning: 
     environment: pack(opts.environment ?? { tag: "", values: {} }),
     serviceNames,
     app: opts.app,
+    dependencies: opts.dependencies,
   };
   const runner = new WorkerRunner(new Set(sources.map((s) => s.name)), init, opts, tuning);
   await runner.worker();
