@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
 import { ServerError, type Caller, type FunctionRunner, type MongoService } from "./contracts.js";
 import { createMongoService } from "./data/index.js";
-import { openDatabase, type Db, type DbLocation } from "./db.js";
+import { openDatabase, recordPrimaryDataSource, type Db, type DbLocation } from "./db.js";
 import { appMetadata, type AppMetadataInput } from "./functions/appMetadata.js";
 import { createFunctionRunner } from "./functions/index.js";
 import { withClientRules } from "./functions/policy.js";
@@ -41,6 +41,8 @@ export interface CreateAppOptions {
   endpoints?: readonly EndpointSpec[] | undefined;
   /** An app's generated Data API, when enabled. */
   dataApi?: DataApiSpec | undefined;
+  /** The data source whose databases keep their own names in the store; recorded in a new data directory. */
+  primaryService?: string | undefined;
 }
 
 /** The wired server, not yet listening. */
@@ -60,10 +62,12 @@ export interface AppHandle {
 export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const { config } = options;
   const db = openDatabase(options.location);
+  recordPrimaryDataSource(db, options.primaryService);
   const access = options.access ?? denyAllAccess();
   const mongo = createMongoService({
     db,
     serviceNames: config.mongoServiceNames,
+    primaryService: options.primaryService,
     access,
     limits: config.limits,
     resume: { maxEvents: config.limits.watchResumeEvents, maxAgeMs: config.limits.watchResumeSeconds * 1000 },

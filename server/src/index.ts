@@ -6,6 +6,7 @@
 import { assertAdminToken } from "./admin/token.js";
 import { createApp } from "./app.js";
 import { setUpServer } from "./app/setup.js";
+import { recordedPrimaryDataSource, type DbLocation } from "./db.js";
 import type { ConfigFileInput, ServerConfig } from "./config.js";
 
 export { ServerError } from "./contracts.js";
@@ -88,17 +89,18 @@ export interface RunningServer {
  * that cannot be combined (an admin token shorter than 8 characters included); Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { config, access, functions, triggers, endpoints, dataApi, appMetadata, environment, warnings } = setUpServer(options);
+  const location: DbLocation | undefined =
+    options.inMemory === true ? { inMemory: true } : options.dataDir === undefined ? undefined : { dataDir: options.dataDir };
+  const setup = setUpServer(options, location === undefined ? undefined : recordedPrimaryDataSource(location));
+  const { config, access, functions, triggers, endpoints, dataApi, appMetadata, environment, warnings } = setup;
   assertAdminToken(config.adminToken);
-  if (options.inMemory !== true && options.dataDir === undefined) {
-    throw new Error("startServer needs `dataDir` or `inMemory: true`");
-  }
+  if (location === undefined) throw new Error("startServer needs `dataDir` or `inMemory: true`");
   const warn = options.onWarning ?? ((line: string) => process.stderr.write(`realm-tabs-server: ${line}\n`));
   for (const line of warnings) warn(line);
-  const location = options.inMemory === true ? { inMemory: true as const } : { dataDir: options.dataDir ?? "" };
   const handle = await createApp({
     config,
     location,
+    primaryService: setup.primaryService,
     functionsDir: options.functionsDir,
     functions,
     environment,

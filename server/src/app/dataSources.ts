@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 import type { DataSourceRules } from "../rules/index.js";
-import { primaryService } from "../data/dataSources.js";
 import type { AppFiles } from "./files.js";
 import { dataSourceSchema } from "./schemas.js";
 
@@ -55,13 +54,6 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
       }
     }
     rules.push(source);
-  }
-  const primary = primaryService(serviceNames);
-  if (serviceNames.length > 1 && primary !== "mongodb-atlas") {
-    unsupported.push(
-      `data_sources/: ${primary ?? ""} keeps its data under its databases' own names, as the first of ${serviceNames.join(", ")}: ` +
-        "adding or renaming a data source that sorts before it would move its data; name the main one mongodb-atlas",
-    );
   }
   return { serviceNames, rules };
 }

@@ -261,14 +261,12 @@ describe("data sources, values and environments", () => {
 });
 
 describe("what the server does not run", () => {
-  test("with several data sources and none named mongodb-atlas, which one keeps the unsuffixed names is listed; $ in a name is refused", async () => {
+  test("several data sources, none named mongodb-atlas, load without a warning (the data directory records its primary one); $ in a name is refused", async () => {
     const two = await app({
       "data_sources/cluster0/config.json": { name: "cluster0", type: "mongodb-atlas", config: {} },
       "data_sources/analytics/config.json": { name: "analytics", type: "mongodb-atlas", config: {} },
     });
-    expect(loadApp(two).unsupported).toEqual([
-      expect.stringMatching(/^data_sources\/: analytics keeps its data under its databases' own names/),
-    ]);
+    expect(loadApp(two).unsupported).toEqual([]);
     const bad = await app({ "data_sources/x/config.json": { name: "a$b", type: "mongodb-atlas", config: {} } });
     expect(() => loadApp(bad)).toThrow(/may not contain \$/);
   });

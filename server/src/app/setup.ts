@@ -51,6 +51,8 @@ export interface ServerSetup {
   appMetadata: AppMetadataInput | undefined;
   /** `context.environment` and `%%environment`. */
   environment: AppEnvironment;
+  /** The data source whose databases keep their own names in the store (data/dataSources.ts). */
+  primaryService: string | undefined;
   /** Lines to print at start. */
   warnings: string[];
 }
@@ -81,10 +83,10 @@ function readSecrets(secrets: SetupOptions["secrets"]): Record<string, string> {
 }
 
 /** The custom user data collection as the access policies see requests: under its name in the store (data/dataSources.ts). */
-function customDataNamespace(file: ConfigFile, serviceNames: readonly string[]): Namespace | undefined {
+function customDataNamespace(file: ConfigFile, primary: string | undefined): Namespace | undefined {
   const c = file.customUserData;
   if (c === undefined) return undefined;
-  const databaseName = storedDatabase(c.serviceName, c.databaseName, primaryService(serviceNames));
+  const databaseName = storedDatabase(c.serviceName, c.databaseName, primary);
   return { serviceName: c.serviceName, databaseName, collectionName: c.collectionName };
 }
 
@@ -95,12 +97,13 @@ export const ALLOW_ALL_DATA_WARNING =
 /**
  * Resolves the config and the data access policy.
  * @param options - the start options
+ * @param recordedPrimary - the primary data source the data directory recorded, if any
  * @returns config, policy, the app's functions and environment, warnings
  * @throws ServerError `InvalidConfig` for a bad config file, app directory, rules or secrets, or
  * conflicting options (`appDir` with `functionsDir`, `allowAllData` or app-level config fields;
  * `environment` or `secrets` without `appDir`)
  */
-export function setUpServer(options: SetupOptions): ServerSetup {
+export function setUpServer(options: SetupOptions, recordedPrimary?: string): ServerSetup {
   let file = typeof options.config === "string" ? loadConfigFile(options.config) : parseConfig(options.config ?? {});
   const overrides: ConfigOverrides = {
     appId: options.appId,
@@ -116,8 +119,10 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     if (options.environment !== undefined || options.secrets !== undefined)
       throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
     const config = resolveConfig(file, overrides);
-    const access = options.allowAllData === true ? openAccess(customDataNamespace(file, config.mongoServiceNames)) : denyAllAccess();
+    const primary = primaryService(config.mongoServiceNames, recordedPrimary);
+    const access = options.allowAllData === true ? openAccess(customDataNamespace(file, primary)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
+    warnings.push(...unconfiguredPrimary(config.mongoServiceNames, recordedPrimary));
     return {
       config,
       access,
@@ -127,6 +132,7 @@ export function setUpServer(options: SetupOptions): ServerSetup {
       dataApi: undefined,
       appMetadata: undefined,
       environment: { tag: "", values: {} },
+      primaryService: primary,
       warnings,
     };
   }
@@ -148,14 +154,15 @@ export function setUpServer(options: SetupOptions): ServerSetup {
   // The app's allowed_request_origins, when it lists any; otherwise the options' (default loopback only).
   const allowedOrigins = app.allowedOrigins.length > 0 ? app.allowedOrigins : options.allowedOrigins;
   const config = resolveConfig(file, { ...overrides, appId: app.appId, allowedOrigins });
+  const primary = primaryService(app.serviceNames, recordedPrimary);
   let access: DataAccess;
   try {
     access = createRulesAccess({
       dataSources: app.rules,
       values: app.values,
       environment: app.environment,
-      customUserData: customDataNamespace(file, app.serviceNames),
-      primaryService: primaryService(app.serviceNames),
+      customUserData: customDataNamespace(file, primary),
+      primaryService: primary,
     });
   } catch (err) {
     if (err instanceof RuleConfigError) throw invalid(`invalid app: ${err.message}`);
@@ -170,6 +177,16 @@ export function setUpServer(options: SetupOptions): ServerSetup {
     dataApi: app.dataApi,
     appMetadata: app.metadata,
     environment: app.environment,
-    warnings: app.unsupported.map((line) => `not supported: ${line}`),
+    primaryService: primary,
+    warnings: [...app.unsupported.map((line) => `not supported: ${line}`), ...unconfiguredPrimary(app.serviceNames, recordedPrimary)],
   };
+}
+
+/** The start's warning when the data directory's primary data source is no longer configured. */
+function unconfiguredPrimary(serviceNames: readonly string[], recorded: string | undefined): string[] {
+  if (recorded === undefined || serviceNames.includes(recorded)) return [];
+  return [
+    `data source ${recorded} holds this data directory's data under its databases' own names (recorded at its first start), ` +
+      `and it is not configured: that data is not reachable, and ${serviceNames.join(", ")} ${serviceNames.length === 1 ? "keeps its" : "keep their"} data apart`,
+  ];
 }

@@ -1,9 +1,10 @@
 /**
  * Each data source's own data. In Atlas two data sources are two clusters; here they share one
- * store, so a data source other than the primary one (`mongodb-atlas`, else the first named) keeps
- * its databases under names of its own (`<database>$<service>`; `$` cannot appear in a MongoDB
- * database name, and requests that use it are refused). The primary data source's names are the
- * names requests use, so its stored data stays where earlier versions put it.
+ * store, so a data source other than the primary one keeps its databases under names of its own
+ * (`<database>$<service>`; `$` cannot appear in a MongoDB database name, and requests that use it
+ * are refused). The primary data source's names are the names requests use, so its stored data
+ * stays where earlier versions put it. A data directory records its primary data source at its
+ * first start (db.ts), so that adding a data source later never moves data.
  * @packageDocumentation
  */
 
@@ -13,9 +14,12 @@ const SEPARATOR = "$";
 /**
  * The data source whose databases are stored under their own names.
  * @param serviceNames - the configured MongoDB service names
- * @returns `mongodb-atlas` when configured, else the first name (undefined for none)
+ * @param recorded - the one the data directory recorded at its first start, if any: it stays the
+ *   primary one, configured or not (when it is not, every configured data source is stored apart)
+ * @returns `recorded` if given, else `mongodb-atlas` when configured, else the first name (undefined for none)
  */
-export function primaryService(serviceNames: readonly string[]): string | undefined {
+export function primaryService(serviceNames: readonly string[], recorded?: string): string | undefined {
+  if (recorded !== undefined) return recorded;
   return serviceNames.includes("mongodb-atlas") ? "mongodb-atlas" : serviceNames[0];
 }
 

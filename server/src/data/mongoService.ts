@@ -33,8 +33,10 @@ import { RulesAccess } from "../rules/enforcer.js";
 export interface MongoServiceOptions {
   /** An open better-sqlite3 database; the service creates and uses only its `docs` table. */
   db: Database;
-  /** Service names that reach this store (e.g. `mongodb-atlas`); they all share the same data. */
+  /** Service names that reach this store (e.g. `mongodb-atlas`), each with its own data. */
   serviceNames: string[];
+  /** The data source whose databases keep their own names in the store (default: see `primaryService`). */
+  primaryService?: string | undefined;
   /**
    * How application users (callers with a user that do not run as system) reach the data; system
    * callers always reach it directly. Default: no namespace at all (`denyAllAccess`).
@@ -96,7 +98,7 @@ export function createMongoService(
     callFunction: access instanceof RulesAccess ? (name, args, caller) => access.runFunction(name, args, caller) : undefined,
   });
   const services = new Set(opts.serviceNames);
-  const primary = primaryService(opts.serviceNames);
+  const primary = opts.primaryService ?? primaryService(opts.serviceNames);
   /**
    * The call's normalised argument list with its namespace as the store names it (a copy). Any
    * object argument with a `database` counts (the arguments' parser keeps only known keys, so an

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ATLAS, ownerOnly } from "../../test/appDir.js";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
@@ -80,5 +83,53 @@ describe("data sources", () => {
 
   test("nothing is listed at start for two data sources", () => {
     expect(app.server.warnings.filter((w) => w.includes("data_sources/"))).toEqual([]);
+  });
+});
+
+describe("a data directory records its primary data source", () => {
+  const OPEN = { roles: [{ name: "all", apply_when: {}, read: true, write: true }] };
+  const source = (name: string) => ({
+    [`data_sources/${name}/config.json`]: { name, type: "mongodb-atlas", config: { clusterName: name } },
+    [`data_sources/${name}/default_rule.json`]: OPEN,
+  });
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), "rt-primary-"));
+  });
+  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+  /** Starts the app with these data sources on the data directory, and finds learn.items through each. */
+  async function run(names: string[], write?: string): Promise<{ found: Record<string, unknown>; warnings: readonly string[] }> {
+    const files: Record<string, unknown> = { "auth/providers.json": { "anon-user": { type: "anon-user" } } };
+    for (const name of names) Object.assign(files, source(name));
+    const running = await startAppServer(files, { inMemory: false, dataDir });
+    try {
+      const client = new TestClient(running.server.url, "test-app");
+      const user = await client.logIn("anon-user");
+      const items = (service: string, name: string, arg: Record<string, unknown>) =>
+        client.request("POST", client.app("/functions/call"), {
+          token: user.access_token,
+          body: { name, service, arguments: [{ database: "learn", collection: "items", ...arg }] },
+        });
+      if (write !== undefined) expect((await items(write, "insertOne", { document: { from: write } })).status).toBe(200);
+      const found: Record<string, unknown> = {};
+      for (const name of names) found[name] = (await items(name, "find", { query: {}, project: { _id: 0 } })).body;
+      return { found, warnings: running.server.warnings };
+    } finally {
+      await running.server.close();
+    }
+  }
+
+  test("adding a data source that sorts first does not move the data; removing the primary one leaves its data unreachable, and says so", async () => {
+    expect((await run(["cluster0"], "cluster0")).found).toEqual({ cluster0: [{ from: "cluster0" }] });
+    // without the record, analytics (first by name) would take over cluster0's unsuffixed names
+    const added = await run(["analytics", "cluster0"], "analytics");
+    expect(added.found).toEqual({ analytics: [{ from: "analytics" }], cluster0: [{ from: "cluster0" }] });
+    expect(added.warnings).toEqual([]);
+    const removed = await run(["analytics"]);
+    expect(removed.found).toEqual({ analytics: [{ from: "analytics" }] });
+    expect(removed.warnings).toEqual([
+      "data source cluster0 holds this data directory's data under its databases' own names (recorded at its first start), and it is not configured: that data is not reachable, and analytics keeps its data apart",
+    ]);
   });
 });
