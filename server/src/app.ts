@@ -57,7 +57,8 @@ export interface AppHandle {
 
 /**
  * Creates the wired app.
- * @throws Error if the database cannot be opened or the functions folder cannot be loaded.
+ * @throws Error if the database cannot be opened or the functions folder cannot be loaded; ServerError
+ * 500 `InvalidConfig` when the user creation function is not among the functions.
  */
 export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const { config } = options;
@@ -86,6 +87,11 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       app: appMetadata(config.appId, options.appMetadata, new Date()),
       dependencies: options.functions?.dependencies,
     });
+    const creationFunction = config.customUserData?.onUserCreationFunction;
+    if (creationFunction !== undefined && !runner.has(creationFunction)) {
+      await runner.close();
+      throw new ServerError(500, "InvalidConfig", `invalid config: customUserData.onUserCreationFunction: no function ${creationFunction}`);
+    }
   } catch (err) {
     await mongo.close();
     db.close();

@@ -152,6 +152,14 @@ describe("options and config files", () => {
     await expect(startServer({})).rejects.toThrow(/dataDir/);
   });
 
+  it("refuses a user creation function that the functions folder does not define", async () => {
+    const customUserData = { databaseName: "d", collectionName: "c", userIdField: "u", onUserCreationFunction: "nope" };
+    await expect(startServer({ inMemory: true, config: { customUserData } })).rejects.toMatchObject({
+      errorCode: "InvalidConfig",
+      message: "invalid config: customUserData.onUserCreationFunction: no function nope",
+    });
+  });
+
   it("fails to start on a taken port and releases everything", async () => {
     const a = await startServer({ inMemory: true });
     try {

@@ -49,8 +49,7 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
     }
   }
   const dependencies = readDependencies(files, unsupported);
-  const installed = new Set(dependencies?.names ?? []);
-  for (const name of dependencies === undefined ? [] : missingDependencies(dependencies)) installed.delete(name);
+  const listed = new Set(dependencies?.names ?? []);
   const specs: FunctionSpec[] = [];
   const clientRules = new Map<string, ClientCallRules>();
   const names = new Set([...manifest.keys(), ...sources.keys()]);
@@ -75,7 +74,7 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
         `functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`,
       );
     }
-    const missing = unavailableRequires(spec.source, installed);
+    const missing = unavailableRequires(spec.source, listed);
     if (missing.length > 0) {
       unsupported.push(
         `functions/${file}: requires ${missing.map((m) => `'${m}'`).join(", ")}, which functions cannot load here: those calls fail`,
@@ -106,11 +105,19 @@ function nonEmpty(value: string | undefined): boolean {
  * @param files - the app directory
  * @param unsupported - receives a line naming the listed packages that are not installed
  * @returns the dependencies, or undefined without a `package.json`
- * @throws ServerError `InvalidConfig` naming the file when it is not JSON
+ * @throws ServerError `InvalidConfig` naming the file when it is not JSON, not an object, or its
+ * `dependencies` are not an object
  */
 function readDependencies(files: AppFiles, unsupported: string[]): FunctionDependencies | undefined {
   if (!files.exists("functions/package.json")) return undefined;
-  const dependencies = { dir: files.path("functions"), names: listedDependencies(files.rawJson("functions/package.json")) };
+  let names: string[];
+  try {
+    names = listedDependencies(files.rawJson("functions/package.json"));
+  } catch (err) {
+    if (err instanceof TypeError) throw appError("functions/package.json", err.message);
+    throw err;
+  }
+  const dependencies = { dir: files.path("functions"), names };
   const missing = missingDependencies(dependencies);
   if (missing.length > 0) {
     unsupported.push(

@@ -10,7 +10,7 @@ import type { AuthEvent } from "../triggers/types.js";
 import { AuthEvents } from "./events.js";
 import { proveIdentity, type LoginClient, type ProviderDeps } from "./providers.js";
 import { invalidSession, type TokenService } from "./tokens.js";
-import { userForIdentity, type UserCreationHook } from "./userCreation.js";
+import { UserCreator, type UserCreationHook } from "./userCreation.js";
 import type { Identity, SessionRecord, UserRecord, UserStore } from "./users.js";
 
 /** The login and link response body. */
@@ -68,7 +68,7 @@ export class AuthService {
   readonly #mongo: MongoService;
   readonly #config: ServerConfig;
   readonly #events: AuthEvents;
-  readonly #onUserCreation: UserCreationHook | undefined;
+  readonly #creator: UserCreator;
 
   /**
    * Wires the service; `onEvent` receives each login, user creation and deletion (authentication
@@ -82,7 +82,7 @@ export class AuthService {
     onEvent?: ((event: AuthEvent) => void) | undefined;
     onUserCreation?: UserCreationHook | undefined;
   }) {
-    this.#onUserCreation = parts.onUserCreation;
+    this.#creator = new UserCreator(parts.users, parts.onUserCreation);
     this.#users = parts.users;
     this.#tokens = parts.tokens;
     this.#deps = parts.providerDeps;
@@ -94,7 +94,7 @@ export class AuthService {
   /**
    * Logs in with a provider, creating the user on first login, and opens a session.
    * @throws ServerError from the provider (see `proveIdentity`); 401 `UserDisabled` for a disabled user;
-   * 401 `AuthError` when the user creation function fails (see `userForIdentity`).
+   * 401 `AuthError` when the user creation function fails (see `UserCreator`).
    */
   async logIn(provider: string, body: Record<string, unknown>, client: LoginClient): Promise<LoginResponse> {
     const proof = await proveIdentity(provider, body, this.#deps, client);
@@ -109,7 +109,7 @@ export class AuthService {
    * @throws ServerError 401 `AuthError` when the user creation function fails; 401 `UserDisabled`
    */
   async logInIdentity(identity: Identity, deviceId: string): Promise<LoginResponse> {
-    const { userId, created } = await userForIdentity(this.#users, identity, this.#onUserCreation);
+    const { userId, created } = await this.#creator.userFor(identity);
     return this.#openSession(userId, deviceId, null, identity.providerType, created);
   }
 
@@ -193,7 +193,7 @@ export class AuthService {
         if (!createUser && provider !== "local-userpass") {
           throw new ServerError(401, "InvalidSession", "invalid session: error finding user for endpoint");
         }
-        const made = await userForIdentity(this.#users, proof.identity, this.#onUserCreation);
+        const made = await this.#creator.userFor(proof.identity);
         userId = made.userId;
         if (made.created) this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
       }

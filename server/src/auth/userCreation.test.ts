@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATLAS, ownerOnly } from "../../test/appDir.js";
 import { CUSTOM_USER_DATA, startAppServer, type AppServer } from "../../test/appServer.js";
 import type { UserStore } from "./users.js";
-import { userForIdentity } from "./userCreation.js";
+import { UserCreator } from "./userCreation.js";
 
 // The user creation function of `auth/custom_user_data.json`, with the unmodified realm-web 2.0.1
 // as the client: it runs before the user is created, its document is in the first access token, and
@@ -79,6 +79,16 @@ describe("the user creation function", () => {
     expect(await attempts(again, "first@example.com")).toBe(1);
   });
 
+  it("runs once for concurrent first logins of one account, which all get the user it preceded", async () => {
+    await app.emailPasswordAuth.registerUser({ email: "busy@example.com", password: "secret1" });
+    const credentials = Realm.Credentials.emailPassword("busy@example.com", "secret1");
+    const apps = Array.from({ length: 5 }, () => new Realm.App({ id: running.server.config.appId, baseUrl: running.server.url }));
+    const users = await Promise.all(apps.map((a) => a.logIn(credentials)));
+    expect(new Set(users.map((u) => u.id)).size).toBe(1);
+    expect(users.map((u) => u.customData["email"])).toEqual(Array(5).fill("busy@example.com"));
+    expect(await attempts(users[0]!, "busy@example.com")).toBe(1);
+  });
+
   it("fails the login when it throws, and creates no user: the next login runs it again", async () => {
     await app.emailPasswordAuth.registerUser({ email: "blocked@example.com", password: "secret1" });
     const credentials = Realm.Credentials.emailPassword("blocked@example.com", "secret1");
@@ -96,8 +106,8 @@ describe("the user creation function", () => {
   });
 });
 
-describe("userForIdentity", () => {
-  it("keeps the user another login created while the function ran, and creates none of its own", async () => {
+describe("UserCreator", () => {
+  it("keeps the user that was created by other means while the function ran, and creates none of its own", async () => {
     const identity = { id: "ext-1", providerType: "custom-function", data: {} };
     let owner: string | undefined;
     const created: string[] = [];
@@ -109,9 +119,9 @@ describe("userForIdentity", () => {
         return id;
       },
     } as unknown as UserStore;
-    const result = await userForIdentity(users, identity, async () => {
+    const result = await new UserCreator(users, async () => {
       owner = "winner";
-    });
+    }).userFor(identity);
     expect(result).toEqual({ userId: "winner", created: false });
     expect(created).toEqual([]);
   });

@@ -4,7 +4,7 @@
  * (dependencies.ts), and a clear error for everything else.
  * @packageDocumentation
  */
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { dependencyRequire, packageName, type FunctionDependencies } from "./dependencies.js";
 
 /** The built-in modules functions may `require` (App Services' "JavaScript Support" page). */
@@ -47,7 +47,8 @@ const nodeRequire = createRequire(import.meta.url);
 export function moduleKind(name: string): "builtin" | "unsupported" | "package" {
   const bare = name.startsWith("node:") ? name.slice(5) : name;
   const root = bare.split("/")[0] ?? bare;
-  if (SUPPORTED_BUILTINS.has(root)) return "builtin";
+  // `fs/promises` is a built-in module, `path/../x` is not (it would reach the server's own packages)
+  if (SUPPORTED_BUILTINS.has(root) && isBuiltin(bare)) return "builtin";
   if (UNSUPPORTED_BUILTINS.has(root) || name.startsWith("node:")) return "unsupported";
   return "package";
 }
@@ -75,7 +76,8 @@ export function createFunctionRequire(dependencies: FunctionDependencies | undef
 /**
  * The modules a source requires by a literal name, that functions cannot load here.
  * @param source - a function's source
- * @param packages - the packages the app's `functions/package.json` lists and `node_modules` holds
+ * @param packages - the packages the app's `functions/package.json` lists (one it lists but has not
+ *   installed is reported once, for the manifest)
  * @returns the names, once each, in order of appearance
  */
 export function unavailableRequires(source: string, packages: ReadonlySet<string> = new Set()): string[] {
@@ -84,7 +86,8 @@ export function unavailableRequires(source: string, packages: ReadonlySet<string
     const name = match[2];
     if (name === undefined) continue;
     const kind = moduleKind(name);
-    if (kind === "unsupported" || (kind === "package" && !packages.has(packageName(name)))) out.add(name);
+    const pkg = kind === "package" ? packageName(name) : undefined;
+    if (kind === "unsupported" || (kind === "package" && (pkg === undefined || !packages.has(pkg)))) out.add(name);
   }
   return [...out];
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import * as Realm from "realm-web";
@@ -34,13 +34,19 @@ describe("dependency resolution", () => {
     root = await mkdtemp(join(tmpdir(), "rt-deps-"));
     functionsDir = join(root, "app", "functions");
     // a package in a folder above the app: Node would find it there, functions must not
-    await writeTree(root, pkg("outside", "module.exports = 'outside';"));
+    await writeTree(root, {
+      ...pkg("outside", "module.exports = 'outside';"),
+      // a package elsewhere, linked into node_modules as `npm install` of a file: dependency links it
+      "shared/package.json": JSON.stringify({ name: "shared", main: "index.js" }),
+      "shared/index.js": "module.exports = 'shared';",
+    });
     await writeTree(functionsDir, {
       ...pkg("pad", "module.exports = (s, n) => String(s).padStart(n, '0');", { "extra.js": "module.exports = 'extra';" }),
       ...pkg("@acme/greet", "module.exports = (who) => 'hello ' + who;"),
       "node_modules/esm-only/package.json": JSON.stringify({ name: "esm-only", type: "module", exports: "./index.js" }),
       "node_modules/esm-only/index.js": "export const twice = (n) => 2 * n; export default 'esm';",
     });
+    await symlink(join(root, "shared"), join(functionsDir, "node_modules", "shared"));
   });
 
   afterAll(async () => {
@@ -54,14 +60,18 @@ describe("dependency resolution", () => {
       "@acme/greet",
       "@acme/greet",
     ]);
+    expect(["pad/../other", "./pad", "/abs", "@acme", "pad//x", "pad\\..\\x", "@s/p/../../pad"].map(packageName)).toEqual(
+      Array(7).fill(undefined),
+    );
   });
 
-  it("lists dependencies and optionalDependencies, and nothing from a malformed manifest", () => {
+  it("lists dependencies and optionalDependencies, and refuses a malformed manifest", () => {
     expect(listedDependencies({ dependencies: { b: "1", a: "2" }, optionalDependencies: { c: "3" }, devDependencies: { d: "4" } })).toEqual(
       ["a", "b", "c"],
     );
-    expect(listedDependencies({ dependencies: "nope" })).toEqual([]);
-    expect(listedDependencies(null)).toEqual([]);
+    expect(() => listedDependencies({ dependencies: ["lodash"] })).toThrow("dependencies is not an object of package names and versions");
+    expect(() => listedDependencies({ optionalDependencies: "x" })).toThrow("optionalDependencies is not an object");
+    expect(() => listedDependencies([])).toThrow("it is not a JSON object");
   });
 
   it("loads a listed package and its files from functions/node_modules", () => {
@@ -69,6 +79,18 @@ describe("dependency resolution", () => {
     expect((load("pad") as (s: string, n: number) => string)("7", 3)).toBe("007");
     expect(load("pad/extra.js")).toBe("extra");
     expect((load("@acme/greet") as (w: string) => string)("you")).toBe("hello you");
+  });
+
+  it("loads a package that node_modules holds as a link to a folder elsewhere", () => {
+    expect(dependencyRequire({ dir: functionsDir, names: ["shared"] })("shared")).toBe("shared");
+    expect(missingDependencies({ dir: functionsDir, names: ["shared"] })).toEqual([]);
+  });
+
+  it("refuses a path, or a listed package's name used to reach another package", () => {
+    const load = dependencyRequire({ dir: functionsDir, names: ["pad", "@acme/greet"] });
+    for (const name of ["pad/../outside", "@acme/greet/../../pad", "./pad", "/etc/passwd"]) {
+      expect(() => load(name)).toThrow(`Cannot find module '${name}': functions can require a package by its name, not a path`);
+    }
   });
 
   it("loads an ES module package through require, as Node 20.19 does", () => {
@@ -99,15 +121,24 @@ describe("an exported app with function dependencies, through realm-web 2.0.1", 
     for (const [file, text] of Object.entries(pkg("pad", "module.exports = (s, n) => String(s).padStart(n, '0');"))) {
       modules[`functions/${file}`] = text;
     }
-    running = await startAppServer({
-      "root_config.json": { name: "deps-app" },
-      "auth/providers.json": { "anon-user": { type: "anon-user" } },
-      "functions/package.json": { name: "functions", dependencies: { pad: "^1.0.0", absent: "^2.0.0" } },
-      "functions/config.json": [{ name: "padded" }, { name: "absent" }],
-      "functions/padded.js": "const pad = require('pad'); exports = (n) => pad(n, 5);",
-      "functions/absent.js": "exports = () => require('absent');",
-      ...modules,
-    });
+    running = await startAppServer(
+      {
+        "root_config.json": { name: "deps-app" },
+        "auth/providers.json": { "anon-user": { type: "anon-user" } },
+        "functions/package.json": { name: "functions", dependencies: { pad: "^1.0.0", absent: "^2.0.0", slow: "1.0.0" } },
+        "functions/config.json": [{ name: "padded" }, { name: "absent" }, { name: "slow" }],
+        "functions/padded.js": "const pad = require('pad'); exports = (n) => pad(n, 5);",
+        "functions/absent.js": "exports = () => require('absent');",
+        "functions/slow.js": "exports = () => ({ ...require('slow') });",
+        ...modules,
+        // a package whose first load outlasts the time limit (the next one is quick)
+        "functions/node_modules/slow/package.json": JSON.stringify({ name: "slow", main: "index.js" }),
+        "functions/node_modules/slow/index.js": `exports.early = 1;
+        if (globalThis.slowLoaded === undefined) { globalThis.slowLoaded = true; const end = Date.now() + 1500; while (Date.now() < end); }
+        exports.late = 2;`,
+      },
+      { config: { functionTimeoutMs: 800 } },
+    );
     const app = new Realm.App({ id: running.server.config.appId, baseUrl: running.server.url });
     user = await app.logIn(Realm.Credentials.anonymous());
   });
@@ -132,5 +163,14 @@ describe("an exported app with function dependencies, through realm-web 2.0.1", 
     expect(err).toBeInstanceOf(Realm.MongoDBRealmError);
     expect(err).toMatchObject({ errorCode: "FunctionExecutionError" });
     expect((err as Error).message).toContain("Cannot find module 'absent': absent is not installed in functions/node_modules");
+  });
+
+  it("a package load that the time limit cut short is loaded afresh by the next call, not left half-run", async () => {
+    const first = await user.functions.callFunction("slow").then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(first).toMatchObject({ errorCode: "ExecutionTimeLimitExceeded" });
+    expect(await user.functions.callFunction("slow")).toEqual({ early: 1, late: 2 });
   });
 });

@@ -25,7 +25,7 @@ const FILES: Record<string, string> = {
   "whoCalls.js": "exports = function () { return { user: context.user, system: context.runningAsSystem() }; };",
   "requires.js": `exports = function () {
     const crypto = require("crypto");
-    const failures = ["axios", "child_process", "node:vm", 42].map((name) => { try { require(name); return null; } catch (e) { return e.message; } });
+    const failures = ["axios", "child_process", "node:vm", "path/../bson", 42].map((name) => { try { require(name); return null; } catch (e) { return e.message; } });
     return {
       hash: crypto.createHash("sha256").update("abc").digest("hex"),
       joined: require("path").join("a", "b"),
@@ -167,6 +167,7 @@ test("require: Node's built-in modules that App Services supports; npm packages 
       "Cannot find module 'axios': the app has no functions/package.json; only Node's built-in modules can be required",
       "Cannot find module 'child_process': Atlas Functions do not support this built-in module",
       "Cannot find module 'node:vm': Atlas Functions do not support this built-in module",
+      "Cannot find module 'path/../bson': the app has no functions/package.json; only Node's built-in modules can be required",
       "require() takes a module name",
     ],
   });
