@@ -13,6 +13,8 @@ import { createFunctionRunner } from "./functions/index.js";
 import { withClientRules } from "./functions/policy.js";
 import { EndpointTable } from "./endpoints/table.js";
 import type { DataApiSpec, EndpointSpec } from "./endpoints/types.js";
+import type { AuthService } from "./auth/service.js";
+import type { UserLookup } from "./functions/runAs.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
 import { canEvaluateHolds, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
@@ -74,6 +76,10 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     resume: { maxEvents: config.limits.watchResumeEvents, maxAgeMs: config.limits.watchResumeSeconds * 1000 },
   });
   const environment = options.environment ?? { tag: "", values: {} };
+  // functions that run as a specific user find it through the auth service, built with the HTTP app
+  const built: { auth?: AuthService } = {};
+  const users: UserLookup = (userId) =>
+    built.auth === undefined ? Promise.reject(new ServerError(503, "ServiceUnavailable", "starting")) : built.auth.contextUserById(userId);
   let runner: FunctionRunner;
   try {
     runner = await createFunctionRunner({
@@ -86,6 +92,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
       memoryLimitMb: config.limits.functionMemoryMb,
       app: appMetadata(config.appId, options.appMetadata, new Date()),
       dependencies: options.functions?.dependencies,
+      users,
     });
     const creationFunction = config.customUserData?.onUserCreationFunction;
     if (creationFunction !== undefined && !runner.has(creationFunction)) {
@@ -119,9 +126,9 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     if (!(await canEvaluateHolds(canEvaluate, [], caller, ctx)))
       throw new ServerError(400, "FunctionExecutionError", `rule not matched for ${label}`);
   };
-  let built: Awaited<ReturnType<typeof buildHttpApp>>;
+  let http: Awaited<ReturnType<typeof buildHttpApp>>;
   try {
-    built = await buildHttpApp({
+    http = await buildHttpApp({
       config,
       db,
       mongo,
@@ -145,7 +152,8 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     db.close();
     throw err;
   }
-  const { app, streams } = built;
+  const { app, streams } = http;
+  built.auth = http.auth;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {

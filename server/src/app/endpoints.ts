@@ -142,7 +142,7 @@ export function readEndpoints(files: AppFiles, functions: readonly FunctionSpec[
         route,
         method: httpMethod,
         functionName: fn.name,
-        runAsSystem: fn.runAsSystem === true,
+        noCredentials: fn.runAsSystem === true || fn.runAsUserId !== undefined || fn.runAsUserScript !== undefined,
         validation: validation(file, `HTTPS endpoint ${label}`, entry, secrets, unsupported),
         respondResult: entry.respond_result,
         fetchCustomUserData: entry.fetch_custom_user_data,

@@ -67,12 +67,12 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
     // An exported app writes both fields as "" when the function runs as the caller.
     const userId = nonEmpty(config.run_as_user_id);
     const userScript = nonEmpty(config.run_as_user_id_script_source);
-    if (!config.run_as_system && (userId || userScript)) {
-      const how = userId ? "run_as_user_id" : "run_as_user_id_script_source";
-      spec.error = `${name}: running as a specific user (${how}) is not supported by this server`;
-      unsupported.push(
-        `functions/config.json: function ${name} runs as a specific user (${how}), which is not supported: calls to it fail`,
-      );
+    if (userId !== undefined && userScript !== undefined) {
+      throw appError("functions/config.json", `function ${name} sets both run_as_user_id and run_as_user_id_script_source`);
+    }
+    if (!config.run_as_system) {
+      if (userId !== undefined) spec.runAsUserId = userId;
+      if (userScript !== undefined) spec.runAsUserScript = userScript;
     }
     const missing = unavailableRequires(spec.source, listed);
     if (missing.length > 0) {
@@ -95,8 +95,8 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
   return { specs, clientRules, dependencies };
 }
 
-function nonEmpty(value: string | undefined): boolean {
-  return value !== undefined && value !== "";
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /**

@@ -162,18 +162,32 @@ describe("functions", () => {
     expect(() => loadApp(bad)).toThrow(/functions\/config\.json.*can_evaluate.*refers to a document/);
   });
 
-  test("run_as_user_id is listed and calls to the function fail", async () => {
+  test("run_as_user_id and its script are read (run_as_system wins); both at once are refused; missing dependencies are listed", async () => {
     const dir = await app({
-      "functions/config.json": [{ name: "as", run_as_user_id: "abc" }],
+      "functions/config.json": [
+        { name: "as", run_as_user_id: "abc" },
+        { name: "script", run_as_user_id_script_source: "exports = () => 'abc';" },
+        { name: "system", run_as_system: true, run_as_user_id: "abc" },
+      ],
       "functions/as.js": "exports = () => 1;",
+      "functions/script.js": "exports = () => 1;",
+      "functions/system.js": "exports = () => 1;",
       "functions/package.json": { dependencies: { "left-pad": "^1.3.0", "@scope/pkg": "1.0.0" } },
     });
     const loaded = loadApp(dir);
-    expect(loaded.functions.specs[0]?.error).toMatch(/run_as_user_id/);
+    expect(loaded.functions.specs.map((s) => [s.name, s.runAsUserId, s.runAsUserScript, s.error])).toEqual([
+      ["as", "abc", undefined, undefined],
+      ["script", undefined, "exports = () => 'abc';", undefined],
+      ["system", undefined, undefined, undefined],
+    ]);
     expect(loaded.unsupported).toEqual([
       "functions/package.json: @scope/pkg, left-pad are not installed in functions/node_modules (run npm install in functions/): require() of them fails",
-      "functions/config.json: function as runs as a specific user (run_as_user_id), which is not supported: calls to it fail",
     ]);
+    const both = await app({
+      "functions/config.json": [{ name: "both", run_as_user_id: "abc", run_as_user_id_script_source: "exports = () => 'abc';" }],
+      "functions/both.js": "exports = () => 1;",
+    });
+    expect(() => loadApp(both)).toThrow("function both sets both run_as_user_id and run_as_user_id_script_source");
   });
 
   test("a source that requires an npm package or an unsupported built-in is listed; Node's supported built-ins are not", async () => {

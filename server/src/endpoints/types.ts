@@ -27,8 +27,11 @@ export interface EndpointSpec {
   method: EndpointMethod;
   /** The function that handles its requests. */
   functionName: string;
-  /** True when the function runs as system: requests need no credentials (System authentication). */
-  runAsSystem: boolean;
+  /**
+   * True when the function runs as system, or as a user its settings choose (`run_as_user_id` or its
+   * script): requests need no credentials (System, User ID and Script authentication).
+   */
+  noCredentials: boolean;
   /** How requests prove they may call it, besides authentication. */
   validation: EndpointValidation;
   /** Answer with the function's response (or its return value); false: always 204 with no body. */

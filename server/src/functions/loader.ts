@@ -9,9 +9,10 @@ import { join } from "node:path";
 import vm from "node:vm";
 
 /** A loaded function: a compiled script, or the reason it cannot run. */
-export type LoadedFunction =
-  | { name: string; file: string; source: string; script: vm.Script; error?: undefined; runAsSystem?: boolean }
-  | { name: string; file: string; source: string; script?: undefined; error: string; runAsSystem?: boolean };
+export type LoadedFunction = (
+  | { name: string; file: string; source: string; script: vm.Script; error?: undefined }
+  | { name: string; file: string; source: string; script?: undefined; error: string }
+) & { runAsSystem?: boolean; runAsUserId?: string | undefined; runAsScript?: vm.Script | undefined };
 
 /** A function's source and settings, as an exported app defines them. */
 export interface FunctionSpec {
@@ -22,6 +23,10 @@ export interface FunctionSpec {
   source: string;
   /** Runs as the system user: data access rules do not apply to it. */
   runAsSystem?: boolean;
+  /** Runs as this application user (`run_as_user_id`); `runAsSystem` wins. */
+  runAsUserId?: string | undefined;
+  /** Runs as the user this function source returns (`run_as_user_id_script_source`). */
+  runAsUserScript?: string | undefined;
   /** Set when the function cannot run here; calls fail with this message. */
   error?: string;
 }
@@ -67,11 +72,18 @@ export function compileFunction(name: string, file: string, source: string): Loa
 export function compileSpecs(specs: FunctionSpec[]): Map<string, LoadedFunction> {
   const out = new Map<string, LoadedFunction>();
   for (const spec of specs) {
-    const compiled: LoadedFunction =
+    let compiled: LoadedFunction =
       spec.error === undefined
         ? compileFunction(spec.name, spec.file, spec.source)
         : { name: spec.name, file: spec.file, source: spec.source, error: spec.error };
-    out.set(spec.name, { ...compiled, runAsSystem: spec.runAsSystem === true });
+    let runAsScript: vm.Script | undefined;
+    if (spec.runAsUserScript !== undefined && spec.runAsSystem !== true) {
+      const script = compileFunction(spec.name, `${spec.file} (run_as_user_id_script_source)`, spec.runAsUserScript);
+      if (script.script === undefined) compiled = { name: spec.name, file: spec.file, source: spec.source, error: script.error };
+      runAsScript = script.script;
+    }
+    const runAsUserId = spec.runAsSystem === true ? undefined : spec.runAsUserId;
+    out.set(spec.name, { ...compiled, runAsSystem: spec.runAsSystem === true, runAsUserId, runAsScript });
   }
   return out;
 }

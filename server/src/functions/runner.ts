@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { EJSON } from "bson";
+import type vm from "node:vm";
 import {
   ServerError,
   type Caller,
@@ -21,6 +22,7 @@ import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedF
 import { appMetadata, type AppMetadata } from "./appMetadata.js";
 import { createHttpClient, type FunctionHttpClient } from "./httpClient.js";
 import type { FunctionDependencies } from "./dependencies.js";
+import { executionCaller, type UserLookup } from "./runAs.js";
 import { isolatedRealm, type FunctionRealm } from "./sandbox.js";
 import { serviceClient, type FunctionServiceClient } from "./serviceClient.js";
 
@@ -46,6 +48,8 @@ export interface FunctionRunnerOptions {
   realm?: FunctionRealm;
   /** The app's function dependencies (`functions/package.json`), which `require` loads. */
   dependencies?: FunctionDependencies | undefined;
+  /** Looks up the user a function with `run_as_user_id` (or its script) runs as. */
+  users?: UserLookup | undefined;
 }
 
 /** The global `context` of a function call. */
@@ -126,15 +130,28 @@ export class InProcessRunner implements FunctionRunner {
   private run(name: string, args: unknown[], caller: Caller, deadline: number): Promise<unknown> {
     const fn = this.functions.get(name);
     if (!fn) return Promise.reject(functionNotFound(name));
-    if (!fn.script) return Promise.reject(executionError(fn.error));
+    const script = fn.script;
+    if (!script) return Promise.reject(executionError(fn.error));
+    // A system function, and whatever it calls, runs as system; context.user stays the caller.
+    if (fn.runAsSystem === true) return this.invoke(name, script, args, { ...caller, runAsSystem: true }, deadline);
+    if (fn.runAsUserId === undefined && fn.runAsScript === undefined) return this.invoke(name, script, args, caller, deadline);
+    const chosen = executionCaller(fn, caller, {
+      users: this.opts.users,
+      runScript: (runAsScript) => this.invoke(name, runAsScript, [], caller, deadline),
+    });
+    return withDeadline(chosen, deadline - Date.now(), () => timeLimitExceeded(name, this.opts.timeoutMs)).then((runAs) =>
+      this.invoke(name, script, args, runAs, deadline),
+    );
+  }
+
+  /** Runs a compiled script with a call's `context` and arguments, before the deadline. */
+  private invoke(name: string, script: vm.Script, args: unknown[], caller: Caller, deadline: number): Promise<unknown> {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return Promise.reject(timeLimitExceeded(name, this.opts.timeoutMs));
-    // A system function, and whatever it calls, runs as system; context.user stays the caller.
-    const runAs = fn.runAsSystem === true ? { ...caller, runAsSystem: true } : caller;
     let value: unknown;
     try {
-      this.realm.global[CALL_SLOT] = { context: this.context(runAs, deadline), args };
-      value = this.realm.run(fn.script, remaining);
+      this.realm.global[CALL_SLOT] = { context: this.context(caller, deadline), args };
+      value = this.realm.run(script, remaining);
     } catch (err) {
       return Promise.reject(toCallError(name, err, this.opts.timeoutMs));
     } finally {

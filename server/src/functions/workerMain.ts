@@ -4,7 +4,15 @@
  * @packageDocumentation
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { ServerError, type Caller, type ChangeEvent, type EndpointRequest, type MongoService, type WatchArgs } from "../contracts.js";
+import {
+  ServerError,
+  type Caller,
+  type ChangeEvent,
+  type ContextUser,
+  type EndpointRequest,
+  type MongoService,
+  type WatchArgs,
+} from "../contracts.js";
 import { compileSpecs } from "./loader.js";
 import { InProcessRunner } from "./runner.js";
 import { threadRealm } from "./sandbox.js";
@@ -13,6 +21,7 @@ import {
   fromWire,
   NAMESPACES,
   pack,
+  USER_LOOKUP,
   toWire,
   unpack,
   type FromWorker,
@@ -75,6 +84,11 @@ class RemoteMongo implements MongoService {
     return (await this.call(service, NAMESPACES, [], {})) as { database: string; collection: string }[];
   }
 
+  /** Looks up a user for `run_as_user_id` (a message of its own: no client method has that name). */
+  async user(userId: string): Promise<ContextUser> {
+    return (await this.call("", USER_LOOKUP, [userId], {})) as ContextUser;
+  }
+
   async findOne(
     service: string,
     database: string,
@@ -110,6 +124,7 @@ function start(): void {
     environment,
     mongo,
     realm: threadRealm(init.dependencies),
+    users: (userId) => mongo.user(userId),
     ...(init.app === undefined ? {} : { app: init.app }),
   });
 

@@ -27,6 +27,9 @@ export interface WorkerInit {
 /** The name of the `mongo` message that asks for the collections that hold documents (not a client method). */
 export const NAMESPACES = "$namespaces";
 
+/** The name of the `mongo` message that looks up a user by id, for `run_as_user_id` (not a client method). */
+export const USER_LOOKUP = "$user";
+
 /** A serialised error: a ServerError's fields. */
 export interface WireError {
   statusCode: number;

@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import {
   ServerError,
   type Caller,
+  type ContextUser,
   type EndpointOutcome,
   type EndpointRequest,
   type FunctionRunner,
@@ -18,11 +19,13 @@ import {
 } from "../contracts.js";
 import { executionError, functionNotFound, timeLimitExceeded } from "./errors.js";
 import { loadFunctions } from "./loader.js";
+import type { UserLookup } from "./runAs.js";
 import type { FunctionRunnerOptions } from "./runner.js";
 import {
   endpointOutcomeFromWire,
   fromWire,
   NAMESPACES,
+  USER_LOOKUP,
   pack,
   toWire,
   unpack,
@@ -64,6 +67,7 @@ class WorkerHandle {
   constructor(
     init: WorkerInit,
     private readonly mongo: MongoService,
+    private readonly users: UserLookup | undefined,
     onDeath: (h: WorkerHandle) => void,
     startTimeoutMs = START_TIMEOUT_MS,
     memoryLimitMb?: number,
@@ -147,13 +151,20 @@ class WorkerHandle {
     }
   }
 
+  private lookUpUser(userId: unknown): Promise<ContextUser> {
+    if (typeof userId !== "string" || this.users === undefined) return Promise.reject(new ServerError(404, "UserNotFound", "no such user"));
+    return this.users(userId);
+  }
+
   private async forwardMongo(msg: Extract<FromWorker, { type: "mongo" }>): Promise<void> {
     try {
       const { args, caller } = unpack(msg.payload) as { args: unknown[]; caller: Caller };
       const result =
         msg.name === NAMESPACES && this.mongo.namespaces !== undefined
           ? await this.mongo.namespaces(msg.service)
-          : await this.mongo.call(msg.service, msg.name, args, caller ?? {});
+          : msg.name === USER_LOOKUP
+            ? await this.lookUpUser(args[0])
+            : await this.mongo.call(msg.service, msg.name, args, caller ?? {});
       this.post({ type: "mongoReply", id: msg.id, payload: pack(result) });
     } catch (err) {
       const error = err instanceof ServerError ? err : new ServerError(500, "InternalServerError", (err as Error).message);
@@ -198,6 +209,7 @@ class WorkerRunner implements FunctionRunner {
       this.current = new WorkerHandle(
         this.init,
         this.opts.mongo,
+        this.opts.users,
         (h) => {
           if (this.current === h) this.current = undefined;
         },

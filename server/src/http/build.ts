@@ -60,6 +60,8 @@ export interface HttpApp {
   app: FastifyInstance;
   streams: StreamRegistry;
   counters: Counters;
+  /** The auth service (functions that run as a specific user look it up there). */
+  auth: AuthService;
 }
 
 type Deps = HttpDeps & { users: UserStore; userpassStore: UserpassStore; throttle: LoginThrottle; anonymousLimiter: AnonymousLoginLimiter };
@@ -184,5 +186,5 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
     });
   }
   app.addHook("onClose", async () => streams.dispose());
-  return { app, streams, counters };
+  return { app, streams, counters, auth: deps.auth };
 }

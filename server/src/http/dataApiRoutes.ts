@@ -35,7 +35,7 @@ function userOf(request: FastifyRequest, spec: DataApiSpec, auth: AuthService): 
   if (spec.runAs.kind === "system") return Promise.resolve(undefined);
   if (spec.runAs.kind === "user") return auth.contextUserById(spec.runAs.userId);
   // with its custom data: rules may read %%user.custom_data
-  return endpointUser(request, { runAsSystem: false, fetchCustomUserData: true, createUserOnAuth: spec.createUserOnAuth }, auth);
+  return endpointUser(request, { noCredentials: false, fetchCustomUserData: true, createUserOnAuth: spec.createUserOnAuth }, auth);
 }
 
 /**

@@ -37,8 +37,9 @@ function credentials(request: FastifyRequest): { provider: string; body: Record<
 }
 
 /**
- * The user an endpoint's request runs as: none when its function runs as system (System
- * authentication), else the one its credentials prove.
+ * The user an endpoint's request runs as: none when its function runs as system or as a user its
+ * settings choose (System, User ID and Script authentication: the runner picks the user), else the
+ * one its credentials prove.
  * @param request - the request
  * @param spec - the endpoint
  * @param auth - the auth service
@@ -49,10 +50,10 @@ function credentials(request: FastifyRequest): { provider: string; body: Record<
  */
 export async function endpointUser(
   request: FastifyRequest,
-  spec: Pick<EndpointSpec, "runAsSystem" | "fetchCustomUserData" | "createUserOnAuth">,
+  spec: Pick<EndpointSpec, "noCredentials" | "fetchCustomUserData" | "createUserOnAuth">,
   auth: AuthService,
 ): Promise<ContextUser | undefined> {
-  if (spec.runAsSystem) return undefined;
+  if (spec.noCredentials) return undefined;
   const token = bearerToken(request);
   if (token !== undefined) return auth.contextUser((await auth.fromAccessToken(token)).user, spec.fetchCustomUserData);
   const proof = credentials(request);

@@ -1,6 +1,6 @@
 /**
  * An app's custom HTTPS endpoints, at `/app/:appId/endpoint/<route>` as App Services serves them
- * (no `/api/client/v2.0` prefix). A request is authenticated (unless the function runs as system) by
+ * (no `/api/client/v2.0` prefix). A request is authenticated (unless the function runs as system or as a chosen user) by
  * a bearer access token or by credential headers (`apiKey`, `email` and `password`,
  * `jwtTokenString`), validated by the endpoint's secret or payload signature, checked against
  * `can_evaluate`, and handed to the function as App Services' `Request` and `Response` objects, with
@@ -33,12 +33,13 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /**
  * The request's headers for the function: without any credential header, unless the function runs
- * as system (its endpoint takes no credentials, so such a header belongs to a scheme of the app's own).
+ * as system or as a user its settings choose (its endpoint takes no credentials, so such a header
+ * belongs to a scheme of the app's own).
  */
 function functionHeaders(request: FastifyRequest, spec: EndpointSpec): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.raw.headersDistinct)) {
-    if (values !== undefined && (spec.runAsSystem || !CREDENTIAL_HEADERS.includes(name)))
+    if (values !== undefined && (spec.noCredentials || !CREDENTIAL_HEADERS.includes(name)))
       defineOwn(out, canonicalHeaderName(name), [...values]);
   }
   return out;
