@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config.js";
 import { ServerError, type Caller, type FunctionRunner, type MongoService } from "./contracts.js";
 import { createMongoService } from "./data/index.js";
-import { openDatabase, recordPrimaryDataSource, type Db, type DbLocation } from "./db.js";
+import { openDatabase, type Db, type DbLocation } from "./db.js";
 import { appMetadata, type AppMetadataInput } from "./functions/appMetadata.js";
 import { createFunctionRunner } from "./functions/index.js";
 import { withClientRules } from "./functions/policy.js";
@@ -43,7 +43,7 @@ export interface CreateAppOptions {
   endpoints?: readonly EndpointSpec[] | undefined;
   /** An app's generated Data API, when enabled. */
   dataApi?: DataApiSpec | undefined;
-  /** The data source whose databases keep their own names in the store; recorded in a new data directory. */
+  /** The data source whose databases keep their own names in the store. */
   primaryService?: string | undefined;
 }
 
@@ -65,7 +65,6 @@ export interface AppHandle {
 export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   const { config } = options;
   const db = openDatabase(options.location);
-  recordPrimaryDataSource(db, options.primaryService);
   const access = options.access ?? denyAllAccess();
   const mongo = createMongoService({
     db,

@@ -118,38 +118,6 @@ export function tokenSecret(db: Db): Uint8Array {
   return secret;
 }
 
-const PRIMARY_KEY = "primary_data_source";
-
-/**
- * The primary data source a data directory recorded at its first start (see data/dataSources.ts),
- * read without creating or changing anything.
- * @param location - where the database lives
- * @returns the name, or undefined in memory, for a new directory, or for one an earlier version wrote
- */
-export function recordedPrimaryDataSource(location: DbLocation): string | undefined {
-  if (!("dataDir" in location)) return undefined;
-  const file = join(location.dataDir, DB_FILE_NAME);
-  if (!existsSync(file)) return undefined;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'auth_meta'").get();
-    if (table === undefined) return undefined;
-    const row = db.prepare("SELECT value FROM auth_meta WHERE key = ?").get(PRIMARY_KEY) as { value: string } | undefined;
-    return row?.value;
-  } finally {
-    db.close();
-  }
-}
-
-/**
- * Records the primary data source, unless one is recorded already.
- * @param db - the open database
- * @param name - the primary data source (nothing is recorded when undefined)
- */
-export function recordPrimaryDataSource(db: Db, name: string | undefined): void {
-  if (name !== undefined) db.prepare("INSERT OR IGNORE INTO auth_meta (key, value) VALUES (?, ?)").run(PRIMARY_KEY, name);
-}
-
 /** Deletes every user, identity, session, API key and email/password account. */
 export function wipeAuthTables(db: Db): void {
   db.transaction(() => {

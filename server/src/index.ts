@@ -6,7 +6,8 @@
 import { assertAdminToken } from "./admin/token.js";
 import { createApp } from "./app.js";
 import { setUpServer } from "./app/setup.js";
-import { recordedPrimaryDataSource, type DbLocation } from "./db.js";
+import type { DbLocation } from "./db.js";
+import { readSourceRecord, writeSourceRecord } from "./data/sourceRecord.js";
 import type { ConfigFileInput, ServerConfig } from "./config.js";
 
 export { ServerError } from "./contracts.js";
@@ -91,7 +92,8 @@ export interface RunningServer {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const location: DbLocation | undefined =
     options.inMemory === true ? { inMemory: true } : options.dataDir === undefined ? undefined : { dataDir: options.dataDir };
-  const setup = setUpServer(options, location === undefined ? undefined : recordedPrimaryDataSource(location));
+  const recorded = location === undefined ? undefined : readSourceRecord(location);
+  const setup = setUpServer(options, recorded);
   const { config, access, functions, triggers, endpoints, dataApi, appMetadata, environment, warnings } = setup;
   assertAdminToken(config.adminToken);
   if (location === undefined) throw new Error("startServer needs `dataDir` or `inMemory: true`");
@@ -115,6 +117,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const host = options.host ?? "127.0.0.1";
   try {
     await handle.app.listen({ port: options.port ?? 0, host });
+    // only a start that succeeds records its choice (before any request is read)
+    if ("dataDir" in location) writeSourceRecord(handle.db, recorded, setup.primaryService, config.mongoServiceNames);
   } catch (err) {
     await handle.close();
     throw err;

@@ -23,7 +23,8 @@ import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
 import { loadApp } from "./loader.js";
-import { primaryService, storedDatabase } from "../data/dataSources.js";
+import { choosePrimary, storedDatabase } from "../data/dataSources.js";
+import type { SourceRecord } from "../data/sourceRecord.js";
 
 /** The start options that decide config and data access (a subset of `StartServerOptions`). */
 export interface SetupOptions extends ConfigOverrides {
@@ -97,13 +98,13 @@ export const ALLOW_ALL_DATA_WARNING =
 /**
  * Resolves the config and the data access policy.
  * @param options - the start options
- * @param recordedPrimary - the primary data source the data directory recorded, if any
+ * @param recordedPrimary - what the data directory records of its data sources, if anything
  * @returns config, policy, the app's functions and environment, warnings
  * @throws ServerError `InvalidConfig` for a bad config file, app directory, rules or secrets, or
  * conflicting options (`appDir` with `functionsDir`, `allowAllData` or app-level config fields;
  * `environment` or `secrets` without `appDir`)
  */
-export function setUpServer(options: SetupOptions, recordedPrimary?: string): ServerSetup {
+export function setUpServer(options: SetupOptions, recordedPrimary?: SourceRecord): ServerSetup {
   let file = typeof options.config === "string" ? loadConfigFile(options.config) : parseConfig(options.config ?? {});
   const overrides: ConfigOverrides = {
     appId: options.appId,
@@ -119,10 +120,10 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: string): Se
     if (options.environment !== undefined || options.secrets !== undefined)
       throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
     const config = resolveConfig(file, overrides);
-    const primary = primaryService(config.mongoServiceNames, recordedPrimary);
+    const { primary, warning } = choosePrimary(config.mongoServiceNames, recordedPrimary);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file, primary)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
-    warnings.push(...unconfiguredPrimary(config.mongoServiceNames, recordedPrimary));
+    if (warning !== undefined) warnings.push(warning);
     return {
       config,
       access,
@@ -154,7 +155,7 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: string): Se
   // The app's allowed_request_origins, when it lists any; otherwise the options' (default loopback only).
   const allowedOrigins = app.allowedOrigins.length > 0 ? app.allowedOrigins : options.allowedOrigins;
   const config = resolveConfig(file, { ...overrides, appId: app.appId, allowedOrigins });
-  const primary = primaryService(app.serviceNames, recordedPrimary);
+  const { primary, warning } = choosePrimary(app.serviceNames, recordedPrimary);
   let access: DataAccess;
   try {
     access = createRulesAccess({
@@ -178,15 +179,6 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: string): Se
     appMetadata: app.metadata,
     environment: app.environment,
     primaryService: primary,
-    warnings: [...app.unsupported.map((line) => `not supported: ${line}`), ...unconfiguredPrimary(app.serviceNames, recordedPrimary)],
+    warnings: [...app.unsupported.map((line) => `not supported: ${line}`), ...(warning === undefined ? [] : [warning])],
   };
-}
-
-/** The start's warning when the data directory's primary data source is no longer configured. */
-function unconfiguredPrimary(serviceNames: readonly string[], recorded: string | undefined): string[] {
-  if (recorded === undefined || serviceNames.includes(recorded)) return [];
-  return [
-    `data source ${recorded} holds this data directory's data under its databases' own names (recorded at its first start), ` +
-      `and it is not configured: that data is not reachable, and ${serviceNames.join(", ")} ${serviceNames.length === 1 ? "keeps its" : "keep their"} data apart`,
-  ];
 }

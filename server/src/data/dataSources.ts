@@ -4,9 +4,10 @@
  * (`<database>$<service>`; `$` cannot appear in a MongoDB database name, and requests that use it
  * are refused). The primary data source's names are the names requests use, so its stored data
  * stays where earlier versions put it. A data directory records its primary data source at its
- * first start (db.ts), so that adding a data source later never moves data.
+ * first start (sourceRecord.ts), so that adding a data source later never moves data.
  * @packageDocumentation
  */
+import type { SourceRecord } from "./sourceRecord.js";
 
 /** Separates a database's name from its data source's in the store. */
 const SEPARATOR = "$";
@@ -21,6 +22,44 @@ const SEPARATOR = "$";
 export function primaryService(serviceNames: readonly string[], recorded?: string): string | undefined {
   if (recorded !== undefined) return recorded;
   return serviceNames.includes("mongodb-atlas") ? "mongodb-atlas" : serviceNames[0];
+}
+
+/** The primary data source of a start, and what the start says of it. */
+export interface PrimaryChoice {
+  primary: string | undefined;
+  /** A line for the start's warnings, when the recorded primary data source is not configured. */
+  warning?: string;
+}
+
+/**
+ * Chooses the primary data source of a start. The recorded one stays primary while it is
+ * configured. When it is not, and the app has one data source that no start has run with, that one
+ * takes over its data (a renamed data source keeps its data, as a cluster does in Atlas).
+ * Otherwise none could rightly take it: the recorded one stays primary, its data unreachable, and
+ * every configured one is stored apart.
+ * @param serviceNames - the configured MongoDB service names
+ * @param record - what the data directory records (sourceRecord.ts), if anything
+ * @returns the primary data source, and a warning when the recorded one is not configured
+ */
+export function choosePrimary(serviceNames: readonly string[], record: SourceRecord | undefined): PrimaryChoice {
+  const recorded = record?.primary;
+  if (record === undefined || recorded === undefined || serviceNames.includes(recorded) || serviceNames.length === 0) {
+    return { primary: primaryService(serviceNames, recorded) };
+  }
+  const [only] = serviceNames;
+  // a name no start has run with is the old one renamed; a known one has data of its own
+  if (serviceNames.length === 1 && only !== undefined && !record.known.includes(only)) {
+    return {
+      primary: only,
+      warning: `data source ${only} takes over the data of ${recorded}, this data directory's primary data source, which is not configured any more`,
+    };
+  }
+  return {
+    primary: recorded,
+    warning:
+      `data source ${recorded} holds this data directory's data under its databases' own names (recorded at its first start), ` +
+      `and it is not configured: that data is not reachable, and ${serviceNames.join(", ")} ${serviceNames.length === 1 ? "keeps its" : "keep their"} data apart`,
+  };
 }
 
 /**

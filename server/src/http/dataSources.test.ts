@@ -116,11 +116,11 @@ describe("a data directory records its primary data source", () => {
       for (const name of names) found[name] = (await items(name, "find", { query: {}, project: { _id: 0 } })).body;
       return { found, warnings: running.server.warnings };
     } finally {
-      await running.server.close();
+      await running.close();
     }
   }
 
-  test("adding a data source that sorts first does not move the data; removing the primary one leaves its data unreachable, and says so", async () => {
+  test("adding a data source that sorts first does not move the data; a renamed one keeps it; one that had data of its own does not take the primary one's", async () => {
     expect((await run(["cluster0"], "cluster0")).found).toEqual({ cluster0: [{ from: "cluster0" }] });
     // without the record, analytics (first by name) would take over cluster0's unsuffixed names
     const added = await run(["analytics", "cluster0"], "analytics");
@@ -131,5 +131,12 @@ describe("a data directory records its primary data source", () => {
     expect(removed.warnings).toEqual([
       "data source cluster0 holds this data directory's data under its databases' own names (recorded at its first start), and it is not configured: that data is not reachable, and analytics keeps its data apart",
     ]);
+    // a name no start has run with, alone: cluster0 renamed
+    const renamed = await run(["main"]);
+    expect(renamed.found).toEqual({ main: [{ from: "cluster0" }] });
+    expect(renamed.warnings).toEqual([
+      "data source main takes over the data of cluster0, this data directory's primary data source, which is not configured any more",
+    ]);
+    expect(await run(["main"])).toEqual({ found: { main: [{ from: "cluster0" }] }, warnings: [] });
   });
 });
