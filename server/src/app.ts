@@ -17,6 +17,7 @@ import type { AuthService } from "./auth/service.js";
 import type { UserLookup } from "./functions/runAs.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
+import type { HostingSpec } from "./app/hosting.js";
 import { canEvaluateHolds, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
 import { startTriggers, type RunningTriggers, type TriggerSpec } from "./triggers/index.js";
 
@@ -43,6 +44,8 @@ export interface CreateAppOptions {
   endpoints?: readonly EndpointSpec[] | undefined;
   /** An app's generated Data API, when enabled. */
   dataApi?: DataApiSpec | undefined;
+  /** An app's static hosting, when enabled. */
+  hosting?: HostingSpec | undefined;
   /** The data source whose databases keep their own names in the store. */
   primaryService?: string | undefined;
 }
@@ -139,6 +142,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
         table: new EndpointTable(options.endpoints ?? []),
         checkRules: (spec, caller) => checkCanEvaluate(`the HTTPS endpoint ${spec.method} ${spec.route}`, spec.canEvaluate, caller),
       },
+      hosting: options.hosting,
       dataApi:
         options.dataApi === undefined
           ? undefined

@@ -111,6 +111,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     triggers,
     endpoints,
     dataApi,
+    hosting: setup.hosting,
     appMetadata,
     onTriggerError: options.onTriggerError,
   });

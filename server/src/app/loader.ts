@@ -13,6 +13,7 @@ import type { DataApiSpec, EndpointSpec } from "../endpoints/types.js";
 import { readDataSources } from "./dataSources.js";
 import { readEndpoints } from "./endpoints.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
+import { readHosting, type HostingSpec } from "./hosting.js";
 import { readFunctions, type AppFunctions } from "./functions.js";
 import { readCustomUserData, readProviders } from "./providers.js";
 import { environmentSchema, metaSchema, rootConfigSchema, valueSchema } from "./schemas.js";
@@ -53,6 +54,8 @@ export interface LoadedApp {
   endpoints: EndpointSpec[];
   /** The generated Data API, when enabled. */
   dataApi: DataApiSpec | undefined;
+  /** The app's static hosting, when enabled. */
+  hosting: HostingSpec | undefined;
   /** What `context.app` shows of it. */
   metadata: AppMetadataInput;
   /** One line per part of the app this server does not run. */
@@ -126,6 +129,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     triggers: triggers.triggers,
     endpoints: endpoints.endpoints,
     dataApi: endpoints.dataApi,
+    hosting: readHosting(files),
     metadata: {
       id: meta?.app_id ?? options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
       name: root.name,

@@ -22,6 +22,7 @@ import type { DataApiSpec, EndpointSpec } from "../endpoints/types.js";
 import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
+import type { HostingSpec } from "./hosting.js";
 import { loadApp } from "./loader.js";
 import { choosePrimary, storedDatabase } from "../data/dataSources.js";
 import type { SourceRecord } from "../data/sourceRecord.js";
@@ -48,6 +49,8 @@ export interface ServerSetup {
   endpoints: EndpointSpec[];
   /** The app's generated Data API, when enabled. */
   dataApi: DataApiSpec | undefined;
+  /** The app's static hosting, when enabled. */
+  hosting: HostingSpec | undefined;
   /** What the app says of itself for `context.app` (undefined without an app). */
   appMetadata: AppMetadataInput | undefined;
   /** `context.environment` and `%%environment`. */
@@ -131,6 +134,7 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: SourceRecor
       triggers: [],
       endpoints: [],
       dataApi: undefined,
+      hosting: undefined,
       appMetadata: undefined,
       environment: { tag: "", values: {} },
       primaryService: primary,
@@ -176,6 +180,7 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: SourceRecor
     triggers: app.triggers,
     endpoints: app.endpoints,
     dataApi: app.dataApi,
+    hosting: app.hosting,
     appMetadata: app.metadata,
     environment: app.environment,
     primaryService: primary,

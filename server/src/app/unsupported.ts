@@ -1,6 +1,6 @@
 /**
- * The parts of an exported app this server does not run — Device Sync, GraphQL, static hosting,
- * log forwarders, third-party services — listed one line each, so that nothing is ignored silently.
+ * The parts of an exported app this server does not run — Device Sync, GraphQL, log forwarders,
+ * third-party services — listed one line each, so that nothing is ignored silently.
  * (Triggers and HTTPS endpoints are read, and what of them does not run listed, by triggers.ts and
  * endpoints.ts.)
  * @packageDocumentation
@@ -20,10 +20,6 @@ function sync(files: AppFiles, out: string[]): void {
 
 function otherFolders(files: AppFiles, out: string[]): void {
   if (files.isDir("graphql")) out.push("graphql/: the GraphQL API is not served");
-  if (files.isDir("hosting") && files.list("hosting").length > 0) {
-    const config = files.exists("hosting/config.json") ? files.rawJson("hosting/config.json") : {};
-    if ((config as { enabled?: unknown }).enabled !== false) out.push("hosting/: static hosting is not served");
-  }
   for (const entry of files.list("log_forwarders")) {
     if (entry.endsWith(".json")) out.push(`log_forwarders/${entry}: log forwarder ${entry.slice(0, -5)} is not run`);
   }

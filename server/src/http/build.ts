@@ -31,6 +31,8 @@ import { installErrorHandlers } from "./errors.js";
 import { registerDataApiRoutes, type DataApiDeps } from "./dataApiRoutes.js";
 import { registerEndpointRoutes, type EndpointDeps } from "./endpointRoutes.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
+import { registerHostingRoutes } from "./hostingRoutes.js";
+import type { HostingSpec } from "../app/hosting.js";
 import { StreamRegistry } from "./streams.js";
 import { registerOAuthRoutes } from "./oauthRoutes.js";
 import { loggableUrl } from "./requestInfo.js";
@@ -53,6 +55,8 @@ export interface HttpAppParts {
   endpoints?: EndpointDeps | undefined;
   /** The app's generated Data API (not served when absent). */
   dataApi?: DataApiDeps | undefined;
+  /** The app's static hosting (not served when absent). */
+  hosting?: HostingSpec | undefined;
 }
 
 /** The built app and the handles its owner needs. */
@@ -165,6 +169,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   registerWatchRoute(app, deps);
   if (parts.endpoints !== undefined && parts.endpoints.table.size > 0) registerEndpointRoutes(app, deps, parts.endpoints);
   if (parts.dataApi !== undefined) registerDataApiRoutes(app, deps, parts.dataApi);
+  if (parts.hosting !== undefined) registerHostingRoutes(app, parts.hosting);
   if (config.adminToken !== undefined && faults !== undefined) {
     registerAdminRoutes(app, {
       adminToken: config.adminToken,

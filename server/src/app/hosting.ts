@@ -1,0 +1,75 @@
+/**
+ * Static hosting of an exported app: `hosting/config.json`, `hosting/metadata.json` and the files of
+ * `hosting/files/`, served at the server's root as App Services served them at the app's hosting
+ * domain (http/hostingRoutes.ts).
+ * @packageDocumentation
+ */
+import { z } from "zod";
+import { appError, type AppFiles } from "./files.js";
+
+/** The file metadata attributes App Services lets a hosted file have (its "File Metadata Attributes" page). */
+export const HOSTING_ATTRIBUTES = [
+  "Content-Type",
+  "Content-Disposition",
+  "Content-Encoding",
+  "Content-Language",
+  "Cache-Control",
+  "Website-Redirect-Location",
+] as const;
+
+/** An app's static hosting. */
+export interface HostingSpec {
+  /** The absolute path of `hosting/files`. */
+  root: string;
+  /** The resource path served when no file matches (a custom 404 page, or a single-page app's root). */
+  defaultErrorPath?: string | undefined;
+  /** The status of that answer: 404, or 200 for a single-page app. */
+  defaultResponseCode: number;
+  /** Each file's metadata attributes by resource path (`/images/logo.png`), as header names and values. */
+  attributes: Map<string, Record<string, string>>;
+}
+
+const configSchema = z.object({
+  enabled: z.boolean().default(false),
+  default_response_code: z.number().int().min(200).max(599).optional(),
+  default_error_path: z.string().startsWith("/").optional(),
+});
+
+const metadataSchema = z.array(
+  z.object({
+    path: z.string().startsWith("/"),
+    attrs: z.array(z.object({ name: z.string(), value: z.string() })),
+  }),
+);
+
+/**
+ * Reads the app's static hosting.
+ * @param files - the app directory
+ * @returns the hosting, or undefined when `hosting/config.json` does not enable it
+ * @throws ServerError `InvalidConfig` naming the file for an invalid config or metadata file, an
+ * attribute App Services does not support, or a default error path that names no hosted file
+ */
+export function readHosting(files: AppFiles): HostingSpec | undefined {
+  const config = files.optionalJson("hosting/config.json", configSchema);
+  if (config === undefined || !config.enabled) return undefined;
+  const attributes = new Map<string, Record<string, string>>();
+  for (const entry of files.optionalJson("hosting/metadata.json", metadataSchema) ?? []) {
+    const headers: Record<string, string> = {};
+    for (const { name, value } of entry.attrs) {
+      const known = HOSTING_ATTRIBUTES.find((attribute) => attribute.toLowerCase() === name.toLowerCase());
+      if (known === undefined) throw appError("hosting/metadata.json", `${entry.path}: unknown file metadata attribute ${name}`);
+      headers[known] = value;
+    }
+    attributes.set(entry.path, headers);
+  }
+  const defaultErrorPath = config.default_error_path;
+  if (defaultErrorPath !== undefined && !files.exists(`hosting/files${defaultErrorPath}`)) {
+    throw appError("hosting/config.json", `default_error_path ${defaultErrorPath} is not a file of hosting/files`);
+  }
+  return {
+    root: files.path("hosting/files"),
+    defaultErrorPath,
+    defaultResponseCode: config.default_response_code ?? 404,
+    attributes,
+  };
+}
