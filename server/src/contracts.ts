@@ -35,8 +35,9 @@ export interface Caller {
 /**
  * The incoming request as App Services describes it to rule expressions (`%%request`) and functions
  * (`context.request`). Header names are canonical (`User-Agent`), each with its values; the
- * `Authorization` and `Cookie` headers are left out, so a function that logs the request logs no
- * credential.
+ * credential headers (`Authorization`, `Cookie`, and the endpoints' `apiKey`, `email`, `password`,
+ * `jwtTokenString`: see `CREDENTIAL_HEADERS`) are left out, so a function that logs the request
+ * logs no credential.
  */
 export interface RequestInfo {
   httpMethod: string;

@@ -67,7 +67,8 @@ export function readFunctions(files: AppFiles, unsupported: string[]): AppFuncti
     // An exported app writes both fields as "" when the function runs as the caller.
     const userId = nonEmpty(config.run_as_user_id);
     const userScript = nonEmpty(config.run_as_user_id_script_source);
-    if (userId !== undefined && userScript !== undefined) {
+    // run_as_system overrides both, as App Services documents it
+    if (!config.run_as_system && userId !== undefined && userScript !== undefined) {
       throw appError("functions/config.json", `function ${name} sets both run_as_user_id and run_as_user_id_script_source`);
     }
     if (!config.run_as_system) {

@@ -167,7 +167,7 @@ describe("functions", () => {
       "functions/config.json": [
         { name: "as", run_as_user_id: "abc" },
         { name: "script", run_as_user_id_script_source: "exports = () => 'abc';" },
-        { name: "system", run_as_system: true, run_as_user_id: "abc" },
+        { name: "system", run_as_system: true, run_as_user_id: "abc", run_as_user_id_script_source: "exports = () => 'abc';" },
       ],
       "functions/as.js": "exports = () => 1;",
       "functions/script.js": "exports = () => 1;",

@@ -58,7 +58,12 @@ export function readSourceRecord(location: DbLocation): SourceRecord | undefined
  * server started on the data directory meanwhile, or the start could not read it): the start must
  * not go on with its choice
  */
-export function writeSourceRecord(db: Db, read: SourceRecord | undefined, primary: string | undefined, serviceNames: readonly string[]): void {
+export function writeSourceRecord(
+  db: Db,
+  read: SourceRecord | undefined,
+  primary: string | undefined,
+  serviceNames: readonly string[],
+): void {
   db.transaction(() => {
     const now = readFrom(db);
     if (now?.primary !== read?.primary) {

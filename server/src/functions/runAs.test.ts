@@ -33,6 +33,12 @@ function files(ownerId: string): Record<string, unknown> {
     "data_sources/mongodb-atlas/demo/notes/rules.json": ownerOnly("demo", "notes"),
     "data_sources/mongodb-atlas/demo/userData/rules.json": ownerOnly("demo", "userData", "userId"),
     "data_sources/mongodb-atlas/demo/settings/rules.json": { database: "demo", collection: "settings", ...OPEN_READ },
+    // the trigger's function writes here as the owner, under the rules
+    "data_sources/mongodb-atlas/demo/log/rules.json": {
+      database: "demo",
+      collection: "log",
+      roles: [{ name: "all", apply_when: {}, read: true, write: true, insert: true, delete: true }],
+    },
     "functions/config.json": [
       { name: "whoami" },
       { name: "asOwner", run_as_user_id: ownerId },
@@ -43,7 +49,21 @@ function files(ownerId: string): Record<string, unknown> {
       { name: "scriptSystem", run_as_user_id_script_source: "exports = () => ({ runAsSystem: true });" },
       { name: "scriptBad", run_as_user_id_script_source: "exports = () => 42;" },
       { name: "seed", run_as_system: true },
+      { name: "logAsOwner", run_as_user_id: ownerId },
+      { name: "readLog", run_as_system: true },
+      { name: "addEvent", run_as_system: true },
     ],
+    "functions/logAsOwner.js": `exports = (event) => context.services.get("mongodb-atlas").db("demo").collection("log")
+      .insertOne({ by: context.user.id, system: context.runningAsSystem(), about: event.documentKey._id });`,
+    "functions/readLog.js": `exports = () => context.services.get("mongodb-atlas").db("demo").collection("log").find({}, { _id: 0, by: 1, system: 1 }).toArray();`,
+    "functions/addEvent.js": `exports = () => context.services.get("mongodb-atlas").db("demo").collection("events").insertOne({ at: new Date() });`,
+    "triggers/onEvent.json": {
+      name: "onEvent",
+      type: "DATABASE",
+      config: { service_name: "mongodb-atlas", database: "demo", collection: "events", operation_types: ["INSERT"] },
+      disabled: false,
+      event_processors: { FUNCTION: { config: { function_name: "logAsOwner" } } },
+    },
     "functions/whoami.js": WHOAMI,
     "functions/asOwner.js": WHOAMI,
     "functions/asNobody.js": WHOAMI,
@@ -114,6 +134,11 @@ describe("run_as_user_id", () => {
   it("passes the user on to the functions it calls, and applies when called by another function", async () => {
     expect(await caller.functions.callFunction("asOwnerNested")).toMatchObject({ me: owner, notes: 1 });
     expect(await caller.functions.callFunction("callsAsOwner")).toMatchObject({ me: owner, notes: 1 });
+  });
+
+  it("applies when a trigger calls the function", async () => {
+    await caller.functions.callFunction("addEvent");
+    await expect.poll(() => caller.functions.callFunction("readLog")).toEqual([{ by: owner, system: false }]);
   });
 
   it("fails the call when no user has the id", async () => {

@@ -55,7 +55,8 @@ export interface FunctionRunnerOptions {
 /** The global `context` of a function call. */
 export interface FunctionContext {
   /**
-   * The user who called, also when the function runs as system; the system user
+   * The user who called, also when the function runs as system; the user its settings choose
+   * (`run_as_user_id` or its script); the system user
    * (`{id: "", type: "system", data: {}, custom_data: {}, identities: []}`) when the server itself called.
    */
   user: ContextUser;
