@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { BSON, EJSON } from "bson";
-import { invalidParameter } from "./errors.js";
+import { invalidParameter, mongoError } from "./errors.js";
 
 /** A stored MongoDB document. */
 export type Doc = Record<string, unknown>;
@@ -74,6 +74,22 @@ function depth(value: unknown, limit: number): number {
     deepest = Math.max(deepest, depth(item, limit - 1));
   }
   return deepest + 1;
+}
+
+/**
+ * Checks a query's result (a document, a list of documents, or a value) against MongoDB's nesting
+ * limit: an aggregation or a projection can build a value nested deeper than any stored document,
+ * which MongoDB refuses, and which would overflow the stack of whoever writes it out.
+ * @param result - what a method returned
+ * @throws ServerError 400 `MongoDBError` if a document of it is nested deeper than {@link MAX_NESTING} levels
+ */
+export function checkResultDepth(result: unknown): void {
+  const documents = Array.isArray(result) ? result : [result];
+  for (const doc of documents) {
+    if (depth(doc, MAX_NESTING + 1) > MAX_NESTING) {
+      throw mongoError(`a result document is nested deeper than ${MAX_NESTING} levels, MongoDB's limit`);
+    }
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { ServerError } from "../contracts.js";
 import { denyAllAccess, openAccess, type AccessSpec, type DataAccess, type UserCaller } from "../rules/access.js";
 import { createRulesAccess } from "../rules/index.js";
 import type { MethodName } from "./args.js";
-import { normalize, storedBytes, toBytes, type Doc } from "./bsonValues.js";
+import { checkResultDepth, normalize, storedBytes, toBytes, type Doc } from "./bsonValues.js";
 import { dispatch } from "./dispatch.js";
 import { mongoError, toServerError } from "./errors.js";
 import {
@@ -60,6 +60,7 @@ function buildAccess(spec: AccessSpec | undefined, port: MessagePort, currentJob
 
 /** A list result is capped (see `resultCaps.ts`), each document its own buffer. */
 function encodeResult(method: MethodName, result: unknown, limits: ResultLimits): EncodedResult {
+  checkResultDepth(result);
   if (!LIST_METHODS.has(method) || !Array.isArray(result)) return { value: pack(result) };
   return {
     list: capList(result as Doc[], limits, (doc) => {

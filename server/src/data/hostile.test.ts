@@ -120,6 +120,24 @@ describe("hostile queries", () => {
     expect([big.statusCode, big.message]).toEqual([400, expect.stringMatching(/larger than/)]);
   });
 
+  test("a result nested deeper than MongoDB's 100 levels is refused with a 400, not written out until the stack overflows", async () => {
+    const deep = (levels: number) => ({ $reduce: { input: { $range: [0, levels] }, initialValue: {}, in: { o: "$$value" } } });
+    for (const call of [
+      s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, { $project: { _id: 0, x: deep(5000) } }] }),
+      s.call("find", { query: { _id: 2 }, project: { x: deep(5000) } }),
+    ]) {
+      const err = await serverError(call);
+      expect([err.statusCode, err.errorCode, err.message]).toEqual([
+        400,
+        "MongoDBError",
+        "a result document is nested deeper than 100 levels, MongoDB's limit",
+      ]);
+    }
+    // 99 levels under the document's own: 100 in all
+    const [ok] = (await s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, { $project: { _id: 0, x: deep(98) } }] })) as unknown[];
+    expect(ok).toBeDefined();
+  });
+
   test("JavaScript operators are refused", async () => {
     for (const query of [
       { $where: "this.n > 1" },

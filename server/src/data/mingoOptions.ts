@@ -6,7 +6,8 @@
  * whole process, not just the thread, on an array it cannot size, so these caps matter even on a
  * query thread; what grows step by step meets the thread's heap limit instead. JavaScript
  * operators (`$where`, `$function`, `$accumulator`) are off. The conversions that meet BSON values
- * (`$toString` of an ObjectId, `$toObjectId`, `$convert`) are the server's own (bsonExpressions.ts).
+ * (`$toString` of an ObjectId, `$toObjectId`, `$convert`) are the server's own (bsonExpressions.ts),
+ * and so is `$sample` (sampleStage.ts), which mingo runs with replacement.
  * (mingo's own `Query`/`Aggregator` exports merge a caller's operators under its defaults, so an
  * operator cannot be replaced through them; these wrappers build on the base classes instead.)
  * @packageDocumentation
@@ -26,6 +27,7 @@ import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { mongoError } from "./errors.js";
+import { sampleStage } from "./sampleStage.js";
 
 /** The most elements a `$range` may produce. */
 export const MAX_RANGE_ELEMENTS = 1_000_000;
@@ -141,7 +143,7 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
 const CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionContext(),
-  pipeline: { ...pipelineOperators, $setWindowFields: setWindowFields } as unknown as typeof pipelineOperators,
+  pipeline: { ...pipelineOperators, $setWindowFields: setWindowFields, $sample: sampleStage } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,

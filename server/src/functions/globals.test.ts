@@ -23,6 +23,7 @@ const FILES: Record<string, string> = {
     };
   };`,
   "whoCalls.js": "exports = function () { return { user: context.user, system: context.runningAsSystem() }; };",
+  "nested.js": "exports = function (levels) { let v = {}; for (let i = 1; i < levels; i++) v = { o: v }; return v; };",
   "requires.js": `exports = function () {
     const crypto = require("crypto");
     const failures = ["axios", "child_process", "node:vm", "path/../bson", 42].map((name) => { try { require(name); return null; } catch (e) { return e.message; } });
@@ -171,6 +172,16 @@ test("require: Node's built-in modules that App Services supports; npm packages 
       "require() takes a module name",
     ],
   });
+});
+
+test("a result nested deeper than 100 levels fails the call with a 400 instead of overflowing the stack when it is written out", async () => {
+  expect(JSON.stringify(await runner.call("nested", [100], {})).split("{").length - 1).toBe(100);
+  await expect(runner.call("nested", [101], {})).rejects.toMatchObject({
+    statusCode: 400,
+    errorCode: "FunctionExecutionError",
+    message: "nested: the result cannot be sent as EJSON: it is nested deeper than 100 levels",
+  });
+  await expect(runner.call("nested", [5000], {})).rejects.toMatchObject({ errorCode: "FunctionExecutionError" });
 });
 
 test("context.http: a function posts JSON to a server and reads its answer", async () => {

@@ -186,11 +186,31 @@ function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error
 function checkResult(name: string, result: unknown): unknown {
   if (result === undefined) return null;
   try {
+    // a value nested deeper than MongoDB's limit would overflow the stack of whoever writes it out
+    if (nestedDeeperThan(result, MAX_RESULT_NESTING)) throw new Error(`it is nested deeper than ${MAX_RESULT_NESTING} levels`);
     EJSON.serialize({ result }, { relaxed: false });
   } catch (err) {
     throw executionError(`${name}: the result cannot be sent as EJSON: ${messageOf(err)}`);
   }
   return result;
+}
+
+/** The most levels of nesting a function's result may have (MongoDB's limit for a document). */
+const MAX_RESULT_NESTING = 100;
+
+/**
+ * True if a value has documents or arrays nested deeper than `limit` levels (stops there; a cycle
+ * counts as deep). BSON values, dates and byte arrays are leaves; objects of any realm count.
+ */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const container = Array.isArray(value) || (Object.prototype.toString.call(value) === "[object Object]" && !("_bsontype" in value));
+  if (!container) return false;
+  if (limit === 0) return true;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    if (nestedDeeperThan(item, limit - 1)) return true;
+  }
+  return false;
 }
 
 /**
