@@ -15,6 +15,18 @@ async function app(files: AppFileMap): Promise<string> {
   return dir;
 }
 
+/** `auth/custom_user_data.json`, enabled, with a user creation function. */
+function customUserData(creationFunction: string): Record<string, unknown> {
+  return {
+    enabled: true,
+    mongo_service_name: "mongodb-atlas",
+    database_name: "d",
+    collection_name: "c",
+    user_id_field: "uid",
+    on_user_creation_function_name: creationFunction,
+  };
+}
+
 describe("the app id", () => {
   test("--app-id, else .mdb/meta.json client_app_id, else app_id, else name", async () => {
     const all = await app({ "root_config.json": { name: "n", app_id: "root-id" }, ".mdb/meta.json": { client_app_id: "meta-id" } });
@@ -82,14 +94,7 @@ describe("auth providers and custom user data", () => {
         "custom-token": { type: "custom-token", config: { signingAlgorithm: "HS256" }, secret_config: { signingKeys: ["missing"] } },
         "local-userpass": { type: "local-userpass", config: { autoConfirm: false } },
       },
-      "auth/custom_user_data.json": {
-        enabled: true,
-        mongo_service_name: "mongodb-atlas",
-        database_name: "d",
-        collection_name: "c",
-        user_id_field: "uid",
-        on_user_creation_function_name: "onCreate",
-      },
+      "auth/custom_user_data.json": customUserData("onCreate"),
       "functions/onCreate.js": "exports = () => {};",
     });
     const loaded = loadApp(dir);
@@ -111,14 +116,7 @@ describe("auth providers and custom user data", () => {
 
   test("a user creation function that functions/ does not define is refused, naming the file", async () => {
     const dir = await app({
-      "auth/custom_user_data.json": {
-        enabled: true,
-        mongo_service_name: "mongodb-atlas",
-        database_name: "d",
-        collection_name: "c",
-        user_id_field: "uid",
-        on_user_creation_function_name: "missing",
-      },
+      "auth/custom_user_data.json": customUserData("missing"),
     });
     expect(() => loadApp(dir)).toThrow(
       "invalid app: auth/custom_user_data.json: the user creation function missing is not defined in functions/",
