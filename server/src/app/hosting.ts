@@ -8,7 +8,7 @@ import { z } from "zod";
 import { appError, type AppFiles } from "./files.js";
 
 /** The file metadata attributes App Services lets a hosted file have (its "File Metadata Attributes" page). */
-export const HOSTING_ATTRIBUTES = [
+const HOSTING_ATTRIBUTES = [
   "Content-Type",
   "Content-Disposition",
   "Content-Encoding",
@@ -47,7 +47,8 @@ const metadataSchema = z.array(
  * @param files - the app directory
  * @returns the hosting, or undefined when `hosting/config.json` does not enable it
  * @throws ServerError `InvalidConfig` naming the file for an invalid config or metadata file, an
- * attribute App Services does not support, or a default error path that names no hosted file
+ * attribute App Services does not support or a value no header may have, or a default error path
+ * that names no hosted file
  */
 export function readHosting(files: AppFiles): HostingSpec | undefined {
   const config = files.optionalJson("hosting/config.json", configSchema);
@@ -58,12 +59,20 @@ export function readHosting(files: AppFiles): HostingSpec | undefined {
     for (const { name, value } of entry.attrs) {
       const known = HOSTING_ATTRIBUTES.find((attribute) => attribute.toLowerCase() === name.toLowerCase());
       if (known === undefined) throw appError("hosting/metadata.json", `${entry.path}: unknown file metadata attribute ${name}`);
+      // what HTTP allows in a header value (no line breaks or other control characters)
+      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) {
+        throw appError("hosting/metadata.json", `${entry.path}: the value of ${known} is not a valid header value`);
+      }
       headers[known] = value;
     }
     attributes.set(entry.path, headers);
   }
   const defaultErrorPath = config.default_error_path;
-  if (defaultErrorPath !== undefined && !files.exists(`hosting/files${defaultErrorPath}`)) {
+  const hosted = (path: string): boolean =>
+    !path.split("/").some((part) => part === "." || part === "..") &&
+    files.exists(`hosting/files${path}`) &&
+    !files.isDir(`hosting/files${path}`);
+  if (defaultErrorPath !== undefined && !hosted(defaultErrorPath)) {
     throw appError("hosting/config.json", `default_error_path ${defaultErrorPath} is not a file of hosting/files`);
   }
   return {

@@ -65,6 +65,17 @@ export function toBytes(doc: Doc): Uint8Array {
 /** The most levels of nesting a stored document may have, as MongoDB ("no more than 100 levels"). */
 export const MAX_NESTING = 100;
 
+/**
+ * True if a value has documents or arrays nested deeper than `limit` levels (a document of plain
+ * values is 1 level; BSON values, dates and byte arrays are leaves). The walk stops past `limit`,
+ * so a value nested thousands of levels deep is answered without overflowing the stack.
+ * @param value - anything
+ * @param limit - the most levels allowed
+ */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  return depth(value, limit + 1) > limit;
+}
+
 /** The nesting depth of a value (a document holding only plain values: 1), stopping past `limit`. */
 function depth(value: unknown, limit: number): number {
   if (typeof value !== "object" || value === null || (!Array.isArray(value) && !isPlainObject(value))) return 0;
@@ -86,7 +97,7 @@ function depth(value: unknown, limit: number): number {
 export function checkResultDepth(result: unknown): void {
   const documents = Array.isArray(result) ? result : [result];
   for (const doc of documents) {
-    if (depth(doc, MAX_NESTING + 1) > MAX_NESTING) {
+    if (nestedDeeperThan(doc, MAX_NESTING)) {
       throw mongoError(`a result document is nested deeper than ${MAX_NESTING} levels, MongoDB's limit`);
     }
   }
@@ -99,7 +110,7 @@ export function checkResultDepth(result: unknown): void {
  * @throws ServerError `InvalidParameter` if it is nested deeper than {@link MAX_NESTING} levels or not serialisable
  */
 export function storedBytes(doc: Doc): Uint8Array {
-  if (depth(doc, MAX_NESTING + 1) > MAX_NESTING) {
+  if (nestedDeeperThan(doc, MAX_NESTING)) {
     throw invalidParameter(`document is nested deeper than ${MAX_NESTING} levels, MongoDB's limit`);
   }
   return toBytes(doc);

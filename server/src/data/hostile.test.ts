@@ -133,9 +133,19 @@ describe("hostile queries", () => {
         "a result document is nested deeper than 100 levels, MongoDB's limit",
       ]);
     }
-    // 99 levels under the document's own: 100 in all
+    // 99 levels under the document's own: 100 in all; one more is refused
     const [ok] = (await s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, { $project: { _id: 0, x: deep(98) } }] })) as unknown[];
     expect(ok).toBeDefined();
+    const over = await serverError(s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, { $project: { _id: 0, x: deep(99) } }] }));
+    expect(over.errorCode).toBe("MongoDBError");
+    // a pipeline run on the main thread (a field projection with a dotted path) is checked too
+    const dotted = Array.from({ length: 2000 }, () => "x").join(".");
+    const main = await serverError(s.call("aggregate", { pipeline: [{ $match: { _id: 2 } }, { $project: { [dotted]: "$s" } }] }));
+    expect([main.statusCode, main.errorCode, main.message]).toEqual([
+      400,
+      "MongoDBError",
+      "a result document is nested deeper than 100 levels, MongoDB's limit",
+    ]);
   });
 
   test("JavaScript operators are refused", async () => {

@@ -9,6 +9,7 @@
 import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs } from "./args.js";
+import { checkResultDepth } from "./bsonValues.js";
 import { isDatabaseName, primaryService, servedDatabase, storedDatabase } from "./dataSources.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { ChangeFeed, DEFAULT_HISTORY, type FilterMatcher } from "./changeFeed.js";
@@ -151,11 +152,11 @@ export function createMongoService(
         const inline = isLinearCall(name, normalized);
         if (isUserCaller(caller)) {
           if (inline || access.spec === undefined || access.mode === "deny") {
-            return capResult(await access.call(reg, service, name, normalized, caller), resultLimits);
+            return withinNesting(capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
           }
           return await runner.call(service, name, normalized, caller);
         }
-        if (inline) return capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits);
+        if (inline) return withinNesting(capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
         return await runner.call(service, name, normalized, undefined);
       } catch (err) {
         throw asRequested(service, requested, toServerError(err));
@@ -290,4 +291,10 @@ export function createMongoService(
 
     queryThreads: () => pool.threads,
   };
+}
+
+/** A result of a call run on the main thread, checked as query threads check theirs (see `checkResultDepth`). */
+function withinNesting<T>(result: T): T {
+  checkResultDepth(result);
+  return result;
 }

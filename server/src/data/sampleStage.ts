@@ -16,7 +16,10 @@ import { mongoError } from "./errors.js";
  * @throws ServerError 400 `MongoDBError` for a missing, negative or non-numeric size
  */
 export function sampleStage(collection: Iterator, expr: unknown): Iterator {
-  const size = expr !== null && typeof expr === "object" ? (expr as { size?: unknown }).size : undefined;
+  const given = expr !== null && typeof expr === "object" ? (expr as { size?: unknown }).size : undefined;
+  // a Long beyond 2^53 or a Decimal128 stays a BSON value: any numeric type will do, as in MongoDB
+  const size =
+    typeof given === "object" && given !== null && "_bsontype" in given ? Number((given as { toString(): string }).toString()) : given;
   if (typeof size !== "number" || !(size >= 0)) throw mongoError("the size argument to $sample must be a non-negative number");
   return collection.transform((docs: unknown[]) => {
     const picked = docs.slice();

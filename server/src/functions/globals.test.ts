@@ -174,12 +174,12 @@ test("require: Node's built-in modules that App Services supports; npm packages 
   });
 });
 
-test("a result nested deeper than 100 levels fails the call with a 400 instead of overflowing the stack when it is written out", async () => {
-  expect(JSON.stringify(await runner.call("nested", [100], {})).split("{").length - 1).toBe(100);
-  await expect(runner.call("nested", [101], {})).rejects.toMatchObject({
+test("a result nested deeper than 200 levels fails the call with a 400 instead of overflowing the stack when it is written out", async () => {
+  expect(JSON.stringify(await runner.call("nested", [200], {})).split("{").length - 1).toBe(200);
+  await expect(runner.call("nested", [201], {})).rejects.toMatchObject({
     statusCode: 400,
     errorCode: "FunctionExecutionError",
-    message: "nested: the result cannot be sent as EJSON: it is nested deeper than 100 levels",
+    message: "nested: the result cannot be sent as EJSON: it is nested deeper than 200 levels",
   });
   await expect(runner.call("nested", [5000], {})).rejects.toMatchObject({ errorCode: "FunctionExecutionError" });
 });

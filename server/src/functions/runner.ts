@@ -16,6 +16,7 @@ import {
   type MongoService,
   type RequestInfo,
 } from "../contracts.js";
+import { MAX_NESTING, nestedDeeperThan } from "../data/bsonValues.js";
 import { endpointArguments } from "./endpointCall.js";
 import { executionError, functionNotFound, isVmTimeout, messageOf, timeLimitExceeded } from "./errors.js";
 import { CALL_SLOT, compileSpecs, loadFunctions, type FunctionSpec, type LoadedFunction } from "./loader.js";
@@ -195,23 +196,12 @@ function checkResult(name: string, result: unknown): unknown {
   return result;
 }
 
-/** The most levels of nesting a function's result may have (MongoDB's limit for a document). */
-const MAX_RESULT_NESTING = 100;
-
 /**
- * True if a value has documents or arrays nested deeper than `limit` levels (stops there; a cycle
- * counts as deep). BSON values, dates and byte arrays are leaves; objects of any realm count.
+ * The most levels of nesting a function's result may have: twice a stored document's (a result may
+ * wrap documents of MongoDB's 100 levels), and far below what would overflow the stack of whoever
+ * writes it out.
  */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  const container = Array.isArray(value) || (Object.prototype.toString.call(value) === "[object Object]" && !("_bsontype" in value));
-  if (!container) return false;
-  if (limit === 0) return true;
-  for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    if (nestedDeeperThan(item, limit - 1)) return true;
-  }
-  return false;
-}
+const MAX_RESULT_NESTING = 2 * MAX_NESTING;
 
 /**
  * Loads the functions of `dir` and returns a runner for them that runs in this thread: synchronous

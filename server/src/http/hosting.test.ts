@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
@@ -73,6 +74,15 @@ describe("static hosting", () => {
     expect(head.headers.get("content-length")).toBe(String(SITE["hosting/files/app.js"].length));
   });
 
+  it.skipIf(!existsSync("/proc/self/fd"))("opens one file per answer and closes it: hundreds of requests leave no file open", async () => {
+    const openFiles = () => readdirSync("/proc/self/fd").length;
+    const before = openFiles();
+    for (let i = 0; i < 300; i++) await (await fetch(`${spa.server.url}/app.js`)).text();
+    for (let i = 0; i < 100; i++) await (await fetch(`${site.server.url}/nope-${i}.html`)).text();
+    // (an earlier version opened the fallback file once more for every answer, and never closed it)
+    expect(openFiles() - before).toBeLessThan(30);
+  });
+
   it("applies a file's metadata attributes, and redirects as Website-Redirect-Location says", async () => {
     const report = await fetch(`${spa.server.url}/data/report.bin`);
     expect(report.headers.get("content-type")).toBe("application/x-report");
@@ -92,6 +102,16 @@ describe("static hosting", () => {
     expect(await missing.text()).toBe(SITE["hosting/files/404.html"]);
   });
 
+  it("answers for the default error path's file whole, whatever ranges or validators the request carries", async () => {
+    const ranged = await raw(spa.server.url, "GET", "/todos/42", { Range: "bytes=0-3" });
+    expect(ranged).toEqual({ status: 200, body: SITE["hosting/files/index.html"] });
+    const etag = (await fetch(`${site.server.url}/404.html`)).headers.get("etag") ?? "";
+    expect(await raw(site.server.url, "GET", "/nope.html", { "If-None-Match": etag })).toEqual({
+      status: 404,
+      body: SITE["hosting/files/404.html"],
+    });
+  });
+
   it("never serves a file from outside hosting/files, and leaves the client API's and endpoints' paths alone", async () => {
     for (const path of ["/../root_config.json", "/%2e%2e/root_config.json", "/styles/..%2f..%2froot_config.json"]) {
       const res = await raw(spa.server.url, "GET", path);
@@ -105,6 +125,9 @@ describe("static hosting", () => {
     expect(await unknown.json()).toMatchObject({ error_code: expect.any(String) });
     const endpoint = await fetch(`${spa.server.url}/app/test-app/endpoint/none`);
     expect(endpoint.headers.get("content-type")).toMatch(/json/);
+    const admin = await fetch(`${spa.server.url}/admin/v1/nothing-here`);
+    expect(admin.status).toBe(404);
+    expect(admin.headers.get("content-type")).toMatch(/json/);
   });
 });
 
@@ -117,9 +140,18 @@ describe("hosting config", () => {
         "hosting/metadata.json": [{ path: "/a", attrs: [{ name: "X-Nope", value: "1" }] }],
       }),
     ).rejects.toThrow("invalid app: hosting/metadata.json: /a: unknown file metadata attribute X-Nope");
-    await expect(startAppServer({ ...SITE, "hosting/config.json": { enabled: true, default_error_path: "/gone.html" } })).rejects.toThrow(
-      "invalid app: hosting/config.json: default_error_path /gone.html is not a file of hosting/files",
-    );
+    await expect(
+      startAppServer({
+        ...SITE,
+        "hosting/config.json": { enabled: true },
+        "hosting/metadata.json": [{ path: "/a", attrs: [{ name: "Cache-Control", value: "no-store\r\nSet-Cookie: a=b" }] }],
+      }),
+    ).rejects.toThrow("invalid app: hosting/metadata.json: /a: the value of Cache-Control is not a valid header value");
+    for (const path of ["/gone.html", "/../root_config.json", "/styles"]) {
+      await expect(startAppServer({ ...SITE, "hosting/config.json": { enabled: true, default_error_path: path } })).rejects.toThrow(
+        `invalid app: hosting/config.json: default_error_path ${path} is not a file of hosting/files`,
+      );
+    }
     const off = await startAppServer({ ...SITE, "hosting/config.json": { enabled: false } });
     try {
       expect((await fetch(`${off.server.url}/index.html`)).status).toBe(404);
