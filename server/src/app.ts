@@ -79,9 +79,10 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
   });
   const environment = options.environment ?? { tag: "", values: {} };
   // functions that run as a specific user find it through the auth service, built with the HTTP app
-  const built: { auth?: AuthService } = {};
-  const users: UserLookup = (userId) =>
-    built.auth === undefined ? Promise.reject(new ServerError(503, "ServiceUnavailable", "starting")) : built.auth.contextUserById(userId);
+  // (after the triggers, which may call such a function at once: the lookup waits, within the call's deadline)
+  let authBuilt: (auth: AuthService) => void = () => undefined;
+  const authReady = new Promise<AuthService>((resolve) => (authBuilt = resolve));
+  const users: UserLookup = async (userId) => (await authReady).contextUserById(userId);
   let runner: FunctionRunner;
   try {
     runner = await createFunctionRunner({
@@ -156,7 +157,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     throw err;
   }
   const { app, streams } = http;
-  built.auth = http.auth;
+  authBuilt(http.auth);
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {

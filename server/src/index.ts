@@ -87,7 +87,10 @@ export interface RunningServer {
 /**
  * Starts the server.
  * @throws ServerError `InvalidConfig` for a bad config, app directory, rules or secrets, or options
- * that cannot be combined (an admin token shorter than 8 characters included); Error if neither `dataDir` nor `inMemory` is given, or if the port is taken.
+ * that cannot be combined (an admin token shorter than 8 characters included); ServerError
+ * `DataDirectoryChanged` when another server started on the data directory while this one started
+ * (see data/sourceRecord.ts); Error if neither `dataDir` nor `inMemory` is given, or if the port is
+ * taken; SqliteError for a data directory whose database SQLite cannot read.
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const location: DbLocation | undefined =

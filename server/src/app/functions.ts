@@ -32,7 +32,9 @@ const SKIP = new Set(["node_modules"]);
  * Reads the functions.
  * @param files - the app directory
  * @param unsupported - receives a line per setting this server cannot honour
- * @throws ServerError `InvalidConfig` naming the file for a bad manifest, a missing source or an invalid `can_evaluate`
+ * @throws ServerError `InvalidConfig` naming the file for a bad manifest, a missing source, an invalid
+ * `can_evaluate`, a function that sets both `run_as_user_id` and its script (without
+ * `run_as_system`), or a `functions/package.json` that is not JSON or lists its dependencies wrongly
  */
 export function readFunctions(files: AppFiles, unsupported: string[]): AppFunctions {
   const manifest = new Map<string, FunctionConfig>();

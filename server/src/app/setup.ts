@@ -101,13 +101,13 @@ export const ALLOW_ALL_DATA_WARNING =
 /**
  * Resolves the config and the data access policy.
  * @param options - the start options
- * @param recordedPrimary - what the data directory records of its data sources, if anything
+ * @param record - what the data directory records of its data sources, if anything
  * @returns config, policy, the app's functions and environment, warnings
  * @throws ServerError `InvalidConfig` for a bad config file, app directory, rules or secrets, or
  * conflicting options (`appDir` with `functionsDir`, `allowAllData` or app-level config fields;
  * `environment` or `secrets` without `appDir`)
  */
-export function setUpServer(options: SetupOptions, recordedPrimary?: SourceRecord): ServerSetup {
+export function setUpServer(options: SetupOptions, record?: SourceRecord): ServerSetup {
   let file = typeof options.config === "string" ? loadConfigFile(options.config) : parseConfig(options.config ?? {});
   const overrides: ConfigOverrides = {
     appId: options.appId,
@@ -123,7 +123,7 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: SourceRecor
     if (options.environment !== undefined || options.secrets !== undefined)
       throw invalid("environment (--environment) and secrets (--secrets) need an app directory (--app)");
     const config = resolveConfig(file, overrides);
-    const { primary, warning } = choosePrimary(config.mongoServiceNames, recordedPrimary);
+    const { primary, warning } = choosePrimary(config.mongoServiceNames, record);
     const access = options.allowAllData === true ? openAccess(customDataNamespace(file, primary)) : denyAllAccess();
     const warnings = options.allowAllData === true ? [ALLOW_ALL_DATA_WARNING] : [];
     if (warning !== undefined) warnings.push(warning);
@@ -159,7 +159,7 @@ export function setUpServer(options: SetupOptions, recordedPrimary?: SourceRecor
   // The app's allowed_request_origins, when it lists any; otherwise the options' (default loopback only).
   const allowedOrigins = app.allowedOrigins.length > 0 ? app.allowedOrigins : options.allowedOrigins;
   const config = resolveConfig(file, { ...overrides, appId: app.appId, allowedOrigins });
-  const { primary, warning } = choosePrimary(app.serviceNames, recordedPrimary);
+  const { primary, warning } = choosePrimary(app.serviceNames, record);
   let access: DataAccess;
   try {
     access = createRulesAccess({

@@ -204,7 +204,7 @@ export class AuthService {
   }
 
   /**
-   * The user an endpoint runs as by its id (`run_as_user_id`), as functions see it.
+   * The user the Data API or a function runs as by its id (`run_as_user_id`), as functions see it.
    * @param userId - the user's id
    * @returns the user, with its custom data
    * @throws ServerError 401 `InvalidSession` `invalid session: error finding user for endpoint` if no

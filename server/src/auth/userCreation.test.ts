@@ -107,6 +107,29 @@ describe("the user creation function", () => {
 });
 
 describe("UserCreator", () => {
+  it("runs the function once for logins of one identity that overlap, and gives them all its user", async () => {
+    const identity = { id: "ext-2", providerType: "custom-function", data: {} };
+    let owner: string | undefined;
+    const users = {
+      findByIdentity: () => owner,
+      upsertByIdentity: () => owner ?? "unexpected",
+      createUser: (_identity: unknown, id: string) => (owner = id),
+    } as unknown as UserStore;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let runs = 0;
+    const creator = new UserCreator(users, async () => {
+      runs++;
+      await gate;
+    });
+    const logins = [creator.userFor(identity), creator.userFor(identity), creator.userFor(identity)];
+    release();
+    const results = await Promise.all(logins);
+    expect(runs).toBe(1);
+    expect(results.map((r) => r.created)).toEqual([true, false, false]);
+    expect(new Set(results.map((r) => r.userId))).toEqual(new Set([owner]));
+  });
+
   it("keeps the user that was created by other means while the function ran, and creates none of its own", async () => {
     const identity = { id: "ext-1", providerType: "custom-function", data: {} };
     let owner: string | undefined;

@@ -15,7 +15,9 @@ export type UserCreationHook = (user: ContextUser) => Promise<void>;
 
 /** The user an identity logs in as, and whether this call created it. */
 export interface UserForIdentity {
+  /** The user's id. */
   userId: string;
+  /** True when this call created the user (a CREATE event is due). */
   created: boolean;
 }
 
@@ -46,7 +48,7 @@ export class UserCreator {
    * @param identity - the proven identity
    * @returns the user's id, and true if this call created it
    * @throws ServerError 401 `AuthError` `user creation function failed: <its error>` when the
-   * function threw, timed out or does not exist (a concurrent login of the identity fails alike)
+   * function threw or timed out (a concurrent login of the identity fails alike)
    */
   async userFor(identity: Identity): Promise<UserForIdentity> {
     const existing = this.#users.findByIdentity(identity.providerType, identity.id);

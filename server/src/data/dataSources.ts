@@ -13,19 +13,18 @@ import type { SourceRecord } from "./sourceRecord.js";
 const SEPARATOR = "$";
 
 /**
- * The data source whose databases are stored under their own names.
+ * The data source whose databases are stored under their own names, for a data directory that has
+ * not recorded one (see {@link choosePrimary}).
  * @param serviceNames - the configured MongoDB service names
- * @param recorded - the one the data directory recorded at its first start, if any: it stays the
- *   primary one, configured or not (when it is not, every configured data source is stored apart)
- * @returns `recorded` if given, else `mongodb-atlas` when configured, else the first name (undefined for none)
+ * @returns `mongodb-atlas` when configured, else the first name (undefined for none)
  */
-export function primaryService(serviceNames: readonly string[], recorded?: string): string | undefined {
-  if (recorded !== undefined) return recorded;
+export function primaryService(serviceNames: readonly string[]): string | undefined {
   return serviceNames.includes("mongodb-atlas") ? "mongodb-atlas" : serviceNames[0];
 }
 
 /** The primary data source of a start, and what the start says of it. */
 export interface PrimaryChoice {
+  /** The data source whose databases keep their own names in the store (undefined: no data source). */
   primary: string | undefined;
   /** A line for the start's warnings, when the recorded primary data source is not configured. */
   warning?: string;
@@ -42,10 +41,9 @@ export interface PrimaryChoice {
  * @returns the primary data source, and a warning when the recorded one is not configured
  */
 export function choosePrimary(serviceNames: readonly string[], record: SourceRecord | undefined): PrimaryChoice {
-  const recorded = record?.primary;
-  if (record === undefined || recorded === undefined || serviceNames.includes(recorded) || serviceNames.length === 0) {
-    return { primary: primaryService(serviceNames, recorded) };
-  }
+  if (record === undefined) return { primary: primaryService(serviceNames) };
+  const recorded = record.primary;
+  if (serviceNames.includes(recorded) || serviceNames.length === 0) return { primary: recorded };
   const [only] = serviceNames;
   // a name no start has run with is the old one renamed; a known one has data of its own
   if (serviceNames.length === 1 && only !== undefined && !record.known.includes(only)) {

@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { ServerError } from "../contracts.js";
 import { DB_FILE_NAME, type Db, type DbLocation } from "../db.js";
 
 /** A data directory's record of its data sources. */
@@ -34,6 +35,7 @@ function readFrom(db: Db): SourceRecord | undefined {
  * Reads the record without writing to the database (SQLite may create its `-wal` and `-shm` files).
  * @param location - where the database lives
  * @returns the record, or undefined in memory, for a new directory, or for one an earlier version wrote
+ * @throws SqliteError when the file is not a database SQLite can read (as opening it would)
  */
 export function readSourceRecord(location: DbLocation): SourceRecord | undefined {
   if (!("dataDir" in location)) return undefined;
@@ -54,9 +56,9 @@ export function readSourceRecord(location: DbLocation): SourceRecord | undefined
  * @param read - what {@link readSourceRecord} returned before the start chose
  * @param primary - the primary data source the start runs with (nothing is recorded when undefined)
  * @param serviceNames - the data sources it runs with
- * @throws Error when the primary data source on record is not the one the start read (another
- * server started on the data directory meanwhile, or the start could not read it): the start must
- * not go on with its choice
+ * @throws ServerError 500 `DataDirectoryChanged` when the primary data source on record is not the
+ * one the start read (another server started on the data directory meanwhile, or the start could
+ * not read it): the start must not go on with its choice
  */
 export function writeSourceRecord(
   db: Db,
@@ -67,7 +69,9 @@ export function writeSourceRecord(
   db.transaction(() => {
     const now = readFrom(db);
     if (now?.primary !== read?.primary) {
-      throw new Error(
+      throw new ServerError(
+        500,
+        "DataDirectoryChanged",
         `the data directory records ${now?.primary ?? "no"} primary data source, but this start read ${read?.primary ?? "none"}: ` +
           "was another server started on it? Start again",
       );

@@ -66,6 +66,8 @@ export function createFunctionRequire(dependencies: FunctionDependencies | undef
     const kind = moduleKind(name);
     if (kind === "builtin") return nodeRequire(name) as unknown;
     if (kind === "unsupported") throw new Error(`Cannot find module '${name}': Atlas Functions do not support this built-in module`);
+    if (packageName(name) === undefined)
+      throw new Error(`Cannot find module '${name}': functions can require a package by its name, not a path`);
     if (loadPackage === undefined) {
       throw new Error(`Cannot find module '${name}': the app has no functions/package.json; only Node's built-in modules can be required`);
     }
@@ -80,7 +82,7 @@ export function createFunctionRequire(dependencies: FunctionDependencies | undef
  *   installed is reported once, for the manifest)
  * @returns the names, once each, in order of appearance
  */
-export function unavailableRequires(source: string, packages: ReadonlySet<string> = new Set()): string[] {
+export function unavailableRequires(source: string, packages: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const match of source.matchAll(/\brequire\s*\(\s*(["'`])([^"'`]+)\1\s*\)/g)) {
     const name = match[2];

@@ -168,7 +168,7 @@ test("require: Node's built-in modules that App Services supports; npm packages 
       "Cannot find module 'axios': the app has no functions/package.json; only Node's built-in modules can be required",
       "Cannot find module 'child_process': Atlas Functions do not support this built-in module",
       "Cannot find module 'node:vm': Atlas Functions do not support this built-in module",
-      "Cannot find module 'path/../bson': the app has no functions/package.json; only Node's built-in modules can be required",
+      "Cannot find module 'path/../bson': functions can require a package by its name, not a path",
       "require() takes a module name",
     ],
   });

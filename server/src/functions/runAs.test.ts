@@ -49,6 +49,7 @@ function files(ownerId: string): Record<string, unknown> {
       { name: "scriptSystem", run_as_user_id_script_source: "exports = () => ({ runAsSystem: true });" },
       { name: "scriptBad", run_as_user_id_script_source: "exports = () => 42;" },
       { name: "seed", run_as_system: true },
+      { name: "systemWins", run_as_system: true, run_as_user_id: ownerId },
       { name: "logAsOwner", run_as_user_id: ownerId },
       { name: "readLog", run_as_system: true },
       { name: "addEvent", run_as_system: true },
@@ -65,6 +66,7 @@ function files(ownerId: string): Record<string, unknown> {
       event_processors: { FUNCTION: { config: { function_name: "logAsOwner" } } },
     },
     "functions/whoami.js": WHOAMI,
+    "functions/systemWins.js": WHOAMI,
     "functions/asOwner.js": WHOAMI,
     "functions/asNobody.js": WHOAMI,
     "functions/byScript.js": WHOAMI,
@@ -129,6 +131,10 @@ describe("run_as_user_id", () => {
   it("runs as that user, under the rules and with its custom data, whoever calls", async () => {
     expect(await caller.functions.callFunction("whoami")).toMatchObject({ me: caller.id, notes: 0, system: false });
     expect(await caller.functions.callFunction("asOwner")).toEqual({ me: owner, custom: { role: "owner" }, notes: 1, system: false });
+  });
+
+  it("yields to run_as_system when both are set", async () => {
+    expect(await caller.functions.callFunction("systemWins")).toMatchObject({ me: caller.id, system: true });
   });
 
   it("passes the user on to the functions it calls, and applies when called by another function", async () => {

@@ -17,6 +17,7 @@ export type UserLookup = (userId: string) => Promise<ContextUser>;
 
 /** A function's choice of user. */
 export interface RunAsSettings {
+  /** The function's name (for error messages). */
   name: string;
   /** `run_as_user_id`. */
   runAsUserId?: string | undefined;
@@ -63,8 +64,11 @@ export async function executionCaller(fn: RunAsSettings, caller: Caller, deps: R
   try {
     user = await deps.users(userId);
   } catch (err) {
-    if (err instanceof ServerError && err.errorCode === "ExecutionTimeLimitExceeded") throw err;
-    throw executionError(`${fn.name}: runs as user ${userId}, which does not exist or is disabled`);
+    // the lookup says "no such user" as an endpoint's session check does; anything else is passed on
+    if (err instanceof ServerError && (err.errorCode === "InvalidSession" || err.errorCode === "UserNotFound")) {
+      throw executionError(`${fn.name}: runs as user ${userId}, which does not exist or is disabled`);
+    }
+    throw err;
   }
   return caller.request === undefined ? { user } : { user, request: caller.request };
 }
