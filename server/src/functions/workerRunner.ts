@@ -11,7 +11,6 @@ import { Worker } from "node:worker_threads";
 import {
   ServerError,
   type Caller,
-  type ContextUser,
   type EndpointOutcome,
   type EndpointRequest,
   type FunctionRunner,
@@ -19,20 +18,10 @@ import {
 } from "../contracts.js";
 import { executionError, functionNotFound, timeLimitExceeded } from "./errors.js";
 import { loadFunctions } from "./loader.js";
+import { answerMainThreadCall } from "./mainThreadCalls.js";
 import type { UserLookup } from "./runAs.js";
 import type { FunctionRunnerOptions } from "./runner.js";
-import {
-  endpointOutcomeFromWire,
-  fromWire,
-  NAMESPACES,
-  USER_LOOKUP,
-  pack,
-  toWire,
-  unpack,
-  type FromWorker,
-  type ToWorker,
-  type WorkerInit,
-} from "./workerProtocol.js";
+import { endpointOutcomeFromWire, fromWire, pack, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
 
 /** How long a worker may take to start (it compiles TypeScript through tsx when run from source). */
 const START_TIMEOUT_MS = 30_000;
@@ -151,25 +140,9 @@ class WorkerHandle {
     }
   }
 
-  private lookUpUser(userId: unknown): Promise<ContextUser> {
-    if (typeof userId !== "string" || this.users === undefined) return Promise.reject(new ServerError(404, "UserNotFound", "no such user"));
-    return this.users(userId);
-  }
-
   private async forwardMongo(msg: Extract<FromWorker, { type: "mongo" }>): Promise<void> {
-    try {
-      const { args, caller } = unpack(msg.payload) as { args: unknown[]; caller: Caller };
-      const result =
-        msg.name === NAMESPACES && this.mongo.namespaces !== undefined
-          ? await this.mongo.namespaces(msg.service)
-          : msg.name === USER_LOOKUP
-            ? await this.lookUpUser(args[0])
-            : await this.mongo.call(msg.service, msg.name, args, caller ?? {});
-      this.post({ type: "mongoReply", id: msg.id, payload: pack(result) });
-    } catch (err) {
-      const error = err instanceof ServerError ? err : new ServerError(500, "InternalServerError", (err as Error).message);
-      if (!this.dead) this.post({ type: "mongoReply", id: msg.id, error: toWire(error) });
-    }
+    const reply = await answerMainThreadCall(msg, this.mongo, this.users);
+    if (!this.dead) this.post(reply);
   }
 }
 

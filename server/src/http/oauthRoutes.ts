@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { OAUTH_PROVIDER_TYPES, type OAuthProviderType, type ServerConfig } from "../config.js";
 import { ServerError } from "../contracts.js";
 import { OAuthFlows, checkRedirect, pickedIdentity, type OAuthFlow } from "../auth/devOAuth.js";
-import { pickDeviceId } from "../auth/service.js";
+import { pickDeviceId } from "../auth/ids.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
 
 /** Path of the stand-in authorization page. */
