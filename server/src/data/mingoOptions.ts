@@ -28,6 +28,7 @@ import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { mongoError } from "./errors.js";
 import { sampleStage } from "./sampleStage.js";
+import { checkSortSpec } from "./sortSpec.js";
 
 /** The most elements a `$range` may produce. */
 export const MAX_RANGE_ELEMENTS = 1_000_000;
@@ -140,10 +141,21 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
   return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, { ...settings, scriptEnabled: true });
 };
 
+/** `$sort` with MongoDB's check of its orders (sortSpec.ts). */
+const sortStage: PipelineOperator = (collection, expr, options) => {
+  checkSortSpec(expr);
+  return (pipelineOperators.$sort as unknown as PipelineOperator)(collection, expr, options);
+};
+
 const CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: expressionContext(),
-  pipeline: { ...pipelineOperators, $setWindowFields: setWindowFields, $sample: sampleStage } as unknown as typeof pipelineOperators,
+  pipeline: {
+    ...pipelineOperators,
+    $setWindowFields: setWindowFields,
+    $sample: sampleStage,
+    $sort: sortStage,
+  } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,
   window: windowOperators,

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 import { ProcessingMode } from "mingo";
+import { checkSortSpec } from "./sortSpec.js";
 import { Aggregator, find as mingoFind, Query } from "./mingoOptions.js";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
@@ -30,7 +31,9 @@ export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOpti
   const skip = opts.skip ?? 0;
   try {
     if (!opts.sort || Object.keys(opts.sort).length === 0) return scan(docs, new Query(normalize(query ?? {}), {}), limit, skip);
-    let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(normalize(opts.sort));
+    const sort = normalize(opts.sort);
+    checkSortSpec(sort);
+    let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(sort);
     if (skip > 0) cursor = cursor.skip(skip);
     if (limit > 0) cursor = cursor.limit(limit);
     return cursor.all();
