@@ -187,7 +187,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error
 function checkResult(name: string, result: unknown): unknown {
   if (result === undefined) return null;
   try {
-    // a value nested deeper than MongoDB's limit would overflow the stack of whoever writes it out
+    // a value nested thousands of levels deep would overflow the stack of whoever writes it out
     if (nestedDeeperThan(result, MAX_RESULT_NESTING)) throw new Error(`it is nested deeper than ${MAX_RESULT_NESTING} levels`);
     EJSON.serialize({ result }, { relaxed: false });
   } catch (err) {
