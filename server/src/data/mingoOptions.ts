@@ -19,7 +19,6 @@ import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as expressionOperators from "mingo/operators/expression";
 import * as pipelineOperators from "mingo/operators/pipeline";
 import * as projectionOperators from "mingo/operators/projection";
-import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import { Query as QueryBase } from "mingo/query";
 import type { Iterator } from "mingo/lazy";
@@ -27,6 +26,7 @@ import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { mongoError } from "./errors.js";
+import { checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
 import { checkSortSpec } from "./sortSpec.js";
 
@@ -157,7 +157,7 @@ const CONTEXT = Context.init({
     $sort: sortStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
-  query: queryOperators,
+  query: checkedQueryOperators(),
   window: windowOperators,
 });
 
