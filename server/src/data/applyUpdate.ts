@@ -26,7 +26,8 @@ const PIPELINE_STAGES = new Set(["$addFields", "$set", "$project", "$unset", "$r
 /**
  * Classifies an update document.
  * @param update - the update
- * @throws ServerError `MongoDBError` if it mixes operators and plain fields
+ * @throws ServerError `MongoDBError` if it mixes operators and plain fields, or an operator names an
+ * empty path or one with an empty field name (`a..b`), which MongoDB refuses
  */
 export function updateKind(update: UpdateSpec): "operators" | "replacement" | "pipeline" {
   if (Array.isArray(update)) return "pipeline";
@@ -34,6 +35,13 @@ export function updateKind(update: UpdateSpec): "operators" | "replacement" | "p
   const ops = keys.filter((k) => k.startsWith("$")).length;
   if (ops === 0) return "replacement";
   if (ops !== keys.length) throw mongoError("update document must contain only update operators or only fields");
+  for (const fields of Object.values(update)) {
+    if (!isPlainObject(fields)) continue;
+    for (const path of Object.keys(fields)) {
+      if (path === "") throw mongoError("An empty update path is not valid.");
+      if (path.split(".").includes("")) throw mongoError(`The update path '${path}' contains an empty field name, which is not allowed.`);
+    }
+  }
   return "operators";
 }
 

@@ -86,6 +86,21 @@ describe("insertOne / insertMany", () => {
 });
 
 describe("updateOne / updateMany", () => {
+  test("an empty update path, or one with an empty field name, is refused with MongoDB's message; nothing changes", async () => {
+    await s.call("insertOne", { document: { _id: 1, a: { b: 1 } } }, "paths");
+    const refused: [Record<string, unknown>, string][] = [
+      [{ $set: { "": 1 } }, "An empty update path is not valid."],
+      [{ $set: { "a..b": 2 } }, "The update path 'a..b' contains an empty field name, which is not allowed."],
+      [{ $inc: { "a.": 1 } }, "The update path 'a.' contains an empty field name, which is not allowed."],
+      [{ $unset: { ".a": "" } }, "The update path '.a' contains an empty field name, which is not allowed."],
+    ];
+    for (const [update, message] of refused) {
+      expect((await fails(s.call("updateOne", { query: { _id: 1 }, update }, "paths"))).message).toBe(message);
+      expect((await fails(s.call("updateOne", { query: { _id: 2 }, update, upsert: true }, "paths"))).message).toBe(message);
+    }
+    expect(await s.call("find", { query: {} }, "paths")).toEqual([{ _id: 1, a: { b: 1 } }]);
+  });
+
   beforeEach(async () => {
     await s.call("insertMany", {
       documents: [
