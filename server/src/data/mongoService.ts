@@ -152,11 +152,11 @@ export function createMongoService(
         const inline = isLinearCall(name, normalized);
         if (isUserCaller(caller)) {
           if (inline || access.spec === undefined || access.mode === "deny") {
-            return withinNesting(capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
+            return withinNesting(name, capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
           }
           return await runner.call(service, name, normalized, caller);
         }
-        if (inline) return withinNesting(capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
+        if (inline) return withinNesting(name, capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
         return await runner.call(service, name, normalized, undefined);
       } catch (err) {
         throw asRequested(service, requested, toServerError(err));
@@ -293,8 +293,12 @@ export function createMongoService(
   };
 }
 
-/** A result of a call run on the main thread, checked as query threads check theirs (see `checkResultDepth`). */
-function withinNesting<T>(result: T): T {
-  checkResultDepth(result);
+/**
+ * A result of a call run on the main thread, checked as query threads check theirs (see
+ * `checkResultDepth`). Only a pipeline can build a value deeper than the stored documents (a
+ * `$project` to a dotted path, a `$group` that pushes documents), so other calls skip the walk.
+ */
+function withinNesting<T>(name: string, result: T): T {
+  if (name === "aggregate") checkResultDepth(result);
   return result;
 }
