@@ -25,10 +25,11 @@ import type { Iterator } from "mingo/lazy";
 import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
+import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
+import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators, sortStage } from "./bsonOperators.js";
 import { mongoError } from "./errors.js";
 import { checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
-import { checkSortSpec } from "./sortSpec.js";
 
 /** The most elements a `$range` may produce. */
 export const MAX_RANGE_ELEMENTS = 1_000_000;
@@ -112,6 +113,8 @@ type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unk
 function expressionContext(): Record<string, ExpressionOperator> {
   const ops: Record<string, ExpressionOperator> = {
     ...(expressionOperators as unknown as Record<string, ExpressionOperator>),
+    ...bsonExpressionOperators,
+    ...bsonArithmeticExpressions,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
     $concat: cappedConcat,
@@ -141,14 +144,8 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
   return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, { ...settings, scriptEnabled: true });
 };
 
-/** `$sort` with MongoDB's check of its orders (sortSpec.ts). */
-const sortStage: PipelineOperator = (collection, expr, options) => {
-  checkSortSpec(expr);
-  return (pipelineOperators.$sort as unknown as PipelineOperator)(collection, expr, options);
-};
-
 const CONTEXT = Context.init({
-  accumulator: accumulatorOperators,
+  accumulator: { ...accumulatorOperators, ...bsonAccumulators, ...bsonArithmeticAccumulators },
   expression: expressionContext(),
   pipeline: {
     ...pipelineOperators,
@@ -157,7 +154,7 @@ const CONTEXT = Context.init({
     $sort: sortStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
-  query: checkedQueryOperators(),
+  query: checkedQueryOperators(bsonQueryOperators),
   window: windowOperators,
 });
 

@@ -8,7 +8,7 @@ import * as queryOperators from "mingo/operators/query";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
-type QueryOperator = (selector: string, value: unknown, options: unknown) => unknown;
+type QueryOperator = (selector: string, value: unknown, options: never) => unknown;
 
 /** MongoDB's `$type` aliases (its "BSON Types" table). */
 const TYPE_ALIASES = new Set([
@@ -82,12 +82,14 @@ const CHECKS: Record<string, (value: unknown) => string | undefined> = {
 };
 
 /**
- * mingo's query operators, those of {@link CHECKS} checking their argument first.
+ * mingo's query operators with `overrides` laid over them, those of {@link CHECKS} checking their
+ * argument first.
+ * @param overrides - operators that replace mingo's of the same name
  * @returns the operators, for mingo's context
  * @throws ServerError 400 `MongoDBError` with MongoDB's message, from an operator given an argument MongoDB refuses
  */
-export function checkedQueryOperators(): typeof queryOperators {
-  const out: Record<string, QueryOperator> = { ...(queryOperators as unknown as Record<string, QueryOperator>) };
+export function checkedQueryOperators(overrides: Record<string, QueryOperator> = {}): typeof queryOperators {
+  const out: Record<string, QueryOperator> = { ...(queryOperators as unknown as Record<string, QueryOperator>), ...overrides };
   for (const [name, check] of Object.entries(CHECKS)) {
     const original = out[name];
     if (original === undefined) continue;

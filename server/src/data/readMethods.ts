@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { ProcessingMode } from "mingo";
-import { checkSortSpec } from "./sortSpec.js";
+import { sortDocs } from "./bsonOperators.js";
 import { Aggregator, find as mingoFind, Query } from "./mingoOptions.js";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
@@ -31,12 +31,8 @@ export function selectDocs(docs: Doc[], query: Doc | undefined, opts: SelectOpti
   const skip = opts.skip ?? 0;
   try {
     if (!opts.sort || Object.keys(opts.sort).length === 0) return scan(docs, new Query(normalize(query ?? {}), {}), limit, skip);
-    const sort = normalize(opts.sort);
-    checkSortSpec(sort);
-    let cursor = mingoFind<Doc>(docs, normalize(query ?? {})).sort(sort);
-    if (skip > 0) cursor = cursor.skip(skip);
-    if (limit > 0) cursor = cursor.limit(limit);
-    return cursor.all();
+    const sorted = sortDocs(mingoFind<Doc>(docs, normalize(query ?? {})).all(), normalize(opts.sort));
+    return sorted.slice(skip, limit > 0 ? skip + limit : undefined);
   } catch (err) {
     throw toServerError(err);
   }

@@ -212,6 +212,28 @@ describe("realm-web collection methods", () => {
     expect(await items.count({ when: { $gt: new Date(Date.UTC(2024, 0, 1)) } })).toBe(1);
   });
 
+  test("Decimal128 and Int64 values compare, sort and add up by value, as MongoDB", async () => {
+    const D = (s: string) => Realm.BSON.Decimal128.fromString(s);
+    await items.insertMany([
+      { _id: "p1", price: D("9.50"), kind: "priced" },
+      { _id: "p2", price: D("10.25"), kind: "priced" },
+      { _id: "p3", price: 7, kind: "priced" },
+      { _id: "p4", price: Realm.BSON.Long.fromString("12"), kind: "priced" },
+    ]);
+    const priced = { kind: "priced" };
+    const idsOf = (docs: Item[]) => docs.map((d) => d._id);
+    expect(idsOf(await items.find({ ...priced, price: { $gt: 9 } }, { sort: { price: 1 } }))).toEqual(["p1", "p2", "p4"]);
+    expect(idsOf(await items.find({ ...priced, price: { $lt: D("10") } }, { sort: { price: -1 } }))).toEqual(["p1", "p3"]);
+    expect(await items.count({ price: 7.0 })).toBe(1);
+    expect(await items.count({ price: { $type: "decimal" } })).toBe(2);
+    const [total] = (await items.aggregate([
+      { $match: priced },
+      { $group: { _id: null, sum: { $sum: "$price" }, max: { $max: "$price" } } },
+    ])) as Doc[];
+    expect(String(total?.sum)).toBe("38.75");
+    expect(String(total?.max)).toBe("12");
+  });
+
   test("bad queries and updates are 400 MongoDBError; the data is intact", async () => {
     expect((await rejection(items.find({ age: { $bogus: 1 } }))).errorCode).toBe("MongoDBError");
     expect((await rejection(items.updateOne({ _id: 1 }, { $set: { _id: 5 } }))).statusCode).toBe(400);

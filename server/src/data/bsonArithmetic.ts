@@ -1,0 +1,267 @@
+/**
+ * Arithmetic over numbers of every BSON type, which mingo does only over JavaScript numbers: its
+ * `$sum` and `$avg` left an Int64 or a Decimal128 out (a total of Decimal128 prices was 0), and
+ * `$add`, `$subtract`, `$multiply` and `$divide` refused them. Here, as in MongoDB:
+ *
+ * - with a Decimal128 among the operands, the result is a Decimal128 (34 significant digits,
+ *   rounded half to even, through decimal.js); a double joins with 15 significant digits, as
+ *   MongoDB converts it;
+ * - with an Int64 and whole numbers only, an Int64 (a double where it overflows);
+ * - otherwise, and for `$divide` and `$avg` without a Decimal128, a double.
+ *
+ * `$abs`, `$ceil`, `$floor`, `$round` and `$trunc` keep the type (`$round` rounds half to even, as
+ * MongoDB's). `$toDecimal` gives a Decimal128 (mingo's gave a double). Operations without an Int64
+ * or a Decimal128 stay mingo's.
+ * @packageDocumentation
+ */
+import { Decimal128, Long } from "bson";
+import { Decimal } from "decimal.js";
+import { evalExpr } from "mingo/core";
+import * as accumulatorOperators from "mingo/operators/accumulator";
+import * as expressionOperators from "mingo/operators/expression";
+import type { Options } from "mingo/types";
+import { isBsonNumber, isNumeric } from "./bsonCompare.js";
+import { mongoError } from "./errors.js";
+
+type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
+type AccumulatorOperator = (collection: unknown[], expr: unknown, options: Options) => unknown;
+
+const mingoExpression = expressionOperators as unknown as Record<string, ExpressionOperator>;
+const mingoAccumulator = accumulatorOperators as unknown as Record<string, AccumulatorOperator>;
+
+/** Decimal128's arithmetic: 34 digits, half to even, its exponent range. */
+const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, minE: -6176, maxE: 6144, toExpNeg: -7, toExpPos: 34 });
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+const bsonTypeOf = (v: unknown): unknown => (v as { _bsontype?: unknown })._bsontype;
+const isDecimal = (v: unknown): boolean => typeof v === "object" && v !== null && bsonTypeOf(v) === "Decimal128";
+const isLong = (v: unknown): boolean => typeof v === "object" && v !== null && bsonTypeOf(v) === "Long";
+const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
+
+/** A number as a plain double. */
+const toDouble = (v: unknown): number => (typeof v === "number" ? v : Number(String(v)));
+
+/** A number as decimal.js holds it: a double with 15 significant digits, as MongoDB converts it. */
+function toDecimal(v: unknown): Decimal {
+  if (typeof v !== "number") return new D(String(v));
+  return new D(Number.isInteger(v) || !Number.isFinite(v) ? String(v) : v.toPrecision(15));
+}
+
+/**
+ * A Decimal128 of a result; with `exponent` (IEEE 754's preferred exponent of an exact sum or
+ * product), written with the trailing zeros it implies, as MongoDB keeps them: `9.50 + 1` is
+ * `10.50`, `9.5 × 2` is `19.0`.
+ */
+function fromDecimal(d: Decimal, exponent?: number): Decimal128 {
+  if (exponent !== undefined && exponent < 0 && d.isFinite() && d.decimalPlaces() <= -exponent) {
+    const padded = d.toFixed(-exponent);
+    if (padded.replace(/[-.]/g, "").replace(/^0+/, "").length <= 34) return Decimal128.fromStringWithRounding(padded);
+  }
+  return Decimal128.fromStringWithRounding(d.toString());
+}
+
+/** The exponent of a number's last digit as a Decimal128 holds it (`9.50`: -2; a whole number: 0). */
+function exponentOf(v: unknown): number {
+  const text = typeof v === "number" ? (Number.isInteger(v) || !Number.isFinite(v) ? "0" : v.toPrecision(15)) : String(v);
+  const m = /^-?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  return m ? Number(m[2] ?? 0) - (m[1]?.length ?? 0) : 0;
+}
+
+/** An Int64 where the value fits, else the double. */
+function longOrDouble(value: bigint, double: number): Long | number {
+  return value >= INT64_MIN && value <= INT64_MAX ? Long.fromBigInt(value) : double;
+}
+
+const isWhole = (v: unknown): boolean => isLong(v) || (typeof v === "number" && Number.isInteger(v));
+const toBigInt = (v: unknown): bigint => BigInt(String(v));
+
+/** How numbers combine: Decimal128, Int64 (all whole, one an Int64), or double. */
+function kindOf(values: unknown[]): "decimal" | "long" | "double" {
+  if (values.some(isDecimal)) return "decimal";
+  return values.some(isLong) && values.every(isWhole) ? "long" : "double";
+}
+
+function sum(values: unknown[]): unknown {
+  switch (kindOf(values)) {
+    case "decimal":
+      return fromDecimal(
+        values.reduce<Decimal>((acc, v) => acc.plus(toDecimal(v)), new D(0)),
+        values.reduce<number>((acc, v) => Math.min(acc, exponentOf(v)), 0),
+      );
+    case "long":
+      return longOrDouble(
+        values.reduce<bigint>((acc, v) => acc + toBigInt(v), 0n),
+        values.reduce<number>((acc, v) => acc + toDouble(v), 0),
+      );
+    default:
+      return values.reduce<number>((acc, v) => acc + toDouble(v), 0);
+  }
+}
+
+function product(values: unknown[]): unknown {
+  switch (kindOf(values)) {
+    case "decimal":
+      return fromDecimal(
+        values.reduce<Decimal>((acc, v) => acc.times(toDecimal(v)), new D(1)),
+        values.reduce<number>((acc, v) => acc + exponentOf(v), 0),
+      );
+    case "long":
+      return longOrDouble(
+        values.reduce<bigint>((acc, v) => acc * toBigInt(v), 1n),
+        values.reduce<number>((acc, v) => acc * toDouble(v), 1),
+      );
+    default:
+      return values.reduce<number>((acc, v) => acc * toDouble(v), 1);
+  }
+}
+
+function negate(v: unknown): unknown {
+  if (isDecimal(v)) return fromDecimal(toDecimal(v).negated(), exponentOf(v));
+  if (isLong(v)) return (v as Long).negate();
+  return -toDouble(v);
+}
+
+/** `$literal`s of evaluated values, so that mingo's operator does not evaluate them again. */
+const literals = (values: unknown[]): unknown[] => values.map(($literal) => ({ $literal }));
+
+/**
+ * An expression operator that runs `own` over its evaluated operands when one is an Int64 or a
+ * Decimal128, and mingo's otherwise.
+ */
+function arithmetic(name: string, own: (args: unknown[]) => unknown): ExpressionOperator {
+  return (obj, expr, options) => {
+    if (!Array.isArray(expr)) return mingoExpression[name]?.(obj, expr, options);
+    const args = evalExpr(obj, expr, options) as unknown[];
+    if (!args.some(isBsonNumber)) return mingoExpression[name]?.(obj, literals(args), options);
+    if (args.some(isNil)) return null;
+    return own(args);
+  };
+}
+
+function numbersOnly(name: string, args: unknown[]): void {
+  const other = args.find((v) => !isNumeric(v));
+  if (other !== undefined) throw mongoError(`${name} only supports numeric types, not ${other instanceof Date ? "date" : typeof other}`);
+}
+
+/** A date moved by a number of milliseconds of any BSON type. */
+const moved = (date: Date, ms: unknown): Date => new Date(date.getTime() + Math.round(toDouble(ms)));
+
+function add(args: unknown[]): unknown {
+  const dates = args.filter((v) => v instanceof Date);
+  if (dates.length > 1) throw mongoError("only one date allowed in an $add expression");
+  const numbers = args.filter((v) => !(v instanceof Date));
+  numbersOnly("$add", numbers);
+  const total = sum(numbers);
+  return dates[0] ? moved(dates[0], total) : total;
+}
+
+function subtract(args: unknown[]): unknown {
+  if (args.length !== 2) throw mongoError(`Expression $subtract takes exactly 2 arguments. ${args.length} were passed in.`);
+  const [a, b] = args;
+  if (a instanceof Date && isNumeric(b)) return moved(a, negate(b));
+  numbersOnly("$subtract", args);
+  return sum([a, negate(b)]);
+}
+
+function multiply(args: unknown[]): unknown {
+  numbersOnly("$multiply", args);
+  return product(args);
+}
+
+function divide(args: unknown[]): unknown {
+  if (args.length !== 2) throw mongoError(`Expression $divide takes exactly 2 arguments. ${args.length} were passed in.`);
+  numbersOnly("$divide", args);
+  const [a, b] = args;
+  if (toDouble(b) === 0 && !Number.isNaN(toDouble(b))) throw mongoError("can't $divide by zero");
+  if (args.some(isDecimal)) return fromDecimal(toDecimal(a).dividedBy(toDecimal(b)));
+  return toDouble(a) / toDouble(b);
+}
+
+/**
+ * A one-number operator (`$abs`, `$ceil`, `$floor`) that runs `own` over an Int64 or a Decimal128,
+ * and mingo's otherwise.
+ */
+function unary(name: string, own: (d: Decimal) => Decimal): ExpressionOperator {
+  return (obj, expr, options) => {
+    const value = evalExpr(obj, expr, options);
+    if (!isBsonNumber(value)) return mingoExpression[name]?.(obj, { $literal: value }, options);
+    const result = own(toDecimal(value));
+    return isDecimal(value) ? fromDecimal(result) : longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
+  };
+}
+
+/** `$round` and `$trunc` (`[number, place?]`, place -20 to 100) of an Int64 or a Decimal128; mingo's otherwise. */
+function rounding(name: string, mode: Decimal.Rounding): ExpressionOperator {
+  return (obj, expr, options) => {
+    if (!Array.isArray(expr)) return mingoExpression[name]?.(obj, expr, options);
+    const args = evalExpr(obj, expr, options) as unknown[];
+    const [value, place = 0] = args;
+    if (!isBsonNumber(value)) return mingoExpression[name]?.(obj, literals(args), options);
+    if (isNil(place)) return null;
+    if (typeof place !== "number" || !Number.isInteger(place) || place < -20 || place > 100) {
+      throw mongoError(`${name} requires "place" argument to be an integer between -20 and 100`);
+    }
+    const scale = new D(10).pow(-place);
+    const result = toDecimal(value).dividedBy(scale).toDecimalPlaces(0, mode).times(scale);
+    return isDecimal(value) ? fromDecimal(result) : longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
+  };
+}
+
+/** `$toDecimal`: a Decimal128 (null for null or missing). */
+const toDecimalExpr: ExpressionOperator = (obj, expr, options) => {
+  const value = evalExpr(obj, expr, options);
+  if (isNil(value)) return null;
+  if (isDecimal(value)) return value;
+  if (typeof value === "number")
+    return Decimal128.fromString(Number.isInteger(value) || !Number.isFinite(value) ? String(value) : value.toPrecision(15));
+  if (isNumeric(value)) return Decimal128.fromString((value as Long).toString());
+  if (typeof value === "boolean") return Decimal128.fromString(value ? "1" : "0");
+  if (value instanceof Date) return Decimal128.fromString(String(value.getTime()));
+  if (typeof value === "string") {
+    try {
+      return fromDecimal(new D(value));
+    } catch {
+      throw mongoError(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
+    }
+  }
+  throw mongoError(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
+};
+
+/** The expression operators of this file, to lay over mingo's. */
+export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
+  $add: arithmetic("$add", add),
+  $subtract: arithmetic("$subtract", subtract),
+  $multiply: arithmetic("$multiply", multiply),
+  $divide: arithmetic("$divide", divide),
+  $abs: unary("$abs", (d) => d.abs()),
+  $ceil: unary("$ceil", (d) => d.ceil()),
+  $floor: unary("$floor", (d) => d.floor()),
+  $round: rounding("$round", Decimal.ROUND_HALF_EVEN),
+  $trunc: rounding("$trunc", Decimal.ROUND_DOWN),
+  $toDecimal: toDecimalExpr,
+};
+
+/** mingo's number test: a JavaScript number, not NaN. */
+const isPlainNumber = (v: unknown): v is number => typeof v === "number" && !Number.isNaN(v);
+
+/** The accumulators of this file, to lay over mingo's (mingo's semantics where no Int64 or Decimal128 is among the values). */
+export const bsonArithmeticAccumulators: Record<string, AccumulatorOperator> = {
+  $sum: (collection, expr, options) => {
+    if (typeof expr === "number") return mingoAccumulator.$sum?.(collection, expr, options);
+    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
+    if (values.some(isBsonNumber)) return sum(values.filter(isNumeric));
+    return values.reduce<number>((acc, v) => (isPlainNumber(v) ? acc + v : acc), 0);
+  },
+  $avg: (collection, expr, options) => {
+    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
+    if (values.some(isDecimal)) {
+      const numbers = values.filter(isNumeric);
+      return fromDecimal(toDecimal(sum(numbers)).dividedBy(numbers.length));
+    }
+    const numbers = values.some(isBsonNumber) ? values.filter(isNumeric) : values.filter(isPlainNumber);
+    if (numbers.length === 0) return null;
+    return numbers.reduce<number>((acc, v) => acc + toDouble(v), 0) / numbers.length;
+  },
+};
