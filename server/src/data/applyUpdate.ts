@@ -7,6 +7,7 @@ import { ObjectId } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
 import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
+import { rewriteBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
 
 /** The result of applying an update to one document. */
@@ -59,7 +60,9 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
       checkUpdateTypes(doc, rest);
       const missing = missingArrayTargets(doc, rest);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
-      changed.push(...missing, ...mingoUpdate(doc, rest, arrayFilters, inserting ? undefined : query));
+      const operators = rewriteBsonUpdates(doc, rest);
+      changed.push(...missing);
+      if (Object.keys(operators).length > 0) changed.push(...mingoUpdate(doc, operators, arrayFilters, inserting ? undefined : query));
     }
   } catch (err) {
     throw toServerError(err);

@@ -83,7 +83,11 @@ function kindOf(values: unknown[]): "decimal" | "long" | "double" {
   return values.some(isLong) && values.every(isWhole) ? "long" : "double";
 }
 
-function sum(values: unknown[]): unknown {
+/**
+ * The sum of numbers of any BSON types, typed as MongoDB types it (see the file's comment).
+ * @param values - numbers (see `isNumeric`)
+ */
+export function sum(values: unknown[]): unknown {
   switch (kindOf(values)) {
     case "decimal":
       return fromDecimal(
@@ -100,7 +104,11 @@ function sum(values: unknown[]): unknown {
   }
 }
 
-function product(values: unknown[]): unknown {
+/**
+ * The product of numbers of any BSON types, typed as MongoDB types it.
+ * @param values - numbers (see `isNumeric`)
+ */
+export function product(values: unknown[]): unknown {
   switch (kindOf(values)) {
     case "decimal":
       return fromDecimal(

@@ -1,0 +1,50 @@
+import { Decimal128, Long } from "bson";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { openService } from "../../test/dataHelpers.js";
+
+const dec = (s: string) => Decimal128.fromString(s);
+
+let s: ReturnType<typeof openService>;
+beforeEach(async () => {
+  s = openService();
+  await s.call("insertOne", { document: { _id: 1, price: dec("9.50"), big: Long.fromString("9007199254740993"), n: 4, arr: [dec("1")] } });
+});
+afterEach(() => s.close());
+
+const update = (u: Record<string, unknown>) => s.call("updateOne", { query: { _id: 1 }, update: u });
+const field = async (name: string): Promise<string> =>
+  String(((await s.call("findOne", { query: { _id: 1 } })) as Record<string, unknown>)[name]);
+
+test("$inc and $mul change a Decimal128 or a big Int64 (mingo left them unchanged and reported success)", async () => {
+  expect(await update({ $inc: { price: 1 } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+  expect(await field("price")).toBe("10.50");
+  await update({ $inc: { price: dec("-0.25"), big: 1 } });
+  expect([await field("price"), await field("big")]).toEqual(["10.25", "9007199254740994"]);
+  await update({ $mul: { price: 2, n: dec("0.5") } });
+  expect([await field("price"), await field("n")]).toEqual(["20.50", "2.0"]);
+  expect(((await s.call("findOne", { query: { _id: 1 } })) as { n: unknown }).n).toBeInstanceOf(Decimal128);
+});
+
+test("missing fields: $inc sets the amount, $mul a zero of the amount's type", async () => {
+  await update({ $inc: { a: dec("1.5") }, $mul: { b: dec("3"), c: Long.fromInt(2) } });
+  const doc = (await s.call("findOne", { query: { _id: 1 } })) as Record<string, unknown>;
+  expect([String(doc.a), String(doc.b), doc.c]).toEqual(["1.5", "0", 0]);
+  expect(doc.b).toBeInstanceOf(Decimal128);
+});
+
+test("$min and $max compare by value across number types; an unchanged field is not modified", async () => {
+  expect(await update({ $max: { price: 50 } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+  expect(await field("price")).toBe("50");
+  expect(await update({ $max: { price: dec("49.99") } })).toEqual({ matchedCount: 1, modifiedCount: 0 });
+  expect(await update({ $min: { price: dec("7.25"), n: dec("4.00") } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+  expect([await field("price"), await field("n")]).toEqual(["7.25", "4"]);
+});
+
+test("type checks and conflicts still answer MongoDB's errors; positional paths stay mingo's", async () => {
+  await s.call("updateOne", { query: { _id: 1 }, update: { $set: { t: "text" } } });
+  await expect(update({ $inc: { t: dec("1") } })).rejects.toMatchObject({ errorCode: "MongoDBError" });
+  await expect(update({ $set: { price: 1 }, $inc: { price: dec("1") } })).rejects.toMatchObject({ errorCode: "MongoDBError" });
+  expect(await field("price")).toBe("9.50");
+  await s.call("updateOne", { query: { _id: 1, arr: 1 }, update: { $set: { "arr.$": 2 } } });
+  expect(await field("arr")).toBe("2");
+});

@@ -1,0 +1,82 @@
+/**
+ * The update operators `$inc`, `$mul`, `$min` and `$max` over Int64 and Decimal128 values, which
+ * mingo's updater skips: it left a Decimal128 or an Int64 beyond 2^53 unchanged under `$inc`
+ * and `$mul` and reported success, refused a Decimal128 amount, and compared with text. Before
+ * mingo runs, each such field (on a path without positional parts) becomes a `$set` of the value
+ * MongoDB computes: the sum or product typed as MongoDB types it (bsonArithmetic.ts), or the
+ * smaller or larger value in MongoDB's order (bsonCompare.ts). A field left as it was is dropped,
+ * so a no-op update stays unmodified.
+ * @packageDocumentation
+ */
+import { Decimal128, Long } from "bson";
+import { product, sum } from "./bsonArithmetic.js";
+import { compareBson, isBsonNumber, isNumeric } from "./bsonCompare.js";
+import { isPlainObject, type Doc } from "./bsonValues.js";
+import { follow } from "./updateTypes.js";
+
+const OPERATORS = ["$inc", "$mul", "$min", "$max"] as const;
+type Operator = (typeof OPERATORS)[number];
+
+/** A zero of a number's BSON type (what `$mul` sets on a missing field). */
+function zeroLike(v: unknown): unknown {
+  const type = (v as { _bsontype?: unknown } | null)?._bsontype;
+  if (type === "Decimal128") return Decimal128.fromString("0");
+  if (type === "Long") return Long.ZERO;
+  return 0;
+}
+
+/** The field's new value, or `undefined` to leave it as it is. */
+function computed(op: Operator, current: unknown, missing: boolean, amount: unknown): unknown {
+  switch (op) {
+    case "$inc":
+      return missing ? amount : sum([current, amount]);
+    case "$mul":
+      return missing ? zeroLike(amount) : product([current, amount]);
+    case "$min":
+      return missing || compareBson(amount, current) < 0 ? amount : undefined;
+    case "$max":
+      return missing || compareBson(amount, current) > 0 ? amount : undefined;
+  }
+}
+
+/**
+ * An operator update with its `$inc`, `$mul`, `$min` and `$max` on Int64 and Decimal128 values
+ * turned into `$set`s (or dropped where they change nothing). Run after the type checks
+ * (updateTypes.ts), so an arithmetic target is a number or missing.
+ * @param doc - the document before the update
+ * @param update - the operators (`$setOnInsert` excluded)
+ * @returns the update to hand to mingo (`update` itself when nothing involves such values)
+ */
+export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
+  let out: Doc | undefined;
+  for (const op of OPERATORS) {
+    const fields = update[op];
+    if (!isPlainObject(fields)) continue;
+    for (const [path, amount] of Object.entries(fields)) {
+      if (path.includes("$") || !isNumeric(amount)) continue;
+      const found = follow(doc, path);
+      if (found.kind !== "value" && found.kind !== "missing") continue;
+      const current = found.kind === "value" ? found.value : undefined;
+      if (!isBsonNumber(amount) && !isBsonNumber(current)) continue;
+      if ((op === "$inc" || op === "$mul") && found.kind === "value" && !isNumeric(current)) continue;
+      // a path named twice is a conflict mingo reports: leave it to mingo
+      if (OPERATORS.some((other) => other !== op && isPlainObject(update[other]) && Object.hasOwn(update[other], path))) continue;
+      if (isPlainObject(update.$set) && Object.hasOwn(update.$set, path)) continue;
+      out ??= structuredCloneShallow(update);
+      delete (out[op] as Doc)[path];
+      const value = computed(op, current, found.kind === "missing", amount);
+      if (value !== undefined) (out.$set as Doc)[path] = value;
+    }
+  }
+  if (!out) return update;
+  for (const op of [...OPERATORS, "$set"]) if (isPlainObject(out[op]) && Object.keys(out[op]).length === 0) delete out[op];
+  return out;
+}
+
+/** A copy of the update whose operator objects (and a `$set`) are copies too. */
+function structuredCloneShallow(update: Doc): Doc {
+  const out: Doc = {};
+  for (const [op, fields] of Object.entries(update)) out[op] = isPlainObject(fields) ? { ...fields } : fields;
+  out.$set = isPlainObject(out.$set) ? out.$set : {};
+  return out;
+}
