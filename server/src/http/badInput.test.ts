@@ -117,6 +117,17 @@ describe("other bad input", () => {
     }
   });
 
+  it("answers 400 BadRequest for an Extended JSON wrapper bson would read as a wrong value", async () => {
+    for (const wrapper of ['{"$date":"not a date"}', '{"$numberInt":"99999999999"}', '{"$binary":{"base64":"!!","subType":"00"}}']) {
+      const res = await c.request("POST", c.app("/functions/call"), {
+        token: user.access_token,
+        rawBody: `{"name":"anything","arguments":[{"value":${wrapper}}]}`,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error_code: "BadRequest", error: expect.stringMatching(/^malformed EJSON body: invalid \$/) });
+    }
+  });
+
   it("still serves requests after all of the above", async () => {
     expect((await c.request("GET", "/auth/profile", { token: user.access_token })).status).toBe(200);
   });

@@ -1,4 +1,4 @@
-import { Decimal128, Long, ObjectId, Timestamp } from "bson";
+import { Decimal128, EJSON, Long, ObjectId, Timestamp } from "bson";
 import { describe, expect, test } from "vitest";
 import { ServerError } from "../contracts.js";
 import { parseEjsonText } from "./bodyParser.js";
@@ -46,5 +46,67 @@ describe("parseEjsonText", () => {
       expect(err).toBeInstanceOf(ServerError);
       expect((err as ServerError).statusCode).toBe(400);
     }
+  });
+
+  test("malformed Extended JSON wrappers that bson would read as a wrong value are 400 BadRequest", () => {
+    const refused: Record<string, unknown>[] = [
+      { $date: "not a date" },
+      { $date: "2024-13-45T00:00:00Z" },
+      { $date: { $numberLong: "99999999999999999999" } },
+      { $numberInt: "99999999999" },
+      { $numberInt: "1.5" },
+      { $numberInt: "abc" },
+      { $numberInt: 5 },
+      { $numberLong: "99999999999999999999" },
+      { $numberLong: 5 },
+      { $numberDouble: "abc" },
+      { $numberDouble: "1e999" },
+      { $numberDecimal: 5 },
+      { $binary: { base64: "!!!", subType: "00" } },
+      { $binary: { base64: "aGk=", subType: "zz" } },
+      { $binary: { base64: "aGk=", subType: "1ff" } },
+      { $timestamp: { t: 1, i: -1 } },
+      { $regularExpression: { pattern: 5, options: "" } },
+      { $code: 5 },
+      { $minKey: 2 },
+    ];
+    for (const wrapper of refused) {
+      const text = JSON.stringify({ doc: { nested: [1, { value: wrapper }] } });
+      expect(() => parseEjsonText(text), JSON.stringify(wrapper)).toThrow(/^malformed EJSON body: invalid \$/);
+      try {
+        parseEjsonText(text);
+      } catch (e) {
+        expect((e as ServerError).statusCode).toBe(400);
+        expect((e as ServerError).errorCode).toBe("BadRequest");
+      }
+    }
+  });
+
+  test("every wrapper realm-web and bson write is still read", () => {
+    const values = {
+      id: new ObjectId(),
+      date: new Date(Date.UTC(1900, 0, 1)),
+      int: 5,
+      double: 2.5,
+      inf: -Infinity,
+      long: Long.fromString("-9223372036854775808"),
+      dec: Decimal128.fromString("-1.5E+6144"),
+      ts: new Timestamp({ t: 0xffffffff, i: 0 }),
+    };
+    for (const relaxed of [false, true]) {
+      const text = EJSON.stringify({ v: values }, { relaxed });
+      expect(() => parseEjsonText(text), text).not.toThrow();
+    }
+    const legacy = JSON.stringify({
+      d: { $date: "1970-01-01" },
+      n: { $numberDouble: "NaN" },
+      b: { $binary: { base64: "", subType: "0" } },
+    });
+    expect(parseEjsonText(legacy)).toMatchObject({ d: new Date(0) });
+    // bson reads a wrapper's key among other keys as the wrapper: it is checked there too
+    expect(() => parseEjsonText(JSON.stringify({ a: { $numberInt: "x", other: 1 } }))).toThrow(/invalid \$numberInt/);
+    expect(parseEjsonText(JSON.stringify({ a: { $numberInt: null, other: { $numberInt: "2" } } }))).toEqual({
+      a: { $numberInt: null, other: 2 },
+    });
   });
 });

@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import { parseBody } from "../auth/validate.js";
+import { malformedWrapper } from "./ejsonCheck.js";
 import { ServerError, type WatchArgs } from "../contracts.js";
 import { bearerToken, requireAccess } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
@@ -37,9 +38,17 @@ const watchCall = z.object({
  */
 export function decodeBaasRequest(raw: string | undefined): { service: string; args: WatchArgs } {
   if (raw === undefined || raw === "") throw new ServerError(400, "MissingParameter", "expected parameter 'baas_request' to be present");
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(raw, "base64").toString("utf8"));
+  } catch {
+    throw new ServerError(400, "InvalidParameter", "invalid parameter 'baas_request': expected base64 of a JSON object");
+  }
+  const malformed = malformedWrapper(json);
+  if (malformed !== undefined) throw new ServerError(400, "InvalidParameter", `invalid parameter 'baas_request': ${malformed}`);
   let decoded: unknown;
   try {
-    decoded = EJSON.deserialize(JSON.parse(Buffer.from(raw, "base64").toString("utf8")) as Record<string, unknown>);
+    decoded = EJSON.deserialize(json as Record<string, unknown>);
   } catch {
     throw new ServerError(400, "InvalidParameter", "invalid parameter 'baas_request': expected base64 of a JSON object");
   }

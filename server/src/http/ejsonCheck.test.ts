@@ -1,0 +1,33 @@
+import { expect, test } from "vitest";
+import { ServerError } from "../contracts.js";
+import { malformedWrapper } from "./ejsonCheck.js";
+import { decodeBaasRequest } from "./watchRoute.js";
+
+test("malformedWrapper names the first bad wrapper at any depth, and walks deep values without recursion", () => {
+  expect(malformedWrapper({ a: [{ b: { $numberLong: "1e3" } }] })).toBe('invalid $numberLong value "1e3"');
+  expect(malformedWrapper({ ok: { $numberLong: "-9223372036854775808" }, when: { $date: { $numberLong: "0" } } })).toBeUndefined();
+  let deep: unknown = { $numberInt: "x" };
+  for (let i = 0; i < 100_000; i++) deep = [deep];
+  expect(malformedWrapper(deep)).toBe('invalid $numberInt value "x"');
+});
+
+test("a watch request's baas_request with a malformed wrapper is 400 InvalidParameter", () => {
+  const call = {
+    name: "watch",
+    service: "mongodb-atlas",
+    arguments: [{ database: "d", collection: "c", filter: { t: { $date: "never" } } }],
+  };
+  const raw = Buffer.from(JSON.stringify(call)).toString("base64");
+  let err: unknown;
+  try {
+    decodeBaasRequest(raw);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ServerError);
+  expect(err).toMatchObject({
+    statusCode: 400,
+    errorCode: "InvalidParameter",
+    message: `invalid parameter 'baas_request': invalid $date value "never"`,
+  });
+});
