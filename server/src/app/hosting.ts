@@ -45,14 +45,18 @@ const metadataSchema = z.array(
 /**
  * Reads the app's static hosting.
  * @param files - the app directory
+ * @param unsupported - receives a line when hosting is enabled without a `hosting/files` folder
  * @returns the hosting, or undefined when `hosting/config.json` does not enable it
  * @throws ServerError `InvalidConfig` naming the file for an invalid config or metadata file, an
  * attribute App Services does not support or a value no header may have, or a default error path
  * that names no hosted file
  */
-export function readHosting(files: AppFiles): HostingSpec | undefined {
+export function readHosting(files: AppFiles, unsupported: string[] = []): HostingSpec | undefined {
   const config = files.optionalJson("hosting/config.json", configSchema);
   if (config === undefined || !config.enabled) return undefined;
+  if (!files.isDir("hosting/files")) {
+    unsupported.push("hosting/files: missing, although hosting/config.json enables hosting: every hosted path answers 404");
+  }
   const attributes = new Map<string, Record<string, string>>();
   for (const entry of files.optionalJson("hosting/metadata.json", metadataSchema) ?? []) {
     const headers: Record<string, string> = {};

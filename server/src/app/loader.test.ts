@@ -307,6 +307,13 @@ describe("what the server does not run", () => {
     ]);
     expect(loadApp(await app({ "sync/config.json": { development_mode_enabled: false } })).unsupported).toEqual([]);
   });
+
+  test("hosting enabled without a hosting/files folder is listed (every hosted path would answer 404)", async () => {
+    expect(loadApp(await app({ "hosting/config.json": { enabled: true } })).unsupported).toEqual([
+      "hosting/files: missing, although hosting/config.json enables hosting: every hosted path answers 404",
+    ]);
+    expect(loadApp(await app({ "hosting/config.json": { enabled: false } })).unsupported).toEqual([]);
+  });
 });
 
 describe("setting up a server", () => {

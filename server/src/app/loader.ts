@@ -129,7 +129,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     triggers: triggers.triggers,
     endpoints: endpoints.endpoints,
     dataApi: endpoints.dataApi,
-    hosting: readHosting(files),
+    hosting: readHosting(files, unsupported),
     metadata: {
       id: meta?.app_id ?? options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
       name: root.name,
