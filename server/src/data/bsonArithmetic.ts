@@ -20,7 +20,7 @@ import { evalExpr } from "mingo/core";
 import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as expressionOperators from "mingo/operators/expression";
 import type { Options } from "mingo/types";
-import { isBsonNumber, isNumeric } from "./bsonCompare.js";
+import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -32,6 +32,8 @@ const mingoAccumulator = accumulatorOperators as unknown as Record<string, Accum
 /** Decimal128's arithmetic: 34 digits, half to even, its exponent range. */
 const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, minE: -6176, maxE: 6144, toExpNeg: -7, toExpPos: 34 });
 
+/** The decimal texts `$toDecimal` reads (not decimal.js's hexadecimal or binary forms). */
+const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|Infinity|NaN)$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -46,25 +48,30 @@ const toDouble = (v: unknown): number => (typeof v === "number" ? v : Number(Str
 /** A number as decimal.js holds it: a double with 15 significant digits, as MongoDB converts it. */
 function toDecimal(v: unknown): Decimal {
   if (typeof v !== "number") return new D(String(v));
-  return new D(Number.isInteger(v) || !Number.isFinite(v) ? String(v) : v.toPrecision(15));
+  return new D(doubleText(v));
+}
+
+/** A double's text as MongoDB converts it to a Decimal128: 15 significant digits (a whole number within 2^53 exactly, as it may have been an Int32 or an Int64). */
+function doubleText(v: number): string {
+  return Number.isSafeInteger(v) || !Number.isFinite(v) ? String(v) : v.toPrecision(15);
 }
 
 /**
  * A Decimal128 of a result; with `exponent` (IEEE 754's preferred exponent of an exact sum or
  * product), written with the trailing zeros it implies, as MongoDB keeps them: `9.50 + 1` is
- * `10.50`, `9.5 × 2` is `19.0`.
+ * `10.50`, `9.5 × 2` is `19.0`; within what a Decimal128 holds (34 digits, exponents from -6176).
  */
 function fromDecimal(d: Decimal, exponent?: number): Decimal128 {
-  if (exponent !== undefined && exponent < 0 && d.isFinite() && d.decimalPlaces() <= -exponent) {
-    const padded = d.toFixed(-exponent);
-    if (padded.replace(/[-.]/g, "").replace(/^0+/, "").length <= 34) return Decimal128.fromStringWithRounding(padded);
+  if (exponent !== undefined && exponent < 0 && d.isFinite()) {
+    const target = Math.max(exponent, -6176, d.isZero() ? -Infinity : d.e + 1 - 34);
+    if (target < 0 && d.decimalPlaces() <= -target) return Decimal128.fromStringWithRounding(d.toFixed(-target));
   }
   return Decimal128.fromStringWithRounding(d.toString());
 }
 
 /** The exponent of a number's last digit as a Decimal128 holds it (`9.50`: -2; a whole number: 0). */
 function exponentOf(v: unknown): number {
-  const text = typeof v === "number" ? (Number.isInteger(v) || !Number.isFinite(v) ? "0" : v.toPrecision(15)) : String(v);
+  const text = typeof v === "number" ? (Number.isSafeInteger(v) || !Number.isFinite(v) ? "0" : v.toPrecision(15)) : String(v);
   const m = /^-?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   return m ? Number(m[2] ?? 0) - (m[1]?.length ?? 0) : 0;
 }
@@ -170,6 +177,8 @@ function subtract(args: unknown[]): unknown {
   const [a, b] = args;
   if (a instanceof Date && isNumeric(b)) return moved(a, negate(b));
   numbersOnly("$subtract", args);
+  // Int64s subtract exactly (negating the smallest Int64 would wrap)
+  if (kindOf(args) === "long") return longOrDouble(toBigInt(a) - toBigInt(b), toDouble(a) - toDouble(b));
   return sum([a, negate(b)]);
 }
 
@@ -182,8 +191,11 @@ function divide(args: unknown[]): unknown {
   if (args.length !== 2) throw mongoError(`Expression $divide takes exactly 2 arguments. ${args.length} were passed in.`);
   numbersOnly("$divide", args);
   const [a, b] = args;
-  if (toDouble(b) === 0 && !Number.isNaN(toDouble(b))) throw mongoError("can't $divide by zero");
-  if (args.some(isDecimal)) return fromDecimal(toDecimal(a).dividedBy(toDecimal(b)));
+  if (args.some(isDecimal)) {
+    if (toDecimal(b).isZero()) throw mongoError("can't $divide by zero");
+    return fromDecimal(toDecimal(a).dividedBy(toDecimal(b)));
+  }
+  if (toDouble(b) === 0) throw mongoError("can't $divide by zero");
   return toDouble(a) / toDouble(b);
 }
 
@@ -211,31 +223,37 @@ function rounding(name: string, mode: Decimal.Rounding): ExpressionOperator {
     if (typeof place !== "number" || !Number.isInteger(place) || place < -20 || place > 100) {
       throw mongoError(`${name} requires "place" argument to be an integer between -20 and 100`);
     }
-    const scale = new D(10).pow(-place);
-    const result = toDecimal(value).dividedBy(scale).toDecimalPlaces(0, mode).times(scale);
+    const d = toDecimal(value);
+    const result = place >= 0 ? d.toDecimalPlaces(place, mode) : d.toNearest(new D(10).pow(-place), mode);
     return isDecimal(value) ? fromDecimal(result) : longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
   };
 }
 
 /** `$toDecimal`: a Decimal128 (null for null or missing). */
-const toDecimalExpr: ExpressionOperator = (obj, expr, options) => {
-  const value = evalExpr(obj, expr, options);
+const toDecimalExpr: ExpressionOperator = (obj, expr, options) => decimalOf(evalExpr(obj, expr, options));
+
+/**
+ * A value converted to a Decimal128 as `$toDecimal` and `$convert` do (null for null or missing).
+ * @param value - a number, boolean, date or decimal string
+ * @throws ServerError 400 `MongoDBError` for a string that is not a decimal number or another type
+ */
+export function decimalOf(value: unknown): Decimal128 | null {
   if (isNil(value)) return null;
-  if (isDecimal(value)) return value;
-  if (typeof value === "number")
-    return Decimal128.fromString(Number.isInteger(value) || !Number.isFinite(value) ? String(value) : value.toPrecision(15));
+  if (isDecimal(value)) return value as Decimal128;
+  if (typeof value === "number") return Decimal128.fromString(doubleText(value));
   if (isNumeric(value)) return Decimal128.fromString((value as Long).toString());
   if (typeof value === "boolean") return Decimal128.fromString(value ? "1" : "0");
   if (value instanceof Date) return Decimal128.fromString(String(value.getTime()));
   if (typeof value === "string") {
+    if (!DECIMAL_TEXT.test(value)) throw mongoError(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
     try {
-      return fromDecimal(new D(value));
+      return Decimal128.fromStringWithRounding(value.replace(/^\+/, ""));
     } catch {
-      throw mongoError(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
+      throw mongoError(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value: out of range`);
     }
   }
   throw mongoError(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
-};
+}
 
 /** The expression operators of this file, to lay over mingo's. */
 export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {

@@ -1,6 +1,7 @@
-import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
+import { Binary, BSONRegExp, DBRef, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
 import { describe, expect, test } from "vitest";
-import { bsonEqual, compareBson, compareNumbers, isBsonNumber, isNumeric } from "./bsonCompare.js";
+import { bsonEqual, compareBson } from "./bsonCompare.js";
+import { compareNumbers, isBsonNumber, isNumeric, numberKey } from "./bsonNumbers.js";
 
 const dec = (s: string) => Decimal128.fromString(s);
 
@@ -110,4 +111,19 @@ test("isNumeric and isBsonNumber", () => {
   expect([new Timestamp({ t: 1, i: 1 }), "1", null, { _bsontype: "ObjectId" }].some(isNumeric)).toBe(false);
   expect(isBsonNumber(1)).toBe(false);
   expect(isBsonNumber(dec("1"))).toBe(true);
+});
+
+test("numberKey is one key for numbers equal by value, whatever their types", () => {
+  const key = (v: unknown) => numberKey(v);
+  expect(new Set([key(10), key(Long.fromInt(10)), key(dec("10.00")), key(dec("1E+1")), key(new Double(10))]).size).toBe(1);
+  expect(key(9.5)).toBe(key(dec("9.50")));
+  expect(key(9.99)).not.toBe(key(dec("9.99")));
+  expect(key(Long.fromString("9007199254740993"))).toBe(key(dec("9007199254740993")));
+  expect(key(Long.fromString("9007199254740993"))).not.toBe(key(9007199254740992));
+  expect([key(-0), key(dec("-0.0")), key(NaN), key(dec("NaN")), key(-Infinity)]).toEqual(["0", "0", "NaN", "NaN", "-Infinity"]);
+});
+
+test("a DBRef is ordered as a document: before booleans", () => {
+  expect(compareBson(new DBRef("c", new ObjectId()), true)).toBe(-1);
+  expect(compareBson(new DBRef("c", new ObjectId()), "text")).toBe(1);
 });

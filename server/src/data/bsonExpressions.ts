@@ -1,13 +1,14 @@
 /**
  * The aggregation conversions that meet BSON values, which mingo leaves out: `$toString` of an
  * ObjectId (its hex string, as MongoDB), a Decimal128 or a Long; `$toObjectId`; and `$convert` to
- * `"objectId"` or `"string"`. Other conversions stay mingo's.
+ * `"objectId"`, `"string"` or `"decimal"` (bsonArithmetic.ts). Other conversions stay mingo's.
  * @packageDocumentation
  */
 import { Decimal128, Double, Int32, Long, ObjectId } from "bson";
 import { evalExpr } from "mingo/core";
 import { $convert as mingoConvert } from "mingo/operators/expression";
 import type { AnyObject, Options } from "mingo/types";
+import { decimalOf } from "./bsonArithmetic.js";
 import { mongoError } from "./errors.js";
 
 function isNil(value: unknown): value is null | undefined {
@@ -43,9 +44,16 @@ export function toObjectIdExpr(obj: unknown, expr: unknown, options: Options): O
   return isNil(value) ? null : objectIdOf(value);
 }
 
-const TARGETS: Record<string, (value: unknown) => unknown> = { string: stringOf, 2: stringOf, objectId: objectIdOf, 7: objectIdOf };
+const TARGETS: Record<string, (value: unknown) => unknown> = {
+  string: stringOf,
+  2: stringOf,
+  objectId: objectIdOf,
+  7: objectIdOf,
+  decimal: decimalOf,
+  19: decimalOf,
+};
 
-/** `$convert` with `to` `"string"` or `"objectId"` done here (with `onNull` and `onError`); other targets by mingo. */
+/** `$convert` with `to` `"string"`, `"objectId"` or `"decimal"` done here (with `onNull` and `onError`); other targets by mingo. */
 export function convertExpr(obj: unknown, expr: unknown, options: Options): unknown {
   if (typeof expr !== "object" || expr === null || !("input" in expr) || !("to" in expr)) {
     throw mongoError("$convert expects an object with input and to");

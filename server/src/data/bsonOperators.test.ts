@@ -1,7 +1,7 @@
 import { Decimal128, Long, ObjectId, Timestamp } from "bson";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { openService } from "../../test/dataHelpers.js";
-import { sortDocs } from "./bsonOperators.js";
+import { sortDocs } from "./bsonSort.js";
 
 const dec = (s: string) => Decimal128.fromString(s);
 const BIG = "9007199254740993"; // 2^53 + 1: stays an Int64
@@ -63,6 +63,34 @@ describe("query operators compare numbers of every BSON type by value", () => {
     expect(await ids({ p: { $gt: "0" } })).toEqual([]);
   });
 
+  test("$gte and $lte null match null and missing fields; $gt and $lt null match nothing", async () => {
+    await s.call("insertOne", { document: { _id: 30, p: null } });
+    expect(await ids({ p: { $gte: null } })).toEqual([30]);
+    expect(await ids({ q: { $lte: null } })).toEqual([1, 2, 3, 4, 5, 6, 30]);
+    expect(await ids({ p: { $gt: null } })).toEqual([]);
+  });
+
+  test("a long $in list of numbers is matched by value", async () => {
+    const list = Array.from({ length: 5000 }, (_, i) => i + 0.25);
+    expect(await ids({ p: { $in: [...list, dec("10.5"), Long.fromInt(100)] } })).toEqual([2, 3]);
+  });
+
+  test("$in keeps its semantics: null matches missing, regexes match strings, dates, ObjectIds, documents by value", async () => {
+    const oid = new ObjectId();
+    await s.call("insertMany", {
+      documents: [
+        { _id: 40, w: new Date(5), o: oid, d: { x: dec("1") }, tags: ["red", "blue"] },
+        { _id: 41, w: new Date(6), o: new ObjectId(), d: { x: 2 }, tags: "green" },
+      ],
+    });
+    expect(await ids({ w: { $in: [new Date(5)] } })).toEqual([40]);
+    expect(await ids({ o: { $in: [new ObjectId(oid.toHexString())] } })).toEqual([40]);
+    expect(await ids({ d: { $in: [{ x: 1 }, { x: 3 }] } })).toEqual([40]);
+    expect(await ids({ tags: { $in: [/^gr/, "blue"] } })).toEqual([40, 41]);
+    expect(await ids({ w: { $in: [null] } })).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await ids({ w: { $nin: [null, new Date(6)] } })).toEqual([40]);
+  });
+
   test("$in and $nin need an array", async () => {
     await expect(s.call("find", { query: { p: { $in: 5 } } })).rejects.toMatchObject({
       errorCode: "MongoDBError",
@@ -87,6 +115,15 @@ describe("$type knows every BSON type", () => {
     expect(await ids({ p: { $type: ["objectId", "timestamp"] } })).toEqual([9, 10]);
     expect(await ids({ q: { $type: "string" } })).toEqual([9, 10]);
     expect(await ids({ q: { $type: "array" } })).toEqual([9]);
+    await s.call("insertMany", {
+      documents: [
+        { _id: 11, a: [{ b: 1 }, { b: 2 }] },
+        { _id: 12, a: [{ b: [1] }] },
+      ],
+    });
+    // through an array of documents, each element's field is a value of its own: [1] is an array holding a number
+    expect(await ids({ "a.b": { $type: "array" } })).toEqual([12]);
+    expect(await ids({ "a.b": { $type: "number" } })).toEqual([11, 12]);
   });
 });
 
@@ -216,13 +253,14 @@ describe("aggregation over numbers of every BSON type", () => {
           cmp: { $cmp: ["$t", "$p"] },
           eq: { $eq: ["$p", Long.fromInt(7)] },
           miss: { $eq: ["$nope", null] },
+          missCmp: { $cmp: ["$nope", null] },
         },
       },
       { $sort: { _id: 1 } },
     ]);
     expect(rows).toEqual([
-      { _id: 2, gt: true, cmp: 1, eq: false, miss: false },
-      { _id: 4, gt: false, cmp: 1, eq: true, miss: false },
+      { _id: 2, gt: true, cmp: 1, eq: false, miss: false, missCmp: -1 },
+      { _id: 4, gt: false, cmp: 1, eq: true, miss: false, missCmp: -1 },
     ]);
   });
 });

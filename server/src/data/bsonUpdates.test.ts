@@ -1,4 +1,4 @@
-import { Decimal128, Long } from "bson";
+import { Decimal128, Long, Timestamp } from "bson";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { openService } from "../../test/dataHelpers.js";
 
@@ -47,4 +47,12 @@ test("type checks and conflicts still answer MongoDB's errors; positional paths 
   expect(await field("price")).toBe("9.50");
   await s.call("updateOne", { query: { _id: 1, arr: 1 }, update: { $set: { "arr.$": 2 } } });
   expect(await field("arr")).toBe("2");
+});
+
+test("$inc on a Timestamp is refused, as on any value that is not a number", async () => {
+  await s.call("updateOne", { query: { _id: 1 }, update: { $set: { ts: new Timestamp({ t: 1, i: 1 }) } } });
+  await expect(update({ $inc: { ts: 1 } })).rejects.toMatchObject({
+    errorCode: "MongoDBError",
+    message: expect.stringMatching(/non-numeric type timestamp/),
+  });
 });

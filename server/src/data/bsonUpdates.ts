@@ -10,7 +10,8 @@
  */
 import { Decimal128, Long } from "bson";
 import { product, sum } from "./bsonArithmetic.js";
-import { compareBson, isBsonNumber, isNumeric } from "./bsonCompare.js";
+import { compareBson } from "./bsonCompare.js";
+import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { follow } from "./updateTypes.js";
 

@@ -3,7 +3,7 @@
  * @packageDocumentation
  */
 import { ProcessingMode } from "mingo";
-import { sortDocs } from "./bsonOperators.js";
+import { sortDocs } from "./bsonSort.js";
 import { Aggregator, find as mingoFind, Query } from "./mingoOptions.js";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";

@@ -5,7 +5,7 @@
  * with MongoDB's message, and nothing is written.
  * @packageDocumentation
  */
-import { Decimal128, Double, Int32, Long } from "bson";
+import { isNumeric } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
@@ -19,12 +19,6 @@ export type Found =
   | { kind: "missing" }
   | { kind: "blocked"; key: string; at: string; value: unknown }
   | { kind: "array" };
-
-function isNumeric(value: unknown): boolean {
-  return (
-    typeof value === "number" || value instanceof Long || value instanceof Int32 || value instanceof Double || value instanceof Decimal128
-  );
-}
 
 function typeName(value: unknown): string {
   if (value === null) return "null";

@@ -1,0 +1,111 @@
+/**
+ * Sorts in MongoDB's order (bsonCompare.ts), for `find`'s `sort` (and `findOneAnd…`'s) and the
+ * `$sort` stage: a field holding an array sorts by its smallest element ascending and its largest
+ * descending, an empty array before null (after MinKey), and a path through an array of documents
+ * collects the field of each (null where one lacks it). Ties keep their order.
+ * @packageDocumentation
+ */
+import type { Iterator } from "mingo/lazy";
+import { Lazy } from "mingo/lazy";
+import type { AnyObject } from "mingo/types";
+import { compareBson } from "./bsonCompare.js";
+import { checkSortSpec } from "./sortSpec.js";
+
+const isDocument = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  (v as { _bsontype?: unknown })._bsontype === undefined &&
+  !(v instanceof Date);
+
+/**
+ * The values a dotted path reaches in a document, as MongoDB's queries see them: through an array
+ * (unless the next part is an index) the path goes on in each element, and a document element
+ * that lacks the rest gives `undefined`. A value that is an array is returned as it is.
+ * @param doc - the document
+ * @param path - a dotted path
+ */
+export function leafValues(doc: unknown, path: string): unknown[] {
+  const out: unknown[] = [];
+  const walk = (at: unknown, parts: string[], i: number): void => {
+    if (i === parts.length) {
+      out.push(at);
+      return;
+    }
+    const part = parts[i] as string;
+    if (Array.isArray(at)) {
+      if (/^\d+$/.test(part)) {
+        walk(at[Number(part)], parts, i + 1);
+        return;
+      }
+      for (const item of at) if (isDocument(item) || Array.isArray(item)) walk(item, parts, i);
+      return;
+    }
+    walk(isDocument(at) && Object.hasOwn(at, part) ? at[part] : undefined, parts, i + 1);
+  };
+  walk(doc, path.split("."), 0);
+  return out;
+}
+
+/** Sorts after MinKey and before null, as an empty array does in MongoDB's sorts. */
+const EMPTY_ARRAY = Symbol("empty array");
+const isMinKey = (v: unknown): boolean => (v as { _bsontype?: unknown } | null)?._bsontype === "MinKey";
+
+/** A document's sort key for one field: of an array, its smallest (or largest) element. */
+function sortKey(doc: AnyObject, path: string, direction: 1 | -1): unknown {
+  const leaves = leafValues(doc, path);
+  if (leaves.length === 1 && !Array.isArray(leaves[0])) return leaves[0];
+  const items: unknown[] = [];
+  for (const leaf of leaves) {
+    if (Array.isArray(leaf)) for (const item of leaf as unknown[]) items.push(item);
+    else items.push(leaf === undefined ? null : leaf);
+  }
+  if (items.length === 0) return EMPTY_ARRAY;
+  let best = items[0];
+  for (const item of items) if (compareBson(item, best) * direction < 0) best = item;
+  return best;
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  // the common cases first: two numbers, two strings
+  if (typeof a === "number" && typeof b === "number" && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  if (a === EMPTY_ARRAY || b === EMPTY_ARRAY) {
+    if (a === b) return 0;
+    const other = a === EMPTY_ARRAY ? b : a;
+    const emptyFirst = isMinKey(other) ? 1 : -1;
+    return a === EMPTY_ARRAY ? emptyFirst : -emptyFirst;
+  }
+  return compareBson(a, b);
+}
+
+/**
+ * Documents in MongoDB's sort order (a stable sort: ties keep their order).
+ * @param docs - the documents (not changed)
+ * @param spec - the sort specification, its orders 1 or -1
+ * @throws ServerError 400 `MongoDBError` for another order (sortSpec.ts)
+ */
+export function sortDocs<T extends AnyObject>(docs: readonly T[], spec: Record<string, unknown>): T[] {
+  checkSortSpec(spec);
+  const fields = Object.entries(spec).map(([path, dir]) => ({ path, dir: dir as 1 | -1 }));
+  const keyed = docs.map((doc) => ({ doc, keys: fields.map((f) => sortKey(doc, f.path, f.dir)) }));
+  keyed.sort((x, y) => {
+    for (let i = 0; i < fields.length; i++) {
+      const c = compareKeys(x.keys[i], y.keys[i]);
+      if (c !== 0) return c * (fields[i]?.dir ?? 1);
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.doc);
+}
+
+/**
+ * The `$sort` stage over {@link sortDocs}.
+ * @param collection - the stage's input
+ * @param expr - the sort specification
+ * @throws ServerError 400 `MongoDBError` for an order other than 1 or -1
+ */
+export const sortStage = (collection: Iterator, expr: unknown): Iterator => {
+  checkSortSpec(expr);
+  return collection.transform((docs) => Lazy(sortDocs(docs as AnyObject[], expr as Record<string, unknown>)));
+};
