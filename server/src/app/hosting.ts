@@ -55,7 +55,7 @@ export function readHosting(files: AppFiles, unsupported: string[] = []): Hostin
   const config = files.optionalJson("hosting/config.json", configSchema);
   if (config === undefined || !config.enabled) return undefined;
   if (!files.isDir("hosting/files")) {
-    unsupported.push("hosting/files: missing, although hosting/config.json enables hosting: every hosted path answers 404");
+    unsupported.push("hosting/files: missing, so every hosted path answers 404 (hosting/config.json enables hosting)");
   }
   const attributes = new Map<string, Record<string, string>>();
   for (const entry of files.optionalJson("hosting/metadata.json", metadataSchema) ?? []) {

@@ -310,7 +310,7 @@ describe("what the server does not run", () => {
 
   test("hosting enabled without a hosting/files folder is listed (every hosted path would answer 404)", async () => {
     expect(loadApp(await app({ "hosting/config.json": { enabled: true } })).unsupported).toEqual([
-      "hosting/files: missing, although hosting/config.json enables hosting: every hosted path answers 404",
+      "hosting/files: missing, so every hosted path answers 404 (hosting/config.json enables hosting)",
     ]);
     expect(loadApp(await app({ "hosting/config.json": { enabled: false } })).unsupported).toEqual([]);
   });

@@ -43,3 +43,13 @@ test("$type and $isNumber know every BSON number", () => {
   expect(project({ $isNumber: { $literal: dec("1") } })).toBe(true);
   expect(project({ $isNumber: "x" })).toBe(false);
 });
+
+test("a whole double beyond 2^53 joins an Int64 as a double, as in MongoDB", () => {
+  expect(project({ $add: [Long.fromString("9007199254740993"), 1e21] })).toBe(1e21 + Number("9007199254740993"));
+  const sum = new Aggregator([{ $group: { _id: null, s: { $sum: "$v" } } }]).run([
+    { v: Long.fromString("9007199254740993") },
+    { v: 1e21 },
+    { v: NaN },
+  ]);
+  expect((sum[0] as { s: unknown }).s).toBe(1e21 + Number("9007199254740993"));
+});

@@ -81,7 +81,8 @@ function longOrDouble(value: bigint, double: number): Long | number {
   return value >= INT64_MIN && value <= INT64_MAX ? Long.fromBigInt(value) : double;
 }
 
-const isWhole = (v: unknown): boolean => isLong(v) || (typeof v === "number" && Number.isInteger(v));
+/** An Int64, or a double that holds a whole number exactly within 2^53 (beyond, MongoDB's result is a double). */
+const isWhole = (v: unknown): boolean => isLong(v) || (typeof v === "number" && Number.isSafeInteger(v));
 const toBigInt = (v: unknown): bigint => BigInt(String(v));
 
 /** How numbers combine: Decimal128, Int64 (all whole, one an Int64), or double. */
@@ -93,6 +94,7 @@ function kindOf(values: unknown[]): "decimal" | "long" | "double" {
 /**
  * The sum of numbers of any BSON types, typed as MongoDB types it (see the file's comment).
  * @param values - numbers (see `isNumeric`)
+ * @throws nothing: an overflow gives a double, or a Decimal128 infinity
  */
 export function sum(values: unknown[]): unknown {
   switch (kindOf(values)) {
@@ -114,6 +116,7 @@ export function sum(values: unknown[]): unknown {
 /**
  * The product of numbers of any BSON types, typed as MongoDB types it.
  * @param values - numbers (see `isNumeric`)
+ * @throws nothing: an overflow gives a double, or a Decimal128 infinity
  */
 export function product(values: unknown[]): unknown {
   switch (kindOf(values)) {
@@ -255,7 +258,10 @@ export function decimalOf(value: unknown): Decimal128 | null {
   throw mongoError(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
 }
 
-/** The expression operators of this file, to lay over mingo's. */
+/**
+ * The expression operators of this file, to lay over mingo's.
+ * @throws ServerError 400 `MongoDBError` (as the operators run) for an operand that is not a number, a division by zero, or a bad `place`
+ */
 export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
   $add: arithmetic("$add", add),
   $subtract: arithmetic("$subtract", subtract),
@@ -271,22 +277,27 @@ export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
 
 /** mingo's number test: a JavaScript number, not NaN. */
 const isPlainNumber = (v: unknown): v is number => typeof v === "number" && !Number.isNaN(v);
+/** What `$sum` and `$avg` add up: numbers of every type, a JavaScript NaN left out as mingo leaves it out. */
+const isSummed = (v: unknown): boolean => isNumeric(v) && !(typeof v === "number" && Number.isNaN(v));
 
-/** The accumulators of this file, to lay over mingo's (mingo's semantics where no Int64 or Decimal128 is among the values). */
+/**
+ * The accumulators of this file, to lay over mingo's (mingo's semantics where no Int64 or Decimal128 is among the values).
+ * @throws nothing of their own: values that are not numbers are left out
+ */
 export const bsonArithmeticAccumulators: Record<string, AccumulatorOperator> = {
   $sum: (collection, expr, options) => {
     if (typeof expr === "number") return mingoAccumulator.$sum?.(collection, expr, options);
     const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
-    if (values.some(isBsonNumber)) return sum(values.filter(isNumeric));
+    if (values.some(isBsonNumber)) return sum(values.filter(isSummed));
     return values.reduce<number>((acc, v) => (isPlainNumber(v) ? acc + v : acc), 0);
   },
   $avg: (collection, expr, options) => {
     const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
     if (values.some(isDecimal)) {
-      const numbers = values.filter(isNumeric);
+      const numbers = values.filter(isSummed);
       return fromDecimal(toDecimal(sum(numbers)).dividedBy(numbers.length));
     }
-    const numbers = values.some(isBsonNumber) ? values.filter(isNumeric) : values.filter(isPlainNumber);
+    const numbers = values.some(isBsonNumber) ? values.filter(isSummed) : values.filter(isPlainNumber);
     if (numbers.length === 0) return null;
     return numbers.reduce<number>((acc, v) => acc + toDouble(v), 0) / numbers.length;
   },

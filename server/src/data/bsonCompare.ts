@@ -21,7 +21,6 @@ function typeRank(v: unknown): number {
   if (v === null || v === undefined) return 2;
   switch (typeof v) {
     case "number":
-    case "bigint":
       return 3;
     case "string":
       return 4;

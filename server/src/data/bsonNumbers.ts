@@ -21,7 +21,10 @@ export function isNumeric(v: unknown): boolean {
   return t === "Long" || t === "Decimal128" || t === "Int32" || t === "Double";
 }
 
-/** True for the numbers mingo does not compare by value: an Int64, a Decimal128, a wrapper. */
+/**
+ * True for the numbers mingo does not compare by value: an Int64, a Decimal128, a wrapper.
+ * @param v - anything
+ */
 export function isBsonNumber(v: unknown): boolean {
   return typeof v !== "number" && isNumeric(v);
 }

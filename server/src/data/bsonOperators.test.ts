@@ -70,6 +70,18 @@ describe("query operators compare numbers of every BSON type by value", () => {
     expect(await ids({ p: { $gt: null } })).toEqual([]);
   });
 
+  test("a Decimal128 in an $in list matches the plain double of exactly its value, not a nearby one", async () => {
+    await s.call("insertMany", {
+      documents: [
+        { _id: 50, r: 9.5 },
+        { _id: 51, r: 9.99 },
+        { _id: 52, r: dec("9.99") },
+      ],
+    });
+    expect(await ids({ r: { $in: [dec("9.50"), dec("9.99")] } })).toEqual([50, 52]);
+    expect(await ids({ r: { $in: [9.99] } })).toEqual([51]);
+  });
+
   test("a long $in list of numbers is matched by value", async () => {
     const list = Array.from({ length: 5000 }, (_, i) => i + 0.25);
     expect(await ids({ p: { $in: [...list, dec("10.5"), Long.fromInt(100)] } })).toEqual([2, 3]);

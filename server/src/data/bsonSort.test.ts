@@ -1,6 +1,7 @@
 import { Decimal128, MinKey } from "bson";
 import { expect, test } from "vitest";
 import { leafValues, sortDocs } from "./bsonSort.js";
+import { Aggregator } from "./mingoOptions.js";
 
 const ids = (docs: { _id: unknown }[]) => docs.map((d) => d._id);
 
@@ -39,4 +40,18 @@ test("an empty array sorts after MinKey and before null; numbers of every type b
   ];
   expect(ids(sortDocs(docs, { v: 1 }))).toEqual(["min", "empty", "null", "one", "dec"]);
   expect(ids(sortDocs(docs, { v: -1 }))).toEqual(["dec", "one", "null", "empty", "min"]);
+});
+
+test("a path does not step into nested arrays; a path through non-documents sorts as null", () => {
+  expect(leafValues({ a: [[{ b: 1 }]] }, "a.b")).toEqual([]);
+  const docs = [
+    { _id: "numbers", a: [1, 2] },
+    { _id: "empty", a: [{ b: [] }] },
+    { _id: "minus", a: [{ b: -1 }] },
+  ];
+  expect(ids(sortDocs(docs, { "a.b": 1 }))).toEqual(["empty", "numbers", "minus"]);
+});
+
+test("a $sort stage needs a key", () => {
+  expect(() => new Aggregator([{ $sort: {} }]).run([{ a: 1 }])).toThrow(/at least one sort key/);
 });

@@ -9,6 +9,7 @@ import type { Iterator } from "mingo/lazy";
 import { Lazy } from "mingo/lazy";
 import type { AnyObject } from "mingo/types";
 import { compareBson } from "./bsonCompare.js";
+import { mongoError } from "./errors.js";
 import { checkSortSpec } from "./sortSpec.js";
 
 const isDocument = (v: unknown): v is Record<string, unknown> =>
@@ -20,8 +21,9 @@ const isDocument = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * The values a dotted path reaches in a document, as MongoDB's queries see them: through an array
- * (unless the next part is an index) the path goes on in each element, and a document element
- * that lacks the rest gives `undefined`. A value that is an array is returned as it is.
+ * (unless the next part is an index) the path goes on in each document element (not into nested
+ * arrays), and a document element that lacks the rest gives `undefined`. A value that is an array
+ * is returned as it is.
  * @param doc - the document
  * @param path - a dotted path
  */
@@ -38,7 +40,8 @@ export function leafValues(doc: unknown, path: string): unknown[] {
         walk(at[Number(part)], parts, i + 1);
         return;
       }
-      for (const item of at) if (isDocument(item) || Array.isArray(item)) walk(item, parts, i);
+      // one level of array: the path goes on in its documents (not into nested arrays)
+      for (const item of at) if (isDocument(item)) walk(item, parts, i);
       return;
     }
     walk(isDocument(at) && Object.hasOwn(at, part) ? at[part] : undefined, parts, i + 1);
@@ -54,6 +57,8 @@ const isMinKey = (v: unknown): boolean => (v as { _bsontype?: unknown } | null)?
 /** A document's sort key for one field: of an array, its smallest (or largest) element. */
 function sortKey(doc: AnyObject, path: string, direction: 1 | -1): unknown {
   const leaves = leafValues(doc, path);
+  // nothing reached (a path through an array of non-documents): a missing field, null
+  if (leaves.length === 0) return null;
   if (leaves.length === 1 && !Array.isArray(leaves[0])) return leaves[0];
   const items: unknown[] = [];
   for (const leaf of leaves) {
@@ -103,9 +108,10 @@ export function sortDocs<T extends AnyObject>(docs: readonly T[], spec: Record<s
  * The `$sort` stage over {@link sortDocs}.
  * @param collection - the stage's input
  * @param expr - the sort specification
- * @throws ServerError 400 `MongoDBError` for an order other than 1 or -1
+ * @throws ServerError 400 `MongoDBError` for an order other than 1 or -1, or no sort key
  */
 export const sortStage = (collection: Iterator, expr: unknown): Iterator => {
   checkSortSpec(expr);
+  if (Object.keys(expr as object).length === 0) throw mongoError("$sort stage must have at least one sort key");
   return collection.transform((docs) => Lazy(sortDocs(docs as AnyObject[], expr as Record<string, unknown>)));
 };

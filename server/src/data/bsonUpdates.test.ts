@@ -56,3 +56,13 @@ test("$inc on a Timestamp is refused, as on any value that is not a number", asy
     message: expect.stringMatching(/non-numeric type timestamp/),
   });
 });
+
+test("array indexes in a path are followed; a conflicting update answers MongoDB's conflict error", async () => {
+  await s.call("updateOne", { query: { _id: 1 }, update: { $set: { items: [{ price: dec("1.50") }], a: { b: dec("5") } } } });
+  await update({ $inc: { "items.0.price": 1 } });
+  expect(String(((await s.call("findOne", { query: { _id: 1 } })) as { items: { price: unknown }[] }).items[0]?.price)).toBe("2.50");
+  await expect(update({ $unset: { a: "" }, $max: { a: dec("1") } })).rejects.toMatchObject({ errorCode: "MongoDBError" });
+  await expect(update({ $set: { a: { b: 1 } }, $max: { "a.b": dec("1") } })).rejects.toMatchObject({ errorCode: "MongoDBError" });
+  expect(await field("a")).toBe("[object Object]");
+  expect(String(((await s.call("findOne", { query: { _id: 1 } })) as { a: { b: unknown } }).a.b)).toBe("5");
+});

@@ -2,7 +2,7 @@
  * The update operators `$inc`, `$mul`, `$min` and `$max` over Int64 and Decimal128 values, which
  * mingo's updater skips: it left a Decimal128 or an Int64 beyond 2^53 unchanged under `$inc`
  * and `$mul` and reported success, refused a Decimal128 amount, and compared with text. Before
- * mingo runs, each such field (on a path without positional parts) becomes a `$set` of the value
+ * mingo runs, each such field (on a path without positional parts; array indexes are followed) becomes a `$set` of the value
  * MongoDB computes: the sum or product typed as MongoDB types it (bsonArithmetic.ts), or the
  * smaller or larger value in MongoDB's order (bsonCompare.ts). A field left as it was is dropped,
  * so a no-op update stays unmodified.
@@ -13,7 +13,6 @@ import { product, sum } from "./bsonArithmetic.js";
 import { compareBson } from "./bsonCompare.js";
 import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
-import { follow } from "./updateTypes.js";
 
 const OPERATORS = ["$inc", "$mul", "$min", "$max"] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -40,13 +39,44 @@ function computed(op: Operator, current: unknown, missing: boolean, amount: unkn
   }
 }
 
+/** Where a path leads, following array indexes (`items.0.price`); `other` for what mingo handles. */
+function target(doc: Doc, path: string): { kind: "value"; value: unknown } | { kind: "missing" } | { kind: "other" } {
+  let at: unknown = doc;
+  for (const part of path.split(".")) {
+    if (Array.isArray(at)) {
+      if (!/^\d+$/.test(part) || Number(part) >= at.length) return { kind: "other" };
+      at = at[Number(part)];
+    } else if (isPlainObject(at)) {
+      if (!Object.hasOwn(at, part)) return { kind: "missing" };
+      at = at[part];
+    } else {
+      return { kind: "other" };
+    }
+  }
+  return { kind: "value", value: at };
+}
+
+/** True if another path of the update is the same, or one holds the other (a conflict mingo reports). */
+function conflicts(update: Doc, op: string, path: string): boolean {
+  for (const [other, fields] of Object.entries(update)) {
+    if (!isPlainObject(fields)) continue;
+    for (const p of Object.keys(fields)) {
+      if (other === op && p === path) continue;
+      if (p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`)) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * An operator update with its `$inc`, `$mul`, `$min` and `$max` on Int64 and Decimal128 values
  * turned into `$set`s (or dropped where they change nothing). Run after the type checks
- * (updateTypes.ts), so an arithmetic target is a number or missing.
+ * (updateTypes.ts), so an arithmetic target is a number or missing. Paths with positional parts,
+ * and paths another operator of the update also names (a conflict mingo reports), stay mingo's.
  * @param doc - the document before the update
  * @param update - the operators (`$setOnInsert` excluded)
  * @returns the update to hand to mingo (`update` itself when nothing involves such values)
+ * @throws nothing of its own: mingo answers the conflicts and positional paths it is left
  */
 export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
   let out: Doc | undefined;
@@ -55,14 +85,12 @@ export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
     if (!isPlainObject(fields)) continue;
     for (const [path, amount] of Object.entries(fields)) {
       if (path.includes("$") || !isNumeric(amount)) continue;
-      const found = follow(doc, path);
-      if (found.kind !== "value" && found.kind !== "missing") continue;
+      const found = target(doc, path);
+      if (found.kind === "other") continue;
       const current = found.kind === "value" ? found.value : undefined;
       if (!isBsonNumber(amount) && !isBsonNumber(current)) continue;
       if ((op === "$inc" || op === "$mul") && found.kind === "value" && !isNumeric(current)) continue;
-      // a path named twice is a conflict mingo reports: leave it to mingo
-      if (OPERATORS.some((other) => other !== op && isPlainObject(update[other]) && Object.hasOwn(update[other], path))) continue;
-      if (isPlainObject(update.$set) && Object.hasOwn(update.$set, path)) continue;
+      if (conflicts(update, op, path)) continue;
       out ??= structuredCloneShallow(update);
       delete (out[op] as Doc)[path];
       const value = computed(op, current, found.kind === "missing", amount);

@@ -13,8 +13,7 @@ const ARITHMETIC = ["$inc", "$mul"];
 const ARRAY_OPS = ["$push", "$addToSet", "$pull", "$pullAll", "$pop"];
 const PATH_OPS = ["$set", "$inc", "$mul", "$min", "$max", "$currentDate", "$push", "$addToSet"];
 
-/** Where a path leads in a document (see {@link follow}). */
-export type Found =
+type Found =
   | { kind: "value"; value: unknown }
   | { kind: "missing" }
   | { kind: "blocked"; key: string; at: string; value: unknown }
@@ -34,12 +33,8 @@ function shown(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : typeName(value) === "object" ? "{...}" : String(value);
 }
 
-/**
- * Where a dotted path leads in a document; paths through arrays or with positional parts are not followed.
- * @param doc - the document
- * @param path - a dotted path
- */
-export function follow(doc: Doc, path: string): Found {
+/** Where a dotted path leads in a document; paths through arrays or with positional parts are not followed. */
+function follow(doc: Doc, path: string): Found {
   const keys = path.split(".");
   let at: unknown = doc;
   for (let i = 0; i < keys.length; i++) {

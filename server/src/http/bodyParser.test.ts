@@ -103,6 +103,8 @@ describe("parseEjsonText", () => {
       b: { $binary: { base64: "", subType: "0" } },
     });
     expect(parseEjsonText(legacy)).toMatchObject({ d: new Date(0) });
+    // an escaped key is the same key once parsed
+    expect(() => parseEjsonText('{"a":{"\\u0024date":"never"}}')).toThrow(/invalid \$date/);
     // bson reads a wrapper's key among other keys as the wrapper: it is checked there too
     expect(() => parseEjsonText(JSON.stringify({ a: { $numberInt: "x", other: 1 } }))).toThrow(/invalid \$numberInt/);
     expect(parseEjsonText(JSON.stringify({ a: { $numberInt: null, other: { $numberInt: "2" } } }))).toEqual({

@@ -22,7 +22,7 @@ export function parseEjsonText(text: string): unknown {
   } catch (err) {
     throw new ServerError(400, "BadRequest", `malformed JSON body: ${(err as Error).message}`);
   }
-  const malformed = text.includes('"$') ? malformedWrapper(json) : undefined;
+  const malformed = malformedWrapper(json);
   if (malformed !== undefined) throw new ServerError(400, "BadRequest", `malformed EJSON body: ${malformed}`);
   try {
     return promoteNumbers(EJSON.deserialize(json as Record<string, unknown>, { relaxed: false }));

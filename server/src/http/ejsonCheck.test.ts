@@ -31,3 +31,9 @@ test("a watch request's baas_request with a malformed wrapper is 400 InvalidPara
     message: `invalid parameter 'baas_request': invalid $date value "never"`,
   });
 });
+
+test("a watch's baas_request may give a $date as milliseconds (bson's relaxed reading)", () => {
+  const call = { name: "watch", service: "mongodb-atlas", arguments: [{ database: "d", collection: "c", filter: { t: { $date: 5 } } }] };
+  const { args } = decodeBaasRequest(Buffer.from(JSON.stringify(call)).toString("base64"));
+  expect(args.filter).toEqual({ t: new Date(5) });
+});

@@ -5,7 +5,7 @@
  * truncated number, `{"$numberLong": "99999999999999999999"}` a wrapped one, `{"$numberDouble":
  * "abc"}` NaN, bad base64 in `$binary` an empty binary. Each wrapper is checked against the
  * Extended JSON v2 specification (canonical and relaxed forms), so such a value answers 400 and is
- * never stored. The walk is iterative (any nesting) and runs only on texts that hold a `"$`.
+ * never stored. The walk is iterative (any nesting).
  * @packageDocumentation
  */
 
@@ -33,6 +33,8 @@ function integerIn(text: unknown, [min, max]: readonly [bigint, bigint]): boolea
 
 function validDate(value: unknown): boolean {
   if (typeof value === "string") return !Number.isNaN(Date.parse(value));
+  // relaxed readers (a watch's baas_request) take milliseconds as a plain number
+  if (typeof value === "number") return Number.isInteger(value) && Math.abs(value) <= MAX_DATE_MS;
   if (isRecord(value) && Object.keys(value).length === 1 && integerIn(value.$numberLong, INT64)) {
     return Math.abs(Number(value.$numberLong)) <= MAX_DATE_MS;
   }
