@@ -170,3 +170,17 @@ export function compareNumbers(a: unknown, b: unknown): number {
   if (!Number.isNaN(ra) && !Number.isNaN(rb) && ra !== rb) return ra < rb ? -1 : 1;
   return compareExact(exactOf(a), exactOf(b));
 }
+
+/**
+ * A cheap key, equal for two numbers exactly when they are equal by value: a plain double's text,
+ * the same text for an Int64 or a Decimal128 whose value is exactly that double, and the exact
+ * {@link numberKey} otherwise (`10`, `Decimal128("10.00")`: `"10"`; `Long("9007199254740993")`:
+ * `"!9007199254740993"`).
+ * @param v - a number (see {@link isNumeric})
+ */
+export function numberHashKey(v: unknown): string {
+  if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);
+  const double = roughly(v);
+  const exact = numberKey(v);
+  return numberKey(double) === exact ? String(double) : `!${exact}`;
+}

@@ -27,6 +27,7 @@ import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
+import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage } from "./bsonGroups.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
 import { checkedQueryOperators } from "./queryChecks.js";
@@ -116,6 +117,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...(expressionOperators as unknown as Record<string, ExpressionOperator>),
     ...bsonExpressionOperators,
     ...bsonArithmeticExpressions,
+    [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
     $concat: cappedConcat,
@@ -146,13 +148,14 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
 };
 
 const CONTEXT = Context.init({
-  accumulator: { ...accumulatorOperators, ...bsonAccumulators, ...bsonArithmeticAccumulators },
+  accumulator: { ...accumulatorOperators, ...bsonAccumulators, ...bsonArithmeticAccumulators, $addToSet: addToSetAccumulator },
   expression: expressionContext(),
   pipeline: {
     ...pipelineOperators,
     $setWindowFields: setWindowFields,
     $sample: sampleStage,
     $sort: sortStage,
+    $group: groupStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: checkedQueryOperators(bsonQueryOperators),

@@ -2,11 +2,12 @@
  * `collection.distinct(field, query)` for functions: the service has no distinct method, so the
  * matching documents are grouped by the path's top-level field (an aggregation, under the caller's
  * rules as any) and the values collected from the groups as MongoDB's distinct does: an array's
- * elements count one by one, paths go through arrays of documents, and a document without the
- * field adds nothing.
+ * elements count one by one, paths go through arrays of documents, a document without the
+ * field adds nothing, and numbers equal by value are one value.
  * @packageDocumentation
  */
 import { EJSON } from "bson";
+import { NumberCanon } from "../data/bsonGroups.js";
 import { isPlainObject } from "../data/bsonValues.js";
 
 type Obj = Record<string, unknown>;
@@ -22,9 +23,11 @@ export function distinctValues(docs: readonly Obj[], field: string): unknown[] {
   const path = field.split(".");
   const seen = new Set<string>();
   const out: unknown[] = [];
+  // numbers equal by value (1, Long(1), Decimal128("1.0")) are one value, the first met
+  const canon = new NumberCanon();
   for (const doc of docs) {
     for (const value of valuesAt(doc, path)) {
-      const key = EJSON.stringify({ v: value }, { relaxed: true });
+      const key = EJSON.stringify({ v: canon.of(value) }, { relaxed: false });
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(value);

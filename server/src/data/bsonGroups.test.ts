@@ -1,0 +1,55 @@
+import { Decimal128, Long } from "bson";
+import { expect, test } from "vitest";
+import { distinctValues } from "../functions/distinct.js";
+import { NumberCanon } from "./bsonGroups.js";
+import { Aggregator } from "./mingoOptions.js";
+
+const dec = (s: string) => Decimal128.fromString(s);
+const BIG = Long.fromString("9007199254740993");
+const docs = [
+  { k: 1, v: 1 },
+  { k: dec("1.0"), v: 2 },
+  { k: Long.fromInt(1), v: 3 },
+  { k: BIG, v: 4 },
+  { k: 9007199254740992, v: 5 },
+  { k: { a: dec("2") }, v: 6 },
+  { k: { a: 2 }, v: 7 },
+  { k: "1", v: 8 },
+];
+
+test("$group: numbers equal by value are one group, also inside documents; the _id is the first met", () => {
+  const out = new Aggregator([{ $group: { _id: "$k", n: { $sum: 1 }, vs: { $push: "$v" } } }]).run<{
+    _id: unknown;
+    n: number;
+    vs: number[];
+  }>(docs);
+  expect(
+    out.map((g) => [
+      String(g._id instanceof Object && !(g._id instanceof Decimal128) && !(g._id instanceof Long) ? JSON.stringify(g._id) : g._id),
+      g.vs,
+    ]),
+  ).toEqual([
+    ["1", [1, 2, 3]],
+    ["9007199254740993", [4]],
+    ["9007199254740992", [5]],
+    ['{"a":{"$numberDecimal":"2"}}', [6, 7]],
+    ["1", [8]],
+  ]);
+  expect(typeof out[0]?._id).toBe("number");
+});
+
+test("$addToSet and distinct keep one of each value", () => {
+  const [row] = new Aggregator([{ $group: { _id: null, set: { $addToSet: "$k" } } }]).run<{ set: unknown[] }>(docs.slice(0, 5));
+  expect(row?.set.map(String)).toEqual(["1", "9007199254740993", "9007199254740992"]);
+  expect(distinctValues(docs.slice(0, 5), "k").map(String)).toEqual(["1", "9007199254740993", "9007199254740992"]);
+  expect(distinctValues([{ k: dec("2.50") }, { k: 2.5 }, { k: [dec("2.5"), 3] }], "k").map(String)).toEqual(["2.50", "3"]);
+});
+
+test("NumberCanon returns a value as it is when nothing in it changes", () => {
+  const canon = new NumberCanon();
+  const first = { a: [1, "x"] };
+  expect(canon.of(first)).toBe(first);
+  const second = { a: [Long.fromInt(1), "x"] };
+  expect(canon.of(second)).toEqual({ a: [1, "x"] });
+  expect(second.a[0]).toBeInstanceOf(Long);
+});
