@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
@@ -128,6 +129,30 @@ describe("static hosting", () => {
     const admin = await fetch(`${spa.server.url}/admin/v1/nothing-here`);
     expect(admin.status).toBe(404);
     expect(admin.headers.get("content-type")).toMatch(/json/);
+  });
+});
+
+describe("hosting and symbolic links", () => {
+  it("a link that leads out of hosting/files is no file; a link within it is served", async () => {
+    const app = await startAppServer({
+      "hosting/files/index.html": "<p>home</p>",
+      "outside/secret.txt": "SECRET",
+      "hosting/config.json": { enabled: true },
+    });
+    try {
+      symlinkSync(join(app.dir, "outside"), join(app.dir, "hosting/files/linked"));
+      symlinkSync(join(app.dir, "outside/secret.txt"), join(app.dir, "hosting/files/secret.txt"));
+      symlinkSync(join(app.dir, "hosting/files/index.html"), join(app.dir, "hosting/files/home.html"));
+      for (const path of ["/linked/secret.txt", "/secret.txt", "/linked/", "/linked"]) {
+        const res = await raw(app.server.url, "GET", path);
+        expect(res.status, path).toBe(404);
+        expect(res.body, path).not.toContain("SECRET");
+      }
+      const home = await fetch(`${app.server.url}/home.html`);
+      expect([home.status, await home.text()]).toEqual([200, "<p>home</p>"]);
+    } finally {
+      await app.close();
+    }
   });
 });
 

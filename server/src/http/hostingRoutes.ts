@@ -3,10 +3,13 @@
  * with their metadata attributes as headers, as App Services served them at the app's hosting
  * domain. A request that matches no file gets the default error path's file (a custom 404 page,
  * or a single-page app's root with status 200) when the app sets one. Files are sent by
- * `@fastify/send` (path checks, `ETag`/`Last-Modified`, ranges); the client API's, the admin
- * API's and the endpoints' paths are never hosting's.
+ * `@fastify/send` (path checks, `ETag`/`Last-Modified`, ranges); a symbolic link that leads out of
+ * `hosting/files` is no file (App Services served uploaded files, which cannot be links); the
+ * client API's, the admin API's and the endpoints' paths are never hosting's.
  * @packageDocumentation
  */
+import { realpath } from "node:fs/promises";
+import { join, sep } from "node:path";
 import send from "@fastify/send";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { HostingSpec } from "../app/hosting.js";
@@ -25,6 +28,23 @@ function resourcePath(path: string): string | undefined {
 }
 
 /**
+ * True unless the path names something that exists and, through symbolic links, lies outside the
+ * hosted folder (`realRoot`: that folder's real path). Paths `@fastify/send` refuses (`..`,
+ * malformed escapes) pass here: it answers them.
+ */
+async function insideRoot(realRoot: string, path: string): Promise<boolean> {
+  const decoded = resourcePath(path);
+  if (decoded === undefined) return true;
+  try {
+    const real = await realpath(join(realRoot, decoded));
+    return real === realRoot || real.startsWith(realRoot + sep);
+  } catch {
+    // no such file (send answers 404), or not readable
+    return true;
+  }
+}
+
+/**
  * Sends the file of a path, or tells that there is none: false when a request that matches no file
  * is to get the default error path's file instead (nothing is sent then).
  */
@@ -34,7 +54,13 @@ async function trySend(
   hosting: HostingSpec,
   path: string,
   fallback: boolean,
+  realRoot: string,
 ): Promise<boolean> {
+  if (!(await insideRoot(realRoot, path))) {
+    if (!fallback && hosting.defaultErrorPath !== undefined) return false;
+    void reply.code(404).type("text/plain; charset=utf-8").send("Not Found");
+    return true;
+  }
   const attributes = hosting.attributes.get(resourcePath(path) ?? "") ?? {};
   const { "Website-Redirect-Location": redirect, ...headers } = attributes;
   if (redirect !== undefined) {
@@ -69,12 +95,16 @@ async function trySend(
  * @param hosting - the app's static hosting
  */
 export function registerHostingRoutes(app: FastifyInstance, hosting: HostingSpec): void {
+  // the folder's own path may go through links (a temporary folder on macOS does): only what lies below it counts
+  let realRoot: Promise<string> | undefined;
   app.get("/*", async (request, reply) => {
+    realRoot ??= realpath(hosting.root).catch(() => hosting.root);
+    const root = await realRoot;
     const [path = "/"] = request.url.split("?");
     if ([`${API_PREFIX}/`, `${ADMIN_PREFIX}/`, "/app/"].some((prefix) => path.startsWith(prefix))) return reply.callNotFound();
     // (a reply is awaitable: awaiting it would wait for the answer to end, so it is returned, not awaited)
-    if (!(await trySend(request, reply, hosting, path, false)) && hosting.defaultErrorPath !== undefined) {
-      await trySend(request, reply, hosting, hosting.defaultErrorPath, true);
+    if (!(await trySend(request, reply, hosting, path, false, root)) && hosting.defaultErrorPath !== undefined) {
+      await trySend(request, reply, hosting, hosting.defaultErrorPath, true, root);
     }
     return reply;
   });
