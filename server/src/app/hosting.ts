@@ -4,6 +4,8 @@
  * domain (http/hostingRoutes.ts).
  * @packageDocumentation
  */
+import { realpathSync } from "node:fs";
+import { sep } from "node:path";
 import { z } from "zod";
 import { appError, type AppFiles } from "./files.js";
 
@@ -42,6 +44,13 @@ const metadataSchema = z.array(
   }),
 );
 
+/** True if `file`, through symbolic links, lies in `folder` (as hosting serves it). */
+function within(folder: string, file: string): boolean {
+  const root = realpathSync(folder);
+  const real = realpathSync(file);
+  return real.startsWith(root + sep);
+}
+
 /**
  * Reads the app's static hosting.
  * @param files - the app directory
@@ -75,7 +84,8 @@ export function readHosting(files: AppFiles, unsupported: string[] = []): Hostin
   const hosted = (path: string): boolean =>
     !path.split("/").some((part) => part === "." || part === "..") &&
     files.exists(`hosting/files${path}`) &&
-    !files.isDir(`hosting/files${path}`);
+    !files.isDir(`hosting/files${path}`) &&
+    within(files.path("hosting/files"), files.path(`hosting/files${path}`));
   if (defaultErrorPath !== undefined && !hosted(defaultErrorPath)) {
     throw appError("hosting/config.json", `default_error_path ${defaultErrorPath} is not a file of hosting/files`);
   }

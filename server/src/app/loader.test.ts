@@ -1,4 +1,6 @@
+import { symlinkSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { ATLAS, ownerOnly, writeApp, type AppFileMap } from "../../test/appDir.js";
 import { setUpServer } from "./setup.js";
@@ -306,6 +308,16 @@ describe("what the server does not run", () => {
       "services/twilio: third-party service twilio is not available",
     ]);
     expect(loadApp(await app({ "sync/config.json": { development_mode_enabled: false } })).unsupported).toEqual([]);
+  });
+
+  test("a default error path that links out of hosting/files stops the start", async () => {
+    const dir = await app({
+      "hosting/config.json": { enabled: true, default_error_path: "/err.html" },
+      "outside.html": "x",
+      "hosting/files/a.html": "a",
+    });
+    symlinkSync(join(dir, "outside.html"), join(dir, "hosting/files/err.html"));
+    expect(() => loadApp(dir)).toThrow(/default_error_path \/err.html is not a file of hosting\/files/);
   });
 
   test("hosting enabled without a hosting/files folder is listed (every hosted path would answer 404)", async () => {

@@ -1,4 +1,4 @@
-import { Decimal128, Long } from "bson";
+import { Decimal128, EJSON, Long } from "bson";
 import { expect, test } from "vitest";
 import { distinctValues } from "../functions/distinct.js";
 import { NumberCanon } from "./bsonGroups.js";
@@ -52,4 +52,39 @@ test("NumberCanon returns a value as it is when nothing in it changes", () => {
   const second = { a: [Long.fromInt(1), "x"] };
   expect(canon.of(second)).toEqual({ a: [1, "x"] });
   expect(second.a[0]).toBeInstanceOf(Long);
+});
+
+test("a group's _id is the first whole value met: numbers elsewhere in it keep their type and digits", () => {
+  const rows = new Aggregator([{ $group: { _id: "$k", n: { $sum: 1 } } }]).run<{ _id: unknown; n: number }>([
+    { k: dec("1.5") },
+    { k: { a: dec("1.50") } },
+    { k: { a: 1.5 } },
+    { k: [2, dec("1.50")] },
+  ]);
+  expect(rows.map((r) => [EJSON.stringify(r._id), r.n])).toEqual([
+    ['{"$numberDecimal":"1.5"}', 1],
+    ['{"a":{"$numberDecimal":"1.50"}}', 2],
+    ['[2,{"$numberDecimal":"1.50"}]', 1],
+  ]);
+  const [set] = new Aggregator([{ $group: { _id: null, s: { $addToSet: "$k" } } }]).run<{ s: unknown[] }>([
+    { k: { a: dec("1.50") } },
+    { k: { a: 1.5 } },
+  ]);
+  expect(EJSON.stringify(set?.s)).toBe('[{"a":{"$numberDecimal":"1.50"}}]');
+});
+
+test("$sortByCount groups by value; $__groupKey is not an expression a request may use", () => {
+  const rows = new Aggregator([{ $sortByCount: "$k" }]).run<{ _id: unknown; count: number }>([
+    { k: "x" },
+    { k: 1 },
+    { k: dec("1.0") },
+    { k: Long.fromInt(1) },
+  ]);
+  expect(rows.map((r) => [String(r._id), r.count])).toEqual([
+    ["1", 3],
+    ["x", 1],
+  ]);
+  expect(() => new Aggregator([{ $project: { x: { $__groupKey: ["$k"] } } }]).run([{ k: 1 }])).toThrow(
+    /Unrecognized expression '\$__groupKey'/,
+  );
 });

@@ -180,7 +180,15 @@ export function compareNumbers(a: unknown, b: unknown): number {
  */
 export function numberHashKey(v: unknown): string {
   if (typeof v === "number") return Object.is(v, -0) ? "0" : String(v);
-  const double = roughly(v);
-  const exact = numberKey(v);
-  return numberKey(double) === exact ? String(double) : `!${exact}`;
+  const o = v as object;
+  let key = hashKeyCache.get(o);
+  if (key === undefined) {
+    const double = roughly(v);
+    const exact = numberKey(v);
+    key = numberKey(double) === exact ? String(double) : `!${exact}`;
+    hashKeyCache.set(o, key);
+  }
+  return key;
 }
+
+const hashKeyCache = new WeakMap<object, string>();

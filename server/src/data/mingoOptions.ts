@@ -27,7 +27,7 @@ import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
-import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage } from "./bsonGroups.js";
+import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
 import { checkedQueryOperators } from "./queryChecks.js";
@@ -156,6 +156,7 @@ const CONTEXT = Context.init({
     $sample: sampleStage,
     $sort: sortStage,
     $group: groupStage,
+    $sortByCount: sortByCountStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: checkedQueryOperators(bsonQueryOperators),

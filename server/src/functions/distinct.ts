@@ -6,8 +6,7 @@
  * field adds nothing, and numbers equal by value are one value.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
-import { NumberCanon } from "../data/bsonGroups.js";
+import { ValueGroups } from "../data/bsonGroups.js";
 import { isPlainObject } from "../data/bsonValues.js";
 
 type Obj = Record<string, unknown>;
@@ -24,10 +23,10 @@ export function distinctValues(docs: readonly Obj[], field: string): unknown[] {
   const seen = new Set<string>();
   const out: unknown[] = [];
   // numbers equal by value (1, Long(1), Decimal128("1.0")) are one value, the first met
-  const canon = new NumberCanon();
+  const groups = new ValueGroups();
   for (const doc of docs) {
     for (const value of valuesAt(doc, path)) {
-      const key = EJSON.stringify({ v: canon.of(value) }, { relaxed: false });
+      const key = groups.key(value);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(value);

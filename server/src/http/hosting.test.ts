@@ -148,6 +148,11 @@ describe("hosting and symbolic links", () => {
         expect(res.status, path).toBe(404);
         expect(res.body, path).not.toContain("SECRET");
       }
+      // a path that leaves the folder by itself gets send's answer, whether or not its target exists
+      const existing = await raw(app.server.url, "GET", "/%2e%2e/%2e%2e/outside/secret.txt");
+      const absent = await raw(app.server.url, "GET", "/%2e%2e/%2e%2e/outside/absent.txt");
+      expect(existing.status).toBe(absent.status);
+      expect(existing.body).not.toContain("SECRET");
       const home = await fetch(`${app.server.url}/home.html`);
       expect([home.status, await home.text()]).toEqual([200, "<p>home</p>"]);
     } finally {

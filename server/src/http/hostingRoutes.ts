@@ -34,9 +34,13 @@ function resourcePath(path: string): string | undefined {
  */
 async function insideRoot(realRoot: string, path: string): Promise<boolean> {
   const decoded = resourcePath(path);
-  if (decoded === undefined) return true;
+  if (decoded === undefined || decoded.includes("\0")) return true;
+  const target = join(realRoot, decoded);
+  // a path that leaves the folder by itself (`..`) is send's to refuse: probing it here would tell
+  // whether something exists outside
+  if (!target.startsWith(realRoot + sep)) return true;
   try {
-    const real = await realpath(join(realRoot, decoded));
+    const real = await realpath(target);
     return real === realRoot || real.startsWith(realRoot + sep);
   } catch {
     // no such file (send answers 404), or not readable
@@ -96,15 +100,16 @@ async function trySend(
  */
 export function registerHostingRoutes(app: FastifyInstance, hosting: HostingSpec): void {
   // the folder's own path may go through links (a temporary folder on macOS does): only what lies below it counts
-  let realRoot: Promise<string> | undefined;
+  let realRoot: string | undefined;
   app.get("/*", async (request, reply) => {
-    realRoot ??= realpath(hosting.root).catch(() => hosting.root);
-    const root = await realRoot;
+    // kept once found (the folder may appear after the start)
+    const root = realRoot ?? (await realpath(hosting.root).catch(() => undefined));
+    realRoot = root;
     const [path = "/"] = request.url.split("?");
     if ([`${API_PREFIX}/`, `${ADMIN_PREFIX}/`, "/app/"].some((prefix) => path.startsWith(prefix))) return reply.callNotFound();
     // (a reply is awaitable: awaiting it would wait for the answer to end, so it is returned, not awaited)
-    if (!(await trySend(request, reply, hosting, path, false, root)) && hosting.defaultErrorPath !== undefined) {
-      await trySend(request, reply, hosting, hosting.defaultErrorPath, true, root);
+    if (!(await trySend(request, reply, hosting, path, false, root ?? hosting.root)) && hosting.defaultErrorPath !== undefined) {
+      await trySend(request, reply, hosting, hosting.defaultErrorPath, true, root ?? hosting.root);
     }
     return reply;
   });
