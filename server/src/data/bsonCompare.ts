@@ -11,10 +11,8 @@
  * @packageDocumentation
  */
 import { isEqual as mingoIsEqual } from "mingo/util";
-import { compareNumbers, isNumeric } from "./bsonNumbers.js";
-
-const bsonType = (v: unknown): string | undefined =>
-  typeof v === "object" && v !== null ? ((v as { _bsontype?: unknown })._bsontype as string | undefined) : undefined;
+import { bsonType, compareNumbers, isNumeric } from "./bsonNumbers.js";
+import { isPlainObject } from "./bsonValues.js";
 
 /** MongoDB's rank of a value's type in comparisons and sorts. */
 function typeRank(v: unknown): number {
@@ -158,15 +156,9 @@ export function bsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (isNumeric(a) && isNumeric(b)) return compareNumbers(a, b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => bsonEqual(v, b[i]));
-  if (isDocument(a) && isDocument(b)) {
+  if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
     return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && bsonEqual(a[k], b[k]));
   }
   return mingoIsEqual(a, b);
-}
-
-function isDocument(v: unknown): v is Record<string, unknown> {
-  return (
-    typeof v === "object" && v !== null && !Array.isArray(v) && bsonType(v) === undefined && Object.getPrototypeOf(v) === Object.prototype
-  );
 }

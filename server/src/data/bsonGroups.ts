@@ -16,14 +16,12 @@ import type { Options } from "mingo/types";
 import { EJSON } from "bson";
 import { isNumeric, numberHashKey } from "./bsonNumbers.js";
 import { sortStage } from "./bsonSort.js";
+import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 type AccumulatorOperator = (collection: unknown[], expr: unknown, options: Options) => unknown;
 type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
-
-const isDocument = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 
 /** Replaces numbers by the first number of equal value it met (within one grouping). */
 export class NumberCanon {
@@ -46,7 +44,7 @@ export class NumberCanon {
       const items = value.map((item) => this.of(item));
       return items.every((item, i) => item === value[i]) ? value : items;
     }
-    if (isDocument(value)) {
+    if (isPlainObject(value)) {
       let copy: Record<string, unknown> | undefined;
       for (const [key, item] of Object.entries(value)) {
         const canon = this.of(item);
@@ -93,7 +91,7 @@ export class ValueGroups {
 function holdsNumbers(value: unknown): boolean {
   if (isNumeric(value)) return true;
   if (Array.isArray(value)) return value.some(holdsNumbers);
-  return isDocument(value) && Object.values(value).some(holdsNumbers);
+  return isPlainObject(value) && Object.values(value).some(holdsNumbers);
 }
 
 /** The grouping each `$group` stage set up, by the argument object of its key expression. */
@@ -121,7 +119,7 @@ export const groupKeyExpression: ExpressionOperator = (obj, expr, options) => {
  */
 export const groupStage: PipelineOperator = (collection, expr, options) => {
   const group = pipelineOperators.$group as unknown as PipelineOperator;
-  if (!isDocument(expr) || !Object.hasOwn(expr, "_id")) return group(collection, expr, options);
+  if (!isPlainObject(expr) || !Object.hasOwn(expr, "_id")) return group(collection, expr, options);
   const argument = [expr._id];
   groupings.set(argument, new ValueGroups());
   return group(collection, { ...expr, _id: { [GROUP_KEY_OPERATOR]: argument } }, options);

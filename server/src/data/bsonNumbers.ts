@@ -7,7 +7,11 @@
 /** A number as MongoDB compares it: NaN, an infinity, or the exact value `±coef × 10^exp`. */
 type Exact = { kind: "nan" } | { kind: "inf"; neg: boolean } | { kind: "finite"; neg: boolean; coef: bigint; exp: number };
 
-const bsonType = (v: unknown): string | undefined =>
+/**
+ * The `_bsontype` of a bson value (`"Decimal128"`, `"Long"`, …), or undefined for anything else.
+ * @param v - anything
+ */
+export const bsonType = (v: unknown): string | undefined =>
   typeof v === "object" && v !== null ? ((v as { _bsontype?: unknown })._bsontype as string | undefined) : undefined;
 
 /**

@@ -9,15 +9,9 @@ import type { Iterator } from "mingo/lazy";
 import { Lazy } from "mingo/lazy";
 import type { AnyObject } from "mingo/types";
 import { compareBson } from "./bsonCompare.js";
+import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { checkSortSpec } from "./sortSpec.js";
-
-const isDocument = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" &&
-  v !== null &&
-  !Array.isArray(v) &&
-  (v as { _bsontype?: unknown })._bsontype === undefined &&
-  !(v instanceof Date);
 
 /**
  * The values a dotted path reaches in a document, as MongoDB's queries see them: through an array
@@ -41,10 +35,10 @@ export function leafValues(doc: unknown, path: string): unknown[] {
         return;
       }
       // one level of array: the path goes on in its documents (not into nested arrays)
-      for (const item of at) if (isDocument(item)) walk(item, parts, i);
+      for (const item of at) if (isPlainObject(item)) walk(item, parts, i);
       return;
     }
-    walk(isDocument(at) && Object.hasOwn(at, part) ? at[part] : undefined, parts, i + 1);
+    walk(isPlainObject(at) && Object.hasOwn(at, part) ? at[part] : undefined, parts, i + 1);
   };
   walk(doc, path.split("."), 0);
   return out;
