@@ -66,3 +66,15 @@ test("array indexes in a path are followed; a conflicting update answers MongoDB
   expect(await field("a")).toBe("[object Object]");
   expect(String(((await s.call("findOne", { query: { _id: 1 } })) as { a: { b: unknown } }).a.b)).toBe("5");
 });
+
+test("$addToSet adds only values no element equals by value, when an Int64 or a Decimal128 takes part", async () => {
+  expect(await update({ $addToSet: { arr: 1 } })).toEqual({ matchedCount: 1, modifiedCount: 0 });
+  await update({ $addToSet: { arr: { $each: [Long.fromString("9007199254740993"), dec("1.0"), 2, 2] }, fresh: { $each: [dec("3"), 3] } } });
+  const doc = (await s.call("findOne", { query: { _id: 1 } })) as { arr: unknown[]; fresh: unknown[] };
+  expect(doc.arr.map(String)).toEqual(["1", "9007199254740993", "2"]);
+  expect(doc.fresh.map(String)).toEqual(["3"]);
+  expect(doc.fresh[0]).toBeInstanceOf(Decimal128);
+  // plain values stay mingo's
+  await update({ $addToSet: { tags: { $each: ["a", "b", "a"] } } });
+  expect(await field("tags")).toBe("a,b");
+});

@@ -4,13 +4,15 @@
  * and `$mul` and reported success, refused a Decimal128 amount, and compared with text. Before
  * mingo runs, each such field (on a path without positional parts; array indexes are followed) becomes a `$set` of the value
  * MongoDB computes: the sum or product typed as MongoDB types it (bsonArithmetic.ts), or the
- * smaller or larger value in MongoDB's order (bsonCompare.ts). A field left as it was is dropped,
- * so a no-op update stays unmodified.
+ * smaller or larger value in MongoDB's order (bsonCompare.ts). `$addToSet` (with or without
+ * `$each`) where an Int64 or a Decimal128 takes part adds only values no element equals by value
+ * (mingo's added `1` to `[Decimal128("1")]`). A field left as it was is dropped, so a no-op update
+ * stays unmodified.
  * @packageDocumentation
  */
 import { Decimal128, Long } from "bson";
 import { product, sum } from "./bsonArithmetic.js";
-import { compareBson } from "./bsonCompare.js";
+import { bsonEqual, compareBson } from "./bsonCompare.js";
 import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 
@@ -69,8 +71,8 @@ function conflicts(update: Doc, op: string, path: string): boolean {
 }
 
 /**
- * An operator update with its `$inc`, `$mul`, `$min` and `$max` on Int64 and Decimal128 values
- * turned into `$set`s (or dropped where they change nothing). Run after the type checks
+ * An operator update with its `$inc`, `$mul`, `$min`, `$max` and `$addToSet` on Int64 and
+ * Decimal128 values turned into `$set`s (or dropped where they change nothing). Run after the type checks
  * (updateTypes.ts), so an arithmetic target is a number or missing. Paths with positional parts,
  * and paths another operator of the update also names (a conflict mingo reports), stay mingo's.
  * @param doc - the document before the update
@@ -97,8 +99,46 @@ export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
       if (value !== undefined) (out.$set as Doc)[path] = value;
     }
   }
+  for (const [path, next] of addedToSets(doc, update)) {
+    out ??= structuredCloneShallow(update);
+    delete (out.$addToSet as Doc)[path];
+    if (next !== undefined) (out.$set as Doc)[path] = next;
+  }
   if (!out) return update;
-  for (const op of [...OPERATORS, "$set"]) if (isPlainObject(out[op]) && Object.keys(out[op]).length === 0) delete out[op];
+  for (const op of [...OPERATORS, "$addToSet", "$set"]) if (isPlainObject(out[op]) && Object.keys(out[op]).length === 0) delete out[op];
+  return out;
+}
+
+/** True if a value is, or holds, an Int64 or a Decimal128. */
+function holdsBsonNumber(value: unknown): boolean {
+  if (isBsonNumber(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsBsonNumber);
+  return isPlainObject(value) && Object.values(value).some(holdsBsonNumber);
+}
+
+/**
+ * The `$addToSet` fields where an Int64 or a Decimal128 takes part, each with its new array
+ * (undefined when every value is already there). Paths with positional parts, a malformed
+ * `$each`, and conflicting paths stay mingo's.
+ */
+function addedToSets(doc: Doc, update: Doc): [string, unknown[] | undefined][] {
+  const fields = update.$addToSet;
+  if (!isPlainObject(fields)) return [];
+  const out: [string, unknown[] | undefined][] = [];
+  for (const [path, spec] of Object.entries(fields)) {
+    if (path.includes("$")) continue;
+    const each = isPlainObject(spec) && Object.hasOwn(spec, "$each");
+    if (each && (Object.keys(spec).length !== 1 || !Array.isArray(spec.$each))) continue;
+    const values = each ? (spec.$each as unknown[]) : [spec];
+    const found = target(doc, path);
+    if (found.kind !== "value" || !Array.isArray(found.value)) continue;
+    const current = found.value as unknown[];
+    if (!holdsBsonNumber(values) && !holdsBsonNumber(current)) continue;
+    if (conflicts(update, "$addToSet", path)) continue;
+    const next = [...current];
+    for (const value of values) if (!next.some((element) => bsonEqual(element, value))) next.push(value);
+    out.push([path, next.length === current.length ? undefined : next]);
+  }
   return out;
 }
 
