@@ -18,7 +18,8 @@ import type { UserLookup } from "./functions/runAs.js";
 import { buildHttpApp } from "./http/build.js";
 import type { AppFunctions } from "./app/functions.js";
 import type { HostingSpec } from "./app/hosting.js";
-import { canEvaluateHolds, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
+import type { GraphqlApi } from "./graphql/schema.js";
+import { canEvaluateHolds, checkEndpointCall, denyAllAccess, RulesAccess, type DataAccess, type RuleExpression } from "./rules/index.js";
 import { startTriggers, type RunningTriggers, type TriggerSpec } from "./triggers/index.js";
 
 /** Options of {@link createApp}. */
@@ -46,6 +47,8 @@ export interface CreateAppOptions {
   dataApi?: DataApiSpec | undefined;
   /** An app's static hosting, when enabled. */
   hosting?: HostingSpec | undefined;
+  /** An app's GraphQL API (served for apps loaded from a directory). */
+  graphql?: GraphqlApi | undefined;
   /** The data source whose databases keep their own names in the store. */
   primaryService?: string | undefined;
 }
@@ -129,6 +132,18 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     if (!(await canEvaluateHolds(canEvaluate, [], caller, ctx)))
       throw new ServerError(400, "FunctionExecutionError", `rule not matched for ${label}`);
   };
+  /** A custom resolver's function: private ones too, as for an HTTPS endpoint, if `can_evaluate` holds. */
+  const resolverCall = async (name: string, args: unknown[], caller: Caller): Promise<unknown> => {
+    const own = options.functions?.clientRules.get(name);
+    if (own !== undefined) {
+      await checkEndpointCall(name, own, caller, {
+        values: config.values,
+        environment,
+        callFunction: (fn: string, fnArgs: unknown[]) => internal.call(fn, fnArgs, caller),
+      });
+    }
+    return internal.call(name, args, caller);
+  };
   let http: Awaited<ReturnType<typeof buildHttpApp>>;
   try {
     http = await buildHttpApp({
@@ -144,6 +159,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
         checkRules: (spec, caller) => checkCanEvaluate(`the HTTPS endpoint ${spec.method} ${spec.route}`, spec.canEvaluate, caller),
       },
       hosting: options.hosting,
+      graphql: options.graphql === undefined ? undefined : { api: options.graphql, callFunction: resolverCall },
       dataApi:
         options.dataApi === undefined
           ? undefined

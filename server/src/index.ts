@@ -115,6 +115,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     endpoints,
     dataApi,
     hosting: setup.hosting,
+    graphql: setup.graphql,
     appMetadata,
     onTriggerError: options.onTriggerError,
   });

@@ -285,7 +285,7 @@ describe("what the server does not run", () => {
     expect(() => loadApp(bad)).toThrow(/may not contain \$/);
   });
 
-  test("sync, EventBridge triggers, GraphQL, log forwarders and services are listed one line each (hosting is served)", async () => {
+  test("sync, EventBridge triggers, log forwarders and services are listed one line each (hosting and GraphQL are served)", async () => {
     const dir = await app({
       "sync/config.json": { type: "flexible", state: "enabled", development_mode_enabled: false },
       "triggers/toBus.json": {
@@ -303,7 +303,6 @@ describe("what the server does not run", () => {
     expect(loadApp(dir).unsupported).toEqual([
       "triggers/toBus.json: trigger toBus sends its events to AWS EventBridge, which this server cannot reach: it is not run",
       "sync/config.json: Device Sync (flexible) is not supported: synced realms cannot connect",
-      "graphql/: the GraphQL API is not served",
       "log_forwarders/toS3.json: log forwarder toS3 is not run",
       "services/twilio: third-party service twilio is not available",
     ]);

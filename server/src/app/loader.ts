@@ -13,7 +13,9 @@ import type { DataApiSpec, EndpointSpec } from "../endpoints/types.js";
 import { readDataSources } from "./dataSources.js";
 import { readEndpoints } from "./endpoints.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
+import { readGraphql } from "./graphql.js";
 import { readHosting, type HostingSpec } from "./hosting.js";
+import type { GraphqlApi } from "../graphql/schema.js";
 import { readFunctions, type AppFunctions } from "./functions.js";
 import { readCustomUserData, readProviders } from "./providers.js";
 import { environmentSchema, metaSchema, rootConfigSchema, valueSchema } from "./schemas.js";
@@ -56,6 +58,8 @@ export interface LoadedApp {
   dataApi: DataApiSpec | undefined;
   /** The app's static hosting, when enabled. */
   hosting: HostingSpec | undefined;
+  /** The app's GraphQL API. */
+  graphql: GraphqlApi;
   /** What `context.app` shows of it. */
   metadata: AppMetadataInput;
   /** One line per part of the app this server does not run. */
@@ -113,6 +117,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
   const values = readValues(files, secrets, unsupported);
   const triggers = readTriggers(files, new Set(functions.specs.map((spec) => spec.name)));
   const endpoints = readEndpoints(files, functions.specs, secrets);
+  const graphql = readGraphql(files, data.rules, new Set(functions.specs.map((spec) => spec.name)), unsupported);
   unsupported.push(...triggers.unsupported, ...endpoints.unsupported, ...unsupportedParts(files));
   return {
     dir: files.dir,
@@ -130,6 +135,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
     endpoints: endpoints.endpoints,
     dataApi: endpoints.dataApi,
     hosting: readHosting(files, unsupported),
+    graphql,
     metadata: {
       id: meta?.app_id ?? options.appId ?? meta?.client_app_id ?? root.app_id ?? root.name,
       name: root.name,

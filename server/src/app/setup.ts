@@ -23,6 +23,7 @@ import type { TriggerSpec } from "../triggers/types.js";
 import type { AppEnvironment } from "./files.js";
 import type { AppFunctions } from "./functions.js";
 import type { HostingSpec } from "./hosting.js";
+import type { GraphqlApi } from "../graphql/schema.js";
 import { loadApp } from "./loader.js";
 import { choosePrimary, storedDatabase } from "../data/dataSources.js";
 import type { SourceRecord } from "../data/sourceRecord.js";
@@ -51,6 +52,8 @@ export interface ServerSetup {
   dataApi: DataApiSpec | undefined;
   /** The app's static hosting, when enabled. */
   hosting: HostingSpec | undefined;
+  /** The app's GraphQL API (none without an app). */
+  graphql: GraphqlApi | undefined;
   /** What the app says of itself for `context.app` (undefined without an app). */
   appMetadata: AppMetadataInput | undefined;
   /** `context.environment` and `%%environment`. */
@@ -135,6 +138,7 @@ export function setUpServer(options: SetupOptions, record?: SourceRecord): Serve
       endpoints: [],
       dataApi: undefined,
       hosting: undefined,
+      graphql: undefined,
       appMetadata: undefined,
       environment: { tag: "", values: {} },
       primaryService: primary,
@@ -181,6 +185,7 @@ export function setUpServer(options: SetupOptions, record?: SourceRecord): Serve
     endpoints: app.endpoints,
     dataApi: app.dataApi,
     hosting: app.hosting,
+    graphql: app.graphql,
     appMetadata: app.metadata,
     environment: app.environment,
     primaryService: primary,

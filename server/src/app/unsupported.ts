@@ -1,5 +1,5 @@
 /**
- * The parts of an exported app this server does not run — Device Sync, GraphQL, log forwarders,
+ * The parts of an exported app this server does not run — Device Sync, log forwarders,
  * third-party services — listed one line each, so that nothing is ignored silently.
  * (Triggers and HTTPS endpoints are read, and what of them does not run listed, by triggers.ts and
  * endpoints.ts.)
@@ -19,7 +19,6 @@ function sync(files: AppFiles, out: string[]): void {
 }
 
 function otherFolders(files: AppFiles, out: string[]): void {
-  if (files.isDir("graphql")) out.push("graphql/: the GraphQL API is not served");
   for (const entry of files.list("log_forwarders")) {
     if (entry.endsWith(".json")) out.push(`log_forwarders/${entry}: log forwarder ${entry.slice(0, -5)} is not run`);
   }

@@ -31,6 +31,7 @@ import { installErrorHandlers } from "./errors.js";
 import { registerDataApiRoutes, type DataApiDeps } from "./dataApiRoutes.js";
 import { registerEndpointRoutes, type EndpointDeps } from "./endpointRoutes.js";
 import { registerFunctionRoutes } from "./functionRoutes.js";
+import { registerGraphqlRoute, type GraphqlDeps } from "./graphqlRoute.js";
 import { registerHostingRoutes } from "./hostingRoutes.js";
 import type { HostingSpec } from "../app/hosting.js";
 import { StreamRegistry } from "./streams.js";
@@ -57,6 +58,8 @@ export interface HttpAppParts {
   dataApi?: DataApiDeps | undefined;
   /** The app's static hosting (not served when absent). */
   hosting?: HostingSpec | undefined;
+  /** The app's GraphQL API (not served when absent). */
+  graphql?: GraphqlDeps | undefined;
 }
 
 /** The built app and the handles its owner needs. */
@@ -169,6 +172,7 @@ export async function buildHttpApp(parts: HttpAppParts): Promise<HttpApp> {
   registerWatchRoute(app, deps);
   if (parts.endpoints !== undefined && parts.endpoints.table.size > 0) registerEndpointRoutes(app, deps, parts.endpoints);
   if (parts.dataApi !== undefined) registerDataApiRoutes(app, deps, parts.dataApi);
+  if (parts.graphql !== undefined) registerGraphqlRoute(app, deps, parts.graphql);
   if (parts.hosting !== undefined) registerHostingRoutes(app, parts.hosting);
   if (config.adminToken !== undefined && faults !== undefined) {
     registerAdminRoutes(app, {

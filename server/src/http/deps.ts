@@ -23,6 +23,7 @@ export const ROUTE_KINDS = [
   "functionCall",
   "watch",
   "endpoint",
+  "graphql",
 ] as const;
 
 /** A route kind. */

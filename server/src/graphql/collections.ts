@@ -1,0 +1,153 @@
+/**
+ * The queries and mutations generated for a collection, each run through the MongoDB service as the
+ * request's user, so that the collection's rules and schema apply as they do to any other request
+ * of that user: `movie`, `movies`, `insertOneMovie`, `insertManyMovies`, `updateOneMovie`,
+ * `updateManyMovies`, `upsertOneMovie`, `replaceOneMovie`, `deleteOneMovie`, `deleteManyMovies`.
+ * @packageDocumentation
+ */
+import {
+  GraphQLError,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  type GraphQLFieldConfig,
+  type GraphQLFieldConfigArgumentMap,
+} from "graphql";
+import { isPlainObject, type Doc } from "../data/bsonValues.js";
+import type { GraphqlContext } from "./context.js";
+import { toDocument, toFilter, toUpdate } from "./convert.js";
+import type { ObjectModel } from "./model.js";
+import type { CollectionNames } from "./names.js";
+import { ObjectIdScalar } from "./scalars.js";
+import type { SortOrder, TypeRegistry } from "./types.js";
+
+/** A collection exposed through the GraphQL API. */
+export interface CollectionSpec {
+  /** The data source (MongoDB service) name. */
+  service: string;
+  database: string;
+  collection: string;
+  model: ObjectModel;
+  names: CollectionNames;
+}
+
+/** A root field of the schema. */
+export type RootField = GraphQLFieldConfig<unknown, GraphqlContext, Record<string, unknown>>;
+
+/** `insertMany…`'s answer. */
+export const InsertManyPayload = new GraphQLObjectType({
+  name: "InsertManyPayload",
+  fields: { insertedIds: { type: new GraphQLNonNull(new GraphQLList(ObjectIdScalar)) } },
+});
+
+/** `updateMany…`'s answer. */
+export const UpdateManyPayload = new GraphQLObjectType({
+  name: "UpdateManyPayload",
+  fields: { matchedCount: { type: new GraphQLNonNull(GraphQLInt) }, modifiedCount: { type: new GraphQLNonNull(GraphQLInt) } },
+});
+
+/** `deleteMany…`'s answer. */
+export const DeleteManyPayload = new GraphQLObjectType({
+  name: "DeleteManyPayload",
+  fields: { deletedCount: { type: new GraphQLNonNull(GraphQLInt) } },
+});
+
+function inputObject(value: unknown): Record<string, unknown> {
+  return isPlainObject(value) ? value : {};
+}
+
+/**
+ * The root fields of a collection.
+ * @param spec - the collection
+ * @param types - the type registry
+ * @returns its two queries and eight mutations
+ */
+export function collectionFields(
+  spec: CollectionSpec,
+  types: TypeRegistry,
+): { query: Record<string, RootField>; mutation: Record<string, RootField> } {
+  const { model, names } = spec;
+  const type = types.output(model);
+  const queryInput = types.queryInput(model);
+  const insertInput = new GraphQLNonNull(types.insertInput(model));
+  const updateInput = new GraphQLNonNull(types.updateInput(model));
+  const sortInput = types.sortInput(model);
+  const call = (ctx: GraphqlContext, method: string, args: Doc): Promise<unknown> =>
+    ctx.mongo.call(spec.service, method, [{ database: spec.database, collection: spec.collection, ...args }], ctx.caller);
+  const filter = (args: Record<string, unknown>): Doc => toFilter(inputObject(args["query"]), model);
+  const doc = (args: Record<string, unknown>): Doc => toDocument(inputObject(args["data"]), model);
+  const optionalQuery: GraphQLFieldConfigArgumentMap = { query: { type: queryInput } };
+  const manyArgs: GraphQLFieldConfigArgumentMap = { query: { type: queryInput }, limit: { type: GraphQLInt, defaultValue: 100 } };
+  if (sortInput !== undefined) manyArgs["sortBy"] = { type: sortInput };
+
+  const query: Record<string, RootField> = {
+    [names.one]: { type, args: optionalQuery, resolve: (_, args, ctx) => call(ctx, "findOne", { query: filter(args) }) },
+    [names.many]: {
+      type: new GraphQLNonNull(new GraphQLList(type)),
+      args: manyArgs,
+      resolve: (_, args, ctx) => {
+        const limit = args["limit"];
+        if (typeof limit === "number" && limit < 0) throw new GraphQLError("limit must not be negative");
+        const sort = args["sortBy"] as SortOrder | undefined;
+        return call(ctx, "find", {
+          query: filter(args),
+          ...(typeof limit === "number" && limit > 0 ? { limit } : {}),
+          ...(sort === undefined ? {} : { sort: { [sort.key]: sort.direction } }),
+        });
+      },
+    },
+  };
+  const mutation: Record<string, RootField> = {
+    [`insertOne${names.type}`]: {
+      type,
+      args: { data: { type: insertInput } },
+      resolve: async (_, args, ctx) => {
+        const { insertedId } = (await call(ctx, "insertOne", { document: doc(args) })) as { insertedId: unknown };
+        return call(ctx, "findOne", { query: { _id: insertedId } });
+      },
+    },
+    [`insertMany${names.manyType}`]: {
+      type: InsertManyPayload,
+      args: { data: { type: new GraphQLNonNull(new GraphQLList(insertInput)) } },
+      resolve: (_, args, ctx) => {
+        const list = Array.isArray(args["data"]) ? args["data"] : [];
+        if (list.length === 0) throw new GraphQLError("data must list at least one document");
+        return call(ctx, "insertMany", { documents: list.map((d) => toDocument(inputObject(d), model)) });
+      },
+    },
+    [`updateOne${names.type}`]: {
+      type,
+      args: { query: { type: queryInput }, set: { type: updateInput } },
+      resolve: (_, args, ctx) =>
+        call(ctx, "findOneAndUpdate", { filter: filter(args), update: toUpdate(inputObject(args["set"]), model), returnNewDocument: true }),
+    },
+    [`updateMany${names.manyType}`]: {
+      type: UpdateManyPayload,
+      args: { query: { type: queryInput }, set: { type: updateInput } },
+      resolve: (_, args, ctx) => call(ctx, "updateMany", { query: filter(args), update: toUpdate(inputObject(args["set"]), model) }),
+    },
+    [`upsertOne${names.type}`]: {
+      type,
+      args: { query: { type: queryInput }, data: { type: insertInput } },
+      resolve: (_, args, ctx) =>
+        call(ctx, "findOneAndReplace", { filter: filter(args), update: doc(args), upsert: true, returnNewDocument: true }),
+    },
+    [`replaceOne${names.type}`]: {
+      type,
+      args: { query: { type: queryInput }, data: { type: insertInput } },
+      resolve: (_, args, ctx) => call(ctx, "findOneAndReplace", { filter: filter(args), update: doc(args), returnNewDocument: true }),
+    },
+    [`deleteOne${names.type}`]: {
+      type,
+      args: { query: { type: new GraphQLNonNull(queryInput) } },
+      resolve: (_, args, ctx) => call(ctx, "findOneAndDelete", { filter: filter(args) }),
+    },
+    [`deleteMany${names.manyType}`]: {
+      type: DeleteManyPayload,
+      args: optionalQuery,
+      resolve: (_, args, ctx) => call(ctx, "deleteMany", { query: filter(args) }),
+    },
+  };
+  return { query, mutation };
+}

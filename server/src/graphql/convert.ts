@@ -1,0 +1,166 @@
+/**
+ * GraphQL input values to MongoDB: an `InsertInput` to a document whose values have the BSON types
+ * of the schema (a `Float` of a `double` field is stored as a double, of a `decimal` field as a
+ * Decimal128), a `QueryInput` to a filter, an `UpdateInput` to an update document.
+ * @packageDocumentation
+ */
+import { Decimal128, Double, Timestamp } from "bson";
+import { GraphQLError } from "graphql";
+import { defineOwn, isPlainObject, type Doc } from "../data/bsonValues.js";
+import { queryOperators, updateOperators, type FieldType, type ItemType, type ObjectModel, type ScalarKind } from "./model.js";
+
+function scalarToBson(value: unknown, kind: ScalarKind): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case "double":
+      return typeof value === "number" ? new Double(value) : value;
+    case "decimal":
+      return typeof value === "number" ? Decimal128.fromString(String(value)) : value;
+    case "timestamp":
+      return value instanceof Date ? new Timestamp({ t: Math.floor(value.getTime() / 1000), i: 1 }) : value;
+    default:
+      return value;
+  }
+}
+
+function itemToBson(value: unknown, item: ItemType): unknown {
+  if (item.kind === "scalar") return scalarToBson(value, item.bson);
+  return isPlainObject(value) ? toDocument(value, item.model) : null;
+}
+
+/**
+ * A value of a field's input type as the BSON value stored.
+ * @param value - the input value (scalars already parsed)
+ * @param type - the field's type
+ */
+export function toBson(value: unknown, type: FieldType): unknown {
+  if (value === null || value === undefined) return null;
+  if (type.kind === "array") return Array.isArray(value) ? value.map((v) => itemToBson(v, type.item)) : [itemToBson(value, type.item)];
+  return itemToBson(value, type);
+}
+
+/**
+ * An `InsertInput` (or a custom input) as a document.
+ * @param input - the input object, keyed by GraphQL names
+ * @param model - its model
+ */
+export function toDocument(input: Record<string, unknown>, model: ObjectModel): Doc {
+  const doc: Doc = {};
+  for (const field of model.fields) {
+    if (Object.prototype.hasOwnProperty.call(input, field.name)) defineOwn(doc, field.key, toBson(input[field.name], field.type));
+  }
+  return doc;
+}
+
+function userError(message: string): GraphQLError {
+  return new GraphQLError(message);
+}
+
+function one(clauses: Doc[]): Doc {
+  if (clauses.length === 0) return {};
+  if (clauses.length === 1) return clauses[0] as Doc;
+  return { $and: clauses };
+}
+
+function condition(path: string, test: unknown): Doc {
+  const clause: Doc = {};
+  defineOwn(clause, path, test);
+  return clause;
+}
+
+function objectList(value: unknown, model: ObjectModel): Doc[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.filter(isPlainObject).map((q) => toFilter(q, model));
+}
+
+function fieldClause(path: string, type: FieldType, op: string, value: unknown): Doc {
+  if (op === "exists") return condition(path, { $exists: value === true });
+  if (type.kind === "object") {
+    if (!isPlainObject(value)) return condition(path, null);
+    return toFilter(value, type.model, `${path}.`);
+  }
+  if (type.kind === "array" && type.item.kind === "object") {
+    const queries = objectList(value, type.item.model);
+    if (value === null) return condition(path, null);
+    if (op === "eq") return one(queries.map((q) => condition(path, { $elemMatch: q })));
+    const any = { $elemMatch: queries.length === 1 ? queries[0] : { $or: queries } };
+    if (queries.length === 0) return op === "in" ? { $expr: false } : {};
+    return condition(path, op === "in" ? any : { $not: any });
+  }
+  const item = type.kind === "array" ? type.item : type;
+  if (item.kind !== "scalar") return {};
+  const kind = item.bson;
+  if (op === "in" || op === "nin") {
+    const list = Array.isArray(value) ? value : [value];
+    return condition(path, { [`$${op}`]: list.map((v) => scalarToBson(v, kind)) });
+  }
+  const bson = type.kind === "array" ? toBson(value, type) : scalarToBson(value, kind);
+  return condition(path, op === "eq" ? bson : { [`$${op}`]: bson });
+}
+
+/**
+ * A `QueryInput` as a MongoDB filter: a field's own name matches by equality, `_ne _gt _gte _lt
+ * _lte _in _nin _exists` as their MongoDB operators, an embedded object's input matches its
+ * fields, `AND` and `OR` combine inputs.
+ * @param input - the input object, keyed by GraphQL names
+ * @param model - its model
+ * @param prefix - the path of the embedded object it describes, with a trailing dot
+ * @throws GraphQLError for an empty `OR`
+ */
+export function toFilter(input: Record<string, unknown>, model: ObjectModel, prefix = ""): Doc {
+  const table = queryOperators(model);
+  const clauses: Doc[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (name === "AND" || name === "OR") {
+      const parts = (Array.isArray(value) ? value : [value]).filter(isPlainObject).map((q) => toFilter(q, model, prefix));
+      if (name === "OR" && parts.length === 0) throw userError("OR needs at least one query");
+      if (parts.length > 0) clauses.push({ [name === "AND" ? "$and" : "$or"]: parts });
+      continue;
+    }
+    const entry = table.get(name);
+    if (entry === undefined) continue;
+    clauses.push(fieldClause(`${prefix}${entry.field.key}`, entry.field.type, entry.op, value));
+  }
+  return one(clauses);
+}
+
+/**
+ * An `UpdateInput` as an update document: new values under `$set` (an embedded object's input sets
+ * its fields one by one), `_unset: true` under `$unset`, `_inc` under `$inc`.
+ * @param input - the input object, keyed by GraphQL names
+ * @param model - its model
+ * @throws GraphQLError when it changes nothing
+ */
+export function toUpdate(input: Record<string, unknown>, model: ObjectModel): Doc {
+  const update: { $set: Doc; $unset: Doc; $inc: Doc } = { $set: {}, $unset: {}, $inc: {} };
+  collectUpdate(input, model, "", update);
+  const out: Doc = {};
+  for (const [op, fields] of Object.entries(update)) if (Object.keys(fields).length > 0) out[op] = fields;
+  if (Object.keys(out).length === 0) throw userError("the update input sets, unsets or increments no field");
+  return out;
+}
+
+function collectUpdate(
+  input: Record<string, unknown>,
+  model: ObjectModel,
+  prefix: string,
+  update: Record<"$set" | "$unset" | "$inc", Doc>,
+): void {
+  const table = updateOperators(model);
+  for (const [name, value] of Object.entries(input)) {
+    const entry = table.get(name);
+    if (entry === undefined || value === undefined) continue;
+    const path = `${prefix}${entry.field.key}`;
+    const { type } = entry.field;
+    if (entry.op === "unset") {
+      if (value === true) defineOwn(update.$unset, path, "");
+    } else if (entry.op === "inc") {
+      if (value !== null) defineOwn(update.$inc, path, toBson(value, type));
+    } else if (type.kind === "object" && isPlainObject(value)) {
+      collectUpdate(value, type.model, `${path}.`, update);
+    } else {
+      defineOwn(update.$set, path, toBson(value, type));
+    }
+  }
+}

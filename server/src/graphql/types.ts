@@ -1,0 +1,237 @@
+/**
+ * The GraphQL types of a document model, made once per name: the document type, its
+ * `QueryInput`, `InsertInput` and `UpdateInput`, and its `SortByInput` enum. Computed properties
+ * (custom resolvers on a document type) are added to a type before the schema is built.
+ * @packageDocumentation
+ */
+import {
+  GraphQLBoolean,
+  GraphQLEnumType,
+  GraphQLFloat,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLString,
+  type GraphQLFieldConfig,
+  type GraphQLInputFieldConfigMap,
+  type GraphQLInputType,
+  type GraphQLOutputType,
+  type GraphQLScalarType,
+} from "graphql";
+import { isPlainObject } from "../data/bsonValues.js";
+import type { GraphqlContext } from "./context.js";
+import {
+  queryOperators,
+  sortableFields,
+  updateOperators,
+  type FieldType,
+  type ItemType,
+  type ObjectModel,
+  type ScalarKind,
+} from "./model.js";
+import { sortValues } from "./names.js";
+import { DateTimeScalar, LongScalar, ObjectIdScalar, plainNumber } from "./scalars.js";
+
+/** What an input type describes: conditions, a document, or changes. */
+export type InputKind = "query" | "insert" | "update";
+
+/** A sort order `sortBy` names. */
+export interface SortOrder {
+  key: string;
+  direction: 1 | -1;
+}
+
+/** The GraphQL scalar of a BSON type. */
+export function scalarType(kind: ScalarKind): GraphQLScalarType {
+  switch (kind) {
+    case "objectId":
+      return ObjectIdScalar;
+    case "bool":
+      return GraphQLBoolean;
+    case "string":
+      return GraphQLString;
+    case "int":
+      return GraphQLInt;
+    case "long":
+      return LongScalar;
+    case "double":
+    case "decimal":
+    case "number":
+      return GraphQLFloat;
+    case "date":
+    case "timestamp":
+      return DateTimeScalar;
+  }
+}
+
+/** A stored value as the field's GraphQL type reads it. */
+function outValue(value: unknown, type: FieldType): unknown {
+  if (value === undefined || value === null) return null;
+  if (type.kind === "array") return Array.isArray(value) ? value.map((item) => outValue(item, type.item)) : null;
+  if (type.kind === "object") return isPlainObject(value) ? value : null;
+  return type.bson === "long" ? value : plainNumber(value);
+}
+
+/** A field resolver of a computed property or an overriding field. */
+export type ExtraField = GraphQLFieldConfig<Record<string, unknown>, GraphqlContext>;
+
+/** The types made so far, by name. */
+export class TypeRegistry {
+  private readonly outputs = new Map<string, GraphQLObjectType>();
+  private readonly inputs = new Map<string, GraphQLInputObjectType>();
+  private readonly inputModels = new Map<string, { model: ObjectModel; kind: InputKind }>();
+  private readonly sorts = new Map<string, GraphQLEnumType>();
+  private readonly extras = new Map<string, Map<string, () => ExtraField>>();
+
+  /**
+   * Adds a field to a document type (a custom resolver's computed property), replacing a field of
+   * the same name. Must be called before the schema is built.
+   */
+  addField(typeName: string, fieldName: string, field: () => ExtraField): void {
+    let fields = this.extras.get(typeName);
+    if (fields === undefined) this.extras.set(typeName, (fields = new Map<string, () => ExtraField>()));
+    fields.set(fieldName, field);
+  }
+
+  /** True once a document type of this name has been made. */
+  hasOutput(name: string): boolean {
+    return this.outputs.has(name);
+  }
+
+  /** The names of the input types made so far. */
+  inputNames(): string[] {
+    return [...this.inputs.keys()];
+  }
+
+  /** An input type made so far, by name. */
+  input(name: string): GraphQLInputObjectType | undefined {
+    return this.inputs.get(name);
+  }
+
+  /** A document type made so far, by name. */
+  outputByName(name: string): GraphQLObjectType | undefined {
+    return this.outputs.get(name);
+  }
+
+  /** The document type of a model (the first model given a name keeps it). */
+  output(model: ObjectModel): GraphQLObjectType {
+    const known = this.outputs.get(model.name);
+    if (known !== undefined) return known;
+    const type: GraphQLObjectType = new GraphQLObjectType<Record<string, unknown>, GraphqlContext>({
+      name: model.name,
+      fields: () => {
+        const fields: Record<string, ExtraField> = {};
+        for (const field of model.fields) {
+          const base = this.outputOf(field.type);
+          fields[field.name] = {
+            type: field.required ? new GraphQLNonNull(base) : base,
+            resolve: (source) => outValue(source[field.key], field.type),
+          };
+        }
+        for (const [name, make] of this.extras.get(model.name) ?? []) fields[name] = make();
+        return fields;
+      },
+    });
+    this.outputs.set(model.name, type);
+    return type;
+  }
+
+  private outputOf(type: FieldType): GraphQLOutputType {
+    if (type.kind === "array") return new GraphQLList(this.outputItem(type.item));
+    return this.outputItem(type);
+  }
+
+  private outputItem(item: ItemType): GraphQLOutputType {
+    return item.kind === "scalar" ? scalarType(item.bson) : this.output(item.model);
+  }
+
+  private inputType(name: string, model: ObjectModel, kind: InputKind, fields: () => GraphQLInputFieldConfigMap): GraphQLInputObjectType {
+    const known = this.inputs.get(name);
+    if (known !== undefined) return known;
+    const type = new GraphQLInputObjectType({ name, fields });
+    this.inputs.set(name, type);
+    this.inputModels.set(name, { model, kind });
+    return type;
+  }
+
+  /** The model and kind of an input type made so far, by name. */
+  inputModel(name: string): { model: ObjectModel; kind: InputKind } | undefined {
+    return this.inputModels.get(name);
+  }
+
+  /** `<Type>QueryInput`: conditions on the fields, `AND` and `OR`. */
+  queryInput(model: ObjectModel): GraphQLInputObjectType {
+    const self: GraphQLInputObjectType = this.inputType(`${model.name}QueryInput`, model, "query", () => {
+      const fields: GraphQLInputFieldConfigMap = {};
+      for (const [name, { field, op }] of queryOperators(model)) {
+        if (op === "exists") fields[name] = { type: GraphQLBoolean };
+        else if (field.type.kind === "scalar") {
+          const scalar = scalarType(field.type.bson);
+          fields[name] = { type: op === "in" || op === "nin" ? new GraphQLList(scalar) : scalar };
+        } else if (field.type.kind === "object") fields[name] = { type: this.queryInput(field.type.model) };
+        else {
+          const item = field.type.item;
+          fields[name] = { type: new GraphQLList(item.kind === "scalar" ? scalarType(item.bson) : this.queryInput(item.model)) };
+        }
+      }
+      fields["AND"] = { type: new GraphQLList(new GraphQLNonNull(self)) };
+      fields["OR"] = { type: new GraphQLList(new GraphQLNonNull(self)) };
+      return fields;
+    });
+    return self;
+  }
+
+  /** `<Type>InsertInput`: a whole document, the schema's required fields required. */
+  insertInput(model: ObjectModel): GraphQLInputObjectType {
+    return this.inputType(`${model.name}InsertInput`, model, "insert", () => this.insertFields(model));
+  }
+
+  /** A custom resolver's input type: named by its schema's `title`, its fields as an `InsertInput`'s. */
+  customInput(model: ObjectModel): GraphQLInputObjectType {
+    return this.inputType(model.name, model, "insert", () => this.insertFields(model));
+  }
+
+  private insertFields(model: ObjectModel): GraphQLInputFieldConfigMap {
+    const fields: GraphQLInputFieldConfigMap = {};
+    for (const field of model.fields) {
+      const base = this.inputOf(field.type, (m) => this.insertInput(m));
+      fields[field.name] = { type: field.required ? new GraphQLNonNull(base) : base };
+    }
+    return fields;
+  }
+
+  /** `<Type>UpdateInput`: new values, `_unset` and (numbers) `_inc`. */
+  updateInput(model: ObjectModel): GraphQLInputObjectType {
+    return this.inputType(`${model.name}UpdateInput`, model, "update", () => {
+      const fields: GraphQLInputFieldConfigMap = {};
+      for (const [name, { field, op }] of updateOperators(model)) {
+        fields[name] = { type: op === "unset" ? GraphQLBoolean : this.inputOf(field.type, (m) => this.updateInput(m)) };
+      }
+      return fields;
+    });
+  }
+
+  private inputOf(type: FieldType, objectInput: (model: ObjectModel) => GraphQLInputType): GraphQLInputType {
+    const item = (t: ItemType): GraphQLInputType => (t.kind === "scalar" ? scalarType(t.bson) : objectInput(t.model));
+    return type.kind === "array" ? new GraphQLList(item(type.item)) : item(type);
+  }
+
+  /** `<Type>SortByInput`: each scalar field ascending and descending; undefined without one. */
+  sortInput(model: ObjectModel): GraphQLEnumType | undefined {
+    const known = this.sorts.get(model.name);
+    if (known !== undefined) return known;
+    const values: Record<string, { value: SortOrder }> = {};
+    for (const field of sortableFields(model)) {
+      const { asc, desc } = sortValues(field.name);
+      if (asc in values || desc in values) continue;
+      values[asc] = { value: { key: field.key, direction: 1 } };
+      values[desc] = { value: { key: field.key, direction: -1 } };
+    }
+    if (Object.keys(values).length === 0) return undefined;
+    const type = new GraphQLEnumType({ name: `${model.name}SortByInput`, values });
+    this.sorts.set(model.name, type);
+    return type;
+  }
+}
