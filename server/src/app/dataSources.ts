@@ -1,8 +1,10 @@
 /**
  * `data_sources/`: each MongoDB data source becomes a service name of the embedded store, with its
- * collection rules (`<db>/<collection>/rules.json`) and default rules (`default_rule.json`).
+ * collection rules (`<db>/<collection>/rules.json`), schemas and relationships, and default rules
+ * (`default_rule.json`).
  * @packageDocumentation
  */
+import type { RelationshipFile } from "../graphql/relations.js";
 import type { DataSourceRules } from "../rules/index.js";
 import type { AppFiles } from "./files.js";
 import { dataSourceSchema } from "./schemas.js";
@@ -13,6 +15,8 @@ export interface AppDataSources {
   serviceNames: string[];
   /** Their rule files. */
   rules: DataSourceRules[];
+  /** Their collections' relationships (resolved by the GraphQL API). */
+  relationships: RelationshipFile[];
 }
 
 /**
@@ -24,6 +28,7 @@ export interface AppDataSources {
 export function readDataSources(files: AppFiles, unsupported: string[]): AppDataSources {
   const serviceNames: string[] = [];
   const rules: DataSourceRules[] = [];
+  const relationships: RelationshipFile[] = [];
   for (const folder of files.list("data_sources")) {
     const base = `data_sources/${folder}`;
     if (!files.isDir(base)) continue;
@@ -48,14 +53,15 @@ export function readDataSources(files: AppFiles, unsupported: string[]): AppData
         if (files.exists(`${at}/schema.json`)) {
           source.schemas?.push({ where: `${at}/schema.json`, raw: files.rawJson(`${at}/schema.json`), database, collection });
         }
-        if (files.exists(`${at}/relationships.json`) && hasEntries(files.rawJson(`${at}/relationships.json`))) {
-          unsupported.push(`${at}/relationships.json: relationships are not resolved`);
+        if (files.exists(`${at}/relationships.json`)) {
+          const raw = files.rawJson(`${at}/relationships.json`);
+          if (hasEntries(raw)) relationships.push({ where: `${at}/relationships.json`, service: config.name, database, collection, raw });
         }
       }
     }
     rules.push(source);
   }
-  return { serviceNames, rules };
+  return { serviceNames, rules, relationships };
 }
 
 function hasEntries(value: unknown): boolean {

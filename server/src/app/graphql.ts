@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { CustomResolverSpec } from "../graphql/customResolvers.js";
 import { buildGraphqlApi, type GraphqlApi } from "../graphql/schema.js";
+import type { RelationshipFile } from "../graphql/relations.js";
 import type { DataSourceRules } from "../rules/index.js";
 import { appError, type AppFiles } from "./files.js";
 
@@ -45,8 +46,9 @@ function resolverSpec(where: string, raw: z.infer<typeof resolverSchema>): Custo
  * Reads the GraphQL settings and builds the API.
  * @param files - the app directory
  * @param sources - the data sources, with their collections' schemas
+ * @param relationships - the collections' relationships
  * @param functionNames - the app's functions
- * @param unsupported - receives a line per collection schema that gives no GraphQL type
+ * @param unsupported - receives a line per collection schema or relationship the API leaves out
  * @returns the API
  * @throws ServerError `InvalidConfig` naming the file for invalid settings, a resolver whose function
  * is not defined, or a resolver or type the schema cannot hold
@@ -54,6 +56,7 @@ function resolverSpec(where: string, raw: z.infer<typeof resolverSchema>): Custo
 export function readGraphql(
   files: AppFiles,
   sources: DataSourceRules[],
+  relationships: RelationshipFile[],
   functionNames: ReadonlySet<string>,
   unsupported: string[],
 ): GraphqlApi {
@@ -78,8 +81,9 @@ export function readGraphql(
         raw: s.raw,
       })),
     ),
+    relationships,
     customResolvers,
   });
-  unsupported.push(...api.skipped.map((line) => `${line}: the GraphQL API leaves the collection out`));
+  unsupported.push(...api.skipped.map((line) => `GraphQL: ${line}`));
   return api;
 }

@@ -117,7 +117,7 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
   const values = readValues(files, secrets, unsupported);
   const triggers = readTriggers(files, new Set(functions.specs.map((spec) => spec.name)));
   const endpoints = readEndpoints(files, functions.specs, secrets);
-  const graphql = readGraphql(files, data.rules, new Set(functions.specs.map((spec) => spec.name)), unsupported);
+  const graphql = readGraphql(files, data.rules, data.relationships, new Set(functions.specs.map((spec) => spec.name)), unsupported);
   unsupported.push(...triggers.unsupported, ...endpoints.unsupported, ...unsupportedParts(files));
   return {
     dir: files.dir,

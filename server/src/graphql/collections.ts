@@ -17,18 +17,14 @@ import {
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
 import { toDocument, toFilter, toUpdate } from "./convert.js";
-import type { ObjectModel } from "./model.js";
+import type { CollectionRef } from "./model.js";
 import type { CollectionNames } from "./names.js";
+import { relationIo } from "./relationIo.js";
 import { ObjectIdScalar } from "./scalars.js";
 import type { SortOrder, TypeRegistry } from "./types.js";
 
-/** A collection exposed through the GraphQL API. */
-export interface CollectionSpec {
-  /** The data source (MongoDB service) name. */
-  service: string;
-  database: string;
-  collection: string;
-  model: ObjectModel;
+/** A collection exposed through the GraphQL API, with its names. */
+export interface CollectionSpec extends CollectionRef {
   names: CollectionNames;
 }
 
@@ -75,23 +71,27 @@ export function collectionFields(
   const sortInput = types.sortInput(model);
   const call = (ctx: GraphqlContext, method: string, args: Doc): Promise<unknown> =>
     ctx.mongo.call(spec.service, method, [{ database: spec.database, collection: spec.collection, ...args }], ctx.caller);
-  const filter = (args: Record<string, unknown>): Doc => toFilter(inputObject(args["query"]), model);
-  const doc = (args: Record<string, unknown>): Doc => toDocument(inputObject(args["data"]), model);
+  const filter = (args: Record<string, unknown>, ctx: GraphqlContext): Promise<Doc> =>
+    toFilter(inputObject(args["query"]), model, relationIo(ctx));
+  const doc = (args: Record<string, unknown>, ctx: GraphqlContext): Promise<Doc> =>
+    toDocument(inputObject(args["data"]), model, relationIo(ctx));
+  const update = (args: Record<string, unknown>, ctx: GraphqlContext): Promise<Doc> =>
+    toUpdate(inputObject(args["set"]), model, relationIo(ctx));
   const optionalQuery: GraphQLFieldConfigArgumentMap = { query: { type: queryInput } };
   const manyArgs: GraphQLFieldConfigArgumentMap = { query: { type: queryInput }, limit: { type: GraphQLInt, defaultValue: 100 } };
   if (sortInput !== undefined) manyArgs["sortBy"] = { type: sortInput };
 
   const query: Record<string, RootField> = {
-    [names.one]: { type, args: optionalQuery, resolve: (_, args, ctx) => call(ctx, "findOne", { query: filter(args) }) },
+    [names.one]: { type, args: optionalQuery, resolve: async (_, args, ctx) => call(ctx, "findOne", { query: await filter(args, ctx) }) },
     [names.many]: {
       type: new GraphQLNonNull(new GraphQLList(type)),
       args: manyArgs,
-      resolve: (_, args, ctx) => {
+      resolve: async (_, args, ctx) => {
         const limit = args["limit"];
         if (typeof limit === "number" && limit < 0) throw new GraphQLError("limit must not be negative");
         const sort = args["sortBy"] as SortOrder | undefined;
         return call(ctx, "find", {
-          query: filter(args),
+          query: await filter(args, ctx),
           ...(typeof limit === "number" && limit > 0 ? { limit } : {}),
           ...(sort === undefined ? {} : { sort: { [sort.key]: sort.direction } }),
         });
@@ -103,50 +103,58 @@ export function collectionFields(
       type,
       args: { data: { type: insertInput } },
       resolve: async (_, args, ctx) => {
-        const { insertedId } = (await call(ctx, "insertOne", { document: doc(args) })) as { insertedId: unknown };
+        const { insertedId } = (await call(ctx, "insertOne", { document: await doc(args, ctx) })) as { insertedId: unknown };
         return call(ctx, "findOne", { query: { _id: insertedId } });
       },
     },
     [`insertMany${names.manyType}`]: {
       type: InsertManyPayload,
       args: { data: { type: new GraphQLNonNull(new GraphQLList(insertInput)) } },
-      resolve: (_, args, ctx) => {
+      resolve: async (_, args, ctx) => {
         const list = Array.isArray(args["data"]) ? args["data"] : [];
         if (list.length === 0) throw new GraphQLError("data must list at least one document");
-        return call(ctx, "insertMany", { documents: list.map((d) => toDocument(inputObject(d), model)) });
+        const documents: Doc[] = [];
+        for (const d of list) documents.push(await toDocument(inputObject(d), model, relationIo(ctx)));
+        return call(ctx, "insertMany", { documents });
       },
     },
     [`updateOne${names.type}`]: {
       type,
       args: { query: { type: queryInput }, set: { type: updateInput } },
-      resolve: (_, args, ctx) =>
-        call(ctx, "findOneAndUpdate", { filter: filter(args), update: toUpdate(inputObject(args["set"]), model), returnNewDocument: true }),
+      resolve: async (_, args, ctx) =>
+        call(ctx, "findOneAndUpdate", { filter: await filter(args, ctx), update: await update(args, ctx), returnNewDocument: true }),
     },
     [`updateMany${names.manyType}`]: {
       type: UpdateManyPayload,
       args: { query: { type: queryInput }, set: { type: updateInput } },
-      resolve: (_, args, ctx) => call(ctx, "updateMany", { query: filter(args), update: toUpdate(inputObject(args["set"]), model) }),
+      resolve: async (_, args, ctx) => call(ctx, "updateMany", { query: await filter(args, ctx), update: await update(args, ctx) }),
     },
     [`upsertOne${names.type}`]: {
       type,
       args: { query: { type: queryInput }, data: { type: insertInput } },
-      resolve: (_, args, ctx) =>
-        call(ctx, "findOneAndReplace", { filter: filter(args), update: doc(args), upsert: true, returnNewDocument: true }),
+      resolve: async (_, args, ctx) =>
+        call(ctx, "findOneAndReplace", {
+          filter: await filter(args, ctx),
+          update: await doc(args, ctx),
+          upsert: true,
+          returnNewDocument: true,
+        }),
     },
     [`replaceOne${names.type}`]: {
       type,
       args: { query: { type: queryInput }, data: { type: insertInput } },
-      resolve: (_, args, ctx) => call(ctx, "findOneAndReplace", { filter: filter(args), update: doc(args), returnNewDocument: true }),
+      resolve: async (_, args, ctx) =>
+        call(ctx, "findOneAndReplace", { filter: await filter(args, ctx), update: await doc(args, ctx), returnNewDocument: true }),
     },
     [`deleteOne${names.type}`]: {
       type,
       args: { query: { type: new GraphQLNonNull(queryInput) } },
-      resolve: (_, args, ctx) => call(ctx, "findOneAndDelete", { filter: filter(args) }),
+      resolve: async (_, args, ctx) => call(ctx, "findOneAndDelete", { filter: await filter(args, ctx) }),
     },
     [`deleteMany${names.manyType}`]: {
       type: DeleteManyPayload,
       args: optionalQuery,
-      resolve: (_, args, ctx) => call(ctx, "deleteMany", { query: filter(args) }),
+      resolve: async (_, args, ctx) => call(ctx, "deleteMany", { query: await filter(args, ctx) }),
     },
   };
   return { query, mutation };

@@ -4,28 +4,15 @@
  * Decimal128), a `QueryInput` to a filter, an `UpdateInput` to an update document.
  * @packageDocumentation
  */
-import { Decimal128, Double, Timestamp } from "bson";
 import { GraphQLError } from "graphql";
 import { defineOwn, isPlainObject, type Doc } from "../data/bsonValues.js";
-import { queryOperators, updateOperators, type FieldType, type ItemType, type ObjectModel, type ScalarKind } from "./model.js";
-
-function scalarToBson(value: unknown, kind: ScalarKind): unknown {
-  if (value === null || value === undefined) return null;
-  switch (kind) {
-    case "double":
-      return typeof value === "number" ? new Double(value) : value;
-    case "decimal":
-      return typeof value === "number" ? Decimal128.fromString(String(value)) : value;
-    case "timestamp":
-      return value instanceof Date ? new Timestamp({ t: Math.floor(value.getTime() / 1000), i: 1 }) : value;
-    default:
-      return value;
-  }
-}
+import { queryOperators, updateOperators, type FieldType, type ItemType, type ObjectModel } from "./model.js";
+import { relationClause, relationValue, type RelationIo } from "./relationInputs.js";
+import { scalarToBson } from "./scalars.js";
 
 function itemToBson(value: unknown, item: ItemType): unknown {
   if (item.kind === "scalar") return scalarToBson(value, item.bson);
-  return isPlainObject(value) ? toDocument(value, item.model) : null;
+  return isPlainObject(value) ? plainDocument(value, item.model) : null;
 }
 
 /**
@@ -40,14 +27,31 @@ export function toBson(value: unknown, type: FieldType): unknown {
 }
 
 /**
- * An `InsertInput` (or a custom input) as a document.
+ * An input object of a model without relationships (an embedded object, a custom input) as a document.
  * @param input - the input object, keyed by GraphQL names
  * @param model - its model
  */
-export function toDocument(input: Record<string, unknown>, model: ObjectModel): Doc {
+export function plainDocument(input: Record<string, unknown>, model: ObjectModel): Doc {
   const doc: Doc = {};
   for (const field of model.fields) {
     if (Object.prototype.hasOwnProperty.call(input, field.name)) defineOwn(doc, field.key, toBson(input[field.name], field.type));
+  }
+  return doc;
+}
+
+/**
+ * An `InsertInput` as a document; a relationship's input (`link` or `create`) gives the foreign
+ * key values, `create` inserting the foreign documents first.
+ * @param input - the input object, keyed by GraphQL names
+ * @param model - its model
+ * @param io - the foreign documents, as the caller reaches them
+ */
+export async function toDocument(input: Record<string, unknown>, model: ObjectModel, io: RelationIo): Promise<Doc> {
+  const doc: Doc = {};
+  for (const field of model.fields) {
+    if (!Object.prototype.hasOwnProperty.call(input, field.name)) continue;
+    const value = input[field.name];
+    defineOwn(doc, field.key, field.relation === undefined ? toBson(value, field.type) : await relationValue(field, value, io));
   }
   return doc;
 }
@@ -68,19 +72,20 @@ function condition(path: string, test: unknown): Doc {
   return clause;
 }
 
-function objectList(value: unknown, model: ObjectModel): Doc[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter(isPlainObject).map((q) => toFilter(q, model));
+async function objectList(value: unknown, model: ObjectModel, io: RelationIo): Promise<Doc[]> {
+  const out: Doc[] = [];
+  for (const q of (Array.isArray(value) ? value : [value]).filter(isPlainObject)) out.push(await toFilter(q, model, io));
+  return out;
 }
 
-function fieldClause(path: string, type: FieldType, op: string, value: unknown): Doc {
+async function fieldClause(path: string, type: FieldType, op: string, value: unknown, io: RelationIo): Promise<Doc> {
   if (op === "exists") return condition(path, { $exists: value === true });
   if (type.kind === "object") {
     if (!isPlainObject(value)) return condition(path, null);
-    return toFilter(value, type.model, `${path}.`);
+    return toFilter(value, type.model, io, `${path}.`);
   }
   if (type.kind === "array" && type.item.kind === "object") {
-    const queries = objectList(value, type.item.model);
+    const queries = await objectList(value, type.item.model, io);
     if (value === null) return condition(path, null);
     if (op === "eq") return one(queries.map((q) => condition(path, { $elemMatch: q })));
     const any = { $elemMatch: queries.length === 1 ? queries[0] : { $or: queries } };
@@ -107,20 +112,27 @@ function fieldClause(path: string, type: FieldType, op: string, value: unknown):
  * @param prefix - the path of the embedded object it describes, with a trailing dot
  * @throws GraphQLError for an empty `OR`
  */
-export function toFilter(input: Record<string, unknown>, model: ObjectModel, prefix = ""): Doc {
+export async function toFilter(input: Record<string, unknown>, model: ObjectModel, io: RelationIo, prefix = ""): Promise<Doc> {
   const table = queryOperators(model);
   const clauses: Doc[] = [];
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (name === "AND" || name === "OR") {
-      const parts = (Array.isArray(value) ? value : [value]).filter(isPlainObject).map((q) => toFilter(q, model, prefix));
+      const parts: Doc[] = [];
+      for (const q of (Array.isArray(value) ? value : [value]).filter(isPlainObject)) parts.push(await toFilter(q, model, io, prefix));
       if (name === "OR" && parts.length === 0) throw userError("OR needs at least one query");
       if (parts.length > 0) clauses.push({ [name === "AND" ? "$and" : "$or"]: parts });
       continue;
     }
     const entry = table.get(name);
     if (entry === undefined) continue;
-    clauses.push(fieldClause(`${prefix}${entry.field.key}`, entry.field.type, entry.op, value));
+    const path = `${prefix}${entry.field.key}`;
+    const { field, op } = entry;
+    clauses.push(
+      field.relation !== undefined && op !== "exists"
+        ? await relationClause(path, field.relation, op, value, io, (q) => toFilter(q, field.relation?.target.model ?? model, io))
+        : await fieldClause(path, field.type, op, value, io),
+    );
   }
   return one(clauses);
 }
@@ -132,9 +144,15 @@ export function toFilter(input: Record<string, unknown>, model: ObjectModel, pre
  * @param model - its model
  * @throws GraphQLError when it changes nothing
  */
-export function toUpdate(input: Record<string, unknown>, model: ObjectModel): Doc {
+export async function toUpdate(input: Record<string, unknown>, model: ObjectModel, io: RelationIo): Promise<Doc> {
   const update: { $set: Doc; $unset: Doc; $inc: Doc } = { $set: {}, $unset: {}, $inc: {} };
   collectUpdate(input, model, "", update);
+  // a relationship's new values (from `link`, or from the foreign documents `create` inserts)
+  for (const [name, value] of Object.entries(input)) {
+    const entry = updateOperators(model).get(name);
+    if (entry?.op === "set" && entry.field.relation !== undefined && value !== undefined && value !== null)
+      defineOwn(update.$set, entry.field.key, await relationValue(entry.field, value, io));
+  }
   const out: Doc = {};
   for (const [op, fields] of Object.entries(update)) if (Object.keys(fields).length > 0) out[op] = fields;
   if (Object.keys(out).length === 0) throw userError("the update input sets, unsets or increments no field");
@@ -157,6 +175,8 @@ function collectUpdate(
       if (value === true) defineOwn(update.$unset, path, "");
     } else if (entry.op === "inc") {
       if (value !== null) defineOwn(update.$inc, path, toBson(value, type));
+    } else if (entry.field.relation !== undefined && value !== null) {
+      continue; // set by toUpdate, which may write the foreign documents first
     } else if (type.kind === "object" && isPlainObject(value)) {
       collectUpdate(value, type.model, `${path}.`, update);
     } else {

@@ -17,7 +17,8 @@ import {
 import { ServerError } from "../contracts.js";
 import { isPlainObject } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
-import { toBson, toDocument } from "./convert.js";
+import { plainDocument, toBson, toDocument } from "./convert.js";
+import { relationIo } from "./relationIo.js";
 import { objectModel, scalarKind, type FieldType, type ObjectModel } from "./model.js";
 import { isGraphqlName } from "./names.js";
 import { plainNumber } from "./scalars.js";
@@ -56,16 +57,20 @@ function configError(spec: CustomResolverSpec, message: string): ServerError {
 interface Converted<T> {
   type: T;
   /** The value as the function receives it (input) or as GraphQL reads it (payload). */
-  convert(value: unknown): unknown;
+  convert(value: unknown, ctx: GraphqlContext): unknown;
 }
 
 function isList(format: TypeFormat | undefined): boolean {
   return format === "scalar-list" || format === "generated-list";
 }
 
-function list<T>(spec: Pick<Converted<T>, "convert">, many: boolean): (value: unknown) => unknown {
+function list<T>(spec: Pick<Converted<T>, "convert">, many: boolean): Converted<T>["convert"] {
   if (!many) return spec.convert;
-  return (value) => (Array.isArray(value) ? value.map(spec.convert) : value === null || value === undefined ? null : [spec.convert(value)]);
+  return (value, ctx) => {
+    if (value === null || value === undefined) return null;
+    const items = (Array.isArray(value) ? value : [value]).map((v) => spec.convert(v, ctx));
+    return items.some((i) => i instanceof Promise) ? Promise.all(items) : items;
+  };
 }
 
 function customModel(spec: CustomResolverSpec, schema: Record<string, unknown>, what: string): ObjectModel {
@@ -91,14 +96,14 @@ function inputOf(spec: CustomResolverSpec, types: TypeRegistry): Converted<Graph
   if (format === "custom" || isPlainObject(given)) {
     if (!isPlainObject(given)) throw configError(spec, "a custom input type must be a JSON schema");
     const model = customModel(spec, given, "input");
-    one = { type: types.customInput(model), convert: (v) => (isPlainObject(v) ? toDocument(v, model) : null) };
+    one = { type: types.customInput(model), convert: (v) => (isPlainObject(v) ? plainDocument(v, model) : null) };
   } else if (format === "generated" || format === "generated-list") {
     const known = types.input(given);
     const described = types.inputModel(given);
     if (known === undefined || described === undefined) throw configError(spec, `no generated input type ${given}`);
     one = {
       type: known,
-      convert: (v) => (described.kind === "insert" && isPlainObject(v) ? toDocument(v, described.model) : v),
+      convert: (v, ctx) => (described.kind === "insert" && isPlainObject(v) ? toDocument(v, described.model, relationIo(ctx)) : v),
     };
   } else {
     const scalar = scalarOf(spec, given, "input");
@@ -147,9 +152,9 @@ export function customResolverField(spec: CustomResolverSpec, types: TypeRegistr
     ...(input === undefined ? {} : { args: { input: { type: input.type } } }),
     resolve: async (source, args, ctx) => {
       const fnArgs: unknown[] = [];
-      if (input !== undefined) fnArgs.push(args["input"] === undefined ? undefined : input.convert(args["input"]));
+      if (input !== undefined) fnArgs.push(args["input"] === undefined ? undefined : await input.convert(args["input"], ctx));
       if (computed) fnArgs.push(source);
-      return payload.convert(await ctx.callFunction(spec.functionName, fnArgs, ctx.caller));
+      return payload.convert(await ctx.callFunction(spec.functionName, fnArgs, ctx.caller), ctx);
     },
   };
 }

@@ -27,6 +27,26 @@ export interface FieldModel {
   /** In the schema's `required`. */
   required: boolean;
   type: FieldType;
+  /** The relationship (`relationships.json`) this field's values point along, if any. */
+  relation?: Relation | undefined;
+}
+
+/** A collection exposed through the GraphQL API, with its document model. */
+export interface CollectionRef {
+  /** The data source (MongoDB service) name. */
+  service: string;
+  database: string;
+  collection: string;
+  model: ObjectModel;
+}
+
+/** A relationship from a field of one collection to the documents of another. */
+export interface Relation {
+  target: CollectionRef;
+  /** The foreign collection's field that the source values equal. */
+  foreignKey: string;
+  /** To-many: the source field holds a list of values. */
+  isList: boolean;
 }
 
 /** A document type: a collection's, an embedded object's, or a custom resolver's. */
@@ -127,7 +147,8 @@ export type QueryOp = "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "nin" |
 export type UpdateOp = "set" | "unset" | "inc";
 
 /** The operators each field type has, in the `QueryInput` (`eq` is the field's own name). */
-function queryOpsOf(type: FieldType): QueryOp[] {
+function queryOpsOf(type: FieldType, relation: Relation | undefined): QueryOp[] {
+  if (relation !== undefined) return relation.isList ? ["eq", "in", "nin", "exists"] : ["eq", "exists"];
   if (type.kind === "array") return ["eq", "in", "nin", "exists"];
   if (type.kind === "object") return ["eq", "exists"];
   if (type.bson === "bool") return ["eq", "ne", "exists"];
@@ -136,8 +157,8 @@ function queryOpsOf(type: FieldType): QueryOp[] {
 
 const INCREMENTABLE: ReadonlySet<ScalarKind> = new Set(["int", "double", "decimal", "number"]);
 
-function updateOpsOf(type: FieldType): UpdateOp[] {
-  return type.kind === "scalar" && INCREMENTABLE.has(type.bson) ? ["set", "unset", "inc"] : ["set", "unset"];
+function updateOpsOf(type: FieldType, relation: Relation | undefined): UpdateOp[] {
+  return relation === undefined && type.kind === "scalar" && INCREMENTABLE.has(type.bson) ? ["set", "unset", "inc"] : ["set", "unset"];
 }
 
 /** An input field and what it means. */
@@ -146,12 +167,16 @@ export interface InputOperator<Op> {
   op: Op;
 }
 
-function operatorTable<Op extends string>(model: ObjectModel, opsOf: (t: FieldType) => Op[], own: Op): Map<string, InputOperator<Op>> {
+function operatorTable<Op extends string>(
+  model: ObjectModel,
+  opsOf: (t: FieldType, r: Relation | undefined) => Op[],
+  own: Op,
+): Map<string, InputOperator<Op>> {
   const table = new Map<string, InputOperator<Op>>();
   // the fields' own names first: an operator name that equals a field's name is left out
   for (const field of model.fields) table.set(field.name, { field, op: own });
   for (const field of model.fields) {
-    for (const op of opsOf(field.type)) {
+    for (const op of opsOf(field.type, field.relation)) {
       const name = `${field.name}_${op}`;
       if (op !== own && !table.has(name) && name !== "AND" && name !== "OR") table.set(name, { field, op });
     }

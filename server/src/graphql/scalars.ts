@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { Decimal128, Double, Int32, Long, ObjectId, Timestamp } from "bson";
+import type { ScalarKind } from "./model.js";
 import { inspect } from "node:util";
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
 
@@ -111,4 +112,23 @@ export function plainNumber(value: unknown): unknown {
   if (value instanceof Long) return value.toNumber();
   if (value instanceof Int32 || value instanceof Double) return value.value;
   return value;
+}
+
+/**
+ * A scalar input value as the BSON value of its schema type.
+ * @param value - the value (already parsed by its GraphQL scalar)
+ * @param kind - the schema's type
+ */
+export function scalarToBson(value: unknown, kind: ScalarKind): unknown {
+  if (value === null || value === undefined) return null;
+  switch (kind) {
+    case "double":
+      return typeof value === "number" ? new Double(value) : value;
+    case "decimal":
+      return typeof value === "number" ? Decimal128.fromString(String(value)) : value;
+    case "timestamp":
+      return value instanceof Date ? new Timestamp({ t: Math.floor(value.getTime() / 1000), i: 1 }) : value;
+    default:
+      return value;
+  }
 }

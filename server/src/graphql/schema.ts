@@ -9,6 +9,7 @@ import { isPlainObject } from "../data/bsonValues.js";
 import { collectionFields, type CollectionSpec, type RootField } from "./collections.js";
 import { customResolverField, type CustomResolverSpec } from "./customResolvers.js";
 import { objectModel } from "./model.js";
+import { attachRelations, type RelationshipFile } from "./relations.js";
 import { collectionNames } from "./names.js";
 import { TypeRegistry } from "./types.js";
 
@@ -31,6 +32,8 @@ export interface GraphqlSpec {
   /** False when `disable_schema_introspection` is set. */
   introspection: boolean;
   collections: CollectionSchemaFile[];
+  /** The collections' `relationships.json` files. */
+  relationships: RelationshipFile[];
   customResolvers: CustomResolverSpec[];
 }
 
@@ -39,7 +42,10 @@ export interface GraphqlApi {
   /** Undefined when no collection has a schema with a GraphQL field and no custom query exists. */
   schema: GraphQLSchema | undefined;
   introspection: boolean;
-  /** A line per collection schema left out for a conflict: a title that gives no name, or a name taken. */
+  /**
+   * A line per collection schema left out for a conflict (a title that gives no name, or a name
+   * taken) and per relationship left unresolved.
+   */
   skipped: string[];
 }
 
@@ -48,11 +54,13 @@ function specOf(file: CollectionSchemaFile, natural: boolean, taken: Set<string>
   const title = typeof file.raw["title"] === "string" ? file.raw["title"] : file.collection;
   const names = collectionNames(title, natural);
   if (names === undefined) {
-    skipped.push(`${file.where}: the title ${JSON.stringify(title)} gives no GraphQL type name`);
+    skipped.push(`${file.where}: the title ${JSON.stringify(title)} gives no GraphQL type name: the collection is left out`);
     return undefined;
   }
   if (taken.has(names.type)) {
-    skipped.push(`${file.where}: another collection's type is already named ${names.type} (set a distinct title)`);
+    skipped.push(
+      `${file.where}: another collection's type is already named ${names.type} (set a distinct title): the collection is left out`,
+    );
     return undefined;
   }
   const model = objectModel(file.raw, names.type);
@@ -75,9 +83,13 @@ export function buildGraphqlApi(spec: GraphqlSpec): GraphqlApi {
   const query: Record<string, RootField> = {};
   const mutation: Record<string, RootField> = {};
   const taken = new Set<string>();
+  const collections: CollectionSpec[] = [];
   for (const file of spec.collections) {
     const collection = specOf(file, spec.naturalPluralization, taken, skipped);
-    if (collection === undefined) continue;
+    if (collection !== undefined) collections.push(collection);
+  }
+  skipped.push(...attachRelations(spec.relationships, collections));
+  for (const collection of collections) {
     const fields = collectionFields(collection, types);
     Object.assign(query, fields.query);
     Object.assign(mutation, fields.mutation);

@@ -26,12 +26,14 @@ import {
   queryOperators,
   sortableFields,
   updateOperators,
+  type FieldModel,
   type FieldType,
   type ItemType,
   type ObjectModel,
   type ScalarKind,
 } from "./model.js";
-import { sortValues } from "./names.js";
+import { sortValues, upperFirst } from "./names.js";
+import { linkedDocuments } from "./relationIo.js";
 import { DateTimeScalar, LongScalar, ObjectIdScalar, plainNumber } from "./scalars.js";
 
 /** What an input type describes: conditions, a document, or changes. */
@@ -83,6 +85,7 @@ export class TypeRegistry {
   private readonly inputs = new Map<string, GraphQLInputObjectType>();
   private readonly inputModels = new Map<string, { model: ObjectModel; kind: InputKind }>();
   private readonly sorts = new Map<string, GraphQLEnumType>();
+  private readonly relationInputs = new Map<string, GraphQLInputObjectType>();
   private readonly extras = new Map<string, Map<string, () => ExtraField>>();
 
   /**
@@ -124,6 +127,16 @@ export class TypeRegistry {
       fields: () => {
         const fields: Record<string, ExtraField> = {};
         for (const field of model.fields) {
+          const { relation } = field;
+          if (relation !== undefined) {
+            const target = this.output(relation.target.model);
+            const base = relation.isList ? new GraphQLList(target) : target;
+            fields[field.name] = {
+              type: field.required ? new GraphQLNonNull(base) : base,
+              resolve: (source, _args, ctx) => linkedDocuments(relation, source[field.key], ctx),
+            };
+            continue;
+          }
           const base = this.outputOf(field.type);
           fields[field.name] = {
             type: field.required ? new GraphQLNonNull(base) : base,
@@ -167,7 +180,10 @@ export class TypeRegistry {
       const fields: GraphQLInputFieldConfigMap = {};
       for (const [name, { field, op }] of queryOperators(model)) {
         if (op === "exists") fields[name] = { type: GraphQLBoolean };
-        else if (field.type.kind === "scalar") {
+        else if (field.relation !== undefined) {
+          const target = this.queryInput(field.relation.target.model);
+          fields[name] = { type: field.relation.isList ? new GraphQLList(target) : target };
+        } else if (field.type.kind === "scalar") {
           const scalar = scalarType(field.type.bson);
           fields[name] = { type: op === "in" || op === "nin" ? new GraphQLList(scalar) : scalar };
         } else if (field.type.kind === "object") fields[name] = { type: this.queryInput(field.type.model) };
@@ -196,7 +212,7 @@ export class TypeRegistry {
   private insertFields(model: ObjectModel): GraphQLInputFieldConfigMap {
     const fields: GraphQLInputFieldConfigMap = {};
     for (const field of model.fields) {
-      const base = this.inputOf(field.type, (m) => this.insertInput(m));
+      const base = field.relation === undefined ? this.inputOf(field.type, (m) => this.insertInput(m)) : this.relationInput(model, field);
       fields[field.name] = { type: field.required ? new GraphQLNonNull(base) : base };
     }
     return fields;
@@ -207,10 +223,32 @@ export class TypeRegistry {
     return this.inputType(`${model.name}UpdateInput`, model, "update", () => {
       const fields: GraphQLInputFieldConfigMap = {};
       for (const [name, { field, op }] of updateOperators(model)) {
-        fields[name] = { type: op === "unset" ? GraphQLBoolean : this.inputOf(field.type, (m) => this.updateInput(m)) };
+        if (op === "unset") fields[name] = { type: GraphQLBoolean };
+        else if (field.relation !== undefined) fields[name] = { type: this.relationInput(model, field) };
+        else fields[name] = { type: this.inputOf(field.type, (m) => this.updateInput(m)) };
       }
       return fields;
     });
+  }
+
+  /** `<Type><Field>RelationInput`: `link` (the foreign key values) or `create` (new foreign documents). */
+  private relationInput(model: ObjectModel, field: FieldModel): GraphQLInputObjectType {
+    const name = `${model.name}${upperFirst(field.name)}RelationInput`;
+    const known = this.relationInputs.get(name);
+    if (known !== undefined) return known;
+    const { relation, type } = field;
+    const item = type.kind === "array" ? type.item : type;
+    const many = relation?.isList === true;
+    const type_ = new GraphQLInputObjectType({
+      name,
+      fields: () => {
+        const link = item.kind === "scalar" ? scalarType(item.bson) : GraphQLString;
+        const create = relation === undefined ? GraphQLString : this.insertInput(relation.target.model);
+        return { link: { type: many ? new GraphQLList(link) : link }, create: { type: many ? new GraphQLList(create) : create } };
+      },
+    });
+    this.relationInputs.set(name, type_);
+    return type_;
   }
 
   private inputOf(type: FieldType, objectInput: (model: ObjectModel) => GraphQLInputType): GraphQLInputType {

@@ -1,0 +1,86 @@
+/**
+ * Relationships (`data_sources/<source>/<db>/<collection>/relationships.json`): a field of a
+ * collection whose values are values of a field (`foreign_key`) of another collection's documents.
+ * The GraphQL API resolves such a field to the foreign documents, filters by them, and writes it
+ * from a `link` (the values) or a `create` (new foreign documents). A relationship from a field of
+ * an embedded object (`a.b`, `a.[].b`) is not resolved and is listed.
+ * @packageDocumentation
+ */
+import { isPlainObject } from "../data/bsonValues.js";
+import type { CollectionRef, FieldModel } from "./model.js";
+
+/** A relationships file as read from an app directory. */
+export interface RelationshipFile {
+  /** The file, for messages. */
+  where: string;
+  /** The data source (MongoDB service) name. */
+  service: string;
+  database: string;
+  collection: string;
+  /** Its parsed JSON. */
+  raw: unknown;
+}
+
+const REF = /^#\/relationship\/([^/]+)\/([^/]+)\/([^/]+)$/;
+
+function keyOf(ref: { service: string; database: string; collection: string }): string {
+  return `${ref.service}/${ref.database}/${ref.collection}`;
+}
+
+function problem(
+  field: FieldModel | undefined,
+  path: string,
+  entry: Record<string, unknown>,
+  byName: Map<string, CollectionRef>,
+): string | undefined {
+  const ref = typeof entry["ref"] === "string" ? REF.exec(entry["ref"]) : null;
+  if (ref === null) return `ref must be "#/relationship/<data source>/<db>/<collection>"`;
+  if (typeof entry["foreign_key"] !== "string" || entry["foreign_key"] === "") return "foreign_key must name a field";
+  if (path.includes(".")) return "a relationship from a field of an embedded object is not resolved";
+  if (path === "_id") return "the source field cannot be _id";
+  if (field === undefined) return "the source field is not in the collection's schema with a GraphQL type";
+  const [, service = "", database = "", collection = ""] = ref;
+  if (!byName.has(keyOf({ service, database, collection })))
+    return `the foreign collection ${database}.${collection} has no schema with a GraphQL type`;
+  const isList = entry["is_list"] === true;
+  const shape = field.type.kind === "array" ? field.type.item.kind : field.type.kind === "scalar" ? "one" : "object";
+  if (isList ? shape !== "scalar" : shape !== "one")
+    return `is_list is ${String(isList)} but the source field is ${isList ? "not a list of values" : "not a single value"}`;
+  return undefined;
+}
+
+/**
+ * Attaches the relationships to the fields of the collections' models (before any GraphQL type is
+ * made from them).
+ * @param files - the relationships files
+ * @param collections - the collections the GraphQL API exposes
+ * @returns a line per relationship (or file) left unresolved, with the reason
+ */
+export function attachRelations(files: readonly RelationshipFile[], collections: readonly CollectionRef[]): string[] {
+  const byName = new Map(collections.map((c) => [keyOf(c), c]));
+  const unresolved: string[] = [];
+  for (const file of files) {
+    if (!isPlainObject(file.raw)) continue;
+    const source = byName.get(keyOf(file));
+    for (const [path, entry] of Object.entries(file.raw)) {
+      if (source === undefined) {
+        unresolved.push(`${file.where}: ${path}: the collection has no schema with a GraphQL type`);
+        continue;
+      }
+      if (!isPlainObject(entry)) {
+        unresolved.push(`${file.where}: ${path}: not an object`);
+        continue;
+      }
+      const field = source.model.fields.find((f) => f.key === path);
+      const why = problem(field, path, entry, byName);
+      if (why !== undefined || field === undefined) {
+        unresolved.push(`${file.where}: ${path}: ${why ?? "no field"}`);
+        continue;
+      }
+      const [, service = "", database = "", collection = ""] = REF.exec(entry["ref"] as string) ?? [];
+      const target = byName.get(keyOf({ service, database, collection }));
+      if (target !== undefined) field.relation = { target, foreignKey: entry["foreign_key"] as string, isList: entry["is_list"] === true };
+    }
+  }
+  return unresolved;
+}
