@@ -33,7 +33,7 @@ export function readTarballFile(tarball: string, file: string): string {
 /**
  * The tarball's path of a document a README links to by its repository path, or undefined when the
  * link goes to the other package (the library's README may link the server's README). The server
- * ships the repository's docs/server.md and docs/functions.md as its own docs/.
+ * ships the repository's docs/server.md, docs/functions.md and docs/graphql.md as its own docs/.
  */
 function shippedAs(shape: PackageShape, repoPath: string): string | undefined {
   if (shape.folder === "") return repoPath.startsWith("server/") ? undefined : repoPath;
