@@ -199,7 +199,7 @@ export class TypeRegistry {
     return self;
   }
 
-  /** `<Type>InsertInput`: a whole document, the schema's required fields required. */
+  /** `<Type>InsertInput`: a whole document, the schema's required fields required (but `_id`). */
   insertInput(model: ObjectModel): GraphQLInputObjectType {
     return this.inputType(`${model.name}InsertInput`, model, "insert", () => this.insertFields(model));
   }
@@ -213,7 +213,8 @@ export class TypeRegistry {
     const fields: GraphQLInputFieldConfigMap = {};
     for (const field of model.fields) {
       const base = field.relation === undefined ? this.inputOf(field.type, (m) => this.insertInput(m)) : this.relationInput(model, field);
-      fields[field.name] = { type: field.required ? new GraphQLNonNull(base) : base };
+      // `_id` may always be left out: the insert generates one
+      fields[field.name] = { type: field.required && field.key !== "_id" ? new GraphQLNonNull(base) : base };
     }
     return fields;
   }
