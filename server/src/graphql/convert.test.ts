@@ -42,6 +42,7 @@ describe("inputs to MongoDB", () => {
     });
     expect(await toFilter({ OR: [{ n: 1 }, { AND: [{ n: 2 }] }] }, model, noRelations)).toEqual({ $or: [{ n: 1 }, { $and: [{ n: 2 }] }] });
     expect(await toFilter({ price_gte: 9.5 }, model, noRelations)).toEqual({ price: { $gte: Decimal128.fromString("9.5") } });
+    expect(await toFilter({ items_in: [] }, model, noRelations)).toEqual({ items: { $in: [] } });
     await expect(toFilter({ OR: [] }, model, noRelations)).rejects.toThrow(/OR needs at least one query/);
   });
 

@@ -89,7 +89,8 @@ async function fieldClause(path: string, type: FieldType, op: string, value: unk
     if (value === null) return condition(path, null);
     if (op === "eq") return one(queries.map((q) => condition(path, { $elemMatch: q })));
     const any = { $elemMatch: queries.length === 1 ? queries[0] : { $or: queries } };
-    if (queries.length === 0) return op === "in" ? { $expr: false } : {};
+    // an empty list: `_in` matches nothing (`$expr` is for system users only), `_nin` everything
+    if (queries.length === 0) return op === "in" ? condition(path, { $in: [] }) : {};
     return condition(path, op === "in" ? any : { $not: any });
   }
   const item = type.kind === "array" ? type.item : type;
