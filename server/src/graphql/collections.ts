@@ -16,6 +16,7 @@ import {
 } from "graphql";
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
+import { spend } from "./budget.js";
 import { toDocument, toFilter, toUpdate } from "./convert.js";
 import type { CollectionRef } from "./model.js";
 import type { CollectionNames } from "./names.js";
@@ -69,8 +70,14 @@ export function collectionFields(
   const insertInput = new GraphQLNonNull(types.insertInput(model));
   const updateInput = new GraphQLNonNull(types.updateInput(model));
   const sortInput = types.sortInput(model);
-  const call = (ctx: GraphqlContext, method: string, args: Doc): Promise<unknown> =>
-    ctx.mongo.call(spec.service, method, [{ database: spec.database, collection: spec.collection, ...args }], ctx.caller);
+  const call = (ctx: GraphqlContext, method: string, args: Doc): Promise<unknown> => {
+    spend(ctx);
+    return ctx.mongo.call(spec.service, method, [{ database: spec.database, collection: spec.collection, ...args }], ctx.caller);
+  };
+  const insert = async (ctx: GraphqlContext, document: Doc): Promise<unknown> => {
+    const { insertedId } = (await call(ctx, "insertOne", { document })) as { insertedId: unknown };
+    return call(ctx, "findOne", { query: { _id: insertedId } });
+  };
   const filter = (args: Record<string, unknown>, ctx: GraphqlContext): Promise<Doc> =>
     toFilter(inputObject(args["query"]), model, relationIo(ctx));
   const doc = (args: Record<string, unknown>, ctx: GraphqlContext): Promise<Doc> =>
@@ -102,10 +109,7 @@ export function collectionFields(
     [`insertOne${names.type}`]: {
       type,
       args: { data: { type: insertInput } },
-      resolve: async (_, args, ctx) => {
-        const { insertedId } = (await call(ctx, "insertOne", { document: await doc(args, ctx) })) as { insertedId: unknown };
-        return call(ctx, "findOne", { query: { _id: insertedId } });
-      },
+      resolve: async (_, args, ctx) => insert(ctx, await doc(args, ctx)),
     },
     [`insertMany${names.manyType}`]: {
       type: InsertManyPayload,
@@ -132,13 +136,16 @@ export function collectionFields(
     [`upsertOne${names.type}`]: {
       type,
       args: { query: { type: queryInput }, data: { type: insertInput } },
+      // without a query it inserts (the docs: "If you do not specify a query argument or no documents match")
       resolve: async (_, args, ctx) =>
-        call(ctx, "findOneAndReplace", {
-          filter: await filter(args, ctx),
-          update: await doc(args, ctx),
-          upsert: true,
-          returnNewDocument: true,
-        }),
+        args["query"] === undefined || args["query"] === null
+          ? insert(ctx, await doc(args, ctx))
+          : call(ctx, "findOneAndReplace", {
+              filter: await filter(args, ctx),
+              update: await doc(args, ctx),
+              upsert: true,
+              returnNewDocument: true,
+            }),
     },
     [`replaceOne${names.type}`]: {
       type,

@@ -32,7 +32,7 @@ describe("inputs to MongoDB", () => {
     expect(await toFilter({ n: null }, model, noRelations)).toEqual({ n: null });
     expect(await toFilter({ address: { city_in: ["Oslo"] } }, model, noRelations)).toEqual({ "address.city": { $in: ["Oslo"] } });
     expect(await toFilter({ tags: ["a", "b"], tags_exists: true }, model, noRelations)).toEqual({
-      $and: [{ tags: ["a", "b"] }, { tags: { $exists: true } }],
+      $and: [{ tags: ["a", "b"] }, { tags: { $ne: null } }],
     });
     expect(await toFilter({ items: [{ sku: "x" }, { qty_gt: 2 }] }, model, noRelations)).toEqual({
       $and: [{ items: { $elemMatch: { sku: "x" } } }, { items: { $elemMatch: { qty: { $gt: 2 } } } }],
@@ -43,6 +43,10 @@ describe("inputs to MongoDB", () => {
     expect(await toFilter({ OR: [{ n: 1 }, { AND: [{ n: 2 }] }] }, model, noRelations)).toEqual({ $or: [{ n: 1 }, { $and: [{ n: 2 }] }] });
     expect(await toFilter({ price_gte: 9.5 }, model, noRelations)).toEqual({ price: { $gte: Decimal128.fromString("9.5") } });
     expect(await toFilter({ items_in: [] }, model, noRelations)).toEqual({ items: { $in: [] } });
+    // an empty list of conditions is an empty list, not "any list"
+    expect(await toFilter({ items: [] }, model, noRelations)).toEqual({ items: [] });
+    // App Services' _exists: the field is not null
+    expect(await toFilter({ n_exists: false }, model, noRelations)).toEqual({ n: null });
     await expect(toFilter({ OR: [] }, model, noRelations)).rejects.toThrow(/OR needs at least one query/);
   });
 

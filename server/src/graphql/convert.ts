@@ -27,14 +27,17 @@ export function toBson(value: unknown, type: FieldType): unknown {
 }
 
 /**
- * An input object of a model without relationships (an embedded object, a custom input) as a document.
+ * An input object as a document, without writing anything: an embedded object, a custom input, or
+ * a generated input a custom resolver gets (a relationship's input is passed on as given).
  * @param input - the input object, keyed by GraphQL names
  * @param model - its model
  */
 export function plainDocument(input: Record<string, unknown>, model: ObjectModel): Doc {
   const doc: Doc = {};
   for (const field of model.fields) {
-    if (Object.prototype.hasOwnProperty.call(input, field.name)) defineOwn(doc, field.key, toBson(input[field.name], field.type));
+    if (!Object.prototype.hasOwnProperty.call(input, field.name)) continue;
+    const value = input[field.name];
+    defineOwn(doc, field.key, field.relation === undefined ? toBson(value, field.type) : value);
   }
   return doc;
 }
@@ -79,7 +82,8 @@ async function objectList(value: unknown, model: ObjectModel, io: RelationIo): P
 }
 
 async function fieldClause(path: string, type: FieldType, op: string, value: unknown, io: RelationIo): Promise<Doc> {
-  if (op === "exists") return condition(path, { $exists: value === true });
+  // "the field is not null" (App Services' definition): a null or missing value does not exist
+  if (op === "exists") return condition(path, value === true ? { $ne: null } : null);
   if (type.kind === "object") {
     if (!isPlainObject(value)) return condition(path, null);
     return toFilter(value, type.model, io, `${path}.`);
@@ -87,7 +91,7 @@ async function fieldClause(path: string, type: FieldType, op: string, value: unk
   if (type.kind === "array" && type.item.kind === "object") {
     const queries = await objectList(value, type.item.model, io);
     if (value === null) return condition(path, null);
-    if (op === "eq") return one(queries.map((q) => condition(path, { $elemMatch: q })));
+    if (op === "eq") return queries.length === 0 ? condition(path, []) : one(queries.map((q) => condition(path, { $elemMatch: q })));
     const any = { $elemMatch: queries.length === 1 ? queries[0] : { $or: queries } };
     // an empty list: `_in` matches nothing (`$expr` is for system users only), `_nin` everything
     if (queries.length === 0) return op === "in" ? condition(path, { $in: [] }) : {};

@@ -17,8 +17,7 @@ import {
 import { ServerError } from "../contracts.js";
 import { isPlainObject } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
-import { plainDocument, toBson, toDocument } from "./convert.js";
-import { relationIo } from "./relationIo.js";
+import { plainDocument, toBson } from "./convert.js";
 import { objectModel, scalarKind, type FieldType, type ObjectModel } from "./model.js";
 import { isGraphqlName } from "./names.js";
 import { plainNumber } from "./scalars.js";
@@ -103,7 +102,8 @@ function inputOf(spec: CustomResolverSpec, types: TypeRegistry): Converted<Graph
     if (known === undefined || described === undefined) throw configError(spec, `no generated input type ${given}`);
     one = {
       type: known,
-      convert: (v, ctx) => (described.kind === "insert" && isPlainObject(v) ? toDocument(v, described.model, relationIo(ctx)) : v),
+      // converted, not run: a relationship's `create` is passed on as given
+      convert: (v) => (described.kind === "insert" && isPlainObject(v) ? plainDocument(v, described.model) : v),
     };
   } else {
     const scalar = scalarOf(spec, given, "input");

@@ -16,6 +16,7 @@ import {
   type DocumentNode,
   type ExecutionResult,
 } from "graphql";
+import { MAX_NESTING, nestedDeeperThan } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
 import { OPERATION_LIMITS, operationLimitsRule } from "./limits.js";
 import type { GraphqlApi } from "./schema.js";
@@ -38,6 +39,23 @@ export interface GraphqlOutcome {
 
 function refused(errors: readonly GraphQLError[]): GraphqlOutcome {
   return { result: { errors }, refused: true, notAllowed: false };
+}
+
+/**
+ * The variables with objects that inherit nothing: GraphQL reads an input field by name, so in a
+ * plain object a field named `constructor` or `toString` would be found on its prototype.
+ */
+function withoutPrototypes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutPrototypes);
+  if (typeof value !== "object" || value === null) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [key, item] of Object.entries(value)) out[key] = withoutPrototypes(item);
+  return out;
+}
+
+/** Every error as a GraphQL error (an error graphql-js did not wrap, e.g. a RangeError, has no `toJSON`). */
+function graphqlErrors(errors: readonly Error[] | undefined): GraphQLError[] | undefined {
+  return errors?.map((e) => (e instanceof GraphQLError ? e : new GraphQLError(e.message)));
 }
 
 /**
@@ -80,12 +98,16 @@ export async function runGraphql(
       notAllowed: true,
     };
   }
+  if (nestedDeeperThan(request.variables, MAX_NESTING)) {
+    return refused([new GraphQLError(`the variables are nested deeper than ${MAX_NESTING} levels`)]);
+  }
   const result = await execute({
     schema,
     document,
-    variableValues: request.variables,
+    variableValues: withoutPrototypes(request.variables) as Record<string, unknown> | undefined,
     operationName: request.operationName,
     contextValue: context,
   });
-  return { result, refused: false, notAllowed: false };
+  const wrapped = graphqlErrors(result.errors);
+  return { result: wrapped === undefined ? result : { ...result, errors: wrapped }, refused: false, notAllowed: false };
 }

@@ -66,6 +66,7 @@ export async function relationClause(
     return io.keys(relation, filters.length === 1 ? (filters[0] as Doc) : { $or: filters });
   };
   if (op === "eq") {
+    if (queries.length === 0) return { [path]: [] };
     const each: Doc[] = [];
     for (const q of queries) each.push({ [path]: { $in: await keysOf([q]) } });
     return each.length === 1 ? (each[0] as Doc) : { $and: each };

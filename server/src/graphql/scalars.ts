@@ -88,7 +88,8 @@ export const LongScalar = new GraphQLScalarType<Long, number | string>({
   parseValue: parseLong,
   parseLiteral(node: ValueNode) {
     if (node.kind !== Kind.INT && node.kind !== Kind.STRING) throw new GraphQLError("Long must be an integer", { nodes: node });
-    return parseLong(node.kind === Kind.INT ? Number(node.value) : node.value);
+    // the literal's digits, not a double's (2^53 + 1 stays exact)
+    return parseLong(node.value);
   },
 });
 

@@ -148,6 +148,30 @@ describe("the generated schema", () => {
     expect(buildGraphqlApi(spec({ collections: [] })).schema).toBeUndefined();
   });
 
+  test("two different types of one name stop the start; one embedded title used twice with one shape is one type", () => {
+    const clash = {
+      where: "people/schema.json",
+      service: "mongodb-atlas",
+      database: "d",
+      collection: "people",
+      raw: { title: "MovieAward", properties: { age: { bsonType: "int" } } },
+    };
+    expect(() => buildGraphqlApi(spec({ collections: [...spec().collections, clash] }))).toThrow(
+      /two different types are named MovieAward/,
+    );
+    const address = { title: "Address", properties: { city: { bsonType: "string" } } };
+    const shared = ["shops", "people"].map((collection) => ({
+      where: `${collection}/schema.json`,
+      service: "mongodb-atlas",
+      database: "d",
+      collection,
+      raw: { properties: { name: { bsonType: "string" }, address } },
+    }));
+    const text = printSchema(buildGraphqlApi(spec({ collections: shared })).schema!);
+    expect(text).toContain("type Shop {\n  name: String\n  address: Address\n}");
+    expect(text).toContain("type Person {\n  name: String\n  address: Address\n}");
+  });
+
   test("custom resolvers: their types, and configuration errors that stop the start", () => {
     const resolver = {
       where: "r.json",

@@ -75,9 +75,18 @@ function specOf(file: CollectionSchemaFile, natural: boolean, taken: Set<string>
  * @param spec - the collections' schemas, the custom resolvers and the settings
  * @returns the schema, or none when there is nothing to query
  * @throws ServerError 500 `InvalidConfig` naming the file for a custom resolver that cannot be
- * built, or when the types do not form a valid schema (two types of one name)
+ * built, or when the types do not form a valid schema (two different types of one name)
  */
 export function buildGraphqlApi(spec: GraphqlSpec): GraphqlApi {
+  try {
+    return build(spec);
+  } catch (err) {
+    if (err instanceof ServerError) throw err;
+    throw new ServerError(500, "InvalidConfig", `invalid app: graphql: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function build(spec: GraphqlSpec): GraphqlApi {
   const types = new TypeRegistry();
   const skipped: string[] = [];
   const query: Record<string, RootField> = {};
@@ -107,15 +116,10 @@ export function buildGraphqlApi(spec: GraphqlSpec): GraphqlApi {
       );
   }
   if (Object.keys(query).length === 0) return { schema: undefined, introspection: spec.introspection, skipped };
-  let schema: GraphQLSchema;
-  try {
-    schema = new GraphQLSchema({
-      query: new GraphQLObjectType({ name: "Query", fields: query }),
-      ...(Object.keys(mutation).length > 0 ? { mutation: new GraphQLObjectType({ name: "Mutation", fields: mutation }) } : {}),
-    });
-  } catch (err) {
-    throw new ServerError(500, "InvalidConfig", `invalid app: graphql: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: "Query", fields: query }),
+    ...(Object.keys(mutation).length > 0 ? { mutation: new GraphQLObjectType({ name: "Mutation", fields: mutation }) } : {}),
+  });
   const problems = validateSchema(schema);
   if (problems.length > 0)
     throw new ServerError(500, "InvalidConfig", `invalid app: graphql: ${problems.map((p) => p.message).join("; ")}`);

@@ -68,6 +68,27 @@ export function scalarType(kind: ScalarKind): GraphQLScalarType {
   }
 }
 
+/** A document's own field (a field named `constructor` or `toString` is no inherited method). */
+function own(source: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
+}
+
+/** True when two models describe the same fields with the same types (one type may serve both). */
+function sameShape(a: ObjectModel, b: ObjectModel): boolean {
+  if (a === b) return true;
+  if (a.fields.length !== b.fields.length) return false;
+  return a.fields.every((f, i) => {
+    const g = b.fields[i];
+    return g !== undefined && f.name === g.name && f.key === g.key && f.required === g.required && sameType(f.type, g.type);
+  });
+}
+
+function sameType(a: FieldType, b: FieldType): boolean {
+  if (a.kind === "array" || b.kind === "array") return a.kind === "array" && b.kind === "array" && sameType(a.item, b.item);
+  if (a.kind === "scalar" || b.kind === "scalar") return a.kind === "scalar" && b.kind === "scalar" && a.bson === b.bson;
+  return sameShape(a.model, b.model);
+}
+
 /** A stored value as the field's GraphQL type reads it. */
 function outValue(value: unknown, type: FieldType): unknown {
   if (value === undefined || value === null) return null;
@@ -86,6 +107,7 @@ export class TypeRegistry {
   private readonly inputModels = new Map<string, { model: ObjectModel; kind: InputKind }>();
   private readonly sorts = new Map<string, GraphQLEnumType>();
   private readonly relationInputs = new Map<string, GraphQLInputObjectType>();
+  private readonly claimed = new Map<string, { model: ObjectModel; kind: InputKind | "output" }>();
   private readonly extras = new Map<string, Map<string, () => ExtraField>>();
 
   /**
@@ -118,8 +140,21 @@ export class TypeRegistry {
     return this.outputs.get(name);
   }
 
-  /** The document type of a model (the first model given a name keeps it). */
+  /**
+   * Claims a type name for a model. Two models of one shape (an embedded object's title used twice)
+   * share a type.
+   * @throws Error when another model, or another kind of type, has the name
+   */
+  private claim(name: string, model: ObjectModel, kind: InputKind | "output"): void {
+    const had = this.claimed.get(name);
+    if (had === undefined) this.claimed.set(name, { model, kind });
+    else if (had.kind !== kind || !sameShape(had.model, model))
+      throw new Error(`two different types are named ${name}: give one of their schemas another title`);
+  }
+
+  /** The document type of a model. */
   output(model: ObjectModel): GraphQLObjectType {
+    this.claim(model.name, model, "output");
     const known = this.outputs.get(model.name);
     if (known !== undefined) return known;
     const type: GraphQLObjectType = new GraphQLObjectType<Record<string, unknown>, GraphqlContext>({
@@ -133,14 +168,14 @@ export class TypeRegistry {
             const base = relation.isList ? new GraphQLList(target) : target;
             fields[field.name] = {
               type: field.required ? new GraphQLNonNull(base) : base,
-              resolve: (source, _args, ctx) => linkedDocuments(relation, source[field.key], ctx),
+              resolve: (source, _args, ctx) => linkedDocuments(relation, own(source, field.key), ctx),
             };
             continue;
           }
           const base = this.outputOf(field.type);
           fields[field.name] = {
             type: field.required ? new GraphQLNonNull(base) : base,
-            resolve: (source) => outValue(source[field.key], field.type),
+            resolve: (source) => outValue(own(source, field.key), field.type),
           };
         }
         for (const [name, make] of this.extras.get(model.name) ?? []) fields[name] = make();
@@ -161,6 +196,7 @@ export class TypeRegistry {
   }
 
   private inputType(name: string, model: ObjectModel, kind: InputKind, fields: () => GraphQLInputFieldConfigMap): GraphQLInputObjectType {
+    this.claim(name, model, kind);
     const known = this.inputs.get(name);
     if (known !== undefined) return known;
     const type = new GraphQLInputObjectType({ name, fields });

@@ -243,6 +243,20 @@ describe("the generated queries and mutations", () => {
     expect(gone["deleteManyMovies"]).toEqual({ deletedCount: 1 });
   });
 
+  test("upsertOne without a query inserts; a Long literal beyond 2^53 keeps its digits", async () => {
+    const alice = users[0]?.id ?? "";
+    const inserted = dataOf(
+      await gql(
+        `mutation { upsertOneMovie(data: { owner_id: "${alice}", title: "Brazil", year: 1985, views: 9007199254740995 }) { title views } }`,
+      ),
+    );
+    expect(inserted["upsertOneMovie"]).toEqual({ title: "Brazil", views: "9007199254740995" });
+    expect(dataOf(await gql(`{ movies(query: { views_gt: 9007199254740993 }) { title } }`))["movies"]).toEqual([{ title: "Brazil" }]);
+    expect(dataOf(await gql(`mutation { deleteOneMovie(query: { title: "Brazil" }) { title } }`))["deleteOneMovie"]).toEqual({
+      title: "Brazil",
+    });
+  });
+
   test("the collection's rules apply: another user sees none of the movies and cannot insert for someone else", async () => {
     expect(dataOf(await gql(`{ movies { title } }`, undefined, { as: 1 }))["movies"]).toEqual([]);
     const denied = await gql(
@@ -331,6 +345,18 @@ describe("the HTTP side", () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error_code: "BadRequest" });
+  });
+
+  test("variables nested too deep are a GraphQL error, not a crash; inherited names are no values", async () => {
+    let q: Record<string, unknown> = { title: "x" };
+    for (let i = 0; i < 2000; i++) q = { AND: [q] };
+    const deep = await gql(`query($q: MovieQueryInput) { movies(query: $q) { title } }`, { q });
+    expect(deep.status).toBe(200);
+    expect(deep.body.errors?.[0]?.message).toMatch(/nested deeper than 100 levels/);
+    const inherited = await gql(`query($q: MovieQueryInput) { movies(query: $q) { title } }`, {
+      q: { title: "Heat", AND: [{ year: 1995 }] },
+    });
+    expect(dataOf(inherited)["movies"]).toEqual([{ title: "Heat" }]);
   });
 
   test("an operation beyond the bounds is refused before it runs", async () => {

@@ -30,6 +30,7 @@ const files = {
       studio: { bsonType: "string" },
       reviews: { bsonType: "array", items: { bsonType: "objectId" } },
       poster: { bsonType: "object", properties: { artist: { bsonType: "string" } } },
+      constructor: { bsonType: "string" },
     },
   },
   "data_sources/mongodb-atlas/cinema/films/relationships.json": {
@@ -53,6 +54,17 @@ const files = {
     },
   },
   "auth/providers.json": { "anon-user": { type: "anon-user" } },
+  "functions/config.json": [{ name: "echoStudio" }],
+  "functions/echoStudio.js": `exports = function (film) { return JSON.stringify(film.studio); };`,
+  "graphql/custom_resolvers/echo.json": {
+    on_type: "Query",
+    field_name: "echoStudio",
+    function_name: "echoStudio",
+    input_type: "FilmInsertInput",
+    input_type_format: "generated",
+    payload_type: "string",
+    payload_type_format: "scalar",
+  },
 };
 
 let app: AppServer;
@@ -66,6 +78,19 @@ beforeAll(async () => {
   url = `${app.server.url}/api/client/v2.0/app/relations-app/graphql`;
 });
 afterAll(() => app.close());
+
+async function answer(
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ data?: Record<string, unknown>; errors?: { message: string }[] }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+}
 
 async function data(query: string, variables?: Record<string, unknown>): Promise<Record<string, unknown>> {
   const res = await fetch(url, {
@@ -135,6 +160,51 @@ describe("relationships", () => {
     expect(await titles(`{ reviews: [{ stars: 5 }, { stars: 2 }] }`)).toEqual(["Dune", "Heat"]);
     expect(await titles(`{ reviews_nin: [{ stars_gt: 1 }] }`)).toEqual(["Past Lives"]);
     expect(await titles(`{ studio_exists: false }`)).toEqual(["Heat"]);
+  });
+
+  test("an empty list of conditions on a to-many field matches an empty list", async () => {
+    await data(`mutation { insertOneFilm(data: { title: "Empty", reviews: { link: [] } }) { title } }`);
+    const films = (await data(`{ films(query: { reviews: [] }) { title } }`))["films"];
+    expect(films).toEqual([{ title: "Empty" }]);
+    await data(`mutation { deleteOneFilm(query: { title: "Empty" }) { title } }`);
+  });
+
+  test("a custom resolver gets a generated input as given: its create inserts nothing", async () => {
+    const echoed = await data(`{ echoStudio(input: { title: "x", studio: { create: { code: "SIDE", name: "effect" } } }) }`);
+    expect(JSON.parse(echoed["echoStudio"] as string)).toEqual({ create: { code: "SIDE", name: "effect" } });
+    expect((await data(`{ studios(query: { code: "SIDE" }) { code } }`))["studios"]).toEqual([]);
+  });
+
+  test("a field named like an inherited property reads the document's own value only", async () => {
+    const films = (
+      await data(`query($q: FilmQueryInput) { films(query: $q, sortBy: TITLE_ASC) { title constructor } }`, {
+        q: { constructor_exists: false },
+      })
+    )["films"];
+    expect(films).toEqual([
+      { title: "Dune", constructor: null },
+      { title: "Heat", constructor: null },
+      { title: "Past Lives", constructor: null },
+    ]);
+    expect((await data(`query($q: FilmQueryInput) { films(query: $q) { title } }`, { q: { constructor: "x" } }))["films"]).toEqual([]);
+  });
+
+  test("one to-one lookup per list, not per document; a request past 1000 data calls is stopped", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ title: `Film ${i}`, studio: { link: i % 2 === 0 ? "WB" : "A24" } }));
+    await data(`mutation($d: [FilmInsertInput!]!) { insertManyFilms(data: $d) { insertedIds } }`, { d: many });
+    // 30 lists of 40 films with their studios: 30 finds and a few batched lookups (one lookup per
+    // film would be 30 × 41 = 1230 data calls, past the bound)
+    const aliases = Array.from(
+      { length: 30 },
+      (_, i) => `l${i}: films(query: { title_gte: "Film", title_lt: "G" }, limit: 40) { studio { code } }`,
+    );
+    const listed = await data(`{ ${aliases.join(" ")} }`);
+    expect(listed["l29"]).toHaveLength(40);
+    expect((listed["l0"] as { studio: { code: string } }[])[1]).toEqual({ studio: { code: "A24" } });
+    const conditions = Array.from({ length: 1001 }, () => ({ studio: { name_exists: true } }));
+    const stopped = await answer(`query($q: FilmQueryInput) { films(query: $q) { title } }`, { q: { AND: conditions } });
+    expect(stopped.errors?.[0]?.message).toMatch(/more than 1000 data calls/);
+    await data(`mutation { deleteManyFilms(query: { title_gte: "Film", title_lt: "G" }) { deletedCount } }`);
   });
 
   test("an update links other documents; unset removes the link", async () => {

@@ -131,6 +131,19 @@ describe("collection schemas", () => {
     );
   });
 
+  test("a property named like an inherited member (constructor, toString) is the document's own field only", () => {
+    const named = compileSchema({
+      where: "s.json",
+      raw: { required: ["toString"], properties: { constructor: { bsonType: "string" }, toString: { bsonType: "int" } } },
+      database: "d",
+      collection: "c",
+    });
+    expect(() => named?.check({ toString: 1 })).not.toThrow();
+    expect(() => named?.check({ toString: 1, constructor: "x" })).not.toThrow();
+    expect(() => named?.check({ toString: 1, constructor: 5 })).toThrow(/constructor must be of BSON type string/);
+    expect(() => named?.check({})).toThrow(/must have required property 'toString'/);
+  });
+
   test("an empty schema ({}, as an export writes it) checks nothing", () => {
     expect(compileSchema({ where: "s.json", raw: {}, database: "d", collection: "c" })).toBeUndefined();
   });

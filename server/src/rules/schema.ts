@@ -94,7 +94,7 @@ export class CollectionSchema {
    * @throws ServerError 400 `SchemaValidationFailedWrite` naming the first field that does not match
    */
   check(doc: Doc): void {
-    if (this.validate === undefined || this.validate(doc)) return;
+    if (this.validate === undefined || this.validate(ownFields(doc))) return;
     const first = this.validate.errors?.[0];
     const path = first?.instancePath ?? "";
     throw this.failed(`${path === "" ? "the document" : path.slice(1).replace(/\//g, ".")} ${first?.message ?? "does not match"}`);
@@ -121,6 +121,19 @@ export class CollectionSchema {
       }
     }
   }
+}
+
+/**
+ * A copy of a document whose objects inherit nothing: the validator reads a property by name, so a
+ * schema property named `constructor` or `toString` would find Object.prototype's member in a
+ * document without it (and fail its type, or pass `required`).
+ */
+function ownFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ownFields);
+  if (!isPlainObject(value)) return value;
+  const out = Object.create(null) as Doc;
+  for (const [key, item] of Object.entries(value)) out[key] = ownFields(item);
+  return out;
 }
 
 function compiled(raw: RawChangeValidation): ChangeValidation {
