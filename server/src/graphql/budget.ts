@@ -11,8 +11,11 @@ import type { GraphqlContext } from "./context.js";
 /** Data calls per request. */
 export const MAX_DATA_CALLS = 1_000;
 
-/** Foreign documents a relationship's condition (in a `QueryInput`) may match. */
-export const MAX_RELATED_KEYS = 10_000;
+/**
+ * Foreign documents a relationship's condition (in a `QueryInput`) may match, and the documents
+ * one list's links may reach.
+ */
+export const MAX_RELATED_DOCUMENTS = 10_000;
 
 const spent = new WeakMap<GraphqlContext, number>();
 

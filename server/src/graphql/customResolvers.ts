@@ -121,7 +121,6 @@ function payloadOf(spec: CustomResolverSpec, types: TypeRegistry): Converted<Gra
   if (format === "custom" || isPlainObject(given)) {
     if (!isPlainObject(given)) throw configError(spec, "a custom payload type must be a JSON schema");
     const model = customModel(spec, given, "payload");
-    if (types.hasOutput(model.name)) throw configError(spec, `the custom payload type ${model.name} has the name of another type`);
     one = { type: types.output(model), convert: (v) => (isPlainObject(v) ? v : null) };
   } else if (format === "generated" || format === "generated-list") {
     const known = types.outputByName(given);

@@ -6,8 +6,9 @@
  * @packageDocumentation
  */
 import { GraphQLError } from "graphql";
-import { idKey, type Doc } from "../data/bsonValues.js";
-import { MAX_RELATED_KEYS, spend } from "./budget.js";
+import { ValueGroups } from "../data/bsonGroups.js";
+import { idKey, isPlainObject, type Doc } from "../data/bsonValues.js";
+import { MAX_RELATED_DOCUMENTS, spend } from "./budget.js";
 import type { GraphqlContext } from "./context.js";
 import { toDocument } from "./convert.js";
 import type { Relation } from "./model.js";
@@ -19,34 +20,62 @@ function call(ctx: GraphqlContext, relation: Relation, method: string, args: Doc
   return ctx.mongo.call(service, method, [{ database, collection, ...args }], ctx.caller);
 }
 
+/** The foreign documents of a batch's values: those a value links to. */
+type Linked = (value: unknown) => Doc[];
+
 /** The lookups of one relationship waiting for the next turn of the event loop, per request. */
 interface Batch {
   values: unknown[];
-  docs: Promise<Map<string, Doc[]>>;
+  docs: Promise<Linked>;
+}
+
+/** A document's value at a dotted path (through documents, not arrays). */
+function valueAt(doc: Doc, path: string): unknown {
+  let at: unknown = doc;
+  for (const step of path.split(".")) {
+    if (!isPlainObject(at) || !Object.prototype.hasOwnProperty.call(at, step)) return undefined;
+    at = at[step];
+  }
+  return at;
+}
+
+/**
+ * Groups foreign documents by the value their foreign key holds, as the query matched them: numbers
+ * by value (an Int64 5 links to 5), and an array by each element too.
+ */
+function linker(docs: Doc[], foreignKey: string): Linked {
+  const groups = new ValueGroups();
+  const byKey = new Map<string, Doc[]>();
+  for (const doc of docs) {
+    const held = valueAt(doc, foreignKey);
+    const keys = new Set([groups.key(held), ...(Array.isArray(held) ? held.map((v) => groups.key(v)) : [])]);
+    for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), doc]);
+  }
+  return (value) => byKey.get(groups.key(value)) ?? [];
 }
 
 const batches = new WeakMap<GraphqlContext, Map<string, Batch>>();
 
-/** The foreign documents of the given values, grouped by value; lookups made in one turn share one query. */
-function lookUp(ctx: GraphqlContext, relation: Relation, values: unknown[]): Promise<Map<string, Doc[]>> {
+/** The foreign documents of the given values; lookups made in one turn share one query. */
+function lookUp(ctx: GraphqlContext, relation: Relation, values: unknown[]): Promise<Linked> {
   let open = batches.get(ctx);
   if (open === undefined) batches.set(ctx, (open = new Map<string, Batch>()));
   const { service, database, collection } = relation.target;
   const key = `${service}\u0000${database}\u0000${collection}\u0000${relation.foreignKey}`;
   let batch = open.get(key);
   if (batch === undefined) {
-    const created: Batch = { values: [], docs: Promise.resolve(new Map<string, Doc[]>()) };
+    const created: Batch = { values: [], docs: Promise.resolve(() => []) };
     created.docs = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       open.delete(key);
       const unique = new Map(created.values.map((v) => [idKey(v), v]));
       const fk = relation.foreignKey;
-      const docs = (await call(ctx, relation, "find", { query: { [fk]: { $in: [...unique.values()] } } })) as Doc[];
-      const byKey = new Map<string, Doc[]>();
-      for (const doc of docs) {
-        const k = idKey(doc[fk]);
-        byKey.set(k, [...(byKey.get(k) ?? []), doc]);
-      }
-      return byKey;
+      const query = { [fk]: { $in: [...unique.values()] } };
+      const docs = (await call(ctx, relation, "find", { query, limit: MAX_RELATED_DOCUMENTS + 1 })) as Doc[];
+      if (docs.length > MAX_RELATED_DOCUMENTS)
+        throw new GraphQLError(
+          `the ${relation.target.model.name} documents linked from one list are more than ${MAX_RELATED_DOCUMENTS}: ask for fewer`,
+        );
+      return linker(docs, fk);
     });
     open.set(key, (batch = created));
   }
@@ -65,13 +94,13 @@ function lookUp(ctx: GraphqlContext, relation: Relation, values: unknown[]): Pro
 export async function linkedDocuments(relation: Relation, value: unknown, ctx: GraphqlContext): Promise<unknown> {
   if (!relation.isList) {
     if (value === undefined || value === null) return null;
-    return (await lookUp(ctx, relation, [value])).get(idKey(value))?.[0] ?? null;
+    return (await lookUp(ctx, relation, [value]))(value)[0] ?? null;
   }
   if (!Array.isArray(value)) return null;
-  const byKey = await lookUp(ctx, relation, value);
-  const out: Doc[] = [];
-  for (const key of new Set(value.map((v) => idKey(v)))) out.push(...(byKey.get(key) ?? []));
-  return out;
+  const linked = await lookUp(ctx, relation, value);
+  const out = new Set<Doc>();
+  for (const v of value) for (const doc of linked(v)) out.add(doc);
+  return [...out];
 }
 
 /**
@@ -82,10 +111,15 @@ export function relationIo(ctx: GraphqlContext): RelationIo {
   const io: RelationIo = {
     async keys(relation, filter) {
       const fk = relation.foreignKey;
-      const docs = (await call(ctx, relation, "find", { query: filter, project: { [fk]: 1 }, limit: MAX_RELATED_KEYS + 1 })) as Doc[];
-      if (docs.length > MAX_RELATED_KEYS)
-        throw new GraphQLError(`a condition on ${relation.target.model.name} matches more than ${MAX_RELATED_KEYS} documents: narrow it`);
-      return docs.map((d) => d[fk]).filter((v) => v !== undefined);
+      const docs = (await call(ctx, relation, "find", { query: filter, project: { [fk]: 1 }, limit: MAX_RELATED_DOCUMENTS + 1 })) as Doc[];
+      if (docs.length > MAX_RELATED_DOCUMENTS)
+        throw new GraphQLError(
+          `a condition on ${relation.target.model.name} matches more than ${MAX_RELATED_DOCUMENTS} documents: narrow it`,
+        );
+      // an array-valued foreign key links each of its elements
+      return docs
+        .map((d) => valueAt(d, fk))
+        .flatMap((v): unknown[] => (v === undefined ? [] : Array.isArray(v) ? [v, ...(v as unknown[])] : [v]));
     },
     async create(relation, inputs) {
       if (inputs.length === 0) return [];
@@ -93,7 +127,7 @@ export function relationIo(ctx: GraphqlContext): RelationIo {
       for (const input of inputs) docs.push(await toDocument(input, relation.target.model, io));
       const { insertedIds } = (await call(ctx, relation, "insertMany", { documents: docs })) as { insertedIds: unknown[] };
       const fk = relation.foreignKey;
-      return fk === "_id" ? insertedIds : docs.map((d) => d[fk] ?? null);
+      return fk === "_id" ? insertedIds : docs.map((d) => valueAt(d, fk) ?? null);
     },
   };
   return io;

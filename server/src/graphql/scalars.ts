@@ -24,7 +24,9 @@ export const ObjectIdScalar = new GraphQLScalarType<ObjectId, string>({
   description: "A MongoDB ObjectId, as its 24 hexadecimal digits",
   serialize(value) {
     if (value instanceof ObjectId) return value.toHexString();
-    if (typeof value === "string" && /^[0-9a-fA-F]{24}$/.test(value)) return value.toLowerCase();
+    // an `_id` that is not an ObjectId (insertMany's insertedIds are typed ObjectId) as it is
+    if (typeof value === "string") return value;
+    if (typeof value === "number" && Number.isFinite(value)) return String(value);
     throw invalid("ObjectId", value);
   },
   parseValue: parseObjectId,

@@ -159,13 +159,17 @@ describe("the generated schema", () => {
     expect(() => buildGraphqlApi(spec({ collections: [...spec().collections, clash] }))).toThrow(
       /two different types are named MovieAward/,
     );
-    const address = { title: "Address", properties: { city: { bsonType: "string" } } };
-    const shared = ["shops", "people"].map((collection) => ({
+    // the same fields in another order, another required list, double for number: one GraphQL type
+    const addresses = [
+      { title: "Address", required: ["city"], properties: { city: { bsonType: "string" }, zip: { bsonType: "double" } } },
+      { title: "Address", properties: { zip: { bsonType: "number" }, city: { bsonType: "string" } } },
+    ];
+    const shared = ["shops", "people"].map((collection, i) => ({
       where: `${collection}/schema.json`,
       service: "mongodb-atlas",
       database: "d",
       collection,
-      raw: { properties: { name: { bsonType: "string" }, address } },
+      raw: { properties: { name: { bsonType: "string" }, address: addresses[i] } },
     }));
     const text = printSchema(buildGraphqlApi(spec({ collections: shared })).schema!);
     expect(text).toContain("type Shop {\n  name: String\n  address: Address\n}");
@@ -182,6 +186,15 @@ describe("the generated schema", () => {
       payloadFormat: "scalar" as const,
     };
     expect(sdl({ customResolvers: [resolver] })).toContain("  count: Int\n");
+    // one custom payload type for two resolvers
+    const payload = { title: "Total", properties: { n: { bsonType: "int" } } };
+    const two = sdl({
+      customResolvers: [
+        { ...resolver, payloadType: payload, payloadFormat: "custom" },
+        { ...resolver, fieldName: "count2", payloadType: payload, payloadFormat: "custom" },
+      ],
+    });
+    expect(two).toContain("  count2: Total\n");
     expect(sdl({ customResolvers: [{ ...resolver, payloadType: undefined, payloadFormat: undefined }] })).toContain(
       "  count: DefaultPayload\n",
     );
@@ -206,6 +219,6 @@ describe("the generated schema", () => {
           ],
         }),
       ),
-    ).toThrow(/name of another type/);
+    ).toThrow(/two different types are named Movie/);
   });
 });

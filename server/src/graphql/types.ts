@@ -73,19 +73,27 @@ function own(source: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(source, key) ? source[key] : undefined;
 }
 
-/** True when two models describe the same fields with the same types (one type may serve both). */
+/**
+ * True when two models have the same GraphQL fields (names, GraphQL types, relationships), in any
+ * order: one GraphQL type may serve both, as each value is converted with its own field's model.
+ * `required` may differ (the first model's nullability is the type's).
+ */
 function sameShape(a: ObjectModel, b: ObjectModel): boolean {
   if (a === b) return true;
   if (a.fields.length !== b.fields.length) return false;
-  return a.fields.every((f, i) => {
-    const g = b.fields[i];
-    return g !== undefined && f.name === g.name && f.key === g.key && f.required === g.required && sameType(f.type, g.type);
+  const theirs = new Map(b.fields.map((f) => [f.name, f]));
+  return a.fields.every((f) => {
+    const g = theirs.get(f.name);
+    if (g === undefined || !sameType(f.type, g.type)) return false;
+    if (f.relation === undefined || g.relation === undefined) return f.relation === g.relation;
+    return f.relation.isList === g.relation.isList && f.relation.target.model.name === g.relation.target.model.name;
   });
 }
 
 function sameType(a: FieldType, b: FieldType): boolean {
   if (a.kind === "array" || b.kind === "array") return a.kind === "array" && b.kind === "array" && sameType(a.item, b.item);
-  if (a.kind === "scalar" || b.kind === "scalar") return a.kind === "scalar" && b.kind === "scalar" && a.bson === b.bson;
+  if (a.kind === "scalar" || b.kind === "scalar")
+    return a.kind === "scalar" && b.kind === "scalar" && scalarType(a.bson) === scalarType(b.bson);
   return sameShape(a.model, b.model);
 }
 
@@ -118,11 +126,6 @@ export class TypeRegistry {
     let fields = this.extras.get(typeName);
     if (fields === undefined) this.extras.set(typeName, (fields = new Map<string, () => ExtraField>()));
     fields.set(fieldName, field);
-  }
-
-  /** True once a document type of this name has been made. */
-  hasOutput(name: string): boolean {
-    return this.outputs.has(name);
   }
 
   /** The names of the input types made so far. */

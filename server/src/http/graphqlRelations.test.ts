@@ -31,17 +31,24 @@ const files = {
       reviews: { bsonType: "array", items: { bsonType: "objectId" } },
       poster: { bsonType: "object", properties: { artist: { bsonType: "string" } } },
       constructor: { bsonType: "string" },
+      level: { bsonType: "int" },
     },
   },
   "data_sources/mongodb-atlas/cinema/films/relationships.json": {
     studio: { ref: "#/relationship/mongodb-atlas/cinema/studios", foreign_key: "code", is_list: false },
     reviews: { ref: "#/relationship/mongodb-atlas/cinema/reviews", foreign_key: "_id", is_list: true },
     "poster.artist": { ref: "#/relationship/mongodb-atlas/cinema/studios", foreign_key: "code", is_list: false },
+    level: { ref: "#/relationship/mongodb-atlas/cinema/ratings", foreign_key: "level", is_list: false },
   },
   "data_sources/mongodb-atlas/cinema/studios/rules.json": everyone("cinema", "studios"),
   "data_sources/mongodb-atlas/cinema/studios/schema.json": {
     title: "Studio",
     properties: { _id: { bsonType: "objectId" }, code: { bsonType: "string" }, name: { bsonType: "string" } },
+  },
+  "data_sources/mongodb-atlas/cinema/ratings/rules.json": everyone("cinema", "ratings"),
+  "data_sources/mongodb-atlas/cinema/ratings/schema.json": {
+    title: "Rating",
+    properties: { _id: { bsonType: "objectId" }, level: { bsonType: "decimal" }, label: { bsonType: "string" } },
   },
   "data_sources/mongodb-atlas/cinema/reviews/rules.json": onlyPublished,
   "data_sources/mongodb-atlas/cinema/reviews/schema.json": {
@@ -205,6 +212,14 @@ describe("relationships", () => {
     const stopped = await answer(`query($q: FilmQueryInput) { films(query: $q) { title } }`, { q: { AND: conditions } });
     expect(stopped.errors?.[0]?.message).toMatch(/more than 1000 data calls/);
     await data(`mutation { deleteManyFilms(query: { title_gte: "Film", title_lt: "G" }) { deletedCount } }`);
+  });
+
+  test("links match as MongoDB matches: an int links to a Decimal128 of the same value", async () => {
+    await data(`mutation { insertOneRating(data: { level: 3, label: "PG" }) { level } }`);
+    const film = await data(`mutation { insertOneFilm(data: { title: "Levels", level: { link: 3 } }) { level { label } } }`);
+    expect(film["insertOneFilm"]).toEqual({ level: { label: "PG" } });
+    expect((await data(`{ films(query: { level: { label: "PG" } }) { title } }`))["films"]).toEqual([{ title: "Levels" }]);
+    await data(`mutation { deleteOneFilm(query: { title: "Levels" }) { title } }`);
   });
 
   test("an update links other documents; unset removes the link", async () => {

@@ -142,6 +142,15 @@ describe("collection schemas", () => {
     expect(() => named?.check({ toString: 1, constructor: "x" })).not.toThrow();
     expect(() => named?.check({ toString: 1, constructor: 5 })).toThrow(/constructor must be of BSON type string/);
     expect(() => named?.check({})).toThrow(/must have required property 'toString'/);
+    // other schemas check the document as it is: enum and const compare objects as before
+    const point = compileSchema({
+      where: "s.json",
+      raw: { properties: { loc: { enum: [{ type: "Point" }] } } },
+      database: "d",
+      collection: "c",
+    });
+    expect(() => point?.check({ loc: { type: "Point" } })).not.toThrow();
+    expect(() => point?.check({ loc: { type: "Line" } })).toThrow(/loc must be equal to one of the allowed values/);
   });
 
   test("an empty schema ({}, as an export writes it) checks nothing", () => {

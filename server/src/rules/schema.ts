@@ -78,6 +78,8 @@ export class CollectionSchema {
     readonly namespace: string,
     private readonly validate: ValidateFunction | undefined,
     private readonly changes: readonly ChangeValidation[] = [],
+    /** The schema names a property like an inherited member (`constructor`): check own fields only. */
+    private readonly ownOnly = false,
   ) {}
 
   private failed(detail: string): ServerError {
@@ -94,7 +96,7 @@ export class CollectionSchema {
    * @throws ServerError 400 `SchemaValidationFailedWrite` naming the first field that does not match
    */
   check(doc: Doc): void {
-    if (this.validate === undefined || this.validate(ownFields(doc))) return;
+    if (this.validate === undefined || this.validate(this.ownOnly ? ownFields(doc) : doc)) return;
     const first = this.validate.errors?.[0];
     const path = first?.instancePath ?? "";
     throw this.failed(`${path === "" ? "the document" : path.slice(1).replace(/\//g, ".")} ${first?.message ?? "does not match"}`);
@@ -126,7 +128,8 @@ export class CollectionSchema {
 /**
  * A copy of a document whose objects inherit nothing: the validator reads a property by name, so a
  * schema property named `constructor` or `toString` would find Object.prototype's member in a
- * document without it (and fail its type, or pass `required`).
+ * document without it (and fail its type, or pass `required`). Only for such schemas: `enum` and
+ * `const` compare objects by their constructor too.
  */
 function ownFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(ownFields);
@@ -134,6 +137,24 @@ function ownFields(value: unknown): unknown {
   const out = Object.create(null) as Doc;
   for (const [key, item] of Object.entries(value)) out[key] = ownFields(item);
   return out;
+}
+
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** True if a schema names, anywhere, a property or required field like an inherited member. */
+function namesInherited(schema: unknown): boolean {
+  const pending: unknown[] = [schema];
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (Array.isArray(value)) pending.push(...(value as unknown[]));
+    else if (isPlainObject(value)) {
+      const required = value["required"];
+      if (Array.isArray(required) && required.some((k) => typeof k === "string" && INHERITED.has(k))) return true;
+      const properties = value["properties"];
+      if (isPlainObject(properties) && Object.keys(properties).some((k) => INHERITED.has(k))) return true;
+      pending.push(...Object.values(value));
+    }
+  }
+  return false;
 }
 
 function compiled(raw: RawChangeValidation): ChangeValidation {
@@ -157,7 +178,7 @@ export function compileSchema(entry: SchemaFileEntry): CollectionSchema | undefi
   if (Object.keys(schema).length === 0 && changes.length === 0) return undefined;
   try {
     const validate = Object.keys(schema).length === 0 ? undefined : createAjv().compile(schema);
-    return new CollectionSchema(`${entry.database}.${entry.collection}`, validate, changes);
+    return new CollectionSchema(`${entry.database}.${entry.collection}`, validate, changes, namesInherited(raw));
   } catch (err) {
     throw new RuleConfigError(`${where}: invalid schema: ${(err as Error).message}`);
   }
