@@ -54,9 +54,24 @@ export async function toDocument(input: Record<string, unknown>, model: ObjectMo
   for (const field of model.fields) {
     if (!Object.prototype.hasOwnProperty.call(input, field.name)) continue;
     const value = input[field.name];
-    defineOwn(doc, field.key, field.relation === undefined ? toBson(value, field.type) : await relationValue(field, value, io));
+    defineOwn(
+      doc,
+      field.key,
+      field.relation === undefined ? await linkedBson(value, field.type, io) : await relationValue(field, value, io),
+    );
   }
   return doc;
+}
+
+/** {@link toBson}, with the relationships of embedded objects' fields resolved (their `create` run). */
+async function linkedBson(value: unknown, type: FieldType, io: RelationIo): Promise<unknown> {
+  const item = type.kind === "array" ? type.item : type;
+  if (item.kind === "scalar" || value === null || value === undefined) return toBson(value, type);
+  const one = (v: unknown): Promise<unknown> | null => (isPlainObject(v) ? toDocument(v, item.model, io) : null);
+  if (type.kind !== "array") return one(value);
+  const out: unknown[] = [];
+  for (const v of Array.isArray(value) ? value : [value]) out.push(await one(v));
+  return out;
 }
 
 function userError(message: string): GraphQLError {
@@ -151,25 +166,20 @@ export async function toFilter(input: Record<string, unknown>, model: ObjectMode
  */
 export async function toUpdate(input: Record<string, unknown>, model: ObjectModel, io: RelationIo): Promise<Doc> {
   const update: { $set: Doc; $unset: Doc; $inc: Doc } = { $set: {}, $unset: {}, $inc: {} };
-  collectUpdate(input, model, "", update);
-  // a relationship's new values (from `link`, or from the foreign documents `create` inserts)
-  for (const [name, value] of Object.entries(input)) {
-    const entry = updateOperators(model).get(name);
-    if (entry?.op === "set" && entry.field.relation !== undefined && value !== undefined && value !== null)
-      defineOwn(update.$set, entry.field.key, await relationValue(entry.field, value, io));
-  }
+  await collectUpdate(input, model, "", update, io);
   const out: Doc = {};
   for (const [op, fields] of Object.entries(update)) if (Object.keys(fields).length > 0) out[op] = fields;
   if (Object.keys(out).length === 0) throw userError("the update input sets, unsets or increments no field");
   return out;
 }
 
-function collectUpdate(
+async function collectUpdate(
   input: Record<string, unknown>,
   model: ObjectModel,
   prefix: string,
   update: Record<"$set" | "$unset" | "$inc", Doc>,
-): void {
+  io: RelationIo,
+): Promise<void> {
   const table = updateOperators(model);
   for (const [name, value] of Object.entries(input)) {
     const entry = table.get(name);
@@ -181,11 +191,12 @@ function collectUpdate(
     } else if (entry.op === "inc") {
       if (value !== null) defineOwn(update.$inc, path, toBson(value, type));
     } else if (entry.field.relation !== undefined && value !== null) {
-      continue; // set by toUpdate, which may write the foreign documents first
+      // the new values (from `link`, or from the foreign documents `create` inserts)
+      defineOwn(update.$set, path, await relationValue(entry.field, value, io));
     } else if (type.kind === "object" && isPlainObject(value)) {
-      collectUpdate(value, type.model, `${path}.`, update);
+      await collectUpdate(value, type.model, `${path}.`, update, io);
     } else {
-      defineOwn(update.$set, path, toBson(value, type));
+      defineOwn(update.$set, path, await linkedBson(value, type, io));
     }
   }
 }

@@ -2,12 +2,12 @@
  * Relationships (`data_sources/<source>/<db>/<collection>/relationships.json`): a field of a
  * collection whose values are values of a field (`foreign_key`) of another collection's documents.
  * The GraphQL API resolves such a field to the foreign documents, filters by them, and writes it
- * from a `link` (the values) or a `create` (new foreign documents). A relationship from a field of
- * an embedded object (`a.b`, `a.[].b`) is not resolved and is listed.
+ * from a `link` (the values) or a `create` (new foreign documents). The source field may be a field
+ * of an embedded object (`a.b`) or of the objects of a list (`a.[].b`).
  * @packageDocumentation
  */
 import { isPlainObject } from "../data/bsonValues.js";
-import type { CollectionRef, FieldModel } from "./model.js";
+import type { CollectionRef, FieldModel, ObjectModel } from "./model.js";
 
 /** A relationships file as read from an app directory. */
 export interface RelationshipFile {
@@ -27,6 +27,30 @@ function keyOf(ref: { service: string; database: string; collection: string }): 
   return `${ref.service}/${ref.database}/${ref.collection}`;
 }
 
+/**
+ * The field a relationship's path names: a top-level field, a field of an embedded object
+ * (`pet.toy`), or of the objects of a list (`pets.[].toy`).
+ */
+function fieldAt(model: ObjectModel, path: string): FieldModel | undefined {
+  const steps = path.split(".");
+  let current: ObjectModel | undefined = model;
+  let field: FieldModel | undefined;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (step === "[]") {
+      // through a list of embedded objects (a list of values cannot go on)
+      if (i === steps.length - 1 || field?.type.kind !== "array" || field.type.item.kind !== "object") return undefined;
+      current = field.type.item.model;
+      continue;
+    }
+    if (current === undefined) return undefined;
+    field = current.fields.find((f) => f.key === step);
+    if (field === undefined) return undefined;
+    current = field.type.kind === "object" ? field.type.model : undefined;
+  }
+  return field;
+}
+
 function problem(
   field: FieldModel | undefined,
   path: string,
@@ -36,7 +60,6 @@ function problem(
   const ref = typeof entry["ref"] === "string" ? REF.exec(entry["ref"]) : null;
   if (ref === null) return `ref must be "#/relationship/<data source>/<db>/<collection>"`;
   if (typeof entry["foreign_key"] !== "string" || entry["foreign_key"] === "") return "foreign_key must name a field";
-  if (path.includes(".")) return "a relationship from a field of an embedded object is not resolved";
   if (path === "_id") return "the source field cannot be _id";
   if (field === undefined) return "the source field is not in the collection's schema with a GraphQL type";
   const [, service = "", database = "", collection = ""] = ref;
@@ -71,7 +94,7 @@ export function attachRelations(files: readonly RelationshipFile[], collections:
         unresolved.push(`${file.where}: ${path}: not an object`);
         continue;
       }
-      const field = source.model.fields.find((f) => f.key === path);
+      const field = fieldAt(source.model, path);
       const why = problem(field, path, entry, byName);
       if (why !== undefined || field === undefined) {
         unresolved.push(`${file.where}: ${path}: ${why ?? "no field"}`);

@@ -30,6 +30,10 @@ const files = {
       studio: { bsonType: "string" },
       reviews: { bsonType: "array", items: { bsonType: "objectId" } },
       poster: { bsonType: "object", properties: { artist: { bsonType: "string" } } },
+      credits: {
+        bsonType: "array",
+        items: { bsonType: "object", properties: { role: { bsonType: "string" }, studio: { bsonType: "string" } } },
+      },
       constructor: { bsonType: "string" },
       level: { bsonType: "int" },
     },
@@ -38,6 +42,8 @@ const files = {
     studio: { ref: "#/relationship/mongodb-atlas/cinema/studios", foreign_key: "code", is_list: false },
     reviews: { ref: "#/relationship/mongodb-atlas/cinema/reviews", foreign_key: "_id", is_list: true },
     "poster.artist": { ref: "#/relationship/mongodb-atlas/cinema/studios", foreign_key: "code", is_list: false },
+    "credits.[].studio": { ref: "#/relationship/mongodb-atlas/cinema/studios", foreign_key: "code", is_list: false },
+    "poster.missing": { ref: "#/relationship/mongodb-atlas/cinema/studios", foreign_key: "code", is_list: false },
     level: { ref: "#/relationship/mongodb-atlas/cinema/ratings", foreign_key: "level", is_list: false },
   },
   "data_sources/mongodb-atlas/cinema/studios/rules.json": everyone("cinema", "studios"),
@@ -112,9 +118,9 @@ async function data(query: string, variables?: Record<string, unknown>): Promise
 }
 
 describe("relationships", () => {
-  test("an unresolvable relationship (from an embedded object's field) is listed at start", () => {
+  test("an unresolvable relationship (from a field the schema does not type) is listed at start", () => {
     expect(app.server.warnings).toContainEqual(
-      expect.stringMatching(/relationships\.json: poster\.artist: a relationship from a field of an embedded object is not resolved/),
+      expect.stringMatching(/relationships\.json: poster\.missing: the source field is not in the collection's schema with a GraphQL type/),
     );
   });
 
@@ -227,5 +233,31 @@ describe("relationships", () => {
     expect(moved["updateOneFilm"]).toEqual({ studio: { name: "A24 Films" } });
     const unset = await data(`mutation { updateOneFilm(query: { title: "Heat" }, set: { studio_unset: true }) { studio { name } } }`);
     expect(unset["updateOneFilm"]).toEqual({ studio: null });
+  });
+
+  test("relationships from fields of embedded objects, and of the objects of a list (a.b, a.[].b)", async () => {
+    const inserted = await data(`mutation {
+      insertOneFilm(data: {
+        title: "Credits",
+        poster: { artist: { link: "WB" } },
+        credits: [{ role: "distributor", studio: { link: "A24" } }, { role: "producer", studio: { create: { code: "NEW", name: "New Co" } } }]
+      }) { poster { artist { name } } credits { role studio { name } } }
+    }`);
+    expect(inserted["insertOneFilm"]).toEqual({
+      poster: { artist: { name: "Warner Bros." } },
+      credits: [
+        { role: "distributor", studio: { name: "A24 Films" } },
+        { role: "producer", studio: { name: "New Co" } },
+      ],
+    });
+    const titles = async (query: string): Promise<unknown> => (await data(`{ films(query: ${query}) { title } }`))["films"];
+    expect(await titles(`{ poster: { artist: { name: "Warner Bros." } } }`)).toEqual([{ title: "Credits" }]);
+    expect(await titles(`{ credits_in: [{ role: "producer", studio: { name: "New Co" } }] }`)).toEqual([{ title: "Credits" }]);
+    expect(await titles(`{ credits_in: [{ role: "distributor", studio: { name: "New Co" } }] }`)).toEqual([]);
+    const updated = await data(
+      `mutation { updateOneFilm(query: { title: "Credits" }, set: { poster: { artist: { link: "A24" } } }) { poster { artist { code } } } }`,
+    );
+    expect(updated["updateOneFilm"]).toEqual({ poster: { artist: { code: "A24" } } });
+    await data(`mutation { deleteOneFilm(query: { title: "Credits" }) { title } }`);
   });
 });
