@@ -28,6 +28,7 @@ import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js"
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
+import { lookupStage } from "./bsonLookup.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
 import { checkedQueryOperators } from "./queryChecks.js";
@@ -157,6 +158,7 @@ const CONTEXT = Context.init({
     $sort: sortStage,
     $group: groupStage,
     $sortByCount: sortByCountStage,
+    $lookup: lookupStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
   query: checkedQueryOperators(bsonQueryOperators),

@@ -1,0 +1,83 @@
+import { Decimal128, Long } from "bson";
+import { expect, test } from "vitest";
+import { openService } from "../../test/dataHelpers.js";
+import { Aggregator } from "./mingoOptions.js";
+
+const dec = (s: string) => Decimal128.fromString(s);
+const products = [
+  { _id: "p1", sku: 1, name: "one" },
+  { _id: "p2", sku: dec("2.0"), name: "two" },
+  { _id: "p3", sku: [3, 4], name: "three-four" },
+  { _id: "p4", name: "no sku" },
+  { _id: "p5", sku: { a: dec("5") }, name: "doc" },
+];
+const resolver = (name: string): Record<string, unknown>[] => (name === "products" ? products : []);
+
+function names(out: { items: { name: string }[] }[]): string[][] {
+  return out.map((o) => o.items.map((i) => i.name));
+}
+
+test("$lookup by localField/foreignField matches by BSON value, arrays by element, missing as null; foreign order", () => {
+  const orders = [
+    { _id: 1, sku: Long.fromInt(1) },
+    { _id: 2, sku: 2 },
+    { _id: 3, sku: dec("4") },
+    { _id: 4, sku: [2, 1] },
+    { _id: 5 },
+    { _id: 6, sku: { a: 5 } },
+    { _id: 7, sku: [] },
+  ];
+  const out = new Aggregator([{ $lookup: { from: "products", localField: "sku", foreignField: "sku", as: "items" } }], {
+    collectionResolver: resolver,
+  }).run<{ items: { name: string }[] }>(orders);
+  expect(names(out)).toEqual([["one"], ["two"], ["three-four"], ["one", "two"], ["no sku"], ["doc"], []]);
+});
+
+test("$lookup with fields and a pipeline runs the pipeline on the matched documents only, with let", () => {
+  const orders = [{ _id: 1, sku: 2, tag: "x" }];
+  const out = new Aggregator(
+    [
+      {
+        $lookup: {
+          from: "products",
+          localField: "sku",
+          foreignField: "sku",
+          let: { tag: "$tag" },
+          pipeline: [{ $project: { _id: 0, name: 1, tag: "$$tag" } }],
+          as: "items",
+        },
+      },
+    ],
+    { collectionResolver: resolver },
+  ).run<{ items: { name: string; tag: string }[] }>(orders);
+  expect(out[0]?.items).toEqual([{ name: "two", tag: "x" }]);
+});
+
+test("$lookup's let/pipeline form without fields is mingo's, unchanged", () => {
+  const out = new Aggregator(
+    [{ $lookup: { from: "products", let: { s: "$sku" }, pipeline: [{ $match: { $expr: { $eq: ["$sku", "$$s"] } } }], as: "items" } }],
+    { collectionResolver: resolver },
+  ).run<{ items: { name: string }[] }>([{ sku: 1 }]);
+  expect(names(out)).toEqual([["one"]]);
+});
+
+test("through the MongoDB service (evaluated on a query thread): a Decimal128 order line finds its int product", async () => {
+  const { call, close } = openService();
+  try {
+    await call("insertMany", { documents: [{ _id: 1, sku: 7, name: "seven" }] }, "products");
+    await call("insertOne", { document: { _id: "o1", sku: Decimal128.fromString("7.00") } }, "orders");
+    const out = await call(
+      "aggregate",
+      {
+        pipeline: [
+          { $lookup: { from: "products", localField: "sku", foreignField: "sku", as: "items" } },
+          { $project: { names: "$items.name" } },
+        ],
+      },
+      "orders",
+    );
+    expect(out).toEqual([{ _id: "o1", names: ["seven"] }]);
+  } finally {
+    await close();
+  }
+});
