@@ -57,6 +57,24 @@ describe("query operators compare numbers of every BSON type by value", () => {
     expect(await ids({ "sub.n": { $gte: dec("2") } })).toEqual([7, 8]);
   });
 
+  test("$all: each value by value, in an array field or as the whole array; [] matches nothing; regexes and $elemMatch as before", async () => {
+    await s.call("insertMany", {
+      documents: [
+        { _id: 7, p: [dec("1"), dec("50")], tags: ["ssl", "security"] },
+        { _id: 8, p: [1, 2], tags: ["ssl"] },
+        { _id: 9, p: [[1, 50]], tags: [{ k: "a", n: 3 }] },
+      ],
+    });
+    expect(await ids({ p: { $all: [1, Long.fromInt(50)] } })).toEqual([7]);
+    expect(await ids({ p: { $all: [dec("1.0")] } })).toEqual([7, 8]);
+    // the whole array equals [1, 50] by value (7), or holds it as an element (9)
+    expect(await ids({ p: { $all: [[1, 50]] } })).toEqual([7, 9]);
+    expect(await ids({ p: { $all: [] } })).toEqual([]);
+    expect(await ids({ tags: { $all: ["ssl", "security"] } })).toEqual([7]);
+    expect(await ids({ tags: { $all: [/^sec/] } })).toEqual([7]);
+    expect(await ids({ tags: { $all: [{ $elemMatch: { k: "a", n: { $gt: 2 } } }] } })).toEqual([9]);
+  });
+
   test("other types keep their comparisons", async () => {
     expect(await ids({ t: { $gt: "a" } })).toEqual([3, 4, 5, 6]);
     expect(await ids({ t: { $in: ["c", 1] } })).toEqual([5, 6]);

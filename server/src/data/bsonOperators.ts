@@ -20,6 +20,7 @@ import { evalExpr } from "mingo/core";
 import { bsonEqual, compareBson } from "./bsonCompare.js";
 import { compareNumbers, isNaNNumber, isNumeric, numberHashKey } from "./bsonNumbers.js";
 import { leafValues } from "./bsonSort.js";
+import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
 type Predicate = (obj: AnyObject) => boolean;
@@ -182,6 +183,23 @@ function expressionTypeName(v: unknown): string {
  * The query operators of this file, to lay over mingo's.
  * @throws ServerError 400 `MongoDBError` `$in needs an array` / `$nin needs an array` for another argument
  */
+/**
+ * `$all`: the field holds each listed value (by value, as `$eq` matches: an array field by its
+ * elements or as a whole); an empty list matches nothing. A list with a regular expression or an
+ * `$elemMatch` is mingo's.
+ */
+const allOperator: QueryOperator = (selector, value, options) => {
+  if (!Array.isArray(value)) throw mongoError("$all needs an array");
+  if (value.some((v) => v instanceof RegExp || (isPlainObject(v) && "$elemMatch" in v)))
+    return (mingoQuery["$all"] as QueryOperator)(selector, value, options);
+  const depth = depthOf(selector);
+  return (obj) => {
+    if (value.length === 0) return false;
+    const field = fieldOf(obj, selector);
+    return value.every((wanted) => matchesEq(field, wanted, depth));
+  };
+};
+
 export const bsonQueryOperators: Record<string, QueryOperator> = {
   $eq: (selector, value) => {
     const depth = depthOf(selector);
@@ -198,6 +216,7 @@ export const bsonQueryOperators: Record<string, QueryOperator> = {
   $in: inOperator("$in"),
   $nin: inOperator("$nin"),
   $type: typeOperator,
+  $all: allOperator,
 };
 
 /** Two operands of a comparison expression, evaluated. */
