@@ -29,6 +29,7 @@ import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonAri
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
+import { bsonSetExpressions } from "./bsonSets.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
 import { checkedQueryOperators } from "./queryChecks.js";
@@ -118,6 +119,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...(expressionOperators as unknown as Record<string, ExpressionOperator>),
     ...bsonExpressionOperators,
     ...bsonArithmeticExpressions,
+    ...bsonSetExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
