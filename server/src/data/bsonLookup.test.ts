@@ -30,7 +30,38 @@ test("$lookup by localField/foreignField matches by BSON value, arrays by elemen
   const out = new Aggregator([{ $lookup: { from: "products", localField: "sku", foreignField: "sku", as: "items" } }], {
     collectionResolver: resolver,
   }).run<{ items: { name: string }[] }>(orders);
-  expect(names(out)).toEqual([["one"], ["two"], ["three-four"], ["one", "two"], ["no sku"], ["doc"], []]);
+  // an empty local array joins as null, as MongoDB collects local values
+  expect(names(out)).toEqual([["one"], ["two"], ["three-four"], ["one", "two"], ["no sku"], ["doc"], ["no sku"]]);
+});
+
+test("$lookup follows paths through arrays of documents on both sides; a local array element may equal a foreign array", () => {
+  const shelf = [
+    { _id: "a", bins: [{ sku: [3, 9] }, { other: 1 }], name: "bin-3-9" },
+    { _id: "b", bins: [{ sku: 1 }], name: "bin-1" },
+    { _id: "c", pair: [3, 4], name: "pair" },
+  ];
+  const run = (localField: string, foreignField: string, doc: Record<string, unknown>): string[] =>
+    names(
+      new Aggregator([{ $lookup: { from: "shelf", localField, foreignField, as: "items" } }], {
+        collectionResolver: (n: string) => (n === "shelf" ? shelf : []),
+      }).run<{ items: { name: string }[] }>([doc]),
+    )[0] ?? [];
+  expect(run("lines.sku", "bins.sku", { lines: [{ sku: Long.fromInt(1) }, { sku: [9] }] })).toEqual(["bin-3-9", "bin-1"]);
+  expect(run("want", "pair", { want: [[3, 4]] })).toEqual(["pair"]);
+  // a missing local value finds documents whose field is missing in some element of the path
+  expect(run("nothing", "bins.sku", {})).toEqual(["bin-3-9", "pair"]);
+});
+
+test("$lookup on $documents (no from) and a pipeline that is not an array", () => {
+  const out = new Aggregator([
+    { $lookup: { localField: "x", foreignField: "s", pipeline: [{ $documents: [{ s: 1, n: "doc" }] }], as: "j" } },
+  ]).run<{ j: { n: string }[] }>([{ x: 1 }]);
+  expect(out[0]?.j.map((d) => d.n)).toEqual(["doc"]);
+  expect(() =>
+    new Aggregator([{ $lookup: { from: "products", localField: "x", foreignField: "s", pipeline: 5, as: "j" } }], {
+      collectionResolver: resolver,
+    }).run([{ x: 1 }]),
+  ).toThrow(/pipeline must be an array/);
 });
 
 test("$lookup with fields and a pipeline runs the pipeline on the matched documents only, with let", () => {

@@ -1,8 +1,10 @@
 /**
- * `$lookup` with `localField` and `foreignField`, matching as MongoDB matches: by BSON value
- * (`1`, `Long(1)` and `Decimal128("1.0")` are one value, also inside documents), an array on either
- * side matching by its elements, a missing or null local value matching foreign documents whose
- * field is null or missing; the joined documents in the foreign collection's order. With a
+ * `$lookup` with `localField` and `foreignField`, matching as MongoDB matches (as
+ * `{<foreignField>: {$in: <the local values>}}`): by BSON value (`1`, `Long(1)` and
+ * `Decimal128("1.0")` are one value, also inside documents), paths through arrays of documents, a
+ * local array by its elements, a foreign array as a whole and by its elements, a missing, null or
+ * empty local value matching foreign documents whose field is null or missing; the joined
+ * documents in the foreign collection's order. With a
  * `pipeline` too (MongoDB 5.0's concise form), the pipeline runs on the matched documents only
  * (mingo ran it on the whole collection). The `let`/`pipeline` form without fields is mingo's.
  * @packageDocumentation
@@ -10,8 +12,8 @@
 import { Lazy, type Iterator } from "mingo/lazy";
 import * as pipelineOperators from "mingo/operators/pipeline";
 import type { Options } from "mingo/types";
-import { resolve } from "mingo/util";
 import { ValueGroups } from "./bsonGroups.js";
+import { leafValues } from "./bsonSort.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
@@ -19,10 +21,31 @@ type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) 
 
 const mingoLookup = pipelineOperators.$lookup as unknown as PipelineOperator;
 
-/** The values a field's value matches by: an array's elements, a missing value as null. */
-function matchValues(value: unknown): unknown[] {
-  if (value === undefined) return [null];
-  return Array.isArray(value) ? value : [value];
+/**
+ * The values a local document joins on, as MongoDB collects them: every value the path reaches
+ * (through arrays of documents), an array's elements instead of the array, a missing value as null,
+ * and null when the path yields no value at all (an empty array).
+ */
+function localValues(doc: Doc, path: string): unknown[] {
+  const out: unknown[] = [];
+  for (const leaf of leafValues(doc, path)) {
+    if (Array.isArray(leaf)) out.push(...(leaf as unknown[]));
+    else out.push(leaf ?? null);
+  }
+  return out.length === 0 ? [null] : out;
+}
+
+/**
+ * The values a foreign document is found by, as `{<foreignField>: value}` finds it: every value
+ * the path reaches, an array as a whole and by its elements, a missing value as null.
+ */
+function foreignValues(doc: Doc, path: string): unknown[] {
+  const out: unknown[] = [];
+  for (const leaf of leafValues(doc, path)) {
+    if (Array.isArray(leaf)) out.push(leaf, ...(leaf as unknown[]));
+    else out.push(leaf ?? null);
+  }
+  return out;
 }
 
 /** The collection `from` names (through the collection resolver), or the documents it gives. */
@@ -34,24 +57,33 @@ function joined(from: unknown, options: Options): Doc[] {
 
 /** The `$lookup` stage (see the module's description). */
 export const lookupStage: PipelineOperator = (collection, expr, options) => {
-  if (!isPlainObject(expr) || typeof expr["localField"] !== "string" || typeof expr["foreignField"] !== "string") {
+  // the let/pipeline form, and a join on `$documents` (no `from`), are mingo's
+  if (
+    !isPlainObject(expr) ||
+    typeof expr["localField"] !== "string" ||
+    typeof expr["foreignField"] !== "string" ||
+    expr["from"] === undefined
+  ) {
     return mingoLookup(collection, expr, options);
   }
   const { localField, foreignField, as, pipeline } = expr as { localField: string; foreignField: string; as: unknown; pipeline?: unknown };
   if (typeof as !== "string" || as === "") throw mongoError("$lookup: as must be a field name");
+  if (pipeline !== undefined && !Array.isArray(pipeline)) throw mongoError("$lookup: pipeline must be an array");
   const join = joined(expr["from"], options);
   const groups = new ValueGroups();
   const byKey = new Map<string, number[]>();
   join.forEach((doc, i) => {
-    for (const key of new Set(matchValues(resolve(doc, foreignField)).map((v) => groups.key(v ?? null)))) {
-      byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    for (const key of new Set(foreignValues(doc, foreignField).map((v) => groups.key(v)))) {
+      const at = byKey.get(key);
+      if (at === undefined) byKey.set(key, [i]);
+      else at.push(i);
     }
   });
   const plain = pipeline === undefined || (Array.isArray(pipeline) && pipeline.length === 0);
   return collection.map((value) => {
     const obj = value as Doc;
     const at = new Set<number>();
-    for (const v of matchValues(resolve(obj, localField))) for (const i of byKey.get(groups.key(v ?? null)) ?? []) at.add(i);
+    for (const v of localValues(obj, localField)) for (const i of byKey.get(groups.key(v)) ?? []) at.add(i);
     const matched = [...at].sort((a, b) => a - b).map((i) => join[i] as Doc);
     if (plain) return { ...obj, [as]: matched };
     const sub = { as, from: matched, pipeline, ...(expr["let"] === undefined ? {} : { let: expr["let"] }) };

@@ -49,7 +49,11 @@ function linker(docs: Doc[], foreignKey: string): Linked {
   for (const doc of docs) {
     const held = valueAt(doc, foreignKey);
     const keys = new Set([groups.key(held), ...(Array.isArray(held) ? held.map((v) => groups.key(v)) : [])]);
-    for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), doc]);
+    for (const key of keys) {
+      const linked = byKey.get(key);
+      if (linked === undefined) byKey.set(key, [doc]);
+      else linked.push(doc);
+    }
   }
   return (value) => byKey.get(groups.key(value)) ?? [];
 }

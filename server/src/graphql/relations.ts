@@ -27,6 +27,34 @@ function keyOf(ref: { service: string; database: string; collection: string }): 
   return `${ref.service}/${ref.database}/${ref.collection}`;
 }
 
+function sameKind(a: FieldModel, b: FieldModel): boolean {
+  const item = (f: FieldModel): string => (f.type.kind === "array" ? `[${f.type.item.kind}]` : f.type.kind);
+  return item(a) === item(b);
+}
+
+/** Each embedded object's field, with the fields of the same key in the other embedded objects of its type's name. */
+function sameNamedFields(collections: readonly CollectionRef[]): Map<FieldModel, FieldModel[]> {
+  const byName = new Map<string, ObjectModel[]>();
+  const visit = (model: ObjectModel, embedded: boolean): void => {
+    if (embedded) byName.set(model.name, [...(byName.get(model.name) ?? []), model]);
+    for (const field of model.fields) {
+      const item = field.type.kind === "array" ? field.type.item : field.type;
+      if (item.kind === "object") visit(item.model, true);
+    }
+  };
+  for (const c of collections) visit(c.model, false);
+  const twins = new Map<FieldModel, FieldModel[]>();
+  for (const models of byName.values()) {
+    for (const model of models) {
+      for (const field of model.fields) {
+        const others = models.filter((m) => m !== model).flatMap((m) => m.fields.filter((f) => f.key === field.key));
+        if (others.length > 0) twins.set(field, others);
+      }
+    }
+  }
+  return twins;
+}
+
 /**
  * The field a relationship's path names: a top-level field, a field of an embedded object
  * (`pet.toy`), or of the objects of a list (`pets.[].toy`).
@@ -81,6 +109,7 @@ function problem(
  */
 export function attachRelations(files: readonly RelationshipFile[], collections: readonly CollectionRef[]): string[] {
   const byName = new Map(collections.map((c) => [keyOf(c), c]));
+  const twins = sameNamedFields(collections);
   const unresolved: string[] = [];
   for (const file of files) {
     if (!isPlainObject(file.raw)) continue;
@@ -102,7 +131,12 @@ export function attachRelations(files: readonly RelationshipFile[], collections:
       }
       const [, service = "", database = "", collection = ""] = REF.exec(entry["ref"] as string) ?? [];
       const target = byName.get(keyOf({ service, database, collection }));
-      if (target !== undefined) field.relation = { target, foreignKey: entry["foreign_key"] as string, isList: entry["is_list"] === true };
+      if (target === undefined) continue;
+      const relation = { target, foreignKey: entry["foreign_key"] as string, isList: entry["is_list"] === true };
+      field.relation = relation;
+      // an embedded object's type is one GraphQL type for every object of its title: the field is
+      // a relationship in each of them
+      if (path.includes(".")) for (const twin of twins.get(field) ?? []) if (sameKind(twin, field)) twin.relation = relation;
     }
   }
   return unresolved;

@@ -126,6 +126,40 @@ describe("the generated schema", () => {
     ]);
   });
 
+  test("a relationship from a field of a titled embedded object applies to every object of that title", () => {
+    const pet = { title: "Pet", properties: { name: { bsonType: "string" }, toy: { bsonType: "string" } } };
+    const people = {
+      where: "people/schema.json",
+      service: "mongodb-atlas",
+      database: "d",
+      collection: "people",
+      raw: { title: "Person", properties: { pet, formerPet: pet } },
+    };
+    const toys = {
+      where: "toys/schema.json",
+      service: "mongodb-atlas",
+      database: "d",
+      collection: "toys",
+      raw: { title: "Toy", properties: { code: { bsonType: "string" } } },
+    };
+    const api = buildGraphqlApi(
+      spec({
+        collections: [people, toys],
+        relationships: [
+          {
+            where: "people/relationships.json",
+            service: "mongodb-atlas",
+            database: "d",
+            collection: "people",
+            raw: { "pet.toy": { ref: "#/relationship/mongodb-atlas/d/toys", foreign_key: "code", is_list: false } },
+          },
+        ],
+      }),
+    );
+    expect(api.skipped).toEqual([]);
+    expect(printSchema(api.schema!)).toContain("type Pet {\n  name: String\n  toy: Toy\n}");
+  });
+
   test("two collections whose types share a name: the second is listed and left out; a schema that only validates gives no type", () => {
     const twice = buildGraphqlApi(
       spec({
