@@ -73,6 +73,12 @@ describe("query operators compare numbers of every BSON type by value", () => {
     expect(await ids({ tags: { $all: ["ssl", "security"] } })).toEqual([7]);
     expect(await ids({ tags: { $all: [/^sec/] } })).toEqual([7]);
     expect(await ids({ tags: { $all: [{ $elemMatch: { k: "a", n: { $gt: 2 } } }] } })).toEqual([9]);
+    // a field that is no array: a value equals it, a regular expression matches it
+    await s.call("insertMany", { documents: [{ _id: 10, t: "security" }] });
+    expect(await ids({ t: { $all: ["security", /^sec/] } })).toEqual([10]);
+    expect(await ids({ t: { $all: [null] }, _id: { $gte: 9 } })).toEqual([9]);
+    await expect(s.call("find", { query: { p: { $all: [{ $gt: 1 }] } } })).rejects.toThrow(/no \$ expressions in \$all/);
+    await expect(s.call("find", { query: { tags: { $all: [{ $elemMatch: { k: "a" } }, 5] } } })).rejects.toThrow(/has to be consistent/);
   });
 
   test("other types keep their comparisons", async () => {

@@ -179,27 +179,58 @@ function expressionTypeName(v: unknown): string {
   return typeNames(v)[0] ?? "object";
 }
 
+/** The hash key of a value `$all` and `$in` look up (numbers by value), or undefined for values compared one by one. */
+function hashKey(v: unknown): string | undefined {
+  if (v === undefined || v === null) return "null";
+  if (isNumeric(v)) return `n${numberHashKey(v)}`;
+  return scalarKey(v);
+}
+
+/** The values of a field `$all` looks among: the field, and an array's elements (to the selector's depth). */
+function heldValues(field: unknown, depth: number): unknown[] {
+  if (!Array.isArray(field)) return [field];
+  return [field, ...(field as unknown[]), ...flatten(field, depth)];
+}
+
 /**
- * The query operators of this file, to lay over mingo's.
- * @throws ServerError 400 `MongoDBError` `$in needs an array` / `$nin needs an array` for another argument
- */
-/**
- * `$all`: the field holds each listed value (by value, as `$eq` matches: an array field by its
- * elements or as a whole); an empty list matches nothing. A list with a regular expression or an
- * `$elemMatch` is mingo's.
+ * `$all`: the field holds each listed value, as `$eq` matches it (numbers by value; an array field
+ * by its elements or as a whole), a regular expression matching a string the field is or holds;
+ * an empty list matches nothing. Lists of hashable values are hashed once (each document costs a
+ * lookup per value it holds). A list of `$elemMatch` conditions is mingo's; mixing them with values,
+ * or an operator condition, is MongoDB's error.
+ * @throws ServerError 400 `MongoDBError` for a list that is not an array, or is not consistent
  */
 const allOperator: QueryOperator = (selector, value, options) => {
   if (!Array.isArray(value)) throw mongoError("$all needs an array");
-  if (value.some((v) => v instanceof RegExp || (isPlainObject(v) && "$elemMatch" in v)))
+  const elemMatches = value.filter((v) => isPlainObject(v) && "$elemMatch" in v).length;
+  if (elemMatches > 0) {
+    if (elemMatches !== value.length) throw mongoError("$all/$elemMatch has to be consistent");
     return (mingoQuery["$all"] as QueryOperator)(selector, value, options);
+  }
+  if (value.some((v) => isPlainObject(v) && Object.keys(v).some((k) => k.startsWith("$")))) throw mongoError("no $ expressions in $all");
   const depth = depthOf(selector);
+  const wantedKeys = value.map(hashKey);
+  const hashable = wantedKeys.every((k) => k !== undefined);
   return (obj) => {
     if (value.length === 0) return false;
-    const field = fieldOf(obj, selector);
-    return value.every((wanted) => matchesEq(field, wanted, depth));
+    const held = heldValues(fieldOf(obj, selector), depth);
+    if (hashable) {
+      const keys = new Set(held.map(hashKey));
+      return wantedKeys.every((k) => keys.has(k));
+    }
+    return value.every((wanted) =>
+      wanted instanceof RegExp
+        ? held.some((v) => typeof v === "string" && wanted.test(v))
+        : held.some((v) => bsonEqual(v, wanted)) || (isNil(wanted) && held.some(isNil)),
+    );
   };
 };
 
+/**
+ * The query operators of this file, to lay over mingo's.
+ * @throws ServerError 400 `MongoDBError` `$in needs an array` / `$nin needs an array` for another
+ * argument; `$all`'s errors
+ */
 export const bsonQueryOperators: Record<string, QueryOperator> = {
   $eq: (selector, value) => {
     const depth = depthOf(selector);
