@@ -52,6 +52,21 @@ test("$lookup follows paths through arrays of documents on both sides; a local a
   expect(run("nothing", "bins.sku", {})).toEqual(["bin-3-9", "pair"]);
 });
 
+test("$lookup's as may be a dotted path: the joined documents go inside the embedded document", () => {
+  const out = new Aggregator(
+    [
+      { $lookup: { from: "products", localField: "sku", foreignField: "sku", as: "o.items" } },
+      {
+        $lookup: { from: "products", localField: "sku", foreignField: "sku", pipeline: [{ $project: { _id: 0, name: 1 } }], as: "o.names" },
+      },
+    ],
+    { collectionResolver: resolver },
+  ).run<{ o: { keep: number; items: { name: string }[]; names: { name: string }[] } }>([{ sku: 1, o: { keep: 1 } }]);
+  expect(out[0]?.o.keep).toBe(1);
+  expect(out[0]?.o.items.map((i) => i.name)).toEqual(["one"]);
+  expect(out[0]?.o.names).toEqual([{ name: "one" }]);
+});
+
 test("$lookup on $documents (no from) and a pipeline that is not an array", () => {
   const out = new Aggregator([
     { $lookup: { localField: "x", foreignField: "s", pipeline: [{ $documents: [{ s: 1, n: "doc" }] }], as: "j" } },

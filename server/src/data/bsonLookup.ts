@@ -14,7 +14,7 @@ import * as pipelineOperators from "mingo/operators/pipeline";
 import type { Options } from "mingo/types";
 import { ValueGroups } from "./bsonGroups.js";
 import { leafValues } from "./bsonSort.js";
-import { isPlainObject, type Doc } from "./bsonValues.js";
+import { defineOwn, isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
 type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
@@ -55,6 +55,23 @@ function joined(from: unknown, options: Options): Doc[] {
   return docs as Doc[];
 }
 
+/** The field a pipeline's results come back in, before they move to `as`. */
+const RESULT = "\u0000lookup";
+
+/** A copy of a document with a value at a dotted path (`as: "a.b"` sets `b` inside `a`, as MongoDB does). */
+function withField(doc: Doc, path: string, value: unknown): Doc {
+  const dot = path.indexOf(".");
+  const out: Doc = { ...doc };
+  if (dot < 0) {
+    defineOwn(out, path, value);
+    return out;
+  }
+  const head = path.slice(0, dot);
+  const inner = Object.prototype.hasOwnProperty.call(doc, head) ? doc[head] : undefined;
+  defineOwn(out, head, withField(isPlainObject(inner) ? inner : {}, path.slice(dot + 1), value));
+  return out;
+}
+
 /** The `$lookup` stage (see the module's description). */
 export const lookupStage: PipelineOperator = (collection, expr, options) => {
   // the let/pipeline form, and a join on `$documents` (no `from`), are mingo's
@@ -85,8 +102,9 @@ export const lookupStage: PipelineOperator = (collection, expr, options) => {
     const at = new Set<number>();
     for (const v of localValues(obj, localField)) for (const i of byKey.get(groups.key(v)) ?? []) at.add(i);
     const matched = [...at].sort((a, b) => a - b).map((i) => join[i] as Doc);
-    if (plain) return { ...obj, [as]: matched };
-    const sub = { as, from: matched, pipeline, ...(expr["let"] === undefined ? {} : { let: expr["let"] }) };
-    return mingoLookup(Lazy([obj]), sub, options).collect()[0];
+    if (plain) return withField(obj, as, matched);
+    const sub = { as: RESULT, from: matched, pipeline, ...(expr["let"] === undefined ? {} : { let: expr["let"] }) };
+    const [out] = mingoLookup(Lazy([obj]), sub, options).collect<Doc>();
+    return withField(obj, as, out?.[RESULT] ?? []);
   });
 };
