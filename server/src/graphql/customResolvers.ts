@@ -20,8 +20,8 @@ import type { GraphqlContext } from "./context.js";
 import { plainDocument, toBson } from "./convert.js";
 import { objectModel, scalarKind, type FieldType, type ObjectModel } from "./model.js";
 import { isGraphqlName } from "./names.js";
-import { plainNumber } from "./scalars.js";
-import { scalarType, type TypeRegistry } from "./types.js";
+import { plainNumber, scalarType } from "./scalars.js";
+import type { TypeRegistry } from "./types.js";
 
 /** How a custom resolver's input or payload type is given. */
 export type TypeFormat = "scalar" | "scalar-list" | "generated" | "generated-list" | "custom";

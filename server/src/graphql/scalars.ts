@@ -7,7 +7,7 @@
 import { Decimal128, Double, Int32, Long, ObjectId, Timestamp } from "bson";
 import type { ScalarKind } from "./model.js";
 import { inspect } from "node:util";
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from "graphql";
+import { GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLInt, GraphQLScalarType, GraphQLString, Kind, type ValueNode } from "graphql";
 
 function invalid(type: string, value: unknown): GraphQLError {
   return new GraphQLError(`${type} cannot represent ${typeof value === "string" ? JSON.stringify(value) : inspect(value)}`);
@@ -133,5 +133,28 @@ export function scalarToBson(value: unknown, kind: ScalarKind): unknown {
       return value instanceof Date ? new Timestamp({ t: Math.floor(value.getTime() / 1000), i: 1 }) : value;
     default:
       return value;
+  }
+}
+
+/** The GraphQL scalar of a BSON type. */
+export function scalarType(kind: ScalarKind): GraphQLScalarType {
+  switch (kind) {
+    case "objectId":
+      return ObjectIdScalar;
+    case "bool":
+      return GraphQLBoolean;
+    case "string":
+      return GraphQLString;
+    case "int":
+      return GraphQLInt;
+    case "long":
+      return LongScalar;
+    case "double":
+    case "decimal":
+    case "number":
+      return GraphQLFloat;
+    case "date":
+    case "timestamp":
+      return DateTimeScalar;
   }
 }

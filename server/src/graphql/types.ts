@@ -7,9 +7,7 @@
 import {
   GraphQLBoolean,
   GraphQLEnumType,
-  GraphQLFloat,
   GraphQLInputObjectType,
-  GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
@@ -18,7 +16,6 @@ import {
   type GraphQLInputFieldConfigMap,
   type GraphQLInputType,
   type GraphQLOutputType,
-  type GraphQLScalarType,
 } from "graphql";
 import { isPlainObject } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
@@ -30,11 +27,10 @@ import {
   type FieldType,
   type ItemType,
   type ObjectModel,
-  type ScalarKind,
 } from "./model.js";
 import { sortValues, upperFirst } from "./names.js";
 import { linkedDocuments } from "./relationIo.js";
-import { DateTimeScalar, LongScalar, ObjectIdScalar, plainNumber } from "./scalars.js";
+import { plainNumber, scalarType } from "./scalars.js";
 
 /** What an input type describes: conditions, a document, or changes. */
 export type InputKind = "query" | "insert" | "update";
@@ -43,29 +39,6 @@ export type InputKind = "query" | "insert" | "update";
 export interface SortOrder {
   key: string;
   direction: 1 | -1;
-}
-
-/** The GraphQL scalar of a BSON type. */
-export function scalarType(kind: ScalarKind): GraphQLScalarType {
-  switch (kind) {
-    case "objectId":
-      return ObjectIdScalar;
-    case "bool":
-      return GraphQLBoolean;
-    case "string":
-      return GraphQLString;
-    case "int":
-      return GraphQLInt;
-    case "long":
-      return LongScalar;
-    case "double":
-    case "decimal":
-    case "number":
-      return GraphQLFloat;
-    case "date":
-    case "timestamp":
-      return DateTimeScalar;
-  }
 }
 
 /** A document's own field (a field named `constructor` or `toString` is no inherited method). */
