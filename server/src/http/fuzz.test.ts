@@ -10,22 +10,11 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "../index.js";
 import { TestClient, type LoginBody } from "../../test/testClient.js";
+import { prng } from "../../test/prng.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed);
 const CASES_PER_ROUTE = Number(process.env.FUZZ_CASES ?? 30);
 const ADMIN = "fuzz-admin-token";
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = [
   "name",

@@ -9,20 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATLAS } from "../../test/appDir.js";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient } from "../../test/testClient.js";
+import { prng } from "../../test/prng.js";
 
 const SEED = Number(process.env["FUZZ_SEED"] ?? 0x9a11);
 const CASES = Number(process.env["FUZZ_CASES"] ?? 150);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const everyone = (c: string): Record<string, unknown> => ({
   database: "f",
