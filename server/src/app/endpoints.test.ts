@@ -173,17 +173,15 @@ describe("https_endpoints/data_api_config.json", () => {
     expect((await load({})).dataApi).toBeUndefined();
   });
 
-  test("runs as the system or as one user; a user chosen by a script is not supported, a missing secret refuses requests", async () => {
+  test("runs as the system, as one user, or as the user a script chooses; a missing secret refuses requests", async () => {
     expect((await load({ "https_endpoints/data_api_config.json": { run_as_system: true } })).dataApi?.runAs).toEqual({ kind: "system" });
     expect((await load({ "http_endpoints/data_api_config.json": { run_as_user_id: "628e47baf4c2ac2796fc8a91" } })).dataApi?.runAs).toEqual({
       kind: "user",
       userId: "628e47baf4c2ac2796fc8a91",
     });
     const script = await load({ "https_endpoints/data_api_config.json": { run_as_user_id_script_source: "exports = () => 'x'" } });
-    expect(script.dataApi).toBeUndefined();
-    expect(script.unsupported).toEqual([
-      "https_endpoints/data_api_config.json: the Data API runs as the user a script chooses (run_as_user_id_script_source), which is not supported: it is not served",
-    ]);
+    expect(script.dataApi?.runAs).toEqual({ kind: "script", functionName: "realm-tabs:data-api-run-as", script: "exports = () => 'x'" });
+    expect(script.unsupported).toEqual([]);
     const locked = await load({
       "https_endpoints/data_api_config.json": { verification_method: "SECRET_AS_QUERY_PARAM", secret_name: "gone" },
     });

@@ -81,6 +81,23 @@ function compiled(file: string, label: string, source: unknown): RuleExpression 
 
 const DATA_API_VERSIONS = new Set(["beta", "v1"]);
 
+/**
+ * The function that runs the Data API's `run_as_user_id_script_source` (no app function can have
+ * this name: `:` is not allowed in one). Its script chooses the user it runs as; it answers that
+ * user's id, or `{ runAsSystem: true }`.
+ */
+export const DATA_API_RUN_AS = "realm-tabs:data-api-run-as";
+
+/** The function {@link DATA_API_RUN_AS}, for a script. */
+export function dataApiRunAsFunction(script: string): FunctionSpec {
+  return {
+    name: DATA_API_RUN_AS,
+    file: "https_endpoints/data_api_config.json",
+    source: "exports = function () { return context.runningAsSystem() ? { runAsSystem: true } : context.user.id; };",
+    runAsUserScript: script,
+  };
+}
+
 function dataApi(files: AppFiles, dir: string, secrets: Record<string, string>, unsupported: string[]): DataApiSpec | undefined {
   const file = `${dir}/data_api_config.json`;
   const config = files.optionalJson(file, dataApiSchema);
@@ -89,15 +106,17 @@ function dataApi(files: AppFiles, dir: string, secrets: Record<string, string>, 
   const unknown = config.versions.filter((v) => !DATA_API_VERSIONS.has(v));
   if (unknown.length > 0) throw appError(file, `versions: unknown ${unknown.map((v) => JSON.stringify(v)).join(", ")} (expected beta, v1)`);
   const userId = config.run_as_user_id ?? "";
-  if ((config.run_as_user_id_script_source ?? "") !== "" && !config.run_as_system && userId === "") {
-    unsupported.push(
-      `${file}: the Data API runs as the user a script chooses (run_as_user_id_script_source), which is not supported: it is not served`,
-    );
-    return undefined;
-  }
+  const script = config.run_as_user_id_script_source ?? "";
+  const runAs: DataApiSpec["runAs"] = config.run_as_system
+    ? { kind: "system" }
+    : userId !== ""
+      ? { kind: "user", userId }
+      : script !== ""
+        ? { kind: "script", functionName: DATA_API_RUN_AS, script }
+        : { kind: "caller" };
   return {
     versions: config.versions,
-    runAs: config.run_as_system ? { kind: "system" } : userId !== "" ? { kind: "user", userId } : { kind: "caller" },
+    runAs,
     validation: validation(file, "the Data API", config, secrets, unsupported),
     createUserOnAuth: config.create_user_on_auth,
     returnType: returnType(file, "the Data API", config.return_type),

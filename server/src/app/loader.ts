@@ -11,7 +11,7 @@ import type { AppMetadataInput } from "../functions/appMetadata.js";
 import type { TriggerSpec } from "../triggers/types.js";
 import type { DataApiSpec, EndpointSpec } from "../endpoints/types.js";
 import { readDataSources } from "./dataSources.js";
-import { readEndpoints } from "./endpoints.js";
+import { dataApiRunAsFunction, readEndpoints } from "./endpoints.js";
 import { appError, AppFiles, type AppEnvironment } from "./files.js";
 import { readGraphql } from "./graphql.js";
 import { readHosting, type HostingSpec } from "./hosting.js";
@@ -117,6 +117,12 @@ export function loadApp(dir: string, options: LoadAppOptions = {}): LoadedApp {
   const values = readValues(files, secrets, unsupported);
   const triggers = readTriggers(files, new Set(functions.specs.map((spec) => spec.name)));
   const endpoints = readEndpoints(files, functions.specs, secrets);
+  // the Data API's Script authentication runs its script through a function of the server's
+  const runAs = endpoints.dataApi?.runAs;
+  if (runAs?.kind === "script") {
+    functions.specs.push(dataApiRunAsFunction(runAs.script));
+    functions.clientRules.set(runAs.functionName, { private: true, canEvaluate: undefined });
+  }
   const graphql = readGraphql(files, data.rules, data.relationships, new Set(functions.specs.map((spec) => spec.name)), unsupported);
   unsupported.push(...triggers.unsupported, ...endpoints.unsupported, ...unsupportedParts(files));
   return {

@@ -51,7 +51,15 @@ export interface DataApiSpec {
   /** The versions requests may name (`v1`, `beta`). */
   versions: string[];
   /** Who requests run as: the caller (Application authentication), the system, or one user. */
-  runAs: { kind: "caller" } | { kind: "system" } | { kind: "user"; userId: string };
+  runAs:
+    | { kind: "caller" }
+    | { kind: "system" }
+    | { kind: "user"; userId: string }
+    /**
+     * Script authentication: `script` (`run_as_user_id_script_source`) chooses the user; the
+     * function `functionName` runs it and answers that user's id.
+     */
+    | { kind: "script"; functionName: string; script: string };
   validation: EndpointValidation;
   createUserOnAuth: boolean;
   /** The format of the answers when the request's `Accept` does not choose one. */

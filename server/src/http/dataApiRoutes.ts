@@ -9,7 +9,6 @@
  * @packageDocumentation
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AuthService } from "../auth/service.js";
 import { ServerError, type Caller, type ContextUser } from "../contracts.js";
 import { dataApiCall, isDataApiAction } from "../endpoints/dataApi.js";
 import { chooseFormat, CONTENT_TYPES, renderValue } from "../endpoints/format.js";
@@ -31,9 +30,23 @@ export interface DataApiDeps {
   checkRules(caller: Caller): Promise<void>;
 }
 
-function userOf(request: FastifyRequest, spec: DataApiSpec, auth: AuthService): Promise<ContextUser | undefined> {
+/**
+ * The user the Data API's script chooses: its function answers a user's id, or `{ runAsSystem:
+ * true }` (no user: the system).
+ * @throws ServerError 400 `FunctionExecutionError` when the script's choice is neither
+ */
+async function scriptUser(request: FastifyRequest, functionName: string, deps: HttpDeps): Promise<ContextUser | undefined> {
+  const chosen = await deps.runner.call(functionName, [], { request: requestInfo(request, "runAsScript") });
+  if (typeof chosen === "string" && chosen !== "") return deps.auth.contextUserById(chosen);
+  if (typeof chosen === "object" && chosen !== null && (chosen as { runAsSystem?: unknown }).runAsSystem === true) return undefined;
+  throw new ServerError(400, "FunctionExecutionError", "the Data API's run_as_user_id_script_source chose no user");
+}
+
+function userOf(request: FastifyRequest, spec: DataApiSpec, deps: HttpDeps): Promise<ContextUser | undefined> {
+  const { auth } = deps;
   if (spec.runAs.kind === "system") return Promise.resolve(undefined);
   if (spec.runAs.kind === "user") return auth.contextUserById(spec.runAs.userId);
+  if (spec.runAs.kind === "script") return scriptUser(request, spec.runAs.functionName, deps);
   // with its custom data: rules may read %%user.custom_data
   return endpointUser(request, { noCredentials: false, fetchCustomUserData: true, createUserOnAuth: spec.createUserOnAuth }, auth);
 }
@@ -68,7 +81,7 @@ export function registerDataApiRoutes(app: FastifyInstance, deps: HttpDeps, data
           signature: typeof signature === "string" ? signature : undefined,
           body,
         });
-        const user = await userOf(request, data.spec, deps.auth);
+        const user = await userOf(request, data.spec, deps);
         const call = dataApiCall(action, parseEjsonText(body.toString("utf8")));
         if (!deps.mongo.hasService(call.dataSource))
           throw new ServerError(404, "ServiceNotFound", `service not found: '${call.dataSource}'`);
