@@ -28,6 +28,11 @@ export async function writeApp(files: AppFileMap): Promise<string> {
 /** The data source config of `mongodb-atlas`. */
 export const ATLAS = { name: "mongodb-atlas", type: "mongodb-atlas", config: { clusterName: "local" } };
 
+/** A rule file for `db.coll` that lets every user read and write every document. */
+export function everyone(database: string, collection: string): Record<string, unknown> {
+  return { database, collection, roles: [{ name: "all", apply_when: {}, read: true, write: true, insert: true, delete: true }] };
+}
+
 /** An owner-only rule file for `db.coll`: the document's `owner_id` must be the user's id. */
 export function ownerOnly(database: string, collection: string, ownerField = "owner_id"): Record<string, unknown> {
   return {

@@ -6,7 +6,7 @@
  * Replay a failure with `FUZZ_SEED=<seed> npx vitest run server/src/http/graphqlFuzz`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ATLAS } from "../../test/appDir.js";
+import { ATLAS, everyone } from "../../test/appDir.js";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient } from "../../test/testClient.js";
 import { prng } from "../../test/prng.js";
@@ -14,16 +14,10 @@ import { prng } from "../../test/prng.js";
 const SEED = Number(process.env["FUZZ_SEED"] ?? 0x9a11);
 const CASES = Number(process.env["FUZZ_CASES"] ?? 150);
 
-const everyone = (c: string): Record<string, unknown> => ({
-  database: "f",
-  collection: c,
-  roles: [{ name: "all", apply_when: {}, read: true, write: true, insert: true, delete: true }],
-});
-
 const files = {
   "root_config.json": { name: "fuzz", app_id: "gql-fuzz" },
   "data_sources/mongodb-atlas/config.json": ATLAS,
-  "data_sources/mongodb-atlas/f/items/rules.json": everyone("items"),
+  "data_sources/mongodb-atlas/f/items/rules.json": everyone("f", "items"),
   "data_sources/mongodb-atlas/f/items/schema.json": {
     title: "Item",
     properties: {
@@ -41,7 +35,7 @@ const files = {
   "data_sources/mongodb-atlas/f/items/relationships.json": {
     owner: { ref: "#/relationship/mongodb-atlas/f/owners", foreign_key: "code", is_list: false },
   },
-  "data_sources/mongodb-atlas/f/owners/rules.json": everyone("owners"),
+  "data_sources/mongodb-atlas/f/owners/rules.json": everyone("f", "owners"),
   "data_sources/mongodb-atlas/f/owners/schema.json": { title: "Owner", properties: { code: { bsonType: "string" } } },
   "auth/providers.json": { "anon-user": { type: "anon-user" } },
 };

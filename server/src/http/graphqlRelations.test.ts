@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ATLAS } from "../../test/appDir.js";
+import { ATLAS, everyone } from "../../test/appDir.js";
 import { startAppServer, type AppServer } from "../../test/appServer.js";
 import { TestClient } from "../../test/testClient.js";
 
 // Relationships (App Services' "Relationships"): a to-one field (a studio's code) and a to-many
 // field (review ids), resolved, filtered on and written through the GraphQL API.
-const everyone = (database: string, collection: string): Record<string, unknown> => ({
-  database,
-  collection,
-  roles: [{ name: "all", apply_when: {}, read: true, write: true, insert: true, delete: true }],
-});
 const onlyPublished = {
   database: "cinema",
   collection: "reviews",
