@@ -101,11 +101,6 @@ export class TypeRegistry {
     fields.set(fieldName, field);
   }
 
-  /** The names of the input types made so far. */
-  inputNames(): string[] {
-    return [...this.inputs.keys()];
-  }
-
   /** An input type made so far, by name. */
   input(name: string): GraphQLInputObjectType | undefined {
     return this.inputs.get(name);
