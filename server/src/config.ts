@@ -16,21 +16,33 @@ const metadataField = z.object({
   required: z.boolean().default(false),
 });
 
+const publicKey = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), { message: "must be an http(s) URL" });
+
 const customTokenSchema = z
   .object({
     algorithm: z.enum(["HS256", "RS256"]),
-    /** HS256 shared secret. */
-    secret: z.string().min(1).optional(),
-    /** RS256 public key: a PEM (SPKI) string or a JWK object. */
-    publicKey: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+    /** HS256 shared secret, or up to three (a token signed with any of them is valid). */
+    secret: z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(3)]).optional(),
+    /** RS256 public key: a PEM (SPKI) string or a JWK object, or up to three of them. */
+    publicKey: z.union([publicKey, z.array(publicKey).min(1).max(3)]).optional(),
+    /** RS256 keys fetched from this URL (a JWK Set, or one JWK), as App Services' `jwkURI`. */
+    jwkUri: httpUrl.optional(),
     audience: z.union([z.string(), z.array(z.string())]).optional(),
     /** As App Services' `requireAnyAudience`: true, a token needs one of the audiences; false or absent, all of them. */
     requireAnyAudience: z.boolean().optional(),
     metadataFields: z.array(metadataField).default([]),
   })
-  .refine((c) => (c.algorithm === "HS256" ? c.secret !== undefined : c.publicKey !== undefined), {
-    message: "custom-token needs `secret` for HS256 or `publicKey` for RS256",
-  });
+  .refine(
+    (c) =>
+      c.algorithm === "HS256"
+        ? c.secret !== undefined && c.publicKey === undefined && c.jwkUri === undefined
+        : c.secret === undefined && (c.publicKey === undefined) !== (c.jwkUri === undefined),
+    { message: "custom-token needs `secret` for HS256, or one of `publicKey` and `jwkUri` for RS256" },
+  );
 
 const localUserpassSchema = z.object({
   autoConfirm: z.boolean().default(true),
@@ -40,11 +52,29 @@ const localUserpassSchema = z.object({
   resetFunctionName: z.string().min(1).optional(),
 });
 
-/** An OAuth 2.0 provider; its logins run through the development stand-in (`devOAuth`). */
+/**
+ * An OAuth 2.0 provider. Its redirect logins run through the development stand-in (`devOAuth`); its
+ * ID token logins (Google, Apple) are verified with the provider's published keys.
+ */
 const oauthProviderSchema = z
   .object({
     /** Redirect URLs a login may return to (as App Services' `redirect_uris`); none listed: any loopback URL. */
     redirectUris: z.array(z.string().url()).optional(),
+    /** The OAuth client id (Google's client ID, Apple's Services ID or bundle ID): an ID token's audience. */
+    clientId: z.string().min(1).optional(),
+    /** Email domains allowed to log in (Google's `domain_restrictions`); none: any. */
+    domainRestrictions: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+/**
+ * Where the server fetches the keys that sign Google's and Apple's ID tokens, when not at the
+ * providers' public addresses (a proxy, or a test's own key server).
+ */
+const oauthKeysSchema = z
+  .object({
+    "oauth2-google": httpUrl.optional(),
+    "oauth2-apple": httpUrl.optional(),
   })
   .strict();
 
@@ -65,6 +95,10 @@ const providersSchema = z
 export const OAUTH_PROVIDER_TYPES = ["oauth2-google", "oauth2-facebook", "oauth2-apple"] as const;
 /** One of {@link OAUTH_PROVIDER_TYPES}. */
 export type OAuthProviderType = (typeof OAUTH_PROVIDER_TYPES)[number];
+/** The OAuth 2.0 providers whose ID tokens log in (`{id_token}`). */
+export const ID_TOKEN_PROVIDER_TYPES = ["oauth2-google", "oauth2-apple"] as const;
+/** One of {@link ID_TOKEN_PROVIDER_TYPES}. */
+export type IdTokenProviderType = (typeof ID_TOKEN_PROVIDER_TYPES)[number];
 /** Settings of one OAuth 2.0 provider. */
 export type OAuthProviderConfig = z.infer<typeof oauthProviderSchema>;
 
@@ -98,6 +132,8 @@ export const configFileSchema = z
      * `NODE_ENV=production`.
      */
     devOAuth: z.boolean().optional(),
+    /** JWK Set URLs of the ID token providers, instead of Google's and Apple's public ones. */
+    oauthKeyUrls: oauthKeysSchema.optional(),
   })
   .strict();
 
@@ -126,6 +162,8 @@ export interface ServerConfig {
   };
   /** OAuth 2.0 logins run through the development stand-in authorization page. */
   devOAuth: boolean;
+  /** JWK Set URLs of ID token providers that replace their public ones. */
+  oauthKeyUrls: Partial<Record<IdTokenProviderType, string>>;
   customUserData: ConfigFile["customUserData"];
   mongoServiceNames: string[];
   values: Record<string, unknown>;
@@ -219,6 +257,7 @@ export function resolveConfig(file: ConfigFile, overrides: ConfigOverrides = {})
       oauth,
     },
     devOAuth,
+    oauthKeyUrls: file.oauthKeyUrls ?? {},
     customUserData: file.customUserData,
     mongoServiceNames: file.mongoServiceNames ?? ["mongodb-atlas"],
     values: file.values ?? {},

@@ -81,7 +81,7 @@ describe("auth providers and custom user data", () => {
       "custom-function": { functionName: "auth" },
       "custom-token": {
         algorithm: "HS256",
-        secret: "a-shared-secret-of-at-least-32-bytes!!",
+        secret: ["a-shared-secret-of-at-least-32-bytes!!"],
         audience: "aud",
         metadataFields: [{ name: "user.name", fieldName: "name", required: true }],
       },
@@ -109,11 +109,39 @@ describe("auth providers and custom user data", () => {
       onUserCreationFunction: "onCreate",
     });
     expect(loaded.unsupported).toEqual([
-      "auth/providers.json: oauth2-google cannot reach google; its redirect logins work only with devOAuth (the development stand-in), else they are refused",
+      "auth/providers.json: oauth2-google cannot reach google: its redirect logins work only with devOAuth (the development stand-in); authorization code logins are refused",
       "auth/providers.json: custom-token signing key secret(s) missing not provided (--secrets FILE): custom JWT logins are refused",
       "auth/providers.json: local-userpass confirmation emails are not sent; read confirmation tokens through the admin API",
       "auth/providers.json: local-userpass password reset emails are not sent; read reset tokens through the admin API",
     ]);
+  });
+
+  test("custom-token: up to three signing keys, or the JWK URI", async () => {
+    const keys = { k1: "first-secret-of-at-least-32-bytes!!!!", k2: "second-secret-of-at-least-32-bytes!!!" };
+    const several = await app({
+      "auth/providers.json": {
+        "custom-token": { type: "custom-token", config: {}, secret_config: { signingKeys: ["k1", "gone", "k2"] } },
+      },
+    });
+    const loaded = loadApp(several, { secrets: keys });
+    expect(loaded.authProviders["custom-token"]).toEqual({ algorithm: "HS256", secret: [keys.k1, keys.k2], metadataFields: [] });
+    expect(loaded.unsupported).toEqual([
+      "auth/providers.json: custom-token signing key secret(s) gone not provided (--secrets FILE): tokens signed with them are refused",
+    ]);
+    const jwk = await app({
+      "auth/providers.json": {
+        "custom-token": { type: "custom-token", config: { useJWKURI: true, jwkURI: "https://example.com/.well-known/jwks.json" } },
+      },
+    });
+    expect(loadApp(jwk).authProviders["custom-token"]).toEqual({
+      algorithm: "RS256",
+      jwkUri: "https://example.com/.well-known/jwks.json",
+      metadataFields: [],
+    });
+    const badUri = await app({
+      "auth/providers.json": { "custom-token": { type: "custom-token", config: { useJWKURI: true, jwkURI: "file:///etc/keys" } } },
+    });
+    expect(() => loadApp(badUri)).toThrow(/custom-token jwkURI must be an http\(s\) URL/);
   });
 
   test("a user creation function that functions/ does not define is refused, naming the file", async () => {

@@ -4,13 +4,14 @@
  * @packageDocumentation
  */
 import type { z } from "zod";
-import type { ConfigFile } from "../config.js";
+import type { ConfigFile, OAuthProviderConfig } from "../config.js";
 import { appError, type AppFiles } from "./files.js";
 import {
   customFunctionConfigSchema,
   customTokenConfigSchema,
   customTokenSecretsSchema,
   customUserDataSchema,
+  oauthConfigSchema,
   providersFileSchema,
   userpassConfigSchema,
 } from "./schemas.js";
@@ -31,26 +32,35 @@ function customToken(
   unsupported: string[],
 ): Providers["custom-token"] {
   const config = parse(customTokenConfigSchema, provider.config, "custom-token config");
+  let keys: Pick<NonNullable<Providers["custom-token"]>, "algorithm" | "secret" | "publicKey" | "jwkUri">;
   if (config.useJWKURI) {
-    unsupported.push(
-      `${PROVIDERS}: custom-token with useJWKURI (${config.jwkURI ?? "no URI"}) is not supported: custom JWT logins are refused`,
-    );
-    return undefined;
+    const uri = config.jwkURI ?? "";
+    if (!/^https?:\/\//i.test(uri) || !URL.canParse(uri))
+      throw appError(PROVIDERS, `custom-token jwkURI must be an http(s) URL, not '${uri}'`);
+    // the JWK URI's keys are RS256 (App Services sets the algorithm with it)
+    keys = { algorithm: "RS256", jwkUri: uri };
+  } else {
+    const { signingKeys } = parse(customTokenSecretsSchema, provider.secret_config, "custom-token secret_config");
+    const values = signingKeys.map((name) => secrets[name]).filter((k): k is string => typeof k === "string" && k !== "");
+    if (values.length === 0 || values.length < signingKeys.length) {
+      const missing = signingKeys.filter((name) => !secrets[name]);
+      unsupported.push(
+        `${PROVIDERS}: custom-token signing key secret(s) ${missing.join(", ") || "(none named)"} not provided (--secrets FILE): ${
+          values.length === 0 ? "custom JWT logins are refused" : "tokens signed with them are refused"
+        }`,
+      );
+      if (values.length === 0) return undefined;
+    }
+    const chosen = values.slice(0, 3);
+    if (values.length > 3)
+      unsupported.push(
+        `${PROVIDERS}: custom-token has ${values.length} signing keys; App Services uses up to three, and so does this server`,
+      );
+    keys = config.signingAlgorithm === "HS256" ? { algorithm: "HS256", secret: chosen } : { algorithm: "RS256", publicKey: chosen };
   }
-  const { signingKeys } = parse(customTokenSecretsSchema, provider.secret_config, "custom-token secret_config");
-  const keys = signingKeys.map((name) => secrets[name]).filter((k): k is string => typeof k === "string" && k !== "");
-  if (keys.length === 0) {
-    unsupported.push(
-      `${PROVIDERS}: custom-token signing key secret(s) ${signingKeys.join(", ") || "(none named)"} not provided (--secrets FILE): custom JWT logins are refused`,
-    );
-    return undefined;
-  }
-  if (keys.length > 1) unsupported.push(`${PROVIDERS}: custom-token has ${keys.length} signing keys; only the first is used`);
-  const key = keys[0] as string;
   const audience = config.audience === "" || (Array.isArray(config.audience) && config.audience.length === 0) ? undefined : config.audience;
   return {
-    algorithm: config.signingAlgorithm,
-    ...(config.signingAlgorithm === "HS256" ? { secret: key } : { publicKey: key }),
+    ...keys,
     ...(audience === undefined ? {} : { audience }),
     ...(config.requireAnyAudience === undefined ? {} : { requireAnyAudience: config.requireAnyAudience }),
     metadataFields: provider.metadata_fields.map((f) => ({
@@ -58,6 +68,27 @@ function customToken(
       required: f.required,
       ...(f.field_name ? { fieldName: f.field_name } : {}),
     })),
+  };
+}
+
+function oauth(provider: z.infer<typeof providersFileSchema>[string], unsupported: string[]): OAuthProviderConfig {
+  const type = provider.type;
+  const name = type.slice("oauth2-".length);
+  const config = parse(oauthConfigSchema, provider.config, `${type} config`);
+  const uris = (provider.redirect_uris ?? []).filter((u) => URL.canParse(u));
+  const domains = provider.domain_restrictions ?? [];
+  const idTokens = type !== "oauth2-facebook" && config.clientId !== undefined;
+  unsupported.push(
+    `${PROVIDERS}: ${type} cannot reach ${name}: its redirect logins work only with devOAuth (the development stand-in)${
+      idTokens ? "; ID token logins are verified with its published keys" : ""
+    }; ${type === "oauth2-facebook" ? "access token" : type === "oauth2-google" ? "authorization code" : "other"} logins are refused`,
+  );
+  if (provider.metadata_fields.length > 0)
+    unsupported.push(`${PROVIDERS}: ${type} metadata fields are not read: the users' profiles have no data from ${name}`);
+  return {
+    ...(uris.length > 0 ? { redirectUris: uris } : {}),
+    ...(idTokens ? { clientId: config.clientId } : {}),
+    ...(domains.length > 0 ? { domainRestrictions: domains } : {}),
   };
 }
 
@@ -109,14 +140,9 @@ export function readProviders(files: AppFiles, secrets: Record<string, string>, 
         break;
       case "oauth2-google":
       case "oauth2-facebook":
-      case "oauth2-apple": {
-        const uris = (provider.redirect_uris ?? []).filter((u) => URL.canParse(u));
-        out[provider.type] = uris.length > 0 ? { redirectUris: uris } : {};
-        unsupported.push(
-          `${PROVIDERS}: ${provider.type} cannot reach ${provider.type.slice(7)}; its redirect logins work only with devOAuth (the development stand-in), else they are refused`,
-        );
+      case "oauth2-apple":
+        out[provider.type] = oauth(provider, unsupported);
         break;
-      }
       default:
         unsupported.push(`${PROVIDERS}: provider ${name} (${provider.type}) is not supported: its logins are refused`);
     }

@@ -35,6 +35,7 @@ export const providerSchema = z.object({
   secret_config: z.record(z.string(), z.unknown()).default({}),
   metadata_fields: z.array(metadataField).default([]),
   redirect_uris: z.array(z.string()).optional(),
+  domain_restrictions: z.array(z.string().min(1)).optional(),
 });
 
 /** `auth/providers.json`: providers by name. */
@@ -58,6 +59,11 @@ export const customTokenConfigSchema = z.object({
   requireAnyAudience: z.boolean().optional(),
   useJWKURI: z.boolean().default(false),
   jwkURI: z.string().optional(),
+});
+
+/** `config` of the `oauth2-google`, `oauth2-apple` and `oauth2-facebook` providers. */
+export const oauthConfigSchema = z.object({
+  clientId: z.string().min(1).optional(),
 });
 
 /** `secret_config` of the `custom-token` provider. */

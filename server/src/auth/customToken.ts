@@ -1,46 +1,71 @@
 /**
- * The custom JWT provider: verifies a third-party JWT (HS256 secret or RS256 public key, PEM or JWK)
- * and maps its `sub` and metadata claims to an identity.
+ * The custom JWT provider: verifies a third-party JWT (HS256 secrets, RS256 public keys as PEM or
+ * JWK, or RS256 keys published at a JWK URI) and maps its `sub` and metadata claims to an identity.
  * @packageDocumentation
  */
-import { importJWK, importSPKI, jwtVerify, type JWK } from "jose";
+import { errors, importJWK, importSPKI, jwtVerify, type JWK, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { CustomTokenConfig } from "../config.js";
 import { ServerError } from "../contracts.js";
+import { remoteKeys } from "./jwks.js";
 import type { Identity } from "./users.js";
 
 type Key = Awaited<ReturnType<typeof importSPKI>> | Uint8Array;
 
-/** Verifies custom JWTs with the configured key. */
+function list<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Verifies custom JWTs with the configured keys. */
 export class CustomTokenVerifier {
   readonly #config: CustomTokenConfig;
-  #key: Promise<Key> | undefined;
+  #keys: Promise<Key[]> | undefined;
+  readonly #remote: JWTVerifyGetKey | undefined;
 
   /** @param config - the `custom-token` provider settings */
   constructor(config: CustomTokenConfig) {
     this.#config = config;
+    this.#remote = config.jwkUri === undefined ? undefined : remoteKeys(config.jwkUri);
   }
 
-  #loadKey(): Promise<Key> {
+  #loadKeys(): Promise<Key[]> {
     const { algorithm, secret, publicKey } = this.#config;
-    if (algorithm === "HS256") return Promise.resolve(new TextEncoder().encode(secret ?? ""));
-    if (typeof publicKey === "string") return importSPKI(publicKey, "RS256");
-    return importJWK(publicKey as JWK, "RS256");
+    if (algorithm === "HS256") return Promise.resolve(list(secret).map((s) => new TextEncoder().encode(s)));
+    return Promise.all(list(publicKey).map((k) => (typeof k === "string" ? importSPKI(k, "RS256") : importJWK(k as JWK, "RS256"))));
+  }
+
+  /** The payload, if the token is signed by one of the keys and its claims hold. */
+  async #verified(token: string): Promise<JWTPayload> {
+    const options = {
+      algorithms: [this.#config.algorithm],
+      // A token without `exp` would be valid forever: refuse it.
+      requiredClaims: ["exp"],
+      ...(this.#config.audience === undefined ? {} : { audience: this.#config.audience }),
+    };
+    if (this.#remote !== undefined) return (await jwtVerify(token, this.#remote, options)).payload;
+    this.#keys ??= this.#loadKeys();
+    const keys = await this.#keys;
+    for (const [i, key] of keys.entries()) {
+      try {
+        return (await jwtVerify(token, key, options)).payload;
+      } catch (err) {
+        // another key may have signed it; any other failure (expiry, audience) is the token's
+        if (!(err instanceof errors.JWSSignatureVerificationFailed) || i === keys.length - 1) throw err;
+      }
+    }
+    throw new Error("no signing key");
   }
 
   /**
    * Verifies a token and returns the identity it names.
-   * @throws ServerError 401 `AuthError` if the token is invalid, expired or without `exp`, for another
+   * @throws ServerError 401 `AuthError` if the token is invalid, signed by none of the keys (or the
+   * JWK URI cannot be read within 5 s), expired or without `exp`, for another
    * audience (or without one of several, unless `requireAnyAudience`), has no `sub`, or lacks a
    * required metadata field.
    */
   async verify(token: string): Promise<Identity> {
-    this.#key ??= this.#loadKey();
     let payload: Record<string, unknown>;
     try {
-      const options = this.#config.audience === undefined ? {} : { audience: this.#config.audience };
-      // A token without `exp` would be valid forever: refuse it.
-      const result = await jwtVerify(token, await this.#key, { algorithms: [this.#config.algorithm], requiredClaims: ["exp"], ...options });
-      payload = result.payload;
+      payload = await this.#verified(token);
     } catch (err) {
       throw new ServerError(401, "AuthError", `invalid custom auth token: ${(err as Error).message}`);
     }

@@ -9,6 +9,7 @@ import type { ServerConfig } from "../config.js";
 import { ServerError, type FunctionRunner } from "../contracts.js";
 import type { ApiKeyStore } from "./apiKeys.js";
 import type { CustomTokenVerifier } from "./customToken.js";
+import type { IdTokenVerifier } from "./idTokens.js";
 import { emailField } from "./emails.js";
 import type { AnonymousLoginLimiter, LoginThrottle } from "./rateLimit.js";
 import type { UserpassStore } from "./userpass.js";
@@ -24,6 +25,8 @@ export interface ProviderDeps {
   userpass: UserpassStore;
   apiKeys: ApiKeyStore;
   customToken: CustomTokenVerifier | undefined;
+  /** ID token verifiers of the OAuth providers enabled with a client id. */
+  idTokens: Partial<Record<string, IdTokenVerifier>>;
   runner: FunctionRunner;
   throttle: LoginThrottle;
   anonymousLimiter: AnonymousLoginLimiter;
@@ -38,6 +41,7 @@ export interface LoginClient {
 const userpassBody = z.object({ username: emailField, password: z.string() });
 const apiKeyBody = z.object({ key: z.string().min(1) });
 const tokenBody = z.object({ token: z.string().min(1) });
+const idTokenBody = z.object({ id_token: z.string().min(1) });
 
 /** The provider names this server knows. */
 export const PROVIDER_NAMES = ["anon-user", "local-userpass", "api-key", "custom-token", "custom-function"] as const;
@@ -45,7 +49,8 @@ export const PROVIDER_NAMES = ["anon-user", "local-userpass", "api-key", "custom
 /**
  * Verifies a login body for a provider.
  * @throws ServerError 404 `AuthProviderNotFound` for an unknown or disabled provider; 400
- * `MissingParameter`/`InvalidParameter` for a bad body; 401 for bad credentials; 429 `TooManyRequests`
+ * `MissingParameter`/`InvalidParameter` for a bad body; 401 for bad credentials (`AuthError` for an
+ * OAuth login with an authorization code or access token, which need the provider); 429 `TooManyRequests`
  * when throttled (failed logins per account and address, anonymous logins per address).
  */
 export async function proveIdentity(
@@ -75,7 +80,24 @@ export async function proveIdentity(
   if (provider === "custom-function" && providers.customFunction !== undefined) {
     return proveCustomFunction(providers.customFunction.functionName, body, deps.runner);
   }
+  if (Object.prototype.hasOwnProperty.call(providers.oauth, provider)) return proveOAuth(provider, body, deps);
   throw new ServerError(404, "AuthProviderNotFound", `authentication via '${provider}' is unsupported`);
+}
+
+async function proveOAuth(provider: string, body: Record<string, unknown>, deps: ProviderDeps): Promise<ProvenIdentity> {
+  const verifier = deps.idTokens[provider];
+  if (verifier !== undefined && "id_token" in body) {
+    const { id_token: token } = parseBody(idTokenBody, body);
+    return { kind: "identity", identity: await verifier.verify(token) };
+  }
+  const name = provider.slice("oauth2-".length);
+  const what = "authCode" in body ? "an authorization code" : "accessToken" in body ? "an access token" : "this body";
+  const idTokens = verifier === undefined ? "" : ", or an ID token ({id_token})";
+  throw new ServerError(
+    401,
+    "AuthError",
+    `${provider} logins with ${what} are not supported: this server cannot call ${name}; log in with a redirect (devOAuth, development only)${idTokens}`,
+  );
 }
 
 async function proveUserpass(body: Record<string, unknown>, deps: ProviderDeps, client: LoginClient): Promise<ProvenIdentity> {

@@ -11,13 +11,14 @@ import { registerAdminRoutes } from "../admin/routes.js";
 import { sendError } from "./reply.js";
 import { ApiKeyStore } from "../auth/apiKeys.js";
 import { CustomTokenVerifier } from "../auth/customToken.js";
+import { IdTokenVerifier } from "../auth/idTokens.js";
 import { AnonymousLoginLimiter, LoginThrottle } from "../auth/rateLimit.js";
 import { AuthService } from "../auth/service.js";
 import { TokenService } from "../auth/tokens.js";
 import { UserpassStore } from "../auth/userpass.js";
 import { UserpassFlows } from "../auth/userpassFlows.js";
 import { UserStore } from "../auth/users.js";
-import type { ServerConfig } from "../config.js";
+import { ID_TOKEN_PROVIDER_TYPES, type ServerConfig } from "../config.js";
 import type { ContextUser, FunctionRunner, MongoService } from "../contracts.js";
 import type { AuthEvent } from "../triggers/types.js";
 import { tokenSecret, wipeAuthTables, type Db } from "../db.js";
@@ -73,6 +74,16 @@ export interface HttpApp {
 
 type Deps = HttpDeps & { users: UserStore; userpassStore: UserpassStore; throttle: LoginThrottle; anonymousLimiter: AnonymousLoginLimiter };
 
+function idTokenVerifiers(config: ServerConfig): Partial<Record<string, IdTokenVerifier>> {
+  const out: Partial<Record<string, IdTokenVerifier>> = {};
+  for (const type of ID_TOKEN_PROVIDER_TYPES) {
+    const settings = config.providers.oauth[type];
+    if (settings?.clientId !== undefined)
+      out[type] = new IdTokenVerifier(type, { ...settings, clientId: settings.clientId }, config.oauthKeyUrls[type]);
+  }
+  return out;
+}
+
 function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   const { config, db, mongo, runner } = parts;
   const { limits } = config;
@@ -87,7 +98,16 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   const anonymousLimiter = new AnonymousLoginLimiter({ burst: limits.anonymousLoginBurst, perMinute: limits.anonymousLoginsPerMinute });
   const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
   const customToken = config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken);
-  const providerDeps = { config, userpass: userpassStore, apiKeys, customToken, runner, throttle, anonymousLimiter };
+  const providerDeps = {
+    config,
+    userpass: userpassStore,
+    apiKeys,
+    customToken,
+    idTokens: idTokenVerifiers(config),
+    runner,
+    throttle,
+    anonymousLimiter,
+  };
   const creationFunction = config.customUserData?.onUserCreationFunction;
   const onUserCreation =
     creationFunction === undefined ? undefined : (user: ContextUser) => runner.call(creationFunction, [user], {}).then(() => undefined);

@@ -1,0 +1,141 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SignJWT, jwtVerify } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../config.js";
+import { ServerError } from "../contracts.js";
+import { startKeyServer, signingKey, type KeyServer, type SigningKey } from "../../test/keyServer.js";
+import { CustomTokenVerifier } from "./customToken.js";
+import { remoteKeys } from "./jwks.js";
+
+let keys: KeyServer;
+let a: SigningKey;
+let b: SigningKey;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([signingKey("a"), signingKey("b")]);
+  keys = await startKeyServer({ keys: [a.jwk, b.jwk] });
+});
+afterAll(() => keys.close());
+
+async function refusal(p: Promise<unknown>): Promise<ServerError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ServerError);
+  expect(err).toMatchObject({ statusCode: 401, errorCode: "AuthError" });
+  return err as ServerError;
+}
+
+describe("custom-token with a JWK URI", () => {
+  it("verifies tokens signed by any key of the set, fetching the set once", async () => {
+    const verifier = new CustomTokenVerifier({ algorithm: "RS256", jwkUri: keys.url, metadataFields: [{ name: "email", required: true }] });
+    const before = keys.hits;
+    expect(await verifier.verify(await a.sign({ sub: "ann", email: "ann@example.com" }))).toEqual({
+      id: "ann",
+      providerType: "custom-token",
+      data: { email: "ann@example.com" },
+    });
+    expect((await verifier.verify(await b.sign({ sub: "bob", email: "bob@example.com" }))).id).toBe("bob");
+    expect(keys.hits - before).toBe(1);
+  });
+
+  it("reads a URI that serves one JWK", async () => {
+    const single = await startKeyServer(a.jwk);
+    try {
+      const verifier = new CustomTokenVerifier({ algorithm: "RS256", jwkUri: single.url, metadataFields: [] });
+      expect((await verifier.verify(await a.sign({ sub: "solo" }))).id).toBe("solo");
+      await refusal(verifier.verify(await b.sign({ sub: "solo" })));
+    } finally {
+      await single.close();
+    }
+  });
+
+  it("refuses a key outside the set, a token without exp, another audience, and an HS256 token", async () => {
+    const stranger = await signingKey("a"); // same kid, other key
+    const verifier = new CustomTokenVerifier({ algorithm: "RS256", jwkUri: keys.url, audience: "my-app", metadataFields: [] });
+    expect((await verifier.verify(await a.sign({ sub: "x", aud: "my-app" }))).id).toBe("x");
+    expect((await refusal(verifier.verify(await stranger.sign({ sub: "x", aud: "my-app" })))).message).toMatch(/signature/);
+    expect((await refusal(verifier.verify(await a.sign({ sub: "x", aud: "other" })))).message).toMatch(/aud/);
+    const forever = await new SignJWT({ sub: "x", aud: "my-app" }).setProtectedHeader({ alg: "HS256" }).sign(new Uint8Array(32));
+    await refusal(verifier.verify(forever));
+    await refusal(verifier.verify("not.a.jwt"));
+  });
+
+  it("refuses logins while the URI fails, and recovers", async () => {
+    const flaky = await startKeyServer({ keys: [a.jwk] });
+    try {
+      flaky.serve(null, 503);
+      const verifier = new CustomTokenVerifier({ algorithm: "RS256", jwkUri: flaky.url, metadataFields: [] });
+      const token = await a.sign({ sub: "later" });
+      expect((await refusal(verifier.verify(token))).message).toMatch(
+        /^invalid custom auth token: cannot read the signing keys at http.*200 OK/,
+      );
+      flaky.serve({ not: "keys" });
+      expect((await refusal(verifier.verify(token))).message).toMatch(/cannot read the signing keys.*malformed/);
+      flaky.serve({ keys: [a.jwk] });
+      expect((await verifier.verify(token)).id).toBe("later");
+    } finally {
+      await flaky.close();
+    }
+  });
+
+  it("refuses logins when the URI cannot be reached", async () => {
+    const silent = await startKeyServer({ keys: [a.jwk] });
+    const url = silent.url;
+    await silent.close();
+    const verifier = new CustomTokenVerifier({ algorithm: "RS256", jwkUri: url, metadataFields: [] });
+    expect((await refusal(verifier.verify(await a.sign({ sub: "x" })))).message).toMatch(/cannot read the signing keys at/);
+  });
+});
+
+describe("remoteKeys", () => {
+  it("gives up on a key server that does not answer, at its deadline", async () => {
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/keys`;
+      const token = await a.sign({ sub: "x" });
+      await expect(jwtVerify(token, remoteKeys(url, 200))).rejects.toThrow(/cannot read the signing keys at .*timed out/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe("custom-token with several signing keys", () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const hs = (secret: string, exp: string | number = "5m") =>
+    new SignJWT({ sub: "multi" }).setProtectedHeader({ alg: "HS256" }).setExpirationTime(exp).sign(enc(secret));
+
+  it("accepts a token signed with any of up to three secrets", async () => {
+    const verifier = new CustomTokenVerifier({ algorithm: "HS256", secret: ["s1".repeat(16), "s2".repeat(16)], metadataFields: [] });
+    expect((await verifier.verify(await hs("s1".repeat(16)))).id).toBe("multi");
+    expect((await verifier.verify(await hs("s2".repeat(16)))).id).toBe("multi");
+    await refusal(verifier.verify(await hs("s3".repeat(16))));
+    // an expired token is refused as expired, whichever key signed it
+    expect((await refusal(verifier.verify(await hs("s1".repeat(16), Math.floor(Date.now() / 1000) - 60)))).message).toMatch(/exp/);
+  });
+
+  it("accepts a token signed by any of several public keys", async () => {
+    const verifier = new CustomTokenVerifier({ algorithm: "RS256", publicKey: [a.jwk, b.jwk], metadataFields: [] });
+    expect((await verifier.verify(await b.sign({ sub: "pk" }))).id).toBe("pk");
+    await refusal(verifier.verify(await (await signingKey("c")).sign({ sub: "pk" })));
+  });
+
+  it("validates the settings", () => {
+    const ok = { algorithm: "RS256", jwkUri: "https://example.com/jwks.json" };
+    expect(parseConfig({ authProviders: { "custom-token": ok } }).authProviders?.["custom-token"]).toMatchObject(ok);
+    for (const bad of [
+      { algorithm: "RS256", jwkUri: "ftp://example.com/keys" },
+      { algorithm: "RS256", jwkUri: "https://example.com/k", publicKey: "x" },
+      { algorithm: "HS256", jwkUri: "https://example.com/k" },
+      { algorithm: "HS256", secret: ["a", "b", "c", "d"] },
+      { algorithm: "RS256" },
+    ]) {
+      expect(() => parseConfig({ authProviders: { "custom-token": bad } })).toThrow(/custom-token/);
+    }
+  });
+});
