@@ -17,6 +17,7 @@ import {
 import { ServerError } from "../contracts.js";
 import { isPlainObject } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
+import { spend } from "./budget.js";
 import { plainDocument, toBson } from "./convert.js";
 import { objectModel, scalarKind, type FieldType, type ObjectModel } from "./model.js";
 import { isGraphqlName } from "./names.js";
@@ -153,6 +154,7 @@ export function customResolverField(spec: CustomResolverSpec, types: TypeRegistr
       const fnArgs: unknown[] = [];
       if (input !== undefined) fnArgs.push(args["input"] === undefined ? undefined : await input.convert(args["input"], ctx));
       if (computed) fnArgs.push(source);
+      spend(ctx);
       return payload.convert(await ctx.callFunction(spec.functionName, fnArgs, ctx.caller), ctx);
     },
   };

@@ -300,6 +300,22 @@ describe("custom resolvers", () => {
     ]);
   });
 
+  test("each call of a resolver's function counts toward the request's 1000 data calls", async () => {
+    const owner = users[0]?.id;
+    const zeds = Array.from({ length: 10 }, (_, i) => ({ owner_id: owner, title: `Zed ${i}`, year: 1990 + i }));
+    dataOf(await gql(`mutation($d: [MovieInsertInput!]!) { insertManyMovies(data: $d) { insertedIds } }`, { d: zeds }));
+    try {
+      const list = (n: number) => Array.from({ length: n }, (_, i) => `z${i}: movies(query: { title_gte: "Zed" }) { decade }`).join(" ");
+      // 90 finds and 900 function calls: within the bound
+      expect((dataOf(await gql(`{ ${list(90)} }`))["z89"] as unknown[]).length).toBe(10);
+      // 100 finds and 1000 function calls: past it
+      const stopped = await gql(`{ ${list(100)} }`);
+      expect(stopped.body.errors?.[0]?.message).toMatch(/more than 1000 data calls/);
+    } finally {
+      dataOf(await gql(`mutation { deleteManyMovies(query: { title_gte: "Zed" }) { deletedCount } }`));
+    }
+  });
+
   test("a resolver whose function's can_evaluate is false fails; without a payload type the answer is DefaultPayload", async () => {
     const answer = await gql(`{ refused { status } }`);
     expect(answer.body.errors?.[0]?.message).toMatch(/rule not matched for function "refused"/);
