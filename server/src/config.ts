@@ -31,7 +31,8 @@ const customTokenSchema = z
     publicKey: z.union([publicKey, z.array(publicKey).min(1).max(3)]).optional(),
     /** RS256 keys fetched from this URL (a JWK Set, or one JWK), as App Services' `jwkURI`. */
     jwkUri: httpUrl.optional(),
-    audience: z.union([z.string(), z.array(z.string())]).optional(),
+    /** The audience(s) a token's `aud` must hold; absent with `jwkUri`: the app id. */
+    audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** As App Services' `requireAnyAudience`: true, a token needs one of the audiences; false or absent, all of them. */
     requireAnyAudience: z.boolean().optional(),
     metadataFields: z.array(metadataField).default([]),

@@ -14,6 +14,7 @@ export interface KeyServer {
   readonly hits: number;
   /** Replaces what it serves: a JSON value, or a status with no body. */
   serve(document: unknown, status?: number): void;
+  /** Stops it. */
   close(): Promise<void>;
 }
 
@@ -48,7 +49,10 @@ export async function startKeyServer(document: unknown): Promise<KeyServer> {
 
 /** An RS256 signing key with its public JWK (with `kid`, `alg` and `use`). */
 export interface SigningKey {
+  /** The public key, as a key set lists it. */
   jwk: JWK;
+  /** The private key, to sign tokens by other means. */
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
   /** Signs `claims` (expiring in `exp`, default 5 minutes) with this key, naming its `kid`. */
   sign(claims: JWTPayload, exp?: string | number): Promise<string>;
 }
@@ -59,6 +63,7 @@ export async function signingKey(kid: string): Promise<SigningKey> {
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
   return {
     jwk,
+    privateKey,
     sign: (claims, exp = "5m") =>
       new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid }).setIssuedAt().setExpirationTime(exp).sign(privateKey),
   };

@@ -130,14 +130,24 @@ describe("auth providers and custom user data", () => {
     ]);
     const jwk = await app({
       "auth/providers.json": {
-        "custom-token": { type: "custom-token", config: { useJWKURI: true, jwkURI: "https://example.com/.well-known/jwks.json" } },
+        "custom-token": {
+          type: "custom-token",
+          config: { useJWKURI: true, jwkURI: "https://example.com/.well-known/jwks.json", audience: ["", "my-project"] },
+          secret_config: { signingKeys: ["unused"] },
+        },
+        "oauth2-google": { type: "oauth2-google", config: { clientId: "" } },
       },
     });
-    expect(loadApp(jwk).authProviders["custom-token"]).toEqual({
+    const loaded2 = loadApp(jwk);
+    expect(loaded2.authProviders["custom-token"]).toEqual({
       algorithm: "RS256",
       jwkUri: "https://example.com/.well-known/jwks.json",
+      audience: ["my-project"],
       metadataFields: [],
     });
+    // an empty client id is none: no ID token logins
+    expect(loaded2.authProviders["oauth2-google"]).toEqual({});
+    expect(loaded2.unsupported).toContain("auth/providers.json: custom-token uses its JWK URI; its signing keys (unused) are not used");
     const badUri = await app({
       "auth/providers.json": { "custom-token": { type: "custom-token", config: { useJWKURI: true, jwkURI: "file:///etc/keys" } } },
     });

@@ -39,6 +39,9 @@ function customToken(
       throw appError(PROVIDERS, `custom-token jwkURI must be an http(s) URL, not '${uri}'`);
     // the JWK URI's keys are RS256 (App Services sets the algorithm with it)
     keys = { algorithm: "RS256", jwkUri: uri };
+    const { signingKeys } = parse(customTokenSecretsSchema, provider.secret_config, "custom-token secret_config");
+    if (signingKeys.length > 0)
+      unsupported.push(`${PROVIDERS}: custom-token uses its JWK URI; its signing keys (${signingKeys.join(", ")}) are not used`);
   } else {
     const { signingKeys } = parse(customTokenSecretsSchema, provider.secret_config, "custom-token secret_config");
     const values = signingKeys.map((name) => secrets[name]).filter((k): k is string => typeof k === "string" && k !== "");
@@ -58,7 +61,9 @@ function customToken(
       );
     keys = config.signingAlgorithm === "HS256" ? { algorithm: "HS256", secret: chosen } : { algorithm: "RS256", publicKey: chosen };
   }
-  const audience = config.audience === "" || (Array.isArray(config.audience) && config.audience.length === 0) ? undefined : config.audience;
+  // an empty audience (as exports write one) is none
+  const listed = (Array.isArray(config.audience) ? config.audience : [config.audience ?? ""]).filter((a) => a !== "");
+  const audience = listed.length === 0 ? undefined : Array.isArray(config.audience) ? listed : listed[0];
   return {
     ...keys,
     ...(audience === undefined ? {} : { audience }),

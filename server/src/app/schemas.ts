@@ -63,7 +63,11 @@ export const customTokenConfigSchema = z.object({
 
 /** `config` of the `oauth2-google`, `oauth2-apple` and `oauth2-facebook` providers. */
 export const oauthConfigSchema = z.object({
-  clientId: z.string().min(1).optional(),
+  // an empty client id is none
+  clientId: z
+    .string()
+    .optional()
+    .transform((id) => (id === "" ? undefined : id)),
 });
 
 /** `secret_config` of the `custom-token` provider. */

@@ -20,17 +20,31 @@ export class CustomTokenVerifier {
   readonly #config: CustomTokenConfig;
   #keys: Promise<Key[]> | undefined;
   readonly #remote: JWTVerifyGetKey | undefined;
+  readonly #audience: string | string[] | undefined;
 
-  /** @param config - the `custom-token` provider settings */
-  constructor(config: CustomTokenConfig) {
+  /**
+   * @param config - the `custom-token` provider settings
+   * @param appId - the app's id: with a JWK URI and no audience configured, a token's `aud` must
+   * hold it (App Services' default), since a published key set may sign tokens for many apps
+   */
+  constructor(config: CustomTokenConfig, appId?: string) {
     this.#config = config;
     this.#remote = config.jwkUri === undefined ? undefined : remoteKeys(config.jwkUri);
+    this.#audience = config.audience ?? (config.jwkUri === undefined ? undefined : appId);
   }
 
-  #loadKeys(): Promise<Key[]> {
+  /** The keys; one that cannot be imported is left out (all of them: every token is refused). */
+  async #loadKeys(): Promise<Key[]> {
     const { algorithm, secret, publicKey } = this.#config;
-    if (algorithm === "HS256") return Promise.resolve(list(secret).map((s) => new TextEncoder().encode(s)));
-    return Promise.all(list(publicKey).map((k) => (typeof k === "string" ? importSPKI(k, "RS256") : importJWK(k as JWK, "RS256"))));
+    if (algorithm === "HS256") return list(secret).map((s) => new TextEncoder().encode(s));
+    const settled = await Promise.allSettled(
+      list(publicKey).map((k) => (typeof k === "string" ? importSPKI(k, "RS256") : importJWK(k as JWK, "RS256"))),
+    );
+    const keys = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const failed = settled.find((r) => r.status === "rejected");
+    if (keys.length === 0)
+      throw new Error(`no public key could be read: ${(failed?.reason as Error | undefined)?.message ?? "none given"}`);
+    return keys;
   }
 
   /** The payload, if the token is signed by one of the keys and its claims hold. */
@@ -39,7 +53,7 @@ export class CustomTokenVerifier {
       algorithms: [this.#config.algorithm],
       // A token without `exp` would be valid forever: refuse it.
       requiredClaims: ["exp"],
-      ...(this.#config.audience === undefined ? {} : { audience: this.#config.audience }),
+      ...(this.#audience === undefined ? {} : { audience: this.#audience }),
     };
     if (this.#remote !== undefined) return (await jwtVerify(token, this.#remote, options)).payload;
     this.#keys ??= this.#loadKeys();
@@ -69,7 +83,8 @@ export class CustomTokenVerifier {
     } catch (err) {
       throw new ServerError(401, "AuthError", `invalid custom auth token: ${(err as Error).message}`);
     }
-    const { audience, requireAnyAudience } = this.#config;
+    const audience = this.#audience;
+    const { requireAnyAudience } = this.#config;
     if (Array.isArray(audience) && requireAnyAudience !== true) {
       // jose accepted one of them; App Services' `requireAnyAudience: false` wants every one
       const aud = payload["aud"];

@@ -64,7 +64,8 @@ export class IdTokenVerifier {
   #checkDomain(payload: Record<string, unknown>, name: string): void {
     const email = payload["email"];
     const verified = payload["email_verified"];
-    const domain = typeof email === "string" ? email.slice(email.lastIndexOf("@") + 1).toLowerCase() : "";
+    const at = typeof email === "string" ? email.lastIndexOf("@") : -1;
+    const domain = typeof email === "string" && at > 0 ? email.slice(at + 1).toLowerCase() : "";
     if (domain === "" || (verified !== true && verified !== "true") || !this.#domains.includes(domain)) {
       throw new ServerError(401, "AuthError", `${name} login refused: the account's verified email is not in an allowed domain`);
     }

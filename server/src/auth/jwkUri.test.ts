@@ -58,12 +58,25 @@ describe("custom-token with a JWK URI", () => {
     expect((await verifier.verify(await a.sign({ sub: "x", aud: "my-app" }))).id).toBe("x");
     expect((await refusal(verifier.verify(await stranger.sign({ sub: "x", aud: "my-app" })))).message).toMatch(/signature/);
     expect((await refusal(verifier.verify(await a.sign({ sub: "x", aud: "other" })))).message).toMatch(/aud/);
-    const forever = await new SignJWT({ sub: "x", aud: "my-app" }).setProtectedHeader({ alg: "HS256" }).sign(new Uint8Array(32));
-    await refusal(verifier.verify(forever));
+    const forever = await new SignJWT({ sub: "x", aud: "my-app" }).setProtectedHeader({ alg: "RS256", kid: "a" }).sign(a.privateKey);
+    expect((await refusal(verifier.verify(forever))).message).toMatch(/"exp" claim/);
+    const hs = await new SignJWT({ sub: "x", aud: "my-app" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("5m")
+      .sign(new Uint8Array(32));
+    expect((await refusal(verifier.verify(hs))).message).toMatch(/alg/);
     await refusal(verifier.verify("not.a.jwt"));
   });
 
-  it("refuses logins while the URI fails, and recovers", async () => {
+  it("without an audience configured, wants the app id in aud (a published key set signs for many apps)", async () => {
+    const verifier = new CustomTokenVerifier({ algorithm: "RS256", jwkUri: keys.url, metadataFields: [] }, "my-app-id");
+    expect((await verifier.verify(await a.sign({ sub: "x", aud: "my-app-id" }))).id).toBe("x");
+    expect((await verifier.verify(await a.sign({ sub: "x", aud: ["other", "my-app-id"] }))).id).toBe("x");
+    expect((await refusal(verifier.verify(await a.sign({ sub: "x", aud: "another-project" })))).message).toMatch(/aud/);
+    expect((await refusal(verifier.verify(await a.sign({ sub: "x" })))).message).toMatch(/aud/);
+  });
+
+  it("refuses logins while the URI fails, without fetching it for each login", async () => {
     const flaky = await startKeyServer({ keys: [a.jwk] });
     try {
       flaky.serve(null, 503);
@@ -72,10 +85,10 @@ describe("custom-token with a JWK URI", () => {
       expect((await refusal(verifier.verify(token))).message).toMatch(
         /^invalid custom auth token: cannot read the signing keys at http.*200 OK/,
       );
-      flaky.serve({ not: "keys" });
-      expect((await refusal(verifier.verify(token))).message).toMatch(/cannot read the signing keys.*malformed/);
+      const hits = flaky.hits;
       flaky.serve({ keys: [a.jwk] });
-      expect((await verifier.verify(token)).id).toBe("later");
+      expect((await refusal(verifier.verify(token))).message).toMatch(/cannot read the signing keys/);
+      expect(flaky.hits).toBe(hits);
     } finally {
       await flaky.close();
     }
@@ -91,6 +104,27 @@ describe("custom-token with a JWK URI", () => {
 });
 
 describe("remoteKeys", () => {
+  it("reads the keys again after a failed fetch, once its retry delay has passed", async () => {
+    const flaky = await startKeyServer(null);
+    try {
+      const getKey = remoteKeys(flaky.url, 1_000, 0);
+      const token = await a.sign({ sub: "later" });
+      for (const [document, status, error] of [
+        [null, 503, /200 OK/],
+        [null, 203, /200 OK/],
+        [{ not: "keys" }, 200, /malformed/],
+        ["x".repeat(300 * 1024), 200, /over 262144 bytes/],
+      ] as const) {
+        flaky.serve(document, status);
+        await expect(jwtVerify(token, getKey)).rejects.toThrow(error);
+      }
+      flaky.serve({ keys: [a.jwk] });
+      expect((await jwtVerify(token, getKey)).payload.sub).toBe("later");
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it("gives up on a key server that does not answer, at its deadline", async () => {
     const silent = createServer(() => undefined); // accepts, never answers
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
@@ -134,6 +168,8 @@ describe("custom-token with several signing keys", () => {
       { algorithm: "HS256", jwkUri: "https://example.com/k" },
       { algorithm: "HS256", secret: ["a", "b", "c", "d"] },
       { algorithm: "RS256" },
+      { algorithm: "RS256", jwkUri: "https://example.com/k", audience: [] },
+      { algorithm: "RS256", jwkUri: "https://example.com/k", audience: "" },
     ]) {
       expect(() => parseConfig({ authProviders: { "custom-token": bad } })).toThrow(/custom-token/);
     }

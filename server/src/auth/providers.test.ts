@@ -182,6 +182,25 @@ describe("custom-token (RS256)", () => {
   });
 });
 
+describe("OAuth token logins", () => {
+  it("say what is missing: a client id for ID tokens, the provider itself for codes and access tokens", async () => {
+    const c = await start({ authProviders: { "oauth2-google": {}, "oauth2-facebook": {} } });
+    const login = (provider: string, body: Record<string, unknown>) =>
+      c.request("POST", c.app(`/auth/providers/${provider}/login`), { body });
+    const idToken = await login("oauth2-google", { id_token: "eyJ.x.y" });
+    expect(idToken.status).toBe(401);
+    expect(idToken.body).toMatchObject({ error_code: "AuthError", error: expect.stringMatching(/need the provider's client id/) });
+    expect((await login("oauth2-google", { authCode: "4/0A" })).body).toMatchObject({
+      error_code: "AuthError",
+      error: expect.stringMatching(/with an authorization code are not supported/),
+    });
+    expect((await login("oauth2-facebook", { accessToken: "EAAB" })).body).toMatchObject({
+      error: expect.stringMatching(/with an access token are not supported/),
+    });
+    expect((await login("oauth2-apple", { id_token: "x" })).status).toBe(404);
+  });
+});
+
 describe("custom-function", () => {
   let c: TestClient;
   beforeAll(async () => {

@@ -91,6 +91,12 @@ async function proveOAuth(provider: string, body: Record<string, unknown>, deps:
     return { kind: "identity", identity: await verifier.verify(token) };
   }
   const name = provider.slice("oauth2-".length);
+  if ("id_token" in body && provider !== "oauth2-facebook")
+    throw new ServerError(
+      401,
+      "AuthError",
+      `${provider} ID token logins need the provider's client id (config.clientId), which is not configured`,
+    );
   const what = "authCode" in body ? "an authorization code" : "accessToken" in body ? "an access token" : "this body";
   const idTokens = verifier === undefined ? "" : ", or an ID token ({id_token})";
   throw new ServerError(

@@ -1,6 +1,6 @@
 /**
- * The data calls one GraphQL request may make: each generated query or write, and each lookup of
- * a relationship's documents, is one; a request that needs more is stopped with an error, so that
+ * The data calls one GraphQL request may make: each generated query or write, each lookup of a
+ * relationship's documents, and each call of a custom resolver's function is one; a request that needs more is stopped with an error, so that
  * no request makes the server do unbounded work (operation bounds, limits.ts, count what the
  * request text asks; this counts what its resolution does, e.g. through relationships).
  * @packageDocumentation

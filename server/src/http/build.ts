@@ -97,7 +97,8 @@ function makeDeps(parts: HttpAppParts, streams: StreamRegistry): Deps {
   });
   const anonymousLimiter = new AnonymousLoginLimiter({ burst: limits.anonymousLoginBurst, perMinute: limits.anonymousLoginsPerMinute });
   const tokens = new TokenService(tokenSecret(db), config.accessTokenTtlSeconds, config.refreshTokenTtlSeconds);
-  const customToken = config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken);
+  const customToken =
+    config.providers.customToken === undefined ? undefined : new CustomTokenVerifier(config.providers.customToken, config.appId);
   const providerDeps = {
     config,
     userpass: userpassStore,
