@@ -78,6 +78,8 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     primaryService: options.primaryService,
     access,
     limits: config.limits,
+    // a transaction cannot outlive the function that opened it
+    transactionLifetimeMs: config.functionTimeoutMs,
     resume: { maxEvents: config.limits.watchResumeEvents, maxAgeMs: config.limits.watchResumeSeconds * 1000 },
   });
   const environment = options.environment ?? { tag: "", values: {} };

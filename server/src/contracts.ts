@@ -30,6 +30,8 @@ export interface Caller {
   runAsSystem?: boolean;
   /** The HTTP request the call came in with (`%%request` in rules, `context.request` in functions); absent for calls the server makes itself. */
   request?: RequestInfo;
+  /** The transaction a function's operation is part of (its session's), if any. */
+  transaction?: string;
 }
 
 /**
@@ -148,6 +150,11 @@ export interface MongoService {
    * collections that hold documents, by database. Every data source reaches the same store.
    */
   namespaces?(service: string): Promise<{ database: string; collection: string }[]>;
+  /**
+   * Optional (added for functions' transactions): commits or aborts the transaction of a session.
+   * Rejects with `MongoDBError` `NoSuchTransaction` for committing one that was aborted.
+   */
+  transaction?(op: "commit" | "abort", transaction: string): Promise<void>;
   /** Reads one document as the system (used for custom user data). */
   findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Record<string, unknown> | null>;
   /**

@@ -73,6 +73,7 @@ export class Collection implements DocCollection {
     private readonly byKey: Map<string, Doc>,
     private readonly sqlite: SqliteDocs,
     private readonly feed: ChangeFeed,
+    private readonly deferred: () => DeferredCommit[] | undefined = () => undefined,
   ) {}
 
   /** The documents in natural order. Shared with the store: never mutate them. */
@@ -91,13 +92,17 @@ export class Collection implements DocCollection {
 
   /**
    * Persists the mutations in one SQLite transaction, applies them to memory and publishes
-   * their change events. If persistence fails nothing changes and the error is rethrown.
+   * their change events. If persistence fails nothing changes and the error is rethrown. In a
+   * transaction (see {@link CollectionRegistry.defer}), only memory changes: persistence and
+   * events wait for the transaction's commit.
    * @param mutations - changes, each already computed on a private copy of the document
    */
   commit(mutations: Mutation[]): void {
     if (mutations.length === 0) return;
     const writes: RowWrite[] = mutations.map((m) => ({ key: m.key, bytes: m.after ? storedBytes(m.after) : null }));
-    this.sqlite.commit(this.db, this.name, writes);
+    const deferred = this.deferred();
+    if (deferred === undefined) this.sqlite.commit(this.db, this.name, writes);
+    else deferred.push({ collection: this, writes, mutations });
     let structural = false;
     for (const m of mutations) {
       const replaced = this.byKey.get(m.key);
@@ -116,6 +121,14 @@ export class Collection implements DocCollection {
     this.version += 1;
     for (const m of mutations) this.writtenAt.set(m.key, this.version);
     this.appendLog(writes);
+    if (deferred === undefined) this.feed.publish(this.db, this.name, mutations);
+  }
+
+  /**
+   * Publishes the change events of a commit made in a transaction, once the transaction committed.
+   * @param mutations - what the commit changed
+   */
+  publish(mutations: Mutation[]): void {
     this.feed.publish(this.db, this.name, mutations);
   }
 
@@ -156,9 +169,18 @@ export class Collection implements DocCollection {
   }
 }
 
+/** A commit made in a transaction: applied to memory, not yet persisted nor published. */
+export interface DeferredCommit {
+  collection: Collection;
+  writes: RowWrite[];
+  mutations: Mutation[];
+}
+
 /** All collections of one store, created on first use. */
 export class CollectionRegistry implements DocRegistry {
   private readonly collections = new Map<string, Collection>();
+  /** The commits of the transaction in progress, if one is. */
+  private deferredCommits: DeferredCommit[] | undefined;
 
   /**
    * @param sqlite - persistence
@@ -178,10 +200,54 @@ export class CollectionRegistry implements DocRegistry {
     const key = `${db}\u0000${coll}`;
     let c = this.collections.get(key);
     if (!c) {
-      c = new Collection(db, coll, this.sqlite.load(db, coll), this.sqlite, this.feed);
+      c = this.load(db, coll);
       this.collections.set(key, c);
     }
     return c;
+  }
+
+  private load(db: string, coll: string): Collection {
+    return new Collection(db, coll, this.sqlite.load(db, coll), this.sqlite, this.feed, () => this.deferredCommits);
+  }
+
+  /**
+   * Starts a transaction: from now on, commits change memory only (every caller then sees them,
+   * so the caller must keep other calls out until {@link persist} or {@link undo}).
+   * @throws Error if a transaction is already in progress
+   */
+  defer(): void {
+    if (this.deferredCommits !== undefined) throw new Error("a transaction is already in progress");
+    this.deferredCommits = [];
+  }
+
+  /**
+   * Commits the transaction: its commits are persisted in one SQLite transaction, then their change
+   * events published in order. If persistence fails, the transaction is undone and the error rethrown.
+   */
+  persist(): void {
+    const commits = this.deferredCommits;
+    if (commits === undefined) return;
+    try {
+      this.sqlite.commitMany(commits.map((c) => ({ db: c.collection.db, coll: c.collection.name, writes: c.writes })));
+    } catch (err) {
+      this.undo();
+      throw err;
+    }
+    this.deferredCommits = undefined;
+    for (const c of commits) c.collection.publish(c.mutations);
+  }
+
+  /**
+   * Undoes the transaction: each collection it wrote is read again from SQLite, which it never
+   * reached (as a new collection: query threads drop their replicas of the old one).
+   */
+  undo(): void {
+    const commits = this.deferredCommits;
+    if (commits === undefined) return;
+    this.deferredCommits = undefined;
+    for (const { db, name } of new Set(commits.map((c) => c.collection))) {
+      this.collections.set(`${db}\u0000${name}`, this.load(db, name));
+    }
   }
 
   /** The collections that hold documents. */
@@ -191,6 +257,7 @@ export class CollectionRegistry implements DocRegistry {
 
   /** Deletes every document of every collection, on disk and in memory (no change events). */
   clear(): void {
+    this.deferredCommits = undefined;
     this.sqlite.clear();
     this.collections.clear();
   }

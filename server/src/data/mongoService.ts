@@ -26,6 +26,7 @@ import { capResult } from "./resultCaps.js";
 import { findOne } from "./readMethods.js";
 import type { HistoryLimits } from "./resumeHistory.js";
 import { SqliteDocs } from "./sqliteStore.js";
+import { TransactionCoordinator } from "./transactions.js";
 import { DEFAULT_LIMITS, type Limits } from "../limits.js";
 import { denyAllAccess, isUserCaller, type DataAccess } from "../rules/access.js";
 import { RulesAccess } from "../rules/enforcer.js";
@@ -45,6 +46,8 @@ export interface MongoServiceOptions {
   access?: DataAccess;
   /** Bounds of the history kept for resuming watch streams; defaults in `DEFAULT_HISTORY` (changeFeed.ts). */
   resume?: Partial<HistoryLimits>;
+  /** How long a function's transaction may hold the store (default 60 s): then it is aborted. */
+  transactionLifetimeMs?: number | undefined;
   /** Query evaluation limits (default: `DEFAULT_LIMITS`). */
   limits?: Partial<Pick<Limits, "queryTimeoutMs" | "queryMemoryMb" | "queryThreads" | "maxResultDocuments" | "maxResultBytes">>;
 }
@@ -91,6 +94,7 @@ export function createMongoService(
   const feed = new ChangeFeed(matcher, { ...DEFAULT_HISTORY, ...defined });
   const reg = new CollectionRegistry(new SqliteDocs(opts.db), feed);
   const resultLimits = { maxDocuments: limits.maxResultDocuments, maxBytes: limits.maxResultBytes };
+  const transactions = new TransactionCoordinator(reg, opts.transactionLifetimeMs ?? 60_000);
   const runner: QueryRunner = new QueryRunner({
     reg,
     pool,
@@ -143,24 +147,31 @@ export function createMongoService(
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
       const requested = Array.isArray(args) ? args : [];
-      try {
-        // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers (and
-        // a BSON symbol a string); the namespace is mapped after it, on what the handlers will read.
-        const normalized = Array.isArray(args) ? inStore(service, normalize<unknown[]>(args)) : [];
-        // Calls whose cost is linear by construction run here; the others on a query thread.
-        // A policy that cannot run on a thread (a test double) runs here too.
-        const inline = isLinearCall(name, normalized);
-        if (isUserCaller(caller)) {
-          if (inline || access.spec === undefined || access.mode === "deny") {
-            return withinNesting(name, capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
+      // a transaction runs alone: see transactions.ts
+      return transactions.run(caller.transaction, async () => {
+        try {
+          // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers (and
+          // a BSON symbol a string); the namespace is mapped after it, on what the handlers will read.
+          const normalized = Array.isArray(args) ? inStore(service, normalize<unknown[]>(args)) : [];
+          // Calls whose cost is linear by construction run here; the others on a query thread.
+          // A policy that cannot run on a thread (a test double) runs here too.
+          const inline = isLinearCall(name, normalized);
+          if (isUserCaller(caller)) {
+            if (inline || access.spec === undefined || access.mode === "deny") {
+              return withinNesting(name, capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
+            }
+            return await runner.call(service, name, normalized, caller);
           }
-          return await runner.call(service, name, normalized, caller);
+          if (inline) return withinNesting(name, capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
+          return await runner.call(service, name, normalized, undefined);
+        } catch (err) {
+          throw asRequested(service, requested, toServerError(err));
         }
-        if (inline) return withinNesting(name, capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
-        return await runner.call(service, name, normalized, undefined);
-      } catch (err) {
-        throw asRequested(service, requested, toServerError(err));
-      }
+      });
+    },
+
+    transaction(op: "commit" | "abort", transaction: string): Promise<void> {
+      return op === "commit" ? transactions.commit(transaction) : transactions.abort(transaction);
     },
 
     watch(
@@ -270,14 +281,17 @@ export function createMongoService(
 
     async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Doc | null> {
       checkService(service);
-      try {
-        return findOne(reg, parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]));
-      } catch (err) {
-        throw toServerError(err);
-      }
+      return transactions.run(undefined, async () => {
+        try {
+          return findOne(reg, parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]));
+        } catch (err) {
+          throw toServerError(err);
+        }
+      });
     },
 
     reset(): void {
+      transactions.reset();
       for (const off of [...unsubscribers]) off();
       reg.clear();
       feed.clearHistory();

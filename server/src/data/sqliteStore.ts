@@ -20,6 +20,7 @@ export class SqliteDocs {
   private readonly clearStmt: Statement<[]>;
   private readonly namesStmt: Statement<[]>;
   private readonly commitTxn: (db: string, coll: string, writes: RowWrite[]) => void;
+  private readonly commitManyTxn: (batches: { db: string; coll: string; writes: RowWrite[] }[]) => void;
 
   /**
    * Creates the `docs` table if needed.
@@ -44,6 +45,9 @@ export class SqliteDocs {
         else this.delStmt.run(db, coll, w.key);
       }
     });
+    this.commitManyTxn = sqlite.transaction((batches: { db: string; coll: string; writes: RowWrite[] }[]) => {
+      for (const { db, coll, writes } of batches) this.commitTxn(db, coll, writes);
+    });
   }
 
   /**
@@ -67,6 +71,14 @@ export class SqliteDocs {
    */
   commit(db: string, coll: string, writes: RowWrite[]): void {
     if (writes.length > 0) this.commitTxn(db, coll, writes);
+  }
+
+  /**
+   * Applies the writes of several commits, in order, in one transaction: all or nothing.
+   * @param batches - each commit's collection and writes
+   */
+  commitMany(batches: { db: string; coll: string; writes: RowWrite[] }[]): void {
+    if (batches.length > 0) this.commitManyTxn(batches);
   }
 
   /** The collections that hold documents, by database and name. */

@@ -42,7 +42,6 @@ const FILES: Record<string, string> = {
     await atlas.db("other").collection("x").updateOne({ _id: 1 }, { $set: { n: 1 } }, { upsert: true });
     return { fn: (await atlas.db("fn").getCollectionNames()).sort(), dbs: (await atlas.admin().getDBNames()).sort() };
   };`,
-  "session.js": `exports = function () { return context.services.get("mongodb-atlas").startSession(); };`,
 };
 
 /** The service's cap on a query's documents in these tests. */
@@ -186,10 +185,4 @@ test("getCollectionNames() and admin().getDBNames() in system functions; refused
   expect((await serverError(runner.call("names", [], asUser))).message).toContain(
     "getCollectionNames() is only available in system functions",
   );
-});
-
-test("transactions are refused with a clear error", async () => {
-  const err = await serverError(runner.call("session", [], {}));
-  expect(err.errorCode).toBe("FunctionExecutionError");
-  expect(err.message).toContain("transactions (startSession) are not supported by realm-tabs-server");
 });

@@ -7,8 +7,10 @@ import type { Caller, MongoService } from "../contracts.js";
 import { bulkWrite } from "./bulkWrite.js";
 import { createCursor, shapeStages, type FindCursor } from "./cursor.js";
 import { distinctValues } from "./distinct.js";
+import { callerWithSession, startSession, withoutSession, type FunctionSession } from "./session.js";
 
 export type { FindCursor } from "./cursor.js";
+export type { FunctionSession } from "./session.js";
 
 type Obj = Record<string, unknown>;
 
@@ -26,24 +28,29 @@ export interface FindAndModifyOptions {
   returnNewDocument?: boolean;
 }
 
+/** The options every method takes: `session`, to make the operation part of its transaction. */
+export interface SessionOption {
+  session?: FunctionSession;
+}
+
 /** A collection as functions see it. */
 export interface FunctionCollection {
-  find(query?: Obj, projection?: Obj): FindCursor;
-  findOne(query?: Obj, projection?: Obj, options?: { sort?: Obj }): Promise<Obj | null>;
-  count(query?: Obj, options?: { limit?: number }): Promise<number>;
-  countDocuments(query?: Obj, options?: { limit?: number }): Promise<number>;
-  aggregate(pipeline: Obj[]): FindCursor;
-  distinct(field: string, query?: Obj): Promise<unknown[]>;
-  bulkWrite(operations: Obj[], options?: { ordered?: boolean }): Promise<null>;
-  insertOne(document: Obj): Promise<{ insertedId: unknown }>;
-  insertMany(documents: Obj[]): Promise<{ insertedIds: unknown[] }>;
-  updateOne(query: Obj, update: Obj | Obj[], options?: UpdateOptions): Promise<unknown>;
-  updateMany(query: Obj, update: Obj | Obj[], options?: UpdateOptions): Promise<unknown>;
-  deleteOne(query?: Obj): Promise<{ deletedCount: number }>;
-  deleteMany(query?: Obj): Promise<{ deletedCount: number }>;
-  findOneAndUpdate(filter: Obj, update: Obj | Obj[], options?: FindAndModifyOptions): Promise<Obj | null>;
-  findOneAndReplace(filter: Obj, replacement: Obj, options?: FindAndModifyOptions): Promise<Obj | null>;
-  findOneAndDelete(filter?: Obj, options?: { sort?: Obj; projection?: Obj }): Promise<Obj | null>;
+  find(query?: Obj, projection?: Obj, options?: SessionOption): FindCursor;
+  findOne(query?: Obj, projection?: Obj, options?: { sort?: Obj } & SessionOption): Promise<Obj | null>;
+  count(query?: Obj, options?: { limit?: number } & SessionOption): Promise<number>;
+  countDocuments(query?: Obj, options?: { limit?: number } & SessionOption): Promise<number>;
+  aggregate(pipeline: Obj[], options?: SessionOption): FindCursor;
+  distinct(field: string, query?: Obj, options?: SessionOption): Promise<unknown[]>;
+  bulkWrite(operations: Obj[], options?: { ordered?: boolean } & SessionOption): Promise<null>;
+  insertOne(document: Obj, options?: SessionOption): Promise<{ insertedId: unknown }>;
+  insertMany(documents: Obj[], options?: SessionOption): Promise<{ insertedIds: unknown[] }>;
+  updateOne(query: Obj, update: Obj | Obj[], options?: UpdateOptions & SessionOption): Promise<unknown>;
+  updateMany(query: Obj, update: Obj | Obj[], options?: UpdateOptions & SessionOption): Promise<unknown>;
+  deleteOne(query?: Obj, options?: SessionOption): Promise<{ deletedCount: number }>;
+  deleteMany(query?: Obj, options?: SessionOption): Promise<{ deletedCount: number }>;
+  findOneAndUpdate(filter: Obj, update: Obj | Obj[], options?: FindAndModifyOptions & SessionOption): Promise<Obj | null>;
+  findOneAndReplace(filter: Obj, replacement: Obj, options?: FindAndModifyOptions & SessionOption): Promise<Obj | null>;
+  findOneAndDelete(filter?: Obj, options?: { sort?: Obj; projection?: Obj } & SessionOption): Promise<Obj | null>;
 }
 
 /** `context.services.get(name).db(name)`. */
@@ -62,48 +69,60 @@ export interface FunctionServiceClient {
   /** `getDBNames()`: the names of the databases that hold documents (system functions only). */
   admin(): { getDBNames(): Promise<string[]> };
   /**
-   * Transactions are not supported by this server.
-   * @throws Error always, saying so
+   * A client session, for transactions (`session.withTransaction(…)`; each operation of the
+   * transaction is given `{ session }`).
+   * @throws Error if the service runs no transactions
    */
-  startSession(): never;
+  startSession(): FunctionSession;
 }
 
 function collection(mongo: MongoService, service: string, caller: Caller, database: string, coll: string): FunctionCollection {
-  const call = (name: string, arg: Obj): Promise<unknown> => mongo.call(service, name, [{ database, collection: coll, ...arg }], caller);
-  const call1 = <T>(name: string, arg: Obj): Promise<T> => call(name, arg) as Promise<T>;
+  // an operation given `{ session }` is part of the session's transaction, if one is in progress
+  const call = (name: string, arg: Obj, options?: unknown): Promise<unknown> =>
+    mongo.call(service, name, [{ database, collection: coll, ...arg }], callerWithSession(caller, options));
+  const call1 = <T>(name: string, arg: Obj, options?: unknown): Promise<T> => call(name, arg, options) as Promise<T>;
   const methods: Omit<FunctionCollection, "bulkWrite"> = {
-    find: (query = {}, project) =>
+    find: (query = {}, project, options) =>
       createCursor(({ sort, limit, skip }) =>
         // the service skips before it limits and caps, so a skip past the result cap reaches the documents there
-        call1<Obj[]>("find", { query, project, sort, limit: limit ?? 0, ...(skip ? { skip } : {}) }),
+        call1<Obj[]>("find", { query, project, sort, limit: limit ?? 0, ...(skip ? { skip } : {}) }, options),
       ),
-    findOne: (query = {}, project, options) => call1("findOne", { query, project, sort: options?.sort }),
-    count: (query = {}, options) => call1("count", { query, limit: options?.limit }),
-    countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }),
-    aggregate: (pipeline) => createCursor((shape) => call1<Obj[]>("aggregate", { pipeline: [...pipeline, ...shapeStages(shape)] })),
-    distinct: async (field, query = {}) => {
+    findOne: (query = {}, project, options) => call1("findOne", { query, project, sort: options?.sort }, options),
+    count: (query = {}, options) => call1("count", { query, limit: options?.limit }, options),
+    countDocuments: (query = {}, options) => call1("count", { query, limit: options?.limit }, options),
+    aggregate: (pipeline, options) =>
+      createCursor((shape) => call1<Obj[]>("aggregate", { pipeline: [...pipeline, ...shapeStages(shape)] }, options)),
+    distinct: async (field, query = {}, options) => {
       // The service groups the matching documents by the path's top-level field (so its result cap
       // applies to distinct values, not to matching documents); the rest of the path is followed here.
       const top = typeof field === "string" ? (field.split(".")[0] ?? "") : "";
       if (top === "" || top.startsWith("$")) return distinctValues([], field);
       const pipeline = [{ $match: { $and: [query, { [top]: { $exists: true } }] } }, { $group: { _id: `$${top}` } }];
-      const groups = await call1<Obj[]>("aggregate", { pipeline });
+      const groups = await call1<Obj[]>("aggregate", { pipeline }, options);
       return distinctValues(
         groups.map((group) => ({ [top]: group._id })),
         field,
       );
     },
-    insertOne: (document) => call1("insertOne", { document }),
-    insertMany: (documents) => call1("insertMany", { documents }),
-    updateOne: (query, update, options) => call("updateOne", { query, update, ...options }),
-    updateMany: (query, update, options) => call("updateMany", { query, update, ...options }),
-    deleteOne: (query = {}) => call1("deleteOne", { query }),
-    deleteMany: (query = {}) => call1("deleteMany", { query }),
-    findOneAndUpdate: (filter, update, options) => call1("findOneAndUpdate", { filter, update, ...options }),
-    findOneAndReplace: (filter, update, options) => call1("findOneAndReplace", { filter, update, ...options }),
-    findOneAndDelete: (filter = {}, options) => call1("findOneAndDelete", { filter, ...options }),
+    insertOne: (document, options) => call1("insertOne", { document }, options),
+    insertMany: (documents, options) => call1("insertMany", { documents }, options),
+    updateOne: (query, update, options) => call("updateOne", { query, update, ...withoutSession(options) }, options),
+    updateMany: (query, update, options) => call("updateMany", { query, update, ...withoutSession(options) }, options),
+    deleteOne: (query = {}, options) => call1("deleteOne", { query }, options),
+    deleteMany: (query = {}, options) => call1("deleteMany", { query }, options),
+    findOneAndUpdate: (filter, update, options) => call1("findOneAndUpdate", { filter, update, ...withoutSession(options) }, options),
+    findOneAndReplace: (filter, update, options) => call1("findOneAndReplace", { filter, update, ...withoutSession(options) }, options),
+    findOneAndDelete: (filter = {}, options) => call1("findOneAndDelete", { filter, ...withoutSession(options) }, options),
   };
-  return { ...methods, bulkWrite: (operations, options) => bulkWrite(methods, operations, options) };
+  return {
+    ...methods,
+    bulkWrite: (operations, options) => {
+      // the operations of a bulk write given a session are part of its transaction
+      const session =
+        options?.session === undefined ? methods : collection(mongo, service, callerWithSession(caller, options), database, coll);
+      return bulkWrite(session, operations, withoutSession(options));
+    },
+  };
 }
 
 /**
@@ -127,8 +146,6 @@ export function serviceClient(mongo: MongoService, service: string, caller: Call
         (await names("getCollectionNames()")).filter((ns) => ns.database === database).map((ns) => ns.collection),
     }),
     admin: () => ({ getDBNames: async () => [...new Set((await names("getDBNames()")).map((ns) => ns.database))] }),
-    startSession: () => {
-      throw new Error("transactions (startSession) are not supported by realm-tabs-server");
-    },
+    startSession: () => startSession(mongo),
   };
 }

@@ -20,6 +20,7 @@ import {
   endpointRequestFromWire,
   fromWire,
   NAMESPACES,
+  TRANSACTION,
   pack,
   USER_LOOKUP,
   toWire,
@@ -82,6 +83,11 @@ class RemoteMongo implements MongoService {
   /** Asks the main thread's service (a message of its own: no client method has that name). */
   async namespaces(service: string): Promise<{ database: string; collection: string }[]> {
     return (await this.call(service, NAMESPACES, [], {})) as { database: string; collection: string }[];
+  }
+
+  /** Commits or aborts a session's transaction (a message of its own: no client method has that name). */
+  async transaction(op: "commit" | "abort", transaction: string): Promise<void> {
+    await this.call("", TRANSACTION, [op, transaction], {});
   }
 
   /** Looks up a user for `run_as_user_id` (a message of its own: no client method has that name). */

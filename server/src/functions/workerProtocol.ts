@@ -30,6 +30,9 @@ export const NAMESPACES = "$namespaces";
 /** The name of the `mongo` message that looks up a user by id, for `run_as_user_id` (not a client method). */
 export const USER_LOOKUP = "$user";
 
+/** The name of the `mongo` message that commits or aborts a session's transaction (not a client method). */
+export const TRANSACTION = "$transaction";
+
 /** A serialised error: a ServerError's fields. */
 export interface WireError {
   statusCode: number;

@@ -1,0 +1,169 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import type { Caller, ChangeEvent } from "../contracts.js";
+import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
+
+type Service = ReturnType<typeof openService>;
+let opened: Service[] = [];
+let dirs: string[] = [];
+
+function open(lifetimeMs = 10_000, file = ":memory:"): Service {
+  const s = openService(file, undefined, { transactionLifetimeMs: lifetimeMs });
+  opened.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(opened.map((s) => s.close()));
+  opened = [];
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  dirs = [];
+});
+
+const inTxn = (transaction: string): Caller => ({ ...SYSTEM, transaction });
+/** A call on demo.<coll>, as the system, in `transaction` if given. */
+function op(s: Service, name: string, arg: Record<string, unknown>, transaction?: string, coll = "items"): Promise<unknown> {
+  return s.service.call(
+    SERVICE,
+    name,
+    [{ database: "demo", collection: coll, ...arg }],
+    transaction === undefined ? SYSTEM : inTxn(transaction),
+  );
+}
+const names = async (s: Service, coll = "items"): Promise<unknown[]> =>
+  ((await op(s, "find", { query: {}, sort: { _id: 1 } }, undefined, coll)) as { _id: unknown }[]).map((d) => d._id);
+/** Settles on the next turns of the event loop (a waiting call must still be waiting after them). */
+const turns = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe("transactions", () => {
+  test("nobody sees a transaction's writes before its commit; then everyone sees all of them", async () => {
+    const s = open();
+    await op(s, "insertMany", {
+      documents: [
+        { _id: "ann", points: 42 },
+        { _id: "bob", points: 144 },
+      ],
+    });
+    await op(s, "updateOne", { query: { _id: "bob" }, update: { $inc: { points: -5 } } }, "t1");
+    // the transaction reads its own writes
+    expect(await op(s, "findOne", { query: { _id: "bob" } }, "t1")).toEqual({ _id: "bob", points: 139 });
+    let seen: unknown;
+    const outside = op(s, "find", { query: {}, sort: { _id: 1 } }).then((docs) => (seen = docs));
+    await op(s, "updateOne", { query: { _id: "ann" }, update: { $inc: { points: 5 } } }, "t1");
+    await op(s, "insertOne", { document: { _id: "trade", points: 5 } }, "t1", "trades");
+    await turns();
+    expect(seen).toBeUndefined(); // it waits for the transaction
+    await s.service.transaction?.("commit", "t1");
+    await outside;
+    expect(seen).toEqual([
+      { _id: "ann", points: 47 },
+      { _id: "bob", points: 139 },
+    ]);
+    expect(await names(s, "trades")).toEqual(["trade"]);
+  });
+
+  test("an abort leaves nothing, in memory, on the query threads or on disk, and keeps the natural order", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
+    dirs.push(dir);
+    const file = join(dir, "data.sqlite");
+    const s = open(10_000, file);
+    await op(s, "insertMany", { documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }] });
+    await op(s, "deleteOne", { query: { _id: 1 } }, "t2");
+    await op(s, "insertOne", { document: { _id: 4 } }, "t2");
+    // a pipeline update and an $expr query run on a query thread, whose replica gets the transaction's writes
+    await op(s, "updateMany", { query: {}, update: [{ $set: { x: 1 } }] }, "t2");
+    expect(await op(s, "count", { query: { $expr: { $eq: ["$x", 1] } } }, "t2")).toBe(3);
+    await s.service.transaction?.("abort", "t2");
+    const natural = (await op(s, "find", { query: {} })) as { _id: number }[];
+    expect(natural).toEqual([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+    // ...and drops them at the abort
+    expect(await op(s, "count", { query: { $expr: { $eq: ["$x", 1] } } })).toBe(0);
+    expect(await op(s, "count", { query: { $expr: { $gte: ["$_id", 1] } } })).toBe(3);
+    // a later operation of the aborted transaction, and its commit, fail
+    await expect(op(s, "insertOne", { document: { _id: 9 } }, "t2")).rejects.toThrow(/NoSuchTransaction: the transaction was aborted/);
+    await expect(s.service.transaction?.("commit", "t2")).rejects.toThrow(/NoSuchTransaction/);
+    await s.close();
+    opened = [];
+    const reopened = open(10_000, file);
+    expect(await names(reopened)).toEqual([1, 2, 3]);
+  });
+
+  test("the disk has none of an uncommitted transaction, and all of a committed one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
+    dirs.push(dir);
+    const file = join(dir, "data.sqlite");
+    const s = open(10_000, file);
+    await op(s, "insertOne", { document: { _id: "a" } }, "t3");
+    await op(s, "insertOne", { document: { _id: "b" } }, "t3", "other");
+    const rows = () => s.db.prepare("SELECT coll, id FROM docs ORDER BY coll, id").all();
+    expect(rows()).toEqual([]); // a crash now would leave nothing
+    await s.service.transaction?.("commit", "t3");
+    expect(rows()).toEqual([
+      { coll: "items", id: '{"k":"a"}' },
+      { coll: "other", id: '{"k":"b"}' },
+    ]);
+    // committing again is a no-op; operations of a committed transaction fail
+    await s.service.transaction?.("commit", "t3");
+    await expect(op(s, "find", { query: {} }, "t3")).rejects.toThrow(/has been committed/);
+  });
+
+  test("change events of a transaction come at its commit, in order; none for an abort", async () => {
+    const s = open();
+    const events: ChangeEvent[] = [];
+    s.service.watch(SERVICE, { database: "demo", collection: "items" }, (e) => events.push(e), SYSTEM);
+    await op(s, "insertOne", { document: { _id: 1 } }, "t4");
+    await op(s, "updateOne", { query: { _id: 1 }, update: { $set: { v: 2 } } }, "t4");
+    await turns();
+    expect(events).toEqual([]);
+    await s.service.transaction?.("commit", "t4");
+    expect(events.map((e) => e.operationType)).toEqual(["insert", "update"]);
+    await op(s, "deleteOne", { query: { _id: 1 } }, "t5");
+    await s.service.transaction?.("abort", "t5");
+    await turns();
+    expect(events).toHaveLength(2);
+    expect(await names(s)).toEqual([1]);
+  });
+
+  test("a failed operation aborts its transaction, as in MongoDB", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: 1 } });
+    await op(s, "insertOne", { document: { _id: 2 } }, "t6");
+    await expect(op(s, "insertOne", { document: { _id: 1 } }, "t6")).rejects.toThrow(/duplicate key/);
+    await expect(s.service.transaction?.("commit", "t6")).rejects.toThrow(/an operation failed: .*duplicate key/);
+    expect(await names(s)).toEqual([1]);
+  });
+
+  test("a transaction left open is aborted at the end of its lifetime, and what waited goes on", async () => {
+    const s = open(300);
+    await op(s, "insertOne", { document: { _id: "left" } }, "t7");
+    const started = Date.now();
+    expect(await names(s)).toEqual([]); // waited for the abort
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    await expect(op(s, "find", { query: {} }, "t7")).rejects.toThrow(/exceeded its time limit of 300 ms/);
+  });
+
+  test("a transaction starts once the calls in progress have ended; two transactions run one after the other", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: "n", v: 0 } });
+    // two transactions each read v and write v + 1: serializable, so v ends at 2
+    const bump = async (t: string): Promise<void> => {
+      const doc = (await op(s, "findOne", { query: { _id: "n" } }, t)) as { v: number };
+      await turns();
+      await op(s, "updateOne", { query: { _id: "n" }, update: { $set: { v: doc.v + 1 } } }, t);
+      await s.service.transaction?.("commit", t);
+    };
+    await Promise.all([bump("t8"), bump("t9"), op(s, "updateOne", { query: { _id: "n" }, update: { $set: { w: 1 } } })]);
+    expect(await op(s, "findOne", { query: { _id: "n" } })).toEqual({ _id: "n", v: 2, w: 1 });
+  });
+
+  test("a transaction that ran nothing commits and aborts at once; reset ends one in progress", async () => {
+    const s = open();
+    await s.service.transaction?.("commit", "empty");
+    await s.service.transaction?.("abort", "empty2");
+    await op(s, "insertOne", { document: { _id: 1 } }, "t10");
+    s.service.reset();
+    expect(await names(s)).toEqual([]);
+    await expect(op(s, "find", { query: {} }, "t10")).rejects.toThrow(/the store was reset/);
+  });
+});
