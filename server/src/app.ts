@@ -78,7 +78,7 @@ export async function createApp(options: CreateAppOptions): Promise<AppHandle> {
     primaryService: options.primaryService,
     access,
     limits: config.limits,
-    // a transaction cannot outlive the function that opened it
+    // a transaction waits at most the functions' time limit to start, and then lives at most that long
     transactionLifetimeMs: config.functionTimeoutMs,
     resume: { maxEvents: config.limits.watchResumeEvents, maxAgeMs: config.limits.watchResumeSeconds * 1000 },
   });

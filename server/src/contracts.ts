@@ -32,6 +32,11 @@ export interface Caller {
   request?: RequestInfo;
   /** The transaction a function's operation is part of (its session's), if any. */
   transaction?: string;
+  /**
+   * True for the calls of a function that a rule's `%function` runs: they are made within the call
+   * whose rules are evaluated, and are not queued behind transactions (see data/transactions.ts).
+   */
+  nested?: boolean;
 }
 
 /**

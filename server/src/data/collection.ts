@@ -216,7 +216,8 @@ export class CollectionRegistry implements DocRegistry {
    * @throws Error if a transaction is already in progress
    */
   defer(): void {
-    if (this.deferredCommits !== undefined) throw new Error("a transaction is already in progress");
+    // (a transaction left behind, which cannot happen, would be undone rather than joined)
+    this.undo();
     this.deferredCommits = [];
   }
 
@@ -234,20 +235,37 @@ export class CollectionRegistry implements DocRegistry {
       throw err;
     }
     this.deferredCommits = undefined;
-    for (const c of commits) c.collection.publish(c.mutations);
+    for (const c of commits) {
+      try {
+        c.collection.publish(c.mutations);
+      } catch {
+        // persisted: a listener's failure does not undo it (the feed keeps listeners apart already)
+      }
+    }
   }
 
   /**
-   * Undoes the transaction: each collection it wrote is read again from SQLite, which it never
-   * reached (as a new collection: query threads drop their replicas of the old one).
+   * Undoes the transaction: each collection it wrote is dropped from memory, to be read again from
+   * SQLite, which the transaction never reached, on its next use (as a new collection: query
+   * threads drop their replicas of the old one).
    */
   undo(): void {
     const commits = this.deferredCommits;
     if (commits === undefined) return;
     this.deferredCommits = undefined;
-    for (const { db, name } of new Set(commits.map((c) => c.collection))) {
-      this.collections.set(`${db}\u0000${name}`, this.load(db, name));
-    }
+    for (const { db, name } of new Set(commits.map((c) => c.collection))) this.collections.delete(`${db}\u0000${name}`);
+  }
+
+  /**
+   * The collection `db.coll` as committed: the live one, unless the transaction in progress wrote
+   * it, then a copy read from SQLite.
+   * @param db - database name
+   * @param coll - collection name
+   */
+  committed(db: string, coll: string): DocCollection {
+    const live = this.get(db, coll);
+    if (this.deferredCommits?.some((c) => c.collection === live) !== true) return live;
+    return new Collection(db, coll, this.sqlite.load(db, coll), this.sqlite, this.feed);
   }
 
   /** The collections that hold documents. */

@@ -148,7 +148,7 @@ export function createMongoService(
       if (!isMethodName(name)) throw functionNotFound(name);
       const requested = Array.isArray(args) ? args : [];
       // a transaction runs alone: see transactions.ts
-      return transactions.run(caller.transaction, async () => {
+      return transactions.run(caller.transaction, caller.nested === true, async () => {
         try {
           // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers (and
           // a BSON symbol a string); the namespace is mapped after it, on what the handlers will read.
@@ -281,24 +281,25 @@ export function createMongoService(
 
     async findOne(service: string, database: string, collection: string, filter: Record<string, unknown>): Promise<Doc | null> {
       checkService(service);
-      return transactions.run(undefined, async () => {
-        try {
-          return findOne(reg, parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]));
-        } catch (err) {
-          throw toServerError(err);
-        }
-      });
+      // not queued behind a transaction (a login would wait for it): it reads committed documents
+      try {
+        const committed = { get: (db: string, coll: string) => reg.committed(db, coll) };
+        return findOne(committed, parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]));
+      } catch (err) {
+        throw toServerError(err);
+      }
     },
 
     reset(): void {
-      transactions.reset();
       for (const off of [...unsubscribers]) off();
       reg.clear();
+      transactions.reset();
       feed.clearHistory();
     },
 
     async close(): Promise<void> {
       closed = true;
+      transactions.close();
       for (const off of [...unsubscribers]) off();
       await pool.close();
     },

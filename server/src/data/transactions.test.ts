@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { Caller, ChangeEvent } from "../contracts.js";
+import type { CollectionRegistry } from "./collection.js";
+import { TransactionCoordinator } from "./transactions.js";
 import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
 
 type Service = ReturnType<typeof openService>;
@@ -157,6 +159,96 @@ describe("transactions", () => {
     expect(await op(s, "findOne", { query: { _id: "n" } })).toEqual({ _id: "n", v: 2, w: 1 });
   });
 
+  test("a transaction ended before its first operation started never starts: its waiting operations fail", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: "held" } }, "holder");
+    const waiting = op(s, "insertOne", { document: { _id: "late" } }, "queued");
+    const outcome = waiting.then(
+      () => "ran",
+      (e: Error) => e.message,
+    );
+    await s.service.transaction?.("abort", "queued");
+    expect(await outcome).toMatch(/NoSuchTransaction: the transaction was aborted: abortTransaction was called/);
+    await s.service.transaction?.("commit", "holder");
+    expect(await names(s)).toEqual(["held"]); // and the store is free
+  });
+
+  test("a transaction that waited its lifetime to start does not start", async () => {
+    const s = open(300);
+    await op(s, "insertOne", { document: { _id: "t" } }, "first");
+    const second = op(s, "insertOne", { document: { _id: "u" } }, "second");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = op(s, "insertOne", { document: { _id: "v" } }, "third").then(
+      () => "ran",
+      (e: Error) => e.message,
+    );
+    // "first" is aborted at 300 ms, then "second" holds the store until 600 ms: "third" gives up at 400 ms
+    expect(await third).toMatch(/waited 300 ms to start/);
+    await second;
+    await s.service.transaction?.("commit", "second");
+    expect(await names(s)).toEqual(["u"]);
+  });
+
+  test("an operation that fails while the commit waits for it turns the commit into an abort", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: 1 } });
+    await op(s, "insertOne", { document: { _id: 2 } }, "t11");
+    const failing = op(s, "insertMany", { documents: [{ _id: 3 }, { _id: 1 }] }, "t11").catch((e: Error) => e.message);
+    const commit = s.service.transaction?.("commit", "t11").then(
+      () => "committed",
+      (e: Error) => e.message,
+    );
+    expect(await failing).toMatch(/duplicate key/);
+    expect(await commit).toMatch(/NoSuchTransaction: the transaction was aborted: an operation failed/);
+    expect(await names(s)).toEqual([1]);
+  });
+
+  test("a delete and a re-insert of one document commit in the order they were made, in memory and on disk", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
+    dirs.push(dir);
+    const file = join(dir, "data.sqlite");
+    const s = open(10_000, file);
+    await op(s, "insertMany", { documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }] });
+    await op(s, "deleteOne", { query: { _id: 1 } }, "t12");
+    await op(s, "insertOne", { document: { _id: 1, again: true } }, "t12");
+    await s.service.transaction?.("commit", "t12");
+    const natural = async (x: Service) => ((await op(x, "find", { query: {} })) as { _id: number }[]).map((d) => d._id);
+    expect(await natural(s)).toEqual([2, 3, 1]);
+    await s.close();
+    opened = [];
+    expect(await natural(open(10_000, file))).toEqual([2, 3, 1]);
+  });
+
+  test("custom user data is read as committed, without waiting for a transaction", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: "u1", plan: "free" } });
+    await op(s, "updateOne", { query: { _id: "u1" }, update: { $set: { plan: "paid" } } }, "t13");
+    expect(await s.service.findOne(SERVICE, "demo", "items", { _id: "u1" })).toEqual({ _id: "u1", plan: "free" });
+    await s.service.transaction?.("commit", "t13");
+    expect(await s.service.findOne(SERVICE, "demo", "items", { _id: "u1" })).toEqual({ _id: "u1", plan: "paid" });
+  });
+
+  test("closing the service aborts the transaction and refuses what waited", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: 1 } }, "t14");
+    const waiting = op(s, "find", { query: {} }).catch((e: Error) => e.message);
+    await s.close();
+    opened = [];
+    expect(await waiting).toMatch(/the MongoDB service is closed/);
+  });
+
+  test("reset ends the transaction in progress and lets the next one start on the wiped store", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: "old" } }, "t15");
+    const next = op(s, "insertOne", { document: { _id: "new" } }, "t16");
+    s.service.reset();
+    await next;
+    await s.service.transaction?.("commit", "t16");
+    await op(s, "insertOne", { document: { _id: "after" } });
+    expect(await names(s)).toEqual(["after", "new"]);
+    expect(s.db.prepare("SELECT id FROM docs ORDER BY id").all()).toEqual([{ id: '{"k":"after"}' }, { id: '{"k":"new"}' }]);
+  });
+
   test("a transaction that ran nothing commits and aborts at once; reset ends one in progress", async () => {
     const s = open();
     await s.service.transaction?.("commit", "empty");
@@ -165,5 +257,30 @@ describe("transactions", () => {
     s.service.reset();
     expect(await names(s)).toEqual([]);
     await expect(op(s, "find", { query: {} }, "t10")).rejects.toThrow(/the store was reset/);
+  });
+});
+
+describe("the coordinator's queue", () => {
+  test("a call made within an admitted call runs at once, even with a transaction waiting", async () => {
+    const reg = { defer: () => undefined, persist: () => undefined, undo: () => undefined } as unknown as CollectionRegistry;
+    const gate = new TransactionCoordinator(reg, 10_000);
+    let finishOuter: () => void = () => undefined;
+    const outer = gate.run(undefined, false, () => new Promise<void>((resolve) => (finishOuter = resolve)));
+    await turns();
+    let started = false;
+    const txn = gate.run("t", false, async () => {
+      started = true;
+    });
+    await turns();
+    expect(started).toBe(false); // waits for the call in progress
+    // the outer call's rule runs a function, whose own call must not wait behind "t"
+    expect(await gate.run(undefined, true, async () => "nested")).toBe("nested");
+    const plain = gate.run(undefined, false, async () => "plain");
+    finishOuter();
+    await outer;
+    await txn;
+    expect(started).toBe(true);
+    await gate.commit("t");
+    expect(await plain).toBe("plain"); // queued behind "t", in order of arrival
   });
 });

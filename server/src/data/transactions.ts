@@ -4,12 +4,14 @@
  * operation waits until the calls in progress have ended and keeps every other call of the MongoDB
  * service waiting until the transaction commits or aborts. Its writes change memory only (the store
  * defers them: `CollectionRegistry.defer`); the commit persists them in one SQLite transaction and
- * then publishes their change events; an abort reads the collections it wrote back from SQLite. So
- * no other caller, watch stream or trigger ever sees a part of a transaction, and a crash in the
- * middle leaves none of it on disk.
+ * then publishes their change events; an abort drops the collections it wrote from memory, to be
+ * read again from SQLite. So no other caller, watch stream or trigger sees a part of a
+ * transaction, and a crash in the middle leaves none of it on disk.
  *
- * A transaction lives at most its lifetime (the functions' time limit): then it is aborted, and
- * what waited goes on. An operation of it that fails aborts it, as MongoDB does.
+ * A transaction waits at most its lifetime (the functions' time limit) to start, and lives at most
+ * that long once started: then it is aborted, and what waited goes on. An operation of it that
+ * fails aborts it, as MongoDB does. Calls made within an admitted call (a rule's `%function`) are
+ * not queued: the call that made them holds the store's turn already.
  * @packageDocumentation
  */
 import { ServerError } from "../contracts.js";
@@ -18,12 +20,19 @@ import type { CollectionRegistry } from "./collection.js";
 /** The transaction ids remembered as ended (so that their later operations fail clearly). */
 const REMEMBERED_ENDS = 10_000;
 
+/** A request to end the holder: to commit (unless an abort came too), and who waits for the end. */
+interface Ending {
+  commit: boolean;
+  reason: string;
+  waiting: { wantsCommit: boolean; resolve: () => void; reject: (err: Error) => void }[];
+}
+
 interface Holder {
   id: string;
   /** Its operations in progress. */
   inflight: number;
   /** Set when it is to end: no new operation starts; the end happens when `inflight` is 0. */
-  ending: { commit: boolean; reason: string; done: Array<(err?: Error) => void> } | undefined;
+  ending: Ending | undefined;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -31,6 +40,8 @@ interface Waiter {
   /** The transaction that waits to start, or undefined for a call outside transactions. */
   transaction: string | undefined;
   admit: () => void;
+  refuse: (err: Error) => void;
+  timer?: NodeJS.Timeout;
 }
 
 /** How a transaction ended: committed, or aborted and why. */
@@ -55,10 +66,11 @@ export class TransactionCoordinator {
   #holder: Holder | undefined;
   readonly #queue: Waiter[] = [];
   readonly #ended = new Map<string, Ended>();
+  #closed = false;
 
   /**
    * @param reg - the store's collections
-   * @param lifetimeMs - how long a transaction may hold the store
+   * @param lifetimeMs - how long a transaction may wait to start, and then hold the store
    */
   constructor(reg: CollectionRegistry, lifetimeMs: number) {
     this.#reg = reg;
@@ -70,14 +82,17 @@ export class TransactionCoordinator {
    * transaction holds the store, or as an operation of the transaction `transaction`, which
    * starts it if it has not started.
    * @param transaction - the transaction's id, if the call is part of one
+   * @param within - true for a call made within an admitted call (a rule's `%function`): it runs at once
    * @param run - the call
    * @returns what the call returns
    * @throws ServerError `MongoDBError` `NoSuchTransaction` for an operation of a transaction that has
    * ended (committed, or aborted by its lifetime, a failed operation or `abortTransaction`) or is
-   * ending; whatever the call throws (which aborts its transaction)
+   * ending, or that waited its lifetime to start; 503 `ServiceUnavailable` once closed; whatever the
+   * call throws (which aborts its transaction)
    */
-  async run<T>(transaction: string | undefined, run: () => Promise<T>): Promise<T> {
-    if (transaction === undefined) {
+  async run<T>(transaction: string | undefined, within: boolean, run: () => Promise<T>): Promise<T> {
+    if (transaction === undefined || (within && this.#holder?.id !== transaction)) {
+      if (within) return run();
       await this.#admit(undefined);
       try {
         return await run();
@@ -91,7 +106,11 @@ export class TransactionCoordinator {
     if (this.#holder?.id !== transaction) await this.#admit(transaction);
     const holder = this.#holder;
     if (holder?.id !== transaction) throw endedError(this.#ended.get(transaction) ?? { committed: false, reason: "it ended" });
-    if (holder.ending !== undefined) throw noSuchTransaction(holder.ending.commit ? "it is committing" : holder.ending.reason);
+    if (holder.ending !== undefined) {
+      throw holder.ending.commit
+        ? new ServerError(400, "MongoDBError", "NoSuchTransaction: the transaction is being committed")
+        : noSuchTransaction(holder.ending.reason);
+    }
     holder.inflight += 1;
     try {
       return await run();
@@ -105,40 +124,64 @@ export class TransactionCoordinator {
   }
 
   /**
-   * Commits a transaction once its operations in progress have ended. A transaction that never
-   * ran an operation commits at once.
-   * @throws ServerError `MongoDBError` `NoSuchTransaction` if it was aborted; 500 if its writes cannot
-   * be persisted (it is aborted then)
+   * Commits a transaction once its operations in progress have ended. A transaction that ran no
+   * operation commits at once (its operations still waiting to start then fail).
+   * @throws ServerError `MongoDBError` `NoSuchTransaction` if it was aborted (or is aborted before its
+   * commit completes); 500 if its writes cannot be persisted (it is aborted then)
    */
   commit(transaction: string): Promise<void> {
     const ended = this.#ended.get(transaction);
     if (ended !== undefined) return ended.committed ? Promise.resolve() : Promise.reject(endedError(ended));
     const holder = this.#holder;
-    if (holder?.id !== transaction) return Promise.resolve();
-    return this.#end(holder, true, "");
+    if (holder?.id === transaction) return this.#end(holder, true, "");
+    this.#forget(transaction, { committed: true });
+    return Promise.resolve();
   }
 
-  /** Aborts a transaction (nothing happens for one that has ended or never ran an operation). */
+  /** Aborts a transaction (nothing happens for one that has ended); its waiting operations fail. */
   abort(transaction: string): Promise<void> {
     const holder = this.#holder;
-    if (holder?.id !== transaction) return Promise.resolve();
-    return this.#end(holder, false, "abortTransaction was called").catch(() => undefined);
+    if (holder?.id === transaction) return this.#end(holder, false, "abortTransaction was called").catch(() => undefined);
+    if (!this.#ended.has(transaction)) this.#forget(transaction, { committed: false, reason: "abortTransaction was called" });
+    return Promise.resolve();
   }
 
-  /** Ends whatever transaction is in progress (the store is being wiped). */
+  /** Ends whatever transaction is in progress, without undoing it: the store is being wiped. */
   reset(): void {
     const holder = this.#holder;
     if (holder === undefined) return;
-    clearTimeout(holder.timer);
-    this.#remember(holder.id, { committed: false, reason: "the store was reset" });
-    this.#holder = undefined;
-    for (const done of holder.ending?.done ?? []) done(noSuchTransaction("the store was reset"));
+    this.#release(holder, { committed: false, reason: "the store was reset" });
+    this.#answer(holder, noSuchTransaction("the store was reset"));
     this.#pump();
   }
 
+  /** Aborts the transaction in progress and refuses every waiting call (the service is closing). */
+  close(): void {
+    this.#closed = true;
+    const holder = this.#holder;
+    if (holder !== undefined) {
+      this.#reg.undo();
+      this.#release(holder, { committed: false, reason: "the service closed" });
+      this.#answer(holder, noSuchTransaction("the service closed"));
+    }
+    for (const w of this.#queue.splice(0)) {
+      clearTimeout(w.timer);
+      w.refuse(new ServerError(503, "ServiceUnavailable", "the MongoDB service is closed"));
+    }
+  }
+
   #admit(transaction: string | undefined): Promise<void> {
-    return new Promise((admit) => {
-      this.#queue.push({ transaction, admit });
+    if (this.#closed) return Promise.reject(new ServerError(503, "ServiceUnavailable", "the MongoDB service is closed"));
+    return new Promise((admit, refuse) => {
+      const waiter: Waiter = { transaction, admit, refuse };
+      if (transaction !== undefined) {
+        // a transaction whose function has gone (its time limit passed) must not start later
+        waiter.timer = setTimeout(() => {
+          this.#forget(transaction, { committed: false, reason: `it waited ${this.#lifetimeMs} ms to start` });
+        }, this.#lifetimeMs);
+        waiter.timer.unref();
+      }
+      this.#queue.push(waiter);
       this.#pump();
     });
   }
@@ -156,17 +199,33 @@ export class TransactionCoordinator {
       }
       if (this.#active > 0) return;
       this.#queue.shift();
+      clearTimeout(next.timer);
       this.#start(next.transaction);
       next.admit();
     }
     // the holder's own operations that queued before it started
-    for (let i = 0; i < this.#queue.length;) {
+    for (let i = 0; i < this.#queue.length; ) {
       const w = this.#queue[i];
       if (w !== undefined && w.transaction === this.#holder.id) {
         this.#queue.splice(i, 1);
+        clearTimeout(w.timer);
         w.admit();
       } else i += 1;
     }
+  }
+
+  /** Records a transaction that did not start (or has ended) as ended, and fails its waiting operations. */
+  #forget(transaction: string, ended: Ended): void {
+    this.#remember(transaction, ended);
+    for (let i = 0; i < this.#queue.length; ) {
+      const w = this.#queue[i];
+      if (w !== undefined && w.transaction === transaction) {
+        this.#queue.splice(i, 1);
+        clearTimeout(w.timer);
+        w.refuse(endedError(ended));
+      } else i += 1;
+    }
+    this.#pump();
   }
 
   #start(id: string): void {
@@ -179,12 +238,15 @@ export class TransactionCoordinator {
     this.#holder = holder;
   }
 
+  /** Asks the holder to end; any abort request wins over a pending commit. */
   #end(holder: Holder, commit: boolean, reason: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const done = (err?: Error): void => (err === undefined ? resolve() : reject(err));
-      if (holder.ending === undefined) holder.ending = { commit, reason, done: [done] };
-      else if (holder.ending.commit === commit || !commit) holder.ending.done.push(done);
-      else return reject(noSuchTransaction(holder.ending.reason));
+      const entry = { wantsCommit: commit, resolve, reject };
+      if (holder.ending === undefined) holder.ending = { commit, reason, waiting: [entry] };
+      else {
+        holder.ending.waiting.push(entry);
+        if (!commit && holder.ending.commit) Object.assign(holder.ending, { commit: false, reason });
+      }
       this.#settle(holder);
     });
   }
@@ -193,23 +255,37 @@ export class TransactionCoordinator {
   #settle(holder: Holder): void {
     const ending = holder.ending;
     if (ending === undefined || holder.inflight > 0 || this.#holder !== holder) return;
-    clearTimeout(holder.timer);
-    let error: Error | undefined;
-    if (ending.commit) {
-      try {
-        this.#reg.persist();
-        this.#remember(holder.id, { committed: true });
-      } catch (err) {
-        error = new ServerError(500, "InternalServerError", `the transaction could not be committed: ${(err as Error).message}`);
-        this.#remember(holder.id, { committed: false, reason: "its commit failed" });
-      }
-    } else {
-      this.#reg.undo();
-      this.#remember(holder.id, { committed: false, reason: ending.reason });
+    let ended: Ended = ending.commit ? { committed: true } : { committed: false, reason: ending.reason };
+    let failure: Error | undefined;
+    try {
+      if (ending.commit) this.#reg.persist();
+      else this.#reg.undo();
+    } catch (err) {
+      // persist() undid the transaction
+      failure = new ServerError(500, "InternalServerError", `the transaction could not be committed: ${(err as Error).message}`);
+      ended = { committed: false, reason: "its commit failed" };
+    } finally {
+      this.#release(holder, ended);
     }
-    this.#holder = undefined;
-    for (const done of ending.done) done(error);
+    for (const w of ending.waiting) {
+      if (!w.wantsCommit || ended.committed) w.resolve();
+      else w.reject(failure ?? endedError(ended));
+    }
     this.#pump();
+  }
+
+  /** Answers those waiting for an ending that will not happen: commits fail, aborts are done. */
+  #answer(holder: Holder, err: Error): void {
+    for (const w of holder.ending?.waiting ?? []) {
+      if (w.wantsCommit) w.reject(err);
+      else w.resolve();
+    }
+  }
+
+  #release(holder: Holder, ended: Ended): void {
+    clearTimeout(holder.timer);
+    this.#remember(holder.id, ended);
+    if (this.#holder === holder) this.#holder = undefined;
   }
 
   #remember(id: string, ended: Ended): void {

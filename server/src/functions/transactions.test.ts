@@ -56,12 +56,14 @@ const FILES: Record<string, string> = {
   };`,
   "slowCredit.js": `exports = async function () { ${DB}
     const session = client.startSession();
+    await trades.insertOne({ marker: true });
     await session.withTransaction(async () => {
       await accounts.updateOne({ _id: "henry" }, { $inc: { points: -10 } }, { session });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       await accounts.updateOne({ _id: "michelle" }, { $inc: { points: 10 } }, { session });
     });
   };`,
+  "markers.js": `exports = function () { ${DB} return trades.count({ marker: true }); };`,
   "total.js": `exports = async function () { ${DB}
     return (await accounts.find({}).toArray()).reduce((sum, a) => sum + a.points, 0);
   };`,
@@ -172,10 +174,10 @@ describe("transactions in functions", () => {
   test("a reader never sees half a transaction: it waits for the commit", async () => {
     await call("seed");
     const transfer = call("slowCredit");
-    // while the transfer holds the store (between its debit and its credit), totals wait for it
-    const totals = await Promise.all(
-      [50, 100, 200].map((ms) => new Promise((resolve) => setTimeout(resolve, ms)).then(() => call("total"))),
-    );
+    // the marker is written just before the transaction's debit, which then holds the store 400 ms
+    while ((await call("markers")) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    // totals asked for meanwhile would see 176 between the debit and the credit, if they did not wait
+    const totals = await Promise.all([0, 50, 100].map((ms) => new Promise((resolve) => setTimeout(resolve, ms)).then(() => call("total"))));
     await transfer;
     expect(totals).toEqual([186, 186, 186]);
   });

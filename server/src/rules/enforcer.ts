@@ -123,7 +123,8 @@ export class RulesAccess implements DataAccess {
   runFunction(name: string, args: unknown[], caller: UserCaller): Promise<unknown> {
     if (this.functions === undefined)
       return Promise.reject(new ServerError(500, "InternalServerError", "no function runner for %function"));
-    return this.functions(name, args, caller);
+    // its own calls run within the call that evaluates the rule (see data/transactions.ts)
+    return this.functions(name, args, { ...caller, nested: true });
   }
 
   /**
@@ -154,7 +155,7 @@ export class RulesAccess implements DataAccess {
       values: this.opts.values,
       environment: this.opts.environment,
       request: { ...caller.request },
-      callFunction: functions === undefined ? undefined : (name, args) => functions(name, args, caller),
+      callFunction: functions === undefined ? undefined : (name, args) => functions(name, args, { ...caller, nested: true }),
     };
   }
 
