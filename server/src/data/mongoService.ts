@@ -284,7 +284,10 @@ export function createMongoService(
       // not queued behind a transaction (a login would wait for it): it reads committed documents
       try {
         const committed = { get: (db: string, coll: string) => reg.committed(db, coll) };
-        return findOne(committed, parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]));
+        return findOne(
+          committed,
+          parseArgs("findOne", [{ database: storedDatabase(service, database, primary), collection, query: filter }]),
+        );
       } catch (err) {
         throw toServerError(err);
       }

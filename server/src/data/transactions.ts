@@ -204,7 +204,7 @@ export class TransactionCoordinator {
       next.admit();
     }
     // the holder's own operations that queued before it started
-    for (let i = 0; i < this.#queue.length; ) {
+    for (let i = 0; i < this.#queue.length;) {
       const w = this.#queue[i];
       if (w !== undefined && w.transaction === this.#holder.id) {
         this.#queue.splice(i, 1);
@@ -217,7 +217,7 @@ export class TransactionCoordinator {
   /** Records a transaction that did not start (or has ended) as ended, and fails its waiting operations. */
   #forget(transaction: string, ended: Ended): void {
     this.#remember(transaction, ended);
-    for (let i = 0; i < this.#queue.length; ) {
+    for (let i = 0; i < this.#queue.length;) {
       const w = this.#queue[i];
       if (w !== undefined && w.transaction === transaction) {
         this.#queue.splice(i, 1);
