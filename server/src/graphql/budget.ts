@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { GraphQLError } from "graphql";
+import { requestOf } from "./atomic.js";
 import type { GraphqlContext } from "./context.js";
 
 /** Data calls per request. */
@@ -24,8 +25,10 @@ const spent = new WeakMap<GraphqlContext, number>();
  * @throws GraphQLError past {@link MAX_DATA_CALLS}
  */
 export function spend(ctx: GraphqlContext): void {
-  const count = (spent.get(ctx) ?? 0) + 1;
-  spent.set(ctx, count);
+  // a mutation's transaction spends from its request's budget
+  const request = requestOf(ctx);
+  const count = (spent.get(request) ?? 0) + 1;
+  spent.set(request, count);
   if (count > MAX_DATA_CALLS)
     throw new GraphQLError(`the request needs more than ${MAX_DATA_CALLS} data calls: ask for fewer documents or fields`);
 }

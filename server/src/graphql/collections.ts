@@ -16,6 +16,7 @@ import {
 } from "graphql";
 import { isPlainObject, type Doc } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
+import { atomically } from "./atomic.js";
 import { spend } from "./budget.js";
 import { toDocument, toFilter, toUpdate } from "./convert.js";
 import type { CollectionRef } from "./model.js";
@@ -164,5 +165,11 @@ export function collectionFields(
       resolve: async (_, args, ctx) => call(ctx, "deleteMany", { query: await filter(args, ctx) }),
     },
   };
+  // a mutation that creates related documents writes them and its document in one transaction
+  for (const field of Object.values(mutation)) {
+    const resolve = field.resolve;
+    if (resolve !== undefined)
+      field.resolve = (source, args, ctx, info) => atomically(ctx, args, (c) => Promise.resolve(resolve(source, args, c, info)));
+  }
   return { query, mutation };
 }

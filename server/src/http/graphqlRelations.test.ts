@@ -144,6 +144,26 @@ describe("relationships", () => {
     expect(created["insertOneFilm"]).toEqual({ studio: { code: "A24b" } });
   });
 
+  test("a write that fails leaves none of the documents its create inserted (one transaction)", async () => {
+    const { film } = (await data(`{ film(query: { title: "Past Lives" }) { _id } }`)) as { film: { _id: string } };
+    const failed = await answer(
+      `mutation($id: ObjectId) { insertOneFilm(data: { _id: $id, title: "Twice", studio: { create: { code: "ORPHAN", name: "Orphan" } },
+        reviews: { create: [{ stars: 1, text: "orphan", published: true }] } }) { title } }`,
+      { id: film._id },
+    );
+    expect(failed.errors?.[0]?.message).toMatch(/duplicate key/);
+    expect(await data(`{ studios(query: { code: "ORPHAN" }) { code } reviews(query: { text: "orphan" }) { text } }`)).toEqual({
+      studios: [],
+      reviews: [],
+    });
+    // without a failure, the created documents stay, and the answer reads them
+    const made =
+      await data(`mutation { upsertOneFilm(query: { title: "Once" }, data: { title: "Once", studio: { create: { code: "KEPT", name: "Kept" } } }) {
+      studio { name } } }`);
+    expect(made["upsertOneFilm"]).toEqual({ studio: { name: "Kept" } });
+    await data(`mutation { deleteOneFilm(query: { title: "Once" }) { title } deleteOneStudio(query: { code: "KEPT" }) { code } }`);
+  });
+
   test("a to-many field keeps the list's order and leaves out values without a document the user can read", async () => {
     const { reviews } = (await data(`{ reviews(sortBy: STARS_ASC) { _id stars } }`)) as { reviews: { _id: string; stars: number }[] };
     const hidden = (await data(`mutation { insertOneReview(data: { stars: 1, text: "draft", published: false }) { _id } }`))[
