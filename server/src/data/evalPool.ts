@@ -29,8 +29,11 @@ export interface EvalJob {
 
 /** What a job knows of the thread it runs on. */
 export interface EvalThread {
-  /** Collection id → the version of that collection this thread's replica has. */
-  readonly synced: Map<number, number>;
+  /**
+   * Namespace (`db\0coll`) → the collection (its id: a collection reset away or reloaded after a
+   * transaction's abort has another) and the version this thread's replica has of it.
+   */
+  readonly synced: Map<string, { id: number; version: number }>;
 }
 
 /** Options of {@link EvalPool}. */
@@ -52,7 +55,7 @@ const WARM_THREADS = 2;
 
 class Slot implements EvalThread {
   readonly worker: Worker;
-  readonly synced = new Map<number, number>();
+  readonly synced = new Map<string, { id: number; version: number }>();
   ready = false;
   dead = false;
   job: { id: number; job: EvalJob; timer: NodeJS.Timeout } | undefined;

@@ -70,10 +70,13 @@ export class QueryRunner {
         const syncs: SyncPayload[] = [];
         for (const coll of names) {
           const c = this.opts.reg.get(a.database, coll);
-          const sync = c.syncFrom(thread.synced.get(c.id));
+          // keyed by namespace, so that the collections replaced since do not pile up
+          const ns = `${a.database}\u0000${coll}`;
+          const known = thread.synced.get(ns);
+          const sync = c.syncFrom(known?.id === c.id ? known.version : undefined);
           if (sync !== null) {
             syncs.push(sync);
-            thread.synced.set(c.id, sync.version);
+            thread.synced.set(ns, { id: c.id, version: sync.version });
           }
         }
         return {

@@ -189,6 +189,17 @@ describe("transactions", () => {
     expect(await names(s)).toEqual(["u"]);
   });
 
+  test("a commit made while the transaction's operations wait to start comes after them", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: "a" } }, "holding");
+    const queuedOp = op(s, "insertOne", { document: { _id: "b" } }, "queued2"); // not awaited, as a function may
+    const commit = s.service.transaction?.("commit", "queued2");
+    await s.service.transaction?.("commit", "holding");
+    await queuedOp;
+    await commit;
+    expect(await names(s)).toEqual(["a", "b"]);
+  });
+
   test("an operation that fails while the commit waits for it turns the commit into an abort", async () => {
     const s = open();
     await op(s, "insertOne", { document: { _id: 1 } });
@@ -282,5 +293,7 @@ describe("the coordinator's queue", () => {
     expect(started).toBe(true);
     await gate.commit("t");
     expect(await plain).toBe("plain"); // queued behind "t", in order of arrival
+    // a function that a rule's %function runs cannot start a transaction
+    await expect(gate.run("inner", true, async () => "ran")).rejects.toThrow(/cannot start in a function that a rule's %function runs/);
   });
 });

@@ -91,7 +91,14 @@ export class TransactionCoordinator {
    * call throws (which aborts its transaction)
    */
   async run<T>(transaction: string | undefined, within: boolean, run: () => Promise<T>): Promise<T> {
-    if (transaction === undefined || (within && this.#holder?.id !== transaction)) {
+    if (within && transaction !== undefined && this.#holder?.id !== transaction) {
+      // a rule's %function cannot start a transaction, nor use one that has ended
+      const ended = this.#ended.get(transaction);
+      throw ended !== undefined
+        ? endedError(ended)
+        : new ServerError(400, "MongoDBError", "a transaction cannot start in a function that a rule's %function runs");
+    }
+    if (transaction === undefined) {
       if (within) return run();
       await this.#admit(undefined);
       try {
@@ -106,7 +113,8 @@ export class TransactionCoordinator {
     if (this.#holder?.id !== transaction) await this.#admit(transaction);
     const holder = this.#holder;
     if (holder?.id !== transaction) throw endedError(this.#ended.get(transaction) ?? { committed: false, reason: "it ended" });
-    if (holder.ending !== undefined) {
+    // (an operation in progress may still run its rule's %function while the commit waits for it)
+    if (holder.ending !== undefined && !within) {
       throw holder.ending.commit
         ? new ServerError(400, "MongoDBError", "NoSuchTransaction: the transaction is being committed")
         : noSuchTransaction(holder.ending.reason);
@@ -124,18 +132,25 @@ export class TransactionCoordinator {
   }
 
   /**
-   * Commits a transaction once its operations in progress have ended. A transaction that ran no
-   * operation commits at once (its operations still waiting to start then fail).
+   * Commits a transaction once its operations in progress have ended; one whose operations still
+   * wait to start, once they have run. A transaction that ran no operation commits at once.
    * @throws ServerError `MongoDBError` `NoSuchTransaction` if it was aborted (or is aborted before its
-   * commit completes); 500 if its writes cannot be persisted (it is aborted then)
+   * commit completes, or waited its lifetime to start); 500 if its writes cannot be persisted (it
+   * is aborted then)
    */
-  commit(transaction: string): Promise<void> {
+  async commit(transaction: string): Promise<void> {
     const ended = this.#ended.get(transaction);
-    if (ended !== undefined) return ended.committed ? Promise.resolve() : Promise.reject(endedError(ended));
+    if (ended !== undefined) {
+      if (ended.committed) return;
+      throw endedError(ended);
+    }
+    if (this.#holder?.id !== transaction && this.#queue.some((w) => w.transaction === transaction)) {
+      // admitted after its operations, which queued first
+      await this.#admit(transaction);
+    }
     const holder = this.#holder;
     if (holder?.id === transaction) return this.#end(holder, true, "");
     this.#forget(transaction, { committed: true });
-    return Promise.resolve();
   }
 
   /** Aborts a transaction (nothing happens for one that has ended); its waiting operations fail. */

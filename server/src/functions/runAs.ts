@@ -70,5 +70,11 @@ export async function executionCaller(fn: RunAsSettings, caller: Caller, deps: R
     }
     throw err;
   }
-  return caller.request === undefined ? { user } : { user, request: caller.request };
+  // the call's place among the service's calls is kept: within a rule's call, in a transaction
+  return {
+    user,
+    ...(caller.request === undefined ? {} : { request: caller.request }),
+    ...(caller.nested === true ? { nested: true } : {}),
+    ...(caller.transaction === undefined ? {} : { transaction: caller.transaction }),
+  };
 }

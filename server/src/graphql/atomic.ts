@@ -9,7 +9,11 @@ import { randomUUID } from "node:crypto";
 import { isPlainObject } from "../data/bsonValues.js";
 import type { GraphqlContext } from "./context.js";
 
-/** The request's own context of a context made for a transaction (budgets and batches are the request's). */
+/**
+ * The request's own context of a context made for a transaction. The data-call budget is the
+ * request's; relationship lookup batches stay per context (a lookup made in the transaction must
+ * not join a batch of the request's, which would wait for the transaction).
+ */
 const requests = new WeakMap<GraphqlContext, GraphqlContext>();
 
 /**

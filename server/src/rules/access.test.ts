@@ -172,6 +172,25 @@ describe("%function in rules", () => {
     expect(calls).toEqual([`isOwner:${ALICE.user.id}`, `isOwner:${ALICE.user.id}`]);
   });
 
+  test("its function's calls are marked as made within the call (not queued behind transactions); a watch stream's are not", async () => {
+    ownerByFunction(false);
+    const nested: (boolean | undefined)[] = [];
+    (s.policy as import("./enforcer.js").RulesAccess).bindFunctions(async (_name, args, caller) => {
+      nested.push(caller.nested);
+      return args[0] === args[1];
+    });
+    await s.call(SYSTEM, "insertOne", { document: { _id: 1, owner_id: ALICE.user.id } });
+    expect(await s.call(ALICE, "find", {})).toHaveLength(1);
+    expect(nested.length).toBeGreaterThan(0);
+    expect(nested.every((n) => n === true)).toBe(true);
+    nested.length = 0;
+    const stream = s.watch(ALICE);
+    await s.call(SYSTEM, "insertOne", { document: { _id: 2, owner_id: ALICE.user.id } });
+    await vi.waitFor(() => expect(stream.events).toHaveLength(1));
+    expect(nested.length).toBeGreaterThan(0);
+    expect(nested.every((n) => n === undefined)).toBe(true);
+  });
+
   test("holds as well when the call is evaluated on a query thread (the function runs on the main thread)", async () => {
     const calls = ownerByFunction(true);
     await s.call(SYSTEM, "insertMany", {

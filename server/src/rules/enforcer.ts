@@ -147,15 +147,19 @@ export class RulesAccess implements DataAccess {
   /**
    * The expansions of one request.
    * @param caller - the user
+   * @param within - true while a call of the service runs (its `%function` calls are not queued
+   * behind transactions); false for a watch stream's events, tested outside any call
    */
-  context(caller: UserCaller): ExpansionContext {
+  context(caller: UserCaller, within = true): ExpansionContext {
     const functions = this.functions;
+    const { nested: _nested, ...outside } = caller;
+    const fnCaller: UserCaller = within ? { ...caller, nested: true } : outside;
     return {
       user: caller.user as unknown as Record<string, unknown>,
       values: this.opts.values,
       environment: this.opts.environment,
       request: { ...caller.request },
-      callFunction: functions === undefined ? undefined : (name, args) => functions(name, args, { ...caller, nested: true }),
+      callFunction: functions === undefined ? undefined : (name, args) => functions(name, args, fnCaller),
     };
   }
 
@@ -221,7 +225,7 @@ export class RulesAccess implements DataAccess {
   watch(service: string, args: Parameters<DataAccess["watch"]>[1], caller: UserCaller): WatchGuard {
     const set = this.ruleSet(service, args.database, args.collection);
     if (args.filter !== undefined) checkUserQuery(args.filter);
-    return watchGuard(set, this.context(caller), args);
+    return watchGuard(set, this.context(caller, false), args);
   }
 }
 
