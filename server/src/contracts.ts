@@ -37,6 +37,11 @@ export interface Caller {
    * whose rules are evaluated, and are not queued behind transactions (see data/transactions.ts).
    */
   nested?: boolean;
+  /**
+   * When the function making the call gives up on it (epoch ms): a call still waiting behind a
+   * transaction then is refused rather than run for no one.
+   */
+  deadline?: number;
 }
 
 /**

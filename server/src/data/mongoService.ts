@@ -148,26 +148,31 @@ export function createMongoService(
       if (!isMethodName(name)) throw functionNotFound(name);
       const requested = Array.isArray(args) ? args : [];
       // a transaction runs alone: see transactions.ts
-      return transactions.run(caller.transaction, caller.nested === true, async () => {
-        try {
-          // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers (and
-          // a BSON symbol a string); the namespace is mapped after it, on what the handlers will read.
-          const normalized = Array.isArray(args) ? inStore(service, normalize<unknown[]>(args)) : [];
-          // Calls whose cost is linear by construction run here; the others on a query thread.
-          // A policy that cannot run on a thread (a test double) runs here too.
-          const inline = isLinearCall(name, normalized);
-          if (isUserCaller(caller)) {
-            if (inline || access.spec === undefined || access.mode === "deny") {
-              return withinNesting(name, capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
+      return transactions.run(
+        caller.transaction,
+        caller.nested === true,
+        async () => {
+          try {
+            // One normalisation at the boundary: copies, and Int32/Double wrappers become numbers (and
+            // a BSON symbol a string); the namespace is mapped after it, on what the handlers will read.
+            const normalized = Array.isArray(args) ? inStore(service, normalize<unknown[]>(args)) : [];
+            // Calls whose cost is linear by construction run here; the others on a query thread.
+            // A policy that cannot run on a thread (a test double) runs here too.
+            const inline = isLinearCall(name, normalized);
+            if (isUserCaller(caller)) {
+              if (inline || access.spec === undefined || access.mode === "deny") {
+                return withinNesting(name, capResult(await access.call(reg, service, name, normalized, caller), resultLimits));
+              }
+              return await runner.call(service, name, normalized, caller);
             }
-            return await runner.call(service, name, normalized, caller);
+            if (inline) return withinNesting(name, capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
+            return await runner.call(service, name, normalized, undefined);
+          } catch (err) {
+            throw asRequested(service, requested, toServerError(err));
           }
-          if (inline) return withinNesting(name, capResult(dispatch(reg, name, Array.isArray(args) ? normalized : args), resultLimits));
-          return await runner.call(service, name, normalized, undefined);
-        } catch (err) {
-          throw asRequested(service, requested, toServerError(err));
-        }
-      });
+        },
+        typeof caller.deadline === "number" ? caller.deadline : undefined,
+      );
     },
 
     transaction(op: "commit" | "abort", transaction: string): Promise<void> {

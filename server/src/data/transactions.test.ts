@@ -200,6 +200,29 @@ describe("transactions", () => {
     expect(await names(s)).toEqual(["a", "b"]);
   });
 
+  test("a call still waiting when its function gives up (its deadline) is refused, and never runs", async () => {
+    const s = open();
+    await op(s, "insertOne", { document: { _id: "holder" } }, "t17");
+    const deadline = Date.now() + 150;
+    const given = (name: string, arg: Record<string, unknown>, transaction?: string) =>
+      s.service
+        .call(SERVICE, name, [{ database: "demo", collection: "items", ...arg }], {
+          ...SYSTEM,
+          deadline,
+          ...(transaction ? { transaction } : {}),
+        })
+        .then(
+          () => "ran",
+          (e: Error) => e.message,
+        );
+    const plain = given("insertOne", { document: { _id: "late" } });
+    const inTransaction = given("insertOne", { document: { _id: "later" } }, "t18");
+    expect(await plain).toMatch(/waited for a transaction until its function's time limit: it did not run/);
+    expect(await inTransaction).toMatch(/NoSuchTransaction: the transaction was aborted: it waited 1\d\d ms to start/);
+    await s.service.transaction?.("commit", "t17");
+    expect(await names(s)).toEqual(["holder"]);
+  });
+
   test("an operation that fails while the commit waits for it turns the commit into an abort", async () => {
     const s = open();
     await op(s, "insertOne", { document: { _id: 1 } });

@@ -84,13 +84,16 @@ export class TransactionCoordinator {
    * @param transaction - the transaction's id, if the call is part of one
    * @param within - true for a call made within an admitted call (a rule's `%function`): it runs at once
    * @param run - the call
+   * @param deadline - when the function that makes the call gives up on it (epoch ms), if it does:
+   * a call still waiting then is refused, and a transaction still waiting to start never starts
    * @returns what the call returns
    * @throws ServerError `MongoDBError` `NoSuchTransaction` for an operation of a transaction that has
    * ended (committed, or aborted by its lifetime, a failed operation or `abortTransaction`) or is
-   * ending, or that waited its lifetime to start; 503 `ServiceUnavailable` once closed; whatever the
+   * ending, or that waited its lifetime (or its deadline) to start; 400 `ExecutionTimeLimitExceeded`
+   * for a call that waited past its deadline; 503 `ServiceUnavailable` once closed; whatever the
    * call throws (which aborts its transaction)
    */
-  async run<T>(transaction: string | undefined, within: boolean, run: () => Promise<T>): Promise<T> {
+  async run<T>(transaction: string | undefined, within: boolean, run: () => Promise<T>, deadline?: number): Promise<T> {
     if (within && transaction !== undefined && this.#holder?.id !== transaction) {
       // a rule's %function cannot start a transaction, nor use one that has ended
       const ended = this.#ended.get(transaction);
@@ -100,7 +103,7 @@ export class TransactionCoordinator {
     }
     if (transaction === undefined) {
       if (within) return run();
-      await this.#admit(undefined);
+      await this.#admit(undefined, deadline);
       try {
         return await run();
       } finally {
@@ -110,7 +113,7 @@ export class TransactionCoordinator {
     }
     const ended = this.#ended.get(transaction);
     if (ended !== undefined) throw endedError(ended);
-    if (this.#holder?.id !== transaction) await this.#admit(transaction);
+    if (this.#holder?.id !== transaction) await this.#admit(transaction, deadline);
     const holder = this.#holder;
     if (holder?.id !== transaction) throw endedError(this.#ended.get(transaction) ?? { committed: false, reason: "it ended" });
     // (an operation in progress may still run its rule's %function while the commit waits for it)
@@ -185,19 +188,36 @@ export class TransactionCoordinator {
     }
   }
 
-  #admit(transaction: string | undefined): Promise<void> {
+  #admit(transaction: string | undefined, deadline?: number): Promise<void> {
     if (this.#closed) return Promise.reject(new ServerError(503, "ServiceUnavailable", "the MongoDB service is closed"));
     return new Promise((admit, refuse) => {
       const waiter: Waiter = { transaction, admit, refuse };
-      if (transaction !== undefined) {
-        // a transaction whose function has gone (its time limit passed) must not start later
-        waiter.timer = setTimeout(() => {
-          this.#forget(transaction, { committed: false, reason: `it waited ${this.#lifetimeMs} ms to start` });
-        }, this.#lifetimeMs);
-        waiter.timer.unref();
-      }
       this.#queue.push(waiter);
       this.#pump();
+      if (!this.#queue.includes(waiter)) return; // let in at once: no timer
+      // a call whose function has given up on it (its time limit passed) must not run later
+      const untilDeadline = deadline === undefined ? Number.POSITIVE_INFINITY : Math.max(0, deadline - Date.now());
+      if (transaction !== undefined) {
+        const waitMs = Math.min(this.#lifetimeMs, untilDeadline);
+        waiter.timer = setTimeout(() => {
+          this.#forget(transaction, { committed: false, reason: `it waited ${Math.round(waitMs)} ms to start` });
+        }, waitMs);
+      } else if (deadline !== undefined) {
+        waiter.timer = setTimeout(() => {
+          const at = this.#queue.indexOf(waiter);
+          if (at < 0) return;
+          this.#queue.splice(at, 1);
+          refuse(
+            new ServerError(
+              400,
+              "ExecutionTimeLimitExceeded",
+              "the call waited for a transaction until its function's time limit: it did not run",
+            ),
+          );
+          this.#pump();
+        }, untilDeadline);
+      }
+      waiter.timer?.unref();
     });
   }
 
@@ -208,6 +228,7 @@ export class TransactionCoordinator {
       if (next === undefined) return;
       if (next.transaction === undefined) {
         this.#queue.shift();
+        clearTimeout(next.timer);
         this.#active += 1;
         next.admit();
         continue;

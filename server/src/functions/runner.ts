@@ -117,7 +117,8 @@ export class InProcessRunner implements FunctionRunner {
     const environment = this.opts.environment ?? { tag: "", values: {} };
     return {
       user: caller.user ?? systemUser(),
-      services: { get: (service) => serviceClient(this.opts.mongo, service, caller) },
+      // its data calls carry the call's deadline: one still waiting then is refused, not run later
+      services: { get: (service) => serviceClient(this.opts.mongo, service, { ...caller, deadline }) },
       functions: { execute: (fn, ...args) => this.run(fn, args, caller, deadline) },
       values: { get: (key) => this.opts.values[key] },
       environment: { tag: environment.tag, values: { ...environment.values } },
