@@ -17,3 +17,10 @@ export async function serverError(p: Promise<unknown>): Promise<ServerError> {
   expect(err).toBeInstanceOf(ServerError);
   return err as ServerError;
 }
+
+/** As {@link serverError}, for a refused login: expects a 401 `AuthError`. */
+export async function authError(p: Promise<unknown>): Promise<ServerError> {
+  const err = await serverError(p);
+  expect(err).toMatchObject({ statusCode: 401, errorCode: "AuthError" });
+  return err;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServerError } from "../contracts.js";
 import { startKeyServer, signingKey, type KeyServer, type SigningKey } from "../../test/keyServer.js";
 import { IdTokenVerifier } from "./idTokens.js";
+import { authError } from "../../test/rejection.js";
 
 const CLIENT = "1234-abc.apps.googleusercontent.com";
 let keys: KeyServer;
@@ -13,15 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => keys.close());
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ServerError);
-  expect(err).toMatchObject({ statusCode: 401, errorCode: "AuthError" });
-  return (err as ServerError).message;
-}
+const refusal = async (p: Promise<unknown>): Promise<string> => (await authError(p)).message;
 
 const claims = (extra: Record<string, unknown> = {}) => ({
   iss: "https://accounts.google.com",

@@ -3,10 +3,10 @@ import type { AddressInfo } from "node:net";
 import { SignJWT, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../config.js";
-import { ServerError } from "../contracts.js";
 import { startKeyServer, signingKey, type KeyServer, type SigningKey } from "../../test/keyServer.js";
 import { CustomTokenVerifier } from "./customToken.js";
 import { remoteKeys } from "./jwks.js";
+import { authError } from "../../test/rejection.js";
 
 let keys: KeyServer;
 let a: SigningKey;
@@ -18,15 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => keys.close());
 
-async function refusal(p: Promise<unknown>): Promise<ServerError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ServerError);
-  expect(err).toMatchObject({ statusCode: 401, errorCode: "AuthError" });
-  return err as ServerError;
-}
+const refusal = authError;
 
 describe("custom-token with a JWK URI", () => {
   it("verifies tokens signed by any key of the set, fetching the set once", async () => {

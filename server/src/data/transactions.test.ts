@@ -23,6 +23,14 @@ afterEach(async () => {
   dirs = [];
 });
 
+/** A service on a database file in a new folder (removed after the test). */
+async function openOnDisk(): Promise<{ s: Service; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
+  dirs.push(dir);
+  const file = join(dir, "data.sqlite");
+  return { s: open(10_000, file), file };
+}
+
 const inTxn = (transaction: string): Caller => ({ ...SYSTEM, transaction });
 /** A call on demo.<coll>, as the system, in `transaction` if given. */
 function op(s: Service, name: string, arg: Record<string, unknown>, transaction?: string, coll = "items"): Promise<unknown> {
@@ -66,10 +74,7 @@ describe("transactions", () => {
   });
 
   test("an abort leaves nothing, in memory, on the query threads or on disk, and keeps the natural order", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
-    dirs.push(dir);
-    const file = join(dir, "data.sqlite");
-    const s = open(10_000, file);
+    const { s, file } = await openOnDisk();
     await op(s, "insertMany", { documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }] });
     await op(s, "deleteOne", { query: { _id: 1 } }, "t2");
     await op(s, "insertOne", { document: { _id: 4 } }, "t2");
@@ -92,10 +97,7 @@ describe("transactions", () => {
   });
 
   test("the disk has none of an uncommitted transaction, and all of a committed one", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
-    dirs.push(dir);
-    const file = join(dir, "data.sqlite");
-    const s = open(10_000, file);
+    const { s } = await openOnDisk();
     await op(s, "insertOne", { document: { _id: "a" } }, "t3");
     await op(s, "insertOne", { document: { _id: "b" } }, "t3", "other");
     const rows = () => s.db.prepare("SELECT coll, id FROM docs ORDER BY coll, id").all();
@@ -238,10 +240,7 @@ describe("transactions", () => {
   });
 
   test("a delete and a re-insert of one document commit in the order they were made, in memory and on disk", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "rt-txn-"));
-    dirs.push(dir);
-    const file = join(dir, "data.sqlite");
-    const s = open(10_000, file);
+    const { s, file } = await openOnDisk();
     await op(s, "insertMany", { documents: [{ _id: 1 }, { _id: 2 }, { _id: 3 }] });
     await op(s, "deleteOne", { query: { _id: 1 } }, "t12");
     await op(s, "insertOne", { document: { _id: 1, again: true } }, "t12");

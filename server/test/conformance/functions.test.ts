@@ -5,6 +5,7 @@
 import * as Realm from "realm-web";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startServer, type RunningServer } from "../../src/index.js";
+import { realmWebError as rejection } from "./realmWebError.js";
 
 let server: RunningServer;
 let app: Realm.App;
@@ -15,15 +16,6 @@ function fn(u: Realm.User, name: string): (...args: unknown[]) => Promise<unknow
   const f = u.functions[name];
   if (typeof f !== "function") throw new Error(`no proxy for ${name}`);
   return f;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Realm.MongoDBRealmError);
-  return err as Realm.MongoDBRealmError;
 }
 
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import * as Realm from "realm-web";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startKeyServer, signingKey, type KeyServer, type SigningKey } from "../keyServer.js";
 import { startAppServer, type AppServer } from "../appServer.js";
+import { realmWebError as rejection } from "./realmWebError.js";
 
 const GOOGLE_CLIENT = "1234-abc.apps.googleusercontent.com";
 const APPLE_CLIENT = "com.example.web";
@@ -21,15 +22,6 @@ let app: Realm.App;
 
 const googleToken = (sub: string, email = "ann@example.com") =>
   google.sign({ iss: "https://accounts.google.com", aud: GOOGLE_CLIENT, sub, email, email_verified: true });
-
-async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Realm.MongoDBRealmError);
-  return err as Realm.MongoDBRealmError;
-}
 
 beforeAll(async () => {
   [idp, google, apple] = await Promise.all([signingKey("idp-1"), signingKey("g-1"), signingKey("a-1")]);

@@ -5,6 +5,7 @@
 import * as Realm from "realm-web";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startServer, type RunningServer } from "../../src/index.js";
+import { realmWebError as rejection } from "./realmWebError.js";
 
 const ADMIN = "conformance-admin-token";
 type Doc = Record<string, unknown>;
@@ -54,15 +55,6 @@ async function take(stream: Stream, n: number): Promise<Event[]> {
     void stream.return(undefined);
   }
   return out;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Realm.MongoDBRealmError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(Realm.MongoDBRealmError);
-  return err as Realm.MongoDBRealmError;
 }
 
 beforeAll(async () => {
