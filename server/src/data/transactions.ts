@@ -103,7 +103,9 @@ export class TransactionCoordinator {
     }
     if (transaction === undefined) {
       if (within) return run();
-      await this.#admit(undefined, deadline);
+      // the common case, no transaction anywhere: in at once, without a promise of its own
+      if (this.#holder === undefined && this.#queue.length === 0 && !this.#closed) this.#active += 1;
+      else await this.#admit(undefined, deadline);
       try {
         return await run();
       } finally {
