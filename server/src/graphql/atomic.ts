@@ -5,8 +5,8 @@
  * without `create` make one write and run as they are.
  * @packageDocumentation
  */
-import { randomUUID } from "node:crypto";
 import { isPlainObject } from "../data/bsonValues.js";
+import { callerWithSession, startSession } from "../functions/session.js";
 import type { GraphqlContext } from "./context.js";
 
 /**
@@ -45,18 +45,12 @@ function createsRelated(value: unknown, depth = 0): boolean {
  * @throws whatever the resolver throws (the transaction is aborted then), or the commit's error
  */
 export async function atomically<T>(ctx: GraphqlContext, args: unknown, resolve: (ctx: GraphqlContext) => Promise<T>): Promise<T> {
-  const end = ctx.mongo.transaction?.bind(ctx.mongo);
-  if (end === undefined || !createsRelated(args)) return resolve(ctx);
-  const transaction = randomUUID();
-  const inTransaction: GraphqlContext = { ...ctx, caller: { ...ctx.caller, transaction } };
-  requests.set(inTransaction, requestOf(ctx));
-  let result: T;
-  try {
-    result = await resolve(inTransaction);
-  } catch (err) {
-    await end("abort", transaction).catch(() => undefined);
-    throw err;
-  }
-  await end("commit", transaction);
-  return result;
+  if (ctx.mongo.transaction === undefined || !createsRelated(args)) return resolve(ctx);
+  // the functions' session: it commits when the resolver resolves and aborts when it throws
+  const session = startSession(ctx.mongo);
+  return session.withTransaction(() => {
+    const inTransaction: GraphqlContext = { ...ctx, caller: callerWithSession(ctx.caller, { session }) };
+    requests.set(inTransaction, requestOf(ctx));
+    return resolve(inTransaction);
+  });
 }
