@@ -29,10 +29,12 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+/** Files and folders no project collects. */
+const EXCLUDE = ["node_modules/**", "**/dist/**", "playwright/**"];
+
 export default defineConfig({
   test: {
-    include: ["{src,worker,server,test,demo,scripts,bench}/**/*.test.ts"],
-    exclude: ["node_modules/**", "**/dist/**", "playwright/**"],
+    exclude: EXCLUDE,
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -44,5 +46,30 @@ export default defineConfig({
     // per core keep both cores busy; every file starts its own servers on port 0.
     maxWorkers: 4,
     sequence: { sequencer: SlowFirstSequencer },
+    projects: [
+      {
+        // The server's files share their worker processes (no isolation): each file otherwise pays
+        // a fresh process and a fresh import of fastify, mingo, graphql and zod, a third of the
+        // suite's time on two cores. Their state lives in the servers they start and close; the
+        // one module-level state they share, realm-web's in-memory storage, is emptied before
+        // each file (server/test/isolation.ts).
+        extends: true,
+        test: {
+          name: "server",
+          include: ["server/**/*.test.ts"],
+          isolate: false,
+          setupFiles: ["server/test/isolation.ts"],
+        },
+      },
+      {
+        // The library's files stub globals (SharedWorker, BroadcastChannel, IndexedDB): each runs
+        // in a process of its own.
+        extends: true,
+        test: {
+          name: "library",
+          include: ["{src,worker,test,demo,scripts,bench}/**/*.test.ts"],
+        },
+      },
+    ],
   },
 });
