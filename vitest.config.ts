@@ -46,6 +46,8 @@ export default defineConfig({
     // per core keep both cores busy; every file starts its own servers on port 0.
     maxWorkers: 4,
     sequence: { sequencer: SlowFirstSequencer },
+    // the server's thread entries, bundled once for the run (server/test/threadBundles.ts)
+    globalSetup: ["server/test/threadBundles.ts"],
     projects: [
       {
         // The server's files share their worker processes (no isolation): each file otherwise pays

@@ -7,14 +7,12 @@
  * for a start; idle threads beyond two are ended, and `close()` ends them all.
  * @packageDocumentation
  */
-import { createRequire } from "node:module";
-import { dirname, extname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ServerError } from "../contracts.js";
 import type { AccessSpec } from "../rules/access.js";
 import { mongoError } from "./errors.js";
 import { pack, toWire, unpack, type FromEval, type ToEval } from "./evalProtocol.js";
+import { threadBootstrap } from "../threadEntry.js";
 
 /** A unit of work. `build` is called when a thread takes it, so it can send what that thread lacks. */
 export interface EvalJob {
@@ -63,7 +61,7 @@ class Slot implements EvalThread {
 
   constructor(memoryMb: number) {
     const young = Math.min(32, Math.max(4, Math.floor(memoryMb / 8)));
-    this.worker = new Worker(bootstrapCode(), {
+    this.worker = new Worker(threadBootstrap(import.meta.url, "evalWorker"), {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: young },
     });
@@ -248,15 +246,4 @@ export class EvalPool {
     const idle = [...this.slots].filter((s) => s.ready && s.job === undefined && now - s.idleSince > IDLE_MS);
     for (const slot of idle.slice(0, Math.max(0, this.slots.size - WARM_THREADS))) this.kill(slot);
   }
-}
-
-/** The thread's bootstrap: registers tsx when running from TypeScript sources, then loads evalWorker. */
-function bootstrapCode(): string {
-  const here = fileURLToPath(import.meta.url);
-  const ext = extname(here);
-  const entry = pathToFileURL(join(dirname(here), `evalWorker${ext === ".ts" ? ".ts" : ".js"}`)).href;
-  if (ext !== ".ts") return `import(${JSON.stringify(entry)});`;
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const tsx = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }

@@ -4,9 +4,6 @@
  * terminating the worker; a new worker is started for the next call.
  * @packageDocumentation
  */
-import { createRequire } from "node:module";
-import { dirname, extname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import {
   ServerError,
@@ -22,6 +19,7 @@ import { answerMainThreadCall } from "./mainThreadCalls.js";
 import type { UserLookup } from "./runAs.js";
 import type { FunctionRunnerOptions } from "./runner.js";
 import { endpointOutcomeFromWire, fromWire, pack, unpack, type FromWorker, type ToWorker, type WorkerInit } from "./workerProtocol.js";
+import { threadBootstrap } from "../threadEntry.js";
 
 /** How long a worker may take to start (it compiles TypeScript through tsx when run from source). */
 const START_TIMEOUT_MS = 30_000;
@@ -66,7 +64,7 @@ class WorkerHandle {
       memoryLimitMb === undefined
         ? undefined
         : { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: Math.min(32, Math.max(4, Math.floor(memoryLimitMb / 8))) };
-    this.worker = new Worker(bootstrapCode(), {
+    this.worker = new Worker(threadBootstrap(import.meta.url, "workerMain"), {
       eval: true,
       workerData: init,
       ...(resourceLimits === undefined ? {} : { resourceLimits }),
@@ -144,17 +142,6 @@ class WorkerHandle {
     const reply = await answerMainThreadCall(msg, this.mongo, this.users);
     if (!this.dead) this.post(reply);
   }
-}
-
-/** The worker's bootstrap: registers tsx when running from TypeScript sources, then loads workerMain. */
-function bootstrapCode(): string {
-  const here = fileURLToPath(import.meta.url);
-  const ext = extname(here);
-  const entry = pathToFileURL(join(dirname(here), `workerMain${ext}`)).href;
-  if (ext !== ".ts") return `import(${JSON.stringify(entry)});`;
-  const tsxDir = dirname(createRequire(import.meta.url).resolve("tsx/package.json"));
-  const tsx = pathToFileURL(join(tsxDir, "dist/esm/api/index.mjs")).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
 
 class WorkerRunner implements FunctionRunner {
