@@ -11,7 +11,7 @@ import { mulberry32, type Rng } from "../test/chaos/prng.js";
 import { expectTabsAgree, openTab } from "../src/testing/tabs.js";
 
 const SEED = Number(process.env.CHAOS_SEED ?? 8080);
-const OPS = Number(process.env.CHAOS_BROWSER_OPS ?? 200);
+const OPS = Number(process.env.CHAOS_BROWSER_OPS ?? 100);
 
 type Stack = { url: string; server: { url: string; adminToken: string } };
 

@@ -3,7 +3,7 @@ import { mulberry32 } from "./prng.js";
 import { runChaos } from "./run.js";
 
 const SEED = Number(process.env.CHAOS_SEED ?? 20261127);
-const OPS = Number(process.env.CHAOS_OPS ?? 1000);
+const OPS = Number(process.env.CHAOS_OPS ?? 400);
 
 describe("chaos convergence (Node: real host, fake-indexeddb, real server with faults)", () => {
   it("mulberry32 replays the same sequence for the same seed", () => {
