@@ -1,12 +1,13 @@
 /**
  * Playwright fixtures of the cross-tab tests: one local server (with playwright/functions) and one
- * Vite dev server of the repository's vite.config.ts per Playwright worker (both on 127.0.0.1, free
- * ports); every test gets a fresh browser context, so a fresh SharedWorker and IndexedDB.
+ * server of the built test pages (playwright/testPages.ts) per Playwright worker (both on 127.0.0.1,
+ * free ports); every test gets a fresh browser context, so a fresh SharedWorker and IndexedDB.
  */
 import { fileURLToPath } from "node:url";
 import { test as base } from "@playwright/test";
-import { startTestPageServer, startTestServer, type TestPageServer, type TestServer } from "../src/testing/server.js";
+import { startTestServer, type TestPageServer, type TestServer } from "../src/testing/server.js";
 import { testPageUrl } from "../src/testing/tabs.js";
+import { startBuiltTestPages } from "./testPages.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 
@@ -29,7 +30,7 @@ export const test = base.extend<object, { stack: Stack }>({
     async ({}, use) => {
       // These specs test tabs, not data access rules: every collection is open to every user.
       const server = await startTestServer({ functionsDir: FUNCTIONS_DIR, allowAllData: true, onWarning: () => undefined });
-      const pages = await startTestPageServer({ root: repo, configFile: `${repo}vite.config.ts` });
+      const pages = await startBuiltTestPages();
       const page = new URL("/playwright/app/index.html", pages.url).toString();
       try {
         await use({ server, pages, page, url: testPageUrl(page, server) });

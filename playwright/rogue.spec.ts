@@ -9,6 +9,7 @@ import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures.js";
 import { expectTabsAgree, openTab, openTabs, tabView } from "../src/testing/tabs.js";
 import { PROTOCOL_VERSION } from "../src/protocol/events.js";
+import { BUILT_WORKER_PATH } from "./testPages.js";
 
 const logIn = (page: Page) =>
   page.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false))).id);
@@ -89,9 +90,9 @@ test("raw garbage and ill-typed calls on a SharedWorker port never crash the wor
   const id = await logIn(a!);
   const before = await expectTabsAgree([a!, b!], (v) => v.currentUserId === id);
   const rogue = await openTab(context, stack.url);
-  const result = await rogue.evaluate(async () => {
-    // the same script URL and name as the tabs' worker (Vite serves the module worker here)
-    const worker = new SharedWorker("/worker/entry.ts?worker_file&type=module", { type: "module", name: "realm-tabs" });
+  const result = await rogue.evaluate(async (workerPath) => {
+    // the same script URL and name as the tabs' worker (its path in the built test pages)
+    const worker = new SharedWorker(workerPath, { type: "module", name: "realm-tabs" });
     const port = worker.port;
     port.start();
     const replies = new Map<string, unknown>();
@@ -147,7 +148,7 @@ test("raw garbage and ill-typed calls on a SharedWorker port never crash the wor
       errors: ["c1", "c2", "c4", "c5"].map(outcome),
       tabs: last?.value?.ok === true ? (last.value.value?.tabs ?? -1) : -1,
     };
-  });
+  }, BUILT_WORKER_PATH);
   expect(result.tabs).toBeGreaterThanOrEqual(2); // the rogue reached the tabs' worker
   expect(result.errors).toEqual(["rejected", "rejected", "rejected", "rejected"]); // each bad call rejected alone
   expect(JSON.stringify(await tabView(a!))).toBe(JSON.stringify(before));

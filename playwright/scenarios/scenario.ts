@@ -5,15 +5,10 @@
  * @packageDocumentation
  */
 import { fileURLToPath } from "node:url";
-import {
-  startTestPageServer,
-  startTestServer,
-  type TestPageServer,
-  type TestServer,
-  type TestServerOptions,
-} from "../../src/testing/server.js";
+import { startTestServer, type TestPageServer, type TestServer, type TestServerOptions } from "../../src/testing/server.js";
 import { testPageUrl } from "../../src/testing/tabs.js";
 import type { BrowserDriver, TabContext } from "../drivers/driver.js";
+import { startBuiltTestPages } from "../testPages.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -51,9 +46,9 @@ export function startScenarioServer(options: TestServerOptions = {}): Promise<Te
   return startTestServer({ functionsDir: FUNCTIONS_DIR, allowAllData: true, onWarning: () => undefined, ...options });
 }
 
-/** Starts the Vite server of the test page (playwright/app/) with the repository's config. */
+/** Builds the test pages (playwright/app/) with the repository's config and serves them. */
 export function startScenarioPages(): Promise<TestPageServer> {
-  return startTestPageServer({ configFile: `${repoRoot}vite.config.ts`, root: repoRoot });
+  return startBuiltTestPages();
 }
 
 /** The test page URL for a server. */
