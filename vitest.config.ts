@@ -2,7 +2,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
 
 /**
- * Files that take a minute or tens of seconds (real processes, real servers, a thousand chaos
+ * Files that take a minute or tens of seconds (real processes, real servers, hundreds of chaos
  * operations), slowest first. They start before the rest so that no worker is left alone with one of
  * them at the end; a clean checkout has no timing cache for Vitest to order files by.
  */

@@ -29,14 +29,15 @@ export const test = base.extend<object, { stack: Stack }>({
   stack: [
     async ({}, use) => {
       // These specs test tabs, not data access rules: every collection is open to every user.
-      const server = await startTestServer({ functionsDir: FUNCTIONS_DIR, allowAllData: true, onWarning: () => undefined });
       const pages = await startBuiltTestPages();
-      const page = new URL("/playwright/app/index.html", pages.url).toString();
+      let server: TestServer | undefined;
       try {
+        server = await startTestServer({ functionsDir: FUNCTIONS_DIR, allowAllData: true, onWarning: () => undefined });
+        const page = new URL("/playwright/app/index.html", pages.url).toString();
         await use({ server, pages, page, url: testPageUrl(page, server) });
       } finally {
         await pages.close();
-        await server.close();
+        await server?.close();
       }
     },
     { scope: "worker", timeout: 60_000 },

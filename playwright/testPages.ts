@@ -10,6 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { PreviewServer } from "vite";
 import type { TestPageServer } from "../src/testing/server.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -34,9 +35,12 @@ export async function startBuiltTestPages(): Promise<TestPageServer> {
   const artifacts = join(repo, "playwright", "artifacts");
   mkdirSync(artifacts, { recursive: true });
   const outDir = mkdtempSync(join(artifacts, "test-pages-"));
-  // Vite's build sets NODE_ENV to production in this process, where the test servers start later
-  // (the server refuses its development stand-ins under production): put it back after the build
+  // Vite's build and preview set NODE_ENV to production in this process when it is unset, and the
+  // servers started later here refuse their development stand-ins under production (and the demo's
+  // dev server would drop its dev-only setup): build for production, then put NODE_ENV back
   const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  let server: PreviewServer | undefined;
   try {
     await build({
       root: repo,
@@ -50,11 +54,8 @@ export async function startBuiltTestPages(): Promise<TestPageServer> {
         rollupOptions: { input: Object.fromEntries(Object.entries(PAGES).map(([name, path]) => [name, join(repo, path)])) },
       },
       worker: { rollupOptions: { output: { entryFileNames: "assets/[name].js" } } },
-    }).finally(() => {
-      if (nodeEnv === undefined) delete process.env.NODE_ENV;
-      else process.env.NODE_ENV = nodeEnv;
     });
-    const server = await preview({
+    server = await preview({
       root: repo,
       configFile: false,
       appType: "mpa",
@@ -64,15 +65,20 @@ export async function startBuiltTestPages(): Promise<TestPageServer> {
     });
     const url = server.resolvedUrls?.local[0];
     if (!url) throw new Error("the preview server reported no local URL");
+    const running = server;
     return {
       url,
       close: async () => {
-        await server.close();
+        await running.close();
         rmSync(outDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    await server?.close();
     rmSync(outDir, { recursive: true, force: true });
     throw error;
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   }
 }

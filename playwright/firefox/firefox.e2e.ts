@@ -1,7 +1,7 @@
 /**
  * The cross-browser scenarios (playwright/scenarios/) in Firefox: Debian's Firefox ESR driven by
  * puppeteer-core over WebDriver BiDi, one fresh browser context per scenario, against the local
- * server and the Vite server of the test page. Then the scenarios that depend on storage again in a
+ * server and the test pages built by Vite (playwright/testPages.ts). Then the scenarios that depend on storage again in a
  * Firefox whose every window is private (IndexedDB and the WebCrypto key in private storage).
  * Run with `npm run test:firefox` (part of `npm test`).
  */
@@ -22,7 +22,9 @@ let server: TestServer;
 let pages: TestPageServer;
 
 beforeAll(async () => {
-  [server, pages] = await Promise.all([startScenarioServer(), startScenarioPages()]);
+  // one after the other: the build sets NODE_ENV for its duration, which a server starting meanwhile would read
+  pages = await startScenarioPages();
+  server = await startScenarioServer();
 });
 
 afterAll(async () => {

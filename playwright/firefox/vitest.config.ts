@@ -13,7 +13,7 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     fileParallelism: false,
-    // launching Firefox and the first page compile of the Vite server take most of a minute on a loaded machine
+    // launching Firefox and building the test pages take most of a minute on a loaded machine
     hookTimeout: 120_000,
     testTimeout: 90_000,
   },

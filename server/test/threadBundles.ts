@@ -26,6 +26,8 @@ let dir: string | undefined;
 
 /** Bundles the entries into a fresh directory under node_modules/.cache (so bare imports resolve). */
 export async function setup(): Promise<void> {
+  // Vitest runs a root global setup once for the root and once per project that extends it
+  if (process.env[THREADS_DIR_ENV]) return;
   const cache = join(repo, "node_modules", ".cache");
   mkdirSync(cache, { recursive: true });
   dir = mkdtempSync(join(cache, "realm-tabs-server-threads-"));
@@ -45,7 +47,10 @@ export async function setup(): Promise<void> {
   process.env[THREADS_DIR_ENV] = dir;
 }
 
-/** Removes the bundles. */
+/** Removes the bundles (only the setup that made them has `dir`). */
 export function teardown(): void {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  if (dir === undefined) return;
+  rmSync(dir, { recursive: true, force: true });
+  delete process.env[THREADS_DIR_ENV];
+  dir = undefined;
 }

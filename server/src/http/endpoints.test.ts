@@ -400,21 +400,24 @@ describe("the request log", () => {
       logged.push(String(chunk));
       return true;
     });
-    const own = await startAppServer(
-      {
-        "functions/config.json": [{ name: "ok", run_as_system: true }],
-        "functions/ok.js": "exports = () => 1;",
-        "https_endpoints/config.json": [ep("/p", "GET", "ok", { validation_method: "SECRET_AS_QUERY_PARAM", secret_name: "s" })],
-      },
-      { secrets: { s: "t0ps3cret" }, logger: true },
-    );
+    // the server starts inside the try: the spy is restored even if it fails to (the server's test
+    // files share their processes, so a spy left behind would swallow later files' output)
+    let own: Awaited<ReturnType<typeof startAppServer>> | undefined;
     try {
+      own = await startAppServer(
+        {
+          "functions/config.json": [{ name: "ok", run_as_system: true }],
+          "functions/ok.js": "exports = () => 1;",
+          "https_endpoints/config.json": [ep("/p", "GET", "ok", { validation_method: "SECRET_AS_QUERY_PARAM", secret_name: "s" })],
+        },
+        { secrets: { s: "t0ps3cret" }, logger: true },
+      );
       const url = `${own.server.url}/app/test-app/endpoint/p`;
       expect((await fetch(`${url}?secret=t0ps3cret&a=1`)).status).toBe(200);
       expect((await fetch(`${url}?secr%65t=t0ps3cret`)).status).toBe(200);
       await fetch(`${own.server.url}/api/client/v2.0/app/test-app/functions/call?baas_request=e30&baas_at=acc3ss.t0ken`);
     } finally {
-      await own.close();
+      await own?.close();
       spy.mockRestore();
     }
     const text = logged.join("");
