@@ -16,6 +16,8 @@ export default defineConfig({
   testDir: "playwright",
   testMatch: "**/*.spec.ts",
   outputDir: "playwright/artifacts/test-results",
+  // the test pages, built once for the run and served by each worker (playwright/testPages.ts)
+  globalSetup: "./playwright/globalSetup.ts",
   fullyParallel: false,
   // Two spec files at a time, each worker with its own local server and Vite server (port 0) and
   // every test in a fresh browser context; most of a test's time is spent waiting on tabs.

@@ -4,7 +4,8 @@
  * static files on 127.0.0.1. A built page loads in a few requests where the dev server answers two
  * hundred module requests per tab and worker (measured: five tabs and a login, 3.2 s against 4.9 s
  * on this 2-core machine), and every suite here opens hundreds of tabs. The dev server stays covered
- * by the demo, the realm-web app and the packed consumer app (playwright/pack/).
+ * by the demo, the realm-web app and the packed consumer app (playwright/pack/). Playwright builds
+ * the pages once per run (playwright/globalSetup.ts); the Firefox suite builds its own.
  * @packageDocumentation
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -25,22 +26,23 @@ const PAGES = {
   realmWeb: "playwright/app/realm-web.html",
 };
 
+/** Names the directory of a build made once for the whole run (Playwright's global setup). */
+export const TEST_PAGES_DIR_ENV = "REALM_TABS_TEST_PAGES_DIR";
+
 /**
- * Builds the test pages into a fresh directory and serves it (Vite's preview server, port 0).
- * `close()` stops the server and removes the build.
+ * Builds the test pages into a fresh directory under playwright/artifacts/ and returns its path.
  * @throws whatever the build throws (a compile error in the pages, the library or the worker)
  */
-export async function startBuiltTestPages(): Promise<TestPageServer> {
-  const { build, preview } = await import("vite");
+export async function buildTestPages(): Promise<string> {
+  const { build } = await import("vite");
   const artifacts = join(repo, "playwright", "artifacts");
   mkdirSync(artifacts, { recursive: true });
   const outDir = mkdtempSync(join(artifacts, "test-pages-"));
-  // Vite's build and preview set NODE_ENV to production in this process when it is unset, and the
-  // servers started later here refuse their development stand-ins under production (and the demo's
-  // dev server would drop its dev-only setup): build for production, then put NODE_ENV back
+  // Vite's build (and preview, below) set NODE_ENV to production in this process when it is unset,
+  // and the servers started later here refuse their development stand-ins under production (and
+  // the demo's dev server would drop its dev-only setup): build for production, then put it back
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = "production";
-  let server: PreviewServer | undefined;
   try {
     await build({
       root: repo,
@@ -55,6 +57,31 @@ export async function startBuiltTestPages(): Promise<TestPageServer> {
       },
       worker: { rollupOptions: { output: { entryFileNames: "assets/[name].js" } } },
     });
+    return outDir;
+  } catch (error) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    restoreNodeEnv(nodeEnv);
+  }
+}
+
+/**
+ * Serves the test pages (Vite's preview server, 127.0.0.1, port 0): the run's build when Playwright's
+ * global setup made one ({@link TEST_PAGES_DIR_ENV}), else a build of its own, which `close()`
+ * removes with the server.
+ * @throws whatever the build throws (a compile error in the pages, the library or the worker)
+ */
+export async function startBuiltTestPages(): Promise<TestPageServer> {
+  const { preview } = await import("vite");
+  const shared = process.env[TEST_PAGES_DIR_ENV];
+  const outDir = shared || (await buildTestPages());
+  const drop = () => {
+    if (!shared) rmSync(outDir, { recursive: true, force: true });
+  };
+  const nodeEnv = process.env.NODE_ENV;
+  let server: PreviewServer | undefined;
+  try {
     server = await preview({
       root: repo,
       configFile: false,
@@ -70,15 +97,19 @@ export async function startBuiltTestPages(): Promise<TestPageServer> {
       url,
       close: async () => {
         await running.close();
-        rmSync(outDir, { recursive: true, force: true });
+        drop();
       },
     };
   } catch (error) {
     await server?.close();
-    rmSync(outDir, { recursive: true, force: true });
+    drop();
     throw error;
   } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
+    restoreNodeEnv(nodeEnv);
   }
+}
+
+function restoreNodeEnv(value: string | undefined): void {
+  if (value === undefined) delete process.env.NODE_ENV;
+  else process.env.NODE_ENV = value;
 }
