@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 /** Flags Debian's Chromium needs on this closed-network machine (see shared/reference/toolchain.md). */
@@ -11,6 +12,22 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/**
+ * The Chromium this suite runs: Debian's `chromium-headless-shell` when it is installed (at
+ * CHROMIUM_HEADLESS_SHELL_PATH, default /usr/bin/chromium-headless-shell), else the full Chromium at
+ * CHROMIUM_PATH (default /usr/bin/chromium). The shell is Chromium's headless mode built as a
+ * program of its own, from the same source and version: the same Blink, V8 and storage, without the
+ * desktop browser's windows and UI around each tab, and it is what Playwright itself runs for
+ * headless Chromium. A tab costs about a third of the CPU there (docs/browsers.md), which is what
+ * keeps this suite within CI's time on two cores. An empty CHROMIUM_HEADLESS_SHELL_PATH runs the
+ * suite in the full Chromium; the pack suite and the benchmarks always use the full Chromium.
+ */
+export function testChromiumPath(): string {
+  const shell = process.env.CHROMIUM_HEADLESS_SHELL_PATH ?? "/usr/bin/chromium-headless-shell";
+  if (shell !== "" && existsSync(shell)) return shell;
+  return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+}
 
 export default defineConfig({
   testDir: "playwright",
@@ -28,7 +45,7 @@ export default defineConfig({
   use: {
     browserName: "chromium",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: testChromiumPath(),
       args: CHROMIUM_ARGS,
     },
   },
@@ -42,7 +59,7 @@ export default defineConfig({
       testMatch: ["cross-tab.spec.ts", "modes*.spec.ts"],
       use: {
         launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          executablePath: testChromiumPath(),
           args: [...CHROMIUM_ARGS, "--disable-blink-features=SharedWorker"],
         },
       },

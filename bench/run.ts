@@ -18,7 +18,7 @@ import { startTestServer } from "../src/testing/server.js";
 import { launchFirefox, type FirefoxDriver } from "../playwright/drivers/firefox.js";
 import { playwrightDriver } from "../playwright/drivers/playwright.js";
 import { pollUntil } from "../playwright/drivers/poll.js";
-import { deadline, launch, pageUrl } from "./lib/browser.js";
+import { chromiumPath, deadline, launch, pageUrl } from "./lib/browser.js";
 import { FULL, SMOKE, type BenchEnv } from "./lib/env.js";
 import { machineLines, packageVersion } from "./lib/machine.js";
 import { mergeSections } from "./lib/merge.js";
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     if (!pagesUrl) throw new Error("vite preview reported no URL");
     const env: BenchEnv = {
       browser,
-      driver: playwrightDriver(browser, { waitUntil: pollUntil }),
+      driver: playwrightDriver(browser, { waitUntil: pollUntil, executablePath: chromiumPath() }),
       driverBrowser: `Chromium ${browser.version()} (headless, Debian package, playwright-core ${packageVersion("playwright-core")})`,
       sizes,
       pagesUrl,

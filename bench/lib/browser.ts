@@ -16,9 +16,14 @@ export interface Stack {
   appId: string;
 }
 
-/** Launches headless Chromium (CHROMIUM_PATH or /usr/bin/chromium). */
+/** The full Chromium the benchmarks run (CHROMIUM_PATH or /usr/bin/chromium): what a user's browser is. */
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+}
+
+/** Launches headless Chromium ({@link chromiumPath}). */
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 60_000 });
+  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, timeout: 60_000 });
 }
 
 /** The URL of a benchmark page against a server. */

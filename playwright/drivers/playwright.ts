@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { chromium, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../../playwright.config.js";
+import { CHROMIUM_ARGS, testChromiumPath } from "../../playwright.config.js";
 import { sharedWorkerUrls } from "../../src/testing/workers.js";
 import { DEFAULT_WAIT_MS, type BrowserDriver, type Tab, type TabContext } from "./driver.js";
 
@@ -71,6 +71,8 @@ export const expectPoll: BrowserDriver["waitUntil"] = async (probe, accept, opti
 export interface PlaywrightDriverOptions {
   /** How to wait; default Playwright's `expect.poll` (pass `pollUntil` outside a Playwright test). */
   waitUntil?: BrowserDriver["waitUntil"];
+  /** The Chromium of the context without SharedWorker; default the suite's ({@link testChromiumPath}). */
+  executablePath?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export function playwrightDriver(browser: Browser, options: PlaywrightDriverOpti
   let withoutSharedWorker: Promise<Browser> | undefined;
   const launchWithout = (): Promise<Browser> =>
     (withoutSharedWorker ??= chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: options.executablePath ?? testChromiumPath(),
       args: [...CHROMIUM_ARGS, "--disable-blink-features=SharedWorker"],
       timeout: 60_000,
     }));
