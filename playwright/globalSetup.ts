@@ -1,15 +1,27 @@
 /**
  * Playwright's global setup: builds the test pages once for the run (playwright/testPages.ts) and
  * names the build to every worker, which serves it instead of building its own; the returned
- * teardown removes it.
+ * teardown removes it. The build has a deadline of its own: a setup that never ends would hold the
+ * whole run until CI's limit.
  * @packageDocumentation
  */
 import { rmSync } from "node:fs";
 import { TEST_PAGES_DIR_ENV, buildTestPages } from "./testPages.js";
 
+/** How long the build may take (about 10 s on the 2-core machine). */
+const BUILD_DEADLINE_MS = 180_000;
+
 /** Builds the pages; returns the teardown. */
 export default async function globalSetup(): Promise<() => void> {
-  const dir = await buildTestPages();
-  process.env[TEST_PAGES_DIR_ENV] = dir;
-  return () => rmSync(dir, { recursive: true, force: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the test pages were not built within ${BUILD_DEADLINE_MS / 1000} s`)), BUILD_DEADLINE_MS);
+  });
+  try {
+    const dir = await Promise.race([buildTestPages(), deadline]);
+    process.env[TEST_PAGES_DIR_ENV] = dir;
+    return () => rmSync(dir, { recursive: true, force: true });
+  } finally {
+    clearTimeout(timer);
+  }
 }
