@@ -127,6 +127,21 @@ describe("App and User against the real session host and server", () => {
     expect(session(a!).attached!.gate.fetches).toBe(0);
   });
 
+  it("logging a user out again resolves, as realm-web's: after another tab's logout removed it, and after removeUser", async () => {
+    const [a, b] = openTabs(2);
+    const anon = await a!.logIn(Credentials.anonymous(false));
+    await vi.waitFor(() => expect(b!.currentUser?.id).toBe(anon.id));
+    const inB = b!.currentUser!;
+    await anon.logOut();
+    await vi.waitFor(() => expect(inB.state).toBe("Removed"));
+    await expect(inB.logOut()).resolves.toBeUndefined();
+    await expect(anon.logOut()).resolves.toBeUndefined();
+    const again = await a!.logIn(Credentials.anonymous(false));
+    await a!.removeUser(again);
+    await expect(again.logOut()).resolves.toBeUndefined();
+    expect(Object.keys(a!.allUsers)).toEqual([]);
+  });
+
   it("sends function arguments holding undefined as realm-web 2.0.1 does, plain or with BSON values", async () => {
     const [a] = openTabs(1);
     const user = await a!.logIn(Credentials.anonymous());

@@ -204,8 +204,10 @@ export class User<
   }
 
   /**
-   * Logs the user out in every tab (the user stays listed as `LoggedOut`).
-   * @throws {RealmTabsError} `timeout`, `user-not-found`
+   * Logs the user out in every tab (the user stays listed as `LoggedOut`; an anonymous user is
+   * removed). Resolves without a request for a user already logged out or no longer listed, as
+   * realm-web's does.
+   * @throws {RealmTabsError} `timeout`
    */
   async logOut(): Promise<void> {
     await this.host.mutate({ method: "logOut" }, (logOut, appKey) => logOut(appKey, this.id));

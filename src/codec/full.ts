@@ -26,9 +26,9 @@ export function localCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(localCopy);
   if (isForeignBson(value)) return localBson(value);
   if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = localCopy(v);
-  return out;
+  // fromEntries defines each key as the object's own (an assignment to a "__proto__" key, which
+  // JSON.parse makes own, would set the copy's prototype instead, and the field would be lost)
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localCopy(v)]));
 }
 
 /**

@@ -89,6 +89,17 @@ describe("the lazy EJSON codec", () => {
     expect(loadedFullCodec()).not.toBeNull();
   });
 
+  it("keeps a document's own __proto__ key (as JSON.parse makes it) when the full codec writes it", async () => {
+    const doc = JSON.parse('{"__proto__":{"a":1},"b":2}') as Record<string, unknown>;
+    const id = new ObjectId("65f0aaaaaaaaaaaaaaaaaaaa");
+    expect(await encodeArgsForRuntime([{ id, doc }])).toBe(
+      '[{"id":{"$oid":"65f0aaaaaaaaaaaaaaaaaaaa"},"doc":{"__proto__":{"a":{"$numberInt":"1"}},"b":{"$numberInt":"2"}}}]',
+    );
+    // the caller's object is left as it was
+    expect(Object.keys(doc)).toEqual(["__proto__", "b"]);
+    expect(Object.getPrototypeOf(doc)).toBe(Object.prototype);
+  });
+
   it("decodes results with BSON values with the full codec, and rejects non-EJSON with internal", async () => {
     const id = new ObjectId();
     const value = (await decodeFromRuntime(EJSON.stringify({ id, n: 2 }, { relaxed: false }))) as { id: ObjectId; n: number };

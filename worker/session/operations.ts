@@ -80,11 +80,13 @@ async function endSession(rt: AppRuntime, refreshToken: string | null): Promise<
 
 /**
  * Logs out locally first (every tab hears it), then ends the session on the server, ignoring its
- * failure. Anonymous users are removed. Nothing is sent for a user already logged out.
- * @throws {RealmTabsError} `user-not-found`
+ * failure. Anonymous users are removed. Nothing is sent for a user already logged out, nor for one
+ * that is no longer listed (removed, or anonymous and logged out in another tab): as realm-web's
+ * `logOut`, which resolves for a user without a refresh token, a second logout is harmless.
  */
 export async function logOut(rt: AppRuntime, userId: string): Promise<MutationReply> {
-  const held = rt.user(userId).refreshToken;
+  const held = rt.state().users.get(userId)?.refreshToken;
+  if (held === undefined) return rt.commit(() => [], userId);
   const reply = await rt.commit((d) => (d.users.get(userId)?.refreshToken === held ? applyLogout(d, userId, true) : []), userId);
   if (reply.changes.length > 0) await endSession(rt, held);
   return reply;
