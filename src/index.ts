@@ -52,7 +52,7 @@ export type {
 export { ApiKeyAuth } from "./apiKeys.js";
 export type { ApiKey, SecretApiKey } from "./apiKeys.js";
 export { EmailPasswordAuth } from "./emailPassword.js";
-export type { DefaultCustomData, DefaultUserProfileData, UserJSON } from "./user.js";
+export type { DefaultCustomData, DefaultUserProfileData, UserJSON, UserProfileJSON } from "./user.js";
 export type { DefaultFunctionsFactory, BaseFunctionsFactory } from "./functions.js";
 export type { Listener } from "./listeners.js";
 export type { WorkerFactory, PortLike } from "./connection.js";

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { fileURLToPath } from "node:url";
 import { ObjectId } from "bson";
 import { EJSON as EJSON4 } from "bson4";
+import * as RealmWeb from "realm-web";
 import { App } from "./app.js";
 import type { TabSession } from "./session.js";
 import { Credentials } from "./credentials.js";
@@ -140,6 +141,20 @@ describe("App and User against the real session host and server", () => {
     await a!.removeUser(again);
     await expect(again.logOut()).resolves.toBeUndefined();
     expect(Object.keys(a!.allUsers)).toEqual([]);
+  });
+
+  it("user.toJSON() has realm-web 2.0.1's shape: the whole profile (type, identities, data), not only its data", async () => {
+    const [a] = openTabs(1);
+    const user = await a!.logIn(Credentials.anonymous(false));
+    const web = new RealmWeb.App({ id: server.config.appId, baseUrl: server.url });
+    const webUser = await web.logIn(RealmWeb.Credentials.anonymous(false));
+    const ours = JSON.parse(JSON.stringify(user)) as Record<string, unknown>;
+    const theirs = JSON.parse(JSON.stringify(webUser)) as Record<string, unknown>;
+    expect(Object.keys(ours)).toEqual(Object.keys(theirs));
+    expect(ours.profile).toEqual({ type: "normal", identities: [{ id: expect.any(String), providerType: "anon-user" }], data: {} });
+    expect(theirs.profile).toEqual({ type: "normal", identities: [{ id: expect.any(String), providerType: "anon-user" }], data: {} });
+    expect(ours).toMatchObject({ id: user.id, accessToken: user.accessToken, state: "LoggedIn", customData: {} });
+    await webUser.logOut();
   });
 
   it("sends function arguments holding undefined as realm-web 2.0.1 does, plain or with BSON values", async () => {

@@ -6,7 +6,7 @@
 import type { Remote } from "comlink";
 import { nonEmptyString } from "./protocol/args.js";
 import type { MutationReply, Operation, SessionApi, SessionMethod } from "./protocol/rpc.js";
-import { UserState, type ProviderType, type UserIdentity, type UserSnapshot } from "./protocol/snapshots.js";
+import { UserState, type ProviderType, type UserIdentity, type UserSnapshot, type UserType } from "./protocol/snapshots.js";
 import { toCredentialsWire, type Credentials } from "./credentials.js";
 import { decodeFromRuntime, encodeArgsForRuntime, textOfResult } from "./codec/lazy.js";
 import { createFunctionsProxy, type BaseFunctionsFactory, type DefaultFunctionsFactory } from "./functions.js";
@@ -55,12 +55,23 @@ export interface UserHost {
   call<M extends SessionMethod, T>(op: Operation<M>, run: (method: Remote<SessionApi>[M], appKey: string) => Promise<T>): Promise<T>;
 }
 
+/** The profile in a user's JSON form: the whole profile, as realm-web's `UserProfile`. */
+export interface UserProfileJSON<ProfileData> {
+  /** `normal` or `server`. */
+  type: UserType;
+  /** Every identity of the user. */
+  identities: UserIdentity[];
+  /** The profile data, as `user.profile` gives it. */
+  data: ProfileData;
+}
+
 /** The JSON form of a user, as realm-web's `toJSON` gives it. */
 export interface UserJSON<CustomData, ProfileData> {
   id: string;
   accessToken: string | null;
   refreshToken: string | null;
-  profile: ProfileData;
+  /** The whole profile (`type`, `identities`, `data`); `undefined` while it was never fetched. */
+  profile: UserProfileJSON<ProfileData> | undefined;
   state: UserState;
   customData: CustomData;
 }
@@ -280,7 +291,7 @@ export class User<
       id: this.id,
       accessToken: this.accessToken,
       refreshToken: this.refreshToken,
-      profile: this.profile,
+      profile: this.snapshot?.profile ? { type: this.snapshot.profile.type, identities: this.identities, data: this.profile } : undefined,
       state: this.state,
       customData: this.customData,
     };
