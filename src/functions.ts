@@ -36,6 +36,8 @@ export interface DefaultFunctionsFactory extends BaseFunctionsFactory {
   [name: string]: (...args: any[]) => Promise<any>;
 }
 
+// realm-web proxies `then` too; here it is left out so that `await user.functions` and promise
+// libraries never take the object for a promise (docs/moving-from-realm-web.md)
 const notProxied = new Set<string>(["then", "inspect", ...Object.getOwnPropertyNames(Object.prototype)]);
 
 /** `callFunctionStreaming`: not supported by the session runtime. */
@@ -48,10 +50,10 @@ async function streamingNotSupported(): Promise<AsyncIterable<Uint8Array>> {
 /**
  * Builds the `functions` object: `functions.sum(1, 2)` calls `call("sum", 1, 2)`,
  * `functions.callFunction("sum", 1, 2)` does the same (reserved name), and every
- * property is a bound function, so `const f = functions.f; await f(1)` works too. `then`,
- * `inspect`, symbol keys and `Object.prototype` names are not proxied: they read as on a plain
- * object, as in realm-web (so the object is not mistaken for a thenable, `String(functions)` and
- * `functions.hasOwnProperty(…)` work, and it prints normally).
+ * property is a bound function, so `const f = functions.f; await f(1)` works too. `inspect`,
+ * symbol keys and `Object.prototype` names are not proxied: they read as on a plain object, as in
+ * realm-web (`String(functions)` and `functions.hasOwnProperty(…)` work, and it prints normally);
+ * nor is `then`, which realm-web proxies, so that the object is not mistaken for a thenable.
  */
 export function createFunctionsProxy<F extends object = DefaultFunctionsFactory>(call: CallFunction): F {
   const cache = new Map<string, (...args: unknown[]) => Promise<unknown>>();

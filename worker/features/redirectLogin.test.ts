@@ -65,6 +65,10 @@ describe("redirect login in the runtime", () => {
     expect(reply.changes).toContainEqual({ type: "login", userId });
     // the session refreshes like any other
     expect((await tab.api.refreshAccessToken(appKey, userId!)).snapshot.users[0]?.state).toBe("LoggedIn");
+    // with a device id known, the next login URL carries it as realm-web writes it: the hex string
+    expect(reply.snapshot.deviceId).toMatch(/^[0-9a-f]{24}$/);
+    const next = new URL(await tab.api.redirectLoginUrl(appKey, "oauth2-google", REDIRECT, "abcdefghijkl"));
+    expect((JSON.parse(atob(next.searchParams.get("device")!)) as { deviceId: unknown }).deviceId).toBe(reply.snapshot.deviceId);
     tab.close();
     host.close();
   });
