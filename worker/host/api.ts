@@ -64,7 +64,8 @@ export function sessionApi(core: ApiCore): SessionApi {
       return mutate(k, (r) => deleteUser(r, userId));
     },
     refreshAccessToken: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"))),
-    refreshCustomData: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"))),
+    // custom data the app just changed is in a token minted after this call only
+    refreshCustomData: async (k: unknown, u: unknown) => mutate(k, (r) => r.refresh(str(u, "userId"), { fresh: true })),
     refreshProfile: async (k: unknown, u: unknown) => {
       const [, userId] = [rt(k), str(u, "userId")];
       const { refreshProfile } = await accountFeatures();

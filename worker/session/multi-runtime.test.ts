@@ -53,6 +53,20 @@ describe("two runtimes sharing one store (two builds open at once)", () => {
     close();
   });
 
+  it("refreshCustomData sends a request of its own even when another runtime stored a newer token, as realm-web's", async () => {
+    const { appKey, userId, tab1, tab2, close } = await twoRuntimes(true);
+    const before = (await routeCounts(server)).refresh ?? 0;
+    const stored = await tab1.api.refreshAccessToken(appKey, userId);
+    expect((await routeCounts(server)).refresh).toBe(before + 1);
+    // refreshAccessToken in the other runtime would adopt that token (see the first test);
+    // refreshCustomData does not: custom data changed since is only in a token minted after the call
+    const fresh = await tab2.api.refreshCustomData(appKey, userId);
+    expect((await routeCounts(server)).refresh).toBe(before + 2);
+    expect(fresh.snapshot.users[0]?.state).toBe("LoggedIn");
+    expect(fresh.snapshot.users[0]?.accessToken).not.toBe(stored.snapshot.users[0]?.accessToken);
+    close();
+  });
+
   it("a runtime adopts a logout that another runtime stored instead of refreshing", async () => {
     const name = dbName();
     const lock = memoryLock();

@@ -58,8 +58,14 @@ export interface AppRuntime {
   user(userId: string): StoredUser;
   /** The user if logged in, or `user-not-found` / `not-logged-in`. */
   loggedInUser(userId: string): StoredUser;
-  /** POST /auth/session now (single-flight per user). A 401 logs the user out everywhere. */
-  refresh(userId: string): Promise<MutationReply>;
+  /**
+   * POST /auth/session now (single-flight per user; under the shared lock, a newer token another
+   * runtime stored is adopted instead). A 401 logs the user out everywhere. A `fresh` refresh (a
+   * tab's `refreshCustomData`) always sends a request of its own, made after the call, as realm-web
+   * does: a refresh already in flight, or another runtime's token, may predate the change of custom
+   * data the app wants to read.
+   */
+  refresh(userId: string, options?: { fresh?: boolean }): Promise<MutationReply>;
   /** Runs `fn` with a fresh access token; on a 401, refreshes once and retries once. */
   withAccessToken<T>(userId: string, fn: (token: string) => Promise<T>): Promise<T>;
   /** Publishes a non-state event. */
@@ -125,12 +131,13 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
     backoff: deps.backoff,
     refresh: (id) => refresh(id),
   });
-  const refresh = (userId: string): Promise<MutationReply> =>
-    flight(userId, () =>
-      refreshLocked(deps, queue, userId, () => {
-        refreshCount++;
-      }),
-    );
+  const counted = (): void => {
+    refreshCount++;
+  };
+  const refresh = (userId: string, options: { fresh?: boolean } = {}): Promise<MutationReply> =>
+    options.fresh === true
+      ? refreshLocked(deps, queue, userId, counted, true)
+      : flight(userId, () => refreshLocked(deps, queue, userId, counted, false));
   const runtime: AppRuntime = {
     appKey: deps.appKey,
     deps,
@@ -158,9 +165,9 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
 
 /**
  * One refresh of `userId`, under the cross-runtime lock if there is one: first adopt what another
- * runtime stored, then POST /auth/session only if the token is still due (or `force`d by a 401).
+ * runtime stored, then POST /auth/session only if the token is still due, or always when `fresh`.
  */
-function refreshLocked(deps: RuntimeDeps, queue: CommitQueue, userId: string, count: () => void): Promise<MutationReply> {
+function refreshLocked(deps: RuntimeDeps, queue: CommitQueue, userId: string, count: () => void, fresh: boolean): Promise<MutationReply> {
   const run = async (): Promise<MutationReply> => {
     if (deps.lock) {
       const news = await newerStoredUser(deps.store, deps.appKey, userId, queue.state().app.epoch, queue.state().users.get(userId));
@@ -168,7 +175,7 @@ function refreshLocked(deps: RuntimeDeps, queue: CommitQueue, userId: string, co
         const reply = await queue.commit((d) => applyNews(d, userId, news), userId);
         const u = queue.state().users.get(userId);
         const info = u?.accessToken ? readAccessToken(u.accessToken, u.skewMs) : null;
-        if (u?.state !== "LoggedIn" || (info && !refreshDue(info, deps.clock.now()))) return reply;
+        if (u?.state !== "LoggedIn" || (!fresh && info && !refreshDue(info, deps.clock.now()))) return reply;
       }
     }
     count();
