@@ -139,6 +139,12 @@ describe("MongoDBCollection", () => {
     await expect(coll.insertOne(null as never)).rejects.toMatchObject({ code: "invalid-argument" });
     await expect(coll.insertMany([1] as never)).rejects.toMatchObject({ code: "invalid-argument" });
     await expect(coll.aggregate({} as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    // options that are not an object (realm-web fails on null with a TypeError), and a pipeline update with a stage that is not one
+    await expect(coll.find({}, null as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.findOneAndUpdate({}, { $set: { a: 1 } }, null as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.updateMany({}, { $set: { a: 1 } }, 3 as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.count({}, null as never)).rejects.toMatchObject({ code: "invalid-argument" });
+    await expect(coll.updateOne({}, ["x"] as never)).rejects.toMatchObject({ code: "invalid-argument" });
     expect(() => coll.watch({ ids: "x" } as never)).toThrow(expect.objectContaining({ code: "invalid-argument" }));
     expect(() =>
       createMongoClient(

@@ -29,12 +29,17 @@ function documents(value: unknown, what: string): Document[] {
   return value as Document[];
 }
 
+// an update document, or an aggregation pipeline of stages
 function update(value: unknown): unknown {
   if (!Array.isArray(value)) plainObject(value, "update");
+  else documents(value, "update");
   return value;
 }
 
 const filterOf = (value: unknown = {}): Document => plainObject(value, "filter");
+// options left out are {}, as realm-web's defaults; anything else but an object is refused
+// (realm-web reads fields of it and fails with a TypeError on null)
+const optionsOf = (value: unknown = {}): Document => plainObject(value, "options");
 
 type Builder = (a: unknown, b: unknown) => Document;
 
@@ -47,44 +52,44 @@ const updating: Builder = (filter, u) => {
 
 /** The options `findOneAndUpdate` and `findOneAndReplace` send, as realm-web picks them (other keys are not sent). */
 function modifyOptions(options: unknown): Document {
-  const o = options as FindOneAndModifyOptions;
+  const o = optionsOf(options) as FindOneAndModifyOptions;
   return { sort: o.sort, projection: o.projection, upsert: o.upsert, returnNewDocument: o.returnNewDocument };
 }
 
 /** The argument object of each method from its two arguments. */
 const BUILDERS: Record<CollectionMethod, (a: unknown, b: unknown, c: unknown) => Document> = {
-  find: (filter, options = {}) => {
-    const o = options as FindOptions;
+  find: (filter, options) => {
+    const o = optionsOf(options) as FindOptions;
     return { query: filterOf(filter), project: o.projection, sort: o.sort, limit: o.limit };
   },
-  findOne: (filter, options = {}) => {
-    const o = options as FindOptions;
+  findOne: (filter, options) => {
+    const o = optionsOf(options) as FindOptions;
     return { query: filterOf(filter), project: o.projection, sort: o.sort };
   },
-  findOneAndUpdate: (filter, u, options = {}) => {
+  findOneAndUpdate: (filter, u, options) => {
     const checked = update(u);
     return { filter: filterOf(filter), update: checked, ...modifyOptions(options) };
   },
-  findOneAndReplace: (filter, replacement, options = {}) => ({
+  findOneAndReplace: (filter, replacement, options) => ({
     filter: filterOf(filter),
     update: plainObject(replacement, "replacement"),
     ...modifyOptions(options),
   }),
   // sent as findOneAndDelete, as realm-js v12 does
-  findOneAndDelete: (filter, options = {}) => {
-    const o = options as FindOptions;
+  findOneAndDelete: (filter, options) => {
+    const o = optionsOf(options) as FindOptions;
     return { filter: filterOf(filter), sort: o.sort, projection: o.projection };
   },
   aggregate: (pipeline) => ({ pipeline: documents(pipeline, "pipeline") }),
-  count: (filter, options = {}) => ({ query: filterOf(filter), limit: (options as { limit?: number }).limit }),
+  count: (filter, options) => ({ query: filterOf(filter), limit: (optionsOf(options) as { limit?: number }).limit }),
   insertOne: (document) => ({ document: plainObject(document, "document") }),
   insertMany: (docs) => ({ documents: documents(docs, "documents") }),
-  updateOne: (filter, u, options = {}) => {
-    const o = options as UpdateOptions;
+  updateOne: (filter, u, options) => {
+    const o = optionsOf(options) as UpdateOptions;
     return { ...updating(filter, u), upsert: o.upsert, arrayFilters: o.arrayFilters };
   },
-  updateMany: (filter, u, options = {}) => {
-    const o = options as UpdateOptions;
+  updateMany: (filter, u, options) => {
+    const o = optionsOf(options) as UpdateOptions;
     return { ...updating(filter, u), upsert: o.upsert, arrayFilters: o.arrayFilters };
   },
   deleteOne: query,
