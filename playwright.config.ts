@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 /** Flags Debian's Chromium needs on this closed-network machine (see shared/reference/toolchain.md). */
@@ -13,6 +13,16 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
+/** Whether `path` is a file this process may run. */
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The Chromium this suite runs: Debian's `chromium-headless-shell` when it is installed (at
  * CHROMIUM_HEADLESS_SHELL_PATH, default /usr/bin/chromium-headless-shell), else the full Chromium at
@@ -25,7 +35,7 @@ export const CHROMIUM_ARGS = [
  */
 export function testChromiumPath(): string {
   const shell = process.env.CHROMIUM_HEADLESS_SHELL_PATH ?? "/usr/bin/chromium-headless-shell";
-  if (shell !== "" && existsSync(shell)) return shell;
+  if (shell !== "" && isExecutable(shell)) return shell;
   return process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 }
 

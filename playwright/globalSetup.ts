@@ -17,10 +17,20 @@ export default async function globalSetup(): Promise<() => void> {
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the test pages were not built within ${BUILD_DEADLINE_MS / 1000} s`)), BUILD_DEADLINE_MS);
   });
+  let late = false;
+  const build = buildTestPages().then((dir) => {
+    // a build that ends after the deadline removes what it made: no teardown will
+    if (late) rmSync(dir, { recursive: true, force: true });
+    return dir;
+  });
   try {
-    const dir = await Promise.race([buildTestPages(), deadline]);
+    const dir = await Promise.race([build, deadline]);
     process.env[TEST_PAGES_DIR_ENV] = dir;
     return () => rmSync(dir, { recursive: true, force: true });
+  } catch (error) {
+    late = true;
+    build.catch(() => undefined);
+    throw error;
   } finally {
     clearTimeout(timer);
   }

@@ -76,6 +76,8 @@ export class MemoryRuntime {
         return this.commit([{ type: "switch", userId: id }], id);
       },
       logOut: async (_k, id) => {
+        // as the real runtime: a user no longer listed is no change
+        if (!this.users.some((u) => u.id === id)) return { snapshot: this.snapshot(), changes: [], userId: id };
         Object.assign(this.find(id), { state: "LoggedOut", accessToken: null, refreshToken: null });
         if (this.current === id) this.current = null;
         return this.commit([{ type: "logout", userId: id }], id);

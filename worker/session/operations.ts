@@ -85,8 +85,8 @@ async function endSession(rt: AppRuntime, refreshToken: string | null): Promise<
  * `logOut`, which resolves for a user without a refresh token, a second logout is harmless.
  */
 export async function logOut(rt: AppRuntime, userId: string): Promise<MutationReply> {
-  const held = rt.state().users.get(userId)?.refreshToken;
-  if (held === undefined) return rt.commit(() => [], userId);
+  if (!rt.state().users.has(userId)) return rt.commit(() => [], userId);
+  const held = rt.user(userId).refreshToken;
   const reply = await rt.commit((d) => (d.users.get(userId)?.refreshToken === held ? applyLogout(d, userId, true) : []), userId);
   if (reply.changes.length > 0) await endSession(rt, held);
   return reply;

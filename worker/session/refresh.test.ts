@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import type { Timers } from "../io/deps.js";
 import { backoffDelayMs, createRefreshLoop, refreshDue, singleFlight } from "./refresh.js";
@@ -68,6 +68,32 @@ describe("singleFlight", () => {
     await expect(a).rejects.toThrow("boom");
     await expect(a2).rejects.toThrow("boom");
     expect(await b).toBe(2);
+  });
+
+  it("after() starts once the run in progress settled (failed or not), and later callers share it", async () => {
+    const run = singleFlight<string, string>();
+    const order: string[] = [];
+    const releases: ((v: string) => void)[] = [];
+    const slow = (name: string) => () => {
+      order.push(`start ${name}`);
+      return new Promise<string>((r) => releases.push((v) => r(v)));
+    };
+    const older = run("u", slow("older"));
+    const fresh = run.after("u", slow("fresh"));
+    const joiner = run("u", slow("joiner"));
+    await Promise.resolve();
+    expect(order).toEqual(["start older"]);
+    releases[0]!("old");
+    expect(await older).toBe("old");
+    await vi.waitFor(() => expect(order).toEqual(["start older", "start fresh"]));
+    releases[1]!("new");
+    expect(await fresh).toBe("new");
+    expect(await joiner).toBe("new");
+    // a failed run in progress does not stop the one after it
+    const failing = run("u", () => Promise.reject(new Error("boom")));
+    const next = run.after("u", () => Promise.resolve("ok"));
+    await expect(failing).rejects.toThrow("boom");
+    expect(await next).toBe("ok");
   });
 });
 

@@ -6,19 +6,37 @@
 import type { Clock, TimerHandle, Timers } from "../io/deps.js";
 import { refreshLeadMs } from "./tokens.js";
 
+/** A single flight per key (see {@link singleFlight}). */
+export interface SingleFlight<K, T> {
+  /** Runs `fn` unless one runs for `key`: then returns that one's promise. */
+  (key: K, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once the flight of `key` in progress (if any) has settled, as the key's flight from
+   * now on (callers that arrive meanwhile share it): a result made after this call, never overtaken
+   * by an older one.
+   */
+  after(key: K, fn: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Runs at most one `fn` per key at a time: callers that arrive while one runs share its promise.
- * @returns `run(key, fn)`
+ * @returns `run(key, fn)`, with `run.after(key, fn)`
  */
-export function singleFlight<K, T>(): (key: K, fn: () => Promise<T>) => Promise<T> {
+export function singleFlight<K, T>(): SingleFlight<K, T> {
   const inFlight = new Map<K, Promise<T>>();
-  return (key, fn) => {
-    const running = inFlight.get(key);
-    if (running) return running;
-    const p = fn().finally(() => inFlight.delete(key));
-    inFlight.set(key, p);
-    return p;
+  const track = (key: K, p: Promise<T>): Promise<T> => {
+    const tracked = p.finally(() => {
+      if (inFlight.get(key) === tracked) inFlight.delete(key);
+    });
+    inFlight.set(key, tracked);
+    return tracked;
   };
+  const run = (key: K, fn: () => Promise<T>): Promise<T> => inFlight.get(key) ?? track(key, fn());
+  run.after = (key: K, fn: () => Promise<T>): Promise<T> => {
+    const running = inFlight.get(key);
+    return track(key, running ? running.then(fn, fn) : fn());
+  };
+  return run;
 }
 
 /** Bounds of the backoff after a failed refresh. */

@@ -1,5 +1,5 @@
 import "fake-indexeddb/auto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SignJWT } from "jose";
 import type { SessionEvent } from "../../src/protocol/events.js";
 import type { AppConfigWire } from "../../src/protocol/rpc.js";
@@ -104,6 +104,42 @@ describe("app runtime with a scripted server", () => {
     expect(late.snapshot).toEqual(out.snapshot);
     expect(rt.state().users.get("u")).toMatchObject({ state: "LoggedOut", accessToken: null, refreshToken: null });
     expect(events.map((e) => e.kind === "state" && e.changes.map((c) => c.type))).toEqual([["login", "profile"], ["logout"]]);
+    rt.close();
+  });
+
+  it("a fresh refresh (refreshCustomData) waits for the refresh in flight: the older token never commits after its own", async () => {
+    const gates: (() => void)[] = [];
+    let n = 0;
+    const { rt, seen } = scripted(async (method, path) => {
+      if (path.endsWith("/login"))
+        return json({
+          user_id: "u",
+          access_token: await accessToken("u", n++),
+          refresh_token: "rt",
+          device_id: "65f0aaaaaaaaaaaaaaaaaaaa",
+        });
+      if (path === "/auth/profile") return json(profile);
+      if (method === "POST" && path === "/auth/session") {
+        const token = await accessToken("u", n++); // minted when the request arrives
+        await new Promise<void>((r) => gates.push(r));
+        return json({ access_token: token });
+      }
+      return json({ error: "unexpected" }, 500);
+    });
+    await ops.logIn(rt, creds);
+    const older = rt.refresh("u"); // the refresh loop's, say
+    const fresh = rt.refresh("u", { fresh: true });
+    const joiner = rt.refresh("u"); // arrives meanwhile: shares the fresh one
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    gates[0]!();
+    const olderToken = (await older).snapshot.users[0]?.accessToken;
+    await vi.waitFor(() => expect(gates).toHaveLength(2)); // the fresh request is sent only now
+    gates[1]!();
+    const freshToken = (await fresh).snapshot.users[0]?.accessToken;
+    expect(freshToken).not.toBe(olderToken);
+    expect((await joiner).snapshot.users[0]?.accessToken).toBe(freshToken);
+    expect(rt.state().users.get("u")?.accessToken).toBe(freshToken);
+    expect(seen.filter((s) => s.method === "POST" && s.path === "/auth/session")).toHaveLength(2);
     rt.close();
   });
 

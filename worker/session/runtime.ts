@@ -63,7 +63,8 @@ export interface AppRuntime {
    * runtime stored is adopted instead). A 401 logs the user out everywhere. A `fresh` refresh (a
    * tab's `refreshCustomData`) always sends a request of its own, made after the call, as realm-web
    * does: a refresh already in flight, or another runtime's token, may predate the change of custom
-   * data the app wants to read.
+   * data the app wants to read. It waits for the refresh in flight to end first, so that this older
+   * token never commits after its own, and refreshes that arrive meanwhile share it.
    */
   refresh(userId: string, options?: { fresh?: boolean }): Promise<MutationReply>;
   /** Runs `fn` with a fresh access token; on a 401, refreshes once and retries once. */
@@ -136,7 +137,8 @@ export function createAppRuntime(deps: RuntimeDeps, initial: SessionState): AppR
   };
   const refresh = (userId: string, options: { fresh?: boolean } = {}): Promise<MutationReply> =>
     options.fresh === true
-      ? refreshLocked(deps, queue, userId, counted, true)
+      ? // after the refresh in flight (whose older token must not commit after this one's), as the user's flight
+        flight.after(userId, () => refreshLocked(deps, queue, userId, counted, true))
       : flight(userId, () => refreshLocked(deps, queue, userId, counted, false));
   const runtime: AppRuntime = {
     appKey: deps.appKey,
