@@ -52,19 +52,17 @@ function scripted(route: (method: string, path: string, auth: string | undefined
   return { rt, seen, events };
 }
 
+/** The server's login answer for user "u". */
+const loginReply = async (n: number, refreshToken: string, deviceId = "65f0aaaaaaaaaaaaaaaaaaaa") =>
+  json({ user_id: "u", access_token: await accessToken("u", n), refresh_token: refreshToken, device_id: deviceId });
+
 const creds = { providerType: "local-userpass" as const, payloadEJSON: '{"username":"a","password":"b"}', reuse: false };
 
 describe("app runtime with a scripted server", () => {
   it("stores a rotated refresh token and uses it for the next refresh", async () => {
     let n = 0;
     const { rt, seen } = scripted(async (method, path) => {
-      if (path.endsWith("/login"))
-        return json({
-          user_id: "u",
-          access_token: await accessToken("u", n++),
-          refresh_token: "rt-0",
-          device_id: "000000000000000000000000",
-        });
+      if (path.endsWith("/login")) return loginReply(n++, "rt-0", "000000000000000000000000");
       if (path === "/auth/profile") return json(profile);
       if (method === "POST" && path === "/auth/session")
         return json({ access_token: await accessToken("u", n++), refresh_token: `rt-${n}` });
@@ -111,13 +109,7 @@ describe("app runtime with a scripted server", () => {
     const gates: (() => void)[] = [];
     let n = 0;
     const { rt, seen } = scripted(async (method, path) => {
-      if (path.endsWith("/login"))
-        return json({
-          user_id: "u",
-          access_token: await accessToken("u", n++),
-          refresh_token: "rt",
-          device_id: "65f0aaaaaaaaaaaaaaaaaaaa",
-        });
+      if (path.endsWith("/login")) return loginReply(n++, "rt");
       if (path === "/auth/profile") return json(profile);
       if (method === "POST" && path === "/auth/session") {
         const token = await accessToken("u", n++); // minted when the request arrives
