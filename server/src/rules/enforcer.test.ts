@@ -282,14 +282,36 @@ describe("field-level permissions", () => {
     });
   });
 
-  test("document-level read or write decides over field rules; write implies read", async () => {
+  test("a document-level read or write that holds covers every field; write implies read", async () => {
     s = openService({ "demo.items": { roles: [{ name: "w", apply_when: {}, write: true, fields: { a: { read: false } } }] } });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, a: 1, b: 2 } });
     expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, a: 1, b: 2 }]);
     await s.close();
+    // a document-level false is "not every field", not a veto: the field rules decide
     s = openService({ "demo.items": { roles: [{ name: "r", apply_when: {}, read: false, fields: { a: { read: true } } }] } });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, a: 1, b: 2 } });
-    expect(await s.call(ALICE, "find", {})).toEqual([]);
+    expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, a: 1 }]);
+  });
+
+  test('the App Services template "read all fields, write specific fields" (read true, write false, a field with write true)', async () => {
+    s = openService({
+      "demo.items": {
+        roles: [
+          { name: "editor", apply_when: {}, read: true, write: false, insert: false, delete: false, fields: { title: { write: true } } },
+        ],
+      },
+    });
+    await s.call(SYSTEM, "insertOne", { document: { _id: 1, title: "a", owner: "x" } });
+    expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, title: "a", owner: "x" }]);
+    expect(await s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { title: "b" } } })).toMatchObject({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    await expect(s.call(ALICE, "updateOne", { query: { _id: 1 }, update: { $set: { owner: "me" } } })).rejects.toMatchObject({
+      message: "update not permitted",
+    });
+    await expect(s.call(ALICE, "insertOne", { document: { title: "c" } })).rejects.toMatchObject({ message: "insert not permitted" });
+    expect(await s.call(SYSTEM, "find", {})).toEqual([{ _id: 1, title: "b", owner: "x" }]);
   });
 
   test("document_filters gate read and write", async () => {

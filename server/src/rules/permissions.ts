@@ -1,9 +1,11 @@
 /**
  * Role assignment and permissions for one document, as App Services evaluates them without
  * Device Sync: the first role whose `apply_when` holds for the document; its `document_filters`
- * gate its read and write permissions; document-level `read`/`write`, when defined, decide for every
- * field; otherwise `fields` (nested `fields` for embedded documents) and `additional_fields` decide
- * per field. Write permission implies read permission.
+ * gate its read and write permissions; document-level `read`/`write` that hold grant every field,
+ * and where they do not hold (false, or not defined), `fields` (nested `fields` for embedded
+ * documents) and `additional_fields` decide per field: the App Services template "read all fields,
+ * write specific fields" is `"read": true, "write": false, "fields": {"<field>": {"write": true}}`.
+ * Write permission implies read permission.
  * @packageDocumentation
  */
 import { isPlainObject, sameValue, type Doc } from "../data/bsonValues.js";
@@ -66,7 +68,7 @@ export class DocumentPermissions {
   private async readable(read: RuleExpression | undefined, write: RuleExpression | undefined, scope: DocumentScope): Promise<boolean> {
     const g = await this.gate();
     if (g.read && (await holds(read, this.ctx, scope))) return true;
-    return this.role.write === undefined && g.write && g.readThroughWrite && (await holds(write, this.ctx, scope));
+    return g.write && g.readThroughWrite && (await holds(write, this.ctx, scope));
   }
 
   /**
@@ -76,8 +78,9 @@ export class DocumentPermissions {
    */
   async readView(doc: Doc): Promise<Doc | null> {
     const g = await this.gate();
-    if (this.role.write !== undefined && g.write && g.readThroughWrite && (await holds(this.role.write, this.ctx, this.scope))) return doc;
-    if (this.role.read !== undefined) return g.read && (await holds(this.role.read, this.ctx, this.scope)) ? doc : null;
+    if (g.write && g.readThroughWrite && (await holds(this.role.write, this.ctx, this.scope))) return doc;
+    if (g.read && (await holds(this.role.read, this.ctx, this.scope))) return doc;
+    // not every field: each field by its own rule (a document-level false is not a veto)
     const view = await this.viewOf(doc, this.role.fields, true);
     return view ?? null;
   }
@@ -117,7 +120,7 @@ export class DocumentPermissions {
   async mayWrite(before: Doc, after: Doc): Promise<boolean> {
     const g = await this.gate();
     if (!g.write) return false;
-    if (this.role.write !== undefined) return holds(this.role.write, this.ctx, this.scope);
+    if (await holds(this.role.write, this.ctx, this.scope)) return true;
     return this.changesWritable(before, after, this.role.fields, true);
   }
 
