@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import { rmSync } from "node:fs";
+import { withDeadline } from "../src/protocol/deadline.js";
 import { TEST_PAGES_DIR_ENV, buildTestPages } from "./testPages.js";
 
 /** How long the build may take (about 10 s on the 2-core machine). */
@@ -13,10 +14,6 @@ const BUILD_DEADLINE_MS = 180_000;
 
 /** Builds the pages; returns the teardown. */
 export default async function globalSetup(): Promise<() => void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the test pages were not built within ${BUILD_DEADLINE_MS / 1000} s`)), BUILD_DEADLINE_MS);
-  });
   let late = false;
   const build = buildTestPages().then((dir) => {
     // a build that ends after the deadline removes what it made: no teardown will
@@ -24,14 +21,12 @@ export default async function globalSetup(): Promise<() => void> {
     return dir;
   });
   try {
-    const dir = await Promise.race([build, deadline]);
+    const dir = await withDeadline(build, BUILD_DEADLINE_MS, "building the test pages");
     process.env[TEST_PAGES_DIR_ENV] = dir;
     return () => rmSync(dir, { recursive: true, force: true });
   } catch (error) {
     late = true;
     build.catch(() => undefined);
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
 }

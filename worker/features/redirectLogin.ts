@@ -52,11 +52,8 @@ export async function redirectLoginUrl(rt: AppRuntime, provider: string, redirec
   }
   if (!/^[a-z]{12,64}$/.test(state))
     throw new RealmTabsError("invalid-argument", "state must be 12 to 64 lowercase letters", { retryable: false });
-  // the login body's device document, as realm-web puts it in this URL: plain JSON, where the
-  // device id is ObjectId's JSON (its hex string), not EJSON's {"$oid": …}
-  const device = (JSON.parse(req.loginBody("{}", deviceFor(rt))) as { options: { device: { deviceId?: unknown } } }).options.device;
-  if (typeof device.deviceId === "object" && device.deviceId !== null) device.deviceId = (device.deviceId as { $oid?: unknown }).$oid;
-  const query = new URLSearchParams({ redirect: redirectUrl, state, device: base64(JSON.stringify(device)) });
+  const device = base64(JSON.stringify(req.deviceDocument(deviceFor(rt))));
+  const query = new URLSearchParams({ redirect: redirectUrl, state, device });
   const host = await rt.deps.transport.hostname();
   return `${host}${API_PATH}/app/${encodeURIComponent(rt.deps.config.id)}/auth/providers/${type}/login?${query.toString()}`;
 }

@@ -69,6 +69,19 @@ function parse<T>(shape: Check<T>, text: string, what: string): T {
 const OBJECT_ID = /^[0-9a-fA-F]{24}$/;
 
 /**
+ * The device document of a login, as plain JSON: its defined fields, and the device id (when it is
+ * an ObjectId's hex form) as that hex string in lower case, as realm-web's redirect login URL
+ * carries it (ObjectId's JSON).
+ */
+export function deviceDocument(device: DeviceInfo): Record<string, unknown> {
+  const { deviceId, ...rest } = device;
+  const doc: Record<string, unknown> = { ...rest };
+  for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
+  if (deviceId && OBJECT_ID.test(deviceId)) doc.deviceId = deviceId.toLowerCase();
+  return doc;
+}
+
+/**
  * The login body: the credentials payload plus `options.device`, as canonical EJSON (the device id
  * goes out as `{"$oid": …}`, like realm-web).
  * @throws {RealmTabsError} code `invalid-argument` when the payload is not EJSON of an object
@@ -84,10 +97,8 @@ export function loginBody(payloadEJSON: string, device: DeviceInfo): string {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload) || isEJSONValue(payload)) {
     throw new RealmTabsError("invalid-argument", "credentials.payloadEJSON must encode an object");
   }
-  const { deviceId, ...rest } = device;
-  const deviceDoc: Record<string, unknown> = { ...rest };
-  for (const k of Object.keys(deviceDoc)) if (deviceDoc[k] === undefined) delete deviceDoc[k];
-  if (deviceId && OBJECT_ID.test(deviceId)) deviceDoc.deviceId = { $oid: deviceId.toLowerCase() };
+  const deviceDoc = deviceDocument(device);
+  if (typeof deviceDoc.deviceId === "string") deviceDoc.deviceId = { $oid: deviceDoc.deviceId };
   return canonicalFromJSON({ ...payload, options: { device: deviceDoc } });
 }
 
