@@ -229,11 +229,13 @@ describe("field-level permissions", () => {
     ],
   };
 
-  test("unreadable fields are removed from results and cannot be queried", async () => {
+  test("unreadable fields are removed from results; a query sees them (as App Services runs it before roles), a pipeline does not", async () => {
     s = openService({ "demo.items": FIELDS });
     await s.call(SYSTEM, "insertOne", { document: { _id: 1, name: "Ann", salary: 100, notes: "n", team: "a" } });
     expect(await s.call(ALICE, "find", {})).toEqual([{ _id: 1, name: "Ann", notes: "n", team: "a" }]);
-    expect(await s.call(ALICE, "count", { query: { salary: 100 } })).toBe(0);
+    expect(await s.call(ALICE, "count", { query: { salary: 100 } })).toBe(1);
+    expect(await s.call(ALICE, "count", { query: { salary: 1 } })).toBe(0);
+    expect(await s.call(ALICE, "aggregate", { pipeline: [{ $match: { salary: 100 } }] })).toEqual([]);
     expect(await s.call(ALICE, "aggregate", { pipeline: [{ $project: { salary: 1 } }] })).toEqual([{ _id: 1 }]);
   });
 

@@ -1,21 +1,19 @@
 /**
  * Data access for application users under an app's rules. A call is run by the data layer's own
- * handler over a staged collection (the readable parts of the documents the user may read, after
- * the active query filters); reads return what the handler returns, capped at 50,000 documents;
- * writes are recomputed on the stored documents, each must be permitted by the role assigned to it,
- * and then all are committed at once, provided no document changed meanwhile (else the call is run
- * again).
+ * handler over a staged collection: the stored documents that match the active filters' queries
+ * and that the user may read (an aggregation pipeline sees only their readable parts). Results show
+ * the readable parts of the documents returned (see results.ts), at most 50,000; each write must be
+ * permitted by the role assigned to its document, and then all are committed at once, provided no
+ * document changed meanwhile (else the call is run again).
  * @packageDocumentation
  */
 import { ServerError } from "../contracts.js";
-import type { ArgsOf, MethodName } from "../data/args.js";
+import type { MethodName } from "../data/args.js";
 import { parseArgs } from "../data/args.js";
-import { normalize, type Doc } from "../data/bsonValues.js";
+import { normalize } from "../data/bsonValues.js";
 import type { Mutation } from "../data/changeFeed.js";
 import type { DocRegistry } from "../data/collection.js";
 import { dispatch } from "../data/dispatch.js";
-import { updateMutation } from "../data/writeMethods.js";
-import type { UpdateSpec } from "../data/applyUpdate.js";
 import { type AccessSpec, type DataAccess, type Namespace, type UserCaller, type WatchGuard } from "./access.js";
 import type { CompiledRuleSet } from "./config.js";
 import { readOnlyRuleSet } from "./config.js";
@@ -24,6 +22,7 @@ import { noRuleForNamespace, notPermitted } from "./errors.js";
 import type { ExpansionContext } from "./expansions.js";
 import { checkUserPipeline, checkUserQuery, checkUserUpdate } from "./operators.js";
 import { writePermitted } from "./permissions.js";
+import { handlerArgs, shownResult } from "./results.js";
 import { activeFilters, stageCollection, type StagedCollection } from "./staging.js";
 import { watchGuard } from "./watch.js";
 
@@ -76,23 +75,6 @@ function checkOperators(name: MethodName, a: Record<string, unknown>): void {
 
 function actionOf(m: Mutation): "insert" | "update" | "delete" {
   return m.kind === "insert" ? "insert" : m.kind === "delete" ? "delete" : "update";
-}
-
-/** The update a method applies, for recomputing it on stored documents. */
-function updateOf(name: MethodName, a: Record<string, unknown>): { update: UpdateSpec; arrayFilters?: Doc[]; query?: Doc } | undefined {
-  if (name === "updateOne" || name === "updateMany") {
-    const u = a as ArgsOf<"updateOne">;
-    return {
-      update: u.update,
-      ...(u.arrayFilters ? { arrayFilters: normalize(u.arrayFilters) } : {}),
-      ...(u.query ? { query: normalize(u.query) } : {}),
-    };
-  }
-  if (name === "findOneAndUpdate" || name === "findOneAndReplace") {
-    const u = a as ArgsOf<"findOneAndUpdate">;
-    return u.update === undefined ? undefined : { update: u.update, ...(u.filter ? { query: normalize(u.filter) } : {}) };
-  }
-  return undefined;
 }
 
 /** Data access under an app's rules. */
@@ -171,55 +153,32 @@ export class RulesAccess implements DataAccess {
     const ctx = this.context(caller);
     const filters = await activeFilters(set, ctx);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const staged = await stageCollection(reg.get(a.database, a.collection), set, ctx, filters);
+      const over = name === "aggregate" ? "shown" : "stored";
+      const staged = await stageCollection(reg.get(a.database, a.collection), set, ctx, filters, over);
       // An ordered insertMany that fails part way keeps what it inserted before: those are checked and committed, then it fails.
       let result: unknown;
       let failure: { error: unknown } | undefined;
       try {
-        result = dispatch(staged.registry(), name, args);
+        result = dispatch(staged.registry(), name, handlerArgs(name, args, staged, filters));
       } catch (error) {
         if (name !== "insertMany" || staged.staged.length === 0) throw error;
         failure = { error };
       }
-      if (staged.staged.length === 0) return capped(result);
-      const writes = this.recompute(staged, name, a);
+      const writes = staged.staged;
       for (const m of writes) {
         if (!(await writePermitted(set, ctx, m.before ?? undefined, m.after ?? undefined))) throw notPermitted(actionOf(m));
       }
       const schema = this.opts.services.get(service)?.schemas?.get(namespaceKey(a.database, a.collection));
       if (schema !== undefined) for (const m of writes) if (m.after !== null) await schema.checkWrite(m.before, m.after, ctx);
+      const shown = failure === undefined ? await shownResult(name, a, result, staged, set, ctx) : undefined;
+      if (writes.length === 0) return capped(shown);
       if (unchanged(staged, writes)) {
         staged.real.commit(writes);
         if (failure !== undefined) throw failure.error;
-        return result;
+        return shown;
       }
     }
     throw new ServerError(409, "WriteConflict", "the documents changed while the write was checked; try again");
-  }
-
-  /** The handler's writes, applied to the stored documents instead of the user's views. */
-  private recompute(staged: StagedCollection, name: MethodName, a: Record<string, unknown>): Mutation[] {
-    const spec = updateOf(name, a);
-    const out: Mutation[] = [];
-    for (const m of staged.staged) {
-      if (m.kind === "insert") {
-        out.push(m);
-        continue;
-      }
-      const source = staged.sources.get(m.key);
-      if (source === undefined) throw notPermitted(actionOf(m));
-      if (m.kind === "delete") {
-        out.push({ kind: "delete", key: m.key, before: source, after: null });
-        continue;
-      }
-      if (spec === undefined) throw notPermitted("update");
-      const redone = updateMutation(source, spec.update, {
-        ...(spec.arrayFilters ? { arrayFilters: spec.arrayFilters } : {}),
-        ...(spec.query ? { query: spec.query } : {}),
-      });
-      if (redone !== null) out.push(redone);
-    }
-    return out;
   }
 
   watch(service: string, args: Parameters<DataAccess["watch"]>[1], caller: UserCaller): WatchGuard {

@@ -1,7 +1,7 @@
 /**
  * A staged view of one collection for an application user's call: the data layer's method handlers
- * run over it unchanged, seeing only the parts of documents the user may read, and their writes are
- * recorded instead of committed, so that the rules can decide on them first.
+ * run over it unchanged, matching only documents the user may read, and their writes are recorded
+ * instead of committed, so that the rules can decide on them first.
  * @packageDocumentation
  */
 import { find as mingoFind, Query } from "../data/mingoOptions.js";
@@ -17,7 +17,7 @@ import { readableView } from "./permissions.js";
 export interface ActiveFilters {
   /** Queries every document must also match (expanded). */
   queries: Doc[];
-  /** Projections applied to every document before the user's query. */
+  /** Projections applied to what the user is shown of every document (before the request's own). */
   projections: Doc[];
   /** A filter query could not be expanded: nothing matches. */
   nothing: boolean;
@@ -55,20 +55,33 @@ function projectOne(doc: Doc, projections: Doc[]): Doc {
   return out;
 }
 
+/**
+ * What a handler matches during a user's call: the stored documents (so a query, sort or update
+ * sees every field, as App Services runs the request's query on MongoDB before it evaluates roles),
+ * or what the user is shown of them (an aggregation pipeline, whose output cannot be traced back to
+ * documents, runs over the readable parts only).
+ */
+export type StagedOver = "stored" | "shown";
+
 /** One collection as an application user sees it during one call. */
 export class StagedCollection {
   /** The writes the handler made, in order (not yet committed). */
   readonly staged: Mutation[] = [];
+  private shownDocs: Doc[] | undefined;
 
   /**
    * @param real - the stored collection
-   * @param views - the readable part of every document the user may read, in natural order
-   * @param sources - for each readable document's key, the stored document its view was made from
+   * @param stored - the stored documents the user may read (at least a field), in natural order
+   * @param views - for each of them by identity key, the part the user may read
+   * @param projections - the active filters' projections
+   * @param over - what the handler's queries see
    */
   constructor(
     readonly real: DocCollection,
-    private readonly views: Doc[],
-    readonly sources: Map<string, Doc>,
+    private readonly stored: Doc[],
+    readonly views: Map<string, Doc>,
+    private readonly projections: Doc[],
+    private readonly over: StagedOver,
   ) {}
 
   /** The database name. */
@@ -81,9 +94,20 @@ export class StagedCollection {
     return this.real.name;
   }
 
-  /** The documents the handler may match: the user's views. */
+  /** The documents the handler may match: the stored ones, or what the user is shown of them. */
   docs(): Doc[] {
-    return this.views;
+    if (this.over === "stored") return this.stored;
+    this.shownDocs ??= this.stored.map((doc) => this.shown(this.views.get(idKey(doc._id)) ?? { _id: doc._id }));
+    return this.shownDocs;
+  }
+
+  /**
+   * What the user is shown of a readable part of a document: it, after the filters' projections.
+   * @param view - the readable part
+   * @throws ServerError `MongoDBError` for an invalid filter projection
+   */
+  shown(view: Doc): Doc {
+    return this.projections.length === 0 ? view : projectOne(view, this.projections);
   }
 
   /**
@@ -97,7 +121,7 @@ export class StagedCollection {
 
   /**
    * Records the handler's writes instead of committing them.
-   * @param mutations - changes computed on the views
+   * @param mutations - changes computed on the stored documents
    */
   commit(mutations: Mutation[]): void {
     this.staged.push(...mutations);
@@ -105,7 +129,7 @@ export class StagedCollection {
 
   /** A registry over this collection alone (other namespaces look empty), for the data layer's handlers. */
   registry(): DocRegistry {
-    const empty = new StagedCollection(this.real, [], new Map());
+    const empty = new StagedCollection(this.real, [], new Map(), [], this.over);
     const registry = { get: (db: string, coll: string) => (db === this.db && coll === this.name ? this : empty) };
     // The handlers use only get(db, coll) and the collection's db, name, docs(), get(key) and commit().
     return registry;
@@ -114,22 +138,23 @@ export class StagedCollection {
 
 /**
  * Stages a collection for a user: every stored document that matches the active filter queries
- * and that some role lets the user read, reduced to its readable fields, then to the filters'
- * projections.
+ * and that some role lets the user read (a field at least), with the part the user may read.
  * @param real - the stored collection
  * @param set - the namespace's rules
  * @param ctx - the request's expansions
  * @param filters - the active filters
+ * @param over - what the handler's queries see
  */
 export async function stageCollection(
   real: DocCollection,
   set: CompiledRuleSet,
   ctx: ExpansionContext,
   filters: ActiveFilters,
+  over: StagedOver,
 ): Promise<StagedCollection> {
-  const views: Doc[] = [];
-  const sources = new Map<string, Doc>();
-  if (filters.nothing) return new StagedCollection(real, views, sources);
+  const stored: Doc[] = [];
+  const views = new Map<string, Doc>();
+  if (filters.nothing) return new StagedCollection(real, stored, views, filters.projections, over);
   let filterQuery: Query | undefined;
   try {
     filterQuery = filters.queries.length === 0 ? undefined : new Query({ $and: filters.queries }, {});
@@ -138,11 +163,10 @@ export async function stageCollection(
   }
   for (const doc of [...real.docs()]) {
     if (filterQuery !== undefined && !filterQuery.test(doc)) continue;
-    let view = await readableView(set, ctx, doc);
+    const view = await readableView(set, ctx, doc);
     if (view === null) continue;
-    if (filters.projections.length > 0) view = projectOne(view, filters.projections);
-    views.push(view);
-    sources.set(idKey(doc._id), doc);
+    stored.push(doc);
+    views.set(idKey(doc._id), view);
   }
-  return new StagedCollection(real, views, sources);
+  return new StagedCollection(real, stored, views, filters.projections, over);
 }
