@@ -5,7 +5,7 @@
  */
 import { ObjectId } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
-import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
+import { idKey, isPlainObject, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
 import { rewriteBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
@@ -166,17 +166,25 @@ function setPath(doc: Doc, path: string, value: unknown): void {
  * The equality fields of a query, as MongoDB seeds an upserted document with them
  * (`{a: 1, "b.c": 2, d: {$eq: 3}, $and: [{e: 4}]}` → `{a: 1, b: {c: 2}, d: 3, e: 4}`).
  * @param query - a filter
+ * @throws ServerError `MongoDBError` when a path is set to two different values (`$and: [{a: 1}, {a: 2}]`)
  */
 export function seedFromQuery(query: Doc): Doc {
   const seed: Doc = {};
+  const seen = new Map<string, unknown>();
+  const set = (path: string, value: unknown): void => {
+    if (seen.has(path) && !sameValue(seen.get(path), value))
+      throw mongoError(`cannot infer query fields to set, path '${path}' is matched twice`);
+    seen.set(path, value);
+    setPath(seed, path, value);
+  };
   const visit = (q: Doc): void => {
     for (const [key, value] of Object.entries(q)) {
       if (key === "$and" && Array.isArray(value)) value.filter(isPlainObject).forEach(visit);
       if (key.startsWith("$")) continue;
       if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith("$"))) {
-        if ("$eq" in value) setPath(seed, key, value.$eq);
+        if ("$eq" in value) set(key, value.$eq);
       } else {
-        setPath(seed, key, value);
+        set(key, value);
       }
     }
   };

@@ -291,6 +291,14 @@ describe("upsert", () => {
     expect(rest).toEqual({ owner: "ann", meta: { kind: "todo" }, list: "home", v: 2, done: false, created: 1, hits: 1 });
   });
 
+  test("a query that sets one path to two values cannot seed the document (MongoDB's error); the same value twice can", async () => {
+    const conflicting = { $and: [{ owner: "ann" }, { owner: "bob" }] };
+    const err = await fails(s.call("updateOne", { query: conflicting, update: { $set: { n: 1 } }, upsert: true }));
+    expect(err.message).toContain("path 'owner' is matched twice");
+    await s.call("updateOne", { query: { owner: "ann", $and: [{ owner: "ann" }] }, update: { $set: { n: 1 } }, upsert: true });
+    expect(await s.call("find", { project: { _id: 0 } })).toEqual([{ owner: "ann", n: 1 }]);
+  });
+
   test("a matching upsert updates and ignores $setOnInsert", async () => {
     await s.call("insertOne", { document: { _id: "k", n: 1 } });
     expect(

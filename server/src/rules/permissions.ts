@@ -162,10 +162,16 @@ export class DocumentPermissions {
  * @param set - the namespace's rules
  * @param ctx - the request's expansions
  * @param doc - a stored document
+ * @param prevRoot - `%%prevRoot`: for a read the document itself (a read changes nothing); for the
+ *   document a write returns, the one before the write (undefined after an insert)
  */
-export async function readableView(set: CompiledRuleSet, ctx: ExpansionContext, doc: Doc): Promise<Doc | null> {
-  // A read changes nothing: the document before the operation is the document itself.
-  const scope = { root: doc, prevRoot: doc };
+export async function readableView(
+  set: CompiledRuleSet,
+  ctx: ExpansionContext,
+  doc: Doc,
+  prevRoot: Doc | undefined = doc,
+): Promise<Doc | null> {
+  const scope = { root: doc, prevRoot };
   const role = await assignRole(set, ctx, scope);
   return role === undefined ? null : new DocumentPermissions(role, ctx, scope).readView(doc);
 }

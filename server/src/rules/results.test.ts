@@ -60,6 +60,30 @@ describe("App Services' order: filters, then the query on the stored documents, 
     ]);
   });
 
+  test("a positional projection picks its element on the stored document and shows only what the user may read", async () => {
+    const svc = open({ "demo.items": STAFF });
+    await svc.call(SYSTEM, "insertOne", { document: { _id: 1, name: "Ann", salary: 50, tags: ["a", "b"] } });
+    const query = { salary: 50, tags: "b" };
+    expect(await svc.call(ALICE, "find", { query, project: { "tags.$": 1 } })).toEqual([{ _id: 1, tags: ["b"] }]);
+    expect(await svc.call(ALICE, "findOne", { query, project: { "tags.$": 1, salary: 1, name: 1 } })).toEqual({
+      _id: 1,
+      name: "Ann",
+      tags: ["b"],
+    });
+  });
+
+  test("a bad projection fails as a bad projection (400), before the write is checked", async () => {
+    const svc = open({ "demo.items": STAFF });
+    await svc.call(SYSTEM, "insertOne", { document: { _id: 1, name: "Ann", salary: 50 } });
+    await expect(
+      svc.call(ALICE, "findOneAndUpdate", { filter: {}, update: { $set: { salary: 1 } }, projection: { name: 1, salary: 0 } }),
+    ).rejects.toMatchObject({ statusCode: 400, errorCode: "MongoDBError" });
+    await expect(svc.call(ALICE, "findOneAndUpdate", { filter: {}, update: { $set: { salary: 1 } } })).rejects.toMatchObject({
+      statusCode: 403,
+      message: "update not permitted",
+    });
+  });
+
   test("a document the user may not read is never matched: a query on it finds nothing, and an update of it changes nothing", async () => {
     const svc = open({
       "demo.items": { roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true }] },
@@ -106,6 +130,28 @@ describe("App Services' order: filters, then the query on the stored documents, 
       status: "open",
       title: "b",
     });
+  });
+
+  test("the document an update returns is judged with %%prevRoot = the document before the update", async () => {
+    const svc = open({
+      "demo.items": {
+        roles: [
+          {
+            name: "r",
+            apply_when: {},
+            fields: { status: { read: true, write: true }, note: { read: { "%%prevRoot.status": "open" } } },
+          },
+        ],
+      },
+    });
+    await svc.call(SYSTEM, "insertOne", { document: { _id: 1, status: "open", note: "n" } });
+    const update = { $set: { status: "closed" } };
+    expect(await svc.call(ALICE, "findOneAndUpdate", { filter: {}, update, returnNewDocument: true })).toEqual({
+      _id: 1,
+      status: "closed",
+      note: "n",
+    });
+    expect(await svc.call(ALICE, "findOne", {})).toEqual({ _id: 1, status: "closed" });
   });
 });
 
@@ -165,5 +211,19 @@ describe("filters", () => {
       { text: "other", owner_id: ALICE.user.id, n: 1 },
     ]);
     expect(first.upsertedId).toBeDefined();
+  });
+
+  test("an upsert whose own query sets a filter's field to another value fails as MongoDB does, and inserts nothing", async () => {
+    const svc = open({
+      "demo.items": {
+        roles: [{ name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true, insert: true }],
+        filters: [{ name: "mine", apply_when: true, query: { owner_id: "%%user.id" } }],
+      },
+    });
+    const theirs = { query: { owner_id: BOB.user.id, text: "x" }, update: { $set: { n: 1 } }, upsert: true };
+    await expect(svc.call(ALICE, "updateOne", theirs)).rejects.toMatchObject({ statusCode: 400, errorCode: "MongoDBError" });
+    const mine = { query: { owner_id: ALICE.user.id, text: "x" }, update: { $set: { n: 1 } }, upsert: true };
+    expect(await svc.call(ALICE, "updateOne", mine)).toMatchObject({ matchedCount: 0 });
+    expect(await svc.call(SYSTEM, "find", { project: { _id: 0 } })).toEqual([{ owner_id: ALICE.user.id, text: "x", n: 1 }]);
   });
 });

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import type { ArgsOf, MethodName } from "../data/args.js";
-import { idKey, isPlainObject, type Doc } from "../data/bsonValues.js";
+import { idKey, isPlainObject, sameValue, type Doc } from "../data/bsonValues.js";
 import { project, selectDocs } from "../data/readMethods.js";
 import type { CompiledRuleSet } from "./config.js";
 import type { ExpansionContext } from "./expansions.js";
@@ -46,7 +46,11 @@ export function handlerArgs(name: MethodName, args: unknown[], staged: StagedCol
   if (!isPlainObject(first)) return args;
   const out: Doc = { ...first };
   const projection = PROJECTION[name];
-  if (projection !== undefined) delete out[projection];
+  if (projection !== undefined) {
+    // checked now, so that a bad projection fails as before rather than after the write checks
+    if (isPlainObject(out[projection])) project([], out[projection]);
+    delete out[projection];
+  }
   const queryKey = UPSERT_QUERY[name];
   if (queryKey !== undefined && out.upsert === true && filters.queries.length > 0) {
     const query = isPlainObject(out[queryKey]) ? out[queryKey] : {};
@@ -85,16 +89,50 @@ export async function shownResult(
   if (projectionKey === undefined) return result;
   const projection = a[projectionKey] as Doc | undefined;
   if (name === "find") {
-    const docs = result as Doc[];
-    const shown = docs.flatMap((doc) => {
+    const query = (a as ArgsOf<"find">).query;
+    return (result as Doc[]).flatMap((doc) => {
       const view = staged.views.get(idKey(doc._id));
-      return view === undefined ? [] : [staged.shown(view)];
+      return view === undefined ? [] : [projected(doc, staged.shown(view), projection, query)];
     });
-    return project(shown, projection, (a as ArgsOf<"find">).query);
   }
   if (!isPlainObject(result)) return result;
-  const view = returnsNewDocument(name, a) ? await readableView(set, ctx, result) : (staged.views.get(idKey(result._id)) ?? null);
+  const key = idKey(result._id);
+  let view: Doc | null;
+  if (returnsNewDocument(name, a)) {
+    const change = staged.staged.find((m) => m.key === key);
+    view = await readableView(set, ctx, result, change === undefined ? result : (change.before ?? undefined));
+  } else {
+    view = staged.views.get(key) ?? null;
+  }
   if (view === null) return null;
   const query = name === "findOne" ? (a as ArgsOf<"findOne">).query : undefined;
-  return project([staged.shown(view)], projection, query)[0] ?? null;
+  return projected(result, staged.shown(view), projection, query);
+}
+
+/**
+ * The request's projection of what the user is shown of a document. A positional projection
+ * (`"tags.$": 1`) picks its element by the query, which matched the stored document and may test
+ * fields the user is not shown: it is made on the stored document, and then only what the user is
+ * shown of it is kept.
+ */
+function projected(stored: Doc, shown: Doc, projection: Doc | undefined, query: Doc | undefined): Doc {
+  const positional = projection !== undefined && query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
+  if (!positional) return project([shown], projection)[0] ?? {};
+  const made = project([stored], projection, query)[0];
+  return made === undefined ? {} : (within(made, shown) as Doc);
+}
+
+/** The part of `value` that is also in `shown`: object keys shown, array elements shown, equal values. */
+function within(value: unknown, shown: unknown): unknown {
+  if (isPlainObject(value) && isPlainObject(shown)) {
+    const out: Doc = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (!(k in shown)) continue;
+      const kept = within(v, shown[k]);
+      if (kept !== undefined) out[k] = kept;
+    }
+    return out;
+  }
+  if (Array.isArray(value) && Array.isArray(shown)) return value.filter((e) => shown.some((s) => sameValue(s, e)));
+  return sameValue(value, shown) ? value : undefined;
 }
