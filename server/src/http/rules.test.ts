@@ -27,6 +27,7 @@ beforeAll(async () => {
       { name: "countAsSystem", run_as_system: true },
       { name: "internal", private: true },
       { name: "addWithSecret", run_as_system: true },
+      { name: "addNote", run_as_system: true },
     ],
     "functions/whereFrom.js": `exports = function () {
       const r = context.request;
@@ -38,6 +39,9 @@ beforeAll(async () => {
     // System code may write a field the owner may not read.
     "functions/addWithSecret.js": `exports = function (text) {
       return context.services.get("mongodb-atlas").db("demo").collection("todos").insertOne({ owner_id: context.user.id, text, secret: "hidden" });
+    };`,
+    "functions/addNote.js": `exports = function (text, secret) {
+      return context.services.get("mongodb-atlas").db("demo").collection("notes").insertOne({ owner_id: context.user.id, text, secret });
     };`,
     "data_sources/mongodb-atlas/config.json": ATLAS,
     "data_sources/mongodb-atlas/demo/private/rules.json": ownerOnly("demo", "private"),
@@ -62,6 +66,21 @@ beforeAll(async () => {
         { name: "owner", apply_when: { owner_id: "%%user.id" }, read: true, write: true, insert: true, delete: true },
         { name: "reader", apply_when: {}, read: true, write: false, insert: false, delete: false },
       ],
+    },
+    // Each user's notes, by a filter; a note's `secret` is not readable.
+    "data_sources/mongodb-atlas/demo/notes/rules.json": {
+      database: "demo",
+      collection: "notes",
+      roles: [
+        {
+          name: "owner",
+          apply_when: { owner_id: "%%user.id" },
+          fields: { owner_id: { read: true, write: true }, text: { read: true, write: true }, n: { read: true, write: true } },
+          insert: true,
+          delete: true,
+        },
+      ],
+      filters: [{ name: "mine", apply_when: true, query: { owner_id: "%%user.id" } }],
     },
     "data_sources/mongodb-atlas/demo/todos/rules.json": {
       database: "demo",
@@ -204,6 +223,28 @@ describe("an exported app with owner-only rules, through realm-web 2.0.1", () =>
     expect(await b.functions["countAsCaller"]?.()).toBe(1);
     expect(total).toBeGreaterThanOrEqual(2);
     await expect(b.functions["internal"]?.()).rejects.toMatchObject({ statusCode: 404, errorCode: "FunctionNotFound" });
+  });
+
+  it("queries and sorts see the stored documents, results only what the user may read; upserts get the filter's fields", async () => {
+    const alice = await app.logIn(Realm.Credentials.anonymous(false));
+    const bob = await app.logIn(Realm.Credentials.anonymous(false));
+    await alice.functions["addNote"]?.("b", "2");
+    await alice.functions["addNote"]?.("a", "1");
+    await bob.functions["addNote"]?.("c", "1");
+    const notes = collection(alice, "notes");
+    const found = await notes.find({ secret: "1" });
+    expect(found.map(({ _id: _, ...rest }) => rest)).toEqual([{ owner_id: alice.id, text: "a" }]);
+    expect((await notes.find({}, { sort: { secret: -1 } })).map((d) => d.text)).toEqual(["b", "a"]);
+    expect(await notes.findOne({ secret: "2" }, { projection: { _id: 0, secret: 1, text: 1 } })).toEqual({ text: "b" });
+
+    const upserted = await collection(bob, "notes").updateOne({ text: "new" }, { $set: { n: 1 } }, { upsert: true });
+    expect(upserted.upsertedId).toBeDefined();
+    expect(await collection(bob, "notes").findOne({ text: "new" }, { projection: { _id: 0 } })).toEqual({
+      owner_id: bob.id,
+      text: "new",
+      n: 1,
+    });
+    expect(await notes.count({ text: "new" })).toBe(0);
   });
 
   it("a watch stream carries only its user's documents, without the fields they may not read", async () => {
