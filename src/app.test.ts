@@ -9,6 +9,8 @@ import { App } from "./app.js";
 import { Credentials } from "./credentials.js";
 import { isMongoDBRealmError } from "./protocol/encodeError.js";
 import { PROTOCOL_VERSION } from "./protocol/events.js";
+import { exposeSession } from "./protocol/expose.js";
+import type { ConnectReply, ConnectRequest, SessionApi } from "./protocol/rpc.js";
 import { BASE, MemoryRuntime, closeAll, tabs, tracked } from "../test/memory-runtime.js";
 
 const { ports, apps, runtimes } = tracked;
@@ -131,6 +133,22 @@ describe("App and User over a MessageChannel", () => {
     apps.push(app);
     await expect(app.ready).rejects.toMatchObject({ code: "timeout", retryable: true });
     await expect(app.logIn(Credentials.anonymous())).rejects.toMatchObject({ code: "timeout" });
+  });
+
+  it("tells the runtime its deadline of a call (timeoutMs, default 30 s), which its function calls' requests get too", async () => {
+    const seen: unknown[] = [];
+    for (const timeoutMs of [undefined, 120_000]) {
+      const { port1, port2 } = new MessageChannel();
+      ports.push(port1, port2);
+      const connect = (request: ConnectRequest): Promise<ConnectReply> => {
+        seen.push(request.config.callTimeoutMs);
+        return new Promise(() => undefined); // never answers: only the request matters here
+      };
+      exposeSession({ connect } as unknown as SessionApi, port1);
+      apps.push(new App({ id: "deadline", baseUrl: BASE, worker: () => port2, ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
+      await vi.waitFor(() => expect(seen).toHaveLength(timeoutMs === undefined ? 1 : 2));
+    }
+    expect(seen).toEqual([30_000, 120_000]);
   });
 
   /** Runs `body` with realm-web's keys of one anonymous user in a stubbed localStorage, and console.warn silenced. */

@@ -45,7 +45,12 @@ export interface AppConfiguration {
    * a `refresh-token-withheld` warning and `refreshToken` stays null. @default false
    */
   exposeRefreshToken?: boolean;
-  /** Deadline of every call to the runtime, in ms. @default 30000 */
+  /**
+   * Deadline of every call to the runtime, in ms. A function call (and a collection method) waits as
+   * long for the server's answer, where the runtime's own requests (login, refresh) give up after
+   * 15 s: raise it for functions or aggregations that run longer (App Services ended them at 300 s).
+   * @default 30000
+   */
   timeoutMs?: number;
   /**
    * Where the session runtime runs: `auto` tries a SharedWorker, then a leader tab, then this page

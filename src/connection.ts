@@ -312,7 +312,9 @@ export async function openConnection(
       }
       continue;
     }
-    const { connection, first } = connectOver(link, config, tabId, buildId, timeoutMs, options, releaseLock);
+    // the runtime gives this tab's function calls as long to get the server's answer
+    const wire = { ...config, callTimeoutMs: timeoutMs };
+    const { connection, first } = connectOver(link, wire, tabId, buildId, timeoutMs, options, releaseLock);
     try {
       return { connection, reply: await first };
     } catch (error) {

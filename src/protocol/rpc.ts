@@ -22,6 +22,12 @@ export interface AppConfigWire {
   app?: { name: string; version?: string };
   /** Whether this tab asks for refresh tokens (only its own replies carry them, over a private port). */
   exposeRefreshToken: boolean;
+  /**
+   * This tab's deadline of each call to the runtime (the App's `timeoutMs`), set by the connection.
+   * A function call's request to the server (collection methods included) gets as long, when that is
+   * longer than the runtime's own request deadline.
+   */
+  callTimeoutMs?: number;
 }
 
 /** Credentials as they cross the boundary. */

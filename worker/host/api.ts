@@ -37,6 +37,8 @@ export function sessionApi(core: ApiCore): SessionApi {
   let tabId: string | null = null; // set by connect: the watches of this connection belong to that tab
   // set by connect: this connection's tab opted in to refresh tokens, and its port is private
   let reveal = false;
+  // set by connect: the tab's deadline of a call, which its function calls' requests get too
+  let callTimeoutMs: number | undefined;
   const shown = (runtime: AppRuntime, snapshot: AppSnapshot): AppSnapshot =>
     reveal ? revealRefreshTokens(snapshot, runtime.state()) : snapshot;
   /** Runs a mutation on the app `k`; its reply shows refresh tokens to an opted-in tab only. */
@@ -49,7 +51,10 @@ export function sessionApi(core: ApiCore): SessionApi {
   return {
     connect: async (req: unknown) => {
       const { reply, revealRefreshTokens: optedIn } = await core.connect(req);
-      tabId = (req as { tabId: string }).tabId; // validated by core.connect
+      // validated by core.connect
+      const request = req as { tabId: string; config: { callTimeoutMs?: number } };
+      tabId = request.tabId;
+      callTimeoutMs = request.config.callTimeoutMs;
       reveal = optedIn;
       return reveal ? { ...reply, snapshot: shown(rt(reply.appKey), reply.snapshot) } : reply;
     },
@@ -77,7 +82,7 @@ export function sessionApi(core: ApiCore): SessionApi {
       return mutate(k, (r) => linkCredentials(r, userId, credentials));
     },
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
-      ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service")),
+      ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service"), callTimeoutMs),
     stats: async () => core.stats(),
     snapshot: async (k: unknown) => {
       const runtime = rt(k);

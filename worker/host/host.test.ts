@@ -288,6 +288,52 @@ describe("session host over a MessageChannel port, against the real server", () 
     host.close();
   });
 
+  it("a function call's request gets its tab's deadline (timeoutMs) when that is longer than the runtime's", async () => {
+    // function calls answer after 300 ms; every other request at once; the runtime's own deadline is 100 ms
+    const slowCalls: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : input.toString();
+      if (!url.endsWith("/functions/call")) return fetch(input, init);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(fetch(input, init)), 300);
+        init?.signal?.addEventListener("abort", () => {
+          clearTimeout(timer);
+          reject(init.signal?.reason);
+        });
+      });
+    };
+    const host = testHost(freshDb(), { requestTimeoutMs: 100, fetch: slowCalls });
+    const connectWith = async (callTimeoutMs?: number) => {
+      const tab = openTab(host, server, APP);
+      const config = { id: APP, baseUrl: server.url, skipLocationRequest: false, exposeRefreshToken: false };
+      const { appKey } = await tab.api.connect({
+        protocol: PROTOCOL_VERSION,
+        buildId: "test-build",
+        tabId: tab.tabId,
+        config: callTimeoutMs === undefined ? config : { ...config, callTimeoutMs },
+      });
+      return { tab, appKey };
+    };
+    const patient = await connectWith(5_000);
+    const login = await patient.tab.api.logIn(patient.appKey, anonymous());
+    const userId = login.userId!;
+    const sum = '[{"$numberInt":"1"},{"$numberInt":"2"}]';
+    expect(await patient.tab.api.callFunction(patient.appKey, userId, "sum", sum)).toBe('{"$numberInt":"3"}');
+    // a connect that names no deadline (the tab always sends its own) leaves the runtime's
+    const unnamed = await connectWith();
+    const cutShort = await unnamed.tab.api.callFunction(unnamed.appKey, userId, "sum", sum).catch((e: unknown) => e);
+    expect((cutShort as Error).message).toContain("within 100 ms");
+    // a tab's deadline under 300 ms ends the call; one shorter than the runtime's own gives way to it
+    const hasty = await connectWith(200);
+    const late = await hasty.tab.api.callFunction(hasty.appKey, userId, "sum", sum).catch((e: unknown) => e);
+    expect(isRealmTabsError(late) && late.code).toBe("timeout");
+    expect((late as Error).message).toContain("within 200 ms");
+    const shortest = await connectWith(10);
+    const cut = await shortest.tab.api.callFunction(shortest.appKey, userId, "sum", sum).catch((e: unknown) => e);
+    expect((cut as Error).message).toContain("within 100 ms");
+    for (const t of [patient, unnamed, hasty, shortest]) t.tab.close();
+    host.close();
+  });
+
   it("restores the session after the worker restarts, with no new login", async () => {
     const name = freshDb();
     const first = testHost(name);

@@ -21,6 +21,7 @@ const connectShape = object({
     skipLocationRequest: boolean,
     app: optional(object({ name: string(), version: optional(string()) })),
     exposeRefreshToken: boolean,
+    callTimeoutMs: optional(number),
   }),
 });
 

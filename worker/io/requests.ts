@@ -154,7 +154,8 @@ export async function deleteSession(t: Transport, refreshToken: string): Promise
 /**
  * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
  * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body:
- * as text, or from {@link LARGE_RESULT_BYTES} on as its UTF-8 bytes.
+ * as text, or from {@link LARGE_RESULT_BYTES} on as its UTF-8 bytes. `timeoutMs`: the calling tab's
+ * deadline, which the request gets when it is longer than the transport's.
  * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
  */
 export async function callFunction(
@@ -164,6 +165,7 @@ export async function callFunction(
   name: string,
   argsEJSON: string,
   service?: string,
+  timeoutMs?: number,
 ): Promise<string | ArrayBuffer> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
   const res = await t.send({
@@ -172,6 +174,7 @@ export async function callFunction(
     token: accessToken,
     body,
     binary: true,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
   // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes); a large
   // answer stays bytes, which cross to the tab transferred rather than copied

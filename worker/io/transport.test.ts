@@ -94,6 +94,20 @@ describe("createTransport", () => {
     expect(isRealmTabsError(late) && late.code).toBe("timeout");
   });
 
+  it("gives a request a longer deadline of its own, never a shorter one", async () => {
+    const hanging: FetchLike = (_url, init) =>
+      new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+    const t = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: true, fetch: hanging, timeoutMs: 30 });
+    const message = (p: Promise<unknown>): Promise<string> =>
+      p.then(
+        () => "answered",
+        (e: unknown) => (e as Error).message,
+      );
+    expect(await message(t.send({ method: "POST", route: "/x", timeoutMs: 120 }))).toContain("within 120 ms");
+    expect(await message(t.send({ method: "POST", route: "/x", timeoutMs: 5 }))).toContain("within 30 ms");
+    expect(await message(t.send({ method: "POST", route: "/x" }))).toContain("within 30 ms");
+  });
+
   it("clears the deadline of a request once its answer was read", async () => {
     const signals: AbortSignal[] = [];
     const fetch: FetchLike = async (_url, init) => {

@@ -6,6 +6,9 @@
 import { MongoDBRealmError, RealmTabsError } from "../../src/protocol/errors.js";
 import type { FetchLike } from "./deps.js";
 
+/** The longest delay `setTimeout` keeps (a longer one fires at once). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Prefix of every client route. */
 export const API_PATH = "/api/client/v2.0";
 
@@ -35,6 +38,11 @@ export interface TransportRequest {
   body?: string;
   /** Read a successful answer's body as bytes ({@link TransportResponse.bytes}) instead of text. */
   binary?: boolean;
+  /**
+   * This request's deadline in ms, when it should wait longer than the transport's
+   * {@link TransportOptions.timeoutMs} (a function call, whose tab allows it more time).
+   */
+  timeoutMs?: number;
 }
 
 /** The successful answer: status and body text (empty string for no body). */
@@ -63,7 +71,7 @@ export interface Transport {
  */
 export function createTransport(options: TransportOptions): Transport {
   const base = options.baseUrl.replace(/\/+$/, "");
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const defaultTimeoutMs = options.timeoutMs ?? 15_000;
   const now = options.now ?? Date.now;
   let location: Promise<string> | null = null;
 
@@ -73,7 +81,11 @@ export function createTransport(options: TransportOptions): Transport {
     headers: Record<string, string>,
     body?: string,
     binary = false,
+    longer?: number,
   ): Promise<TransportResponse> {
+    // a longer deadline of the request's own, within what a timer can wait (setTimeout fires at
+    // once past 2^31 - 1 ms)
+    const timeoutMs = longer !== undefined && longer > defaultTimeoutMs ? Math.min(longer, MAX_TIMER_MS) : defaultTimeoutMs;
     // the deadline covers the body too, and is cleared once it was read: a timer per request left
     // pending for the whole deadline would pile up in the worker under many calls
     const deadline = new AbortController();
@@ -121,7 +133,7 @@ export function createTransport(options: TransportOptions): Transport {
     if (req.token) headers.Authorization = `Bearer ${req.token}`;
     if (req.body !== undefined && req.body !== "") headers["Content-Type"] = "application/json";
     headers.Accept = "application/json";
-    return raw(req.method, `${host}${API_PATH}${req.route}`, headers, req.body, req.binary);
+    return raw(req.method, `${host}${API_PATH}${req.route}`, headers, req.body, req.binary, req.timeoutMs);
   }
 
   return { send, hostname };

@@ -104,8 +104,10 @@ export async function removeUser(rt: AppRuntime, userId: string): Promise<Mutati
 }
 
 /**
- * Calls a function as the user; returns the result as canonical EJSON.
- * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`; {@link MongoDBRealmError} from the server
+ * Calls a function as the user; returns the result as canonical EJSON. `timeoutMs` is the calling
+ * tab's deadline: the function's request gets as long when that is longer than the runtime's
+ * request deadline (a slow function or aggregation needs only a larger `timeoutMs` in the tab).
+ * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`, `timeout`; {@link MongoDBRealmError} from the server
  */
 export function callFunction(
   rt: AppRuntime,
@@ -113,7 +115,10 @@ export function callFunction(
   name: string,
   argsEJSON: string,
   service?: string,
+  timeoutMs?: number,
 ): Promise<string | ArrayBuffer> {
   req.assertArgsEJSON(argsEJSON);
-  return rt.withAccessToken(userId, (token) => req.callFunction(rt.deps.transport, rt.deps.config.id, token, name, argsEJSON, service));
+  return rt.withAccessToken(userId, (token) =>
+    req.callFunction(rt.deps.transport, rt.deps.config.id, token, name, argsEJSON, service, timeoutMs),
+  );
 }
