@@ -46,9 +46,11 @@ export interface AppConfiguration {
    */
   exposeRefreshToken?: boolean;
   /**
-   * Deadline of every call to the runtime, in ms. A function call (and a collection method) waits as
-   * long for the server's answer, where the runtime's own requests (login, refresh) give up after
-   * 15 s: raise it for functions or aggregations that run longer (App Services ended them at 300 s).
+   * Deadline of every call to the runtime (the start included), in ms. The request of a function
+   * call (`user.functions`, `callFunction`, collection methods) waits a second less for the
+   * server's answer, up to 10 min, where the runtime's other requests (login, refresh, the reset
+   * password function) give up after 15 s: raise it for functions or aggregations that run longer
+   * (App Services ended them at 300 s). A hung runtime is then also noticed that late.
    * @default 30000
    */
   timeoutMs?: number;
@@ -87,8 +89,9 @@ export function normalizeConfig(
   } catch (cause) {
     throw new RealmTabsError("invalid-argument", `baseUrl is not a URL: ${given}`, { cause, retryable: false });
   }
-  if (config.timeoutMs !== undefined && !(config.timeoutMs > 0)) {
-    throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number", { retryable: false });
+  // a timer longer than 2^31 - 1 ms fires at once
+  if (config.timeoutMs !== undefined && !(config.timeoutMs > 0 && config.timeoutMs < 2 ** 31)) {
+    throw new RealmTabsError("invalid-argument", "timeoutMs must be a positive number of ms, under 2^31", { retryable: false });
   }
   if (config.mode !== undefined && !["auto", "shared-worker", "leader", "in-page"].includes(config.mode)) {
     throw new RealmTabsError("invalid-argument", `mode must be auto, shared-worker, leader or in-page, not ${String(config.mode)}`, {

@@ -312,8 +312,9 @@ export async function openConnection(
       }
       continue;
     }
-    // the runtime gives this tab's function calls as long to get the server's answer
-    const wire = { ...config, callTimeoutMs: timeoutMs };
+    // the runtime gives this tab's function calls as long to get the server's answer, less a second,
+    // so that its error (which names the request) arrives before this tab's own deadline
+    const wire = { ...config, callTimeoutMs: timeoutMs - 1_000 };
     const { connection, first } = connectOver(link, wire, tabId, buildId, timeoutMs, options, releaseLock);
     try {
       return { connection, reply: await first };

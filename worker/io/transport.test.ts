@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { isMongoDBRealmError, isRealmTabsError } from "../../src/protocol/encodeError.js";
 import type { FetchLike } from "./deps.js";
-import { createTransport, errorFromResponse } from "./transport.js";
+import { MAX_REQUEST_TIMEOUT_MS, createTransport, errorFromResponse } from "./transport.js";
 
 type Seen = { url: string; method: string; headers: Record<string, string>; body: unknown };
 
@@ -106,6 +106,20 @@ describe("createTransport", () => {
     expect(await message(t.send({ method: "POST", route: "/x", timeoutMs: 120 }))).toContain("within 120 ms");
     expect(await message(t.send({ method: "POST", route: "/x", timeoutMs: 5 }))).toContain("within 30 ms");
     expect(await message(t.send({ method: "POST", route: "/x" }))).toContain("within 30 ms");
+  });
+
+  it("caps a request's own deadline at 10 min", async () => {
+    vi.useFakeTimers();
+    try {
+      const hanging: FetchLike = (_url, init) =>
+        new Promise((_, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+      const t = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: true, fetch: hanging });
+      const sent = t.send({ method: "POST", route: "/x", timeoutMs: 2 ** 40 }).catch((e: unknown) => (e as Error).message);
+      await vi.advanceTimersByTimeAsync(MAX_REQUEST_TIMEOUT_MS);
+      expect(await sent).toContain(`within ${MAX_REQUEST_TIMEOUT_MS} ms`);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("clears the deadline of a request once its answer was read", async () => {

@@ -6,8 +6,11 @@
 import { MongoDBRealmError, RealmTabsError } from "../../src/protocol/errors.js";
 import type { FetchLike } from "./deps.js";
 
-/** The longest delay `setTimeout` keeps (a longer one fires at once). */
-const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * The longest deadline a request may ask for: 10 min. A request held that long keeps one of the
+ * connections every tab shares (six per host over HTTP/1.1).
+ */
+export const MAX_REQUEST_TIMEOUT_MS = 600_000;
 
 /** Prefix of every client route. */
 export const API_PATH = "/api/client/v2.0";
@@ -40,7 +43,8 @@ export interface TransportRequest {
   binary?: boolean;
   /**
    * This request's deadline in ms, when it should wait longer than the transport's
-   * {@link TransportOptions.timeoutMs} (a function call, whose tab allows it more time).
+   * {@link TransportOptions.timeoutMs} (a function call, whose tab allows it more time); at most
+   * {@link MAX_REQUEST_TIMEOUT_MS}.
    */
   timeoutMs?: number;
 }
@@ -83,9 +87,8 @@ export function createTransport(options: TransportOptions): Transport {
     binary = false,
     longer?: number,
   ): Promise<TransportResponse> {
-    // a longer deadline of the request's own, within what a timer can wait (setTimeout fires at
-    // once past 2^31 - 1 ms)
-    const timeoutMs = longer !== undefined && longer > defaultTimeoutMs ? Math.min(longer, MAX_TIMER_MS) : defaultTimeoutMs;
+    // a longer deadline of the request's own, up to MAX_REQUEST_TIMEOUT_MS
+    const timeoutMs = longer !== undefined && longer > defaultTimeoutMs ? Math.min(longer, MAX_REQUEST_TIMEOUT_MS) : defaultTimeoutMs;
     // the deadline covers the body too, and is cleared once it was read: a timer per request left
     // pending for the whole deadline would pile up in the worker under many calls
     const deadline = new AbortController();
