@@ -9,6 +9,7 @@ import { idKey, isPlainObject, normalize, sameValue, type Doc } from "./bsonValu
 import { mongoError, toServerError } from "./errors.js";
 import { rewriteBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
+import { resolvePositional } from "./positional.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -57,12 +58,13 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
   try {
     if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
     if (Object.keys(rest).length > 0) {
-      checkUpdateTypes(doc, rest);
-      const missing = missingArrayTargets(doc, rest);
+      const resolved = resolvePositional(doc, rest, inserting ? undefined : query);
+      checkUpdateTypes(doc, resolved);
+      const missing = missingArrayTargets(doc, resolved);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
-      const operators = rewriteBsonUpdates(doc, rest);
+      const operators = rewriteBsonUpdates(doc, resolved);
       changed.push(...missing);
-      if (Object.keys(operators).length > 0) changed.push(...mingoUpdate(doc, operators, arrayFilters, inserting ? undefined : query));
+      if (Object.keys(operators).length > 0) changed.push(...mingoUpdate(doc, operators, arrayFilters));
     }
   } catch (err) {
     throw toServerError(err);

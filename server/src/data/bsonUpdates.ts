@@ -109,17 +109,12 @@ export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
   return out;
 }
 
-/** True if a value is, or holds, an Int64 or a Decimal128. */
-function holdsBsonNumber(value: unknown): boolean {
-  if (isBsonNumber(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsBsonNumber);
-  return isPlainObject(value) && Object.values(value).some(holdsBsonNumber);
-}
-
 /**
- * The `$addToSet` fields where an Int64 or a Decimal128 takes part, each with its new array
- * (undefined when every value is already there). Paths with positional parts, a malformed
- * `$each`, and conflicting paths stay mingo's.
+ * The `$addToSet` fields whose target is an array, each with its new array (undefined when every
+ * value is already there): values are compared as BSON values (an Int64 or a Decimal128 equals the
+ * same number), and elements already in the array stay, duplicates included, as MongoDB keeps them
+ * (mingo's `$addToSet` drops them). Paths with positional parts, a malformed `$each`, and
+ * conflicting paths stay mingo's.
  */
 function addedToSets(doc: Doc, update: Doc): [string, unknown[] | undefined][] {
   const fields = update.$addToSet;
@@ -133,7 +128,6 @@ function addedToSets(doc: Doc, update: Doc): [string, unknown[] | undefined][] {
     const found = target(doc, path);
     if (found.kind !== "value" || !Array.isArray(found.value)) continue;
     const current = found.value as unknown[];
-    if (!holdsBsonNumber(values) && !holdsBsonNumber(current)) continue;
     if (conflicts(update, "$addToSet", path)) continue;
     const next = [...current];
     for (const value of values) if (!next.some((element) => bsonEqual(element, value))) next.push(value);

@@ -232,6 +232,43 @@ describe("updateOne / updateMany", () => {
     ]);
   });
 
+  test("positional $ takes the element the query matched, whatever the query's shape", async () => {
+    const docs = [
+      { k: 1, v: "a" },
+      { k: 2, v: "b" },
+      { k: 2, v: "c" },
+    ];
+    await s.call("insertOne", { document: { _id: 9, docs } });
+    // two conditions on the array: the element meeting both
+    await s.call("updateOne", { query: { _id: 9, "docs.k": 2, "docs.v": "c" }, update: { $set: { "docs.$.v": "C" } } });
+    // within $and
+    await s.call("updateOne", { query: { $and: [{ _id: 9 }, { "docs.k": 2 }] }, update: { $inc: { "docs.$.k": 10 } } });
+    expect(await s.call("findOne", { query: { _id: 9 } })).toEqual({
+      _id: 9,
+      docs: [
+        { k: 1, v: "a" },
+        { k: 12, v: "b" },
+        { k: 2, v: "C" },
+      ],
+    });
+    const err = await fails(s.call("updateOne", { query: { _id: 9 }, update: { $set: { "docs.$.v": "x" } } }));
+    expect(err.message).toBe("The positional operator did not find the match needed from the query.");
+  });
+
+  test("$addToSet keeps the duplicates already in the array, adds each new value once", async () => {
+    await s.call("insertOne", { document: { _id: 8, arr: [1, 2, 3, 2] } });
+    expect(await s.call("updateOne", { query: { _id: 8 }, update: { $addToSet: { arr: { $each: [2, 4, 4] } } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    expect(await s.call("updateOne", { query: { _id: 8 }, update: { $addToSet: { arr: 3 } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 0,
+    });
+    await s.call("updateOne", { query: { _id: 8 }, update: { $addToSet: { arr: { $each: [5] } } } });
+    expect(await s.call("findOne", { query: { _id: 8 } })).toEqual({ _id: 8, arr: [1, 2, 3, 2, 4, 5] });
+  });
+
   test("arrayFilters and $[]", async () => {
     await s.call("updateOne", { query: { _id: 1 }, update: { $set: { "grades.$[low]": 75 } }, arrayFilters: [{ low: { $lt: 75 } }] });
     await s.call("updateOne", { query: { _id: 1 }, update: { $inc: { "items.$[].q": 1 } } });
