@@ -91,14 +91,23 @@ describe("token lifetimes", () => {
     }
   });
 
-  it("expires refresh tokens (sessions) after 1 s", async () => {
+  it("expires refresh tokens (sessions) after 1 s; an anonymous user's last 90 days at least, as on App Services", async () => {
     const server = await startServer({ inMemory: true, appId: "t", refreshTokenTtlSeconds: 1 });
     try {
       const c = new TestClient(server.url, "t");
-      const login = await c.logIn("anon-user");
+      const credentials = { username: "ttl@example.com", password: "secret1" };
+      const registered = await c.request("POST", c.app("/auth/providers/local-userpass/register"), {
+        body: { email: credentials.username, password: credentials.password },
+      });
+      expect(registered.status).toBe(200);
+      const login = await c.logIn("local-userpass", credentials);
+      const anonymous = await c.logIn("anon-user");
       expect((await c.request("POST", "/auth/session", { token: login.refresh_token })).status).toBe(200);
       const expired = await untilStatus(() => c.request("POST", "/auth/session", { token: login.refresh_token }), 401);
       expect(expired.status).toBe(401);
+      expect((await c.request("POST", "/auth/session", { token: anonymous.refresh_token })).status).toBe(200);
+      const claims = jwtPayload(anonymous.refresh_token);
+      expect((claims["exp"] as number) - (claims["iat"] as number)).toBeGreaterThanOrEqual(90 * 24 * 3600);
     } finally {
       await server.close();
     }

@@ -14,6 +14,9 @@ import { invalidSession, type TokenService } from "./tokens.js";
 import { UserCreator, type UserCreationHook } from "./userCreation.js";
 import type { Identity, SessionRecord, UserRecord, UserStore } from "./users.js";
 
+/** The least lifetime of an anonymous user's session: App Services deleted anonymous accounts 90 days after their creation. */
+export const ANONYMOUS_SESSION_SECONDS = 90 * 24 * 3600;
+
 /** The login and link response body. */
 export interface LoginResponse {
   access_token: string;
@@ -99,7 +102,10 @@ export class AuthService {
   ): Promise<LoginResponse> {
     if (created) this.#events.emit("CREATE", [provider], this.#users.getUser(userId));
     if (this.#users.isDisabled(userId)) throw new ServerError(401, "UserDisabled", "user disabled");
-    const session = this.#users.createSession(userId, deviceId, apiKeyId, this.#tokens.refreshTtlSeconds);
+    // App Services: anonymous refresh tokens "effectively do not expire"; the account goes 90 days after its creation
+    const ttl =
+      provider === "anon-user" ? Math.max(this.#tokens.refreshTtlSeconds, ANONYMOUS_SESSION_SECONDS) : this.#tokens.refreshTtlSeconds;
+    const session = this.#users.createSession(userId, deviceId, apiKeyId, ttl);
     this.#events.emit("LOGIN", [provider], this.#users.getUser(userId));
     return {
       access_token: await this.accessToken(session),

@@ -117,7 +117,8 @@ export class UserpassStore {
 
   /**
    * Checks credentials, returning the account.
-   * @throws ServerError 401 `InvalidPassword` "invalid username/password"; 401 `AuthError` if unconfirmed.
+   * @throws ServerError 401 `InvalidPassword` "unauthorized" (App Services' message, which the SDKs' tests
+   *   expect); 401 `AuthError` if unconfirmed.
    */
   async authenticate(email: string, password: string): Promise<Account> {
     const row = this.#row(email);
@@ -128,7 +129,7 @@ export class UserpassStore {
       const stored = row?.password_hash ?? (await this.#dummyHash);
       ok = (await verify(stored, password).catch(() => false)) && row !== undefined;
     }
-    if (!ok || row === undefined) throw new ServerError(401, "InvalidPassword", "invalid username/password");
+    if (!ok || row === undefined) throw new ServerError(401, "InvalidPassword", "unauthorized");
     if (row.confirmed === 0)
       throw new ServerError(401, "AuthError", "confirmation required: the user has not confirmed their email address");
     return { id: row.id, email: row.email, confirmed: true };

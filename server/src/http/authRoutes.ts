@@ -56,7 +56,15 @@ export function registerAuthRoutes(app: FastifyInstance, deps: HttpDeps): void {
       const body = objectBody(request.body);
       if (request.query.link === "true") {
         const principal = await requireAccess(request, auth);
-        return sendEjson(reply, await auth.link(principal, request.params.provider, body, { address: request.ip }));
+        try {
+          return sendEjson(reply, await auth.link(principal, request.params.provider, body, { address: request.ip }));
+        } catch (err) {
+          // realm-web refreshes and retries, without end, a request made with an access token that
+          // gets 401 "unauthorized": a wrong password while linking is told in other words
+          if (err instanceof ServerError && err.errorCode === "InvalidPassword")
+            throw new ServerError(401, "InvalidPassword", "invalid username/password");
+          throw err;
+        }
       }
       return sendEjson(reply, await auth.logIn(request.params.provider, body, { address: request.ip }));
     },

@@ -15,7 +15,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 function required(token: string | undefined): string {
-  if (token === undefined) throw new ServerError(401, "InvalidSession", "must authenticate first: missing 'Authorization: Bearer' token");
+  // App Services' message, which realm-core's tests compare whole
+  if (token === undefined) throw new ServerError(401, "InvalidSession", "must authenticate first");
   return token;
 }
 
