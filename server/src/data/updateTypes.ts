@@ -13,11 +13,7 @@ const ARITHMETIC = ["$inc", "$mul"];
 const ARRAY_OPS = ["$push", "$addToSet", "$pull", "$pullAll", "$pop"];
 const PATH_OPS = ["$set", "$inc", "$mul", "$min", "$max", "$currentDate", "$push", "$addToSet"];
 
-type Found =
-  | { kind: "value"; value: unknown }
-  | { kind: "missing" }
-  | { kind: "blocked"; key: string; at: string; value: unknown }
-  | { kind: "array" };
+type Found = { kind: "value"; value: unknown } | { kind: "missing" } | { kind: "blocked"; key: string; at: string; value: unknown };
 
 function typeName(value: unknown): string {
   if (value === null) return "null";
@@ -30,16 +26,26 @@ function typeName(value: unknown): string {
 }
 
 function shown(value: unknown): string {
+  if (Array.isArray(value)) return "[...]";
   return typeof value === "string" ? JSON.stringify(value) : typeName(value) === "object" ? "{...}" : String(value);
 }
 
-/** Where a dotted path leads in a document; paths through arrays or with positional parts are not followed. */
+/**
+ * Where a dotted path leads in a document. An array is followed by an index (`items.1.qty`); any
+ * other name in an array is blocked, as MongoDB refuses to create a field there (an update of
+ * `items.qty` without `$`). Paths with positional parts are not followed.
+ */
 function follow(doc: Doc, path: string): Found {
   const keys = path.split(".");
   let at: unknown = doc;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] ?? "";
-    if (Array.isArray(at)) return { kind: "array" };
+    if (Array.isArray(at)) {
+      if (!/^\d+$/.test(key)) return { kind: "blocked", key, at: keys[i - 1] ?? "", value: at };
+      if (Number(key) >= at.length) return { kind: "missing" };
+      at = at[Number(key)];
+      continue;
+    }
     if (!isPlainObject(at)) return { kind: "blocked", key, at: keys[i - 1] ?? "", value: at };
     if (!Object.hasOwn(at, key)) return { kind: "missing" };
     at = at[key];

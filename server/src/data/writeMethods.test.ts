@@ -255,6 +255,14 @@ describe("updateOne / updateMany", () => {
     expect(err.message).toBe("The positional operator did not find the match needed from the query.");
   });
 
+  test("an update of a field inside an array without an index or $ fails as MongoDB does; with an index it works", async () => {
+    await s.call("insertOne", { document: { _id: 7, docs: [{ k: 1 }, { k: 2 }] } });
+    const err = await fails(s.call("updateOne", { query: { _id: 7 }, update: { $set: { "docs.k": 5 } } }));
+    expect(err.message).toBe("Cannot create field 'k' in element {docs: [...]}");
+    await s.call("updateOne", { query: { _id: 7 }, update: { $inc: { "docs.1.k": 5 } } });
+    expect(await s.call("findOne", { query: { _id: 7 } })).toEqual({ _id: 7, docs: [{ k: 1 }, { k: 7 }] });
+  });
+
   test("$addToSet keeps the duplicates already in the array, adds each new value once", async () => {
     await s.call("insertOne", { document: { _id: 8, arr: [1, 2, 3, 2] } });
     expect(await s.call("updateOne", { query: { _id: 8 }, update: { $addToSet: { arr: { $each: [2, 4, 4] } } } })).toEqual({
