@@ -7,7 +7,8 @@ import { idKey, normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
 import { updateKind, type UpdateSpec } from "./applyUpdate.js";
 import { mongoError } from "./errors.js";
-import { project, selectDocs } from "./readMethods.js";
+import { project } from "./projection.js";
+import { selectDocs } from "./readMethods.js";
 import { updateMutation, upsertInsert } from "./writeMethods.js";
 
 interface ModifyArgs {

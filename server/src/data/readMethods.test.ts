@@ -53,6 +53,16 @@ describe("find", () => {
     expect(await s.call("findOne", { query: { _id: 1, tags: "a" }, project: { _id: 0, "tags.$": 1 } })).toEqual({ tags: ["a"] });
   });
 
+  test("a $slice projection keeps the other fields; projected fields keep the stored order, _id first", async () => {
+    await s.call("insertOne", { document: { _id: 9, a: 1, arr: [1, 2, 3, 4], b: { c: 2, d: 3 }, z: 9 } });
+    const one = (project: Record<string, unknown>) => s.call("findOne", { query: { _id: 9 }, project });
+    expect(await one({ arr: { $slice: 2 } })).toEqual({ _id: 9, a: 1, arr: [1, 2], b: { c: 2, d: 3 }, z: 9 });
+    expect(await one({ arr: { $slice: -1 }, z: 0 })).toEqual({ _id: 9, a: 1, arr: [4], b: { c: 2, d: 3 } });
+    expect(await one({ arr: { $slice: [1, 2] } })).toEqual({ _id: 9, a: 1, arr: [2, 3], b: { c: 2, d: 3 }, z: 9 });
+    expect(Object.keys((await one({ z: 1, "b.d": 1, a: 1 })) as object)).toEqual(["_id", "a", "b", "z"]);
+    expect(Object.keys((await one({ arr: { $slice: 1 }, a: 1 })) as object)).toEqual(["_id", "a", "arr"]);
+  });
+
   test("negative limit means its absolute value, 0 means none", async () => {
     expect(await s.call("find", { sort: { _id: -1 }, limit: -2, project: { _id: 1 } })).toEqual([{ _id: 4 }, { _id: 3 }]);
     expect(((await s.call("find", { limit: 0 })) as unknown[]).length).toBe(4);

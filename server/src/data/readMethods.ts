@@ -9,6 +9,7 @@ import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
 import { mongoError, toServerError } from "./errors.js";
+import { project } from "./projection.js";
 
 /** Options of {@link selectDocs}. */
 export interface SelectOptions {
@@ -52,25 +53,6 @@ function scan(docs: Doc[], query: Query, limit: number, skip: number): Doc[] {
     if (out.length === limit) break;
   }
   return out;
-}
-
-/**
- * Applies a projection to documents and returns private copies.
- * @param docs - documents (shared references are fine)
- * @param projection - a MongoDB projection, or undefined for whole documents
- * @param query - the query that selected `docs`, for a positional projection (`"arr.$": 1`)
- * @throws ServerError `MongoDBError` for an invalid projection (e.g. mixing inclusion and exclusion)
- */
-export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): Doc[] {
-  if (!projection || Object.keys(projection).length === 0) return docs.map((d) => normalize(d));
-  const positional = query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
-  try {
-    return mingoFind<Doc>(docs, positional ? normalize(query) : {}, normalize(projection))
-      .all()
-      .map((d) => normalize(d));
-  } catch (err) {
-    throw toServerError(err);
-  }
 }
 
 /**

@@ -9,7 +9,8 @@
  */
 import type { ArgsOf, MethodName } from "../data/args.js";
 import { idKey, isPlainObject, sameValue, type Doc } from "../data/bsonValues.js";
-import { project, selectDocs } from "../data/readMethods.js";
+import { project } from "../data/projection.js";
+import { selectDocs } from "../data/readMethods.js";
 import type { CompiledRuleSet } from "./config.js";
 import type { ExpansionContext } from "./expansions.js";
 import { readableView } from "./permissions.js";

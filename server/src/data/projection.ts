@@ -1,0 +1,86 @@
+/**
+ * Find projections as MongoDB applies them, on top of mingo's: a projection whose only operators
+ * are `$slice` (with or without exclusions) keeps every other field, and the fields of a projected
+ * document keep the stored document's order (`_id` first).
+ * @packageDocumentation
+ */
+import { find as mingoFind } from "./mingoOptions.js";
+import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
+import { toServerError } from "./errors.js";
+
+/**
+ * Applies a projection to documents and returns private copies.
+ * @param docs - documents (shared references are fine)
+ * @param projection - a MongoDB projection, or undefined for whole documents
+ * @param query - the query that selected `docs`, for a positional projection (`"arr.$": 1`)
+ * @throws ServerError `MongoDBError` for an invalid projection (e.g. mixing inclusion and exclusion)
+ */
+export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): Doc[] {
+  if (!projection || Object.keys(projection).length === 0) return docs.map((d) => normalize(d));
+  const slices = Object.entries(projection).filter(([, spec]) => isSlice(spec));
+  const rest = Object.fromEntries(Object.entries(projection).filter(([, spec]) => !isSlice(spec)));
+  // only $slice and exclusions: nothing is left out but the excluded fields (mingo would keep the sliced fields only)
+  if (slices.length > 0 && Object.values(rest).every((spec) => spec === 0 || spec === false)) {
+    const kept = Object.keys(rest).length === 0 ? docs.map((d) => normalize(d)) : mingoProject(docs, rest, undefined);
+    for (const doc of kept) for (const [path, spec] of slices) slicePath(doc, path.split("."), (spec as { $slice: unknown }).$slice);
+    return kept;
+  }
+  const positional = query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
+  const out = mingoProject(docs, projection, positional ? query : undefined);
+  // one result per document (a positional projection's query matched each of them)
+  return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i])) : out;
+}
+
+function mingoProject(docs: Doc[], projection: Doc, query: Doc | undefined): Doc[] {
+  try {
+    return mingoFind<Doc>(docs, query === undefined ? {} : normalize(query), normalize(projection))
+      .all()
+      .map((d) => normalize(d));
+  } catch (err) {
+    throw toServerError(err);
+  }
+}
+
+/** `{$slice: n}` or `{$slice: [skip, limit]}` (anything else is left to mingo, which refuses it). */
+function isSlice(spec: unknown): boolean {
+  if (!isPlainObject(spec) || Object.keys(spec).length !== 1 || !("$slice" in spec)) return false;
+  const value = spec.$slice;
+  return (
+    typeof value === "number" ||
+    (Array.isArray(value) && value.length === 2 && typeof value[0] === "number" && typeof value[1] === "number" && value[1] > 0)
+  );
+}
+
+/** Slices the array at `path` in place: `n` first (last, if negative), or `[skip, limit]`. */
+function slicePath(doc: Doc, path: string[], spec: unknown): void {
+  const [head, ...tail] = path;
+  if (head === undefined || !Object.hasOwn(doc, head)) return;
+  const value = doc[head];
+  if (tail.length > 0) {
+    if (isPlainObject(value)) slicePath(value, tail, spec);
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  if (typeof spec === "number") {
+    doc[head] = spec >= 0 ? value.slice(0, spec) : value.slice(Math.max(value.length + spec, 0));
+  } else if (Array.isArray(spec) && typeof spec[0] === "number" && typeof spec[1] === "number") {
+    const start = spec[0] >= 0 ? spec[0] : Math.max(value.length + spec[0], 0);
+    doc[head] = value.slice(start, start + spec[1]);
+  }
+}
+
+/** `doc` with its fields in the order of `source` (nested documents too); fields `source` lacks come last. */
+function inOrderOf(doc: Doc, source: Doc | undefined): Doc {
+  if (source === undefined) return doc;
+  const entries: [string, unknown][] = [];
+  for (const key of Object.keys(source)) {
+    if (!Object.hasOwn(doc, key)) continue;
+    const value = doc[key];
+    const from = source[key];
+    entries.push([key, isPlainObject(value) && isPlainObject(from) ? inOrderOf(value, from) : value]);
+  }
+  const placed = new Set(entries.map(([key]) => key));
+  for (const key of Object.keys(doc)) if (!placed.has(key)) entries.push([key, doc[key]]);
+  // own properties even for a key named __proto__
+  return Object.fromEntries(entries);
+}
