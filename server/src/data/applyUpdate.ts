@@ -3,7 +3,7 @@
  * document, and builds upserted documents (mingo has no `$setOnInsert`, so upserts are built here).
  * @packageDocumentation
  */
-import { ObjectId } from "bson";
+import { ObjectId, Timestamp } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
 import { idKey, isPlainObject, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
@@ -58,7 +58,7 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
   try {
     if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
     if (Object.keys(rest).length > 0) {
-      const resolved = resolvePositional(doc, rest, inserting ? undefined : query);
+      const resolved = timestampsOfCurrentDate(resolvePositional(doc, rest, inserting ? undefined : query));
       checkUpdateTypes(doc, resolved);
       const missing = missingArrayTargets(doc, resolved);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
@@ -70,6 +70,40 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
     throw toServerError(err);
   }
   return [...new Set(changed)];
+}
+
+let lastSecond = 0;
+let increment = 0;
+
+/** A new Timestamp as MongoDB's `$currentDate` makes one: this second, and a count within it. */
+function nextTimestamp(): Timestamp {
+  const second = Math.floor(Date.now() / 1000);
+  increment = second === lastSecond ? increment + 1 : 1;
+  lastSecond = second;
+  return new Timestamp({ t: second, i: increment });
+}
+
+/**
+ * The update with `$currentDate: {field: {$type: "timestamp"}}` turned into a `$set` of a new
+ * Timestamp (mingo stores a number there); dates stay mingo's. A path `$set` names too is left
+ * as it is, for mingo's conflict error.
+ */
+function timestampsOfCurrentDate(update: Doc): Doc {
+  const fields = update.$currentDate;
+  if (!isPlainObject(fields)) return update;
+  const set = isPlainObject(update.$set) ? update.$set : {};
+  const timestamps = Object.keys(fields).filter((path) => {
+    const spec = fields[path];
+    return isPlainObject(spec) && spec.$type === "timestamp" && !Object.hasOwn(set, path);
+  });
+  if (timestamps.length === 0) return update;
+  const { $currentDate: _dates, ...others } = update;
+  const dates = Object.fromEntries(Object.entries(fields).filter(([path]) => !timestamps.includes(path)));
+  return {
+    ...others,
+    ...(Object.keys(dates).length > 0 ? { $currentDate: dates } : {}),
+    $set: { ...set, ...Object.fromEntries(timestamps.map((path) => [path, nextTimestamp()])) },
+  };
 }
 
 /**

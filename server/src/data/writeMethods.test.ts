@@ -263,6 +263,16 @@ describe("updateOne / updateMany", () => {
     expect(await s.call("findOne", { query: { _id: 7 } })).toEqual({ _id: 7, docs: [{ k: 1 }, { k: 7 }] });
   });
 
+  test("$currentDate stores a Timestamp for {$type: 'timestamp'} and a Date otherwise", async () => {
+    await s.call("insertOne", { document: { _id: 6 } });
+    await s.call("updateOne", {
+      query: { _id: 6 },
+      update: { $currentDate: { ts: { $type: "timestamp" }, d: true, e: { $type: "date" } } },
+    });
+    const query = { _id: 6, ts: { $type: "timestamp" }, d: { $type: "date" }, e: { $type: "date" } };
+    expect(await s.call("count", { query })).toBe(1);
+  });
+
   test("$addToSet keeps the duplicates already in the array, adds each new value once", async () => {
     await s.call("insertOne", { document: { _id: 8, arr: [1, 2, 3, 2] } });
     expect(await s.call("updateOne", { query: { _id: 8 }, update: { $addToSet: { arr: { $each: [2, 4, 4] } } } })).toEqual({
