@@ -17,6 +17,17 @@ beforeEach(async () => {
 afterEach(() => s.close());
 
 describe("findOneAndUpdate", () => {
+  test("a positional projection of the document found picks the element the filter matched", async () => {
+    await s.call("insertOne", { document: { _id: 4, items: [{ k: 1 }, { k: 2 }] } });
+    expect(
+      await s.call("findOneAndUpdate", { filter: { "items.k": 2 }, update: { $set: { seen: true } }, projection: { "items.$": 1 } }),
+    ).toEqual({ _id: 4, items: [{ k: 2 }] });
+    expect(await s.call("findOneAndDelete", { filter: { "items.k": 1 }, projection: { "items.$": 1 } })).toEqual({
+      _id: 4,
+      items: [{ k: 1 }],
+    });
+  });
+
   test("returns the pre-image by default, the post-image with returnNewDocument", async () => {
     expect(await s.call("findOneAndUpdate", { filter: { _id: 1 }, update: { $inc: { n: 1 } } })).toEqual({ _id: 1, n: 5, t: "a" });
     expect(await s.call("findOneAndUpdate", { filter: { _id: 1 }, update: { $inc: { n: 1 } }, returnNewDocument: true })).toEqual({

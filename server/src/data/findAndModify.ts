@@ -22,8 +22,8 @@ interface ModifyArgs {
   returnNewDocument?: boolean;
 }
 
-function one(doc: Doc | null | undefined, projection: Doc | undefined): Doc | null {
-  return doc ? (project([doc], projection)[0] ?? null) : null;
+function one(doc: Doc | null | undefined, projection: Doc | undefined, filter?: Doc): Doc | null {
+  return doc ? (project([doc], projection, filter)[0] ?? null) : null;
 }
 
 function findAndModify(reg: DocRegistry, a: ModifyArgs): Doc | null {
@@ -36,7 +36,8 @@ function findAndModify(reg: DocRegistry, a: ModifyArgs): Doc | null {
   }
   const mutation = updateMutation(before, a.update, { query: normalize(a.filter) });
   if (mutation) coll.commit([mutation]);
-  return one(a.returnNewDocument ? (mutation?.after ?? before) : before, a.projection);
+  // a positional projection (`"items.$": 1`) picks its element on the document the filter matched
+  return a.returnNewDocument ? one(mutation?.after ?? before, a.projection) : one(before, a.projection, a.filter);
 }
 
 /**
@@ -62,7 +63,7 @@ export function findOneAndDelete(reg: DocRegistry, a: ArgsOf<"findOneAndDelete">
   const before = selectDocs(coll.docs(), a.filter, { sort: a.sort, limit: 1 })[0];
   if (!before) return null;
   coll.commit([{ kind: "delete", key: idKey(before._id), before, after: null }]);
-  return one(before, a.projection);
+  return one(before, a.projection, a.filter);
 }
 
 /**

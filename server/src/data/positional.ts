@@ -35,7 +35,10 @@ export function resolvePositional(doc: Doc, update: Doc, query: Doc | undefined)
         if (index === undefined) throw mongoError(NO_MATCH);
         parts[at] = String(index);
       }
-      resolved[parts.join(".")] = value;
+      const concrete = parts.join(".");
+      // `a.$` and `a.1` naming the same element: the conflict mingo reports for two equal paths
+      if (Object.hasOwn(resolved, concrete)) throw mongoError(`updating the path '${concrete}' would create a conflict at '${concrete}'`);
+      resolved[concrete] = value;
     }
     out[op] = resolved;
   }
@@ -56,8 +59,12 @@ function conditionsOn(query: Doc, arrayPath: string): { below: string; condition
   return out;
 }
 
-/** Tests one element (held as `e`) against one condition on its array. */
-function elementTest(below: string, condition: unknown): (element: unknown) => boolean {
+/** Operators that match by an element's absence, so that they name no position (as in MongoDB). */
+const NEGATIONS = new Set(["$ne", "$nin", "$not"]);
+
+/** Tests one element (held as `e`) against one condition on its array, or undefined for a negation. */
+function elementTest(below: string, condition: unknown): ((element: unknown) => boolean) | undefined {
+  if (isPlainObject(condition) && Object.keys(condition).some((k) => NEGATIONS.has(k))) return undefined;
   const elemMatch = below === "" && isPlainObject(condition) && Object.keys(condition).length === 1 && "$elemMatch" in condition;
   const query = new Query(elemMatch ? { e: condition } : { [below === "" ? "e" : `e.${below}`]: condition }, {});
   return (element) => query.test({ e: elemMatch ? [element] : element });
@@ -67,7 +74,9 @@ function matchedIndex(doc: Doc, arrayPath: string[], query: Doc | undefined): nu
   let array: unknown = doc;
   for (const part of arrayPath) array = isPlainObject(array) ? array[part] : Array.isArray(array) ? array[Number(part)] : undefined;
   if (!Array.isArray(array) || query === undefined) return undefined;
-  const tests = conditionsOn(query, arrayPath.join(".")).map(({ below, condition }) => elementTest(below, condition));
+  const tests = conditionsOn(query, arrayPath.join("."))
+    .map(({ below, condition }) => elementTest(below, condition))
+    .filter((test) => test !== undefined);
   if (tests.length === 0) return undefined;
   const all = array.findIndex((element) => tests.every((test) => test(element)));
   if (all >= 0) return all;

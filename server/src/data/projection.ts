@@ -27,13 +27,20 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
   }
   const positional = query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
   const out = mingoProject(docs, projection, positional ? query : undefined);
+  // computed fields (`{total: "$a"}`) come after the stored ones, as in MongoDB
+  const computed = new Set(Object.keys(projection).filter((key) => !key.includes(".") && isComputed(projection[key])));
   // one result per document (a positional projection's query matched each of them)
-  return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i])) : out;
+  return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i], computed)) : out;
 }
 
 function mingoProject(docs: Doc[], projection: Doc, query: Doc | undefined): Doc[] {
   try {
-    return mingoFind<Doc>(docs, query === undefined ? {} : normalize(query), normalize(projection))
+    // on copies: mingo's nested exclusions (`{"o.x": 0}`) delete from the documents they are given
+    return mingoFind<Doc>(
+      docs.map((d) => normalize(d)),
+      query === undefined ? {} : normalize(query),
+      normalize(projection),
+    )
       .all()
       .map((d) => normalize(d));
   } catch (err) {
@@ -58,23 +65,36 @@ function slicePath(doc: Doc, path: string[], spec: unknown): void {
   const value = doc[head];
   if (tail.length > 0) {
     if (isPlainObject(value)) slicePath(value, tail, spec);
+    // through an array of documents: each one's field
+    else if (Array.isArray(value)) for (const element of value) if (isPlainObject(element)) slicePath(element, tail, spec);
     return;
   }
   if (!Array.isArray(value)) return;
   if (typeof spec === "number") {
-    doc[head] = spec >= 0 ? value.slice(0, spec) : value.slice(Math.max(value.length + spec, 0));
+    const n = Math.trunc(spec);
+    doc[head] = n >= 0 ? value.slice(0, n) : value.slice(Math.max(value.length + n, 0));
   } else if (Array.isArray(spec) && typeof spec[0] === "number" && typeof spec[1] === "number") {
-    const start = spec[0] >= 0 ? spec[0] : Math.max(value.length + spec[0], 0);
-    doc[head] = value.slice(start, start + spec[1]);
+    const skip = Math.trunc(spec[0]);
+    const start = skip >= 0 ? skip : Math.max(value.length + skip, 0);
+    doc[head] = value.slice(start, start + Math.trunc(spec[1]));
   }
 }
 
-/** `doc` with its fields in the order of `source` (nested documents too); fields `source` lacks come last. */
-function inOrderOf(doc: Doc, source: Doc | undefined): Doc {
+/** A projection value that computes a field: neither a flag (`1`, `false`) nor `$slice` / `$elemMatch`. */
+function isComputed(spec: unknown): boolean {
+  if (typeof spec === "number" || typeof spec === "boolean") return false;
+  return !(isPlainObject(spec) && ("$slice" in spec || "$elemMatch" in spec));
+}
+
+/**
+ * `doc` with its fields in the order of `source` (nested documents too); the fields `source` lacks,
+ * and the `computed` ones, come last.
+ */
+function inOrderOf(doc: Doc, source: Doc | undefined, computed: ReadonlySet<string> = new Set()): Doc {
   if (source === undefined) return doc;
   const entries: [string, unknown][] = [];
   for (const key of Object.keys(source)) {
-    if (!Object.hasOwn(doc, key)) continue;
+    if (!Object.hasOwn(doc, key) || computed.has(key)) continue;
     const value = doc[key];
     const from = source[key];
     entries.push([key, isPlainObject(value) && isPlainObject(from) ? inOrderOf(value, from) : value]);

@@ -61,6 +61,25 @@ describe("find", () => {
     expect(await one({ arr: { $slice: [1, 2] } })).toEqual({ _id: 9, a: 1, arr: [2, 3], b: { c: 2, d: 3 }, z: 9 });
     expect(Object.keys((await one({ z: 1, "b.d": 1, a: 1 })) as object)).toEqual(["_id", "a", "b", "z"]);
     expect(Object.keys((await one({ arr: { $slice: 1 }, a: 1 })) as object)).toEqual(["_id", "a", "arr"]);
+    // a computed field comes after the stored ones
+    expect(Object.keys((await one({ z: 1, a: "$z" })) as object)).toEqual(["_id", "z", "a"]);
+  });
+
+  test("a $slice through an array of documents slices each one's field", async () => {
+    await s.call("insertOne", { document: { _id: 10, items: [{ tags: [1, 2, 3] }, { tags: [4, 5] }] } });
+    expect(await s.call("findOne", { query: { _id: 10 }, project: { "items.tags": { $slice: 1 } } })).toEqual({
+      _id: 10,
+      items: [{ tags: [1] }, { tags: [4] }],
+    });
+  });
+
+  test("a projection never changes the stored document (mingo's nested exclusions delete from their input)", async () => {
+    const stored = { _id: 11, o: { x: 1, y: 2 }, items: [{ a: 1, b: 2 }] };
+    await s.call("insertOne", { document: stored });
+    expect(await s.call("find", { query: { _id: 11 }, project: { "o.x": 0, "items.a": 0 } })).toEqual([
+      { _id: 11, o: { y: 2 }, items: [{ b: 2 }] },
+    ]);
+    expect(await s.call("findOne", { query: { _id: 11 } })).toEqual(stored);
   });
 
   test("negative limit means its absolute value, 0 means none", async () => {

@@ -253,6 +253,12 @@ describe("updateOne / updateMany", () => {
     });
     const err = await fails(s.call("updateOne", { query: { _id: 9 }, update: { $set: { "docs.$.v": "x" } } }));
     expect(err.message).toBe("The positional operator did not find the match needed from the query.");
+    // a negation names no element, as in MongoDB
+    const negated = await fails(s.call("updateOne", { query: { "docs.k": { $ne: 5 } }, update: { $set: { "docs.$.v": "x" } } }));
+    expect(negated.message).toBe("The positional operator did not find the match needed from the query.");
+    // `$` and the index it stands for are the same path
+    const twice = await fails(s.call("updateOne", { query: { "docs.k": 12 }, update: { $inc: { "docs.$.k": 1, "docs.1.k": 1 } } }));
+    expect(twice.message).toContain("would create a conflict at 'docs.1.k'");
   });
 
   test("an update of a field inside an array without an index or $ fails as MongoDB does; with an index it works", async () => {

@@ -184,6 +184,20 @@ describe("filters", () => {
     expect(await svc.call(SYSTEM, "find", { ...votes, project: { _id: 1 } })).toEqual([{ _id: 2 }]);
   });
 
+  test("a filter's nested exclusion hides the field from results and leaves the stored document whole", async () => {
+    const svc = open({
+      "demo.items": {
+        roles: [{ name: "all", apply_when: {}, read: true, write: true }],
+        filters: [{ name: "hide", apply_when: true, query: {}, projection: { "o.x": 0 } }],
+      },
+    });
+    const stored = { _id: 1, o: { x: 1, y: 2 } };
+    await svc.call(SYSTEM, "insertOne", { document: stored });
+    expect(await svc.call(ALICE, "find", {})).toEqual([{ _id: 1, o: { y: 2 } }]);
+    expect(await svc.call(ALICE, "find", {})).toEqual([{ _id: 1, o: { y: 2 } }]);
+    expect(await svc.call(SYSTEM, "findOne", {})).toEqual(stored);
+  });
+
   test("an upsert that matches nothing inserts the filters' equality fields too, as their queries are merged into its own", async () => {
     const svc = open({
       "demo.items": {

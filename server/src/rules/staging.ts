@@ -47,7 +47,8 @@ function projectOne(doc: Doc, projections: Doc[]): Doc {
   let out = doc;
   for (const projection of projections) {
     try {
-      out = mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {};
+      // on a copy: a nested exclusion deletes from the document it is given (here, maybe the stored one)
+      out = mingoFind<Doc>([normalize(out)], {}, normalize(projection)).all()[0] ?? {};
     } catch (err) {
       throw toServerError(err);
     }

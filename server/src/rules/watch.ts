@@ -28,7 +28,8 @@ function has(doc: Doc, path: string): boolean {
 
 function project(doc: Doc, projections: Doc[]): Doc {
   let out = doc;
-  for (const projection of projections) out = mingoFind<Doc>([out], {}, normalize(projection)).all()[0] ?? {};
+  // on a copy: a nested exclusion deletes from the document it is given
+  for (const projection of projections) out = mingoFind<Doc>([normalize(out)], {}, normalize(projection)).all()[0] ?? {};
   return out;
 }
 
