@@ -125,6 +125,12 @@ function missingArrayTargets(doc: Doc, update: Doc): string[] {
 function isMissing(doc: Doc, path: string[]): boolean {
   let at: unknown = doc;
   for (const key of path) {
+    // an element by its index (`items.0.tags`, or `items.$.tags` once `$` is resolved)
+    if (Array.isArray(at) && /^\d+$/.test(key)) {
+      if (Number(key) >= at.length) return false;
+      at = at[Number(key)];
+      continue;
+    }
     if (!isPlainObject(at)) return false;
     if (!Object.hasOwn(at, key)) return true;
     at = at[key];

@@ -279,6 +279,19 @@ describe("updateOne / updateMany", () => {
     expect(await s.call("count", { query })).toBe(1);
   });
 
+  test("$push and $addToSet modifiers also apply to a missing array inside an array element ($ or an index)", async () => {
+    await s.call("insertOne", { document: { _id: 5, a: [{ k: 1 }, { k: 2 }] } });
+    await s.call("updateOne", { query: { "a.k": 1 }, update: { $push: { "a.$.t": { $each: [3, 1, 2], $sort: 1, $slice: 2 } } } });
+    await s.call("updateOne", { query: { _id: 5 }, update: { $addToSet: { "a.1.t": { $each: [1, 1] } } } });
+    expect(await s.call("findOne", { query: { _id: 5 } })).toEqual({
+      _id: 5,
+      a: [
+        { k: 1, t: [1, 2] },
+        { k: 2, t: [1] },
+      ],
+    });
+  });
+
   test("$addToSet keeps the duplicates already in the array, adds each new value once", async () => {
     await s.call("insertOne", { document: { _id: 8, arr: [1, 2, 3, 2] } });
     expect(await s.call("updateOne", { query: { _id: 8 }, update: { $addToSet: { arr: { $each: [2, 4, 4] } } } })).toEqual({
