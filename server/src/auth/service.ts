@@ -245,8 +245,16 @@ export class AuthService {
     return session !== undefined && session.userId === userId && this.#users.status(userId) === "enabled";
   }
 
-  /** Ends a session (logout). */
+  /**
+   * Ends a session (logout). An anonymous user (no identity but `anon-user`) goes with it, as on App
+   * Services, where it "persists until … explicit logout" (a `DELETE` auth event follows).
+   */
   logOut(principal: Principal): void {
+    const identities = principal.user.identities;
+    if (identities.length > 0 && identities.every((i) => i.providerType === "anon-user")) {
+      this.deleteUser(principal);
+      return;
+    }
     this.#users.revokeSession(principal.session.id);
   }
 

@@ -115,6 +115,27 @@ describe("anonymous login, profile, refresh, logout", () => {
     expect(again.body).toMatchObject({ error_code: "InvalidSession", error: "failed to find refresh token" });
   });
 
+  it("logging out an anonymous user deletes it, as on App Services; a user with another identity stays", async () => {
+    const keyOf = async (refreshToken: string): Promise<string> => {
+      const created = await client.request("POST", "/auth/api_keys", { token: refreshToken, body: { name: "k" } });
+      expect(created.status).toBe(201);
+      return (created.body as { key: string }).key;
+    };
+    const anonymous = await client.logIn("anon-user");
+    const anonymousKey = await keyOf(anonymous.refresh_token);
+    expect((await client.request("DELETE", "/auth/session", { token: anonymous.refresh_token })).status).toBe(200);
+    // the user is gone, and its API key with it
+    await expect(client.logIn("api-key", { key: anonymousKey })).rejects.toThrow(/401/);
+
+    const credentials = { username: "stays@example.com", password: "secret1" };
+    const body = { email: credentials.username, password: credentials.password };
+    expect((await client.request("POST", client.app("/auth/providers/local-userpass/register"), { body })).status).toBe(200);
+    const named = await client.logIn("local-userpass", credentials);
+    const namedKey = await keyOf(named.refresh_token);
+    expect((await client.request("DELETE", "/auth/session", { token: named.refresh_token })).status).toBe(200);
+    expect((await client.logIn("api-key", { key: namedKey })).user_id).toBe(named.user_id);
+  });
+
   it("deletes the user: every session of it stops working", async () => {
     const login = await client.logIn("anon-user");
     const second = await client.request("POST", "/auth/session", { token: login.refresh_token });
