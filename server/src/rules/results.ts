@@ -126,13 +126,14 @@ function projected(stored: Doc, shown: Doc, projection: Doc | undefined, query: 
 /** The part of `value` that is also in `shown`: object keys shown, array elements shown, equal values. */
 function within(value: unknown, shown: unknown): unknown {
   if (isPlainObject(value) && isPlainObject(shown)) {
-    const out: Doc = {};
+    const kept: [string, unknown][] = [];
     for (const [k, v] of Object.entries(value)) {
-      if (!(k in shown)) continue;
-      const kept = within(v, shown[k]);
-      if (kept !== undefined) out[k] = kept;
+      if (!Object.hasOwn(shown, k)) continue;
+      const part = within(v, shown[k]);
+      if (part !== undefined) kept.push([k, part]);
     }
-    return out;
+    // own properties even for a key named __proto__
+    return Object.fromEntries(kept);
   }
   if (Array.isArray(value) && Array.isArray(shown)) return value.filter((e) => shown.some((s) => sameValue(s, e)));
   return sameValue(value, shown) ? value : undefined;
