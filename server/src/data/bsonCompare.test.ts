@@ -92,7 +92,9 @@ describe("compareBson", () => {
 describe("bsonEqual", () => {
   test("numbers equal by value, also inside documents and arrays", () => {
     expect(bsonEqual(10, dec("10.00"))).toBe(true);
-    expect(bsonEqual({ p: Long.fromInt(3), q: [dec("1")] }, { q: [1], p: 3 })).toBe(true);
+    expect(bsonEqual({ p: Long.fromInt(3), q: [dec("1")] }, { p: 3, q: [1] })).toBe(true);
+    // as MongoDB's, unlike mingo's: documents are equal only with their fields in the same order
+    expect(bsonEqual({ p: 3, q: [1] }, { q: [1], p: 3 })).toBe(false);
     expect(bsonEqual({ p: 3 }, { p: 3, q: 1 })).toBe(false);
     expect(bsonEqual([dec("1")], [dec("1"), 1])).toBe(false);
     expect(bsonEqual(dec("NaN"), NaN)).toBe(true);

@@ -146,9 +146,10 @@ export function compareBson(a: unknown, b: unknown): number {
 }
 
 /**
- * mingo's equality (documents equal whatever their fields' order) with numbers of every BSON
- * type equal by value: `10`, `Long(10)` and `Decimal128("10.0")` are equal, also inside documents
- * and arrays.
+ * MongoDB's equality of values, as `$eq`, `$in`, `$all` and `$addToSet` use it: numbers of every
+ * BSON type equal by value (`10`, `Long(10)` and `Decimal128("10.0")`), also inside documents and
+ * arrays; documents equal only with the same fields in the same order (mingo's equality ignores
+ * the order, MongoDB's does not).
  * @param a - a value
  * @param b - a value
  */
@@ -158,7 +159,8 @@ export function bsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => bsonEqual(v, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && bsonEqual(a[k], b[k]));
+    const others = Object.keys(b);
+    return keys.length === others.length && keys.every((k, i) => others[i] === k && bsonEqual(a[k], b[k]));
   }
   return mingoIsEqual(a, b);
 }

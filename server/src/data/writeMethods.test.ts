@@ -269,6 +269,32 @@ describe("updateOne / updateMany", () => {
     expect(await s.call("findOne", { query: { _id: 7 } })).toEqual({ _id: 7, docs: [{ k: 1 }, { k: 7 }] });
   });
 
+  test("documents are equal only with their fields in the same order (queries and $addToSet), as in MongoDB", async () => {
+    await s.call("insertOne", { document: { _id: 4, a: { x: 1, y: 2 }, list: [{ k: 1, v: "a" }] } });
+    expect(await s.call("count", { query: { a: { x: 1, y: 2 } } })).toBe(1);
+    expect(await s.call("count", { query: { a: { y: 2, x: 1 } } })).toBe(0);
+    await s.call("updateOne", {
+      query: { _id: 4 },
+      update: {
+        $addToSet: {
+          list: {
+            $each: [
+              { k: 1, v: "a" },
+              { v: "a", k: 1 },
+            ],
+          },
+        },
+      },
+    });
+    expect(await s.call("findOne", { query: { _id: 4 }, project: { list: 1 } })).toEqual({
+      _id: 4,
+      list: [
+        { k: 1, v: "a" },
+        { v: "a", k: 1 },
+      ],
+    });
+  });
+
   test("$currentDate stores a Timestamp for {$type: 'timestamp'} and a Date otherwise", async () => {
     await s.call("insertOne", { document: { _id: 6 } });
     await s.call("updateOne", {
