@@ -99,10 +99,10 @@ export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
       if (value !== undefined) (out.$set as Doc)[path] = value;
     }
   }
-  for (const [path, next] of addedToSets(doc, update)) {
+  for (const [path, arrays] of addedToSets(doc, update)) {
     out ??= structuredCloneShallow(update);
     delete (out.$addToSet as Doc)[path];
-    if (next !== undefined) (out.$set as Doc)[path] = next;
+    for (const [concrete, next] of arrays) if (next !== undefined) (out.$set as Doc)[concrete] = next;
   }
   if (!out) return update;
   for (const op of [...OPERATORS, "$addToSet", "$set"]) if (isPlainObject(out[op]) && Object.keys(out[op]).length === 0) delete out[op];
@@ -110,30 +110,60 @@ export function rewriteBsonUpdates(doc: Doc, update: Doc): Doc {
 }
 
 /**
- * The `$addToSet` fields whose target is an array, each with its new array (undefined when every
- * value is already there): values are compared as BSON values (an Int64 or a Decimal128 equals the
- * same number), and elements already in the array stay, duplicates included, as MongoDB keeps them
- * (mingo's `$addToSet` drops them). Paths with positional parts, a malformed `$each`, and
- * conflicting paths stay mingo's.
+ * The `$addToSet` fields whose targets are arrays, each with the new array of each target (undefined
+ * when every value is already there): values are compared as BSON values (an Int64 or a Decimal128
+ * equals the same number), and elements already in the array stay, duplicates included, as MongoDB
+ * keeps them (mingo's `$addToSet` drops them). A path through `$[]` names a target in every element
+ * (a missing one is created). Paths with `$` or `$[id]`, a malformed `$each`, and conflicting
+ * paths stay mingo's.
  */
-function addedToSets(doc: Doc, update: Doc): [string, unknown[] | undefined][] {
+function addedToSets(doc: Doc, update: Doc): [string, [string, unknown[] | undefined][]][] {
   const fields = update.$addToSet;
   if (!isPlainObject(fields)) return [];
-  const out: [string, unknown[] | undefined][] = [];
+  const out: [string, [string, unknown[] | undefined][]][] = [];
   for (const [path, spec] of Object.entries(fields)) {
-    if (path.includes("$")) continue;
     const each = isPlainObject(spec) && Object.hasOwn(spec, "$each");
     if (each && (Object.keys(spec).length !== 1 || !Array.isArray(spec.$each))) continue;
     const values = each ? (spec.$each as unknown[]) : [spec];
-    const found = target(doc, path);
-    if (found.kind !== "value" || !Array.isArray(found.value)) continue;
-    const current = found.value as unknown[];
-    if (conflicts(update, "$addToSet", path)) continue;
-    const next = [...current];
-    for (const value of values) if (!next.some((element) => bsonEqual(element, value))) next.push(value);
-    out.push([path, next.length === current.length ? undefined : next]);
+    const concrete = everyElement(doc, path);
+    if (concrete === undefined || conflicts(update, "$addToSet", path)) continue;
+    const arrays: [string, unknown[] | undefined][] = [];
+    for (const target of concrete) {
+      const current = arrayAt(doc, target, target !== path);
+      if (current === undefined) break;
+      const next = [...current];
+      for (const value of values) if (!next.some((element) => bsonEqual(element, value))) next.push(value);
+      arrays.push([target, next.length === current.length ? undefined : next]);
+    }
+    if (arrays.length === concrete.length) out.push([path, arrays]);
   }
   return out;
+}
+
+/**
+ * The paths `path` names, with each `$[]` replaced by every index of its array; undefined for a
+ * path with `$` or `$[id]`, or a `$[]` that does not stand for an array.
+ */
+function everyElement(doc: Doc, path: string): string[] | undefined {
+  const parts = path.split(".");
+  const at = parts.indexOf("$[]");
+  if (at < 0) return parts.some((part) => part.startsWith("$")) ? undefined : [path];
+  const found = target(doc, parts.slice(0, at).join("."));
+  if (found.kind !== "value" || !Array.isArray(found.value)) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < found.value.length; i++) {
+    const more = everyElement(doc, [...parts.slice(0, at), String(i), ...parts.slice(at + 1)].join("."));
+    if (more === undefined) return undefined;
+    out.push(...more);
+  }
+  return out;
+}
+
+/** The array at `path`; `[]` where it is missing and may be created (within an element); else undefined. */
+function arrayAt(doc: Doc, path: string, create: boolean): unknown[] | undefined {
+  const found = target(doc, path);
+  if (found.kind === "value") return Array.isArray(found.value) ? found.value : undefined;
+  return found.kind === "missing" && create ? [] : undefined;
 }
 
 /** A copy of the update whose operator objects (and a `$set`) are copies too. */

@@ -295,6 +295,15 @@ describe("updateOne / updateMany", () => {
     });
   });
 
+  test("$addToSet through $[] adds to every element's array, keeping their duplicates, creating missing ones", async () => {
+    await s.call("insertOne", { document: { _id: 33, a: [{ t: [1, 1] }, { t: [2] }, { u: 1 }] } });
+    await s.call("updateOne", { query: { _id: 33 }, update: { $addToSet: { "a.$[].t": { $each: [1, 3] } } } });
+    expect(await s.call("findOne", { query: { _id: 33 } })).toEqual({
+      _id: 33,
+      a: [{ t: [1, 1, 3] }, { t: [2, 1, 3] }, { u: 1, t: [1, 3] }],
+    });
+  });
+
   test("$currentDate stores a Timestamp for {$type: 'timestamp'} and a Date otherwise", async () => {
     await s.call("insertOne", { document: { _id: 6 } });
     await s.call("updateOne", {
