@@ -26,7 +26,7 @@ export function resolvePositional(doc: Doc, update: Doc, query: Doc | undefined)
       out[op] = fields;
       continue;
     }
-    const resolved: Doc = {};
+    const resolved = new Map<string, unknown>();
     for (const [path, value] of Object.entries(fields)) {
       const parts = path.split(".");
       const at = parts.indexOf("$");
@@ -37,10 +37,11 @@ export function resolvePositional(doc: Doc, update: Doc, query: Doc | undefined)
       }
       const concrete = parts.join(".");
       // `a.$` and `a.1` naming the same element: the conflict mingo reports for two equal paths
-      if (Object.hasOwn(resolved, concrete)) throw mongoError(`updating the path '${concrete}' would create a conflict at '${concrete}'`);
-      resolved[concrete] = value;
+      if (resolved.has(concrete)) throw mongoError(`updating the path '${concrete}' would create a conflict at '${concrete}'`);
+      resolved.set(concrete, value);
     }
-    out[op] = resolved;
+    // own properties even for a path named __proto__
+    out[op] = Object.fromEntries(resolved);
   }
   return out;
 }
