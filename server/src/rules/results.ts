@@ -91,10 +91,17 @@ export async function shownResult(
   const projection = a[projectionKey] as Doc | undefined;
   if (name === "find") {
     const query = (a as ArgsOf<"find">).query;
-    return (result as Doc[]).flatMap((doc) => {
+    const pairs = (result as Doc[]).flatMap((doc) => {
       const view = staged.views.get(idKey(doc._id));
-      return view === undefined ? [] : [projected(doc, staged.shown(view), projection, query)];
+      return view === undefined ? [] : [{ stored: doc, shown: staged.shown(view) }];
     });
+    // one projection over the whole result (up to 50,000 documents), unless it is positional
+    if (!isPositional(projection, query))
+      return project(
+        pairs.map((p) => p.shown),
+        projection,
+      );
+    return pairs.map((p) => projected(p.stored, p.shown, projection, query));
   }
   if (!isPlainObject(result)) return result;
   const key = idKey(result._id);
@@ -116,9 +123,12 @@ export async function shownResult(
  * fields the user is not shown: it is made on the stored document, and then only what the user is
  * shown of it is kept.
  */
+function isPositional(projection: Doc | undefined, query: Doc | undefined): boolean {
+  return projection !== undefined && query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
+}
+
 function projected(stored: Doc, shown: Doc, projection: Doc | undefined, query: Doc | undefined): Doc {
-  const positional = projection !== undefined && query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
-  if (!positional) return project([shown], projection)[0] ?? {};
+  if (!isPositional(projection, query)) return project([shown], projection)[0] ?? {};
   const made = project([stored], projection, query)[0];
   return made === undefined ? {} : (within(made, shown) as Doc);
 }
