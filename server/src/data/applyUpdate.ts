@@ -62,7 +62,7 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
       checkUpdateTypes(doc, resolved);
       const missing = missingArrayTargets(doc, resolved);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
-      const operators = rewriteBsonUpdates(doc, resolved);
+      const operators = rewriteBsonUpdates(doc, resolved, arrayFilters);
       changed.push(...missing);
       if (Object.keys(operators).length > 0) changed.push(...mingoUpdate(doc, operators, arrayFilters));
     }
