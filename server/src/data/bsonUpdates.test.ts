@@ -81,12 +81,26 @@ test("$addToSet adds only values no element equals by value, when an Int64 or a 
 
 test("$inc, $mul and $max through $[] and $[id] change Decimal128 and Int64 values in each element they name", async () => {
   await s.call("insertOne", { document: { _id: 2, items: [{ k: 1, p: dec("9.50") }, { k: 2, p: dec("1.00") }, { k: 3 }] } });
-  const items = async () => ((await s.call("findOne", { query: { _id: 2 } })) as { items: { p?: unknown }[] }).items.map((i) => String(i.p));
-  expect(await s.call("updateOne", { query: { _id: 2 }, update: { $inc: { "items.$[].p": 1 } } })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+  const items = async () =>
+    ((await s.call("findOne", { query: { _id: 2 } })) as { items: { p?: unknown }[] }).items.map((i) => String(i.p));
+  expect(await s.call("updateOne", { query: { _id: 2 }, update: { $inc: { "items.$[].p": 1 } } })).toEqual({
+    matchedCount: 1,
+    modifiedCount: 1,
+  });
   expect(await items()).toEqual(["10.50", "2.00", "1"]);
-  await s.call("updateOne", { query: { _id: 2 }, update: { $mul: { "items.$[e].p": Long.fromInt(2) } }, arrayFilters: [{ "e.k": { $gte: 2 } }] });
+  await s.call("updateOne", {
+    query: { _id: 2 },
+    update: { $mul: { "items.$[e].p": Long.fromInt(2) } },
+    arrayFilters: [{ "e.k": { $gte: 2 } }],
+  });
   expect(await items()).toEqual(["10.50", "4.00", "2"]);
-  expect(await s.call("updateOne", { query: { _id: 2 }, update: { $max: { "items.$[e].p": dec("3") } }, arrayFilters: [{ "e.k": { $in: [2, 3] } }] })).toEqual({
+  expect(
+    await s.call("updateOne", {
+      query: { _id: 2 },
+      update: { $max: { "items.$[e].p": dec("3") } },
+      arrayFilters: [{ "e.k": { $in: [2, 3] } }],
+    }),
+  ).toEqual({
     matchedCount: 1,
     modifiedCount: 1,
   });
