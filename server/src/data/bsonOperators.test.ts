@@ -127,6 +127,20 @@ describe("query operators compare numbers of every BSON type by value", () => {
     expect(await ids({ w: { $nin: [null, new Date(6)] } })).toEqual([40]);
   });
 
+  test("an array field is in a list that holds it as a whole, or one of its elements", async () => {
+    await s.call("insertMany", {
+      documents: [
+        { _id: 42, a: [5, 6] },
+        { _id: 43, a: [[5, 6]] },
+        { _id: 44, a: [6, 5] },
+        { _id: 45, a: 5 },
+      ],
+    });
+    expect(await ids({ a: { $in: [[5, 6]] } })).toEqual([42, 43]);
+    expect(await ids({ a: { $in: [[Long.fromInt(6), dec("5.0")], 7] } })).toEqual([44]);
+    expect(await ids({ a: { $nin: [[5, 6], 5] } })).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   test("$in and $nin need an array", async () => {
     await expect(s.call("find", { query: { p: { $in: 5 } } })).rejects.toMatchObject({
       errorCode: "MongoDBError",
