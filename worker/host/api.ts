@@ -25,6 +25,8 @@ export interface ApiCore {
   stats(): RuntimeStats;
   /** Shared watch streams (one server stream per watched target, for every tab), loaded on first use. */
   watchHub: SharedWatches;
+  /** A signal that aborts when the tab `tabId` (one that connected) is gone. */
+  tabGone(tabId: string): AbortSignal;
 }
 
 /**
@@ -39,6 +41,8 @@ export function sessionApi(core: ApiCore): SessionApi {
   let reveal = false;
   // set by connect: the tab's deadline of a call, which its function calls' requests get too
   let callTimeoutMs: number | undefined;
+  // set by connect: ends this tab's function calls' requests when the tab is gone
+  let gone: AbortSignal | undefined;
   const shown = (runtime: AppRuntime, snapshot: AppSnapshot): AppSnapshot =>
     reveal ? revealRefreshTokens(snapshot, runtime.state()) : snapshot;
   /** Runs a mutation on the app `k`; its reply shows refresh tokens to an opted-in tab only. */
@@ -55,6 +59,7 @@ export function sessionApi(core: ApiCore): SessionApi {
       const request = req as { tabId: string; config: { callTimeoutMs?: number } };
       tabId = request.tabId;
       callTimeoutMs = request.config.callTimeoutMs;
+      gone = core.tabGone(tabId);
       reveal = optedIn;
       return reveal ? { ...reply, snapshot: shown(rt(reply.appKey), reply.snapshot) } : reply;
     },
@@ -82,7 +87,10 @@ export function sessionApi(core: ApiCore): SessionApi {
       return mutate(k, (r) => linkCredentials(r, userId, credentials));
     },
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
-      ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service"), callTimeoutMs),
+      ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service"), {
+        ...(callTimeoutMs === undefined ? {} : { timeoutMs: callTimeoutMs }),
+        ...(gone === undefined ? {} : { signal: gone }),
+      }),
     stats: async () => core.stats(),
     snapshot: async (k: unknown) => {
       const runtime = rt(k);

@@ -97,7 +97,11 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   const tabs = createTabRegistry(deps.liveness);
   let store: SessionStore | null = null;
   const watchHub = watchesOnDemand({ fetch: deps.fetch, timers, random, backoff: deps.backoff, connectTimeoutMs: deps.requestTimeoutMs });
+  // aborted when their tab is gone: its function calls' requests end then, not at their deadline
+  const goneSignals = new Map<string, AbortController>();
   const stopWatchingTabs = tabs.onGone((tabId) => {
+    goneSignals.get(tabId)?.abort();
+    goneSignals.delete(tabId);
     watchHub.dropTab(tabId);
     for (const rt of ready.values()) rt.fanout.drop(tabId);
   });
@@ -221,6 +225,12 @@ export function createSessionHost(deps: HostDeps): SessionHost {
     });
   }
 
+  function tabGone(tabId: string): AbortSignal {
+    let controller = goneSignals.get(tabId);
+    if (!controller) goneSignals.set(tabId, (controller = new AbortController()));
+    return controller.signal;
+  }
+
   function stats(): RuntimeStats {
     let refreshes = 0;
     for (const rt of ready.values()) refreshes += rt.refreshCount;
@@ -230,7 +240,7 @@ export function createSessionHost(deps: HostDeps): SessionHost {
   return {
     connection: (options) => {
       const privatePort = options?.privatePort ?? true;
-      return sessionApi({ connect: (raw) => connect(raw, privatePort), runtime: known, stats, watchHub });
+      return sessionApi({ connect: (raw) => connect(raw, privatePort), runtime: known, stats, watchHub, tabGone });
     },
     stats,
     onTabGone: (listener) => tabs.onGone(listener),

@@ -151,11 +151,20 @@ export async function deleteSession(t: Transport, refreshToken: string): Promise
   await t.send({ method: "DELETE", route: "/auth/session", token: refreshToken });
 }
 
+/** What bounds a function call's request besides the transport's deadline. */
+export interface CallLimits {
+  /** The calling tab's deadline (ms). */
+  timeoutMs?: number;
+  /** Aborts when the calling tab is gone. */
+  signal?: AbortSignal;
+}
+
 /**
  * `POST /app/{appId}/functions/call`. The arguments are spliced in as given (canonical EJSON of an
  * array); the answer is returned as the server sent it (EJSON; the tab decodes it), `null` for an empty body:
- * as text, or from {@link LARGE_RESULT_BYTES} on as its UTF-8 bytes. `timeoutMs`: the calling tab's
- * deadline, which the request gets when it is longer than the transport's.
+ * as text, or from {@link LARGE_RESULT_BYTES} on as its UTF-8 bytes. `limits`: the calling tab's
+ * deadline, which the request gets when it is longer than the transport's, and a signal that ends
+ * the request when that tab is gone.
  * @throws {RealmTabsError} code `invalid-argument` when `argsEJSON` is not EJSON of an array
  */
 export async function callFunction(
@@ -165,7 +174,7 @@ export async function callFunction(
   name: string,
   argsEJSON: string,
   service?: string,
-  timeoutMs?: number,
+  limits: CallLimits = {},
 ): Promise<string | ArrayBuffer> {
   const body = `{"name":${JSON.stringify(name)},"arguments":${argsEJSON}${service === undefined ? "" : `,"service":${JSON.stringify(service)}`}}`;
   const res = await t.send({
@@ -174,7 +183,7 @@ export async function callFunction(
     token: accessToken,
     body,
     binary: true,
-    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...limits,
   });
   // forwarded as it arrived: the tab decodes it once (it must, to build its BSON classes); a large
   // answer stays bytes, which cross to the tab transferred rather than copied

@@ -122,6 +122,26 @@ describe("createTransport", () => {
     }
   });
 
+  it("ends a request when its signal aborts, before or during it, with a network error", async () => {
+    // as fetch: rejects at once with an aborted signal, else when it aborts
+    const hanging: FetchLike = (_url, init) =>
+      new Promise((_, reject) => {
+        if (init.signal?.aborted) reject(init.signal.reason);
+        init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+      });
+    const t = createTransport({ appId: "a", baseUrl: "http://b", skipLocationRequest: true, fetch: hanging, timeoutMs: 10_000 });
+    const outcome = (p: Promise<unknown>): Promise<string> =>
+      p.then(
+        () => "answered",
+        (e: unknown) => (isRealmTabsError(e) ? `${e.code}: ${e.message}` : String(e)),
+      );
+    const caller = new AbortController();
+    const during = outcome(t.send({ method: "POST", route: "/x", signal: caller.signal }));
+    caller.abort();
+    expect(await during).toBe("network: POST http://b/api/client/v2.0/x was ended: its caller is gone");
+    expect(await outcome(t.send({ method: "POST", route: "/y", signal: caller.signal }))).toMatch(/^network: .*\/y was ended/);
+  });
+
   it("clears the deadline of a request once its answer was read", async () => {
     const signals: AbortSignal[] = [];
     const fetch: FetchLike = async (_url, init) => {

@@ -47,6 +47,8 @@ export interface TransportRequest {
    * {@link MAX_REQUEST_TIMEOUT_MS}.
    */
   timeoutMs?: number;
+  /** Ends the request early when it aborts (the calling tab is gone). */
+  signal?: AbortSignal;
 }
 
 /** The successful answer: status and body text (empty string for no body). */
@@ -86,6 +88,7 @@ export function createTransport(options: TransportOptions): Transport {
     body?: string,
     binary = false,
     longer?: number,
+    cancel?: AbortSignal,
   ): Promise<TransportResponse> {
     // a longer deadline of the request's own, up to MAX_REQUEST_TIMEOUT_MS
     const timeoutMs = longer !== undefined && longer > defaultTimeoutMs ? Math.min(longer, MAX_REQUEST_TIMEOUT_MS) : defaultTimeoutMs;
@@ -93,11 +96,15 @@ export function createTransport(options: TransportOptions): Transport {
     // pending for the whole deadline would pile up in the worker under many calls
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
+    const cancelled = (): void => deadline.abort(new DOMException("the caller is gone", "AbortError"));
+    if (cancel?.aborted) cancelled(); // fetch rejects at once then
+    cancel?.addEventListener("abort", cancelled);
     try {
       let response: Response;
       try {
         response = await options.fetch(url, { method, headers, body, signal: deadline.signal });
       } catch (e) {
+        if (cancel?.aborted) throw new RealmTabsError("network", `${method} ${url} was ended: its caller is gone`, { cause: e });
         throw networkError(method, url, e, timeoutMs);
       }
       if (binary && response.ok)
@@ -107,6 +114,7 @@ export function createTransport(options: TransportOptions): Transport {
       return { status: response.status, text, receivedAt: now() };
     } finally {
       clearTimeout(timer);
+      cancel?.removeEventListener("abort", cancelled);
     }
   }
 
@@ -136,7 +144,7 @@ export function createTransport(options: TransportOptions): Transport {
     if (req.token) headers.Authorization = `Bearer ${req.token}`;
     if (req.body !== undefined && req.body !== "") headers["Content-Type"] = "application/json";
     headers.Accept = "application/json";
-    return raw(req.method, `${host}${API_PATH}${req.route}`, headers, req.body, req.binary, req.timeoutMs);
+    return raw(req.method, `${host}${API_PATH}${req.route}`, headers, req.body, req.binary, req.timeoutMs, req.signal);
   }
 
   return { send, hostname };

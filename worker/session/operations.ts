@@ -104,9 +104,10 @@ export async function removeUser(rt: AppRuntime, userId: string): Promise<Mutati
 }
 
 /**
- * Calls a function as the user; returns the result as canonical EJSON. `timeoutMs` is the calling
- * tab's deadline: the function's request gets as long when that is longer than the runtime's
- * request deadline (a slow function or aggregation needs only a larger `timeoutMs` in the tab).
+ * Calls a function as the user; returns the result as canonical EJSON. `limits.timeoutMs` is the
+ * calling tab's deadline: the function's request gets as long when that is longer than the
+ * runtime's request deadline (a slow function or aggregation needs only a larger `timeoutMs` in the
+ * tab). `limits.signal` ends the request when that tab is gone.
  * @throws {RealmTabsError} `invalid-argument`, `user-not-found`, `not-logged-in`, `timeout`; {@link MongoDBRealmError} from the server
  */
 export function callFunction(
@@ -115,10 +116,10 @@ export function callFunction(
   name: string,
   argsEJSON: string,
   service?: string,
-  timeoutMs?: number,
+  limits?: req.CallLimits,
 ): Promise<string | ArrayBuffer> {
   req.assertArgsEJSON(argsEJSON);
   return rt.withAccessToken(userId, (token) =>
-    req.callFunction(rt.deps.transport, rt.deps.config.id, token, name, argsEJSON, service, timeoutMs),
+    req.callFunction(rt.deps.transport, rt.deps.config.id, token, name, argsEJSON, service, limits),
   );
 }
