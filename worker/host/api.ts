@@ -88,8 +88,8 @@ export function sessionApi(core: ApiCore): SessionApi {
     },
     callFunction: async (k: unknown, u: unknown, name: unknown, args: unknown, service?: unknown) =>
       ops.callFunction(rt(k), str(u, "userId"), str(name, "name"), parseArgs(args), parseOptionalString(service, "service"), {
-        ...(callTimeoutMs === undefined ? {} : { timeoutMs: callTimeoutMs }),
-        ...(gone === undefined ? {} : { signal: gone }),
+        timeoutMs: callTimeoutMs,
+        signal: gone,
       }),
     stats: async () => core.stats(),
     snapshot: async (k: unknown) => {

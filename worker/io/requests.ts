@@ -154,9 +154,9 @@ export async function deleteSession(t: Transport, refreshToken: string): Promise
 /** What bounds a function call's request besides the transport's deadline. */
 export interface CallLimits {
   /** The calling tab's deadline (ms). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Aborts when the calling tab is gone. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -138,8 +138,8 @@ describe("createTransport", () => {
     const caller = new AbortController();
     const during = outcome(t.send({ method: "POST", route: "/x", signal: caller.signal }));
     caller.abort();
-    expect(await during).toBe("network: POST http://b/api/client/v2.0/x was ended: its caller is gone");
-    expect(await outcome(t.send({ method: "POST", route: "/y", signal: caller.signal }))).toMatch(/^network: .*\/y was ended/);
+    expect(await during).toBe("network: POST http://b/api/client/v2.0/x: its caller is gone");
+    expect(await outcome(t.send({ method: "POST", route: "/y", signal: caller.signal }))).toMatch(/^network: .*\/y: its caller is gone$/);
   });
 
   it("clears the deadline of a request once its answer was read", async () => {

@@ -96,7 +96,7 @@ export function createTransport(options: TransportOptions): Transport {
     // pending for the whole deadline would pile up in the worker under many calls
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError")), timeoutMs);
-    const cancelled = (): void => deadline.abort(new DOMException("the caller is gone", "AbortError"));
+    const cancelled = (): void => deadline.abort();
     if (cancel?.aborted) cancelled(); // fetch rejects at once then
     cancel?.addEventListener("abort", cancelled);
     try {
@@ -104,7 +104,7 @@ export function createTransport(options: TransportOptions): Transport {
       try {
         response = await options.fetch(url, { method, headers, body, signal: deadline.signal });
       } catch (e) {
-        if (cancel?.aborted) throw new RealmTabsError("network", `${method} ${url} was ended: its caller is gone`, { cause: e });
+        if (cancel?.aborted) throw new RealmTabsError("network", `${method} ${url}: its caller is gone`);
         throw networkError(method, url, e, timeoutMs);
       }
       if (binary && response.ok)
