@@ -118,3 +118,22 @@ test("a response slower than the worker's 15 s request deadline fails with timeo
   expect(await attempt(b, "call")).toBe("ok");
   expect(await attempt(a, "refresh")).toBe("ok");
 });
+
+test("closing a tab ends its function call's request in the worker; another tab's call goes on", async ({ context, stack }) => {
+  const tabs = await openTabs(context, stack.url, 2);
+  const [a, b] = tabs as [Page, Page];
+  const id = await a.evaluate(async () => (await window.realmTabs!.app.logIn(window.realmTabs!.Credentials.anonymous(false))).id);
+  await expectTabsAgree(tabs, (v) => v.currentUserId === id);
+  await stack.server.resetCounters();
+  // both calls are held by the server for 8 s
+  await fault(stack, { kind: "delay", route: "functionCall", count: 2, delayMs: 8_000 });
+  const aCall = a.evaluate(() => window.realmTabs!.app.currentUser!.callFunction("sum", 1, 2)).catch(() => "page closed");
+  const bCall = attempt(b, "call");
+  await expect.poll(async () => (await stack.server.counters()).functionCalls).toBe(2);
+  await a.close();
+  expect(await aCall).toBe("page closed");
+  // the worker ended a's request well before the server would have answered it
+  await expect.poll(async () => (await stack.server.counters()).abandoned.functionCall, { timeout: 6_000 }).toBe(1);
+  expect(await bCall).toBe("ok");
+  expect((await stack.server.counters()).abandoned.functionCall).toBe(1);
+});

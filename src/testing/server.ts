@@ -14,6 +14,8 @@ export interface ServerCounters {
   functionCalls: number;
   openStreams: number;
   routes: Record<string, number>;
+  /** Requests per route kind whose client closed the connection before the answer. */
+  abandoned: Record<string, number>;
 }
 
 /** A running local server. */

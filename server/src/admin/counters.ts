@@ -16,11 +16,14 @@ export interface CounterSnapshot {
   openStreams: number;
   /** Requests per route kind since the last reset. */
   routes: Record<RouteKind, number>;
+  /** Requests per route kind whose client closed the connection before the answer, since the last reset. */
+  abandoned: Record<RouteKind, number>;
 }
 
 /** Counts requests per route kind. */
 export class Counters {
   #routes = Counters.#zero();
+  #abandoned = Counters.#zero();
 
   static #zero(): Record<RouteKind, number> {
     return Object.fromEntries(ROUTE_KINDS.map((k) => [k, 0])) as Record<RouteKind, number>;
@@ -31,9 +34,15 @@ export class Counters {
     this.#routes[kind] += 1;
   }
 
+  /** Counts one request whose client went away before the answer. */
+  abandon(kind: RouteKind): void {
+    this.#abandoned[kind] += 1;
+  }
+
   /** Zeroes every counter. */
   reset(): void {
     this.#routes = Counters.#zero();
+    this.#abandoned = Counters.#zero();
   }
 
   /** The current values; `openStreams` comes from the stream registry. */
@@ -44,6 +53,7 @@ export class Counters {
       functionCalls: this.#routes.functionCall,
       openStreams,
       routes: { ...this.#routes },
+      abandoned: { ...this.#abandoned },
     };
   }
 }

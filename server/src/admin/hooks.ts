@@ -1,5 +1,5 @@
 /**
- * The request hook that counts requests and applies injected faults.
+ * The request hooks that count requests (and those their client abandoned) and apply injected faults.
  * @packageDocumentation
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -16,8 +16,15 @@ export function routeKind(request: FastifyRequest): RouteKind | undefined {
   return kind;
 }
 
-/** Installs the hook. Faults apply only when `faults` is given (admin enabled). */
+/**
+ * Installs the hooks: counting (also of requests whose client closed the connection before the
+ * answer) and faults, which apply only when `faults` is given (admin enabled).
+ */
 export function installCountingHook(app: FastifyInstance, counters: Counters, faults: Faults | undefined): void {
+  app.addHook("onRequestAbort", async (request) => {
+    const kind = routeKind(request);
+    if (kind !== undefined) counters.abandon(kind);
+  });
   app.addHook("onRequest", async (request, reply) => {
     const kind = routeKind(request);
     if (kind === undefined) return;

@@ -78,6 +78,25 @@ describe("counters", () => {
     await admin("POST", "/counters/reset");
     expect((await admin("GET", "/counters")).body).toMatchObject({ logins: 0, refreshes: 0, functionCalls: 0 });
   });
+
+  it("counts the requests whose client closed the connection before the answer", async () => {
+    await admin("POST", "/counters/reset");
+    const login = await c.logIn("anon-user");
+    await admin("POST", "/faults", { kind: "delay", route: "functionCall", count: 1, delayMs: 5_000 });
+    const client = new AbortController();
+    const call = fetch(`${server.url}/api/client/v2.0${c.app("/functions/call")}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${login.access_token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "missing", arguments: [] }),
+      signal: client.signal,
+    }).catch(() => "aborted");
+    await expect.poll(async () => ((await admin("GET", "/counters")).body as { functionCalls: number }).functionCalls).toBe(1);
+    client.abort();
+    expect(await call).toBe("aborted");
+    await expect.poll(async () => (await admin("GET", "/counters")).body).toMatchObject({ abandoned: { functionCall: 1, login: 0 } });
+    await admin("POST", "/counters/reset");
+    expect((await admin("GET", "/counters")).body).toMatchObject({ abandoned: { functionCall: 0 } });
+  });
 });
 
 describe("fault injection", () => {
