@@ -32,6 +32,7 @@ import { lookupStage } from "./bsonLookup.js";
 import { bsonSetExpressions } from "./bsonSets.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
+import { nestedArrayPaths } from "./nestedArrays.js";
 import { checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
 
@@ -163,7 +164,7 @@ const CONTEXT = Context.init({
     $lookup: lookupStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
-  query: checkedQueryOperators(bsonQueryOperators),
+  query: nestedArrayPaths(checkedQueryOperators(bsonQueryOperators)),
   window: windowOperators,
 });
 

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { openService } from "../../test/dataHelpers.js";
+
+let s: ReturnType<typeof openService>;
+beforeAll(async () => {
+  s = openService();
+  // the documents of MongoDB's jstests null_query_semantics.js (without `undefined`, which BSON
+  // here cannot store), and arrays nested in arrays
+  await s.call("insertMany", {
+    documents: [
+      { _id: "a_empty_subobject", a: {} },
+      { _id: "a_null", a: null },
+      { _id: "a_number", a: 4 },
+      { _id: "a_subobject_b_not_null", a: { b: "hi" } },
+      { _id: "a_subobject_b_null", a: { b: null } },
+      { _id: "no_a" },
+      { _id: "a_double_array", a: [[]] },
+      { _id: "a_empty_array", a: [] },
+      { _id: "a_object_array_b_mix_null_missing", a: [{ b: null }, { b: null }, {}] },
+      { _id: "a_object_array_no_b_nulls", a: [{ b: 1 }, { b: 3 }, { b: "string" }] },
+      { _id: "a_object_array_some_b_nulls", a: [{ b: null }, { b: 3 }, { b: null }] },
+      { _id: "a_object_array_some_b_missing", a: [{ b: 3 }, {}] },
+      { _id: "a_value_array_all_nulls", a: [null, null] },
+      { _id: "a_value_array_no_nulls", a: [1, "string", 4] },
+      { _id: "a_value_array_with_null", a: [1, "string", null, 4] },
+      { _id: "nested_values", a: [[5, 6]] },
+      { _id: "nested_documents", a: [[{ b: 5 }]] },
+      { _id: "documents_beside_nested", a: [[{ b: 5 }], { b: 6 }] },
+    ],
+  });
+});
+afterAll(() => s.close());
+
+const ids = async (query: Record<string, unknown>): Promise<string[]> =>
+  ((await s.call("find", { query })) as { _id: string }[]).map((d) => d._id).sort();
+
+test("a field path does not step into an array that is an element of an array", async () => {
+  expect(await ids({ "a.b": 5 })).toEqual([]);
+  expect(await ids({ "a.b": { $gt: 4 } })).toEqual(["documents_beside_nested"]);
+  expect(await ids({ "a.b": { $exists: true } })).toEqual(
+    [
+      "a_object_array_b_mix_null_missing",
+      "a_object_array_no_b_nulls",
+      "a_object_array_some_b_missing",
+      "a_object_array_some_b_nulls",
+      "a_subobject_b_not_null",
+      "a_subobject_b_null",
+      "documents_beside_nested",
+    ].sort(),
+  );
+  expect(await ids({ "a.b": { $in: [5, 6] } })).toEqual(["documents_beside_nested"]);
+  expect(await ids({ "a.b": { $type: "int" } })).toEqual(
+    ["a_object_array_no_b_nulls", "a_object_array_some_b_missing", "a_object_array_some_b_nulls", "documents_beside_nested"].sort(),
+  );
+});
+
+test("an index still reaches into a nested array", async () => {
+  expect(await ids({ "a.0.b": 5 })).toEqual(["documents_beside_nested", "nested_documents"]);
+  expect(await ids({ "a.0.0": 5 })).toEqual(["nested_values"]);
+  expect(await ids({ "a.0": 5 })).toEqual(["nested_values"]);
+});
+
+test("a dotted null equality matches documents in an array that lack the field, as MongoDB 8.0's tests expect", async () => {
+  const nullish = [
+    "a_empty_subobject",
+    "a_null",
+    "a_number",
+    "a_subobject_b_null",
+    "no_a",
+    "a_object_array_b_mix_null_missing",
+    "a_object_array_some_b_nulls",
+    "a_object_array_some_b_missing",
+  ].sort();
+  expect(await ids({ "a.b": { $eq: null } })).toEqual(nullish);
+  expect(await ids({ "a.b": { $in: [null, 75] } })).toEqual(nullish);
+  const all = await ids({});
+  expect(await ids({ "a.b": { $ne: null } })).toEqual(all.filter((id) => !nullish.includes(id)));
+  expect(await ids({ "a.b": { $nin: [null, 75] } })).toEqual(all.filter((id) => !nullish.includes(id)));
+});
+
+test("top-level null equality and $elemMatch keep their semantics", async () => {
+  expect(await ids({ a: { $eq: null } })).toEqual(["a_null", "a_value_array_all_nulls", "a_value_array_with_null", "no_a"]);
+  expect(await ids({ a: { $elemMatch: { $eq: null } } })).toEqual(["a_value_array_all_nulls", "a_value_array_with_null"]);
+});

@@ -1,0 +1,94 @@
+/**
+ * MongoDB's traversal of a query path through arrays nested in arrays. A query path steps into the
+ * elements of an array by a field name (`"a.b"` reaches each `b` of `a: [{b: 1}, {b: 2}]`), but
+ * not into an array that is itself an element: `{a: [[{b: 5}]]}` and `{a: [[5, 6]]}` have no
+ * `a.b`. mingo's path resolution stops at such an array and hands the array itself on, so
+ * `{"a.b": 5}` matched `{a: [[5, 6]]}` and `{"a.b": {$exists: true}}` matched both. Each query
+ * operator here runs on a view of the document in which such arrays are left out along its path
+ * (an index, `"a.0.b"`, still reaches them). The view is the document itself unless one is met.
+ * @packageDocumentation
+ */
+import type { AnyObject, Options } from "mingo/types";
+import { isPlainObject } from "./bsonValues.js";
+
+type Predicate = (obj: AnyObject) => boolean;
+type QueryOperator = (selector: string, value: unknown, options: Options) => Predicate;
+
+/** The operators that take no path (they combine or evaluate whole queries). */
+const WHOLE_QUERY = new Set(["$and", "$or", "$nor", "$expr", "$where", "$jsonSchema", "$comment", "$text"]);
+
+const isIndex = (part: string): boolean => /^\d+$/.test(part);
+
+/** `{c: {d: null}}` for the parts `c`, `d`: what a missing field looks like to a null equality. */
+function nullAt(parts: string[], at: number): unknown {
+  let out: unknown = null;
+  for (let i = parts.length - 1; i >= at; i--) out = { [parts[i] as string]: out };
+  return out;
+}
+
+function withField(obj: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const copy = { ...obj };
+  Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/**
+ * `value` as the query path `parts` (from `at` on) sees it: the arrays that are elements of an
+ * array the path steps into by a field name are left out. With `nulls`, a document within such an
+ * array that lacks the path holds null there: `{"a.b": null}` matches `a: [{b: 3}, {}]`, as a
+ * document missing the field does (mingo's path resolution skips that element). Copies only what
+ * changes.
+ */
+function viewAlong(value: unknown, parts: string[], at: number, nulls: boolean, inArray: boolean): unknown {
+  const part = parts[at];
+  if (part === undefined) return value;
+  if (Array.isArray(value)) {
+    if (isIndex(part)) {
+      const element: unknown = value[Number(part)];
+      const seen = viewAlong(element, parts, at + 1, nulls, inArray);
+      if (seen === element) return value;
+      const copy: unknown[] = value.slice();
+      copy[Number(part)] = seen;
+      return copy;
+    }
+    let copy: unknown[] | undefined;
+    value.forEach((element: unknown, i) => {
+      const seen = Array.isArray(element) ? undefined : viewAlong(element, parts, at, nulls, true);
+      if (seen === element && copy === undefined) return;
+      copy ??= value.slice(0, i);
+      if (seen !== undefined) copy.push(seen);
+    });
+    return copy ?? value;
+  }
+  if (!isPlainObject(value)) return value;
+  if (!Object.hasOwn(value, part)) return nulls && inArray ? withField(value, part, nullAt(parts, at + 1)) : value;
+  const child = value[part];
+  const seen = viewAlong(child, parts, at + 1, nulls, inArray);
+  return seen === child ? value : withField(value, part, seen);
+}
+
+/** The operators for which a missing field is null (`{$eq: null}`, `{$in: [null, …]}` and their negations). */
+const NULL_EQUALITY = new Set(["$eq", "$ne", "$in", "$nin", "$gte", "$lte"]);
+
+const asksForNull = (name: string, value: unknown): boolean =>
+  NULL_EQUALITY.has(name) && (value === null || (Array.isArray(value) && (name === "$in" || name === "$nin") && value.includes(null)));
+
+/**
+ * The query operators with each one that takes a dotted path run on the view of the document
+ * along that path (see the module's summary).
+ * @param operators - the query operators
+ */
+export function nestedArrayPaths<T extends object>(operators: T): T {
+  const out: Record<string, QueryOperator> = { ...(operators as unknown as Record<string, QueryOperator>) };
+  for (const [name, operator] of Object.entries(out)) {
+    if (WHOLE_QUERY.has(name) || !name.startsWith("$")) continue;
+    out[name] = (selector, value, options) => {
+      const test = operator(selector, value, options);
+      if (!selector.includes(".")) return test;
+      const parts = selector.split(".");
+      const nulls = asksForNull(name, value);
+      return (obj) => test(viewAlong(obj, parts, 0, nulls, false) as AnyObject);
+    };
+  }
+  return out as unknown as T;
+}
