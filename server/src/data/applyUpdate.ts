@@ -7,9 +7,10 @@ import { ObjectId, Timestamp } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
 import { idKey, isPlainObject, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
-import { rewriteBsonUpdates } from "./bsonUpdates.js";
+import { applyBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
 import { resolvePositional } from "./positional.js";
+import { checkArrayFilters, expandArrayUpdates } from "./arrayTargets.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -58,13 +59,18 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
   try {
     if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
     if (Object.keys(rest).length > 0) {
-      const resolved = timestampsOfCurrentDate(resolvePositional(doc, rest, inserting ? undefined : query));
+      const tests = checkArrayFilters(update, arrayFilters);
+      const positional = resolvePositional(doc, rest, inserting ? undefined : query);
+      const { update: expanded, reported } = expandArrayUpdates(doc, positional, tests);
+      const resolved = timestampsOfCurrentDate(expanded);
       checkUpdateTypes(doc, resolved);
       const missing = missingArrayTargets(doc, resolved);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
-      const operators = rewriteBsonUpdates(doc, resolved, arrayFilters);
-      changed.push(...missing);
-      if (Object.keys(operators).length > 0) changed.push(...mingoUpdate(doc, operators, arrayFilters));
+      const { rest: left, changed: applied } = applyBsonUpdates(doc, resolved);
+      const paths = [...missing, ...applied];
+      if (Object.keys(left).length > 0) paths.push(...mingoUpdate(doc, left, arrayFilters));
+      // a field through `$[]`/`$[id]` that named several elements is reported as its array
+      changed.push(...new Set(paths.map((path) => reported.get(path) ?? path)));
     }
   } catch (err) {
     throw toServerError(err);
@@ -252,7 +258,7 @@ export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]
   } else if (kind === "pipeline") {
     doc = applyPipeline(seed, update as Doc[]);
   } else {
-    applyOperators(seed, update as Doc, arrayFilters, undefined, true);
+    applyOperators(seed, update as Doc, normalize(arrayFilters), undefined, true);
     doc = seed;
   }
   return withIdFirst(doc._id === undefined ? new ObjectId() : doc._id, doc);

@@ -1,10 +1,14 @@
 /**
- * Where an update path leads in a document, for the array operators the server applies itself
- * (bsonUpdates.ts, pullUpdates.ts): a path through array indexes, and the concrete paths a path
- * with `$[]` (every element) or `$[id]` (the elements its array filter matches) stands for.
+ * The array updates `$[]` (every element) and `$[id]` (the elements the array filter of `id`
+ * matches), resolved here, before anything is applied, into the concrete paths they stand for
+ * (`a.$[].t` → `a.0.t`, `a.1.t`, …), so that MongoDB's type checks (updateTypes.ts) and the
+ * server's own array and number operators (bsonUpdates.ts, pullUpdates.ts) see every target, and
+ * two fields naming one element conflict as in MongoDB. The array filters are checked as MongoDB
+ * parses them. Also: following a concrete path.
  * @packageDocumentation
  */
 import { isPlainObject, type Doc } from "./bsonValues.js";
+import { mongoError } from "./errors.js";
 import { Query } from "./mingoOptions.js";
 
 /** Where a path leads: a value, a field missing from a document, or `other` (past a scalar, an index out of range). */
@@ -44,70 +48,133 @@ export function arrayAt(doc: Doc, path: string, create: boolean): unknown[] | un
   return found.kind === "missing" && create ? [] : undefined;
 }
 
-/** The identifier an array filter is about (`x` of `{"x.a": 1}`, also within `$and`/`$or`/`$nor`). */
-function identifierOf(filter: Doc): string | undefined {
-  for (const [key, value] of Object.entries(filter)) {
-    if (!key.startsWith("$")) return key.split(".")[0];
-    if (Array.isArray(value))
-      for (const part of value) {
-        const found = isPlainObject(part) ? identifierOf(part) : undefined;
-        if (found !== undefined) return found;
-      }
-  }
-  return undefined;
-}
-
-/**
- * A test of one array element for each identifier of `arrayFilters`: the filter runs on
- * `{<identifier>: element}`, as MongoDB matches an element against `{"x.a": …}` or `{x: …}`.
- * @param arrayFilters - the update's array filters
- */
-function elementTests(arrayFilters: Doc[]): Map<string, (element: unknown) => boolean> {
-  const tests = new Map<string, (element: unknown) => boolean>();
-  for (const filter of arrayFilters) {
-    const id = identifierOf(filter);
-    if (id === undefined || tests.has(id)) continue;
-    const query = new Query(filter, {});
-    tests.set(id, (element) => query.test({ [id]: element }));
-  }
-  return tests;
-}
-
 /** `$[id]` → `id`; `$[]` → `""`; anything else → undefined. */
 function bracket(part: string): string | undefined {
   return part.startsWith("$[") && part.endsWith("]") ? part.slice(2, -1) : undefined;
 }
 
+const IDENTIFIER = /^[a-z][a-zA-Z0-9]*$/;
+
+/** The top-level names an array filter uses (`x` of `{"x.a": 1}`, also within `$and`/`$or`/`$nor`). */
+function namesOf(filter: Doc, into = new Set<string>()): Set<string> {
+  for (const [key, value] of Object.entries(filter)) {
+    if (!key.startsWith("$")) into.add(key.split(".")[0] as string);
+    else if (Array.isArray(value)) for (const part of value) if (isPlainObject(part)) namesOf(part, into);
+  }
+  return into;
+}
+
+/** The identifiers of `$[id]` parts in the update's paths, each with the first path that names it. */
+function identifiersUsed(update: Doc): Map<string, string> {
+  const used = new Map<string, string>();
+  for (const fields of Object.values(update))
+    if (isPlainObject(fields))
+      for (const path of Object.keys(fields))
+        for (const part of path.split(".")) {
+          const id = bracket(part);
+          if (id && !used.has(id)) used.set(id, path);
+        }
+  return used;
+}
+
 /**
- * The concrete paths an update path names: itself when it has no positional part, each `$[]`
- * replaced by every index of its array and each `$[id]` by the index of every element its array
- * filter matches. Undefined (the path is left to mingo, which reports what is wrong) for a path
- * with `$`, an identifier without a filter, or an array part that does not stand for an array.
- * @param doc - the document
- * @param path - an update path
+ * Checks the array filters of an operator update as MongoDB parses them, and returns a test of an
+ * array element for each identifier: the filter runs on `{<identifier>: element}`.
+ * @param update - the operators
  * @param arrayFilters - the update's array filters
+ * @throws ServerError `MongoDBError` for a filter without exactly one top-level name, a name that is not
+ * an identifier (a lowercase letter, then letters and digits), two filters of one identifier, a
+ * filter no path uses, or a path whose identifier has no filter
  */
-export function concreteTargets(doc: Doc, path: string, arrayFilters: Doc[] = []): string[] | undefined {
-  const parts = path.split(".");
-  if (parts.includes("$")) return undefined;
-  if (!parts.some((part) => bracket(part) !== undefined)) return [path];
-  const tests = elementTests(arrayFilters);
-  const expand = (prefix: string[], rest: string[]): string[] | undefined => {
-    const next = rest.findIndex((part) => bracket(part) !== undefined);
-    if (next < 0) return [[...prefix, ...rest].join(".")];
-    const id = bracket(rest[next] as string) as string;
-    const test = id === "" ? () => true : tests.get(id);
-    const before = [...prefix, ...rest.slice(0, next)];
-    const found = target(doc, before.join("."));
-    if (test === undefined || found.kind !== "value" || !Array.isArray(found.value)) return undefined;
-    const out: string[] = [];
-    for (let i = 0; i < found.value.length; i++) {
-      if (!test(found.value[i])) continue;
-      const more = expand([...before, String(i)], rest.slice(next + 1));
-      if (more === undefined) return undefined;
-      out.push(...more);
+export function checkArrayFilters(update: Doc, arrayFilters: Doc[] = []): Map<string, (element: unknown) => boolean> {
+  const tests = new Map<string, (element: unknown) => boolean>();
+  for (const filter of arrayFilters) {
+    const names = [...namesOf(filter)];
+    if (names.length !== 1)
+      throw mongoError(
+        `Error parsing array filter :: caused by :: Expected a single top-level field name, found ${names.length === 0 ? "none" : names.map((n) => `'${n}'`).join(" and ")}`,
+      );
+    const id = names[0] as string;
+    if (!IDENTIFIER.test(id))
+      throw mongoError(
+        `Error parsing array filter :: caused by :: The top-level field name must be an alphanumeric string beginning with a lowercase letter, found '${id}'`,
+      );
+    if (tests.has(id)) throw mongoError(`Found multiple array filters with the same top-level field name ${id}`);
+    const query = new Query(filter, {});
+    tests.set(id, (element) => query.test({ [id]: element }));
+  }
+  const used = identifiersUsed(update);
+  for (const id of tests.keys())
+    if (!used.has(id)) throw mongoError(`The array filter for identifier '${id}' was not used in the update ${JSON.stringify(update)}`);
+  for (const [id, path] of used) if (!tests.has(id)) throw mongoError(`No array filter found for identifier '${id}' in path '${path}'`);
+  return tests;
+}
+
+/**
+ * The concrete paths one update path names: itself without `$[…]` parts, else each `$[]` replaced
+ * by every index of its array and each `$[id]` by the index of every element its filter matches.
+ * @throws ServerError `MongoDBError` where the array is missing or is not an array
+ */
+function concretePaths(doc: Doc, parts: string[], tests: Map<string, (element: unknown) => boolean>): string[] {
+  const next = parts.findIndex((part) => bracket(part) !== undefined);
+  if (next < 0) return [parts.join(".")];
+  const id = bracket(parts[next] as string) as string;
+  const test = id === "" ? () => true : (tests.get(id) as (element: unknown) => boolean);
+  const before = parts.slice(0, next).join(".");
+  const found = target(doc, before);
+  if (found.kind !== "value") throw mongoError(`The path '${before}' must exist in the document in order to apply array updates.`);
+  if (!Array.isArray(found.value))
+    throw mongoError(
+      `Cannot apply array updates to non-array element ${before.split(".").pop() ?? before}: ${JSON.stringify(found.value)}`,
+    );
+  const out: string[] = [];
+  found.value.forEach((element: unknown, i) => {
+    if (test(element)) out.push(...concretePaths(doc, [...parts.slice(0, next), String(i), ...parts.slice(next + 1)], tests));
+  });
+  return out;
+}
+
+/** An update whose `$[]` and `$[id]` paths are concrete, with the path a change event reports for each of them. */
+export interface ExpandedUpdate {
+  update: Doc;
+  /** concrete path → the path reported as changed: itself when its field named one element, else the path up to the array */
+  reported: Map<string, string>;
+}
+
+/**
+ * Replaces each `$[]` and `$[id]` path of the operators (all but `$rename` and `$setOnInsert`,
+ * which mingo keeps) with the concrete paths it names.
+ * @param doc - the document the update applies to
+ * @param update - the operators, `$` already resolved
+ * @param tests - from {@link checkArrayFilters}
+ * @throws ServerError `MongoDBError` where an array is missing or is not an array, or when two
+ * fields of one operator name the same element (`Update created a conflict at '…'`)
+ */
+export function expandArrayUpdates(doc: Doc, update: Doc, tests: Map<string, (element: unknown) => boolean>): ExpandedUpdate {
+  const reported = new Map<string, string>();
+  const out: Doc = {};
+  for (const [op, fields] of Object.entries(update)) {
+    if (op === "$rename" || op === "$setOnInsert" || !isPlainObject(fields) || !Object.keys(fields).some((p) => p.includes("$["))) {
+      out[op] = fields;
+      continue;
     }
-    return out;
-  };
-  return expand([], parts);
+    const concrete = new Map<string, unknown>();
+    for (const [path, value] of Object.entries(fields)) {
+      const parts = path.split(".");
+      const paths = concretePaths(doc, parts, tests);
+      const whole = parts
+        .slice(
+          0,
+          parts.findIndex((part) => bracket(part) !== undefined),
+        )
+        .join(".");
+      for (const p of paths) {
+        if (concrete.has(p)) throw mongoError(`Update created a conflict at '${p}'`);
+        concrete.set(p, value);
+        if (p !== path) reported.set(p, paths.length === 1 ? p : whole);
+      }
+    }
+    out[op] = Object.fromEntries(concrete); // own properties even for a path named __proto__
+  }
+  return { update: out, reported };
 }

@@ -180,8 +180,12 @@ function expressionTypeName(v: unknown): string {
   return typeNames(v)[0] ?? "object";
 }
 
-/** The hash key of a value `$all` and `$in` look up (numbers by value), or undefined for values compared one by one. */
-function hashKey(v: unknown): string | undefined {
+/**
+ * The hash key of a value `$all`, `$in` and `$pullAll` look up (numbers by value), or undefined
+ * for values compared one by one (documents, arrays, regular expressions, other BSON types).
+ * @param v - a value
+ */
+export function hashKey(v: unknown): string | undefined {
   if (v === undefined || v === null) return "null";
   if (isNumeric(v)) return `n${numberHashKey(v)}`;
   return scalarKey(v);

@@ -15,9 +15,9 @@ import { Decimal128, Long } from "bson";
 import { product, sum } from "./bsonArithmetic.js";
 import { bsonEqual, compareBson } from "./bsonCompare.js";
 import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
-import { isPlainObject, type Doc } from "./bsonValues.js";
-import { arrayAt, concreteTargets, target } from "./arrayTargets.js";
-import { conflicts, pulledArrays, type FieldRewrite } from "./pullUpdates.js";
+import { defineOwn, isPlainObject, type Doc } from "./bsonValues.js";
+import { arrayAt, target } from "./arrayTargets.js";
+import { conflictTest, pulledArrays, type FieldRewrite } from "./pullUpdates.js";
 
 const OPERATORS = ["$inc", "$mul", "$min", "$max"] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -47,72 +47,86 @@ function computed(op: Operator, current: unknown, missing: boolean, amount: unkn
 }
 
 /**
- * An operator update with its `$inc`, `$mul`, `$min` and `$max` on Int64 and Decimal128 values,
- * and every `$addToSet`, `$pull` and `$pullAll`, turned into `$set`s (or dropped where they change
- * nothing). Run after the type checks (updateTypes.ts) and once `$` is resolved (positional.ts).
- * Paths another operator of the update also names (a conflict mingo reports) stay mingo's.
- * @param doc - the document before the update
+ * Applies to `doc` (a private copy) the update's `$inc`, `$mul`, `$min` and `$max` on Int64 and
+ * Decimal128 values, and every `$addToSet`, `$pull` and `$pullAll`, and returns the rest for mingo.
+ * A value that exists is replaced in place (a `$[]` update of 100,000 elements stays fast); a
+ * missing arithmetic target becomes a `$set` in the rest (mingo creates what leads to it). A field
+ * left as it was is dropped. Run after the type checks (updateTypes.ts) and once `$`, `$[]` and
+ * `$[id]` are resolved (positional.ts, arrayTargets.ts), so every path is concrete. Paths another
+ * operator of the update also names (a conflict mingo reports) stay mingo's.
+ * @param doc - the document, changed in place
  * @param update - the operators (`$setOnInsert` excluded)
- * @param arrayFilters - for `$[id]`
- * @returns the update to hand to mingo (`update` itself when nothing involves such values)
- * @throws ServerError `MongoDBError` for a malformed `$pull` query; mingo answers the conflicts and
- * positional paths it is left
+ * @returns the update left for mingo (`update` itself when nothing was applied here), and the
+ * paths changed here
+ * @throws ServerError `MongoDBError` for a malformed `$pull` query
  */
-export function rewriteBsonUpdates(doc: Doc, update: Doc, arrayFilters?: Doc[]): Doc {
+export function applyBsonUpdates(doc: Doc, update: Doc): { rest: Doc; changed: string[] } {
   let out: Doc | undefined;
-  const rewrites = [
-    ...arithmetic(doc, update, arrayFilters),
-    ...addedToSets(doc, update, arrayFilters),
-    ...pulledArrays(doc, update, arrayFilters),
-  ];
-  for (const { op, path, values } of rewrites) {
+  const changed: string[] = [];
+  const conflicts = conflictTest(update);
+  const rewrites = [...arithmetic(doc, update, conflicts), ...addedToSets(doc, update, conflicts), ...pulledArrays(doc, update, conflicts)];
+  for (const { op, path, value } of rewrites) {
     out ??= structuredCloneShallow(update);
     delete (out[op] as Doc)[path];
-    for (const [concrete, next] of values) if (next !== undefined) (out.$set as Doc)[concrete] = next;
+    if (value === undefined) continue;
+    if (replaceAt(doc, path, value)) changed.push(path);
+    else defineOwn(out.$set as Doc, path, value);
   }
-  if (!out) return update;
+  if (!out) return { rest: update, changed };
   for (const op of [...OPERATORS, ...ARRAY_OPERATORS, "$set"])
     if (isPlainObject(out[op]) && Object.keys(out[op]).length === 0) delete out[op];
-  return out;
+  return { rest: out, changed };
+}
+
+/** Replaces the value at a concrete path that exists (an own property even when named `__proto__`); false where it does not. */
+function replaceAt(doc: Doc, path: string, value: unknown): boolean {
+  const dot = path.lastIndexOf(".");
+  const parent = dot < 0 ? { kind: "value" as const, value: doc } : target(doc, path.slice(0, dot));
+  const key = path.slice(dot + 1);
+  if (parent.kind !== "value") return false;
+  const holder = parent.value;
+  if (Array.isArray(holder)) {
+    if (!/^\d+$/.test(key) || Number(key) >= holder.length) return false;
+    holder[Number(key)] = value;
+    return true;
+  }
+  if (!isPlainObject(holder) || !Object.hasOwn(holder, key)) return false;
+  defineOwn(holder, key, value);
+  return true;
 }
 
 /**
  * The `$inc`, `$mul`, `$min` and `$max` fields where an Int64 or a Decimal128 takes part (as the
- * amount or in a target), each target with its new value (undefined where it stays). A path with
- * `$[]` or `$[id]` names a target in each element it stands for (a missing field is created).
- * A target that is not a number (for `$inc`/`$mul`), a path mingo must refuse, and conflicting
- * paths stay mingo's.
+ * amount or as the target), with the target's new value (undefined where it stays). A target that
+ * is not a number (for `$inc`/`$mul`), a path mingo must refuse, and conflicting paths stay mingo's.
  */
-function arithmetic(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined): FieldRewrite[] {
+function arithmetic(doc: Doc, update: Doc, conflicts: (path: string) => boolean): FieldRewrite[] {
   const out: FieldRewrite[] = [];
   for (const op of OPERATORS) {
     const fields = update[op];
     if (!isPlainObject(fields)) continue;
     for (const [path, amount] of Object.entries(fields)) {
-      if (!isNumeric(amount)) continue;
-      const concrete = concreteTargets(doc, path, arrayFilters);
-      if (concrete === undefined || conflicts(update, op, path)) continue;
-      const found = concrete.map((at) => target(doc, at));
-      const currents = found.map((f) => (f.kind === "value" ? f.value : undefined));
-      if (found.some((f) => f.kind === "other")) continue;
-      if (!isBsonNumber(amount) && !currents.some(isBsonNumber)) continue;
-      if ((op === "$inc" || op === "$mul") && found.some((f) => f.kind === "value" && !isNumeric(f.value))) continue;
-      const values: [string, unknown][] = concrete.map((at, i) => [at, computed(op, currents[i], found[i]?.kind === "missing", amount)]);
-      out.push({ op, path, values });
+      if (path.includes("$") || !isNumeric(amount)) continue;
+      const found = target(doc, path);
+      if (found.kind === "other") continue;
+      const current = found.kind === "value" ? found.value : undefined;
+      if (!isBsonNumber(amount) && !isBsonNumber(current)) continue;
+      if ((op === "$inc" || op === "$mul") && found.kind === "value" && !isNumeric(current)) continue;
+      if (conflicts(path)) continue;
+      out.push({ op, path, value: computed(op, current, found.kind === "missing", amount) });
     }
   }
   return out;
 }
 
 /**
- * The `$addToSet` fields whose targets are arrays, each with the new array of each target (undefined
- * when every value is already there): values are compared as BSON values (an Int64 or a Decimal128
- * equals the same number), and elements already in the array stay, duplicates included, as MongoDB
- * keeps them (mingo's `$addToSet` drops them). A path through `$[]` or `$[id]` names a target in
- * each element it stands for (a missing one is created). Paths with `$`, a malformed `$each`, and
- * conflicting paths stay mingo's.
+ * The `$addToSet` fields whose targets are arrays, with the new array (undefined when every value
+ * is already there): values are compared as BSON values (an Int64 or a Decimal128 equals the same
+ * number), and elements already in the array stay, duplicates included, as MongoDB keeps them
+ * (mingo's `$addToSet` drops them). A missing target was made an empty array before
+ * (applyUpdate.ts). A malformed `$each` and conflicting paths stay mingo's.
  */
-function addedToSets(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined): FieldRewrite[] {
+function addedToSets(doc: Doc, update: Doc, conflicts: (path: string) => boolean): FieldRewrite[] {
   const fields = update.$addToSet;
   if (!isPlainObject(fields)) return [];
   const out: FieldRewrite[] = [];
@@ -120,17 +134,11 @@ function addedToSets(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined): Fi
     const each = isPlainObject(spec) && Object.hasOwn(spec, "$each");
     if (each && (Object.keys(spec).length !== 1 || !Array.isArray(spec.$each))) continue;
     const values = each ? (spec.$each as unknown[]) : [spec];
-    const concrete = concreteTargets(doc, path, arrayFilters);
-    if (concrete === undefined || conflicts(update, "$addToSet", path)) continue;
-    const arrays: [string, unknown[] | undefined][] = [];
-    for (const at of concrete) {
-      const current = arrayAt(doc, at, at !== path);
-      if (current === undefined) break;
-      const next = [...current];
-      for (const value of values) if (!next.some((element) => bsonEqual(element, value))) next.push(value);
-      arrays.push([at, next.length === current.length ? undefined : next]);
-    }
-    if (arrays.length === concrete.length) out.push({ op: "$addToSet", path, values: arrays });
+    const current = path.includes("$") || conflicts(path) ? undefined : arrayAt(doc, path, false);
+    if (current === undefined) continue;
+    const next = [...current];
+    for (const value of values) if (!next.some((element) => bsonEqual(element, value))) next.push(value);
+    out.push({ op: "$addToSet", path, value: next.length === current.length ? undefined : next });
   }
   return out;
 }

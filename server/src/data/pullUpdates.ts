@@ -12,15 +12,15 @@
  *   by value; so does each value of `$pullAll`, which mingo ran as `$in` and so also removed an
  *   array element that merely held the value (`$pullAll: {a: [5]}` emptied `[[5, 6]]`).
  *
- * Each target becomes a `$set` of its new array (none when nothing is removed), also through
- * `$[]` and `$[id]`. A missing target is left as it is. Conflicting paths, `$`, and targets that are
- * not arrays stay mingo's, so
- * its errors still answer them.
+ * Each target becomes a `$set` of its new array (none when nothing is removed); `$`, `$[]` and
+ * `$[id]` are resolved before (positional.ts, arrayTargets.ts). A missing target is left as it is.
+ * Conflicting paths stay mingo's, which reports the conflict.
  * @packageDocumentation
  */
 import { bsonEqual } from "./bsonCompare.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
-import { concreteTargets, target } from "./arrayTargets.js";
+import { target } from "./arrayTargets.js";
+import { hashKey } from "./bsonOperators.js";
 import { Query } from "./mingoOptions.js";
 
 /** The operators a condition on a field may start with (MongoDB's path-accepting keywords). */
@@ -79,58 +79,76 @@ export function pullMatcher(condition: unknown): (element: unknown) => boolean {
   return (element) => bsonEqual(element, condition);
 }
 
-/** True if another path of the update is the same, or one holds the other (a conflict mingo reports). */
-export function conflicts(update: Doc, op: string, path: string): boolean {
-  for (const [other, fields] of Object.entries(update)) {
+/**
+ * A test of whether another path of the update is the same as `path`, or one holds the other (a
+ * conflict mingo reports). Built once per update: an update through `$[]` may have many thousands
+ * of paths.
+ * @param update - the operators
+ */
+export function conflictTest(update: Doc): (path: string) => boolean {
+  const seen = new Map<string, number>();
+  const above = new Set<string>(); // every proper prefix of a path
+  for (const fields of Object.values(update)) {
     if (!isPlainObject(fields)) continue;
-    for (const p of Object.keys(fields)) {
-      if (other === op && p === path) continue;
-      if (p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`)) return true;
+    for (const path of Object.keys(fields)) {
+      seen.set(path, (seen.get(path) ?? 0) + 1);
+      for (let dot = path.indexOf("."); dot >= 0; dot = path.indexOf(".", dot + 1)) above.add(path.slice(0, dot));
     }
   }
-  return false;
+  return (path) => {
+    if ((seen.get(path) ?? 0) > 1 || above.has(path)) return true;
+    for (let dot = path.indexOf("."); dot >= 0; dot = path.indexOf(".", dot + 1)) if (seen.has(path.slice(0, dot))) return true;
+    return false;
+  };
 }
 
-/** A field of the update applied here: its operator, its path, and each concrete target with its new value (undefined when unchanged). */
+/** A field of the update applied here: its operator, its (concrete) path, and its new value (undefined when it stays). */
 export interface FieldRewrite {
   op: string;
   path: string;
-  values: [string, unknown][];
+  value: unknown;
+}
+
+/** A test of equality with one of `values` (numbers of any BSON type by value), hashing what it can. */
+function equalsOneOf(values: unknown[]): (element: unknown) => boolean {
+  const keys = new Set<string>();
+  const others: unknown[] = [];
+  for (const value of values) {
+    const key = hashKey(value);
+    if (key === undefined) others.push(value);
+    else keys.add(key);
+  }
+  return (element) => {
+    const key = hashKey(element);
+    return key === undefined ? others.some((value) => bsonEqual(element, value)) : keys.has(key);
+  };
 }
 
 /**
- * The `$pull` and `$pullAll` fields the server applies itself (see the module's summary).
+ * The `$pull` and `$pullAll` fields the server applies itself (see the module's summary). Runs
+ * after the type checks (updateTypes.ts) and once `$`, `$[]` and `$[id]` are resolved
+ * (positional.ts, arrayTargets.ts): a target is an array, or missing (nothing changes).
  * @param doc - the document before the update
- * @param update - the operators, `$` already resolved
- * @param arrayFilters - for `$[id]`
+ * @param update - the operators
+ * @param conflicts - from {@link conflictTest}
  * @throws ServerError `MongoDBError` for a malformed `$pull` query
  */
-export function pulledArrays(doc: Doc, update: Doc, arrayFilters?: Doc[]): FieldRewrite[] {
+export function pulledArrays(doc: Doc, update: Doc, conflicts = conflictTest(update)): FieldRewrite[] {
   const out: FieldRewrite[] = [];
   for (const op of ["$pull", "$pullAll"]) {
     const fields = update[op];
     if (!isPlainObject(fields)) continue;
     for (const [path, condition] of Object.entries(fields)) {
-      if (op === "$pullAll" && !Array.isArray(condition)) continue;
-      const concrete = concreteTargets(doc, path, arrayFilters);
-      if (concrete === undefined || conflicts(update, op, path)) continue;
-      const removes =
-        op === "$pullAll"
-          ? (element: unknown) => (condition as unknown[]).some((value) => bsonEqual(element, value))
-          : pullMatcher(condition);
-      const arrays: [string, unknown[] | undefined][] = [];
-      for (const at of concrete) {
-        const found = target(doc, at);
-        // a missing field is left as it is; a value that is not an array is mingo's to refuse
-        if (found.kind === "missing") arrays.push([at, undefined]);
-        if (found.kind !== "value" || !Array.isArray(found.value)) {
-          if (found.kind === "missing") continue;
-          break;
-        }
-        const kept = found.value.filter((element) => !removes(element));
-        arrays.push([at, kept.length === found.value.length ? undefined : kept]);
+      if ((op === "$pullAll" && !Array.isArray(condition)) || path.includes("$") || conflicts(path)) continue;
+      const found = target(doc, path);
+      if (found.kind !== "value") {
+        if (found.kind === "missing") out.push({ op, path, value: undefined });
+        continue;
       }
-      if (arrays.length === concrete.length) out.push({ op, path, values: arrays });
+      if (!Array.isArray(found.value)) continue;
+      const removes = op === "$pullAll" ? equalsOneOf(condition as unknown[]) : pullMatcher(condition);
+      const kept = found.value.filter((element) => !removes(element));
+      out.push({ op, path, value: kept.length === found.value.length ? undefined : kept });
     }
   }
   return out;

@@ -12,6 +12,7 @@ import { mongoError } from "./errors.js";
 const ARITHMETIC = ["$inc", "$mul"];
 const ARRAY_OPS = ["$push", "$addToSet", "$pull", "$pullAll", "$pop"];
 const PATH_OPS = ["$set", "$inc", "$mul", "$min", "$max", "$currentDate", "$push", "$addToSet"];
+const REMOVING_OPS = ["$pull", "$pullAll", "$pop"];
 
 type Found = { kind: "value"; value: unknown } | { kind: "missing" } | { kind: "blocked"; key: string; at: string; value: unknown };
 
@@ -72,6 +73,14 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
       if (found.kind === "blocked") {
         throw mongoError(`Cannot create field '${found.key}' in element {${found.at}: ${shown(found.value)}}`);
       }
+    }
+  }
+  // the array operators that remove may not go through a value that is not a document either
+  for (const op of REMOVING_OPS) {
+    for (const path of fieldsOf(update, op)) {
+      const found = follow(doc, path);
+      if (found.kind === "blocked")
+        throw mongoError(`Cannot use the part (${found.key} of ${path}) to traverse the element ({${found.at}: ${shown(found.value)}})`);
     }
   }
   for (const op of ARITHMETIC) {

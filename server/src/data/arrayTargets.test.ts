@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { openService } from "../../test/dataHelpers.js";
+import { applyUpdate } from "./applyUpdate.js";
+
+let s: ReturnType<typeof openService>;
+beforeEach(async () => {
+  s = openService();
+  await s.call("insertOne", {
+    document: {
+      _id: 1,
+      a: [
+        { k: 1, t: [1, 2] },
+        { k: 2, t: [1, 3] },
+      ],
+    },
+  });
+});
+afterEach(() => s.close());
+
+/** Applies `update` to document 1; returns the stored `a` then, or the error's message. */
+async function update(u: Record<string, unknown>, arrayFilters?: Record<string, unknown>[]): Promise<unknown> {
+  try {
+    await s.call("updateOne", { query: { _id: 1 }, update: u, ...(arrayFilters ? { arrayFilters } : {}) });
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return ((await s.call("findOne", { query: { _id: 1 } })) as { a: unknown }).a;
+}
+
+test("two fields that name one element through $[] or $[id] conflict, as in MongoDB; nothing is written", async () => {
+  expect(await update({ $set: { "a.0.t": ["X"] }, $pull: { "a.$[].t": 1 } })).toMatch(/conflict/);
+  expect(await update({ $pull: { "a.$[x].t": 1 }, $addToSet: { "a.$[y].t": 9 } }, [{ "x.k": 1 }, { "y.k": { $gte: 1 } }])).toMatch(
+    /conflict/,
+  );
+  expect(await update({ $pull: { "a.$[x].t": 1, "a.$[y].t": 2 } }, [{ "x.k": 1 }, { "y.k": 1 }])).toBe(
+    "Update created a conflict at 'a.0.t'",
+  );
+  expect(await update({ $pull: { "a.$[].t": 1, "a.1.t": 3 } })).toBe("Update created a conflict at 'a.1.t'");
+  expect(await update({ $set: { "a.$[].t": [0] }, $inc: { "a.$[x].n": 1 } }, [{ "x.k": 2 }])).toEqual([
+    { k: 1, t: [0] },
+    { k: 2, t: [0], n: 1 },
+  ]);
+});
+
+test("$[] and $[id] need an existing array; a path through a scalar element fails as MongoDB's does", async () => {
+  expect(await update({ $set: { "b.$[].t": 1 } })).toBe("The path 'b' must exist in the document in order to apply array updates.");
+  expect(await update({ $set: { "a.0.k.$[]": 1 } })).toMatch(/^Cannot apply array updates to non-array element k/);
+  await s.call("insertOne", { document: { _id: 2, a: [7, { t: [[5, 6], 5] }] } });
+  const on2 = async (u: Record<string, unknown>) => s.call("updateOne", { query: { _id: 2 }, update: u }).catch((e: Error) => e.message);
+  expect(await on2({ $pullAll: { "a.$[].t": [5] } })).toBe("Cannot use the part (t of a.0.t) to traverse the element ({0: 7})");
+  expect(await on2({ $addToSet: { "a.$[].t": 2 } })).toBe("Cannot create field 't' in element {0: 7}");
+  expect(await on2({ $pull: { "a.$[e].t": 5 } })).toMatch(/No array filter found for identifier 'e'/);
+  expect(await s.call("findOne", { query: { _id: 2 } })).toEqual({ _id: 2, a: [7, { t: [[5, 6], 5] }] });
+});
+
+test("array filters are checked as MongoDB parses them", async () => {
+  const set = { $set: { "a.$[x].t": [] } };
+  expect(await update(set, [{ "X.k": 1 }])).toMatch(/must be an alphanumeric string beginning with a lowercase letter, found 'X'/);
+  expect(await update(set, [{ "x.k": 1, "y.k": 2 }])).toMatch(/Expected a single top-level field name, found 'x' and 'y'/);
+  expect(await update(set, [{ "x.k": 1 }, { x: { k: 2 } }])).toBe("Found multiple array filters with the same top-level field name x");
+  expect(await update(set, [{ "x.k": 1 }, { "y.k": 1 }])).toMatch(/^The array filter for identifier 'y' was not used in the update/);
+  expect(await update(set, [{ $or: [{ "x.k": 2 }, { "x.t": 9 }] }])).toEqual([
+    { k: 1, t: [1, 2] },
+    { k: 2, t: [] },
+  ]);
+});
+
+test("a change event names the array when a field through $[] changed several elements, else the element's path", () => {
+  const before = {
+    _id: 1,
+    a: [
+      { k: 1, t: [1, 2] },
+      { k: 2, t: [1, 3] },
+    ],
+  };
+  expect(applyUpdate(before, { $pull: { "a.$[].t": 1 } }, {}).changedPaths).toEqual(["a"]);
+  expect(applyUpdate(before, { $pull: { "a.$[x].t": 1 } }, { arrayFilters: [{ "x.k": 2 }] }).changedPaths).toEqual(["a.1.t"]);
+  expect(applyUpdate(before, { $set: { "a.$[].u": 0 } }, {}).changedPaths).toEqual(["a"]);
+});
+
+test("updateMany checks its array filters even when no document matches", async () => {
+  await expect(
+    s.call("updateMany", { query: { _id: 99 }, update: { $set: { "a.$[x].t": [] } }, arrayFilters: [{ "x.k": 1 }, { "y.k": 1 }] }),
+  ).rejects.toMatchObject({ errorCode: "MongoDBError" });
+});
+
+test("a field named __proto__ is an array like any other for $pull", async () => {
+  await s.call("insertOne", { document: JSON.parse('{"_id": 3, "__proto__": [1, 2, 2]}') as Record<string, unknown> });
+  const u = { $pull: JSON.parse('{"__proto__": 2}') as unknown };
+  expect(await s.call("updateOne", { query: { _id: 3 }, update: u })).toEqual({ matchedCount: 1, modifiedCount: 1 });
+  const doc = (await s.call("findOne", { query: { _id: 3 } })) as Record<string, unknown>;
+  expect(Object.getOwnPropertyDescriptor(doc, "__proto__")?.value).toEqual([1]);
+});
