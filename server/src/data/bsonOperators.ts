@@ -35,12 +35,28 @@ const mingoAccumulator = accumulatorOperators as unknown as Record<string, Accum
 const depthOf = (selector: string): number => selector.split(".").length - 1;
 const fieldOf = (obj: AnyObject, selector: string): unknown => resolve(obj, selector, { unwrapArray: true });
 
-/** mingo's `$eq`, with {@link bsonEqual}. */
-function matchesEq(value: unknown, wanted: unknown, depth: number): boolean {
-  if (bsonEqual(value, wanted)) return true;
-  if (isNil(value) && isNil(wanted)) return true;
-  if (!Array.isArray(value)) return false;
-  return value.some((v) => bsonEqual(v, wanted)) || flatten(value, depth).some((v) => bsonEqual(v, wanted));
+/**
+ * True if `test` holds for one of the values an equality (`$eq`, `$ne`, `$in`, `$nin`) compares
+ * with, as MongoDB finds them: each
+ * value the path reaches ({@link leafValues}: through the documents of arrays, never into an array
+ * nested in an array by a field name), and the elements of each such value that is an array, one
+ * level down; `undefined` where the path is missing, which a null equality matches (`{"a.b": null}`
+ * matches `a: 4`, `a: {}` and `a: [{b: 3}, {}]`, not `a: [1, 2]` or `a: []`). mingo's flattened the
+ * values as deep as the path has dots, and took values from elements it should not.
+ */
+function someEqualityValue(obj: AnyObject, parts: string[], test: (v: unknown) => boolean): boolean {
+  for (const v of leafValues(obj, parts)) {
+    if (test(v)) return true;
+    if (Array.isArray(v) && v.some(test)) return true;
+  }
+  return false;
+}
+
+/** `$eq` with {@link bsonEqual}; null matches a missing field. */
+function eqTest(selector: string, wanted: unknown): (obj: AnyObject) => boolean {
+  const parts = selector.split(".");
+  const test = isNil(wanted) ? isNil : (v: unknown) => bsonEqual(v, wanted);
+  return (obj) => someEqualityValue(obj, parts, test);
 }
 
 /** A hashable key of a value that is not a number, or undefined for values compared one by one (documents, arrays, other BSON types). */
@@ -89,12 +105,9 @@ function inOperator(name: "$in" | "$nin"): QueryOperator {
       if (key !== undefined) return keys.has(key) || (typeof v === "string" && patterns.some((re) => re.test(v)));
       return others.some((o) => bsonEqual(v, o));
     };
-    const test = (obj: AnyObject): boolean => {
-      const field = fieldOf(obj, selector);
-      if (isNil(field)) return matchesNull;
-      // an array field matches by an element, or as a whole (`{a: {$in: [[1, 2]]}}` finds `a: [1, 2]`), as `$eq` does
-      return ensureArray(field).some(matches) || (Array.isArray(field) && others.length > 0 && matches(field));
-    };
+    // an array field matches by an element, or as a whole (`{a: {$in: [[1, 2]]}}` finds `a: [1, 2]`), as `$eq` does
+    const parts = selector.split(".");
+    const test = (obj: AnyObject): boolean => someEqualityValue(obj, parts, (v) => (isNil(v) ? matchesNull : matches(v)));
     return name === "$in" ? test : (obj) => !test(obj);
   };
 }
@@ -107,8 +120,7 @@ function rangeOperator(name: "$gt" | "$gte" | "$lt" | "$lte", holds: (c: number)
   return (selector, value, options) => {
     const original = mingoQuery[name]?.(selector, value, options) as Predicate;
     // `{$gte: null}` and `{$lte: null}` match null and missing fields, as `{$eq: null}` does
-    if (value === null)
-      return name === "$gte" || name === "$lte" ? (obj) => matchesEq(fieldOf(obj, selector), null, depthOf(selector)) : () => false;
+    if (value === null) return name === "$gte" || name === "$lte" ? eqTest(selector, null) : () => false;
     if (!isNumeric(value)) return original;
     const wantedNaN = isNaNNumber(value);
     return (obj) =>
@@ -237,13 +249,10 @@ const allOperator: QueryOperator = (selector, value, options) => {
  * argument; `$all`'s errors
  */
 export const bsonQueryOperators: Record<string, QueryOperator> = {
-  $eq: (selector, value) => {
-    const depth = depthOf(selector);
-    return (obj) => matchesEq(fieldOf(obj, selector), value, depth);
-  },
+  $eq: (selector, value) => eqTest(selector, value),
   $ne: (selector, value) => {
-    const depth = depthOf(selector);
-    return (obj) => !matchesEq(fieldOf(obj, selector), value, depth);
+    const test = eqTest(selector, value);
+    return (obj) => !test(obj);
   },
   $gt: rangeOperator("$gt", (c) => c > 0),
   $gte: rangeOperator("$gte", (c) => c >= 0),

@@ -19,9 +19,9 @@ import { checkSortSpec } from "./sortSpec.js";
  * arrays), and a document element that lacks the rest gives `undefined`. A value that is an array
  * is returned as it is.
  * @param doc - the document
- * @param path - a dotted path
+ * @param path - a dotted path, or its parts (split once for many documents)
  */
-export function leafValues(doc: unknown, path: string): unknown[] {
+export function leafValues(doc: unknown, path: string | string[]): unknown[] {
   const out: unknown[] = [];
   const walk = (at: unknown, parts: string[], i: number): void => {
     if (i === parts.length) {
@@ -40,7 +40,7 @@ export function leafValues(doc: unknown, path: string): unknown[] {
     }
     walk(isPlainObject(at) && Object.hasOwn(at, part) ? at[part] : undefined, parts, i + 1);
   };
-  walk(doc, path.split("."), 0);
+  walk(doc, typeof path === "string" ? path.split(".") : path, 0);
   return out;
 }
 

@@ -82,3 +82,19 @@ test("top-level null equality and $elemMatch keep their semantics", async () => 
   expect(await ids({ a: { $eq: null } })).toEqual(["a_null", "a_value_array_all_nulls", "a_value_array_with_null", "no_a"]);
   expect(await ids({ a: { $elemMatch: { $eq: null } } })).toEqual(["a_value_array_all_nulls", "a_value_array_with_null"]);
 });
+
+test("an equality compares the values a path reaches and their elements one level down, not values gathered from several documents", async () => {
+  await s.call("insertMany", {
+    documents: [
+      { _id: "eq1", e: [{ b: 1 }, { b: 2 }] },
+      { _id: "eq2", e: [{ b: [1, 2] }] },
+      { _id: "eq3", e: { b: [1, 2] } },
+      { _id: "eq4", e: [{ b: [[1, 2]] }] },
+      { _id: "eq5", e: { b: [[1, 2], 3] } },
+    ],
+  });
+  expect(await ids({ "e.b": [1, 2] })).toEqual(["eq2", "eq3", "eq4", "eq5"]);
+  expect(await ids({ "e.b": { $in: [[1, 2]] } })).toEqual(["eq2", "eq3", "eq4", "eq5"]);
+  expect(await ids({ "e.b": 1 })).toEqual(["eq1", "eq2", "eq3"]);
+  expect(await ids({ "e.b": { $nin: [1, 3] }, _id: /^eq/ })).toEqual(["eq4"]);
+});

@@ -6,6 +6,8 @@
  * `{"a.b": 5}` matched `{a: [[5, 6]]}` and `{"a.b": {$exists: true}}` matched both. Each query
  * operator here runs on a view of the document in which such arrays are left out along its path
  * (an index, `"a.0.b"`, still reaches them). The view is the document itself unless one is met.
+ * The equalities (`$eq`, `$ne`, `$in`, `$nin`) take their values from bsonSort.ts's `leafValues`
+ * instead (bsonOperators.ts), which also gives MongoDB's null semantics.
  * @packageDocumentation
  */
 import type { AnyObject, Options } from "mingo/types";
@@ -19,13 +21,6 @@ const WHOLE_QUERY = new Set(["$and", "$or", "$nor", "$expr", "$where", "$jsonSch
 
 const isIndex = (part: string): boolean => /^\d+$/.test(part);
 
-/** `{c: {d: null}}` for the parts `c`, `d`: what a missing field looks like to a null equality. */
-function nullAt(parts: string[], at: number): unknown {
-  let out: unknown = null;
-  for (let i = parts.length - 1; i >= at; i--) out = { [parts[i] as string]: out };
-  return out;
-}
-
 function withField(obj: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
   const copy = { ...obj };
   Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
@@ -34,18 +29,15 @@ function withField(obj: Record<string, unknown>, key: string, value: unknown): R
 
 /**
  * `value` as the query path `parts` (from `at` on) sees it: the arrays that are elements of an
- * array the path steps into by a field name are left out. With `nulls`, a document within such an
- * array that lacks the path holds null there: `{"a.b": null}` matches `a: [{b: 3}, {}]`, as a
- * document missing the field does (mingo's path resolution skips that element). Copies only what
- * changes.
+ * array the path steps into by a field name are left out. Copies only what changes.
  */
-function viewAlong(value: unknown, parts: string[], at: number, nulls: boolean, inArray: boolean): unknown {
+function viewAlong(value: unknown, parts: string[], at: number): unknown {
   const part = parts[at];
   if (part === undefined) return value;
   if (Array.isArray(value)) {
     if (isIndex(part)) {
       const element: unknown = value[Number(part)];
-      const seen = viewAlong(element, parts, at + 1, nulls, inArray);
+      const seen = viewAlong(element, parts, at + 1);
       if (seen === element) return value;
       const copy: unknown[] = value.slice();
       copy[Number(part)] = seen;
@@ -53,25 +45,21 @@ function viewAlong(value: unknown, parts: string[], at: number, nulls: boolean, 
     }
     let copy: unknown[] | undefined;
     value.forEach((element: unknown, i) => {
-      const seen = Array.isArray(element) ? undefined : viewAlong(element, parts, at, nulls, true);
+      const seen = Array.isArray(element) ? undefined : viewAlong(element, parts, at);
       if (seen === element && copy === undefined) return;
       copy ??= value.slice(0, i);
       if (seen !== undefined) copy.push(seen);
     });
     return copy ?? value;
   }
-  if (!isPlainObject(value)) return value;
-  if (!Object.hasOwn(value, part)) return nulls && inArray ? withField(value, part, nullAt(parts, at + 1)) : value;
+  if (!isPlainObject(value) || !Object.hasOwn(value, part)) return value;
   const child = value[part];
-  const seen = viewAlong(child, parts, at + 1, nulls, inArray);
+  const seen = viewAlong(child, parts, at + 1);
   return seen === child ? value : withField(value, part, seen);
 }
 
-/** The operators for which a missing field is null (`{$eq: null}`, `{$in: [null, …]}` and their negations). */
-const NULL_EQUALITY = new Set(["$eq", "$ne", "$in", "$nin", "$gte", "$lte"]);
-
-const asksForNull = (name: string, value: unknown): boolean =>
-  NULL_EQUALITY.has(name) && (value === null || (Array.isArray(value) && (name === "$in" || name === "$nin") && value.includes(null)));
+/** The operators that find their values with bsonSort.ts's `leafValues` (bsonOperators.ts). */
+const OWN_TRAVERSAL = new Set(["$eq", "$ne", "$in", "$nin"]);
 
 /**
  * The query operators with each one that takes a dotted path run on the view of the document
@@ -81,13 +69,12 @@ const asksForNull = (name: string, value: unknown): boolean =>
 export function nestedArrayPaths<T extends object>(operators: T): T {
   const out: Record<string, QueryOperator> = { ...(operators as unknown as Record<string, QueryOperator>) };
   for (const [name, operator] of Object.entries(out)) {
-    if (WHOLE_QUERY.has(name) || !name.startsWith("$")) continue;
+    if (WHOLE_QUERY.has(name) || OWN_TRAVERSAL.has(name) || !name.startsWith("$")) continue;
     out[name] = (selector, value, options) => {
       const test = operator(selector, value, options);
       if (!selector.includes(".")) return test;
       const parts = selector.split(".");
-      const nulls = asksForNull(name, value);
-      return (obj) => test(viewAlong(obj, parts, 0, nulls, false) as AnyObject);
+      return (obj) => test(viewAlong(obj, parts, 0) as AnyObject);
     };
   }
   return out as unknown as T;
