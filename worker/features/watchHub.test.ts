@@ -116,8 +116,9 @@ describe("watch hub", () => {
     await expect.poll(async () => (await counters()).openStreams).toBe(2);
     host.liveness.end(t[0]!.tabId);
     await expect.poll(async () => (await counters()).openStreams).toBe(1);
-    await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 1 }), "mongodb-atlas");
-    await t[0]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 7 }), "mongodb-atlas");
+    // the live tab writes (a gone tab's calls end at once)
+    await t[1]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 1 }), "mongodb-atlas");
+    await t[1]!.api.callFunction(appKey, userId, "insertOne", insert({ n: 7 }), "mongodb-atlas");
     await expect.poll(() => b.messages.length).toBe(1);
     host.liveness.end(t[1]!.tabId);
     await expect.poll(async () => (await counters()).openStreams).toBe(0);

@@ -1,7 +1,8 @@
 /**
  * The type checks MongoDB makes before it applies update operators, which mingo skips (it leaves
  * the document unchanged and the update "succeeds"): arithmetic on a non-number, array operators
- * on a non-array, and a path that would go through a value that is not a document. Each fails
+ * on a non-array, a path that would go through a value that is not a document, and a `$rename`
+ * into or out of an array element. Each fails
  * with MongoDB's message, and nothing is written.
  * @packageDocumentation
  */
@@ -104,5 +105,52 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
       if (op === "$pop") throw mongoError(`Path '${path}' contains an element of non-array type '${typeName(found.value)}'`);
       throw mongoError(`Cannot apply ${op} to a non-array value`);
     }
+  }
+  checkRenames(doc, update, id);
+}
+
+/** The name of the first array met along `path` before its last part (the array holding the field), or undefined; and whether the whole path exists. */
+function arrayAbove(doc: Doc, path: string): { array: string | undefined; exists: boolean } {
+  const keys = path.split(".");
+  let at: unknown = doc;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (Array.isArray(at)) {
+      const array = keys[i - 1] ?? "";
+      const exists =
+        /^\d+$/.test(key) &&
+        Number(key) < at.length &&
+        follow({ v: at[Number(key)] }, ["v", ...keys.slice(i + 1)].join(".")).kind === "value";
+      return { array, exists };
+    }
+    if (!isPlainObject(at) || !Object.hasOwn(at, key)) return { array: undefined, exists: false };
+    at = at[key];
+  }
+  return { array: undefined, exists: true };
+}
+
+/**
+ * `$rename` as MongoDB limits it (mingo moved fields into and out of array elements, and padded an
+ * array up to a destination index): neither field may be positional, the source may not be in an
+ * array element, nor may the destination.
+ */
+function checkRenames(doc: Doc, update: Doc, id: string): void {
+  const renames = update.$rename;
+  if (!isPlainObject(renames)) return;
+  for (const [from, to] of Object.entries(renames)) {
+    if (typeof to !== "string") continue; // mingo answers a target that is not a string
+    if (from.split(".").some((part) => part.startsWith("$"))) throw mongoError(`The source field for $rename may not be dynamic: ${from}`);
+    if (to.split(".").some((part) => part.startsWith("$"))) throw mongoError(`The destination field for $rename may not be dynamic: ${to}`);
+    const source = arrayAbove(doc, from);
+    if (source.array !== undefined && source.exists)
+      throw mongoError(
+        `The source field cannot be an array element, '${from}' in doc with _id: ${id} has an array field called '${source.array}'`,
+      );
+    if (!source.exists) continue; // nothing to move
+    const destination = arrayAbove(doc, to);
+    if (destination.array !== undefined)
+      throw mongoError(
+        `The destination field cannot be an array element, '${to}' in doc with _id: ${id} has an array field called '${destination.array}'`,
+      );
   }
 }
