@@ -19,8 +19,9 @@ import { ensureArray, flatten, isNil, resolve } from "mingo/util";
 import { evalExpr } from "mingo/core";
 import { bsonEqual, compareBson } from "./bsonCompare.js";
 import { compareNumbers, isNaNNumber, isNumeric, numberHashKey } from "./bsonNumbers.js";
-import { leafValues } from "./bsonSort.js";
-import { isPlainObject } from "./bsonValues.js";
+import { leafValues, someLeafValue } from "./bsonSort.js";
+import { isPlainObject, type Doc } from "./bsonValues.js";
+import { elemMatchOperator } from "./nestedArrays.js";
 import { mongoError } from "./errors.js";
 
 type Predicate = (obj: AnyObject) => boolean;
@@ -45,11 +46,7 @@ const fieldOf = (obj: AnyObject, selector: string): unknown => resolve(obj, sele
  * values as deep as the path has dots, and took values from elements it should not.
  */
 function someEqualityValue(obj: AnyObject, parts: string[], test: (v: unknown) => boolean): boolean {
-  for (const v of leafValues(obj, parts)) {
-    if (test(v)) return true;
-    if (Array.isArray(v) && v.some(test)) return true;
-  }
-  return false;
+  return someLeafValue(obj, parts, (v) => test(v) || (Array.isArray(v) && v.some(test)));
 }
 
 /** `$eq` with {@link bsonEqual}; null matches a missing field. */
@@ -213,7 +210,7 @@ function heldValues(field: unknown, depth: number): unknown[] {
  * `$all`: the field holds each listed value, as `$eq` matches it (numbers by value; an array field
  * by its elements or as a whole), a regular expression matching a string the field is or holds;
  * an empty list matches nothing. Lists of hashable values are hashed once (each document costs a
- * lookup per value it holds). A list of `$elemMatch` conditions is mingo's; mixing them with values,
+ * lookup per value it holds). A list of `$elemMatch` conditions is each `$elemMatch`; mixing them with values,
  * or an operator condition, is MongoDB's error.
  * @throws ServerError 400 `MongoDBError` for a list that is not an array, or is not consistent
  */
@@ -222,7 +219,9 @@ const allOperator: QueryOperator = (selector, value, options) => {
   const elemMatches = value.filter((v) => isPlainObject(v) && "$elemMatch" in v).length;
   if (elemMatches > 0) {
     if (elemMatches !== value.length) throw mongoError("$all/$elemMatch has to be consistent");
-    return (mingoQuery["$all"] as QueryOperator)(selector, value, options);
+    // each condition as an `$elemMatch` of its own (nestedArrays.ts), all of them holding
+    const tests = value.map((v) => elemMatchOperator(selector, (v as Doc).$elemMatch, options));
+    return (obj) => tests.every((test) => test(obj));
   }
   if (value.some((v) => isPlainObject(v) && Object.keys(v).some((k) => k.startsWith("$")))) throw mongoError("no $ expressions in $all");
   const depth = depthOf(selector);

@@ -14,33 +14,54 @@ import { mongoError } from "./errors.js";
 import { checkSortSpec } from "./sortSpec.js";
 
 /**
- * The values a dotted path reaches in a document, as MongoDB's queries see them: through an array
- * (unless the next part is an index) the path goes on in each document element (not into nested
- * arrays), and a document element that lacks the rest gives `undefined`. A value that is an array
- * is returned as it is.
+ * True if `test` holds for one of the values a dotted path reaches in a document, as MongoDB's
+ * queries see them: through an array (unless the next part is an index) the path goes on in each
+ * document element (not into nested arrays), and a place where the path is missing gives
+ * `undefined` (a document, or a document element, that lacks the rest). A value that is an array
+ * is tested as it is. Allocates nothing and stops at the first value that passes.
  * @param doc - the document
- * @param path - a dotted path, or its parts (split once for many documents)
+ * @param parts - the path's parts
+ * @param test - the test of one value
+ * @param from - the part to start at (the walk's own recursion)
+ */
+export function someLeafValue(doc: unknown, parts: readonly string[], test: (v: unknown) => boolean, from = 0): boolean {
+  let at = doc;
+  for (let i = from; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (Array.isArray(at)) {
+      if (isIndexPart(part)) {
+        at = at[Number(part)];
+        continue;
+      }
+      // one level of array: the path goes on in its documents (not into nested arrays)
+      for (const item of at) if (isPlainObject(item) && someLeafValue(item, parts, test, i)) return true;
+      return false;
+    }
+    at = isPlainObject(at) && Object.hasOwn(at, part) ? at[part] : undefined;
+  }
+  return test(at);
+}
+
+function isIndexPart(part: string): boolean {
+  if (part.length === 0) return false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * The values a dotted path reaches in a document ({@link someLeafValue}), in document order.
+ * @param doc - the document
+ * @param path - a dotted path, or its parts
  */
 export function leafValues(doc: unknown, path: string | string[]): unknown[] {
   const out: unknown[] = [];
-  const walk = (at: unknown, parts: string[], i: number): void => {
-    if (i === parts.length) {
-      out.push(at);
-      return;
-    }
-    const part = parts[i] as string;
-    if (Array.isArray(at)) {
-      if (/^\d+$/.test(part)) {
-        walk(at[Number(part)], parts, i + 1);
-        return;
-      }
-      // one level of array: the path goes on in its documents (not into nested arrays)
-      for (const item of at) if (isPlainObject(item)) walk(item, parts, i);
-      return;
-    }
-    walk(isPlainObject(at) && Object.hasOwn(at, part) ? at[part] : undefined, parts, i + 1);
-  };
-  walk(doc, typeof path === "string" ? path.split(".") : path, 0);
+  someLeafValue(doc, typeof path === "string" ? path.split(".") : path, (v) => {
+    out.push(v);
+    return false;
+  });
   return out;
 }
 

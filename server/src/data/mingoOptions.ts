@@ -32,7 +32,7 @@ import { lookupStage } from "./bsonLookup.js";
 import { bsonSetExpressions } from "./bsonSets.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
-import { nestedArrayPaths } from "./nestedArrays.js";
+import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
 import { checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
 
@@ -164,7 +164,7 @@ const CONTEXT = Context.init({
     $lookup: lookupStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
-  query: nestedArrayPaths(checkedQueryOperators(bsonQueryOperators)),
+  query: nestedArrayPaths(checkedQueryOperators({ ...bsonQueryOperators, ...pathQueryOperators })),
   window: windowOperators,
 });
 

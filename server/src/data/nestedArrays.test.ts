@@ -98,3 +98,56 @@ test("an equality compares the values a path reaches and their elements one leve
   expect(await ids({ "e.b": 1 })).toEqual(["eq1", "eq2", "eq3"]);
   expect(await ids({ "e.b": { $nin: [1, 3] }, _id: /^eq/ })).toEqual(["eq4"]);
 });
+
+test("$elemMatch on fields tests the documents of the array (an array as the document of its indexes), never its scalars", async () => {
+  await s.call("insertMany", {
+    documents: [
+      { _id: "em1", m: [1, "string", 4] },
+      { _id: "em2", m: [5, { b: 5 }] },
+      { _id: "em3", m: [{ b: 3 }, {}] },
+      { _id: "em4", m: [1, null] },
+      { _id: "em5", m: [[]] },
+      { _id: "em6", m: { b: [[1, 2]] } },
+    ],
+  });
+  expect(await ids({ m: { $elemMatch: { b: null } } })).toEqual(["em3", "em5"]);
+  expect(await ids({ m: { $elemMatch: { b: { $ne: null } } } })).toEqual(["em2", "em3"]);
+  expect(await ids({ m: { $all: [{ $elemMatch: { b: null } }, { $elemMatch: { b: 3 } }] } })).toEqual(["em3"]);
+  expect(await ids({ "m.b": { $elemMatch: { $size: 2 } } })).toEqual(["em6"]);
+  await expect(s.call("find", { query: { m: { $all: [{ $elemMatch: 5 }] } } })).rejects.toMatchObject({ errorCode: "MongoDBError" });
+});
+
+test("$size counts each array a path reaches, not values gathered from several documents", async () => {
+  await s.call("insertMany", {
+    documents: [
+      { _id: "sz1", z: [{ b: 1 }, { b: 3 }] },
+      { _id: "sz2", z: [[{ b: 1 }]] },
+      { _id: "sz3", z: [{ b: [1, 2] }] },
+    ],
+  });
+  expect(await ids({ "z.b": { $size: 2 } })).toEqual(["sz3"]);
+  expect(await ids({ "z.b": { $size: 0 } })).toEqual([]);
+});
+
+test("a positional $ names an element the path reaches: a document, not a scalar that a null condition would match", async () => {
+  const t = openService();
+  try {
+    await t.call("insertMany", {
+      documents: [
+        { _id: 1, a: [5, {}] },
+        { _id: 2, a: [5, { c: 1 }] },
+        { _id: 3, a: [1, { b: 2 }, { c: 3 }] },
+      ],
+    });
+    await t.call("updateOne", { query: { _id: 1, "a.b": null }, update: { $set: { "a.$": "X" } } });
+    await t.call("updateOne", { query: { _id: 2, "a.b": { $in: [null, 9] } }, update: { $inc: { "a.$.n": 1 } } });
+    await t.call("updateOne", { query: { _id: 3, a: { $elemMatch: { b: null } } }, update: { $set: { "a.$": "X" } } });
+    expect(await t.call("find", { query: {} })).toEqual([
+      { _id: 1, a: [5, "X"] },
+      { _id: 2, a: [5, { c: 1, n: 1 }] },
+      { _id: 3, a: [1, { b: 2 }, "X"] },
+    ]);
+  } finally {
+    await t.close();
+  }
+});

@@ -11,7 +11,10 @@
  * @packageDocumentation
  */
 import type { AnyObject, Options } from "mingo/types";
+import { Query } from "mingo/query";
+import { someLeafValue } from "./bsonSort.js";
 import { isPlainObject } from "./bsonValues.js";
+import { mongoError } from "./errors.js";
 
 type Predicate = (obj: AnyObject) => boolean;
 type QueryOperator = (selector: string, value: unknown, options: Options) => Predicate;
@@ -58,8 +61,50 @@ function viewAlong(value: unknown, parts: string[], at: number): unknown {
   return seen === child ? value : withField(value, part, seen);
 }
 
-/** The operators that find their values with bsonSort.ts's `leafValues` (bsonOperators.ts). */
-const OWN_TRAVERSAL = new Set(["$eq", "$ne", "$in", "$nin"]);
+/** The operators that walk the path themselves (bsonSort.ts's `someLeafValue`): the equalities of bsonOperators.ts, and those below. */
+const OWN_TRAVERSAL = new Set(["$eq", "$ne", "$in", "$nin", "$size", "$elemMatch"]);
+
+/** Logical operators that make an `$elemMatch` a query on documents even among operators. */
+const LOGICAL = new Set(["$and", "$or", "$nor"]);
+
+/** An array as the document MongoDB matches a query on: its elements under the fields "0", "1", … */
+function asDocument(array: unknown[]): AnyObject {
+  const out: AnyObject = {};
+  array.forEach((element, i) => {
+    out[String(i)] = element;
+  });
+  return out;
+}
+
+/**
+ * `$elemMatch` as MongoDB's: an array the path reaches (not an element of one) has an element that
+ * matches. A query on fields (`{b: null}`, `{$or: […]}`) tests the elements that are documents (an
+ * array as the document of its indexes); other elements never match (mingo ran it on numbers too,
+ * so `{a: {$elemMatch: {b: null}}}` matched `a: [1, 2]`). Operator conditions (`{$gt: 4}`) test each
+ * element as mingo does.
+ * @throws ServerError `MongoDBError` for an argument that is not a document, and (through mingo) for a malformed query
+ */
+export const elemMatchOperator: QueryOperator = (selector, value, options) => {
+  if (!isPlainObject(value)) throw mongoError("$elemMatch needs an Object");
+  const criteria = value;
+  const keys = Object.keys(criteria);
+  const onValues = keys.length > 0 && keys.every((k) => k.startsWith("$") && !LOGICAL.has(k));
+  const query = new Query(onValues ? { v: criteria } : criteria, options);
+  const element = onValues
+    ? (e: unknown) => query.test({ v: e })
+    : (e: unknown) => (isPlainObject(e) ? query.test(e) : Array.isArray(e) && query.test(asDocument(e)));
+  const parts = selector.split(".");
+  return (obj) => someLeafValue(obj, parts, (v) => Array.isArray(v) && v.some(element));
+};
+
+/** `$size` of each array the path reaches (not of arrays gathered from several documents, nor of a nested array). */
+const sizeOperator: QueryOperator = (selector, value) => {
+  const parts = selector.split(".");
+  return (obj) => someLeafValue(obj, parts, (v) => Array.isArray(v) && v.length === value);
+};
+
+/** The query operators of this file, to lay over mingo's (their arguments are checked first, queryChecks.ts). */
+export const pathQueryOperators: Record<string, QueryOperator> = { $elemMatch: elemMatchOperator, $size: sizeOperator };
 
 /**
  * The query operators with each one that takes a dotted path run on the view of the document

@@ -68,7 +68,10 @@ function elementTest(below: string, condition: unknown): ((element: unknown) => 
   if (isPlainObject(condition) && Object.keys(condition).some((k) => NEGATIONS.has(k))) return undefined;
   const elemMatch = below === "" && isPlainObject(condition) && Object.keys(condition).length === 1 && "$elemMatch" in condition;
   const query = new Query(elemMatch ? { e: condition } : { [below === "" ? "e" : `e.${below}`]: condition }, {});
-  return (element) => query.test({ e: elemMatch ? [element] : element });
+  // a path below the array reaches into its documents only (an index, into a nested array too): a
+  // scalar element is not where `{"a.b": null}` matched
+  const reachable = (element: unknown): boolean => below === "" || isPlainObject(element) || (Array.isArray(element) && /^\d/.test(below));
+  return (element) => reachable(element) && query.test({ e: elemMatch ? [element] : element });
 }
 
 function matchedIndex(doc: Doc, arrayPath: string[], query: Doc | undefined): number | undefined {
