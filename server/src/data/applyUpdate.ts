@@ -53,11 +53,26 @@ function withIdFirst(id: unknown, doc: Doc): Doc {
   return { _id: id, ...rest };
 }
 
+/**
+ * The operators with an upsert's `$setOnInsert` folded into `$set`, so that its fields go through
+ * the same checks, array filters and conflicts as the others (MongoDB applies it with them).
+ * @throws ServerError `MongoDBError` when one of its paths is, holds or is held by another field's
+ */
+function withSetOnInsert(others: Doc, onInsert: Doc): Doc {
+  for (const path of Object.keys(onInsert))
+    for (const fields of Object.values(others))
+      if (isPlainObject(fields))
+        for (const other of Object.keys(fields))
+          if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`))
+            throw mongoError(`Updating the path '${other}' would create a conflict at '${path}'`);
+  return { ...others, $set: { ...(isPlainObject(others.$set) ? others.$set : {}), ...onInsert } };
+}
+
 function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, query: Doc | undefined, inserting: boolean): string[] {
-  const { $setOnInsert: onInsert, ...rest } = update;
+  const { $setOnInsert: onInsert, ...others } = update;
+  const rest = inserting && isPlainObject(onInsert) ? withSetOnInsert(others, onInsert) : others;
   const changed: string[] = [];
   try {
-    if (inserting && isPlainObject(onInsert)) changed.push(...mingoUpdate(doc, { $set: onInsert }, arrayFilters));
     if (Object.keys(rest).length > 0) {
       const tests = checkArrayFilters(update, arrayFilters);
       const positional = resolvePositional(doc, rest, inserting ? undefined : query);
@@ -69,8 +84,10 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
       const { rest: left, changed: applied } = applyBsonUpdates(doc, resolved);
       const paths = [...missing, ...applied];
       if (Object.keys(left).length > 0) paths.push(...mingoUpdate(doc, left, arrayFilters));
-      // a field through `$[]`/`$[id]` that named several elements is reported as its array
-      changed.push(...new Set(paths.map((path) => reported.get(path) ?? path)));
+      // a field through `$[]`/`$[id]` that named several elements is reported as its array, and
+      // a path within another reported one is left out
+      const named = new Set(paths.map((path) => reported.get(path) ?? path));
+      changed.push(...[...named].filter((path) => !path.split(".").some((_, i, parts) => i > 0 && named.has(parts.slice(0, i).join(".")))));
     }
   } catch (err) {
     throw toServerError(err);

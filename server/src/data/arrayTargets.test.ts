@@ -35,7 +35,9 @@ test("two fields that name one element through $[] or $[id] conflict, as in Mong
   expect(await update({ $pull: { "a.$[x].t": 1, "a.$[y].t": 2 } }, [{ "x.k": 1 }, { "y.k": 1 }])).toBe(
     "Update created a conflict at 'a.0.t'",
   );
-  expect(await update({ $pull: { "a.$[].t": 1, "a.1.t": 3 } })).toBe("Update created a conflict at 'a.1.t'");
+  expect(await update({ $pull: { "a.$[].t": 1, "a.1.t": 3 } })).toBe("Updating the path 'a.1.t' would create a conflict at 'a'");
+  // whatever the array holds
+  expect(await update({ $set: { "b.$[]": 5, b: 1 } })).toBe("Updating the path 'b' would create a conflict at 'b'");
   expect(await update({ $set: { "a.$[].t": [0] }, $inc: { "a.$[x].n": 1 } }, [{ "x.k": 2 }])).toEqual([
     { k: 1, t: [0] },
     { k: 2, t: [0], n: 1 },
@@ -47,7 +49,7 @@ test("$[] and $[id] need an existing array; a path through a scalar element fail
   expect(await update({ $set: { "a.0.k.$[]": 1 } })).toMatch(/^Cannot apply array updates to non-array element k/);
   await s.call("insertOne", { document: { _id: 2, a: [7, { t: [[5, 6], 5] }] } });
   const on2 = async (u: Record<string, unknown>) => s.call("updateOne", { query: { _id: 2 }, update: u }).catch((e: Error) => e.message);
-  expect(await on2({ $pullAll: { "a.$[].t": [5] } })).toBe("Cannot use the part (t of a.0.t) to traverse the element ({0: 7})");
+  expect(await on2({ $pullAll: { "a.$[].t": [5] } })).toBe("Cannot use the part (t) of (a.0.t) to traverse the element ({0: 7})");
   expect(await on2({ $addToSet: { "a.$[].t": 2 } })).toBe("Cannot create field 't' in element {0: 7}");
   expect(await on2({ $pull: { "a.$[e].t": 5 } })).toMatch(/No array filter found for identifier 'e'/);
   expect(await s.call("findOne", { query: { _id: 2 } })).toEqual({ _id: 2, a: [7, { t: [[5, 6], 5] }] });
@@ -90,4 +92,34 @@ test("a field named __proto__ is an array like any other for $pull", async () =>
   expect(await s.call("updateOne", { query: { _id: 3 }, update: u })).toEqual({ matchedCount: 1, modifiedCount: 1 });
   const doc = (await s.call("findOne", { query: { _id: 3 } })) as Record<string, unknown>;
   expect(Object.getOwnPropertyDescriptor(doc, "__proto__")?.value).toEqual([1]);
+});
+
+test("an upsert's $setOnInsert goes through the same array filters, checks and conflicts as the other fields", async () => {
+  const upsert = (u: Record<string, unknown>, arrayFilters?: Record<string, unknown>[]) =>
+    s
+      .call("updateOne", { query: { _id: 7, a: [1, 2] }, update: u, upsert: true, ...(arrayFilters ? { arrayFilters } : {}) })
+      .then(() => s.call("findOne", { query: { _id: 7 } }))
+      .catch((e: Error) => e.message);
+  // the filters see the document before any field is applied
+  expect(await upsert({ $setOnInsert: { "a.$[x]": 5 }, $inc: { "a.$[y]": 1 } }, [{ x: 1 }, { y: { $gte: 2 } }])).toEqual({
+    _id: 7,
+    a: [5, 3],
+  });
+  await s.call("deleteOne", { query: { _id: 7 } });
+  expect(await upsert({ $setOnInsert: { "a.$[x]": 9 }, $set: { "a.$[y]": 7 } }, [{ x: 2 }, { y: 2 }])).toBe(
+    "Update created a conflict at 'a.1'",
+  );
+  expect(await upsert({ $setOnInsert: { a: 1 }, $set: { a: 2 } })).toBe("Updating the path 'a' would create a conflict at 'a'");
+  expect(await upsert({ $setOnInsert: { "b.$[]": 1 } })).toBe("The path 'b' must exist in the document in order to apply array updates.");
+});
+
+test("a change event leaves out a path within another one it names", () => {
+  const before = { _id: 1, a: [{ k: 1 }, { k: 2 }] };
+  expect(applyUpdate(before, { $set: { "a.$[].u": 0, "a.$[x].v": 1 } }, { arrayFilters: [{ "x.k": 2 }] }).changedPaths).toEqual(["a"]);
+});
+
+test("a pipeline update takes no array filters", async () => {
+  await expect(
+    s.call("updateOne", { query: { _id: 1 }, update: [{ $set: { z: 1 } }], arrayFilters: [{ "x.k": 1 }] }),
+  ).rejects.toMatchObject({ message: "arrayFilters may not be specified for pipeline-style updates" });
 });

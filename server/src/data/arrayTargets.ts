@@ -134,6 +134,29 @@ function concretePaths(doc: Doc, parts: string[], tests: Map<string, (element: u
   return out;
 }
 
+/**
+ * A field that is, holds or lies within the array a `$[]`/`$[id]` field updates (`a` beside
+ * `a.$[].t`) conflicts, whatever the array holds (MongoDB finds it when it parses the update).
+ * @throws ServerError `MongoDBError` `Updating the path 'a' would create a conflict at 'a'`
+ */
+function checkArrayConflicts(update: Doc): void {
+  const arrays = new Set<string>();
+  const plain: string[] = [];
+  for (const fields of Object.values(update))
+    if (isPlainObject(fields))
+      for (const path of Object.keys(fields)) {
+        const parts = path.split(".");
+        const at = parts.findIndex((part) => bracket(part) !== undefined);
+        if (at < 0) plain.push(path);
+        else arrays.add(parts.slice(0, at).join("."));
+      }
+  if (arrays.size === 0) return;
+  for (const path of plain)
+    for (const array of arrays)
+      if (path === array || path.startsWith(`${array}.`) || array.startsWith(`${path}.`))
+        throw mongoError(`Updating the path '${path}' would create a conflict at '${array}'`);
+}
+
 /** An update whose `$[]` and `$[id]` paths are concrete, with the path a change event reports for each of them. */
 export interface ExpandedUpdate {
   update: Doc;
@@ -151,6 +174,7 @@ export interface ExpandedUpdate {
  * fields of one operator name the same element (`Update created a conflict at '…'`)
  */
 export function expandArrayUpdates(doc: Doc, update: Doc, tests: Map<string, (element: unknown) => boolean>): ExpandedUpdate {
+  checkArrayConflicts(update);
   const reported = new Map<string, string>();
   const out: Doc = {};
   for (const [op, fields] of Object.entries(update)) {

@@ -15,7 +15,7 @@
 import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as queryOperators from "mingo/operators/query";
 import type { AnyObject, Options } from "mingo/types";
-import { ensureArray, flatten, isNil, resolve } from "mingo/util";
+import { ensureArray, isNil, resolve } from "mingo/util";
 import { evalExpr } from "mingo/core";
 import { bsonEqual, compareBson } from "./bsonCompare.js";
 import { compareNumbers, isNaNNumber, isNumeric, numberHashKey } from "./bsonNumbers.js";
@@ -32,8 +32,6 @@ type AccumulatorOperator = (collection: unknown[], expr: unknown, options: Optio
 const mingoQuery = queryOperators as unknown as Record<string, QueryOperator>;
 const mingoAccumulator = accumulatorOperators as unknown as Record<string, AccumulatorOperator>;
 
-/** The number of levels of arrays a selector may step through (mingo's depth: its dots). */
-const depthOf = (selector: string): number => selector.split(".").length - 1;
 const fieldOf = (obj: AnyObject, selector: string): unknown => resolve(obj, selector, { unwrapArray: true });
 
 /**
@@ -200,15 +198,20 @@ export function hashKey(v: unknown): string | undefined {
   return scalarKey(v);
 }
 
-/** The values of a field `$all` looks among: the field, and an array's elements (to the selector's depth). */
-function heldValues(field: unknown, depth: number): unknown[] {
-  if (!Array.isArray(field)) return [field];
-  return [field, ...(field as unknown[]), ...flatten(field, depth)];
+/** The values `$all` looks among: those an equality compares with ({@link someEqualityValue}). */
+function heldValues(obj: AnyObject, parts: string[]): unknown[] {
+  const out: unknown[] = [];
+  someEqualityValue(obj, parts, (v) => {
+    out.push(v);
+    return false;
+  });
+  return out;
 }
 
 /**
  * `$all`: the field holds each listed value, as `$eq` matches it (numbers by value; an array field
- * by its elements or as a whole), a regular expression matching a string the field is or holds;
+ * by its elements, one level down, or as a whole; values from documents in arrays each on their
+ * own), a regular expression matching a string the field is or holds;
  * an empty list matches nothing. Lists of hashable values are hashed once (each document costs a
  * lookup per value it holds). A list of `$elemMatch` conditions is each `$elemMatch`; mixing them with values,
  * or an operator condition, is MongoDB's error.
@@ -224,12 +227,12 @@ const allOperator: QueryOperator = (selector, value, options) => {
     return (obj) => tests.every((test) => test(obj));
   }
   if (value.some((v) => isPlainObject(v) && Object.keys(v).some((k) => k.startsWith("$")))) throw mongoError("no $ expressions in $all");
-  const depth = depthOf(selector);
+  const parts = selector.split(".");
   const wantedKeys = value.map(hashKey);
   const hashable = wantedKeys.every((k) => k !== undefined);
   return (obj) => {
     if (value.length === 0) return false;
-    const held = heldValues(fieldOf(obj, selector), depth);
+    const held = heldValues(obj, parts);
     if (hashable) {
       const keys = new Set(held.map(hashKey));
       return wantedKeys.every((k) => keys.has(k));

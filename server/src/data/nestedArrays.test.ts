@@ -151,3 +151,16 @@ test("a positional $ names an element the path reaches: a document, not a scalar
     await t.close();
   }
 });
+
+test("$all holds each value as an equality does: not values gathered from nested arrays", async () => {
+  await s.call("insertMany", {
+    documents: [
+      { _id: "al1", l: { b: [[1]] } },
+      { _id: "al2", l: [{ b: [1, 2] }, { b: 3 }] },
+      { _id: "al3", l: [[{ b: 1 }]] },
+    ],
+  });
+  expect(await ids({ "l.b": { $all: [1] } })).toEqual(["al2"]);
+  expect(await ids({ "l.b": { $all: [1, 3] } })).toEqual(["al2"]);
+  expect(await ids({ "l.b": { $all: [[1]] } })).toEqual(["al1"]);
+});

@@ -62,7 +62,7 @@ function viewAlong(value: unknown, parts: string[], at: number): unknown {
 }
 
 /** The operators that walk the path themselves (bsonSort.ts's `someLeafValue`): the equalities of bsonOperators.ts, and those below. */
-const OWN_TRAVERSAL = new Set(["$eq", "$ne", "$in", "$nin", "$size", "$elemMatch"]);
+const OWN_TRAVERSAL = new Set(["$eq", "$ne", "$in", "$nin", "$all", "$size", "$elemMatch"]);
 
 /** Logical operators that make an `$elemMatch` a query on documents even among operators. */
 const LOGICAL = new Set(["$and", "$or", "$nor"]);

@@ -6,17 +6,19 @@
  */
 import { find as mingoFind } from "./mingoOptions.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
-import { toServerError } from "./errors.js";
+import { mongoError, toServerError } from "./errors.js";
 
 /**
  * Applies a projection to documents and returns private copies.
  * @param docs - documents (shared references are fine)
  * @param projection - a MongoDB projection, or undefined for whole documents
  * @param query - the query that selected `docs`, for a positional projection (`"arr.$": 1`)
- * @throws ServerError `MongoDBError` for an invalid projection (e.g. mixing inclusion and exclusion)
+ * @throws ServerError `MongoDBError` for an invalid projection (e.g. mixing inclusion and exclusion,
+ * or a field and a path within it)
  */
 export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): Doc[] {
   if (!projection || Object.keys(projection).length === 0) return docs.map((d) => normalize(d));
+  checkCollisions(projection);
   const slices = Object.entries(projection).filter(([, spec]) => isSlice(spec));
   const rest = Object.fromEntries(Object.entries(projection).filter(([, spec]) => !isSlice(spec)));
   // only $slice and exclusions: nothing is left out but the excluded fields (mingo would keep the sliced fields only)
@@ -31,6 +33,18 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
   const computed = new Set(Object.keys(projection).filter((key) => !key.includes(".") && isComputed(projection[key])));
   // one result per document (a positional projection's query matched each of them)
   return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i], computed)) : out;
+}
+
+/**
+ * Refuses a projection that names a field and a path within it (`{o: 1, "o.t": 1}`), as MongoDB
+ * does; mingo kept the whole document.
+ * @throws ServerError `MongoDBError` `Path collision at o.t remaining portion t`
+ */
+function checkCollisions(projection: Doc): void {
+  const keys = new Set(Object.keys(projection));
+  for (const key of keys)
+    for (let dot = key.indexOf("."); dot >= 0; dot = key.indexOf(".", dot + 1))
+      if (keys.has(key.slice(0, dot))) throw mongoError(`Path collision at ${key} remaining portion ${key.slice(dot + 1)}`);
 }
 
 function mingoProject(docs: Doc[], projection: Doc, query: Doc | undefined): Doc[] {

@@ -65,6 +65,19 @@ describe("find", () => {
     expect(Object.keys((await one({ z: 1, a: "$z" })) as object)).toEqual(["_id", "z", "a"]);
   });
 
+  test("a projection naming a field and a path within it is refused, as in MongoDB (also with $slice and an exclusion)", async () => {
+    await s.call("insertOne", { document: { _id: 11, o: { t: [1, 2, 3], u: 1 }, a: 1 } });
+    for (const project of [
+      { o: 0, "o.t": { $slice: 1 } },
+      { "o.t": 1, o: 1 },
+      { o: 1, "o.t": { $slice: 1 } },
+    ])
+      await expect(s.call("findOne", { query: { _id: 11 }, project })).rejects.toMatchObject({
+        errorCode: "MongoDBError",
+        message: "Path collision at o.t remaining portion t",
+      });
+  });
+
   test("a $slice through an array of documents slices each one's field", async () => {
     await s.call("insertOne", { document: { _id: 10, items: [{ tags: [1, 2, 3] }, { tags: [4, 5] }] } });
     expect(await s.call("findOne", { query: { _id: 10 }, project: { "items.tags": { $slice: 1 } } })).toEqual({

@@ -23,8 +23,19 @@ test("$rename refuses to move a field out of or into an array element, as MongoD
   expect(await s.call("findOne", { query: { _id: 1 } })).toEqual({ _id: 1, a: [{ x: 1 }, { x: 2 }], o: { p: 1 }, arr: [1, 2] });
 });
 
-test("$rename of a field that is missing (also through an array) changes nothing; a plain move works", async () => {
-  expect(await rename({ "a.x": "z", "o.q": "arr.0" })).toEqual({ matchedCount: 1, modifiedCount: 0 });
+test("$rename through a value that is not a document fails, as MongoDB's does, and loses nothing", async () => {
+  await s.call("insertOne", { document: { _id: 2, n: 5, z: null, x: 1 } });
+  const on2 = (fields: Record<string, unknown>) =>
+    s.call("updateOne", { query: { _id: 2 }, update: { $rename: fields } }).catch((e: Error) => e.message);
+  expect(await on2({ x: "n.b" })).toBe("Cannot create field 'b' in element {n: 5}");
+  expect(await on2({ x: "z.b" })).toBe("Cannot create field 'b' in element {z: null}");
+  expect(await on2({ "n.b": "y" })).toBe("Cannot use the part (b) of (n.b) to traverse the element ({n: 5})");
+  expect(await rename({ "a.x": "z" })).toBe("Cannot use the part (x) of (a.x) to traverse the element ({a: [...]})");
+  expect(await s.call("findOne", { query: { _id: 2 } })).toEqual({ _id: 2, n: 5, z: null, x: 1 });
+});
+
+test("$rename of a field that is missing changes nothing; a plain move works", async () => {
+  expect(await rename({ "o.q": "arr.0" })).toEqual({ matchedCount: 1, modifiedCount: 0 });
   expect(await rename({ "o.p": "q.r" })).toEqual({ matchedCount: 1, modifiedCount: 1 });
   expect(await s.call("findOne", { query: { _id: 1 } })).toEqual({ _id: 1, a: [{ x: 1 }, { x: 2 }], o: {}, arr: [1, 2], q: { r: 1 } });
 });

@@ -80,8 +80,7 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
   for (const op of REMOVING_OPS) {
     for (const path of fieldsOf(update, op)) {
       const found = follow(doc, path);
-      if (found.kind === "blocked")
-        throw mongoError(`Cannot use the part (${found.key} of ${path}) to traverse the element ({${found.at}: ${shown(found.value)}})`);
+      if (found.kind === "blocked") throw notViable(found, path);
     }
   }
   for (const op of ARITHMETIC) {
@@ -146,11 +145,22 @@ function checkRenames(doc: Doc, update: Doc, id: string): void {
       throw mongoError(
         `The source field cannot be an array element, '${from}' in doc with _id: ${id} has an array field called '${source.array}'`,
       );
-    if (!source.exists) continue; // nothing to move
+    const found = follow(doc, from);
+    if (found.kind === "blocked") throw notViable(found, from);
+    if (found.kind !== "value") continue; // nothing to move
     const destination = arrayAbove(doc, to);
     if (destination.array !== undefined)
       throw mongoError(
         `The destination field cannot be an array element, '${to}' in doc with _id: ${id} has an array field called '${destination.array}'`,
       );
+    // a destination through a value that is not a document: the field would be lost on the way
+    const target = follow(doc, to);
+    if (target.kind === "blocked")
+      throw mongoError(`Cannot create field '${target.key}' in element {${target.at}: ${shown(target.value)}}`);
   }
+}
+
+/** MongoDB's PathNotViable: a path that goes through a value that is not a document. */
+function notViable(found: Extract<Found, { kind: "blocked" }>, path: string): Error {
+  return mongoError(`Cannot use the part (${found.key}) of (${path}) to traverse the element ({${found.at}: ${shown(found.value)}})`);
 }

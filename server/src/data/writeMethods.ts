@@ -132,7 +132,10 @@ export function upsertInsert(coll: DocCollection, query: Doc, update: UpdateSpec
 
 function runUpdate(reg: DocRegistry, a: ArgsOf<"updateOne">, many: boolean): UpdateResult {
   // MongoDB parses the array filters before it looks for documents
-  if (updateKind(a.update) === "operators") checkArrayFilters(a.update as Doc, normalize(a.arrayFilters));
+  const kind = updateKind(a.update);
+  if (kind === "operators") checkArrayFilters(a.update as Doc, normalize(a.arrayFilters));
+  else if (kind === "pipeline" && a.arrayFilters !== undefined)
+    throw mongoError("arrayFilters may not be specified for pipeline-style updates");
   const coll = reg.get(a.database, a.collection);
   const matches = selectDocs(coll.docs(), a.query, { limit: many ? 0 : 1 });
   if (matches.length === 0) {
