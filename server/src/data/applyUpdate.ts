@@ -1,16 +1,17 @@
 /**
  * Applies an update (operators, replacement document or pipeline) to a private copy of a
- * document, and builds upserted documents (mingo has no `$setOnInsert`, so upserts are built here).
+ * document.
  * @packageDocumentation
  */
-import { ObjectId, Timestamp } from "bson";
+import { Timestamp } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
-import { idKey, isPlainObject, normalize, sameValue, type Doc } from "./bsonValues.js";
+import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
 import { applyBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
 import { resolvePositional } from "./positional.js";
 import { checkArrayFilters, expandArrayUpdates } from "./arrayTargets.js";
+import { orderNewFields, snapshotFields } from "./fieldOrder.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -48,29 +49,90 @@ export function updateKind(update: UpdateSpec): "operators" | "replacement" | "p
   return "operators";
 }
 
-function withIdFirst(id: unknown, doc: Doc): Doc {
+/**
+ * A copy of a document with `id` as its first field.
+ * @param id - the `_id`
+ * @param doc - the other fields (an `_id` among them is dropped)
+ * @returns `{_id: id, ...others}`
+ */
+export function withIdFirst(id: unknown, doc: Doc): Doc {
   const { _id: _ignored, ...rest } = doc;
   return { _id: id, ...rest };
 }
 
-/**
- * The operators with an upsert's `$setOnInsert` folded into `$set`, so that its fields go through
- * the same checks, array filters and conflicts as the others (MongoDB applies it with them).
- * @throws ServerError `MongoDBError` when one of its paths is, holds or is held by another field's
- */
-function withSetOnInsert(others: Doc, onInsert: Doc): Doc {
-  for (const path of Object.keys(onInsert))
-    for (const fields of Object.values(others))
-      if (isPlainObject(fields))
-        for (const other of Object.keys(fields))
-          if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`))
-            throw mongoError(`Updating the path '${other}' would create a conflict at '${path}'`);
-  return { ...others, $set: { ...(isPlainObject(others.$set) ? others.$set : {}), ...onInsert } };
+/** The paths an operator update names, in the order sent, with their operators (`$rename` by its source and destination). */
+function namedPaths(update: Doc): [op: string, path: string][] {
+  const out: [string, string][] = [];
+  for (const [op, fields] of Object.entries(update)) {
+    if (!isPlainObject(fields)) continue;
+    for (const [path, to] of Object.entries(fields)) {
+      out.push([op, path]);
+      if (op === "$rename" && typeof to === "string") out.push([op, to]);
+    }
+  }
+  return out;
 }
 
-function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, query: Doc | undefined, inserting: boolean): string[] {
+/**
+ * Refuses a `$setOnInsert` field that is, holds or lies within another field of the update, as
+ * MongoDB does when it parses the update (whether or not it inserts).
+ * @param update - the operators
+ * @throws ServerError `MongoDBError` `Updating the path 'a.b' would create a conflict at 'a'`
+ */
+export function checkSetOnInsert(update: Doc): void {
+  if (!isPlainObject(update.$setOnInsert)) return;
+  const seen: [op: string, path: string][] = [];
+  for (const [op, path] of namedPaths(update)) {
+    for (const [otherOp, other] of seen) {
+      if (op !== "$setOnInsert" && otherOp !== "$setOnInsert") continue;
+      if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`))
+        throw mongoError(`Updating the path '${path}' would create a conflict at '${other.length < path.length ? other : path}'`);
+    }
+    seen.push([op, path]);
+  }
+}
+
+/**
+ * Checks what MongoDB checks when it parses an update, before it looks for documents: the array
+ * filters, `$setOnInsert` conflicts, and no array filters with a pipeline.
+ * @param update - the update
+ * @param arrayFilters - the update's array filters
+ * @throws ServerError `MongoDBError` for an invalid update
+ */
+export function checkUpdate(update: UpdateSpec, arrayFilters: Doc[] | undefined): void {
+  const kind = updateKind(update);
+  if (kind === "operators") {
+    checkSetOnInsert(update as Doc);
+    checkArrayFilters(update as Doc, arrayFilters);
+  } else if (kind === "pipeline" && arrayFilters !== undefined && arrayFilters.length > 0) {
+    throw mongoError("arrayFilters may not be specified for pipeline-style updates");
+  }
+}
+
+/**
+ * Applies operators to a document in place: `$setOnInsert` as `$set` when inserting (so that its
+ * fields go through the same checks and array filters as the others), else not at all.
+ * @param doc - the document, modified
+ * @param update - the operators
+ * @param arrayFilters - for `$[id]`
+ * @param query - the query that matched, for positional `$` (none when inserting)
+ * @param inserting - whether the document is an upsert's
+ * @returns the changed paths, for change events
+ * @throws ServerError `MongoDBError` for an invalid update
+ */
+export function applyOperators(
+  doc: Doc,
+  update: Doc,
+  arrayFilters: Doc[] | undefined,
+  query: Doc | undefined,
+  inserting: boolean,
+): string[] {
+  checkSetOnInsert(update);
   const { $setOnInsert: onInsert, ...others } = update;
-  const rest = inserting && isPlainObject(onInsert) ? withSetOnInsert(others, onInsert) : others;
+  const rest =
+    inserting && isPlainObject(onInsert)
+      ? { ...others, $set: { ...onInsert, ...(isPlainObject(others.$set) ? others.$set : {}) } }
+      : others;
   const changed: string[] = [];
   try {
     if (Object.keys(rest).length > 0) {
@@ -79,11 +141,13 @@ function applyOperators(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined, 
       const { update: expanded, reported } = expandArrayUpdates(doc, positional, tests);
       const resolved = timestampsOfCurrentDate(expanded);
       checkUpdateTypes(doc, resolved);
+      const fields = snapshotFields(doc, resolved);
       const missing = missingArrayTargets(doc, resolved);
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
       const { rest: left, changed: applied } = applyBsonUpdates(doc, resolved);
       const paths = [...missing, ...applied];
       if (Object.keys(left).length > 0) paths.push(...mingoUpdate(doc, left, arrayFilters));
+      orderNewFields(doc, fields);
       // a field through `$[]`/`$[id]` that named several elements is reported as its array, and
       // a path within another reported one is left out
       const named = new Set(paths.map((path) => reported.get(path) ?? path));
@@ -161,7 +225,14 @@ function isMissing(doc: Doc, path: string[]): boolean {
   return false;
 }
 
-function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
+/**
+ * Applies an update pipeline to a document.
+ * @param doc - the document (not modified)
+ * @param pipeline - `$addFields`/`$set`, `$project`/`$unset`, `$replaceRoot`/`$replaceWith` stages
+ * @returns the new document
+ * @throws ServerError `MongoDBError` for another stage or a failing expression
+ */
+export function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
   for (const stage of pipeline) {
     const op = Object.keys(stage)[0];
     if (Object.keys(stage).length !== 1 || !op || !PIPELINE_STAGES.has(op)) {
@@ -214,69 +285,4 @@ function withoutSameIdSet(update: Doc, id: unknown): Doc {
   if (!isPlainObject(set) || !("_id" in set) || idKey(set._id) !== idKey(id)) return update;
   const { _id: _same, ...rest } = set;
   return { ...update, $set: rest };
-}
-
-function setPath(doc: Doc, path: string, value: unknown): void {
-  const parts = path.split(".");
-  let cur: Doc = doc;
-  for (const part of parts.slice(0, -1)) {
-    const next = cur[part];
-    if (!isPlainObject(next)) cur[part] = {};
-    cur = cur[part] as Doc;
-  }
-  cur[parts[parts.length - 1] as string] = value;
-}
-
-/**
- * The equality fields of a query, as MongoDB seeds an upserted document with them
- * (`{a: 1, "b.c": 2, d: {$eq: 3}, $and: [{e: 4}]}` → `{a: 1, b: {c: 2}, d: 3, e: 4}`).
- * @param query - a filter
- * @throws ServerError `MongoDBError` when a path is set to two different values (`$and: [{a: 1}, {a: 2}]`)
- */
-export function seedFromQuery(query: Doc): Doc {
-  const seed: Doc = {};
-  const seen = new Map<string, unknown>();
-  const set = (path: string, value: unknown): void => {
-    if (seen.has(path) && !sameValue(seen.get(path), value))
-      throw mongoError(`cannot infer query fields to set, path '${path}' is matched twice`);
-    seen.set(path, value);
-    setPath(seed, path, value);
-  };
-  const visit = (q: Doc): void => {
-    for (const [key, value] of Object.entries(q)) {
-      if (key === "$and" && Array.isArray(value)) value.filter(isPlainObject).forEach(visit);
-      if (key.startsWith("$")) continue;
-      if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith("$"))) {
-        if ("$eq" in value) set(key, value.$eq);
-      } else {
-        set(key, value);
-      }
-    }
-  };
-  visit(query);
-  return normalize(seed);
-}
-
-/**
- * Builds the document an upsert inserts: the query's equality fields, then `$setOnInsert`, then
- * the rest of the update (or the replacement document), with a new ObjectId `_id` if none results.
- * @param query - the filter that matched nothing
- * @param update - the update or replacement
- * @param arrayFilters - for `$[id]`
- * @throws ServerError `MongoDBError` for invalid updates
- */
-export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
-  const seed = seedFromQuery(query);
-  const kind = updateKind(update);
-  let doc: Doc;
-  if (kind === "replacement") {
-    const replacement = normalize(update as Doc);
-    doc = "_id" in replacement ? replacement : { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...replacement };
-  } else if (kind === "pipeline") {
-    doc = applyPipeline(seed, update as Doc[]);
-  } else {
-    applyOperators(seed, update as Doc, normalize(arrayFilters), undefined, true);
-    doc = seed;
-  }
-  return withIdFirst(doc._id === undefined ? new ObjectId() : doc._id, doc);
 }

@@ -5,7 +5,7 @@
 import type { ArgsOf } from "./args.js";
 import { idKey, normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
-import { updateKind, type UpdateSpec } from "./applyUpdate.js";
+import { checkUpdate, updateKind, type UpdateSpec } from "./applyUpdate.js";
 import { mongoError } from "./errors.js";
 import { project } from "./projection.js";
 import { selectDocs } from "./readMethods.js";
@@ -27,6 +27,8 @@ function one(doc: Doc | null | undefined, projection: Doc | undefined, filter?: 
 }
 
 function findAndModify(reg: DocRegistry, a: ModifyArgs): Doc | null {
+  // MongoDB parses the update before it looks for a document
+  checkUpdate(a.update, undefined);
   const coll = reg.get(a.database, a.collection);
   const before = selectDocs(coll.docs(), a.filter, { sort: a.sort, limit: 1 })[0];
   if (!before) {

@@ -37,14 +37,23 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
 
 /**
  * Refuses a projection that names a field and a path within it (`{o: 1, "o.t": 1}`), as MongoDB
- * does; mingo kept the whole document.
- * @throws ServerError `MongoDBError` `Path collision at o.t remaining portion t`
+ * does when it builds the projection's tree in the order of its fields; mingo kept the whole
+ * document, or recursed without end (`{"items.$": 1, "items.sku": 1}`). A positional field names
+ * its array.
+ * @throws ServerError `MongoDBError` `Path collision at o.t remaining portion t` (a path within a
+ * field named before), `Path collision at o` (a field holding one named before)
  */
 function checkCollisions(projection: Doc): void {
-  const keys = new Set(Object.keys(projection));
-  for (const key of keys)
-    for (let dot = key.indexOf("."); dot >= 0; dot = key.indexOf(".", dot + 1))
-      if (keys.has(key.slice(0, dot))) throw mongoError(`Path collision at ${key} remaining portion ${key.slice(dot + 1)}`);
+  const seen: string[] = [];
+  for (const key of Object.keys(projection)) {
+    const path = key.endsWith(".$") ? key.slice(0, -2) : key;
+    for (const other of seen) {
+      if (path.startsWith(`${other}.`))
+        throw mongoError(`Path collision at ${path} remaining portion ${path.slice(path.indexOf(".") + 1)}`);
+      if (other === path || other.startsWith(`${path}.`)) throw mongoError(`Path collision at ${path}`);
+    }
+    seen.push(path);
+  }
 }
 
 function mingoProject(docs: Doc[], projection: Doc, query: Doc | undefined): Doc[] {

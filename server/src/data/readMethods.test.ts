@@ -65,16 +65,21 @@ describe("find", () => {
     expect(Object.keys((await one({ z: 1, a: "$z" })) as object)).toEqual(["_id", "z", "a"]);
   });
 
-  test("a projection naming a field and a path within it is refused, as in MongoDB (also with $slice and an exclusion)", async () => {
-    await s.call("insertOne", { document: { _id: 11, o: { t: [1, 2, 3], u: 1 }, a: 1 } });
-    for (const project of [
-      { o: 0, "o.t": { $slice: 1 } },
-      { "o.t": 1, o: 1 },
-      { o: 1, "o.t": { $slice: 1 } },
-    ])
-      await expect(s.call("findOne", { query: { _id: 11 }, project })).rejects.toMatchObject({
+  test("a projection naming a field and a path within it is refused, as in MongoDB (also with $slice and an exclusion), in the order of its fields", async () => {
+    await s.call("insertOne", { document: { _id: 11, o: { t: [1, 2, 3], u: 1 }, a: { b: { c: 1 } }, items: [{ sku: 1 }] } });
+    for (const [project, message] of [
+      [{ o: 0, "o.t": { $slice: 1 } }, "Path collision at o.t remaining portion t"],
+      [{ o: 1, "o.t": { $slice: 1 } }, "Path collision at o.t remaining portion t"],
+      // the field holding one named before
+      [{ "o.t": 1, o: 1 }, "Path collision at o"],
+      // the remaining portion is the path after its first field
+      [{ "a.b": 1, "a.b.c": 1 }, "Path collision at a.b.c remaining portion b.c"],
+      // a positional field names its array (mingo recursed without end)
+      [{ "items.$": 1, "items.sku": 1 }, "Path collision at items.sku remaining portion sku"],
+    ] as const)
+      await expect(s.call("findOne", { query: { _id: 11, "items.sku": 1 }, project })).rejects.toMatchObject({
         errorCode: "MongoDBError",
-        message: "Path collision at o.t remaining portion t",
+        message,
       });
   });
 

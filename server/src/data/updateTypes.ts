@@ -146,7 +146,9 @@ function checkRenames(doc: Doc, update: Doc, id: string): void {
         `The source field cannot be an array element, '${from}' in doc with _id: ${id} has an array field called '${source.array}'`,
       );
     const found = follow(doc, from);
-    if (found.kind === "blocked") throw notViable(found, from);
+    // MongoDB's findLongestPrefix words it so
+    if (found.kind === "blocked")
+      throw mongoError(`cannot use the part (${found.at} of ${from}) to traverse the element ({${found.at}: ${shown(found.value)}})`);
     if (found.kind !== "value") continue; // nothing to move
     const destination = arrayAbove(doc, to);
     if (destination.array !== undefined)

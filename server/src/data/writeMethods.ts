@@ -8,8 +8,8 @@ import type { ArgsOf } from "./args.js";
 import { idKey, normalize, sameValue, type Doc } from "./bsonValues.js";
 import type { Mutation } from "./changeFeed.js";
 import type { DocCollection, DocRegistry } from "./collection.js";
-import { applyUpdate, buildUpsert, updateKind, type UpdateSpec } from "./applyUpdate.js";
-import { checkArrayFilters } from "./arrayTargets.js";
+import { applyUpdate, checkUpdate, type UpdateSpec } from "./applyUpdate.js";
+import { buildUpsert } from "./upsert.js";
 import type { ServerError } from "../contracts.js";
 import { mongoError, toServerError } from "./errors.js";
 import { selectDocs } from "./readMethods.js";
@@ -132,10 +132,7 @@ export function upsertInsert(coll: DocCollection, query: Doc, update: UpdateSpec
 
 function runUpdate(reg: DocRegistry, a: ArgsOf<"updateOne">, many: boolean): UpdateResult {
   // MongoDB parses the array filters before it looks for documents
-  const kind = updateKind(a.update);
-  if (kind === "operators") checkArrayFilters(a.update as Doc, normalize(a.arrayFilters));
-  else if (kind === "pipeline" && a.arrayFilters !== undefined)
-    throw mongoError("arrayFilters may not be specified for pipeline-style updates");
+  checkUpdate(a.update, normalize(a.arrayFilters));
   const coll = reg.get(a.database, a.collection);
   const matches = selectDocs(coll.docs(), a.query, { limit: many ? 0 : 1 });
   if (matches.length === 0) {

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { openService } from "../../test/dataHelpers.js";
+import { compareFieldNames } from "./fieldOrder.js";
+
+let s: ReturnType<typeof openService>;
+beforeEach(() => {
+  s = openService();
+});
+afterEach(() => s.close());
+
+const keysAfter = async (doc: Record<string, unknown>, update: Record<string, unknown>): Promise<unknown> => {
+  await s.call("insertOne", { document: doc });
+  await s.call("updateOne", { query: { _id: doc._id }, update });
+  return s.call("findOne", { query: { _id: doc._id } });
+};
+
+test("field names compare as MongoDB's update does: numeric names by number, others by code unit", () => {
+  expect(["b", "a1", "10", "a", "9", "B"].sort(compareFieldNames)).toEqual(["10", "9", "B", "a", "a1", "b"].sort(compareFieldNames));
+  expect(compareFieldNames("9", "10")).toBeLessThan(0);
+  expect(compareFieldNames("10", "9a")).toBeLessThan(0);
+  expect(compareFieldNames("B", "a")).toBeLessThan(0);
+  expect(compareFieldNames("a", "a")).toBe(0);
+});
+
+test("the fields an update creates come after the existing ones in lexicographic order, whatever the order sent (MongoDB 5.0+)", async () => {
+  const doc = (await keysAfter({ _id: 1, q: 1, w: 2 }, { $set: { z: 1, w: 5, b: 2 }, $inc: { a: 1 }, $push: { c: 1 } })) as object;
+  expect(Object.keys(doc)).toEqual(["_id", "q", "w", "a", "b", "c", "z"]);
+  expect(doc).toEqual({ _id: 1, q: 1, w: 5, a: 1, b: 2, c: [1], z: 1 });
+});
+
+test("in documents the update creates, in existing nested documents, and in each element through $[]", async () => {
+  const doc = (await keysAfter(
+    { _id: 2, o: { y: 1 }, a: [{ y: 1 }, { y: 2 }] },
+    { $set: { "n.z": 1, "n.b": 2, "o.z": 3, "o.b": 4, "a.$[].z": 5, "a.$[].b": 6 } },
+  )) as { n: object; o: object; a: object[] };
+  expect(Object.keys(doc)).toEqual(["_id", "o", "a", "n"]);
+  expect(Object.keys(doc.n)).toEqual(["b", "z"]);
+  expect(Object.keys(doc.o)).toEqual(["y", "b", "z"]);
+  expect(doc.a.map((e) => Object.keys(e))).toEqual([
+    ["y", "b", "z"],
+    ["y", "b", "z"],
+  ]);
+});
+
+test("a value set whole keeps its own order; $rename's destination and $unset take their places", async () => {
+  const doc = (await keysAfter(
+    { _id: 3, p: 1, q: 2, r: 3 },
+    { $set: { v: { z: 1, b: 2 } }, $rename: { p: "x" }, $unset: { q: 1 }, $min: { c: 0 } },
+  )) as {
+    v: object;
+  };
+  expect(Object.keys(doc)).toEqual(["_id", "r", "c", "v", "x"]);
+  expect(Object.keys(doc.v)).toEqual(["z", "b"]);
+});
