@@ -5,7 +5,8 @@
  */
 import { Timestamp } from "bson";
 import { Aggregator, update as mingoUpdate } from "./mingoOptions.js";
-import { idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
+import { defineOwn, idKey, isPlainObject, normalize, type Doc } from "./bsonValues.js";
+import { conflictTest } from "./pullUpdates.js";
 import { mongoError, toServerError } from "./errors.js";
 import { applyBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
@@ -146,17 +147,42 @@ export function applyOperators(
       if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
       const { rest: left, changed: applied } = applyBsonUpdates(doc, resolved);
       const paths = [...missing, ...applied];
-      if (Object.keys(left).length > 0) paths.push(...mingoUpdate(doc, left, arrayFilters));
+      if (Object.keys(left).length > 0) for (const path of mingoInChunks(doc, left, arrayFilters)) paths.push(path);
       orderNewFields(doc, fields);
       // a field through `$[]`/`$[id]` that named several elements is reported as its array, and
       // a path within another reported one is left out
       const named = new Set(paths.map((path) => reported.get(path) ?? path));
-      changed.push(...[...named].filter((path) => !path.split(".").some((_, i, parts) => i > 0 && named.has(parts.slice(0, i).join(".")))));
+      for (const path of named)
+        if (!path.split(".").some((_, i, parts) => i > 0 && named.has(parts.slice(0, i).join(".")))) changed.push(path);
     }
   } catch (err) {
     throw toServerError(err);
   }
   return [...new Set(changed)];
+}
+
+/** The most fields one call of mingo's update is given (it spreads its changed paths into a call's arguments). */
+const MINGO_CHUNK = 20_000;
+
+/**
+ * mingo's update, over chunks of the fields when an update names very many (a `$set` through `$[]`
+ * over a large array): in one call, mingo overflowed the stack. Only fields that conflict with no
+ * other are split (mingo reports a conflict when it has them all).
+ */
+function mingoInChunks(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined): string[] {
+  const entries: [op: string, path: string, value: unknown][] = [];
+  for (const [op, fields] of Object.entries(update))
+    if (isPlainObject(fields)) for (const [path, value] of Object.entries(fields)) entries.push([op, path, value]);
+  if (entries.length <= MINGO_CHUNK || "$rename" in update) return mingoUpdate(doc, update, arrayFilters);
+  const conflicts = conflictTest(update);
+  if (entries.some(([, path]) => conflicts(path))) return mingoUpdate(doc, update, arrayFilters);
+  const changed: string[] = [];
+  for (let start = 0; start < entries.length; start += MINGO_CHUNK) {
+    const chunk: Record<string, Doc> = {};
+    for (const [op, path, value] of entries.slice(start, start + MINGO_CHUNK)) defineOwn((chunk[op] ??= {}), path, value);
+    for (const path of mingoUpdate(doc, chunk, arrayFilters)) changed.push(path);
+  }
+  return changed;
 }
 
 let lastSecond = 0;

@@ -123,3 +123,20 @@ test("a pipeline update takes no array filters", async () => {
     s.call("updateOne", { query: { _id: 1 }, update: [{ $set: { z: 1 } }], arrayFilters: [{ "x.k": 1 }] }),
   ).rejects.toMatchObject({ message: "arrayFilters may not be specified for pipeline-style updates" });
 });
+
+test(
+  "$set of two fields through $[] over 100,000 elements works (mingo overflowed the stack on 200,000 changed paths)",
+  { timeout: 60_000 },
+  async () => {
+    const n = 100_000;
+    await s.call("insertOne", { document: { _id: 2, a: Array.from({ length: n }, (_, i) => ({ y: i })) } });
+    expect(await s.call("updateOne", { query: { _id: 2 }, update: { $set: { "a.$[].z": 1, "a.$[].b": 2 } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    const { a } = (await s.call("findOne", { query: { _id: 2 } })) as { a: { y: number; z: number; b: number }[] };
+    expect(a).toHaveLength(n);
+    expect(a.every((e, i) => e.y === i && e.z === 1 && e.b === 2)).toBe(true);
+    expect(Object.keys(a[n - 1] ?? {})).toEqual(["y", "b", "z"]);
+  },
+);

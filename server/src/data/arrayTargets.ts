@@ -129,7 +129,8 @@ function concretePaths(doc: Doc, parts: string[], tests: Map<string, (element: u
     );
   const out: string[] = [];
   found.value.forEach((element: unknown, i) => {
-    if (test(element)) out.push(...concretePaths(doc, [...parts.slice(0, next), String(i), ...parts.slice(next + 1)], tests));
+    if (test(element))
+      for (const path of concretePaths(doc, [...parts.slice(0, next), String(i), ...parts.slice(next + 1)], tests)) out.push(path);
   });
   return out;
 }

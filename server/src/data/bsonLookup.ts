@@ -29,7 +29,7 @@ const mingoLookup = pipelineOperators.$lookup as unknown as PipelineOperator;
 function localValues(doc: Doc, path: string): unknown[] {
   const out: unknown[] = [];
   for (const leaf of leafValues(doc, path)) {
-    if (Array.isArray(leaf)) out.push(...(leaf as unknown[]));
+    if (Array.isArray(leaf)) for (const element of leaf as unknown[]) out.push(element);
     else out.push(leaf ?? null);
   }
   return out.length === 0 ? [null] : out;

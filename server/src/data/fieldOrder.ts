@@ -34,8 +34,12 @@ function createdPaths(update: Doc): string[] {
   const out: string[] = [];
   for (const [op, fields] of Object.entries(update)) {
     if (REMOVING.has(op) || !isPlainObject(fields)) continue;
-    if (op === "$rename") out.push(...Object.values(fields).filter((to): to is string => typeof to === "string"));
-    else out.push(...Object.keys(fields));
+    // (no spread into push: an update through `$[]` may name hundreds of thousands of paths)
+    if (op === "$rename") {
+      for (const to of Object.values(fields)) if (typeof to === "string") out.push(to);
+    } else {
+      for (const path of Object.keys(fields)) out.push(path);
+    }
   }
   return out;
 }

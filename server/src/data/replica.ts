@@ -72,7 +72,10 @@ export class RecordingCollection implements DocCollection {
   }
 
   commit(mutations: Mutation[]): void {
-    if (mutations.length > 0) (this.recorded ??= []).push(...mutations);
+    if (mutations.length > 0) {
+      const recorded = (this.recorded ??= []);
+      for (const mutation of mutations) recorded.push(mutation);
+    }
   }
 }
 

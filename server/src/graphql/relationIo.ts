@@ -83,7 +83,7 @@ function lookUp(ctx: GraphqlContext, relation: Relation, values: unknown[]): Pro
     });
     open.set(key, (batch = created));
   }
-  batch.values.push(...values);
+  for (const value of values) batch.values.push(value);
   return batch.docs;
 }
 

@@ -125,7 +125,8 @@ export class StagedCollection {
    * @param mutations - changes computed on the stored documents
    */
   commit(mutations: Mutation[]): void {
-    this.staged.push(...mutations);
+    // (not spread into push: an updateMany may change more documents than a call takes arguments)
+    for (const mutation of mutations) this.staged.push(mutation);
   }
 
   /** A registry over this collection alone (other namespaces look empty), for the data layer's handlers. */
