@@ -13,6 +13,8 @@ import { checkUpdateTypes } from "./updateTypes.js";
 import { resolvePositional } from "./positional.js";
 import { checkArrayFilters, expandArrayUpdates } from "./arrayTargets.js";
 import { orderNewFields, snapshotFields } from "./fieldOrder.js";
+import { checkBitSpecs } from "./integerUpdates.js";
+import { checkPushSpecs } from "./pushUpdates.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -95,7 +97,7 @@ export function checkSetOnInsert(update: Doc): void {
 
 /**
  * Checks what MongoDB checks when it parses an update, before it looks for documents: the array
- * filters, `$setOnInsert` conflicts, and no array filters with a pipeline.
+ * filters, `$setOnInsert` conflicts, `$bit` and `$push` clauses, and no array filters with a pipeline.
  * @param update - the update
  * @param arrayFilters - the update's array filters
  * @throws ServerError `MongoDBError` for an invalid update
@@ -105,6 +107,8 @@ export function checkUpdate(update: UpdateSpec, arrayFilters: Doc[] | undefined)
   if (kind === "operators") {
     checkSetOnInsert(update as Doc);
     checkArrayFilters(update as Doc, arrayFilters);
+    checkBitSpecs(update as Doc);
+    checkPushSpecs(update as Doc);
   } else if (kind === "pipeline" && arrayFilters !== undefined && arrayFilters.length > 0) {
     throw mongoError("arrayFilters may not be specified for pipeline-style updates");
   }

@@ -14,7 +14,10 @@
 import { Decimal128, Long } from "bson";
 import { product, sum } from "./bsonArithmetic.js";
 import { bsonEqual, compareBson } from "./bsonCompare.js";
-import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
+import { isNumeric } from "./bsonNumbers.js";
+import { bitResult, checkBitSpecs, identicalNumbers, integerArithmetic } from "./integerUpdates.js";
+import { pushedArrays } from "./pushUpdates.js";
+import { shown } from "./updateTypes.js";
 import { defineOwn, isPlainObject, type Doc } from "./bsonValues.js";
 import { arrayAt, target } from "./arrayTargets.js";
 import { conflictTest, pulledArrays, type FieldRewrite } from "./pullUpdates.js";
@@ -22,7 +25,7 @@ import { conflictTest, pulledArrays, type FieldRewrite } from "./pullUpdates.js"
 const OPERATORS = ["$inc", "$mul", "$min", "$max"] as const;
 type Operator = (typeof OPERATORS)[number];
 /** The array operators applied here (pullUpdates.ts, {@link addedToSets}). */
-const ARRAY_OPERATORS = ["$addToSet", "$pull", "$pullAll"];
+const ARRAY_OPERATORS = ["$addToSet", "$pull", "$pullAll", "$push", "$bit"];
 
 /** A zero of a number's BSON type (what `$mul` sets on a missing field). */
 function zeroLike(v: unknown): unknown {
@@ -33,12 +36,15 @@ function zeroLike(v: unknown): unknown {
 }
 
 /** The field's new value, or `undefined` to leave it as it is. */
-function computed(op: Operator, current: unknown, missing: boolean, amount: unknown): unknown {
+function computed(op: Operator, current: unknown, missing: boolean, amount: unknown, id: string): unknown {
   switch (op) {
     case "$inc":
-      return missing ? amount : sum([current, amount]);
-    case "$mul":
-      return missing ? zeroLike(amount) : product([current, amount]);
+    case "$mul": {
+      if (missing) return op === "$inc" ? amount : zeroLike(amount);
+      const value = integerArithmetic(op, current, amount, id) ?? (op === "$inc" ? sum([current, amount]) : product([current, amount]));
+      // MongoDB leaves a value of the same type and number as it is (`$inc` by 0)
+      return identicalNumbers(value, current) ? undefined : value;
+    }
     case "$min":
       return missing || compareBson(amount, current) < 0 ? amount : undefined;
     case "$max":
@@ -64,7 +70,13 @@ export function applyBsonUpdates(doc: Doc, update: Doc): { rest: Doc; changed: s
   let out: Doc | undefined;
   const changed: string[] = [];
   const conflicts = conflictTest(update);
-  const rewrites = [...arithmetic(doc, update, conflicts), ...addedToSets(doc, update, conflicts), ...pulledArrays(doc, update, conflicts)];
+  const rewrites = [
+    ...arithmetic(doc, update, conflicts),
+    ...bits(doc, update, conflicts),
+    ...addedToSets(doc, update, conflicts),
+    ...pulledArrays(doc, update, conflicts),
+    ...pushedArrays(doc, update, conflicts),
+  ];
   for (const { op, path, value } of rewrites) {
     out ??= structuredCloneShallow(update);
     delete (out[op] as Doc)[path];
@@ -96,25 +108,49 @@ function replaceAt(doc: Doc, path: string, value: unknown): boolean {
 }
 
 /**
- * The `$inc`, `$mul`, `$min` and `$max` fields where an Int64 or a Decimal128 takes part (as the
- * amount or as the target), with the target's new value (undefined where it stays). A target that
- * is not a number (for `$inc`/`$mul`), a path mingo must refuse, and conflicting paths stay mingo's.
+ * The `$inc`, `$mul`, `$min` and `$max` fields, with the target's new value (undefined where it
+ * stays): integers exactly (integerUpdates.ts), other numbers by value typed as MongoDB types them,
+ * and `$min`/`$max` of any values in MongoDB's order. A non-numeric `$inc`/`$mul` amount or target,
+ * a path mingo must refuse, and conflicting paths stay mingo's (which reports them).
+ * @throws ServerError `MongoDBError` when an Int64 result overflows
  */
 function arithmetic(doc: Doc, update: Doc, conflicts: (path: string) => boolean): FieldRewrite[] {
   const out: FieldRewrite[] = [];
+  const id = shown(doc._id);
   for (const op of OPERATORS) {
     const fields = update[op];
     if (!isPlainObject(fields)) continue;
+    const numeric = op === "$inc" || op === "$mul";
     for (const [path, amount] of Object.entries(fields)) {
-      if (path.includes("$") || !isNumeric(amount)) continue;
+      if (path.includes("$") || (numeric && !isNumeric(amount))) continue;
       const found = target(doc, path);
       if (found.kind === "other") continue;
       const current = found.kind === "value" ? found.value : undefined;
-      if (!isBsonNumber(amount) && !isBsonNumber(current)) continue;
-      if ((op === "$inc" || op === "$mul") && found.kind === "value" && !isNumeric(current)) continue;
+      if (numeric && found.kind === "value" && !isNumeric(current)) continue;
       if (conflicts(path)) continue;
-      out.push({ op, path, value: computed(op, current, found.kind === "missing", amount) });
+      out.push({ op, path, value: computed(op, current, found.kind === "missing", amount, id) });
     }
+  }
+  return out;
+}
+
+/**
+ * The `$bit` fields, with the target's new value (undefined where no bit changes), as MongoDB
+ * computes it (integerUpdates.ts). A path mingo must refuse and conflicting paths stay mingo's.
+ * @throws ServerError `MongoDBError` for a malformed `$bit` or a target that is not an integer
+ */
+function bits(doc: Doc, update: Doc, conflicts: (path: string) => boolean): FieldRewrite[] {
+  const fields = update.$bit;
+  if (!isPlainObject(fields)) return [];
+  checkBitSpecs(update);
+  const out: FieldRewrite[] = [];
+  const id = shown(doc._id);
+  for (const [path, spec] of Object.entries(fields)) {
+    const found = target(doc, path);
+    if (path.includes("$") || found.kind === "other" || conflicts(path) || !isPlainObject(spec)) continue;
+    const current = found.kind === "value" ? found.value : undefined;
+    const value = bitResult(spec, current, path.split(".").pop() ?? path, id);
+    out.push({ op: "$bit", path, value: current !== undefined && identicalNumbers(value, current) ? undefined : value });
   }
   return out;
 }

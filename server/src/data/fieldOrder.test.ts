@@ -52,3 +52,18 @@ test("a value set whole keeps its own order; $rename's destination and $unset ta
   expect(Object.keys(doc)).toEqual(["_id", "r", "c", "v", "x"]);
   expect(Object.keys(doc.v)).toEqual(["z", "b"]);
 });
+
+test("aggregate's $project keeps the stored order, _id first, then the computed fields in its order (mingo put _id last)", async () => {
+  await s.call("insertOne", { document: { _id: 1, a: 1, b: 2, c: 3, o: { y: 1, x: 2 } } });
+  const keysOf = async (project: Record<string, unknown>): Promise<unknown> => {
+    const [doc] = (await s.call("aggregate", { pipeline: [{ $project: project }] })) as Record<string, unknown>[];
+    return [Object.keys(doc ?? {}), Object.keys((doc?.o as object | undefined) ?? {})];
+  };
+  expect(await keysOf({ b: 1, a: 1 })).toEqual([["_id", "a", "b"], []]);
+  expect(await keysOf({ t: "$c", b: 1, s: { $literal: 0 }, a: 1 })).toEqual([["_id", "a", "b", "t", "s"], []]);
+  expect(await keysOf({ "o.x": 1, "o.y": 1, _id: 0 })).toEqual([["o"], ["y", "x"]]);
+  expect(await keysOf({ o: { x: 1, y: 1 }, a: 1 })).toEqual([
+    ["_id", "a", "o"],
+    ["y", "x"],
+  ]);
+});

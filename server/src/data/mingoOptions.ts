@@ -32,6 +32,8 @@ import { lookupStage } from "./bsonLookup.js";
 import { bsonSetExpressions } from "./bsonSets.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
+import { inOrderOf, isComputed } from "./fieldOrder.js";
+import { isPlainObject } from "./bsonValues.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
 import { checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
@@ -151,12 +153,28 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
   return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, { ...settings, scriptEnabled: true });
 };
 
+/**
+ * `$project` with the fields in MongoDB's order: the input document's, then the computed ones in
+ * the projection's order (mingo put `_id` last).
+ */
+const projectStage: PipelineOperator = (collection, expr, options) => {
+  const spec = isPlainObject(expr) ? expr : {};
+  const computed = new Set(Object.keys(spec).filter((key) => !key.includes(".") && isComputed(spec[key])));
+  // mingo's `$project` maps each document in turn, so the one taken last is the one projected
+  let source: AnyObject | undefined;
+  const tapped = collection.map((doc) => (source = doc as AnyObject));
+  return (pipelineOperators.$project as unknown as PipelineOperator)(tapped, expr, options).map((out) =>
+    isPlainObject(out) ? inOrderOf(out, source, computed) : out,
+  );
+};
+
 const CONTEXT = Context.init({
   accumulator: { ...accumulatorOperators, ...bsonAccumulators, ...bsonArithmeticAccumulators, $addToSet: addToSetAccumulator },
   expression: expressionContext(),
   pipeline: {
     ...pipelineOperators,
     $setWindowFields: setWindowFields,
+    $project: projectStage,
     $sample: sampleStage,
     $sort: sortStage,
     $group: groupStage,

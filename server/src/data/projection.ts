@@ -7,6 +7,7 @@
 import { find as mingoFind } from "./mingoOptions.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
+import { inOrderOf, isComputed } from "./fieldOrder.js";
 
 /**
  * Applies a projection to documents and returns private copies.
@@ -101,29 +102,4 @@ function slicePath(doc: Doc, path: string[], spec: unknown): void {
     const start = skip >= 0 ? skip : Math.max(value.length + skip, 0);
     doc[head] = value.slice(start, start + Math.trunc(spec[1]));
   }
-}
-
-/** A projection value that computes a field: neither a flag (`1`, `false`) nor `$slice` / `$elemMatch`. */
-function isComputed(spec: unknown): boolean {
-  if (typeof spec === "number" || typeof spec === "boolean") return false;
-  return !(isPlainObject(spec) && ("$slice" in spec || "$elemMatch" in spec));
-}
-
-/**
- * `doc` with its fields in the order of `source` (nested documents too); the fields `source` lacks,
- * and the `computed` ones, come last.
- */
-function inOrderOf(doc: Doc, source: Doc | undefined, computed: ReadonlySet<string> = new Set()): Doc {
-  if (source === undefined) return doc;
-  const entries: [string, unknown][] = [];
-  for (const key of Object.keys(source)) {
-    if (!Object.hasOwn(doc, key) || computed.has(key)) continue;
-    const value = doc[key];
-    const from = source[key];
-    entries.push([key, isPlainObject(value) && isPlainObject(from) ? inOrderOf(value, from) : value]);
-  }
-  const placed = new Set(entries.map(([key]) => key));
-  for (const key of Object.keys(doc)) if (!placed.has(key)) entries.push([key, doc[key]]);
-  // own properties even for a key named __proto__
-  return Object.fromEntries(entries);
 }

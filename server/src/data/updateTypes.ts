@@ -12,7 +12,7 @@ import { mongoError } from "./errors.js";
 
 const ARITHMETIC = ["$inc", "$mul"];
 const ARRAY_OPS = ["$push", "$addToSet", "$pull", "$pullAll", "$pop"];
-const PATH_OPS = ["$set", "$inc", "$mul", "$min", "$max", "$currentDate", "$push", "$addToSet"];
+const PATH_OPS = ["$set", "$inc", "$mul", "$min", "$max", "$currentDate", "$push", "$addToSet", "$bit"];
 const REMOVING_OPS = ["$pull", "$pullAll", "$pop"];
 
 type Found = { kind: "value"; value: unknown } | { kind: "missing" } | { kind: "blocked"; key: string; at: string; value: unknown };
@@ -27,7 +27,11 @@ function typeName(value: unknown): string {
   return typeof value === "boolean" ? "bool" : typeof value;
 }
 
-function shown(value: unknown): string {
+/**
+ * A value as MongoDB's messages show it, briefly (`"a"`, `5`, `[...]`, `{...}`).
+ * @param value - a value
+ */
+export function shown(value: unknown): string {
   if (Array.isArray(value)) return "[...]";
   return typeof value === "string" ? JSON.stringify(value) : typeName(value) === "object" ? "{...}" : String(value);
 }
