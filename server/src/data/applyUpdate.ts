@@ -12,9 +12,10 @@ import { applyBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
 import { resolvePositional } from "./positional.js";
 import { checkArrayFilters, expandArrayUpdates } from "./arrayTargets.js";
-import { orderNewFields, snapshotFields } from "./fieldOrder.js";
+import { compareFieldNames, orderNewFields, snapshotFields } from "./fieldOrder.js";
 import { checkBitSpecs } from "./integerUpdates.js";
 import { checkPushSpecs } from "./pushUpdates.js";
+import { checkOperators, checkPathConflicts } from "./updateConflicts.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -63,41 +64,10 @@ export function withIdFirst(id: unknown, doc: Doc): Doc {
   return { _id: id, ...rest };
 }
 
-/** The paths an operator update names, in the order sent, with their operators (`$rename` by its source and destination). */
-function namedPaths(update: Doc): [op: string, path: string][] {
-  const out: [string, string][] = [];
-  for (const [op, fields] of Object.entries(update)) {
-    if (!isPlainObject(fields)) continue;
-    for (const [path, to] of Object.entries(fields)) {
-      out.push([op, path]);
-      if (op === "$rename" && typeof to === "string") out.push([op, to]);
-    }
-  }
-  return out;
-}
-
-/**
- * Refuses a `$setOnInsert` field that is, holds or lies within another field of the update, as
- * MongoDB does when it parses the update (whether or not it inserts).
- * @param update - the operators
- * @throws ServerError `MongoDBError` `Updating the path 'a.b' would create a conflict at 'a'`
- */
-export function checkSetOnInsert(update: Doc): void {
-  if (!isPlainObject(update.$setOnInsert)) return;
-  const seen: [op: string, path: string][] = [];
-  for (const [op, path] of namedPaths(update)) {
-    for (const [otherOp, other] of seen) {
-      if (op !== "$setOnInsert" && otherOp !== "$setOnInsert") continue;
-      if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`))
-        throw mongoError(`Updating the path '${path}' would create a conflict at '${other.length < path.length ? other : path}'`);
-    }
-    seen.push([op, path]);
-  }
-}
-
 /**
  * Checks what MongoDB checks when it parses an update, before it looks for documents: the array
- * filters, `$setOnInsert` conflicts, `$bit` and `$push` clauses, and no array filters with a pipeline.
+ * operators, conflicting fields (updateConflicts.ts), the array filters, `$bit` and `$push` clauses,
+ * and no array filters with a pipeline.
  * @param update - the update
  * @param arrayFilters - the update's array filters
  * @throws ServerError `MongoDBError` for an invalid update
@@ -105,7 +75,8 @@ export function checkSetOnInsert(update: Doc): void {
 export function checkUpdate(update: UpdateSpec, arrayFilters: Doc[] | undefined): void {
   const kind = updateKind(update);
   if (kind === "operators") {
-    checkSetOnInsert(update as Doc);
+    checkOperators(update as Doc);
+    checkPathConflicts(update as Doc);
     checkArrayFilters(update as Doc, arrayFilters);
     checkBitSpecs(update as Doc);
     checkPushSpecs(update as Doc);
@@ -116,7 +87,8 @@ export function checkUpdate(update: UpdateSpec, arrayFilters: Doc[] | undefined)
 
 /**
  * Applies operators to a document in place: `$setOnInsert` as `$set` when inserting (so that its
- * fields go through the same checks and array filters as the others), else not at all.
+ * fields go through the same checks and array filters as the others), else not at all. The update
+ * was checked once before ({@link checkUpdate}).
  * @param doc - the document, modified
  * @param update - the operators
  * @param arrayFilters - for `$[id]`
@@ -132,7 +104,6 @@ export function applyOperators(
   query: Doc | undefined,
   inserting: boolean,
 ): string[] {
-  checkSetOnInsert(update);
   const { $setOnInsert: onInsert, ...others } = update;
   const rest =
     inserting && isPlainObject(onInsert)
@@ -148,7 +119,7 @@ export function applyOperators(
       checkUpdateTypes(doc, resolved);
       const fields = snapshotFields(doc, resolved);
       const missing = missingArrayTargets(doc, resolved);
-      if (missing.length > 0) mingoUpdate(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) });
+      if (missing.length > 0) mingoInChunks(doc, { $set: Object.fromEntries(missing.map((path) => [path, []])) }, undefined);
       const { rest: left, changed: applied } = applyBsonUpdates(doc, resolved);
       const paths = [...missing, ...applied];
       if (Object.keys(left).length > 0) for (const path of mingoInChunks(doc, left, arrayFilters)) paths.push(path);
@@ -170,20 +141,26 @@ const MINGO_CHUNK = 20_000;
 
 /**
  * mingo's update, over chunks of the fields when an update names very many (a `$set` through `$[]`
- * over a large array): in one call, mingo overflowed the stack. Only fields that conflict with no
- * other are split (mingo reports a conflict when it has them all).
+ * over a large array): in one call, mingo overflowed the stack. Fields are split only when none
+ * conflicts with another (a `$rename`'s destination included: mingo reports a conflict when it has
+ * them all); an operator without fields goes with the first chunk.
  */
 function mingoInChunks(doc: Doc, update: Doc, arrayFilters: Doc[] | undefined): string[] {
   const entries: [op: string, path: string, value: unknown][] = [];
-  for (const [op, fields] of Object.entries(update))
+  const first: Doc = {};
+  for (const [op, fields] of Object.entries(update)) {
     if (isPlainObject(fields)) for (const [path, value] of Object.entries(fields)) entries.push([op, path, value]);
-  if (entries.length <= MINGO_CHUNK || "$rename" in update) return mingoUpdate(doc, update, arrayFilters);
-  const conflicts = conflictTest(update);
-  if (entries.some(([, path]) => conflicts(path))) return mingoUpdate(doc, update, arrayFilters);
+    else first[op] = fields;
+  }
+  if (entries.length <= MINGO_CHUNK) return mingoUpdate(doc, update, arrayFilters);
+  const renames = update.$rename;
+  const destinations = isPlainObject(renames) ? Object.values(renames).filter((to): to is string => typeof to === "string") : [];
+  const conflicts = conflictTest({ ...update, "": Object.fromEntries(destinations.map((to) => [to, 1])) });
+  if (entries.some(([, path]) => conflicts(path)) || destinations.some(conflicts)) return mingoUpdate(doc, update, arrayFilters);
   const changed: string[] = [];
   for (let start = 0; start < entries.length; start += MINGO_CHUNK) {
-    const chunk: Record<string, Doc> = {};
-    for (const [op, path, value] of entries.slice(start, start + MINGO_CHUNK)) defineOwn((chunk[op] ??= {}), path, value);
+    const chunk: Record<string, unknown> = start === 0 ? { ...first } : {};
+    for (const [op, path, value] of entries.slice(start, start + MINGO_CHUNK)) defineOwn((chunk[op] ??= {}) as Doc, path, value);
     for (const path of mingoUpdate(doc, chunk, arrayFilters)) changed.push(path);
   }
   return changed;
@@ -219,7 +196,8 @@ function timestampsOfCurrentDate(update: Doc): Doc {
   return {
     ...others,
     ...(Object.keys(dates).length > 0 ? { $currentDate: dates } : {}),
-    $set: { ...set, ...Object.fromEntries(timestamps.map((path) => [path, nextTimestamp()])) },
+    // ticked in the order MongoDB applies the fields
+    $set: { ...set, ...Object.fromEntries([...timestamps].sort(compareFieldNames).map((path) => [path, nextTimestamp()])) },
   };
 }
 

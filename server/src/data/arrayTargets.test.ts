@@ -141,5 +141,19 @@ test(
     expect(a).toHaveLength(n);
     expect(a.every((e, i) => e.y === i && e.z === 1 && e.b === 2)).toBe(true);
     expect(Object.keys(a[n - 1] ?? {})).toEqual(["y", "b", "z"]);
+    // with a $rename beside them, and $push to fields that do not exist yet (mingo was given them in one call)
+    await big.call("updateOne", { query: { _id: 2 }, update: { $rename: { "a.0": "x" } } }).catch(() => undefined);
+    expect(
+      await big.call("updateOne", { query: { _id: 2 }, update: { $rename: { y0: "w" }, $set: { "a.$[].z": 3, "a.$[].b": 4 } } }),
+    ).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    expect(await big.call("updateOne", { query: { _id: 2 }, update: { $push: { "a.$[].p": 1, "a.$[].q": 2 } } })).toEqual({
+      matchedCount: 1,
+      modifiedCount: 1,
+    });
+    const after = (await big.call("findOne", { query: { _id: 2 } })) as { a: Record<string, unknown>[] };
+    expect(after.a[n - 1]).toEqual({ y: n - 1, b: 4, z: 3, p: [1], q: [2] });
   },
 );

@@ -14,11 +14,21 @@ const keysAfter = async (doc: Record<string, unknown>, update: Record<string, un
   return s.call("findOne", { query: { _id: doc._id } });
 };
 
-test("field names compare as MongoDB's update does: numeric names by number, others by code unit", () => {
-  expect(["b", "a1", "10", "a", "9", "B"].sort(compareFieldNames)).toEqual(["10", "9", "B", "a", "a1", "b"].sort(compareFieldNames));
-  expect(compareFieldNames("9", "10")).toBeLessThan(0);
-  expect(compareFieldNames("10", "9a")).toBeLessThan(0);
-  expect(compareFieldNames("B", "a")).toBeLessThan(0);
+test("field names compare as MongoDB's update does: names starting with a digit (not zero-padded) by length first, others by code unit", () => {
+  expect(["b", "a1", "10", "a", "9", "B", "2nd", "9a", "10b", "100th", "01", "1"].sort(compareFieldNames)).toEqual([
+    "01",
+    "1",
+    "9",
+    "10",
+    "9a",
+    "10b",
+    "2nd",
+    "100th",
+    "B",
+    "a",
+    "a1",
+    "b",
+  ]);
   expect(compareFieldNames("a", "a")).toBe(0);
 });
 
@@ -66,4 +76,13 @@ test("aggregate's $project keeps the stored order, _id first, then the computed 
     ["_id", "a", "o"],
     ["y", "x"],
   ]);
+});
+
+test("$currentDate ticks its Timestamps in the order MongoDB applies the fields", async () => {
+  const doc = (await keysAfter({ _id: 4 }, { $currentDate: { z: { $type: "timestamp" }, b: { $type: "timestamp" } } })) as Record<
+    string,
+    { t: number; i: number }
+  >;
+  const [b, z] = [doc.b, doc.z];
+  expect(b !== undefined && z !== undefined && (b.t < z.t || (b.t === z.t && b.i < z.i))).toBe(true);
 });

@@ -12,17 +12,20 @@ import { defineOwn, isPlainObject, type Doc } from "./bsonValues.js";
 const REMOVING = new Set(["$unset", "$pull", "$pullAll", "$pop"]);
 
 const NUMERIC = /^\d+$/;
+const DIGIT = /^\d/;
 
 /**
- * MongoDB's order of field names in an update: numeric names by number, others by their code
- * units (MongoDB compares bytes; the two differ only between characters above U+FFFF and
- * U+E000–U+FFFF).
+ * MongoDB's order of field names in an update (its `cmpPathsAndArrayIndexes`): two names that
+ * start with a digit, neither zero-padded, by length, then by code unit (`9a` before `10b`, `2nd`
+ * after `10b`); any other two by code unit (MongoDB compares bytes; the two differ only between
+ * characters above U+FFFF and U+E000–U+FFFF).
  * @param a - a field name
  * @param b - another
  * @returns negative, zero or positive, as for `Array.prototype.sort`
  */
 export function compareFieldNames(a: string, b: string): number {
-  if (NUMERIC.test(a) && NUMERIC.test(b) && a.length !== b.length) return a.length - b.length;
+  const padded = (name: string): boolean => name[0] === "0" && name.length > 1;
+  if (DIGIT.test(a) && DIGIT.test(b) && !padded(a) && !padded(b) && a.length !== b.length) return a.length - b.length;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -46,7 +46,7 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
  */
 function checkCollisions(projection: Doc): void {
   const seen: string[] = [];
-  for (const key of Object.keys(projection)) {
+  for (const key of leafPaths(projection)) {
     const path = key.endsWith(".$") ? key.slice(0, -2) : key;
     for (const other of seen) {
       if (path.startsWith(`${other}.`))
@@ -55,6 +55,18 @@ function checkCollisions(projection: Doc): void {
     }
     seen.push(path);
   }
+}
+
+/** A projection's paths, a nested projection (`{o: {b: 1}}`) walked into (`o.b`). */
+function leafPaths(projection: Doc, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const [key, spec] of Object.entries(projection)) {
+    const path = prefix + key;
+    if (isPlainObject(spec) && Object.keys(spec).length > 0 && Object.keys(spec).every((k) => !k.startsWith("$")))
+      out.push(...leafPaths(spec, `${path}.`));
+    else out.push(path);
+  }
+  return out;
 }
 
 function mingoProject(docs: Doc[], projection: Doc, query: Doc | undefined): Doc[] {

@@ -74,6 +74,8 @@ describe("find", () => {
       [{ "o.t": 1, o: 1 }, "Path collision at o"],
       // the remaining portion is the path after its first field
       [{ "a.b": 1, "a.b.c": 1 }, "Path collision at a.b.c remaining portion b.c"],
+      // a nested projection is walked into
+      [{ a: { b: 1 }, "a.b.c": 1 }, "Path collision at a.b.c remaining portion b.c"],
       // a positional field names its array (mingo recursed without end)
       [{ "items.$": 1, "items.sku": 1 }, "Path collision at items.sku remaining portion sku"],
     ] as const)
@@ -81,6 +83,11 @@ describe("find", () => {
         errorCode: "MongoDBError",
         message,
       });
+  });
+
+  test("a nested projection and a dotted path beside it are one tree, as in MongoDB", async () => {
+    await s.call("insertOne", { document: { _id: 12, a: { b: 1, c: 2, d: 3 } } });
+    expect(await s.call("findOne", { query: { _id: 12 }, project: { a: { b: 1 }, "a.c": 1 } })).toEqual({ _id: 12, a: { b: 1, c: 2 } });
   });
 
   test("a $slice through an array of documents slices each one's field", async () => {

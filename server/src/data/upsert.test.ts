@@ -93,3 +93,27 @@ test("a pipeline update takes an empty arrayFilters list, and refuses filters", 
   );
   expect(await s.call("findOne", {})).toEqual({ _id: 1, n: 2, m: 3 });
 });
+
+test("a query path through __proto__ seeds an own field, never Object.prototype (later calls were broken)", async () => {
+  const query = JSON.parse('{"__proto__.polluted": 1, "name": "p"}') as Record<string, unknown>;
+  await s.call("updateOne", { query, update: { $set: { y: 1 } }, upsert: true });
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  const doc = (await s.call("findOne", { query: { name: "p" } })) as Record<string, unknown>;
+  expect(Object.hasOwn(doc, "__proto__")).toBe(true);
+  expect(await s.call("count", {})).toBe(1);
+});
+
+test("query fields where one lies within another cannot seed the document (MongoDB's error); a replacement takes only _id", async () => {
+  expect(await message(s.call("updateOne", { query: { "a.b": 2, a: 1 }, update: { $set: { n: 1 } }, upsert: true }))).toBe(
+    "cannot infer query fields to set, both paths 'a.b' and 'a' are matched",
+  );
+  expect(await message(s.call("updateOne", { query: { a: { b: 2 }, "a.c": 1 }, update: { $set: { n: 1 } }, upsert: true }))).toBe(
+    "cannot infer query fields to set, both paths 'a' and 'a.c' are matched",
+  );
+  expect(await s.call("updateOne", { query: { _id: 3, $and: [{ k: 1 }, { k: 2 }] }, update: { name: "r" }, upsert: true })).toEqual({
+    matchedCount: 0,
+    modifiedCount: 0,
+    upsertedId: 3,
+  });
+  expect(await s.call("find", {})).toEqual([{ _id: 3, name: "r" }]);
+});

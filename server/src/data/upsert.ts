@@ -6,14 +6,16 @@
 import { ObjectId } from "bson";
 import { defineOwn, idKey, isPlainObject, normalize, sameValue, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
-import { applyOperators, applyPipeline, checkSetOnInsert, updateKind, withIdFirst, type UpdateSpec } from "./applyUpdate.js";
+import { applyOperators, applyPipeline, updateKind, withIdFirst, type UpdateSpec } from "./applyUpdate.js";
 import { compareFieldNames } from "./fieldOrder.js";
+import { checkPathConflicts } from "./updateConflicts.js";
 
 function setPath(doc: Doc, path: string, value: unknown): void {
   const parts = path.split(".");
   let cur: Doc = doc;
   for (const part of parts.slice(0, -1)) {
-    const next = cur[part];
+    // an own property only: `cur["__proto__"]` would reach Object.prototype and write onto it
+    const next = Object.hasOwn(cur, part) ? cur[part] : undefined;
     if (!isPlainObject(next)) defineOwn(cur, part, {});
     cur = cur[part] as Doc;
   }
@@ -24,14 +26,22 @@ function setPath(doc: Doc, path: string, value: unknown): void {
  * The equality fields of a query, as MongoDB seeds an upserted document with them, in the order of
  * their paths (`{z: 1, "b.c": 2, d: {$eq: 3}, $and: [{a: 4}]}` → `{a: 4, b: {c: 2}, d: 3, z: 1}`).
  * @param query - a filter
+ * @param onlyId - take `_id` only (for a replacement document, as MongoDB does)
  * @returns the seed document
- * @throws ServerError `MongoDBError` when a path is set to two different values (`$and: [{a: 1}, {a: 2}]`)
+ * @throws ServerError `MongoDBError` when a path is set to two different values (`$and: [{a: 1}, {a: 2}]`),
+ * or one path lies within another (`{a: 1, "a.b": 2}`)
  */
-export function seedFromQuery(query: Doc): Doc {
+export function seedFromQuery(query: Doc, onlyId = false): Doc {
   const seen = new Map<string, unknown>();
   const set = (path: string, value: unknown): void => {
-    if (seen.has(path) && !sameValue(seen.get(path), value))
-      throw mongoError(`cannot infer query fields to set, path '${path}' is matched twice`);
+    if (onlyId && path !== "_id" && !path.startsWith("_id.")) return;
+    if (seen.has(path)) {
+      if (!sameValue(seen.get(path), value)) throw mongoError(`cannot infer query fields to set, path '${path}' is matched twice`);
+      return;
+    }
+    for (const other of seen.keys())
+      if (other.startsWith(`${path}.`) || path.startsWith(`${other}.`))
+        throw mongoError(`cannot infer query fields to set, both paths '${other}' and '${path}' are matched`);
     seen.set(path, value);
   };
   const visit = (q: Doc): void => {
@@ -81,8 +91,8 @@ function takeId(seed: Doc, update: Doc): Doc {
  * @throws ServerError `MongoDBError` for invalid updates
  */
 export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]): Doc {
-  const seed = seedFromQuery(query);
   const kind = updateKind(update);
+  const seed = seedFromQuery(query, kind === "replacement");
   let doc: Doc;
   if (kind === "replacement") {
     const replacement = normalize(update as Doc);
@@ -90,7 +100,7 @@ export function buildUpsert(query: Doc, update: UpdateSpec, arrayFilters?: Doc[]
   } else if (kind === "pipeline") {
     doc = applyPipeline(seed, update as Doc[]);
   } else {
-    checkSetOnInsert(update as Doc);
+    checkPathConflicts(update as Doc);
     const operators = takeId(seed, update as Doc);
     applyOperators(seed, operators, normalize(arrayFilters), undefined, true);
     doc = seed;
