@@ -16,6 +16,7 @@ import { compareFieldNames, orderNewFields, snapshotFields } from "./fieldOrder.
 import { checkBitSpecs } from "./integerUpdates.js";
 import { checkPushSpecs } from "./pushUpdates.js";
 import { checkOperators, checkPathConflicts } from "./updateConflicts.js";
+import { checkOperatorValues, withOperatorValues } from "./operatorValues.js";
 
 /** The result of applying an update to one document. */
 export interface UpdateOutcome {
@@ -66,7 +67,8 @@ export function withIdFirst(id: unknown, doc: Doc): Doc {
 
 /**
  * Checks what MongoDB checks when it parses an update, before it looks for documents: the array
- * operators, conflicting fields (updateConflicts.ts), the array filters, `$bit` and `$push` clauses,
+ * operators, conflicting fields (updateConflicts.ts), the array filters, `$bit`, `$push`, `$pop` and
+ * `$currentDate` values,
  * and no array filters with a pipeline.
  * @param update - the update
  * @param arrayFilters - the update's array filters
@@ -80,6 +82,7 @@ export function checkUpdate(update: UpdateSpec, arrayFilters: Doc[] | undefined)
     checkArrayFilters(update as Doc, arrayFilters);
     checkBitSpecs(update as Doc);
     checkPushSpecs(update as Doc);
+    checkOperatorValues(update as Doc);
   } else if (kind === "pipeline" && arrayFilters !== undefined && arrayFilters.length > 0) {
     throw mongoError("arrayFilters may not be specified for pipeline-style updates");
   }
@@ -115,7 +118,7 @@ export function applyOperators(
       const tests = checkArrayFilters(update, arrayFilters);
       const positional = resolvePositional(doc, rest, inserting ? undefined : query);
       const { update: expanded, reported } = expandArrayUpdates(doc, positional, tests);
-      const resolved = timestampsOfCurrentDate(expanded);
+      const resolved = timestampsOfCurrentDate(withOperatorValues(expanded));
       checkUpdateTypes(doc, resolved);
       const fields = snapshotFields(doc, resolved);
       const missing = missingArrayTargets(doc, resolved);

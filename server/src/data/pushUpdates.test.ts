@@ -1,3 +1,4 @@
+import { Decimal128, Long } from "bson";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { openService } from "../../test/dataHelpers.js";
 
@@ -46,6 +47,8 @@ test("$position, then $sort, then $slice, as MongoDB applies them", async () => 
   expect(await pushed([1, 5, 3], { $each: [4, 2], $position: 0, $sort: 1, $slice: 3 })).toEqual([1, 2, 3]);
   expect(await pushed([1, 2, 3], { $each: [4, 5], $slice: -2 })).toEqual([4, 5]);
   expect(await pushed([1, 2], { $each: [], $slice: 0 })).toEqual([]);
+  // any integral number, as MongoDB's parseIntegerElementToLong takes it
+  expect(await pushed([1, 2], { $each: [3], $slice: Decimal128.fromString("2"), $position: Long.fromNumber(0) })).toEqual([3, 1]);
 });
 
 test("malformed clauses fail with MongoDB's messages and change nothing (mingo took them)", async () => {

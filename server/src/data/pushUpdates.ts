@@ -35,8 +35,9 @@ function typeName(v: unknown): string {
 }
 
 function integer(v: unknown): number | undefined {
-  if (typeof v === "number") return Number.isInteger(v) ? v : undefined;
-  return bsonType(v) === "Long" ? Number(String(v)) : undefined;
+  const type = bsonType(v);
+  const n = typeof v === "number" ? v : type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
 }
 
 /** The value at a dotted path of a document (indexes step into arrays), null where there is none. */
