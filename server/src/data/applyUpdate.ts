@@ -12,7 +12,7 @@ import { applyBsonUpdates } from "./bsonUpdates.js";
 import { checkUpdateTypes } from "./updateTypes.js";
 import { resolvePositional } from "./positional.js";
 import { checkArrayFilters, expandArrayUpdates } from "./arrayTargets.js";
-import { compareFieldNames, orderNewFields, snapshotFields } from "./fieldOrder.js";
+import { comparePaths, orderNewFields, snapshotFields } from "./fieldOrder.js";
 import { checkBitSpecs } from "./integerUpdates.js";
 import { checkPushSpecs } from "./pushUpdates.js";
 import { checkOperators, checkPathConflicts } from "./updateConflicts.js";
@@ -200,15 +200,15 @@ function timestampsOfCurrentDate(update: Doc): Doc {
     ...others,
     ...(Object.keys(dates).length > 0 ? { $currentDate: dates } : {}),
     // ticked in the order MongoDB applies the fields
-    $set: { ...set, ...Object.fromEntries([...timestamps].sort(compareFieldNames).map((path) => [path, nextTimestamp()])) },
+    $set: { ...set, ...Object.fromEntries([...timestamps].sort(comparePaths).map((path) => [path, nextTimestamp()])) },
   };
 }
 
 /**
  * The `$push`/`$addToSet` targets that do not exist yet. MongoDB treats them as empty arrays, with
  * the modifiers (`$each` deduplicated by `$addToSet`, `$sort`, `$slice`, `$position`); mingo
- * ignores the modifiers there, so they are created as `[]` first. Paths through arrays or with
- * positional parts are left to mingo.
+ * ignores the modifiers there, so they are created as `[]` first (an index past the end of an array
+ * pads it with nulls). Paths with positional parts left are mingo's.
  */
 function missingArrayTargets(doc: Doc, update: Doc): string[] {
   const out: string[] = [];
@@ -225,7 +225,8 @@ function isMissing(doc: Doc, path: string[]): boolean {
   for (const key of path) {
     // an element by its index (`items.0.tags`, or `items.$.tags` once `$` is resolved)
     if (Array.isArray(at) && /^\d+$/.test(key)) {
-      if (Number(key) >= at.length) return false;
+      // past the end: created (padded with nulls), as MongoDB does
+      if (Number(key) >= at.length) return true;
       at = at[Number(key)];
       continue;
     }

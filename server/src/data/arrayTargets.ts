@@ -23,7 +23,9 @@ export function target(doc: Doc, path: string): Target {
   let at: unknown = doc;
   for (const part of path.split(".")) {
     if (Array.isArray(at)) {
-      if (!/^\d+$/.test(part) || Number(part) >= at.length) return { kind: "other" };
+      if (!/^\d+$/.test(part)) return { kind: "other" };
+      // an index past the end: an update creates it (padding with nulls)
+      if (Number(part) >= at.length) return { kind: "missing" };
       at = at[Number(part)];
     } else if (isPlainObject(at)) {
       if (!Object.hasOwn(at, part)) return { kind: "missing" };

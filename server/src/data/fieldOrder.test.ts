@@ -86,3 +86,29 @@ test("$currentDate ticks its Timestamps in the order MongoDB applies the fields"
   const [b, z] = [doc.b, doc.z];
   expect(b !== undefined && z !== undefined && (b.t < z.t || (b.t === z.t && b.i < z.i))).toBe(true);
 });
+
+test("a computed value keeps its own order at any depth, and each element of an array of documents keeps its order", async () => {
+  await s.call("insertOne", { document: { _id: 5, o: { r: { a: 1, b: 2 }, c: 3 }, x: { b: 20, a: 10 }, b: 5, l: [{ c: 1, b: 2 }] } });
+  const [agg] = (await s.call("aggregate", {
+    pipeline: [{ $match: { _id: 5 } }, { $project: { "o.r": "$x", o: { c: 1 }, "l.b": 1, "l.c": 1 } }],
+  })) as Record<string, unknown>[];
+  expect(agg).toEqual({ _id: 5, o: { c: 3, r: { b: 20, a: 10 } }, l: [{ c: 1, b: 2 }] });
+  expect(Object.keys((agg?.o as { r: object }).r)).toEqual(["b", "a"]);
+  expect(Object.keys(agg?.o as object)).toEqual(["c", "r"]);
+  expect(Object.keys((agg?.l as object[])[0] as object)).toEqual(["c", "b"]);
+  // a pipeline update stores the computed value as computed
+  await s.call("updateOne", { query: { _id: 5 }, update: [{ $project: { "o.r": "$x" } }] });
+  const stored = (await s.call("findOne", { query: { _id: 5 } })) as { o: { r: object } };
+  expect(Object.keys(stored.o.r)).toEqual(["b", "a"]);
+  expect(await s.call("count", { query: { "o.r": { b: 20, a: 10 } } })).toBe(1);
+});
+
+test("$currentDate ticks field by field in MongoDB's order (9 before 10)", async () => {
+  const doc = (await keysAfter({ _id: 6 }, { $currentDate: { "10": { $type: "timestamp" }, "9.x": { $type: "timestamp" } } })) as Record<
+    string,
+    unknown
+  >;
+  const ten = doc["10"] as { t: number; i: number };
+  const nine = (doc["9"] as { x: { t: number; i: number } }).x;
+  expect(nine.t < ten.t || (nine.t === ten.t && nine.i < ten.i)).toBe(true);
+});

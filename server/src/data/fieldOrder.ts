@@ -29,6 +29,23 @@ export function compareFieldNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * MongoDB's order of two dotted paths in an update: field by field ({@link compareFieldNames}), a
+ * path before the paths within it.
+ * @param a - a path
+ * @param b - another
+ * @returns negative, zero or positive, as for `Array.prototype.sort`
+ */
+export function comparePaths(a: string, b: string): number {
+  const pa = a.split(".");
+  const pb = b.split(".");
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const c = compareFieldNames(pa[i] as string, pb[i] as string);
+    if (c !== 0) return c;
+  }
+  return pa.length - pb.length;
+}
+
 /** The documents an update may add fields to, by path (`""` is the root), with the fields each one had. */
 export type FieldSnapshot = Map<string, ReadonlySet<string>>;
 
@@ -114,45 +131,4 @@ export function orderNewFields(doc: Doc, snapshot: FieldSnapshot): void {
     for (const key of added) delete at[key];
     sorted.forEach((key, i) => defineOwn(at, key, values[i]));
   }
-}
-
-/**
- * Whether a projection value computes a field: neither a flag (`1`, `false`), a nested projection
- * nor `$slice` / `$elemMatch`.
- * @param spec - a projection's value
- */
-export function isComputed(spec: unknown): boolean {
-  if (typeof spec === "number" || typeof spec === "boolean") return false;
-  // a nested projection (`{o: {b: 1}}`) names stored fields
-  if (isPlainObject(spec) && Object.keys(spec).every((key) => !key.startsWith("$"))) return false;
-  return !(isPlainObject(spec) && ("$slice" in spec || "$elemMatch" in spec));
-}
-
-/**
- * A projected document with its fields in the order of the document it came from (nested documents
- * too), as MongoDB's projections keep them; the fields `source` lacks, and the `computed` ones,
- * come last, in the projection's order.
- * @param doc - the projected document
- * @param source - the document it came from
- * @param computed - the top-level fields the projection computes
- * @returns a new document
- */
-export function inOrderOf(doc: Doc, source: Doc | undefined, computed: ReadonlySet<string> = new Set()): Doc {
-  if (source === undefined) return doc;
-  const entries: [string, unknown][] = [];
-  for (const key of Object.keys(source)) {
-    if (!Object.hasOwn(doc, key) || computed.has(key)) continue;
-    const value = doc[key];
-    const from = source[key];
-    entries.push([key, isPlainObject(value) && isPlainObject(from) ? inOrderOf(value, from) : value]);
-  }
-  const placed = new Set(entries.map(([key]) => key));
-  // the computed fields in the projection's order, then any other
-  for (const key of [...computed, ...Object.keys(doc)])
-    if (!placed.has(key) && Object.hasOwn(doc, key)) {
-      placed.add(key);
-      entries.push([key, doc[key]]);
-    }
-  // own properties even for a key named __proto__
-  return Object.fromEntries(entries);
 }

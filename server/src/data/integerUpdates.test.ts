@@ -117,3 +117,17 @@ test("$min and $max compare any values in MongoDB's order (mingo's skipped or mi
   expect(await after(new Date(0), { $max: { a: true } })).toEqual(new Date(0));
   expect(await after(5, { $min: { a: null } })).toBe(null);
 });
+
+test("a result identical to the value is a no-op as SafeNum's isIdentical has it: -0.0 times 5, a Decimal128 times 1.0", async () => {
+  expect(Object.is(await after(-0, { $mul: { a: 5 } }), -0)).toBe(true);
+  expect(await after(Decimal128.fromString("2"), { $mul: { a: Decimal128.fromString("1.0") } })).toEqual(Decimal128.fromString("2"));
+});
+
+test("an index past the end of an array is created, padded with nulls, with the exact result", async () => {
+  expect(await after([1], { $inc: { "a.2": Long.fromString("9007199254740993") } })).toEqual([
+    1,
+    null,
+    Long.fromString("9007199254740993"),
+  ]);
+  expect(await after([1], { $bit: { "a.2": { or: Long.fromNumber(2 ** 32) } } })).toEqual([1, null, 2 ** 32]);
+});

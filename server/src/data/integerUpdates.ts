@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 import { Long } from "bson";
+import { compareBson } from "./bsonCompare.js";
 import { bsonType } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
@@ -21,7 +22,8 @@ const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** An integer value (a safe-integer number or a Long) as a BigInt; undefined for any other value. */
 function integerOf(v: unknown): bigint | undefined {
   // a whole number up to 2^53 is an integer (the store makes an Int64 of 2^53 such a number)
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) <= 2 ** 53 ? BigInt(v) : undefined;
+  // (-0 is a double's)
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) <= 2 ** 53 && !Object.is(v, -0) ? BigInt(v) : undefined;
   return bsonType(v) === "Long" ? BigInt((v as Long).toString()) : undefined;
 }
 
@@ -131,14 +133,15 @@ export function bitResult(spec: Doc, current: unknown, field: string, id: string
 }
 
 /**
- * Whether two values are the same in type and value, as MongoDB's no-op test of a modified number
+ * Whether two numbers are the same in type and value, as MongoDB's no-op test of a modified number
  * (`$inc` by 0, `$bit` that changes no bit).
  * @param a - a value
  * @param b - another
  */
 export function identicalNumbers(a: unknown, b: unknown): boolean {
-  if (typeof a === "number" && typeof b === "number") return Object.is(a, b);
+  // as SafeNum's isIdentical: doubles by `==` (-0 is 0, NaN is never identical), Decimal128 by value
+  if (typeof a === "number" && typeof b === "number") return a === b;
   const type = bsonType(a);
   if (type === undefined || type !== bsonType(b)) return false;
-  return String(a) === String(b);
+  return type === "Decimal128" ? compareBson(a, b) === 0 : String(a) === String(b);
 }

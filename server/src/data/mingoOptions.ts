@@ -32,7 +32,7 @@ import { lookupStage } from "./bsonLookup.js";
 import { bsonSetExpressions } from "./bsonSets.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
-import { inOrderOf, isComputed } from "./fieldOrder.js";
+import { inOrderOf, projectionTree } from "./projectionOrder.js";
 import { isPlainObject } from "./bsonValues.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
 import { checkedQueryOperators } from "./queryChecks.js";
@@ -159,12 +159,12 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
  */
 const projectStage: PipelineOperator = (collection, expr, options) => {
   const spec = isPlainObject(expr) ? expr : {};
-  const computed = new Set(Object.keys(spec).filter((key) => !key.includes(".") && isComputed(spec[key])));
+  const tree = projectionTree(spec);
   // mingo's `$project` maps each document in turn, so the one taken last is the one projected
   let source: AnyObject | undefined;
   const tapped = collection.map((doc) => (source = doc as AnyObject));
   return (pipelineOperators.$project as unknown as PipelineOperator)(tapped, expr, options).map((out) =>
-    isPlainObject(out) ? inOrderOf(out, source, computed) : out,
+    isPlainObject(out) ? inOrderOf(out, source, tree) : out,
   );
 };
 

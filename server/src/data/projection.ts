@@ -7,7 +7,7 @@
 import { find as mingoFind } from "./mingoOptions.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError, toServerError } from "./errors.js";
-import { inOrderOf, isComputed } from "./fieldOrder.js";
+import { inOrderOf, isNestedProjection, projectionTree } from "./projectionOrder.js";
 
 /**
  * Applies a projection to documents and returns private copies.
@@ -31,9 +31,9 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
   const positional = query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
   const out = mingoProject(docs, projection, positional ? query : undefined);
   // computed fields (`{total: "$a"}`) come after the stored ones, as in MongoDB
-  const computed = new Set(Object.keys(projection).filter((key) => !key.includes(".") && isComputed(projection[key])));
+  const tree = projectionTree(projection);
   // one result per document (a positional projection's query matched each of them)
-  return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i], computed)) : out;
+  return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i], tree)) : out;
 }
 
 /**
@@ -62,8 +62,7 @@ function leafPaths(projection: Doc, prefix = ""): string[] {
   const out: string[] = [];
   for (const [key, spec] of Object.entries(projection)) {
     const path = prefix + key;
-    if (isPlainObject(spec) && Object.keys(spec).length > 0 && Object.keys(spec).every((k) => !k.startsWith("$")))
-      out.push(...leafPaths(spec, `${path}.`));
+    if (isNestedProjection(spec)) out.push(...leafPaths(spec, `${path}.`));
     else out.push(path);
   }
   return out;

@@ -47,6 +47,13 @@ test("$position, then $sort, then $slice, as MongoDB applies them", async () => 
   expect(await pushed([1, 5, 3], { $each: [4, 2], $position: 0, $sort: 1, $slice: 3 })).toEqual([1, 2, 3]);
   expect(await pushed([1, 2, 3], { $each: [4, 5], $slice: -2 })).toEqual([4, 5]);
   expect(await pushed([1, 2], { $each: [], $slice: 0 })).toEqual([]);
+  // a $sort of any number equal to 1 or -1; a push past the end of an array pads it with nulls
+  expect(await pushed([1, 3], { $each: [2], $sort: Decimal128.fromString("-1") })).toEqual([3, 2, 1]);
+  expect(await pushed([1], { $each: [3, 1, 2], $sort: { k: Long.fromNumber(1) } })).toEqual([1, 3, 1, 2]);
+  const _id = "past";
+  await s.call("insertOne", { document: { _id, a: [{}] } });
+  await s.call("updateOne", { query: { _id }, update: { $push: { "a.2.t": { $each: [3, 1, 2], $sort: 1 } } } });
+  expect(await s.call("findOne", { query: { _id } })).toEqual({ _id, a: [{}, null, { t: [1, 2, 3] }] });
   // any integral number, as MongoDB's parseIntegerElementToLong takes it
   expect(await pushed([1, 2], { $each: [3], $slice: Decimal128.fromString("2"), $position: Long.fromNumber(0) })).toEqual([3, 1]);
 });
@@ -62,6 +69,7 @@ test("malformed clauses fail with MongoDB's messages and change nothing (mingo t
     [{ x: 1, $each: [2] }, "Unrecognized clause in $push: x"],
     [{ $each: 2 }, "The argument to $each in $push must be an array but it was of type: int"],
     [{ $each: [2], $slice: 1.5 }, "The value for $slice must be an integer value but was given type: double"],
+    [{ $each: [2], $slice: 1e20 }, "The value for $slice must be an integer value but was given type: double"],
     [{ $each: [2], $position: "0" }, "The value for $position must be an integer value, not of type: string"],
   ] as const)
     expect(await pushed([1], spec)).toEqual([message, [1]]);

@@ -27,17 +27,22 @@ const CLAUSES = new Set(["$each", "$slice", "$sort", "$position"]);
 function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "double";
+  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : Number.isSafeInteger(v) ? "long" : "double";
   if (typeof v === "boolean") return "bool";
   if (typeof v === "string") return "string";
   const type = bsonType(v);
   return type === undefined ? "object" : type === "Decimal128" ? "decimal" : type.toLowerCase();
 }
 
-function integer(v: unknown): number | undefined {
+function numberOf(v: unknown): number | undefined {
   const type = bsonType(v);
-  const n = typeof v === "number" ? v : type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
-  return n !== undefined && Number.isInteger(n) ? n : undefined;
+  return typeof v === "number" ? v : type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
+}
+
+/** An integral number that fits in 64 bits, as MongoDB's parseIntegerElementToLong takes it. */
+function integer(v: unknown): number | undefined {
+  const n = numberOf(v);
+  return n !== undefined && Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? n : undefined;
 }
 
 /** The value at a dotted path of a document (indexes step into arrays), null where there is none. */
@@ -53,16 +58,19 @@ function fieldValue(doc: unknown, path: string[]): unknown {
 
 function sortOf(spec: unknown): (a: unknown, b: unknown) => number {
   const invalid = "The $sort element value must be either 1 or -1";
-  if (typeof spec === "number") {
-    if (spec !== 1 && spec !== -1) throw mongoError(invalid);
-    return (a, b) => compareBson(a, b) * spec;
+  // any number (an Int64, a Decimal128) equal to 1 or -1
+  const whole = numberOf(spec);
+  if (whole !== undefined) {
+    if (whole !== 1 && whole !== -1) throw mongoError(invalid);
+    return (a, b) => compareBson(a, b) * whole;
   }
   if (!isPlainObject(spec))
     throw mongoError("The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields");
   const fields = Object.entries(spec);
   if (fields.length === 0) throw mongoError("The $sort pattern is empty when it should be a set of fields.");
   const keys: [string[], number][] = [];
-  for (const [path, order] of fields) {
+  for (const [path, value] of fields) {
+    const order = numberOf(value);
     if (order !== 1 && order !== -1) throw mongoError(invalid);
     if (path === "") throw mongoError("The $sort field cannot be empty");
     if (path.split(".").includes("")) throw mongoError(`The $sort field is a dotted field but has an empty part: ${path}`);

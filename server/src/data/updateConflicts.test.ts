@@ -59,3 +59,11 @@ test("an unknown operator, or one that does not hold fields, is refused with Mon
     Array(3).fill("Unknown modifier: $foo. Expected a valid update modifier or pipeline-style update specified as an array"),
   );
 });
+
+test("a $rename onto itself, onto its own path or onto a non-string fails with MongoDB's messages", async () => {
+  expect(await refusals({ $rename: { x: "x" } })).toEqual(Array(3).fill('The source and target field for $rename must differ: x: "x"'));
+  expect(await refusals({ $rename: { x: "x.y" } })).toEqual(
+    Array(3).fill('The source and target field for $rename must not be on the same path: x: "x.y"'),
+  );
+  expect(await refusals({ $rename: { x: 1 } })).toEqual(Array(3).fill("The 'to' field for $rename must be a string: x: 1"));
+});

@@ -40,7 +40,9 @@ function typeName(value: unknown): string {
 /**
  * Checks that every operator of an update is one MongoDB knows and holds a document of fields.
  * @param update - the operators
- * @throws ServerError `MongoDBError` `Unknown modifier: $foo. …` or `Modifiers operate on fields but we found type int instead. …`
+ * And that each `$rename` names a string destination that is not its source, nor on its path.
+ * @throws ServerError `MongoDBError` `Unknown modifier: $foo. …`, `Modifiers operate on fields but we found type int instead. …`,
+ * `The source and target field for $rename must differ: a: "a"`
  */
 export function checkOperators(update: Doc): void {
   for (const [op, fields] of Object.entries(update)) {
@@ -50,7 +52,16 @@ export function checkOperators(update: Doc): void {
       throw mongoError(
         `Modifiers operate on fields but we found type ${typeName(fields)} instead. For example: {$mod: {<field>: ...}} not {${op}: ${shown(fields)}}`,
       );
+    if (op === "$rename") for (const [from, to] of Object.entries(fields)) checkRename(from, to);
   }
+}
+
+/** A `$rename` field as MongoDB's RenameNode parses it. */
+function checkRename(from: string, to: unknown): void {
+  if (typeof to !== "string") throw mongoError(`The 'to' field for $rename must be a string: ${from}: ${shown(to)}`);
+  if (to === from) throw mongoError(`The source and target field for $rename must differ: ${from}: "${to}"`);
+  if (to.startsWith(`${from}.`) || from.startsWith(`${to}.`))
+    throw mongoError(`The source and target field for $rename must not be on the same path: ${from}: "${to}"`);
 }
 
 /** The paths an update names, in the order sent (`$rename` by its source, then its destination). */
