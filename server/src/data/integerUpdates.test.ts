@@ -130,4 +130,7 @@ test("an index past the end of an array is created, padded with nulls, with the 
     Long.fromString("9007199254740993"),
   ]);
   expect(await after([1], { $bit: { "a.2": { or: Long.fromNumber(2 ** 32) } } })).toEqual([1, null, 2 ** 32]);
+  // not more than MongoDB's 1,500,000 nulls (mingo padded any length)
+  expect(await after([1], { $set: { "a.1500002": 1 } })).toEqual(["can't backfill more than 1500000 elements", [1]]);
+  expect(await after([1], { $inc: { "a.100000000": 1 } })).toEqual(["can't backfill more than 1500000 elements", [1]]);
 });

@@ -78,6 +78,7 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
       if (found.kind === "blocked") {
         throw mongoError(`Cannot create field '${found.key}' in element {${found.at}: ${shown(found.value)}}`);
       }
+      checkPadding(doc, path);
     }
   }
   // the array operators that remove may not go through a value that is not a document either
@@ -110,6 +111,26 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
     }
   }
   checkRenames(doc, update, id);
+}
+
+/** The most nulls MongoDB pads an array with to reach an index (path_support.cpp's kMaxPaddingAllowed). */
+const MAX_PADDING = 1_500_000;
+
+/**
+ * Refuses a path whose index lies more than {@link MAX_PADDING} elements past the end of its
+ * array, as MongoDB does (mingo padded it, 100 million nulls for `a.100000000`).
+ * @throws ServerError `MongoDBError` `can't backfill more than 1500000 elements`
+ */
+function checkPadding(doc: Doc, path: string): void {
+  let at: unknown = doc;
+  for (const key of path.split(".")) {
+    if (Array.isArray(at) && /^\d+$/.test(key)) {
+      if (Number(key) - at.length > MAX_PADDING) throw mongoError(`can't backfill more than ${MAX_PADDING} elements`);
+      at = at[Number(key)];
+    } else if (isPlainObject(at) && Object.hasOwn(at, key)) {
+      at = at[key];
+    } else return;
+  }
 }
 
 /** The name of the first array met along `path` before its last part (the array holding the field), or undefined; and whether the whole path exists. */

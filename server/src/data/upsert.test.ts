@@ -108,7 +108,7 @@ test("query fields where one lies within another cannot seed the document (Mongo
     "cannot infer query fields to set, both paths 'a.b' and 'a' are matched",
   );
   expect(await message(s.call("updateOne", { query: { a: { b: 2 }, "a.c": 1 }, update: { $set: { n: 1 } }, upsert: true }))).toBe(
-    "cannot infer query fields to set, both paths 'a' and 'a.c' are matched",
+    "cannot infer query fields to set, both paths 'a.c' and 'a' are matched",
   );
   expect(await s.call("updateOne", { query: { _id: 3, $and: [{ k: 1 }, { k: 2 }] }, update: { name: "r" }, upsert: true })).toEqual({
     matchedCount: 0,

@@ -39,9 +39,13 @@ export function seedFromQuery(query: Doc, onlyId = false): Doc {
       if (!sameValue(seen.get(path), value)) throw mongoError(`cannot infer query fields to set, path '${path}' is matched twice`);
       return;
     }
-    for (const other of seen.keys())
-      if (other.startsWith(`${path}.`) || path.startsWith(`${other}.`))
+    // worded as MongoDB's checkEqualityConflicts: the longer path, then the one it lies within
+    for (const other of seen.keys()) {
+      if (other.startsWith(`${path}.`))
         throw mongoError(`cannot infer query fields to set, both paths '${other}' and '${path}' are matched`);
+      if (path.startsWith(`${other}.`))
+        throw mongoError(`cannot infer query fields to set, both paths '${path}' and '${other}' are matched`);
+    }
     seen.set(path, value);
   };
   const visit = (q: Doc): void => {
