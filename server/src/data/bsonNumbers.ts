@@ -14,6 +14,44 @@ type Exact = { kind: "nan" } | { kind: "inf"; neg: boolean } | { kind: "finite";
 export const bsonType = (v: unknown): string | undefined =>
   typeof v === "object" && v !== null ? ((v as { _bsontype?: unknown })._bsontype as string | undefined) : undefined;
 
+/** MongoDB's names of the BSON types (its typeName), by bson's `_bsontype`. */
+const TYPE_NAMES: Record<string, string> = {
+  ObjectId: "objectId",
+  Binary: "binData",
+  BSONRegExp: "regex",
+  Decimal128: "decimal",
+  Long: "long",
+  Int32: "int",
+  Double: "double",
+  Timestamp: "timestamp",
+  MinKey: "minKey",
+  MaxKey: "maxKey",
+  Code: "javascript",
+  BSONSymbol: "symbol",
+};
+
+/**
+ * A value's BSON type as MongoDB names it in messages (`int`, `long`, `double`, `decimal`,
+ * `string`, `object`, `array`, `objectId`, `date`, …). A JS number is an `int` when it is a whole
+ * number in 32 bits, a `long` when a larger safe integer (the store keeps whole numbers so), else a
+ * `double`.
+ * @param v - a value
+ */
+export function bsonTypeName(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "missing";
+  if (Array.isArray(v)) return "array";
+  if (v instanceof Date) return "date";
+  if (typeof v === "number") {
+    if (Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return "int";
+    return Number.isSafeInteger(v) ? "long" : "double";
+  }
+  if (typeof v === "string") return "string";
+  if (typeof v === "boolean") return "bool";
+  const type = bsonType(v);
+  return type === undefined ? "object" : (TYPE_NAMES[type] ?? type.toLowerCase());
+}
+
 /**
  * True for a number of any BSON type: a JavaScript number, an Int64 (`Long`), a Decimal128, or an
  * `Int32`/`Double` wrapper (a Timestamp, although bson builds it on Long, is not a number).

@@ -9,7 +9,7 @@
  */
 import { Long } from "bson";
 import { compareBson } from "./bsonCompare.js";
-import { bsonType } from "./bsonNumbers.js";
+import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
@@ -66,18 +66,6 @@ export function integerArithmetic(op: "$inc" | "$mul", current: unknown, amount:
 
 const BIT_FORMAT = "{$bit: {field: {and/or/xor: #}}";
 
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return isInt32(v) ? "int" : Number.isSafeInteger(v) ? "long" : "double";
-  if (typeof v === "string") return "string";
-  if (typeof v === "boolean") return "bool";
-  const type = bsonType(v);
-  if (type === "Decimal128") return "decimal";
-  if (type === "Long") return "long";
-  return type === undefined ? (v instanceof Date ? "date" : "object") : type.toLowerCase();
-}
-
 /**
  * Checks every `$bit` field's operations as MongoDB parses them: a document of `and`, `or` and
  * `xor` (one or more, applied in order), each an Int32 or Int64.
@@ -90,7 +78,7 @@ export function checkBitSpecs(update: Doc): void {
   for (const spec of Object.values(fields)) {
     if (!isPlainObject(spec))
       throw mongoError(
-        `The $bit modifier is not compatible with a ${typeName(spec)}. You must pass in an embedded document: ${BIT_FORMAT}`,
+        `The $bit modifier is not compatible with a ${bsonTypeName(spec)}. You must pass in an embedded document: ${BIT_FORMAT}`,
       );
     for (const [op, operand] of Object.entries(spec)) {
       if (op !== "and" && op !== "or" && op !== "xor")
@@ -99,7 +87,7 @@ export function checkBitSpecs(update: Doc): void {
         );
       if (integerOf(operand) === undefined)
         throw mongoError(
-          `The $bit modifier field must be an Integer(32/64 bit); a '${typeName(operand)}' is not supported here: {${op}: ${String(operand)}}`,
+          `The $bit modifier field must be an Integer(32/64 bit); a '${bsonTypeName(operand)}' is not supported here: {${op}: ${String(operand)}}`,
         );
     }
     if (Object.keys(spec).length === 0) throw mongoError(`You must pass in at least one bitwise operation. The format is: ${BIT_FORMAT}`);
@@ -120,7 +108,7 @@ export function bitResult(spec: Doc, current: unknown, field: string, id: string
   const start = current === undefined ? 0n : integerOf(current);
   if (start === undefined)
     throw mongoError(
-      `Cannot apply $bit to a value of non-integral type._id: ${id} has the field ${field} of non-integer type ${typeName(current)}`,
+      `Cannot apply $bit to a value of non-integral type._id: ${id} has the field ${field} of non-integer type ${bsonTypeName(current)}`,
     );
   let value = start;
   let wide = current !== undefined && !isInt32(current);

@@ -5,7 +5,7 @@
  * sets the date as `true` does). mingo refused those, and worded the errors its own way.
  * @packageDocumentation
  */
-import { bsonType } from "./bsonNumbers.js";
+import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { shown } from "./updateTypes.js";
@@ -25,18 +25,11 @@ function popValue(path: string, value: unknown): 1 | -1 {
   return n;
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "double";
-  return typeof v === "object" ? (bsonType(v)?.toLowerCase() ?? "object") : typeof v;
-}
-
 function checkCurrentDate(spec: unknown): void {
   if (typeof spec === "boolean") return;
   if (!isPlainObject(spec))
     throw mongoError(
-      `${typeName(spec)} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
+      `${bsonTypeName(spec)} is not valid type for $currentDate. Please use a boolean ('true') or a $type expression ({$type: 'timestamp/date'}).`,
     );
   let valid = false;
   for (const [key, type] of Object.entries(spec)) {

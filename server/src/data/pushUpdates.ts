@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { compareBson } from "./bsonCompare.js";
-import { bsonType } from "./bsonNumbers.js";
+import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { arrayAt } from "./arrayTargets.js";
@@ -23,16 +23,6 @@ interface PushSpec {
 }
 
 const CLAUSES = new Set(["$each", "$slice", "$sort", "$position"]);
-
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 31 ? "int" : Number.isSafeInteger(v) ? "long" : "double";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "string") return "string";
-  const type = bsonType(v);
-  return type === undefined ? "object" : type === "Decimal128" ? "decimal" : type.toLowerCase();
-}
 
 function numberOf(v: unknown): number | undefined {
   const type = bsonType(v);
@@ -93,18 +83,18 @@ function parsePush(spec: unknown): PushSpec {
   if (!isPlainObject(spec) || !Object.hasOwn(spec, "$each")) return { values: [spec] };
   for (const clause of Object.keys(spec)) if (!CLAUSES.has(clause)) throw mongoError(`Unrecognized clause in $push: ${clause}`);
   const each = spec.$each;
-  if (!Array.isArray(each)) throw mongoError(`The argument to $each in $push must be an array but it was of type: ${typeName(each)}`);
+  if (!Array.isArray(each)) throw mongoError(`The argument to $each in $push must be an array but it was of type: ${bsonTypeName(each)}`);
   const out: PushSpec = { values: each };
   if (Object.hasOwn(spec, "$slice")) {
     out.slice = integer(spec.$slice);
     if (out.slice === undefined)
-      throw mongoError(`The value for $slice must be an integer value but was given type: ${typeName(spec.$slice)}`);
+      throw mongoError(`The value for $slice must be an integer value but was given type: ${bsonTypeName(spec.$slice)}`);
   }
   if (Object.hasOwn(spec, "$sort")) out.sort = sortOf(spec.$sort);
   if (Object.hasOwn(spec, "$position")) {
     out.position = integer(spec.$position);
     if (out.position === undefined)
-      throw mongoError(`The value for $position must be an integer value, not of type: ${typeName(spec.$position)}`);
+      throw mongoError(`The value for $position must be an integer value, not of type: ${bsonTypeName(spec.$position)}`);
   }
   return out;
 }

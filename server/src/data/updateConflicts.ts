@@ -8,6 +8,7 @@
  * when a document matched, with its own words, and some never.
  * @packageDocumentation
  */
+import { bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { shown } from "./updateTypes.js";
@@ -30,13 +31,6 @@ const OPERATORS = new Set([
   "$bit",
 ]);
 
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "double";
-  return typeof value === "boolean" ? "bool" : typeof value;
-}
-
 /**
  * Checks that every operator of an update is one MongoDB knows and holds a document of fields.
  * @param update - the operators
@@ -50,7 +44,7 @@ export function checkOperators(update: Doc): void {
       throw mongoError(`Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
     if (!isPlainObject(fields))
       throw mongoError(
-        `Modifiers operate on fields but we found type ${typeName(fields)} instead. For example: {$mod: {<field>: ...}} not {${op}: ${shown(fields)}}`,
+        `Modifiers operate on fields but we found type ${bsonTypeName(fields)} instead. For example: {$mod: {<field>: ...}} not {${op}: ${shown(fields)}}`,
       );
     if (op === "$rename") for (const [from, to] of Object.entries(fields)) checkRename(from, to);
   }

@@ -6,7 +6,7 @@
  * with MongoDB's message, and nothing is written.
  * @packageDocumentation
  */
-import { isNumeric } from "./bsonNumbers.js";
+import { bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
@@ -17,23 +17,13 @@ const REMOVING_OPS = ["$pull", "$pullAll", "$pop"];
 
 type Found = { kind: "value"; value: unknown } | { kind: "missing" } | { kind: "blocked"; key: string; at: string; value: unknown };
 
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  if (value instanceof Date) return "date";
-  if (typeof value === "object" && "_bsontype" in value) return String(value._bsontype).toLowerCase();
-  if (typeof value === "object") return "object";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "double";
-  return typeof value === "boolean" ? "bool" : typeof value;
-}
-
 /**
  * A value as MongoDB's messages show it, briefly (`"a"`, `5`, `[...]`, `{...}`).
  * @param value - a value
  */
 export function shown(value: unknown): string {
   if (Array.isArray(value)) return "[...]";
-  return typeof value === "string" ? JSON.stringify(value) : typeName(value) === "object" ? "{...}" : String(value);
+  return typeof value === "string" ? JSON.stringify(value) : bsonTypeName(value) === "object" ? "{...}" : String(value);
 }
 
 /**
@@ -93,7 +83,7 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
       const found = follow(doc, path);
       if (found.kind === "value" && !isNumeric(found.value)) {
         throw mongoError(
-          `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path.split(".").pop() ?? path}' of non-numeric type ${typeName(found.value)}`,
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path.split(".").pop() ?? path}' of non-numeric type ${bsonTypeName(found.value)}`,
         );
       }
     }
@@ -103,10 +93,12 @@ export function checkUpdateTypes(doc: Doc, update: Doc): void {
       const found = follow(doc, path);
       if (found.kind !== "value" || Array.isArray(found.value)) continue;
       if (op === "$push")
-        throw mongoError(`The field '${path}' must be an array but is of type ${typeName(found.value)} in document {_id: ${id}}`);
+        throw mongoError(`The field '${path}' must be an array but is of type ${bsonTypeName(found.value)} in document {_id: ${id}}`);
       if (op === "$addToSet")
-        throw mongoError(`Cannot apply $addToSet to non-array field. Field named '${path}' has non-array type ${typeName(found.value)}`);
-      if (op === "$pop") throw mongoError(`Path '${path}' contains an element of non-array type '${typeName(found.value)}'`);
+        throw mongoError(
+          `Cannot apply $addToSet to non-array field. Field named '${path}' has non-array type ${bsonTypeName(found.value)}`,
+        );
+      if (op === "$pop") throw mongoError(`Path '${path}' contains an element of non-array type '${bsonTypeName(found.value)}'`);
       throw mongoError(`Cannot apply ${op} to a non-array value`);
     }
   }
