@@ -43,8 +43,8 @@ export function bsonTypeName(v: unknown): string {
   if (Array.isArray(v)) return "array";
   if (v instanceof Date) return "date";
   if (typeof v === "number") {
-    if (Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return "int";
-    return Number.isSafeInteger(v) ? "long" : "double";
+    if (Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 && !Object.is(v, -0)) return "int";
+    return Number.isSafeInteger(v) && !Object.is(v, -0) ? "long" : "double";
   }
   if (typeof v === "string") return "string";
   if (typeof v === "boolean") return "bool";

@@ -112,3 +112,18 @@ test("$currentDate ticks field by field in MongoDB's order (9 before 10)", async
   const nine = (doc["9"] as { x: { t: number; i: number } }).x;
   expect(nine.t < ten.t || (nine.t === ten.t && nine.i < ten.i)).toBe(true);
 });
+
+test("$project's operators compute fields; in find, $elemMatch comes after the kept fields; scalars dropped from an array leave its documents in order", async () => {
+  await s.call("insertOne", { document: { _id: 7, a: 1, l: [3, 4], g: [{ s: 8 }], j: 2, k: [{ c: 1, b: 2, a: 3 }, 7, { b: 4, a: 5 }] } });
+  const [agg] = (await s.call("aggregate", {
+    pipeline: [{ $match: { _id: 7 } }, { $project: { b: { $slice: ["$l", 1] }, a: 1 } }],
+  })) as object[];
+  expect(Object.keys(agg ?? {})).toEqual(["_id", "a", "b"]);
+  const found = (await s.call("findOne", { query: { _id: 7 }, project: { g: { $elemMatch: { s: 8 } }, j: 1 } })) as object;
+  expect(Object.keys(found)).toEqual(["_id", "j", "g"]);
+  const kept = (await s.call("findOne", { query: { _id: 7 }, project: { "k.a": 1, "k.b": 1 } })) as { k: object[] };
+  expect(kept.k.map((e) => Object.keys(e))).toEqual([
+    ["b", "a"],
+    ["b", "a"],
+  ]);
+});

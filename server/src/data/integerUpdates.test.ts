@@ -120,6 +120,12 @@ test("$min and $max compare any values in MongoDB's order (mingo's skipped or mi
 
 test("a result identical to the value is a no-op as SafeNum's isIdentical has it: -0.0 times 5, a Decimal128 times 1.0", async () => {
   expect(Object.is(await after(-0, { $mul: { a: 5 } }), -0)).toBe(true);
+  // an Int32 0 times a double -1.5 is a double -0.0: a change
+  expect(Object.is(await after(0, { $mul: { a: -1.5 } }), -0)).toBe(true);
+  expect(await after(-0, { $bit: { a: { or: 1 } } })).toEqual([
+    "Cannot apply $bit to a value of non-integral type._id: ID has the field a of non-integer type double",
+    -0,
+  ]);
   expect(await after(Decimal128.fromString("2"), { $mul: { a: Decimal128.fromString("1.0") } })).toEqual(Decimal128.fromString("2"));
 });
 

@@ -128,7 +128,8 @@ export function bitResult(spec: Doc, current: unknown, field: string, id: string
  */
 export function identicalNumbers(a: unknown, b: unknown): boolean {
   // as SafeNum's isIdentical: doubles by `==` (-0 is 0, NaN is never identical), Decimal128 by value
-  if (typeof a === "number" && typeof b === "number") return a === b;
+  // (a -0 result is a double: against a stored +0, which may be an Int32, it is a change)
+  if (typeof a === "number" && typeof b === "number") return a === b && !(Object.is(a, -0) && Object.is(b, 0));
   const type = bsonType(a);
   if (type === undefined || type !== bsonType(b)) return false;
   return type === "Decimal128" ? compareBson(a, b) === 0 : String(a) === String(b);

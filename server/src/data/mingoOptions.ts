@@ -159,7 +159,7 @@ const setWindowFields: PipelineOperator = (collection, expr, options) => {
  */
 const projectStage: PipelineOperator = (collection, expr, options) => {
   const spec = isPlainObject(expr) ? expr : {};
-  const tree = projectionTree(spec);
+  const tree = projectionTree(spec, false);
   // mingo's `$project` maps each document in turn, so the one taken last is the one projected
   let source: AnyObject | undefined;
   const tapped = collection.map((doc) => (source = doc as AnyObject));

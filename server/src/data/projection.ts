@@ -31,7 +31,7 @@ export function project(docs: Doc[], projection: Doc | undefined, query?: Doc): 
   const positional = query !== undefined && Object.keys(projection).some((k) => k.endsWith(".$"));
   const out = mingoProject(docs, projection, positional ? query : undefined);
   // computed fields (`{total: "$a"}`) come after the stored ones, as in MongoDB
-  const tree = projectionTree(projection);
+  const tree = projectionTree(projection, true);
   // one result per document (a positional projection's query matched each of them)
   return out.length === docs.length ? out.map((doc, i) => inOrderOf(doc, docs[i], tree)) : out;
 }

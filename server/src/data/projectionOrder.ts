@@ -12,14 +12,19 @@ import { isPlainObject, type Doc } from "./bsonValues.js";
 export type ProjectionTree = Map<string, "computed" | "field" | ProjectionTree>;
 
 /**
- * Whether a projection value computes a field: neither a flag (`1`, `false`), a nested projection
- * nor `$slice` / `$elemMatch`.
+ * Whether a projection value computes a field: neither a flag (`1`, `false`) nor a nested
+ * projection. In `find`, a `$slice` of a number or `[skip, limit]` keeps the stored field (MongoDB
+ * reads it as find's slice); an `$elemMatch` is added after the kept fields. In `$project`, every
+ * operator computes.
  * @param spec - a projection's value
+ * @param find - whether the projection is `find`'s
  */
-export function isComputed(spec: unknown): boolean {
+export function isComputed(spec: unknown, find: boolean): boolean {
   if (typeof spec === "number" || typeof spec === "boolean") return false;
   if (isNestedProjection(spec)) return false;
-  return !(isPlainObject(spec) && ("$slice" in spec || "$elemMatch" in spec));
+  if (!find || !isPlainObject(spec) || !("$slice" in spec)) return true;
+  const slice = spec.$slice;
+  return !(typeof slice === "number" || (Array.isArray(slice) && slice.length === 2 && slice.every((n) => typeof n === "number")));
 }
 
 /** A nested projection (`{o: {b: 1}}`): a non-empty document none of whose keys is an operator. */
@@ -31,10 +36,11 @@ export function isNestedProjection(spec: unknown): spec is Doc {
  * A projection's tree: dotted paths and nested projections both become levels; a positional field
  * (`"items.$"`) names its array.
  * @param projection - a find or `$project` projection
+ * @param find - whether it is `find`'s ({@link isComputed})
  * @param into - the tree to add to
  * @returns the tree
  */
-export function projectionTree(projection: Doc, into: ProjectionTree = new Map()): ProjectionTree {
+export function projectionTree(projection: Doc, find: boolean, into: ProjectionTree = new Map()): ProjectionTree {
   for (const [key, spec] of Object.entries(projection)) {
     const parts = (key.endsWith(".$") ? key.slice(0, -2) : key).split(".");
     let level = into;
@@ -50,16 +56,19 @@ export function projectionTree(projection: Doc, into: ProjectionTree = new Map()
     const last = parts[parts.length - 1] as string;
     if (isNestedProjection(spec)) {
       const below = level.get(last);
-      level.set(last, projectionTree(spec, below instanceof Map ? below : (new Map() as ProjectionTree)));
-    } else level.set(last, isComputed(spec) ? "computed" : "field");
+      level.set(last, projectionTree(spec, find, below instanceof Map ? below : (new Map() as ProjectionTree)));
+    } else level.set(last, isComputed(spec, find) ? "computed" : "field");
   }
   return into;
 }
 
 function ordered(value: unknown, from: unknown, tree: ProjectionTree): unknown {
   if (isPlainObject(value) && isPlainObject(from)) return inOrderOf(value, from, tree);
-  if (Array.isArray(value) && Array.isArray(from) && value.length === from.length)
-    return value.map((element: unknown, i) => ordered(element, from[i], tree));
+  if (Array.isArray(value) && Array.isArray(from)) {
+    // an inclusion keeps only the documents and arrays of an array: pair the elements with those
+    const sources = value.length === from.length ? from : from.filter((e: unknown) => isPlainObject(e) || Array.isArray(e));
+    if (sources.length === value.length) return value.map((element: unknown, i) => ordered(element, sources[i], tree));
+  }
   return value;
 }
 

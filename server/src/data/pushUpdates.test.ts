@@ -54,6 +54,8 @@ test("$position, then $sort, then $slice, as MongoDB applies them", async () => 
   await s.call("insertOne", { document: { _id, a: [{}] } });
   await s.call("updateOne", { query: { _id }, update: { $push: { "a.2.t": { $each: [3, 1, 2], $sort: 1 } } } });
   expect(await s.call("findOne", { query: { _id } })).toEqual({ _id, a: [{}, null, { t: [1, 2, 3] }] });
+  // any Int64, however large
+  expect(await pushed([1, 2], { $each: [3], $slice: Long.MAX_VALUE, $position: Long.MIN_VALUE })).toEqual([3, 1, 2]);
   // any integral number, as MongoDB's parseIntegerElementToLong takes it
   expect(await pushed([1, 2], { $each: [3], $slice: Decimal128.fromString("2"), $position: Long.fromNumber(0) })).toEqual([3, 1]);
 });

@@ -29,10 +29,13 @@ function numberOf(v: unknown): number | undefined {
   return typeof v === "number" ? v : type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
 }
 
-/** An integral number that fits in 64 bits, as MongoDB's parseIntegerElementToLong takes it. */
+/** An integral number that fits in 64 bits, as MongoDB's parseIntegerElementToLong takes it (any Int64). */
 function integer(v: unknown): number | undefined {
   const n = numberOf(v);
-  return n !== undefined && Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? n : undefined;
+  if (n === undefined || !Number.isInteger(n)) return undefined;
+  if (bsonType(v) === "Long") return n;
+  // a double of 2^63 does not fit; a Decimal128 of 2^63 - 1 reads as 2^63 here
+  return n >= -(2 ** 63) && (n < 2 ** 63 || (bsonType(v) === "Decimal128" && n === 2 ** 63)) ? n : undefined;
 }
 
 /** The value at a dotted path of a document (indexes step into arrays), null where there is none. */
