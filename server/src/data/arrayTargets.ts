@@ -137,29 +137,6 @@ function concretePaths(doc: Doc, parts: string[], tests: Map<string, (element: u
   return out;
 }
 
-/**
- * A field that is, holds or lies within the array a `$[]`/`$[id]` field updates (`a` beside
- * `a.$[].t`) conflicts, whatever the array holds (MongoDB finds it when it parses the update).
- * @throws ServerError `MongoDBError` `Updating the path 'a' would create a conflict at 'a'`
- */
-function checkArrayConflicts(update: Doc): void {
-  const arrays = new Set<string>();
-  const plain: string[] = [];
-  for (const fields of Object.values(update))
-    if (isPlainObject(fields))
-      for (const path of Object.keys(fields)) {
-        const parts = path.split(".");
-        const at = parts.findIndex((part) => bracket(part) !== undefined);
-        if (at < 0) plain.push(path);
-        else arrays.add(parts.slice(0, at).join("."));
-      }
-  if (arrays.size === 0) return;
-  for (const path of plain)
-    for (const array of arrays)
-      if (path === array || path.startsWith(`${array}.`) || array.startsWith(`${path}.`))
-        throw mongoError(`Updating the path '${path}' would create a conflict at '${array}'`);
-}
-
 /** An update whose `$[]` and `$[id]` paths are concrete, with the path a change event reports for each of them. */
 export interface ExpandedUpdate {
   update: Doc;
@@ -171,13 +148,13 @@ export interface ExpandedUpdate {
  * Replaces each `$[]` and `$[id]` path of the operators (all but `$rename` and `$setOnInsert`,
  * which mingo keeps) with the concrete paths it names.
  * @param doc - the document the update applies to
- * @param update - the operators, `$` already resolved
+ * @param update - the operators, `$` already resolved, their fields checked for conflicts once
+ * before (updateConflicts.ts: `a` or `a.0.n` beside `a.$[].t`)
  * @param tests - from {@link checkArrayFilters}
  * @throws ServerError `MongoDBError` where an array is missing or is not an array, or when two
  * fields of one operator name the same element (`Update created a conflict at '…'`)
  */
 export function expandArrayUpdates(doc: Doc, update: Doc, tests: Map<string, (element: unknown) => boolean>): ExpandedUpdate {
-  checkArrayConflicts(update);
   const reported = new Map<string, string>();
   const out: Doc = {};
   for (const [op, fields] of Object.entries(update)) {

@@ -53,6 +53,17 @@ export function bsonTypeName(v: unknown): string {
 }
 
 /**
+ * A number of any BSON type as a JS number (an Int64 beyond 2^53 or a Decimal128 rounded), for
+ * checks of small values such as `1`/`-1` or a slice length; undefined for anything else.
+ * @param v - anything
+ */
+export function roughNumber(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  const type = bsonType(v);
+  return type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
+}
+
+/**
  * True for a number of any BSON type: a JavaScript number, an Int64 (`Long`), a Decimal128, or an
  * `Int32`/`Double` wrapper (a Timestamp, although bson builds it on Long, is not a number).
  * @param v - anything

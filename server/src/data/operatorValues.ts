@@ -5,20 +5,13 @@
  * sets the date as `true` does). mingo refused those, and worded the errors its own way.
  * @packageDocumentation
  */
-import { bsonType, bsonTypeName } from "./bsonNumbers.js";
+import { bsonTypeName, roughNumber } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { shown } from "./updateTypes.js";
 
-/** A number's value as a JS number (Int64 and Decimal128 included); undefined for anything else. */
-function numberOf(v: unknown): number | undefined {
-  if (typeof v === "number") return v;
-  const type = bsonType(v);
-  return type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
-}
-
 function popValue(path: string, value: unknown): 1 | -1 {
-  const n = numberOf(value);
+  const n = roughNumber(value);
   if (n === undefined) throw mongoError(`Expected a number in: ${path}: ${shown(value)}`);
   if (!Number.isInteger(n)) throw mongoError(`Expected an integer: ${path}: ${String(n)}`);
   if (n !== 1 && n !== -1) throw mongoError(`$pop expects 1 or -1, found: ${String(n)}`);

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { compareBson } from "./bsonCompare.js";
-import { bsonType, bsonTypeName } from "./bsonNumbers.js";
+import { bsonType, bsonTypeName, roughNumber } from "./bsonNumbers.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { arrayAt } from "./arrayTargets.js";
@@ -24,14 +24,9 @@ interface PushSpec {
 
 const CLAUSES = new Set(["$each", "$slice", "$sort", "$position"]);
 
-function numberOf(v: unknown): number | undefined {
-  const type = bsonType(v);
-  return typeof v === "number" ? v : type === "Long" || type === "Decimal128" ? Number(String(v)) : undefined;
-}
-
 /** An integral number that fits in 64 bits, as MongoDB's parseIntegerElementToLong takes it (any Int64). */
 function integer(v: unknown): number | undefined {
-  const n = numberOf(v);
+  const n = roughNumber(v);
   if (n === undefined || !Number.isInteger(n)) return undefined;
   if (bsonType(v) === "Long") return n;
   // a double of 2^63 does not fit; a Decimal128 of 2^63 - 1 reads as 2^63 here
@@ -52,7 +47,7 @@ function fieldValue(doc: unknown, path: string[]): unknown {
 function sortOf(spec: unknown): (a: unknown, b: unknown) => number {
   const invalid = "The $sort element value must be either 1 or -1";
   // any number (an Int64, a Decimal128) equal to 1 or -1
-  const whole = numberOf(spec);
+  const whole = roughNumber(spec);
   if (whole !== undefined) {
     if (whole !== 1 && whole !== -1) throw mongoError(invalid);
     return (a, b) => compareBson(a, b) * whole;
@@ -63,7 +58,7 @@ function sortOf(spec: unknown): (a: unknown, b: unknown) => number {
   if (fields.length === 0) throw mongoError("The $sort pattern is empty when it should be a set of fields.");
   const keys: [string[], number][] = [];
   for (const [path, value] of fields) {
-    const order = numberOf(value);
+    const order = roughNumber(value);
     if (order !== 1 && order !== -1) throw mongoError(invalid);
     if (path === "") throw mongoError("The $sort field cannot be empty");
     if (path.split(".").includes("")) throw mongoError(`The $sort field is a dotted field but has an empty part: ${path}`);
