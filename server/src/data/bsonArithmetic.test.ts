@@ -1,6 +1,5 @@
 import { Decimal128, Long } from "bson";
 import { expect, test } from "vitest";
-import { numberKey } from "./bsonNumbers.js";
 import { Aggregator } from "./mingoOptions.js";
 
 const dec = (s: string) => Decimal128.fromString(s);
@@ -14,9 +13,9 @@ test("Int64 edges: subtracting the smallest Int64 and overflow give the double, 
 
 test("Decimal128 edges: tiny divisors, huge values, long products", () => {
   expect(String(project({ $divide: [1, dec("1E-400")] }))).toBe("1E+400");
-  // the same value (bson writes its coefficient in full)
-  expect(numberKey(project({ $round: [dec("1E+6144"), 100] }))).toBe(numberKey(dec("1E+6144")));
-  expect(String(project({ $round: [dec("1250"), -2] }))).toBe("1200");
+  // quantized to 1E-100 (or 1E0) it would need thousands of digits: NaN, as IEEE 754's quantize (bsonRounding.ts)
+  expect(String(project({ $round: [dec("1E+6144"), 100] }))).toBe("NaN");
+  expect(String(project({ $round: [dec("1250"), -2] }))).toBe("1.2E+3");
   const tiny = Array.from({ length: 3000 }, () => dec("1E-6176"));
   expect(String(project({ $multiply: tiny }))).toBe("0E-6176");
   expect(String(project({ $add: [dec("1.000"), dec("1E-6176")] }))).toBe("1.000000000000000000000000000000000");

@@ -9,8 +9,7 @@
  * - with an Int64 and whole numbers only, an Int64 (a double where it overflows);
  * - otherwise, and for `$divide` and `$avg` without a Decimal128, a double.
  *
- * `$abs`, `$ceil`, `$floor`, `$round` and `$trunc` keep the type (`$round` rounds half to even, as
- * MongoDB's). `$toDecimal` gives a Decimal128 (mingo's gave a double). Operations without an Int64
+ * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). `$toDecimal` gives a Decimal128 (mingo's gave a double). Operations without an Int64
  * or a Decimal128 stay mingo's.
  * @packageDocumentation
  */
@@ -215,23 +214,6 @@ function unary(name: string, own: (d: Decimal) => Decimal): ExpressionOperator {
   };
 }
 
-/** `$round` and `$trunc` (`[number, place?]`, place -20 to 100) of an Int64 or a Decimal128; mingo's otherwise. */
-function rounding(name: string, mode: Decimal.Rounding): ExpressionOperator {
-  return (obj, expr, options) => {
-    if (!Array.isArray(expr)) return mingoExpression[name]?.(obj, expr, options);
-    const args = evalExpr(obj, expr, options) as unknown[];
-    const [value, place = 0] = args;
-    if (!isBsonNumber(value)) return mingoExpression[name]?.(obj, literals(args), options);
-    if (isNil(place)) return null;
-    if (typeof place !== "number" || !Number.isInteger(place) || place < -20 || place > 100) {
-      throw mongoError(`${name} requires "place" argument to be an integer between -20 and 100`);
-    }
-    const d = toDecimal(value);
-    const result = place >= 0 ? d.toDecimalPlaces(place, mode) : d.toNearest(new D(10).pow(-place), mode);
-    return isDecimal(value) ? fromDecimal(result) : longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
-  };
-}
-
 /** `$toDecimal`: a Decimal128 (null for null or missing). */
 const toDecimalExpr: ExpressionOperator = (obj, expr, options) => decimalOf(evalExpr(obj, expr, options));
 
@@ -270,8 +252,6 @@ export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
   $abs: unary("$abs", (d) => d.abs()),
   $ceil: unary("$ceil", (d) => d.ceil()),
   $floor: unary("$floor", (d) => d.floor()),
-  $round: rounding("$round", Decimal.ROUND_HALF_EVEN),
-  $trunc: rounding("$trunc", Decimal.ROUND_DOWN),
   $toDecimal: toDecimalExpr,
 };
 

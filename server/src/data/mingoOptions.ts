@@ -26,6 +26,7 @@ import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
+import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
@@ -122,6 +123,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...(expressionOperators as unknown as Record<string, ExpressionOperator>),
     ...bsonExpressionOperators,
     ...bsonArithmeticExpressions,
+    ...bsonRoundingExpressions,
     ...bsonSetExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
