@@ -9,7 +9,7 @@
  * - with an Int64 and whole numbers only, an Int64 (a double where it overflows);
  * - otherwise, and for `$divide` and `$avg` without a Decimal128, a double.
  *
- * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). `$toDecimal` gives a Decimal128 (mingo's gave a double). Operations without an Int64
+ * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). `decimalOf` converts to a Decimal128 for `$toDecimal` (bsonConversions.ts). Operations without an Int64
  * or a Decimal128 stay mingo's.
  * @packageDocumentation
  */
@@ -21,6 +21,7 @@ import * as expressionOperators from "mingo/operators/expression";
 import type { Options } from "mingo/types";
 import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { conversionFailure } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 type AccumulatorOperator = (collection: unknown[], expr: unknown, options: Options) => unknown;
@@ -214,9 +215,6 @@ function unary(name: string, own: (d: Decimal) => Decimal): ExpressionOperator {
   };
 }
 
-/** `$toDecimal`: a Decimal128 (null for null or missing). */
-const toDecimalExpr: ExpressionOperator = (obj, expr, options) => decimalOf(evalExpr(obj, expr, options));
-
 /**
  * A value converted to a Decimal128 as `$toDecimal` and `$convert` do (null for null or missing).
  * @param value - a number, boolean, date or decimal string
@@ -230,14 +228,15 @@ export function decimalOf(value: unknown): Decimal128 | null {
   if (typeof value === "boolean") return Decimal128.fromString(value ? "1" : "0");
   if (value instanceof Date) return Decimal128.fromString(String(value.getTime()));
   if (typeof value === "string") {
-    if (!DECIMAL_TEXT.test(value)) throw mongoError(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
+    if (!DECIMAL_TEXT.test(value))
+      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
     try {
       return Decimal128.fromStringWithRounding(value.replace(/^\+/, ""));
     } catch {
-      throw mongoError(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value: out of range`);
+      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value: out of range`);
     }
   }
-  throw mongoError(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
+  throw conversionFailure(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
 }
 
 /**
@@ -252,7 +251,6 @@ export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
   $abs: unary("$abs", (d) => d.abs()),
   $ceil: unary("$ceil", (d) => d.ceil()),
   $floor: unary("$floor", (d) => d.floor()),
-  $toDecimal: toDecimalExpr,
 };
 
 /** mingo's number test: a JavaScript number, not NaN. */

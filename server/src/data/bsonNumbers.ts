@@ -42,6 +42,7 @@ export function bsonTypeName(v: unknown): string {
   if (v === undefined) return "missing";
   if (Array.isArray(v)) return "array";
   if (v instanceof Date) return "date";
+  if (v instanceof RegExp) return "regex";
   if (typeof v === "number") {
     if (Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31 && !Object.is(v, -0)) return "int";
     return Number.isSafeInteger(v) && !Object.is(v, -0) ? "long" : "double";

@@ -71,7 +71,9 @@ describe("$round and $trunc arguments, with MongoDB's messages", () => {
     expect(() => project({ $round: [1, 1.5] })).toThrow("precision argument to  $round must be a integral value");
     expect(() => project({ $round: [1, 101] })).toThrow("cannot apply $round with precision value 101 value must be in [-20, 100]");
     expect(() => project({ $round: [1, "a"] })).toThrow("can't convert from BSON type string to long");
-    expect(() => project({ $round: [1, 2, 3] })).toThrow("Expression $round takes at least 1 arguments, and at most 2, but 3 were passed in.");
+    expect(() => project({ $round: [1, 2, 3] })).toThrow(
+      "Expression $round takes at least 1 arguments, and at most 2, but 3 were passed in.",
+    );
     expect(() => project({ $trunc: [] })).toThrow("Expression $trunc takes at least 1 arguments, and at most 2, but 0 were passed in.");
   });
 });

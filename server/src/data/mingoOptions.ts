@@ -6,7 +6,7 @@
  * whole process, not just the thread, on an array it cannot size, so these caps matter even on a
  * query thread; what grows step by step meets the thread's heap limit instead. JavaScript
  * operators (`$where`, `$function`, `$accumulator`) are off. The conversions that meet BSON values
- * (`$toString` of an ObjectId, `$toObjectId`, `$convert`) are the server's own (bsonExpressions.ts),
+ * (`$convert` and its shorthands `$toInt`, `$toString`, …) are the server's own (bsonConversions.ts),
  * and so is `$sample` (sampleStage.ts), which mingo runs with replacement.
  * (mingo's own `Query`/`Aggregator` exports merge a caller's operators under its defaults, so an
  * operator cannot be replaced through them; these wrappers build on the base classes instead.)
@@ -24,7 +24,7 @@ import { Query as QueryBase } from "mingo/query";
 import type { Iterator } from "mingo/lazy";
 import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
-import { convertExpr, toObjectIdExpr, toStringExpr } from "./bsonExpressions.js";
+import { bsonConversionExpressions } from "./bsonConversions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
@@ -129,9 +129,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
     $concat: cappedConcat,
-    $toString: toStringExpr,
-    $toObjectId: toObjectIdExpr,
-    $convert: convertExpr,
+    ...bsonConversionExpressions,
   };
   return Object.fromEntries(
     Object.entries(ops).map(([name, op]) => [

@@ -1,0 +1,110 @@
+/**
+ * Numbers to and from text as MongoDB's conversions write and read them: its NumberParser
+ * (parse_number.cpp: no leading whitespace, no trailing text, base 10 for integers, strtod for
+ * doubles with a range error), fmt's shortest form of a double (`$toString`), and the C++ stream
+ * form of a double in messages.
+ * @packageDocumentation
+ */
+import type { ServerError } from "../contracts.js";
+import { mongoError } from "./errors.js";
+
+export const INT32_MAX = 2 ** 31 - 1;
+export const INT32_MIN = -(2 ** 31);
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A conversion failure (MongoDB's `ConversionFailure`): the error `$convert`'s `onError` replaces.
+ * @param message - MongoDB's message
+ * @returns the error, marked `conversion`
+ */
+export function conversionFailure(message: string): ServerError {
+  return Object.assign(mongoError(message), { conversion: true });
+}
+
+function parseFailure(text: string, reason: string): ServerError {
+  return conversionFailure(`Failed to parse number '${text}' in $convert with no onError value: ${reason}`);
+}
+
+function rejectHex(text: string): void {
+  if (/^0[xX]/.test(text)) throw conversionFailure(`Illegal hexadecimal input in $convert with no onError value: ${text}`);
+}
+
+/**
+ * An integer from its decimal text, as NumberParser reads it with base 10: an optional sign, then
+ * digits and nothing else.
+ * @param text - the text
+ * @param min - the target type's smallest value
+ * @param max - its largest
+ * @throws ServerError 400 `MongoDBError` (a conversion failure) for anything else or a value out of the range
+ */
+export function parseInteger(text: string, min: bigint, max: bigint): bigint {
+  rejectHex(text);
+  const m = /^([+-]?)(.*)$/s.exec(text);
+  const digits = m?.[2] ?? "";
+  if (digits === "") throw parseFailure(text, "No digits");
+  const consumed = /^\d*/.exec(digits)?.[0] ?? "";
+  if (consumed.length !== digits.length) throw parseFailure(text, "Did not consume whole string.");
+  const value = m?.[1] === "-" ? -BigInt(consumed) : BigInt(consumed);
+  if (value < min || value > max) throw parseFailure(text, "Overflow");
+  return value;
+}
+
+/** What C's strtod reads: a decimal number, or an infinity or NaN, in any letter case. */
+const STRTOD = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
+
+/**
+ * A double from its text, as NumberParser reads it (strtod): no leading whitespace or trailing
+ * text, `inf`/`infinity`/`nan` in any case; a value that overflows or underflows a double fails.
+ * @param text - the text
+ * @throws ServerError 400 `MongoDBError` (a conversion failure) for anything else
+ */
+export function parseDouble(text: string): number {
+  rejectHex(text);
+  if (text === "") throw parseFailure(text, "Empty string");
+  if (/^\s/.test(text)) throw parseFailure(text, "Leading whitespace");
+  if (!STRTOD.test(text)) {
+    throw parseFailure(text, /^[+-]?(?:\d|\.\d|inf|nan)/i.test(text) ? "Did not consume whole string." : "Did not consume any digits");
+  }
+  const word = text.replace(/^[+-]/, "").toLowerCase();
+  const negative = text.startsWith("-");
+  if (word.startsWith("inf")) return negative ? -Infinity : Infinity;
+  if (word === "nan") return NaN;
+  const value = Number(text);
+  const nonZero = /[1-9]/.test(text.replace(/[eE].*$/, ""));
+  // strtod's ERANGE: an overflow, or an underflow to zero or to a subnormal double
+  if (!Number.isFinite(value) || (nonZero && Math.abs(value) < 2.2250738585072014e-308)) throw parseFailure(text, "Out of range");
+  return value;
+}
+
+/**
+ * A double as MongoDB's `$toString` writes it (fmt's shortest form): the fewest digits that read
+ * back as the same double, in exponent form below 1e-4 and from 1e16 on (`1e+16`, `1e-05`),
+ * `-0`, `NaN`, `Infinity` and `-Infinity` as such.
+ * @param d - the double
+ */
+export function formatDouble(d: number): string {
+  if (Number.isNaN(d)) return "NaN";
+  if (!Number.isFinite(d)) return d < 0 ? "-Infinity" : "Infinity";
+  if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  const [mantissa = "", exp = "0"] = d.toExponential().split("e");
+  const exponent = Number(exp);
+  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  return String(d);
+}
+
+/**
+ * A double as a C++ stream writes it in MongoDB's messages (`%g`, 6 significant digits): `3e+09`,
+ * `2.14748e+09`, `1.5`.
+ * @param d - the double
+ */
+export function formatStreamDouble(d: number): string {
+  if (Number.isNaN(d)) return "nan";
+  if (!Number.isFinite(d)) return d < 0 ? "-inf" : "inf";
+  if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  const [mantissa = "", exp = "0"] = d.toExponential(5).split("e");
+  const exponent = Number(exp);
+  const trim = (s: string): string => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
+  if (exponent < -4 || exponent >= 6) return `${trim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  return trim(d.toFixed(Math.max(0, 5 - exponent)));
+}
