@@ -9,7 +9,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { defineOwn } from "../data/bsonValues.js";
-import { Binary, BSONRegExp, BSONSymbol, Code, Decimal128, Double, EJSON, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
+import { Binary, BSONRegExp, BSONSymbol, Code, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from "bson";
+import { canonicalEjson } from "../data/canonicalEjson.js";
 
 /** A response format. */
 export type ReturnFormat = "JSON" | "EJSON";
@@ -83,7 +84,7 @@ export function toStandardJson(value: unknown, exact: ExactInteger = Number): un
  * @throws Error if the value cannot be written (a cycle)
  */
 export function renderValue(value: unknown, format: ReturnFormat): string {
-  if (format === "EJSON") return EJSON.stringify(value === undefined ? null : value, { relaxed: false });
+  if (format === "EJSON") return canonicalEjson(value);
   // exact integers travel as marked strings (a NUL and a nonce), whose quoted text is then replaced by the digits
   const nonce = randomBytes(6).toString("hex");
   const text = JSON.stringify(toStandardJson(value, (digits) => `\u0000${nonce}:${digits}`));

@@ -2,8 +2,8 @@
  * Response helpers: canonical EJSON success bodies and App Services error bodies.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import type { FastifyReply } from "fastify";
+import { canonicalEjson } from "../data/canonicalEjson.js";
 
 /** Where the `link` field of error bodies points. */
 export const ERROR_LINK = "http://127.0.0.1/realm-tabs-server/logs";
@@ -22,7 +22,7 @@ export function errorBody(errorCode: string, message: string): ErrorBody {
 
 /** Sends a value as canonical EJSON with `Content-Type: application/json`. */
 export function sendEjson(reply: FastifyReply, value: unknown, status = 200): FastifyReply {
-  return sendJsonText(reply, status, EJSON.stringify(value === undefined ? null : value, { relaxed: false }));
+  return sendJsonText(reply, status, canonicalEjson(value));
 }
 
 /** Sends plain JSON (for the admin API) with `Content-Type: application/json`. */

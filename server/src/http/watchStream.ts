@@ -6,11 +6,11 @@
  * event when the access token expires or the session ends.
  * @packageDocumentation
  */
-import { EJSON } from "bson";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Caller, ChangeEvent, MongoService, WatchArgs } from "../contracts.js";
 import type { Limits } from "../limits.js";
 import { SSE_HEARTBEAT, sseDataFrame, sseErrorFrame, type StreamRegistry } from "./streams.js";
+import { canonicalEjson } from "../data/canonicalEjson.js";
 
 /** Who owns a stream and until when its token is valid. */
 export interface StreamOwner {
@@ -39,7 +39,7 @@ const frames = new WeakMap<ChangeEvent, Buffer>();
 function frameOf(event: ChangeEvent): Buffer {
   let frame = frames.get(event);
   if (frame === undefined) {
-    frame = Buffer.from(sseDataFrame(EJSON.stringify(event, { relaxed: false }), event._id._data));
+    frame = Buffer.from(sseDataFrame(canonicalEjson(event), event._id._data));
     frames.set(event, frame);
   }
   return frame;

@@ -1,0 +1,49 @@
+/**
+ * The canonical EJSON text of a value, as the server sends results, change events and endpoint
+ * replies. A JavaScript number that is a whole number beyond 2^53 is a double here (an Int64 that
+ * large is kept as a `Long`), but bson writes it as `$numberLong`: the type changed, and 2^63
+ * itself came out as `{"$numberLong": "9223372036854775808"}`, outside the Int64 range, which
+ * bson and realm-web read back as a negative number. Such numbers are written as `$numberDouble`.
+ * @packageDocumentation
+ */
+import { Double, EJSON } from "bson";
+import { defineOwn, isPlainObject } from "./bsonValues.js";
+
+const isUnsafeWhole = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v);
+
+/** `value` with every whole number beyond 2^53 as a `Double`; what holds none is returned as it is, not copied. */
+function withDoubles(value: unknown): unknown {
+  if (isUnsafeWhole(value)) return new Double(value);
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      const fixed = withDoubles(item);
+      if (fixed === item) return;
+      copy ??= value.slice();
+      copy[i] = fixed;
+    });
+    return copy ?? value;
+  }
+  if (!isPlainObject(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const fixed = withDoubles(item);
+    if (fixed === item) continue;
+    if (!copy) {
+      copy = {};
+      for (const [k, v] of Object.entries(value)) defineOwn(copy, k, v);
+    }
+    defineOwn(copy, key, fixed);
+  }
+  return copy ?? value;
+}
+
+/**
+ * A value as canonical EJSON text (`undefined` as null).
+ * @param value - a result, an event, a reply
+ * @returns the text
+ * @throws Error from bson for a value it cannot write (a cycle)
+ */
+export function canonicalEjson(value: unknown): string {
+  return EJSON.stringify(withDoubles(value === undefined ? null : value), { relaxed: false });
+}
