@@ -9,7 +9,7 @@
  * - with an Int64 and whole numbers only, an Int64 (a double where it overflows);
  * - otherwise, and for `$divide` and `$avg` without a Decimal128, a double.
  *
- * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). `decimalOf` converts to a Decimal128 for `$toDecimal` (bsonConversions.ts). Operations without an Int64
+ * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). Operations without an Int64
  * or a Decimal128 stay mingo's.
  * @packageDocumentation
  */
@@ -19,9 +19,8 @@ import { evalExpr } from "mingo/core";
 import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as expressionOperators from "mingo/operators/expression";
 import type { Options } from "mingo/types";
-import { isBsonNumber, isNumeric } from "./bsonNumbers.js";
+import { bsonTypeName, isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
-import { conversionFailure } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 type AccumulatorOperator = (collection: unknown[], expr: unknown, options: Options) => unknown;
@@ -30,10 +29,8 @@ const mingoExpression = expressionOperators as unknown as Record<string, Express
 const mingoAccumulator = accumulatorOperators as unknown as Record<string, AccumulatorOperator>;
 
 /** Decimal128's arithmetic: 34 digits, half to even, its exponent range. */
-const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, minE: -6176, maxE: 6144, toExpNeg: -7, toExpPos: 34 });
+export const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, minE: -6176, maxE: 6144, toExpNeg: -7, toExpPos: 34 });
 
-/** The decimal texts `$toDecimal` reads (not decimal.js's hexadecimal or binary forms). */
-const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|Infinity|NaN)$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -45,14 +42,17 @@ const isNil = (v: unknown): v is null | undefined => v === null || v === undefin
 /** A number as a plain double. */
 const toDouble = (v: unknown): number => (typeof v === "number" ? v : Number(String(v)));
 
-/** A number as decimal.js holds it: a double with 15 significant digits, as MongoDB converts it. */
-function toDecimal(v: unknown): Decimal {
+/**
+ * A number as decimal.js holds it: a double with 15 significant digits, as MongoDB converts it.
+ * @param v - a number of any BSON type
+ */
+export function toDecimal(v: unknown): Decimal {
   if (typeof v !== "number") return new D(String(v));
   return new D(doubleText(v));
 }
 
 /** A double's text as MongoDB converts it to a Decimal128: 15 significant digits (a whole number within 2^53 exactly, as it may have been an Int32 or an Int64). */
-function doubleText(v: number): string {
+export function doubleText(v: number): string {
   return Number.isSafeInteger(v) || !Number.isFinite(v) ? String(v) : v.toPrecision(15);
 }
 
@@ -61,7 +61,7 @@ function doubleText(v: number): string {
  * product), written with the trailing zeros it implies, as MongoDB keeps them: `9.50 + 1` is
  * `10.50`, `9.5 × 2` is `19.0`; within what a Decimal128 holds (34 digits, exponents from -6176).
  */
-function fromDecimal(d: Decimal, exponent?: number): Decimal128 {
+export function fromDecimal(d: Decimal, exponent?: number): Decimal128 {
   if (exponent !== undefined && exponent < 0 && d.isFinite()) {
     const target = Math.max(exponent, -6176, d.isZero() ? -Infinity : d.e + 1 - 34);
     if (target < 0 && d.decimalPlaces() <= -target) return Decimal128.fromStringWithRounding(d.toFixed(-target));
@@ -145,14 +145,14 @@ function negate(v: unknown): unknown {
 const literals = (values: unknown[]): unknown[] => values.map(($literal) => ({ $literal }));
 
 /**
- * An expression operator that runs `own` over its evaluated operands when one is an Int64 or a
- * Decimal128, and mingo's otherwise.
+ * An expression operator that runs `own` over its evaluated operands when one is an Int64, a
+ * Decimal128 or a date, and mingo's otherwise.
  */
 function arithmetic(name: string, own: (args: unknown[]) => unknown): ExpressionOperator {
   return (obj, expr, options) => {
     if (!Array.isArray(expr)) return mingoExpression[name]?.(obj, expr, options);
     const args = evalExpr(obj, expr, options) as unknown[];
-    if (!args.some(isBsonNumber)) return mingoExpression[name]?.(obj, literals(args), options);
+    if (!args.some((v) => isBsonNumber(v) || v instanceof Date)) return mingoExpression[name]?.(obj, literals(args), options);
     if (args.some(isNil)) return null;
     return own(args);
   };
@@ -160,26 +160,57 @@ function arithmetic(name: string, own: (args: unknown[]) => unknown): Expression
 
 function numbersOnly(name: string, args: unknown[]): void {
   const other = args.find((v) => !isNumeric(v));
-  if (other !== undefined) throw mongoError(`${name} only supports numeric types, not ${other instanceof Date ? "date" : typeof other}`);
+  if (other !== undefined) throw mongoError(`${name} only supports numeric types, not ${bsonTypeName(other)}`);
 }
 
-/** A date moved by a number of milliseconds of any BSON type. */
-const moved = (date: Date, ms: unknown): Date => new Date(date.getTime() + Math.round(toDouble(ms)));
+/**
+ * A date moved by a number of milliseconds as MongoDB moves it: an integer exactly, a double
+ * rounded half away from zero (C's llround), a Decimal128 half to even; beyond the Int64 range, or
+ * beyond what a JavaScript Date holds (±8.64e15 ms), "date overflow".
+ */
+function moved(date: Date, ms: unknown, sign: 1 | -1): Date {
+  const overflow = (): never => {
+    throw mongoError("date overflow");
+  };
+  let delta: bigint;
+  const type = bsonTypeName(ms);
+  if (type === "decimal") {
+    const d = toDecimal(ms);
+    if (!d.isFinite()) overflow();
+    delta = BigInt(d.toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toFixed(0));
+  } else if (type === "double") {
+    const x = toDouble(ms);
+    if (!(x >= -(2 ** 63) && x < 2 ** 63)) overflow();
+    delta = BigInt(Math.sign(x) * Math.round(Math.abs(x)));
+  } else {
+    delta = toBigInt(ms);
+  }
+  const result = BigInt(date.getTime()) + BigInt(sign) * delta;
+  if (result < -8_640_000_000_000_000n || result > 8_640_000_000_000_000n) overflow();
+  return new Date(Number(result));
+}
 
 function add(args: unknown[]): unknown {
-  const dates = args.filter((v) => v instanceof Date);
-  if (dates.length > 1) throw mongoError("only one date allowed in an $add expression");
-  const numbers = args.filter((v) => !(v instanceof Date));
-  numbersOnly("$add", numbers);
-  const total = sum(numbers);
-  return dates[0] ? moved(dates[0], total) : total;
+  const at = args.findIndex((v) => v instanceof Date);
+  if (args.filter((v) => v instanceof Date).length > 1) throw mongoError("only one date allowed in an $add expression");
+  const other = args.find((v) => !isNumeric(v) && !(v instanceof Date));
+  if (other !== undefined) throw mongoError(`$add only supports numeric or date types, not ${bsonTypeName(other)}`);
+  if (at < 0) return sum(args);
+  // the numbers before the date are summed in their type, each one after moves the date on its own
+  let date = at > 0 ? moved(args[at] as Date, sum(args.slice(0, at)), 1) : (args[at] as Date);
+  for (const v of args.slice(at + 1)) date = moved(date, v, 1);
+  return date;
 }
 
 function subtract(args: unknown[]): unknown {
   if (args.length !== 2) throw mongoError(`Expression $subtract takes exactly 2 arguments. ${args.length} were passed in.`);
   const [a, b] = args;
-  if (a instanceof Date && isNumeric(b)) return moved(a, negate(b));
-  numbersOnly("$subtract", args);
+  if (a instanceof Date) {
+    if (b instanceof Date) return Long.fromNumber(a.getTime() - b.getTime());
+    if (isNumeric(b)) return moved(a, b, -1);
+    throw mongoError(`can't $subtract ${bsonTypeName(b)} from Date`);
+  }
+  if (!isNumeric(a) || !isNumeric(b)) throw mongoError(`can't $subtract ${bsonTypeName(b)} from ${bsonTypeName(a)}`);
   // Int64s subtract exactly (negating the smallest Int64 would wrap)
   if (kindOf(args) === "long") return longOrDouble(toBigInt(a) - toBigInt(b), toDouble(a) - toDouble(b));
   return sum([a, negate(b)]);
@@ -213,30 +244,6 @@ function unary(name: string, own: (d: Decimal) => Decimal): ExpressionOperator {
     const result = own(toDecimal(value));
     return isDecimal(value) ? fromDecimal(result) : longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
   };
-}
-
-/**
- * A value converted to a Decimal128 as `$toDecimal` and `$convert` do (null for null or missing).
- * @param value - a number, boolean, date or decimal string
- * @throws ServerError 400 `MongoDBError` for a string that is not a decimal number or another type
- */
-export function decimalOf(value: unknown): Decimal128 | null {
-  if (isNil(value)) return null;
-  if (isDecimal(value)) return value as Decimal128;
-  if (typeof value === "number") return Decimal128.fromString(doubleText(value));
-  if (isNumeric(value)) return Decimal128.fromString((value as Long).toString());
-  if (typeof value === "boolean") return Decimal128.fromString(value ? "1" : "0");
-  if (value instanceof Date) return Decimal128.fromString(String(value.getTime()));
-  if (typeof value === "string") {
-    if (!DECIMAL_TEXT.test(value))
-      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
-    try {
-      return Decimal128.fromStringWithRounding(value.replace(/^\+/, ""));
-    } catch {
-      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value: out of range`);
-    }
-  }
-  throw conversionFailure(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
 }
 
 /**

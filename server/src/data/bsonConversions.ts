@@ -12,7 +12,6 @@
 import { Decimal128, Long, ObjectId } from "bson";
 import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
-import { decimalOf } from "./bsonArithmetic.js";
 import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
 import {
@@ -21,6 +20,7 @@ import {
   INT64_MAX,
   INT64_MIN,
   conversionFailure,
+  decimalOf,
   formatDouble,
   formatStreamDouble,
   parseDouble,

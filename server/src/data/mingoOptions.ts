@@ -27,6 +27,7 @@ import { update as updaterUpdate } from "mingo/updater";
 import { bsonConversionExpressions } from "./bsonConversions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonRoundingExpressions } from "./bsonRounding.js";
+import { bsonMathExpressions } from "./bsonMath.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
@@ -124,6 +125,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonExpressionOperators,
     ...bsonArithmeticExpressions,
     ...bsonRoundingExpressions,
+    ...bsonMathExpressions,
     ...bsonSetExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,

@@ -6,6 +6,9 @@
  * @packageDocumentation
  */
 import type { ServerError } from "../contracts.js";
+import { Decimal128 } from "bson";
+import { bsonType } from "./bsonNumbers.js";
+import { doubleText } from "./bsonArithmetic.js";
 import { mongoError } from "./errors.js";
 
 export const INT32_MAX = 2 ** 31 - 1;
@@ -107,4 +110,31 @@ export function formatStreamDouble(d: number): string {
   const trim = (s: string): string => (s.includes(".") ? s.replace(/\.?0+$/, "") : s);
   if (exponent < -4 || exponent >= 6) return `${trim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
   return trim(d.toFixed(Math.max(0, 5 - exponent)));
+}
+
+/** The decimal texts `$toDecimal` reads (not decimal.js's hexadecimal or binary forms). */
+const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|Infinity|NaN)$/;
+
+/**
+ * A value converted to a Decimal128 as `$toDecimal` and `$convert` do (null for null or missing).
+ * @param value - a number, boolean, date or decimal string
+ * @throws ServerError 400 `MongoDBError` for a string that is not a decimal number or another type
+ */
+export function decimalOf(value: unknown): Decimal128 | null {
+  if (value === null || value === undefined) return null;
+  if (bsonType(value) === "Decimal128") return value as Decimal128;
+  if (typeof value === "number") return Decimal128.fromString(doubleText(value));
+  if (bsonType(value) !== undefined) return Decimal128.fromString((value as { toString(): string }).toString());
+  if (typeof value === "boolean") return Decimal128.fromString(value ? "1" : "0");
+  if (value instanceof Date) return Decimal128.fromString(String(value.getTime()));
+  if (typeof value === "string") {
+    if (!DECIMAL_TEXT.test(value))
+      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
+    try {
+      return Decimal128.fromStringWithRounding(value.replace(/^\+/, ""));
+    } catch {
+      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value: out of range`);
+    }
+  }
+  throw conversionFailure(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
 }
