@@ -28,6 +28,7 @@ import { bsonConversionExpressions } from "./bsonConversions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonMathExpressions } from "./bsonMath.js";
+import { bsonLogicExpressions } from "./bsonLogic.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
@@ -126,6 +127,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonArithmeticExpressions,
     ...bsonRoundingExpressions,
     ...bsonMathExpressions,
+    ...bsonLogicExpressions,
     ...bsonSetExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,

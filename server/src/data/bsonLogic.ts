@@ -1,0 +1,81 @@
+/**
+ * The boolean expressions (`$and`, `$or`, `$not`, `$cond`, `$switch`) with MongoDB's truth of a
+ * value (`coerceToBool`, bsonConversions.ts): a zero of any number type is false, a Decimal128
+ * zero too (mingo took it, as any object, for true), and NaN is true (mingo: false). `$cond` and
+ * `$switch` evaluate only the branch they take, `$switch` without a matching branch and without a
+ * default fails as in MongoDB, and malformed arguments get MongoDB's messages.
+ * @packageDocumentation
+ */
+import { evalExpr } from "mingo/core";
+import type { Options } from "mingo/types";
+import { bsonTypeName } from "./bsonNumbers.js";
+import { coerceToBool } from "./bsonConversions.js";
+import { isPlainObject } from "./bsonValues.js";
+import { mongoError } from "./errors.js";
+
+type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
+
+const argumentsOf = (expr: unknown): unknown[] => (Array.isArray(expr) ? expr : [expr]);
+const truth = (obj: unknown, expr: unknown, options: Options): boolean => coerceToBool(evalExpr(obj, expr, options));
+
+const and: ExpressionOperator = (obj, expr, options) => argumentsOf(expr).every((arg) => truth(obj, arg, options));
+const or: ExpressionOperator = (obj, expr, options) => argumentsOf(expr).some((arg) => truth(obj, arg, options));
+
+const not: ExpressionOperator = (obj, expr, options) => {
+  const args = argumentsOf(expr);
+  if (args.length !== 1) throw mongoError(`Expression $not takes exactly 1 arguments. ${args.length} were passed in.`);
+  return !truth(obj, args[0], options);
+};
+
+const COND_FIELDS = ["if", "then", "else"] as const;
+
+const cond: ExpressionOperator = (obj, expr, options) => {
+  let parts: unknown[];
+  if (isPlainObject(expr)) {
+    for (const key of Object.keys(expr)) {
+      if (!(COND_FIELDS as readonly string[]).includes(key)) throw mongoError(`Unrecognized parameter to $cond: ${key}`);
+    }
+    for (const key of COND_FIELDS) if (!(key in expr)) throw mongoError(`Missing '${key}' parameter to $cond`);
+    parts = COND_FIELDS.map((key) => expr[key]);
+  } else {
+    parts = argumentsOf(expr);
+    if (parts.length !== 3) throw mongoError(`Expression $cond takes exactly 3 arguments. ${parts.length} were passed in.`);
+  }
+  const [test, then, otherwise] = parts;
+  return evalExpr(obj, truth(obj, test, options) ? then : otherwise, options);
+};
+
+const switchExpr: ExpressionOperator = (obj, expr, options) => {
+  if (!isPlainObject(expr)) throw mongoError(`$switch requires an object as an argument, found: ${bsonTypeName(expr)}`);
+  for (const key of Object.keys(expr)) {
+    if (key !== "branches" && key !== "default") throw mongoError(`$switch found an unknown argument: ${key}`);
+  }
+  const branches = expr.branches;
+  if (!Array.isArray(branches)) throw mongoError(`$switch expected an array for 'branches', found: ${bsonTypeName(branches)}`);
+  if (branches.length === 0) throw mongoError("$switch requires at least one branch.");
+  for (const branch of branches) {
+    if (!isPlainObject(branch)) throw mongoError(`$switch expected each branch to be an object, found: ${bsonTypeName(branch)}`);
+    for (const key of Object.keys(branch)) {
+      if (key !== "case" && key !== "then") throw mongoError(`$switch found an unknown argument to a branch: ${key}`);
+    }
+    if (!("case" in branch)) throw mongoError("$switch requires each branch have a 'case' expression");
+    if (!("then" in branch)) throw mongoError("$switch requires each branch have a 'then' expression.");
+  }
+  for (const branch of branches as Record<string, unknown>[]) {
+    if (truth(obj, branch.case, options)) return evalExpr(obj, branch.then, options);
+  }
+  if (!("default" in expr)) throw mongoError("$switch could not find a matching branch for an input, and no default was specified.");
+  return evalExpr(obj, expr.default, options);
+};
+
+/**
+ * The boolean expressions, to lay over mingo's.
+ * @throws ServerError 400 `MongoDBError` (as the operators run) for malformed arguments, or a `$switch` that matches no branch and has no default
+ */
+export const bsonLogicExpressions: Record<string, ExpressionOperator> = {
+  $and: and,
+  $or: or,
+  $not: not,
+  $cond: cond,
+  $switch: switchExpr,
+};
