@@ -242,7 +242,10 @@ function unary(name: string, own: (d: Decimal) => Decimal): ExpressionOperator {
     const value = evalExpr(obj, expr, options);
     if (!isBsonNumber(value)) return mingoExpression[name]?.(obj, { $literal: value }, options);
     const result = own(toDecimal(value));
-    return isDecimal(value) ? fromDecimal(result) : longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
+    // $abs keeps a Decimal128's digits (`-1.50` gives `1.50`); the smallest Int64 has no Int64 absolute value
+    if (isDecimal(value)) return fromDecimal(result, name === "$abs" ? exponentOf(value) : undefined);
+    if (name === "$abs" && toBigInt(value) === INT64_MIN) throw mongoError("can't take $abs of long long min");
+    return longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
   };
 }
 
