@@ -29,6 +29,7 @@ import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonAri
 import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonMathExpressions } from "./bsonMath.js";
 import { bsonLogicExpressions } from "./bsonLogic.js";
+import { bsonDateExpressions } from "./bsonDates.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
@@ -129,6 +130,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonMathExpressions,
     ...bsonLogicExpressions,
     ...bsonSetExpressions,
+    ...bsonDateExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
