@@ -1,6 +1,6 @@
 import { Decimal128, Long } from "bson";
 import { expect, test } from "vitest";
-import { Aggregator } from "./mingoOptions.js";
+import { Aggregator, find } from "./mingoOptions.js";
 
 const dec = (s: string) => Decimal128.fromString(s);
 const project = (expr: unknown, doc: Record<string, unknown> = {}): unknown =>
@@ -45,4 +45,19 @@ test("malformed arguments and a $switch with no match and no default fail with M
   expect(() => project({ $not: [1, 2] })).toThrow("Expression $not takes exactly 1 arguments. 2 were passed in.");
   expect(() => project({ $switch: { branches: [] } })).toThrow("$switch requires at least one branch.");
   expect(() => project({ $switch: { branches: [{ case: true }] } })).toThrow("$switch requires each branch have a 'then' expression.");
+});
+
+test("$filter's cond and a query's $expr take MongoDB's truth too", () => {
+  const doc = { prices: [dec("0"), dec("2.50"), NaN, 0] };
+  expect(project({ $filter: { input: "$prices", cond: "$$this" } }, doc)).toEqual([dec("2.50"), NaN]);
+  const docs = [
+    { _id: 1, discount: dec("0.00") },
+    { _id: 2, discount: dec("0.10") },
+    { _id: 3, discount: NaN },
+  ];
+  expect(
+    find(docs, { $expr: "$discount" })
+      .all()
+      .map((d) => d._id),
+  ).toEqual([2, 3]);
 });

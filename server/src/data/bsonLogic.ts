@@ -3,17 +3,20 @@
  * value (`coerceToBool`, bsonConversions.ts): a zero of any number type is false, a Decimal128
  * zero too (mingo took it, as any object, for true), and NaN is true (mingo: false). `$cond` and
  * `$switch` evaluate only the branch they take, `$switch` without a matching branch and without a
- * default fails as in MongoDB, and malformed arguments get MongoDB's messages.
+ * default fails as in MongoDB, and malformed arguments get MongoDB's messages. `$filter`'s `cond`
+ * and a query's `$expr` take the same truth.
  * @packageDocumentation
  */
 import { evalExpr } from "mingo/core";
-import type { Options } from "mingo/types";
+import { $filter as mingoFilter } from "mingo/operators/expression";
+import type { AnyObject, Options } from "mingo/types";
 import { bsonTypeName } from "./bsonNumbers.js";
 import { coerceToBool } from "./bsonConversions.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
+type QueryOperator = (selector: string, value: unknown, options: Options) => (obj: AnyObject) => boolean;
 
 const argumentsOf = (expr: unknown): unknown[] => (Array.isArray(expr) ? expr : [expr]);
 const truth = (obj: unknown, expr: unknown, options: Options): boolean => coerceToBool(evalExpr(obj, expr, options));
@@ -68,6 +71,19 @@ const switchExpr: ExpressionOperator = (obj, expr, options) => {
   return evalExpr(obj, expr.default, options);
 };
 
+/** `$filter` with MongoDB's truth of `cond` (mingo's own truth applies to the boolean `$and` gives it). */
+const filter: ExpressionOperator = (obj, expr, options) => {
+  const spec = isPlainObject(expr) && "cond" in expr ? { ...expr, cond: { $and: [expr.cond] } } : expr;
+  return mingoFilter(obj as AnyObject, spec as Parameters<typeof mingoFilter>[1], options);
+};
+
+/**
+ * A query's `$expr` with MongoDB's truth of its value (`{$expr: "$discount"}` leaves out a
+ * Decimal128 zero discount).
+ * @throws ServerError 400 `MongoDBError` from the expression, as it runs
+ */
+export const exprQueryOperator: QueryOperator = (_selector, value, options) => (doc) => truth(doc, value, options);
+
 /**
  * The boolean expressions, to lay over mingo's.
  * @throws ServerError 400 `MongoDBError` (as the operators run) for malformed arguments, or a `$switch` that matches no branch and has no default
@@ -78,4 +94,5 @@ export const bsonLogicExpressions: Record<string, ExpressionOperator> = {
   $not: not,
   $cond: cond,
   $switch: switchExpr,
+  $filter: filter,
 };

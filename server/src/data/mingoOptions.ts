@@ -28,7 +28,7 @@ import { bsonConversionExpressions } from "./bsonConversions.js";
 import { bsonArithmeticAccumulators, bsonArithmeticExpressions } from "./bsonArithmetic.js";
 import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonMathExpressions } from "./bsonMath.js";
-import { bsonLogicExpressions } from "./bsonLogic.js";
+import { bsonLogicExpressions, exprQueryOperator } from "./bsonLogic.js";
 import { bsonDateExpressions } from "./bsonDates.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
@@ -188,7 +188,7 @@ const CONTEXT = Context.init({
     $lookup: lookupStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
-  query: nestedArrayPaths(checkedQueryOperators({ ...bsonQueryOperators, ...pathQueryOperators })),
+  query: nestedArrayPaths(checkedQueryOperators({ ...bsonQueryOperators, ...pathQueryOperators, $expr: exprQueryOperator })),
   window: windowOperators,
 });
 
