@@ -9,30 +9,26 @@
  * - with an Int64 and whole numbers only, an Int64 (a double where it overflows);
  * - otherwise, and for `$divide` and `$avg` without a Decimal128, a double.
  *
- * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). Operations without an Int64
- * or a Decimal128 stay mingo's.
+ * `$abs`, `$ceil` and `$floor` keep the type (`$round` and `$trunc`: bsonRounding.ts). A date moves
+ * as MongoDB 5.0–7.0 moves it (see `add` and `subtract`). Operations without an Int64, a Decimal128
+ * or a date stay mingo's.
  * @packageDocumentation
  */
 import { Decimal128, Long } from "bson";
 import { Decimal } from "decimal.js";
 import { evalExpr } from "mingo/core";
-import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as expressionOperators from "mingo/operators/expression";
 import type { Options } from "mingo/types";
 import { bsonTypeName, isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { INT64_MAX, INT64_MIN, doubleText, formatStreamDouble } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
-type AccumulatorOperator = (collection: unknown[], expr: unknown, options: Options) => unknown;
 
 const mingoExpression = expressionOperators as unknown as Record<string, ExpressionOperator>;
-const mingoAccumulator = accumulatorOperators as unknown as Record<string, AccumulatorOperator>;
 
 /** Decimal128's arithmetic: 34 digits, half to even, its exponent range. */
 export const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, minE: -6176, maxE: 6144, toExpNeg: -7, toExpPos: 34 });
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 const bsonTypeOf = (v: unknown): unknown => (v as { _bsontype?: unknown })._bsontype;
 const isDecimal = (v: unknown): boolean => typeof v === "object" && v !== null && bsonTypeOf(v) === "Decimal128";
@@ -49,11 +45,6 @@ const toDouble = (v: unknown): number => (typeof v === "number" ? v : Number(Str
 export function toDecimal(v: unknown): Decimal {
   if (typeof v !== "number") return new D(String(v));
   return new D(doubleText(v));
-}
-
-/** A double's text as MongoDB converts it to a Decimal128: 15 significant digits (a whole number within 2^53 exactly, as it may have been an Int32 or an Int64). */
-export function doubleText(v: number): string {
-  return Number.isSafeInteger(v) || !Number.isFinite(v) ? String(v) : v.toPrecision(15);
 }
 
 /**
@@ -163,43 +154,64 @@ function numbersOnly(name: string, args: unknown[]): void {
   if (other !== undefined) throw mongoError(`${name} only supports numeric types, not ${bsonTypeName(other)}`);
 }
 
+/** The milliseconds a JavaScript Date holds at most either side of the epoch (MongoDB's dates are 64-bit). */
+const MAX_DATE_MS = 8_640_000_000_000_000n;
+
+/** A date `ms` milliseconds after the epoch, or `message` when a JavaScript Date cannot hold it. */
+function dateAt(ms: bigint, message: string): Date {
+  if (ms < -MAX_DATE_MS || ms > MAX_DATE_MS) throw mongoError(message);
+  return new Date(Number(ms));
+}
+
 /**
- * A date moved by a number of milliseconds as MongoDB moves it: an integer exactly, a double
- * rounded half away from zero (C's llround), a Decimal128 half to even; beyond the Int64 range, or
- * beyond what a JavaScript Date holds (±8.64e15 ms), "date overflow".
+ * `$add` with a date, as MongoDB 5.0–7.0's AddState: the date's milliseconds and the numbers are
+ * summed in the widest type, then an Int64 total is the date, a double total is rounded half away
+ * from zero (C's llround) within the Int64 range, a Decimal128 total half to even.
  */
-function moved(date: Date, ms: unknown, sign: 1 | -1): Date {
-  const overflow = (): never => {
-    throw mongoError("date overflow");
-  };
-  let delta: bigint;
-  const type = bsonTypeName(ms);
-  if (type === "decimal") {
-    const d = toDecimal(ms);
-    if (!d.isFinite()) overflow();
-    delta = BigInt(d.toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toFixed(0));
-  } else if (type === "double") {
-    const x = toDouble(ms);
-    if (!(x >= -(2 ** 63) && x < 2 ** 63)) overflow();
-    delta = BigInt(Math.sign(x) * Math.round(Math.abs(x)));
-  } else {
-    delta = toBigInt(ms);
+function addToDate(date: Date, numbers: unknown[]): Date {
+  const total = sum([date.getTime(), ...numbers]);
+  const overflow = "date overflow in $add";
+  if (isDecimal(total)) {
+    const d = toDecimal(total);
+    if (!d.isFinite()) throw mongoError(overflow);
+    return dateAt(BigInt(d.toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).toFixed(0)), overflow);
   }
-  const result = BigInt(date.getTime()) + BigInt(sign) * delta;
-  if (result < -8_640_000_000_000_000n || result > 8_640_000_000_000_000n) overflow();
-  return new Date(Number(result));
+  if (isLong(total) || (typeof total === "number" && Number.isSafeInteger(total))) return dateAt(toBigInt(total), overflow);
+  const x = toDouble(total);
+  if (!(x >= -(2 ** 63) && x < 2 ** 63)) throw mongoError(overflow);
+  return dateAt(BigInt(Math.sign(x) * Math.round(Math.abs(x))), overflow);
+}
+
+/** A number as MongoDB 5.0–7.0's `coerceToLong` makes it: a double truncated, a Decimal128 rounded half to even. */
+function coercedLong(v: unknown): bigint {
+  const type = bsonTypeName(v);
+  const outOfRange = (shown: string): never => {
+    throw mongoError(`Can't coerce out of range value ${shown} to long`);
+  };
+  if (type === "decimal") {
+    const d = toDecimal(v).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN);
+    if (!d.isFinite() || d.greaterThan(INT64_MAX.toString()) || d.lessThan(INT64_MIN.toString())) outOfRange(String(v));
+    return BigInt(d.toFixed(0));
+  }
+  if (type === "double") {
+    const x = toDouble(v);
+    if (!(x >= -(2 ** 63) && x < 2 ** 63)) outOfRange(formatStreamDouble(x));
+    return BigInt(Math.trunc(x));
+  }
+  return toBigInt(v);
 }
 
 function add(args: unknown[]): unknown {
-  const at = args.findIndex((v) => v instanceof Date);
   if (args.filter((v) => v instanceof Date).length > 1) throw mongoError("only one date allowed in an $add expression");
   const other = args.find((v) => !isNumeric(v) && !(v instanceof Date));
   if (other !== undefined) throw mongoError(`$add only supports numeric or date types, not ${bsonTypeName(other)}`);
-  if (at < 0) return sum(args);
-  // the numbers before the date are summed in their type, each one after moves the date on its own
-  let date = at > 0 ? moved(args[at] as Date, sum(args.slice(0, at)), 1) : (args[at] as Date);
-  for (const v of args.slice(at + 1)) date = moved(date, v, 1);
-  return date;
+  const date = args.find((v): v is Date => v instanceof Date);
+  return date
+    ? addToDate(
+        date,
+        args.filter((v) => v !== date),
+      )
+    : sum(args);
 }
 
 function subtract(args: unknown[]): unknown {
@@ -207,7 +219,7 @@ function subtract(args: unknown[]): unknown {
   const [a, b] = args;
   if (a instanceof Date) {
     if (b instanceof Date) return Long.fromNumber(a.getTime() - b.getTime());
-    if (isNumeric(b)) return moved(a, b, -1);
+    if (isNumeric(b)) return dateAt(BigInt(a.getTime()) - coercedLong(b), "date overflow");
     throw mongoError(`can't $subtract ${bsonTypeName(b)} from Date`);
   }
   if (!isNumeric(a) || !isNumeric(b)) throw mongoError(`can't $subtract ${bsonTypeName(b)} from ${bsonTypeName(a)}`);
@@ -242,16 +254,17 @@ function unary(name: string, own: (d: Decimal) => Decimal): ExpressionOperator {
     const value = evalExpr(obj, expr, options);
     if (!isBsonNumber(value)) return mingoExpression[name]?.(obj, { $literal: value }, options);
     const result = own(toDecimal(value));
-    // $abs keeps a Decimal128's digits (`-1.50` gives `1.50`); the smallest Int64 has no Int64 absolute value
-    if (isDecimal(value)) return fromDecimal(result, name === "$abs" ? exponentOf(value) : undefined);
-    if (name === "$abs" && toBigInt(value) === INT64_MIN) throw mongoError("can't take $abs of long long min");
+    // $abs keeps a Decimal128's digits and exponent (`-1.50` gives `1.50`, `-1E+3` gives `1E+3`)
+    if (isDecimal(value)) return name === "$abs" ? Decimal128.fromString(String(value).replace(/^-/, "")) : fromDecimal(result);
+    // the smallest Int64 has no Int64 absolute value
+    if (name === "$abs" && isLong(value) && toBigInt(value) === INT64_MIN) throw mongoError("can't take $abs of long long min");
     return longOrDouble(BigInt(result.toFixed(0)), result.toNumber());
   };
 }
 
 /**
  * The expression operators of this file, to lay over mingo's.
- * @throws ServerError 400 `MongoDBError` (as the operators run) for an operand that is not a number, a division by zero, or a bad `place`
+ * @throws ServerError 400 `MongoDBError` (as the operators run) for an operand that is not a number, a division by zero, or a date moved out of range
  */
 export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
   $add: arithmetic("$add", add),
@@ -261,32 +274,4 @@ export const bsonArithmeticExpressions: Record<string, ExpressionOperator> = {
   $abs: unary("$abs", (d) => d.abs()),
   $ceil: unary("$ceil", (d) => d.ceil()),
   $floor: unary("$floor", (d) => d.floor()),
-};
-
-/** mingo's number test: a JavaScript number, not NaN. */
-const isPlainNumber = (v: unknown): v is number => typeof v === "number" && !Number.isNaN(v);
-/** What `$sum` and `$avg` add up: numbers of every type, a JavaScript NaN left out as mingo leaves it out. */
-const isSummed = (v: unknown): boolean => isNumeric(v) && !(typeof v === "number" && Number.isNaN(v));
-
-/**
- * The accumulators of this file, to lay over mingo's (mingo's semantics where no Int64 or Decimal128 is among the values).
- * @throws nothing of their own: values that are not numbers are left out
- */
-export const bsonArithmeticAccumulators: Record<string, AccumulatorOperator> = {
-  $sum: (collection, expr, options) => {
-    if (typeof expr === "number") return mingoAccumulator.$sum?.(collection, expr, options);
-    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
-    if (values.some(isBsonNumber)) return sum(values.filter(isSummed));
-    return values.reduce<number>((acc, v) => (isPlainNumber(v) ? acc + v : acc), 0);
-  },
-  $avg: (collection, expr, options) => {
-    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
-    if (values.some(isDecimal)) {
-      const numbers = values.filter(isSummed);
-      return fromDecimal(toDecimal(sum(numbers)).dividedBy(numbers.length));
-    }
-    const numbers = values.some(isBsonNumber) ? values.filter(isSummed) : values.filter(isPlainNumber);
-    if (numbers.length === 0) return null;
-    return numbers.reduce<number>((acc, v) => acc + toDouble(v), 0) / numbers.length;
-  },
 };

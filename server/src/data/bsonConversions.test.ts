@@ -1,4 +1,4 @@
-import { Decimal128, Long, ObjectId, Timestamp } from "bson";
+import { Decimal128, Long, MinKey, ObjectId, Timestamp } from "bson";
 import { describe, expect, test } from "vitest";
 import { Aggregator } from "./mingoOptions.js";
 
@@ -24,6 +24,7 @@ describe("strings to numbers, as MongoDB's NumberParser reads them", () => {
       );
     }
     expect(() => project({ $toLong: "" })).toThrow("Failed to parse number '' in $convert with no onError value: No digits");
+    expect(() => project({ $toLong: `00${"9".repeat(100_000)}` })).toThrow(/: Overflow$/);
     expect(() => project({ $toInt: "0x10" })).toThrow("Illegal hexadecimal input in $convert with no onError value: 0x10");
     expect(() => project({ $toInt: "2147483648" })).toThrow(
       "Failed to parse number '2147483648' in $convert with no onError value: Overflow",
@@ -63,6 +64,7 @@ describe("strings to numbers, as MongoDB's NumberParser reads them", () => {
     expect(() => project({ $toDouble: "0x10" })).toThrow("Illegal hexadecimal input");
     expect(() => project({ $toDouble: "1e400" })).toThrow("Failed to parse number '1e400' in $convert with no onError value: Out of range");
     expect(() => project({ $toDouble: "1e-400" })).toThrow("Out of range");
+    expect(() => project({ $toDouble: `${"9".repeat(40_000)}x` })).toThrow("Did not consume whole string.");
     expect(() => project({ $toDouble: dec("1E+400") })).toThrow(
       "Conversion would overflow target type in $convert with no onError value: 1E+400",
     );
@@ -70,12 +72,13 @@ describe("strings to numbers, as MongoDB's NumberParser reads them", () => {
 });
 
 describe("the conversion table", () => {
-  test("dates: from an Int64, a double, an ObjectId and a Timestamp; an Int32 and a boolean are not converted", () => {
+  test("dates: from an Int64, a double, an ObjectId and a Timestamp; a boolean is not converted", () => {
     expect(project({ $toDate: 1600000000000.7 })).toEqual(new Date(1600000000000));
     expect(project({ $toDate: new ObjectId("5f1d7f2f0000000000000000") })).toEqual(new Date(1595768623000));
     expect(project({ $toDate: new Timestamp({ t: 100, i: 1 }) })).toEqual(new Date(100_000));
     expect(() => project({ $toDate: true })).toThrow("Unsupported conversion from bool to date in $convert with no onError value");
-    expect(() => project({ $toDate: 5 })).toThrow("Unsupported conversion from int to date in $convert with no onError value");
+    // a whole double is an Int32 in the store: it converts (MongoDB refuses a true Int32)
+    expect(project({ $toDate: { $divide: [86400000, 1] } })).toEqual(new Date(86400000));
     expect(() => project({ $toInt: new Date(5) })).toThrow("Unsupported conversion from date to int in $convert with no onError value");
     expect(String(project({ $toLong: new Date(5) }))).toBe("5");
   });
@@ -122,6 +125,9 @@ describe("$convert's arguments", () => {
     expect(project({ $convert: { input: 1, to: 8 } })).toBe(true);
     expect(project({ $convert: { input: 1, to: "object", onError: "x" } })).toBe("x");
     expect(() => project({ $convert: { input: 1, to: "number", onError: "x" } })).toThrow("Unknown type name: number");
+    // "missing" is a name $type gives: the conversion to it fails, and onError catches that
+    expect(project({ $convert: { input: 1, to: { $type: "$absent" }, onError: "caught" } })).toBe("caught");
+    expect(project({ $convert: { input: { $literal: new MinKey() }, to: "decimal", onError: "caught" } })).toBe("caught");
     expect(() => project({ $convert: { input: 1, to: 3.5 } })).toThrow("In $convert, numeric 'to' argument is not an integer");
     expect(() => project({ $convert: { input: 1, to: 42 } })).toThrow(
       "In $convert, numeric value for 'to' does not correspond to a BSON type: 42",

@@ -1,6 +1,6 @@
 /**
- * Type conversions as MongoDB's `$convert` makes them (its `ConversionTable` in expression.cpp, as
- * of 7.0): `$convert` and the `$toInt`, `$toLong`, `$toDouble`, `$toDecimal`, `$toBool`,
+ * Type conversions as MongoDB's `$convert` makes them (its `ConversionTable` in expression.cpp,
+ * 5.0–7.0; a double's text as 8.0 writes it, see numberText.ts's `formatDouble`): `$convert` and the `$toInt`, `$toLong`, `$toDouble`, `$toDecimal`, `$toBool`,
  * `$toString`, `$toObjectId` and `$toDate` shorthands. mingo's parsed `" 1"`, `"0x10"` and
  * `"1e3"` as integers, converted an Int64 beyond 2^53 only with an error, turned a date into an
  * int and `true` into a date, and evaluated a converted string again as an expression (a stored
@@ -192,7 +192,7 @@ function toDecimal(value: unknown, from: string): Decimal128 {
  * @returns the converted value
  * @throws ServerError 400 `MongoDBError` (a conversion failure, which `onError` catches) for a conversion the table does not have or a value it cannot convert
  */
-export function convertValue(value: unknown, target: Target): unknown {
+function convertValue(value: unknown, target: Target): unknown {
   const from = bsonTypeName(value);
   switch (target) {
     case "int":
@@ -218,7 +218,8 @@ export function convertValue(value: unknown, target: Target): unknown {
 function targetOf(to: unknown): string | null {
   if (isNil(to)) return null;
   if (typeof to === "string") {
-    if (!(to in TYPE_CODES)) throw mongoError(`Unknown type name: ${to}`);
+    // "missing" is accepted as `$type` may give it; converting to it then fails (onError catches that)
+    if (!(to in TYPE_CODES) && to !== "missing") throw mongoError(`Unknown type name: ${to}`);
     return to;
   }
   const code = typeof to === "number" ? to : bsonType(to) === undefined ? undefined : Number(textOf(to));
@@ -267,7 +268,7 @@ function shorthand(target: Target): ExpressionOperator {
 
 /**
  * The conversion operators, to lay over mingo's.
- * @throws ServerError 400 `MongoDBError` (as the operators run), see {@link convertValue} and {@link convertExpression}
+ * @throws ServerError 400 `MongoDBError` (as the operators run): a conversion failure, see {@link convertExpression}
  */
 export const bsonConversionExpressions: Record<string, ExpressionOperator> = {
   $convert: convertExpression,

@@ -69,16 +69,19 @@ describe("$exp, $ln, $log, $log10 and $sqrt", () => {
 
 describe("dates moved by numbers", () => {
   const at = new Date(1000);
-  test("a double rounds half away from zero, a Decimal128 half to even", () => {
+  test("as MongoDB 5.0-7.0: $add sums first, then rounds a double half away from zero and a Decimal128 half to even; $subtract truncates a double", () => {
     expect(project({ $add: [at, 1.5] })).toEqual(new Date(1002));
-    expect(project({ $add: [at, -1.5] })).toEqual(new Date(998));
-    expect(project({ $subtract: [at, 1.5] })).toEqual(new Date(998));
+    expect(project({ $add: [at, -1.5] })).toEqual(new Date(999));
+    expect(project({ $add: [at, 0.5, 0.5] })).toEqual(new Date(1001));
+    expect(project({ $subtract: [at, 1.5] })).toEqual(new Date(999));
+    expect(project({ $subtract: [at, dec("2.5")] })).toEqual(new Date(998));
     expect(project({ $add: [at, dec("2.5")] })).toEqual(new Date(1002));
     expect(project({ $add: [1.5, 1.5, at] })).toEqual(new Date(1003));
   });
 
   test("out of range: date overflow; a date minus a date is an Int64", () => {
-    expect(() => project({ $add: [at, 1e300] })).toThrow("date overflow");
+    expect(() => project({ $add: [at, 1e300] })).toThrow("date overflow in $add");
+    expect(() => project({ $subtract: [at, 1e300] })).toThrow("Can't coerce out of range value 1e+300 to long");
     expect(project({ $subtract: [at, new Date(0)] })).toEqual(Long.fromNumber(1000));
     expect(() => project({ $add: [at, "x"] })).toThrow("$add only supports numeric or date types, not string");
     expect(() => project({ $subtract: [at, "x"] })).toThrow("can't $subtract string from Date");
@@ -87,6 +90,7 @@ describe("dates moved by numbers", () => {
 
 test("$abs keeps a Decimal128's digits and refuses the smallest Int64, as MongoDB", () => {
   expect(String(project({ $abs: dec("-1.50") }))).toBe("1.50");
+  expect(String(project({ $abs: dec("-1E+3") }))).toBe("1E+3");
   expect(() => project({ $abs: Long.fromString("-9223372036854775808") })).toThrow("can't take $abs of long long min");
   expect(String(project({ $abs: Long.fromString("-9007199254740993") }))).toBe("9007199254740993");
 });

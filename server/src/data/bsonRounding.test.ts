@@ -43,6 +43,8 @@ describe("$round and $trunc of integers and Decimal128", () => {
     expect(project({ $round: [7, 2] })).toBe(7);
     expect(String(project({ $round: [2147483647, -1] }))).toBe("2147483650");
     expect(String(project({ $round: [Long.fromString("9007199254740993"), -1] }))).toBe("9007199254740990");
+    // 2^32 is an Int64 in the store (a whole number beyond 32 bits): the result stays one
+    expect(project({ $round: [4294967296, -10] })).toEqual(Long.fromNumber(0));
     expect(() => project({ $round: [Long.fromString("9223372036854775807"), -1] })).toThrow(
       "invalid conversion from Decimal128 result in $round resulting from arguments: [9223372036854775807, -1]",
     );
@@ -71,6 +73,7 @@ describe("$round and $trunc arguments, with MongoDB's messages", () => {
     expect(() => project({ $round: [1, 1.5] })).toThrow("precision argument to  $round must be a integral value");
     expect(() => project({ $round: [1, 101] })).toThrow("cannot apply $round with precision value 101 value must be in [-20, 100]");
     expect(() => project({ $round: [1, "a"] })).toThrow("can't convert from BSON type string to long");
+    expect(() => project({ $round: [1, NaN] })).toThrow("Can't coerce out of range value nan to long");
     expect(() => project({ $round: [1, 2, 3] })).toThrow(
       "Expression $round takes at least 1 arguments, and at most 2, but 3 were passed in.",
     );

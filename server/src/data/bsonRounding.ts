@@ -13,6 +13,7 @@ import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { bsonType, bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, formatStreamDouble } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 
@@ -23,10 +24,6 @@ interface Exact {
   exponent: number;
 }
 
-const INT32_MAX = 2 ** 31 - 1;
-const INT32_MIN = -(2 ** 31);
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const MAX_DIGITS = 34;
 
 /** A decimal text (`-1.250E+3`, `0.001`, `12`) as its exact parts, or undefined for NaN and infinities. */
@@ -59,6 +56,10 @@ function placeOf(name: string, value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (!isNumeric(value)) throw mongoError(`can't convert from BSON type ${bsonTypeName(value)} to long`);
   const n = typeof value === "number" ? value : Number((value as { toString(): string }).toString());
+  // coerceToLong comes first in MongoDB: NaN, infinities and doubles beyond an Int64 fail there
+  if (typeof value === "number" && !(value >= -(2 ** 63) && value < 2 ** 63)) {
+    throw mongoError(`Can't coerce out of range value ${formatStreamDouble(value)} to long`);
+  }
   if (!Number.isInteger(n) || n < INT32_MIN || n > INT32_MAX) throw mongoError(`precision argument to  ${name} must be a integral value`);
   if (n < -20 || n > 100) throw mongoError(`cannot apply ${name} with precision value ${n} value must be in [-20, 100]`);
   return n;
@@ -79,7 +80,7 @@ function isIntegerType(value: unknown): boolean {
  * @returns a number of the input's type (an integer may become an Int64)
  * @throws ServerError 400 `MongoDBError` when an Int64 result leaves the Int64 range
  */
-export function roundNumber(name: string, value: unknown, place: number, halfEven: boolean): unknown {
+function roundNumber(name: string, value: unknown, place: number, halfEven: boolean): unknown {
   const type = bsonType(value);
   if (type === "Decimal128") {
     const exact = parseDecimal(String(value));
@@ -102,8 +103,9 @@ export function roundNumber(name: string, value: unknown, place: number, halfEve
   if (result === undefined || result < INT64_MIN || result > INT64_MAX) {
     throw mongoError(`invalid conversion from Decimal128 result in ${name} resulting from arguments: [${String(value)}, ${place}]`);
   }
-  if (type !== "Long" && result >= BigInt(INT32_MIN) && result <= BigInt(INT32_MAX)) return Number(result);
-  return Number.isSafeInteger(Number(result)) && type !== "Long" ? Number(result) : Long.fromBigInt(result);
+  // an Int32 stays one where the result fits; an Int64 (a JS whole number beyond 32 bits is one) stays an Int64
+  const long = type === "Long" || bsonTypeName(value) === "long";
+  return !long && result >= BigInt(INT32_MIN) && result <= BigInt(INT32_MAX) ? Number(result) : Long.fromBigInt(result);
 }
 
 /**

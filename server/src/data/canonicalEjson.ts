@@ -42,7 +42,8 @@ function withDoubles(value: unknown): unknown {
  * A value as canonical EJSON text (`undefined` as null).
  * @param value - a result, an event, a reply
  * @returns the text
- * @throws Error from bson for a value it cannot write (a cycle)
+ * @throws RangeError for a cyclic value (the copy's walk overflows the stack; function results are
+ *   checked for cycles before they get here)
  */
 export function canonicalEjson(value: unknown): string {
   return EJSON.stringify(withDoubles(value === undefined ? null : value), { relaxed: false });

@@ -2,7 +2,8 @@
  * Values converted to a date as MongoDB's conversion table converts them (`$toDate`, `$convert`
  * to `"date"`): an Int64, a double or a Decimal128 as milliseconds since the epoch (truncated,
  * within the Int64 range), an ObjectId or a Timestamp by its seconds, a string as `$dateFromString`
- * reads it (bsonDatesParse.ts) in UTC unless it names its zone; an Int32, a boolean and other types are not converted.
+ * reads it (bsonDatesParse.ts) in UTC unless it names its zone; a boolean and other types are not converted (nor is an Int32 in MongoDB, but a whole double is
+ * one here, so it converts).
  * @packageDocumentation
  */
 import type { ObjectId, Timestamp } from "bson";
@@ -36,6 +37,7 @@ export function dateOf(value: unknown, from: string): Date {
       return new Date((value as Timestamp).t * 1000);
     case "string":
       return dateFromString(value as string, UTC_ZONE);
+    case "int": // a whole double is stored as an Int32 here, and MongoDB converts a double
     case "long":
       return fromMillis(Number(String(value)), String(value));
     case "double": {

@@ -7,14 +7,29 @@
  */
 import type { ServerError } from "../contracts.js";
 import { Decimal128 } from "bson";
-import { bsonType } from "./bsonNumbers.js";
-import { doubleText } from "./bsonArithmetic.js";
+import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
 
+/** The largest Int32. */
 export const INT32_MAX = 2 ** 31 - 1;
+/** The smallest Int32. */
 export const INT32_MIN = -(2 ** 31);
+/** The smallest Int64. */
 export const INT64_MIN = -(2n ** 63n);
+/** The largest Int64. */
 export const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A double's text as MongoDB converts it to a Decimal128: 15 significant digits (a whole number
+ * within 2^53 exactly, as it may have been an Int32 or an Int64).
+ * @param v - the double
+ */
+export function doubleText(v: number): string {
+  return Number.isSafeInteger(v) || !Number.isFinite(v) ? String(v) : v.toPrecision(15);
+}
+
+/** An input as messages show it: a very long one cut (MongoDB shows it whole). */
+const shown = (text: string): string => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 /**
  * A conversion failure (MongoDB's `ConversionFailure`): the error `$convert`'s `onError` replaces.
@@ -26,11 +41,11 @@ export function conversionFailure(message: string): ServerError {
 }
 
 function parseFailure(text: string, reason: string): ServerError {
-  return conversionFailure(`Failed to parse number '${text}' in $convert with no onError value: ${reason}`);
+  return conversionFailure(`Failed to parse number '${shown(text)}' in $convert with no onError value: ${reason}`);
 }
 
 function rejectHex(text: string): void {
-  if (/^0[xX]/.test(text)) throw conversionFailure(`Illegal hexadecimal input in $convert with no onError value: ${text}`);
+  if (/^0[xX]/.test(text)) throw conversionFailure(`Illegal hexadecimal input in $convert with no onError value: ${shown(text)}`);
 }
 
 /**
@@ -48,13 +63,15 @@ export function parseInteger(text: string, min: bigint, max: bigint): bigint {
   if (digits === "") throw parseFailure(text, "No digits");
   const consumed = /^\d*/.exec(digits)?.[0] ?? "";
   if (consumed.length !== digits.length) throw parseFailure(text, "Did not consume whole string.");
+  // more than 19 significant digits overflows any integer type (MongoDB stops there too)
+  if (consumed.replace(/^0+/, "").length > 19) throw parseFailure(text, "Overflow");
   const value = m?.[1] === "-" ? -BigInt(consumed) : BigInt(consumed);
   if (value < min || value > max) throw parseFailure(text, "Overflow");
   return value;
 }
 
 /** What C's strtod reads: a decimal number, or an infinity or NaN, in any letter case. */
-const STRTOD = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
+const STRTOD = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan)$/i;
 
 /**
  * A double from its text, as NumberParser reads it (strtod): no leading whitespace or trailing
@@ -81,8 +98,8 @@ export function parseDouble(text: string): number {
 }
 
 /**
- * A double as MongoDB's `$toString` writes it (fmt's shortest form): the fewest digits that read
- * back as the same double, in exponent form below 1e-4 and from 1e16 on (`1e+16`, `1e-05`),
+ * A double as `$toString` writes it: the fewest digits that read back as the same double (MongoDB
+ * 8.0's fmt form; 5.0–7.0 wrote six significant digits, `1.23457e+06`, losing the rest), in exponent form below 1e-4 and from 1e16 on (`1e+16`, `1e-05`),
  * `-0`, `NaN`, `Infinity` and `-Infinity` as such.
  * @param d - the double
  */
@@ -113,7 +130,7 @@ export function formatStreamDouble(d: number): string {
 }
 
 /** The decimal texts `$toDecimal` reads (not decimal.js's hexadecimal or binary forms). */
-const DECIMAL_TEXT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|Infinity|NaN)$/;
+const DECIMAL_TEXT = /^[+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|Infinity|NaN)$/;
 
 /**
  * A value converted to a Decimal128 as `$toDecimal` and `$convert` do (null for null or missing).
@@ -124,17 +141,17 @@ export function decimalOf(value: unknown): Decimal128 | null {
   if (value === null || value === undefined) return null;
   if (bsonType(value) === "Decimal128") return value as Decimal128;
   if (typeof value === "number") return Decimal128.fromString(doubleText(value));
-  if (bsonType(value) !== undefined) return Decimal128.fromString((value as { toString(): string }).toString());
+  const type = bsonType(value);
+  if (type === "Long" || type === "Int32" || type === "Double") return Decimal128.fromString((value as { toString(): string }).toString());
   if (typeof value === "boolean") return Decimal128.fromString(value ? "1" : "0");
   if (value instanceof Date) return Decimal128.fromString(String(value.getTime()));
   if (typeof value === "string") {
-    if (!DECIMAL_TEXT.test(value))
-      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value`);
+    if (!DECIMAL_TEXT.test(value)) throw conversionFailure(`Failed to parse number '${shown(value)}' in $convert with no onError value`);
     try {
       return Decimal128.fromStringWithRounding(value.replace(/^\+/, ""));
     } catch {
-      throw conversionFailure(`Failed to parse number '${value.slice(0, 100)}' in $convert with no onError value: out of range`);
+      throw conversionFailure(`Failed to parse number '${shown(value)}' in $convert with no onError value: out of range`);
     }
   }
-  throw conversionFailure(`Unsupported conversion from ${typeof value} to decimal in $convert with no onError value`);
+  throw conversionFailure(`Unsupported conversion from ${bsonTypeName(value)} to decimal in $convert with no onError value`);
 }
