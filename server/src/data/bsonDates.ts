@@ -10,6 +10,7 @@
  *   MongoDB's bounds and messages), `$dateToString` (MongoDB's specifiers, `%z` as `-0530`,
  *   `onNull`), `$dateFromString` (timelib's formats, `format`, `onNull`, `onError`, an error
  *   without `onError`);
+ * - `$dateAdd`, `$dateSubtract`, `$dateDiff`, `$dateTrunc` (bsonDatesArithmetic.ts);
  * - time zones: `"UTC"`, Olson names with the offset in effect at each date (Intl), `±HH[[:]MM]`,
  *   MongoDB's 40485 for an unknown one (bsonDatesZones.ts).
  *
@@ -20,7 +21,6 @@
  * @packageDocumentation
  */
 import { Long } from "bson";
-import { Decimal } from "decimal.js";
 import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import {
@@ -33,49 +33,17 @@ import {
   type IsoWeekDate,
   type LocalFields,
 } from "./bsonDatesCalendar.js";
-import { coerceToDate, numberText } from "./bsonDatesInput.js";
+import { bsonDateArithmeticExpressions } from "./bsonDatesArithmetic.js";
+import { coerceToDate, has, integral64Bit, isNil, shown, specOf, zoneArg, type Spec } from "./bsonDatesInput.js";
 import { formatDate, ISO_FORMAT, validateFromStringFormat, validateToStringFormat } from "./bsonDatesFormat.js";
 import { dateFromString } from "./bsonDatesParse.js";
-import { instantOf, offsetAt, timeZone, UTC_ZONE, type Zone } from "./bsonDatesZones.js";
-import { bsonType, bsonTypeName } from "./bsonNumbers.js";
+import { instantOf, offsetAt, timeZone, UTC_ZONE } from "./bsonDatesZones.js";
+import { bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { conversionFailure } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
-type Spec = Record<string, unknown>;
-
-const INT64_LIMIT = 2 ** 63;
-
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
-const has = (spec: Spec, key: string): boolean => Object.hasOwn(spec, key) && spec[key] !== undefined;
-
-/** A value as MongoDB's Value::toString shows it in messages. */
-function shown(v: unknown): string {
-  if (typeof v === "string") return JSON.stringify(v);
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === "object" && v !== null && bsonType(v) === undefined) return JSON.stringify(v);
-  return String(v);
-}
-
-/** The spec object of an operator, with only the arguments it knows. */
-function specOf(expr: unknown, known: string[], notObject: string, unknown: string): Spec {
-  if (!isPlainObject(expr)) throw mongoError(notObject);
-  for (const key of Object.keys(expr)) if (!known.includes(key)) throw mongoError(`${unknown}${key}`);
-  return expr;
-}
-
-/**
- * The zone of a `timezone` argument (MongoDB's makeTimeZone): UTC without one, null for null.
- * @throws ServerError 400 `MongoDBError` for a value that is no string (40517), an unknown zone (40485)
- */
-function zoneArg(obj: unknown, spec: Spec, options: Options): Zone | null {
-  if (!has(spec, "timezone")) return UTC_ZONE;
-  const id = evalExpr(obj, spec.timezone, options);
-  if (isNil(id)) return null;
-  if (typeof id !== "string") throw mongoError(`timezone must evaluate to a string, found ${bsonTypeName(id)}`);
-  return timeZone(id);
-}
 
 /** The `date` and `timezone` of a single-date operator: `<date>`, `[<date>]`, or `{date, timezone}`. */
 function dateOperand(op: string, expr: unknown): Spec {
@@ -141,12 +109,11 @@ function integerPart(obj: unknown, spec: Spec, name: string, fallback: number, b
   if (!has(spec, name)) return fallback;
   const v = evalExpr(obj, spec[name], options);
   if (isNil(v)) return null;
-  const text = numberText(v);
-  const d = text === undefined ? undefined : new Decimal(text);
-  if (!d?.isInteger() || d.abs().gte(INT64_LIMIT)) {
+  const integer = integral64Bit(v);
+  if (integer === undefined) {
     throw mongoError(`'${name}' must evaluate to an integer, found ${bsonTypeName(v)} with value ${shown(v)}`);
   }
-  const n = d.toNumber();
+  const n = Number(integer);
   if (bounded && (n < -32768 || n > 32767)) {
     throw mongoError(`'${name}' must evaluate to a value in the range [-32768, 32767]; value ${n} is not in range`);
   }
@@ -294,4 +261,5 @@ export const bsonDateExpressions: Record<string, ExpressionOperator> = {
   $dateFromParts: dateFromParts,
   $dateToString: dateToString,
   $dateFromString: dateFromStringExpr,
+  ...bsonDateArithmeticExpressions,
 };
