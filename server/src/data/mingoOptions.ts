@@ -31,6 +31,7 @@ import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonMathExpressions } from "./bsonMath.js";
 import { bsonLogicExpressions, exprQueryOperator } from "./bsonLogic.js";
 import { bsonDateExpressions } from "./bsonDates.js";
+import { bsonArrayExpressions } from "./bsonArrays.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
@@ -132,6 +133,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonLogicExpressions,
     ...bsonSetExpressions,
     ...bsonDateExpressions,
+    ...bsonArrayExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
