@@ -30,6 +30,8 @@ import { bsonArithmeticAccumulators } from "./bsonAccumulators.js";
 import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonMathExpressions } from "./bsonMath.js";
 import { bsonLogicExpressions, exprQueryOperator } from "./bsonLogic.js";
+import { bsonStringExpressions } from "./bsonStrings.js";
+import { bsonRegexExpressions } from "./bsonRegex.js";
 import { bsonDateExpressions } from "./bsonDates.js";
 import { bsonArrayExpressions } from "./bsonArrays.js";
 import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
@@ -131,6 +133,8 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonRoundingExpressions,
     ...bsonMathExpressions,
     ...bsonLogicExpressions,
+    ...bsonStringExpressions,
+    ...bsonRegexExpressions,
     ...bsonSetExpressions,
     ...bsonDateExpressions,
     ...bsonArrayExpressions,
