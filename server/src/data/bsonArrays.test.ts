@@ -127,3 +127,41 @@ describe("$arrayToObject, $mergeObjects, $zip and $sortArray", () => {
     expect(() => project({ $sortArray: { input: [1], sortBy: 2 } })).toThrow("The $sort element value must be either 1 or -1");
   });
 });
+
+describe("review of the array operators", () => {
+  test("$first, $last and $mergeObjects still work as $group accumulators", () => {
+    const docs = [
+      { g: 1, a: 5, o: { x: 1 } },
+      { g: 1, a: 6, o: { y: 2 } },
+    ];
+    const [row] = new Aggregator([{ $group: { _id: "$g", f: { $first: "$a" }, l: { $last: "$a" }, m: { $mergeObjects: "$o" } } }]).run(
+      docs,
+    );
+    expect(row).toEqual({ _id: 1, f: 5, l: 6, m: { x: 1, y: 2 } });
+  });
+
+  test("a missing value is no field: $mergeObjects keeps the earlier one, $arrayToObject counts it out", () => {
+    expect(project({ $mergeObjects: [{ a: 1, b: 2 }, { a: "$nope" }] })).toEqual({ a: 1, b: 2 });
+    expect(() => project({ $arrayToObject: [[{ k: "a", v: "$nope" }]] })).toThrow("Found incorrect number of keys:1");
+  });
+
+  test("$indexOfArray of a missing value finds nothing; a missing start index fails", () => {
+    expect(project({ $indexOfArray: [[1, null], "$nope"] })).toBe(-1);
+    expect(() => project({ $indexOfArray: [[1], 1, "$nope"] })).toThrow(
+      "requires an integral starting index, found a value of type: missing",
+    );
+  });
+
+  test("$sortArray by a field compares its value whole, not through arrays (MongoDB 5.2-7.0)", () => {
+    expect(project({ $sortArray: { input: [{ a: [1, 5] }, { a: [2, 3] }], sortBy: { a: -1 } } })).toEqual([{ a: [2, 3] }, { a: [1, 5] }]);
+    expect(project({ $sortArray: { input: [{ a: [2, 0] }, { a: [1] }], sortBy: { a: 1 } } })).toEqual([{ a: [1] }, { a: [2, 0] }]);
+  });
+
+  test("$zip: empty defaults are as none, defaults are evaluated only when needed; $slice checks the array first", () => {
+    expect(project({ $zip: { inputs: [[1], [2]], defaults: [] } })).toEqual([[1, 2]]);
+    expect(project({ $zip: { inputs: [[1], [2]], useLongestLength: true, defaults: [{ $divide: [1, 0] }, 0] } })).toEqual([[1, 2]]);
+    expect(() => project({ $zip: {} })).toThrow("$zip requires at least one input array");
+    expect(() => project({ $slice: ["abc", 1, null] })).toThrow("First argument to $slice must be an array, but is of type: string");
+    expect(() => project({ $slice: [[1], 1, "x"] })).toThrow("Third argument to $slice must be numeric, but is of type: string");
+  });
+});

@@ -11,15 +11,29 @@
  * @packageDocumentation
  */
 import { evalExpr } from "mingo/core";
-import type { AnyObject, Options } from "mingo/types";
+import * as expressionOperators from "mingo/operators/expression";
+import type { Options } from "mingo/types";
 import { compareBson } from "./bsonCompare.js";
 import { bsonTypeName, roughNumber } from "./bsonNumbers.js";
-import { sortDocs } from "./bsonSort.js";
 import { defineOwn, isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { INT32_MAX, INT32_MIN } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
+const mingoExpression = expressionOperators as unknown as Record<string, ExpressionOperator>;
+
+/**
+ * An expression operator that is also an accumulator (`$first`, `$last`, `$mergeObjects`): mingo
+ * calls the expression with the group's documents as `obj` in `$group`, `$bucket` and
+ * `$bucketAuto`; mingo's own expression hands those calls to its accumulator, so they go there.
+ */
+function alsoAccumulator(name: string, expression: ExpressionOperator): ExpressionOperator {
+  return (obj, expr, options) => {
+    const mingo = mingoExpression[name];
+    if (Array.isArray(obj) && mingo) return mingo(obj, expr, options);
+    return expression(obj, expr, options);
+  };
+}
 
 const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(roughNumber(v) ?? JSON.stringify(v) ?? v));
@@ -76,11 +90,13 @@ const objectToArray: ExpressionOperator = (obj, expr, options) => {
 const slice: ExpressionOperator = (obj, expr, options) => {
   const args = argumentList("$slice", expr, 2, 3, obj, options);
   const [array, second, third] = args;
-  if (isNil(array) || isNil(second) || (args.length === 3 && isNil(third))) return null;
+  if (isNil(array) || isNil(second)) return null;
   if (!Array.isArray(array)) throw mongoError(`First argument to $slice must be an array, but is of type: ${bsonTypeName(array)}`);
   const integer = (v: unknown, which: "Second" | "Third"): number => {
-    if (roughNumber(v) === undefined)
-      throw mongoError(`${which} argument to $slice must be a numeric value, but is of type: ${bsonTypeName(v)}`);
+    if (roughNumber(v) === undefined) {
+      const numeric = which === "Second" ? "a numeric value" : "numeric";
+      throw mongoError(`${which} argument to $slice must be ${numeric}, but is of type: ${bsonTypeName(v)}`);
+    }
     const n = int32Of(v);
     if (n === undefined) throw mongoError(`${which} argument to $slice can't be represented as a 32-bit integer: ${shown(v)}`);
     return n;
@@ -88,6 +104,7 @@ const slice: ExpressionOperator = (obj, expr, options) => {
   const items: unknown[] = array;
   const a = integer(second, "Second");
   if (args.length === 2) return a >= 0 ? items.slice(0, a) : items.slice(Math.max(0, items.length + a));
+  if (isNil(third)) return null;
   const n = integer(third, "Third");
   if (n <= 0) throw mongoError(`Third argument to $slice must be positive: ${shown(third)}`);
   const start = a >= 0 ? Math.min(a, items.length) : Math.max(0, items.length + a);
@@ -95,11 +112,12 @@ const slice: ExpressionOperator = (obj, expr, options) => {
 };
 
 const indexOfArray: ExpressionOperator = (obj, expr, options) => {
-  const [array, wanted, start, end] = argumentList("$indexOfArray", expr, 2, 4, obj, options);
+  const args = argumentList("$indexOfArray", expr, 2, 4, obj, options);
+  const [array, wanted, start, end] = args;
   if (isNil(array)) return null;
   if (!Array.isArray(array)) throw mongoError(`$indexOfArray requires an array as a first argument, found: ${bsonTypeName(array)}`);
-  const index = (v: unknown, what: string, fallback: number): number => {
-    if (v === undefined && fallback >= 0) return fallback;
+  const index = (v: unknown, what: string, given: boolean, fallback: number): number => {
+    if (!given) return fallback;
     const n = int32Of(v);
     if (n === undefined) {
       throw mongoError(`$indexOfArrayrequires an integral ${what}, found a value of type: ${bsonTypeName(v)}, with value: ${shown(v)}`);
@@ -107,8 +125,9 @@ const indexOfArray: ExpressionOperator = (obj, expr, options) => {
     if (n < 0) throw mongoError(`$indexOfArray requires a nonnegative ${what}, found: ${n}`);
     return n;
   };
-  const from = index(start, "starting index", 0);
-  const to = Math.min(array.length, index(end, "ending index", array.length));
+  const from = index(start, "starting index", args.length > 2, 0);
+  const to = Math.min(array.length, index(end, "ending index", args.length > 3, array.length));
+  if (wanted === undefined) return -1; // a missing value equals no element (null is another type)
   for (let i = from; i < to; i++) if (compareBson(array[i], wanted) === 0) return i;
   return -1;
 };
@@ -128,10 +147,10 @@ function pairOf(element: unknown, arrays: boolean): [string, unknown] {
     }
   } else {
     if (!isPlainObject(element)) throw inconsistent();
-    const keys = Object.keys(element);
+    const keys = Object.keys(element).filter((key) => element[key] !== undefined);
     if (keys.length !== 2)
       throw mongoError(`$arrayToObject requires an object keys of 'k' and 'v'. Found incorrect number of keys:${keys.length}`);
-    if (!("k" in element) || !("v" in element)) {
+    if (!keys.includes("k") || !keys.includes("v")) {
       throw mongoError(
         `$arrayToObject requires an object with keys 'k' and 'v'. Missing either or both keys from: ${JSON.stringify(keys)}`,
       );
@@ -172,7 +191,8 @@ const mergeObjects: ExpressionOperator = (obj, expr, options) => {
     if (isNil(doc)) continue;
     if (!isPlainObject(doc))
       throw mongoError(`$mergeObjects requires object inputs, but input ${shown(doc)} is of type ${bsonTypeName(doc)}`);
-    for (const [key, value] of Object.entries(doc)) defineOwn(out, key, value);
+    // a field whose value is missing is not in the document: it leaves an earlier value as it was
+    for (const [key, value] of Object.entries(doc)) if (value !== undefined) defineOwn(out, key, value);
   }
   return out;
 };
@@ -183,13 +203,14 @@ const zip: ExpressionOperator = (obj, expr, options) => {
   if (!isPlainObject(expr)) throw mongoError(`$zip only supports an object as an argument, found ${bsonTypeName(expr)}`);
   for (const key of Object.keys(expr)) if (!ZIP_FIELDS.has(key)) throw mongoError(`$zip found an unknown argument: ${key}`);
   const { inputs, defaults, useLongestLength = false } = expr;
+  if (inputs === undefined || (Array.isArray(inputs) && inputs.length === 0)) throw mongoError("$zip requires at least one input array");
   if (!Array.isArray(inputs)) throw mongoError(`inputs must be an array of expressions, found ${bsonTypeName(inputs)}`);
-  if (inputs.length === 0) throw mongoError("$zip requires at least one input array");
   if (typeof useLongestLength !== "boolean") throw mongoError(`useLongestLength must be a bool, found ${bsonTypeName(useLongestLength)}`);
   if (defaults !== undefined) {
     if (!Array.isArray(defaults)) throw mongoError(`defaults must be an array of expressions, found ${bsonTypeName(defaults)}`);
-    if (!useLongestLength) throw mongoError("cannot specify defaults unless useLongestLength is true");
-    if (defaults.length !== inputs.length) throw mongoError("defaults and inputs must have the same length");
+    // an empty defaults array is as none
+    if (defaults.length > 0 && !useLongestLength) throw mongoError("cannot specify defaults unless useLongestLength is true");
+    if (defaults.length > 0 && defaults.length !== inputs.length) throw mongoError("defaults and inputs must have the same length");
   }
   const arrays: unknown[][] = [];
   for (const input of inputs) {
@@ -198,13 +219,49 @@ const zip: ExpressionOperator = (obj, expr, options) => {
     if (!Array.isArray(array)) throw mongoError(`$zip found a non-array expression in input: ${shown(array)}`);
     arrays.push(array);
   }
-  const fill = (defaults as unknown[] | undefined)?.map((d) => evalExpr(obj, d, options)) ?? [];
   const lengths = arrays.map((a) => a.length);
   const length = useLongestLength ? Math.max(...lengths) : Math.min(...lengths);
+  // the defaults are evaluated only when some array is shorter than the result
+  const shorter = lengths.some((l) => l < length);
+  const fill = shorter ? ((defaults as unknown[] | undefined)?.map((d) => evalExpr(obj, d, options)) ?? []) : [];
   return Array.from({ length }, (_, i) => arrays.map((a, j) => (i < a.length ? a[i] : (fill[j] ?? null))));
 };
 
 const SORT_ARRAY_FIELDS = new Set(["input", "sortBy"]);
+
+/** The value at a dotted path through documents only (an array on the way gives a missing value). */
+function atPath(value: unknown, path: string): unknown {
+  let at = value;
+  for (const part of path.split(".")) {
+    if (!isPlainObject(at) || !Object.hasOwn(at, part)) return undefined;
+    at = at[part];
+  }
+  return at;
+}
+
+/**
+ * `$sortArray` by a document, as MongoDB 5.2–7.0's PatternValueCmp: each field's value by its
+ * path (not through arrays), compared whole in BSON order, a missing value first; elements that
+ * are not documents have no fields. A stable sort.
+ */
+function sortByPattern(input: unknown[], sortBy: Record<string, unknown>): unknown[] {
+  const fields = Object.entries(sortBy).map(([path, dir]) => {
+    const d = roughNumber(dir);
+    if (d !== 1 && d !== -1) throw mongoError("The $sort element value must be either 1 or -1");
+    return { path, dir: d };
+  });
+  const compare = (x: unknown, y: unknown): number => {
+    if (x === undefined || y === undefined) return (x === undefined ? 0 : 1) - (y === undefined ? 0 : 1);
+    return compareBson(x, y);
+  };
+  return input.slice().sort((a, b) => {
+    for (const { path, dir } of fields) {
+      const c = compare(atPath(a, path), atPath(b, path));
+      if (c !== 0) return c * dir;
+    }
+    return 0;
+  });
+}
 
 const sortArray: ExpressionOperator = (obj, expr, options) => {
   if (!isPlainObject(expr)) throw mongoError(`$sortArray requires an object as an argument, found: ${bsonTypeName(expr)}`);
@@ -217,7 +274,7 @@ const sortArray: ExpressionOperator = (obj, expr, options) => {
   const input = evalExpr(obj, expr.input, options);
   if (isNil(input)) return null;
   if (!Array.isArray(input)) throw mongoError(`The input argument to $sortArray must be an array, but was of type: ${bsonTypeName(input)}`);
-  if (isPlainObject(sortBy)) return sortDocs(input as AnyObject[], sortBy);
+  if (isPlainObject(sortBy)) return sortByPattern(input as unknown[], sortBy);
   return (input as unknown[]).slice().sort((a, b) => compareBson(a, b) * (direction ?? 1));
 };
 
@@ -226,15 +283,15 @@ const sortArray: ExpressionOperator = (obj, expr, options) => {
  * @throws ServerError 400 `MongoDBError` (as the operators run) for a wrong number of arguments or an argument of the wrong type, with MongoDB's messages
  */
 export const bsonArrayExpressions: Record<string, ExpressionOperator> = {
-  $first: firstOrLast("$first"),
-  $last: firstOrLast("$last"),
+  $first: alsoAccumulator("$first", firstOrLast("$first")),
+  $last: alsoAccumulator("$last", firstOrLast("$last")),
   $size: size,
   $reverseArray: reverseArray,
   $objectToArray: objectToArray,
   $slice: slice,
   $indexOfArray: indexOfArray,
   $arrayToObject: arrayToObject,
-  $mergeObjects: mergeObjects,
+  $mergeObjects: alsoAccumulator("$mergeObjects", mergeObjects),
   $zip: zip,
   $sortArray: sortArray,
 };
