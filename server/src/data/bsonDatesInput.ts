@@ -72,7 +72,8 @@ export function zoneArg(obj: unknown, spec: Spec, options: Options): Zone | null
 
 /**
  * A value read as a date, as MongoDB's Value::coerceToDate: a date, an ObjectId's timestamp, a
- * Timestamp's seconds.
+ * Timestamp's seconds (its high 32 bits, unsigned) × 1000. `$toDate` and `$convert` read an
+ * ObjectId and a Timestamp with it too (dateConversions.ts).
  * @param value - not null
  * @returns milliseconds since the epoch
  * @throws ServerError 400 `MongoDBError` "can't convert from BSON type … to Date" (16006)

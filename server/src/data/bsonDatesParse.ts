@@ -9,7 +9,7 @@
  */
 import { civilMs, fieldsOf, isoWeekDateMs, MAX_DATE_MS } from "./bsonDatesCalendar.js";
 import { scanDate } from "./bsonDatesScan.js";
-import { issueAt, MAX_ISSUES, TextCursor, validity, ZONE_NOT_FOUND, type Issue, type ParsedTime } from "./bsonDatesText.js";
+import { isDigit, issueAt, MAX_ISSUES, TextCursor, validity, ZONE_NOT_FOUND, type Issue, type ParsedTime } from "./bsonDatesText.js";
 import { instantOf, isUtcZone, type Zone } from "./bsonDatesZones.js";
 import { conversionFailure } from "./numberText.js";
 
@@ -20,19 +20,21 @@ interface IsoFields {
   day?: number;
 }
 
-const isDigit = (c: string): boolean => c >= "0" && c <= "9";
-
 /**
  * Parses a string with a `$dateFromString` format, as timelib does with MongoDB's map of
  * specifiers: `%Y` up to 4 digits, `%m`/`%d`/`%H` up to 2, `%M`/`%S` exactly 2, `%L` 1–3 (a
  * fraction: `%L` of `5` is 500 ms), `%j` a day of the year after the year (timelib counts it
  * from 0), `%G`/`%V`/`%u` an ISO week date, `%b`/`%B` a month name, `%z` a zone (`+0530`,
- * `-05:30`, `Z`, `EST`), `%Z` minutes (`+330`), `%%` a `%`; other characters literally.
- * @param format - a format that passed validateFromStringFormat
+ * `-05:30`, `Z`, `EST`), `%Z` minutes (`+330`), `%%` a `%`; other characters literally, and so
+ * the other specifiers MongoDB 7.0 lets through (`%U` and `%w` match a `U` or a `w`). MongoDB
+ * hands timelib the format as a C string: it ends at its first NUL.
+ * @param whole - a format that passed validateFromStringFormat
  * @param text - the string
  * @returns the fields, with timelib's errors and warnings (none thrown)
  */
-export function parseWithFormat(format: string, text: string): ParsedTime {
+function parseWithFormat(whole: string, text: string): ParsedTime {
+  const nul = whole.indexOf("\0");
+  const format = nul < 0 ? whole : whole.slice(0, nul);
   const t: ParsedTime = { errors: [], warnings: [] };
   const c = new TextCursor(text);
   const iso: IsoFields = {};

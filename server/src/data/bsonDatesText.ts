@@ -4,6 +4,7 @@
  * problems found, and the readers of numbers, month names, meridians and time zones.
  * @packageDocumentation
  */
+import { abbreviationOffset } from "./bsonDatesAbbreviations.js";
 import { isValidDate } from "./bsonDatesCalendar.js";
 
 /** A problem timelib reports: its position in the string, its message, the character there. */
@@ -14,7 +15,7 @@ export interface Issue {
 }
 
 /** A time zone written in the string: an offset (`+02:00`) or an abbreviation (`EDT`, `Z`). */
-export interface ParsedZone {
+interface ParsedZone {
   /** the offset east of UTC, in seconds */
   seconds: number;
   /** the abbreviation, upper-cased, for a zone written as one */
@@ -59,20 +60,10 @@ const MONTHS = new Map<string, number>(
 ); // prettier-ignore
 
 /**
- * Time zone abbreviations and their offsets in hours (a subset of timelib's table: the common
- * ones, and the military letters).
+ * True for an ASCII digit (C's isdigit).
+ * @param c - a character
  */
-const ABBREVIATIONS = new Map<string, number>(
-  Object.entries({
-    utc: 0, gmt: 0, ut: 0, z: 0, wet: 0, west: 1, bst: 1, cet: 1, cest: 2, eet: 2, eest: 3, msk: 3, jst: 9,
-    aest: 10, aedt: 11, nzst: 12, nzdt: 13, est: -5, edt: -4, cst: -6, cdt: -5, mst: -7, mdt: -6, pst: -8, pdt: -7,
-    akst: -9, akdt: -8, hst: -10,
-    a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, i: 9, k: 10, l: 11, m: 12,
-    n: -1, o: -2, p: -3, q: -4, r: -5, s: -6, t: -7, u: -8, v: -9, w: -10, x: -11, y: -12,
-  }),
-); // prettier-ignore
-
-const isDigit = (c: string): boolean => c >= "0" && c <= "9";
+export const isDigit = (c: string): boolean => c >= "0" && c <= "9";
 const isLetter = (c: string): boolean => (c >= "A" && c <= "Z") || (c >= "a" && c <= "z");
 
 /** A reader over a string (a token, or the whole string with a format), as timelib's pointer. */
@@ -188,8 +179,9 @@ export class TextCursor {
       const start = this.pos;
       while (isLetter(this.char) || isDigit(this.char) || "/_-+".includes(this.char)) this.pos++;
       const word = this.text.slice(start, this.pos);
-      const hours = word.length < 6 ? ABBREVIATIONS.get(word.toLowerCase()) : undefined;
-      result = hours === undefined ? { notFound: true } : { zone: { seconds: hours * 3600, abbr: word.toUpperCase() }, notFound: false };
+      // timelib's MAX_ABBR_LEN: 6 with glibc, the word shorter
+      const seconds = word.length < 6 ? abbreviationOffset(word) : undefined;
+      result = seconds === undefined ? { notFound: true } : { zone: { seconds, abbr: word.toUpperCase() }, notFound: false };
     }
     while (this.char === ")") this.pos++;
     return result;

@@ -5,7 +5,7 @@
  * zones come from Node's Intl and its ICU time zone data.
  * @packageDocumentation
  */
-import { civilMs } from "./bsonDatesCalendar.js";
+import { civilMs, MAX_DATE_MS } from "./bsonDatesCalendar.js";
 import { mongoError } from "./errors.js";
 
 /** A time zone: UTC, a fixed offset (milliseconds east of UTC), or an Olson zone. */
@@ -82,10 +82,13 @@ export const isUtcZone = (zone: Zone): boolean => zone.kind === "utc";
  * before standard time have offsets such as -4:56:02).
  * @param zone - a zone
  * @param t - an instant, milliseconds since the epoch
+ * @returns NaN for an Olson zone at an instant beyond the range of a date (±8.64e15 ms, where
+ * Intl has no answer), so that a result computed from it is out of range too
  */
 export function offsetAt(zone: Zone, t: number): number {
   if (zone.kind === "utc") return 0;
   if (zone.kind === "offset") return zone.offsetMs;
+  if (!(Math.abs(t) <= MAX_DATE_MS)) return NaN;
   const f: Record<string, string> = {};
   for (const { type, value } of zone.format.formatToParts(t)) f[type] = value;
   const year = f.era === "BC" ? 1 - Number(f.year) : Number(f.year);
@@ -99,11 +102,15 @@ export function offsetAt(zone: Zone, t: number): number {
  * at the local time read as UTC, or the one after it.
  * @param zone - a zone
  * @param local - a local time (see bsonDatesCalendar.ts)
+ * @returns NaN (as a fixed offset gives a number out of range) when the instant is beyond the
+ * range of a date; the caller reports it with its own out-of-range error
  */
 export function instantOf(zone: Zone, local: number): number {
   if (zone.kind === "utc") return local;
   if (zone.kind === "offset") return local - zone.offsetMs;
-  const guess = offsetAt(zone, local);
+  // a local time just past an end of the range may still be an instant within it: the first
+  // guess of its offset is read at that end
+  const guess = offsetAt(zone, Math.min(Math.max(local, -MAX_DATE_MS), MAX_DATE_MS));
   const first = local - guess;
   const actual = offsetAt(zone, first);
   if (actual === guess) return first;

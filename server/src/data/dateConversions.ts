@@ -6,13 +6,11 @@
  * one here, so it converts).
  * @packageDocumentation
  */
-import type { ObjectId, Timestamp } from "bson";
+import { MAX_DATE_MS } from "./bsonDatesCalendar.js";
+import { coerceToDate } from "./bsonDatesInput.js";
 import { dateFromString } from "./bsonDatesParse.js";
 import { UTC_ZONE } from "./bsonDatesZones.js";
 import { conversionFailure, formatStreamDouble } from "./numberText.js";
-
-/** The milliseconds a JavaScript Date holds at most either side of the epoch. */
-const MAX_DATE_MS = 8.64e15;
 
 function fromMillis(ms: number, shown: string): Date {
   if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) {
@@ -32,9 +30,9 @@ export function dateOf(value: unknown, from: string): Date {
     case "date":
       return value as Date;
     case "objectId":
-      return (value as ObjectId).getTimestamp();
     case "timestamp":
-      return new Date((value as Timestamp).t * 1000);
+      // as the date operators read them (Value::coerceToDate): the ObjectId's time, the Timestamp's seconds × 1000
+      return new Date(coerceToDate(value));
     case "string":
       return dateFromString(value as string, UTC_ZONE);
     case "int": // a whole double is stored as an Int32 here, and MongoDB converts a double
