@@ -17,6 +17,7 @@ import { compareBson } from "./bsonCompare.js";
 import { bsonTypeName, roughNumber } from "./bsonNumbers.js";
 import { defineOwn, isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
+import { evaluatedArguments } from "./expressionArgs.js";
 import { INT32_MAX, INT32_MIN } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -38,19 +39,6 @@ function alsoAccumulator(name: string, expression: ExpressionOperator): Expressi
 const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(roughNumber(v) ?? JSON.stringify(v) ?? v));
 
-/** The evaluated arguments of an operator taking `min` to `max` of them (a non-array is one). */
-function argumentList(name: string, expr: unknown, min: number, max: number, obj: unknown, options: Options): unknown[] {
-  const args = Array.isArray(expr) ? expr : [expr];
-  if (args.length < min || args.length > max) {
-    throw mongoError(
-      min === max
-        ? `Expression ${name} takes exactly ${min} arguments. ${args.length} were passed in.`
-        : `Expression ${name} takes at least ${min} arguments, and at most ${max}, but ${args.length} were passed in.`,
-    );
-  }
-  return args.map((arg) => evalExpr(obj, arg, options));
-}
-
 /** A number that is a whole 32-bit integer, or undefined. */
 function int32Of(v: unknown): number | undefined {
   const n = roughNumber(v);
@@ -59,7 +47,7 @@ function int32Of(v: unknown): number | undefined {
 
 function firstOrLast(name: "$first" | "$last"): ExpressionOperator {
   return (obj, expr, options) => {
-    const [array] = argumentList(name, expr, 1, 1, obj, options);
+    const [array] = evaluatedArguments(name, expr, 1, 1, obj, options);
     if (isNil(array)) return null;
     if (!Array.isArray(array)) throw mongoError(`${name}'s argument must be an array, but is ${bsonTypeName(array)}`);
     const items: unknown[] = array;
@@ -68,27 +56,27 @@ function firstOrLast(name: "$first" | "$last"): ExpressionOperator {
 }
 
 const size: ExpressionOperator = (obj, expr, options) => {
-  const [array] = argumentList("$size", expr, 1, 1, obj, options);
+  const [array] = evaluatedArguments("$size", expr, 1, 1, obj, options);
   if (!Array.isArray(array)) throw mongoError(`The argument to $size must be an array. Type of the argument was: ${bsonTypeName(array)}`);
   return array.length;
 };
 
 const reverseArray: ExpressionOperator = (obj, expr, options) => {
-  const [array] = argumentList("$reverseArray", expr, 1, 1, obj, options);
+  const [array] = evaluatedArguments("$reverseArray", expr, 1, 1, obj, options);
   if (isNil(array)) return null;
   if (!Array.isArray(array)) throw mongoError(`The argument to $reverseArray must be an array, but was of type: ${bsonTypeName(array)}`);
   return (array as unknown[]).slice().reverse();
 };
 
 const objectToArray: ExpressionOperator = (obj, expr, options) => {
-  const [doc] = argumentList("$objectToArray", expr, 1, 1, obj, options);
+  const [doc] = evaluatedArguments("$objectToArray", expr, 1, 1, obj, options);
   if (isNil(doc)) return null;
   if (!isPlainObject(doc)) throw mongoError(`$objectToArray requires a document input, found: ${bsonTypeName(doc)}`);
   return Object.entries(doc).map(([k, v]) => ({ k, v }));
 };
 
 const slice: ExpressionOperator = (obj, expr, options) => {
-  const args = argumentList("$slice", expr, 2, 3, obj, options);
+  const args = evaluatedArguments("$slice", expr, 2, 3, obj, options);
   const [array, second, third] = args;
   if (isNil(array) || isNil(second)) return null;
   if (!Array.isArray(array)) throw mongoError(`First argument to $slice must be an array, but is of type: ${bsonTypeName(array)}`);
@@ -112,7 +100,7 @@ const slice: ExpressionOperator = (obj, expr, options) => {
 };
 
 const indexOfArray: ExpressionOperator = (obj, expr, options) => {
-  const args = argumentList("$indexOfArray", expr, 2, 4, obj, options);
+  const args = evaluatedArguments("$indexOfArray", expr, 2, 4, obj, options);
   const [array, wanted, start, end] = args;
   if (isNil(array)) return null;
   if (!Array.isArray(array)) throw mongoError(`$indexOfArray requires an array as a first argument, found: ${bsonTypeName(array)}`);
@@ -171,7 +159,7 @@ const inconsistent = (): Error =>
   mongoError("$arrayToObject requires a consistent input format. Elements must all be arrays or all be objects.");
 
 const arrayToObject: ExpressionOperator = (obj, expr, options) => {
-  const [array] = argumentList("$arrayToObject", expr, 1, 1, obj, options);
+  const [array] = evaluatedArguments("$arrayToObject", expr, 1, 1, obj, options);
   if (isNil(array)) return null;
   if (!Array.isArray(array)) throw mongoError(`$arrayToObject requires an array input, found: ${bsonTypeName(array)}`);
   const out: Record<string, unknown> = {};

@@ -10,11 +10,11 @@
  */
 import { Long } from "bson";
 import type { Decimal } from "decimal.js";
-import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { D, fromDecimal, toDecimal } from "./bsonArithmetic.js";
 import { bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { evaluatedArguments } from "./expressionArgs.js";
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, formatStreamDouble } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -32,15 +32,8 @@ function integerResult(n: bigint, long: boolean): number | Long {
   return Long.fromBigInt(n);
 }
 
-/** The evaluated operands of a fixed-arity expression (`[a, b]`, or `a` alone when it takes one). */
-function operands(name: string, expr: unknown, arity: number, obj: unknown, options: Options): unknown[] {
-  const args = Array.isArray(expr) ? expr : [expr];
-  if (args.length !== arity) throw mongoError(`Expression ${name} takes exactly ${arity} arguments. ${args.length} were passed in.`);
-  return args.map((arg) => evalExpr(obj, arg, options));
-}
-
 const mod: ExpressionOperator = (obj, expr, options) => {
-  const [a, b] = operands("$mod", expr, 2, obj, options);
+  const [a, b] = evaluatedArguments("$mod", expr, 2, 2, obj, options);
   if (!isNumeric(a) || !isNumeric(b)) {
     if (isNil(a) || isNil(b)) return null;
     throw mongoError(`$mod only supports numeric types, not ${typeOf(a)} and ${typeOf(b)}`);
@@ -58,7 +51,7 @@ const mod: ExpressionOperator = (obj, expr, options) => {
 };
 
 const pow: ExpressionOperator = (obj, expr, options) => {
-  const [base, exponent] = operands("$pow", expr, 2, obj, options);
+  const [base, exponent] = evaluatedArguments("$pow", expr, 2, 2, obj, options);
   if (isNil(base) || isNil(exponent)) return null;
   if (!isNumeric(base)) throw mongoError(`$pow's base must be numeric, not ${typeOf(base)}`);
   if (!isNumeric(exponent)) throw mongoError(`$pow's exponent must be numeric, not ${typeOf(exponent)}`);
@@ -93,7 +86,7 @@ const pow: ExpressionOperator = (obj, expr, options) => {
  */
 function unary(name: string, decimal: (d: Decimal) => Decimal | undefined, double: (x: number) => number): ExpressionOperator {
   return (obj, expr, options) => {
-    const [value] = operands(name, expr, 1, obj, options);
+    const [value] = evaluatedArguments(name, expr, 1, 1, obj, options);
     if (isNil(value)) return null;
     if (!isNumeric(value)) throw mongoError(`${name} only supports numeric types, not ${typeOf(value)}`);
     if (isDecimalValue(value)) {
@@ -111,7 +104,7 @@ function positive(x: number, message: string): number {
 }
 
 const log: ExpressionOperator = (obj, expr, options) => {
-  const [value, base] = operands("$log", expr, 2, obj, options);
+  const [value, base] = evaluatedArguments("$log", expr, 2, 2, obj, options);
   if (isNil(value) || isNil(base)) return null;
   if (!isNumeric(value)) throw mongoError(`$log's argument must be numeric, not ${typeOf(value)}`);
   if (!isNumeric(base)) throw mongoError(`$log's base must be numeric, not ${typeOf(base)}`);

@@ -136,10 +136,89 @@ describe("patterns: PCRE's meaning on JavaScript's RegExp", () => {
   });
 
   test("PCRE-only syntax fails with Invalid Regex (51111) rather than matching otherwise", () => {
-    for (const pattern of ["(?i)abc", "a++", "\\Aabc", "abc\\z", "a\\hb", "(*UCP)abc", "[0-9"]) {
+    for (const pattern of ["a(?i)bc", "(?i:a)bc", "a++", "(?>a)", "(*UCP)abc", "[0-9"]) {
       expect(() => find("abc", pattern)).toThrow("Invalid Regex in $regexFind: ");
     }
-    expect(() => matches("abc", "[[:^alpha:]]")).toThrow("Invalid Regex in $regexMatch: unsupported POSIX class [:^alpha:]");
+    expect(() => matches("abc", "[[:alfa:]]")).toThrow("Invalid Regex in $regexMatch: unknown POSIX class name");
+    expect(() => matches("a-b", "a(?s)b")).toThrow(
+      "Invalid Regex in $regexMatch: inline flags are supported at the start of the pattern only",
+    );
+  });
+
+  // Checked against PCRE2 10.42 (pcre2_compile with PCRE2_UTF, as MongoDB compiles).
+  test("\\s, \\S, \\h, \\v and their complements inside a class are ASCII / PCRE's fixed sets", () => {
+    expect(find(" \u00a0\u2003", "[\\s]+")).toEqual(at(" ", 0));
+    expect(find("\u00a0\u2003 x", "[^\\s]+")).toEqual(at("\u00a0\u2003", 0));
+    expect(find("\u00a0\t\n", "[^\\S]+")).toEqual(at("\t\n", 1));
+    expect(find("\u00a0\u2003 x", "[\\S]+")).toEqual(at("\u00a0\u2003", 0));
+    expect(find("\n\t", "[^\\S\\n]")).toEqual(at("\t", 1));
+    expect(find("\t \u00a0\u3000x", "\\h+")).toEqual(at("\t \u00a0\u3000", 0));
+    expect(find("\u00a0x", "[\\H]")).toEqual(at("x", 1));
+    expect(find("ab\ncd", "\\V+")).toEqual(at("ab", 0));
+    expect(find("\nx", "[\\V]")).toEqual(at("x", 1));
+  });
+
+  test("PCRE's anchors, escapes and literal text: \\A, \\z, \\Z, \\R, \\N, \\e, \\a, \\x4, \\o{…}, \\Q…\\E", () => {
+    expect(find("a", "\\Aa\\z")).toEqual(at("a", 0));
+    expect(matches("ab", "\\Ab")).toBe(false);
+    expect(matches("a\n", "a\\z")).toBe(false);
+    expect(find("a\n", "a\\Z")).toEqual(at("a", 0));
+    expect(matches("a\nb", "a\\Z")).toBe(false);
+    expect(find("\r\n\n\u2028", "\\R+")).toEqual(at("\r\n\n\u2028", 0));
+    expect(find("\r\n", "\\R")).toEqual(at("\r\n", 0));
+    expect(find("ab\nc", "\\N+")).toEqual(at("ab", 0));
+    expect(find("\u001b\u0007", "\\e\\a")).toEqual(at("\u001b\u0007", 0));
+    expect(find("\u0004", "\\x4")).toEqual(at("\u0004", 0));
+    expect(find("\u0000", "\\x")).toEqual(at("\u0000", 0));
+    expect(find("A", "\\o{101}")).toEqual(at("A", 0));
+    expect(find("a.bb", "\\Qa.b\\E+")).toEqual(at("a.bb", 0));
+    expect(matches("axb", "\\Qa.b")).toBe(false);
+    expect(find("]", "[\\Q]\\E]")).toEqual(at("]", 0));
+    expect(find("12ab3", "[[:^digit:]]+")).toEqual(at("ab", 2));
+    expect(find(" ab\u00a0 ", "[[:^space:]]+")).toEqual(at("ab\u00a0", 1));
+  });
+
+  test("octal escapes and backreferences as PCRE2 tells them apart; \\g, \\k, (?P<n>…), (?P=n), (?'n'…)", () => {
+    expect(find("a b", "\\40")).toEqual(at(" ", 1));
+    expect(find("\n", "\\012")).toEqual(at("\n", 0));
+    expect(find("\u0001", "\\01")).toEqual(at("\u0001", 0));
+    expect(find("\t3", "\\0113")).toEqual(at("\t3", 0));
+    expect(find("K", "\\113")).toEqual(at("K", 0));
+    expect(find("8", "[\\8]")).toEqual(at("8", 0));
+    expect(find("\u00018", "\\18")).toEqual(at("\u00018", 0));
+    expect(find("a\t", "(a)\\11")).toEqual(at("a\t", 0, ["a"]));
+    const groups = "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)";
+    expect(find("abcdefghijkk", `${groups}\\11`)).toMatchObject({ match: "abcdefghijkk" });
+    expect(find("\tabcdefghijk", `\\11${groups}`)).toMatchObject({ match: "\tabcdefghijk", idx: 0 });
+    expect(find("aa", "(a)\\g{-1}")).toEqual(at("aa", 0, ["a"]));
+    expect(find("aa", "(a)\\g1")).toEqual(at("aa", 0, ["a"]));
+    expect(find("aa", "(?<n>a)\\k{n}")).toEqual(at("aa", 0, ["a"]));
+    expect(find("aa", "(?P<n>a)(?P=n)")).toEqual(at("aa", 0, ["a"]));
+    expect(find("aa", "(?'n'a)\\g{n}")).toEqual(at("aa", 0, ["a"]));
+  });
+
+  test("flags at the pattern's start set the options; a quantified lookaround is optional or once", () => {
+    expect(find("a", "(?i)A")).toEqual(at("a", 0));
+    expect(find("b\na", "(?im)^A")).toEqual(at("a", 2));
+    expect(find("ab", "(?x) a b")).toEqual(at("ab", 0));
+    expect(find("\n", "(?s).")).toEqual(at("\n", 0));
+    expect(find("A\nB", "(?i)(?s)a.b")).toEqual(at("A\nB", 0));
+    expect(matches("A", "(?-i)a", "i")).toBe(false);
+    expect(find("A", "(?i-m)a")).toEqual(at("A", 0));
+    expect(find("b", "(?=a)?b")).toEqual(at("b", 0));
+    expect(find("ab", "(?=a)*ab")).toEqual(at("ab", 0));
+    expect(find("a", "(?=a)+a")).toEqual(at("a", 0));
+    expect(find("a", "(?=(a))?")).toEqual(at("", 0, ["a"]));
+    expect(find("a", "(?=(a))??")).toEqual(at("", 0, [null]));
+    expect(find("b", "(?<=a)?b")).toEqual(at("b", 0));
+  });
+
+  test("a set cannot start or end a range in a class, as in PCRE2 (MongoDB 6.1+)", () => {
+    expect(() => find("-", "[\\w-.]")).toThrow("Invalid Regex in $regexFind: invalid range in character class");
+    expect(() => find("-", "[a-\\d]")).toThrow("Invalid Regex in $regexFind: invalid range in character class");
+    expect(() => find("-", "[[:digit:]-z]")).toThrow("Invalid Regex in $regexFind: invalid range in character class");
+    expect(find("a-b", "[\\w-]+")).toEqual(at("a-b", 0));
+    expect(find("1-.", "[.\\d-]+")).toEqual(at("1-.", 0));
   });
 
   test("MongoDB's limits on patterns: 16384 bytes, 250 nested parentheses", () => {

@@ -15,8 +15,9 @@ import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { bsonStringRewriteExpressions } from "./bsonStringsRewrite.js";
-import { argumentList, coerceToLong, coerceToString, int32Of, valueText } from "./bsonStringsValues.js";
+import { codePointCount, coerceToLong, coerceToString, int32Of, nextCodePoint, valueText } from "./bsonStringsValues.js";
 import { mongoError } from "./errors.js";
+import { argumentList, evaluatedArguments } from "./expressionArgs.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 
@@ -24,16 +25,9 @@ const isNil = (v: unknown): v is null | undefined => v === null || v === undefin
 const typeOf = (v: unknown): string => bsonTypeName(v);
 /** A UTF-8 continuation byte (10xxxxxx). */
 const isContinuation = (b: number | undefined): boolean => b !== undefined && (b & 0xc0) === 0x80;
-/** The UTF-16 index after the code point at `i`. */
-const nextCodePoint = (s: string, i: number): number => i + ((s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1);
-
-/** The evaluated arguments of a fixed-arity operator. */
-function evaluated(name: string, expr: unknown, arity: number, obj: unknown, options: Options): unknown[] {
-  return argumentList(name, expr, arity).map((arg) => evalExpr(obj, arg, options));
-}
 
 const substrBytes: ExpressionOperator = (obj, expr, options) => {
-  const [input, start, length] = evaluated("$substrBytes", expr, 3, obj, options);
+  const [input, start, length] = evaluatedArguments("$substrBytes", expr, 3, 3, obj, options);
   const bytes = Buffer.from(coerceToString(input), "utf8");
   if (!isNumeric(start)) throw mongoError(`$substrBytes:  starting index must be a numeric type (is BSON type ${typeOf(start)})`);
   if (!isNumeric(length)) throw mongoError(`$substrBytes:  length must be a numeric type (is BSON type ${typeOf(length)})`);
@@ -62,7 +56,7 @@ function cpArgument(v: unknown, what: string): number {
 }
 
 const substrCP: ExpressionOperator = (obj, expr, options) => {
-  const [input, start, length] = evaluated("$substrCP", expr, 3, obj, options);
+  const [input, start, length] = evaluatedArguments("$substrCP", expr, 3, 3, obj, options);
   const text = coerceToString(input);
   const first = cpArgument(start, "starting index");
   const count = cpArgument(length, "length");
@@ -80,7 +74,7 @@ const substrCP: ExpressionOperator = (obj, expr, options) => {
 
 /** The one string argument of `$strLenBytes`/`$strLenCP`. */
 function lengthInput(name: string, expr: unknown, obj: unknown, options: Options): string {
-  const [value] = evaluated(name, expr, 1, obj, options);
+  const [value] = evaluatedArguments(name, expr, 1, 1, obj, options);
   if (typeof value !== "string") throw mongoError(`${name} requires a string argument, found: ${typeOf(value)}`);
   return value;
 }
@@ -98,20 +92,21 @@ const strLenCP: ExpressionOperator = (obj, expr, options) => {
 const upperAscii = (s: string): string => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 const lowerAscii = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
+/** `$toUpper`/`$toLower`: one argument, read as coerceToString does, changed by `change`. */
 function caseChange(name: string, change: (s: string) => string): ExpressionOperator {
   return (obj, expr, options) => {
-    const [value] = evaluated(name, expr, 1, obj, options);
+    const [value] = evaluatedArguments(name, expr, 1, 1, obj, options);
     return change(coerceToString(value));
   };
 }
 
 const strcasecmp: ExpressionOperator = (obj, expr, options) => {
-  const [a, b] = evaluated("$strcasecmp", expr, 2, obj, options).map((v) => Buffer.from(upperAscii(coerceToString(v)), "utf8"));
+  const [a, b] = evaluatedArguments("$strcasecmp", expr, 2, 2, obj, options).map((v) => Buffer.from(upperAscii(coerceToString(v)), "utf8"));
   return Math.sign(Buffer.compare(a ?? Buffer.alloc(0), b ?? Buffer.alloc(0)));
 };
 
 const split: ExpressionOperator = (obj, expr, options) => {
-  const [input, separator] = evaluated("$split", expr, 2, obj, options);
+  const [input, separator] = evaluatedArguments("$split", expr, 2, 2, obj, options);
   if (isNil(input) || isNil(separator)) return null;
   if (typeof input !== "string") {
     throw mongoError(`$split requires an expression that evaluates to a string as a first argument, found: ${typeOf(input)}`);
@@ -172,15 +167,18 @@ const indexOfCP: ExpressionOperator = (obj, expr, options) => {
   if (parsed === null) return null;
   const [input, token, startOf, endOf] = parsed;
   const start = startOf();
+  // `from` and `to` are the UTF-16 indexes of code points `start` and `end`
   let length = 0;
-  let from = 0;
+  let from = input.length;
   for (let i = 0; i < input.length; i = nextCodePoint(input, i), length++) if (length === start) from = i;
   const end = Math.min(length, endOf() ?? length);
   if (end < start) return -1;
   if (input === "" && token === "") return 0;
-  // the token is matched from each code point before the end, and may run past it (MongoDB's loop)
-  for (let cp = start, i = from; cp < end; cp++, i = nextCodePoint(input, i)) if (input.startsWith(token, i)) return cp;
-  return -1;
+  let to = from;
+  for (let cp = start; cp < end; cp++) to = nextCodePoint(input, to);
+  // the token starts at a code point before the end, and may run past it (MongoDB's loop)
+  const hit = input.indexOf(token, from);
+  return hit < 0 || hit >= to ? -1 : start + codePointCount(input, from, hit);
 };
 
 /**

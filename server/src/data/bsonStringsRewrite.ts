@@ -12,7 +12,7 @@
 import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { bsonTypeName } from "./bsonNumbers.js";
-import { valueText } from "./bsonStringsValues.js";
+import { nextCodePoint, valueText } from "./bsonStringsValues.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
@@ -51,26 +51,25 @@ function namedArguments(name: string, expr: unknown, known: readonly string[], m
 function keptFrom(s: string, from: number, chars: Set<string>): number {
   let i = from;
   while (i < s.length) {
-    const cp = String.fromCodePoint(s.codePointAt(i) ?? 0);
-    if (!chars.has(cp)) break;
-    i += cp.length;
+    const next = nextCodePoint(s, i);
+    if (!chars.has(s.slice(i, next))) break;
+    i = next;
   }
   return i;
 }
 
 /** The end (UTF-16 index) of `s` once the code points of `chars` are taken off its end, not before `from`. */
 function keptTo(s: string, from: number, chars: Set<string>): number {
-  let j = s.length;
-  while (j > from) {
-    const low = s.charCodeAt(j - 1);
-    const pair = low >= 0xdc00 && low <= 0xdfff && j - 2 >= from && (s.charCodeAt(j - 2) & 0xfc00) === 0xd800;
-    const cp = s.slice(pair ? j - 2 : j - 1, j);
-    if (!chars.has(cp)) break;
-    j -= cp.length;
+  let end = from;
+  for (let i = from; i < s.length;) {
+    const next = nextCodePoint(s, i);
+    if (!chars.has(s.slice(i, next))) end = next;
+    i = next;
   }
-  return j;
+  return end;
 }
 
+/** `$trim`, `$ltrim` or `$rtrim`: code points of `chars` (or MongoDB's whitespace) off the left and/or right. */
 function trim(name: string, left: boolean, right: boolean): ExpressionOperator {
   return (obj, expr, options) => {
     const spec = namedArguments(
@@ -99,6 +98,7 @@ function trim(name: string, left: boolean, right: boolean): ExpressionOperator {
   };
 }
 
+/** `$replaceOne` (the first `find`) or `$replaceAll` (every one), with MongoDB's argument checks. */
 function replace(name: string, all: boolean): ExpressionOperator {
   return (obj, expr, options) => {
     const fields = ["input", "find", "replacement"] as const;

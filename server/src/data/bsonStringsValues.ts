@@ -2,7 +2,7 @@
  * The values MongoDB's string operators read, as its Value class reads them: any scalar as text
  * (coerceToString: a double with six significant digits, a date in ISO form, null and missing as
  * ""), a value as messages show it (toString), a number as a 64-bit integer (coerceToLong) or as a
- * 32-bit one that must be exact (integral), and the argument list of an operator.
+ * 32-bit one that must be exact (integral).
  * @packageDocumentation
  */
 import { ISO_FORMAT, formatDate } from "./bsonDatesFormat.js";
@@ -14,21 +14,6 @@ import { mongoError } from "./errors.js";
 import { INT32_MAX, INT32_MIN, INT64_MIN, formatStreamDouble } from "./numberText.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/**
- * The arguments of an operator as written (a value that is no array is the only one), unevaluated.
- * @param name - the operator
- * @param expr - its argument
- * @param min - the fewest arguments it takes
- * @param max - the most
- * @throws ServerError 400 `MongoDBError` for another number of arguments (16020, 28667)
- */
-export function argumentList(name: string, expr: unknown, min: number, max = min): unknown[] {
-  const args = Array.isArray(expr) ? expr : [expr];
-  if (args.length >= min && args.length <= max) return args;
-  if (min === max) throw mongoError(`Expression ${name} takes exactly ${min} arguments. ${args.length} were passed in.`);
-  throw mongoError(`Expression ${name} takes at least ${min} arguments, and at most ${max}, but ${args.length} were passed in.`);
-}
 
 /** A Timestamp's seconds and increment. */
 function timestampParts(v: unknown): [number, number] {
@@ -171,4 +156,23 @@ export function int32Of(v: unknown): number | undefined {
     if (d.isInteger() && d.abs().lte(2 ** 31)) n = d.toNumber();
   }
   return n !== undefined && Number.isInteger(n) && n >= INT32_MIN && n <= INT32_MAX ? n + 0 : undefined;
+}
+
+/**
+ * The UTF-16 index after the code point at `i` (a surrogate pair is one code point).
+ * @param s - the string
+ * @param i - a UTF-16 index in `s`
+ */
+export const nextCodePoint = (s: string, i: number): number => i + ((s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1);
+
+/**
+ * The code points of `s` from `from` to `to`.
+ * @param s - the string
+ * @param from - a UTF-16 index at a code point's start
+ * @param to - a UTF-16 index at a code point's start, not before `from`
+ */
+export function codePointCount(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i = nextCodePoint(s, i)) n++;
+  return n;
 }
