@@ -13,25 +13,29 @@ const isUnsafeWhole = (v: unknown): v is number => typeof v === "number" && Numb
 
 /** `value` with every whole number beyond 2^53 as a `Double`; what holds none is returned as it is, not copied. */
 function withDoubles(value: unknown): unknown {
-  if (isUnsafeWhole(value)) return new Double(value);
+  if (typeof value === "number") return isUnsafeWhole(value) ? new Double(value) : value;
+  if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item: unknown, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       const fixed = withDoubles(item);
-      if (fixed === item) return;
+      if (fixed === item) continue;
       copy ??= value.slice();
       copy[i] = fixed;
-    });
+    }
     return copy ?? value;
   }
   if (!isPlainObject(value)) return value;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = value[key];
     const fixed = withDoubles(item);
     if (fixed === item) continue;
     if (!copy) {
       copy = {};
-      for (const [k, v] of Object.entries(value)) defineOwn(copy, k, v);
+      for (const k of Object.keys(value)) defineOwn(copy, k, value[k]);
     }
     defineOwn(copy, key, fixed);
   }
