@@ -21,6 +21,7 @@ import * as expressionOperators from "mingo/operators/expression";
 import type { Options } from "mingo/types";
 import { bsonTypeName, isBsonNumber, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { argumentList, isNil } from "./expressionArgs.js";
 import { INT64_MAX, INT64_MIN, doubleText, formatStreamDouble } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -33,7 +34,6 @@ export const D = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVE
 const bsonTypeOf = (v: unknown): unknown => (v as { _bsontype?: unknown })._bsontype;
 const isDecimal = (v: unknown): boolean => typeof v === "object" && v !== null && bsonTypeOf(v) === "Decimal128";
 const isLong = (v: unknown): boolean => typeof v === "object" && v !== null && bsonTypeOf(v) === "Long";
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 /** A number as a plain double. */
 const toDouble = (v: unknown): number => (typeof v === "number" ? v : Number(String(v)));
@@ -215,7 +215,7 @@ function add(args: unknown[]): unknown {
 }
 
 function subtract(args: unknown[]): unknown {
-  if (args.length !== 2) throw mongoError(`Expression $subtract takes exactly 2 arguments. ${args.length} were passed in.`);
+  argumentList("$subtract", args, 2);
   const [a, b] = args;
   if (a instanceof Date) {
     if (b instanceof Date) return Long.fromNumber(a.getTime() - b.getTime());
@@ -234,7 +234,7 @@ function multiply(args: unknown[]): unknown {
 }
 
 function divide(args: unknown[]): unknown {
-  if (args.length !== 2) throw mongoError(`Expression $divide takes exactly 2 arguments. ${args.length} were passed in.`);
+  argumentList("$divide", args, 2);
   numbersOnly("$divide", args);
   const [a, b] = args;
   if (args.some(isDecimal)) {

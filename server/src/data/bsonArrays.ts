@@ -17,7 +17,7 @@ import { compareBson } from "./bsonCompare.js";
 import { bsonTypeName, roughNumber } from "./bsonNumbers.js";
 import { defineOwn, isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
-import { evaluatedArguments } from "./expressionArgs.js";
+import { evaluatedArguments, isNil } from "./expressionArgs.js";
 import { INT32_MAX, INT32_MIN } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -36,7 +36,6 @@ function alsoAccumulator(name: string, expression: ExpressionOperator): Expressi
   };
 }
 
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(roughNumber(v) ?? JSON.stringify(v) ?? v));
 
 /** A number that is a whole 32-bit integer, or undefined. */

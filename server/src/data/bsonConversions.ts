@@ -14,6 +14,7 @@ import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { isNil } from "./expressionArgs.js";
 import {
   INT32_MAX,
   INT32_MIN,
@@ -41,7 +42,6 @@ const TYPE_CODES: Record<string, number> = {
 const NAME_OF_CODE = new Map(Object.entries(TYPE_CODES).map(([name, code]) => [code, name]));
 const TARGETS = new Set<string>(["double", "string", "objectId", "bool", "date", "int", "long", "decimal"]);
 
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 /** The text of a BSON number class (Long, Int32, Double, Decimal128). */
 const textOf = (v: unknown): string => (v as { toString(): string }).toString();
 

@@ -34,7 +34,8 @@ import {
   type LocalFields,
 } from "./bsonDatesCalendar.js";
 import { bsonDateArithmeticExpressions } from "./bsonDatesArithmetic.js";
-import { coerceToDate, has, integral64Bit, isNil, shown, specOf, zoneArg, type Spec } from "./bsonDatesInput.js";
+import { coerceToDate, has, integral64Bit, shown, specOf, zoneArg, type Spec } from "./bsonDatesInput.js";
+import { isNil } from "./expressionArgs.js";
 import { formatDate, ISO_FORMAT, validateFromStringFormat, validateToStringFormat } from "./bsonDatesFormat.js";
 import { dateFromString } from "./bsonDatesParse.js";
 import { instantOf, offsetAt, timeZone, UTC_ZONE } from "./bsonDatesZones.js";

@@ -11,16 +11,11 @@ import { timeZone, UTC_ZONE, type Zone } from "./bsonDatesZones.js";
 import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
+import { isNil } from "./expressionArgs.js";
 import { INT64_MAX, INT64_MIN } from "./numberText.js";
 
 /** The arguments of an operator given as an object. */
 export type Spec = Record<string, unknown>;
-
-/**
- * True for null and missing (MongoDB's nullish).
- * @param v - anything
- */
-export const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 /**
  * True when the spec gives the argument.

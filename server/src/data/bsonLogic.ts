@@ -14,19 +14,18 @@ import { bsonTypeName } from "./bsonNumbers.js";
 import { coerceToBool } from "./bsonConversions.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
+import { argumentList } from "./expressionArgs.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 type QueryOperator = (selector: string, value: unknown, options: Options) => (obj: AnyObject) => boolean;
 
-const argumentsOf = (expr: unknown): unknown[] => (Array.isArray(expr) ? expr : [expr]);
 const truth = (obj: unknown, expr: unknown, options: Options): boolean => coerceToBool(evalExpr(obj, expr, options));
 
-const and: ExpressionOperator = (obj, expr, options) => argumentsOf(expr).every((arg) => truth(obj, arg, options));
-const or: ExpressionOperator = (obj, expr, options) => argumentsOf(expr).some((arg) => truth(obj, arg, options));
+const and: ExpressionOperator = (obj, expr, options) => argumentList("$and", expr, 0, Infinity).every((arg) => truth(obj, arg, options));
+const or: ExpressionOperator = (obj, expr, options) => argumentList("$or", expr, 0, Infinity).some((arg) => truth(obj, arg, options));
 
 const not: ExpressionOperator = (obj, expr, options) => {
-  const args = argumentsOf(expr);
-  if (args.length !== 1) throw mongoError(`Expression $not takes exactly 1 arguments. ${args.length} were passed in.`);
+  const args = argumentList("$not", expr, 1);
   return !truth(obj, args[0], options);
 };
 
@@ -41,8 +40,7 @@ const cond: ExpressionOperator = (obj, expr, options) => {
     for (const key of COND_FIELDS) if (!(key in expr)) throw mongoError(`Missing '${key}' parameter to $cond`);
     parts = COND_FIELDS.map((key) => expr[key]);
   } else {
-    parts = argumentsOf(expr);
-    if (parts.length !== 3) throw mongoError(`Expression $cond takes exactly 3 arguments. ${parts.length} were passed in.`);
+    parts = argumentList("$cond", expr, 3);
   }
   const [test, then, otherwise] = parts;
   return evalExpr(obj, truth(obj, test, options) ? then : otherwise, options);

@@ -14,12 +14,11 @@ import type { Options } from "mingo/types";
 import { D, fromDecimal, toDecimal } from "./bsonArithmetic.js";
 import { bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
-import { evaluatedArguments } from "./expressionArgs.js";
+import { evaluatedArguments, isNil } from "./expressionArgs.js";
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, formatStreamDouble } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 const typeOf = (v: unknown): string => bsonTypeName(v);
 const isDecimalValue = (v: unknown): boolean => typeOf(v) === "decimal";
 const isIntegerValue = (v: unknown): boolean => typeOf(v) === "int" || typeOf(v) === "long";

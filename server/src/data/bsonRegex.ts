@@ -20,6 +20,7 @@ import { bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject } from "./bsonValues.js";
 import { codePointCount, nextCodePoint } from "./bsonStringsValues.js";
 import { mongoError } from "./errors.js";
+import { isNil } from "./expressionArgs.js";
 import { invalidRegex, translatePattern } from "./pcrePattern.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -34,8 +35,6 @@ const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 /** sizeof(Value) in MongoDB; a string of more than 15 bytes is stored apart with 16 more. */
 const VALUE_BYTES = 16;
 const MATCH_OVERHEAD_BYTES = 128; // a match document's own storage and its captures array's, roughly
-
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 const compiled = new Map<string, RegExp>();
 

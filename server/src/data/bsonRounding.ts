@@ -13,6 +13,7 @@ import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { bsonType, bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { mongoError } from "./errors.js";
+import { argumentList } from "./expressionArgs.js";
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, formatStreamDouble } from "./numberText.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
@@ -114,10 +115,7 @@ function roundNumber(name: string, value: unknown, place: number, halfEven: bool
  */
 function roundingOperator(name: "$round" | "$trunc", halfEven: boolean): ExpressionOperator {
   return (obj, expr, options) => {
-    const args = Array.isArray(expr) ? expr : [expr];
-    if (args.length < 1 || args.length > 2) {
-      throw mongoError(`Expression ${name} takes at least 1 arguments, and at most 2, but ${args.length} were passed in.`);
-    }
+    const args = argumentList(name, expr, 1, 2);
     const value = evalExpr(obj, args[0], options);
     if (value === null || value === undefined) return null;
     if (!isNumeric(value)) throw mongoError(`${name} only supports numeric types, not ${bsonTypeName(value)}`);

@@ -17,11 +17,10 @@ import { bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { bsonStringRewriteExpressions } from "./bsonStringsRewrite.js";
 import { codePointCount, coerceToLong, coerceToString, int32Of, nextCodePoint, valueText } from "./bsonStringsValues.js";
 import { mongoError } from "./errors.js";
-import { argumentList, evaluatedArguments } from "./expressionArgs.js";
+import { argumentList, evaluatedArguments, isNil } from "./expressionArgs.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 const typeOf = (v: unknown): string => bsonTypeName(v);
 /** A UTF-8 continuation byte (10xxxxxx). */
 const isContinuation = (b: number | undefined): boolean => b !== undefined && (b & 0xc0) === 0x80;

@@ -15,10 +15,9 @@ import { bsonTypeName } from "./bsonNumbers.js";
 import { nextCodePoint, valueText } from "./bsonStringsValues.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
+import { isNil } from "./expressionArgs.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
-
-const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
 
 /** MongoDB's kDefaultTrimWhitespaceChars: NUL, ASCII whitespace, no-break space, U+1680, U+2000–U+200A. */
 const WHITESPACE = new Set([

@@ -9,6 +9,12 @@ import type { Options } from "mingo/types";
 import { mongoError } from "./errors.js";
 
 /**
+ * Whether a value is null or missing (MongoDB's `nullish`), as most operators answer null for both.
+ * @param v - a value
+ */
+export const isNil = (v: unknown): v is null | undefined => v === null || v === undefined;
+
+/**
  * The arguments of an operator as written, unevaluated.
  * @param name - the operator
  * @param expr - its argument
