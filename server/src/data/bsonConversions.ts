@@ -13,6 +13,7 @@ import { Decimal128, Long, ObjectId } from "bson";
 import { evalExpr } from "mingo/core";
 import type { Options } from "mingo/types";
 import { bsonType, bsonTypeName } from "./bsonNumbers.js";
+import { parseDecimal, quantize } from "./bsonRounding.js";
 import { mongoError } from "./errors.js";
 import { isNil } from "./expressionArgs.js";
 import {
@@ -56,12 +57,11 @@ function truncated(value: unknown, from: string): bigint {
     if (text === "NaN") throw conversionFailure("Attempt to convert NaN value to integer type in $convert with no onError value");
     if (/Infinity/.test(text))
       throw conversionFailure("Attempt to convert infinity value to integer type in $convert with no onError value");
-    const m = /^(-)?(\d*)(?:\.(\d*))?(?:E([+-]?\d+))?$/i.exec(text);
-    const digits = `${m?.[2] ?? ""}${m?.[3] ?? ""}` || "0";
-    const exponent = Number(m?.[4] ?? 0) - (m?.[3]?.length ?? 0);
-    if (exponent > 40) throw conversionFailure(`Conversion would overflow target type in $convert with no onError value: ${text}`);
-    const whole = exponent >= 0 ? BigInt(digits) * 10n ** BigInt(exponent) : BigInt(digits) / 10n ** BigInt(-exponent);
-    return m?.[1] ? -whole : whole;
+    // toward zero at exponent 0; a value of more than 34 integer digits is far beyond any integer type
+    const exact = parseDecimal(text);
+    const whole = exact && quantize(exact, 0, false);
+    if (!whole) throw conversionFailure(`Conversion would overflow target type in $convert with no onError value: ${text}`);
+    return whole.negative ? -whole.coefficient : whole.coefficient;
   }
   if (from === "long" || from === "int") return BigInt(String(value));
   const d = Number(value);

@@ -19,7 +19,7 @@ import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, formatStreamDouble } from "
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 
 /** A finite decimal number: `sign × coefficient × 10^exponent`. */
-interface Exact {
+export interface Exact {
   negative: boolean;
   coefficient: bigint;
   exponent: number;
@@ -27,16 +27,25 @@ interface Exact {
 
 const MAX_DIGITS = 34;
 
-/** A decimal text (`-1.250E+3`, `0.001`, `12`) as its exact parts, or undefined for NaN and infinities. */
-function parseDecimal(text: string): Exact | undefined {
+/**
+ * A decimal text (`-1.250E+3`, `0.001`, `12`) as its exact parts, or undefined for NaN and infinities.
+ * @param text - a Decimal128's or a double's text
+ */
+export function parseDecimal(text: string): Exact | undefined {
   const m = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!m) return undefined;
   const fraction = m[3] ?? "";
   return { negative: m[1] === "-", coefficient: BigInt(`${m[2] ?? ""}${fraction}` || "0"), exponent: Number(m[4] ?? 0) - fraction.length };
 }
 
-/** `exact` quantized to `exponent`, half to even or toward zero; undefined if the coefficient needs more than 34 digits. */
-function quantize(exact: Exact, exponent: number, halfEven: boolean): Exact | undefined {
+/**
+ * `exact` quantized to `exponent`, half to even or toward zero; undefined if the coefficient needs
+ * more than 34 digits (IEEE 754's invalid operation).
+ * @param exact - the number
+ * @param exponent - the exponent of the result
+ * @param halfEven - round half to even (else toward zero)
+ */
+export function quantize(exact: Exact, exponent: number, halfEven: boolean): Exact | undefined {
   let coefficient: bigint;
   if (exact.exponent >= exponent) {
     coefficient = exact.coefficient * 10n ** BigInt(exact.exponent - exponent);
