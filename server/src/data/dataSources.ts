@@ -7,6 +7,8 @@
  * first start (sourceRecord.ts), so that adding a data source later never moves data.
  * @packageDocumentation
  */
+import { ServerError, type ChangeEvent } from "../contracts.js";
+import { invalidParameter } from "./errors.js";
 import type { SourceRecord } from "./sourceRecord.js";
 
 /** Separates a database's name from its data source's in the store. */
@@ -88,4 +90,48 @@ export function servedDatabase(stored: string, service: string, primary: string 
  */
 export function isDatabaseName(database: string): boolean {
   return database.length > 0 && !/[$\0]/.test(database);
+}
+
+/** How the MongoDB service maps a data source's names to the store's and back ({@link sourceNaming}). */
+export interface SourceNaming {
+  /**
+   * The call's normalised argument list with its namespace as the store names it (a copy). Any
+   * object argument with a `database` counts (the arguments' parser keeps only known keys, so an
+   * extra `_bsontype` key must not let a name through unmapped); a `database` that is not a string
+   * is left for the parser to refuse.
+   * @throws ServerError 400 `InvalidParameter` for a database name with `$` or NUL
+   */
+  inStore: (service: string, args: unknown[]) => unknown[];
+  /** An error of a call on a data source's stored database, naming the database as the request did. */
+  asRequested: (service: string, args: unknown[], err: ServerError) => ServerError;
+  /** A change event of the store as the data source names it. */
+  served: (service: string, event: ChangeEvent) => ChangeEvent;
+}
+
+/**
+ * The name mapping of the data sources whose primary is `primary`.
+ * @param primary - the primary data source ({@link primaryService})
+ */
+export function sourceNaming(primary: string | undefined): SourceNaming {
+  return {
+    inStore: (service, args) => {
+      const [first, ...rest] = args;
+      if (typeof first !== "object" || first === null || Array.isArray(first)) return args;
+      const database = (first as { database?: unknown }).database;
+      if (typeof database !== "string") return args;
+      if (!isDatabaseName(database)) throw invalidParameter(`invalid database name ${JSON.stringify(database)}: it may not contain $`);
+      if (service === primary) return args;
+      return [{ ...(first as Record<string, unknown>), database: storedDatabase(service, database, primary) }, ...rest];
+    },
+    asRequested: (service, args, err) => {
+      const database = (args[0] as { database?: unknown } | undefined)?.database;
+      if (service === primary || typeof database !== "string") return err;
+      const stored = storedDatabase(service, database, primary);
+      return err.message.includes(stored) ? new ServerError(err.statusCode, err.errorCode, err.message.split(stored).join(database)) : err;
+    },
+    served: (service, event) =>
+      service === primary
+        ? event
+        : { ...event, ns: { db: servedDatabase(event.ns.db, service, primary) ?? event.ns.db, coll: event.ns.coll } },
+  };
 }

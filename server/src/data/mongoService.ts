@@ -10,7 +10,7 @@ import type { Database } from "better-sqlite3";
 import { ServerError, type Caller, type ChangeEvent, type MongoService, type WatchArgs } from "../contracts.js";
 import { isMethodName, parseArgs } from "./args.js";
 import { checkResultDepth } from "./bsonValues.js";
-import { isDatabaseName, primaryService, servedDatabase, storedDatabase } from "./dataSources.js";
+import { isDatabaseName, primaryService, servedDatabase, sourceNaming, storedDatabase } from "./dataSources.js";
 import { isPlainObject, normalize, type Doc } from "./bsonValues.js";
 import { ChangeFeed, DEFAULT_HISTORY, type FilterMatcher } from "./changeFeed.js";
 import { CollectionRegistry } from "./collection.js";
@@ -104,33 +104,7 @@ export function createMongoService(
   });
   const services = new Set(opts.serviceNames);
   const primary = opts.primaryService ?? primaryService(opts.serviceNames);
-  /**
-   * The call's normalised argument list with its namespace as the store names it (a copy). Any
-   * object argument with a `database` counts (the arguments' parser keeps only known keys, so an
-   * extra `_bsontype` key must not let a name through unmapped); a `database` that is not a string
-   * is left for the parser to refuse.
-   */
-  const inStore = (service: string, args: unknown[]): unknown[] => {
-    const [first, ...rest] = args;
-    if (typeof first !== "object" || first === null || Array.isArray(first)) return args;
-    const database = (first as { database?: unknown }).database;
-    if (typeof database !== "string") return args;
-    if (!isDatabaseName(database)) throw invalidParameter(`invalid database name ${JSON.stringify(database)}: it may not contain $`);
-    if (service === primary) return args;
-    return [{ ...(first as Record<string, unknown>), database: storedDatabase(service, database, primary) }, ...rest];
-  };
-  /** An error of a call on a data source's stored database, naming the database as the request did. */
-  const asRequested = (service: string, args: unknown[], err: ServerError): ServerError => {
-    const database = (args[0] as { database?: unknown } | undefined)?.database;
-    if (service === primary || typeof database !== "string") return err;
-    const stored = storedDatabase(service, database, primary);
-    return err.message.includes(stored) ? new ServerError(err.statusCode, err.errorCode, err.message.split(stored).join(database)) : err;
-  };
-  /** A change event of the store as the data source names it. */
-  const served = (service: string, event: ChangeEvent): ChangeEvent =>
-    service === primary
-      ? event
-      : { ...event, ns: { db: servedDatabase(event.ns.db, service, primary) ?? event.ns.db, coll: event.ns.coll } };
+  const { inStore, asRequested, served } = sourceNaming(primary);
   const unsubscribers = new Set<() => void>();
   let closed = false;
 
