@@ -8,7 +8,8 @@ import { Aggregator, find as mingoFind, Query } from "./mingoOptions.js";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
-import { mongoError, toServerError } from "./errors.js";
+import { toServerError } from "./errors.js";
+import { checkPipeline } from "./pipelineShape.js";
 import { project } from "./projection.js";
 
 /** Options of {@link selectDocs}. */
@@ -87,10 +88,9 @@ export function count(reg: DocRegistry, a: ArgsOf<"count">): number {
   return selectDocs(reg.get(a.database, a.collection).docs(), a.query, { limit: a.limit }).length;
 }
 
-const WRITE_STAGES = new Set(["$out", "$merge"]);
-
 /**
- * Runs a pipeline over given documents (private copies are made); `$out` and `$merge` are refused.
+ * Runs a pipeline over given documents (private copies are made), its shape checked first
+ * (pipelineShape.ts: `$out` and `$merge` are refused).
  * @param docs - the input documents (not modified)
  * @param pipeline - the stages
  * @param resolve - the documents of another collection of the same database, for `$lookup`,
@@ -98,10 +98,7 @@ const WRITE_STAGES = new Set(["$out", "$merge"]);
  * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
  */
 export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection: string) => Doc[]): Doc[] {
-  for (const stage of pipeline) {
-    const op = Object.keys(stage).find((k) => WRITE_STAGES.has(k));
-    if (op) throw mongoError(`${op} is not supported by this server`);
-  }
+  checkPipeline(pipeline);
   try {
     const aggregator = new Aggregator(normalize(pipeline), {
       processingMode: ProcessingMode.CLONE_INPUT,
