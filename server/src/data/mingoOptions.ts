@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 import { Aggregator as AggregatorBase } from "mingo/aggregator";
-import { Context, evalExpr } from "mingo/core";
+import { Context, evalExpr, type OpType } from "mingo/core";
 import type { Cursor } from "mingo/cursor";
 import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as expressionOperators from "mingo/operators/expression";
@@ -198,6 +198,15 @@ const CONTEXT = Context.init({
   query: nestedArrayPaths(checkedQueryOperators({ ...bsonQueryOperators, ...pathQueryOperators, $expr: exprQueryOperator })),
   window: windowOperators,
 });
+
+/**
+ * True if the server evaluates an operator of that kind and name (mingo's, or one of this server's).
+ * @param kind - `"expression"` or `"accumulator"`
+ * @param name - the operator, `$` included
+ */
+export function isKnownOperator(kind: "expression" | "accumulator", name: string): boolean {
+  return CONTEXT.getOperator(kind as OpType, name) !== null;
+}
 
 function withContext(options: Partial<Options> = {}): Partial<Options> {
   return { ...options, context: CONTEXT, scriptEnabled: false };

@@ -10,6 +10,8 @@
 import { isPlainObject } from "./bsonValues.js";
 import { expressionTypeName } from "./bsonTypes.js";
 import { mongoError } from "./errors.js";
+import { checkStageExpressions } from "./expressionShape.js";
+import { isKnownOperator } from "./mingoOptions.js";
 
 /** Stages MongoDB knows that this server does not run (writes, admin, search and geo stages). */
 const NOT_SUPPORTED = new Set([
@@ -125,6 +127,7 @@ export function checkPipeline(pipeline: readonly unknown[], inFacet = false): vo
     if (inFacet && NOT_IN_FACET.has(name)) throw mongoError(`${name} is not allowed to be used within a $facet stage`);
     if (NOT_SUPPORTED.has(name)) throw mongoError(`${name} is not supported by this server`);
     if (!SUPPORTED.has(name)) throw mongoError(`Unrecognized pipeline stage name: '${name}'`);
+    checkStageExpressions(name, spec, isKnownOperator);
     if (name === "$facet") checkFacet(spec);
     else if ((name === "$lookup" || name === "$unionWith") && isPlainObject(spec) && Array.isArray(spec.pipeline)) {
       checkPipeline(spec.pipeline as unknown[], inFacet);
