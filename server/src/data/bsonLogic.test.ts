@@ -61,3 +61,9 @@ test("$filter's cond and a query's $expr take MongoDB's truth too", () => {
       .map((d) => d._id),
   ).toEqual([2, 3]);
 });
+
+test("a query's $expr is checked when the query is compiled: an unknown operator fails with no document (MongoDB parses it first)", () => {
+  expect(() => find([], { $expr: { $foo: 1 } }).all()).toThrow("Unrecognized expression '$foo'");
+  expect(() => find([], { $expr: { $eq: ["$a", { $bar: 1 }] } }).all()).toThrow("Unrecognized expression '$bar'");
+  expect(find([{ a: 1 }, { a: 2 }], { $expr: { $eq: ["$a", { $literal: 2 }] } }).all()).toEqual([{ a: 2 }]);
+});

@@ -7,7 +7,7 @@
  * and a query's `$expr` take the same truth.
  * @packageDocumentation
  */
-import { evalExpr } from "mingo/core";
+import { evalExpr, type OpType } from "mingo/core";
 import { $filter as mingoFilter } from "mingo/operators/expression";
 import type { AnyObject, Options } from "mingo/types";
 import { bsonTypeName } from "./bsonNumbers.js";
@@ -15,6 +15,7 @@ import { coerceToBool } from "./bsonConversions.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 import { argumentList } from "./expressionArgs.js";
+import { checkExpression } from "./expressionShape.js";
 
 type ExpressionOperator = (obj: unknown, expr: unknown, options: Options) => unknown;
 type QueryOperator = (selector: string, value: unknown, options: Options) => (obj: AnyObject) => boolean;
@@ -77,10 +78,15 @@ const filter: ExpressionOperator = (obj, expr, options) => {
 
 /**
  * A query's `$expr` with MongoDB's truth of its value (`{$expr: "$discount"}` leaves out a
- * Decimal128 zero discount).
- * @throws ServerError 400 `MongoDBError` from the expression, as it runs
+ * Decimal128 zero discount). The expression is checked when the query is compiled, as MongoDB
+ * parses it (expressionShape.ts), so an unknown operator fails with no document too.
+ * @throws ServerError 400 `MongoDBError` "Unrecognized expression '$x'" as the query compiles; others from the expression, as it runs
  */
-export const exprQueryOperator: QueryOperator = (_selector, value, options) => (doc) => truth(doc, value, options);
+export const exprQueryOperator: QueryOperator = (_selector, value, options) => {
+  const context = options.context;
+  checkExpression(value, (kind, name) => context.getOperator(kind as OpType, name) !== null);
+  return (doc) => truth(doc, value, options);
+};
 
 /**
  * The boolean expressions, to lay over mingo's.
