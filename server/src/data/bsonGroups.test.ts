@@ -88,3 +88,21 @@ test("$sortByCount groups by value; $__groupKey is not an expression a request m
     /Unrecognized expression '\$__groupKey'/,
   );
 });
+
+test("$addToSet: a document where the value is missing adds nothing, null is added ($group and window)", () => {
+  const input = [{ _id: 1, v: 1 }, { _id: 2 }, { _id: 3, v: null }, { _id: 4, v: Long.fromInt(1) }];
+  const [row] = new Aggregator([{ $group: { _id: null, s: { $addToSet: "$v" } } }]).run<{ s: unknown[] }>(input);
+  expect(row?.s).toEqual([1, null]);
+  const windowed = new Aggregator([
+    { $setWindowFields: { sortBy: { _id: 1 }, output: { s: { $addToSet: "$v", window: { documents: [0, 1] } } } } },
+  ]).run<{ s: unknown[] }>(input.slice(0, 2));
+  expect(windowed.map((r) => r.s)).toEqual([[1], []]);
+});
+
+test("$addToSet: an array operand is refused in $group (a unary accumulator), an array literal in a window", () => {
+  expect(() => new Aggregator([{ $group: { _id: null, s: { $addToSet: ["$v"] } } }]).run([{ v: 1 }])).toThrow(
+    "The $addToSet accumulator is a unary operator",
+  );
+  const [row] = new Aggregator([{ $setWindowFields: { output: { s: { $addToSet: ["$v"] } } } }]).run<{ s: unknown[] }>([{ v: 1 }]);
+  expect(row?.s).toEqual([[1]]);
+});

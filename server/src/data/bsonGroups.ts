@@ -14,6 +14,7 @@ import * as accumulatorOperators from "mingo/operators/accumulator";
 import * as pipelineOperators from "mingo/operators/pipeline";
 import type { Options } from "mingo/types";
 import { EJSON } from "bson";
+import { checkUnary, isExpressionForm, valuesOf } from "./bsonGroupAccumulatorsArgs.js";
 import { isNumeric, numberHashKey } from "./bsonNumbers.js";
 import { sortStage } from "./bsonSort.js";
 import { isPlainObject } from "./bsonValues.js";
@@ -133,9 +134,21 @@ export const groupStage: PipelineOperator = (collection, expr, options) => {
 export const sortByCountStage: PipelineOperator = (collection, expr, options) =>
   sortStage(groupStage(collection, { _id: expr, count: { $sum: 1 } }, options), { count: -1 });
 
-/** `$addToSet` over mingo's: values equal by value (numbers of any type) are one element, the first met. */
+/**
+ * `$addToSet` over mingo's: values equal by value (numbers of any type) are one element, the first
+ * met; a document where the value is missing adds nothing (null is added), as
+ * accumulator_add_to_set.cpp does, also as a window function; an array operand in a grouping stage
+ * is refused (40237).
+ * @throws ServerError 400 `MongoDBError` `The $addToSet accumulator is a unary operator`
+ */
 export const addToSetAccumulator: AccumulatorOperator = (collection, expr, options) => {
-  const values = (accumulatorOperators.$push as unknown as AccumulatorOperator)(collection, expr, options) as unknown[];
+  let values: unknown[];
+  if (isExpressionForm(collection, expr, options)) {
+    values = (accumulatorOperators.$push as unknown as AccumulatorOperator)(collection, expr, options) as unknown[];
+  } else {
+    checkUnary("$addToSet", collection, expr, options);
+    values = valuesOf(collection, expr, options).filter((v) => v !== undefined);
+  }
   const groups = new ValueGroups();
   const push = accumulatorOperators.$addToSet as unknown as AccumulatorOperator;
   return push(

@@ -24,6 +24,7 @@ import { isPlainObject, type Doc } from "./bsonValues.js";
 import { elemMatchOperator } from "./nestedArrays.js";
 import { mongoError } from "./errors.js";
 import { expressionTypeName, typeOperator } from "./bsonTypes.js";
+import { isRegexValue, queryRegexOf, type QueryRegex } from "./bsonRegexQueryValues.js";
 
 type Predicate = (obj: AnyObject) => boolean;
 type QueryOperator = (selector: string, value: unknown, options: Options) => Predicate;
@@ -71,8 +72,19 @@ function scalarKey(v: unknown): string | undefined {
 }
 
 /**
+ * An element of `$in`/`$nin` that is an operator document (its first key starts with `$`, a
+ * DBRef aside), which MongoDB refuses (expression_parser.cpp `parseInExpression`).
+ */
+function isOperatorDocument(item: unknown): boolean {
+  if (!isPlainObject(item) || !(Object.keys(item)[0] ?? "").startsWith("$")) return false;
+  return !(Object.hasOwn(item, "$ref") && Object.hasOwn(item, "$id"));
+}
+
+/**
  * `$in` with mingo's semantics (a missing field matches `null`, an array field matches by its
- * elements or as a whole, a regular expression matches strings) and numbers of every BSON type equal by value.
+ * elements or as a whole) and numbers of every BSON type equal by value; a regular expression is
+ * MongoDB's query regex (bsonRegexQueryValues.ts: PCRE, strings and symbols by pattern, stored
+ * regexes by pattern and flags); an operator document is refused.
  * The list is hashed once, so each document costs a lookup per value it holds (mingo's own `$in`
  * scanned the whole list for every document: 30 s for 5,000 values over 50,000 documents); numbers
  * are looked up by {@link numberHashKey}, a plain double by its text.
@@ -83,13 +95,18 @@ function inOperator(name: "$in" | "$nin"): QueryOperator {
     const keys = new Set<string>();
     const numberKeys = new Set<string>();
     const others: unknown[] = [];
-    const patterns: RegExp[] = [];
+    const regexes: QueryRegex[] = [];
     for (const item of value) {
       if (isNumeric(item)) {
         numberKeys.add(numberHashKey(item));
         continue;
       }
-      if (item instanceof RegExp) patterns.push(item);
+      if (isOperatorDocument(item)) throw mongoError("cannot nest $ under $in");
+      const regex = queryRegexOf(item);
+      if (regex !== undefined) {
+        regexes.push(regex);
+        continue;
+      }
       const key = scalarKey(item);
       if (key === undefined) others.push(item);
       else keys.add(key);
@@ -98,8 +115,8 @@ function inOperator(name: "$in" | "$nin"): QueryOperator {
     const matches = (v: unknown): boolean => {
       if (isNumeric(v)) return numberKeys.has(numberHashKey(v));
       const key = scalarKey(v);
-      if (key !== undefined) return keys.has(key) || (typeof v === "string" && patterns.some((re) => re.test(v)));
-      return others.some((o) => bsonEqual(v, o));
+      if (key !== undefined && keys.has(key)) return true;
+      return (key === undefined && others.some((o) => bsonEqual(v, o))) || regexes.some((re) => re.matches(v));
     };
     // an array field matches by an element, or as a whole (`{a: {$in: [[1, 2]]}}` finds `a: [1, 2]`), as `$eq` does
     const parts = selector.split(".");
@@ -114,6 +131,8 @@ function inOperator(name: "$in" | "$nin"): QueryOperator {
  */
 function rangeOperator(name: "$gt" | "$gte" | "$lt" | "$lte", holds: (c: number) => boolean): QueryOperator {
   return (selector, value, options) => {
+    // expression_parser.cpp `parseComparison`
+    if (isRegexValue(value)) throw mongoError(`Can't have RegEx as arg to predicate over field '${selector}'.`);
     const original = mingoQuery[name]?.(selector, value, options) as Predicate;
     // `{$gte: null}` and `{$lte: null}` match null and missing fields, as `{$eq: null}` does
     if (value === null) return name === "$gte" || name === "$lte" ? eqTest(selector, null) : () => false;
@@ -154,7 +173,8 @@ function heldValues(obj: AnyObject, parts: string[]): unknown[] {
 /**
  * `$all`: the field holds each listed value, as `$eq` matches it (numbers by value; an array field
  * by its elements, one level down, or as a whole; values from documents in arrays each on their
- * own), a regular expression matching a string the field is or holds;
+ * own), a regular expression as MongoDB's query regex (bsonRegexQueryValues.ts) matching a value
+ * the field is or holds;
  * an empty list matches nothing. Lists of hashable values are hashed once (each document costs a
  * lookup per value it holds). A list of `$elemMatch` conditions is each `$elemMatch`; mixing them with values,
  * or an operator condition, is MongoDB's error.
@@ -173,6 +193,7 @@ const allOperator: QueryOperator = (selector, value, options) => {
   const parts = selector.split(".");
   const wantedKeys = value.map(hashKey);
   const hashable = wantedKeys.every((k) => k !== undefined);
+  const regexes = value.map(queryRegexOf);
   return (obj) => {
     if (value.length === 0) return false;
     const held = heldValues(obj, parts);
@@ -180,22 +201,26 @@ const allOperator: QueryOperator = (selector, value, options) => {
       const keys = new Set(held.map(hashKey));
       return wantedKeys.every((k) => keys.has(k));
     }
-    return value.every((wanted) =>
-      wanted instanceof RegExp
-        ? held.some((v) => typeof v === "string" && wanted.test(v))
-        : held.some((v) => bsonEqual(v, wanted)) || (isNil(wanted) && held.some(isNil)),
-    );
+    return value.every((wanted, i) => {
+      const regex = regexes[i];
+      if (regex !== undefined) return held.some((v) => regex.matches(v));
+      return held.some((v) => bsonEqual(v, wanted)) || (isNil(wanted) && held.some(isNil));
+    });
   };
 };
 
 /**
  * The query operators of this file, to lay over mingo's.
  * @throws ServerError 400 `MongoDBError` `$in needs an array` / `$nin needs an array` for another
- * argument; `$all`'s errors
+ * argument, `cannot nest $ under $in` for an operator document in it; `Can't have regex as arg to
+ * $ne.` and `Can't have RegEx as arg to predicate over field '<path>'.` (`$gt`, `$gte`, `$lt`,
+ * `$lte`) for a regex; a regex's errors (bsonRegexQueryValues.ts `compileQueryRegex`); `$all`'s errors
  */
 export const bsonQueryOperators: Record<string, QueryOperator> = {
   $eq: (selector, value) => eqTest(selector, value),
   $ne: (selector, value) => {
+    // expression_parser.cpp `parseSubField`, SERVER-1705
+    if (isRegexValue(value)) throw mongoError("Can't have regex as arg to $ne.");
     const test = eqTest(selector, value);
     return (obj) => !test(obj);
   },

@@ -66,6 +66,19 @@ export function checkAccumulatorFields(fields: Record<string, unknown>, known: K
   }
 }
 
+/**
+ * Checks `$addFields`' values: a nested specification is walked, an operator object of more than
+ * one field (40181) and a field name starting with `$` (16410) are the stage's own errors
+ * (bsonAddFields.ts), so they are left to it.
+ */
+function checkAddedFields(spec: Record<string, unknown>, known: KnownOperator): void {
+  for (const value of Object.values(spec)) {
+    if (!isPlainObject(value)) checkExpression(value, known);
+    else if (!(Object.keys(value)[0] ?? "").startsWith("$")) checkAddedFields(value, known);
+    else if (Object.keys(value).length === 1) checkExpression(value, known);
+  }
+}
+
 /** Checks `$project`'s specification: nested projections, and expressions where a value is one. */
 function checkProjection(spec: Record<string, unknown>, known: KnownOperator): void {
   for (const value of Object.values(spec)) {
@@ -97,8 +110,7 @@ export function checkStageExpressions(name: string, spec: unknown, known: KnownO
       return;
     case "$addFields":
     case "$set":
-      // each value (a field name starting with `$` is the stage's own error)
-      if (isPlainObject(spec)) for (const value of Object.values(spec)) checkExpression(value, known);
+      if (isPlainObject(spec)) checkAddedFields(spec, known);
       return;
     case "$replaceWith":
     case "$redact":

@@ -43,8 +43,13 @@ import { mongoError } from "./errors.js";
 import { inOrderOf, projectionTree } from "./projectionOrder.js";
 import { isPlainObject } from "./bsonValues.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
-import { checkedQueryOperators } from "./queryChecks.js";
+import { checkedQueryOperators, withoutComments } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
+import { bsonNumberQueryOperators } from "./bsonQueryNumbers.js";
+import { bsonRegexQueryOperators, regexQueryFilter } from "./bsonRegexQuery.js";
+import { bsonStageOperators } from "./bsonStages.js";
+import { addFieldsStages } from "./bsonAddFields.js";
+import { bsonGroupAccumulators, bsonGroupExpressionOperators, bsonWindowOperators } from "./bsonGroupAccumulators.js";
 
 /** The most elements a `$range` may produce. */
 export const MAX_RANGE_ELEMENTS = 1_000_000;
@@ -138,6 +143,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonSetExpressions,
     ...bsonDateExpressions,
     ...bsonArrayExpressions,
+    ...bsonGroupExpressionOperators,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
@@ -181,11 +187,34 @@ const projectStage: PipelineOperator = (collection, expr, options) => {
   );
 };
 
+/**
+ * A filter as MongoDB parses it before mingo compiles it: `$comment` dropped (queryChecks.ts), and
+ * `$regex` with `$options` compiled as PCRE with MongoDB's checks (bsonRegexQuery.ts), where mingo
+ * made a JavaScript RegExp of them.
+ * @param filter - a filter (not modified)
+ */
+function parsedFilter<T>(filter: T): T {
+  return regexQueryFilter(withoutComments(filter));
+}
+
+/** `$match` over {@link parsedFilter}, so that `$lookup` and `$facet` sub-pipelines are covered too. */
+const matchStage: PipelineOperator = (collection, expr, options) =>
+  (pipelineOperators.$match as unknown as PipelineOperator)(collection, parsedFilter(expr), options);
+
 const CONTEXT = Context.init({
-  accumulator: { ...accumulatorOperators, ...bsonAccumulators, ...bsonArithmeticAccumulators, $addToSet: addToSetAccumulator },
+  accumulator: {
+    ...accumulatorOperators,
+    ...bsonAccumulators,
+    ...bsonArithmeticAccumulators,
+    $addToSet: addToSetAccumulator,
+    ...bsonGroupAccumulators,
+  },
   expression: expressionContext(),
   pipeline: {
     ...pipelineOperators,
+    ...bsonStageOperators,
+    ...addFieldsStages,
+    $match: matchStage,
     $setWindowFields: setWindowFields,
     $project: projectStage,
     $sample: sampleStage,
@@ -195,8 +224,16 @@ const CONTEXT = Context.init({
     $lookup: lookupStage,
   } as unknown as typeof pipelineOperators,
   projection: projectionOperators,
-  query: nestedArrayPaths(checkedQueryOperators({ ...bsonQueryOperators, ...pathQueryOperators, $expr: exprQueryOperator })),
-  window: windowOperators,
+  query: nestedArrayPaths(
+    checkedQueryOperators({
+      ...bsonQueryOperators,
+      ...pathQueryOperators,
+      ...bsonNumberQueryOperators,
+      ...bsonRegexQueryOperators,
+      $expr: exprQueryOperator,
+    }),
+  ),
+  window: { ...windowOperators, ...bsonWindowOperators },
 });
 
 /**
@@ -215,7 +252,7 @@ function withContext(options: Partial<Options> = {}): Partial<Options> {
 /** mingo's `Query` over the server's operators. */
 export class Query<T = AnyObject> extends QueryBase<T> {
   constructor(condition: Criteria<T>, options?: Partial<Options>) {
-    super(condition, withContext(options));
+    super(parsedFilter(condition), withContext(options));
   }
 }
 
@@ -233,5 +270,7 @@ export function find<R = AnyObject>(collection: AnyObject[], condition: AnyObjec
 
 /** mingo's `update` (one document, in place) over the server's operators; returns the changed paths. */
 export function update(obj: AnyObject, modifier: AnyObject, arrayFilters?: AnyObject[], condition?: AnyObject): string[] {
-  return updaterUpdate(obj, modifier as never, arrayFilters, condition, { queryOptions: withContext() });
+  return updaterUpdate(obj, modifier as never, arrayFilters?.map(parsedFilter), condition && parsedFilter(condition), {
+    queryOptions: withContext(),
+  });
 }

@@ -13,7 +13,8 @@
  * lookaround is optional (`?`, `*`) or once, and flags at the pattern's very start (`(?i)`,
  * `(?im)`, `(?-i)`) set the RegExp's flags. Inline flags elsewhere, possessive quantifiers,
  * atomic groups, `\G`, `\K`, recursion and start options (`(*UCP)`) are not supported: they fail
- * with `Invalid Regex in $regexFind: <reason>` (51111) rather than matching otherwise.
+ * with `Invalid Regex in $regexFind: <reason>` (51111; in a query filter, bsonRegexQuery.ts:
+ * `Regular expression is invalid: <reason>`, 51091) rather than matching otherwise.
  * Not replicated: with `i`, JavaScript's case folding also lets `\w`, `\b` and POSIX classes take
  * ſ (U+017F) and K (U+212A), and `\p{Lu}` take lower case letters (Node 20 has no `(?-i:…)`).
  * @packageDocumentation
@@ -80,6 +81,9 @@ function complement(ranges: Ranges): Ranges {
  */
 export const invalidRegex = (op: string, reason: string) => mongoError(`Invalid Regex in ${op}: ${reason}`);
 
+/** The error a translation throws for a pattern it cannot take, given the reason. */
+export type PatternFailure = (reason: string) => Error;
+
 /** True when `\p{name}` compiles in JavaScript. */
 function knownProperty(name: string): boolean {
   try {
@@ -90,7 +94,7 @@ function knownProperty(name: string): boolean {
 }
 
 /** The state of one translation. */
-type Translation = { op: string; pattern: string; groups: number };
+type Translation = { fail: PatternFailure; pattern: string; groups: number };
 
 /** `\p{…}`/`\P{…}`/`\pL` from `at` (after the letter): a script name alone becomes `Script=`. */
 function property(pattern: string, letter: string, at: number): [string, number] {
@@ -106,11 +110,11 @@ function property(pattern: string, letter: string, at: number): [string, number]
 /** A backreference (`\g…`, `\k…`) from `at` (after the letter): a number, `{-n}` relative, or a name. */
 function reference(t: Translation, letter: string, at: number): [string, number] {
   const m = /^(?:\{(-?\d+|\w+)\}|<(\w+)>|'(\w+)'|(-?\d+))/.exec(t.pattern.slice(at, at + 40));
-  if (!m || (letter === "k" && m[4] !== undefined)) throw invalidRegex(t.op, `\\${letter} is not followed by a valid reference`);
+  if (!m || (letter === "k" && m[4] !== undefined)) throw t.fail(`\\${letter} is not followed by a valid reference`);
   const ref = m[1] ?? m[2] ?? m[3] ?? m[4] ?? "";
   const n = /^-?\d+$/.test(ref) ? Number(ref) : undefined;
   const text = n === undefined ? `\\k<${ref}>` : `(?:\\${n < 0 ? t.groups + 1 + n : n})`;
-  if (n !== undefined && (n === 0 || t.groups + 1 + n <= 0)) throw invalidRegex(t.op, "reference to non-existent subpattern");
+  if (n !== undefined && (n === 0 || t.groups + 1 + n <= 0)) throw t.fail("reference to non-existent subpattern");
   return [text, at + m[0].length];
 }
 
@@ -132,7 +136,7 @@ function numbered(t: Translation, at: number, inClass: boolean): [string, number
 function escape(t: Translation, at: number, inClass: boolean): [string, number] {
   const { pattern } = t;
   const code = pattern.codePointAt(at);
-  if (code === undefined) throw invalidRegex(t.op, "\\ at end of pattern");
+  if (code === undefined) throw t.fail("\\ at end of pattern");
   const c = String.fromCodePoint(code);
   const next = at + c.length;
   if (!/[0-9A-Za-z]/.test(c)) return [SYNTAX_CHARACTERS.includes(c) ? `\\${c}` : literal(code), next];
@@ -159,7 +163,7 @@ function escape(t: Translation, at: number, inClass: boolean): [string, number] 
         : "";
     const value = digits === "" ? (c === "x" && !braced ? 0 : NaN) : parseInt(digits, c === "x" ? 16 : 8);
     if (!(value <= 0x10ffff) || (braced && !(c === "x" ? /^[0-9A-Fa-f]+$/ : /^[0-7]+$/).test(digits))) {
-      throw invalidRegex(t.op, `\\${c} is not followed by a valid character code`);
+      throw t.fail(`\\${c} is not followed by a valid character code`);
     }
     return [literal(value), next + (braced ? digits.length + 2 : digits.length)];
   }
@@ -187,16 +191,17 @@ function leadingFlags(pattern: string, flags: string): [string, number] {
 
 /**
  * The JavaScript source and flags of a PCRE pattern (see the module's comment).
- * @param op - the operator, for errors
+ * @param op - the operator, for errors (51111), or the error to throw for a reason (query filters: 51091)
  * @param pattern - the PCRE pattern
  * @param options - MongoDB's flags (`imsx`)
  * @returns the RegExp's source and its flags before `g` and `u` (`i` or none)
- * @throws ServerError 400 `MongoDBError` 51111 for a pattern PCRE refuses or this cannot translate
+ * @throws ServerError 400 `MongoDBError` 51111 (or `op`'s error) for a pattern PCRE refuses or this cannot translate
  */
-export function translatePattern(op: string, pattern: string, options: string): { source: string; flags: string } {
+export function translatePattern(op: string | PatternFailure, pattern: string, options: string): { source: string; flags: string } {
+  const fail: PatternFailure = typeof op === "string" ? (reason) => invalidRegex(op, reason) : op;
   const [flags, start] = leadingFlags(pattern, options);
   const [multiline, dotAll, extended] = ["m", "s", "x"].map((f) => flags.includes(f));
-  const t: Translation = { op, pattern, groups: 0 };
+  const t: Translation = { fail, pattern, groups: 0 };
   const quantifier = /\{\d+(?:,\d*)?\}/y;
   const lookQuantifier = /(?:[?*+]|\{(\d+)(?:,\d*)?\})([?+]?)/y;
   const open: { at: number; look: boolean }[] = []; // the groups open, where their text starts in `out`
@@ -206,14 +211,14 @@ export function translatePattern(op: string, pattern: string, options: string): 
   for (let i = start; i < pattern.length;) {
     const c = pattern[i] ?? "";
     if (classStart >= 0) {
-      if (c === "-" && afterSet && pattern[i + 1] !== "]") throw invalidRegex(op, "invalid range in character class");
+      if (c === "-" && afterSet && pattern[i + 1] !== "]") throw fail("invalid range in character class");
       if (c === "-" && pattern[i + 1] === "\\" && /[dDsShHvVwWpP]/.test(pattern[i + 2] ?? "") && i !== classStart) {
-        throw invalidRegex(op, "invalid range in character class");
+        throw fail("invalid range in character class");
       }
       const posix = c === "[" ? /^\[:(\^?)([a-z]+):\]/.exec(pattern.slice(i, i + 12)) : null;
       if (posix) {
         const set = POSIX_CLASSES[posix[2] ?? ""];
-        if (set === undefined) throw invalidRegex(op, "unknown POSIX class name");
+        if (set === undefined) throw fail("unknown POSIX class name");
         out += members(posix[1] === "^" ? complement(set) : set);
         i += posix[0].length;
         afterSet = true;
@@ -239,7 +244,7 @@ export function translatePattern(op: string, pattern: string, options: string): 
       i++;
     } else if ((extended && c === "#") || pattern.startsWith("(?#", i)) {
       const end = pattern.indexOf(c === "#" ? "\n" : ")", i);
-      if (end < 0 && c !== "#") throw invalidRegex(op, "missing ) after (?# comment");
+      if (end < 0 && c !== "#") throw fail("missing ) after (?# comment");
       i = end < 0 ? pattern.length : end + 1;
     } else if (c === "{") {
       quantifier.lastIndex = i;
@@ -252,10 +257,10 @@ export function translatePattern(op: string, pattern: string, options: string): 
       classStart = i = i + (negated ? 2 : 1);
       afterSet = false;
     } else if (c === "(") {
-      if (open.length >= MAX_NESTING) throw invalidRegex(op, "parentheses are too deeply nested");
+      if (open.length >= MAX_NESTING) throw fail("parentheses are too deeply nested");
       const head = /^\(\?(?:P?<(\w+)>|'(\w+)'|P=(\w+)\)|(<?[=!])|[imsxnUJ^-]+[:)])?/.exec(pattern.slice(i, i + 40)) ?? ["("];
       if (/[:)]$/.test(head[0])) {
-        if (head[3] === undefined) throw invalidRegex(op, "inline flags are supported at the start of the pattern only");
+        if (head[3] === undefined) throw fail("inline flags are supported at the start of the pattern only");
         out += `\\k<${head[3]}>`;
         i += head[0].length;
         continue;
