@@ -241,10 +241,11 @@ function isMissing(doc: Doc, path: string[]): boolean {
  * Applies an update pipeline to a document.
  * @param doc - the document (not modified)
  * @param pipeline - `$addFields`/`$set`, `$project`/`$unset`, `$replaceRoot`/`$replaceWith` stages
+ * @param variables - variables the stages may read (`$$name`), for `$merge`'s `whenMatched` pipeline
  * @returns the new document
  * @throws ServerError `MongoDBError` for another stage or a failing expression
  */
-export function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
+export function applyPipeline(doc: Doc, pipeline: Doc[], variables?: Record<string, unknown>): Doc {
   for (const stage of pipeline) {
     const op = Object.keys(stage)[0];
     if (Object.keys(stage).length !== 1 || !op || !PIPELINE_STAGES.has(op)) {
@@ -252,7 +253,7 @@ export function applyPipeline(doc: Doc, pipeline: Doc[]): Doc {
     }
   }
   try {
-    const out = new Aggregator(pipeline, {}).run([doc])[0];
+    const out = new Aggregator(pipeline, variables === undefined ? {} : { variables }).run([doc])[0];
     if (!isPlainObject(out)) throw mongoError("update pipeline produced no document");
     return normalize(out);
   } catch (err) {

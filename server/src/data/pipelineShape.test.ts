@@ -35,16 +35,16 @@ describe("a pipeline's shape is checked before any document flows (on an empty c
   test("stages MongoDB knows that this server does not run are named as such", async () => {
     expect(await outcome([{ $geoNear: { near: [0, 0], distanceField: "d" } }])).toBe("$geoNear is not supported by this server");
     expect(await outcome([{ $collStats: {} }])).toBe("$collStats is not supported by this server");
-    expect(await outcome([{ $match: {} }, { $out: "copy" }])).toBe("$out is not supported by this server");
+    expect(await outcome([{ $out: "copy" }, { $match: {} }])).toBe("$out can only be the final stage in the pipeline");
   });
 
   test("$out and $merge are refused inside $lookup and $unionWith sub-pipelines (they ran as reads)", async () => {
     await s.call("insertOne", { document: { _id: 1 } });
     expect(await outcome([{ $lookup: { from: "other", pipeline: [{ $out: "x" }], as: "o" } }])).toBe(
-      "$out is not supported by this server",
+      "$out is not allowed within a $lookup's sub-pipeline",
     );
     expect(await outcome([{ $unionWith: { coll: "other", pipeline: [{ $merge: { into: "x" } }] } }])).toBe(
-      "$merge is not supported by this server",
+      "$merge is not allowed within a $unionWith's sub-pipeline",
     );
   });
 

@@ -13,10 +13,11 @@ import { mongoError } from "./errors.js";
 import { checkStageExpressions } from "./expressionShape.js";
 import { isKnownOperator } from "./mingoOptions.js";
 
-/** Stages MongoDB knows that this server does not run (writes, admin, search and geo stages). */
+/** The stages that write their input into a collection (outputStages.ts): last, and only at the top. */
+const OUTPUT_STAGES = new Set(["$out", "$merge"]);
+
+/** Stages MongoDB knows that this server does not run (admin, search and geo stages). */
 const NOT_SUPPORTED = new Set([
-  "$out",
-  "$merge",
   "$changeStream",
   "$changeStreamSplitLargeEvent",
   "$collStats",
@@ -116,21 +117,28 @@ function checkFacet(spec: unknown): void {
  * Checks a pipeline's shape (see the module's summary), its sub-pipelines included.
  * @param pipeline - the stages
  * @param inFacet - true for a pipeline within a `$facet` (a `$lookup` or `$unionWith` there too)
+ * @param within - the stage whose sub-pipeline this is (`"top"`: a request's own pipeline)
  * @throws ServerError 400 `MongoDBError` for a stage that is not an object of one field, an unknown
  * stage ("Unrecognized pipeline stage name: '$x'"), a stage this server does not run, a stage a
- * `$facet` may not hold, or a malformed `$facet`
+ * `$facet` may not hold, a malformed `$facet`, or a `$out`/`$merge` that is not the last stage of
+ * the request's own pipeline
  */
-export function checkPipeline(pipeline: readonly unknown[], inFacet = false): void {
-  for (const stage of pipeline) {
+export function checkPipeline(pipeline: readonly unknown[], inFacet = false, within: "top" | "$lookup" | "$unionWith" = "top"): void {
+  for (const [at, stage] of pipeline.entries()) {
     const name = stageName(stage);
     const spec = (stage as Record<string, unknown>)[name];
     if (inFacet && NOT_IN_FACET.has(name)) throw mongoError(`${name} is not allowed to be used within a $facet stage`);
+    if (OUTPUT_STAGES.has(name)) {
+      if (within !== "top") throw mongoError(`${name} is not allowed within a ${within}'s sub-pipeline`);
+      if (at !== pipeline.length - 1) throw mongoError(`${name} can only be the final stage in the pipeline`);
+      continue;
+    }
     if (NOT_SUPPORTED.has(name)) throw mongoError(`${name} is not supported by this server`);
     if (!SUPPORTED.has(name)) throw mongoError(`Unrecognized pipeline stage name: '${name}'`);
     checkStageExpressions(name, spec, isKnownOperator);
     if (name === "$facet") checkFacet(spec);
     else if ((name === "$lookup" || name === "$unionWith") && isPlainObject(spec) && Array.isArray(spec.pipeline)) {
-      checkPipeline(spec.pipeline as unknown[], inFacet);
+      checkPipeline(spec.pipeline as unknown[], inFacet, name);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
 import { toServerError } from "./errors.js";
+import { parseOutputStage, writeOutput } from "./outputStages.js";
 import { checkPipeline } from "./pipelineShape.js";
 import { project } from "./projection.js";
 
@@ -90,7 +91,7 @@ export function count(reg: DocRegistry, a: ArgsOf<"count">): number {
 
 /**
  * Runs a pipeline over given documents (private copies are made), its shape checked first
- * (pipelineShape.ts: `$out` and `$merge` are refused).
+ * (pipelineShape.ts: `$out` and `$merge` are refused here; {@link aggregate} runs them).
  * @param docs - the input documents (not modified)
  * @param pipeline - the stages
  * @param resolve - the documents of another collection of the same database, for `$lookup`,
@@ -118,5 +119,11 @@ export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection
  * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
  */
 export function aggregate(reg: DocRegistry, a: ArgsOf<"aggregate">): Doc[] {
-  return aggregateDocs(reg.get(a.database, a.collection).docs(), a.pipeline, (name) => reg.get(a.database, name).docs());
+  const resolve = (name: string): Doc[] => reg.get(a.database, name).docs();
+  const output = a.pipeline.length > 0 ? parseOutputStage(a.pipeline[a.pipeline.length - 1], a.database) : undefined;
+  if (output === undefined) return aggregateDocs(reg.get(a.database, a.collection).docs(), a.pipeline, resolve);
+  checkPipeline(a.pipeline);
+  const results = aggregateDocs(reg.get(a.database, a.collection).docs(), a.pipeline.slice(0, -1), resolve);
+  writeOutput(reg.get(a.database, output.collection), output, results);
+  return [];
 }
