@@ -43,7 +43,7 @@ import { mongoError } from "./errors.js";
 import { inOrderOf, projectionTree } from "./projectionOrder.js";
 import { isPlainObject } from "./bsonValues.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
-import { checkedQueryOperators, withoutComments } from "./queryChecks.js";
+import { asMongoQueryError, checkedQueryOperators, withoutComments } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
 import { bsonNumberQueryOperators } from "./bsonQueryNumbers.js";
 import { bsonRegexQueryOperators, regexQueryFilter } from "./bsonRegexQuery.js";
@@ -252,7 +252,11 @@ function withContext(options: Partial<Options> = {}): Partial<Options> {
 /** mingo's `Query` over the server's operators. */
 export class Query<T = AnyObject> extends QueryBase<T> {
   constructor(condition: Criteria<T>, options?: Partial<Options>) {
-    super(parsedFilter(condition), withContext(options));
+    try {
+      super(parsedFilter(condition), withContext(options));
+    } catch (err) {
+      throw asMongoQueryError(err);
+    }
   }
 }
 

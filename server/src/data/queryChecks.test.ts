@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { serverError } from "../../test/rejection.js";
 import { openService } from "../../test/dataHelpers.js";
 import { withoutComments } from "./queryChecks.js";
+import { Query } from "./mingoOptions.js";
 
 let s: ReturnType<typeof openService>;
 beforeAll(async () => {
@@ -111,4 +112,12 @@ describe("withoutComments", () => {
     const equality = { a: { b: 1, $elemMatch: { $comment: "x" } } };
     expect(withoutComments(equality)).toBe(equality);
   });
+});
+
+test("an unknown operator gets MongoDB's message, for a field and at the top level", () => {
+  expect(() => new Query({ a: { $foo: 1 } })).toThrow(/^unknown operator: \$foo$/);
+  expect(() => new Query({ $or: [{ a: { $foo: 1 } }] })).toThrow(/^unknown operator: \$foo$/);
+  expect(() => new Query({ $foo: 1 })).toThrow(
+    "unknown top level operator: $foo. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.",
+  );
 });

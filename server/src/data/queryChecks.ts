@@ -279,3 +279,21 @@ function dropComments(query: Doc): Doc {
 export function withoutComments<T>(filter: T): T {
   return isPlainObject(filter) ? (dropComments(filter) as T) : filter;
 }
+
+/**
+ * mingo's refusal of an unknown operator as MongoDB words it: `unknown operator: $x` for a field's
+ * operator, and the top-level message with MongoDB's hint; any other error is returned as it is.
+ * @param err - what compiling a query threw
+ */
+export function asMongoQueryError(err: unknown): unknown {
+  const message = err instanceof Error ? err.message : "";
+  const field = /^unknown query operator (\$\S*)$/.exec(message);
+  if (field) return mongoError(`unknown operator: ${field[1] ?? ""}`);
+  const top = /^unknown top level operator: (\$\S*)$/.exec(message);
+  if (top) {
+    return mongoError(
+      `unknown top level operator: ${top[1] ?? ""}. If you have a field name that starts with a '$' symbol, consider using $getField or $setField.`,
+    );
+  }
+  return err;
+}
