@@ -21,7 +21,7 @@ import type { Iterator } from "mingo/lazy";
 import * as pipelineOperators from "mingo/operators/pipeline";
 import type { Options } from "mingo/types";
 import { addFieldsPlan, type AddFieldsLeaf, type AddFieldsLevel, type AddFieldsPlan } from "./bsonAddFieldsSpec.js";
-import { fieldPathProblem } from "./bsonAddFieldsPaths.js";
+import { fieldPathProblem } from "./fieldPaths.js";
 import { bsonTypeName } from "./bsonNumbers.js";
 import { defineOwn, isPlainObject, MAX_NESTING, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";

@@ -9,7 +9,8 @@
  * @packageDocumentation
  */
 import { bsonTypeName } from "./bsonNumbers.js";
-import { bsonText, fieldNameProblem, fieldPathProblem, MAX_PATH_COMPONENTS } from "./bsonAddFieldsPaths.js";
+import { fieldNameProblem, fieldPathProblem, MAX_PATH_COMPONENTS } from "./fieldPaths.js";
+import { bsonText } from "./bsonText.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 

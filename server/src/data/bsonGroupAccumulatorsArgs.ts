@@ -6,7 +6,7 @@
  */
 import * as accumulatorOperators from "mingo/operators/accumulator";
 import type { Options } from "mingo/types";
-import { bsonText } from "./bsonAddFieldsPaths.js";
+import { bsonText } from "./bsonText.js";
 import { bsonType, isNumeric, roughNumber } from "./bsonNumbers.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";

@@ -8,7 +8,7 @@
  */
 import * as expressionOperators from "mingo/operators/expression";
 import type { AnyObject, Options } from "mingo/types";
-import { fieldPathProblem } from "./bsonAddFieldsPaths.js";
+import { fieldPathProblem } from "./fieldPaths.js";
 import { compareBson } from "./bsonCompare.js";
 import {
   type AccumulatorOperator,

@@ -2,7 +2,7 @@ import { Binary, Decimal128, Int32, Long } from "bson";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openService } from "../../test/dataHelpers.js";
 import { serverError } from "../../test/rejection.js";
-import { doubleNice } from "./bsonQueryNumbersText.js";
+import { doubleNice } from "./bsonText.js";
 
 const D = (text: string): Decimal128 => Decimal128.fromString(text);
 const L = (text: string): Long => Long.fromString(text);

@@ -22,7 +22,7 @@ import type { AnyObject, Options } from "mingo/types";
 import { isNumeric } from "./bsonNumbers.js";
 import { coerceToInt64, exactInt64, modArguments } from "./bsonQueryNumbersArgs.js";
 import { parseBitMask, testBytes, testNumber, type BitOperator } from "./bsonQueryNumbersBits.js";
-import { binaryBytes } from "./bsonQueryNumbersText.js";
+import { binaryBytes } from "./bsonText.js";
 import { someLeafValue } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
 

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import { bsonType, isNumeric } from "./bsonNumbers.js";
-import { elementText } from "./bsonQueryNumbersText.js";
+import { elementText } from "./bsonText.js";
 import { INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN } from "./numberText.js";
 
 /** A value, or MongoDB's message for why the argument cannot give one. */

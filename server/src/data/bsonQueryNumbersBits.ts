@@ -8,7 +8,7 @@
  */
 import { isNumeric } from "./bsonNumbers.js";
 import { nonNegativeIntArgument, nonNegativeLongArgument, type Parsed } from "./bsonQueryNumbersArgs.js";
-import { binaryBytes, elementText } from "./bsonQueryNumbersText.js";
+import { binaryBytes, elementText } from "./bsonText.js";
 
 /** The four bitwise operators. */
 export type BitOperator = "$bitsAllSet" | "$bitsAllClear" | "$bitsAnySet" | "$bitsAnyClear";

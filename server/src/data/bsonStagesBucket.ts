@@ -25,7 +25,7 @@ import { sortDocs } from "./bsonSort.js";
 import { valueText } from "./bsonStringsValues.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
-import { elementText } from "./bsonStagesText.js";
+import { bsonText } from "./bsonText.js";
 
 type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
 
@@ -81,7 +81,7 @@ function parseBucket(expr: unknown, options: Options): BucketSpec {
       const isExpression = first?.startsWith("$") === true || (typeof value === "string" && value.startsWith("$"));
       if (!isExpression) {
         throw mongoError(
-          `The $bucket 'groupBy' field must be defined as a $-prefixed path or an expression, but found: ${elementText(value)}.`,
+          `The $bucket 'groupBy' field must be defined as a $-prefixed path or an expression, but found: ${bsonText(value)}.`,
         );
       }
       spec.groupBy = value;
@@ -91,14 +91,13 @@ function parseBucket(expr: unknown, options: Options): BucketSpec {
         throw mongoError(`The $bucket 'boundaries' field must be an array, but found type: ${bsonTypeName(value)}.`);
       spec.boundaries = value.map((item) => {
         if (!isConstant(item)) {
-          throw mongoError(`The $bucket 'boundaries' field must be an array of constant values, but found value: ${elementText(item)}.`);
+          throw mongoError(`The $bucket 'boundaries' field must be an array of constant values, but found value: ${bsonText(item)}.`);
         }
         return evalExpr({}, item, options);
       });
       checkBoundaries(spec.boundaries);
     } else if (name === "default") {
-      if (!isConstant(value))
-        throw mongoError(`The $bucket 'default' field must be a constant expression, but found: ${elementText(value)}.`);
+      if (!isConstant(value)) throw mongoError(`The $bucket 'default' field must be a constant expression, but found: ${bsonText(value)}.`);
       spec.hasDefault = true;
       spec.defaultValue = evalExpr({}, value, options);
     } else if (name === "output") {

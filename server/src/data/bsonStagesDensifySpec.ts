@@ -13,7 +13,7 @@ import { bsonType, bsonTypeName, isNumeric } from "./bsonNumbers.js";
 import { D } from "./bsonArithmetic.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
-import { checkedFieldPath } from "./bsonStagesPaths.js";
+import { checkedFieldPath } from "./fieldPaths.js";
 import { idlFields } from "./bsonStagesText.js";
 
 /** A parsed `$densify` specification. */

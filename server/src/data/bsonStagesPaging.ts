@@ -19,7 +19,7 @@ import { D } from "./bsonArithmetic.js";
 import { bsonType } from "./bsonNumbers.js";
 import { defineOwn, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
-import { elementText } from "./bsonStagesText.js";
+import { bsonText } from "./bsonText.js";
 
 type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
 
@@ -30,7 +30,7 @@ const TWO_63 = 2 ** 63;
  * @returns the number, or the reason MongoDB gives (its text quotes the element)
  */
 function nonNegativeLong(stage: string, v: unknown): number | string {
-  const shown = `${stage}: ${elementText(v)}`;
+  const shown = `${stage}: ${bsonText(v)}`;
   let n: number;
   const type = bsonType(v);
   if (typeof v === "number" || type === "Int32" || type === "Double") {

@@ -23,7 +23,8 @@ import type { Options } from "mingo/types";
 import { bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject, type Doc } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
-import { checkedFieldPath, nestedValue, REMOVE, withValueAt } from "./bsonStagesPaths.js";
+import { checkedFieldPath } from "./fieldPaths.js";
+import { nestedValue, REMOVE, withValueAt } from "./bsonStagesPaths.js";
 
 type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
 

@@ -1,10 +1,9 @@
 /**
- * MongoDB's checks of the field paths a stage names (field_path.cpp) and its rendering of a
- * specification in messages (BSONObj::toString), for `$addFields`/`$set` and `$unset`.
+ * MongoDB's checks of the field paths a stage or an accumulator names (field_path.cpp, FCV 5.0 and
+ * later, which add the `$getField` hint to the messages).
  * @packageDocumentation
  */
-import { bsonTypeName } from "./bsonNumbers.js";
-import { isPlainObject } from "./bsonValues.js";
+import { mongoError } from "./errors.js";
 
 /** The most components a field path may have (FieldPath: BSONDepth::getMaxAllowableDepth()). */
 export const MAX_PATH_COMPONENTS = 200;
@@ -43,24 +42,13 @@ export function fieldPathProblem(path: string): string | undefined {
 }
 
 /**
- * A value as MongoDB's BSONObj::toString writes it in messages: `{ a: 1, b: "x" }`, `[ 1, 2 ]`,
- * `{}`; a whole number as an int, dates as `new Date(ms)`, ObjectIds as `ObjectId('…')`.
- * @param value - a specification or a part of one
+ * Checks a dotted field path as MongoDB's FieldPath constructor does.
+ * @param path - a path such as `a.b` (without a leading `$`)
+ * @returns the path's components
+ * @throws ServerError 400 `MongoDBError` for an empty path or component, a trailing dot, a component starting with `$`, a NUL, or more than 200 components
  */
-export function bsonText(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? "[]" : `[ ${value.map(bsonText).join(", ")} ]`;
-  if (isPlainObject(value)) {
-    const entries = Object.entries(value);
-    return entries.length === 0 ? "{}" : `{ ${entries.map(([key, v]) => `${key}: ${bsonText(v)}`).join(", ")} }`;
-  }
-  if (typeof value === "string") return `"${value}"`;
-  if (value instanceof Date) return `new Date(${value.getTime()})`;
-  switch (bsonTypeName(value)) {
-    case "objectId":
-      return `ObjectId('${String(value)}')`;
-    case "decimal":
-      return `NumberDecimal("${String(value)}")`;
-    default:
-      return String(value);
-  }
+export function checkedFieldPath(path: string): string[] {
+  const problem = fieldPathProblem(path);
+  if (problem !== undefined) throw mongoError(problem);
+  return path.split(".");
 }

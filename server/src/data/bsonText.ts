@@ -1,15 +1,17 @@
 /**
- * A query argument as MongoDB's parse errors show it: `BSONElement::toString(true, false)`
- * (bsonelement.cpp), `name: value`, a double through `StringBuilder::appendDoubleNice`
- * (`%.16g` with `.0` added when the text has no `.`, `E` or `N`: `1.5`, `-1.0`, `1e+30.0`,
- * `nan.0`), a string in quotes, documents and arrays as `{ a: 1 }` and `[ 1, 2 ]`.
+ * Values as MongoDB's messages show them, `BSONElement::toString` (bsonelement.cpp): a double
+ * through `StringBuilder::appendDoubleNice` (`%.16g` with `.0` added when the text has no `.`, `E`
+ * or `N`: `1.5`, `-1.0`, `1e+30.0`, `nan.0`), Int32/Int64/Decimal128 as their digits, a string in
+ * quotes, documents and arrays as `{ a: 1 }` and `[ 1, 2 ]`, `new Date(ms)`, `ObjectId('…')`,
+ * `/pattern/flags`, `Timestamp(t, i)`, BinData. One module for every message that quotes a value
+ * (query arguments, stage and accumulator specifications).
  * @packageDocumentation
  */
 import { bsonType, bsonTypeName } from "./bsonNumbers.js";
 import { isPlainObject } from "./bsonValues.js";
 import { valueText } from "./bsonStringsValues.js";
 
-/** The longest text shown of one argument (MongoDB shows it whole; a request could make it huge). */
+/** The longest text shown of one value (MongoDB shows it whole; a request could make it huge). */
 const MAX_TEXT = 1000;
 /** How deep documents and arrays are shown (BSONObj::maxToStringRecursionDepth). */
 const MAX_DEPTH = 100;
@@ -62,10 +64,13 @@ function binaryText(v: unknown, bytes: Uint8Array): string {
 
 function valueShown(v: unknown, depth: number): string {
   if (depth > MAX_DEPTH) return "...";
-  if (typeof v === "number") return bsonTypeName(v) === "double" ? doubleNice(v) : String(v);
-  if (typeof v === "string") return v.length > 160 ? `"${v.slice(0, 150)}..."` : `"${v}"`;
+  if (v === null) return "null";
   if (v === undefined) return "undefined";
+  if (typeof v === "boolean") return String(v);
+  if (typeof v === "number") return bsonTypeName(v) === "double" ? doubleNice(v) : String(v);
+  if (typeof v === "string") return `"${v}"`;
   if (v instanceof Date) return `new Date(${v.getTime()})`;
+  if (v instanceof RegExp) return `/${v.source}/${v.flags}`;
   if (Array.isArray(v)) return v.length === 0 ? "[]" : `[ ${v.map((x) => valueShown(x, depth + 1)).join(", ")} ]`;
   if (isPlainObject(v)) {
     const entries = Object.entries(v);
@@ -82,9 +87,29 @@ function valueShown(v: unknown, depth: number): string {
       return (v as { toString(): string }).toString();
     case "ObjectId":
       return `ObjectId('${(v as { toHexString(): string }).toHexString()}')`;
+    case "BSONRegExp": {
+      const re = v as { pattern: string; options: string };
+      return `/${re.pattern}/${re.options}`;
+    }
+    case "Timestamp": {
+      const ts = v as { t: number; i: number };
+      return `Timestamp(${ts.t}, ${ts.i})`;
+    }
+    case "MinKey":
+    case "MaxKey":
+      return bsonType(v) ?? "";
     default:
       return valueText(v);
   }
+}
+
+/**
+ * A value as MongoDB's messages show it (cut after {@link MAX_TEXT} characters).
+ * @param v - the value
+ */
+export function bsonText(v: unknown): string {
+  const text = valueShown(v, 0);
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}...` : text;
 }
 
 /**
