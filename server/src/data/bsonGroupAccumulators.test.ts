@@ -1,9 +1,8 @@
 import { Decimal128, Long } from "bson";
 import { describe, expect, test } from "vitest";
 import { openService } from "../../test/dataHelpers.js";
-import { Aggregator } from "./mingoOptions.js";
+import { grouped as groupedBy, windowed as windowedBy, type Row } from "../../test/aggregateKit.js";
 
-type Row = Record<string, unknown>;
 const dec = (s: string) => Decimal128.fromString(s);
 
 const docs: Row[] = [
@@ -14,15 +13,11 @@ const docs: Row[] = [
   { _id: 5, g: 2, v: 5 },
 ];
 
-/** `r` of each group of `input` by `g`, in `g` order. */
-const grouped = (acc: unknown, input: Row[] = docs): unknown[] =>
-  new Aggregator([{ $group: { _id: "$g", r: acc } }, { $sort: { _id: 1 } }]).run<Row>(input).map((row) => row.r);
+/** `r` of each group by `g` (the test documents by default). */
+const grouped = (acc: unknown, input: Row[] = docs): unknown[] => groupedBy(acc, input);
 
-/** `r` of each document (window function `output` over partitions by `g`, sorted by `_id`). */
-const windowed = (output: Row, input: Row[] = docs): unknown[] =>
-  new Aggregator([{ $setWindowFields: { partitionBy: "$g", sortBy: { _id: 1 }, output: { r: output } } }, { $sort: { _id: 1 } }])
-    .run<Row>(input)
-    .map((row) => row.r);
+/** `r` of each document, a window function over partitions by `g` (the test documents by default). */
+const windowed = (output: Row, input: Row[] = docs): unknown[] => windowedBy(output, input);
 
 describe("$push", () => {
   test("a document where the value is missing pushes nothing, null is pushed ($group and window)", () => {

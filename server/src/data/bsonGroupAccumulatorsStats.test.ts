@@ -1,8 +1,7 @@
 import { Decimal128, Long } from "bson";
 import { describe, expect, test } from "vitest";
-import { Aggregator } from "./mingoOptions.js";
+import { grouped as groupedBy, windowed as windowedBy, projected, type Row } from "../../test/aggregateKit.js";
 
-type Row = Record<string, unknown>;
 const dec = (s: string) => Decimal128.fromString(s);
 
 const docs: Row[] = [
@@ -16,19 +15,11 @@ const docs: Row[] = [
   { _id: 8, g: 2, v: 5 },
 ];
 
-/** `r` of each group of `input` by `g`, in `g` order. */
-const grouped = (acc: unknown, input: Row[] = docs): unknown[] =>
-  new Aggregator([{ $group: { _id: "$g", r: acc } }, { $sort: { _id: 1 } }]).run<Row>(input).map((row) => row.r);
+/** `r` of each group by `g` (the test documents by default). */
+const grouped = (acc: unknown, input: Row[] = docs): unknown[] => groupedBy(acc, input);
 
-/** `r` of each document (window function `output` over partitions by `g`, sorted by `_id`). */
-const windowed = (output: Row, input: Row[] = docs): unknown[] =>
-  new Aggregator([{ $setWindowFields: { partitionBy: "$g", sortBy: { _id: 1 }, output: { r: output } } }, { $sort: { _id: 1 } }])
-    .run<Row>(input)
-    .map((row) => row.r);
-
-/** The value of an expression in `$project`. */
-const projected = (expr: unknown, doc: Row = {}): unknown =>
-  (new Aggregator([{ $project: { _id: 0, v: expr } }]).run<Row>([doc])[0] as Row).v;
+/** `r` of each document, a window function over partitions by `g` (the test documents by default). */
+const windowed = (output: Row, input: Row[] = docs): unknown[] => windowedBy(output, input);
 
 const median = { $median: { input: "$v", method: "approximate" } };
 const percentile = (p: unknown) => ({ $percentile: { input: "$v", p, method: "approximate" } });
