@@ -162,3 +162,51 @@ describe("regexQueryFilter: regex conditions parsed as MongoDB's", () => {
     expect(regexQueryFilter(5)).toBe(5);
   });
 });
+
+describe("filters compiled by mingo's own stages and projections are parsed as MongoDB's too", () => {
+  test("$graphLookup's restrictSearchWithMatch and the $elemMatch projection read PCRE and drop $comment", async () => {
+    await s.call(
+      "insertMany",
+      {
+        documents: [
+          { _id: "A", name: "abc", next: "B" },
+          { _id: "B", name: "ABC", next: "C" },
+          { _id: "C", name: "x" },
+        ],
+      },
+      "chain",
+    );
+    const chain = (restrict: Record<string, unknown>) =>
+      s.call(
+        "aggregate",
+        {
+          pipeline: [
+            { $match: { _id: "A" } },
+            {
+              $graphLookup: {
+                from: "chain",
+                startWith: "$next",
+                connectFromField: "next",
+                connectToField: "_id",
+                as: "c",
+                restrictSearchWithMatch: restrict,
+              },
+            },
+            { $project: { ids: "$c._id" } },
+          ],
+        },
+        "chain",
+      );
+    expect(await chain({ name: { $regex: "(?i)^abc$" } })).toEqual([{ _id: "A", ids: ["B"] }]);
+    expect(await chain({ $comment: "x", name: "ABC" })).toEqual([{ _id: "A", ids: ["B"] }]);
+    await s.call("insertOne", { document: { _id: 1, arr: [{ n: "xyz" }, { n: "ABC" }] } }, "elem");
+    const projected = await s.call("find", { project: { arr: { $elemMatch: { n: { $regex: "(?i)^abc" } } } } }, "elem");
+    expect(projected).toEqual([{ _id: 1, arr: [{ n: "ABC" }] }]);
+  });
+
+  test("a pattern too deep for the JavaScript engine fails as an invalid pattern when the query compiles, with a short message", async () => {
+    const message = await failure([{ s: "a" }], { s: { $regex: "$".repeat(16000) } });
+    expect(message).toMatch(/^Regular expression is invalid: /);
+    expect(message.length).toBeLessThan(200);
+  });
+});

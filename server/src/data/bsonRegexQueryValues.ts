@@ -125,6 +125,8 @@ export function compileQueryRegex(pattern: string, options: string): QueryRegex 
   let re: RegExp;
   try {
     re = new RegExp(translated.source, `${translated.flags}u`);
+    // V8 compiles a pattern when it first runs: a translation too deep for its stack fails here, not in a query
+    re.test("");
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw invalidPattern(message.slice(message.lastIndexOf(": ") + 2));

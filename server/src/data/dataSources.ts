@@ -85,6 +85,16 @@ export function servedDatabase(stored: string, service: string, primary: string 
 }
 
 /**
+ * The database a stored name stands for in requests: the name itself for the primary data source,
+ * else the part before the data source's separator (`$` cannot appear in a requested name).
+ * @param stored - a database name in the store
+ */
+export function requestedDatabase(stored: string): string {
+  const at = stored.lastIndexOf(SEPARATOR);
+  return at < 0 ? stored : stored.slice(0, at);
+}
+
+/**
  * True for a database name requests may use (MongoDB refuses `$` and NUL in them).
  * @param database - the name
  */

@@ -201,6 +201,22 @@ function parsedFilter<T>(filter: T): T {
 const matchStage: PipelineOperator = (collection, expr, options) =>
   (pipelineOperators.$match as unknown as PipelineOperator)(collection, parsedFilter(expr), options);
 
+/** `$graphLookup` with its `restrictSearchWithMatch` over {@link parsedFilter} (mingo compiles it with its own `Query`). */
+const graphLookupStage: PipelineOperator = (collection, expr, options) =>
+  (pipelineOperators.$graphLookup as unknown as PipelineOperator)(
+    collection,
+    isPlainObject(expr) && isPlainObject(expr.restrictSearchWithMatch)
+      ? { ...expr, restrictSearchWithMatch: parsedFilter(expr.restrictSearchWithMatch) }
+      : expr,
+    options,
+  );
+
+type ProjectionOperator = (obj: unknown, expr: unknown, field: string, options: Options) => unknown;
+
+/** The `$elemMatch` projection over {@link parsedFilter} (mingo compiles it with its own `Query`). */
+const elemMatchProjection: ProjectionOperator = (obj, expr, field, options) =>
+  (projectionOperators.$elemMatch as unknown as ProjectionOperator)(obj, parsedFilter(expr), field, options);
+
 const CONTEXT = Context.init({
   accumulator: {
     ...accumulatorOperators,
@@ -215,6 +231,7 @@ const CONTEXT = Context.init({
     ...bsonStageOperators,
     ...addFieldsStages,
     $match: matchStage,
+    $graphLookup: graphLookupStage,
     $setWindowFields: setWindowFields,
     $project: projectStage,
     $sample: sampleStage,
@@ -223,7 +240,7 @@ const CONTEXT = Context.init({
     $sortByCount: sortByCountStage,
     $lookup: lookupStage,
   } as unknown as typeof pipelineOperators,
-  projection: projectionOperators,
+  projection: { ...projectionOperators, $elemMatch: elemMatchProjection } as unknown as typeof projectionOperators,
   query: nestedArrayPaths(
     checkedQueryOperators({
       ...bsonQueryOperators,

@@ -19,7 +19,7 @@ import { functionNotFound, invalidParameter, toServerError } from "./errors.js";
 import { EvalPool } from "./evalPool.js";
 import { pack } from "./evalProtocol.js";
 import { OrderedFilter } from "./orderedFilter.js";
-import { refuseOutputInTransaction } from "./outputStagesSpec.js";
+import { refuseOutputStage } from "./outputStagesSpec.js";
 import { isLinearCall, linearQuery } from "./linearCalls.js";
 import { Query } from "./mingoOptions.js";
 import { QueryRunner } from "./queryRunner.js";
@@ -121,7 +121,7 @@ export function createMongoService(
     async call(service: string, name: string, args: unknown[], caller: Caller): Promise<unknown> {
       checkService(service);
       if (!isMethodName(name)) throw functionNotFound(name);
-      if (caller.transaction !== undefined && name === "aggregate") refuseOutputInTransaction(args);
+      if (name === "aggregate") refuseOutputStage(args, { user: isUserCaller(caller), transaction: caller.transaction !== undefined });
       const requested = Array.isArray(args) ? args : [];
       // a transaction runs alone: see transactions.ts
       return transactions.run(

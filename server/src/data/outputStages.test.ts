@@ -1,6 +1,7 @@
 import { ObjectId } from "bson";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
+import { openAccess } from "../rules/access.js";
 
 let s: ReturnType<typeof openService>;
 
@@ -37,6 +38,12 @@ describe("$out", () => {
     expect(await s.call("count", {})).toBe(3); // the source is left as it was
     await s.call("aggregate", { pipeline: [{ $match: { amount: { $gt: 6 } } }, { $out: { db: "demo", coll: "items" } }] });
     expect(await s.call("count", {})).toBe(2); // the source itself may be the target
+  });
+
+  test("leaves the target in the results' order, also where it held the same _ids (MongoDB renames a new collection over it)", async () => {
+    await s.call("insertMany", { documents: [{ _id: 3 }, { _id: 2 }, { _id: 1 }] }, "sorted");
+    await s.call("aggregate", { pipeline: [{ $sort: { _id: 1 } }, { $out: "sorted" }] });
+    expect(((await s.call("find", {}, "sorted")) as { _id: number }[]).map((d) => d._id)).toEqual([1, 2, 3]);
   });
 
   test("gives results without _id an ObjectId, and a duplicate _id fails with nothing written", async () => {
@@ -140,5 +147,40 @@ describe("$out and $merge are checked as MongoDB parses them", () => {
     });
     expect(await failure(inTransaction)).toBe("$out cannot be used in a transaction");
     expect(await s.call("count", {}, "x")).toBe(0);
+    expect(
+      await failure(s.call("aggregate", { pipeline: [{ $merge: { into: "x", whenMatched: "keepExisting", whenNotMatched: "discard" } }] })),
+    ).toBe("Combination of $merge modes 'whenMatched: keepExisting' and 'whenNotMatched: discard' is not supported");
+    expect(
+      await failure(s.call("aggregate", { pipeline: [{ $merge: { into: "x", let: { new: "$a" }, whenMatched: [{ $set: { a: 1 } }] } }] })),
+    ).toBe("'let' may not define a value for the reserved 'new' variable other than '$$ROOT'");
+    expect(await failure(s.call("aggregate", { pipeline: [{ $merge: { into: "x", whenMatched: [{ $set: { a: { $foo: 1 } } }] } }] }))).toBe(
+      "Unrecognized expression '$foo'",
+    );
+  });
+
+  test("application users may not use them, whatever the data access policy (--allow-all-data wrote the custom user data)", async () => {
+    const open = openService(":memory:", undefined, { access: openAccess({ database: "demo", collection: "userData" }) });
+    const user = { user: { id: "aaaaaaaaaaaaaaaaaaaaaaaa", type: "normal" as const, data: {}, custom_data: {}, identities: [] } };
+    try {
+      for (const stage of [{ $out: "userData" }, { $merge: "userData" }]) {
+        const call = open.service.call(SERVICE, "aggregate", [{ database: "demo", collection: "items", pipeline: [stage] }], user);
+        expect(await failure(call)).toMatch(/^aggregation stage \$(out|merge) is not allowed for application users/);
+      }
+      expect(await open.call("count", {}, "userData")).toBe(0);
+    } finally {
+      await open.close();
+    }
+  });
+
+  test("on a data source other than the primary, {db, coll} names the request's database", async () => {
+    const call = (pipeline: unknown[]) =>
+      s.service.call("mongo-db", "aggregate", [{ database: "demo", collection: "items", pipeline }], SYSTEM);
+    await s.service.call("mongo-db", "insertOne", [{ database: "demo", collection: "items", document: { _id: 1 } }], SYSTEM);
+    await call([{ $out: { db: "demo", coll: "copy" } }]);
+    await call([{ $merge: { into: { db: "demo", coll: "copy2" } } }]);
+    await call([{ $out: "copy3" }]);
+    for (const coll of ["copy", "copy2", "copy3"]) {
+      expect(await s.service.call("mongo-db", "count", [{ database: "demo", collection: coll }], SYSTEM)).toBe(1);
+    }
   });
 });

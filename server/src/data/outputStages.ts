@@ -21,16 +21,16 @@ import { duplicateKey } from "./writeMethods.js";
 
 export { parseOutputStage, type OutputSpec } from "./outputStagesSpec.js";
 
-/** The working state of the target: each touched document's original and current version. */
+/** `$merge`'s working state of the target: each touched document's original and current version. */
 class Target {
-  private readonly touched = new Map<string, { before: Doc | null; after: Doc | null; replaced: boolean }>();
+  private readonly touched = new Map<string, { before: Doc | null; after: Doc; replaced: boolean }>();
 
   constructor(readonly coll: DocCollection) {}
 
   /** The current document of a key (after this stage's earlier writes). */
   get(key: string): Doc | undefined {
     const t = this.touched.get(key);
-    return t === undefined ? this.coll.get(key) : (t.after ?? undefined);
+    return t === undefined ? this.coll.get(key) : t.after;
   }
 
   /** Every current document (the target's, with this stage's writes). */
@@ -39,11 +39,11 @@ class Target {
       const key = idKey(doc._id);
       if (!this.touched.has(key)) yield doc;
     }
-    for (const t of this.touched.values()) if (t.after !== null) yield t.after;
+    for (const t of this.touched.values()) yield t.after;
   }
 
-  /** Sets the current version of a key (null: deleted); `replaced` marks a whole-document replacement. */
-  set(key: string, after: Doc | null, replaced = false): void {
+  /** Sets the current version of a key; `replaced` marks a whole-document replacement. */
+  set(key: string, after: Doc, replaced = false): void {
     const t = this.touched.get(key);
     if (t === undefined) this.touched.set(key, { before: this.coll.get(key) ?? null, after, replaced });
     else {
@@ -56,9 +56,7 @@ class Target {
   mutations(): Mutation[] {
     const out: Mutation[] = [];
     for (const [key, { before, after, replaced }] of this.touched) {
-      if (before === null && after === null) continue;
       if (before === null) out.push({ kind: "insert", key, before, after });
-      else if (after === null) out.push({ kind: "delete", key, before, after });
       else if (!sameValue(before, after)) out.push({ kind: replaced ? "replace" : "update", key, before, after });
     }
     return out;
@@ -72,20 +70,23 @@ function withId(doc: Doc): Doc {
   return "_id" in copy && copy._id !== undefined ? copy : { _id: new ObjectId(), ...copy };
 }
 
-/** `$out`: the target holds exactly the results (a result `_id` met twice is a duplicate key). */
-function writeOut(target: Target, results: Doc[]): void {
-  const keep = new Set<string>();
+/**
+ * `$out`'s mutations: every stored document deleted, then the results inserted in their order (a
+ * result `_id` met twice is a duplicate key). MongoDB writes a new collection and renames it over
+ * the target, so the target's natural order is the results' (a `$sort` before `$out` holds for a
+ * later `find`); replacing documents in place would keep their old places.
+ */
+function outMutations(coll: DocCollection, results: Doc[]): Mutation[] {
+  const mutations: Mutation[] = coll.docs().map((doc) => ({ kind: "delete", key: idKey(doc._id), before: doc, after: null }));
+  const seen = new Set<string>();
   for (const result of results) {
     const doc = withId(result);
     const key = idKey(doc._id);
-    if (keep.has(key)) throw duplicateKey(target.coll, doc._id);
-    keep.add(key);
-    target.set(key, doc, true);
+    if (seen.has(key)) throw duplicateKey(coll, doc._id);
+    seen.add(key);
+    mutations.push({ kind: "insert", key, before: null, after: doc });
   }
-  for (const doc of target.coll.docs()) {
-    const key = idKey(doc._id);
-    if (!keep.has(key)) target.set(key, null);
-  }
+  return mutations;
 }
 
 /** The value of a dotted path in a document, or undefined (an array on the way counts as the value). */
@@ -178,9 +179,12 @@ function writeMerge(target: Target, spec: MergeSpec, results: Doc[]): void {
  * @throws ServerError 400 `MongoDBError` for a duplicate `_id`, a `$merge` `on` field missing, null or an array, `whenMatched: "fail"` or `whenNotMatched: "fail"` meeting a document, or an `_id` a `whenMatched` mode would change (then nothing is written)
  */
 export function writeOutput(target: DocCollection, output: OutputSpec, results: Doc[]): void {
-  const state = new Target(target);
-  if (output.stage === "$out") writeOut(state, results);
-  else writeMerge(state, output, results);
-  const mutations = state.mutations();
+  let mutations: Mutation[];
+  if (output.stage === "$out") mutations = outMutations(target, results);
+  else {
+    const state = new Target(target);
+    writeMerge(state, output, results);
+    mutations = state.mutations();
+  }
   if (mutations.length > 0) target.commit(mutations);
 }

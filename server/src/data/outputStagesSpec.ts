@@ -5,8 +5,10 @@
  * @packageDocumentation
  */
 import type { Doc } from "./bsonValues.js";
+import { requestedDatabase } from "./dataSources.js";
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
+import { notAllowedForUsers } from "../rules/errors.js";
 
 /** `$out`'s target. */
 export interface OutSpec {
@@ -32,10 +34,12 @@ export type OutputSpec = OutSpec | MergeSpec;
 const MATCHED_MODES = new Set(["replace", "keepExisting", "merge", "fail"]);
 const NOT_MATCHED_MODES = new Set(["insert", "discard", "fail"]);
 const MERGE_FIELDS = new Set(["into", "on", "let", "whenMatched", "whenNotMatched"]);
+/** The mode pairs MongoDB's $merge has no strategy for (document_source_merge.cpp's descriptors). */
+const UNSUPPORTED_MODES = new Set(["keepExisting/fail", "keepExisting/discard", "fail/fail", "fail/discard"]);
 
 /** The collection a stage names (a string, or `{db, coll}` of the request's database). */
 function targetName(stage: string, value: unknown, database: string): string {
-  let db = database;
+  let db = requestedDatabase(database);
   let coll = value;
   if (isPlainObject(value)) {
     if (value.db !== undefined) {
@@ -48,7 +52,8 @@ function targetName(stage: string, value: unknown, database: string): string {
   }
   if (typeof coll !== "string" || coll === "")
     throw mongoError(`Invalid ${stage} target namespace: the collection name must be a non-empty string`);
-  if (db !== database) throw mongoError(`${stage} to another database (${db}) is not supported by this server`);
+  // `database` is the store's name: a data source's own beside the primary's (dataSources.ts)
+  if (db !== requestedDatabase(database)) throw mongoError(`${stage} to another database (${db}) is not supported by this server`);
   if (coll.startsWith("system.") || coll.includes("$") || coll.includes("\0"))
     throw mongoError(`Invalid ${stage} target namespace: ${db}.${coll}`);
   return coll;
@@ -87,6 +92,12 @@ function parseMerge(value: unknown, database: string): MergeSpec {
     throw mongoError(`Cannot use 'let' variables with 'whenMatched: ${String(whenMatched)}' mode`);
   if (value.let !== undefined && !isPlainObject(value.let))
     throw mongoError("BSON field '$merge.let' is the wrong type, expected type 'object'");
+  if (isPlainObject(value.let) && "new" in value.let && value.let.new !== "$$ROOT") {
+    throw mongoError("'let' may not define a value for the reserved 'new' variable other than '$$ROOT'");
+  }
+  if (typeof whenMatched === "string" && UNSUPPORTED_MODES.has(`${whenMatched}/${whenNotMatched}`)) {
+    throw mongoError(`Combination of $merge modes 'whenMatched: ${whenMatched}' and 'whenNotMatched: ${whenNotMatched}' is not supported`);
+  }
   return {
     stage: "$merge",
     collection: targetName("$merge", value.into, database),
@@ -110,16 +121,27 @@ export function parseOutputStage(stage: unknown, database: string): OutputSpec |
   return undefined;
 }
 
-/**
- * Refuses a pipeline that ends with `$out` or `$merge` in a transaction, as MongoDB does
- * (OperationNotSupportedInTransaction).
- * @param args - the `aggregate` call's arguments (`[{database, collection, pipeline}]`)
- * @throws ServerError 400 `MongoDBError` "$out cannot be used in a transaction"
- */
-export function refuseOutputInTransaction(args: unknown): void {
+/** The output stage a call's pipeline ends with (`aggregate`'s arguments), if any. */
+function outputStageOf(args: unknown): string | undefined {
   const first: unknown = Array.isArray(args) ? args[0] : undefined;
   const pipeline = isPlainObject(first) ? first.pipeline : undefined;
   const last: unknown = Array.isArray(pipeline) ? pipeline[pipeline.length - 1] : undefined;
-  if (!isPlainObject(last)) return;
-  for (const stage of ["$out", "$merge"]) if (stage in last) throw mongoError(`${stage} cannot be used in a transaction`);
+  if (!isPlainObject(last)) return undefined;
+  return ["$out", "$merge"].find((stage) => stage in last);
+}
+
+/**
+ * Refuses a pipeline that ends with `$out` or `$merge` where App Services and MongoDB refuse it:
+ * to application users, whatever the data access policy (App Services keeps these stages for
+ * system functions; under `--allow-all-data` a user could otherwise rewrite the custom user data
+ * collection), and in a transaction (MongoDB's OperationNotSupportedInTransaction).
+ * @param args - the `aggregate` call's arguments (`[{database, collection, pipeline}]`)
+ * @param caller - who calls: an application user, and whether within a transaction
+ * @throws ServerError 400 `MongoDBError` "aggregation stage $out is not allowed for application users; …" or "$out cannot be used in a transaction"
+ */
+export function refuseOutputStage(args: unknown, caller: { user: boolean; transaction: boolean }): void {
+  const stage = outputStageOf(args);
+  if (stage === undefined) return;
+  if (caller.user) throw notAllowedForUsers(stage, "aggregation stage");
+  if (caller.transaction) throw mongoError(`${stage} cannot be used in a transaction`);
 }

@@ -10,7 +10,7 @@
 import { isPlainObject } from "./bsonValues.js";
 import { expressionTypeName } from "./bsonTypes.js";
 import { mongoError } from "./errors.js";
-import { checkStageExpressions } from "./expressionShape.js";
+import { checkExpression, checkStageExpressions } from "./expressionShape.js";
 import { isKnownOperator } from "./mingoOptions.js";
 
 /** The stages that write their input into a collection (outputStages.ts): last, and only at the top. */
@@ -94,6 +94,16 @@ function facetNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** Checks the expressions of `$merge`'s `let` and of its `whenMatched` pipeline. */
+function checkMergeExpressions(spec: Record<string, unknown>): void {
+  if (isPlainObject(spec.let)) checkExpression(spec.let, isKnownOperator);
+  if (!Array.isArray(spec.whenMatched)) return;
+  for (const stage of spec.whenMatched as unknown[]) {
+    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    if (name !== undefined) checkStageExpressions(name, (stage as Record<string, unknown>)[name], isKnownOperator);
+  }
+}
+
 /** Checks `$facet`'s specification and each of its sub-pipelines. */
 function checkFacet(spec: unknown): void {
   if (!isPlainObject(spec) || Object.keys(spec).length === 0) throw mongoError("the $facet specification must be a non-empty object");
@@ -131,6 +141,7 @@ export function checkPipeline(pipeline: readonly unknown[], inFacet = false, wit
     if (OUTPUT_STAGES.has(name)) {
       if (within !== "top") throw mongoError(`${name} is not allowed within a ${within}'s sub-pipeline`);
       if (at !== pipeline.length - 1) throw mongoError(`${name} can only be the final stage in the pipeline`);
+      if (name === "$merge" && isPlainObject(spec)) checkMergeExpressions(spec);
       continue;
     }
     if (NOT_SUPPORTED.has(name)) throw mongoError(`${name} is not supported by this server`);

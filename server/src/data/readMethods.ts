@@ -8,7 +8,7 @@ import { Aggregator, find as mingoFind, Query } from "./mingoOptions.js";
 import type { ArgsOf } from "./args.js";
 import { normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
-import { toServerError } from "./errors.js";
+import { mongoError, toServerError } from "./errors.js";
 import { parseOutputStage, writeOutput } from "./outputStages.js";
 import { checkPipeline } from "./pipelineShape.js";
 import { project } from "./projection.js";
@@ -91,7 +91,7 @@ export function count(reg: DocRegistry, a: ArgsOf<"count">): number {
 
 /**
  * Runs a pipeline over given documents (private copies are made), its shape checked first
- * (pipelineShape.ts: `$out` and `$merge` are refused here; {@link aggregate} runs them).
+ * (pipelineShape.ts). A `$out` or `$merge` is refused here: {@link aggregate} runs them.
  * @param docs - the input documents (not modified)
  * @param pipeline - the stages
  * @param resolve - the documents of another collection of the same database, for `$lookup`,
@@ -100,6 +100,9 @@ export function count(reg: DocRegistry, a: ArgsOf<"count">): number {
  */
 export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection: string) => Doc[]): Doc[] {
   checkPipeline(pipeline);
+  const last = pipeline[pipeline.length - 1];
+  const output = last === undefined ? undefined : ["$out", "$merge"].find((stage) => stage in last);
+  if (output !== undefined) throw mongoError(`${output} writes only as the last stage of an aggregate call`);
   try {
     const aggregator = new Aggregator(normalize(pipeline), {
       processingMode: ProcessingMode.CLONE_INPUT,
@@ -113,7 +116,8 @@ export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection
 
 /**
  * `aggregate`: runs the pipeline with mingo; `$lookup`/`$unionWith`/`$graphLookup` read other
- * collections of the same database. `$out` and `$merge` are refused.
+ * collections of the same database. A last `$out` or `$merge` stage writes the results into a
+ * collection of the same database (outputStages.ts), and the call answers `[]`.
  * @param reg - the collections
  * @param a - `{database, collection, pipeline}`
  * @throws ServerError `MongoDBError` for unknown or refused stages and invalid expressions
