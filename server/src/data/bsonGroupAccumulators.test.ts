@@ -82,7 +82,10 @@ describe("$top, $bottom, $topN, $bottomN", () => {
       { _id: 4, g: 1, v: 7, s: "d" },
     ];
     expect(grouped({ $topN: { n: 3, output: "$s", sortBy: { v: -1 } } }, input)).toEqual([["b", "c", "d"]]);
-    expect(grouped({ $bottomN: { n: 2, output: "$s", sortBy: { v: -1 } } }, input)).toEqual([["d", "a"]]);
+    // among c and d, tied at 7, MongoDB's $group keeps the first met (AccumulatorTopBottomN evicts on a strictly greater key)
+    expect(grouped({ $bottomN: { n: 2, output: "$s", sortBy: { v: -1 } } }, input)).toEqual([["c", "a"]]);
+    expect(grouped({ $bottom: { output: "$s", sortBy: { v: 1 } } }, input)).toEqual(["b"]);
+    expect(grouped({ $bottom: { output: "$s", sortBy: { g: 1 } } }, input)).toEqual(["a"]);
   });
 
   test("'n' is refused for $top and $bottom; an unknown key, or a missing one, is refused", () => {

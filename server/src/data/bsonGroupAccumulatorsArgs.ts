@@ -134,7 +134,7 @@ export function validatedN(value: unknown): number {
 /**
  * A result computed once for a window's documents: mingo hands an unbounded window's function the
  * same array for every document of the partition, so a sort over it is done once, not once per
- * document. Arrays are copied out (each document gets its own).
+ * document. The result is shared: a caller returns a copy of the part it needs.
  */
 const windowResults = new WeakMap<unknown[], WeakMap<object, unknown>>();
 
@@ -150,6 +150,7 @@ export function oncePerWindow<T>(collection: unknown[], expr: unknown, options: 
   let byExpr = windowResults.get(collection);
   if (byExpr === undefined) windowResults.set(collection, (byExpr = new WeakMap()));
   if (!byExpr.has(expr)) byExpr.set(expr, compute());
-  const result = byExpr.get(expr) as T;
-  return (Array.isArray(result) ? result.slice() : result) as T;
+  // shared by the window's documents: callers copy what they return (only the part they need,
+  // so that a window of N documents costs N small copies, not N copies of N elements)
+  return byExpr.get(expr) as T;
 }

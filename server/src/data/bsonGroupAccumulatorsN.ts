@@ -123,6 +123,19 @@ function parseTopBottom(name: string, single: boolean, spec: unknown): { n: unkn
 }
 
 /**
+ * `$bottomN` in `$group`: the last `n` documents in `sortBy`'s order where, among documents tied on
+ * the sort key, the first met is kept (MongoDB's AccumulatorTopBottomN evicts only on a strictly
+ * greater key), in `sortBy`'s order with ties as met. Sorting the documents in reverse order of
+ * meeting puts the first met last among its ties.
+ */
+function groupBottom(collection: unknown[], sortBy: Record<string, 1 | -1>, output: unknown, n: number, options: Options): unknown[] {
+  const met = new Map(collection.map((doc, i) => [doc, i]));
+  const sorted = sortDocs([...collection].reverse() as AnyObject[], sortBy);
+  const kept = sorted.slice(Math.max(0, sorted.length - n)).sort((x, y) => (met.get(x) ?? 0) - (met.get(y) ?? 0));
+  return valuesOf(sortDocs(kept, sortBy), output, options).map(nullIfMissing);
+}
+
+/**
  * `$topN`/`$bottomN`/`$top`/`$bottom`: the outputs of the first/last `n` documents in `sortBy`'s
  * order (ties in the order met), a missing output as null; `$top`/`$bottom` the one value (null for
  * an empty window).
@@ -133,6 +146,11 @@ function topBottom(name: "$topN" | "$bottomN" | "$top" | "$bottom"): Accumulator
   return (collection, expr, options) => {
     const { n: nExpr, output, sortBy } = parseTopBottom(name, single, expr);
     const n = single ? 1 : nOf(collection, nExpr, options);
+    if (bottom && inGroupingStage(collection, options)) {
+      return single
+        ? (groupBottom(collection, sortBy, output, 1, options)[0] ?? null)
+        : groupBottom(collection, sortBy, output, n, options);
+    }
     const outputs = oncePerWindow(collection, expr, options, () =>
       valuesOf(sortDocs(collection as AnyObject[], sortBy), output, options).map(nullIfMissing),
     );
@@ -174,3 +192,16 @@ export const nExpressionOperators: Record<string, ExpressionOperator> = Object.f
     },
   ]),
 );
+
+/**
+ * Checks the specification of an `N` accumulator or of `$top`/`$bottom` as MongoDB parses it with
+ * the pipeline, before any document (expressionShape.ts); other accumulators pass.
+ * @param name - the accumulator
+ * @param spec - its operand as written
+ * @throws ServerError 400 `MongoDBError` as parseInputN and parseTopBottom
+ */
+export function checkNSpec(name: string, spec: unknown): void {
+  if (name === "$firstN" || name === "$lastN" || name === "$maxN" || name === "$minN") parseInputN(name, spec);
+  else if (name === "$topN" || name === "$bottomN") parseTopBottom(name, false, spec);
+  else if (name === "$top" || name === "$bottom") parseTopBottom(name, true, spec);
+}

@@ -218,7 +218,7 @@ function quantile(name: "$percentile" | "$median"): AccumulatorOperator {
   return (collection, expr, options) => {
     const { input, ps } = parseQuantile(name, expr, options);
     const result = oncePerWindow(collection, expr, options, () => percentiles(valuesOf(collection, input, options), ps));
-    return name === "$median" ? result[0] : result;
+    return name === "$median" ? result[0] : result.slice();
   };
 }
 
@@ -230,7 +230,7 @@ function quantileExpression(name: "$percentile" | "$median"): ExpressionOperator
     let result: Array<number | null>;
     if (isNumeric(value)) result = ps.map(() => asDouble(value));
     else result = percentiles(Array.isArray(value) ? value : [], ps);
-    return name === "$median" ? result[0] : result;
+    return name === "$median" ? result[0] : result.slice();
   };
 }
 

@@ -10,12 +10,43 @@
  */
 import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
+import { checkNSpec } from "./bsonGroupAccumulatorsN.js";
 
 /** Tells whether the server knows an operator of a kind. */
 export type KnownOperator = (kind: "expression" | "accumulator", name: string) => boolean;
 
 /** Expression operators MongoDB has that this server does not evaluate. */
 const NOT_SUPPORTED = new Set(["$binarySize", "$bsonSize", "$meta", "$tsIncrement", "$tsSecond", "$toUUID", "$toHashedIndexKey"]);
+
+/** Accumulators of one operand: an array operand is refused in `$group` (40237; a window takes it as an array). */
+const UNARY = new Set([
+  "$sum",
+  "$avg",
+  "$min",
+  "$max",
+  "$first",
+  "$last",
+  "$push",
+  "$addToSet",
+  "$stdDevPop",
+  "$stdDevSamp",
+  "$mergeObjects",
+]);
+
+/** Window functions mingo also knows as accumulators, which MongoDB's `$group` does not. */
+const WINDOW_ONLY = new Set([
+  "$covariancePop",
+  "$covarianceSamp",
+  "$derivative",
+  "$integral",
+  "$expMovingAvg",
+  "$rank",
+  "$denseRank",
+  "$documentNumber",
+  "$shift",
+  "$locf",
+  "$linearFill",
+]);
 
 /** Operators whose argument is a constant, never walked. */
 const CONSTANT = new Set(["$literal", "$const"]);
@@ -51,7 +82,7 @@ export function checkExpression(expr: unknown, known: KnownOperator): void {
  * object naming one known accumulator, whose argument is an expression.
  * @param fields - the fields (without `_id`)
  * @param known - the server's operators
- * @throws ServerError 400 `MongoDBError` with MongoDB's message for a malformed field or an unknown accumulator
+ * @throws ServerError 400 `MongoDBError` with MongoDB's message for a malformed field, an unknown accumulator, an array operand of a unary one, or a malformed `$count`, `N` or `$top`/`$bottom` specification
  */
 export function checkAccumulatorFields(fields: Record<string, unknown>, known: KnownOperator): void {
   for (const [name, spec] of Object.entries(fields)) {
@@ -61,8 +92,13 @@ export function checkAccumulatorFields(fields: Record<string, unknown>, known: K
     const ops = Object.keys(spec);
     if (ops.length > 1) throw mongoError(`The field '${name}' must specify one accumulator`);
     const op = ops[0] as string;
-    if (!known("accumulator", op)) throw mongoError(`unknown group operator '${op}'`);
-    checkExpression(spec[op], known);
+    if (!known("accumulator", op) || WINDOW_ONLY.has(op)) throw mongoError(`unknown group operator '${op}'`);
+    const arg = spec[op];
+    if (UNARY.has(op) && Array.isArray(arg)) throw mongoError(`The ${op} accumulator is a unary operator`);
+    if (op === "$count" && !(isPlainObject(arg) && Object.keys(arg).length === 0))
+      throw mongoError("$count takes no arguments, i.e. $count:{}");
+    checkNSpec(op, arg);
+    checkExpression(arg, known);
   }
 }
 

@@ -159,7 +159,9 @@ describe("$out and $merge are checked as MongoDB parses them", () => {
   });
 
   test("application users may not use them, whatever the data access policy (--allow-all-data wrote the custom user data)", async () => {
-    const open = openService(":memory:", undefined, { access: openAccess({ database: "demo", collection: "userData" }) });
+    const open = openService(":memory:", undefined, {
+      access: openAccess({ serviceName: SERVICE, databaseName: "demo", collectionName: "userData" }),
+    });
     const user = { user: { id: "aaaaaaaaaaaaaaaaaaaaaaaa", type: "normal" as const, data: {}, custom_data: {}, identities: [] } };
     try {
       for (const stage of [{ $out: "userData" }, { $merge: "userData" }]) {
