@@ -16,7 +16,7 @@ import { TestClient, type LoginBody } from "./testClient.js";
 
 const { values } = parseArgs({ options: { entry: { type: "string" } } });
 const children: ChildProcessWithoutNullStreams[] = [];
-const EVIL = `${"a".repeat(27)}!`;
+const EVIL = `${"a".repeat(32)}!`;
 /** A stage that is not linear by construction, so its pipeline runs on a query thread. */
 const THREADED = { $addFields: { threaded: true } };
 

@@ -11,8 +11,8 @@ import { openService, SERVICE, SYSTEM } from "../../test/dataHelpers.js";
 const TIMEOUT_MS = 1500;
 let s: ReturnType<typeof openService>;
 
-/** 28 characters that make `^(a+)+$` backtrack for minutes in a backtracking engine. */
-const EVIL = `${"a".repeat(27)}!`;
+/** 33 characters that make `^(a+)+$` backtrack for about 20 s (its PCRE translation: 0.7 s at 28, doubling with each letter). */
+const EVIL = `${"a".repeat(32)}!`;
 const CATASTROPHIC = { s: { $regex: "^(a+)+$" } };
 /** A stage that is not linear by construction, so its pipeline runs on a query thread. */
 const THREADED = { $addFields: { threaded: true } };
