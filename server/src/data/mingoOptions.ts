@@ -45,6 +45,7 @@ import { isPlainObject } from "./bsonValues.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
 import { asMongoQueryError, checkedQueryOperators, withoutComments } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
+import { accumulatorExpressions } from "./accumulatorExpressions.js";
 import { bsonNumberQueryOperators } from "./bsonQueryNumbers.js";
 import { bsonRegexQueryOperators, regexQueryFilter } from "./bsonRegexQuery.js";
 import { bsonStageOperators } from "./bsonStages.js";
@@ -144,6 +145,7 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ...bsonDateExpressions,
     ...bsonArrayExpressions,
     ...bsonGroupExpressionOperators,
+    ...accumulatorExpressions,
     [GROUP_KEY_OPERATOR]: groupKeyExpression,
     $range: cappedRange,
     $concatArrays: cappedConcatArrays,
