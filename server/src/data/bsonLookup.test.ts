@@ -127,3 +127,39 @@ test("through the MongoDB service (evaluated on a query thread): a Decimal128 or
     await close();
   }
 });
+
+test("a $lookup pipeline's $setWindowFields reads the let variables (they were lost: 'Use of undefined variable')", () => {
+  const orders = [{ _id: 1, factor: 2 }];
+  const run = new Aggregator(
+    [
+      {
+        $lookup: {
+          from: "products",
+          let: { k: "$factor" },
+          pipeline: [
+            { $match: { sku: { $in: [1, 2] } } },
+            {
+              $setWindowFields: {
+                sortBy: { _id: 1 },
+                output: { total: { $sum: "$$k" }, firsts: { $firstN: { n: "$$k", input: "$name" } } },
+              },
+            },
+            { $project: { _id: 0, total: 1, firsts: 1 } },
+          ],
+          as: "items",
+        },
+      },
+    ],
+    { collectionResolver: resolver },
+  ).run(orders);
+  expect(run).toEqual([
+    {
+      _id: 1,
+      factor: 2,
+      items: [
+        { total: 4, firsts: ["one", "two"] },
+        { total: 4, firsts: ["one", "two"] },
+      ],
+    },
+  ]);
+});

@@ -21,7 +21,6 @@ import * as pipelineOperators from "mingo/operators/pipeline";
 import * as projectionOperators from "mingo/operators/projection";
 import * as windowOperators from "mingo/operators/window";
 import { Query as QueryBase } from "mingo/query";
-import type { Iterator } from "mingo/lazy";
 import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { bsonConversionExpressions } from "./bsonConversions.js";
@@ -40,14 +39,13 @@ import { lookupStage } from "./bsonLookup.js";
 import { bsonSetExpressions } from "./bsonSets.js";
 import { sortStage } from "./bsonSort.js";
 import { mongoError } from "./errors.js";
-import { inOrderOf, projectionTree } from "./projectionOrder.js";
-import { isPlainObject } from "./bsonValues.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
-import { asMongoQueryError, checkedQueryOperators, withoutComments } from "./queryChecks.js";
+import { asMongoQueryError, checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
+import { elemMatchProjection, graphLookupStage, matchStage, parsedFilter, projectStage, setWindowFields } from "./mingoStages.js";
 import { accumulatorExpressions } from "./accumulatorExpressions.js";
 import { bsonNumberQueryOperators } from "./bsonQueryNumbers.js";
-import { bsonRegexQueryOperators, regexQueryFilter } from "./bsonRegexQuery.js";
+import { bsonRegexQueryOperators } from "./bsonRegexQuery.js";
 import { bsonStageOperators } from "./bsonStages.js";
 import { addFieldsStages } from "./bsonAddFields.js";
 import { bsonGroupAccumulators, bsonGroupExpressionOperators, bsonWindowOperators } from "./bsonGroupAccumulators.js";
@@ -159,65 +157,6 @@ function expressionContext(): Record<string, ExpressionOperator> {
     ]),
   );
 }
-
-type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) => Iterator;
-
-/**
- * `$setWindowFields`: mingo builds it on an internal `$function` whose body is one of its own
- * functions, so it runs with scripts enabled inside this stage only. That lets no request run code:
- * a `$function`, `$accumulator` or `$where` body from a request is never a JavaScript function
- * (JSON and BSON cannot carry one), and mingo refuses any other body.
- */
-const setWindowFields: PipelineOperator = (collection, expr, options) => {
-  // mingo hands stages its options object, whose settings (this server's context included) are in `options`
-  const settings = (options as unknown as { options?: Options }).options ?? options;
-  return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, { ...settings, scriptEnabled: true });
-};
-
-/**
- * `$project` with the fields in MongoDB's order: the input document's, then the computed ones in
- * the projection's order (mingo put `_id` last).
- */
-const projectStage: PipelineOperator = (collection, expr, options) => {
-  const spec = isPlainObject(expr) ? expr : {};
-  const tree = projectionTree(spec, false);
-  // mingo's `$project` maps each document in turn, so the one taken last is the one projected
-  let source: AnyObject | undefined;
-  const tapped = collection.map((doc) => (source = doc as AnyObject));
-  return (pipelineOperators.$project as unknown as PipelineOperator)(tapped, expr, options).map((out) =>
-    isPlainObject(out) ? inOrderOf(out, source, tree) : out,
-  );
-};
-
-/**
- * A filter as MongoDB parses it before mingo compiles it: `$comment` dropped (queryChecks.ts), and
- * `$regex` with `$options` compiled as PCRE with MongoDB's checks (bsonRegexQuery.ts), where mingo
- * made a JavaScript RegExp of them.
- * @param filter - a filter (not modified)
- */
-function parsedFilter<T>(filter: T): T {
-  return regexQueryFilter(withoutComments(filter));
-}
-
-/** `$match` over {@link parsedFilter}, so that `$lookup` and `$facet` sub-pipelines are covered too. */
-const matchStage: PipelineOperator = (collection, expr, options) =>
-  (pipelineOperators.$match as unknown as PipelineOperator)(collection, parsedFilter(expr), options);
-
-/** `$graphLookup` with its `restrictSearchWithMatch` over {@link parsedFilter} (mingo compiles it with its own `Query`). */
-const graphLookupStage: PipelineOperator = (collection, expr, options) =>
-  (pipelineOperators.$graphLookup as unknown as PipelineOperator)(
-    collection,
-    isPlainObject(expr) && isPlainObject(expr.restrictSearchWithMatch)
-      ? { ...expr, restrictSearchWithMatch: parsedFilter(expr.restrictSearchWithMatch) }
-      : expr,
-    options,
-  );
-
-type ProjectionOperator = (obj: unknown, expr: unknown, field: string, options: Options) => unknown;
-
-/** The `$elemMatch` projection over {@link parsedFilter} (mingo compiles it with its own `Query`). */
-const elemMatchProjection: ProjectionOperator = (obj, expr, field, options) =>
-  (projectionOperators.$elemMatch as unknown as ProjectionOperator)(obj, parsedFilter(expr), field, options);
 
 const CONTEXT = Context.init({
   accumulator: {
