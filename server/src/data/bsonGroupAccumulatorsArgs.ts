@@ -36,6 +36,18 @@ export function inGroupingStage(collection: unknown[], options: Options): boolea
 }
 
 /**
+ * An operator that is both an expression and an accumulator: mingo looks an operator up among the
+ * expressions first, also for a `$group` statement (handing it the group's documents as the root),
+ * so that call goes to `accumulator`, and any other to `expression`.
+ * @param accumulator - the accumulator form
+ * @param expression - the expression form
+ */
+export function groupOrExpression(accumulator: AccumulatorOperator, expression: ExpressionOperator): ExpressionOperator {
+  return (obj, expr, options) =>
+    Array.isArray(obj) && inGroupingStage(obj, options) ? accumulator(obj, expr, options) : expression(obj, expr, options);
+}
+
+/**
  * True for mingo's expression form of an accumulator: its operand already evaluated into
  * `collection`, `expr` null.
  * @param collection - the values

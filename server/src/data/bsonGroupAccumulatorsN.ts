@@ -14,6 +14,7 @@ import {
   type AccumulatorOperator,
   asDouble,
   type ExpressionOperator,
+  groupOrExpression,
   inGroupingStage,
   initializerRoot,
   oncePerWindow,
@@ -159,15 +160,20 @@ function topBottom(name: "$topN" | "$bottomN" | "$top" | "$bottom"): Accumulator
   };
 }
 
+/** `$firstN`, `$lastN`, `$maxN`, `$minN`: accumulators that are also array expressions. */
+const firstLastMaxMin = {
+  $firstN: firstLastN("$firstN"),
+  $lastN: firstLastN("$lastN"),
+  $maxN: maxMinN("$maxN"),
+  $minN: maxMinN("$minN"),
+};
+
 /**
  * The accumulators of this file.
  * @throws ServerError 400 `MongoDBError` for a malformed specification or `n` (see parseInputN, parseTopBottom, validatedN)
  */
 export const nAccumulators: Record<string, AccumulatorOperator> = {
-  $firstN: firstLastN("$firstN"),
-  $lastN: firstLastN("$lastN"),
-  $maxN: maxMinN("$maxN"),
-  $minN: maxMinN("$minN"),
+  ...firstLastMaxMin,
   $topN: topBottom("$topN"),
   $bottomN: topBottom("$bottomN"),
   $top: topBottom("$top"),
@@ -185,11 +191,10 @@ export const nAccumulators: Record<string, AccumulatorOperator> = {
 export const nExpressionOperators: Record<string, ExpressionOperator> = Object.fromEntries(
   (["$firstN", "$lastN", "$maxN", "$minN"] as const).map((name) => [
     name,
-    (obj: unknown, expr: unknown, options: Options): unknown => {
-      if (Array.isArray(obj) && inGroupingStage(obj, options)) return nAccumulators[name]?.(obj, expr, options);
+    groupOrExpression(firstLastMaxMin[name], (obj, expr, options) => {
       parseInputN(name, expr);
       return mingoExpression[name]?.(obj, expr, options);
-    },
+    }),
   ]),
 );
 

@@ -17,6 +17,7 @@ import {
   type ExpressionOperator,
   inGroupingStage,
   isExpressionForm,
+  groupOrExpression,
   oncePerWindow,
   shown,
   valueAgainst,
@@ -253,13 +254,5 @@ export const statsAccumulators: Record<string, AccumulatorOperator> = {
  * @throws ServerError 400 `MongoDBError` for a malformed specification
  */
 export const statsExpressionOperators: Record<string, ExpressionOperator> = Object.fromEntries(
-  (["$percentile", "$median"] as const).map((name) => {
-    const expression = quantileExpression(name);
-    const accumulator = quantile(name);
-    return [
-      name,
-      (obj: unknown, expr: unknown, options: Options) =>
-        Array.isArray(obj) && inGroupingStage(obj, options) ? accumulator(obj, expr, options) : expression(obj, expr, options),
-    ];
-  }),
+  (["$percentile", "$median"] as const).map((name) => [name, groupOrExpression(quantile(name), quantileExpression(name))]),
 );

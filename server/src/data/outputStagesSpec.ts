@@ -121,13 +121,22 @@ export function parseOutputStage(stage: unknown, database: string): OutputSpec |
   return undefined;
 }
 
+/** The stages that write their input into a collection: last, and only in a request's own pipeline. */
+export const OUTPUT_STAGES: ReadonlySet<string> = new Set(["$out", "$merge"]);
+
+/**
+ * The output stage a stage object names, if any.
+ * @param stage - a pipeline stage
+ */
+export function outputStageName(stage: unknown): string | undefined {
+  return isPlainObject(stage) ? Object.keys(stage).find((key) => OUTPUT_STAGES.has(key)) : undefined;
+}
+
 /** The output stage a call's pipeline ends with (`aggregate`'s arguments), if any. */
 function outputStageOf(args: unknown): string | undefined {
   const first: unknown = Array.isArray(args) ? args[0] : undefined;
   const pipeline = isPlainObject(first) ? first.pipeline : undefined;
-  const last: unknown = Array.isArray(pipeline) ? pipeline[pipeline.length - 1] : undefined;
-  if (!isPlainObject(last)) return undefined;
-  return ["$out", "$merge"].find((stage) => stage in last);
+  return Array.isArray(pipeline) ? outputStageName(pipeline[pipeline.length - 1]) : undefined;
 }
 
 /**

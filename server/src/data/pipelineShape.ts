@@ -12,9 +12,7 @@ import { expressionTypeName } from "./bsonTypes.js";
 import { mongoError } from "./errors.js";
 import { checkExpression, checkStageExpressions } from "./expressionShape.js";
 import { isKnownOperator } from "./mingoOptions.js";
-
-/** The stages that write their input into a collection (outputStages.ts): last, and only at the top. */
-const OUTPUT_STAGES = new Set(["$out", "$merge"]);
+import { OUTPUT_STAGES } from "./outputStagesSpec.js";
 
 /** Stages MongoDB knows that this server does not run (admin, search and geo stages). */
 const NOT_SUPPORTED = new Set([

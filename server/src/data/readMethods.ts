@@ -10,6 +10,7 @@ import { normalize, type Doc } from "./bsonValues.js";
 import type { DocRegistry } from "./collection.js";
 import { mongoError, toServerError } from "./errors.js";
 import { parseOutputStage, writeOutput } from "./outputStages.js";
+import { outputStageName } from "./outputStagesSpec.js";
 import { checkPipeline } from "./pipelineShape.js";
 import { project } from "./projection.js";
 
@@ -100,8 +101,7 @@ export function count(reg: DocRegistry, a: ArgsOf<"count">): number {
  */
 export function aggregateDocs(docs: Doc[], pipeline: Doc[], resolve: (collection: string) => Doc[]): Doc[] {
   checkPipeline(pipeline);
-  const last = pipeline[pipeline.length - 1];
-  const output = last === undefined ? undefined : ["$out", "$merge"].find((stage) => stage in last);
+  const output = outputStageName(pipeline[pipeline.length - 1]);
   if (output !== undefined) throw mongoError(`${output} writes only as the last stage of an aggregate call`);
   try {
     const aggregator = new Aggregator(normalize(pipeline), {
