@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { defineConfig, type Plugin } from "vite";
 
 /** Every bare import the served pages and the worker load (check with the grep in docs/sdk-surface.md). */
-const DEPS = ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini", "eventsource-parser", "realm-web"];
+const DEPS = ["comlink", "bson", "broadcast-channel", "eventsource-parser", "realm-web"];
 
 /** Removes the dev server's private optimizer cache when it closes. */
 function dropCacheOnClose(dir: string): Plugin {

@@ -21,7 +21,7 @@ export default defineConfig({
   // The scanner does not follow `new URL(…)` into the SharedWorker: list its deps up front.
   optimizeDeps: {
     entries: ["index.html"],
-    include: ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini"],
+    include: ["comlink", "bson", "broadcast-channel"],
   },
   server: { host: "127.0.0.1", port: 5173, strictPort: false, fs: { allow: [repo] } },
   build: { outDir: `${repo}dist/demo`, emptyOutDir: true },

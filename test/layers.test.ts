@@ -245,3 +245,35 @@ describe("import direction", () => {
     for (const [from, to] of good) expect(violation(edge(from, to)), `${from} → ${to}`).toBeNull();
   });
 });
+
+/** The packages the product files under `dirs` import (bare specifiers, Node's built-ins left out). */
+function importedPackages(dirs: readonly string[]): Set<string> {
+  const names = edges
+    .filter((e) => e.external && dirs.some((d) => e.from.startsWith(d)) && !e.to.startsWith("node:"))
+    .map((e) => packageName(e.to));
+  return new Set(names);
+}
+
+function declared(manifest: string, fields: readonly string[]): Set<string> {
+  const json = JSON.parse(readFileSync(join(ROOT, manifest), "utf8")) as Record<string, Record<string, string> | undefined>;
+  return new Set(fields.flatMap((f) => Object.keys(json[f] ?? {})));
+}
+
+describe("declared dependencies", () => {
+  it("the browser package depends on what its tabs and worker import, and nothing else", () => {
+    // src/testing is the Playwright kit: it imports its optional peers and the package itself
+    const imported = importedPackages(["src/", "worker/"]);
+    const dependencies = declared("package.json", ["dependencies"]);
+    const kit = new Set(["realm-tabs", ...declared("package.json", ["peerDependencies"])]);
+    expect([...imported].filter((p) => !dependencies.has(p) && !kit.has(p)).sort(), "imported, not declared").toEqual([]);
+    expect([...dependencies].filter((p) => !imported.has(p)).sort(), "declared, never imported").toEqual([]);
+  });
+
+  it("the server package depends on what server/src imports, and nothing else", () => {
+    // fastify's own light-my-request (^6), held at 6.6 for installs: 6.8 pulls cookie@2, which wants Node 22
+    const imported = new Set([...importedPackages(["server/src/"]), "light-my-request"]);
+    const dependencies = declared("server/package.json", ["dependencies", "peerDependencies", "optionalDependencies"]);
+    expect([...imported].filter((p) => !dependencies.has(p)).sort(), "imported, not declared").toEqual([]);
+    expect([...dependencies].filter((p) => !imported.has(p)).sort(), "declared, never imported").toEqual([]);
+  });
+});

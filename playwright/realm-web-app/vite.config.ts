@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
-const DEPS = ["comlink", "idb", "bson", "broadcast-channel", "jose", "zod/mini", "eventsource-parser"];
+const DEPS = ["comlink", "bson", "broadcast-channel", "eventsource-parser"];
 
 export default defineConfig(() => {
   const cacheDir = join(tmpdir(), `realm-tabs-vite-realm-web-app-${process.pid}-${Date.now().toString(36)}`);

@@ -5,8 +5,9 @@
  * SharedWorker, or a fallback mode's host in the page) exposes the API.
  * @packageDocumentation
  */
-import { expose, transfer, type Endpoint } from "comlink";
+import type { Endpoint } from "comlink";
 import { serializeError } from "./encodeError.js";
+import { serve, withTransfer } from "./receiver.js";
 import type { SessionApi, SessionMethod } from "./rpc.js";
 import { METHODS, type EncodedSessionApi, type Outcome } from "./comlink.js";
 
@@ -22,20 +23,21 @@ export function encodeOutcomes(api: SessionApi): EncodedSessionApi {
         const value: unknown = await (api[method] as (...a: unknown[]) => Promise<unknown>).apply(api, args);
         const outcome: Outcome<unknown> = { ok: true, value };
         // bytes (a large function result) move to the tab instead of being copied
-        return value instanceof ArrayBuffer ? transfer(outcome, [value]) : outcome;
+        return value instanceof ArrayBuffer ? withTransfer(outcome, [value]) : outcome;
       } catch (error) {
         return { ok: false, error: serializeError(error) };
       }
     };
   }
-  // frozen: a Comlink SET from a rogue script cannot replace a method of its connection
+  // frozen: nothing can replace a method of its connection (receiver.ts refuses SET as well)
   return Object.freeze(encoded) as EncodedSessionApi;
 }
 
 /**
  * Exposes a per-connection {@link SessionApi} object on one endpoint (a SharedWorker port, a
- * leader's client endpoint, a `MessageChannel` port), with errors encoded in the results.
+ * leader's client endpoint, a `MessageChannel` port) to the tab's Comlink proxy, with errors
+ * encoded in the results (answered by receiver.ts, which speaks Comlink's protocol).
  */
 export function exposeSession(api: SessionApi, endpoint: Endpoint): void {
-  expose(encodeOutcomes(api), endpoint);
+  serve(encodeOutcomes(api), endpoint);
 }

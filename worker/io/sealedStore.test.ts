@@ -1,8 +1,8 @@
 import "fake-indexeddb/auto";
-import { openDB } from "idb";
 import { describe, expect, it } from "vitest";
 import { SEALED_PREFIX, fixedKeySource, generateSealingKey, idbKeySource, sealedStore } from "./sealedStore.js";
-import { idbStore, type StoredApp, type StoredUser } from "./store.js";
+import { DB_VERSION, idbStore, type StoredApp, type StoredUser } from "./store.js";
+import { openDatabase, request } from "./idb.js";
 import { memoryStore } from "./fallbackStore.js";
 
 const app = (epoch: number): StoredApp => ({
@@ -29,8 +29,8 @@ describe("sealed store (tokens at rest)", () => {
     const name = unique("sealed");
     const store = sealedStore(idbStore({ name }), idbKeySource({ name: `${name}-keys` }));
     await store.commit(app(1), [user("u1")], []);
-    const raw = await openDB(name);
-    const rows = (await raw.getAll("users")) as StoredUser[];
+    const raw = await openDatabase(name, DB_VERSION, { upgrade: () => undefined });
+    const rows = await request<StoredUser[]>(raw.transaction("users").objectStore("users").getAll());
     raw.close();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.refreshToken!.startsWith(SEALED_PREFIX)).toBe(true);

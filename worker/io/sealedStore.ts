@@ -8,10 +8,10 @@
  * Plaintext tokens written by earlier builds still load; they are sealed on the next write.
  * @packageDocumentation
  */
-import { openDB } from "idb";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { KEYS_DATABASE_NAME } from "../../src/protocol/names.js";
 import { withDeadline } from "../../src/protocol/deadline.js";
+import { done, openDatabase, request } from "./idb.js";
 import type { SessionStore, StoredUser } from "./store.js";
 
 /** Prefix of a sealed token: `sealed:v1:` + base64(iv ‖ ciphertext). */
@@ -48,16 +48,20 @@ export function idbKeySource(options: IdbKeySourceOptions = {}): KeySource {
   let cached: Promise<CryptoKey> | null = null;
   async function read(): Promise<CryptoKey> {
     const fresh = await generateSealingKey();
-    const db = await openDB(name, 1, {
+    const db = await openDatabase(name, 1, {
       upgrade: (d) => {
         d.createObjectStore("keys");
       },
     });
     try {
       const tx = db.transaction("keys", "readwrite");
-      const existing = (await tx.store.get(KEY_ID)) as CryptoKey | undefined;
-      if (!existing) await tx.store.add(fresh, KEY_ID);
-      await tx.done;
+      const store = tx.objectStore("keys");
+      const committed = done(tx);
+      // awaited below; a failed request rejects first, and the abort that follows is not reported twice
+      committed.catch(() => undefined);
+      const existing = await request<CryptoKey | undefined>(store.get(KEY_ID));
+      if (!existing) await request(store.add(fresh, KEY_ID));
+      await committed;
       return existing ?? fresh;
     } finally {
       db.close();

@@ -1,17 +1,17 @@
 /**
- * Persistence of the session state: one IndexedDB database (through `idb`) for every app, written
+ * Persistence of the session state: one IndexedDB database (through idb.ts) for every app, written
  * only by the runtime; and the host's store, which hands over to the memory fallback
  * (`fallbackStore.ts`, loaded on the first failure) when IndexedDB fails.
  * Each commit writes the app record and its users in ONE transaction, so a crash never leaves a
  * user list that disagrees with the users.
  * @packageDocumentation
  */
-import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 import type { ProfileSnapshot, ProviderType } from "../../src/protocol/snapshots.js";
 import { RealmTabsError } from "../../src/protocol/errors.js";
 import { DATABASE_NAME } from "../../src/protocol/names.js";
 import { withDeadline } from "../../src/protocol/deadline.js";
 import type { FallbackOptions } from "./fallbackStore.js";
+import { done, openDatabase, request } from "./idb.js";
 
 /** One user as stored (tokens included; never sent to tabs as is). */
 export interface StoredUser {
@@ -72,11 +72,6 @@ export interface SessionStore {
   close(): void;
 }
 
-interface SessionDB extends DBSchema {
-  apps: { key: string; value: StoredApp };
-  users: { key: [string, string]; value: StoredUser; indexes: { byApp: string } };
-}
-
 /** Options of {@link idbStore}. */
 export interface IdbStoreOptions {
   /** Database name. @default DATABASE_NAME ("realm-tabs") */
@@ -96,17 +91,18 @@ export type StoreHooks = Pick<IdbStoreOptions, "onVersionChange" | "onBlocked">;
 export const DB_VERSION = 1;
 
 /**
- * An IndexedDB store through `idb`. The connection is opened lazily and reopened after the browser
- * terminates it; it is closed when a newer schema version wants to open (`blocking`).
+ * An IndexedDB store: `apps` (keyed by `appKey`) and `users` (keyed by `[appKey, id]`, indexed
+ * `byApp`). The connection is opened lazily and reopened after the browser terminates it; it is
+ * closed when a newer schema version wants to open (`blocking`).
  */
 export function idbStore(options: IdbStoreOptions = {}): SessionStore {
   const name = options.name ?? DATABASE_NAME;
   const timeoutMs = options.timeoutMs ?? 5_000;
-  let connection: Promise<IDBPDatabase<SessionDB>> | null = null;
+  let connection: Promise<IDBDatabase> | null = null;
 
-  function db(): Promise<IDBPDatabase<SessionDB>> {
+  function db(): Promise<IDBDatabase> {
     connection ??= withDeadline(
-      openDB<SessionDB>(name, DB_VERSION, {
+      openDatabase(name, DB_VERSION, {
         upgrade(database) {
           database.createObjectStore("apps", { keyPath: "appKey" });
           database.createObjectStore("users", { keyPath: ["appKey", "id"] }).createIndex("byApp", "appKey");
@@ -114,8 +110,8 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
         blocked() {
           options.onBlocked?.();
         },
-        blocking(_current, _blocked, event) {
-          (event.target as IDBDatabase).close();
+        blocking(database) {
+          database.close();
           connection = null;
           options.onVersionChange?.();
         },
@@ -148,9 +144,9 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
         const d = await db();
         const tx = d.transaction(["apps", "users"], "readonly");
         const [app, users] = await Promise.all([
-          tx.objectStore("apps").get(appKey),
-          tx.objectStore("users").index("byApp").getAll(appKey),
-          tx.done,
+          request<StoredApp | undefined>(tx.objectStore("apps").get(appKey)),
+          request<StoredUser[]>(tx.objectStore("users").index("byApp").getAll(appKey)),
+          done(tx),
         ]);
         return { app: app ?? null, users };
       }),
@@ -160,10 +156,10 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
         const tx = d.transaction(["apps", "users"], "readwrite");
         const userStore = tx.objectStore("users");
         await Promise.all([
-          tx.objectStore("apps").put(app),
-          ...users.map((u) => userStore.put(u)),
-          ...removedIds.map((id) => userStore.delete([app.appKey, id])),
-          tx.done,
+          request(tx.objectStore("apps").put(app)),
+          ...users.map((u) => request(userStore.put(u))),
+          ...removedIds.map((id) => request(userStore.delete([app.appKey, id]))),
+          done(tx),
         ]);
       }),
     close() {
