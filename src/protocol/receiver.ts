@@ -43,7 +43,8 @@ function call(target: object, path: unknown, args: unknown): unknown {
   const [name, ...rest] = Array.isArray(path) ? (path as unknown[]) : [];
   const method =
     typeof name === "string" && rest.length === 0 && Object.hasOwn(target, name) ? (target as Record<string, unknown>)[name] : null;
-  if (typeof method !== "function") throw new TypeError(`no method ${JSON.stringify(path)}`);
+  if (typeof method !== "function")
+    throw new TypeError(typeof name === "string" && rest.length === 0 ? `no method '${name.slice(0, 64)}'` : "a call names one method");
   if (!Array.isArray(args) || !args.every((a) => (a as Partial<WireValue> | null)?.type === "RAW"))
     throw new TypeError("the arguments must be plain (RAW) values");
   return (method as (...a: unknown[]) => unknown).apply(
