@@ -42,7 +42,8 @@ import { mongoError } from "./errors.js";
 import { nestedArrayPaths, pathQueryOperators } from "./nestedArrays.js";
 import { asMongoQueryError, checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
-import { elemMatchProjection, graphLookupStage, matchStage, parsedFilter, projectStage, setWindowFields } from "./mingoStages.js";
+import { elemMatchProjection, graphLookupStage, matchStage, parsedFilter, projectStage, windowFieldsStage } from "./mingoStages.js";
+import { windowAccumulators, type AccumulatorOperator } from "./windowMemo.js";
 import { accumulatorExpressions } from "./accumulatorExpressions.js";
 import { bsonNumberQueryOperators } from "./bsonQueryNumbers.js";
 import { bsonRegexQueryOperators } from "./bsonRegexQuery.js";
@@ -158,14 +159,16 @@ function expressionContext(): Record<string, ExpressionOperator> {
   );
 }
 
+const ACCUMULATORS = {
+  ...accumulatorOperators,
+  ...bsonAccumulators,
+  ...bsonArithmeticAccumulators,
+  $addToSet: addToSetAccumulator,
+  ...bsonGroupAccumulators,
+};
+
 const CONTEXT = Context.init({
-  accumulator: {
-    ...accumulatorOperators,
-    ...bsonAccumulators,
-    ...bsonArithmeticAccumulators,
-    $addToSet: addToSetAccumulator,
-    ...bsonGroupAccumulators,
-  },
+  accumulator: ACCUMULATORS,
   expression: expressionContext(),
   pipeline: {
     ...pipelineOperators,
@@ -173,7 +176,7 @@ const CONTEXT = Context.init({
     ...addFieldsStages,
     $match: matchStage,
     $graphLookup: graphLookupStage,
-    $setWindowFields: setWindowFields,
+    $setWindowFields: windowFieldsStage(() => WINDOW_CONTEXT),
     $project: projectStage,
     $sample: sampleStage,
     $sort: sortStage,
@@ -193,6 +196,12 @@ const CONTEXT = Context.init({
   ),
   window: { ...windowOperators, ...bsonWindowOperators },
 });
+
+/** The context `$setWindowFields` runs in: the server's, with each window computed once (windowMemo.ts). */
+const WINDOW_CONTEXT = Context.from(
+  Context.init({ accumulator: windowAccumulators(ACCUMULATORS as unknown as Record<string, AccumulatorOperator>) }),
+  CONTEXT,
+);
 
 /**
  * True if the server evaluates an operator of that kind and name (mingo's, or one of this server's).

@@ -5,6 +5,7 @@
  * code only, and `$project` in MongoDB's field order. mingoOptions.ts puts them in the context.
  * @packageDocumentation
  */
+import type { Context } from "mingo/core";
 import type { Iterator } from "mingo/lazy";
 import * as pipelineOperators from "mingo/operators/pipeline";
 import * as projectionOperators from "mingo/operators/projection";
@@ -22,19 +23,24 @@ type PipelineOperator = (collection: Iterator, expr: unknown, options: Options) 
  * a `$function`, `$accumulator` or `$where` body from a request is never a JavaScript function
  * (JSON and BSON cannot carry one), and mingo refuses any other body. The variables in scope (a
  * `$lookup`'s `let`) are kept: the options rebuilt here lost them ("Use of undefined variable").
+ * @param windowContext - the operators the stage runs with (the server's, with accumulators that
+ *   compute each window once, windowMemo.ts); read when the stage runs
  */
-export const setWindowFields: PipelineOperator = (collection, expr, options) => {
-  // mingo hands stages its options object, whose settings (this server's context included) are in
-  // `options` and whose variables of the moment (a `$lookup`'s `let`) are in `local`: both carried on
-  const { options: inner, local } = options as unknown as { options?: Options; local?: { variables?: AnyObject } };
-  const settings = inner ?? options;
-  const variables = { ...settings.variables, ...local?.variables };
-  return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, {
-    ...settings,
-    scriptEnabled: true,
-    variables,
-  });
-};
+export const windowFieldsStage =
+  (windowContext: () => Context): PipelineOperator =>
+  (collection, expr, options) => {
+    // mingo hands stages its options object, whose settings (this server's context included) are in
+    // `options` and whose variables of the moment (a `$lookup`'s `let`) are in `local`: both carried on
+    const { options: inner, local } = options as unknown as { options?: Options; local?: { variables?: AnyObject } };
+    const settings = inner ?? options;
+    const variables = { ...settings.variables, ...local?.variables };
+    return (pipelineOperators.$setWindowFields as unknown as PipelineOperator)(collection, expr, {
+      ...settings,
+      context: windowContext(),
+      scriptEnabled: true,
+      variables,
+    });
+  };
 
 /**
  * `$project` with the fields in MongoDB's order: the input document's, then the computed ones in

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { Decimal128, Long } from "bson";
+import type { Options } from "mingo/types";
+import { Aggregator } from "./mingoOptions.js";
+import { computedOncePerWindow } from "./windowMemo.js";
+import { windowed, type Row } from "../../test/aggregateKit.js";
+
+const options = {} as Options;
+
+describe("accumulators computed once per window", () => {
+  it("computes a window once for the same array, expression and options, and hands out copies", () => {
+    let calls = 0;
+    const push = computedOncePerWindow((items) => {
+      calls++;
+      return items.map((i) => ({ v: i.v, at: new Date(0) }));
+    });
+    const items = [{ v: 1 }, { v: 2 }];
+    const expr = "$v";
+    const first = push(items, expr, options) as { v: number; at: Date }[];
+    first[0]!.v = 99;
+    first[0]!.at.setTime(5);
+    const second = push(items, expr, options) as { v: number; at: Date }[];
+    expect(calls).toBe(1);
+    expect(second).toEqual([
+      { v: 1, at: new Date(0) },
+      { v: 2, at: new Date(0) },
+    ]);
+    // another window (a running one passes a new array per document), expression or options: computed again
+    push([...items], expr, options);
+    push(items, "$w", options);
+    push(items, expr, {} as Options);
+    expect(calls).toBe(4);
+  });
+
+  it("keeps BSON values as they are", () => {
+    const sum = computedOncePerWindow(() => Long.fromNumber(3));
+    const items = [{}];
+    expect(sum(items, "$v", options)).toEqual(Long.fromNumber(3));
+    expect(sum(items, "$v", options)).toBeInstanceOf(Long);
+  });
+});
+
+describe("$setWindowFields over the whole partition", () => {
+  const input: Row[] = [
+    { _id: 1, g: "a", v: 1, d: new Decimal128("0.1") },
+    { _id: 2, g: "b", v: 10, d: new Decimal128("1") },
+    { _id: 3, g: "a", v: 2 },
+    { _id: 4, g: "a", v: "x", d: new Decimal128("0.2") },
+    { _id: 5, g: "b", v: 20 },
+  ];
+
+  it("gives every document its partition's value, with and without an explicit unbounded window", () => {
+    const a = [1, 2, "x"];
+    const b = [10, 20];
+    const byDoc = [a, b, a, a, b];
+    expect(windowed({ $push: "$v" }, input)).toEqual(byDoc);
+    expect(windowed({ $push: "$v", window: { documents: ["unbounded", "unbounded"] } }, input)).toEqual(byDoc);
+    expect(windowed({ $sum: "$v" }, input)).toEqual([3, 30, 3, 3, 30]);
+    expect(windowed({ $sum: "$d" }, input)).toEqual([
+      new Decimal128("0.3"),
+      new Decimal128("1"),
+      new Decimal128("0.3"),
+      new Decimal128("0.3"),
+      new Decimal128("1"),
+    ]);
+    expect(windowed({ $avg: "$v" }, input)).toEqual([1.5, 15, 1.5, 1.5, 15]);
+    expect(windowed({ $stdDevPop: "$v" }, input)).toEqual([0.5, 5, 0.5, 0.5, 5]);
+    expect(windowed({ $max: "$v" }, input)).toEqual(["x", 20, "x", "x", 20]);
+    expect(windowed({ $firstN: { input: "$v", n: 2 } }, input)).toEqual([
+      [1, 2],
+      [10, 20],
+      [1, 2],
+      [1, 2],
+      [10, 20],
+    ]);
+  });
+
+  it("still computes running and bounded windows per document", () => {
+    expect(windowed({ $sum: "$v", window: { documents: ["unbounded", "current"] } }, input)).toEqual([1, 10, 3, 3, 30]);
+    expect(windowed({ $push: "$v", window: { documents: [-1, 0] } }, input)).toEqual([[1], [10], [1, 2], [2, "x"], [10, 20]]);
+  });
+
+  it("evaluates the window once per partition, as MongoDB does: $rand in it is the same for every document", () => {
+    const out = windowed({ $push: { $rand: {} } }, input) as number[][];
+    expect(out[0]).toHaveLength(3);
+    expect(out[2]).toEqual(out[0]);
+    expect(out[3]).toEqual(out[0]);
+    expect(out[4]).toEqual(out[1]);
+    expect(out[1]).not.toEqual(out[0]);
+  });
+
+  it("gives each document its own copy: a later stage's change inside it stays in that document", () => {
+    const rows = new Aggregator([
+      { $setWindowFields: { partitionBy: "$g", output: { all: { $push: { k: "$v" } } } } },
+      { $set: { "all.mark": "$_id" } },
+      { $sort: { _id: 1 } },
+    ]).run<Row>(input);
+    for (const row of rows) {
+      for (const element of row.all as Row[]) expect(element.mark).toBe(row._id);
+    }
+  });
+});
