@@ -43,7 +43,7 @@ export function machineLines(chromiumVersion: string, load: string): string[] {
   return [
     `- Machine: ${cpu.length} logical CPUs (\`nproc\`), ${cpu[0]?.model ?? "?"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB memory; ${load}`,
     `- Node ${process.version}, Chromium ${chromiumVersion} (headless, Debian package), playwright-core ${packageVersion("playwright-core")}, Vite ${packageVersion("vite")}.`,
-    `- realm-tabs ${own.version} (commit ${commit()}${dirtyFiles() > 0 ? `, plus ${dirtyFiles()} uncommitted files in src/ worker/ server/ of engineers working in parallel: the pages are built from the working tree` : ""}), realm-web ${packageVersion("realm-web")}, bson ${packageVersion("bson")}, comlink ${packageVersion("comlink")}.`,
+    `- realm-tabs ${own.version} (commit ${commit()}${dirtyFiles() > 0 ? `, plus ${dirtyFiles()} uncommitted files in src/ worker/ server/: the pages are built from the working tree` : ""}), realm-web ${packageVersion("realm-web")}, bson ${packageVersion("bson")}, comlink ${packageVersion("comlink")}.`,
     "- Server: the repository's local App Services server (`startServer`, in memory, 127.0.0.1, port 0) in the runner's Node process; pages built by Vite and served by `vite preview` on 127.0.0.1.",
   ];
 }
