@@ -27,12 +27,21 @@ const isSummed = (v: unknown): boolean => isNumeric(v) && !(typeof v === "number
 export const bsonArithmeticAccumulators: Record<string, AccumulatorOperator> = {
   $sum: (collection, expr, options) => {
     if (typeof expr === "number") return mingoAccumulator.$sum?.(collection, expr, options);
-    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
+    return bsonArithmeticReducers.$sum!(mingoAccumulator.$push?.(collection, expr, options) as unknown[]);
+  },
+  $avg: (collection, expr, options) => bsonArithmeticReducers.$avg!(mingoAccumulator.$push?.(collection, expr, options) as unknown[]),
+};
+
+/**
+ * `$sum` and `$avg` over the values their expression took (mingo's `$push` of it, an operand that
+ * is not a number literal), for windows (windowMemo.ts).
+ */
+export const bsonArithmeticReducers: Record<string, (values: unknown[]) => unknown> = {
+  $sum: (values) => {
     if (values.some(isBsonNumber)) return sum(values.filter(isSummed));
     return values.reduce<number>((acc, v) => (isPlainNumber(v) ? acc + v : acc), 0);
   },
-  $avg: (collection, expr, options) => {
-    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
+  $avg: (values) => {
     if (values.some(isDecimal)) {
       const numbers = values.filter(isSummed);
       return fromDecimal(toDecimal(sum(numbers)).dividedBy(numbers.length));

@@ -264,11 +264,14 @@ function extreme(values: unknown[], sign: 1 | -1): unknown {
   return best;
 }
 
-function extremeAccumulator(sign: 1 | -1): AccumulatorOperator {
-  return (collection, expr, options) => {
-    const values = mingoAccumulator.$push?.(collection, expr, options) as unknown[];
-    return extreme(values, sign);
-  };
+/** `$max` and `$min` over the values their expression took (mingo's `$push` of it), for windows (windowMemo.ts). */
+export const bsonExtremeReducers: Record<string, (values: unknown[]) => unknown> = {
+  $max: (values) => extreme(values, 1),
+  $min: (values) => extreme(values, -1),
+};
+
+function extremeAccumulator(name: "$max" | "$min"): AccumulatorOperator {
+  return (collection, expr, options) => bsonExtremeReducers[name]!(mingoAccumulator.$push?.(collection, expr, options) as unknown[]);
 }
 
 /**
@@ -292,6 +295,6 @@ export const bsonExpressionOperators: Record<string, ExpressionOperator> = {
 
 /** The accumulators of this file, to lay over mingo's. */
 export const bsonAccumulators: Record<string, AccumulatorOperator> = {
-  $max: extremeAccumulator(1),
-  $min: extremeAccumulator(-1),
+  $max: extremeAccumulator("$max"),
+  $min: extremeAccumulator("$min"),
 };

@@ -25,7 +25,7 @@ import type { AnyObject, Criteria, Options, Projection } from "mingo/types";
 import { update as updaterUpdate } from "mingo/updater";
 import { bsonConversionExpressions } from "./bsonConversions.js";
 import { bsonArithmeticExpressions } from "./bsonArithmetic.js";
-import { bsonArithmeticAccumulators } from "./bsonAccumulators.js";
+import { bsonArithmeticAccumulators, bsonArithmeticReducers } from "./bsonAccumulators.js";
 import { bsonRoundingExpressions } from "./bsonRounding.js";
 import { bsonMathExpressions } from "./bsonMath.js";
 import { bsonLogicExpressions, exprQueryOperator } from "./bsonLogic.js";
@@ -33,7 +33,7 @@ import { bsonStringExpressions } from "./bsonStrings.js";
 import { bsonRegexExpressions } from "./bsonRegex.js";
 import { bsonDateExpressions } from "./bsonDates.js";
 import { bsonArrayExpressions } from "./bsonArrays.js";
-import { bsonAccumulators, bsonExpressionOperators, bsonQueryOperators } from "./bsonOperators.js";
+import { bsonAccumulators, bsonExpressionOperators, bsonExtremeReducers, bsonQueryOperators } from "./bsonOperators.js";
 import { addToSetAccumulator, GROUP_KEY_OPERATOR, groupKeyExpression, groupStage, sortByCountStage } from "./bsonGroups.js";
 import { lookupStage } from "./bsonLookup.js";
 import { bsonSetExpressions } from "./bsonSets.js";
@@ -199,7 +199,13 @@ const CONTEXT = Context.init({
 
 /** The context `$setWindowFields` runs in: the server's, with each window computed once (windowMemo.ts). */
 const WINDOW_CONTEXT = Context.from(
-  Context.init({ accumulator: windowAccumulators(ACCUMULATORS as unknown as Record<string, AccumulatorOperator>) }),
+  Context.init({
+    accumulator: windowAccumulators(
+      ACCUMULATORS as unknown as Record<string, AccumulatorOperator>,
+      { ...bsonArithmeticReducers, ...bsonExtremeReducers },
+      accumulatorOperators.$push,
+    ),
+  }),
   CONTEXT,
 );
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Decimal128, Long } from "bson";
 import type { Options } from "mingo/types";
 import { Aggregator } from "./mingoOptions.js";
-import { computedOncePerWindow } from "./windowMemo.js";
+import { computedOncePerWindow, keptValues } from "./windowMemo.js";
 import { windowed, type Row } from "../../test/aggregateKit.js";
 
 const options = {} as Options;
@@ -97,6 +97,49 @@ describe("$setWindowFields over the whole partition", () => {
     ]).run<Row>(input);
     for (const row of rows) {
       for (const element of row.all as Row[]) expect(element.mark).toBe(row._id);
+    }
+  });
+});
+
+describe("running windows: values kept from window to window", () => {
+  it("evaluates only the documents a window adds to the last one, and all of any other window", () => {
+    const evaluated: unknown[] = [];
+    const evaluate = (items: Row[]) => items.map((i) => (evaluated.push(i._id), i.v));
+    const op = () => "op";
+    const sum = keptValues(op, (values) => (values as number[]).reduce((a, b) => a + b, 0), evaluate);
+    const docs = [1, 2, 3, 4].map((v) => ({ _id: v, v }));
+    expect([1, 2, 3, 4].map((n) => sum(docs.slice(0, n), "$v", options))).toEqual([1, 3, 6, 10]);
+    expect(evaluated).toEqual([1, 2, 3, 4]);
+    // a sliding window does not extend the last one: evaluated again
+    expect(sum(docs.slice(1, 3), "$v", options)).toBe(5);
+    expect(evaluated).toEqual([1, 2, 3, 4, 2, 3]);
+    // a number literal is left to the accumulator
+    expect(sum(docs, 1, options)).toBe("op");
+  });
+
+  it("gives $sum, $avg, $max and $min over running windows what each gives over the same documents in $group", () => {
+    const values = [1, 2.5, -3, null, "s", Long.fromNumber(7), new Decimal128("0.25"), Number.NaN, [4], undefined, 2 ** 53, -0.5];
+    const docs: Row[] = [];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 60; i++) {
+      const v = values[Math.floor(random() * values.length)];
+      // distinct sort values: mingo's range window ends at the current document, not after its peers
+      docs.push({ _id: i, g: i % 3, t: (i * 37) % 60, ...(v === undefined ? {} : { v }) });
+    }
+    for (const op of ["$sum", "$avg", "$max", "$min"]) {
+      for (const window of [{ documents: ["unbounded", "current"] }, { range: ["unbounded", "current"] }]) {
+        const got = new Aggregator([
+          { $setWindowFields: { partitionBy: "$g", sortBy: { t: 1 }, output: { r: { [op]: "$v", window } } } },
+          { $sort: { _id: 1 } },
+        ]).run<Row>(docs);
+        for (const row of got) {
+          const partition = new Aggregator([{ $match: { g: row.g } }, { $sort: { t: 1 } }]).run<Row>(docs);
+          const upTo = partition.findIndex((d) => d._id === row._id);
+          const expected = new Aggregator([{ $group: { _id: null, r: { [op]: "$v" } } }]).run<Row>(partition.slice(0, upTo + 1))[0]!.r;
+          expect(row.r, `${op} ${JSON.stringify(window)} at ${String(row._id)}`).toEqual(expected);
+        }
+      }
     }
   });
 });

@@ -5,8 +5,14 @@
  * the same array every time, so a partition of n documents cost n passes over n documents (6,000
  * documents reached the query time limit). MongoDB computes such a window once per partition; here
  * the first call's result is kept for the calls with the same array, expression and options, and
- * each document gets its own copy of it (a later stage may set fields inside it). Bounded and
- * running windows pass a new array per document and are computed as before.
+ * each document gets its own copy of it (a later stage may set fields inside it).
+ *
+ * Running windows (`["unbounded", "current"]`) pass a new array per document, each the last one
+ * plus the next document. For the accumulators that reduce the values their expression takes
+ * (`$sum`, `$avg`, `$max`, `$min`: their modules export the reduction they use), those values are
+ * kept from call to call, so each document's expression is evaluated once and only the (cheap)
+ * reduction runs over the window again: the same code on the same values, so the same result.
+ * Other windows and accumulators are computed by the accumulator itself, as before.
  * @packageDocumentation
  */
 import type { AnyObject, Options } from "mingo/types";
@@ -41,11 +47,62 @@ export function computedOncePerWindow(op: AccumulatorOperator): AccumulatorOpera
   };
 }
 
+/** An accumulator's reduction of the values its expression took over a window's documents, in order. */
+export type Reducer = (values: unknown[]) => unknown;
+
+/** The values of `expr` over `items`, one per document, as an accumulator evaluates them (mingo's `$push`). */
+export type Evaluate = (items: AnyObject[], expr: unknown, options: Options) => unknown[];
+
+/** True if `longer` starts with every element of `shorter` (the same objects) and has more. */
+function isExtensionOf(longer: readonly unknown[], shorter: readonly unknown[]): boolean {
+  if (longer.length <= shorter.length) return false;
+  for (let i = 0; i < shorter.length; i++) if (longer[i] !== shorter[i]) return false;
+  return true;
+}
+
 /**
- * Every accumulator of `ops` wrapped by {@link computedOncePerWindow}: the accumulators of the
- * context `$setWindowFields` runs in.
- * @param ops - accumulators by name
+ * An accumulator computed as `reduce(evaluate(window))`, which evaluates the expression over a
+ * window's documents once: when a window extends the last one (same expression and options), only
+ * the added documents are evaluated. An operand that is a number literal is left to `op`.
+ * @param op - the accumulator, equal to `reduce` over `evaluate` for other operands
+ * @param reduce - its reduction
+ * @param evaluate - its evaluation of the operand over documents
  */
-export function windowAccumulators(ops: Record<string, AccumulatorOperator>): Record<string, AccumulatorOperator> {
-  return Object.fromEntries(Object.entries(ops).map(([name, op]) => [name, computedOncePerWindow(op)]));
+export function keptValues(op: AccumulatorOperator, reduce: Reducer, evaluate: Evaluate): AccumulatorOperator {
+  type Last = Map<unknown, { items: AnyObject[]; values: unknown[] }>;
+  const last = new WeakMap<Options, Last>();
+  return (collection, expr, options) => {
+    if (typeof expr === "number") return op(collection, expr, options);
+    let byExpr = last.get(options);
+    if (!byExpr) last.set(options, (byExpr = new Map() as Last));
+    const before = byExpr.get(expr);
+    let values: unknown[];
+    if (before && isExtensionOf(collection, before.items)) {
+      values = before.values; // only this map holds it: extended in place
+      for (const v of evaluate(collection.slice(before.items.length), expr, options)) values.push(v);
+    } else values = evaluate(collection, expr, options);
+    byExpr.set(expr, { items: collection, values });
+    return copyOf(reduce(values));
+  };
+}
+
+/**
+ * The accumulators of the context `$setWindowFields` runs in: each of `ops` computed once per
+ * window ({@link computedOncePerWindow}), and those with a reduction in `reducers` over values
+ * kept from window to window ({@link keptValues}).
+ * @param ops - accumulators by name
+ * @param reducers - the reductions of some of them, by name
+ * @param evaluate - how they evaluate their operand
+ */
+export function windowAccumulators(
+  ops: Record<string, AccumulatorOperator>,
+  reducers: Record<string, Reducer>,
+  evaluate: Evaluate,
+): Record<string, AccumulatorOperator> {
+  return Object.fromEntries(
+    Object.entries(ops).map(([name, op]) => {
+      const reduce = reducers[name];
+      return [name, computedOncePerWindow(reduce ? keptValues(op, reduce, evaluate) : op)];
+    }),
+  );
 }
