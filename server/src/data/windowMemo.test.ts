@@ -124,7 +124,7 @@ describe("running windows: values kept from window to window", () => {
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     for (let i = 0; i < 60; i++) {
       const v = values[Math.floor(random() * values.length)];
-      // distinct sort values: mingo's range window ends at the current document, not after its peers
+      // distinct sort values: a range window's "current" is the current document (as in MongoDB), not its peers too
       docs.push({ _id: i, g: i % 3, t: (i * 37) % 60, ...(v === undefined ? {} : { v }) });
     }
     for (const op of ["$sum", "$avg", "$max", "$min"]) {
