@@ -8,28 +8,43 @@ import { windowed, type Row } from "../../test/aggregateKit.js";
 const options = {} as Options;
 
 describe("accumulators computed once per window", () => {
-  it("computes a window once for the same array, expression and options, and hands out copies", () => {
+  it("computes a window once for the same array, expression and options, and hands each call its own outer array", () => {
     let calls = 0;
     const push = computedOncePerWindow((items) => {
       calls++;
-      return items.map((i) => ({ v: i.v, at: new Date(0) }));
+      return items.map((i) => ({ v: i.v }));
     });
     const items = [{ v: 1 }, { v: 2 }];
     const expr = "$v";
-    const first = push(items, expr, options) as { v: number; at: Date }[];
-    first[0]!.v = 99;
-    first[0]!.at.setTime(5);
-    const second = push(items, expr, options) as { v: number; at: Date }[];
+    const first = push(items, expr, options) as { v: number }[];
+    first.push({ v: 3 });
+    const second = push(items, expr, options) as { v: number }[];
     expect(calls).toBe(1);
-    expect(second).toEqual([
-      { v: 1, at: new Date(0) },
-      { v: 2, at: new Date(0) },
-    ]);
+    expect(second).toEqual([{ v: 1 }, { v: 2 }]);
+    // the values in it are shared, as mingo shares the window's documents (no copy per document)
+    expect(second[0]).toBe(first[0]);
     // another window (a running one passes a new array per document), expression or options: computed again
     push([...items], expr, options);
     push(items, "$w", options);
     push(items, expr, {} as Options);
     expect(calls).toBe(4);
+  });
+
+  it("leaves the calls made within a document to the accumulator: the partitioning $group, $reduce's steps", () => {
+    let calls = 0;
+    const count = computedOncePerWindow((items) => (calls++, items.length));
+    const items = [{ v: 1 }];
+    const withinDocument = { local: { root: items[0] } } as unknown as Options;
+    count(items, "$v", withinDocument);
+    count(items, "$v", withinDocument);
+    expect(calls).toBe(2);
+  });
+
+  it("copies a date result", () => {
+    const max = computedOncePerWindow(() => new Date(0));
+    const items = [{}];
+    (max(items, "$d", options) as Date).setTime(5);
+    expect(max(items, "$d", options)).toEqual(new Date(0));
   });
 
   it("keeps BSON values as they are", () => {
@@ -87,6 +102,20 @@ describe("$setWindowFields over the whole partition", () => {
     expect(out[3]).toEqual(out[0]);
     expect(out[4]).toEqual(out[1]);
     expect(out[1]).not.toEqual(out[0]);
+  });
+
+  it("evaluates an accumulator used as an expression within $reduce at each step (its $$value changes)", () => {
+    const docs: Row[] = [
+      { _id: 1, g: "a", arr: [7, 8] },
+      { _id: 2, g: "a", arr: [9, 10] },
+    ];
+    const expr = {
+      $reduce: { input: ["$arr", "$arr"], initialValue: 0, in: { $add: ["$$value", { $arrayElemAt: [{ $push: "$$value" }, 0] }, 1] } },
+    };
+    const projected = new Aggregator([{ $project: { r: expr } }]).run<Row>(docs).map((d) => d.r);
+    expect(projected).toEqual([3, 3]);
+    expect(windowed({ $push: expr }, docs)).toEqual([projected, projected]);
+    expect(windowed({ $push: expr, window: { documents: ["unbounded", "current"] } }, docs)).toEqual([[3], [3, 3]]);
   });
 
   it("gives each document its own copy: a later stage's change inside it stays in that document", () => {

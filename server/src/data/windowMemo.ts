@@ -5,7 +5,13 @@
  * the same array every time, so a partition of n documents cost n passes over n documents (6,000
  * documents reached the query time limit). MongoDB computes such a window once per partition; here
  * the first call's result is kept for the calls with the same array, expression and options, and
- * each document gets its own copy of it (a later stage may set fields inside it).
+ * each document gets its own copy of its outer array or object (the values in it are shared, as
+ * mingo shares the window's documents among the arrays it builds).
+ *
+ * Only the stage's own calls are kept: mingo makes them with options that hold no document (no
+ * `root`). An accumulator evaluated within a document (the stage's partitioning `$group`, or an
+ * accumulator used as an expression inside `$reduce`, whose `$$value` changes from step to step
+ * while the options object stays the same) is computed as it always was.
  *
  * Running windows (`["unbounded", "current"]`) pass a new array per document, each the last one
  * plus the next document. For the accumulators that reduce the values their expression takes
@@ -21,22 +27,37 @@ import { isPlainObject } from "./bsonValues.js";
 /** An accumulator operator as mingo calls it. */
 export type AccumulatorOperator = (collection: AnyObject[], expr: unknown, options: Options) => unknown;
 
-/** A copy of a result that shares nothing mutable with it: arrays, plain objects and dates are copied. */
+/**
+ * A result's outer array, plain object or date copied, its contents shared: what a document would
+ * have got had the accumulator run for it (a deep copy per document cost the square of the window's
+ * size for `{$push: "$$ROOT"}`).
+ */
 function copyOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(copyOf);
+  if (Array.isArray(value)) return value.slice();
   if (value instanceof Date) return new Date(value.getTime());
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyOf(v)]));
+  if (isPlainObject(value)) return { ...value };
   return value;
 }
 
 /**
- * Wraps `op` so that calls with the same window array, expression and options compute it once.
+ * Whether mingo's `$setWindowFields` makes this call for a document's window: its options hold no
+ * document as `root`, where the calls made while evaluating an expression within a document do.
+ */
+function forWindow(options: Options): boolean {
+  const root = (options as unknown as { local?: { root?: unknown } }).local?.root;
+  return root === undefined || root === null;
+}
+
+/**
+ * Wraps `op` so that the stage's calls with the same window array, expression and options
+ * compute it once (other calls go to `op`).
  * @param op - an accumulator
- * @returns the wrapped accumulator, whose every result is a fresh copy
+ * @returns the wrapped accumulator, whose every result kept is handed out as a copy ({@link copyOf})
  */
 export function computedOncePerWindow(op: AccumulatorOperator): AccumulatorOperator {
   const results = new WeakMap<AnyObject[], { expr: unknown; options: Options; result: unknown }[]>();
   return (collection, expr, options) => {
+    if (!forWindow(options)) return op(collection, expr, options);
     let known = results.get(collection);
     const hit = known?.find((k) => k.expr === expr && k.options === options);
     if (hit) return copyOf(hit.result);
@@ -63,7 +84,8 @@ function isExtensionOf(longer: readonly unknown[], shorter: readonly unknown[]):
 /**
  * An accumulator computed as `reduce(evaluate(window))`, which evaluates the expression over a
  * window's documents once: when a window extends the last one (same expression and options), only
- * the added documents are evaluated. An operand that is a number literal is left to `op`.
+ * the added documents are evaluated. An operand that is a number literal, and a call that is not
+ * the stage's own (see {@link computedOncePerWindow}), are left to `op`.
  * @param op - the accumulator, equal to `reduce` over `evaluate` for other operands
  * @param reduce - its reduction
  * @param evaluate - its evaluation of the operand over documents
@@ -72,7 +94,7 @@ export function keptValues(op: AccumulatorOperator, reduce: Reducer, evaluate: E
   type Last = Map<unknown, { items: AnyObject[]; values: unknown[] }>;
   const last = new WeakMap<Options, Last>();
   return (collection, expr, options) => {
-    if (typeof expr === "number") return op(collection, expr, options);
+    if (typeof expr === "number" || !forWindow(options)) return op(collection, expr, options);
     let byExpr = last.get(options);
     if (!byExpr) last.set(options, (byExpr = new Map() as Last));
     const before = byExpr.get(expr);
