@@ -99,10 +99,16 @@ describe("stores", () => {
     expect(isRealmTabsError(err) && err.code).toBe("storage");
   });
 
-  it("turns IndexedDB failures into RealmTabsError storage", async () => {
+  it("turns IndexedDB failures into RealmTabsError storage, and writes nothing of a failed commit", async () => {
     const store = idbStore({ name: `store-bad-${Date.now()}` });
-    const err = await store.commit(app("a", 1), [{ ...user("a", "u1"), profile: { fn: () => 1 } as never }], []).catch((e: unknown) => e);
+    await store.commit(app("a", 1), [user("a", "u1")], []);
+    const bad = { ...user("a", "u3"), profile: { fn: () => 1 } as never };
+    const err = await store.commit(app("a", 2), [user("a", "u2"), bad], ["u1"]).catch((e: unknown) => e);
     expect(isRealmTabsError(err) && err.code).toBe("storage");
+    // the app record, u2 and the removal of u1 were asked for before u3 failed: none of them is kept
+    const state = await store.load("a");
+    expect(state.app?.epoch).toBe(1);
+    expect(state.users.map((u) => u.id)).toEqual(["u1"]);
     store.close();
   });
 });

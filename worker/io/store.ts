@@ -155,12 +155,19 @@ export function idbStore(options: IdbStoreOptions = {}): SessionStore {
         const d = await db();
         const tx = d.transaction(["apps", "users"], "readwrite");
         const userStore = tx.objectStore("users");
-        await Promise.all([
-          request(tx.objectStore("apps").put(app)),
-          ...users.map((u) => request(userStore.put(u))),
-          ...removedIds.map((id) => request(userStore.delete([app.appKey, id]))),
-          done(tx),
-        ]);
+        const pending: Promise<unknown>[] = [done(tx)];
+        try {
+          pending.push(request(tx.objectStore("apps").put(app)));
+          for (const u of users) pending.push(request(userStore.put(u)));
+          for (const id of removedIds) pending.push(request(userStore.delete([app.appKey, id])));
+        } catch (e) {
+          // a value IndexedDB cannot store throws at once (DataCloneError): the writes already
+          // made must not commit without it, and their rejections are this failure's
+          tx.abort();
+          for (const p of pending) p.catch(() => undefined);
+          throw e;
+        }
+        await Promise.all(pending);
       }),
     close() {
       const c = connection;
