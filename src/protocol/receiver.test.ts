@@ -165,3 +165,28 @@ describe("the runtime side of Comlink's protocol", () => {
     expect(Object.isFrozen(api) && api.add).toBeTypeOf("function");
   });
 });
+
+describe("an endpoint that can no longer post", () => {
+  it("drops the reply quietly: nothing is thrown or left rejected in the runtime", async () => {
+    const target = new EventTarget();
+    let attempts = 0;
+    const endpoint = Object.assign(target, {
+      postMessage: () => {
+        attempts++;
+        throw new DOMException("the channel is closed", "InvalidStateError");
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      serve({ ping: async () => "pong" }, endpoint);
+      target.dispatchEvent(new MessageEvent("message", { data: { id: "1", type: "APPLY", path: ["ping"], argumentList: [] } }));
+      await vi.waitFor(() => expect(attempts).toBe(2));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});

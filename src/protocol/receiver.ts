@@ -65,7 +65,11 @@ export function serve(target: object, endpoint: Endpoint): void {
     try {
       endpoint.postMessage({ ...wire, id }, transfer);
     } catch {
-      endpoint.postMessage({ ...thrown(new TypeError("Unserializable return value")), id });
+      try {
+        endpoint.postMessage({ ...thrown(new TypeError("Unserializable return value")), id });
+      } catch {
+        // the endpoint is gone (a closed channel): no tab waits for this reply
+      }
     }
   };
   const listener = (event: Event): void => {
