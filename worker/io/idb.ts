@@ -2,7 +2,7 @@
  * The few IndexedDB calls the runtime makes, as promises: opening a database (with its upgrade and
  * its connection's events), a request's result, a transaction's commit. Two stores use them
  * (store.ts, sealedStore.ts), with about ten calls between them; this module stands in for the `idb`
- * package, which wraps every IndexedDB object in a proxy the runtime does not need, for about 0.9 kB
+ * package, which wraps every IndexedDB object in a proxy the runtime does not need, for about 0.85 kB
  * gzip of the SharedWorker (bench/size/check.ts).
  * @packageDocumentation
  */
