@@ -28,32 +28,41 @@ import { isPlainObject } from "./bsonValues.js";
 import { mongoError } from "./errors.js";
 
 /**
- * `$stdDevPop`/`$stdDevSamp`: Welford's algorithm over the numbers as doubles, as
+ * `$stdDevPop`/`$stdDevSamp` of values: Welford's algorithm over the numbers as doubles, as
  * accumulator_std_dev.cpp runs it; null for no number (a sample needs two).
  */
+function standardDeviation(values: unknown[], sample: boolean): number | null {
+  let count = 0;
+  let mean = 0;
+  let m2 = 0;
+  for (const v of values) {
+    if (!isNumeric(v)) continue;
+    const x = asDouble(v);
+    count += 1;
+    const delta = x - mean;
+    if (delta !== 0) {
+      mean += delta / count;
+      m2 += delta * (x - mean);
+    }
+  }
+  const adjusted = sample ? count - 1 : count;
+  return adjusted <= 0 ? null : Math.sqrt(m2 / adjusted);
+}
+
+/**
+ * `$stdDevPop` and `$stdDevSamp` over the values their operand took (a single expression's), for
+ * windows (windowMemo.ts).
+ */
+export const statsReducers: Record<string, (values: unknown[]) => unknown> = {
+  $stdDevPop: (values) => standardDeviation(values, false),
+  $stdDevSamp: (values) => standardDeviation(values, true),
+};
+
 function stdDev(name: "$stdDevPop" | "$stdDevSamp"): AccumulatorOperator {
-  const sample = name === "$stdDevSamp";
   return (collection, expr, options) => {
-    let values = collection;
-    if (!isExpressionForm(collection, expr, options)) {
-      checkUnary(name, collection, expr, options);
-      values = valuesOf(collection, expr, options);
-    }
-    let count = 0;
-    let mean = 0;
-    let m2 = 0;
-    for (const v of values) {
-      if (!isNumeric(v)) continue;
-      const x = asDouble(v);
-      count += 1;
-      const delta = x - mean;
-      if (delta !== 0) {
-        mean += delta / count;
-        m2 += delta * (x - mean);
-      }
-    }
-    const adjusted = sample ? count - 1 : count;
-    return adjusted <= 0 ? null : Math.sqrt(m2 / adjusted);
+    if (isExpressionForm(collection, expr, options)) return statsReducers[name]!(collection);
+    checkUnary(name, collection, expr, options);
+    return statsReducers[name]!(valuesOf(collection, expr, options));
   };
 }
 

@@ -44,6 +44,7 @@ import { asMongoQueryError, checkedQueryOperators } from "./queryChecks.js";
 import { sampleStage } from "./sampleStage.js";
 import { elemMatchProjection, graphLookupStage, matchStage, parsedFilter, projectStage, windowFieldsStage } from "./mingoStages.js";
 import { windowAccumulators, type AccumulatorOperator } from "./windowMemo.js";
+import { statsReducers } from "./bsonGroupAccumulatorsStats.js";
 import { accumulatorExpressions } from "./accumulatorExpressions.js";
 import { bsonNumberQueryOperators } from "./bsonQueryNumbers.js";
 import { bsonRegexQueryOperators } from "./bsonRegexQuery.js";
@@ -202,7 +203,7 @@ const WINDOW_CONTEXT = Context.from(
   Context.init({
     accumulator: windowAccumulators(
       ACCUMULATORS as unknown as Record<string, AccumulatorOperator>,
-      { ...bsonArithmeticReducers, ...bsonExtremeReducers },
+      { ...bsonArithmeticReducers, ...bsonExtremeReducers, ...statsReducers },
       accumulatorOperators.$push,
     ),
   }),

@@ -142,11 +142,13 @@ describe("running windows: values kept from window to window", () => {
     // a sliding window does not extend the last one: evaluated again
     expect(sum(docs.slice(1, 3), "$v", options)).toBe(5);
     expect(evaluated).toEqual([1, 2, 3, 4, 2, 3]);
-    // a number literal is left to the accumulator
+    // an operand whose form the accumulator reads itself is left to it
     expect(sum(docs, 1, options)).toBe("op");
+    expect(sum(docs, null, options)).toBe("op");
+    expect(sum(docs, ["$v", 1], options)).toBe("op");
   });
 
-  it("gives $sum, $avg, $max and $min over running windows what each gives over the same documents in $group", () => {
+  it("gives $sum, $avg, $max, $min and $stdDev* over running windows what each gives over the same documents in $group", () => {
     const values = [1, 2.5, -3, null, "s", Long.fromNumber(7), new Decimal128("0.25"), Number.NaN, [4], undefined, 2 ** 53, -0.5];
     const docs: Row[] = [];
     let seed = 7;
@@ -156,7 +158,7 @@ describe("running windows: values kept from window to window", () => {
       // distinct sort values: a range window's "current" is the current document (as in MongoDB), not its peers too
       docs.push({ _id: i, g: i % 3, t: (i * 37) % 60, ...(v === undefined ? {} : { v }) });
     }
-    for (const op of ["$sum", "$avg", "$max", "$min"]) {
+    for (const op of ["$sum", "$avg", "$max", "$min", "$stdDevPop", "$stdDevSamp"]) {
       for (const window of [{ documents: ["unbounded", "current"] }, { range: ["unbounded", "current"] }]) {
         const got = new Aggregator([
           { $setWindowFields: { partitionBy: "$g", sortBy: { t: 1 }, output: { r: { [op]: "$v", window } } } },

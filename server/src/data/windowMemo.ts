@@ -15,7 +15,8 @@
  *
  * Running windows (`["unbounded", "current"]`) pass a new array per document, each the last one
  * plus the next document. For the accumulators that reduce the values their expression takes
- * (`$sum`, `$avg`, `$max`, `$min`: their modules export the reduction they use), those values are
+ * (`$sum`, `$avg`, `$max`, `$min`, `$stdDevPop`, `$stdDevSamp`: their modules export the
+ * reduction they use), those values are
  * kept from call to call, so each document's expression is evaluated once and only the (cheap)
  * reduction runs over the window again: the same code on the same values, so the same result.
  * Other windows and accumulators are computed by the accumulator itself, as before.
@@ -82,10 +83,19 @@ function isExtensionOf(longer: readonly unknown[], shorter: readonly unknown[]):
 }
 
 /**
+ * Whether an accumulator reads this operand's form itself: a number literal (`{$sum: 1}` counts),
+ * null (mingo's expression form) or an array (a unary accumulator refuses it in `$group`).
+ */
+function readsItsOperand(expr: unknown): boolean {
+  return typeof expr === "number" || expr === null || Array.isArray(expr);
+}
+
+/**
  * An accumulator computed as `reduce(evaluate(window))`, which evaluates the expression over a
  * window's documents once: when a window extends the last one (same expression and options), only
- * the added documents are evaluated. An operand that is a number literal, and a call that is not
- * the stage's own (see {@link computedOncePerWindow}), are left to `op`.
+ * the added documents are evaluated. An operand whose form the accumulator reads itself (see
+ * `readsItsOperand`), and a call that is not the stage's own (see {@link computedOncePerWindow}),
+ * are left to `op`.
  * @param op - the accumulator, equal to `reduce` over `evaluate` for other operands
  * @param reduce - its reduction
  * @param evaluate - its evaluation of the operand over documents
@@ -94,7 +104,7 @@ export function keptValues(op: AccumulatorOperator, reduce: Reducer, evaluate: E
   type Last = Map<unknown, { items: AnyObject[]; values: unknown[] }>;
   const last = new WeakMap<Options, Last>();
   return (collection, expr, options) => {
-    if (typeof expr === "number" || !forWindow(options)) return op(collection, expr, options);
+    if (readsItsOperand(expr) || !forWindow(options)) return op(collection, expr, options);
     let byExpr = last.get(options);
     if (!byExpr) last.set(options, (byExpr = new Map() as Last));
     const before = byExpr.get(expr);
