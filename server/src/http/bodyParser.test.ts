@@ -1,4 +1,4 @@
-import { Decimal128, EJSON, Long, ObjectId, Timestamp } from "bson";
+import { BSONRegExp, Decimal128, EJSON, Long, ObjectId, Timestamp } from "bson";
 import { describe, expect, test } from "vitest";
 import { ServerError } from "../contracts.js";
 import { parseEjsonText } from "./bodyParser.js";
@@ -110,5 +110,27 @@ describe("parseEjsonText", () => {
     expect(parseEjsonText(JSON.stringify({ a: { $numberInt: null, other: { $numberInt: "2" } } }))).toEqual({
       a: { $numberInt: null, other: 2 },
     });
+  });
+});
+
+describe("a $regex operator beside other operators", () => {
+  test("stays an operator: the other conditions are kept (bson read the object as a regex value)", () => {
+    const out = parseEjsonText(
+      JSON.stringify({ name: { $regex: "^a", $options: "i", $ne: "ab" }, list: [{ n: { $regex: "x", $nin: [] } }] }),
+    ) as {
+      name: Record<string, unknown>;
+      list: { n: Record<string, unknown> }[];
+    };
+    expect(out.name).toEqual({ $regex: new BSONRegExp("^a", "i"), $ne: "ab" });
+    expect(out.list[0]?.n).toEqual({ $regex: new BSONRegExp("x", ""), $nin: [] });
+  });
+
+  test("the legacy regular expression wrapper is still a regex value", () => {
+    expect(parseEjsonText('{"a":{"$regex":"^a","$options":"i"}}')).toEqual({ a: new BSONRegExp("^a", "i") });
+    expect(parseEjsonText('{"a":{"$regex":"^a"}}')).toEqual({ a: new BSONRegExp("^a", "") });
+  });
+
+  test("options bson refuses are a 400 as before", () => {
+    expect(() => parseEjsonText('{"a":{"$regex":"^a","$options":"q","$ne":"b"}}')).toThrow(ServerError);
   });
 });

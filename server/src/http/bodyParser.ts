@@ -2,13 +2,14 @@
  * The JSON body parser: JSON text, then canonical `EJSON.deserialize` (so a `$numberLong` beyond
  * 2^53 stays an exact Long), then one walk that turns `Int32`/`Double` wrappers and the Longs that
  * fit in 53 bits into JS numbers (so query and update operators work), with clear 400 errors for
- * malformed input, malformed Extended JSON wrappers included (ejsonCheck.ts).
+ * malformed input, malformed Extended JSON wrappers included, and with `$regex` operators kept as
+ * operators beside others (both in ejsonCheck.ts).
  * @packageDocumentation
  */
 import { Double, EJSON, Int32, Long, Timestamp } from "bson";
 import type { FastifyInstance } from "fastify";
 import { ServerError } from "../contracts.js";
-import { malformedWrapper } from "./ejsonCheck.js";
+import { keepRegexOperators, malformedWrapper } from "./ejsonCheck.js";
 
 /**
  * Parses a request body text.
@@ -22,6 +23,7 @@ export function parseEjsonText(text: string): unknown {
   } catch (err) {
     throw new ServerError(400, "BadRequest", `malformed JSON body: ${(err as Error).message}`);
   }
+  keepRegexOperators(json);
   const malformed = malformedWrapper(json);
   if (malformed !== undefined) throw new ServerError(400, "BadRequest", `malformed EJSON body: ${malformed}`);
   try {

@@ -99,3 +99,32 @@ export function malformedWrapper(json: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Keeps a `$regex` query operator that shares its object with other operators (`{"$regex": "^a",
+ * "$ne": "ab"}`) as an operator: bson's `EJSON.deserialize` reads any object with a string `$regex`
+ * as the legacy regular expression wrapper and drops the rest of it, so a filter lost its other
+ * conditions. Such a `$regex` (with its `$options`, when a string) becomes the canonical
+ * `$regularExpression` wrapper, which bson reads as the operator's value and keeps the object. The
+ * legacy wrapper itself (`$regex` with at most `$options`) is left as it is. Rewrites in place; the
+ * walk is iterative (any nesting).
+ * @param json - the value `JSON.parse` gave
+ */
+export function keepRegexOperators(json: unknown): void {
+  const stack: unknown[] = [json];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === "object" && item !== null) stack.push(item);
+      continue;
+    }
+    if (!isRecord(value)) continue;
+    const keys = Object.keys(value);
+    if (typeof value.$regex === "string" && keys.some((k) => k !== "$regex" && k !== "$options")) {
+      const options = typeof value.$options === "string" ? value.$options : "";
+      if (typeof value.$options === "string") delete value.$options;
+      value.$regex = { $regularExpression: { pattern: value.$regex, options } };
+    }
+    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) stack.push(child);
+  }
+}

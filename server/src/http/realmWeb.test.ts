@@ -20,7 +20,10 @@ beforeAll(async () => {
         "api-key": { name: "api-key", type: "api-key" },
       },
       "auth/custom_user_data.json": CUSTOM_USER_DATA,
-      "functions/config.json": [{ name: "sum" }, { name: "setColor", run_as_system: true }],
+      "functions/config.json": [{ name: "sum" }, { name: "setColor", run_as_system: true }, { name: "findNames", run_as_system: true }],
+      "functions/findNames.js": `exports = function (filter) {
+      return context.services.get("mongodb-atlas").db("demo").collection("names").find(filter).sort({ _id: 1 }).toArray();
+    };`,
       "functions/sum.js": "exports = function (a, b) { return a + b; };",
       // Custom user data is written by system code: a function that runs as system.
       "functions/setColor.js": `exports = function (color) {
@@ -110,6 +113,24 @@ describe("realm-web 2.0.1 against the server", () => {
       error: "invalid username/password",
     });
     expect(refreshes).not.toHaveBeenCalled();
+  });
+
+  it("keeps a $regex beside other operators in a filter: bson's EJSON read the object as a regex value and dropped the rest", async () => {
+    const user = await app.logIn(Realm.Credentials.anonymous());
+    const names = user.mongoClient("mongodb-atlas").db("demo").collection<{ _id: number; name: string }>("names");
+    await names.insertMany([
+      { _id: 1, name: "a" },
+      { _id: 2, name: "ab" },
+      { _id: 3, name: "Ac" },
+      { _id: 4, name: "b" },
+    ]);
+    const filter = { name: { $regex: "^a", $options: "i", $ne: "ab" } };
+    // a system function may use the $regex operator: both conditions hold
+    const found = await user.callFunction<{ name: string }[]>("findNames", filter);
+    expect(found.map((d) => d.name)).toEqual(["a", "Ac"]);
+    // an application user may not (App Services: system functions only)
+    await expect(names.find(filter)).rejects.toThrow("query operator $regex is not allowed for application users");
+    await user.logOut();
   });
 
   it("watches a collection and gets the change events in order", async () => {

@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import { parseBody } from "../auth/validate.js";
-import { malformedWrapper } from "./ejsonCheck.js";
+import { keepRegexOperators, malformedWrapper } from "./ejsonCheck.js";
 import { ServerError, type WatchArgs } from "../contracts.js";
 import { bearerToken, requireAccess } from "./authenticate.js";
 import { API_PREFIX, checkAppId, type HttpDeps } from "./deps.js";
@@ -44,6 +44,7 @@ export function decodeBaasRequest(raw: string | undefined): { service: string; a
   } catch {
     throw new ServerError(400, "InvalidParameter", "invalid parameter 'baas_request': expected base64 of a JSON object");
   }
+  keepRegexOperators(json);
   const malformed = malformedWrapper(json);
   if (malformed !== undefined) throw new ServerError(400, "InvalidParameter", `invalid parameter 'baas_request': ${malformed}`);
   let decoded: unknown;
