@@ -75,10 +75,11 @@ const WRAPPERS: Record<string, (value: unknown) => boolean> = {
 };
 
 /**
- * The first malformed Extended JSON wrapper in a parsed JSON value, described, or undefined.
- * @param json - the value `JSON.parse` gave
+ * Calls `visit` on every object of a parsed JSON value (arrays walked through), parents before
+ * their children, iteratively (any nesting). `visit` may change the object it gets; it returns
+ * `"skip"` to leave that object's children out, `"stop"` to end the walk.
  */
-export function malformedWrapper(json: unknown): string | undefined {
+function eachObject(json: unknown, visit: (value: Record<string, unknown>) => "skip" | "stop" | undefined): void {
   const stack: unknown[] = [json];
   while (stack.length > 0) {
     const value = stack.pop();
@@ -87,17 +88,33 @@ export function malformedWrapper(json: unknown): string | undefined {
       continue;
     }
     if (!isRecord(value)) continue;
+    const next = visit(value);
+    if (next === "stop") return;
+    if (next === "skip") continue;
+    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) stack.push(child);
+  }
+}
+
+/**
+ * The first malformed Extended JSON wrapper in a parsed JSON value, described, or undefined.
+ * @param json - the value `JSON.parse` gave
+ */
+export function malformedWrapper(json: unknown): string | undefined {
+  let found: string | undefined;
+  eachObject(json, (value) => {
     // bson reads an object as a wrapper when it has a wrapper's key (not null), whatever else it holds
     let wrapper = false;
     for (const [key, child] of Object.entries(value)) {
       if (child === null || child === undefined || !Object.hasOwn(WRAPPERS, key)) continue;
-      if (!WRAPPERS[key]?.(child)) return `invalid ${key} value ${shown(child)}`;
+      if (!WRAPPERS[key]?.(child)) {
+        found = `invalid ${key} value ${shown(child)}`;
+        return "stop";
+      }
       wrapper = true;
     }
-    if (wrapper) continue;
-    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) stack.push(child);
-  }
-  return undefined;
+    return wrapper ? "skip" : undefined;
+  });
+  return found;
 }
 
 /**
@@ -106,25 +123,16 @@ export function malformedWrapper(json: unknown): string | undefined {
  * as the legacy regular expression wrapper and drops the rest of it, so a filter lost its other
  * conditions. Such a `$regex` (with its `$options`, when a string) becomes the canonical
  * `$regularExpression` wrapper, which bson reads as the operator's value and keeps the object. The
- * legacy wrapper itself (`$regex` with at most `$options`) is left as it is. Rewrites in place; the
- * walk is iterative (any nesting).
+ * legacy wrapper itself (`$regex` with at most `$options`) is left as it is. Rewrites in place, at
+ * any nesting.
  * @param json - the value `JSON.parse` gave
  */
 export function keepRegexOperators(json: unknown): void {
-  const stack: unknown[] = [json];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (Array.isArray(value)) {
-      for (const item of value) if (typeof item === "object" && item !== null) stack.push(item);
-      continue;
-    }
-    if (!isRecord(value)) continue;
-    const keys = Object.keys(value);
-    if (typeof value.$regex === "string" && keys.some((k) => k !== "$regex" && k !== "$options")) {
-      const options = typeof value.$options === "string" ? value.$options : "";
-      if (typeof value.$options === "string") delete value.$options;
-      value.$regex = { $regularExpression: { pattern: value.$regex, options } };
-    }
-    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) stack.push(child);
-  }
+  eachObject(json, (value) => {
+    if (typeof value.$regex !== "string" || Object.keys(value).every((k) => k === "$regex" || k === "$options")) return undefined;
+    const options = typeof value.$options === "string" ? value.$options : "";
+    if (typeof value.$options === "string") delete value.$options;
+    value.$regex = { $regularExpression: { pattern: value.$regex, options } };
+    return undefined;
+  });
 }
